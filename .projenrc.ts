@@ -1,0 +1,126 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * mesh-kit: typed constructs that synthesize Istio (and, later, Gateway API and
+ * Linkerd) manifests. projen owns package.json, tsconfig*, jest and eslint:
+ * edit this file and run `npx projen`, never the generated files.
+ */
+const project = new typescript.TypeScriptProject({
+  name: '@mesh-kit/core',
+  description: 'Typed infrastructure-as-code constructs that synthesize Istio service-mesh manifests (cdk8s today, Pulumi next).',
+  keywords: ['cdk8s', 'istio', 'service-mesh', 'kubernetes', 'virtualservice', 'destinationrule'],
+  license: 'Apache-2.0',
+  authorName: 'mesh-kit authors',
+  repository: 'https://example.invalid/mesh-kit.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  // Layout: lib/ is source, dist/ is compiled output.
+  srcdir: 'lib',
+  libdir: 'dist',
+  testdir: 'test',
+  sampleCode: false,
+  entrypoint: 'dist/index.js',
+  entrypointTypes: 'dist/index.d.ts',
+
+  // TypeScript 7 is not accepted by the jest/ts tooling yet.
+  typescriptVersion: '~5.9.3',
+  typecheckTests: true,
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+    include: ['../examples/**/*.ts'],
+  },
+
+  // The library is used inside the user's own cdk8s app: same model as cdk8s-plus.
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    '@swc/core',
+    '@swc/jest',
+    'ajv@^8',
+    'yaml@^2',
+    'cdk8s-cli@^2.207.0',
+    'typedoc@~0.28.20',
+    'typedoc-plugin-markdown@~4.14.1',
+  ],
+
+  jest: true,
+  jestOptions: {
+    jestVersion: '^30',
+    // Snapshots are a contract: tests must never rewrite them silently (also not in CI).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    junitReporting: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+    },
+  },
+
+  eslint: true,
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', '.projenrc.ts'],
+    ignorePatterns: ['lib/imports/**', 'examples/*/dist/**', 'dist/**', 'docs/**'],
+  },
+
+  // No hosted CI/release wiring here: CI is `.ci/run` on a clean clone.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  clobber: false,
+  vscode: false,
+  gitignore: ['examples/*/dist/', 'docs/.api-check/', '*.cpuprofile', 'coverage/'],
+  npmignoreEnabled: true,
+});
+
+// Fast transformer for tests; `tsc --noEmit` (typecheckTests) does the type-checking.
+project.deps.removeDependency('ts-jest');
+project.jest!.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+
+// Lint reports; it does not rewrite files behind CI's back (`npm run eslint:fix` does).
+project.eslint!.eslintTask.reset('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples .projenrc.ts');
+project.addTask('eslint:fix', { exec: 'eslint --ext .ts --fix --no-error-on-unmatched-pattern lib test examples .projenrc.ts' });
+project.eslint!.addRules({
+  '@typescript-eslint/no-explicit-any': 'error',
+});
+
+// The Istio types are generated from the pinned CRDs (kept outside the project, in ../shared).
+project.addTask('import', {
+  description: 'Regenerate lib/imports from the pinned Istio CRDs (../shared/schemas/istio-crds.yaml)',
+  exec: 'cdk8s import ../shared/schemas/istio-crds.yaml --language typescript --output lib/imports',
+});
+
+// API reference, generated from the doc comments.
+const docgen = project.addTask('docgen', {
+  description: 'Generate API.md from the doc comments',
+  exec: 'node scripts/docgen.js',
+});
+const docgenCheck = project.addTask('docgen:check', {
+  description: 'Fail when API.md is not what the code generates',
+  exec: 'node scripts/docgen.js --check',
+});
+project.postCompileTask.spawn(docgen);
+project.testTask.spawn(docgenCheck);
+
+// Synthesize every example to YAML (examples/<name>/dist).
+project.addTask('synth', {
+  description: 'Synthesize every example app (examples/*/cdk8s.yaml) to examples/<name>/dist',
+  exec: 'node scripts/synth-examples.js',
+});
+
+project.synth();

@@ -1,0 +1,119 @@
+/**
+ * Istio's Bookinfo, reproduced with mesh-kit: the platform (Services, ServiceAccounts,
+ * Deployments and DestinationRules), the ingress gateway, and each routing scenario of
+ * Istio's traffic-management tasks in a chart (and so a file) of its own.
+ */
+import { App } from 'cdk8s';
+import {
+  HeaderMatch,
+  HttpMatch,
+  IngressGateway,
+  IngressGatewayRoute,
+  MeshChart,
+  MeshService,
+  RouteAction,
+  ServiceRouting,
+  Volume,
+  VolumeMount,
+  EnvValue,
+} from '../../lib';
+
+const REGISTRY = 'registry.istio.io/release';
+const TAG = '1.20.3';
+const image = (name: string) => `${REGISTRY}/examples-bookinfo-${name}:${TAG}`;
+
+/** The four Bookinfo services. */
+export interface Bookinfo {
+  readonly productpage: MeshService;
+  readonly details: MeshService;
+  readonly ratings: MeshService;
+  readonly reviews: MeshService;
+}
+
+/** Builds every Bookinfo chart into `app`. */
+export function buildBookinfo(app: App): Bookinfo {
+  // platform/kube/bookinfo.yaml and networking/destination-rule-all.yaml
+  const platform = new MeshChart(app, 'bookinfo');
+  const port = { port: 9080 }; // named 'http' by Istio's convention
+
+  const details = new MeshService(platform, 'details', { ports: [port], serviceAccountName: 'bookinfo-details' });
+  details.addVersion('v1', { image: image('details-v1') });
+  details.addExternalVersion('v2');
+
+  const ratings = new MeshService(platform, 'ratings', { ports: [port], serviceAccountName: 'bookinfo-ratings' });
+  ratings.addVersion('v1', { image: image('ratings-v1') });
+  for (const v of ['v2', 'v2-mysql', 'v2-mysql-vm']) ratings.addExternalVersion(v);
+
+  const tmp = Volume.emptyDir('tmp');
+  const wlpOutput = Volume.emptyDir('wlp-output');
+  const reviews = new MeshService(platform, 'reviews', {
+    ports: [port],
+    serviceAccountName: 'bookinfo-reviews',
+    env: { LOG_DIR: EnvValue.fromValue('/tmp/logs') },
+    volumes: [wlpOutput, tmp],
+    volumeMounts: [VolumeMount.of(tmp, '/tmp'), VolumeMount.of(wlpOutput, '/opt/ibm/wlp/output')],
+  });
+  for (const v of ['v1', 'v2', 'v3']) reviews.addVersion(v, { image: image(`reviews-${v}`) });
+
+  const productpage = new MeshService(platform, 'productpage', {
+    ports: [port],
+    serviceAccountName: 'bookinfo-productpage',
+    podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' },
+    volumeMounts: [VolumeMount.of(Volume.emptyDir('tmp'), '/tmp')],
+  });
+  productpage.addVersion('v1', { image: image('productpage-v1') });
+
+  // networking/bookinfo-gateway.yaml
+  const ingress = new MeshChart(app, 'bookinfo-gateway');
+  const gateway = new IngressGateway(ingress, 'bookinfo-gateway', {
+    servers: [{ port: 8080, hosts: ['*'] }],
+  });
+  new IngressGatewayRoute(ingress, 'bookinfo', {
+    gateway,
+    hosts: ['*'],
+    routes: [{
+      match: [
+        HttpMatch.exact('/productpage'),
+        HttpMatch.prefix('/static'),
+        HttpMatch.exact('/login'),
+        HttpMatch.exact('/logout'),
+        HttpMatch.prefix('/api/v1/products'),
+      ],
+      action: RouteAction.forward(productpage),
+    }],
+  });
+
+  // networking/virtual-service-*.yaml: one chart (one file) per scenario.
+  const allV1 = new MeshChart(app, 'virtual-service-all-v1');
+  for (const svc of [productpage, reviews, ratings, details]) {
+    new ServiceRouting(allV1, svc.name, { service: svc, routes: [{ action: RouteAction.forward(svc.version('v1')) }] });
+  }
+
+  const testV2 = new MeshChart(app, 'virtual-service-reviews-test-v2');
+  new ServiceRouting(testV2, 'reviews', {
+    service: reviews,
+    routes: [
+      { match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) },
+      { action: RouteAction.forward(reviews.version('v1')) },
+    ],
+  });
+
+  const split = (id: string, to: string, weights: [number, number]) => {
+    new ServiceRouting(new MeshChart(app, id), 'reviews', {
+      service: reviews,
+      routes: [{
+        action: RouteAction.weightedForward([
+          { target: reviews.version('v1'), weight: weights[0] },
+          { target: reviews.version(to), weight: weights[1] },
+        ]),
+      }],
+    });
+  };
+  split('virtual-service-reviews-50-v3', 'v3', [50, 50]);
+  split('virtual-service-reviews-90-10', 'v2', [90, 10]);
+
+  const v3 = new MeshChart(app, 'virtual-service-reviews-v3');
+  new ServiceRouting(v3, 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v3')) }] });
+
+  return { productpage, details, ratings, reviews };
+}

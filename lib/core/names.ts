@@ -1,0 +1,67 @@
+import { problem } from './errors';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Checks a DNS-1123 label (names of Deployments' parts, namespaces, subsets, ports).
+ * @returns the problem, or undefined when valid
+ */
+export function checkDnsLabel(field: string, value: string): string | undefined {
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+    return problem(field, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)', value);
+  }
+  return undefined;
+}
+
+/**
+ * Checks a DNS-1035 label: what Kubernetes requires of a Service name (starts with a letter).
+ * @returns the problem, or undefined when valid
+ */
+export function checkServiceName(field: string, value: string): string | undefined {
+  if (value.length > 63 || !DNS1035_LABEL.test(value)) {
+    return problem(field, 'must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, ending with a letter or digit, at most 63 characters)', value);
+  }
+  return undefined;
+}
+
+/**
+ * Checks a DNS-1123 subdomain (object names such as ServiceAccounts and Deployments).
+ * @returns the problem, or undefined when valid
+ */
+export function checkDnsSubdomain(field: string, value: string): string | undefined {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    return problem(field, 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters)', value);
+  }
+  return undefined;
+}
+
+/**
+ * Checks a Kubernetes label value.
+ * @returns the problem, or undefined when valid
+ */
+export function checkLabelValue(field: string, value: string): string | undefined {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    return problem(field, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value);
+  }
+  return undefined;
+}
+
+/**
+ * Checks a host name as Istio accepts it in `hosts`: a DNS name, optionally with a leading
+ * `*.` wildcard label, or `*` alone.
+ * @returns the problem, or undefined when valid
+ */
+export function checkHostName(field: string, value: string): string | undefined {
+  if (value === '*') {
+    return undefined;
+  }
+  const bare = value.startsWith('*.') ? value.slice(2) : value;
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(bare)) {
+    return problem(field, 'must be a DNS name, optionally starting with a \'*.\' wildcard label, or \'*\'', value,
+      value.includes(':') ? 'hosts never carry a port: a client sending \'Host: name:port\' is matched by the port-less name' : undefined);
+  }
+  return undefined;
+}

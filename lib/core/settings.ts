@@ -1,0 +1,56 @@
+import { IConstruct } from 'constructs';
+import { failAt } from './errors';
+
+/**
+ * The version of Istio's `networking.istio.io` / `security.istio.io` APIs to emit.
+ * Chosen once per chart or app with {@link MeshSettings.apply} (or `MeshChart`), never per object.
+ */
+export enum IstioApiVersion {
+  /** `v1`: Istio 1.22 and later. */
+  V1 = 'v1',
+  /** `v1beta1`: Istio 1.5 and later. */
+  V1BETA1 = 'v1beta1',
+  /** `v1alpha3`: every Istio release; for old clusters. */
+  V1ALPHA3 = 'v1alpha3',
+}
+
+/** Settings that apply to every mesh construct below a scope. */
+export interface MeshSettingsProps {
+  /**
+   * The Istio API version of every Istio object below the scope.
+   * @default IstioApiVersion.V1
+   */
+  readonly istioApiVersion?: IstioApiVersion;
+}
+
+const CONTEXT_KEY = '@mesh-kit/core:istioApiVersion';
+
+/**
+ * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
+ * chooses them once for everything below it.
+ */
+export class MeshSettings {
+  /**
+   * Applies settings to everything that will be added below `scope`. Call it on an app or a chart
+   * before adding constructs to it.
+   */
+  public static apply(scope: IConstruct, props: MeshSettingsProps): void {
+    if (props.istioApiVersion !== undefined) {
+      if (!Object.values(IstioApiVersion).includes(props.istioApiVersion)) {
+        failAt(scope, `'istioApiVersion' must be one of ${Object.values(IstioApiVersion).join(', ')}: got '${props.istioApiVersion}'`);
+      }
+      if (scope.node.children.length > 0) {
+        failAt(scope, `'istioApiVersion' must be set before constructs are added to the scope: it already has ${scope.node.children.map(c => `'${c.node.id}'`).join(', ')}`);
+      }
+      scope.node.setContext(CONTEXT_KEY, props.istioApiVersion);
+    }
+  }
+
+  /** The settings in force at `scope`. */
+  public static of(scope: IConstruct): Required<MeshSettingsProps> {
+    const v = scope.node.tryGetContext(CONTEXT_KEY) as IstioApiVersion | undefined;
+    return { istioApiVersion: v ?? IstioApiVersion.V1 };
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,129 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { failAt, problem } from '../core/errors';
+import { checkDnsSubdomain, checkHostName } from '../core/names';
+import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { renderVirtualService } from '../render/istio';
+import { VirtualServiceModel } from '../render/model';
+import { checkHostsServed, checkRouteWeights } from '../validation/rules';
+import { IIngressGateway } from './ingress-gateway';
+import { IMeshNamespace } from './mesh-namespace';
+import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './route';
+
+/** Props of an {@link IngressGatewayRoute}. */
+export interface IngressGatewayRouteProps {
+  /** The gateway the route binds to. */
+  readonly gateway: IIngressGateway;
+
+  /** The hosts the route answers for; each must be served by the gateway. */
+  readonly hosts: string[];
+
+  /**
+   * The VirtualService name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the VirtualService.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: IMeshNamespace;
+
+  /**
+   * Bind only to the gateway's listener on this port (written as the `port` of every match).
+   * @default - every listener of the gateway
+   */
+  readonly gatewayPort?: number;
+
+  /**
+   * Routes, in evaluation order. More with `addRoute()`.
+   * @default - none; at least one is required by synth
+   */
+  readonly routes?: HttpRouteOptions[];
+}
+
+/**
+ * A VirtualService bound to an {@link IngressGateway}: hosts, URI matches and the service that
+ * serves them. Checked at synth so that the two never disagree: every host must be served by the
+ * gateway (a host it does not serve would be a silent 404), and `gatewayPort` must be one of its listeners.
+ */
+export class IngressGatewayRoute extends Construct {
+  /** The VirtualService (escape hatch). */
+  public readonly virtualService: ApiObject;
+  private readonly routes: HttpRouteOptions[] = [];
+  private readonly vsName: string;
+  private readonly vsNamespace?: string;
+
+  public constructor(scope: Construct, id: string, private readonly props: IngressGatewayRouteProps) {
+    super(scope, id);
+    this.vsName = props.name ?? id;
+    this.vsNamespace = namespaceOf(this, props.namespace?.name);
+    const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.vsName);
+    if (nameErr) failAt(this, nameErr);
+    if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', '[]'));
+    for (const h of props.hosts) {
+      const err = checkHostName('hosts', h);
+      if (err) failAt(this, err);
+    }
+    for (const r of props.routes ?? []) this.addRoute(r);
+    this.virtualService = emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
+    this.node.addValidation({ validate: () => this.validateRoute() });
+  }
+
+  /** Adds a route after the existing ones. */
+  public addRoute(route: HttpRouteOptions): void {
+    const errors = checkRouteWeights(`routes[${this.routes.length}]`, route.action._destinations(undefined));
+    if (errors.length > 0) failAt(this, errors.join('; '));
+    this.routes.push(route);
+  }
+
+  /** The VirtualService as model data. */
+  public model(): VirtualServiceModel {
+    const gatewayPort = this.props.gatewayPort;
+    return {
+      name: this.vsName,
+      namespace: this.vsNamespace,
+      hosts: [...this.props.hosts],
+      gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
+      http: this.routes.map(r => {
+        const m = routeModelOf(r, onlyPort);
+        return gatewayPort === undefined ? m : {
+          ...m,
+          match: (m.match.length > 0 ? m.match : [{}]).map(x => ({ ...x, port: gatewayPort })),
+        };
+      }),
+    };
+  }
+
+  private validateRoute(): string[] {
+    const gw = this.props.gateway;
+    const errors = checkRoutes(this.routes);
+    let servers = gw.servers;
+    const gatewayPort = this.props.gatewayPort;
+    if (gatewayPort !== undefined) {
+      servers = servers.filter(s => s.port === gatewayPort);
+      if (servers.length === 0) {
+        errors.push(problem('gatewayPort', `must be a port of gateway '${gw.name}'`, gatewayPort,
+          `its listeners are on ${gw.servers.map(s => s.port).join(', ') || 'no port'}`));
+        return errors;
+      }
+    }
+    errors.push(...checkHostsServed('hosts', this.props.hosts, servers, gw.name));
+    for (const [i, r] of this.routes.entries()) {
+      for (const d of r.action.destinations) {
+        if (d.port === undefined && d.target.service.ports.length > 1) {
+          errors.push(problem(`routes[${i}].port`, `must be given: service '${d.target.service.name}' exposes several ports`, 'none',
+            `pass RouteAction.forward(target, { port }) with one of ${d.target.service.ports.map(p => p.port).join(', ')}`));
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+/** A gateway route writes the destination port: the service's only port when none was given. */
+function onlyPort(t: IRouteTarget): number | undefined {
+  const ports = t.service.ports;
+  return ports.length === 1 ? ports[0].port : undefined;
+}

@@ -1,0 +1,150 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { failAt, problem } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
+import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { renderGateway } from '../render/istio';
+import { GatewayModel, ServerModel } from '../render/model';
+import { IMeshNamespace } from './mesh-namespace';
+
+/** Protocols of a gateway listener. */
+export enum GatewayProtocol {
+  /** Plain HTTP. */
+  HTTP = 'HTTP',
+  /** HTTPS terminated at the gateway. */
+  HTTPS = 'HTTPS',
+  /** HTTP/2. */
+  HTTP2 = 'HTTP2',
+  /** gRPC. */
+  GRPC = 'GRPC',
+  /** Opaque TCP. */
+  TCP = 'TCP',
+  /** TLS (routed by SNI). */
+  TLS = 'TLS',
+}
+
+/** One listener of an {@link IngressGateway}. */
+export interface GatewayServerOptions {
+  /** The port the gateway workload listens on (e.g. 8080 for Istio's default ingress gateway pods). */
+  readonly port: number;
+
+  /**
+   * The protocol of the listener.
+   * @default GatewayProtocol.HTTP
+   */
+  readonly protocol?: GatewayProtocol;
+
+  /**
+   * The listener's port name.
+   * @default - the protocol in lower case, e.g. `http`
+   */
+  readonly name?: string;
+
+  /**
+   * The hosts the listener serves: DNS names, `*.domain` wildcards, or `*` for any host (only when you mean it).
+   * May be written `namespace/host` to admit only VirtualServices of that namespace.
+   */
+  readonly hosts: string[];
+}
+
+/** Props of an {@link IngressGateway}. */
+export interface IngressGatewayProps {
+  /**
+   * The Gateway name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the Gateway.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: IMeshNamespace;
+
+  /**
+   * Labels of the gateway workload (pods) this configures.
+   * @default { istio: 'ingressgateway' } - Istio's default ingress gateway
+   */
+  readonly selector?: { [key: string]: string };
+
+  /**
+   * Listeners. More with `addServer()`.
+   * @default - none; at least one is required by synth
+   */
+  readonly servers?: GatewayServerOptions[];
+}
+
+/** A gateway that {@link IngressGatewayRoute}s bind to. */
+export interface IIngressGateway {
+  /** The Gateway name. */
+  readonly name: string;
+  /** The namespace, when known. */
+  readonly namespace?: string;
+  /** The listeners (copies). */
+  readonly servers: ServerModel[];
+}
+
+/**
+ * An Istio Gateway: the listeners (port, protocol, hosts) of an ingress gateway workload.
+ * Nothing is exposed unless a server names it: there is no default host.
+ */
+export class IngressGateway extends Construct implements IIngressGateway {
+  public readonly name: string;
+  public readonly namespace?: string;
+  /** The Gateway object (escape hatch). */
+  public readonly resource: ApiObject;
+  private readonly _servers: ServerModel[] = [];
+  private readonly selector: { [key: string]: string };
+
+  public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = namespaceOf(this, props.namespace?.name);
+    const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.name);
+    if (err) failAt(this, err);
+    this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
+    if (Object.keys(this.selector).length === 0) {
+      failAt(this, problem('selector', 'must select the gateway workload by at least one label', '{}', 'e.g. { istio: \'ingressgateway\' }'));
+    }
+    for (const s of props.servers ?? []) this.addServer(s);
+    this.resource = emit(this, 'Resource', () => renderGateway(this.model(), renderContextOf(this)));
+    this.node.addValidation({
+      validate: () => this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')],
+    });
+  }
+
+  /** The listeners (copies). */
+  public get servers(): ServerModel[] {
+    return this._servers.map(s => ({ ...s, hosts: [...s.hosts] }));
+  }
+
+  /** Adds a listener. */
+  public addServer(server: GatewayServerOptions): void {
+    const protocol = server.protocol ?? GatewayProtocol.HTTP;
+    const portName = server.name ?? protocol.toLowerCase();
+    if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
+      failAt(this, problem('servers.port', 'must be a whole number between 1 and 65535', server.port));
+    }
+    if (this._servers.some(s => s.port === server.port)) {
+      failAt(this, problem('servers.port', 'must be unique within a gateway', server.port));
+    }
+    const nameErr = checkDnsLabel('servers.name', portName);
+    if (nameErr) failAt(this, nameErr);
+    if (server.hosts.length === 0) {
+      failAt(this, problem('servers.hosts', 'must hold at least one host', '[]', 'name the hosts to expose, or \'*\' to expose every host'));
+    }
+    for (const h of server.hosts) {
+      const slash = h.indexOf('/');
+      const ns = slash >= 0 ? h.slice(0, slash) : undefined;
+      const hostErr = checkHostName('servers.hosts', slash >= 0 ? h.slice(slash + 1) : h)
+        ?? (ns !== undefined && ns !== '.' && ns !== '*' ? checkDnsLabel('servers.hosts namespace', ns) : undefined);
+      if (hostErr) failAt(this, hostErr);
+    }
+    this._servers.push({ port: server.port, portName, protocol, hosts: [...server.hosts] });
+  }
+
+  /** The Gateway as model data. */
+  public model(): GatewayModel {
+    return { name: this.name, namespace: this.namespace, selector: this.selector, servers: this.servers };
+  }
+}

@@ -1,0 +1,453 @@
+import { ApiObject } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { failAt, problem } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
+import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { renderDestinationRule } from '../render/istio';
+import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
+import { PortModel, ServiceModel, VersionModel, WorkloadModel } from '../render/model';
+import { checkPortName, duplicates } from '../validation/rules';
+import { IMeshNamespace } from './mesh-namespace';
+import { MeshServicePort, Protocol } from './ports';
+import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
+import { ServiceRouting } from './service-routing';
+import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
+
+/** Props of a {@link MeshService}. */
+export interface MeshServiceProps {
+  /**
+   * The Service name, which is also the host name other services call it by.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of every object of the service.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: IMeshNamespace;
+
+  /**
+   * The ports the Service exposes (and the containers listen on). More with `addPort()`.
+   * @default - none; at least one is required by synth
+   */
+  readonly ports?: MeshServicePort[];
+
+  /**
+   * The value of the `app` label that the Service selects on.
+   * @default - the service name
+   */
+  readonly app?: string;
+
+  /**
+   * The ServiceAccount every version runs as: the service's mesh identity
+   * (`spiffe://<trust-domain>/ns/<namespace>/sa/<name>`).
+   * @default - the service name
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Mount the Kubernetes API token into the pods. The Istio sidecar does not need it (it uses its own projected token).
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * The container name.
+   * @default - the service name
+   */
+  readonly containerName?: string;
+
+  /**
+   * When the kubelet pulls images.
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * Environment variables of every version, in this order.
+   * @default - none
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Pod volumes of every version, in this order (volumes that are only mounted are appended).
+   * @default - the mounted volumes
+   */
+  readonly volumes?: Volume[];
+
+  /**
+   * Volume mounts of the container, in this order.
+   * @default - none
+   */
+  readonly volumeMounts?: VolumeMount[];
+
+  /**
+   * Annotations of every version's pods (e.g. `prometheus.io/scrape`).
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Sidecar injection for this workload, overriding its namespace.
+   * @default SidecarInjection.INHERIT
+   */
+  readonly sidecarInjection?: SidecarInjection;
+
+  /**
+   * Pod and container hardening.
+   * @default WorkloadSecurity.restricted()
+   */
+  readonly security?: WorkloadSecurity;
+
+  /**
+   * Container resources.
+   * @default - requests of 100m CPU and 128Mi memory, no limits
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Replicas of each version's Deployment.
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Container arguments.
+   * @default - the image's
+   */
+  readonly args?: string[];
+
+  /**
+   * Container entrypoint.
+   * @default - the image's
+   */
+  readonly command?: string[];
+}
+
+/** Options of {@link MeshService.addVersion}. */
+export interface ServiceVersionOptions {
+  /** The container image, pinned to a tag or digest (never `latest`). */
+  readonly image: string;
+
+  /**
+   * Replicas of this version.
+   * @default - the service's `replicas`
+   */
+  readonly replicas?: number;
+
+  /**
+   * The value of the pods' `version` label.
+   * @default - the version name
+   */
+  readonly label?: string;
+
+  /**
+   * The Deployment name.
+   * @default - `<app>-<version>`, e.g. `reviews-v2`
+   */
+  readonly deploymentName?: string;
+
+  /**
+   * Environment variables added to (or replacing) the service's.
+   * @default - the service's
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Labels added to this version's pods.
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Annotations added to this version's pods.
+   * @default - the service's
+   */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+/** Options of {@link MeshService.addExternalVersion}. */
+export interface ExternalVersionOptions {
+  /**
+   * The value of the pods' `version` label.
+   * @default - the version name
+   */
+  readonly label?: string;
+}
+
+/**
+ * One version of a {@link MeshService}: a DestinationRule subset, and a Deployment when its pods
+ * are deployed by this app. A route target: `RouteAction.forward(reviews.version('v2'))`.
+ */
+export class ServiceVersion extends Construct implements IRouteTarget {
+  /** The subset name. */
+  public readonly subset: string;
+  /** The value of the `version` label. */
+  public readonly label: string;
+  /** The Deployment (escape hatch), or undefined for an external version. */
+  public readonly deployment?: ApiObject;
+
+  /** @internal */
+  public constructor(public readonly service: MeshService, id: string, label: string, deployment?: (v: ServiceVersion) => ApiObject) {
+    super(service, id);
+    this.subset = id;
+    this.label = label;
+    this.deployment = deployment?.(this);
+  }
+}
+
+/**
+ * A microservice of the mesh: one Service (selecting `app`), one ServiceAccount, one Deployment per
+ * version (labels `app` and `version`) and one DestinationRule with a subset per version; and, when
+ * asked with `addRoute()`, a VirtualService routing between versions.
+ *
+ * @example
+ * const reviews = new MeshService(chart, 'reviews', { ports: [{ port: 9080 }] });
+ * reviews.addVersion('v1', { image: 'registry.istio.io/release/examples-bookinfo-reviews-v1:1.20.3' });
+ * reviews.addVersion('v2', { image: 'registry.istio.io/release/examples-bookinfo-reviews-v2:1.20.3' });
+ * reviews.addRoute({ match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) });
+ * reviews.addRoute({ action: RouteAction.forward(reviews.version('v1')) });
+ */
+export class MeshService extends Construct implements IMeshService, IRouteTarget {
+  public readonly name: string;
+  public readonly namespace?: string;
+  /** The value of the `app` label. */
+  public readonly app: string;
+  /** The ServiceAccount name. */
+  public readonly serviceAccountName: string;
+  /** Always undefined: a MeshService as a route target means all of its versions. */
+  public readonly subset?: string = undefined;
+  /** The Service (escape hatch). */
+  public readonly service: this = this;
+  /** The Kubernetes Service object (escape hatch). */
+  public readonly serviceResource: ApiObject;
+  /** The ServiceAccount object (escape hatch). */
+  public readonly serviceAccount: ApiObject;
+  /** The DestinationRule object (escape hatch). */
+  public readonly destinationRule: ApiObject;
+
+  private readonly _ports: MeshServicePort[] = [];
+  private readonly versions: ServiceVersion[] = [];
+  private readonly versionModels = new Map<string, VersionModel>();
+  private readonly workload: WorkloadModel;
+  private readonly replicas: number;
+  private routing?: ServiceRouting;
+
+  public constructor(scope: Construct, id: string, private readonly props: MeshServiceProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = namespaceOf(this, props.namespace?.name);
+    this.app = props.app ?? this.name;
+    this.serviceAccountName = props.serviceAccountName ?? this.name;
+    this.replicas = props.replicas ?? 1;
+    for (const err of [
+      checkServiceName(props.name === undefined ? 'name (the construct id)' : 'name', this.name),
+      checkLabelValue('app', this.app),
+      checkDnsSubdomain('serviceAccountName', this.serviceAccountName),
+      checkDnsLabel('containerName', props.containerName ?? this.name),
+      this.checkReplicas('replicas', this.replicas),
+    ]) {
+      if (err) failAt(this, err);
+    }
+    this.workload = this.workloadModel();
+    for (const p of props.ports ?? []) this.addPort(p);
+
+    this.serviceResource = emit(this, 'Service', () => renderService(this.model()));
+    this.serviceAccount = emit(this, 'ServiceAccount', () => renderServiceAccount(this.model()));
+    this.destinationRule = emit(this, 'DestinationRule', () => renderDestinationRule(this.model(), renderContextOf(this)));
+    this.node.addValidation({ validate: () => this.validateService() });
+  }
+
+  /** The ports the service exposes (copies). */
+  public get ports(): MeshServicePort[] {
+    return this._ports.map(p => ({ ...p }));
+  }
+
+  /** The names of the versions (DestinationRule subsets), in the order added. */
+  public get versionNames(): string[] {
+    return this.versions.map(v => v.subset);
+  }
+
+  /** Adds a port to the Service (and to every version's container). */
+  public addPort(port: MeshServicePort): void {
+    if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) {
+      failAt(this, problem('port', 'must be a whole number between 1 and 65535', port.port));
+    }
+    if (port.targetPort !== undefined && (!Number.isInteger(port.targetPort) || port.targetPort < 1 || port.targetPort > 65535)) {
+      failAt(this, problem('targetPort', 'must be a whole number between 1 and 65535', port.targetPort));
+    }
+    const name = port.name ?? port.protocol ?? Protocol.HTTP;
+    const err = checkDnsLabel('ports.name', name);
+    if (err) failAt(this, err);
+    if (this._ports.some(p => p.port === port.port)) {
+      failAt(this, problem('ports.port', 'must be unique within a service', port.port));
+    }
+    if (this._ports.some(p => (p.name ?? p.protocol ?? Protocol.HTTP) === name)) {
+      failAt(this, problem('ports.name', 'must be unique within a service', name));
+    }
+    this._ports.push({ ...port });
+  }
+
+  /**
+   * Adds a version deployed by this app: a Deployment `<app>-<version>` and a DestinationRule subset.
+   * @param name the version (and subset) name, e.g. `v1`
+   */
+  public addVersion(name: string, options: ServiceVersionOptions): ServiceVersion {
+    const label = this.checkNewVersion(name, options.label);
+    const deploymentName = options.deploymentName ?? `${this.app}-${name}`;
+    for (const err of [
+      checkDnsSubdomain('deploymentName', deploymentName),
+      checkImage(options.image),
+      options.replicas !== undefined ? this.checkReplicas('replicas', options.replicas) : undefined,
+    ]) {
+      if (err) failAt(this, err);
+    }
+    const w = this.workload;
+    const env = { ...Object.fromEntries(w.env.map(e => [e.name, e])) };
+    for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v._toModel(k);
+    this.versionModels.set(name, {
+      name,
+      label,
+      deployment: {
+        name: deploymentName,
+        image: options.image,
+        replicas: options.replicas ?? this.replicas,
+        workload: {
+          ...w,
+          env: Object.values(env),
+          podLabels: { ...w.podLabels, ...(options.podLabels ?? {}) },
+          podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
+        },
+      },
+    });
+    const version = new ServiceVersion(this, name, label, v => emit(v, 'Deployment', () => renderDeployment(this.model(), this.versionModels.get(name)!)));
+    this.versions.push(version);
+    return version;
+  }
+
+  /**
+   * Adds a version whose pods are deployed elsewhere (another chart, VMs): only a DestinationRule subset.
+   * @param name the version (and subset) name, e.g. `v2-mysql`
+   */
+  public addExternalVersion(name: string, options: ExternalVersionOptions = {}): ServiceVersion {
+    const label = this.checkNewVersion(name, options.label);
+    this.versionModels.set(name, { name, label });
+    const version = new ServiceVersion(this, name, label);
+    this.versions.push(version);
+    return version;
+  }
+
+  /** The version named `name`; fails when the service has no such version. */
+  public version(name: string): ServiceVersion {
+    const v = this.versions.find(x => x.subset === name);
+    if (!v) {
+      failAt(this, problem('version', `must be a version of service '${this.name}'`, name,
+        this.versions.length > 0 ? `its versions are ${this.versionNames.map(n => `'${n}'`).join(', ')}` : 'it has none yet: call addVersion() first'));
+    }
+    return v;
+  }
+
+  /**
+   * Adds a route to the service's mesh VirtualService (created with the first route, named like the service).
+   * For alternative routing scenarios in other charts, use {@link ServiceRouting} directly.
+   */
+  public addRoute(route: HttpRouteOptions): void {
+    this.routing ??= new ServiceRouting(this, 'Routing', { service: this });
+    this.routing.addRoute(route);
+  }
+
+  /** The service as model data, for renderers and rules. */
+  public model(): ServiceModel {
+    return {
+      name: this.name,
+      namespace: this.namespace,
+      app: this.app,
+      ports: this._ports.map(portModelOf),
+      serviceAccountName: this.serviceAccountName,
+      automountServiceAccountToken: this.props.automountServiceAccountToken ?? false,
+      versions: this.versions.map(v => this.versionModels.get(v.subset)!),
+      destinationRuleName: this.name,
+    };
+  }
+
+  private workloadModel(): WorkloadModel {
+    const p = this.props;
+    const volumes = [...(p.volumes ?? [])];
+    for (const m of p.volumeMounts ?? []) {
+      if (!volumes.includes(m.volume)) volumes.push(m.volume);
+    }
+    const dupVolume = duplicates(volumes.map(v => v.name));
+    if (dupVolume.length > 0) failAt(this, problem('volumes', 'must have unique names', dupVolume[0]));
+    const injection = p.sidecarInjection ?? SidecarInjection.INHERIT;
+    return {
+      containerName: p.containerName ?? this.name,
+      imagePullPolicy: p.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
+      env: Object.entries(p.env ?? {}).map(([k, v]) => v._toModel(k)),
+      volumes: volumes.map(v => v._model),
+      mounts: (p.volumeMounts ?? []).map(m => m._toModel()),
+      podAnnotations: { ...(p.podAnnotations ?? {}) },
+      podLabels: {},
+      sidecarInjection: injection === SidecarInjection.INHERIT ? undefined : injection === SidecarInjection.ENABLED,
+      security: (p.security ?? WorkloadSecurity.restricted())._model,
+      resources: p.resources ? resourcesModelOf(p.resources) : DEFAULT_RESOURCES,
+      args: p.args,
+      command: p.command,
+    };
+  }
+
+  private checkNewVersion(name: string, label: string | undefined): string {
+    const err = checkDnsLabel('version', name) ?? checkLabelValue('label', label ?? name);
+    if (err) failAt(this, err);
+    if (this.versionModels.has(name)) {
+      failAt(this, problem('version', `must be unique within service '${this.name}'`, name));
+    }
+    const l = label ?? name;
+    const same = [...this.versionModels.values()].find(v => v.label === l);
+    if (same) {
+      failAt(this, problem('label', `must differ between versions: version '${same.name}' already selects pods labelled version=${l}`, l));
+    }
+    return l;
+  }
+
+  private checkReplicas(field: string, n: number): string | undefined {
+    return Number.isInteger(n) && n >= 0 ? undefined : problem(field, 'must be a whole number of at least 0', n);
+  }
+
+  private validateService(): string[] {
+    const errors: string[] = [];
+    if (this._ports.length === 0) {
+      errors.push(problem('ports', 'must hold at least one port', '[]', 'pass ports or call addPort()'));
+    }
+    for (const p of this._ports) {
+      errors.push(...checkPortName('ports.name', portModelOf(p), p.protocol ?? Protocol.HTTP));
+    }
+    if (this.versions.length === 0) {
+      errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion()'));
+    }
+    return errors;
+  }
+}
+
+function portModelOf(p: MeshServicePort): PortModel {
+  const protocol = p.protocol ?? Protocol.HTTP;
+  return {
+    name: p.name ?? protocol,
+    port: p.port,
+    targetPort: p.targetPort,
+    transport: p.transport,
+    appProtocol: p.appProtocol ? protocol : undefined,
+  };
+}
+
+/** An image must be pinned: a tag other than `latest`, or a digest. */
+function checkImage(image: string): string | undefined {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+  if (tag === undefined || tag === '' || tag === 'latest') {
+    return problem('image', 'must be pinned to a tag other than \'latest\' or to a digest', image, 'e.g. \'nginx:1.17.9\'');
+  }
+  return undefined;
+}

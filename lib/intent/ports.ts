@@ -1,0 +1,74 @@
+/** Application protocols Istio recognizes, as the prefix of a port name or as `appProtocol`. */
+export enum Protocol {
+  /** HTTP/1.1 (and HTTP/2 upgraded). */
+  HTTP = 'http',
+  /** HTTP/2 with prior knowledge. */
+  HTTP2 = 'http2',
+  /** HTTPS (TLS carrying HTTP), passed through as TLS by the sidecar. */
+  HTTPS = 'https',
+  /** gRPC. */
+  GRPC = 'grpc',
+  /** gRPC-Web. */
+  GRPC_WEB = 'grpc-web',
+  /** Opaque TCP. */
+  TCP = 'tcp',
+  /** TLS with SNI. */
+  TLS = 'tls',
+  /** MongoDB wire protocol. */
+  MONGO = 'mongo',
+  /** MySQL wire protocol. */
+  MYSQL = 'mysql',
+  /** Redis wire protocol. */
+  REDIS = 'redis',
+  /** UDP (not proxied by the sidecar). */
+  UDP = 'udp',
+}
+
+/** Kubernetes' transport protocol of a Service port. */
+export enum TransportProtocol {
+  /** TCP, Kubernetes' default. */
+  TCP = 'TCP',
+  /** UDP. */
+  UDP = 'UDP',
+  /** SCTP. */
+  SCTP = 'SCTP',
+}
+
+/** A port of a {@link MeshService}. */
+export interface MeshServicePort {
+  /** The port number the Service exposes. */
+  readonly port: number;
+
+  /**
+   * The application protocol, which Istio reads from the port name (or from `appProtocol`).
+   * @default Protocol.HTTP
+   * @see https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
+   */
+  readonly protocol?: Protocol;
+
+  /**
+   * The port name. Must follow Istio's `<protocol>[-<suffix>]` convention (`http`, `http-web`)
+   * unless `appProtocol` is set.
+   * @default - the protocol itself, e.g. `http`
+   */
+  readonly name?: string;
+
+  /**
+   * The container port traffic is sent to; also the container port the Deployments declare.
+   * @default - the same as `port` (and no `targetPort` is written)
+   */
+  readonly targetPort?: number;
+
+  /**
+   * Declare the protocol with the Service port's `appProtocol` field instead of the name,
+   * which frees the name from Istio's convention.
+   * @default false
+   */
+  readonly appProtocol?: boolean;
+
+  /**
+   * Write the Service port's transport `protocol` explicitly.
+   * @default - not written (Kubernetes uses TCP)
+   */
+  readonly transport?: TransportProtocol;
+}

@@ -1,0 +1,146 @@
+import { fail, problem } from '../core/errors';
+import { DestinationModel, HttpRouteModel, ServiceRef } from '../render/model';
+import { checkRouteWeights } from '../validation/rules';
+import { HttpMatch } from './matches';
+import { MeshServicePort } from './ports';
+
+/** A service that routes can send traffic to. */
+export interface IMeshService extends ServiceRef {
+  /** The Service name. */
+  readonly name: string;
+  /** The namespace, when known. */
+  readonly namespace?: string;
+  /** The ports the service exposes (copies). */
+  readonly ports: MeshServicePort[];
+  /** The names of its versions (DestinationRule subsets). */
+  readonly versionNames: string[];
+}
+
+/**
+ * Something a route can forward to: a whole {@link MeshService} (any of its pods) or one
+ * {@link ServiceVersion} (a DestinationRule subset).
+ */
+export interface IRouteTarget {
+  /** The service. */
+  readonly service: IMeshService;
+  /**
+   * The subset, when the target is a version.
+   * @default - the whole service
+   */
+  readonly subset?: string;
+}
+
+/** Options of {@link RouteAction.forward}. */
+export interface ForwardOptions {
+  /**
+   * The service port to send to; it must be one the service exposes.
+   * @default - no port is written for mesh routes (Istio picks the service's port); a gateway
+   * route writes the service's only port, and requires this when the service has several
+   */
+  readonly port?: number;
+}
+
+/** One destination of a weighted route. */
+export interface WeightedTarget {
+  /** Where this share of the traffic goes. */
+  readonly target: IRouteTarget;
+  /** The share, in percent (0–100); the shares of a route add up to 100. */
+  readonly weight: number;
+}
+
+/**
+ * What a route does with the requests it matches. Modelled on AWS CDK's `ListenerAction`.
+ */
+export class RouteAction {
+  /** Sends every matched request to one target. */
+  public static forward(target: IRouteTarget, options: ForwardOptions = {}): RouteAction {
+    return new RouteAction([{ target, port: options.port }]);
+  }
+
+  /**
+   * Splits matched requests across targets by weight (50/50, 90/10…). Weights are whole
+   * percentages that add up to 100.
+   */
+  public static weightedForward(targets: WeightedTarget[], options: ForwardOptions = {}): RouteAction {
+    const action = new RouteAction(targets.map(t => ({ target: t.target, weight: t.weight, port: options.port })));
+    const errors = checkRouteWeights('weightedForward', action._destinations(undefined));
+    if (errors.length > 0) fail(errors.join('\n'));
+    return action;
+  }
+
+  private constructor(private readonly targets: { target: IRouteTarget; weight?: number; port?: number }[]) {
+    if (targets.length === 0) fail(problem('targets', 'must name at least one target', '[]'));
+  }
+
+  /** The targets of this action (copies). */
+  public get destinations(): { target: IRouteTarget; weight?: number; port?: number }[] {
+    return this.targets.map(t => ({ ...t }));
+  }
+
+  /**
+   * The destinations as model data.
+   * @param defaultPort what to write when no port was given (gateway routes)
+   * @internal
+   */
+  public _destinations(defaultPort: ((t: IRouteTarget) => number | undefined) | undefined): DestinationModel[] {
+    return this.targets.map(t => ({
+      service: { name: t.target.service.name, namespace: t.target.service.namespace },
+      subset: t.target.subset,
+      port: t.port ?? defaultPort?.(t.target),
+      weight: t.weight,
+    }));
+  }
+}
+
+/** One HTTP route of a {@link ServiceRouting} or an {@link IngressGatewayRoute}. */
+export interface HttpRouteOptions {
+  /**
+   * The route's name (shows in Envoy stats and access logs).
+   * @default - none
+   */
+  readonly name?: string;
+
+  /**
+   * Requests the route applies to: any one of these matches. Routes are evaluated in the order
+   * they were added; a route without matches catches everything, so it must come last.
+   * @default - every request
+   */
+  readonly match?: HttpMatch[];
+
+  /** What to do with the matched requests. */
+  readonly action: RouteAction;
+}
+
+/** Converts a route to model data. @internal */
+export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget) => number | undefined): HttpRouteModel {
+  return {
+    name: r.name,
+    match: (r.match ?? []).map(m => m._model),
+    destinations: r.action._destinations(defaultPort),
+  };
+}
+
+/** Problems with the routes of one VirtualService that hold whatever it binds to. @internal */
+export function checkRoutes(routes: readonly HttpRouteOptions[]): string[] {
+  const errors: string[] = [];
+  if (routes.length === 0) {
+    errors.push(problem('routes', 'must hold at least one route', 0, 'call addRoute()'));
+  }
+  const catchAll = routes.findIndex(r => (r.match ?? []).length === 0);
+  if (catchAll >= 0 && catchAll < routes.length - 1) {
+    errors.push(problem(`routes[${catchAll + 1}]`, 'can never match: route ' + catchAll + ' before it has no match and takes every request (IST0130)',
+      routes[catchAll + 1].name ?? `route ${catchAll + 1}`, 'add the catch-all route last'));
+  }
+  const names = routes.map(r => r.name).filter((n): n is string => n !== undefined);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) errors.push(problem('routes.name', 'must be unique within a VirtualService', dup));
+  for (const [i, r] of routes.entries()) {
+    for (const d of r.action.destinations) {
+      const ports = d.target.service.ports.map(p => p.port);
+      if (d.port !== undefined && !ports.includes(d.port)) {
+        errors.push(problem(`routes[${i}].port`, `must be a port of service '${d.target.service.name}'`, d.port, `it exposes ${ports.join(', ') || 'no port'}`));
+      }
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,78 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { failAt } from '../core/errors';
+import { checkDnsSubdomain } from '../core/names';
+import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { renderVirtualService } from '../render/istio';
+import { VirtualServiceModel } from '../render/model';
+import { checkRouteWeights } from '../validation/rules';
+import { IMeshNamespace } from './mesh-namespace';
+import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './route';
+
+/** Props of a {@link ServiceRouting}. */
+export interface ServiceRoutingProps {
+  /** The service whose in-mesh traffic this routes (the VirtualService's host). */
+  readonly service: IMeshService;
+
+  /**
+   * The VirtualService name.
+   * @default - the service name
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the VirtualService.
+   * @default - the service's namespace, else the chart's
+   */
+  readonly namespace?: IMeshNamespace;
+
+  /**
+   * Routes, in evaluation order. More with `addRoute()`.
+   * @default - none; at least one is required by synth
+   */
+  readonly routes?: HttpRouteOptions[];
+}
+
+/**
+ * How requests addressed to a service inside the mesh are routed across its versions: pin to a
+ * version, route by header, split by weight. Emits a VirtualService whose host is the service.
+ *
+ * Put alternative scenarios (all-v1, 90/10, jason→v2…) in charts of their own: each chart is one
+ * file a pipeline can apply.
+ */
+export class ServiceRouting extends Construct {
+  /** The VirtualService (escape hatch). */
+  public readonly virtualService: ApiObject;
+  private readonly routes: HttpRouteOptions[] = [];
+  private readonly vsName: string;
+  private readonly vsNamespace?: string;
+
+  public constructor(scope: Construct, id: string, private readonly props: ServiceRoutingProps) {
+    super(scope, id);
+    this.vsName = props.name ?? props.service.name;
+    this.vsNamespace = props.namespace?.name ?? props.service.namespace ?? namespaceOf(this, undefined);
+    const err = checkDnsSubdomain('name', this.vsName);
+    if (err) failAt(this, err);
+    for (const r of props.routes ?? []) this.addRoute(r);
+    this.virtualService = emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
+    this.node.addValidation({ validate: () => checkRoutes(this.routes) });
+  }
+
+  /** Adds a route after the existing ones. */
+  public addRoute(route: HttpRouteOptions): void {
+    const errors = checkRouteWeights(`routes[${this.routes.length}]`, route.action._destinations(undefined));
+    if (errors.length > 0) failAt(this, errors.join('; '));
+    this.routes.push(route);
+  }
+
+  /** The VirtualService as model data. */
+  public model(): VirtualServiceModel {
+    return {
+      name: this.vsName,
+      namespace: this.vsNamespace,
+      hosts: [this.props.service.name],
+      gateways: [],
+      http: this.routes.map(r => routeModelOf(r)),
+    };
+  }
+}

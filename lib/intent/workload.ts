@@ -1,0 +1,234 @@
+import { Size } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-27';
+import { fail, problem } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { EnvModel, MountModel, ResourcesModel, SecurityModel, VolumeModel } from '../render/model';
+
+/** When the kubelet pulls the container image. */
+export enum ImagePullPolicy {
+  /** Pull only when the image is not on the node. */
+  IF_NOT_PRESENT = 'IfNotPresent',
+  /** Pull on every start. */
+  ALWAYS = 'Always',
+  /** Never pull. */
+  NEVER = 'Never',
+}
+
+/** Whether a workload gets an Istio sidecar. */
+export enum SidecarInjection {
+  /** Whatever its namespace says (no pod label is written). */
+  INHERIT = 'inherit',
+  /** Always inject (`sidecar.istio.io/inject: "true"`). */
+  ENABLED = 'enabled',
+  /** Never inject (`sidecar.istio.io/inject: "false"`). */
+  DISABLED = 'disabled',
+}
+
+/** The value of an environment variable. */
+export class EnvValue {
+  /** A literal value. */
+  public static fromValue(value: string): EnvValue {
+    return new EnvValue({ value });
+  }
+
+  /** A key of a ConfigMap. */
+  public static fromConfigMapKey(configMapName: string, key: string): EnvValue {
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key } } });
+  }
+
+  /** A key of a Secret. */
+  public static fromSecretKey(secretName: string, key: string): EnvValue {
+    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key } } });
+  }
+
+  /** A field of the pod, e.g. `spec.nodeName`. */
+  public static fromFieldPath(fieldPath: string): EnvValue {
+    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
+  }
+
+  private constructor(private readonly model: Omit<EnvModel, 'name'>) {}
+
+  /** @internal */
+  public _toModel(name: string): EnvModel {
+    return { name, ...this.model };
+  }
+}
+
+/** Options of an emptyDir volume. */
+export interface EmptyDirOptions {
+  /**
+   * Back the volume with memory (`Memory`) instead of the node's disk.
+   * @default false
+   */
+  readonly memory?: boolean;
+  /**
+   * The most the volume may hold.
+   * @default - no limit
+   */
+  readonly sizeLimit?: Size;
+}
+
+/** Options of a ConfigMap or Secret volume. */
+export interface KeyProjectionOptions {
+  /**
+   * Keys to project, as `key -> path` (in this order).
+   * @default - every key, each at a path named after it
+   */
+  readonly items?: { [key: string]: string };
+}
+
+/** A pod volume, mounted into the container with {@link VolumeMount}. */
+export class Volume {
+  /** A scratch directory that lives as long as the pod. */
+  public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
+    return new Volume({
+      name,
+      emptyDir: {
+        medium: options.memory ? 'Memory' : undefined,
+        sizeLimit: options.sizeLimit ? `${options.sizeLimit.toMebibytes()}Mi` : undefined,
+      },
+    });
+  }
+
+  /** The keys of a ConfigMap, as files. */
+  public static fromConfigMap(name: string, configMapName: string, options: KeyProjectionOptions = {}): Volume {
+    return new Volume({ name, configMap: { name: configMapName, items: Volume.items(options) } });
+  }
+
+  /** The keys of a Secret, as files. */
+  public static fromSecret(name: string, secretName: string, options: KeyProjectionOptions = {}): Volume {
+    return new Volume({ name, secret: { secretName, items: Volume.items(options) } });
+  }
+
+  private static items(options: KeyProjectionOptions) {
+    return options.items ? Object.entries(options.items).map(([key, path]) => ({ key, path })) : undefined;
+  }
+
+  /** The volume name. */
+  public readonly name: string;
+  /** @internal */
+  public readonly _model: VolumeModel;
+
+  private constructor(model: VolumeModel) {
+    const err = checkDnsLabel('volume', model.name);
+    if (err) fail(err);
+    this.name = model.name;
+    this._model = model;
+  }
+}
+
+/** Options of a {@link VolumeMount}. */
+export interface VolumeMountOptions {
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Mount only this path of the volume.
+   * @default - the whole volume
+   */
+  readonly subPath?: string;
+}
+
+/** Where a {@link Volume} appears in the container. */
+export class VolumeMount {
+  /** Mounts `volume` at `mountPath`. */
+  public static of(volume: Volume, mountPath: string, options: VolumeMountOptions = {}): VolumeMount {
+    return new VolumeMount(volume, mountPath, options);
+  }
+
+  private constructor(public readonly volume: Volume, public readonly mountPath: string, private readonly options: VolumeMountOptions) {
+    if (!mountPath.startsWith('/')) fail(problem('mountPath', 'must be an absolute path', mountPath));
+  }
+
+  /** @internal */
+  public _toModel(): MountModel {
+    return {
+      name: this.volume.name,
+      mountPath: this.mountPath,
+      readOnly: this.options.readOnly || undefined,
+      subPath: this.options.subPath,
+    };
+  }
+}
+
+/** Options of {@link WorkloadSecurity.restricted}. */
+export interface RestrictedSecurityOptions {
+  /**
+   * The user id the containers run as. Never 1337, the sidecar's own user.
+   * @default - the image's user (which must not be root)
+   */
+  readonly runAsUser?: number;
+  /**
+   * The group id the containers run as.
+   * @default - the image's group
+   */
+  readonly runAsGroup?: number;
+  /**
+   * The group that owns mounted volumes.
+   * @default - not set
+   */
+  readonly fsGroup?: number;
+  /**
+   * Mount the container's root filesystem read-only (mount volumes for what it writes).
+   * @default false
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+}
+
+/**
+ * Pod and container hardening.
+ *
+ * The default, {@link WorkloadSecurity.restricted}, follows the Kubernetes "restricted" Pod Security
+ * Standard: `runAsNonRoot: true`, `seccompProfile: RuntimeDefault`, `allowPrivilegeEscalation: false`
+ * and all capabilities dropped. {@link WorkloadSecurity.unset} writes no securityContext at all.
+ */
+export class WorkloadSecurity {
+  /** The "restricted" Pod Security Standard (the default). */
+  public static restricted(options: RestrictedSecurityOptions = {}): WorkloadSecurity {
+    for (const [field, id] of [['runAsUser', options.runAsUser], ['runAsGroup', options.runAsGroup], ['fsGroup', options.fsGroup]] as const) {
+      if (id !== undefined && (!Number.isInteger(id) || id < 0)) fail(problem(field, 'must be a whole number of at least 0', id));
+    }
+    if (options.runAsUser === 0) {
+      fail(problem('runAsUser', 'must not be 0 (root) under the restricted policy', 0, 'use WorkloadSecurity.unset() to run as root'));
+    }
+    if (options.runAsUser === 1337) {
+      fail(problem('runAsUser', 'must not be 1337, the user id of the Istio sidecar (IST0144)', 1337));
+    }
+    return new WorkloadSecurity({
+      runAsNonRoot: true,
+      runAsUser: options.runAsUser,
+      runAsGroup: options.runAsGroup,
+      fsGroup: options.fsGroup,
+      seccompRuntimeDefault: true,
+      allowPrivilegeEscalation: false,
+      dropAllCapabilities: true,
+      readOnlyRootFilesystem: options.readOnlyRootFilesystem ?? false,
+    });
+  }
+
+  /**
+   * No securityContext: the image and the cluster decide. Only for images that cannot run
+   * restricted, or to reproduce a manifest field for field.
+   */
+  public static unset(): WorkloadSecurity {
+    return new WorkloadSecurity(undefined);
+  }
+
+  private constructor(/** @internal */ public readonly _model: SecurityModel | undefined) {}
+}
+
+/** The resource requests written when none are given: enough for the scheduler to place a small service. */
+export const DEFAULT_RESOURCES: ResourcesModel = { requests: { cpu: '100m', memory: '128Mi' } };
+
+/** Converts cdk8s-plus `ContainerResources` to Kubernetes quantities. */
+export function resourcesModelOf(r: ContainerResources): ResourcesModel {
+  const mem = (s: Size | undefined) => (s ? `${s.toMebibytes()}Mi` : undefined);
+  const part = (cpu: string | undefined, memory: string | undefined) =>
+    (cpu === undefined && memory === undefined ? undefined : { cpu, memory });
+  return {
+    requests: part(r.cpu?.request?.amount, mem(r.memory?.request)),
+    limits: part(r.cpu?.limit?.amount, mem(r.memory?.limit)),
+  };
+}

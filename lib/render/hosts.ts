@@ -1,0 +1,20 @@
+import { ServiceRef } from './model';
+
+/**
+ * The host name by which an object in `fromNamespace` addresses `service`: the short name when
+ * both live in the same namespace (as Istio's own samples write it), the cluster FQDN otherwise.
+ */
+export function hostOf(service: ServiceRef, fromNamespace: string | undefined, clusterDomain: string): string {
+  if (service.namespace === undefined || service.namespace === fromNamespace) {
+    return service.name;
+  }
+  return `${service.name}.${service.namespace}.svc.${clusterDomain}`;
+}
+
+/** How a VirtualService in `fromNamespace` names a gateway: `name`, or `namespace/name` across namespaces. */
+export function gatewayRefOf(gateway: ServiceRef, fromNamespace: string | undefined): string {
+  if (gateway.namespace === undefined || gateway.namespace === fromNamespace) {
+    return gateway.name;
+  }
+  return `${gateway.namespace}/${gateway.name}`;
+}

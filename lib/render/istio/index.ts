@@ -1,0 +1,3 @@
+export * from './destination-rule';
+export * from './gateway';
+export * from './virtual-service';

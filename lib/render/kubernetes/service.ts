@@ -1,0 +1,44 @@
+import { k8s } from 'cdk8s-plus-27';
+import { metadataOf } from '../metadata';
+import { Manifest, NamespaceModel, ServiceModel } from '../model';
+
+/** Renders the Service of a mesh service: it selects every version's pods by `app`. */
+export function renderService(service: ServiceModel): Manifest {
+  const spec: k8s.ServiceSpec = {
+    ports: service.ports.map(p => ({
+      port: p.port,
+      name: p.name,
+      protocol: p.transport,
+      appProtocol: p.appProtocol,
+      targetPort: p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined,
+    })),
+    selector: { app: service.app },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.name }),
+    spec: k8s.toJson_ServiceSpec(spec),
+  };
+}
+
+/** Renders the ServiceAccount that every version of a service runs as (its mesh identity). */
+export function renderServiceAccount(service: ServiceModel): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: metadataOf(service.serviceAccountName, service.namespace, { account: service.name }),
+    ...(service.automountServiceAccountToken !== undefined
+      ? { automountServiceAccountToken: service.automountServiceAccountToken }
+      : {}),
+  };
+}
+
+/** Renders a Namespace with its injection labels. */
+export function renderNamespace(ns: NamespaceModel): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: metadataOf(ns.name, undefined, { ...ns.labels }),
+  };
+}

@@ -1,0 +1,107 @@
+import { k8s } from 'cdk8s-plus-27';
+import { metadataOf } from '../metadata';
+import { Manifest, PortModel, ServiceModel, VersionModel, VolumeModel, WorkloadModel } from '../model';
+
+function securityContexts(w: WorkloadModel): { pod?: k8s.PodSecurityContext; container?: k8s.SecurityContext } {
+  const s = w.security;
+  if (!s) {
+    return {};
+  }
+  return {
+    pod: {
+      runAsNonRoot: s.runAsNonRoot || undefined,
+      runAsUser: s.runAsUser,
+      runAsGroup: s.runAsGroup,
+      fsGroup: s.fsGroup,
+      seccompProfile: s.seccompRuntimeDefault ? { type: 'RuntimeDefault' } : undefined,
+    },
+    container: {
+      allowPrivilegeEscalation: s.allowPrivilegeEscalation,
+      capabilities: s.dropAllCapabilities ? { drop: ['ALL'] } : undefined,
+      readOnlyRootFilesystem: s.readOnlyRootFilesystem || undefined,
+    },
+  };
+}
+
+function quantities(q: { cpu?: string; memory?: string } | undefined): { [key: string]: k8s.Quantity } | undefined {
+  if (!q) {
+    return undefined;
+  }
+  const out: { [key: string]: k8s.Quantity } = {};
+  if (q.cpu !== undefined) out.cpu = k8s.Quantity.fromString(q.cpu);
+  if (q.memory !== undefined) out.memory = k8s.Quantity.fromString(q.memory);
+  return out;
+}
+
+function nonEmpty<T>(xs: T[]): T[] | undefined {
+  return xs.length > 0 ? xs : undefined;
+}
+
+function volumeOf(v: VolumeModel): k8s.Volume {
+  return {
+    ...v,
+    emptyDir: v.emptyDir ? {
+      medium: v.emptyDir.medium,
+      sizeLimit: v.emptyDir.sizeLimit !== undefined ? k8s.Quantity.fromString(v.emptyDir.sizeLimit) : undefined,
+    } : undefined,
+  };
+}
+
+/** The container ports of a service's pods: one per service port, on its target port. */
+export function containerPortsOf(ports: PortModel[]): k8s.ContainerPort[] {
+  return ports.map(p => ({ containerPort: p.targetPort ?? p.port }));
+}
+
+/**
+ * Renders the Deployment of one version: labels `app` and `version` on the Deployment, its selector
+ * and its pods; the service's pod template (container, env, volumes, hardening) with the version's image.
+ */
+export function renderDeployment(service: ServiceModel, version: VersionModel): Manifest {
+  const d = version.deployment;
+  if (!d) {
+    throw new Error(`version '${version.name}' of '${service.name}' is not deployed here`);
+  }
+  const w = d.workload;
+  const selector = { app: service.app, version: version.label };
+  const podLabels: { [k: string]: string } = { ...selector, ...w.podLabels };
+  if (w.sidecarInjection !== undefined) {
+    podLabels['sidecar.istio.io/inject'] = String(w.sidecarInjection);
+  }
+  const sec = securityContexts(w);
+  const resources = w.resources
+    ? { requests: quantities(w.resources.requests), limits: quantities(w.resources.limits) }
+    : undefined;
+  const spec: k8s.DeploymentSpec = {
+    replicas: d.replicas,
+    selector: { matchLabels: selector },
+    template: {
+      metadata: {
+        labels: podLabels,
+        annotations: Object.keys(w.podAnnotations).length > 0 ? { ...w.podAnnotations } : undefined,
+      },
+      spec: {
+        serviceAccountName: service.serviceAccountName,
+        securityContext: sec.pod,
+        containers: [{
+          name: w.containerName,
+          image: d.image,
+          imagePullPolicy: w.imagePullPolicy,
+          command: w.command,
+          args: w.args,
+          env: nonEmpty(w.env.map(e => ({ ...e }))),
+          ports: nonEmpty(containerPortsOf(service.ports)),
+          volumeMounts: nonEmpty(w.mounts.map(m => ({ ...m }))),
+          securityContext: sec.container,
+          resources,
+        }],
+        volumes: nonEmpty(w.volumes.map(volumeOf)),
+      },
+    },
+  };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: metadataOf(d.name, service.namespace, { ...selector }),
+    spec: k8s.toJson_DeploymentSpec(spec),
+  };
+}

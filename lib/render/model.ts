@@ -1,0 +1,200 @@
+/**
+ * The model: plain, host-independent data describing what the user declared.
+ * Intent constructs produce it; renderers turn it into Kubernetes and Istio objects;
+ * validation rules read it. Nothing here knows about cdk8s, Pulumi or YAML.
+ *
+ * @module
+ */
+
+/** A Kubernetes object as plain data, ready for any host. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+  readonly [field: string]: unknown;
+}
+
+/** The part of Kubernetes `metadata` that this library writes. */
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: { readonly [key: string]: string };
+  readonly annotations?: { readonly [key: string]: string };
+}
+
+/** Where a service lives: what a host name is computed from. */
+export interface ServiceRef {
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** One port of a service. */
+export interface PortModel {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort?: number;
+  /** Kubernetes transport protocol (`TCP`, `UDP`), only when asked to be written. */
+  readonly transport?: string;
+  readonly appProtocol?: string;
+}
+
+/** One environment variable. */
+export interface EnvModel {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: {
+    readonly configMapKeyRef?: { readonly name: string; readonly key: string };
+    readonly secretKeyRef?: { readonly name: string; readonly key: string };
+    readonly fieldRef?: { readonly fieldPath: string };
+  };
+}
+
+/** One pod volume. */
+export interface VolumeModel {
+  readonly name: string;
+  readonly emptyDir?: { readonly medium?: string; readonly sizeLimit?: string };
+  readonly configMap?: { readonly name: string; readonly items?: { readonly key: string; readonly path: string }[] };
+  readonly secret?: { readonly secretName: string; readonly items?: { readonly key: string; readonly path: string }[] };
+}
+
+/** One volume mount. */
+export interface MountModel {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+  readonly subPath?: string;
+}
+
+/** Pod and container hardening. */
+export interface SecurityModel {
+  readonly runAsNonRoot: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly fsGroup?: number;
+  readonly seccompRuntimeDefault: boolean;
+  readonly allowPrivilegeEscalation: boolean;
+  readonly dropAllCapabilities: boolean;
+  readonly readOnlyRootFilesystem: boolean;
+}
+
+/** Container resource requests and limits, as Kubernetes quantities. */
+export interface ResourcesModel {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** The pod template shared by every version of a service (a version may add to it). */
+export interface WorkloadModel {
+  readonly containerName: string;
+  readonly imagePullPolicy?: string;
+  readonly env: EnvModel[];
+  readonly volumes: VolumeModel[];
+  readonly mounts: MountModel[];
+  readonly podAnnotations: { readonly [key: string]: string };
+  readonly podLabels: { readonly [key: string]: string };
+  /** true/false writes `sidecar.istio.io/inject`; undefined leaves it to the namespace. */
+  readonly sidecarInjection?: boolean;
+  /** undefined: no securityContext at all. */
+  readonly security?: SecurityModel;
+  readonly resources?: ResourcesModel;
+  readonly args?: string[];
+  readonly command?: string[];
+}
+
+/** One version of a service: a DestinationRule subset and (when deployed here) a Deployment. */
+export interface VersionModel {
+  /** Subset name. */
+  readonly name: string;
+  /** Value of the `version` label. */
+  readonly label: string;
+  /** The Deployment of this version, or undefined when its pods are deployed elsewhere. */
+  readonly deployment?: {
+    readonly name: string;
+    readonly image: string;
+    readonly replicas: number;
+    readonly workload: WorkloadModel;
+  };
+}
+
+/** A mesh service: Service, ServiceAccount, DestinationRule and one Deployment per deployed version. */
+export interface ServiceModel extends ServiceRef {
+  /** Value of the `app` label, which the Service selects on. */
+  readonly app: string;
+  readonly ports: PortModel[];
+  readonly serviceAccountName: string;
+  readonly automountServiceAccountToken?: boolean;
+  readonly versions: VersionModel[];
+  /** The DestinationRule's name. */
+  readonly destinationRuleName: string;
+}
+
+/** A string match as Istio's `StringMatch`. */
+export interface StringMatchModel {
+  readonly exact?: string;
+  readonly prefix?: string;
+  readonly regex?: string;
+}
+
+/** One HTTP match request: every condition must hold. */
+export interface MatchModel {
+  readonly uri?: StringMatchModel;
+  readonly headers?: { readonly [name: string]: StringMatchModel };
+  readonly ignoreUriCase?: boolean;
+  /** The gateway listener port this match is restricted to. */
+  readonly port?: number;
+}
+
+/** Where a route sends traffic. */
+export interface DestinationModel {
+  readonly service: ServiceRef;
+  readonly subset?: string;
+  readonly port?: number;
+  readonly weight?: number;
+}
+
+/** One HTTP route: matches (any of) and destinations. */
+export interface HttpRouteModel {
+  readonly name?: string;
+  readonly match: MatchModel[];
+  readonly destinations: DestinationModel[];
+}
+
+/** A VirtualService: routing for hosts, inside the mesh or on gateways. */
+export interface VirtualServiceModel {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly hosts: string[];
+  /** Gateways, as references; empty means the mesh. */
+  readonly gateways: ServiceRef[];
+  readonly http: HttpRouteModel[];
+}
+
+/** One gateway listener. */
+export interface ServerModel {
+  readonly port: number;
+  readonly portName: string;
+  readonly protocol: string;
+  readonly hosts: string[];
+}
+
+/** An Istio Gateway. */
+export interface GatewayModel {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly selector: { readonly [key: string]: string };
+  readonly servers: ServerModel[];
+}
+
+/** A namespace of the mesh. */
+export interface NamespaceModel {
+  readonly name: string;
+  readonly labels: { readonly [key: string]: string };
+}
+
+/** How the renderers address hosts and versions. */
+export interface RenderContext {
+  /** e.g. `v1`; the group is added by each renderer. */
+  readonly istioApiVersion: string;
+  /** Kubernetes cluster domain for fully-qualified names. */
+  readonly clusterDomain: string;
+}

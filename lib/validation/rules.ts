@@ -1,0 +1,113 @@
+/**
+ * Validation rules: one pure function per rule, over the model only, so that every host
+ * (cdk8s today, Pulumi next) checks exactly the same things. Each returns the problems it
+ * found, as messages in the library's one shape; an empty list means valid.
+ *
+ * @module
+ */
+import { problem, showValue } from '../core/errors';
+import { DestinationModel, PortModel, ServerModel } from '../render/model';
+
+/** Istio's protocol prefixes for port names (`<protocol>[-<suffix>]`). */
+export const ISTIO_PORT_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp'] as const;
+
+/** Names that appear twice in a list. */
+export function duplicates(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) dup.add(n);
+    seen.add(n);
+  }
+  return [...dup];
+}
+
+/** A weight must be a whole number between 0 and 100. */
+export function checkWeight(field: string, weight: number): string[] {
+  if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+    return [problem(field, 'must be a whole number between 0 and 100', weight)];
+  }
+  return [];
+}
+
+/**
+ * The destinations of one route: a single destination needs no weight; several need a weight
+ * each, and the weights must add up to 100.
+ */
+export function checkRouteWeights(field: string, destinations: readonly DestinationModel[]): string[] {
+  if (destinations.length === 0) {
+    return [problem(field, 'must have at least one destination', 0)];
+  }
+  const errors = destinations.flatMap((d, i) => d.weight === undefined ? [] : checkWeight(`${field}[${i}].weight`, d.weight));
+  if (errors.length > 0) return errors;
+  if (destinations.length === 1) {
+    return [];
+  }
+  const weights = destinations.map(d => d.weight);
+  if (weights.some(w => w === undefined)) {
+    return [problem(`${field}.weight`, 'must be given for every destination of a weighted route', weights.map(w => w ?? 'none'))];
+  }
+  const sum = (weights as number[]).reduce((a, b) => a + b, 0);
+  if (sum !== 100) {
+    return [problem(`${field}.weight`, 'must add up to 100 across the destinations of a route', `${weights.join(' + ')} = ${sum}`,
+      'adjust the weights so that they total 100')];
+  }
+  return [];
+}
+
+/**
+ * A service port name must follow Istio's `<protocol>[-<suffix>]` convention, with the protocol
+ * the port declares, unless the port carries `appProtocol` (which Istio reads instead).
+ */
+export function checkPortName(field: string, port: PortModel, protocol: string): string[] {
+  if (port.appProtocol !== undefined) {
+    return [];
+  }
+  const name = port.name;
+  if (name === protocol || name.startsWith(`${protocol}-`)) {
+    return [];
+  }
+  return [problem(field, `breaks Istio's port naming convention '<protocol>[-<suffix>]' for a ${protocol} port`, name,
+    `name it '${protocol}' or '${protocol}-<suffix>', or set 'appProtocol: true' to keep the name`)];
+}
+
+function labelsOf(host: string): string[] {
+  return host.split('.');
+}
+
+/**
+ * Whether two host patterns can match a common host name (Istio's rule for binding a
+ * VirtualService host to a Gateway server host): `*` matches everything; `*.example.com`
+ * matches every name below `example.com`; otherwise names must be equal (case-insensitive).
+ */
+export function hostsIntersect(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === '*' || y === '*' || x === y) return true;
+  const xw = x.startsWith('*.');
+  const yw = y.startsWith('*.');
+  const xs = xw ? x.slice(1) : x; // keep the leading dot: '.example.com'
+  const ys = yw ? y.slice(1) : y;
+  if (xw && yw) return xs.endsWith(ys) || ys.endsWith(xs);
+  if (xw) return y.endsWith(xs) && labelsOf(y).length > labelsOf(xs.slice(1)).length;
+  if (yw) return x.endsWith(ys) && labelsOf(x).length > labelsOf(ys.slice(1)).length;
+  return false;
+}
+
+/** The host part of a Gateway server host, which may be written `namespace/host`. */
+export function serverHostName(host: string): string {
+  const i = host.indexOf('/');
+  return i >= 0 ? host.slice(i + 1) : host;
+}
+
+/**
+ * Every host of a gateway route must be served by one of the servers it may bind to;
+ * a host that no server serves would never receive traffic (a silent 404).
+ */
+export function checkHostsServed(field: string, hosts: readonly string[], servers: readonly ServerModel[], gatewayName: string): string[] {
+  const served = servers.flatMap(s => s.hosts.map(serverHostName));
+  return hosts
+    .filter(h => !served.some(s => hostsIntersect(h, s)))
+    .map(h => problem(field, `must be served by gateway '${gatewayName}'`, h,
+      `the gateway serves ${showValue(served)}: add the host to a gateway server or use a host it serves`));
+}
