@@ -50,6 +50,7 @@ const project = new typescript.TypeScriptProject({
     '@swc/core',
     '@swc/jest',
     'ajv@^8',
+    'kubernetes-models@^4.5.1',
     'yaml@^2',
     'cdk8s-cli@^2.207.0',
     'typedoc@~0.28.20',

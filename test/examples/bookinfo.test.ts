@@ -1,0 +1,134 @@
+import * as path from 'path';
+import { buildBookinfo } from '../../examples/bookinfo/app';
+import { SchemaValidator } from '../support/schemas';
+import { HAS_SHARED, SHARED_DIR, describeWithShared, loadObjects, parseObjects } from '../support/shared';
+import { synthFiles } from '../support/synth';
+
+const files = synthFiles(buildBookinfo);
+
+describe('Bookinfo example', () => {
+  test('writes one file for the platform, one for the gateway and one per routing scenario', () => {
+    expect([...files.keys()]).toStrictEqual([
+      'bookinfo-gateway.k8s.yaml',
+      'bookinfo.k8s.yaml',
+      'virtual-service-all-v1.k8s.yaml',
+      'virtual-service-reviews-50-v3.k8s.yaml',
+      'virtual-service-reviews-90-10.k8s.yaml',
+      'virtual-service-reviews-test-v2.k8s.yaml',
+      'virtual-service-reviews-v3.k8s.yaml',
+    ]);
+  });
+
+  test.each([...files.keys()])('%s matches its snapshot', file => {
+    expect(files.get(file)).toMatchSnapshot();
+  });
+
+  test('object identities are pinned (construct ids are deployment identity)', () => {
+    const ids = Object.fromEntries([...files].map(([f, text]) => [f, parseObjects(text).map(o => `${o.kind}/${o.metadata.name}`)]));
+    expect(ids).toStrictEqual({
+      'bookinfo-gateway.k8s.yaml': ['Gateway/bookinfo-gateway', 'VirtualService/bookinfo'],
+      'bookinfo.k8s.yaml': [
+        'Service/details', 'ServiceAccount/bookinfo-details', 'DestinationRule/details', 'Deployment/details-v1',
+        'Service/ratings', 'ServiceAccount/bookinfo-ratings', 'DestinationRule/ratings', 'Deployment/ratings-v1',
+        'Service/reviews', 'ServiceAccount/bookinfo-reviews', 'DestinationRule/reviews',
+        'Deployment/reviews-v1', 'Deployment/reviews-v2', 'Deployment/reviews-v3',
+        'Service/productpage', 'ServiceAccount/bookinfo-productpage', 'DestinationRule/productpage', 'Deployment/productpage-v1',
+      ],
+      'virtual-service-all-v1.k8s.yaml': ['VirtualService/productpage', 'VirtualService/reviews', 'VirtualService/ratings', 'VirtualService/details'],
+      'virtual-service-reviews-50-v3.k8s.yaml': ['VirtualService/reviews'],
+      'virtual-service-reviews-90-10.k8s.yaml': ['VirtualService/reviews'],
+      'virtual-service-reviews-test-v2.k8s.yaml': ['VirtualService/reviews'],
+      'virtual-service-reviews-v3.k8s.yaml': ['VirtualService/reviews'],
+    });
+  });
+
+  test('is deterministic: two synths give byte-identical YAML', () => {
+    const again = synthFiles(buildBookinfo);
+    expect([...again.entries()]).toStrictEqual([...files.entries()]);
+  });
+});
+
+describeWithShared('Bookinfo schema validation (pinned Istio CRDs, Kubernetes models)', () => {
+  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml') : undefined;
+
+  test.each([...files.keys()])('every object of %s is schema-valid', file => {
+    const objects = parseObjects(files.get(file)!);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.flatMap(o => validator!.validate(o))).toStrictEqual([]);
+  });
+
+  test('the validator rejects what the API server would (so the test above can fail)', () => {
+    const vs = parseObjects(files.get('virtual-service-reviews-v3.k8s.yaml')!)[0];
+    const bad = { ...vs, spec: { ...(vs.spec as object), hots: ['reviews'] } };
+    expect(validator!.validate(bad)).toStrictEqual(['VirtualService/reviews: /spec must NOT have additional properties: \'hots\'']);
+    const dep = parseObjects(files.get('bookinfo.k8s.yaml')!).find(o => o.kind === 'Deployment')!;
+    expect(validator!.validate({ ...dep, spec: { ...(dep.spec as object), replicas: 'one' } })).toStrictEqual([
+      'Deployment/details-v1: data/spec/replicas must be integer',
+    ]);
+  });
+});
+
+/**
+ * The upstream files and which synthesized file reproduces each: Istio objects must be equal in
+ * `spec` (and metadata a superset); Kubernetes objects must contain every upstream field with the
+ * same value; the extra fields may only be the documented hardening defaults.
+ */
+describeWithShared('Bookinfo reproduces Istio\'s reference manifests', () => {
+  const ref = (f: string) => path.join(SHARED_DIR, 'reference', 'istio', 'bookinfo', f);
+  const pairs: [string, string][] = [
+    ['platform/bookinfo.yaml', 'bookinfo.k8s.yaml'],
+    ['networking/destination-rule-all.yaml', 'bookinfo.k8s.yaml'],
+    ['networking/bookinfo-gateway.yaml', 'bookinfo-gateway.k8s.yaml'],
+    ['networking/virtual-service-all-v1.yaml', 'virtual-service-all-v1.k8s.yaml'],
+    ['networking/virtual-service-reviews-test-v2.yaml', 'virtual-service-reviews-test-v2.k8s.yaml'],
+    ['networking/virtual-service-reviews-50-v3.yaml', 'virtual-service-reviews-50-v3.k8s.yaml'],
+    ['networking/virtual-service-reviews-90-10.yaml', 'virtual-service-reviews-90-10.k8s.yaml'],
+    ['networking/virtual-service-reviews-v3.yaml', 'virtual-service-reviews-v3.k8s.yaml'],
+  ];
+  const cases = HAS_SHARED
+    ? pairs.flatMap(([r, out]) => loadObjects(ref(r)).map(o => [`${r}: ${o.kind}/${o.metadata.name}`, o, out] as const))
+    : [];
+
+  test('covers every upstream platform and networking object', () => {
+    expect(cases.length).toBe(28);
+  });
+
+  test.each(cases)('%s', (_name, upstream, outFile) => {
+    const ours = parseObjects(files.get(outFile)!).find(o => o.kind === upstream.kind && o.metadata.name === upstream.metadata.name);
+    expect(ours).toBeDefined();
+    if (upstream.apiVersion.startsWith('networking.istio.io/')) {
+      expect(ours!.apiVersion).toBe(upstream.apiVersion);
+      expect(ours!.spec).toStrictEqual(upstream.spec);
+      expect(ours!.metadata).toMatchObject(upstream.metadata);
+    } else {
+      expect(ours).toMatchObject(upstream);
+      expect(extraFields(upstream, ours!)).toStrictEqual(HARDENING[upstream.kind]);
+    }
+  });
+});
+
+/** The documented hardening defaults: the only fields we add to Bookinfo's Kubernetes objects. */
+const HARDENING: { [kind: string]: string[] } = {
+  Service: [],
+  ServiceAccount: ['automountServiceAccountToken'],
+  Deployment: [
+    'spec.template.spec.containers[0].resources',
+    'spec.template.spec.containers[0].securityContext',
+    'spec.template.spec.securityContext',
+  ],
+};
+
+/** Paths of fields in `ours` that `upstream` does not have (not descending into added subtrees). */
+function extraFields(upstream: unknown, ours: unknown, at = ''): string[] {
+  if (Array.isArray(upstream) && Array.isArray(ours)) {
+    return ours.flatMap((o, i) => extraFields(upstream[i], o, `${at}[${i}]`));
+  }
+  if (upstream && ours && typeof upstream === 'object' && typeof ours === 'object') {
+    const u = upstream as { [k: string]: unknown };
+    return Object.entries(ours as { [k: string]: unknown }).flatMap(([k, v]) => {
+      const p = at ? `${at}.${k}` : k;
+      return k in u ? extraFields(u[k], v, p) : [p];
+    }).sort();
+  }
+  return [];
+}
