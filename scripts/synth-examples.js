@@ -11,7 +11,7 @@ const os = require('os');
 const path = require('path');
 const YAML = require('yaml');
 
-const examplesDir = path.resolve(__dirname, '..', 'examples');
+const examplesDir = process.env.MESH_KIT_EXAMPLES_DIR ?? path.resolve(__dirname, '..', 'examples');
 const only = process.argv.slice(2);
 const examples = fs.readdirSync(examplesDir)
   .filter(name => fs.existsSync(path.join(examplesDir, name, 'cdk8s.yaml')))

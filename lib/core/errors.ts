@@ -36,7 +36,7 @@ export function problem(field: string, rule: string, got: unknown, fix?: string)
 
 /** Throws at once for a local fact, naming the construct path. */
 export function failAt(scope: IConstruct, message: string): never {
-  throw new MeshValidationError(`[${scope.node.path}] ${message}`);
+  throw new MeshValidationError(`[${scope.node.path || '(app)'}] ${message}`);
 }
 
 /** Throws at once for a value that has no construct yet (value classes, factories). */

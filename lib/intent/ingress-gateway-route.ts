@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IIngressGateway } from './ingress-gateway';
+import { IMeshNamespace } from './mesh-namespace';
+import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
 import { checkHostsServed, checkRouteWeights } from '../validation/rules';
-import { IIngressGateway } from './ingress-gateway';
-import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './route';
 
 /** Props of an {@link IngressGatewayRoute}. */
 export interface IngressGatewayRouteProps {

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IMeshNamespace } from './mesh-namespace';
 import { failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderGateway } from '../render/istio';
 import { GatewayModel, ServerModel } from '../render/model';
-import { IMeshNamespace } from './mesh-namespace';
 
 /** Protocols of a gateway listener. */
 export enum GatewayProtocol {

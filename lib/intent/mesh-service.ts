@@ -1,6 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { IMeshNamespace } from './mesh-namespace';
+import { MeshServicePort, Protocol } from './ports';
+import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
+import { ServiceRouting } from './service-routing';
+import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
@@ -8,11 +13,6 @@ import { renderDestinationRule } from '../render/istio';
 import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
 import { PortModel, ServiceModel, VersionModel, WorkloadModel } from '../render/model';
 import { checkPortName, duplicates } from '../validation/rules';
-import { IMeshNamespace } from './mesh-namespace';
-import { MeshServicePort, Protocol } from './ports';
-import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
-import { ServiceRouting } from './service-routing';
-import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 
 /** Props of a {@link MeshService}. */
 export interface MeshServiceProps {

@@ -1,8 +1,8 @@
+import { HttpMatch } from './matches';
+import { MeshServicePort } from './ports';
 import { fail, problem } from '../core/errors';
 import { DestinationModel, HttpRouteModel, ServiceRef } from '../render/model';
 import { checkRouteWeights } from '../validation/rules';
-import { HttpMatch } from './matches';
-import { MeshServicePort } from './ports';
 
 /** A service that routes can send traffic to. */
 export interface IMeshService extends ServiceRef {

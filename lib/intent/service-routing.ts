@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IMeshNamespace } from './mesh-namespace';
+import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './route';
 import { failAt } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
 import { checkRouteWeights } from '../validation/rules';
-import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './route';
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {

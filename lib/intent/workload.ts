@@ -85,7 +85,7 @@ export class Volume {
       name,
       emptyDir: {
         medium: options.memory ? 'Memory' : undefined,
-        sizeLimit: options.sizeLimit ? `${options.sizeLimit.toMebibytes()}Mi` : undefined,
+        sizeLimit: options.sizeLimit ? quantityOf(options.sizeLimit) : undefined,
       },
     });
   }
@@ -222,9 +222,19 @@ export class WorkloadSecurity {
 /** The resource requests written when none are given: enough for the scheduler to place a small service. */
 export const DEFAULT_RESOURCES: ResourcesModel = { requests: { cpu: '100m', memory: '128Mi' } };
 
+/** A size as a Kubernetes quantity, in the largest binary unit that keeps it whole (`1Gi`, `1536Mi`, `100Ki`). */
+export function quantityOf(size: Size): string {
+  const ki = size.toKibibytes();
+  if (!Number.isInteger(ki)) fail(problem('size', 'must be a whole number of kibibytes', `${ki}Ki`));
+  for (const [unit, factor] of [['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024]] as const) {
+    if (ki % factor === 0 && ki >= factor) return `${ki / factor}${unit}`;
+  }
+  return `${ki}Ki`;
+}
+
 /** Converts cdk8s-plus `ContainerResources` to Kubernetes quantities. */
 export function resourcesModelOf(r: ContainerResources): ResourcesModel {
-  const mem = (s: Size | undefined) => (s ? `${s.toMebibytes()}Mi` : undefined);
+  const mem = (s: Size | undefined) => (s ? quantityOf(s) : undefined);
   const part = (cpu: string | undefined, memory: string | undefined) =>
     (cpu === undefined && memory === undefined ? undefined : { cpu, memory });
   return {

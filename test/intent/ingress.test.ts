@@ -1,0 +1,196 @@
+import { App, Chart } from 'cdk8s';
+import {
+  GatewayProtocol,
+  HttpMatch,
+  IngressGateway,
+  IngressGatewayRoute,
+  MeshChart,
+  MeshNamespace,
+  MeshService,
+  MeshValidationError,
+  RouteAction,
+} from '../../lib';
+import { only, synthError, synthObjects } from '../support/synth';
+
+const IMAGE = 'nginx:1.17.9';
+
+function nginxIn(chart: Chart, ports: number[] = [80]) {
+  const svc = new MeshService(chart, 'nginx', { ports: ports.map((port, i) => ({ port, name: i === 0 ? 'http' : `http-${port}` })) });
+  svc.addVersion('v1', { image: IMAGE });
+  return svc;
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MeshValidationError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('IngressGateway', () => {
+  test('defaults: Istio\'s ingress gateway selector, HTTP, port named after the protocol', () => {
+    const objects = synthObjects(app => {
+      new IngressGateway(new MeshChart(app, 'c'), 'web-gateway', { servers: [{ port: 8080, hosts: ['shop.example.com'] }] });
+    });
+    expect(only(objects, 'Gateway')).toStrictEqual({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'web-gateway' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }],
+      },
+    });
+  });
+
+  test('selector, name, namespace, protocols and namespaced hosts', () => {
+    const objects = synthObjects(app => {
+      const gw = new IngressGateway(new Chart(app, 'c'), 'gw', {
+        name: 'public',
+        namespace: MeshNamespace.fromName('istio-ingress'),
+        selector: { istio: 'ingress' },
+      });
+      gw.addServer({ port: 443, protocol: GatewayProtocol.HTTPS, name: 'https-main', hosts: ['shop/*.example.com'] });
+      gw.addServer({ port: 15443, protocol: GatewayProtocol.TLS, hosts: ['*'] });
+    });
+    const gw = only(objects, 'Gateway');
+    expect(gw.metadata).toStrictEqual({ name: 'public', namespace: 'istio-ingress' });
+    expect(gw.spec).toStrictEqual({
+      selector: { istio: 'ingress' },
+      servers: [
+        { port: { number: 443, name: 'https-main', protocol: 'HTTPS' }, hosts: ['shop/*.example.com'] },
+        { port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'] },
+      ],
+    });
+  });
+
+  describe('fails', () => {
+    const gw = () => new IngressGateway(new Chart(new App(), 'c'), 'gw', { servers: [{ port: 80, hosts: ['a.example.com'] }] });
+    test('fails if a server exposes no host (nothing is exposed by default)', () => {
+      expect(errorOf(() => gw().addServer({ port: 81, hosts: [] })))
+        .toBe("[c/gw] 'servers.hosts' must hold at least one host: got '[]'; name the hosts to expose, or '*' to expose every host");
+    });
+    test('fails if two servers share a port', () => {
+      expect(errorOf(() => gw().addServer({ port: 80, hosts: ['b.example.com'] }))).toBe("[c/gw] 'servers.port' must be unique within a gateway: got 80");
+    });
+    test('fails if a port is out of range', () => {
+      expect(errorOf(() => gw().addServer({ port: 0, hosts: ['b.example.com'] }))).toBe("[c/gw] 'servers.port' must be a whole number between 1 and 65535: got 0");
+    });
+    test('fails if a host carries a port (what a browser sends through a NodePort)', () => {
+      expect(errorOf(() => gw().addServer({ port: 81, hosts: ['nginx.example.com:31380'] }))).toBe(
+        "[c/gw] 'servers.hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: a client sending 'Host: name:port' is matched by the port-less name");
+    });
+    test('fails if the selector is empty', () => {
+      expect(errorOf(() => new IngressGateway(new Chart(new App(), 'c'), 'gw', { selector: {} })))
+        .toBe("[c/gw] 'selector' must select the gateway workload by at least one label: got '{}'; e.g. { istio: 'ingressgateway' }");
+    });
+    test('fails at synth if the gateway has no server', () => {
+      expect(synthError(app => new IngressGateway(new Chart(app, 'c'), 'gw')))
+        .toBe("Validation failed with the following errors:\n  [c/gw] 'servers' must hold at least one server: got '[]'; call addServer()");
+    });
+  });
+});
+
+describe('IngressGatewayRoute', () => {
+  test('binds to its gateway and writes the destination\'s only port', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c');
+      const nginx = nginxIn(chart);
+      const gateway = new IngressGateway(chart, 'nginx-gateway', { servers: [{ port: 80, hosts: ['*.example.com'] }] });
+      new IngressGatewayRoute(chart, 'nginx-route', {
+        gateway,
+        hosts: ['nginx.example.com'],
+        routes: [{ match: [HttpMatch.prefix('/')], action: RouteAction.forward(nginx.version('v1')) }],
+      });
+    });
+    expect(only(objects, 'VirtualService')).toStrictEqual({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'nginx-route' },
+      spec: {
+        hosts: ['nginx.example.com'],
+        gateways: ['nginx-gateway'],
+        http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'nginx', subset: 'v1', port: { number: 80 } } }] }],
+      },
+    });
+  });
+
+  test('gatewayPort restricts every route to that listener; gateways in other namespaces are named ns/name', () => {
+    const objects = synthObjects(app => {
+      const chart = new Chart(app, 'c', { namespace: 'shop' });
+      const nginx = nginxIn(chart, [80, 8080]);
+      const gateway = new IngressGateway(chart, 'gw', {
+        namespace: MeshNamespace.fromName('istio-ingress'),
+        servers: [{ port: 80, hosts: ['*'] }, { port: 8080, name: 'http-alt', hosts: ['shop.example.com'] }],
+      });
+      new IngressGatewayRoute(chart, 'r', {
+        gateway,
+        hosts: ['shop.example.com'],
+        gatewayPort: 8080,
+        routes: [
+          { match: [HttpMatch.prefix('/api')], action: RouteAction.forward(nginx, { port: 8080 }) },
+          { action: RouteAction.forward(nginx, { port: 80 }) },
+        ],
+      });
+    });
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({
+      hosts: ['shop.example.com'],
+      gateways: ['istio-ingress/gw'],
+      http: [
+        { match: [{ uri: { prefix: '/api' }, port: 8080 }], route: [{ destination: { host: 'nginx', port: { number: 8080 } } }] },
+        { match: [{ port: 8080 }], route: [{ destination: { host: 'nginx', port: { number: 80 } } }] },
+      ],
+    });
+  });
+
+  describe('fails', () => {
+    function build(app: App, hosts: string[], serverHosts: string[], extra: { gatewayPort?: number; ports?: number[] } = {}) {
+      const chart = new Chart(app, 'c');
+      const nginx = nginxIn(chart, extra.ports);
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: serverHosts }] });
+      new IngressGatewayRoute(chart, 'r', { gateway, hosts, gatewayPort: extra.gatewayPort, routes: [{ action: RouteAction.forward(nginx) }] });
+    }
+
+    test.each([
+      [['nginx.example.com'], ['*.example.com']],
+      [['nginx.example.com'], ['*']],
+      [['*'], ['*.example.com']],
+      [['*.example.com'], ['nginx.example.com']],
+      [['a.b.example.com'], ['*.example.com']],
+      [['nginx.example.com'], ['shop/nginx.example.com']],
+    ])('accepts route hosts %j on a gateway serving %j', (hosts, served) => {
+      expect(synthObjects(app => build(app, hosts, served)).filter(o => o.kind === 'VirtualService')).toHaveLength(1);
+    });
+
+    test('fails if a route host is not served by the gateway (a silent 404 otherwise)', () => {
+      expect(synthError(app => build(app, ['nginx.example.org', 'shop.example.com'], ['*.example.com', 'api.example.org'])))
+        .toBe("Validation failed with the following errors:\n  [c/r] 'hosts' must be served by gateway 'gw': got 'nginx.example.org'; the gateway serves ['*.example.com', 'api.example.org']: add the host to a gateway server or use a host it serves");
+    });
+
+    test('fails if a wildcard host does not match the bare domain', () => {
+      expect(synthError(app => build(app, ['example.com'], ['*.example.com']))).toContain("'hosts' must be served by gateway 'gw': got 'example.com'");
+    });
+
+    test('fails if gatewayPort is not a listener of the gateway', () => {
+      expect(synthError(app => build(app, ['a.example.com'], ['*'], { gatewayPort: 443 })))
+        .toBe("Validation failed with the following errors:\n  [c/r] 'gatewayPort' must be a port of gateway 'gw': got 443; its listeners are on 80");
+    });
+
+    test('fails if the destination exposes several ports and none is chosen (IST0112)', () => {
+      expect(synthError(app => build(app, ['a.example.com'], ['*'], { ports: [80, 8080] })))
+        .toBe("Validation failed with the following errors:\n  [c/r] 'routes[0].port' must be given: service 'nginx' exposes several ports: got 'none'; pass RouteAction.forward(target, { port }) with one of 80, 8080");
+    });
+
+    test('fails if a route host is malformed or there are none', () => {
+      const chart = new Chart(new App(), 'c');
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['*'] }] });
+      expect(errorOf(() => new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['nginx.example.com:31380'] })))
+        .toBe("[c/r] 'hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: a client sending 'Host: name:port' is matched by the port-less name");
+      expect(errorOf(() => new IngressGatewayRoute(chart, 'r2', { gateway, hosts: [] }))).toBe("[c/r2] 'hosts' must hold at least one host: got '[]'");
+      expect(errorOf(() => new IngressGatewayRoute(chart, 'r3', { gateway, hosts: ['a.*.com'] }))).toMatch(/^\[c\/r3\] 'hosts' must be a DNS name.*: got 'a\.\*\.com'$/);
+    });
+  });
+});

@@ -1,0 +1,354 @@
+import { App, Chart, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import {
+  EnvValue,
+  ImagePullPolicy,
+  MeshChart,
+  MeshNamespace,
+  MeshService,
+  MeshValidationError,
+  Protocol,
+  RouteAction,
+  SidecarInjection,
+  TransportProtocol,
+  Volume,
+  VolumeMount,
+  WorkloadSecurity,
+} from '../../lib';
+import { only, synthError, synthObjects } from '../support/synth';
+
+const IMAGE = 'example/app:1.0.0';
+
+function objectsOf(build: (chart: Chart) => void) {
+  return synthObjects(app => build(new MeshChart(app, 'test')));
+}
+
+/** The error thrown at once by `fn`, which must be a MeshValidationError. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MeshValidationError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('MeshService', () => {
+  describe('defaults', () => {
+    const objects = objectsOf(chart => {
+      const svc = new MeshService(chart, 'shop', { ports: [{ port: 8080 }] });
+      svc.addVersion('v1', { image: IMAGE });
+    });
+    const deployment = only(objects, 'Deployment');
+    const pod = (deployment.spec as any).template;
+    const container = pod.spec.containers[0];
+
+    test('name, app label, ServiceAccount and container name are the construct id', () => {
+      expect(only(objects, 'Service').metadata).toStrictEqual({ name: 'shop', labels: { app: 'shop', service: 'shop' } });
+      expect(only(objects, 'ServiceAccount').metadata).toStrictEqual({ name: 'shop', labels: { account: 'shop' } });
+      expect(pod.spec.serviceAccountName).toBe('shop');
+      expect(container.name).toBe('shop');
+    });
+
+    test('the Service selects every version by app; a port is named after its protocol (http)', () => {
+      expect(only(objects, 'Service').spec).toStrictEqual({ ports: [{ name: 'http', port: 8080 }], selector: { app: 'shop' } });
+    });
+
+    test('Deployment <app>-<version> with labels app and version, 1 replica, IfNotPresent', () => {
+      expect(deployment.metadata).toStrictEqual({ name: 'shop-v1', labels: { app: 'shop', version: 'v1' } });
+      expect((deployment.spec as any).replicas).toBe(1);
+      expect((deployment.spec as any).selector).toStrictEqual({ matchLabels: { app: 'shop', version: 'v1' } });
+      expect(pod.metadata).toStrictEqual({ labels: { app: 'shop', version: 'v1' } });
+      expect(container.imagePullPolicy).toBe('IfNotPresent');
+      expect(container.ports).toStrictEqual([{ containerPort: 8080 }]);
+    });
+
+    test('workloads are hardened: restricted Pod Security Standard, resource requests, no API token', () => {
+      expect(pod.spec.securityContext).toStrictEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(container.securityContext).toStrictEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(container.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' } });
+      expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    });
+
+    test('sidecar injection is inherited from the namespace (no pod label)', () => {
+      expect(pod.metadata.labels['sidecar.istio.io/inject']).toBeUndefined();
+    });
+
+    test('one DestinationRule named like the service with a subset per version', () => {
+      expect(only(objects, 'DestinationRule')).toStrictEqual({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'shop' },
+        spec: { host: 'shop', subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
+      });
+    });
+
+    test('no VirtualService unless a route is added', () => {
+      expect(objects.filter(o => o.kind === 'VirtualService')).toStrictEqual([]);
+    });
+  });
+
+  describe('options', () => {
+    test('ports: protocol, suffix names, appProtocol, targetPort and transport', () => {
+      const objects = objectsOf(chart => {
+        const svc = new MeshService(chart, 'api', {
+          ports: [
+            { port: 80, protocol: Protocol.HTTP, name: 'http-web', targetPort: 8080 },
+            { port: 9090, protocol: Protocol.GRPC },
+            { port: 5432, protocol: Protocol.TCP, name: 'postgres', appProtocol: true, transport: TransportProtocol.TCP },
+          ],
+        });
+        svc.addVersion('v1', { image: IMAGE });
+      });
+      expect((only(objects, 'Service').spec as any).ports).toStrictEqual([
+        { name: 'http-web', port: 80, targetPort: 8080 },
+        { name: 'grpc', port: 9090 },
+        { name: 'postgres', port: 5432, appProtocol: 'tcp', protocol: 'TCP' },
+      ]);
+      expect((only(objects, 'Deployment').spec as any).template.spec.containers[0].ports)
+        .toStrictEqual([{ containerPort: 8080 }, { containerPort: 9090 }, { containerPort: 5432 }]);
+    });
+
+    test('env, volumes (declared order, then mounted-only ones) and mounts', () => {
+      const objects = objectsOf(chart => {
+        const cache = Volume.emptyDir('cache', { memory: true, sizeLimit: Size.mebibytes(64) });
+        const config = Volume.fromConfigMap('config', 'app-config', { items: { 'app.yaml': 'config.yaml' } });
+        const svc = new MeshService(chart, 'api', {
+          ports: [{ port: 80 }],
+          env: { MODE: EnvValue.fromValue('prod'), NODE: EnvValue.fromFieldPath('spec.nodeName'), PASSWORD: EnvValue.fromSecretKey('db', 'password') },
+          volumes: [config],
+          volumeMounts: [VolumeMount.of(cache, '/cache'), VolumeMount.of(config, '/etc/app', { readOnly: true })],
+        });
+        svc.addVersion('v1', { image: IMAGE, env: { MODE: EnvValue.fromValue('canary'), EXTRA: EnvValue.fromConfigMapKey('cm', 'k') } });
+      });
+      const spec = (only(objects, 'Deployment').spec as any).template.spec;
+      expect(spec.containers[0].env).toStrictEqual([
+        { name: 'MODE', value: 'canary' },
+        { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+        { name: 'EXTRA', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } },
+      ]);
+      expect(spec.volumes).toStrictEqual([
+        { name: 'config', configMap: { name: 'app-config', items: [{ key: 'app.yaml', path: 'config.yaml' }] } },
+        { name: 'cache', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+      ]);
+      expect(spec.containers[0].volumeMounts).toStrictEqual([
+        { name: 'cache', mountPath: '/cache' },
+        { name: 'config', mountPath: '/etc/app', readOnly: true },
+      ]);
+    });
+
+    test('version options: replicas, label, deployment name, pod labels and annotations', () => {
+      const objects = objectsOf(chart => {
+        const svc = new MeshService(chart, 'nginx', { ports: [{ port: 80 }], replicas: 3, podAnnotations: { a: '1' } });
+        svc.addVersion('v117', { image: 'nginx:1.17.9', label: '1.17', deploymentName: 'nginx-117', podLabels: { 'minor-version': '1.17.9' }, podAnnotations: { b: '2' } });
+        svc.addVersion('v116', { image: 'nginx:1.16.1', label: '1.16', replicas: 1 });
+      });
+      const [v117, v116] = objects.filter(o => o.kind === 'Deployment') as any[];
+      expect(v117.metadata.name).toBe('nginx-117');
+      expect(v117.spec.replicas).toBe(3);
+      expect(v117.spec.template.metadata).toStrictEqual({
+        labels: { 'app': 'nginx', 'version': '1.17', 'minor-version': '1.17.9' },
+        annotations: { a: '1', b: '2' },
+      });
+      expect(v116.metadata.name).toBe('nginx-v116');
+      expect(v116.spec.replicas).toBe(1);
+      expect((only(objects, 'DestinationRule').spec as any).subsets).toStrictEqual([
+        { name: 'v117', labels: { version: '1.17' } },
+        { name: 'v116', labels: { version: '1.16' } },
+      ]);
+    });
+
+    test('an external version gets a subset but no Deployment', () => {
+      const objects = objectsOf(chart => {
+        const svc = new MeshService(chart, 'ratings', { ports: [{ port: 9080 }] });
+        svc.addVersion('v1', { image: IMAGE });
+        svc.addExternalVersion('v2-mysql');
+      });
+      expect(objects.filter(o => o.kind === 'Deployment').map(o => o.metadata.name)).toStrictEqual(['ratings-v1']);
+      expect((only(objects, 'DestinationRule').spec as any).subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2-mysql']);
+    });
+
+    test('hardening is overridable: unset, or restricted with user, group and read-only root', () => {
+      const objects = objectsOf(chart => {
+        new MeshService(chart, 'a', { ports: [{ port: 80 }], security: WorkloadSecurity.unset() }).addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'b', {
+          ports: [{ port: 80 }],
+          security: WorkloadSecurity.restricted({ runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, readOnlyRootFilesystem: true }),
+          resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { limit: Size.gibibytes(1) } },
+          automountServiceAccountToken: true,
+          imagePullPolicy: ImagePullPolicy.ALWAYS,
+        }).addVersion('v1', { image: IMAGE });
+      });
+      const a = (only(objects, 'Deployment', 'a-v1').spec as any).template.spec;
+      expect(a.securityContext).toBeUndefined();
+      expect(a.containers[0].securityContext).toBeUndefined();
+      const b = (only(objects, 'Deployment', 'b-v1').spec as any).template.spec;
+      expect(b.securityContext).toStrictEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(b.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+      expect(b.containers[0].resources).toStrictEqual({ requests: { cpu: '250m' }, limits: { cpu: '1', memory: '1Gi' } });
+      expect(b.containers[0].imagePullPolicy).toBe('Always');
+      expect(only(objects, 'ServiceAccount', 'b').automountServiceAccountToken).toBe(true);
+    });
+
+    test.each([
+      [SidecarInjection.ENABLED, 'true'],
+      [SidecarInjection.DISABLED, 'false'],
+    ])('sidecar injection %s writes the pod label sidecar.istio.io/inject=%s', (injection, label) => {
+      const objects = objectsOf(chart => {
+        new MeshService(chart, 'a', { ports: [{ port: 80 }], sidecarInjection: injection }).addVersion('v1', { image: IMAGE });
+      });
+      expect((only(objects, 'Deployment').spec as any).template.metadata.labels['sidecar.istio.io/inject']).toBe(label);
+    });
+
+    test('namespace: from a MeshNamespace, else the chart\'s', () => {
+      const objects = synthObjects(app => {
+        const chart = new Chart(app, 'c', { namespace: 'team-a' });
+        const ns = new MeshNamespace(chart, 'shop');
+        new MeshService(chart, 'a', { ports: [{ port: 80 }] }).addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'b', { ports: [{ port: 80 }], namespace: ns }).addVersion('v1', { image: IMAGE });
+      });
+      expect(objects.filter(o => o.metadata.name.startsWith('a')).map(o => o.metadata.namespace)).toStrictEqual(['team-a', 'team-a', 'team-a', 'team-a']);
+      expect(objects.filter(o => o.metadata.name.startsWith('b')).map(o => o.metadata.namespace)).toStrictEqual(['shop', 'shop', 'shop', 'shop']);
+    });
+
+    test('getters return copies', () => {
+      const chart = new Chart(new App(), 'c');
+      const svc = new MeshService(chart, 'a', { ports: [{ port: 80 }] });
+      svc.ports.pop();
+      svc.versionNames.push('x');
+      expect(svc.ports).toHaveLength(1);
+      expect(svc.versionNames).toStrictEqual([]);
+    });
+  });
+
+  describe('errors at once', () => {
+    const chart = () => new Chart(new App(), 'c');
+    const svc = () => new MeshService(chart(), 'shop', { ports: [{ port: 80 }] });
+
+    test('fails if the name is not a DNS-1035 label', () => {
+      expect(errorOf(() => new MeshService(chart(), 'Shop'))).toBe(
+        "[c/Shop] 'name (the construct id)' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters): got 'Shop'");
+      expect(errorOf(() => new MeshService(chart(), 'x', { name: '1shop' }))).toMatch(/^\[c\/x\] 'name' must be a DNS-1035 label .*: got '1shop'$/);
+    });
+
+    test('fails if a version name is not a DNS-1123 label', () => {
+      expect(errorOf(() => svc().addVersion('V_1', { image: IMAGE }))).toMatch(/^\[c\/shop\] 'version' must be a DNS-1123 label .*: got 'V_1'$/);
+    });
+
+    test('fails if a version is added twice', () => {
+      const s = svc();
+      s.addVersion('v1', { image: IMAGE });
+      expect(errorOf(() => s.addExternalVersion('v1'))).toBe("[c/shop] 'version' must be unique within service 'shop': got 'v1'");
+    });
+
+    test('fails if two versions would select the same pods', () => {
+      const s = svc();
+      s.addVersion('v1', { image: IMAGE });
+      expect(errorOf(() => s.addVersion('v2', { image: IMAGE, label: 'v1' }))).toBe(
+        "[c/shop] 'label' must differ between versions: version 'v1' already selects pods labelled version=v1: got 'v1'");
+    });
+
+    test('fails if a port number or name is used twice', () => {
+      const s = svc();
+      expect(errorOf(() => s.addPort({ port: 80, name: 'http-other' }))).toBe("[c/shop] 'ports.port' must be unique within a service: got 80");
+      expect(errorOf(() => s.addPort({ port: 81 }))).toBe("[c/shop] 'ports.name' must be unique within a service: got 'http'");
+    });
+
+    test('fails if a port is out of range', () => {
+      expect(errorOf(() => svc().addPort({ port: 70000 }))).toBe("[c/shop] 'port' must be a whole number between 1 and 65535: got 70000");
+      expect(errorOf(() => svc().addPort({ port: 81, name: 'http-x', targetPort: 0 }))).toBe("[c/shop] 'targetPort' must be a whole number between 1 and 65535: got 0");
+    });
+
+    test.each(['nginx', 'nginx:latest', 'registry:5000/team/app', 'app:'])('fails if the image %s is not pinned', image => {
+      expect(errorOf(() => svc().addVersion('v1', { image }))).toBe(
+        `[c/shop] 'image' must be pinned to a tag other than 'latest' or to a digest: got '${image}'; e.g. 'nginx:1.17.9'`);
+    });
+
+    test('accepts images pinned by tag (with a registry port) or digest', () => {
+      const s = svc();
+      s.addVersion('v1', { image: 'registry:5000/team/app:2.1' });
+      s.addVersion('v2', { image: `app@sha256:${'a'.repeat(64)}` });
+      expect(s.versionNames).toStrictEqual(['v1', 'v2']);
+    });
+
+    test('fails if replicas is negative or fractional', () => {
+      expect(errorOf(() => new MeshService(chart(), 'a', { replicas: -1 }))).toBe("[c/a] 'replicas' must be a whole number of at least 0: got -1");
+      expect(errorOf(() => svc().addVersion('v1', { image: IMAGE, replicas: 1.5 }))).toBe("[c/shop] 'replicas' must be a whole number of at least 0: got 1.5");
+    });
+
+    test('fails if a volume name is used twice', () => {
+      expect(errorOf(() => new MeshService(chart(), 'a', {
+        volumes: [Volume.emptyDir('tmp')],
+        volumeMounts: [VolumeMount.of(Volume.emptyDir('tmp'), '/tmp')],
+      }))).toBe("[c/a] 'volumes' must have unique names: got 'tmp'");
+    });
+
+    test('fails if a version that does not exist is asked for', () => {
+      const s = svc();
+      expect(errorOf(() => s.version('v1'))).toBe("[c/shop] 'version' must be a version of service 'shop': got 'v1'; it has none yet: call addVersion() first");
+      s.addVersion('v1', { image: IMAGE });
+      s.addExternalVersion('v2');
+      expect(errorOf(() => s.version('v4'))).toBe("[c/shop] 'version' must be a version of service 'shop': got 'v4'; its versions are 'v1', 'v2'");
+    });
+
+    test('fails if a restricted workload would run as root or as the sidecar\'s user', () => {
+      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 0 }))).toBe("'runAsUser' must not be 0 (root) under the restricted policy: got 0; use WorkloadSecurity.unset() to run as root");
+      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 1337 }))).toBe("'runAsUser' must not be 1337, the user id of the Istio sidecar (IST0144): got 1337");
+      expect(errorOf(() => WorkloadSecurity.restricted({ fsGroup: -2 }))).toBe("'fsGroup' must be a whole number of at least 0: got -2");
+    });
+
+    test('fails if a mount path is relative or a volume name invalid', () => {
+      expect(errorOf(() => VolumeMount.of(Volume.emptyDir('tmp'), 'tmp'))).toBe("'mountPath' must be an absolute path: got 'tmp'");
+      expect(errorOf(() => Volume.emptyDir('Tmp'))).toMatch(/^'volume' must be a DNS-1123 label .*: got 'Tmp'$/);
+    });
+  });
+
+  describe('errors at synth (all reported together, nothing written)', () => {
+    test('fails if the service has no port and no version', () => {
+      expect(synthError(app => new MeshService(new Chart(app, 'c'), 'shop'))).toBe([
+        'Validation failed with the following errors:',
+        "  [c/shop] 'ports' must hold at least one port: got '[]'; pass ports or call addPort()",
+        "  [c/shop] 'versions' must hold at least one version: got '[]'; call addVersion()",
+      ].join('\n'));
+    });
+
+    test('fails if a port name breaks Istio\'s <protocol>[-suffix] convention', () => {
+      expect(synthError(app => {
+        const s = new MeshService(new Chart(app, 'c'), 'shop', { ports: [{ port: 80, name: 'web' }, { port: 90, protocol: Protocol.GRPC, name: 'http-x' }] });
+        s.addVersion('v1', { image: IMAGE });
+      })).toBe([
+        'Validation failed with the following errors:',
+        "  [c/shop] 'ports.name' breaks Istio's port naming convention '<protocol>[-<suffix>]' for a http port: got 'web'; name it 'http' or 'http-<suffix>', or set 'appProtocol: true' to keep the name",
+        "  [c/shop] 'ports.name' breaks Istio's port naming convention '<protocol>[-<suffix>]' for a grpc port: got 'http-x'; name it 'grpc' or 'grpc-<suffix>', or set 'appProtocol: true' to keep the name",
+      ].join('\n'));
+    });
+  });
+
+  describe('addRoute', () => {
+    test('creates one VirtualService named like the service, routes in the order added', () => {
+      const objects = objectsOf(chart => {
+        const s = new MeshService(chart, 'shop', { ports: [{ port: 80 }] });
+        s.addVersion('v1', { image: IMAGE });
+        s.addVersion('v2', { image: IMAGE });
+        s.addRoute({ name: 'canary', action: RouteAction.weightedForward([{ target: s.version('v1'), weight: 90 }, { target: s.version('v2'), weight: 10 }]) });
+      });
+      expect(only(objects, 'VirtualService')).toStrictEqual({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'shop' },
+        spec: {
+          hosts: ['shop'],
+          http: [{
+            name: 'canary',
+            route: [
+              { destination: { host: 'shop', subset: 'v1' }, weight: 90 },
+              { destination: { host: 'shop', subset: 'v2' }, weight: 10 },
+            ],
+          }],
+        },
+      });
+    });
+  });
+});

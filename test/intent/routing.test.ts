@@ -1,0 +1,189 @@
+import { App, Chart } from 'cdk8s';
+import {
+  HeaderMatch,
+  HttpMatch,
+  MeshChart,
+  MeshNamespace,
+  MeshService,
+  MeshValidationError,
+  RouteAction,
+  ServiceRouting,
+} from '../../lib';
+import { only, synthError, synthObjects } from '../support/synth';
+
+const IMAGE = 'example/app:1.0.0';
+
+function reviewsIn(chart: Chart, props: { ports?: number[]; namespace?: string } = {}) {
+  const svc = new MeshService(chart, 'reviews', {
+    ports: (props.ports ?? [9080]).map((port, i) => ({ port, name: i === 0 ? 'http' : `http-${port}` })),
+    namespace: props.namespace ? MeshNamespace.fromName(props.namespace) : undefined,
+  });
+  for (const v of ['v1', 'v2', 'v3']) svc.addVersion(v, { image: IMAGE });
+  return svc;
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MeshValidationError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('ServiceRouting', () => {
+  test('pins all traffic to a version', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c');
+      const reviews = reviewsIn(chart);
+      new ServiceRouting(chart, 'pin', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v3')) }] });
+    });
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({ hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }] });
+  });
+
+  test('routes by header, then everything else; matches combine URI and headers', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c');
+      const reviews = reviewsIn(chart);
+      const r = new ServiceRouting(chart, 'r', { service: reviews, name: 'reviews-routing' });
+      r.addRoute({
+        match: [
+          HttpMatch.headers(HeaderMatch.exact('end-user', 'jason')),
+          HttpMatch.prefix('/beta', { headers: [HeaderMatch.regex('x-group', '^qa-.*$'), HeaderMatch.prefix('cookie', 'a=')], ignoreUriCase: true }),
+          HttpMatch.regex('^/v[0-9]+/.*'),
+        ],
+        action: RouteAction.forward(reviews.version('v2'), { port: 9080 }),
+      });
+      r.addRoute({ action: RouteAction.forward(reviews) });
+    });
+    const vs = only(objects, 'VirtualService');
+    expect(vs.metadata.name).toBe('reviews-routing');
+    expect(vs.spec).toStrictEqual({
+      hosts: ['reviews'],
+      http: [
+        {
+          match: [
+            { headers: { 'end-user': { exact: 'jason' } } },
+            { uri: { prefix: '/beta' }, headers: { 'x-group': { regex: '^qa-.*$' }, 'cookie': { prefix: 'a=' } }, ignoreUriCase: true },
+            { uri: { regex: '^/v[0-9]+/.*' } },
+          ],
+          route: [{ destination: { host: 'reviews', subset: 'v2', port: { number: 9080 } } }],
+        },
+        { route: [{ destination: { host: 'reviews' } }] },
+      ],
+    });
+  });
+
+  test('addresses a service in another namespace by its FQDN', () => {
+    const objects = synthObjects(app => {
+      const reviews = reviewsIn(new Chart(app, 'platform'), { namespace: 'bookinfo' });
+      new ServiceRouting(new Chart(app, 'routing', { namespace: 'frontend' }), 'r', {
+        service: reviews,
+        namespace: MeshNamespace.fromName('frontend'),
+        routes: [{ action: RouteAction.forward(reviews.version('v1')) }],
+      });
+    });
+    const vs = only(objects, 'VirtualService');
+    expect(vs.metadata.namespace).toBe('frontend');
+    expect(vs.spec).toStrictEqual({
+      hosts: ['reviews'],
+      http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' } }] }],
+    });
+  });
+
+  test('lives in the service\'s namespace by default', () => {
+    const objects = synthObjects(app => {
+      const reviews = reviewsIn(new Chart(app, 'platform'), { namespace: 'bookinfo' });
+      new ServiceRouting(new Chart(app, 'routing'), 'r', { service: reviews, routes: [{ action: RouteAction.forward(reviews) }] });
+    });
+    expect(only(objects, 'VirtualService').metadata).toStrictEqual({ name: 'reviews', namespace: 'bookinfo' });
+  });
+
+  describe('fails', () => {
+    const setup = () => reviewsIn(new Chart(new App(), 'c'));
+
+    test('fails if a weight is outside 0-100', () => {
+      const reviews = setup();
+      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 120 }, { target: reviews.version('v2'), weight: -20 }])))
+        .toBe("'weightedForward[0].weight' must be a whole number between 0 and 100: got 120\n'weightedForward[1].weight' must be a whole number between 0 and 100: got -20");
+    });
+
+    test('fails if the weights do not add up to 100', () => {
+      const reviews = setup();
+      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 90 }, { target: reviews.version('v2'), weight: 20 }])))
+        .toBe("'weightedForward.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
+    });
+
+    test('fails if a weighted route has no target', () => {
+      expect(errorOf(() => RouteAction.weightedForward([]))).toBe("'targets' must name at least one target: got '[]'");
+    });
+
+    test('fails if routing to a version the service does not have', () => {
+      const reviews = setup();
+      expect(errorOf(() => RouteAction.forward(reviews.version('v4'))))
+        .toBe("[c/reviews] 'version' must be a version of service 'reviews': got 'v4'; its versions are 'v1', 'v2', 'v3'");
+    });
+
+    test('fails at synth if a route follows a catch-all route (unreachable, IST0130), or has no route', () => {
+      expect(synthError(app => {
+        const chart = new Chart(app, 'c');
+        const reviews = reviewsIn(chart);
+        new ServiceRouting(chart, 'r', {
+          service: reviews,
+          routes: [{ action: RouteAction.forward(reviews.version('v1')) }, { name: 'jason', match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) }],
+        });
+        new ServiceRouting(chart, 'empty', { service: reviews, name: 'reviews-empty' });
+      })).toBe([
+        'Validation failed with the following errors:',
+        "  [c/r] 'routes[1]' can never match: route 0 before it has no match and takes every request (IST0130): got 'jason'; add the catch-all route last",
+        "  [c/empty] 'routes' must hold at least one route: got 0; call addRoute()",
+      ].join('\n'));
+    });
+
+    test('fails at synth if a route names a port the service does not expose', () => {
+      expect(synthError(app => {
+        const chart = new Chart(app, 'c');
+        const reviews = reviewsIn(chart);
+        new ServiceRouting(chart, 'r', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v1'), { port: 8080 }) }] });
+      })).toBe("Validation failed with the following errors:\n  [c/r] 'routes[0].port' must be a port of service 'reviews': got 8080; it exposes 9080");
+    });
+
+    test('fails at synth if two routes share a name', () => {
+      expect(synthError(app => {
+        const chart = new Chart(app, 'c');
+        const reviews = reviewsIn(chart);
+        const r = new ServiceRouting(chart, 'r', { service: reviews });
+        r.addRoute({ name: 'a', match: [HttpMatch.prefix('/a')], action: RouteAction.forward(reviews) });
+        r.addRoute({ name: 'a', action: RouteAction.forward(reviews) });
+      })).toBe("Validation failed with the following errors:\n  [c/r] 'routes.name' must be unique within a VirtualService: got 'a'");
+    });
+
+    test('fails if the VirtualService name is invalid', () => {
+      const reviews = setup();
+      expect(errorOf(() => new ServiceRouting(reviews.node.scope as Chart, 'r', { service: reviews, name: 'Reviews' })))
+        .toMatch(/^\[c\/r\] 'name' must be a DNS-1123 subdomain .*: got 'Reviews'$/);
+    });
+  });
+});
+
+describe('HttpMatch and HeaderMatch', () => {
+  test.each([
+    [HttpMatch.exact('/productpage'), { uri: { exact: '/productpage' } }],
+    [HttpMatch.prefix('/static'), { uri: { prefix: '/static' } }],
+    [HttpMatch.regex('^/api/v[12]/.*'), { uri: { regex: '^/api/v[12]/.*' } }],
+    [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason')), { headers: { 'end-user': { exact: 'jason' } } }],
+  ])('%# renders as Istio\'s HTTPMatchRequest', (match, expected) => {
+    expect(JSON.parse(JSON.stringify(match._model))).toStrictEqual(expected);
+  });
+
+  test.each([
+    [() => HttpMatch.exact('productpage'), "'uri' must start with '/': got 'productpage'; use '/productpage'"],
+    [() => HttpMatch.regex(''), "'uri.regex' must not be empty: got ''"],
+    [() => HttpMatch.headers(), "'headers' must hold at least one HeaderMatch: got '[]'"],
+    [() => HeaderMatch.exact('End-User', 'jason'), "'header' must be a lower-case header name (Istio matches header names in lower case with '-' as separator): got 'End-User'; use 'end-user'"],
+    [() => HttpMatch.prefix('/', { headers: [HeaderMatch.exact('a', '1'), HeaderMatch.prefix('a', '2')] }), "'headers' must name each header once per match: got 'a'"],
+  ])('fails if %# is malformed', (fn, message) => {
+    expect(errorOf(fn)).toBe(message);
+  });
+});

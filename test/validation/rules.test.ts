@@ -1,0 +1,59 @@
+import { checkHostsServed, checkPortName, checkRouteWeights, checkWeight, duplicates, hostsIntersect } from '../../lib/validation/rules';
+
+describe('hostsIntersect (binding a VirtualService host to a Gateway host)', () => {
+  test.each([
+    ['nginx.example.com', '*.example.com', true],
+    ['a.b.example.com', '*.example.com', true],
+    ['example.com', '*.example.com', false],
+    ['nginx.example.org', '*.example.com', false],
+    ['anything.io', '*', true],
+    ['*', '*.example.com', true],
+    ['*.example.com', '*.a.example.com', true],
+    ['*.example.com', '*.example.org', false],
+    ['NGINX.Example.com', 'nginx.example.com', true],
+    ['nginx.example.com', 'nginx.example.co', false],
+    ['xexample.com', '*.example.com', false],
+  ])('%s ~ %s: %s', (a, b, expected) => {
+    expect(hostsIntersect(a, b)).toBe(expected);
+    expect(hostsIntersect(b, a)).toBe(expected);
+  });
+});
+
+describe('checkRouteWeights', () => {
+  const d = (weight?: number) => ({ service: { name: 's' }, weight });
+  test('a single destination needs no weight', () => expect(checkRouteWeights('r', [d()])).toStrictEqual([]));
+  test('weights that add up to 100 pass', () => expect(checkRouteWeights('r', [d(90), d(10)])).toStrictEqual([]));
+  test('a 100/0 split passes', () => expect(checkRouteWeights('r', [d(100), d(0)])).toStrictEqual([]));
+  test('fails if a weight is missing in a split', () => {
+    expect(checkRouteWeights('r', [d(50), d()])).toStrictEqual(["'r.weight' must be given for every destination of a weighted route: got [50, 'none']"]);
+  });
+  test('fails if there is no destination', () => {
+    expect(checkRouteWeights('r', [])).toStrictEqual(["'r' must have at least one destination: got 0"]);
+  });
+  test('fails if a weight is fractional', () => {
+    expect(checkWeight('w', 12.5)).toStrictEqual(["'w' must be a whole number between 0 and 100: got 12.5"]);
+  });
+});
+
+describe('checkPortName', () => {
+  const port = (name: string, appProtocol?: string) => ({ name, port: 80, appProtocol });
+  test.each(['http', 'http-web', 'http-'])('accepts %s for an http port', name => expect(checkPortName('p', port(name), 'http')).toStrictEqual([]));
+  test('accepts any name when appProtocol is set', () => expect(checkPortName('p', port('web', 'http'), 'http')).toStrictEqual([]));
+  test('fails if the name has another protocol\'s prefix', () => {
+    expect(checkPortName('p', port('http2-x'), 'http')).toHaveLength(1);
+  });
+});
+
+describe('checkHostsServed', () => {
+  test('names every unserved host', () => {
+    const servers = [{ port: 80, portName: 'http', protocol: 'HTTP', hosts: ['ns/*.a.com'] }];
+    expect(checkHostsServed('hosts', ['x.a.com', 'b.com', 'c.com'], servers, 'gw')).toStrictEqual([
+      "'hosts' must be served by gateway 'gw': got 'b.com'; the gateway serves ['*.a.com']: add the host to a gateway server or use a host it serves",
+      "'hosts' must be served by gateway 'gw': got 'c.com'; the gateway serves ['*.a.com']: add the host to a gateway server or use a host it serves",
+    ]);
+  });
+});
+
+test('duplicates lists each repeated name once', () => {
+  expect(duplicates(['a', 'b', 'a', 'a', 'c', 'b'])).toStrictEqual(['a', 'b']);
+});
