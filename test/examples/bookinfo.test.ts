@@ -19,10 +19,6 @@ describe('Bookinfo example', () => {
     ]);
   });
 
-  test.each([...files.keys()])('%s matches its snapshot', file => {
-    expect(files.get(file)).toMatchSnapshot();
-  });
-
   test('object identities are pinned (construct ids are deployment identity)', () => {
     const ids = Object.fromEntries([...files].map(([f, text]) => [f, parseObjects(text).map(o => `${o.kind}/${o.metadata.name}`)]));
     expect(ids).toStrictEqual({
@@ -48,16 +44,10 @@ describe('Bookinfo example', () => {
   });
 });
 
-describeWithShared('Bookinfo schema validation (pinned Istio CRDs, Kubernetes models)', () => {
+describeWithShared('the schema validator', () => {
   const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml') : undefined;
 
-  test.each([...files.keys()])('every object of %s is schema-valid', file => {
-    const objects = parseObjects(files.get(file)!);
-    expect(objects.length).toBeGreaterThan(0);
-    expect(objects.flatMap(o => validator!.validate(o))).toStrictEqual([]);
-  });
-
-  test('the validator rejects what the API server would (so the test above can fail)', () => {
+  test('rejects what the API server would (so the schema tests of every example can fail)', () => {
     const vs = parseObjects(files.get('virtual-service-reviews-v3.k8s.yaml')!)[0];
     const bad = { ...vs, spec: { ...(vs.spec as object), hots: ['reviews'] } };
     expect(validator!.validate(bad)).toStrictEqual(['VirtualService/reviews: /spec must NOT have additional properties: \'hots\'']);
@@ -65,6 +55,7 @@ describeWithShared('Bookinfo schema validation (pinned Istio CRDs, Kubernetes mo
     expect(validator!.validate({ ...dep, spec: { ...(dep.spec as object), replicas: 'one' } })).toStrictEqual([
       'Deployment/details-v1: data/spec/replicas must be integer',
     ]);
+    expect(validator!.validate({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } })).toStrictEqual(['Pod/p: no schema known for v1 Pod']);
   });
 });
 

@@ -136,6 +136,7 @@ describe('IngressGatewayRoute', () => {
         ],
       });
     });
+    expect(only(objects, 'VirtualService').metadata).toStrictEqual({ name: 'r', namespace: 'shop' });
     expect(only(objects, 'VirtualService').spec).toStrictEqual({
       hosts: ['shop.example.com'],
       gateways: ['istio-ingress/gw'],

@@ -139,6 +139,28 @@ describe('MeshService', () => {
       ]);
     });
 
+    test('secret volumes, sub-path mounts, command and args (absent unless given)', () => {
+      const objects = objectsOf(chart => {
+        const certs = Volume.fromSecret('certs', 'tls-cert');
+        const s = new MeshService(chart, 'api', {
+          ports: [{ port: 80 }],
+          volumeMounts: [VolumeMount.of(certs, '/etc/tls/cert.pem', { subPath: 'tls.crt' })],
+          command: ['/bin/server'],
+          args: ['--port', '80'],
+        });
+        s.addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'plain', { ports: [{ port: 80 }] }).addVersion('v1', { image: IMAGE });
+      });
+      const spec = (only(objects, 'Deployment', 'api-v1').spec as any).template.spec;
+      expect(spec.volumes).toStrictEqual([{ name: 'certs', secret: { secretName: 'tls-cert' } }]);
+      expect(spec.containers[0].volumeMounts).toStrictEqual([{ name: 'certs', mountPath: '/etc/tls/cert.pem', subPath: 'tls.crt' }]);
+      expect(spec.containers[0].command).toStrictEqual(['/bin/server']);
+      expect(spec.containers[0].args).toStrictEqual(['--port', '80']);
+      const plain = (only(objects, 'Deployment', 'plain-v1').spec as any).template.spec;
+      expect(Object.keys(plain.containers[0]).sort()).toStrictEqual(['image', 'imagePullPolicy', 'name', 'ports', 'resources', 'securityContext']);
+      expect(plain.volumes).toBeUndefined();
+    });
+
     test('version options: replicas, label, deployment name, pod labels and annotations', () => {
       const objects = objectsOf(chart => {
         const svc = new MeshService(chart, 'nginx', { ports: [{ port: 80 }], replicas: 3, podAnnotations: { a: '1' } });

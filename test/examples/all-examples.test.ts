@@ -1,0 +1,48 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SchemaValidator } from '../support/schemas';
+import { HAS_SHARED, describeWithShared, parseObjects } from '../support/shared';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+const names = fs.readdirSync(EXAMPLES).filter(n => fs.existsSync(path.join(EXAMPLES, n, 'cdk8s.yaml'))).sort();
+
+/** Runs an example's main.ts in-process, as `cdk8s synth` would, and returns `file -> YAML`. */
+function synthExample(name: string): Map<string, string> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `mesh-kit-${name}-`));
+  const before = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(path.join(EXAMPLES, name, 'main.ts'));
+    });
+    return new Map(fs.readdirSync(outdir).sort().map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
+  } finally {
+    process.env.CDK8S_OUTDIR = before;
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const outputs = new Map(names.map(n => [n, synthExample(n)]));
+const files = [...outputs].flatMap(([n, fm]) => [...fm.keys()].map(f => [n, f] as [string, string]));
+
+describe('every example', () => {
+  test('there are examples, and each writes at least one file', () => {
+    expect(names).toEqual(expect.arrayContaining(['bookinfo', 'quickstart']));
+    for (const fm of outputs.values()) expect(fm.size).toBeGreaterThan(0);
+  });
+
+  test.each(files)('%s/dist/%s matches its snapshot', (name, file) => {
+    expect(outputs.get(name)!.get(file)).toMatchSnapshot();
+  });
+});
+
+describeWithShared('every example is schema-valid (pinned Istio CRDs, Kubernetes models)', () => {
+  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml') : undefined;
+  test.each(files)('%s/dist/%s', (name, file) => {
+    const objects = parseObjects(outputs.get(name)!.get(file)!);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.flatMap(o => validator!.validate(o))).toStrictEqual([]);
+  });
+});
