@@ -16,6 +16,8 @@ import {
   Volume,
   VolumeMount,
   EnvValue,
+  MeshServiceProps,
+  WorkloadSecurity,
 } from '../../lib';
 
 const REGISTRY = 'registry.istio.io/release';
@@ -30,23 +32,35 @@ export interface Bookinfo {
   readonly reviews: MeshService;
 }
 
+/** Options of {@link buildBookinfo}. */
+export interface BookinfoOptions {
+  /**
+   * Write no hardening (securityContext, resource requests, automountServiceAccountToken), so that the
+   * Kubernetes objects equal upstream's field for field.
+   * @default false - the library's secure defaults are kept
+   */
+  readonly upstreamExact?: boolean;
+}
+
 /** Builds every Bookinfo chart into `app`. */
-export function buildBookinfo(app: App): Bookinfo {
+export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo {
   // platform/kube/bookinfo.yaml and networking/destination-rule-all.yaml
   const platform = new MeshChart(app, 'bookinfo');
   const port = { port: 9080 }; // named 'http' by Istio's convention
+  const hardening: MeshServiceProps = options.upstreamExact ? { security: WorkloadSecurity.unset(), resources: {} } : {};
 
-  const details = new MeshService(platform, 'details', { ports: [port], serviceAccountName: 'bookinfo-details' });
+  const details = new MeshService(platform, 'details', { ...hardening, ports: [port], serviceAccountName: 'bookinfo-details' });
   details.addVersion('v1', { image: image('details-v1') });
   details.addExternalVersion('v2');
 
-  const ratings = new MeshService(platform, 'ratings', { ports: [port], serviceAccountName: 'bookinfo-ratings' });
+  const ratings = new MeshService(platform, 'ratings', { ...hardening, ports: [port], serviceAccountName: 'bookinfo-ratings' });
   ratings.addVersion('v1', { image: image('ratings-v1') });
   for (const v of ['v2', 'v2-mysql', 'v2-mysql-vm']) ratings.addExternalVersion(v);
 
   const tmp = Volume.emptyDir('tmp');
   const wlpOutput = Volume.emptyDir('wlp-output');
   const reviews = new MeshService(platform, 'reviews', {
+    ...hardening,
     ports: [port],
     serviceAccountName: 'bookinfo-reviews',
     env: { LOG_DIR: EnvValue.fromValue('/tmp/logs') },
@@ -56,6 +70,7 @@ export function buildBookinfo(app: App): Bookinfo {
   for (const v of ['v1', 'v2', 'v3']) reviews.addVersion(v, { image: image(`reviews-${v}`) });
 
   const productpage = new MeshService(platform, 'productpage', {
+    ...hardening,
     ports: [port],
     serviceAccountName: 'bookinfo-productpage',
     podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' },

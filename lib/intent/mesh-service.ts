@@ -48,12 +48,6 @@ export interface MeshServiceProps {
   readonly serviceAccountName?: string;
 
   /**
-   * Mount the Kubernetes API token into the pods. The Istio sidecar does not need it (it uses its own projected token).
-   * @default false
-   */
-  readonly automountServiceAccountToken?: boolean;
-
-  /**
    * The container name.
    * @default - the service name
    */
@@ -96,13 +90,14 @@ export interface MeshServiceProps {
   readonly sidecarInjection?: SidecarInjection;
 
   /**
-   * Pod and container hardening.
-   * @default WorkloadSecurity.restricted()
+   * Pod, container and ServiceAccount hardening.
+   * @default WorkloadSecurity.restricted() - non-root, RuntimeDefault seccomp, no privilege escalation,
+   * all capabilities dropped, no Kubernetes API token mounted
    */
   readonly security?: WorkloadSecurity;
 
   /**
-   * Container resources.
+   * Container resources; `{}` writes none.
    * @default - requests of 100m CPU and 128Mi memory, no limits
    */
   readonly resources?: ContainerResources;
@@ -366,7 +361,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       app: this.app,
       ports: this._ports.map(portModelOf),
       serviceAccountName: this.serviceAccountName,
-      automountServiceAccountToken: this.props.automountServiceAccountToken ?? false,
+      automountServiceAccountToken: this.workload.security?.automountServiceAccountToken,
       versions: this.versions.map(v => this.versionModels.get(v.subset)!),
       destinationRuleName: this.name,
     };

@@ -175,6 +175,13 @@ export interface RestrictedSecurityOptions {
    * @default false
    */
   readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Mount the Kubernetes API token into the pods (written on the ServiceAccount). The Istio sidecar
+   * does not need it: it uses a token of its own.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
 }
 
 /**
@@ -182,7 +189,8 @@ export interface RestrictedSecurityOptions {
  *
  * The default, {@link WorkloadSecurity.restricted}, follows the Kubernetes "restricted" Pod Security
  * Standard: `runAsNonRoot: true`, `seccompProfile: RuntimeDefault`, `allowPrivilegeEscalation: false`
- * and all capabilities dropped. {@link WorkloadSecurity.unset} writes no securityContext at all.
+ * and all capabilities dropped; and the ServiceAccount does not mount the Kubernetes API token.
+ * {@link WorkloadSecurity.unset} writes none of it (no securityContext, no `automountServiceAccountToken`).
  */
 export class WorkloadSecurity {
   /** The "restricted" Pod Security Standard (the default). */
@@ -205,12 +213,13 @@ export class WorkloadSecurity {
       allowPrivilegeEscalation: false,
       dropAllCapabilities: true,
       readOnlyRootFilesystem: options.readOnlyRootFilesystem ?? false,
+      automountServiceAccountToken: options.automountServiceAccountToken ?? false,
     });
   }
 
   /**
-   * No securityContext: the image and the cluster decide. Only for images that cannot run
-   * restricted, or to reproduce a manifest field for field.
+   * No hardening written at all: the image and the cluster decide. Only for images that cannot
+   * run restricted, or to reproduce a manifest field for field.
    */
   public static unset(): WorkloadSecurity {
     return new WorkloadSecurity(undefined);
@@ -232,13 +241,12 @@ export function quantityOf(size: Size): string {
   return `${ki}Ki`;
 }
 
-/** Converts cdk8s-plus `ContainerResources` to Kubernetes quantities. */
-export function resourcesModelOf(r: ContainerResources): ResourcesModel {
+/** Converts cdk8s-plus `ContainerResources` to Kubernetes quantities; `{}` means none at all. */
+export function resourcesModelOf(r: ContainerResources): ResourcesModel | undefined {
   const mem = (s: Size | undefined) => (s ? quantityOf(s) : undefined);
   const part = (cpu: string | undefined, memory: string | undefined) =>
     (cpu === undefined && memory === undefined ? undefined : { cpu, memory });
-  return {
-    requests: part(r.cpu?.request?.amount, mem(r.memory?.request)),
-    limits: part(r.cpu?.limit?.amount, mem(r.memory?.limit)),
-  };
+  const requests = part(r.cpu?.request?.amount, mem(r.memory?.request));
+  const limits = part(r.cpu?.limit?.amount, mem(r.memory?.limit));
+  return requests || limits ? { requests, limits } : undefined;
 }

@@ -75,6 +75,7 @@ export interface SecurityModel {
   readonly allowPrivilegeEscalation: boolean;
   readonly dropAllCapabilities: boolean;
   readonly readOnlyRootFilesystem: boolean;
+  readonly automountServiceAccountToken: boolean;
 }
 
 /** Container resource requests and limits, as Kubernetes quantities. */
@@ -122,6 +123,7 @@ export interface ServiceModel extends ServiceRef {
   readonly app: string;
   readonly ports: PortModel[];
   readonly serviceAccountName: string;
+  /** undefined: not written. */
   readonly automountServiceAccountToken?: boolean;
   readonly versions: VersionModel[];
   /** The DestinationRule's name. */

@@ -98,6 +98,17 @@ describeWithShared('Bookinfo reproduces Istio\'s reference manifests', () => {
   });
 });
 
+describeWithShared('Bookinfo without hardening equals Istio\'s platform manifest field for field', () => {
+  const exact = synthFiles(app => buildBookinfo(app, { upstreamExact: true }));
+  const upstream = HAS_SHARED ? loadObjects(path.join(SHARED_DIR, 'reference', 'istio', 'bookinfo', 'platform', 'bookinfo.yaml')) : [];
+  const ours = parseObjects(exact.get('bookinfo.k8s.yaml') ?? '').filter(o => o.kind !== 'DestinationRule');
+
+  test('same objects, in the same order, with exactly the same fields', () => {
+    expect(upstream.length).toBe(14);
+    expect(ours).toStrictEqual(upstream);
+  });
+});
+
 /** The documented hardening defaults: the only fields we add to Bookinfo's Kubernetes objects. */
 const HARDENING: { [kind: string]: string[] } = {
   Service: [],

@@ -194,18 +194,21 @@ describe('MeshService', () => {
 
     test('hardening is overridable: unset, or restricted with user, group and read-only root', () => {
       const objects = objectsOf(chart => {
-        new MeshService(chart, 'a', { ports: [{ port: 80 }], security: WorkloadSecurity.unset() }).addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'a', { ports: [{ port: 80 }], security: WorkloadSecurity.unset(), resources: {} }).addVersion('v1', { image: IMAGE });
         new MeshService(chart, 'b', {
           ports: [{ port: 80 }],
-          security: WorkloadSecurity.restricted({ runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, readOnlyRootFilesystem: true }),
+          security: WorkloadSecurity.restricted({
+            runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, readOnlyRootFilesystem: true, automountServiceAccountToken: true,
+          }),
           resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { limit: Size.gibibytes(1) } },
-          automountServiceAccountToken: true,
           imagePullPolicy: ImagePullPolicy.ALWAYS,
         }).addVersion('v1', { image: IMAGE });
       });
       const a = (only(objects, 'Deployment', 'a-v1').spec as any).template.spec;
       expect(a.securityContext).toBeUndefined();
       expect(a.containers[0].securityContext).toBeUndefined();
+      expect(a.containers[0].resources).toBeUndefined();
+      expect(only(objects, 'ServiceAccount', 'a').automountServiceAccountToken).toBeUndefined();
       const b = (only(objects, 'Deployment', 'b-v1').spec as any).template.spec;
       expect(b.securityContext).toStrictEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } });
       expect(b.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
