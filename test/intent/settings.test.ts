@@ -42,3 +42,27 @@ describe('Istio API version setting', () => {
       .toThrow("[(app)] 'istioApiVersion' must be one of v1, v1beta1, v1alpha3: got 'v2'");
   });
 });
+
+describe('object identity within a chart', () => {
+  test('fails if two constructs emit the same kind and name into one chart', () => {
+    const chart = new Chart(new App(), 'c');
+    new MeshService(chart, 'shop', { ports: [{ port: 80 }] });
+    expect(() => new MeshService(chart, 'shop2', { name: 'shop', ports: [{ port: 80 }] })).toThrow(
+      "[c/shop2] 'name' must be unique among the Services of a chart: got 'shop'; 'c/shop' already emits Service 'shop': give one of them another name, or move it to another chart");
+  });
+
+  test('fails if two services share a ServiceAccount name in one chart', () => {
+    const chart = new Chart(new App(), 'c');
+    new MeshService(chart, 'a', { serviceAccountName: 'shared' });
+    expect(() => new MeshService(chart, 'b', { serviceAccountName: 'shared' })).toThrow(/^\[c\/b\] 'name' must be unique among the ServiceAccounts of a chart: got 'shared'/);
+  });
+
+  test('the same name in other charts or other namespaces is fine (alternative scenarios)', () => {
+    const app = new App();
+    const a = new Chart(app, 'a');
+    new MeshService(a, 'shop', { ports: [{ port: 80 }] });
+    new MeshService(new Chart(app, 'b'), 'shop', { ports: [{ port: 80 }] });
+    new MeshService(a, 'shop-other', { name: 'shop', namespace: { name: 'other' }, ports: [{ port: 80 }] });
+    expect(app.charts).toHaveLength(2);
+  });
+});

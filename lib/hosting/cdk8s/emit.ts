@@ -1,9 +1,31 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { failAt, problem } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
 const HEAD = new Set(['apiVersion', 'kind', 'metadata']);
+
+/** Per chart: the objects emitted so far, `group/kind/namespace/name -> construct path`. */
+const emitted = new WeakMap<Chart, Map<string, string>>();
+
+/**
+ * Two objects of one kind, name and namespace in one chart (one file) would silently overwrite
+ * each other on `kubectl apply`: refuse the second at once, naming the first.
+ */
+function claimIdentity(scope: Construct, head: Manifest): void {
+  const chart = Chart.of(scope);
+  const seen = emitted.get(chart) ?? new Map<string, string>();
+  emitted.set(chart, seen);
+  const group = head.apiVersion.includes('/') ? head.apiVersion.split('/')[0] : '';
+  const key = [group, head.kind, head.metadata.namespace ?? chart.namespace ?? '', head.metadata.name].join('/');
+  const first = seen.get(key);
+  if (first !== undefined) {
+    failAt(scope, problem('name', `must be unique among the ${head.kind}s of a chart`, head.metadata.name,
+      `'${first}' already emits ${head.kind} '${head.metadata.name}': give one of them another name, or move it to another chart`));
+  }
+  seen.set(key, scope.node.path);
+}
 
 /**
  * Carries a rendered object into a cdk8s chart as an `ApiObject`.
@@ -14,6 +36,7 @@ const HEAD = new Set(['apiVersion', 'kind', 'metadata']);
  */
 export function emit(scope: Construct, id: string, render: () => Manifest): ApiObject {
   const head = render();
+  claimIdentity(scope, head);
   const body: { [key: string]: unknown } = {};
   for (const key of Object.keys(head)) {
     if (!HEAD.has(key)) {
