@@ -2,3 +2,4 @@ export * from './core/errors';
 export * from './core/settings';
 export * from './intent';
 export * from './hosting/cdk8s';
+export * from './render/model';

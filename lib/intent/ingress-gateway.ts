@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
-import { failAt, problem } from '../core/errors';
+import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderGateway } from '../render/istio';
@@ -74,6 +74,19 @@ export interface IngressGatewayProps {
   readonly servers?: GatewayServerOptions[];
 }
 
+/** What routes need to know of a gateway this app does not create. */
+export interface IngressGatewayAttributes {
+  /** The Gateway name. */
+  readonly name: string;
+  /**
+   * Its namespace.
+   * @default - the namespace of the routes that bind to it
+   */
+  readonly namespace?: string;
+  /** Its listeners (the hosts they serve are what routes are checked against). */
+  readonly servers: GatewayServerOptions[];
+}
+
 /** A gateway that {@link IngressGatewayRoute}s bind to. */
 export interface IIngressGateway {
   /** The Gateway name. */
@@ -89,6 +102,23 @@ export interface IIngressGateway {
  * Nothing is exposed unless a server names it: there is no default host.
  */
 export class IngressGateway extends Construct implements IIngressGateway {
+  /**
+   * A gateway this app does not create (a shared gateway run by the platform team), so that routes
+   * can bind to it with the same host and port checks as for gateways declared here.
+   */
+  public static fromAttributes(attrs: IngressGatewayAttributes): IIngressGateway {
+    const err = checkDnsSubdomain('name', attrs.name) ?? (attrs.namespace !== undefined ? checkDnsLabel('namespace', attrs.namespace) : undefined);
+    if (err) fail(err);
+    const servers = attrs.servers.map(s => serverModelOf(s, fail));
+    return {
+      name: attrs.name,
+      namespace: attrs.namespace,
+      get servers() {
+        return servers.map(s => ({ ...s, hosts: [...s.hosts] }));
+      },
+    };
+  }
+
   public readonly name: string;
   public readonly namespace?: string;
   /** The Gateway object (escape hatch). */
@@ -120,31 +150,37 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   /** Adds a listener. */
   public addServer(server: GatewayServerOptions): void {
-    const protocol = server.protocol ?? GatewayProtocol.HTTP;
-    const portName = server.name ?? protocol.toLowerCase();
-    if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
-      failAt(this, problem('servers.port', 'must be a whole number between 1 and 65535', server.port));
+    const model = serverModelOf(server, message => failAt(this, message));
+    if (this._servers.some(s => s.port === model.port)) {
+      failAt(this, problem('servers.port', 'must be unique within a gateway', model.port));
     }
-    if (this._servers.some(s => s.port === server.port)) {
-      failAt(this, problem('servers.port', 'must be unique within a gateway', server.port));
-    }
-    const nameErr = checkDnsLabel('servers.name', portName);
-    if (nameErr) failAt(this, nameErr);
-    if (server.hosts.length === 0) {
-      failAt(this, problem('servers.hosts', 'must hold at least one host', '[]', 'name the hosts to expose, or \'*\' to expose every host'));
-    }
-    for (const h of server.hosts) {
-      const slash = h.indexOf('/');
-      const ns = slash >= 0 ? h.slice(0, slash) : undefined;
-      const hostErr = checkHostName('servers.hosts', slash >= 0 ? h.slice(slash + 1) : h)
-        ?? (ns !== undefined && ns !== '.' && ns !== '*' ? checkDnsLabel('servers.hosts namespace', ns) : undefined);
-      if (hostErr) failAt(this, hostErr);
-    }
-    this._servers.push({ port: server.port, portName, protocol, hosts: [...server.hosts] });
+    this._servers.push(model);
   }
 
   /** The Gateway as model data. */
   public model(): GatewayModel {
     return { name: this.name, namespace: this.namespace, selector: this.selector, servers: this.servers };
   }
+}
+
+/** Checks one listener (local facts only) and converts it to model data. */
+function serverModelOf(server: GatewayServerOptions, reject: (message: string) => never): ServerModel {
+  const protocol = server.protocol ?? GatewayProtocol.HTTP;
+  const portName = server.name ?? protocol.toLowerCase();
+  if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
+    reject(problem('servers.port', 'must be a whole number between 1 and 65535', server.port));
+  }
+  const nameErr = checkDnsLabel('servers.name', portName);
+  if (nameErr) reject(nameErr);
+  if (server.hosts.length === 0) {
+    reject(problem('servers.hosts', 'must hold at least one host', '[]', 'name the hosts to expose, or \'*\' to expose every host'));
+  }
+  for (const h of server.hosts) {
+    const slash = h.indexOf('/');
+    const ns = slash >= 0 ? h.slice(0, slash) : undefined;
+    const hostErr = checkHostName('servers.hosts', slash >= 0 ? h.slice(slash + 1) : h)
+      ?? (ns !== undefined && ns !== '.' && ns !== '*' ? checkDnsLabel('servers.hosts namespace', ns) : undefined);
+    if (hostErr) reject(hostErr);
+  }
+  return { port: server.port, portName, protocol, hosts: [...server.hosts] };
 }

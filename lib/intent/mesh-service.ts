@@ -6,7 +6,7 @@ import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
 import { ServiceRouting } from './service-routing';
 import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
-import { failAt, problem } from '../core/errors';
+import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderDestinationRule } from '../render/istio';
@@ -163,6 +163,24 @@ export interface ServiceVersionOptions {
   readonly podAnnotations?: { [key: string]: string };
 }
 
+/** What routes need to know of a service this app does not deploy. */
+export interface MeshServiceAttributes {
+  /** The Service name. */
+  readonly name: string;
+  /**
+   * Its namespace.
+   * @default - the namespace of whatever routes to it
+   */
+  readonly namespace?: string;
+  /** Its ports. */
+  readonly ports: MeshServicePort[];
+  /**
+   * Its versions (DestinationRule subsets).
+   * @default - none: routes may only target the whole service
+   */
+  readonly versions?: string[];
+}
+
 /** Options of {@link MeshService.addExternalVersion}. */
 export interface ExternalVersionOptions {
   /**
@@ -206,6 +224,14 @@ export class ServiceVersion extends Construct implements IRouteTarget {
  * reviews.addRoute({ action: RouteAction.forward(reviews.version('v1')) });
  */
 export class MeshService extends Construct implements IMeshService, IRouteTarget {
+  /**
+   * A service this app does not deploy (another team's chart, another repo), so that routes can
+   * target it and its versions with the same checks as for services declared here.
+   */
+  public static fromAttributes(attrs: MeshServiceAttributes): IMeshService & IRouteTarget {
+    return new ImportedMeshService(attrs);
+  }
+
   public readonly name: string;
   public readonly namespace?: string;
   /** The value of the `app` label. */
@@ -214,7 +240,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   public readonly serviceAccountName: string;
   /** Always undefined: a MeshService as a route target means all of its versions. */
   public readonly subset?: string = undefined;
-  /** The Service (escape hatch). */
+  /** The service itself: as a route target, a MeshService means any of its pods (no subset). */
   public readonly service: this = this;
   /** The Kubernetes Service object (escape hatch). */
   public readonly serviceResource: ApiObject;
@@ -445,4 +471,45 @@ function checkImage(image: string): string | undefined {
     return problem('image', 'must be pinned to a tag other than \'latest\' or to a digest', image, 'e.g. \'nginx:1.17.9\'');
   }
   return undefined;
+}
+
+/** A service declared elsewhere; see {@link MeshService.fromAttributes}. */
+class ImportedMeshService implements IMeshService, IRouteTarget {
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly subset?: string = undefined;
+  public readonly service: IMeshService = this;
+  private readonly _ports: MeshServicePort[];
+  private readonly _versions: string[];
+
+  public constructor(attrs: MeshServiceAttributes) {
+    for (const err of [
+      checkServiceName('name', attrs.name),
+      attrs.namespace !== undefined ? checkDnsLabel('namespace', attrs.namespace) : undefined,
+      ...(attrs.versions ?? []).map(v => checkDnsLabel('versions', v)),
+    ]) {
+      if (err) fail(err);
+    }
+    if (attrs.ports.length === 0) fail(problem('ports', 'must hold at least one port', '[]'));
+    this.name = attrs.name;
+    this.namespace = attrs.namespace;
+    this._ports = attrs.ports.map(p => ({ ...p }));
+    this._versions = [...(attrs.versions ?? [])];
+  }
+
+  public get ports(): MeshServicePort[] {
+    return this._ports.map(p => ({ ...p }));
+  }
+
+  public get versionNames(): string[] {
+    return [...this._versions];
+  }
+
+  public version(name: string): IRouteTarget {
+    if (!this._versions.includes(name)) {
+      fail(problem('version', `must be a version of service '${this.name}'`, name,
+        this._versions.length > 0 ? `its versions are ${this._versions.map(n => `'${n}'`).join(', ')}` : 'it was imported without versions'));
+    }
+    return { service: this, subset: name };
+  }
 }

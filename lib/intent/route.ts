@@ -14,6 +14,9 @@ export interface IMeshService extends ServiceRef {
   readonly ports: MeshServicePort[];
   /** The names of its versions (DestinationRule subsets). */
   readonly versionNames: string[];
+
+  /** The version named `name`, as a route target; fails when the service has no such version. */
+  version(name: string): IRouteTarget;
 }
 
 /**

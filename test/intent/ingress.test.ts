@@ -195,3 +195,44 @@ describe('IngressGatewayRoute', () => {
     });
   });
 });
+
+describe('services and gateways this app does not own (fromAttributes)', () => {
+  test('a route binds to an imported gateway and targets an imported service version, with the same checks', () => {
+    const objects = synthObjects(app => {
+      const chart = new Chart(app, 'c', { namespace: 'shop' });
+      const gateway = IngressGateway.fromAttributes({ name: 'public', namespace: 'istio-ingress', servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['*.example.com'] }] });
+      const reviews = MeshService.fromAttributes({ name: 'reviews', namespace: 'bookinfo', ports: [{ port: 9080 }], versions: ['v1'] });
+      new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['reviews.example.com'], routes: [{ action: RouteAction.forward(reviews.version('v1')) }] });
+    });
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({
+      hosts: ['reviews.example.com'],
+      gateways: ['istio-ingress/public'],
+      http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1', port: { number: 9080 } } }] }],
+    });
+    expect(synthError(app => {
+      const gateway = IngressGateway.fromAttributes({ name: 'public', servers: [{ port: 80, hosts: ['*.example.com'] }] });
+      const reviews = MeshService.fromAttributes({ name: 'reviews', ports: [{ port: 9080 }] });
+      new IngressGatewayRoute(new Chart(app, 'c'), 'r', { gateway, hosts: ['reviews.example.org'], routes: [{ action: RouteAction.forward(reviews) }] });
+    })).toContain("[c/r] 'hosts' must be served by gateway 'public': got 'reviews.example.org'");
+  });
+
+  test('fails if an imported service has no such version, no port, or bad names', () => {
+    const reviews = MeshService.fromAttributes({ name: 'reviews', ports: [{ port: 9080 }], versions: ['v1', 'v2'] });
+    expect(errorOf(() => reviews.version('v3'))).toBe("'version' must be a version of service 'reviews': got 'v3'; its versions are 'v1', 'v2'");
+    expect(errorOf(() => MeshService.fromAttributes({ name: 'x', ports: [{ port: 1 }] }).version('v1')))
+      .toBe("'version' must be a version of service 'x': got 'v1'; it was imported without versions");
+    expect(errorOf(() => MeshService.fromAttributes({ name: 'x', ports: [] }))).toBe("'ports' must hold at least one port: got '[]'");
+    expect(errorOf(() => MeshService.fromAttributes({ name: 'X', ports: [{ port: 1 }] }))).toMatch(/^'name' must be a DNS-1035 label/);
+    expect(errorOf(() => IngressGateway.fromAttributes({ name: 'gw', servers: [{ port: 80, hosts: ['a.com:80'] }] }))).toMatch(/^'servers.hosts' must be a DNS name/);
+  });
+
+  test('imported values are copies', () => {
+    const reviews = MeshService.fromAttributes({ name: 'reviews', ports: [{ port: 9080 }], versions: ['v1'] });
+    reviews.ports.pop();
+    reviews.versionNames.pop();
+    expect([reviews.ports.length, reviews.versionNames.length]).toStrictEqual([1, 1]);
+    const gw = IngressGateway.fromAttributes({ name: 'gw', servers: [{ port: 80, hosts: ['a.com'] }] });
+    gw.servers[0].hosts.pop();
+    expect(gw.servers[0]).toStrictEqual({ port: 80, portName: 'http', protocol: 'HTTP', hosts: ['a.com'] });
+  });
+});
