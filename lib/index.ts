@@ -1,4 +1,4 @@
-export * from './core/errors';
+export { MeshValidationError } from './core/errors';
 export * from './core/settings';
 export * from './intent';
 export * from './hosting/cdk8s';

@@ -228,10 +228,16 @@ export class WorkloadSecurity {
   private constructor(/** @internal */ public readonly _model: SecurityModel | undefined) {}
 }
 
-/** The resource requests written when none are given: enough for the scheduler to place a small service. */
+/**
+ * The resource requests written when none are given: enough for the scheduler to place a small service.
+ * @internal
+ */
 export const DEFAULT_RESOURCES: ResourcesModel = { requests: { cpu: '100m', memory: '128Mi' } };
 
-/** A size as a Kubernetes quantity, in the largest binary unit that keeps it whole (`1Gi`, `1536Mi`, `100Ki`). */
+/**
+ * A size as a Kubernetes quantity, in the largest binary unit that keeps it whole (`1Gi`, `1536Mi`, `100Ki`).
+ * @internal
+ */
 export function quantityOf(size: Size): string {
   const ki = size.toKibibytes();
   if (!Number.isInteger(ki)) fail(problem('size', 'must be a whole number of kibibytes', `${ki}Ki`));
@@ -241,7 +247,10 @@ export function quantityOf(size: Size): string {
   return `${ki}Ki`;
 }
 
-/** Converts cdk8s-plus `ContainerResources` to Kubernetes quantities; `{}` means none at all. */
+/**
+ * Converts cdk8s-plus `ContainerResources` to Kubernetes quantities; `{}` means none at all.
+ * @internal
+ */
 export function resourcesModelOf(r: ContainerResources): ResourcesModel | undefined {
   const mem = (s: Size | undefined) => (s ? quantityOf(s) : undefined);
   const part = (cpu: string | undefined, memory: string | undefined) =>
