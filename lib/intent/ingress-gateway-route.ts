@@ -8,7 +8,7 @@ import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
-import { checkHostsServed, checkRouteWeights } from '../validation/rules';
+import { checkHostsServed } from '../validation/rules';
 
 /** Props of an {@link IngressGatewayRoute}. */
 export interface IngressGatewayRouteProps {
@@ -71,10 +71,8 @@ export class IngressGatewayRoute extends Construct {
     this.node.addValidation({ validate: () => this.validateRoute() });
   }
 
-  /** Adds a route after the existing ones. */
+  /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
-    const errors = checkRouteWeights(`routes[${this.routes.length}]`, route.action._destinations(undefined));
-    if (errors.length > 0) failAt(this, errors.join('; '));
     this.routes.push(route);
   }
 

@@ -7,7 +7,6 @@ import { checkDnsSubdomain } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
-import { checkRouteWeights } from '../validation/rules';
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {
@@ -58,10 +57,8 @@ export class ServiceRouting extends Construct {
     this.node.addValidation({ validate: () => checkRoutes(this.routes) });
   }
 
-  /** Adds a route after the existing ones. */
+  /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
-    const errors = checkRouteWeights(`routes[${this.routes.length}]`, route.action._destinations(undefined));
-    if (errors.length > 0) failAt(this, errors.join('; '));
     this.routes.push(route);
   }
 

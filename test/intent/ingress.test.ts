@@ -7,9 +7,9 @@ import {
   MeshChart,
   MeshNamespace,
   MeshService,
-  MeshValidationError,
   RouteAction,
 } from '../../lib';
+import { errorOf } from '../support/errors';
 import { only, synthError, synthObjects } from '../support/synth';
 
 const IMAGE = 'nginx:1.17.9';
@@ -20,15 +20,6 @@ function nginxIn(chart: Chart, ports: number[] = [80]) {
   return svc;
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MeshValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('IngressGateway', () => {
   test('defaults: Istio\'s ingress gateway selector, HTTP, port named after the protocol', () => {

@@ -6,7 +6,6 @@ import {
   MeshChart,
   MeshNamespace,
   MeshService,
-  MeshValidationError,
   Protocol,
   RouteAction,
   SidecarInjection,
@@ -15,6 +14,7 @@ import {
   VolumeMount,
   WorkloadSecurity,
 } from '../../lib';
+import { errorOf } from '../support/errors';
 import { only, synthError, synthObjects } from '../support/synth';
 
 const IMAGE = 'example/app:1.0.0';
@@ -23,16 +23,6 @@ function objectsOf(build: (chart: Chart) => void) {
   return synthObjects(app => build(new MeshChart(app, 'test')));
 }
 
-/** The error thrown at once by `fn`, which must be a MeshValidationError. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MeshValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('MeshService', () => {
   describe('defaults', () => {

@@ -5,10 +5,10 @@ import {
   MeshChart,
   MeshNamespace,
   MeshService,
-  MeshValidationError,
   RouteAction,
   ServiceRouting,
 } from '../../lib';
+import { errorOf } from '../support/errors';
 import { only, synthError, synthObjects } from '../support/synth';
 
 const IMAGE = 'example/app:1.0.0';
@@ -22,15 +22,6 @@ function reviewsIn(chart: Chart, props: { ports?: number[]; namespace?: string }
   return svc;
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MeshValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('ServiceRouting', () => {
   test('pins all traffic to a version', () => {
