@@ -66,6 +66,11 @@ export class RouteAction {
    */
   public static weightedForward(targets: WeightedTarget[], options: ForwardOptions = {}): RouteAction {
     const action = new RouteAction(targets.map(t => ({ target: t.target, weight: t.weight, port: options.port })));
+    const keys = targets.map(t => `${t.target.service.namespace ?? ''}/${t.target.service.name}/${t.target.subset ?? '*'}`);
+    const dup = targets.find((_, i) => keys.indexOf(keys[i]) !== i);
+    if (dup) {
+      fail(problem('weightedForward.target', 'must name each target once', dup.target.subset ?? dup.target.service.name, 'add their weights together instead'));
+    }
     const errors = checkRouteWeights('weightedForward', action._destinations(undefined));
     if (errors.length > 0) fail(errors.join('\n'));
     return action;

@@ -106,6 +106,12 @@ describe('ServiceRouting', () => {
         .toBe("'weightedForward.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
     });
 
+    test('fails if a weighted route names a target twice', () => {
+      const reviews = setup();
+      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 50 }, { target: reviews.version('v1'), weight: 50 }])))
+        .toBe("'weightedForward.target' must name each target once: got 'v1'; add their weights together instead");
+    });
+
     test('fails if a weighted route has no target', () => {
       expect(errorOf(() => RouteAction.weightedForward([]))).toBe("'targets' must name at least one target: got '[]'");
     });
