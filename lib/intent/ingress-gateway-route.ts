@@ -107,7 +107,7 @@ export class IngressGatewayRoute extends Construct {
         return errors;
       }
     }
-    errors.push(...checkHostsServed('hosts', this.props.hosts, servers, gw.name));
+    errors.push(...checkHostsServed('hosts', this.props.hosts, servers, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
     for (const [i, r] of this.routes.entries()) {
       for (const d of r.action.destinations) {
         if (d.port === undefined && d.target.service.ports.length > 1) {

@@ -203,10 +203,14 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   public readonly deployment?: ApiObject;
 
   /** @internal */
-  public constructor(public readonly service: MeshService, id: string, label: string, deployment?: (v: ServiceVersion) => ApiObject) {
-    super(service, id);
-    this.subset = id;
-    this.label = label;
+  public constructor(
+    public readonly service: MeshService,
+    /** @internal */ public readonly _model: VersionModel,
+    deployment?: (v: ServiceVersion) => ApiObject,
+  ) {
+    super(service, _model.name);
+    this.subset = _model.name;
+    this.label = _model.label;
     this.deployment = deployment?.(this);
   }
 }
@@ -251,7 +255,6 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
 
   private readonly _ports: MeshServicePort[] = [];
   private readonly versions: ServiceVersion[] = [];
-  private readonly versionModels = new Map<string, VersionModel>();
   private readonly workload: WorkloadModel;
   private readonly replicas: number;
   private routing?: ServiceRouting;
@@ -299,13 +302,13 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     if (port.targetPort !== undefined && (!Number.isInteger(port.targetPort) || port.targetPort < 1 || port.targetPort > 65535)) {
       failAt(this, problem('targetPort', 'must be a whole number between 1 and 65535', port.targetPort));
     }
-    const name = port.name ?? port.protocol ?? Protocol.HTTP;
+    const name = portModelOf(port).name;
     const err = checkDnsLabel('ports.name', name);
     if (err) failAt(this, err);
     if (this._ports.some(p => p.port === port.port)) {
       failAt(this, problem('ports.port', 'must be unique within a service', port.port));
     }
-    if (this._ports.some(p => (p.name ?? p.protocol ?? Protocol.HTTP) === name)) {
+    if (this._ports.some(p => portModelOf(p).name === name)) {
       failAt(this, problem('ports.name', 'must be unique within a service', name));
     }
     this._ports.push({ ...port });
@@ -328,7 +331,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const w = this.workload;
     const env = { ...Object.fromEntries(w.env.map(e => [e.name, e])) };
     for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v._toModel(k);
-    this.versionModels.set(name, {
+    const model: VersionModel = {
       name,
       label,
       deployment: {
@@ -342,8 +345,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
           podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
         },
       },
-    });
-    const version = new ServiceVersion(this, name, label, v => emit(v, 'Deployment', () => renderDeployment(this.model(), this.versionModels.get(name)!)));
+    };
+    const version = new ServiceVersion(this, model, v => emit(v, 'Deployment', () => renderDeployment(this.model(), model)));
     this.versions.push(version);
     return version;
   }
@@ -354,8 +357,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    */
   public addExternalVersion(name: string, options: ExternalVersionOptions = {}): ServiceVersion {
     const label = this.checkNewVersion(name, options.label);
-    this.versionModels.set(name, { name, label });
-    const version = new ServiceVersion(this, name, label);
+    const version = new ServiceVersion(this, { name, label });
     this.versions.push(version);
     return version;
   }
@@ -388,7 +390,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       ports: this._ports.map(portModelOf),
       serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: this.workload.security?.automountServiceAccountToken,
-      versions: this.versions.map(v => this.versionModels.get(v.subset)!),
+      versions: this.versions.map(v => v._model),
       destinationRuleName: this.name,
     };
   }
@@ -421,13 +423,13 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private checkNewVersion(name: string, label: string | undefined): string {
     const err = checkDnsLabel('version', name) ?? checkLabelValue('label', label ?? name);
     if (err) failAt(this, err);
-    if (this.versionModels.has(name)) {
+    if (this.versions.some(v => v.subset === name)) {
       failAt(this, problem('version', `must be unique within service '${this.name}'`, name));
     }
     const l = label ?? name;
-    const same = [...this.versionModels.values()].find(v => v.label === l);
+    const same = this.versions.find(v => v.label === l);
     if (same) {
-      failAt(this, problem('label', `must differ between versions: version '${same.name}' already selects pods labelled version=${l}`, l));
+      failAt(this, problem('label', `must differ between versions: version '${same.subset}' already selects pods labelled version=${l}`, l));
     }
     return l;
   }

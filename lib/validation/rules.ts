@@ -101,13 +101,44 @@ export function serverHostName(host: string): string {
 }
 
 /**
- * Every host of a gateway route must be served by one of the servers it may bind to;
- * a host that no server serves would never receive traffic (a silent 404).
+ * Whether a Gateway server host admits VirtualServices from `routeNamespace`: a bare `host`, or one
+ * with the namespace part `*`, admits every namespace; `./host` only the gateway's own; `ns/host` only `ns`.
  */
-export function checkHostsServed(field: string, hosts: readonly string[], servers: readonly ServerModel[], gatewayName: string): string[] {
-  const served = servers.flatMap(s => s.hosts.map(serverHostName));
+export function serverAdmits(host: string, routeNamespace: string | undefined, gatewayNamespace: string | undefined): boolean {
+  const i = host.indexOf('/');
+  const ns = i >= 0 ? host.slice(0, i) : '*';
+  if (ns === '*') return true;
+  if (ns === '.') return routeNamespace === gatewayNamespace;
+  return ns === routeNamespace;
+}
+
+/** Where a route and its gateway live, for the namespace part of server hosts. */
+export interface BindingNamespaces {
+  readonly route?: string;
+  readonly gateway?: string;
+}
+
+/**
+ * Every host of a gateway route must be served by one of the servers it may bind to, and the server
+ * must admit the route's namespace; a host that no server serves would never receive traffic (a silent 404).
+ */
+export function checkHostsServed(
+  field: string,
+  hosts: readonly string[],
+  servers: readonly ServerModel[],
+  gatewayName: string,
+  ns: BindingNamespaces = {},
+): string[] {
+  const all = servers.flatMap(s => s.hosts);
+  const admitted = all.filter(h => serverAdmits(h, ns.route, ns.gateway)).map(serverHostName);
   return hosts
-    .filter(h => !served.some(s => hostsIntersect(h, s)))
-    .map(h => problem(field, `must be served by gateway '${gatewayName}'`, h,
-      `the gateway serves ${showValue(served)}: add the host to a gateway server or use a host it serves`));
+    .filter(h => !admitted.some(s => hostsIntersect(h, s)))
+    .map(h => {
+      const elsewhere = all.filter(s => !serverAdmits(s, ns.route, ns.gateway) && hostsIntersect(h, serverHostName(s)));
+      return elsewhere.length > 0
+        ? problem(field, `must be served by gateway '${gatewayName}' to the route's namespace '${ns.route ?? '(none)'}'`, h,
+          `the gateway serves it only to ${showValue(elsewhere)}: move the route there or widen the server host to '*/${serverHostName(elsewhere[0])}'`)
+        : problem(field, `must be served by gateway '${gatewayName}'`, h,
+          `the gateway serves ${showValue(all.map(serverHostName))}: add the host to a gateway server or use a host it serves`);
+    });
 }

@@ -152,7 +152,7 @@ describe('IngressGatewayRoute', () => {
       [['*'], ['*.example.com']],
       [['*.example.com'], ['nginx.example.com']],
       [['a.b.example.com'], ['*.example.com']],
-      [['nginx.example.com'], ['shop/nginx.example.com']],
+      [['nginx.example.com'], ['*/nginx.example.com']],
     ])('accepts route hosts %j on a gateway serving %j', (hosts, served) => {
       expect(synthObjects(app => build(app, hosts, served)).filter(o => o.kind === 'VirtualService')).toHaveLength(1);
     });
@@ -160,6 +160,11 @@ describe('IngressGatewayRoute', () => {
     test('fails if a route host is not served by the gateway (a silent 404 otherwise)', () => {
       expect(synthError(app => build(app, ['nginx.example.org', 'shop.example.com'], ['*.example.com', 'api.example.org'])))
         .toBe("Validation failed with the following errors:\n  [c/r] 'hosts' must be served by gateway 'gw': got 'nginx.example.org'; the gateway serves ['*.example.com', 'api.example.org']: add the host to a gateway server or use a host it serves");
+    });
+
+    test('fails if the server host admits only another namespace\'s routes', () => {
+      expect(synthError(app => build(app, ['nginx.example.com'], ['shop/nginx.example.com']))).toBe(
+        "Validation failed with the following errors:\n  [c/r] 'hosts' must be served by gateway 'gw' to the route's namespace '(none)': got 'nginx.example.com'; the gateway serves it only to ['shop/nginx.example.com']: move the route there or widen the server host to '*/nginx.example.com'");
     });
 
     test('fails if a wildcard host does not match the bare domain', () => {

@@ -45,9 +45,27 @@ describe('checkPortName', () => {
 });
 
 describe('checkHostsServed', () => {
+  const server = (...hosts: string[]) => [{ port: 80, portName: 'http', protocol: 'HTTP', hosts }];
+  test.each([
+    ['a.com', 'shop', 'istio-system', true],
+    ['*/a.com', 'shop', 'istio-system', true],
+    ['shop/a.com', 'shop', 'istio-system', true],
+    ['shop/a.com', 'other', 'istio-system', false],
+    ['./a.com', 'istio-system', 'istio-system', true],
+    ['./a.com', 'shop', 'istio-system', false],
+  ])('server host %s admits a route in %s (gateway in %s): %s', (host, route, gateway, ok) => {
+    expect(checkHostsServed('hosts', ['a.com'], server(host), 'gw', { route, gateway }).length === 0).toBe(ok);
+  });
+
+  test('names the namespace that a namespaced server host admits', () => {
+    expect(checkHostsServed('hosts', ['a.com'], server('shop/a.com'), 'gw', { route: 'other', gateway: 'istio-system' })).toStrictEqual([
+      "'hosts' must be served by gateway 'gw' to the route's namespace 'other': got 'a.com'; the gateway serves it only to ['shop/a.com']: move the route there or widen the server host to '*/a.com'",
+    ]);
+  });
+
   test('names every unserved host', () => {
     const servers = [{ port: 80, portName: 'http', protocol: 'HTTP', hosts: ['ns/*.a.com'] }];
-    expect(checkHostsServed('hosts', ['x.a.com', 'b.com', 'c.com'], servers, 'gw')).toStrictEqual([
+    expect(checkHostsServed('hosts', ['x.a.com', 'b.com', 'c.com'], servers, 'gw', { route: 'ns' })).toStrictEqual([
       "'hosts' must be served by gateway 'gw': got 'b.com'; the gateway serves ['*.a.com']: add the host to a gateway server or use a host it serves",
       "'hosts' must be served by gateway 'gw': got 'c.com'; the gateway serves ['*.a.com']: add the host to a gateway server or use a host it serves",
     ]);
