@@ -5,6 +5,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
+import { Suppressions } from '../core/suppressions';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
@@ -96,7 +97,7 @@ export class IngressGatewayRoute extends Construct {
 
   private validateRoute(): string[] {
     const gw = this.props.gateway;
-    const errors = checkRoutes(this.routes);
+    const errors = checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined);
     let servers = gw.servers;
     const gatewayPort = this.props.gatewayPort;
     if (gatewayPort !== undefined) {
@@ -108,14 +109,6 @@ export class IngressGatewayRoute extends Construct {
       }
     }
     errors.push(...checkHostsServed('hosts', this.props.hosts, servers, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
-    for (const [i, r] of this.routes.entries()) {
-      for (const d of r.action.destinations) {
-        if (d.port === undefined && d.target.service.ports.length > 1) {
-          errors.push(problem(`routes[${i}].port`, `must be given: service '${d.target.service.name}' exposes several ports`, 'none',
-            `pass RouteAction.forward(target, { port }) with one of ${d.target.service.ports.map(p => p.port).join(', ')}`));
-        }
-      }
-    }
     return errors;
   }
 }

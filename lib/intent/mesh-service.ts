@@ -41,6 +41,25 @@ export interface MeshServiceProps {
   readonly app?: string;
 
   /**
+   * The DestinationRule's name.
+   * @default - the service name
+   */
+  readonly destinationRuleName?: string;
+
+  /**
+   * Make each DestinationRule subset select the `app` label as well as `version` (some manifests
+   * do, to be explicit; the Service already narrows to `app`).
+   * @default false - subsets select `version` only, as Istio's samples do
+   */
+  readonly subsetsSelectApp?: boolean;
+
+  /**
+   * Labels of every Deployment object (not its pods), besides `app` and `version`.
+   * @default - none
+   */
+  readonly deploymentLabels?: { [key: string]: string };
+
+  /**
    * The ServiceAccount every version runs as: the service's mesh identity
    * (`spiffe://<trust-domain>/ns/<namespace>/sa/<name>`).
    * @default - the service name
@@ -157,6 +176,19 @@ export interface ServiceVersionOptions {
   readonly podLabels?: { [key: string]: string };
 
   /**
+   * Volumes of this version: each replaces the service's volume of the same name, or is added.
+   * @default - the service's
+   */
+  readonly volumes?: Volume[];
+
+  /**
+   * Volume mounts of this version, added to the service's (a volume they mount that is not
+   * declared is added too).
+   * @default - the service's
+   */
+  readonly volumeMounts?: VolumeMount[];
+
+  /**
    * Annotations added to this version's pods.
    * @default - the service's
    */
@@ -271,6 +303,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       checkLabelValue('app', this.app),
       checkDnsSubdomain('serviceAccountName', this.serviceAccountName),
       checkDnsLabel('containerName', props.containerName ?? this.name),
+      checkDnsSubdomain('destinationRuleName', props.destinationRuleName ?? this.name),
       this.checkReplicas('replicas', this.replicas),
     ]) {
       if (err) failAt(this, err);
@@ -331,6 +364,14 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const w = this.workload;
     const env = { ...Object.fromEntries(w.env.map(e => [e.name, e])) };
     for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v._toModel(k);
+    const volumes = new Map(w.volumes.map(v => [v.name, v]));
+    for (const v of options.volumes ?? []) volumes.set(v.name, v._model);
+    for (const m of options.volumeMounts ?? []) {
+      if (!volumes.has(m.volume.name)) volumes.set(m.volume.name, m.volume._model);
+    }
+    const mounts = [...w.mounts, ...(options.volumeMounts ?? []).map(m => m._toModel())];
+    const dupMount = duplicates(mounts.map(m => m.mountPath));
+    if (dupMount.length > 0) failAt(this, problem('volumeMounts.mountPath', 'must be unique within a container', dupMount[0]));
     const model: VersionModel = {
       name,
       label,
@@ -338,9 +379,12 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         name: deploymentName,
         image: options.image,
         replicas: options.replicas ?? this.replicas,
+        labels: { ...(this.props.deploymentLabels ?? {}) },
         workload: {
           ...w,
           env: Object.values(env),
+          volumes: [...volumes.values()],
+          mounts,
           podLabels: { ...w.podLabels, ...(options.podLabels ?? {}) },
           podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
         },
@@ -391,7 +435,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: this.workload.security?.automountServiceAccountToken,
       versions: this.versions.map(v => v._model),
-      destinationRuleName: this.name,
+      destinationRuleName: this.props.destinationRuleName ?? this.name,
+      subsetsSelectApp: this.props.subsetsSelectApp ?? false,
     };
   }
 

@@ -128,15 +128,19 @@ export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget
   };
 }
 
-/** Problems with the routes of one VirtualService that hold whatever it binds to. @internal */
-export function checkRoutes(routes: readonly HttpRouteOptions[]): string[] {
+/**
+ * Problems with the routes of one VirtualService that hold whatever it binds to.
+ * @param suppressed the Istio analyzer codes suppressed on the routing construct
+ * @internal
+ */
+export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (code: string) => boolean = () => false): string[] {
   const errors: string[] = [];
   if (routes.length === 0) {
     errors.push(problem('routes', 'must hold at least one route', 0, 'call addRoute()'));
   }
   const catchAll = routes.findIndex(r => (r.match ?? []).length === 0);
-  if (catchAll >= 0 && catchAll < routes.length - 1) {
-    errors.push(problem(`routes[${catchAll + 1}]`, 'can never match: route ' + catchAll + ' before it has no match and takes every request (IST0130)',
+  if (catchAll >= 0 && catchAll < routes.length - 1 && !suppressed('IST0130')) {
+    errors.push('[IST0130] ' + problem(`routes[${catchAll + 1}]`, `can never match: route ${catchAll} before it has no match and takes every request`,
       routes[catchAll + 1].name ?? `route ${catchAll + 1}`, 'add the catch-all route last'));
   }
   const names = routes.map(r => r.name).filter((n): n is string => n !== undefined);
@@ -147,6 +151,10 @@ export function checkRoutes(routes: readonly HttpRouteOptions[]): string[] {
       const ports = d.target.service.ports.map(p => p.port);
       if (d.port !== undefined && !ports.includes(d.port)) {
         errors.push(problem(`routes[${i}].port`, `must be a port of service '${d.target.service.name}'`, d.port, `it exposes ${ports.join(', ') || 'no port'}`));
+      }
+      if (d.port === undefined && ports.length > 1 && !suppressed('IST0112')) {
+        errors.push('[IST0112] ' + problem(`routes[${i}].port`, `must be given: service '${d.target.service.name}' exposes several ports`, 'none',
+          `pass RouteAction.forward(target, { port }) with one of ${ports.join(', ')}, or Suppressions.add(route, 'IST0112', reason)`));
       }
     }
   }

@@ -4,6 +4,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './route';
 import { failAt } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
+import { Suppressions } from '../core/suppressions';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
@@ -54,7 +55,7 @@ export class ServiceRouting extends Construct {
     if (err) failAt(this, err);
     for (const r of props.routes ?? []) this.addRoute(r);
     this.virtualService = emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
-    this.node.addValidation({ validate: () => checkRoutes(this.routes) });
+    this.node.addValidation({ validate: () => checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined) });
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */

@@ -114,6 +114,8 @@ export interface VersionModel {
     readonly image: string;
     readonly replicas: number;
     readonly workload: WorkloadModel;
+    /** Labels of the Deployment object itself, besides `app` and `version`. */
+    readonly labels: { readonly [key: string]: string };
   };
 }
 
@@ -128,6 +130,8 @@ export interface ServiceModel extends ServiceRef {
   readonly versions: VersionModel[];
   /** The DestinationRule's name. */
   readonly destinationRuleName: string;
+  /** Whether subsets select `app` as well as `version`. */
+  readonly subsetsSelectApp: boolean;
 }
 
 /** A string match as Istio's `StringMatch`. */

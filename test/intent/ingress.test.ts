@@ -178,7 +178,7 @@ describe('IngressGatewayRoute', () => {
 
     test('fails if the destination exposes several ports and none is chosen (IST0112)', () => {
       expect(synthError(app => build(app, ['a.example.com'], ['*'], { ports: [80, 8080] })))
-        .toBe("Validation failed with the following errors:\n  [c/r] 'routes[0].port' must be given: service 'nginx' exposes several ports: got 'none'; pass RouteAction.forward(target, { port }) with one of 80, 8080");
+        .toBe("Validation failed with the following errors:\n  [c/r] [IST0112] 'routes[0].port' must be given: service 'nginx' exposes several ports: got 'none'; pass RouteAction.forward(target, { port }) with one of 80, 8080, or Suppressions.add(route, 'IST0112', reason)");
     });
 
     test('fails if a route host is malformed or there are none', () => {

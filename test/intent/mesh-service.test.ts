@@ -172,6 +172,46 @@ describe('MeshService', () => {
       ]);
     });
 
+    test('naming and labelling for manifests that differ from Istio\'s samples (the nginx seed)', () => {
+      const objects = objectsOf(chart => {
+        const echo = (v: string) => Volume.fromConfigMap('echo-txt', 'static', { items: { [`echo.${v}`]: 'test.txt' } });
+        const svc = new MeshService(chart, 'nginx-svc', {
+          app: 'nginx',
+          containerName: 'nginx',
+          destinationRuleName: 'nginx',
+          subsetsSelectApp: true,
+          deploymentLabels: { deploy: 'nginx' },
+          ports: [{ port: 80 }],
+          volumeMounts: [VolumeMount.of(echo('v1.17'), '/usr/share/nginx/html/echo')],
+        });
+        svc.addVersion('v117', { image: 'nginx:1.17.9', label: '1.17' });
+        svc.addVersion('v116', { image: 'nginx:1.16.1', label: '1.16', volumes: [echo('v1.16')], volumeMounts: [VolumeMount.of(Volume.emptyDir('cache'), '/cache')] });
+      });
+      expect(only(objects, 'Service').metadata.labels).toStrictEqual({ app: 'nginx', service: 'nginx' });
+      expect(only(objects, 'ServiceAccount').metadata).toStrictEqual({ name: 'nginx-svc', labels: { account: 'nginx' } });
+      expect(only(objects, 'DestinationRule')).toMatchObject({
+        metadata: { name: 'nginx' },
+        spec: { host: 'nginx-svc', subsets: [{ name: 'v117', labels: { app: 'nginx', version: '1.17' } }, { name: 'v116', labels: { app: 'nginx', version: '1.16' } }] },
+      });
+      const [v117, v116] = objects.filter(o => o.kind === 'Deployment') as any[];
+      expect(v117.metadata).toStrictEqual({ name: 'nginx-v117', labels: { deploy: 'nginx', app: 'nginx', version: '1.17' } });
+      expect(v117.spec.template.spec.volumes).toStrictEqual([{ name: 'echo-txt', configMap: { name: 'static', items: [{ key: 'echo.v1.17', path: 'test.txt' }] } }]);
+      expect(v116.spec.template.spec.volumes).toStrictEqual([
+        { name: 'echo-txt', configMap: { name: 'static', items: [{ key: 'echo.v1.16', path: 'test.txt' }] } },
+        { name: 'cache', emptyDir: {} },
+      ]);
+      expect(v116.spec.template.spec.containers[0].volumeMounts).toStrictEqual([
+        { name: 'echo-txt', mountPath: '/usr/share/nginx/html/echo' },
+        { name: 'cache', mountPath: '/cache' },
+      ]);
+    });
+
+    test('fails if a version mounts two volumes at one path', () => {
+      const s = new MeshService(new Chart(new App(), 'c'), 'a', { ports: [{ port: 80 }], volumeMounts: [VolumeMount.of(Volume.emptyDir('a'), '/data')] });
+      expect(errorOf(() => s.addVersion('v1', { image: IMAGE, volumeMounts: [VolumeMount.of(Volume.emptyDir('b'), '/data')] })))
+        .toBe("[c/a] 'volumeMounts.mountPath' must be unique within a container: got '/data'");
+    });
+
     test('an external version gets a subset but no Deployment', () => {
       const objects = objectsOf(chart => {
         const svc = new MeshService(chart, 'ratings', { ports: [{ port: 9080 }] });

@@ -133,7 +133,7 @@ describe('ServiceRouting', () => {
         new ServiceRouting(chart, 'empty', { service: reviews, name: 'reviews-empty' });
       })).toBe([
         'Validation failed with the following errors:',
-        "  [c/r] 'routes[1]' can never match: route 0 before it has no match and takes every request (IST0130): got 'jason'; add the catch-all route last",
+        "  [c/r] [IST0130] 'routes[1]' can never match: route 0 before it has no match and takes every request: got 'jason'; add the catch-all route last",
         "  [c/empty] 'routes' must hold at least one route: got 0; call addRoute()",
       ].join('\n'));
     });

@@ -8,7 +8,10 @@ import { Manifest, RenderContext, ServiceModel } from '../model';
 export function renderDestinationRule(service: ServiceModel, ctx: RenderContext): Manifest {
   const spec: DestinationRuleSpec = {
     host: service.name,
-    subsets: service.versions.map(v => ({ name: v.name, labels: { version: v.label } })),
+    subsets: service.versions.map(v => {
+      const labels: { [key: string]: string } = service.subsetsSelectApp ? { app: service.app, version: v.label } : { version: v.label };
+      return { name: v.name, labels };
+    }),
   };
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,

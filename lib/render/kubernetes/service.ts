@@ -17,7 +17,7 @@ export function renderService(service: ServiceModel): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.name }),
+    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app }),
     spec: k8s.toJson_ServiceSpec(spec),
   };
 }
@@ -27,7 +27,7 @@ export function renderServiceAccount(service: ServiceModel): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: metadataOf(service.serviceAccountName, service.namespace, { account: service.name }),
+    metadata: metadataOf(service.serviceAccountName, service.namespace, { account: service.app }),
     ...(service.automountServiceAccountToken !== undefined
       ? { automountServiceAccountToken: service.automountServiceAccountToken }
       : {}),

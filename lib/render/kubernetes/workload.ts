@@ -101,7 +101,7 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadataOf(d.name, service.namespace, { ...selector }),
+    metadata: metadataOf(d.name, service.namespace, { ...d.labels, ...selector }),
     spec: k8s.toJson_DeploymentSpec(spec),
   };
 }

@@ -1,0 +1,46 @@
+import { App, Chart } from 'cdk8s';
+import { MeshService, Protocol, RouteAction, ServiceRouting, Suppressions } from '../../lib';
+import { errorOf } from '../support/errors';
+import { only, synthError, synthObjects } from '../support/synth';
+
+function twoPortService(chart: Chart) {
+  const s = new MeshService(chart, 'web', { ports: [{ port: 80 }, { port: 443, name: 'https', protocol: Protocol.HTTPS }] });
+  s.addVersion('v1', { image: 'web:1.0' });
+  return s;
+}
+
+describe('Suppressions', () => {
+  test('a route to a multi-port service without a port fails (IST0112), in the mesh too', () => {
+    expect(synthError(app => {
+      const chart = new Chart(app, 'c');
+      const web = twoPortService(chart);
+      new ServiceRouting(chart, 'r', { service: web, routes: [{ action: RouteAction.forward(web) }] });
+    })).toContain("[c/r] [IST0112] 'routes[0].port' must be given: service 'web' exposes several ports: got 'none'");
+  });
+
+  test('a suppression with a reason accepts it, on the construct or an ancestor', () => {
+    const objects = synthObjects(app => {
+      const chart = new Chart(app, 'c');
+      const web = twoPortService(chart);
+      Suppressions.add(chart, 'IST0112', 'the seed manifest omits the port; both ports serve the same site');
+      new ServiceRouting(chart, 'r', { service: web, routes: [{ action: RouteAction.forward(web) }] });
+    });
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({ hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] });
+  });
+
+  test('find returns the nearest suppression', () => {
+    const chart = new Chart(new App(), 'c');
+    const web = twoPortService(chart);
+    Suppressions.add(chart, 'IST0112', 'chart-wide');
+    Suppressions.add(web, 'IST0112', 'this one');
+    expect(Suppressions.find(web, 'IST0112')).toStrictEqual({ code: 'IST0112', reason: 'this one' });
+    expect(Suppressions.find(chart, 'IST0112')).toStrictEqual({ code: 'IST0112', reason: 'chart-wide' });
+    expect(Suppressions.find(chart, 'IST0130')).toBeUndefined();
+  });
+
+  test('fails if the code is not an Istio analyzer code or the reason is empty', () => {
+    const chart = new Chart(new App(), 'c');
+    expect(errorOf(() => Suppressions.add(chart, 'port', 'x'))).toBe("'code' must be an Istio analyzer code such as 'IST0112': got 'port'");
+    expect(errorOf(() => Suppressions.add(chart, 'IST0112', ' '))).toBe("'reason' must say why the finding is accepted: got ' '");
+  });
+});
