@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { SchemaValidator } from '../support/schemas';
-import { HAS_SHARED, SHARED_DIR, describeWithShared, loadObjects, parseObjects } from '../support/shared';
+import { HAS_SHARED, SHARED_DIR, describeWithShared, extraFields, loadObjects, parseObjects } from '../support/shared';
 import { synthFiles } from '../support/synth';
 
 const files = synthFiles(buildBookinfo);
@@ -119,18 +119,3 @@ const HARDENING: { [kind: string]: string[] } = {
     'spec.template.spec.securityContext',
   ],
 };
-
-/** Paths of fields in `ours` that `upstream` does not have (not descending into added subtrees). */
-function extraFields(upstream: unknown, ours: unknown, at = ''): string[] {
-  if (Array.isArray(upstream) && Array.isArray(ours)) {
-    return ours.flatMap((o, i) => extraFields(upstream[i], o, `${at}[${i}]`));
-  }
-  if (upstream && ours && typeof upstream === 'object' && typeof ours === 'object') {
-    const u = upstream as { [k: string]: unknown };
-    return Object.entries(ours as { [k: string]: unknown }).flatMap(([k, v]) => {
-      const p = at ? `${at}.${k}` : k;
-      return k in u ? extraFields(u[k], v, p) : [p];
-    }).sort();
-  }
-  return [];
-}

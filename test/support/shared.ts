@@ -41,3 +41,18 @@ export function parseObjects(text: string): K8sObject[] {
 export function loadObjects(file: string): K8sObject[] {
   return parseObjects(fs.readFileSync(file, 'utf8'));
 }
+
+/** Paths of fields in `ours` that `upstream` does not have (not descending into added subtrees). */
+export function extraFields(upstream: unknown, ours: unknown, at = ''): string[] {
+  if (Array.isArray(upstream) && Array.isArray(ours)) {
+    return ours.flatMap((o, i) => extraFields(upstream[i], o, `${at}[${i}]`));
+  }
+  if (upstream && ours && typeof upstream === 'object' && typeof ours === 'object') {
+    const u = upstream as { [k: string]: unknown };
+    return Object.entries(ours as { [k: string]: unknown }).flatMap(([k, v]) => {
+      const p = at ? `${at}.${k}` : k;
+      return k in u ? extraFields(u[k], v, p) : [p];
+    }).sort();
+  }
+  return [];
+}

@@ -1,1 +1,2 @@
 export * from './mesh-chart';
+export * from './mesh-app';

@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { failAt, problem } from '../../core/errors';
 import { IstioApiVersion, MeshSettings } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
@@ -9,6 +10,13 @@ export interface MeshChartProps extends ChartProps {
    * @default - the app's setting ({@link MeshSettings.apply}), else IstioApiVersion.V1
    */
   readonly istioApiVersion?: IstioApiVersion;
+
+  /**
+   * The file this chart synthesizes to under a {@link MeshApp}, without the extension; may hold
+   * `/` for a subfolder (e.g. `gateway-api/route-all-v1`).
+   * @default - cdk8s's name for the chart (its id, when that is a DNS label)
+   */
+  readonly fileName?: string;
 }
 
 /**
@@ -16,8 +24,15 @@ export interface MeshChartProps extends ChartProps {
  * `<id>.k8s.yaml`, so each chart is something a pipeline can apply on its own.
  */
 export class MeshChart extends Chart {
+  /** The file name under a {@link MeshApp}, when one was given. */
+  public readonly fileName?: string;
+
   public constructor(scope: Construct, id: string, props: MeshChartProps = {}) {
     super(scope, id, props);
+    if (props.fileName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(props.fileName)) {
+      failAt(this, problem('fileName', 'must be a relative path of letters, digits, \'.\', \'_\' and \'-\' segments', props.fileName, 'e.g. \'gateway-api/route-all-v1\''));
+    }
+    this.fileName = props.fileName;
     MeshSettings.apply(this, { istioApiVersion: props.istioApiVersion });
   }
 }

@@ -1,0 +1,47 @@
+import * as path from 'path';
+import { buildNginxSplit } from '../../examples/nginx-split/app';
+import { HAS_SHARED, SHARED_DIR, describeWithShared, extraFields, loadObjects, parseObjects } from '../support/shared';
+import { synthFiles } from '../support/synth';
+
+const files = synthFiles(app => buildNginxSplit(app));
+const objects = parseObjects(files.get('nginx-split.k8s.yaml')!);
+
+describe('nginx split example', () => {
+  test('uses networking.istio.io/v1alpha3 for every Istio object, like the seed', () => {
+    expect(objects.filter(o => o.apiVersion.includes('istio')).map(o => o.apiVersion)).toStrictEqual(Array(3).fill('networking.istio.io/v1alpha3'));
+  });
+});
+
+/** What we add to the seed's Kubernetes objects, and why (each is a documented default). */
+const EXTRA: { [id: string]: string[] } = {
+  'ConfigMap/nginx-static-files': ['immutable'], // cdk8s-plus-27's ConfigMap writes immutable: false
+  // app label: the Service selects on it; imagePullPolicy, resources, serviceAccountName: MeshService defaults.
+  'Deployment/nginx-v117': [
+    'metadata.labels.app',
+    'spec.template.spec.containers[0].imagePullPolicy',
+    'spec.template.spec.containers[0].resources',
+    'spec.template.spec.serviceAccountName',
+  ],
+  'Service/nginx-svc': ['metadata.labels.app'],
+};
+EXTRA['Deployment/nginx-v116'] = EXTRA['Deployment/nginx-v117'];
+
+describeWithShared('nginx split reproduces the seed\'s manifests', () => {
+  const refs = HAS_SHARED ? ['nginx-service-v1.yaml', 'nginx-virtual-service-v1.yaml']
+    .flatMap(f => loadObjects(path.join(SHARED_DIR, 'reference', 'nginx-split', f))) : [];
+
+  test('covers all 7 seed objects', () => expect(refs.length).toBe(7));
+
+  test.each(refs.map(r => [`${r.kind}/${r.metadata.name}`, r] as const))('%s', (id, upstream) => {
+    const ours = objects.find(o => o.kind === upstream.kind && o.metadata.name === upstream.metadata.name)!;
+    expect(ours).toBeDefined();
+    if (upstream.apiVersion.startsWith('networking.istio.io/')) {
+      expect(ours.apiVersion).toBe(upstream.apiVersion);
+      expect(ours.spec).toStrictEqual(upstream.spec);
+      expect(ours.metadata).toStrictEqual(upstream.metadata);
+    } else {
+      expect(ours).toMatchObject(upstream);
+      expect(extraFields(upstream, ours)).toStrictEqual(EXTRA[id]);
+    }
+  });
+});

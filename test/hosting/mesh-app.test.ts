@@ -1,0 +1,59 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, YamlOutputType } from 'cdk8s';
+import { MeshApp, MeshChart, MeshService } from '../../lib';
+import { errorOf } from '../support/errors';
+
+function service(chart: MeshChart, ok = true) {
+  new MeshService(chart, 'shop', { ports: [{ port: 80, name: ok ? 'http' : 'web' }] }).addVersion('v1', { image: 'shop:1.0' });
+}
+
+describe('MeshApp', () => {
+  let outdir: string;
+  beforeEach(() => { outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-app-')), 'out'); });
+  afterEach(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+
+  test('names files after MeshChart.fileName (dots and sub-folders allowed), else as cdk8s does', () => {
+    const app = new MeshApp({ outdir });
+    service(new MeshChart(app, 'Stage10', { fileName: 'shop-canary.stage-10' }));
+    service(new MeshChart(app, 'Routes', { fileName: 'gateway-api/route-all-v1' }));
+    service(new MeshChart(app, 'plain'));
+    app.synth();
+    const files = fs.readdirSync(outdir, { recursive: true }).map(String).sort();
+    expect(files).toStrictEqual(['gateway-api', 'gateway-api/route-all-v1.k8s.yaml', 'plain.k8s.yaml', 'shop-canary.stage-10.k8s.yaml']);
+  });
+
+  test('writes nothing, not even the output folder, when validation fails', () => {
+    const app = new MeshApp({ outdir });
+    service(new MeshChart(app, 'good'));
+    service(new MeshChart(app, 'bad'), false);
+    expect(() => app.synth()).toThrow(/\[bad\/shop\] 'ports.name' breaks Istio's port naming convention/);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test('writes what a cdk8s App writes for the same charts', () => {
+    const build = (a: App) => service(new MeshChart(a, 'shop'));
+    const ours = new MeshApp({ outdir });
+    build(ours);
+    const theirs = new App({ outdir: `${outdir}-cdk8s` });
+    build(theirs);
+    ours.synth();
+    theirs.synth();
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(`${outdir}-cdk8s`, 'shop.k8s.yaml'), 'utf8'));
+  });
+
+  test('fails if two charts would write the same file, or the file name is not a relative path', () => {
+    const app = new MeshApp({ outdir });
+    service(new MeshChart(app, 'a', { fileName: 'same' }));
+    service(new MeshChart(app, 'b', { fileName: 'same' }));
+    expect(errorOf(() => app.synthFiles())).toBe("'fileName' must be unique within an app: got 'same.k8s.yaml'; chart 'b' would overwrite another chart's file");
+    expect(errorOf(() => new MeshChart(new MeshApp(), 'c', { fileName: '../up' }))).toBe(
+      "[c] 'fileName' must be a relative path of letters, digits, '.', '_' and '-' segments: got '../up'; e.g. 'gateway-api/route-all-v1'");
+  });
+
+  test('fails if asked for an output layout other than one file per chart', () => {
+    expect(errorOf(() => new MeshApp({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE })))
+      .toBe("'yamlOutputType' must be FILE_PER_CHART for a MeshApp: got 'FILE_PER_RESOURCE'; use cdk8s App for other layouts");
+  });
+});
