@@ -3,8 +3,9 @@
  * Deployments and DestinationRules), the ingress gateway, and each routing scenario of
  * Istio's traffic-management tasks in a chart (and so a file) of its own.
  */
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import {
+  Fault,
   HeaderMatch,
   HttpMatch,
   IngressGateway,
@@ -129,6 +130,18 @@ export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo
 
   const v3 = new MeshChart(app, 'virtual-service-reviews-v3');
   new ServiceRouting(v3, 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v3')) }] });
+
+  // Istio's fault-injection task: jason's calls to ratings are delayed 7s (or aborted with 500).
+  const jason = [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))];
+  for (const [id, fault] of [['virtual-service-ratings-test-delay', Fault.delay(Duration.seconds(7), 100)], ['virtual-service-ratings-test-abort', Fault.abort(500, 100)]] as const) {
+    new ServiceRouting(new MeshChart(app, id), 'ratings', {
+      service: ratings,
+      routes: [
+        { match: jason, fault, action: RouteAction.forward(ratings.version('v1')) },
+        { action: RouteAction.forward(ratings.version('v1')) },
+      ],
+    });
+  }
 
   return { productpage, details, ratings, reviews };
 }

@@ -5,5 +5,7 @@ export * from './mesh-namespace';
 export * from './mesh-service';
 export * from './ports';
 export * from './route';
+export * from './route-policies';
+export * from './traffic-policy';
 export * from './service-routing';
 export * from './workload';

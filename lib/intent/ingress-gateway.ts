@@ -23,6 +23,34 @@ export enum GatewayProtocol {
   TLS = 'TLS',
 }
 
+/**
+ * TLS of a gateway listener.
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+ */
+export class GatewayTls {
+  /** Terminate TLS with the certificate in the Secret `credentialName` (in the gateway's namespace). */
+  public static simple(credentialName: string): GatewayTls {
+    return new GatewayTls('SIMPLE', credentialName);
+  }
+
+  /** Terminate TLS and require client certificates, verified with the CA in `credentialName`. */
+  public static mutual(credentialName: string): GatewayTls {
+    return new GatewayTls('MUTUAL', credentialName);
+  }
+
+  /** Pass TLS through to the workload, routed by SNI. */
+  public static passthrough(): GatewayTls {
+    return new GatewayTls('PASSTHROUGH');
+  }
+
+  private constructor(/** @internal */ public readonly _mode: string, /** @internal */ public readonly _credentialName?: string) {
+    if (_credentialName !== undefined) {
+      const err = checkDnsSubdomain('tls.credentialName', _credentialName);
+      if (err) fail(err);
+    }
+  }
+}
+
 /** One listener of an {@link IngressGateway}. */
 export interface GatewayServerOptions {
   /** The port the gateway workload listens on (e.g. 8080 for Istio's default ingress gateway pods). */
@@ -45,6 +73,18 @@ export interface GatewayServerOptions {
    * May be written `namespace/host` to admit only VirtualServices of that namespace.
    */
   readonly hosts: string[];
+
+  /**
+   * TLS of the listener: required for HTTPS and TLS listeners, not allowed on plain ones.
+   * @default - none (plain text)
+   */
+  readonly tls?: GatewayTls;
+
+  /**
+   * On a plain HTTP listener, answer every request with a 301 to HTTPS.
+   * @default false
+   */
+  readonly httpsRedirect?: boolean;
 }
 
 /** Props of an {@link IngressGateway}. */
@@ -145,7 +185,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   /** The listeners (copies). */
   public get servers(): ServerModel[] {
-    return this._servers.map(s => ({ ...s, hosts: [...s.hosts] }));
+    return this._servers.map(s => ({ ...s, hosts: [...s.hosts], ...(s.tls ? { tls: { ...s.tls } } : {}) }));
   }
 
   /** Adds a listener. */
@@ -182,5 +222,26 @@ function serverModelOf(server: GatewayServerOptions, reject: (message: string) =
       ?? (ns !== undefined && ns !== '.' && ns !== '*' ? checkDnsLabel('servers.hosts namespace', ns) : undefined);
     if (hostErr) reject(hostErr);
   }
-  return { port: server.port, portName, protocol, hosts: [...server.hosts] };
+  const tls = server.tls;
+  if (tls && ![GatewayProtocol.HTTPS, GatewayProtocol.TLS].includes(protocol)) {
+    reject(problem('servers.tls', `is only for HTTPS and TLS listeners, not ${protocol}`, tls._mode, 'use protocol HTTPS (terminate) or TLS (passthrough)'));
+  }
+  if (!tls && [GatewayProtocol.HTTPS, GatewayProtocol.TLS].includes(protocol)) {
+    reject(problem('servers.tls', `must be given for a ${protocol} listener`, 'none', 'e.g. GatewayTls.simple(\'my-cert-secret\')'));
+  }
+  if (tls && protocol === GatewayProtocol.TLS && tls._mode !== 'PASSTHROUGH') {
+    reject(problem('servers.tls', 'must be PASSTHROUGH on a TLS listener (terminating listeners are HTTPS)', tls._mode));
+  }
+  if (server.httpsRedirect && protocol !== GatewayProtocol.HTTP) {
+    reject(problem('servers.httpsRedirect', 'is only for plain HTTP listeners', protocol));
+  }
+  return {
+    port: server.port,
+    portName,
+    protocol,
+    hosts: [...server.hosts],
+    ...(tls || server.httpsRedirect
+      ? { tls: { mode: tls?._mode, credentialName: tls?._credentialName, httpsRedirect: server.httpsRedirect || undefined } }
+      : {}),
+  };
 }

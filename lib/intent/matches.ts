@@ -1,6 +1,27 @@
 import { fail, problem } from '../core/errors';
 import { MatchModel, StringMatchModel } from '../render/model';
 
+/** A condition on a string (an origin, a header value). */
+export class StringMatch {
+  /** Equals `value`. */
+  public static exact(value: string): StringMatch {
+    return new StringMatch({ exact: value });
+  }
+
+  /** Starts with `prefix`. */
+  public static prefix(prefix: string): StringMatch {
+    return new StringMatch({ prefix });
+  }
+
+  /** Matches the RE2 regular expression `pattern`. */
+  public static regex(pattern: string): StringMatch {
+    if (pattern.length === 0) fail(problem('regex', 'must not be empty', pattern));
+    return new StringMatch({ regex: pattern });
+  }
+
+  private constructor(/** @internal */ public readonly _model: StringMatchModel) {}
+}
+
 /** A condition on one HTTP request header. */
 export class HeaderMatch {
   /** The header equals `value` exactly. */

@@ -5,13 +5,14 @@ import { IMeshNamespace } from './mesh-namespace';
 import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
 import { ServiceRouting } from './service-routing';
+import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
 import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderDestinationRule } from '../render/istio';
 import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
-import { PortModel, ServiceModel, VersionModel, WorkloadModel } from '../render/model';
+import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { checkPortName, duplicates } from '../validation/rules';
 
 /** Props of a {@link MeshService}. */
@@ -52,6 +53,12 @@ export interface MeshServiceProps {
    * @default false - subsets select `version` only, as Istio's samples do
    */
   readonly subsetsSelectApp?: boolean;
+
+  /**
+   * Traffic policy of the DestinationRule (load balancing, circuit breaking, outlier detection, client TLS).
+   * @default - none written: Istio's defaults
+   */
+  readonly trafficPolicy?: TrafficPolicy;
 
   /**
    * Labels of every Deployment object (not its pods), besides `app` and `version`.
@@ -176,6 +183,12 @@ export interface ServiceVersionOptions {
   readonly podLabels?: { [key: string]: string };
 
   /**
+   * Traffic policy of this version's subset, overriding the service's.
+   * @default - the service's
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+
+  /**
    * Volumes of this version: each replaces the service's volume of the same name, or is added.
    * @default - the service's
    */
@@ -220,6 +233,12 @@ export interface ExternalVersionOptions {
    * @default - the version name
    */
   readonly label?: string;
+
+  /**
+   * Traffic policy of this version's subset, overriding the service's.
+   * @default - the service's
+   */
+  readonly trafficPolicy?: TrafficPolicy;
 }
 
 /**
@@ -289,6 +308,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private readonly versions: ServiceVersion[] = [];
   private readonly workload: WorkloadModel;
   private readonly replicas: number;
+  private readonly trafficPolicy?: TrafficPolicyModel;
   private routing?: ServiceRouting;
 
   public constructor(scope: Construct, id: string, private readonly props: MeshServiceProps = {}) {
@@ -309,6 +329,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       if (err) failAt(this, err);
     }
     this.workload = this.workloadModel();
+    this.trafficPolicy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
     for (const p of props.ports ?? []) this.addPort(p);
 
     this.serviceResource = emit(this, 'Service', () => renderService(this.model()));
@@ -375,6 +396,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const model: VersionModel = {
       name,
       label,
+      trafficPolicy: options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined,
       deployment: {
         name: deploymentName,
         image: options.image,
@@ -401,7 +423,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    */
   public addExternalVersion(name: string, options: ExternalVersionOptions = {}): ServiceVersion {
     const label = this.checkNewVersion(name, options.label);
-    const version = new ServiceVersion(this, { name, label });
+    const trafficPolicy = options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined;
+    const version = new ServiceVersion(this, { name, label, trafficPolicy });
     this.versions.push(version);
     return version;
   }
@@ -437,6 +460,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       versions: this.versions.map(v => v._model),
       destinationRuleName: this.props.destinationRuleName ?? this.name,
       subsetsSelectApp: this.props.subsetsSelectApp ?? false,
+      trafficPolicy: this.trafficPolicy,
     };
   }
 

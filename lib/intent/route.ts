@@ -1,7 +1,10 @@
+import { Duration } from 'cdk8s';
 import { HttpMatch } from './matches';
 import { MeshServicePort } from './ports';
+import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
+import { checkPercent, durationString } from '../core/duration';
 import { fail, problem } from '../core/errors';
-import { DestinationModel, HttpRouteModel, ServiceRef } from '../render/model';
+import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef } from '../render/model';
 import { checkRouteWeights } from '../validation/rules';
 
 /** A service that routes can send traffic to. */
@@ -51,6 +54,35 @@ export interface WeightedTarget {
   readonly weight: number;
 }
 
+/** Options of {@link RouteAction.redirect}: what to change in the redirect location. */
+export interface RedirectOptions {
+  /**
+   * Replace the path.
+   * @default - the request's path
+   */
+  readonly uri?: string;
+  /**
+   * Replace the host.
+   * @default - the request's host
+   */
+  readonly authority?: string;
+  /**
+   * Replace the scheme (`https` for an HTTP→HTTPS redirect).
+   * @default - the request's scheme
+   */
+  readonly scheme?: string;
+  /**
+   * Replace the port.
+   * @default - the request's port
+   */
+  readonly port?: number;
+  /**
+   * The status code.
+   * @default 301
+   */
+  readonly redirectCode?: number;
+}
+
 /**
  * What a route does with the requests it matches. Modelled on AWS CDK's `ListenerAction`.
  */
@@ -58,6 +90,18 @@ export class RouteAction {
   /** Sends every matched request to one target. */
   public static forward(target: IRouteTarget, options: ForwardOptions = {}): RouteAction {
     return new RouteAction([{ target, port: options.port }]);
+  }
+
+  /** Answers with an HTTP redirect instead of forwarding. */
+  public static redirect(options: RedirectOptions): RouteAction {
+    if (Object.values(options).every(v => v === undefined)) {
+      fail(problem('redirect', 'must change at least one of uri, authority, scheme, port', '{}'));
+    }
+    if (options.redirectCode !== undefined && ![301, 302, 303, 307, 308].includes(options.redirectCode)) {
+      fail(problem('redirect.redirectCode', 'must be 301, 302, 303, 307 or 308', options.redirectCode));
+    }
+    if (options.uri !== undefined && !options.uri.startsWith('/')) fail(problem('redirect.uri', 'must start with \'/\'', options.uri));
+    return new RouteAction([], { ...options });
   }
 
   /**
@@ -76,8 +120,11 @@ export class RouteAction {
     return action;
   }
 
-  private constructor(private readonly targets: { target: IRouteTarget; weight?: number; port?: number }[]) {
-    if (targets.length === 0) fail(problem('targets', 'must name at least one target', '[]'));
+  private constructor(
+    private readonly targets: { target: IRouteTarget; weight?: number; port?: number }[],
+    /** @internal */ public readonly _redirect?: RedirectModel,
+  ) {
+    if (targets.length === 0 && !_redirect) fail(problem('targets', 'must name at least one target', '[]'));
   }
 
   /** The targets of this action (copies). */
@@ -117,14 +164,103 @@ export interface HttpRouteOptions {
 
   /** What to do with the matched requests. */
   readonly action: RouteAction;
+
+  /**
+   * Time allowed for the whole request, retries included.
+   * @default - not written: Istio sets no timeout on HTTP routes
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Retries.
+   * @default - not written: Istio's default (2 attempts on connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes)
+   */
+  readonly retries?: RetryPolicy;
+
+  /**
+   * Faults to inject (testing only).
+   * @default - none
+   */
+  readonly fault?: Fault;
+
+  /**
+   * Send a copy of the traffic to another target (responses are discarded).
+   * @default - none
+   */
+  readonly mirror?: MirrorPolicy;
+
+  /**
+   * Rewrite the path prefix matched by the route, or the host, before forwarding.
+   * @default - none
+   */
+  readonly rewrite?: UriRewrite;
+
+  /**
+   * CORS policy.
+   * @default - none
+   */
+  readonly cors?: CorsPolicy;
+
+  /**
+   * Header changes.
+   * @default - none
+   */
+  readonly headers?: HeaderOperations;
+}
+
+/** Traffic mirroring of a route. */
+export interface MirrorPolicy {
+  /** Where the copies go. */
+  readonly target: IRouteTarget;
+  /**
+   * The share of requests copied, in percent.
+   * @default 100
+   */
+  readonly percentage?: number;
+}
+
+/** A rewrite of the request before it is forwarded. */
+export interface UriRewrite {
+  /**
+   * Replace the path (or the part matched by a prefix match).
+   * @default - unchanged
+   */
+  readonly uri?: string;
+  /**
+   * Replace the Host/Authority header.
+   * @default - unchanged
+   */
+  readonly authority?: string;
 }
 
 /** Converts a route to model data. @internal */
 export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget) => number | undefined): HttpRouteModel {
+  const redirect = r.action._redirect;
+  if (redirect) {
+    const extra = (['timeout', 'retries', 'mirror', 'rewrite'] as const).filter(k => r[k] !== undefined);
+    if (extra.length > 0) fail(problem(extra[0], 'cannot be combined with a redirect (nothing is forwarded)', extra.join(', ')));
+  }
+  if (r.rewrite && r.rewrite.uri === undefined && r.rewrite.authority === undefined) fail(problem('rewrite', 'must change uri or authority', '{}'));
+  const mirrorTarget = r.mirror?.target;
   return {
     name: r.name,
     match: (r.match ?? []).map(m => m._model),
     destinations: r.action._destinations(defaultPort),
+    redirect,
+    timeout: r.timeout ? durationString('timeout', r.timeout) : undefined,
+    retries: r.retries ? retriesModelOf(r.retries) : undefined,
+    fault: r.fault?._model,
+    mirror: r.mirror && mirrorTarget ? {
+      destination: {
+        service: { name: mirrorTarget.service.name, namespace: mirrorTarget.service.namespace },
+        subset: mirrorTarget.subset,
+        port: defaultPort?.(mirrorTarget),
+      },
+      percentage: r.mirror.percentage !== undefined ? checkPercent('mirror.percentage', r.mirror.percentage) : undefined,
+    } : undefined,
+    rewrite: r.rewrite ? { ...r.rewrite } : undefined,
+    cors: r.cors ? corsModelOf(r.cors) : undefined,
+    headers: r.headers ? headersModelOf(r.headers) : undefined,
   };
 }
 

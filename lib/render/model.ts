@@ -106,6 +106,8 @@ export interface WorkloadModel {
 export interface VersionModel {
   /** Subset name. */
   readonly name: string;
+  /** The subset's own traffic policy. */
+  readonly trafficPolicy?: TrafficPolicyModel;
   /** Value of the `version` label. */
   readonly label: string;
   /** The Deployment of this version, or undefined when its pods are deployed elsewhere. */
@@ -132,6 +134,8 @@ export interface ServiceModel extends ServiceRef {
   readonly destinationRuleName: string;
   /** Whether subsets select `app` as well as `version`. */
   readonly subsetsSelectApp: boolean;
+  /** The DestinationRule's traffic policy for every version. */
+  readonly trafficPolicy?: TrafficPolicyModel;
 }
 
 /** A string match as Istio's `StringMatch`. */
@@ -158,11 +162,98 @@ export interface DestinationModel {
   readonly weight?: number;
 }
 
-/** One HTTP route: matches (any of) and destinations. */
+/** Header operations of one direction. */
+export interface HeaderOpsModel {
+  readonly set?: { readonly [name: string]: string };
+  readonly add?: { readonly [name: string]: string };
+  readonly remove?: string[];
+}
+
+/** Retries of a route. */
+export interface RetriesModel {
+  readonly attempts: number;
+  readonly perTryTimeout?: string;
+  /** Comma-separated conditions. */
+  readonly retryOn?: string;
+}
+
+/** Faults injected into a route. */
+export interface FaultModel {
+  readonly delay?: { readonly fixedDelay: string; readonly percentage: number };
+  readonly abort?: { readonly httpStatus: number; readonly percentage: number };
+}
+
+/** A CORS policy. */
+export interface CorsModel {
+  readonly allowOrigins: StringMatchModel[];
+  readonly allowMethods?: string[];
+  readonly allowHeaders?: string[];
+  readonly exposeHeaders?: string[];
+  readonly maxAge?: string;
+  readonly allowCredentials?: boolean;
+}
+
+/** A redirect answered instead of forwarding. */
+export interface RedirectModel {
+  readonly uri?: string;
+  readonly authority?: string;
+  readonly scheme?: string;
+  readonly port?: number;
+  readonly redirectCode?: number;
+}
+
+/** One HTTP route: matches (any of), then destinations or a redirect, and the policies on the way. */
 export interface HttpRouteModel {
   readonly name?: string;
   readonly match: MatchModel[];
+  /** Empty for a redirect. */
   readonly destinations: DestinationModel[];
+  readonly redirect?: RedirectModel;
+  /** Durations as `7s` / `500ms`. */
+  readonly timeout?: string;
+  readonly retries?: RetriesModel;
+  readonly fault?: FaultModel;
+  readonly mirror?: { readonly destination: DestinationModel; readonly percentage?: number };
+  readonly rewrite?: { readonly uri?: string; readonly authority?: string };
+  readonly cors?: CorsModel;
+  readonly headers?: { readonly request?: HeaderOpsModel; readonly response?: HeaderOpsModel };
+}
+
+/** A DestinationRule traffic policy, Istio-shaped. */
+export interface TrafficPolicyModel {
+  readonly loadBalancer?: {
+    readonly simple?: string;
+    readonly consistentHash?: {
+      readonly httpHeaderName?: string;
+      readonly httpCookie?: { readonly name: string; readonly ttl?: string };
+      readonly useSourceIp?: boolean;
+    };
+  };
+  readonly connectionPool?: {
+    readonly tcp?: { readonly maxConnections?: number; readonly connectTimeout?: string };
+    readonly http?: {
+      readonly http1MaxPendingRequests?: number;
+      readonly http2MaxRequests?: number;
+      readonly maxRequestsPerConnection?: number;
+      readonly maxRetries?: number;
+      readonly idleTimeout?: string;
+    };
+  };
+  readonly outlierDetection?: {
+    readonly consecutive5xxErrors?: number;
+    readonly consecutiveGatewayErrors?: number;
+    readonly interval?: string;
+    readonly baseEjectionTime?: string;
+    readonly maxEjectionPercent?: number;
+  };
+  readonly tls?: {
+    readonly mode: string;
+    readonly sni?: string;
+    readonly caCertificates?: string;
+    readonly credentialName?: string;
+    readonly clientCertificate?: string;
+    readonly privateKey?: string;
+  };
 }
 
 /** A VirtualService: routing for hosts, inside the mesh or on gateways. */
@@ -181,6 +272,8 @@ export interface ServerModel {
   readonly portName: string;
   readonly protocol: string;
   readonly hosts: string[];
+  /** Istio's server TLS settings. */
+  readonly tls?: { readonly mode?: string; readonly credentialName?: string; readonly httpsRedirect?: boolean };
 }
 
 /** An Istio Gateway. */

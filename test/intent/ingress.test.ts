@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   GatewayProtocol,
+  GatewayTls,
   HttpMatch,
   IngressGateway,
   IngressGatewayRoute,
@@ -44,16 +45,18 @@ describe('IngressGateway', () => {
         namespace: MeshNamespace.fromName('istio-ingress'),
         selector: { istio: 'ingress' },
       });
-      gw.addServer({ port: 443, protocol: GatewayProtocol.HTTPS, name: 'https-main', hosts: ['shop/*.example.com'] });
-      gw.addServer({ port: 15443, protocol: GatewayProtocol.TLS, hosts: ['*'] });
+      gw.addServer({ port: 443, protocol: GatewayProtocol.HTTPS, name: 'https-main', hosts: ['shop/*.example.com'], tls: GatewayTls.simple('shop-cert') });
+      gw.addServer({ port: 15443, protocol: GatewayProtocol.TLS, hosts: ['*'], tls: GatewayTls.passthrough() });
+      gw.addServer({ port: 80, hosts: ['*.example.com'], httpsRedirect: true });
     });
     const gw = only(objects, 'Gateway');
     expect(gw.metadata).toStrictEqual({ name: 'public', namespace: 'istio-ingress' });
     expect(gw.spec).toStrictEqual({
       selector: { istio: 'ingress' },
       servers: [
-        { port: { number: 443, name: 'https-main', protocol: 'HTTPS' }, hosts: ['shop/*.example.com'] },
-        { port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'] },
+        { port: { number: 443, name: 'https-main', protocol: 'HTTPS' }, hosts: ['shop/*.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-cert' } },
+        { port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*'], tls: { mode: 'PASSTHROUGH' } },
+        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'], tls: { httpsRedirect: true } },
       ],
     });
   });
@@ -196,7 +199,7 @@ describe('services and gateways this app does not own (fromAttributes)', () => {
   test('a route binds to an imported gateway and targets an imported service version, with the same checks', () => {
     const objects = synthObjects(app => {
       const chart = new Chart(app, 'c', { namespace: 'shop' });
-      const gateway = IngressGateway.fromAttributes({ name: 'public', namespace: 'istio-ingress', servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['*.example.com'] }] });
+      const gateway = IngressGateway.fromAttributes({ name: 'public', namespace: 'istio-ingress', servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['*.example.com'], tls: GatewayTls.simple('cert') }] });
       const reviews = MeshService.fromAttributes({ name: 'reviews', namespace: 'bookinfo', ports: [{ port: 9080 }], versions: ['v1'] });
       new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['reviews.example.com'], routes: [{ action: RouteAction.forward(reviews.version('v1')) }] });
     });

@@ -1,9 +1,15 @@
 import { DestinationRuleSpec, toJson_DestinationRuleSpec } from '../../imports/networking.istio.io';
+import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, RenderContext, ServiceModel } from '../model';
 
 /**
- * Renders the DestinationRule of a service: one subset per version, selected by the `version` label.
+ * Renders the DestinationRule of a service: one subset per version, selected by the `version` label
+ * (and `app` when asked), with the service's and each version's traffic policy.
+ *
+ * Traffic policies are in Istio's wire format already (the model uses Istio's field names and enum
+ * strings), so they are attached after the generated converter, which would drop fields whose
+ * generated property names differ (`consecutive5xxErrors`).
  */
 export function renderDestinationRule(service: ServiceModel, ctx: RenderContext): Manifest {
   const spec: DestinationRuleSpec = {
@@ -13,10 +19,12 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
       return { name: v.name, labels };
     }),
   };
+  const wire = toJson_DestinationRuleSpec(spec)!;
+  const subsets = (wire.subsets as object[]).map((s, i) => compact({ ...s, trafficPolicy: service.versions[i].trafficPolicy }));
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'DestinationRule',
     metadata: metadataOf(service.destinationRuleName, service.namespace),
-    spec: toJson_DestinationRuleSpec(spec),
+    spec: compact({ ...wire, subsets, trafficPolicy: service.trafficPolicy }),
   };
 }

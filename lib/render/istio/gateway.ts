@@ -1,4 +1,4 @@
-import { GatewaySpec, toJson_GatewaySpec } from '../../imports/networking.istio.io';
+import { GatewaySpec, GatewaySpecServersTls, toJson_GatewaySpec } from '../../imports/networking.istio.io';
 import { metadataOf } from '../metadata';
 import { GatewayModel, Manifest, RenderContext } from '../model';
 
@@ -9,6 +9,7 @@ export function renderGateway(gw: GatewayModel, ctx: RenderContext): Manifest {
     servers: gw.servers.map(s => ({
       port: { number: s.port, name: s.portName, protocol: s.protocol },
       hosts: s.hosts,
+      tls: s.tls as GatewaySpecServersTls | undefined, // Istio-shaped: mode is one of the enum's values
     })),
   };
   return {

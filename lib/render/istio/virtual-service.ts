@@ -6,7 +6,7 @@ import {
 } from '../../imports/networking.istio.io';
 import { gatewayRefOf, hostOf } from '../hosts';
 import { metadataOf } from '../metadata';
-import { HttpRouteModel, Manifest, MatchModel, RenderContext, VirtualServiceModel } from '../model';
+import { DestinationModel, HttpRouteModel, Manifest, MatchModel, RenderContext, VirtualServiceModel } from '../model';
 
 function renderMatch(m: MatchModel): VirtualServiceSpecHttpMatch {
   return {
@@ -17,18 +17,31 @@ function renderMatch(m: MatchModel): VirtualServiceSpecHttpMatch {
   };
 }
 
+function renderDestination(d: DestinationModel, vs: VirtualServiceModel, ctx: RenderContext) {
+  return {
+    host: hostOf(d.service, vs.namespace, ctx.clusterDomain),
+    subset: d.subset,
+    port: d.port !== undefined ? { number: d.port } : undefined,
+  };
+}
+
 function renderRoute(route: HttpRouteModel, vs: VirtualServiceModel, ctx: RenderContext): VirtualServiceSpecHttp {
   return {
     name: route.name,
     match: route.match.length > 0 ? route.match.map(renderMatch) : undefined,
-    route: route.destinations.map(d => ({
-      destination: {
-        host: hostOf(d.service, vs.namespace, ctx.clusterDomain),
-        subset: d.subset,
-        port: d.port !== undefined ? { number: d.port } : undefined,
-      },
-      weight: d.weight,
-    })),
+    route: route.redirect ? undefined : route.destinations.map(d => ({ destination: renderDestination(d, vs, ctx), weight: d.weight })),
+    redirect: route.redirect,
+    timeout: route.timeout,
+    retries: route.retries,
+    fault: route.fault ? {
+      delay: route.fault.delay ? { fixedDelay: route.fault.delay.fixedDelay, percentage: { value: route.fault.delay.percentage } } : undefined,
+      abort: route.fault.abort ? { httpStatus: route.fault.abort.httpStatus, percentage: { value: route.fault.abort.percentage } } : undefined,
+    } : undefined,
+    mirror: route.mirror ? renderDestination(route.mirror.destination, vs, ctx) : undefined,
+    mirrorPercentage: route.mirror?.percentage !== undefined ? { value: route.mirror.percentage } : undefined,
+    rewrite: route.rewrite,
+    corsPolicy: route.cors,
+    headers: route.headers,
   };
 }
 
