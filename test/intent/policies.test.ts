@@ -168,7 +168,11 @@ describe('DestinationRule traffic policy', () => {
         ports: [{ port: 9080 }],
         trafficPolicy: {
           connectionPool: {
-            maxConnections: 100, connectTimeout: Duration.millis(250), http1MaxPendingRequests: 10, maxRequestsPerConnection: 1, idleTimeout: Duration.minutes(5),
+            maxConnections: 100,
+            connectTimeout: Duration.millis(250),
+            http1MaxPendingRequests: 10,
+            maxRequestsPerConnection: 1,
+            idleTimeout: Duration.minutes(5),
           },
           outlierDetection: {
             consecutive5xxErrors: 3, interval: Duration.seconds(5), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50,
