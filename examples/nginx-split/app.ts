@@ -6,6 +6,10 @@
 import { App } from 'cdk8s';
 import { ConfigMap } from 'cdk8s-plus-27';
 import {
+  CanaryOverride,
+  CanaryPlan,
+  CanaryRelease,
+  HeaderMatch,
   IngressGateway,
   IngressGatewayRoute,
   IstioApiVersion,
@@ -69,4 +73,22 @@ export function buildNginxSplit(app: App): { nginx: MeshService; gateway: Ingres
   });
   Suppressions.add(route, 'IST0112', 'the seed routes to nginx-svc without a port; both of its ports serve the same site');
   return { nginx, gateway };
+}
+
+/**
+ * The same split as a staged rollout of 1.17 over 1.16: 90/10, then 50/50, then 0/100, each stage
+ * (and the rollback to 100% 1.16) a file of its own. Unlike the seed it names the port (80), so no
+ * suppression is needed; `x-canary: always` reaches 1.17 at every stage.
+ */
+export function buildNginxCanary(app: App, nginx: MeshService, gateway: IngressGateway): CanaryRelease {
+  return new CanaryRelease(app, 'nginx-canary', {
+    service: nginx,
+    stable: nginx.version('v116'),
+    canary: nginx.version('v117'),
+    plan: CanaryPlan.stages([10, 50, 100]),
+    override: CanaryOverride.header(HeaderMatch.exact('x-canary', 'always')),
+    ingress: { gateway, hosts: ['nginx.hung.org.hk'] },
+    name: 'nginx',
+    port: 80,
+  });
 }

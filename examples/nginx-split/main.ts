@@ -1,6 +1,7 @@
-import { buildNginxSplit } from './app';
+import { buildNginxCanary, buildNginxSplit } from './app';
 import { MeshApp } from '../../lib';
 
 const app = new MeshApp();
-buildNginxSplit(app);
+const { nginx, gateway } = buildNginxSplit(app);
+buildNginxCanary(app, nginx, gateway);
 app.synth();

@@ -61,7 +61,7 @@ export function checkHostName(field: string, value: string): string | undefined 
   const bare = value.startsWith('*.') ? value.slice(2) : value;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(bare)) {
     return problem(field, 'must be a DNS name, optionally starting with a \'*.\' wildcard label, or \'*\'', value,
-      value.includes(':') ? 'hosts never carry a port: a client sending \'Host: name:port\' is matched by the port-less name' : undefined);
+      value.includes(':') ? 'hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort' : undefined);
   }
   return undefined;
 }

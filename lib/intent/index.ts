@@ -1,3 +1,4 @@
+export * from './canary-release';
 export * from './ingress-gateway';
 export * from './ingress-gateway-route';
 export * from './matches';

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { buildNginxSplit } from '../../examples/nginx-split/app';
+import { buildNginxCanary, buildNginxSplit } from '../../examples/nginx-split/app';
+import { MeshApp } from '../../lib';
 import { HAS_SHARED, SHARED_DIR, describeWithShared, extraFields, loadObjects, parseObjects } from '../support/shared';
 import { synthFiles } from '../support/synth';
 
@@ -43,5 +44,36 @@ describeWithShared('nginx split reproduces the seed\'s manifests', () => {
       expect(ours).toMatchObject(upstream);
       expect(extraFields(upstream, ours)).toStrictEqual(EXTRA[id]);
     }
+  });
+});
+
+describe('nginx staged rollout (CanaryRelease)', () => {
+  const staged = synthFiles(app => {
+    const { nginx, gateway } = buildNginxSplit(app);
+    buildNginxCanary(app, nginx, gateway);
+  }, outdir => new MeshApp({ outdir }));
+
+  test('90/10, 50/50 and 0/100 stages and the rollback, each a file', () => {
+    const weights = (f: string) => {
+      const vs = parseObjects(staged.get(f)!).find(o => o.kind === 'VirtualService')!;
+      return (vs.spec as any).http.find((r: any) => r.name === 'canary-split').route.map((r: any) => `${r.destination.subset}=${r.weight}`);
+    };
+    expect([...staged.keys()].sort()).toStrictEqual([
+      'nginx-canary.rollback.k8s.yaml', 'nginx-canary.stage-10.k8s.yaml', 'nginx-canary.stage-100.k8s.yaml', 'nginx-canary.stage-50.k8s.yaml', 'nginx-split.k8s.yaml',
+    ]);
+    expect(weights('nginx-canary.stage-10.k8s.yaml')).toStrictEqual(['v116=90', 'v117=10']);
+    expect(weights('nginx-canary.stage-50.k8s.yaml')).toStrictEqual(['v116=50', 'v117=50']);
+    expect(weights('nginx-canary.stage-100.k8s.yaml')).toStrictEqual(['v116=0', 'v117=100']);
+    expect(weights('nginx-canary.rollback.k8s.yaml')).toStrictEqual(['v116=100', 'v117=0']);
+  });
+});
+
+describe('the seed\'s Host:port trap', () => {
+  test('a gateway or route host with the NodePort in it is a synth error that says why', () => {
+    expect(() => synthFiles(app => {
+      const { gateway } = buildNginxSplit(app);
+      gateway.addServer({ port: 31380, hosts: ['nginx.hung.org.hk:31380'] });
+    })).toThrow("[nginx-split/Gateway] 'servers.hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.hung.org.hk:31380'; "
+      + 'hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort');
   });
 });

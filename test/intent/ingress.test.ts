@@ -75,7 +75,7 @@ describe('IngressGateway', () => {
     });
     test('fails if a host carries a port (what a browser sends through a NodePort)', () => {
       expect(errorOf(() => gw().addServer({ port: 81, hosts: ['nginx.example.com:31380'] }))).toBe(
-        "[c/gw] 'servers.hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: a client sending 'Host: name:port' is matched by the port-less name");
+        "[c/gw] 'servers.hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort");
     });
     test('fails if the selector is empty', () => {
       expect(errorOf(() => new IngressGateway(new Chart(new App(), 'c'), 'gw', { selector: {} })))
@@ -188,7 +188,7 @@ describe('IngressGatewayRoute', () => {
       const chart = new Chart(new App(), 'c');
       const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['*'] }] });
       expect(errorOf(() => new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['nginx.example.com:31380'] })))
-        .toBe("[c/r] 'hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: a client sending 'Host: name:port' is matched by the port-less name");
+        .toBe("[c/r] 'hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort");
       expect(errorOf(() => new IngressGatewayRoute(chart, 'r2', { gateway, hosts: [] }))).toBe("[c/r2] 'hosts' must hold at least one host: got '[]'");
       expect(errorOf(() => new IngressGatewayRoute(chart, 'r3', { gateway, hosts: ['a.*.com'] }))).toMatch(/^\[c\/r3\] 'hosts' must be a DNS name.*: got 'a\.\*\.com'$/);
     });

@@ -5,13 +5,13 @@ import { App } from 'cdk8s';
 import { K8sObject, parseObjects } from './shared';
 
 /** Synthesizes an app exactly as `cdk8s synth` writes it, and returns `file name -> YAML text`. */
-export function synthFiles(build: (app: App) => void): Map<string, string> {
+export function synthFiles<A extends App>(build: (app: A) => void, makeApp: (outdir: string) => A = outdir => new App({ outdir }) as A): Map<string, string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-test-'));
   try {
-    const app = new App({ outdir });
+    const app = makeApp(outdir);
     build(app);
     app.synth();
-    const files = fs.readdirSync(outdir).sort();
+    const files = fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.yaml')).sort();
     return new Map(files.map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

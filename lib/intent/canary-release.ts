@@ -1,0 +1,222 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkPercent } from '../core/duration';
+import { fail, failAt, problem } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { MeshSettings } from '../core/settings';
+import { emit, renderContextOf } from '../hosting/cdk8s/emit';
+import { MeshChart } from '../hosting/cdk8s/mesh-chart';
+import { renderDestinationRule } from '../render/istio';
+import { IIngressGateway } from './ingress-gateway';
+import { IngressGatewayRoute } from './ingress-gateway-route';
+import { HeaderMatch, HttpMatch } from './matches';
+import { MeshService, ServiceVersion } from './mesh-service';
+import { HttpRouteOptions, RouteAction } from './route';
+import { ServiceRouting } from './service-routing';
+import { LoadBalancer } from './traffic-policy';
+
+/** Options of {@link CanaryPlan.linear}. */
+export interface LinearPlanOptions {
+  /** Canary weight added at each stage, in percent. */
+  readonly stepWeight: number;
+  /** The last canary weight before promotion to 100. */
+  readonly maxWeight: number;
+}
+
+/** The canary's share of traffic at each stage of a rollout, ending at 100 (promotion). */
+export class CanaryPlan {
+  /** Explicit stages, e.g. `[10, 25, 50, 100]`: increasing, between 1 and 100, the last one 100. */
+  public static stages(weights: number[]): CanaryPlan {
+    return new CanaryPlan(weights);
+  }
+
+  /** `stepWeight`, `2 × stepWeight`… up to `maxWeight`, then 100 (as Flagger's stepWeight/maxWeight). */
+  public static linear(options: LinearPlanOptions): CanaryPlan {
+    const { stepWeight, maxWeight } = options;
+    if (!Number.isInteger(stepWeight) || stepWeight < 1 || stepWeight > 100) fail(problem('stepWeight', 'must be a whole number between 1 and 100', stepWeight));
+    if (!Number.isInteger(maxWeight) || maxWeight < stepWeight || maxWeight > 100) {
+      fail(problem('maxWeight', `must be a whole number between stepWeight (${stepWeight}) and 100`, maxWeight));
+    }
+    const weights: number[] = [];
+    for (let w = stepWeight; w <= maxWeight; w += stepWeight) weights.push(w);
+    if (weights[weights.length - 1] !== 100) weights.push(100);
+    return new CanaryPlan(weights);
+  }
+
+  /** The canary weight of each stage (a copy). */
+  public get weights(): number[] {
+    return [...this._weights];
+  }
+
+  private readonly _weights: number[];
+
+  private constructor(weights: number[]) {
+    if (weights.length === 0) fail(problem('stages', 'must hold at least one stage', '[]', 'e.g. [10, 50, 100]'));
+    for (const w of weights) {
+      if (!Number.isInteger(w) || w < 0 || w > 100) fail(problem('stages', 'must be whole-number weights between 0 and 100', w));
+    }
+    const back = weights.findIndex((w, i) => i > 0 && w <= weights[i - 1]);
+    if (back > 0) fail(problem('stages', 'must increase from stage to stage', `${weights[back - 1]} then ${weights[back]}`));
+    if (weights[weights.length - 1] !== 100) {
+      fail(problem('stages', 'must end at 100 (the canary promoted)', weights[weights.length - 1], `append 100: [${[...weights, 100].join(', ')}]`));
+    }
+    this._weights = [...weights];
+  }
+}
+
+/** Requests that go to the canary at every stage (A/B testing). */
+export class CanaryOverride {
+  /** Requests whose header matches. */
+  public static header(match: HeaderMatch): CanaryOverride {
+    return new CanaryOverride(HttpMatch.headers(match));
+  }
+
+  /** Requests carrying the cookie `name=value`. */
+  public static cookie(name: string, value: string): CanaryOverride {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(problem('cookie', 'must be a cookie name', name));
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new CanaryOverride(HttpMatch.headers(HeaderMatch.regex('cookie', `^(.*?;\\s*)?(${esc(name)}=${esc(value)})(;.*)?$`)));
+  }
+
+  private constructor(/** @internal */ public readonly _match: HttpMatch) {}
+}
+
+/** Route the rollout at an ingress gateway instead of inside the mesh. */
+export interface CanaryIngressOptions {
+  /** The gateway. */
+  readonly gateway: IIngressGateway;
+  /** The hosts; each must be served by the gateway. */
+  readonly hosts: string[];
+}
+
+/** Props of a {@link CanaryRelease}. */
+export interface CanaryReleaseProps {
+  /** The service being rolled out. */
+  readonly service: MeshService;
+  /** The version that serves traffic today. */
+  readonly stable: ServiceVersion;
+  /** The version being rolled out. */
+  readonly canary: ServiceVersion;
+  /** The canary's weight at each stage. */
+  readonly plan: CanaryPlan;
+
+  /**
+   * Emit only this stage (a weight of the plan), for a pipeline that applies one stage per run.
+   * @default - every stage
+   */
+  readonly stage?: number;
+
+  /**
+   * Requests that go to the canary at every stage (A/B), e.g. a header or a cookie.
+   * @default - none
+   */
+  readonly override?: CanaryOverride;
+
+  /**
+   * Mirror this share of the traffic to the canary (responses discarded) at every stage before 100.
+   * @default - no mirroring
+   */
+  readonly mirrorPercentage?: number;
+
+  /**
+   * Sticky sessions: a consistent-hash load balancer written on each stage's DestinationRule.
+   * Note that Istio hashes within a subset; a user stays on one version only through `override`.
+   * @default - the service's load balancing
+   */
+  readonly stickySessions?: LoadBalancer;
+
+  /**
+   * Route at an ingress gateway.
+   * @default - route inside the mesh (a VirtualService for the service's host)
+   */
+  readonly ingress?: CanaryIngressOptions;
+
+  /**
+   * The VirtualService name of every stage.
+   * @default - the service name
+   */
+  readonly name?: string;
+
+  /**
+   * The service port to route to.
+   * @default - as for any route: none in the mesh; the service's only port at a gateway
+   */
+  readonly port?: number;
+}
+
+/**
+ * A progressive rollout that lives in Git: each stage of the plan, and the rollback (100% stable),
+ * is synthesized as its own chart, so a pipeline applies stage N and a reviewer sees exactly what
+ * changes. Under a {@link MeshApp} the files are `<id>.stage-<weight>.k8s.yaml` and `<id>.rollback.k8s.yaml`.
+ *
+ * Each stage holds the VirtualService with the stage's weights (after the A/B override, if any) and
+ * the DestinationRule with the service's subsets (and sticky sessions, if asked).
+ */
+export class CanaryRelease extends Construct {
+  /** The canary weight of every stage emitted. */
+  public readonly stages: number[];
+  /** The chart of each emitted stage, by canary weight (escape hatch). */
+  public readonly stageCharts: Map<number, MeshChart> = new Map();
+  /** The rollback chart (100% stable). */
+  public readonly rollbackChart: MeshChart;
+
+  public constructor(scope: Construct, id: string, private readonly props: CanaryReleaseProps) {
+    super(scope, id);
+    const err = checkDnsLabel('id (the file name prefix)', id);
+    if (err) failAt(this, err);
+    const { service, stable, canary, plan } = props;
+    for (const [field, v] of [['stable', stable], ['canary', canary]] as const) {
+      if (v.service !== service) {
+        failAt(this, problem(field, `must be a version of service '${service.name}'`, `${v.service.name}/${v.subset}`, `use ${service.name}.version(...)`));
+      }
+    }
+    if (stable === canary) failAt(this, problem('canary', 'must differ from the stable version', canary.subset));
+    if (props.stage !== undefined && !plan.weights.includes(props.stage)) {
+      failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
+    }
+    if (props.mirrorPercentage !== undefined) checkPercent('mirrorPercentage', props.mirrorPercentage);
+    if (props.stickySessions && !props.stickySessions._model.consistentHash) {
+      failAt(this, problem('stickySessions', 'must be a consistent-hash load balancer', props.stickySessions._model.simple ?? 'other',
+        'use LoadBalancer.consistentHashByCookie(), ByHeader() or BySourceIp()'));
+    }
+    this.stages = props.stage !== undefined ? [props.stage] : plan.weights;
+    for (const w of this.stages) {
+      this.stageCharts.set(w, this.stageChart(`Stage${w}`, `${id}.stage-${w}`, w, true));
+    }
+    this.rollbackChart = this.stageChart('Rollback', `${id}.rollback`, 0, false);
+  }
+
+  private stageChart(chartId: string, fileName: string, weight: number, extras: boolean): MeshChart {
+    const { service, stable, canary } = this.props;
+    const chart = new MeshChart(this, chartId, { fileName, istioApiVersion: MeshSettings.of(service).istioApiVersion });
+    const forward = { port: this.props.port };
+    const routes: HttpRouteOptions[] = [];
+    if (extras && this.props.override) {
+      routes.push({ name: 'canary-override', match: [this.props.override._match], action: RouteAction.forward(canary, forward) });
+    }
+    routes.push({
+      name: 'canary-split',
+      action: RouteAction.weightedForward([{ target: stable, weight: 100 - weight }, { target: canary, weight }], forward),
+      mirror: extras && weight < 100 && this.props.mirrorPercentage !== undefined
+        ? { target: canary, percentage: this.props.mirrorPercentage }
+        : undefined,
+    });
+    const name = this.props.name ?? service.name;
+    const ingress = this.props.ingress;
+    if (ingress) {
+      new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace: service.namespace ? { name: service.namespace } : undefined, routes });
+    } else {
+      new ServiceRouting(chart, 'Routing', { service, name, routes });
+    }
+    this.destinationRule(chart);
+    return chart;
+  }
+
+  private destinationRule(chart: MeshChart): ApiObject {
+    const sticky = this.props.stickySessions?._model;
+    return emit(chart, 'DestinationRule', () => {
+      const model = this.props.service.model();
+      return renderDestinationRule(sticky ? { ...model, trafficPolicy: { ...model.trafficPolicy, loadBalancer: sticky } } : model, renderContextOf(chart));
+    });
+  }
+}
