@@ -1,12 +1,5 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPercent } from '../core/duration';
-import { fail, failAt, problem } from '../core/errors';
-import { checkDnsLabel } from '../core/names';
-import { MeshSettings } from '../core/settings';
-import { emit, renderContextOf } from '../hosting/cdk8s/emit';
-import { MeshChart } from '../hosting/cdk8s/mesh-chart';
-import { renderDestinationRule } from '../render/istio';
 import { IIngressGateway } from './ingress-gateway';
 import { IngressGatewayRoute } from './ingress-gateway-route';
 import { HeaderMatch, HttpMatch } from './matches';
@@ -14,6 +7,13 @@ import { MeshService, ServiceVersion } from './mesh-service';
 import { HttpRouteOptions, RouteAction } from './route';
 import { ServiceRouting } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
+import { checkPercent } from '../core/duration';
+import { fail, failAt, problem } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { MeshSettings } from '../core/settings';
+import { emit, renderContextOf } from '../hosting/cdk8s/emit';
+import { MeshChart } from '../hosting/cdk8s/mesh-chart';
+import { renderDestinationRule } from '../render/istio';
 
 /** Options of {@link CanaryPlan.linear}. */
 export interface LinearPlanOptions {
@@ -204,7 +204,8 @@ export class CanaryRelease extends Construct {
     const name = this.props.name ?? service.name;
     const ingress = this.props.ingress;
     if (ingress) {
-      new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace: service.namespace ? { name: service.namespace } : undefined, routes });
+      const namespace = service.namespace !== undefined ? { name: service.namespace } : undefined;
+      new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace, routes });
     } else {
       new ServiceRouting(chart, 'Routing', { service, name, routes });
     }

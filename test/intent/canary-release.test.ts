@@ -60,7 +60,9 @@ describe('CanaryRelease', () => {
     const out = files(app => {
       const { svc, v1, v2 } = shop(app);
       new CanaryRelease(app, 'c', {
-        service: svc, stable: v1, canary: v2,
+        service: svc,
+        stable: v1,
+        canary: v2,
         plan: CanaryPlan.stages([20, 100]),
         override: CanaryOverride.cookie('canary', 'always'),
         mirrorPercentage: 5,
@@ -88,7 +90,10 @@ describe('CanaryRelease', () => {
       const { svc, v1, v2 } = shop(app, { istioApiVersion: IstioApiVersion.V1BETA1 });
       const gateway = new IngressGateway(new MeshChart(app, 'edge'), 'gw', { servers: [{ port: 80, hosts: ['*.example.com'] }] });
       new CanaryRelease(app, 'c', {
-        service: svc, stable: v1, canary: v2, stage: 30,
+        service: svc,
+        stable: v1,
+        canary: v2,
+        stage: 30,
         plan: CanaryPlan.linear({ stepWeight: 15, maxWeight: 50 }),
         override: CanaryOverride.header(HeaderMatch.exact('x-beta', 'yes')),
         ingress: { gateway, hosts: ['shop.example.com'] },

@@ -5,7 +5,10 @@ import { App } from 'cdk8s';
 import { K8sObject, parseObjects } from './shared';
 
 /** Synthesizes an app exactly as `cdk8s synth` writes it, and returns `file name -> YAML text`. */
-export function synthFiles<A extends App>(build: (app: A) => void, makeApp: (outdir: string) => A = outdir => new App({ outdir }) as A): Map<string, string> {
+export function synthFiles<A extends App>(
+  build: (app: A) => void,
+  makeApp: (outdir: string) => A = outdir => new App({ outdir }) as A,
+): Map<string, string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-test-'));
   try {
     const app = makeApp(outdir);
