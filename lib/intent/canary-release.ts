@@ -217,7 +217,8 @@ export class CanaryRelease extends Construct {
     const sticky = this.props.stickySessions?._model;
     return emit(chart, 'DestinationRule', () => {
       const model = this.props.service.model();
-      return renderDestinationRule(sticky ? { ...model, trafficPolicy: { ...model.trafficPolicy, loadBalancer: sticky } } : model, renderContextOf(chart));
+      const withSticky = sticky ? { ...model, trafficPolicy: { ...model.trafficPolicy, loadBalancer: sticky } } : model;
+      return renderDestinationRule(withSticky, renderContextOf(chart));
     });
   }
 }
