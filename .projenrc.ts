@@ -111,8 +111,8 @@ project.eslint!.addOverride({ files: ['test/**/*.ts'], rules: { '@typescript-esl
 
 // The Istio types are generated from the pinned CRDs (kept outside the project, in ../shared).
 project.addTask('import', {
-  description: 'Regenerate lib/imports from the pinned Istio CRDs (../shared/schemas/istio-crds.yaml)',
-  exec: 'cdk8s import ../shared/schemas/istio-crds.yaml --language typescript --output lib/imports',
+  description: 'Regenerate lib/imports from the pinned Istio and Gateway API CRDs in ../shared/schemas',
+  exec: 'node scripts/import.js',
 });
 
 // API reference, generated from the doc comments.

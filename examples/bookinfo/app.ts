@@ -4,6 +4,7 @@
  * Istio's traffic-management tasks in a chart (and so a file) of its own.
  */
 import { App, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   Fault,
   HeaderMatch,
@@ -46,7 +47,13 @@ export interface BookinfoOptions {
 /** Builds every Bookinfo chart into `app`. */
 export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo {
   // platform/kube/bookinfo.yaml and networking/destination-rule-all.yaml
-  const platform = new MeshChart(app, 'bookinfo');
+  const services = bookinfoServices(new MeshChart(app, 'bookinfo'), options);
+  bookinfoScenarios(app, services);
+  return services;
+}
+
+/** The four services of Bookinfo, in `platform` (whose traffic API decides DestinationRules or per-version Services). */
+export function bookinfoServices(platform: Construct, options: BookinfoOptions = {}): Bookinfo {
   const port = { port: 9080 }; // named 'http' by Istio's convention
   const hardening: MeshServiceProps = options.upstreamExact ? { security: WorkloadSecurity.unset(), resources: {} } : {};
 
@@ -78,7 +85,11 @@ export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo
     volumeMounts: [VolumeMount.of(Volume.emptyDir('tmp'), '/tmp')],
   });
   productpage.addVersion('v1', { image: image('productpage-v1') });
+  return { productpage, details, ratings, reviews };
+}
 
+/** The gateway and the routing scenarios of Istio's traffic-management tasks, a chart (a file) each. */
+function bookinfoScenarios(app: App, { productpage, reviews, ratings, details }: Bookinfo): void {
   // networking/bookinfo-gateway.yaml
   const ingress = new MeshChart(app, 'bookinfo-gateway');
   const gateway = new IngressGateway(ingress, 'bookinfo-gateway', {
@@ -142,6 +153,4 @@ export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo
       ],
     });
   }
-
-  return { productpage, details, ratings, reviews };
 }

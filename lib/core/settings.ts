@@ -14,6 +14,17 @@ export enum IstioApiVersion {
   V1ALPHA3 = 'v1alpha3',
 }
 
+/** Which API carries routing: Istio's own, or the Kubernetes Gateway API. */
+export enum TrafficApi {
+  /** VirtualService, DestinationRule and Gateway of `networking.istio.io`. */
+  ISTIO = 'istio',
+  /**
+   * HTTPRoute and Gateway of `gateway.networking.k8s.io` (mesh routes attach to the Service: GAMMA),
+   * with one Service per version instead of DestinationRule subsets.
+   */
+  GATEWAY_API = 'gateway-api',
+}
+
 /** Settings that apply to every mesh construct below a scope. */
 export interface MeshSettingsProps {
   /**
@@ -21,9 +32,16 @@ export interface MeshSettingsProps {
    * @default IstioApiVersion.V1
    */
   readonly istioApiVersion?: IstioApiVersion;
+
+  /**
+   * The API routing is rendered to.
+   * @default TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
 }
 
 const CONTEXT_KEY = '@mesh-kit/core:istioApiVersion';
+const TRAFFIC_KEY = '@mesh-kit/core:trafficApi';
 
 /**
  * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
@@ -44,12 +62,22 @@ export class MeshSettings {
       }
       scope.node.setContext(CONTEXT_KEY, props.istioApiVersion);
     }
+    if (props.trafficApi !== undefined) {
+      if (!Object.values(TrafficApi).includes(props.trafficApi)) {
+        failAt(scope, `'trafficApi' must be one of ${Object.values(TrafficApi).join(', ')}: got '${props.trafficApi}'`);
+      }
+      if (scope.node.children.length > 0) {
+        failAt(scope, `'trafficApi' must be set before constructs are added to the scope: it already has ${scope.node.children.map(c => `'${c.node.id}'`).join(', ')}`);
+      }
+      scope.node.setContext(TRAFFIC_KEY, props.trafficApi);
+    }
   }
 
   /** The settings in force at `scope`. */
   public static of(scope: IConstruct): Required<MeshSettingsProps> {
     const v = scope.node.tryGetContext(CONTEXT_KEY) as IstioApiVersion | undefined;
-    return { istioApiVersion: v ?? IstioApiVersion.V1 };
+    const t = scope.node.tryGetContext(TRAFFIC_KEY) as TrafficApi | undefined;
+    return { istioApiVersion: v ?? IstioApiVersion.V1, trafficApi: t ?? TrafficApi.ISTIO };
   }
 
   private constructor() {}

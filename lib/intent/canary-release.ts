@@ -11,7 +11,7 @@ import { checkPercent } from '../core/duration';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { MeshSettings } from '../core/settings';
-import { emit, renderContextOf } from '../hosting/cdk8s/emit';
+import { emit, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { MeshChart } from '../hosting/cdk8s/mesh-chart';
 import { renderDestinationRule } from '../render/istio';
 
@@ -150,7 +150,8 @@ export interface CanaryReleaseProps {
  * changes. Under a {@link MeshApp} the files are `<id>.stage-<weight>.k8s.yaml` and `<id>.rollback.k8s.yaml`.
  *
  * Each stage holds the VirtualService with the stage's weights (after the A/B override, if any) and
- * the DestinationRule with the service's subsets (and sticky sessions, if asked).
+ * the DestinationRule with the service's subsets (and sticky sessions, if asked); under the service's
+ * TrafficApi.GATEWAY_API setting, an HTTPRoute with weighted per-version backends instead.
  */
 export class CanaryRelease extends Construct {
   /** The canary weight of every stage emitted. */
@@ -175,6 +176,10 @@ export class CanaryRelease extends Construct {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }
     if (props.mirrorPercentage !== undefined) checkPercent('mirrorPercentage', props.mirrorPercentage);
+    if (props.stickySessions && usesGatewayApi(service)) {
+      failAt(this, problem('stickySessions', 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): it is a DestinationRule setting',
+        'consistentHash', 'remove it, or render the service with TrafficApi.ISTIO'));
+    }
     if (props.stickySessions && !props.stickySessions._model.consistentHash) {
       failAt(this, problem('stickySessions', 'must be a consistent-hash load balancer', props.stickySessions._model.simple ?? 'other',
         'use LoadBalancer.consistentHashByCookie(), ByHeader() or BySourceIp()'));
@@ -188,7 +193,8 @@ export class CanaryRelease extends Construct {
 
   private stageChart(chartId: string, fileName: string, weight: number, extras: boolean): MeshChart {
     const { service, stable, canary } = this.props;
-    const chart = new MeshChart(this, chartId, { fileName, istioApiVersion: MeshSettings.of(service).istioApiVersion });
+    const settings = MeshSettings.of(service);
+    const chart = new MeshChart(this, chartId, { fileName, istioApiVersion: settings.istioApiVersion, trafficApi: settings.trafficApi });
     const forward = { port: this.props.port };
     const routes: HttpRouteOptions[] = [];
     if (extras && this.props.override) {
@@ -209,7 +215,7 @@ export class CanaryRelease extends Construct {
     } else {
       new ServiceRouting(chart, 'Routing', { service, name, routes });
     }
-    this.destinationRule(chart);
+    if (!usesGatewayApi(chart)) this.destinationRule(chart);
     return chart;
   }
 

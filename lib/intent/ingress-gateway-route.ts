@@ -6,9 +6,11 @@ import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './rou
 import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { renderHttpRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
+import { gatewayApiRouteProblems } from '../validation/gateway-api';
 import { checkHostsServed } from '../validation/rules';
 
 /** Props of an {@link IngressGatewayRoute}. */
@@ -50,8 +52,8 @@ export interface IngressGatewayRouteProps {
  * gateway (a host it does not serve would be a silent 404), and `gatewayPort` must be one of its listeners.
  */
 export class IngressGatewayRoute extends Construct {
-  /** The VirtualService (escape hatch). */
-  public readonly virtualService: ApiObject;
+  /** The rendered route (escape hatch): a VirtualService, or an HTTPRoute under TrafficApi.GATEWAY_API. */
+  public readonly resource: ApiObject;
   private readonly routes: HttpRouteOptions[] = [];
   private readonly vsName: string;
   private readonly vsNamespace?: string;
@@ -68,8 +70,11 @@ export class IngressGatewayRoute extends Construct {
       if (err) failAt(this, err);
     }
     for (const r of props.routes ?? []) this.addRoute(r);
-    this.virtualService = emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
-    this.node.addValidation({ validate: () => this.validateRoute() });
+    const gatewayApi = usesGatewayApi(this);
+    this.resource = gatewayApi
+      ? emit(this, 'HTTPRoute', () => renderHttpRoute(this.model()))
+      : emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
+    this.node.addValidation({ validate: () => [...this.validateRoute(), ...(gatewayApi ? gatewayApiRouteProblems(this.model()) : [])] });
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
@@ -79,19 +84,13 @@ export class IngressGatewayRoute extends Construct {
 
   /** The VirtualService as model data. */
   public model(): VirtualServiceModel {
-    const gatewayPort = this.props.gatewayPort;
     return {
       name: this.vsName,
       namespace: this.vsNamespace,
       hosts: [...this.props.hosts],
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
-      http: this.routes.map(r => {
-        const m = routeModelOf(r, onlyPort);
-        return gatewayPort === undefined ? m : {
-          ...m,
-          match: (m.match.length > 0 ? m.match : [{}]).map(x => ({ ...x, port: gatewayPort })),
-        };
-      }),
+      gatewayPort: this.props.gatewayPort,
+      http: this.routes.map(r => routeModelOf(r, onlyPort)),
     };
   }
 

@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
-import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { renderGatewayApiGateway } from '../render/gateway-api';
 import { renderGateway } from '../render/istio';
 import { GatewayModel, ServerModel } from '../render/model';
+import { gatewayApiGatewayProblems } from '../validation/gateway-api';
 
 /** Protocols of a gateway listener. */
 export enum GatewayProtocol {
@@ -112,6 +114,12 @@ export interface IngressGatewayProps {
    * @default - none; at least one is required by synth
    */
   readonly servers?: GatewayServerOptions[];
+
+  /**
+   * The GatewayClass (TrafficApi.GATEWAY_API only): `istio` makes Istio deploy the gateway.
+   * @default 'istio'
+   */
+  readonly gatewayClassName?: string;
 }
 
 /** What routes need to know of a gateway this app does not create. */
@@ -161,10 +169,11 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   public readonly name: string;
   public readonly namespace?: string;
-  /** The Gateway object (escape hatch). */
+  /** The Gateway object (escape hatch): Istio's, or the Gateway API's under TrafficApi.GATEWAY_API. */
   public readonly resource: ApiObject;
   private readonly _servers: ServerModel[] = [];
   private readonly selector: { [key: string]: string };
+  private readonly gatewayClassName: string;
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
@@ -177,9 +186,14 @@ export class IngressGateway extends Construct implements IIngressGateway {
       failAt(this, problem('selector', 'must select the gateway workload by at least one label', '{}', 'e.g. { istio: \'ingressgateway\' }'));
     }
     for (const s of props.servers ?? []) this.addServer(s);
-    this.resource = emit(this, 'Resource', () => renderGateway(this.model(), renderContextOf(this)));
+    this.gatewayClassName = props.gatewayClassName ?? 'istio';
+    const gatewayApi = usesGatewayApi(this);
+    this.resource = emit(this, 'Resource', () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));
     this.node.addValidation({
-      validate: () => this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')],
+      validate: () => [
+        ...(this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')]),
+        ...(gatewayApi ? gatewayApiGatewayProblems(this.model(), props.selector !== undefined) : []),
+      ],
     });
   }
 
@@ -199,7 +213,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   /** The Gateway as model data. */
   public model(): GatewayModel {
-    return { name: this.name, namespace: this.namespace, selector: this.selector, servers: this.servers };
+    return { name: this.name, namespace: this.namespace, selector: this.selector, gatewayClassName: this.gatewayClassName, servers: this.servers };
   }
 }
 

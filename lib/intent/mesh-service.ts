@@ -9,10 +9,12 @@ import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
-import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { renderVersionService } from '../render/gateway-api';
 import { renderDestinationRule } from '../render/istio';
 import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
+import { gatewayApiServiceProblems } from '../validation/gateway-api';
 import { checkPortName, duplicates } from '../validation/rules';
 
 /** Props of a {@link MeshService}. */
@@ -252,17 +254,23 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   public readonly label: string;
   /** The Deployment (escape hatch), or undefined for an external version. */
   public readonly deployment?: ApiObject;
+  /**
+   * The version's own Service `<service>-<version>` (escape hatch): emitted for deployed versions
+   * under TrafficApi.GATEWAY_API, where routes name it as a backend.
+   */
+  public readonly versionService?: ApiObject;
 
   /** @internal */
-  public constructor(
-    public readonly service: MeshService,
-    /** @internal */ public readonly _model: VersionModel,
-    deployment?: (v: ServiceVersion) => ApiObject,
-  ) {
+  public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel) {
     super(service, _model.name);
     this.subset = _model.name;
     this.label = _model.label;
-    this.deployment = deployment?.(this);
+    if (_model.deployment) {
+      this.deployment = emit(this, 'Deployment', () => renderDeployment(service.model(), _model));
+      if (usesGatewayApi(this)) {
+        this.versionService = emit(this, 'Service', () => renderVersionService(service.model(), _model));
+      }
+    }
   }
 }
 
@@ -301,8 +309,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   public readonly serviceResource: ApiObject;
   /** The ServiceAccount object (escape hatch). */
   public readonly serviceAccount: ApiObject;
-  /** The DestinationRule object (escape hatch). */
-  public readonly destinationRule: ApiObject;
+  /** The DestinationRule object (escape hatch); none under TrafficApi.GATEWAY_API, which uses per-version Services. */
+  public readonly destinationRule?: ApiObject;
 
   private readonly _ports: MeshServicePort[] = [];
   private readonly versions: ServiceVersion[] = [];
@@ -334,8 +342,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
 
     this.serviceResource = emit(this, 'Service', () => renderService(this.model()));
     this.serviceAccount = emit(this, 'ServiceAccount', () => renderServiceAccount(this.model()));
-    this.destinationRule = emit(this, 'DestinationRule', () => renderDestinationRule(this.model(), renderContextOf(this)));
-    this.node.addValidation({ validate: () => this.validateService() });
+    const gatewayApi = usesGatewayApi(this);
+    if (!gatewayApi) {
+      this.destinationRule = emit(this, 'DestinationRule', () => renderDestinationRule(this.model(), renderContextOf(this)));
+    }
+    this.node.addValidation({ validate: () => [...this.validateService(), ...(gatewayApi ? gatewayApiServiceProblems(this.model()) : [])] });
   }
 
   /** The ports the service exposes (copies). */
@@ -412,7 +423,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         },
       },
     };
-    const version = new ServiceVersion(this, model, v => emit(v, 'Deployment', () => renderDeployment(this.model(), model)));
+    const version = new ServiceVersion(this, model);
     this.versions.push(version);
     return version;
   }

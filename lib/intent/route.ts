@@ -139,12 +139,21 @@ export class RouteAction {
    */
   public _destinations(defaultPort: ((t: IRouteTarget) => number | undefined) | undefined): DestinationModel[] {
     return this.targets.map(t => ({
-      service: { name: t.target.service.name, namespace: t.target.service.namespace },
-      subset: t.target.subset,
+      ...destinationOf(t.target),
       port: t.port ?? defaultPort?.(t.target),
       weight: t.weight,
     }));
   }
+}
+
+/** A target as a destination, without port or weight. */
+function destinationOf(t: IRouteTarget): DestinationModel {
+  const ports = t.service.ports;
+  return {
+    service: { name: t.service.name, namespace: t.service.namespace },
+    subset: t.subset,
+    onlyPort: ports.length === 1 ? ports[0].port : undefined,
+  };
 }
 
 /** One HTTP route of a {@link ServiceRouting} or an {@link IngressGatewayRoute}. */
@@ -251,11 +260,7 @@ export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget
     retries: r.retries ? retriesModelOf(r.retries) : undefined,
     fault: r.fault?._model,
     mirror: r.mirror && mirrorTarget ? {
-      destination: {
-        service: { name: mirrorTarget.service.name, namespace: mirrorTarget.service.namespace },
-        subset: mirrorTarget.subset,
-        port: defaultPort?.(mirrorTarget),
-      },
+      destination: { ...destinationOf(mirrorTarget), port: defaultPort?.(mirrorTarget) },
       percentage: r.mirror.percentage !== undefined ? checkPercent('mirror.percentage', r.mirror.percentage) : undefined,
     } : undefined,
     rewrite: r.rewrite ? { ...r.rewrite } : undefined,

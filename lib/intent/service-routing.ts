@@ -5,9 +5,11 @@ import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './rou
 import { failAt } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { emit, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { renderHttpRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
+import { gatewayApiRouteProblems } from '../validation/gateway-api';
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {
@@ -35,14 +37,15 @@ export interface ServiceRoutingProps {
 
 /**
  * How requests addressed to a service inside the mesh are routed across its versions: pin to a
- * version, route by header, split by weight. Emits a VirtualService whose host is the service.
+ * version, route by header, split by weight. Emits a VirtualService whose host is the service, or,
+ * under TrafficApi.GATEWAY_API, an HTTPRoute attached to the service (GAMMA).
  *
  * Put alternative scenarios (all-v1, 90/10, jason→v2…) in charts of their own: each chart is one
  * file a pipeline can apply.
  */
 export class ServiceRouting extends Construct {
-  /** The VirtualService (escape hatch). */
-  public readonly virtualService: ApiObject;
+  /** The rendered route (escape hatch): a VirtualService, or an HTTPRoute under TrafficApi.GATEWAY_API. */
+  public readonly resource: ApiObject;
   private readonly routes: HttpRouteOptions[] = [];
   private readonly vsName: string;
   private readonly vsNamespace?: string;
@@ -54,8 +57,16 @@ export class ServiceRouting extends Construct {
     const err = checkDnsSubdomain('name', this.vsName);
     if (err) failAt(this, err);
     for (const r of props.routes ?? []) this.addRoute(r);
-    this.virtualService = emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
-    this.node.addValidation({ validate: () => checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined) });
+    const gatewayApi = usesGatewayApi(this);
+    this.resource = gatewayApi
+      ? emit(this, 'HTTPRoute', () => renderHttpRoute(this.model()))
+      : emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
+    this.node.addValidation({
+      validate: () => [
+        ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined),
+        ...(gatewayApi ? gatewayApiRouteProblems(this.model()) : []),
+      ],
+    });
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
@@ -70,6 +81,11 @@ export class ServiceRouting extends Construct {
       namespace: this.vsNamespace,
       hosts: [this.props.service.name],
       gateways: [],
+      meshService: {
+        name: this.props.service.name,
+        namespace: this.props.service.namespace,
+        port: this.props.service.ports.length === 1 ? this.props.service.ports[0].port : undefined,
+      },
       http: this.routes.map(r => routeModelOf(r)),
     };
   }

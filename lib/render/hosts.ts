@@ -18,3 +18,8 @@ export function gatewayRefOf(gateway: ServiceRef, fromNamespace: string | undefi
   }
   return `${gateway.namespace}/${gateway.name}`;
 }
+
+/** The name of the Service that selects one version's pods (Gateway API back-end): `<service>-<version>`. */
+export function versionServiceName(service: string, version: string): string {
+  return `${service}-${version}`;
+}

@@ -158,7 +158,10 @@ export interface MatchModel {
 export interface DestinationModel {
   readonly service: ServiceRef;
   readonly subset?: string;
+  /** The port asked for (or a gateway route's default). */
   readonly port?: number;
+  /** The service's port when it has exactly one (what the Gateway API writes when none was asked for). */
+  readonly onlyPort?: number;
   readonly weight?: number;
 }
 
@@ -263,6 +266,10 @@ export interface VirtualServiceModel {
   readonly hosts: string[];
   /** Gateways, as references; empty means the mesh. */
   readonly gateways: ServiceRef[];
+  /** The gateway listener port the routes are restricted to. */
+  readonly gatewayPort?: number;
+  /** For mesh routes: the service whose traffic is routed, and its port when it has only one. */
+  readonly meshService?: ServiceRef & { readonly port?: number };
   readonly http: HttpRouteModel[];
 }
 
@@ -276,11 +283,14 @@ export interface ServerModel {
   readonly tls?: { readonly mode?: string; readonly credentialName?: string; readonly httpsRedirect?: boolean };
 }
 
-/** An Istio Gateway. */
+/** An ingress gateway. */
 export interface GatewayModel {
   readonly name: string;
   readonly namespace?: string;
+  /** Istio: the gateway workload's labels. */
   readonly selector: { readonly [key: string]: string };
+  /** Gateway API: the GatewayClass. */
+  readonly gatewayClassName: string;
   readonly servers: ServerModel[];
 }
 

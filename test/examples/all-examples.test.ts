@@ -17,7 +17,8 @@ function synthExample(name: string): Map<string, string> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(path.join(EXAMPLES, name, 'main.ts'));
     });
-    return new Map(fs.readdirSync(outdir).sort().map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
+    const files = fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.yaml')).sort();
+    return new Map(files.map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
   } finally {
     process.env.CDK8S_OUTDIR = before;
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -38,8 +39,8 @@ describe('every example', () => {
   });
 });
 
-describeWithShared('every example is schema-valid (pinned Istio CRDs, Kubernetes models)', () => {
-  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml') : undefined;
+describeWithShared('every example is schema-valid (pinned Istio and Gateway API CRDs, Kubernetes models)', () => {
+  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml') : undefined;
   test.each(files)('%s/dist/%s', (name, file) => {
     const objects = parseObjects(outputs.get(name)!.get(file)!);
     expect(objects.length).toBeGreaterThan(0);

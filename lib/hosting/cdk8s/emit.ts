@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { MeshSettings } from '../../core/settings';
+import { MeshSettings, TrafficApi } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
 const HEAD = new Set(['apiVersion', 'kind', 'metadata']);
@@ -59,6 +59,11 @@ export function emit(scope: Construct, id: string, render: () => Manifest): ApiO
 /** The render context in force at `scope` (its chart's and app's settings). */
 export function renderContextOf(scope: IConstruct): RenderContext {
   return { istioApiVersion: MeshSettings.of(scope).istioApiVersion, clusterDomain: 'cluster.local' };
+}
+
+/** Whether routing under `scope` is rendered to the Gateway API. */
+export function usesGatewayApi(scope: IConstruct): boolean {
+  return MeshSettings.of(scope).trafficApi === TrafficApi.GATEWAY_API;
 }
 
 /** The namespace objects under `scope` land in: the one asked for, else the chart's. */

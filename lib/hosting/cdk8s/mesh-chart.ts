@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { IstioApiVersion, MeshSettings } from '../../core/settings';
+import { IstioApiVersion, MeshSettings, TrafficApi } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
@@ -10,6 +10,12 @@ export interface MeshChartProps extends ChartProps {
    * @default - the app's setting ({@link MeshSettings.apply}), else IstioApiVersion.V1
    */
   readonly istioApiVersion?: IstioApiVersion;
+
+  /**
+   * The API routing in this chart is rendered to.
+   * @default - the app's setting ({@link MeshSettings.apply}), else TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
 
   /**
    * The file this chart synthesizes to under a {@link MeshApp}, without the extension; may hold
@@ -33,6 +39,6 @@ export class MeshChart extends Chart {
       failAt(this, problem('fileName', 'must be a relative path of letters, digits, \'.\', \'_\' and \'-\' segments', props.fileName, 'e.g. \'gateway-api/route-all-v1\''));
     }
     this.fileName = props.fileName;
-    MeshSettings.apply(this, { istioApiVersion: props.istioApiVersion });
+    MeshSettings.apply(this, { istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi });
   }
 }

@@ -45,6 +45,12 @@ function renderRoute(route: HttpRouteModel, vs: VirtualServiceModel, ctx: Render
   };
 }
 
+/** Istio restricts a route to a gateway listener with the `port` of each match. */
+function withGatewayPort(r: HttpRouteModel, port: number | undefined): HttpRouteModel {
+  if (port === undefined) return r;
+  return { ...r, match: (r.match.length > 0 ? r.match : [{}]).map(m => ({ ...m, port })) };
+}
+
 /**
  * Renders a VirtualService: its hosts, the gateways it binds to (none: the mesh) and its HTTP routes,
  * in the order they were added (Istio evaluates them top to bottom).
@@ -53,7 +59,7 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
   const spec: VirtualServiceSpec = {
     hosts: vs.hosts,
     gateways: vs.gateways.length > 0 ? vs.gateways.map(g => gatewayRefOf(g, vs.namespace)) : undefined,
-    http: vs.http.map(r => renderRoute(r, vs, ctx)),
+    http: vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx)),
   };
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,

@@ -1,17 +1,22 @@
 import { k8s } from 'cdk8s-plus-27';
 import { metadataOf } from '../metadata';
-import { Manifest, NamespaceModel, ServiceModel } from '../model';
+import { Manifest, NamespaceModel, PortModel, ServiceModel } from '../model';
+
+/** The Service ports of a service. */
+export function servicePortsOf(ports: PortModel[]): k8s.ServicePort[] {
+  return ports.map(p => ({
+    port: p.port,
+    name: p.name,
+    protocol: p.transport,
+    appProtocol: p.appProtocol,
+    targetPort: p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined,
+  }));
+}
 
 /** Renders the Service of a mesh service: it selects every version's pods by `app`. */
 export function renderService(service: ServiceModel): Manifest {
   const spec: k8s.ServiceSpec = {
-    ports: service.ports.map(p => ({
-      port: p.port,
-      name: p.name,
-      protocol: p.transport,
-      appProtocol: p.appProtocol,
-      targetPort: p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined,
-    })),
+    ports: servicePortsOf(service.ports),
     selector: { app: service.app },
   };
   return {

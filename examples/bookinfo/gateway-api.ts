@@ -1,0 +1,44 @@
+/**
+ * Bookinfo on the Kubernetes Gateway API (Istio's `samples/bookinfo/gateway-api`): the same services
+ * and routing intent, rendered with TrafficApi.GATEWAY_API into `dist/gateway-api/`: per-version
+ * Services instead of DestinationRule subsets, HTTPRoutes attached to each Service (GAMMA) or to a
+ * Gateway of class `istio`.
+ */
+import { App } from 'cdk8s';
+import { Bookinfo, bookinfoServices } from './app';
+import { HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, RouteAction, ServiceRouting, TrafficApi } from '../../lib';
+
+/** Builds the Gateway API flavour of Bookinfo into `app` (a MeshApp, for the `gateway-api/` file names). */
+export function buildBookinfoGatewayApi(app: App): Bookinfo {
+  const chart = (id: string) => new MeshChart(app, `gateway-api-${id}`, { fileName: `gateway-api/${id}`, trafficApi: TrafficApi.GATEWAY_API });
+  const services = bookinfoServices(chart('bookinfo'));
+  const { productpage, reviews, ratings, details } = services;
+
+  // gateway-api/bookinfo-gateway.yaml: Istio deploys the gateway for the Gateway; it listens on 80.
+  const ingress = chart('bookinfo-gateway');
+  const gateway = new IngressGateway(ingress, 'bookinfo-gateway', { servers: [{ port: 80, hosts: ['*'] }] });
+  new IngressGatewayRoute(ingress, 'bookinfo', {
+    gateway,
+    hosts: ['*'],
+    routes: [{
+      match: [HttpMatch.exact('/productpage'), HttpMatch.prefix('/static'), HttpMatch.exact('/login'), HttpMatch.exact('/logout'), HttpMatch.prefix('/api/v1/products')],
+      action: RouteAction.forward(productpage),
+    }],
+  });
+
+  const allV1 = chart('route-all-v1');
+  for (const svc of [reviews, productpage, ratings, details]) {
+    new ServiceRouting(allV1, svc.name, { service: svc, routes: [{ action: RouteAction.forward(svc.version('v1')) }] });
+  }
+  const pin = (id: string, version: string) =>
+    new ServiceRouting(chart(id), 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version(version)) }] });
+  pin('route-reviews-v1', 'v1');
+  pin('route-reviews-v3', 'v3');
+  const split = (id: string, to: string, weight: number) => new ServiceRouting(chart(id), 'reviews', {
+    service: reviews,
+    routes: [{ action: RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 100 - weight }, { target: reviews.version(to), weight }]) }],
+  });
+  split('route-reviews-50-v3', 'v3', 50);
+  split('route-reviews-90-10', 'v2', 10);
+  return services;
+}

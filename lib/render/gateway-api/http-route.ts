@@ -1,0 +1,146 @@
+import {
+  HttpRouteSpecRulesFiltersCorsAllowMethods as CorsMethod,
+  HttpRouteSpecRulesFiltersRequestRedirectPathType as PathTypeRedirect,
+  HttpRouteSpecRulesFiltersRequestRedirectScheme as RedirectScheme,
+  HttpRouteSpecRulesFiltersRequestRedirectStatusCode as RedirectStatus,
+  HttpRouteSpecRulesFiltersUrlRewritePathType as PathTypeRewrite,
+  HttpRouteSpec,
+  HttpRouteSpecRules,
+  HttpRouteSpecRulesFilters,
+  HttpRouteSpecRulesFiltersType as FilterType,
+  HttpRouteSpecRulesMatches,
+  HttpRouteSpecRulesMatchesHeadersType as HeaderType,
+  HttpRouteSpecRulesMatchesPathType as PathType,
+  toJson_HttpRouteSpec,
+} from '../../imports/gateway.networking.k8s.io';
+import { compact } from '../compact';
+import { versionServiceName } from '../hosts';
+import { metadataOf } from '../metadata';
+import { DestinationModel, HeaderOpsModel, HttpRouteModel, Manifest, MatchModel, StringMatchModel, VirtualServiceModel } from '../model';
+import { enumOf } from './enums';
+
+/** A Service backend: the per-version Service for a subset, the Service itself otherwise. */
+function backendOf(d: DestinationModel, routeNamespace: string | undefined) {
+  return {
+    name: d.subset !== undefined ? versionServiceName(d.service.name, d.subset) : d.service.name,
+    namespace: d.service.namespace !== undefined && d.service.namespace !== routeNamespace ? d.service.namespace : undefined,
+    port: d.port ?? d.onlyPort,
+  };
+}
+
+function pathOf(uri: StringMatchModel | undefined): HttpRouteSpecRulesMatches['path'] {
+  if (!uri) return undefined;
+  if (uri.exact !== undefined) return { type: PathType.EXACT, value: uri.exact };
+  if (uri.prefix !== undefined) return { type: PathType.PATH_PREFIX, value: uri.prefix };
+  return { type: PathType.REGULAR_EXPRESSION, value: uri.regex };
+}
+
+function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
+  return {
+    path: pathOf(m.uri),
+    headers: m.headers
+      ? Object.entries(m.headers).map(([name, v]) => (v.regex !== undefined
+        ? { name, type: HeaderType.REGULAR_EXPRESSION, value: v.regex }
+        : { name, type: HeaderType.EXACT, value: v.exact! }))
+      : undefined,
+  };
+}
+
+function headerModifier(ops: HeaderOpsModel) {
+  const list = (o: { readonly [k: string]: string } | undefined) => (o ? Object.entries(o).map(([name, value]) => ({ name, value })) : undefined);
+  return { set: list(ops.set), add: list(ops.add), remove: ops.remove };
+}
+
+function filtersOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRulesFilters[] {
+  const filters: HttpRouteSpecRulesFilters[] = [];
+  if (r.headers?.request) filters.push({ type: FilterType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: headerModifier(r.headers.request) });
+  if (r.headers?.response) filters.push({ type: FilterType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: headerModifier(r.headers.response) });
+  if (r.mirror) {
+    filters.push({ type: FilterType.REQUEST_MIRROR, requestMirror: { backendRef: backendOf(r.mirror.destination, ns), percent: r.mirror.percentage } });
+  }
+  if (r.rewrite) {
+    filters.push({
+      type: FilterType.URL_REWRITE,
+      urlRewrite: {
+        hostname: r.rewrite.authority,
+        path: r.rewrite.uri !== undefined ? { type: enumOf(PathTypeRewrite, 'ReplacePrefixMatch'), replacePrefixMatch: r.rewrite.uri } : undefined,
+      },
+    });
+  }
+  if (r.redirect) {
+    const x = r.redirect;
+    filters.push({
+      type: FilterType.REQUEST_REDIRECT,
+      requestRedirect: {
+        scheme: x.scheme !== undefined ? enumOf(RedirectScheme, x.scheme) : undefined,
+        hostname: x.authority,
+        port: x.port,
+        statusCode: enumOf(RedirectStatus, x.redirectCode ?? 301),
+        path: x.uri !== undefined ? { type: enumOf(PathTypeRedirect, 'ReplaceFullPath'), replaceFullPath: x.uri } : undefined,
+      },
+    });
+  }
+  if (r.cors) {
+    const c = r.cors;
+    filters.push({
+      type: FilterType.CORS,
+      cors: {
+        allowOrigins: c.allowOrigins.map(o => o.exact!),
+        allowMethods: c.allowMethods?.map(m => enumOf(CorsMethod, m)),
+        allowHeaders: c.allowHeaders,
+        exposeHeaders: c.exposeHeaders,
+        maxAge: c.maxAge !== undefined ? seconds(c.maxAge) : undefined,
+        allowCredentials: c.allowCredentials,
+      },
+    });
+  }
+  return filters;
+}
+
+/** '86400s' or '500ms' to whole seconds (CORS maxAge is an integer number of seconds). */
+function seconds(d: string): number {
+  return d.endsWith('ms') ? Math.ceil(Number(d.slice(0, -2)) / 1000) : Number(d.slice(0, -1));
+}
+
+function ruleOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRules {
+  const filters = filtersOf(r, ns);
+  return {
+    name: r.name,
+    matches: r.match.length > 0 ? r.match.map(matchOf) : undefined,
+    backendRefs: r.redirect ? undefined : r.destinations.map(d => ({ ...backendOf(d, ns), weight: d.weight })),
+    filters: filters.length > 0 ? filters : undefined,
+    timeouts: r.timeout !== undefined || r.retries?.perTryTimeout !== undefined
+      ? { request: r.timeout, backendRequest: r.retries?.perTryTimeout }
+      : undefined,
+    retry: r.retries ? { attempts: r.retries.attempts } : undefined,
+  };
+}
+
+/**
+ * Renders routing as a Gateway API HTTPRoute: attached to its Service (GAMMA) for mesh routes, to
+ * its Gateway otherwise. Versions are reached through their per-version Services.
+ * Assumes the route passed {@link gatewayApiRouteProblems}.
+ */
+export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
+  const ns = vs.namespace;
+  const parentRefs = vs.meshService
+    ? [{
+      group: '',
+      kind: 'Service',
+      name: vs.meshService.name,
+      namespace: vs.meshService.namespace !== undefined && vs.meshService.namespace !== ns ? vs.meshService.namespace : undefined,
+      port: vs.meshService.port,
+    }]
+    : vs.gateways.map(g => ({ name: g.name, namespace: g.namespace !== undefined && g.namespace !== ns ? g.namespace : undefined, port: vs.gatewayPort }));
+  const spec: HttpRouteSpec = {
+    parentRefs,
+    hostnames: vs.meshService || vs.hosts.includes('*') ? undefined : vs.hosts,
+    rules: vs.http.map(r => ruleOf(r, ns)),
+  };
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: metadataOf(vs.name, ns),
+    spec: compact(toJson_HttpRouteSpec(spec)),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * What the Gateway API back-end cannot express: each rule names the feature, so that config is
+ * refused at synth rather than silently dropped. Pure functions over the model, like rules.ts.
+ *
+ * @module
+ */
+import { problem } from '../core/errors';
+import { GatewayModel, ServiceModel, VirtualServiceModel } from '../render/model';
+
+const CANNOT = 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API)';
+const FIX = 'remove it, or render this chart with TrafficApi.ISTIO';
+
+/** Route features without a Gateway API equivalent. */
+export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
+  const errors: string[] = [];
+  for (const [i, r] of vs.http.entries()) {
+    const at = `routes[${i}]`;
+    if (r.fault) errors.push(problem(`${at}.fault`, `${CANNOT}: it has no fault injection`, r.fault.delay ? 'delay' : 'abort', FIX));
+    if (r.retries?.retryOn) errors.push(problem(`${at}.retries.retryOn`, `${CANNOT}: it retries on HTTP status codes only`, r.retries.retryOn, FIX));
+    for (const m of r.match) {
+      if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
+      for (const [name, v] of Object.entries(m.headers ?? {})) {
+        if (v.prefix !== undefined) {
+          errors.push(problem(`${at}.match.headers`, `${CANNOT}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
+            `use HeaderMatch.regex('${name}', '^${v.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
+        }
+      }
+    }
+    for (const o of r.cors?.allowOrigins ?? []) {
+      if (o.exact === undefined) errors.push(problem(`${at}.cors.allowOrigins`, `${CANNOT}: origins are exact strings`, o.prefix ?? o.regex, FIX));
+    }
+    for (const d of [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]) {
+      if (d.port === undefined && d.onlyPort === undefined) {
+        errors.push(problem(`${at}.port`, `must be given for the Gateway API back-end: service '${d.service.name}' exposes several ports`, 'none',
+          'pass RouteAction.forward(target, { port })'));
+      }
+    }
+  }
+  return errors;
+}
+
+/** Gateway features without a Gateway API equivalent. */
+export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boolean): string[] {
+  const errors: string[] = [];
+  if (selectorGiven) {
+    errors.push(problem('selector', `${CANNOT}: the GatewayClass deploys the gateway`, Object.entries(gw.selector).map(([k, v]) => `${k}=${v}`).join(','),
+      'set gatewayClassName instead'));
+  }
+  for (const s of gw.servers) {
+    const at = `servers[port ${s.port}]`;
+    if (!['HTTP', 'HTTPS', 'TLS', 'TCP'].includes(s.protocol)) errors.push(problem(`${at}.protocol`, `${CANNOT} by HTTPRoute listeners`, s.protocol, FIX));
+    if (s.tls?.mode === 'MUTUAL') errors.push(problem(`${at}.tls`, `${CANNOT}: client certificate validation is not in the pinned Gateway API`, 'MUTUAL', FIX));
+    if (s.tls?.httpsRedirect) {
+      errors.push(problem(`${at}.httpsRedirect`, CANNOT, true, 'route the HTTP listener with RouteAction.redirect({ scheme: \'https\' }) instead'));
+    }
+    for (const h of s.hosts.filter(x => x.includes('/'))) {
+      errors.push(problem(`${at}.hosts`, `${CANNOT}: listeners admit routes by allowedRoutes, not per host`, h, 'drop the namespace part'));
+    }
+  }
+  return errors;
+}
+
+/** DestinationRule-only features of a service. */
+export function gatewayApiServiceProblems(svc: ServiceModel): string[] {
+  const errors: string[] = [];
+  if (svc.trafficPolicy) errors.push(problem('trafficPolicy', `${CANNOT}: it is a DestinationRule setting`, Object.keys(svc.trafficPolicy).join(', '), FIX));
+  for (const v of svc.versions.filter(x => x.trafficPolicy)) {
+    errors.push(problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is a DestinationRule setting`, Object.keys(v.trafficPolicy!).join(', '), FIX));
+  }
+  return errors;
+}

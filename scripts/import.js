@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Regenerates lib/imports/ from the pinned CRDs in ../shared/schemas (never copied into the project):
+// every Istio CRD, and the Gateway API's Gateway and HTTPRoute.
+'use strict';
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const YAML = require('yaml');
+
+const root = path.resolve(__dirname, '..');
+const schemas = path.resolve(root, '..', 'shared', 'schemas');
+const cdk8s = path.join(root, 'node_modules', '.bin', 'cdk8s');
+const out = path.join(root, 'lib', 'imports');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-import-'));
+try {
+  execFileSync(cdk8s, ['import', path.join(schemas, 'istio-crds.yaml'), '--language', 'typescript', '--output', out], { stdio: 'inherit' });
+  const wanted = new Set(['Gateway', 'HTTPRoute']);
+  const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(schemas, 'gateway-api-crds.yaml'), 'utf8'))
+    .map(d => d.toJS())
+    .filter(d => d && d.kind === 'CustomResourceDefinition' && wanted.has(d.spec.names.kind))
+    // only the served, stored v1 versions
+    .map(d => ({ ...d, spec: { ...d.spec, versions: d.spec.versions.filter(v => v.name === 'v1') } }));
+  const filtered = path.join(tmp, 'gateway-api.yaml');
+  fs.writeFileSync(filtered, docs.map(d => YAML.stringify(d)).join('---\n'));
+  execFileSync(cdk8s, ['import', filtered, '--language', 'typescript', '--output', out], { stdio: 'inherit' });
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
