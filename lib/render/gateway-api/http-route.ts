@@ -19,11 +19,16 @@ import { metadataOf } from '../metadata';
 import { DestinationModel, HeaderOpsModel, HttpRouteModel, Manifest, MatchModel, StringMatchModel, VirtualServiceModel } from '../model';
 import { enumOf } from './enums';
 
+/** A reference's namespace, written only when it differs from the route's. */
+function otherNamespace(target: string | undefined, routeNamespace: string | undefined): string | undefined {
+  return target !== undefined && target !== routeNamespace ? target : undefined;
+}
+
 /** A Service backend: the per-version Service for a subset, the Service itself otherwise. */
 function backendOf(d: DestinationModel, routeNamespace: string | undefined) {
   return {
     name: d.subset !== undefined ? versionServiceName(d.service.name, d.subset) : d.service.name,
-    namespace: d.service.namespace !== undefined && d.service.namespace !== routeNamespace ? d.service.namespace : undefined,
+    namespace: otherNamespace(d.service.namespace, routeNamespace),
     port: d.port ?? d.onlyPort,
   };
 }
@@ -56,7 +61,8 @@ function filtersOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRule
   if (r.headers?.request) filters.push({ type: FilterType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: headerModifier(r.headers.request) });
   if (r.headers?.response) filters.push({ type: FilterType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: headerModifier(r.headers.response) });
   if (r.mirror) {
-    filters.push({ type: FilterType.REQUEST_MIRROR, requestMirror: { backendRef: backendOf(r.mirror.destination, ns), percent: r.mirror.percentage } });
+    const backendRef = backendOf(r.mirror.destination, ns);
+    filters.push({ type: FilterType.REQUEST_MIRROR, requestMirror: { backendRef, percent: r.mirror.percentage } });
   }
   if (r.rewrite) {
     filters.push({
@@ -128,10 +134,10 @@ export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
       group: '',
       kind: 'Service',
       name: vs.meshService.name,
-      namespace: vs.meshService.namespace !== undefined && vs.meshService.namespace !== ns ? vs.meshService.namespace : undefined,
+      namespace: otherNamespace(vs.meshService.namespace, ns),
       port: vs.meshService.port,
     }]
-    : vs.gateways.map(g => ({ name: g.name, namespace: g.namespace !== undefined && g.namespace !== ns ? g.namespace : undefined, port: vs.gatewayPort }));
+    : vs.gateways.map(g => ({ name: g.name, namespace: otherNamespace(g.namespace, ns), port: vs.gatewayPort }));
   const spec: HttpRouteSpec = {
     parentRefs,
     hostnames: vs.meshService || vs.hosts.includes('*') ? undefined : vs.hosts,
