@@ -63,9 +63,10 @@ export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boole
 /** DestinationRule-only features of a service. */
 export function gatewayApiServiceProblems(svc: ServiceModel): string[] {
   const errors: string[] = [];
-  if (svc.trafficPolicy) errors.push(problem('trafficPolicy', `${CANNOT}: it is a DestinationRule setting`, Object.keys(svc.trafficPolicy).join(', '), FIX));
+  const set = (p: object) => Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
+  if (svc.trafficPolicy) errors.push(problem('trafficPolicy', `${CANNOT}: it is a DestinationRule setting`, set(svc.trafficPolicy), FIX));
   for (const v of svc.versions.filter(x => x.trafficPolicy)) {
-    errors.push(problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is a DestinationRule setting`, Object.keys(v.trafficPolicy!).join(', '), FIX));
+    errors.push(problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is a DestinationRule setting`, set(v.trafficPolicy!), FIX));
   }
   return errors;
 }
