@@ -250,3 +250,25 @@ describe('gateway TLS', () => {
     expect(errorOf(() => GatewayTls.simple('My Cert'))).toMatch(/^'tls.credentialName' must be a DNS-1123 subdomain .*: got 'My Cert'$/);
   });
 });
+
+describe('documented defaults of route policies', () => {
+  test('abort percentage 100; mirror percentage 100 (not written); retryOn and perTryTimeout not written; redirect code not written (Istio: 301)', () => {
+    const objects = valid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c');
+      const ratings = ratingsIn(chart);
+      new ServiceRouting(chart, 'r', {
+        service: ratings,
+        routes: [
+          { match: [HttpMatch.prefix('/a')], fault: Fault.abort(503), retries: { attempts: 1 }, mirror: { target: ratings.version('v2') }, action: RouteAction.forward(ratings.version('v1')) },
+          { action: RouteAction.redirect({ authority: 'other.example.com' }) },
+        ],
+      });
+    }));
+    const [a, b] = (only(objects, 'VirtualService').spec as any).http;
+    expect(a.fault).toStrictEqual({ abort: { httpStatus: 503, percentage: { value: 100 } } });
+    expect(a.retries).toStrictEqual({ attempts: 1 });
+    expect(a.mirror).toStrictEqual({ host: 'ratings', subset: 'v2' });
+    expect(a.mirrorPercentage).toBeUndefined();
+    expect(b.redirect).toStrictEqual({ authority: 'other.example.com' });
+  });
+});

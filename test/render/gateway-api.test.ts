@@ -229,3 +229,12 @@ describe('Gateway API back-end', () => {
     expect(() => new MeshChart(new App(), 'c', { trafficApi: 'linkerd' as TrafficApi })).toThrow("[c] 'trafficApi' must be one of istio, gateway-api: got 'linkerd'");
   });
 });
+
+test('Gateway API redirects write the documented default status, 301', () => {
+  const objects = valid(synthObjects(app => {
+    const chart = gwChart(app);
+    const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['*'] }] });
+    new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['a.example.com'], routes: [{ action: RouteAction.redirect({ scheme: 'https' }) }] });
+  }));
+  expect((only(objects, 'HTTPRoute').spec as any).rules[0].filters).toStrictEqual([{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
+});
