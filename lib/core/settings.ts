@@ -53,24 +53,8 @@ export class MeshSettings {
    * before adding constructs to it.
    */
   public static apply(scope: IConstruct, props: MeshSettingsProps): void {
-    if (props.istioApiVersion !== undefined) {
-      if (!Object.values(IstioApiVersion).includes(props.istioApiVersion)) {
-        failAt(scope, `'istioApiVersion' must be one of ${Object.values(IstioApiVersion).join(', ')}: got '${props.istioApiVersion}'`);
-      }
-      if (scope.node.children.length > 0) {
-        failAt(scope, `'istioApiVersion' must be set before constructs are added to the scope: it already has ${scope.node.children.map(c => `'${c.node.id}'`).join(', ')}`);
-      }
-      scope.node.setContext(CONTEXT_KEY, props.istioApiVersion);
-    }
-    if (props.trafficApi !== undefined) {
-      if (!Object.values(TrafficApi).includes(props.trafficApi)) {
-        failAt(scope, `'trafficApi' must be one of ${Object.values(TrafficApi).join(', ')}: got '${props.trafficApi}'`);
-      }
-      if (scope.node.children.length > 0) {
-        failAt(scope, `'trafficApi' must be set before constructs are added to the scope: it already has ${scope.node.children.map(c => `'${c.node.id}'`).join(', ')}`);
-      }
-      scope.node.setContext(TRAFFIC_KEY, props.trafficApi);
-    }
+    setOnce(scope, CONTEXT_KEY, 'istioApiVersion', props.istioApiVersion, Object.values(IstioApiVersion));
+    setOnce(scope, TRAFFIC_KEY, 'trafficApi', props.trafficApi, Object.values(TrafficApi));
   }
 
   /** The settings in force at `scope`. */
@@ -81,4 +65,16 @@ export class MeshSettings {
   }
 
   private constructor() {}
+}
+
+/** Records one setting in the construct context, where everything added below `scope` reads it. */
+function setOnce(scope: IConstruct, key: string, field: string, value: string | undefined, allowed: string[]): void {
+  if (value === undefined) return;
+  if (!allowed.includes(value)) {
+    failAt(scope, `'${field}' must be one of ${allowed.join(', ')}: got '${value}'`);
+  }
+  if (scope.node.children.length > 0) {
+    failAt(scope, `'${field}' must be set before constructs are added to the scope: it already has ${scope.node.children.map(c => `'${c.node.id}'`).join(', ')}`);
+  }
+  scope.node.setContext(key, value);
 }

@@ -12,10 +12,9 @@ import {
   MeshService,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { SchemaValidator } from '../support/schemas';
-import { HAS_SHARED, parseObjects } from '../support/shared';
+import { expectSchemaValid } from '../support/schemas';
+import { parseObjects } from '../support/shared';
 
-const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml') : undefined;
 
 function shop(app: App, props: { istioApiVersion?: IstioApiVersion } = {}) {
   const svc = new MeshService(new MeshChart(app, 'platform', props), 'shop', { ports: [{ port: 8080 }] });
@@ -26,7 +25,7 @@ function files(build: (app: MeshApp) => void): Map<string, ReturnType<typeof par
   const app = new MeshApp();
   build(app);
   const out = new Map([...app.synthFiles()].map(([f, y]) => [f, parseObjects(y)]));
-  if (validator) expect([...out.values()].flat().flatMap(o => validator.validate(o))).toStrictEqual([]);
+  expectSchemaValid([...out.values()].flat());
   return out;
 }
 

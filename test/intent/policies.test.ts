@@ -17,16 +17,10 @@ import {
   StringMatch,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { SchemaValidator } from '../support/schemas';
-import { HAS_SHARED, K8sObject } from '../support/shared';
+import { expectSchemaValid } from '../support/schemas';
 import { only, synthObjects } from '../support/synth';
 
-const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml') : undefined;
-/** Every object must be valid against the pinned CRDs (when ../shared is present). */
-function valid(objects: K8sObject[]): K8sObject[] {
-  if (validator) expect(objects.flatMap(o => validator.validate(o))).toStrictEqual([]);
-  return objects;
-}
+const valid = expectSchemaValid;
 
 function ratingsIn(chart: Chart, props: ConstructorParameters<typeof MeshService>[2] = {}) {
   const svc = new MeshService(chart, 'ratings', { ports: [{ port: 9080 }], ...props });

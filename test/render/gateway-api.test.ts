@@ -22,15 +22,11 @@ import {
   TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { SchemaValidator } from '../support/schemas';
-import { HAS_SHARED, K8sObject, parseObjects } from '../support/shared';
+import { expectSchemaValid } from '../support/schemas';
+import { parseObjects } from '../support/shared';
 import { only, synthError, synthObjects } from '../support/synth';
 
-const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml') : undefined;
-function valid(objects: K8sObject[]): K8sObject[] {
-  if (validator) expect(objects.flatMap(o => validator.validate(o))).toStrictEqual([]);
-  return objects;
-}
+const valid = expectSchemaValid;
 
 const gwChart = (app: App, id = 'c', props: { namespace?: string } = {}) => new MeshChart(app, id, { trafficApi: TrafficApi.GATEWAY_API, ...props });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
-import { K8sObject, SHARED_DIR } from './shared';
+import { HAS_SHARED, K8sObject, SHARED_DIR } from './shared';
 
 /**
  * Validates objects the way the API server does with strict field validation: against the
@@ -86,4 +86,17 @@ function validateCore(obj: K8sObject): string[] {
   } catch (e) {
     return [(e as Error).message];
   }
+}
+
+let shared: SchemaValidator | undefined;
+
+/**
+ * Expects every object to be valid against the pinned Istio and Gateway API CRDs (and Kubernetes
+ * models) when ../shared is present; returns the objects for further assertions.
+ */
+export function expectSchemaValid<T extends K8sObject>(objects: T[]): T[] {
+  if (!HAS_SHARED) return objects;
+  shared ??= SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml');
+  expect(objects.flatMap(o => shared!.validate(o))).toStrictEqual([]);
+  return objects;
 }
