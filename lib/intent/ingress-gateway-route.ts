@@ -5,6 +5,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
+import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
 import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderHttpRoute } from '../render/gateway-api';
@@ -97,6 +98,11 @@ export class IngressGatewayRoute extends Construct {
   private validateRoute(): string[] {
     const gw = this.props.gateway;
     const errors = checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined);
+    const api = MeshSettings.of(this).trafficApi;
+    if (gw.trafficApi !== undefined && gw.trafficApi !== api) {
+      errors.push(problem('gateway', `must be rendered with the route's traffic API (${api}), or the route binds to a gateway that does not exist`,
+        `${gw.name} (${gw.trafficApi})`, 'set the same trafficApi on both charts'));
+    }
     let servers = gw.servers;
     const gatewayPort = this.props.gatewayPort;
     if (gatewayPort !== undefined) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
+import { MeshSettings, TrafficApi } from '../core/settings';
 import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderGatewayApiGateway } from '../render/gateway-api';
 import { renderGateway } from '../render/istio';
@@ -143,6 +144,11 @@ export interface IIngressGateway {
   readonly namespace?: string;
   /** The listeners (copies). */
   readonly servers: ServerModel[];
+  /**
+   * The API the gateway is rendered to, when this app renders it.
+   * @default - unknown (a gateway this app does not create)
+   */
+  readonly trafficApi?: TrafficApi;
 }
 
 /**
@@ -169,6 +175,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   public readonly name: string;
   public readonly namespace?: string;
+  public readonly trafficApi: TrafficApi;
   /** The Gateway object (escape hatch): Istio's, or the Gateway API's under TrafficApi.GATEWAY_API. */
   public readonly resource: ApiObject;
   private readonly _servers: ServerModel[] = [];
@@ -187,6 +194,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
     }
     for (const s of props.servers ?? []) this.addServer(s);
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
+    this.trafficApi = MeshSettings.of(this).trafficApi;
     const gatewayApi = usesGatewayApi(this);
     this.resource = emit(this, 'Resource', () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));
     this.node.addValidation({

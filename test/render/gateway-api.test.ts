@@ -234,3 +234,13 @@ test('Gateway API redirects write the documented default status, 301', () => {
   }));
   expect((only(objects, 'HTTPRoute').spec as any).rules[0].filters).toStrictEqual([{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
 });
+
+test('fails if a route and its gateway are rendered with different traffic APIs', () => {
+  expect(synthError(app => {
+    const gateway = new IngressGateway(gwChart(app, 'edge'), 'gw', { servers: [{ port: 80, hosts: ['*'] }] });
+    const chart = new MeshChart(app, 'routes');
+    const svc = new MeshService(chart, 'shop', { ports: [{ port: 80 }] });
+    svc.addVersion('v1', { image: 'shop:1' });
+    new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['a.example.com'], routes: [{ action: RouteAction.forward(svc) }] });
+  })).toBe("Validation failed with the following errors:\n  [routes/r] 'gateway' must be rendered with the route's traffic API (istio), or the route binds to a gateway that does not exist: got 'gw (gateway-api)'; set the same trafficApi on both charts");
+});
