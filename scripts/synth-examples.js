@@ -37,7 +37,7 @@ for (const name of examples) {
     failed++;
     console.error(`✗ ${name}: synth failed (exit ${result.status}); no manifests written`);
   } else {
-    const files = fs.existsSync(outdir) ? fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')) : [];
+    const files = fs.existsSync(outdir) ? fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => f.endsWith('.yaml')) : [];
     timings.push(`✓ ${name}: ${files.length} files in ${ms.toFixed(0)} ms`);
   }
 }
