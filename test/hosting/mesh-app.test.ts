@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { MeshApp, MeshChart, MeshService } from '../../lib';
+import { MeshApp, MeshChart, MeshService, Protocol } from '../../lib';
 import { errorOf } from '../support/errors';
 
 function service(chart: MeshChart, ok = true) {
@@ -41,6 +41,26 @@ describe('MeshApp', () => {
     ours.synth();
     theirs.synth();
     expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(`${outdir}-cdk8s`, 'shop.k8s.yaml'), 'utf8'));
+  });
+
+  test('orders objects by declared dependencies exactly as a cdk8s App does', () => {
+    const build = (a: App) => {
+      const chart = new MeshChart(a, 'shop');
+      const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
+      web.addVersion('v1', { image: 'web:1.0' });
+      const db = new MeshService(chart, 'db', { ports: [{ port: 5432, name: 'tcp-pg', protocol: Protocol.TCP }] });
+      db.addVersion('v1', { image: 'db:1.0' });
+      web.node.addDependency(db); // construct-level: every object of db before web's
+    };
+    const ours = new MeshApp({ outdir });
+    build(ours);
+    const theirs = new App({ outdir: `${outdir}-cdk8s` });
+    build(theirs);
+    ours.synth();
+    theirs.synth();
+    const text = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8');
+    expect(text).toBe(fs.readFileSync(path.join(`${outdir}-cdk8s`, 'shop.k8s.yaml'), 'utf8'));
+    expect(text.indexOf('name: db-v1')).toBeLessThan(text.indexOf('name: web\n'));
   });
 
   test('fails if two charts would write the same file, or the file name is not a relative path', () => {

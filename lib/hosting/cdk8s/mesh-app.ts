@@ -19,7 +19,7 @@ export class MeshApp extends App {
 
   /** The files the app synthesizes, `relative path -> YAML`, validated and in chart order; writes nothing. */
   public synthFiles(): Map<string, string> {
-    this.synthYaml(); // resolves dependencies and runs every validation; throws before anything is rendered to disk
+    this.validateAll();
     const files = new Map<string, string>();
     for (const chart of this.charts) {
       const file = `${fileNameOf(chart)}${this.outputFileExtension}`;
@@ -29,6 +29,24 @@ export class MeshApp extends App {
       files.set(file, Yaml.stringify(...Object.values(chart.toJson())));
     }
     return files;
+  }
+
+  /**
+   * Runs every construct's validations and throws them all at once, in cdk8s's own message format.
+   * Unlike `synthYaml()`, it renders nothing. An app whose constructs declare dependencies also goes
+   * through `synthYaml()`, which adds cdk8s's chart- and object-level dependencies: the object order
+   * within a chart comes out the same without it (a test compares with cdk8s's App), so this is a
+   * safeguard for cdk8s behaviour we do not otherwise rely on.
+   */
+  private validateAll(): void {
+    const all = this.node.findAll();
+    const errors = all.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
+    if (errors.length > 0) {
+      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    }
+    if (all.some(c => c.node.dependencies.length > 0)) {
+      this.synthYaml();
+    }
   }
 
   /** Validates, renders every chart in memory, and only then writes the files. */
