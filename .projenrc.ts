@@ -45,7 +45,7 @@ const project = new typescript.TypeScriptProject({
   },
 
   // The library is used inside the user's own cdk8s app: same model as cdk8s-plus.
-  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5'],
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5', '@pulumi/pulumi@^3.270.0', '@pulumi/kubernetes@^4.34.2'],
   devDeps: [
     '@swc/core',
     '@swc/jest',
@@ -88,7 +88,7 @@ const project = new typescript.TypeScriptProject({
   clobber: false,
   vscode: false,
   gitignore: ['examples/*/dist/', 'docs/.api-check/', '*.cpuprofile', 'coverage/'],
-  npmignoreEnabled: true,
+  npmignoreEnabled: false,
 });
 
 // Examples are type-checked (test/tsconfig.json) and linted like tests; this tsconfig lets the
@@ -96,6 +96,19 @@ const project = new typescript.TypeScriptProject({
 new JsonFile(project, 'examples/tsconfig.json', {
   obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
 });
+
+// Pulumi is for the `@mesh-kit/core/pulumi` entry only: a cdk8s-only user installs no Pulumi.
+project.package.addField('peerDependenciesMeta', {
+  '@pulumi/pulumi': { optional: true },
+  '@pulumi/kubernetes': { optional: true },
+});
+// Two entry points, each with its types; the tarball holds only what users need.
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
+  './package.json': './package.json',
+});
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'API.md', 'CHANGELOG.md', 'README.md', 'LICENSE']);
 
 // Fast transformer for tests; `tsc --noEmit` (typecheckTests) does the type-checking.
 project.deps.removeDependency('ts-jest');

@@ -42,13 +42,20 @@ export interface BookinfoOptions {
    * @default false - the library's secure defaults are kept
    */
   readonly upstreamExact?: boolean;
+
+  /**
+   * The routing scenarios to build (chart ids such as `virtual-service-all-v1`); a deployment applies
+   * one at a time.
+   * @default - every scenario
+   */
+  readonly scenarios?: string[];
 }
 
 /** Builds every Bookinfo chart into `app`. */
 export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo {
   // platform/kube/bookinfo.yaml and networking/destination-rule-all.yaml
   const services = bookinfoServices(new MeshChart(app, 'bookinfo'), options);
-  bookinfoScenarios(app, services);
+  bookinfoScenarios(app, services, id => options.scenarios === undefined || options.scenarios.includes(id));
   return services;
 }
 
@@ -89,7 +96,8 @@ export function bookinfoServices(platform: Construct, options: BookinfoOptions =
 }
 
 /** The gateway and the routing scenarios of Istio's traffic-management tasks, a chart (a file) each. */
-function bookinfoScenarios(app: App, { productpage, reviews, ratings, details }: Bookinfo): void {
+function bookinfoScenarios(app: App, { productpage, reviews, ratings, details }: Bookinfo, wanted: (id: string) => boolean): void {
+  const scenario = (id: string) => (wanted(id) ? new MeshChart(app, id) : undefined);
   // networking/bookinfo-gateway.yaml
   const ingress = new MeshChart(app, 'bookinfo-gateway');
   const gateway = new IngressGateway(ingress, 'bookinfo-gateway', {
@@ -111,22 +119,26 @@ function bookinfoScenarios(app: App, { productpage, reviews, ratings, details }:
   });
 
   // networking/virtual-service-*.yaml: one chart (one file) per scenario.
-  const allV1 = new MeshChart(app, 'virtual-service-all-v1');
-  for (const svc of [productpage, reviews, ratings, details]) {
-    new ServiceRouting(allV1, svc.name, { service: svc, routes: [{ action: RouteAction.forward(svc.version('v1')) }] });
+  const allV1 = scenario('virtual-service-all-v1');
+  for (const svc of allV1 ? [productpage, reviews, ratings, details] : []) {
+    new ServiceRouting(allV1!, svc.name, { service: svc, routes: [{ action: RouteAction.forward(svc.version('v1')) }] });
   }
 
-  const testV2 = new MeshChart(app, 'virtual-service-reviews-test-v2');
-  new ServiceRouting(testV2, 'reviews', {
-    service: reviews,
-    routes: [
-      { match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) },
-      { action: RouteAction.forward(reviews.version('v1')) },
-    ],
-  });
+  const testV2 = scenario('virtual-service-reviews-test-v2');
+  if (testV2) {
+    new ServiceRouting(testV2, 'reviews', {
+      service: reviews,
+      routes: [
+        { match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) },
+        { action: RouteAction.forward(reviews.version('v1')) },
+      ],
+    });
+  }
 
   const split = (id: string, to: string, weights: [number, number]) => {
-    new ServiceRouting(new MeshChart(app, id), 'reviews', {
+    const chart = scenario(id);
+    if (!chart) return;
+    new ServiceRouting(chart, 'reviews', {
       service: reviews,
       routes: [{
         action: RouteAction.weightedForward([
@@ -139,13 +151,15 @@ function bookinfoScenarios(app: App, { productpage, reviews, ratings, details }:
   split('virtual-service-reviews-50-v3', 'v3', [50, 50]);
   split('virtual-service-reviews-90-10', 'v2', [90, 10]);
 
-  const v3 = new MeshChart(app, 'virtual-service-reviews-v3');
-  new ServiceRouting(v3, 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v3')) }] });
+  const v3 = scenario('virtual-service-reviews-v3');
+  if (v3) new ServiceRouting(v3, 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v3')) }] });
 
   // Istio's fault-injection task: jason's calls to ratings are delayed 7s (or aborted with 500).
   const jason = [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))];
   for (const [id, fault] of [['virtual-service-ratings-test-delay', Fault.delay(Duration.seconds(7), 100)], ['virtual-service-ratings-test-abort', Fault.abort(500, 100)]] as const) {
-    new ServiceRouting(new MeshChart(app, id), 'ratings', {
+    const chart = scenario(id);
+    if (!chart) continue;
+    new ServiceRouting(chart, 'ratings', {
       service: ratings,
       routes: [
         { match: jason, fault, action: RouteAction.forward(ratings.version('v1')) },

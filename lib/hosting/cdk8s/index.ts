@@ -1,2 +1,3 @@
 export * from './mesh-chart';
 export * from './mesh-app';
+export * from './render-app';

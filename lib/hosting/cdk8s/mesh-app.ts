@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
-import { MeshChart } from './mesh-chart';
+import { App, AppProps, Yaml, YamlOutputType } from 'cdk8s';
+import { renderApp } from './render-app';
 import { fail, problem } from '../../core/errors';
 
 /**
@@ -19,34 +19,15 @@ export class MeshApp extends App {
 
   /** The files the app synthesizes, `relative path -> YAML`, validated and in chart order; writes nothing. */
   public synthFiles(): Map<string, string> {
-    this.validateAll();
     const files = new Map<string, string>();
-    for (const chart of this.charts) {
-      const file = `${fileNameOf(chart)}${this.outputFileExtension}`;
+    for (const { chart, fileName, objects } of renderApp(this)) {
+      const file = `${fileName}${this.outputFileExtension}`;
       if (files.has(file)) {
         fail(problem('fileName', 'must be unique within an app', file, `chart '${chart.node.path}' would overwrite another chart's file`));
       }
-      files.set(file, Yaml.stringify(...Object.values(chart.toJson())));
+      files.set(file, Yaml.stringify(...objects));
     }
     return files;
-  }
-
-  /**
-   * Runs every construct's validations and throws them all at once, in cdk8s's own message format.
-   * Unlike `synthYaml()`, it renders nothing. An app whose constructs declare dependencies also goes
-   * through `synthYaml()`, which adds cdk8s's chart- and object-level dependencies: the object order
-   * within a chart comes out the same without it (a test compares with cdk8s's App), so this is a
-   * safeguard for cdk8s behaviour we do not otherwise rely on.
-   */
-  private validateAll(): void {
-    const all = this.node.findAll();
-    const errors = all.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
-    if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
-    if (all.some(c => c.node.dependencies.length > 0)) {
-      this.synthYaml();
-    }
   }
 
   /** Validates, renders every chart in memory, and only then writes the files. */
@@ -58,9 +39,4 @@ export class MeshApp extends App {
       fs.writeFileSync(target, yaml);
     }
   }
-}
-
-function fileNameOf(chart: Chart): string {
-  const own = chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined;
-  return own ?? Names.toDnsLabel(chart);
 }

@@ -1,0 +1,2 @@
+export * from './mesh-component';
+export * from './plan';

@@ -1,0 +1,74 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { ResourcePlan, planResources } from './plan';
+import { renderApp } from '../hosting/cdk8s/render-app';
+
+/** Args of a {@link MeshComponent}. */
+export interface MeshComponentArgs {
+  /** A cdk8s app holding charts built from mesh-kit constructs (and any other cdk8s constructs). */
+  readonly app: App;
+
+  /**
+   * The Kubernetes provider every resource uses.
+   * @default - the stack's default provider
+   */
+  readonly provider?: k8s.Provider;
+}
+
+type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The typed class for each kind (cast once: the manifest is the very object `cdk8s synth` writes). */
+const CLASSES: { [gvk: string]: Ctor } = {
+  'v1/Namespace': k8s.core.v1.Namespace as unknown as Ctor,
+  'v1/Service': k8s.core.v1.Service as unknown as Ctor,
+  'v1/ServiceAccount': k8s.core.v1.ServiceAccount as unknown as Ctor,
+  'v1/ConfigMap': k8s.core.v1.ConfigMap as unknown as Ctor,
+  'v1/Secret': k8s.core.v1.Secret as unknown as Ctor,
+  'apps/v1/Deployment': k8s.apps.v1.Deployment as unknown as Ctor,
+  'apps/v1/DaemonSet': k8s.apps.v1.DaemonSet as unknown as Ctor,
+  'apps/v1/StatefulSet': k8s.apps.v1.StatefulSet as unknown as Ctor,
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': k8s.apiextensions.v1.CustomResourceDefinition as unknown as Ctor,
+};
+
+/**
+ * Carries a cdk8s app built from mesh-kit constructs into Pulumi: one typed `@pulumi/kubernetes`
+ * resource per Kubernetes object (`CustomResource` for Istio and Gateway API kinds), each a child of
+ * this component, named after the component and the object (stable across runs), Namespaces and CRDs
+ * first and everything else depending on them. The objects are exactly those `cdk8s synth` writes.
+ *
+ * @example
+ * const app = new App();
+ * buildBookinfo(app);
+ * const mesh = new MeshComponent('bookinfo', { app });
+ */
+export class MeshComponent extends pulumi.ComponentResource {
+  /** Every resource registered, by Pulumi name. */
+  public readonly resources: { readonly [name: string]: pulumi.CustomResource };
+  /** How many Kubernetes objects the component carries. */
+  public readonly objectCount: number;
+  /** The plan the resources were registered from (names, kinds, dependencies). */
+  public readonly plan: readonly ResourcePlan[];
+
+  public constructor(name: string, args: MeshComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate and render first: bad input registers nothing, not even the component.
+    const plan = planResources(name, renderApp(args.app));
+    super('mesh-kit:index:MeshComponent', name, {}, opts);
+    this.plan = plan;
+    const resources: { [name: string]: pulumi.CustomResource } = {};
+    for (const p of this.plan) {
+      const options: pulumi.CustomResourceOptions = {
+        parent: this,
+        provider: args.provider,
+        dependsOn: p.dependsOn.map(d => resources[d]),
+      };
+      const Class = CLASSES[p.gvk];
+      resources[p.name] = Class
+        ? new Class(p.name, p.manifest as never, options)
+        : new k8s.apiextensions.CustomResource(p.name, p.manifest as unknown as k8s.apiextensions.CustomResourceArgs, options);
+    }
+    this.resources = resources;
+    this.objectCount = this.plan.length;
+    this.registerOutputs({ objectCount: this.objectCount, resourceNames: this.plan.map(p => p.name) });
+  }
+}

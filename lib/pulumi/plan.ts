@@ -1,0 +1,59 @@
+import { fail, problem } from '../core/errors';
+import { RenderedChart } from '../hosting/cdk8s/render-app';
+import { Manifest } from '../render/model';
+
+/** The typed `@pulumi/kubernetes` classes the component uses; anything else is a `CustomResource`. */
+export const TYPED_KINDS = [
+  'v1/Namespace', 'v1/Service', 'v1/ServiceAccount', 'v1/ConfigMap', 'v1/Secret',
+  'apps/v1/Deployment', 'apps/v1/DaemonSet', 'apps/v1/StatefulSet',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition',
+] as const;
+
+/** One Pulumi resource to register for one Kubernetes object. */
+export interface ResourcePlan {
+  /** The Pulumi resource name: derived from the component's name and the object's identity, stable across runs. */
+  readonly name: string;
+  /** `apiVersion/kind`, one of {@link TYPED_KINDS} or any other (a CustomResource). */
+  readonly gvk: string;
+  /** The object, exactly as `cdk8s synth` writes it: the resource's inputs. */
+  readonly manifest: Manifest;
+  /** Namespaces and CRDs, which everything else waits for. */
+  readonly foundation: boolean;
+  /** Names of the resources this one depends on. */
+  readonly dependsOn: string[];
+}
+
+const FOUNDATION = new Set(['v1/Namespace', 'apiextensions.k8s.io/v1/CustomResourceDefinition']);
+
+/** A Pulumi-name-safe, lower-case slug. */
+function slug(x: string): string {
+  return x.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Plans one resource per object of the rendered charts: names `<component>-<chart file>-<kind>[-<namespace>]-<name>`,
+ * Namespaces and CRDs first, everything else depending on them. Fails when two charts hold the same
+ * object (same group, kind, namespace and name), which the cluster would see as one object.
+ */
+export function planResources(componentName: string, charts: readonly RenderedChart[]): ResourcePlan[] {
+  const seen = new Map<string, string>();
+  const planned = charts.flatMap(({ fileName, objects }) => objects.map(manifest => {
+    const gvk = `${manifest.apiVersion}/${manifest.kind}`;
+    const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
+    const identity = [group, manifest.kind, manifest.metadata.namespace ?? '', manifest.metadata.name].join('/');
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      fail(problem('charts', 'must not hold the same object twice in one Pulumi component', `${manifest.kind} '${manifest.metadata.name}' in '${first}' and '${fileName}'`,
+        'deploy alternative scenarios with separate components (or stacks), one chart each'));
+    }
+    seen.set(identity, fileName);
+    const ns = manifest.metadata.namespace;
+    const name = [componentName, fileName, manifest.kind, ...(ns !== undefined ? [ns] : []), manifest.metadata.name].map(slug).join('-');
+    return { name, gvk, manifest, foundation: FOUNDATION.has(gvk) };
+  }));
+  const foundation = planned.filter(p => p.foundation).map(p => p.name);
+  return [
+    ...planned.filter(p => p.foundation).map(p => ({ ...p, dependsOn: [] })),
+    ...planned.filter(p => !p.foundation).map(p => ({ ...p, dependsOn: foundation })),
+  ];
+}

@@ -1,0 +1,106 @@
+import * as pulumi from '@pulumi/pulumi';
+import { App, Chart } from 'cdk8s';
+import { buildBookinfo } from '../../examples/bookinfo/app';
+import { MeshNamespace, MeshService, MeshValidationError, renderApp } from '../../lib';
+import { MeshComponent, planResources } from '../../lib/pulumi';
+
+interface Registered { type: string; name: string; inputs: Record<string, unknown> }
+const registered: Registered[] = [];
+
+void pulumi.runtime.setMocks({
+  newResource: args => {
+    registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+    return { id: `${args.name}-id`, state: args.inputs };
+  },
+  call: args => args.inputs,
+}, 'mesh-kit', 'test', false);
+
+/** Resolves when every resource of the component is registered; returns their URNs. */
+function urnsOf(c: MeshComponent): Promise<string[]> {
+  return new Promise(resolve => pulumi.all(Object.values(c.resources).map(r => r.urn)).apply(resolve));
+}
+
+function bookinfoApp(): App {
+  const app = new App();
+  buildBookinfo(app, { scenarios: ['virtual-service-reviews-test-v2'] });
+  return app;
+}
+
+describe('MeshComponent (Pulumi, under mocks)', () => {
+  beforeEach(() => { registered.length = 0; });
+
+  test('registers exactly the objects cdk8s synth writes for Bookinfo: same count, kinds, names and inputs', async () => {
+    const app = bookinfoApp();
+    const expected = renderApp(app).flatMap(c => c.objects);
+    const mesh = new MeshComponent('bookinfo', { app });
+    const urns = await urnsOf(mesh);
+
+    const custom = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent');
+    expect(custom).toHaveLength(expected.length);
+    expect(mesh.objectCount).toBe(expected.length);
+    expect(custom.map(r => `${r.type}`).sort()).toStrictEqual(expected.map(o => `kubernetes:${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`).sort());
+    for (const o of expected) {
+      const r = custom.find(x => x.inputs.kind === o.kind && (x.inputs.metadata as { name: string }).name === o.metadata.name)!;
+      expect(r).toBeDefined();
+      expect(r.inputs).toStrictEqual(JSON.parse(JSON.stringify(o)));
+    }
+    // typed classes for core kinds, CustomResource for Istio's
+    expect(custom.find(r => r.inputs.kind === 'Deployment')!.type).toBe('kubernetes:apps/v1:Deployment');
+    expect(custom.find(r => r.inputs.kind === 'VirtualService')!.type).toBe('kubernetes:networking.istio.io/v1:VirtualService');
+    // every resource is a child of the component
+    expect(urns.every(u => u.includes('mesh-kit:index:MeshComponent$kubernetes:'))).toBe(true);
+  });
+
+  test('names are derived from the component name and stable across runs', async () => {
+    const first = new MeshComponent('shop', { app: bookinfoApp() }).plan.map(p => p.name);
+    const second = new MeshComponent('shop2', { app: bookinfoApp() }).plan.map(p => p.name);
+    expect(second).toStrictEqual(first.map(n => n.replace(/^shop-/, 'shop2-')));
+    expect(first).toContain('shop-bookinfo-deployment-reviews-v2');
+    expect(first).toContain('shop-virtual-service-reviews-test-v2-virtualservice-reviews');
+  });
+
+  test('Namespaces come first and everything else depends on them', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop');
+    const ns = new MeshNamespace(chart, 'shop');
+    new MeshService(chart, 'web', { ports: [{ port: 80 }], namespace: ns }).addVersion('v1', { image: 'web:1' });
+    const plan = planResources('c', renderApp(app));
+    expect(plan[0]).toMatchObject({ gvk: 'v1/Namespace', name: 'c-shop-namespace-shop', dependsOn: [] });
+    expect(plan.slice(1).map(p => p.dependsOn)).toStrictEqual(Array(plan.length - 1).fill(['c-shop-namespace-shop']));
+  });
+
+  test('fails if validation fails, before registering anything', async () => {
+    const app = new App();
+    new MeshService(new Chart(app, 'c'), 'web');
+    expect(() => new MeshComponent('bad', { app })).toThrow("[c/web] 'ports' must hold at least one port");
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(registered.filter(r => r.name.startsWith('bad'))).toStrictEqual([]);
+  });
+
+  test('fails if two charts hold the same object (alternative scenarios belong in separate components)', () => {
+    const app = new App();
+    buildBookinfo(app);
+    let error: unknown;
+    try {
+      planResources('x', renderApp(app));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MeshValidationError);
+    expect((error as Error).message).toBe("'charts' must not hold the same object twice in one Pulumi component: got 'VirtualService 'reviews' in 'virtual-service-all-v1' and 'virtual-service-reviews-test-v2''; deploy alternative scenarios with separate components (or stacks), one chart each");
+  });
+});
+
+describe('examples/pulumi-bookinfo', () => {
+  test('the Pulumi program registers every object of its cdk8s app', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require('../../examples/pulumi-bookinfo/index') as typeof import('../../examples/pulumi-bookinfo/index');
+    const app = new App();
+    buildBookinfo(app, { scenarios: ['virtual-service-all-v1'] });
+    const expected = renderApp(app).flatMap(c => c.objects);
+    const urns = await urnsOf(program.mesh);
+    expect(program.objectCount).toBe(expected.length);
+    expect(urns).toHaveLength(expected.length);
+    expect(program.resourceNames).toContain('bookinfo-virtual-service-all-v1-virtualservice-reviews');
+  });
+});
