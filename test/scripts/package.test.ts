@@ -1,0 +1,73 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+
+/**
+ * The way a platform repo uses the library: install the packed tarball next to its cdk8s peers
+ * (no Pulumi), import it, build a chart and synthesize.
+ */
+describe('the published package', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-pack-'));
+  let tarball: string;
+  let files: string[];
+
+  beforeAll(() => {
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], ROOT);
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT));
+    tarball = path.join(work, packed[0].filename);
+    files = packed[0].files.map((f: { path: string }) => f.path);
+    const consumer = path.join(work, 'platform-repo');
+    fs.mkdirSync(consumer);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const peers = ['cdk8s', 'constructs', 'cdk8s-plus-27'].map(p => `${p}@${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version}`);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'platform-repo', private: true, version: '0.0.0' }));
+    run('npm', ['install', tarball, ...peers], consumer);
+    expect(pkg.name).toBe('@mesh-kit/core');
+  }, 240_000);
+
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  test('holds only the compiled library, its types and docs', () => {
+    expect(files.filter(f => !/^(dist\/.*\.(js|d\.ts)|API\.md|CHANGELOG\.md|README\.md|LICENSE|package\.json)$/.test(f))).toStrictEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/pulumi/index.js', 'dist/pulumi/index.d.ts', 'CHANGELOG.md']));
+    expect(files.some(f => f.startsWith('lib/') || f.startsWith('test/') || f.startsWith('examples/'))).toBe(false);
+  });
+
+  test('a platform repo imports it, builds a chart and synthesizes, without Pulumi installed', () => {
+    const consumer = path.join(work, 'platform-repo');
+    fs.writeFileSync(path.join(consumer, 'synth.js'), `
+      const { MeshApp, MeshChart, MeshService, RouteAction } = require('@mesh-kit/core');
+      const app = new MeshApp();
+      const shop = new MeshService(new MeshChart(app, 'shop'), 'shop', { ports: [{ port: 8080 }] });
+      const v1 = shop.addVersion('v1', { image: 'shop:1.0.0' });
+      shop.addRoute({ action: RouteAction.forward(v1) });
+      for (const [file, yaml] of app.synthFiles()) console.log('# ' + file + '\\n' + yaml);
+    `);
+    const out = run(process.execPath, ['synth.js'], consumer);
+    expect(out).toContain('# shop.k8s.yaml');
+    expect(out).toContain('kind: Deployment');
+    expect(out).toContain('kind: VirtualService');
+    expect(fs.existsSync(path.join(consumer, 'node_modules', '@pulumi'))).toBe(false);
+  });
+
+  test('its types resolve through package.json exports for a TypeScript consumer (main and ./pulumi)', () => {
+    const consumer = path.join(work, 'platform-repo');
+    fs.writeFileSync(path.join(consumer, 'check.ts'), `
+      import { App } from 'cdk8s';
+      import { MeshService, HttpMatch } from '@mesh-kit/core';
+      import type { MeshComponentArgs } from '@mesh-kit/core/pulumi';
+      const svc: MeshService = new MeshService(new App(), 'x');
+      const m: HttpMatch = HttpMatch.prefix('/');
+      const args: Pick<MeshComponentArgs, 'app'> = { app: new App() };
+      export { svc, m, args };
+    `);
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    // ./pulumi's types reference @pulumi/*, absent here: skipLibCheck, as a cdk8s-only repo would build.
+    expect(() => run(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16', 'check.ts'], consumer)).not.toThrow();
+  });
+});
