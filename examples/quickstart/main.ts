@@ -1,7 +1,6 @@
-import { App } from 'cdk8s';
-import { HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace, MeshService, RouteAction } from '../../lib';
+import { HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshApp, MeshChart, MeshNamespace, MeshService, RouteAction } from '../../lib';
 
-const app = new App();
+const app = new MeshApp(); // a cdk8s App that writes nothing on error and orders objects for kubectl apply
 const chart = new MeshChart(app, 'shop'); // one chart, one file: dist/shop.k8s.yaml
 const namespace = new MeshNamespace(chart, 'Namespace', { name: 'shop' }); // istio-injection=enabled
 

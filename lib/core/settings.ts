@@ -38,10 +38,18 @@ export interface MeshSettingsProps {
    * @default TrafficApi.ISTIO
    */
   readonly trafficApi?: TrafficApi;
+
+  /**
+   * Annotate every object with its Argo CD sync wave: `0` Namespaces and CRDs, `1` workloads and
+   * their Services, `2` mesh routing and policy, so a GitOps sync applies them in that order.
+   * @default false
+   */
+  readonly argoCdSyncWaves?: boolean;
 }
 
 const CONTEXT_KEY = '@mesh-kit/core:istioApiVersion';
 const TRAFFIC_KEY = '@mesh-kit/core:trafficApi';
+const WAVES_KEY = '@mesh-kit/core:argoCdSyncWaves';
 
 /**
  * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
@@ -55,13 +63,15 @@ export class MeshSettings {
   public static apply(scope: IConstruct, props: MeshSettingsProps): void {
     setOnce(scope, CONTEXT_KEY, 'istioApiVersion', props.istioApiVersion, Object.values(IstioApiVersion));
     setOnce(scope, TRAFFIC_KEY, 'trafficApi', props.trafficApi, Object.values(TrafficApi));
+    setOnce(scope, WAVES_KEY, 'argoCdSyncWaves', props.argoCdSyncWaves === undefined ? undefined : String(props.argoCdSyncWaves), ['true', 'false']);
   }
 
   /** The settings in force at `scope`. */
   public static of(scope: IConstruct): Required<MeshSettingsProps> {
     const v = scope.node.tryGetContext(CONTEXT_KEY) as IstioApiVersion | undefined;
     const t = scope.node.tryGetContext(TRAFFIC_KEY) as TrafficApi | undefined;
-    return { istioApiVersion: v ?? IstioApiVersion.V1, trafficApi: t ?? TrafficApi.ISTIO };
+    const w = scope.node.tryGetContext(WAVES_KEY) as string | undefined;
+    return { istioApiVersion: v ?? IstioApiVersion.V1, trafficApi: t ?? TrafficApi.ISTIO, argoCdSyncWaves: w === 'true' };
   }
 
   private constructor() {}

@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { MeshApp, MeshChart, MeshService, Protocol } from '../../lib';
+import { MeshApp, MeshChart, MeshNamespace, MeshService, Protocol } from '../../lib';
 import { errorOf } from '../support/errors';
+import { K8sObject, parseObjects } from '../support/shared';
 
 function service(chart: MeshChart, ok = true) {
   new MeshService(chart, 'shop', { ports: [{ port: 80, name: ok ? 'http' : 'web' }] }).addVersion('v1', { image: 'shop:1.0' });
@@ -32,18 +33,37 @@ describe('MeshApp', () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
-  test('writes what a cdk8s App writes for the same charts', () => {
-    const build = (a: App) => service(new MeshChart(a, 'shop'));
+  test('writes the objects a cdk8s App writes, in an order kubectl apply accepts in one pass', () => {
+    const build = (a: App) => {
+      const chart = new MeshChart(a, 'shop');
+      service(chart);
+      new MeshNamespace(chart, 'ns', { name: 'shop' }); // declared last, applied first
+    };
     const ours = new MeshApp({ outdir });
     build(ours);
     const theirs = new App({ outdir: `${outdir}-cdk8s` });
     build(theirs);
     ours.synth();
     theirs.synth();
-    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(`${outdir}-cdk8s`, 'shop.k8s.yaml'), 'utf8'));
+    const objects = (dir: string) => parseObjects(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf8'));
+    const id = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+    expect(objects(outdir).map(id)).toStrictEqual(['Namespace/shop', 'Service/shop', 'ServiceAccount/shop', 'Deployment/shop-v1', 'DestinationRule/shop']);
+    expect([...objects(outdir)].sort((a, b) => id(a).localeCompare(id(b)))).toStrictEqual([...objects(`${outdir}-cdk8s`)].sort((a, b) => id(a).localeCompare(id(b))));
   });
 
-  test('orders objects by declared dependencies exactly as a cdk8s App does', () => {
+  test('argoCdSyncWaves annotates each object with its wave: namespaces, workloads, mesh routing', () => {
+    const app = new MeshApp({ outdir });
+    const chart = new MeshChart(app, 'shop', { argoCdSyncWaves: true });
+    service(chart);
+    new MeshNamespace(chart, 'ns', { name: 'shop' });
+    const waves = parseObjects(app.synthFiles().get('shop.k8s.yaml')!).map(o => `${o.kind}=${(o.metadata.annotations as any)['argocd.argoproj.io/sync-wave']}`);
+    expect(waves).toStrictEqual(['Namespace=0', 'Service=1', 'ServiceAccount=1', 'Deployment=1', 'DestinationRule=2']);
+    const plain = new MeshApp({ outdir });
+    service(new MeshChart(plain, 'shop'));
+    expect(parseObjects(plain.synthFiles().get('shop.k8s.yaml')!).every(o => o.metadata.annotations === undefined)).toBe(true);
+  });
+
+  test('orders objects by declared dependencies within an apply tier, as a cdk8s App does', () => {
     const build = (a: App) => {
       const chart = new MeshChart(a, 'shop');
       const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
@@ -58,9 +78,10 @@ describe('MeshApp', () => {
     build(theirs);
     ours.synth();
     theirs.synth();
-    const text = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8');
-    expect(text).toBe(fs.readFileSync(path.join(`${outdir}-cdk8s`, 'shop.k8s.yaml'), 'utf8'));
-    expect(text.indexOf('name: db-v1')).toBeLessThan(text.indexOf('name: web\n'));
+    const tier1 = (dir: string) => parseObjects(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf8'))
+      .filter(o => o.kind !== 'DestinationRule').map(o => `${o.kind}/${o.metadata.name}`);
+    expect(tier1(outdir)).toStrictEqual(tier1(`${outdir}-cdk8s`));
+    expect(tier1(outdir).indexOf('Deployment/db-v1')).toBeLessThan(tier1(outdir).indexOf('Service/web'));
   });
 
   test('fails if two charts would write the same file, or the file name is not a relative path', () => {

@@ -18,6 +18,12 @@ export interface MeshChartProps extends ChartProps {
   readonly trafficApi?: TrafficApi;
 
   /**
+   * Annotate this chart's objects with Argo CD sync waves.
+   * @default - the app's setting ({@link MeshSettings.apply}), else false
+   */
+  readonly argoCdSyncWaves?: boolean;
+
+  /**
    * The file this chart synthesizes to under a {@link MeshApp}, without the extension; may hold
    * `/` for a subfolder (e.g. `gateway-api/route-all-v1`).
    * @default - cdk8s's name for the chart (its id, when that is a DNS label)
@@ -39,6 +45,6 @@ export class MeshChart extends Chart {
       failAt(this, problem('fileName', 'must be a relative path of letters, digits, \'.\', \'_\' and \'-\' segments', props.fileName, 'e.g. \'gateway-api/route-all-v1\''));
     }
     this.fileName = props.fileName;
-    MeshSettings.apply(this, { istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi });
+    MeshSettings.apply(this, { istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi, argoCdSyncWaves: props.argoCdSyncWaves });
   }
 }

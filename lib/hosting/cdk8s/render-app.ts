@@ -1,5 +1,6 @@
 import { App, Chart, Names } from 'cdk8s';
 import { MeshChart } from './mesh-chart';
+import { MeshSettings } from '../../core/settings';
 import { Manifest } from '../../render/model';
 
 /** One chart of an app, rendered. */
@@ -12,10 +13,33 @@ export interface RenderedChart {
   readonly objects: Manifest[];
 }
 
+/** API groups of mesh routing and policy: applied after the workloads they select. */
+const MESH_GROUPS = new Set(['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io', 'gateway.networking.k8s.io', 'policy.linkerd.io']);
+
+/**
+ * The apply tier of an object: 0 for Namespaces and CRDs (everything else may need them), 1 for
+ * workloads and plain Kubernetes objects, 2 for mesh routing and policy (they refer to those).
+ */
+export function applyTier(m: Manifest): number {
+  if (m.kind === 'Namespace' || m.kind === 'CustomResourceDefinition') return 0;
+  const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
+  return MESH_GROUPS.has(group) ? 2 : 1;
+}
+
+/** Objects in tier order (stable: creation order within a tier), with sync-wave annotations if asked. */
+function ordered(objects: Manifest[], syncWaves: boolean): Manifest[] {
+  const sorted = objects.map((m, i) => ({ m, i, tier: applyTier(m) })).sort((a, b) => a.tier - b.tier || a.i - b.i);
+  return sorted.map(({ m, tier }) => (syncWaves
+    ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': String(tier) } } }
+    : m));
+}
+
 /**
  * Validates a cdk8s app (every construct's validations, all reported at once in cdk8s's format)
- * and renders each chart once. What every host carries: `MeshApp` writes it as YAML, the Pulumi
- * component registers it as resources, so both emit the same objects.
+ * and renders each chart once, its objects in an order `kubectl apply -f` accepts in one pass
+ * (Namespaces and CRDs, then workloads, then mesh routing), with Argo CD sync waves when the chart's
+ * settings ask. What every host carries: `MeshApp` writes it as YAML, the Pulumi component registers
+ * it as resources, so both emit the same objects.
  */
 export function renderApp(app: App): RenderedChart[] {
   const all = app.node.findAll();
@@ -31,6 +55,6 @@ export function renderApp(app: App): RenderedChart[] {
   return app.charts.map(chart => ({
     chart,
     fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
-    objects: Object.values(chart.toJson()) as Manifest[],
+    objects: ordered(Object.values(chart.toJson()) as Manifest[], MeshSettings.of(chart).argoCdSyncWaves),
   }));
 }
