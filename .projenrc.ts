@@ -73,7 +73,7 @@ const project = new typescript.TypeScriptProject({
   eslint: true,
   eslintOptions: {
     dirs: ['lib'],
-    devdirs: ['test', 'examples', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'bench', '.projenrc.ts'],
     ignorePatterns: ['lib/imports/**', 'examples/*/dist/**', 'dist/**', 'docs/**'],
     // Lint reports; it does not rewrite files behind CI's back (`npm run eslint:fix` does).
     commandOptions: { fix: false },
@@ -139,6 +139,12 @@ const docgenCheck = project.addTask('docgen:check', {
 });
 project.postCompileTask.spawn(docgen);
 project.testTask.spawn(docgenCheck);
+
+// The benchmark: figures and ratios measured in one run, never a timed test.
+project.addTask('bench', {
+  description: 'Benchmark synthesis at N = 100, 1,000 and 5,000 services against raw cdk8s and YAML floors (bench/run.js)',
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js' }],
+});
 
 // Synthesize every example to YAML (examples/<name>/dist).
 project.addTask('synth', {

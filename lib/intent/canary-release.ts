@@ -11,7 +11,7 @@ import { checkPercent } from '../core/duration';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { MeshSettings } from '../core/settings';
-import { emit, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { MeshChart } from '../hosting/cdk8s/mesh-chart';
 import { renderDestinationRule } from '../render/istio';
 
@@ -221,7 +221,9 @@ export class CanaryRelease extends Construct {
 
   private destinationRule(chart: MeshChart): ApiObject {
     const sticky = this.props.stickySessions?._model;
-    return emit(chart, 'DestinationRule', () => {
+    const service = this.props.service;
+    const identity = { apiVersion: istioNetworking(chart), kind: 'DestinationRule', name: service.model().destinationRuleName, namespace: service.namespace, body: ['spec'] };
+    return emit(chart, 'DestinationRule', identity, () => {
       const model = this.props.service.model();
       const withSticky = sticky ? { ...model, trafficPolicy: { ...model.trafficPolicy, loadBalancer: sticky } } : model;
       return renderDestinationRule(withSticky, renderContextOf(chart));

@@ -7,7 +7,7 @@ import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
-import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderHttpRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
@@ -73,8 +73,10 @@ export class IngressGatewayRoute extends Construct {
     for (const r of props.routes ?? []) this.addRoute(r);
     const gatewayApi = usesGatewayApi(this);
     this.resource = gatewayApi
-      ? emit(this, 'HTTPRoute', () => renderHttpRoute(this.model()))
-      : emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
+      ? emit(this, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
+        () => renderHttpRoute(this.model()))
+      : emit(this, 'VirtualService', { apiVersion: istioNetworking(this), kind: 'VirtualService', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
+        () => renderVirtualService(this.model(), renderContextOf(this)));
     this.node.addValidation({ validate: () => [...this.validateRoute(), ...(gatewayApi ? gatewayApiRouteProblems(this.model()) : [])] });
   }
 

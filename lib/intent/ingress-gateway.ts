@@ -4,7 +4,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
-import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderGatewayApiGateway } from '../render/gateway-api';
 import { renderGateway } from '../render/istio';
 import { GatewayModel, ServerModel } from '../render/model';
@@ -196,7 +196,9 @@ export class IngressGateway extends Construct implements IIngressGateway {
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
     this.trafficApi = MeshSettings.of(this).trafficApi;
     const gatewayApi = usesGatewayApi(this);
-    this.resource = emit(this, 'Resource', () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));
+    const apiVersion = gatewayApi ? 'gateway.networking.k8s.io/v1' : istioNetworking(this);
+    this.resource = emit(this, 'Resource', { apiVersion, kind: 'Gateway', name: this.name, namespace: this.namespace, body: ['spec'] },
+      () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));
     this.node.addValidation({
       validate: () => [
         ...(this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')]),

@@ -75,6 +75,6 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     if (err) failAt(this, err);
     const injection = props.injection ?? NamespaceInjection.enabled();
     const labels = { ...(props.labels ?? {}), ...injection._labels };
-    this.resource = emit(this, 'Resource', () => renderNamespace({ name: this.name, labels }));
+    this.resource = emit(this, 'Resource', { apiVersion: 'v1', kind: 'Namespace', name: this.name, labels, body: [] }, () => renderNamespace({ name: this.name, labels }));
   }
 }

@@ -9,7 +9,8 @@ import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
-import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { versionServiceName } from '../render/hosts';
 import { renderVersionService } from '../render/gateway-api';
 import { renderDestinationRule } from '../render/istio';
 import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
@@ -266,9 +267,13 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     this.subset = _model.name;
     this.label = _model.label;
     if (_model.deployment) {
-      this.deployment = emit(this, 'Deployment', () => renderDeployment(service.model(), _model));
+      const ns = service.namespace;
+      const labels = { ..._model.deployment.labels, app: service.app, version: _model.label };
+      this.deployment = emit(this, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', name: _model.deployment.name, namespace: ns, labels, body: ['spec'] },
+        () => renderDeployment(service.model(), _model));
       if (usesGatewayApi(this)) {
-        this.versionService = emit(this, 'Service', () => renderVersionService(service.model(), _model));
+        this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: ns, body: ['spec'] },
+          () => renderVersionService(service.model(), _model));
       }
     }
   }
@@ -340,11 +345,17 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.trafficPolicy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
     for (const p of props.ports ?? []) this.addPort(p);
 
-    this.serviceResource = emit(this, 'Service', () => renderService(this.model()));
-    this.serviceAccount = emit(this, 'ServiceAccount', () => renderServiceAccount(this.model()));
+    const ns = this.namespace;
+    this.serviceResource = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: this.name, namespace: ns, labels: { app: this.app, service: this.app }, body: ['spec'] },
+      () => renderService(this.model()));
+    this.serviceAccount = emit(this, 'ServiceAccount',
+      { apiVersion: 'v1', kind: 'ServiceAccount', name: this.serviceAccountName, namespace: ns, labels: { account: this.app }, body: ['automountServiceAccountToken'] },
+      () => renderServiceAccount(this.model()));
     const gatewayApi = usesGatewayApi(this);
     if (!gatewayApi) {
-      this.destinationRule = emit(this, 'DestinationRule', () => renderDestinationRule(this.model(), renderContextOf(this)));
+      this.destinationRule = emit(this, 'DestinationRule',
+        { apiVersion: istioNetworking(this), kind: 'DestinationRule', name: props.destinationRuleName ?? this.name, namespace: ns, body: ['spec'] },
+        () => renderDestinationRule(this.model(), renderContextOf(this)));
     }
     this.node.addValidation({ validate: () => [...this.validateService(), ...(gatewayApi ? gatewayApiServiceProblems(this.model()) : [])] });
   }

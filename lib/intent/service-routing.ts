@@ -5,7 +5,7 @@ import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './rou
 import { failAt } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { emit, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderHttpRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
 import { VirtualServiceModel } from '../render/model';
@@ -59,8 +59,10 @@ export class ServiceRouting extends Construct {
     for (const r of props.routes ?? []) this.addRoute(r);
     const gatewayApi = usesGatewayApi(this);
     this.resource = gatewayApi
-      ? emit(this, 'HTTPRoute', () => renderHttpRoute(this.model()))
-      : emit(this, 'VirtualService', () => renderVirtualService(this.model(), renderContextOf(this)));
+      ? emit(this, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
+        () => renderHttpRoute(this.model()))
+      : emit(this, 'VirtualService', { apiVersion: istioNetworking(this), kind: 'VirtualService', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
+        () => renderVirtualService(this.model(), renderContextOf(this)));
     this.node.addValidation({
       validate: () => [
         ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined),

@@ -1,8 +1,26 @@
-/** A copy of plain data without `undefined` values (what YAML and the API server would drop). */
+import { k8s } from 'cdk8s-plus-27';
+
+/**
+ * Plain wire data from typed render data, in one linear pass: `undefined` values dropped (what YAML
+ * and the API server would drop), cdk8s-plus `Quantity` / `IntOrString` unwrapped to their values.
+ *
+ * The renderers build objects with the generated types (so the compiler checks field names) and
+ * convert with this instead of the generated `toJson_*` functions, which rebuild every object with
+ * a quadratic reduce-and-spread. It relies on the generated property names being the wire names;
+ * the one Istio exception (`consecutive5xxErrors`) never goes through a typed object.
+ */
 export function compact<T>(value: T): T {
+  if (value instanceof k8s.Quantity || value instanceof k8s.IntOrString) {
+    return value.value as T;
+  }
   if (Array.isArray(value)) return value.map(compact) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)])) as T;
+    const out: { [key: string]: unknown } = {};
+    for (const key of Object.keys(value)) {
+      const v = (value as { [key: string]: unknown })[key];
+      if (v !== undefined) out[key] = compact(v);
+    }
+    return out as T;
   }
   return value;
 }

@@ -4,25 +4,36 @@ import { failAt, problem } from '../../core/errors';
 import { MeshSettings, TrafficApi } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
-const HEAD = new Set(['apiVersion', 'kind', 'metadata']);
 
 /** Per chart: the objects emitted so far, `group/kind/namespace/name -> construct path`. */
 const emitted = new WeakMap<Chart, Map<string, string>>();
+
+/** What an object is, known when it is declared (its body is rendered at synth). */
+export interface ObjectIdentity {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Labels of the object itself (cdk8s takes them when the object is created). */
+  readonly labels?: { readonly [key: string]: string };
+  /** The top-level fields besides apiVersion, kind and metadata that the object may have (e.g. `spec`). */
+  readonly body: readonly string[];
+}
 
 /**
  * Two objects of one kind, name and namespace in one chart (one file) would silently overwrite
  * each other on `kubectl apply`: refuse the second at once, naming the first.
  */
-function claimIdentity(scope: Construct, head: Manifest): void {
+function claimIdentity(scope: Construct, head: ObjectIdentity): void {
   const chart = Chart.of(scope);
   const seen = emitted.get(chart) ?? new Map<string, string>();
   emitted.set(chart, seen);
   const group = head.apiVersion.includes('/') ? head.apiVersion.split('/')[0] : '';
-  const key = [group, head.kind, head.metadata.namespace ?? chart.namespace ?? '', head.metadata.name].join('/');
+  const key = [group, head.kind, head.namespace ?? chart.namespace ?? '', head.name].join('/');
   const first = seen.get(key);
   if (first !== undefined) {
-    failAt(scope, problem('name', `must be unique among the ${head.kind}s of a chart`, head.metadata.name,
-      `'${first}' already emits ${head.kind} '${head.metadata.name}': give one of them another name, or move it to another chart`));
+    failAt(scope, problem('name', `must be unique among the ${head.kind}s of a chart`, head.name,
+      `'${first}' already emits ${head.kind} '${head.name}': give one of them another name, or move it to another chart`));
   }
   seen.set(key, scope.node.path);
 }
@@ -30,30 +41,47 @@ function claimIdentity(scope: Construct, head: Manifest): void {
 /**
  * Carries a rendered object into a cdk8s chart as an `ApiObject`.
  *
- * The object's identity (apiVersion, kind, name, namespace, labels) is taken when it is created;
- * its body is rendered lazily at synth, so `addXxx()` calls made later still reach the output.
- * The returned `ApiObject` is the escape hatch: `ApiObject.of(x).addJsonPatch(...)`.
+ * The object's identity (and labels) is declared by the construct; its body is rendered lazily at
+ * synth, once per synth (all fields of one object resolve in one go), so
+ * `addXxx()` calls made later still reach the output. The render must agree with the declared
+ * identity (a bug otherwise). The returned `ApiObject` is the escape hatch:
+ * `ApiObject.of(x).addJsonPatch(...)`.
  */
-export function emit(scope: Construct, id: string, render: () => Manifest): ApiObject {
-  const head = render();
-  claimIdentity(scope, head);
-  const body: { [key: string]: unknown } = {};
-  for (const key of Object.keys(head)) {
-    if (!HEAD.has(key)) {
-      body[key] = Lazy.any({ produce: () => render()[key] });
+export function emit(scope: Construct, id: string, identity: ObjectIdentity, render: () => Manifest): ApiObject {
+  claimIdentity(scope, identity);
+  let memo: Manifest | undefined;
+  const rendered = (): Manifest => {
+    if (memo === undefined) {
+      memo = render();
+      queueMicrotask(() => { memo = undefined; });
+      const m = memo;
+      const declared = { apiVersion: identity.apiVersion, kind: identity.kind, name: identity.name, namespace: identity.namespace, labels: identity.labels };
+      const actual = { apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, labels: m.metadata.labels };
+      if (JSON.stringify(declared) !== JSON.stringify(actual) || m.metadata.annotations !== undefined) {
+        throw new Error(`internal: ${scope.node.path}/${id} declared ${JSON.stringify(declared)} but rendered ${JSON.stringify(actual)}`);
+      }
     }
+    return memo;
+  };
+  const body: { [key: string]: unknown } = {};
+  for (const key of identity.body) {
+    body[key] = Lazy.any({ produce: () => rendered()[key] });
   }
   return new ApiObject(scope, id, {
     ...body,
-    apiVersion: head.apiVersion,
-    kind: head.kind,
+    apiVersion: identity.apiVersion,
+    kind: identity.kind,
     metadata: {
-      name: head.metadata.name,
-      namespace: head.metadata.namespace,
-      labels: head.metadata.labels ? { ...head.metadata.labels } : undefined,
-      annotations: head.metadata.annotations ? { ...head.metadata.annotations } : undefined,
+      name: identity.name,
+      namespace: identity.namespace,
+      labels: identity.labels ? { ...identity.labels } : undefined,
     },
   });
+}
+
+/** The apiVersion of Istio networking objects under `scope`. */
+export function istioNetworking(scope: IConstruct): string {
+  return `networking.istio.io/${MeshSettings.of(scope).istioApiVersion}`;
 }
 
 /** The render context in force at `scope` (its chart's and app's settings). */

@@ -3,7 +3,6 @@ import {
   GatewaySpecListeners,
   GatewaySpecListenersAllowedRoutesNamespacesFrom as From,
   GatewaySpecListenersTlsMode as TlsMode,
-  toJson_GatewaySpec,
 } from '../../imports/gateway.networking.k8s.io';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
@@ -33,6 +32,6 @@ export function renderGatewayApiGateway(gw: GatewayModel): Manifest {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: metadataOf(gw.name, gw.namespace),
-    spec: compact(toJson_GatewaySpec(spec)),
+    spec: compact(spec),
   };
 }

@@ -11,7 +11,6 @@ import {
   HttpRouteSpecRulesMatches,
   HttpRouteSpecRulesMatchesHeadersType as HeaderType,
   HttpRouteSpecRulesMatchesPathType as PathType,
-  toJson_HttpRouteSpec,
 } from '../../imports/gateway.networking.k8s.io';
 import { compact } from '../compact';
 import { versionServiceName } from '../hosts';
@@ -147,6 +146,6 @@ export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: metadataOf(vs.name, ns),
-    spec: compact(toJson_HttpRouteSpec(spec)),
+    spec: compact(spec),
   };
 }

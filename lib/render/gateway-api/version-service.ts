@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { compact } from '../compact';
 import { versionServiceName } from '../hosts';
 import { servicePortsOf } from '../kubernetes/service';
 import { metadataOf } from '../metadata';
@@ -17,6 +18,6 @@ export function renderVersionService(service: ServiceModel, version: VersionMode
     apiVersion: 'v1',
     kind: 'Service',
     metadata: metadataOf(versionServiceName(service.name, version.name), service.namespace),
-    spec: k8s.toJson_ServiceSpec(spec),
+    spec: compact(spec),
   };
 }

@@ -1,4 +1,4 @@
-import { DestinationRuleSpec, toJson_DestinationRuleSpec } from '../../imports/networking.istio.io';
+import { DestinationRuleSpec } from '../../imports/networking.istio.io';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, RenderContext, ServiceModel } from '../model';
@@ -8,8 +8,8 @@ import { Manifest, RenderContext, ServiceModel } from '../model';
  * (and `app` when asked), with the service's and each version's traffic policy.
  *
  * Traffic policies are in Istio's wire format already (the model uses Istio's field names and enum
- * strings), so they are attached after the generated converter, which would drop fields whose
- * generated property names differ (`consecutive5xxErrors`).
+ * strings), so they are attached as they are, never through the generated types, whose property
+ * for `consecutive5xxErrors` is named `consecutive5XxErrors`.
  */
 export function renderDestinationRule(service: ServiceModel, ctx: RenderContext): Manifest {
   const spec: DestinationRuleSpec = {
@@ -19,7 +19,7 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
       return { name: v.name, labels };
     }),
   };
-  const wire = toJson_DestinationRuleSpec(spec)!;
+  const wire = compact(spec);
   const subsets = (wire.subsets as object[]).map((s, i) => compact({ ...s, trafficPolicy: service.versions[i].trafficPolicy }));
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,

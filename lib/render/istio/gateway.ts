@@ -1,4 +1,5 @@
-import { GatewaySpec, GatewaySpecServersTls, toJson_GatewaySpec } from '../../imports/networking.istio.io';
+import { GatewaySpec, GatewaySpecServersTls } from '../../imports/networking.istio.io';
+import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { GatewayModel, Manifest, RenderContext } from '../model';
 
@@ -16,6 +17,6 @@ export function renderGateway(gw: GatewayModel, ctx: RenderContext): Manifest {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'Gateway',
     metadata: metadataOf(gw.name, gw.namespace),
-    spec: toJson_GatewaySpec(spec),
+    spec: compact(spec),
   };
 }

@@ -2,8 +2,8 @@ import {
   VirtualServiceSpec,
   VirtualServiceSpecHttp,
   VirtualServiceSpecHttpMatch,
-  toJson_VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
+import { compact } from '../compact';
 import { gatewayRefOf, hostOf } from '../hosts';
 import { metadataOf } from '../metadata';
 import { DestinationModel, HttpRouteModel, Manifest, MatchModel, RenderContext, VirtualServiceModel } from '../model';
@@ -65,6 +65,6 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'VirtualService',
     metadata: metadataOf(vs.name, vs.namespace),
-    spec: toJson_VirtualServiceSpec(spec),
+    spec: compact(spec),
   };
 }

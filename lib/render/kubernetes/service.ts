@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, NamespaceModel, PortModel, ServiceModel } from '../model';
 
@@ -23,7 +24,7 @@ export function renderService(service: ServiceModel): Manifest {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app }),
-    spec: k8s.toJson_ServiceSpec(spec),
+    spec: compact(spec),
   };
 }
 

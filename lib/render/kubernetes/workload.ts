@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, PortModel, ServiceModel, VersionModel, VolumeModel, WorkloadModel } from '../model';
 
@@ -102,6 +103,6 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: metadataOf(d.name, service.namespace, { ...d.labels, ...selector }),
-    spec: k8s.toJson_DeploymentSpec(spec),
+    spec: compact(spec),
   };
 }
