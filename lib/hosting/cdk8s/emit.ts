@@ -55,7 +55,8 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
       memo = render();
       queueMicrotask(() => { memo = undefined; });
       const m = memo;
-      const declared = { apiVersion: identity.apiVersion, kind: identity.kind, name: identity.name, namespace: identity.namespace, labels: identity.labels };
+      const { apiVersion, kind, name, namespace, labels } = identity;
+      const declared = { apiVersion, kind, name, namespace, labels };
       const actual = { apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, labels: m.metadata.labels };
       if (JSON.stringify(declared) !== JSON.stringify(actual) || m.metadata.annotations !== undefined) {
         throw new Error(`internal: ${scope.node.path}/${id} declared ${JSON.stringify(declared)} but rendered ${JSON.stringify(actual)}`);
