@@ -55,11 +55,10 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
       memo = render();
       queueMicrotask(() => { memo = undefined; });
       const m = memo;
-      const { apiVersion, kind, name, namespace, labels } = identity;
-      const declared = { apiVersion, kind, name, namespace, labels };
-      const actual = { apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, labels: m.metadata.labels };
-      if (JSON.stringify(declared) !== JSON.stringify(actual) || m.metadata.annotations !== undefined) {
-        throw new Error(`internal: ${scope.node.path}/${id} declared ${JSON.stringify(declared)} but rendered ${JSON.stringify(actual)}`);
+      if (m.apiVersion !== identity.apiVersion || m.kind !== identity.kind || m.metadata.name !== identity.name
+        || m.metadata.namespace !== identity.namespace || !sameLabels(m.metadata.labels, identity.labels) || m.metadata.annotations !== undefined) {
+        throw new Error(`internal: ${scope.node.path}/${id} declared ${identity.kind} '${identity.name}' ${JSON.stringify(identity.labels ?? {})} `
+          + `but rendered ${m.kind} '${m.metadata.name}' ${JSON.stringify(m.metadata.labels ?? {})}`);
       }
     }
     return memo;
@@ -78,6 +77,12 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
       labels: identity.labels ? { ...identity.labels } : undefined,
     },
   });
+}
+
+function sameLabels(a: { readonly [k: string]: string } | undefined, b: { readonly [k: string]: string } | undefined): boolean {
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a![k] === b![k]);
 }
 
 /** The apiVersion of Istio networking objects under `scope`. */
