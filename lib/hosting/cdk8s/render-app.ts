@@ -1,4 +1,4 @@
-import { App, Chart, Names } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
 import { MeshChart } from './mesh-chart';
 import { MeshSettings } from '../../core/settings';
 import { Manifest } from '../../render/model';
@@ -35,6 +35,17 @@ function ordered(objects: Manifest[], syncWaves: boolean): Manifest[] {
 }
 
 /**
+ * A chart's objects in cdk8s's own order (its dependency graph; each object in its closest chart),
+ * as `Chart.toJson()` gives them, without the whole-app validation `Chart.toJson()` repeats on
+ * every call: `renderApp` has just validated once.
+ */
+function objectsOf(chart: Chart): Manifest[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map(o => o.toJson() as Manifest);
+}
+
+/**
  * Validates a cdk8s app (every construct's validations, all reported at once in cdk8s's format)
  * and renders each chart once, its objects in an order `kubectl apply -f` accepts in one pass
  * (Namespaces and CRDs, then workloads, then mesh routing), with Argo CD sync waves when the chart's
@@ -55,6 +66,6 @@ export function renderApp(app: App): RenderedChart[] {
   return app.charts.map(chart => ({
     chart,
     fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
-    objects: ordered(Object.values(chart.toJson()) as Manifest[], MeshSettings.of(chart).argoCdSyncWaves),
+    objects: ordered(objectsOf(chart), MeshSettings.of(chart).argoCdSyncWaves),
   }));
 }
