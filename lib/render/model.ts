@@ -6,7 +6,10 @@
  * @module
  */
 
-/** A Kubernetes object as plain data, ready for any host. */
+/**
+ * A Kubernetes object as plain data, ready for any host. Fields may hold `undefined` (meaning: not
+ * written); hosts drop them, as cdk8s's `ApiObject.toJson()` does for both of ours.
+ */
 export interface Manifest {
   readonly apiVersion: string;
   readonly kind: string;

@@ -4,7 +4,6 @@ import {
   GatewaySpecListenersAllowedRoutesNamespacesFrom as From,
   GatewaySpecListenersTlsMode as TlsMode,
 } from '../../imports/gateway.networking.k8s.io';
-import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { GatewayModel, Manifest, ServerModel } from '../model';
 
@@ -32,6 +31,6 @@ export function renderGatewayApiGateway(gw: GatewayModel): Manifest {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: metadataOf(gw.name, gw.namespace),
-    spec: compact(spec),
+    spec,
   };
 }

@@ -12,7 +12,6 @@ import {
   HttpRouteSpecRulesMatchesHeadersType as HeaderType,
   HttpRouteSpecRulesMatchesPathType as PathType,
 } from '../../imports/gateway.networking.k8s.io';
-import { compact } from '../compact';
 import { versionServiceName } from '../hosts';
 import { metadataOf } from '../metadata';
 import { DestinationModel, HeaderOpsModel, HttpRouteModel, Manifest, MatchModel, StringMatchModel, VirtualServiceModel } from '../model';
@@ -146,6 +145,6 @@ export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: metadataOf(vs.name, ns),
-    spec: compact(spec),
+    spec,
   };
 }

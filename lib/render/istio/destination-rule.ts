@@ -1,5 +1,4 @@
 import { DestinationRuleSpec } from '../../imports/networking.istio.io';
-import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, RenderContext, ServiceModel } from '../model';
 
@@ -19,12 +18,11 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
       return { name: v.name, labels };
     }),
   };
-  const wire = compact(spec);
-  const subsets = (wire.subsets as object[]).map((s, i) => compact({ ...s, trafficPolicy: service.versions[i].trafficPolicy }));
+  const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: service.versions[i].trafficPolicy }));
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'DestinationRule',
     metadata: metadataOf(service.destinationRuleName, service.namespace),
-    spec: compact({ ...wire, subsets, trafficPolicy: service.trafficPolicy }),
+    spec: { ...spec, subsets, trafficPolicy: service.trafficPolicy },
   };
 }

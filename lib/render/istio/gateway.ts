@@ -1,5 +1,4 @@
 import { GatewaySpec, GatewaySpecServersTls } from '../../imports/networking.istio.io';
-import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { GatewayModel, Manifest, RenderContext } from '../model';
 
@@ -17,6 +16,6 @@ export function renderGateway(gw: GatewayModel, ctx: RenderContext): Manifest {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'Gateway',
     metadata: metadataOf(gw.name, gw.namespace),
-    spec: compact(spec),
+    spec,
   };
 }

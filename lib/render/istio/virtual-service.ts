@@ -3,7 +3,6 @@ import {
   VirtualServiceSpecHttp,
   VirtualServiceSpecHttpMatch,
 } from '../../imports/networking.istio.io';
-import { compact } from '../compact';
 import { gatewayRefOf, hostOf } from '../hosts';
 import { metadataOf } from '../metadata';
 import { DestinationModel, HttpRouteModel, Manifest, MatchModel, RenderContext, VirtualServiceModel } from '../model';
@@ -65,6 +64,6 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'VirtualService',
     metadata: metadataOf(vs.name, vs.namespace),
-    spec: compact(spec),
+    spec,
   };
 }
