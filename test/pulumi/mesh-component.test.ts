@@ -1,15 +1,16 @@
+import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { MeshNamespace, MeshService, MeshValidationError, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
-interface Registered { type: string; name: string; inputs: Record<string, unknown> }
+interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
 const registered: Registered[] = [];
 
 void pulumi.runtime.setMocks({
   newResource: args => {
-    registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+    registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
     return { id: `${args.name}-id`, state: args.inputs };
   },
   call: args => args.inputs,
@@ -57,6 +58,15 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     expect(second).toStrictEqual(first.map(n => n.replace(/^shop-/, 'shop2-')));
     expect(first).toContain('shop-bookinfo-deployment-reviews-v2');
     expect(first).toContain('shop-virtual-service-reviews-test-v2-virtualservice-reviews');
+  });
+
+  test('passes the given provider to every resource', async () => {
+    const provider = new k8s.Provider('cluster-a', { kubeconfig: 'fake' });
+    const mesh = new MeshComponent('withprovider', { app: bookinfoApp(), provider });
+    await urnsOf(mesh);
+    const ours = registered.filter(r => r.name.startsWith('withprovider-'));
+    expect(ours.length).toBe(mesh.objectCount);
+    expect(ours.every(r => (r.provider ?? '').includes('cluster-a'))).toBe(true);
   });
 
   test('Namespaces come first and everything else depends on them', () => {
