@@ -2,14 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IRouteTarget, checkRoutes, routeModelOf } from './route';
+import { HttpRouteOptions, IRouteTarget, checkRoutes, emitRouting, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
-import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
-import { renderHttpRoute } from '../render/gateway-api';
-import { renderVirtualService } from '../render/istio';
+import { namespaceOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { VirtualServiceModel } from '../render/model';
 import { gatewayApiRouteProblems } from '../validation/gateway-api';
 import { checkHostsServed } from '../validation/rules';
@@ -72,11 +70,7 @@ export class IngressGatewayRoute extends Construct {
     }
     for (const r of props.routes ?? []) this.addRoute(r);
     const gatewayApi = usesGatewayApi(this);
-    this.resource = gatewayApi
-      ? emit(this, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
-        () => renderHttpRoute(this.model()))
-      : emit(this, 'VirtualService', { apiVersion: istioNetworking(this), kind: 'VirtualService', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
-        () => renderVirtualService(this.model(), renderContextOf(this)));
+    this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
     this.node.addValidation({ validate: () => [...this.validateRoute(), ...(gatewayApi ? gatewayApiRouteProblems(this.model()) : [])] });
   }
 

@@ -10,8 +10,8 @@ import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume,
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
 import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
-import { versionServiceName } from '../render/hosts';
 import { renderVersionService } from '../render/gateway-api';
+import { versionServiceName } from '../render/hosts';
 import { renderDestinationRule } from '../render/istio';
 import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';

@@ -1,10 +1,14 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { HttpMatch } from './matches';
 import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { checkPercent, durationString } from '../core/duration';
 import { fail, problem } from '../core/errors';
-import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef } from '../render/model';
+import { emit, istioNetworking, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { renderHttpRoute } from '../render/gateway-api';
+import { renderVirtualService } from '../render/istio';
+import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, VirtualServiceModel } from '../render/model';
 import { checkRouteWeights } from '../validation/rules';
 
 /** A service that routes can send traffic to. */
@@ -300,4 +304,16 @@ export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (co
     }
   }
   return errors;
+}
+
+/**
+ * Emits the routing object of a routing construct: a VirtualService, or an HTTPRoute under
+ * TrafficApi.GATEWAY_API (the chart's setting). @internal
+ */
+export function emitRouting(scope: Construct, name: string, namespace: string | undefined, model: () => VirtualServiceModel): ApiObject {
+  return usesGatewayApi(scope)
+    ? emit(scope, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name, namespace, body: ['spec'] },
+      () => renderHttpRoute(model()))
+    : emit(scope, 'VirtualService', { apiVersion: istioNetworking(scope), kind: 'VirtualService', name, namespace, body: ['spec'] },
+      () => renderVirtualService(model(), renderContextOf(scope)));
 }

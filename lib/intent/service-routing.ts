@@ -1,13 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IMeshService, checkRoutes, routeModelOf } from './route';
+import { HttpRouteOptions, IMeshService, checkRoutes, emitRouting, routeModelOf } from './route';
 import { failAt } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
-import { renderHttpRoute } from '../render/gateway-api';
-import { renderVirtualService } from '../render/istio';
+import { namespaceOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { VirtualServiceModel } from '../render/model';
 import { gatewayApiRouteProblems } from '../validation/gateway-api';
 
@@ -58,11 +56,7 @@ export class ServiceRouting extends Construct {
     if (err) failAt(this, err);
     for (const r of props.routes ?? []) this.addRoute(r);
     const gatewayApi = usesGatewayApi(this);
-    this.resource = gatewayApi
-      ? emit(this, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
-        () => renderHttpRoute(this.model()))
-      : emit(this, 'VirtualService', { apiVersion: istioNetworking(this), kind: 'VirtualService', name: this.vsName, namespace: this.vsNamespace, body: ['spec'] },
-        () => renderVirtualService(this.model(), renderContextOf(this)));
+    this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
     this.node.addValidation({
       validate: () => [
         ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined),
