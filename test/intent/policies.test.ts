@@ -6,6 +6,7 @@ import {
   GatewayTls,
   HeaderMatch,
   HttpMatch,
+  HttpRouteOptions,
   IngressGateway,
   IngressGatewayRoute,
   LoadBalancer,
@@ -29,20 +30,23 @@ function ratingsIn(chart: Chart, props: ConstructorParameters<typeof MeshService
   return svc;
 }
 
+/** The `http` routes of the VirtualService for `ratings` with the routes `routesOf(ratings)`, schema-checked. */
+function ratingsHttp(routesOf: (ratings: MeshService) => HttpRouteOptions[]): any[] {
+  const objects = valid(synthObjects(app => {
+    const chart = new MeshChart(app, 'c');
+    const ratings = ratingsIn(chart);
+    new ServiceRouting(chart, 'r', { service: ratings, routes: routesOf(ratings) });
+  }));
+  return (only(objects, 'VirtualService').spec as any).http;
+}
+
 describe('route policies', () => {
   test('Bookinfo\'s ratings delay: jason waits 7s, everyone goes to v1', () => {
-    const objects = valid(synthObjects(app => {
-      const chart = new MeshChart(app, 'c');
-      const ratings = ratingsIn(chart);
-      new ServiceRouting(chart, 'r', {
-        service: ratings,
-        routes: [
-          { match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], fault: Fault.delay(Duration.seconds(7)), action: RouteAction.forward(ratings.version('v1')) },
-          { action: RouteAction.forward(ratings.version('v1')) },
-        ],
-      });
-    }));
-    expect((only(objects, 'VirtualService').spec as any).http[0]).toStrictEqual({
+    const http = ratingsHttp(ratings => [
+      { match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], fault: Fault.delay(Duration.seconds(7)), action: RouteAction.forward(ratings.version('v1')) },
+      { action: RouteAction.forward(ratings.version('v1')) },
+    ]);
+    expect(http[0]).toStrictEqual({
       match: [{ headers: { 'end-user': { exact: 'jason' } } }],
       fault: { delay: { fixedDelay: '7s', percentage: { value: 100 } } },
       route: [{ destination: { host: 'ratings', subset: 'v1' } }],
@@ -50,35 +54,27 @@ describe('route policies', () => {
   });
 
   test('abort, combined faults, timeout, retries, mirror, rewrite, CORS and headers', () => {
-    const objects = valid(synthObjects(app => {
-      const chart = new MeshChart(app, 'c');
-      const ratings = ratingsIn(chart);
-      new ServiceRouting(chart, 'r', {
-        service: ratings,
-        routes: [
-          { name: 'abort', match: [HttpMatch.prefix('/abort')], fault: Fault.abort(500, 50), action: RouteAction.forward(ratings.version('v1')) },
-          { name: 'both', match: [HttpMatch.prefix('/both')], fault: Fault.combine(Fault.delay(Duration.millis(500), 10), Fault.abort(503, 5)), action: RouteAction.forward(ratings.version('v1')) },
-          {
-            name: 'main',
-            timeout: Duration.seconds(10),
-            retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] },
-            mirror: { target: ratings.version('v2'), percentage: 25 },
-            rewrite: { uri: '/v1' },
-            cors: {
-              allowOrigins: [StringMatch.exact('https://shop.example.com'), StringMatch.regex('https://.*\\.example\\.org')],
-              allowMethods: ['GET', 'POST'],
-              allowHeaders: ['x-request-id'],
-              exposeHeaders: ['x-trace'],
-              maxAge: Duration.hours(24),
-              allowCredentials: true,
-            },
-            headers: { request: { set: { 'x-mesh': 'kit' }, remove: ['x-debug'] }, response: { add: { 'x-served-by': 'ratings' } } },
-            action: RouteAction.forward(ratings.version('v1')),
-          },
-        ],
-      });
-    }));
-    const http = (only(objects, 'VirtualService').spec as any).http;
+    const http = ratingsHttp(ratings => [
+      { name: 'abort', match: [HttpMatch.prefix('/abort')], fault: Fault.abort(500, 50), action: RouteAction.forward(ratings.version('v1')) },
+      { name: 'both', match: [HttpMatch.prefix('/both')], fault: Fault.combine(Fault.delay(Duration.millis(500), 10), Fault.abort(503, 5)), action: RouteAction.forward(ratings.version('v1')) },
+      {
+        name: 'main',
+        timeout: Duration.seconds(10),
+        retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] },
+        mirror: { target: ratings.version('v2'), percentage: 25 },
+        rewrite: { uri: '/v1' },
+        cors: {
+          allowOrigins: [StringMatch.exact('https://shop.example.com'), StringMatch.regex('https://.*\\.example\\.org')],
+          allowMethods: ['GET', 'POST'],
+          allowHeaders: ['x-request-id'],
+          exposeHeaders: ['x-trace'],
+          maxAge: Duration.hours(24),
+          allowCredentials: true,
+        },
+        headers: { request: { set: { 'x-mesh': 'kit' }, remove: ['x-debug'] }, response: { add: { 'x-served-by': 'ratings' } } },
+        action: RouteAction.forward(ratings.version('v1')),
+      },
+    ]);
     expect(http[0].fault).toStrictEqual({ abort: { httpStatus: 500, percentage: { value: 50 } } });
     expect(http[1].fault).toStrictEqual({ delay: { fixedDelay: '500ms', percentage: { value: 10 } }, abort: { httpStatus: 503, percentage: { value: 5 } } });
     expect(http[2]).toStrictEqual({
@@ -247,18 +243,10 @@ describe('gateway TLS', () => {
 
 describe('documented defaults of route policies', () => {
   test('abort percentage 100; mirror percentage 100 (not written); retryOn and perTryTimeout not written; redirect code not written (Istio: 301)', () => {
-    const objects = valid(synthObjects(app => {
-      const chart = new MeshChart(app, 'c');
-      const ratings = ratingsIn(chart);
-      new ServiceRouting(chart, 'r', {
-        service: ratings,
-        routes: [
-          { match: [HttpMatch.prefix('/a')], fault: Fault.abort(503), retries: { attempts: 1 }, mirror: { target: ratings.version('v2') }, action: RouteAction.forward(ratings.version('v1')) },
-          { action: RouteAction.redirect({ authority: 'other.example.com' }) },
-        ],
-      });
-    }));
-    const [a, b] = (only(objects, 'VirtualService').spec as any).http;
+    const [a, b] = ratingsHttp(ratings => [
+      { match: [HttpMatch.prefix('/a')], fault: Fault.abort(503), retries: { attempts: 1 }, mirror: { target: ratings.version('v2') }, action: RouteAction.forward(ratings.version('v1')) },
+      { action: RouteAction.redirect({ authority: 'other.example.com' }) },
+    ]);
     expect(a.fault).toStrictEqual({ abort: { httpStatus: 503, percentage: { value: 100 } } });
     expect(a.retries).toStrictEqual({ attempts: 1 });
     expect(a.mirror).toStrictEqual({ host: 'ratings', subset: 'v2' });
