@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { MeshApp, MeshChart, MeshNamespace, MeshService, Protocol } from '../../lib';
+import { applyTier } from '../../lib/hosting/cdk8s/render-app';
+import { Manifest } from '../../lib/render/model';
 import { errorOf } from '../support/errors';
 import { K8sObject, parseObjects } from '../support/shared';
 
@@ -82,6 +84,32 @@ describe('MeshApp', () => {
       .filter(o => o.kind !== 'DestinationRule').map(o => `${o.kind}/${o.metadata.name}`);
     expect(tier1(outdir)).toStrictEqual(tier1(`${outdir}-cdk8s`));
     expect(tier1(outdir).indexOf('Deployment/db-v1')).toBeLessThan(tier1(outdir).indexOf('Service/web'));
+  });
+
+  test('without dependencies, charts and objects come in the order a cdk8s App gives them (nested charts too)', () => {
+    const build = (a: App) => {
+      const outer = new MeshChart(a, 'outer');
+      service(outer);
+      new MeshNamespace(outer, 'ns', { name: 'shop' });
+      service(new MeshChart(outer, 'inner')); // a chart inside a chart: its objects are its own
+      service(new MeshChart(a, 'last'));
+    };
+    const ours = new MeshApp({ outdir });
+    build(ours);
+    const theirs = new App({ outdir: `${outdir}-cdk8s` });
+    build(theirs);
+    theirs.synth();
+    const files = ours.synthFiles();
+    expect([...files.keys()]).toStrictEqual(fs.readdirSync(`${outdir}-cdk8s`).sort().map(f => f.replace(/^\d+-/, '')));
+    // cdk8s's order, then stably by apply tier (which MeshApp adds)
+    const tiered = (yaml: string) => parseObjects(yaml).map((o, i) => ({ o, i, tier: applyTier(o as Manifest) }))
+      .sort((a, b) => a.tier - b.tier || a.i - b.i)
+      .map(({ o }) => `${o.kind}/${o.metadata.name}`);
+    for (const [file, yaml] of files) {
+      const cdk8sFile = fs.readdirSync(`${outdir}-cdk8s`).find(f => f.endsWith(file))!;
+      const expected = tiered(fs.readFileSync(path.join(`${outdir}-cdk8s`, cdk8sFile), 'utf8'));
+      expect(parseObjects(yaml).map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(expected);
+    }
   });
 
   test('fails if two charts would write the same file, or the file name is not a relative path', () => {

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectProps, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
 import { MeshSettings, TrafficApi } from '../../core/settings';
@@ -67,7 +67,7 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
   for (const key of identity.body) {
     body[key] = Lazy.any({ produce: () => rendered()[key] });
   }
-  return new ApiObject(scope, id, {
+  return new RenderedApiObject(scope, id, {
     ...body,
     apiVersion: identity.apiVersion,
     kind: identity.kind,
@@ -76,7 +76,69 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
       namespace: identity.namespace,
       labels: identity.labels ? { ...identity.labels } : undefined,
     },
-  });
+  }, identity.body, rendered);
+}
+
+/** The resolvers every cdk8s app has; an app with more has resolvers of its own (`AppProps.resolvers`). */
+const BUILT_IN_RESOLVERS = 3;
+
+/** Thrown inside {@link plainCopy} on a value only cdk8s's resolvers can turn into data. */
+class NotPlain extends Error {}
+
+/**
+ * A copy of rendered wire data as `ApiObject.toJson()` would produce it: keys sorted, `undefined`
+ * and `null` dropped. Throws {@link NotPlain} on anything but plain objects, arrays and scalars.
+ */
+function plainCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value ?? undefined;
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotPlain();
+  const out: { [key: string]: unknown } = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = plainCopy((value as { [key: string]: unknown })[key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * The `ApiObject` that carries a rendered object. Its `toJson()` gives exactly what
+ * `ApiObject.toJson()` gives, without cdk8s's generic resolve-and-sanitize of a body that is plain
+ * data already (that pass was most of the synth time of large meshes). Anything the generic path is
+ * for falls back to it: JSON patches (`addJsonPatch`), resolvers of the app's own,
+ * `CDK8S_DISABLE_SORT`, or a value that is not plain data. Metadata always goes through cdk8s, so
+ * `metadata.addLabel()` / `addAnnotation()` and chart labels apply as usual.
+ */
+class RenderedApiObject extends ApiObject {
+  private patched = false;
+
+  public constructor(scope: Construct, id: string, props: ApiObjectProps,
+    private readonly bodyKeys: readonly string[], private readonly rendered: () => Manifest) {
+    super(scope, id, props);
+  }
+
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  public override toJson(): { [key: string]: unknown } {
+    if (this.patched || process.env.CDK8S_DISABLE_SORT || App.of(this).resolvers.length !== BUILT_IN_RESOLVERS) {
+      return super.toJson();
+    }
+    const m = this.rendered() as unknown as { [key: string]: unknown };
+    const out: { [key: string]: unknown } = { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson() };
+    try {
+      for (const key of [...this.bodyKeys].sort()) {
+        const v = plainCopy(m[key]);
+        if (v !== undefined) out[key] = v;
+      }
+    } catch (e) {
+      if (e instanceof NotPlain) return super.toJson();
+      throw e;
+    }
+    return out;
+  }
 }
 
 function sameLabels(a: { readonly [k: string]: string } | undefined, b: { readonly [k: string]: string } | undefined): boolean {

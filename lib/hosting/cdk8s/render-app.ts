@@ -37,10 +37,12 @@ function ordered(objects: Manifest[], syncWaves: boolean): Manifest[] {
 /**
  * A chart's objects in cdk8s's own order (its dependency graph; each object in its closest chart),
  * as `Chart.toJson()` gives them, without the whole-app validation `Chart.toJson()` repeats on
- * every call: `renderApp` has just validated once.
+ * every call: `renderApp` has just validated once. Without any dependency in the app, cdk8s's
+ * topological order is the construct tree's pre-order, so the graph is not built.
  */
-function objectsOf(chart: Chart): Manifest[] {
-  return new DependencyGraph(chart.node).topology()
+function objectsOf(chart: Chart, anyDependencies: boolean): Manifest[] {
+  const constructs = anyDependencies ? new DependencyGraph(chart.node).topology() : chart.node.findAll();
+  return constructs
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
     .map(o => o.toJson() as Manifest);
 }
@@ -58,14 +60,19 @@ export function renderApp(app: App): RenderedChart[] {
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
-  if (all.some(c => c.node.dependencies.length > 0)) {
-    // cdk8s adds chart- and object-level dependencies here; object order within a chart comes out
-    // the same without it (a test compares with cdk8s's App): a safeguard, at one extra render.
+  // Dependencies order charts and objects; cdk8s also makes a chart depend on the charts nested in it.
+  const anyDependencies = all.some(c => c.node.dependencies.length > 0 || (c instanceof Chart && c.node.children.some(k => k instanceof Chart)));
+  if (anyDependencies) {
+    // cdk8s turns construct dependencies into chart- and object-level ones here (a test compares
+    // the order with cdk8s's App), at one extra render.
     app.synthYaml();
   }
-  return app.charts.map(chart => ({
+  // `app.charts` builds the whole app's dependency graph to order the charts; without dependencies
+  // that order is the construct tree's pre-order, which `all` already is.
+  const charts = anyDependencies ? app.charts : all.filter((c): c is Chart => c instanceof Chart);
+  return charts.map(chart => ({
     chart,
     fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
-    objects: ordered(objectsOf(chart), MeshSettings.of(chart).argoCdSyncWaves),
+    objects: ordered(objectsOf(chart, anyDependencies), MeshSettings.of(chart).argoCdSyncWaves),
   }));
 }
