@@ -4,3 +4,4 @@ export * from './core/suppressions';
 export * from './intent';
 export * from './hosting/cdk8s';
 export * from './render/model';
+export * from './legacy';

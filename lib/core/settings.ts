@@ -25,8 +25,33 @@ export enum TrafficApi {
   GATEWAY_API = 'gateway-api',
 }
 
+/** The service mesh the constructs are rendered for. */
+export enum MeshProvider {
+  /** Istio: sidecar injection by label, routing by `trafficApi`, DestinationRule subsets. */
+  ISTIO = 'istio',
+  /**
+   * Linkerd 2: injection by the `linkerd.io/inject` annotation, one Service per version, routing by
+   * `policy.linkerd.io/v1beta3` HTTPRoute (the HTTPRoute the pinned Linkerd CRDs serve, with
+   * weighted `backendRefs`, header matches and timeouts), retries by Linkerd's route annotations.
+   * `trafficApi` does not apply.
+   */
+  LINKERD = 'linkerd',
+  /**
+   * No mesh objects: workloads and Services only (no injection label, no DestinationRule, no
+   * per-version Services), for charts whose routing lives elsewhere, e.g. in the dtabs of the
+   * legacy Linkerd 1 router (`Linkerd1Router`). Routing constructs are refused.
+   */
+  NONE = 'none',
+}
+
 /** Settings that apply to every mesh construct below a scope. */
 export interface MeshSettingsProps {
+  /**
+   * The mesh every construct below the scope is rendered for.
+   * @default MeshProvider.ISTIO
+   */
+  readonly mesh?: MeshProvider;
+
   /**
    * The Istio API version of every Istio object below the scope.
    * @default IstioApiVersion.V1
@@ -47,6 +72,7 @@ export interface MeshSettingsProps {
   readonly argoCdSyncWaves?: boolean;
 }
 
+const MESH_KEY = '@mesh-kit/core:mesh';
 const CONTEXT_KEY = '@mesh-kit/core:istioApiVersion';
 const TRAFFIC_KEY = '@mesh-kit/core:trafficApi';
 const WAVES_KEY = '@mesh-kit/core:argoCdSyncWaves';
@@ -61,6 +87,7 @@ export class MeshSettings {
    * before adding constructs to it.
    */
   public static apply(scope: IConstruct, props: MeshSettingsProps): void {
+    setOnce(scope, MESH_KEY, 'mesh', props.mesh, Object.values(MeshProvider));
     setOnce(scope, CONTEXT_KEY, 'istioApiVersion', props.istioApiVersion, Object.values(IstioApiVersion));
     setOnce(scope, TRAFFIC_KEY, 'trafficApi', props.trafficApi, Object.values(TrafficApi));
     setOnce(scope, WAVES_KEY, 'argoCdSyncWaves', props.argoCdSyncWaves === undefined ? undefined : String(props.argoCdSyncWaves), ['true', 'false']);
@@ -71,7 +98,8 @@ export class MeshSettings {
     const v = scope.node.tryGetContext(CONTEXT_KEY) as IstioApiVersion | undefined;
     const t = scope.node.tryGetContext(TRAFFIC_KEY) as TrafficApi | undefined;
     const w = scope.node.tryGetContext(WAVES_KEY) as string | undefined;
-    return { istioApiVersion: v ?? IstioApiVersion.V1, trafficApi: t ?? TrafficApi.ISTIO, argoCdSyncWaves: w === 'true' };
+    const m = scope.node.tryGetContext(MESH_KEY) as MeshProvider | undefined;
+    return { mesh: m ?? MeshProvider.ISTIO, istioApiVersion: v ?? IstioApiVersion.V1, trafficApi: t ?? TrafficApi.ISTIO, argoCdSyncWaves: w === 'true' };
   }
 
   private constructor() {}

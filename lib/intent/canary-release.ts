@@ -11,7 +11,7 @@ import { checkPercent } from '../core/duration';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { MeshSettings } from '../core/settings';
-import { emit, istioNetworking, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { MeshChart } from '../hosting/cdk8s/mesh-chart';
 import { renderDestinationRule } from '../render/istio';
 
@@ -176,9 +176,11 @@ export class CanaryRelease extends Construct {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }
     if (props.mirrorPercentage !== undefined) checkPercent('mirrorPercentage', props.mirrorPercentage);
-    if (props.stickySessions && usesGatewayApi(service)) {
-      failAt(this, problem('stickySessions', 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): it is a DestinationRule setting',
-        'consistentHash', 'remove it, or render the service with TrafficApi.ISTIO'));
+    if (props.stickySessions && usesVersionServices(service)) {
+      const [backend, fix] = routingBackendOf(service) === 'linkerd'
+        ? ['Linkerd back-end (MeshProvider.LINKERD)', 'render the service for MeshProvider.ISTIO']
+        : ['Gateway API back-end (TrafficApi.GATEWAY_API)', 'render the service with TrafficApi.ISTIO'];
+      failAt(this, problem('stickySessions', `cannot be expressed with the ${backend}: it is a DestinationRule setting`, 'consistentHash', `remove it, or ${fix}`));
     }
     if (props.stickySessions && !props.stickySessions._model.consistentHash) {
       failAt(this, problem('stickySessions', 'must be a consistent-hash load balancer', props.stickySessions._model.simple ?? 'other',
@@ -194,7 +196,9 @@ export class CanaryRelease extends Construct {
   private stageChart(chartId: string, fileName: string, weight: number, extras: boolean): MeshChart {
     const { service, stable, canary } = this.props;
     const settings = MeshSettings.of(service);
-    const chart = new MeshChart(this, chartId, { fileName, istioApiVersion: settings.istioApiVersion, trafficApi: settings.trafficApi });
+    const chart = new MeshChart(this, chartId, {
+      fileName, mesh: settings.mesh, istioApiVersion: settings.istioApiVersion, trafficApi: settings.trafficApi,
+    });
     const forward = { port: this.props.port };
     const routes: HttpRouteOptions[] = [];
     if (extras && this.props.override) {
@@ -215,7 +219,7 @@ export class CanaryRelease extends Construct {
     } else {
       new ServiceRouting(chart, 'Routing', { service, name, routes });
     }
-    if (!usesGatewayApi(chart)) this.destinationRule(chart);
+    if (!usesVersionServices(chart)) this.destinationRule(chart);
     return chart;
   }
 

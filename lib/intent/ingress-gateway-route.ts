@@ -2,14 +2,13 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IRouteTarget, checkRoutes, emitRouting, routeModelOf } from './route';
+import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
-import { namespaceOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { failIfNoIngress, namespaceOf } from '../hosting/cdk8s/emit';
 import { VirtualServiceModel } from '../render/model';
-import { gatewayApiRouteProblems } from '../validation/gateway-api';
 import { checkHostsServed } from '../validation/rules';
 
 /** Props of an {@link IngressGatewayRoute}. */
@@ -59,6 +58,7 @@ export class IngressGatewayRoute extends Construct {
 
   public constructor(scope: Construct, id: string, private readonly props: IngressGatewayRouteProps) {
     super(scope, id);
+    failIfNoIngress(this, 'IngressGatewayRoute');
     this.vsName = props.name ?? id;
     this.vsNamespace = namespaceOf(this, props.namespace?.name);
     const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.vsName);
@@ -69,9 +69,8 @@ export class IngressGatewayRoute extends Construct {
       if (err) failAt(this, err);
     }
     for (const r of props.routes ?? []) this.addRoute(r);
-    const gatewayApi = usesGatewayApi(this);
     this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
-    this.node.addValidation({ validate: () => [...this.validateRoute(), ...(gatewayApi ? gatewayApiRouteProblems(this.model()) : [])] });
+    this.node.addValidation({ validate: () => [...this.validateRoute(), ...backendRouteProblems(this, this.model())] });
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */

@@ -4,7 +4,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
-import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, failIfNoIngress, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderGatewayApiGateway } from '../render/gateway-api';
 import { renderGateway } from '../render/istio';
 import { GatewayModel, ServerModel } from '../render/model';
@@ -184,6 +184,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
+    failIfNoIngress(this, 'IngressGateway');
     this.name = props.name ?? id;
     this.namespace = namespaceOf(this, props.namespace?.name);
     const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.name);

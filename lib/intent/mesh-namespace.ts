@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail, failAt } from '../core/errors';
+import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
+import { MeshProvider, MeshSettings } from '../core/settings';
 import { emit } from '../hosting/cdk8s/emit';
 import { renderNamespace } from '../render/kubernetes';
 
@@ -11,24 +12,30 @@ export interface IMeshNamespace {
   readonly name: string;
 }
 
-/** How Istio injects sidecars into a namespace's pods. */
+/** How the mesh injects its proxy into a namespace's pods. */
 export class NamespaceInjection {
-  /** Inject with the default revision (`istio-injection: enabled`). */
+  /**
+   * Inject: Istio's `istio-injection: enabled` label (default revision), or Linkerd's
+   * `linkerd.io/inject: enabled` annotation.
+   */
   public static enabled(): NamespaceInjection {
-    return new NamespaceInjection({ 'istio-injection': 'enabled' });
+    return new NamespaceInjection({ 'istio-injection': 'enabled' }, { 'linkerd.io/inject': 'enabled' });
   }
 
-  /** Inject with a named control-plane revision (`istio.io/rev: <revision>`), for canary upgrades of Istio. */
+  /** Inject with a named Istio control-plane revision (`istio.io/rev: <revision>`), for canary upgrades of Istio. Istio only. */
   public static revision(revision: string): NamespaceInjection {
-    return new NamespaceInjection({ 'istio.io/rev': revision });
+    return new NamespaceInjection({ 'istio.io/rev': revision }, undefined);
   }
 
-  /** Never inject (`istio-injection: disabled`). */
+  /** Never inject: `istio-injection: disabled`, or `linkerd.io/inject: disabled`. */
   public static disabled(): NamespaceInjection {
-    return new NamespaceInjection({ 'istio-injection': 'disabled' });
+    return new NamespaceInjection({ 'istio-injection': 'disabled' }, { 'linkerd.io/inject': 'disabled' });
   }
 
-  private constructor(/** @internal */ public readonly _labels: { [key: string]: string }) {}
+  private constructor(
+    /** @internal */ public readonly _istioLabels: { [key: string]: string },
+    /** @internal */ public readonly _linkerdAnnotations: { [key: string]: string } | undefined,
+  ) {}
 }
 
 /** Props of a {@link MeshNamespace}. */
@@ -54,7 +61,8 @@ export interface MeshNamespaceProps {
 
 /**
  * A Namespace enrolled in the mesh: it carries the label that makes Istio inject a sidecar
- * into every pod created in it (the `istio-injection` label most tutorials forget).
+ * into every pod created in it (the `istio-injection` label most tutorials forget), or under
+ * MeshProvider.LINKERD the `linkerd.io/inject` annotation.
  */
 export class MeshNamespace extends Construct implements IMeshNamespace {
   /** A namespace this app does not create. */
@@ -74,7 +82,15 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     const err = checkDnsLabel('name', this.name);
     if (err) failAt(this, err);
     const injection = props.injection ?? NamespaceInjection.enabled();
-    const labels = { ...(props.labels ?? {}), ...injection._labels };
-    this.resource = emit(this, 'Resource', { apiVersion: 'v1', kind: 'Namespace', name: this.name, labels, body: [] }, () => renderNamespace({ name: this.name, labels }));
+    const mesh = MeshSettings.of(this).mesh;
+    const linkerd = mesh === MeshProvider.LINKERD;
+    if (linkerd && !injection._linkerdAnnotations) {
+      failAt(this, problem('injection', 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): revisions are Istio\'s',
+        Object.values(injection._istioLabels)[0], 'use NamespaceInjection.enabled() or disabled()'));
+    }
+    const labels = { ...(props.labels ?? {}), ...(mesh === MeshProvider.ISTIO ? injection._istioLabels : {}) };
+    const annotations = linkerd ? { ...injection._linkerdAnnotations } : undefined;
+    this.resource = emit(this, 'Resource', { apiVersion: 'v1', kind: 'Namespace', name: this.name, labels, annotations, body: [] },
+      () => renderNamespace({ name: this.name, labels, annotations }));
   }
 }

@@ -6,16 +6,18 @@ import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
 import { ServiceRouting } from './service-routing';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
-import { DEFAULT_RESOURCES, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
+import { DEFAULT_RESOURCES, DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
-import { emit, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { MeshSettings } from '../core/settings';
+import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { renderDestinationRule } from '../render/istio';
 import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
+import { linkerdServiceProblems } from '../validation/linkerd';
 import { checkPortName, duplicates } from '../validation/rules';
 
 /** Props of a {@link MeshService}. */
@@ -81,6 +83,18 @@ export interface MeshServiceProps {
    * @default - the service name
    */
   readonly containerName?: string;
+
+  /**
+   * Make the Service headless (`clusterIP: None`): DNS returns the pods' addresses.
+   * @default false
+   */
+  readonly headless?: boolean;
+
+  /**
+   * The pods' DNS policy.
+   * @default - not written (Kubernetes uses ClusterFirst)
+   */
+  readonly dnsPolicy?: DnsPolicy;
 
   /**
    * When the kubelet pulls images.
@@ -271,7 +285,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       const labels = { ..._model.deployment.labels, app: service.app, version: _model.label };
       this.deployment = emit(this, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', name: _model.deployment.name, namespace: ns, labels, body: ['spec'] },
         () => renderDeployment(service.model(), _model));
-      if (usesGatewayApi(this)) {
+      if (usesVersionServices(this)) {
         this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: ns, body: ['spec'] },
           () => renderVersionService(service.model(), _model));
       }
@@ -351,13 +365,19 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.serviceAccount = emit(this, 'ServiceAccount',
       { apiVersion: 'v1', kind: 'ServiceAccount', name: this.serviceAccountName, namespace: ns, labels: { account: this.app }, body: ['automountServiceAccountToken'] },
       () => renderServiceAccount(this.model()));
-    const gatewayApi = usesGatewayApi(this);
-    if (!gatewayApi) {
+    const backend = routingBackendOf(this);
+    if (backend === 'istio') {
       this.destinationRule = emit(this, 'DestinationRule',
         { apiVersion: istioNetworking(this), kind: 'DestinationRule', name: props.destinationRuleName ?? this.name, namespace: ns, body: ['spec'] },
         () => renderDestinationRule(this.model(), renderContextOf(this)));
     }
-    this.node.addValidation({ validate: () => [...this.validateService(), ...(gatewayApi ? gatewayApiServiceProblems(this.model()) : [])] });
+    this.node.addValidation({
+      validate: () => [
+        ...this.validateService(),
+        ...(backend === 'gateway-api' ? gatewayApiServiceProblems(this.model()) : []),
+        ...(backend === 'linkerd' ? linkerdServiceProblems(this.model()) : []),
+      ],
+    });
   }
 
   /** The ports the service exposes (copies). */
@@ -483,6 +503,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       destinationRuleName: this.props.destinationRuleName ?? this.name,
       subsetsSelectApp: this.props.subsetsSelectApp ?? false,
       trafficPolicy: this.trafficPolicy,
+      headless: this.props.headless ?? false,
     };
   }
 
@@ -504,6 +525,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       podAnnotations: { ...(p.podAnnotations ?? {}) },
       podLabels: {},
       sidecarInjection: injection === SidecarInjection.INHERIT ? undefined : injection === SidecarInjection.ENABLED,
+      mesh: MeshSettings.of(this).mesh,
+      dnsPolicy: p.dnsPolicy,
       security: (p.security ?? WorkloadSecurity.restricted())._model,
       resources: p.resources ? resourcesModelOf(p.resources) : DEFAULT_RESOURCES,
       args: p.args,
@@ -550,6 +573,7 @@ function portModelOf(p: MeshServicePort): PortModel {
     name: p.name ?? protocol,
     port: p.port,
     targetPort: p.targetPort,
+    containerPortName: p.containerPortName,
     transport: p.transport,
     appProtocol: p.appProtocol ? protocol : undefined,
   };

@@ -60,6 +60,12 @@ export interface MeshServicePort {
   readonly targetPort?: number;
 
   /**
+   * A name for the container port the Deployments declare.
+   * @default - the container port is not named
+   */
+  readonly containerPortName?: string;
+
+  /**
    * Declare the protocol with the Service port's `appProtocol` field instead of the name,
    * which frees the name from Istio's convention.
    * @default false

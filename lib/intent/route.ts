@@ -5,10 +5,13 @@ import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { checkPercent, durationString } from '../core/duration';
 import { fail, problem } from '../core/errors';
-import { emit, istioNetworking, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { emit, failIfNoMesh, istioNetworking, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { renderHttpRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
+import { renderLinkerdHttpRoute } from '../render/linkerd';
 import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, VirtualServiceModel } from '../render/model';
+import { gatewayApiRouteProblems } from '../validation/gateway-api';
+import { linkerdRouteProblems } from '../validation/linkerd';
 import { checkRouteWeights } from '../validation/rules';
 
 /** A service that routes can send traffic to. */
@@ -311,9 +314,25 @@ export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (co
  * TrafficApi.GATEWAY_API (the chart's setting). @internal
  */
 export function emitRouting(scope: Construct, name: string, namespace: string | undefined, model: () => VirtualServiceModel): ApiObject {
-  return usesGatewayApi(scope)
-    ? emit(scope, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name, namespace, body: ['spec'] },
-      () => renderHttpRoute(model()))
-    : emit(scope, 'VirtualService', { apiVersion: istioNetworking(scope), kind: 'VirtualService', name, namespace, body: ['spec'] },
-      () => renderVirtualService(model(), renderContextOf(scope)));
+  failIfNoMesh(scope, 'Routing');
+  switch (routingBackendOf(scope)) {
+    case 'gateway-api':
+      return emit(scope, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name, namespace, body: ['spec'] },
+        () => renderHttpRoute(model()));
+    case 'linkerd':
+      return emit(scope, 'HTTPRoute', { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', name, namespace, body: ['spec'], renderedAnnotations: true },
+        () => renderLinkerdHttpRoute(model()));
+    default:
+      return emit(scope, 'VirtualService', { apiVersion: istioNetworking(scope), kind: 'VirtualService', name, namespace, body: ['spec'] },
+        () => renderVirtualService(model(), renderContextOf(scope)));
+  }
+}
+
+/** What the routing back-end in force at `scope` cannot express of a route. @internal */
+export function backendRouteProblems(scope: Construct, model: VirtualServiceModel): string[] {
+  switch (routingBackendOf(scope)) {
+    case 'gateway-api': return gatewayApiRouteProblems(model);
+    case 'linkerd': return linkerdRouteProblems(model);
+    default: return [];
+  }
 }

@@ -1,13 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IMeshService, checkRoutes, emitRouting, routeModelOf } from './route';
+import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
 import { failAt } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { namespaceOf, usesGatewayApi } from '../hosting/cdk8s/emit';
+import { namespaceOf } from '../hosting/cdk8s/emit';
 import { VirtualServiceModel } from '../render/model';
-import { gatewayApiRouteProblems } from '../validation/gateway-api';
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {
@@ -55,12 +54,11 @@ export class ServiceRouting extends Construct {
     const err = checkDnsSubdomain('name', this.vsName);
     if (err) failAt(this, err);
     for (const r of props.routes ?? []) this.addRoute(r);
-    const gatewayApi = usesGatewayApi(this);
     this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
     this.node.addValidation({
       validate: () => [
         ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined),
-        ...(gatewayApi ? gatewayApiRouteProblems(this.model()) : []),
+        ...backendRouteProblems(this, this.model()),
       ],
     });
   }

@@ -14,13 +14,25 @@ export enum ImagePullPolicy {
   NEVER = 'Never',
 }
 
-/** Whether a workload gets an Istio sidecar. */
+/** How a pod's DNS is set up. */
+export enum DnsPolicy {
+  /** Cluster DNS first, then the node's upstream (the Kubernetes default). */
+  CLUSTER_FIRST = 'ClusterFirst',
+  /** ClusterFirst for pods on the host network. */
+  CLUSTER_FIRST_WITH_HOST_NET = 'ClusterFirstWithHostNet',
+  /** The node's DNS configuration. */
+  DEFAULT = 'Default',
+  /** Only the pod's own `dnsConfig`. */
+  NONE = 'None',
+}
+
+/** Whether a workload gets the mesh's proxy (an Istio sidecar, a Linkerd proxy). */
 export enum SidecarInjection {
   /** Whatever its namespace says (no pod label is written). */
   INHERIT = 'inherit',
-  /** Always inject (`sidecar.istio.io/inject: "true"`). */
+  /** Always inject (`sidecar.istio.io/inject: "true"`; Linkerd: `linkerd.io/inject: enabled`). */
   ENABLED = 'enabled',
-  /** Never inject (`sidecar.istio.io/inject: "false"`). */
+  /** Never inject (`sidecar.istio.io/inject: "false"`; Linkerd: `linkerd.io/inject: disabled`). */
   DISABLED = 'disabled',
 }
 

@@ -36,6 +36,8 @@ export interface PortModel {
   readonly name: string;
   readonly port: number;
   readonly targetPort?: number;
+  /** The container port's name, when asked. */
+  readonly containerPortName?: string;
   /** Kubernetes transport protocol (`TCP`, `UDP`), only when asked to be written. */
   readonly transport?: string;
   readonly appProtocol?: string;
@@ -96,8 +98,15 @@ export interface WorkloadModel {
   readonly mounts: MountModel[];
   readonly podAnnotations: { readonly [key: string]: string };
   readonly podLabels: { readonly [key: string]: string };
-  /** true/false writes `sidecar.istio.io/inject`; undefined leaves it to the namespace. */
+  /**
+   * true/false writes the pod's `sidecar.istio.io/inject` label, or under Linkerd its
+   * `linkerd.io/inject: enabled|disabled` annotation; undefined leaves it to the namespace.
+   */
   readonly sidecarInjection?: boolean;
+  /** The mesh the workload is injected by (`istio`, `linkerd` or `none`). */
+  readonly mesh: string;
+  /** The pods' DNS policy, when asked. */
+  readonly dnsPolicy?: string;
   /** undefined: no securityContext at all. */
   readonly security?: SecurityModel;
   readonly resources?: ResourcesModel;
@@ -139,6 +148,8 @@ export interface ServiceModel extends ServiceRef {
   readonly subsetsSelectApp: boolean;
   /** The DestinationRule's traffic policy for every version. */
   readonly trafficPolicy?: TrafficPolicyModel;
+  /** A headless Service (`clusterIP: None`). */
+  readonly headless?: boolean;
 }
 
 /** A string match as Istio's `StringMatch`. */
@@ -301,6 +312,8 @@ export interface GatewayModel {
 export interface NamespaceModel {
   readonly name: string;
   readonly labels: { readonly [key: string]: string };
+  /** Its annotations (Linkerd's injection annotation). */
+  readonly annotations?: { readonly [key: string]: string };
 }
 
 /** How the renderers address hosts and versions. */

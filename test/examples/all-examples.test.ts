@@ -39,8 +39,8 @@ describe('every example', () => {
   });
 });
 
-describeWithShared('every example is schema-valid (pinned Istio and Gateway API CRDs, Kubernetes models)', () => {
-  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml') : undefined;
+describeWithShared('every example is schema-valid (pinned Istio, Gateway API and Linkerd CRDs, Kubernetes models)', () => {
+  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml', 'linkerd-crds.yaml') : undefined;
   test.each(files)('%s/dist/%s', (name, file) => {
     const objects = parseObjects(outputs.get(name)!.get(file)!);
     expect(objects.length).toBeGreaterThan(0);

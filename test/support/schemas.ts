@@ -71,6 +71,9 @@ const CORE_MODELS: { [gvk: string]: string } = {
   'v1/Namespace': 'kubernetes-models/v1/Namespace',
   'v1/ConfigMap': 'kubernetes-models/v1/ConfigMap',
   'apps/v1/Deployment': 'kubernetes-models/apps/v1/Deployment',
+  'apps/v1/DaemonSet': 'kubernetes-models/apps/v1/DaemonSet',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding',
 };
 
 function validateCore(obj: K8sObject): string[] {
@@ -96,7 +99,7 @@ let shared: SchemaValidator | undefined;
  */
 export function expectSchemaValid<T extends K8sObject>(objects: T[]): T[] {
   if (!HAS_SHARED) return objects;
-  shared ??= SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml');
+  shared ??= SchemaValidator.forSharedCrds('istio-crds.yaml', 'gateway-api-crds.yaml', 'linkerd-crds.yaml');
   expect(objects.flatMap(o => shared!.validate(o))).toStrictEqual([]);
   return objects;
 }

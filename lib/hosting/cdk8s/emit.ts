@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { MeshSettings, TrafficApi } from '../../core/settings';
+import { MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
 
@@ -16,6 +16,15 @@ export interface ObjectIdentity {
   readonly namespace?: string;
   /** Labels of the object itself (cdk8s takes them when the object is created). */
   readonly labels?: { readonly [key: string]: string };
+  /** Annotations of the object itself, when known as it is declared. */
+  readonly annotations?: { readonly [key: string]: string };
+  /**
+   * Annotations are rendered at synth with the body (e.g. Linkerd's retry annotations of a route
+   * whose routes are added later). They are merged under the escape hatch's `metadata.addAnnotation()`
+   * ones, after any JSON patch.
+   * @default false
+   */
+  readonly renderedAnnotations?: boolean;
   /** The top-level fields besides apiVersion, kind and metadata that the object may have (e.g. `spec`). */
   readonly body: readonly string[];
 }
@@ -56,7 +65,8 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
       queueMicrotask(() => { memo = undefined; });
       const m = memo;
       if (m.apiVersion !== identity.apiVersion || m.kind !== identity.kind || m.metadata.name !== identity.name
-        || m.metadata.namespace !== identity.namespace || !sameLabels(m.metadata.labels, identity.labels) || m.metadata.annotations !== undefined) {
+        || m.metadata.namespace !== identity.namespace || !sameLabels(m.metadata.labels, identity.labels)
+        || (!identity.renderedAnnotations && !sameLabels(m.metadata.annotations, identity.annotations))) {
         throw new Error(`internal: ${scope.node.path}/${id} declared ${identity.kind} '${identity.name}' ${JSON.stringify(identity.labels ?? {})} `
           + `but rendered ${m.kind} '${m.metadata.name}' ${JSON.stringify(m.metadata.labels ?? {})}`);
       }
@@ -75,8 +85,9 @@ export function emit(scope: Construct, id: string, identity: ObjectIdentity, ren
       name: identity.name,
       namespace: identity.namespace,
       labels: identity.labels ? { ...identity.labels } : undefined,
+      annotations: identity.annotations ? { ...identity.annotations } : undefined,
     },
-  }, identity.body, rendered);
+  }, identity.body, rendered, identity.renderedAnnotations ?? false);
 }
 
 /** The resolvers every cdk8s app has; an app with more has resolvers of its own (`AppProps.resolvers`). */
@@ -113,7 +124,7 @@ class RenderedApiObject extends ApiObject {
   private patched = false;
 
   public constructor(scope: Construct, id: string, props: ApiObjectProps,
-    private readonly bodyKeys: readonly string[], private readonly rendered: () => Manifest) {
+    private readonly bodyKeys: readonly string[], private readonly rendered: () => Manifest, private readonly renderedAnnotations: boolean) {
     super(scope, id, props);
   }
 
@@ -123,6 +134,10 @@ class RenderedApiObject extends ApiObject {
   }
 
   public override toJson(): { [key: string]: unknown } {
+    return this.renderedAnnotations ? this.withRenderedAnnotations(this.json()) : this.json();
+  }
+
+  private json(): { [key: string]: unknown } {
     if (this.patched || process.env.CDK8S_DISABLE_SORT || App.of(this).resolvers.length !== BUILT_IN_RESOLVERS) {
       return super.toJson();
     }
@@ -138,6 +153,15 @@ class RenderedApiObject extends ApiObject {
       throw e;
     }
     return out;
+  }
+
+  /** `json` with the rendered annotations under the ones set through the escape hatch, keys sorted. */
+  private withRenderedAnnotations(json: { [key: string]: unknown }): { [key: string]: unknown } {
+    const rendered = this.rendered().metadata.annotations;
+    if (!rendered || Object.keys(rendered).length === 0) return json;
+    const meta = json.metadata as { [key: string]: unknown };
+    const annotations = { ...rendered, ...(meta.annotations as { [key: string]: string } | undefined) };
+    return { ...json, metadata: plainCopy({ ...meta, annotations }) };
   }
 }
 
@@ -157,9 +181,46 @@ export function renderContextOf(scope: IConstruct): RenderContext {
   return { istioApiVersion: MeshSettings.of(scope).istioApiVersion, clusterDomain: 'cluster.local' };
 }
 
+/** The objects routing under `scope` is rendered to. */
+export type RoutingBackend = 'istio' | 'gateway-api' | 'linkerd' | 'none';
+
+/** The objects routing under `scope` is rendered to: the mesh's, and for Istio the chosen traffic API's. */
+export function routingBackendOf(scope: IConstruct): RoutingBackend {
+  const s = MeshSettings.of(scope);
+  if (s.mesh === MeshProvider.LINKERD) return 'linkerd';
+  if (s.mesh === MeshProvider.NONE) return 'none';
+  return s.trafficApi === TrafficApi.GATEWAY_API ? 'gateway-api' : 'istio';
+}
+
 /** Whether routing under `scope` is rendered to the Gateway API. */
 export function usesGatewayApi(scope: IConstruct): boolean {
-  return MeshSettings.of(scope).trafficApi === TrafficApi.GATEWAY_API;
+  return routingBackendOf(scope) === 'gateway-api';
+}
+
+/**
+ * Whether versions under `scope` are reached through Services of their own (`reviews-v1`) rather
+ * than DestinationRule subsets: Gateway API and Linkerd routes name Services as backends.
+ */
+export function usesVersionServices(scope: IConstruct): boolean {
+  const b = routingBackendOf(scope);
+  return b === 'gateway-api' || b === 'linkerd';
+}
+
+/** Refuses an ingress gateway or its routes in a chart whose mesh has no ingress gateway (Linkerd, none). */
+export function failIfNoIngress(scope: Construct, what: string): void {
+  const b = routingBackendOf(scope);
+  if (b === 'linkerd') {
+    failAt(scope, problem('mesh', `${what} cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): Linkerd has no ingress gateway of its own`,
+      'linkerd', 'put it in a chart for MeshProvider.ISTIO, or route ingress with your ingress controller to the meshed Service'));
+  }
+  if (b === 'none') failIfNoMesh(scope, what);
+}
+
+/** Refuses mesh routing in a chart rendered for no mesh. */
+export function failIfNoMesh(scope: Construct, what: string): void {
+  if (routingBackendOf(scope) === 'none') {
+    failAt(scope, problem('mesh', `${what} needs a mesh: this chart is rendered for MeshProvider.NONE`, 'none', 'render the chart for MeshProvider.ISTIO or LINKERD'));
+  }
 }
 
 /** The namespace objects under `scope` land in: the one asked for, else the chart's. */

@@ -1,10 +1,16 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { IstioApiVersion, MeshSettings, TrafficApi } from '../../core/settings';
+import { IstioApiVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
+  /**
+   * The mesh this chart's constructs are rendered for.
+   * @default - the app's setting ({@link MeshSettings.apply}), else MeshProvider.ISTIO
+   */
+  readonly mesh?: MeshProvider;
+
   /**
    * The Istio API version of every Istio object in this chart.
    * @default - the app's setting ({@link MeshSettings.apply}), else IstioApiVersion.V1
@@ -45,6 +51,8 @@ export class MeshChart extends Chart {
       failAt(this, problem('fileName', 'must be a relative path of letters, digits, \'.\', \'_\' and \'-\' segments', props.fileName, 'e.g. \'gateway-api/route-all-v1\''));
     }
     this.fileName = props.fileName;
-    MeshSettings.apply(this, { istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi, argoCdSyncWaves: props.argoCdSyncWaves });
+    MeshSettings.apply(this, {
+      mesh: props.mesh, istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi, argoCdSyncWaves: props.argoCdSyncWaves,
+    });
   }
 }

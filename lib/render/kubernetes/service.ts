@@ -24,7 +24,8 @@ export function renderService(service: ServiceModel): Manifest {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app }),
-    spec: compact(spec),
+    // the wire name is clusterIP (cdk8s-plus's clusterIp is renamed only by its own converters)
+    spec: { ...compact(spec), ...(service.headless ? { clusterIP: 'None' } : {}) },
   };
 }
 
@@ -45,6 +46,6 @@ export function renderNamespace(ns: NamespaceModel): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: metadataOf(ns.name, undefined, { ...ns.labels }),
+    metadata: metadataOf(ns.name, undefined, { ...ns.labels }, ns.annotations ? { ...ns.annotations } : undefined),
   };
 }

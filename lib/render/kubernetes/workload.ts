@@ -50,7 +50,7 @@ function volumeOf(v: VolumeModel): k8s.Volume {
 
 /** The container ports of a service's pods: one per service port, on its target port. */
 export function containerPortsOf(ports: PortModel[]): k8s.ContainerPort[] {
-  return ports.map(p => ({ containerPort: p.targetPort ?? p.port }));
+  return ports.map(p => ({ name: p.containerPortName, containerPort: p.targetPort ?? p.port }));
 }
 
 /**
@@ -65,7 +65,10 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
   const w = d.workload;
   const selector = { app: service.app, version: version.label };
   const podLabels: { [k: string]: string } = { ...selector, ...w.podLabels };
-  if (w.sidecarInjection !== undefined) {
+  const podAnnotations: { [k: string]: string } = { ...w.podAnnotations };
+  if (w.sidecarInjection !== undefined && w.mesh === 'linkerd') {
+    podAnnotations['linkerd.io/inject'] = w.sidecarInjection ? 'enabled' : 'disabled';
+  } else if (w.sidecarInjection !== undefined && w.mesh === 'istio') {
     podLabels['sidecar.istio.io/inject'] = String(w.sidecarInjection);
   }
   const sec = securityContexts(w);
@@ -78,9 +81,10 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
     template: {
       metadata: {
         labels: podLabels,
-        annotations: Object.keys(w.podAnnotations).length > 0 ? { ...w.podAnnotations } : undefined,
+        annotations: Object.keys(podAnnotations).length > 0 ? podAnnotations : undefined,
       },
       spec: {
+        dnsPolicy: w.dnsPolicy,
         serviceAccountName: service.serviceAccountName,
         securityContext: sec.pod,
         containers: [{

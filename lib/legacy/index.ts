@@ -1,0 +1,1 @@
+export * from './linkerd1-router';

@@ -1,0 +1,69 @@
+/**
+ * What the Linkerd back-end cannot express: each rule names the feature, so that config is refused
+ * at synth rather than silently dropped. Pure functions over the model, like rules.ts.
+ *
+ * @module
+ */
+import { problem } from '../core/errors';
+import { ServiceModel, VirtualServiceModel } from '../render/model';
+
+const CANNOT = 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD)';
+const FIX = 'remove it, or render this chart for MeshProvider.ISTIO';
+
+/** The `retryOn` conditions Linkerd's `retry.linkerd.io/http` annotation takes. */
+export const LINKERD_RETRY_ON = ['5xx', 'gateway-error'];
+
+/** Route features without a Linkerd equivalent (Linkerd's HTTPRoute of `policy.linkerd.io/v1beta3`). */
+export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
+  const errors: string[] = [];
+  const retries = vs.http.map(r => JSON.stringify(r.retries ?? null));
+  if (new Set(retries).size > 1) {
+    errors.push(problem('routes.retries', `${CANNOT} per route: Linkerd sets retries on the whole HTTPRoute (its retry.linkerd.io annotations)`,
+      retries.join(' / '), 'give every route the same retries, or put the routes that differ in a ServiceRouting of their own'));
+  }
+  if (vs.http.length > 16) errors.push(problem('routes', 'must hold at most 16 routes in a Linkerd HTTPRoute', vs.http.length, 'split them'));
+  for (const [i, r] of vs.http.entries()) {
+    const at = `routes[${i}]`;
+    if (r.fault) errors.push(problem(`${at}.fault`, `${CANNOT}: it has no fault injection`, r.fault.delay ? 'delay' : 'abort', FIX));
+    if (r.mirror) errors.push(problem(`${at}.mirror`, `${CANNOT}: it does not mirror requests`, r.mirror.destination.service.name, FIX));
+    if (r.rewrite) errors.push(problem(`${at}.rewrite`, `${CANNOT}: its HTTPRoute has no URL rewrite filter`, r.rewrite.uri ?? r.rewrite.authority, FIX));
+    if (r.cors) errors.push(problem(`${at}.cors`, `${CANNOT}: its HTTPRoute has no CORS filter`, r.cors.allowOrigins.length, FIX));
+    if (r.headers?.response) {
+      errors.push(problem(`${at}.headers.response`, `${CANNOT}: its route rules modify request headers only`, Object.keys({ ...r.headers.response.set, ...r.headers.response.add }).join(', '), FIX));
+    }
+    if (r.redirect?.redirectCode !== undefined && ![301, 302].includes(r.redirect.redirectCode)) {
+      errors.push(problem(`${at}.redirect.redirectCode`, `${CANNOT}: redirects are 301 or 302`, r.redirect.redirectCode, 'use 301 or 302'));
+    }
+    for (const cond of r.retries?.retryOn?.split(',') ?? []) {
+      if (!LINKERD_RETRY_ON.includes(cond)) {
+        errors.push(problem(`${at}.retries.retryOn`, `${CANNOT}: Linkerd retries on ${LINKERD_RETRY_ON.join(' or ')}`, cond, 'use RetryOn.FIVE_XX or RetryOn.GATEWAY_ERROR'));
+      }
+    }
+    for (const m of r.match) {
+      if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
+      for (const [name, v] of Object.entries(m.headers ?? {})) {
+        if (v.prefix !== undefined) {
+          errors.push(problem(`${at}.match.headers`, `${CANNOT}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
+            `use HeaderMatch.regex('${name}', '^${v.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
+        }
+      }
+    }
+    for (const d of r.destinations) {
+      if (d.port === undefined && d.onlyPort === undefined) {
+        errors.push(problem(`${at}.port`, `must be given for the Linkerd back-end: service '${d.service.name}' exposes several ports`, 'none',
+          'pass RouteAction.forward(target, { port })'));
+      }
+    }
+  }
+  return errors;
+}
+
+/** DestinationRule-only features of a service. */
+export function linkerdServiceProblems(svc: ServiceModel): string[] {
+  const set = (p: object) => Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
+  return [
+    ...(svc.trafficPolicy ? [problem('trafficPolicy', `${CANNOT}: it is an Istio DestinationRule setting (Linkerd balances by latency itself)`, set(svc.trafficPolicy), FIX)] : []),
+    ...svc.versions.filter(v => v.trafficPolicy).map(v =>
+      problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is an Istio DestinationRule setting`, set(v.trafficPolicy!), FIX)),
+  ];
+}

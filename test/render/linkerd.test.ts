@@ -1,0 +1,206 @@
+import { App, Chart, Duration } from 'cdk8s';
+import {
+  CanaryPlan,
+  CanaryRelease,
+  Fault,
+  HeaderMatch,
+  HttpMatch,
+  IngressGateway,
+  IngressGatewayRoute,
+  LoadBalancer,
+  MeshChart,
+  MeshNamespace,
+  MeshProvider,
+  MeshService,
+  NamespaceInjection,
+  RetryOn,
+  RouteAction,
+  ServiceRouting,
+  SidecarInjection,
+  StringMatch,
+  TrafficPolicy,
+} from '../../lib';
+import { errorOf } from '../support/errors';
+import { expectSchemaValid } from '../support/schemas';
+import { only, synthError, synthObjects } from '../support/synth';
+
+const valid = expectSchemaValid;
+const l5d = (app: App, id = 'c') => new MeshChart(app, id, { mesh: MeshProvider.LINKERD });
+
+function shop(chart: Chart, ports = [8080], props: { sidecarInjection?: SidecarInjection; trafficPolicy?: TrafficPolicy } = {}) {
+  const svc = new MeshService(chart, 'shop', { ports: ports.map((port, i) => ({ port, name: i === 0 ? 'http' : `http-${port}` })), ...props });
+  svc.addVersion('v1', { image: 'shop:1.0' });
+  svc.addVersion('v2', { image: 'shop:2.0' });
+  return svc;
+}
+
+describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
+  test('a MeshService gets a Service per version, no DestinationRule; injection by annotation on the namespace or the pods', () => {
+    const objects = valid(synthObjects(app => {
+      const chart = l5d(app);
+      new MeshNamespace(chart, 'ns', { name: 'shop' });
+      new MeshNamespace(chart, 'off', { name: 'legacy', injection: NamespaceInjection.disabled() });
+      shop(chart, [8080], { sidecarInjection: SidecarInjection.ENABLED });
+    }));
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
+      'Namespace/shop', 'Namespace/legacy', 'Service/shop', 'ServiceAccount/shop', 'Deployment/shop-v1', 'Service/shop-v1', 'Deployment/shop-v2', 'Service/shop-v2',
+    ]);
+    expect(only(objects, 'Namespace', 'shop').metadata).toStrictEqual({ name: 'shop', annotations: { 'linkerd.io/inject': 'enabled' } });
+    expect(only(objects, 'Namespace', 'legacy').metadata).toStrictEqual({ name: 'legacy', annotations: { 'linkerd.io/inject': 'disabled' } });
+    const pod = (only(objects, 'Deployment', 'shop-v1').spec as any).template.metadata;
+    expect(pod).toStrictEqual({ labels: { app: 'shop', version: 'v1' }, annotations: { 'linkerd.io/inject': 'enabled' } });
+  });
+
+  test('routes: policy.linkerd.io/v1beta3 HTTPRoute on the Service, header matches, weights, timeouts, retries as annotations', () => {
+    const objects = valid(synthObjects(app => {
+      const svc = shop(l5d(app));
+      const retries = { attempts: 3, perTryTimeout: Duration.millis(500), retryOn: [RetryOn.GATEWAY_ERROR] };
+      new ServiceRouting(svc.node.scope as Chart, 'r', {
+        service: svc,
+        routes: [
+          {
+            match: [HttpMatch.prefix('/api', { headers: [HeaderMatch.exact('x-world-version', 'v2')] })],
+            action: RouteAction.forward(svc.version('v2')),
+            headers: { request: { set: { 'x-mesh': 'kit' } } },
+            timeout: Duration.seconds(5),
+            retries,
+          },
+          { action: RouteAction.weightedForward([{ target: svc.version('v1'), weight: 90 }, { target: svc.version('v2'), weight: 10 }]), retries },
+        ],
+      });
+    }));
+    const route = only(objects, 'HTTPRoute');
+    expect(route.apiVersion).toBe('policy.linkerd.io/v1beta3');
+    expect(route.metadata).toStrictEqual({
+      name: 'shop',
+      annotations: { 'retry.linkerd.io/http': 'gateway-error', 'retry.linkerd.io/limit': '3', 'retry.linkerd.io/timeout': '500ms' },
+    });
+    expect(route.spec).toStrictEqual({
+      parentRefs: [{ group: 'core', kind: 'Service', name: 'shop', port: 8080 }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/api' }, headers: [{ name: 'x-world-version', type: 'Exact', value: 'v2' }] }],
+          backendRefs: [{ name: 'shop-v2', port: 8080 }],
+          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-mesh', value: 'kit' }] } }],
+          timeouts: { request: '5s' },
+        },
+        { backendRefs: [{ name: 'shop-v1', port: 8080, weight: 90 }, { name: 'shop-v2', port: 8080, weight: 10 }] },
+      ],
+    });
+  });
+
+  test('an escape-hatch annotation wins over a rendered one, and both reach the output', () => {
+    const objects = synthObjects(app => {
+      const svc = shop(l5d(app));
+      svc.addRoute({ action: RouteAction.forward(svc.version('v1')), retries: { attempts: 2 } });
+      const routing = svc.node.findChild('Routing') as ServiceRouting;
+      routing.resource.metadata.addAnnotation('retry.linkerd.io/limit', '5');
+      routing.resource.metadata.addAnnotation('team', 'shop');
+    });
+    expect(only(objects, 'HTTPRoute').metadata.annotations).toStrictEqual({ 'retry.linkerd.io/http': '5xx', 'retry.linkerd.io/limit': '5', 'team': 'shop' });
+  });
+
+  test('a CanaryRelease renders a weighted HTTPRoute per stage and no DestinationRule', () => {
+    const objects = valid(synthObjects(app => {
+      const svc = shop(l5d(app));
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([25, 100]) });
+    }));
+    const routes = objects.filter(o => o.kind === 'HTTPRoute');
+    expect(routes.map(r => (r.spec as any).rules.at(-1).backendRefs.map((b: any) => `${b.name}=${b.weight}`).join(','))).toStrictEqual([
+      // files in name order: rollback, stage-100, stage-25
+      'shop-v1=100,shop-v2=0', 'shop-v1=0,shop-v2=100', 'shop-v1=75,shop-v2=25',
+    ]);
+    expect(objects.some(o => o.kind === 'DestinationRule')).toBe(false);
+  });
+
+  describe('fails when Linkerd cannot express a feature', () => {
+    test('fault injection, mirroring, rewrites, CORS and response headers', () => {
+      const fault = synthError(app => {
+        const svc = shop(l5d(app));
+        svc.addRoute({
+          action: RouteAction.forward(svc.version('v1')),
+          fault: Fault.abort(503, 10),
+          mirror: { target: svc.version('v2') },
+          rewrite: { uri: '/v2' },
+          cors: { allowOrigins: [StringMatch.exact('https://a.example.com')] },
+          headers: { response: { set: { 'x-served-by': 'shop' } } },
+        });
+      });
+      expect(fault).toContain("[c/shop/Routing] 'routes[0].fault' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it has no fault injection: got 'abort'; remove it, or render this chart for MeshProvider.ISTIO");
+      expect(fault).toContain("'routes[0].mirror' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it does not mirror requests: got 'shop'");
+      expect(fault).toContain("'routes[0].rewrite' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): its HTTPRoute has no URL rewrite filter: got '/v2'");
+      expect(fault).toContain("'routes[0].cors' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): its HTTPRoute has no CORS filter");
+      expect(fault).toContain("'routes[0].headers.response' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): its route rules modify request headers only: got 'x-served-by'");
+    });
+    test('retry conditions Linkerd does not know, and retries that differ between routes', () => {
+      expect(synthError(app => {
+        const svc = shop(l5d(app));
+        svc.addRoute({ match: [HttpMatch.prefix('/a')], action: RouteAction.forward(svc.version('v2')), retries: { attempts: 2, retryOn: [RetryOn.RESET] } });
+        svc.addRoute({ action: RouteAction.forward(svc.version('v1')) });
+      })).toContain("'routes[0].retries.retryOn' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): Linkerd retries on 5xx or gateway-error: got 'reset'; use RetryOn.FIVE_XX or RetryOn.GATEWAY_ERROR");
+      expect(synthError(app => {
+        const svc = shop(l5d(app));
+        svc.addRoute({ match: [HttpMatch.prefix('/a')], action: RouteAction.forward(svc.version('v2')), retries: { attempts: 2 } });
+        svc.addRoute({ action: RouteAction.forward(svc.version('v1')) });
+      })).toContain("'routes.retries' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD) per route: Linkerd sets retries on the whole HTTPRoute");
+    });
+    test('header prefixes, case-insensitive paths, and a multi-port backend without a port', () => {
+      const err = synthError(app => {
+        const svc = shop(l5d(app), [8080, 9090]);
+        svc.addRoute({
+          match: [HttpMatch.prefix('/A', { ignoreUriCase: true, headers: [HeaderMatch.prefix('x-user', 'qa')] })],
+          action: RouteAction.forward(svc.version('v1'), { port: 8080 }),
+        });
+        svc.addRoute({ action: RouteAction.forward(svc.version('v1')) });
+      });
+      expect(err).toContain("'routes[0].match.ignoreUriCase' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): path matches are case-sensitive");
+      expect(err).toContain("'routes[0].match.headers' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): header matches are exact or regular expressions: got 'x-user prefix qa'; use HeaderMatch.regex('x-user', '^qa')");
+      expect(err).toContain("'routes[1].port' must be given for the Linkerd back-end: service 'shop' exposes several ports");
+    });
+    test('traffic policies, sticky sessions, revisions and ingress gateways', () => {
+      expect(synthError(app => { shop(l5d(app), [8080], { trafficPolicy: { loadBalancer: LoadBalancer.leastRequest() } }); }))
+        .toContain("[c/shop] 'trafficPolicy' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio DestinationRule setting (Linkerd balances by latency itself): got 'loadBalancer'");
+      expect(errorOf(() => {
+        const app = new App();
+        const svc = shop(l5d(app));
+        new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]), stickySessions: LoadBalancer.consistentHashBySourceIp() });
+      })).toBe("[canary] 'stickySessions' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is a DestinationRule setting: got 'consistentHash'; remove it, or render the service for MeshProvider.ISTIO");
+      expect(errorOf(() => new MeshNamespace(l5d(new App()), 'ns', { injection: NamespaceInjection.revision('1-24') })))
+        .toBe("[c/ns] 'injection' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): revisions are Istio's: got '1-24'; use NamespaceInjection.enabled() or disabled()");
+      expect(errorOf(() => new IngressGateway(l5d(new App()), 'gw', { servers: [{ port: 80, hosts: ['*'] }] }))).toBe(
+        "[c/gw] 'mesh' IngressGateway cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): Linkerd has no ingress gateway of its own: got 'linkerd'; "
+        + 'put it in a chart for MeshProvider.ISTIO, or route ingress with your ingress controller to the meshed Service');
+      expect(errorOf(() => {
+        const app = new App();
+        const gateway = new IngressGateway(new MeshChart(app, 'istio'), 'gw', { servers: [{ port: 80, hosts: ['*'] }] });
+        new IngressGatewayRoute(l5d(app), 'r', { gateway, hosts: ['a.example.com'] });
+      })).toMatch(/^\[c\/r\] 'mesh' IngressGatewayRoute cannot be expressed with the Linkerd back-end/);
+    });
+    test('a route of 17 rules (Linkerd takes 16)', () => {
+      expect(synthError(app => {
+        const svc = shop(l5d(app));
+        for (let i = 0; i < 17; i++) svc.addRoute({ match: i < 16 ? [HttpMatch.exact(`/p${i}`)] : [], action: RouteAction.forward(svc.version('v1')) });
+      })).toContain("'routes' must hold at most 16 routes in a Linkerd HTTPRoute: got 17; split them");
+    });
+  });
+});
+
+describe('MeshProvider.NONE', () => {
+  test('workloads and Services only: no injection, no DestinationRule, no per-version Services', () => {
+    const objects = valid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.NONE });
+      new MeshNamespace(chart, 'ns', { name: 'shop' });
+      shop(chart, [8080], { sidecarInjection: SidecarInjection.ENABLED });
+    }));
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(['Namespace/shop', 'Service/shop', 'ServiceAccount/shop', 'Deployment/shop-v1', 'Deployment/shop-v2']);
+    expect(only(objects, 'Namespace').metadata).toStrictEqual({ name: 'shop' });
+    expect((only(objects, 'Deployment', 'shop-v1').spec as any).template.metadata).toStrictEqual({ labels: { app: 'shop', version: 'v1' } });
+  });
+
+  test('fails on routing: it needs a mesh', () => {
+    expect(errorOf(() => {
+      const svc = shop(new MeshChart(new App(), 'c', { mesh: MeshProvider.NONE }));
+      svc.addRoute({ action: RouteAction.forward(svc.version('v1')) });
+    })).toBe("[c/shop/Routing] 'mesh' Routing needs a mesh: this chart is rendered for MeshProvider.NONE: got 'none'; render the chart for MeshProvider.ISTIO or LINKERD");
+  });
+});
