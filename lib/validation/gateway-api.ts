@@ -5,7 +5,7 @@
  * @module
  */
 import { problem } from '../core/errors';
-import { GatewayModel, ServiceModel, VirtualServiceModel } from '../render/model';
+import { DestinationModel, GatewayModel, MatchModel, ServiceModel, VirtualServiceModel } from '../render/model';
 
 const CANNOT = 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API)';
 const FIX = 'remove it, or render this chart with TrafficApi.ISTIO';
@@ -19,24 +19,27 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
     if (r.retries?.retryOn) errors.push(problem(`${at}.retries.retryOn`, `${CANNOT}: it retries on HTTP status codes only`, r.retries.retryOn, FIX));
     for (const m of r.match) {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
-      for (const [name, v] of Object.entries(m.headers ?? {})) {
-        if (v.prefix !== undefined) {
-          errors.push(problem(`${at}.match.headers`, `${CANNOT}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
-            `use HeaderMatch.regex('${name}', '^${v.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
-        }
-      }
+      errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
     }
     for (const o of r.cors?.allowOrigins ?? []) {
       if (o.exact === undefined) errors.push(problem(`${at}.cors.allowOrigins`, `${CANNOT}: origins are exact strings`, o.prefix ?? o.regex, FIX));
     }
-    for (const d of [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]) {
-      if (d.port === undefined && d.onlyPort === undefined) {
-        errors.push(problem(`${at}.port`, `must be given for the Gateway API back-end: service '${d.service.name}' exposes several ports`, 'none',
-          'pass RouteAction.forward(target, { port })'));
-      }
-    }
+    errors.push(...backendPortProblems(`${at}.port`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])], 'the Gateway API back-end'));
   }
   return errors;
+}
+
+/** Header prefix matches, which Gateway API and Linkerd routes lack, with the equivalent regex as the fix. */
+export function headerPrefixProblems(field: string, m: MatchModel, cannot: string): string[] {
+  return Object.entries(m.headers ?? {}).filter(([, v]) => v.prefix !== undefined).map(([name, v]) =>
+    problem(field, `${cannot}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
+      `use HeaderMatch.regex('${name}', '^${v.prefix!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
+}
+
+/** Backends without a port on a multi-port service: a Service backend needs one. */
+export function backendPortProblems(field: string, destinations: DestinationModel[], backend: string): string[] {
+  return destinations.filter(d => d.port === undefined && d.onlyPort === undefined).map(d =>
+    problem(field, `must be given for ${backend}: service '${d.service.name}' exposes several ports`, 'none', 'pass RouteAction.forward(target, { port })'));
 }
 
 /** Gateway features without a Gateway API equivalent. */

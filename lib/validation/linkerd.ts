@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { backendPortProblems, headerPrefixProblems } from './gateway-api';
 import { problem } from '../core/errors';
 import { ServiceModel, VirtualServiceModel } from '../render/model';
 
@@ -41,19 +42,9 @@ export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
     }
     for (const m of r.match) {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
-      for (const [name, v] of Object.entries(m.headers ?? {})) {
-        if (v.prefix !== undefined) {
-          errors.push(problem(`${at}.match.headers`, `${CANNOT}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
-            `use HeaderMatch.regex('${name}', '^${v.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
-        }
-      }
+      errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
     }
-    for (const d of r.destinations) {
-      if (d.port === undefined && d.onlyPort === undefined) {
-        errors.push(problem(`${at}.port`, `must be given for the Linkerd back-end: service '${d.service.name}' exposes several ports`, 'none',
-          'pass RouteAction.forward(target, { port })'));
-      }
-    }
+    errors.push(...backendPortProblems(`${at}.port`, r.destinations, 'the Linkerd back-end'));
   }
   return errors;
 }
