@@ -151,8 +151,8 @@ export class Linkerd1Router extends Construct {
       emit(this, `Rbac${i}`, { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, body: o.kind === 'ClusterRole' ? ['rules'] : ['subjects', 'roleRef'] }, () => o);
     }
     this.config = emit(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', name: 'l5d-config', namespace, body: ['data'] }, () => renderLinkerd1ConfigMap(model));
-    const ds = renderLinkerd1DaemonSet(model);
-    this.daemonSet = emit(this, 'DaemonSet', { apiVersion: ds.apiVersion, kind: 'DaemonSet', name: 'l5d', namespace, labels: { app: 'l5d' }, body: ['spec'] },
+    const dsApiVersion = model.legacyApiVersions ? 'extensions/v1beta1' : 'apps/v1';
+    this.daemonSet = emit(this, 'DaemonSet', { apiVersion: dsApiVersion, kind: 'DaemonSet', name: 'l5d', namespace, labels: { app: 'l5d' }, body: ['spec'] },
       () => renderLinkerd1DaemonSet(model));
     this.service = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: 'l5d', namespace, body: ['spec'] }, () => renderLinkerd1Service(model));
   }

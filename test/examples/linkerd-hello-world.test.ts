@@ -69,7 +69,6 @@ const WORKLOAD_EXTRA = [
 
 describeWithShared('Linkerd hello/world reproduces the seed', () => {
   const ref = (f: string) => (HAS_SHARED ? loadObjects(path.join(SHARED_DIR, 'reference', 'linkerd1', f)) : []);
-  const ours = [...files.values()].flatMap(parseObjects);
   const l1 = file('linkerd1/hello-world.k8s.yaml');
   const find = (objects: K8sObject[], kind: string, name: string) => objects.find(o => o.kind === kind && o.metadata.name === name)!;
 
@@ -121,6 +120,5 @@ describeWithShared('Linkerd hello/world reproduces the seed', () => {
     const ingress = file('linkerd1/linkerd-ingress.k8s.yaml');
     for (const u of upstream) expect(find(ingress, u.kind, u.metadata.name)).toBeDefined();
     expect((find(ingress, 'Service', 'l5d').spec as any).ports).toStrictEqual((find(upstream, 'Service', 'l5d').spec as any).ports);
-    expect(ours.length).toBeGreaterThan(0);
   });
 });
