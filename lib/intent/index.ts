@@ -10,3 +10,4 @@ export * from './route-policies';
 export * from './traffic-policy';
 export * from './service-routing';
 export * from './workload';
+export * from './observability';

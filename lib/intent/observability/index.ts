@@ -1,0 +1,3 @@
+export * from './addon-options';
+export * from './grafana-dashboard';
+export * from './observability-addons';
