@@ -146,8 +146,9 @@ export class ObservabilityAddons extends Construct {
     const resources = (addon: string, r: ContainerResources | undefined): ResourcesModel | undefined =>
       resourcesModelOf(r ?? DEFAULT_RESOURCES[addon]);
     const duration = (field: string, d: Duration | undefined, fallback: Duration): string => {
-      const s = (d ?? fallback).toSeconds();
-      if (!Number.isInteger(s) || s < 1) failAt(this, problem(field, 'must be a whole number of seconds, at least 1', `${s}s`));
+      const ms = (d ?? fallback).toMilliseconds();
+      if (ms % 1000 !== 0 || ms < 1000) failAt(this, problem(field, 'must be a whole number of seconds, at least 1', `${ms / 1000}s`));
+      const s = ms / 1000;
       return s % 86400 === 0 ? `${s / 86400}d` : s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
     };
 
