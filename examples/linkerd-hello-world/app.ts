@@ -4,12 +4,14 @@
  *
  * - Linkerd 2 (`linkerd2/`): the same intent rendered for MeshProvider.LINKERD: a request carrying
  *   `x-world-version: v2` (the modern form of the seed's `l5d-dtab: /host/world => /srv/world-v2`)
- *   goes to world-v2, every other to world-v1; and the same service moved by a weighted split.
+ *   goes to world-v2, every other to world-v1; only hello may call world (Linkerd authorization);
+ *   and the same service moved by a weighted split.
  * - Linkerd 1 (`linkerd1/`, legacy): the seed as it was: the `l5d` DaemonSet router, its dtab, and
  *   clients wired through `http_proxy=$(NODE_NAME):4140`.
  */
 import { App, Duration } from 'cdk8s';
 import {
+  AuthorizedClient,
   CanaryPlan,
   CanaryRelease,
   DnsPolicy,
@@ -22,6 +24,7 @@ import {
   MeshProvider,
   MeshService,
   RouteAction,
+  ServiceAuthorization,
   SidecarInjection,
 } from '../../lib';
 
@@ -44,6 +47,8 @@ export function buildLinkerd2(app: App): { hello: MeshService; world: MeshServic
   const v2 = world.addVersion('v2', { image: IMAGE, env: { TARGET_WORLD: EnvValue.fromValue('earth') } });
   world.addRoute({ name: 'earth-on-request', match: [HttpMatch.headers(HeaderMatch.exact('x-world-version', 'v2'))], action: RouteAction.forward(v2) });
   world.addRoute({ name: 'world', action: RouteAction.forward(v1), timeout: Duration.seconds(5) });
+  // Only hello may call world (by its mutual-TLS identity): Server, MeshTLSAuthentication, AuthorizationPolicy.
+  new ServiceAuthorization(chart, 'world-callers', { service: world, allowFrom: [AuthorizedClient.service(hello)] });
   return { hello, world };
 }
 

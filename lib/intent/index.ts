@@ -11,3 +11,4 @@ export * from './traffic-policy';
 export * from './service-routing';
 export * from './workload';
 export * from './observability';
+export * from './service-authorization';

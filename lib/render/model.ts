@@ -323,3 +323,25 @@ export interface RenderContext {
   /** Kubernetes cluster domain for fully-qualified names. */
   readonly clusterDomain: string;
 }
+
+/** Who may call a workload, as its mesh identifies them. */
+export interface AuthorizedClientModel {
+  /** Callers running as this ServiceAccount. */
+  readonly serviceAccount?: { readonly name: string; readonly namespace: string };
+  /** Callers in this namespace (any of its ServiceAccounts). */
+  readonly namespace?: string;
+  /** Any caller with a mesh identity (mutual TLS), unauthenticated ones refused. */
+  readonly anyMeshed?: boolean;
+}
+
+/** An authorization of one service: its pods accept only the listed callers, on the listed ports. */
+export interface AuthorizationModel {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The `app` label of the service's pods. */
+  readonly app: string;
+  /** The ports guarded: the container port, its name when it has one, and the protocol. */
+  readonly ports: Array<{ readonly containerPort: number; readonly containerPortName?: string; readonly protocol: string }>;
+  readonly clients: AuthorizedClientModel[];
+  readonly clusterDomain: string;
+}

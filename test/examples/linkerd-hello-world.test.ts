@@ -18,7 +18,7 @@ describe('Linkerd hello/world, Linkerd 2 flavour', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
       'Service/hello', 'ServiceAccount/hello', 'Deployment/hello', 'Service/hello-v1',
       'Service/world', 'ServiceAccount/world', 'Deployment/world-v1', 'Service/world-v1', 'Deployment/world-v2', 'Service/world-v2',
-      'HTTPRoute/world',
+      'HTTPRoute/world', 'Server/world-7778', 'MeshTLSAuthentication/world', 'AuthorizationPolicy/world-7778',
     ]);
     for (const d of objects.filter(o => o.kind === 'Deployment')) {
       expect((d.spec as any).template.metadata.annotations).toStrictEqual({ 'linkerd.io/inject': 'enabled' });
@@ -33,6 +33,12 @@ describe('Linkerd hello/world, Linkerd 2 flavour', () => {
         { backendRefs: [{ name: 'world-v1', port: 7778 }], timeouts: { request: '5s' } },
       ],
     });
+  });
+
+  test('only hello may call world, on its named container port', () => {
+    expect(only(objects, 'Server').spec).toStrictEqual({ podSelector: { matchLabels: { app: 'world' } }, port: 'service', proxyProtocol: 'HTTP/1', accessPolicy: 'deny' });
+    expect(only(objects, 'MeshTLSAuthentication').spec).toStrictEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'hello', namespace: 'default' }] });
+    expect((only(objects, 'AuthorizationPolicy').spec as any).targetRef).toStrictEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'world-7778' });
   });
 
   test('the weighted split variant: one HTTPRoute per stage and the rollback', () => {

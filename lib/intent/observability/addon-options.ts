@@ -20,6 +20,7 @@ export const ADDON_IMAGES = {
 /**
  * Checks that an image reference pins a version: a tag other than `latest`, or a digest.
  * @returns the problem, or undefined when pinned
+ * @internal
  */
 export function checkPinnedImage(field: string, image: string): string | undefined {
   const digest = /@sha256:[a-f0-9]{64}$/.test(image);

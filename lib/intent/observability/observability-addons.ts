@@ -162,7 +162,8 @@ export class ObservabilityAddons extends Construct {
       failAt(this, problem('kiali.enabled', 'needs Prometheus: Kiali draws the mesh from its metrics', true,
         'install Prometheus too (prometheus.enabled), or set kiali.enabled: false'));
     }
-    const exposedHosts = this.exposedHostsOf(props, { prometheus: prometheusOn, grafana: g.enabled ?? true, kiali: kialiOn, tracing: t._kind !== undefined });
+    const installed = { prometheus: prometheusOn, grafana: g.enabled ?? true, kiali: kialiOn, tracing: t._kind !== undefined };
+    const exposedHosts = this.exposedHostsOf(props, installed);
     this.exposedHosts = exposedHosts;
     const externalUrl = (addon: string, path = '/'): string | undefined => (exposedHosts[addon] ? `${this.schemeOf(props, exposedHosts[addon])}://${exposedHosts[addon]}${path}` : undefined);
 
@@ -259,7 +260,13 @@ export class ObservabilityAddons extends Construct {
   private emitObject(o: Manifest): void {
     const { apiVersion, kind, metadata, ...body } = o;
     const api = emit(this, idOf(o), {
-      apiVersion, kind, name: metadata.name, namespace: metadata.namespace, labels: metadata.labels, annotations: metadata.annotations, body: Object.keys(body),
+      apiVersion,
+      kind,
+      name: metadata.name,
+      namespace: metadata.namespace,
+      labels: metadata.labels,
+      annotations: metadata.annotations,
+      body: Object.keys(body),
     }, () => o);
     this.resources.set(`${kind}/${metadata.name}`, api);
   }

@@ -41,8 +41,14 @@ export function grafanaDatasources(m: AddonsModel): string {
   const datasources: object[] = [];
   if (m.prometheus) {
     datasources.push({
-      name: 'Prometheus', type: 'prometheus', access: 'proxy', orgId: 1, isDefault: true, editable: false,
-      url: serviceUrl(m, ADDON_NAMES.prometheus, ADDON_PORTS.prometheus), jsonData: { timeInterval: m.prometheus.scrapeInterval },
+      name: 'Prometheus',
+      type: 'prometheus',
+      access: 'proxy',
+      orgId: 1,
+      isDefault: true,
+      editable: false,
+      url: serviceUrl(m, ADDON_NAMES.prometheus, ADDON_PORTS.prometheus),
+      jsonData: { timeInterval: m.prometheus.scrapeInterval },
     });
   }
   if (m.tracing?.kind === 'jaeger') {

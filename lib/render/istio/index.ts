@@ -1,3 +1,4 @@
 export * from './destination-rule';
 export * from './gateway';
 export * from './virtual-service';
+export * from './authorization-policy';

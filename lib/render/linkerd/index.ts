@@ -1,1 +1,2 @@
 export * from './http-route';
+export * from './authorization';

@@ -1,0 +1,111 @@
+import { Construct } from 'constructs';
+import { MeshService } from './mesh-service';
+import { Protocol } from './ports';
+import { fail, failAt, problem } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { IstioApiVersion, MeshSettings } from '../core/settings';
+import { emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
+import { renderIstioAuthorizationPolicy } from '../render/istio';
+import { renderLinkerdAuthorization } from '../render/linkerd';
+import { AuthorizationModel, AuthorizedClientModel, Manifest } from '../render/model';
+
+/** A caller a {@link ServiceAuthorization} lets in, identified by the mesh's mutual TLS. */
+export class AuthorizedClient {
+  /** The pods of a service declared here (its ServiceAccount; namespace `default` when the service's chart has none). */
+  public static service(service: MeshService): AuthorizedClient {
+    return new AuthorizedClient({ serviceAccount: { name: service.serviceAccountName, namespace: service.namespace ?? 'default' } }, service.node.path);
+  }
+
+  /** Pods running as a ServiceAccount this app does not declare. */
+  public static serviceAccount(name: string, namespace: string): AuthorizedClient {
+    const err = checkDnsSubdomain('serviceAccount.name', name) ?? checkDnsLabel('serviceAccount.namespace', namespace);
+    if (err) fail(err);
+    return new AuthorizedClient({ serviceAccount: { name, namespace } }, `${namespace}/${name}`);
+  }
+
+  /** Every meshed pod of a namespace. */
+  public static namespace(name: string): AuthorizedClient {
+    const err = checkDnsLabel('namespace', name);
+    if (err) fail(err);
+    return new AuthorizedClient({ namespace: name }, `namespace ${name}`);
+  }
+
+  /** Any caller with a mesh identity: only callers outside the mesh (plain text) are refused. */
+  public static anyMeshed(): AuthorizedClient {
+    return new AuthorizedClient({ anyMeshed: true }, 'any meshed caller');
+  }
+
+  private constructor(/** @internal */ public readonly _model: AuthorizedClientModel, /** @internal */ public readonly _label: string) {}
+}
+
+/** Props of a {@link ServiceAuthorization}. */
+export interface ServiceAuthorizationProps {
+  /** The service whose pods are guarded. */
+  readonly service: MeshService;
+
+  /** The callers let in; everyone else is refused. */
+  readonly allowFrom: AuthorizedClient[];
+
+  /**
+   * The service ports guarded.
+   * @default - every port of the service
+   */
+  readonly ports?: number[];
+
+  /**
+   * The name of the policy objects.
+   * @default - the service's name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Lets only the named callers reach a service's pods, by their mutual-TLS identity. Rendered for the
+ * chart's mesh:
+ * - Linkerd: a `Server` per port (`accessPolicy: deny`), a `MeshTLSAuthentication` naming the callers'
+ *   ServiceAccounts or namespaces, and an `AuthorizationPolicy` per Server requiring it
+ *   (`policy.linkerd.io`);
+ * - Istio: an ALLOW `AuthorizationPolicy` selecting the service's pods, callers as principals or namespaces.
+ */
+export class ServiceAuthorization extends Construct {
+  public constructor(scope: Construct, id: string, props: ServiceAuthorizationProps) {
+    super(scope, id);
+    failIfNoMesh(this, 'ServiceAuthorization');
+    const name = props.name ?? props.service.name;
+    const err = checkDnsSubdomain(props.name === undefined ? 'name (the service\'s name)' : 'name', name);
+    if (err) failAt(this, err);
+    if (props.allowFrom.length === 0) {
+      failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in (an empty list would refuse every caller)'));
+    }
+    const labels = props.allowFrom.map(c => c._label);
+    const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+    if (dup) failAt(this, problem('allowFrom', 'must name each caller once', dup));
+    const svcPorts = props.service.ports;
+    for (const p of props.ports ?? []) {
+      if (!svcPorts.some(s => s.port === p)) {
+        failAt(this, problem('ports', `must be ports of service '${props.service.name}'`, p, `its ports are ${svcPorts.map(s => s.port).join(', ')}`));
+      }
+    }
+    const guarded = svcPorts.filter(s => props.ports === undefined || props.ports.includes(s.port));
+    const model: AuthorizationModel = {
+      name,
+      namespace: props.service.namespace,
+      app: props.service.app,
+      ports: guarded.map(s => ({
+        containerPort: s.targetPort ?? s.port, containerPortName: s.containerPortName, protocol: s.protocol ?? Protocol.HTTP,
+      })),
+      clients: props.allowFrom.map(c => ({ ...c._model })),
+      clusterDomain: 'cluster.local',
+    };
+    const objects: Manifest[] = routingBackendOf(this) === 'linkerd'
+      ? renderLinkerdAuthorization(model)
+      : [renderIstioAuthorizationPolicy(model, MeshSettings.of(this).istioApiVersion === IstioApiVersion.V1 ? 'v1' : 'v1beta1')];
+    for (const o of objects) {
+      const { apiVersion, kind, metadata, ...body } = o;
+      // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`.
+      const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${metadata.name.slice(name.length + 1)}` : kind;
+      emit(this, childId,
+        { apiVersion, kind, name: metadata.name, namespace: metadata.namespace, body: Object.keys(body) }, () => o);
+    }
+  }
+}

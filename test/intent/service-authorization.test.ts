@@ -1,0 +1,115 @@
+import { App } from 'cdk8s';
+import { AuthorizedClient, IstioApiVersion, MeshChart, MeshProvider, MeshService, Protocol, ServiceAuthorization } from '../../lib';
+import { errorOf } from '../support/errors';
+import { expectSchemaValid } from '../support/schemas';
+import { only, synthObjects } from '../support/synth';
+
+function services(chart: MeshChart) {
+  const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
+  web.addVersion('v1', { image: 'nginx:1.27.0' });
+  const api = new MeshService(chart, 'api', { ports: [{ port: 8080, containerPortName: 'http-api' }, { port: 9000, protocol: Protocol.GRPC, targetPort: 9001 }] });
+  api.addVersion('v1', { image: 'api:1.0.0' });
+  return { web, api };
+}
+
+describe('ServiceAuthorization under Linkerd', () => {
+  const objects = expectSchemaValid(synthObjects(app => {
+    const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+    const { web, api } = services(chart);
+    new ServiceAuthorization(chart, 'api-callers', {
+      service: api,
+      allowFrom: [AuthorizedClient.service(web), AuthorizedClient.serviceAccount('reporter', 'ops'), AuthorizedClient.namespace('monitoring')],
+    });
+  })).filter(o => o.apiVersion.startsWith('policy.linkerd.io'));
+
+  test('a Server per port (deny by default, protocol from the port), one MeshTLSAuthentication, an AuthorizationPolicy per Server', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
+      'Server/api-8080', 'Server/api-9001', 'MeshTLSAuthentication/api', 'AuthorizationPolicy/api-8080', 'AuthorizationPolicy/api-9001',
+    ]);
+    expect(only(objects, 'Server', 'api-8080').spec).toStrictEqual({ podSelector: { matchLabels: { app: 'api' } }, port: 'http-api', proxyProtocol: 'HTTP/1', accessPolicy: 'deny' });
+    expect(only(objects, 'Server', 'api-9001').spec).toStrictEqual({ podSelector: { matchLabels: { app: 'api' } }, port: 9001, proxyProtocol: 'gRPC', accessPolicy: 'deny' });
+    expect(only(objects, 'MeshTLSAuthentication').spec).toStrictEqual({
+      identityRefs: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }, { kind: 'ServiceAccount', name: 'reporter', namespace: 'ops' }, { kind: 'Namespace', name: 'monitoring' }],
+    });
+    expect(only(objects, 'AuthorizationPolicy', 'api-9001')).toStrictEqual({
+      apiVersion: 'policy.linkerd.io/v1alpha1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'api-9001', namespace: 'shop' },
+      spec: {
+        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api-9001' },
+        requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'api' }],
+      },
+    });
+  });
+
+  test('any meshed caller: identities [*]; only the ports asked for', () => {
+    const objects2 = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD });
+      new ServiceAuthorization(chart, 'a', { service: services(chart).api, allowFrom: [AuthorizedClient.anyMeshed()], ports: [9000], name: 'api-grpc' });
+    })).filter(o => o.apiVersion.startsWith('policy.linkerd.io'));
+    expect(objects2.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(['Server/api-grpc-9001', 'MeshTLSAuthentication/api-grpc', 'AuthorizationPolicy/api-grpc-9001']);
+    expect(only(objects2, 'MeshTLSAuthentication').spec).toStrictEqual({ identities: ['*'] });
+  });
+});
+
+describe('ServiceAuthorization under Istio', () => {
+  test('an ALLOW AuthorizationPolicy on the service\'s pods: principals, namespaces, ports', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      const { web, api } = services(chart);
+      new ServiceAuthorization(chart, 'api-callers', { service: api, allowFrom: [AuthorizedClient.service(web), AuthorizedClient.namespace('monitoring')] });
+    }));
+    expect(only(objects, 'AuthorizationPolicy')).toStrictEqual({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'api' } },
+        action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }, { source: { namespaces: ['monitoring'] } }], to: [{ operation: { ports: ['8080', '9001'] } }] }],
+      },
+    });
+  });
+
+  test('security.istio.io/v1beta1 for charts on older Istio APIs (there is no v1alpha3 security API)', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { istioApiVersion: IstioApiVersion.V1ALPHA3 });
+      new ServiceAuthorization(chart, 'a', { service: services(chart).web, allowFrom: [AuthorizedClient.anyMeshed()] });
+    });
+    expect(only(objects, 'AuthorizationPolicy').apiVersion).toBe('security.istio.io/v1beta1');
+    expect((only(objects, 'AuthorizationPolicy').spec as any).rules[0].from).toStrictEqual([{ source: { principals: ['*'] } }]);
+  });
+});
+
+describe('ServiceAuthorization errors', () => {
+  const chartFor = (mesh = MeshProvider.LINKERD) => new MeshChart(new App(), 'c', { mesh });
+
+  test('fails if no caller is named', () => {
+    const chart = chartFor();
+    expect(errorOf(() => new ServiceAuthorization(chart, 'a', { service: services(chart).web, allowFrom: [] })))
+      .toBe('[c/a] \'allowFrom\' must name at least one caller: got []; name the callers to let in (an empty list would refuse every caller)');
+  });
+
+  test('fails if a caller is named twice', () => {
+    const chart = chartFor();
+    expect(errorOf(() => new ServiceAuthorization(chart, 'a', { service: services(chart).web, allowFrom: [AuthorizedClient.namespace('ops'), AuthorizedClient.namespace('ops')] })))
+      .toBe('[c/a] \'allowFrom\' must name each caller once: got \'namespace ops\'');
+  });
+
+  test('fails if a port is not the service\'s', () => {
+    const chart = chartFor();
+    expect(errorOf(() => new ServiceAuthorization(chart, 'a', { service: services(chart).api, allowFrom: [AuthorizedClient.anyMeshed()], ports: [9001] })))
+      .toBe('[c/a] \'ports\' must be ports of service \'api\': got 9001; its ports are 8080, 9000');
+  });
+
+  test('fails if the chart has no mesh', () => {
+    const chart = chartFor(MeshProvider.NONE);
+    expect(errorOf(() => new ServiceAuthorization(chart, 'a', { service: services(chart).web, allowFrom: [AuthorizedClient.anyMeshed()] })))
+      .toBe('[c/a] \'mesh\' ServiceAuthorization needs a mesh: this chart is rendered for MeshProvider.NONE: got \'none\'; render the chart for MeshProvider.ISTIO or LINKERD');
+  });
+
+  test('fails if a ServiceAccount or namespace name is invalid', () => {
+    expect(errorOf(() => AuthorizedClient.serviceAccount('Reporter', 'ops'))).toMatch(/^'serviceAccount\.name' must be a DNS-1123 subdomain .*: got 'Reporter'$/);
+    expect(errorOf(() => AuthorizedClient.namespace('Ops'))).toMatch(/^'namespace' must be a DNS-1123 label .*: got 'Ops'$/);
+  });
+});
