@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { buildBookinfo } from '../../examples/bookinfo/app';
+import { buildIstioAddons } from '../../examples/observability/app';
 import { MeshNamespace, MeshService, MeshValidationError, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
@@ -50,6 +51,22 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     expect(custom.find(r => r.inputs.kind === 'VirtualService')!.type).toBe('kubernetes:networking.istio.io/v1:VirtualService');
     // every resource is a child of the component
     expect(urns.every(u => u.includes('mesh-kit:index:MeshComponent$kubernetes:'))).toBe(true);
+  });
+
+  test('carries the observability add-ons: typed RBAC classes, Telemetry as a CustomResource, the same inputs as cdk8s synth', async () => {
+    const app = new App();
+    buildIstioAddons(app);
+    const expected = renderApp(app).flatMap(c => c.objects);
+    await urnsOf(new MeshComponent('observability', { app }));
+    const custom = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent');
+    expect(custom).toHaveLength(expected.length);
+    expect(custom.find(r => r.inputs.kind === 'ClusterRole')!.type).toBe('kubernetes:rbac.authorization.k8s.io/v1:ClusterRole');
+    expect(custom.find(r => r.inputs.kind === 'ClusterRoleBinding')!.type).toBe('kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding');
+    expect(custom.find(r => r.inputs.kind === 'Telemetry')!.type).toBe('kubernetes:telemetry.istio.io/v1:Telemetry');
+    for (const o of expected) {
+      const r = custom.find(x => x.inputs.kind === o.kind && (x.inputs.metadata as { name: string }).name === o.metadata.name)!;
+      expect(r.inputs).toStrictEqual(JSON.parse(JSON.stringify(o)));
+    }
   });
 
   test('names are derived from the component name and stable across runs', async () => {
