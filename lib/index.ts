@@ -5,3 +5,4 @@ export * from './intent';
 export * from './hosting/cdk8s';
 export * from './render/model';
 export * from './legacy';
+export * from './analysis';

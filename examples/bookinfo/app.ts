@@ -15,6 +15,7 @@ import {
   MeshService,
   RouteAction,
   ServiceRouting,
+  Suppressions,
   Volume,
   VolumeMount,
   EnvValue,
@@ -71,6 +72,10 @@ export function bookinfoServices(platform: Construct, options: BookinfoOptions =
   const ratings = new MeshService(platform, 'ratings', { ...hardening, ports: [port], serviceAccountName: 'bookinfo-ratings' });
   ratings.addVersion('v1', { image: image('ratings-v1') });
   for (const v of ['v2', 'v2-mysql', 'v2-mysql-vm']) ratings.addExternalVersion(v);
+  // Upstream's destination-rule-all defines subsets for versions other Bookinfo samples deploy.
+  for (const svc of [details, ratings]) {
+    Suppressions.add(svc, 'IST0173', 'subsets of versions deployed by other Bookinfo samples (bookinfo-db, bookinfo-ratings-v2...), as upstream\'s destination-rule-all');
+  }
 
   const tmp = Volume.emptyDir('tmp');
   const wlpOutput = Volume.emptyDir('wlp-output');

@@ -286,11 +286,7 @@ export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (co
   if (routes.length === 0) {
     errors.push(problem('routes', 'must hold at least one route', 0, 'call addRoute()'));
   }
-  const catchAll = routes.findIndex(r => (r.match ?? []).length === 0);
-  if (catchAll >= 0 && catchAll < routes.length - 1 && !suppressed('IST0130')) {
-    errors.push('[IST0130] ' + problem(`routes[${catchAll + 1}]`, `can never match: route ${catchAll} before it has no match and takes every request`,
-      routes[catchAll + 1].name ?? `route ${catchAll + 1}`, 'add the catch-all route last'));
-  }
+  // A route after a catch-all one is Istio's IST0130, a warning: the synth-time analysis reports it.
   const names = routes.map(r => r.name).filter((n): n is string => n !== undefined);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) errors.push(problem('routes.name', 'must be unique within a VirtualService', dup));

@@ -2,6 +2,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { ResourcePlan, planResources } from './plan';
+import { AnalysisReport, FindingLevel, findingLine } from '../analysis';
+import { AnalysisOptions, analyzeCharts } from '../hosting/cdk8s/analysis';
 import { renderApp } from '../hosting/cdk8s/render-app';
 
 /** Args of a {@link MeshComponent}. */
@@ -14,6 +16,12 @@ export interface MeshComponentArgs {
    * @default - the stack's default provider
    */
   readonly provider?: k8s.Provider;
+
+  /**
+   * The synth-time analysis (Istio's analyzer checks) run before anything is registered.
+   * @default - errors stop the program, warnings are logged on the component
+   */
+  readonly analysis?: AnalysisOptions;
 }
 
 type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -51,12 +59,20 @@ export class MeshComponent extends pulumi.ComponentResource {
   public readonly objectCount: number;
   /** The plan the resources were registered from (names, kinds, dependencies). */
   public readonly plan: readonly ResourcePlan[];
+  /** What the synth-time analysis found (warnings, information, suppressed findings). */
+  public readonly report: AnalysisReport;
 
   public constructor(name: string, args: MeshComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate and render first: bad input registers nothing, not even the component.
-    const plan = planResources(name, renderApp(args.app));
+    const charts = renderApp(args.app);
+    const report = analyzeCharts(charts, args.analysis);
+    const plan = planResources(name, charts);
     super('mesh-kit:index:MeshComponent', name, {}, opts);
     this.plan = plan;
+    this.report = report;
+    if (args.analysis?.printWarnings ?? true) {
+      for (const f of report.at(FindingLevel.WARNING)) void pulumi.log.warn(findingLine(f), this);
+    }
     const resources: { [name: string]: pulumi.CustomResource } = {};
     for (const p of this.plan) {
       const options: pulumi.CustomResourceOptions = {

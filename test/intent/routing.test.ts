@@ -1,5 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
+  MeshApp,
+  findingLine,
   HeaderMatch,
   HttpMatch,
   MeshChart,
@@ -122,18 +124,23 @@ describe('ServiceRouting', () => {
         .toBe("[c/reviews] 'version' must be a version of service 'reviews': got 'v4'; its versions are 'v1', 'v2', 'v3'");
     });
 
-    test('fails at synth if a route follows a catch-all route (unreachable, IST0130), or has no route', () => {
-      expect(synthError(app => {
-        const chart = new Chart(app, 'c');
-        const reviews = reviewsIn(chart);
-        new ServiceRouting(chart, 'r', {
-          service: reviews,
-          routes: [{ action: RouteAction.forward(reviews.version('v1')) }, { name: 'jason', match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) }],
-        });
-        new ServiceRouting(chart, 'empty', { service: reviews, name: 'reviews-empty' });
+    test('a route after a catch-all route is reported as Istio\'s IST0130 warning, not an error; a routing without routes fails', () => {
+      const app = new MeshApp();
+      const chart = new Chart(app, 'c');
+      const reviews = reviewsIn(chart);
+      new ServiceRouting(chart, 'r', {
+        service: reviews,
+        routes: [{ action: RouteAction.forward(reviews.version('v1')) }, { name: 'jason', match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) }],
+      });
+      app.synthFiles();
+      expect(app.report!.findings.map(f => `${f.level} ${findingLine(f)}`)).toStrictEqual([
+        "Warning [c/r/VirtualService] [IST0130] VirtualService 'reviews' rule http[1] 'jason' is never used: rule http[0] before it matches every request",
+      ]);
+      expect(synthError(a => {
+        const c = new Chart(a, 'c');
+        new ServiceRouting(c, 'empty', { service: reviewsIn(c), name: 'reviews-empty' });
       })).toBe([
         'Validation failed with the following errors:',
-        "  [c/r] [IST0130] 'routes[1]' can never match: route 0 before it has no match and takes every request: got 'jason'; add the catch-all route last",
         "  [c/empty] 'routes' must hold at least one route: got 0; call addRoute()",
       ].join('\n'));
     });

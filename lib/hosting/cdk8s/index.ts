@@ -1,3 +1,4 @@
 export * from './mesh-chart';
 export * from './mesh-app';
 export * from './render-app';
+export * from './analysis';

@@ -1,26 +1,54 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Yaml, YamlOutputType } from 'cdk8s';
+import { AnalysisOptions, analyzeCharts } from './analysis';
 import { renderApp } from './render-app';
+import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { fail, problem } from '../../core/errors';
+
+/** Props of a {@link MeshApp}. */
+export interface MeshAppProps extends AppProps {
+  /**
+   * The synth-time analysis: Istio's analyzer checks over every object of the app.
+   * @default - errors stop synth, warnings are printed, the report is written to `mesh-kit-analysis.json`
+   */
+  readonly analysis?: AnalysisOptions;
+}
 
 /**
  * A cdk8s app that writes one file per chart, named by the chart's `fileName` when it is a
  * {@link MeshChart} (e.g. `nginx-canary.stage-10`, `gateway-api/route-all-v1`), and that writes
  * nothing at all (not even the output folder) when any validation fails.
+ *
+ * Before writing, it runs the synth-time analysis (Istio's analyzer checks, `[IST0101]`…) over
+ * every object of every chart: findings Istio calls errors stop synth; warnings are printed to
+ * standard error and, with everything else found, written to the report file (cdk8s has no warning
+ * channel of its own). A check is accepted on a construct with `Suppressions.add(scope, code, reason)`;
+ * the report lists it with its reason.
  */
 export class MeshApp extends App {
-  public constructor(props: AppProps = {}) {
+  /** The report of the last synth (or `synthFiles()`), or undefined before. */
+  public report?: AnalysisReport;
+  private readonly analysis: AnalysisOptions;
+
+  public constructor(props: MeshAppProps = {}) {
     if (props.yamlOutputType !== undefined && props.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
       fail(problem('yamlOutputType', 'must be FILE_PER_CHART for a MeshApp', YamlOutputType[props.yamlOutputType], 'use cdk8s App for other layouts'));
     }
     super(props);
+    this.analysis = props.analysis ?? {};
+    const file = this.analysis.reportFile;
+    if (file !== undefined && file !== '' && (path.isAbsolute(file) || file.split(/[\\/]/).includes('..'))) {
+      fail(problem('analysis.reportFile', 'must be a relative path inside the output folder', file));
+    }
   }
 
   /** The files the app synthesizes, `relative path -> YAML`, validated and in chart order; writes nothing. */
   public synthFiles(): Map<string, string> {
     const files = new Map<string, string>();
-    for (const { chart, fileName, objects } of renderApp(this)) {
+    const charts = renderApp(this);
+    this.report = analyzeCharts(charts, this.analysis);
+    for (const { chart, fileName, objects } of charts) {
       const file = `${fileName}${this.outputFileExtension}`;
       if (files.has(file)) {
         fail(problem('fileName', 'must be unique within an app', file, `chart '${chart.node.path}' would overwrite another chart's file`));
@@ -30,13 +58,21 @@ export class MeshApp extends App {
     return files;
   }
 
-  /** Validates, renders every chart in memory, and only then writes the files. */
+  /** Validates, renders and analyzes every chart in memory, and only then writes the files and the report. */
   public override synth(): void {
     const files = this.synthFiles();
-    for (const [file, yaml] of files) {
+    const report = this.report!;
+    const reportFile = this.analysis.reportFile ?? 'mesh-kit-analysis.json';
+    if (reportFile !== '') files.set(reportFile, `${JSON.stringify(report.toJson(), undefined, 2)}\n`);
+    for (const [file, text] of files) {
       const target = path.join(this.outdir, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, yaml);
+      fs.writeFileSync(target, text);
+    }
+    const warnings = report.at(FindingLevel.WARNING);
+    if ((this.analysis.printWarnings ?? true) && warnings.length > 0) {
+      process.stderr.write(`${warnings.map(f => `warning ${findingLine(f)}`).join('\n')}\n`
+        + (report.suppressed.length > 0 ? `(${report.suppressed.length} suppressed: see ${reportFile || 'MeshApp.report'})\n` : ''));
     }
   }
 }

@@ -9,8 +9,10 @@ export interface RenderedChart {
   readonly chart: Chart;
   /** Its file name without extension: `MeshChart.fileName`, else cdk8s's name for the chart. */
   readonly fileName: string;
-  /** Its objects, in cdk8s's order. */
+  /** Its objects, in apply order. */
   readonly objects: Manifest[];
+  /** The construct (ApiObject) of each object, in the same order. */
+  readonly constructs: ApiObject[];
 }
 
 /** API groups of mesh routing and policy: applied after the workloads they select. */
@@ -27,11 +29,14 @@ export function applyTier(m: Manifest): number {
 }
 
 /** Objects in tier order (stable: creation order within a tier), with sync-wave annotations if asked. */
-function ordered(objects: Manifest[], syncWaves: boolean): Manifest[] {
-  const sorted = objects.map((m, i) => ({ m, i, tier: applyTier(m) })).sort((a, b) => a.tier - b.tier || a.i - b.i);
-  return sorted.map(({ m, tier }) => (syncWaves
-    ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': String(tier) } } }
-    : m));
+function ordered(objects: Array<{ m: Manifest; c: ApiObject }>, syncWaves: boolean): Array<{ m: Manifest; c: ApiObject }> {
+  const sorted = objects.map((o, i) => ({ ...o, i, tier: applyTier(o.m) })).sort((a, b) => a.tier - b.tier || a.i - b.i);
+  return sorted.map(({ m, c, tier }) => ({
+    c,
+    m: syncWaves
+      ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': String(tier) } } }
+      : m,
+  }));
 }
 
 /**
@@ -40,11 +45,11 @@ function ordered(objects: Manifest[], syncWaves: boolean): Manifest[] {
  * every call: `renderApp` has just validated once. Without any dependency in the app, cdk8s's
  * topological order is the construct tree's pre-order, so the graph is not built.
  */
-function objectsOf(chart: Chart, anyDependencies: boolean): Manifest[] {
+function objectsOf(chart: Chart, anyDependencies: boolean): Array<{ m: Manifest; c: ApiObject }> {
   const constructs = anyDependencies ? new DependencyGraph(chart.node).topology() : chart.node.findAll();
   return constructs
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map(o => o.toJson() as Manifest);
+    .map(c => ({ m: c.toJson() as Manifest, c }));
 }
 
 /**
@@ -70,9 +75,13 @@ export function renderApp(app: App): RenderedChart[] {
   // `app.charts` builds the whole app's dependency graph to order the charts; without dependencies
   // that order is the construct tree's pre-order, which `all` already is.
   const charts = anyDependencies ? app.charts : all.filter((c): c is Chart => c instanceof Chart);
-  return charts.map(chart => ({
-    chart,
-    fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
-    objects: ordered(objectsOf(chart, anyDependencies), MeshSettings.of(chart).argoCdSyncWaves),
-  }));
+  return charts.map(chart => {
+    const objects = ordered(objectsOf(chart, anyDependencies), MeshSettings.of(chart).argoCdSyncWaves);
+    return {
+      chart,
+      fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
+      objects: objects.map(o => o.m),
+      constructs: objects.map(o => o.c),
+    };
+  });
 }

@@ -9,6 +9,7 @@ import { checkPercent } from '../../core/duration';
 import { failAt, problem } from '../../core/errors';
 import { checkDnsLabel, checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
+import { Suppressions } from '../../core/suppressions';
 import { emit, routingBackendOf } from '../../hosting/cdk8s/emit';
 import {
   ADDON_NAMES, ADDON_PORTS, AddonsModel, ExtensionProvider, LinkerdVizValues, extensionProvider, linkerdVizValues, meshConfigFragment,
@@ -231,6 +232,10 @@ export class ObservabilityAddons extends Construct {
       objects.push(renderLinkerdVizValues(m));
     }
     for (const o of objects) this.emitObject(o);
+    if (m.tracing?.kind === 'zipkin') {
+      Suppressions.add(this.resource('Deployment', ADDON_NAMES.zipkin), 'IST0137',
+        'Istio expects Zipkin\'s UI as `tracing` on port 80 and its API as `zipkin` on 9411, both on container port 9411 (samples/addons/extras/zipkin.yaml)');
+    }
     if (props.expose) this.exposeThrough(props.expose, exposedHosts);
   }
 

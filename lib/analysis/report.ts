@@ -1,0 +1,54 @@
+import { Finding, FindingLevel } from './model';
+
+/** The line of a finding: `[construct path] [IST0101] message`. */
+export function findingLine(f: Finding): string {
+  return `[${f.path}] ${f.message}`;
+}
+
+/**
+ * What the synth-time analysis found: errors (which stopped synth, unless there are none),
+ * warnings, information, and the findings suppressed with `Suppressions.add` (with their reasons).
+ * Written by `MeshApp` as JSON under the output folder; warnings are also printed.
+ */
+export class AnalysisReport {
+  /** Findings in force (not suppressed), in catalogue order. */
+  public readonly findings: readonly Finding[];
+  /** Findings suppressed on their construct, each with its reason. */
+  public readonly suppressed: readonly Finding[];
+  /** The codes of the checks that ran. */
+  public readonly checks: readonly string[];
+
+  public constructor(findings: Finding[], suppressed: Finding[], checks: string[]) {
+    this.findings = findings;
+    this.suppressed = suppressed;
+    this.checks = checks;
+  }
+
+  /** The findings at a level. */
+  public at(level: FindingLevel): Finding[] {
+    return this.findings.filter(f => f.level === level);
+  }
+
+  /** The report as JSON-ready data (stable key order, for diffs in review). */
+  public toJson(): { checks: string[]; summary: { [level: string]: number }; findings: Finding[]; suppressed: Finding[] } {
+    return {
+      checks: [...this.checks],
+      summary: {
+        errors: this.at(FindingLevel.ERROR).length,
+        warnings: this.at(FindingLevel.WARNING).length,
+        info: this.at(FindingLevel.INFO).length,
+        suppressed: this.suppressed.length,
+      },
+      findings: [...this.findings],
+      suppressed: [...this.suppressed],
+    };
+  }
+
+  /** One line per finding, `warning [path] [IST0132] …`, suppressed ones with their reason. */
+  public toText(): string {
+    return [
+      ...this.findings.map(f => `${f.level.toLowerCase()} ${findingLine(f)}`),
+      ...this.suppressed.map(f => `suppressed ${findingLine(f)} (reason: ${f.suppressedBecause})`),
+    ].join('\n');
+  }
+}
