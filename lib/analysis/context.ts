@@ -28,7 +28,8 @@ export function contextOf(objects: readonly AnalyzedObject[], clusterDomain = 'c
       });
     } else if (o.manifest.kind === 'Pod') {
       const meta = o.manifest.metadata;
-      pods.push({ object: o, namespace: namespaceOf(o), labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, spec: (o.manifest.spec ?? {}) as {} });
+      const spec = (o.manifest.spec ?? {}) as {};
+      pods.push({ object: o, namespace: namespaceOf(o), labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, spec });
     }
   }
   const services = byKind.get('Service') ?? [];

@@ -131,4 +131,6 @@ const uid1337: Analyzer = {
 };
 
 /** The Kubernetes-object checks (Istio charts only, as istioctl analyze applies them to a mesh). */
-export const KUBERNETES_ANALYZERS: Analyzer[] = [namespaceNotInjected, multipleServicesProtocols, portNaming, multipleInjectionLabels, conflictingPorts, uid1337];
+export const KUBERNETES_ANALYZERS: Analyzer[] = [
+  namespaceNotInjected, multipleServicesProtocols, portNaming, multipleInjectionLabels, conflictingPorts, uid1337,
+];
