@@ -28,8 +28,8 @@ export function contextOf(objects: readonly AnalyzedObject[], clusterDomain = 'c
       });
     } else if (o.manifest.kind === 'Pod') {
       const meta = o.manifest.metadata;
-      const spec = (o.manifest.spec ?? {}) as {};
-      pods.push({ object: o, namespace: namespaceOf(o), labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, spec });
+      const podSpec = (o.manifest.spec ?? {}) as {};
+      pods.push({ object: o, namespace: namespaceOf(o), labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, spec: podSpec });
     }
   }
   const services = byKind.get('Service') ?? [];
