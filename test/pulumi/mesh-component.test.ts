@@ -1,9 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { buildIstioAddons } from '../../examples/observability/app';
-import { MeshNamespace, MeshService, MeshValidationError, renderApp } from '../../lib';
+import { MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
 interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
@@ -94,6 +94,23 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     const plan = planResources('c', renderApp(app));
     expect(plan[0]).toMatchObject({ gvk: 'v1/Namespace', name: 'c-shop-namespace-shop', dependsOn: [] });
     expect(plan.slice(1).map(p => p.dependsOn)).toStrictEqual(Array(plan.length - 1).fill(['c-shop-namespace-shop']));
+  });
+
+  test('runs the synth-time analysis: an error registers nothing; the report is on the component', async () => {
+    const build = (subset: string) => {
+      const app = new App();
+      const chart = new Chart(app, 'c');
+      const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
+      web.addVersion('v1', { image: 'nginx:1.27.0' });
+      const routing = new ServiceRouting(chart, 'r', { service: web, routes: [{ action: RouteAction.forward(web.version('v1')) }] });
+      ApiObject.of(routing.resource).addJsonPatch(JsonPatch.replace('/spec/http/0/route/0/destination/subset', subset));
+      return app;
+    };
+    expect(() => new MeshComponent('broken', { app: build('v2') }))
+      .toThrow("[c/r/VirtualService] [IST0101] VirtualService 'web' routes to subset 'v2' which DestinationRule 'web' does not define");
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(registered.filter(r => r.name.startsWith('broken'))).toStrictEqual([]);
+    expect(new MeshComponent('fine', { app: build('v1') }).report.findings).toStrictEqual([]);
   });
 
   test('fails if validation fails, before registering anything', async () => {

@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { FindingLevel, MeshApp, MeshChart, MeshService, MeshValidationError, RouteAction, ServiceRouting, Suppressions } from '../../lib';
+
+function reviewsApp(outdir: string, props: ConstructorParameters<typeof MeshApp>[0] = {}) {
+  const app = new MeshApp({ outdir, ...props });
+  const chart = new MeshChart(app, 'bookinfo');
+  const reviews = new MeshService(chart, 'reviews', { ports: [{ port: 9080 }] });
+  reviews.addVersion('v1', { image: 'reviews:1.0.0' });
+  const routing = new ServiceRouting(chart, 'reviews-route', { service: reviews, name: 'reviews', routes: [{ action: RouteAction.forward(reviews.version('v1')) }] });
+  return { app, chart, reviews, routing };
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-analysis-'));
+
+describe('synth-time analysis in MeshApp', () => {
+  test('an error Istio would report stops synth, names the construct, and nothing is written', () => {
+    const outdir = path.join(tmp(), 'dist');
+    const { app, routing } = reviewsApp(outdir);
+    // an escape hatch can break what the constructs guarantee: the analysis still sees it
+    ApiObject.of(routing.resource).addJsonPatch(JsonPatch.replace('/spec/http/0/route/0/destination/subset', 'v4'));
+    expect(() => app.synth()).toThrow(MeshValidationError);
+    expect(() => app.synth()).toThrow([
+      'Analysis found 1 error; nothing was written:',
+      '  [bookinfo/reviews-route/VirtualService] [IST0101] VirtualService \'reviews\' routes to subset \'v4\' which DestinationRule \'reviews\' does not define',
+    ].join('\n'));
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test('warnings are written to the report (and printed); warningsAsErrors stops synth on them', () => {
+    const outdir = tmp();
+    const { app, reviews } = reviewsApp(outdir);
+    ApiObject.of(reviews.destinationRule!).addJsonPatch(JsonPatch.add('/spec/subsets/-', { name: 'v9', labels: { version: 'v9' } }));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      expect(stderr.mock.calls.map(c => String(c[0])).join('')).toContain(
+        'warning [bookinfo/reviews/DestinationRule] [IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) selects none of the pods of Service \'reviews\'');
+    } finally {
+      stderr.mockRestore();
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'mesh-kit-analysis.json'), 'utf8'));
+    expect(report.summary).toStrictEqual({ errors: 0, warnings: 1, info: 0, suppressed: 0 });
+    expect(report.findings[0]).toStrictEqual({
+      code: 'IST0173',
+      name: 'DestinationRuleSubsetNotSelectPods',
+      level: 'Warning',
+      object: 'DestinationRule reviews',
+      path: 'bookinfo/reviews/DestinationRule',
+      file: 'bookinfo',
+      message: '[IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) selects none of the pods of Service \'reviews\'',
+    });
+    expect(report.checks.length).toBeGreaterThanOrEqual(20);
+
+    const strict = reviewsApp(tmp(), { analysis: { warningsAsErrors: true } });
+    ApiObject.of(strict.reviews.destinationRule!).addJsonPatch(JsonPatch.add('/spec/subsets/-', { name: 'v9', labels: { version: 'v9' } }));
+    expect(() => strict.app.synthFiles()).toThrow(/^Analysis found 1 error; nothing was written:\n {2}\[bookinfo\/reviews\/DestinationRule\] \[IST0173\]/);
+  });
+
+  test('a suppression on a construct (or an ancestor) sets the finding aside, with its reason, in the report', () => {
+    const outdir = tmp();
+    const { app, reviews } = reviewsApp(outdir, { analysis: { reportFile: 'reports/analysis.json' } });
+    ApiObject.of(reviews.destinationRule!).addJsonPatch(JsonPatch.add('/spec/subsets/-', { name: 'v9', labels: { version: 'v9' } }));
+    Suppressions.add(reviews, 'IST0173', 'v9 is deployed by the performance-test pipeline');
+    app.synth();
+    expect(app.report!.findings).toStrictEqual([]);
+    expect(app.report!.suppressed.map(f => `${f.code} ${f.path}: ${f.suppressedBecause}`))
+      .toStrictEqual(['IST0173 bookinfo/reviews/DestinationRule: v9 is deployed by the performance-test pipeline']);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports', 'analysis.json'), 'utf8')).summary.suppressed).toBe(1);
+    expect(app.report!.toText()).toBe('suppressed [bookinfo/reviews/DestinationRule] [IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) '
+      + 'selects none of the pods of Service \'reviews\' (reason: v9 is deployed by the performance-test pipeline)');
+  });
+
+  test('no report file when asked for none; information is reported but never printed', () => {
+    const outdir = tmp();
+    const { app, reviews } = reviewsApp(outdir, { analysis: { reportFile: '' } });
+    // MeshService refuses such a port name; an escape hatch can still write one
+    ApiObject.of(reviews.serviceResource).addJsonPatch(JsonPatch.replace('/spec/ports/0/name', 'web'));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(fs.readdirSync(outdir)).toStrictEqual(['bookinfo.k8s.yaml']);
+    expect(app.report!.at(FindingLevel.INFO).map(f => f.message)).toStrictEqual([
+      '[IST0118] Service \'reviews\' port 9080 is named \'web\', which does not follow Istio\'s <protocol>[-<suffix>] convention: name it e.g. \'http-web\' or set appProtocol',
+    ]);
+  });
+
+  test('fails if the report file would leave the output folder', () => {
+    expect(() => new MeshApp({ analysis: { reportFile: '../report.json' } }))
+      .toThrow('\'analysis.reportFile\' must be a relative path inside the output folder: got \'../report.json\'');
+  });
+});
