@@ -6,6 +6,7 @@
 import { App, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  ClientTls,
   Fault,
   HeaderMatch,
   HttpMatch,
@@ -63,7 +64,10 @@ export function buildBookinfo(app: App, options: BookinfoOptions = {}): Bookinfo
 /** The four services of Bookinfo, in `platform` (whose traffic API decides DestinationRules or per-version Services). */
 export function bookinfoServices(platform: Construct, options: BookinfoOptions = {}): Bookinfo {
   const port = { port: 9080 }; // named 'http' by Istio's convention
-  const hardening: MeshServiceProps = options.upstreamExact ? { security: WorkloadSecurity.unset(), resources: {} } : {};
+  // Upstream's destination-rule-all writes no TLS (Istio's auto mutual TLS); destination-rule-all-mtls
+  // writes ISTIO_MUTUAL, which is what a MeshService writes unless told `ClientTls.auto()`.
+  const upstreamTls: MeshServiceProps = { trafficPolicy: { tls: ClientTls.auto() } };
+  const hardening: MeshServiceProps = options.upstreamExact ? { ...upstreamTls, security: WorkloadSecurity.unset(), resources: {} } : upstreamTls;
 
   const details = new MeshService(platform, 'details', { ...hardening, ports: [port], serviceAccountName: 'bookinfo-details' });
   details.addVersion('v1', { image: image('details-v1') });

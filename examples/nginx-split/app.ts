@@ -7,6 +7,7 @@ import { App } from 'cdk8s';
 import { ConfigMap } from 'cdk8s-plus-27';
 import {
   CanaryOverride,
+  ClientTls,
   CanaryPlan,
   CanaryRelease,
   HeaderMatch,
@@ -55,6 +56,8 @@ export function buildNginxSplit(app: App): { nginx: MeshService; gateway: Ingres
     volumeMounts: [VolumeMount.of(echoFile('1.17'), '/usr/share/nginx/html/echo')],
     // The official nginx image starts as root (it binds port 80, then drops to the nginx user).
     security: WorkloadSecurity.unset(),
+    // The seed's DestinationRule writes no TLS (Istio's auto mutual TLS decides).
+    trafficPolicy: { tls: ClientTls.auto() },
   });
   nginx.addVersion('v117', { image: 'nginx:1.17.9', label: '1.17', podLabels: { 'minor-version': '1.17.9' } });
   nginx.addVersion('v116', { image: 'nginx:1.16.1', label: '1.16', podLabels: { 'minor-version': '1.16.1' }, volumes: [echoFile('1.16')] });

@@ -61,7 +61,7 @@ export interface MeshServiceProps {
 
   /**
    * Traffic policy of the DestinationRule (load balancing, circuit breaking, outlier detection, client TLS).
-   * @default - none written: Istio's defaults
+   * @default - `tls: ISTIO_MUTUAL` (secure by default; `tls: ClientTls.auto()` to write nothing), Istio's defaults for the rest
    */
   readonly trafficPolicy?: TrafficPolicy;
 
@@ -503,6 +503,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       destinationRuleName: this.props.destinationRuleName ?? this.name,
       subsetsSelectApp: this.props.subsetsSelectApp ?? false,
       trafficPolicy: this.trafficPolicy,
+      istioMutualByDefault: this.props.trafficPolicy?.tls === undefined,
       headless: this.props.headless ?? false,
     };
   }

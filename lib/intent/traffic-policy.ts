@@ -162,7 +162,15 @@ export class ClientTls {
     return new ClientTls({ mode: 'DISABLE' });
   }
 
-  /** Istio's own mutual TLS (certificates issued by the mesh). */
+  /**
+   * Write no TLS setting: Istio's auto mutual TLS decides (mutual TLS to pods with a sidecar, plain
+   * text to the others). The opt-out of the `ISTIO_MUTUAL` a MeshService's DestinationRule writes by default.
+   */
+  public static auto(): ClientTls {
+    return new ClientTls(undefined);
+  }
+
+  /** Istio's own mutual TLS (certificates issued by the mesh): what a MeshService's DestinationRule writes by default. */
   public static istioMutual(): ClientTls {
     return new ClientTls({ mode: 'ISTIO_MUTUAL' });
   }
@@ -181,7 +189,7 @@ export class ClientTls {
     return new ClientTls({ mode: 'MUTUAL', ...options });
   }
 
-  private constructor(/** @internal */ public readonly _model: NonNullable<TrafficPolicyModel['tls']>) {}
+  private constructor(/** @internal */ public readonly _model: TrafficPolicyModel['tls']) {}
 }
 
 /**
@@ -205,8 +213,10 @@ export interface TrafficPolicy {
    */
   readonly outlierDetection?: OutlierDetection;
   /**
-   * Client TLS.
-   * @default - not written: Istio's auto mutual TLS
+   * Client TLS. On a MeshService's own policy, `ISTIO_MUTUAL` unless told otherwise
+   * (`ClientTls.auto()` writes nothing and lets Istio's auto mutual TLS decide); on a version's
+   * policy, the service's.
+   * @default - ClientTls.istioMutual() on the service; the service's on a version
    */
   readonly tls?: ClientTls;
 }

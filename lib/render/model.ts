@@ -148,6 +148,11 @@ export interface ServiceModel extends ServiceRef {
   readonly subsetsSelectApp: boolean;
   /** The DestinationRule's traffic policy for every version. */
   readonly trafficPolicy?: TrafficPolicyModel;
+  /**
+   * Write `tls: ISTIO_MUTUAL` in the service-level policy of the DestinationRule (no TLS was given,
+   * and `ClientTls.auto()` was not asked for).
+   */
+  readonly istioMutualByDefault?: boolean;
   /** A headless Service (`clusterIP: None`). */
   readonly headless?: boolean;
 }

@@ -52,7 +52,9 @@ describe('CanaryRelease', () => {
       hosts: ['shop'],
       http: [{ name: 'canary-split', route: [{ destination: { host: 'shop', subset: 'v1' }, weight: 75 }, { destination: { host: 'shop', subset: 'v2' }, weight: 25 }] }],
     });
-    expect(stage[1].spec).toStrictEqual({ host: 'shop', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] });
+    expect(stage[1].spec).toStrictEqual({
+      host: 'shop', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    });
   });
 
   test('A/B override, mirroring before 100 and sticky sessions; the rollback has none of them', () => {
@@ -77,7 +79,7 @@ describe('CanaryRelease', () => {
     });
     expect(http[1].mirror).toStrictEqual({ host: 'shop', subset: 'v2' });
     expect(http[1].mirrorPercentage).toStrictEqual({ value: 5 });
-    expect((stage20[1].spec as any).trafficPolicy).toStrictEqual({ loadBalancer: { consistentHash: { httpCookie: { name: 'session', ttl: '3600s' } } } });
+    expect((stage20[1].spec as any).trafficPolicy).toStrictEqual({ loadBalancer: { consistentHash: { httpCookie: { name: 'session', ttl: '3600s' } } }, tls: { mode: 'ISTIO_MUTUAL' } });
     expect(split(out.get('c.stage-100.k8s.yaml')!).mirror).toBeUndefined();
     const rollback = (out.get('c.rollback.k8s.yaml')![0].spec as any).http;
     expect(rollback.map((r: any) => r.name)).toStrictEqual(['canary-split']);

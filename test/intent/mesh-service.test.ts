@@ -65,12 +65,12 @@ describe('MeshService', () => {
       expect(pod.metadata.labels['sidecar.istio.io/inject']).toBeUndefined();
     });
 
-    test('one DestinationRule named like the service with a subset per version', () => {
+    test('one DestinationRule named like the service with a subset per version, mutual TLS for its clients', () => {
       expect(only(objects, 'DestinationRule')).toStrictEqual({
         apiVersion: 'networking.istio.io/v1',
         kind: 'DestinationRule',
         metadata: { name: 'shop' },
-        spec: { host: 'shop', subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
+        spec: { host: 'shop', subsets: [{ name: 'v1', labels: { version: 'v1' } }], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
       });
     });
 

@@ -149,7 +149,7 @@ describe('DestinationRule traffic policy', () => {
     [LoadBalancer.consistentHashBySourceIp(), { consistentHash: { useSourceIp: true } }],
   ])('load balancer %#', (loadBalancer, expected) => {
     const objects = valid(synthObjects(app => { ratingsIn(new MeshChart(app, 'c'), { trafficPolicy: { loadBalancer } }); }));
-    expect((only(objects, 'DestinationRule').spec as any).trafficPolicy).toStrictEqual({ loadBalancer: expected });
+    expect((only(objects, 'DestinationRule').spec as any).trafficPolicy).toStrictEqual({ loadBalancer: expected, tls: { mode: 'ISTIO_MUTUAL' } });
   });
 
   test('circuit breaking, outlier detection, client TLS, and a subset\'s own policy', () => {
@@ -187,9 +187,11 @@ describe('DestinationRule traffic policy', () => {
     ]);
   });
 
-  test('nothing is written when no policy is given (Istio\'s defaults apply)', () => {
+  test('by default only ISTIO_MUTUAL is written (secure by default, Istio\'s defaults for the rest); ClientTls.auto() writes nothing', () => {
     const objects = synthObjects(app => { ratingsIn(new MeshChart(app, 'c'), { trafficPolicy: {} }); });
-    expect((only(objects, 'DestinationRule').spec as any).trafficPolicy).toBeUndefined();
+    expect((only(objects, 'DestinationRule').spec as any).trafficPolicy).toStrictEqual({ tls: { mode: 'ISTIO_MUTUAL' } });
+    const auto = synthObjects(app => { ratingsIn(new MeshChart(app, 'c'), { trafficPolicy: { tls: ClientTls.auto() } }); });
+    expect((only(auto, 'DestinationRule').spec as any).trafficPolicy).toBeUndefined();
   });
 
   test.each([

@@ -23,6 +23,10 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'DestinationRule',
     metadata: metadataOf(service.destinationRuleName, service.namespace),
-    spec: { ...spec, subsets, trafficPolicy: service.trafficPolicy },
+    spec: {
+      ...spec,
+      subsets,
+      trafficPolicy: service.istioMutualByDefault ? { ...service.trafficPolicy, tls: { mode: 'ISTIO_MUTUAL' } } : service.trafficPolicy,
+    },
   };
 }
