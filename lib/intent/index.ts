@@ -12,3 +12,5 @@ export * from './service-routing';
 export * from './workload';
 export * from './observability';
 export * from './service-authorization';
+export * from './security';
+export * from './egress';

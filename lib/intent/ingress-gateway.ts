@@ -180,6 +180,11 @@ export class IngressGateway extends Construct implements IIngressGateway {
   public readonly resource: ApiObject;
   private readonly _servers: ServerModel[] = [];
   private readonly selector: { [key: string]: string };
+
+  /** The labels of the gateway workload (pods) this Gateway configures (a copy). */
+  public get workloadLabels(): { [key: string]: string } {
+    return { ...this.selector };
+  }
   private readonly gatewayClassName: string;
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {

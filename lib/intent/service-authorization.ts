@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { Protocol } from './ports';
+import { securityApiVersion } from './security/api';
 import { fail, failAt, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
-import { IstioApiVersion, MeshSettings } from '../core/settings';
+import { MeshSettings } from '../core/settings';
 import { emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
 import { renderIstioAuthorizationPolicy } from '../render/istio';
 import { renderLinkerdAuthorization } from '../render/linkerd';
@@ -99,7 +100,7 @@ export class ServiceAuthorization extends Construct {
     };
     const objects: Manifest[] = routingBackendOf(this) === 'linkerd'
       ? renderLinkerdAuthorization(model)
-      : [renderIstioAuthorizationPolicy(model, MeshSettings.of(this).istioApiVersion === IstioApiVersion.V1 ? 'v1' : 'v1beta1')];
+      : [renderIstioAuthorizationPolicy(model, securityApiVersion(MeshSettings.of(this).istioApiVersion))];
     for (const o of objects) {
       const { apiVersion, kind, metadata, ...body } = o;
       // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`.

@@ -241,8 +241,9 @@ const jwtRoutingWithoutAuthn: Analyzer = {
       const covered = ctx.of('RequestAuthentication', 'security.istio.io').some(ra => {
         const sel = (ra.manifest.spec as { selector?: { matchLabels?: { [k: string]: string } } })?.selector?.matchLabels;
         const all = sel === undefined || Object.keys(sel).length === 0;
-        // in the gateway's namespace (all of it, or its pods), or mesh-wide from the root namespace
-        return (ctx.namespaceOf(ra) === ctx.namespaceOf(gw) && (all || selects(sel, selector))) || (ctx.namespaceOf(ra) === 'istio-system' && all);
+        // selecting the gateway's pods (in the namespace they run in, which the Gateway object does not tell),
+        // or namespace-wide where the Gateway is, or mesh-wide from the root namespace
+        return (!all && selects(sel, selector)) || (all && [ctx.namespaceOf(gw), 'istio-system'].includes(ctx.namespaceOf(ra)));
       });
       return covered ? [] : [{
         object: vs,

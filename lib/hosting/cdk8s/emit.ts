@@ -216,6 +216,18 @@ export function failIfNoIngress(scope: Construct, what: string): void {
   if (b === 'none') failIfNoMesh(scope, what);
 }
 
+/**
+ * Refuses an Istio-only construct (security policies, ServiceEntry…) in a chart rendered for
+ * Linkerd or for no mesh, naming what to use instead.
+ */
+export function failIfNotIstio(scope: Construct, what: string, linkerdFix: string): void {
+  const b = routingBackendOf(scope);
+  if (b === 'linkerd') {
+    failAt(scope, problem('mesh', `${what} cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio resource`, 'linkerd', linkerdFix));
+  }
+  if (b === 'none') failIfNoMesh(scope, what);
+}
+
 /** Refuses mesh routing in a chart rendered for no mesh. */
 export function failIfNoMesh(scope: Construct, what: string): void {
   if (routingBackendOf(scope) === 'none') {

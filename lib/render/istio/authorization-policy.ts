@@ -6,7 +6,7 @@ import { AuthorizationModel, Manifest } from '../model';
  * ALLOW policy in place, Istio refuses every request no rule matches. Callers are named by their
  * mutual-TLS principal (`<trust domain>/ns/<namespace>/sa/<account>`) or namespace.
  */
-export function renderIstioAuthorizationPolicy(a: AuthorizationModel, securityApiVersion: string): Manifest {
+export function renderIstioAuthorizationPolicy(a: AuthorizationModel, apiVersion: string): Manifest {
   const principals = a.clients.flatMap(c => [
     ...(c.serviceAccount ? [`${a.clusterDomain}/ns/${c.serviceAccount.namespace}/sa/${c.serviceAccount.name}`] : []),
     ...(c.anyMeshed ? ['*'] : []),
@@ -17,7 +17,7 @@ export function renderIstioAuthorizationPolicy(a: AuthorizationModel, securityAp
     ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
   ];
   return {
-    apiVersion: `security.istio.io/${securityApiVersion}`,
+    apiVersion,
     kind: 'AuthorizationPolicy',
     metadata: metadataOf(a.name, a.namespace),
     spec: {

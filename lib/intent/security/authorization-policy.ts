@@ -1,0 +1,290 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { securityApiVersion } from './api';
+import { WorkloadSelector } from './workload-selector';
+import { fail, failAt, problem } from '../../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
+import { MeshSettings } from '../../core/settings';
+import { emit, failIfNotIstio, namespaceOf } from '../../hosting/cdk8s/emit';
+import { MeshService } from '../mesh-service';
+
+/** What an AuthorizationPolicy does with the requests its rules match. */
+export enum AuthorizationAction {
+  /** Let matching requests in; once any ALLOW policy selects a workload, everything else is refused. */
+  ALLOW = 'ALLOW',
+  /** Refuse matching requests (evaluated before ALLOW). */
+  DENY = 'DENY',
+  /** Ask an external authorizer (an `extensionProviders` entry) about matching requests. */
+  CUSTOM = 'CUSTOM',
+  /** Log matching requests (no decision). */
+  AUDIT = 'AUDIT',
+}
+
+/** Who sends a request: one `from.source` of a rule. */
+export class RequestSource {
+  /** The pods of a service declared here, by their mutual-TLS identity (its ServiceAccount). */
+  public static service(service: MeshService): RequestSource {
+    return new RequestSource({ principals: [`cluster.local/ns/${service.namespace ?? 'default'}/sa/${service.serviceAccountName}`] });
+  }
+
+  /** Pods running as ServiceAccounts this app does not declare. */
+  public static serviceAccount(name: string, namespace: string): RequestSource {
+    const err = checkDnsSubdomain('serviceAccount.name', name) ?? checkDnsLabel('serviceAccount.namespace', namespace);
+    if (err) fail(err);
+    return new RequestSource({ principals: [`cluster.local/ns/${namespace}/sa/${name}`] });
+  }
+
+  /** Any workload of these namespaces. */
+  public static namespaces(...namespaces: string[]): RequestSource {
+    if (namespaces.length === 0) fail(problem('namespaces', 'must name at least one namespace', []));
+    for (const n of namespaces) {
+      const err = checkDnsLabel('namespaces', n);
+      if (err) fail(err);
+    }
+    return new RequestSource({ namespaces: [...namespaces] });
+  }
+
+  /**
+   * Requests carrying a JWT (validated by a RequestAuthentication) from this issuer and subject:
+   * `requestPrincipals: ['<issuer>/<subject>']`.
+   */
+  public static jwt(issuer: string, subject = '*'): RequestSource {
+    if (issuer.trim() === '') fail(problem('jwt.issuer', 'must not be empty', issuer));
+    return new RequestSource({ requestPrincipals: [`${issuer}/${subject}`] });
+  }
+
+  /** Any authenticated peer (mutual TLS): unauthenticated plain text is not matched. */
+  public static anyAuthenticated(): RequestSource {
+    return new RequestSource({ principals: ['*'] });
+  }
+
+  /** Clients from these CIDR blocks (the peer's address). */
+  public static ipBlocks(...cidrs: string[]): RequestSource {
+    for (const c of cidrs) {
+      if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(c)) fail(problem('ipBlocks', 'must be IP addresses or CIDR blocks', c, 'e.g. \'10.0.0.0/8\''));
+    }
+    if (cidrs.length === 0) fail(problem('ipBlocks', 'must name at least one block', []));
+    return new RequestSource({ ipBlocks: [...cidrs] });
+  }
+
+  private constructor(/** @internal */ public readonly _source: { [field: string]: string[] }) {}
+}
+
+/** What a request asks for: one `to.operation` of a rule. */
+export interface RequestOperation {
+  /**
+   * Paths (exact, or with a `*` prefix or suffix).
+   * @default - any path
+   */
+  readonly paths?: string[];
+  /**
+   * HTTP methods, upper case.
+   * @default - any method
+   */
+  readonly methods?: string[];
+  /**
+   * The workload's ports.
+   * @default - any port
+   */
+  readonly ports?: number[];
+  /**
+   * Hosts (the request's Host header).
+   * @default - any host
+   */
+  readonly hosts?: string[];
+}
+
+/** An extra condition of a rule (`when`). */
+export class RequestCondition {
+  /** A claim of the request's validated JWT has one of the values (`request.auth.claims[<claim>]`). */
+  public static jwtClaim(claim: string, ...values: string[]): RequestCondition {
+    if (!/^[A-Za-z0-9_.:\-\][]+$/.test(claim)) fail(problem('jwtClaim', 'must be a claim name (nested claims as a][b)', claim));
+    return RequestCondition.of(`request.auth.claims[${claim}]`, values);
+  }
+
+  /** A request header has one of the values. */
+  public static header(name: string, ...values: string[]): RequestCondition {
+    return RequestCondition.of(`request.headers[${name.toLowerCase()}]`, values);
+  }
+
+  private static of(key: string, values: string[]): RequestCondition {
+    if (values.length === 0) fail(problem(key, 'must list at least one value', []));
+    return new RequestCondition(key, [...values]);
+  }
+
+  private constructor(/** @internal */ public readonly _key: string, /** @internal */ public readonly _values: string[]) {}
+}
+
+/** One rule: a request matches when it matches one source, one operation and every condition given. */
+export interface AuthorizationRule {
+  /**
+   * Sources (any one matches).
+   * @default - any source
+   */
+  readonly from?: RequestSource[];
+  /**
+   * Operations (any one matches).
+   * @default - any operation
+   */
+  readonly to?: RequestOperation[];
+  /**
+   * Conditions (all must hold).
+   * @default - none
+   */
+  readonly when?: RequestCondition[];
+}
+
+/** Props of an {@link AuthorizationPolicy}. */
+export interface AuthorizationPolicyProps {
+  /**
+   * The workloads the policy applies to.
+   * @default - every workload of the namespace
+   */
+  readonly workload?: WorkloadSelector;
+  /**
+   * The namespace, for a namespace-wide policy.
+   * @default - the workload's namespace, else the chart's
+   */
+  readonly namespace?: string;
+  /**
+   * The action.
+   * @default AuthorizationAction.ALLOW
+   */
+  readonly action?: AuthorizationAction;
+  /**
+   * The external authorizer (an `extensionProviders` name) of a CUSTOM policy.
+   * @default - none; required by CUSTOM
+   */
+  readonly provider?: string;
+  /**
+   * The rules. More with `addRule()`. An ALLOW policy without rules allows nothing.
+   * @default - none
+   */
+  readonly rules?: AuthorizationRule[];
+  /**
+   * The policy's name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+/** Options of {@link AuthorizationPolicy.denyAllThenAllow}. */
+export interface DenyAllThenAllowOptions {
+  /** What is allowed after everything is denied. */
+  readonly allow: AuthorizationRule[];
+  /**
+   * The namespace locked down.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Allow only to these workloads (the deny-all still covers the namespace).
+   * @default - the allow rules apply to every workload of the namespace
+   */
+  readonly workload?: WorkloadSelector;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+/**
+ * Istio's `AuthorizationPolicy` with typed rules: sources (a MeshService's identity, namespaces,
+ * JWT principals, IP blocks), operations (paths, methods, ports, hosts) and conditions (JWT
+ * claims, headers), for ALLOW, DENY, CUSTOM or AUDIT.
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ */
+export class AuthorizationPolicy extends Construct {
+  /**
+   * Zero trust in one call: an `allow-nothing` policy for the whole namespace (an ALLOW policy with
+   * no rules), and an ALLOW policy (`allow`) with the rules that open it again.
+   */
+  public static denyAllThenAllow(scope: Construct, id: string, options: DenyAllThenAllowOptions): Construct {
+    const group = new Construct(scope, id);
+    new AuthorizationPolicy(group, 'DenyAll', { name: 'allow-nothing', namespace: options.namespace ?? options.workload?._namespace });
+    new AuthorizationPolicy(group, 'Allow', { name: `${id}-allow`.toLowerCase(), namespace: options.namespace, workload: options.workload, rules: options.allow });
+    return group;
+  }
+
+  /** The rendered AuthorizationPolicy (escape hatch). */
+  public readonly resource: ApiObject;
+  private readonly rules: AuthorizationRule[] = [];
+
+  public constructor(scope: Construct, id: string, private readonly props: AuthorizationPolicyProps = {}) {
+    super(scope, id);
+    failIfNotIstio(this, 'AuthorizationPolicy', 'use ServiceAuthorization (Server, MeshTLSAuthentication, AuthorizationPolicy of policy.linkerd.io)');
+    const name = props.name ?? id;
+    const namespace = props.workload?._namespace ?? namespaceOf(this, props.namespace);
+    const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', name)
+      ?? (namespace !== undefined ? checkDnsLabel('namespace', namespace) : undefined);
+    if (err) failAt(this, err);
+    const action = props.action ?? AuthorizationAction.ALLOW;
+    if (action === AuthorizationAction.CUSTOM && !props.provider) {
+      failAt(this, problem('provider', 'must name the external authorizer of a CUSTOM policy', 'none', 'an extensionProviders name of the mesh config'));
+    }
+    if (action !== AuthorizationAction.CUSTOM && props.provider) {
+      failAt(this, problem('provider', 'is only for CUSTOM policies', props.provider));
+    }
+    for (const r of props.rules ?? []) this.addRule(r);
+    const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
+    this.resource = emit(this, 'Resource', { apiVersion, kind: 'AuthorizationPolicy', name, namespace, body: ['spec'] }, () => ({
+      apiVersion,
+      kind: 'AuthorizationPolicy',
+      metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
+      spec: this.spec(action),
+    }));
+    this.node.addValidation({
+      validate: () => (action !== AuthorizationAction.ALLOW && this.rules.length === 0
+        ? [problem('rules', `must hold at least one rule: a ${action} policy without rules matches nothing`, 0, 'add a rule, or use ALLOW without rules to allow nothing')]
+        : []),
+    });
+  }
+
+  /** Adds a rule (any rule matching is enough). */
+  public addRule(rule: AuthorizationRule): void {
+    const at = `rules[${this.rules.length}]`;
+    for (const op of rule.to ?? []) {
+      for (const m of op.methods ?? []) {
+        if (!METHODS.includes(m)) failAt(this, problem(`${at}.to.methods`, `must be HTTP methods in upper case (${METHODS.join(', ')})`, m));
+      }
+      for (const p of op.paths ?? []) {
+        if (!(p.startsWith('/') || p.startsWith('*')) || p.slice(1, -1).includes('*')) {
+          failAt(this, problem(`${at}.to.paths`, 'must start with \'/\' (or \'*\'), with \'*\' only first or last', p));
+        }
+      }
+      for (const p of op.ports ?? []) {
+        if (!Number.isInteger(p) || p < 1 || p > 65535) failAt(this, problem(`${at}.to.ports`, 'must be port numbers (1-65535)', p));
+      }
+      if (Object.values(op).every(v => v === undefined || v.length === 0)) {
+        failAt(this, problem(`${at}.to`, 'must restrict at least one of paths, methods, ports, hosts', '{}', 'leave `to` out to match any operation'));
+      }
+    }
+    this.rules.push({
+      from: rule.from ? [...rule.from] : undefined,
+      to: rule.to ? rule.to.map(o => ({ ...o })) : undefined,
+      when: rule.when ? [...rule.when] : undefined,
+    });
+  }
+
+  private spec(action: AuthorizationAction): object {
+    const p = this.props;
+    const rules = this.rules.map(r => ({
+      ...(r.from ? { from: r.from.map(s => ({ source: { ...s._source } })) } : {}),
+      ...(r.to ? {
+        to: r.to.map(o => ({
+          operation: {
+            ...(o.hosts ? { hosts: [...o.hosts] } : {}),
+            ...(o.ports ? { ports: o.ports.map(String) } : {}),
+            ...(o.methods ? { methods: [...o.methods] } : {}),
+            ...(o.paths ? { paths: [...o.paths] } : {}),
+          },
+        })),
+      } : {}),
+      ...(r.when ? { when: r.when.map(c => ({ key: c._key, values: [...c._values] })) } : {}),
+    }));
+    return {
+      ...(p.workload ? { selector: { matchLabels: { ...p.workload._labels } } } : {}),
+      ...(action !== AuthorizationAction.ALLOW || p.action !== undefined ? { action } : {}),
+      ...(p.provider ? { provider: { name: p.provider } } : {}),
+      ...(rules.length > 0 ? { rules } : {}),
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './authorization-policy';
+export * from './peer-authentication';
+export * from './request-authentication';
+export * from './workload-selector';

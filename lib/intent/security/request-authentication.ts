@@ -1,0 +1,132 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { securityApiVersion } from './api';
+import { WorkloadSelector } from './workload-selector';
+import { failAt, problem } from '../../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
+import { MeshSettings } from '../../core/settings';
+import { emit, failIfNotIstio, namespaceOf } from '../../hosting/cdk8s/emit';
+
+/** Where a token is read from a request header. */
+export interface JwtHeader {
+  /** The header name, e.g. `authorization`. */
+  readonly name: string;
+  /**
+   * The prefix before the token, e.g. `Bearer `.
+   * @default - none
+   */
+  readonly prefix?: string;
+}
+
+/** One issuer whose JWTs are validated. */
+export interface JwtRule {
+  /** The issuer (`iss` claim), e.g. `https://accounts.example.com`. */
+  readonly issuer: string;
+  /**
+   * Where the issuer's public keys are fetched (https).
+   * @default - discovered from the issuer's OpenID configuration
+   */
+  readonly jwksUri?: string;
+  /**
+   * Accepted audiences (`aud` claim).
+   * @default - any audience
+   */
+  readonly audiences?: string[];
+  /**
+   * Headers the token may come in.
+   * @default - `Authorization: Bearer <token>`
+   */
+  readonly fromHeaders?: JwtHeader[];
+  /**
+   * Query parameters the token may come in.
+   * @default - `access_token`
+   */
+  readonly fromParams?: string[];
+  /**
+   * Forward the token to the workload.
+   * @default false
+   */
+  readonly forwardOriginalToken?: boolean;
+}
+
+/** Props of a {@link RequestAuthentication}. */
+export interface RequestAuthenticationProps {
+  /** The issuers accepted. */
+  readonly jwtRules: JwtRule[];
+  /**
+   * The workloads (or gateway) that validate tokens. Routing on JWT claims at a gateway needs one
+   * selecting the gateway (IST0149).
+   * @default - every workload of the namespace
+   */
+  readonly workload?: WorkloadSelector;
+  /**
+   * The namespace of a namespace-wide policy.
+   * @default - the workload's namespace, else the chart's
+   */
+  readonly namespace?: string;
+  /**
+   * The name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+function httpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Istio's `RequestAuthentication`: which JWTs a workload accepts. A request with an invalid token
+ * is refused; one without a token passes (refuse it with an AuthorizationPolicy on
+ * `RequestSource.jwt()`). Its validated claims become available to routing and authorization.
+ * @see https://istio.io/latest/docs/reference/config/security/request_authentication/
+ */
+export class RequestAuthentication extends Construct {
+  /** The rendered RequestAuthentication (escape hatch). */
+  public readonly resource: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: RequestAuthenticationProps) {
+    super(scope, id);
+    failIfNotIstio(this, 'RequestAuthentication', 'validate tokens in your ingress or application');
+    const name = props.name ?? id;
+    const namespace = props.workload?._namespace ?? namespaceOf(this, props.namespace);
+    const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', name)
+      ?? (namespace !== undefined ? checkDnsLabel('namespace', namespace) : undefined);
+    if (err) failAt(this, err);
+    if (props.jwtRules.length === 0) failAt(this, problem('jwtRules', 'must hold at least one issuer', []));
+    const issuers = props.jwtRules.map(r => r.issuer);
+    for (const [i, r] of props.jwtRules.entries()) {
+      if (r.issuer.trim() === '') failAt(this, problem(`jwtRules[${i}].issuer`, 'must not be empty', r.issuer));
+      if (issuers.indexOf(r.issuer) !== i) failAt(this, problem(`jwtRules[${i}].issuer`, 'must be unique: Istio uses one rule per issuer', r.issuer));
+      if (r.jwksUri !== undefined && !httpsUrl(r.jwksUri)) {
+        failAt(this, problem(`jwtRules[${i}].jwksUri`, 'must be an https:// URL (keys fetched in plain text could be forged)', r.jwksUri));
+      }
+      for (const h of r.fromHeaders ?? []) {
+        if (!/^[a-zA-Z0-9-]+$/.test(h.name)) failAt(this, problem(`jwtRules[${i}].fromHeaders.name`, 'must be a header name', h.name));
+      }
+    }
+    const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
+    this.resource = emit(this, 'Resource', { apiVersion, kind: 'RequestAuthentication', name, namespace, body: ['spec'] }, () => ({
+      apiVersion,
+      kind: 'RequestAuthentication',
+      metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
+      spec: {
+        ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
+        jwtRules: props.jwtRules.map(r => ({
+          issuer: r.issuer,
+          ...(r.jwksUri ? { jwksUri: r.jwksUri } : {}),
+          ...(r.audiences ? { audiences: [...r.audiences] } : {}),
+          ...(r.fromHeaders
+            ? { fromHeaders: r.fromHeaders.map(h => ({ name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) })) }
+            : {}),
+          ...(r.fromParams ? { fromParams: [...r.fromParams] } : {}),
+          ...(r.forwardOriginalToken ? { forwardOriginalToken: true } : {}),
+        })),
+      },
+    }));
+  }
+}

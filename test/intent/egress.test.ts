@@ -1,0 +1,101 @@
+import { App } from 'cdk8s';
+import { MeshChart, MeshProvider, Protocol, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../../lib';
+import { errorOf } from '../support/errors';
+import { expectSchemaValid } from '../support/schemas';
+import { only, synthObjects } from '../support/synth';
+
+const objectsOf = (build: (chart: MeshChart) => void) => expectSchemaValid(synthObjects(app => build(new MeshChart(app, 'c', { namespace: 'shop' }))));
+
+describe('ServiceEntry', () => {
+  test('defaults: HTTPS on 443, external, DNS, visible in its own namespace only', () => {
+    const objects = objectsOf(chart => { new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'] }); });
+    expect(only(objects, 'ServiceEntry')).toStrictEqual({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'payments', namespace: 'shop' },
+      spec: {
+        hosts: ['api.payments.example.com'],
+        ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }],
+        location: 'MESH_EXTERNAL',
+        resolution: 'DNS',
+        exportTo: ['.'],
+      },
+    });
+  });
+
+  test('a TCP service with addresses, static resolution, exported wider', () => {
+    const objects = objectsOf(chart => {
+      new ServiceEntry(chart, 'db', {
+        hosts: ['db.internal.example.com'],
+        ports: [{ number: 5432, protocol: Protocol.TCP, name: 'tcp-postgres' }],
+        addresses: ['10.1.2.3/32'],
+        resolution: ServiceEntryResolution.STATIC,
+        location: ServiceEntryLocation.MESH_INTERNAL,
+        exportTo: ['*'],
+      });
+    });
+    expect(only(objects, 'ServiceEntry').spec).toStrictEqual({
+      hosts: ['db.internal.example.com'],
+      addresses: ['10.1.2.3/32'],
+      ports: [{ number: 5432, name: 'tcp-postgres', protocol: 'TCP' }],
+      location: 'MESH_INTERNAL',
+      resolution: 'STATIC',
+      exportTo: ['*'],
+    });
+  });
+
+  test('TLS origination: the app calls http on 80, the sidecar opens TLS to 443 and verifies the server', () => {
+    const objects = objectsOf(chart => {
+      new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'], tlsOrigination: { caCertificates: '/etc/ssl/certs/ca-certificates.crt' } });
+    });
+    expect((only(objects, 'ServiceEntry').spec as any).ports).toStrictEqual([
+      { number: 80, name: 'http-80', protocol: 'HTTP', targetPort: 443 }, { number: 443, name: 'https-443', protocol: 'HTTPS' },
+    ]);
+    expect(only(objects, 'DestinationRule')).toStrictEqual({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'payments-tls', namespace: 'shop' },
+      spec: {
+        host: 'api.payments.example.com',
+        trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.payments.example.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }] },
+      },
+    });
+  });
+
+  test('through an egress gateway, with TLS originated there', () => {
+    const objects = objectsOf(chart => {
+      new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'], tlsOrigination: { credentialName: 'payments-ca' }, egressGateway: {} });
+    });
+    expect((only(objects, 'ServiceEntry').spec as any).exportTo).toStrictEqual(['.', 'istio-system']);
+    expect((only(objects, 'DestinationRule').spec as any).trafficPolicy.portLevelSettings[0].port).toStrictEqual({ number: 443 });
+    expect(only(objects, 'Gateway').spec).toStrictEqual({
+      selector: { istio: 'egressgateway' }, servers: [{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['api.payments.example.com'] }],
+    });
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({
+      hosts: ['api.payments.example.com'],
+      gateways: ['mesh', 'payments-egress'],
+      http: [
+        { name: 'to-egress-gateway', match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 80 } } }] },
+        { name: 'out', match: [{ gateways: ['payments-egress'], port: 80 }], route: [{ destination: { host: 'api.payments.example.com', port: { number: 443 } } }] },
+      ],
+    });
+  });
+
+  const chart = () => new MeshChart(new App(), 'c');
+  test.each([
+    ['it opens egress to every host', () => new ServiceEntry(chart(), 's', { hosts: ['*'] }), '[c/s] \'hosts\' must not be \'*\': that would open egress to everything: got \'*\'; list the hosts'],
+    ['a wildcard host is resolved by DNS', () => new ServiceEntry(chart(), 's', { hosts: ['*.example.com'] }),
+      '[c/s] \'hosts\' must not hold wildcards with DNS resolution (there is no one address to resolve): got \'*.example.com\'; use ServiceEntryResolution.NONE'],
+    ['TLS origination spans several hosts', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com', 'b.example.com'], tlsOrigination: {} }),
+      '[c/s] \'hosts\' must hold one host with tlsOrigination or egressGateway (each host needs its own routes): got [\'a.example.com\', \'b.example.com\']; one ServiceEntry per host'],
+    ['the egress gateway has no HTTP port to route', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], egressGateway: {} }),
+      '[c/s] \'egressGateway\' routes HTTP ports only: the service has none: got [\'https-443\']; add an HTTP port, or tlsOrigination'],
+    ['the TLS origination port is taken', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: {} }),
+      '[c/s] \'tlsOrigination.port\' must not be one of the ports given: got 80; it is added as the plain-HTTP port'],
+    ['rendered for Linkerd', () => new ServiceEntry(new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD }), 's', { hosts: ['a.example.com'] }),
+      '[c/s] \'mesh\' ServiceEntry cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio resource: got \'linkerd\'; '
+      + 'Linkerd proxies let egress through unless an EgressNetwork of policy.linkerd.io restricts it'],
+  ])('fails if %s', (_n, fn, message) => {
+    expect(errorOf(fn)).toBe(message);
+  });
+});
