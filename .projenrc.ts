@@ -45,13 +45,16 @@ const project = new typescript.TypeScriptProject({
   },
 
   // The library is used inside the user's own cdk8s app: same model as cdk8s-plus.
-  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5', '@pulumi/pulumi@^3.270.0', '@pulumi/kubernetes@^4.34.2'],
+  peerDeps: [
+    'cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5', '@pulumi/pulumi@^3.270.0', '@pulumi/kubernetes@^4.34.2',
+    // synth-time schema validation (SchemaValidation), loaded only when asked for
+    'ajv@^8.17.1', 'yaml@^2.8.1', 'kubernetes-models@^4.5.1', '@bufbuild/cel@^0.6.1',
+    '@kubernetes-models/istio@^2.3.0', '@kubernetes-models/gateway-api@^0.5.1',
+  ],
   devDeps: [
     '@swc/core',
     '@swc/jest',
-    'ajv@^8',
-    'kubernetes-models@^4.5.1',
-    'yaml@^2',
+    'fast-check@^4.10.2',
     'cdk8s-cli@^2.207.0',
     'typedoc@~0.28.20',
     'typedoc-plugin-markdown@~4.14.1',
@@ -87,7 +90,7 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   clobber: false,
   vscode: false,
-  gitignore: ['examples/*/dist/', 'docs/.api-check/', '*.cpuprofile', 'coverage/'],
+  gitignore: ['examples/*/dist/', 'docs/.api-check/', '*.cpuprofile', 'coverage/', '/scratch/'],
   npmignoreEnabled: false,
 });
 
@@ -101,6 +104,13 @@ new JsonFile(project, 'examples/tsconfig.json', {
 project.package.addField('peerDependenciesMeta', {
   '@pulumi/pulumi': { optional: true },
   '@pulumi/kubernetes': { optional: true },
+  // schema validation at synth is opt-in: a user who does not ask for it installs none of these
+  'ajv': { optional: true },
+  'yaml': { optional: true },
+  'kubernetes-models': { optional: true },
+  '@bufbuild/cel': { optional: true },
+  '@kubernetes-models/istio': { optional: true },
+  '@kubernetes-models/gateway-api': { optional: true },
 });
 // Two entry points, each with its types; the tarball holds only what users need.
 project.package.addField('exports', {

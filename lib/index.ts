@@ -6,3 +6,4 @@ export * from './hosting/cdk8s';
 export * from './render/model';
 export * from './legacy';
 export * from './analysis';
+export * from './schema';

@@ -17,11 +17,14 @@ export class AnalysisReport {
   public readonly suppressed: readonly Finding[];
   /** The codes of the checks that ran. */
   public readonly checks: readonly string[];
+  /** Notes on the run (what schemas objects were validated against, what could not be checked). */
+  public readonly notes: readonly string[];
 
-  public constructor(findings: Finding[], suppressed: Finding[], checks: string[]) {
+  public constructor(findings: Finding[], suppressed: Finding[], checks: string[], notes: string[] = []) {
     this.findings = findings;
     this.suppressed = suppressed;
     this.checks = checks;
+    this.notes = notes;
   }
 
   /** The findings at a level. */
@@ -30,9 +33,10 @@ export class AnalysisReport {
   }
 
   /** The report as JSON-ready data (stable key order, for diffs in review). */
-  public toJson(): { checks: string[]; summary: { [level: string]: number }; findings: Finding[]; suppressed: Finding[] } {
+  public toJson(): { checks: string[]; notes: string[]; summary: { [level: string]: number }; findings: Finding[]; suppressed: Finding[] } {
     return {
       checks: [...this.checks],
+      notes: [...this.notes],
       summary: {
         errors: this.at(FindingLevel.ERROR).length,
         warnings: this.at(FindingLevel.WARNING).length,

@@ -19,6 +19,8 @@ export interface AnalyzeOptions {
   readonly warningsAsErrors?: boolean;
   /** Findings found before the catalogue ran (e.g. schema validation, IST0106). */
   readonly extra?: Array<{ analyzer: Pick<Analyzer, 'code' | 'name' | 'level'>; object: AnalyzedObject; message: string }>;
+  /** Notes for the report (what was validated against what, what could not be). */
+  readonly notes?: string[];
 }
 
 /**
@@ -53,5 +55,5 @@ export function analyze(objects: readonly AnalyzedObject[], options: AnalyzeOpti
     if (s) suppressed.push({ ...f, suppressedBecause: s.reason });
     else findings.push(f);
   }
-  return new AnalysisReport(findings, suppressed, ['IST0106', ...ANALYZERS.map(a => a.code)].filter((c, i, all) => all.indexOf(c) === i).sort());
+  return new AnalysisReport(findings, suppressed, ['IST0106', ...ANALYZERS.map(a => a.code)].filter((c, i, all) => all.indexOf(c) === i).sort(), options.notes ?? []);
 }

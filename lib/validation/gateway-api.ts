@@ -21,6 +21,13 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
       errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
     }
+    const prefixOnly = r.match.length === 0 || (r.match.length === 1 && r.match[0].uri?.prefix !== undefined);
+    if (r.rewrite?.uri !== undefined && !prefixOnly) {
+      // the HTTPRoute CRD's own CEL rule: ReplacePrefixMatch needs exactly one PathPrefix match
+      errors.push(problem(`${at}.rewrite.uri`, `${CANNOT} on this route: a prefix rewrite needs exactly one match, on a path prefix`,
+        r.match.map(m => (m.uri?.exact !== undefined ? 'exact path' : m.uri?.regex !== undefined ? 'path regex' : m.uri?.prefix !== undefined ? 'path prefix' : 'no path')),
+        'match HttpMatch.prefix(...) alone on the rewriting route, or render this chart with TrafficApi.ISTIO'));
+    }
     for (const o of r.cors?.allowOrigins ?? []) {
       if (o.exact === undefined) errors.push(problem(`${at}.cors.allowOrigins`, `${CANNOT}: origins are exact strings`, o.prefix ?? o.regex, FIX));
     }

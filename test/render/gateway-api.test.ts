@@ -56,7 +56,7 @@ describe('Gateway API back-end', () => {
         routes: [
           {
             name: 'beta',
-            match: [HttpMatch.regex('^/v[12]/.*', { headers: [HeaderMatch.exact('x-beta', '1'), HeaderMatch.regex('x-group', 'qa-.*')] })],
+            match: [HttpMatch.prefix('/v2/', { headers: [HeaderMatch.exact('x-beta', '1'), HeaderMatch.regex('x-group', 'qa-.*')] })],
             timeout: Duration.seconds(5),
             retries: { attempts: 2, perTryTimeout: Duration.millis(1500) },
             mirror: { target: svc.version('v2'), percentage: 10 },
@@ -65,6 +65,7 @@ describe('Gateway API back-end', () => {
             cors: { allowOrigins: [StringMatch.exact('https://shop.example.com')], allowMethods: ['GET'], maxAge: Duration.minutes(10), allowCredentials: true },
             action: RouteAction.weightedForward([{ target: svc.version('v1'), weight: 80 }, { target: svc.version('v2'), weight: 20 }]),
           },
+          { name: 'versioned', match: [HttpMatch.regex('^/v[12]/.*')], action: RouteAction.forward(svc.version('v1')) },
           { action: RouteAction.forward(svc) },
         ],
       });
@@ -75,7 +76,7 @@ describe('Gateway API back-end', () => {
         {
           name: 'beta',
           matches: [{
-            path: { type: 'RegularExpression', value: '^/v[12]/.*' },
+            path: { type: 'PathPrefix', value: '/v2/' },
             headers: [{ name: 'x-beta', type: 'Exact', value: '1' }, { name: 'x-group', type: 'RegularExpression', value: 'qa-.*' }],
           }],
           backendRefs: [{ name: 'shop-v1', port: 8080, weight: 80 }, { name: 'shop-v2', port: 8080, weight: 20 }],
@@ -89,6 +90,7 @@ describe('Gateway API back-end', () => {
           timeouts: { request: '5s', backendRequest: '1500ms' },
           retry: { attempts: 2 },
         },
+        { name: 'versioned', matches: [{ path: { type: 'RegularExpression', value: '^/v[12]/.*' } }], backendRefs: [{ name: 'shop-v1', port: 8080 }] },
         { backendRefs: [{ name: 'shop', port: 8080 }] },
       ],
     });
@@ -171,6 +173,9 @@ describe('Gateway API back-end', () => {
         `'routes[0].match.ignoreUriCase' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): path matches are case-sensitive: got true; ${FIX}`],
       ['header prefix matches', { match: [HttpMatch.headers(HeaderMatch.prefix('x-user', 'a.b'))] },
         "'routes[0].match.headers' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): header matches are exact or regular expressions: got 'x-user prefix a.b'; use HeaderMatch.regex('x-user', '^a\\.b')"],
+      ['a prefix rewrite without exactly one prefix match (the HTTPRoute CRD\'s CEL rule)', { match: [HttpMatch.exact('/a'), HttpMatch.prefix('/b')], rewrite: { uri: '/c' } },
+        '\'routes[0].rewrite.uri\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API) on this route: a prefix rewrite needs exactly one match, on a path prefix: '
+        + 'got [\'exact path\', \'path prefix\']; match HttpMatch.prefix(...) alone on the rewriting route, or render this chart with TrafficApi.ISTIO'],
       ['regex CORS origins', { cors: { allowOrigins: [StringMatch.regex('https://.*')] } },
         `'routes[0].cors.allowOrigins' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): origins are exact strings: got 'https://.*'; ${FIX}`],
     ])('fails if a route uses %s', (_name, route, message) => {

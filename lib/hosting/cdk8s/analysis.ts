@@ -1,8 +1,12 @@
 import { RenderedChart } from './render-app';
-import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analysis';
+import { analyze, AnalysisReport, AnalyzeOptions, FindingLevel, findingLine } from '../../analysis';
 import { AnalyzedObject } from '../../analysis/model';
 import { MeshValidationError } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
+import { SchemaValidation } from '../../schema';
+
+/** Istio's code for an object that does not match its schema. */
+const SCHEMA_ERROR = { code: 'IST0106', name: 'SchemaValidationError', level: FindingLevel.ERROR };
 
 /** Options of the synth-time analysis (`MeshApp`'s and `MeshComponent`'s `analysis`). */
 export interface AnalysisOptions {
@@ -24,6 +28,14 @@ export interface AnalysisOptions {
    * @default true
    */
   readonly printWarnings?: boolean;
+
+  /**
+   * Validate every object against schemas (IST0106 on any problem), e.g.
+   * `SchemaValidation.fromCrdFiles('crds/istio.yaml', 'crds/gateway-api.yaml')`. Also turned on,
+   * with those files, by the environment variable `MESH_KIT_CRDS` (paths separated by `:`).
+   * @default - off, unless MESH_KIT_CRDS is set
+   */
+  readonly schemaValidation?: SchemaValidation;
 }
 
 /** The objects of rendered charts, as the analyzers see them. */
@@ -38,7 +50,27 @@ export function analyzedObjects(charts: readonly RenderedChart[]): AnalyzedObjec
  * call any finding an error (or a warning, with `warningsAsErrors`); otherwise returns the report.
  */
 export function analyzeCharts(charts: readonly RenderedChart[], options: AnalysisOptions = {}): AnalysisReport {
-  const report = analyze(analyzedObjects(charts), { warningsAsErrors: options.warningsAsErrors });
+  const objects = analyzedObjects(charts);
+  const fromEnv = process.env.MESH_KIT_CRDS ? SchemaValidation.fromCrdFiles(...process.env.MESH_KIT_CRDS.split(':').filter(f => f !== '')) : undefined;
+  const schemas = options.schemaValidation ?? fromEnv;
+  const extra: NonNullable<AnalyzeOptions['extra']> = [];
+  const notes: string[] = [];
+  if (schemas) {
+    const unknown = new Set<string>();
+    const unsupported = new Set<string>();
+    for (const o of objects) {
+      const r = schemas.validate(o.manifest);
+      if (!r.known) unknown.add(`${o.manifest.apiVersion} ${o.manifest.kind}`);
+      r.unsupportedCel.forEach(f => unsupported.add(f));
+      for (const p of r.problems) {
+        extra.push({ analyzer: SCHEMA_ERROR, object: o, message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema: ${p}` });
+      }
+    }
+    notes.push(`schema validation: ${schemas.description}`);
+    if (unknown.size > 0) notes.push(`schema validation: no schema for ${[...unknown].sort().join(', ')} (not validated)`);
+    if (unsupported.size > 0) notes.push(`schema validation: CEL rules using ${[...unsupported].sort().join(', ')} not evaluated (Kubernetes CEL library functions @bufbuild/cel lacks)`);
+  }
+  const report = analyze(objects, { warningsAsErrors: options.warningsAsErrors, extra, notes });
   const errors = report.at(FindingLevel.ERROR);
   if (errors.length > 0) {
     throw new MeshValidationError(`Analysis found ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was written:\n  ${errors.map(findingLine).join('\n  ')}`);

@@ -79,8 +79,8 @@ function renderJaeger(m: AddonsModel, t: TracingModel): Manifest[] {
     // Jaeger speaks the Zipkin API: Istio's Zipkin tracer and other Zipkin clients find it as `zipkin`.
     addonService(m, ADDON_NAMES.zipkin, app, [{ name: 'http-query', port: P.zipkin }]),
     addonService(m, ADDON_NAMES.jaegerCollector, app, [
-      { name: 'jaeger-collector-http', port: P.jaegerThriftHttp },
-      { name: 'jaeger-collector-grpc', port: P.jaegerGrpc },
+      { name: 'jaeger-collector-http', port: P.jaegerThriftHttp, appProtocol: 'http' },
+      { name: 'jaeger-collector-grpc', port: P.jaegerGrpc, appProtocol: 'grpc' },
       { name: 'http-zipkin', port: P.zipkin },
       { name: 'grpc-otel', port: P.otlpGrpc },
       { name: 'http-otel', port: P.otlpHttp },

@@ -1,0 +1,117 @@
+/**
+ * The CEL rules (`x-kubernetes-validations`) of a CRD schema, evaluated over an object the way the
+ * API server does on create: each rule with `self` bound to the value at its node, rules on
+ * absent values skipped, transition rules (`oldSelf`) skipped (there is no old object).
+ *
+ * @module
+ */
+
+/** The part of an OpenAPI v3 schema the evaluation walks. */
+export interface JsonSchema {
+  readonly 'type'?: string;
+  readonly 'properties'?: { readonly [name: string]: JsonSchema };
+  readonly 'items'?: JsonSchema;
+  readonly 'additionalProperties'?: JsonSchema | boolean;
+  readonly 'x-kubernetes-validations'?: ReadonlyArray<{ readonly rule: string; readonly message?: string; readonly messageExpression?: string }>;
+  readonly 'x-kubernetes-int-or-string'?: boolean;
+  readonly 'default'?: unknown;
+}
+
+/**
+ * The object with the schema's defaults filled in, as the API server stores it before validating
+ * (structural defaulting: a property with a `default` that the object leaves out).
+ */
+export function withDefaults(schema: JsonSchema | undefined, value: unknown): unknown {
+  if (!schema) return value;
+  if (Array.isArray(value)) return value.map(v => withDefaults(schema.items, v));
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [k: string]: unknown } = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = withDefaults(schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined), v);
+  }
+  for (const [k, p] of Object.entries(schema.properties ?? {})) {
+    if (!(k in out) && p.default !== undefined) out[k] = withDefaults(p, JSON.parse(JSON.stringify(p.default)));
+  }
+  return out;
+}
+
+const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop',
+  'package', 'namespace', 'return', 'var', 'void', 'while']);
+
+/** A property name as Kubernetes exposes it to CEL (`namespace` → `__namespace__`, `x-y` → `x__dash__y`). */
+export function celName(name: string): string {
+  if (RESERVED.has(name)) return `__${name}__`;
+  return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+}
+
+/** The CEL engine (`@bufbuild/cel`), loaded when schema validation is asked for. */
+export interface CelEngine {
+  readonly funcs: unknown[];
+  run(expr: string, bindings: { [name: string]: unknown }, options?: { funcs?: unknown[] }): unknown;
+  isCelError(v: unknown): boolean;
+}
+
+/** What evaluating an object's rules found. */
+export interface CelResult {
+  /** `<path>: <message>` of every rule the object breaks. */
+  readonly problems: string[];
+  /** Functions of Kubernetes' CEL library the engine does not have: rules using them were not evaluated. */
+  readonly unsupported: string[];
+  /** How many rules were evaluated. */
+  readonly evaluated: number;
+}
+
+/** A JSON value as CEL sees it, guided by its schema: objects as maps, integers as `int`. */
+function toCel(schema: JsonSchema | undefined, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(v => toCel(schema?.items, v));
+  if (value !== null && typeof value === 'object') {
+    const m = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(value)) {
+      const prop = schema?.properties?.[k];
+      const sub = prop ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      // fields are escaped; the keys of maps are not
+      m.set(prop ? celName(k) : k, toCel(sub, v));
+    }
+    return m;
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && (schema?.type === 'integer' || schema?.['x-kubernetes-int-or-string'])) return BigInt(value);
+  return value;
+}
+
+function unbound(message: string): string | undefined {
+  return /unbound function:? (\S+)/.exec(message)?.[1] ?? /found no matching overload for '([^']+)'/.exec(message)?.[1];
+}
+
+/** Evaluates every rule of `schema` over `value` (recursively). */
+export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknown, path = ''): CelResult {
+  const problems: string[] = [];
+  const unsupported = new Set<string>();
+  let evaluated = 0;
+  const walk = (s: JsonSchema | undefined, v: unknown, at: string): void => {
+    if (!s || v === undefined) return;
+    for (const rule of s['x-kubernetes-validations'] ?? []) {
+      if (/\boldSelf\b/.test(rule.rule)) continue;
+      const result = engine.run(rule.rule, { self: toCel(s, v) }, { funcs: engine.funcs });
+      if (engine.isCelError(result)) {
+        const fn = unbound(String((result as { message?: string }).message ?? result));
+        if (fn) {
+          unsupported.add(fn);
+          continue;
+        }
+        problems.push(`${at || '/'}: CEL rule could not be evaluated (${(result as { message?: string }).message}): ${rule.rule}`);
+        continue;
+      }
+      evaluated++;
+      if (result !== true) problems.push(`${at || '/'}: ${rule.message ?? `failed rule: ${rule.rule}`}`);
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(s.items, x, `${at}/${i}`));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        walk(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), x, `${at}/${k}`);
+      }
+    }
+  };
+  walk(schema, value, path);
+  return { problems, unsupported: [...unsupported].sort(), evaluated };
+}

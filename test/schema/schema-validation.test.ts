@@ -1,0 +1,129 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { FindingLevel, MeshApp, MeshChart, MeshService, RouteAction, SchemaValidation, ServiceRouting, TrafficApi } from '../../lib';
+import { Manifest } from '../../lib/render/model';
+import { describeWithShared, HAS_SHARED, SHARED_DIR } from '../support/shared';
+
+const crd = (f: string) => path.join(SHARED_DIR, 'schemas', f);
+const m = (o: object) => o as Manifest;
+
+describeWithShared('SchemaValidation.fromCrdFiles (the pinned CRDs)', () => {
+  const schemas = HAS_SHARED ? SchemaValidation.fromCrdFiles(crd('istio-crds.yaml'), crd('gateway-api-crds.yaml'), crd('linkerd-crds.yaml')) : undefined!;
+
+  test('unknown fields are errors, as with kubectl apply\'s strict field validation', () => {
+    expect(schemas.validate(m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hots: ['a'] } })).problems)
+      .toStrictEqual(['/spec: must NOT have additional properties: \'hots\'']);
+  });
+
+  test('the CRDs\' CEL rules are evaluated: Istio\'s', () => {
+    const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'd' }, spec: { host: 'a', trafficPolicy: { outlierDetection: { interval: '0s' } } } };
+    expect(schemas.validate(m(dr)).problems).toStrictEqual(['/spec/trafficPolicy/outlierDetection/interval: must be a valid duration greater than 1ms']);
+    const pa = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'p' }, spec: { selector: { matchLabels: { 'app*': 'x' } } } };
+    expect(schemas.validate(m(pa)).problems).toStrictEqual(['/spec/selector/matchLabels: wildcard not allowed in label key match']);
+  });
+
+  test('the CRDs\' CEL rules are evaluated: Gateway API\'s, after the schema\'s defaults are applied (as the API server does)', () => {
+    const route = (rule: object) => m({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r' },
+      spec: { parentRefs: [{ group: '', kind: 'Service', name: 's', port: 80 }], rules: [rule] },
+    });
+    // defaults: matches [{ path: PathPrefix / }], backendRef group '' and kind Service
+    expect(schemas.validate(route({ backendRefs: [{ name: 's', port: 80 }] })).problems).toStrictEqual([]);
+    expect(schemas.validate(route({
+      matches: [{ path: { type: 'Exact', value: '/a' } }],
+      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/b' } } }],
+      backendRefs: [{ name: 's', port: 80 }],
+    })).problems).toStrictEqual(['/spec/rules/0: When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified']);
+    expect(schemas.validate(route({ backendRefs: [{ name: 's' }] })).problems).toStrictEqual(['/spec/rules/0/backendRefs/0: Must have port for Service reference']);
+  });
+
+  test('a rule using a Kubernetes CEL library function the evaluator lacks is listed, not failed', () => {
+    const engine = SchemaValidation.fromCrdFiles(writeCrd('self.isIP()')).validate(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { ip: '10.0.0.1' } }));
+    expect(engine).toStrictEqual({ problems: [], unsupportedCel: ['isIP'], known: true });
+  });
+
+  test('core kinds are validated against kubernetes-models; a kind without any schema is reported unknown', () => {
+    expect(schemas.validate(m({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 'one' } })).problems[0]).toMatch(/replicas must be integer/);
+    expect(schemas.validate(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }))).toStrictEqual({ problems: [], unsupportedCel: [], known: false });
+  });
+});
+
+/** A one-CRD file whose only rule is `rule`, on `spec.ip`. */
+function writeCrd(rule: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-')), 'widget.yaml');
+  fs.writeFileSync(file, JSON.stringify({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [{
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { ip: { 'type': 'string', 'x-kubernetes-validations': [{ rule }, { rule: 'self == oldSelf' }] } } } } } },
+      }],
+    },
+  }));
+  return file;
+}
+
+describe('SchemaValidation.fromPackages (no CRD files)', () => {
+  const schemas = SchemaValidation.fromPackages();
+  test('Istio objects against @kubernetes-models/istio (v1 as v1beta1), Gateway API against @kubernetes-models/gateway-api; Linkerd unknown', () => {
+    expect(schemas.validate(m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hosts: ['a'] } }))).toStrictEqual({ problems: [], unsupportedCel: [], known: true });
+    expect(schemas.validate(m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hosts: 'a' } })).problems[0]).toMatch(/hosts must be array/);
+    expect(schemas.validate(m({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: {} })).known).toBe(true);
+    expect(schemas.validate(m({ apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: {} })).known).toBe(false);
+    expect(schemas.description).toBe('packages @kubernetes-models/istio, @kubernetes-models/gateway-api, kubernetes-models (no CEL rules, unknown fields accepted)');
+  });
+
+  test('fails if a CRD file cannot be read, or none is named', () => {
+    expect(() => SchemaValidation.fromCrdFiles('/no/such/crds.yaml').validate(m({ apiVersion: 'a.example.com/v1', kind: 'X', metadata: { name: 'x' } })))
+      .toThrow(/^'schemaValidation' must name readable CRD files: got '\/no\/such\/crds.yaml'; ENOENT/);
+    expect(() => SchemaValidation.fromCrdFiles()).toThrow('\'files\' must name at least one CRD file: got []');
+  });
+});
+
+describeWithShared('schema validation at synth (MeshApp)', () => {
+  const build = (props: ConstructorParameters<typeof MeshApp>[0]) => {
+    const app = new MeshApp({ outdir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-schema-')), 'dist'), ...props });
+    const chart = new MeshChart(app, 'c', { trafficApi: TrafficApi.GATEWAY_API });
+    const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
+    web.addVersion('v1', { image: 'nginx:1.27.0' });
+    const routing = new ServiceRouting(chart, 'r', { service: web, routes: [{ action: RouteAction.forward(web.version('v1')) }] });
+    // an escape hatch writes what the API server would refuse
+    ApiObject.of(routing.resource).addJsonPatch(JsonPatch.remove('/spec/rules/0/backendRefs/0/port'));
+    return app;
+  };
+
+  test('an object the API server would refuse is IST0106, an error: nothing is written', () => {
+    const app = build({ analysis: { schemaValidation: SchemaValidation.fromCrdFiles(crd('gateway-api-crds.yaml')) } });
+    expect(() => app.synth()).toThrow([
+      'Analysis found 1 error; nothing was written:',
+      '  [c/r/HTTPRoute] [IST0106] HTTPRoute \'web\' does not match its schema: /spec/rules/0/backendRefs/0: Must have port for Service reference',
+    ].join('\n'));
+    expect(fs.existsSync(app.outdir)).toBe(false);
+  });
+
+  test('off unless asked (or MESH_KIT_CRDS is set); the report says what was validated against what', () => {
+    expect(() => build({}).synthFiles()).not.toThrow();
+    process.env.MESH_KIT_CRDS = `${crd('gateway-api-crds.yaml')}:`;
+    try {
+      expect(() => build({}).synthFiles()).toThrow(/\[IST0106\]/);
+    } finally {
+      delete process.env.MESH_KIT_CRDS;
+    }
+    const app = new MeshApp({ analysis: { schemaValidation: SchemaValidation.fromCrdFiles(crd('istio-crds.yaml')) } });
+    new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }] }).addVersion('v1', { image: 'nginx:1.27.0' });
+    app.synthFiles();
+    expect(app.report!.notes).toStrictEqual([`schema validation: CRD files ${crd('istio-crds.yaml')} (strict fields, CEL rules); core kinds: kubernetes-models`]);
+    expect(app.report!.at(FindingLevel.ERROR)).toStrictEqual([]);
+  });
+});
