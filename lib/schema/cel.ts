@@ -46,8 +46,8 @@ export function celName(name: string): string {
 
 /** The CEL engine (`@bufbuild/cel`), loaded when schema validation is asked for. */
 export interface CelEngine {
-  readonly funcs: unknown[];
-  run(expr: string, bindings: { [name: string]: unknown }, options?: { funcs?: unknown[] }): unknown;
+  /** The expression parsed and planned once; evaluation returns a value or a CEL error, never throws. */
+  program(expr: string): (bindings: { [name: string]: unknown }) => unknown;
   isCelError(v: unknown): boolean;
 }
 
@@ -91,7 +91,7 @@ export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknow
     if (!s || v === undefined) return;
     for (const rule of s['x-kubernetes-validations'] ?? []) {
       if (/\boldSelf\b/.test(rule.rule)) continue;
-      const result = engine.run(rule.rule, { self: toCel(s, v) }, { funcs: engine.funcs });
+      const result = engine.program(rule.rule)({ self: toCel(s, v) });
       if (engine.isCelError(result)) {
         const fn = unbound(String((result as { message?: string }).message ?? result));
         if (fn) {

@@ -145,9 +145,40 @@ export class SchemaValidation {
 
   private celEngine(): CelEngine {
     if (!this.cel) {
-      const cel = load<{ run: CelEngine['run']; isCelError: CelEngine['isCelError'] }>('@bufbuild/cel');
+      type Bindings = { [name: string]: unknown };
+      const cel = load<{
+        celEnv(o: { funcs: unknown[] }): unknown;
+        parse(expr: string): unknown;
+        plan(env: unknown, expr: unknown): (b: Bindings) => unknown;
+        celError(e: unknown): unknown;
+        isCelError(v: unknown): boolean;
+      }>('@bufbuild/cel');
       const ext = load<{ strings?: unknown[] }>('@bufbuild/cel/ext');
-      this.cel = { run: cel.run, isCelError: cel.isCelError, funcs: [...(ext.strings ?? [])] };
+      const env = cel.celEnv({ funcs: [...(ext.strings ?? [])] });
+      const programs = new Map<string, (b: Bindings) => unknown>();
+      this.cel = {
+        isCelError: cel.isCelError,
+        program: expr => {
+          let p = programs.get(expr);
+          if (!p) {
+            try {
+              const planned = cel.plan(env, cel.parse(expr));
+              p = b => {
+                try {
+                  return planned(b);
+                } catch (e) {
+                  return cel.celError(e);
+                }
+              };
+            } catch (e) {
+              const err = cel.celError(e);
+              p = () => err;
+            }
+            programs.set(expr, p);
+          }
+          return p;
+        },
+      };
     }
     return this.cel;
   }

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
 import { MeshChart } from './mesh-chart';
+import { MeshValidationError } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
 import { Manifest } from '../../render/model';
 
@@ -63,7 +64,7 @@ export function renderApp(app: App): RenderedChart[] {
   const all = app.node.findAll();
   const errors = all.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
   if (errors.length > 0) {
-    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    throw new MeshValidationError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
   // Dependencies order charts and objects; cdk8s also makes a chart depend on the charts nested in it.
   const anyDependencies = all.some(c => c.node.dependencies.length > 0 || (c instanceof Chart && c.node.children.some(k => k instanceof Chart)));
