@@ -22,6 +22,9 @@ export class StringMatch {
   private constructor(/** @internal */ public readonly _model: StringMatchModel) {}
 }
 
+/** The pseudo-header Istio matches JWT claims by. @internal */
+export const JWT_CLAIM_PREFIX = '@request.auth.claims.';
+
 /** A condition on one HTTP request header. */
 export class HeaderMatch {
   /** The header equals `value` exactly. */
@@ -39,13 +42,24 @@ export class HeaderMatch {
     return new HeaderMatch(name, { regex: pattern });
   }
 
+  /**
+   * A claim of the request's JWT equals `value` (Istio's `@request.auth.claims.<claim>`
+   * pseudo-header; nested claims as `a.b`). Istio routes on claims only at a gateway, and only once
+   * a RequestAuthentication selecting the gateway's pods has validated the token: the synth-time
+   * analysis refuses it otherwise (IST0149).
+   */
+  public static jwtClaim(claim: string, value: string): HeaderMatch {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/.test(claim)) fail(problem('jwtClaim', 'must be a claim name (nested claims as a.b)', claim));
+    return new HeaderMatch(`${JWT_CLAIM_PREFIX}${claim}`, { exact: value });
+  }
+
   /** The header name, lower-case as Istio requires. */
   public readonly name: string;
   /** @internal */
   public readonly _match: StringMatchModel;
 
   private constructor(name: string, match: StringMatchModel) {
-    if (!/^[a-z0-9][-a-z0-9_.]*$/.test(name)) {
+    if (!name.startsWith(JWT_CLAIM_PREFIX) && !/^[a-z0-9][-a-z0-9_.]*$/.test(name)) {
       fail(problem('header', 'must be a lower-case header name (Istio matches header names in lower case with \'-\' as separator)', name, `use '${name.toLowerCase()}'`));
     }
     this.name = name;

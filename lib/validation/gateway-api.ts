@@ -20,6 +20,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
     for (const m of r.match) {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
       errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
+      errors.push(...jwtClaimProblems(`${at}.match.headers`, m, CANNOT));
     }
     const prefixOnly = r.match.length === 0 || (r.match.length === 1 && r.match[0].uri?.prefix !== undefined);
     if (r.rewrite?.uri !== undefined && !prefixOnly) {
@@ -41,6 +42,12 @@ export function headerPrefixProblems(field: string, m: MatchModel, cannot: strin
   return Object.entries(m.headers ?? {}).filter(([, v]) => v.prefix !== undefined).map(([name, v]) =>
     problem(field, `${cannot}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
       `use HeaderMatch.regex('${name}', '^${v.prefix!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
+}
+
+/** JWT claim matches, which only Istio's own routes have. */
+export function jwtClaimProblems(field: string, m: MatchModel, cannot: string): string[] {
+  return Object.keys(m.headers ?? {}).filter(h => h.startsWith('@request.auth.claims.')).map(h =>
+    problem(field, `${cannot}: it does not route on JWT claims`, h, 'route on a header your gateway sets from the token, or render this chart with TrafficApi.ISTIO'));
 }
 
 /** Backends without a port on a multi-port service: a Service backend needs one. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { backendPortProblems, headerPrefixProblems } from './gateway-api';
+import { backendPortProblems, headerPrefixProblems, jwtClaimProblems } from './gateway-api';
 import { problem } from '../core/errors';
 import { ServiceModel, VirtualServiceModel } from '../render/model';
 
@@ -43,6 +43,7 @@ export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
     for (const m of r.match) {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
       errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
+      errors.push(...jwtClaimProblems(`${at}.match.headers`, m, CANNOT));
     }
     errors.push(...backendPortProblems(`${at}.port`, r.destinations, 'the Linkerd back-end'));
   }

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  AuthorizationAction, AuthorizationPolicy, IngressGateway, IstioApiVersion, MeshChart, MeshProvider, MeshService, MtlsMode, PeerAuthentication,
-  RequestAuthentication, RequestCondition, RequestSource, WorkloadSelector,
+  AuthorizationAction, AuthorizationPolicy, HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, IstioApiVersion, MeshApp, MeshChart, MeshProvider,
+  MeshService, MtlsMode, PeerAuthentication, RequestAuthentication, RequestCondition, RequestSource, RouteAction, TrafficApi, WorkloadSelector,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
@@ -165,5 +165,35 @@ describe('RequestAuthentication', () => {
       '[c/r] \'jwtRules[0].jwksUri\' must be an https:// URL (keys fetched in plain text could be forged): got \'http://idp/jwks\''],
   ])('fails if %s', (_n, fn, message) => {
     expect(errorOf(fn)).toBe(message);
+  });
+});
+
+describe('routing on JWT claims (IST0149)', () => {
+  const build = (withAuthn: boolean, trafficApi?: TrafficApi) => {
+    const app = new MeshApp({ analysis: { reportFile: '' } });
+    const chart = new MeshChart(app, 'c', { trafficApi });
+    const { web } = shop(chart);
+    const gw = new IngressGateway(chart, 'gw', { servers: [{ port: 8080, hosts: ['shop.example.com'] }] });
+    new IngressGatewayRoute(chart, 'admins', {
+      gateway: gw,
+      hosts: ['shop.example.com'],
+      routes: [{ match: [HttpMatch.headers(HeaderMatch.jwtClaim('groups', 'admin'))], action: RouteAction.forward(web) }, { action: RouteAction.forward(web) }],
+    });
+    if (withAuthn) new RequestAuthentication(chart, 'jwt', { workload: WorkloadSelector.gateway(gw), jwtRules: [{ issuer: 'https://idp.example.com' }] });
+    return app;
+  };
+
+  test('a claim match renders Istio\'s pseudo-header, and needs a RequestAuthentication on the gateway\'s pods', () => {
+    const app = build(true);
+    const files = app.synthFiles();
+    expect(files.get('c.k8s.yaml')).toContain('"@request.auth.claims.groups":');
+    expect(app.report!.findings.filter(f => f.level !== 'Info')).toStrictEqual([]);
+    expect(() => build(false).synthFiles()).toThrow('[c/admins/VirtualService] [IST0149] VirtualService \'admins\' routes on the JWT claim \'@request.auth.claims.groups\' at gateway \'gw\', '
+      + 'but no RequestAuthentication selects the gateway\'s pods ({"istio":"ingressgateway"}): the claims are only available once a RequestAuthentication validates the token');
+  });
+
+  test('fails if the claim is not a claim name, or under the Gateway API', () => {
+    expect(errorOf(() => HeaderMatch.jwtClaim('a b', 'x'))).toBe('\'jwtClaim\' must be a claim name (nested claims as a.b): got \'a b\'');
+    expect(() => build(false, TrafficApi.GATEWAY_API).synthFiles()).toThrow('it does not route on JWT claims: got \'@request.auth.claims.groups\'');
   });
 });
