@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, IstioApiVersion, MeshApp, MeshChart,
-  MeshProvider, MeshService, MtlsMode, PeerAuthentication, RequestAuthentication, RequestCondition, RequestSource, RouteAction, TrafficApi, WorkloadSelector,
+  MeshProvider, MeshService, MtlsMode, PeerAuthentication, RequestAuthentication, RequestCondition, RequestSource, RouteAction, TrafficApi,
+  WorkloadSelector,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
