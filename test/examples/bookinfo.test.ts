@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { buildBookinfo } from '../../examples/bookinfo/app';
-import { SchemaValidator } from '../support/schemas';
+import { buildBookinfoSecurity } from '../../examples/bookinfo/security';
+import { MeshApp } from '../../lib';
+import { SchemaValidator, expectSchemaValid } from '../support/schemas';
 import { HAS_SHARED, SHARED_DIR, describeWithShared, extraFields, loadObjects, parseObjects } from '../support/shared';
 import { synthFiles } from '../support/synth';
 
@@ -123,3 +125,31 @@ const HARDENING: { [kind: string]: string[] } = {
     'spec.template.spec.securityContext',
   ],
 };
+
+describe('Bookinfo, zero trust (security.k8s.yaml)', () => {
+  const app = new MeshApp({ analysis: { reportFile: '' } });
+  buildBookinfoSecurity(app, buildBookinfo(app));
+  const out = app.synthFiles();
+  const objects = expectSchemaValid(parseObjects(out.get('security.k8s.yaml')!));
+
+  test('STRICT mutual TLS, everything denied, each service opened to exactly its callers', () => {
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
+      'PeerAuthentication/default', 'AuthorizationPolicy/allow-nothing', 'AuthorizationPolicy/productpage-allow',
+      'AuthorizationPolicy/details-viewer', 'AuthorizationPolicy/reviews-viewer', 'AuthorizationPolicy/ratings-viewer',
+    ]);
+    const callers = objects.filter(o => o.kind === 'AuthorizationPolicy' && o.metadata.name !== 'allow-nothing').map(o => {
+      const spec = o.spec as any;
+      return `${spec.selector.matchLabels.app} <- ${spec.rules[0].from[0].source.principals[0]} ${spec.rules[0].to[0].operation.methods.join('+')}`;
+    });
+    expect(callers).toStrictEqual([
+      'productpage <- cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account GET+POST',
+      'details <- cluster.local/ns/default/sa/bookinfo-productpage GET',
+      'reviews <- cluster.local/ns/default/sa/bookinfo-productpage GET',
+      'ratings <- cluster.local/ns/default/sa/bookinfo-reviews GET',
+    ]);
+  });
+
+  test('every policy selects workloads the app runs: the analysis finds nothing', () => {
+    expect(app.report!.findings).toStrictEqual([]);
+  });
+});
