@@ -53,7 +53,7 @@ function rawApiObjects(cdk8s) {
       });
     }
     later.push(() => {
-      new ApiObject(chart, `${name}-dr`, { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name }, spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } });
+      new ApiObject(chart, `${name}-dr`, { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name }, spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } });
       new ApiObject(chart, `${name}-vs`, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name }, spec: { hosts: [name], http: [{ route: [{ destination: { host: name, subset: 'v1' }, weight: 90 }, { destination: { host: name, subset: 'v2' }, weight: 10 }] }] } });
       new ApiObject(chart, `route-${i}`, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `route-${i}` }, spec: { hosts: [`${name}.example.com`], gateways: ['gw'], http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: name, port: { number: 8080 } } }] }] } });
     });

@@ -83,4 +83,14 @@ export interface AnalysisContext {
   serviceEntryDeclares(host: string): boolean;
   /** Whether the app declares the namespace (a Namespace object). */
   namespaceObject(name: string): AnalyzedObject | undefined;
+  /** The Services of a namespace. */
+  servicesIn(namespace: string): readonly AnalyzedObject[];
+  /** The pod templates of a namespace. */
+  podsIn(namespace: string): readonly PodTemplateRef[];
+  /** The Services (with a selector) that select a pod template. */
+  servicesSelecting(pod: PodTemplateRef): AnalyzedObject[];
+  /** The pod templates a label selector of a namespace selects (an empty selector selects none). */
+  podsSelectedBy(namespace: string, selector: { readonly [k: string]: string }): PodTemplateRef[];
+  /** The DestinationRules whose host is the Service `name.namespace` (cluster-local hosts only). */
+  destinationRulesOf(serviceKey: string): readonly AnalyzedObject[];
 }

@@ -48,7 +48,7 @@ const subsetSelectsNoPods: Analyzer = {
     if (!svc) return [];
     const ns = ctx.namespaceOf(svc);
     const selector = (svc.manifest.spec as { selector?: { [k: string]: string } })?.selector ?? {};
-    const pods = ctx.pods.filter(p => p.namespace === ns && selects(selector, p.labels));
+    const pods = ctx.podsSelectedBy(ns, selector);
     if (pods.length === 0) return [];
     return (drSpec(dr).subsets ?? []).filter(s => !pods.some(p => selects(s.labels, p.labels))).map(s => ({
       object: dr,
@@ -66,7 +66,7 @@ const unknownHost: Analyzer = {
     const host = drSpec(dr).host;
     if (!host || !isClusterLocal(host) || ctx.serviceOf(host, ctx.namespaceOf(dr)) || ctx.serviceEntryDeclares(host)) return [];
     const ns = serviceKey(host, ctx.namespaceOf(dr)).split('.')[1];
-    const known = ctx.of('Service').filter(s => ctx.namespaceOf(s) === ns);
+    const known = ctx.servicesIn(ns);
     return known.length > 0
       ? [{ object: dr, message: `DestinationRule '${name(dr)}' is for host '${host}', which is none of the Services of namespace '${ns}' (${known.map(s => `'${s.manifest.metadata.name}'`).join(', ')})` }]
       : [];

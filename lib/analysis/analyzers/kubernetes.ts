@@ -1,6 +1,5 @@
 import { ServiceSpec } from './types';
-import { selects } from '../context';
-import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
+import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const name = (o: AnalyzedObject) => o.manifest.metadata.name;
 const istioOnly = (objects: AnalyzedObject[]) => objects.filter(o => o.mesh === 'istio');
@@ -16,13 +15,6 @@ export function portProtocol(p: { name?: string; appProtocol?: string }): string
   return PROTOCOLS.filter(x => n === x || n.startsWith(`${x}-`)).sort((a, b) => b.length - a.length)[0];
 }
 
-/** The Services of the app that select a pod template. */
-function servicesOf(ctx: AnalysisContext, pod: { namespace: string; labels: { readonly [k: string]: string } }): AnalyzedObject[] {
-  return ctx.of('Service').filter(s => {
-    const sel = svcSpec(s).selector;
-    return ctx.namespaceOf(s) === pod.namespace && sel !== undefined && Object.keys(sel).length > 0 && selects(sel, pod.labels);
-  });
-}
 
 const namespaceNotInjected: Analyzer = {
   code: 'IST0102',
@@ -45,7 +37,7 @@ const multipleServicesProtocols: Analyzer = {
   description: 'a workload is selected by Services that use one port number with different protocols',
   run: ctx => ctx.pods.filter(p => p.object.mesh === 'istio').flatMap(pod => {
     const byPort = new Map<number, Map<string, string[]>>();
-    for (const s of servicesOf(ctx, pod)) {
+    for (const s of ctx.servicesSelecting(pod)) {
       for (const p of svcSpec(s).ports ?? []) {
         if (p.port === undefined) continue;
         const protocols = byPort.get(p.port) ?? new Map<string, string[]>();
@@ -93,7 +85,7 @@ const conflictingPorts: Analyzer = {
   description: 'Services selecting one workload send one target port from different ports',
   run: ctx => ctx.pods.filter(p => p.object.mesh === 'istio').flatMap(pod => {
     const byTarget = new Map<string, Map<number, string[]>>();
-    for (const s of servicesOf(ctx, pod)) {
+    for (const s of ctx.servicesSelecting(pod)) {
       for (const p of svcSpec(s).ports ?? []) {
         if (p.port === undefined) continue;
         const target = String(p.targetPort ?? p.port);

@@ -84,7 +84,7 @@ const noMatchingWorkloads: Analyzer = {
   run: ctx => POLICY_KINDS.flatMap(([kind, group]) => ctx.of(kind, group)).flatMap(p => {
     const sel = selectorOf(p);
     const ns = ctx.namespaceOf(p);
-    const pods = ctx.pods.filter(x => x.namespace === ns);
+    const pods = ctx.podsIn(ns);
     if (!sel || pods.length === 0 || pods.some(x => selects(sel, x.labels))) return [];
     return [{ object: p, message: `${p.manifest.kind} '${name(p)}' selects ${JSON.stringify(sel)}, which matches none of the workloads in namespace '${ns}'` }];
   }),

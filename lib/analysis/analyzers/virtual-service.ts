@@ -28,11 +28,7 @@ export function serviceKey(host: string, fromNamespace: string): string {
 /** The DestinationRules of the app for a host (resolved from each object's namespace). */
 export function destinationRulesFor(ctx: AnalysisContext, host: string, fromNamespace: string): AnalyzedObject[] {
   if (!isClusterLocal(host)) return ctx.of('DestinationRule', NET).filter(d => (d.manifest.spec as DestinationRuleSpec)?.host === host);
-  const key = serviceKey(host, fromNamespace);
-  return ctx.of('DestinationRule', NET).filter(d => {
-    const h = (d.manifest.spec as DestinationRuleSpec)?.host;
-    return h !== undefined && isClusterLocal(h) && serviceKey(h, ctx.namespaceOf(d)) === key;
-  });
+  return [...ctx.destinationRulesOf(serviceKey(host, fromNamespace))];
 }
 
 /** The Gateway a VirtualService's `gateways` entry names (`name` or `namespace/name`), when it is in the app. */
