@@ -77,9 +77,19 @@ export function contextOf(objects: readonly AnalyzedObject[], clusterDomain = 'c
   const entries = byKind.get('ServiceEntry') ?? [];
   const serviceEntryDeclares = (host: string) => entries.some(e => ((e.manifest.spec as { hosts?: string[] })?.hosts ?? []).some(h =>
     h === host || (h.startsWith('*.') && host.endsWith(h.slice(1)))));
+  const ofCache = new Map<string, AnalyzedObject[]>();
+  const selectingCache = new Map<PodTemplateRef, AnalyzedObject[]>();
   return {
     objects,
-    of: (kind, group) => (byKind.get(kind) ?? []).filter(o => group === undefined || groupOf(o.manifest.apiVersion) === group),
+    of: (kind, group) => {
+      const key = `${kind}|${group ?? '*'}`;
+      let list = ofCache.get(key);
+      if (!list) {
+        list = (byKind.get(kind) ?? []).filter(o => group === undefined || groupOf(o.manifest.apiVersion) === group);
+        ofCache.set(key, list);
+      }
+      return list;
+    },
     namespaceOf,
     pods,
     serviceOf,
@@ -88,9 +98,14 @@ export function contextOf(objects: readonly AnalyzedObject[], clusterDomain = 'c
     servicesIn: ns => servicesByNs.get(ns) ?? [],
     podsIn: ns => podsByNs.get(ns) ?? [],
     servicesSelecting: pod => {
-      const candidates = new Set(Object.entries(pod.labels).flatMap(([k, v]) => servicesByLabel.get(`${pod.namespace}|${k}=${v}`) ?? []));
-      return [...candidates].filter(s => selects((s.manifest.spec as { selector?: { [k: string]: string } }).selector, pod.labels))
-        .sort((a, b) => order.get(a)! - order.get(b)!);
+      let found = selectingCache.get(pod);
+      if (!found) {
+        const candidates = new Set(Object.entries(pod.labels).flatMap(([k, v]) => servicesByLabel.get(`${pod.namespace}|${k}=${v}`) ?? []));
+        found = [...candidates].filter(s => selects((s.manifest.spec as { selector?: { [k: string]: string } }).selector, pod.labels))
+          .sort((a, b) => order.get(a)! - order.get(b)!);
+        selectingCache.set(pod, found);
+      }
+      return found;
     },
     podsSelectedBy: (ns, selector) => {
       const first = Object.entries(selector)[0];

@@ -73,8 +73,12 @@ const isIstio = (key: string) => /^([a-z0-9-]+\.)*istio\.io\//.test(key);
 
 interface Placed { object: AnalyzedObject; where: 'pod' | 'service' | 'other'; at: string; annotations: { readonly [k: string]: string } }
 
-/** Every annotation map of the Istio charts' objects: metadata, and pod templates. */
+const placedCache = new WeakMap<readonly AnalyzedObject[], Placed[]>();
+
+/** Every annotation map of the Istio charts' objects that has an Istio annotation: metadata, and pod templates (computed once per analysis). */
 function placed(objects: readonly AnalyzedObject[]): Placed[] {
+  const cached = placedCache.get(objects);
+  if (cached) return cached;
   const out: Placed[] = [];
   for (const o of objects.filter(x => x.mesh === 'istio')) {
     const kind = o.manifest.kind;
@@ -82,7 +86,9 @@ function placed(objects: readonly AnalyzedObject[]): Placed[] {
     const tpl = (o.manifest.spec as { template?: { metadata?: { annotations?: { [k: string]: string } } } } | undefined)?.template;
     if (tpl?.metadata?.annotations) out.push({ object: o, where: 'pod', at: 'spec.template.metadata.annotations', annotations: tpl.metadata.annotations });
   }
-  return out;
+  const relevant = out.filter(p => Object.keys(p.annotations).some(isIstio));
+  placedCache.set(objects, relevant);
+  return relevant;
 }
 
 const describe = (p: Placed) => `${p.object.manifest.kind} '${p.object.manifest.metadata.name}' ${p.at}`;

@@ -6,9 +6,14 @@ const NET = 'networking.istio.io';
 const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
 const name = (o: AnalyzedObject) => o.manifest.metadata.name;
 
-/** Every destination of a VirtualService, with where it is. */
+const destinationsCache = new WeakMap<VirtualServiceSpec, Array<{ host?: string; subset?: string; port?: number; at: string }>>();
+
+/** Every destination of a VirtualService, with where it is (computed once per object). */
 function destinations(spec: VirtualServiceSpec): Array<{ host?: string; subset?: string; port?: number; at: string }> {
+  const cached = destinationsCache.get(spec);
+  if (cached) return cached;
   const out: Array<{ host?: string; subset?: string; port?: number; at: string }> = [];
+  destinationsCache.set(spec, out);
   for (const [kind, routes] of [['http', spec.http], ['tcp', spec.tcp], ['tls', spec.tls]] as const) {
     for (const [i, r] of (routes ?? []).entries()) {
       for (const d of r.route ?? []) out.push({ host: d.destination?.host, subset: d.destination?.subset, port: d.destination?.port?.number, at: `${kind}[${i}]` });
