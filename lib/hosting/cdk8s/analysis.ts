@@ -40,9 +40,10 @@ export interface AnalysisOptions {
 
 /** The objects of rendered charts, as the analyzers see them. */
 export function analyzedObjects(charts: readonly RenderedChart[]): AnalyzedObject[] {
-  return charts.flatMap(c => c.objects.map((manifest, i) => ({
-    manifest, construct: c.constructs[i], file: c.fileName, mesh: MeshSettings.of(c.chart).mesh as string,
-  })));
+  return charts.flatMap(c => {
+    const mesh = MeshSettings.of(c.chart).mesh as string;
+    return c.objects.map((manifest, i) => ({ manifest, construct: c.constructs[i], file: c.fileName, mesh }));
+  });
 }
 
 /**

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
+import { emitIstioObject, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { fail, failAt, problem } from '../../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { emit, failIfNotIstio, namespaceOf } from '../../hosting/cdk8s/emit';
+import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { MeshService } from '../mesh-service';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
@@ -211,11 +212,7 @@ export class AuthorizationPolicy extends Construct {
   public constructor(scope: Construct, id: string, private readonly props: AuthorizationPolicyProps = {}) {
     super(scope, id);
     failIfNotIstio(this, 'AuthorizationPolicy', 'use ServiceAuthorization (Server, MeshTLSAuthentication, AuthorizationPolicy of policy.linkerd.io)');
-    const name = props.name ?? id;
-    const namespace = props.workload?._namespace ?? namespaceOf(this, props.namespace);
-    const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', name)
-      ?? (namespace !== undefined ? checkDnsLabel('namespace', namespace) : undefined);
-    if (err) failAt(this, err);
+    const { name, namespace } = policyIdentity(this, props, id);
     const action = props.action ?? AuthorizationAction.ALLOW;
     if (action === AuthorizationAction.CUSTOM && !props.provider) {
       failAt(this, problem('provider', 'must name the external authorizer of a CUSTOM policy', 'none', 'an extensionProviders name of the mesh config'));
@@ -225,12 +222,7 @@ export class AuthorizationPolicy extends Construct {
     }
     for (const r of props.rules ?? []) this.addRule(r);
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    this.resource = emit(this, 'Resource', { apiVersion, kind: 'AuthorizationPolicy', name, namespace, body: ['spec'] }, () => ({
-      apiVersion,
-      kind: 'AuthorizationPolicy',
-      metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
-      spec: this.spec(action),
-    }));
+    this.resource = emitIstioObject(this, apiVersion, 'AuthorizationPolicy', name, namespace, () => this.spec(action));
     this.node.addValidation({
       validate: () => (action !== AuthorizationAction.ALLOW && this.rules.length === 0
         ? [problem('rules', `must hold at least one rule: a ${action} policy without rules matches nothing`, 0, 'add a rule, or use ALLOW without rules to allow nothing')]

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
+import { emitIstioObject, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
-import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { emit, failIfNotIstio, namespaceOf } from '../../hosting/cdk8s/emit';
+import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 
 /** How a workload accepts connections. */
 export enum MtlsMode {
@@ -86,11 +86,7 @@ export class PeerAuthentication extends Construct {
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id);
     failIfNotIstio(this, 'PeerAuthentication', 'Linkerd proxies always use mutual TLS between meshed pods; refuse plain text with ServiceAuthorization');
-    const namespace = props.workload?._namespace ?? namespaceOf(this, props.namespace);
-    const name = props.name ?? (props.workload ? id : 'default');
-    const err = checkDnsSubdomain(props.name === undefined && props.workload ? 'name (the construct id)' : 'name', name)
-      ?? (namespace !== undefined ? checkDnsLabel('namespace', namespace) : undefined);
-    if (err) failAt(this, err);
+    const { name, namespace } = policyIdentity(this, props, props.workload ? id : 'default');
     if (props.workload && props.namespace !== undefined && props.workload._namespace !== undefined && props.namespace !== props.workload._namespace) {
       failAt(this, problem('namespace', `must be the namespace of ${props.workload._describe}`, props.namespace, `it runs in '${props.workload._namespace}'`));
     }
@@ -105,15 +101,10 @@ export class PeerAuthentication extends Construct {
     }
     const mode = props.mode ?? MtlsMode.STRICT;
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    this.resource = emit(this, 'Resource', { apiVersion, kind: 'PeerAuthentication', name, namespace, body: ['spec'] }, () => ({
-      apiVersion,
-      kind: 'PeerAuthentication',
-      metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
-      spec: {
-        ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
-        mtls: { mode },
-        ...(ports.length > 0 ? { portLevelMtls: Object.fromEntries(ports.map(([p, m]) => [p, { mode: m }])) } : {}),
-      },
+    this.resource = emitIstioObject(this, apiVersion, 'PeerAuthentication', name, namespace, () => ({
+      ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
+      mtls: { mode },
+      ...(ports.length > 0 ? { portLevelMtls: Object.fromEntries(ports.map(([p, m]) => [p, { mode: m }])) } : {}),
     }));
   }
 }

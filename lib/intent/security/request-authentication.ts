@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
+import { emitIstioObject, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
-import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { emit, failIfNotIstio, namespaceOf } from '../../hosting/cdk8s/emit';
+import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 
 /** Where a token is read from a request header. */
 export interface JwtHeader {
@@ -92,11 +92,7 @@ export class RequestAuthentication extends Construct {
   public constructor(scope: Construct, id: string, props: RequestAuthenticationProps) {
     super(scope, id);
     failIfNotIstio(this, 'RequestAuthentication', 'validate tokens in your ingress or application');
-    const name = props.name ?? id;
-    const namespace = props.workload?._namespace ?? namespaceOf(this, props.namespace);
-    const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', name)
-      ?? (namespace !== undefined ? checkDnsLabel('namespace', namespace) : undefined);
-    if (err) failAt(this, err);
+    const { name, namespace } = policyIdentity(this, props, id);
     if (props.jwtRules.length === 0) failAt(this, problem('jwtRules', 'must hold at least one issuer', []));
     const issuers = props.jwtRules.map(r => r.issuer);
     for (const [i, r] of props.jwtRules.entries()) {
@@ -110,23 +106,18 @@ export class RequestAuthentication extends Construct {
       }
     }
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    this.resource = emit(this, 'Resource', { apiVersion, kind: 'RequestAuthentication', name, namespace, body: ['spec'] }, () => ({
-      apiVersion,
-      kind: 'RequestAuthentication',
-      metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
-      spec: {
-        ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
-        jwtRules: props.jwtRules.map(r => ({
-          issuer: r.issuer,
-          ...(r.jwksUri ? { jwksUri: r.jwksUri } : {}),
-          ...(r.audiences ? { audiences: [...r.audiences] } : {}),
-          ...(r.fromHeaders
-            ? { fromHeaders: r.fromHeaders.map(h => ({ name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) })) }
-            : {}),
-          ...(r.fromParams ? { fromParams: [...r.fromParams] } : {}),
-          ...(r.forwardOriginalToken ? { forwardOriginalToken: true } : {}),
-        })),
-      },
+    this.resource = emitIstioObject(this, apiVersion, 'RequestAuthentication', name, namespace, () => ({
+      ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
+      jwtRules: props.jwtRules.map(r => ({
+        issuer: r.issuer,
+        ...(r.jwksUri ? { jwksUri: r.jwksUri } : {}),
+        ...(r.audiences ? { audiences: [...r.audiences] } : {}),
+        ...(r.fromHeaders
+          ? { fromHeaders: r.fromHeaders.map(h => ({ name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) })) }
+          : {}),
+        ...(r.fromParams ? { fromParams: [...r.fromParams] } : {}),
+        ...(r.forwardOriginalToken ? { forwardOriginalToken: true } : {}),
+      })),
     }));
   }
 }
