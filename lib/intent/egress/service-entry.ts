@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../../core/names';
+import { checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { emit, failIfNotIstio, namespaceOf } from '../../hosting/cdk8s/emit';
+import { emit, failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { Protocol } from '../ports';
+import { policyIdentity } from '../security/policy-object';
 
 /** How the sidecar finds the addresses of an external service. */
 export enum ServiceEntryResolution {
@@ -157,11 +158,7 @@ export class ServiceEntry extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(scope, id);
     failIfNotIstio(this, 'ServiceEntry', 'Linkerd proxies let egress through unless an EgressNetwork of policy.linkerd.io restricts it');
-    const name = props.name ?? id;
-    const namespace = namespaceOf(this, props.namespace);
-    const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', name)
-      ?? (namespace !== undefined ? checkDnsLabel('namespace', namespace) : undefined);
-    if (err) failAt(this, err);
+    const { name, namespace } = policyIdentity(this, props, id);
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', []));
     for (const h of props.hosts) {
       const hostErr = checkHostName('hosts', h);
