@@ -16,8 +16,14 @@
 import { App } from 'cdk8s';
 import { ISTIO_CANARY, ISTIO_GOLDEN_SIGNALS, LINKERD_GOLDEN_SIGNALS } from './dashboards';
 import {
-  GatewayProtocol, GatewayTls, GrafanaDashboard, IngressGateway, KialiOptions, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend,
+  AnalysisOptions, GatewayProtocol, GatewayTls, GrafanaDashboard, IngressGateway, KialiOptions, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend,
 } from '../../lib';
+
+/**
+ * The example's analysis settings: the gateway's TLS Secret is created outside the app (by cert-manager, or by
+ * hand), so the analysis is told it exists; without this, its `credentialName` is IST0101, as istioctl says.
+ */
+export const ANALYSIS: AnalysisOptions = { externals: { secrets: ['istio-system/telemetry-gateway-cert'] } };
 
 /** The domain the add-ons are exposed under. */
 export const DOMAIN = 'mesh.example.com';

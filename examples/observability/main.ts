@@ -1,7 +1,7 @@
-import { buildIstioAddons, buildIstioZipkin, buildLinkerdAddons } from './app';
+import { ANALYSIS, buildIstioAddons, buildIstioZipkin, buildLinkerdAddons } from './app';
 import { MeshApp } from '../../lib';
 
-const app = new MeshApp();
+const app = new MeshApp({ analysis: ANALYSIS });
 buildIstioAddons(app);
 buildIstioZipkin(app);
 buildLinkerdAddons(app);

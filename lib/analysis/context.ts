@@ -1,86 +1,213 @@
-import { AnalysisContext, AnalyzedObject, PodTemplateRef } from './model';
+import { AnalysisContext, AnalysisExternals, AnalyzedObject, HostEntry, MeshConfigFacts, PodTemplateRef } from './model';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+/** Kubernetes' domain suffix of Service hosts, as Istio's analyzers assume it (`util.DefaultKubernetesDomain`). */
+const SVC_DOMAIN = 'svc.cluster.local';
 
-function groupOf(apiVersion: string): string {
+export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Indexes the app's objects once for every analyzer. */
-export function contextOf(objects: readonly AnalyzedObject[], clusterDomain = 'cluster.local'): AnalysisContext {
+/** Istio's `ConvertHostToFQDN`: a short name becomes `name.namespace.svc.cluster.local`; anything with a dot or a wildcard stays. */
+export function toFqdn(namespace: string, host: string): string {
+  return host.startsWith('*') || host.includes('.') ? host : `${host}.${namespace}.${SVC_DOMAIN}`;
+}
+
+/** Istio's `host.Name.Matches`: the two hosts overlap (either may be a `*.suffix` wildcard). */
+export function hostsMatch(a: string, b: string): boolean {
+  const aw = a.startsWith('*');
+  const bw = b.startsWith('*');
+  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
+  if (aw) return b.endsWith(a.slice(1));
+  if (bw) return a.endsWith(b.slice(1));
+  return a === b;
+}
+
+/** Istio's `host.NamesForNamespace`: the hosts of `namespace/host` entries visible from a namespace (`*` and bare hosts always). */
+export function namesForNamespace(hosts: readonly string[], namespace: string): string[] {
+  return hosts.flatMap(h => {
+    if (!h.includes('/')) return [h];
+    const [ns, name] = h.split('/', 2);
+    return ns === '*' || ns === namespace ? [name] : [];
+  });
+}
+
+/** Whether an `exportTo` list exposes to every namespace (empty, or `*`). */
+export const exportsToAll = (exportTo: readonly string[] | undefined) => !exportTo || exportTo.length === 0 || exportTo.includes('*');
+
+/** `matchLabels` select these labels (an empty selector selects everything, as Kubernetes' `SelectorFromSet`). */
+export function selects(selector: { readonly [k: string]: string } | undefined, labels: { readonly [k: string]: string }): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** Kubernetes' `labels.SelectorFromSet(...).String()`: `a=1,b=2`, keys sorted. */
+export function selectorString(selector: { readonly [k: string]: string } | undefined): string {
+  return Object.keys(selector ?? {}).sort().map(k => `${k}=${selector![k]}`).join(',');
+}
+
+/** The file name of the objects standing for Istio's default ingress gateway (`istioctl analyze` adds them). */
+export const ISTIO_DEFAULTS_FILE = '(istio defaults)';
+
+/** Istio's system namespaces (`util.IsSystemNamespace`), which several checks skip. */
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'istio-system']);
+
+const isObj = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strMap = (v: unknown): { [k: string]: string } =>
+  (isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null).map(([k, x]) => [k, String(x)])) : {});
+
+/** The facts of a mesh config (`istioctl analyze --meshConfigFile`; Istio's defaults when none). */
+export function meshConfigFacts(meshConfig: unknown): MeshConfigFacts {
+  const mc = isObj(meshConfig) ? meshConfig : {};
+  const def = isObj(mc.defaultConfig) ? mc.defaultConfig : {};
+  const meta = strMap(def.proxyMetadata);
+  const defaults = isObj(mc.defaultProviders) ? mc.defaultProviders : {};
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    rootNamespace: typeof mc.rootNamespace === 'string' && mc.rootNamespace !== '' ? mc.rootNamespace : 'istio-system',
+    dnsAutoAllocate: meta.ISTIO_META_DNS_CAPTURE === 'true' && meta.ISTIO_META_DNS_AUTO_ALLOCATE === 'true',
+    defaultAccessLogging: list(defaults.accessLogging),
+    extensionProviders: (Array.isArray(mc.extensionProviders) ? mc.extensionProviders : []).filter(isObj)
+      .map(p => ({ name: typeof p.name === 'string' ? p.name : '', kinds: Object.keys(p).filter(k => k !== 'name') })),
+    injectorEnablesNamespacesByDefault: false,
+  };
+}
+
+/** Indexes the objects once for every analyzer. */
+export function contextOf(objects: readonly AnalyzedObject[], options: {
+  readonly world?: 'closed' | 'partial';
+  readonly externals?: AnalysisExternals;
+  readonly meshConfig?: MeshConfigFacts;
+} = {}): AnalysisContext {
   const byKind = new Map<string, AnalyzedObject[]>();
   for (const o of objects) {
-    const list = byKind.get(o.manifest.kind) ?? [];
-    list.push(o);
-    byKind.set(o.manifest.kind, list);
+    const list = byKind.get(o.manifest.kind);
+    if (list) list.push(o);
+    else byKind.set(o.manifest.kind, [o]);
   }
   const namespaceOf = (o: AnalyzedObject) => o.manifest.metadata.namespace ?? 'default';
-  const pods: PodTemplateRef[] = [];
-  for (const o of objects) {
-    const spec = o.manifest.spec as { template?: { metadata?: { labels?: {}; annotations?: {} }; spec?: {} }; jobTemplate?: unknown } | undefined;
-    if (WORKLOAD_KINDS.has(o.manifest.kind) && spec?.template) {
-      pods.push({
-        object: o,
-        namespace: namespaceOf(o),
-        labels: spec.template.metadata?.labels ?? {},
-        annotations: spec.template.metadata?.annotations ?? {},
-        spec: spec.template.spec ?? {},
-      });
-    } else if (o.manifest.kind === 'Pod') {
-      const meta = o.manifest.metadata;
-      const podSpec = (o.manifest.spec ?? {}) as {};
-      pods.push({ object: o, namespace: namespaceOf(o), labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, spec: podSpec });
-    }
-  }
-  // Indexes, so that every check stays linear in the size of the app (a bench synthesizes 35,000 objects).
   const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
     const list = m.get(k);
     if (list) list.push(v);
     else m.set(k, [v]);
   };
-  const services = byKind.get('Service') ?? [];
-  const order = new Map(services.map((s, i) => [s, i]));
-  const serviceByKey = new Map<string, AnalyzedObject>();
-  const servicesByNs = new Map<string, AnalyzedObject[]>();
-  /** `namespace|label=value` of a Service's first selector label: the candidates of a pod with that label. */
-  const servicesByLabel = new Map<string, AnalyzedObject[]>();
-  for (const s of services) {
-    const ns = namespaceOf(s);
-    if (!serviceByKey.has(`${s.manifest.metadata.name}.${ns}`)) serviceByKey.set(`${s.manifest.metadata.name}.${ns}`, s);
-    push(servicesByNs, ns, s);
-    const first = Object.entries((s.manifest.spec as { selector?: { [k: string]: string } } | undefined)?.selector ?? {})[0];
-    if (first) push(servicesByLabel, `${ns}|${first[0]}=${first[1]}`, s);
+  const namespaces = new Map<string, AnalyzedObject>();
+  for (const n of byKind.get('Namespace') ?? []) if (!namespaces.has(n.manifest.metadata.name)) namespaces.set(n.manifest.metadata.name, n);
+  const externals = options.externals ?? {};
+  const externalNamespaces = new Set(externals.namespaces ?? []);
+  const usedNamespaces = new Set(objects.map(o => o.manifest.metadata.namespace).filter((n): n is string => n !== undefined));
+
+  // Injection, as Istio's util.inMesh reads it: an istio-proxy container, the pod's own sidecar.istio.io/inject
+  // label or annotation, else the namespace's istio-injection label (or a revision, or ambient mode).
+  const namespaceInMesh = (ns: string): boolean | undefined => {
+    const n = namespaces.get(ns);
+    if (!n) return undefined;
+    const l = n.manifest.metadata.labels ?? {};
+    return l['istio-injection'] === 'enabled' || (l['istio-injection'] === undefined && l['istio.io/rev'] !== undefined)
+      || l['istio.io/dataplane-mode'] === 'ambient';
+  };
+  const pods: PodTemplateRef[] = [];
+  const addPod = (object: AnalyzedObject, namespace: string, labels: { [k: string]: string }, annotations: { [k: string]: string }, spec: { [k: string]: unknown }, template: boolean) => {
+    const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
+    const proxy = containers.some(c => isObj(c) && c.name === 'istio-proxy');
+    const own = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+    // a namespace the objects do not hold is unknown: in a partial world (an app) it is taken to be in the mesh
+    const inMesh = proxy || annotations['ambient.istio.io/redirection'] === 'enabled'
+      || (own !== undefined ? own === 'true' : (namespaceInMesh(namespace) ?? options.world === 'partial'));
+    pods.push({ object, namespace, labels, annotations, spec, template, inMesh });
+  };
+  for (const o of objects) {
+    const spec = o.manifest.spec;
+    if (WORKLOAD_KINDS.has(o.manifest.kind) && isObj(spec) && isObj(spec.template)) {
+      const meta = isObj(spec.template.metadata) ? spec.template.metadata : {};
+      addPod(o, namespaceOf(o), strMap(meta.labels), strMap(meta.annotations), isObj(spec.template.spec) ? spec.template.spec : {}, true);
+    } else if (o.manifest.kind === 'Pod' && groupOf(o.manifest.apiVersion) === '') {
+      addPod(o, namespaceOf(o), strMap(o.manifest.metadata.labels), strMap(o.manifest.metadata.annotations), isObj(spec) ? spec : {}, false);
+    }
   }
   const podsByNs = new Map<string, PodTemplateRef[]>();
   const podsByLabel = new Map<string, PodTemplateRef[]>();
   for (const p of pods) {
     push(podsByNs, p.namespace, p);
-    for (const [k, v] of Object.entries(p.labels)) push(podsByLabel, `${p.namespace}|${k}=${v}`, p);
+    for (const [k, v] of Object.entries(p.labels)) push(podsByLabel, `${k}=${v}`, p);
   }
-  const serviceKeyOf = (host: string, fromNamespace: string): string | undefined => {
-    const parts = host.split('.');
-    const rest = parts.slice(2).join('.');
-    if (parts.length === 1) return `${parts[0]}.${fromNamespace}`;
-    if (parts.length === 2 || rest === `svc.${clusterDomain}` || rest === 'svc') return `${parts[0]}.${parts[1]}`;
+  /** Pods (any namespace, or one) that a selector selects; an empty selector selects all of them. */
+  const podsSelectedBy = (selector: { readonly [k: string]: string } | undefined, ns?: string): PodTemplateRef[] => {
+    const first = Object.entries(selector ?? {})[0];
+    const candidates = first ? podsByLabel.get(`${first[0]}=${first[1]}`) ?? [] : (ns === undefined ? pods : podsByNs.get(ns) ?? []);
+    return candidates.filter(p => (ns === undefined || p.namespace === ns) && selects(selector, p.labels));
+  };
+
+  // Istio's util.InitServiceEntryHostMap: every ServiceEntry host and every Service, keyed by `scope/fqdn`
+  // where the scope is a namespace the entry is visible in, or `*`.
+  const hostMap = new Map<string, HostEntry>();
+  for (const se of (byKind.get('ServiceEntry') ?? []).filter(x => groupOf(x.manifest.apiVersion) === 'networking.istio.io')) {
+    const spec = isObj(se.manifest.spec) ? se.manifest.spec : {};
+    const exportTo = Array.isArray(spec.exportTo) ? spec.exportTo.map(String) : [];
+    const ns = namespaceOf(se);
+    const entry: HostEntry = {
+      object: se,
+      ports: (Array.isArray(spec.ports) ? spec.ports : []).filter(isObj).map(p => Number(p.number)),
+      workloadSelector: isObj(spec.workloadSelector) ? strMap(spec.workloadSelector.labels) : undefined,
+    };
+    const scopes = exportsToAll(exportTo) ? ['*'] : exportTo.map(e => (e === '.' ? ns : e));
+    for (const h of Array.isArray(spec.hosts) ? spec.hosts.map(String) : []) {
+      for (const scope of scopes) hostMap.set(`${scope}/${toFqdn(ns, h)}`, entry);
+    }
+  }
+  for (const svc of (byKind.get('Service') ?? []).filter(x => groupOf(x.manifest.apiVersion) === '')) {
+    const spec = isObj(svc.manifest.spec) ? svc.manifest.spec : {};
+    const ns = namespaceOf(svc);
+    const exportTo = svc.manifest.metadata.annotations?.['networking.istio.io/exportTo'];
+    const entry: HostEntry = { object: svc, ports: (Array.isArray(spec.ports) ? spec.ports : []).filter(isObj).map(p => Number(p.port)) };
+    for (const scope of (exportTo ?? '*').split(',').map(s => s.trim()).map(s => (s === '.' ? ns : s))) {
+      hostMap.set(`${scope}/${toFqdn(ns, svc.manifest.metadata.name)}`, entry);
+    }
+  }
+  const wildcardEntries = [...hostMap].filter(([k]) => k.split('/')[1]?.startsWith('*'));
+  /** `namespace/name` of external Services (namespace `*`: any namespace). */
+  const externalServices = new Set((externals.services ?? []).map(s => (s.includes('/') ? s : `*/${s}`)));
+  const isExternalService = (fqdn: string) => {
+    const m = new RegExp(`^([^.]+)\\.([^.]+)\\.${SVC_DOMAIN.replace(/\./g, '\\.')}$`).exec(fqdn);
+    return m !== null && (externalServices.has(`${m[2]}/${m[1]}`) || externalServices.has(`*/${m[1]}`));
+  };
+  const externalHosts = externals.hosts ?? [];
+  /** Istio's util.GetDestinationHost, then (partial world) what is declared external. */
+  const destinationHost = (sourceNs: string, exportTo: readonly string[] | undefined, host: string): HostEntry | undefined => {
+    const fqdn = toFqdn(sourceNs, host);
+    const all = hostMap.get(`*/${fqdn}`);
+    if (all) return all;
+    for (const scope of exportTo && exportTo.length > 0 ? exportTo.filter(e => e !== '*') : [sourceNs]) {
+      const hit = hostMap.get(`${scope}/${fqdn}`);
+      if (hit) return hit;
+    }
+    for (const [key, entry] of wildcardEntries) {
+      const [scope, seHost] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+      if (scope !== '*' && scope !== sourceNs) continue;
+      if (fqdn.replace(/^\*/, '').endsWith(seHost.slice(1))) return entry;
+    }
+    if (options.world === 'partial') {
+      const parts = fqdn.split('.');
+      const serviceNs = fqdn.endsWith(`.${SVC_DOMAIN}`) && parts.length === 5 ? parts[1] : undefined;
+      if ((serviceNs !== undefined && externalNamespaces.has(serviceNs)) || isExternalService(fqdn) || externalHosts.some(h => hostsMatch(h, fqdn))) {
+        return { external: true, ports: [] };
+      }
+    }
     return undefined;
   };
-  const serviceOf = (host: string, fromNamespace: string): AnalyzedObject | undefined => {
-    const key = serviceKeyOf(host, fromNamespace);
-    return key === undefined ? undefined : serviceByKey.get(key);
-  };
-  const drsByService = new Map<string, AnalyzedObject[]>();
-  for (const d of (byKind.get('DestinationRule') ?? []).filter(x => groupOf(x.manifest.apiVersion) === 'networking.istio.io')) {
-    const host = (d.manifest.spec as { host?: string } | undefined)?.host;
-    const key = host !== undefined && isClusterLocal(host, clusterDomain) ? serviceKeyOf(host, namespaceOf(d)) : undefined;
-    if (key) push(drsByService, key, d);
+
+  const keys = new Map<string, AnalyzedObject>();
+  for (const o of objects) {
+    const key = `${o.manifest.kind}|${groupOf(o.manifest.apiVersion)}|${namespaceOf(o)}|${o.manifest.metadata.name}`;
+    if (!keys.has(key)) keys.set(key, o);
   }
-  const entries = byKind.get('ServiceEntry') ?? [];
-  const serviceEntryDeclares = (host: string) => entries.some(e => ((e.manifest.spec as { hosts?: string[] })?.hosts ?? []).some(h =>
-    h === host || (h.startsWith('*.') && host.endsWith(h.slice(1)))));
+  const externalSet = (list: readonly string[] | undefined) => new Set(list ?? []);
+  const extGateways = externalSet(externals.gateways);
+  const extSecrets = externalSet(externals.secrets);
   const ofCache = new Map<string, AnalyzedObject[]>();
-  const selectingCache = new Map<PodTemplateRef, AnalyzedObject[]>();
   return {
     objects,
+    world: options.world ?? 'closed',
+    meshConfig: options.meshConfig ?? meshConfigFacts(undefined),
     of: (kind, group) => {
       const key = `${kind}|${group ?? '*'}`;
       let list = ofCache.get(key);
@@ -90,40 +217,18 @@ export function contextOf(objects: readonly AnalyzedObject[], clusterDomain = 'c
       }
       return list;
     },
+    find: (kind, group, ns, name) => keys.get(`${kind}|${group}|${ns}|${name}`),
     namespaceOf,
+    namespace: name => namespaces.get(name),
+    namespaceExists: name => namespaces.has(name) || (options.world === 'partial' && (externalNamespaces.has(name) || usedNamespaces.has(name))),
+    gatewayExists: (ns, name) => keys.has(`Gateway|networking.istio.io|${ns}|${name}`) || keys.has(`Gateway|gateway.networking.k8s.io|${ns}|${name}`)
+      || (options.world === 'partial' && (extGateways.has(`${ns}/${name}`) || extGateways.has(`*/${name}`) || externalNamespaces.has(ns))),
+    secretExists: (ns, name) => keys.has(`Secret||${ns}|${name}`) || (options.world === 'partial' && (extSecrets.has(`${ns}/${name}`) || externalNamespaces.has(ns))),
     pods,
-    serviceOf,
-    serviceEntryDeclares,
-    namespaceObject: name => (byKind.get('Namespace') ?? []).find(n => n.manifest.metadata.name === name),
-    servicesIn: ns => servicesByNs.get(ns) ?? [],
     podsIn: ns => podsByNs.get(ns) ?? [],
-    servicesSelecting: pod => {
-      let found = selectingCache.get(pod);
-      if (!found) {
-        const candidates = new Set(Object.entries(pod.labels).flatMap(([k, v]) => servicesByLabel.get(`${pod.namespace}|${k}=${v}`) ?? []));
-        found = [...candidates].filter(s => selects((s.manifest.spec as { selector?: { [k: string]: string } }).selector, pod.labels))
-          .sort((a, b) => order.get(a)! - order.get(b)!);
-        selectingCache.set(pod, found);
-      }
-      return found;
-    },
-    podsSelectedBy: (ns, selector) => {
-      const first = Object.entries(selector)[0];
-      return first ? (podsByLabel.get(`${ns}|${first[0]}=${first[1]}`) ?? []).filter(p => selects(selector, p.labels)) : [];
-    },
-    destinationRulesOf: key => drsByService.get(key) ?? [],
+    podsSelectedBy,
+    destinationHost,
   };
-}
-
-/** Whether a host is local to the cluster (a short name, `name.namespace`, or `*.svc.<domain>`): only those can be checked against the app's Services. */
-export function isClusterLocal(host: string, clusterDomain = 'cluster.local'): boolean {
-  const parts = host.split('.');
-  return !host.includes('*') && (parts.length <= 2 || host.endsWith(`.svc.${clusterDomain}`) || host.endsWith('.svc'));
-}
-
-/** `matchLabels` selects a pod with these labels (no expressions). */
-export function selects(selector: { readonly [k: string]: string } | undefined, labels: { readonly [k: string]: string }): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 }
 
 /**
@@ -141,7 +246,7 @@ export function distinct(objects: readonly AnalyzedObject[]): AnalyzedObject[] {
   });
 }
 
-/** `Kind namespace/name` of an object. */
+/** `Kind namespace/name` of an object (`Kind name` when it names no namespace), as Istio's messages name their resource. */
 export function idOf(o: AnalyzedObject): string {
   const ns = o.manifest.metadata.namespace;
   return `${o.manifest.kind} ${ns ? `${ns}/` : ''}${o.manifest.metadata.name}`;

@@ -20,6 +20,8 @@ export interface AnalyzedObject {
   readonly file: string;
   /** The mesh its chart is rendered for (`istio`, `linkerd`, `none`): Istio's checks of plain Kubernetes objects apply to Istio charts only. */
   readonly mesh: string;
+  /** Where it was read from, when it was read from YAML (the command-line analyzer). */
+  readonly source?: { readonly file: string; readonly document: number; readonly line: number };
 }
 
 /** What an analyzer reports about one object. */
@@ -28,8 +30,13 @@ export interface RawFinding {
   readonly message: string;
 }
 
-/** One check of the catalogue: Istio's code, name and level, and the function that runs it. */
+/** One check: Istio's code, name and level, the analyzer that makes it, and the function that runs it. */
 export interface Analyzer {
+  /**
+   * The analyzer it belongs to: Istio's name for it (`virtualservice.DestinationHostAnalyzer`, as in
+   * istio/istio pkg/config/analysis/analyzers), `kiali.*` for Kiali's validations, `meshkit.*` for the library's own.
+   */
+  readonly analyzer: string;
   /** Istio's code, e.g. `IST0101`. */
   readonly code: string;
   /** Istio's name, e.g. `ReferencedResourceNotFound`. */
@@ -43,6 +50,8 @@ export interface Analyzer {
 /** A finding of the report. */
 export interface Finding {
   readonly code: string;
+  /** The analyzer that found it (Istio's, Kiali's or mesh-kit's name for it). */
+  readonly analyzer: string;
   readonly name: string;
   /** The level reported (a warning promoted by `warningsAsErrors` is an error). */
   readonly level: FindingLevel;
@@ -50,47 +59,109 @@ export interface Finding {
   readonly object: string;
   /** The construct path of the object. */
   readonly path: string;
-  /** The file the object is written to. */
+  /** The file the object is written to (or was read from). */
   readonly file: string;
+  /** The line of its document in that file, when it was read from YAML. */
+  readonly line?: number;
   /** `[IST0101] <message>`. */
   readonly message: string;
   /** The reason given with `Suppressions.add`, when the finding is suppressed. */
   readonly suppressedBecause?: string;
 }
 
-/** A pod template of a workload in the app. */
+/** A pod, or the pod template of a workload (before a cluster exists, the pods to be). */
 export interface PodTemplateRef {
   readonly object: AnalyzedObject;
   readonly namespace: string;
   readonly labels: { readonly [key: string]: string };
   readonly annotations: { readonly [key: string]: string };
   /** The pod spec. */
-  readonly spec: { [key: string]: unknown };
+  readonly spec: { readonly [key: string]: unknown };
+  /** A workload's template (Deployment, StatefulSet...), not a Pod object. */
+  readonly template: boolean;
+  /** In the mesh as Istio's analyzers decide it: an istio-proxy container, its own sidecar.istio.io/inject, else its namespace's injection. */
+  readonly inMesh: boolean;
 }
 
-/** The app's objects, indexed for the analyzers. */
+/** What the analysis may assume exists besides the objects it reads (the partial world of an app that deploys part of a mesh). */
+export interface AnalysisExternals {
+  /**
+   * Namespaces that exist outside the app: references into them (Services, gateways, Secrets) are assumed to resolve.
+   * @default - none
+   */
+  readonly namespaces?: string[];
+  /**
+   * Services that exist outside the app, as `namespace/name`.
+   * @default - none
+   */
+  readonly services?: string[];
+  /**
+   * Hosts that exist outside the app (`api.example.com`, `*.example.com`), as if a ServiceEntry declared them.
+   * @default - none
+   */
+  readonly hosts?: string[];
+  /**
+   * Gateways that exist outside the app, as `namespace/name`.
+   * @default - none
+   */
+  readonly gateways?: string[];
+  /**
+   * Secrets that exist outside the app (a gateway's `credentialName`, created by cert-manager...), as `namespace/name`.
+   * @default - none
+   */
+  readonly secrets?: string[];
+}
+
+/** The facts of a mesh config the checks read. */
+export interface MeshConfigFacts {
+  /** `rootNamespace`: policies there apply mesh-wide. */
+  readonly rootNamespace: string;
+  /** `ISTIO_META_DNS_CAPTURE` and `ISTIO_META_DNS_AUTO_ALLOCATE` are on: ServiceEntries get addresses. */
+  readonly dnsAutoAllocate: boolean;
+  /** `defaultProviders.accessLogging`. */
+  readonly defaultAccessLogging: readonly string[];
+  /** `extensionProviders`: name and kinds (`lightstep`, `zipkin`...). */
+  readonly extensionProviders: ReadonlyArray<{ readonly name: string; readonly kinds: readonly string[] }>;
+  readonly injectorEnablesNamespacesByDefault: boolean;
+}
+
+/** A host a destination can resolve to: a Service, a ServiceEntry, or (partial world) something declared external. */
+export interface HostEntry {
+  readonly object?: AnalyzedObject;
+  /** Its port numbers (none known for an external one). */
+  readonly ports: readonly number[];
+  /** A ServiceEntry's workloadSelector labels. */
+  readonly workloadSelector?: { readonly [key: string]: string };
+  /** Declared external (partial world): nothing more is known of it. */
+  readonly external?: boolean;
+}
+
+/** The objects, indexed for the analyzers. */
 export interface AnalysisContext {
   readonly objects: readonly AnalyzedObject[];
-  /** Every pod template (Deployments, DaemonSets, StatefulSets, ReplicaSets, Jobs, Pods). */
+  /** `closed`: the objects are the whole world (istioctl analyze --use-kube=false); `partial`: an app that declares what else exists. */
+  readonly world: 'closed' | 'partial';
+  readonly meshConfig: MeshConfigFacts;
+  /** Pods and workloads' pod templates. */
   readonly pods: readonly PodTemplateRef[];
   /** The objects of a kind (any group). */
   of(kind: string, group?: string): AnalyzedObject[];
+  /** One object by kind, API group ('' for core), namespace and name. */
+  find(kind: string, group: string, namespace: string, name: string): AnalyzedObject | undefined;
   /** The namespace an object lands in (`default` when it names none). */
   namespaceOf(o: AnalyzedObject): string;
-  /** The Service a host names, when the Service is in the app: `reviews`, `reviews.ns`, `reviews.ns.svc.cluster.local`. */
-  serviceOf(host: string, fromNamespace: string): AnalyzedObject | undefined;
-  /** Whether a host is declared by a ServiceEntry of the app. */
-  serviceEntryDeclares(host: string): boolean;
-  /** Whether the app declares the namespace (a Namespace object). */
-  namespaceObject(name: string): AnalyzedObject | undefined;
-  /** The Services of a namespace. */
-  servicesIn(namespace: string): readonly AnalyzedObject[];
-  /** The pod templates of a namespace. */
+  /** The Namespace object of that name. */
+  namespace(name: string): AnalyzedObject | undefined;
+  /** A Namespace object of that name exists (partial world: also one declared external, or one the app puts objects in). */
+  namespaceExists(name: string): boolean;
+  /** An Istio or Gateway API Gateway of that namespace and name exists (or is declared external). */
+  gatewayExists(namespace: string, name: string): boolean;
+  /** A Secret of that namespace and name exists (or is declared external). */
+  secretExists(namespace: string, name: string): boolean;
+  /** The pods of a namespace. */
   podsIn(namespace: string): readonly PodTemplateRef[];
-  /** The Services (with a selector) that select a pod template. */
-  servicesSelecting(pod: PodTemplateRef): AnalyzedObject[];
-  /** The pod templates a label selector of a namespace selects (an empty selector selects none). */
-  podsSelectedBy(namespace: string, selector: { readonly [k: string]: string }): PodTemplateRef[];
-  /** The DestinationRules whose host is the Service `name.namespace` (cluster-local hosts only). */
-  destinationRulesOf(serviceKey: string): readonly AnalyzedObject[];
+  /** The pods a label selector selects, in one namespace or all (an empty selector selects all). */
+  podsSelectedBy(selector: { readonly [k: string]: string } | undefined, namespace?: string): PodTemplateRef[];
+  /** Istio's GetDestinationHost: what a destination host resolves to from a namespace with an exportTo, if anything. */
+  destinationHost(sourceNamespace: string, exportTo: readonly string[] | undefined, host: string): HostEntry | undefined;
 }

@@ -1,17 +1,26 @@
 import { ANNOTATION_ANALYZERS } from './analyzers/annotations';
 import { DESTINATION_RULE_ANALYZERS } from './analyzers/destination-rule';
+import { GATEWAY_ANALYZERS } from './analyzers/gateway';
+import { KIALI_ANALYZERS } from './analyzers/kiali';
 import { KUBERNETES_ANALYZERS } from './analyzers/kubernetes';
-import { POLICY_ANALYZERS } from './analyzers/policy';
+import { MISC_ANALYZERS } from './analyzers/misc';
+import { SELECTOR_ANALYZERS } from './analyzers/selectors';
 import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtual-service';
-import { contextOf, idOf } from './context';
-import { AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
+import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts } from './context';
+import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
+import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
 import { AnalysisReport } from './report';
 import { Suppressions } from '../core/suppressions';
+import { Manifest } from '../render/model';
 
-/** Every check of the catalogue, in code order. */
+/** Every check, in code order (a code Istio reports from several analyzers appears once per analyzer). */
 export const ANALYZERS: readonly Analyzer[] = [
-  ...VIRTUAL_SERVICE_ANALYZERS, ...DESTINATION_RULE_ANALYZERS, ...KUBERNETES_ANALYZERS, ...ANNOTATION_ANALYZERS, ...POLICY_ANALYZERS,
-].sort((a, b) => a.code.localeCompare(b.code));
+  ...VIRTUAL_SERVICE_ANALYZERS, ...DESTINATION_RULE_ANALYZERS, ...KUBERNETES_ANALYZERS, ...ANNOTATION_ANALYZERS,
+  ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS,
+].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
+
+/** The codes the analysis reports: every check's, and IST0106 (schema validation). */
+export const ANALYSIS_CODES: readonly string[] = ['IST0106', ...ANALYZERS.map(a => a.code)].filter((c, i, all) => all.indexOf(c) === i).sort();
 
 /** Options of {@link analyze}. */
 export interface AnalyzeOptions {
@@ -21,39 +30,90 @@ export interface AnalyzeOptions {
   readonly extra?: Array<{ analyzer: Pick<Analyzer, 'code' | 'name' | 'level'>; object: AnalyzedObject; message: string }>;
   /** Notes for the report (what was validated against what, what could not be). */
   readonly notes?: string[];
+  /**
+   * `closed`: the objects are the whole world, as `istioctl analyze --use-kube=false` takes its files (anything
+   * referenced and absent is missing). `partial`: an app that deploys part of a mesh; `externals` says what else exists.
+   * @default 'closed'
+   */
+  readonly world?: 'closed' | 'partial';
+  /** What exists outside the objects (partial world). */
+  readonly externals?: AnalysisExternals;
+  /** The mesh config (parsed `meshConfig`), as `istioctl analyze --meshConfigFile` takes it. @default - Istio's defaults */
+  readonly meshConfig?: unknown;
+  /**
+   * Add what `istioctl analyze` adds to files without a cluster: Istio's default ingress gateway Pod and Service in
+   * istio-system (never reported on).
+   * @default false
+   */
+  readonly istioDefaults?: boolean;
+  /** Run only these analyzers (Istio's names, e.g. `virtualservice.GatewayAnalyzer`). @default - all */
+  readonly analyzers?: readonly string[];
+  /**
+   * `istioctl analyze --suppress` rules: `CODE=Kind name` or `CODE=Kind namespace/name`, `*` matching anything.
+   * @default - none
+   */
+  readonly suppress?: readonly string[];
+}
+
+/** Objects standing for Istio's default ingress gateway, as istioctl adds them. */
+const DEFAULTS: AnalyzedObject[] = ISTIO_DEFAULT_RESOURCES.map(m => ({ manifest: m as unknown as Manifest, file: ISTIO_DEFAULTS_FILE, mesh: 'istio' }));
+
+const glob = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+
+/** Parses `CODE=Kind [namespace/]name` rules, failing with the valid codes on an unknown one. */
+export function parseSuppressions(rules: readonly string[]): Array<{ code: string; resource: string }> {
+  return rules.map(rule => {
+    const eq = rule.indexOf('=');
+    const code = eq < 0 ? rule : rule.slice(0, eq);
+    const resource = eq < 0 ? '*' : rule.slice(eq + 1).trim();
+    Suppressions.checkCode(code.trim(), `suppression '${rule}'`);
+    return { code: code.trim(), resource };
+  });
 }
 
 /**
- * Runs the catalogue over the app's objects. Findings on an object whose construct (or an
- * ancestor) suppresses the code are set aside with the reason; the rest are reported at Istio's
- * level (warnings as errors when asked). Deterministic: same objects, same report.
+ * Runs the checks over the objects. Findings on an object whose construct (or an ancestor) suppresses the code, or
+ * that a suppression rule or the object's `galley.istio.io/analyze-suppress` annotation covers, are set aside with
+ * the reason; the rest are reported at Istio's level (warnings as errors when asked). Deterministic: same objects,
+ * same report.
  */
-export function analyze(objects: readonly AnalyzedObject[], options: AnalyzeOptions = {}): AnalysisReport {
-  const ctx = contextOf(objects);
+export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOptions = {}): AnalysisReport {
+  const objects = options.istioDefaults ? [...input, ...DEFAULTS.filter(d => !input.some(o => idOf(o) === idOf(d)))] : input;
+  const ctx = contextOf(objects, { world: options.world, externals: options.externals, meshConfig: meshConfigFacts(options.meshConfig) });
+  const rules = parseSuppressions(options.suppress ?? []);
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
+  const selected = options.analyzers ? ANALYZERS.filter(a => options.analyzers!.includes(a.analyzer)) : ANALYZERS;
   const raw = [
-    ...(options.extra ?? []).map(e => ({ analyzer: e.analyzer, object: e.object, message: e.message })),
-    ...ANALYZERS.flatMap(a => a.run(ctx).map(f => ({ analyzer: a as Pick<Analyzer, 'code' | 'name' | 'level'>, object: f.object, message: f.message }))),
+    ...(options.extra ?? []).map(e => ({ analyzer: { ...e.analyzer, analyzer: 'schema.ValidationAnalyzer' }, object: e.object, message: e.message })),
+    ...selected.flatMap(a => a.run(ctx).map(f => ({ analyzer: a as Pick<Analyzer, 'code' | 'name' | 'level' | 'analyzer'>, object: f.object, message: f.message }))),
   ];
   const seen = new Set<string>();
   for (const { analyzer, object, message } of raw) {
+    if (DEFAULTS.includes(object)) continue;
     const level = analyzer.level === FindingLevel.WARNING && options.warningsAsErrors ? FindingLevel.ERROR : analyzer.level;
     const f: Finding = {
       code: analyzer.code,
+      analyzer: analyzer.analyzer,
       name: analyzer.name,
       level,
       object: idOf(object),
       path: object.construct?.node.path ?? idOf(object),
       file: object.file,
+      ...(object.source ? { line: object.source.line } : {}),
       message: `[${analyzer.code}] ${message}`,
     };
-    const key = `${f.path}|${f.message}`;
+    // identical messages are one finding, as istioctl dedupes them (an EnvoyFilter with several relative patches,
+    // a gateway without pods that two analyzers report)
+    const key = `${f.path}|${f.file}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const annotated = (object.manifest.metadata.annotations?.['galley.istio.io/analyze-suppress'] ?? '').split(',').map(c => c.trim());
+    const rule = rules.find(r => r.code === f.code && glob(r.resource, `${object.manifest.kind} ${object.manifest.metadata.namespace ? `${object.manifest.metadata.namespace}/` : ''}${object.manifest.metadata.name}`));
     const s = object.construct ? Suppressions.find(object.construct, analyzer.code) : undefined;
-    if (s) suppressed.push({ ...f, suppressedBecause: s.reason });
+    const because = s?.reason ?? (rule ? `suppressed by '${rule.code}=${rule.resource}'` : annotated.includes(f.code) || annotated.includes('*') ? 'galley.istio.io/analyze-suppress annotation' : undefined);
+    if (because !== undefined) suppressed.push({ ...f, suppressedBecause: because });
     else findings.push(f);
   }
-  return new AnalysisReport(findings, suppressed, ['IST0106', ...ANALYZERS.map(a => a.code)].filter((c, i, all) => all.indexOf(c) === i).sort(), options.notes ?? []);
+  return new AnalysisReport(findings, suppressed, ANALYSIS_CODES.filter(c => c === 'IST0106' || selected.some(a => a.code === c)), options.notes ?? []);
 }

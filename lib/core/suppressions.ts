@@ -18,8 +18,8 @@ export interface Suppression {
 export class Suppressions {
   /** Suppresses the check `code` on `scope` and its children; `reason` is required. */
   public static add(scope: IConstruct, code: string, reason: string): void {
-    if (!/^IST\d{4}$/.test(code)) fail(problem('code', 'must be an Istio analyzer code such as \'IST0112\'', code));
-    if (reason.trim().length === 0) fail(problem('reason', 'must say why the finding is accepted', reason));
+    Suppressions.checkCode(code, 'code');
+    if (typeof reason !== 'string' || reason.trim().length === 0) fail(problem('reason', 'must say why the finding is accepted', reason));
     scope.node.addMetadata(KEY, { code, reason } satisfies Suppression);
   }
 
@@ -30,6 +30,19 @@ export class Suppressions {
       if (hit) return hit.data as Suppression;
     }
     return undefined;
+  }
+
+  /**
+   * Fails, naming the valid codes, unless `code` is one the analysis reports.
+   * @internal
+   */
+  public static checkCode(code: unknown, field: string): void {
+    // loaded when first needed: the analysis module itself reads suppressions
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const codes = (require('../analysis/run') as { ANALYSIS_CODES: readonly string[] }).ANALYSIS_CODES;
+    if (typeof code !== 'string' || !codes.includes(code)) {
+      fail(problem(field, 'must be a code the analysis reports', code as string, `the codes are ${codes.join(', ')}`));
+    }
   }
 
   private constructor() {}

@@ -1,3 +1,4 @@
+import { ExternalReferences } from '../core/external-references';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
@@ -164,6 +165,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
     const err = checkDnsSubdomain('name', attrs.name) ?? (attrs.namespace !== undefined ? checkDnsLabel('namespace', attrs.namespace) : undefined);
     if (err) fail(err);
     const servers = attrs.servers.map(s => serverModelOf(s, fail));
+    ExternalReferences.gateway(attrs.namespace, attrs.name);
     return {
       name: attrs.name,
       namespace: attrs.namespace,

@@ -1,3 +1,4 @@
+import { ExternalReferences } from '../core/external-references';
 import { ApiObject } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -611,6 +612,7 @@ class ImportedMeshService implements IMeshService, IRouteTarget {
     if (attrs.ports.length === 0) fail(problem('ports', 'must hold at least one port', '[]'));
     this.name = attrs.name;
     this.namespace = attrs.namespace;
+    ExternalReferences.service(attrs.namespace, attrs.name);
     this._ports = attrs.ports.map(p => ({ ...p }));
     this._versions = [...(attrs.versions ?? [])];
   }

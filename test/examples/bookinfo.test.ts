@@ -149,7 +149,9 @@ describe('Bookinfo, zero trust (security.k8s.yaml)', () => {
     ]);
   });
 
-  test('every policy selects workloads the app runs: the analysis finds nothing', () => {
-    expect(app.report!.findings).toStrictEqual([]);
+  test('every policy selects workloads the app runs: the analysis finds only what istioctl says of upstream Bookinfo', () => {
+    // IST0140, as istioctl analyze reports it for upstream bookinfo-gateway.yaml with virtual-service-all-v1.yaml:
+    // the gateway's route to productpage has no subset, so productpage's own route rules do not apply to ingress traffic
+    expect(app.report!.findings.map(f => `${f.code} ${f.object}`)).toStrictEqual(['IST0140 VirtualService bookinfo']);
   });
 });

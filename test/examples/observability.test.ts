@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { DOMAIN, buildIstioAddons, buildIstioZipkin, buildLinkerdAddons } from '../../examples/observability/app';
+import { ANALYSIS, DOMAIN, buildIstioAddons, buildIstioZipkin, buildLinkerdAddons } from '../../examples/observability/app';
 import { MeshApp } from '../../lib';
 import { HAS_SHARED, K8sObject, SHARED_DIR, describeWithShared, loadObjects, parseObjects } from '../support/shared';
 import { only, synthFiles } from '../support/synth';
@@ -10,7 +10,7 @@ const files = synthFiles(app => {
   buildIstioAddons(app);
   buildIstioZipkin(app);
   buildLinkerdAddons(app);
-}, outdir => new MeshApp({ outdir }));
+}, outdir => new MeshApp({ outdir, analysis: ANALYSIS }));
 const file = (f: string) => parseObjects(files.get(f)!);
 const all = [...files.values()].flatMap(parseObjects);
 

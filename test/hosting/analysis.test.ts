@@ -24,7 +24,8 @@ describe('synth-time analysis in MeshApp', () => {
     expect(() => app.synth()).toThrow(MeshValidationError);
     expect(() => app.synth()).toThrow([
       'Analysis found 1 error; nothing was written:',
-      '  [bookinfo/reviews-route/VirtualService] [IST0101] VirtualService \'reviews\' routes to subset \'v4\' which DestinationRule \'reviews\' does not define',
+      '  [bookinfo/reviews-route/VirtualService] [IST0101] VirtualService \'reviews\' routes to subset \'v4\' of host \'reviews\' (http[0].route[0]), '
+        + 'which no DestinationRule visible from namespace \'default\' defines',
     ].join('\n'));
     expect(fs.existsSync(outdir)).toBe(false);
   });
@@ -32,31 +33,34 @@ describe('synth-time analysis in MeshApp', () => {
   test('warnings are written to the report (and printed); warningsAsErrors stops synth on them', () => {
     const outdir = tmp();
     const { app, reviews } = reviewsApp(outdir);
-    ApiObject.of(reviews.destinationRule!).addJsonPatch(JsonPatch.add('/spec/subsets/-', { name: 'v9', labels: { version: 'v9' } }));
+    // TLS origination without a CA: Istio's IST0128 warning
+    ApiObject.of(reviews.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/trafficPolicy/tls/mode', 'SIMPLE'));
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       app.synth();
       expect(stderr.mock.calls.map(c => String(c[0])).join('')).toContain(
-        'warning [bookinfo/reviews/DestinationRule] [IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) selects none of the pods of Service \'reviews\'');
+        'warning [bookinfo/reviews/DestinationRule] [IST0128] DestinationRule \'reviews\' has TLS mode SIMPLE but nothing to verify host \'reviews\' with');
     } finally {
       stderr.mockRestore();
     }
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'mesh-kit-analysis.json'), 'utf8'));
     expect(report.summary).toStrictEqual({ errors: 0, warnings: 1, info: 0, suppressed: 0 });
     expect(report.findings[0]).toStrictEqual({
-      code: 'IST0173',
-      name: 'DestinationRuleSubsetNotSelectPods',
+      code: 'IST0128',
+      analyzer: 'destinationrule.CaCertificateAnalyzer',
+      name: 'NoServerCertificateVerificationDestinationLevel',
       level: 'Warning',
       object: 'DestinationRule reviews',
       path: 'bookinfo/reviews/DestinationRule',
       file: 'bookinfo',
-      message: '[IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) selects none of the pods of Service \'reviews\'',
+      message: '[IST0128] DestinationRule \'reviews\' has TLS mode SIMPLE but nothing to verify host \'reviews\' with: '
+        + 'give caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)',
     });
     expect(report.checks.length).toBeGreaterThanOrEqual(20);
 
     const strict = reviewsApp(tmp(), { analysis: { warningsAsErrors: true } });
-    ApiObject.of(strict.reviews.destinationRule!).addJsonPatch(JsonPatch.add('/spec/subsets/-', { name: 'v9', labels: { version: 'v9' } }));
-    expect(() => strict.app.synthFiles()).toThrow(/^Analysis found 1 error; nothing was written:\n {2}\[bookinfo\/reviews\/DestinationRule\] \[IST0173\]/);
+    ApiObject.of(strict.reviews.destinationRule!).addJsonPatch(JsonPatch.replace('/spec/trafficPolicy/tls/mode', 'SIMPLE'));
+    expect(() => strict.app.synthFiles()).toThrow(/^Analysis found 1 error; nothing was written:\n {2}\[bookinfo\/reviews\/DestinationRule\] \[IST0128\]/);
   });
 
   test('a suppression on a construct (or an ancestor) sets the finding aside, with its reason, in the report', () => {
@@ -70,7 +74,7 @@ describe('synth-time analysis in MeshApp', () => {
       .toStrictEqual(['IST0173 bookinfo/reviews/DestinationRule: v9 is deployed by the performance-test pipeline']);
     expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports', 'analysis.json'), 'utf8')).summary.suppressed).toBe(1);
     expect(app.report!.toText()).toBe('suppressed [bookinfo/reviews/DestinationRule] [IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) '
-      + 'selects none of the pods of Service \'reviews\' (reason: v9 is deployed by the performance-test pipeline)');
+      + 'selects no pod: no traffic sent to it can be served (reason: v9 is deployed by the performance-test pipeline)');
   });
 
   test('no report file when asked for none; information is reported but never printed', () => {

@@ -72,8 +72,12 @@ export const validMesh: fc.Arbitrary<MeshCfg> = fc.integer({ min: 1, max: 3 })
   .chain(n => fc.tuple(...NAMES.slice(0, n).map(service)))
   .chain(services => {
     const idx = fc.integer({ min: 0, max: services.length - 1 });
+    // a second route with the same match is never used (Istio's IST0130): valid meshes have distinct matches
+    const distinctMatches = (routes: RouteCfg[]) => routes.filter((r, i) => r.match === undefined
+      || routes.findIndex(o => JSON.stringify(o.match) === JSON.stringify(r.match)) === i);
     const routesOf = (s: number) => fc.integer({ min: 1, max: 3 })
-      .chain(k => fc.tuple(...[...Array(k).keys()].map(i => routeOf(services[s].versions.length, i === k - 1))));
+      .chain(k => fc.tuple(...[...Array(k).keys()].map(i => routeOf(services[s].versions.length, i === k - 1))))
+      .map(distinctMatches);
     return fc.record({
       api: fc.constantFrom('istio' as const, 'gateway-api' as const),
       createNamespace: fc.boolean(),

@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { buildBookinfo } from '../../examples/bookinfo/app';
-import { buildIstioAddons } from '../../examples/observability/app';
+import { ANALYSIS, buildIstioAddons } from '../../examples/observability/app';
 import { MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
@@ -57,7 +57,7 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     const app = new App();
     buildIstioAddons(app);
     const expected = renderApp(app).flatMap(c => c.objects);
-    await urnsOf(new MeshComponent('observability', { app }));
+    await urnsOf(new MeshComponent('observability', { app, analysis: ANALYSIS }));
     const custom = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent');
     expect(custom).toHaveLength(expected.length);
     expect(custom.find(r => r.inputs.kind === 'ClusterRole')!.type).toBe('kubernetes:rbac.authorization.k8s.io/v1:ClusterRole');
@@ -107,7 +107,7 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
       return app;
     };
     expect(() => new MeshComponent('broken', { app: build('v2') }))
-      .toThrow("[c/r/VirtualService] [IST0101] VirtualService 'web' routes to subset 'v2' which DestinationRule 'web' does not define");
+      .toThrow("[c/r/VirtualService] [IST0101] VirtualService 'web' routes to subset 'v2' of host 'web' (http[0].route[0]), which no DestinationRule visible from namespace 'default' defines");
     await new Promise(resolve => setTimeout(resolve, 50));
     expect(registered.filter(r => r.name.startsWith('broken'))).toStrictEqual([]);
     expect(new MeshComponent('fine', { app: build('v1') }).report.findings).toStrictEqual([]);

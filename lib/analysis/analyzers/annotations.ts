@@ -1,142 +1,143 @@
+import { ISTIO_ANNOTATIONS, IstioMetadataDefinition } from '../generated/istio-data';
 import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
-type Where = 'pod' | 'service' | 'any';
 type Check = (v: string) => string | undefined;
 
 const oneOf = (...values: string[]): Check => v => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
 const bool = oneOf('true', 'false');
-const quantity: Check = v => (/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(v) ? undefined : 'must be a Kubernetes quantity, e.g. 100m or 128Mi');
-const ports: Check = v => (v === '' || v === '*' || /^\d{1,5}(,\s*\d{1,5})*$/.test(v) ? undefined : 'must be \'*\' or a comma-separated list of port numbers');
-const cidrs: Check = v => (v === '' || v === '*' || /^[0-9a-fA-F.:]+\/\d{1,3}(,\s*[0-9a-fA-F.:]+\/\d{1,3})*$/.test(v) ? undefined : 'must be \'*\' or a comma-separated list of CIDRs');
-const json: Check = v => { try { JSON.parse(v); return undefined; } catch { return 'must be JSON'; } };
-const positive: Check = v => (/^\d+$/.test(v) ? undefined : 'must be a whole number');
+const quantity: Check = v => (/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(v) ? undefined : 'must be a Kubernetes quantity, e.g. 100m or 128Mi');
+const ports: Check = v => (v === '' || v === '*' || /^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/.test(v) ? undefined : 'must be \'*\' or a comma-separated list of port numbers');
+const cidrs: Check = v => (v === '' || v === '*' || /^\s*[0-9a-fA-F.:]+\/\d{1,3}(\s*,\s*[0-9a-fA-F.:]+\/\d{1,3})*\s*$/.test(v) ? undefined : 'must be \'*\' or a comma-separated list of CIDRs');
+const json: Check = v => {
+  try {
+    JSON.parse(v);
+    return undefined;
+  } catch {
+    return 'must be JSON';
+  }
+};
+const whole: Check = v => (/^\d+$/.test(v) ? undefined : 'must be a whole number');
 
-/** Istio's annotations this analyzer knows: where each belongs, and what its value must be. */
-const KNOWN: { [key: string]: { where: Where; check?: Check; deprecated?: string } } = {
-  'sidecar.istio.io/inject': { where: 'pod', check: bool, deprecated: 'use the pod label sidecar.istio.io/inject instead' },
-  'sidecar.istio.io/proxyCPU': { where: 'pod', check: quantity },
-  'sidecar.istio.io/proxyMemory': { where: 'pod', check: quantity },
-  'sidecar.istio.io/proxyCPULimit': { where: 'pod', check: quantity },
-  'sidecar.istio.io/proxyMemoryLimit': { where: 'pod', check: quantity },
-  'sidecar.istio.io/logLevel': { where: 'pod', check: oneOf('trace', 'debug', 'info', 'warning', 'error', 'critical', 'off') },
-  'sidecar.istio.io/componentLogLevel': { where: 'pod' },
-  'sidecar.istio.io/agentLogLevel': { where: 'pod' },
-  'sidecar.istio.io/proxyImage': { where: 'pod' },
-  'sidecar.istio.io/proxyImageType': { where: 'pod' },
-  'sidecar.istio.io/interceptionMode': { where: 'pod', check: oneOf('REDIRECT', 'TPROXY', 'NONE') },
-  'sidecar.istio.io/rewriteAppHTTPProbers': { where: 'pod', check: bool },
-  'sidecar.istio.io/userVolume': { where: 'pod', check: json },
-  'sidecar.istio.io/userVolumeMount': { where: 'pod', check: json },
-  'sidecar.istio.io/bootstrapOverride': { where: 'pod' },
-  'sidecar.istio.io/discoveryAddress': { where: 'pod' },
-  'sidecar.istio.io/statsInclusionPrefixes': { where: 'pod', deprecated: 'use proxy.istio.io/config\'s proxyStatsMatcher' },
-  'sidecar.istio.io/statsInclusionSuffixes': { where: 'pod', deprecated: 'use proxy.istio.io/config\'s proxyStatsMatcher' },
-  'sidecar.istio.io/statsInclusionRegexps': { where: 'pod', deprecated: 'use proxy.istio.io/config\'s proxyStatsMatcher' },
-  'sidecar.istio.io/statsHistogramBuckets': { where: 'pod', check: json },
-  'sidecar.istio.io/statsCompression': { where: 'pod' },
-  'sidecar.istio.io/extraStatTags': { where: 'pod' },
-  'sidecar.istio.io/enableCoreDump': { where: 'pod', check: bool },
-  'sidecar.istio.io/nativeSidecar': { where: 'pod', check: bool },
-  'sidecar.istio.io/status': { where: 'pod' },
-  'traffic.sidecar.istio.io/includeOutboundIPRanges': { where: 'pod', check: cidrs },
-  'traffic.sidecar.istio.io/excludeOutboundIPRanges': { where: 'pod', check: cidrs },
-  'traffic.sidecar.istio.io/includeInboundPorts': { where: 'pod', check: ports },
-  'traffic.sidecar.istio.io/excludeInboundPorts': { where: 'pod', check: ports },
-  'traffic.sidecar.istio.io/includeOutboundPorts': { where: 'pod', check: ports },
-  'traffic.sidecar.istio.io/excludeOutboundPorts': { where: 'pod', check: ports },
-  'traffic.sidecar.istio.io/kubevirtInterfaces': { where: 'pod' },
-  'traffic.sidecar.istio.io/excludeInterfaces': { where: 'pod' },
-  'proxy.istio.io/config': { where: 'pod' },
-  'proxy.istio.io/overrides': { where: 'pod' },
-  'readiness.status.sidecar.istio.io/applicationPorts': { where: 'pod', check: ports },
-  'readiness.status.sidecar.istio.io/initialDelaySeconds': { where: 'pod', check: positive },
-  'readiness.status.sidecar.istio.io/periodSeconds': { where: 'pod', check: positive },
-  'readiness.status.sidecar.istio.io/failureThreshold': { where: 'pod', check: positive },
-  'status.sidecar.istio.io/port': { where: 'pod', check: positive },
-  'prometheus.istio.io/merge-metrics': { where: 'pod', check: bool },
-  'inject.istio.io/templates': { where: 'pod' },
-  'ambient.istio.io/redirection': { where: 'pod' },
-  'networking.istio.io/exportTo': { where: 'service' },
-  'networking.istio.io/traffic-distribution': { where: 'service' },
-  'networking.istio.io/address-type': { where: 'service' },
-  'networking.istio.io/service-type': { where: 'service' },
-  'alpha.istio.io/kubernetes-serviceaccounts': { where: 'service' },
-  'alpha.istio.io/canonical-serviceaccounts': { where: 'service' },
-  'istio.io/rev': { where: 'any' },
-  'istio.io/dry-run': { where: 'any', check: bool },
-  'galley.istio.io/analyze-suppress': { where: 'any' },
-  'topology.istio.io/controlPlaneClusters': { where: 'any' },
+/** The value rules Istio's injector applies to its annotations (istio/istio pkg/kube/inject: AnnotationValidation). */
+const VALUE_RULES: { readonly [annotation: string]: Check } = {
+  'sidecar.istio.io/inject': bool,
+  'sidecar.istio.io/proxyCPU': quantity,
+  'sidecar.istio.io/proxyMemory': quantity,
+  'sidecar.istio.io/proxyCPULimit': quantity,
+  'sidecar.istio.io/proxyMemoryLimit': quantity,
+  'sidecar.istio.io/logLevel': oneOf('trace', 'debug', 'info', 'warning', 'error', 'critical', 'off'),
+  'sidecar.istio.io/interceptionMode': oneOf('REDIRECT', 'TPROXY', 'NONE'),
+  'sidecar.istio.io/rewriteAppHTTPProbers': bool,
+  'sidecar.istio.io/userVolume': json,
+  'sidecar.istio.io/userVolumeMount': json,
+  'sidecar.istio.io/statsHistogramBuckets': json,
+  'sidecar.istio.io/enableCoreDump': bool,
+  'sidecar.istio.io/nativeSidecar': bool,
+  'traffic.sidecar.istio.io/includeOutboundIPRanges': cidrs,
+  'traffic.sidecar.istio.io/excludeOutboundIPRanges': cidrs,
+  'traffic.sidecar.istio.io/includeInboundPorts': ports,
+  'traffic.sidecar.istio.io/excludeInboundPorts': ports,
+  'traffic.sidecar.istio.io/includeOutboundPorts': ports,
+  'traffic.sidecar.istio.io/excludeOutboundPorts': ports,
+  'readiness.status.sidecar.istio.io/applicationPorts': ports,
+  'readiness.status.sidecar.istio.io/initialDelaySeconds': whole,
+  'readiness.status.sidecar.istio.io/periodSeconds': whole,
+  'readiness.status.sidecar.istio.io/failureThreshold': whole,
+  'status.sidecar.istio.io/port': whole,
+  'prometheus.istio.io/merge-metrics': bool,
+  'istio.io/dry-run': bool,
 };
 
-/** Annotations in one of Istio's domains (`*.istio.io/...`). */
-const isIstio = (key: string) => /^([a-z0-9-]+\.)*istio\.io\//.test(key);
+const DEFINITIONS = new Map<string, IstioMetadataDefinition>(ISTIO_ANNOTATIONS.map(a => [a.name, a]));
 
-interface Placed { object: AnalyzedObject; where: 'pod' | 'service' | 'other'; at: string; annotations: { readonly [k: string]: string } }
+/** Istio's `istioAnnotation`: a key whose domain ends in `istio.io`, or the documented `kubernetes.io/ingress.class`. */
+const isIstio = (key: string) => key === 'kubernetes.io/ingress.class' || key.split('/')[0].endsWith('istio.io');
+
+/** The kinds whose own annotations Istio checks (annotations.K8sAnalyzer). */
+const CHECKED_KINDS = new Set(['Namespace', 'Service', 'Pod', 'Deployment']);
+
+interface Placed { object: AnalyzedObject; kind: string; at: string; annotations: { readonly [k: string]: string }; labels: { readonly [k: string]: string } }
 
 const placedCache = new WeakMap<readonly AnalyzedObject[], Placed[]>();
 
-/** Every annotation map of the Istio charts' objects that has an Istio annotation: metadata, and pod templates (computed once per analysis). */
+/**
+ * Every annotation map Istio would check: the own metadata of Namespaces, Services, Pods and Deployments; and, as the
+ * Pods they will become, the pod templates of workloads (computed once per analysis).
+ */
 function placed(objects: readonly AnalyzedObject[]): Placed[] {
   const cached = placedCache.get(objects);
   if (cached) return cached;
   const out: Placed[] = [];
   for (const o of objects.filter(x => x.mesh === 'istio')) {
     const kind = o.manifest.kind;
-    out.push({ object: o, where: kind === 'Pod' ? 'pod' : kind === 'Service' ? 'service' : 'other', at: 'metadata.annotations', annotations: o.manifest.metadata.annotations ?? {} });
-    const tpl = (o.manifest.spec as { template?: { metadata?: { annotations?: { [k: string]: string } } } } | undefined)?.template;
-    if (tpl?.metadata?.annotations) out.push({ object: o, where: 'pod', at: 'spec.template.metadata.annotations', annotations: tpl.metadata.annotations });
+    const core = !o.manifest.apiVersion.includes('/') || o.manifest.apiVersion.startsWith('apps/');
+    if (CHECKED_KINDS.has(kind) && core) {
+      out.push({ object: o, kind, at: 'metadata.annotations', annotations: o.manifest.metadata.annotations ?? {}, labels: o.manifest.metadata.labels ?? {} });
+    }
+    const tpl = (o.manifest.spec as { template?: { metadata?: { annotations?: { [k: string]: string }; labels?: { [k: string]: string } } } } | undefined)?.template;
+    if (kind !== 'Pod' && tpl?.metadata?.annotations && typeof tpl.metadata.annotations === 'object') {
+      out.push({ object: o, kind: 'Pod', at: 'spec.template.metadata.annotations', annotations: tpl.metadata.annotations, labels: tpl.metadata.labels ?? {} });
+    }
   }
   const relevant = out.filter(p => Object.keys(p.annotations).some(isIstio));
   placedCache.set(objects, relevant);
   return relevant;
 }
 
-const describe = (p: Placed) => `${p.object.manifest.kind} '${p.object.manifest.metadata.name}' ${p.at}`;
-
-const misplaced: Analyzer = {
-  code: 'IST0107',
-  name: 'MisplacedAnnotation',
-  level: FindingLevel.WARNING,
-  description: 'an Istio annotation is on a kind of object it does not apply to (e.g. a pod annotation on a Deployment\'s own metadata)',
-  run: ctx => placed(ctx.objects).flatMap(p => Object.keys(p.annotations).flatMap((k): RawFinding[] => {
-    const known = KNOWN[k];
-    if (!known || known.where === 'any' || known.where === p.where) return [];
-    return [{ object: p.object, message: `${describe(p)}: annotation '${k}' applies to ${known.where === 'pod' ? 'pods (a workload\'s spec.template.metadata)' : 'Services'} only` }];
-  })),
-};
+const where = (p: Placed) => `${p.object.manifest.kind} '${p.object.manifest.metadata.name}' ${p.at}`;
+const each = (fn: (p: Placed, key: string, value: string, def: IstioMetadataDefinition | undefined) => string | undefined) =>
+  (objects: readonly AnalyzedObject[]): RawFinding[] => placed(objects).flatMap(p => Object.entries(p.annotations).filter(([k]) => isIstio(k)).flatMap(([k, v]) => {
+    const message = fn(p, k, String(v), DEFINITIONS.get(k));
+    return message ? [{ object: p.object, message }] : [];
+  }));
+const appliesTo = (def: IstioMetadataDefinition, kind: string) => def.resources.includes('Any') || def.resources.includes(kind);
+const K8S = 'annotations.K8sAnalyzer';
 
 const unknown: Analyzer = {
+  analyzer: K8S,
   code: 'IST0108',
   name: 'UnknownAnnotation',
   level: FindingLevel.WARNING,
-  description: 'an annotation in an Istio domain is not one Istio knows (usually a typo)',
-  run: ctx => placed(ctx.objects).flatMap(p => Object.keys(p.annotations).filter(k => isIstio(k) && !KNOWN[k]).map(k => ({
-    object: p.object,
-    message: `${describe(p)}: unknown Istio annotation '${k}'`,
-  }))),
-};
-
-const invalid: Analyzer = {
-  code: 'IST0125',
-  name: 'InvalidAnnotation',
-  level: FindingLevel.WARNING,
-  description: 'a known Istio annotation has a value Istio cannot use',
-  run: ctx => placed(ctx.objects).flatMap(p => Object.entries(p.annotations).flatMap(([k, v]) => {
-    const why = KNOWN[k]?.check?.(v);
-    return why ? [{ object: p.object, message: `${describe(p)}: annotation '${k}' ${why}: got '${v}'` }] : [];
-  })),
+  description: 'an annotation in an Istio domain is not one Istio defines (istio/api annotations.yaml): usually a typo',
+  run: ctx => each((p, k, _v, def) => (def ? undefined : `${where(p)}: unknown Istio annotation '${k}'`))(ctx.objects),
 };
 
 const deprecated: Analyzer = {
+  analyzer: K8S,
   code: 'IST0135',
   name: 'DeprecatedAnnotation',
   level: FindingLevel.INFO,
   description: 'a deprecated Istio annotation is used',
-  run: ctx => placed(ctx.objects).flatMap(p => Object.keys(p.annotations).filter(k => KNOWN[k]?.deprecated).map(k => ({
-    object: p.object,
-    message: `${describe(p)}: annotation '${k}' is deprecated: ${KNOWN[k].deprecated}`,
-  }))),
+  run: ctx => each((p, k, _v, def) => {
+    if (!def?.deprecated) return undefined;
+    if (k === 'sidecar.istio.io/inject' && 'sidecar.istio.io/inject' in p.labels) return undefined;
+    return `${where(p)}: annotation '${k}' is deprecated${k === 'sidecar.istio.io/inject' ? ' in favor of the "sidecar.istio.io/inject" label' : ''}`;
+  })(ctx.objects),
 };
 
-/** The annotation checks. */
-export const ANNOTATION_ANALYZERS: Analyzer[] = [misplaced, unknown, invalid, deprecated];
+const misplaced: Analyzer = {
+  analyzer: K8S,
+  code: 'IST0107',
+  name: 'MisplacedAnnotation',
+  level: FindingLevel.WARNING,
+  description: 'an Istio annotation is on a kind of resource it does not apply to (e.g. a pod annotation on a Deployment\'s own metadata)',
+  run: ctx => each((p, k, _v, def) => (def && !appliesTo(def, p.kind)
+    ? `${where(p)}: annotation '${k}' applies to ${def.resources.join(', ')} only${def.resources.includes('Pod') && p.kind === 'Deployment' ? ' (put it on spec.template.metadata)' : ''}`
+    : undefined))(ctx.objects),
+};
+
+const invalid: Analyzer = {
+  analyzer: K8S,
+  code: 'IST0125',
+  name: 'InvalidAnnotation',
+  level: FindingLevel.WARNING,
+  description: 'an Istio annotation has a value Istio cannot use',
+  run: ctx => each((p, k, v, def) => {
+    if (!def || !appliesTo(def, p.kind)) return undefined;
+    const why = VALUE_RULES[k]?.(v);
+    return why ? `${where(p)}: annotation '${k}' ${why}: got '${v}'` : undefined;
+  })(ctx.objects),
+};
+
+/** The annotation checks, from Istio's own definitions. */
+export const ANNOTATION_ANALYZERS: Analyzer[] = [unknown, deprecated, misplaced, invalid];

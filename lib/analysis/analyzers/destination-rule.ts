@@ -1,77 +1,97 @@
-import { DestinationRuleSpec } from './types';
-import { isClusterLocal, selects } from '../context';
-import { AnalyzedObject, Analyzer, FindingLevel } from '../model';
-import { serviceKey } from './virtual-service';
+import { ClientTlsSettings, DestinationRuleSpec } from './types';
+import { selects } from '../context';
+import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
 const drSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as DestinationRuleSpec;
 const name = (o: AnalyzedObject) => o.manifest.metadata.name;
-const VERIFYING = ['SIMPLE', 'MUTUAL'];
+const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+
+/**
+ * TLS that originates without a way to verify the server: SIMPLE or MUTUAL with no caCertificates, and no credentialName
+ * that a workloadSelector makes usable (Istio reads a DestinationRule's credentialName only for the workloads it selects).
+ */
+function unverified(tls: ClientTlsSettings | undefined, dr: AnalyzedObject): boolean {
+  if (!tls || !['SIMPLE', 'MUTUAL'].includes(tls.mode ?? '') || tls.insecureSkipVerify === true || tls.caCertificates) return false;
+  const selector = drSpec(dr).workloadSelector?.matchLabels;
+  return !(tls.credentialName && selector && Object.keys(selector).length > 0);
+}
+const hint = 'give caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)';
 
 const noVerificationDestinationLevel: Analyzer = {
+  analyzer: 'destinationrule.CaCertificateAnalyzer',
   code: 'IST0128',
   name: 'NoServerCertificateVerificationDestinationLevel',
   level: FindingLevel.WARNING,
   description: 'a DestinationRule originates TLS (SIMPLE or MUTUAL) without a CA to verify the server',
   run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => {
-    const policies = [{ at: '', p: drSpec(dr).trafficPolicy }, ...(drSpec(dr).subsets ?? []).map(s => ({ at: ` (subset '${s.name}')`, p: s.trafficPolicy }))];
-    return policies.flatMap(({ at, p }) => {
-      const tls = p?.tls;
-      return tls && VERIFYING.includes(tls.mode ?? '') && !tls.caCertificates && !tls.credentialName && !tls.insecureSkipVerify
-        ? [{ object: dr, message: `DestinationRule '${name(dr)}' has TLS mode ${tls.mode}${at} but no caCertificates (or credentialName) to verify host '${drSpec(dr).host}'` }]
-        : [];
-    });
-  }),
-};
-
-const noVerificationPortLevel: Analyzer = {
-  code: 'IST0129',
-  name: 'NoServerCertificateVerificationPortLevel',
-  level: FindingLevel.WARNING,
-  description: 'a port of a DestinationRule originates TLS without a CA to verify the server',
-  run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => (drSpec(dr).trafficPolicy?.portLevelSettings ?? []).flatMap(s => {
-    const tls = s.tls;
-    return tls && VERIFYING.includes(tls.mode ?? '') && !tls.caCertificates && !tls.credentialName && !tls.insecureSkipVerify
-      ? [{ object: dr, message: `DestinationRule '${name(dr)}' has TLS mode ${tls.mode} on port ${s.port?.number} but no caCertificates (or credentialName) to verify host '${drSpec(dr).host}'` }]
-      : [];
-  })),
-};
-
-const subsetSelectsNoPods: Analyzer = {
-  code: 'IST0173',
-  name: 'DestinationRuleSubsetNotSelectPods',
-  level: FindingLevel.WARNING,
-  description: 'a DestinationRule subset selects none of the pods of its Service (when the Service is in the app)',
-  run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => {
-    const host = drSpec(dr).host;
-    const svc = host ? ctx.serviceOf(host, ctx.namespaceOf(dr)) : undefined;
-    if (!svc) return [];
-    const ns = ctx.namespaceOf(svc);
-    const selector = (svc.manifest.spec as { selector?: { [k: string]: string } })?.selector ?? {};
-    const pods = ctx.podsSelectedBy(ns, selector);
-    if (pods.length === 0) return [];
-    return (drSpec(dr).subsets ?? []).filter(s => !pods.some(p => selects(s.labels, p.labels))).map(s => ({
+    const policies = [{ at: '', p: drSpec(dr).trafficPolicy }, ...list(drSpec(dr).subsets).map(s => ({ at: ` (subset '${s?.name}')`, p: s?.trafficPolicy }))];
+    return policies.filter(({ p }) => unverified(p?.tls, dr)).map(({ at, p }) => ({
       object: dr,
-      message: `DestinationRule '${name(dr)}' subset '${s.name}' (${JSON.stringify(s.labels ?? {})}) selects none of the pods of Service '${svc.manifest.metadata.name}'`,
+      message: `DestinationRule '${name(dr)}' has TLS mode ${p?.tls?.mode}${at} but nothing to verify host '${drSpec(dr).host}' with: ${hint}`,
     }));
   }),
 };
 
+const noVerificationPortLevel: Analyzer = {
+  analyzer: 'destinationrule.CaCertificateAnalyzer',
+  code: 'IST0129',
+  name: 'NoServerCertificateVerificationPortLevel',
+  level: FindingLevel.WARNING,
+  description: 'a port of a DestinationRule originates TLS without a CA to verify the server',
+  run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => list(drSpec(dr).trafficPolicy?.portLevelSettings).filter(s => unverified(s?.tls, dr)).map(s => ({
+    object: dr,
+    message: `DestinationRule '${name(dr)}' has TLS mode ${s.tls?.mode} on port ${s.port?.number} but nothing to verify host '${drSpec(dr).host}' with: ${hint}`,
+  }))),
+};
+
+const podNotSelected = 'destinationrule.PodNotSelectedAnalyzer';
+
 const unknownHost: Analyzer = {
+  analyzer: podNotSelected,
   code: 'IST0174',
   name: 'UnknownDestinationRuleHost',
   level: FindingLevel.WARNING,
-  description: 'a DestinationRule\'s host is a Service of a namespace where the app declares Services, but not one of them',
+  description: 'a DestinationRule\'s host is no Service or ServiceEntry visible from its namespace',
   run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => {
-    const host = drSpec(dr).host;
-    if (!host || !isClusterLocal(host) || ctx.serviceOf(host, ctx.namespaceOf(dr)) || ctx.serviceEntryDeclares(host)) return [];
-    const ns = serviceKey(host, ctx.namespaceOf(dr)).split('.')[1];
-    const known = ctx.servicesIn(ns);
-    return known.length > 0
-      ? [{ object: dr, message: `DestinationRule '${name(dr)}' is for host '${host}', which is none of the Services of namespace '${ns}' (${known.map(s => `'${s.manifest.metadata.name}'`).join(', ')})` }]
-      : [];
+    const host = drSpec(dr).host ?? '';
+    return ctx.destinationHost(ctx.namespaceOf(dr), drSpec(dr).exportTo, host) ? [] : [{
+      object: dr,
+      message: `DestinationRule '${name(dr)}' is for host '${host}', which no Service or ServiceEntry visible from namespace '${ctx.namespaceOf(dr)}' declares`,
+    }];
   }),
 };
 
+/** Kubernetes topology labels Istio adds to endpoints from their node (istio/istio pilot label.AugmentLabels). */
+const TOPOLOGY = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+
+const subsetSelectsNoPods: Analyzer = {
+  analyzer: podNotSelected,
+  code: 'IST0173',
+  name: 'DestinationRuleSubsetNotSelectPods',
+  level: FindingLevel.ERROR,
+  description: 'a DestinationRule subset selects no pod (labels, with the node\'s topology labels a pod gets)',
+  run: ctx => {
+    const nodes = new Map(ctx.of('Node').map(n => [name(n), n.manifest.metadata.labels ?? {}]));
+    const labelsOf = (p: typeof ctx.pods[number]) => {
+      const node = typeof p.spec.nodeName === 'string' ? p.spec.nodeName : '';
+      const nl = nodes.get(node);
+      if (!nl) return p.labels;
+      return { ...p.labels, ...Object.fromEntries(TOPOLOGY.filter(k => nl[k] !== undefined && nl[k] !== '').map(k => [k, nl[k]])), 'kubernetes.io/hostname': node };
+    };
+    return ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
+      const entry = ctx.destinationHost(ctx.namespaceOf(dr), drSpec(dr).exportTo, drSpec(dr).host ?? '');
+      if (!entry || entry.external) return [];
+      return list(drSpec(dr).subsets).filter(s => {
+        const selector = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
+        return !ctx.pods.some(p => selects(selector, labelsOf(p)));
+      }).map(s => ({
+        object: dr,
+        message: `DestinationRule '${name(dr)}' subset '${s?.name}' (${JSON.stringify(s?.labels ?? {})}) selects no pod: no traffic sent to it can be served`,
+      }));
+    });
+  },
+};
+
 /** The DestinationRule checks. */
-export const DESTINATION_RULE_ANALYZERS: Analyzer[] = [noVerificationDestinationLevel, noVerificationPortLevel, subsetSelectsNoPods, unknownHost];
+export const DESTINATION_RULE_ANALYZERS: Analyzer[] = [noVerificationDestinationLevel, noVerificationPortLevel, unknownHost, subsetSelectsNoPods];

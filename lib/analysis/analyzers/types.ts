@@ -8,6 +8,7 @@ export interface HttpMatchRequest {
   readonly method?: StringMatch;
   readonly headers?: { readonly [name: string]: StringMatch };
   readonly queryParams?: { readonly [name: string]: StringMatch };
+  readonly withoutHeaders?: { readonly [name: string]: StringMatch };
   readonly port?: number;
   readonly [key: string]: unknown;
 }
@@ -19,11 +20,16 @@ export interface HttpRoute {
   readonly match?: HttpMatchRequest[];
   readonly route?: Array<{ readonly destination?: Destination }>;
   readonly mirror?: Destination;
+  readonly mirrors?: Array<{ readonly destination?: Destination }>;
+  readonly timeout?: string;
+  readonly retries?: { readonly attempts?: number; readonly perTryTimeout?: string };
+  readonly fault?: unknown;
 }
 
 export interface VirtualServiceSpec {
   readonly hosts?: string[];
   readonly gateways?: string[];
+  readonly exportTo?: string[];
   readonly http?: HttpRoute[];
   readonly tcp?: Array<{ readonly route?: Array<{ readonly destination?: Destination }> }>;
   readonly tls?: Array<{ readonly route?: Array<{ readonly destination?: Destination }> }>;
@@ -43,6 +49,8 @@ export interface TrafficPolicySpec {
 
 export interface DestinationRuleSpec {
   readonly host?: string;
+  readonly exportTo?: string[];
+  readonly workloadSelector?: { readonly matchLabels?: { [k: string]: string } };
   readonly trafficPolicy?: TrafficPolicySpec;
   readonly subsets?: Array<{ readonly name?: string; readonly labels?: { [k: string]: string }; readonly trafficPolicy?: TrafficPolicySpec }>;
 }
@@ -52,6 +60,7 @@ export interface GatewaySpec {
   readonly servers?: Array<{
     readonly port?: { readonly number?: number; readonly name?: string; readonly protocol?: string };
     readonly hosts?: string[];
+    readonly tls?: { readonly mode?: string; readonly credentialName?: string; readonly credentialNames?: string[]; readonly serverCertificate?: string; readonly privateKey?: string; readonly caCertificates?: string };
   }>;
 }
 

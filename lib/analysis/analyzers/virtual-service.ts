@@ -1,254 +1,380 @@
-import { DestinationRuleSpec, GatewaySpec, HttpMatchRequest, StringMatch, VirtualServiceSpec } from './types';
-import { distinct, isClusterLocal, selects } from '../context';
+import { Destination, GatewaySpec, HttpMatchRequest, VirtualServiceSpec } from './types';
+import { distinct, exportsToAll, hostsMatch, namesForNamespace, selects, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
 const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
 const name = (o: AnalyzedObject) => o.manifest.metadata.name;
+const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
 
-const destinationsCache = new WeakMap<VirtualServiceSpec, Array<{ host?: string; subset?: string; port?: number; at: string }>>();
+interface RouteDestination { readonly host: string; readonly subset?: string; readonly port?: number; readonly at: string; readonly mirror: boolean }
 
-/** Every destination of a VirtualService, with where it is (computed once per object). */
-function destinations(spec: VirtualServiceSpec): Array<{ host?: string; subset?: string; port?: number; at: string }> {
+const destinationsCache = new WeakMap<object, RouteDestination[]>();
+
+/** Every destination of a VirtualService (http, tcp and tls routes, then http mirrors), as Istio's analyzers walk them. */
+export function destinations(spec: VirtualServiceSpec): RouteDestination[] {
   const cached = destinationsCache.get(spec);
   if (cached) return cached;
-  const out: Array<{ host?: string; subset?: string; port?: number; at: string }> = [];
-  destinationsCache.set(spec, out);
+  const of = (d: Destination | undefined | null, at: string, mirror: boolean): RouteDestination => ({
+    host: typeof d?.host === 'string' ? d.host : '', subset: d?.subset || undefined, port: d?.port?.number, at, mirror,
+  });
+  const out: RouteDestination[] = [];
   for (const [kind, routes] of [['http', spec.http], ['tcp', spec.tcp], ['tls', spec.tls]] as const) {
-    for (const [i, r] of (routes ?? []).entries()) {
-      for (const d of r.route ?? []) out.push({ host: d.destination?.host, subset: d.destination?.subset, port: d.destination?.port?.number, at: `${kind}[${i}]` });
-      const mirror = kind === 'http' ? (r as { mirror?: { host?: string; subset?: string; port?: { number?: number } } }).mirror : undefined;
-      if (mirror) out.push({ host: mirror.host, subset: mirror.subset, port: mirror.port?.number, at: `${kind}[${i}].mirror` });
+    for (const [i, r] of list(routes as Array<{ route?: Array<{ destination?: Destination }> }>).entries()) {
+      for (const [j, d] of list(r?.route).entries()) out.push(of(d?.destination, `${kind}[${i}].route[${j}]`, false));
     }
   }
+  for (const [i, r] of list(spec.http).entries()) {
+    if (r?.mirror) out.push(of(r.mirror, `http[${i}].mirror`, true));
+    for (const [j, m] of list(r?.mirrors).entries()) out.push(of(m?.destination, `http[${i}].mirrors[${j}]`, true));
+  }
+  destinationsCache.set(spec, out);
   return out;
 }
 
-/** The `name.namespace` a cluster-local host stands for, from a namespace. */
-export function serviceKey(host: string, fromNamespace: string): string {
-  const parts = host.split('.');
-  return parts.length === 1 ? `${parts[0]}.${fromNamespace}` : `${parts[0]}.${parts[1]}`;
-}
+const destinationHostAnalyzer = 'virtualservice.DestinationHostAnalyzer';
 
-/** The DestinationRules of the app for a host (resolved from each object's namespace). */
-export function destinationRulesFor(ctx: AnalysisContext, host: string, fromNamespace: string): AnalyzedObject[] {
-  if (!isClusterLocal(host)) return ctx.of('DestinationRule', NET).filter(d => (d.manifest.spec as DestinationRuleSpec)?.host === host);
-  return [...ctx.destinationRulesOf(serviceKey(host, fromNamespace))];
-}
-
-/** The Gateway a VirtualService's `gateways` entry names (`name` or `namespace/name`), when it is in the app. */
-function gatewayRef(ctx: AnalysisContext, ref: string, vsNamespace: string): { ns: string; gwName: string; gateway?: AnalyzedObject } {
-  const [ns, gwName] = ref.includes('/') ? ref.split('/', 2) : [vsNamespace, ref];
-  const gateway = ctx.of('Gateway', NET).find(g => name(g) === gwName && ctx.namespaceOf(g) === ns);
-  return { ns, gwName, gateway };
-}
-
-const referencedResourceNotFound: Analyzer = {
+const destinationHostNotFound: Analyzer = {
+  analyzer: destinationHostAnalyzer,
   code: 'IST0101',
   name: 'ReferencedResourceNotFound',
   level: FindingLevel.ERROR,
-  description: 'a VirtualService names a subset its DestinationRule does not define, a gateway the app declares in another namespace, or a Service missing from a namespace the app creates',
+  description: 'a VirtualService routes (or mirrors) to a host no Service or ServiceEntry visible from its namespace declares, or to a port that host does not have',
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
     const ns = ctx.namespaceOf(vs);
     const found: RawFinding[] = [];
     for (const d of destinations(vsSpec(vs))) {
-      if (!d.host) continue;
-      const local = isClusterLocal(d.host);
-      const svc = local ? ctx.serviceOf(d.host, ns) : undefined;
-      if (local && !svc && !ctx.serviceEntryDeclares(d.host) && ctx.namespaceObject(serviceKey(d.host, ns).split('.')[1])) {
-        found.push({ object: vs, message: `VirtualService '${name(vs)}' routes to host '${d.host}' (${d.at}), but namespace '${serviceKey(d.host, ns).split('.')[1]}', which this app creates, has no such Service` });
-        continue;
-      }
-      if (d.subset === undefined) continue;
-      const rules = destinationRulesFor(ctx, d.host, ns);
-      if (rules.length > 0 && !rules.some(r => ((r.manifest.spec as DestinationRuleSpec).subsets ?? []).some(s => s.name === d.subset))) {
-        found.push({ object: vs, message: `VirtualService '${name(vs)}' routes to subset '${d.subset}' which DestinationRule '${name(rules[0])}' does not define` });
-      } else if (rules.length === 0 && svc) {
-        found.push({ object: vs, message: `VirtualService '${name(vs)}' routes to subset '${d.subset}' of '${d.host}', but no DestinationRule defines subsets for it` });
-      }
-    }
-    for (const ref of vsSpec(vs).gateways ?? []) {
-      if (ref === 'mesh') continue;
-      const { ns: gwNs, gwName, gateway } = gatewayRef(ctx, ref, ns);
-      const elsewhere = ctx.of('Gateway', NET).filter(g => name(g) === gwName && ctx.namespaceOf(g) !== gwNs);
-      if (!gateway && elsewhere.length > 0) {
-        found.push({
-          object: vs,
-          message: `VirtualService '${name(vs)}' binds to gateway '${ref}', which is not in namespace '${gwNs}'; the app declares it in '${ctx.namespaceOf(elsewhere[0])}': write '${ctx.namespaceOf(elsewhere[0])}/${gwName}'`,
-        });
+      const entry = ctx.destinationHost(ns, vsSpec(vs).exportTo, d.host);
+      if (!entry) {
+        found.push({ object: vs, message: `VirtualService '${name(vs)}' ${d.mirror ? 'mirrors' : 'routes'} to host '${d.host}' (${d.at}), which no Service or ServiceEntry visible from namespace '${ns}' declares` });
+      } else if (d.port !== undefined && !entry.external && !entry.ports.includes(d.port)) {
+        found.push({ object: vs, message: `VirtualService '${name(vs)}' routes to port ${d.port} of host '${d.host}' (${d.at}), which has ports ${entry.ports.join(', ')}` });
       }
     }
     return found;
   }),
 };
 
-const conflictingMeshGatewayHosts: Analyzer = {
-  code: 'IST0109',
-  name: 'ConflictingMeshGatewayVirtualServiceHosts',
-  level: FindingLevel.ERROR,
-  description: 'two VirtualServices bound to the mesh gateway define the same host',
-  run: ctx => {
-    const byHost = new Map<string, AnalyzedObject[]>();
-    for (const vs of ctx.of('VirtualService', NET)) {
-      const gws = vsSpec(vs).gateways ?? [];
-      if (gws.length > 0 && !gws.includes('mesh')) continue;
-      for (const h of vsSpec(vs).hosts ?? []) {
-        const key = isClusterLocal(h) ? serviceKey(h, ctx.namespaceOf(vs)) : h;
-        byHost.set(key, [...(byHost.get(key) ?? []), vs]);
-      }
-    }
-    return [...byHost].filter(([, list]) => distinct(list).length > 1).flatMap(([host, list]) => list.map(vs => ({
-      object: vs,
-      message: `The VirtualServices ${distinct(list).map(v => `'${ctx.namespaceOf(v)}/${name(v)}'`).join(', ')} bound to the mesh gateway define the same host '${host}': merge them into one`,
-    })));
-  },
-};
-
 const destinationPortRequired: Analyzer = {
+  analyzer: destinationHostAnalyzer,
   code: 'IST0112',
   name: 'VirtualServiceDestinationPortSelectorRequired',
   level: FindingLevel.ERROR,
-  description: 'a VirtualService routes to a Service with several ports without naming one',
+  description: 'a VirtualService routes to a host with several ports without naming one',
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => destinations(vsSpec(vs)).flatMap(d => {
-    const svc = d.host && d.port === undefined ? ctx.serviceOf(d.host, ctx.namespaceOf(vs)) : undefined;
-    const ports = ((svc?.manifest.spec as { ports?: Array<{ port?: number }> } | undefined)?.ports ?? []).map(p => p.port);
-    return svc && ports.length > 1
-      ? [{ object: vs, message: `VirtualService '${name(vs)}' routes to '${d.host}' (${d.at}), which exposes ports ${ports.join(', ')}, without choosing one` }]
+    const entry = d.port === undefined ? ctx.destinationHost(ctx.namespaceOf(vs), vsSpec(vs).exportTo, d.host) : undefined;
+    return entry && entry.ports.length > 1
+      ? [{ object: vs, message: `VirtualService '${name(vs)}' routes to '${d.host}' (${d.at}), which exposes ports ${entry.ports.join(', ')}, without choosing one` }]
       : [];
   })),
 };
 
-/** Why a regular expression is not one Envoy's RE2 accepts, or undefined. */
-export function re2Problem(re: string): string | undefined {
-  if (/\(\?<?[=!]/.test(re)) return 'RE2 has no lookaround';
-  if (/\\[1-9]/.test(re)) return 'RE2 has no backreferences';
-  if (/\(\?<[A-Za-z]/.test(re)) return 'RE2 names groups (?P<name>...)';
-  try {
-    new RegExp(re.replace(/\(\?P</g, '(?<'));
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
+const ingressRulesNotAffected: Analyzer = {
+  analyzer: destinationHostAnalyzer,
+  code: 'IST0140',
+  name: 'IngressRouteRulesNotAffected',
+  level: FindingLevel.WARNING,
+  description: 'a gateway VirtualService routes to a host without a subset while a VirtualService of that host routes by subset: the subset rules do not apply to the gateway\'s traffic',
+  run: ctx => {
+    const vss = ctx.of('VirtualService', NET);
+    const withSubsets = vss.map(vs => ({
+      vs,
+      hosts: list(vsSpec(vs).http).flatMap(r => list(r?.route)).map(d => d?.destination)
+        .filter(d => d?.subset && list(vsSpec(vs).hosts).includes(d.host ?? '')).map(d => d!.host!),
+    })).filter(x => x.hosts.length > 0);
+    return vss.filter(vs => list(vsSpec(vs).gateways).length > 0).flatMap(vs => list(vsSpec(vs).http).flatMap(r => list(r?.route)).flatMap(d => {
+      if (!d?.destination || d.destination.subset) return [];
+      const host = d.destination.host ?? '';
+      return withSubsets.flatMap(o => o.hosts.filter(x => x === host).map(() => ({
+        object: vs,
+        message: `VirtualService '${name(vs)}' routes gateway traffic to '${host}' without a subset, so the subset rules of VirtualService '${ctx.namespaceOf(o.vs)}/${name(o.vs)}' do not apply to it`,
+      })));
+    }));
+  },
+};
 
-function regexesOf(m: HttpMatchRequest): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  const add = (where: string, s: StringMatch | undefined) => { if (s?.regex !== undefined) out.push([where, s.regex]); };
-  add('uri', m.uri);
-  add('authority', m.authority);
-  add('method', m.method);
-  for (const [h, s] of Object.entries(m.headers ?? {})) add(`headers.${h}`, s);
-  for (const [q, s] of Object.entries(m.queryParams ?? {})) add(`queryParams.${q}`, s);
+const subsetNotFound: Analyzer = {
+  analyzer: 'virtualservice.DestinationRuleAnalyzer',
+  code: 'IST0101',
+  name: 'ReferencedResourceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'a VirtualService routes to a subset that no DestinationRule of its host defines',
+  run: ctx => {
+    const subsets = new Set<string>();
+    for (const dr of ctx.of('DestinationRule', NET)) {
+      const spec = (dr.manifest.spec ?? {}) as { host?: string; subsets?: Array<{ name?: string }>; exportTo?: string[] };
+      const fqdn = toFqdn(ctx.namespaceOf(dr), spec.host ?? '');
+      const scopes = exportsToAll(spec.exportTo) ? ['*'] : list(spec.exportTo).map(e => (e === '.' ? ctx.namespaceOf(dr) : e));
+      for (const s of list(spec.subsets)) for (const scope of scopes) subsets.add(`${scope}|${fqdn}|${s?.name}`);
+    }
+    return ctx.of('VirtualService', NET).flatMap(vs => destinations(vsSpec(vs)).flatMap(d => {
+      if (d.subset === undefined) return [];
+      const ns = ctx.namespaceOf(vs);
+      const fqdn = toFqdn(ns, d.host);
+      if (subsets.has(`*|${fqdn}|${d.subset}`) || subsets.has(`${ns}|${fqdn}|${d.subset}`)) return [];
+      const entry = ctx.world === 'partial' ? ctx.destinationHost(ns, vsSpec(vs).exportTo, d.host) : undefined;
+      if (entry?.external) return [];
+      return [{ object: vs, message: `VirtualService '${name(vs)}' routes to subset '${d.subset}' of host '${d.host}' (${d.at}), which no DestinationRule visible from namespace '${ns}' defines` }];
+    }));
+  },
+};
+
+const conflictingMeshGatewayHosts: Analyzer = {
+  analyzer: 'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
+  code: 'IST0109',
+  name: 'ConflictingMeshGatewayVirtualServiceHosts',
+  level: FindingLevel.ERROR,
+  description: 'VirtualServices bound to the mesh gateway and visible in a common namespace (exportTo) define overlapping hosts: the behaviour is undefined',
+  run: ctx => {
+    const mesh = distinct(ctx.of('VirtualService', NET)).filter(vs => list(vsSpec(vs).gateways).length === 0 || list(vsSpec(vs).gateways).includes('mesh')).map(vs => {
+      const ns = ctx.namespaceOf(vs);
+      const exportTo = vsSpec(vs).exportTo;
+      return {
+        vs,
+        scopes: exportsToAll(exportTo) ? ['*'] : [...new Set(list(exportTo).map(e => (e === '.' ? ns : e)))],
+        hosts: list(vsSpec(vs).hosts).map(x => toFqdn(ns, String(x))),
+      };
+    });
+    const overlap = (a: string[], b: string[]) => a.includes('*') || b.includes('*') || a.some(x => b.includes(x));
+    return mesh.flatMap(m => {
+      const others = mesh.filter(o => o !== m && overlap(m.scopes, o.scopes) && m.hosts.some(h => o.hosts.some(oh => hostsMatch(h, oh))));
+      const shared = m.hosts.filter(h => others.some(o => o.hosts.some(oh => hostsMatch(h, oh))));
+      return others.length === 0 ? [] : [{
+        object: m.vs,
+        message: `VirtualService '${ctx.namespaceOf(m.vs)}/${name(m.vs)}' and ${others.map(o => `'${ctx.namespaceOf(o.vs)}/${name(o.vs)}'`).join(', ')}, bound to the mesh gateway and visible in a common namespace, `
+          + `define the host${shared.length > 1 ? 's' : ''} ${shared.map(x => `'${x}'`).join(', ')}: merge them into one, or separate them with exportTo`,
+      }];
+    });
+  },
+};
+
+/** Istio's validation of HTTP/TCP/TLS match lists (pkg/config/validation: analyzeUnreachable*Rules). */
+function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffective: string[] } {
+  const out = { unreachable: [] as string[], ineffective: [] as string[] };
+  const asJson = (m: unknown): string => {
+    const norm = (v: unknown): unknown => (Array.isArray(v) ? v.map(norm) : v && typeof v === 'object'
+      ? Object.fromEntries(Object.keys(v).sort().filter(k => (v as { [k: string]: unknown })[k] !== undefined && (v as { [k: string]: unknown })[k] !== null)
+        .map(k => [k, norm((v as { [k: string]: unknown })[k])]))
+      : v);
+    if (m && typeof m === 'object' && !Array.isArray(m)) {
+      const { name: _n, ...rest } = m as { [k: string]: unknown };
+      return JSON.stringify(norm(rest));
+    }
+    return JSON.stringify(norm(m));
+  };
+  for (const kind of ['http', 'tcp', 'tls'] as const) {
+    const routes = list(spec[kind] as Array<{ name?: string; match?: unknown[] }> | undefined);
+    const routeName = (r: { name?: string } | undefined, i: number) => `${kind}[${i}]${kind === 'http' && r?.name ? ` '${r.name}'` : ''}`;
+    const seen = new Map<string, number>();
+    let empty = -1;
+    const prefixes: Array<{ route: string; match: string; p: ReturnType<typeof prefixMatch> & {} }> = [];
+    for (const [i, r] of routes.entries()) {
+      if (!r) continue;
+      const matches = list(r.match);
+      if (matches.length === 0) {
+        if (empty >= 0) out.unreachable.push(`rule ${routeName(r, i)} is never used: rule ${kind}[${empty}] before it matches every request (only the last rule can have no matches)`);
+        empty = i;
+        continue;
+      }
+      let dups = 0;
+      for (const [j, m] of matches.entries()) {
+        if (empty >= 0) {
+          out.unreachable.push(`rule ${routeName(r, i)} is never used: rule ${kind}[${empty}] before it matches every request`);
+          continue;
+        }
+        const key = asJson(m);
+        const dup = seen.get(key);
+        const matchName = `match[${j}]${kind === 'http' && (m as { name?: string })?.name ? ` '${(m as { name?: string }).name}'` : ''}`;
+        if (dup !== undefined) {
+          out.ineffective.push(`rule ${routeName(r, i)} ${matchName} is never used: rule ${routeName(routes[dup], dup)} has the same match`);
+          dups++;
+          continue;
+        }
+        seen.set(key, i);
+        const p = kind === 'http' ? prefixMatch(m as HttpMatchRequest) : undefined;
+        if (p) prefixes.push({ route: routeName(r, i), match: matchName, p });
+      }
+      if (dups === matches.length) out.unreachable.push(`rule ${routeName(r, i)} is never used: all its matches are used by prior rules`);
+    }
+    for (const [a, pa] of prefixes.entries()) {
+      for (const pb of prefixes.slice(a + 1)) {
+        if (pb.p.prefix === pa.p.prefix || !covers(pa.p, pb.p)) continue;
+        out.ineffective.push(`rule ${pb.route} ${pb.match} (prefix '${pb.p.prefix}') is never used: rule ${pa.route} ${pa.match} (prefix '${pa.p.prefix}') before it covers it`);
+      }
+    }
+  }
   return out;
 }
 
-const invalidRegexp: Analyzer = {
-  code: 'IST0122',
-  name: 'InvalidRegexp',
-  level: FindingLevel.WARNING,
-  description: 'a match\'s regular expression is not valid RE2 (the syntax Envoy uses)',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => (vsSpec(vs).http ?? []).flatMap((r, i) => (r.match ?? []).flatMap((m, j) =>
-    regexesOf(m).flatMap(([where, re]) => {
-      const why = re2Problem(re);
-      return why ? [{ object: vs, message: `VirtualService '${name(vs)}' http[${i}].match[${j}].${where}: regular expression '${re}' is invalid (${why})` }] : [];
-    })))),
+type Prefixed = { prefix: string; port?: number; method: string; authority: string; headers: Map<string, string>; query: Map<string, string>; without: Map<string, string> };
+
+function prefixMatch(m: HttpMatchRequest | undefined): Prefixed | undefined {
+  const prefix = m?.uri?.prefix;
+  if (!m || typeof prefix !== 'string' || prefix === '') return undefined;
+  const val = (s: { exact?: string; prefix?: string } | undefined) => (s?.exact ? `exact:${s.exact}` : s?.prefix ? `prefix:${s.prefix}` : '');
+  const map = (o: { [k: string]: { exact?: string; prefix?: string } } | undefined) => new Map(Object.entries(o ?? {}).map(([k, v]) => [k, val(v)]));
+  return {
+    prefix, port: m.port, method: val(m.method) || 'exact:GET', authority: val(m.authority),
+    headers: map(m.headers), query: map(m.queryParams), without: map(m.withoutHeaders as { [k: string]: { exact?: string } } | undefined),
+  };
+}
+
+/** Istio's coveredValidation: an earlier prefix match covers a later one. */
+function covers(a: Prefixed, b: Prefixed): boolean {
+  if (!b.prefix.startsWith(a.prefix) || a.port !== b.port) return false;
+  const ok = (x: string, y: string) => x === y || x.startsWith(y);
+  if (!ok(a.method, b.method) || !ok(a.authority, b.authority)) return false;
+  for (const [ma, mb] of [[a.headers, b.headers], [a.query, b.query], [a.without, b.without]]) {
+    if (ma.size !== mb.size) return false;
+    for (const [k, v] of ma) if (!mb.has(k) || !ok(v, mb.get(k)!)) return false;
+  }
+  return true;
+}
+
+const unreachableCache = new WeakMap<object, ReturnType<typeof unreachable>>();
+const unreachableOf = (vs: AnalyzedObject) => {
+  const spec = vsSpec(vs);
+  let r = unreachableCache.get(spec);
+  if (!r) {
+    r = unreachable(spec);
+    unreachableCache.set(spec, r);
+  }
+  return r;
 };
 
-/** A match that matches everything: none at all, or an empty one. */
-const catchesAll = (m: HttpMatchRequest[] | undefined) => !m || m.length === 0 || m.some(x => Object.keys(x).filter(k => k !== 'name').length === 0);
-
 const unreachableRule: Analyzer = {
+  analyzer: 'schemaValidation.CollectionValidationAnalyzer',
   code: 'IST0130',
   name: 'VirtualServiceUnreachableRule',
   level: FindingLevel.WARNING,
-  description: 'a VirtualService rule comes after a rule that matches every request',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
-    const http = vsSpec(vs).http ?? [];
-    const first = http.findIndex(r => catchesAll(r.match));
-    return first >= 0 && first < http.length - 1
-      ? http.slice(first + 1).map((r, k) => ({
-        object: vs,
-        message: `VirtualService '${name(vs)}' rule http[${first + 1 + k}]${r.name ? ` '${r.name}'` : ''} is never used: rule http[${first}] before it matches every request`,
-      }))
-      : [];
-  }),
+  description: 'a VirtualService rule can never match: a rule without matches comes before it, or all its matches repeat earlier ones',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => unreachableOf(vs).unreachable.map(m => ({ object: vs, message: `VirtualService '${name(vs)}' ${m}` }))),
 };
 
 const ineffectiveMatch: Analyzer = {
+  analyzer: 'schemaValidation.CollectionValidationAnalyzer',
   code: 'IST0131',
   name: 'VirtualServiceIneffectiveMatch',
   level: FindingLevel.INFO,
-  description: 'a VirtualService match repeats a match of an earlier rule',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
-    const seen = new Map<string, number>();
-    const found: RawFinding[] = [];
-    for (const [i, r] of (vsSpec(vs).http ?? []).entries()) {
-      for (const [j, m] of (r.match ?? []).entries()) {
-        const { name: _n, ...rest } = m;
-        const key = JSON.stringify(rest, Object.keys(rest).sort());
-        const earlier = seen.get(key);
-        if (earlier !== undefined && earlier !== i) {
-          found.push({ object: vs, message: `VirtualService '${name(vs)}' http[${i}].match[${j}] is never used: rule http[${earlier}] has the same match` });
-        } else if (earlier === undefined) {
-          seen.set(key, i);
-        }
-      }
-    }
-    return found;
-  }),
+  description: 'a VirtualService match repeats, or is covered by, a match of an earlier rule',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => unreachableOf(vs).ineffective.map(m => ({ object: vs, message: `VirtualService '${name(vs)}' ${m}` }))),
 };
 
-/** A gateway server host (`ns/host` or `host`) admits a VirtualService host from a namespace. */
-export function serverAdmits(serverHost: string, vsHost: string, vsNamespace: string): boolean {
-  const [ns, h] = serverHost.includes('/') ? serverHost.split('/', 2) : ['*', serverHost];
-  if (ns !== '*' && ns !== '.' && ns !== vsNamespace) return false;
-  if (h === '*' || h === vsHost) return true;
-  if (h.startsWith('*.')) return vsHost.endsWith(h.slice(1)) || (vsHost.startsWith('*.') && vsHost.endsWith(h.slice(1)));
-  return false;
+/** The hosts a gateway (Istio's or the Gateway API's) serves to a VirtualService of a namespace, after Istio's namespace handling. */
+function gatewayHosts(ctx: AnalysisContext, ns: string, gwName: string, vsNamespace: string): string[] {
+  const istio = ctx.find('Gateway', NET, ns, gwName);
+  const hosts: string[] = [];
+  if (istio) {
+    for (const s of list((istio.manifest.spec as GatewaySpec | undefined)?.servers)) {
+      const sh = list(s?.hosts).map(String);
+      const sanitized: string[] = [];
+      let all = false;
+      for (const x of sh) {
+        if (!x.includes('/')) sanitized.push(x);
+        else {
+          const [p, rest] = x.split('/', 2);
+          if (p === '.') sanitized.push(`${ns}/${rest}`);
+          else if (p === '*') {
+            if (rest === '*') all = true;
+            sanitized.push(rest);
+          } else sanitized.push(x);
+        }
+      }
+      hosts.push(...(all ? ['*'] : sanitized));
+    }
+  }
+  const k8s = ctx.find('Gateway', 'gateway.networking.k8s.io', ns, gwName);
+  if (k8s) {
+    for (const l of list((k8s.manifest.spec as { listeners?: Array<{ hostname?: string }> } | undefined)?.listeners)) hosts.push(l?.hostname ?? '*');
+  }
+  return namesForNamespace(hosts, vsNamespace);
 }
 
+const INTERNAL_GATEWAY = 'istio-autogenerated-k8s-gateway';
+const gatewayAnalyzer = 'virtualservice.GatewayAnalyzer';
+const gatewayRefs = (vs: AnalyzedObject, ctx: AnalysisContext) => list(vsSpec(vs).gateways).filter(g => g !== 'mesh' && !g.includes(INTERNAL_GATEWAY)).map(ref => {
+  const [ns, gw] = ref.includes('/') ? ref.split('/', 2) : [ctx.namespaceOf(vs), ref];
+  return { ref, ns, gw };
+});
+
+const gatewayNotFound: Analyzer = {
+  analyzer: gatewayAnalyzer,
+  code: 'IST0101',
+  name: 'ReferencedResourceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'a VirtualService binds to a gateway that does not exist',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => gatewayRefs(vs, ctx).filter(g => !ctx.gatewayExists(g.ns, g.gw)).map(g => {
+    const elsewhere = ctx.of('Gateway').filter(x => name(x) === g.gw && ctx.namespaceOf(x) !== g.ns);
+    return {
+      object: vs,
+      message: `VirtualService '${name(vs)}' binds to gateway '${g.ref}', which does not exist in namespace '${g.ns}'`
+        + (elsewhere.length > 0 ? `; there is one in '${ctx.namespaceOf(elsewhere[0])}': write '${ctx.namespaceOf(elsewhere[0])}/${g.gw}'` : ''),
+    };
+  })),
+};
+
 const hostNotInGateway: Analyzer = {
+  analyzer: gatewayAnalyzer,
   code: 'IST0132',
   name: 'VirtualServiceHostNotFoundInGateway',
   level: FindingLevel.WARNING,
-  description: 'a VirtualService host is not served by the gateway it binds to',
+  description: 'none of a VirtualService\'s hosts is served by a gateway it binds to',
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
     const ns = ctx.namespaceOf(vs);
-    return (vsSpec(vs).gateways ?? []).filter(g => g !== 'mesh').flatMap(ref => {
-      const gw = gatewayRef(ctx, ref, ns).gateway;
-      if (!gw) return [];
-      const hosts = ((gw.manifest.spec as GatewaySpec).servers ?? []).flatMap(s => s.hosts ?? []);
-      const missing = (vsSpec(vs).hosts ?? []).filter(h => !hosts.some(sh => serverAdmits(sh, h, ns)));
-      return missing.length > 0
-        ? [{ object: vs, message: `VirtualService '${name(vs)}' hosts ${missing.map(h => `'${h}'`).join(', ')} are not served by gateway '${ref}' (it serves ${hosts.map(h => `'${h}'`).join(', ')})` }]
-        : [];
+    const vsHosts = list(vsSpec(vs).hosts).map(String);
+    return gatewayRefs(vs, ctx).flatMap(g => {
+      if (ctx.world === 'partial' && !ctx.find('Gateway', NET, g.ns, g.gw) && !ctx.find('Gateway', 'gateway.networking.k8s.io', g.ns, g.gw) && ctx.gatewayExists(g.ns, g.gw)) return [];
+      const served = gatewayHosts(ctx, g.ns, g.gw, ns);
+      return served.some(sh => vsHosts.some(vh => hostsMatch(sh, vh))) ? [] : [{
+        object: vs,
+        message: `VirtualService '${name(vs)}': none of its hosts ${vsHosts.map(x => `'${x}'`).join(', ')} is served by gateway '${g.ns}/${g.gw}' to namespace '${ns}'`
+          + ` (it serves ${served.length > 0 ? served.map(x => `'${x}'`).join(', ') : 'no host'})`,
+      }];
     });
   }),
 };
 
+const internalGatewayRef: Analyzer = {
+  analyzer: gatewayAnalyzer,
+  code: 'IST0165',
+  name: 'ReferencedInternalGateway',
+  level: FindingLevel.WARNING,
+  description: 'a VirtualService binds to a gateway Istio generates internally from a Gateway API Gateway',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => list(vsSpec(vs).gateways).filter(g => g.includes(INTERNAL_GATEWAY)).map(g => ({
+    object: vs,
+    message: `VirtualService '${name(vs)}' binds to '${g}', a gateway Istio generates internally: bind to the Gateway API Gateway with an HTTPRoute instead`,
+  }))),
+};
+
 const jwtRoutingWithoutAuthn: Analyzer = {
+  analyzer: 'virtualservice.JWTClaimRouteAnalyzer',
   code: 'IST0149',
   name: 'JwtClaimBasedRoutingWithoutRequestAuthN',
   level: FindingLevel.ERROR,
-  description: 'a VirtualService routes on JWT claims at a gateway that no RequestAuthentication covers',
+  description: 'a VirtualService routes on JWT claims at a gateway whose pods no RequestAuthentication covers',
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
-    const ns = ctx.namespaceOf(vs);
-    const keys = (vsSpec(vs).http ?? []).flatMap(r => (r.match ?? []).flatMap(m => Object.keys(m.headers ?? {}).filter(h => h.startsWith('@request.auth.claims'))));
+    const keys = list(vsSpec(vs).http).flatMap(r => list(r?.match).flatMap(m => [
+      ...Object.keys(m?.headers ?? {}), ...Object.keys((m?.withoutHeaders as object | undefined) ?? {}),
+    ].filter(k => k.startsWith('@request.auth.claims'))));
     if (keys.length === 0) return [];
-    return (vsSpec(vs).gateways ?? []).filter(g => g !== 'mesh').flatMap(ref => {
-      const gw = gatewayRef(ctx, ref, ns).gateway;
+    return gatewayRefs(vs, ctx).flatMap(g => {
+      const gw = ctx.find('Gateway', NET, g.ns, g.gw);
       if (!gw) return [];
-      const selector = (gw.manifest.spec as GatewaySpec).selector ?? {};
+      const selector = (gw.manifest.spec as GatewaySpec | undefined)?.selector ?? {};
+      const pods = Object.keys(selector).length > 0 ? ctx.podsSelectedBy(selector) : [];
       const covered = ctx.of('RequestAuthentication', 'security.istio.io').some(ra => {
-        const sel = (ra.manifest.spec as { selector?: { matchLabels?: { [k: string]: string } } })?.selector?.matchLabels;
+        const sel = (ra.manifest.spec as { selector?: { matchLabels?: { [k: string]: string } } } | undefined)?.selector?.matchLabels;
+        const raNs = ctx.namespaceOf(ra);
         const all = sel === undefined || Object.keys(sel).length === 0;
-        // selecting the gateway's pods (in the namespace they run in, which the Gateway object does not tell),
-        // or namespace-wide where the Gateway is, or mesh-wide from the root namespace
-        return (!all && selects(sel, selector)) || (all && [ctx.namespaceOf(gw), 'istio-system'].includes(ctx.namespaceOf(ra)));
+        if (pods.length > 0) {
+          return pods.some(p => (raNs === ctx.meshConfig.rootNamespace || raNs === p.namespace) && (all || selects(sel, p.labels)));
+        }
+        // the gateway's pods are not among the objects: a RequestAuthentication selecting its labels covers them
+        return (!all && selects(sel, selector)) || (all && [ctx.namespaceOf(gw), ctx.meshConfig.rootNamespace].includes(raNs));
       });
       return covered ? [] : [{
         object: vs,
-        message: `VirtualService '${name(vs)}' routes on the JWT claim '${keys[0]}' at gateway '${ref}', but no RequestAuthentication selects the gateway's pods (${JSON.stringify(selector)}): `
+        message: `VirtualService '${name(vs)}' routes on the JWT claim '${keys[0]}' at gateway '${g.ref}', but no RequestAuthentication selects the gateway's pods (${JSON.stringify(selector)}): `
           + 'the claims are only available once a RequestAuthentication validates the token',
       }];
     });
@@ -257,6 +383,7 @@ const jwtRoutingWithoutAuthn: Analyzer = {
 
 /** The VirtualService checks. */
 export const VIRTUAL_SERVICE_ANALYZERS: Analyzer[] = [
-  referencedResourceNotFound, conflictingMeshGatewayHosts, destinationPortRequired, invalidRegexp, unreachableRule, ineffectiveMatch,
-  hostNotInGateway, jwtRoutingWithoutAuthn,
+  destinationHostNotFound, destinationPortRequired, ingressRulesNotAffected, subsetNotFound, conflictingMeshGatewayHosts,
+  unreachableRule, ineffectiveMatch, gatewayNotFound, hostNotInGateway, internalGatewayRef, jwtRoutingWithoutAuthn,
 ];
+

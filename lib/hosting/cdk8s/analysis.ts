@@ -1,8 +1,9 @@
 import { RenderedChart } from './render-app';
 import { analyze, AnalysisReport, AnalyzeOptions, FindingLevel, findingLine } from '../../analysis';
-import { AnalyzedObject } from '../../analysis/model';
+import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { MeshValidationError } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
+import { ExternalReferences } from '../../core/external-references';
 import { SchemaValidation } from '../../schema';
 
 /** Istio's code for an object that does not match its schema. */
@@ -36,6 +37,27 @@ export interface AnalysisOptions {
    * @default - off, unless MESH_KIT_CRDS is set
    */
   readonly schemaValidation?: SchemaValidation;
+
+  /**
+   * What exists outside the app. The analysis treats the app as part of a mesh: a reference to a Service,
+   * gateway, Secret or namespace that is neither among the app's objects, nor Istio's default ingress gateway,
+   * nor imported (`MeshService.fromAttributes`, `IngressGateway.fromAttributes`, `MeshNamespace.fromName`), nor
+   * listed here is IST0101, as `istioctl analyze` reports it.
+   * @default - nothing but what the app imports
+   */
+  readonly externals?: AnalysisExternals;
+
+  /**
+   * The mesh config the checks read (`rootNamespace`, `defaultProviders`, `extensionProviders`,
+   * `defaultConfig.proxyMetadata`), as Istio's `meshConfig` (e.g. the istiod chart's `meshConfig` value).
+   * @default - Istio's defaults (root namespace istio-system)
+   */
+  readonly meshConfig?: { readonly [key: string]: unknown };
+}
+
+function mergeExternals(a: AnalysisExternals | undefined, b: AnalysisExternals): AnalysisExternals {
+  const both = (k: keyof AnalysisExternals) => [...(a?.[k] ?? []), ...(b[k] ?? [])];
+  return { namespaces: both('namespaces'), services: both('services'), hosts: both('hosts'), gateways: both('gateways'), secrets: both('secrets') };
 }
 
 /** The objects of rendered charts, as the analyzers see them. */
@@ -71,7 +93,10 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     if (unknown.size > 0) notes.push(`schema validation: no schema for ${[...unknown].sort().join(', ')} (not validated)`);
     if (unsupported.size > 0) notes.push(`schema validation: CEL rules using ${[...unsupported].sort().join(', ')} not evaluated (Kubernetes CEL library functions @bufbuild/cel lacks)`);
   }
-  const report = analyze(objects, { warningsAsErrors: options.warningsAsErrors, extra, notes });
+  const report = analyze(objects, {
+    warningsAsErrors: options.warningsAsErrors, extra, notes, world: 'partial', istioDefaults: true,
+    externals: mergeExternals(options.externals, ExternalReferences.declared()), meshConfig: options.meshConfig,
+  });
   const errors = report.at(FindingLevel.ERROR);
   if (errors.length > 0) {
     throw new MeshValidationError(`Analysis found ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was written:\n  ${errors.map(findingLine).join('\n  ')}`);

@@ -1,0 +1,177 @@
+import { X509Certificate } from 'crypto';
+import { GatewaySpec, ServiceSpec } from './types';
+import { ISTIO_DEFAULTS_FILE, hostsMatch, selects, selectorString } from '../context';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
+
+const NET = 'networking.istio.io';
+const name = (o: AnalyzedObject) => o.manifest.metadata.name;
+const gwSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as GatewaySpec;
+const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const gateways = (ctx: AnalysisContext) => ctx.of('Gateway', NET);
+
+/** The pods a Gateway's selector picks (any namespace: the gateway workload runs where it is installed). */
+const gatewayPods = (ctx: AnalysisContext, gw: AnalyzedObject): PodTemplateRef[] => ctx.podsSelectedBy(gwSpec(gw).selector ?? {});
+
+/** The one message for a Gateway whose selector picks no pod, shared by the checks that need its pods (so that it is reported once). */
+function noWorkload(gw: AnalyzedObject): RawFinding[] {
+  return [{
+    object: gw,
+    message: `Gateway '${name(gw)}' selects the gateway workload '${selectorString(gwSpec(gw).selector)}', but no pod has those labels: `
+      + 'the gateway configures nothing (install the gateway, or declare its pods, e.g. analysis.externals)',
+  }];
+}
+
+const portAnalyzer = 'gateway.IngressGatewayPortAnalyzer';
+
+const gatewayWithoutWorkload: Analyzer = {
+  analyzer: portAnalyzer,
+  code: 'IST0101',
+  name: 'ReferencedResourceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'a Gateway\'s selector picks no pod',
+  run: ctx => gateways(ctx).flatMap(gw => (gatewayPods(ctx, gw).length === 0 ? noWorkload(gw) : [])),
+};
+
+const gatewayPortNotOnService: Analyzer = {
+  analyzer: portAnalyzer,
+  code: 'IST0162',
+  name: 'GatewayPortNotDefinedOnService',
+  level: FindingLevel.WARNING,
+  description: 'a Gateway listens on a port that no Service of its gateway pods exposes',
+  run: ctx => gateways(ctx).flatMap(gw => {
+    const pods = gatewayPods(ctx, gw);
+    if (pods.length === 0) return [];
+    // an app's stand-in for Istio's installed gateway says that it exists, not how its Service maps ports
+    if (ctx.world === 'partial' && pods.every(p => p.object.file === ISTIO_DEFAULTS_FILE)) return [];
+    const ports = new Set<number>();
+    for (const pod of pods) {
+      for (const s of ctx.of('Service', '').filter(x => ctx.namespaceOf(x) === pod.namespace)) {
+        const spec = (s.manifest.spec ?? {}) as ServiceSpec;
+        const sel = spec.selector ?? {};
+        if (Object.keys(sel).length === 0 || !selects(sel, pod.labels)) continue;
+        for (const p of list(spec.ports)) {
+          if ((p?.protocol ?? 'TCP') !== 'TCP' || p.port === undefined) continue;
+          ports.add(p.port);
+          // the gateway pod listens on the target port: a server on it is reachable through the Service
+          if (typeof p.targetPort === 'number') ports.add(p.targetPort);
+        }
+      }
+    }
+    return list(gwSpec(gw).servers).filter(s => s?.port?.number !== undefined && !ports.has(s.port.number)).map(s => ({
+      object: gw,
+      message: `Gateway '${name(gw)}' listens on port ${s.port?.number}, which no Service of its gateway pods (${selectorString(gwSpec(gw).selector)}) exposes`,
+    }));
+  }),
+};
+
+const secretAnalyzer = 'gateway.SecretAnalyzer';
+
+const gatewayWithoutWorkloadForSecrets: Analyzer = { ...gatewayWithoutWorkload, analyzer: secretAnalyzer };
+
+const credentialNotFound: Analyzer = {
+  analyzer: secretAnalyzer,
+  code: 'IST0101',
+  name: 'ReferencedResourceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'a Gateway server\'s credentialName is no Secret of the namespace its gateway pods run in',
+  run: ctx => gateways(ctx).flatMap(gw => {
+    const pod = gatewayPods(ctx, gw)[0];
+    if (!pod) return [];
+    return list(gwSpec(gw).servers).flatMap(s => credentialNames(s)).filter(cn => !ctx.secretExists(pod.namespace, cn)).map(cn => ({
+      object: gw,
+      message: `Gateway '${name(gw)}' names credentialName '${cn}', which is no Secret of namespace '${pod.namespace}' where its gateway pods run`,
+    }));
+  }),
+};
+
+const credentialNames = (s: NonNullable<GatewaySpec['servers']>[number] | undefined): string[] =>
+  [s?.tls?.credentialName, ...list(s?.tls?.credentialNames)].filter((c): c is string => typeof c === 'string' && c !== '');
+
+/** What is wrong with a TLS Secret's data, if anything (istio/istio: gateway.SecretAnalyzer, InvalidGatewayCredential). */
+export function credentialProblem(secret: AnalyzedObject, now: Date = new Date()): string | undefined {
+  const data = { ...((secret.manifest.data ?? {}) as { [k: string]: string }) };
+  const string = (secret.manifest.stringData ?? {}) as { [k: string]: string };
+  const read = (k: string): Buffer | undefined => (string[k] !== undefined ? Buffer.from(String(string[k])) : data[k] !== undefined ? Buffer.from(String(data[k]), 'base64') : undefined);
+  const cert = read('tls.crt') ?? read('cert');
+  const key = read('tls.key') ?? read('key');
+  if (!cert || !key) return `has no ${!cert ? 'certificate (tls.crt or cert)' : 'private key (tls.key or key)'}`;
+  let parsed: X509Certificate;
+  try {
+    parsed = new X509Certificate(cert);
+  } catch {
+    return 'holds a certificate that is not a valid PEM X.509 certificate';
+  }
+  if (new Date(parsed.validTo).getTime() < now.getTime()) return `holds a certificate that expired on ${new Date(parsed.validTo).toISOString().slice(0, 10)}`;
+  return undefined;
+}
+
+const invalidCredential: Analyzer = {
+  analyzer: secretAnalyzer,
+  code: 'IST0161',
+  name: 'InvalidGatewayCredential',
+  level: FindingLevel.ERROR,
+  description: 'a Gateway\'s credentialName Secret has no certificate or key, an unreadable certificate, or an expired one',
+  run: ctx => gateways(ctx).flatMap(gw => {
+    const pod = gatewayPods(ctx, gw)[0];
+    if (!pod) return [];
+    return list(gwSpec(gw).servers).flatMap(s => credentialNames(s)).flatMap(cn => {
+      const secret = ctx.find('Secret', '', pod.namespace, cn);
+      const why = secret ? credentialProblem(secret) : undefined;
+      return why ? [{ object: gw, message: `Gateway '${name(gw)}' credentialName '${cn}': Secret '${pod.namespace}/${cn}' ${why}` }] : [];
+    });
+  }),
+};
+
+const conflictingGateways: Analyzer = {
+  analyzer: 'gateway.ConflictingGatewayAnalyzer',
+  code: 'IST0145',
+  name: 'ConflictingGateways',
+  level: FindingLevel.ERROR,
+  description: 'Gateways that configure a common gateway pod listen on one port for overlapping hosts',
+  run: ctx => {
+    const gws = gateways(ctx);
+    const pods = new Map(gws.map(g => [g, new Set(gatewayPods(ctx, g))]));
+    const sameWorkload = (a: AnalyzedObject, b: AnalyzedObject) => selectorString(gwSpec(a).selector) === selectorString(gwSpec(b).selector)
+      || [...pods.get(a)!].some(p => pods.get(b)!.has(p));
+    return gws.flatMap(gw => list(gwSpec(gw).servers).flatMap(server => {
+      const port = server?.port?.number;
+      if (port === undefined) return [];
+      const others = gws.filter(o => o !== gw && `${ctx.namespaceOf(o)}/${name(o)}` !== `${ctx.namespaceOf(gw)}/${name(gw)}` && sameWorkload(gw, o)
+        && list(gwSpec(o).servers).some(os => os?.port?.number === port && list(server.hosts).some(h => list(os.hosts).some(oh => hostsMatch(bare(h), bare(oh))))));
+      return others.length > 0 ? [{
+        object: gw,
+        message: `Gateway '${name(gw)}' conflicts with ${others.map(o => `'${ctx.namespaceOf(o)}/${name(o)}'`).join(', ')} on port ${port} for hosts ${list(server.hosts).join(', ')} (gateway pods ${selectorString(gwSpec(gw).selector)})`,
+      }] : [];
+    }));
+  },
+};
+const bare = (h: string) => (h.includes('/') ? h.split('/', 2)[1] : h);
+
+const duplicateCertificate: Analyzer = {
+  analyzer: 'gateway.CertificateAnalyzer',
+  code: 'IST0138',
+  name: 'GatewayDuplicateCertificate',
+  level: FindingLevel.WARNING,
+  description: 'Gateways of the same gateway pods use one certificate for different servers (HTTP/2 connection reuse then sends requests to the wrong server)',
+  run: ctx => {
+    const gws = gateways(ctx);
+    const certs = (g: AnalyzedObject) => list(gwSpec(g).servers).flatMap(s => [
+      ...credentialNames(s),
+      ...(s?.tls?.serverCertificate ? [`file:${s.tls.serverCertificate}|${s.tls.privateKey ?? ''}`] : []),
+    ]);
+    return gws.flatMap(gw => {
+      const selector = gwSpec(gw).selector ?? {};
+      const mine = certs(gw);
+      const clash = gws.find(o => o !== gw && selects(selector, gwSpec(o).selector ?? {}) && certs(o).some(c => mine.includes(c)));
+      return clash ? [{
+        object: gw,
+        message: `Gateway '${name(gw)}' uses certificate '${mine.find(c => certs(clash).includes(c))}' that Gateway '${ctx.namespaceOf(clash)}/${name(clash)}' of the same gateway pods also uses: give each server its own certificate`,
+      }] : [];
+    });
+  },
+};
+
+/** The Gateway checks. */
+export const GATEWAY_ANALYZERS: Analyzer[] = [
+  gatewayWithoutWorkload, gatewayPortNotOnService, gatewayWithoutWorkloadForSecrets, credentialNotFound, invalidCredential, conflictingGateways, duplicateCertificate,
+];

@@ -1,0 +1,194 @@
+import { DestinationRuleSpec, VirtualServiceSpec } from './types';
+import { selects, toFqdn } from '../context';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
+
+/*
+ * Kiali's consistency checks that `istioctl analyze` does not make (kiali/kiali models/istio_validation.go gives the
+ * codes and levels); mesh-kit's own (MK) where Kiali has no code for the same mistake.
+ */
+
+const NET = 'networking.istio.io';
+const SEC = 'security.istio.io';
+const name = (o: AnalyzedObject) => o.manifest.metadata.name;
+const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
+const drSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as DestinationRuleSpec;
+
+/** The pods a cluster-local host's Service selects (none for other hosts). */
+function podsOfHost(ctx: AnalysisContext, fromNs: string, host: string): PodTemplateRef[] {
+  const entry = ctx.destinationHost(fromNs, undefined, host);
+  const svc = entry?.object?.manifest.kind === 'Service' ? entry.object : undefined;
+  const selector = (svc?.manifest.spec as { selector?: { [k: string]: string } } | undefined)?.selector;
+  return svc && selector && Object.keys(selector).length > 0 ? ctx.podsSelectedBy(selector, ctx.namespaceOf(svc)) : [];
+}
+
+/** The PeerAuthentication mode in force for a pod: workload, then namespace, then mesh-wide (root namespace). */
+function peerMode(ctx: AnalysisContext, pod: PodTemplateRef): string | undefined {
+  const pas = ctx.of('PeerAuthentication', SEC);
+  const mode = (o: AnalyzedObject) => ((o.manifest.spec ?? {}) as { mtls?: { mode?: string } }).mtls?.mode;
+  const sel = (o: AnalyzedObject) => ((o.manifest.spec ?? {}) as { selector?: { matchLabels?: { [k: string]: string } } }).selector?.matchLabels;
+  const workload = pas.find(p => ctx.namespaceOf(p) === pod.namespace && sel(p) && Object.keys(sel(p)!).length > 0 && selects(sel(p), pod.labels));
+  const namespace = pas.find(p => ctx.namespaceOf(p) === pod.namespace && !(sel(p) && Object.keys(sel(p)!).length > 0));
+  const mesh = pas.find(p => ctx.namespaceOf(p) === ctx.meshConfig.rootNamespace && !(sel(p) && Object.keys(sel(p)!).length > 0));
+  for (const p of [workload, namespace, mesh]) {
+    const m = p ? mode(p) : undefined;
+    if (m && m !== 'UNSET') return m;
+  }
+  return undefined;
+}
+
+/** The client TLS modes a DestinationRule writes (top level and subsets). */
+const tlsModes = (dr: AnalyzedObject) => [drSpec(dr).trafficPolicy?.tls?.mode, ...list(drSpec(dr).subsets).map(s => s?.trafficPolicy?.tls?.mode)]
+  .filter((m): m is string => typeof m === 'string');
+
+const strictButDisabled: Analyzer = {
+  analyzer: 'kiali.DestinationRuleMtlsChecker',
+  code: 'KIA0207',
+  name: 'PeerAuthenticationStrictButDestinationRuleDisablesMtls',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0207: a DestinationRule sends plain text (tls DISABLE) to pods a STRICT PeerAuthentication covers: every request is refused',
+  run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
+    if (!tlsModes(dr).includes('DISABLE')) return [];
+    const strict = podsOfHost(ctx, ctx.namespaceOf(dr), drSpec(dr).host ?? '').filter(p => peerMode(ctx, p) === 'STRICT');
+    return strict.length > 0 ? [{
+      object: dr,
+      message: `DestinationRule '${name(dr)}' disables TLS toward '${drSpec(dr).host}', whose pods (${strict[0].object.manifest.metadata.name}) a STRICT PeerAuthentication covers: `
+        + 'the requests are refused (Kiali KIA0207): use ISTIO_MUTUAL, or a PERMISSIVE PeerAuthentication',
+    }] : [];
+  }),
+};
+
+const mutualToNoSidecar: Analyzer = {
+  analyzer: 'meshkit.DestinationRuleMtlsChecker',
+  code: 'MK0001',
+  name: 'IstioMutualToWorkloadWithoutSidecar',
+  level: FindingLevel.ERROR,
+  description: 'a DestinationRule sends ISTIO_MUTUAL to pods that have no sidecar (not in the mesh): they cannot terminate Istio\'s mutual TLS (no Kiali code)',
+  run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
+    if (!tlsModes(dr).includes('ISTIO_MUTUAL')) return [];
+    const pods = podsOfHost(ctx, ctx.namespaceOf(dr), drSpec(dr).host ?? '');
+    const outside = pods.filter(p => !p.inMesh && p.annotations['ambient.istio.io/redirection'] !== 'enabled'
+      && ctx.namespace(p.namespace)?.manifest.metadata.labels?.['istio.io/dataplane-mode'] !== 'ambient');
+    return pods.length > 0 && outside.length === pods.length ? [{
+      object: dr,
+      message: `DestinationRule '${name(dr)}' sends ISTIO_MUTUAL to '${drSpec(dr).host}', whose pods (${outside[0].object.manifest.metadata.name}) have no sidecar: `
+        + 'they cannot answer mutual TLS (mesh-kit MK0001): inject them, or use tls DISABLE / auto mutual TLS',
+    }] : [];
+  }),
+};
+
+const principalNotFound: Analyzer = {
+  analyzer: 'kiali.AuthorizationPolicyChecker',
+  code: 'KIA0106',
+  name: 'AuthorizationPolicyPrincipalNotFound',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0106: an AuthorizationPolicy names a principal (cluster.local/ns/<ns>/sa/<name>) whose ServiceAccount does not exist',
+  run: ctx => {
+    const known = new Set(ctx.of('ServiceAccount', '').map(s => `${ctx.namespaceOf(s)}/${name(s)}`));
+    const podAccounts = new Set(ctx.pods.map(p => `${p.namespace}/${typeof p.spec.serviceAccountName === 'string' ? p.spec.serviceAccountName : 'default'}`));
+    return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[]; notPrincipals?: string[] } }> }> }).rules)
+      .flatMap(r => list(r?.from)).flatMap(f => [...list(f?.source?.principals), ...list(f?.source?.notPrincipals)]).flatMap(p => {
+        const m = /^(?:[^/]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(String(p));
+        if (!m) return [];
+        const key = `${m[1]}/${m[2]}`;
+        // a partial world (an app) knows the ServiceAccounts of the namespaces it creates only
+        const exists = known.has(key) || podAccounts.has(key) || (ctx.world === 'partial' && ctx.namespace(m[1]) === undefined);
+        return exists ? [] : [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but namespace '${m[1]}' has no ServiceAccount '${m[2]}' (Kiali KIA0106)` }];
+      }));
+  },
+};
+
+const httpRoutes = (vs: AnalyzedObject) => list(vsSpec(vs).http).map((r, i) => ({ r, i })).filter(x => x.r && typeof x.r === 'object');
+
+const singleWeight: Analyzer = {
+  analyzer: 'kiali.RouteChecker',
+  code: 'KIA1104',
+  name: 'SingleDestinationWeightBelow100',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1104: a route with one destination gives it a weight below 100 (it gets all the traffic anyway)',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => (['http', 'tcp', 'tls'] as const).flatMap(kind => list(vsSpec(vs)[kind] as Array<{ route?: Array<{ weight?: number }> }> | undefined)
+    .flatMap((r, i) => {
+      const dests = list(r?.route);
+      return dests.length === 1 && typeof dests[0]?.weight === 'number' && dests[0].weight < 100 ? [{
+        object: vs,
+        message: `VirtualService '${name(vs)}' ${kind}[${i}] has one destination with weight ${dests[0].weight}: it gets 100% of the traffic (Kiali KIA1104); write 100 or add the other destinations`,
+      }] : [];
+    }))),
+};
+
+const repeatedSubset: Analyzer = {
+  analyzer: 'kiali.RouteChecker',
+  code: 'KIA1105',
+  name: 'RepeatedDestinationSubset',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1105: a route names the same host and subset in two of its destinations',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => (['http', 'tcp', 'tls'] as const).flatMap(kind => list(vsSpec(vs)[kind] as Array<{ route?: Array<{ destination?: { host?: string; subset?: string; port?: { number?: number } } }> }> | undefined)
+    .flatMap((r, i) => {
+      const seen = new Set<string>();
+      const dups: string[] = [];
+      for (const d of list(r?.route)) {
+        const key = `${toFqdn(ctx.namespaceOf(vs), d?.destination?.host ?? '')}|${d?.destination?.subset ?? ''}|${d?.destination?.port?.number ?? ''}`;
+        if (seen.has(key)) dups.push(`${d?.destination?.host}${d?.destination?.subset ? ` subset '${d.destination.subset}'` : ''}`);
+        seen.add(key);
+      }
+      return dups.map(d => ({ object: vs, message: `VirtualService '${name(vs)}' ${kind}[${i}] names ${d} in two destinations (Kiali KIA1105): merge their weights` }));
+    }))),
+};
+
+const sameDestination = (ns: string, a: { host?: string; subset?: string } | undefined, b: { host?: string; subset?: string } | undefined) =>
+  !!a && !!b && toFqdn(ns, a.host ?? '') === toFqdn(ns, b.host ?? '') && (a.subset ?? '') === (b.subset ?? '');
+
+const mirrorToSelf: Analyzer = {
+  analyzer: 'meshkit.RouteChecker',
+  code: 'MK0002',
+  name: 'MirrorToOwnDestination',
+  level: FindingLevel.WARNING,
+  description: 'a route mirrors traffic to one of its own destinations: that destination gets each mirrored request twice (no Kiali code)',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => httpRoutes(vs).flatMap(({ r, i }) => {
+    const ns = ctx.namespaceOf(vs);
+    const mirrors = [r.mirror, ...list(r.mirrors).map(m => m?.destination)].filter(m => m);
+    return mirrors.filter(m => list(r.route).some(d => sameDestination(ns, d?.destination, m))).map(m => ({
+      object: vs,
+      message: `VirtualService '${name(vs)}' http[${i}] mirrors to '${m!.host}${m!.subset ? `' subset '${m!.subset}` : ''}', which it also routes to: those pods get every mirrored request twice (mesh-kit MK0002)`,
+    }));
+  })),
+};
+
+/** Seconds of an Istio duration (`1.5s`, `300ms`, `1m`, `1h`), or undefined. */
+export function durationSeconds(d: unknown): number | undefined {
+  const m = typeof d === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(d.trim()) : null;
+  if (!m) return undefined;
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+const perTryLongerThanTimeout: Analyzer = {
+  analyzer: 'meshkit.RouteChecker',
+  code: 'MK0003',
+  name: 'PerTryTimeoutLongerThanRouteTimeout',
+  level: FindingLevel.WARNING,
+  description: 'a route\'s retries.perTryTimeout is longer than its timeout: no retry ever happens (no Kiali code)',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => httpRoutes(vs).flatMap(({ r, i }) => {
+    const timeout = durationSeconds(r.timeout);
+    const perTry = durationSeconds(r.retries?.perTryTimeout);
+    return timeout !== undefined && perTry !== undefined && timeout > 0 && perTry >= timeout && (r.retries?.attempts ?? 2) > 0 ? [{
+      object: vs,
+      message: `VirtualService '${name(vs)}' http[${i}] has retries.perTryTimeout ${r.retries?.perTryTimeout} and timeout ${r.timeout}: the first try uses the whole timeout, so no retry happens (mesh-kit MK0003)`,
+    }] : [];
+  })),
+};
+
+const retriesWithFault: Analyzer = {
+  analyzer: 'meshkit.RouteChecker',
+  code: 'MK0004',
+  name: 'RetriesWithFaultInjection',
+  level: FindingLevel.WARNING,
+  description: 'a route injects faults and retries: Envoy applies retries to the injected faults, so the fault test measures the retries (no Kiali code)',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => httpRoutes(vs).flatMap(({ r, i }) =>
+    (r.fault && r.retries && (r.retries.attempts ?? 2) > 0 ? [{
+      object: vs,
+      message: `VirtualService '${name(vs)}' http[${i}] injects faults and retries ${r.retries.attempts ?? 'twice (Istio\'s default)'}: set retries.attempts to 0 on a fault-injection route, or the fault is hidden by retries (mesh-kit MK0004)`,
+    }] : []))),
+};
+
+/** Kiali's consistency checks, and mesh-kit's own where Kiali has none. */
+export const KIALI_ANALYZERS: Analyzer[] = [strictButDisabled, mutualToNoSidecar, principalNotFound, singleWeight, repeatedSubset, mirrorToSelf, perTryLongerThanTimeout, retriesWithFault];

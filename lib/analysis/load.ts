@@ -1,0 +1,85 @@
+import { AnalyzedObject } from './model';
+import { MeshValidationError } from '../core/errors';
+import { Manifest } from '../render/model';
+
+/** Where an object was read from: the file, the document's index in it (from 0) and its first line (from 1). */
+export interface ObjectSource {
+  readonly file: string;
+  readonly document: number;
+  readonly line: number;
+}
+
+interface YamlModule {
+  parseAllDocuments(text: string, options?: object): Array<{
+    errors: Array<{ message: string; linePos?: Array<{ line: number; col: number }> }>;
+    range?: [number, number, number];
+    contents: unknown;
+    toJS(): unknown;
+  }>;
+}
+
+function yamlModule(): YamlModule {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('yaml') as YamlModule;
+  } catch {
+    throw new MeshValidationError('Reading YAML needs the package \'yaml\': npm install yaml@^2.8.1');
+  }
+}
+
+const lineAt = (text: string, offset: number) => {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+};
+
+/**
+ * Every Kubernetes object of a multi-document YAML text (as `kubectl apply -f` reads it: empty
+ * documents skipped, `kind: List` flattened into its items), each with its file, document index
+ * and line. Malformed YAML, or a document that is not an object with `apiVersion`, `kind` and
+ * `metadata.name`, is a `MeshValidationError` naming the file, the document and the line.
+ */
+export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> {
+  const docs = yamlModule().parseAllDocuments(text, { uniqueKeys: false });
+  const out: Array<AnalyzedObject & { readonly source: ObjectSource }> = [];
+  docs.forEach((doc, index) => {
+    const line = lineAt(text, doc.range?.[0] ?? 0);
+    const where = `${file}: document ${index + 1} (line ${line})`;
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      const at = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `line ${line}`;
+      throw new MeshValidationError(`${file}: document ${index + 1} (${at}) is not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    const value = doc.toJS();
+    if (value === null || value === undefined) return;
+    const items = isObject(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+    for (const [i, item] of items.entries()) {
+      const at = items === value ? where : `${where} item ${i}`;
+      out.push({ manifest: manifestOf(item, at), file, mesh: 'istio', source: { file, document: index, line } });
+    }
+  });
+  return out;
+}
+
+function isObject(v: unknown): v is { [k: string]: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function manifestOf(v: unknown, where: string): Manifest {
+  const bad = (what: string) => new MeshValidationError(`${where} is not a Kubernetes object: ${what}`);
+  if (!isObject(v)) throw bad(`expected a mapping, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+  if (typeof v.apiVersion !== 'string' || v.apiVersion === '') throw bad('\'apiVersion\' must be a non-empty string');
+  if (typeof v.kind !== 'string' || v.kind === '') throw bad('\'kind\' must be a non-empty string');
+  if (!isObject(v.metadata)) throw bad('\'metadata\' must be a mapping');
+  const meta = v.metadata;
+  if (typeof meta.name !== 'string' || meta.name === '') throw bad(`'metadata.name' must be a non-empty string (${v.kind})`);
+  if (meta.namespace !== undefined && typeof meta.namespace !== 'string') throw bad('\'metadata.namespace\' must be a string');
+  for (const field of ['labels', 'annotations']) {
+    const m = meta[field];
+    if (m === undefined || m === null) continue;
+    if (!isObject(m)) throw bad(`'metadata.${field}' must be a mapping`);
+  }
+  // Label and annotation values are strings to the API server; YAML may have read `true` or `8080`.
+  const strings = (m: unknown) => (isObject(m) ? Object.fromEntries(Object.entries(m).map(([k, x]) => [k, x === null ? '' : String(x)])) : undefined);
+  return { ...v, metadata: { ...meta, labels: strings(meta.labels), annotations: strings(meta.annotations) } } as Manifest;
+}
