@@ -138,6 +138,13 @@ project.addTask('import', {
   exec: 'node scripts/import.js',
 });
 
+// Istio's annotation and label definitions, analyzer catalogue and istioctl's default resources, generated into
+// lib/analysis/generated from ../shared/reference (never hand-copied); a test checks the file is fresh.
+project.addTask('import:istio-data', {
+  description: 'Regenerate lib/analysis/generated/istio-data.ts from Istio\'s data in ../shared/reference/istio',
+  exec: 'node scripts/generate-istio-data.js',
+});
+
 // API reference, generated from the doc comments.
 const docgen = project.addTask('docgen', {
   description: 'Generate API.md from the doc comments',
