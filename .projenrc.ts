@@ -23,6 +23,8 @@ const project = new typescript.TypeScriptProject({
   testdir: 'test',
   sampleCode: false,
   entrypoint: 'dist/index.js',
+  // `mesh-kit analyze FILE|DIR|-`: the analysis of manifests the library did not write
+  bin: { 'mesh-kit': 'dist/cli/main.js' },
   entrypointTypes: 'dist/index.d.ts',
 
   // TypeScript 7 is not accepted by the jest/ts tooling yet.
@@ -48,9 +50,11 @@ const project = new typescript.TypeScriptProject({
   peerDeps: [
     'cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5', '@pulumi/pulumi@^3.270.0', '@pulumi/kubernetes@^4.34.2',
     // synth-time schema validation (SchemaValidation), loaded only when asked for
-    'ajv@^8.17.1', 'yaml@^2.8.1', 'kubernetes-models@^4.5.1', '@bufbuild/cel@^0.6.1',
+    'ajv@^8.17.1', 'kubernetes-models@^4.5.1', '@bufbuild/cel@^0.6.1',
     '@kubernetes-models/istio@^2.3.0', '@kubernetes-models/gateway-api@^0.5.1',
   ],
+  // the `mesh-kit analyze` command and the cdk8s validation plugin read YAML whatever the user installed
+  deps: ['yaml@^2.8.1'],
   devDeps: [
     '@swc/core',
     '@swc/jest',
@@ -106,7 +110,6 @@ project.package.addField('peerDependenciesMeta', {
   '@pulumi/kubernetes': { optional: true },
   // schema validation at synth is opt-in: a user who does not ask for it installs none of these
   'ajv': { optional: true },
-  'yaml': { optional: true },
   'kubernetes-models': { optional: true },
   '@bufbuild/cel': { optional: true },
   '@kubernetes-models/istio': { optional: true },

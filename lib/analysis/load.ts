@@ -43,7 +43,8 @@ export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject 
   const docs = yamlModule().parseAllDocuments(text, { uniqueKeys: false });
   const out: Array<AnalyzedObject & { readonly source: ObjectSource }> = [];
   docs.forEach((doc, index) => {
-    const line = lineAt(text, doc.range?.[0] ?? 0);
+    const contents = doc.contents as { range?: [number, number, number] } | null;
+    const line = lineAt(text, contents?.range?.[0] ?? doc.range?.[0] ?? 0);
     const where = `${file}: document ${index + 1} (line ${line})`;
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
@@ -52,9 +53,10 @@ export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject 
     }
     const value = doc.toJS();
     if (value === null || value === undefined) return;
-    const items = isObject(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+    const list = isObject(value) && value.kind === 'List' && Array.isArray(value.items);
+    const items: unknown[] = list ? (value as { items: unknown[] }).items : [value];
     for (const [i, item] of items.entries()) {
-      const at = items === value ? where : `${where} item ${i}`;
+      const at = list ? `${where} item ${i}` : where;
       out.push({ manifest: manifestOf(item, at), file, mesh: 'istio', source: { file, document: index, line } });
     }
   });

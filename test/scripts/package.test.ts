@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -53,6 +53,16 @@ describe('the published package', () => {
     expect(out).toContain('kind: Deployment');
     expect(out).toContain('kind: VirtualService');
     expect(fs.existsSync(path.join(consumer, 'node_modules', '@pulumi'))).toBe(false);
+  });
+
+  test('installs the mesh-kit command: it analyzes a manifest file (exit 1 on an error, Istio-style lines)', () => {
+    const consumer = path.join(work, 'platform-repo');
+    fs.writeFileSync(path.join(consumer, 'vs.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: r, namespace: shop }\n'
+      + 'spec: { hosts: [r], http: [{ route: [{ destination: { host: ghost } }] }] }\n');
+    const r = spawnSync(path.join(consumer, 'node_modules', '.bin', 'mesh-kit'), ['analyze', 'vs.yaml'], { cwd: consumer, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/r vs\.yaml:1\) VirtualService 'r' routes to host 'ghost'/);
   });
 
   test('its types resolve through package.json exports for a TypeScript consumer (main and ./pulumi)', () => {

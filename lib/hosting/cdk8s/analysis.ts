@@ -1,13 +1,12 @@
 import { RenderedChart } from './render-app';
-import { analyze, AnalysisReport, AnalyzeOptions, FindingLevel, findingLine } from '../../analysis';
+import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analysis';
+import { schemaFindings } from '../../analysis/schema-findings';
 import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { MeshValidationError } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
 import { ExternalReferences } from '../../core/external-references';
 import { SchemaValidation } from '../../schema';
 
-/** Istio's code for an object that does not match its schema. */
-const SCHEMA_ERROR = { code: 'IST0106', name: 'SchemaValidationError', level: FindingLevel.ERROR };
 
 /** Options of the synth-time analysis (`MeshApp`'s and `MeshComponent`'s `analysis`). */
 export interface AnalysisOptions {
@@ -76,23 +75,7 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
   const objects = analyzedObjects(charts);
   const fromEnv = process.env.MESH_KIT_CRDS ? SchemaValidation.fromCrdFiles(...process.env.MESH_KIT_CRDS.split(':').filter(f => f !== '')) : undefined;
   const schemas = options.schemaValidation ?? fromEnv;
-  const extra: NonNullable<AnalyzeOptions['extra']> = [];
-  const notes: string[] = [];
-  if (schemas) {
-    const unknown = new Set<string>();
-    const unsupported = new Set<string>();
-    for (const o of objects) {
-      const r = schemas.validate(o.manifest);
-      if (!r.known) unknown.add(`${o.manifest.apiVersion} ${o.manifest.kind}`);
-      r.unsupportedCel.forEach(f => unsupported.add(f));
-      for (const p of r.problems) {
-        extra.push({ analyzer: SCHEMA_ERROR, object: o, message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema: ${p}` });
-      }
-    }
-    notes.push(`schema validation: ${schemas.description}`);
-    if (unknown.size > 0) notes.push(`schema validation: no schema for ${[...unknown].sort().join(', ')} (not validated)`);
-    if (unsupported.size > 0) notes.push(`schema validation: CEL rules using ${[...unsupported].sort().join(', ')} not evaluated (Kubernetes CEL library functions @bufbuild/cel lacks)`);
-  }
+  const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: [] };
   const report = analyze(objects, {
     warningsAsErrors: options.warningsAsErrors, extra, notes, world: 'partial', istioDefaults: true,
     externals: mergeExternals(options.externals, ExternalReferences.declared()), meshConfig: options.meshConfig,

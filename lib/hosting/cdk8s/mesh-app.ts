@@ -30,6 +30,7 @@ export class MeshApp extends App {
   /** The report of the last synth (or `synthFiles()`), or undefined before. */
   public report?: AnalysisReport;
   private readonly analysis: AnalysisOptions;
+  private readonly recordMetadata: boolean;
 
   public constructor(props: MeshAppProps = {}) {
     if (props.yamlOutputType !== undefined && props.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
@@ -37,6 +38,7 @@ export class MeshApp extends App {
     }
     super(props);
     this.analysis = props.analysis ?? {};
+    this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     const file = this.analysis.reportFile;
     if (file !== undefined && file !== '' && (path.isAbsolute(file) || file.split(/[\\/]/).includes('..'))) {
       fail(problem('analysis.reportFile', 'must be a relative path inside the output folder', file));
@@ -48,6 +50,11 @@ export class MeshApp extends App {
     const files = new Map<string, string>();
     const charts = renderApp(this);
     this.report = analyzeCharts(charts, this.analysis);
+    if (this.recordMetadata) {
+      // what `cdk8s synth --validate` reads to name the construct of each resource in a validation report
+      const resources = Object.fromEntries(charts.flatMap(c => c.objects.map((o, i) => [o.metadata.name, { path: c.constructs[i]?.node.path ?? c.chart.node.path }])));
+      files.set('construct-metadata.json', JSON.stringify({ version: '1.0.0', resources }));
+    }
     for (const { chart, fileName, objects } of charts) {
       const file = `${fileName}${this.outputFileExtension}`;
       if (files.has(file)) {

@@ -1,0 +1,25 @@
+import { AnalyzeOptions } from './run';
+import { FindingLevel, AnalyzedObject } from './model';
+import { SchemaValidation } from '../schema';
+
+/** Istio's code for an object that does not match its schema. */
+const SCHEMA_ERROR = { code: 'IST0106', name: 'SchemaValidationError', level: FindingLevel.ERROR };
+
+/** Validates every object against the schemas: IST0106 findings and the notes of the report (what was validated against what). */
+export function schemaFindings(objects: readonly AnalyzedObject[], schemas: SchemaValidation): Required<Pick<AnalyzeOptions, 'extra' | 'notes'>> {
+  const extra: NonNullable<AnalyzeOptions['extra']> = [];
+  const unknown = new Set<string>();
+  const unsupported = new Set<string>();
+  for (const o of objects) {
+    const r = schemas.validate(o.manifest);
+    if (!r.known) unknown.add(`${o.manifest.apiVersion} ${o.manifest.kind}`);
+    r.unsupportedCel.forEach(f => unsupported.add(f));
+    for (const p of r.problems) {
+      extra.push({ analyzer: SCHEMA_ERROR, object: o, message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema: ${p}` });
+    }
+  }
+  const notes = [`schema validation: ${schemas.description}`];
+  if (unknown.size > 0) notes.push(`schema validation: no schema for ${[...unknown].sort().join(', ')} (not validated)`);
+  if (unsupported.size > 0) notes.push(`schema validation: CEL rules using ${[...unsupported].sort().join(', ')} not evaluated (Kubernetes CEL library functions @bufbuild/cel lacks)`);
+  return { extra, notes };
+}

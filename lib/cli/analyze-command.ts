@@ -1,0 +1,145 @@
+import * as fs from 'fs';
+import { analyzeManifests, inputFiles } from '../analysis/files';
+import { Finding, FindingLevel } from '../analysis/model';
+import { ANALYZERS } from '../analysis/run';
+import { MeshValidationError } from '../core/errors';
+
+/** Where the command writes, and what it reads for `-` (replaceable in tests). */
+export interface CommandIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly stdin?: () => string;
+}
+
+export const USAGE = `Usage: mesh-kit analyze [options] FILE|DIR|- ...
+
+Analyzes Kubernetes and Istio manifests (Helm output, kustomize build, cdk8s dist) as
+'istioctl analyze --use-kube=false' does: the input is the whole world, Istio's default
+ingress gateway added. Prints one line per finding; exits 1 when a finding reaches the
+failure level, 2 on bad input.
+
+Options:
+  -o, --output text|json     output format (default: text)
+  --fail-on error|warning|info
+                             lowest level that fails the run (default: error)
+  --suppress 'CODE=Kind [namespace/]name'
+                             set findings aside (repeatable; '*' matches anything),
+                             e.g. --suppress 'IST0102=Namespace default'
+  --crds FILE                validate objects against these CRDs (OpenAPI and CEL; repeatable)
+  --mesh-config FILE         Istio mesh config (rootNamespace, defaultProviders, proxyMetadata)
+  --list-checks              print every check (code, level, analyzer) and exit
+  -h, --help                 print this help
+`;
+
+const LEVELS: { [k: string]: number } = { [FindingLevel.INFO]: 0, [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
+const THRESHOLDS: { [k: string]: FindingLevel } = { error: FindingLevel.ERROR, warning: FindingLevel.WARNING, info: FindingLevel.INFO };
+
+/** A finding as istioctl prints it: `Error [IST0101] (VirtualService default/reviews file.yaml:12) message`. */
+export function istioLine(f: Finding): string {
+  const where = f.line !== undefined ? ` ${f.file}:${f.line}` : '';
+  return `${f.level} [${f.code}] (${f.object}${where}) ${f.message.replace(/^\[[A-Z]+\d+\] /, '')}`;
+}
+
+class UsageError extends Error {}
+
+interface Parsed { inputs: string[]; output: 'text' | 'json'; failOn: FindingLevel; suppress: string[]; crds: string[]; meshConfig?: string; list: boolean; help: boolean }
+
+function parse(argv: readonly string[]): Parsed {
+  const p: Parsed = { inputs: [], output: 'text', failOn: FindingLevel.ERROR, suppress: [], crds: [], list: false, help: false };
+  const args = [...argv];
+  const value = (flag: string) => {
+    const v = args.shift();
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  while (args.length > 0) {
+    const a = args.shift()!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const next = () => inline ?? value(flag);
+    switch (flag) {
+      case '-o': case '--output': {
+        const o = next();
+        if (o !== 'text' && o !== 'json') throw new UsageError(`--output must be text or json: got '${o}'`);
+        p.output = o;
+        break;
+      }
+      case '--fail-on': {
+        const t = next();
+        if (!(t in THRESHOLDS)) throw new UsageError(`--fail-on must be error, warning or info: got '${t}'`);
+        p.failOn = THRESHOLDS[t];
+        break;
+      }
+      case '--suppress': p.suppress.push(next()); break;
+      case '--crds': p.crds.push(next()); break;
+      case '--mesh-config': p.meshConfig = next(); break;
+      case '--list-checks': p.list = true; break;
+      case '-h': case '--help': p.help = true; break;
+      default:
+        if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'`);
+        p.inputs.push(flag);
+    }
+  }
+  return p;
+}
+
+/** Runs `mesh-kit ...`: returns the exit status (0 clean, 1 findings at the failure level, 2 bad input). */
+export function runCommand(argv: readonly string[], io: CommandIo): number {
+  try {
+    const [command, ...rest] = argv;
+    if (command === '-h' || command === '--help' || command === undefined) {
+      (command === undefined ? io.err : io.out)(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== 'analyze') throw new UsageError(`unknown command '${command}': the command is 'analyze'`);
+    const opts = parse(rest);
+    if (opts.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (opts.list) {
+      io.out(`${ANALYZERS.map(a => `${a.code} ${a.level.padEnd(7)} ${a.name} (${a.analyzer})`).join('\n')}\n`);
+      return 0;
+    }
+    if (opts.inputs.length === 0) throw new UsageError('name at least one file, folder, or - for standard input');
+    let meshConfig: unknown;
+    if (opts.meshConfig) {
+      if (!fs.existsSync(opts.meshConfig)) throw new MeshValidationError(`--mesh-config ${opts.meshConfig}: no such file`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const YAML = require('yaml') as { parse(s: string): unknown };
+      try {
+        meshConfig = YAML.parse(fs.readFileSync(opts.meshConfig, 'utf8'));
+      } catch (e) {
+        throw new MeshValidationError(`--mesh-config ${opts.meshConfig} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
+      }
+    }
+    for (const crd of opts.crds) if (!fs.existsSync(crd)) throw new MeshValidationError(`--crds ${crd}: no such file`);
+    const started = Date.now();
+    const { report, objects } = analyzeManifests(inputFiles(opts.inputs), {
+      meshConfig, suppress: opts.suppress, crds: opts.crds, stdin: io.stdin,
+      onRead: (n, files) => {
+        if (n >= 1000) io.err(`analyzing ${n} objects from ${files} file${files === 1 ? '' : 's'}...\n`);
+      },
+    });
+    const failing = report.findings.filter(f => LEVELS[f.level] >= LEVELS[opts.failOn]);
+    if (opts.output === 'json') {
+      io.out(`${JSON.stringify({ objects: objects.length, ...report.toJson() }, undefined, 2)}\n`);
+    } else if (report.findings.length === 0) {
+      io.out(`No validation issues found when analyzing ${objects.length} object${objects.length === 1 ? '' : 's'}`
+        + `${report.suppressed.length > 0 ? ` (${report.suppressed.length} suppressed)` : ''}.\n`);
+    } else {
+      io.out(`${report.findings.map(istioLine).join('\n')}\n`);
+    }
+    if (objects.length >= 1000) io.err(`analyzed ${objects.length} objects in ${Date.now() - started} ms\n`);
+    return failing.length > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`mesh-kit: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof MeshValidationError) {
+      io.err(`mesh-kit: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

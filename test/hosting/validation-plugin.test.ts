@@ -1,0 +1,81 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MeshKitValidation, MeshKitValidationContext } from '../../lib';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+
+/** A report collecting what the plugin gives cdk8s-cli. */
+function context(manifests: string[]) {
+  const violations: Array<Parameters<MeshKitValidationContext['report']['addViolation']>[0]> = [];
+  let status: string | undefined;
+  let metadata: { [k: string]: string } | undefined;
+  const ctx: MeshKitValidationContext = { manifests, report: { addViolation: v => violations.push(v), submit: (s, m) => { status = s; metadata = m; } } };
+  return { ctx, violations, result: () => ({ status, metadata }) };
+}
+
+const BROKEN_APP = `
+const { App, Chart, ApiObject } = require('cdk8s');
+const app = new App();
+const chart = new Chart(app, 'plain');
+new ApiObject(chart, 'route', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews-route', namespace: 'shop' },
+  spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v9' } }] }] } });
+new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }] } });
+app.synth();
+`;
+
+describe('MeshKitValidation (cdk8s validation plugin)', () => {
+  test('reports each finding as a violation (rule = code and name, fix = the message) and fails on errors', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-plugin-'));
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: r, namespace: shop }\nspec: { hosts: [r], http: [{ route: [{ destination: { host: ghost } }] }] }\n');
+    const { ctx, violations, result } = context([path.join(dir, 'a.yaml')]);
+    await new MeshKitValidation().validate(ctx);
+    expect(violations).toStrictEqual([{
+      ruleName: 'IST0101 ReferencedResourceNotFound (Error)',
+      recommendation: 'a VirtualService routes (or mirrors) to a host no Service or ServiceEntry visible from its namespace declares, or to a port that host does not have',
+      fix: 'VirtualService \'r\' routes to host \'ghost\' (http[0].route[0]), which no Service or ServiceEntry visible from namespace \'shop\' declares',
+      violatingResources: [{ resourceName: 'r', manifestPath: path.join(dir, 'a.yaml'), locations: ['line 1'] }],
+    }]);
+    expect(result()).toStrictEqual({ status: 'failure', metadata: { objects: '1', errors: '1', warnings: '0', info: '0', suppressed: '0' } });
+
+    const externals = context([path.join(dir, 'a.yaml')]);
+    await new MeshKitValidation({ externals: { services: ['shop/ghost'] } }).validate(externals.ctx);
+    expect(externals.result().status).toBe('success');
+  });
+
+  test('fails at once on properties it does not know or cannot use', () => {
+    expect(() => new MeshKitValidation({ failOn: 'fatal' })).toThrow('\'properties.failOn\' must be \'error\', \'warning\' or \'info\': got \'fatal\'');
+    expect(() => new MeshKitValidation({ fail_on: 'x' } as object)).toThrow(/^'properties.fail_on' is not a property of MeshKitValidation: got 'fail_on'; the properties are world, externals/);
+    expect(() => new MeshKitValidation({ externals: { pods: ['x'] } } as object)).toThrow(/^'properties.externals.pods' is not a kind of external/);
+  });
+
+  test('the real cdk8s CLI: `cdk8s synth --validate` passes the quickstart example and fails a plain App, naming the construct path', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-validate-'));
+    const quickstart = spawnSync(CDK8S, ['synth', '--validate', '--no-check-upgrade', '-o', path.join(out, 'quickstart'), '--validation-reports-output-file', path.join(out, 'quickstart.json')],
+      { cwd: path.join(ROOT, 'examples', 'quickstart'), encoding: 'utf8' });
+    expect(quickstart.status).toBe(0);
+    const passed = JSON.parse(fs.readFileSync(path.join(out, 'quickstart.json'), 'utf8')).reports[0];
+    expect(passed.summary.status).toBe('success');
+    expect(passed.violations.map((v: { ruleName: string }) => v.ruleName)).toStrictEqual(['IST0140 IngressRouteRulesNotAffected (Warning)']);
+
+    // a plain cdk8s App of ApiObjects, not a MeshApp: the plugin is what analyzes it (cdk8s keys construct paths
+    // by object name, so the two objects have different names)
+    const plain = path.join(out, 'plain');
+    fs.mkdirSync(plain);
+    fs.writeFileSync(path.join(plain, 'main.js'), BROKEN_APP);
+    fs.writeFileSync(path.join(plain, 'cdk8s.yaml'), [
+      'app: node main.js', 'output: dist', 'validations:',
+      `  - package: ${path.join(ROOT, 'examples', 'quickstart', 'validation-plugin.js')}`, '    version: 0.0.0', '    class: MeshKitValidation', '',
+    ].join('\n'));
+    const env = { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') };
+    const failed = spawnSync(CDK8S, ['synth', '--validate', '--no-check-upgrade', '--validation-reports-output-file', path.join(out, 'plain.json')], { cwd: plain, encoding: 'utf8', env });
+    expect(failed.status).toBe(2);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'plain.json'), 'utf8')).reports[0];
+    expect(report.summary.status).toBe('failure');
+    expect(report.violations.map((v: { ruleName: string; violatingConstructs: Array<{ constructPath: string }> }) => `${v.ruleName} ${v.violatingConstructs[0].constructPath}`))
+      .toContain('IST0101 ReferencedResourceNotFound (Error) plain/route');
+    expect(execFileSync(CDK8S, ['--version'], { encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+/);
+  }, 120_000);
+});
