@@ -16,7 +16,8 @@
 import { App } from 'cdk8s';
 import { ISTIO_CANARY, ISTIO_GOLDEN_SIGNALS, LINKERD_GOLDEN_SIGNALS } from './dashboards';
 import {
-  AnalysisOptions, GatewayProtocol, GatewayTls, GrafanaDashboard, IngressGateway, KialiOptions, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend,
+  AnalysisOptions, GatewayProtocol, GatewayTls, GrafanaDashboard, IngressGateway, KialiOptions, MeshChart, MeshProvider, ObservabilityAddons,
+  TracingBackend,
 } from '../../lib';
 
 /**

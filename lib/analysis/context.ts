@@ -106,8 +106,11 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
       || l['istio.io/dataplane-mode'] === 'ambient';
   };
   const pods: PodTemplateRef[] = [];
-  const addPod = (object: AnalyzedObject, namespace: string, labels: { [k: string]: string }, annotations: { [k: string]: string }, spec: { [k: string]: unknown }, template: boolean) => {
-    const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
+  type Labels = { [k: string]: string };
+  const addPod = (object: AnalyzedObject, namespace: string, labels: Labels, annotations: Labels, spec: { [k: string]: unknown },
+    template: boolean) => {
+    const array = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    const containers = [...array(spec.containers), ...array(spec.initContainers)];
     const proxy = containers.some(c => isObj(c) && c.name === 'istio-proxy');
     const own = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
     // a namespace the objects do not hold is unknown: in a partial world (an app) it is taken to be in the mesh

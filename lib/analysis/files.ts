@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { objectsOfYaml } from './load';
 import { AnalysisExternals, AnalyzedObject } from './model';
+import { AnalysisReport } from './report';
 import { analyze, AnalyzeOptions } from './run';
 import { schemaFindings } from './schema-findings';
-import { AnalysisReport } from './report';
 import { MeshValidationError } from '../core/errors';
 import { SchemaValidation } from '../schema';
 
@@ -53,7 +53,9 @@ export interface AnalyzeManifestsOptions extends Pick<AnalyzeOptions, 'warningsA
  * added, every object analyzed, optionally schema-validated. Malformed YAML fails with the file, the document and
  * the line.
  */
-export function analyzeManifests(files: readonly string[], options: AnalyzeManifestsOptions = {}): { report: AnalysisReport; objects: AnalyzedObject[] } {
+export function analyzeManifests(files: readonly string[], options: AnalyzeManifestsOptions = {}): {
+  report: AnalysisReport; objects: AnalyzedObject[];
+} {
   const objects: AnalyzedObject[] = [];
   for (const file of files) {
     const text = file === '-' ? (options.stdin ?? (() => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(file, 'utf8');
@@ -63,8 +65,15 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
   const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds) : undefined;
   const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: [] };
   const report = analyze(objects, {
-    world: options.world ?? 'closed', externals: options.externals, istioDefaults: true, meshConfig: options.meshConfig,
-    suppress: options.suppress, analyzers: options.analyzers, warningsAsErrors: options.warningsAsErrors, extra, notes,
+    world: options.world ?? 'closed',
+    externals: options.externals,
+    istioDefaults: true,
+    meshConfig: options.meshConfig,
+    suppress: options.suppress,
+    analyzers: options.analyzers,
+    warningsAsErrors: options.warningsAsErrors,
+    extra,
+    notes,
   });
   return { report, objects };
 }

@@ -1,5 +1,5 @@
-import { AnalyzeOptions } from './run';
 import { FindingLevel, AnalyzedObject } from './model';
+import { AnalyzeOptions } from './run';
 import { SchemaValidation } from '../schema';
 
 /** Istio's code for an object that does not match its schema. */

@@ -115,7 +115,10 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
     for (const crd of opts.crds) if (!fs.existsSync(crd)) throw new MeshValidationError(`--crds ${crd}: no such file`);
     const started = Date.now();
     const { report, objects } = analyzeManifests(inputFiles(opts.inputs), {
-      meshConfig, suppress: opts.suppress, crds: opts.crds, stdin: io.stdin,
+      meshConfig,
+      suppress: opts.suppress,
+      crds: opts.crds,
+      stdin: io.stdin,
       onRead: (n, files) => {
         if (n >= 1000) io.err(`analyzing ${n} objects from ${files} file${files === 1 ? '' : 's'}...\n`);
       },

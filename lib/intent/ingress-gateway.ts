@@ -1,8 +1,8 @@
-import { ExternalReferences } from '../core/external-references';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
+import { ExternalReferences } from '../core/external-references';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
 import { emit, failIfNoIngress, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';

@@ -1,4 +1,3 @@
-import { ExternalReferences } from '../core/external-references';
 import { ApiObject } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -9,6 +8,7 @@ import { ServiceRouting } from './service-routing';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
+import { ExternalReferences } from '../core/external-references';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';

@@ -66,20 +66,26 @@ describe('the catalogue', () => {
 
 describe('VirtualService checks', () => {
   test('IST0101: fails for a host no Service or ServiceEntry declares, an unknown port, a subset no DestinationRule defines; quiet for FQDNs and exported entries', () => {
-    const bad = vs('r', { hosts: ['reviews'], http: [
-      { route: [{ destination: { host: 'ghost' } }] },
-      { route: [{ destination: { host: 'reviews', port: { number: 1 } } }] },
-      { route: [{ destination: { host: 'reviews', subset: 'v4' } }] },
-    ] });
+    const bad = vs('r', {
+      hosts: ['reviews'],
+      http: [
+        { route: [{ destination: { host: 'ghost' } }] },
+        { route: [{ destination: { host: 'reviews', port: { number: 1 } } }] },
+        { route: [{ destination: { host: 'reviews', subset: 'v4' } }] },
+      ],
+    });
     expect(found(objs(...reviews, reviewsDr, bad), 'IST0101')).toStrictEqual([
       '[IST0101] VirtualService \'r\' routes to host \'ghost\' (http[0].route[0]), which no Service or ServiceEntry visible from namespace \'default\' declares',
       '[IST0101] VirtualService \'r\' routes to port 1 of host \'reviews\' (http[1].route[0]), which has ports 9080',
       '[IST0101] VirtualService \'r\' routes to subset \'v4\' of host \'reviews\' (http[2].route[0]), which no DestinationRule visible from namespace \'default\' defines',
     ]);
-    const fine = vs('r', { hosts: ['reviews'], http: [
-      { route: [{ destination: { host: 'reviews.default.svc.cluster.local', subset: 'v1' } }] },
-      { route: [{ destination: { host: 'api.example.com' } }] },
-    ] });
+    const fine = vs('r', {
+      hosts: ['reviews'],
+      http: [
+        { route: [{ destination: { host: 'reviews.default.svc.cluster.local', subset: 'v1' } }] },
+        { route: [{ destination: { host: 'api.example.com' } }] },
+      ],
+    });
     const entry: M = { kind: 'ServiceEntry', metadata: { name: 'api', namespace: 'other' }, spec: { hosts: ['api.example.com'], exportTo: ['default'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }] } };
     expect(found(objs(...reviews, reviewsDr, entry, fine), 'IST0101')).toStrictEqual([]);
   });
@@ -121,14 +127,17 @@ describe('VirtualService checks', () => {
   });
 
   test('IST0130 and IST0131: a rule after a catch-all, a repeated match, a prefix covered by an earlier one; different nested values are different matches', () => {
-    const routes = vs('r', { hosts: ['reviews'], http: [
-      { match: [{ uri: { prefix: '/orders' } }], route: [{ destination: { host: 'reviews' } }] },
-      { match: [{ uri: { prefix: '/payments' } }], route: [{ destination: { host: 'reviews' } }] },
-      { match: [{ uri: { prefix: '/orders/v2' } }], route: [{ destination: { host: 'reviews' } }] },
-      { name: 'again', match: [{ uri: { prefix: '/payments' } }], route: [{ destination: { host: 'reviews' } }] },
-      { route: [{ destination: { host: 'reviews' } }] },
-      { name: 'late', route: [{ destination: { host: 'reviews' } }] },
-    ] });
+    const routes = vs('r', {
+      hosts: ['reviews'],
+      http: [
+        { match: [{ uri: { prefix: '/orders' } }], route: [{ destination: { host: 'reviews' } }] },
+        { match: [{ uri: { prefix: '/payments' } }], route: [{ destination: { host: 'reviews' } }] },
+        { match: [{ uri: { prefix: '/orders/v2' } }], route: [{ destination: { host: 'reviews' } }] },
+        { name: 'again', match: [{ uri: { prefix: '/payments' } }], route: [{ destination: { host: 'reviews' } }] },
+        { route: [{ destination: { host: 'reviews' } }] },
+        { name: 'late', route: [{ destination: { host: 'reviews' } }] },
+      ],
+    });
     expect(found(objs(...reviews, routes), 'IST0131')).toStrictEqual([
       '[IST0131] VirtualService \'r\' rule http[3] \'again\' match[0] is never used: rule http[1] has the same match',
       '[IST0131] VirtualService \'r\' rule http[2] match[0] (prefix \'/orders/v2\') is never used: rule http[0] match[0] (prefix \'/orders\') before it covers it',

@@ -1,5 +1,5 @@
-import { describeWithShared } from '../support/shared';
 import { runSuite, summarize } from '../support/istio-suite';
+import { describeWithShared } from '../support/shared';
 
 /**
  * Istio's own analyzer test suite (istio/istio pkg/config/analysis/analyzers/analyzers_test.go, its inputs and

@@ -12,7 +12,11 @@ function context(manifests: string[]) {
   const violations: Array<Parameters<MeshKitValidationContext['report']['addViolation']>[0]> = [];
   let status: string | undefined;
   let metadata: { [k: string]: string } | undefined;
-  const ctx: MeshKitValidationContext = { manifests, report: { addViolation: v => violations.push(v), submit: (s, m) => { status = s; metadata = m; } } };
+  const submit = (s: string, m?: { [k: string]: string }) => {
+    status = s;
+    metadata = m;
+  };
+  const ctx: MeshKitValidationContext = { manifests, report: { addViolation: v => violations.push(v), submit } };
   return { ctx, violations, result: () => ({ status, metadata }) };
 }
 

@@ -56,7 +56,8 @@ const isIstio = (key: string) => key === 'kubernetes.io/ingress.class' || key.sp
 /** The kinds whose own annotations Istio checks (annotations.K8sAnalyzer). */
 const CHECKED_KINDS = new Set(['Namespace', 'Service', 'Pod', 'Deployment']);
 
-interface Placed { object: AnalyzedObject; kind: string; at: string; annotations: { readonly [k: string]: string }; labels: { readonly [k: string]: string } }
+type Strings = { readonly [k: string]: string };
+interface Placed { object: AnalyzedObject; kind: string; at: string; annotations: Strings; labels: Strings }
 
 const placedCache = new WeakMap<readonly AnalyzedObject[], Placed[]>();
 
@@ -74,7 +75,7 @@ function placed(objects: readonly AnalyzedObject[]): Placed[] {
     if (CHECKED_KINDS.has(kind) && core) {
       out.push({ object: o, kind, at: 'metadata.annotations', annotations: o.manifest.metadata.annotations ?? {}, labels: o.manifest.metadata.labels ?? {} });
     }
-    const tpl = (o.manifest.spec as { template?: { metadata?: { annotations?: { [k: string]: string }; labels?: { [k: string]: string } } } } | undefined)?.template;
+    const tpl = (o.manifest.spec as { template?: { metadata?: { annotations?: Strings; labels?: Strings } } } | undefined)?.template;
     if (kind !== 'Pod' && tpl?.metadata?.annotations && typeof tpl.metadata.annotations === 'object') {
       out.push({ object: o, kind: 'Pod', at: 'spec.template.metadata.annotations', annotations: tpl.metadata.annotations, labels: tpl.metadata.labels ?? {} });
     }
@@ -86,10 +87,11 @@ function placed(objects: readonly AnalyzedObject[]): Placed[] {
 
 const where = (p: Placed) => `${p.object.manifest.kind} '${p.object.manifest.metadata.name}' ${p.at}`;
 const each = (fn: (p: Placed, key: string, value: string, def: IstioMetadataDefinition | undefined) => string | undefined) =>
-  (objects: readonly AnalyzedObject[]): RawFinding[] => placed(objects).flatMap(p => Object.entries(p.annotations).filter(([k]) => isIstio(k)).flatMap(([k, v]) => {
-    const message = fn(p, k, String(v), DEFINITIONS.get(k));
-    return message ? [{ object: p.object, message }] : [];
-  }));
+  (objects: readonly AnalyzedObject[]): RawFinding[] => placed(objects).flatMap(p => Object.entries(p.annotations).filter(([k]) => isIstio(k))
+    .flatMap(([k, v]) => {
+      const message = fn(p, k, String(v), DEFINITIONS.get(k));
+      return message ? [{ object: p.object, message }] : [];
+    }));
 const appliesTo = (def: IstioMetadataDefinition, kind: string) => def.resources.includes('Any') || def.resources.includes(kind);
 const K8S = 'annotations.K8sAnalyzer';
 

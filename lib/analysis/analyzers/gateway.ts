@@ -137,7 +137,8 @@ const conflictingGateways: Analyzer = {
       const port = server?.port?.number;
       if (port === undefined) return [];
       const others = gws.filter(o => o !== gw && `${ctx.namespaceOf(o)}/${name(o)}` !== `${ctx.namespaceOf(gw)}/${name(gw)}` && sameWorkload(gw, o)
-        && list(gwSpec(o).servers).some(os => os?.port?.number === port && list(server.hosts).some(h => list(os.hosts).some(oh => hostsMatch(bare(h), bare(oh))))));
+        && list(gwSpec(o).servers).some(os => os?.port?.number === port
+          && list(server.hosts).some(h => list(os.hosts).some(oh => hostsMatch(bare(h), bare(oh))))));
       return others.length > 0 ? [{
         object: gw,
         message: `Gateway '${name(gw)}' conflicts with ${others.map(o => `'${ctx.namespaceOf(o)}/${name(o)}'`).join(', ')} on port ${port} for hosts ${list(server.hosts).join(', ')} (gateway pods ${selectorString(gwSpec(gw).selector)})`,
@@ -173,5 +174,6 @@ const duplicateCertificate: Analyzer = {
 
 /** The Gateway checks. */
 export const GATEWAY_ANALYZERS: Analyzer[] = [
-  gatewayWithoutWorkload, gatewayPortNotOnService, gatewayWithoutWorkloadForSecrets, credentialNotFound, invalidCredential, conflictingGateways, duplicateCertificate,
+  gatewayWithoutWorkload, gatewayPortNotOnService, gatewayWithoutWorkloadForSecrets, credentialNotFound, invalidCredential, conflictingGateways,
+  duplicateCertificate,
 ];

@@ -191,4 +191,6 @@ const retriesWithFault: Analyzer = {
 };
 
 /** Kiali's consistency checks, and mesh-kit's own where Kiali has none. */
-export const KIALI_ANALYZERS: Analyzer[] = [strictButDisabled, mutualToNoSidecar, principalNotFound, singleWeight, repeatedSubset, mirrorToSelf, perTryLongerThanTimeout, retriesWithFault];
+export const KIALI_ANALYZERS: Analyzer[] = [
+  strictButDisabled, mutualToNoSidecar, principalNotFound, singleWeight, repeatedSubset, mirrorToSelf, perTryLongerThanTimeout, retriesWithFault,
+];

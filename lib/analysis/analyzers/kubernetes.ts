@@ -195,5 +195,6 @@ const uid1337: Analyzer = {
 
 /** The Kubernetes-object checks (Istio charts only, as istioctl analyze applies them to a mesh). */
 export const KUBERNETES_ANALYZERS: Analyzer[] = [
-  namespaceNotInjected, namespaceInjectedByDefault, multipleInjectionLabels, multipleServicesProtocols, conflictingPorts, portNaming, externalNamePortName, uid1337,
+  namespaceNotInjected, namespaceInjectedByDefault, multipleInjectionLabels, multipleServicesProtocols, conflictingPorts, portNaming,
+  externalNamePortName, uid1337,
 ];

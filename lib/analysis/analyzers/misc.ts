@@ -44,7 +44,8 @@ const conflictingProtocols: Analyzer = {
     const found: RawFinding[] = [];
     const reported = new Set<AnalyzedObject>();
     for (const e of entries) {
-      const other = entries.find(o => o.se !== e.se && o.host === e.host && o.port === e.port && o.protocol !== e.protocol && overlap(e.scopes, o.scopes));
+      const other = entries.find(o => o.se !== e.se && o.host === e.host && o.port === e.port && o.protocol !== e.protocol
+        && overlap(e.scopes, o.scopes));
       if (other && !reported.has(e.se)) {
         reported.add(e.se);
         found.push({ object: e.se, message: `ServiceEntry '${name(e.se)}' declares ${e.host}:${e.port} as ${e.protocol || 'no protocol'}, ServiceEntry '${ctx.namespaceOf(other.se)}/${name(other.se)}' as ${other.protocol || 'no protocol'}: one of them is ignored` });
@@ -97,7 +98,11 @@ function envoyFilterFindings(ctx: AnalysisContext): Array<RawFinding & { code: s
 
 const envoyFilterCache = new WeakMap<readonly AnalyzedObject[], Array<RawFinding & { code: string }>>();
 const envoyFilter = (code: string, n: string, level: FindingLevel, description: string): Analyzer => ({
-  analyzer: 'envoyfilter.EnvoyPatchAnalyzer', code, name: n, level, description,
+  analyzer: 'envoyfilter.EnvoyPatchAnalyzer',
+  code,
+  name: n,
+  level,
+  description,
   run: ctx => {
     let all = envoyFilterCache.get(ctx.objects);
     if (!all) {

@@ -71,7 +71,9 @@ const authzNamespaceNotFound: Analyzer = {
 /** Namespace-wide resources of one kind, more than one in a namespace (Istio applies one). */
 function severalNamespaceWide(ctx: AnalysisContext, objects: AnalyzedObject[], kind: string): RawFinding[] {
   const byNs = new Map<string, AnalyzedObject[]>();
-  for (const o of objects.filter(x => selectorOf(x) === undefined && !hasTargets(x))) byNs.set(ctx.namespaceOf(o), [...(byNs.get(ctx.namespaceOf(o)) ?? []), o]);
+  for (const o of objects.filter(x => selectorOf(x) === undefined && !hasTargets(x))) {
+    byNs.set(ctx.namespaceOf(o), [...(byNs.get(ctx.namespaceOf(o)) ?? []), o]);
+  }
   return [...byNs].filter(([, l]) => distinct(l).length > 1).flatMap(([ns, l]) => l.map(o => ({
     object: o,
     message: `The ${kind} resources ${distinct(l).map(x => `'${name(x)}'`).join(', ')} in namespace '${ns}' have no workload selector: Istio applies only one of them (give each a selector or merge them)`,
@@ -109,22 +111,34 @@ const sidecar = 'sidecar.SelectorAnalyzer';
 const sidecars = (ctx: AnalysisContext) => ctx.of('Sidecar', NET);
 
 const sidecarSelectorNotFound: Analyzer = {
-  analyzer: sidecar, code: 'IST0101', name: 'ReferencedResourceNotFound', level: FindingLevel.ERROR,
+  analyzer: sidecar,
+  code: 'IST0101',
+  name: 'ReferencedResourceNotFound',
+  level: FindingLevel.ERROR,
   description: 'a Sidecar\'s workloadSelector picks no pod of its namespace',
   run: ctx => selectorChecks(ctx, sidecars(ctx), 'Sidecar', 'missing'),
 };
 const sidecarConflict: Analyzer = {
-  analyzer: sidecar, code: 'IST0110', name: 'ConflictingSidecarWorkloadSelectors', level: FindingLevel.ERROR,
+  analyzer: sidecar,
+  code: 'IST0110',
+  name: 'ConflictingSidecarWorkloadSelectors',
+  level: FindingLevel.ERROR,
   description: 'several Sidecars select the same pod',
   run: ctx => selectorChecks(ctx, sidecars(ctx), 'Sidecar', 'conflict'),
 };
 const sidecarsWithoutSelector: Analyzer = {
-  analyzer: sidecar, code: 'IST0111', name: 'MultipleSidecarsWithoutWorkloadSelectors', level: FindingLevel.ERROR,
+  analyzer: sidecar,
+  code: 'IST0111',
+  name: 'MultipleSidecarsWithoutWorkloadSelectors',
+  level: FindingLevel.ERROR,
   description: 'more than one Sidecar in a namespace has no workload selector',
   run: ctx => severalNamespaceWide(ctx, sidecars(ctx), 'Sidecar'),
 };
 const sidecarInAmbient: Analyzer = {
-  analyzer: sidecar, code: 'IST0167', name: 'IneffectivePolicy', level: FindingLevel.WARNING,
+  analyzer: sidecar,
+  code: 'IST0167',
+  name: 'IneffectivePolicy',
+  level: FindingLevel.WARNING,
   description: 'a Sidecar in an ambient namespace, or selecting only ambient pods, has no effect (there is no sidecar)',
   run: ctx => sidecars(ctx).flatMap(s => {
     const ns = ctx.namespaceOf(s);
@@ -140,31 +154,47 @@ const sidecarInAmbient: Analyzer = {
 
 const telemetry = (ctx: AnalysisContext) => ctx.of('Telemetry', TEL);
 const telemetrySelectorNotFound: Analyzer = {
-  analyzer: 'telemetry.SelectorAnalyzer', code: 'IST0101', name: 'ReferencedResourceNotFound', level: FindingLevel.ERROR,
+  analyzer: 'telemetry.SelectorAnalyzer',
+  code: 'IST0101',
+  name: 'ReferencedResourceNotFound',
+  level: FindingLevel.ERROR,
   description: 'a Telemetry\'s selector picks no pod of its namespace',
   run: ctx => selectorChecks(ctx, telemetry(ctx), 'Telemetry', 'missing'),
 };
 const telemetryConflict: Analyzer = {
-  analyzer: 'telemetry.SelectorAnalyzer', code: 'IST0159', name: 'ConflictingTelemetryWorkloadSelectors', level: FindingLevel.ERROR,
+  analyzer: 'telemetry.SelectorAnalyzer',
+  code: 'IST0159',
+  name: 'ConflictingTelemetryWorkloadSelectors',
+  level: FindingLevel.ERROR,
   description: 'several Telemetries select the same pod',
   run: ctx => selectorChecks(ctx, telemetry(ctx), 'Telemetry', 'conflict'),
 };
 const telemetriesWithoutSelector: Analyzer = {
-  analyzer: 'telemetry.DefaultSelectorAnalyzer', code: 'IST0160', name: 'MultipleTelemetriesWithoutWorkloadSelectors', level: FindingLevel.ERROR,
+  analyzer: 'telemetry.DefaultSelectorAnalyzer',
+  code: 'IST0160',
+  name: 'MultipleTelemetriesWithoutWorkloadSelectors',
+  level: FindingLevel.ERROR,
   description: 'more than one Telemetry in a namespace has no workload selector',
   run: ctx => severalNamespaceWide(ctx, telemetry(ctx), 'Telemetry'),
 };
 
 const telemetryProviders: Analyzer = {
-  analyzer: 'telemetry.ProviderAnalyzer', code: 'IST0157', name: 'InvalidTelemetryProvider', level: FindingLevel.WARNING,
+  analyzer: 'telemetry.ProviderAnalyzer',
+  code: 'IST0157',
+  name: 'InvalidTelemetryProvider',
+  level: FindingLevel.WARNING,
   description: 'a Telemetry access-logging entry names no provider while the mesh config has no default access-logging provider: it is ignored',
-  run: ctx => (ctx.meshConfig.defaultAccessLogging.length > 0 ? [] : telemetry(ctx).flatMap(t => list(spec(t).accessLogging as Array<{ providers?: unknown[]; disabled?: boolean }>)
-    .filter(l => list(l?.providers).length === 0 && l?.disabled === undefined)
-    .map(() => ({ object: t, message: `Telemetry '${name(t)}' in namespace '${ctx.namespaceOf(t)}' has an access-logging entry without providers and the mesh config has no default: it is ignored` })))),
+  run: ctx => (ctx.meshConfig.defaultAccessLogging.length > 0 ? [] : telemetry(ctx)
+    .flatMap(t => list(spec(t).accessLogging as Array<{ providers?: unknown[]; disabled?: boolean }>)
+      .filter(l => list(l?.providers).length === 0 && l?.disabled === undefined)
+      .map(() => ({ object: t, message: `Telemetry '${name(t)}' in namespace '${ctx.namespaceOf(t)}' has an access-logging entry without providers and the mesh config has no default: it is ignored` })))),
 };
 
 const lightstep: Analyzer = {
-  analyzer: 'telemetry.LightstepAnalyzer', code: 'IST0002', name: 'Deprecated', level: FindingLevel.WARNING,
+  analyzer: 'telemetry.LightstepAnalyzer',
+  code: 'IST0002',
+  name: 'Deprecated',
+  level: FindingLevel.WARNING,
   description: 'a Telemetry uses a Lightstep provider, which Istio deprecated (use OpenTelemetry)',
   run: ctx => {
     const names = new Set(ctx.meshConfig.extensionProviders.filter(p => p.kinds.includes('lightstep')).map(p => p.name));
@@ -178,16 +208,23 @@ const gatewayNameLabel = 'gateway.networking.k8s.io/gateway-name';
 const K8S_GATEWAY_POLICIES: Array<[string, string]> = [['RequestAuthentication', SEC], ['AuthorizationPolicy', SEC], ['WasmPlugin', 'extensions.istio.io'], ['Telemetry', TEL]];
 
 const ineffectiveSelector: Analyzer = {
-  analyzer: 'k8sgateway.SelectorAnalyzer', code: 'IST0166', name: 'IneffectiveSelector', level: FindingLevel.WARNING,
+  analyzer: 'k8sgateway.SelectorAnalyzer',
+  code: 'IST0166',
+  name: 'IneffectiveSelector',
+  level: FindingLevel.WARNING,
   description: 'a policy selects a Gateway API gateway\'s pods by label: Istio ignores selectors on those pods; use targetRefs',
-  run: ctx => K8S_GATEWAY_POLICIES.flatMap(([kind, group]) => ctx.of(kind, group)).filter(p => !hasTargets(p) && selectorOf(p)?.[gatewayNameLabel] !== undefined)
+  run: ctx => K8S_GATEWAY_POLICIES.flatMap(([kind, group]) => ctx.of(kind, group))
+    .filter(p => !hasTargets(p) && selectorOf(p)?.[gatewayNameLabel] !== undefined)
     .map(p => ({ object: p, message: `${p.manifest.kind} '${name(p)}' selects the pods of Gateway '${selectorOf(p)![gatewayNameLabel]}' by label, which Istio ignores for Gateway API gateways: use targetRefs` })),
 };
 
 const OTHER_POLICIES: Array<[string, string]> = [['PeerAuthentication', SEC], ['RequestAuthentication', SEC], ['WasmPlugin', 'extensions.istio.io']];
 
 const policyNoWorkloads: Analyzer = {
-  analyzer: 'meshkit.PolicySelectorAnalyzer', code: 'IST0127', name: 'NoMatchingWorkloadsFound', level: FindingLevel.WARNING,
+  analyzer: 'meshkit.PolicySelectorAnalyzer',
+  code: 'IST0127',
+  name: 'NoMatchingWorkloadsFound',
+  level: FindingLevel.WARNING,
   description: 'a PeerAuthentication, RequestAuthentication or WasmPlugin selects none of the workloads of its namespace (mesh-kit applies Istio\'s AuthorizationPolicy check to them)',
   run: ctx => OTHER_POLICIES.flatMap(([kind, group]) => ctx.of(kind, group)).flatMap(p => {
     const sel = selectorOf(p);

@@ -60,7 +60,14 @@ export interface GatewaySpec {
   readonly servers?: Array<{
     readonly port?: { readonly number?: number; readonly name?: string; readonly protocol?: string };
     readonly hosts?: string[];
-    readonly tls?: { readonly mode?: string; readonly credentialName?: string; readonly credentialNames?: string[]; readonly serverCertificate?: string; readonly privateKey?: string; readonly caCertificates?: string };
+    readonly tls?: {
+      readonly mode?: string;
+      readonly credentialName?: string;
+      readonly credentialNames?: string[];
+      readonly serverCertificate?: string;
+      readonly privateKey?: string;
+      readonly caCertificates?: string;
+    };
   }>;
 }
 

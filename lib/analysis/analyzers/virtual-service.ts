@@ -153,7 +153,8 @@ function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffec
   const out = { unreachable: [] as string[], ineffective: [] as string[] };
   const asJson = (m: unknown): string => {
     const norm = (v: unknown): unknown => (Array.isArray(v) ? v.map(norm) : v && typeof v === 'object'
-      ? Object.fromEntries(Object.keys(v).sort().filter(k => (v as { [k: string]: unknown })[k] !== undefined && (v as { [k: string]: unknown })[k] !== null)
+      ? Object.fromEntries(Object.keys(v).sort()
+        .filter(k => (v as { [k: string]: unknown })[k] !== undefined && (v as { [k: string]: unknown })[k] !== null)
         .map(k => [k, norm((v as { [k: string]: unknown })[k])]))
       : v);
     if (m && typeof m === 'object' && !Array.isArray(m)) {
@@ -206,7 +207,15 @@ function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffec
   return out;
 }
 
-type Prefixed = { prefix: string; port?: number; method: string; authority: string; headers: Map<string, string>; query: Map<string, string>; without: Map<string, string> };
+type Prefixed = {
+  prefix: string;
+  port?: number;
+  method: string;
+  authority: string;
+  headers: Map<string, string>;
+  query: Map<string, string>;
+  without: Map<string, string>;
+};
 
 function prefixMatch(m: HttpMatchRequest | undefined): Prefixed | undefined {
   const prefix = m?.uri?.prefix;
@@ -214,8 +223,13 @@ function prefixMatch(m: HttpMatchRequest | undefined): Prefixed | undefined {
   const val = (s: { exact?: string; prefix?: string } | undefined) => (s?.exact ? `exact:${s.exact}` : s?.prefix ? `prefix:${s.prefix}` : '');
   const map = (o: { [k: string]: { exact?: string; prefix?: string } } | undefined) => new Map(Object.entries(o ?? {}).map(([k, v]) => [k, val(v)]));
   return {
-    prefix, port: m.port, method: val(m.method) || 'exact:GET', authority: val(m.authority),
-    headers: map(m.headers), query: map(m.queryParams), without: map(m.withoutHeaders as { [k: string]: { exact?: string } } | undefined),
+    prefix,
+    port: m.port,
+    method: val(m.method) || 'exact:GET',
+    authority: val(m.authority),
+    headers: map(m.headers),
+    query: map(m.queryParams),
+    without: map(m.withoutHeaders as { [k: string]: { exact?: string } } | undefined),
   };
 }
 
@@ -270,14 +284,12 @@ function gatewayHosts(ctx: AnalysisContext, ns: string, gwName: string, vsNamesp
       const sanitized: string[] = [];
       let all = false;
       for (const x of sh) {
-        if (!x.includes('/')) sanitized.push(x);
-        else {
+        if (!x.includes('/')) {sanitized.push(x);} else {
           const [p, rest] = x.split('/', 2);
-          if (p === '.') sanitized.push(`${ns}/${rest}`);
-          else if (p === '*') {
+          if (p === '.') {sanitized.push(`${ns}/${rest}`);} else if (p === '*') {
             if (rest === '*') all = true;
             sanitized.push(rest);
-          } else sanitized.push(x);
+          } else {sanitized.push(x);}
         }
       }
       hosts.push(...(all ? ['*'] : sanitized));

@@ -1,10 +1,10 @@
 import { RenderedChart } from './render-app';
 import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analysis';
-import { schemaFindings } from '../../analysis/schema-findings';
 import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
+import { schemaFindings } from '../../analysis/schema-findings';
 import { MeshValidationError } from '../../core/errors';
-import { MeshSettings } from '../../core/settings';
 import { ExternalReferences } from '../../core/external-references';
+import { MeshSettings } from '../../core/settings';
 import { SchemaValidation } from '../../schema';
 
 
@@ -77,8 +77,13 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
   const schemas = options.schemaValidation ?? fromEnv;
   const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: [] };
   const report = analyze(objects, {
-    warningsAsErrors: options.warningsAsErrors, extra, notes, world: 'partial', istioDefaults: true,
-    externals: mergeExternals(options.externals, ExternalReferences.declared()), meshConfig: options.meshConfig,
+    warningsAsErrors: options.warningsAsErrors,
+    extra,
+    notes,
+    world: 'partial',
+    istioDefaults: true,
+    externals: mergeExternals(options.externals, ExternalReferences.declared()),
+    meshConfig: options.meshConfig,
   });
   const errors = report.at(FindingLevel.ERROR);
   if (errors.length > 0) {

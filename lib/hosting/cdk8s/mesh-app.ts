@@ -52,7 +52,8 @@ export class MeshApp extends App {
     this.report = analyzeCharts(charts, this.analysis);
     if (this.recordMetadata) {
       // what `cdk8s synth --validate` reads to name the construct of each resource in a validation report
-      const resources = Object.fromEntries(charts.flatMap(c => c.objects.map((o, i) => [o.metadata.name, { path: c.constructs[i]?.node.path ?? c.chart.node.path }])));
+      const resources = Object.fromEntries(charts.flatMap(c => c.objects.map((o, i) =>
+        [o.metadata.name, { path: c.constructs[i]?.node.path ?? c.chart.node.path }])));
       files.set('construct-metadata.json', JSON.stringify({ version: '1.0.0', resources }));
     }
     for (const { chart, fileName, objects } of charts) {

@@ -50,7 +50,9 @@ export interface MeshKitValidationContext {
       readonly ruleName: string;
       readonly recommendation: string;
       readonly fix: string;
-      readonly violatingResources: ReadonlyArray<{ readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }>;
+      readonly violatingResources: ReadonlyArray<{
+        readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string;
+      }>;
     }): void;
     submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
   };
@@ -101,8 +103,11 @@ export class MeshKitValidation {
   /** Analyzes the synthesized manifests and fills the report (cdk8s-cli's `Validation.validate`). */
   public async validate(context: MeshKitValidationContext): Promise<void> {
     const { report, objects } = analyzeManifests(context.manifests, {
-      world: this.props.world === 'closed' ? 'closed' : 'partial', externals: this.props.externals, crds: this.props.crds,
-      suppress: this.props.suppress, meshConfig: this.props.meshConfig,
+      world: this.props.world === 'closed' ? 'closed' : 'partial',
+      externals: this.props.externals,
+      crds: this.props.crds,
+      suppress: this.props.suppress,
+      meshConfig: this.props.meshConfig,
     });
     const threshold = LEVELS[this.props.failOn ?? 'error'];
     const descriptions = new Map(ANALYZERS.map(a => [`${a.analyzer}|${a.code}`, a.description]));
