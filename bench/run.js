@@ -56,6 +56,14 @@ for (let i = 1; i < rows.length; i++) {
 }
 
 lines.push('');
+lines.push('| N services | objects | synth-time analysis ms | share of mesh-kit synth |');
+lines.push('|---:|---:|---:|---:|');
+for (const { n, mesh } of rows) {
+  const analysis = measure('mesh-kit-analysis', n);
+  lines.push(`| ${n} | ${analysis.objects} | ${f(analysis.ms)} | ${f(100 * analysis.ms / mesh.ms, 1)}% |`);
+}
+
+lines.push('');
 lines.push('| Pulumi, N services | resources | MeshComponent ms | direct registration ms | ratio | peak RSS MB |');
 lines.push('|---:|---:|---:|---:|---:|---:|');
 for (const n of PULUMI_SIZES) {

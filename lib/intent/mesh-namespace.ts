@@ -10,6 +10,11 @@ import { renderNamespace } from '../render/kubernetes';
 export interface IMeshNamespace {
   /** The namespace name. */
   readonly name: string;
+  /**
+   * Whether the mesh injects its proxy into the namespace's pods (undefined: not known, e.g. an imported namespace).
+   * @default - not known
+   */
+  readonly injectsSidecars?: boolean;
 }
 
 /** How the mesh injects its proxy into a namespace's pods. */
@@ -73,6 +78,8 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   }
 
   public readonly name: string;
+  /** Whether the mesh injects its proxy into the namespace's pods (false with `NamespaceInjection.disabled()`). */
+  public readonly injectsSidecars: boolean;
   /** The Namespace object (escape hatch). */
   public readonly resource: ApiObject;
 
@@ -82,6 +89,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     const err = checkDnsLabel('name', this.name);
     if (err) failAt(this, err);
     const injection = props.injection ?? NamespaceInjection.enabled();
+    this.injectsSidecars = injection._istioLabels['istio-injection'] !== 'disabled';
     const mesh = MeshSettings.of(this).mesh;
     const linkerd = mesh === MeshProvider.LINKERD;
     if (linkerd && !injection._linkerdAnnotations) {

@@ -62,7 +62,9 @@ export interface MeshServiceProps {
 
   /**
    * Traffic policy of the DestinationRule (load balancing, circuit breaking, outlier detection, client TLS).
-   * @default - `tls: ISTIO_MUTUAL` (secure by default; `tls: ClientTls.auto()` to write nothing), Istio's defaults for the rest
+   * @default - `tls: ISTIO_MUTUAL` (secure by default; `tls: ClientTls.auto()` to write nothing), Istio's defaults for the rest;
+   * nothing for TLS when the service's pods get no sidecar (`sidecarInjection: SidecarInjection.DISABLED`, or a namespace
+   * with injection disabled), since they could not answer Istio's mutual TLS
    */
   readonly trafficPolicy?: TrafficPolicy;
 
@@ -504,9 +506,16 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       destinationRuleName: this.props.destinationRuleName ?? this.name,
       subsetsSelectApp: this.props.subsetsSelectApp ?? false,
       trafficPolicy: this.trafficPolicy,
-      istioMutualByDefault: this.props.trafficPolicy?.tls === undefined,
+      // pods without a sidecar cannot answer Istio's mutual TLS (Kiali's KIA0207 / mesh-kit's MK0001): no default then
+      istioMutualByDefault: this.props.trafficPolicy?.tls === undefined && !this.withoutSidecar(),
       headless: this.props.headless ?? false,
     };
+  }
+
+  /** The service's pods get no sidecar: injection disabled on the service, or on its namespace and not enabled here. */
+  private withoutSidecar(): boolean {
+    const own = this.props.sidecarInjection ?? SidecarInjection.INHERIT;
+    return own === SidecarInjection.DISABLED || (own === SidecarInjection.INHERIT && this.props.namespace?.injectsSidecars === false);
   }
 
   private workloadModel(): WorkloadModel {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, Include, JsonPatch } from 'cdk8s';
 import { FindingLevel, MeshApp, MeshChart, MeshService, MeshValidationError, RouteAction, ServiceRouting, Suppressions } from '../../lib';
 
 function reviewsApp(outdir: string, props: ConstructorParameters<typeof MeshApp>[0] = {}) {
@@ -75,6 +75,25 @@ describe('synth-time analysis in MeshApp', () => {
     expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports', 'analysis.json'), 'utf8')).summary.suppressed).toBe(1);
     expect(app.report!.toText()).toBe('suppressed [bookinfo/reviews/DestinationRule] [IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) '
       + 'selects no pod: no traffic sent to it can be served (reason: v9 is deployed by the performance-test pipeline)');
+  });
+
+  test('objects the library did not write are analyzed like its own: a cdk8s Include (as Helm charts are) and a plain ApiObject', () => {
+    const dir = tmp();
+    const included = path.join(dir, 'vendor.yaml');
+    fs.writeFileSync(included, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: vendor }\n'
+      + 'spec: { hosts: [vendor], http: [{ route: [{ destination: { host: ghost } }] }] }\n');
+    const app = new MeshApp({ outdir: path.join(dir, 'dist') });
+    const chart = new MeshChart(app, 'mixed');
+    new Include(chart, 'vendor', { url: included });
+    new ApiObject(chart, 'plain', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'plain' }, spec: { host: 'nowhere' } });
+    expect(() => app.synth()).toThrow(new RegExp('^Analysis found 1 error; nothing was written:\n {2}\\[mixed/vendor/vendor-virtualservice\\] \\[IST0101\\] '
+      + 'VirtualService \'vendor\' routes to host \'ghost\''));
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+    expect(app.report).toBeUndefined();
+    const report = new MeshApp({ outdir: path.join(dir, 'dist2') });
+    new ApiObject(new MeshChart(report, 'plain'), 'dr', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'plain' }, spec: { host: 'nowhere' } });
+    report.synth();
+    expect(report.report!.findings.map(f => `${f.code} ${f.path}`)).toStrictEqual(['IST0174 plain/dr']);
   });
 
   test('no report file when asked for none; information is reported but never printed', () => {

@@ -4,7 +4,7 @@ import {
   EnvValue,
   ImagePullPolicy,
   MeshChart,
-  MeshNamespace,
+  MeshNamespace, NamespaceInjection,
   MeshService,
   Protocol,
   RouteAction,
@@ -255,6 +255,20 @@ describe('MeshService', () => {
         new MeshService(chart, 'a', { ports: [{ port: 80 }], sidecarInjection: injection }).addVersion('v1', { image: IMAGE });
       });
       expect((only(objects, 'Deployment').spec as any).template.metadata.labels['sidecar.istio.io/inject']).toBe(label);
+    });
+
+    test('no ISTIO_MUTUAL by default toward pods without a sidecar (service or namespace injection disabled): they could not answer it', () => {
+      const objects = synthObjects(app => {
+        const chart = new Chart(app, 'c');
+        const off = new MeshNamespace(chart, 'legacy', { injection: NamespaceInjection.disabled() });
+        const on = new MeshNamespace(chart, 'shop');
+        new MeshService(chart, 'a', { ports: [{ port: 80 }], sidecarInjection: SidecarInjection.DISABLED }).addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'b', { ports: [{ port: 80 }], namespace: off }).addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'c', { ports: [{ port: 80 }], namespace: off, sidecarInjection: SidecarInjection.ENABLED }).addVersion('v1', { image: IMAGE });
+        new MeshService(chart, 'd', { ports: [{ port: 80 }], namespace: on }).addVersion('v1', { image: IMAGE });
+      });
+      const tls = (name: string) => ((only(objects, 'DestinationRule', name).spec as any).trafficPolicy?.tls?.mode) ?? 'none';
+      expect(['a', 'b', 'c', 'd'].map(tls)).toStrictEqual(['none', 'none', 'ISTIO_MUTUAL', 'ISTIO_MUTUAL']);
     });
 
     test('namespace: from a MeshNamespace, else the chart\'s', () => {
