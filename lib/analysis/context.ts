@@ -135,9 +135,22 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
   }
   /** Pods (any namespace, or one) that a selector selects; an empty selector selects all of them. */
   const podsSelectedBy = (selector: { readonly [k: string]: string } | undefined, ns?: string): PodTemplateRef[] => {
-    const first = Object.entries(selector ?? {})[0];
-    const candidates = first ? podsByLabel.get(`${first[0]}=${first[1]}`) ?? [] : (ns === undefined ? pods : podsByNs.get(ns) ?? []);
+    // the selector's rarest label picks the candidates (a subset's `version: v1` is on many pods, `app: x` on few)
+    let candidates: PodTemplateRef[] | undefined;
+    for (const [k, v] of Object.entries(selector ?? {})) {
+      const withLabel = podsByLabel.get(`${k}=${v}`) ?? [];
+      if (candidates === undefined || withLabel.length < candidates.length) candidates = withLabel;
+    }
+    candidates ??= ns === undefined ? pods : podsByNs.get(ns) ?? [];
     return candidates.filter(p => (ns === undefined || p.namespace === ns) && selects(selector, p.labels));
+  };
+  const anyPodSelectedBy = (selector: { readonly [k: string]: string } | undefined, ns?: string): boolean => {
+    let candidates: PodTemplateRef[] | undefined;
+    for (const [k, v] of Object.entries(selector ?? {})) {
+      const withLabel = podsByLabel.get(`${k}=${v}`) ?? [];
+      if (candidates === undefined || withLabel.length < candidates.length) candidates = withLabel;
+    }
+    return (candidates ?? (ns === undefined ? pods : podsByNs.get(ns) ?? [])).some(p => (ns === undefined || p.namespace === ns) && selects(selector, p.labels));
   };
 
   // Istio's util.InitServiceEntryHostMap: every ServiceEntry host and every Service, keyed by `scope/fqdn`
@@ -198,6 +211,29 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     return undefined;
   };
 
+  /** Services with a selector, by `namespace|first selector label`: the candidates for a pod with that label. */
+  const servicesByLabel = new Map<string, AnalyzedObject[]>();
+  const serviceSelectors = new Map<AnalyzedObject, { [k: string]: string }>();
+  for (const svc of (byKind.get('Service') ?? []).filter(x => groupOf(x.manifest.apiVersion) === '')) {
+    const selector = strMap(isObj(svc.manifest.spec) ? svc.manifest.spec.selector : undefined);
+    serviceSelectors.set(svc, selector);
+    const first = Object.entries(selector)[0];
+    if (first) push(servicesByLabel, `${namespaceOf(svc)}|${first[0]}=${first[1]}`, svc);
+  }
+  const selectingCache = new Map<PodTemplateRef, AnalyzedObject[]>();
+  const serviceOrder = new Map((byKind.get('Service') ?? []).map((svc, i) => [svc, i]));
+  const servicesSelecting = (pod: PodTemplateRef): AnalyzedObject[] => {
+    let found = selectingCache.get(pod);
+    if (!found) {
+      const candidates = new Set<AnalyzedObject>();
+      for (const [k, v] of Object.entries(pod.labels)) for (const svc of servicesByLabel.get(`${pod.namespace}|${k}=${v}`) ?? []) candidates.add(svc);
+      found = [...candidates].filter(svc => selects(serviceSelectors.get(svc), pod.labels));
+      if (found.length > 1) found.sort((a, b) => serviceOrder.get(a)! - serviceOrder.get(b)!);
+      selectingCache.set(pod, found);
+    }
+    return found;
+  };
+
   const keys = new Map<string, AnalyzedObject>();
   for (const o of objects) {
     const key = `${o.manifest.kind}|${groupOf(o.manifest.apiVersion)}|${namespaceOf(o)}|${o.manifest.metadata.name}`;
@@ -230,6 +266,8 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     pods,
     podsIn: ns => podsByNs.get(ns) ?? [],
     podsSelectedBy,
+    anyPodSelectedBy,
+    servicesSelecting,
     destinationHost,
   };
 }

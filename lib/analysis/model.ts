@@ -162,6 +162,10 @@ export interface AnalysisContext {
   podsIn(namespace: string): readonly PodTemplateRef[];
   /** The pods a label selector selects, in one namespace or all (an empty selector selects all). */
   podsSelectedBy(selector: { readonly [k: string]: string } | undefined, namespace?: string): PodTemplateRef[];
+  /** Whether a label selector selects any pod (of one namespace or all): podsSelectedBy(...).length > 0, without listing them. */
+  anyPodSelectedBy(selector: { readonly [k: string]: string } | undefined, namespace?: string): boolean;
+  /** The Services (with a non-empty selector) of a pod's namespace that select it, in object order. */
+  servicesSelecting(pod: PodTemplateRef): AnalyzedObject[];
   /** Istio's GetDestinationHost: what a destination host resolves to from a namespace with an exportTo, if anything. */
   destinationHost(sourceNamespace: string, exportTo: readonly string[] | undefined, host: string): HostEntry | undefined;
 }

@@ -84,7 +84,8 @@ const subsetSelectsNoPods: Analyzer = {
       if (!entry || entry.external) return [];
       return list(drSpec(dr).subsets).filter(s => {
         const selector = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
-        return !ctx.pods.some(p => selects(selector, labelsOf(p)));
+        // the label index finds the pods of a selector; node topology labels (only with Node objects) need every pod
+        return nodes.size > 0 ? !ctx.pods.some(p => selects(selector, labelsOf(p))) : !ctx.anyPodSelectedBy(selector);
       }).map(s => ({
         object: dr,
         message: `DestinationRule '${name(dr)}' subset '${s?.name}' (${JSON.stringify(s?.labels ?? {})}) selects no pod: no traffic sent to it can be served`,

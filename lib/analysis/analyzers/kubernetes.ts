@@ -82,16 +82,18 @@ const multipleInjectionLabels: Analyzer = {
 const serviceAssociation = 'deployment.ServiceAssociationAnalyzer';
 
 /** The Deployments (in the mesh, not waypoints) and the Services of their namespace that select their pods. */
+const meshDeploymentsCache = new WeakMap<AnalysisContext, Array<{ object: AnalyzedObject; services: AnalyzedObject[] }>>();
 function meshDeployments(ctx: AnalysisContext): Array<{ object: AnalyzedObject; services: AnalyzedObject[] }> {
-  return ctx.pods.filter(p => p.object.mesh === 'istio' && p.object.manifest.kind === 'Deployment' && p.inMesh
+  const cached = meshDeploymentsCache.get(ctx);
+  if (cached) return cached;
+  const found = ctx.pods.filter(p => p.object.mesh === 'istio' && p.object.manifest.kind === 'Deployment' && p.inMesh
     && (p.object.manifest.metadata.labels ?? {})['gateway.istio.io/managed'] !== 'istio.io-mesh-controller')
     .map(p => ({
       object: p.object,
-      services: ctx.of('Service', '').filter(s => {
-        const sel = svcSpec(s).selector ?? {};
-        return ctx.namespaceOf(s) === p.namespace && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => p.labels[k] === v);
-      }),
+      services: ctx.servicesSelecting(p),
     }));
+  meshDeploymentsCache.set(ctx, found);
+  return found;
 }
 const svcName = (ctx: AnalysisContext, s: AnalyzedObject) => `${ctx.namespaceOf(s)}/${name(s)}`;
 

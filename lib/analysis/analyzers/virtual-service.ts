@@ -82,13 +82,15 @@ const ingressRulesNotAffected: Analyzer = {
       hosts: list(vsSpec(vs).http).flatMap(r => list(r?.route)).map(d => d?.destination)
         .filter(d => d?.subset && list(vsSpec(vs).hosts).includes(d.host ?? '')).map(d => d!.host!),
     })).filter(x => x.hosts.length > 0);
+    const byHost = new Map<string, AnalyzedObject[]>();
+    for (const x of withSubsets) for (const h of x.hosts) byHost.set(h, [...(byHost.get(h) ?? []), x.vs]);
     return vss.filter(vs => list(vsSpec(vs).gateways).length > 0).flatMap(vs => list(vsSpec(vs).http).flatMap(r => list(r?.route)).flatMap(d => {
       if (!d?.destination || d.destination.subset) return [];
       const host = d.destination.host ?? '';
-      return withSubsets.flatMap(o => o.hosts.filter(x => x === host).map(() => ({
+      return (byHost.get(host) ?? []).map(o => ({
         object: vs,
-        message: `VirtualService '${name(vs)}' routes gateway traffic to '${host}' without a subset, so the subset rules of VirtualService '${ctx.namespaceOf(o.vs)}/${name(o.vs)}' do not apply to it`,
-      })));
+        message: `VirtualService '${name(vs)}' routes gateway traffic to '${host}' without a subset, so the subset rules of VirtualService '${ctx.namespaceOf(o)}/${name(o)}' do not apply to it`,
+      }));
     }));
   },
 };
@@ -136,8 +138,18 @@ const conflictingMeshGatewayHosts: Analyzer = {
       };
     });
     const overlap = (a: string[], b: string[]) => a.includes('*') || b.includes('*') || a.some(x => b.includes(x));
+    // candidates by exact host, and the VirtualServices with wildcard hosts (which may match anything): linear for the usual meshes
+    const byHost = new Map<string, typeof mesh>();
+    const wildcards: typeof mesh = [];
+    const order = new Map(mesh.map((m, i) => [m, i]));
+    for (const m of mesh) {
+      for (const h of m.hosts) byHost.set(h, [...(byHost.get(h) ?? []), m]);
+      if (m.hosts.some(h => h.startsWith('*'))) wildcards.push(m);
+    }
     return mesh.flatMap(m => {
-      const others = mesh.filter(o => o !== m && overlap(m.scopes, o.scopes) && m.hosts.some(h => o.hosts.some(oh => hostsMatch(h, oh))));
+      const candidates = m.hosts.some(h => h.startsWith('*')) ? mesh : [...new Set([...m.hosts.flatMap(h => byHost.get(h) ?? []), ...wildcards])];
+      const others = [...new Set(candidates)].filter(o => o !== m && overlap(m.scopes, o.scopes) && m.hosts.some(h => o.hosts.some(oh => hostsMatch(h, oh))))
+        .sort((x, y) => order.get(x)! - order.get(y)!);
       const shared = m.hosts.filter(h => others.some(o => o.hosts.some(oh => hostsMatch(h, oh))));
       return others.length === 0 ? [] : [{
         object: m.vs,
@@ -165,6 +177,8 @@ function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffec
   };
   for (const kind of ['http', 'tcp', 'tls'] as const) {
     const routes = list(spec[kind] as Array<{ name?: string; match?: unknown[] }> | undefined);
+    // one rule can neither be unreachable nor repeat another's match
+    if (routes.length < 2) continue;
     const routeName = (r: { name?: string } | undefined, i: number) => `${kind}[${i}]${kind === 'http' && r?.name ? ` '${r.name}'` : ''}`;
     const seen = new Map<string, number>();
     let empty = -1;
