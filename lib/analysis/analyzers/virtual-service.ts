@@ -177,8 +177,8 @@ function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffec
   };
   for (const kind of ['http', 'tcp', 'tls'] as const) {
     const routes = list(spec[kind] as Array<{ name?: string; match?: unknown[] }> | undefined);
-    // one rule can neither be unreachable nor repeat another's match
-    if (routes.length < 2) continue;
+    // one rule with at most one match can neither be unreachable nor repeat or cover another match
+    if (routes.length < 2 && list(routes[0]?.match).length < 2) continue;
     const routeName = (r: { name?: string } | undefined, i: number) => `${kind}[${i}]${kind === 'http' && r?.name ? ` '${r.name}'` : ''}`;
     const seen = new Map<string, number>();
     let empty = -1;
