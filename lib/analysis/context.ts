@@ -10,11 +10,20 @@ export function groupOf(apiVersion: string): string {
 
 /** Istio's `ConvertHostToFQDN`: a short name becomes `name.namespace.svc.cluster.local`; anything with a dot or a wildcard stays. */
 export function toFqdn(namespace: string, host: string): string {
-  return host.startsWith('*') || host.includes('.') ? host : `${host}.${namespace}.${SVC_DOMAIN}`;
+  const h = str(host);
+  return h.startsWith('*') || h.includes('.') ? h : `${h}.${namespace}.${SVC_DOMAIN}`;
 }
 
+/** A field that should hold a list of strings, as one (anything else: empty; items as strings). */
+export const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
+
+/** A value of a field that should hold a string, as a string (YAML and escape hatches may hold anything). */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
 /** Istio's `host.Name.Matches`: the two hosts overlap (either may be a `*.suffix` wildcard). */
-export function hostsMatch(a: string, b: string): boolean {
+export function hostsMatch(x: string, y: string): boolean {
+  const a = str(x);
+  const b = str(y);
   const aw = a.startsWith('*');
   const bw = b.startsWith('*');
   if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
@@ -25,7 +34,7 @@ export function hostsMatch(a: string, b: string): boolean {
 
 /** Istio's `host.NamesForNamespace`: the hosts of `namespace/host` entries visible from a namespace (`*` and bare hosts always). */
 export function namesForNamespace(hosts: readonly string[], namespace: string): string[] {
-  return hosts.flatMap(h => {
+  return hosts.map(str).flatMap(h => {
     if (!h.includes('/')) return [h];
     const [ns, name] = h.split('/', 2);
     return ns === '*' || ns === namespace ? [name] : [];
@@ -33,7 +42,7 @@ export function namesForNamespace(hosts: readonly string[], namespace: string): 
 }
 
 /** Whether an `exportTo` list exposes to every namespace (empty, or `*`). */
-export const exportsToAll = (exportTo: readonly string[] | undefined) => !exportTo || exportTo.length === 0 || exportTo.includes('*');
+export const exportsToAll = (exportTo: unknown) => strs(exportTo).length === 0 || strs(exportTo).includes('*');
 
 /** `matchLabels` select these labels (an empty selector selects everything, as Kubernetes' `SelectorFromSet`). */
 export function selects(selector: { readonly [k: string]: string } | undefined, labels: { readonly [k: string]: string }): boolean {
@@ -42,7 +51,7 @@ export function selects(selector: { readonly [k: string]: string } | undefined, 
 
 /** Kubernetes' `labels.SelectorFromSet(...).String()`: `a=1,b=2`, keys sorted. */
 export function selectorString(selector: { readonly [k: string]: string } | undefined): string {
-  return Object.keys(selector ?? {}).sort().map(k => `${k}=${selector![k]}`).join(',');
+  return Object.keys(selector ?? {}).sort().map(k => `${k}=${str(selector![k])}`).join(',');
 }
 
 /** The file name of the objects standing for Istio's default ingress gateway (`istioctl analyze` adds them). */
@@ -150,7 +159,8 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
       const withLabel = podsByLabel.get(`${k}=${v}`) ?? [];
       if (candidates === undefined || withLabel.length < candidates.length) candidates = withLabel;
     }
-    return (candidates ?? (ns === undefined ? pods : podsByNs.get(ns) ?? [])).some(p => (ns === undefined || p.namespace === ns) && selects(selector, p.labels));
+    return (candidates ?? (ns === undefined ? pods : podsByNs.get(ns) ?? []))
+      .some(p => (ns === undefined || p.namespace === ns) && selects(selector, p.labels));
   };
 
   // Istio's util.InitServiceEntryHostMap: every ServiceEntry host and every Service, keyed by `scope/fqdn`
@@ -192,7 +202,8 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     const fqdn = toFqdn(sourceNs, host);
     const all = hostMap.get(`*/${fqdn}`);
     if (all) return all;
-    for (const scope of exportTo && exportTo.length > 0 ? exportTo.filter(e => e !== '*') : [sourceNs]) {
+    const scopes = strs(exportTo);
+    for (const scope of scopes.length > 0 ? scopes.filter(e => e !== '*') : [sourceNs]) {
       const hit = hostMap.get(`${scope}/${fqdn}`);
       if (hit) return hit;
     }

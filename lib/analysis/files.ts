@@ -68,6 +68,7 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
     world: options.world ?? 'closed',
     externals: options.externals,
     istioDefaults: true,
+    plainJson: true,
     meshConfig: options.meshConfig,
     suppress: options.suppress,
     analyzers: options.analyzers,

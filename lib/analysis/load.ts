@@ -51,7 +51,12 @@ export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject 
       const at = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `line ${line}`;
       throw new MeshValidationError(`${file}: document ${index + 1} (${at}) is not valid YAML: ${e.message.split('\n')[0]}`);
     }
-    const value = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      throw new MeshValidationError(`${where} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
+    }
     if (value === null || value === undefined) return;
     const list = isObject(value) && value.kind === 'List' && Array.isArray(value.items);
     const items: unknown[] = list ? (value as { items: unknown[] }).items : [value];

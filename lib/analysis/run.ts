@@ -49,10 +49,42 @@ export interface AnalyzeOptions {
   /** Run only these analyzers (Istio's names, e.g. `virtualservice.GatewayAnalyzer`). @default - all */
   readonly analyzers?: readonly string[];
   /**
+   * The objects are plain JSON data already (the hosts' rendered objects, parsed YAML): skip making them so.
+   * @internal
+   */
+  readonly plainJson?: boolean;
+  /**
    * `istioctl analyze --suppress` rules: `CODE=Kind name` or `CODE=Kind namespace/name`, `*` matching anything.
    * @default - none
    */
   readonly suppress?: readonly string[];
+}
+
+const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An object as plain JSON data, its spec an object and its labels and annotations strings. */
+function plainObject(o: AnalyzedObject): AnalyzedObject {
+  const json = (v: unknown): unknown => {
+    try {
+      return v === undefined ? undefined : JSON.parse(JSON.stringify(v)) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const strings = (v: unknown) => (isPlainObject(json(v)) ? Object.fromEntries(Object.entries(json(v) as object).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)])) : undefined);
+  const m = o.manifest;
+  const spec = json(m.spec);
+  const meta = m.metadata ?? ({} as Manifest['metadata']);
+  return {
+    ...o,
+    manifest: {
+      ...(json({ ...m, metadata: undefined, spec: undefined }) as object),
+      apiVersion: String(m.apiVersion ?? ''),
+      kind: String(m.kind ?? ''),
+      metadata: { ...meta, name: String(meta.name ?? ''), namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined, labels: strings(meta.labels), annotations: strings(meta.annotations) },
+      spec: isPlainObject(spec) || spec === undefined ? spec : {},
+    } as Manifest,
+  };
 }
 
 /** Objects standing for Istio's default ingress gateway, as istioctl adds them. */
@@ -78,7 +110,11 @@ export function parseSuppressions(rules: readonly string[]): Array<{ code: strin
  * same report.
  */
 export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOptions = {}): AnalysisReport {
-  const objects = options.istioDefaults ? [...input, ...DEFAULTS.filter(d => !input.some(o => idOf(o) === idOf(d)))] : input;
+  // objects handed in by a caller may hold anything (null-prototype objects, symbols, bigints): the checks read plain
+  // JSON data whose spec is an object; the hosts' rendered objects and YAML already are
+  const safe = options.plainJson ? input : input.map(plainObject);
+  const ids = new Set(safe.map(idOf));
+  const objects = options.istioDefaults ? [...safe, ...DEFAULTS.filter(d => !ids.has(idOf(d)))] : safe;
   const ctx = contextOf(objects, { world: options.world, externals: options.externals, meshConfig: meshConfigFacts(options.meshConfig) });
   const rules = parseSuppressions(options.suppress ?? []);
   const findings: Finding[] = [];

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'crypto';
 import { GatewaySpec, ServiceSpec } from './types';
-import { ISTIO_DEFAULTS_FILE, hostsMatch, selects, selectorString } from '../context';
+import { ISTIO_DEFAULTS_FILE, hostsMatch, selects, selectorString, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -85,7 +85,7 @@ const credentialNotFound: Analyzer = {
 };
 
 const credentialNames = (s: NonNullable<GatewaySpec['servers']>[number] | undefined): string[] =>
-  [s?.tls?.credentialName, ...list(s?.tls?.credentialNames)].filter((c): c is string => typeof c === 'string' && c !== '');
+  [s?.tls?.credentialName, ...strs(s?.tls?.credentialNames)].filter((c): c is string => typeof c === 'string' && c !== '');
 
 /** What is wrong with a TLS Secret's data, if anything (istio/istio: gateway.SecretAnalyzer, InvalidGatewayCredential). */
 export function credentialProblem(secret: AnalyzedObject, now: Date = new Date()): string | undefined {
@@ -138,10 +138,10 @@ const conflictingGateways: Analyzer = {
       if (port === undefined) return [];
       const others = gws.filter(o => o !== gw && `${ctx.namespaceOf(o)}/${name(o)}` !== `${ctx.namespaceOf(gw)}/${name(gw)}` && sameWorkload(gw, o)
         && list(gwSpec(o).servers).some(os => os?.port?.number === port
-          && list(server.hosts).some(h => list(os.hosts).some(oh => hostsMatch(bare(h), bare(oh))))));
+          && strs(server.hosts).some(h => strs(os.hosts).some(oh => hostsMatch(bare(h), bare(oh))))));
       return others.length > 0 ? [{
         object: gw,
-        message: `Gateway '${name(gw)}' conflicts with ${others.map(o => `'${ctx.namespaceOf(o)}/${name(o)}'`).join(', ')} on port ${port} for hosts ${list(server.hosts).join(', ')} (gateway pods ${selectorString(gwSpec(gw).selector)})`,
+        message: `Gateway '${name(gw)}' conflicts with ${others.map(o => `'${ctx.namespaceOf(o)}/${name(o)}'`).join(', ')} on port ${port} for hosts ${strs(server.hosts).join(', ')} (gateway pods ${selectorString(gwSpec(gw).selector)})`,
       }] : [];
     }));
   },

@@ -1,5 +1,5 @@
 import { DestinationRuleSpec, VirtualServiceSpec } from './types';
-import { selects, toFqdn } from '../context';
+import { selects, toFqdn, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 /*
@@ -87,7 +87,7 @@ const principalNotFound: Analyzer = {
     const known = new Set(ctx.of('ServiceAccount', '').map(s => `${ctx.namespaceOf(s)}/${name(s)}`));
     const podAccounts = new Set(ctx.pods.map(p => `${p.namespace}/${typeof p.spec.serviceAccountName === 'string' ? p.spec.serviceAccountName : 'default'}`));
     return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[]; notPrincipals?: string[] } }> }> }).rules)
-      .flatMap(r => list(r?.from)).flatMap(f => [...list(f?.source?.principals), ...list(f?.source?.notPrincipals)]).flatMap(p => {
+      .flatMap(r => list(r?.from)).flatMap(f => [...strs(f?.source?.principals), ...strs(f?.source?.notPrincipals)]).flatMap(p => {
         const m = /^(?:[^/]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(String(p));
         if (!m) return [];
         const key = `${m[1]}/${m[2]}`;

@@ -1,5 +1,5 @@
 import { ServiceSpec } from './types';
-import { SYSTEM_NAMESPACES } from '../context';
+import { SYSTEM_NAMESPACES, str } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const name = (o: AnalyzedObject) => o.manifest.metadata.name;
@@ -12,8 +12,8 @@ const PROTOCOLS = ['http', 'http_proxy', 'http2', 'https', 'grpc', 'grpc-web', '
 
 /** The protocol Istio sees on a Service port: `appProtocol`, else the name's prefix, else undefined (sniffed). */
 export function portProtocol(p: { name?: string; appProtocol?: string }): string | undefined {
-  if (p.appProtocol) return p.appProtocol.toLowerCase();
-  const n = (p.name ?? '').toLowerCase();
+  if (p.appProtocol) return str(p.appProtocol).toLowerCase();
+  const n = str(p.name).toLowerCase();
   return PROTOCOLS.filter(x => n === x || n.startsWith(`${x}-`)).sort((a, b) => b.length - a.length)[0];
 }
 

@@ -1,4 +1,4 @@
-import { exportsToAll, toFqdn } from '../context';
+import { exportsToAll, toFqdn, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -34,9 +34,9 @@ const conflictingProtocols: Analyzer = {
   run: ctx => {
     const entries = ctx.of('ServiceEntry', NET).flatMap(se => {
       const ns = ctx.namespaceOf(se);
-      const exportTo = list(spec(se).exportTo as string[]).map(String);
+      const exportTo = strs(spec(se).exportTo).map(String);
       const scopes = exportsToAll(exportTo) ? ['*'] : exportTo.map(e => (e === '.' ? ns : e));
-      return list(spec(se).hosts as string[]).flatMap(h => list(spec(se).ports as unknown[]).map(obj).map(p => ({
+      return strs(spec(se).hosts).flatMap(h => list(spec(se).ports as unknown[]).map(obj).map(p => ({
         se, scopes, host: toFqdn(ns, String(h)), port: Number(p.number), protocol: String(p.protocol ?? '').toUpperCase(),
       })));
     });

@@ -1,5 +1,5 @@
 import { SelectorSpec } from './types';
-import { distinct, selectorString } from '../context';
+import { distinct, selectorString, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -62,7 +62,7 @@ const authzNamespaceNotFound: Analyzer = {
   run: ctx => {
     const known = ctx.of('Namespace').map(n => name(n));
     return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(spec(ap).rules as Array<{ from?: Array<{ source?: { namespaces?: string[]; notNamespaces?: string[] } }> }>)
-      .flatMap(r => list(r?.from)).flatMap(f => [...list(f?.source?.namespaces), ...list(f?.source?.notNamespaces)])
+      .flatMap(r => list(r?.from)).flatMap(f => [...strs(f?.source?.namespaces), ...strs(f?.source?.notNamespaces)])
       .filter(exp => !known.some(ns => namespaceMatch(ns, exp)) && !(exp.includes('*') ? false : ctx.world === 'partial' && ctx.namespaceExists(exp)))
       .map(exp => ({ object: ap, message: `AuthorizationPolicy '${name(ap)}' names namespace '${exp}', which does not exist` })));
   },

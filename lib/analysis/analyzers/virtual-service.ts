@@ -1,5 +1,5 @@
 import { Destination, GatewaySpec, HttpMatchRequest, VirtualServiceSpec } from './types';
-import { distinct, exportsToAll, hostsMatch, namesForNamespace, selects, toFqdn } from '../context';
+import { distinct, exportsToAll, hostsMatch, namesForNamespace, selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -16,7 +16,7 @@ export function destinations(spec: VirtualServiceSpec): RouteDestination[] {
   const cached = destinationsCache.get(spec);
   if (cached) return cached;
   const of = (d: Destination | undefined | null, at: string, mirror: boolean): RouteDestination => ({
-    host: typeof d?.host === 'string' ? d.host : '', subset: d?.subset || undefined, port: d?.port?.number, at, mirror,
+    host: str(d?.host), subset: d?.subset ? str(d.subset) : undefined, port: d?.port?.number, at, mirror,
   });
   const out: RouteDestination[] = [];
   for (const [kind, routes] of [['http', spec.http], ['tcp', spec.tcp], ['tls', spec.tls]] as const) {
@@ -80,11 +80,11 @@ const ingressRulesNotAffected: Analyzer = {
     const withSubsets = vss.map(vs => ({
       vs,
       hosts: list(vsSpec(vs).http).flatMap(r => list(r?.route)).map(d => d?.destination)
-        .filter(d => d?.subset && list(vsSpec(vs).hosts).includes(d.host ?? '')).map(d => d!.host!),
+        .filter(d => d?.subset && strs(vsSpec(vs).hosts).includes(d.host ?? '')).map(d => d!.host!),
     })).filter(x => x.hosts.length > 0);
     const byHost = new Map<string, AnalyzedObject[]>();
     for (const x of withSubsets) for (const h of x.hosts) byHost.set(h, [...(byHost.get(h) ?? []), x.vs]);
-    return vss.filter(vs => list(vsSpec(vs).gateways).length > 0).flatMap(vs => list(vsSpec(vs).http).flatMap(r => list(r?.route)).flatMap(d => {
+    return vss.filter(vs => strs(vsSpec(vs).gateways).length > 0).flatMap(vs => list(vsSpec(vs).http).flatMap(r => list(r?.route)).flatMap(d => {
       if (!d?.destination || d.destination.subset) return [];
       const host = d.destination.host ?? '';
       return (byHost.get(host) ?? []).map(o => ({
@@ -106,7 +106,7 @@ const subsetNotFound: Analyzer = {
     for (const dr of ctx.of('DestinationRule', NET)) {
       const spec = (dr.manifest.spec ?? {}) as { host?: string; subsets?: Array<{ name?: string }>; exportTo?: string[] };
       const fqdn = toFqdn(ctx.namespaceOf(dr), spec.host ?? '');
-      const scopes = exportsToAll(spec.exportTo) ? ['*'] : list(spec.exportTo).map(e => (e === '.' ? ctx.namespaceOf(dr) : e));
+      const scopes = exportsToAll(spec.exportTo) ? ['*'] : strs(spec.exportTo).map(e => (e === '.' ? ctx.namespaceOf(dr) : e));
       for (const s of list(spec.subsets)) for (const scope of scopes) subsets.add(`${scope}|${fqdn}|${s?.name}`);
     }
     return ctx.of('VirtualService', NET).flatMap(vs => destinations(vsSpec(vs)).flatMap(d => {
@@ -128,13 +128,13 @@ const conflictingMeshGatewayHosts: Analyzer = {
   level: FindingLevel.ERROR,
   description: 'VirtualServices bound to the mesh gateway and visible in a common namespace (exportTo) define overlapping hosts: the behaviour is undefined',
   run: ctx => {
-    const mesh = distinct(ctx.of('VirtualService', NET)).filter(vs => list(vsSpec(vs).gateways).length === 0 || list(vsSpec(vs).gateways).includes('mesh')).map(vs => {
+    const mesh = distinct(ctx.of('VirtualService', NET)).filter(vs => strs(vsSpec(vs).gateways).length === 0 || strs(vsSpec(vs).gateways).includes('mesh')).map(vs => {
       const ns = ctx.namespaceOf(vs);
       const exportTo = vsSpec(vs).exportTo;
       return {
         vs,
-        scopes: exportsToAll(exportTo) ? ['*'] : [...new Set(list(exportTo).map(e => (e === '.' ? ns : e)))],
-        hosts: list(vsSpec(vs).hosts).map(x => toFqdn(ns, String(x))),
+        scopes: exportsToAll(exportTo) ? ['*'] : [...new Set(strs(exportTo).map(e => (e === '.' ? ns : e)))],
+        hosts: strs(vsSpec(vs).hosts).map(x => toFqdn(ns, String(x))),
       };
     });
     const overlap = (a: string[], b: string[]) => a.includes('*') || b.includes('*') || a.some(x => b.includes(x));
@@ -148,7 +148,8 @@ const conflictingMeshGatewayHosts: Analyzer = {
     }
     return mesh.flatMap(m => {
       const candidates = m.hosts.some(h => h.startsWith('*')) ? mesh : [...new Set([...m.hosts.flatMap(h => byHost.get(h) ?? []), ...wildcards])];
-      const others = [...new Set(candidates)].filter(o => o !== m && overlap(m.scopes, o.scopes) && m.hosts.some(h => o.hosts.some(oh => hostsMatch(h, oh))))
+      const others = [...new Set(candidates)]
+        .filter(o => o !== m && overlap(m.scopes, o.scopes) && m.hosts.some(h => o.hosts.some(oh => hostsMatch(h, oh))))
         .sort((x, y) => order.get(x)! - order.get(y)!);
       const shared = m.hosts.filter(h => others.some(o => o.hosts.some(oh => hostsMatch(h, oh))));
       return others.length === 0 ? [] : [{
@@ -294,7 +295,7 @@ function gatewayHosts(ctx: AnalysisContext, ns: string, gwName: string, vsNamesp
   const hosts: string[] = [];
   if (istio) {
     for (const s of list((istio.manifest.spec as GatewaySpec | undefined)?.servers)) {
-      const sh = list(s?.hosts).map(String);
+      const sh = strs(s?.hosts).map(String);
       const sanitized: string[] = [];
       let all = false;
       for (const x of sh) {
@@ -318,7 +319,7 @@ function gatewayHosts(ctx: AnalysisContext, ns: string, gwName: string, vsNamesp
 
 const INTERNAL_GATEWAY = 'istio-autogenerated-k8s-gateway';
 const gatewayAnalyzer = 'virtualservice.GatewayAnalyzer';
-const gatewayRefs = (vs: AnalyzedObject, ctx: AnalysisContext) => list(vsSpec(vs).gateways).filter(g => g !== 'mesh' && !g.includes(INTERNAL_GATEWAY)).map(ref => {
+const gatewayRefs = (vs: AnalyzedObject, ctx: AnalysisContext) => strs(vsSpec(vs).gateways).filter(g => g !== 'mesh' && !g.includes(INTERNAL_GATEWAY)).map(ref => {
   const [ns, gw] = ref.includes('/') ? ref.split('/', 2) : [ctx.namespaceOf(vs), ref];
   return { ref, ns, gw };
 });
@@ -347,7 +348,7 @@ const hostNotInGateway: Analyzer = {
   description: 'none of a VirtualService\'s hosts is served by a gateway it binds to',
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
     const ns = ctx.namespaceOf(vs);
-    const vsHosts = list(vsSpec(vs).hosts).map(String);
+    const vsHosts = strs(vsSpec(vs).hosts).map(String);
     return gatewayRefs(vs, ctx).flatMap(g => {
       if (ctx.world === 'partial' && !ctx.find('Gateway', NET, g.ns, g.gw) && !ctx.find('Gateway', 'gateway.networking.k8s.io', g.ns, g.gw) && ctx.gatewayExists(g.ns, g.gw)) return [];
       const served = gatewayHosts(ctx, g.ns, g.gw, ns);
@@ -366,7 +367,7 @@ const internalGatewayRef: Analyzer = {
   name: 'ReferencedInternalGateway',
   level: FindingLevel.WARNING,
   description: 'a VirtualService binds to a gateway Istio generates internally from a Gateway API Gateway',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => list(vsSpec(vs).gateways).filter(g => g.includes(INTERNAL_GATEWAY)).map(g => ({
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => strs(vsSpec(vs).gateways).filter(g => g.includes(INTERNAL_GATEWAY)).map(g => ({
     object: vs,
     message: `VirtualService '${name(vs)}' binds to '${g}', a gateway Istio generates internally: bind to the Gateway API Gateway with an HTTPRoute instead`,
   }))),

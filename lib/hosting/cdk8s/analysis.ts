@@ -82,6 +82,7 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     notes,
     world: 'partial',
     istioDefaults: true,
+    plainJson: true,
     externals: mergeExternals(options.externals, ExternalReferences.declared()),
     meshConfig: options.meshConfig,
   });
