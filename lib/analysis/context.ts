@@ -223,13 +223,18 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
   };
 
   /** Services with a selector, by `namespace|first selector label`: the candidates for a pod with that label. */
-  const servicesByLabel = new Map<string, AnalyzedObject[]>();
+  /** namespace -> `label=value` -> Services whose selector starts with it. */
+  const servicesByLabel = new Map<string, Map<string, AnalyzedObject[]>>();
   const serviceSelectors = new Map<AnalyzedObject, { [k: string]: string }>();
   for (const svc of (byKind.get('Service') ?? []).filter(x => groupOf(x.manifest.apiVersion) === '')) {
     const selector = strMap(isObj(svc.manifest.spec) ? svc.manifest.spec.selector : undefined);
     serviceSelectors.set(svc, selector);
     const first = Object.entries(selector)[0];
-    if (first) push(servicesByLabel, `${namespaceOf(svc)}|${first[0]}=${first[1]}`, svc);
+    if (first) {
+      const ns = namespaceOf(svc);
+      if (!servicesByLabel.has(ns)) servicesByLabel.set(ns, new Map());
+      push(servicesByLabel.get(ns)!, `${first[0]}=${first[1]}`, svc);
+    }
   }
   const selectingCache = new Map<PodTemplateRef, AnalyzedObject[]>();
   const serviceOrder = new Map((byKind.get('Service') ?? []).map((svc, i) => [svc, i]));
@@ -237,7 +242,8 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     let found = selectingCache.get(pod);
     if (!found) {
       const candidates = new Set<AnalyzedObject>();
-      for (const [k, v] of Object.entries(pod.labels)) for (const svc of servicesByLabel.get(`${pod.namespace}|${k}=${v}`) ?? []) candidates.add(svc);
+      const inNamespace = servicesByLabel.get(pod.namespace);
+      if (inNamespace) for (const [k, v] of Object.entries(pod.labels)) for (const svc of inNamespace.get(`${k}=${v}`) ?? []) candidates.add(svc);
       found = [...candidates].filter(svc => selects(serviceSelectors.get(svc), pod.labels));
       if (found.length > 1) found.sort((a, b) => serviceOrder.get(a)! - serviceOrder.get(b)!);
       selectingCache.set(pod, found);
@@ -245,11 +251,21 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     return found;
   };
 
-  const keys = new Map<string, AnalyzedObject>();
-  for (const o of objects) {
-    const key = `${o.manifest.kind}|${groupOf(o.manifest.apiVersion)}|${namespaceOf(o)}|${o.manifest.metadata.name}`;
-    if (!keys.has(key)) keys.set(key, o);
-  }
+  // objects by kind, group, namespace and name: built on the first look-up (most apps need it for a few kinds only)
+  const keysByKind = new Map<string, Map<string, AnalyzedObject>>();
+  const keyed = (kind: string): Map<string, AnalyzedObject> => {
+    let m = keysByKind.get(kind);
+    if (!m) {
+      m = new Map();
+      for (const o of byKind.get(kind) ?? []) {
+        const key = `${groupOf(o.manifest.apiVersion)}|${namespaceOf(o)}|${o.manifest.metadata.name}`;
+        if (!m.has(key)) m.set(key, o);
+      }
+      keysByKind.set(kind, m);
+    }
+    return m;
+  };
+  const keys = { has: (k: string) => keys.get(k) !== undefined, get: (k: string) => keyed(k.slice(0, k.indexOf('|'))).get(k.slice(k.indexOf('|') + 1)) };
   const externalSet = (list: readonly string[] | undefined) => new Set(list ?? []);
   const extGateways = externalSet(externals.gateways);
   const extSecrets = externalSet(externals.secrets);

@@ -10,7 +10,8 @@ import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts } from './context
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
 import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
 import { AnalysisReport } from './report';
-import { Suppressions } from '../core/suppressions';
+import { IConstruct } from 'constructs';
+import { Suppression, Suppressions } from '../core/suppressions';
 import { Manifest } from '../render/model';
 
 /** Every check, in code order (a code Istio reports from several analyzers appears once per analyzer). */
@@ -125,6 +126,15 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
     ...selected.flatMap(a => a.run(ctx).map(f => ({ analyzer: a as Pick<Analyzer, 'code' | 'name' | 'level' | 'analyzer'>, object: f.object, message: f.message }))),
   ];
   const seen = new Set<string>();
+  // a construct's path and suppressions are looked up once per construct (a check may report thousands of objects)
+  const paths = new Map<IConstruct, string>();
+  const pathOf = (c: IConstruct) => paths.get(c) ?? paths.set(c, c.node.path).get(c)!;
+  const suppressions = new Map<string, Suppression | undefined>();
+  const suppressionOf = (c: IConstruct, code: string) => {
+    const key = `${pathOf(c)}|${code}`;
+    if (!suppressions.has(key)) suppressions.set(key, Suppressions.find(c, code));
+    return suppressions.get(key);
+  };
   for (const { analyzer, object, message } of raw) {
     if (DEFAULTS.includes(object)) continue;
     const level = analyzer.level === FindingLevel.WARNING && options.warningsAsErrors ? FindingLevel.ERROR : analyzer.level;
@@ -134,7 +144,7 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
       name: analyzer.name,
       level,
       object: idOf(object),
-      path: object.construct?.node.path ?? idOf(object),
+      path: object.construct ? pathOf(object.construct) : idOf(object),
       file: object.file,
       ...(object.source ? { line: object.source.line } : {}),
       message: `[${analyzer.code}] ${message}`,
@@ -144,9 +154,10 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
     const key = `${f.path}|${f.file}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const annotated = (object.manifest.metadata.annotations?.['galley.istio.io/analyze-suppress'] ?? '').split(',').map(c => c.trim());
-    const rule = rules.find(r => r.code === f.code && glob(r.resource, `${object.manifest.kind} ${object.manifest.metadata.namespace ? `${object.manifest.metadata.namespace}/` : ''}${object.manifest.metadata.name}`));
-    const s = object.construct ? Suppressions.find(object.construct, analyzer.code) : undefined;
+    const suppressAnnotation = object.manifest.metadata.annotations?.['galley.istio.io/analyze-suppress'];
+    const annotated = suppressAnnotation === undefined ? [] : suppressAnnotation.split(',').map(c => c.trim());
+    const rule = rules.length === 0 ? undefined : rules.find(r => r.code === f.code && glob(r.resource, `${object.manifest.kind} ${object.manifest.metadata.namespace ? `${object.manifest.metadata.namespace}/` : ''}${object.manifest.metadata.name}`));
+    const s = object.construct ? suppressionOf(object.construct, analyzer.code) : undefined;
     const because = s?.reason ?? (rule ? `suppressed by '${rule.code}=${rule.resource}'` : annotated.includes(f.code) || annotated.includes('*') ? 'galley.istio.io/analyze-suppress annotation' : undefined);
     if (because !== undefined) suppressed.push({ ...f, suppressedBecause: because });
     else findings.push(f);

@@ -68,20 +68,22 @@ const secretAnalyzer = 'gateway.SecretAnalyzer';
 
 const gatewayWithoutWorkloadForSecrets: Analyzer = { ...gatewayWithoutWorkload, analyzer: secretAnalyzer };
 
+/** The credentialNames of the Gateways whose pods exist, with the namespace the pods (and so the Secrets) are in. */
+const credentials = (ctx: AnalysisContext) => gateways(ctx).flatMap(gw => {
+  const pod = gatewayPods(ctx, gw)[0];
+  return pod ? list(gwSpec(gw).servers).flatMap(s => credentialNames(s)).map(cn => ({ gw, namespace: pod.namespace, cn })) : [];
+});
+
 const credentialNotFound: Analyzer = {
   analyzer: secretAnalyzer,
   code: 'IST0101',
   name: 'ReferencedResourceNotFound',
   level: FindingLevel.ERROR,
   description: 'a Gateway server\'s credentialName is no Secret of the namespace its gateway pods run in',
-  run: ctx => gateways(ctx).flatMap(gw => {
-    const pod = gatewayPods(ctx, gw)[0];
-    if (!pod) return [];
-    return list(gwSpec(gw).servers).flatMap(s => credentialNames(s)).filter(cn => !ctx.secretExists(pod.namespace, cn)).map(cn => ({
-      object: gw,
-      message: `Gateway '${name(gw)}' names credentialName '${cn}', which is no Secret of namespace '${pod.namespace}' where its gateway pods run`,
-    }));
-  }),
+  run: ctx => credentials(ctx).filter(c => !ctx.secretExists(c.namespace, c.cn)).map(({ gw, namespace, cn }) => ({
+    object: gw,
+    message: `Gateway '${name(gw)}' names credentialName '${cn}', which is no Secret of namespace '${namespace}' where its gateway pods run`,
+  })),
 };
 
 const credentialNames = (s: NonNullable<GatewaySpec['servers']>[number] | undefined): string[] =>
@@ -111,14 +113,10 @@ const invalidCredential: Analyzer = {
   name: 'InvalidGatewayCredential',
   level: FindingLevel.ERROR,
   description: 'a Gateway\'s credentialName Secret has no certificate or key, an unreadable certificate, or an expired one',
-  run: ctx => gateways(ctx).flatMap(gw => {
-    const pod = gatewayPods(ctx, gw)[0];
-    if (!pod) return [];
-    return list(gwSpec(gw).servers).flatMap(s => credentialNames(s)).flatMap(cn => {
-      const secret = ctx.find('Secret', '', pod.namespace, cn);
-      const why = secret ? credentialProblem(secret) : undefined;
-      return why ? [{ object: gw, message: `Gateway '${name(gw)}' credentialName '${cn}': Secret '${pod.namespace}/${cn}' ${why}` }] : [];
-    });
+  run: ctx => credentials(ctx).flatMap(({ gw, namespace, cn }) => {
+    const secret = ctx.find('Secret', '', namespace, cn);
+    const why = secret ? credentialProblem(secret) : undefined;
+    return why ? [{ object: gw, message: `Gateway '${name(gw)}' credentialName '${cn}': Secret '${namespace}/${cn}' ${why}` }] : [];
   }),
 };
 

@@ -1,5 +1,5 @@
-import { DestinationRuleSpec, VirtualServiceSpec } from './types';
-import { selects, toFqdn, strs } from '../context';
+import { DestinationRuleSpec, HttpRoute, VirtualServiceSpec } from './types';
+import { selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 /*
@@ -98,7 +98,39 @@ const principalNotFound: Analyzer = {
   },
 };
 
-const httpRoutes = (vs: AnalyzedObject) => list(vsSpec(vs).http).map((r, i) => ({ r, i })).filter(x => x.r && typeof x.r === 'object');
+/** The findings of a check of each HTTP route of each VirtualService (plain loops: most routes have nothing to say). */
+function eachHttpRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, r: HttpRoute, i: number) => string | undefined): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const vs of ctx.of('VirtualService', NET)) {
+    const routes = vsSpec(vs).http;
+    if (!Array.isArray(routes)) continue;
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i];
+      if (!r || typeof r !== 'object') continue;
+      const message = check(vs, r, i);
+      if (message !== undefined) out.push({ object: vs, message });
+    }
+  }
+  return out;
+}
+
+/** The findings of a check of each route (http, tcp, tls) of each VirtualService. */
+function eachRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, at: string, destinations: RouteDestination[]) => string[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const vs of ctx.of('VirtualService', NET)) {
+    for (const kind of ['http', 'tcp', 'tls'] as const) {
+      const routes = vsSpec(vs)[kind] as unknown;
+      if (!Array.isArray(routes)) continue;
+      for (let i = 0; i < routes.length; i++) {
+        const destinations = (routes[i] as { route?: unknown } | undefined)?.route;
+        if (!Array.isArray(destinations) || destinations.length === 0) continue;
+        for (const message of check(vs, `${kind}[${i}]`, destinations as RouteDestination[])) out.push({ object: vs, message });
+      }
+    }
+  }
+  return out;
+}
+type RouteDestination = { readonly weight?: number; readonly destination?: { readonly host?: string; readonly subset?: string; readonly port?: { readonly number?: number } } };
 
 const singleWeight: Analyzer = {
   analyzer: 'kiali.RouteChecker',
@@ -106,14 +138,9 @@ const singleWeight: Analyzer = {
   name: 'SingleDestinationWeightBelow100',
   level: FindingLevel.WARNING,
   description: 'Kiali KIA1104: a route with one destination gives it a weight below 100 (it gets all the traffic anyway)',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => (['http', 'tcp', 'tls'] as const).flatMap(kind => list(vsSpec(vs)[kind] as Array<{ route?: Array<{ weight?: number }> }> | undefined)
-    .flatMap((r, i) => {
-      const dests = list(r?.route);
-      return dests.length === 1 && typeof dests[0]?.weight === 'number' && dests[0].weight < 100 ? [{
-        object: vs,
-        message: `VirtualService '${name(vs)}' ${kind}[${i}] has one destination with weight ${dests[0].weight}: it gets 100% of the traffic (Kiali KIA1104); write 100 or add the other destinations`,
-      }] : [];
-    }))),
+  run: ctx => eachRoute(ctx, (vs, at, dests) => (dests.length === 1 && typeof dests[0]?.weight === 'number' && dests[0].weight < 100
+    ? [`VirtualService '${name(vs)}' ${at} has one destination with weight ${dests[0].weight}: it gets 100% of the traffic (Kiali KIA1104); write 100 or add the other destinations`]
+    : [])),
 };
 
 const repeatedSubset: Analyzer = {
@@ -122,17 +149,17 @@ const repeatedSubset: Analyzer = {
   name: 'RepeatedDestinationSubset',
   level: FindingLevel.WARNING,
   description: 'Kiali KIA1105: a route names the same host and subset in two of its destinations',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => (['http', 'tcp', 'tls'] as const).flatMap(kind => list(vsSpec(vs)[kind] as Array<{ route?: Array<{ destination?: { host?: string; subset?: string; port?: { number?: number } } }> }> | undefined)
-    .flatMap((r, i) => {
-      const seen = new Set<string>();
-      const dups: string[] = [];
-      for (const d of list(r?.route)) {
-        const key = `${toFqdn(ctx.namespaceOf(vs), d?.destination?.host ?? '')}|${d?.destination?.subset ?? ''}|${d?.destination?.port?.number ?? ''}`;
-        if (seen.has(key)) dups.push(`${d?.destination?.host}${d?.destination?.subset ? ` subset '${d.destination.subset}'` : ''}`);
-        seen.add(key);
-      }
-      return dups.map(d => ({ object: vs, message: `VirtualService '${name(vs)}' ${kind}[${i}] names ${d} in two destinations (Kiali KIA1105): merge their weights` }));
-    }))),
+  run: ctx => eachRoute(ctx, (vs, at, dests) => {
+    if (dests.length < 2) return [];
+    const seen = new Set<string>();
+    const dups: string[] = [];
+    for (const d of dests) {
+      const key = `${toFqdn(ctx.namespaceOf(vs), str(d?.destination?.host))}|${str(d?.destination?.subset)}|${str(d?.destination?.port?.number)}`;
+      if (seen.has(key)) dups.push(`${str(d?.destination?.host)}${d?.destination?.subset ? ` subset '${str(d.destination.subset)}'` : ''}`);
+      seen.add(key);
+    }
+    return dups.map(d => `VirtualService '${name(vs)}' ${at} names ${d} in two destinations (Kiali KIA1105): merge their weights`);
+  }),
 };
 
 const sameDestination = (ns: string, a: { host?: string; subset?: string } | undefined, b: { host?: string; subset?: string } | undefined) =>
@@ -144,14 +171,13 @@ const mirrorToSelf: Analyzer = {
   name: 'MirrorToOwnDestination',
   level: FindingLevel.WARNING,
   description: 'a route mirrors traffic to one of its own destinations: that destination gets each mirrored request twice (no Kiali code)',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => httpRoutes(vs).flatMap(({ r, i }) => {
+  run: ctx => eachHttpRoute(ctx, (vs, r, i) => {
+    if (!r.mirror && !r.mirrors) return undefined;
     const ns = ctx.namespaceOf(vs);
-    const mirrors = [r.mirror, ...list(r.mirrors).map(m => m?.destination)].filter(m => m);
-    return mirrors.filter(m => list(r.route).some(d => sameDestination(ns, d?.destination, m))).map(m => ({
-      object: vs,
-      message: `VirtualService '${name(vs)}' http[${i}] mirrors to '${m!.host}${m!.subset ? `' subset '${m!.subset}` : ''}', which it also routes to: those pods get every mirrored request twice (mesh-kit MK0002)`,
-    }));
-  })),
+    const m = [r.mirror, ...list(r.mirrors).map(x => x?.destination)].find(x => x && list(r.route).some(d => sameDestination(ns, d?.destination, x)));
+    return m ? `VirtualService '${name(vs)}' http[${i}] mirrors to '${str(m.host)}${m.subset ? `' subset '${str(m.subset)}` : ''}', which it also routes to: `
+      + 'those pods get every mirrored request twice (mesh-kit MK0002)' : undefined;
+  }),
 };
 
 /** Seconds of an Istio duration (`1.5s`, `300ms`, `1m`, `1h`), or undefined. */
@@ -167,14 +193,15 @@ const perTryLongerThanTimeout: Analyzer = {
   name: 'PerTryTimeoutLongerThanRouteTimeout',
   level: FindingLevel.WARNING,
   description: 'a route\'s retries.perTryTimeout is longer than its timeout: no retry ever happens (no Kiali code)',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => httpRoutes(vs).flatMap(({ r, i }) => {
+  run: ctx => eachHttpRoute(ctx, (vs, r, i) => {
+    if (r.timeout === undefined || !r.retries?.perTryTimeout) return undefined;
     const timeout = durationSeconds(r.timeout);
-    const perTry = durationSeconds(r.retries?.perTryTimeout);
-    return timeout !== undefined && perTry !== undefined && timeout > 0 && perTry >= timeout && (r.retries?.attempts ?? 2) > 0 ? [{
-      object: vs,
-      message: `VirtualService '${name(vs)}' http[${i}] has retries.perTryTimeout ${r.retries?.perTryTimeout} and timeout ${r.timeout}: the first try uses the whole timeout, so no retry happens (mesh-kit MK0003)`,
-    }] : [];
-  })),
+    const perTry = durationSeconds(r.retries.perTryTimeout);
+    return timeout !== undefined && perTry !== undefined && timeout > 0 && perTry >= timeout && (r.retries.attempts ?? 2) > 0
+      ? `VirtualService '${name(vs)}' http[${i}] has retries.perTryTimeout ${str(r.retries.perTryTimeout)} and timeout ${str(r.timeout)}: `
+        + 'the first try uses the whole timeout, so no retry happens (mesh-kit MK0003)'
+      : undefined;
+  }),
 };
 
 const retriesWithFault: Analyzer = {
@@ -182,12 +209,11 @@ const retriesWithFault: Analyzer = {
   code: 'MK0004',
   name: 'RetriesWithFaultInjection',
   level: FindingLevel.WARNING,
-  description: 'a route injects faults and retries: Envoy applies retries to the injected faults, so the fault test measures the retries (no Kiali code)',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => httpRoutes(vs).flatMap(({ r, i }) =>
-    (r.fault && r.retries && (r.retries.attempts ?? 2) > 0 ? [{
-      object: vs,
-      message: `VirtualService '${name(vs)}' http[${i}] injects faults and retries ${r.retries.attempts ?? 'twice (Istio\'s default)'}: set retries.attempts to 0 on a fault-injection route, or the fault is hidden by retries (mesh-kit MK0004)`,
-    }] : []))),
+  description: 'a route injects faults and retries: the retries hide failures the fault injection is there to show the callers (no Kiali code)',
+  run: ctx => eachHttpRoute(ctx, (vs, r, i) => (r.fault && r.retries && (r.retries.attempts ?? 2) > 0
+    ? `VirtualService '${name(vs)}' http[${i}] injects faults and retries ${r.retries.attempts ?? 'twice (Istio\'s default)'}: `
+      + 'set retries.attempts to 0 on a fault-injection route, or the retries hide the failures it injects (mesh-kit MK0004)'
+    : undefined)),
 };
 
 /** Kiali's consistency checks, and mesh-kit's own where Kiali has none. */

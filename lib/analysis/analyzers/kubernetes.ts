@@ -35,18 +35,22 @@ function injectorEnablesByDefault(ctx: AnalysisContext, revision: string | undef
 /** The namespaces the injection checks look at: not Istio's system namespaces. */
 const userNamespaces = (ctx: AnalysisContext) => istioOnly(ctx.of('Namespace')).filter(n => !SYSTEM_NAMESPACES.has(name(n)));
 
+/** The namespaces that say nothing of the mesh: no istio-injection or istio.io/rev label, not in ambient mode. */
+const unlabelled = (ctx: AnalysisContext) => userNamespaces(ctx).filter(n => {
+  const labels = n.manifest.metadata.labels ?? {};
+  return !('istio-injection' in labels || 'istio.io/rev' in labels || labels['istio.io/dataplane-mode'] === 'ambient');
+});
+
 const namespaceNotInjected: Analyzer = {
   analyzer: injectionAnalyzer,
   code: 'IST0102',
   name: 'NamespaceNotInjected',
   level: FindingLevel.INFO,
   description: 'a namespace has no sidecar-injection label (istio-injection, istio.io/rev) and is not in ambient mode',
-  run: ctx => userNamespaces(ctx).flatMap(n => {
-    const labels = n.manifest.metadata.labels ?? {};
-    if ('istio-injection' in labels || 'istio.io/rev' in labels || labels['istio.io/dataplane-mode'] === 'ambient') return [];
-    if (injectorEnablesByDefault(ctx, undefined)) return [];
-    return [{ object: n, message: `Namespace '${name(n)}' is not enabled for Istio injection: label it istio-injection=enabled (MeshNamespace does), or istio-injection=disabled to say it needs none` }];
-  }),
+  run: ctx => (injectorEnablesByDefault(ctx, undefined) ? [] : unlabelled(ctx).map(n => ({
+    object: n,
+    message: `Namespace '${name(n)}' is not enabled for Istio injection: label it istio-injection=enabled (MeshNamespace does), or istio-injection=disabled to say it needs none`,
+  }))),
 };
 
 const namespaceInjectedByDefault: Analyzer = {
@@ -55,11 +59,10 @@ const namespaceInjectedByDefault: Analyzer = {
   name: 'NamespaceInjectionEnabledByDefault',
   level: FindingLevel.INFO,
   description: 'a namespace without injection labels is injected anyway, because the sidecar injector enables namespaces by default',
-  run: ctx => userNamespaces(ctx).flatMap(n => {
-    const labels = n.manifest.metadata.labels ?? {};
-    if ('istio-injection' in labels || 'istio.io/rev' in labels || labels['istio.io/dataplane-mode'] === 'ambient' || !injectorEnablesByDefault(ctx, undefined)) return [];
-    return [{ object: n, message: `Namespace '${name(n)}' has no injection label but is injected: the sidecar injector enables namespaces by default (sidecarInjectorWebhook.enableNamespacesByDefault)` }];
-  }),
+  run: ctx => (!injectorEnablesByDefault(ctx, undefined) ? [] : unlabelled(ctx).map(n => ({
+    object: n,
+    message: `Namespace '${name(n)}' has no injection label but is injected: the sidecar injector enables namespaces by default (sidecarInjectorWebhook.enableNamespacesByDefault)`,
+  }))),
 };
 
 const multipleInjectionLabels: Analyzer = {
