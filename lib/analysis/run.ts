@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { ANNOTATION_ANALYZERS } from './analyzers/annotations';
 import { DESTINATION_RULE_ANALYZERS } from './analyzers/destination-rule';
 import { GATEWAY_ANALYZERS } from './analyzers/gateway';
@@ -10,7 +11,6 @@ import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts } from './context
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
 import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
 import { AnalysisReport } from './report';
-import { IConstruct } from 'constructs';
 import { Suppression, Suppressions } from '../core/suppressions';
 import { Manifest } from '../render/model';
 

@@ -130,7 +130,10 @@ function eachRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, at: string,
   }
   return out;
 }
-type RouteDestination = { readonly weight?: number; readonly destination?: { readonly host?: string; readonly subset?: string; readonly port?: { readonly number?: number } } };
+type RouteDestination = {
+  readonly weight?: number;
+  readonly destination?: { readonly host?: string; readonly subset?: string; readonly port?: { readonly number?: number } };
+};
 
 const singleWeight: Analyzer = {
   analyzer: 'kiali.RouteChecker',
