@@ -46,7 +46,9 @@ export const exportsToAll = (exportTo: unknown) => strs(exportTo).length === 0 |
 
 /** `matchLabels` select these labels (an empty selector selects everything, as Kubernetes' `SelectorFromSet`). */
 export function selects(selector: { readonly [k: string]: string } | undefined, labels: { readonly [k: string]: string }): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+  // a loop, not Object.entries: this runs for every pod a selector may pick
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
 }
 
 /** Kubernetes' `labels.SelectorFromSet(...).String()`: `a=1,b=2`, keys sorted. */
@@ -61,8 +63,19 @@ export const ISTIO_DEFAULTS_FILE = '(istio defaults)';
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'istio-system']);
 
 const isObj = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strMap = (v: unknown): { [k: string]: string } =>
-  (isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null).map(([k, x]) => [k, String(x)])) : {});
+/** A label or annotation map as strings (the same object when it already is one: the usual case). */
+const strMap = (v: unknown): { [k: string]: string } => {
+  if (!isObj(v)) return {};
+  let plain = true;
+  for (const k in v) {
+    if (typeof v[k] !== 'string') {
+      plain = false;
+      break;
+    }
+  }
+  return plain ? v as { [k: string]: string }
+    : Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null).map(([k, x]) => [k, String(x)]));
+};
 
 /** The facts of a mesh config (`istioctl analyze --meshConfigFile`; Istio's defaults when none). */
 export function meshConfigFacts(meshConfig: unknown): MeshConfigFacts {
@@ -185,11 +198,11 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     const ns = namespaceOf(svc);
     const exportTo = svc.manifest.metadata.annotations?.['networking.istio.io/exportTo'];
     const entry: HostEntry = { object: svc, ports: (Array.isArray(spec.ports) ? spec.ports : []).filter(isObj).map(p => Number(p.port)) };
-    for (const scope of (exportTo ?? '*').split(',').map(s => s.trim()).map(s => (s === '.' ? ns : s))) {
+    for (const scope of exportTo === undefined ? ['*'] : exportTo.split(',').map(x => x.trim()).map(x => (x === '.' ? ns : x))) {
       hostMap.set(`${scope}/${toFqdn(ns, svc.manifest.metadata.name)}`, entry);
     }
   }
-  const wildcardEntries = [...hostMap].filter(([k]) => k.split('/')[1]?.startsWith('*'));
+  const wildcardEntries = [...hostMap].filter(([k]) => k.includes('/*'));
   /** `namespace/name` of external Services (namespace `*`: any namespace). */
   const externalServices = new Set((externals.services ?? []).map(s => (s.includes('/') ? s : `*/${s}`)));
   const isExternalService = (fqdn: string) => {

@@ -51,7 +51,14 @@ const VALUE_RULES: { readonly [annotation: string]: Check } = {
 const DEFINITIONS = new Map<string, IstioMetadataDefinition>(ISTIO_ANNOTATIONS.map(a => [a.name, a]));
 
 /** Istio's `istioAnnotation`: a key whose domain ends in `istio.io`, or the documented `kubernetes.io/ingress.class`. */
-const isIstio = (key: string) => key === 'kubernetes.io/ingress.class' || key.split('/')[0].endsWith('istio.io');
+const isIstio = (key: string) => {
+  const slash = key.indexOf('/');
+  return key === 'kubernetes.io/ingress.class' || (slash > 0 ? key.slice(0, slash) : key).endsWith('istio.io');
+};
+const hasIstioKey = (m: { readonly [k: string]: string }) => {
+  for (const k in m) if (isIstio(k)) return true;
+  return false;
+};
 
 /** The kinds whose own annotations Istio checks (annotations.K8sAnalyzer). */
 const CHECKED_KINDS = new Set(['Namespace', 'Service', 'Pod', 'Deployment']);
@@ -72,17 +79,17 @@ function placed(objects: readonly AnalyzedObject[]): Placed[] {
   for (const o of objects.filter(x => x.mesh === 'istio')) {
     const kind = o.manifest.kind;
     const core = !o.manifest.apiVersion.includes('/') || o.manifest.apiVersion.startsWith('apps/');
-    if (CHECKED_KINDS.has(kind) && core) {
+    const own = o.manifest.metadata.annotations;
+    if (CHECKED_KINDS.has(kind) && core && own && hasIstioKey(own)) {
       out.push({ object: o, kind, at: 'metadata.annotations', annotations: o.manifest.metadata.annotations ?? {}, labels: o.manifest.metadata.labels ?? {} });
     }
     const tpl = (o.manifest.spec as { template?: { metadata?: { annotations?: Strings; labels?: Strings } } } | undefined)?.template;
-    if (kind !== 'Pod' && tpl?.metadata?.annotations && typeof tpl.metadata.annotations === 'object') {
+    if (kind !== 'Pod' && tpl?.metadata?.annotations && typeof tpl.metadata.annotations === 'object' && hasIstioKey(tpl.metadata.annotations)) {
       out.push({ object: o, kind: 'Pod', at: 'spec.template.metadata.annotations', annotations: tpl.metadata.annotations, labels: tpl.metadata.labels ?? {} });
     }
   }
-  const relevant = out.filter(p => Object.keys(p.annotations).some(isIstio));
-  placedCache.set(objects, relevant);
-  return relevant;
+  placedCache.set(objects, out);
+  return out;
 }
 
 const where = (p: Placed) => `${p.object.manifest.kind} '${p.object.manifest.metadata.name}' ${p.at}`;

@@ -14,7 +14,10 @@ const PROTOCOLS = ['http', 'http_proxy', 'http2', 'https', 'grpc', 'grpc-web', '
 export function portProtocol(p: { name?: string; appProtocol?: string }): string | undefined {
   if (p.appProtocol) return str(p.appProtocol).toLowerCase();
   const n = str(p.name).toLowerCase();
-  return PROTOCOLS.filter(x => n === x || n.startsWith(`${x}-`)).sort((a, b) => b.length - a.length)[0];
+  // the longest protocol the name is or starts with (`grpc-web` before `grpc`)
+  let found: string | undefined;
+  for (const x of PROTOCOLS) if ((n === x || n.startsWith(`${x}-`)) && (found === undefined || x.length > found.length)) found = x;
+  return found;
 }
 
 const injectionAnalyzer = 'injection.Analyzer';

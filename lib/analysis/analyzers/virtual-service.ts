@@ -76,22 +76,36 @@ const ingressRulesNotAffected: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'a gateway VirtualService routes to a host without a subset while a VirtualService of that host routes by subset: the subset rules do not apply to the gateway\'s traffic',
   run: ctx => {
+    // the hosts some VirtualService routes to by subset, among its own hosts (Istio's initVirtualServiceDestinations)
+    const bySubset = new Map<string, AnalyzedObject[]>();
     const vss = ctx.of('VirtualService', NET);
-    const withSubsets = vss.map(vs => ({
-      vs,
-      hosts: list(vsSpec(vs).http).flatMap(r => list(r?.route)).map(d => d?.destination)
-        .filter(d => d?.subset && strs(vsSpec(vs).hosts).includes(d.host ?? '')).map(d => d!.host!),
-    })).filter(x => x.hosts.length > 0);
-    const byHost = new Map<string, AnalyzedObject[]>();
-    for (const x of withSubsets) for (const h of x.hosts) byHost.set(h, [...(byHost.get(h) ?? []), x.vs]);
-    return vss.filter(vs => strs(vsSpec(vs).gateways).length > 0).flatMap(vs => list(vsSpec(vs).http).flatMap(r => list(r?.route)).flatMap(d => {
-      if (!d?.destination || d.destination.subset) return [];
-      const host = d.destination.host ?? '';
-      return (byHost.get(host) ?? []).map(o => ({
-        object: vs,
-        message: `VirtualService '${name(vs)}' routes gateway traffic to '${host}' without a subset, so the subset rules of VirtualService '${ctx.namespaceOf(o)}/${name(o)}' do not apply to it`,
-      }));
-    }));
+    for (const vs of vss) {
+      const own = strs(vsSpec(vs).hosts);
+      for (const r of list(vsSpec(vs).http)) {
+        for (const d of list(r?.route)) {
+          const host = d?.destination?.host;
+          if (d?.destination?.subset && typeof host === 'string' && own.includes(host)) bySubset.set(host, [...(bySubset.get(host) ?? []), vs]);
+        }
+      }
+    }
+    const out: RawFinding[] = [];
+    if (bySubset.size === 0) return out;
+    for (const vs of vss) {
+      if (strs(vsSpec(vs).gateways).length === 0) continue;
+      for (const r of list(vsSpec(vs).http)) {
+        for (const d of list(r?.route)) {
+          if (!d?.destination || d.destination.subset) continue;
+          const host = d.destination.host ?? '';
+          for (const o of bySubset.get(host) ?? []) {
+            out.push({
+              object: vs,
+              message: `VirtualService '${name(vs)}' routes gateway traffic to '${host}' without a subset, so the subset rules of VirtualService '${ctx.namespaceOf(o)}/${name(o)}' do not apply to it`,
+            });
+          }
+        }
+      }
+    }
+    return out;
   },
 };
 
@@ -290,7 +304,17 @@ const ineffectiveMatch: Analyzer = {
 };
 
 /** The hosts a gateway (Istio's or the Gateway API's) serves to a VirtualService of a namespace, after Istio's namespace handling. */
+const gatewayHostsCache = new WeakMap<AnalysisContext, Map<string, string[]>>();
 function gatewayHosts(ctx: AnalysisContext, ns: string, gwName: string, vsNamespace: string): string[] {
+  let cache = gatewayHostsCache.get(ctx);
+  if (!cache) gatewayHostsCache.set(ctx, cache = new Map());
+  const key = `${ns}/${gwName}|${vsNamespace}`;
+  let hosts = cache.get(key);
+  if (!hosts) cache.set(key, hosts = computeGatewayHosts(ctx, ns, gwName, vsNamespace));
+  return hosts;
+}
+
+function computeGatewayHosts(ctx: AnalysisContext, ns: string, gwName: string, vsNamespace: string): string[] {
   const istio = ctx.find('Gateway', NET, ns, gwName);
   const hosts: string[] = [];
   if (istio) {
