@@ -278,7 +278,7 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     }
     return m;
   };
-  const keys = { has: (k: string) => keys.get(k) !== undefined, get: (k: string) => keyed(k.slice(0, k.indexOf('|'))).get(k.slice(k.indexOf('|') + 1)) };
+  const find = (kind: string, group: string, ns: string, name: string) => keyed(kind).get(`${group}|${ns}|${name}`);
   const externalSet = (list: readonly string[] | undefined) => new Set(list ?? []);
   const extGateways = externalSet(externals.gateways);
   const extSecrets = externalSet(externals.secrets);
@@ -296,13 +296,13 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
       }
       return list;
     },
-    find: (kind, group, ns, name) => keys.get(`${kind}|${group}|${ns}|${name}`),
+    find,
     namespaceOf,
     namespace: name => namespaces.get(name),
     namespaceExists: name => namespaces.has(name) || (options.world === 'partial' && (externalNamespaces.has(name) || usedNamespaces.has(name))),
-    gatewayExists: (ns, name) => keys.has(`Gateway|networking.istio.io|${ns}|${name}`) || keys.has(`Gateway|gateway.networking.k8s.io|${ns}|${name}`)
+    gatewayExists: (ns, name) => find('Gateway', 'networking.istio.io', ns, name) !== undefined || find('Gateway', 'gateway.networking.k8s.io', ns, name) !== undefined
       || (options.world === 'partial' && (extGateways.has(`${ns}/${name}`) || extGateways.has(`*/${name}`) || externalNamespaces.has(ns))),
-    secretExists: (ns, name) => keys.has(`Secret||${ns}|${name}`) || (options.world === 'partial' && (extSecrets.has(`${ns}/${name}`) || externalNamespaces.has(ns))),
+    secretExists: (ns, name) => find('Secret', '', ns, name) !== undefined || (options.world === 'partial' && (extSecrets.has(`${ns}/${name}`) || externalNamespaces.has(ns))),
     pods,
     podsIn: ns => podsByNs.get(ns) ?? [],
     podsSelectedBy,
