@@ -4,6 +4,12 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Repli
 /** Kubernetes' domain suffix of Service hosts, as Istio's analyzers assume it (`util.DefaultKubernetesDomain`). */
 const SVC_DOMAIN = 'svc.cluster.local';
 
+/** A field that should hold a list, as one (anything else: empty). */
+export const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+
+/** An object's name. */
+export const nameOf = (o: AnalyzedObject) => o.manifest.metadata.name;
+
 export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
@@ -62,9 +68,10 @@ export const ISTIO_DEFAULTS_FILE = '(istio defaults)';
 /** Istio's system namespaces (`util.IsSystemNamespace`), which several checks skip. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'istio-system']);
 
-const isObj = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A mapping (not null, not a list). */
+export const isObj = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A label or annotation map as strings (the same object when it already is one: the usual case). */
-const strMap = (v: unknown): { [k: string]: string } => {
+export const strMap = (v: unknown): { [k: string]: string } => {
   if (!isObj(v)) return {};
   let plain = true;
   for (const k in v) {
@@ -74,7 +81,7 @@ const strMap = (v: unknown): { [k: string]: string } => {
     }
   }
   return plain ? v as { [k: string]: string }
-    : Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null).map(([k, x]) => [k, String(x)]));
+    : Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== null).map(([k, x]) => [k, str(x)]));
 };
 
 /** The facts of a mesh config (`istioctl analyze --meshConfigFile`; Istio's defaults when none). */
@@ -83,11 +90,11 @@ export function meshConfigFacts(meshConfig: unknown): MeshConfigFacts {
   const def = isObj(mc.defaultConfig) ? mc.defaultConfig : {};
   const meta = strMap(def.proxyMetadata);
   const defaults = isObj(mc.defaultProviders) ? mc.defaultProviders : {};
-  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const names = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   return {
     rootNamespace: typeof mc.rootNamespace === 'string' && mc.rootNamespace !== '' ? mc.rootNamespace : 'istio-system',
     dnsAutoAllocate: meta.ISTIO_META_DNS_CAPTURE === 'true' && meta.ISTIO_META_DNS_AUTO_ALLOCATE === 'true',
-    defaultAccessLogging: list(defaults.accessLogging),
+    defaultAccessLogging: names(defaults.accessLogging),
     extensionProviders: (Array.isArray(mc.extensionProviders) ? mc.extensionProviders : []).filter(isObj)
       .map(p => ({ name: typeof p.name === 'string' ? p.name : '', kinds: Object.keys(p).filter(k => k !== 'name') })),
     injectorEnablesNamespacesByDefault: false,
@@ -102,14 +109,14 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
 } = {}): AnalysisContext {
   const byKind = new Map<string, AnalyzedObject[]>();
   for (const o of objects) {
-    const list = byKind.get(o.manifest.kind);
-    if (list) list.push(o);
+    const same = byKind.get(o.manifest.kind);
+    if (same) same.push(o);
     else byKind.set(o.manifest.kind, [o]);
   }
   const namespaceOf = (o: AnalyzedObject) => o.manifest.metadata.namespace ?? 'default';
   const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
-    const list = m.get(k);
-    if (list) list.push(v);
+    const values = m.get(k);
+    if (values) values.push(v);
     else m.set(k, [v]);
   };
   const namespaces = new Map<string, AnalyzedObject>();
@@ -279,7 +286,7 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     return m;
   };
   const find = (kind: string, group: string, ns: string, name: string) => keyed(kind).get(`${group}|${ns}|${name}`);
-  const externalSet = (list: readonly string[] | undefined) => new Set(list ?? []);
+  const externalSet = (declared: readonly string[] | undefined) => new Set(declared ?? []);
   const extGateways = externalSet(externals.gateways);
   const extSecrets = externalSet(externals.secrets);
   const ofCache = new Map<string, AnalyzedObject[]>();
@@ -289,12 +296,12 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     meshConfig: options.meshConfig ?? meshConfigFacts(undefined),
     of: (kind, group) => {
       const key = `${kind}|${group ?? '*'}`;
-      let list = ofCache.get(key);
-      if (!list) {
-        list = (byKind.get(kind) ?? []).filter(o => group === undefined || groupOf(o.manifest.apiVersion) === group);
-        ofCache.set(key, list);
+      let ofKind = ofCache.get(key);
+      if (!ofKind) {
+        ofKind = (byKind.get(kind) ?? []).filter(o => group === undefined || groupOf(o.manifest.apiVersion) === group);
+        ofCache.set(key, ofKind);
       }
-      return list;
+      return ofKind;
     },
     find,
     namespaceOf,

@@ -1,3 +1,4 @@
+import { strMap } from './context';
 import { AnalyzedObject } from './model';
 import { MeshValidationError } from '../core/errors';
 import { Manifest } from '../render/model';
@@ -87,6 +88,6 @@ function manifestOf(v: unknown, where: string): Manifest {
     if (!isObject(m)) throw bad(`'metadata.${field}' must be a mapping`);
   }
   // Label and annotation values are strings to the API server; YAML may have read `true` or `8080`.
-  const strings = (m: unknown) => (isObject(m) ? Object.fromEntries(Object.entries(m).map(([k, x]) => [k, x === null ? '' : String(x)])) : undefined);
+  const strings = (m: unknown) => (isObject(m) ? strMap(m) : undefined);
   return { ...v, metadata: { ...meta, labels: strings(meta.labels), annotations: strings(meta.annotations) } } as Manifest;
 }

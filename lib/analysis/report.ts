@@ -1,5 +1,12 @@
 import { Finding, FindingLevel } from './model';
 
+const RANK: { [level: string]: number } = { [FindingLevel.INFO]: 0, [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
+
+/** The level a failure threshold names (`error`, `warning`, `info`, any case), or undefined for anything else. */
+export function levelNamed(text: unknown): FindingLevel | undefined {
+  return Object.values(FindingLevel).find(l => typeof text === 'string' && l.toLowerCase() === text.toLowerCase());
+}
+
 /** The line of a finding: `[construct path] [IST0101] message`. */
 export function findingLine(f: Finding): string {
   return `[${f.path}] ${f.message}`;
@@ -30,6 +37,11 @@ export class AnalysisReport {
   /** The findings at a level. */
   public at(level: FindingLevel): Finding[] {
     return this.findings.filter(f => f.level === level);
+  }
+
+  /** The findings at a level or above it (warnings and errors for `WARNING`): what fails a run with that threshold. */
+  public reaching(threshold: FindingLevel): Finding[] {
+    return this.findings.filter(f => RANK[f.level] >= RANK[threshold]);
   }
 
   /** The report as JSON-ready data (stable key order, for diffs in review). */

@@ -7,7 +7,7 @@ import { KUBERNETES_ANALYZERS } from './analyzers/kubernetes';
 import { MISC_ANALYZERS } from './analyzers/misc';
 import { SELECTOR_ANALYZERS } from './analyzers/selectors';
 import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtual-service';
-import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts } from './context';
+import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
 import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
 import { AnalysisReport } from './report';
@@ -72,7 +72,7 @@ function plainObject(o: AnalyzedObject): AnalyzedObject {
       return undefined;
     }
   };
-  const strings = (v: unknown) => (isPlainObject(json(v)) ? Object.fromEntries(Object.entries(json(v) as object).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)])) : undefined);
+  const strings = (v: unknown) => (isPlainObject(v) ? strMap(json(v)) : undefined);
   const m = o.manifest;
   const spec = json(m.spec);
   const meta = m.metadata ?? ({} as Manifest['metadata']);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { analyzeManifests, inputFiles } from '../analysis/files';
 import { Finding, FindingLevel } from '../analysis/model';
+import { levelNamed } from '../analysis/report';
 import { ANALYZERS } from '../analysis/run';
 import { MeshValidationError } from '../core/errors';
 
@@ -31,8 +32,6 @@ Options:
   -h, --help                 print this help
 `;
 
-const LEVELS: { [k: string]: number } = { [FindingLevel.INFO]: 0, [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
-const THRESHOLDS: { [k: string]: FindingLevel } = { error: FindingLevel.ERROR, warning: FindingLevel.WARNING, info: FindingLevel.INFO };
 
 /** A finding as istioctl prints it: `Error [IST0101] (VirtualService default/reviews file.yaml:12) message`. */
 export function istioLine(f: Finding): string {
@@ -65,8 +64,9 @@ function parse(argv: readonly string[]): Parsed {
       }
       case '--fail-on': {
         const t = next();
-        if (!(t in THRESHOLDS)) throw new UsageError(`--fail-on must be error, warning or info: got '${t}'`);
-        p.failOn = THRESHOLDS[t];
+        const level = levelNamed(t);
+        if (!level) throw new UsageError(`--fail-on must be error, warning or info: got '${t}'`);
+        p.failOn = level;
         break;
       }
       case '--suppress': p.suppress.push(next()); break;
@@ -123,7 +123,7 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
         if (n >= 1000) io.err(`analyzing ${n} objects from ${files} file${files === 1 ? '' : 's'}...\n`);
       },
     });
-    const failing = report.findings.filter(f => LEVELS[f.level] >= LEVELS[opts.failOn]);
+    const failing = report.reaching(opts.failOn);
     if (opts.output === 'json') {
       io.out(`${JSON.stringify({ objects: objects.length, ...report.toJson() }, undefined, 2)}\n`);
     } else if (report.findings.length === 0) {

@@ -1,11 +1,10 @@
 import { ClientTlsSettings, DestinationRuleSpec } from './types';
-import { selects } from '../context';
+import { list, nameOf, selects } from '../context';
 import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
 const drSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as DestinationRuleSpec;
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const name = nameOf;
 
 /**
  * TLS that originates without a way to verify the server: SIMPLE or MUTUAL with no caCertificates, and no credentialName

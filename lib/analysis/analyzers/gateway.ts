@@ -1,12 +1,11 @@
 import { X509Certificate } from 'crypto';
 import { GatewaySpec, ServiceSpec } from './types';
-import { ISTIO_DEFAULTS_FILE, hostsMatch, selects, selectorString, strs } from '../context';
+import { ISTIO_DEFAULTS_FILE, hostsMatch, list, nameOf, selectorString, selects, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
+const name = nameOf;
 const gwSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as GatewaySpec;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
 const gateways = (ctx: AnalysisContext) => ctx.of('Gateway', NET);
 
 /** The pods a Gateway's selector picks (any namespace: the gateway workload runs where it is installed). */

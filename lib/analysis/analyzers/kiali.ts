@@ -1,5 +1,5 @@
 import { DestinationRuleSpec, HttpRoute, VirtualServiceSpec } from './types';
-import { selects, str, strs, toFqdn } from '../context';
+import { list, nameOf, selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 /*
@@ -9,8 +9,7 @@ import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef
 
 const NET = 'networking.istio.io';
 const SEC = 'security.istio.io';
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const name = nameOf;
 const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
 const drSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as DestinationRuleSpec;
 

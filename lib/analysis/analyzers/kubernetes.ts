@@ -1,11 +1,10 @@
 import { ServiceSpec } from './types';
-import { SYSTEM_NAMESPACES, str } from '../context';
+import { SYSTEM_NAMESPACES, list, nameOf, str } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
+const name = nameOf;
 const istioOnly = (objects: AnalyzedObject[]) => objects.filter(o => o.mesh === 'istio');
 const svcSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as ServiceSpec;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
 
 /** The protocols Istio reads from a port name's prefix (before the first `-`), as istio/istio pkg/config/protocol parses them. */
 const PROTOCOLS = ['http', 'http_proxy', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis'];

@@ -1,11 +1,10 @@
-import { exportsToAll, toFqdn, strs } from '../context';
+import { exportsToAll, isObj, list, nameOf, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const name = nameOf;
 type Obj = { [k: string]: unknown };
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Obj : {});
+const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const spec = (o: AnalyzedObject) => obj(o.manifest.spec);
 
 const serviceEntryAddresses: Analyzer = {

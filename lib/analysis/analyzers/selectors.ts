@@ -1,12 +1,11 @@
 import { SelectorSpec } from './types';
-import { distinct, selectorString, strs } from '../context';
+import { distinct, list, nameOf, selectorString, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
 const SEC = 'security.istio.io';
 const TEL = 'telemetry.istio.io';
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const name = nameOf;
 const spec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as SelectorSpec & { [k: string]: unknown };
 const hasTargets = (o: AnalyzedObject) => spec(o).targetRef !== undefined || list(spec(o).targetRefs).length > 0;
 

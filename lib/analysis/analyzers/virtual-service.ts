@@ -1,11 +1,10 @@
 import { Destination, GatewaySpec, HttpMatchRequest, VirtualServiceSpec } from './types';
-import { distinct, exportsToAll, hostsMatch, namesForNamespace, selects, str, strs, toFqdn } from '../context';
+import { distinct, exportsToAll, hostsMatch, list, nameOf, namesForNamespace, selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
 const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
-const name = (o: AnalyzedObject) => o.manifest.metadata.name;
-const list = <T>(v: T[] | undefined | null): T[] => (Array.isArray(v) ? v : []);
+const name = nameOf;
 
 interface RouteDestination { readonly host: string; readonly subset?: string; readonly port?: number; readonly at: string; readonly mirror: boolean }
 

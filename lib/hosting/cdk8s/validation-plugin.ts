@@ -1,5 +1,6 @@
 import { analyzeManifests } from '../../analysis/files';
 import { AnalysisExternals, FindingLevel } from '../../analysis/model';
+import { levelNamed } from '../../analysis/report';
 import { ANALYZERS } from '../../analysis/run';
 import { fail, problem } from '../../core/errors';
 
@@ -58,7 +59,6 @@ export interface MeshKitValidationContext {
   };
 }
 
-const LEVELS: { [level: string]: number } = { info: 0, warning: 1, error: 2 };
 
 /**
  * The mesh-kit analysis (Istio's analyzer checks, Kiali's consistency checks, optional schema validation) as a
@@ -86,7 +86,7 @@ export class MeshKitValidation {
       if (!known.includes(k)) fail(problem(`properties.${k}`, 'is not a property of MeshKitValidation', k, `the properties are ${known.join(', ')}`));
     }
     if (p.world !== undefined && p.world !== 'partial' && p.world !== 'closed') fail(problem('properties.world', 'must be \'partial\' or \'closed\'', p.world as string));
-    if (p.failOn !== undefined && !(String(p.failOn) in LEVELS)) fail(problem('properties.failOn', 'must be \'error\', \'warning\' or \'info\'', p.failOn as string));
+    if (p.failOn !== undefined && levelNamed(p.failOn) === undefined) fail(problem('properties.failOn', 'must be \'error\', \'warning\' or \'info\'', p.failOn as string));
     for (const k of ['suppress', 'crds']) {
       if (p[k] !== undefined && (!Array.isArray(p[k]) || !(p[k] as unknown[]).every(x => typeof x === 'string'))) fail(problem(`properties.${k}`, 'must be a list of strings', String(p[k])));
     }
@@ -109,7 +109,6 @@ export class MeshKitValidation {
       suppress: this.props.suppress,
       meshConfig: this.props.meshConfig,
     });
-    const threshold = LEVELS[this.props.failOn ?? 'error'];
     const descriptions = new Map(ANALYZERS.map(a => [`${a.analyzer}|${a.code}`, a.description]));
     for (const f of report.findings) {
       const o = objects.find(x => `${x.manifest.kind} ${x.manifest.metadata.namespace ? `${x.manifest.metadata.namespace}/` : ''}${x.manifest.metadata.name}` === f.object && x.file === f.file);
@@ -120,7 +119,7 @@ export class MeshKitValidation {
         violatingResources: [{ resourceName: o?.manifest.metadata.name ?? f.object, manifestPath: f.file, locations: [f.line !== undefined ? `line ${f.line}` : f.object] }],
       });
     }
-    const failing = report.findings.filter(f => LEVELS[f.level.toLowerCase()] >= threshold);
+    const failing = report.reaching(levelNamed(this.props.failOn) ?? FindingLevel.ERROR);
     context.report.submit(failing.length > 0 ? 'failure' : 'success', {
       objects: String(objects.length),
       errors: String(report.at(FindingLevel.ERROR).length),
