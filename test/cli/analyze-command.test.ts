@@ -84,6 +84,20 @@ describe('mesh-kit analyze', () => {
     expect(cli(['analyze', '--list-checks']).out.split('\n')).toContain('IST0101 Error   ReferencedResourceNotFound (virtualservice.DestinationHostAnalyzer)');
   });
 
+  test('--mesh-config is read (DNS auto-allocation quiets IST0134; a default provider IST0157); --fail-on info fails on information', () => {
+    const dir = tmp();
+    const file = write(dir, 'se.yaml', 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: db, namespace: default }\n'
+      + 'spec: { hosts: [db.example.com], ports: [{ number: 5432, name: tcp, protocol: TCP }] }\n');
+    expect(cli(['analyze', file]).out).toMatch(/^Warning \[IST0134\] \(ServiceEntry default\/db /);
+    const mesh = write(dir, 'mesh.yaml', 'defaultConfig:\n  proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_DNS_AUTO_ALLOCATE: "true" }\n');
+    expect(cli(['analyze', '--mesh-config', mesh, file])).toStrictEqual({ status: 0, out: 'No validation issues found when analyzing 1 object.\n', err: '' });
+    expect(cli(['analyze', '--mesh-config', write(dir, 'bad.yaml', 'a: [b'), file]).err).toMatch(/^mesh-kit: --mesh-config .*bad\.yaml is not valid YAML: /);
+    expect(cli(['analyze', '--mesh-config', '/nonexistent.yaml', file]).err).toBe('mesh-kit: --mesh-config /nonexistent.yaml: no such file\n');
+    const info = write(dir, 'svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: default }\nspec: { ports: [{ name: web, port: 80 }] }\n');
+    expect(cli(['analyze', info]).status).toBe(0);
+    expect(cli(['analyze', '--fail-on', 'info', info]).status).toBe(1);
+  });
+
   test('a progress line on large inputs, on standard error', () => {
     const docs = Array.from({ length: 1000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c${i}, namespace: default }\n`).join('---\n');
     const r = cli(['analyze', write(tmp(), 'big.yaml', docs)]);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Include, JsonPatch } from 'cdk8s';
-import { FindingLevel, MeshApp, MeshChart, MeshService, MeshValidationError, RouteAction, ServiceRouting, Suppressions } from '../../lib';
+import { AnalysisOptions, FindingLevel, IngressGateway, IngressGatewayRoute, MeshApp, MeshChart, MeshService, MeshValidationError, RouteAction, ServiceRouting, Suppressions } from '../../lib';
 
 function reviewsApp(outdir: string, props: ConstructorParameters<typeof MeshApp>[0] = {}) {
   const app = new MeshApp({ outdir, ...props });
@@ -94,6 +94,32 @@ describe('synth-time analysis in MeshApp', () => {
     new ApiObject(new MeshChart(report, 'plain'), 'dr', { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'plain' }, spec: { host: 'nowhere' } });
     report.synth();
     expect(report.report!.findings.map(f => `${f.code} ${f.path}`)).toStrictEqual(['IST0174 plain/dr']);
+  });
+
+  test('a partial world: imports and analysis.externals exist, anything else referenced is IST0101; analysis.meshConfig is read', () => {
+    const build = (analysis: AnalysisOptions) => {
+      const app = new MeshApp({ outdir: path.join(tmp(), 'dist'), analysis });
+      const chart = new MeshChart(app, 'shop');
+      const gateway = IngressGateway.fromAttributes({ name: 'public', namespace: 'istio-ingress', servers: [{ port: 80, hosts: ['*.example.com'] }] });
+      const reviews = MeshService.fromAttributes({ name: 'reviews', namespace: 'bookinfo', ports: [{ port: 9080 }] });
+      new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['reviews.example.com'], routes: [{ action: RouteAction.forward(reviews) }] });
+      new ApiObject(chart, 'billing', {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'billing' },
+        spec: { hosts: ['billing'], http: [{ route: [{ destination: { host: 'payments.billing.svc.cluster.local' } }] }] },
+      });
+      new ApiObject(chart, 'logs', { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'logs' }, spec: { accessLogging: [{ filter: { expression: 'true' } }] } });
+      return app;
+    };
+    // the imported gateway and service need nothing more; the raw reference to billing/payments does
+    expect(() => build({}).synthFiles()).toThrow(/^Analysis found 1 error; nothing was written:\n {2}\[shop\/billing\] \[IST0101\] VirtualService 'billing' routes to host 'payments\.billing/);
+    const declared = build({ externals: { services: ['billing/payments'] } });
+    declared.synthFiles();
+    expect(declared.report!.findings.map(f => f.code)).toStrictEqual(['IST0157']);
+    const withDefaults = build({ externals: { namespaces: ['billing'] }, meshConfig: { defaultProviders: { accessLogging: ['envoy'] } } });
+    withDefaults.synthFiles();
+    expect(withDefaults.report!.findings).toStrictEqual([]);
   });
 
   test('no report file when asked for none; information is reported but never printed', () => {

@@ -47,6 +47,13 @@ describe('MeshKitValidation (cdk8s validation plugin)', () => {
     const externals = context([path.join(dir, 'a.yaml')]);
     await new MeshKitValidation({ externals: { services: ['shop/ghost'] } }).validate(externals.ctx);
     expect(externals.result().status).toBe('success');
+    // the default world is partial (externals count); a closed world takes the manifests as everything there is
+    const closed = context([path.join(dir, 'a.yaml')]);
+    await new MeshKitValidation({ world: 'closed', externals: { services: ['shop/ghost'] } }).validate(closed.ctx);
+    expect(closed.result().status).toBe('failure');
+    const lenient = context([path.join(dir, 'a.yaml')]);
+    await new MeshKitValidation({ failOn: 'warning', externals: { services: ['shop/ghost'] } }).validate(lenient.ctx);
+    expect(lenient.result().status).toBe('success');
   });
 
   test('fails at once on properties it does not know or cannot use', () => {
