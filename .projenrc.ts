@@ -49,12 +49,12 @@ const project = new typescript.TypeScriptProject({
   // The library is used inside the user's own cdk8s app: same model as cdk8s-plus.
   peerDeps: [
     'cdk8s@^2.70.0', 'constructs@^10.3.0', 'cdk8s-plus-27@^2.9.5', '@pulumi/pulumi@^3.270.0', '@pulumi/kubernetes@^4.34.2',
-    // synth-time schema validation (SchemaValidation), loaded only when asked for
-    'ajv@^8.17.1', 'kubernetes-models@^4.5.1', '@bufbuild/cel@^0.6.1',
-    '@kubernetes-models/istio@^2.3.0', '@kubernetes-models/gateway-api@^0.5.1',
+    // SchemaValidation.fromPackages() and core kinds without a generated shape, loaded only when installed
+    'kubernetes-models@^4.5.1', '@kubernetes-models/istio@^2.3.0', '@kubernetes-models/gateway-api@^0.5.1',
   ],
   // the `mesh-kit analyze` command and the cdk8s validation plugin read YAML whatever the user installed
-  deps: ['yaml@^2.8.1'],
+  // schema validation at synth, on by default: the generated validators run on ajv's runtime, CEL rules on @bufbuild/cel
+  deps: ['yaml@^2.8.1', 'ajv@^8.17.1', '@bufbuild/cel@^0.6.1'],
   devDeps: [
     '@swc/core',
     '@swc/jest',
@@ -81,7 +81,7 @@ const project = new typescript.TypeScriptProject({
   eslintOptions: {
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'bench', '.projenrc.ts'],
-    ignorePatterns: ['lib/imports/**', 'examples/*/dist/**', 'dist/**', 'docs/**'],
+    ignorePatterns: ['lib/imports/**', 'generated/**', 'examples/*/dist/**', 'dist/**', 'docs/**'],
     // Lint reports; it does not rewrite files behind CI's back (`npm run eslint:fix` does).
     commandOptions: { fix: false },
   },
@@ -108,10 +108,8 @@ new JsonFile(project, 'examples/tsconfig.json', {
 project.package.addField('peerDependenciesMeta', {
   '@pulumi/pulumi': { optional: true },
   '@pulumi/kubernetes': { optional: true },
-  // schema validation at synth is opt-in: a user who does not ask for it installs none of these
-  'ajv': { optional: true },
+  // SchemaValidation.fromPackages() only
   'kubernetes-models': { optional: true },
-  '@bufbuild/cel': { optional: true },
   '@kubernetes-models/istio': { optional: true },
   '@kubernetes-models/gateway-api': { optional: true },
 });
@@ -121,7 +119,7 @@ project.package.addField('exports', {
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
   './package.json': './package.json',
 });
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'API.md', 'CHANGELOG.md', 'README.md', 'LICENSE']);
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'generated/validators/**', 'API.md', 'CHANGELOG.md', 'README.md', 'LICENSE']);
 
 // Fast transformer for tests; `tsc --noEmit` (typecheckTests) does the type-checking.
 project.deps.removeDependency('ts-jest');
@@ -139,6 +137,13 @@ project.eslint!.addOverride({ files: ['test/**/*.ts'], rules: { '@typescript-esl
 project.addTask('import', {
   description: 'Regenerate lib/imports from the pinned Istio and Gateway API CRDs in ../shared/schemas',
   exec: 'node scripts/import.js',
+});
+
+// The validators synth checks every object with by default, generated from the pinned CRDs in ../shared/schemas and
+// kubernetes-models' declarations into generated/validators (never hand-copied); a test checks they are fresh.
+project.addTask('import:validators', {
+  description: 'Regenerate generated/validators from the pinned Istio, Gateway API and Linkerd CRDs in ../shared/schemas',
+  exec: 'node scripts/generate-validators.js',
 });
 
 // Istio's annotation and label definitions, analyzer catalogue and istioctl's default resources, generated into

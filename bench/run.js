@@ -64,6 +64,23 @@ for (const { n, mesh } of rows) {
 }
 
 lines.push('');
+lines.push('Schema validation (on by default: the pinned schemas generated into the package, CEL rules compiled at build time):');
+lines.push('');
+lines.push('| N services | mesh-kit ms, validation on | validation off | × off |');
+lines.push('|---:|---:|---:|---:|');
+for (const { n, mesh } of rows) {
+  const off = measure('mesh-kit-no-schemas', n);
+  lines.push(`| ${n} | ${f(mesh.ms)} | ${f(off.ms)} | ${f(mesh.ms / off.ms, 2)} |`);
+}
+const bookinfoDist = path.join(__dirname, '..', 'examples', 'bookinfo', 'dist');
+if (fs.existsSync(bookinfoDist)) {
+  const b = measure('bookinfo-schemas', 0);
+  lines.push(`Bookinfo (${b.objects} objects): validation adds ${f(b.ms)} ms to its synth (validators loaded included, fresh process)`);
+} else {
+  lines.push('Bookinfo: run `npm run synth` first to measure what validation adds to its synth');
+}
+
+lines.push('');
 lines.push('| Pulumi, N services | resources | MeshComponent ms | direct registration ms | ratio | peak RSS MB |');
 lines.push('|---:|---:|---:|---:|---:|---:|');
 for (const n of PULUMI_SIZES) {

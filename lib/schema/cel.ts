@@ -44,11 +44,10 @@ export function celName(name: string): string {
   return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
 }
 
-/** The CEL engine (`@bufbuild/cel`), loaded when schema validation is asked for. */
+/** Evaluates CEL rules: compiled at build time where the rule is known, else by `@bufbuild/cel`. */
 export interface CelEngine {
-  /** The expression parsed and planned once; evaluation returns a value or a CEL error, never throws. */
-  program(expr: string): (bindings: { [name: string]: unknown }) => unknown;
-  isCelError(v: unknown): boolean;
+  /** The result of `rule` with `self` bound to `value` (plain JSON, typed by `schema`), or the CEL error's message. Never throws. */
+  evaluate(rule: string, schema: JsonSchema, value: unknown): { readonly value: unknown } | { readonly error: string };
 }
 
 /** What evaluating an object's rules found. */
@@ -61,8 +60,8 @@ export interface CelResult {
   readonly evaluated: number;
 }
 
-/** A JSON value as CEL sees it, guided by its schema: objects as maps, integers as `int`. */
-function toCel(schema: JsonSchema | undefined, value: unknown): unknown {
+/** A JSON value as `@bufbuild/cel` sees it, guided by its schema: objects as maps, integers as `int`. */
+export function toCel(schema: JsonSchema | undefined, value: unknown): unknown {
   if (Array.isArray(value)) return value.map(v => toCel(schema?.items, v));
   if (value !== null && typeof value === 'object') {
     const m = new Map<string, unknown>();
@@ -91,18 +90,18 @@ export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknow
     if (!s || v === undefined) return;
     for (const rule of s['x-kubernetes-validations'] ?? []) {
       if (/\boldSelf\b/.test(rule.rule)) continue;
-      const result = engine.program(rule.rule)({ self: toCel(s, v) });
-      if (engine.isCelError(result)) {
-        const fn = unbound(String((result as { message?: string }).message ?? result));
+      const result = engine.evaluate(rule.rule, s, v);
+      if ('error' in result) {
+        const fn = unbound(result.error);
         if (fn) {
           unsupported.add(fn);
           continue;
         }
-        problems.push(`${at || '/'}: CEL rule could not be evaluated (${(result as { message?: string }).message}): ${rule.rule}`);
+        problems.push(`${at || '/'}: CEL rule could not be evaluated (${result.error}): ${rule.rule}`);
         continue;
       }
       evaluated++;
-      if (result !== true) problems.push(`${at || '/'}: ${rule.message ?? `failed rule: ${rule.rule}`}`);
+      if (result.value !== true) problems.push(`${at || '/'}: ${rule.message ?? `failed rule: ${rule.rule}`}`);
     }
     if (Array.isArray(v)) {
       v.forEach((x, i) => walk(s.items, x, `${at}/${i}`));

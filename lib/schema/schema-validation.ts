@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CelEngine, JsonSchema, celProblems, withDefaults } from './cel';
+import { CelEngine, JsonSchema, celProblems, toCel, withDefaults } from './cel';
+import { CEL, CompiledRule, celError } from './cel-runtime';
+import { GENERATED_VALIDATORS, coreProblems, knowsCoreKind } from './core-shapes';
 import { fail, problem } from '../core/errors';
 import { Manifest } from '../render/model';
 
@@ -19,14 +21,14 @@ type Validate = ((o: unknown) => boolean) & { errors?: AjvError[] | null };
 type CrdVersionDocument = { name: string; schema?: { openAPIV3Schema: JsonSchema } };
 type CrdDocument = { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersionDocument[] } };
 
-/** Loads an optional peer dependency, naming it when it is missing. */
+/** Loads a dependency (an optional one for `fromPackages()`), naming it when it is missing. */
 function load<T>(pkg: string): T {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(pkg) as T;
   } catch {
     return fail(problem('schemaValidation', `needs the package '${pkg}'`, 'missing',
-      'npm install --save-dev ajv yaml kubernetes-models @bufbuild/cel (and @kubernetes-models/istio@2 @kubernetes-models/gateway-api@0.5 for SchemaValidation.fromPackages())'));
+      'npm install --save-dev @kubernetes-models/istio@2 @kubernetes-models/gateway-api@0.5 for SchemaValidation.fromPackages(), or use SchemaValidation.pinned()'));
   }
 }
 
@@ -44,59 +46,144 @@ function strict(schema: unknown): unknown {
 
 interface CrdVersion { readonly validate: Validate; readonly schema: JsonSchema }
 
+/** `@bufbuild/cel`, for CEL rules not compiled at build time: each rule parsed and planned once. */
+function celFallback(): (rule: string, schema: JsonSchema, value: unknown) => { value: unknown } | { error: string } {
+  type Bindings = { [name: string]: unknown };
+  const cel = load<{
+    celEnv(o: { funcs: unknown[] }): unknown;
+    parse(expr: string): unknown;
+    plan(env: unknown, expr: unknown): (b: Bindings) => unknown;
+    isCelError(v: unknown): boolean;
+  }>('@bufbuild/cel');
+  const ext = load<{ strings?: unknown[] }>('@bufbuild/cel/ext');
+  const env = cel.celEnv({ funcs: [...(ext.strings ?? [])] });
+  const programs = new Map<string, ((b: Bindings) => unknown) | { error: string }>();
+  const message = (e: unknown): string => String((e as { message?: string })?.message ?? e);
+  return (rule, schema, value) => {
+    let p = programs.get(rule);
+    if (!p) {
+      try {
+        p = cel.plan(env, cel.parse(rule));
+      } catch (e) {
+        p = { error: message(e) };
+      }
+      programs.set(rule, p);
+    }
+    if (typeof p !== 'function') return p;
+    try {
+      const result = p({ self: toCel(schema, value) });
+      return cel.isCelError(result) ? { error: message(result) } : { value: result };
+    } catch (e) {
+      return { error: message(e) };
+    }
+  };
+}
+
 /** A model class of the `kubernetes-models` packages. */
 type ModelClass = new (o: unknown) => { validate(): void };
 
+/** What a generated validator module (`generated/validators/<kind>-<hash>.js`) exports. */
+type GeneratedModule = Validate & { walk: JsonSchema };
+
+/** The index of the generated validators: `group/version/Kind` → module file. */
+interface GeneratedIndex { readonly crds: { readonly [key: string]: string } }
+
+let generatedIndex: GeneratedIndex | undefined;
+const generatedModules = new Map<string, CrdVersion>();
+
+/** The generated validator of a CRD kind and version, loaded the first time an object of it is met. */
+function pinnedCrd(key: string): CrdVersion | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  generatedIndex ??= require(path.join(GENERATED_VALIDATORS, 'index.json')) as GeneratedIndex;
+  const file = generatedIndex.crds[key];
+  if (file === undefined) return undefined;
+  let found = generatedModules.get(file);
+  if (!found) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(GENERATED_VALIDATORS, file)) as GeneratedModule;
+    found = { validate: mod, schema: mod.walk };
+    generatedModules.set(file, found);
+  }
+  return found;
+}
+
 /**
- * Validation of every emitted object at synth, as the API server would with strict field
- * validation: against the OpenAPI v3 schemas of your own CRD files (Istio, Gateway API, Linkerd) —
+ * Validation of every emitted object at synth, as the API server would with strict field validation:
  * unknown fields are errors, and the CRDs' CEL rules (`x-kubernetes-validations`) are evaluated with
- * `@bufbuild/cel` — and core Kubernetes kinds against the schemas of the `kubernetes-models`
- * package. Problems are reported as Istio's IST0106 (SchemaValidationError) and stop synth.
+ * `@bufbuild/cel`. Problems are reported as Istio's IST0106 (SchemaValidationError) and stop synth.
+ *
+ * On by default with {@link SchemaValidation.pinned}: the schemas of the Istio, Gateway API and Linkerd
+ * releases mesh-kit targets, generated into the package at build time. Core Kubernetes kinds are
+ * checked against their shapes, generated from the `kubernetes-models` declarations: unknown
+ * fields, types, enumerations and required fields.
  *
  * CEL functions of Kubernetes' own library that `@bufbuild/cel` does not have (`isIP`, `url`,
  * `format.dns1123Label`, `quantity`, `isURL`…) are not evaluated: the report lists the ones met.
  * Transition rules (`oldSelf`) do not apply to a create and are skipped.
- *
- * Needs the optional packages `ajv`, `yaml`, `kubernetes-models` and `@bufbuild/cel`.
  */
 export class SchemaValidation {
   /**
+   * The schemas of the releases mesh-kit targets, generated into the package from the pinned CRDs
+   * (Istio, Gateway API v1.6.0 experimental channel, Linkerd edge-26.8.3): the default.
+   */
+  public static pinned(): SchemaValidation {
+    return new SchemaValidation('pinned', []);
+  }
+
+  /**
    * The schemas of your own CRD files (YAML, one or many documents each): the releases of Istio,
-   * Gateway API and Linkerd your clusters run.
+   * Gateway API and Linkerd your clusters run. They replace the pinned schemas (a kind your files
+   * do not define is not validated).
    */
   public static fromCrdFiles(...files: string[]): SchemaValidation {
     if (files.length === 0) fail(problem('files', 'must name at least one CRD file', []));
+    for (const f of files) {
+      if (typeof f !== 'string' || f === '') fail(problem('files', 'must be paths of CRD files', f as unknown));
+    }
     return new SchemaValidation('crds', files);
   }
 
   /**
    * Without CRD files: the schemas the `@kubernetes-models/istio` (2.x: Istio 1.18's; `v1` objects
    * checked against `v1beta1`'s schema, `telemetry.istio.io/v1` against `v1alpha1`'s) and
-   * `@kubernetes-models/gateway-api` (0.5) packages carry. Those models accept unknown fields and
-   * carry no CEL rules, and there is none for Linkerd: prefer `fromCrdFiles`. (`@kubernetes-models/istio`
-   * 3.x needs Node 22 and ESM.)
+   * `@kubernetes-models/gateway-api` (0.5) packages carry (optional packages you install). Those models
+   * accept unknown fields and carry no CEL rules, and there is none for Linkerd: prefer `pinned()`.
    */
   public static fromPackages(): SchemaValidation {
     return new SchemaValidation('packages', []);
   }
 
+  /** No schema validation at all (the Istio checks of the analysis still run). */
+  public static off(): SchemaValidation {
+    return new SchemaValidation('off', []);
+  }
+
   private crds?: Map<string, CrdVersion>;
   private cel?: CelEngine;
 
-  private constructor(private readonly source: 'crds' | 'packages', private readonly files: string[]) {}
+  private constructor(private readonly source: 'pinned' | 'crds' | 'packages' | 'off', private readonly files: string[]) {}
+
+  /** Whether objects are validated at all. */
+  public get enabled(): boolean {
+    return this.source !== 'off';
+  }
 
   /** What the objects are validated against, for the report. */
   public get description(): string {
-    return this.source === 'crds'
-      ? `CRD files ${this.files.join(', ')} (strict fields, CEL rules); core kinds: kubernetes-models`
-      : 'packages @kubernetes-models/istio, @kubernetes-models/gateway-api, kubernetes-models (no CEL rules, unknown fields accepted)';
+    switch (this.source) {
+      case 'pinned': return 'the pinned schemas generated into mesh-kit (Istio, Gateway API v1.6.0, Linkerd; strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields';
+      case 'crds': return `CRD files ${this.files.join(', ')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields`;
+      case 'packages': return 'packages @kubernetes-models/istio, @kubernetes-models/gateway-api, kubernetes-models (no CEL rules, unknown fields accepted)';
+      default: return 'off';
+    }
   }
 
   /** Validates one object. */
   public validate(o: Manifest): SchemaResult {
+    if (this.source === 'off') return { problems: [], unsupportedCel: [], known: false };
     const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
-    const crd = this.source === 'crds' ? this.crdIndex().get(`${group}/${version}/${o.kind}`) : undefined;
+    const key = `${group}/${version}/${o.kind}`;
+    const crd = this.source === 'crds' ? this.crdIndex().get(key) : this.source === 'pinned' ? pinnedCrd(key) : undefined;
     if (crd) {
       // as the API server: defaults first, then the schema and the CEL rules
       const defaulted = withDefaults(crd.schema, o);
@@ -105,14 +192,18 @@ export class SchemaValidation {
       const cel = celProblems(this.celEngine(), crd.schema, defaulted);
       return { problems: [...problems, ...cel.problems], unsupportedCel: cel.unsupported, known: true };
     }
+    if (this.source !== 'packages' && knowsCoreKind(o.apiVersion, o.kind)) {
+      return { problems: coreProblems(o.apiVersion, o.kind, o), unsupportedCel: [], known: true };
+    }
     const found = this.model(group, version, o.kind);
     if (!found) return { problems: [], unsupportedCel: [], known: false };
+    const problems: string[] = [];
     try {
       new found.model({ ...o, apiVersion: found.apiVersion }).validate();
-      return { problems: [], unsupportedCel: [], known: true };
     } catch (e) {
-      return { problems: [(e as Error).message], unsupportedCel: [], known: true };
+      problems.push((e as Error).message);
     }
+    return { problems, unsupportedCel: [], known: true };
   }
 
   private crdIndex(): Map<string, CrdVersion> {
@@ -145,38 +236,21 @@ export class SchemaValidation {
 
   private celEngine(): CelEngine {
     if (!this.cel) {
-      type Bindings = { [name: string]: unknown };
-      const cel = load<{
-        celEnv(o: { funcs: unknown[] }): unknown;
-        parse(expr: string): unknown;
-        plan(env: unknown, expr: unknown): (b: Bindings) => unknown;
-        celError(e: unknown): unknown;
-        isCelError(v: unknown): boolean;
-      }>('@bufbuild/cel');
-      const ext = load<{ strings?: unknown[] }>('@bufbuild/cel/ext');
-      const env = cel.celEnv({ funcs: [...(ext.strings ?? [])] });
-      const programs = new Map<string, (b: Bindings) => unknown>();
+      // the rules of the pinned CRDs are compiled to JavaScript at build time; any other rule (your own CRD files) is
+      // parsed and planned once by @bufbuild/cel, loaded only then
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const compiled = require(path.join(GENERATED_VALIDATORS, 'cel-rules.js')) as { [rule: string]: CompiledRule };
+      let fallback: ((rule: string, schema: JsonSchema, value: unknown) => { value: unknown } | { error: string }) | undefined;
       this.cel = {
-        isCelError: cel.isCelError,
-        program: expr => {
-          let p = programs.get(expr);
-          if (!p) {
-            try {
-              const planned = cel.plan(env, cel.parse(expr));
-              p = b => {
-                try {
-                  return planned(b);
-                } catch (e) {
-                  return cel.celError(e);
-                }
-              };
-            } catch (e) {
-              const err = cel.celError(e);
-              p = () => err;
-            }
-            programs.set(expr, p);
+        evaluate: (rule, schema, value) => {
+          const f = Object.prototype.hasOwnProperty.call(compiled, rule) ? compiled[rule] : undefined;
+          if (f) {
+            const result = f(CEL, value);
+            const error = celError(result);
+            return error === undefined ? { value: result } : { error };
           }
-          return p;
+          fallback ??= celFallback();
+          return fallback(rule, schema, value);
         },
       };
     }

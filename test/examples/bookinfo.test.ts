@@ -59,7 +59,7 @@ describeWithShared('the schema validator', () => {
     expect(validator!.validate(bad)).toStrictEqual(['VirtualService/reviews: /spec: must NOT have additional properties: \'hots\'']);
     const dep = parseObjects(files.get('bookinfo.k8s.yaml')!).find(o => o.kind === 'Deployment')!;
     expect(validator!.validate({ ...dep, spec: { ...(dep.spec as object), replicas: 'one' } })).toStrictEqual([
-      'Deployment/details-v1: data/spec/replicas must be integer',
+      'Deployment/details-v1: /spec/replicas: must be an integer: got \'one\'',
     ]);
     expect(validator!.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toStrictEqual(['Widget/w: no schema known for example.com/v1 Widget']);
   });

@@ -46,8 +46,15 @@ describeWithShared('SchemaValidation.fromCrdFiles (the pinned CRDs)', () => {
     expect(engine).toStrictEqual({ problems: [], unsupportedCel: ['isIP'], known: true });
   });
 
-  test('core kinds are validated against kubernetes-models; a kind without any schema is reported unknown', () => {
-    expect(schemas.validate(m({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 'one' } })).problems[0]).toMatch(/replicas must be integer/);
+  test('core kinds are validated against their shapes (types, enumerations, required and unknown fields); a kind without any schema is reported unknown', () => {
+    expect(schemas.validate(m({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 'one' } })).problems)
+      .toStrictEqual(['/spec/replicas: must be an integer: got \'one\'', '/spec: must have the field \'selector\'', '/spec: must have the field \'template\'']);
+    expect(schemas.validate(m({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'Nodeport', ports: [{ port: 80.5, targetPot: 8080 }] } })).problems)
+      .toStrictEqual([
+        '/spec/type: must be one of \'ClusterIP\', \'ExternalName\', \'LoadBalancer\', \'NodePort\': got \'Nodeport\'',
+        '/spec/ports/0/port: must be an integer: got 80.5',
+        '/spec/ports/0/targetPot: unknown field \'targetPot\'; did you mean \'targetPort\'?',
+      ]);
     expect(schemas.validate(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }))).toStrictEqual({ problems: [], unsupportedCel: [], known: false });
   });
 });
@@ -112,18 +119,26 @@ describeWithShared('schema validation at synth (MeshApp)', () => {
     expect(fs.existsSync(app.outdir)).toBe(false);
   });
 
-  test('off unless asked (or MESH_KIT_CRDS is set); the report says what was validated against what', () => {
-    expect(() => build({}).synthFiles()).not.toThrow();
-    process.env.MESH_KIT_CRDS = `${crd('gateway-api-crds.yaml')}:`;
+  test('on by default against the pinned schemas, off when asked; MESH_KIT_CRDS replaces them; the report says what was validated against what', () => {
+    expect(() => build({}).synthFiles()).toThrow(/\[IST0106\] HTTPRoute 'web' does not match its schema: \/spec\/rules\/0\/backendRefs\/0: Must have port for Service reference/);
+    expect(() => build({ analysis: { schemaValidation: SchemaValidation.off() } }).synthFiles()).not.toThrow();
+    const off = build({ analysis: { schemaValidation: SchemaValidation.off() } });
+    off.synthFiles();
+    expect(off.report!.notes).toStrictEqual(['schema validation: off']);
+    process.env.MESH_KIT_CRDS = `${crd('istio-crds.yaml')}:`;
     try {
-      expect(() => build({}).synthFiles()).toThrow(/\[IST0106\]/);
+      // the Gateway API's HTTPRoute is not in that file: not validated
+      expect(() => build({}).synthFiles()).not.toThrow();
+      process.env.MESH_KIT_CRDS = 'no/such/crds.yaml';
+      expect(() => build({}).synthFiles()).toThrow(
+        '\'MESH_KIT_CRDS\' must list readable CRD files, separated by \':\': got \'no/such/crds.yaml\'; fix the path, or unset MESH_KIT_CRDS to validate against the pinned schemas');
     } finally {
       delete process.env.MESH_KIT_CRDS;
     }
     const app = new MeshApp({ analysis: { schemaValidation: SchemaValidation.fromCrdFiles(crd('istio-crds.yaml')) } });
     new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }] }).addVersion('v1', { image: 'nginx:1.27.0' });
     app.synthFiles();
-    expect(app.report!.notes).toStrictEqual([`schema validation: CRD files ${crd('istio-crds.yaml')} (strict fields, CEL rules); core kinds: kubernetes-models`]);
+    expect(app.report!.notes).toStrictEqual([`schema validation: CRD files ${crd('istio-crds.yaml')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields`]);
     expect(app.report!.at(FindingLevel.ERROR)).toStrictEqual([]);
   });
 });

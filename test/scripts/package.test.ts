@@ -32,8 +32,9 @@ describe('the published package', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('holds only the compiled library, its types and docs', () => {
-    expect(files.filter(f => !/^(dist\/.*\.(js|d\.ts)|API\.md|CHANGELOG\.md|README\.md|LICENSE|package\.json)$/.test(f))).toStrictEqual([]);
+  test('holds only the compiled library, its types, the generated validators and docs', () => {
+    expect(files.filter(f => !/^(dist\/.*\.(js|d\.ts)|generated\/validators\/[a-z0-9-]+\.(js|json)|API\.md|CHANGELOG\.md|README\.md|LICENSE|package\.json)$/.test(f))).toStrictEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['generated/validators/index.json', 'generated/validators/cel-rules.js', 'generated/validators/core-shapes.json']));
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/pulumi/index.js', 'dist/pulumi/index.d.ts', 'CHANGELOG.md']));
     expect(files.some(f => f.startsWith('lib/') || f.startsWith('test/') || f.startsWith('examples/'))).toBe(false);
   });

@@ -1,8 +1,9 @@
+import * as fs from 'fs';
 import { RenderedChart } from './render-app';
 import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
-import { MeshValidationError } from '../../core/errors';
+import { MeshValidationError, problem } from '../../core/errors';
 import { ExternalReferences } from '../../core/external-references';
 import { MeshSettings } from '../../core/settings';
 import { SchemaValidation } from '../../schema';
@@ -30,10 +31,11 @@ export interface AnalysisOptions {
   readonly printWarnings?: boolean;
 
   /**
-   * Validate every object against schemas (IST0106 on any problem), e.g.
-   * `SchemaValidation.fromCrdFiles('crds/istio.yaml', 'crds/gateway-api.yaml')`. Also turned on,
-   * with those files, by the environment variable `MESH_KIT_CRDS` (paths separated by `:`).
-   * @default - off, unless MESH_KIT_CRDS is set
+   * What every object is validated against (IST0106 on any problem; synth stops): unknown fields,
+   * types, enums, limits and CEL rules, as the API server would. `SchemaValidation.fromCrdFiles(...)`
+   * replaces the pinned schemas with your clusters' CRDs (so does the environment variable
+   * `MESH_KIT_CRDS`, paths separated by `:`); `SchemaValidation.off()` turns validation off.
+   * @default - SchemaValidation.pinned(), or the files of MESH_KIT_CRDS when it is set
    */
   readonly schemaValidation?: SchemaValidation;
 
@@ -67,15 +69,28 @@ export function analyzedObjects(charts: readonly RenderedChart[]): AnalyzedObjec
   });
 }
 
+/** The CRD files of `MESH_KIT_CRDS` (`:`-separated), checked to exist; undefined when it is unset or empty. */
+function schemaValidationFromEnv(): SchemaValidation | undefined {
+  const value = process.env.MESH_KIT_CRDS;
+  if (value === undefined || value.trim() === '') return undefined;
+  const files = value.split(':').filter(f => f !== '');
+  for (const f of files) {
+    if (!fs.existsSync(f) || !fs.statSync(f).isFile()) {
+      throw new MeshValidationError(problem('MESH_KIT_CRDS', 'must list readable CRD files, separated by \':\'', f,
+        'fix the path, or unset MESH_KIT_CRDS to validate against the pinned schemas'));
+    }
+  }
+  return SchemaValidation.fromCrdFiles(...files);
+}
+
 /**
  * Runs the synth-time analysis over rendered charts. Throws, naming every error, when Istio would
  * call any finding an error (or a warning, with `warningsAsErrors`); otherwise returns the report.
  */
 export function analyzeCharts(charts: readonly RenderedChart[], options: AnalysisOptions = {}): AnalysisReport {
   const objects = analyzedObjects(charts);
-  const fromEnv = process.env.MESH_KIT_CRDS ? SchemaValidation.fromCrdFiles(...process.env.MESH_KIT_CRDS.split(':').filter(f => f !== '')) : undefined;
-  const schemas = options.schemaValidation ?? fromEnv;
-  const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: [] };
+  const schemas = options.schemaValidation ?? schemaValidationFromEnv() ?? SchemaValidation.pinned();
+  const { extra, notes } = schemas.enabled ? schemaFindings(objects, schemas) : { extra: [], notes: ['schema validation: off'] };
   const report = analyze(objects, {
     warningsAsErrors: options.warningsAsErrors,
     extra,

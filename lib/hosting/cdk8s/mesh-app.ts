@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Yaml, YamlOutputType } from 'cdk8s';
 import { AnalysisOptions, analyzeCharts } from './analysis';
 import { renderApp } from './render-app';
+import { WriteFile, writeFilesAtomically } from './write-files';
 import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { fail, problem } from '../../core/errors';
 
@@ -29,6 +29,8 @@ export interface MeshAppProps extends AppProps {
 export class MeshApp extends App {
   /** The report of the last synth (or `synthFiles()`), or undefined before. */
   public report?: AnalysisReport;
+  /** How files are written: a test injects a failure half-way. @internal */
+  public writeFile?: WriteFile;
   private readonly analysis: AnalysisOptions;
   private readonly recordMetadata: boolean;
 
@@ -40,8 +42,14 @@ export class MeshApp extends App {
     this.analysis = props.analysis ?? {};
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
     const file = this.analysis.reportFile;
+    if (file !== undefined && typeof file !== 'string') {
+      fail(problem('analysis.reportFile', 'must be a file name (a string)', file as unknown, 'e.g. \'mesh-kit-analysis.json\', or \'\' to write no report'));
+    }
     if (file !== undefined && file !== '' && (path.isAbsolute(file) || file.split(/[\\/]/).includes('..'))) {
       fail(problem('analysis.reportFile', 'must be a relative path inside the output folder', file));
+    }
+    if (file !== undefined && file !== '' && (/[\\/]$/.test(file) || file.split(/[\\/]/).pop() === '.')) {
+      fail(problem('analysis.reportFile', 'must name a file, not a folder', file, `e.g. '${file.replace(/[\\/.]+$/, '')}/mesh-kit-analysis.json'`));
     }
   }
 
@@ -66,17 +74,17 @@ export class MeshApp extends App {
     return files;
   }
 
-  /** Validates, renders and analyzes every chart in memory, and only then writes the files and the report. */
+  /**
+   * Validates, renders and analyzes every chart in memory, and only then writes the files and the report, all
+   * or nothing: into a temporary folder beside the output folder, swapped in by renames. On any failure the
+   * output folder is left as it was.
+   */
   public override synth(): void {
     const files = this.synthFiles();
     const report = this.report!;
     const reportFile = this.analysis.reportFile ?? 'mesh-kit-analysis.json';
     if (reportFile !== '') files.set(reportFile, `${JSON.stringify(report.toJson(), undefined, 2)}\n`);
-    for (const [file, text] of files) {
-      const target = path.join(this.outdir, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, text);
-    }
+    writeFilesAtomically(this.outdir, files, this.writeFile);
     const warnings = report.at(FindingLevel.WARNING);
     if ((this.analysis.printWarnings ?? true) && warnings.length > 0) {
       process.stderr.write(`${warnings.map(f => `warning ${findingLine(f)}`).join('\n')}\n`
