@@ -8,7 +8,7 @@ import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
 import { failIfNoIngress, namespaceOf } from '../hosting/cdk8s/emit';
-import { VirtualServiceModel } from '../render/model';
+import { ServerModel, VirtualServiceModel } from '../render/model';
 import { checkHostsServed } from '../validation/rules';
 
 /** Props of an {@link IngressGatewayRoute}. */
@@ -108,9 +108,24 @@ export class IngressGatewayRoute extends Construct {
         return errors;
       }
     }
+    // HTTP routes apply to HTTP listeners only: on a TCP, TLS or TLS-passthrough listener Istio ignores them
+    const http = servers.filter(carriesHttp);
+    if (http.length === 0) {
+      const shown = servers.map(s => `${s.port} ${s.protocol}${s.tls?.mode === 'PASSTHROUGH' ? ' (PASSTHROUGH)' : ''}`);
+      errors.push(problem(gatewayPort !== undefined ? 'gatewayPort' : 'gateway',
+        `must be an HTTP, HTTPS, HTTP2 or GRPC listener of gateway '${gw.name}' for HTTP routes`, shown.length === 1 ? shown[0] : shown,
+        'Istio ignores HTTP routes on TCP, TLS and TLS-passthrough listeners (the route would never apply): bind to an HTTP listener, or terminate TLS at the gateway'));
+      return errors;
+    }
     errors.push(...checkHostsServed('hosts', this.props.hosts, servers, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
     return errors;
   }
+}
+
+/** Whether HTTP routes apply to a listener: HTTP, HTTP2, GRPC, or HTTPS that the gateway terminates. */
+function carriesHttp(s: ServerModel): boolean {
+  if (s.protocol === 'HTTPS') return s.tls?.mode !== 'PASSTHROUGH';
+  return s.protocol === 'HTTP' || s.protocol === 'HTTP2' || s.protocol === 'GRPC';
 }
 
 /** A gateway route writes the destination port: the service's only port when none was given. */

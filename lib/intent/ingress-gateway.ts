@@ -129,10 +129,10 @@ export interface IngressGatewayAttributes {
   /** The Gateway name. */
   readonly name: string;
   /**
-   * Its namespace.
-   * @default - the namespace of the routes that bind to it
+   * Its namespace (required: a route that names a gateway without a namespace means the one in its own
+   * namespace, which is rarely where an imported gateway runs).
    */
-  readonly namespace?: string;
+  readonly namespace: string;
   /** Its listeners (the hosts they serve are what routes are checked against). */
   readonly servers: GatewayServerOptions[];
 }
@@ -162,7 +162,11 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * can bind to it with the same host and port checks as for gateways declared here.
    */
   public static fromAttributes(attrs: IngressGatewayAttributes): IIngressGateway {
-    const err = checkDnsSubdomain('name', attrs.name) ?? (attrs.namespace !== undefined ? checkDnsLabel('namespace', attrs.namespace) : undefined);
+    if ((attrs.namespace as unknown) === undefined) {
+      fail(problem('namespace', 'must be given for an imported gateway', undefined,
+        `a route naming gateway '${String(attrs.name)}' without a namespace binds to a gateway in its own namespace: give the namespace the Gateway runs in (e.g. 'istio-system')`));
+    }
+    const err = checkDnsSubdomain('name', attrs.name) ?? checkDnsLabel('namespace', attrs.namespace);
     if (err) fail(err);
     const servers = attrs.servers.map(s => serverModelOf(s, fail));
     ExternalReferences.gateway(attrs.namespace, attrs.name);

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
-import { failAt } from '../core/errors';
+import { failAt, problem } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
 import { namespaceOf } from '../hosting/cdk8s/emit';
@@ -53,6 +53,11 @@ export class ServiceRouting extends Construct {
     this.vsNamespace = props.namespace?.name ?? props.service.namespace ?? namespaceOf(this, undefined);
     const err = checkDnsSubdomain('name', this.vsName);
     if (err) failAt(this, err);
+    if (props.service.namespace === undefined && this.vsNamespace !== undefined && props.namespace !== undefined) {
+      failAt(this, problem('namespace', 'must be the namespace of the service when the service\'s namespace is not known', this.vsNamespace,
+        `give service '${props.service.name}' a namespace (its chart's 'namespace', or a MeshNamespace) so that the route can name it `
+        + `fully qualified from '${this.vsNamespace}', or leave out 'namespace'`));
+    }
     for (const r of props.routes ?? []) this.addRoute(r);
     this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
     this.node.addValidation({

@@ -9,6 +9,7 @@ import {
   MeshNamespace,
   MeshService,
   RouteAction,
+  ServiceRouting,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { only, synthError, synthObjects } from '../support/synth';
@@ -209,7 +210,7 @@ describe('services and gateways this app does not own (fromAttributes)', () => {
       http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1', port: { number: 9080 } } }] }],
     });
     expect(synthError(app => {
-      const gateway = IngressGateway.fromAttributes({ name: 'public', servers: [{ port: 80, hosts: ['*.example.com'] }] });
+      const gateway = IngressGateway.fromAttributes({ name: 'public', namespace: 'istio-ingress', servers: [{ port: 80, hosts: ['*.example.com'] }] });
       const reviews = MeshService.fromAttributes({ name: 'reviews', ports: [{ port: 9080 }] });
       new IngressGatewayRoute(new Chart(app, 'c'), 'r', { gateway, hosts: ['reviews.example.org'], routes: [{ action: RouteAction.forward(reviews) }] });
     })).toContain("[c/r] 'hosts' must be served by gateway 'public': got 'reviews.example.org'");
@@ -222,7 +223,7 @@ describe('services and gateways this app does not own (fromAttributes)', () => {
       .toBe("'version' must be a version of service 'x': got 'v1'; it was imported without versions");
     expect(errorOf(() => MeshService.fromAttributes({ name: 'x', ports: [] }))).toBe("'ports' must hold at least one port: got '[]'");
     expect(errorOf(() => MeshService.fromAttributes({ name: 'X', ports: [{ port: 1 }] }))).toMatch(/^'name' must be a DNS-1035 label/);
-    expect(errorOf(() => IngressGateway.fromAttributes({ name: 'gw', servers: [{ port: 80, hosts: ['a.com:80'] }] }))).toMatch(/^'servers.hosts' must be a DNS name/);
+    expect(errorOf(() => IngressGateway.fromAttributes({ name: 'gw', namespace: 'istio-system', servers: [{ port: 80, hosts: ['a.com:80'] }] }))).toMatch(/^'servers.hosts' must be a DNS name/);
   });
 
   test('imported values are copies', () => {
@@ -230,8 +231,57 @@ describe('services and gateways this app does not own (fromAttributes)', () => {
     reviews.ports.pop();
     reviews.versionNames.pop();
     expect([reviews.ports.length, reviews.versionNames.length]).toStrictEqual([1, 1]);
-    const gw = IngressGateway.fromAttributes({ name: 'gw', servers: [{ port: 80, hosts: ['a.com'] }] });
+    const gw = IngressGateway.fromAttributes({ name: 'gw', namespace: 'istio-system', servers: [{ port: 80, hosts: ['a.com'] }] });
     gw.servers[0].hosts.pop();
     expect(gw.servers[0]).toStrictEqual({ port: 80, portName: 'http', protocol: 'HTTP', hosts: ['a.com'] });
+  });
+});
+
+describe('no silent breakage the library would cause itself', () => {
+  test('fails if an imported gateway has no namespace (a route would bind to a gateway in its own namespace)', () => {
+    const attrs = { name: 'public', servers: [{ port: 80, hosts: ['*.example.com'] }] } as unknown as Parameters<typeof IngressGateway.fromAttributes>[0];
+    expect(errorOf(() => IngressGateway.fromAttributes(attrs))).toBe("'namespace' must be given for an imported gateway: got undefined; a route naming gateway "
+      + "'public' without a namespace binds to a gateway in its own namespace: give the namespace the Gateway runs in (e.g. 'istio-system')");
+  });
+
+  test('fails if an HTTP route binds to a TCP, TLS or TLS-passthrough listener, which Istio ignores', () => {
+    const build = (servers: ConstructorParameters<typeof IngressGateway>[2], gatewayPort?: number) => synthError(app => {
+      const chart = new MeshChart(app, 'c');
+      const gateway = new IngressGateway(chart, 'gw', servers);
+      new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['shop.example.com'], gatewayPort, routes: [{ action: RouteAction.forward(nginxIn(chart)) }] });
+    });
+    expect(build({ servers: [{ port: 31400, protocol: GatewayProtocol.TCP, hosts: ['*'] }] })).toContain(
+      "[c/r] 'gateway' must be an HTTP, HTTPS, HTTP2 or GRPC listener of gateway 'gw' for HTTP routes: got '31400 TCP'; Istio ignores HTTP routes on TCP, "
+      + 'TLS and TLS-passthrough listeners (the route would never apply): bind to an HTTP listener, or terminate TLS at the gateway');
+    expect(build({ servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['shop.example.com'], tls: GatewayTls.passthrough() }] }))
+      .toContain("got '443 HTTPS (PASSTHROUGH)'");
+    expect(build({ servers: [{ port: 80, hosts: ['shop.example.com'] }, { port: 15443, protocol: GatewayProtocol.TLS, hosts: ['shop.example.com'], tls: GatewayTls.passthrough() }] }, 15443))
+      .toContain("[c/r] 'gatewayPort' must be an HTTP, HTTPS, HTTP2 or GRPC listener of gateway 'gw' for HTTP routes: got '15443 TLS (PASSTHROUGH)'");
+    // an HTTP listener beside a TCP one: the route binds to the HTTP one
+    expect(() => synthObjects(app => {
+      const chart = new MeshChart(app, 'c');
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }, { port: 31400, protocol: GatewayProtocol.TCP, hosts: ['*'] }] });
+      new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['shop.example.com'], routes: [{ action: RouteAction.forward(nginxIn(chart)) }] });
+    })).not.toThrow();
+  });
+
+  test('a route in another namespace than its service names the service fully qualified (a short host would be read in the route\'s namespace)', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      const nginx = nginxIn(chart);
+      new ServiceRouting(chart, 'r', { service: nginx, namespace: MeshNamespace.fromName('routes'), routes: [{ action: RouteAction.forward(nginx.version('v1')) }] });
+    });
+    const vs = objects.find(o => o.kind === 'VirtualService' && o.metadata.namespace === 'routes')!;
+    expect(vs.spec.hosts).toStrictEqual(['nginx.shop.svc.cluster.local']);
+    expect(vs.spec.http[0].route[0].destination.host).toBe('nginx.shop.svc.cluster.local');
+  });
+
+  test('fails if a route is put in another namespace than a service whose namespace is not known', () => {
+    expect(synthError(app => {
+      const chart = new MeshChart(app, 'c');
+      const nginx = nginxIn(chart);
+      new ServiceRouting(chart, 'r', { service: nginx, namespace: MeshNamespace.fromName('routes'), routes: [{ action: RouteAction.forward(nginx.version('v1')) }] });
+    })).toBe("[c/r] 'namespace' must be the namespace of the service when the service's namespace is not known: got 'routes'; give service 'nginx' a namespace "
+      + "(its chart's 'namespace', or a MeshNamespace) so that the route can name it fully qualified from 'routes', or leave out 'namespace'");
   });
 });

@@ -56,7 +56,9 @@ function withGatewayPort(r: HttpRouteModel, port: number | undefined): HttpRoute
  */
 export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext): Manifest {
   const spec: VirtualServiceSpec = {
-    hosts: vs.hosts,
+    // a service's own routes: its host as seen from the route's namespace (fully qualified from another one;
+    // a short host would be read as `<name>.<the route's namespace>` and the route would never apply)
+    hosts: vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
     gateways: vs.gateways.length > 0 ? vs.gateways.map(g => gatewayRefOf(g, vs.namespace)) : undefined,
     http: vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx)),
   };
