@@ -95,22 +95,18 @@ function parseUrl(s: string): URL | undefined {
   }
 }
 
-const regexes = new Map<string, RegExp | CelErr>();
-/** An RE2 pattern as a JavaScript RegExp (leading `(?flags)`, also after `^`, as flags, `(?P<name>` as `(?<name>`), compiled once. */
-function regex(re: string): RegExp | CelErr {
+type Re2 = { test(s: string): boolean };
+const regexes = new Map<string, Re2 | CelErr>();
+/** An RE2 pattern compiled once by `@bufbuild/re2` (RE2's syntax and semantics, as cel-go's `matches`). */
+function regex(re: string): Re2 | CelErr {
   let found = regexes.get(re);
   if (!found) {
-    const flags = /^(\^?)\(\?([ims]+)\)/.exec(re);
-    const source = (flags ? flags[1] + re.slice(flags[0].length) : re).replace(/\(\?P</g, '(?<');
-    const f = flags ? [...new Set(flags[2])].join('') : '';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RE2JS } = require('@bufbuild/re2') as { RE2JS: { compile(p: string): Re2 } };
     try {
-      found = new RegExp(source, `${f}u`);
-    } catch {
-      try {
-        found = new RegExp(source, f);
-      } catch (e) {
-        found = err(`invalid regular expression: ${(e as Error).message}`);
-      }
+      found = RE2JS.compile(re);
+    } catch (e) {
+      found = err(`invalid regular expression: ${(e as Error).message}`);
     }
     regexes.set(re, found);
   }
@@ -162,7 +158,7 @@ const FUNCTIONS: { [name: string]: (target: unknown, args: unknown[]) => unknown
   'matches': (t, [re]) => {
     if (typeof t !== 'string' || typeof re !== 'string') return err('no such overload: matches');
     const compiled = regex(re);
-    return compiled instanceof RegExp ? compiled.test(t) : compiled;
+    return isErr(compiled) ? compiled : compiled.test(t);
   },
   'substring': (t, [a, b]) => {
     if (typeof t !== 'string' || typeof a !== 'number' || (b !== undefined && typeof b !== 'number')) return err('no such overload: substring');

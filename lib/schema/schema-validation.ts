@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { apiRuleProblems } from './api-rules';
 import { CelEngine, JsonSchema, celProblems, toCel, withDefaults } from './cel';
 import { CEL, CompiledRule, celError } from './cel-runtime';
 import { GENERATED_VALIDATORS, coreProblems, knowsCoreKind } from './core-shapes';
@@ -171,8 +172,8 @@ export class SchemaValidation {
   /** What the objects are validated against, for the report. */
   public get description(): string {
     switch (this.source) {
-      case 'pinned': return 'the pinned schemas generated into mesh-kit (Istio, Gateway API v1.6.0, Linkerd; strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields';
-      case 'crds': return `CRD files ${this.files.join(', ')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields`;
+      case 'pinned': return 'the pinned schemas generated into mesh-kit (Istio, Gateway API v1.6.0, Linkerd; strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes\' and Istio\'s webhook rules';
+      case 'crds': return `CRD files ${this.files.join(', ')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes' and Istio's webhook rules`;
       case 'packages': return 'packages @kubernetes-models/istio, @kubernetes-models/gateway-api, kubernetes-models (no CEL rules, unknown fields accepted)';
       default: return 'off';
     }
@@ -181,6 +182,13 @@ export class SchemaValidation {
   /** Validates one object. */
   public validate(o: Manifest): SchemaResult {
     if (this.source === 'off') return { problems: [], unsupportedCel: [], known: false };
+    const result = this.validateSchema(o);
+    // what the API server and Istio's webhook refuse beyond the schemas
+    const rules = this.source === 'packages' ? [] : apiRuleProblems(o);
+    return rules.length === 0 ? result : { ...result, problems: [...result.problems, ...rules] };
+  }
+
+  private validateSchema(o: Manifest): SchemaResult {
     const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     const key = `${group}/${version}/${o.kind}`;
     const crd = this.source === 'crds' ? this.crdIndex().get(key) : this.source === 'pinned' ? pinnedCrd(key) : undefined;

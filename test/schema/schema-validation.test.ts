@@ -138,7 +138,7 @@ describeWithShared('schema validation at synth (MeshApp)', () => {
     const app = new MeshApp({ analysis: { schemaValidation: SchemaValidation.fromCrdFiles(crd('istio-crds.yaml')) } });
     new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }] }).addVersion('v1', { image: 'nginx:1.27.0' });
     app.synthFiles();
-    expect(app.report!.notes).toStrictEqual([`schema validation: CRD files ${crd('istio-crds.yaml')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields`]);
+    expect(app.report!.notes).toStrictEqual([`schema validation: CRD files ${crd('istio-crds.yaml')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes' and Istio's webhook rules`]);
     expect(app.report!.at(FindingLevel.ERROR)).toStrictEqual([]);
   });
 });

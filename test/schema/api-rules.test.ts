@@ -1,0 +1,83 @@
+import { SchemaValidation } from '../../lib';
+import { Manifest } from '../../lib/render/model';
+import { apiRuleProblems } from '../../lib/schema/api-rules';
+
+const m = (o: object) => o as Manifest;
+const vs = (http: object[]) => m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hosts: ['a'], http } });
+const dest = [{ destination: { host: 'a' } }];
+
+describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, etcd)', () => {
+  test('names per kind: a Service is a DNS-1035 label, a Namespace a DNS-1123 label, others DNS-1123 subdomains', () => {
+    expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' } }))).toStrictEqual([
+      '/metadata/name: must be a DNS-1035 label for a Service (at most 63 characters: lower case letters, digits and \'-\', starting with a letter): got \'1web\'',
+    ]);
+    expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } }))[0]).toMatch(/^\/metadata\/name: must be a DNS-1123 label for a Namespace/);
+    expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a.b' } }))).toStrictEqual([]);
+    expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${'a'.repeat(254)}` } }))[0]).toMatch(/must be a DNS-1123 subdomain \(at most 253/);
+  });
+
+  test('label keys and values; annotation keys and their total size', () => {
+    expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { 'app': 'x'.repeat(64), 'a/b/c': 'x', '-bad': 'y' } } }))).toStrictEqual([
+      `/metadata/labels/app: a label value must be at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit: got '${'x'.repeat(64)}'`,
+      '/metadata/labels: label key \'a/b/c\' must be \'[prefix/]name\' with at most one \'/\'',
+      '/metadata/labels: label key the name of \'-bad\' must be at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit',
+    ]);
+    expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { big: 'x'.repeat(300 * 1024) } } })))
+      .toStrictEqual([`/metadata/annotations: must total at most 256 KiB: got ${300 * 1024 + 3} bytes`]);
+  });
+
+  test('container port names are IANA_SVC_NAMEs of at most 15 characters, unique in their container; pod template labels', () => {
+    const deployment = (ports: object[], labels = { app: 'web' }) => m({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx:1.27.0', ports }] } } },
+    });
+    expect(apiRuleProblems(deployment([{ containerPort: 80, name: 'http-monitoring-port' }, { containerPort: 81, name: '8080' }, { containerPort: 82, name: 'a--b' }])))
+      .toStrictEqual([
+        '/spec/template/spec/containers/0/ports/0/name: must be at most 15 characters (IANA_SVC_NAME): got \'http-monitoring-port\' (20)',
+        '/spec/template/spec/containers/0/ports/1/name: must be an IANA_SVC_NAME (lower case letters, digits and \'-\', at least one letter, no \'--\', not starting or ending with \'-\'): got \'8080\'',
+        '/spec/template/spec/containers/0/ports/2/name: must be an IANA_SVC_NAME (lower case letters, digits and \'-\', at least one letter, no \'--\', not starting or ending with \'-\'): got \'a--b\'',
+      ]);
+    expect(apiRuleProblems(deployment([{ containerPort: 80, name: 'http' }, { containerPort: 81, name: 'http' }])))
+      .toStrictEqual(['/spec/template/spec/containers/0/ports/1/name: must be unique in the container: got \'http\' twice']);
+    expect(apiRuleProblems(deployment([], { app: 'a b' }))).toHaveLength(2);
+  });
+
+  test('Istio\'s retry policies, durations, percentages, weights, header names and RE2 regular expressions (pkg/config/validation)', () => {
+    expect(apiRuleProblems(vs([{ route: dest, retries: { attempts: 3, retryOn: '5xx,gateway-errors,503', perTryTimeout: '0.5ms' } }]))).toStrictEqual([
+      '/spec/http/0/retries/perTryTimeout: must be at least 1ms: got \'0.5ms\'',
+      expect.stringMatching(/^\/spec\/http\/0\/retries\/retryOn: 'gateway-errors' is not a retry policy Istio knows \(5xx, gateway-error, /),
+    ]);
+    expect(apiRuleProblems(vs([{ route: dest, retries: { attempts: 0, retryOn: '5xx' } }])))
+      .toStrictEqual(['/spec/http/0/retries: must not configure a retry policy when attempts is 0 (retries disabled)']);
+    expect(apiRuleProblems(vs([{ route: dest, timeout: '1500us' }]))).toStrictEqual(['/spec/http/0/timeout: must be whole milliseconds: got \'1500us\'']);
+    expect(apiRuleProblems(vs([{ route: dest, fault: { abort: { httpStatus: 500, percentage: { value: 0.00001 } } }, mirrorPercentage: { value: 120 } }]))).toStrictEqual([
+      '/spec/http/0/fault/abort/percentage/value: must be 0 or between 0.0001 and 100: got 0.00001',
+      '/spec/http/0/mirrorPercentage/value: must be 0 or between 0.0001 and 100: got 120',
+    ]);
+    expect(apiRuleProblems(vs([{ route: [{ destination: { host: 'a' }, weight: -1 }] }]))).toStrictEqual(['/spec/http/0/route/0/weight: must not be negative: got -1']);
+    expect(apiRuleProblems(vs([{ route: dest, match: [{ uri: { regex: '^/(?!admin)' }, headers: { 'end user': { exact: 'x' }, ':authority': { exact: 'a' } } }] }]))).toStrictEqual([
+      '/spec/http/0/match/0/uri/regex: must be an RE2 regular expression (error parsing regexp: invalid or unsupported Perl syntax: `(?!`): got \'^/(?!admin)\'',
+      '/spec/http/0/match/0/headers: \'end user\' is not a valid header name (RFC 7230 token characters)',
+    ]);
+    expect(apiRuleProblems(vs([{ route: dest, headers: { request: { set: { ':path': '/' }, remove: ['Host'] } } }]))).toStrictEqual([
+      '/spec/http/0/headers/request/set: header \':path\' cannot have a \':\' prefix',
+      '/spec/http/0/headers/request/remove: header \'Host\' cannot be removed',
+    ]);
+  });
+
+  test('an object over etcd\'s 1.5 MiB request limit is refused, naming what to split', () => {
+    const big = m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dashboards' }, data: { 'a.json': 'x'.repeat(1.6 * 1024 * 1024) } });
+    expect(apiRuleProblems(big)).toStrictEqual([
+      '/: the object is 1.60 MiB, over etcd\'s 1.5 MiB request limit: the API server refuses it; split it (e.g. one ConfigMap per dashboard or file, or fewer routes per VirtualService)',
+    ]);
+  });
+
+  test('run with schema validation by default (pinned or your CRD files), not with the packages\' schemas', () => {
+    const bad = m({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Web' }, spec: { ports: [{ port: 80 }] } });
+    expect(SchemaValidation.pinned().validate(bad).problems).toContain(
+      '/metadata/name: must be a DNS-1035 label for a Service (at most 63 characters: lower case letters, digits and \'-\', starting with a letter): got \'Web\'');
+    expect(SchemaValidation.off().validate(bad).problems).toStrictEqual([]);
+  });
+});
