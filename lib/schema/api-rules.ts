@@ -123,7 +123,9 @@ function kubernetesProblems(o: Manifest): string[] {
     if (size > MAX_ANNOTATIONS_BYTES) out.push(`/metadata/annotations: must total at most 256 KiB: got ${size} bytes`);
   }
   const spec = obj((o as unknown as Obj).spec);
-  if (!spec) return out;
+  // the specs of Kubernetes' own kinds (custom resources carry their own rules in their schemas)
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  if (!spec || (group.includes('.') && !(group.endsWith('.k8s.io') && !group.startsWith('gateway.')))) return out;
   out.push(...labelProblems(obj(spec.selector)?.matchLabels ?? (o.kind === 'Service' ? spec.selector : undefined), '/spec/selector'));
   const template = obj(spec.template) ?? obj(obj(obj(spec.jobTemplate)?.spec)?.template);
   if (template) {

@@ -52,7 +52,8 @@ describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, et
     expect(apiRuleProblems(vs([{ route: dest, retries: { attempts: 0, retryOn: '5xx' } }])))
       .toStrictEqual(['/spec/http/0/retries: must not configure a retry policy when attempts is 0 (retries disabled)']);
     expect(apiRuleProblems(vs([{ route: dest, timeout: '1500us' }]))).toStrictEqual(['/spec/http/0/timeout: must be whole milliseconds: got \'1500us\'']);
-    expect(apiRuleProblems(vs([{ route: dest, fault: { abort: { httpStatus: 500, percentage: { value: 0.00001 } } }, mirrorPercentage: { value: 120 } }]))).toStrictEqual([
+    const fault = { abort: { httpStatus: 500, percentage: { value: 0.00001 } } };
+    expect(apiRuleProblems(vs([{ route: dest, fault, mirrorPercentage: { value: 120 } }]))).toStrictEqual([
       '/spec/http/0/fault/abort/percentage/value: must be 0 or between 0.0001 and 100: got 0.00001',
       '/spec/http/0/mirrorPercentage/value: must be 0 or between 0.0001 and 100: got 120',
     ]);
