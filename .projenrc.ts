@@ -147,6 +147,13 @@ project.addTask('import:validators', {
   exec: 'node scripts/generate-validators.js',
 });
 
+// The run-time checks of every public call: the library's own declarations (classes, their constructors, factories and
+// methods, the props types they take) generated into lib/core/generated/api-shapes.ts; a test checks it is fresh.
+project.addTask('import:api-shapes', {
+  description: 'Regenerate lib/core/generated/api-shapes.ts from the library\'s declarations (after changing a public signature)',
+  exec: 'node scripts/generate-api-shapes.js',
+});
+
 // Istio's annotation and label definitions, analyzer catalogue and istioctl's default resources, generated into
 // lib/analysis/generated from ../shared/reference (never hand-copied); a test checks the file is fresh.
 project.addTask('import:istio-data', {

@@ -1,3 +1,13 @@
+import * as analysis from './analysis';
+import * as errors from './core/errors';
+import { guardApi } from './core/input';
+import * as settings from './core/settings';
+import * as suppressions from './core/suppressions';
+import * as hosting from './hosting/cdk8s';
+import * as intent from './intent';
+import * as legacy from './legacy';
+import * as schema from './schema';
+
 export { MeshValidationError } from './core/errors';
 export * from './core/settings';
 export * from './core/suppressions';
@@ -7,3 +17,6 @@ export * from './render/model';
 export * from './legacy';
 export * from './analysis';
 export * from './schema';
+
+// every public method and static factory checks its arguments at run time (JavaScript callers, JSON-loaded config)
+guardApi({ MeshValidationError: errors.MeshValidationError, ...settings, ...suppressions, ...intent, ...hosting, ...legacy, ...analysis, ...schema });

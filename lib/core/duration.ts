@@ -6,7 +6,7 @@ import { fail, problem } from './errors';
  * (`500ms`). Durations must be whole milliseconds of at least 1ms.
  */
 export function durationString(field: string, d: Duration): string {
-  const ms = d.toMilliseconds();
+  const ms = millisecondsOf(d);
   if (!Number.isInteger(ms) || ms < 1) {
     fail(problem(field, 'must be a whole number of milliseconds, at least 1ms', `${ms}ms`));
   }
@@ -19,4 +19,9 @@ export function checkPercent(field: string, value: number): number {
     fail(problem(field, 'must be a percentage between 0 and 100', value));
   }
   return value;
+}
+
+/** A duration in milliseconds, fractions kept (cdk8s's own conversion throws a plain Error on fractions). */
+export function millisecondsOf(d: Duration): number {
+  return d.toMilliseconds({ integral: false });
 }

@@ -22,6 +22,17 @@ export function showValue(value: unknown): string {
   if (Array.isArray(value)) {
     return `[${value.map(showValue).join(', ')}]`;
   }
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return `a ${value.constructor?.name ?? 'value'}`;
+    let text: string;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = '{…}';
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  }
   return String(value);
 }
 

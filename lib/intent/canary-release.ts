@@ -9,6 +9,7 @@ import { ServiceRouting } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
 import { checkPercent } from '../core/duration';
 import { fail, failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { emit, istioNetworking, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
@@ -162,7 +163,8 @@ export class CanaryRelease extends Construct {
   public readonly rollbackChart: MeshChart;
 
   public constructor(scope: Construct, id: string, private readonly props: CanaryReleaseProps) {
-    super(scope, id);
+    // a canary writes charts of its own (one per stage): it may sit in the app itself
+    super(...constructArgs('CanaryRelease', [scope, id, props], { needsChart: false }));
     const err = checkDnsLabel('id (the file name prefix)', id);
     if (err) failAt(this, err);
     const { service, stable, canary, plan } = props;

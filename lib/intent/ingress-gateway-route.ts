@@ -4,6 +4,7 @@ import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
@@ -57,7 +58,7 @@ export class IngressGatewayRoute extends Construct {
   private readonly vsNamespace?: string;
 
   public constructor(scope: Construct, id: string, private readonly props: IngressGatewayRouteProps) {
-    super(scope, id);
+    super(...constructArgs('IngressGatewayRoute', [scope, id, props]));
     failIfNoIngress(this, 'IngressGatewayRoute');
     this.vsName = props.name ?? id;
     this.vsNamespace = namespaceOf(this, props.namespace?.name);

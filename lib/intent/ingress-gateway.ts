@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
+import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
 import { emit, failIfNoIngress, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
@@ -194,7 +195,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
   private readonly gatewayClassName: string;
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
-    super(scope, id);
+    super(...constructArgs('IngressGateway', [scope, id, props]));
     failIfNoIngress(this, 'IngressGateway');
     this.name = props.name ?? id;
     this.namespace = namespaceOf(this, props.namespace?.name);

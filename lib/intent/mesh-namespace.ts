@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail, failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { MeshProvider, MeshSettings } from '../core/settings';
 import { emit } from '../hosting/cdk8s/emit';
@@ -84,7 +85,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
-    super(scope, id);
+    super(...constructArgs('MeshNamespace', [scope, id, props]));
     this.name = props.name ?? id;
     const err = checkDnsLabel('name', this.name);
     if (err) failAt(this, err);

@@ -9,6 +9,7 @@ import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
+import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
@@ -342,7 +343,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private routing?: ServiceRouting;
 
   public constructor(scope: Construct, id: string, private readonly props: MeshServiceProps = {}) {
-    super(scope, id);
+    super(...constructArgs('MeshService', [scope, id, props]));
     this.name = props.name ?? id;
     this.namespace = namespaceOf(this, props.namespace?.name);
     this.app = props.app ?? this.name;

@@ -3,6 +3,7 @@ import { MeshService } from './mesh-service';
 import { Protocol } from './ports';
 import { securityApiVersion } from './security/api';
 import { fail, failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
@@ -70,7 +71,7 @@ export interface ServiceAuthorizationProps {
  */
 export class ServiceAuthorization extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceAuthorizationProps) {
-    super(scope, id);
+    super(...constructArgs('ServiceAuthorization', [scope, id, props]));
     failIfNoMesh(this, 'ServiceAuthorization');
     const name = props.name ?? props.service.name;
     const err = checkDnsSubdomain(props.name === undefined ? 'name (the service\'s name)' : 'name', name);

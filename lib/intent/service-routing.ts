@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
 import { failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
 import { namespaceOf } from '../hosting/cdk8s/emit';
@@ -48,7 +49,7 @@ export class ServiceRouting extends Construct {
   private readonly vsNamespace?: string;
 
   public constructor(scope: Construct, id: string, private readonly props: ServiceRoutingProps) {
-    super(scope, id);
+    super(...constructArgs('ServiceRouting', [scope, id, props]));
     this.vsName = props.name ?? props.service.name;
     this.vsNamespace = props.namespace?.name ?? props.service.namespace ?? namespaceOf(this, undefined);
     const err = checkDnsSubdomain('name', this.vsName);

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
 import { fail, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
@@ -251,7 +251,7 @@ export const DEFAULT_RESOURCES: ResourcesModel = { requests: { cpu: '100m', memo
  * @internal
  */
 export function quantityOf(size: Size): string {
-  const ki = size.toKibibytes();
+  const ki = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(ki)) fail(problem('size', 'must be a whole number of kibibytes', `${ki}Ki`));
   for (const [unit, factor] of [['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024]] as const) {
     if (ki % factor === 0 && ki >= factor) return `${ki / factor}${unit}`;

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { emit, namespaceOf } from '../hosting/cdk8s/emit';
 import { EnvValue } from '../intent/workload';
@@ -117,7 +118,7 @@ export class Linkerd1Router extends Construct {
   public readonly service: ApiObject;
 
   public constructor(scope: Construct, id: string, props: Linkerd1RouterProps = {}) {
-    super(scope, id);
+    super(...constructArgs('Linkerd1Router', [scope, id, props]));
     const discoveryNamespace = props.discoveryNamespace ?? 'default';
     const err = checkDnsLabel('discoveryNamespace', discoveryNamespace);
     if (err) failAt(this, err);

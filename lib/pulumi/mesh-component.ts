@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { ResourcePlan, planResources } from './plan';
 import { AnalysisReport, FindingLevel, findingLine } from '../analysis';
+import { checkArguments } from '../core/input';
 import { AnalysisOptions, analyzeCharts } from '../hosting/cdk8s/analysis';
 import { renderApp } from '../hosting/cdk8s/render-app';
 
@@ -64,6 +65,7 @@ export class MeshComponent extends pulumi.ComponentResource {
 
   public constructor(name: string, args: MeshComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate and render first: bad input registers nothing, not even the component.
+    checkArguments('MeshComponent.constructor', [name, args, opts], typeof name === 'string' ? name : undefined);
     const charts = renderApp(args.app);
     const report = analyzeCharts(charts, args.analysis);
     const plan = planResources(name, charts);

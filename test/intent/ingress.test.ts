@@ -240,8 +240,9 @@ describe('services and gateways this app does not own (fromAttributes)', () => {
 describe('no silent breakage the library would cause itself', () => {
   test('fails if an imported gateway has no namespace (a route would bind to a gateway in its own namespace)', () => {
     const attrs = { name: 'public', servers: [{ port: 80, hosts: ['*.example.com'] }] } as unknown as Parameters<typeof IngressGateway.fromAttributes>[0];
-    expect(errorOf(() => IngressGateway.fromAttributes(attrs))).toBe("'namespace' must be given for an imported gateway: got undefined; a route naming gateway "
-      + "'public' without a namespace binds to a gateway in its own namespace: give the namespace the Gateway runs in (e.g. 'istio-system')");
+    expect(errorOf(() => IngressGateway.fromAttributes(attrs))).toBe("IngressGateway.fromAttributes: 'attrs.namespace' is required: got undefined; give a string "
+      + '(Its namespace (required: a route that names a gateway without a namespace means the one in its own namespace, which is rarely where an imported '
+      + 'gateway runs))');
   });
 
   test('fails if an HTTP route binds to a TCP, TLS or TLS-passthrough listener, which Istio ignores', () => {

@@ -79,8 +79,9 @@ describe('ServiceRouting', () => {
     });
     const vs = only(objects, 'VirtualService');
     expect(vs.metadata.namespace).toBe('frontend');
+    // the route's host fully qualified too: a short host would be read as reviews.frontend and never apply
     expect(vs.spec).toStrictEqual({
-      hosts: ['reviews'],
+      hosts: ['reviews.bookinfo.svc.cluster.local'],
       http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v1' } }] }],
     });
   });

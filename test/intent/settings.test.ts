@@ -39,7 +39,7 @@ describe('Istio API version setting', () => {
 
   test('fails if the version is not one Istio serves', () => {
     expect(() => MeshSettings.apply(new App(), { istioApiVersion: 'v2' as IstioApiVersion }))
-      .toThrow("[(app)] 'istioApiVersion' must be one of v1, v1beta1, v1alpha3: got 'v2'");
+      .toThrow("[(app)] MeshSettings.apply: 'props.istioApiVersion' must be one of 'v1', 'v1alpha3', 'v1beta1': got 'v2'; did you mean 'v1'?");
   });
 });
 

@@ -227,7 +227,7 @@ describe('Gateway API back-end', () => {
   });
 
   test('the traffic API is a setting of the chart or the app, validated', () => {
-    expect(() => new MeshChart(new App(), 'c', { trafficApi: 'linkerd' as TrafficApi })).toThrow("[c] 'trafficApi' must be one of istio, gateway-api: got 'linkerd'");
+    expect(() => new MeshChart(new App(), 'c', { trafficApi: 'linkerd' as TrafficApi })).toThrow("[c] MeshChart: 'props.trafficApi' must be one of 'gateway-api', 'istio': got 'linkerd'");
   });
 });
 

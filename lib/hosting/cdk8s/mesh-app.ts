@@ -5,6 +5,7 @@ import { renderApp } from './render-app';
 import { WriteFile, writeFilesAtomically } from './write-files';
 import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { fail, problem } from '../../core/errors';
+import { checkArguments } from '../../core/input';
 
 /** Props of a {@link MeshApp}. */
 export interface MeshAppProps extends AppProps {
@@ -35,6 +36,7 @@ export class MeshApp extends App {
   private readonly recordMetadata: boolean;
 
   public constructor(props: MeshAppProps = {}) {
+    checkArguments('MeshApp.constructor', [props]);
     if (props.yamlOutputType !== undefined && props.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
       fail(problem('yamlOutputType', 'must be FILE_PER_CHART for a MeshApp', YamlOutputType[props.yamlOutputType], 'use cdk8s App for other layouts'));
     }

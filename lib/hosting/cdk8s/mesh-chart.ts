@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
+import { constructArgs } from '../../core/input';
 import { IstioApiVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
@@ -46,7 +47,7 @@ export class MeshChart extends Chart {
   public readonly fileName?: string;
 
   public constructor(scope: Construct, id: string, props: MeshChartProps = {}) {
-    super(scope, id, props);
+    super(...constructArgs('MeshChart', [scope, id, props], { needsChart: false }), props);
     if (props.fileName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(props.fileName)) {
       failAt(this, problem('fileName', 'must be a relative path of letters, digits, \'.\', \'_\' and \'-\' segments', props.fileName, 'e.g. \'gateway-api/route-all-v1\''));
     }

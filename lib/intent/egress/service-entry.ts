@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
+import { constructArgs } from '../../core/input';
 import { checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { emit, failIfNotIstio } from '../../hosting/cdk8s/emit';
@@ -156,7 +157,7 @@ export class ServiceEntry extends Construct {
   public readonly virtualService?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
-    super(scope, id);
+    super(...constructArgs('ServiceEntry', [scope, id, props]));
     failIfNotIstio(this, 'ServiceEntry', 'Linkerd proxies let egress through unless an EgressNetwork of policy.linkerd.io restricts it');
     const { name, namespace } = policyIdentity(this, props, id);
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', []));

@@ -5,8 +5,9 @@ import {
   ADDON_IMAGES, AddonExposureOptions, ExposedAddon, GrafanaOptions, KialiAuth, KialiOptions, PrometheusOptions, TracingBackend,
   checkPinnedImage, grafanaAdminOf,
 } from './addon-options';
-import { checkPercent } from '../../core/duration';
+import { checkPercent, millisecondsOf } from '../../core/duration';
 import { failAt, problem } from '../../core/errors';
+import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { Suppressions } from '../../core/suppressions';
@@ -124,7 +125,7 @@ export class ObservabilityAddons extends Construct {
   private readonly resources = new Map<string, ApiObject>();
 
   public constructor(scope: Construct, id: string, props: ObservabilityAddonsProps = {}) {
-    super(scope, id);
+    super(...constructArgs('ObservabilityAddons', [scope, id, props]));
     const backend = routingBackendOf(this);
     if (backend === 'none') {
       failAt(this, problem('mesh', 'ObservabilityAddons needs a mesh to observe: this chart is rendered for MeshProvider.NONE', 'none',
@@ -147,7 +148,7 @@ export class ObservabilityAddons extends Construct {
     const resources = (addon: string, r: ContainerResources | undefined): ResourcesModel | undefined =>
       resourcesModelOf(r ?? DEFAULT_RESOURCES[addon]);
     const duration = (field: string, d: Duration | undefined, fallback: Duration): string => {
-      const ms = (d ?? fallback).toMilliseconds();
+      const ms = millisecondsOf(d ?? fallback);
       if (ms % 1000 !== 0 || ms < 1000) failAt(this, problem(field, 'must be a whole number of seconds, at least 1', `${ms / 1000}s`));
       const s = ms / 1000;
       return s % 86400 === 0 ? `${s / 86400}d` : s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;

@@ -4,6 +4,7 @@ import { securityApiVersion } from './api';
 import { emitIstioObject, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { fail, failAt, problem } from '../../core/errors';
+import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
@@ -210,7 +211,7 @@ export class AuthorizationPolicy extends Construct {
   private readonly rules: AuthorizationRule[] = [];
 
   public constructor(scope: Construct, id: string, private readonly props: AuthorizationPolicyProps = {}) {
-    super(scope, id);
+    super(...constructArgs('AuthorizationPolicy', [scope, id, props]));
     failIfNotIstio(this, 'AuthorizationPolicy', 'use ServiceAuthorization (Server, MeshTLSAuthentication, AuthorizationPolicy of policy.linkerd.io)');
     const { name, namespace } = policyIdentity(this, props, id);
     const action = props.action ?? AuthorizationAction.ALLOW;

@@ -4,6 +4,7 @@ import { securityApiVersion } from './api';
 import { emitIstioObject, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
+import { constructArgs } from '../../core/input';
 import { MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 
@@ -84,7 +85,7 @@ export class PeerAuthentication extends Construct {
   public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
-    super(scope, id);
+    super(...constructArgs('PeerAuthentication', [scope, id, props]));
     failIfNotIstio(this, 'PeerAuthentication', 'Linkerd proxies always use mutual TLS between meshed pods; refuse plain text with ServiceAuthorization');
     const { name, namespace } = policyIdentity(this, props, props.workload ? id : 'default');
     if (props.workload && props.namespace !== undefined && props.workload._namespace !== undefined && props.namespace !== props.workload._namespace) {

@@ -4,6 +4,7 @@ import { securityApiVersion } from './api';
 import { emitIstioObject, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
+import { constructArgs } from '../../core/input';
 import { MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 
@@ -90,7 +91,7 @@ export class RequestAuthentication extends Construct {
   public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: RequestAuthenticationProps) {
-    super(scope, id);
+    super(...constructArgs('RequestAuthentication', [scope, id, props]));
     failIfNotIstio(this, 'RequestAuthentication', 'validate tokens in your ingress or application');
     const { name, namespace } = policyIdentity(this, props, id);
     if (props.jwtRules.length === 0) failAt(this, problem('jwtRules', 'must hold at least one issuer', []));

@@ -1,0 +1,37 @@
+/** The type of a value a public signature takes, as lib/core/input.ts checks it (generated into `API_SHAPES`). */
+export type InputSpec =
+  | 'string' | 'number' | 'boolean' | 'any' | 'function' | 'construct'
+  | { readonly enum: ReadonlyArray<string | number> }
+  | { readonly list: InputSpec }
+  | { readonly map: InputSpec }
+  | { readonly class: string }
+  | { readonly type: string }
+  | { readonly union: readonly InputSpec[] };
+
+/** A parameter of a public signature. */
+export interface InputParam {
+  readonly name: string;
+  readonly optional?: boolean;
+  readonly rest?: boolean;
+  readonly spec: InputSpec;
+}
+
+/** A props or options type: its fields (required ones listed), or an interface checked for its members. */
+export interface InputType {
+  readonly fields?: { readonly [name: string]: InputSpec };
+  readonly required?: readonly string[];
+  /** The first sentence of the doc comment of each required field (the error that says it is missing quotes it). */
+  readonly docs?: { readonly [name: string]: string };
+  /** The type of keys besides the fields (an index signature), when other keys are allowed. */
+  readonly other?: InputSpec;
+  readonly interface?: boolean;
+  readonly members?: readonly string[];
+}
+
+/** Every public signature of the library and the types they take. */
+export interface ApiShapes {
+  /** `Class.constructor`, `Class.staticMethod`, `Class.prototype.method` → parameters. */
+  readonly signatures: { readonly [signature: string]: readonly InputParam[] };
+  readonly types: { readonly [name: string]: InputType };
+  readonly classes: readonly string[];
+}

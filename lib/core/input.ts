@@ -1,0 +1,240 @@
+import { Chart, Duration, Size } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { suggestion } from './closest';
+import { MeshValidationError, problem, showValue } from './errors';
+import { API_SHAPES } from './generated/api-shapes';
+import { InputSpec } from './input-shapes';
+
+/**
+ * Run-time checks of every public call's arguments against the library's own declarations
+ * (`API_SHAPES`, generated from them): the library is called from JavaScript, from TypeScript with casts
+ * and with JSON-loaded config, where the compiler checks nothing. A wrong type, a missing required value,
+ * `NaN` or `Infinity` where a number goes, an unknown or misspelled property (naming the closest one)
+ * is a {@link MeshValidationError} naming the construct path, the field, the value and the fix, before
+ * anything else runs — never a `TypeError` from deep inside.
+ *
+ * @module
+ */
+
+/** The classes values are checked against, by name (the library's, registered by {@link guardApi}, and cdk8s's Duration and Size). */
+const classes = new Map<string, Function>([['Duration', Duration], ['Size', Size]]);
+
+/** The static factories of a class, for the fix of an error (`Duration.seconds()`, `RouteAction.forward()`…). */
+function factoriesOf(name: string): string[] {
+  if (name === 'Duration') return ['Duration.seconds(5)', 'Duration.millis(250)'];
+  if (name === 'Size') return ['Size.mebibytes(64)', 'Size.gibibytes(1)'];
+  return Object.keys(API_SHAPES.signatures).filter(s => s.startsWith(`${name}.`) && !s.includes('.prototype.') && !s.endsWith('.constructor')).map(s => `${s}()`);
+}
+
+function describeSpec(spec: InputSpec): string {
+  if (typeof spec === 'string') {
+    return { string: 'a string', number: 'a finite number', boolean: 'true or false', any: 'a value', function: 'a function', construct: 'a construct' }[spec];
+  }
+  if ('enum' in spec) return `one of ${spec.enum.map(v => showValue(v)).join(', ')}`;
+  if ('list' in spec) return `a list of ${describeSpec(spec.list).replace(/^an? /, '')}s`;
+  if ('map' in spec) return `a map of ${describeSpec(spec.map).replace(/^an? /, '')}s`;
+  if ('class' in spec) return `a ${spec.class}`;
+  if ('type' in spec) return API_SHAPES.types[spec.type]?.interface ? `a ${spec.type.replace(/^I(?=[A-Z])/, '')}` : 'an object';
+  return spec.union.map(describeSpec).join(' or ');
+}
+
+function fixOf(spec: InputSpec): string | undefined {
+  if (typeof spec === 'object' && 'class' in spec) {
+    const f = factoriesOf(spec.class);
+    return f.length > 0 ? `build it with ${f.slice(0, 4).join(', ')}${f.length > 4 ? '…' : ''}` : undefined;
+  }
+  if (typeof spec === 'object' && 'type' in spec && API_SHAPES.types[spec.type]?.interface) {
+    return `pass the construct or an imported one (e.g. ${spec.type.replace(/^I(?=[A-Z])/, '')}.fromAttributes / fromName), not its name`;
+  }
+  return undefined;
+}
+
+const isPlainObject = (v: unknown): v is { [k: string]: unknown } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+/** The problems of a value against a spec, `field` naming it (`props.ports[0].port`). */
+export function inputProblems(spec: InputSpec, value: unknown, field: string): string[] {
+  const wrong = (): string[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec))];
+  if (typeof spec === 'string') {
+    switch (spec) {
+      case 'any': return [];
+      case 'string': return typeof value === 'string' ? [] : wrong();
+      case 'number': return typeof value === 'number' && Number.isFinite(value) ? [] : wrong();
+      case 'boolean': return typeof value === 'boolean' ? [] : wrong();
+      case 'function': return typeof value === 'function' ? [] : wrong();
+      case 'construct': return Construct.isConstruct(value) ? [] : wrong();
+    }
+  }
+  if ('enum' in spec) {
+    if (spec.enum.includes(value as string)) return [];
+    const near = typeof value === 'string' ? suggestion(value, spec.enum.map(String)) : undefined;
+    return [problem(field, `must be ${describeSpec(spec)}`, value, near?.startsWith('did you mean') ? near : undefined)];
+  }
+  if ('list' in spec) {
+    if (!Array.isArray(value)) return wrong();
+    return value.flatMap((v, i) => inputProblems(spec.list, v, `${field}[${i}]`));
+  }
+  if ('map' in spec) {
+    if (!isPlainObject(value)) return wrong();
+    return Object.entries(value).flatMap(([k, v]) => inputProblems(spec.map, v, `${field}.${k}`));
+  }
+  if ('class' in spec) {
+    const cls = classes.get(spec.class);
+    return cls === undefined || value instanceof cls ? [] : wrong();
+  }
+  if ('union' in spec) {
+    const each = spec.union.map(s => inputProblems(s, value, field));
+    if (each.some(p => p.length === 0)) return [];
+    // the alternative whose type matches, if one does, says best what is wrong inside it
+    const inner = each.find(p => !p[0].startsWith(`'${field}' must be `));
+    return inner ?? wrong();
+  }
+  const type = API_SHAPES.types[spec.type];
+  if (!type) return [];
+  if (type.interface) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return wrong();
+    const missing = (type.members ?? []).filter(m => !(m in (value as object)));
+    return missing.length === 0 ? [] : wrong();
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isLibraryInstance(value)) return wrong();
+  const fields = type.fields ?? {};
+  const names = Object.keys(fields);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value as object)) {
+    const s = fields[k] ?? type.other;
+    if (s === undefined) {
+      out.push(problem(`${field}.${k}`, `is not a property of ${spec.type.includes(':') ? 'these options' : spec.type}`, v, suggestion(k, names)));
+    } else if (v !== undefined) {
+      out.push(...inputProblems(s, v, `${field}.${k}`));
+    }
+  }
+  for (const r of type.required ?? []) {
+    if ((value as { [k: string]: unknown })[r] === undefined) {
+      const doc = type.docs?.[r];
+      out.push(problem(`${field}.${r}`, 'is required', undefined, `give ${describeSpec(fields[r])}${doc ? ` (${doc.replace(/\.$/, '')})` : ''}`));
+    }
+  }
+  return out;
+}
+
+function isLibraryInstance(value: object): boolean {
+  for (const cls of classes.values()) if (value instanceof cls) return true;
+  return false;
+}
+
+/** Where an error is: the construct path, or the call when there is no construct. */
+function at(where: string | undefined, message: string): string {
+  return where === undefined ? message : `[${where || '(app)'}] ${message}`;
+}
+
+/**
+ * Checks the arguments of a public call (`Class.constructor`, `Class.factory`, `Class.prototype.method`),
+ * throwing one {@link MeshValidationError} with every problem, prefixed with `where` (a construct path).
+ */
+export function checkArguments(signature: string, args: ArrayLike<unknown>, where?: string): void {
+  const params = API_SHAPES.signatures[signature];
+  if (!params) return;
+  // a factory that creates constructs (`AuthorizationPolicy.denyAllThenAllow(scope, id, …)`): its scope and id as a constructor's
+  if (!signature.endsWith('.constructor') && params[0]?.spec === 'construct' && params[1]?.name === 'id') {
+    const [, , path] = checkScopeAndId(signature.replace('.prototype.', '.'), args[0], args[1], true);
+    where ??= path;
+  }
+  const problems: string[] = [];
+  params.forEach((p, i) => {
+    if (p.rest) {
+      for (let j = i; j < args.length; j++) problems.push(...inputProblems(p.spec, args[j], `${p.name}[${j - i}]`));
+      return;
+    }
+    const v = args[i];
+    if (v === undefined) {
+      if (!p.optional) problems.push(problem(p.name, 'is required', undefined, `give ${describeSpec(p.spec)}`));
+      return;
+    }
+    if (v === null && p.optional) {
+      problems.push(problem(p.name, `must be ${describeSpec(p.spec)} or left out`, null));
+      return;
+    }
+    problems.push(...inputProblems(p.spec, v, p.name));
+  });
+  if (problems.length > 0) {
+    const label = signature.replace('.prototype.', '.').replace(/\.constructor$/, '');
+    throw new MeshValidationError(at(where, problems.length === 1 ? `${label}: ${problems[0]}` : `${label}:\n  ${problems.join('\n  ')}`));
+  }
+}
+
+/**
+ * The checked `[scope, id]` of a construct's constructor (used in its `super(...)` call, before the construct
+ * exists): the scope must be a construct that still takes children, the id a non-empty string unique among
+ * its siblings; then the other arguments are checked against the constructor's declaration, naming the
+ * construct path it would have.
+ */
+export function constructArgs(cls: string, args: ArrayLike<unknown>, options: { readonly needsChart?: boolean } = {}): [Construct, string] {
+  const [parent, id, path] = checkScopeAndId(cls, args[0], args[1], options.needsChart ?? true);
+  checkArguments(`${cls}.constructor`, args, path);
+  return [parent as Construct, id];
+}
+
+/**
+ * A `(scope, id)` pair as constructs wants it, checked first so that constructs' own errors ("Only root constructs
+ * may have an empty ID", "There is already a Construct with name…", "Cannot add children during synthesis") become
+ * ours, with the path and the fix: a construct scope (inside a chart when `needsChart`), a non-empty id unique
+ * among its siblings. Returns the scope, the id and the path the new construct would have.
+ */
+function checkScopeAndId(what: string, scope: unknown, id: unknown, needsChart: boolean): [IConstruct, string, string] {
+  if (!Construct.isConstruct(scope)) {
+    throw new MeshValidationError(`${what}: ${problem('scope', 'must be a construct (a MeshApp, a MeshChart or a construct inside one)', scope,
+      `e.g. ${what.includes('.') ? `${what}(chart, 'id', …)` : `new ${what}(chart, 'id', props)`}`)}`);
+  }
+  const parent = scope as IConstruct;
+  if (typeof id !== 'string' || id === '') {
+    throw new MeshValidationError(at(parent.node.path, `${what}: ${problem('id', 'must be a non-empty string', id, 'the construct id names the objects it creates')}`));
+  }
+  const path = parent.node.path ? `${parent.node.path}/${id}` : id;
+  if (parent.node.tryFindChild(id) !== undefined) {
+    throw new MeshValidationError(at(path, `${what}: ${problem('id', `must be unique among the children of '${parent.node.path || '(app)'}'`, id,
+      'give each construct of one scope its own id (ids are the identity of the objects they create)')}`));
+  }
+  if (needsChart && !parent.node.scopes.some(c => Chart.isChart(c))) {
+    throw new MeshValidationError(at(path, `${what}: ${problem('scope', 'must be a chart or inside one: the objects of a construct go to its chart\'s file',
+      parent.node.path || '(app)', 'create a chart first, e.g. new MeshChart(app, \'chart\'), and build inside it')}`));
+  }
+  if (parent.node.locked) {
+    throw new MeshValidationError(at(path, `${what}: ${problem('scope', 'must still take children: it is being synthesized', parent.node.path,
+      'create constructs before synth')}`));
+  }
+  return [parent, id, path];
+}
+
+const GUARDED = Symbol.for('@mesh-kit/core:guarded');
+
+/**
+ * Wraps the static and public methods of the library's exported classes so that their arguments are checked
+ * ({@link checkArguments}) at every call, and registers the classes for `instanceof` checks. Applied once, by
+ * the package's entry points, to what they export.
+ */
+export function guardApi(exports: { readonly [name: string]: unknown }): void {
+  for (const [name, value] of Object.entries(exports)) {
+    if (typeof value !== 'function' || !API_SHAPES.classes.includes(name)) continue;
+    classes.set(name, value);
+    const cls = value as unknown as { [k: string]: unknown; prototype: { [k: string]: unknown } };
+    if ((cls as { [GUARDED]?: boolean })[GUARDED]) continue;
+    Object.defineProperty(cls, GUARDED, { value: true });
+    for (const signature of Object.keys(API_SHAPES.signatures)) {
+      if (!signature.startsWith(`${name}.`) || signature.endsWith('.constructor')) continue;
+      const member = signature.slice(name.length + 1);
+      const target = member.startsWith('prototype.') ? cls.prototype : cls;
+      const key = member.replace(/^prototype\./, '');
+      const original = target[key];
+      if (typeof original !== 'function') continue;
+      const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+        // where: the construct called, or the construct a static method is given as its scope
+        const where = Construct.isConstruct(this) ? (this as IConstruct).node.path
+          : Construct.isConstruct(args[0]) ? (args[0] as IConstruct).node.path : undefined;
+        checkArguments(signature, args, where);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      };
+      Object.defineProperty(wrapped, 'name', { value: key });
+      Object.defineProperty(target, key, { value: wrapped, writable: true, configurable: true, enumerable: false });
+    }
+  }
+}
