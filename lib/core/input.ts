@@ -226,12 +226,21 @@ export function guardApi(exports: { readonly [name: string]: unknown }): void {
       const key = member.replace(/^prototype\./, '');
       const original = target[key];
       if (typeof original !== 'function') continue;
+      const label = `${name}.${key}`;
       const wrapped = function (this: unknown, ...args: unknown[]): unknown {
         // where: the construct called, or the construct a static method is given as its scope
         const where = Construct.isConstruct(this) ? (this as IConstruct).node.path
           : Construct.isConstruct(args[0]) ? (args[0] as IConstruct).node.path : undefined;
         checkArguments(signature, args, where);
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
+        try {
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } catch (e) {
+          // a factory's error before any construct exists: it names the factory, where a construct's names its path
+          if (e instanceof MeshValidationError && where === undefined && !e.message.startsWith('[') && !e.message.startsWith(label)) {
+            throw new MeshValidationError(`${label}: ${e.message}`);
+          }
+          throw e;
+        }
       };
       Object.defineProperty(wrapped, 'name', { value: key });
       Object.defineProperty(target, key, { value: wrapped, writable: true, configurable: true, enumerable: false });

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
+import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
@@ -76,6 +76,8 @@ export class IngressGatewayRoute extends Construct {
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
+    // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
+    routeModelAt(this, route, this.routes.length, onlyPort);
     this.routes.push(route);
   }
 
@@ -87,7 +89,7 @@ export class IngressGatewayRoute extends Construct {
       hosts: [...this.props.hosts],
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
       gatewayPort: this.props.gatewayPort,
-      http: this.routes.map(r => routeModelOf(r, onlyPort)),
+      http: this.routes.map((r, i) => routeModelAt(this, r, i, onlyPort)),
     };
   }
 

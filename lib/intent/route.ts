@@ -4,7 +4,7 @@ import { HttpMatch } from './matches';
 import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { checkPercent, durationString } from '../core/duration';
-import { fail, problem } from '../core/errors';
+import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { emit, failIfNoMesh, istioNetworking, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { renderHttpRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
@@ -274,6 +274,25 @@ export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget
     cors: r.cors ? corsModelOf(r.cors) : undefined,
     headers: r.headers ? headersModelOf(r.headers) : undefined,
   };
+}
+
+/** How an error names a route: `routes[1] 'jason'`. */
+export function routeLabel(r: HttpRouteOptions, index: number): string {
+  return `routes[${index}]${typeof r?.name === 'string' ? ` '${r.name}'` : ''}`;
+}
+
+/**
+ * {@link routeModelOf}, its errors naming the construct and the route (`[bookinfo/reviews] routes[1] 'jason': …`).
+ * Called by `addRoute()` (so that a bad route fails where it is added) and at synth. @internal
+ */
+export function routeModelAt(scope: Construct, r: HttpRouteOptions, index: number,
+  defaultPort?: (t: IRouteTarget) => number | undefined): HttpRouteModel {
+  try {
+    return routeModelOf(r, defaultPort);
+  } catch (e) {
+    if (e instanceof MeshValidationError && !e.message.startsWith('[')) failAt(scope, `${routeLabel(r, index)}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelOf } from './route';
+import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain } from '../core/names';
@@ -71,6 +71,8 @@ export class ServiceRouting extends Construct {
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
+    // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
+    routeModelAt(this, route, this.routes.length);
     this.routes.push(route);
   }
 
@@ -86,7 +88,7 @@ export class ServiceRouting extends Construct {
         namespace: this.props.service.namespace,
         port: this.props.service.ports.length === 1 ? this.props.service.ports[0].port : undefined,
       },
-      http: this.routes.map(r => routeModelOf(r)),
+      http: this.routes.map((r, i) => routeModelAt(this, r, i)),
     };
   }
 }

@@ -14,7 +14,7 @@ import { InputSpec } from '../../lib/core/input-shapes';
  * success or a MeshValidationError — never a TypeError — and nothing is written when synth fails.
  */
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 40);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 
 const { MeshApp, MeshChart, MeshService, IngressGateway, MeshNamespace, RouteAction, HttpMatch, MeshValidationError } = api;
 

@@ -115,12 +115,12 @@ describe('CanaryRelease', () => {
 
   describe('fails', () => {
     test.each([
-      ['the stages do not increase', () => CanaryPlan.stages([10, 50, 30, 100]), "'stages' must increase from stage to stage: got '50 then 30'"],
-      ['a stage weight is outside 0-100', () => CanaryPlan.stages([10, 120]), "'stages' must be whole-number weights between 0 and 100: got 120"],
-      ['the final stage is not 100', () => CanaryPlan.stages([10, 50]), "'stages' must end at 100 (the canary promoted): got 50; append 100: [10, 50, 100]"],
-      ['there is no stage', () => CanaryPlan.stages([]), "'stages' must hold at least one stage: got '[]'; e.g. [10, 50, 100]"],
-      ['maxWeight is below stepWeight', () => CanaryPlan.linear({ stepWeight: 20, maxWeight: 10 }), "'maxWeight' must be a whole number between stepWeight (20) and 100: got 10"],
-      ['stepWeight is 0', () => CanaryPlan.linear({ stepWeight: 0, maxWeight: 10 }), "'stepWeight' must be a whole number between 1 and 100: got 0"],
+      ['the stages do not increase', () => CanaryPlan.stages([10, 50, 30, 100]), "CanaryPlan.stages: 'stages' must increase from stage to stage: got '50 then 30'"],
+      ['a stage weight is outside 0-100', () => CanaryPlan.stages([10, 120]), "CanaryPlan.stages: 'stages' must be whole-number weights between 0 and 100: got 120"],
+      ['the final stage is not 100', () => CanaryPlan.stages([10, 50]), "CanaryPlan.stages: 'stages' must end at 100 (the canary promoted): got 50; append 100: [10, 50, 100]"],
+      ['there is no stage', () => CanaryPlan.stages([]), "CanaryPlan.stages: 'stages' must hold at least one stage: got '[]'; e.g. [10, 50, 100]"],
+      ['maxWeight is below stepWeight', () => CanaryPlan.linear({ stepWeight: 20, maxWeight: 10 }), "CanaryPlan.linear: 'maxWeight' must be a whole number between stepWeight (20) and 100: got 10"],
+      ['stepWeight is 0', () => CanaryPlan.linear({ stepWeight: 0, maxWeight: 10 }), "CanaryPlan.linear: 'stepWeight' must be a whole number between 1 and 100: got 0"],
     ])('fails if %s', (_name, fn, message) => expect(errorOf(fn)).toBe(message));
 
     const release = (extra: object) => () => {

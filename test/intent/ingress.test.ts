@@ -221,9 +221,9 @@ describe('services and gateways this app does not own (fromAttributes)', () => {
     expect(errorOf(() => reviews.version('v3'))).toBe("'version' must be a version of service 'reviews': got 'v3'; its versions are 'v1', 'v2'");
     expect(errorOf(() => MeshService.fromAttributes({ name: 'x', ports: [{ port: 1 }] }).version('v1')))
       .toBe("'version' must be a version of service 'x': got 'v1'; it was imported without versions");
-    expect(errorOf(() => MeshService.fromAttributes({ name: 'x', ports: [] }))).toBe("'ports' must hold at least one port: got '[]'");
-    expect(errorOf(() => MeshService.fromAttributes({ name: 'X', ports: [{ port: 1 }] }))).toMatch(/^'name' must be a DNS-1035 label/);
-    expect(errorOf(() => IngressGateway.fromAttributes({ name: 'gw', namespace: 'istio-system', servers: [{ port: 80, hosts: ['a.com:80'] }] }))).toMatch(/^'servers.hosts' must be a DNS name/);
+    expect(errorOf(() => MeshService.fromAttributes({ name: 'x', ports: [] }))).toBe("MeshService.fromAttributes: 'ports' must hold at least one port: got '[]'");
+    expect(errorOf(() => MeshService.fromAttributes({ name: 'X', ports: [{ port: 1 }] }))).toMatch(/^\w+\.\w+: 'name' must be a DNS-1035 label/);
+    expect(errorOf(() => IngressGateway.fromAttributes({ name: 'gw', namespace: 'istio-system', servers: [{ port: 80, hosts: ['a.com:80'] }] }))).toMatch(/^\w+\.\w+: 'servers.hosts' must be a DNS name/);
   });
 
   test('imported values are copies', () => {

@@ -23,6 +23,6 @@ describe('MeshNamespace', () => {
   test('fails if the name is not a DNS-1123 label', () => {
     expect(() => new MeshNamespace(new Chart(new App(), 'c'), 'Shop')).toThrow(MeshValidationError);
     expect(() => new MeshNamespace(new Chart(new App(), 'c'), 'Shop')).toThrow(/^\[c\/Shop\] 'name' must be a DNS-1123 label .*: got 'Shop'$/);
-    expect(() => MeshNamespace.fromName('a_b')).toThrow(/^'namespace' must be a DNS-1123 label .*: got 'a_b'$/);
+    expect(() => MeshNamespace.fromName('a_b')).toThrow(/^\w+\.\w+: 'namespace' must be a DNS-1123 label .*: got 'a_b'$/);
   });
 });

@@ -363,14 +363,14 @@ describe('MeshService', () => {
     });
 
     test('fails if a restricted workload would run as root or as the sidecar\'s user', () => {
-      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 0 }))).toBe("'runAsUser' must not be 0 (root) under the restricted policy: got 0; use WorkloadSecurity.unset() to run as root");
-      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 1337 }))).toBe("'runAsUser' must not be 1337, the user id of the Istio sidecar (IST0144): got 1337");
-      expect(errorOf(() => WorkloadSecurity.restricted({ fsGroup: -2 }))).toBe("'fsGroup' must be a whole number of at least 0: got -2");
+      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 0 }))).toBe("WorkloadSecurity.restricted: 'runAsUser' must not be 0 (root) under the restricted policy: got 0; use WorkloadSecurity.unset() to run as root");
+      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 1337 }))).toBe("WorkloadSecurity.restricted: 'runAsUser' must not be 1337, the user id of the Istio sidecar (IST0144): got 1337");
+      expect(errorOf(() => WorkloadSecurity.restricted({ fsGroup: -2 }))).toBe("WorkloadSecurity.restricted: 'fsGroup' must be a whole number of at least 0: got -2");
     });
 
     test('fails if a mount path is relative or a volume name invalid', () => {
-      expect(errorOf(() => VolumeMount.of(Volume.emptyDir('tmp'), 'tmp'))).toBe("'mountPath' must be an absolute path: got 'tmp'");
-      expect(errorOf(() => Volume.emptyDir('Tmp'))).toMatch(/^'volume' must be a DNS-1123 label .*: got 'Tmp'$/);
+      expect(errorOf(() => VolumeMount.of(Volume.emptyDir('tmp'), 'tmp'))).toBe("VolumeMount.of: 'mountPath' must be an absolute path: got 'tmp'");
+      expect(errorOf(() => Volume.emptyDir('Tmp'))).toMatch(/^\w+\.\w+: 'volume' must be a DNS-1123 label .*: got 'Tmp'$/);
     });
   });
 

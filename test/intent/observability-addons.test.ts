@@ -427,7 +427,7 @@ describe('ObservabilityAddons errors', () => {
     expect(errorOf(inIstio({ prometheus: { configReloaderImage: 'localhost:5000/reloader:latest' } })))
       .toMatch(/^\[c\/Addons\] 'prometheus\.configReloaderImage' must pin a version .*: got 'localhost:5000\/reloader:latest'/);
     expect(errorOf(() => TracingBackend.zipkin({ image: 'openzipkin/zipkin:latest' })))
-      .toBe('\'image\' must pin a version (a tag other than \'latest\', or a digest): got \'openzipkin/zipkin:latest\'; e.g. \'docker.io/grafana/grafana:12.0.1\'');
+      .toBe('TracingBackend.zipkin: \'image\' must pin a version (a tag other than \'latest\', or a digest): got \'openzipkin/zipkin:latest\'; e.g. \'docker.io/grafana/grafana:12.0.1\'');
   });
 
   test('fails if Kiali is installed without Prometheus', () => {
@@ -474,31 +474,31 @@ describe('ObservabilityAddons errors', () => {
 
 describe('GrafanaDashboard', () => {
   test('fails if the JSON does not parse, or is not an object', () => {
-    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{title:'))).toMatch(/^'json' must be valid JSON: got '\{title:'; /);
-    expect(errorOf(() => GrafanaDashboard.fromJson('a', '[1]'))).toBe('\'json\' must be a JSON object (a Grafana dashboard model): got \'[1]\'');
+    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{title:'))).toMatch(/^\w+\.\w+: 'json' must be valid JSON: got '\{title:'; /);
+    expect(errorOf(() => GrafanaDashboard.fromJson('a', '[1]'))).toBe('GrafanaDashboard.fromJson: \'json\' must be a JSON object (a Grafana dashboard model): got \'[1]\'');
   });
 
   test('fails if the id or revision is not a positive whole number', () => {
     expect(errorOf(() => GrafanaDashboard.fromGrafanaCom('a', 7639, 0)))
-      .toBe('\'revision\' must be a whole number of at least 1: got 0; see https://grafana.com/grafana/dashboards/');
-    expect(errorOf(() => GrafanaDashboard.fromGrafanaCom('a', 1.5, 1))).toBe('\'id\' must be a whole number of at least 1: got 1.5; see https://grafana.com/grafana/dashboards/');
+      .toBe('GrafanaDashboard.fromGrafanaCom: \'revision\' must be a whole number of at least 1: got 0; see https://grafana.com/grafana/dashboards/');
+    expect(errorOf(() => GrafanaDashboard.fromGrafanaCom('a', 1.5, 1))).toBe('GrafanaDashboard.fromGrafanaCom: \'id\' must be a whole number of at least 1: got 1.5; see https://grafana.com/grafana/dashboards/');
   });
 
   test('fails if the name, provider or folder is not usable', () => {
-    expect(errorOf(() => GrafanaDashboard.fromJson('My Board', '{}'))).toMatch(/^'name' must be a DNS-1123 label .*: got 'My Board'$/);
-    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { provider: 'A/B' }))).toMatch(/^'provider' must be a DNS-1123 label .*: got 'A\/B'$/);
-    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { folder: ' ' }))).toBe('\'folder\' must be a non-empty, one-line folder title: got \' \'');
+    expect(errorOf(() => GrafanaDashboard.fromJson('My Board', '{}'))).toMatch(/^\w+\.\w+: 'name' must be a DNS-1123 label .*: got 'My Board'$/);
+    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { provider: 'A/B' }))).toMatch(/^\w+\.\w+: 'provider' must be a DNS-1123 label .*: got 'A\/B'$/);
+    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { folder: ' ' }))).toBe('GrafanaDashboard.fromJson: \'folder\' must be a non-empty, one-line folder title: got \' \'');
   });
 });
 
 describe('KialiAuth', () => {
   test('fails if the OpenID issuer is not https, or the client id is empty', () => {
     expect(errorOf(() => KialiAuth.openId({ issuerUri: 'http://sso.example.com', clientId: 'kiali' })))
-      .toBe('\'openId.issuerUri\' must be an https:// URL: got \'http://sso.example.com\'');
-    expect(errorOf(() => KialiAuth.openId({ issuerUri: 'https://sso.example.com', clientId: ' ' }))).toBe('\'openId.clientId\' must not be empty: got \' \'');
+      .toBe('KialiAuth.openId: \'openId.issuerUri\' must be an https:// URL: got \'http://sso.example.com\'');
+    expect(errorOf(() => KialiAuth.openId({ issuerUri: 'https://sso.example.com', clientId: ' ' }))).toBe('KialiAuth.openId: \'openId.clientId\' must not be empty: got \' \'');
   });
 
   test('fails if the signing key Secret is not a valid name', () => {
-    expect(errorOf(() => KialiAuth.token({ signingKey: { secretName: 'Kiali Key', key: 'key' } }))).toMatch(/^'signingKey\.secretName' must be a DNS-1123 subdomain .*: got 'Kiali Key'$/);
+    expect(errorOf(() => KialiAuth.token({ signingKey: { secretName: 'Kiali Key', key: 'key' } }))).toMatch(/^\w+\.\w+: 'signingKey\.secretName' must be a DNS-1123 subdomain .*: got 'Kiali Key'$/);
   });
 });

@@ -116,23 +116,23 @@ describe('route policies', () => {
     const ratings = () => ratingsIn(new Chart(new App(), 'c'));
     const route = (extra: object) => () => new ServiceRouting(new Chart(new App(), 'x'), 'r', { service: ratings(), routes: [{ action: RouteAction.redirect({ uri: '/x' }), ...extra }] }).model();
     test.each([
-      ['a duration under 1ms', () => Fault.delay(Duration.millis(0)), "'fault.delay' must be a whole number of milliseconds, at least 1ms: got '0ms'"],
-      ['a percentage over 100', () => Fault.delay(Duration.seconds(1), 120), "'fault.delay.percentage' must be a percentage between 0 and 100: got 120"],
-      ['an abort status that is not an HTTP status', () => Fault.abort(700), "'fault.abort.httpStatus' must be an HTTP status between 200 and 599: got 700"],
-      ['combine() given two delays', () => Fault.combine(Fault.delay(Duration.seconds(1)), Fault.delay(Duration.seconds(2))), "'fault' combine() takes one Fault.delay() and one Fault.abort(): got 'other faults'"],
-      ['a redirect that changes nothing', () => RouteAction.redirect({}), "'redirect' must change at least one of uri, authority, scheme, port: got '{}'"],
-      ['a redirect code that is not a redirect', () => RouteAction.redirect({ uri: '/a', redirectCode: 200 }), "'redirect.redirectCode' must be 301, 302, 303, 307 or 308: got 200"],
-      ['a redirect with a timeout', route({ timeout: Duration.seconds(1) }), "'timeout' cannot be combined with a redirect (nothing is forwarded): got 'timeout'"],
-      ['retries with negative attempts', route({ action: RouteAction.forward(ratings()), retries: { attempts: -1 } }), "'retries.attempts' must be a whole number of at least 0: got -1"],
+      ['a duration under 1ms', () => Fault.delay(Duration.millis(0)), "Fault.delay: 'fault.delay' must be a whole number of milliseconds, at least 1ms: got '0ms'"],
+      ['a percentage over 100', () => Fault.delay(Duration.seconds(1), 120), "Fault.delay: 'fault.delay.percentage' must be a percentage between 0 and 100: got 120"],
+      ['an abort status that is not an HTTP status', () => Fault.abort(700), "Fault.abort: 'fault.abort.httpStatus' must be an HTTP status between 200 and 599: got 700"],
+      ['combine() given two delays', () => Fault.combine(Fault.delay(Duration.seconds(1)), Fault.delay(Duration.seconds(2))), "Fault.combine: 'fault' combine() takes one Fault.delay() and one Fault.abort(): got 'other faults'"],
+      ['a redirect that changes nothing', () => RouteAction.redirect({}), "RouteAction.redirect: 'redirect' must change at least one of uri, authority, scheme, port: got '{}'"],
+      ['a redirect code that is not a redirect', () => RouteAction.redirect({ uri: '/a', redirectCode: 200 }), "RouteAction.redirect: 'redirect.redirectCode' must be 301, 302, 303, 307 or 308: got 200"],
+      ['a redirect with a timeout', route({ timeout: Duration.seconds(1) }), "[x/r] routes[0]: 'timeout' cannot be combined with a redirect (nothing is forwarded): got 'timeout'"],
+      ['retries with negative attempts', route({ action: RouteAction.forward(ratings()), retries: { attempts: -1 } }), "[x/r] routes[0]: 'retries.attempts' must be a whole number of at least 0: got -1"],
       ['retries disabled but tuned', route({ action: RouteAction.forward(ratings()), retries: { attempts: 0, retryOn: [RetryOn.FIVE_XX] } }),
-        "'retries' must not set perTryTimeout or retryOn when attempts is 0: got 0; remove them, or allow at least one attempt"],
-      ['an empty rewrite', route({ action: RouteAction.forward(ratings()), rewrite: {} }), "'rewrite' must change uri or authority: got '{}'"],
+        "[x/r] routes[0]: 'retries' must not set perTryTimeout or retryOn when attempts is 0: got 0; remove them, or allow at least one attempt"],
+      ['an empty rewrite', route({ action: RouteAction.forward(ratings()), rewrite: {} }), "[x/r] routes[0]: 'rewrite' must change uri or authority: got '{}'"],
       ['CORS credentials for any origin', route({ action: RouteAction.forward(ratings()), cors: { allowOrigins: [StringMatch.exact('*')], allowCredentials: true } }),
-        "'cors.allowOrigins' must not be '*' when allowCredentials is true (browsers refuse it): got '*'"],
+        "[x/r] routes[0]: 'cors.allowOrigins' must not be '*' when allowCredentials is true (browsers refuse it): got '*'"],
       ['a CORS method that is not one', route({ action: RouteAction.forward(ratings()), cors: { allowOrigins: [StringMatch.prefix('https://')], allowMethods: ['FETCH'] } }),
-        "'cors.allowMethods' must be HTTP methods (GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, *): got 'FETCH'"],
-      ['a header name with a space', route({ action: RouteAction.forward(ratings()), headers: { request: { set: { 'x bad': '1' } } } }), "'headers' must be valid HTTP header names: got 'x bad'"],
-      ['a mirror percentage over 100', route({ action: RouteAction.forward(ratings()), mirror: { target: ratings(), percentage: 101 } }), "'mirror.percentage' must be a percentage between 0 and 100: got 101"],
+        "[x/r] routes[0]: 'cors.allowMethods' must be HTTP methods (GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, *): got 'FETCH'"],
+      ['a header name with a space', route({ action: RouteAction.forward(ratings()), headers: { request: { set: { 'x bad': '1' } } } }), "[x/r] routes[0]: 'headers' must be valid HTTP header names: got 'x bad'"],
+      ['a mirror percentage over 100', route({ action: RouteAction.forward(ratings()), mirror: { target: ratings(), percentage: 101 } }), "[x/r] routes[0]: 'mirror.percentage' must be a percentage between 0 and 100: got 101"],
     ])('fails if %s', (_name, fn, message) => {
       expect(errorOf(fn)).toBe(message);
     });
@@ -195,8 +195,8 @@ describe('DestinationRule traffic policy', () => {
   });
 
   test.each([
-    ['mutual TLS without certificates', () => ClientTls.mutual({}), "'tls' MUTUAL needs clientCertificate and privateKey, or credentialName: got 'neither'"],
-    ['an upper-case hash header', () => LoadBalancer.consistentHashByHeader('X-User'), "'consistentHash.httpHeaderName' must be a lower-case header name: got 'X-User'"],
+    ['mutual TLS without certificates', () => ClientTls.mutual({}), "ClientTls.mutual: 'tls' MUTUAL needs clientCertificate and privateKey, or credentialName: got 'neither'"],
+    ['an upper-case hash header', () => LoadBalancer.consistentHashByHeader('X-User'), "LoadBalancer.consistentHashByHeader: 'consistentHash.httpHeaderName' must be a lower-case header name: got 'X-User'"],
     ['a zero connection limit', () => ratingsIn(new Chart(new App(), 'c'), { trafficPolicy: { connectionPool: { maxConnections: 0 } } }),
       "'connectionPool.maxConnections' must be a whole number of at least 1: got 0"],
   ])('fails if %s', (_name, fn, message) => {
@@ -239,7 +239,7 @@ describe('gateway TLS', () => {
   });
 
   test('fails if a credential name is not a Secret name', () => {
-    expect(errorOf(() => GatewayTls.simple('My Cert'))).toMatch(/^'tls.credentialName' must be a DNS-1123 subdomain .*: got 'My Cert'$/);
+    expect(errorOf(() => GatewayTls.simple('My Cert'))).toMatch(/^\w+\.\w+: 'tls.credentialName' must be a DNS-1123 subdomain .*: got 'My Cert'$/);
   });
 });
 

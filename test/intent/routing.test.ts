@@ -100,23 +100,23 @@ describe('ServiceRouting', () => {
     test('fails if a weight is outside 0-100', () => {
       const reviews = setup();
       expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 120 }, { target: reviews.version('v2'), weight: -20 }])))
-        .toBe("'weightedForward[0].weight' must be a whole number between 0 and 100: got 120\n'weightedForward[1].weight' must be a whole number between 0 and 100: got -20");
+        .toBe("RouteAction.weightedForward: 'weightedForward[0].weight' must be a whole number between 0 and 100: got 120\n'weightedForward[1].weight' must be a whole number between 0 and 100: got -20");
     });
 
     test('fails if the weights do not add up to 100', () => {
       const reviews = setup();
       expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 90 }, { target: reviews.version('v2'), weight: 20 }])))
-        .toBe("'weightedForward.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
+        .toBe("RouteAction.weightedForward: 'weightedForward.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
     });
 
     test('fails if a weighted route names a target twice', () => {
       const reviews = setup();
       expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 50 }, { target: reviews.version('v1'), weight: 50 }])))
-        .toBe("'weightedForward.target' must name each target once: got 'v1'; add their weights together instead");
+        .toBe("RouteAction.weightedForward: 'weightedForward.target' must name each target once: got 'v1'; add their weights together instead");
     });
 
     test('fails if a weighted route has no target', () => {
-      expect(errorOf(() => RouteAction.weightedForward([]))).toBe("'targets' must name at least one target: got '[]'");
+      expect(errorOf(() => RouteAction.weightedForward([]))).toBe("RouteAction.weightedForward: 'targets' must name at least one target: got '[]'");
     });
 
     test('fails if routing to a version the service does not have', () => {
@@ -183,11 +183,11 @@ describe('HttpMatch and HeaderMatch', () => {
   });
 
   test.each([
-    [() => HttpMatch.exact('productpage'), "'uri' must start with '/': got 'productpage'; use '/productpage'"],
-    [() => HttpMatch.regex(''), "'uri.regex' must not be empty: got ''"],
-    [() => HttpMatch.headers(), "'headers' must hold at least one HeaderMatch: got '[]'"],
-    [() => HeaderMatch.exact('End-User', 'jason'), "'header' must be a lower-case header name (Istio matches header names in lower case with '-' as separator): got 'End-User'; use 'end-user'"],
-    [() => HttpMatch.prefix('/', { headers: [HeaderMatch.exact('a', '1'), HeaderMatch.prefix('a', '2')] }), "'headers' must name each header once per match: got 'a'"],
+    [() => HttpMatch.exact('productpage'), "HttpMatch.exact: 'uri' must start with '/': got 'productpage'; use '/productpage'"],
+    [() => HttpMatch.regex(''), "HttpMatch.regex: 'uri.regex' must not be empty: got ''"],
+    [() => HttpMatch.headers(), "HttpMatch.headers: 'headers' must hold at least one HeaderMatch: got '[]'"],
+    [() => HeaderMatch.exact('End-User', 'jason'), "HeaderMatch.exact: 'header' must be a lower-case header name (Istio matches header names in lower case with '-' as separator): got 'End-User'; use 'end-user'"],
+    [() => HttpMatch.prefix('/', { headers: [HeaderMatch.exact('a', '1'), HeaderMatch.prefix('a', '2')] }), "HttpMatch.prefix: 'headers' must name each header once per match: got 'a'"],
   ])('fails if %# is malformed', (fn, message) => {
     expect(errorOf(fn)).toBe(message);
   });

@@ -125,8 +125,8 @@ describe('AuthorizationPolicy', () => {
     ['a port is out of range', () => new AuthorizationPolicy(chart(), 'p', { rules: [{ to: [{ ports: [70000] }] }] }), '[c/p] \'rules[0].to.ports\' must be port numbers (1-65535): got 70000'],
     ['an operation restricts nothing', () => new AuthorizationPolicy(chart(), 'p', { rules: [{ to: [{}] }] }),
       '[c/p] \'rules[0].to\' must restrict at least one of paths, methods, ports, hosts: got \'{}\'; leave `to` out to match any operation'],
-    ['an IP block is not one', () => RequestSource.ipBlocks('10.0.0.0/8', 'corp'), '\'ipBlocks\' must be IP addresses or CIDR blocks: got \'corp\'; e.g. \'10.0.0.0/8\''],
-    ['a condition has no value', () => RequestCondition.jwtClaim('groups'), '\'request.auth.claims[groups]\' must list at least one value: got []'],
+    ['an IP block is not one', () => RequestSource.ipBlocks('10.0.0.0/8', 'corp'), 'RequestSource.ipBlocks: \'ipBlocks\' must be IP addresses or CIDR blocks: got \'corp\'; e.g. \'10.0.0.0/8\''],
+    ['a condition has no value', () => RequestCondition.jwtClaim('groups'), 'RequestCondition.jwtClaim: \'request.auth.claims[groups]\' must list at least one value: got []'],
   ])('fails if %s', (_n, fn, message) => {
     expect(errorOf(fn)).toBe(message);
   });
@@ -194,7 +194,7 @@ describe('routing on JWT claims (IST0149)', () => {
   });
 
   test('fails if the claim is not a claim name, or under the Gateway API', () => {
-    expect(errorOf(() => HeaderMatch.jwtClaim('a b', 'x'))).toBe('\'jwtClaim\' must be a claim name (nested claims as a.b): got \'a b\'');
+    expect(errorOf(() => HeaderMatch.jwtClaim('a b', 'x'))).toBe('HeaderMatch.jwtClaim: \'jwtClaim\' must be a claim name (nested claims as a.b): got \'a b\'');
     expect(() => build(false, TrafficApi.GATEWAY_API).synthFiles()).toThrow('it does not route on JWT claims: got \'@request.auth.claims.groups\'');
   });
 });
