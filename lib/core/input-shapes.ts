@@ -26,6 +26,8 @@ export interface InputType {
   readonly other?: InputSpec;
   readonly interface?: boolean;
   readonly members?: readonly string[];
+  /** The exported classes that implement the interface. */
+  readonly implementedBy?: readonly string[];
 }
 
 /** Every public signature of the library and the types they take. */

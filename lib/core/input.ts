@@ -43,8 +43,12 @@ function fixOf(spec: InputSpec): string | undefined {
     const f = factoriesOf(spec.class);
     return f.length > 0 ? `build it with ${f.slice(0, 4).join(', ')}${f.length > 4 ? '…' : ''}` : undefined;
   }
-  if (typeof spec === 'object' && 'type' in spec && API_SHAPES.types[spec.type]?.interface) {
-    return `pass the construct or an imported one (e.g. ${spec.type.replace(/^I(?=[A-Z])/, '')}.fromAttributes / fromName), not its name`;
+  const type = typeof spec === 'object' && 'type' in spec ? API_SHAPES.types[spec.type] : undefined;
+  if (type?.interface) {
+    const by = type.implementedBy ?? [];
+    const importers = by.flatMap(c => Object.keys(API_SHAPES.signatures).filter(s => s === `${c}.fromAttributes` || s === `${c}.fromName`)).map(s => `${s}()`);
+    return `pass ${by.length > 0 ? `a ${by.join(' or a ')}` : 'the object itself'}${importers.length > 0 ? ` (or one imported with ${importers.join(' or ')})` : ''}, `
+      + 'not its name';
   }
   return undefined;
 }

@@ -1595,12 +1595,18 @@ export const API_SHAPES: ApiShapes = {
    "members": [
     "name",
     "servers"
+   ],
+   "implementedBy": [
+    "IngressGateway"
    ]
   },
   "IMeshNamespace": {
    "interface": true,
    "members": [
     "name"
+   ],
+   "implementedBy": [
+    "MeshNamespace"
    ]
   },
   "IMeshService": {
@@ -1610,12 +1616,19 @@ export const API_SHAPES: ApiShapes = {
     "ports",
     "version",
     "versionNames"
+   ],
+   "implementedBy": [
+    "MeshService"
    ]
   },
   "IRouteTarget": {
    "interface": true,
    "members": [
     "service"
+   ],
+   "implementedBy": [
+    "MeshService",
+    "ServiceVersion"
    ]
   },
   "IngressGatewayAttributes": {

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
 import { MeshChart } from './mesh-chart';
-import { MeshValidationError } from '../../core/errors';
+import { MeshValidationError, problem } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
 import { Manifest } from '../../render/model';
 
@@ -71,7 +71,17 @@ export function renderApp(app: App): RenderedChart[] {
   if (anyDependencies) {
     // cdk8s turns construct dependencies into chart- and object-level ones here (a test compares
     // the order with cdk8s's App), at one extra render.
-    app.synthYaml();
+    try {
+      app.synthYaml();
+    } catch (e) {
+      // cdk8s's own words for a cycle: our error shape, with the fix
+      const cycle = /^Dependency cycle detected: (.*)$/.exec((e as Error)?.message ?? '');
+      if (cycle) {
+        throw new MeshValidationError(problem('addDependency', 'must not form a cycle: each chart is applied after the ones it depends on', cycle[1],
+          'remove one of these dependencies (chart.addDependency / node.addDependency)'));
+      }
+      throw e;
+    }
   }
   // `app.charts` builds the whole app's dependency graph to order the charts; without dependencies
   // that order is the construct tree's pre-order, which `all` already is.
