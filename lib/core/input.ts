@@ -122,6 +122,8 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): s
 }
 
 function isLibraryInstance(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return false;
   for (const cls of classes.values()) if (value instanceof cls) return true;
   return false;
 }
