@@ -272,7 +272,7 @@ describe('no silent breakage the library would cause itself', () => {
       const nginx = nginxIn(chart);
       new ServiceRouting(chart, 'r', { service: nginx, namespace: MeshNamespace.fromName('routes'), routes: [{ action: RouteAction.forward(nginx.version('v1')) }] });
     });
-    const vs = objects.find(o => o.kind === 'VirtualService' && o.metadata.namespace === 'routes')!;
+    const vs = objects.find(o => o.kind === 'VirtualService' && o.metadata.namespace === 'routes') as any;
     expect(vs.spec.hosts).toStrictEqual(['nginx.shop.svc.cluster.local']);
     expect(vs.spec.http[0].route[0].destination.host).toBe('nginx.shop.svc.cluster.local');
   });
