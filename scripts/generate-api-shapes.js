@@ -56,6 +56,14 @@ function spec(type, seen = 0) {
   if (name === 'Date' || name === 'RegExp' || name === 'Promise') return 'any';
   // cdk8s's Duration and Size: the library takes them for durations and sizes
   if ((name === 'Duration' || name === 'Size') && decl && decl.getSourceFile().fileName.includes(`${path.sep}cdk8s${path.sep}`)) return { class: name };
+  if (!isOurs(decl) && /^I[A-Z]/.test(name ?? '') && decl && ts.isInterfaceDeclaration(decl) && decl.getSourceFile().fileName.includes(`${path.sep}cdk8s${path.sep}`)) {
+    // a cdk8s interface the props take (IResolver…): its required members must be there
+    const props = checker.getPropertiesOfType(type);
+    const required = props.filter(p => !(p.flags & ts.SymbolFlags.Optional));
+    const methods = required.filter(p => p.declarations?.some(d => ts.isMethodSignature(d))).map(p => p.name).sort();
+    types[name] ??= { interface: true, members: required.map(p => p.name).sort(), ...(methods.length ? { methods } : {}) };
+    return { type: name };
+  }
   if (!isOurs(decl)) {
     // another package's type (cdk8s, Pulumi): not checked here
     const index = type.getStringIndexType() ?? type.getNumberIndexType();

@@ -26,6 +26,8 @@ export interface InputType {
   readonly other?: InputSpec;
   readonly interface?: boolean;
   readonly members?: readonly string[];
+  /** The members that must be functions. */
+  readonly methods?: readonly string[];
   /** The exported classes that implement the interface. */
   readonly implementedBy?: readonly string[];
 }

@@ -98,7 +98,8 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): s
   if (type.interface) {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return wrong();
     const missing = (type.members ?? []).filter(m => !(m in (value as object)));
-    return missing.length === 0 ? [] : wrong();
+    const notFunctions = (type.methods ?? []).filter(m => typeof (value as { [k: string]: unknown })[m] !== 'function');
+    return missing.length === 0 && notFunctions.length === 0 ? [] : wrong();
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value) || isLibraryInstance(value)) return wrong();
   const fields = type.fields ?? {};

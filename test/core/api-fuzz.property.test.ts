@@ -136,7 +136,9 @@ const signatures = Object.entries(API_SHAPES.signatures);
 
 describe('fuzzing the whole public API: success or MeshValidationError, never a TypeError, nothing written on error', () => {
   afterAll(() => {
-    console.log(`public API fuzzing: ${signatures.length} signatures × ${RUNS} runs, seed ${SEED} (PROPERTY_SEED to replay): ${outcomes.ok} succeeded, ${outcomes.refused} refused`);
+    const fuzzed = constructs.length + factories.length + methods.length + 1;
+    console.log(`public API fuzzing: ${fuzzed} of ${signatures.length} signatures (${constructs.length + 1} constructors, ${factories.length} static methods, `
+      + `${methods.length} construct methods) × ${RUNS} runs, seed ${SEED} (PROPERTY_SEED to replay): ${outcomes.ok} succeeded, ${outcomes.refused} refused`);
   });
 
   const constructs = signatures.filter(([s, params]) => s.endsWith('.constructor') && params[0]?.spec === 'construct' && params[1]?.name === 'id');
@@ -175,6 +177,7 @@ describe('fuzzing the whole public API: success or MeshValidationError, never a 
     ServiceRouting: w => new api.ServiceRouting(w.chart, 'r', { service: w.svc }),
     IngressGatewayRoute: w => new api.IngressGatewayRoute(w.chart, 'gr', { gateway: w.gateway, hosts: ['a.example.com'] }),
     AuthorizationPolicy: w => new api.AuthorizationPolicy(w.chart, 'ap', { workload: api.WorkloadSelector.service(w.svc) }),
+    SchemaValidation: () => api.SchemaValidation.pinned(),
   };
   const methods = signatures.filter(([s]) => s.includes('.prototype.') && instances[s.split('.')[0]] && !/\.(model|synth|synthFiles|resource)$/.test(s));
   test.each(methods.map(([s]) => s))('%s(...) then synth', signature => {
@@ -190,6 +193,19 @@ describe('fuzzing the whole public API: success or MeshValidationError, never a 
         called = true;
       });
       if (called) synthesizes(w, signature, args);
+    }), { numRuns: RUNS, seed: SEED });
+  });
+
+  test('new MeshApp(props) then synth', () => {
+    const app = API_SHAPES.signatures['MeshApp.constructor'];
+    fc.assert(fc.property(fc.integer(), seed => {
+      const w = world();
+      const [props] = fc.sample(fc.tuple(valueOf(app[0].spec, w)), { numRuns: 1, seed })[0];
+      expectSuccessOrRefusal('new MeshApp', [props], () => {
+        const fresh = new MeshApp(props as never);
+        new MeshService(new MeshChart(fresh, 'c'), 'web', { ports: [{ port: 80 }] }).addVersion('v1', { image: 'nginx:1.27.0' });
+        fresh.synthFiles();
+      });
     }), { numRuns: RUNS, seed: SEED });
   });
 

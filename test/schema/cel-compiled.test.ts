@@ -89,7 +89,8 @@ describe('CEL rules compiled to JavaScript at build time', () => {
     const seed = Number(process.env.FC_SEED ?? Date.now() % 100000);
     let runs = 0;
     let compared = 0;
-    for (const { rule, schema, kind } of rules.filter(r => !KUBERNETES_ONLY.test(r.rule))) {
+    const comparable = rules.filter(r => !KUBERNETES_ONLY.test(r.rule));
+    for (const { rule, schema, kind } of comparable) {
       const literals = [...rule.matchAll(/'([^']*)'|"([^"]*)"/g)].map(m => m[1] ?? m[2]).filter(s => s.length < 40);
       fc.assert(fc.property(valueOf(schema, literals.length ? literals : ['x']), value => {
         runs++;
@@ -102,7 +103,7 @@ describe('CEL rules compiled to JavaScript at build time', () => {
         expect({ kind, rule, value: shown, result: ours(rule, value) }).toStrictEqual({ kind, rule, value: shown, result: expected });
       }), { numRuns: 60, seed });
     }
-    console.log(`CEL differential test: ${runs} runs over ${rules.length} rules (seed ${seed}), ${compared} compared`);
+    console.log(`CEL differential test: ${runs} runs over the ${comparable.length} of ${rules.length} rules @bufbuild/cel can evaluate (seed ${seed}), ${compared} compared`);
     expect(compared).toBeGreaterThan(3000);
   });
 

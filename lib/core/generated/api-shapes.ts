@@ -1621,6 +1621,15 @@ export const API_SHAPES: ApiShapes = {
     "MeshService"
    ]
   },
+  "IResolver": {
+   "interface": true,
+   "members": [
+    "resolve"
+   ],
+   "methods": [
+    "resolve"
+   ]
+  },
   "IRouteTarget": {
    "interface": true,
    "members": [
@@ -1855,7 +1864,9 @@ export const API_SHAPES: ApiShapes = {
     "outputFileExtension": "string",
     "recordConstructMetadata": "boolean",
     "resolvers": {
-     "list": "any"
+     "list": {
+      "type": "IResolver"
+     }
     },
     "yamlOutputType": {
      "enum": [
