@@ -40,8 +40,13 @@ export interface AnalyzeManifestsOptions extends Pick<AnalyzeOptions, 'warningsA
   readonly world?: 'closed' | 'partial';
   /** What exists besides the files (partial world). */
   readonly externals?: AnalysisExternals;
-  /** CRD files to validate the objects against (IST0106), as `SchemaValidation.fromCrdFiles`. */
+  /** CRD files to validate the objects against (IST0106), as `SchemaValidation.fromCrdFiles`: they replace the pinned schemas. */
   readonly crds?: readonly string[];
+  /**
+   * Validate the objects against the pinned schemas mesh-kit carries (IST0106), as synth does; `false` for none (unless `crds`).
+   * @default true
+   */
+  readonly schemas?: boolean;
   /** Reads standard input for `-`. @default - fs.readFileSync(0) */
   readonly stdin?: () => string;
   /** Called with the object count once the files are read (a progress line for large inputs). */
@@ -50,7 +55,7 @@ export interface AnalyzeManifestsOptions extends Pick<AnalyzeOptions, 'warningsA
 
 /**
  * Analyzes Kubernetes manifests read from YAML files as `istioctl analyze` does: Istio's default ingress gateway
- * added, every object analyzed, optionally schema-validated. Malformed YAML fails with the file, the document and
+ * added, every object analyzed and schema-validated (the pinned schemas, or `crds`). Malformed YAML fails with the file, the document and
  * the line.
  */
 export function analyzeManifests(files: readonly string[], options: AnalyzeManifestsOptions = {}): {
@@ -62,8 +67,9 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
     objects.push(...objectsOfYaml(text, file === '-' ? '(stdin)' : file));
   }
   options.onRead?.(objects.length, files.length);
-  const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds) : undefined;
-  const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: [] };
+  const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds)
+    : options.schemas === false ? undefined : SchemaValidation.pinned();
+  const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: ['schema validation: off'] };
   const report = analyze(objects, {
     world: options.world ?? 'closed',
     externals: options.externals,

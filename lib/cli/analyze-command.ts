@@ -27,6 +27,8 @@ Options:
                              set findings aside (repeatable; '*' matches anything),
                              e.g. --suppress 'IST0102=Namespace default'
   --crds FILE                validate objects against these CRDs (OpenAPI and CEL; repeatable)
+                             instead of the pinned Istio, Gateway API and Linkerd schemas
+  --no-schemas               no schema validation (IST0106) unless --crds
   --mesh-config FILE         Istio mesh config (rootNamespace, defaultProviders, proxyMetadata)
   --list-checks              print every check (code, level, analyzer) and exit
   -h, --help                 print this help
@@ -41,10 +43,12 @@ export function istioLine(f: Finding): string {
 
 class UsageError extends Error {}
 
-interface Parsed { inputs: string[]; output: 'text' | 'json'; failOn: FindingLevel; suppress: string[]; crds: string[]; meshConfig?: string; list: boolean; help: boolean }
+interface Parsed {
+  inputs: string[]; output: 'text' | 'json'; failOn: FindingLevel; suppress: string[]; crds: string[]; schemas: boolean; meshConfig?: string; list: boolean; help: boolean;
+}
 
 function parse(argv: readonly string[]): Parsed {
-  const p: Parsed = { inputs: [], output: 'text', failOn: FindingLevel.ERROR, suppress: [], crds: [], list: false, help: false };
+  const p: Parsed = { inputs: [], output: 'text', failOn: FindingLevel.ERROR, suppress: [], crds: [], schemas: true, list: false, help: false };
   const args = [...argv];
   const value = (flag: string) => {
     const v = args.shift();
@@ -71,6 +75,7 @@ function parse(argv: readonly string[]): Parsed {
       }
       case '--suppress': p.suppress.push(next()); break;
       case '--crds': p.crds.push(next()); break;
+      case '--no-schemas': p.schemas = false; break;
       case '--mesh-config': p.meshConfig = next(); break;
       case '--list-checks': p.list = true; break;
       case '-h': case '--help': p.help = true; break;
@@ -118,6 +123,7 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
       meshConfig,
       suppress: opts.suppress,
       crds: opts.crds,
+      schemas: opts.schemas,
       stdin: io.stdin,
       onRead: (n, files) => {
         if (n >= 1000) io.err(`analyzing ${n} objects from ${files} file${files === 1 ? '' : 's'}...\n`);

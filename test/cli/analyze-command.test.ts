@@ -123,4 +123,10 @@ describeWithShared('mesh-kit analyze on Istio\'s suite files and the CRDs', () =
     expect(r.out).toMatch(/^Error \[IST0106\] \(VirtualService shop\/reviews .*\) VirtualService 'reviews' does not match its schema: .*tcpp/m);
     expect(cli(['analyze', '--crds', '/nonexistent-crds.yaml', file]).err).toBe('mesh-kit: --crds /nonexistent-crds.yaml: no such file\n');
   });
+
+  test('validates against the pinned schemas by default, as synth does; --no-schemas turns it off', () => {
+    const file = write(tmp(), 'vs.yaml', `${VS_TO_GHOST}  tcpp: []\n`);
+    expect(cli(['analyze', file]).out).toMatch(/^Error \[IST0106\] \(VirtualService shop\/reviews .*\) VirtualService 'reviews' does not match its schema: .*tcpp/m);
+    expect(cli(['analyze', '--no-schemas', file]).out).not.toMatch(/IST0106/);
+  });
 });

@@ -60,6 +60,7 @@ describe('MeshKitValidation (cdk8s validation plugin)', () => {
     expect(() => new MeshKitValidation({ failOn: 'fatal' })).toThrow('\'properties.failOn\' must be \'error\', \'warning\' or \'info\': got \'fatal\'');
     expect(() => new MeshKitValidation({ fail_on: 'x' } as object)).toThrow(/^'properties.fail_on' is not a property of MeshKitValidation: got 'fail_on'; the properties are world, externals/);
     expect(() => new MeshKitValidation({ externals: { pods: ['x'] } } as object)).toThrow(/^'properties.externals.pods' is not a kind of external/);
+    expect(() => new MeshKitValidation({ schemas: 'no' } as object)).toThrow('\'properties.schemas\' must be true or false: got \'no\'');
   });
 
   test('the real cdk8s CLI: `cdk8s synth --validate` passes the quickstart example and fails a plain App, naming the construct path', () => {

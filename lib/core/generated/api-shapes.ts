@@ -1930,7 +1930,7 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "report": {
-     "type": "validation-plugin:1869"
+     "type": "validation-plugin:2093"
     }
    },
    "required": [
@@ -1954,6 +1954,7 @@ export const API_SHAPES: ApiShapes = {
     "meshConfig": {
      "map": "any"
     },
+    "schemas": "boolean",
     "suppress": {
      "list": "string"
     },
@@ -2578,7 +2579,7 @@ export const API_SHAPES: ApiShapes = {
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
    }
   },
-  "validation-plugin:1869": {
+  "validation-plugin:2093": {
    "fields": {
     "addViolation": "function",
     "submit": "function"

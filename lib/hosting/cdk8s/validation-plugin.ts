@@ -30,10 +30,16 @@ export interface MeshKitValidationProperties {
    */
   readonly suppress?: string[];
   /**
-   * CRD files (paths relative to where `cdk8s synth` runs) to validate the objects against: IST0106 on any problem.
-   * @default - no schema validation
+   * CRD files (paths relative to where `cdk8s synth` runs) to validate the objects against, instead of the pinned schemas:
+   * IST0106 on any problem.
+   * @default - the pinned Istio, Gateway API and Linkerd schemas mesh-kit carries
    */
   readonly crds?: string[];
+  /**
+   * Validate the objects against the pinned schemas (when no `crds` are given).
+   * @default true
+   */
+  readonly schemas?: boolean;
   /**
    * The Istio mesh config (`rootNamespace`, `defaultProviders`...).
    * @default - Istio's defaults
@@ -81,12 +87,13 @@ export class MeshKitValidation {
 
   public constructor(props: MeshKitValidationProperties = {}) {
     const p = (props ?? {}) as { [k: string]: unknown };
-    const known = ['world', 'externals', 'failOn', 'suppress', 'crds', 'meshConfig'];
+    const known = ['world', 'externals', 'failOn', 'suppress', 'crds', 'schemas', 'meshConfig'];
     for (const k of Object.keys(p)) {
       if (!known.includes(k)) fail(problem(`properties.${k}`, 'is not a property of MeshKitValidation', k, `the properties are ${known.join(', ')}`));
     }
     if (p.world !== undefined && p.world !== 'partial' && p.world !== 'closed') fail(problem('properties.world', 'must be \'partial\' or \'closed\'', p.world as string));
     if (p.failOn !== undefined && levelNamed(p.failOn) === undefined) fail(problem('properties.failOn', 'must be \'error\', \'warning\' or \'info\'', p.failOn as string));
+    if (p.schemas !== undefined && typeof p.schemas !== 'boolean') fail(problem('properties.schemas', 'must be true or false', p.schemas as string));
     for (const k of ['suppress', 'crds']) {
       if (p[k] !== undefined && (!Array.isArray(p[k]) || !(p[k] as unknown[]).every(x => typeof x === 'string'))) fail(problem(`properties.${k}`, 'must be a list of strings', String(p[k])));
     }
@@ -106,6 +113,7 @@ export class MeshKitValidation {
       world: this.props.world === 'closed' ? 'closed' : 'partial',
       externals: this.props.externals,
       crds: this.props.crds,
+      schemas: this.props.schemas,
       suppress: this.props.suppress,
       meshConfig: this.props.meshConfig,
     });
