@@ -1,8 +1,9 @@
 /**
  * What the API server and Istio's validating webhook refuse that no schema says: Kubernetes' own
  * validation (names per kind, label and annotation keys and values, container port names, etcd's request
- * size) and Istio's `pkg/config/validation` (retry policies, durations, percentages, header names, RE2
- * regular expressions). Problems are `<path>: <what is wrong>`, as the schema's.
+ * size) and Istio's `pkg/config/validation` (VirtualServices: retry policies, durations, percentages, header
+ * names, RE2 regular expressions; Gateways: label names, unique port names, TLS settings by protocol).
+ * Problems are `<path>: <what is wrong>`, as the schema's.
  *
  * @module
  */
@@ -271,6 +272,37 @@ function virtualServiceProblems(o: Manifest): string[] {
   return out;
 }
 
+/** Istio's webhook on Gateways (pkg/config/validation ValidateGateway / validateServer). */
+function istioGatewayProblems(o: Manifest): string[] {
+  const out: string[] = [];
+  const name = o.metadata?.name;
+  if (typeof name === 'string' && !(name.length <= 63 && DNS1123_LABEL.test(name))) {
+    out.push(`/metadata/name: must be a DNS-1123 label for an Istio Gateway (no dots, at most 63 characters): got '${name}'`);
+  }
+  const servers = arr(obj((o as unknown as Obj).spec)?.servers);
+  const names = new Set<string>();
+  servers.forEach((x, i) => {
+    const server = obj(x);
+    const port = obj(server?.port);
+    if (!server || !port) return;
+    const portName = port.name;
+    if (typeof portName === 'string') {
+      if (names.has(portName)) out.push(`/spec/servers/${i}/port/name: port names in servers must be unique: got '${portName}' twice`);
+      names.add(portName);
+    }
+    const protocol = typeof port.protocol === 'string' ? port.protocol.toUpperCase() : '';
+    const tls = obj(server.tls);
+    if ((protocol === 'HTTPS' || protocol === 'TLS') && !tls) {
+      out.push(`/spec/servers/${i}/tls: must be given for an ${protocol} server (Istio refuses an ${protocol} server without TLS settings)`);
+    }
+    if ((protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'GRPC' || protocol === 'TCP') && tls
+      && Object.keys(tls).some(k => k !== 'httpsRedirect')) {
+      out.push(`/spec/servers/${i}/tls: a plain-text ${protocol} server may only set httpsRedirect`);
+    }
+  });
+  return out;
+}
+
 /**
  * What the API server or Istio's webhook would refuse in an object beyond its schema: Kubernetes' names,
  * labels, annotations and port names, etcd's size limit, and Istio's VirtualService rules.
@@ -278,6 +310,7 @@ function virtualServiceProblems(o: Manifest): string[] {
 export function apiRuleProblems(o: Manifest): string[] {
   const out = kubernetesProblems(o);
   if (o.apiVersion.startsWith('networking.istio.io/') && o.kind === 'VirtualService') out.push(...virtualServiceProblems(o));
+  if (o.apiVersion.startsWith('networking.istio.io/') && o.kind === 'Gateway') out.push(...istioGatewayProblems(o));
   const size = Buffer.byteLength(JSON.stringify(o));
   if (size > MAX_OBJECT_BYTES) {
     out.push(`/: the object is ${(size / 1024 / 1024).toFixed(2)} MiB, over etcd's 1.5 MiB request limit: the API server refuses it; `

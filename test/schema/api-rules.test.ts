@@ -68,6 +68,20 @@ describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, et
     ]);
   });
 
+  test('Istio\'s webhook on Gateways: a DNS-1123 label name, unique server port names, TLS settings by protocol', () => {
+    const gw = (name: string, servers: object[]) => m({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name }, spec: { selector: { istio: 'ingressgateway' }, servers } });
+    expect(apiRuleProblems(gw('web.gw', [
+      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'c' } },
+      { port: { number: 443, name: 'http', protocol: 'HTTPS' }, hosts: ['*'] },
+    ]))).toStrictEqual([
+      '/metadata/name: must be a DNS-1123 label for an Istio Gateway (no dots, at most 63 characters): got \'web.gw\'',
+      '/spec/servers/0/tls: a plain-text HTTP server may only set httpsRedirect',
+      '/spec/servers/1/port/name: port names in servers must be unique: got \'http\' twice',
+      '/spec/servers/1/tls: must be given for an HTTPS server (Istio refuses an HTTPS server without TLS settings)',
+    ]);
+    expect(apiRuleProblems(gw('web', [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { httpsRedirect: true } }]))).toStrictEqual([]);
+  });
+
   test('an object over etcd\'s 1.5 MiB request limit is refused, naming what to split', () => {
     const big = m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dashboards' }, data: { 'a.json': 'x'.repeat(1.6 * 1024 * 1024) } });
     expect(apiRuleProblems(big)).toStrictEqual([
