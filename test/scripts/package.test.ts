@@ -32,6 +32,24 @@ describe('the published package', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+  test('the README\'s "Start from nothing": its lines, verbatim, in an empty folder, then the quick start as main.ts', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = /### Start from nothing\n([\s\S]*?)\n## /.exec(readme)![1];
+    const [setup, start] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(m => m[1]);
+    const quickstart = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
+    const folder = path.join(work, 'from-nothing');
+    fs.mkdirSync(folder);
+    // the published package is the tarball here; the other packages come from the registry at the versions this repo uses
+    const version = (p: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version;
+    const pinned = setup.replace('@mesh-kit/core', tarball)
+      .replace(/(?<=\s)(cdk8s|constructs|cdk8s-plus-27|typescript|ts-node|@types\/node)(?=\s|$)/gm, (p: string) => `${p}@${version(p)}`);
+    run('bash', ['-euo', 'pipefail', '-c', pinned], folder);
+    fs.writeFileSync(path.join(folder, 'main.ts'), quickstart);
+    run('bash', ['-euo', 'pipefail', '-c', start], folder);
+    expect(fs.readFileSync(path.join(folder, 'dist', 'shop.k8s.yaml'), 'utf8')).toContain('kind: VirtualService');
+    expect(fs.existsSync(path.join(folder, 'dist', 'mesh-kit-analysis.json'))).toBe(true);
+  }, 300_000);
+
   test('holds only the compiled library, its types, the generated validators and docs', () => {
     expect(files.filter(f => !/^(dist\/.*\.(js|d\.ts)|generated\/validators\/[a-z0-9-]+\.(js|json)|API\.md|CHANGELOG\.md|README\.md|LICENSE|package\.json)$/.test(f))).toStrictEqual([]);
     expect(files).toEqual(expect.arrayContaining(['generated/validators/index.json', 'generated/validators/cel-rules.js', 'generated/validators/core-shapes.json']));
