@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IMeshNamespace } from './mesh-namespace';
+import { ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
+import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
 import { ServiceRouting } from './service-routing';
-import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
-import { DEFAULT_RESOURCES, DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity, resourcesModelOf } from './workload';
+import { trafficPolicyModelOf } from './traffic-policy';
+import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
 import { fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
@@ -21,246 +21,6 @@ import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadMode
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
 import { linkerdServiceProblems } from '../validation/linkerd';
 import { checkPortName, duplicates } from '../validation/rules';
-
-/** Props of a {@link MeshService}. */
-export interface MeshServiceProps {
-  /**
-   * The Service name, which is also the host name other services call it by.
-   * @default - the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The namespace of every object of the service.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: IMeshNamespace;
-
-  /**
-   * The ports the Service exposes (and the containers listen on). More with `addPort()`.
-   * @default - none; at least one is required by synth
-   */
-  readonly ports?: MeshServicePort[];
-
-  /**
-   * The value of the `app` label that the Service selects on.
-   * @default - the service name
-   */
-  readonly app?: string;
-
-  /**
-   * The DestinationRule's name.
-   * @default - the service name
-   */
-  readonly destinationRuleName?: string;
-
-  /**
-   * Make each DestinationRule subset select the `app` label as well as `version` (some manifests
-   * do, to be explicit; the Service already narrows to `app`).
-   * @default false - subsets select `version` only, as Istio's samples do
-   */
-  readonly subsetsSelectApp?: boolean;
-
-  /**
-   * Traffic policy of the DestinationRule (load balancing, circuit breaking, outlier detection, client TLS).
-   * @default - `tls: ISTIO_MUTUAL` (secure by default; `tls: ClientTls.auto()` to write nothing), Istio's defaults for the rest;
-   * nothing for TLS when the service's pods get no sidecar (`sidecarInjection: SidecarInjection.DISABLED`, or a namespace
-   * with injection disabled), since they could not answer Istio's mutual TLS
-   */
-  readonly trafficPolicy?: TrafficPolicy;
-
-  /**
-   * Labels of every Deployment object (not its pods), besides `app` and `version`.
-   * @default - none
-   */
-  readonly deploymentLabels?: { [key: string]: string };
-
-  /**
-   * The ServiceAccount every version runs as: the service's mesh identity
-   * (`spiffe://<trust-domain>/ns/<namespace>/sa/<name>`).
-   * @default - the service name
-   */
-  readonly serviceAccountName?: string;
-
-  /**
-   * The container name.
-   * @default - the service name
-   */
-  readonly containerName?: string;
-
-  /**
-   * Make the Service headless (`clusterIP: None`): DNS returns the pods' addresses.
-   * @default false
-   */
-  readonly headless?: boolean;
-
-  /**
-   * The pods' DNS policy.
-   * @default - not written (Kubernetes uses ClusterFirst)
-   */
-  readonly dnsPolicy?: DnsPolicy;
-
-  /**
-   * When the kubelet pulls images.
-   * @default ImagePullPolicy.IF_NOT_PRESENT
-   */
-  readonly imagePullPolicy?: ImagePullPolicy;
-
-  /**
-   * Environment variables of every version, in this order.
-   * @default - none
-   */
-  readonly env?: { [name: string]: EnvValue };
-
-  /**
-   * Pod volumes of every version, in this order (volumes that are only mounted are appended).
-   * @default - the mounted volumes
-   */
-  readonly volumes?: Volume[];
-
-  /**
-   * Volume mounts of the container, in this order.
-   * @default - none
-   */
-  readonly volumeMounts?: VolumeMount[];
-
-  /**
-   * Annotations of every version's pods (e.g. `prometheus.io/scrape`).
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
-
-  /**
-   * Sidecar injection for this workload, overriding its namespace.
-   * @default SidecarInjection.INHERIT
-   */
-  readonly sidecarInjection?: SidecarInjection;
-
-  /**
-   * Pod, container and ServiceAccount hardening.
-   * @default WorkloadSecurity.restricted() - non-root, RuntimeDefault seccomp, no privilege escalation,
-   * all capabilities dropped, no Kubernetes API token mounted
-   */
-  readonly security?: WorkloadSecurity;
-
-  /**
-   * Container resources; `{}` writes none.
-   * @default - requests of 100m CPU and 128Mi memory, no limits
-   */
-  readonly resources?: ContainerResources;
-
-  /**
-   * Replicas of each version's Deployment.
-   * @default 1
-   */
-  readonly replicas?: number;
-
-  /**
-   * Container arguments.
-   * @default - the image's
-   */
-  readonly args?: string[];
-
-  /**
-   * Container entrypoint.
-   * @default - the image's
-   */
-  readonly command?: string[];
-}
-
-/** Options of {@link MeshService.addVersion}. */
-export interface ServiceVersionOptions {
-  /** The container image, pinned to a tag or digest (never `latest`). */
-  readonly image: string;
-
-  /**
-   * Replicas of this version.
-   * @default - the service's `replicas`
-   */
-  readonly replicas?: number;
-
-  /**
-   * The value of the pods' `version` label.
-   * @default - the version name
-   */
-  readonly label?: string;
-
-  /**
-   * The Deployment name.
-   * @default - `<app>-<version>`, e.g. `reviews-v2`
-   */
-  readonly deploymentName?: string;
-
-  /**
-   * Environment variables added to (or replacing) the service's.
-   * @default - the service's
-   */
-  readonly env?: { [name: string]: EnvValue };
-
-  /**
-   * Labels added to this version's pods.
-   * @default - none
-   */
-  readonly podLabels?: { [key: string]: string };
-
-  /**
-   * Traffic policy of this version's subset, overriding the service's.
-   * @default - the service's
-   */
-  readonly trafficPolicy?: TrafficPolicy;
-
-  /**
-   * Volumes of this version: each replaces the service's volume of the same name, or is added.
-   * @default - the service's
-   */
-  readonly volumes?: Volume[];
-
-  /**
-   * Volume mounts of this version, added to the service's (a volume they mount that is not
-   * declared is added too).
-   * @default - the service's
-   */
-  readonly volumeMounts?: VolumeMount[];
-
-  /**
-   * Annotations added to this version's pods.
-   * @default - the service's
-   */
-  readonly podAnnotations?: { [key: string]: string };
-}
-
-/** What routes need to know of a service this app does not deploy. */
-export interface MeshServiceAttributes {
-  /** The Service name. */
-  readonly name: string;
-  /**
-   * Its namespace.
-   * @default - the namespace of whatever routes to it
-   */
-  readonly namespace?: string;
-  /** Its ports. */
-  readonly ports: MeshServicePort[];
-  /**
-   * Its versions (DestinationRule subsets).
-   * @default - none: routes may only target the whole service
-   */
-  readonly versions?: string[];
-}
-
-/** Options of {@link MeshService.addExternalVersion}. */
-export interface ExternalVersionOptions {
-  /**
-   * The value of the pods' `version` label.
-   * @default - the version name
-   */
-  readonly label?: string;
-
-  /**
-   * Traffic policy of this version's subset, overriding the service's.
-   * @default - the service's
-   */
-  readonly trafficPolicy?: TrafficPolicy;
-}
 
 /**
  * One version of a {@link MeshService}: a DestinationRule subset, and a Deployment when its pods
@@ -364,8 +124,16 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     for (const p of props.ports ?? []) this.addPort(p);
 
     const ns = this.namespace;
-    this.serviceResource = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: this.name, namespace: ns, labels: { app: this.app, service: this.app }, body: ['spec'] },
-      () => renderService(this.model()));
+    this.checkExposure();
+    this.serviceResource = emit(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: this.name,
+      namespace: ns,
+      labels: { app: this.app, service: this.app },
+      annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined,
+      body: ['spec'],
+    }, () => renderService(this.model()));
     this.serviceAccount = emit(this, 'ServiceAccount',
       { apiVersion: 'v1', kind: 'ServiceAccount', name: this.serviceAccountName, namespace: ns, labels: { account: this.app }, body: ['automountServiceAccountToken'] },
       () => renderServiceAccount(this.model()));
@@ -510,7 +278,31 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       // pods without a sidecar cannot answer Istio's mutual TLS (Kiali's KIA0207 / mesh-kit's MK0001): no default then
       istioMutualByDefault: this.props.trafficPolicy?.tls === undefined && !this.withoutSidecar(),
       headless: this.props.headless ?? false,
+      exposure: this.props.exposure?._model.type ? this.props.exposure._model : undefined,
+      serviceAnnotations: this.props.serviceAnnotations,
+      sessionAffinity: this.props.sessionAffinity === SessionAffinity.CLIENT_IP ? {
+        type: SessionAffinity.CLIENT_IP,
+        timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
+      } : undefined,
     };
+  }
+
+  /** The Service's type against its other settings (local facts, at once; node ports against the ports at synth). */
+  private checkExposure(): void {
+    const p = this.props;
+    const exposure = p.exposure?._model;
+    if (exposure?.type && p.headless) {
+      failAt(this, problem('exposure', 'cannot be combined with headless: a headless Service has no cluster IP to expose', exposure.type,
+        'remove headless, or expose the service through an IngressGateway'));
+    }
+    if (p.sessionAffinityTimeout !== undefined && p.sessionAffinity !== SessionAffinity.CLIENT_IP) {
+      failAt(this, problem('sessionAffinityTimeout', 'needs sessionAffinity: SessionAffinity.CLIENT_IP', p.sessionAffinity ?? 'None'));
+    }
+    if (p.sessionAffinityTimeout) affinityTimeoutSeconds(p.sessionAffinityTimeout);
+    this.node.addValidation({
+      validate: () => Object.keys(exposure?.nodePorts ?? {}).map(Number).filter(port => !this._ports.some(x => x.port === port))
+        .map(port => problem(`exposure.nodePorts.${port}`, 'must name a port of the service', port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`)),
+    });
   }
 
   /** The service's pods get no sidecar: injection disabled on the service, or on its namespace and not enabled here. */

@@ -155,6 +155,23 @@ export interface ServiceModel extends ServiceRef {
   readonly istioMutualByDefault?: boolean;
   /** A headless Service (`clusterIP: None`). */
   readonly headless?: boolean;
+  /** How the Service is reached besides its cluster IP. */
+  readonly exposure?: ServiceExposureModel;
+  /** Annotations of the Service object. */
+  readonly serviceAnnotations?: { readonly [key: string]: string };
+  /** `ClientIP` session affinity, and its timeout in seconds. */
+  readonly sessionAffinity?: { readonly type: string; readonly timeoutSeconds?: number };
+}
+
+/** A Service's type and its settings (NodePort, LoadBalancer). */
+export interface ServiceExposureModel {
+  /** undefined: ClusterIP (not written). */
+  readonly type?: 'NodePort' | 'LoadBalancer';
+  /** service port → node port. */
+  readonly nodePorts?: { readonly [port: number]: number };
+  readonly externalTrafficPolicy?: string;
+  readonly sourceRanges?: readonly string[];
+  readonly loadBalancerClass?: string;
 }
 
 /** A string match as Istio's `StringMatch`. */

@@ -1,13 +1,16 @@
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import {
   EnvValue,
+  ExternalTrafficPolicy,
   ImagePullPolicy,
   MeshChart,
   MeshNamespace, NamespaceInjection,
   MeshService,
   Protocol,
   RouteAction,
+  ServiceExposure,
+  SessionAffinity,
   SidecarInjection,
   TransportProtocol,
   Volume,
@@ -419,5 +422,62 @@ describe('MeshService', () => {
         },
       });
     });
+  });
+});
+
+describe('MeshService: the Service\'s type, annotations and session affinity', () => {
+  const service = (props: Partial<ConstructorParameters<typeof MeshService>[2]>) => synthObjects(app => {
+    new MeshService(new MeshChart(app, 'c'), 'productpage', { ports: [{ port: 9080 }], ...props }).addVersion('v1', { image: 'example/productpage:1.0.0' });
+  }).find(o => o.kind === 'Service')!;
+
+  test('defaults: a ClusterIP Service (type not written), no annotations, no affinity', () => {
+    const svc = service({});
+    expect(svc.spec).toStrictEqual({ ports: [{ port: 9080, name: 'http' }], selector: { app: 'productpage' } });
+    expect(svc.metadata.annotations).toBeUndefined();
+  });
+
+  test('NodePort with a fixed node port and Local traffic policy, as Istio\'s productpage NodePort sample; LoadBalancer with source ranges', () => {
+    const nodePort = ServiceExposure.nodePort({ nodePorts: { 9080: 30080 }, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL });
+    expect(service({ exposure: nodePort }).spec).toStrictEqual({
+      type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ port: 9080, name: 'http', nodePort: 30080 }], selector: { app: 'productpage' },
+    });
+    const lb = service({
+      exposure: ServiceExposure.loadBalancer({ sourceRanges: ['203.0.113.0/24'], loadBalancerClass: 'service.k8s.aws/nlb' }),
+      serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
+    });
+    expect(lb.spec).toStrictEqual({
+      type: 'LoadBalancer',
+      loadBalancerSourceRanges: ['203.0.113.0/24'],
+      loadBalancerClass: 'service.k8s.aws/nlb',
+      ports: [{ port: 9080, name: 'http' }],
+      selector: { app: 'productpage' },
+    });
+    expect(lb.metadata.annotations).toStrictEqual({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' });
+  });
+
+  test('ClientIP session affinity with a timeout', () => {
+    expect(service({ sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeout: Duration.minutes(30) }).spec).toStrictEqual({
+      ports: [{ port: 9080, name: 'http' }],
+      selector: { app: 'productpage' },
+      sessionAffinity: 'ClientIP',
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 1800 } },
+    });
+  });
+
+  test('fails on exposure that cannot work: headless and exposed, a node port of no service port, a timeout without ClientIP, bad ranges', () => {
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], headless: true, exposure: ServiceExposure.nodePort() });
+    })).toBe('[c/web] \'exposure\' cannot be combined with headless: a headless Service has no cluster IP to expose: got \'NodePort\'; '
+      + 'remove headless, or expose the service through an IngressGateway');
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], exposure: ServiceExposure.nodePort({ nodePorts: { 8080: 30080 } }) }).addVersion('v1', { image: 'nginx:1.27.0' });
+    })).toContain('[c/web] \'exposure.nodePorts.8080\' must name a port of the service: got 8080; its ports are 80');
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], sessionAffinityTimeout: Duration.minutes(5) });
+    })).toBe('[c/web] \'sessionAffinityTimeout\' needs sessionAffinity: SessionAffinity.CLIENT_IP: got \'None\'');
+    expect(errorOf(() => ServiceExposure.loadBalancer({ sourceRanges: ['everyone'] })))
+      .toBe('ServiceExposure.loadBalancer: \'loadBalancer.sourceRanges\' must be CIDR blocks: got \'everyone\'; e.g. \'203.0.113.0/24\'');
+    expect(errorOf(() => ServiceExposure.nodePort({ nodePorts: { 80: 1.5 } })))
+      .toMatch(/^ServiceExposure.nodePort: 'nodePort.nodePorts.80' must be a whole port number/);
   });
 });

@@ -954,6 +954,25 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "ServiceExposure.clusterIp": [],
+  "ServiceExposure.loadBalancer": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "LoadBalancerOptions"
+    }
+   }
+  ],
+  "ServiceExposure.nodePort": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "NodePortOptions"
+    }
+   }
+  ],
   "ServiceRouting.constructor": [
    {
     "name": "scope",
@@ -1840,6 +1859,23 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "LoadBalancerOptions": {
+   "fields": {
+    "externalTrafficPolicy": {
+     "enum": [
+      "Cluster",
+      "Local"
+     ]
+    },
+    "loadBalancerClass": "string",
+    "nodePorts": {
+     "map": "number"
+    },
+    "sourceRanges": {
+     "list": "string"
+    }
+   }
+  },
   "Manifest": {
    "fields": {
     "apiVersion": "string",
@@ -2058,6 +2094,9 @@ export const API_SHAPES: ApiShapes = {
       "class": "EnvValue"
      }
     },
+    "exposure": {
+     "class": "ServiceExposure"
+    },
     "headless": "boolean",
     "imagePullPolicy": {
      "enum": [
@@ -2084,6 +2123,18 @@ export const API_SHAPES: ApiShapes = {
      "class": "WorkloadSecurity"
     },
     "serviceAccountName": "string",
+    "serviceAnnotations": {
+     "map": "string"
+    },
+    "sessionAffinity": {
+     "enum": [
+      "ClientIP",
+      "None"
+     ]
+    },
+    "sessionAffinityTimeout": {
+     "class": "Duration"
+    },
     "sidecarInjection": {
      "enum": [
       "disabled",
@@ -2166,6 +2217,19 @@ export const API_SHAPES: ApiShapes = {
     "credentialName": "string",
     "privateKey": "string",
     "sni": "string"
+   }
+  },
+  "NodePortOptions": {
+   "fields": {
+    "externalTrafficPolicy": {
+     "enum": [
+      "Cluster",
+      "Local"
+     ]
+    },
+    "nodePorts": {
+     "map": "number"
+    }
    }
   },
   "ObjectMeta": {
@@ -2627,6 +2691,7 @@ export const API_SHAPES: ApiShapes = {
   "SchemaValidation",
   "ServiceAuthorization",
   "ServiceEntry",
+  "ServiceExposure",
   "ServiceRouting",
   "ServiceVersion",
   "StringMatch",

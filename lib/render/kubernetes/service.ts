@@ -14,18 +14,34 @@ export function servicePortsOf(ports: PortModel[]): k8s.ServicePort[] {
   }));
 }
 
-/** Renders the Service of a mesh service: it selects every version's pods by `app`. */
+/** Renders the Service of a mesh service: it selects every version's pods by `app`; its type and affinity as asked. */
 export function renderService(service: ServiceModel): Manifest {
+  const exposure = service.exposure;
+  const ports = servicePortsOf(service.ports).map(p => {
+    const nodePort = exposure?.nodePorts?.[p.port];
+    return nodePort !== undefined ? { ...p, nodePort } : p;
+  });
+  const affinity = service.sessionAffinity;
   const spec: k8s.ServiceSpec = {
-    ports: servicePortsOf(service.ports),
+    type: exposure?.type,
+    ports,
     selector: { app: service.app },
+    externalTrafficPolicy: exposure?.externalTrafficPolicy,
+    loadBalancerSourceRanges: exposure?.sourceRanges ? [...exposure.sourceRanges] : undefined,
+    loadBalancerClass: exposure?.loadBalancerClass,
+    sessionAffinity: affinity?.type,
+    sessionAffinityConfig: affinity?.timeoutSeconds !== undefined ? { clientIp: { timeoutSeconds: affinity.timeoutSeconds } } : undefined,
   };
+  const wire = compact(spec) as { [key: string]: unknown };
+  // the wire name is clientIP (cdk8s-plus's clientIp is renamed only by its own converters)
+  if (affinity?.timeoutSeconds !== undefined) wire.sessionAffinityConfig = { clientIP: { timeoutSeconds: affinity.timeoutSeconds } };
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app }),
+    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app },
+      service.serviceAnnotations ? { ...service.serviceAnnotations } : undefined),
     // the wire name is clusterIP (cdk8s-plus's clusterIp is renamed only by its own converters)
-    spec: { ...compact(spec), ...(service.headless ? { clusterIP: 'None' } : {}) },
+    spec: { ...wire, ...(service.headless ? { clusterIP: 'None' } : {}) },
   };
 }
 

@@ -1,0 +1,271 @@
+import { Duration } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-27';
+import { IMeshNamespace } from './mesh-namespace';
+import { MeshServicePort } from './ports';
+import { ServiceExposure, SessionAffinity } from './service-exposure';
+import { TrafficPolicy } from './traffic-policy';
+import { DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity } from './workload';
+
+/** Props of a {@link MeshService}. */
+export interface MeshServiceProps {
+  /**
+   * The Service name, which is also the host name other services call it by.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of every object of the service.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: IMeshNamespace;
+
+  /**
+   * The ports the Service exposes (and the containers listen on). More with `addPort()`.
+   * @default - none; at least one is required by synth
+   */
+  readonly ports?: MeshServicePort[];
+
+  /**
+   * The value of the `app` label that the Service selects on.
+   * @default - the service name
+   */
+  readonly app?: string;
+
+  /**
+   * The DestinationRule's name.
+   * @default - the service name
+   */
+  readonly destinationRuleName?: string;
+
+  /**
+   * Make each DestinationRule subset select the `app` label as well as `version` (some manifests
+   * do, to be explicit; the Service already narrows to `app`).
+   * @default false - subsets select `version` only, as Istio's samples do
+   */
+  readonly subsetsSelectApp?: boolean;
+
+  /**
+   * Traffic policy of the DestinationRule (load balancing, circuit breaking, outlier detection, client TLS).
+   * @default - `tls: ISTIO_MUTUAL` (secure by default; `tls: ClientTls.auto()` to write nothing), Istio's defaults for the rest;
+   * nothing for TLS when the service's pods get no sidecar (`sidecarInjection: SidecarInjection.DISABLED`, or a namespace
+   * with injection disabled), since they could not answer Istio's mutual TLS
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+
+  /**
+   * Labels of every Deployment object (not its pods), besides `app` and `version`.
+   * @default - none
+   */
+  readonly deploymentLabels?: { [key: string]: string };
+
+  /**
+   * The ServiceAccount every version runs as: the service's mesh identity
+   * (`spiffe://<trust-domain>/ns/<namespace>/sa/<name>`).
+   * @default - the service name
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * The container name.
+   * @default - the service name
+   */
+  readonly containerName?: string;
+
+  /**
+   * Make the Service headless (`clusterIP: None`): DNS returns the pods' addresses.
+   * @default false
+   */
+  readonly headless?: boolean;
+
+  /**
+   * How the Service is reached: `ServiceExposure.nodePort()`, `ServiceExposure.loadBalancer()`.
+   * @default ServiceExposure.clusterIp() - inside the cluster only (traffic from outside enters through an IngressGateway)
+   */
+  readonly exposure?: ServiceExposure;
+
+  /**
+   * Annotations of the Service object (a cloud load balancer's settings, for instance).
+   * @default - none
+   */
+  readonly serviceAnnotations?: { [key: string]: string };
+
+  /**
+   * Send a client's connections to the same pod.
+   * @default SessionAffinity.NONE - not written
+   */
+  readonly sessionAffinity?: SessionAffinity;
+
+  /**
+   * How long `ClientIP` affinity lasts.
+   * @default - Kubernetes' default (3 hours)
+   */
+  readonly sessionAffinityTimeout?: Duration;
+
+  /**
+   * The pods' DNS policy.
+   * @default - not written (Kubernetes uses ClusterFirst)
+   */
+  readonly dnsPolicy?: DnsPolicy;
+
+  /**
+   * When the kubelet pulls images.
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * Environment variables of every version, in this order.
+   * @default - none
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Pod volumes of every version, in this order (volumes that are only mounted are appended).
+   * @default - the mounted volumes
+   */
+  readonly volumes?: Volume[];
+
+  /**
+   * Volume mounts of the container, in this order.
+   * @default - none
+   */
+  readonly volumeMounts?: VolumeMount[];
+
+  /**
+   * Annotations of every version's pods (e.g. `prometheus.io/scrape`).
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Sidecar injection for this workload, overriding its namespace.
+   * @default SidecarInjection.INHERIT
+   */
+  readonly sidecarInjection?: SidecarInjection;
+
+  /**
+   * Pod, container and ServiceAccount hardening.
+   * @default WorkloadSecurity.restricted() - non-root, RuntimeDefault seccomp, no privilege escalation,
+   * all capabilities dropped, no Kubernetes API token mounted
+   */
+  readonly security?: WorkloadSecurity;
+
+  /**
+   * Container resources; `{}` writes none.
+   * @default - requests of 100m CPU and 128Mi memory, no limits
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Replicas of each version's Deployment.
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Container arguments.
+   * @default - the image's
+   */
+  readonly args?: string[];
+
+  /**
+   * Container entrypoint.
+   * @default - the image's
+   */
+  readonly command?: string[];
+}
+
+/** Options of {@link MeshService.addVersion}. */
+export interface ServiceVersionOptions {
+  /** The container image, pinned to a tag or digest (never `latest`). */
+  readonly image: string;
+
+  /**
+   * Replicas of this version.
+   * @default - the service's `replicas`
+   */
+  readonly replicas?: number;
+
+  /**
+   * The value of the pods' `version` label.
+   * @default - the version name
+   */
+  readonly label?: string;
+
+  /**
+   * The Deployment name.
+   * @default - `<app>-<version>`, e.g. `reviews-v2`
+   */
+  readonly deploymentName?: string;
+
+  /**
+   * Environment variables added to (or replacing) the service's.
+   * @default - the service's
+   */
+  readonly env?: { [name: string]: EnvValue };
+
+  /**
+   * Labels added to this version's pods.
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Traffic policy of this version's subset, overriding the service's.
+   * @default - the service's
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+
+  /**
+   * Volumes of this version: each replaces the service's volume of the same name, or is added.
+   * @default - the service's
+   */
+  readonly volumes?: Volume[];
+
+  /**
+   * Volume mounts of this version, added to the service's (a volume they mount that is not
+   * declared is added too).
+   * @default - the service's
+   */
+  readonly volumeMounts?: VolumeMount[];
+
+  /**
+   * Annotations added to this version's pods.
+   * @default - the service's
+   */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+/** What routes need to know of a service this app does not deploy. */
+export interface MeshServiceAttributes {
+  /** The Service name. */
+  readonly name: string;
+  /**
+   * Its namespace.
+   * @default - the namespace of whatever routes to it
+   */
+  readonly namespace?: string;
+  /** Its ports. */
+  readonly ports: MeshServicePort[];
+  /**
+   * Its versions (DestinationRule subsets).
+   * @default - none: routes may only target the whole service
+   */
+  readonly versions?: string[];
+}
+
+/** Options of {@link MeshService.addExternalVersion}. */
+export interface ExternalVersionOptions {
+  /**
+   * The value of the pods' `version` label.
+   * @default - the version name
+   */
+  readonly label?: string;
+
+  /**
+   * Traffic policy of this version's subset, overriding the service's.
+   * @default - the service's
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+}
