@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
 import { IMeshNamespace } from './mesh-namespace';
 import { MeshServicePort } from './ports';
+import { Autoscaling, DisruptionBudget } from './scaling';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { TrafficPolicy } from './traffic-policy';
 import { DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity } from './workload';
@@ -174,6 +175,18 @@ export interface MeshServiceProps {
    * @default - the image's
    */
   readonly command?: string[];
+
+  /**
+   * A HorizontalPodAutoscaler for every version (each version may have its own). `replicas` must then not be given.
+   * @default - none: `replicas` pods
+   */
+  readonly autoscaling?: Autoscaling;
+
+  /**
+   * A PodDisruptionBudget for every version (each version may have its own).
+   * @default - with two or more pods (replicas, or the autoscaler's minimum) `DisruptionBudget.maxUnavailable(1)`, else none
+   */
+  readonly disruptionBudget?: DisruptionBudget;
 }
 
 /** Options of {@link MeshService.addVersion}. */
@@ -235,6 +248,18 @@ export interface ServiceVersionOptions {
    * @default - the service's
    */
   readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * This version's HorizontalPodAutoscaler.
+   * @default - the service's `autoscaling`
+   */
+  readonly autoscaling?: Autoscaling;
+
+  /**
+   * This version's PodDisruptionBudget.
+   * @default - the service's `disruptionBudget`, else the default for its pod count
+   */
+  readonly disruptionBudget?: DisruptionBudget;
 }
 
 /** What routes need to know of a service this app does not deploy. */

@@ -16,7 +16,7 @@ import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, 
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { renderDestinationRule } from '../render/istio';
-import { renderDeployment, renderService, renderServiceAccount } from '../render/kubernetes';
+import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount } from '../render/kubernetes';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
 import { linkerdServiceProblems } from '../validation/linkerd';
@@ -38,6 +38,10 @@ export class ServiceVersion extends Construct implements IRouteTarget {
    * under TrafficApi.GATEWAY_API, where routes name it as a backend.
    */
   public readonly versionService?: ApiObject;
+  /** The HorizontalPodAutoscaler (escape hatch), when the version autoscales. */
+  public readonly autoscaler?: ApiObject;
+  /** The PodDisruptionBudget (escape hatch), when the version has one. */
+  public readonly disruptionBudget?: ApiObject;
 
   /** @internal */
   public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel) {
@@ -49,6 +53,16 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       const labels = { ..._model.deployment.labels, app: service.app, version: _model.label };
       this.deployment = emit(this, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', name: _model.deployment.name, namespace: ns, labels, body: ['spec'] },
         () => renderDeployment(service.model(), _model));
+      if (_model.deployment.autoscaling) {
+        this.autoscaler = emit(this, 'HorizontalPodAutoscaler',
+          { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: _model.deployment.name, namespace: ns, labels: { app: service.app, version: _model.label }, body: ['spec'] },
+          () => renderAutoscaler(service.model(), _model));
+      }
+      if (_model.deployment.disruptionBudget) {
+        this.disruptionBudget = emit(this, 'PodDisruptionBudget',
+          { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: _model.deployment.name, namespace: ns, labels: { app: service.app, version: _model.label }, body: ['spec'] },
+          () => renderDisruptionBudget(service.model(), _model));
+      }
       if (usesVersionServices(this)) {
         this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: ns, body: ['spec'] },
           () => renderVersionService(service.model(), _model));
@@ -207,6 +221,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const mounts = [...w.mounts, ...(options.volumeMounts ?? []).map(m => m._toModel())];
     const dupMount = duplicates(mounts.map(m => m.mountPath));
     if (dupMount.length > 0) failAt(this, problem('volumeMounts.mountPath', 'must be unique within a container', dupMount[0]));
+    const scaling = this.scalingOf(name, options);
     const model: VersionModel = {
       name,
       label,
@@ -214,7 +229,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       deployment: {
         name: deploymentName,
         image: options.image,
-        replicas: options.replicas ?? this.replicas,
+        ...scaling,
         labels: { ...(this.props.deploymentLabels ?? {}) },
         workload: {
           ...w,
@@ -229,6 +244,30 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const version = new ServiceVersion(this, model);
     this.versions.push(version);
     return version;
+  }
+
+  /**
+   * A version's replicas, autoscaler and disruption budget: `replicas` is not written under an autoscaler (it would
+   * fight it); a budget no eviction could satisfy is refused; two or more pods get `maxUnavailable: 1` by default.
+   */
+  private scalingOf(version: string, options: ServiceVersionOptions): Pick<NonNullable<VersionModel['deployment']>, 'replicas' | 'autoscaling' | 'disruptionBudget'> {
+    const autoscaling = (options.autoscaling ?? this.props.autoscaling)?._model;
+    const replicas = options.replicas ?? this.props.replicas;
+    if (autoscaling && replicas !== undefined) {
+      failAt(this, problem(`versions.${version}.replicas`, 'must not be given with autoscaling: the Deployment\'s replicas would fight the autoscaler', replicas,
+        'remove replicas (the autoscaler\'s minReplicas sets the floor)'));
+    }
+    const pods = autoscaling ? autoscaling.minReplicas : this.replicas;
+    const explicit = options.disruptionBudget ?? this.props.disruptionBudget;
+    const budget = explicit ? explicit._model : pods >= 2 ? { maxUnavailable: 1 } : undefined;
+    if (typeof budget?.minAvailable === 'number' && budget.minAvailable >= pods) {
+      failAt(this, problem(`versions.${version}.disruptionBudget.minAvailable`, `must be less than the version's ${autoscaling ? 'minimum ' : ''}pods, or no pod could ever be evicted (a node drain would hang)`,
+        budget.minAvailable, `it has ${pods}: use DisruptionBudget.maxUnavailable(1), or more replicas`));
+    }
+    if (budget?.minAvailable === '100%' || budget?.maxUnavailable === 0) {
+      failAt(this, problem(`versions.${version}.disruptionBudget`, 'must let at least one pod be evicted', budget.minAvailable ?? budget.maxUnavailable));
+    }
+    return { replicas: autoscaling ? undefined : (options.replicas ?? this.replicas), autoscaling, disruptionBudget: budget };
   }
 
   /**

@@ -114,6 +114,22 @@ export interface WorkloadModel {
   readonly command?: string[];
 }
 
+/** A HorizontalPodAutoscaler's bounds and targets. */
+export interface AutoscalingModel {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly cpuUtilization?: number;
+  readonly memoryUtilization?: number;
+  /** `autoscaling/v2` metric specs, as cdk8s-plus types them. */
+  readonly metrics: readonly unknown[];
+}
+
+/** A PodDisruptionBudget: one of the two. */
+export interface DisruptionBudgetModel {
+  readonly minAvailable?: number | string;
+  readonly maxUnavailable?: number | string;
+}
+
 /** One version of a service: a DestinationRule subset and (when deployed here) a Deployment. */
 export interface VersionModel {
   /** Subset name. */
@@ -126,7 +142,12 @@ export interface VersionModel {
   readonly deployment?: {
     readonly name: string;
     readonly image: string;
-    readonly replicas: number;
+    /** undefined: not written (an autoscaler sets it). */
+    readonly replicas?: number;
+    /** A HorizontalPodAutoscaler for the Deployment. */
+    readonly autoscaling?: AutoscalingModel;
+    /** A PodDisruptionBudget for the version's pods. */
+    readonly disruptionBudget?: DisruptionBudgetModel;
     readonly workload: WorkloadModel;
     /** Labels of the Deployment object itself, besides `app` and `version`. */
     readonly labels: { readonly [key: string]: string };

@@ -16,8 +16,10 @@ describe('Linkerd hello/world, Linkerd 2 flavour', () => {
 
   test('hello, and world with a Service per version; every pod injected by annotation', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
-      'Service/hello', 'ServiceAccount/hello', 'Deployment/hello', 'Service/hello-v1',
-      'Service/world', 'ServiceAccount/world', 'Deployment/world-v1', 'Service/world-v1', 'Deployment/world-v2', 'Service/world-v2',
+      // three replicas each, as upstream: a PodDisruptionBudget (maxUnavailable 1) per version, mesh-kit's documented default
+      'Service/hello', 'ServiceAccount/hello', 'Deployment/hello', 'PodDisruptionBudget/hello', 'Service/hello-v1',
+      'Service/world', 'ServiceAccount/world', 'Deployment/world-v1', 'PodDisruptionBudget/world-v1', 'Service/world-v1',
+      'Deployment/world-v2', 'PodDisruptionBudget/world-v2', 'Service/world-v2',
       'HTTPRoute/world', 'Server/world-7778', 'MeshTLSAuthentication/world', 'AuthorizationPolicy/world-7778',
     ]);
     for (const d of objects.filter(o => o.kind === 'Deployment')) {

@@ -1,6 +1,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-27';
+import { Cpu, k8s } from 'cdk8s-plus-27';
 import {
+  Autoscaling,
+  DisruptionBudget,
   EnvValue,
   ExternalTrafficPolicy,
   ImagePullPolicy,
@@ -479,5 +481,77 @@ describe('MeshService: the Service\'s type, annotations and session affinity', (
       .toBe('ServiceExposure.loadBalancer: \'loadBalancer.sourceRanges\' must be CIDR blocks: got \'everyone\'; e.g. \'203.0.113.0/24\'');
     expect(errorOf(() => ServiceExposure.nodePort({ nodePorts: { 80: 1.5 } })))
       .toMatch(/^ServiceExposure.nodePort: 'nodePort.nodePorts.80' must be a whole port number/);
+  });
+});
+
+describe('MeshService: autoscaling and disruption budgets per version', () => {
+  const versionObjects = (props: Partial<ConstructorParameters<typeof MeshService>[2]>, version: Partial<Parameters<MeshService['addVersion']>[1]> = {}): any[] => synthObjects(app => {
+    new MeshService(new MeshChart(app, 'c'), 'reviews', { ports: [{ port: 9080 }], ...props }).addVersion('v1', { image: 'example/reviews:1.0.0', ...version });
+  });
+
+  const spec = (objects: any[], kind: string): any => only(objects, kind);
+
+  test('defaults: one replica, no autoscaler, no PodDisruptionBudget', () => {
+    const objects = versionObjects({});
+    expect(objects.map(o => o.kind).sort()).toStrictEqual(['Deployment', 'DestinationRule', 'Service', 'ServiceAccount']);
+    expect(spec(objects, 'Deployment').spec.replicas).toBe(1);
+  });
+
+  test('two or more replicas get a PodDisruptionBudget of maxUnavailable 1 by default; DisruptionBudget.none() opts out', () => {
+    expect(spec(versionObjects({ replicas: 3 }), 'PodDisruptionBudget')).toStrictEqual({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'reviews-v1', labels: { app: 'reviews', version: 'v1' } },
+      spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'reviews', version: 'v1' } } },
+    });
+    expect(versionObjects({ replicas: 3 }, { disruptionBudget: DisruptionBudget.none() }).some(o => o.kind === 'PodDisruptionBudget')).toBe(false);
+    expect(spec(versionObjects({ replicas: 4, disruptionBudget: DisruptionBudget.minAvailable('50%') }), 'PodDisruptionBudget').spec.minAvailable).toBe('50%');
+  });
+
+  test('an autoscaler (autoscaling/v2) per version: CPU 80% by default, memory and further metrics; the Deployment then has no replicas', () => {
+    const objects = versionObjects({}, { autoscaling: Autoscaling.of({ minReplicas: 2, maxReplicas: 10 }) });
+    expect(spec(objects, 'HorizontalPodAutoscaler')).toStrictEqual({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'reviews-v1', labels: { app: 'reviews', version: 'v1' } },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews-v1' },
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+    });
+    expect(spec(objects, 'Deployment').spec.replicas).toBeUndefined();
+    // its minimum of two pods: the default budget
+    expect(spec(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    const custom = versionObjects({
+      autoscaling: Autoscaling.of({
+        minReplicas: 1,
+        maxReplicas: 4,
+        memoryUtilization: 70,
+        metrics: [{ type: 'Pods', pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString('100') } } }],
+      }),
+    });
+    expect(spec(custom, 'HorizontalPodAutoscaler').spec.metrics).toStrictEqual([
+      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Pods', pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } },
+    ]);
+  });
+
+  test('fails on scaling that cannot work: min > max, replicas beside an autoscaler, a budget no eviction could satisfy', () => {
+    expect(errorOf(() => Autoscaling.of({ minReplicas: 5, maxReplicas: 2 })))
+      .toBe('Autoscaling.of: \'maxReplicas\' must be a whole number of at least minReplicas: got 2; minReplicas is 5');
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'reviews', { ports: [{ port: 9080 }], replicas: 2 })
+        .addVersion('v1', { image: 'example/reviews:1.0.0', autoscaling: Autoscaling.of({ minReplicas: 2, maxReplicas: 4 }) });
+    })).toBe('[c/reviews] \'versions.v1.replicas\' must not be given with autoscaling: the Deployment\'s replicas would fight the autoscaler: got 2; '
+      + 'remove replicas (the autoscaler\'s minReplicas sets the floor)');
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'reviews', { ports: [{ port: 9080 }], replicas: 2, disruptionBudget: DisruptionBudget.minAvailable(2) })
+        .addVersion('v1', { image: 'example/reviews:1.0.0' });
+    })).toBe('[c/reviews] \'versions.v1.disruptionBudget.minAvailable\' must be less than the version\'s pods, or no pod could ever be evicted '
+      + '(a node drain would hang): got 2; it has 2: use DisruptionBudget.maxUnavailable(1), or more replicas');
+    expect(errorOf(() => DisruptionBudget.maxUnavailable(0))).toMatch(/^DisruptionBudget.maxUnavailable: 'maxUnavailable' must let at least one pod go/);
+    expect(errorOf(() => DisruptionBudget.minAvailable('150%'))).toMatch(/must be a whole number of pods or a percentage/);
   });
 });

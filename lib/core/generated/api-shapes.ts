@@ -128,6 +128,14 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "Autoscaling.of": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "AutoscalingOptions"
+    }
+   }
+  ],
   "CanaryOverride.cookie": [
    {
     "name": "name",
@@ -198,6 +206,29 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "DisruptionBudget.maxUnavailable": [
+   {
+    "name": "value",
+    "spec": {
+     "union": [
+      "string",
+      "number"
+     ]
+    }
+   }
+  ],
+  "DisruptionBudget.minAvailable": [
+   {
+    "name": "value",
+    "spec": {
+     "union": [
+      "string",
+      "number"
+     ]
+    }
+   }
+  ],
+  "DisruptionBudget.none": [],
   "EnvValue.fromConfigMapKey": [
    {
     "name": "configMapName",
@@ -1274,6 +1305,25 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "AutoscalingOptions": {
+   "fields": {
+    "cpuUtilization": "number",
+    "maxReplicas": "number",
+    "memoryUtilization": "number",
+    "metrics": {
+     "list": "any"
+    },
+    "minReplicas": "number"
+   },
+   "required": [
+    "maxReplicas",
+    "minReplicas"
+   ],
+   "docs": {
+    "maxReplicas": "The most pods.",
+    "minReplicas": "The fewest pods."
+   }
+  },
   "CanaryIngressOptions": {
    "fields": {
     "gateway": {
@@ -2073,6 +2123,9 @@ export const API_SHAPES: ApiShapes = {
     "args": {
      "list": "string"
     },
+    "autoscaling": {
+     "class": "Autoscaling"
+    },
     "command": {
      "list": "string"
     },
@@ -2081,6 +2134,9 @@ export const API_SHAPES: ApiShapes = {
      "map": "string"
     },
     "destinationRuleName": "string",
+    "disruptionBudget": {
+     "class": "DisruptionBudget"
+    },
     "dnsPolicy": {
      "enum": [
       "ClusterFirst",
@@ -2542,7 +2598,13 @@ export const API_SHAPES: ApiShapes = {
   },
   "ServiceVersionOptions": {
    "fields": {
+    "autoscaling": {
+     "class": "Autoscaling"
+    },
     "deploymentName": "string",
+    "disruptionBudget": {
+     "class": "DisruptionBudget"
+    },
     "env": {
      "map": {
       "class": "EnvValue"
@@ -2658,10 +2720,12 @@ export const API_SHAPES: ApiShapes = {
   "AnalysisReport",
   "AuthorizationPolicy",
   "AuthorizedClient",
+  "Autoscaling",
   "CanaryOverride",
   "CanaryPlan",
   "CanaryRelease",
   "ClientTls",
+  "DisruptionBudget",
   "EnvValue",
   "Fault",
   "GatewayTls",

@@ -1,2 +1,3 @@
+export * from './scaling';
 export * from './service';
 export * from './workload';
