@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
 import { IMeshNamespace } from './mesh-namespace';
 import { MeshServicePort } from './ports';
+import { Probe } from './probe';
 import { Autoscaling, DisruptionBudget } from './scaling';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { TrafficPolicy } from './traffic-policy';
@@ -187,6 +188,25 @@ export interface MeshServiceProps {
    * @default - with two or more pods (replicas, or the autoscaler's minimum) `DisruptionBudget.maxUnavailable(1)`, else none
    */
   readonly disruptionBudget?: DisruptionBudget;
+
+  /**
+   * When a pod may receive traffic: `Probe.http('/ready')`, `Probe.tcp()`, `Probe.grpc()`, `Probe.exec([...])`, on one
+   * of the service's ports (Istio rewrites HTTP and gRPC probes of sidecar pods so the kubelet reaches them).
+   * @default - none
+   */
+  readonly readinessProbe?: Probe;
+
+  /**
+   * When a container is restarted.
+   * @default - none
+   */
+  readonly livenessProbe?: Probe;
+
+  /**
+   * Holds the other probes back until a slow-starting container is up.
+   * @default - none
+   */
+  readonly startupProbe?: Probe;
 }
 
 /** Options of {@link MeshService.addVersion}. */
@@ -260,6 +280,24 @@ export interface ServiceVersionOptions {
    * @default - the service's `disruptionBudget`, else the default for its pod count
    */
   readonly disruptionBudget?: DisruptionBudget;
+
+  /**
+   * This version's readiness probe.
+   * @default - the service's
+   */
+  readonly readinessProbe?: Probe;
+
+  /**
+   * This version's liveness probe.
+   * @default - the service's
+   */
+  readonly livenessProbe?: Probe;
+
+  /**
+   * This version's startup probe.
+   * @default - the service's
+   */
+  readonly startupProbe?: Probe;
 }
 
 /** What routes need to know of a service this app does not deploy. */

@@ -139,6 +139,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
 
     const ns = this.namespace;
     this.checkExposure();
+    this.node.addValidation({ validate: () => this.probeProblems() });
     this.serviceResource = emit(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -238,6 +239,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
           mounts,
           podLabels: { ...w.podLabels, ...(options.podLabels ?? {}) },
           podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
+          probes: {
+            readiness: options.readinessProbe?._model ?? w.probes?.readiness,
+            liveness: options.livenessProbe?._model ?? w.probes?.liveness,
+            startup: options.startupProbe?._model ?? w.probes?.startup,
+          },
         },
       },
     };
@@ -374,7 +380,29 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       resources: p.resources ? resourcesModelOf(p.resources) : DEFAULT_RESOURCES,
       args: p.args,
       command: p.command,
+      probes: { readiness: p.readinessProbe?._model, liveness: p.livenessProbe?._model, startup: p.startupProbe?._model },
     };
+  }
+
+  /** Every probe of every deployed version: on a declared port; liveness and startup with a success threshold of 1. */
+  private probeProblems(): string[] {
+    const ports = this._ports.map(p => p.port);
+    const out: string[] = [];
+    for (const v of this.versions) {
+      const probes = v._model.deployment?.workload.probes ?? {};
+      for (const [kind, probe] of Object.entries(probes)) {
+        if (!probe) continue;
+        const field = `versions.${v.subset}.${kind}Probe`;
+        if (probe.kind !== 'exec' && probe.port !== undefined && !ports.includes(probe.port)) {
+          out.push(problem(`${field}.port`, 'must be a port the service declares', probe.port, `its ports are ${ports.join(', ') || 'none'}`));
+        }
+        if (probe.kind !== 'exec' && probe.port === undefined && ports.length === 0) out.push(problem(`${field}.port`, 'needs a port: the service declares none', 'none'));
+        if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
+          out.push(problem(`${field}.successThreshold`, `must be 1 for a ${kind} probe (Kubernetes refuses another)`, probe.successThreshold));
+        }
+      }
+    }
+    return [...new Set(out)];
   }
 
   private checkNewVersion(name: string, label: string | undefined): string {

@@ -112,6 +112,31 @@ export interface WorkloadModel {
   readonly resources?: ResourcesModel;
   readonly args?: string[];
   readonly command?: string[];
+  /** The container's probes. */
+  readonly probes?: ProbesModel;
+}
+
+/** A container probe: the service port it targets (resolved to the container port when rendered). */
+export interface ProbeModel {
+  readonly kind: 'httpGet' | 'tcpSocket' | 'grpc' | 'exec';
+  /** The service port; undefined: the service's first port (not used by exec). */
+  readonly port?: number;
+  readonly path?: string;
+  readonly headers?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  readonly service?: string;
+  readonly command?: readonly string[];
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+  readonly successThreshold?: number;
+}
+
+/** The probes of a workload's container. */
+export interface ProbesModel {
+  readonly readiness?: ProbeModel;
+  readonly liveness?: ProbeModel;
+  readonly startup?: ProbeModel;
 }
 
 /** A HorizontalPodAutoscaler's bounds and targets. */

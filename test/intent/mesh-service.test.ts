@@ -9,6 +9,7 @@ import {
   MeshChart,
   MeshNamespace, NamespaceInjection,
   MeshService,
+  Probe,
   Protocol,
   RouteAction,
   ServiceExposure,
@@ -553,5 +554,44 @@ describe('MeshService: autoscaling and disruption budgets per version', () => {
       + '(a node drain would hang): got 2; it has 2: use DisruptionBudget.maxUnavailable(1), or more replicas');
     expect(errorOf(() => DisruptionBudget.maxUnavailable(0))).toMatch(/^DisruptionBudget.maxUnavailable: 'maxUnavailable' must let at least one pod go/);
     expect(errorOf(() => DisruptionBudget.minAvailable('150%'))).toMatch(/must be a whole number of pods or a percentage/);
+  });
+});
+
+describe('MeshService: probes on the service, overridable per version', () => {
+  const deployments = (props: Partial<ConstructorParameters<typeof MeshService>[2]>, v2: Partial<Parameters<MeshService['addVersion']>[1]> = {}): any[] => synthObjects(app => {
+    const svc = new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80, targetPort: 8080 }, { port: 9090, name: 'grpc', protocol: Protocol.GRPC }], ...props });
+    svc.addVersion('v1', { image: 'example/web:1.0.0' });
+    svc.addVersion('v2', { image: 'example/web:2.0.0', ...v2 });
+  }).filter(o => o.kind === 'Deployment').map(o => (o as any).spec.template.spec.containers[0]);
+
+  test('default: no probes', () => {
+    const [v1] = deployments({});
+    expect([v1.readinessProbe, v1.livenessProbe, v1.startupProbe]).toStrictEqual([undefined, undefined, undefined]);
+  });
+
+  test('HTTP, TCP, gRPC and exec probes target the container port behind the service port; a version overrides the service\'s', () => {
+    const [v1, v2] = deployments({
+      readinessProbe: Probe.http('/ready', { headers: { 'X-Probe': 'kubelet' }, period: Duration.seconds(5) }),
+      livenessProbe: Probe.grpc({ port: 9090, failureThreshold: 5 }),
+      startupProbe: Probe.exec(['cat', '/tmp/started']),
+    }, { readinessProbe: Probe.tcp({ initialDelay: Duration.seconds(10) }) });
+    expect(v1.readinessProbe).toStrictEqual({ httpGet: { path: '/ready', port: 8080, httpHeaders: [{ name: 'X-Probe', value: 'kubelet' }] }, periodSeconds: 5 });
+    expect(v1.livenessProbe).toStrictEqual({ grpc: { port: 9090 }, failureThreshold: 5 });
+    expect(v1.startupProbe).toStrictEqual({ exec: { command: ['cat', '/tmp/started'] } });
+    expect(v2.readinessProbe).toStrictEqual({ tcpSocket: { port: 8080 }, initialDelaySeconds: 10 });
+    expect(v2.livenessProbe).toStrictEqual(v1.livenessProbe);
+  });
+
+  test('fails on a probe on a port the service does not declare, or a liveness success threshold other than 1', () => {
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], readinessProbe: Probe.http('/ready', { port: 8081 }) })
+        .addVersion('v1', { image: 'example/web:1.0.0' });
+    })).toContain('[c/web] \'versions.v1.readinessProbe.port\' must be a port the service declares: got 8081; its ports are 80');
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], livenessProbe: Probe.tcp({ successThreshold: 2 }) })
+        .addVersion('v1', { image: 'example/web:1.0.0' });
+    })).toContain('[c/web] \'versions.v1.livenessProbe.successThreshold\' must be 1 for a liveness probe (Kubernetes refuses another): got 2');
+    expect(errorOf(() => Probe.http('ready'))).toBe('Probe.http: \'path\' must start with \'/\': got \'ready\'; use \'/ready\'');
+    expect(errorOf(() => Probe.tcp({ period: Duration.millis(500) }))).toBe('Probe.tcp: \'period\' must be whole seconds, at least 1: got \'0.5s\'');
   });
 });

@@ -808,6 +808,45 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "Probe.exec": [
+   {
+    "name": "command",
+    "spec": {
+     "list": "string"
+    }
+   }
+  ],
+  "Probe.grpc": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "GrpcProbeOptions"
+    }
+   }
+  ],
+  "Probe.http": [
+   {
+    "name": "path",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "HttpProbeOptions"
+    }
+   }
+  ],
+  "Probe.tcp": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ProbeOptions"
+    }
+   }
+  ],
   "RequestAuthentication.constructor": [
    {
     "name": "scope",
@@ -1586,6 +1625,23 @@ export const API_SHAPES: ApiShapes = {
     "resources": "any"
    }
   },
+  "GrpcProbeOptions": {
+   "fields": {
+    "failureThreshold": "number",
+    "initialDelay": {
+     "class": "Duration"
+    },
+    "period": {
+     "class": "Duration"
+    },
+    "port": "number",
+    "service": "string",
+    "successThreshold": "number",
+    "timeout": {
+     "class": "Duration"
+    }
+   }
+  },
   "HeaderChanges": {
    "fields": {
     "add": {
@@ -1617,6 +1673,25 @@ export const API_SHAPES: ApiShapes = {
      }
     },
     "ignoreUriCase": "boolean"
+   }
+  },
+  "HttpProbeOptions": {
+   "fields": {
+    "failureThreshold": "number",
+    "headers": {
+     "map": "string"
+    },
+    "initialDelay": {
+     "class": "Duration"
+    },
+    "period": {
+     "class": "Duration"
+    },
+    "port": "number",
+    "successThreshold": "number",
+    "timeout": {
+     "class": "Duration"
+    }
    }
   },
   "HttpRouteOptions": {
@@ -2161,6 +2236,9 @@ export const API_SHAPES: ApiShapes = {
       "Never"
      ]
     },
+    "livenessProbe": {
+     "class": "Probe"
+    },
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"
@@ -2172,6 +2250,9 @@ export const API_SHAPES: ApiShapes = {
      "list": {
       "type": "MeshServicePort"
      }
+    },
+    "readinessProbe": {
+     "class": "Probe"
     },
     "replicas": "number",
     "resources": "any",
@@ -2197,6 +2278,9 @@ export const API_SHAPES: ApiShapes = {
       "enabled",
       "inherit"
      ]
+    },
+    "startupProbe": {
+     "class": "Probe"
     },
     "subsetsSelectApp": "boolean",
     "trafficPolicy": {
@@ -2362,6 +2446,22 @@ export const API_SHAPES: ApiShapes = {
     },
     "workload": {
      "class": "WorkloadSelector"
+    }
+   }
+  },
+  "ProbeOptions": {
+   "fields": {
+    "failureThreshold": "number",
+    "initialDelay": {
+     "class": "Duration"
+    },
+    "period": {
+     "class": "Duration"
+    },
+    "port": "number",
+    "successThreshold": "number",
+    "timeout": {
+     "class": "Duration"
     }
    }
   },
@@ -2612,13 +2712,22 @@ export const API_SHAPES: ApiShapes = {
     },
     "image": "string",
     "label": "string",
+    "livenessProbe": {
+     "class": "Probe"
+    },
     "podAnnotations": {
      "map": "string"
     },
     "podLabels": {
      "map": "string"
     },
+    "readinessProbe": {
+     "class": "Probe"
+    },
     "replicas": "number",
+    "startupProbe": {
+     "class": "Probe"
+    },
     "trafficPolicy": {
      "type": "TrafficPolicy"
     },
@@ -2748,6 +2857,7 @@ export const API_SHAPES: ApiShapes = {
   "NamespaceInjection",
   "ObservabilityAddons",
   "PeerAuthentication",
+  "Probe",
   "RequestAuthentication",
   "RequestCondition",
   "RequestSource",

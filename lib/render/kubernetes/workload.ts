@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
-import { Manifest, PortModel, ServiceModel, VersionModel, VolumeModel, WorkloadModel } from '../model';
+import { Manifest, ProbeModel, PortModel, ServiceModel, VersionModel, VolumeModel, WorkloadModel } from '../model';
 
 function securityContexts(w: WorkloadModel): { pod?: k8s.PodSecurityContext; container?: k8s.SecurityContext } {
   const s = w.security;
@@ -53,6 +53,30 @@ export function containerPortsOf(ports: PortModel[]): k8s.ContainerPort[] {
   return ports.map(p => ({ name: p.containerPortName, containerPort: p.targetPort ?? p.port }));
 }
 
+/** A probe as the container writes it: its service port resolved to the container port behind it. */
+function probeOf(probe: ProbeModel | undefined, ports: PortModel[]): k8s.Probe | undefined {
+  if (!probe) return undefined;
+  const port = ports.find(p => p.port === (probe.port ?? ports[0]?.port));
+  const target = port ? port.targetPort ?? port.port : probe.port ?? 0;
+  const timing = {
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds,
+    failureThreshold: probe.failureThreshold,
+    successThreshold: probe.successThreshold,
+  };
+  switch (probe.kind) {
+    case 'httpGet':
+      return { httpGet: { path: probe.path, port: k8s.IntOrString.fromNumber(target), httpHeaders: probe.headers?.map(h => ({ ...h })) }, ...timing };
+    case 'tcpSocket':
+      return { tcpSocket: { port: k8s.IntOrString.fromNumber(target) }, ...timing };
+    case 'grpc':
+      return { grpc: { port: target, service: probe.service }, ...timing };
+    default:
+      return { exec: { command: [...(probe.command ?? [])] }, ...timing };
+  }
+}
+
 /**
  * Renders the Deployment of one version: labels `app` and `version` on the Deployment, its selector
  * and its pods; the service's pod template (container, env, volumes, hardening) with the version's image.
@@ -98,6 +122,9 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
           volumeMounts: nonEmpty(w.mounts.map(m => ({ ...m }))),
           securityContext: sec.container,
           resources,
+          readinessProbe: probeOf(w.probes?.readiness, service.ports),
+          livenessProbe: probeOf(w.probes?.liveness, service.ports),
+          startupProbe: probeOf(w.probes?.startup, service.ports),
         }],
         volumes: nonEmpty(w.volumes.map(volumeOf)),
       },
