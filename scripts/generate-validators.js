@@ -155,8 +155,8 @@ function crdModules() {
 /**
  * The shapes of the core kinds, from kubernetes-models' declarations: `types`: type → field → spec, with
  * `!` listing the required fields. A spec is `s` string, `i` integer (the Kubernetes API has no floats),
- * `b` boolean, `is` int or string, `*` anything, `M<spec>` a map of string keys, `A<spec>` a list, or the
- * name of an object type; a string-literal type lists its values, `=a|b`.
+ * `b` boolean, `is` int or string, `*` anything, `M<spec>` a map of string keys, `A<spec>` a list, `T<name>` an
+ * object type; a string-literal type lists its values, `=a|b`.
  */
 function coreShapes() {
   const ts = require('typescript');
@@ -187,7 +187,7 @@ function coreShapes() {
     const props = checker.getPropertiesOfType(t);
     if (props.length === 0) return '*';
     const name = checker.typeToString(t).replace(/^I/, '');
-    if (types[name]) return name;
+    if (types[name]) return `T${name}`;
     types[name] = {};
     const required = [];
     for (const p of [...props].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -196,7 +196,7 @@ function coreShapes() {
       types[name][p.name] = spec(checker.getTypeOfSymbolAtLocation(p, decl));
     }
     if (required.length) types[name]['!'] = required;
-    return name;
+    return `T${name}`;
   };
   const roots = {};
   for (const [i, [av, kind]] of CORE_KINDS.entries()) {

@@ -37,6 +37,8 @@ const CLASSES: { [gvk: string]: Ctor } = {
   'apps/v1/Deployment': k8s.apps.v1.Deployment as unknown as Ctor,
   'apps/v1/DaemonSet': k8s.apps.v1.DaemonSet as unknown as Ctor,
   'apps/v1/StatefulSet': k8s.apps.v1.StatefulSet as unknown as Ctor,
+  'autoscaling/v2/HorizontalPodAutoscaler': k8s.autoscaling.v2.HorizontalPodAutoscaler as unknown as Ctor,
+  'policy/v1/PodDisruptionBudget': k8s.policy.v1.PodDisruptionBudget as unknown as Ctor,
   'rbac.authorization.k8s.io/v1/ClusterRole': k8s.rbac.v1.ClusterRole as unknown as Ctor,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': k8s.rbac.v1.ClusterRoleBinding as unknown as Ctor,
   'apiextensions.k8s.io/v1/CustomResourceDefinition': k8s.apiextensions.v1.CustomResourceDefinition as unknown as Ctor,

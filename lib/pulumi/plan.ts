@@ -6,6 +6,7 @@ import { Manifest } from '../render/model';
 export const TYPED_KINDS = [
   'v1/Namespace', 'v1/Service', 'v1/ServiceAccount', 'v1/ConfigMap', 'v1/Secret',
   'apps/v1/Deployment', 'apps/v1/DaemonSet', 'apps/v1/StatefulSet',
+  'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
   'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
   'apiextensions.k8s.io/v1/CustomResourceDefinition',
 ] as const;

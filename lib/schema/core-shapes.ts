@@ -70,12 +70,13 @@ export function coreProblems(apiVersion: string, kind: string, value: unknown): 
       if (typeof v !== 'boolean') wrong(TYPE_NAMES.b);
     } else if (spec === 'is') {
       if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) wrong(TYPE_NAMES.is);
-    } else {
-      const fields = types[spec];
+    } else if (spec[0] === 'T') {
+      const fields = types[spec.slice(1)];
       if (typeof v !== 'object' || Array.isArray(v)) return wrong('an object');
       for (const [k, x] of Object.entries(v)) {
         const s = k === '!' ? undefined : fields[k];
         if (typeof s !== 'string') {
+          // an unknown field (`!` is the list of required ones, not a field)
           problems.push(`${at}/${k}: unknown field '${k}'; ${suggestion(k, Object.keys(fields).filter(f => f !== '!'))}`);
         } else {
           check(s, x, `${at}/${k}`);

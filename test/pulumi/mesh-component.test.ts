@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { ANALYSIS, buildIstioAddons } from '../../examples/observability/app';
-import { MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
+import { Autoscaling, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
 interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
@@ -51,6 +51,15 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     expect(custom.find(r => r.inputs.kind === 'VirtualService')!.type).toBe('kubernetes:networking.istio.io/v1:VirtualService');
     // every resource is a child of the component
     expect(urns.every(u => u.includes('mesh-kit:index:MeshComponent$kubernetes:'))).toBe(true);
+  });
+
+  test('registers a version\'s autoscaler and disruption budget with their typed classes', async () => {
+    const app = new App();
+    new MeshService(new MeshChart(app, 'shop'), 'web', { ports: [{ port: 80 }], autoscaling: Autoscaling.of({ minReplicas: 2, maxReplicas: 6 }) })
+      .addVersion('v1', { image: 'nginx:1.27.0' });
+    await urnsOf(new MeshComponent('shop', { app }));
+    const types = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent').map(r => r.type);
+    expect(types).toEqual(expect.arrayContaining(['kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'kubernetes:policy/v1:PodDisruptionBudget']));
   });
 
   test('carries the observability add-ons: typed RBAC classes, Telemetry as a CustomResource, the same inputs as cdk8s synth', async () => {

@@ -89,6 +89,30 @@ describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, et
     ]);
   });
 
+  test('core kinds: nested types of any name are checked (Affinity, MetricSpec… once mistaken for lists and maps)', () => {
+    const pod = (affinity: object) => m({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { affinity, containers: [{ name: 'web', image: 'nginx:1.27.0' }] } } },
+    });
+    const spread = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } };
+    expect(SchemaValidation.pinned().validate(pod(spread)).problems).toStrictEqual([]);
+    expect(SchemaValidation.pinned().validate(pod({ podAntiAfinity: {} })).problems)
+      .toStrictEqual(['/spec/template/spec/affinity/podAntiAfinity: unknown field \'podAntiAfinity\'; did you mean \'podAntiAffinity\'?']);
+    const hpa = m({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        maxReplicas: 3,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+    });
+    expect(SchemaValidation.pinned().validate(hpa).problems).toStrictEqual([]);
+  });
+
   test('run with schema validation by default (pinned or your CRD files), not with the packages\' schemas', () => {
     const bad = m({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Web' }, spec: { ports: [{ port: 80 }] } });
     expect(SchemaValidation.pinned().validate(bad).problems).toContain(
