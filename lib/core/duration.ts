@@ -25,3 +25,12 @@ export function checkPercent(field: string, value: number): number {
 export function millisecondsOf(d: Duration): number {
   return d.toMilliseconds({ integral: false });
 }
+
+/** A duration in whole seconds between `min` and `max` (probe timings, affinity timeouts). */
+export function wholeSeconds(field: string, d: Duration, min: number, max = Infinity): number {
+  const s = millisecondsOf(d) / 1000;
+  if (!Number.isInteger(s) || s < min || s > max) {
+    fail(problem(field, `must be whole seconds, at least ${min}${max === Infinity ? '' : ` and at most ${max}`}`, `${s}s`));
+  }
+  return s;
+}

@@ -270,9 +270,6 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       failAt(this, problem(`versions.${version}.disruptionBudget.minAvailable`, `must be less than the version's ${autoscaling ? 'minimum ' : ''}pods, or no pod could ever be evicted (a node drain would hang)`,
         budget.minAvailable, `it has ${pods}: use DisruptionBudget.maxUnavailable(1), or more replicas`));
     }
-    if (budget?.minAvailable === '100%' || budget?.maxUnavailable === 0) {
-      failAt(this, problem(`versions.${version}.disruptionBudget`, 'must let at least one pod be evicted', budget.minAvailable ?? budget.maxUnavailable));
-    }
     return { replicas: autoscaling ? undefined : (options.replicas ?? this.replicas), autoscaling, disruptionBudget: budget };
   }
 

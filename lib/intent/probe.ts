@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { millisecondsOf } from '../core/duration';
+import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
 import { ProbeModel } from '../render/model';
 
@@ -40,12 +40,7 @@ export interface GrpcProbeOptions extends ProbeOptions {
   readonly service?: string;
 }
 
-const seconds = (field: string, d: Duration | undefined, min: number): number | undefined => {
-  if (d === undefined) return undefined;
-  const s = millisecondsOf(d) / 1000;
-  if (!Number.isInteger(s) || s < min) fail(problem(field, `must be whole seconds, at least ${min}`, `${s}s`));
-  return s;
-};
+const seconds = (field: string, d: Duration | undefined, min: number): number | undefined => d === undefined ? undefined : wholeSeconds(field, d, min);
 const count = (field: string, v: number | undefined): number | undefined => {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) fail(problem(field, 'must be a whole number of at least 1', v));
   return v;

@@ -61,7 +61,9 @@ export class Autoscaling {
 export class DisruptionBudget {
   /** At least this many pods (a number, or a percentage such as `'50%'`) stay available. */
   public static minAvailable(value: number | string): DisruptionBudget {
-    return new DisruptionBudget({ minAvailable: DisruptionBudget.amount('minAvailable', value) });
+    const v = DisruptionBudget.amount('minAvailable', value);
+    if (v === '100%') fail(problem('minAvailable', 'must let at least one pod go, or no node could ever be drained', value, 'use DisruptionBudget.maxUnavailable(1)'));
+    return new DisruptionBudget({ minAvailable: v });
   }
 
   /** At most this many pods (a number, or a percentage such as `'25%'`) are unavailable at once. */

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { millisecondsOf } from '../core/duration';
+import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
 import { ServiceExposureModel } from '../render/model';
 
@@ -96,7 +96,5 @@ export class ServiceExposure {
 
 /** A session affinity timeout in whole seconds, as the Service writes it (1 s to 86,400 s). @internal */
 export function affinityTimeoutSeconds(d: Duration): number {
-  const s = millisecondsOf(d) / 1000;
-  if (!Number.isInteger(s) || s < 1 || s > 86400) fail(problem('sessionAffinityTimeout', 'must be whole seconds between 1 and 86400', `${s}s`));
-  return s;
+  return wholeSeconds('sessionAffinityTimeout', d, 1, 86400);
 }

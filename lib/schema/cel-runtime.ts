@@ -9,6 +9,7 @@
  * @module
  */
 import { isIP as nodeIsIP } from 'net';
+import { DNS1123_LABEL } from '../core/names';
 
 /** A CEL error, carried as a value. */
 export class CelErr {
@@ -113,7 +114,6 @@ function regex(re: string): Re2 | CelErr {
   return found;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const FUNCTIONS: { [name: string]: (target: unknown, args: unknown[]) => unknown } = {
   '_==_': (_, [a, b]) => equal(a, b),

@@ -554,6 +554,8 @@ describe('MeshService: autoscaling and disruption budgets per version', () => {
       + '(a node drain would hang): got 2; it has 2: use DisruptionBudget.maxUnavailable(1), or more replicas');
     expect(errorOf(() => DisruptionBudget.maxUnavailable(0))).toMatch(/^DisruptionBudget.maxUnavailable: 'maxUnavailable' must let at least one pod go/);
     expect(errorOf(() => DisruptionBudget.minAvailable('150%'))).toMatch(/must be a whole number of pods or a percentage/);
+    expect(errorOf(() => DisruptionBudget.minAvailable('100%'))).toBe('DisruptionBudget.minAvailable: \'minAvailable\' must let at least one pod go, '
+      + 'or no node could ever be drained: got \'100%\'; use DisruptionBudget.maxUnavailable(1)');
   });
 });
 
