@@ -7,7 +7,7 @@ import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
 import { ServiceRouting } from './service-routing';
 import { trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
-import { fail, failAt, problem } from '../core/errors';
+import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
@@ -340,7 +340,14 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     if (p.sessionAffinityTimeout !== undefined && p.sessionAffinity !== SessionAffinity.CLIENT_IP) {
       failAt(this, problem('sessionAffinityTimeout', 'needs sessionAffinity: SessionAffinity.CLIENT_IP', p.sessionAffinity ?? 'None'));
     }
-    if (p.sessionAffinityTimeout) affinityTimeoutSeconds(p.sessionAffinityTimeout);
+    if (p.sessionAffinityTimeout) {
+      try {
+        affinityTimeoutSeconds(p.sessionAffinityTimeout);
+      } catch (e) {
+        if (e instanceof MeshValidationError) failAt(this, e.message);
+        throw e;
+      }
+    }
     this.node.addValidation({
       validate: () => Object.keys(exposure?.nodePorts ?? {}).map(Number).filter(port => !this._ports.some(x => x.port === port))
         .map(port => problem(`exposure.nodePorts.${port}`, 'must name a port of the service', port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`)),

@@ -40,7 +40,8 @@ export interface GrpcProbeOptions extends ProbeOptions {
   readonly service?: string;
 }
 
-const seconds = (field: string, d: Duration | undefined, min: number): number | undefined => d === undefined ? undefined : wholeSeconds(field, d, min);
+const seconds = (field: string, d: Duration | undefined, min: number): number | undefined =>
+  d === undefined ? undefined : wholeSeconds(field, d, min);
 const count = (field: string, v: number | undefined): number | undefined => {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) fail(problem(field, 'must be a whole number of at least 1', v));
   return v;

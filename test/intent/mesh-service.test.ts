@@ -478,6 +478,9 @@ describe('MeshService: the Service\'s type, annotations and session affinity', (
     expect(synthError(app => {
       new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], sessionAffinityTimeout: Duration.minutes(5) });
     })).toBe('[c/web] \'sessionAffinityTimeout\' needs sessionAffinity: SessionAffinity.CLIENT_IP: got \'None\'');
+    expect(synthError(app => {
+      new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }], sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeout: Duration.hours(25) });
+    })).toBe('[c/web] \'sessionAffinityTimeout\' must be whole seconds, at least 1 and at most 86400: got \'90000s\'');
     expect(errorOf(() => ServiceExposure.loadBalancer({ sourceRanges: ['everyone'] })))
       .toBe('ServiceExposure.loadBalancer: \'loadBalancer.sourceRanges\' must be CIDR blocks: got \'everyone\'; e.g. \'203.0.113.0/24\'');
     expect(errorOf(() => ServiceExposure.nodePort({ nodePorts: { 80: 1.5 } })))
