@@ -5,6 +5,7 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /**
  * Checks a DNS-1123 label (names of Deployments' parts, namespaces, subsets, ports).
@@ -65,4 +66,27 @@ export function checkHostName(field: string, value: string): string | undefined 
       value.includes(':') ? 'hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort' : undefined);
   }
   return undefined;
+}
+
+/** A label or annotation key: `[prefix/]name`, the prefix a DNS subdomain (≤ 253), the name a qualified name (≤ 63). */
+export function labelKeyProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (parts.length > 2) return `'${key}' must be '[prefix/]name' with at most one '/'`;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+    return `the prefix of '${key}' must be a DNS-1123 subdomain of at most 253 characters`;
+  }
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    return `the name of '${key}' must be at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a Kubernetes label key (`[prefix/]name`).
+ * @returns the problem, or undefined when valid
+ */
+export function checkLabelKey(field: string, key: string): string | undefined {
+  const p = labelKeyProblem(key);
+  return p ? problem(field, `must be a label key ('[prefix/]name'): ${p}`, key) : undefined;
 }

@@ -9,6 +9,7 @@ export * from './ports';
 export * from './route';
 export * from './route-policies';
 export * from './traffic-policy';
+export * from './pod-options';
 export * from './probe';
 export * from './scaling';
 export * from './service-exposure';

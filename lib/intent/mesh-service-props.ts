@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-27';
 import { IMeshNamespace } from './mesh-namespace';
+import { WorkloadOptions } from './pod-options';
 import { MeshServicePort } from './ports';
 import { Probe } from './probe';
 import { Autoscaling, DisruptionBudget } from './scaling';
@@ -9,7 +9,29 @@ import { TrafficPolicy } from './traffic-policy';
 import { DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity } from './workload';
 
 /** Props of a {@link MeshService}. */
-export interface MeshServiceProps {
+export interface MeshServiceProps extends WorkloadOptions {
+  /**
+   * Deploy one workload of this image, without versions: a Deployment named like the service, pods labelled `app` only,
+   * a DestinationRule without subsets. `addVersion()` is then refused (give versions instead when routing needs them).
+   * @default - none: the service's pods are its versions (`addVersion()`)
+   */
+  readonly image?: string;
+
+  /**
+   * Label the service's objects and pods with Kubernetes' recommended labels: `app.kubernetes.io/name` (the app),
+   * `app.kubernetes.io/version` (the version label, or the image tag of a single workload), `app.kubernetes.io/part-of`
+   * (`partOf`) and `app.kubernetes.io/managed-by: mesh-kit`. Istio reads the first two as the workload's canonical name
+   * and revision in telemetry when `app` and `version` are absent.
+   * @default false
+   */
+  readonly recommendedLabels?: boolean;
+
+  /**
+   * The application the service is part of (`app.kubernetes.io/part-of`, with `recommendedLabels`).
+   * @default - not written
+   */
+  readonly partOf?: string;
+
   /**
    * The Service name, which is also the host name other services call it by.
    * @default - the construct id
@@ -154,28 +176,10 @@ export interface MeshServiceProps {
   readonly security?: WorkloadSecurity;
 
   /**
-   * Container resources; `{}` writes none.
-   * @default - requests of 100m CPU and 128Mi memory, no limits
-   */
-  readonly resources?: ContainerResources;
-
-  /**
    * Replicas of each version's Deployment.
    * @default 1
    */
   readonly replicas?: number;
-
-  /**
-   * Container arguments.
-   * @default - the image's
-   */
-  readonly args?: string[];
-
-  /**
-   * Container entrypoint.
-   * @default - the image's
-   */
-  readonly command?: string[];
 
   /**
    * A HorizontalPodAutoscaler for every version (each version may have its own). `replicas` must then not be given.
@@ -210,9 +214,16 @@ export interface MeshServiceProps {
 }
 
 /** Options of {@link MeshService.addVersion}. */
-export interface ServiceVersionOptions {
+export interface ServiceVersionOptions extends WorkloadOptions {
   /** The container image, pinned to a tag or digest (never `latest`). */
   readonly image: string;
+
+  /**
+   * The ServiceAccount this version runs as: its own mesh identity (a ServiceAccount is written for it). Authorization
+   * that names the service (`AuthorizedClient.service()`, `RequestSource.service()`) lets every version's identity in.
+   * @default - the service's `serviceAccountName`
+   */
+  readonly serviceAccountName?: string;
 
   /**
    * Replicas of this version.

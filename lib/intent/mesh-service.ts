@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
+import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
 import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
 import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
@@ -16,7 +17,7 @@ import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, 
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { renderDestinationRule } from '../render/istio';
-import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount } from '../render/kubernetes';
+import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount, versionLabels } from '../render/kubernetes';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
 import { linkerdServiceProblems } from '../validation/linkerd';
@@ -43,27 +44,37 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   /** The PodDisruptionBudget (escape hatch), when the version has one. */
   public readonly disruptionBudget?: ApiObject;
 
+  /** The version's own ServiceAccount (escape hatch), when it runs under its own identity and is the first to. */
+  public readonly serviceAccount?: ApiObject;
+
   /** @internal */
-  public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel) {
-    super(service, _model.name);
+  public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel, ownAccount?: boolean) {
+    super(service, _model.unversioned ? 'Workload' : _model.name);
     this.subset = _model.name;
     this.label = _model.label;
     if (_model.deployment) {
       const ns = service.namespace;
-      const labels = { ..._model.deployment.labels, app: service.app, version: _model.label };
-      this.deployment = emit(this, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', name: _model.deployment.name, namespace: ns, labels, body: ['spec'] },
+      const d = _model.deployment;
+      const labels = versionLabels(service.model(), _model);
+      this.deployment = emit(this, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', name: d.name, namespace: ns, labels: { ...d.labels, ...labels }, body: ['spec'] },
         () => renderDeployment(service.model(), _model));
-      if (_model.deployment.autoscaling) {
+      if (d.autoscaling) {
         this.autoscaler = emit(this, 'HorizontalPodAutoscaler',
-          { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: _model.deployment.name, namespace: ns, labels: { app: service.app, version: _model.label }, body: ['spec'] },
+          { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: d.name, namespace: ns, labels, body: ['spec'] },
           () => renderAutoscaler(service.model(), _model));
       }
-      if (_model.deployment.disruptionBudget) {
+      if (d.disruptionBudget) {
         this.disruptionBudget = emit(this, 'PodDisruptionBudget',
-          { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: _model.deployment.name, namespace: ns, labels: { app: service.app, version: _model.label }, body: ['spec'] },
+          { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: d.name, namespace: ns, labels, body: ['spec'] },
           () => renderDisruptionBudget(service.model(), _model));
       }
-      if (usesVersionServices(this)) {
+      if (ownAccount && d.serviceAccountName) {
+        const name = d.serviceAccountName;
+        this.serviceAccount = emit(this, 'ServiceAccount',
+          { apiVersion: 'v1', kind: 'ServiceAccount', name, namespace: ns, labels: { account: service.app }, body: ['automountServiceAccountToken'] },
+          () => renderServiceAccount(service.model(), name));
+      }
+      if (!_model.unversioned && usesVersionServices(this)) {
         this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: ns, body: ['spec'] },
           () => renderVersionService(service.model(), _model));
       }
@@ -111,6 +122,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
 
   private readonly _ports: MeshServicePort[] = [];
   private readonly versions: ServiceVersion[] = [];
+  /** The single workload (`image`), when the service has no versions. */
+  private single?: ServiceVersion;
+  private readonly commonLabels?: { [key: string]: string };
   private readonly workload: WorkloadModel;
   private readonly replicas: number;
   private readonly trafficPolicy?: TrafficPolicyModel;
@@ -130,9 +144,21 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       checkDnsLabel('containerName', props.containerName ?? this.name),
       checkDnsSubdomain('destinationRuleName', props.destinationRuleName ?? this.name),
       this.checkReplicas('replicas', this.replicas),
+      props.image !== undefined ? checkImage('image', props.image) : undefined,
+      props.partOf !== undefined ? checkLabelValue('partOf', props.partOf) : undefined,
     ]) {
       if (err) failAt(this, err);
     }
+    if (props.partOf !== undefined && !props.recommendedLabels) {
+      failAt(this, problem('partOf', 'is written only with recommendedLabels: true', props.partOf, 'set recommendedLabels: true'));
+    }
+    this.commonLabels = props.recommendedLabels ? {
+      'app.kubernetes.io/name': this.app,
+      ...(props.partOf !== undefined ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
+      'app.kubernetes.io/managed-by': 'mesh-kit',
+    } : undefined;
+    const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
+    if (podProblems.length > 0) failAt(this, podProblems[0]);
     this.workload = this.workloadModel();
     this.trafficPolicy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
     for (const p of props.ports ?? []) this.addPort(p);
@@ -145,7 +171,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       kind: 'Service',
       name: this.name,
       namespace: ns,
-      labels: { app: this.app, service: this.app },
+      labels: { app: this.app, service: this.app, ...this.commonLabels },
       annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined,
       body: ['spec'],
     }, () => renderService(this.model()));
@@ -157,6 +183,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       this.destinationRule = emit(this, 'DestinationRule',
         { apiVersion: istioNetworking(this), kind: 'DestinationRule', name: props.destinationRuleName ?? this.name, namespace: ns, body: ['spec'] },
         () => renderDestinationRule(this.model(), renderContextOf(this)));
+    }
+    if (props.image !== undefined) {
+      this.single = this.deploy({ name: 'workload', label: this.app, unversioned: true }, { image: props.image, deploymentName: this.name });
     }
     this.node.addValidation({
       validate: () => [
@@ -202,33 +231,56 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    * @param name the version (and subset) name, e.g. `v1`
    */
   public addVersion(name: string, options: ServiceVersionOptions): ServiceVersion {
+    if (this.single) {
+      failAt(this, problem('version', 'cannot be added to a service deployed as one workload (the image prop)', name,
+        'remove image and add every version with addVersion()'));
+    }
     const label = this.checkNewVersion(name, options.label);
+    const version = this.deploy({ name, label }, options);
+    this.versions.push(version);
+    return version;
+  }
+
+  /** A Deployment (with its autoscaler, budget and own ServiceAccount) of a version or of the single workload. */
+  private deploy(v: { name: string; label: string; unversioned?: boolean }, options: ServiceVersionOptions): ServiceVersion {
+    const { name, label } = v;
     const deploymentName = options.deploymentName ?? `${this.app}-${name}`;
+    const at = v.unversioned ? '' : `versions.${name}.`;
     for (const err of [
-      checkDnsSubdomain('deploymentName', deploymentName),
-      checkImage(options.image),
-      options.replicas !== undefined ? this.checkReplicas('replicas', options.replicas) : undefined,
+      checkDnsSubdomain(`${at}deploymentName`, deploymentName),
+      checkImage(`${at}image`, options.image),
+      options.replicas !== undefined ? this.checkReplicas(`${at}replicas`, options.replicas) : undefined,
+      options.serviceAccountName !== undefined ? checkDnsSubdomain(`${at}serviceAccountName`, options.serviceAccountName) : undefined,
     ]) {
       if (err) failAt(this, err);
     }
     const w = this.workload;
     const env = { ...Object.fromEntries(w.env.map(e => [e.name, e])) };
-    for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v._toModel(k);
-    const volumes = new Map(w.volumes.map(v => [v.name, v]));
-    for (const v of options.volumes ?? []) volumes.set(v.name, v._model);
+    for (const [k, val] of Object.entries(options.env ?? {})) env[k] = val._toModel(k);
+    const volumes = new Map(w.volumes.map(x => [x.name, x]));
+    for (const x of options.volumes ?? []) volumes.set(x.name, x._model);
     for (const m of options.volumeMounts ?? []) {
       if (!volumes.has(m.volume.name)) volumes.set(m.volume.name, m.volume._model);
     }
     const mounts = [...w.mounts, ...(options.volumeMounts ?? []).map(m => m._toModel())];
     const dupMount = duplicates(mounts.map(m => m.mountPath));
-    if (dupMount.length > 0) failAt(this, problem('volumeMounts.mountPath', 'must be unique within a container', dupMount[0]));
-    const scaling = this.scalingOf(name, options);
+    if (dupMount.length > 0) failAt(this, problem(`${at}volumeMounts.mountPath`, 'must be unique within a container', dupMount[0]));
+    const scaling = this.scalingOf(at, options);
+    const pods = scaling.autoscaling ? scaling.autoscaling.minReplicas : scaling.replicas ?? 0;
+    const own = podModelOf(workloadOptionsOf(options), pods, w.containerName);
+    if (own.problems.length > 0) failAt(this, own.problems[0].replace(/^'/, `'${at}`));
+    const pod = podModelOf(workloadOptionsOf(this.props, options), pods, w.containerName);
+    if (pod.problems.length > 0) failAt(this, pod.problems[0].replace(/^'/, `'${at}`));
+    const ownAccount = options.serviceAccountName !== undefined && options.serviceAccountName !== this.serviceAccountName
+      ? options.serviceAccountName : undefined;
     const model: VersionModel = {
       name,
       label,
+      unversioned: v.unversioned,
       trafficPolicy: options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined,
       deployment: {
         name: deploymentName,
+        serviceAccountName: ownAccount,
         image: options.image,
         ...scaling,
         labels: { ...(this.props.deploymentLabels ?? {}) },
@@ -239,35 +291,60 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
           mounts,
           podLabels: { ...w.podLabels, ...(options.podLabels ?? {}) },
           podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
+          resources: options.resources ? resourcesModelOf(options.resources) : w.resources,
+          args: options.args ?? w.args,
+          command: options.command ?? w.command,
           probes: {
             readiness: options.readinessProbe?._model ?? w.probes?.readiness,
             liveness: options.livenessProbe?._model ?? w.probes?.liveness,
             startup: options.startupProbe?._model ?? w.probes?.startup,
           },
+          pod: pod.model,
         },
       },
     };
-    const version = new ServiceVersion(this, model);
-    this.versions.push(version);
-    return version;
+    const first = ownAccount !== undefined && !this.deployed().some(x => x._model.deployment?.serviceAccountName === ownAccount);
+    return new ServiceVersion(this, model, first);
+  }
+
+  /** Every version deployed here, and the single workload. */
+  private deployed(): ServiceVersion[] {
+    return [...this.versions, ...(this.single ? [this.single] : [])].filter(v => v._model.deployment);
+  }
+
+  /**
+   * The mesh identities of the service's pods: its ServiceAccount and those of versions running under their own,
+   * as authorization names them.
+   */
+  public get serviceAccountNames(): string[] {
+    const accounts = this.deployed().map(v => v._model.deployment?.serviceAccountName);
+    const own = accounts.filter((n): n is string => n !== undefined);
+    // the service's own account is an identity while a version (or a version deployed elsewhere) may run under it
+    const serviceAccountUsed = accounts.length === 0 || own.length < accounts.length || this.versions.some(v => !v._model.deployment);
+    return [...new Set(serviceAccountUsed ? [this.serviceAccountName, ...own] : own)];
+  }
+
+  /** The single workload's Deployment (escape hatch), when the service is deployed with `image`. */
+  public get deployment(): ApiObject | undefined {
+    return this.single?.deployment;
   }
 
   /**
    * A version's replicas, autoscaler and disruption budget: `replicas` is not written under an autoscaler (it would
    * fight it); a budget no eviction could satisfy is refused; two or more pods get `maxUnavailable: 1` by default.
    */
-  private scalingOf(version: string, options: ServiceVersionOptions): Pick<NonNullable<VersionModel['deployment']>, 'replicas' | 'autoscaling' | 'disruptionBudget'> {
+  private scalingOf(at: string, options: Pick<ServiceVersionOptions, 'autoscaling' | 'replicas' | 'disruptionBudget'>): Pick<NonNullable<VersionModel['deployment']>, 'replicas' | 'autoscaling' | 'disruptionBudget'> {
     const autoscaling = (options.autoscaling ?? this.props.autoscaling)?._model;
     const replicas = options.replicas ?? this.props.replicas;
     if (autoscaling && replicas !== undefined) {
-      failAt(this, problem(`versions.${version}.replicas`, 'must not be given with autoscaling: the Deployment\'s replicas would fight the autoscaler', replicas,
+      failAt(this, problem(`${at}replicas`, 'must not be given with autoscaling: the Deployment\'s replicas would fight the autoscaler', replicas,
         'remove replicas (the autoscaler\'s minReplicas sets the floor)'));
     }
     const pods = autoscaling ? autoscaling.minReplicas : this.replicas;
     const explicit = options.disruptionBudget ?? this.props.disruptionBudget;
     const budget = explicit ? explicit._model : pods >= 2 ? { maxUnavailable: 1 } : undefined;
     if (typeof budget?.minAvailable === 'number' && budget.minAvailable >= pods) {
-      failAt(this, problem(`versions.${version}.disruptionBudget.minAvailable`, `must be less than the version's ${autoscaling ? 'minimum ' : ''}pods, or no pod could ever be evicted (a node drain would hang)`,
+      failAt(this, problem(`${at}disruptionBudget.minAvailable`, `must be less than the version's ${autoscaling ? 'minimum ' : ''}pods, or no pod could ever be evicted (a node drain would hang)`,
         budget.minAvailable, `it has ${pods}: use DisruptionBudget.maxUnavailable(1), or more replicas`));
     }
     return { replicas: autoscaling ? undefined : (options.replicas ?? this.replicas), autoscaling, disruptionBudget: budget };
@@ -313,7 +390,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       ports: this._ports.map(portModelOf),
       serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: this.workload.security?.automountServiceAccountToken,
-      versions: this.versions.map(v => v._model),
+      versions: [...this.versions, ...(this.single ? [this.single] : [])].map(v => v._model),
       destinationRuleName: this.props.destinationRuleName ?? this.name,
       subsetsSelectApp: this.props.subsetsSelectApp ?? false,
       trafficPolicy: this.trafficPolicy,
@@ -326,6 +403,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         type: SessionAffinity.CLIENT_IP,
         timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
       } : undefined,
+      commonLabels: this.commonLabels,
     };
   }
 
@@ -392,11 +470,16 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private probeProblems(): string[] {
     const ports = this._ports.map(p => p.port);
     const out: string[] = [];
-    for (const v of this.versions) {
+    for (const v of this.deployed()) {
       const probes = v._model.deployment?.workload.probes ?? {};
+      const preStop = v._model.deployment?.workload.pod?.preStop;
+      const at = v._model.unversioned ? '' : `versions.${v.subset}.`;
+      if (preStop?.kind === 'httpGet' && preStop.port !== undefined && !ports.includes(preStop.port)) {
+        out.push(problem(`${at}preStop.port`, 'must be a port the service declares', preStop.port, `its ports are ${ports.join(', ') || 'none'}`));
+      }
       for (const [kind, probe] of Object.entries(probes)) {
         if (!probe) continue;
-        const field = `versions.${v.subset}.${kind}Probe`;
+        const field = `${at}${kind}Probe`;
         if (probe.kind !== 'exec' && probe.port !== undefined && !ports.includes(probe.port)) {
           out.push(problem(`${field}.port`, 'must be a port the service declares', probe.port, `its ports are ${ports.join(', ') || 'none'}`));
         }
@@ -435,8 +518,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     for (const p of this._ports) {
       errors.push(...checkPortName('ports.name', portModelOf(p), p.protocol ?? Protocol.HTTP));
     }
-    if (this.versions.length === 0) {
-      errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion()'));
+    if (this.versions.length === 0 && !this.single) {
+      errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion(), or give the service one workload with the image prop'));
     }
     return errors;
   }
@@ -452,17 +535,6 @@ function portModelOf(p: MeshServicePort): PortModel {
     transport: p.transport,
     appProtocol: p.appProtocol ? protocol : undefined,
   };
-}
-
-/** An image must be pinned: a tag other than `latest`, or a digest. */
-function checkImage(image: string): string | undefined {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  if (tag === undefined || tag === '' || tag === 'latest') {
-    return problem('image', 'must be pinned to a tag other than \'latest\' or to a digest', image, 'e.g. \'nginx:1.17.9\'');
-  }
-  return undefined;
 }
 
 /** A service declared elsewhere; see {@link MeshService.fromAttributes}. */

@@ -13,31 +13,41 @@ import { AuthorizationModel, AuthorizedClientModel, Manifest } from '../render/m
 
 /** A caller a {@link ServiceAuthorization} lets in, identified by the mesh's mutual TLS. */
 export class AuthorizedClient {
-  /** The pods of a service declared here (its ServiceAccount; namespace `default` when the service's chart has none). */
+  /**
+   * The pods of a service declared here: its ServiceAccount and those of versions running under their own (namespace
+   * `default` when the service's chart has none), as they are at synth.
+   */
   public static service(service: MeshService): AuthorizedClient {
-    return new AuthorizedClient({ serviceAccount: { name: service.serviceAccountName, namespace: service.namespace ?? 'default' } }, service.node.path);
+    return new AuthorizedClient(() => ({
+      serviceAccounts: service.serviceAccountNames.map(name => ({ name, namespace: service.namespace ?? 'default' })),
+    }), service.node.path);
   }
 
   /** Pods running as a ServiceAccount this app does not declare. */
   public static serviceAccount(name: string, namespace: string): AuthorizedClient {
     const err = checkDnsSubdomain('serviceAccount.name', name) ?? checkDnsLabel('serviceAccount.namespace', namespace);
     if (err) fail(err);
-    return new AuthorizedClient({ serviceAccount: { name, namespace } }, `${namespace}/${name}`);
+    return new AuthorizedClient(() => ({ serviceAccounts: [{ name, namespace }] }), `${namespace}/${name}`);
   }
 
   /** Every meshed pod of a namespace. */
   public static namespace(name: string): AuthorizedClient {
     const err = checkDnsLabel('namespace', name);
     if (err) fail(err);
-    return new AuthorizedClient({ namespace: name }, `namespace ${name}`);
+    return new AuthorizedClient(() => ({ namespace: name }), `namespace ${name}`);
   }
 
   /** Any caller with a mesh identity: only callers outside the mesh (plain text) are refused. */
   public static anyMeshed(): AuthorizedClient {
-    return new AuthorizedClient({ anyMeshed: true }, 'any meshed caller');
+    return new AuthorizedClient(() => ({ anyMeshed: true }), 'any meshed caller');
   }
 
-  private constructor(/** @internal */ public readonly _model: AuthorizedClientModel, /** @internal */ public readonly _label: string) {}
+  private constructor(private readonly resolve: () => AuthorizedClientModel, /** @internal */ public readonly _label: string) {}
+
+  /** @internal */
+  public get _model(): AuthorizedClientModel {
+    return this.resolve();
+  }
 }
 
 /** Props of a {@link ServiceAuthorization}. */
@@ -96,18 +106,20 @@ export class ServiceAuthorization extends Construct {
       ports: guarded.map(s => ({
         containerPort: s.targetPort ?? s.port, containerPortName: s.containerPortName, protocol: s.protocol ?? Protocol.HTTP,
       })),
-      clients: props.allowFrom.map(c => ({ ...c._model })),
+      clients: [],
       clusterDomain: 'cluster.local',
     };
-    const objects: Manifest[] = routingBackendOf(this) === 'linkerd'
-      ? renderLinkerdAuthorization(model)
-      : [renderIstioAuthorizationPolicy(model, securityApiVersion(MeshSettings.of(this).istioApiVersion))];
-    for (const o of objects) {
-      const { apiVersion, kind, metadata, ...body } = o;
+    // callers are resolved when rendered: a service's identities are known once all its versions are added
+    const linkerd = routingBackendOf(this) === 'linkerd';
+    const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
+    const render = (m: AuthorizationModel): Manifest[] => (linkerd ? renderLinkerdAuthorization(m) : [renderIstioAuthorizationPolicy(m, apiVersion)]);
+    const objects = render(model);
+    objects.forEach((o, i) => {
+      const { kind, metadata, ...body } = o;
       // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`.
       const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${metadata.name.slice(name.length + 1)}` : kind;
-      emit(this, childId,
-        { apiVersion, kind, name: metadata.name, namespace: metadata.namespace, body: Object.keys(body) }, () => o);
-    }
+      emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, body: Object.keys(body).filter(k => k !== 'apiVersion') },
+        () => render({ ...model, clients: props.allowFrom.map(c => ({ ...c._model })) })[i]);
+    });
   }
 }

@@ -1,8 +1,9 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-27';
+import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { EnvModel, MountModel, ResourcesModel, SecurityModel, VolumeModel } from '../render/model';
+import { EnvModel, MountModel, ProjectionModel, ResourcesModel, SecurityModel, VolumeModel } from '../render/model';
 
 /** When the kubelet pulls the container image. */
 export enum ImagePullPolicy {
@@ -87,6 +88,58 @@ export interface KeyProjectionOptions {
    * @default - every key, each at a path named after it
    */
   readonly items?: { [key: string]: string };
+  /**
+   * Start the pod even when the ConfigMap or Secret (or a listed key) does not exist: the files are then missing.
+   * @default false - the pod waits for it
+   */
+  readonly optional?: boolean;
+}
+
+/** Options of {@link Projection.serviceAccountToken}. */
+export interface ServiceAccountTokenOptions {
+  /**
+   * The audience the token is for.
+   * @default - the Kubernetes API server
+   */
+  readonly audience?: string;
+  /**
+   * How long the token is valid (the kubelet renews it before); at least 10 minutes.
+   * @default - 1 hour
+   */
+  readonly expiration?: Duration;
+}
+
+/** One source of a {@link Volume.projected} volume. */
+export class Projection {
+  /** The keys of a ConfigMap. */
+  public static configMap(configMapName: string, options: KeyProjectionOptions = {}): Projection {
+    return new Projection({ configMap: { name: configMapName, items: keyItems(options), optional: options.optional || undefined } });
+  }
+
+  /** The keys of a Secret. */
+  public static secret(secretName: string, options: KeyProjectionOptions = {}): Projection {
+    return new Projection({ secret: { name: secretName, items: keyItems(options), optional: options.optional || undefined } });
+  }
+
+  /** A token of the pod's ServiceAccount for `audience`, at `path` (a bound, expiring token). */
+  public static serviceAccountToken(path: string, options: ServiceAccountTokenOptions = {}): Projection {
+    if (path === '' || path.startsWith('/')) fail(problem('path', 'must be a relative path inside the volume', path));
+    const expirationSeconds = options.expiration ? wholeSeconds('expiration', options.expiration, 600) : undefined;
+    return new Projection({ serviceAccountToken: { path, audience: options.audience, expirationSeconds } });
+  }
+
+  /** Fields of the pod (`metadata.labels`, `metadata.annotations`, `metadata.name`, …) as files, `path -> fieldPath`. */
+  public static downwardApi(items: { [path: string]: string }): Projection {
+    const list = Object.entries(items).map(([path, fieldPath]) => ({ path, fieldRef: { fieldPath } }));
+    if (list.length === 0) fail(problem('items', 'must name at least one field', {}));
+    return new Projection({ downwardAPI: { items: list } });
+  }
+
+  private constructor(/** @internal */ public readonly _model: ProjectionModel) {}
+}
+
+function keyItems(options: KeyProjectionOptions) {
+  return options.items ? Object.entries(options.items).map(([key, path]) => ({ key, path })) : undefined;
 }
 
 /** A pod volume, mounted into the container with {@link VolumeMount}. */
@@ -104,16 +157,18 @@ export class Volume {
 
   /** The keys of a ConfigMap, as files. */
   public static fromConfigMap(name: string, configMapName: string, options: KeyProjectionOptions = {}): Volume {
-    return new Volume({ name, configMap: { name: configMapName, items: Volume.items(options) } });
+    return new Volume({ name, configMap: { name: configMapName, items: keyItems(options), optional: options.optional || undefined } });
   }
 
   /** The keys of a Secret, as files. */
   public static fromSecret(name: string, secretName: string, options: KeyProjectionOptions = {}): Volume {
-    return new Volume({ name, secret: { secretName, items: Volume.items(options) } });
+    return new Volume({ name, secret: { secretName, items: keyItems(options), optional: options.optional || undefined } });
   }
 
-  private static items(options: KeyProjectionOptions) {
-    return options.items ? Object.entries(options.items).map(([key, path]) => ({ key, path })) : undefined;
+  /** Several sources (ConfigMaps, Secrets, service account tokens, pod fields) in one directory. */
+  public static projected(name: string, sources: Projection[]): Volume {
+    if (sources.length === 0) fail(problem('sources', 'must hold at least one source', []));
+    return new Volume({ name, projected: { sources: sources.map(p => p._model) } });
   }
 
   /** The volume name. */

@@ -58,8 +58,17 @@ export interface EnvModel {
 export interface VolumeModel {
   readonly name: string;
   readonly emptyDir?: { readonly medium?: string; readonly sizeLimit?: string };
-  readonly configMap?: { readonly name: string; readonly items?: { readonly key: string; readonly path: string }[] };
-  readonly secret?: { readonly secretName: string; readonly items?: { readonly key: string; readonly path: string }[] };
+  readonly configMap?: { readonly name: string; readonly items?: { readonly key: string; readonly path: string }[]; readonly optional?: boolean };
+  readonly secret?: { readonly secretName: string; readonly items?: { readonly key: string; readonly path: string }[]; readonly optional?: boolean };
+  readonly projected?: { readonly sources: ProjectionModel[] };
+}
+
+/** One source of a projected volume. */
+export interface ProjectionModel {
+  readonly configMap?: { readonly name: string; readonly items?: { readonly key: string; readonly path: string }[]; readonly optional?: boolean };
+  readonly secret?: { readonly name: string; readonly items?: { readonly key: string; readonly path: string }[]; readonly optional?: boolean };
+  readonly serviceAccountToken?: { readonly path: string; readonly audience?: string; readonly expirationSeconds?: number };
+  readonly downwardAPI?: { readonly items: { readonly path: string; readonly fieldRef: { readonly fieldPath: string } }[] };
 }
 
 /** One volume mount. */
@@ -114,6 +123,50 @@ export interface WorkloadModel {
   readonly command?: string[];
   /** The container's probes. */
   readonly probes?: ProbesModel;
+  /** Scheduling, extra containers and shutdown of the pods. */
+  readonly pod?: PodModel;
+}
+
+/** A topology spread constraint over the version's own pods. */
+export interface TopologySpreadModel {
+  readonly topologyKey: string;
+  readonly maxSkew: number;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  readonly minDomains?: number;
+}
+
+/** A container lifecycle handler (`preStop`). */
+export interface LifecycleHandlerModel {
+  readonly kind: 'exec' | 'sleep' | 'httpGet';
+  readonly command?: readonly string[];
+  readonly seconds?: number;
+  readonly path?: string;
+  /** The service port (resolved to the container port when rendered); undefined: the first. */
+  readonly port?: number;
+}
+
+/** Part of a Kubernetes object as the API writes it (what users passed in cdk8s-plus-27's types, converted and checked). */
+export interface WireValue {
+  readonly [key: string]: unknown;
+}
+
+/** Pod settings beyond the main container. */
+export interface PodModel {
+  readonly nodeSelector?: { readonly [key: string]: string };
+  readonly tolerations?: readonly WireValue[];
+  readonly affinity?: WireValue;
+  /** undefined: none written. */
+  readonly topologySpread?: readonly TopologySpreadModel[];
+  readonly priorityClassName?: string;
+  /** Containers run to completion before the others start. */
+  readonly initContainers?: readonly WireValue[];
+  /** Native sidecars: init containers with `restartPolicy: Always`, started after the init containers. */
+  readonly sidecarContainers?: readonly WireValue[];
+  readonly preStop?: LifecycleHandlerModel;
+  readonly terminationGracePeriodSeconds?: number;
+  readonly imagePullSecrets?: readonly string[];
+  /** Istio sidecar's `terminationDrainDuration`, in seconds (written in `proxy.istio.io/config`). */
+  readonly proxyDrainSeconds?: number;
 }
 
 /** A container probe: the service port it targets (resolved to the container port when rendered). */
@@ -163,9 +216,13 @@ export interface VersionModel {
   readonly trafficPolicy?: TrafficPolicyModel;
   /** Value of the `version` label. */
   readonly label: string;
+  /** A service's single workload: no `version` label on its pods, no subset. */
+  readonly unversioned?: boolean;
   /** The Deployment of this version, or undefined when its pods are deployed elsewhere. */
   readonly deployment?: {
     readonly name: string;
+    /** The version's own ServiceAccount (mesh identity); undefined: the service's. */
+    readonly serviceAccountName?: string;
     readonly image: string;
     /** undefined: not written (an autoscaler sets it). */
     readonly replicas?: number;
@@ -207,6 +264,8 @@ export interface ServiceModel extends ServiceRef {
   readonly serviceAnnotations?: { readonly [key: string]: string };
   /** `ClientIP` session affinity, and its timeout in seconds. */
   readonly sessionAffinity?: { readonly type: string; readonly timeoutSeconds?: number };
+  /** Labels of the Service and every Deployment and pod besides `app` / `version` (Kubernetes' recommended labels). */
+  readonly commonLabels?: { readonly [key: string]: string };
 }
 
 /** A Service's type and its settings (NodePort, LoadBalancer). */
@@ -394,8 +453,8 @@ export interface RenderContext {
 
 /** Who may call a workload, as its mesh identifies them. */
 export interface AuthorizedClientModel {
-  /** Callers running as this ServiceAccount. */
-  readonly serviceAccount?: { readonly name: string; readonly namespace: string };
+  /** Callers running as these ServiceAccounts (a service's identities: its own and its versions'). */
+  readonly serviceAccounts?: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
   /** Callers in this namespace (any of its ServiceAccounts). */
   readonly namespace?: string;
   /** Any caller with a mesh identity (mutual TLS), unauthenticated ones refused. */

@@ -7,10 +7,8 @@
  *
  * @module
  */
-import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE } from '../core/names';
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE, labelKeyProblem as keyProblem } from '../core/names';
 import { Manifest } from '../render/model';
-
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** etcd's default request limit (`--max-request-bytes`, 1.5 MiB): the API server refuses a larger object. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -31,20 +29,6 @@ function nameProblem(kind: string, name: string): string | undefined {
   }
   return name.length <= 253 && DNS1123_SUBDOMAIN.test(name) ? undefined
     : `must be a DNS-1123 subdomain (at most 253 characters: lower case letters, digits, '-' and '.'): got '${name}'`;
-}
-
-/** A label or annotation key: `[prefix/]name`, the prefix a DNS subdomain (≤ 253), the name a qualified name (≤ 63). */
-function keyProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  if (parts.length > 2) return `'${key}' must be '[prefix/]name' with at most one '/'`;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
-    return `the prefix of '${key}' must be a DNS-1123 subdomain of at most 253 characters`;
-  }
-  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
-    return `the name of '${key}' must be at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
-  }
-  return undefined;
 }
 
 function labelProblems(labels: unknown, at: string): string[] {

@@ -36,9 +36,20 @@ const TYPE_NAMES: { readonly [spec: string]: string } = { s: 'a string', i: 'an 
  * is not known give none.
  */
 export function coreProblems(apiVersion: string, kind: string, value: unknown): string[] {
-  const { roots, types } = coreShapes();
-  const root = roots[`${apiVersion}/${kind}`];
-  if (root === undefined) return [];
+  const root = coreShapes().roots[`${apiVersion}/${kind}`];
+  return root === undefined ? [] : shapeProblems(root, value, '');
+}
+
+/**
+ * What the API server would refuse in one part of a core object (`Toleration`, `Affinity`, `Container`), as
+ * `<at><path>: <problem>`; parts whose type is not known give none.
+ */
+export function coreTypeProblems(type: string, value: unknown, at: string): string[] {
+  return coreShapes().types[type] === undefined ? [] : shapeProblems(`T${type}`, value, at);
+}
+
+function shapeProblems(root: string, value: unknown, start: string): string[] {
+  const { types } = coreShapes();
   const problems: string[] = [];
   const check = (spec: string, v: unknown, at: string): void => {
     if (v === undefined || v === null) return;
@@ -87,6 +98,6 @@ export function coreProblems(apiVersion: string, kind: string, value: unknown): 
       }
     }
   };
-  check(root, value, '');
+  check(root, value, start);
   return problems;
 }

@@ -24,7 +24,7 @@ describe('run-time checks of every public call (JavaScript, casts, JSON-loaded c
     ].join('\n'));
     // `tag` is too far from any name to guess: the valid ones are listed
     expect(errorOf(() => web.addVersion('v2', loose({ tag: '1.27.0', image: 'nginx:1.27.0' })))).toMatch(new RegExp('^\\[c/web\\] MeshService.addVersion: '
-      + '\'options.tag\' is not a property of ServiceVersionOptions: got \'1.27.0\'; valid: \'autoscaling\', \'deploymentName\', .*\'image\''));
+      + '\'options.tag\' is not a property of ServiceVersionOptions: got \'1.27.0\'; valid: \'affinity\', .*\'deploymentName\', .*\'image\''));
   });
 
   test('wrong types, NaN and Infinity, null where a value is optional: the field, the value and what to pass', () => {

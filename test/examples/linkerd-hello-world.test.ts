@@ -73,6 +73,7 @@ const WORKLOAD_EXTRA = [
   'spec.template.metadata.labels.version', // MeshService labels each version
   'spec.template.spec.containers[0].imagePullPolicy', 'spec.template.spec.containers[0].resources', 'spec.template.spec.containers[0].securityContext',
   'spec.template.spec.securityContext', 'spec.template.spec.serviceAccountName', // restricted hardening, own ServiceAccount
+  'spec.template.spec.topologySpreadConstraints', // the default spread of a version with two or more replicas
 ];
 
 describeWithShared('Linkerd hello/world reproduces the seed', () => {

@@ -16,12 +16,14 @@ describe('nginx split example', () => {
 /** What we add to the seed's Kubernetes objects, and why (each is a documented default). */
 const EXTRA: { [id: string]: string[] } = {
   'ConfigMap/nginx-static-files': ['immutable'], // cdk8s-plus-27's ConfigMap writes immutable: false
-  // app label: the Service selects on it; imagePullPolicy, resources, serviceAccountName: MeshService defaults.
+  // app label: the Service selects on it; imagePullPolicy, resources, serviceAccountName: MeshService defaults;
+  // topologySpreadConstraints: the default spread of a version with two or more replicas.
   'Deployment/nginx-v117': [
     'metadata.labels.app',
     'spec.template.spec.containers[0].imagePullPolicy',
     'spec.template.spec.containers[0].resources',
     'spec.template.spec.serviceAccountName',
+    'spec.template.spec.topologySpreadConstraints',
   ],
   'Service/nginx-svc': ['metadata.labels.app'],
 };

@@ -215,7 +215,7 @@ describe('MeshService', () => {
     test('fails if a version mounts two volumes at one path', () => {
       const s = new MeshService(new Chart(new App(), 'c'), 'a', { ports: [{ port: 80 }], volumeMounts: [VolumeMount.of(Volume.emptyDir('a'), '/data')] });
       expect(errorOf(() => s.addVersion('v1', { image: IMAGE, volumeMounts: [VolumeMount.of(Volume.emptyDir('b'), '/data')] })))
-        .toBe("[c/a] 'volumeMounts.mountPath' must be unique within a container: got '/data'");
+        .toBe("[c/a] 'versions.v1.volumeMounts.mountPath' must be unique within a container: got '/data'");
     });
 
     test('an external version gets a subset but no Deployment', () => {
@@ -338,7 +338,7 @@ describe('MeshService', () => {
 
     test.each(['nginx', 'nginx:latest', 'registry:5000/team/app', 'app:'])('fails if the image %s is not pinned', image => {
       expect(errorOf(() => svc().addVersion('v1', { image }))).toBe(
-        `[c/shop] 'image' must be pinned to a tag other than 'latest' or to a digest: got '${image}'; e.g. 'nginx:1.17.9'`);
+        `[c/shop] 'versions.v1.image' must be pinned to a tag other than 'latest' or to a digest: got '${image}'; e.g. 'nginx:1.17.9'`);
     });
 
     test('accepts images pinned by tag (with a registry port) or digest', () => {
@@ -350,7 +350,7 @@ describe('MeshService', () => {
 
     test('fails if replicas is negative or fractional', () => {
       expect(errorOf(() => new MeshService(chart(), 'a', { replicas: -1 }))).toBe("[c/a] 'replicas' must be a whole number of at least 0: got -1");
-      expect(errorOf(() => svc().addVersion('v1', { image: IMAGE, replicas: 1.5 }))).toBe("[c/shop] 'replicas' must be a whole number of at least 0: got 1.5");
+      expect(errorOf(() => svc().addVersion('v1', { image: IMAGE, replicas: 1.5 }))).toBe("[c/shop] 'versions.v1.replicas' must be a whole number of at least 0: got 1.5");
     });
 
     test('fails if a volume name is used twice', () => {
@@ -385,7 +385,7 @@ describe('MeshService', () => {
       expect(synthError(app => new MeshService(new Chart(app, 'c'), 'shop'))).toBe([
         'Validation failed with the following errors:',
         "  [c/shop] 'ports' must hold at least one port: got '[]'; pass ports or call addPort()",
-        "  [c/shop] 'versions' must hold at least one version: got '[]'; call addVersion()",
+        "  [c/shop] 'versions' must hold at least one version: got '[]'; call addVersion(), or give the service one workload with the image prop",
       ].join('\n'));
     });
 

@@ -808,6 +808,35 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "PreStop.exec": [
+   {
+    "name": "command",
+    "spec": {
+     "list": "string"
+    }
+   }
+  ],
+  "PreStop.http": [
+   {
+    "name": "path",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "PreStopHttpOptions"
+    }
+   }
+  ],
+  "PreStop.sleep": [
+   {
+    "name": "duration",
+    "spec": {
+     "class": "Duration"
+    }
+   }
+  ],
   "Probe.exec": [
    {
     "name": "command",
@@ -844,6 +873,53 @@ export const API_SHAPES: ApiShapes = {
     "optional": true,
     "spec": {
      "type": "ProbeOptions"
+    }
+   }
+  ],
+  "Projection.configMap": [
+   {
+    "name": "configMapName",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "KeyProjectionOptions"
+    }
+   }
+  ],
+  "Projection.downwardApi": [
+   {
+    "name": "items",
+    "spec": {
+     "map": "string"
+    }
+   }
+  ],
+  "Projection.secret": [
+   {
+    "name": "secretName",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "KeyProjectionOptions"
+    }
+   }
+  ],
+  "Projection.serviceAccountToken": [
+   {
+    "name": "path",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ServiceAccountTokenOptions"
     }
    }
   ],
@@ -1110,6 +1186,19 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "TopologySpread.across": [
+   {
+    "name": "topology",
+    "spec": "any"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "TopologySpreadOptions"
+    }
+   }
+  ],
   "TracingBackend.jaeger": [
    {
     "name": "options",
@@ -1173,6 +1262,20 @@ export const API_SHAPES: ApiShapes = {
     "optional": true,
     "spec": {
      "type": "KeyProjectionOptions"
+    }
+   }
+  ],
+  "Volume.projected": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "sources",
+    "spec": {
+     "list": {
+      "class": "Projection"
+     }
     }
    }
   ],
@@ -1890,7 +1993,8 @@ export const API_SHAPES: ApiShapes = {
    "fields": {
     "items": {
      "map": "string"
-    }
+    },
+    "optional": "boolean"
    }
   },
   "KialiLoginOptions": {
@@ -2194,6 +2298,7 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshServiceProps": {
    "fields": {
+    "affinity": "any",
     "app": "string",
     "args": {
      "list": "string"
@@ -2229,12 +2334,19 @@ export const API_SHAPES: ApiShapes = {
      "class": "ServiceExposure"
     },
     "headless": "boolean",
+    "image": "string",
     "imagePullPolicy": {
      "enum": [
       "Always",
       "IfNotPresent",
       "Never"
      ]
+    },
+    "imagePullSecrets": {
+     "list": "string"
+    },
+    "initContainers": {
+     "list": "any"
     },
     "livenessProbe": {
      "class": "Probe"
@@ -2243,6 +2355,10 @@ export const API_SHAPES: ApiShapes = {
     "namespace": {
      "type": "IMeshNamespace"
     },
+    "nodeSelector": {
+     "map": "string"
+    },
+    "partOf": "string",
     "podAnnotations": {
      "map": "string"
     },
@@ -2251,9 +2367,14 @@ export const API_SHAPES: ApiShapes = {
       "type": "MeshServicePort"
      }
     },
+    "preStop": {
+     "class": "PreStop"
+    },
+    "priorityClassName": "string",
     "readinessProbe": {
      "class": "Probe"
     },
+    "recommendedLabels": "boolean",
     "replicas": "number",
     "resources": "any",
     "security": {
@@ -2272,6 +2393,9 @@ export const API_SHAPES: ApiShapes = {
     "sessionAffinityTimeout": {
      "class": "Duration"
     },
+    "sidecarContainers": {
+     "list": "any"
+    },
     "sidecarInjection": {
      "enum": [
       "disabled",
@@ -2283,6 +2407,17 @@ export const API_SHAPES: ApiShapes = {
      "class": "Probe"
     },
     "subsetsSelectApp": "boolean",
+    "terminationGracePeriod": {
+     "class": "Duration"
+    },
+    "tolerations": {
+     "list": "any"
+    },
+    "topologySpread": {
+     "list": {
+      "class": "TopologySpread"
+     }
+    },
     "trafficPolicy": {
      "type": "TrafficPolicy"
     },
@@ -2449,6 +2584,11 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "PreStopHttpOptions": {
+   "fields": {
+    "port": "number"
+   }
+  },
   "ProbeOptions": {
    "fields": {
     "failureThreshold": "number",
@@ -2578,6 +2718,14 @@ export const API_SHAPES: ApiShapes = {
     "secretName": "The Secret's name (in the add-ons' namespace)."
    }
   },
+  "ServiceAccountTokenOptions": {
+   "fields": {
+    "audience": "string",
+    "expiration": {
+     "class": "Duration"
+    }
+   }
+  },
   "ServiceAuthorizationProps": {
    "fields": {
     "allowFrom": {
@@ -2698,8 +2846,15 @@ export const API_SHAPES: ApiShapes = {
   },
   "ServiceVersionOptions": {
    "fields": {
+    "affinity": "any",
+    "args": {
+     "list": "string"
+    },
     "autoscaling": {
      "class": "Autoscaling"
+    },
+    "command": {
+     "list": "string"
     },
     "deploymentName": "string",
     "disruptionBudget": {
@@ -2711,9 +2866,18 @@ export const API_SHAPES: ApiShapes = {
      }
     },
     "image": "string",
+    "imagePullSecrets": {
+     "list": "string"
+    },
+    "initContainers": {
+     "list": "any"
+    },
     "label": "string",
     "livenessProbe": {
      "class": "Probe"
+    },
+    "nodeSelector": {
+     "map": "string"
     },
     "podAnnotations": {
      "map": "string"
@@ -2721,12 +2885,32 @@ export const API_SHAPES: ApiShapes = {
     "podLabels": {
      "map": "string"
     },
+    "preStop": {
+     "class": "PreStop"
+    },
+    "priorityClassName": "string",
     "readinessProbe": {
      "class": "Probe"
     },
     "replicas": "number",
+    "resources": "any",
+    "serviceAccountName": "string",
+    "sidecarContainers": {
+     "list": "any"
+    },
     "startupProbe": {
      "class": "Probe"
+    },
+    "terminationGracePeriod": {
+     "class": "Duration"
+    },
+    "tolerations": {
+     "list": "any"
+    },
+    "topologySpread": {
+     "list": {
+      "class": "TopologySpread"
+     }
     },
     "trafficPolicy": {
      "type": "TrafficPolicy"
@@ -2762,6 +2946,13 @@ export const API_SHAPES: ApiShapes = {
     "credentialName": "string",
     "port": "number",
     "targetPort": "number"
+   }
+  },
+  "TopologySpreadOptions": {
+   "fields": {
+    "maxSkew": "number",
+    "minDomains": "number",
+    "required": "boolean"
    }
   },
   "TracingBackendOptions": {
@@ -2857,7 +3048,9 @@ export const API_SHAPES: ApiShapes = {
   "NamespaceInjection",
   "ObservabilityAddons",
   "PeerAuthentication",
+  "PreStop",
   "Probe",
+  "Projection",
   "RequestAuthentication",
   "RequestCondition",
   "RequestSource",
@@ -2870,6 +3063,7 @@ export const API_SHAPES: ApiShapes = {
   "ServiceVersion",
   "StringMatch",
   "Suppressions",
+  "TopologySpread",
   "TracingBackend",
   "Volume",
   "VolumeMount",

@@ -24,16 +24,16 @@ export enum AuthorizationAction {
 
 /** Who sends a request: one `from.source` of a rule. */
 export class RequestSource {
-  /** The pods of a service declared here, by their mutual-TLS identity (its ServiceAccount). */
+  /** The pods of a service declared here, by their mutual-TLS identities (its ServiceAccount and its versions' own, at synth). */
   public static service(service: MeshService): RequestSource {
-    return new RequestSource({ principals: [`cluster.local/ns/${service.namespace ?? 'default'}/sa/${service.serviceAccountName}`] });
+    return new RequestSource(() => ({ principals: service.serviceAccountNames.map(sa => `cluster.local/ns/${service.namespace ?? 'default'}/sa/${sa}`) }));
   }
 
   /** Pods running as ServiceAccounts this app does not declare. */
   public static serviceAccount(name: string, namespace: string): RequestSource {
     const err = checkDnsSubdomain('serviceAccount.name', name) ?? checkDnsLabel('serviceAccount.namespace', namespace);
     if (err) fail(err);
-    return new RequestSource({ principals: [`cluster.local/ns/${namespace}/sa/${name}`] });
+    return new RequestSource(() => ({ principals: [`cluster.local/ns/${namespace}/sa/${name}`] }));
   }
 
   /** Any workload of these namespaces. */
@@ -43,7 +43,7 @@ export class RequestSource {
       const err = checkDnsLabel('namespaces', n);
       if (err) fail(err);
     }
-    return new RequestSource({ namespaces: [...namespaces] });
+    return new RequestSource(() => ({ namespaces: [...namespaces] }));
   }
 
   /**
@@ -52,12 +52,12 @@ export class RequestSource {
    */
   public static jwt(issuer: string, subject = '*'): RequestSource {
     if (issuer.trim() === '') fail(problem('jwt.issuer', 'must not be empty', issuer));
-    return new RequestSource({ requestPrincipals: [`${issuer}/${subject}`] });
+    return new RequestSource(() => ({ requestPrincipals: [`${issuer}/${subject}`] }));
   }
 
   /** Any authenticated peer (mutual TLS): unauthenticated plain text is not matched. */
   public static anyAuthenticated(): RequestSource {
-    return new RequestSource({ principals: ['*'] });
+    return new RequestSource(() => ({ principals: ['*'] }));
   }
 
   /** Clients from these CIDR blocks (the peer's address). */
@@ -66,10 +66,15 @@ export class RequestSource {
       if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(c)) fail(problem('ipBlocks', 'must be IP addresses or CIDR blocks', c, 'e.g. \'10.0.0.0/8\''));
     }
     if (cidrs.length === 0) fail(problem('ipBlocks', 'must name at least one block', []));
-    return new RequestSource({ ipBlocks: [...cidrs] });
+    return new RequestSource(() => ({ ipBlocks: [...cidrs] }));
   }
 
-  private constructor(/** @internal */ public readonly _source: { [field: string]: string[] }) {}
+  private constructor(private readonly resolve: () => { [field: string]: string[] }) {}
+
+  /** @internal */
+  public get _source(): { [field: string]: string[] } {
+    return this.resolve();
+  }
 }
 
 /** What a request asks for: one `to.operation` of a rule. */

@@ -8,7 +8,7 @@ import { AuthorizationModel, Manifest } from '../model';
  */
 export function renderIstioAuthorizationPolicy(a: AuthorizationModel, apiVersion: string): Manifest {
   const principals = a.clients.flatMap(c => [
-    ...(c.serviceAccount ? [`${a.clusterDomain}/ns/${c.serviceAccount.namespace}/sa/${c.serviceAccount.name}`] : []),
+    ...(c.serviceAccounts ?? []).map(sa => `${a.clusterDomain}/ns/${sa.namespace}/sa/${sa.name}`),
     ...(c.anyMeshed ? ['*'] : []),
   ]);
   const namespaces = a.clients.flatMap(c => (c.namespace ? [c.namespace] : []));

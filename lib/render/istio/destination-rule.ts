@@ -11,21 +11,23 @@ import { Manifest, RenderContext, ServiceModel } from '../model';
  * for `consecutive5xxErrors` is named `consecutive5XxErrors`.
  */
 export function renderDestinationRule(service: ServiceModel, ctx: RenderContext): Manifest {
+  // a single workload (no versions) has no subset
+  const versions = service.versions.filter(v => !v.unversioned);
   const spec: DestinationRuleSpec = {
     host: service.name,
-    subsets: service.versions.map(v => {
+    subsets: versions.map(v => {
       const labels: { [key: string]: string } = service.subsetsSelectApp ? { app: service.app, version: v.label } : { version: v.label };
       return { name: v.name, labels };
     }),
   };
-  const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: service.versions[i].trafficPolicy }));
+  const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: versions[i].trafficPolicy }));
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'DestinationRule',
     metadata: metadataOf(service.destinationRuleName, service.namespace),
     spec: {
       ...spec,
-      subsets,
+      subsets: subsets.length > 0 ? subsets : undefined,
       trafficPolicy: service.istioMutualByDefault ? { ...service.trafficPolicy, tls: { mode: 'ISTIO_MUTUAL' } } : service.trafficPolicy,
     },
   };

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, ServiceModel, VersionModel } from '../model';
+import { versionLabels, versionSelector } from './workload';
 
 /** The HorizontalPodAutoscaler (`autoscaling/v2`) of a deployed version: named as its Deployment, scaling it. */
 export function renderAutoscaler(service: ServiceModel, version: VersionModel): Manifest {
@@ -18,7 +19,7 @@ export function renderAutoscaler(service: ServiceModel, version: VersionModel): 
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: metadataOf(d.name, service.namespace, { app: service.app, version: version.label }),
+    metadata: metadataOf(d.name, service.namespace, versionLabels(service, version)),
     spec: compact(spec),
   };
 }
@@ -30,9 +31,9 @@ export function renderDisruptionBudget(service: ServiceModel, version: VersionMo
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
-    metadata: metadataOf(d.name, service.namespace, { app: service.app, version: version.label }),
+    metadata: metadataOf(d.name, service.namespace, versionLabels(service, version)),
     spec: {
-      selector: { matchLabels: { app: service.app, version: version.label } },
+      selector: { matchLabels: versionSelector(service, version) },
       ...(b.minAvailable !== undefined ? { minAvailable: b.minAvailable } : { maxUnavailable: b.maxUnavailable }),
     },
   };

@@ -38,19 +38,22 @@ export function renderService(service: ServiceModel): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app },
+    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app, ...service.commonLabels },
       service.serviceAnnotations ? { ...service.serviceAnnotations } : undefined),
     // the wire name is clusterIP (cdk8s-plus's clusterIp is renamed only by its own converters)
     spec: { ...wire, ...(service.headless ? { clusterIP: 'None' } : {}) },
   };
 }
 
-/** Renders the ServiceAccount that every version of a service runs as (its mesh identity). */
-export function renderServiceAccount(service: ServiceModel): Manifest {
+/**
+ * Renders a ServiceAccount a service's pods run as (their mesh identity): the service's, which every version uses
+ * unless it has its own (`name`).
+ */
+export function renderServiceAccount(service: ServiceModel, name = service.serviceAccountName): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: metadataOf(service.serviceAccountName, service.namespace, { account: service.app }),
+    metadata: metadataOf(name, service.namespace, { account: service.app }),
     ...(service.automountServiceAccountToken !== undefined
       ? { automountServiceAccountToken: service.automountServiceAccountToken }
       : {}),

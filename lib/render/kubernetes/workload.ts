@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
-import { Manifest, ProbeModel, PortModel, ServiceModel, VersionModel, VolumeModel, WorkloadModel } from '../model';
+import { LifecycleHandlerModel, Manifest, ProbeModel, PodModel, PortModel, ServiceModel, VersionModel, VolumeModel, WireValue, WorkloadModel } from '../model';
 
 function securityContexts(w: WorkloadModel): { pod?: k8s.PodSecurityContext; container?: k8s.SecurityContext } {
   const s = w.security;
@@ -77,6 +77,62 @@ function probeOf(probe: ProbeModel | undefined, ports: PortModel[]): k8s.Probe |
   }
 }
 
+/** The labels selecting a version's pods: `app` and `version`, or `app` alone for a single workload. */
+export function versionSelector(service: ServiceModel, version: VersionModel): { [key: string]: string } {
+  return version.unversioned ? { app: service.app } : { app: service.app, version: version.label };
+}
+
+/** The labels of a version's objects (Deployment, autoscaler, budget): its selector and the service's common labels. */
+export function versionLabels(service: ServiceModel, version: VersionModel): { [key: string]: string } {
+  return { ...versionSelector(service, version), ...versionCommonLabels(service, version) };
+}
+
+function versionCommonLabels(service: ServiceModel, version: VersionModel): { [key: string]: string } {
+  if (!service.commonLabels) return {};
+  const image = version.deployment?.image ?? '';
+  const tag = /:([^:/@]+)(@|$)/.exec(image.slice(image.lastIndexOf('/') + 1))?.[1];
+  const v = version.unversioned ? tag : version.label;
+  return { ...service.commonLabels, ...(v !== undefined ? { 'app.kubernetes.io/version': v } : {}) };
+}
+
+function handlerOf(h: LifecycleHandlerModel, ports: PortModel[]): k8s.LifecycleHandler & { sleep?: { seconds: number } } {
+  switch (h.kind) {
+    case 'sleep':
+      return { sleep: { seconds: h.seconds! } };
+    case 'httpGet': {
+      const port = ports.find(p => p.port === (h.port ?? ports[0]?.port));
+      return { httpGet: { path: h.path, port: k8s.IntOrString.fromNumber(port ? port.targetPort ?? port.port : h.port ?? 0) } };
+    }
+    default:
+      return { exec: { command: [...(h.command ?? [])] } };
+  }
+}
+
+/**
+ * Init and native sidecar containers as given (already on the wire: converted when checked), each with
+ * the pods' container hardening when it sets none; sidecars get `restartPolicy: Always`.
+ */
+function extraContainers(pod: PodModel | undefined, hardening: k8s.SecurityContext | undefined): Array<{ [key: string]: unknown }> | undefined {
+  const wire = (c: WireValue, sidecar: boolean) => {
+    const out: { [key: string]: unknown } = { ...c };
+    if (out.securityContext === undefined && hardening) out.securityContext = compact(hardening);
+    return sidecar ? { ...out, restartPolicy: 'Always' } : out;
+  };
+  const all = [...(pod?.initContainers ?? []).map(c => wire(c, false)), ...(pod?.sidecarContainers ?? []).map(c => wire(c, true))];
+  return all.length > 0 ? all : undefined;
+}
+
+/** The topology spread constraints of a version, each over the version's own pods. */
+function spreadOf(pod: PodModel | undefined, selector: { [key: string]: string }): k8s.TopologySpreadConstraint[] | undefined {
+  return pod?.topologySpread?.map(t => ({
+    topologyKey: t.topologyKey,
+    maxSkew: t.maxSkew,
+    whenUnsatisfiable: t.whenUnsatisfiable,
+    minDomains: t.minDomains,
+    labelSelector: { matchLabels: { ...selector } },
+  }));
+}
+
 /**
  * Renders the Deployment of one version: labels `app` and `version` on the Deployment, its selector
  * and its pods; the service's pod template (container, env, volumes, hardening) with the version's image.
@@ -87,13 +143,18 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
     throw new Error(`version '${version.name}' of '${service.name}' is not deployed here`);
   }
   const w = d.workload;
-  const selector = { app: service.app, version: version.label };
-  const podLabels: { [k: string]: string } = { ...selector, ...w.podLabels };
+  const pod = w.pod;
+  const selector = versionSelector(service, version);
+  const podLabels: { [k: string]: string } = { ...selector, ...versionCommonLabels(service, version), ...w.podLabels };
   const podAnnotations: { [k: string]: string } = { ...w.podAnnotations };
   if (w.sidecarInjection !== undefined && w.mesh === 'linkerd') {
     podAnnotations['linkerd.io/inject'] = w.sidecarInjection ? 'enabled' : 'disabled';
   } else if (w.sidecarInjection !== undefined && w.mesh === 'istio') {
     podLabels['sidecar.istio.io/inject'] = String(w.sidecarInjection);
+  }
+  // graceful drain: the Istio sidecar keeps serving the application's last calls while it may still be stopping
+  if (pod?.proxyDrainSeconds !== undefined && w.mesh === 'istio' && w.sidecarInjection !== false && podAnnotations['proxy.istio.io/config'] === undefined) {
+    podAnnotations['proxy.istio.io/config'] = `{"terminationDrainDuration":"${pod.proxyDrainSeconds}s"}`;
   }
   const sec = securityContexts(w);
   const resources = w.resources
@@ -109,8 +170,17 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
       },
       spec: {
         dnsPolicy: w.dnsPolicy,
-        serviceAccountName: service.serviceAccountName,
+        serviceAccountName: d.serviceAccountName ?? service.serviceAccountName,
         securityContext: sec.pod,
+        priorityClassName: pod?.priorityClassName,
+        nodeSelector: pod?.nodeSelector ? { ...pod.nodeSelector } : undefined,
+        affinity: pod?.affinity as k8s.Affinity | undefined,
+        tolerations: pod?.tolerations ? [...pod.tolerations] as k8s.Toleration[] : undefined,
+        topologySpreadConstraints: spreadOf(pod, selector),
+        terminationGracePeriodSeconds: pod?.terminationGracePeriodSeconds,
+        imagePullSecrets: pod?.imagePullSecrets?.map(name => ({ name })),
+        // a placeholder keeping Kubernetes' field order: filled below with the wire containers
+        initContainers: pod?.initContainers || pod?.sidecarContainers ? [] : undefined,
         containers: [{
           name: w.containerName,
           image: d.image,
@@ -125,15 +195,19 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
           readinessProbe: probeOf(w.probes?.readiness, service.ports),
           livenessProbe: probeOf(w.probes?.liveness, service.ports),
           startupProbe: probeOf(w.probes?.startup, service.ports),
+          lifecycle: pod?.preStop ? { preStop: handlerOf(pod.preStop, service.ports) } : undefined,
         }],
         volumes: nonEmpty(w.volumes.map(volumeOf)),
       },
     },
   };
+  const wire = compact(spec);
+  const podSpec = wire.template.spec as unknown as { [key: string]: unknown };
+  if (podSpec.initContainers) podSpec.initContainers = extraContainers(pod, sec.container);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadataOf(d.name, service.namespace, { ...d.labels, ...selector }),
-    spec: compact(spec),
+    metadata: metadataOf(d.name, service.namespace, { ...d.labels, ...versionLabels(service, version) }),
+    spec: wire,
   };
 }

@@ -32,7 +32,7 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
   }));
   const anyMeshed = a.clients.some(c => c.anyMeshed);
   const refs = a.clients.flatMap(c => [
-    ...(c.serviceAccount ? [{ kind: 'ServiceAccount', name: c.serviceAccount.name, namespace: c.serviceAccount.namespace }] : []),
+    ...(c.serviceAccounts ?? []).map(sa => ({ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace })),
     ...(c.namespace ? [{ kind: 'Namespace', name: c.namespace }] : []),
   ]);
   const authn: Manifest = {
