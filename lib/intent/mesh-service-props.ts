@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
 import { MeshServicePort } from './ports';
@@ -16,6 +17,14 @@ export interface MeshServiceProps extends WorkloadOptions {
    * @default - none: the service's pods are its versions (`addVersion()`)
    */
   readonly image?: string;
+
+  /**
+   * Back the whole service with one Deployment or StatefulSet made elsewhere in the app (cdk8s-plus of any version, the
+   * L1 `KubeDeployment`, an `Include` holding one), without versions: see {@link MeshService.adoptVersion} for what
+   * mesh-kit adds to it and checks.
+   * @default - none
+   */
+  readonly workload?: IConstruct;
 
   /**
    * Label the service's objects and pods with Kubernetes' recommended labels: `app.kubernetes.io/name` (the app),
@@ -309,6 +318,21 @@ export interface ServiceVersionOptions extends WorkloadOptions {
    * @default - the service's
    */
   readonly startupProbe?: Probe;
+}
+
+/** Options of {@link MeshService.adoptVersion}. */
+export interface AdoptedVersionOptions {
+  /**
+   * The value of the pods' `version` label (added when the pods have none; the pods' own value must be this).
+   * @default - the version name
+   */
+  readonly label?: string;
+
+  /**
+   * Traffic policy of this version's subset, overriding the service's.
+   * @default - the service's
+   */
+  readonly trafficPolicy?: TrafficPolicy;
 }
 
 /** What routes need to know of a service this app does not deploy. */

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
-import { ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
+import { Construct, IConstruct } from 'constructs';
+import { MeshNeeds, WorkloadFacts, addMeshNeeds, adoptionProblems, meshPodLabels, selects, workloadFactsOf, workloadObjectOf } from './existing-workload';
+import { AdoptedVersionOptions, ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
 import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
@@ -46,9 +47,14 @@ export class ServiceVersion extends Construct implements IRouteTarget {
 
   /** The version's own ServiceAccount (escape hatch), when it runs under its own identity and is the first to. */
   public readonly serviceAccount?: ApiObject;
+  /** The Deployment or StatefulSet made elsewhere that this version's pods come from (`adoptVersion()`). */
+  public readonly workload?: ApiObject;
+  private facts?: WorkloadFacts;
+  private patched = false;
 
   /** @internal */
-  public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel, ownAccount?: boolean) {
+  public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel,
+    options: { ownAccount?: boolean; workload?: ApiObject } = {}) {
     super(service, _model.unversioned ? 'Workload' : _model.name);
     this.subset = _model.name;
     this.label = _model.label;
@@ -68,17 +74,46 @@ export class ServiceVersion extends Construct implements IRouteTarget {
           { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: d.name, namespace: ns, labels, body: ['spec'] },
           () => renderDisruptionBudget(service.model(), _model));
       }
-      if (ownAccount && d.serviceAccountName) {
+      if (options.ownAccount && d.serviceAccountName) {
         const name = d.serviceAccountName;
         this.serviceAccount = emit(this, 'ServiceAccount',
           { apiVersion: 'v1', kind: 'ServiceAccount', name, namespace: ns, labels: { account: service.app }, body: ['automountServiceAccountToken'] },
           () => renderServiceAccount(service.model(), name));
       }
-      if (!_model.unversioned && usesVersionServices(this)) {
-        this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: ns, body: ['spec'] },
-          () => renderVersionService(service.model(), _model));
-      }
     }
+    this.workload = options.workload;
+    if ((_model.deployment || this.workload) && !_model.unversioned && usesVersionServices(this)) {
+      this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: service.namespace, body: ['spec'] },
+        () => renderVersionService(service.model(), _model));
+    }
+    if (this.workload) this.node.addValidation({ validate: () => this.adopt() });
+  }
+
+  /**
+   * What a brought workload says of its pods, read once before mesh-kit adds to it.
+   * @internal
+   */
+  public get _facts(): WorkloadFacts | undefined {
+    if (this.workload) this.facts ??= workloadFactsOf(this.workload);
+    return this.facts;
+  }
+
+  /** @internal */
+  public _needs(): MeshNeeds {
+    return this.service._meshNeeds(this._model);
+  }
+
+  /** Checks a brought workload and, when nothing keeps it, adds what the mesh needs (once). */
+  private adopt(): string[] {
+    const facts = this._facts!;
+    const needs = this._needs();
+    const field = this._model.unversioned ? 'workload' : `versions.${this.subset}.workload`;
+    const problems = adoptionProblems(facts, needs, field);
+    if (problems.length === 0 && !this.patched) {
+      addMeshNeeds(this.workload!, facts, needs);
+      this.patched = true;
+    }
+    return problems;
   }
 }
 
@@ -184,9 +219,16 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         { apiVersion: istioNetworking(this), kind: 'DestinationRule', name: props.destinationRuleName ?? this.name, namespace: ns, body: ['spec'] },
         () => renderDestinationRule(this.model(), renderContextOf(this)));
     }
+    if (props.image !== undefined && props.workload !== undefined) {
+      failAt(this, problem('workload', 'cannot be combined with image: the service\'s pods come either from the image (deployed here) or from the workload', props.workload.node.path));
+    }
     if (props.image !== undefined) {
       this.single = this.deploy({ name: 'workload', label: this.app, unversioned: true }, { image: props.image, deploymentName: this.name });
     }
+    if (props.workload !== undefined) {
+      this.single = this.adopt({ name: 'workload', label: this.app, unversioned: true }, props.workload, {}, 'workload');
+    }
+    this.node.addValidation({ validate: () => this.selectorOverlaps() });
     this.node.addValidation({
       validate: () => [
         ...this.validateService(),
@@ -231,14 +273,96 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    * @param name the version (and subset) name, e.g. `v1`
    */
   public addVersion(name: string, options: ServiceVersionOptions): ServiceVersion {
-    if (this.single) {
-      failAt(this, problem('version', 'cannot be added to a service deployed as one workload (the image prop)', name,
-        'remove image and add every version with addVersion()'));
-    }
+    this.checkVersioned(name);
     const label = this.checkNewVersion(name, options.label);
     const version = this.deploy({ name, label }, options);
     this.versions.push(version);
     return version;
+  }
+
+  /**
+   * Adds a version whose pods come from a Deployment or StatefulSet made elsewhere in the app: with cdk8s-plus (any
+   * version), the L1 `KubeDeployment`, or read from YAML with cdk8s `Include` (a Helm-rendered workload). mesh-kit adds
+   * the `app` and `version` labels to its pod template, the injection setting, and the service's ServiceAccount when
+   * its pods name none (a ServiceAccount they name is the version's identity); it never changes a label or a selector,
+   * and says at synth what keeps the workload from the mesh (a label of another value, a selector that would also take
+   * another version's pods, a service port no container declares).
+   * @param name the version (and subset) name, e.g. `v1`
+   * @param workload the Deployment or StatefulSet (an `ApiObject`, a cdk8s-plus workload, or an `Include` holding one)
+   */
+  public adoptVersion(name: string, workload: IConstruct, options: AdoptedVersionOptions = {}): ServiceVersion {
+    this.checkVersioned(name);
+    const label = this.checkNewVersion(name, options.label);
+    const version = this.adopt({ name, label }, workload, options, `versions.${name}.workload`);
+    this.versions.push(version);
+    return version;
+  }
+
+  private adopt(v: { name: string; label: string; unversioned?: boolean }, workload: IConstruct, options: AdoptedVersionOptions, field: string): ServiceVersion {
+    let object: ApiObject;
+    try {
+      object = workloadObjectOf(workload, field);
+    } catch (e) {
+      if (e instanceof MeshValidationError) failAt(this, e.message);
+      throw e;
+    }
+    const adopter = [...this.versions, ...(this.single ? [this.single] : [])].find(x => x.workload === object);
+    if (adopter) failAt(this, problem(field, `is already version '${adopter.subset}' of this service`, object.node.path));
+    const model: VersionModel = {
+      ...v,
+      trafficPolicy: options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined,
+    };
+    return new ServiceVersion(this, model, { workload: object });
+  }
+
+  private checkVersioned(name: string): void {
+    if (this.single) {
+      failAt(this, problem('version', `cannot be added to a service whose pods are one workload (the ${this.props.image !== undefined ? 'image' : 'workload'} prop)`, name,
+        `remove ${this.props.image !== undefined ? 'image' : 'workload'} and add every version with addVersion() or adoptVersion()`));
+    }
+  }
+
+  /**
+   * What the mesh needs of a version's pods (labels, injection, identity, ports).
+   * @internal
+   */
+  public _meshNeeds(v: VersionModel): MeshNeeds {
+    const w = this.workload;
+    const injection = w.sidecarInjection === undefined ? undefined : w.mesh === 'linkerd'
+      ? { where: 'annotations' as const, key: 'linkerd.io/inject', value: w.sidecarInjection ? 'enabled' : 'disabled' }
+      : w.mesh === 'istio' ? { where: 'labels' as const, key: 'sidecar.istio.io/inject', value: String(w.sidecarInjection) } : undefined;
+    return {
+      app: this.app,
+      version: v.unversioned ? undefined : v.label,
+      namespace: this.namespace,
+      ports: this._ports.map(portModelOf),
+      serviceAccountName: this.serviceAccountName,
+      injection,
+    };
+  }
+
+  /**
+   * A brought workload whose selector also takes another version's pods: both controllers would manage them. Its
+   * selector cannot be narrowed in place (selectors are immutable), so this is an error with the way out.
+   */
+  private selectorOverlaps(): string[] {
+    const all = [...this.versions, ...(this.single ? [this.single] : [])];
+    const podLabels = (v: ServiceVersion): { [key: string]: string } | undefined => {
+      if (v._facts) return meshPodLabels(v._facts, v._needs());
+      if (!v._model.deployment) return undefined;
+      return { ...v._model.deployment.workload.podLabels, app: this.app, ...(v._model.unversioned ? {} : { version: v.label }) };
+    };
+    const out: string[] = [];
+    for (const a of all.filter(x => x._facts)) {
+      for (const b of all.filter(x => x !== a)) {
+        const labels = podLabels(b);
+        if (labels && selects(a._facts!, labels)) {
+          out.push(problem(`versions.${a.subset}.workload.spec.selector`, `must not select the pods of version '${b.subset}' too: two controllers would fight over them`,
+            a._facts!.matchLabels, `a selector cannot be changed in place: give ${a._facts!.kind} '${a._facts!.name}' a selector with a label only its pods carry, and re-create it`));
+        }
+      }
+    }
+    return out;
   }
 
   /** A Deployment (with its autoscaler, budget and own ServiceAccount) of a version or of the single workload. */
@@ -304,7 +428,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       },
     };
     const first = ownAccount !== undefined && !this.deployed().some(x => x._model.deployment?.serviceAccountName === ownAccount);
-    return new ServiceVersion(this, model, first);
+    return new ServiceVersion(this, model, { ownAccount: first });
   }
 
   /** Every version deployed here, and the single workload. */
@@ -317,10 +441,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    * as authorization names them.
    */
   public get serviceAccountNames(): string[] {
-    const accounts = this.deployed().map(v => v._model.deployment?.serviceAccountName);
+    const all = [...this.versions, ...(this.single ? [this.single] : [])];
+    const accounts = all.map(v => (v._facts ? v._facts.serviceAccountName : v._model.deployment?.serviceAccountName));
     const own = accounts.filter((n): n is string => n !== undefined);
-    // the service's own account is an identity while a version (or a version deployed elsewhere) may run under it
-    const serviceAccountUsed = accounts.length === 0 || own.length < accounts.length || this.versions.some(v => !v._model.deployment);
+    // the service's own account is an identity while a version (deployed here, elsewhere, or brought without one) may run under it
+    const serviceAccountUsed = accounts.length === 0 || own.length < accounts.length;
     return [...new Set(serviceAccountUsed ? [this.serviceAccountName, ...own] : own)];
   }
 

@@ -708,6 +708,23 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "MeshService.prototype.adoptVersion": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "workload",
+    "spec": "construct"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "AdoptedVersionOptions"
+    }
+   }
+  ],
   "MeshService.prototype.model": [],
   "MeshService.prototype.version": [
    {
@@ -1368,6 +1385,14 @@ export const API_SHAPES: ApiShapes = {
    "docs": {
     "domain": "The domain under which each add-on gets its host, e.g.",
     "gateway": "The gateway; it must serve `<addon>.<domain>` for every exposed add-on (checked at synth)."
+   }
+  },
+  "AdoptedVersionOptions": {
+   "fields": {
+    "label": "string",
+    "trafficPolicy": {
+     "type": "TrafficPolicy"
+    }
    }
   },
   "AnalysisExternals": {
@@ -2430,7 +2455,8 @@ export const API_SHAPES: ApiShapes = {
      "list": {
       "class": "Volume"
      }
-    }
+    },
+    "workload": "construct"
    }
   },
   "MeshSettingsProps": {
