@@ -298,7 +298,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return version;
   }
 
-  private adopt(v: { name: string; label: string; unversioned?: boolean }, workload: IConstruct, options: AdoptedVersionOptions, field: string): ServiceVersion {
+  private adopt(v: { name: string; label: string; unversioned?: boolean }, workload: IConstruct,
+    options: AdoptedVersionOptions, field: string): ServiceVersion {
     let object: ApiObject;
     try {
       object = workloadObjectOf(workload, field);
