@@ -1,4 +1,5 @@
 export * from './canary-release';
+export * from './destination-policy';
 export * from './ingress-gateway';
 export * from './ingress-gateway-route';
 export * from './matches';

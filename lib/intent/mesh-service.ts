@@ -644,6 +644,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     for (const p of this._ports) {
       errors.push(...checkPortName('ports.name', portModelOf(p), p.protocol ?? Protocol.HTTP));
     }
+    for (const p of this.props.trafficPolicy?.ports ?? []) {
+      if (!this._ports.some(x => x.port === p.port)) {
+        errors.push(problem('trafficPolicy.ports.port', 'must be a port of the service', p.port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`));
+      }
+    }
     if (this.versions.length === 0 && !this.single) {
       errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion(), or give the service one workload with the image prop'));
     }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkPercent, durationString } from '../core/duration';
-import { fail, problem } from '../core/errors';
+import { MeshValidationError, fail, problem } from '../core/errors';
 import { TrafficPolicyModel } from '../render/model';
 
 /**
@@ -193,10 +193,29 @@ export class ClientTls {
 }
 
 /**
+ * The policies a DestinationRule applies to traffic for one port of a service (Istio's `portLevelSettings`): they
+ * replace the service-level policy's for that port.
+ */
+export interface PortTrafficPolicy extends PortPolicies {
+  /** The service port. */
+  readonly port: number;
+}
+
+/**
  * The policies a DestinationRule applies to traffic for a service (or one version of it).
  * Every field left out keeps Istio's own default, written nowhere.
  */
-export interface TrafficPolicy {
+export interface TrafficPolicy extends PortPolicies {
+  /**
+   * Policies of single ports (Istio's `portLevelSettings`). Istio does not merge them with the service-level ones: a
+   * field a port leaves out takes Istio's default for that port (mesh-kit still writes the default mutual TLS into it).
+   * @default - none: the same policies on every port
+   */
+  readonly ports?: PortTrafficPolicy[];
+}
+
+/** The policies that may differ per port. */
+export interface PortPolicies {
   /**
    * Load-balancing algorithm.
    * @default - not written: Istio's default (LEAST_REQUEST)
@@ -228,6 +247,24 @@ function count(field: string, n: number | undefined, min = 0): number | undefine
 
 /** Converts a traffic policy to model data, checking it. @internal */
 export function trafficPolicyModelOf(p: TrafficPolicy): TrafficPolicyModel | undefined {
+  const ports = (p.ports ?? []).map((pp, i) => {
+    if (!Number.isInteger(pp.port) || pp.port < 1 || pp.port > 65535) fail(problem(`ports[${i}].port`, 'must be a whole number between 1 and 65535', pp.port));
+    if ((p.ports ?? []).findIndex(x => x.port === pp.port) !== i) fail(problem(`ports[${i}].port`, 'must name each port once', pp.port));
+    let model: TrafficPolicyModel | undefined;
+    try {
+      model = policiesModelOf(pp);
+    } catch (e) {
+      if (e instanceof MeshValidationError) fail(e.message.replace(/^'/, `'ports[${i}].`));
+      throw e;
+    }
+    if (!model) fail(problem(`ports[${i}]`, 'must set at least one policy for the port', pp.port));
+    return { port: { number: pp.port }, ...model };
+  });
+  const model = { ...policiesModelOf(p), portLevelSettings: ports.length > 0 ? ports : undefined };
+  return Object.values(model).some(v => v !== undefined) ? model : undefined;
+}
+
+function policiesModelOf(p: PortPolicies): TrafficPolicyModel | undefined {
   const cp = p.connectionPool;
   const od = p.outlierDetection;
   const d = (field: string, x: Duration | undefined) => (x ? durationString(field, x) : undefined);

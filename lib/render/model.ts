@@ -236,6 +236,17 @@ export interface VersionModel {
   };
 }
 
+/** A DestinationRule: the host's policies and its subsets. */
+export interface DestinationRuleModel {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly host: string;
+  readonly subsets: ReadonlyArray<{ readonly name: string; readonly labels: { readonly [key: string]: string }; readonly trafficPolicy?: TrafficPolicyModel }>;
+  readonly trafficPolicy?: TrafficPolicyModel;
+  /** Write `tls: ISTIO_MUTUAL` in the host's policy and in each port's that sets no TLS of its own. */
+  readonly istioMutualByDefault?: boolean;
+}
+
 /** A mesh service: Service, ServiceAccount, DestinationRule and one Deployment per deployed version. */
 export interface ServiceModel extends ServiceRef {
   /** Value of the `app` label, which the Service selects on. */
@@ -398,6 +409,8 @@ export interface TrafficPolicyModel {
     readonly clientCertificate?: string;
     readonly privateKey?: string;
   };
+  /** Policies of single ports (Istio's wire shape: `port.number`). */
+  readonly portLevelSettings?: ReadonlyArray<Omit<TrafficPolicyModel, 'portLevelSettings'> & { readonly port: { readonly number: number } }>;
 }
 
 /** A VirtualService: routing for hosts, inside the mesh or on gateways. */

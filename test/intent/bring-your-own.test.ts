@@ -6,7 +6,7 @@ import * as plus27 from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import {
-  AuthorizedClient, MeshChart, MeshProvider, MeshService, RouteAction, ServiceAuthorization, SidecarInjection, TrafficApi,
+  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshProvider, MeshService, RouteAction, ServiceAuthorization, SidecarInjection, TrafficApi,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
@@ -183,5 +183,53 @@ describe('what keeps a brought workload from the mesh: errors at synth', () => {
       .toBe("[c/both] 'workload' cannot be combined with image: the service's pods come either from the image (deployed here) or from the workload: got 'c/d'");
     expect(errorOf(() => new MeshService(chart, 'one', { ports: [{ port: 80 }], workload: d }).addVersion('v2', { image: 'x/y:1' })))
       .toBe("[c/one] 'version' cannot be added to a service whose pods are one workload (the workload prop): got 'v2'; remove workload and add every version with addVersion() or adoptVersion()");
+  });
+});
+
+describe('a DestinationRule for a Service deployed elsewhere (nothing deployed)', () => {
+  const reviews = () => MeshService.fromAttributes({ name: 'reviews', namespace: 'bookinfo', ports: [{ port: 9080 }, { port: 9090, name: 'grpc' }], versions: ['v1', 'v2'] });
+
+  test('subsets by label, per-port policy (default mutual TLS in each port\'s too), full host name from another namespace', () => {
+    const objects = objectsOf(chart => {
+      new DestinationPolicy(chart, 'reviews', {
+        service: reviews(),
+        subsets: [{ name: 'v1' }, { name: 'v2', labels: { track: 'canary' }, trafficPolicy: { loadBalancer: LoadBalancer.leastRequest() } }],
+        trafficPolicy: { loadBalancer: LoadBalancer.roundRobin(), ports: [{ port: 9090, connectionPool: { http2MaxRequests: 100 } }] },
+      });
+    });
+    expect(objects.map(o => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toStrictEqual(['DestinationRule/shop/reviews']);
+    expect(only(objects, 'DestinationRule').spec).toStrictEqual({
+      host: 'reviews.bookinfo.svc.cluster.local',
+      subsets: [{ labels: { version: 'v1' }, name: 'v1' }, { labels: { track: 'canary' }, name: 'v2', trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } } }],
+      trafficPolicy: {
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+        portLevelSettings: [{ connectionPool: { http: { http2MaxRequests: 100 } }, port: { number: 9090 }, tls: { mode: 'ISTIO_MUTUAL' } }],
+        tls: { mode: 'ISTIO_MUTUAL' },
+      },
+    });
+  });
+
+  test('subsets default to the service\'s versions', () => {
+    const objects = objectsOf(chart => new DestinationPolicy(chart, 'r', { service: reviews() }));
+    expect((only(objects, 'DestinationRule').spec as any).subsets.map((s: any) => s.labels)).toStrictEqual([{ version: 'v1' }, { version: 'v2' }]);
+  });
+
+  test('bad subsets and ports', () => {
+    const chart = new MeshChart(new App(), 'c');
+    expect(errorOf(() => new DestinationPolicy(chart, 'a', { service: reviews(), subsets: [{ name: 'v3' }] })))
+      .toBe("[c/a] 'subsets[0].name' must be a version of service 'reviews', so that routes can name it: got 'v3'; its versions are 'v1', 'v2'");
+    expect(errorOf(() => new DestinationPolicy(chart, 'b', { service: reviews(), trafficPolicy: { ports: [{ port: 8080, loadBalancer: LoadBalancer.roundRobin() }] } })))
+      .toBe("[c/b] 'trafficPolicy.ports.port' must be a port of service 'reviews': got 8080; its ports are 9080, 9090");
+    expect(errorOf(() => new DestinationPolicy(chart, 'c', { service: reviews(), trafficPolicy: { ports: [{ port: 9080 }] } })))
+      .toBe("'ports[0]' must set at least one policy for the port: got 9080");
+    expect(errorOf(() => new DestinationPolicy(chart, 'd', { service: reviews(), trafficPolicy: { ports: [{ port: 9080, connectionPool: { maxConnections: 0 } }] } })))
+      .toBe("'ports[0].connectionPool.maxConnections' must be a whole number of at least 1: got 0");
+  });
+
+  test('a MeshService\'s per-port policy must name its ports', () => {
+    expect(synthError(app => {
+      const s = new MeshService(new Chart(app, 'c'), 'web', { ports: [{ port: 80 }], trafficPolicy: { ports: [{ port: 81, loadBalancer: LoadBalancer.roundRobin() }] } });
+      s.addVersion('v1', { image: 'x/y:1' });
+    })).toContain("[c/web] 'trafficPolicy.ports.port' must be a port of the service: got 81; its ports are 80");
   });
 });

@@ -206,6 +206,22 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "DestinationPolicy.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "spec": {
+     "type": "DestinationPolicyProps"
+    }
+   }
+  ],
   "DisruptionBudget.maxUnavailable": [
    {
     "name": "value",
@@ -1612,6 +1628,45 @@ export const API_SHAPES: ApiShapes = {
     "allow": "What is allowed after everything is denied."
    }
   },
+  "DestinationPolicyProps": {
+   "fields": {
+    "name": "string",
+    "service": {
+     "type": "IMeshService"
+    },
+    "subsets": {
+     "list": {
+      "type": "DestinationSubset"
+     }
+    },
+    "trafficPolicy": {
+     "type": "TrafficPolicy"
+    }
+   },
+   "required": [
+    "service"
+   ],
+   "docs": {
+    "service": "The service, deployed elsewhere (another chart, Helm, another team): `MeshService.fromAttributes({ name, namespace, ports, versions })`."
+   }
+  },
+  "DestinationSubset": {
+   "fields": {
+    "labels": {
+     "map": "string"
+    },
+    "name": "string",
+    "trafficPolicy": {
+     "type": "TrafficPolicy"
+    }
+   },
+   "required": [
+    "name"
+   ],
+   "docs": {
+    "name": "The subset name: a version of the service, as routes name it."
+   }
+  },
   "EgressGatewayOptions": {
    "fields": {
     "port": "number",
@@ -2610,6 +2665,29 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "PortTrafficPolicy": {
+   "fields": {
+    "connectionPool": {
+     "type": "ConnectionPool"
+    },
+    "loadBalancer": {
+     "class": "LoadBalancer"
+    },
+    "outlierDetection": {
+     "type": "OutlierDetection"
+    },
+    "port": "number",
+    "tls": {
+     "class": "ClientTls"
+    }
+   },
+   "required": [
+    "port"
+   ],
+   "docs": {
+    "port": "The service port."
+   }
+  },
   "PreStopHttpOptions": {
    "fields": {
     "port": "number"
@@ -2998,6 +3076,11 @@ export const API_SHAPES: ApiShapes = {
     "outlierDetection": {
      "type": "OutlierDetection"
     },
+    "ports": {
+     "list": {
+      "type": "PortTrafficPolicy"
+     }
+    },
     "tls": {
      "class": "ClientTls"
     }
@@ -3051,6 +3134,7 @@ export const API_SHAPES: ApiShapes = {
   "CanaryPlan",
   "CanaryRelease",
   "ClientTls",
+  "DestinationPolicy",
   "DisruptionBudget",
   "EnvValue",
   "Fault",

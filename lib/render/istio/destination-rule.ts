@@ -1,34 +1,54 @@
 import { DestinationRuleSpec } from '../../imports/networking.istio.io';
 import { metadataOf } from '../metadata';
-import { Manifest, RenderContext, ServiceModel } from '../model';
+import { DestinationRuleModel, Manifest, RenderContext, ServiceModel } from '../model';
 
 /**
  * Renders the DestinationRule of a service: one subset per version, selected by the `version` label
  * (and `app` when asked), with the service's and each version's traffic policy.
- *
- * Traffic policies are in Istio's wire format already (the model uses Istio's field names and enum
- * strings), so they are attached as they are, never through the generated types, whose property
- * for `consecutive5xxErrors` is named `consecutive5XxErrors`.
  */
 export function renderDestinationRule(service: ServiceModel, ctx: RenderContext): Manifest {
   // a single workload (no versions) has no subset
   const versions = service.versions.filter(v => !v.unversioned);
-  const spec: DestinationRuleSpec = {
+  return renderDestinationRuleOf({
+    name: service.destinationRuleName,
+    namespace: service.namespace,
     host: service.name,
-    subsets: versions.map(v => {
-      const labels: { [key: string]: string } = service.subsetsSelectApp ? { app: service.app, version: v.label } : { version: v.label };
-      return { name: v.name, labels };
-    }),
+    subsets: versions.map(v => ({
+      name: v.name,
+      labels: (service.subsetsSelectApp ? { app: service.app, version: v.label } : { version: v.label }) as { [key: string]: string },
+      trafficPolicy: v.trafficPolicy,
+    })),
+    trafficPolicy: service.trafficPolicy,
+    istioMutualByDefault: service.istioMutualByDefault,
+  }, ctx);
+}
+
+/**
+ * Renders a DestinationRule. Traffic policies are in Istio's wire format already (the model uses Istio's field names
+ * and enum strings), so they are attached as they are, never through the generated types, whose property for
+ * `consecutive5xxErrors` is named `consecutive5XxErrors`. Istio does not inherit the host's policy into a port's
+ * (`portLevelSettings`): the default mutual TLS is written into each port's policy that sets no TLS.
+ */
+export function renderDestinationRuleOf(dr: DestinationRuleModel, ctx: RenderContext): Manifest {
+  const spec: DestinationRuleSpec = {
+    host: dr.host,
+    subsets: dr.subsets.map(s => ({ name: s.name, labels: { ...s.labels } })),
   };
-  const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: versions[i].trafficPolicy }));
+  const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: dr.subsets[i].trafficPolicy }));
+  const mutual = { mode: 'ISTIO_MUTUAL' };
+  const policy = dr.istioMutualByDefault ? {
+    ...dr.trafficPolicy,
+    tls: mutual,
+    portLevelSettings: dr.trafficPolicy?.portLevelSettings?.map(p => ({ ...p, tls: p.tls ?? mutual })),
+  } : dr.trafficPolicy;
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,
     kind: 'DestinationRule',
-    metadata: metadataOf(service.destinationRuleName, service.namespace),
+    metadata: metadataOf(dr.name, dr.namespace),
     spec: {
       ...spec,
       subsets: subsets.length > 0 ? subsets : undefined,
-      trafficPolicy: service.istioMutualByDefault ? { ...service.trafficPolicy, tls: { mode: 'ISTIO_MUTUAL' } } : service.trafficPolicy,
+      trafficPolicy: policy,
     },
   };
 }
