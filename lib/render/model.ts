@@ -241,7 +241,11 @@ export interface DestinationRuleModel {
   readonly name: string;
   readonly namespace?: string;
   readonly host: string;
-  readonly subsets: ReadonlyArray<{ readonly name: string; readonly labels: { readonly [key: string]: string }; readonly trafficPolicy?: TrafficPolicyModel }>;
+  readonly subsets: ReadonlyArray<{
+    readonly name: string;
+    readonly labels: { readonly [key: string]: string };
+    readonly trafficPolicy?: TrafficPolicyModel;
+  }>;
   readonly trafficPolicy?: TrafficPolicyModel;
   /** Write `tls: ISTIO_MUTUAL` in the host's policy and in each port's that sets no TLS of its own. */
   readonly istioMutualByDefault?: boolean;

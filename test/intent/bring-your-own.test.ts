@@ -6,7 +6,8 @@ import * as plus27 from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import {
-  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshProvider, MeshService, RouteAction, ServiceAuthorization, SidecarInjection, TrafficApi,
+  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshProvider, MeshService, RouteAction, ServiceAuthorization,
+  SidecarInjection, TrafficApi,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
