@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IMeshNamespace } from './mesh-namespace';
 import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { failAt, problem } from '../core/errors';
@@ -47,11 +48,18 @@ export interface DestinationPolicyProps {
    * @default - the service's name
    */
   readonly name?: string;
+
+  /**
+   * The namespace of the DestinationRule: the service's applies to every client of the mesh; a client's namespace to
+   * that namespace's clients only.
+   * @default - the service's namespace, else the chart's
+   */
+  readonly namespace?: IMeshNamespace;
 }
 
 /**
  * A DestinationRule for a Service this app does not deploy: subsets by label and traffic policies (per port too),
- * without deploying anything. In the chart's namespace; the host is the service's full name when it lives in another.
+ * without deploying anything. In the service's namespace unless told otherwise (the host is then its full name).
  *
  * @example
  * const reviews = MeshService.fromAttributes({ name: 'reviews', namespace: 'bookinfo', ports: [{ port: 9080 }], versions: ['v1', 'v2'] });
@@ -66,7 +74,11 @@ export class DestinationPolicy extends Construct {
     failIfNotIstio(this, 'DestinationPolicy', 'Linkerd has no DestinationRule: route to the Service with ServiceRouting');
     const svc = props.service;
     const name = props.name ?? svc.name;
-    const namespace = namespaceOf(this, undefined);
+    const namespace = props.namespace?.name ?? svc.namespace ?? namespaceOf(this, undefined);
+    if (svc.namespace === undefined && props.namespace !== undefined) {
+      failAt(this, problem('namespace', 'must be the namespace of the service when the service\'s namespace is not known', props.namespace.name,
+        `give service '${svc.name}' a namespace (MeshService.fromAttributes({ namespace })) so that the rule can name it fully qualified, or leave out 'namespace'`));
+    }
     const versions = svc.versionNames;
     const subsets: DestinationSubset[] = props.subsets ?? versions.map(v => ({ name: v }));
     const seen = new Set<string>();

@@ -6,7 +6,7 @@ import * as plus27 from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import {
-  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshProvider, MeshService, RouteAction, ServiceAuthorization,
+  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshNamespace, MeshProvider, MeshService, RouteAction, ServiceAuthorization,
   SidecarInjection, TrafficApi,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
@@ -194,6 +194,7 @@ describe('a DestinationRule for a Service deployed elsewhere (nothing deployed)'
     const objects = objectsOf(chart => {
       new DestinationPolicy(chart, 'reviews', {
         service: reviews(),
+        namespace: MeshNamespace.fromName('shop'),
         subsets: [{ name: 'v1' }, { name: 'v2', labels: { track: 'canary' }, trafficPolicy: { loadBalancer: LoadBalancer.leastRequest() } }],
         trafficPolicy: { loadBalancer: LoadBalancer.roundRobin(), ports: [{ port: 9090, connectionPool: { http2MaxRequests: 100 } }] },
       });
@@ -210,8 +211,10 @@ describe('a DestinationRule for a Service deployed elsewhere (nothing deployed)'
     });
   });
 
-  test('subsets default to the service\'s versions', () => {
+  test('subsets default to the service\'s versions; the rule lands in the service\'s namespace by default', () => {
     const objects = objectsOf(chart => new DestinationPolicy(chart, 'r', { service: reviews() }));
+    expect(only(objects, 'DestinationRule').metadata.namespace).toBe('bookinfo');
+    expect((only(objects, 'DestinationRule').spec as any).host).toBe('reviews');
     expect((only(objects, 'DestinationRule').spec as any).subsets.map((s: any) => s.labels)).toStrictEqual([{ version: 'v1' }, { version: 'v2' }]);
   });
 

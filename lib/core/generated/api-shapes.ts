@@ -1631,6 +1631,9 @@ export const API_SHAPES: ApiShapes = {
   "DestinationPolicyProps": {
    "fields": {
     "name": "string",
+    "namespace": {
+     "type": "IMeshNamespace"
+    },
     "service": {
      "type": "IMeshService"
     },
