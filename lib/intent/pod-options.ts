@@ -169,7 +169,8 @@ export interface WorkloadOptions {
 
   /**
    * How long a stopping pod has before it is killed (preStop included). With Istio sidecars, the sidecar drains for as
-   * long (`terminationDrainDuration`), so that the application's last outbound calls still go out.
+   * long (`terminationDrainDuration`, when longer than Istio's default 5 seconds), so that the application's last
+   * outbound calls still go out.
    * @default - Kubernetes' 30 seconds (on a version: the service's)
    */
   readonly terminationGracePeriod?: Duration;
@@ -182,6 +183,8 @@ export interface WorkloadOptions {
 }
 
 const TOLERATION_OPERATORS = ['Equal', 'Exists'];
+/** Istio's `terminationDrainDuration` when none is set (ProxyConfig). */
+const ISTIO_DEFAULT_DRAIN_SECONDS = 5;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** Kubernetes' validation of a toleration (`ValidateTolerations`, pkg/apis/core/validation). */
@@ -392,8 +395,8 @@ export function podModelOf(options: WorkloadOptions, pods: number, mainContainer
       preStop,
       terminationGracePeriodSeconds: grace,
       imagePullSecrets: options.imagePullSecrets ? [...options.imagePullSecrets] : undefined,
-      // the sidecar drains as long as the application may still be stopping (Istio's default is 5s)
-      proxyDrainSeconds: grace !== undefined || preStop ? grace ?? 30 : undefined,
+      // the sidecar drains as long as the application may still be stopping, where that is longer than Istio's default (5s)
+      proxyDrainSeconds: (grace !== undefined || preStop) && (grace ?? 30) > ISTIO_DEFAULT_DRAIN_SECONDS ? grace ?? 30 : undefined,
     },
   };
 }

@@ -1,8 +1,8 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, Topology, k8s } from 'cdk8s-plus-27';
 import {
-  AuthorizedClient, Autoscaling, MeshChart, MeshService, MeshServiceProps, PreStop, Projection, RequestSource, AuthorizationPolicy,
-  ServiceAuthorization, TopologySpread, Volume, WorkloadSelector,
+  AuthorizedClient, Autoscaling, MeshChart, MeshService, MeshServiceProps, PreStop, Projection, Protocol, RequestSource, AuthorizationPolicy,
+  ServiceAuthorization, ServiceExposure, TopologySpread, Volume, VolumeMount, WorkloadSelector,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
@@ -187,6 +187,12 @@ describe('shutdown', () => {
     expect((d.spec as any).template.metadata.annotations['proxy.istio.io/config']).toBe(own);
   });
 
+  test('a grace period no longer than Istio\'s own drain (5s) writes no drain setting; 6s does', () => {
+    const annotations = (seconds: number) => (only(service({ terminationGracePeriod: Duration.seconds(seconds) }), 'Deployment').spec as any).template.metadata.annotations;
+    expect(annotations(5)).toBeUndefined();
+    expect(annotations(6)).toStrictEqual({ 'proxy.istio.io/config': '{"terminationDrainDuration":"6s"}' });
+  });
+
   test('an HTTP preStop targets the container port behind a service port', () => {
     const d = only(service({ preStop: PreStop.http('/drain', { port: 80 }) }), 'Deployment');
     expect(podSpecOf(d).containers[0].lifecycle.preStop).toStrictEqual({ httpGet: { path: '/drain', port: 8080 } });
@@ -307,7 +313,8 @@ describe('a single workload, no versions', () => {
   test('versions are then refused, and routes to versions have none to name', () => {
     expect(errorOf(() => objectsOf(chart => {
       new MeshService(chart, 'web', { ports: [{ port: 80 }], image: 'nginx:1.27.0' }).addVersion('v2', { image: IMAGE });
-    }))).toBe("[test/web] 'version' cannot be added to a service deployed as one workload (the image prop): got 'v2'; remove image and add every version with addVersion()");
+    }))).toBe("[test/web] 'version' cannot be added to a service whose pods are one workload (the image prop): got 'v2'; "
+      + 'remove image and add every version with addVersion() or adoptVersion()');
     expect(errorOf(() => objectsOf(chart => {
       new MeshService(chart, 'web', { ports: [{ port: 80 }], image: 'nginx:1.27.0' }).version('workload');
     }))).toMatch(/'version' must be a version of service 'web'/);
@@ -335,5 +342,49 @@ describe('recommended labels', () => {
 
   test('partOf needs recommendedLabels', () => {
     expect(errorOf(() => service({ partOf: 'shop' }))).toBe("[test/web] 'partOf' is written only with recommendedLabels: true: got 'shop'; set recommendedLabels: true");
+  });
+});
+
+describe('Istio\'s samples through the public API, without an escape hatch', () => {
+  test('curl: terminationGracePeriodSeconds 0 (no drain setting: shorter than Istio\'s own), an optional Secret volume, a command', () => {
+    const objects = objectsOf(chart => {
+      const secret = Volume.fromSecret('secret-volume', 'curl-secret', { optional: true });
+      new MeshService(chart, 'curl', {
+        ports: [{ port: 80 }],
+        image: 'curlimages/curl:8.16.0',
+        command: ['/bin/sleep', 'infinity'],
+        terminationGracePeriod: Duration.seconds(0),
+        volumeMounts: [VolumeMount.of(secret, '/etc/curl/tls')],
+      });
+    });
+    const d = only(objects, 'Deployment', 'curl');
+    expect(podSpecOf(d)).toMatchObject({
+      terminationGracePeriodSeconds: 0,
+      containers: [{ command: ['/bin/sleep', 'infinity'], volumeMounts: [{ mountPath: '/etc/curl/tls', name: 'secret-volume' }] }],
+      volumes: [{ name: 'secret-volume', secret: { secretName: 'curl-secret', optional: true } }],
+    });
+    expect((d.spec as any).template.metadata.annotations).toBeUndefined();
+    expect((d.spec as any).template.metadata.labels).toStrictEqual({ app: 'curl' });
+  });
+
+  test('tcp-echo: each version its own arguments', () => {
+    const objects = objectsOf(chart => {
+      const echo = new MeshService(chart, 'tcp-echo', { ports: [{ port: 9000, protocol: Protocol.TCP }, { port: 9001, protocol: Protocol.TCP, name: 'tcp-other' }] });
+      echo.addVersion('v1', { image: 'docker.io/istio/tcp-echo-server:1.3', args: ['9000,9001,9002', 'one'] });
+      echo.addVersion('v2', { image: 'docker.io/istio/tcp-echo-server:1.3', args: ['9000,9001,9002', 'two'] });
+    });
+    expect(['tcp-echo-v1', 'tcp-echo-v2'].map(n => podSpecOf(only(objects, 'Deployment', n)).containers[0].args[1])).toStrictEqual(['one', 'two']);
+  });
+
+  test('ratings v2 under its own ServiceAccount; productpage as a NodePort Service', () => {
+    const objects = objectsOf(chart => {
+      const ratings = new MeshService(chart, 'ratings', { ports: [{ port: 9080 }], serviceAccountName: 'bookinfo-ratings' });
+      ratings.addVersion('v1', { image: IMAGE });
+      ratings.addVersion('v2', { image: IMAGE, serviceAccountName: 'bookinfo-ratings-v2' });
+      new MeshService(chart, 'productpage', { ports: [{ port: 9080 }], image: IMAGE, exposure: ServiceExposure.nodePort() });
+    });
+    expect(podSpecOf(only(objects, 'Deployment', 'ratings-v2')).serviceAccountName).toBe('bookinfo-ratings-v2');
+    expect(only(objects, 'ServiceAccount', 'bookinfo-ratings-v2')).toBeDefined();
+    expect((only(objects, 'Service', 'productpage').spec as any).type).toBe('NodePort');
   });
 });
