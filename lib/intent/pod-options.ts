@@ -6,6 +6,12 @@ import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from
 import { LifecycleHandlerModel, PodModel, TopologySpreadModel, WireValue } from '../render/model';
 import { coreTypeProblems } from '../schema/core-shapes';
 
+/** A topology domain: cdk8s-plus's `Topology` of any version (`Topology.ZONE`), or any node label key. */
+export interface ITopology {
+  /** The node label whose values are the domains (`topology.kubernetes.io/zone`). */
+  readonly key: string;
+}
+
 /** Options of {@link TopologySpread.across}. */
 export interface TopologySpreadOptions {
   /**
@@ -26,13 +32,16 @@ export interface TopologySpreadOptions {
 }
 
 /**
- * Spreads a version's pods across a topology (cdk8s-plus's `Topology`: `Topology.HOSTNAME`, `Topology.ZONE`,
- * `Topology.custom(key)`), each constraint selecting the version's own pods.
+ * Spreads a version's pods across a topology (cdk8s-plus's `Topology`, of any cdk8s-plus version: `Topology.HOSTNAME`,
+ * `Topology.ZONE`, `Topology.custom(key)`), each constraint selecting the version's own pods.
  */
 export class TopologySpread {
   /** Spread across the nodes (or zones, regions) of `topology`. */
-  public static across(topology: Topology, options: TopologySpreadOptions = {}): TopologySpread {
-    if (!(topology instanceof Topology)) fail(problem('topology', 'must be a cdk8s-plus Topology', topology, 'use Topology.HOSTNAME, Topology.ZONE or Topology.custom(key)'));
+  public static across(topology: ITopology, options: TopologySpreadOptions = {}): TopologySpread {
+    // any cdk8s-plus version's Topology (27 to 34 each have their own class): its node label key is what counts
+    if (typeof (topology as ITopology | null)?.key !== 'string') {
+      fail(problem('topology', 'must be a cdk8s-plus Topology', topology, 'use Topology.HOSTNAME, Topology.ZONE or Topology.custom(key)'));
+    }
     const err = checkLabelKey('topology', topology.key);
     if (err) fail(err);
     const maxSkew = options.maxSkew ?? 1;

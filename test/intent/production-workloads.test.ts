@@ -1,5 +1,6 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, Topology, k8s } from 'cdk8s-plus-27';
+import * as plus34 from 'cdk8s-plus-34';
 import {
   AuthorizedClient, Autoscaling, MeshChart, MeshService, MeshServiceProps, PreStop, Projection, Protocol, RequestSource, AuthorizationPolicy,
   ServiceAuthorization, ServiceExposure, TopologySpread, Volume, VolumeMount, WorkloadSelector,
@@ -78,6 +79,11 @@ describe('scheduling', () => {
       expect(spec.topologySpreadConstraints).toStrictEqual([{
         labelSelector: { matchLabels: { app: 'web', version: 'v1' } }, maxSkew: 2, minDomains: 3, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
       }]);
+    });
+
+    test('a Topology of another cdk8s-plus version', () => {
+      expect(TopologySpread.across(plus34.Topology.ZONE)._model.topologyKey).toBe('topology.kubernetes.io/zone');
+      expect(errorOf(() => TopologySpread.across('zone' as never))).toBe("TopologySpread.across: 'topology' must be a Topology: got 'zone'; pass the object itself, not its name");
     });
 
     test('bad spreads', () => {

@@ -1222,7 +1222,9 @@ export const API_SHAPES: ApiShapes = {
   "TopologySpread.across": [
    {
     "name": "topology",
-    "spec": "any"
+    "spec": {
+     "type": "ITopology"
+    }
    },
    {
     "name": "options",
@@ -1968,6 +1970,12 @@ export const API_SHAPES: ApiShapes = {
    "implementedBy": [
     "MeshService",
     "ServiceVersion"
+   ]
+  },
+  "ITopology": {
+   "interface": true,
+   "members": [
+    "key"
    ]
   },
   "IngressGatewayAttributes": {
