@@ -6,7 +6,7 @@ import * as plus27 from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import {
-  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshNamespace, MeshProvider, MeshService, RouteAction, ServiceAuthorization,
+  AuthorizedClient, DestinationPolicy, LoadBalancer, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, RouteAction, ServiceAuthorization,
   SidecarInjection, TrafficApi,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
@@ -109,6 +109,23 @@ describe('versions from workloads made elsewhere', () => {
       new MeshService(chart, 'legacy', { ports: [{ port: 8080 }], workload: includeYaml(chart, 'y', LEGACY), sidecarInjection: SidecarInjection.DISABLED });
     });
     expect((only(linkerd, 'Deployment').spec as any).template.metadata.annotations).toStrictEqual({ 'linkerd.io/inject': 'disabled' });
+  });
+
+  test('a StatefulSet too', () => {
+    const sts = objectsOf(chart => {
+      const db = new MeshService(chart, 'db', { ports: [{ port: 5432, protocol: Protocol.TCP }] });
+      db.adoptVersion('v16', new ApiObject(chart, 'pg', {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'pg', namespace: 'shop' },
+        spec: {
+          serviceName: 'db',
+          selector: { matchLabels: { sts: 'pg' } },
+          template: { metadata: { labels: { sts: 'pg' } }, spec: { containers: [{ name: 'pg', image: 'postgres:16.4', ports: [{ containerPort: 5432 }] }] } },
+        },
+      }));
+    });
+    expect(podLabels(only(sts, 'StatefulSet', 'pg'))).toStrictEqual({ sts: 'pg', app: 'db', version: 'v16' });
   });
 
   test('under the Gateway API, a brought version gets its own Service as a route backend', () => {
