@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { buildBookinfo } from '../../examples/bookinfo/app';
+import { buildBringYourOwn } from '../../examples/bring-your-own/app';
 import { ANALYSIS, buildIstioAddons } from '../../examples/observability/app';
 import { Autoscaling, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
@@ -60,6 +61,19 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     await urnsOf(new MeshComponent('shop', { app }));
     const types = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent').map(r => r.type);
     expect(types).toEqual(expect.arrayContaining(['kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'kubernetes:policy/v1:PodDisruptionBudget']));
+  });
+
+  test('carries brought workloads with what mesh-kit added to them (the bring-your-own example), as cdk8s synth writes them', async () => {
+    const app = new App();
+    buildBringYourOwn(app);
+    await urnsOf(new MeshComponent('shop', { app }));
+    const custom = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent');
+    const inventory = custom.find(r => r.inputs.kind === 'Deployment' && (r.inputs.metadata as { name: string }).name === 'inventory')!;
+    expect(inventory.type).toBe('kubernetes:apps/v1:Deployment');
+    expect((inventory.inputs.spec as any).template.metadata.labels.app).toBe('inventory');
+    const storefront = custom.filter(r => r.inputs.kind === 'Deployment' && /storefront/.test((r.inputs.metadata as { name: string }).name));
+    expect(storefront.map(r => (r.inputs.spec as any).template.metadata.labels.version).sort()).toStrictEqual(['v1', 'v2']);
+    expect(custom).toHaveLength(renderApp(app).flatMap(c => c.objects).length);
   });
 
   test('carries the observability add-ons: typed RBAC classes, Telemetry as a CustomResource, the same inputs as cdk8s synth', async () => {
