@@ -5,6 +5,7 @@ import { constructArgs } from '../../core/input';
 import { checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { emit, failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
 import { Protocol } from '../ports';
 import { policyIdentity } from '../security/policy-object';
 
@@ -188,89 +189,47 @@ export class ServiceEntry extends Construct {
     if (props.hosts.length > 1 && (tls || props.egressGateway)) {
       failAt(this, problem('hosts', 'must hold one host with tlsOrigination or egressGateway (each host needs its own routes)', props.hosts, 'one ServiceEntry per host'));
     }
-    const net = `networking.istio.io/${MeshSettings.of(this).istioApiVersion}`;
-    const meta = (n: string) => ({ name: n, ...(namespace !== undefined ? { namespace } : {}) });
-    this.resource = emit(this, 'Resource', { apiVersion: net, kind: 'ServiceEntry', name, namespace, body: ['spec'] }, () => ({
-      apiVersion: net,
-      kind: 'ServiceEntry',
-      metadata: meta(name),
-      spec: {
-        hosts: [...props.hosts],
-        ...(props.addresses ? { addresses: [...props.addresses] } : {}),
-        ports: ports.map(p => ({
-          number: p.number,
-          name: portName(p),
-          protocol: (p.protocol ?? Protocol.HTTPS).toUpperCase(),
-          ...(tls && p.number === tlsPort && !props.egressGateway ? { targetPort: tlsTarget } : {}),
-        })),
-        location: props.location ?? ServiceEntryLocation.MESH_EXTERNAL,
-        resolution,
-        // the egress gateway must see the entry to send the traffic out
-        exportTo: [...(props.exportTo ?? (props.egressGateway ? ['.', (props.egressGateway.service ?? 'istio-egressgateway.istio-system').split('.')[1]] : ['.']))],
-      },
-    }));
-    const host = props.hosts[0];
-    if (tls) {
-      // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
-      const tlsAt = props.egressGateway ? tlsTarget! : tlsPort!;
-      this.destinationRule = emit(this, 'TlsOrigination', { apiVersion: net, kind: 'DestinationRule', name: `${name}-tls`, namespace, body: ['spec'] }, () => ({
-        apiVersion: net,
-        kind: 'DestinationRule',
-        metadata: meta(`${name}-tls`),
-        spec: {
-          host,
-          trafficPolicy: {
-            portLevelSettings: [{
-              port: { number: tlsAt },
-              tls: {
-                mode: 'SIMPLE',
-                sni: host,
-                ...(tls.caCertificates ? { caCertificates: tls.caCertificates } : {}),
-                ...(tls.credentialName ? { credentialName: tls.credentialName } : {}),
-              },
-            }],
-          },
-        },
-      }));
-    }
     const eg = props.egressGateway;
+    const http = ports.filter(p => (p.protocol ?? Protocol.HTTPS) === Protocol.HTTP);
+    if (eg && http.length === 0) failAt(this, problem('egressGateway', 'routes HTTP ports only: the service has none', ports.map(portName), 'add an HTTP port, or tlsOrigination'));
+    const egressService = eg?.service ?? 'istio-egressgateway.istio-system';
+    if (eg && !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(egressService)) failAt(this, problem('egressGateway.service', 'must be <name>.<namespace>', egressService));
+    const model: EgressModel = {
+      apiVersion: `networking.istio.io/${MeshSettings.of(this).istioApiVersion}`,
+      name,
+      namespace,
+      hosts: [...props.hosts],
+      addresses: props.addresses ? [...props.addresses] : undefined,
+      ports: ports.map(p => ({
+        number: p.number,
+        name: portName(p),
+        protocol: (p.protocol ?? Protocol.HTTPS).toUpperCase(),
+        ...(tls && p.number === tlsPort && !eg ? { targetPort: tlsTarget } : {}),
+      })),
+      location: props.location ?? ServiceEntryLocation.MESH_EXTERNAL,
+      resolution,
+      // the egress gateway must see the entry to send the traffic out
+      exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
+      // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
+      tlsOrigination: tls ? { port: eg ? tlsTarget! : tlsPort!, caCertificates: tls.caCertificates, credentialName: tls.credentialName } : undefined,
+      egressGateway: eg ? {
+        selector: { ...(eg.selector ?? { istio: 'egressgateway' }) },
+        service: egressService,
+        port: eg.port ?? 80,
+        meshPort: http[0].number,
+        outPort: http[0].number === tlsPort ? tlsTarget! : http[0].number,
+      } : undefined,
+    };
+    const net = model.apiVersion;
+    this.resource = emit(this, 'Resource', { apiVersion: net, kind: 'ServiceEntry', name, namespace, body: ['spec'] }, () => renderServiceEntry(model));
+    if (tls) {
+      this.destinationRule = emit(this, 'TlsOrigination', { apiVersion: net, kind: 'DestinationRule', name: `${name}-tls`, namespace, body: ['spec'] },
+        () => renderTlsOrigination(model));
+    }
     if (eg) {
-      const http = ports.filter(p => (p.protocol ?? Protocol.HTTPS) === Protocol.HTTP);
-      if (http.length === 0) failAt(this, problem('egressGateway', 'routes HTTP ports only: the service has none', ports.map(portName), 'add an HTTP port, or tlsOrigination'));
-      const selector = { ...(eg.selector ?? { istio: 'egressgateway' }) };
-      const egressService = eg.service ?? 'istio-egressgateway.istio-system';
-      if (!/^[a-z0-9-]+\.[a-z0-9-]+$/.test(egressService)) failAt(this, problem('egressGateway.service', 'must be <name>.<namespace>', egressService));
-      const gwPort = eg.port ?? 80;
-      const gwName = `${name}-egress`;
-      this.gateway = emit(this, 'EgressGateway', { apiVersion: net, kind: 'Gateway', name: gwName, namespace, body: ['spec'] }, () => ({
-        apiVersion: net,
-        kind: 'Gateway',
-        metadata: meta(gwName),
-        spec: { selector, servers: [{ port: { number: gwPort, name: `http-${gwPort}`, protocol: 'HTTP' }, hosts: [host] }] },
-      }));
-      const out = http[0].number === tlsPort ? tlsTarget! : http[0].number;
-      const vsName = `${name}-through-egress`;
-      this.virtualService = emit(this, 'EgressRoute', { apiVersion: net, kind: 'VirtualService', name: vsName, namespace, body: ['spec'] }, () => ({
-        apiVersion: net,
-        kind: 'VirtualService',
-        metadata: meta(vsName),
-        spec: {
-          hosts: [host],
-          gateways: ['mesh', gwName],
-          http: [
-            {
-              name: 'to-egress-gateway',
-              match: [{ gateways: ['mesh'], port: http[0].number }],
-              route: [{ destination: { host: `${egressService}.svc.cluster.local`, port: { number: gwPort } } }],
-            },
-            {
-              name: 'out',
-              match: [{ gateways: [gwName], port: gwPort }],
-              route: [{ destination: { host, port: { number: out } } }],
-            },
-          ],
-        },
-      }));
+      this.gateway = emit(this, 'EgressGateway', { apiVersion: net, kind: 'Gateway', name: `${name}-egress`, namespace, body: ['spec'] }, () => renderEgressGateway(model));
+      this.virtualService = emit(this, 'EgressRoute', { apiVersion: net, kind: 'VirtualService', name: `${name}-through-egress`, namespace, body: ['spec'] },
+        () => renderEgressRoute(model));
     }
   }
 }

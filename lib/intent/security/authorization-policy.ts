@@ -1,13 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
-import { emitIstioObject, policyIdentity } from './policy-object';
+import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { AuthorizationPolicyModel, renderAuthorizationPolicy } from '../../render/istio';
 import { MeshService } from '../mesh-service';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
@@ -228,7 +229,7 @@ export class AuthorizationPolicy extends Construct {
     }
     for (const r of props.rules ?? []) this.addRule(r);
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    this.resource = emitIstioObject(this, apiVersion, 'AuthorizationPolicy', name, namespace, () => this.spec(action));
+    this.resource = emitPolicy(this, { apiVersion, kind: 'AuthorizationPolicy', name, namespace }, () => renderAuthorizationPolicy(this.model(apiVersion, name, namespace, action)));
     this.node.addValidation({
       validate: () => (action !== AuthorizationAction.ALLOW && this.rules.length === 0
         ? [problem('rules', `must hold at least one rule: a ${action} policy without rules matches nothing`, 0, 'add a rule, or use ALLOW without rules to allow nothing')]
@@ -262,27 +263,20 @@ export class AuthorizationPolicy extends Construct {
     });
   }
 
-  private spec(action: AuthorizationAction): object {
+  private model(apiVersion: string, name: string, namespace: string | undefined, action: AuthorizationAction): AuthorizationPolicyModel {
     const p = this.props;
-    const rules = this.rules.map(r => ({
-      ...(r.from ? { from: r.from.map(s => ({ source: { ...s._source } })) } : {}),
-      ...(r.to ? {
-        to: r.to.map(o => ({
-          operation: {
-            ...(o.hosts ? { hosts: [...o.hosts] } : {}),
-            ...(o.ports ? { ports: o.ports.map(String) } : {}),
-            ...(o.methods ? { methods: [...o.methods] } : {}),
-            ...(o.paths ? { paths: [...o.paths] } : {}),
-          },
-        })),
-      } : {}),
-      ...(r.when ? { when: r.when.map(c => ({ key: c._key, values: [...c._values] })) } : {}),
-    }));
     return {
-      ...(p.workload ? { selector: { matchLabels: { ...p.workload._labels } } } : {}),
-      ...(action !== AuthorizationAction.ALLOW || p.action !== undefined ? { action } : {}),
-      ...(p.provider ? { provider: { name: p.provider } } : {}),
-      ...(rules.length > 0 ? { rules } : {}),
+      apiVersion,
+      name,
+      namespace,
+      selector: p.workload ? p.workload._labels : undefined,
+      action: action !== AuthorizationAction.ALLOW || p.action !== undefined ? action : undefined,
+      provider: p.provider,
+      rules: this.rules.map(r => ({
+        from: r.from?.map(s => s._source),
+        to: r.to?.map(o => ({ hosts: o.hosts, ports: o.ports?.map(String), methods: o.methods, paths: o.paths })),
+        when: r.when?.map(c => ({ key: c._key, values: c._values })),
+      })),
     };
   }
 }

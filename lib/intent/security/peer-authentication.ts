@@ -1,12 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
-import { emitIstioObject, policyIdentity } from './policy-object';
+import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { renderPeerAuthentication } from '../../render/istio';
 
 /** How a workload accepts connections. */
 export enum MtlsMode {
@@ -102,10 +103,13 @@ export class PeerAuthentication extends Construct {
     }
     const mode = props.mode ?? MtlsMode.STRICT;
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    this.resource = emitIstioObject(this, apiVersion, 'PeerAuthentication', name, namespace, () => ({
-      ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
-      mtls: { mode },
-      ...(ports.length > 0 ? { portLevelMtls: Object.fromEntries(ports.map(([p, m]) => [p, { mode: m }])) } : {}),
+    this.resource = emitPolicy(this, { apiVersion, kind: 'PeerAuthentication', name, namespace }, () => renderPeerAuthentication({
+      apiVersion,
+      name,
+      namespace,
+      selector: props.workload ? props.workload._labels : undefined,
+      mode,
+      portLevelMtls: ports.length > 0 ? Object.fromEntries(ports) : undefined,
     }));
   }
 }

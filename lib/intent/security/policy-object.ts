@@ -4,6 +4,7 @@ import { WorkloadSelector } from './workload-selector';
 import { failAt } from '../../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { emit, namespaceOf } from '../../hosting/cdk8s/emit';
+import { Manifest } from '../../render/model';
 
 /** The name and namespace of an Istio policy object: its own name (else `defaultName`), the workload's namespace, else the one asked for, else the chart's. */
 export function policyIdentity(scope: Construct, props: { name?: string; namespace?: string; workload?: WorkloadSelector }, defaultName: string): {
@@ -17,11 +18,8 @@ export function policyIdentity(scope: Construct, props: { name?: string; namespa
   return { name, namespace };
 }
 
-/** Emits one Istio object (child `Resource`) whose spec is rendered at synth. */
-export function emitIstioObject(
-  scope: Construct, apiVersion: string, kind: string, name: string, namespace: string | undefined, spec: () => object,
-): ApiObject {
-  return emit(scope, 'Resource', { apiVersion, kind, name, namespace, body: ['spec'] }, () => ({
-    apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) }, spec: spec(),
-  }));
+/** Emits one Istio policy object (child `Resource`), rendered at synth by `render`. */
+export function emitPolicy(scope: Construct, identity: { apiVersion: string; kind: string; name: string; namespace?: string },
+  render: () => Manifest): ApiObject {
+  return emit(scope, 'Resource', { ...identity, body: ['spec'] }, render);
 }

@@ -1,12 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
-import { emitIstioObject, policyIdentity } from './policy-object';
+import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { renderRequestAuthentication } from '../../render/istio';
 
 /** Where a token is read from a request header. */
 export interface JwtHeader {
@@ -107,18 +108,12 @@ export class RequestAuthentication extends Construct {
       }
     }
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    this.resource = emitIstioObject(this, apiVersion, 'RequestAuthentication', name, namespace, () => ({
-      ...(props.workload ? { selector: { matchLabels: { ...props.workload._labels } } } : {}),
-      jwtRules: props.jwtRules.map(r => ({
-        issuer: r.issuer,
-        ...(r.jwksUri ? { jwksUri: r.jwksUri } : {}),
-        ...(r.audiences ? { audiences: [...r.audiences] } : {}),
-        ...(r.fromHeaders
-          ? { fromHeaders: r.fromHeaders.map(h => ({ name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) })) }
-          : {}),
-        ...(r.fromParams ? { fromParams: [...r.fromParams] } : {}),
-        ...(r.forwardOriginalToken ? { forwardOriginalToken: true } : {}),
-      })),
+    this.resource = emitPolicy(this, { apiVersion, kind: 'RequestAuthentication', name, namespace }, () => renderRequestAuthentication({
+      apiVersion,
+      name,
+      namespace,
+      selector: props.workload ? props.workload._labels : undefined,
+      jwtRules: props.jwtRules.map(r => ({ ...r })),
     }));
   }
 }

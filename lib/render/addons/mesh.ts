@@ -1,6 +1,8 @@
 import { Yaml } from 'cdk8s';
 import { addonConfigMap } from './common';
 import { ADDON_NAMES, ADDON_PORTS, AddonsModel, serviceHost } from './model';
+import { DestinationRuleSpec, DestinationRuleSpecTrafficPolicyTlsMode } from '../../imports/networking.istio.io';
+import { TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
 
@@ -47,11 +49,12 @@ export function renderMeshConfigValues(m: AddonsModel): Manifest | undefined {
 export function renderTelemetry(m: AddonsModel, name: string): Manifest | undefined {
   const p = extensionProvider(m);
   if (!p) return undefined;
+  const spec: TelemetrySpec = { tracing: [{ providers: [{ name: p.name }], randomSamplingPercentage: m.samplingPercentage }] };
   return {
     apiVersion: 'telemetry.istio.io/v1',
     kind: 'Telemetry',
     metadata: metadataOf(name, m.istioRootNamespace),
-    spec: { tracing: [{ providers: [{ name: p.name }], randomSamplingPercentage: m.samplingPercentage }] },
+    spec,
   };
 }
 
@@ -60,11 +63,15 @@ export function renderTelemetry(m: AddonsModel, name: string): Manifest | undefi
  * without a sidecar, so the gateway must not originate mutual TLS to them.
  */
 export function renderPlainTextDestinationRule(m: AddonsModel, service: string): Manifest {
+  const spec: DestinationRuleSpec = {
+    host: serviceHost(m, service),
+    trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } },
+  };
   return {
     apiVersion: `networking.istio.io/${m.istioApiVersion}`,
     kind: 'DestinationRule',
     metadata: metadataOf(service, m.namespace),
-    spec: { host: serviceHost(m, service), trafficPolicy: { tls: { mode: 'DISABLE' } } },
+    spec,
   };
 }
 

@@ -1,5 +1,5 @@
-import { metadataOf } from '../metadata';
-import { AuthorizationModel, Manifest } from '../model';
+import { Manifest, AuthorizationModel } from '../model';
+import { renderAuthorizationPolicy } from './security';
 
 /**
  * Istio's authorization of one service: an ALLOW `AuthorizationPolicy` selecting its pods; with an
@@ -12,18 +12,15 @@ export function renderIstioAuthorizationPolicy(a: AuthorizationModel, apiVersion
     ...(c.anyMeshed ? ['*'] : []),
   ]);
   const namespaces = a.clients.flatMap(c => (c.namespace ? [c.namespace] : []));
-  const from = [
-    ...(principals.length > 0 ? [{ source: { principals } }] : []),
-    ...(namespaces.length > 0 ? [{ source: { namespaces } }] : []),
-  ];
-  return {
+  return renderAuthorizationPolicy({
     apiVersion,
-    kind: 'AuthorizationPolicy',
-    metadata: metadataOf(a.name, a.namespace),
-    spec: {
-      selector: { matchLabels: { app: a.app } },
-      action: 'ALLOW',
-      rules: [{ from, to: [{ operation: { ports: a.ports.map(p => String(p.containerPort)) } }] }],
-    },
-  };
+    name: a.name,
+    namespace: a.namespace,
+    selector: { app: a.app },
+    action: 'ALLOW',
+    rules: [{
+      from: [...(principals.length > 0 ? [{ principals }] : []), ...(namespaces.length > 0 ? [{ namespaces }] : [])],
+      to: [{ ports: a.ports.map(p => String(p.containerPort)) }],
+    }],
+  });
 }

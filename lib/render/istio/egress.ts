@@ -1,0 +1,99 @@
+import {
+  DestinationRuleSpec, DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode, GatewaySpec, ServiceEntrySpec, ServiceEntrySpecLocation,
+  ServiceEntrySpecResolution, VirtualServiceSpec,
+} from '../../imports/networking.istio.io';
+import { metadataOf } from '../metadata';
+import { Manifest } from '../model';
+
+/** An external service the mesh may call, with optional TLS origination and an egress gateway. */
+export interface EgressModel {
+  /** `networking.istio.io/<version>`. */
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly hosts: readonly string[];
+  readonly addresses?: readonly string[];
+  readonly ports: ReadonlyArray<{ readonly number: number; readonly name: string; readonly protocol: string; readonly targetPort?: number }>;
+  readonly location: string;
+  readonly resolution: string;
+  readonly exportTo: readonly string[];
+  /** TLS opened by the sidecar (or the egress gateway) on this port, toward the first host. */
+  readonly tlsOrigination?: { readonly port: number; readonly caCertificates?: string; readonly credentialName?: string };
+  /** Traffic to the first host through an egress gateway. */
+  readonly egressGateway?: {
+    readonly selector: { readonly [key: string]: string };
+    /** `<name>.<namespace>` of the gateway's Service. */
+    readonly service: string;
+    /** The gateway's port. */
+    readonly port: number;
+    /** The port the sidecars' calls leave by. */
+    readonly meshPort: number;
+    /** The port the gateway calls the host on. */
+    readonly outPort: number;
+  };
+}
+
+/** The ServiceEntry. */
+export function renderServiceEntry(m: EgressModel): Manifest {
+  const spec: ServiceEntrySpec = {
+    hosts: [...m.hosts],
+    addresses: m.addresses ? [...m.addresses] : undefined,
+    ports: m.ports.map(p => ({ ...p })),
+    location: m.location as ServiceEntrySpecLocation,
+    resolution: m.resolution as ServiceEntrySpecResolution,
+    exportTo: [...m.exportTo],
+  };
+  return { apiVersion: m.apiVersion, kind: 'ServiceEntry', metadata: metadataOf(m.name, m.namespace), spec };
+}
+
+/** The DestinationRule `<name>-tls` opening TLS (SIMPLE, SNI the host) on the origination port. */
+export function renderTlsOrigination(m: EgressModel): Manifest {
+  const tls = m.tlsOrigination!;
+  const host = m.hosts[0];
+  const spec: DestinationRuleSpec = {
+    host,
+    trafficPolicy: {
+      portLevelSettings: [{
+        port: { number: tls.port },
+        tls: {
+          mode: DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.SIMPLE,
+          sni: host,
+          caCertificates: tls.caCertificates,
+          credentialName: tls.credentialName,
+        },
+      }],
+    },
+  };
+  return { apiVersion: m.apiVersion, kind: 'DestinationRule', metadata: metadataOf(`${m.name}-tls`, m.namespace), spec };
+}
+
+/** The egress Gateway `<name>-egress`: the host on the gateway's HTTP port. */
+export function renderEgressGateway(m: EgressModel): Manifest {
+  const eg = m.egressGateway!;
+  const spec: GatewaySpec = { selector: { ...eg.selector }, servers: [{ port: { number: eg.port, name: `http-${eg.port}`, protocol: 'HTTP' }, hosts: [m.hosts[0]] }] };
+  return { apiVersion: m.apiVersion, kind: 'Gateway', metadata: metadataOf(`${m.name}-egress`, m.namespace), spec };
+}
+
+/** The VirtualService `<name>-through-egress`: sidecars to the egress gateway, the gateway out to the host. */
+export function renderEgressRoute(m: EgressModel): Manifest {
+  const eg = m.egressGateway!;
+  const host = m.hosts[0];
+  const gw = `${m.name}-egress`;
+  const spec: VirtualServiceSpec = {
+    hosts: [host],
+    gateways: ['mesh', gw],
+    http: [
+      {
+        name: 'to-egress-gateway',
+        match: [{ gateways: ['mesh'], port: eg.meshPort }],
+        route: [{ destination: { host: `${eg.service}.svc.cluster.local`, port: { number: eg.port } } }],
+      },
+      {
+        name: 'out',
+        match: [{ gateways: [gw], port: eg.port }],
+        route: [{ destination: { host, port: { number: eg.outPort } } }],
+      },
+    ],
+  };
+  return { apiVersion: m.apiVersion, kind: 'VirtualService', metadata: metadataOf(`${m.name}-through-egress`, m.namespace), spec };
+}
