@@ -26,6 +26,18 @@ export enum TrafficApi {
 }
 
 /** The service mesh the constructs are rendered for. */
+/** Where Istio's data plane runs for the workloads below a scope. */
+export enum DataPlane {
+  /** A sidecar proxy in every pod (namespace label `istio-injection: enabled`). */
+  SIDECAR = 'sidecar',
+  /**
+   * Ambient mode: ztunnel on each node for L4 (mutual TLS, L4 authorization), waypoint proxies for L7 (routes, L7
+   * authorization); namespace label `istio.io/dataplane-mode: ambient`. Routing is rendered to the Gateway API (waypoints
+   * do not use DestinationRule subsets) unless `trafficApi` asks for Istio's API.
+   */
+  AMBIENT = 'ambient',
+}
+
 export enum MeshProvider {
   /** Istio: sidecar injection by label, routing by `trafficApi`, DestinationRule subsets. */
   ISTIO = 'istio',
@@ -65,6 +77,19 @@ export interface MeshSettingsProps {
   readonly trafficApi?: TrafficApi;
 
   /**
+   * Istio's data plane: sidecars or ambient mode.
+   * @default DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
+
+  /**
+   * Under ambient mode, give a service that needs L7 processing (routes, L7 authorization) a waypoint of its own when
+   * neither it nor its namespace uses one; `false` makes that an error naming the service and the feature instead.
+   * @default true
+   */
+  readonly autoWaypoints?: boolean;
+
+  /**
    * Annotate every object with its Argo CD sync wave: `0` Namespaces and CRDs, `1` workloads and
    * their Services, `2` mesh routing and policy, so a GitOps sync applies them in that order.
    * @default false
@@ -76,6 +101,8 @@ const MESH_KEY = '@mesh-kit/core:mesh';
 const CONTEXT_KEY = '@mesh-kit/core:istioApiVersion';
 const TRAFFIC_KEY = '@mesh-kit/core:trafficApi';
 const WAVES_KEY = '@mesh-kit/core:argoCdSyncWaves';
+const DATA_PLANE_KEY = '@mesh-kit/core:dataPlane';
+const AUTO_WAYPOINTS_KEY = '@mesh-kit/core:autoWaypoints';
 
 /**
  * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
@@ -91,6 +118,8 @@ export class MeshSettings {
     setOnce(scope, CONTEXT_KEY, 'istioApiVersion', props.istioApiVersion, Object.values(IstioApiVersion));
     setOnce(scope, TRAFFIC_KEY, 'trafficApi', props.trafficApi, Object.values(TrafficApi));
     setOnce(scope, WAVES_KEY, 'argoCdSyncWaves', props.argoCdSyncWaves === undefined ? undefined : String(props.argoCdSyncWaves), ['true', 'false']);
+    setOnce(scope, DATA_PLANE_KEY, 'dataPlane', props.dataPlane, Object.values(DataPlane));
+    setOnce(scope, AUTO_WAYPOINTS_KEY, 'autoWaypoints', props.autoWaypoints === undefined ? undefined : String(props.autoWaypoints), ['true', 'false']);
   }
 
   /** The settings in force at `scope`. */
@@ -99,7 +128,14 @@ export class MeshSettings {
     const t = scope.node.tryGetContext(TRAFFIC_KEY) as TrafficApi | undefined;
     const w = scope.node.tryGetContext(WAVES_KEY) as string | undefined;
     const m = scope.node.tryGetContext(MESH_KEY) as MeshProvider | undefined;
-    return { mesh: m ?? MeshProvider.ISTIO, istioApiVersion: v ?? IstioApiVersion.V1, trafficApi: t ?? TrafficApi.ISTIO, argoCdSyncWaves: w === 'true' };
+    const d = scope.node.tryGetContext(DATA_PLANE_KEY) as DataPlane | undefined;
+    const a = scope.node.tryGetContext(AUTO_WAYPOINTS_KEY) as string | undefined;
+    const dataPlane = d ?? DataPlane.SIDECAR;
+    // ambient routes with the Gateway API (waypoints do not read DestinationRule subsets) unless Istio's API is asked for
+    const trafficApi = t ?? (dataPlane === DataPlane.AMBIENT ? TrafficApi.GATEWAY_API : TrafficApi.ISTIO);
+    return {
+      mesh: m ?? MeshProvider.ISTIO, istioApiVersion: v ?? IstioApiVersion.V1, trafficApi, argoCdSyncWaves: w === 'true', dataPlane, autoWaypoints: a !== 'false',
+    };
   }
 
   private constructor() {}

@@ -168,6 +168,7 @@ export class CanaryRelease extends Construct {
     const err = checkDnsLabel('id (the file name prefix)', id);
     if (err) failAt(this, err);
     const { service, stable, canary, plan } = props;
+    service._requireWaypoint('a canary release', this);
     for (const [field, v] of [['stable', stable], ['canary', canary]] as const) {
       if (v.service !== service) {
         failAt(this, problem(field, `must be a version of service '${service.name}'`, `${v.service.name}/${v.subset}`, `use ${service.name}.version(...)`));

@@ -20,3 +20,4 @@ export * from './observability';
 export * from './service-authorization';
 export * from './security';
 export * from './egress';
+export * from './waypoint';

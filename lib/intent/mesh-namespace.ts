@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
-import { MeshProvider, MeshSettings } from '../core/settings';
+import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
 import { emit } from '../hosting/cdk8s/emit';
 import { renderNamespace } from '../render/kubernetes';
+import type { Waypoint } from './waypoint';
+import { useWaypointLabels } from './waypoint';
 
 /** A namespace that mesh constructs can live in. */
 export interface IMeshNamespace {
@@ -16,6 +18,11 @@ export interface IMeshNamespace {
    * @default - not known
    */
   readonly injectsSidecars?: boolean;
+  /**
+   * The waypoint every Service of the namespace uses (ambient mode).
+   * @default - none known
+   */
+  readonly waypoint?: Waypoint;
 }
 
 /** How the mesh injects its proxy into a namespace's pods. */
@@ -63,6 +70,12 @@ export interface MeshNamespaceProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * The waypoint the namespace's Services use for L7 traffic under ambient mode (`istio.io/use-waypoint`).
+   * @default - none (services that need L7 get their own, see `autoWaypoints`)
+   */
+  readonly waypoint?: Waypoint;
 }
 
 /**
@@ -79,8 +92,10 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   }
 
   public readonly name: string;
-  /** Whether the mesh injects its proxy into the namespace's pods (false with `NamespaceInjection.disabled()`). */
+  /** Whether the mesh injects its proxy into the namespace's pods (false with `NamespaceInjection.disabled()`, and under ambient mode). */
   public readonly injectsSidecars: boolean;
+  /** The waypoint the namespace's Services use, if any. */
+  public readonly waypoint?: Waypoint;
   /** The Namespace object (escape hatch). */
   public readonly resource: ApiObject;
 
@@ -90,14 +105,26 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     const err = checkDnsLabel('name', this.name);
     if (err) failAt(this, err);
     const injection = props.injection ?? NamespaceInjection.enabled();
-    this.injectsSidecars = injection._istioLabels['istio-injection'] !== 'disabled';
-    const mesh = MeshSettings.of(this).mesh;
+    const settings = MeshSettings.of(this);
+    const mesh = settings.mesh;
+    const ambient = mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    if (ambient && props.injection && injection._istioLabels['istio-injection'] !== 'disabled') {
+      failAt(this, problem('injection', 'cannot be combined with ambient mode: sidecar injection and ambient enrolment on one namespace (IST0123: a workload joins the mesh one way)',
+        Object.entries(injection._istioLabels).map(([k, v]) => `${k}=${v}`)[0], 'leave out injection (the namespace is enrolled in ambient mode), or use DataPlane.SIDECAR'));
+    }
+    if (props.waypoint && !ambient) {
+      failAt(this, problem('waypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', props.waypoint.name));
+    }
+    this.waypoint = props.waypoint;
+    this.injectsSidecars = !ambient && injection._istioLabels['istio-injection'] !== 'disabled';
     const linkerd = mesh === MeshProvider.LINKERD;
     if (linkerd && !injection._linkerdAnnotations) {
       failAt(this, problem('injection', 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): revisions are Istio\'s',
         Object.values(injection._istioLabels)[0], 'use NamespaceInjection.enabled() or disabled()'));
     }
-    const labels = { ...(props.labels ?? {}), ...(mesh === MeshProvider.ISTIO ? injection._istioLabels : {}) };
+    // ambient: enrolled by `istio.io/dataplane-mode: ambient` (not with NamespaceInjection.disabled()), no injection label
+    const meshLabels = !ambient ? injection._istioLabels : injection._istioLabels['istio-injection'] === 'disabled' ? {} : { 'istio.io/dataplane-mode': 'ambient' };
+    const labels = { ...(props.labels ?? {}), ...(mesh === MeshProvider.ISTIO ? meshLabels : {}), ...useWaypointLabels(props.waypoint, this.name) };
     const annotations = linkerd ? { ...injection._linkerdAnnotations } : undefined;
     this.resource = emit(this, 'Resource', { apiVersion: 'v1', kind: 'Namespace', name: this.name, labels, annotations, body: [] },
       () => renderNamespace({ name: this.name, labels, annotations }));

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
+import type { Waypoint } from './waypoint';
 import { MeshServicePort } from './ports';
 import { Probe } from './probe';
 import { Autoscaling, DisruptionBudget } from './scaling';
@@ -91,6 +92,13 @@ export interface MeshServiceProps extends WorkloadOptions {
    * @default - none
    */
   readonly deploymentLabels?: { [key: string]: string };
+
+  /**
+   * The waypoint that processes the service's L7 traffic under ambient mode (`istio.io/use-waypoint` on the Service):
+   * routes, L7 authorization, retries and faults need one.
+   * @default - its namespace's; else, when it needs one, a waypoint of its own `<name>-waypoint` (see `autoWaypoints`)
+   */
+  readonly waypoint?: Waypoint;
 
   /**
    * The ServiceAccount every version runs as: the service's mesh identity

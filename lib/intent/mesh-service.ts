@@ -7,13 +7,14 @@ import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
 import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
 import { ServiceRouting } from './service-routing';
+import { Waypoint, useWaypointLabels } from './waypoint';
 import { trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
 import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
-import { MeshSettings } from '../core/settings';
+import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
 import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
@@ -160,6 +161,12 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   /** The single workload (`image`), when the service has no versions. */
   private single?: ServiceVersion;
   private readonly commonLabels?: { [key: string]: string };
+  /** Istio ambient mode: ztunnel and waypoints instead of sidecars. */
+  private readonly ambient: boolean;
+  /** The waypoint mesh-kit added because the service needs L7 processing and has none. */
+  private autoWaypoint?: Waypoint;
+  /** Under ambient with autoWaypoints off: the L7 features that found no waypoint. */
+  private readonly waypointNeeds: string[] = [];
   private readonly workload: WorkloadModel;
   private readonly replicas: number;
   private readonly trafficPolicy?: TrafficPolicyModel;
@@ -192,6 +199,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       ...(props.partOf !== undefined ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
       'app.kubernetes.io/managed-by': 'mesh-kit',
     } : undefined;
+    const settings = MeshSettings.of(this);
+    this.ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    this.checkDataPlane();
     const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
     if (podProblems.length > 0) failAt(this, podProblems[0]);
     this.workload = this.workloadModel();
@@ -206,7 +216,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       kind: 'Service',
       name: this.name,
       namespace: ns,
-      labels: { app: this.app, service: this.app, ...this.commonLabels },
+      labels: { app: this.app, service: this.app, ...this.commonLabels, ...useWaypointLabels(props.waypoint, this.namespace) },
       annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined,
       body: ['spec'],
     }, () => renderService(this.model()));
@@ -530,6 +540,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
       } : undefined,
       commonLabels: this.commonLabels,
+      serviceLabels: this.props.waypoint ? useWaypointLabels(this.props.waypoint, this.namespace) : undefined,
     };
   }
 
@@ -558,6 +569,42 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     });
   }
 
+  /** Ambient mode against the service's settings: no sidecar injection; a waypoint of its namespace, serving Services. */
+  private checkDataPlane(): void {
+    const p = this.props;
+    if (this.ambient && p.sidecarInjection === SidecarInjection.ENABLED) {
+      failAt(this, problem('sidecarInjection', 'cannot be ENABLED under ambient mode: a workload joins the mesh one way (IST0123)', p.sidecarInjection,
+        'leave it out (the namespace enrols the pods in ambient mode), or render the chart with DataPlane.SIDECAR'));
+    }
+    const w = p.waypoint;
+    if (w && !this.ambient) failAt(this, problem('waypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', w.name));
+    if (w && !w.servesServices) {
+      failAt(this, problem('waypoint', `must serve traffic addressed to Services: waypoint '${w.name}' is for ${w.trafficFor} traffic, and routes address the Service`,
+        w.trafficFor, 'use a waypoint with trafficFor: WaypointFor.SERVICE (the default) or ALL'));
+    }
+  }
+
+  /**
+   * Records that `feature` (routes of `by`, an L7 authorization rule…) needs the service's L7 traffic processed: under
+   * ambient mode by a waypoint — the service's, its namespace's, or (with `autoWaypoints`) one mesh-kit adds.
+   * @internal
+   */
+  public _requireWaypoint(feature: string, by: Construct): void {
+    if (!this.ambient || this.props.waypoint || this.props.namespace?.waypoint || this.autoWaypoint) return;
+    if (!MeshSettings.of(this).autoWaypoints) {
+      this.waypointNeeds.push(`${feature} (${by.node.path})`);
+      return;
+    }
+    this.autoWaypoint = new Waypoint(this, 'Waypoint', { name: `${this.name}-waypoint`, namespace: this.props.namespace });
+    // the Service was emitted before the need was known: the label joins its metadata
+    for (const [k, v] of Object.entries(useWaypointLabels(this.autoWaypoint, this.namespace))) this.serviceResource.metadata.addLabel(k, v);
+  }
+
+  /** The waypoint that processes the service's L7 traffic under ambient mode, if any. */
+  public get waypoint(): Waypoint | undefined {
+    return this.props.waypoint ?? this.props.namespace?.waypoint ?? this.autoWaypoint;
+  }
+
   /** The service's pods get no sidecar: injection disabled on the service, or on its namespace and not enabled here. */
   private withoutSidecar(): boolean {
     const own = this.props.sidecarInjection ?? SidecarInjection.INHERIT;
@@ -583,6 +630,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       podLabels: {},
       sidecarInjection: injection === SidecarInjection.INHERIT ? undefined : injection === SidecarInjection.ENABLED,
       mesh: MeshSettings.of(this).mesh,
+      ambient: this.ambient || undefined,
       dnsPolicy: p.dnsPolicy,
       security: (p.security ?? WorkloadSecurity.restricted())._model,
       resources: p.resources ? resourcesModelOf(p.resources) : DEFAULT_RESOURCES,
@@ -648,6 +696,10 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       if (!this._ports.some(x => x.port === p.port)) {
         errors.push(problem('trafficPolicy.ports.port', 'must be a port of the service', p.port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`));
       }
+    }
+    if (this.waypointNeeds.length > 0) {
+      errors.push(problem('waypoint', `must be given under ambient mode with autoWaypoints off: ${this.waypointNeeds.join(', ')} need${this.waypointNeeds.length === 1 ? 's' : ''} `
+        + 'L7 processing, which only a waypoint does (ztunnel is L4)', 'none', 'give the service (or its MeshNamespace) a waypoint: new Waypoint(chart, ...), or turn autoWaypoints on'));
     }
     if (this.versions.length === 0 && !this.single) {
       errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion(), or give the service one workload with the image prop'));

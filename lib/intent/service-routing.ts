@@ -51,6 +51,8 @@ export class ServiceRouting extends Construct {
   public constructor(scope: Construct, id: string, private readonly props: ServiceRoutingProps) {
     super(...constructArgs('ServiceRouting', [scope, id, props]));
     this.vsName = props.name ?? props.service.name;
+    // under ambient mode only a waypoint applies routes (a MeshService declared here gets one, or says it needs one)
+    (props.service as { _requireWaypoint?: (feature: string, by: Construct) => void })._requireWaypoint?.('routes', this);
     this.vsNamespace = props.namespace?.name ?? props.service.namespace ?? namespaceOf(this, undefined);
     const err = checkDnsSubdomain('name', this.vsName);
     if (err) failAt(this, err);

@@ -114,6 +114,8 @@ export interface WorkloadModel {
   readonly sidecarInjection?: boolean;
   /** The mesh the workload is injected by (`istio`, `linkerd` or `none`). */
   readonly mesh: string;
+  /** Istio ambient mode: no sidecar; `sidecarInjection: false` keeps the pods out (`istio.io/dataplane-mode: none`). */
+  readonly ambient?: boolean;
   /** The pods' DNS policy, when asked. */
   readonly dnsPolicy?: string;
   /** undefined: no securityContext at all. */
@@ -281,6 +283,8 @@ export interface ServiceModel extends ServiceRef {
   readonly sessionAffinity?: { readonly type: string; readonly timeoutSeconds?: number };
   /** Labels of the Service and every Deployment and pod besides `app` / `version` (Kubernetes' recommended labels). */
   readonly commonLabels?: { readonly [key: string]: string };
+  /** Labels of the Service only (`istio.io/use-waypoint`). */
+  readonly serviceLabels?: { readonly [key: string]: string };
 }
 
 /** A Service's type and its settings (NodePort, LoadBalancer). */

@@ -1333,6 +1333,23 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "Waypoint.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "optional": true,
+    "spec": {
+     "type": "WaypointProps"
+    }
+   }
+  ],
   "WorkloadSecurity.restricted": [
    {
     "name": "options",
@@ -2237,6 +2254,13 @@ export const API_SHAPES: ApiShapes = {
   "MeshChartProps": {
    "fields": {
     "argoCdSyncWaves": "boolean",
+    "autoWaypoints": "boolean",
+    "dataPlane": {
+     "enum": [
+      "ambient",
+      "sidecar"
+     ]
+    },
     "disableResourceNameHashes": "boolean",
     "fileName": "string",
     "istioApiVersion": {
@@ -2325,7 +2349,10 @@ export const API_SHAPES: ApiShapes = {
     "labels": {
      "map": "string"
     },
-    "name": "string"
+    "name": "string",
+    "waypoint": {
+     "class": "Waypoint"
+    }
    }
   },
   "MeshServiceAttributes": {
@@ -2522,12 +2549,22 @@ export const API_SHAPES: ApiShapes = {
       "class": "Volume"
      }
     },
+    "waypoint": {
+     "class": "Waypoint"
+    },
     "workload": "construct"
    }
   },
   "MeshSettingsProps": {
    "fields": {
     "argoCdSyncWaves": "boolean",
+    "autoWaypoints": "boolean",
+    "dataPlane": {
+     "enum": [
+      "ambient",
+      "sidecar"
+     ]
+    },
     "istioApiVersion": {
      "enum": [
       "v1",
@@ -3109,6 +3146,23 @@ export const API_SHAPES: ApiShapes = {
     "subPath": "string"
    }
   },
+  "WaypointProps": {
+   "fields": {
+    "name": "string",
+    "namespace": {
+     "type": "IMeshNamespace"
+    },
+    "revision": "string",
+    "trafficFor": {
+     "enum": [
+      "all",
+      "none",
+      "service",
+      "workload"
+     ]
+    }
+   }
+  },
   "WeightedTarget": {
    "fields": {
     "target": {
@@ -3188,6 +3242,7 @@ export const API_SHAPES: ApiShapes = {
   "TracingBackend",
   "Volume",
   "VolumeMount",
+  "Waypoint",
   "WorkloadSecurity",
   "WorkloadSelector"
  ]

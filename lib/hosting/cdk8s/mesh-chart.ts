@@ -2,7 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { IstioApiVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
+import { DataPlane, IstioApiVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
@@ -23,6 +23,18 @@ export interface MeshChartProps extends ChartProps {
    * @default - the app's setting ({@link MeshSettings.apply}), else TrafficApi.ISTIO
    */
   readonly trafficApi?: TrafficApi;
+
+  /**
+   * Istio's data plane for this chart's workloads: sidecars, or ambient mode (ztunnel and waypoints).
+   * @default - the app's setting ({@link MeshSettings.apply}), else DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
+
+  /**
+   * Under ambient mode, give services that need L7 processing a waypoint of their own when none is used.
+   * @default - the app's setting ({@link MeshSettings.apply}), else true
+   */
+  readonly autoWaypoints?: boolean;
 
   /**
    * Annotate this chart's objects with Argo CD sync waves.
@@ -54,6 +66,7 @@ export class MeshChart extends Chart {
     this.fileName = props.fileName;
     MeshSettings.apply(this, {
       mesh: props.mesh, istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi, argoCdSyncWaves: props.argoCdSyncWaves,
+      dataPlane: props.dataPlane, autoWaypoints: props.autoWaypoints,
     });
   }
 }

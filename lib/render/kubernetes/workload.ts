@@ -149,11 +149,14 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
   const podAnnotations: { [k: string]: string } = { ...w.podAnnotations };
   if (w.sidecarInjection !== undefined && w.mesh === 'linkerd') {
     podAnnotations['linkerd.io/inject'] = w.sidecarInjection ? 'enabled' : 'disabled';
+  } else if (w.ambient) {
+    // ambient: pods are enrolled by their namespace; one kept out is labelled so
+    if (w.sidecarInjection === false) podLabels['istio.io/dataplane-mode'] = 'none';
   } else if (w.sidecarInjection !== undefined && w.mesh === 'istio') {
     podLabels['sidecar.istio.io/inject'] = String(w.sidecarInjection);
   }
   // graceful drain: the Istio sidecar keeps serving the application's last calls while it may still be stopping
-  if (pod?.proxyDrainSeconds !== undefined && w.mesh === 'istio' && w.sidecarInjection !== false && podAnnotations['proxy.istio.io/config'] === undefined) {
+  if (pod?.proxyDrainSeconds !== undefined && w.mesh === 'istio' && !w.ambient && w.sidecarInjection !== false && podAnnotations['proxy.istio.io/config'] === undefined) {
     podAnnotations['proxy.istio.io/config'] = `{"terminationDrainDuration":"${pod.proxyDrainSeconds}s"}`;
   }
   const sec = securityContexts(w);
