@@ -22,11 +22,13 @@ import {
   EnvValue,
   MeshServiceProps,
   WorkloadSecurity,
+  IMeshNamespace,
+  Waypoint,
 } from '../../lib';
 
 const REGISTRY = 'registry.istio.io/release';
 const TAG = '1.20.3';
-const image = (name: string) => `${REGISTRY}/examples-bookinfo-${name}:${TAG}`;
+const image = (name: string, tag = TAG) => `${REGISTRY}/examples-bookinfo-${name}:${tag}`;
 
 /** The four Bookinfo services. */
 export interface Bookinfo {
@@ -51,6 +53,24 @@ export interface BookinfoOptions {
    * @default - every scenario
    */
   readonly scenarios?: string[];
+
+  /**
+   * The image tag of every service.
+   * @default '1.20.3'
+   */
+  readonly tag?: string;
+
+  /**
+   * The namespace of every service.
+   * @default - the chart's
+   */
+  readonly namespace?: IMeshNamespace;
+
+  /**
+   * Waypoints of services (ambient mode), by service name.
+   * @default - none
+   */
+  readonly waypoints?: { readonly [service: string]: Waypoint | undefined };
 }
 
 /** Builds every Bookinfo chart into `app`. */
@@ -67,14 +87,17 @@ export function bookinfoServices(platform: Construct, options: BookinfoOptions =
   // Upstream's destination-rule-all writes no TLS (Istio's auto mutual TLS); destination-rule-all-mtls
   // writes ISTIO_MUTUAL, which is what a MeshService writes unless told `ClientTls.auto()`.
   const upstreamTls: MeshServiceProps = { trafficPolicy: { tls: ClientTls.auto() } };
-  const hardening: MeshServiceProps = options.upstreamExact ? { ...upstreamTls, security: WorkloadSecurity.unset(), resources: {} } : upstreamTls;
+  const base: MeshServiceProps = { ...upstreamTls, namespace: options.namespace };
+  const hardening: MeshServiceProps = options.upstreamExact ? { ...base, security: WorkloadSecurity.unset(), resources: {} } : base;
+  const img = (name: string) => image(name, options.tag);
+  const waypoint = (svc: string) => (options.waypoints?.[svc] ? { waypoint: options.waypoints[svc] } : {});
 
-  const details = new MeshService(platform, 'details', { ...hardening, ports: [port], serviceAccountName: 'bookinfo-details' });
-  details.addVersion('v1', { image: image('details-v1') });
+  const details = new MeshService(platform, 'details', { ...hardening, ...waypoint('details'), ports: [port], serviceAccountName: 'bookinfo-details' });
+  details.addVersion('v1', { image: img('details-v1') });
   details.addExternalVersion('v2');
 
-  const ratings = new MeshService(platform, 'ratings', { ...hardening, ports: [port], serviceAccountName: 'bookinfo-ratings' });
-  ratings.addVersion('v1', { image: image('ratings-v1') });
+  const ratings = new MeshService(platform, 'ratings', { ...hardening, ...waypoint('ratings'), ports: [port], serviceAccountName: 'bookinfo-ratings' });
+  ratings.addVersion('v1', { image: img('ratings-v1') });
   for (const v of ['v2', 'v2-mysql', 'v2-mysql-vm']) ratings.addExternalVersion(v);
   // Upstream's destination-rule-all defines subsets for versions other Bookinfo samples deploy.
   for (const svc of [details, ratings]) {
@@ -85,22 +108,24 @@ export function bookinfoServices(platform: Construct, options: BookinfoOptions =
   const wlpOutput = Volume.emptyDir('wlp-output');
   const reviews = new MeshService(platform, 'reviews', {
     ...hardening,
+    ...waypoint('reviews'),
     ports: [port],
     serviceAccountName: 'bookinfo-reviews',
     env: { LOG_DIR: EnvValue.fromValue('/tmp/logs') },
     volumes: [wlpOutput, tmp],
     volumeMounts: [VolumeMount.of(tmp, '/tmp'), VolumeMount.of(wlpOutput, '/opt/ibm/wlp/output')],
   });
-  for (const v of ['v1', 'v2', 'v3']) reviews.addVersion(v, { image: image(`reviews-${v}`) });
+  for (const v of ['v1', 'v2', 'v3']) reviews.addVersion(v, { image: img(`reviews-${v}`) });
 
   const productpage = new MeshService(platform, 'productpage', {
     ...hardening,
+    ...waypoint('productpage'),
     ports: [port],
     serviceAccountName: 'bookinfo-productpage',
     podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' },
     volumeMounts: [VolumeMount.of(Volume.emptyDir('tmp'), '/tmp')],
   });
-  productpage.addVersion('v1', { image: image('productpage-v1') });
+  productpage.addVersion('v1', { image: img('productpage-v1') });
   return { productpage, details, ratings, reviews };
 }
 

@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { Waypoint } from './waypoint';
+import { useWaypointLabels } from './waypoint';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
 import { emit } from '../hosting/cdk8s/emit';
 import { renderNamespace } from '../render/kubernetes';
-import type { Waypoint } from './waypoint';
-import { useWaypointLabels } from './waypoint';
 
 /** A namespace that mesh constructs can live in. */
 export interface IMeshNamespace {

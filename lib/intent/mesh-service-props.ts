@@ -2,12 +2,12 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
-import type { Waypoint } from './waypoint';
 import { MeshServicePort } from './ports';
 import { Probe } from './probe';
 import { Autoscaling, DisruptionBudget } from './scaling';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { TrafficPolicy } from './traffic-policy';
+import type { Waypoint } from './waypoint';
 import { DnsPolicy, EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity } from './workload';
 
 /** Props of a {@link MeshService}. */

@@ -31,6 +31,13 @@ export interface ServiceRoutingProps {
    * @default - none; at least one is required by synth
    */
   readonly routes?: HttpRouteOptions[];
+
+  /**
+   * Under the Gateway API, attach the HTTPRoute to the Service as a whole (a `parentRef` without a port), as Istio's
+   * ambient samples write it, rather than to its one port.
+   * @default false - a service with one port is attached by that port (a VirtualService is unaffected)
+   */
+  readonly everyPort?: boolean;
 }
 
 /**
@@ -88,7 +95,7 @@ export class ServiceRouting extends Construct {
       meshService: {
         name: this.props.service.name,
         namespace: this.props.service.namespace,
-        port: this.props.service.ports.length === 1 ? this.props.service.ports[0].port : undefined,
+        port: this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined,
       },
       http: this.routes.map((r, i) => routeModelAt(this, r, i)),
     };

@@ -2976,6 +2976,7 @@ export const API_SHAPES: ApiShapes = {
   },
   "ServiceRoutingProps": {
    "fields": {
+    "everyPort": "boolean",
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"

@@ -65,8 +65,12 @@ export class MeshChart extends Chart {
     }
     this.fileName = props.fileName;
     MeshSettings.apply(this, {
-      mesh: props.mesh, istioApiVersion: props.istioApiVersion, trafficApi: props.trafficApi, argoCdSyncWaves: props.argoCdSyncWaves,
-      dataPlane: props.dataPlane, autoWaypoints: props.autoWaypoints,
+      mesh: props.mesh,
+      istioApiVersion: props.istioApiVersion,
+      trafficApi: props.trafficApi,
+      argoCdSyncWaves: props.argoCdSyncWaves,
+      dataPlane: props.dataPlane,
+      autoWaypoints: props.autoWaypoints,
     });
   }
 }

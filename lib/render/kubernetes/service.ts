@@ -38,7 +38,8 @@ export function renderService(service: ServiceModel): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadataOf(service.name, service.namespace, { app: service.app, service: service.app, ...service.commonLabels, ...service.serviceLabels },
+    metadata: metadataOf(service.name, service.namespace,
+      { app: service.app, service: service.app, ...service.commonLabels, ...service.serviceLabels },
       service.serviceAnnotations ? { ...service.serviceAnnotations } : undefined),
     // the wire name is clusterIP (cdk8s-plus's clusterIp is renamed only by its own converters)
     spec: { ...wire, ...(service.headless ? { clusterIP: 'None' } : {}) },
