@@ -7,15 +7,27 @@
  */
 import { App } from 'cdk8s';
 import { Bookinfo } from './app';
-import { AuthorizationPolicy, MeshChart, PeerAuthentication, RequestSource, WorkloadSelector } from '../../lib';
+import { AuthorizationPolicy, MeshChart, MeshChartProps, PeerAuthentication, RequestSource, WorkloadSelector } from '../../lib';
 
-export function buildBookinfoSecurity(app: App, { productpage, details, reviews, ratings }: Bookinfo): MeshChart {
-  const chart = new MeshChart(app, 'security');
-  new PeerAuthentication(chart, 'mtls');
+/** Where the security chart goes and who the ingress gateway is. */
+export interface BookinfoSecurityOptions {
+  /** The chart's props (its file, its data plane). */
+  readonly chart?: MeshChartProps;
+  /** The chart id. */
+  readonly id?: string;
+  /** The ingress gateway's identity, `[serviceAccount, namespace]`: Istio's default gateway, or one Istio deploys for a Gateway API Gateway. */
+  readonly ingress?: [string, string];
+}
+
+export function buildBookinfoSecurity(app: App, services: Bookinfo, options: BookinfoSecurityOptions = {}): MeshChart {
+  const { productpage, details, reviews, ratings } = services;
+  const chart = new MeshChart(app, options.id ?? 'security', options.chart);
+  new PeerAuthentication(chart, 'mtls', { namespace: productpage.namespace });
   const get = [{ methods: ['GET'] }];
+  const [ingressAccount, ingressNamespace] = options.ingress ?? ['istio-ingressgateway-service-account', 'istio-system'];
   AuthorizationPolicy.denyAllThenAllow(chart, 'productpage', {
     workload: WorkloadSelector.service(productpage),
-    allow: [{ from: [RequestSource.serviceAccount('istio-ingressgateway-service-account', 'istio-system')], to: [{ methods: ['GET', 'POST'] }] }],
+    allow: [{ from: [RequestSource.serviceAccount(ingressAccount, ingressNamespace)], to: [{ methods: ['GET', 'POST'] }] }],
   });
   for (const [callee, caller] of [[details, productpage], [reviews, productpage], [ratings, reviews]] as const) {
     new AuthorizationPolicy(chart, `${callee.name}-viewer`, { workload: WorkloadSelector.service(callee), rules: [{ from: [RequestSource.service(caller)], to: get }] });

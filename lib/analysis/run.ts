@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { AMBIENT_ANALYZERS } from './analyzers/ambient';
 import { ANNOTATION_ANALYZERS } from './analyzers/annotations';
 import { DESTINATION_RULE_ANALYZERS } from './analyzers/destination-rule';
 import { GATEWAY_ANALYZERS } from './analyzers/gateway';
@@ -17,7 +18,7 @@ import { Manifest } from '../render/model';
 /** Every check, in code order (a code Istio reports from several analyzers appears once per analyzer). */
 export const ANALYZERS: readonly Analyzer[] = [
   ...VIRTUAL_SERVICE_ANALYZERS, ...DESTINATION_RULE_ANALYZERS, ...KUBERNETES_ANALYZERS, ...ANNOTATION_ANALYZERS,
-  ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS,
+  ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS, ...AMBIENT_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

@@ -18,7 +18,8 @@ import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
 import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
-import { renderDestinationRule } from '../render/istio';
+import { AuthorizationPolicyModel, renderAuthorizationPolicy, renderDestinationRule } from '../render/istio';
+import { securityApiVersion } from './security/api';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount, versionLabels } from '../render/kubernetes';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
@@ -167,6 +168,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private autoWaypoint?: Waypoint;
   /** Under ambient with autoWaypoints off: the L7 features that found no waypoint. */
   private readonly waypointNeeds: string[] = [];
+  private waypointGuarded = false;
   private readonly workload: WorkloadModel;
   private readonly replicas: number;
   private readonly trafficPolicy?: TrafficPolicyModel;
@@ -598,6 +600,29 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.autoWaypoint = new Waypoint(this, 'Waypoint', { name: `${this.name}-waypoint`, namespace: this.props.namespace });
     // the Service was emitted before the need was known: the label joins its metadata
     for (const [k, v] of Object.entries(useWaypointLabels(this.autoWaypoint, this.namespace))) this.serviceResource.metadata.addLabel(k, v);
+  }
+
+  /**
+   * Under ambient mode, keeps callers from bypassing the service's waypoint once L7 policy applies (once per service,
+   * under `scope`): a DENY at the workload (ztunnel) of requests whose principal is not the waypoint's, and an ALLOW of
+   * the waypoint's, so that a namespace-wide `allow-nothing` does not cut it off; and `istio.io/ingress-use-waypoint` on
+   * the Service, so that ingress gateways go through the waypoint too rather than being refused.
+   * @internal
+   */
+  public _waypointOnly(scope: Construct): void {
+    const w = this.waypoint;
+    if (!this.ambient || !w || this.waypointGuarded) return;
+    this.waypointGuarded = true;
+    const apiVersion = securityApiVersion(MeshSettings.of(scope).istioApiVersion);
+    // Istio runs a waypoint under a ServiceAccount named after its Gateway
+    const principal = `cluster.local/ns/${w.namespace ?? this.namespace ?? 'default'}/sa/${w.name}`;
+    const policy = (id: string, name: string, model: Pick<AuthorizationPolicyModel, 'action' | 'rules'>) =>
+      emit(scope, id, { apiVersion, kind: 'AuthorizationPolicy', name, namespace: this.namespace, body: ['spec'] },
+        () => renderAuthorizationPolicy({ apiVersion, name, namespace: this.namespace, selector: { app: this.app }, ...model }));
+    policy('WaypointBypass', `${this.name}-waypoint-bypass`, { action: 'DENY', rules: [{ from: [{ notPrincipals: [principal] }] }] });
+    policy('FromWaypoint', `${this.name}-from-waypoint`, { action: 'ALLOW', rules: [{ from: [{ principals: [principal] }] }] });
+    // an ingress gateway sends straight to the pods unless told to use the waypoint: it would be refused now
+    this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
   }
 
   /** The waypoint that processes the service's L7 traffic under ambient mode, if any. */

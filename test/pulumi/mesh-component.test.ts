@@ -1,10 +1,11 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { buildBookinfoMesh } from '../../examples/bookinfo/ambient';
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { buildBringYourOwn } from '../../examples/bring-your-own/app';
 import { ANALYSIS, buildIstioAddons } from '../../examples/observability/app';
-import { Autoscaling, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
+import { Autoscaling, DataPlane, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
 interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
@@ -74,6 +75,22 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     const storefront = custom.filter(r => r.inputs.kind === 'Deployment' && /storefront/.test((r.inputs.metadata as { name: string }).name));
     expect(storefront.map(r => (r.inputs.spec as any).template.metadata.labels.version).sort()).toStrictEqual(['v1', 'v2']);
     expect(custom).toHaveLength(renderApp(app).flatMap(c => c.objects).length);
+  });
+
+  test('carries ambient output unchanged: waypoints, per-version Services, HTTPRoutes, targetRefs policies, as cdk8s synth writes them', async () => {
+    const app = new App();
+    buildBookinfoMesh(app, DataPlane.AMBIENT);
+    const expected = renderApp(app).flatMap(c => c.objects);
+    await urnsOf(new MeshComponent('ambient', { app }));
+    const custom = registered.filter(r => r.type !== 'mesh-kit:index:MeshComponent');
+    expect(custom).toHaveLength(expected.length);
+    for (const o of expected) {
+      const r = custom.find(x => x.inputs.kind === o.kind && (x.inputs.metadata as { name: string }).name === o.metadata.name)!;
+      expect(r.inputs).toStrictEqual(JSON.parse(JSON.stringify(o)));
+    }
+    const waypoint = custom.find(r => r.inputs.kind === 'Gateway' && (r.inputs.metadata as { name: string }).name === 'bookinfo-reviews')!;
+    expect(waypoint.type).toBe('kubernetes:gateway.networking.k8s.io/v1:Gateway');
+    expect(custom.find(r => (r.inputs.metadata as { name: string }).name === 'reviews-viewer')!.inputs.spec).toMatchObject({ targetRefs: [{ kind: 'Service', name: 'reviews' }] });
   });
 
   test('carries the observability add-ons: typed RBAC classes, Telemetry as a CustomResource, the same inputs as cdk8s synth', async () => {

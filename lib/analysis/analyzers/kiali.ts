@@ -85,6 +85,13 @@ const principalNotFound: Analyzer = {
   run: ctx => {
     const known = new Set(ctx.of('ServiceAccount', '').map(s => `${ctx.namespaceOf(s)}/${name(s)}`));
     const podAccounts = new Set(ctx.pods.map(p => `${p.namespace}/${typeof p.spec.serviceAccountName === 'string' ? p.spec.serviceAccountName : 'default'}`));
+    // Istio deploys a Gateway API Gateway of its classes with a ServiceAccount of its own (pilot's gateway deployment
+    // controller): `<name>` for a waypoint (class istio-waypoint), `<name>-istio` for an ingress (class istio)
+    for (const gw of ctx.of('Gateway', 'gateway.networking.k8s.io')) {
+      const cls = (gw.manifest.spec as { gatewayClassName?: unknown } | undefined)?.gatewayClassName;
+      if (cls === 'istio-waypoint') podAccounts.add(`${ctx.namespaceOf(gw)}/${name(gw)}`);
+      if (cls === 'istio') podAccounts.add(`${ctx.namespaceOf(gw)}/${name(gw)}-istio`);
+    }
     return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[]; notPrincipals?: string[] } }> }> }).rules)
       .flatMap(r => list(r?.from)).flatMap(f => [...strs(f?.source?.principals), ...strs(f?.source?.notPrincipals)]).flatMap(p => {
         const m = /^(?:[^/]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(String(p));

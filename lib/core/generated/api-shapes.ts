@@ -1483,6 +1483,7 @@ export const API_SHAPES: ApiShapes = {
       "type": "AuthorizationRule"
      }
     },
+    "waypointOnly": "boolean",
     "workload": {
      "class": "WorkloadSelector"
     }

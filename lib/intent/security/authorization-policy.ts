@@ -6,7 +6,7 @@ import { WorkloadSelector } from './workload-selector';
 import { fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
-import { MeshSettings } from '../../core/settings';
+import { DataPlane, MeshProvider, MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy } from '../../render/istio';
 import { MeshService } from '../mesh-service';
@@ -53,7 +53,7 @@ export class RequestSource {
    */
   public static jwt(issuer: string, subject = '*'): RequestSource {
     if (issuer.trim() === '') fail(problem('jwt.issuer', 'must not be empty', issuer));
-    return new RequestSource(() => ({ requestPrincipals: [`${issuer}/${subject}`] }));
+    return new RequestSource(() => ({ requestPrincipals: [`${issuer}/${subject}`] }), true);
   }
 
   /** Any authenticated peer (mutual TLS): unauthenticated plain text is not matched. */
@@ -70,7 +70,7 @@ export class RequestSource {
     return new RequestSource(() => ({ ipBlocks: [...cidrs] }));
   }
 
-  private constructor(private readonly resolve: () => { [field: string]: string[] }) {}
+  private constructor(private readonly resolve: () => { [field: string]: string[] }, /** @internal */ public readonly _l7 = false) {}
 
   /** @internal */
   public get _source(): { [field: string]: string[] } {
@@ -169,6 +169,15 @@ export interface AuthorizationPolicyProps {
    * @default - none
    */
   readonly rules?: AuthorizationRule[];
+
+  /**
+   * Under ambient mode, when this policy's L7 rules are enforced by a service's waypoint: also keep callers from
+   * bypassing the waypoint — a DENY `<service>-waypoint-bypass` at the workload (ztunnel) of requests whose principal is
+   * not the waypoint's, and an ALLOW `<service>-from-waypoint` of the waypoint's (so that a namespace-wide
+   * `allow-nothing` does not cut the waypoint off). Written once per service.
+   * @default true
+   */
+  readonly waypointOnly?: boolean;
   /**
    * The policy's name.
    * @default - the construct id
@@ -190,6 +199,15 @@ export interface DenyAllThenAllowOptions {
    * @default - the allow rules apply to every workload of the namespace
    */
   readonly workload?: WorkloadSelector;
+}
+
+/** The first field of a rule that only L7 (a sidecar, a waypoint) can evaluate, if any: methods, paths, hosts, JWT principals, request conditions. */
+function l7FieldOf(rule: AuthorizationRule): string | undefined {
+  if ((rule.from ?? []).some(s => s._l7)) return 'from a JWT principal';
+  const op = (rule.to ?? []).find(o => o.methods || o.paths || o.hosts);
+  if (op) return `to ${op.methods ? 'methods' : op.paths ? 'paths' : 'hosts'}`;
+  if ((rule.when ?? []).length > 0) return `when ${rule.when![0]._key}`;
+  return undefined;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
@@ -215,6 +233,9 @@ export class AuthorizationPolicy extends Construct {
   /** The rendered AuthorizationPolicy (escape hatch). */
   public readonly resource: ApiObject;
   private readonly rules: AuthorizationRule[] = [];
+  private readonly ambient: boolean;
+  /** Under ambient mode, the service whose waypoint enforces this policy's L7 rules. */
+  private l7Service?: MeshService;
 
   public constructor(scope: Construct, id: string, private readonly props: AuthorizationPolicyProps = {}) {
     super(...constructArgs('AuthorizationPolicy', [scope, id, props]));
@@ -227,7 +248,10 @@ export class AuthorizationPolicy extends Construct {
     if (action !== AuthorizationAction.CUSTOM && props.provider) {
       failAt(this, problem('provider', 'is only for CUSTOM policies', props.provider));
     }
+    const settings = MeshSettings.of(this);
+    this.ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
     for (const r of props.rules ?? []) this.addRule(r);
+    if (action === AuthorizationAction.CUSTOM || action === AuthorizationAction.AUDIT) this.needsL7(`a ${action} policy`);
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
     this.resource = emitPolicy(this, { apiVersion, kind: 'AuthorizationPolicy', name, namespace }, () => renderAuthorizationPolicy(this.model(apiVersion, name, namespace, action)));
     this.node.addValidation({
@@ -261,6 +285,25 @@ export class AuthorizationPolicy extends Construct {
       to: rule.to ? rule.to.map(o => ({ ...o })) : undefined,
       when: rule.when ? [...rule.when] : undefined,
     });
+    const l7 = l7FieldOf(rule);
+    if (l7) this.needsL7(`${at}: ${l7}`);
+  }
+
+  /**
+   * Under ambient mode, L7 rules are enforced by a waypoint, never by ztunnel (which turns a selector policy with L7
+   * rules into deny-all): the policy then targets the service (`targetRefs`), whose waypoint applies it.
+   */
+  private needsL7(what: string): void {
+    if (!this.ambient || this.l7Service) return;
+    const service = this.props.workload?._service;
+    if (!service) {
+      failAt(this, problem('workload', `must be a service's (WorkloadSelector.service()) under ambient mode: ${what} needs L7, which only a waypoint enforces, `
+        + 'and a policy selecting pods by label is enforced by ztunnel, which cannot evaluate L7 attributes and so denies every request the rule would match',
+      this.props.workload?._describe ?? 'the whole namespace', 'target a MeshService with WorkloadSelector.service(service), or keep the rules L4 (principals, namespaces, IP blocks, ports)'));
+    }
+    this.l7Service = service;
+    service._requireWaypoint('L7 authorization', this);
+    if (this.props.waypointOnly !== false) service._waypointOnly(this);
   }
 
   private model(apiVersion: string, name: string, namespace: string | undefined, action: AuthorizationAction): AuthorizationPolicyModel {
@@ -269,7 +312,9 @@ export class AuthorizationPolicy extends Construct {
       apiVersion,
       name,
       namespace,
-      selector: p.workload ? p.workload._labels : undefined,
+      // under ambient, L7 rules are the waypoint's: the policy targets the Service
+      selector: p.workload && !this.l7Service ? p.workload._labels : undefined,
+      targetRefs: this.l7Service ? [{ group: '', kind: 'Service', name: this.l7Service.name }] : undefined,
       action: action !== AuthorizationAction.ALLOW || p.action !== undefined ? action : undefined,
       provider: p.provider,
       rules: this.rules.map(r => ({

@@ -5,7 +5,7 @@ import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { MeshSettings } from '../../core/settings';
+import { DataPlane, MeshProvider, MeshSettings } from '../../core/settings';
 import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { renderRequestAuthentication } from '../../render/istio';
 
@@ -107,12 +107,22 @@ export class RequestAuthentication extends Construct {
         if (!/^[a-zA-Z0-9-]+$/.test(h.name)) failAt(this, problem(`jwtRules[${i}].fromHeaders.name`, 'must be a header name', h.name));
       }
     }
-    const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
+    const settings = MeshSettings.of(this);
+    const apiVersion = securityApiVersion(settings.istioApiVersion);
+    // under ambient mode JWTs are validated by a waypoint (L7): the policy targets the service, whose waypoint applies it
+    const ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    const service = ambient ? props.workload?._service : undefined;
+    if (ambient && !service) {
+      failAt(this, problem('workload', 'must be a service\'s (WorkloadSelector.service()) under ambient mode: JWT validation is L7, which only a waypoint does',
+        props.workload?._describe ?? 'the whole namespace', 'target a MeshService with WorkloadSelector.service(service)'));
+    }
+    service?._requireWaypoint('request authentication', this);
     this.resource = emitPolicy(this, { apiVersion, kind: 'RequestAuthentication', name, namespace }, () => renderRequestAuthentication({
       apiVersion,
       name,
       namespace,
-      selector: props.workload ? props.workload._labels : undefined,
+      selector: props.workload && !service ? props.workload._labels : undefined,
+      targetRefs: service ? [{ group: '', kind: 'Service', name: service.name }] : undefined,
       jwtRules: props.jwtRules.map(r => ({ ...r })),
     }));
   }

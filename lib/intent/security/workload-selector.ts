@@ -11,7 +11,7 @@ import { MeshService } from '../mesh-service';
 export class WorkloadSelector {
   /** The pods of a service declared here (every version): its `app` label, in its namespace. */
   public static service(service: MeshService): WorkloadSelector {
-    return new WorkloadSelector({ app: service.app }, service.namespace, `service '${service.name}'`);
+    return new WorkloadSelector({ app: service.app }, service.namespace, `service '${service.name}'`, service);
   }
 
   /**
@@ -39,5 +39,6 @@ export class WorkloadSelector {
     /** @internal */ public readonly _labels: { [key: string]: string },
     /** @internal */ public readonly _namespace: string | undefined,
     /** @internal */ public readonly _describe: string,
+    /** @internal */ public readonly _service?: MeshService,
   ) {}
 }

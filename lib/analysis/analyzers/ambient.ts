@@ -1,0 +1,191 @@
+/**
+ * Checks of Istio's ambient mode that `istioctl analyze` does not make (IST0167, a Sidecar under ambient, and IST0123,
+ * a namespace enrolled two ways, are Istio's own, in selectors.ts and kubernetes.ts): what ztunnel cannot enforce, L7
+ * configuration no waypoint applies, `istio.io/use-waypoint` naming no waypoint, sidecar-only configuration. Their
+ * codes are mesh-kit's (MK), each message citing Istio's ambient documentation for the behaviour.
+ *
+ * @module
+ */
+import { isObj, list, nameOf, strMap, strs } from '../context';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
+
+const SEC = 'security.istio.io';
+const NET = 'networking.istio.io';
+const GW = 'gateway.networking.k8s.io';
+const name = nameOf;
+const specOf = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
+
+/** A namespace enrolled in ambient mode (and not also injected). */
+export function ambientNamespace(ctx: AnalysisContext, ns: string): boolean {
+  const l = ctx.namespace(ns)?.manifest.metadata.labels ?? {};
+  return l['istio.io/dataplane-mode'] === 'ambient' && (l['istio-injection'] === undefined || l['istio-injection'] === 'disabled');
+}
+
+/** A pod captured by ztunnel: enrolled by its namespace or its own label, not kept out, without a sidecar. */
+function ambientPod(ctx: AnalysisContext, p: PodTemplateRef): boolean {
+  const own = p.labels['istio.io/dataplane-mode'];
+  if (own === 'none' || p.labels['sidecar.istio.io/inject'] === 'true') return false;
+  return own === 'ambient' || ambientNamespace(ctx, p.namespace);
+}
+
+/** The first attribute of an AuthorizationPolicy only L7 can evaluate (methods, paths, hosts, JWT principals, request conditions). */
+function l7AttributeOf(spec: { [k: string]: unknown }): string | undefined {
+  if (spec.action === 'CUSTOM' || spec.action === 'AUDIT') return `action ${String(spec.action)}`;
+  for (const r of list(spec.rules as unknown[])) {
+    if (!isObj(r)) continue;
+    for (const f of list(r.from as unknown[])) {
+      const s = isObj(f) && isObj(f.source) ? f.source : {};
+      for (const k of ['requestPrincipals', 'notRequestPrincipals']) if (strs(s[k]).length > 0) return `from.source.${k}`;
+    }
+    for (const t of list(r.to as unknown[])) {
+      const op = isObj(t) && isObj(t.operation) ? t.operation : {};
+      for (const k of ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts']) if (strs(op[k]).length > 0) return `to.operation.${k}`;
+    }
+    for (const w of list(r.when as unknown[])) {
+      const key = isObj(w) ? String(w.key) : '';
+      if (key.startsWith('request.')) return `when ${key}`;
+    }
+  }
+  return undefined;
+}
+
+const targetsOf = (spec: { [k: string]: unknown }) =>
+  [...(isObj(spec.targetRef) ? [spec.targetRef] : []), ...list(spec.targetRefs as unknown[]).filter(isObj)];
+
+const l7OnZtunnel: Analyzer = {
+  analyzer: 'meshkit.AmbientPolicyChecker',
+  code: 'MK0005',
+  name: 'L7PolicyOnAmbientWorkload',
+  level: FindingLevel.ERROR,
+  description: 'an AuthorizationPolicy with L7 rules, or a RequestAuthentication, selects ambient pods (or a whole ambient namespace): ztunnel enforces it, '
+    + 'cannot evaluate L7, and denies what the rule would match; target the Service or its waypoint (targetRefs) instead',
+  run: ctx => [...ctx.of('AuthorizationPolicy', SEC), ...ctx.of('RequestAuthentication', SEC)].flatMap(o => {
+    const spec = specOf(o);
+    if (targetsOf(spec).length > 0) return [];
+    const what = o.manifest.kind === 'RequestAuthentication' ? 'JWT validation' : l7AttributeOf(spec);
+    if (!what) return [];
+    const ns = ctx.namespaceOf(o);
+    const selector = isObj(spec.selector) ? strMap(spec.selector.matchLabels) : undefined;
+    const pods = selector && Object.keys(selector).length > 0 ? ctx.podsSelectedBy(selector, ns) : undefined;
+    const applies = pods ? pods.length > 0 && pods.every(p => ambientPod(ctx, p)) : ambientNamespace(ctx, ns);
+    return applies ? [{
+      object: o,
+      message: `${o.manifest.kind} '${name(o)}' applies ${what} to ${pods ? 'ambient pods' : `ambient namespace '${ns}'`} by ${pods ? 'selector' : 'default'}: `
+        + 'ztunnel enforces it and cannot evaluate L7, so it denies the requests (Istio: ambient L7 policy needs a waypoint); '
+        + 'use targetRefs to the Service or its waypoint (mesh-kit MK0005)',
+    }] : [];
+  }),
+};
+
+/** The waypoint a Service uses: its own label, else its namespace's. */
+function waypointOf(ctx: AnalysisContext, svc: AnalyzedObject): string | undefined {
+  const own = svc.manifest.metadata.labels?.['istio.io/use-waypoint'];
+  if (own !== undefined) return own === 'none' ? undefined : own;
+  const ns = ctx.namespace(ctx.namespaceOf(svc))?.manifest.metadata.labels?.['istio.io/use-waypoint'];
+  return ns === 'none' ? undefined : ns;
+}
+
+const noWaypoint: Analyzer = {
+  analyzer: 'meshkit.AmbientPolicyChecker',
+  code: 'MK0006',
+  name: 'L7ConfigWithoutWaypoint',
+  level: FindingLevel.ERROR,
+  description: 'an HTTPRoute, AuthorizationPolicy or RequestAuthentication attached to a Service of an ambient namespace that uses no waypoint: nothing applies it',
+  run: ctx => {
+    const out: RawFinding[] = [];
+    const check = (o: AnalyzedObject, ref: { [k: string]: unknown }, what: string) => {
+      if (ref.kind !== 'Service' || (ref.group ?? '') !== '') return;
+      const ns = typeof ref.namespace === 'string' ? ref.namespace : ctx.namespaceOf(o);
+      const svc = ctx.find('Service', '', ns, String(ref.name));
+      if (!svc || !ambientNamespace(ctx, ns) || waypointOf(ctx, svc) !== undefined) return;
+      out.push({
+        object: o,
+        message: `${o.manifest.kind} '${name(o)}' ${what} Service '${ns}/${String(ref.name)}', which uses no waypoint: under ambient mode only a waypoint applies it `
+          + '(ztunnel is L4); label the Service or its namespace istio.io/use-waypoint (mesh-kit MK0006)',
+      });
+    };
+    for (const r of ctx.of('HTTPRoute', GW)) for (const p of list(specOf(r).parentRefs as unknown[]).filter(isObj)) check(r, p, 'routes traffic of');
+    for (const o of [...ctx.of('AuthorizationPolicy', SEC), ...ctx.of('RequestAuthentication', SEC)]) {
+      for (const t of targetsOf(specOf(o))) check(o, t, 'targets');
+    }
+    return out;
+  },
+};
+
+const waypointNotFound: Analyzer = {
+  analyzer: 'meshkit.AmbientPolicyChecker',
+  code: 'MK0007',
+  name: 'WaypointNotFound',
+  level: FindingLevel.ERROR,
+  description: 'istio.io/use-waypoint names no waypoint (a Gateway of class istio-waypoint), or one that does not serve traffic addressed to Services',
+  run: ctx => [...ctx.of('Service', ''), ...ctx.of('Namespace', '')].flatMap(o => {
+    const labels = o.manifest.metadata.labels ?? {};
+    const wp = labels['istio.io/use-waypoint'];
+    if (wp === undefined || wp === 'none') return [];
+    const ns = labels['istio.io/use-waypoint-namespace'] ?? (o.manifest.kind === 'Namespace' ? name(o) : ctx.namespaceOf(o));
+    // a partial world (an app) knows the Gateways of the namespaces it creates only
+    if (ctx.world === 'partial' && ctx.namespace(ns) === undefined) return [];
+    const gw = ctx.find('Gateway', GW, ns, wp);
+    const cls = gw ? specOf(gw).gatewayClassName : undefined;
+    if (!gw || cls !== 'istio-waypoint') {
+      return [{ object: o, message: `${o.manifest.kind} '${name(o)}' uses waypoint '${ns}/${wp}', but there is no Gateway of class istio-waypoint by that name (mesh-kit MK0007)` }];
+    }
+    const servesFor = gw.manifest.metadata.labels?.['istio.io/waypoint-for'] ?? 'service';
+    return o.manifest.kind === 'Service' && servesFor !== 'service' && servesFor !== 'all'
+      ? [{ object: o, message: `Service '${name(o)}' uses waypoint '${ns}/${wp}', which serves ${servesFor} traffic, not traffic addressed to Services (istio.io/waypoint-for) (mesh-kit MK0007)` }]
+      : [];
+  }),
+};
+
+/** The Services of ambient namespaces that a host of namespace `ns` names. */
+function ambientServiceOf(ctx: AnalysisContext, ns: string, host: string): AnalyzedObject | undefined {
+  const [svc, svcNs = ns] = host.split('.');
+  const found = ctx.find('Service', '', svcNs, svc);
+  return found && ambientNamespace(ctx, svcNs) ? found : undefined;
+}
+
+const sidecarOnly: Analyzer = {
+  analyzer: 'meshkit.AmbientPolicyChecker',
+  code: 'MK0008',
+  name: 'SidecarOnlyConfigUnderAmbient',
+  level: FindingLevel.WARNING,
+  description: 'configuration for sidecars aimed at ambient workloads: DestinationRule subsets (waypoints route to per-version Services), '
+    + 'VirtualServices (alpha under ambient), EnvoyFilters selecting ambient pods (there is no sidecar to patch)',
+  run: ctx => {
+    const out: RawFinding[] = [];
+    for (const dr of ctx.of('DestinationRule', NET)) {
+      const spec = specOf(dr);
+      if (list(spec.subsets as unknown[]).length > 0 && ambientServiceOf(ctx, ctx.namespaceOf(dr), String(spec.host ?? ''))) {
+        out.push({
+          object: dr,
+          message: `DestinationRule '${name(dr)}' has subsets for '${String(spec.host)}', an ambient service: waypoints do not route by subset; `
+          + 'use a Service per version and an HTTPRoute (mesh-kit MK0008)',
+        });
+      }
+    }
+    for (const vs of ctx.of('VirtualService', NET)) {
+      const spec = specOf(vs);
+      if (strs(spec.gateways).some(g => g !== 'mesh')) continue;
+      const host = strs(spec.hosts).find(h => ambientServiceOf(ctx, ctx.namespaceOf(vs), h));
+      if (host) {
+        out.push({
+          object: vs,
+          message: `VirtualService '${name(vs)}' routes '${host}', an ambient service: Istio supports VirtualServices under ambient as alpha only; `
+          + 'prefer an HTTPRoute attached to the Service (mesh-kit MK0008)',
+        });
+      }
+    }
+    for (const ef of ctx.of('EnvoyFilter', NET)) {
+      const sel = isObj(specOf(ef).workloadSelector) ? strMap((specOf(ef).workloadSelector as { labels?: unknown }).labels) : undefined;
+      if (!sel || Object.keys(sel).length === 0) continue;
+      const pods = ctx.podsSelectedBy(sel, ctx.namespaceOf(ef));
+      if (pods.length > 0 && pods.every(p => ambientPod(ctx, p))) {
+        out.push({ object: ef, message: `EnvoyFilter '${name(ef)}' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)` });
+      }
+    }
+    return out;
+  },
+};
+
+/** mesh-kit's checks of ambient mode. */
+export const AMBIENT_ANALYZERS: Analyzer[] = [l7OnZtunnel, noWaypoint, waypointNotFound, sidecarOnly];

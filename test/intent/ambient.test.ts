@@ -1,0 +1,203 @@
+import { App, Chart } from 'cdk8s';
+import {
+  AuthorizationPolicy, AuthorizedClient, DataPlane, MeshChart, MeshChartProps, MeshNamespace, MeshService, NamespaceInjection, RequestAuthentication,
+  RequestSource, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, TrafficApi, Waypoint, WaypointFor, WorkloadSelector, analyze,
+} from '../../lib';
+import { SchemaValidation } from '../../lib/schema/schema-validation';
+import { errorOf } from '../support/errors';
+import { K8sObject } from '../support/shared';
+import { only, synthError, synthObjects } from '../support/synth';
+
+const IMAGE = 'example/app:1.0.0';
+const pinned = SchemaValidation.pinned();
+const AMBIENT: MeshChartProps = { dataPlane: DataPlane.AMBIENT };
+
+/** Synthesizes one chart; every object valid against the pinned Istio and Gateway API CRDs and Kubernetes' shapes. */
+function objectsOf(build: (chart: Chart, ns: MeshNamespace) => void, props: MeshChartProps = AMBIENT): K8sObject[] {
+  const objects = synthObjects(app => {
+    const chart = new MeshChart(app, 'c', props);
+    build(chart, new MeshNamespace(chart, 'shop'));
+  });
+  expect(objects.flatMap(o => pinned.validate(o as never).problems.map(p => `${o.kind}/${o.metadata.name} ${p}`))).toStrictEqual([]);
+  return objects;
+}
+
+const service = (chart: Chart, ns: MeshNamespace, name = 'web', extra = {}) => {
+  const s = new MeshService(chart, name, { namespace: ns, ports: [{ port: 80 }], ...extra });
+  s.addVersion('v1', { image: IMAGE });
+  s.addVersion('v2', { image: IMAGE });
+  return s;
+};
+
+describe('the data plane setting', () => {
+  test('ambient: the namespace enrolled with istio.io/dataplane-mode, no injection label; routes on the Gateway API; no DestinationRule', () => {
+    const objects = objectsOf((chart, ns) => service(chart, ns));
+    expect(only(objects, 'Namespace').metadata.labels).toStrictEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(objects.filter(o => o.kind === 'DestinationRule')).toStrictEqual([]);
+    expect(objects.filter(o => o.kind === 'Service').map(o => o.metadata.name)).toStrictEqual(['web', 'web-v1', 'web-v2']);
+    expect((only(objects, 'Deployment', 'web-v1').spec as any).template.metadata.labels).toStrictEqual({ app: 'web', version: 'v1' });
+  });
+
+  test('a workload kept out of the mesh is labelled istio.io/dataplane-mode: none; no sidecar drain setting', () => {
+    const objects = objectsOf((chart, ns) => service(chart, ns, 'web', { sidecarInjection: SidecarInjection.DISABLED }));
+    expect((only(objects, 'Deployment', 'web-v1').spec as any).template.metadata.labels).toStrictEqual({ 'app': 'web', 'version': 'v1', 'istio.io/dataplane-mode': 'none' });
+  });
+
+  test('Istio\'s API when asked for explicitly: a VirtualService and DestinationRule, which the analysis warns about (MK0008)', () => {
+    const objects = objectsOf((chart, ns) => {
+      const s = service(chart, ns, 'web', { waypoint: new Waypoint(chart, 'wp', { namespace: ns }) });
+      s.addRoute({ action: RouteAction.forward(s.version('v1')) });
+    }, { ...AMBIENT, trafficApi: TrafficApi.ISTIO });
+    expect(objects.map(o => o.kind)).toEqual(expect.arrayContaining(['VirtualService', 'DestinationRule']));
+    const found = analyze(objects.map(manifest => ({ manifest: manifest as never, file: 'f', mesh: 'istio' }))).findings.filter(f => f.code === 'MK0008');
+    expect(found.map(f => f.object)).toStrictEqual(['DestinationRule shop/web', 'VirtualService shop/web']);
+  });
+
+  test('sidecar injection with ambient mode is refused, on the namespace and on the service', () => {
+    expect(errorOf(() => objectsOf(chart => new MeshNamespace(chart, 'ns', { injection: NamespaceInjection.enabled() }))))
+      .toMatch(/^\[c\/ns\] 'injection' cannot be combined with ambient mode: sidecar injection and ambient enrolment on one namespace \(IST0123/);
+    expect(errorOf(() => objectsOf((chart, ns) => service(chart, ns, 'web', { sidecarInjection: SidecarInjection.ENABLED }))))
+      .toBe("[c/web] 'sidecarInjection' cannot be ENABLED under ambient mode: a workload joins the mesh one way (IST0123): got 'enabled'; "
+        + 'leave it out (the namespace enrols the pods in ambient mode), or render the chart with DataPlane.SIDECAR');
+  });
+});
+
+describe('waypoints', () => {
+  test('a Gateway of class istio-waypoint, HBONE on 15008; waypoint-for and revision as labels', () => {
+    const objects = objectsOf((chart, ns) => {
+      new Waypoint(chart, 'wp', { namespace: ns });
+      new Waypoint(chart, 'pods', { namespace: ns, trafficFor: WaypointFor.WORKLOAD, revision: 'canary' });
+    });
+    expect(only(objects, 'Gateway', 'wp')).toStrictEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'wp', namespace: 'shop' },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    });
+    expect(only(objects, 'Gateway', 'pods').metadata.labels).toStrictEqual({ 'istio.io/rev': 'canary', 'istio.io/waypoint-for': 'workload' });
+  });
+
+  test('used by a service (istio.io/use-waypoint, and -namespace from another) or a namespace', () => {
+    const objects = objectsOf((chart, ns) => {
+      const other = new MeshNamespace(chart, 'infra');
+      const wp = new Waypoint(chart, 'wp', { namespace: other });
+      service(chart, ns, 'web', { waypoint: wp });
+      new MeshNamespace(chart, 'team', { waypoint: new Waypoint(chart, 'team-wp', { namespace: MeshNamespace.fromName('team') }) });
+    });
+    expect(only(objects, 'Service', 'web').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' });
+    expect(only(objects, 'Namespace', 'team').metadata.labels).toStrictEqual({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'team-wp' });
+  });
+
+  test('a service that needs L7 gets <name>-waypoint, unless it or its namespace has one', () => {
+    const objects = objectsOf((chart, ns) => {
+      const web = service(chart, ns);
+      new ServiceRouting(chart, 'r', { service: web, routes: [{ action: RouteAction.forward(web.version('v1')) }] });
+    });
+    expect(only(objects, 'Gateway').metadata.name).toBe('web-waypoint');
+    expect(only(objects, 'Service', 'web').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'web-waypoint' });
+    const covered = objectsOf((chart, ns0) => {
+      const ns = new MeshNamespace(chart, 'team', { waypoint: new Waypoint(chart, 'team-wp', { namespace: MeshNamespace.fromName('team') }) });
+      void ns0;
+      const web = service(chart, ns);
+      web.addRoute({ action: RouteAction.forward(web.version('v1')) });
+    });
+    expect(covered.filter(o => o.kind === 'Gateway').map(o => o.metadata.name)).toStrictEqual(['team-wp']);
+  });
+
+  test('with autoWaypoints off, L7 without a waypoint is an error naming the service and the feature', () => {
+    expect(synthError(app => {
+      const chart = new MeshChart(app, 'c', { ...AMBIENT, autoWaypoints: false });
+      const web = service(chart, new MeshNamespace(chart, 'shop'));
+      new ServiceRouting(chart, 'r', { service: web, routes: [{ action: RouteAction.forward(web.version('v1')) }] });
+    })).toContain("[c/web] 'waypoint' must be given under ambient mode with autoWaypoints off: routes (c/r) needs L7 processing, which only a waypoint does (ztunnel is L4)");
+  });
+
+  test('bad waypoints: in a sidecar chart, for workload traffic on a service, on a sidecar namespace', () => {
+    expect(errorOf(() => objectsOf(chart => new Waypoint(chart, 'wp'), {})))
+      .toMatch(/^\[c\/wp\] 'dataPlane' must be DataPlane.AMBIENT for a waypoint: its namespace's pods are not enrolled in ambient mode/);
+    expect(errorOf(() => objectsOf((chart, ns) => service(chart, ns, 'web', { waypoint: new Waypoint(chart, 'wp', { trafficFor: WaypointFor.WORKLOAD }) }))))
+      .toBe("[c/web] 'waypoint' must serve traffic addressed to Services: waypoint 'wp' is for workload traffic, and routes address the Service: got 'workload'; "
+        + 'use a waypoint with trafficFor: WaypointFor.SERVICE (the default) or ALL');
+  });
+});
+
+describe('authorization under ambient', () => {
+  test('L4 rules keep their selector (ztunnel); L7 rules target the Service (its waypoint), guarded against bypass', () => {
+    const objects = objectsOf((chart, ns) => {
+      const web = service(chart, ns);
+      const api = service(chart, ns, 'api');
+      const l4 = new AuthorizationPolicy(chart, 'l4', { workload: WorkloadSelector.service(web), rules: [{ from: [RequestSource.service(api)], to: [{ ports: [80] }] }] });
+      const l7 = new AuthorizationPolicy(chart, 'l7', { workload: WorkloadSelector.service(api), rules: [{ from: [RequestSource.service(web)], to: [{ methods: ['GET'] }] }] });
+      void l4; void l7;
+      new ServiceAuthorization(chart, 'sa', { service: web, allowFrom: [AuthorizedClient.service(api)] });
+    });
+    const spec = (n: string) => only(objects, 'AuthorizationPolicy', n).spec as any;
+    expect(spec('l4').selector).toStrictEqual({ matchLabels: { app: 'web' } });
+    expect(spec('l7').targetRefs).toStrictEqual([{ group: '', kind: 'Service', name: 'api' }]);
+    expect(spec('l7').selector).toBeUndefined();
+    expect(spec('api-waypoint-bypass')).toMatchObject({ action: 'DENY', rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/shop/sa/api-waypoint'] } }] }] });
+    expect(spec('api-from-waypoint')).toMatchObject({ action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api-waypoint'] } }] }] });
+    expect(spec('web').selector).toStrictEqual({ matchLabels: { app: 'web' } }); // ServiceAuthorization: L4, in both modes
+    expect(only(objects, 'Service', 'api').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'api-waypoint', 'istio.io/ingress-use-waypoint': 'true' });
+    expect(analyze(objects.map(manifest => ({ manifest: manifest as never, file: 'f', mesh: 'istio' })), { world: 'partial' })
+      .findings.filter(f => f.level === 'Error')).toStrictEqual([]);
+  });
+
+  test('waypointOnly: false writes no bypass guard', () => {
+    const objects = objectsOf((chart, ns) => {
+      const api = service(chart, ns, 'api');
+      new AuthorizationPolicy(chart, 'l7', { workload: WorkloadSelector.service(api), waypointOnly: false, rules: [{ to: [{ paths: ['/admin*'] }] }], action: undefined });
+    });
+    expect(objects.filter(o => o.kind === 'AuthorizationPolicy').map(o => o.metadata.name)).toStrictEqual(['l7']);
+  });
+
+  test('RequestAuthentication targets the Service', () => {
+    const objects = objectsOf((chart, ns) => {
+      const api = service(chart, ns, 'api');
+      new RequestAuthentication(chart, 'jwt', { workload: WorkloadSelector.service(api), jwtRules: [{ issuer: 'https://id.example.com', jwksUri: 'https://id.example.com/jwks' }] });
+    });
+    expect((only(objects, 'RequestAuthentication').spec as any).targetRefs).toStrictEqual([{ group: '', kind: 'Service', name: 'api' }]);
+  });
+
+  test('L7 rules on pods chosen by label, or on the whole namespace, are refused (ztunnel would deny)', () => {
+    const app = new App();
+    const chart = new MeshChart(app, 'c', AMBIENT);
+    expect(errorOf(() => new AuthorizationPolicy(chart, 'a', { workload: WorkloadSelector.labels({ app: 'x' }), rules: [{ to: [{ methods: ['GET'] }] }] })))
+      .toMatch(/^\[c\/a\] 'workload' must be a service's \(WorkloadSelector.service\(\)\) under ambient mode: rules\[0\]: to methods needs L7/);
+    expect(errorOf(() => new AuthorizationPolicy(chart, 'b', { rules: [{ when: [] as never, from: [RequestSource.jwt('https://id.example.com')] }] })))
+      .toMatch(/^\[c\/b\] 'workload' must be a service's .*: rules\[0\]: from a JWT principal needs L7.*got 'the whole namespace'/);
+    expect(errorOf(() => new RequestAuthentication(chart, 'r', { jwtRules: [{ issuer: 'https://id.example.com' }] })))
+      .toMatch(/^\[c\/r\] 'workload' must be a service's \(WorkloadSelector.service\(\)\) under ambient mode: JWT validation is L7/);
+    void Chart;
+  });
+});
+
+describe('ambient checks of manifests mesh-kit did not write', () => {
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } };
+  const pod = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'x:1' }] } } } };
+  const svc = (labels = {}) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop', labels }, spec: { selector: { app: 'api' }, ports: [{ port: 80, name: 'http' }] } });
+  const codes = (objects: object[], code: string) => analyze(objects.map(manifest => ({ manifest: manifest as never, file: 'f', mesh: 'istio' })))
+    .findings.filter(f => f.code === code).map(f => f.message.replace(/^\[\w+\] /, ''));
+
+  test('MK0005: an L7 AuthorizationPolicy selecting ambient pods', () => {
+    const ap = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] } };
+    expect(codes([ns, pod, svc(), ap], 'MK0005')).toHaveLength(1);
+    expect(codes([ns, pod, svc(), { ...ap, spec: { ...ap.spec, rules: [{ to: [{ operation: { ports: ['80'] } }] }] } }], 'MK0005')).toStrictEqual([]);
+    expect(codes([{ ...ns, metadata: { name: 'shop' } }, pod, svc(), ap], 'MK0005')).toStrictEqual([]);
+  });
+
+  test('MK0006: an HTTPRoute on a Service without a waypoint; MK0007: use-waypoint naming no waypoint, or one for workloads', () => {
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' }, spec: { parentRefs: [{ group: '', kind: 'Service', name: 'api' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] } };
+    expect(codes([ns, pod, svc(), route], 'MK0006')).toHaveLength(1);
+    expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), route], 'MK0006')).toStrictEqual([]);
+    expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' })], 'MK0007')).toStrictEqual(["Service 'api' uses waypoint 'shop/wp', but there is no Gateway of class istio-waypoint by that name (mesh-kit MK0007)"]);
+    const wp = (labels = {}) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'shop', labels }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] } });
+    expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), wp()], 'MK0007')).toStrictEqual([]);
+    expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), wp({ 'istio.io/waypoint-for': 'workload' })], 'MK0007')).toHaveLength(1);
+  });
+
+  test('MK0008: an EnvoyFilter selecting ambient pods', () => {
+    const ef = { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'ef', namespace: 'shop' }, spec: { workloadSelector: { labels: { app: 'api' } }, configPatches: [] } };
+    expect(codes([ns, pod, svc(), ef], 'MK0008')).toStrictEqual(["EnvoyFilter 'ef' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)"]);
+  });
+});
