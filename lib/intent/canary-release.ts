@@ -200,7 +200,12 @@ export class CanaryRelease extends Construct {
     const { service, stable, canary } = this.props;
     const settings = MeshSettings.of(service);
     const chart = new MeshChart(this, chartId, {
-      fileName, mesh: settings.mesh, istioApiVersion: settings.istioApiVersion, trafficApi: settings.trafficApi,
+      fileName,
+      mesh: settings.mesh,
+      istioApiVersion: settings.istioApiVersion,
+      trafficApi: settings.trafficApi,
+      dataPlane: settings.dataPlane,
+      autoWaypoints: settings.autoWaypoints,
     });
     const forward = { port: this.props.port };
     const routes: HttpRouteOptions[] = [];

@@ -101,6 +101,13 @@ export interface MeshServiceProps extends WorkloadOptions {
   readonly waypoint?: Waypoint;
 
   /**
+   * Under ambient mode, make ingress gateways send the service's traffic through its waypoint
+   * (`istio.io/ingress-use-waypoint`), so that its L7 routes and policies apply to ingress traffic too.
+   * @default - false; true once an L7 policy guards the service against waypoint bypass (ingress would be refused otherwise)
+   */
+  readonly ingressUseWaypoint?: boolean;
+
+  /**
    * The ServiceAccount every version runs as: the service's mesh identity
    * (`spiffe://<trust-domain>/ns/<namespace>/sa/<name>`).
    * @default - the service name

@@ -218,7 +218,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       kind: 'Service',
       name: this.name,
       namespace: ns,
-      labels: { app: this.app, service: this.app, ...this.commonLabels, ...useWaypointLabels(props.waypoint, this.namespace) },
+      labels: { app: this.app, service: this.app, ...this.commonLabels, ...this.serviceLabels() },
       annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined,
       body: ['spec'],
     }, () => renderService(this.model()));
@@ -542,7 +542,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
       } : undefined,
       commonLabels: this.commonLabels,
-      serviceLabels: this.props.waypoint ? useWaypointLabels(this.props.waypoint, this.namespace) : undefined,
+      serviceLabels: this.serviceLabels(),
     };
   }
 
@@ -571,6 +571,15 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     });
   }
 
+  /** The Service's own labels: the waypoint it uses, ingress through it. */
+  private serviceLabels(): { [key: string]: string } | undefined {
+    const labels = {
+      ...useWaypointLabels(this.props.waypoint, this.namespace),
+      ...(this.props.ingressUseWaypoint ? { 'istio.io/ingress-use-waypoint': 'true' } : {}),
+    };
+    return Object.keys(labels).length > 0 ? labels : undefined;
+  }
+
   /** Ambient mode against the service's settings: no sidecar injection; a waypoint of its namespace, serving Services. */
   private checkDataPlane(): void {
     const p = this.props;
@@ -580,6 +589,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     }
     const w = p.waypoint;
     if (w && !this.ambient) failAt(this, problem('waypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', w.name));
+    if (p.ingressUseWaypoint && !this.ambient) {
+      failAt(this, problem('ingressUseWaypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', true));
+    }
     if (w && !w.servesServices) {
       failAt(this, problem('waypoint', `must serve traffic addressed to Services: waypoint '${w.name}' is for ${w.trafficFor} traffic, and routes address the Service`,
         w.trafficFor, 'use a waypoint with trafficFor: WaypointFor.SERVICE (the default) or ALL'));
@@ -622,7 +634,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     policy('WaypointBypass', `${this.name}-waypoint-bypass`, { action: 'DENY', rules: [{ from: [{ notPrincipals: [principal] }] }] });
     policy('FromWaypoint', `${this.name}-from-waypoint`, { action: 'ALLOW', rules: [{ from: [{ principals: [principal] }] }] });
     // an ingress gateway sends straight to the pods unless told to use the waypoint: it would be refused now
-    this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
+    if (!this.props.ingressUseWaypoint) this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
   }
 
   /** The waypoint that processes the service's L7 traffic under ambient mode, if any. */

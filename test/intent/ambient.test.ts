@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
-  AuthorizationPolicy, AuthorizedClient, DataPlane, MeshChart, MeshChartProps, MeshNamespace, MeshService, NamespaceInjection, RequestAuthentication,
+  AuthorizationPolicy, AuthorizedClient, CanaryPlan, CanaryRelease, DataPlane, MeshChart, MeshChartProps,
+  MeshNamespace, MeshService, NamespaceInjection, RequestAuthentication,
   RequestSource, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, TrafficApi, Waypoint, WaypointFor, WorkloadSelector, analyze,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
@@ -199,5 +200,25 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
   test('MK0008: an EnvoyFilter selecting ambient pods', () => {
     const ef = { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'ef', namespace: 'shop' }, spec: { workloadSelector: { labels: { app: 'api' } }, configPatches: [] } };
     expect(codes([ns, pod, svc(), ef], 'MK0008')).toStrictEqual(["EnvoyFilter 'ef' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)"]);
+  });
+});
+
+describe('canaries and ingress under ambient', () => {
+  test('canary stages are HTTPRoutes on the Service; the service gets a waypoint', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', AMBIENT);
+      const web = service(chart, new MeshNamespace(chart, 'shop'));
+      new CanaryRelease(app, 'canary', { service: web, stable: web.version('v1'), canary: web.version('v2'), plan: CanaryPlan.stages([10, 100]) });
+    });
+    expect(objects.filter(o => o.kind === 'HTTPRoute').length).toBe(3);
+    expect(objects.filter(o => o.kind === 'VirtualService' || o.kind === 'DestinationRule')).toStrictEqual([]);
+    expect(only(objects, 'Gateway').metadata.name).toBe('web-waypoint');
+  });
+
+  test('ingressUseWaypoint: ingress gateways go through the service\'s waypoint; refused with sidecars', () => {
+    const objects = objectsOf((chart, ns) => service(chart, ns, 'web', { waypoint: new Waypoint(chart, 'wp', { namespace: ns }), ingressUseWaypoint: true }));
+    expect(only(objects, 'Service', 'web').metadata.labels).toMatchObject({ 'istio.io/ingress-use-waypoint': 'true', 'istio.io/use-waypoint': 'wp' });
+    expect(errorOf(() => objectsOf((chart, ns) => service(chart, ns, 'web', { ingressUseWaypoint: true }), {})))
+      .toBe("[c/web] 'ingressUseWaypoint' needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints: got true");
   });
 });

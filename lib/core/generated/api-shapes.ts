@@ -2464,6 +2464,7 @@ export const API_SHAPES: ApiShapes = {
     "imagePullSecrets": {
      "list": "string"
     },
+    "ingressUseWaypoint": "boolean",
     "initContainers": {
      "list": "any"
     },
