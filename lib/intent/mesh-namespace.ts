@@ -115,6 +115,10 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     if (props.waypoint && !ambient) {
       failAt(this, problem('waypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', props.waypoint.name));
     }
+    if (props.waypoint && injection._istioLabels['istio-injection'] === 'disabled') {
+      failAt(this, problem('waypoint', 'needs the namespace enrolled in ambient mode: with NamespaceInjection.disabled() its pods are outside the mesh and no traffic reaches the waypoint',
+        props.waypoint.name, 'leave out injection, or the waypoint'));
+    }
     this.waypoint = props.waypoint;
     this.injectsSidecars = !ambient && injection._istioLabels['istio-injection'] !== 'disabled';
     const linkerd = mesh === MeshProvider.LINKERD;

@@ -113,6 +113,11 @@ describe('waypoints', () => {
     })).toContain("[c/web] 'waypoint' must be given under ambient mode with autoWaypoints off: routes (c/r) needs L7 processing, which only a waypoint does (ztunnel is L4)");
   });
 
+  test('a waypoint for a namespace that is not enrolled', () => {
+    expect(errorOf(() => objectsOf(chart => new MeshNamespace(chart, 'out', { injection: NamespaceInjection.disabled(), waypoint: new Waypoint(chart, 'wp') }))))
+      .toMatch(/^\[c\/out\] 'waypoint' needs the namespace enrolled in ambient mode: with NamespaceInjection.disabled\(\) its pods are outside the mesh/);
+  });
+
   test('bad waypoints: in a sidecar chart, for workload traffic on a service, on a sidecar namespace', () => {
     expect(errorOf(() => objectsOf(chart => new Waypoint(chart, 'wp'), {})))
       .toMatch(/^\[c\/wp\] 'dataPlane' must be DataPlane.AMBIENT for a waypoint: its namespace's pods are not enrolled in ambient mode/);
