@@ -12,6 +12,7 @@ import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from '.
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
 import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
 import { AnalysisReport } from './report';
+import { MeshValidationError, problem } from '../core/errors';
 import { Suppression, Suppressions } from '../core/suppressions';
 import { Manifest } from '../render/model';
 
@@ -89,6 +90,19 @@ function plainObject(o: AnalyzedObject): AnalyzedObject {
   };
 }
 
+/**
+ * An input of {@link analyze}: an AnalyzedObject as given, a bare Kubernetes object (what JavaScript callers and YAML
+ * loaders have) wrapped as one; anything else a clear error rather than a TypeError in a check.
+ */
+function analyzedObjectOf(o: unknown, i: number): AnalyzedObject {
+  if (isPlainObject(o) && isPlainObject((o as { manifest?: unknown }).manifest)) return o as AnalyzedObject;
+  if (isPlainObject(o) && typeof (o as { kind?: unknown }).kind === 'string') {
+    return { manifest: o as unknown as Manifest, file: '(input)', mesh: 'istio' };
+  }
+  throw new MeshValidationError(problem(`input[${i}]`, 'must be an AnalyzedObject ({ manifest, file, mesh }) or a Kubernetes object (apiVersion, kind, metadata)', o,
+    'wrap what you have: { manifest: object, file: \'name\', mesh: \'istio\' }'));
+}
+
 /** Objects standing for Istio's default ingress gateway, as istioctl adds them. */
 const DEFAULTS: AnalyzedObject[] = ISTIO_DEFAULT_RESOURCES.map(m => ({ manifest: m as unknown as Manifest, file: ISTIO_DEFAULTS_FILE, mesh: 'istio' }));
 
@@ -114,7 +128,7 @@ export function parseSuppressions(rules: readonly string[]): Array<{ code: strin
 export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOptions = {}): AnalysisReport {
   // objects handed in by a caller may hold anything (null-prototype objects, symbols, bigints): the checks read plain
   // JSON data whose spec is an object; the hosts' rendered objects and YAML already are
-  const safe = options.plainJson ? input : input.map(plainObject);
+  const safe = options.plainJson ? input : input.map((o, i) => plainObject(analyzedObjectOf(o, i)));
   const ids = new Set(safe.map(idOf));
   const objects = options.istioDefaults ? [...safe, ...DEFAULTS.filter(d => !ids.has(idOf(d)))] : safe;
   const ctx = contextOf(objects, { world: options.world, externals: options.externals, meshConfig: meshConfigFacts(options.meshConfig) });

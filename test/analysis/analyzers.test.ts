@@ -2,6 +2,7 @@ import { ANALYZERS, AnalyzedObject, FindingLevel, analyze } from '../../lib';
 import { AnalyzeOptions } from '../../lib/analysis';
 import { ISTIO_MESSAGES } from '../../lib/analysis/generated/istio-data';
 import { Manifest } from '../../lib/render/model';
+import { errorOf } from '../support/errors';
 
 type M = Partial<Manifest> & { kind: string; metadata: Manifest['metadata'] };
 
@@ -421,5 +422,15 @@ describe('the report', () => {
   test('one analyzer\'s identical messages, and one message from two analyzers, are one finding (istioctl dedupes them)', () => {
     const gateway = gw('lost', { selector: { istio: 'nope' }, servers: [{ ...http(), hosts: ['*'] }] });
     expect(on(objs(gateway), 'IST0101')).toStrictEqual(['Gateway istio-system/lost']);
+  });
+});
+
+describe('analyze() input from JavaScript', () => {
+  test('bare Kubernetes objects are analyzed as if wrapped; anything else is a clear error, never a TypeError', () => {
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r', namespace: 'default' }, spec: { hosts: ['r'], http: [{ route: [{ destination: { host: 'ghost' } }] }] } };
+    expect(analyze([vs as never]).findings.map(f => f.code)).toContain('IST0101');
+    expect(errorOf(() => analyze([null as never]))).toBe("'input[0]' must be an AnalyzedObject ({ manifest, file, mesh }) or a Kubernetes object (apiVersion, kind, metadata): got null; "
+      + "wrap what you have: { manifest: object, file: 'name', mesh: 'istio' }");
+    expect(errorOf(() => analyze([{ spec: {} } as never]))).toMatch(/^'input\[0\]' must be an AnalyzedObject/);
   });
 });
