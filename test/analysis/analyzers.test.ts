@@ -427,8 +427,8 @@ describe('the report', () => {
 
 describe('analyze() input from JavaScript', () => {
   test('bare Kubernetes objects are analyzed as if wrapped; anything else is a clear error, never a TypeError', () => {
-    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r', namespace: 'default' }, spec: { hosts: ['r'], http: [{ route: [{ destination: { host: 'ghost' } }] }] } };
-    expect(analyze([vs as never]).findings.map(f => f.code)).toContain('IST0101');
+    const route = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r', namespace: 'default' }, spec: { hosts: ['r'], http: [{ route: [{ destination: { host: 'ghost' } }] }] } };
+    expect(analyze([route as never]).findings.map(f => f.code)).toContain('IST0101');
     expect(errorOf(() => analyze([null as never]))).toBe("'input[0]' must be an AnalyzedObject ({ manifest, file, mesh }) or a Kubernetes object (apiVersion, kind, metadata): got null; "
       + "wrap what you have: { manifest: object, file: 'name', mesh: 'istio' }");
     expect(errorOf(() => analyze([{ spec: {} } as never]))).toMatch(/^'input\[0\]' must be an AnalyzedObject/);
