@@ -1,4 +1,5 @@
 import { fail, problem } from '../core/errors';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/names';
 import { MatchModel, StringMatchModel } from '../render/model';
 
 /** A condition on a string (an origin, a header value). */
@@ -80,6 +81,36 @@ export interface HttpMatchOptions {
    * @default false
    */
   readonly ignoreUriCase?: boolean;
+
+  /**
+   * Query parameter conditions, by parameter name (`StringMatch.exact` or `.regex`).
+   * @default - none
+   */
+  readonly queryParams?: { [name: string]: StringMatch };
+
+  /**
+   * Header conditions that must NOT hold (Istio's API only).
+   * @default - none
+   */
+  readonly withoutHeaders?: HeaderMatch[];
+
+  /**
+   * Only requests to this port of the service (Istio's API only; a gateway route's port is its listener's).
+   * @default - any port
+   */
+  readonly port?: number;
+
+  /**
+   * Only requests from pods with these labels (Istio's API only).
+   * @default - any caller
+   */
+  readonly sourceLabels?: { [key: string]: string };
+
+  /**
+   * Only requests from pods of this namespace (Istio's API only).
+   * @default - any namespace
+   */
+  readonly sourceNamespace?: string;
 }
 
 /**
@@ -104,6 +135,17 @@ export class HttpMatch {
     return new HttpMatch({ regex: pattern }, options);
   }
 
+  /** Conditions other than the path (query parameters, callers, port, headers), on any path; at least one. */
+  public static where(options: HttpMatchOptions): HttpMatch {
+    const o = options;
+    if (!o.headers?.length && !Object.keys(o.queryParams ?? {}).length && !o.withoutHeaders?.length && o.port === undefined
+      && !Object.keys(o.sourceLabels ?? {}).length && o.sourceNamespace === undefined) {
+      fail(problem('options', 'must hold at least one condition (headers, queryParams, withoutHeaders, port, sourceLabels, sourceNamespace)', {},
+        'leave the match out to match every request'));
+    }
+    return new HttpMatch(undefined, options);
+  }
+
   /** Only header conditions, on any path (e.g. `end-user: jason`). */
   public static headers(...headers: HeaderMatch[]): HttpMatch {
     if (headers.length === 0) fail(problem('headers', 'must hold at least one HeaderMatch', '[]'));
@@ -125,10 +167,32 @@ export class HttpMatch {
     const names = headers.map(h => h.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) fail(problem('headers', 'must name each header once per match', dup));
+    const queryParams = Object.entries(options.queryParams ?? {});
+    for (const [name, m] of queryParams) {
+      if (name === '') fail(problem('queryParams', 'must be keyed by parameter names', name));
+      if (m._model.prefix !== undefined) fail(problem(`queryParams.${name}`, 'must be exact or a regex (Istio and the Gateway API match no prefix of a query parameter)', m._model.prefix));
+    }
+    const without = options.withoutHeaders ?? [];
+    if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
+      fail(problem('port', 'must be a port number', options.port));
+    }
+    for (const [k, v] of Object.entries(options.sourceLabels ?? {})) {
+      const err = checkLabelKey(`sourceLabels.${k}`, k) ?? checkLabelValue(`sourceLabels.${k}`, v);
+      if (err) fail(err);
+    }
+    if (options.sourceNamespace !== undefined) {
+      const err = checkDnsLabel('sourceNamespace', options.sourceNamespace);
+      if (err) fail(err);
+    }
     this._model = {
       uri,
       headers: headers.length > 0 ? Object.fromEntries(headers.map(h => [h.name, h._match])) : undefined,
       ignoreUriCase: options.ignoreUriCase || undefined,
+      queryParams: queryParams.length > 0 ? Object.fromEntries(queryParams.map(([n, m]) => [n, m._model])) : undefined,
+      withoutHeaders: without.length > 0 ? Object.fromEntries(without.map(h => [h.name, h._match])) : undefined,
+      port: options.port,
+      sourceLabels: options.sourceLabels && Object.keys(options.sourceLabels).length > 0 ? { ...options.sourceLabels } : undefined,
+      sourceNamespace: options.sourceNamespace,
     };
   }
 }

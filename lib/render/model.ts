@@ -310,8 +310,16 @@ export interface MatchModel {
   readonly uri?: StringMatchModel;
   readonly headers?: { readonly [name: string]: StringMatchModel };
   readonly ignoreUriCase?: boolean;
-  /** The gateway listener port this match is restricted to. */
+  /** The port this match is restricted to: a gateway listener's, or in the mesh the destination port. */
   readonly port?: number;
+  /** Query parameter conditions (exact or regex). */
+  readonly queryParams?: { readonly [name: string]: StringMatchModel };
+  /** Headers that must not match (Istio only). */
+  readonly withoutHeaders?: { readonly [name: string]: StringMatchModel };
+  /** Labels of the calling pods (Istio only). */
+  readonly sourceLabels?: { readonly [key: string]: string };
+  /** The calling pods' namespace (Istio only). */
+  readonly sourceNamespace?: string;
 }
 
 /** Where a route sends traffic. */

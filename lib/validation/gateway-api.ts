@@ -21,6 +21,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
       errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
       errors.push(...jwtClaimProblems(`${at}.match.headers`, m, CANNOT));
+      errors.push(...istioOnlyMatchProblems(`${at}.match`, m, CANNOT, FIX));
     }
     const prefixOnly = r.match.length === 0 || (r.match.length === 1 && r.match[0].uri?.prefix !== undefined);
     if (r.rewrite?.uri !== undefined && !prefixOnly) {
@@ -35,6 +36,17 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
     errors.push(...backendPortProblems(`${at}.port`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])], 'the Gateway API back-end'));
   }
   return errors;
+}
+
+/** Match conditions only Istio's own routes have: absent headers, the caller's labels or namespace, a port per match. */
+export function istioOnlyMatchProblems(field: string, m: MatchModel, cannot: string, fix: string): string[] {
+  return [
+    ...(m.withoutHeaders ? [problem(`${field}.withoutHeaders`, `${cannot}: it matches no absent header`, Object.keys(m.withoutHeaders), fix)] : []),
+    ...(m.sourceLabels ? [problem(`${field}.sourceLabels`, `${cannot}: routes do not match on the caller's labels`, m.sourceLabels, fix)] : []),
+    ...(m.sourceNamespace !== undefined ? [problem(`${field}.sourceNamespace`, `${cannot}: routes do not match on the caller's namespace`, m.sourceNamespace, fix)] : []),
+    ...(m.port !== undefined ? [problem(`${field}.port`, `${cannot} per match: a route applies to the ports its parentRef names`, m.port,
+      'route per port with ServiceRouting on one port, or render this chart with TrafficApi.ISTIO')] : []),
+  ];
 }
 
 /** Header prefix matches, which Gateway API and Linkerd routes lack, with the equivalent regex as the fix. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { backendPortProblems, headerPrefixProblems, jwtClaimProblems } from './gateway-api';
+import { backendPortProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
 import { problem } from '../core/errors';
 import { ServiceModel, VirtualServiceModel } from '../render/model';
 
@@ -44,6 +44,7 @@ export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
       errors.push(...headerPrefixProblems(`${at}.match.headers`, m, CANNOT));
       errors.push(...jwtClaimProblems(`${at}.match.headers`, m, CANNOT));
+      errors.push(...istioOnlyMatchProblems(`${at}.match`, m, CANNOT, FIX));
     }
     errors.push(...backendPortProblems(`${at}.port`, r.destinations, 'the Linkerd back-end'));
   }

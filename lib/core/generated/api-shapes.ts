@@ -455,6 +455,14 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "HttpMatch.where": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "HttpMatchOptions"
+    }
+   }
+  ],
   "IngressGateway.constructor": [
    {
     "name": "scope",
@@ -1878,7 +1886,22 @@ export const API_SHAPES: ApiShapes = {
       "class": "HeaderMatch"
      }
     },
-    "ignoreUriCase": "boolean"
+    "ignoreUriCase": "boolean",
+    "port": "number",
+    "queryParams": {
+     "map": {
+      "class": "StringMatch"
+     }
+    },
+    "sourceLabels": {
+     "map": "string"
+    },
+    "sourceNamespace": "string",
+    "withoutHeaders": {
+     "list": {
+      "class": "HeaderMatch"
+     }
+    }
    }
   },
   "HttpProbeOptions": {

@@ -11,6 +11,7 @@ import {
   HttpRouteSpecRulesMatches,
   HttpRouteSpecRulesMatchesHeadersType as HeaderType,
   HttpRouteSpecRulesMatchesPathType as PathType,
+  HttpRouteSpecRulesMatchesQueryParamsType as QueryParamType,
 } from '../../imports/gateway.networking.k8s.io';
 import { versionServiceName } from '../hosts';
 import { metadataOf } from '../metadata';
@@ -45,6 +46,11 @@ function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
       ? Object.entries(m.headers).map(([name, v]) => (v.regex !== undefined
         ? { name, type: HeaderType.REGULAR_EXPRESSION, value: v.regex }
         : { name, type: HeaderType.EXACT, value: v.exact! }))
+      : undefined,
+    queryParams: m.queryParams
+      ? Object.entries(m.queryParams).map(([name, v]) => (v.regex !== undefined
+        ? { name, type: enumOf(QueryParamType, 'RegularExpression'), value: v.regex }
+        : { name, type: enumOf(QueryParamType, 'Exact'), value: v.exact! }))
       : undefined,
   };
 }

@@ -13,6 +13,10 @@ function renderMatch(m: MatchModel): VirtualServiceSpecHttpMatch {
     headers: m.headers,
     ignoreUriCase: m.ignoreUriCase,
     port: m.port,
+    queryParams: m.queryParams,
+    withoutHeaders: m.withoutHeaders,
+    sourceLabels: m.sourceLabels,
+    sourceNamespace: m.sourceNamespace,
   };
 }
 
