@@ -21,3 +21,4 @@ export * from './service-authorization';
 export * from './security';
 export * from './egress';
 export * from './waypoint';
+export * from './sidecar-scoping';

@@ -4,6 +4,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
 import { MeshServicePort } from './ports';
 import { Probe } from './probe';
+import type { IMeshService } from './route';
 import { Autoscaling, DisruptionBudget } from './scaling';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { TrafficPolicy } from './traffic-policy';
@@ -106,6 +107,14 @@ export interface MeshServiceProps extends WorkloadOptions {
    * @default - false; true once an L7 policy guards the service against waypoint bypass (ingress would be refused otherwise)
    */
   readonly ingressUseWaypoint?: boolean;
+
+  /**
+   * The services this one calls. With the authorization that names it as a caller (`ServiceAuthorization`,
+   * `AuthorizationPolicy` rules from `RequestSource.service(this)`), they scope its Sidecar (`SidecarScoping`). More with
+   * `addDependency()`.
+   * @default - none declared
+   */
+  readonly dependsOn?: IMeshService[];
 
   /**
    * The ServiceAccount every version runs as: the service's mesh identity

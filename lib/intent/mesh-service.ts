@@ -169,6 +169,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   /** Under ambient with autoWaypoints off: the L7 features that found no waypoint. */
   private readonly waypointNeeds: string[] = [];
   private waypointGuarded = false;
+  private readonly declaredDependencies: IMeshService[] = [];
+  private readonly derivedDependencies: IMeshService[] = [];
   private readonly workload: WorkloadModel;
   private readonly replicas: number;
   private readonly trafficPolicy?: TrafficPolicyModel;
@@ -204,6 +206,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const settings = MeshSettings.of(this);
     this.ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
     this.checkDataPlane();
+    for (const d of props.dependsOn ?? []) this.addDependency(d);
     const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
     if (podProblems.length > 0) failAt(this, podProblems[0]);
     this.workload = this.workloadModel();
@@ -635,6 +638,28 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     policy('FromWaypoint', `${this.name}-from-waypoint`, { action: 'ALLOW', rules: [{ from: [{ principals: [principal] }] }] });
     // an ingress gateway sends straight to the pods unless told to use the waypoint: it would be refused now
     if (!this.props.ingressUseWaypoint) this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
+  }
+
+  /** Declares services this one calls (they scope its Sidecar with `SidecarScoping`). */
+  public addDependency(...services: IMeshService[]): void {
+    for (const s of services) {
+      if (s === this) failAt(this, problem('dependsOn', 'must not name the service itself', this.name));
+      if (!this.declaredDependencies.includes(s)) this.declaredDependencies.push(s);
+    }
+  }
+
+  /**
+   * Records that this service calls `service`, as its authorization says (a ServiceAuthorization or an AuthorizationPolicy
+   * that lets it in).
+   * @internal
+   */
+  public _calls(service: IMeshService): void {
+    if (service !== this && !this.derivedDependencies.includes(service)) this.derivedDependencies.push(service);
+  }
+
+  /** The services this one calls: declared (`dependsOn`, `addDependency()`), then those authorization lets it call, in order. */
+  public get dependencies(): IMeshService[] {
+    return [...this.declaredDependencies, ...this.derivedDependencies.filter(d => !this.declaredDependencies.includes(d))];
   }
 
   /** The waypoint that processes the service's L7 traffic under ambient mode, if any. */

@@ -20,7 +20,7 @@ export class AuthorizedClient {
   public static service(service: MeshService): AuthorizedClient {
     return new AuthorizedClient(() => ({
       serviceAccounts: service.serviceAccountNames.map(name => ({ name, namespace: service.namespace ?? 'default' })),
-    }), service.node.path);
+    }), service.node.path, service);
   }
 
   /** Pods running as a ServiceAccount this app does not declare. */
@@ -42,7 +42,8 @@ export class AuthorizedClient {
     return new AuthorizedClient(() => ({ anyMeshed: true }), 'any meshed caller');
   }
 
-  private constructor(private readonly resolve: () => AuthorizedClientModel, /** @internal */ public readonly _label: string) {}
+  private constructor(private readonly resolve: () => AuthorizedClientModel, /** @internal */ public readonly _label: string,
+    /** @internal */ public readonly _service?: MeshService) {}
 
   /** @internal */
   public get _model(): AuthorizedClientModel {
@@ -89,6 +90,8 @@ export class ServiceAuthorization extends Construct {
     if (props.allowFrom.length === 0) {
       failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in (an empty list would refuse every caller)'));
     }
+    // a caller let in is a caller: its Sidecar (SidecarScoping) keeps the service's configuration
+    for (const c of props.allowFrom) c._service?._calls(props.service);
     const labels = props.allowFrom.map(c => c._label);
     const dup = labels.find((l, i) => labels.indexOf(l) !== i);
     if (dup) failAt(this, problem('allowFrom', 'must name each caller once', dup));

@@ -691,6 +691,16 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "MeshService.prototype.addDependency": [
+   {
+    "name": "services",
+    "optional": true,
+    "rest": true,
+    "spec": {
+     "type": "IMeshService"
+    }
+   }
+  ],
   "MeshService.prototype.addExternalVersion": [
    {
     "name": "name",
@@ -1185,6 +1195,22 @@ export const API_SHAPES: ApiShapes = {
    }
   ],
   "ServiceRouting.prototype.model": [],
+  "SidecarScoping.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "spec": {
+     "type": "SidecarScopingProps"
+    }
+   }
+  ],
   "StringMatch.exact": [
    {
     "name": "value",
@@ -2452,6 +2478,11 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "containerName": "string",
+    "dependsOn": {
+     "list": {
+      "type": "IMeshService"
+     }
+    },
     "deploymentLabels": {
      "map": "string"
     },
@@ -3111,6 +3142,25 @@ export const API_SHAPES: ApiShapes = {
     "image": "The container image, pinned to a tag or digest (never `latest`)."
    }
   },
+  "SidecarScopingProps": {
+   "fields": {
+    "extraHosts": {
+     "list": "string"
+    },
+    "registryOnly": "boolean",
+    "services": {
+     "list": {
+      "class": "MeshService"
+     }
+    }
+   },
+   "required": [
+    "services"
+   ],
+   "docs": {
+    "services": "The services whose sidecars are scoped, each to what it calls."
+   }
+  },
   "SimpleTlsOptions": {
    "fields": {
     "caCertificates": "string",
@@ -3262,6 +3312,7 @@ export const API_SHAPES: ApiShapes = {
   "ServiceExposure",
   "ServiceRouting",
   "ServiceVersion",
+  "SidecarScoping",
   "StringMatch",
   "Suppressions",
   "TopologySpread",

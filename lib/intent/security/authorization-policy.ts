@@ -27,7 +27,7 @@ export enum AuthorizationAction {
 export class RequestSource {
   /** The pods of a service declared here, by their mutual-TLS identities (its ServiceAccount and its versions' own, at synth). */
   public static service(service: MeshService): RequestSource {
-    return new RequestSource(() => ({ principals: service.serviceAccountNames.map(sa => `cluster.local/ns/${service.namespace ?? 'default'}/sa/${sa}`) }));
+    return new RequestSource(() => ({ principals: service.serviceAccountNames.map(sa => `cluster.local/ns/${service.namespace ?? 'default'}/sa/${sa}`) }), false, service);
   }
 
   /** Pods running as ServiceAccounts this app does not declare. */
@@ -70,7 +70,8 @@ export class RequestSource {
     return new RequestSource(() => ({ ipBlocks: [...cidrs] }));
   }
 
-  private constructor(private readonly resolve: () => { [field: string]: string[] }, /** @internal */ public readonly _l7 = false) {}
+  private constructor(private readonly resolve: () => { [field: string]: string[] }, /** @internal */ public readonly _l7 = false,
+    /** @internal */ public readonly _service?: MeshService) {}
 
   /** @internal */
   public get _source(): { [field: string]: string[] } {
@@ -285,6 +286,11 @@ export class AuthorizationPolicy extends Construct {
       to: rule.to ? rule.to.map(o => ({ ...o })) : undefined,
       when: rule.when ? [...rule.when] : undefined,
     });
+    // a service an ALLOW rule lets in calls the selected service: its Sidecar (SidecarScoping) keeps that configuration
+    const callee = this.props.workload?._service;
+    if (callee && (this.props.action ?? AuthorizationAction.ALLOW) === AuthorizationAction.ALLOW) {
+      for (const s of rule.from ?? []) s._service?._calls(callee);
+    }
     const l7 = l7FieldOf(rule);
     if (l7) this.needsL7(`${at}: ${l7}`);
   }

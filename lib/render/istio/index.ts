@@ -4,3 +4,4 @@ export * from './virtual-service';
 export * from './authorization-policy';
 export * from './security';
 export * from './egress';
+export * from './sidecar';
