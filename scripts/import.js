@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates lib/imports/ from the pinned CRDs in ../shared/schemas (never copied into the project):
-// the Istio groups the renderers use (networking, security, telemetry), and the Gateway API's Gateway and HTTPRoute.
+// the Istio groups the renderers use (networking, security, telemetry), and the Gateway API's Gateway, routes (HTTP, gRPC, TCP, TLS), ReferenceGrant and BackendTLSPolicy.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -17,7 +17,7 @@ try {
   execFileSync(cdk8s, ['import', path.join(schemas, 'istio-crds.yaml'), '--language', 'typescript', '--output', out], { stdio: 'inherit' });
   // extensions.istio.io (WasmPlugin) is rendered by nothing: a module nobody imports is not kept
   fs.rmSync(path.join(out, 'extensions.istio.io.ts'), { force: true });
-  const wanted = new Set(['Gateway', 'HTTPRoute']);
+  const wanted = new Set(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'ReferenceGrant', 'BackendTLSPolicy']);
   const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(schemas, 'gateway-api-crds.yaml'), 'utf8'))
     .map(d => d.toJS())
     .filter(d => d && d.kind === 'CustomResourceDefinition' && wanted.has(d.spec.names.kind))

@@ -22,3 +22,4 @@ export * from './security';
 export * from './egress';
 export * from './waypoint';
 export * from './sidecar-scoping';
+export * from './tcp-route';

@@ -300,9 +300,9 @@ export function routeModelAt(scope: Construct, r: HttpRouteOptions, index: numbe
  * @param suppressed the Istio analyzer codes suppressed on the routing construct
  * @internal
  */
-export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (code: string) => boolean = () => false): string[] {
+export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (code: string) => boolean = () => false, required = true): string[] {
   const errors: string[] = [];
-  if (routes.length === 0) {
+  if (routes.length === 0 && required) {
     errors.push(problem('routes', 'must hold at least one route', 0, 'call addRoute()'));
   }
   // A route after a catch-all one is Istio's IST0130, a warning: the synth-time analysis reports it.

@@ -1,13 +1,20 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
+import { Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
+import { TcpRouteOptions } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { namespaceOf } from '../hosting/cdk8s/emit';
+import { namespaceOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { VirtualServiceModel } from '../render/model';
+
+/** Protocols whose traffic Istio routes with `http` routes. */
+const HTTP_PROTOCOLS = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
+/** Protocols whose traffic Istio routes with `tcp` routes (opaque TCP; TLS is routed by SNI). */
+const TCP_PROTOCOLS = [Protocol.TCP, Protocol.MONGO, Protocol.MYSQL, Protocol.REDIS];
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {
@@ -38,6 +45,12 @@ export interface ServiceRoutingProps {
    * @default false - a service with one port is attached by that port (a VirtualService is unaffected)
    */
   readonly everyPort?: boolean;
+
+  /**
+   * Routes of opaque TCP traffic (a service's TCP ports), in evaluation order. More with `addTcpRoute()`.
+   * @default - none
+   */
+  readonly tcpRoutes?: TcpRouteOptions[];
 }
 
 /**
@@ -52,6 +65,7 @@ export class ServiceRouting extends Construct {
   /** The rendered route (escape hatch): a VirtualService, or an HTTPRoute under TrafficApi.GATEWAY_API. */
   public readonly resource: ApiObject;
   private readonly routes: HttpRouteOptions[] = [];
+  private readonly tcpRoutes: TcpRouteOptions[] = [];
   private readonly vsName: string;
   private readonly vsNamespace?: string;
 
@@ -69,10 +83,16 @@ export class ServiceRouting extends Construct {
         + `fully qualified from '${this.vsNamespace}', or leave out 'namespace'`));
     }
     for (const r of props.routes ?? []) this.addRoute(r);
+    for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
     this.node.addValidation({
       validate: () => [
-        ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined),
+        ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length === 0),
+        ...this.protocolProblems(),
+        ...(this.tcpRoutes.length > 0 && routingBackendOf(this) !== 'istio'
+          ? [problem('tcpRoutes', `cannot be expressed with the ${routingBackendOf(this) === 'linkerd' ? 'Linkerd' : 'Gateway API'} back-end yet: `
+            + 'TCP traffic shifting is rendered as Istio\'s VirtualService tcp routes', this.tcpRoutes.length, 'render this chart with TrafficApi.ISTIO')]
+          : []),
         ...backendRouteProblems(this, this.model()),
       ],
     });
@@ -83,6 +103,40 @@ export class ServiceRouting extends Construct {
     // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
     routeModelAt(this, route, this.routes.length);
     this.routes.push(route);
+  }
+
+  /**
+   * Adds a route of opaque TCP traffic after the existing ones: connections to the service's TCP ports, shifted between
+   * versions by weight (`RouteAction.weightedForward`), optionally by port and caller (`TcpMatch.of`).
+   */
+  public addTcpRoute(route: TcpRouteOptions): void {
+    if (route.action._redirect) failAt(this, problem(`tcpRoutes[${this.tcpRoutes.length}].action`, 'must forward: a redirect is HTTP', 'redirect'));
+    this.tcpRoutes.push(route);
+  }
+
+  /**
+   * Each route against the protocol of the ports it carries: Istio applies `http` routes to HTTP ports and `tcp` routes
+   * to TCP ports only, and ignores the rest, silently.
+   */
+  private protocolProblems(): string[] {
+    const ports = this.props.service.ports;
+    const show = (ps: typeof ports) => ps.map(p => `${p.port}/${p.protocol ?? Protocol.HTTP}`).join(', ');
+    const out: string[] = [];
+    const check = (kinds: Protocol[], what: string, field: string, fix: string, portsOf: Array<number | undefined>) => {
+      const fit = ports.filter(p => kinds.includes(p.protocol ?? Protocol.HTTP));
+      for (const port of portsOf) {
+        const named = port === undefined ? undefined : ports.find(p => p.port === port);
+        if (named ? !kinds.includes(named.protocol ?? Protocol.HTTP) : fit.length === 0) {
+          out.push(problem(field, `is ${what}, but ${named ? `port ${named.port} of service '${this.props.service.name}' is ${named.protocol}` : `service '${this.props.service.name}' has no port of that protocol (${show(ports)})`}: `
+            + 'Istio would ignore the route', named ? named.port : show(ports), fix));
+        }
+      }
+    };
+    this.routes.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports',
+      r.action.destinations.length > 0 ? r.action.destinations.map(d => d.port) : [undefined]));
+    this.tcpRoutes.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports',
+      [...r.action.destinations.map(d => d.port), ...(r.match ?? []).map(m => m._model.port)]));
+    return [...new Set(out)];
   }
 
   /** The VirtualService as model data. */
@@ -98,6 +152,10 @@ export class ServiceRouting extends Construct {
         port: this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined,
       },
       http: this.routes.map((r, i) => routeModelAt(this, r, i)),
+      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(r => ({
+        match: (r.match ?? []).map(m => m._model),
+        destinations: r.action._destinations(t => (t.service.ports.length === 1 ? t.service.ports[0].port : undefined)),
+      })) : undefined,
     };
   }
 }

@@ -441,6 +441,21 @@ export interface VirtualServiceModel {
   /** For mesh routes: the service whose traffic is routed, and its port when it has only one. */
   readonly meshService?: ServiceRef & { readonly port?: number };
   readonly http: HttpRouteModel[];
+  /** Routes of opaque TCP traffic (Istio's `tcp:`). */
+  readonly tcp?: TcpRouteModel[];
+}
+
+/** A match of a TCP route. */
+export interface TcpMatchModel {
+  readonly port?: number;
+  readonly sourceLabels?: { readonly [key: string]: string };
+  readonly sourceNamespace?: string;
+}
+
+/** A route of opaque TCP traffic: matches, weighted destinations. */
+export interface TcpRouteModel {
+  readonly match: TcpMatchModel[];
+  readonly destinations: DestinationModel[];
 }
 
 /** One gateway listener. */

@@ -1194,6 +1194,14 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "ServiceRouting.prototype.addTcpRoute": [
+   {
+    "name": "route",
+    "spec": {
+     "type": "TcpRouteOptions"
+    }
+   }
+  ],
   "ServiceRouting.prototype.model": [],
   "SidecarScoping.constructor": [
    {
@@ -1251,6 +1259,14 @@ export const API_SHAPES: ApiShapes = {
    {
     "name": "code",
     "spec": "string"
+   }
+  ],
+  "TcpMatch.of": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "TcpMatchOptions"
+    }
    }
   ],
   "TopologySpread.across": [
@@ -3044,6 +3060,11 @@ export const API_SHAPES: ApiShapes = {
     },
     "service": {
      "type": "IMeshService"
+    },
+    "tcpRoutes": {
+     "list": {
+      "type": "TcpRouteOptions"
+     }
     }
    },
    "required": [
@@ -3166,6 +3187,33 @@ export const API_SHAPES: ApiShapes = {
     "caCertificates": "string",
     "credentialName": "string",
     "sni": "string"
+   }
+  },
+  "TcpMatchOptions": {
+   "fields": {
+    "port": "number",
+    "sourceLabels": {
+     "map": "string"
+    },
+    "sourceNamespace": "string"
+   }
+  },
+  "TcpRouteOptions": {
+   "fields": {
+    "action": {
+     "class": "RouteAction"
+    },
+    "match": {
+     "list": {
+      "class": "TcpMatch"
+     }
+    }
+   },
+   "required": [
+    "action"
+   ],
+   "docs": {
+    "action": "Where the connections go: `RouteAction.forward` or `RouteAction.weightedForward` (a redirect is HTTP)."
    }
   },
   "TlsOriginationOptions": {
@@ -3315,6 +3363,7 @@ export const API_SHAPES: ApiShapes = {
   "SidecarScoping",
   "StringMatch",
   "Suppressions",
+  "TcpMatch",
   "TopologySpread",
   "TracingBackend",
   "Volume",

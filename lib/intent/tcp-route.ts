@@ -1,0 +1,60 @@
+import { RouteAction } from './route';
+import { fail, problem } from '../core/errors';
+import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/names';
+import { TcpMatchModel } from '../render/model';
+
+/** Options of {@link TcpMatch.of}: every condition given must hold. */
+export interface TcpMatchOptions {
+  /**
+   * The service port the connection is to.
+   * @default - any port
+   */
+  readonly port?: number;
+  /**
+   * Labels of the calling pods.
+   * @default - any caller
+   */
+  readonly sourceLabels?: { [key: string]: string };
+  /**
+   * The calling pods' namespace.
+   * @default - any namespace
+   */
+  readonly sourceNamespace?: string;
+}
+
+/** Which TCP connections a {@link TcpRouteOptions} applies to: by port and caller (there is no URI or header in TCP). */
+export class TcpMatch {
+  /** Connections meeting every given condition; at least one. */
+  public static of(options: TcpMatchOptions): TcpMatch {
+    if (options.port === undefined && !Object.keys(options.sourceLabels ?? {}).length && options.sourceNamespace === undefined) {
+      fail(problem('options', 'must hold at least one of port, sourceLabels, sourceNamespace', {}, 'leave the match out to match every connection'));
+    }
+    if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
+      fail(problem('port', 'must be a port number', options.port));
+    }
+    for (const [k, v] of Object.entries(options.sourceLabels ?? {})) {
+      const err = checkLabelKey(`sourceLabels.${k}`, k) ?? checkLabelValue(`sourceLabels.${k}`, v);
+      if (err) fail(err);
+    }
+    const err = options.sourceNamespace !== undefined ? checkDnsLabel('sourceNamespace', options.sourceNamespace) : undefined;
+    if (err) fail(err);
+    return new TcpMatch({
+      port: options.port,
+      sourceLabels: options.sourceLabels && Object.keys(options.sourceLabels).length > 0 ? { ...options.sourceLabels } : undefined,
+      sourceNamespace: options.sourceNamespace,
+    });
+  }
+
+  private constructor(/** @internal */ public readonly _model: TcpMatchModel) {}
+}
+
+/** One route of opaque TCP traffic of a {@link ServiceRouting} (`addTcpRoute()`): shift connections between versions. */
+export interface TcpRouteOptions {
+  /**
+   * Connections the route applies to: any one of these matches.
+   * @default - every connection
+   */
+  readonly match?: TcpMatch[];
+  /** Where the connections go: `RouteAction.forward` or `RouteAction.weightedForward` (a redirect is HTTP). */
+  readonly action: RouteAction;
+}
