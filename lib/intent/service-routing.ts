@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { Protocol } from './ports';
-import { HttpRouteOptions, IMeshService, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
+import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
 import { TcpRouteOptions } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -132,10 +132,17 @@ export class ServiceRouting extends Construct {
         }
       }
     };
+    // the ports of the routed service a route carries: those its matches name, those its destinations on the service name
+    // (a destination on another service is that service's port), else any port of the route's protocol
+    const own = (ds: RouteAction['destinations']) => ds.filter(d => d.target.service === this.props.service).map(d => d.port);
+    const carried = (given: Array<number | undefined>) => {
+      const named = given.filter((p): p is number => p !== undefined);
+      return named.length > 0 ? named : [undefined];
+    };
     this.routes.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports',
-      r.action.destinations.length > 0 ? r.action.destinations.map(d => d.port) : [undefined]));
+      carried([...(r.match ?? []).map(m => m._model.port), ...own(r.action.destinations)])));
     this.tcpRoutes.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports',
-      [...r.action.destinations.map(d => d.port), ...(r.match ?? []).map(m => m._model.port)]));
+      carried([...(r.match ?? []).map(m => m._model.port), ...own(r.action.destinations)])));
     return [...new Set(out)];
   }
 
