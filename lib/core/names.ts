@@ -90,3 +90,17 @@ export function checkLabelKey(field: string, key: string): string | undefined {
   const p = labelKeyProblem(key);
   return p ? problem(field, `must be a label key ('[prefix/]name'): ${p}`, key) : undefined;
 }
+
+/**
+ * Checks an Istio `exportTo` list: `.` (the object's own namespace), `*` (every namespace, alone) or namespace names.
+ * @returns the problem, or undefined when valid
+ */
+export function checkExportTo(field: string, values: readonly string[]): string | undefined {
+  if (values.length === 0) return problem(field, 'must name at least one namespace (\'.\' for its own, \'*\' for all)', []);
+  if (values.includes('*') && values.length > 1) return problem(field, 'must not combine \'*\' with other entries (it already means every namespace)', [...values]);
+  for (const v of values) {
+    if (v !== '.' && v !== '*' && (v.length > 63 || !DNS1123_LABEL.test(v))) return problem(field, 'must hold \'.\', \'*\' or namespace names', v);
+  }
+  if (new Set(values).size !== values.length) return problem(field, 'must name each namespace once', [...values]);
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelKey, checkLabelValue } from '../core/names';
 import { emit, failIfNotIstio, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderDestinationRuleOf } from '../render/istio';
 import { DestinationRuleModel } from '../render/model';
@@ -55,6 +55,12 @@ export interface DestinationPolicyProps {
    * @default - the service's namespace, else the chart's
    */
   readonly namespace?: IMeshNamespace;
+
+  /**
+   * The namespaces whose callers the DestinationRule applies to: `['.']` for its own only, namespace names, `['*']` for all.
+   * @default - not written: Istio's default, every namespace — a service's traffic policy must reach its callers wherever they run
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -94,7 +100,8 @@ export class DestinationPolicy extends Construct {
       }
       if (s.labels !== undefined && Object.keys(s.labels).length === 0) failAt(this, problem(`subsets[${i}].labels`, 'must hold at least one label', {}));
     });
-    const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the service\'s name)' : 'name', name);
+    const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the service\'s name)' : 'name', name)
+      ?? (props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined);
     if (nameErr) failAt(this, nameErr);
     const policy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
     const servicePorts = svc.ports.map(p => p.port);
@@ -114,6 +121,7 @@ export class DestinationPolicy extends Construct {
       })),
       trafficPolicy: policy,
       istioMutualByDefault: props.trafficPolicy?.tls === undefined,
+      exportTo: props.exportTo,
     };
     this.destinationRule = emit(this, 'DestinationRule', { apiVersion: istioNetworking(this), kind: 'DestinationRule', name, namespace, body: ['spec'] },
       () => renderDestinationRuleOf(model, renderContextOf(this)));

@@ -74,6 +74,12 @@ export interface MeshServiceProps extends WorkloadOptions {
   readonly destinationRuleName?: string;
 
   /**
+   * The namespaces whose callers the DestinationRule applies to: `['.']` for its own only, namespace names, `['*']` for all.
+   * @default - not written: Istio's default, every namespace — a service's traffic policy must reach its callers wherever they run
+   */
+  readonly exportTo?: string[];
+
+  /**
    * Make each DestinationRule subset select the `app` label as well as `version` (some manifests
    * do, to be explicit; the Service already narrows to `app`).
    * @default false - subsets select `version` only, as Istio's samples do

@@ -13,7 +13,7 @@ import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity,
 import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkServiceName } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
 import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
 import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
@@ -192,6 +192,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       this.checkReplicas('replicas', this.replicas),
       props.image !== undefined ? checkImage('image', props.image) : undefined,
       props.partOf !== undefined ? checkLabelValue('partOf', props.partOf) : undefined,
+      props.exportTo !== undefined ? checkExportTo('exportTo', props.exportTo) : undefined,
     ]) {
       if (err) failAt(this, err);
     }
@@ -545,6 +546,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
       } : undefined,
       commonLabels: this.commonLabels,
+      exportTo: this.props.exportTo,
       serviceLabels: this.serviceLabels(),
     };
   }

@@ -6,7 +6,7 @@ import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, chec
 import { TcpRouteOptions } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
-import { checkDnsSubdomain } from '../core/names';
+import { checkDnsSubdomain, checkExportTo } from '../core/names';
 import { Suppressions } from '../core/suppressions';
 import { namespaceOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { VirtualServiceModel } from '../render/model';
@@ -51,6 +51,12 @@ export interface ServiceRoutingProps {
    * @default - none
    */
   readonly tcpRoutes?: TcpRouteOptions[];
+
+  /**
+   * The namespaces whose callers the VirtualService applies to: `['.']` for its own only, namespace names, `['*']` for all.
+   * @default - not written: Istio's default, every namespace — a service's routing must reach its callers wherever they run
+   */
+  readonly exportTo?: string[];
 }
 
 /**
@@ -84,11 +90,17 @@ export class ServiceRouting extends Construct {
     }
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
+    const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
+    if (exportErr) failAt(this, exportErr);
     this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
     this.node.addValidation({
       validate: () => [
         ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length === 0),
         ...this.protocolProblems(),
+        ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
+          ? [problem('exportTo', 'cannot be expressed with the Gateway API or Linkerd back-end: an HTTPRoute applies where its parentRef is (use a ReferenceGrant for other namespaces)',
+            this.props.exportTo, 'remove it, or render this chart with TrafficApi.ISTIO')]
+          : []),
         ...(this.tcpRoutes.length > 0 && routingBackendOf(this) !== 'istio'
           ? [problem('tcpRoutes', `cannot be expressed with the ${routingBackendOf(this) === 'linkerd' ? 'Linkerd' : 'Gateway API'} back-end yet: `
             + 'TCP traffic shifting is rendered as Istio\'s VirtualService tcp routes', this.tcpRoutes.length, 'render this chart with TrafficApi.ISTIO')]
@@ -159,6 +171,7 @@ export class ServiceRouting extends Construct {
         port: this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined,
       },
       http: this.routes.map((r, i) => routeModelAt(this, r, i)),
+      exportTo: this.props.exportTo,
       tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(r => ({
         match: (r.match ?? []).map(m => m._model),
         destinations: r.action._destinations(t => (t.service.ports.length === 1 ? t.service.ports[0].port : undefined)),

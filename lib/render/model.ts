@@ -251,6 +251,8 @@ export interface DestinationRuleModel {
   readonly trafficPolicy?: TrafficPolicyModel;
   /** Write `tls: ISTIO_MUTUAL` in the host's policy and in each port's that sets no TLS of its own. */
   readonly istioMutualByDefault?: boolean;
+  /** Namespaces the rule applies to (undefined: Istio's default, every namespace). */
+  readonly exportTo?: readonly string[];
 }
 
 /** A mesh service: Service, ServiceAccount, DestinationRule and one Deployment per deployed version. */
@@ -283,6 +285,8 @@ export interface ServiceModel extends ServiceRef {
   readonly sessionAffinity?: { readonly type: string; readonly timeoutSeconds?: number };
   /** Labels of the Service and every Deployment and pod besides `app` / `version` (Kubernetes' recommended labels). */
   readonly commonLabels?: { readonly [key: string]: string };
+  /** Namespaces its DestinationRule applies to (undefined: every namespace). */
+  readonly exportTo?: readonly string[];
   /** Labels of the Service only (`istio.io/use-waypoint`). */
   readonly serviceLabels?: { readonly [key: string]: string };
 }
@@ -443,6 +447,8 @@ export interface VirtualServiceModel {
   readonly http: HttpRouteModel[];
   /** Routes of opaque TCP traffic (Istio's `tcp:`). */
   readonly tcp?: TcpRouteModel[];
+  /** Namespaces the VirtualService applies to (undefined: Istio's default, every namespace). */
+  readonly exportTo?: readonly string[];
 }
 
 /** A match of a TCP route. */

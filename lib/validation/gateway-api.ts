@@ -97,5 +97,6 @@ export function gatewayApiServiceProblems(svc: ServiceModel): string[] {
   for (const v of svc.versions.filter(x => x.trafficPolicy)) {
     errors.push(problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is a DestinationRule setting`, set(v.trafficPolicy!), FIX));
   }
+  if (svc.exportTo) errors.push(problem('exportTo', `${CANNOT}: it is a DestinationRule setting`, [...svc.exportTo], FIX));
   return errors;
 }

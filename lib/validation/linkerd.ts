@@ -58,5 +58,6 @@ export function linkerdServiceProblems(svc: ServiceModel): string[] {
     ...(svc.trafficPolicy ? [problem('trafficPolicy', `${CANNOT}: it is an Istio DestinationRule setting (Linkerd balances by latency itself)`, set(svc.trafficPolicy), FIX)] : []),
     ...svc.versions.filter(v => v.trafficPolicy).map(v =>
       problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is an Istio DestinationRule setting`, set(v.trafficPolicy!), FIX)),
+    ...(svc.exportTo ? [problem('exportTo', `${CANNOT}: it is an Istio DestinationRule setting`, [...svc.exportTo], FIX)] : []),
   ];
 }

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { HeaderMatch, HttpMatch, MeshChart, MeshChartProps, MeshService, RouteAction, ServiceRouting, StringMatch, TrafficApi } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
@@ -66,5 +66,35 @@ describe('match conditions beyond path and headers', () => {
     expect(errorOf(() => HttpMatch.where({ sourceNamespace: 'Edge' }))).toMatch(/^HttpMatch.where: 'sourceNamespace' must be a DNS-1123 label/);
     expect(errorOf(() => HttpMatch.where({ port: 70000 }))).toBe("HttpMatch.where: 'port' must be a port number: got 70000");
     void Chart;
+  });
+});
+
+describe('exportTo on VirtualService and DestinationRule (item 8)', () => {
+  test('written when asked, on the VirtualService, the service\'s DestinationRule and a DestinationPolicy; Istio\'s default otherwise', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      const web = new MeshService(chart, 'web', { ports: [{ port: 80 }], exportTo: ['.', 'edge'] });
+      web.addVersion('v1', { image: 'x/y:1' });
+      new ServiceRouting(chart, 'r', { service: web, exportTo: ['.'], routes: [{ action: RouteAction.forward(web.version('v1')) }] });
+      const other = new MeshService(chart, 'other', { ports: [{ port: 80 }] });
+      other.addVersion('v1', { image: 'x/y:1' });
+    });
+    expect((only(objects, 'VirtualService').spec as any).exportTo).toStrictEqual(['.']);
+    expect((only(objects, 'DestinationRule', 'web').spec as any).exportTo).toStrictEqual(['.', 'edge']);
+    expect((only(objects, 'DestinationRule', 'other').spec as any).exportTo).toBeUndefined();
+    expect(objects.flatMap(o => pinned.validate(o as never).problems)).toStrictEqual([]);
+  });
+
+  test('bad lists, and back-ends without it', () => {
+    const app = new App();
+    const chart = new MeshChart(app, 'c');
+    expect(errorOf(() => new MeshService(chart, 'a', { ports: [{ port: 80 }], exportTo: ['*', '.'] })))
+      .toBe("[c/a] 'exportTo' must not combine '*' with other entries (it already means every namespace): got ['*', '.']");
+    expect(errorOf(() => new MeshService(chart, 'b', { ports: [{ port: 80 }], exportTo: ['Edge'] }))).toBe("[c/b] 'exportTo' must hold '.', '*' or namespace names: got 'Edge'");
+    expect(synthError(a => {
+      const c = new MeshChart(a, 'c', { trafficApi: TrafficApi.GATEWAY_API });
+      const web = new MeshService(c, 'web', { ports: [{ port: 80 }], exportTo: ['.'] });
+      web.addVersion('v1', { image: 'x/y:1' });
+    })).toContain("[c/web] 'exportTo' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): it is a DestinationRule setting");
   });
 });

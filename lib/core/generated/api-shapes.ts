@@ -1700,6 +1700,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "DestinationPolicyProps": {
    "fields": {
+    "exportTo": {
+     "list": "string"
+    },
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"
@@ -2519,6 +2522,9 @@ export const API_SHAPES: ApiShapes = {
       "class": "EnvValue"
      }
     },
+    "exportTo": {
+     "list": "string"
+    },
     "exposure": {
      "class": "ServiceExposure"
     },
@@ -3049,6 +3055,9 @@ export const API_SHAPES: ApiShapes = {
   "ServiceRoutingProps": {
    "fields": {
     "everyPort": "boolean",
+    "exportTo": {
+     "list": "string"
+    },
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"

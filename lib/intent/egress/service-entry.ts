@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { checkHostName } from '../../core/names';
+import { checkExportTo, checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { emit, failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
@@ -162,6 +162,8 @@ export class ServiceEntry extends Construct {
     failIfNotIstio(this, 'ServiceEntry', 'Linkerd proxies let egress through unless an EgressNetwork of policy.linkerd.io restricts it');
     const { name, namespace } = policyIdentity(this, props, id);
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', []));
+    const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
+    if (exportErr) failAt(this, exportErr);
     for (const h of props.hosts) {
       const hostErr = checkHostName('hosts', h);
       if (hostErr) failAt(this, hostErr);

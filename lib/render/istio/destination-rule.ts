@@ -20,6 +20,7 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
     })),
     trafficPolicy: service.trafficPolicy,
     istioMutualByDefault: service.istioMutualByDefault,
+    exportTo: service.exportTo,
   }, ctx);
 }
 
@@ -32,6 +33,7 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
 export function renderDestinationRuleOf(dr: DestinationRuleModel, ctx: RenderContext): Manifest {
   const spec: DestinationRuleSpec = {
     host: dr.host,
+    exportTo: dr.exportTo ? [...dr.exportTo] : undefined,
     subsets: dr.subsets.map(s => ({ name: s.name, labels: { ...s.labels } })),
   };
   const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: dr.subsets[i].trafficPolicy }));

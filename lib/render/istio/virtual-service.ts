@@ -64,6 +64,7 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
     // a short host would be read as `<name>.<the route's namespace>` and the route would never apply)
     hosts: vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
     gateways: vs.gateways.length > 0 ? vs.gateways.map(g => gatewayRefOf(g, vs.namespace)) : undefined,
+    exportTo: vs.exportTo ? [...vs.exportTo] : undefined,
     http: vs.http.length > 0 || !vs.tcp?.length ? vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx)) : undefined,
     tcp: vs.tcp?.length ? vs.tcp.map(r => ({
       match: r.match.length > 0 ? r.match.map(m => ({ ...m })) : undefined,
