@@ -104,3 +104,23 @@ export function checkExportTo(field: string, values: readonly string[]): string 
   if (new Set(values).size !== values.length) return problem(field, 'must name each namespace once', [...values]);
   return undefined;
 }
+
+/**
+ * Checks a port number (a whole number from 1 to 65535).
+ * @returns the problem, or undefined when valid
+ */
+export function checkPort(field: string, port: number): string | undefined {
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : problem(field, 'must be a port number (a whole number from 1 to 65535)', port);
+}
+
+/**
+ * Checks a set of Kubernetes labels (keys and values), naming the first bad one as `<field>.<key>`.
+ * @returns the problem, or undefined when valid
+ */
+export function checkLabels(field: string, labels: { readonly [key: string]: string }): string | undefined {
+  for (const [k, v] of Object.entries(labels)) {
+    const err = checkLabelKey(`${field}.${k}`, k) ?? checkLabelValue(`${field}.${k}`, v);
+    if (err) return err;
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
-import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelKey, checkLabelValue } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
 import { emit, failIfNotIstio, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderDestinationRuleOf } from '../render/istio';
 import { DestinationRuleModel } from '../render/model';
@@ -90,7 +90,7 @@ export class DestinationPolicy extends Construct {
     const seen = new Set<string>();
     subsets.forEach((s, i) => {
       const err = checkDnsLabel(`subsets[${i}].name`, s.name)
-        ?? Object.entries(s.labels ?? {}).map(([k, v]) => checkLabelKey(`subsets[${i}].labels`, k) ?? checkLabelValue(`subsets[${i}].labels.${k}`, v)).find(e => e);
+        ?? (s.labels ? checkLabels(`subsets[${i}].labels`, s.labels) : undefined);
       if (err) failAt(this, err);
       if (seen.has(s.name)) failAt(this, problem(`subsets[${i}].name`, 'must be unique', s.name));
       seen.add(s.name);

@@ -1,5 +1,5 @@
 import { fail, problem } from '../core/errors';
-import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/names';
+import { checkDnsLabel, checkLabels, checkPort } from '../core/names';
 import { MatchModel, StringMatchModel } from '../render/model';
 
 /** A condition on a string (an origin, a header value). */
@@ -66,6 +66,23 @@ export class HeaderMatch {
     this.name = name;
     this._match = match;
   }
+}
+
+/**
+ * The port and caller conditions of an HTTP or TCP match, checked: a port number, labels, a namespace name.
+ * @internal
+ */
+export function portAndSourceOf(o: { port?: number; sourceLabels?: { [key: string]: string }; sourceNamespace?: string }):
+{ port?: number; sourceLabels?: { [key: string]: string }; sourceNamespace?: string } {
+  const err = (o.port !== undefined ? checkPort('port', o.port) : undefined)
+    ?? (o.sourceLabels ? checkLabels('sourceLabels', o.sourceLabels) : undefined)
+    ?? (o.sourceNamespace !== undefined ? checkDnsLabel('sourceNamespace', o.sourceNamespace) : undefined);
+  if (err) fail(err);
+  return {
+    port: o.port,
+    sourceLabels: o.sourceLabels && Object.keys(o.sourceLabels).length > 0 ? { ...o.sourceLabels } : undefined,
+    sourceNamespace: o.sourceNamespace,
+  };
 }
 
 /** Options shared by every {@link HttpMatch}. */
@@ -173,26 +190,14 @@ export class HttpMatch {
       if (m._model.prefix !== undefined) fail(problem(`queryParams.${name}`, 'must be exact or a regex (Istio and the Gateway API match no prefix of a query parameter)', m._model.prefix));
     }
     const without = options.withoutHeaders ?? [];
-    if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
-      fail(problem('port', 'must be a port number', options.port));
-    }
-    for (const [k, v] of Object.entries(options.sourceLabels ?? {})) {
-      const err = checkLabelKey(`sourceLabels.${k}`, k) ?? checkLabelValue(`sourceLabels.${k}`, v);
-      if (err) fail(err);
-    }
-    if (options.sourceNamespace !== undefined) {
-      const err = checkDnsLabel('sourceNamespace', options.sourceNamespace);
-      if (err) fail(err);
-    }
+    const source = portAndSourceOf(options);
     this._model = {
       uri,
       headers: headers.length > 0 ? Object.fromEntries(headers.map(h => [h.name, h._match])) : undefined,
       ignoreUriCase: options.ignoreUriCase || undefined,
       queryParams: queryParams.length > 0 ? Object.fromEntries(queryParams.map(([n, m]) => [n, m._model])) : undefined,
       withoutHeaders: without.length > 0 ? Object.fromEntries(without.map(h => [h.name, h._match])) : undefined,
-      port: options.port,
-      sourceLabels: options.sourceLabels && Object.keys(options.sourceLabels).length > 0 ? { ...options.sourceLabels } : undefined,
-      sourceNamespace: options.sourceNamespace,
+      ...source,
     };
   }
 }

@@ -5,8 +5,8 @@ import { useWaypointLabels } from './waypoint';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
-import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
-import { emit } from '../hosting/cdk8s/emit';
+import { MeshProvider, MeshSettings } from '../core/settings';
+import { ambientAt, emit } from '../hosting/cdk8s/emit';
 import { renderNamespace } from '../render/kubernetes';
 
 /** A namespace that mesh constructs can live in. */
@@ -107,7 +107,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     const injection = props.injection ?? NamespaceInjection.enabled();
     const settings = MeshSettings.of(this);
     const mesh = settings.mesh;
-    const ambient = mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    const ambient = ambientAt(this);
     if (ambient && props.injection && injection._istioLabels['istio-injection'] !== 'disabled') {
       failAt(this, problem('injection', 'cannot be combined with ambient mode: sidecar injection and ambient enrolment on one namespace (IST0123: a workload joins the mesh one way)',
         Object.entries(injection._istioLabels).map(([k, v]) => `${k}=${v}`)[0], 'leave out injection (the namespace is enrolled in ambient mode), or use DataPlane.SIDECAR'));

@@ -14,8 +14,8 @@ import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
-import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
-import { emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
+import { MeshSettings } from '../core/settings';
+import { ambientAt, emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy, renderDestinationRule } from '../render/istio';
@@ -204,8 +204,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       ...(props.partOf !== undefined ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
       'app.kubernetes.io/managed-by': 'mesh-kit',
     } : undefined;
-    const settings = MeshSettings.of(this);
-    this.ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    this.ambient = ambientAt(this);
     this.checkDataPlane();
     for (const d of props.dependsOn ?? []) this.addDependency(d);
     const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;

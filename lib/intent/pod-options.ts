@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { ContainerResources, Topology, k8s } from 'cdk8s-plus-27';
 import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkLabels, checkPort } from '../core/names';
 import { LifecycleHandlerModel, PodModel, TopologySpreadModel, WireValue } from '../render/model';
 import { coreTypeProblems } from '../schema/core-shapes';
 
@@ -90,9 +90,8 @@ export class PreStop {
   /** An HTTP GET on `path` of one of the service's ports. */
   public static http(path: string, options: PreStopHttpOptions = {}): PreStop {
     if (!path.startsWith('/')) fail(problem('path', 'must start with \'/\'', path, `use '/${path}'`));
-    if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
-      fail(problem('port', 'must be a port number', options.port));
-    }
+    const err = options.port !== undefined ? checkPort('port', options.port) : undefined;
+    if (err) fail(err);
     return new PreStop({ kind: 'httpGet', path, port: options.port });
   }
 
@@ -191,16 +190,16 @@ export interface WorkloadOptions {
   readonly imagePullSecrets?: string[];
 }
 
-const TOLERATION_OPERATORS = ['Equal', 'Exists'];
 /** Istio's `terminationDrainDuration` when none is set (ProxyConfig). */
 const ISTIO_DEFAULT_DRAIN_SECONDS = 5;
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
-/** Kubernetes' validation of a toleration (`ValidateTolerations`, pkg/apis/core/validation). */
+/**
+ * Kubernetes' validation of a toleration (`ValidateTolerations`, pkg/apis/core/validation) beyond its shape (the operator
+ * and effect enumerations are checked with the shape, before this).
+ */
 function tolerationProblems(t: k8s.Toleration, at: string): string[] {
   const out: string[] = [];
   const operator = t.operator ?? 'Equal';
-  if (!TOLERATION_OPERATORS.includes(operator)) out.push(problem(`${at}.operator`, 'must be Equal or Exists', t.operator));
   if (t.key === undefined || t.key === '') {
     if (operator !== 'Exists') {
       out.push(problem(`${at}.operator`, 'must be Exists when the key is empty (it then tolerates every taint)', operator,
@@ -215,9 +214,6 @@ function tolerationProblems(t: k8s.Toleration, at: string): string[] {
     const err = checkLabelValue(`${at}.value`, t.value);
     if (err) out.push(err);
   }
-  if (t.effect !== undefined && t.effect !== '' && !TAINT_EFFECTS.includes(t.effect)) {
-    out.push(problem(`${at}.effect`, `must be one of ${TAINT_EFFECTS.join(', ')}`, t.effect));
-  }
   if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
     out.push(problem(`${at}.tolerationSeconds`, 'applies only to effect NoExecute', t.tolerationSeconds, 'set effect: \'NoExecute\''));
   }
@@ -227,11 +223,11 @@ function tolerationProblems(t: k8s.Toleration, at: string): string[] {
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 function requirementProblems(r: { key: string; operator: string; values?: string[] }, at: string, nodes: boolean): string[] {
-  const ops = nodes ? [...SELECTOR_OPERATORS, 'Gt', 'Lt'] : SELECTOR_OPERATORS;
   const out: string[] = [];
   const err = checkLabelKey(`${at}.key`, r.key);
   if (err) out.push(err);
-  if (!ops.includes(r.operator)) out.push(problem(`${at}.operator`, `must be one of ${ops.join(', ')}`, r.operator));
+  // a node selector's operators are an enumeration of its shape (checked before); a label selector's are a plain string
+  if (!nodes && !SELECTOR_OPERATORS.includes(r.operator)) out.push(problem(`${at}.operator`, `must be one of ${SELECTOR_OPERATORS.join(', ')}`, r.operator));
   const n = (r.values ?? []).length;
   if ((r.operator === 'In' || r.operator === 'NotIn') && n === 0) out.push(problem(`${at}.values`, `must hold at least one value with ${r.operator}`, []));
   if ((r.operator === 'Exists' || r.operator === 'DoesNotExist') && n > 0) out.push(problem(`${at}.values`, `must be empty with ${r.operator}`, r.values));
@@ -353,10 +349,8 @@ function kubeList(type: string, toJson: (v: never) => unknown, values: unknown, 
  */
 export function podModelOf(options: WorkloadOptions, pods: number, mainContainer: string): { model: PodModel; problems: string[] } {
   const out: string[] = [];
-  for (const [k, v] of Object.entries(options.nodeSelector ?? {})) {
-    const err = checkLabelKey(`nodeSelector.${k}`, k) ?? checkLabelValue(`nodeSelector.${k}`, v);
-    if (err) out.push(err);
-  }
+  const selectorErr = options.nodeSelector ? checkLabels('nodeSelector', options.nodeSelector) : undefined;
+  if (selectorErr) out.push(selectorErr);
   const tolerations = kubeList('Toleration', k8s.toJson_Toleration, options.tolerations, 'tolerations');
   out.push(...tolerations.problems);
   if (tolerations.problems.length === 0) tolerations.wires.forEach((t, i) => out.push(...tolerationProblems(t as k8s.Toleration, `tolerations[${i}]`)));

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
+import { checkPort } from '../core/names';
 import { ProbeModel } from '../render/model';
 
 /** Timing of a probe (Kubernetes' defaults when left out). */
@@ -78,7 +79,8 @@ export class Probe {
   }
 
   private static timing(o: ProbeOptions): Omit<ProbeModel, 'kind'> {
-    if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) fail(problem('port', 'must be a port number', o.port));
+    const err = o.port !== undefined ? checkPort('port', o.port) : undefined;
+    if (err) fail(err);
     return {
       port: o.port,
       initialDelaySeconds: seconds('initialDelay', o.initialDelay, 0),

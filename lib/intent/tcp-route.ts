@@ -1,6 +1,6 @@
+import { portAndSourceOf } from './matches';
 import { RouteAction } from './route';
 import { fail, problem } from '../core/errors';
-import { checkDnsLabel, checkLabelKey, checkLabelValue } from '../core/names';
 import { TcpMatchModel } from '../render/model';
 
 /** Options of {@link TcpMatch.of}: every condition given must hold. */
@@ -29,20 +29,7 @@ export class TcpMatch {
     if (options.port === undefined && !Object.keys(options.sourceLabels ?? {}).length && options.sourceNamespace === undefined) {
       fail(problem('options', 'must hold at least one of port, sourceLabels, sourceNamespace', {}, 'leave the match out to match every connection'));
     }
-    if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
-      fail(problem('port', 'must be a port number', options.port));
-    }
-    for (const [k, v] of Object.entries(options.sourceLabels ?? {})) {
-      const err = checkLabelKey(`sourceLabels.${k}`, k) ?? checkLabelValue(`sourceLabels.${k}`, v);
-      if (err) fail(err);
-    }
-    const err = options.sourceNamespace !== undefined ? checkDnsLabel('sourceNamespace', options.sourceNamespace) : undefined;
-    if (err) fail(err);
-    return new TcpMatch({
-      port: options.port,
-      sourceLabels: options.sourceLabels && Object.keys(options.sourceLabels).length > 0 ? { ...options.sourceLabels } : undefined,
-      sourceNamespace: options.sourceNamespace,
-    });
+    return new TcpMatch(portAndSourceOf(options));
   }
 
   private constructor(/** @internal */ public readonly _model: TcpMatchModel) {}

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { checkPercent, durationString } from '../core/duration';
 import { MeshValidationError, fail, problem } from '../core/errors';
+import { checkPort } from '../core/names';
 import { TrafficPolicyModel } from '../render/model';
 
 /**
@@ -248,7 +249,8 @@ function count(field: string, n: number | undefined, min = 0): number | undefine
 /** Converts a traffic policy to model data, checking it. @internal */
 export function trafficPolicyModelOf(p: TrafficPolicy): TrafficPolicyModel | undefined {
   const ports = (p.ports ?? []).map((pp, i) => {
-    if (!Number.isInteger(pp.port) || pp.port < 1 || pp.port > 65535) fail(problem(`ports[${i}].port`, 'must be a whole number between 1 and 65535', pp.port));
+    const portErr = checkPort(`ports[${i}].port`, pp.port);
+    if (portErr) fail(portErr);
     if ((p.ports ?? []).findIndex(x => x.port === pp.port) !== i) fail(problem(`ports[${i}].port`, 'must name each port once', pp.port));
     let model: TrafficPolicyModel | undefined;
     try {

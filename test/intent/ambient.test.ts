@@ -96,9 +96,8 @@ describe('waypoints', () => {
     });
     expect(only(objects, 'Gateway').metadata.name).toBe('web-waypoint');
     expect(only(objects, 'Service', 'web').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'web-waypoint' });
-    const covered = objectsOf((chart, ns0) => {
+    const covered = objectsOf(chart => {
       const ns = new MeshNamespace(chart, 'team', { waypoint: new Waypoint(chart, 'team-wp', { namespace: MeshNamespace.fromName('team') }) });
-      void ns0;
       const web = service(chart, ns);
       web.addRoute({ action: RouteAction.forward(web.version('v1')) });
     });
@@ -119,6 +118,10 @@ describe('waypoints', () => {
   });
 
   test('bad waypoints: in a sidecar chart, for workload traffic on a service, on a sidecar namespace', () => {
+    const app = new App();
+    const wp = new Waypoint(new MeshChart(app, 'amb', AMBIENT), 'wp');
+    expect(errorOf(() => new MeshNamespace(new MeshChart(app, 'side'), 'ns', { waypoint: wp })))
+      .toBe("[side/ns] 'waypoint' needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints: got 'wp'");
     expect(errorOf(() => objectsOf(chart => new Waypoint(chart, 'wp'), {})))
       .toMatch(/^\[c\/wp\] 'dataPlane' must be DataPlane.AMBIENT for a waypoint: its namespace's pods are not enrolled in ambient mode/);
     expect(errorOf(() => objectsOf((chart, ns) => service(chart, ns, 'web', { waypoint: new Waypoint(chart, 'wp', { trafficFor: WaypointFor.WORKLOAD }) }))))
@@ -174,7 +177,6 @@ describe('authorization under ambient', () => {
       .toMatch(/^\[c\/b\] 'workload' must be a service's .*: rules\[0\]: from a JWT principal needs L7.*got 'the whole namespace'/);
     expect(errorOf(() => new RequestAuthentication(chart, 'r', { jwtRules: [{ issuer: 'https://id.example.com' }] })))
       .toMatch(/^\[c\/r\] 'workload' must be a service's \(WorkloadSelector.service\(\)\) under ambient mode: JWT validation is L7/);
-    void Chart;
   });
 });
 

@@ -128,6 +128,10 @@ describe('scheduling', () => {
         "'affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight' must be a whole number between 1 and 100: got 0"],
       [{ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: '' }] } },
         "'affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey' must name a node label (kubernetes.io/hostname, topology.kubernetes.io/zone): got ''"],
+      [{ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'app', operator: 'Near' }] } }] } },
+        "'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchExpressions[0].operator' must be one of In, NotIn, Exists, DoesNotExist: got 'Near'"],
+      [{ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'a', operator: 'Near' }] }] } } },
+        "'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator' must be one of 'DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn': got 'Near'"],
       [{ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{}] } },
         "'affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]' must have the field 'topologyKey'"],
     ])('affinity %#', (affinity, message) => {

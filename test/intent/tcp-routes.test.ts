@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { HttpMatch, MeshChart, MeshChartProps, MeshService, Protocol, RouteAction, ServiceRouting, TcpMatch, TrafficApi } from '../../lib';
+import { MeshChart, MeshChartProps, MeshService, Protocol, RouteAction, ServiceRouting, TcpMatch, TrafficApi } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
 import { only, synthError, synthObjects } from '../support/synth';
@@ -60,6 +60,7 @@ describe('TCP routes (Istio\'s TCP traffic shifting)', () => {
       new ServiceRouting(c, 'r', { service: e, tcpRoutes: [{ action: RouteAction.forward(e.version('v1'), { port: 9000 }) }] });
     })).toContain("'tcpRoutes' cannot be expressed with the Gateway API back-end yet");
     expect(errorOf(() => TcpMatch.of({}))).toMatch(/^TcpMatch.of: 'options' must hold at least one of port, sourceLabels, sourceNamespace/);
-    void HttpMatch;
+    expect(errorOf(() => TcpMatch.of({ port: 0 }))).toBe("TcpMatch.of: 'port' must be a port number (a whole number from 1 to 65535): got 0");
+    expect(errorOf(() => TcpMatch.of({ sourceLabels: { 'bad key!': 'x' } }))).toMatch(/^TcpMatch.of: 'sourceLabels.bad key!' must be a label key/);
   });
 });

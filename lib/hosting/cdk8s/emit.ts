@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
+import { DataPlane, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
 
@@ -190,6 +190,12 @@ export function routingBackendOf(scope: IConstruct): RoutingBackend {
   if (s.mesh === MeshProvider.LINKERD) return 'linkerd';
   if (s.mesh === MeshProvider.NONE) return 'none';
   return s.trafficApi === TrafficApi.GATEWAY_API ? 'gateway-api' : 'istio';
+}
+
+/** Whether workloads under `scope` run on Istio's ambient data plane (ztunnel and waypoints) rather than sidecars. */
+export function ambientAt(scope: IConstruct): boolean {
+  const s = MeshSettings.of(scope);
+  return s.mesh === MeshProvider.ISTIO && s.dataPlane === DataPlane.AMBIENT;
 }
 
 /** Whether routing under `scope` is rendered to the Gateway API. */

@@ -6,8 +6,8 @@ import { WorkloadSelector } from './workload-selector';
 import { fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
-import { DataPlane, MeshProvider, MeshSettings } from '../../core/settings';
-import { failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { MeshSettings } from '../../core/settings';
+import { ambientAt, failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy } from '../../render/istio';
 import { MeshService } from '../mesh-service';
 
@@ -249,8 +249,7 @@ export class AuthorizationPolicy extends Construct {
     if (action !== AuthorizationAction.CUSTOM && props.provider) {
       failAt(this, problem('provider', 'is only for CUSTOM policies', props.provider));
     }
-    const settings = MeshSettings.of(this);
-    this.ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    this.ambient = ambientAt(this);
     for (const r of props.rules ?? []) this.addRule(r);
     if (action === AuthorizationAction.CUSTOM || action === AuthorizationAction.AUDIT) this.needsL7(`a ${action} policy`);
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);

@@ -5,8 +5,8 @@ import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { DataPlane, MeshProvider, MeshSettings } from '../../core/settings';
-import { failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { MeshSettings } from '../../core/settings';
+import { ambientAt, failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { renderRequestAuthentication } from '../../render/istio';
 
 /** Where a token is read from a request header. */
@@ -107,10 +107,9 @@ export class RequestAuthentication extends Construct {
         if (!/^[a-zA-Z0-9-]+$/.test(h.name)) failAt(this, problem(`jwtRules[${i}].fromHeaders.name`, 'must be a header name', h.name));
       }
     }
-    const settings = MeshSettings.of(this);
-    const apiVersion = securityApiVersion(settings.istioApiVersion);
+    const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
     // under ambient mode JWTs are validated by a waypoint (L7): the policy targets the service, whose waypoint applies it
-    const ambient = settings.mesh === MeshProvider.ISTIO && settings.dataPlane === DataPlane.AMBIENT;
+    const ambient = ambientAt(this);
     const service = ambient ? props.workload?._service : undefined;
     if (ambient && !service) {
       failAt(this, problem('workload', 'must be a service\'s (WorkloadSelector.service()) under ambient mode: JWT validation is L7, which only a waypoint does',
