@@ -64,6 +64,8 @@ export function selectorString(selector: { readonly [k: string]: string } | unde
 
 /** The file name of the objects standing for Istio's default ingress gateway (`istioctl analyze` adds them). */
 export const ISTIO_DEFAULTS_FILE = '(istio defaults)';
+/** The file of the pods `externals.workloads` declares. */
+export const EXTERNALS_FILE = '(externals)';
 
 /** Istio's system namespaces (`util.IsSystemNamespace`), which several checks skip. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'istio-system']);
@@ -223,7 +225,8 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     const all = hostMap.get(`*/${fqdn}`);
     if (all) return all;
     const scopes = strs(exportTo);
-    for (const scope of scopes.length > 0 ? scopes.filter(e => e !== '*') : [sourceNs]) {
+    // '.' is the source's own namespace (a VirtualService exported to '.' sees the entries of its namespace)
+    for (const scope of scopes.length > 0 ? scopes.filter(e => e !== '*').map(e => (e === '.' ? sourceNs : e)) : [sourceNs]) {
       const hit = hostMap.get(`${scope}/${fqdn}`);
       if (hit) return hit;
     }

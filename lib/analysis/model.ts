@@ -110,6 +110,12 @@ export interface AnalysisExternals {
    * @default - none
    */
   readonly secrets?: string[];
+  /**
+   * Pods that run outside the app (an installed egress gateway), by their labels, as `namespace/key=value[,key=value]`:
+   * `istio-system/istio=egressgateway`. Selectors that pick them (a Gateway's) find a workload.
+   * @default - none
+   */
+  readonly workloads?: string[];
 }
 
 /** The facts of a mesh config the checks read. */

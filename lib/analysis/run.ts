@@ -8,11 +8,11 @@ import { KUBERNETES_ANALYZERS } from './analyzers/kubernetes';
 import { MISC_ANALYZERS } from './analyzers/misc';
 import { SELECTOR_ANALYZERS } from './analyzers/selectors';
 import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtual-service';
-import { ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
+import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
 import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
 import { AnalysisReport } from './report';
-import { MeshValidationError, problem } from '../core/errors';
+import { MeshValidationError, fail, problem } from '../core/errors';
 import { Suppression, Suppressions } from '../core/suppressions';
 import { Manifest } from '../render/model';
 
@@ -108,6 +108,19 @@ const DEFAULTS: AnalyzedObject[] = ISTIO_DEFAULT_RESOURCES.map(m => ({ manifest:
 
 const glob = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
 
+/** The pods of `externals.workloads` (`namespace/key=value[,key=value]`), as the checks see pods; nothing is reported on them. */
+function externalWorkloads(specs: readonly string[]): AnalyzedObject[] {
+  return specs.map((w, i) => {
+    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(.+)$/.exec(String(w));
+    const pairs = m ? m[3].split(',').map(kv => kv.split('=')) : [];
+    if (!m || pairs.some(kv => kv.length !== 2 || kv[0] === '')) {
+      fail(problem(`externals.workloads[${i}]`, 'must be \'namespace/key=value[,key=value]\'', w, 'e.g. \'istio-system/istio=egressgateway\''));
+    }
+    const manifest = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `external-workload-${i}`, namespace: m![1], labels: Object.fromEntries(pairs) }, spec: {} };
+    return { manifest: manifest as Manifest, file: EXTERNALS_FILE, mesh: 'istio' };
+  });
+}
+
 /** Parses `CODE=Kind [namespace/]name` rules, failing with the valid codes on an unknown one. */
 export function parseSuppressions(rules: readonly string[]): Array<{ code: string; resource: string }> {
   return rules.map(rule => {
@@ -130,7 +143,8 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
   // JSON data whose spec is an object; the hosts' rendered objects and YAML already are
   const safe = options.plainJson ? input : input.map((o, i) => plainObject(analyzedObjectOf(o, i)));
   const ids = new Set(safe.map(idOf));
-  const objects = options.istioDefaults ? [...safe, ...DEFAULTS.filter(d => !ids.has(idOf(d)))] : safe;
+  const outside = externalWorkloads(options.externals?.workloads ?? []);
+  const objects = [...(options.istioDefaults ? [...safe, ...DEFAULTS.filter(d => !ids.has(idOf(d)))] : safe), ...outside];
   const ctx = contextOf(objects, { world: options.world, externals: options.externals, meshConfig: meshConfigFacts(options.meshConfig) });
   const rules = parseSuppressions(options.suppress ?? []);
   const findings: Finding[] = [];
@@ -151,7 +165,7 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
     return suppressions.get(key);
   };
   for (const { analyzer, object, message } of raw) {
-    if (DEFAULTS.includes(object)) continue;
+    if (DEFAULTS.includes(object) || outside.includes(object)) continue;
     const level = analyzer.level === FindingLevel.WARNING && options.warningsAsErrors ? FindingLevel.ERROR : analyzer.level;
     const f: Finding = {
       code: analyzer.code,

@@ -113,14 +113,15 @@ export class DestinationPolicy extends Construct {
     const model: DestinationRuleModel = {
       name,
       namespace,
-      host: svc.namespace !== undefined && svc.namespace !== namespace ? `${svc.name}.${svc.namespace}.svc.cluster.local` : svc.name,
+      host: !svc.external && svc.namespace !== undefined && svc.namespace !== namespace ? `${svc.name}.${svc.namespace}.svc.cluster.local` : svc.name,
       subsets: subsets.map(s => ({
         name: s.name,
         labels: { ...(s.labels ?? { version: s.name }) },
         trafficPolicy: s.trafficPolicy ? trafficPolicyModelOf(s.trafficPolicy) : undefined,
       })),
       trafficPolicy: policy,
-      istioMutualByDefault: props.trafficPolicy?.tls === undefined,
+      // Istio's mutual TLS is for the mesh's own workloads: an external host gets the TLS it is given (ClientTls.simple…)
+      istioMutualByDefault: props.trafficPolicy?.tls === undefined && !svc.external,
       exportTo: props.exportTo,
     };
     this.destinationRule = emit(this, 'DestinationRule', { apiVersion: istioNetworking(this), kind: 'DestinationRule', name, namespace, body: ['spec'] },

@@ -793,6 +793,10 @@ class ImportedMeshService implements IMeshService, IRouteTarget {
   private readonly _versions: string[];
 
   public constructor(attrs: MeshServiceAttributes) {
+    if (typeof attrs?.name === 'string' && attrs.name.includes('.')) {
+      fail(problem('name', 'must be the name of a Service of the cluster: an external host is declared by a ServiceEntry, which routes target as they target a service',
+        attrs.name, `const api = new ServiceEntry(scope, id, { hosts: ['${attrs.name}'] }); RouteAction.forward(api)`));
+    }
     for (const err of [
       checkServiceName('name', attrs.name),
       attrs.namespace !== undefined ? checkDnsLabel('namespace', attrs.namespace) : undefined,

@@ -157,7 +157,7 @@ export class RouteAction {
 function destinationOf(t: IRouteTarget): DestinationModel {
   const ports = t.service.ports;
   return {
-    service: { name: t.service.name, namespace: t.service.namespace },
+    service: { name: t.service.name, namespace: t.service.namespace, ...(t.service.external ? { external: true } : {}) },
     subset: t.subset,
     onlyPort: ports.length === 1 ? ports[0].port : undefined,
   };

@@ -144,17 +144,19 @@ export class ServiceRouting extends Construct {
         }
       }
     };
-    // the ports of the routed service a route carries: those its matches name, those its destinations on the service name
-    // (a destination on another service is that service's port), else any port of the route's protocol
+    // the ports of the routed service a route carries: those its matches name, else those its destinations on the service
+    // name (a destination on another service is that service's port; a port rewrite sends elsewhere what it matched),
+    // else any port of the route's protocol
     const own = (ds: RouteAction['destinations']) => ds.filter(d => d.target.service === this.props.service).map(d => d.port);
-    const carried = (given: Array<number | undefined>) => {
-      const named = given.filter((p): p is number => p !== undefined);
-      return named.length > 0 ? named : [undefined];
+    const carried = (matched: Array<number | undefined>, sent: Array<number | undefined>) => {
+      const named = (ps: Array<number | undefined>) => ps.filter((p): p is number => p !== undefined);
+      const ps = matched.length > 0 && matched.every(p => p !== undefined) ? named(matched) : named(sent);
+      return ps.length > 0 ? ps : [undefined];
     };
     this.routes.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports',
-      carried([...(r.match ?? []).map(m => m._model.port), ...own(r.action.destinations)])));
+      carried((r.match ?? []).map(m => m._model.port), own(r.action.destinations))));
     this.tcpRoutes.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports',
-      carried([...(r.match ?? []).map(m => m._model.port), ...own(r.action.destinations)])));
+      carried((r.match ?? []).map(m => m._model.port), own(r.action.destinations))));
     return [...new Set(out)];
   }
 
@@ -168,6 +170,7 @@ export class ServiceRouting extends Construct {
       meshService: {
         name: this.props.service.name,
         namespace: this.props.service.namespace,
+        ...(this.props.service.external ? { external: true } : {}),
         port: this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined,
       },
       http: this.routes.map((r, i) => routeModelAt(this, r, i)),

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ServiceEntry } from './egress/service-entry';
 import { MeshService } from './mesh-service';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -52,6 +53,7 @@ export class SidecarScoping extends Construct {
       const err = slash <= 0 ? problem(`extraHosts[${i}]`, 'must be \'namespace/host\' (namespace may be \'*\', \'.\' or \'~\')', h) : checkHostName(`extraHosts[${i}]`, h.slice(slash + 1));
       if (err) failAt(this, err);
     }
+    this.node.addValidation({ validate: () => this.undeclaredHosts(props.extraHosts ?? []) });
     const apiVersion = istioNetworking(this);
     const seen = new Set<string>();
     for (const svc of props.services) {
@@ -66,7 +68,8 @@ export class SidecarScoping extends Construct {
         egressHosts: [...new Set([
           ...svc.dependencies.map(d => {
             const dns = d.namespace ?? 'default';
-            return `${dns}/${d.name}.${dns}.svc.cluster.local`;
+            // an external host is seen in the namespace of its ServiceEntry, by its own name
+            return d.external ? `${dns}/${d.name}` : `${dns}/${d.name}.${dns}.svc.cluster.local`;
           }),
           'istio-system/*',
           ...(props.extraHosts ?? []),
@@ -74,5 +77,26 @@ export class SidecarScoping extends Construct {
         registryOnly: props.registryOnly,
       }));
     }
+  }
+
+  /**
+   * Extra hosts that no service or ServiceEntry of the app declares: a sidecar scoped to a host nobody declared keeps
+   * nothing for it (Istio accepts the entry silently), so the call it was meant to allow still fails.
+   * Wildcards (`ns/*`, `*.example.com`) are taken as they are.
+   */
+  private undeclaredHosts(extraHosts: string[]): string[] {
+    const declared = new Set<string>();
+    for (const c of this.node.root.node.findAll()) {
+      if (c instanceof MeshService) {
+        const ns = c.namespace ?? 'default';
+        declared.add(`${ns}/${c.name}.${ns}.svc.cluster.local`).add(`${ns}/${c.name}`);
+      } else if (c instanceof ServiceEntry) {
+        for (const h of c.hosts) declared.add(`${c.namespace ?? 'default'}/${h}`);
+      }
+    }
+    const matches = (h: string) => [...declared].some(d => d.split('/')[1] === h.split('/')[1] && ['*', '~', d.split('/')[0]].includes(h.split('/')[0]));
+    return extraHosts.map((h, i) => ({ h, i })).filter(({ h }) => !h.split('/')[1].includes('*') && !matches(h))
+      .map(({ h, i }) => problem(`extraHosts[${i}]`, 'must be a host that a MeshService or ServiceEntry of the app declares (a sidecar keeps nothing for a host nobody declares)', h,
+        `declare it (new ServiceEntry(scope, id, { hosts: ['${h.split('/')[1]}'] }) for an external host), or name it as '<its namespace>/<host>'`));
   }
 }

@@ -5,7 +5,7 @@ import { ServiceRef } from './model';
  * both live in the same namespace (as Istio's own samples write it), the cluster FQDN otherwise.
  */
 export function hostOf(service: ServiceRef, fromNamespace: string | undefined, clusterDomain: string): string {
-  if (service.namespace === undefined || service.namespace === fromNamespace) {
+  if (service.external || service.namespace === undefined || service.namespace === fromNamespace) {
     return service.name;
   }
   return `${service.name}.${service.namespace}.svc.${clusterDomain}`;

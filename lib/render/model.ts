@@ -29,6 +29,8 @@ export interface ObjectMeta {
 export interface ServiceRef {
   readonly name: string;
   readonly namespace?: string;
+  /** A host outside the cluster's Services (a ServiceEntry's): `name` is the host, written as is from any namespace. */
+  readonly external?: boolean;
 }
 
 /** One port of a service. */
@@ -324,6 +326,8 @@ export interface MatchModel {
   readonly sourceLabels?: { readonly [key: string]: string };
   /** The calling pods' namespace (Istio only). */
   readonly sourceNamespace?: string;
+  /** A gRPC service and method (Istio: the `uri` written with it; the Gateway API: a GRPCRoute method match). */
+  readonly grpc?: { readonly service: string; readonly method?: string };
 }
 
 /** Where a route sends traffic. */
@@ -392,6 +396,8 @@ export interface HttpRouteModel {
   readonly rewrite?: { readonly uri?: string; readonly authority?: string };
   readonly cors?: CorsModel;
   readonly headers?: { readonly request?: HeaderOpsModel; readonly response?: HeaderOpsModel };
+  /** Istio delegation: the requests go on to another VirtualService's routes (no destinations). */
+  readonly delegate?: ServiceRef;
 }
 
 /** A DestinationRule traffic policy, Istio-shaped. */
@@ -449,6 +455,23 @@ export interface VirtualServiceModel {
   readonly tcp?: TcpRouteModel[];
   /** Namespaces the VirtualService applies to (undefined: Istio's default, every namespace). */
   readonly exportTo?: readonly string[];
+  /** Routes of TLS traffic by SNI (Istio's `tls:`). */
+  readonly tls?: TlsRouteModel[];
+  /** The routed service speaks gRPC: the Gateway API renders a GRPCRoute. */
+  readonly grpc?: boolean;
+  /** A delegate VirtualService (no hosts, no gateways): the routes a root delegates to. */
+  readonly delegate?: boolean;
+}
+
+/** A match of a TLS route: the SNI, and optionally the port and caller. */
+export interface TlsMatchModel extends TcpMatchModel {
+  readonly sniHosts: readonly string[];
+}
+
+/** A route of TLS traffic by SNI: matches, weighted destinations. */
+export interface TlsRouteModel {
+  readonly match: TlsMatchModel[];
+  readonly destinations: DestinationModel[];
 }
 
 /** A match of a TCP route. */

@@ -34,8 +34,19 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
       if (o.exact === undefined) errors.push(problem(`${at}.cors.allowOrigins`, `${CANNOT}: origins are exact strings`, o.prefix ?? o.regex, FIX));
     }
     errors.push(...backendPortProblems(`${at}.port`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])], 'the Gateway API back-end'));
+    errors.push(...externalProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
   }
+  if (vs.meshService?.external) errors.push(...externalProblems('service', [{ service: vs.meshService }]));
+  for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalProblems(`tcpRoutes[${i}].destination`, r.destinations));
+  for (const [i, r] of (vs.tls ?? []).entries()) errors.push(...externalProblems(`tlsRoutes[${i}].destination`, r.destinations));
   return errors;
+}
+
+/** External hosts (ServiceEntries), which a Gateway API route cannot name as a backend or a parent. */
+function externalProblems(field: string, destinations: ReadonlyArray<{ readonly service: DestinationModel['service'] }>): string[] {
+  return destinations.filter(d => d.service.external).map(d =>
+    problem(field, `${CANNOT}: an external host is an Istio ServiceEntry, which its routes do not name`, d.service.name,
+      'route to the external host in a chart rendered with TrafficApi.ISTIO'));
 }
 
 /** Match conditions only Istio's own routes have: absent headers, the caller's labels or namespace, a port per match. */

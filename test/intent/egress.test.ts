@@ -7,7 +7,7 @@ import { only, synthObjects } from '../support/synth';
 const objectsOf = (build: (chart: MeshChart) => void) => expectSchemaValid(synthObjects(app => build(new MeshChart(app, 'c', { namespace: 'shop' }))));
 
 describe('ServiceEntry', () => {
-  test('defaults: HTTPS on 443, external, DNS, visible in its own namespace only', () => {
+  test('defaults: HTTPS on 443, DNS, visible in its own namespace only; location not written (Istio\'s default, MESH_EXTERNAL)', () => {
     const objects = objectsOf(chart => { new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'] }); });
     expect(only(objects, 'ServiceEntry')).toStrictEqual({
       apiVersion: 'networking.istio.io/v1',
@@ -16,7 +16,6 @@ describe('ServiceEntry', () => {
       spec: {
         hosts: ['api.payments.example.com'],
         ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }],
-        location: 'MESH_EXTERNAL',
         resolution: 'DNS',
         exportTo: ['.'],
       },
@@ -74,6 +73,7 @@ describe('ServiceEntry', () => {
     expect(only(objects, 'VirtualService').spec).toStrictEqual({
       hosts: ['api.payments.example.com'],
       gateways: ['mesh', 'payments-egress'],
+      exportTo: ['.', 'istio-system'],
       http: [
         { name: 'to-egress-gateway', match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 80 } } }] },
         { name: 'out', match: [{ gateways: ['payments-egress'], port: 80 }], route: [{ destination: { host: 'api.payments.example.com', port: { number: 443 } } }] },
@@ -88,8 +88,10 @@ describe('ServiceEntry', () => {
       '[c/s] \'hosts\' must not hold wildcards with DNS resolution (there is no one address to resolve): got \'*.example.com\'; use ServiceEntryResolution.NONE'],
     ['TLS origination spans several hosts', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com', 'b.example.com'], tlsOrigination: {} }),
       '[c/s] \'hosts\' must hold one host with tlsOrigination or egressGateway (each host needs its own routes): got [\'a.example.com\', \'b.example.com\']; one ServiceEntry per host'],
-    ['the egress gateway has no HTTP port to route', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], egressGateway: {} }),
-      '[c/s] \'egressGateway\' routes HTTP ports only: the service has none: got [\'https-443\']; add an HTTP port, or tlsOrigination'],
+    ['the egress gateway has no port it can route', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], ports: [{ number: 53, protocol: Protocol.UDP }], egressGateway: {} }),
+      '[c/s] \'egressGateway\' routes HTTP, TLS and TCP ports: the service has none: got [\'udp-53\']; add a port of one of them'],
+    ['the egress gateway port is out of range', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], egressGateway: { port: 70000 } }),
+      '[c/s] \'egressGateway.port\' must be a port number (a whole number from 1 to 65535): got 70000'],
     ['the TLS origination port is taken', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: {} }),
       '[c/s] \'tlsOrigination.port\' must not be one of the ports given: got 80; it is added as the plain-HTTP port'],
     ['rendered for Linkerd', () => new ServiceEntry(new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD }), 's', { hosts: ['a.example.com'] }),

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'crypto';
 import { GatewaySpec, ServiceSpec } from './types';
-import { ISTIO_DEFAULTS_FILE, hostsMatch, list, nameOf, selectorString, selects, strs } from '../context';
+import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, hostsMatch, list, nameOf, selectorString, selects, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -40,8 +40,9 @@ const gatewayPortNotOnService: Analyzer = {
   run: ctx => gateways(ctx).flatMap(gw => {
     const pods = gatewayPods(ctx, gw);
     if (pods.length === 0) return [];
-    // an app's stand-in for Istio's installed gateway says that it exists, not how its Service maps ports
-    if (ctx.world === 'partial' && pods.every(p => p.object.file === ISTIO_DEFAULTS_FILE)) return [];
+    // an app's stand-in for Istio's installed gateway (or the pods externals.workloads declares) says that it exists,
+    // not how its Service maps ports
+    if (ctx.world === 'partial' && pods.every(p => p.object.file === ISTIO_DEFAULTS_FILE || p.object.file === EXTERNALS_FILE)) return [];
     const ports = new Set<number>();
     for (const pod of pods) {
       for (const s of ctx.of('Service', '').filter(x => ctx.namespaceOf(x) === pod.namespace)) {

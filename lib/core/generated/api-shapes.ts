@@ -1151,6 +1151,18 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "ServiceEntry.prototype.host": [
+   {
+    "name": "name",
+    "spec": "string"
+   }
+  ],
+  "ServiceEntry.prototype.version": [
+   {
+    "name": "name",
+    "spec": "string"
+   }
+  ],
   "ServiceExposure.clusterIp": [],
   "ServiceExposure.loadBalancer": [
    {
@@ -1495,6 +1507,9 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "services": {
+     "list": "string"
+    },
+    "workloads": {
      "list": "string"
     }
    }
@@ -2036,7 +2051,8 @@ export const API_SHAPES: ApiShapes = {
     "versionNames"
    ],
    "implementedBy": [
-    "MeshService"
+    "MeshService",
+    "ServiceEntry"
    ]
   },
   "IResolver": {
@@ -2055,6 +2071,7 @@ export const API_SHAPES: ApiShapes = {
    ],
    "implementedBy": [
     "MeshService",
+    "ServiceEntry",
     "ServiceVersion"
    ]
   },

@@ -58,7 +58,9 @@ export interface AnalysisOptions {
 
 function mergeExternals(a: AnalysisExternals | undefined, b: AnalysisExternals): AnalysisExternals {
   const both = (k: keyof AnalysisExternals) => [...(a?.[k] ?? []), ...(b[k] ?? [])];
-  return { namespaces: both('namespaces'), services: both('services'), hosts: both('hosts'), gateways: both('gateways'), secrets: both('secrets') };
+  return {
+    namespaces: both('namespaces'), services: both('services'), hosts: both('hosts'), gateways: both('gateways'), secrets: both('secrets'), workloads: both('workloads'),
+  };
 }
 
 /** The objects of rendered charts, as the analyzers see them. */

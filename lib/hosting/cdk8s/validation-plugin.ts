@@ -100,7 +100,9 @@ export class MeshKitValidation {
     if (p.externals !== undefined) {
       const e = p.externals as { [k: string]: unknown };
       for (const [k, v] of Object.entries(e ?? {})) {
-        if (!['namespaces', 'services', 'hosts', 'gateways', 'secrets'].includes(k)) fail(problem(`properties.externals.${k}`, 'is not a kind of external', k, 'use namespaces, services, hosts, gateways or secrets'));
+        if (!['namespaces', 'services', 'hosts', 'gateways', 'secrets', 'workloads'].includes(k)) {
+          fail(problem(`properties.externals.${k}`, 'is not a kind of external', k, 'use namespaces, services, hosts, gateways, secrets or workloads'));
+        }
         if (!Array.isArray(v) || !v.every(x => typeof x === 'string')) fail(problem(`properties.externals.${k}`, 'must be a list of strings', String(v)));
       }
     }

@@ -1,12 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { failAt, problem } from '../../core/errors';
+import { fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { checkExportTo, checkHostName } from '../../core/names';
+import { checkExportTo, checkHostName, checkPort } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { emit, failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
-import { Protocol } from '../ports';
+import { MeshServicePort, Protocol } from '../ports';
+import { IMeshService, IRouteTarget } from '../route';
 import { policyIdentity } from '../security/policy-object';
 
 /** How the sidecar finds the addresses of an external service. */
@@ -67,7 +68,10 @@ export interface TlsOriginationOptions {
   readonly credentialName?: string;
 }
 
-/** Routing of the service's HTTP traffic through an egress gateway. */
+/**
+ * Routing of the service's traffic through an egress gateway: its HTTP ports (the gateway calls the host, originating TLS
+ * when asked), else its TLS and HTTPS ports (passed through, routed by SNI), else its TCP ports.
+ */
 export interface EgressGatewayOptions {
   /**
    * The labels of the egress gateway's pods.
@@ -81,7 +85,7 @@ export interface EgressGatewayOptions {
   readonly service?: string;
   /**
    * The egress gateway's listener port.
-   * @default 80
+   * @default - 80 for HTTP, 443 for TLS, the service's port for TCP
    */
   readonly port?: number;
 }
@@ -102,7 +106,7 @@ export interface ServiceEntryProps {
   readonly resolution?: ServiceEntryResolution;
   /**
    * Where the service runs.
-   * @default ServiceEntryLocation.MESH_EXTERNAL
+   * @default - not written: Istio's default, MESH_EXTERNAL
    */
   readonly location?: ServiceEntryLocation;
   /**
@@ -140,6 +144,32 @@ export interface ServiceEntryProps {
 
 const portName = (p: ServiceEntryPort) => p.name ?? `${p.protocol ?? Protocol.HTTPS}-${p.number}`;
 
+/** How the egress gateway carries each protocol: HTTP routed by host, TLS passed through by SNI, the rest as TCP. */
+const EGRESS_KINDS: Array<{ kind: 'HTTP' | 'TLS' | 'TCP'; protocols: Protocol[]; port?: number }> = [
+  { kind: 'HTTP', protocols: [Protocol.HTTP], port: 80 },
+  { kind: 'TLS', protocols: [Protocol.HTTPS, Protocol.TLS], port: 443 },
+  { kind: 'TCP', protocols: [Protocol.TCP, Protocol.MONGO, Protocol.MYSQL, Protocol.REDIS] },
+];
+
+/** One host of a {@link ServiceEntry} as a route target. */
+class ExternalHost implements IMeshService, IRouteTarget {
+  public readonly external = true;
+  public readonly subset?: string = undefined;
+  public readonly service: IMeshService = this;
+  public readonly versionNames: string[] = [];
+
+  public constructor(public readonly name: string, public readonly namespace: string | undefined, private readonly _ports: MeshServicePort[]) {}
+
+  public get ports(): MeshServicePort[] {
+    return this._ports.map(p => ({ ...p }));
+  }
+
+  public version(name: string): IRouteTarget {
+    return fail(problem('version', `cannot be taken of external host '${this.name}': it has no versions (no pods of the mesh to label)`, name,
+      'route to the host as a whole, or declare the versions with DestinationPolicy subsets on a Service of the cluster'));
+  }
+}
+
 /**
  * Istio's `ServiceEntry`: an external service the mesh may call (with `outboundTrafficPolicy:
  * REGISTRY_ONLY`, the only ones). Optionally with TLS origination (a DestinationRule opening TLS
@@ -147,7 +177,19 @@ const portName = (p: ServiceEntryPort) => p.name ?? `${p.protocol ?? Protocol.HT
  * a VirtualService taking the traffic from the sidecars to the gateway, then out).
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/
  */
-export class ServiceEntry extends Construct {
+export class ServiceEntry extends Construct implements IMeshService, IRouteTarget {
+  /** The first host: as a route target the entry is that host (`host()` for the others). */
+  public readonly name: string;
+  /** The ServiceEntry's namespace (an external host is written as is from every namespace). */
+  public readonly namespace?: string;
+  /** Always true: the host is external, written as is. */
+  public readonly external = true;
+  /** Always undefined: an external host has no versions. */
+  public readonly subset?: string = undefined;
+  /** The first host, as a route target. */
+  public readonly service: IMeshService = this;
+  /** Always empty: an external host has no versions. */
+  public readonly versionNames: string[] = [];
   /** The rendered ServiceEntry (escape hatch). */
   public readonly resource: ApiObject;
   /** The DestinationRule of TLS origination (escape hatch), when asked. */
@@ -156,6 +198,8 @@ export class ServiceEntry extends Construct {
   public readonly gateway?: ApiObject;
   /** The VirtualService through the egress gateway (escape hatch), when asked. */
   public readonly virtualService?: ApiObject;
+  private readonly _ports: MeshServicePort[];
+  private readonly _hosts: string[];
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(...constructArgs('ServiceEntry', [scope, id, props]));
@@ -192,8 +236,12 @@ export class ServiceEntry extends Construct {
       failAt(this, problem('hosts', 'must hold one host with tlsOrigination or egressGateway (each host needs its own routes)', props.hosts, 'one ServiceEntry per host'));
     }
     const eg = props.egressGateway;
-    const http = ports.filter(p => (p.protocol ?? Protocol.HTTPS) === Protocol.HTTP);
-    if (eg && http.length === 0) failAt(this, problem('egressGateway', 'routes HTTP ports only: the service has none', ports.map(portName), 'add an HTTP port, or tlsOrigination'));
+    const through = EGRESS_KINDS.map(k => ({ ...k, ports: ports.filter(p => k.protocols.includes(p.protocol ?? Protocol.HTTPS)) }))
+      .find(k => k.ports.length > 0);
+    if (eg && !through) {
+      failAt(this, problem('egressGateway', 'routes HTTP, TLS and TCP ports: the service has none', ports.map(portName), 'add a port of one of them'));
+    }
+    if (eg?.port !== undefined && checkPort('egressGateway.port', eg.port)) failAt(this, checkPort('egressGateway.port', eg.port)!);
     const egressService = eg?.service ?? 'istio-egressgateway.istio-system';
     if (eg && !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(egressService)) failAt(this, problem('egressGateway.service', 'must be <name>.<namespace>', egressService));
     const model: EgressModel = {
@@ -208,20 +256,25 @@ export class ServiceEntry extends Construct {
         protocol: (p.protocol ?? Protocol.HTTPS).toUpperCase(),
         ...(tls && p.number === tlsPort && !eg ? { targetPort: tlsTarget } : {}),
       })),
-      location: props.location ?? ServiceEntryLocation.MESH_EXTERNAL,
+      location: props.location,
       resolution,
       // the egress gateway must see the entry to send the traffic out
       exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
       // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
       tlsOrigination: tls ? { port: eg ? tlsTarget! : tlsPort!, caCertificates: tls.caCertificates, credentialName: tls.credentialName } : undefined,
-      egressGateway: eg ? {
+      egressGateway: eg && through ? {
         selector: { ...(eg.selector ?? { istio: 'egressgateway' }) },
         service: egressService,
-        port: eg.port ?? 80,
-        meshPort: http[0].number,
-        outPort: http[0].number === tlsPort ? tlsTarget! : http[0].number,
+        protocol: through.kind,
+        port: eg.port ?? through.port ?? through.ports[0].number,
+        meshPort: through.ports[0].number,
+        outPort: through.ports[0].number === tlsPort ? tlsTarget! : through.ports[0].number,
       } : undefined,
     };
+    this.name = props.hosts[0];
+    this.namespace = namespace;
+    this._hosts = [...props.hosts];
+    this._ports = ports.map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.HTTPS, name: portName(p) }));
     const net = model.apiVersion;
     this.resource = emit(this, 'Resource', { apiVersion: net, kind: 'ServiceEntry', name, namespace, body: ['spec'] }, () => renderServiceEntry(model));
     if (tls) {
@@ -233,5 +286,28 @@ export class ServiceEntry extends Construct {
       this.virtualService = emit(this, 'EgressRoute', { apiVersion: net, kind: 'VirtualService', name: `${name}-through-egress`, namespace, body: ['spec'] },
         () => renderEgressRoute(model));
     }
+  }
+
+  /** The entry's ports, as a route target's (the plain-HTTP port of TLS origination first). */
+  public get ports(): MeshServicePort[] {
+    return this._ports.map(p => ({ ...p }));
+  }
+
+  /** Fails: an external host has no versions (a route targets the host as a whole). */
+  public version(name: string): IRouteTarget {
+    return new ExternalHost(this.name, this.namespace, this._ports).version(name);
+  }
+
+  /** The entry's hosts. */
+  public get hosts(): string[] {
+    return [...this._hosts];
+  }
+
+  /** One of the entry's hosts as a route target (the entry itself is its first). */
+  public host(name: string): IMeshService & IRouteTarget {
+    if (!this._hosts.includes(name)) {
+      fail(problem('host', `must be a host of ServiceEntry '${this.node.path}'`, name, `its hosts are ${this._hosts.map(h => `'${h}'`).join(', ')}`));
+    }
+    return name === this.name ? this : new ExternalHost(name, this.namespace, this._ports);
   }
 }

@@ -1,6 +1,6 @@
 import {
-  DestinationRuleSpec, DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode, GatewaySpec, ServiceEntrySpec, ServiceEntrySpecLocation,
-  ServiceEntrySpecResolution, VirtualServiceSpec,
+  DestinationRuleSpec, DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode, GatewaySpec, GatewaySpecServersTlsMode, ServiceEntrySpec,
+  ServiceEntrySpecLocation, ServiceEntrySpecResolution, VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
 import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
@@ -14,7 +14,8 @@ export interface EgressModel {
   readonly hosts: readonly string[];
   readonly addresses?: readonly string[];
   readonly ports: ReadonlyArray<{ readonly number: number; readonly name: string; readonly protocol: string; readonly targetPort?: number }>;
-  readonly location: string;
+  /** undefined: not written (Istio's MESH_EXTERNAL). */
+  readonly location?: string;
   readonly resolution: string;
   readonly exportTo: readonly string[];
   /** TLS opened by the sidecar (or the egress gateway) on this port, toward the first host. */
@@ -24,6 +25,8 @@ export interface EgressModel {
     readonly selector: { readonly [key: string]: string };
     /** `<name>.<namespace>` of the gateway's Service. */
     readonly service: string;
+    /** How the gateway carries the traffic: HTTP by host, TLS passed through by SNI, opaque TCP. */
+    readonly protocol: 'HTTP' | 'TLS' | 'TCP';
     /** The gateway's port. */
     readonly port: number;
     /** The port the sidecars' calls leave by. */
@@ -39,7 +42,7 @@ export function renderServiceEntry(m: EgressModel): Manifest {
     hosts: [...m.hosts],
     addresses: m.addresses ? [...m.addresses] : undefined,
     ports: m.ports.map(p => ({ ...p })),
-    location: m.location as ServiceEntrySpecLocation,
+    location: m.location as ServiceEntrySpecLocation | undefined,
     resolution: m.resolution as ServiceEntrySpecResolution,
     exportTo: [...m.exportTo],
   };
@@ -67,10 +70,17 @@ export function renderTlsOrigination(m: EgressModel): Manifest {
   return { apiVersion: m.apiVersion, kind: 'DestinationRule', metadata: metadataOf(`${m.name}-tls`, m.namespace), spec };
 }
 
-/** The egress Gateway `<name>-egress`: the host on the gateway's HTTP port. */
+/** The egress Gateway `<name>-egress`: the host on the gateway's port (TLS passed through, as Istio's egress gateway task does). */
 export function renderEgressGateway(m: EgressModel): Manifest {
   const eg = m.egressGateway!;
-  const spec: GatewaySpec = { selector: { ...eg.selector }, servers: [{ port: { number: eg.port, name: `http-${eg.port}`, protocol: 'HTTP' }, hosts: [m.hosts[0]] }] };
+  const spec: GatewaySpec = {
+    selector: { ...eg.selector },
+    servers: [{
+      port: { number: eg.port, name: `${eg.protocol.toLowerCase()}-${eg.port}`, protocol: eg.protocol },
+      hosts: [m.hosts[0]],
+      tls: eg.protocol === 'TLS' ? { mode: GatewaySpecServersTlsMode.PASSTHROUGH } : undefined,
+    }],
+  };
   return { apiVersion: m.apiVersion, kind: 'Gateway', metadata: metadataOf(`${m.name}-egress`, m.namespace), spec };
 }
 
@@ -79,21 +89,26 @@ export function renderEgressRoute(m: EgressModel): Manifest {
   const eg = m.egressGateway!;
   const host = m.hosts[0];
   const gw = `${m.name}-egress`;
+  const toGateway = { destination: { host: `${eg.service}.svc.cluster.local`, port: { number: eg.port } } };
+  const out = { destination: { host, port: { number: eg.outPort } } };
   const spec: VirtualServiceSpec = {
     hosts: [host],
     gateways: ['mesh', gw],
-    http: [
-      {
-        name: 'to-egress-gateway',
-        match: [{ gateways: ['mesh'], port: eg.meshPort }],
-        route: [{ destination: { host: `${eg.service}.svc.cluster.local`, port: { number: eg.port } } }],
-      },
-      {
-        name: 'out',
-        match: [{ gateways: [gw], port: eg.port }],
-        route: [{ destination: { host, port: { number: eg.outPort } } }],
-      },
-    ],
+    // visible where the entry is: its namespace's callers and the egress gateway's
+    exportTo: [...m.exportTo],
+    http: eg.protocol === 'HTTP' ? [
+      { name: 'to-egress-gateway', match: [{ gateways: ['mesh'], port: eg.meshPort }], route: [toGateway] },
+      { name: 'out', match: [{ gateways: [gw], port: eg.port }], route: [out] },
+    ] : undefined,
+    // TLS is routed by SNI, TCP by port (neither route has a name in Istio's API)
+    tls: eg.protocol === 'TLS' ? [
+      { match: [{ gateways: ['mesh'], port: eg.meshPort, sniHosts: [host] }], route: [toGateway] },
+      { match: [{ gateways: [gw], port: eg.port, sniHosts: [host] }], route: [out] },
+    ] : undefined,
+    tcp: eg.protocol === 'TCP' ? [
+      { match: [{ gateways: ['mesh'], port: eg.meshPort }], route: [toGateway] },
+      { match: [{ gateways: [gw], port: eg.port }], route: [out] },
+    ] : undefined,
   };
   return { apiVersion: m.apiVersion, kind: 'VirtualService', metadata: metadataOf(`${m.name}-through-egress`, m.namespace), spec };
 }

@@ -1,0 +1,165 @@
+import { App } from 'cdk8s';
+import {
+  ClientTls, DestinationPolicy, HttpMatch, MeshApp, MeshChart, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting, SidecarScoping,
+  TcpMatch, TrafficApi,
+} from '../../lib';
+import { analyze } from '../../lib/analysis';
+import { errorOf } from '../support/errors';
+import { expectSchemaValid } from '../support/schemas';
+import { only, synthError, synthFiles, synthObjects } from '../support/synth';
+
+const CNN = 'edition.cnn.com';
+
+/** Istio's egress TLS origination task: the app calls http://edition.cnn.com, the route sends to 443, a DestinationRule opens TLS. */
+function originate(chart: MeshChart) {
+  const cnn = new ServiceEntry(chart, 'cnn', { hosts: [CNN], ports: [{ number: 80, protocol: Protocol.HTTP, name: 'http-port' }, { number: 443, name: 'https-port' }] });
+  new ServiceRouting(chart, 'rewrite', {
+    service: cnn,
+    name: 'rewrite-port-for-edition-cnn-com',
+    exportTo: ['.'],
+    routes: [{ match: [HttpMatch.where({ port: 80 })], action: RouteAction.forward(cnn, { port: 443 }) }],
+  });
+  new DestinationPolicy(chart, 'tls', {
+    service: cnn,
+    name: 'originate-tls-for-edition-cnn-com',
+    trafficPolicy: { ports: [{ port: 443, tls: ClientTls.simple({ sni: CNN, caCertificates: '/etc/certs/ca.pem' }) }] },
+  });
+  return cnn;
+}
+
+describe('a ServiceEntry is a route target', () => {
+  test('port rewrite and TLS origination as Istio\'s egress task writes them: host as is, port 80 to 443, SIMPLE TLS with SNI and CA', () => {
+    const objects = expectSchemaValid(synthObjects(app => originate(new MeshChart(app, 'c', { namespace: 'shop' }))));
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({
+      hosts: [CNN],
+      exportTo: ['.'],
+      http: [{ match: [{ port: 80 }], route: [{ destination: { host: CNN, port: { number: 443 } } }] }],
+    });
+    // no ISTIO_MUTUAL default for a host outside the mesh: the TLS it is given, on the port it is given
+    expect(only(objects, 'DestinationRule').spec).toStrictEqual({
+      host: CNN,
+      trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: CNN, caCertificates: '/etc/certs/ca.pem' } }] },
+    });
+  });
+
+  test('the synth-time analysis finds the entry the route names (a VirtualService exported to \'.\' sees its own namespace)', () => {
+    const files = synthFiles(app => originate(new MeshChart(app, 'c', { namespace: 'shop' })), outdir => new MeshApp({ outdir }));
+    expect([...files.keys()]).toStrictEqual(['c.k8s.yaml']);
+  });
+
+  test('an external host written as is from another namespace; another host of the entry by host()', () => {
+    const objects = synthObjects(app => {
+      const egress = new MeshChart(app, 'egress', { namespace: 'egress' });
+      const apis = new ServiceEntry(egress, 'apis', { hosts: ['a.example.com', 'b.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], exportTo: ['*'] });
+      const shop = new MeshChart(app, 'shop', { namespace: 'shop' });
+      new ServiceRouting(shop, 'b', { service: apis.host('b.example.com'), routes: [{ action: RouteAction.forward(apis.host('b.example.com')) }] });
+    });
+    expect(only(objects, 'VirtualService').spec).toStrictEqual({ hosts: ['b.example.com'], http: [{ route: [{ destination: { host: 'b.example.com' } }] }] });
+  });
+
+  test('a TCP route to an external database', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      const db = new ServiceEntry(chart, 'db', { hosts: ['db.example.com'], addresses: ['10.0.0.7'], ports: [{ number: 5432, protocol: Protocol.TCP }] });
+      new ServiceRouting(chart, 'db-route', { service: db, tcpRoutes: [{ match: [TcpMatch.of({ port: 5432 })], action: RouteAction.forward(db, { port: 5432 }) }] });
+    }));
+    expect((only(objects, 'VirtualService').spec as { tcp: unknown }).tcp).toStrictEqual([
+      { match: [{ port: 5432 }], route: [{ destination: { host: 'db.example.com', port: { number: 5432 } } }] },
+    ]);
+  });
+
+  test('through the egress gateway: HTTPS passed through by SNI (Istio\'s egress gateway task), TCP by port', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      new ServiceEntry(chart, 'cnn', { hosts: [CNN], egressGateway: {} });
+      new ServiceEntry(chart, 'db', { hosts: ['db.example.com'], ports: [{ number: 5432, protocol: Protocol.TCP }], egressGateway: { port: 15432 } });
+    }));
+    expect(only(objects, 'Gateway', 'cnn-egress').spec).toStrictEqual({
+      selector: { istio: 'egressgateway' },
+      servers: [{ port: { number: 443, name: 'tls-443', protocol: 'TLS' }, hosts: [CNN], tls: { mode: 'PASSTHROUGH' } }],
+    });
+    const egress = { destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 443 } } };
+    expect(only(objects, 'VirtualService', 'cnn-through-egress').spec).toStrictEqual({
+      hosts: [CNN],
+      gateways: ['mesh', 'cnn-egress'],
+      exportTo: ['.', 'istio-system'],
+      tls: [
+        { match: [{ gateways: ['mesh'], port: 443, sniHosts: [CNN] }], route: [egress] },
+        { match: [{ gateways: ['cnn-egress'], port: 443, sniHosts: [CNN] }], route: [{ destination: { host: CNN, port: { number: 443 } } }] },
+      ],
+    });
+    expect(only(objects, 'Gateway', 'db-egress').spec).toStrictEqual({
+      selector: { istio: 'egressgateway' }, servers: [{ port: { number: 15432, name: 'tcp-15432', protocol: 'TCP' }, hosts: ['db.example.com'] }],
+    });
+    expect((only(objects, 'VirtualService', 'db-through-egress').spec as { tcp: unknown }).tcp).toStrictEqual([
+      { match: [{ gateways: ['mesh'], port: 5432 }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 15432 } } }] },
+      { match: [{ gateways: ['db-egress'], port: 15432 }], route: [{ destination: { host: 'db.example.com', port: { number: 5432 } } }] },
+    ]);
+  });
+
+  test('a scoped sidecar keeps the external hosts its service depends on, by the entry\'s namespace', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      const cnn = new ServiceEntry(chart, 'cnn', { hosts: [CNN] });
+      const web = new MeshService(chart, 'web', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }], dependsOn: [cnn] });
+      new SidecarScoping(chart, 'scoping', { services: [web], extraHosts: ['shop/edition.cnn.com'] });
+    });
+    expect((only(objects, 'Sidecar').spec as { egress: unknown }).egress).toStrictEqual([{ hosts: ['shop/edition.cnn.com', 'istio-system/*'] }]);
+  });
+
+  test('the external analysis workloads: an egress gateway installed with the mesh is a workload its Gateway selects', () => {
+    const gw = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'egress', namespace: 'shop' },
+      spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: [CNN], tls: { mode: 'PASSTHROUGH' } }] },
+    };
+    const codes = (workloads?: string[]) => analyze([{ manifest: gw, file: 'x.yaml', mesh: 'istio' }], { world: 'partial', externals: { workloads } }).findings.map(f => f.code);
+    expect(codes()).toContain('IST0101');
+    expect(codes(['istio-system/istio=egressgateway'])).toStrictEqual([]);
+    expect(errorOf(() => codes(['egressgateway']))).toBe(
+      '\'externals.workloads[0]\' must be \'namespace/key=value[,key=value]\': got \'egressgateway\'; e.g. \'istio-system/istio=egressgateway\'');
+  });
+});
+
+describe('external destinations: bad input', () => {
+  const chart = () => new MeshChart(new App(), 'c', { namespace: 'shop' });
+  test('an external host named as a Service: the fix is a ServiceEntry', () => {
+    expect(errorOf(() => MeshService.fromAttributes({ name: 'api.example.com', ports: [{ port: 443 }] }))).toBe(
+      'MeshService.fromAttributes: \'name\' must be the name of a Service of the cluster: an external host is declared by a ServiceEntry, which routes target as they target a service: '
+      + 'got \'api.example.com\'; const api = new ServiceEntry(scope, id, { hosts: [\'api.example.com\'] }); RouteAction.forward(api)');
+  });
+
+  test('a version of an external host, a host the entry does not have', () => {
+    const cnn = new ServiceEntry(chart(), 'cnn', { hosts: [CNN] });
+    expect(errorOf(() => cnn.version('v1'))).toBe(
+      '\'version\' cannot be taken of external host \'edition.cnn.com\': it has no versions (no pods of the mesh to label): got \'v1\'; '
+      + 'route to the host as a whole, or declare the versions with DestinationPolicy subsets on a Service of the cluster');
+    expect(errorOf(() => cnn.host('other.example.com'))).toBe('\'host\' must be a host of ServiceEntry \'c/cnn\': got \'other.example.com\'; its hosts are \'edition.cnn.com\'');
+  });
+
+  test('a route to a port the entry does not have', () => {
+    expect(synthError(app => {
+      const c = new MeshChart(app, 'c', { namespace: 'shop' });
+      const cnn = new ServiceEntry(c, 'cnn', { hosts: [CNN] });
+      new ServiceRouting(c, 'r', { service: cnn, routes: [{ action: RouteAction.forward(cnn, { port: 8443 }) }] });
+    })).toContain('[c/r] \'routes[0].port\' must be a port of service \'edition.cnn.com\': got 8443; it exposes 443');
+  });
+
+  test('an external route under the Gateway API back-end: refused, naming the host', () => {
+    expect(synthError(app => {
+      const c = new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
+      originate(c);
+    })).toContain('\'routes[0].destination\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): an external host is an Istio ServiceEntry, '
+      + 'which its routes do not name: got \'edition.cnn.com\'; route to the external host in a chart rendered with TrafficApi.ISTIO');
+  });
+
+  test('a Sidecar egress host that no declared service has', () => {
+    expect(synthError(app => {
+      const c = new MeshChart(app, 'c', { namespace: 'shop' });
+      const web = new MeshService(c, 'web', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }] });
+      new SidecarScoping(c, 'scoping', { services: [web], extraHosts: ['shop/api.example.com', 'shop/*.example.org'] });
+    })).toContain('[c/scoping] \'extraHosts[0]\' must be a host that a MeshService or ServiceEntry of the app declares (a sidecar keeps nothing for a host nobody declares): '
+      + 'got \'shop/api.example.com\'; declare it (new ServiceEntry(scope, id, { hosts: [\'api.example.com\'] }) for an external host), or name it as \'<its namespace>/<host>\'');
+  });
+});
