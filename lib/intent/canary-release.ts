@@ -4,6 +4,7 @@ import { IIngressGateway } from './ingress-gateway';
 import { IngressGatewayRoute } from './ingress-gateway-route';
 import { HeaderMatch, HttpMatch } from './matches';
 import { MeshService, ServiceVersion } from './mesh-service';
+import { Protocol, TCP_PROTOCOLS } from './ports';
 import { HttpRouteOptions, RouteAction } from './route';
 import { ServiceRouting } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
@@ -88,6 +89,11 @@ export interface CanaryIngressOptions {
   readonly gateway: IIngressGateway;
   /** The hosts; each must be served by the gateway. */
   readonly hosts: string[];
+  /**
+   * Bind only to the gateway's listener on this port (a TCP service's rollout binds to its TCP listener).
+   * @default - every listener of the gateway that carries the service's protocol
+   */
+  readonly gatewayPort?: number;
 }
 
 /** Props of a {@link CanaryRelease}. */
@@ -189,11 +195,25 @@ export class CanaryRelease extends Construct {
       failAt(this, problem('stickySessions', 'must be a consistent-hash load balancer', props.stickySessions._model.simple ?? 'other',
         'use LoadBalancer.consistentHashByCookie(), ByHeader() or BySourceIp()'));
     }
+    if (this.tcp) {
+      for (const field of ['override', 'mirrorPercentage', 'stickySessions'] as const) {
+        if (props[field] !== undefined) {
+          failAt(this, problem(field, `cannot be used in the rollout of a TCP service: it is an HTTP feature (${service.name} is routed by TCP routes)`, field,
+            'remove it: a TCP rollout shifts connections by weight'));
+        }
+      }
+    }
     this.stages = props.stage !== undefined ? [props.stage] : plan.weights;
     for (const w of this.stages) {
       this.stageCharts.set(w, this.stageChart(`Stage${w}`, `${id}.stage-${w}`, w, true));
     }
     this.rollbackChart = this.stageChart('Rollback', `${id}.rollback`, 0, false);
+  }
+
+  /** Whether the routed port (the one given, else every port of the service) carries opaque TCP. */
+  private get tcp(): boolean {
+    const ports = this.props.service.ports.filter(p => this.props.port === undefined || p.port === this.props.port);
+    return ports.length > 0 && ports.every(p => TCP_PROTOCOLS.includes(p.protocol ?? Protocol.HTTP));
   }
 
   private stageChart(chartId: string, fileName: string, weight: number, extras: boolean): MeshChart {
@@ -221,11 +241,13 @@ export class CanaryRelease extends Construct {
     });
     const name = this.props.name ?? service.name;
     const ingress = this.props.ingress;
+    // a TCP service's stages shift connections: the same weights, as TCP routes
+    const byKind = this.tcp ? { tcpRoutes: routes.map(r => ({ action: r.action })) } : { routes };
     if (ingress) {
       const namespace = service.namespace !== undefined ? { name: service.namespace } : undefined;
-      new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace, routes });
+      new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace, gatewayPort: ingress.gatewayPort, ...byKind });
     } else {
-      new ServiceRouting(chart, 'Routing', { service, name, routes });
+      new ServiceRouting(chart, 'Routing', { service, name, ...byKind });
     }
     if (!usesVersionServices(chart)) this.destinationRule(chart);
     return chart;

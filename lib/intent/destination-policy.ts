@@ -6,9 +6,10 @@ import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
-import { emit, failIfNotIstio, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
+import { emit, failIfNotIstio, istioNetworking, namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { BackendTlsModel, renderBackendTlsPolicy } from '../render/gateway-api';
 import { renderDestinationRuleOf } from '../render/istio';
-import { DestinationRuleModel } from '../render/model';
+import { DestinationRuleModel, TrafficPolicyModel } from '../render/model';
 
 /** One subset of a {@link DestinationPolicy}: pods of the service carrying some labels. */
 export interface DestinationSubset {
@@ -67,13 +68,19 @@ export interface DestinationPolicyProps {
  * A DestinationRule for a Service this app does not deploy: subsets by label and traffic policies (per port too),
  * without deploying anything. In the service's namespace unless told otherwise (the host is then its full name).
  *
+ * Under TrafficApi.GATEWAY_API it expresses TLS to the backend only: `ClientTls.simple({ sni })` (for the service or per
+ * port) becomes a BackendTLSPolicy verifying the name with the system's CAs; the other DestinationRule settings have no
+ * Gateway API equivalent and are refused.
+ *
  * @example
  * const reviews = MeshService.fromAttributes({ name: 'reviews', namespace: 'bookinfo', ports: [{ port: 9080 }], versions: ['v1', 'v2'] });
  * new DestinationPolicy(chart, 'reviews', { service: reviews, trafficPolicy: { ports: [{ port: 9080, loadBalancer: LoadBalancer.roundRobin() }] } });
  */
 export class DestinationPolicy extends Construct {
-  /** The DestinationRule (escape hatch). */
-  public readonly destinationRule: ApiObject;
+  /** The DestinationRule (escape hatch); none under TrafficApi.GATEWAY_API. */
+  public readonly destinationRule?: ApiObject;
+  /** The BackendTLSPolicy under TrafficApi.GATEWAY_API (escape hatch). */
+  public readonly backendTlsPolicy?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: DestinationPolicyProps) {
     super(...constructArgs('DestinationPolicy', [scope, id, props]));
@@ -104,6 +111,10 @@ export class DestinationPolicy extends Construct {
       ?? (props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined);
     if (nameErr) failAt(this, nameErr);
     const policy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
+    if (routingBackendOf(this) === 'gateway-api') {
+      this.backendTlsPolicy = this.backendTls(props, name, namespace, policy);
+      return;
+    }
     const servicePorts = svc.ports.map(p => p.port);
     for (const p of props.trafficPolicy?.ports ?? []) {
       if (!servicePorts.includes(p.port)) {
@@ -126,5 +137,56 @@ export class DestinationPolicy extends Construct {
     };
     this.destinationRule = emit(this, 'DestinationRule', { apiVersion: istioNetworking(this), kind: 'DestinationRule', name, namespace, body: ['spec'] },
       () => renderDestinationRuleOf(model, renderContextOf(this)));
+  }
+
+  /** The Gateway API's share of the policy: SIMPLE TLS to the service or its ports, as a BackendTLSPolicy. */
+  private backendTls(props: DestinationPolicyProps, name: string, namespace: string | undefined, policy: TrafficPolicyModel | undefined): ApiObject {
+    const svc = props.service;
+    const cannot = 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API)';
+    const fix = 'remove it, or render this chart with TrafficApi.ISTIO';
+    const settings = (p: Omit<TrafficPolicyModel, 'portLevelSettings'>) => (['loadBalancer', 'connectionPool', 'outlierDetection'] as const).filter(k => p[k] !== undefined);
+    const problems: string[] = [];
+    if (svc.external) problems.push(problem('service', `${cannot}: an external host is an Istio ServiceEntry`, svc.name, fix));
+    if (props.subsets) problems.push(problem('subsets', `${cannot}: versions are Services of their own under the Gateway API`, props.subsets.map(s => s.name), fix));
+    if (props.exportTo) problems.push(problem('exportTo', `${cannot}: it is a DestinationRule setting`, props.exportTo, fix));
+    const tlsOf = (field: string, p: Omit<TrafficPolicyModel, 'portLevelSettings'>) => {
+      problems.push(...settings(p).map(k => problem(`${field}.${k}`, `${cannot}: it is a DestinationRule setting`, k, fix)));
+      if (!p.tls) return undefined;
+      if (p.tls.mode !== 'SIMPLE') {
+        problems.push(problem(`${field}.tls`, `${cannot}: a BackendTLSPolicy originates SIMPLE TLS (the mesh's own mutual TLS needs no policy)`, p.tls.mode,
+          'use ClientTls.simple({ sni }), or leave TLS to the mesh'));
+      }
+      for (const k of ['caCertificates', 'credentialName'] as const) {
+        if (p.tls[k] !== undefined) {
+          problems.push(problem(`${field}.tls.${k}`, `${cannot}: a BackendTLSPolicy verifies with CA ConfigMaps or the system's CAs, not Istio's files or Secrets`, p.tls[k],
+            'leave it out to verify with the system\'s CAs, or render this chart with TrafficApi.ISTIO'));
+        }
+      }
+      return p.tls;
+    };
+    const whole = policy ? tlsOf('trafficPolicy', policy) : undefined;
+    const ports = (policy?.portLevelSettings ?? []).map(p => ({ port: p.port.number, tls: tlsOf(`trafficPolicy.ports[${p.port.number}]`, p) })).filter(p => p.tls);
+    if (!whole && ports.length === 0) {
+      problems.push(problem('trafficPolicy.tls', 'must be ClientTls.simple(...) under the Gateway API back-end: TLS to the backend is all a BackendTLSPolicy says', 'none',
+        'give the service or a port ClientTls.simple({ sni }), or render this chart with TrafficApi.ISTIO'));
+    }
+    const snis = [...new Set([whole, ...ports.map(p => p.tls)].map(t => t?.sni).filter(s => s !== undefined))];
+    if (snis.length > 1) problems.push(problem('trafficPolicy.tls.sni', `${cannot} per port: a BackendTLSPolicy verifies one name`, snis, 'use one SNI'));
+    if (problems.length > 0) failAt(this, problems.join('\n'));
+    const portName = (n: number) => {
+      const p = svc.ports.find(x => x.port === n)!;
+      return p.name ?? p.protocol ?? 'http';
+    };
+    // the policy targets the Service: it lives in the Service's namespace
+    const ns = svc.namespace ?? namespace;
+    const model: BackendTlsModel = {
+      name,
+      namespace: ns,
+      service: svc.name,
+      ports: whole ? [] : ports.map(p => portName(p.port)),
+      hostname: snis[0] ?? `${svc.name}.${ns ?? 'default'}.svc.${renderContextOf(this).clusterDomain}`,
+    };
+    return emit(this, 'BackendTLSPolicy', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', name, namespace: ns, body: ['spec'] },
+      () => renderBackendTlsPolicy(model));
   }
 }

@@ -23,3 +23,4 @@ export * from './egress';
 export * from './waypoint';
 export * from './sidecar-scoping';
 export * from './tcp-route';
+export * from './delegation';

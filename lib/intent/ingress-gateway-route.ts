@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
+import { HttpRouteOptions, RoutingObjects, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
+import { TcpRouteOptions, TlsRouteOptions, l4ActionProblem, sniProblems, tcpRouteModelOf, tlsRouteModelOf } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
@@ -40,9 +41,21 @@ export interface IngressGatewayRouteProps {
 
   /**
    * Routes, in evaluation order. More with `addRoute()`.
-   * @default - none; at least one is required by synth
+   * @default - none; at least one route of some kind is required by synth
    */
   readonly routes?: HttpRouteOptions[];
+
+  /**
+   * Routes of the gateway's TCP listeners (Istio's TCP traffic shifting through a gateway). More with `addTcpRoute()`.
+   * @default - none
+   */
+  readonly tcpRoutes?: TcpRouteOptions[];
+
+  /**
+   * Routes of the gateway's TLS passthrough listeners, by SNI. More with `addTlsRoute()`.
+   * @default - none
+   */
+  readonly tlsRoutes?: TlsRouteOptions[];
 }
 
 /**
@@ -51,9 +64,10 @@ export interface IngressGatewayRouteProps {
  * gateway (a host it does not serve would be a silent 404), and `gatewayPort` must be one of its listeners.
  */
 export class IngressGatewayRoute extends Construct {
-  /** The rendered route (escape hatch): a VirtualService, or an HTTPRoute under TrafficApi.GATEWAY_API. */
-  public readonly resource: ApiObject;
   private readonly routes: HttpRouteOptions[] = [];
+  private readonly tcpRoutes: TcpRouteOptions[] = [];
+  private readonly tlsRoutes: TlsRouteOptions[] = [];
+  private readonly objects: RoutingObjects;
   private readonly vsName: string;
   private readonly vsNamespace?: string;
 
@@ -69,16 +83,50 @@ export class IngressGatewayRoute extends Construct {
       const err = checkHostName('hosts', h);
       if (err) failAt(this, err);
     }
+    // a route of another namespace is admitted by name to the gateway's listeners (the Gateway API's allowedRoutes)
+    if (this.vsNamespace !== undefined) (props.gateway as { _admitRoutesFrom?: (ns: string) => void })._admitRoutesFrom?.(this.vsNamespace);
+    this.objects = new RoutingObjects(this, this.vsName, this.vsNamespace, () => this.model());
     for (const r of props.routes ?? []) this.addRoute(r);
-    this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
-    this.node.addValidation({ validate: () => [...this.validateRoute(), ...backendRouteProblems(this, this.model())] });
+    for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
+    for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
+    this.syncObjects();
+    this.node.addValidation({
+      validate: () => [...this.validateRoute(), ...sniProblems(this.tlsRoutes, this.props.hosts), ...backendRouteProblems(this, this.model())],
+    });
+  }
+
+  /** The rendered route (escape hatch): the VirtualService; under TrafficApi.GATEWAY_API the first route object emitted. */
+  public get resource(): ApiObject {
+    return this.objects.primary;
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
     // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
-    routeModelAt(this, route, this.routes.length, onlyPort);
+    routeModelAt(this, route, this.routes.length, onlyPortOf);
     this.routes.push(route);
+    this.syncObjects();
+  }
+
+  /** Adds a route of the gateway's TCP listeners: connections shifted between targets by weight. */
+  public addTcpRoute(route: TcpRouteOptions): void {
+    const err = l4ActionProblem(`tcpRoutes[${this.tcpRoutes.length}]`, route);
+    if (err) failAt(this, err);
+    this.tcpRoutes.push(route);
+    this.syncObjects();
+  }
+
+  /** Adds a route of the gateway's TLS passthrough listeners, by the SNI the client sends (`TlsMatch.sni`). */
+  public addTlsRoute(route: TlsRouteOptions): void {
+    const err = l4ActionProblem(`tlsRoutes[${this.tlsRoutes.length}]`, route, true);
+    if (err) failAt(this, err);
+    this.tlsRoutes.push(route);
+    this.syncObjects();
+  }
+
+  private syncObjects(): void {
+    // before the constructor has set it up, the routes given as props are being added
+    this.objects?.sync({ http: this.routes.length > 0, tcp: this.tcpRoutes.length > 0, tls: this.tlsRoutes.length > 0 });
   }
 
   /** The VirtualService as model data. */
@@ -89,13 +137,15 @@ export class IngressGatewayRoute extends Construct {
       hosts: [...this.props.hosts],
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
       gatewayPort: this.props.gatewayPort,
-      http: this.routes.map((r, i) => routeModelAt(this, r, i, onlyPort)),
+      http: this.routes.map((r, i) => routeModelAt(this, r, i, onlyPortOf)),
+      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRouteModelOf) : undefined,
+      tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRouteModelOf) : undefined,
     };
   }
 
   private validateRoute(): string[] {
     const gw = this.props.gateway;
-    const errors = checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined);
+    const errors = checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length + this.tlsRoutes.length === 0);
     const api = MeshSettings.of(this).trafficApi;
     if (gw.trafficApi !== undefined && gw.trafficApi !== api) {
       errors.push(problem('gateway', `must be rendered with the route's traffic API (${api}), or the route binds to a gateway that does not exist`,
@@ -111,16 +161,43 @@ export class IngressGatewayRoute extends Construct {
         return errors;
       }
     }
-    // HTTP routes apply to HTTP listeners only: on a TCP, TLS or TLS-passthrough listener Istio ignores them
-    const http = servers.filter(carriesHttp);
-    if (http.length === 0) {
-      const shown = servers.map(s => `${s.port} ${s.protocol}${s.tls?.mode === 'PASSTHROUGH' ? ' (PASSTHROUGH)' : ''}`);
-      errors.push(problem(gatewayPort !== undefined ? 'gatewayPort' : 'gateway',
-        `must be an HTTP, HTTPS, HTTP2 or GRPC listener of gateway '${gw.name}' for HTTP routes`, shown.length === 1 ? shown[0] : shown,
-        'Istio ignores HTTP routes on TCP, TLS and TLS-passthrough listeners (the route would never apply): bind to an HTTP listener, or terminate TLS at the gateway'));
-      return errors;
+    // each kind of route applies to its kind of listener only: Istio ignores HTTP routes on TCP, TLS and TLS-passthrough
+    // listeners, TCP routes on the others, TLS routes on listeners that terminate TLS
+    const shown = servers.map(s => `${s.port} ${s.protocol}${s.tls?.mode === 'PASSTHROUGH' ? ' (PASSTHROUGH)' : ''}`);
+    const kinds = [
+      {
+        routes: this.routes.length,
+        carries: carriesHttp,
+        what: 'an HTTP, HTTPS, HTTP2 or GRPC listener',
+        of: 'HTTP routes',
+        fix: 'Istio ignores HTTP routes on TCP, TLS and TLS-passthrough listeners (the route would never apply): bind to an HTTP listener, or terminate TLS at the gateway',
+      },
+      {
+        routes: this.tcpRoutes.length,
+        carries: (s: ServerModel) => s.protocol === 'TCP',
+        what: 'a TCP listener',
+        of: 'TCP routes',
+        fix: 'Istio applies TCP routes to TCP listeners only: add a TCP listener (GatewayProtocol.TCP) and bind to it with gatewayPort',
+      },
+      {
+        routes: this.tlsRoutes.length,
+        carries: (s: ServerModel) => s.tls?.mode === 'PASSTHROUGH',
+        what: 'a TLS passthrough listener',
+        of: 'TLS routes',
+        fix: 'SNI routes apply where the gateway passes TLS through: a listener with GatewayTls.passthrough()',
+      },
+    ];
+    let usable: ServerModel[] = [];
+    for (const k of kinds.filter(x => x.routes > 0)) {
+      const fit = servers.filter(k.carries);
+      if (fit.length === 0) {
+        errors.push(problem(gatewayPort !== undefined ? 'gatewayPort' : 'gateway', `must be ${k.what} of gateway '${gw.name}' for ${k.of}`,
+          shown.length === 1 ? shown[0] : shown, k.fix));
+      }
+      usable = [...usable, ...fit];
     }
-    errors.push(...checkHostsServed('hosts', this.props.hosts, servers, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
+    if (errors.length > 0) return errors;
+    errors.push(...checkHostsServed('hosts', this.props.hosts, usable, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
     return errors;
   }
 }
@@ -129,10 +206,4 @@ export class IngressGatewayRoute extends Construct {
 function carriesHttp(s: ServerModel): boolean {
   if (s.protocol === 'HTTPS') return s.tls?.mode !== 'PASSTHROUGH';
   return s.protocol === 'HTTP' || s.protocol === 'HTTP2' || s.protocol === 'GRPC';
-}
-
-/** A gateway route writes the destination port: the service's only port when none was given. */
-function onlyPort(t: IRouteTarget): number | undefined {
-  const ports = t.service.ports;
-  return ports.length === 1 ? ports[0].port : undefined;
 }

@@ -187,6 +187,8 @@ export class IngressGateway extends Construct implements IIngressGateway {
   public readonly resource: ApiObject;
   private readonly _servers: ServerModel[] = [];
   private readonly selector: { [key: string]: string };
+  /** Namespaces of routes attached from elsewhere (the Gateway API listeners admit them by name). */
+  private readonly routeNamespaces = new Set<string>();
 
   /** The labels of the gateway workload (pods) this Gateway configures (a copy). */
   public get workloadLabels(): { [key: string]: string } {
@@ -234,9 +236,25 @@ export class IngressGateway extends Construct implements IIngressGateway {
     this._servers.push(model);
   }
 
+  /**
+   * Admits routes of another namespace to the listeners (an IngressGatewayRoute there binds to this gateway). Under the
+   * Gateway API the listeners then admit that namespace by name, and no other; Istio's Gateway needs nothing.
+   * @internal
+   */
+  public _admitRoutesFrom(namespace: string): void {
+    if (namespace !== this.namespace) this.routeNamespaces.add(namespace);
+  }
+
   /** The Gateway as model data. */
   public model(): GatewayModel {
-    return { name: this.name, namespace: this.namespace, selector: this.selector, gatewayClassName: this.gatewayClassName, servers: this.servers };
+    return {
+      name: this.name,
+      namespace: this.namespace,
+      selector: this.selector,
+      gatewayClassName: this.gatewayClassName,
+      servers: this.servers,
+      routeNamespaces: this.routeNamespaces.size > 0 ? [...this.routeNamespaces].sort() : undefined,
+    };
   }
 }
 

@@ -163,6 +163,23 @@ export class HttpMatch {
     return new HttpMatch(undefined, options);
   }
 
+  /**
+   * A gRPC call: `method` of `service` (fully qualified, `helloworld.Greeter`), or any method of it when `method` is
+   * left out. Istio matches the request path (`/helloworld.Greeter/SayHello`); the Gateway API renders a GRPCRoute
+   * method match for a gRPC service.
+   */
+  public static grpc(service: string, method?: string, options: HttpMatchOptions = {}): HttpMatch {
+    // the GRPCRoute CRD's own patterns (its CEL rules), which Istio's paths agree with
+    if (typeof service !== 'string' || !/^\.?[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/.test(service)) {
+      fail(problem('grpc.service', 'must be a fully qualified gRPC service name (package.Service)', service, 'e.g. \'helloworld.Greeter\''));
+    }
+    if (method !== undefined && (typeof method !== 'string' || !/^[A-Za-z_][A-Za-z_0-9]*$/.test(method))) {
+      fail(problem('grpc.method', 'must be a gRPC method name (letters, digits, \'_\')', method, 'e.g. \'SayHello\''));
+    }
+    const uri = method !== undefined ? { exact: `/${service}/${method}` } : { prefix: `/${service}/` };
+    return new HttpMatch(uri, options, { service, method });
+  }
+
   /** Only header conditions, on any path (e.g. `end-user: jason`). */
   public static headers(...headers: HeaderMatch[]): HttpMatch {
     if (headers.length === 0) fail(problem('headers', 'must hold at least one HeaderMatch', '[]'));
@@ -179,7 +196,7 @@ export class HttpMatch {
   /** @internal */
   public readonly _model: MatchModel;
 
-  private constructor(uri: StringMatchModel | undefined, options: HttpMatchOptions) {
+  private constructor(uri: StringMatchModel | undefined, options: HttpMatchOptions, grpc?: { service: string; method?: string }) {
     const headers = options.headers ?? [];
     const names = headers.map(h => h.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -198,6 +215,7 @@ export class HttpMatch {
       queryParams: queryParams.length > 0 ? Object.fromEntries(queryParams.map(([n, m]) => [n, m._model])) : undefined,
       withoutHeaders: without.length > 0 ? Object.fromEntries(without.map(h => [h.name, h._match])) : undefined,
       ...source,
+      ...(grpc ? { grpc } : {}),
     };
   }
 }

@@ -24,6 +24,13 @@ export enum Protocol {
   UDP = 'udp',
 }
 
+/** Protocols whose traffic Istio routes with `http` routes. @internal */
+export const HTTP_PROTOCOLS: readonly Protocol[] = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
+/** Protocols whose traffic Istio routes with `tcp` routes (opaque TCP; TLS is routed by SNI). @internal */
+export const TCP_PROTOCOLS: readonly Protocol[] = [Protocol.TCP, Protocol.MONGO, Protocol.MYSQL, Protocol.REDIS];
+/** Protocols whose traffic Istio routes with `tls` routes, by SNI (the sidecar does not terminate it). @internal */
+export const TLS_PROTOCOLS: readonly Protocol[] = [Protocol.HTTPS, Protocol.TLS];
+
 /** Kubernetes' transport protocol of a Service port. */
 export enum TransportProtocol {
   /** TCP, Kubernetes' default. */

@@ -5,11 +5,11 @@ import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { checkPercent, durationString } from '../core/duration';
 import { MeshValidationError, fail, failAt, problem } from '../core/errors';
-import { emit, failIfNoMesh, istioNetworking, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
-import { renderHttpRoute } from '../render/gateway-api';
+import { emit, failIfNoMesh, istioNetworking, releaseIdentity, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { backendNameOf, renderGrpcRoute, renderHttpRoute, renderReferenceGrant, renderTcpRoute, renderTlsRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
 import { renderLinkerdHttpRoute } from '../render/linkerd';
-import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, VirtualServiceModel } from '../render/model';
+import { DestinationModel, HttpRouteModel, Manifest, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
 import { gatewayApiRouteProblems } from '../validation/gateway-api';
 import { linkerdRouteProblems } from '../validation/linkerd';
 import { checkRouteWeights } from '../validation/rules';
@@ -127,11 +127,22 @@ export class RouteAction {
     return action;
   }
 
+  /**
+   * Hands the matched requests to a team's {@link DelegateRoutes} (Istio's VirtualService delegation): its routes decide
+   * where they go. A delegating route carries only its matches; the delegate's route matches must fall within them.
+   */
+  public static delegate(routes: IDelegateRoutes): RouteAction {
+    if (typeof routes?.name !== 'string') fail(problem('delegate', 'must be a DelegateRoutes', String(routes)));
+    return new RouteAction([], undefined, { name: routes.name, namespace: routes.namespace }, routes);
+  }
+
   private constructor(
     private readonly targets: { target: IRouteTarget; weight?: number; port?: number }[],
     /** @internal */ public readonly _redirect?: RedirectModel,
+    /** @internal */ public readonly _delegate?: ServiceRef,
+    /** @internal */ public readonly _delegateRoutes?: IDelegateRoutes,
   ) {
-    if (targets.length === 0 && !_redirect) fail(problem('targets', 'must name at least one target', '[]'));
+    if (targets.length === 0 && !_redirect && !_delegate) fail(problem('targets', 'must name at least one target', '[]'));
   }
 
   /** The targets of this action (copies). */
@@ -153,6 +164,12 @@ export class RouteAction {
   }
 }
 
+/** The port a gateway, delegate or layer-4 route writes when none was given: the target's only port. @internal */
+export function onlyPortOf(t: IRouteTarget): number | undefined {
+  const ports = t.service.ports;
+  return ports.length === 1 ? ports[0].port : undefined;
+}
+
 /** A target as a destination, without port or weight. */
 function destinationOf(t: IRouteTarget): DestinationModel {
   const ports = t.service.ports;
@@ -161,6 +178,16 @@ function destinationOf(t: IRouteTarget): DestinationModel {
     subset: t.subset,
     onlyPort: ports.length === 1 ? ports[0].port : undefined,
   };
+}
+
+/** The routes a root route delegates to (a {@link DelegateRoutes}). */
+export interface IDelegateRoutes {
+  /** The delegate VirtualService's name. */
+  readonly name: string;
+  /** Its namespace, when known. */
+  readonly namespace?: string;
+  /** The path conditions of its routes (for the root's check that they fall within its matches). @internal */
+  readonly _uriMatches: ReadonlyArray<{ readonly route: number; readonly uri?: StringMatchModel }>;
 }
 
 /** One HTTP route of a {@link ServiceRouting} or an {@link IngressGatewayRoute}. */
@@ -256,6 +283,14 @@ export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget
     const extra = (['timeout', 'retries', 'mirror', 'rewrite'] as const).filter(k => r[k] !== undefined);
     if (extra.length > 0) fail(problem(extra[0], 'cannot be combined with a redirect (nothing is forwarded)', extra.join(', ')));
   }
+  if (r.action._delegate) {
+    // Istio: a delegating route holds its matches and the delegate; the delegate's routes do the rest
+    const extra = (['timeout', 'retries', 'mirror', 'rewrite', 'fault', 'cors', 'headers'] as const).filter(k => r[k] !== undefined);
+    if (extra.length > 0) {
+      fail(problem(extra[0], 'cannot be set on a route that delegates: the delegate\'s routes decide what happens to the requests', extra.join(', '),
+        'set it on the delegate\'s routes'));
+    }
+  }
   if (r.rewrite && r.rewrite.uri === undefined && r.rewrite.authority === undefined) fail(problem('rewrite', 'must change uri or authority', '{}'));
   const mirrorTarget = r.mirror?.target;
   return {
@@ -263,6 +298,7 @@ export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget
     match: (r.match ?? []).map(m => m._model),
     destinations: r.action._destinations(defaultPort),
     redirect,
+    delegate: r.action._delegate ? { ...r.action._delegate } : undefined,
     timeout: r.timeout ? durationString('timeout', r.timeout) : undefined,
     retries: r.retries ? retriesModelOf(r.retries) : undefined,
     fault: r.fault?._model,
@@ -305,6 +341,7 @@ export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (co
   if (routes.length === 0 && required) {
     errors.push(problem('routes', 'must hold at least one route', 0, 'call addRoute()'));
   }
+  errors.push(...delegationProblems(routes));
   // A route after a catch-all one is Istio's IST0130, a warning: the synth-time analysis reports it.
   const names = routes.map(r => r.name).filter((n): n is string => n !== undefined);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -325,21 +362,130 @@ export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (co
 }
 
 /**
- * Emits the routing object of a routing construct: a VirtualService, or an HTTPRoute under
- * TrafficApi.GATEWAY_API (the chart's setting). @internal
+ * Istio's `stringMatchConflict` (pilot/pkg/model/virtualservice.go), with which it merges a delegate's routes into the
+ * root's: a leaf path condition that is not within the root's conflicts, and Istio drops the delegate route.
  */
-export function emitRouting(scope: Construct, name: string, namespace: string | undefined, model: () => VirtualServiceModel): ApiObject {
-  failIfNoMesh(scope, 'Routing');
-  switch (routingBackendOf(scope)) {
-    case 'gateway-api':
-      return emit(scope, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name, namespace, body: ['spec'] },
-        () => renderHttpRoute(model()));
-    case 'linkerd':
-      return emit(scope, 'HTTPRoute', { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', name, namespace, body: ['spec'], renderedAnnotations: true },
-        () => renderLinkerdHttpRoute(model()));
-    default:
-      return emit(scope, 'VirtualService', { apiVersion: istioNetworking(scope), kind: 'VirtualService', name, namespace, body: ['spec'] },
-        () => renderVirtualService(model(), renderContextOf(scope)));
+function uriConflict(root: StringMatchModel | undefined, leaf: StringMatchModel | undefined): boolean {
+  if (!root || !leaf) return false;
+  if (root.regex !== undefined || leaf.regex !== undefined) return true;
+  if (root.exact !== undefined) return leaf.exact !== root.exact;
+  if (root.prefix !== undefined) return !(leaf.prefix ?? leaf.exact ?? '').startsWith(root.prefix);
+  return true;
+}
+
+/** The delegate routes whose path falls within none of the delegating route's matches (each would be dropped by Istio). */
+function delegationProblems(routes: readonly HttpRouteOptions[]): string[] {
+  return routes.flatMap((r, i) => {
+    const delegate = r.action._delegateRoutes;
+    if (!delegate) return [];
+    const roots = (r.match ?? []).length > 0 ? r.match!.map(m => m._model.uri) : [undefined];
+    return delegate._uriMatches.filter(leaf => roots.every(root => uriConflict(root, leaf.uri))).map(leaf =>
+      problem(`routes[${i}].action.delegate`, `must only hold routes within the delegating route's paths (${roots.map(showUri).join(', ')}): `
+        + `Istio drops the delegate's routes[${leaf.route}], whose path conflicts with them`, showUri(leaf.uri),
+      `match a path under ${roots.map(showUri).join(' or ')} in delegate '${delegate.name}', or widen the root's match`));
+  });
+}
+
+const showUri = (u: StringMatchModel | undefined) => (u === undefined ? 'any path'
+  : u.exact !== undefined ? `exact ${u.exact}` : u.prefix !== undefined ? `prefix ${u.prefix}` : `regex ${u.regex}`);
+
+/** The kinds of route a routing construct holds. @internal */
+export interface RouteKinds {
+  readonly http: boolean;
+  readonly tcp: boolean;
+  readonly tls: boolean;
+}
+
+/**
+ * The routing objects of a routing construct, emitted as its routes need them: under Istio one VirtualService holds
+ * every kind of route; under the Gateway API each kind is an object of its own (an HTTPRoute, or a GRPCRoute for a
+ * gRPC service; a TCPRoute; a TLSRoute), and under Linkerd an HTTPRoute. Objects are emitted when a route of their
+ * kind is first added (their bodies render at synth, so later routes reach them). @internal
+ */
+export class RoutingObjects {
+  private readonly objects: ApiObject[] = [];
+  private readonly emitted = new Set<string>();
+
+  public constructor(private readonly scope: Construct, private readonly name: string, private readonly namespace: string | undefined,
+    private readonly model: () => VirtualServiceModel, private readonly grpc: boolean = false) {
+    failIfNoMesh(scope, 'Routing');
+  }
+
+  /** The first object emitted (the escape hatch of `resource`). */
+  public get primary(): ApiObject {
+    return this.objects[0];
+  }
+
+  /** Emits the objects the kinds of route need that are not emitted yet; an HTTP object when there is no route at all. */
+  public sync(kinds: RouteKinds): void {
+    const { scope, name, namespace, model } = this;
+    const once = (kind: string, make: () => ApiObject) => {
+      if (this.emitted.has(kind)) return;
+      this.emitted.add(kind);
+      this.objects.push(make());
+    };
+    const http = kinds.http || (!kinds.tcp && !kinds.tls);
+    switch (routingBackendOf(scope)) {
+      case 'gateway-api': {
+        const gw = (kind: string, render: (vs: VirtualServiceModel) => Manifest) =>
+          once(kind, () => emit(scope, kind, { apiVersion: 'gateway.networking.k8s.io/v1', kind, name, namespace, body: ['spec'] }, () => render(model())));
+        // an HTTP object emitted before any route was added is dropped once the routes turn out to be TCP or TLS only
+        if (!kinds.http && (kinds.tcp || kinds.tls)) this.drop(this.grpc ? 'GRPCRoute' : 'HTTPRoute');
+        if (http) gw(this.grpc ? 'GRPCRoute' : 'HTTPRoute', this.grpc ? renderGrpcRoute : renderHttpRoute);
+        if (kinds.tcp) gw('TCPRoute', renderTcpRoute);
+        if (kinds.tls) gw('TLSRoute', renderTlsRoute);
+        this.grantReferences();
+        return;
+      }
+      case 'linkerd':
+        // TCP and TLS routes are refused at synth (linkerdRouteProblems)
+        return once('HTTPRoute', () => emit(scope, 'HTTPRoute', {
+          apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', name, namespace, body: ['spec'], renderedAnnotations: true,
+        }, () => renderLinkerdHttpRoute(model())));
+      default:
+        return once('VirtualService', () => emit(scope, 'VirtualService', { apiVersion: istioNetworking(scope), kind: 'VirtualService', name, namespace, body: ['spec'] },
+          () => renderVirtualService(model(), renderContextOf(scope))));
+    }
+  }
+
+  /**
+   * A ReferenceGrant in each other namespace the routes send to (or mirror to), naming the Services they use: the
+   * Gateway API refuses a cross-namespace backendRef without one. Emitted as such a destination first appears; the
+   * route kinds and Services it lists are read at synth.
+   */
+  private grantReferences(): void {
+    const from = this.namespace;
+    const targets = (vs: VirtualServiceModel) => [
+      ...vs.http.flatMap(r => [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]),
+      ...(vs.tcp ?? []).flatMap(r => r.destinations),
+      ...(vs.tls ?? []).flatMap(r => r.destinations),
+    ].filter(d => d.service.namespace !== undefined && d.service.namespace !== from && !d.service.external);
+    if (from === undefined) return;
+    for (const ns of new Set(targets(this.model()).map(d => d.service.namespace!))) {
+      const id = `ReferenceGrant-${ns}`;
+      if (this.emitted.has(id)) continue;
+      this.emitted.add(id);
+      const name = `${from}-${this.name}`.slice(0, 253);
+      emit(this.scope, id, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ReferenceGrant', name, namespace: ns, body: ['spec'] },
+        () => renderReferenceGrant({
+          name,
+          namespace: ns,
+          fromNamespace: from,
+          fromKinds: this.objects.map(o => o.kind),
+          services: targets(this.model()).filter(d => d.service.namespace === ns).map(d => backendNameOf(d)),
+        }));
+    }
+  }
+
+  /** Removes an object emitted for routes that never came (an HTTPRoute of a routing that turned out TCP-only). */
+  private drop(kind: string): void {
+    if (!this.emitted.has(kind)) return;
+    const i = this.objects.findIndex(o => o.kind === kind);
+    if (i >= 0 && this.scope.node.tryRemoveChild(kind)) {
+      this.objects.splice(i, 1);
+      this.emitted.delete(kind);
+      releaseIdentity(this.scope, { apiVersion: 'gateway.networking.k8s.io/v1', kind, name: this.name, namespace: this.namespace, body: [] });
+    }
   }
 }
 

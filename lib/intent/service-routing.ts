@@ -1,20 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
-import { Protocol } from './ports';
-import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, emitRouting, routeModelAt } from './route';
-import { TcpRouteOptions } from './tcp-route';
+import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports';
+import { HttpRouteOptions, IMeshService, RouteAction, RoutingObjects, backendRouteProblems, checkRoutes, routeModelAt } from './route';
+import { TcpRouteOptions, TlsRouteOptions, l4ActionProblem, sniProblems, tcpRouteModelOf, tlsRouteModelOf } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkExportTo } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { namespaceOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { hostOf } from '../render/hosts';
 import { VirtualServiceModel } from '../render/model';
-
-/** Protocols whose traffic Istio routes with `http` routes. */
-const HTTP_PROTOCOLS = [Protocol.HTTP, Protocol.HTTP2, Protocol.GRPC, Protocol.GRPC_WEB];
-/** Protocols whose traffic Istio routes with `tcp` routes (opaque TCP; TLS is routed by SNI). */
-const TCP_PROTOCOLS = [Protocol.TCP, Protocol.MONGO, Protocol.MYSQL, Protocol.REDIS];
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {
@@ -53,6 +49,20 @@ export interface ServiceRoutingProps {
   readonly tcpRoutes?: TcpRouteOptions[];
 
   /**
+   * Under the Gateway API, route a gRPC service with a GRPCRoute (method matches; no timeouts, retries, rewrites or
+   * path matches), rather than an HTTPRoute (which Istio also applies to gRPC, matching methods as paths).
+   * @default - true when every port of the service is gRPC
+   */
+  readonly grpcRoute?: boolean;
+
+  /**
+   * Routes of TLS traffic by SNI (a service's TLS and HTTPS ports, which the sidecar passes through), in evaluation
+   * order. More with `addTlsRoute()`.
+   * @default - none
+   */
+  readonly tlsRoutes?: TlsRouteOptions[];
+
+  /**
    * The namespaces whose callers the VirtualService applies to: `['.']` for its own only, namespace names, `['*']` for all.
    * @default - not written: Istio's default, every namespace — a service's routing must reach its callers wherever they run
    */
@@ -62,16 +72,20 @@ export interface ServiceRoutingProps {
 /**
  * How requests addressed to a service inside the mesh are routed across its versions: pin to a
  * version, route by header, split by weight. Emits a VirtualService whose host is the service, or,
- * under TrafficApi.GATEWAY_API, an HTTPRoute attached to the service (GAMMA).
+ * under TrafficApi.GATEWAY_API, routes attached to the service (GAMMA): an HTTPRoute (a GRPCRoute when every
+ * port of the service is gRPC), a TCPRoute for its TCP route, a TLSRoute for its TLS route.
+ * The service may be a {@link ServiceEntry}: routes to an external host (Istio's API).
  *
  * Put alternative scenarios (all-v1, 90/10, jason→v2…) in charts of their own: each chart is one
  * file a pipeline can apply.
  */
 export class ServiceRouting extends Construct {
-  /** The rendered route (escape hatch): a VirtualService, or an HTTPRoute under TrafficApi.GATEWAY_API. */
-  public readonly resource: ApiObject;
   private readonly routes: HttpRouteOptions[] = [];
   private readonly tcpRoutes: TcpRouteOptions[] = [];
+  private readonly tlsRoutes: TlsRouteOptions[] = [];
+  private readonly objects: RoutingObjects;
+  /** Under the Gateway API, a GRPCRoute rather than an HTTPRoute. */
+  private readonly grpc: boolean;
   private readonly vsName: string;
   private readonly vsNamespace?: string;
 
@@ -88,26 +102,35 @@ export class ServiceRouting extends Construct {
         `give service '${props.service.name}' a namespace (its chart's 'namespace', or a MeshNamespace) so that the route can name it `
         + `fully qualified from '${this.vsNamespace}', or leave out 'namespace'`));
     }
-    for (const r of props.routes ?? []) this.addRoute(r);
-    for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
     if (exportErr) failAt(this, exportErr);
-    this.resource = emitRouting(this, this.vsName, this.vsNamespace, () => this.model());
+    const ports = props.service.ports;
+    this.grpc = props.grpcRoute ?? (ports.length > 0 && ports.every(p => p.protocol === Protocol.GRPC));
+    this.objects = new RoutingObjects(this, this.vsName, this.vsNamespace, () => this.model(), this.grpc);
+    for (const r of props.routes ?? []) this.addRoute(r);
+    for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
+    for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
+    this.syncObjects();
     this.node.addValidation({
       validate: () => [
-        ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length === 0),
+        ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length + this.tlsRoutes.length === 0),
         ...this.protocolProblems(),
+        ...sniProblems(this.tlsRoutes, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
         ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
           ? [problem('exportTo', 'cannot be expressed with the Gateway API or Linkerd back-end: an HTTPRoute applies where its parentRef is (use a ReferenceGrant for other namespaces)',
             this.props.exportTo, 'remove it, or render this chart with TrafficApi.ISTIO')]
           : []),
-        ...(this.tcpRoutes.length > 0 && routingBackendOf(this) !== 'istio'
-          ? [problem('tcpRoutes', `cannot be expressed with the ${routingBackendOf(this) === 'linkerd' ? 'Linkerd' : 'Gateway API'} back-end yet: `
-            + 'TCP traffic shifting is rendered as Istio\'s VirtualService tcp routes', this.tcpRoutes.length, 'render this chart with TrafficApi.ISTIO')]
-          : []),
         ...backendRouteProblems(this, this.model()),
       ],
     });
+  }
+
+  /**
+   * The rendered route (escape hatch): the VirtualService; under TrafficApi.GATEWAY_API the first route object
+   * emitted (the HTTPRoute or GRPCRoute, else the TCPRoute or TLSRoute).
+   */
+  public get resource(): ApiObject {
+    return this.objects.primary;
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
@@ -115,6 +138,7 @@ export class ServiceRouting extends Construct {
     // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
     routeModelAt(this, route, this.routes.length);
     this.routes.push(route);
+    this.syncObjects();
   }
 
   /**
@@ -122,8 +146,26 @@ export class ServiceRouting extends Construct {
    * versions by weight (`RouteAction.weightedForward`), optionally by port and caller (`TcpMatch.of`).
    */
   public addTcpRoute(route: TcpRouteOptions): void {
-    if (route.action._redirect) failAt(this, problem(`tcpRoutes[${this.tcpRoutes.length}].action`, 'must forward: a redirect is HTTP', 'redirect'));
+    const err = l4ActionProblem(`tcpRoutes[${this.tcpRoutes.length}]`, route);
+    if (err) failAt(this, err);
     this.tcpRoutes.push(route);
+    this.syncObjects();
+  }
+
+  /**
+   * Adds a route of TLS traffic by SNI after the existing ones: connections to the service's TLS and HTTPS ports
+   * (which the sidecar passes through), by the server name the client asks for (`TlsMatch.sni`), shifted by weight.
+   */
+  public addTlsRoute(route: TlsRouteOptions): void {
+    const err = l4ActionProblem(`tlsRoutes[${this.tlsRoutes.length}]`, route, true);
+    if (err) failAt(this, err);
+    this.tlsRoutes.push(route);
+    this.syncObjects();
+  }
+
+  private syncObjects(): void {
+    // before the constructor has set it up, the routes given as props are being added
+    this.objects?.sync({ http: this.routes.length > 0, tcp: this.tcpRoutes.length > 0, tls: this.tlsRoutes.length > 0 });
   }
 
   /**
@@ -134,12 +176,12 @@ export class ServiceRouting extends Construct {
     const ports = this.props.service.ports;
     const show = (ps: typeof ports) => ps.map(p => `${p.port}/${p.protocol ?? Protocol.HTTP}`).join(', ');
     const out: string[] = [];
-    const check = (kinds: Protocol[], what: string, field: string, fix: string, portsOf: Array<number | undefined>) => {
+    const check = (kinds: readonly Protocol[], what: string, field: string, fix: string, portsOf: Array<number | undefined>) => {
       const fit = ports.filter(p => kinds.includes(p.protocol ?? Protocol.HTTP));
       for (const port of portsOf) {
         const named = port === undefined ? undefined : ports.find(p => p.port === port);
         if (named ? !kinds.includes(named.protocol ?? Protocol.HTTP) : fit.length === 0) {
-          out.push(problem(field, `is ${what}, but ${named ? `port ${named.port} of service '${this.props.service.name}' is ${named.protocol}` : `service '${this.props.service.name}' has no port of that protocol (${show(ports)})`}: `
+          out.push(problem(field, `is ${what}, but ${named ? `port ${named.port} of service '${this.props.service.name}' is ${named.protocol ?? Protocol.HTTP}` : `service '${this.props.service.name}' has no port of that protocol (${show(ports)})`}: `
             + 'Istio would ignore the route', named ? named.port : show(ports), fix));
         }
       }
@@ -153,10 +195,17 @@ export class ServiceRouting extends Construct {
       const ps = matched.length > 0 && matched.every(p => p !== undefined) ? named(matched) : named(sent);
       return ps.length > 0 ? ps : [undefined];
     };
-    this.routes.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports',
+    this.routes.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports, addTlsRoute() for TLS and HTTPS ports',
       carried((r.match ?? []).map(m => m._model.port), own(r.action.destinations))));
-    this.tcpRoutes.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports',
+    this.tcpRoutes.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports, addTlsRoute() for TLS ports',
       carried((r.match ?? []).map(m => m._model.port), own(r.action.destinations))));
+    this.tlsRoutes.forEach((r, i) => check(TLS_PROTOCOLS, 'a TLS route (by SNI)', `tlsRoutes[${i}]`, 'SNI is only seen on TLS and HTTPS ports: use addRoute() for HTTP ports, addTcpRoute() for TCP ports',
+      carried(r.match.map(m => m._model.port), own(r.action.destinations))));
+    // gRPC runs over HTTP/2: a gRPC method match on a service without a gRPC or HTTP/2 port never sees a call
+    const h2 = ports.some(p => p.protocol === Protocol.GRPC || p.protocol === Protocol.HTTP2);
+    this.routes.forEach((r, i) => (r.match ?? []).filter(m => m._model.grpc && !h2).forEach(m => out.push(problem(`routes[${i}].match`,
+      `is a gRPC method match, but service '${this.props.service.name}' has no gRPC or HTTP/2 port (${show(ports)})`, m._model.uri?.exact ?? m._model.uri?.prefix,
+      'declare the port with Protocol.GRPC'))));
     return [...new Set(out)];
   }
 
@@ -175,10 +224,9 @@ export class ServiceRouting extends Construct {
       },
       http: this.routes.map((r, i) => routeModelAt(this, r, i)),
       exportTo: this.props.exportTo,
-      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(r => ({
-        match: (r.match ?? []).map(m => m._model),
-        destinations: r.action._destinations(t => (t.service.ports.length === 1 ? t.service.ports[0].port : undefined)),
-      })) : undefined,
+      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRouteModelOf) : undefined,
+      tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRouteModelOf) : undefined,
+      grpc: this.grpc || undefined,
     };
   }
 }

@@ -2,10 +2,10 @@ import { ServiceRef } from './model';
 
 /**
  * The host name by which an object in `fromNamespace` addresses `service`: the short name when
- * both live in the same namespace (as Istio's own samples write it), the cluster FQDN otherwise.
+ * both live in the same namespace (as Istio's own samples write it) unless `qualified`, the cluster FQDN otherwise.
  */
-export function hostOf(service: ServiceRef, fromNamespace: string | undefined, clusterDomain: string): string {
-  if (service.external || service.namespace === undefined || service.namespace === fromNamespace) {
+export function hostOf(service: ServiceRef, fromNamespace: string | undefined, clusterDomain: string, qualified = false): string {
+  if (service.external || service.namespace === undefined || (!qualified && service.namespace === fromNamespace)) {
     return service.name;
   }
   return `${service.name}.${service.namespace}.svc.${clusterDomain}`;

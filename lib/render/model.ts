@@ -506,6 +506,8 @@ export interface GatewayModel {
   /** Gateway API: the GatewayClass. */
   readonly gatewayClassName: string;
   readonly servers: ServerModel[];
+  /** Gateway API: namespaces besides the gateway's own whose routes the listeners admit (undefined: its own only). */
+  readonly routeNamespaces?: readonly string[];
 }
 
 /** A namespace of the mesh. */

@@ -16,6 +16,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
   for (const [i, r] of vs.http.entries()) {
     const at = `routes[${i}]`;
     if (r.fault) errors.push(problem(`${at}.fault`, `${CANNOT}: it has no fault injection`, r.fault.delay ? 'delay' : 'abort', FIX));
+    if (r.delegate) errors.push(problem(`${at}.action`, `${CANNOT}: it has no route delegation`, r.delegate.name, 'attach each team\'s route to the gateway directly, or render this chart with TrafficApi.ISTIO'));
     if (r.retries?.retryOn) errors.push(problem(`${at}.retries.retryOn`, `${CANNOT}: it retries on HTTP status codes only`, r.retries.retryOn, FIX));
     for (const m of r.match) {
       if (m.ignoreUriCase) errors.push(problem(`${at}.match.ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, FIX));
@@ -36,9 +37,46 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
     errors.push(...backendPortProblems(`${at}.port`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])], 'the Gateway API back-end'));
     errors.push(...externalProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
   }
+  if (vs.grpc) errors.push(...grpcRouteProblems(vs));
+  errors.push(...layer4Problems(vs));
   if (vs.meshService?.external) errors.push(...externalProblems('service', [{ service: vs.meshService }]));
   for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalProblems(`tcpRoutes[${i}].destination`, r.destinations));
   for (const [i, r] of (vs.tls ?? []).entries()) errors.push(...externalProblems(`tlsRoutes[${i}].destination`, r.destinations));
+  return errors;
+}
+
+/** What a GRPCRoute (a gRPC service's routes) lacks of HTTP routes: paths, query parameters, timeouts, retries, rewrites, redirects, CORS. */
+function grpcRouteProblems(vs: VirtualServiceModel): string[] {
+  const cannot = `${CANNOT} on a gRPC service (its routes are a GRPCRoute)`;
+  const fix = 'remove it, set grpcRoute: false (an HTTPRoute, which Istio applies to gRPC too), or render this chart with TrafficApi.ISTIO';
+  return vs.http.flatMap((r, i) => {
+    const at = `routes[${i}]`;
+    const unsupported = (['timeout', 'retries', 'rewrite', 'redirect', 'cors'] as const).filter(k => r[k] !== undefined);
+    return [
+      ...unsupported.map(k => problem(`${at}.${k}`, `${cannot}: a GRPCRoute has no ${k}`, k, fix)),
+      ...r.match.filter(m => m.uri !== undefined && !m.grpc).map(m => problem(`${at}.match`, `${cannot}: it matches gRPC methods, not paths`,
+        m.uri!.exact ?? m.uri!.prefix ?? m.uri!.regex, 'match with HttpMatch.grpc(service, method), or set grpcRoute: false')),
+      ...r.match.filter(m => m.queryParams).map(m => problem(`${at}.match.queryParams`, `${cannot}: gRPC has no query parameters`, Object.keys(m.queryParams!), fix)),
+    ];
+  });
+}
+
+/** TCPRoute and TLSRoute: one rule each, without matches (a TLSRoute's hostnames are its SNI hosts). */
+function layer4Problems(vs: VirtualServiceModel): string[] {
+  const errors: string[] = [];
+  const fix = 'put each route in a routing of its own (one TCPRoute or TLSRoute per ServiceRouting), or render this chart with TrafficApi.ISTIO';
+  for (const [field, routes, kind] of [['tcpRoutes', vs.tcp ?? [], 'TCPRoute'], ['tlsRoutes', vs.tls ?? [], 'TLSRoute']] as const) {
+    if (routes.length > 1) errors.push(problem(field, `${CANNOT}: a ${kind} holds one rule`, routes.length, fix));
+    for (const [i, r] of routes.entries()) {
+      for (const m of r.match) {
+        const conditions = (['port', 'sourceLabels', 'sourceNamespace'] as const).filter(k => m[k] !== undefined);
+        if (conditions.length > 0) {
+          errors.push(problem(`${field}[${i}].match`, `${CANNOT}: a ${kind} does not match on ${conditions.join(', ')}`, conditions.map(k => m[k]),
+            'attach the routing to one port (a service with one port, or gatewayPort), or render this chart with TrafficApi.ISTIO'));
+        }
+      }
+    }
+  }
   return errors;
 }
 

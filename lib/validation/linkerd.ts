@@ -22,10 +22,17 @@ export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
     errors.push(problem('routes.retries', `${CANNOT} per route: Linkerd sets retries on the whole HTTPRoute (its retry.linkerd.io annotations)`,
       retries.join(' / '), 'give every route the same retries, or put the routes that differ in a ServiceRouting of their own'));
   }
+  for (const [field, n] of [['tcpRoutes', vs.tcp?.length ?? 0], ['tlsRoutes', vs.tls?.length ?? 0]] as const) {
+    if (n > 0) {
+      errors.push(problem(field, `${CANNOT} by mesh-kit yet: its TCP and TLS routes are Gateway API TCPRoute and TLSRoute objects (Linkerd 2.17 and later)`, n,
+        'render this chart for Istio (MeshProvider.ISTIO)'));
+    }
+  }
   if (vs.http.length > 16) errors.push(problem('routes', 'must hold at most 16 routes in a Linkerd HTTPRoute', vs.http.length, 'split them'));
   for (const [i, r] of vs.http.entries()) {
     const at = `routes[${i}]`;
     if (r.fault) errors.push(problem(`${at}.fault`, `${CANNOT}: it has no fault injection`, r.fault.delay ? 'delay' : 'abort', FIX));
+    if (r.delegate) errors.push(problem(`${at}.action`, `${CANNOT}: it has no route delegation`, r.delegate.name, FIX));
     if (r.mirror) errors.push(problem(`${at}.mirror`, `${CANNOT}: it does not mirror requests`, r.mirror.destination.service.name, FIX));
     if (r.rewrite) errors.push(problem(`${at}.rewrite`, `${CANNOT}: its HTTPRoute has no URL rewrite filter`, r.rewrite.uri ?? r.rewrite.authority, FIX));
     if (r.cors) errors.push(problem(`${at}.cors`, `${CANNOT}: its HTTPRoute has no CORS filter`, r.cors.allowOrigins.length, FIX));

@@ -35,7 +35,7 @@ describe('run-time checks of every public call (JavaScript, casts, JSON-loaded c
     expect(errorOf(() => new MeshService(chart(), 'web', loose(null)))).toBe('[c/web] MeshService: \'props\' must be an object or left out: got null');
     expect(errorOf(() => Fault.delay(loose(5), 10))).toBe('Fault.delay: \'delay\' must be a Duration: got 5; build it with Duration.seconds(5), Duration.millis(250)');
     expect(errorOf(() => RouteAction.forward(loose('reviews'))))
-      .toBe('RouteAction.forward: \'target\' must be a RouteTarget: got \'reviews\'; pass a MeshService or a ServiceVersion (or one imported with MeshService.fromAttributes()), not its name');
+      .toBe('RouteAction.forward: \'target\' must be a RouteTarget: got \'reviews\'; pass a MeshService or a ServiceEntry or a ServiceVersion (or one imported with MeshService.fromAttributes()), not its name');
   });
 
   test('an enum value in the wrong case is named with the right one', () => {

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  ClientTls, DestinationPolicy, HttpMatch, MeshApp, MeshChart, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting, SidecarScoping,
-  TcpMatch, TrafficApi,
+  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, MeshApp, MeshChart, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
+  SidecarScoping, TcpMatch, TrafficApi,
 } from '../../lib';
 import { analyze } from '../../lib/analysis';
 import { errorOf } from '../support/errors';
@@ -122,6 +122,66 @@ describe('a ServiceEntry is a route target', () => {
   });
 });
 
+describe('TLS to a backend under the Gateway API: BackendTLSPolicy', () => {
+  const payments = () => MeshService.fromAttributes({ name: 'payments', namespace: 'payments', ports: [{ port: 8443, protocol: Protocol.HTTPS, name: 'https' }, { port: 9090 }] });
+  const gwChart = (app: App) => new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
+
+  test('SIMPLE TLS to one port: a policy on that port of the Service, in its namespace, verifying the SNI with the system\'s CAs', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      new DestinationPolicy(gwChart(app), 'payments-tls', { service: payments(), trafficPolicy: { ports: [{ port: 8443, tls: ClientTls.simple({ sni: 'payments.example.com' }) }] } });
+    }));
+    expect(objects.map(o => o.kind)).toStrictEqual(['BackendTLSPolicy']);
+    expect(only(objects, 'BackendTLSPolicy')).toStrictEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'payments', namespace: 'payments' },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'payments', sectionName: 'https' }],
+        validation: { hostname: 'payments.example.com', wellKnownCACertificates: 'System' },
+      },
+    });
+  });
+
+  test('SIMPLE TLS to the whole service without an SNI verifies its cluster name', () => {
+    const objects = synthObjects(app => { new DestinationPolicy(gwChart(app), 'p', { service: payments(), trafficPolicy: { tls: ClientTls.simple() } }); });
+    expect((only(objects, 'BackendTLSPolicy').spec as { targetRefs: unknown; validation: unknown })).toStrictEqual({
+      targetRefs: [{ group: '', kind: 'Service', name: 'payments' }],
+      validation: { hostname: 'payments.payments.svc.cluster.local', wellKnownCACertificates: 'System' },
+    });
+  });
+
+  test('what a BackendTLSPolicy cannot say is refused: DestinationRule settings, Istio\'s CA files, other TLS modes, no TLS at all', () => {
+    const err = errorOf(() => new DestinationPolicy(gwChart(new App()), 'p', {
+      service: payments(),
+      trafficPolicy: { loadBalancer: LoadBalancer.leastRequest(), tls: ClientTls.simple({ caCertificates: '/etc/ca.pem' }) },
+    }));
+    expect(err).toContain('[c/p] \'trafficPolicy.loadBalancer\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): it is a DestinationRule setting');
+    expect(err).toContain('\'trafficPolicy.tls.caCertificates\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): a BackendTLSPolicy verifies with CA ConfigMaps '
+      + 'or the system\'s CAs, not Istio\'s files or Secrets: got \'/etc/ca.pem\'');
+    expect(errorOf(() => new DestinationPolicy(gwChart(new App()), 'p', { service: payments(), trafficPolicy: { tls: ClientTls.istioMutual() } }))).toContain(
+      '\'trafficPolicy.tls\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): a BackendTLSPolicy originates SIMPLE TLS');
+    expect(errorOf(() => new DestinationPolicy(gwChart(new App()), 'p', { service: payments() }))).toBe(
+      '[c/p] \'trafficPolicy.tls\' must be ClientTls.simple(...) under the Gateway API back-end: TLS to the backend is all a BackendTLSPolicy says: got \'none\'; '
+      + 'give the service or a port ClientTls.simple({ sni }), or render this chart with TrafficApi.ISTIO');
+  });
+
+  test('TLS originated at the egress gateway from a Secret: the rule in the gateway\'s namespace, selecting its pods (IST0129)', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      new ServiceEntry(new MeshChart(app, 'c', { namespace: 'shop' }), 'cnn', { hosts: [CNN], tlsOrigination: { credentialName: 'cnn-ca' }, egressGateway: {} });
+    }));
+    expect(only(objects, 'DestinationRule')).toStrictEqual({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'cnn-tls', namespace: 'istio-system' },
+      spec: {
+        host: CNN,
+        workloadSelector: { matchLabels: { istio: 'egressgateway' } },
+        trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: CNN, credentialName: 'cnn-ca' } }] },
+      },
+    });
+  });
+});
+
 describe('external destinations: bad input', () => {
   const chart = () => new MeshChart(new App(), 'c', { namespace: 'shop' });
   test('an external host named as a Service: the fix is a ServiceEntry', () => {
@@ -149,7 +209,8 @@ describe('external destinations: bad input', () => {
   test('an external route under the Gateway API back-end: refused, naming the host', () => {
     expect(synthError(app => {
       const c = new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
-      originate(c);
+      const cnn = new ServiceEntry(c, 'cnn', { hosts: [CNN], ports: [{ number: 80, protocol: Protocol.HTTP }] });
+      new ServiceRouting(c, 'r', { service: MeshService.fromAttributes({ name: 'web', namespace: 'shop', ports: [{ port: 80 }] }), routes: [{ action: RouteAction.forward(cnn) }] });
     })).toContain('\'routes[0].destination\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): an external host is an Istio ServiceEntry, '
       + 'which its routes do not name: got \'edition.cnn.com\'; route to the external host in a chart rendered with TrafficApi.ISTIO');
   });

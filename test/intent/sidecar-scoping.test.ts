@@ -3,8 +3,8 @@ import { buildBookinfo } from '../../examples/bookinfo/app';
 import { buildBookinfoSecurity } from '../../examples/bookinfo/security';
 import { buildBookinfoSidecars } from '../../examples/bookinfo/sidecars';
 import {
-  AuthorizationAction, AuthorizationPolicy, AuthorizedClient, DataPlane, MeshChart, MeshService, RequestSource, ServiceAuthorization, SidecarScoping,
-  WorkloadSelector,
+  AuthorizationAction, AuthorizationPolicy, AuthorizedClient, DataPlane, MeshChart, MeshService, RequestSource, ServiceAuthorization, ServiceEntry,
+  SidecarScoping, WorkloadSelector,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
@@ -33,6 +33,8 @@ describe('Sidecars scoped to what each service calls', () => {
     // a DENY rule names no caller
     new AuthorizationPolicy(chart, 'deny', { workload: WorkloadSelector.service(db), action: AuthorizationAction.DENY, rules: [{ from: [RequestSource.service(audit)] }] });
     api.addDependency(db); // declared twice: once
+    // an extra host must be declared: an external API the egress namespace lets out
+    new ServiceEntry(new MeshChart(app, 'egress', { namespace: 'egress' }), 'api', { hosts: ['api.example.com'], exportTo: ['*'] });
     new SidecarScoping(chart, 'scoping', { services: [web, api, db, audit], registryOnly: true, extraHosts: ['egress/api.example.com'] });
   });
 

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { MeshChart, MeshChartProps, MeshService, Protocol, RouteAction, ServiceRouting, TcpMatch, TrafficApi } from '../../lib';
+import { HttpMatch, MeshChart, MeshChartProps, MeshService, Protocol, RouteAction, ServiceRouting, TcpMatch, TrafficApi } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
 import { only, synthError, synthObjects } from '../support/synth';
@@ -50,15 +50,25 @@ describe('TCP routes (Istio\'s TCP traffic shifting)', () => {
     })).toContain("[c/r] 'tcpRoutes[0]' is a TCP route, but service 'web' has no port of that protocol (80/http): Istio would ignore the route: got '80/http'; use addRoute() for HTTP ports");
   });
 
-  test('a redirect is not a TCP action; the Gateway API back-end refuses TCP routes for now, naming the fix', () => {
+  test('a redirect is not a TCP action, nor a URI match a TCP condition; the Gateway API takes one TCP route without matches', () => {
     const app = new App();
     const { chart, s } = echo(app);
     const r = new ServiceRouting(chart, 'r', { service: s });
     expect(errorOf(() => r.addTcpRoute({ action: RouteAction.redirect({ scheme: 'https' }) }))).toBe("[c/r] 'tcpRoutes[0].action' must forward: a redirect is HTTP: got 'redirect'");
+    // as JavaScript or JSON-loaded config can pass it
+    expect(errorOf(() => r.addTcpRoute({ match: [HttpMatch.prefix('/echo') as unknown as TcpMatch], action: RouteAction.forward(s.version('v1')) }))).toBe(
+      "[c/r] ServiceRouting.addTcpRoute: 'route.match[0]' must be a TcpMatch: got a HttpMatch; build it with TcpMatch.of()");
     expect(synthError(a => {
       const { chart: c, s: e } = echo(a, { trafficApi: TrafficApi.GATEWAY_API });
-      new ServiceRouting(c, 'r', { service: e, tcpRoutes: [{ action: RouteAction.forward(e.version('v1'), { port: 9000 }) }] });
-    })).toContain("'tcpRoutes' cannot be expressed with the Gateway API back-end yet");
+      new ServiceRouting(c, 'r', {
+        service: e,
+        tcpRoutes: [
+          { match: [TcpMatch.of({ port: 9001 })], action: RouteAction.forward(e.version('v2'), { port: 9001 }) },
+          { action: RouteAction.forward(e.version('v1'), { port: 9000 }) },
+        ],
+      });
+    })).toContain("[c/r] 'tcpRoutes' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): a TCPRoute holds one rule: got 2; "
+      + 'put each route in a routing of its own (one TCPRoute or TLSRoute per ServiceRouting), or render this chart with TrafficApi.ISTIO');
     expect(errorOf(() => TcpMatch.of({}))).toMatch(/^TcpMatch.of: 'options' must hold at least one of port, sourceLabels, sourceNamespace/);
     expect(errorOf(() => TcpMatch.of({ port: 0 }))).toBe("TcpMatch.of: 'port' must be a port number (a whole number from 1 to 65535): got 0");
     expect(errorOf(() => TcpMatch.of({ sourceLabels: { 'bad key!': 'x' } }))).toMatch(/^TcpMatch.of: 'sourceLabels.bad key!' must be a label key/);

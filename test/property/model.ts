@@ -141,6 +141,8 @@ export function build(app: App, cfg: MeshCfg, mistake?: Mistake): void {
     const versions = cfg.services[r.service].versions;
     const routing = new ServiceRouting(chart, `${svc.name}-routing`, {
       service: svc,
+      // the generated routes use paths, timeouts and retries: an HTTPRoute for gRPC services as well (a GRPCRoute has none)
+      grpcRoute: false,
       routes: r.routes.map((rt, k) => ({
         name: `r${k}`,
         match: rt.match === undefined ? undefined : [

@@ -122,12 +122,21 @@ describe('Gateway API back-end', () => {
     expect((http.spec as any).rules).toStrictEqual([{
       filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 308, path: { type: 'ReplaceFullPath', replaceFullPath: '/' } } }],
     }]);
+    // the routes of 'edge' attach to the gateway of 'infra': its listeners admit 'edge' by name (before: 'Same', and the routes never attached)
+    const admitted = { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['infra', 'edge'] }] } } };
     expect(only(objects, 'Gateway').spec).toStrictEqual({
       gatewayClassName: 'istio',
       listeners: [
-        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'Same' } } },
-        { name: 'https', port: 443, protocol: 'HTTPS', hostname: 'shop.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'shop-cert' }] }, allowedRoutes: { namespaces: { from: 'Same' } } },
+        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: admitted },
+        { name: 'https', port: 443, protocol: 'HTTPS', hostname: 'shop.example.com', tls: { mode: 'Terminate', certificateRefs: [{ name: 'shop-cert' }] }, allowedRoutes: admitted },
       ],
+    });
+    // the backend in 'shop' is granted to the HTTPRoutes of 'edge', that Service only
+    expect(only(objects, 'ReferenceGrant')).toStrictEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'edge-https', namespace: 'shop' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'edge' }], to: [{ group: '', kind: 'Service', name: 'shop-v1' }] },
     });
   });
 

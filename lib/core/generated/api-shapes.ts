@@ -206,6 +206,32 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "DelegateRoutes.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "optional": true,
+    "spec": {
+     "type": "DelegateRoutesProps"
+    }
+   }
+  ],
+  "DelegateRoutes.prototype.addRoute": [
+   {
+    "name": "route",
+    "spec": {
+     "type": "HttpRouteOptions"
+    }
+   }
+  ],
+  "DelegateRoutes.prototype.model": [],
   "DestinationPolicy.constructor": [
    {
     "name": "scope",
@@ -419,6 +445,24 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "HttpMatch.grpc": [
+   {
+    "name": "service",
+    "spec": "string"
+   },
+   {
+    "name": "method",
+    "optional": true,
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "HttpMatchOptions"
+    }
+   }
+  ],
   "HttpMatch.headers": [
    {
     "name": "headers",
@@ -518,6 +562,22 @@ export const API_SHAPES: ApiShapes = {
     "name": "route",
     "spec": {
      "type": "HttpRouteOptions"
+    }
+   }
+  ],
+  "IngressGatewayRoute.prototype.addTcpRoute": [
+   {
+    "name": "route",
+    "spec": {
+     "type": "TcpRouteOptions"
+    }
+   }
+  ],
+  "IngressGatewayRoute.prototype.addTlsRoute": [
+   {
+    "name": "route",
+    "spec": {
+     "type": "TlsRouteOptions"
     }
    }
   ],
@@ -1060,6 +1120,14 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "RouteAction.delegate": [
+   {
+    "name": "routes",
+    "spec": {
+     "type": "IDelegateRoutes"
+    }
+   }
+  ],
   "RouteAction.forward": [
    {
     "name": "target",
@@ -1097,6 +1165,37 @@ export const API_SHAPES: ApiShapes = {
     "optional": true,
     "spec": {
      "type": "ForwardOptions"
+    }
+   }
+  ],
+  "RoutingObjects.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "namespace",
+    "spec": "string"
+   },
+   {
+    "name": "model",
+    "spec": "function"
+   },
+   {
+    "name": "grpc",
+    "optional": true,
+    "spec": "boolean"
+   }
+  ],
+  "RoutingObjects.prototype.sync": [
+   {
+    "name": "kinds",
+    "spec": {
+     "type": "RouteKinds"
     }
    }
   ],
@@ -1214,6 +1313,14 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "ServiceRouting.prototype.addTlsRoute": [
+   {
+    "name": "route",
+    "spec": {
+     "type": "TlsRouteOptions"
+    }
+   }
+  ],
   "ServiceRouting.prototype.model": [],
   "SidecarScoping.constructor": [
    {
@@ -1276,6 +1383,21 @@ export const API_SHAPES: ApiShapes = {
   "TcpMatch.of": [
    {
     "name": "options",
+    "spec": {
+     "type": "TcpMatchOptions"
+    }
+   }
+  ],
+  "TlsMatch.sni": [
+   {
+    "name": "sniHosts",
+    "spec": {
+     "list": "string"
+    }
+   },
+   {
+    "name": "options",
+    "optional": true,
     "spec": {
      "type": "TcpMatchOptions"
     }
@@ -1597,6 +1719,7 @@ export const API_SHAPES: ApiShapes = {
     "gateway": {
      "type": "IIngressGateway"
     },
+    "gatewayPort": "number",
     "hosts": {
      "list": "string"
     }
@@ -1692,6 +1815,19 @@ export const API_SHAPES: ApiShapes = {
    ],
    "docs": {
     "allowOrigins": "Origins allowed to make requests."
+   }
+  },
+  "DelegateRoutesProps": {
+   "fields": {
+    "name": "string",
+    "namespace": {
+     "type": "IMeshNamespace"
+    },
+    "routes": {
+     "list": {
+      "type": "HttpRouteOptions"
+     }
+    }
    }
   },
   "DenyAllThenAllowOptions": {
@@ -2023,6 +2159,16 @@ export const API_SHAPES: ApiShapes = {
     "action": "What to do with the matched requests."
    }
   },
+  "IDelegateRoutes": {
+   "interface": true,
+   "members": [
+    "_uriMatches",
+    "name"
+   ],
+   "implementedBy": [
+    "DelegateRoutes"
+   ]
+  },
   "IIngressGateway": {
    "interface": true,
    "members": [
@@ -2135,6 +2281,16 @@ export const API_SHAPES: ApiShapes = {
     "routes": {
      "list": {
       "type": "HttpRouteOptions"
+     }
+    },
+    "tcpRoutes": {
+     "list": {
+      "type": "TcpRouteOptions"
+     }
+    },
+    "tlsRoutes": {
+     "list": {
+      "type": "TlsRouteOptions"
      }
     }
    },
@@ -2951,6 +3107,18 @@ export const API_SHAPES: ApiShapes = {
     "attempts": "Retries per request (0 disables retries)."
    }
   },
+  "RouteKinds": {
+   "fields": {
+    "http": "boolean",
+    "tcp": "boolean",
+    "tls": "boolean"
+   },
+   "required": [
+    "http",
+    "tcp",
+    "tls"
+   ]
+  },
   "SecretKeyReference": {
    "fields": {
     "key": "string",
@@ -3075,6 +3243,7 @@ export const API_SHAPES: ApiShapes = {
     "exportTo": {
      "list": "string"
     },
+    "grpcRoute": "boolean",
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"
@@ -3090,6 +3259,11 @@ export const API_SHAPES: ApiShapes = {
     "tcpRoutes": {
      "list": {
       "type": "TcpRouteOptions"
+     }
+    },
+    "tlsRoutes": {
+     "list": {
+      "type": "TlsRouteOptions"
      }
     }
    },
@@ -3250,6 +3424,26 @@ export const API_SHAPES: ApiShapes = {
     "targetPort": "number"
    }
   },
+  "TlsRouteOptions": {
+   "fields": {
+    "action": {
+     "class": "RouteAction"
+    },
+    "match": {
+     "list": {
+      "class": "TlsMatch"
+     }
+    }
+   },
+   "required": [
+    "action",
+    "match"
+   ],
+   "docs": {
+    "action": "Where the connections go: `RouteAction.forward` or `RouteAction.weightedForward` (a redirect is HTTP).",
+    "match": "Connections the route applies to: any one of these matches (each names SNI hosts)."
+   }
+  },
   "TopologySpreadOptions": {
    "fields": {
     "maxSkew": "number",
@@ -3349,6 +3543,7 @@ export const API_SHAPES: ApiShapes = {
   "CanaryPlan",
   "CanaryRelease",
   "ClientTls",
+  "DelegateRoutes",
   "DestinationPolicy",
   "DisruptionBudget",
   "EnvValue",
@@ -3380,6 +3575,7 @@ export const API_SHAPES: ApiShapes = {
   "RequestCondition",
   "RequestSource",
   "RouteAction",
+  "RoutingObjects",
   "SchemaValidation",
   "ServiceAuthorization",
   "ServiceEntry",
@@ -3390,6 +3586,7 @@ export const API_SHAPES: ApiShapes = {
   "StringMatch",
   "Suppressions",
   "TcpMatch",
+  "TlsMatch",
   "TopologySpread",
   "TracingBackend",
   "Volume",

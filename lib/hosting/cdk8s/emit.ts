@@ -37,14 +37,25 @@ function claimIdentity(scope: Construct, head: ObjectIdentity): void {
   const chart = Chart.of(scope);
   const seen = emitted.get(chart) ?? new Map<string, string>();
   emitted.set(chart, seen);
-  const group = head.apiVersion.includes('/') ? head.apiVersion.split('/')[0] : '';
-  const key = [group, head.kind, head.namespace ?? chart.namespace ?? '', head.name].join('/');
+  const key = identityKey(chart, head);
   const first = seen.get(key);
   if (first !== undefined) {
     failAt(scope, problem('name', `must be unique among the ${head.kind}s of a chart`, head.name,
       `'${first}' already emits ${head.kind} '${head.name}': give one of them another name, or move it to another chart`));
   }
   seen.set(key, scope.node.path);
+}
+
+/** Forgets an identity claimed by {@link emit} whose object was removed before synth. @internal */
+export function releaseIdentity(scope: Construct, head: ObjectIdentity): void {
+  const chart = Chart.of(scope);
+  emitted.get(chart)?.delete(identityKey(chart, head));
+}
+
+/** `group/kind/namespace/name` of an object of a chart. */
+function identityKey(chart: Chart, head: ObjectIdentity): string {
+  const group = head.apiVersion.includes('/') ? head.apiVersion.split('/')[0] : '';
+  return [group, head.kind, head.namespace ?? chart.namespace ?? '', head.name].join('/');
 }
 
 /**

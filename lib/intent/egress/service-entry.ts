@@ -62,7 +62,9 @@ export interface TlsOriginationOptions {
    */
   readonly caCertificates?: string;
   /**
-   * A Secret holding the CA (and a client certificate for mutual TLS), instead of files.
+   * A Secret holding the CA (and a client certificate for mutual TLS), instead of files. With `egressGateway`, the
+   * gateway reads it: the DestinationRule then lives in the gateway's namespace, selecting its pods, as Istio requires
+   * (and the Secret must be there).
    * @default - none
    */
   readonly credentialName?: string;
@@ -261,7 +263,12 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       // the egress gateway must see the entry to send the traffic out
       exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
       // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
-      tlsOrigination: tls ? { port: eg ? tlsTarget! : tlsPort!, caCertificates: tls.caCertificates, credentialName: tls.credentialName } : undefined,
+      tlsOrigination: tls ? {
+        port: eg ? tlsTarget! : tlsPort!,
+        caCertificates: tls.caCertificates,
+        credentialName: tls.credentialName,
+        gateway: eg && tls.credentialName ? { namespace: egressService.split('.')[1], selector: { ...(eg.selector ?? { istio: 'egressgateway' }) } } : undefined,
+      } : undefined,
       egressGateway: eg && through ? {
         selector: { ...(eg.selector ?? { istio: 'egressgateway' }) },
         service: egressService,
@@ -278,7 +285,8 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     const net = model.apiVersion;
     this.resource = emit(this, 'Resource', { apiVersion: net, kind: 'ServiceEntry', name, namespace, body: ['spec'] }, () => renderServiceEntry(model));
     if (tls) {
-      this.destinationRule = emit(this, 'TlsOrigination', { apiVersion: net, kind: 'DestinationRule', name: `${name}-tls`, namespace, body: ['spec'] },
+      const drNamespace = model.tlsOrigination?.gateway?.namespace ?? namespace;
+      this.destinationRule = emit(this, 'TlsOrigination', { apiVersion: net, kind: 'DestinationRule', name: `${name}-tls`, namespace: drNamespace, body: ['spec'] },
         () => renderTlsOrigination(model));
     }
     if (eg) {

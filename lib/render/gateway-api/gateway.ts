@@ -7,11 +7,18 @@ import {
 import { metadataOf } from '../metadata';
 import { GatewayModel, Manifest, ServerModel } from '../model';
 
-function listenersOf(s: ServerModel): GatewaySpecListeners[] {
+function listenersOf(s: ServerModel, gw: GatewayModel): GatewaySpecListeners[] {
   const tls = s.tls?.mode === 'SIMPLE'
     ? { mode: TlsMode.TERMINATE, certificateRefs: [{ name: s.tls.credentialName! }] }
     : s.tls?.mode === 'PASSTHROUGH' ? { mode: TlsMode.PASSTHROUGH } : undefined;
-  const base = { port: s.port, protocol: s.protocol, tls, allowedRoutes: { namespaces: { from: From.SAME } } };
+  // the gateway's own namespace, and those whose routes attach to it, by name (never All)
+  const namespaces = gw.routeNamespaces?.length
+    ? {
+      from: From.SELECTOR,
+      selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...(gw.namespace ? [gw.namespace] : []), ...gw.routeNamespaces] }] },
+    }
+    : { from: From.SAME };
+  const base = { port: s.port, protocol: s.protocol, tls, allowedRoutes: { namespaces } };
   // A Gateway API listener serves one hostname (none: any); an Istio server serves a list.
   if (s.hosts.includes('*')) return [{ ...base, name: s.portName }];
   return s.hosts.map((hostname, i) => ({ ...base, name: s.hosts.length === 1 ? s.portName : `${s.portName}-${i + 1}`, hostname }));
@@ -19,13 +26,13 @@ function listenersOf(s: ServerModel): GatewaySpecListeners[] {
 
 /**
  * Renders an ingress gateway as a Gateway API Gateway of its GatewayClass (`istio` deploys the
- * gateway itself). Listeners admit routes of the Gateway's own namespace only.
+ * gateway itself). Listeners admit routes of the Gateway's own namespace, and of the namespaces whose routes attach to it.
  * Assumes the gateway passed {@link gatewayApiGatewayProblems}.
  */
 export function renderGatewayApiGateway(gw: GatewayModel): Manifest {
   const spec: GatewaySpec = {
     gatewayClassName: gw.gatewayClassName,
-    listeners: gw.servers.flatMap(listenersOf),
+    listeners: gw.servers.flatMap(s => listenersOf(s, gw)),
   };
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',

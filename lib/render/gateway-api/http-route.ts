@@ -23,10 +23,15 @@ function otherNamespace(target: string | undefined, routeNamespace: string | und
   return target !== undefined && target !== routeNamespace ? target : undefined;
 }
 
+/** The name of a destination's Service backend: the per-version Service for a subset, the Service itself otherwise. */
+export function backendNameOf(d: DestinationModel): string {
+  return d.subset !== undefined ? versionServiceName(d.service.name, d.subset) : d.service.name;
+}
+
 /** A Service backend: the per-version Service for a subset, the Service itself otherwise. */
-function backendOf(d: DestinationModel, routeNamespace: string | undefined) {
+export function backendOf(d: DestinationModel, routeNamespace: string | undefined) {
   return {
-    name: d.subset !== undefined ? versionServiceName(d.service.name, d.subset) : d.service.name,
+    name: backendNameOf(d),
     namespace: otherNamespace(d.service.namespace, routeNamespace),
     port: d.port ?? d.onlyPort,
   };
@@ -55,7 +60,8 @@ function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
   };
 }
 
-function headerModifier(ops: HeaderOpsModel) {
+/** Header operations as a Gateway API header modifier filter's body. */
+export function headerModifier(ops: HeaderOpsModel) {
   const list = (o: { readonly [k: string]: string } | undefined) => (o ? Object.entries(o).map(([name, value]) => ({ name, value })) : undefined);
   return { set: list(ops.set), add: list(ops.add), remove: ops.remove };
 }
@@ -126,14 +132,10 @@ function ruleOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRules {
   };
 }
 
-/**
- * Renders routing as a Gateway API HTTPRoute: attached to its Service (GAMMA) for mesh routes, to
- * its Gateway otherwise. Versions are reached through their per-version Services.
- * Assumes the route passed {@link gatewayApiRouteProblems}.
- */
-export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
+/** A route's parents: its Service (GAMMA) for mesh routes, on its one port; its gateways otherwise, on the listener port. */
+export function parentRefsOf(vs: VirtualServiceModel) {
   const ns = vs.namespace;
-  const parentRefs = vs.meshService
+  return vs.meshService
     ? [{
       group: '',
       kind: 'Service',
@@ -142,8 +144,17 @@ export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
       port: vs.meshService.port,
     }]
     : vs.gateways.map(g => ({ name: g.name, namespace: otherNamespace(g.namespace, ns), port: vs.gatewayPort }));
+}
+
+/**
+ * Renders routing as a Gateway API HTTPRoute: attached to its Service (GAMMA) for mesh routes, to
+ * its Gateway otherwise. Versions are reached through their per-version Services.
+ * Assumes the route passed {@link gatewayApiRouteProblems}.
+ */
+export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
+  const ns = vs.namespace;
   const spec: HttpRouteSpec = {
-    parentRefs,
+    parentRefs: parentRefsOf(vs),
     hostnames: vs.meshService || vs.hosts.includes('*') ? undefined : vs.hosts,
     rules: vs.http.map(r => ruleOf(r, ns)),
   };

@@ -19,7 +19,16 @@ export interface EgressModel {
   readonly resolution: string;
   readonly exportTo: readonly string[];
   /** TLS opened by the sidecar (or the egress gateway) on this port, toward the first host. */
-  readonly tlsOrigination?: { readonly port: number; readonly caCertificates?: string; readonly credentialName?: string };
+  readonly tlsOrigination?: {
+    readonly port: number;
+    readonly caCertificates?: string;
+    readonly credentialName?: string;
+    /**
+     * The egress gateway's namespace and pod labels, when the gateway reads `credentialName`: the rule lives there and
+     * selects the gateway's pods (Istio reads a DestinationRule's credentialName for the workloads it selects only, IST0129).
+     */
+    readonly gateway?: { readonly namespace: string; readonly selector: { readonly [key: string]: string } };
+  };
   /** Traffic to the first host through an egress gateway. */
   readonly egressGateway?: {
     readonly selector: { readonly [key: string]: string };
@@ -55,6 +64,7 @@ export function renderTlsOrigination(m: EgressModel): Manifest {
   const host = m.hosts[0];
   const spec: DestinationRuleSpec = {
     host,
+    workloadSelector: tls.gateway ? { matchLabels: { ...tls.gateway.selector } } : undefined,
     trafficPolicy: {
       portLevelSettings: [{
         port: { number: tls.port },
@@ -67,7 +77,7 @@ export function renderTlsOrigination(m: EgressModel): Manifest {
       }],
     },
   };
-  return { apiVersion: m.apiVersion, kind: 'DestinationRule', metadata: metadataOf(`${m.name}-tls`, m.namespace), spec };
+  return { apiVersion: m.apiVersion, kind: 'DestinationRule', metadata: metadataOf(`${m.name}-tls`, tls.gateway?.namespace ?? m.namespace), spec };
 }
 
 /** The egress Gateway `<name>-egress`: the host on the gateway's port (TLS passed through, as Istio's egress gateway task does). */

@@ -22,7 +22,8 @@ function renderMatch(m: MatchModel): VirtualServiceSpecHttpMatch {
 
 function renderDestination(d: DestinationModel, vs: VirtualServiceModel, ctx: RenderContext) {
   return {
-    host: hostOf(d.service, vs.namespace, ctx.clusterDomain),
+    // a delegate's short names were resolved in the root's namespace (istio/istio#30387): it names hosts in full
+    host: hostOf(d.service, vs.delegate ? undefined : vs.namespace, ctx.clusterDomain, vs.delegate),
     subset: d.subset,
     port: d.port !== undefined ? { number: d.port } : undefined,
   };
@@ -32,8 +33,11 @@ function renderRoute(route: HttpRouteModel, vs: VirtualServiceModel, ctx: Render
   return {
     name: route.name,
     match: route.match.length > 0 ? route.match.map(renderMatch) : undefined,
-    route: route.redirect ? undefined : route.destinations.map(d => ({ destination: renderDestination(d, vs, ctx), weight: d.weight })),
+    route: route.redirect || route.delegate ? undefined : weighted(route.destinations, vs, ctx),
     redirect: route.redirect,
+    delegate: route.delegate
+      ? { name: route.delegate.name, namespace: route.delegate.namespace !== vs.namespace ? route.delegate.namespace : undefined }
+      : undefined,
     timeout: route.timeout,
     retries: route.retries,
     fault: route.fault ? {
@@ -46,6 +50,11 @@ function renderRoute(route: HttpRouteModel, vs: VirtualServiceModel, ctx: Render
     corsPolicy: route.cors,
     headers: route.headers,
   };
+}
+
+/** Weighted destinations of a TCP or TLS route. */
+function weighted(ds: readonly DestinationModel[], vs: VirtualServiceModel, ctx: RenderContext) {
+  return ds.map(d => ({ destination: renderDestination(d, vs, ctx), weight: d.weight }));
 }
 
 /** Istio restricts a route to a gateway listener with the `port` of each match. */
@@ -62,14 +71,21 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
   const spec: VirtualServiceSpec = {
     // a service's own routes: its host as seen from the route's namespace (fully qualified from another one;
     // a short host would be read as `<name>.<the route's namespace>` and the route would never apply)
-    hosts: vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
+    // a delegate has no hosts: the root's apply
+    hosts: vs.delegate ? undefined : vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
     gateways: vs.gateways.length > 0 ? vs.gateways.map(g => gatewayRefOf(g, vs.namespace)) : undefined,
     exportTo: vs.exportTo ? [...vs.exportTo] : undefined,
-    http: vs.http.length > 0 || !vs.tcp?.length ? vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx)) : undefined,
-    tcp: vs.tcp?.length ? vs.tcp.map(r => ({
-      match: r.match.length > 0 ? r.match.map(m => ({ ...m })) : undefined,
-      route: r.destinations.map(d => ({ destination: renderDestination(d, vs, ctx), weight: d.weight })),
+    http: vs.http.length > 0 || (!vs.tcp?.length && !vs.tls?.length)
+      ? vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx))
+      : undefined,
+    tls: vs.tls?.length ? vs.tls.map(r => ({
+      match: r.match.map(m => ({ ...m, sniHosts: [...m.sniHosts], port: vs.gatewayPort ?? m.port })),
+      route: weighted(r.destinations, vs, ctx),
     })) : undefined,
+    tcp: vs.tcp?.length ? vs.tcp.map(r => {
+      const match = vs.gatewayPort !== undefined ? (r.match.length > 0 ? r.match : [{}]).map(m => ({ ...m, port: vs.gatewayPort })) : r.match;
+      return { match: match.length > 0 ? match.map(m => ({ ...m })) : undefined, route: weighted(r.destinations, vs, ctx) };
+    }) : undefined,
   };
   return {
     apiVersion: `networking.istio.io/${ctx.istioApiVersion}`,

@@ -1,0 +1,12 @@
+import { buildDelegation, buildEgress, buildGrpc, buildTcpShifting } from './app';
+import { MeshApp, TrafficApi } from '../../lib';
+
+// the egress gateway is installed with the mesh (istioctl's demo profile), outside this app
+const app = new MeshApp({ analysis: { externals: { namespaces: ['istio-system'], workloads: ['istio-system/istio=egressgateway'] } } });
+buildTcpShifting(app);
+buildTcpShifting(app, TrafficApi.GATEWAY_API);
+buildEgress(app);
+buildGrpc(app);
+buildGrpc(app, TrafficApi.GATEWAY_API);
+buildDelegation(app);
+app.synth();
