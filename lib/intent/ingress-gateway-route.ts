@@ -46,6 +46,13 @@ export interface IngressGatewayRouteProps {
   readonly routes?: HttpRouteOptions[];
 
   /**
+   * Bind the routes to the mesh as well (Istio's `mesh` gateway): in-mesh callers of the hosts get the same routes;
+   * `MatchGateway.mesh()` / `MatchGateway.of(gateway)` on a match route the two differently.
+   * @default false
+   */
+  readonly mesh?: boolean;
+
+  /**
    * Routes of the gateway's TCP listeners (Istio's TCP traffic shifting through a gateway). More with `addTcpRoute()`.
    * @default - none
    */
@@ -136,6 +143,7 @@ export class IngressGatewayRoute extends Construct {
       namespace: this.vsNamespace,
       hosts: [...this.props.hosts],
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
+      mesh: this.props.mesh || undefined,
       gatewayPort: this.props.gatewayPort,
       http: this.routes.map((r, i) => routeModelAt(this, r, i, onlyPortOf)),
       tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRouteModelOf) : undefined,

@@ -1,6 +1,7 @@
+import { IIngressGateway } from './ingress-gateway';
 import { fail, problem } from '../core/errors';
 import { checkDnsLabel, checkLabels, checkPort } from '../core/names';
-import { MatchModel, StringMatchModel } from '../render/model';
+import { MatchModel, ServiceRef, StringMatchModel } from '../render/model';
 
 /** A condition on a string (an origin, a header value). */
 export class StringMatch {
@@ -69,11 +70,29 @@ export class HeaderMatch {
 }
 
 /**
- * The port and caller conditions of an HTTP or TCP match, checked: a port number, labels, a namespace name.
+ * A gateway a match is restricted to (Istio's `gateways` of a match): the mesh (in-mesh callers), or a gateway the route
+ * binds to. A route bound to several (an `IngressGatewayRoute` with `mesh: true`) can then route each differently.
+ */
+export class MatchGateway {
+  /** The mesh: requests of in-mesh callers (Istio's reserved gateway name `mesh`). */
+  public static mesh(): MatchGateway {
+    return new MatchGateway('mesh');
+  }
+
+  /** An ingress gateway the route binds to. */
+  public static of(gateway: IIngressGateway): MatchGateway {
+    return new MatchGateway({ name: gateway.name, namespace: gateway.namespace });
+  }
+
+  private constructor(/** @internal */ public readonly _ref: ServiceRef | 'mesh') {}
+}
+
+/**
+ * The port, caller and gateway conditions of an HTTP, TCP or TLS match, checked: a port number, labels, a namespace name.
  * @internal
  */
-export function portAndSourceOf(o: { port?: number; sourceLabels?: { [key: string]: string }; sourceNamespace?: string }):
-{ port?: number; sourceLabels?: { [key: string]: string }; sourceNamespace?: string } {
+export function portAndSourceOf(o: { port?: number; sourceLabels?: { [key: string]: string }; sourceNamespace?: string; gateways?: MatchGateway[] }):
+{ port?: number; sourceLabels?: { [key: string]: string }; sourceNamespace?: string; gateways?: Array<ServiceRef | 'mesh'> } {
   const err = (o.port !== undefined ? checkPort('port', o.port) : undefined)
     ?? (o.sourceLabels ? checkLabels('sourceLabels', o.sourceLabels) : undefined)
     ?? (o.sourceNamespace !== undefined ? checkDnsLabel('sourceNamespace', o.sourceNamespace) : undefined);
@@ -82,6 +101,7 @@ export function portAndSourceOf(o: { port?: number; sourceLabels?: { [key: strin
     port: o.port,
     sourceLabels: o.sourceLabels && Object.keys(o.sourceLabels).length > 0 ? { ...o.sourceLabels } : undefined,
     sourceNamespace: o.sourceNamespace,
+    gateways: o.gateways && o.gateways.length > 0 ? o.gateways.map(g => g._ref) : undefined,
   };
 }
 
@@ -128,6 +148,12 @@ export interface HttpMatchOptions {
    * @default - any namespace
    */
   readonly sourceNamespace?: string;
+
+  /**
+   * Only requests through these gateways (Istio's API only): `MatchGateway.mesh()`, or a gateway the route binds to.
+   * @default - every gateway the route binds to
+   */
+  readonly gateways?: MatchGateway[];
 }
 
 /**
@@ -156,8 +182,8 @@ export class HttpMatch {
   public static where(options: HttpMatchOptions): HttpMatch {
     const o = options;
     if (!o.headers?.length && !Object.keys(o.queryParams ?? {}).length && !o.withoutHeaders?.length && o.port === undefined
-      && !Object.keys(o.sourceLabels ?? {}).length && o.sourceNamespace === undefined) {
-      fail(problem('options', 'must hold at least one condition (headers, queryParams, withoutHeaders, port, sourceLabels, sourceNamespace)', {},
+      && !Object.keys(o.sourceLabels ?? {}).length && o.sourceNamespace === undefined && !o.gateways?.length) {
+      fail(problem('options', 'must hold at least one condition (headers, queryParams, withoutHeaders, port, sourceLabels, sourceNamespace, gateways)', {},
         'leave the match out to match every request'));
     }
     return new HttpMatch(undefined, options);

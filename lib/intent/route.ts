@@ -12,7 +12,7 @@ import { renderLinkerdHttpRoute } from '../render/linkerd';
 import { DestinationModel, HttpRouteModel, Manifest, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
 import { gatewayApiRouteProblems } from '../validation/gateway-api';
 import { linkerdRouteProblems } from '../validation/linkerd';
-import { checkRouteWeights } from '../validation/rules';
+import { checkRouteWeights, matchGatewayProblems } from '../validation/rules';
 
 /** A service that routes can send traffic to. */
 export interface IMeshService extends ServiceRef {
@@ -494,6 +494,6 @@ export function backendRouteProblems(scope: Construct, model: VirtualServiceMode
   switch (routingBackendOf(scope)) {
     case 'gateway-api': return gatewayApiRouteProblems(model);
     case 'linkerd': return linkerdRouteProblems(model);
-    default: return [];
+    default: return matchGatewayProblems(model);
   }
 }

@@ -1,4 +1,4 @@
-import { portAndSourceOf } from './matches';
+import { MatchGateway, portAndSourceOf } from './matches';
 import { RouteAction, onlyPortOf } from './route';
 import { fail, problem } from '../core/errors';
 import { checkHostName } from '../core/names';
@@ -21,14 +21,20 @@ export interface TcpMatchOptions {
    * @default - any namespace
    */
   readonly sourceNamespace?: string;
+  /**
+   * Only connections through these gateways: `MatchGateway.mesh()`, or a gateway the route binds to.
+   * @default - every gateway the route binds to
+   */
+  readonly gateways?: MatchGateway[];
 }
 
 /** Which TCP connections a {@link TcpRouteOptions} applies to: by port and caller (there is no URI or header in TCP). */
 export class TcpMatch {
   /** Connections meeting every given condition; at least one. */
   public static of(options: TcpMatchOptions): TcpMatch {
-    if (options.port === undefined && !Object.keys(options.sourceLabels ?? {}).length && options.sourceNamespace === undefined) {
-      fail(problem('options', 'must hold at least one of port, sourceLabels, sourceNamespace', {}, 'leave the match out to match every connection'));
+    const o = options;
+    if (o.port === undefined && !Object.keys(o.sourceLabels ?? {}).length && o.sourceNamespace === undefined && !o.gateways?.length) {
+      fail(problem('options', 'must hold at least one of port, sourceLabels, sourceNamespace, gateways', {}, 'leave the match out to match every connection'));
     }
     return new TcpMatch(portAndSourceOf(options));
   }

@@ -326,6 +326,8 @@ export interface MatchModel {
   readonly sourceLabels?: { readonly [key: string]: string };
   /** The calling pods' namespace (Istio only). */
   readonly sourceNamespace?: string;
+  /** The gateways the match is restricted to (Istio only): `mesh`, or a gateway the route binds to. */
+  readonly gateways?: ReadonlyArray<ServiceRef | 'mesh'>;
   /** A gRPC service and method (Istio: the `uri` written with it; the Gateway API: a GRPCRoute method match). */
   readonly grpc?: { readonly service: string; readonly method?: string };
 }
@@ -448,6 +450,8 @@ export interface VirtualServiceModel {
   readonly gateways: ServiceRef[];
   /** The gateway listener port the routes are restricted to. */
   readonly gatewayPort?: number;
+  /** Bound to the mesh as well as to `gateways` (Istio's `mesh` gateway). */
+  readonly mesh?: boolean;
   /** For mesh routes: the service whose traffic is routed, and its port when it has only one. */
   readonly meshService?: ServiceRef & { readonly port?: number };
   readonly http: HttpRouteModel[];
@@ -479,6 +483,7 @@ export interface TcpMatchModel {
   readonly port?: number;
   readonly sourceLabels?: { readonly [key: string]: string };
   readonly sourceNamespace?: string;
+  readonly gateways?: ReadonlyArray<ServiceRef | 'mesh'>;
 }
 
 /** A route of opaque TCP traffic: matches, weighted destinations. */

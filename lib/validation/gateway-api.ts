@@ -38,6 +38,10 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
     errors.push(...externalProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
   }
   if (vs.grpc) errors.push(...grpcRouteProblems(vs));
+  if (vs.mesh) {
+    errors.push(problem('mesh', `${CANNOT}: a gateway's route and the mesh's are routes of their own (a Gateway parent, a Service parent)`, true,
+      'declare a ServiceRouting for the in-mesh callers, or render this chart with TrafficApi.ISTIO'));
+  }
   errors.push(...layer4Problems(vs));
   if (vs.meshService?.external) errors.push(...externalProblems('service', [{ service: vs.meshService }]));
   for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalProblems(`tcpRoutes[${i}].destination`, r.destinations));
@@ -93,6 +97,8 @@ export function istioOnlyMatchProblems(field: string, m: MatchModel, cannot: str
     ...(m.withoutHeaders ? [problem(`${field}.withoutHeaders`, `${cannot}: it matches no absent header`, Object.keys(m.withoutHeaders), fix)] : []),
     ...(m.sourceLabels ? [problem(`${field}.sourceLabels`, `${cannot}: routes do not match on the caller's labels`, m.sourceLabels, fix)] : []),
     ...(m.sourceNamespace !== undefined ? [problem(`${field}.sourceNamespace`, `${cannot}: routes do not match on the caller's namespace`, m.sourceNamespace, fix)] : []),
+    ...(m.gateways ? [problem(`${field}.gateways`, `${cannot}: a route's rules apply to all its parents`, m.gateways.map(g => (g === 'mesh' ? 'mesh' : g.name)),
+      'route each gateway with a route of its own, or render this chart with TrafficApi.ISTIO')] : []),
     ...(m.port !== undefined ? [problem(`${field}.port`, `${cannot} per match: a route applies to the ports its parentRef names`, m.port,
       'route per port with ServiceRouting on one port, or render this chart with TrafficApi.ISTIO')] : []),
   ];

@@ -6,7 +6,7 @@
  * @module
  */
 import { problem, showValue } from '../core/errors';
-import { DestinationModel, PortModel, ServerModel } from '../render/model';
+import { DestinationModel, PortModel, ServerModel, ServiceRef, VirtualServiceModel } from '../render/model';
 
 /** Istio's protocol prefixes for port names (`<protocol>[-<suffix>]`). */
 export const ISTIO_PORT_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp'] as const;
@@ -141,4 +141,23 @@ export function checkHostsServed(
         : problem(field, `must be served by gateway '${gatewayName}'`, h,
           `the gateway serves ${showValue(all.map(serverHostName))}: add the host to a gateway server or use a host it serves`);
     });
+}
+
+/**
+ * Match gateways the routing does not bind to: a match restricted to a gateway the VirtualService is not bound to never
+ * applies. A mesh route (no gateways) is bound to the mesh alone.
+ */
+export function matchGatewayProblems(vs: VirtualServiceModel): string[] {
+  const key = (g: ServiceRef | 'mesh') => (g === 'mesh' ? 'mesh' : `${g.namespace ?? vs.namespace ?? ''}/${g.name}`);
+  const bound = new Set([...vs.gateways.map(key), ...(vs.gateways.length === 0 || vs.mesh ? ['mesh'] : [])]);
+  const shown = [...bound].map(b => (b === 'mesh' ? 'MatchGateway.mesh()' : b)).join(', ');
+  const check = (field: string, ms: readonly { readonly gateways?: ReadonlyArray<ServiceRef | 'mesh'> }[]) => ms.flatMap(m => (m.gateways ?? [])
+    .filter(g => !bound.has(key(g)))
+    .map(g => problem(`${field}.match.gateways`, `must be a gateway the route binds to (${shown}): a match through another never applies`, key(g),
+      g === 'mesh' ? 'bind the route to the mesh as well (IngressGatewayRoute mesh: true)' : 'bind the route to that gateway, or drop the condition')));
+  return [
+    ...vs.http.flatMap((r, i) => check(`routes[${i}]`, r.match)),
+    ...(vs.tcp ?? []).flatMap((r, i) => check(`tcpRoutes[${i}]`, r.match)),
+    ...(vs.tls ?? []).flatMap((r, i) => check(`tlsRoutes[${i}]`, r.match)),
+  ];
 }

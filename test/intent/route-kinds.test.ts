@@ -1,7 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import {
   CanaryPlan, CanaryRelease, DelegateRoutes, GatewayProtocol, GatewayTls, HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshApp,
-  MeshChart, MeshProvider, MeshService, Protocol, RetryOn, RouteAction, ServiceRouting, TlsMatch, TrafficApi,
+  MatchGateway, MeshChart, MeshProvider, MeshService, Protocol, RetryOn, RouteAction, ServiceRouting, TlsMatch, TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
@@ -223,6 +223,45 @@ describe('gRPC', () => {
     })).toContain('[c/r] \'routes[0].match\' is a gRPC method match, but service \'web\' has no gRPC or HTTP/2 port (80/http): got \'/a.B/C\'; declare the port with Protocol.GRPC');
     expect(errorOf(() => HttpMatch.grpc('hello world'))).toBe('HttpMatch.grpc: \'grpc.service\' must be a fully qualified gRPC service name (package.Service): got \'hello world\'; e.g. \'helloworld.Greeter\'');
     expect(errorOf(() => HttpMatch.grpc('a.B', 'Say/Hello'))).toBe('HttpMatch.grpc: \'grpc.method\' must be a gRPC method name (letters, digits, \'_\'): got \'Say/Hello\'; e.g. \'SayHello\'');
+  });
+});
+
+describe('gateways per match', () => {
+  test('a route bound to a gateway and the mesh routes each differently (Istio)', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['web.example.com', 'web'] }] });
+      const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
+      const v1 = web.addVersion('v1', { image: 'docker.io/library/nginx:1.27' });
+      const v2 = web.addVersion('v2', { image: 'docker.io/library/nginx:1.27' });
+      new IngressGatewayRoute(chart, 'web-route', {
+        gateway,
+        hosts: ['web.example.com', 'web'],
+        mesh: true,
+        routes: [
+          { match: [HttpMatch.where({ gateways: [MatchGateway.mesh()] })], action: RouteAction.forward(v2) },
+          { match: [HttpMatch.prefix('/', { gateways: [MatchGateway.of(gateway)] })], action: RouteAction.forward(v1) },
+        ],
+      });
+    }));
+    const spec = only(objects, 'VirtualService').spec as { gateways: unknown; http: Array<{ match: unknown }> };
+    expect(spec.gateways).toStrictEqual(['gw', 'mesh']);
+    expect(spec.http.map(r => r.match)).toStrictEqual([[{ gateways: ['mesh'] }], [{ uri: { prefix: '/' }, gateways: ['gw'] }]]);
+  });
+
+  test('a match through a gateway the route does not bind to never applies: an error; the Gateway API refuses per-match gateways', () => {
+    const build = (app: App, trafficApi = TrafficApi.ISTIO) => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop', trafficApi });
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['web.example.com'] }] });
+      const web = new MeshService(chart, 'web', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }] });
+      new IngressGatewayRoute(chart, 'web-route', {
+        gateway, hosts: ['web.example.com'], routes: [{ match: [HttpMatch.where({ gateways: [MatchGateway.mesh()] })], action: RouteAction.forward(web) }],
+      });
+    };
+    expect(synthError(app => build(app))).toContain('[c/web-route] \'routes[0].match.gateways\' must be a gateway the route binds to (shop/gw): a match through another never applies: '
+      + 'got \'mesh\'; bind the route to the mesh as well (IngressGatewayRoute mesh: true)');
+    expect(synthError(app => build(app, TrafficApi.GATEWAY_API))).toContain('\'routes[0].match.gateways\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): '
+      + 'a route\'s rules apply to all its parents: got [\'mesh\']');
   });
 });
 

@@ -641,6 +641,15 @@ export const API_SHAPES: ApiShapes = {
   "LoadBalancer.leastRequest": [],
   "LoadBalancer.random": [],
   "LoadBalancer.roundRobin": [],
+  "MatchGateway.mesh": [],
+  "MatchGateway.of": [
+   {
+    "name": "gateway",
+    "spec": {
+     "type": "IIngressGateway"
+    }
+   }
+  ],
   "MeshApp.constructor": [
    {
     "name": "props",
@@ -2077,6 +2086,11 @@ export const API_SHAPES: ApiShapes = {
   },
   "HttpMatchOptions": {
    "fields": {
+    "gateways": {
+     "list": {
+      "class": "MatchGateway"
+     }
+    },
     "headers": {
      "list": {
       "class": "HeaderMatch"
@@ -2274,6 +2288,7 @@ export const API_SHAPES: ApiShapes = {
     "hosts": {
      "list": "string"
     },
+    "mesh": "boolean",
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"
@@ -3391,6 +3406,11 @@ export const API_SHAPES: ApiShapes = {
   },
   "TcpMatchOptions": {
    "fields": {
+    "gateways": {
+     "list": {
+      "class": "MatchGateway"
+     }
+    },
     "port": "number",
     "sourceLabels": {
      "map": "string"
@@ -3557,6 +3577,7 @@ export const API_SHAPES: ApiShapes = {
   "KialiAuth",
   "Linkerd1Router",
   "LoadBalancer",
+  "MatchGateway",
   "MeshApp",
   "MeshChart",
   "MeshComponent",

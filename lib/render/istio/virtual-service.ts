@@ -5,9 +5,9 @@ import {
 } from '../../imports/networking.istio.io';
 import { gatewayRefOf, hostOf } from '../hosts';
 import { metadataOf } from '../metadata';
-import { DestinationModel, HttpRouteModel, Manifest, MatchModel, RenderContext, VirtualServiceModel } from '../model';
+import { DestinationModel, HttpRouteModel, Manifest, MatchModel, RenderContext, TcpMatchModel, VirtualServiceModel } from '../model';
 
-function renderMatch(m: MatchModel): VirtualServiceSpecHttpMatch {
+function renderMatch(m: MatchModel, vs: VirtualServiceModel): VirtualServiceSpecHttpMatch {
   return {
     uri: m.uri,
     headers: m.headers,
@@ -17,7 +17,18 @@ function renderMatch(m: MatchModel): VirtualServiceSpecHttpMatch {
     withoutHeaders: m.withoutHeaders,
     sourceLabels: m.sourceLabels,
     sourceNamespace: m.sourceNamespace,
+    gateways: gatewaysOf(m, vs),
   };
+}
+
+/** A match's gateways as the VirtualService names them: `mesh`, `name` or `namespace/name`. */
+function gatewaysOf(m: TcpMatchModel, vs: VirtualServiceModel): string[] | undefined {
+  return m.gateways?.map(g => (g === 'mesh' ? 'mesh' : gatewayRefOf(g, vs.namespace)));
+}
+
+/** A TCP or TLS match: its conditions, the gateway listener's port when bound to one. */
+function renderL4Match(m: TcpMatchModel, vs: VirtualServiceModel) {
+  return { port: vs.gatewayPort ?? m.port, sourceLabels: m.sourceLabels, sourceNamespace: m.sourceNamespace, gateways: gatewaysOf(m, vs) };
 }
 
 function renderDestination(d: DestinationModel, vs: VirtualServiceModel, ctx: RenderContext) {
@@ -32,7 +43,7 @@ function renderDestination(d: DestinationModel, vs: VirtualServiceModel, ctx: Re
 function renderRoute(route: HttpRouteModel, vs: VirtualServiceModel, ctx: RenderContext): VirtualServiceSpecHttp {
   return {
     name: route.name,
-    match: route.match.length > 0 ? route.match.map(renderMatch) : undefined,
+    match: route.match.length > 0 ? route.match.map(m => renderMatch(m, vs)) : undefined,
     route: route.redirect || route.delegate ? undefined : weighted(route.destinations, vs, ctx),
     redirect: route.redirect,
     delegate: route.delegate
@@ -73,18 +84,18 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
     // a short host would be read as `<name>.<the route's namespace>` and the route would never apply)
     // a delegate has no hosts: the root's apply
     hosts: vs.delegate ? undefined : vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
-    gateways: vs.gateways.length > 0 ? vs.gateways.map(g => gatewayRefOf(g, vs.namespace)) : undefined,
+    gateways: vs.gateways.length > 0 ? [...vs.gateways.map(g => gatewayRefOf(g, vs.namespace)), ...(vs.mesh ? ['mesh'] : [])] : undefined,
     exportTo: vs.exportTo ? [...vs.exportTo] : undefined,
     http: vs.http.length > 0 || (!vs.tcp?.length && !vs.tls?.length)
       ? vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx))
       : undefined,
     tls: vs.tls?.length ? vs.tls.map(r => ({
-      match: r.match.map(m => ({ ...m, sniHosts: [...m.sniHosts], port: vs.gatewayPort ?? m.port })),
+      match: r.match.map(m => ({ sniHosts: [...m.sniHosts], ...renderL4Match(m, vs) })),
       route: weighted(r.destinations, vs, ctx),
     })) : undefined,
     tcp: vs.tcp?.length ? vs.tcp.map(r => {
-      const match = vs.gatewayPort !== undefined ? (r.match.length > 0 ? r.match : [{}]).map(m => ({ ...m, port: vs.gatewayPort })) : r.match;
-      return { match: match.length > 0 ? match.map(m => ({ ...m })) : undefined, route: weighted(r.destinations, vs, ctx) };
+      const match = vs.gatewayPort !== undefined && r.match.length === 0 ? [{}] : r.match;
+      return { match: match.length > 0 ? match.map(m => renderL4Match(m, vs)) : undefined, route: weighted(r.destinations, vs, ctx) };
     }) : undefined,
   };
   return {
