@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, RoutingObjects, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
-import { TcpRouteOptions, TlsRouteOptions, l4ActionProblem, sniProblems, tcpRouteModelOf, tlsRouteModelOf } from './tcp-route';
+import { HttpRouteOptions, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
+import { RouteSet } from './route-set';
+import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
@@ -71,10 +72,7 @@ export interface IngressGatewayRouteProps {
  * gateway (a host it does not serve would be a silent 404), and `gatewayPort` must be one of its listeners.
  */
 export class IngressGatewayRoute extends Construct {
-  private readonly routes: HttpRouteOptions[] = [];
-  private readonly tcpRoutes: TcpRouteOptions[] = [];
-  private readonly tlsRoutes: TlsRouteOptions[] = [];
-  private readonly objects: RoutingObjects;
+  private readonly routes: RouteSet;
   private readonly vsName: string;
   private readonly vsNamespace?: string;
 
@@ -92,48 +90,34 @@ export class IngressGatewayRoute extends Construct {
     }
     // a route of another namespace is admitted by name to the gateway's listeners (the Gateway API's allowedRoutes)
     if (this.vsNamespace !== undefined) (props.gateway as { _admitRoutesFrom?: (ns: string) => void })._admitRoutesFrom?.(this.vsNamespace);
-    this.objects = new RoutingObjects(this, this.vsName, this.vsNamespace, () => this.model());
+    this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.model(), onlyPortOf);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
-    this.syncObjects();
+    this.routes.sync();
     this.node.addValidation({
-      validate: () => [...this.validateRoute(), ...sniProblems(this.tlsRoutes, this.props.hosts), ...backendRouteProblems(this, this.model())],
+      validate: () => [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts), ...backendRouteProblems(this, this.model())],
     });
   }
 
   /** The rendered route (escape hatch): the VirtualService; under TrafficApi.GATEWAY_API the first route object emitted. */
   public get resource(): ApiObject {
-    return this.objects.primary;
+    return this.routes.primary;
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
-    // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
-    routeModelAt(this, route, this.routes.length, onlyPortOf);
-    this.routes.push(route);
-    this.syncObjects();
+    this.routes.addHttp(route);
   }
 
   /** Adds a route of the gateway's TCP listeners: connections shifted between targets by weight. */
   public addTcpRoute(route: TcpRouteOptions): void {
-    const err = l4ActionProblem(`tcpRoutes[${this.tcpRoutes.length}]`, route);
-    if (err) failAt(this, err);
-    this.tcpRoutes.push(route);
-    this.syncObjects();
+    this.routes.addTcp(route);
   }
 
   /** Adds a route of the gateway's TLS passthrough listeners, by the SNI the client sends (`TlsMatch.sni`). */
   public addTlsRoute(route: TlsRouteOptions): void {
-    const err = l4ActionProblem(`tlsRoutes[${this.tlsRoutes.length}]`, route, true);
-    if (err) failAt(this, err);
-    this.tlsRoutes.push(route);
-    this.syncObjects();
-  }
-
-  private syncObjects(): void {
-    // before the constructor has set it up, the routes given as props are being added
-    this.objects?.sync({ http: this.routes.length > 0, tcp: this.tcpRoutes.length > 0, tls: this.tlsRoutes.length > 0 });
+    this.routes.addTls(route);
   }
 
   /** The VirtualService as model data. */
@@ -145,15 +129,14 @@ export class IngressGatewayRoute extends Construct {
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
       mesh: this.props.mesh || undefined,
       gatewayPort: this.props.gatewayPort,
-      http: this.routes.map((r, i) => routeModelAt(this, r, i, onlyPortOf)),
-      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRouteModelOf) : undefined,
-      tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRouteModelOf) : undefined,
+      http: this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf)),
+      ...this.routes.layer4Models(),
     };
   }
 
   private validateRoute(): string[] {
     const gw = this.props.gateway;
-    const errors = checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length + this.tlsRoutes.length === 0);
+    const errors = checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly);
     const api = MeshSettings.of(this).trafficApi;
     if (gw.trafficApi !== undefined && gw.trafficApi !== api) {
       errors.push(problem('gateway', `must be rendered with the route's traffic API (${api}), or the route binds to a gateway that does not exist`,
@@ -174,21 +157,21 @@ export class IngressGatewayRoute extends Construct {
     const shown = servers.map(s => `${s.port} ${s.protocol}${s.tls?.mode === 'PASSTHROUGH' ? ' (PASSTHROUGH)' : ''}`);
     const kinds = [
       {
-        routes: this.routes.length,
+        routes: this.routes.http.length,
         carries: carriesHttp,
         what: 'an HTTP, HTTPS, HTTP2 or GRPC listener',
         of: 'HTTP routes',
         fix: 'Istio ignores HTTP routes on TCP, TLS and TLS-passthrough listeners (the route would never apply): bind to an HTTP listener, or terminate TLS at the gateway',
       },
       {
-        routes: this.tcpRoutes.length,
+        routes: this.routes.tcp.length,
         carries: (s: ServerModel) => s.protocol === 'TCP',
         what: 'a TCP listener',
         of: 'TCP routes',
         fix: 'Istio applies TCP routes to TCP listeners only: add a TCP listener (GatewayProtocol.TCP) and bind to it with gatewayPort',
       },
       {
-        routes: this.tlsRoutes.length,
+        routes: this.routes.tls.length,
         carries: (s: ServerModel) => s.tls?.mode === 'PASSTHROUGH',
         what: 'a TLS passthrough listener',
         of: 'TLS routes',

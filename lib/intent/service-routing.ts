@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports';
-import { HttpRouteOptions, IMeshService, RouteAction, RoutingObjects, backendRouteProblems, checkRoutes, routeModelAt } from './route';
-import { TcpRouteOptions, TlsRouteOptions, l4ActionProblem, sniProblems, tcpRouteModelOf, tlsRouteModelOf } from './tcp-route';
+import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, routeModelAt } from './route';
+import { RouteSet } from './route-set';
+import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkExportTo } from '../core/names';
@@ -80,10 +81,7 @@ export interface ServiceRoutingProps {
  * file a pipeline can apply.
  */
 export class ServiceRouting extends Construct {
-  private readonly routes: HttpRouteOptions[] = [];
-  private readonly tcpRoutes: TcpRouteOptions[] = [];
-  private readonly tlsRoutes: TlsRouteOptions[] = [];
-  private readonly objects: RoutingObjects;
+  private readonly routes: RouteSet;
   /** Under the Gateway API, a GRPCRoute rather than an HTTPRoute. */
   private readonly grpc: boolean;
   private readonly vsName: string;
@@ -106,16 +104,16 @@ export class ServiceRouting extends Construct {
     if (exportErr) failAt(this, exportErr);
     const ports = props.service.ports;
     this.grpc = props.grpcRoute ?? (ports.length > 0 && ports.every(p => p.protocol === Protocol.GRPC));
-    this.objects = new RoutingObjects(this, this.vsName, this.vsNamespace, () => this.model(), this.grpc);
+    this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.model(), undefined, this.grpc);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
-    this.syncObjects();
+    this.routes.sync();
     this.node.addValidation({
       validate: () => [
-        ...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined, this.tcpRoutes.length + this.tlsRoutes.length === 0),
+        ...checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly),
         ...this.protocolProblems(),
-        ...sniProblems(this.tlsRoutes, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
+        ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
         ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
           ? [problem('exportTo', 'cannot be expressed with the Gateway API or Linkerd back-end: an HTTPRoute applies where its parentRef is (use a ReferenceGrant for other namespaces)',
             this.props.exportTo, 'remove it, or render this chart with TrafficApi.ISTIO')]
@@ -130,15 +128,12 @@ export class ServiceRouting extends Construct {
    * emitted (the HTTPRoute or GRPCRoute, else the TCPRoute or TLSRoute).
    */
   public get resource(): ApiObject {
-    return this.objects.primary;
+    return this.routes.primary;
   }
 
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
-    // local facts of the route (a redirect with a timeout, a sub-millisecond duration…) fail here, naming the route
-    routeModelAt(this, route, this.routes.length);
-    this.routes.push(route);
-    this.syncObjects();
+    this.routes.addHttp(route);
   }
 
   /**
@@ -146,10 +141,7 @@ export class ServiceRouting extends Construct {
    * versions by weight (`RouteAction.weightedForward`), optionally by port and caller (`TcpMatch.of`).
    */
   public addTcpRoute(route: TcpRouteOptions): void {
-    const err = l4ActionProblem(`tcpRoutes[${this.tcpRoutes.length}]`, route);
-    if (err) failAt(this, err);
-    this.tcpRoutes.push(route);
-    this.syncObjects();
+    this.routes.addTcp(route);
   }
 
   /**
@@ -157,15 +149,7 @@ export class ServiceRouting extends Construct {
    * (which the sidecar passes through), by the server name the client asks for (`TlsMatch.sni`), shifted by weight.
    */
   public addTlsRoute(route: TlsRouteOptions): void {
-    const err = l4ActionProblem(`tlsRoutes[${this.tlsRoutes.length}]`, route, true);
-    if (err) failAt(this, err);
-    this.tlsRoutes.push(route);
-    this.syncObjects();
-  }
-
-  private syncObjects(): void {
-    // before the constructor has set it up, the routes given as props are being added
-    this.objects?.sync({ http: this.routes.length > 0, tcp: this.tcpRoutes.length > 0, tls: this.tlsRoutes.length > 0 });
+    this.routes.addTls(route);
   }
 
   /**
@@ -195,15 +179,15 @@ export class ServiceRouting extends Construct {
       const ps = matched.length > 0 && matched.every(p => p !== undefined) ? named(matched) : named(sent);
       return ps.length > 0 ? ps : [undefined];
     };
-    this.routes.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports, addTlsRoute() for TLS and HTTPS ports',
+    this.routes.http.forEach((r, i) => check(HTTP_PROTOCOLS, 'an HTTP route', `routes[${i}]`, 'use addTcpRoute() for TCP ports, addTlsRoute() for TLS and HTTPS ports',
       carried((r.match ?? []).map(m => m._model.port), own(r.action.destinations))));
-    this.tcpRoutes.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports, addTlsRoute() for TLS ports',
+    this.routes.tcp.forEach((r, i) => check(TCP_PROTOCOLS, 'a TCP route', `tcpRoutes[${i}]`, 'use addRoute() for HTTP ports, addTlsRoute() for TLS ports',
       carried((r.match ?? []).map(m => m._model.port), own(r.action.destinations))));
-    this.tlsRoutes.forEach((r, i) => check(TLS_PROTOCOLS, 'a TLS route (by SNI)', `tlsRoutes[${i}]`, 'SNI is only seen on TLS and HTTPS ports: use addRoute() for HTTP ports, addTcpRoute() for TCP ports',
+    this.routes.tls.forEach((r, i) => check(TLS_PROTOCOLS, 'a TLS route (by SNI)', `tlsRoutes[${i}]`, 'SNI is only seen on TLS and HTTPS ports: use addRoute() for HTTP ports, addTcpRoute() for TCP ports',
       carried(r.match.map(m => m._model.port), own(r.action.destinations))));
     // gRPC runs over HTTP/2: a gRPC method match on a service without a gRPC or HTTP/2 port never sees a call
     const h2 = ports.some(p => p.protocol === Protocol.GRPC || p.protocol === Protocol.HTTP2);
-    this.routes.forEach((r, i) => (r.match ?? []).filter(m => m._model.grpc && !h2).forEach(m => out.push(problem(`routes[${i}].match`,
+    this.routes.http.forEach((r, i) => (r.match ?? []).filter(m => m._model.grpc && !h2).forEach(m => out.push(problem(`routes[${i}].match`,
       `is a gRPC method match, but service '${this.props.service.name}' has no gRPC or HTTP/2 port (${show(ports)})`, m._model.uri?.exact ?? m._model.uri?.prefix,
       'declare the port with Protocol.GRPC'))));
     return [...new Set(out)];
@@ -222,10 +206,9 @@ export class ServiceRouting extends Construct {
         ...(this.props.service.external ? { external: true } : {}),
         port: this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined,
       },
-      http: this.routes.map((r, i) => routeModelAt(this, r, i)),
+      http: this.routes.http.map((r, i) => routeModelAt(this, r, i)),
       exportTo: this.props.exportTo,
-      tcp: this.tcpRoutes.length > 0 ? this.tcpRoutes.map(tcpRouteModelOf) : undefined,
-      tls: this.tlsRoutes.length > 0 ? this.tlsRoutes.map(tlsRouteModelOf) : undefined,
+      ...this.routes.layer4Models(),
       grpc: this.grpc || undefined,
     };
   }

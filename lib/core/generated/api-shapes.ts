@@ -1177,37 +1177,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "RoutingObjects.constructor": [
-   {
-    "name": "scope",
-    "spec": "construct"
-   },
-   {
-    "name": "name",
-    "spec": "string"
-   },
-   {
-    "name": "namespace",
-    "spec": "string"
-   },
-   {
-    "name": "model",
-    "spec": "function"
-   },
-   {
-    "name": "grpc",
-    "optional": true,
-    "spec": "boolean"
-   }
-  ],
-  "RoutingObjects.prototype.sync": [
-   {
-    "name": "kinds",
-    "spec": {
-     "type": "RouteKinds"
-    }
-   }
-  ],
   "SchemaValidation.fromCrdFiles": [
    {
     "name": "files",
@@ -3122,18 +3091,6 @@ export const API_SHAPES: ApiShapes = {
     "attempts": "Retries per request (0 disables retries)."
    }
   },
-  "RouteKinds": {
-   "fields": {
-    "http": "boolean",
-    "tcp": "boolean",
-    "tls": "boolean"
-   },
-   "required": [
-    "http",
-    "tcp",
-    "tls"
-   ]
-  },
   "SecretKeyReference": {
    "fields": {
     "key": "string",
@@ -3596,7 +3553,6 @@ export const API_SHAPES: ApiShapes = {
   "RequestCondition",
   "RequestSource",
   "RouteAction",
-  "RoutingObjects",
   "SchemaValidation",
   "ServiceAuthorization",
   "ServiceEntry",
