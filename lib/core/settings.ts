@@ -14,6 +14,24 @@ export enum IstioApiVersion {
   V1ALPHA3 = 'v1alpha3',
 }
 
+/**
+ * The Linkerd release the Linkerd back-end targets. Chosen once per chart or app, as the Istio API version is.
+ * @see https://linkerd.io/2-edge/reference/httproute/
+ */
+export enum LinkerdVersion {
+  /**
+   * Linkerd 2.20: routes are the Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute and GRPCRoute, attached to the
+   * Service, using only fields of Gateway API v1.2.1 (the release Linkerd 2.20 recommends; it ignores a route with
+   * fields newer than the Gateway API installed); retries and timeouts as Linkerd's annotations.
+   */
+  V2_20 = '2.20',
+  /**
+   * Linkerd 2.16 to 2.19 without the Gateway API CRDs: routes are Linkerd's own `policy.linkerd.io/v1beta3` HTTPRoute
+   * (which Linkerd's reference now calls supported but not maintained); gRPC is routed by its paths.
+   */
+  V2_16 = '2.16',
+}
+
 /** Which API carries routing: Istio's own, or the Kubernetes Gateway API. */
 export enum TrafficApi {
   /** VirtualService, DestinationRule and Gateway of `networking.istio.io`. */
@@ -42,10 +60,9 @@ export enum MeshProvider {
   /** Istio: sidecar injection by label, routing by `trafficApi`, DestinationRule subsets. */
   ISTIO = 'istio',
   /**
-   * Linkerd 2: injection by the `linkerd.io/inject` annotation, one Service per version, routing by
-   * `policy.linkerd.io/v1beta3` HTTPRoute (the HTTPRoute the pinned Linkerd CRDs serve, with
-   * weighted `backendRefs`, header matches and timeouts), retries by Linkerd's route annotations.
-   * `trafficApi` does not apply.
+   * Linkerd 2: injection by the `linkerd.io/inject` annotation, one Service per version, routing by the Gateway API's
+   * HTTPRoute and GRPCRoute (or Linkerd's own `policy.linkerd.io` HTTPRoute, by `linkerdVersion`), retries and timeouts
+   * by Linkerd's annotations. `trafficApi` does not apply.
    */
   LINKERD = 'linkerd',
   /**
@@ -90,6 +107,12 @@ export interface MeshSettingsProps {
   readonly autoWaypoints?: boolean;
 
   /**
+   * The Linkerd release the Linkerd back-end targets (which route API it writes).
+   * @default LinkerdVersion.V2_20
+   */
+  readonly linkerdVersion?: LinkerdVersion;
+
+  /**
    * Annotate every object with its Argo CD sync wave: `0` Namespaces and CRDs, `1` workloads and
    * their Services, `2` mesh routing and policy, so a GitOps sync applies them in that order.
    * @default false
@@ -103,6 +126,7 @@ const TRAFFIC_KEY = '@mesh-kit/core:trafficApi';
 const WAVES_KEY = '@mesh-kit/core:argoCdSyncWaves';
 const DATA_PLANE_KEY = '@mesh-kit/core:dataPlane';
 const AUTO_WAYPOINTS_KEY = '@mesh-kit/core:autoWaypoints';
+const LINKERD_KEY = '@mesh-kit/core:linkerdVersion';
 
 /**
  * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
@@ -120,6 +144,7 @@ export class MeshSettings {
     setOnce(scope, WAVES_KEY, 'argoCdSyncWaves', props.argoCdSyncWaves === undefined ? undefined : String(props.argoCdSyncWaves), ['true', 'false']);
     setOnce(scope, DATA_PLANE_KEY, 'dataPlane', props.dataPlane, Object.values(DataPlane));
     setOnce(scope, AUTO_WAYPOINTS_KEY, 'autoWaypoints', props.autoWaypoints === undefined ? undefined : String(props.autoWaypoints), ['true', 'false']);
+    setOnce(scope, LINKERD_KEY, 'linkerdVersion', props.linkerdVersion, Object.values(LinkerdVersion));
   }
 
   /** The settings in force at `scope`. */
@@ -130,11 +155,18 @@ export class MeshSettings {
     const m = scope.node.tryGetContext(MESH_KEY) as MeshProvider | undefined;
     const d = scope.node.tryGetContext(DATA_PLANE_KEY) as DataPlane | undefined;
     const a = scope.node.tryGetContext(AUTO_WAYPOINTS_KEY) as string | undefined;
+    const l = scope.node.tryGetContext(LINKERD_KEY) as LinkerdVersion | undefined;
     const dataPlane = d ?? DataPlane.SIDECAR;
     // ambient routes with the Gateway API (waypoints do not read DestinationRule subsets) unless Istio's API is asked for
     const trafficApi = t ?? (dataPlane === DataPlane.AMBIENT ? TrafficApi.GATEWAY_API : TrafficApi.ISTIO);
     return {
-      mesh: m ?? MeshProvider.ISTIO, istioApiVersion: v ?? IstioApiVersion.V1, trafficApi, argoCdSyncWaves: w === 'true', dataPlane, autoWaypoints: a !== 'false',
+      mesh: m ?? MeshProvider.ISTIO,
+      istioApiVersion: v ?? IstioApiVersion.V1,
+      trafficApi,
+      argoCdSyncWaves: w === 'true',
+      dataPlane,
+      autoWaypoints: a !== 'false',
+      linkerdVersion: l ?? LinkerdVersion.V2_20,
     };
   }
 

@@ -226,6 +226,7 @@ export class CanaryRelease extends Construct {
       trafficApi: settings.trafficApi,
       dataPlane: settings.dataPlane,
       autoWaypoints: settings.autoWaypoints,
+      linkerdVersion: settings.linkerdVersion,
     });
     const forward = { port: this.props.port };
     const routes: HttpRouteOptions[] = [];

@@ -28,6 +28,8 @@ export enum RetryOn {
   RESOURCE_EXHAUSTED = 'resource-exhausted',
   /** gRPC status UNAVAILABLE. */
   UNAVAILABLE = 'unavailable',
+  /** gRPC status INTERNAL. */
+  INTERNAL = 'internal',
 }
 
 /**

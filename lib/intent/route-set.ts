@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { HttpRouteOptions, IRouteTarget, routeModelAt } from './route';
 import { TcpRouteOptions, TlsRouteOptions, l4ActionProblem, tcpRouteModelOf, tlsRouteModelOf } from './tcp-route';
 import { failAt } from '../core/errors';
+import { LinkerdVersion, MeshSettings } from '../core/settings';
 import { emit, failIfNoMesh, istioNetworking, releaseIdentity, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { backendNameOf, renderGrpcRoute, renderHttpRoute, renderReferenceGrant, renderTcpRoute, renderTlsRoute } from '../render/gateway-api';
 import { renderVirtualService } from '../render/istio';
-import { renderLinkerdHttpRoute } from '../render/linkerd';
+import { renderLinkerdGrpcRoute, renderLinkerdHttpRoute } from '../render/linkerd';
 import { Manifest, TcpRouteModel, TlsRouteModel, VirtualServiceModel } from '../render/model';
 
 /**
@@ -123,11 +124,14 @@ export class RoutingObjects {
         this.grantReferences();
         return;
       }
-      case 'linkerd':
-        // TCP and TLS routes are refused at synth (linkerdRouteProblems)
-        return once('HTTPRoute', () => emit(scope, 'HTTPRoute', {
-          apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', name, namespace, body: ['spec'], renderedAnnotations: true,
-        }, () => renderLinkerdHttpRoute(model())));
+      case 'linkerd': {
+        // TCP and TLS routes are refused at synth (linkerdRouteProblems); Linkerd 2.20 reads the Gateway API's routes
+        const gatewayApi = MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20;
+        const apiVersion = gatewayApi ? 'gateway.networking.k8s.io/v1' : 'policy.linkerd.io/v1beta3';
+        const kind = gatewayApi && this.grpc ? 'GRPCRoute' : 'HTTPRoute';
+        return once(kind, () => emit(scope, kind, { apiVersion, kind, name, namespace, body: ['spec'], renderedAnnotations: true },
+          () => (kind === 'GRPCRoute' ? renderLinkerdGrpcRoute(model()) : renderLinkerdHttpRoute(model(), apiVersion))));
+      }
       default:
         return once('VirtualService', () => emit(scope, 'VirtualService', { apiVersion: istioNetworking(scope), kind: 'VirtualService', name, namespace, body: ['spec'] },
           () => renderVirtualService(model(), renderContextOf(scope))));

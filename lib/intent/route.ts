@@ -5,6 +5,7 @@ import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { checkPercent, durationString } from '../core/duration';
 import { MeshValidationError, fail, failAt, problem } from '../core/errors';
+import { LinkerdVersion, MeshSettings } from '../core/settings';
 import { routingBackendOf } from '../hosting/cdk8s/emit';
 import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
 import { gatewayApiRouteProblems } from '../validation/gateway-api';
@@ -390,7 +391,7 @@ const showUri = (u: StringMatchModel | undefined) => (u === undefined ? 'any pat
 export function backendRouteProblems(scope: Construct, model: VirtualServiceModel): string[] {
   switch (routingBackendOf(scope)) {
     case 'gateway-api': return gatewayApiRouteProblems(model);
-    case 'linkerd': return linkerdRouteProblems(model);
+    case 'linkerd': return linkerdRouteProblems(model, model.grpc === true && MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20);
     default: return matchGatewayProblems(model);
   }
 }

@@ -49,13 +49,17 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
   return errors;
 }
 
-/** What a GRPCRoute (a gRPC service's routes) lacks of HTTP routes: paths, query parameters, timeouts, retries, rewrites, redirects, CORS. */
-function grpcRouteProblems(vs: VirtualServiceModel): string[] {
-  const cannot = `${CANNOT} on a gRPC service (its routes are a GRPCRoute)`;
-  const fix = 'remove it, set grpcRoute: false (an HTTPRoute, which Istio applies to gRPC too), or render this chart with TrafficApi.ISTIO';
+/**
+ * What a GRPCRoute (a gRPC service's routes) lacks of HTTP routes: paths, query parameters, and of `lacks` (timeouts,
+ * retries, rewrites, redirects, CORS; Linkerd sets timeouts and retries with annotations).
+ */
+export function grpcRouteProblems(vs: VirtualServiceModel, backend = CANNOT,
+  fix = 'remove it, set grpcRoute: false (an HTTPRoute, which Istio applies to gRPC too), or render this chart with TrafficApi.ISTIO',
+  lacks: ReadonlyArray<'timeout' | 'retries' | 'rewrite' | 'redirect' | 'cors'> = ['timeout', 'retries', 'rewrite', 'redirect', 'cors']): string[] {
+  const cannot = `${backend} on a gRPC service (its routes are a GRPCRoute)`;
   return vs.http.flatMap((r, i) => {
     const at = `routes[${i}]`;
-    const unsupported = (['timeout', 'retries', 'rewrite', 'redirect', 'cors'] as const).filter(k => r[k] !== undefined);
+    const unsupported = lacks.filter(k => r[k] !== undefined);
     return [
       ...unsupported.map(k => problem(`${at}.${k}`, `${cannot}: a GRPCRoute has no ${k}`, k, fix)),
       ...r.match.filter(m => m.uri !== undefined && !m.grpc).map(m => problem(`${at}.match`, `${cannot}: it matches gRPC methods, not paths`,

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { backendPortProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
+import { backendPortProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
 import { problem } from '../core/errors';
+import { LINKERD_GRPC_RETRY_ON } from '../render/linkerd';
 import { ServiceModel, VirtualServiceModel } from '../render/model';
 
 const CANNOT = 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD)';
@@ -14,13 +15,26 @@ const FIX = 'remove it, or render this chart for MeshProvider.ISTIO';
 /** The `retryOn` conditions Linkerd's `retry.linkerd.io/http` annotation takes. */
 export const LINKERD_RETRY_ON = ['5xx', 'gateway-error'];
 
-/** Route features without a Linkerd equivalent (Linkerd's HTTPRoute of `policy.linkerd.io/v1beta3`). */
-export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
+/**
+ * Route features without a Linkerd equivalent (its HTTPRoute, Gateway API or `policy.linkerd.io`; with `grpcRoute`, the
+ * Gateway API GRPCRoute of Linkerd 2.20).
+ */
+export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false): string[] {
   const errors: string[] = [];
+  const kind = grpcRoute ? 'GRPCRoute' : 'HTTPRoute';
   const retries = vs.http.map(r => JSON.stringify(r.retries ?? null));
   if (new Set(retries).size > 1) {
-    errors.push(problem('routes.retries', `${CANNOT} per route: Linkerd sets retries on the whole HTTPRoute (its retry.linkerd.io annotations)`,
+    errors.push(problem('routes.retries', `${CANNOT} per route: Linkerd sets retries on the whole ${kind} (its retry.linkerd.io annotations)`,
       retries.join(' / '), 'give every route the same retries, or put the routes that differ in a ServiceRouting of their own'));
+  }
+  if (grpcRoute) {
+    // a GRPCRoute has no timeouts field: the one timeout.linkerd.io/request annotation holds for all its routes
+    const timeouts = vs.http.map(r => r.timeout ?? 'none');
+    if (new Set(timeouts).size > 1) {
+      errors.push(problem('routes.timeout', `${CANNOT} per route on a gRPC service: Linkerd sets the timeout of a whole GRPCRoute (timeout.linkerd.io/request)`,
+        timeouts.join(' / '), 'give every route the same timeout, or put the routes that differ in a ServiceRouting of their own'));
+    }
+    errors.push(...grpcRouteProblems(vs, CANNOT, FIX, ['rewrite', 'redirect', 'cors']));
   }
   for (const [field, n] of [['tcpRoutes', vs.tcp?.length ?? 0], ['tlsRoutes', vs.tls?.length ?? 0]] as const) {
     if (n > 0) {
@@ -43,7 +57,10 @@ export function linkerdRouteProblems(vs: VirtualServiceModel): string[] {
       errors.push(problem(`${at}.redirect.redirectCode`, `${CANNOT}: redirects are 301 or 302`, r.redirect.redirectCode, 'use 301 or 302'));
     }
     for (const cond of r.retries?.retryOn?.split(',') ?? []) {
-      if (!LINKERD_RETRY_ON.includes(cond)) {
+      if (grpcRoute && !LINKERD_GRPC_RETRY_ON.includes(cond)) {
+        errors.push(problem(`${at}.retries.retryOn`, `${CANNOT}: Linkerd retries gRPC calls on the statuses ${LINKERD_GRPC_RETRY_ON.join(', ')} (retry.linkerd.io/grpc)`, cond,
+          'use RetryOn.UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED or INTERNAL'));
+      } else if (!grpcRoute && !LINKERD_RETRY_ON.includes(cond)) {
         errors.push(problem(`${at}.retries.retryOn`, `${CANNOT}: Linkerd retries on ${LINKERD_RETRY_ON.join(' or ')}`, cond, 'use RetryOn.FIVE_XX or RetryOn.GATEWAY_ERROR'));
       }
     }

@@ -47,3 +47,12 @@ describeWithShared('every example is schema-valid (pinned Istio, Gateway API and
     expect(objects.flatMap(o => validator!.validate(o))).toStrictEqual([]);
   });
 });
+
+describeWithShared('every Linkerd 2 file is valid against what Linkerd 2.20 serves (its CRDs, Gateway API v1.2.1 standard)', () => {
+  const linkerdFiles = files.filter(([, f]) => f.startsWith('linkerd2') || f.startsWith('linkerd/'));
+  const validator = HAS_SHARED ? SchemaValidator.forSharedCrds('gateway-api-v1.2.1-standard-crds.yaml', 'linkerd-crds.yaml') : undefined;
+  test('there are such files', () => expect(linkerdFiles.length).toBeGreaterThan(0));
+  test.each(linkerdFiles)('%s/dist/%s', (name, file) => {
+    expect(parseObjects(outputs.get(name)!.get(file)!).flatMap(o => validator!.validate(o))).toStrictEqual([]);
+  });
+});

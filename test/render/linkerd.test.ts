@@ -7,12 +7,14 @@ import {
   HttpMatch,
   IngressGateway,
   IngressGatewayRoute,
+  LinkerdVersion,
   LoadBalancer,
   MeshChart,
   MeshNamespace,
   MeshProvider,
   MeshService,
   NamespaceInjection,
+  Protocol,
   RetryOn,
   RouteAction,
   ServiceRouting,
@@ -21,7 +23,7 @@ import {
   TrafficPolicy,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { expectSchemaValid } from '../support/schemas';
+import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';
 import { only, synthError, synthObjects } from '../support/synth';
 
 const valid = expectSchemaValid;
@@ -51,14 +53,18 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
     expect(pod).toStrictEqual({ labels: { app: 'shop', version: 'v1' }, annotations: { 'linkerd.io/inject': 'enabled' } });
   });
 
-  test('routes: policy.linkerd.io/v1beta3 HTTPRoute on the Service, header matches, weights, timeouts, retries as annotations', () => {
+  test.each([
+    [LinkerdVersion.V2_20, 'gateway.networking.k8s.io/v1'],
+    [LinkerdVersion.V2_16, 'policy.linkerd.io/v1beta3'],
+  ])('routes for Linkerd %s: %s HTTPRoute on the Service, header matches, weights, timeouts, retries as annotations', (linkerdVersion, apiVersion) => {
     const objects = valid(synthObjects(app => {
-      const svc = shop(l5d(app));
+      const svc = shop(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, linkerdVersion }));
       const retries = { attempts: 3, perTryTimeout: Duration.millis(500), retryOn: [RetryOn.GATEWAY_ERROR] };
       new ServiceRouting(svc.node.scope as Chart, 'r', {
         service: svc,
         routes: [
           {
+            name: 'api-v2',
             match: [HttpMatch.prefix('/api', { headers: [HeaderMatch.exact('x-world-version', 'v2')] })],
             action: RouteAction.forward(svc.version('v2')),
             headers: { request: { set: { 'x-mesh': 'kit' } } },
@@ -69,12 +75,14 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
         ],
       });
     }));
+    if (linkerdVersion === LinkerdVersion.V2_20) expectLinkerdValid(objects);
     const route = only(objects, 'HTTPRoute');
-    expect(route.apiVersion).toBe('policy.linkerd.io/v1beta3');
+    expect(route.apiVersion).toBe(apiVersion);
     expect(route.metadata).toStrictEqual({
       name: 'shop',
       annotations: { 'retry.linkerd.io/http': 'gateway-error', 'retry.linkerd.io/limit': '3', 'retry.linkerd.io/timeout': '500ms' },
     });
+    // no rule names, no retry field: neither is in Gateway API v1.2.1
     expect(route.spec).toStrictEqual({
       parentRefs: [{ group: 'core', kind: 'Service', name: 'shop', port: 8080 }],
       rules: [
@@ -87,6 +95,55 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
         { backendRefs: [{ name: 'shop-v1', port: 8080, weight: 90 }, { name: 'shop-v2', port: 8080, weight: 10 }] },
       ],
     });
+  });
+
+  test('a gRPC service on Linkerd 2.20: a GRPCRoute with method matches, retries on gRPC statuses and the timeout as annotations', () => {
+    const objects = expectLinkerdValid(synthObjects(app => {
+      const chart = l5d(app);
+      const g = new MeshService(chart, 'greeter', { ports: [{ port: 50051, protocol: Protocol.GRPC }] });
+      const v1 = g.addVersion('v1', { image: 'docker.io/example/greeter:1' });
+      const v2 = g.addVersion('v2', { image: 'docker.io/example/greeter:2' });
+      const retries = { attempts: 2, retryOn: [RetryOn.UNAVAILABLE, RetryOn.INTERNAL] };
+      new ServiceRouting(chart, 'r', {
+        service: g,
+        routes: [
+          { match: [HttpMatch.grpc('helloworld.Greeter', 'SayHelloAgain')], action: RouteAction.forward(v2), timeout: Duration.seconds(3), retries },
+          { action: RouteAction.weightedForward([{ target: v1, weight: 80 }, { target: v2, weight: 20 }]), timeout: Duration.seconds(3), retries },
+        ],
+      });
+    }));
+    const route = only(objects, 'GRPCRoute');
+    expect(route.metadata.annotations).toStrictEqual({
+      'retry.linkerd.io/grpc': 'unavailable,internal', 'retry.linkerd.io/limit': '2', 'timeout.linkerd.io/request': '3s',
+    });
+    expect(route.spec).toStrictEqual({
+      parentRefs: [{ group: 'core', kind: 'Service', name: 'greeter', port: 50051 }],
+      rules: [
+        { matches: [{ method: { type: 'Exact', service: 'helloworld.Greeter', method: 'SayHelloAgain' } }], backendRefs: [{ name: 'greeter-v2', port: 50051 }] },
+        { backendRefs: [{ name: 'greeter-v1', port: 50051, weight: 80 }, { name: 'greeter-v2', port: 50051, weight: 20 }] },
+      ],
+    });
+  });
+
+  test('what a GRPCRoute on Linkerd cannot say: per-route timeouts, HTTP retry conditions, paths', () => {
+    const err = synthError(app => {
+      const chart = l5d(app);
+      const g = new MeshService(chart, 'greeter', { ports: [{ port: 50051, protocol: Protocol.GRPC }] });
+      const v1 = g.addVersion('v1', { image: 'docker.io/example/greeter:1' });
+      new ServiceRouting(chart, 'r', {
+        service: g,
+        routes: [
+          { match: [HttpMatch.prefix('/helloworld.Greeter/')], action: RouteAction.forward(v1), timeout: Duration.seconds(1), retries: { attempts: 1, retryOn: [RetryOn.FIVE_XX] } },
+          { action: RouteAction.forward(v1), retries: { attempts: 1, retryOn: [RetryOn.FIVE_XX] } },
+        ],
+      });
+    });
+    expect(err).toContain('[c/r] \'routes.timeout\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD) per route on a gRPC service: '
+      + 'Linkerd sets the timeout of a whole GRPCRoute (timeout.linkerd.io/request): got \'1s / none\'');
+    expect(err).toContain('\'routes[0].retries.retryOn\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): Linkerd retries gRPC calls on the statuses '
+      + 'cancelled, deadline-exceeded, internal, resource-exhausted, unavailable (retry.linkerd.io/grpc): got \'5xx\'');
+    expect(err).toContain('\'routes[0].match\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD) on a gRPC service (its routes are a GRPCRoute): '
+      + 'it matches gRPC methods, not paths: got \'/helloworld.Greeter/\'');
   });
 
   test('an escape-hatch annotation wins over a rendered one, and both reach the output', () => {

@@ -41,3 +41,16 @@ export function expectSchemaValid<T extends K8sObject>(objects: T[]): T[] {
   expect(objects.flatMap(o => sharedValidator().validate(o))).toStrictEqual([]);
   return objects;
 }
+
+let linkerd: SchemaValidator | undefined;
+
+/**
+ * Expects every object to be valid against what a Linkerd 2.20 cluster serves: Linkerd's CRDs and the Gateway API
+ * v1.2.1 standard CRDs (the release Linkerd 2.20 recommends: it ignores a route with newer fields).
+ */
+export function expectLinkerdValid<T extends K8sObject>(objects: T[]): T[] {
+  if (!HAS_SHARED) return objects;
+  linkerd ??= SchemaValidator.forSharedCrds('gateway-api-v1.2.1-standard-crds.yaml', 'linkerd-crds.yaml');
+  expect(objects.flatMap(o => linkerd!.validate(o))).toStrictEqual([]);
+  return objects;
+}

@@ -2499,6 +2499,12 @@ export const API_SHAPES: ApiShapes = {
     "labels": {
      "map": "string"
     },
+    "linkerdVersion": {
+     "enum": [
+      "2.16",
+      "2.20"
+     ]
+    },
     "mesh": {
      "enum": [
       "istio",
@@ -2807,6 +2813,12 @@ export const API_SHAPES: ApiShapes = {
       "v1beta1"
      ]
     },
+    "linkerdVersion": {
+     "enum": [
+      "2.16",
+      "2.20"
+     ]
+    },
     "mesh": {
      "enum": [
       "istio",
@@ -3074,6 +3086,7 @@ export const API_SHAPES: ApiShapes = {
        "connect-failure",
        "deadline-exceeded",
        "gateway-error",
+       "internal",
        "refused-stream",
        "reset",
        "resource-exhausted",

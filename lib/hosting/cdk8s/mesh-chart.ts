@@ -2,7 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { DataPlane, IstioApiVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
+import { DataPlane, IstioApiVersion, LinkerdVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
@@ -35,6 +35,12 @@ export interface MeshChartProps extends ChartProps {
    * @default - the app's setting ({@link MeshSettings.apply}), else true
    */
   readonly autoWaypoints?: boolean;
+
+  /**
+   * The Linkerd release this chart's Linkerd objects target.
+   * @default - the app's setting ({@link MeshSettings.apply}), else LinkerdVersion.V2_20
+   */
+  readonly linkerdVersion?: LinkerdVersion;
 
   /**
    * Annotate this chart's objects with Argo CD sync waves.
@@ -71,6 +77,7 @@ export class MeshChart extends Chart {
       argoCdSyncWaves: props.argoCdSyncWaves,
       dataPlane: props.dataPlane,
       autoWaypoints: props.autoWaypoints,
+      linkerdVersion: props.linkerdVersion,
     });
   }
 }

@@ -1,38 +1,72 @@
-import { HttpRouteSpec } from '../../imports/gateway.networking.k8s.io';
+import { GrpcRouteSpec, HttpRouteSpec } from '../../imports/gateway.networking.k8s.io';
 import { renderHttpRoute } from '../gateway-api/http-route';
+import { renderGrpcRoute } from '../gateway-api/routes';
 import { metadataOf } from '../metadata';
 import { Manifest, RetriesModel, VirtualServiceModel } from '../model';
 
-/** Linkerd's retry annotations for an HTTPRoute (Linkerd 2.16 and later read them on routes). */
-export function retryAnnotations(r: RetriesModel): { [key: string]: string } {
-  const out: { [key: string]: string } = {
-    'retry.linkerd.io/http': r.retryOn ?? '5xx',
-    'retry.linkerd.io/limit': String(r.attempts),
-  };
+/** The gRPC status codes Linkerd's `retry.linkerd.io/grpc` takes. */
+export const LINKERD_GRPC_RETRY_ON = ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'];
+
+/**
+ * Linkerd's retry annotations of a route (Linkerd 2.16 and later read them on HTTPRoutes and GRPCRoutes): `http` takes
+ * status codes and classes, `grpc` status names.
+ */
+export function retryAnnotations(r: RetriesModel, grpc = false): { [key: string]: string } {
+  const out: { [key: string]: string } = grpc
+    ? { 'retry.linkerd.io/grpc': r.retryOn ?? 'cancelled,unavailable' }
+    : { 'retry.linkerd.io/http': r.retryOn ?? '5xx' };
+  out['retry.linkerd.io/limit'] = String(r.attempts);
   if (r.perTryTimeout !== undefined) out['retry.linkerd.io/timeout'] = r.perTryTimeout;
   return out;
 }
 
+/** Where Linkerd's route annotations for the retries (and, on a GRPCRoute, the timeout) of a routing object come from. */
+function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: string]: string } | undefined {
+  const retries = vs.http.find(r => r.retries !== undefined && r.retries.attempts > 0)?.retries;
+  // a GRPCRoute has no timeouts field: Linkerd reads the request timeout from its annotation
+  const timeout = grpc ? vs.http.find(r => r.timeout !== undefined)?.timeout : undefined;
+  const out = { ...(retries ? retryAnnotations(retries, grpc) : {}), ...(timeout ? { 'timeout.linkerd.io/request': timeout } : {}) };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /**
- * Renders mesh routing as Linkerd's `policy.linkerd.io/v1beta3` HTTPRoute, attached to its Service
- * (`group: core`, as Linkerd documents it): the Gateway API rule shape Linkerd serves (matches,
- * request header and redirect filters, weighted `backendRefs` to per-version Services, request
- * timeouts), with retries as Linkerd's `retry.linkerd.io/*` annotations.
+ * Renders mesh routing for Linkerd, attached to its Service (`group: core`, as Linkerd documents it): the Gateway API
+ * rule shape Linkerd serves (matches, request header and redirect filters, weighted `backendRefs` to per-version
+ * Services, request timeouts), with retries as Linkerd's `retry.linkerd.io/*` annotations. `apiVersion` is the
+ * Gateway API's `gateway.networking.k8s.io/v1` (Linkerd 2.20; only fields of Gateway API v1.2.1: no rule names, no
+ * `retry`) or Linkerd's own `policy.linkerd.io/v1beta3`.
  * Assumes the route passed `linkerdRouteProblems` (so every route has the same retries).
  */
-export function renderLinkerdHttpRoute(vs: VirtualServiceModel): Manifest {
+export function renderLinkerdHttpRoute(vs: VirtualServiceModel, apiVersion = 'policy.linkerd.io/v1beta3'): Manifest {
   const spec = renderHttpRoute(vs).spec as HttpRouteSpec;
-  const retries = vs.http.find(r => r.retries !== undefined && r.retries.attempts > 0)?.retries;
   return {
-    apiVersion: 'policy.linkerd.io/v1beta3',
+    apiVersion,
     kind: 'HTTPRoute',
-    metadata: metadataOf(vs.name, vs.namespace, undefined, retries ? retryAnnotations(retries) : undefined),
+    metadata: metadataOf(vs.name, vs.namespace, undefined, routeAnnotations(vs, false)),
     spec: {
       parentRefs: (spec.parentRefs ?? []).map(p => ({ ...p, group: 'core' })),
       rules: (spec.rules ?? []).map(({ name: _name, retry: _retry, timeouts, ...rule }) => ({
         ...rule,
         timeouts: timeouts?.request !== undefined ? { request: timeouts.request } : undefined,
       })),
+    },
+  };
+}
+
+/**
+ * Renders a gRPC service's routing for Linkerd 2.20 as a Gateway API GRPCRoute attached to its Service: method and header
+ * matches, weighted backends, no rule names (Gateway API v1.2.1); retries as `retry.linkerd.io/grpc` and the request
+ * timeout as `timeout.linkerd.io/request`.
+ */
+export function renderLinkerdGrpcRoute(vs: VirtualServiceModel): Manifest {
+  const spec = renderGrpcRoute(vs).spec as GrpcRouteSpec;
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+    metadata: metadataOf(vs.name, vs.namespace, undefined, routeAnnotations(vs, true)),
+    spec: {
+      parentRefs: (spec.parentRefs ?? []).map(p => ({ ...p, group: 'core' })),
+      rules: (spec.rules ?? []).map(({ name: _name, ...rule }) => rule),
     },
   };
 }
