@@ -15,12 +15,13 @@ import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
 import { MeshSettings } from '../core/settings';
+import { securityApiVersion } from './security/api';
 import { ambientAt, emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy, renderDestinationRule } from '../render/istio';
-import { securityApiVersion } from './security/api';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount, versionLabels } from '../render/kubernetes';
+import { failureAccrualAnnotations } from '../render/linkerd';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
 import { linkerdServiceProblems } from '../validation/linkerd';
@@ -85,8 +86,10 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     }
     this.workload = options.workload;
     if ((_model.deployment || this.workload) && !_model.unversioned && usesVersionServices(this)) {
-      this.versionService = emit(this, 'Service', { apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: service.namespace, body: ['spec'] },
-        () => renderVersionService(service.model(), _model));
+      const annotations = service.model().versionServiceAnnotations;
+      this.versionService = emit(this, 'Service', {
+        apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: service.namespace, annotations: annotations ? { ...annotations } : undefined, body: ['spec'],
+      }, () => renderVersionService(service.model(), _model));
     }
     if (this.workload) this.node.addValidation({ validate: () => this.adopt() });
   }
@@ -222,7 +225,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       name: this.name,
       namespace: ns,
       labels: { app: this.app, service: this.app, ...this.commonLabels, ...this.serviceLabels() },
-      annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined,
+      annotations: this.serviceAnnotations(),
       body: ['spec'],
     }, () => renderService(this.model()));
     this.serviceAccount = emit(this, 'ServiceAccount',
@@ -539,7 +542,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       istioMutualByDefault: this.props.trafficPolicy?.tls === undefined && !this.withoutSidecar(),
       headless: this.props.headless ?? false,
       exposure: this.props.exposure?._model.type ? this.props.exposure._model : undefined,
-      serviceAnnotations: this.props.serviceAnnotations,
+      serviceAnnotations: this.serviceAnnotations(),
+      versionServiceAnnotations: this.balancerAnnotations(),
       sessionAffinity: this.props.sessionAffinity === SessionAffinity.CLIENT_IP ? {
         type: SessionAffinity.CLIENT_IP,
         timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
@@ -548,6 +552,17 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       exportTo: this.props.exportTo,
       serviceLabels: this.serviceLabels(),
     };
+  }
+
+  /** Linkerd's circuit breaking from the service's outlier detection, on its Service and each version's (Linkerd balances per Service). */
+  private balancerAnnotations(): { [key: string]: string } | undefined {
+    return routingBackendOf(this) === 'linkerd' ? failureAccrualAnnotations(this.trafficPolicy) : undefined;
+  }
+
+  /** The annotations of the Service: the user's, and under Linkerd its circuit breaking. */
+  private serviceAnnotations(): { [key: string]: string } | undefined {
+    const all = { ...this.props.serviceAnnotations, ...this.balancerAnnotations() };
+    return Object.keys(all).length > 0 ? all : undefined;
   }
 
   /** The Service's type against its other settings (local facts, at once; node ports against the ports at synth). */

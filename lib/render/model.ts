@@ -283,6 +283,8 @@ export interface ServiceModel extends ServiceRef {
   readonly exposure?: ServiceExposureModel;
   /** Annotations of the Service object. */
   readonly serviceAnnotations?: { readonly [key: string]: string };
+  /** Annotations of each per-version Service (Linkerd's circuit breaking). */
+  readonly versionServiceAnnotations?: { readonly [key: string]: string };
   /** `ClientIP` session affinity, and its timeout in seconds. */
   readonly sessionAffinity?: { readonly type: string; readonly timeoutSeconds?: number };
   /** Labels of the Service and every Deployment and pod besides `app` / `version` (Kubernetes' recommended labels). */

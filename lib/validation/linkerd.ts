@@ -75,11 +75,22 @@ export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false)
   return errors;
 }
 
-/** DestinationRule-only features of a service. */
+/**
+ * DestinationRule features of a service without a Linkerd equivalent: all but outlier detection by consecutive 5xx
+ * errors and its base ejection time, which are Linkerd's failure accrual (circuit breaking) on the Service.
+ */
 export function linkerdServiceProblems(svc: ServiceModel): string[] {
   const set = (p: object) => Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
+  const { outlierDetection, ...rest } = svc.trafficPolicy ?? {};
+  const o = outlierDetection ?? {};
+  const accrual = 'Linkerd\'s circuit breaking counts consecutive 5xx responses (consecutive5xxErrors) and backs off from a minimum penalty (baseEjectionTime)';
   return [
-    ...(svc.trafficPolicy ? [problem('trafficPolicy', `${CANNOT}: it is an Istio DestinationRule setting (Linkerd balances by latency itself)`, set(svc.trafficPolicy), FIX)] : []),
+    ...(Object.values(rest).some(v => v !== undefined)
+      ? [problem('trafficPolicy', `${CANNOT}: it is an Istio DestinationRule setting (Linkerd balances by latency itself)`, set(rest), FIX)] : []),
+    ...(['consecutiveGatewayErrors', 'interval', 'maxEjectionPercent'] as const).filter(k => o[k] !== undefined).map(k =>
+      problem(`trafficPolicy.outlierDetection.${k}`, `${CANNOT}: ${accrual}`, o[k], 'use consecutive5xxErrors and baseEjectionTime, or render this chart for MeshProvider.ISTIO')),
+    ...(outlierDetection && o.consecutive5xxErrors === undefined
+      ? [problem('trafficPolicy.outlierDetection.consecutive5xxErrors', `must be given under the Linkerd back-end: ${accrual}`, 'none', 'set consecutive5xxErrors')] : []),
     ...svc.versions.filter(v => v.trafficPolicy).map(v =>
       problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is an Istio DestinationRule setting`, set(v.trafficPolicy!), FIX)),
     ...(svc.exportTo ? [problem('exportTo', `${CANNOT}: it is an Istio DestinationRule setting`, [...svc.exportTo], FIX)] : []),

@@ -146,6 +146,25 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
       + 'it matches gRPC methods, not paths: got \'/helloworld.Greeter/\'');
   });
 
+  test('circuit breaking: outlier detection becomes failure accrual on the Service and each version\'s', () => {
+    const objects = expectLinkerdValid(synthObjects(app => {
+      shop(l5d(app), [8080], { trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, baseEjectionTime: Duration.seconds(10) } } });
+    }));
+    const accrual = {
+      'balancer.linkerd.io/failure-accrual': 'consecutive',
+      'balancer.linkerd.io/failure-accrual-consecutive-max-failures': '5',
+      'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': '10s',
+    };
+    for (const name of ['shop', 'shop-v1', 'shop-v2']) expect(only(objects, 'Service', name).metadata.annotations).toStrictEqual(accrual);
+    const err = synthError(app => {
+      shop(l5d(app), [8080], { trafficPolicy: { outlierDetection: { consecutiveGatewayErrors: 3, maxEjectionPercent: 50 } } });
+    });
+    expect(err).toContain('[c/shop] \'trafficPolicy.outlierDetection.consecutiveGatewayErrors\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): '
+      + 'Linkerd\'s circuit breaking counts consecutive 5xx responses (consecutive5xxErrors) and backs off from a minimum penalty (baseEjectionTime): got 3');
+    expect(err).toContain('\'trafficPolicy.outlierDetection.maxEjectionPercent\' cannot be expressed with the Linkerd back-end');
+    expect(err).toContain('\'trafficPolicy.outlierDetection.consecutive5xxErrors\' must be given under the Linkerd back-end');
+  });
+
   test('an escape-hatch annotation wins over a rendered one, and both reach the output', () => {
     const objects = synthObjects(app => {
       const svc = shop(l5d(app));

@@ -17,7 +17,8 @@ export function renderVersionService(service: ServiceModel, version: VersionMode
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadataOf(versionServiceName(service.name, version.name), service.namespace),
+    metadata: metadataOf(versionServiceName(service.name, version.name), service.namespace, undefined,
+      service.versionServiceAnnotations ? { ...service.versionServiceAnnotations } : undefined),
     spec: compact(spec),
   };
 }

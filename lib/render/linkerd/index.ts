@@ -1,2 +1,3 @@
 export * from './http-route';
 export * from './authorization';
+export * from './balancer';
