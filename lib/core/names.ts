@@ -124,3 +124,53 @@ export function checkLabels(field: string, labels: { readonly [key: string]: str
   }
   return undefined;
 }
+
+/** A CIDR block as numbers: its family, first address and prefix length. @internal */
+export interface Cidr {
+  readonly v6: boolean;
+  readonly base: bigint;
+  readonly bits: number;
+}
+
+/** Parses an IPv4 or IPv6 address, with an optional `/prefix` (none: a single address); undefined when it is not one. @internal */
+export function parseCidr(value: string): Cidr | undefined {
+  if (typeof value !== 'string') return undefined;
+  const [addr, prefix, extra] = value.split('/');
+  if (extra !== undefined || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) return undefined;
+  let v6 = false;
+  let n: bigint;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr)) {
+    const parts = addr.split('.').map(Number);
+    if (parts.some(p => p > 255)) return undefined;
+    n = parts.reduce((acc, p) => (acc << 8n) + BigInt(p), 0n);
+  } else if (/^[0-9a-fA-F:]+$/.test(addr) && addr.includes(':')) {
+    v6 = true;
+    const halves = addr.split('::');
+    if (halves.length > 2) return undefined;
+    const groups = (h: string) => (h === '' ? [] : h.split(':'));
+    const head = groups(halves[0]);
+    const tail = halves.length === 2 ? groups(halves[1]) : [];
+    const missing = 8 - head.length - tail.length;
+    if ((halves.length === 1 && missing !== 0) || missing < 0 || [...head, ...tail].some(g => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+    n = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail].reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+  } else {
+    return undefined;
+  }
+  const width = v6 ? 128 : 32;
+  const bits = prefix === undefined ? width : Number(prefix);
+  if (bits > width) return undefined;
+  const mask = ((1n << BigInt(width)) - 1n) ^ ((1n << BigInt(width - bits)) - 1n);
+  return { v6, base: n & mask, bits };
+}
+
+/** Whether block `outer` holds every address of `inner`. @internal */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  if (outer.v6 !== inner.v6 || inner.bits < outer.bits) return false;
+  const width = outer.v6 ? 128 : 32;
+  return (inner.base >> BigInt(width - outer.bits)) === (outer.base >> BigInt(width - outer.bits));
+}
+
+/** A problem when `value` is not an IP address or CIDR block. */
+export function checkCidr(field: string, value: string): string | undefined {
+  return parseCidr(value) ? undefined : problem(field, 'must be an IPv4 or IPv6 address or CIDR block', value, 'e.g. \'10.0.0.0/8\' or \'fd00::/8\'');
+}

@@ -51,6 +51,22 @@ export class NamespaceInjection {
   ) {}
 }
 
+/** Linkerd's default inbound policies: who may reach a port that no Server covers. */
+export enum DefaultInboundPolicy {
+  /** Every caller, meshed or not. */
+  ALL_UNAUTHENTICATED = 'all-unauthenticated',
+  /** Meshed callers (mutual TLS), from anywhere. */
+  ALL_AUTHENTICATED = 'all-authenticated',
+  /** Callers from the cluster's networks, meshed or not. */
+  CLUSTER_UNAUTHENTICATED = 'cluster-unauthenticated',
+  /** Meshed callers from the cluster's networks. */
+  CLUSTER_AUTHENTICATED = 'cluster-authenticated',
+  /** Nobody: every port needs a Server and an authorization. */
+  DENY = 'deny',
+  /** Everyone, reporting what `deny` would refuse (observe first). */
+  AUDIT = 'audit',
+}
+
 /** Props of a {@link MeshNamespace}. */
 export interface MeshNamespaceProps {
   /**
@@ -70,6 +86,13 @@ export interface MeshNamespaceProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * Linkerd's default inbound policy for the namespace's pods (`config.linkerd.io/default-inbound-policy`): what a port
+   * without a Server admits. Linkerd only; Istio's counterpart is a PeerAuthentication and a deny-all AuthorizationPolicy.
+   * @default - the cluster's (Linkerd's install default, all-unauthenticated)
+   */
+  readonly defaultInboundPolicy?: DefaultInboundPolicy;
 
   /**
    * The waypoint the namespace's Services use for L7 traffic under ambient mode (`istio.io/use-waypoint`).
@@ -129,7 +152,14 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     // ambient: enrolled by `istio.io/dataplane-mode: ambient` (not with NamespaceInjection.disabled()), no injection label
     const meshLabels = !ambient ? injection._istioLabels : injection._istioLabels['istio-injection'] === 'disabled' ? {} : { 'istio.io/dataplane-mode': 'ambient' };
     const labels = { ...(props.labels ?? {}), ...(mesh === MeshProvider.ISTIO ? meshLabels : {}), ...useWaypointLabels(props.waypoint, this.name) };
-    const annotations = linkerd ? { ...injection._linkerdAnnotations } : undefined;
+    if (props.defaultInboundPolicy !== undefined && !linkerd) {
+      failAt(this, problem('defaultInboundPolicy', `cannot be expressed with the ${mesh} back-end: it is Linkerd's (config.linkerd.io/default-inbound-policy)`,
+        props.defaultInboundPolicy, 'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD'));
+    }
+    const annotations = linkerd ? {
+      ...injection._linkerdAnnotations,
+      ...(props.defaultInboundPolicy !== undefined ? { 'config.linkerd.io/default-inbound-policy': props.defaultInboundPolicy } : {}),
+    } : undefined;
     this.resource = emit(this, 'Resource', { apiVersion: 'v1', kind: 'Namespace', name: this.name, labels, annotations, body: [] },
       () => renderNamespace({ name: this.name, labels, annotations }));
   }

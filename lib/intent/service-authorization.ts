@@ -4,7 +4,7 @@ import { Protocol } from './ports';
 import { securityApiVersion } from './security/api';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
-import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { checkCidr, checkDnsLabel, checkDnsSubdomain, cidrContains, parseCidr } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
 import { renderIstioAuthorizationPolicy } from '../render/istio';
@@ -37,6 +37,22 @@ export class AuthorizedClient {
     return new AuthorizedClient(() => ({ namespace: name }), `namespace ${name}`);
   }
 
+  /**
+   * Callers from a network (a CIDR block, with exceptions), meshed or not: Linkerd's `NetworkAuthentication`, Istio's
+   * `ipBlocks` (the peer's address). For health checkers and callers outside the mesh.
+   */
+  public static network(cidr: string, options: NetworkClientOptions = {}): AuthorizedClient {
+    const block = parseCidr(cidr);
+    if (!block) fail(checkCidr('network.cidr', cidr)!);
+    for (const [i, e] of (options.except ?? []).entries()) {
+      const inner = parseCidr(e);
+      if (!inner) fail(checkCidr(`network.except[${i}]`, e)!);
+      if (!cidrContains(block, inner)) fail(problem(`network.except[${i}]`, `must be within the network '${cidr}'`, e, 'name an address block inside it, or leave it out'));
+    }
+    const except = options.except?.length ? [...options.except] : undefined;
+    return new AuthorizedClient(() => ({ networks: [{ cidr, except }] }), `network ${cidr}`);
+  }
+
   /** Any caller with a mesh identity: only callers outside the mesh (plain text) are refused. */
   public static anyMeshed(): AuthorizedClient {
     return new AuthorizedClient(() => ({ anyMeshed: true }), 'any meshed caller');
@@ -49,6 +65,26 @@ export class AuthorizedClient {
   public get _model(): AuthorizedClientModel {
     return this.resolve();
   }
+}
+
+/** Options of {@link AuthorizedClient.network}. */
+export interface NetworkClientOptions {
+  /**
+   * Blocks inside the network that are not let in.
+   * @default - none
+   */
+  readonly except?: string[];
+}
+
+/** Whether a {@link ServiceAuthorization} refuses the callers it does not name, or only reports them. */
+export enum AuthorizationMode {
+  /** Refuse every caller not named. */
+  ENFORCE = 'enforce',
+  /**
+   * Let every caller in, and report those the policy would refuse — observe before enforcing: Linkerd's `accessPolicy:
+   * audit` on the Servers, Istio's dry-run AuthorizationPolicy (`istio.io/dry-run: "true"`).
+   */
+  AUDIT = 'audit',
 }
 
 /** Props of a {@link ServiceAuthorization}. */
@@ -70,6 +106,12 @@ export interface ServiceAuthorizationProps {
    * @default - the service's name
    */
   readonly name?: string;
+
+  /**
+   * Enforce, or observe first (audit).
+   * @default AuthorizationMode.ENFORCE
+   */
+  readonly mode?: AuthorizationMode;
 }
 
 /**
@@ -111,17 +153,20 @@ export class ServiceAuthorization extends Construct {
       })),
       clients: [],
       clusterDomain: 'cluster.local',
+      audit: props.mode === AuthorizationMode.AUDIT || undefined,
     };
     // callers are resolved when rendered: a service's identities are known once all its versions are added
     const linkerd = routingBackendOf(this) === 'linkerd';
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
     const render = (m: AuthorizationModel): Manifest[] => (linkerd ? renderLinkerdAuthorization(m) : [renderIstioAuthorizationPolicy(m, apiVersion)]);
-    const objects = render(model);
+    // which objects there are depends on the kinds of caller (identities, networks), known now; whom they name, at synth
+    const objects = render({ ...model, clients: props.allowFrom.map(c => ({ ...c._model })) });
     objects.forEach((o, i) => {
       const { kind, metadata, ...body } = o;
-      // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`.
+      // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`, and `AuthorizationPolicy7778-networks`.
       const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${metadata.name.slice(name.length + 1)}` : kind;
-      emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, body: Object.keys(body).filter(k => k !== 'apiVersion') },
+      const annotations = metadata.annotations ? { ...metadata.annotations } : undefined;
+      emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
         () => render({ ...model, clients: props.allowFrom.map(c => ({ ...c._model })) })[i]);
     });
   }

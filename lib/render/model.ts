@@ -541,6 +541,8 @@ export interface AuthorizedClientModel {
   readonly namespace?: string;
   /** Any caller with a mesh identity (mutual TLS), unauthenticated ones refused. */
   readonly anyMeshed?: boolean;
+  /** Callers from these networks, meshed or not (CIDRs, with exceptions). */
+  readonly networks?: ReadonlyArray<{ readonly cidr: string; readonly except?: readonly string[] }>;
 }
 
 /** An authorization of one service: its pods accept only the listed callers, on the listed ports. */
@@ -553,4 +555,6 @@ export interface AuthorizationModel {
   readonly ports: Array<{ readonly containerPort: number; readonly containerPortName?: string; readonly protocol: string }>;
   readonly clients: AuthorizedClientModel[];
   readonly clusterDomain: string;
+  /** Observe instead of enforce: Linkerd's `accessPolicy: audit`, Istio's `istio.io/dry-run` policy. */
+  readonly audit?: boolean;
 }

@@ -1,5 +1,7 @@
 import { App } from 'cdk8s';
-import { AuthorizedClient, IstioApiVersion, MeshChart, MeshProvider, MeshService, Protocol, ServiceAuthorization } from '../../lib';
+import {
+  AuthorizationMode, AuthorizedClient, DefaultInboundPolicy, IstioApiVersion, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceAuthorization,
+} from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
 import { only, synthObjects } from '../support/synth';
@@ -111,5 +113,50 @@ describe('ServiceAuthorization errors', () => {
   test('fails if a ServiceAccount or namespace name is invalid', () => {
     expect(errorOf(() => AuthorizedClient.serviceAccount('Reporter', 'ops'))).toMatch(/^\w+\.\w+: 'serviceAccount\.name' must be a DNS-1123 subdomain .*: got 'Reporter'$/);
     expect(errorOf(() => AuthorizedClient.namespace('Ops'))).toMatch(/^\w+\.\w+: 'namespace' must be a DNS-1123 label .*: got 'Ops'$/);
+  });
+});
+
+describe('observe before enforcing, callers by network, default inbound policy', () => {
+  const build = (mesh: MeshProvider) => expectSchemaValid(synthObjects(app => {
+    const chart = new MeshChart(app, 'c', { mesh, namespace: 'shop' });
+    const { web } = services(chart);
+    new ServiceAuthorization(chart, 'web-callers', {
+      service: web,
+      mode: AuthorizationMode.AUDIT,
+      allowFrom: [AuthorizedClient.namespace('frontend'), AuthorizedClient.network('10.0.0.0/8', { except: ['10.1.0.0/16'] })],
+    });
+  }));
+
+  test('Linkerd: Servers in audit mode; a NetworkAuthentication with its own AuthorizationPolicy beside the MeshTLSAuthentication', () => {
+    const objects = build(MeshProvider.LINKERD).filter(o => o.apiVersion.startsWith('policy.linkerd.io'));
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
+      'Server/web-80', 'MeshTLSAuthentication/web', 'NetworkAuthentication/web', 'AuthorizationPolicy/web-80', 'AuthorizationPolicy/web-80-networks',
+    ]);
+    expect((only(objects, 'Server').spec as { accessPolicy: string }).accessPolicy).toBe('audit');
+    expect(only(objects, 'NetworkAuthentication').spec).toStrictEqual({ networks: [{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }] });
+    expect((only(objects, 'AuthorizationPolicy', 'web-80-networks').spec as { requiredAuthenticationRefs: unknown }).requiredAuthenticationRefs)
+      .toStrictEqual([{ group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'web' }]);
+  });
+
+  test('Istio: a dry-run ALLOW policy, the network as ipBlocks with notIpBlocks', () => {
+    const policy = only(build(MeshProvider.ISTIO), 'AuthorizationPolicy');
+    expect(policy.metadata.annotations).toStrictEqual({ 'istio.io/dry-run': 'true' });
+    expect((policy.spec as { rules: Array<{ from: unknown }> }).rules[0].from).toStrictEqual([
+      { source: { namespaces: ['frontend'] } }, { source: { ipBlocks: ['10.0.0.0/8'], notIpBlocks: ['10.1.0.0/16'] } },
+    ]);
+  });
+
+  test('a network that is not a CIDR, an exception outside it; a default inbound policy on a Linkerd namespace, refused under Istio', () => {
+    expect(errorOf(() => AuthorizedClient.network('10.0.0.0/33'))).toBe(
+      'AuthorizedClient.network: \'network.cidr\' must be an IPv4 or IPv6 address or CIDR block: got \'10.0.0.0/33\'; e.g. \'10.0.0.0/8\' or \'fd00::/8\'');
+    expect(errorOf(() => AuthorizedClient.network('10.0.0.0/8', { except: ['192.168.0.0/16'] }))).toBe(
+      'AuthorizedClient.network: \'network.except[0]\' must be within the network \'10.0.0.0/8\': got \'192.168.0.0/16\'; name an address block inside it, or leave it out');
+    const ns = only(synthObjects(app => {
+      new MeshNamespace(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD }), 'ns', { name: 'shop', defaultInboundPolicy: DefaultInboundPolicy.CLUSTER_AUTHENTICATED });
+    }), 'Namespace');
+    expect(ns.metadata.annotations).toStrictEqual({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/default-inbound-policy': 'cluster-authenticated' });
+    expect(errorOf(() => new MeshNamespace(new MeshChart(new App(), 'c'), 'ns', { defaultInboundPolicy: DefaultInboundPolicy.DENY }))).toBe(
+      '[c/ns] \'defaultInboundPolicy\' cannot be expressed with the istio back-end: it is Linkerd\'s (config.linkerd.io/default-inbound-policy): got \'deny\'; '
+      + 'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD');
   });
 });

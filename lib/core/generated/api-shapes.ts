@@ -110,6 +110,19 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "AuthorizedClient.network": [
+   {
+    "name": "cidr",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "NetworkClientOptions"
+    }
+   }
+  ],
   "AuthorizedClient.service": [
    {
     "name": "service",
@@ -2575,6 +2588,16 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshNamespaceProps": {
    "fields": {
+    "defaultInboundPolicy": {
+     "enum": [
+      "all-authenticated",
+      "all-unauthenticated",
+      "audit",
+      "cluster-authenticated",
+      "cluster-unauthenticated",
+      "deny"
+     ]
+    },
     "injection": {
      "class": "NamespaceInjection"
     },
@@ -2870,6 +2893,13 @@ export const API_SHAPES: ApiShapes = {
     "sni": "string"
    }
   },
+  "NetworkClientOptions": {
+   "fields": {
+    "except": {
+     "list": "string"
+    }
+   }
+  },
   "NodePortOptions": {
    "fields": {
     "externalTrafficPolicy": {
@@ -3132,6 +3162,12 @@ export const API_SHAPES: ApiShapes = {
      "list": {
       "class": "AuthorizedClient"
      }
+    },
+    "mode": {
+     "enum": [
+      "audit",
+      "enforce"
+     ]
     },
     "name": "string",
     "ports": {

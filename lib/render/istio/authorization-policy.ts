@@ -12,15 +12,20 @@ export function renderIstioAuthorizationPolicy(a: AuthorizationModel, apiVersion
     ...(c.anyMeshed ? ['*'] : []),
   ]);
   const namespaces = a.clients.flatMap(c => (c.namespace ? [c.namespace] : []));
-  return renderAuthorizationPolicy({
+  const networks = a.clients.flatMap(c => c.networks ?? []);
+  // a network with exceptions is a source of its own (Istio ANDs a source's fields: ipBlocks and notIpBlocks of that one)
+  const bySource = networks.map(n => ({ ipBlocks: [n.cidr], ...(n.except?.length ? { notIpBlocks: [...n.except] } : {}) }));
+  const policy = renderAuthorizationPolicy({
     apiVersion,
     name: a.name,
     namespace: a.namespace,
     selector: { app: a.app },
     action: 'ALLOW',
     rules: [{
-      from: [...(principals.length > 0 ? [{ principals }] : []), ...(namespaces.length > 0 ? [{ namespaces }] : [])],
+      from: [...(principals.length > 0 ? [{ principals }] : []), ...(namespaces.length > 0 ? [{ namespaces }] : []), ...bySource],
       to: [{ ports: a.ports.map(p => String(p.containerPort)) }],
     }],
   });
+  // observe first: Istio evaluates and logs a dry-run policy without enforcing it
+  return a.audit ? { ...policy, metadata: { ...policy.metadata, annotations: { 'istio.io/dry-run': 'true' } } } : policy;
 }

@@ -14,9 +14,10 @@ export function linkerdServerName(a: AuthorizationModel, port: number): string {
 }
 
 /**
- * Linkerd's authorization of one service: a `Server` per guarded port (selecting the service's pods,
- * `accessPolicy: deny`, so that only what is authorized gets in), one `MeshTLSAuthentication` naming
- * the allowed identities, and an `AuthorizationPolicy` per Server requiring it.
+ * Linkerd's authorization of one service: a `Server` per guarded port (selecting the service's pods, `accessPolicy:
+ * deny` — `audit` to observe first —, so that only what is authorized gets in), a `MeshTLSAuthentication` naming the
+ * allowed identities and an `AuthorizationPolicy` per Server requiring it, and for callers by network a
+ * `NetworkAuthentication` with an `AuthorizationPolicy` of its own (the authentications of one policy must all hold).
  */
 export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
   const servers: Manifest[] = a.ports.map(p => ({
@@ -27,7 +28,7 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
       podSelector: { matchLabels: { app: a.app } },
       port: p.containerPortName ?? p.containerPort,
       proxyProtocol: proxyProtocol(p.protocol),
-      accessPolicy: 'deny',
+      accessPolicy: a.audit ? 'audit' : 'deny',
     },
   }));
   const anyMeshed = a.clients.some(c => c.anyMeshed);
@@ -35,20 +36,32 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
     ...(c.serviceAccounts ?? []).map(sa => ({ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace })),
     ...(c.namespace ? [{ kind: 'Namespace', name: c.namespace }] : []),
   ]);
-  const authn: Manifest = {
+  const networks = a.clients.flatMap(c => c.networks ?? []);
+  const byIdentity = anyMeshed || refs.length > 0;
+  const authn: Manifest[] = byIdentity ? [{
     apiVersion: `${POLICY}/v1alpha1`,
     kind: 'MeshTLSAuthentication',
     metadata: metadataOf(a.name, a.namespace),
     spec: anyMeshed ? { identities: ['*'] } : { identityRefs: refs },
-  };
-  const policies: Manifest[] = servers.map(s => ({
+  }] : [];
+  const netAuthn: Manifest[] = networks.length > 0 ? [{
+    apiVersion: `${POLICY}/v1alpha1`,
+    kind: 'NetworkAuthentication',
+    metadata: metadataOf(a.name, a.namespace),
+    spec: { networks: networks.map(n => ({ cidr: n.cidr, except: n.except?.length ? [...n.except] : undefined })) },
+  }] : [];
+  const policy = (s: Manifest, name: string, kind: string): Manifest => ({
     apiVersion: `${POLICY}/v1alpha1`,
     kind: 'AuthorizationPolicy',
-    metadata: metadataOf(s.metadata.name, a.namespace),
+    metadata: metadataOf(name, a.namespace),
     spec: {
       targetRef: { group: POLICY, kind: 'Server', name: s.metadata.name },
-      requiredAuthenticationRefs: [{ group: POLICY, kind: 'MeshTLSAuthentication', name: a.name }],
+      requiredAuthenticationRefs: [{ group: POLICY, kind, name: a.name }],
     },
-  }));
-  return [...servers, authn, ...policies];
+  });
+  const policies: Manifest[] = [
+    ...(byIdentity ? servers.map(s => policy(s, s.metadata.name, 'MeshTLSAuthentication')) : []),
+    ...(networks.length > 0 ? servers.map(s => policy(s, `${s.metadata.name}-networks`, 'NetworkAuthentication')) : []),
+  ];
+  return [...servers, ...authn, ...netAuthn, ...policies];
 }
