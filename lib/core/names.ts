@@ -142,7 +142,7 @@ export function parseCidr(value: string): Cidr | undefined {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr)) {
     const parts = addr.split('.').map(Number);
     if (parts.some(p => p > 255)) return undefined;
-    n = parts.reduce((acc, p) => (acc << 8n) + BigInt(p), 0n);
+    n = parts.reduce((acc, p) => acc * 256n + BigInt(p), 0n);
   } else if (/^[0-9a-fA-F:]+$/.test(addr) && addr.includes(':')) {
     v6 = true;
     const halves = addr.split('::');
@@ -152,22 +152,24 @@ export function parseCidr(value: string): Cidr | undefined {
     const tail = halves.length === 2 ? groups(halves[1]) : [];
     const missing = 8 - head.length - tail.length;
     if ((halves.length === 1 && missing !== 0) || missing < 0 || [...head, ...tail].some(g => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-    n = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail].reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+    n = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail].reduce((acc, g) => acc * 65536n + BigInt(parseInt(g, 16)), 0n);
   } else {
     return undefined;
   }
   const width = v6 ? 128 : 32;
   const bits = prefix === undefined ? width : Number(prefix);
   if (bits > width) return undefined;
-  const mask = ((1n << BigInt(width)) - 1n) ^ ((1n << BigInt(width - bits)) - 1n);
-  return { v6, base: n & mask, bits };
+  // the block's first address: the host part cleared
+  const host = 2n ** BigInt(width - bits);
+  return { v6, base: n - (n % host), bits };
 }
 
 /** Whether block `outer` holds every address of `inner`. @internal */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (outer.v6 !== inner.v6 || inner.bits < outer.bits) return false;
   const width = outer.v6 ? 128 : 32;
-  return (inner.base >> BigInt(width - outer.bits)) === (outer.base >> BigInt(width - outer.bits));
+  const host = 2n ** BigInt(width - outer.bits);
+  return inner.base / host === outer.base / host;
 }
 
 /** A problem when `value` is not an IP address or CIDR block. */
