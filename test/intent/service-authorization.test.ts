@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  AuthorizationMode, AuthorizedClient, DefaultInboundPolicy, IstioApiVersion, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceAuthorization,
+  AuthorizationMode, AuthorizedClient, DefaultInboundPolicy, IstioApiVersion, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol,
+  ServiceAuthorization,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
