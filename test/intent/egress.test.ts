@@ -96,7 +96,7 @@ describe('ServiceEntry', () => {
       '[c/s] \'tlsOrigination.port\' must not be one of the ports given: got 80; it is added as the plain-HTTP port'],
     ['rendered for Linkerd', () => new ServiceEntry(new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD }), 's', { hosts: ['a.example.com'] }),
       '[c/s] \'mesh\' ServiceEntry cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio resource: got \'linkerd\'; '
-      + 'Linkerd proxies let egress through unless an EgressNetwork of policy.linkerd.io restricts it'],
+      + 'Linkerd proxies let egress through unless an EgressNetwork restricts it: use EgressNetwork and its allow()'],
   ])('fails if %s', (_n, fn, message) => {
     expect(errorOf(fn)).toBe(message);
   });

@@ -284,6 +284,31 @@ export const API_SHAPES: ApiShapes = {
    }
   ],
   "DisruptionBudget.none": [],
+  "EgressNetwork.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "optional": true,
+    "spec": {
+     "type": "EgressNetworkProps"
+    }
+   }
+  ],
+  "EgressNetwork.prototype.allow": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "EgressAllowOptions"
+    }
+   }
+  ],
   "EnvValue.fromConfigMapKey": [
    {
     "name": "configMapName",
@@ -1885,6 +1910,28 @@ export const API_SHAPES: ApiShapes = {
     "name": "The subset name: a version of the service, as routes name it."
    }
   },
+  "EgressAllowOptions": {
+   "fields": {
+    "hosts": {
+     "list": "string"
+    },
+    "name": "string",
+    "port": "number",
+    "protocol": {
+     "enum": [
+      "HTTP",
+      "TCP",
+      "TLS"
+     ]
+    }
+   },
+   "required": [
+    "port"
+   ],
+   "docs": {
+    "port": "The port."
+   }
+  },
   "EgressGatewayOptions": {
    "fields": {
     "port": "number",
@@ -1892,6 +1939,37 @@ export const API_SHAPES: ApiShapes = {
      "map": "string"
     },
     "service": "string"
+   }
+  },
+  "EgressNetworkBlock": {
+   "fields": {
+    "cidr": "string",
+    "except": {
+     "list": "string"
+    }
+   },
+   "required": [
+    "cidr"
+   ],
+   "docs": {
+    "cidr": "The block, e.g."
+   }
+  },
+  "EgressNetworkProps": {
+   "fields": {
+    "name": "string",
+    "namespace": "string",
+    "networks": {
+     "list": {
+      "type": "EgressNetworkBlock"
+     }
+    },
+    "trafficPolicy": {
+     "enum": [
+      "Allow",
+      "Deny"
+     ]
+    }
    }
   },
   "EmptyDirOptions": {
@@ -3572,6 +3650,7 @@ export const API_SHAPES: ApiShapes = {
   "DelegateRoutes",
   "DestinationPolicy",
   "DisruptionBudget",
+  "EgressNetwork",
   "EnvValue",
   "Fault",
   "GatewayTls",

@@ -1,1 +1,2 @@
 export * from './service-entry';
+export * from './egress-network';

@@ -205,7 +205,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(...constructArgs('ServiceEntry', [scope, id, props]));
-    failIfNotIstio(this, 'ServiceEntry', 'Linkerd proxies let egress through unless an EgressNetwork of policy.linkerd.io restricts it');
+    failIfNotIstio(this, 'ServiceEntry', 'Linkerd proxies let egress through unless an EgressNetwork restricts it: use EgressNetwork and its allow()');
     const { name, namespace } = policyIdentity(this, props, id);
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', []));
     const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;

@@ -1,3 +1,4 @@
 export * from './http-route';
 export * from './authorization';
 export * from './balancer';
+export * from './egress';

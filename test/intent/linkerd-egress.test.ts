@@ -1,0 +1,48 @@
+import { App } from 'cdk8s';
+import { EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshProvider } from '../../lib';
+import { errorOf } from '../support/errors';
+import { expectSchemaValid } from '../support/schemas';
+import { only, synthObjects } from '../support/synth';
+
+const l5d = (app: App) => new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+
+describe('EgressNetwork (Linkerd egress control)', () => {
+  test('deny by default; routes let out TLS by SNI, HTTP by Host and a TCP port, as Linkerd\'s egress reference writes them', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const egress = new EgressNetwork(l5d(app), 'egress', { networks: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] });
+      egress.allow({ hosts: ['api.github.com'], port: 443 });
+      egress.allow({ hosts: ['httpbin.org'], port: 80, protocol: EgressProtocol.HTTP });
+      egress.allow({ port: 5432, protocol: EgressProtocol.TCP, name: 'postgres' });
+    }));
+    expect(only(objects, 'EgressNetwork')).toStrictEqual({
+      apiVersion: 'policy.linkerd.io/v1alpha1',
+      kind: 'EgressNetwork',
+      metadata: { name: 'egress', namespace: 'shop' },
+      spec: { trafficPolicy: 'Deny', networks: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] },
+    });
+    const ref = { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: 'egress' };
+    expect(only(objects, 'TLSRoute')).toStrictEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+      kind: 'TLSRoute',
+      metadata: { name: 'egress-api-github-com-443', namespace: 'shop' },
+      spec: { parentRefs: [{ ...ref, port: 443 }], hostnames: ['api.github.com'], rules: [{ backendRefs: [{ ...ref, port: 443 }] }] },
+    });
+    expect(only(objects, 'HTTPRoute').spec).toStrictEqual({ parentRefs: [{ ...ref, port: 80 }], hostnames: ['httpbin.org'], rules: [{ backendRefs: [{ ...ref, port: 80 }] }] });
+    expect(only(objects, 'TCPRoute').spec).toStrictEqual({ parentRefs: [{ ...ref, port: 5432 }], rules: [{ backendRefs: [{ ...ref, port: 5432 }] }] });
+  });
+
+  test('bad input: overlapping networks, an exception outside its network, hosts on TCP, none on TLS; Istio has ServiceEntry instead', () => {
+    const chart = () => l5d(new App());
+    expect(errorOf(() => new EgressNetwork(chart(), 'e', { networks: [{ cidr: '10.0.0.0/8' }, { cidr: '10.2.0.0/16' }] }))).toBe(
+      '[c/e] \'networks[1].cidr\' must not overlap networks[0] (\'10.0.0.0/8\'): an address would be covered twice: got \'10.2.0.0/16\'; merge them into one block, with except for what to leave out');
+    expect(errorOf(() => new EgressNetwork(chart(), 'e', { networks: [{ cidr: 'fd00::/8', except: ['10.0.0.0/8'] }] }))).toBe(
+      '[c/e] \'networks[0].except[0]\' must be within \'fd00::/8\': got \'10.0.0.0/8\'; name a block inside the network, or leave it out');
+    const e = new EgressNetwork(chart(), 'e', { trafficPolicy: EgressTrafficPolicy.ALLOW });
+    expect(errorOf(() => e.allow({ hosts: ['db.example.com'], port: 5432, protocol: EgressProtocol.TCP }))).toBe(
+      '[c/e] \'hosts\' cannot be given for TCP: a TCP connection carries no host name: got [\'db.example.com\']; use EgressProtocol.TLS (SNI) or HTTP, or leave out hosts');
+    expect(errorOf(() => e.allow({ port: 443 }))).toBe('[c/e] \'hosts\' must hold at least one host for TLS: got []; name the external hosts, or use EgressProtocol.TCP for a whole port');
+    expect(errorOf(() => new EgressNetwork(new MeshChart(new App(), 'c'), 'e'))).toBe(
+      '[c/e] \'mesh\' must be Linkerd: EgressNetwork is Linkerd\'s egress control: got \'istio\'; '
+      + 'under Istio declare the external services with ServiceEntry (and outboundTrafficPolicy: REGISTRY_ONLY, or SidecarScoping registryOnly)');
+  });
+});
