@@ -9,7 +9,7 @@ import { MeshSettings } from '../core/settings';
 import { emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
 import { renderIstioAuthorizationPolicy } from '../render/istio';
 import { renderLinkerdAuthorization } from '../render/linkerd';
-import { AuthorizationModel, AuthorizedClientModel, Manifest } from '../render/model';
+import { AuthorizationModel, AuthorizedClientModel, Manifest, RateLimitModel } from '../render/model';
 
 /** A caller a {@link ServiceAuthorization} lets in, identified by the mesh's mutual TLS. */
 export class AuthorizedClient {
@@ -76,6 +76,33 @@ export interface NetworkClientOptions {
   readonly except?: string[];
 }
 
+/** A higher (or lower) limit for some callers of a {@link RateLimitOptions}. */
+export interface RateLimitOverride {
+  /** The callers, by identity: `AuthorizedClient.service(...)` or `AuthorizedClient.serviceAccount(...)`. */
+  readonly clients: AuthorizedClient[];
+  /** Their requests per second. */
+  readonly requestsPerSecond: number;
+}
+
+/** A local rate limit of the guarded ports (Linkerd's `HTTPLocalRateLimitPolicy`): requests per second, enforced by each pod. */
+export interface RateLimitOptions {
+  /**
+   * Requests per second for all callers together.
+   * @default - no overall limit
+   */
+  readonly requestsPerSecond?: number;
+  /**
+   * Requests per second for each caller identity (at most the overall limit).
+   * @default - no per-caller limit
+   */
+  readonly perClient?: number;
+  /**
+   * Other limits for some callers (each at most the overall limit).
+   * @default - none
+   */
+  readonly overrides?: RateLimitOverride[];
+}
+
 /** Whether a {@link ServiceAuthorization} refuses the callers it does not name, or only reports them. */
 export enum AuthorizationMode {
   /** Refuse every caller not named. */
@@ -112,6 +139,13 @@ export interface ServiceAuthorizationProps {
    * @default AuthorizationMode.ENFORCE
    */
   readonly mode?: AuthorizationMode;
+
+  /**
+   * A local rate limit of the guarded ports, on the same Servers (Linkerd). Istio has no rate-limit API (its local rate
+   * limit is an EnvoyFilter): refused there.
+   * @default - none
+   */
+  readonly rateLimit?: RateLimitOptions;
 }
 
 /**
@@ -144,6 +178,7 @@ export class ServiceAuthorization extends Construct {
       }
     }
     const guarded = svcPorts.filter(s => props.ports === undefined || props.ports.includes(s.port));
+    const linkerd = routingBackendOf(this) === 'linkerd';
     const model: AuthorizationModel = {
       name,
       namespace: props.service.namespace,
@@ -154,9 +189,9 @@ export class ServiceAuthorization extends Construct {
       clients: [],
       clusterDomain: 'cluster.local',
       audit: props.mode === AuthorizationMode.AUDIT || undefined,
+      rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
     };
     // callers are resolved when rendered: a service's identities are known once all its versions are added
-    const linkerd = routingBackendOf(this) === 'linkerd';
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
     const render = (m: AuthorizationModel): Manifest[] => (linkerd ? renderLinkerdAuthorization(m) : [renderIstioAuthorizationPolicy(m, apiVersion)]);
     // which objects there are depends on the kinds of caller (identities, networks), known now; whom they name, at synth
@@ -167,7 +202,59 @@ export class ServiceAuthorization extends Construct {
       const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${metadata.name.slice(name.length + 1)}` : kind;
       const annotations = metadata.annotations ? { ...metadata.annotations } : undefined;
       emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
-        () => render({ ...model, clients: props.allowFrom.map(c => ({ ...c._model })) })[i]);
+        () => render({
+          ...model, clients: props.allowFrom.map(c => ({ ...c._model })), rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
+        })[i]);
     });
+    if (props.rateLimit) this.node.addValidation({ validate: () => this.unusedServiceAccounts(props.rateLimit!) });
+  }
+
+  /** The rate limit as model data, checked: whole positive rates, per-caller and override rates within the overall one, identities as clients. */
+  private rateLimitModel(r: RateLimitOptions, linkerd: boolean): RateLimitModel {
+    if (!linkerd) {
+      failAt(this, problem('rateLimit', `cannot be expressed with the ${routingBackendOf(this)} back-end: Istio has no rate-limit API (its local rate limit is an EnvoyFilter)`,
+        r.requestsPerSecond ?? r.perClient ?? 'set', 'remove it, or render this chart for MeshProvider.LINKERD (HTTPLocalRateLimitPolicy)'));
+    }
+    const rate = (field: string, n: number | undefined) => {
+      if (n !== undefined && (!Number.isInteger(n) || n < 1)) failAt(this, problem(field, 'must be a whole number of requests per second, at least 1', n));
+      if (n !== undefined && r.requestsPerSecond !== undefined && field !== 'rateLimit.requestsPerSecond' && n > r.requestsPerSecond) {
+        failAt(this, problem(field, `must be at most the overall limit (${r.requestsPerSecond}): Linkerd applies the overall limit first`, n, 'lower it, or raise requestsPerSecond'));
+      }
+      return n;
+    };
+    if (r.requestsPerSecond === undefined && r.perClient === undefined && !r.overrides?.length) {
+      failAt(this, problem('rateLimit', 'must set requestsPerSecond, perClient or overrides', {}, 'leave out rateLimit for no limit'));
+    }
+    return {
+      total: rate('rateLimit.requestsPerSecond', r.requestsPerSecond),
+      perClient: rate('rateLimit.perClient', r.perClient),
+      overrides: (r.overrides ?? []).map((o, i) => {
+        rate(`rateLimit.overrides[${i}].requestsPerSecond`, o.requestsPerSecond);
+        const sas = o.clients.flatMap((c, j) => {
+          const m = c._model;
+          if (!m.serviceAccounts) {
+            failAt(this, problem(`rateLimit.overrides[${i}].clients[${j}]`, 'must be a caller identity: Linkerd overrides limits per ServiceAccount', c._label,
+              'use AuthorizedClient.service(...) or AuthorizedClient.serviceAccount(name, namespace)'));
+          }
+          return m.serviceAccounts.map(sa => ({ ...sa }));
+        });
+        if (sas.length === 0) failAt(this, problem(`rateLimit.overrides[${i}].clients`, 'must name at least one caller', []));
+        return { requestsPerSecond: o.requestsPerSecond, serviceAccounts: sas };
+      }),
+    };
+  }
+
+  /**
+   * Override ServiceAccounts no workload of the app runs as, in a namespace the app deploys to: an override for an
+   * identity no workload has would never apply (a typo, or a ServiceAccount renamed).
+   */
+  private unusedServiceAccounts(r: RateLimitOptions): string[] {
+    const services = this.node.root.node.findAll().filter((c): c is MeshService => c instanceof MeshService);
+    const used = new Set(services.flatMap(s => s.serviceAccountNames.map(n => `${s.namespace ?? 'default'}/${n}`)));
+    const namespaces = new Set(services.map(s => s.namespace ?? 'default'));
+    return (r.overrides ?? []).flatMap((o, i) => o.clients.flatMap(c => (c._model.serviceAccounts ?? [])
+      .filter(sa => namespaces.has(sa.namespace) && !used.has(`${sa.namespace}/${sa.name}`))
+      .map(sa => problem(`rateLimit.overrides[${i}].clients`, `must name a ServiceAccount a workload runs as: none of this app's workloads in '${sa.namespace}' runs as '${sa.name}'`,
+        `${sa.namespace}/${sa.name}`, `their ServiceAccounts are ${[...used].filter(u => u.startsWith(`${sa.namespace}/`)).join(', ') || 'none'}; or AuthorizedClient.service(...)`))));
   }
 }

@@ -557,4 +557,16 @@ export interface AuthorizationModel {
   readonly clusterDomain: string;
   /** Observe instead of enforce: Linkerd's `accessPolicy: audit`, Istio's `istio.io/dry-run` policy. */
   readonly audit?: boolean;
+  /** A local rate limit of the guarded ports (Linkerd's HTTPLocalRateLimitPolicy on each Server). */
+  readonly rateLimit?: RateLimitModel;
+}
+
+/** A local rate limit: in all, per client identity, and for some clients. */
+export interface RateLimitModel {
+  readonly total?: number;
+  readonly perClient?: number;
+  readonly overrides: ReadonlyArray<{
+    readonly requestsPerSecond: number;
+    readonly serviceAccounts: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
+  }>;
 }

@@ -5,7 +5,7 @@ import {
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
-import { only, synthObjects } from '../support/synth';
+import { only, synthError, synthObjects } from '../support/synth';
 
 function services(chart: MeshChart) {
   const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
@@ -159,5 +159,53 @@ describe('observe before enforcing, callers by network, default inbound policy',
     expect(errorOf(() => new MeshNamespace(new MeshChart(new App(), 'c'), 'ns', { defaultInboundPolicy: DefaultInboundPolicy.DENY }))).toBe(
       '[c/ns] \'defaultInboundPolicy\' cannot be expressed with the istio back-end: it is Linkerd\'s (config.linkerd.io/default-inbound-policy): got \'deny\'; '
       + 'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD');
+  });
+});
+
+describe('rate limits (Linkerd HTTPLocalRateLimitPolicy)', () => {
+  test('on each Server of the authorization: overall, per client, and overrides by ServiceAccount', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+      const { web, api } = services(chart);
+      new ServiceAuthorization(chart, 'api-callers', {
+        service: api,
+        ports: [8080],
+        allowFrom: [AuthorizedClient.anyMeshed()],
+        rateLimit: { requestsPerSecond: 100, perClient: 20, overrides: [{ clients: [AuthorizedClient.service(web)], requestsPerSecond: 50 }] },
+      });
+    }));
+    expect(only(objects, 'HTTPLocalRateLimitPolicy')).toStrictEqual({
+      apiVersion: 'policy.linkerd.io/v1alpha1',
+      kind: 'HTTPLocalRateLimitPolicy',
+      metadata: { name: 'api-8080', namespace: 'shop' },
+      spec: {
+        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api-8080' },
+        total: { requestsPerSecond: 100 },
+        identity: { requestsPerSecond: 20 },
+        overrides: [{ requestsPerSecond: 50, clientRefs: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }] }],
+      },
+    });
+  });
+
+  test('bad input: an override for a ServiceAccount no workload uses, a per-client rate above the overall one, Istio', () => {
+    expect(synthError(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+      const { api } = services(chart);
+      new ServiceAuthorization(chart, 'a', {
+        service: api,
+        allowFrom: [AuthorizedClient.anyMeshed()],
+        rateLimit: { overrides: [{ clients: [AuthorizedClient.serviceAccount('webb', 'shop')], requestsPerSecond: 5 }] },
+      });
+    })).toContain('[c/a] \'rateLimit.overrides[0].clients\' must name a ServiceAccount a workload runs as: none of this app\'s workloads in \'shop\' runs as \'webb\': '
+      + 'got \'shop/webb\'; their ServiceAccounts are shop/web, shop/api; or AuthorizedClient.service(...)');
+    const chart = new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+    expect(errorOf(() => new ServiceAuthorization(chart, 'a', {
+      service: services(chart).api, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { requestsPerSecond: 10, perClient: 20 },
+    }))).toBe('[c/a] \'rateLimit.perClient\' must be at most the overall limit (10): Linkerd applies the overall limit first: got 20; lower it, or raise requestsPerSecond');
+    const istio = new MeshChart(new App(), 'c');
+    expect(errorOf(() => new ServiceAuthorization(istio, 'a', {
+      service: services(istio).api, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { requestsPerSecond: 10 },
+    }))).toBe('[c/a] \'rateLimit\' cannot be expressed with the istio back-end: Istio has no rate-limit API (its local rate limit is an EnvoyFilter): got 10; '
+      + 'remove it, or render this chart for MeshProvider.LINKERD (HTTPLocalRateLimitPolicy)');
   });
 });

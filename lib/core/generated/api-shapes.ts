@@ -3126,6 +3126,35 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "RateLimitOptions": {
+   "fields": {
+    "overrides": {
+     "list": {
+      "type": "RateLimitOverride"
+     }
+    },
+    "perClient": "number",
+    "requestsPerSecond": "number"
+   }
+  },
+  "RateLimitOverride": {
+   "fields": {
+    "clients": {
+     "list": {
+      "class": "AuthorizedClient"
+     }
+    },
+    "requestsPerSecond": "number"
+   },
+   "required": [
+    "clients",
+    "requestsPerSecond"
+   ],
+   "docs": {
+    "clients": "The callers, by identity: `AuthorizedClient.service(...)` or `AuthorizedClient.serviceAccount(...)`.",
+    "requestsPerSecond": "Their requests per second."
+   }
+  },
   "RedirectOptions": {
    "fields": {
     "authority": "string",
@@ -3250,6 +3279,9 @@ export const API_SHAPES: ApiShapes = {
     "name": "string",
     "ports": {
      "list": "number"
+    },
+    "rateLimit": {
+     "type": "RateLimitOptions"
     },
     "service": {
      "class": "MeshService"

@@ -63,5 +63,20 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
     ...(byIdentity ? servers.map(s => policy(s, s.metadata.name, 'MeshTLSAuthentication')) : []),
     ...(networks.length > 0 ? servers.map(s => policy(s, `${s.metadata.name}-networks`, 'NetworkAuthentication')) : []),
   ];
-  return [...servers, ...authn, ...netAuthn, ...policies];
+  const rl = a.rateLimit;
+  const limits: Manifest[] = rl ? servers.map(s => ({
+    apiVersion: `${POLICY}/v1alpha1`,
+    kind: 'HTTPLocalRateLimitPolicy',
+    metadata: metadataOf(s.metadata.name, a.namespace),
+    spec: {
+      targetRef: { group: POLICY, kind: 'Server', name: s.metadata.name },
+      total: rl.total !== undefined ? { requestsPerSecond: rl.total } : undefined,
+      identity: rl.perClient !== undefined ? { requestsPerSecond: rl.perClient } : undefined,
+      overrides: rl.overrides.length > 0 ? rl.overrides.map(o => ({
+        requestsPerSecond: o.requestsPerSecond,
+        clientRefs: o.serviceAccounts.map(sa => ({ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace })),
+      })) : undefined,
+    },
+  })) : [];
+  return [...servers, ...authn, ...netAuthn, ...policies, ...limits];
 }
