@@ -203,7 +203,9 @@ export class ServiceAuthorization extends Construct {
       const annotations = metadata.annotations ? { ...metadata.annotations } : undefined;
       emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
         () => render({
-          ...model, clients: props.allowFrom.map(c => ({ ...c._model })), rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
+          ...model,
+          clients: props.allowFrom.map(c => ({ ...c._model })),
+          rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
         })[i]);
     });
     if (props.rateLimit) this.node.addValidation({ validate: () => this.unusedServiceAccounts(props.rateLimit!) });
