@@ -1,0 +1,8 @@
+import { buildEmojiCanary, buildEmojivoto, buildEmojivotoAuthorization } from './app';
+import { MeshApp } from '../../lib';
+
+const app = new MeshApp();
+const emojivoto = buildEmojivoto(app);
+buildEmojiCanary(app, emojivoto);
+buildEmojivotoAuthorization(app, emojivoto);
+app.synth();
