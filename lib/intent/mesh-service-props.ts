@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { IMeshNamespace } from './mesh-namespace';
+import { DefaultInboundPolicy, IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
 import { MeshServicePort } from './ports';
 import { Probe } from './probe';
@@ -200,6 +200,13 @@ export interface MeshServiceProps extends WorkloadOptions {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Linkerd's default inbound policy for the service's pods (`config.linkerd.io/default-inbound-policy`): what a port
+   * without a Server admits. Linkerd only.
+   * @default - the namespace's, else the cluster's
+   */
+  readonly defaultInboundPolicy?: DefaultInboundPolicy;
 
   /**
    * Sidecar injection for this workload, overriding its namespace.

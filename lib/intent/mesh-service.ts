@@ -554,6 +554,17 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     };
   }
 
+  /** Linkerd's default inbound policy of the pods, when asked (refused for another mesh). */
+  private inboundPolicyAnnotation(): { [key: string]: string } {
+    const policy = this.props.defaultInboundPolicy;
+    if (policy === undefined) return {};
+    if (routingBackendOf(this) !== 'linkerd') {
+      failAt(this, problem('defaultInboundPolicy', 'cannot be expressed without Linkerd: it is Linkerd\'s (config.linkerd.io/default-inbound-policy)', policy,
+        'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD'));
+    }
+    return { 'config.linkerd.io/default-inbound-policy': policy };
+  }
+
   /** Linkerd's circuit breaking from the service's outlier detection, on its Service and each version's (Linkerd balances per Service). */
   private balancerAnnotations(): { [key: string]: string } | undefined {
     return routingBackendOf(this) === 'linkerd' ? failureAccrualAnnotations(this.trafficPolicy) : undefined;
@@ -704,7 +715,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       env: Object.entries(p.env ?? {}).map(([k, v]) => v._toModel(k)),
       volumes: volumes.map(v => v._model),
       mounts: (p.volumeMounts ?? []).map(m => m._toModel()),
-      podAnnotations: { ...(p.podAnnotations ?? {}) },
+      podAnnotations: { ...(p.podAnnotations ?? {}), ...this.inboundPolicyAnnotation() },
       podLabels: {},
       sidecarInjection: injection === SidecarInjection.INHERIT ? undefined : injection === SidecarInjection.ENABLED,
       mesh: MeshSettings.of(this).mesh,

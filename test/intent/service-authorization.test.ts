@@ -156,6 +156,14 @@ describe('observe before enforcing, callers by network, default inbound policy',
       new MeshNamespace(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD }), 'ns', { name: 'shop', defaultInboundPolicy: DefaultInboundPolicy.CLUSTER_AUTHENTICATED });
     }), 'Namespace');
     expect(ns.metadata.annotations).toStrictEqual({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/default-inbound-policy': 'cluster-authenticated' });
+    // and on one workload's pods
+    const deployment = only(synthObjects(app => {
+      new MeshService(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD }), 'db', {
+        image: 'docker.io/library/postgres:16.4', ports: [{ port: 5432, protocol: Protocol.TCP }], defaultInboundPolicy: DefaultInboundPolicy.DENY,
+      });
+    }), 'Deployment');
+    expect((deployment.spec as { template: { metadata: { annotations: unknown } } }).template.metadata.annotations)
+      .toStrictEqual({ 'config.linkerd.io/default-inbound-policy': 'deny' });
     expect(errorOf(() => new MeshNamespace(new MeshChart(new App(), 'c'), 'ns', { defaultInboundPolicy: DefaultInboundPolicy.DENY }))).toBe(
       '[c/ns] \'defaultInboundPolicy\' cannot be expressed with the istio back-end: it is Linkerd\'s (config.linkerd.io/default-inbound-policy): got \'deny\'; '
       + 'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD');

@@ -2761,6 +2761,16 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "containerName": "string",
+    "defaultInboundPolicy": {
+     "enum": [
+      "all-authenticated",
+      "all-unauthenticated",
+      "audit",
+      "cluster-authenticated",
+      "cluster-unauthenticated",
+      "deny"
+     ]
+    },
     "dependsOn": {
      "list": {
       "type": "IMeshService"
