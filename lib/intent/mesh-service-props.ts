@@ -5,6 +5,7 @@ import { WorkloadOptions } from './pod-options';
 import { MeshServicePort } from './ports';
 import { Probe } from './probe';
 import type { IMeshService } from './route';
+import { RetryPolicy } from './route-policies';
 import { Autoscaling, DisruptionBudget } from './scaling';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { TrafficPolicy } from './traffic-policy';
@@ -85,6 +86,13 @@ export interface MeshServiceProps extends WorkloadOptions {
    * @default false - subsets select `version` only, as Istio's samples do
    */
   readonly subsetsSelectApp?: boolean;
+
+  /**
+   * Timeouts and retries of every request to the service, whichever route it takes (Linkerd's annotations on the
+   * Service; a route's own replace them). Linkerd only: Istio sets timeouts and retries on routes.
+   * @default - none
+   */
+  readonly requestPolicy?: RequestPolicy;
 
   /**
    * Traffic policy of the DestinationRule (load balancing, circuit breaking, outlier detection, client TLS).
@@ -403,4 +411,28 @@ export interface ExternalVersionOptions {
    * @default - the service's
    */
   readonly trafficPolicy?: TrafficPolicy;
+}
+
+/** Timeouts and retries of every request to a service ({@link MeshServiceProps.requestPolicy}). */
+export interface RequestPolicy {
+  /**
+   * Time allowed for the whole request and response (`timeout.linkerd.io/request`).
+   * @default - none
+   */
+  readonly timeout?: Duration;
+  /**
+   * Time allowed for the response once the request is sent (`timeout.linkerd.io/response`).
+   * @default - none
+   */
+  readonly responseTimeout?: Duration;
+  /**
+   * Time a stream may stay idle (`timeout.linkerd.io/idle`).
+   * @default - none
+   */
+  readonly idleTimeout?: Duration;
+  /**
+   * Retries (`retry.linkerd.io/http` or `/grpc` for a gRPC service, `/limit`, `/timeout`).
+   * @default - none
+   */
+  readonly retries?: RetryPolicy;
 }

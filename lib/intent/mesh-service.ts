@@ -1,15 +1,17 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshNeeds, WorkloadFacts, addMeshNeeds, adoptionProblems, meshPodLabels, selects, workloadFactsOf, workloadObjectOf } from './existing-workload';
 import { AdoptedVersionOptions, ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
 import { MeshServicePort, Protocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
+import { retriesModelOf } from './route-policies';
 import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
 import { ServiceRouting } from './service-routing';
 import { trafficPolicyModelOf } from './traffic-policy';
 import { Waypoint, useWaypointLabels } from './waypoint';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
+import { durationString } from '../core/duration';
 import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
@@ -21,10 +23,10 @@ import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy, renderDestinationRule } from '../render/istio';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount, versionLabels } from '../render/kubernetes';
-import { failureAccrualAnnotations } from '../render/linkerd';
+import { LINKERD_GRPC_RETRY_ON, failureAccrualAnnotations, retryAnnotations } from '../render/linkerd';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
-import { linkerdServiceProblems } from '../validation/linkerd';
+import { LINKERD_RETRY_ON, linkerdServiceProblems } from '../validation/linkerd';
 import { checkPortName, duplicates } from '../validation/rules';
 
 /**
@@ -178,6 +180,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private readonly replicas: number;
   private readonly trafficPolicy?: TrafficPolicyModel;
   private routing?: ServiceRouting;
+  /** The Service's annotations once computed (null: none). */
+  private fixedAnnotations?: { [key: string]: string } | null;
 
   public constructor(scope: Construct, id: string, private readonly props: MeshServiceProps = {}) {
     super(...constructArgs('MeshService', [scope, id, props]));
@@ -570,10 +574,41 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return routingBackendOf(this) === 'linkerd' ? failureAccrualAnnotations(this.trafficPolicy) : undefined;
   }
 
-  /** The annotations of the Service: the user's, and under Linkerd its circuit breaking. */
+  /**
+   * Linkerd's timeouts and retries of every request to the service (its Service's annotations), checked as a route's are;
+   * refused without Linkerd, which sets them on routes.
+   */
+  private requestPolicyAnnotations(): { [key: string]: string } {
+    const r = this.props.requestPolicy;
+    if (!r) return {};
+    if (routingBackendOf(this) !== 'linkerd') {
+      failAt(this, problem('requestPolicy', 'cannot be expressed without Linkerd: Istio and the Gateway API set timeouts and retries on routes', Object.keys(r),
+        'set timeout and retries on the routes (ServiceRouting), or render this chart for MeshProvider.LINKERD'));
+    }
+    const grpc = this._ports.length > 0 && this._ports.every(p => p.protocol === Protocol.GRPC);
+    const d = (field: string, x: Duration | undefined) => (x ? durationString(`requestPolicy.${field}`, x) : undefined);
+    const retries = r.retries ? retriesModelOf(r.retries) : undefined;
+    const allowed = grpc ? LINKERD_GRPC_RETRY_ON : LINKERD_RETRY_ON;
+    const bad = retries?.retryOn?.split(',').find((c: string) => !allowed.includes(c));
+    if (bad) {
+      failAt(this, problem('requestPolicy.retries.retryOn', `cannot be expressed with the Linkerd back-end: it retries ${grpc ? 'gRPC calls' : 'requests'} on ${allowed.join(', ')}`, bad,
+        grpc ? 'use RetryOn.UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED or INTERNAL' : 'use RetryOn.FIVE_XX or RetryOn.GATEWAY_ERROR'));
+    }
+    const timeouts = Object.entries({ request: d('timeout', r.timeout), response: d('responseTimeout', r.responseTimeout), idle: d('idleTimeout', r.idleTimeout) })
+      .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [`timeout.linkerd.io/${k}`, v]);
+    return { ...Object.fromEntries(timeouts), ...(retries && retries.attempts > 0 ? retryAnnotations(retries, grpc) : {}) };
+  }
+
+  /**
+   * The annotations of the Service: the user's, and under Linkerd its circuit breaking, timeouts and retries — fixed when
+   * the Service is declared (its ports then say whether retries are gRPC's).
+   */
   private serviceAnnotations(): { [key: string]: string } | undefined {
-    const all = { ...this.props.serviceAnnotations, ...this.balancerAnnotations() };
-    return Object.keys(all).length > 0 ? all : undefined;
+    if (this.fixedAnnotations === undefined) {
+      const all = { ...this.props.serviceAnnotations, ...this.balancerAnnotations(), ...this.requestPolicyAnnotations() };
+      this.fixedAnnotations = Object.keys(all).length > 0 ? all : null;
+    }
+    return this.fixedAnnotations ? { ...this.fixedAnnotations } : undefined;
   }
 
   /** The Service's type against its other settings (local facts, at once; node ports against the ports at synth). */

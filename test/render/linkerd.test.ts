@@ -280,3 +280,41 @@ describe('MeshProvider.NONE', () => {
     })).toBe("[c/shop/Routing] 'mesh' Routing needs a mesh: this chart is rendered for MeshProvider.NONE: got 'none'; render the chart for MeshProvider.ISTIO or LINKERD");
   });
 });
+
+describe('timeouts and retries of every request to a service (requestPolicy)', () => {
+  test('Linkerd: the Service\'s timeout.linkerd.io and retry.linkerd.io annotations, gRPC retries for a gRPC service', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD });
+      new MeshService(chart, 'api', {
+        image: 'docker.io/example/api:1',
+        ports: [{ port: 8080 }],
+        requestPolicy: {
+          timeout: Duration.seconds(10),
+          responseTimeout: Duration.seconds(5),
+          idleTimeout: Duration.minutes(1),
+          retries: { attempts: 2, retryOn: [RetryOn.FIVE_XX] },
+        },
+      });
+      new MeshService(chart, 'grpc', { image: 'docker.io/example/grpc:1', ports: [{ port: 9090, protocol: Protocol.GRPC }], requestPolicy: { retries: { attempts: 3 } } });
+    });
+    expect(only(objects, 'Service', 'api').metadata.annotations).toStrictEqual({
+      'timeout.linkerd.io/request': '10s',
+      'timeout.linkerd.io/response': '5s',
+      'timeout.linkerd.io/idle': '60s',
+      'retry.linkerd.io/http': '5xx',
+      'retry.linkerd.io/limit': '2',
+    });
+    expect(only(objects, 'Service', 'grpc').metadata.annotations).toStrictEqual({ 'retry.linkerd.io/grpc': 'cancelled,unavailable', 'retry.linkerd.io/limit': '3' });
+  });
+
+  test('bad input: a retry condition Linkerd has not, a request policy under Istio', () => {
+    expect(errorOf(() => new MeshService(l5d(new App()), 'api', {
+      image: 'docker.io/example/api:1', ports: [{ port: 8080 }], requestPolicy: { retries: { attempts: 2, retryOn: [RetryOn.CONNECT_FAILURE] } },
+    }))).toBe('[c/api] \'requestPolicy.retries.retryOn\' cannot be expressed with the Linkerd back-end: it retries requests on 5xx, gateway-error: got \'connect-failure\'; '
+      + 'use RetryOn.FIVE_XX or RetryOn.GATEWAY_ERROR');
+    expect(errorOf(() => new MeshService(new MeshChart(new App(), 'c'), 'api', {
+      image: 'docker.io/example/api:1', ports: [{ port: 8080 }], requestPolicy: { timeout: Duration.seconds(1) },
+    }))).toBe('[c/api] \'requestPolicy\' cannot be expressed without Linkerd: Istio and the Gateway API set timeouts and retries on routes: got [\'timeout\']; '
+      + 'set timeout and retries on the routes (ServiceRouting), or render this chart for MeshProvider.LINKERD');
+  });
+});

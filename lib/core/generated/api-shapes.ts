@@ -2846,6 +2846,9 @@ export const API_SHAPES: ApiShapes = {
     },
     "recommendedLabels": "boolean",
     "replicas": "number",
+    "requestPolicy": {
+     "type": "RequestPolicy"
+    },
     "resources": "any",
     "security": {
      "class": "WorkloadSecurity"
@@ -3207,6 +3210,22 @@ export const API_SHAPES: ApiShapes = {
     },
     "ports": {
      "list": "number"
+    }
+   }
+  },
+  "RequestPolicy": {
+   "fields": {
+    "idleTimeout": {
+     "class": "Duration"
+    },
+    "responseTimeout": {
+     "class": "Duration"
+    },
+    "retries": {
+     "type": "RetryPolicy"
+    },
+    "timeout": {
+     "class": "Duration"
     }
    }
   },
