@@ -42,6 +42,11 @@ export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false)
         'render this chart for Istio (MeshProvider.ISTIO)'));
     }
   }
+  const external = [vs.meshService, ...vs.http.flatMap(r => r.destinations.map(d => d.service))].find(s => s?.external);
+  if (external) {
+    errors.push(problem('service', `${CANNOT}: Linkerd routes to external hosts through an EgressNetwork, not a Service's routes`, external.name,
+      'let the host out with ServiceEntry egressNetwork (or EgressNetwork.allow()), or render this chart for MeshProvider.ISTIO'));
+  }
   if (vs.http.length > 16) errors.push(problem('routes', 'must hold at most 16 routes in a Linkerd HTTPRoute', vs.http.length, 'split them'));
   for (const [i, r] of vs.http.entries()) {
     const at = `routes[${i}]`;

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { MeshChart, MeshProvider, Protocol, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../../lib';
+import { MeshChart, Protocol, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
 import { only, synthObjects } from '../support/synth';
@@ -94,9 +94,6 @@ describe('ServiceEntry', () => {
       '[c/s] \'egressGateway.port\' must be a port number (a whole number from 1 to 65535): got 70000'],
     ['the TLS origination port is taken', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: {} }),
       '[c/s] \'tlsOrigination.port\' must not be one of the ports given: got 80; it is added as the plain-HTTP port'],
-    ['rendered for Linkerd', () => new ServiceEntry(new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD }), 's', { hosts: ['a.example.com'] }),
-      '[c/s] \'mesh\' ServiceEntry cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio resource: got \'linkerd\'; '
-      + 'Linkerd proxies let egress through unless an EgressNetwork restricts it: use EgressNetwork and its allow()'],
   ])('fails if %s', (_n, fn, message) => {
     expect(errorOf(fn)).toBe(message);
   });

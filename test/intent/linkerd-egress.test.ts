@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshProvider } from '../../lib';
+import { EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshProvider, Protocol, ServiceEntry } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
 import { only, synthObjects } from '../support/synth';
@@ -44,5 +44,33 @@ describe('EgressNetwork (Linkerd egress control)', () => {
     expect(errorOf(() => new EgressNetwork(new MeshChart(new App(), 'c'), 'e'))).toBe(
       '[c/e] \'mesh\' must be Linkerd: EgressNetwork is Linkerd\'s egress control: got \'istio\'; '
       + 'under Istio declare the external services with ServiceEntry (and outboundTrafficPolicy: REGISTRY_ONLY, or SidecarScoping registryOnly)');
+  });
+});
+
+describe('ServiceEntry under Linkerd: the same intent as routes of an EgressNetwork', () => {
+  test('HTTPS ports by SNI, HTTP ports by Host, attached to the egress network given', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = l5d(app);
+      const egress = new EgressNetwork(chart, 'egress');
+      new ServiceEntry(chart, 'github', { hosts: ['api.github.com', 'github.com'], ports: [{ number: 443 }, { number: 80, protocol: Protocol.HTTP }], egressNetwork: egress });
+    }));
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(['EgressNetwork/egress', 'TLSRoute/egress-github-443', 'HTTPRoute/egress-github-80']);
+    expect((only(objects, 'TLSRoute').spec as { hostnames: unknown }).hostnames).toStrictEqual(['api.github.com', 'github.com']);
+  });
+
+  test('bad input: no egress network, Istio-only settings, a TCP port, an egress network under Istio, a route to the entry', () => {
+    const chart = () => l5d(new App());
+    expect(errorOf(() => new ServiceEntry(chart(), 'e', { hosts: ['api.github.com'] }))).toBe(
+      '[c/e] \'egressNetwork\' must be given under the Linkerd back-end: Linkerd lets hosts out by routes of an EgressNetwork: got \'none\'; pass egressNetwork: new EgressNetwork(chart, \'egress\')');
+    const c = chart();
+    const egress = new EgressNetwork(c, 'egress');
+    expect(errorOf(() => new ServiceEntry(c, 'e', { hosts: ['a.example.com'], egressNetwork: egress, tlsOrigination: {} }))).toBe(
+      '[c/e] \'tlsOrigination\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio ServiceEntry setting: got \'tlsOrigination\'; '
+      + 'remove it, or render this chart for MeshProvider.ISTIO');
+    expect(errorOf(() => new ServiceEntry(c, 'db', { hosts: ['db.example.com'], egressNetwork: egress, ports: [{ number: 5432, protocol: Protocol.TCP }] }))).toBe(
+      '[c/db] \'ports.protocol\' cannot be expressed with the Linkerd back-end by host: a tcp route would let every host out on port 5432: got \'tcp\'; '
+      + 'use EgressNetwork.allow({ port: 5432, protocol: EgressProtocol.TCP }) if that is meant');
+    expect(errorOf(() => new ServiceEntry(new MeshChart(new App(), 'c'), 'e', { hosts: ['a.example.com'], egressNetwork: egress }))).toBe(
+      '[c/e] \'egressNetwork\' is Linkerd\'s: under Istio the ServiceEntry itself lets the hosts out: got \'c/egress\'; leave it out');
   });
 });

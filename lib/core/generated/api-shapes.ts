@@ -3360,6 +3360,9 @@ export const API_SHAPES: ApiShapes = {
     "egressGateway": {
      "type": "EgressGatewayOptions"
     },
+    "egressNetwork": {
+     "class": "EgressNetwork"
+    },
     "exportTo": {
      "list": "string"
     },

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EgressNetwork, EgressProtocol } from './egress-network';
 import { fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkExportTo, checkHostName, checkPort } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { emit, failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { emit, failIfNoMesh, routingBackendOf } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
 import { MeshServicePort, Protocol } from '../ports';
 import { IMeshService, IRouteTarget } from '../route';
@@ -142,6 +143,13 @@ export interface ServiceEntryProps {
    * @default - the construct id
    */
   readonly name?: string;
+
+  /**
+   * Under Linkerd, the EgressNetwork that lets the entry's hosts out: each HTTP port becomes an HTTPRoute by Host, each
+   * HTTPS or TLS port a TLSRoute by SNI, attached to it (the same intent as Istio's ServiceEntry). Required there.
+   * @default - none (Istio needs none)
+   */
+  readonly egressNetwork?: EgressNetwork;
 }
 
 const portName = (p: ServiceEntryPort) => p.name ?? `${p.protocol ?? Protocol.HTTPS}-${p.number}`;
@@ -205,7 +213,11 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(...constructArgs('ServiceEntry', [scope, id, props]));
-    failIfNotIstio(this, 'ServiceEntry', 'Linkerd proxies let egress through unless an EgressNetwork restricts it: use EgressNetwork and its allow()');
+    const linkerd = routingBackendOf(this) === 'linkerd';
+    failIfNoMesh(this, 'ServiceEntry');
+    if (props.egressNetwork && !linkerd) {
+      failAt(this, problem('egressNetwork', 'is Linkerd\'s: under Istio the ServiceEntry itself lets the hosts out', props.egressNetwork.node.path, 'leave it out'));
+    }
     const { name, namespace } = policyIdentity(this, props, id);
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', []));
     const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
@@ -234,6 +246,14 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     const names = ports.map(portName);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) failAt(this, problem('ports.name', 'must be unique', dup));
+    this.name = props.hosts[0];
+    this.namespace = namespace;
+    this._hosts = [...props.hosts];
+    this._ports = ports.map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.HTTPS, name: portName(p) }));
+    if (linkerd) {
+      this.resource = this.linkerdRoutes(props, ports);
+      return;
+    }
     if (props.hosts.length > 1 && (tls || props.egressGateway)) {
       failAt(this, problem('hosts', 'must hold one host with tlsOrigination or egressGateway (each host needs its own routes)', props.hosts, 'one ServiceEntry per host'));
     }
@@ -278,10 +298,6 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
         outPort: through.ports[0].number === tlsPort ? tlsTarget! : through.ports[0].number,
       } : undefined,
     };
-    this.name = props.hosts[0];
-    this.namespace = namespace;
-    this._hosts = [...props.hosts];
-    this._ports = ports.map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.HTTPS, name: portName(p) }));
     const net = model.apiVersion;
     this.resource = emit(this, 'Resource', { apiVersion: net, kind: 'ServiceEntry', name, namespace, body: ['spec'] }, () => renderServiceEntry(model));
     if (tls) {
@@ -294,6 +310,34 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       this.virtualService = emit(this, 'EgressRoute', { apiVersion: net, kind: 'VirtualService', name: `${name}-through-egress`, namespace, body: ['spec'] },
         () => renderEgressRoute(model));
     }
+  }
+
+  /**
+   * Under Linkerd, the entry as routes of its EgressNetwork: HTTP ports by Host, HTTPS and TLS ports by SNI. What only
+   * Istio's ServiceEntry has (TLS origination, an egress gateway, addresses, resolution, location, exportTo) is refused,
+   * and so are TCP ports, whose route would let every host out on the port.
+   */
+  private linkerdRoutes(props: ServiceEntryProps, ports: ServiceEntryPort[]): ApiObject {
+    const net = props.egressNetwork;
+    if (!net) {
+      failAt(this, problem('egressNetwork', 'must be given under the Linkerd back-end: Linkerd lets hosts out by routes of an EgressNetwork', 'none',
+        'pass egressNetwork: new EgressNetwork(chart, \'egress\')'));
+    }
+    const istioOnly = (['tlsOrigination', 'egressGateway', 'addresses', 'resolution', 'location', 'exportTo'] as const).filter(k => props[k] !== undefined);
+    if (istioOnly.length > 0) {
+      failAt(this, problem(istioOnly[0], 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio ServiceEntry setting', istioOnly.join(', '),
+        'remove it, or render this chart for MeshProvider.ISTIO'));
+    }
+    const routes = ports.map(p => {
+      const protocol = p.protocol ?? Protocol.HTTPS;
+      if (protocol === Protocol.HTTP) return net.allow({ hosts: props.hosts, port: p.number, protocol: EgressProtocol.HTTP, name: `${net.node.id}-${this.node.id}-${p.number}` });
+      if (protocol === Protocol.HTTPS || protocol === Protocol.TLS) {
+        return net.allow({ hosts: props.hosts, port: p.number, protocol: EgressProtocol.TLS, name: `${net.node.id}-${this.node.id}-${p.number}` });
+      }
+      return failAt(this, problem('ports.protocol', `cannot be expressed with the Linkerd back-end by host: a ${protocol} route would let every host out on port ${p.number}`,
+        protocol, `use EgressNetwork.allow({ port: ${p.number}, protocol: EgressProtocol.TCP }) if that is meant`));
+    });
+    return routes[0];
   }
 
   /** The entry's ports, as a route target's (the plain-HTTP port of TLS origination first). */
