@@ -22,7 +22,7 @@ export class RouteSet {
 
   /**
    * @param defaultPort the destination port written when none was given (gateway routes: the target's only port)
-   * @param grpc under the Gateway API, a GRPCRoute rather than an HTTPRoute
+   * @param grpc under the Gateway API and Linkerd 2.20, a GRPCRoute rather than an HTTPRoute
    */
   public constructor(private readonly scope: Construct, name: string, namespace: string | undefined, model: () => VirtualServiceModel,
     private readonly defaultPort?: (t: IRouteTarget) => number | undefined, grpc = false) {
@@ -86,7 +86,8 @@ export interface RouteKinds {
 /**
  * The routing objects of a routing construct, emitted as its routes need them: under Istio one VirtualService holds
  * every kind of route; under the Gateway API each kind is an object of its own (an HTTPRoute, or a GRPCRoute for a
- * gRPC service; a TCPRoute; a TLSRoute), and under Linkerd an HTTPRoute. Objects are emitted when a route of their
+ * gRPC service; a TCPRoute; a TLSRoute), and under Linkerd an HTTPRoute or GRPCRoute of the Gateway API (Linkerd 2.20) or
+ * Linkerd's own HTTPRoute (`LinkerdVersion.V2_16`). Objects are emitted when a route of their
  * kind is first added (their bodies render at synth, so later routes reach them). @internal
  */
 export class RoutingObjects {
