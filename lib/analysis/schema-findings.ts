@@ -5,17 +5,22 @@ import { SchemaValidation } from '../schema';
 /** Istio's code for an object that does not match its schema. */
 const SCHEMA_ERROR = { code: 'IST0106', name: 'SchemaValidationError', level: FindingLevel.ERROR };
 
-/** Validates every object against the schemas: IST0106 findings and the notes of the report (what was validated against what). */
-export function schemaFindings(objects: readonly AnalyzedObject[], schemas: SchemaValidation): Required<Pick<AnalyzeOptions, 'extra' | 'notes'>> {
+/**
+ * Validates every object against the schemas: IST0106 findings and the notes of the report (what was validated against
+ * what). `variantOf` names, per object, another release its chart targets (see `SchemaValidation.validate`), and why.
+ */
+export function schemaFindings(objects: readonly AnalyzedObject[], schemas: SchemaValidation,
+  variantOf: (o: AnalyzedObject) => { readonly variant: string; readonly why: string } | undefined = () => undefined): Required<Pick<AnalyzeOptions, 'extra' | 'notes'>> {
   const extra: NonNullable<AnalyzeOptions['extra']> = [];
   const unknown = new Set<string>();
   const unsupported = new Set<string>();
   for (const o of objects) {
-    const r = schemas.validate(o.manifest);
+    const v = variantOf(o);
+    const r = schemas.validate(o.manifest, v?.variant);
     if (!r.known) unknown.add(`${o.manifest.apiVersion} ${o.manifest.kind}`);
     r.unsupportedCel.forEach(f => unsupported.add(f));
     for (const p of r.problems) {
-      extra.push({ analyzer: SCHEMA_ERROR, object: o, message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema: ${p}` });
+      extra.push({ analyzer: SCHEMA_ERROR, object: o, message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema${v ? ` (${v.why})` : ''}: ${p}` });
     }
   }
   const notes = [`schema validation: ${schemas.description}`];

@@ -179,19 +179,23 @@ export class SchemaValidation {
     }
   }
 
-  /** Validates one object. */
-  public validate(o: Manifest): SchemaResult {
+  /**
+   * Validates one object; `variant` names another release of its API the object's chart targets (`gateway-api-v1.2.1`:
+   * what Linkerd 2.20 reads), used where the pinned schemas hold it.
+   */
+  public validate(o: Manifest, variant?: string): SchemaResult {
     if (this.source === 'off') return { problems: [], unsupportedCel: [], known: false };
-    const result = this.validateSchema(o);
+    const result = this.validateSchema(o, variant);
     // what the API server and Istio's webhook refuse beyond the schemas
     const rules = this.source === 'packages' ? [] : apiRuleProblems(o);
     return rules.length === 0 ? result : { ...result, problems: [...result.problems, ...rules] };
   }
 
-  private validateSchema(o: Manifest): SchemaResult {
+  private validateSchema(o: Manifest, variant?: string): SchemaResult {
     const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     const key = `${group}/${version}/${o.kind}`;
-    const crd = this.source === 'crds' ? this.crdIndex().get(key) : this.source === 'pinned' ? pinnedCrd(key) : undefined;
+    const crd = this.source === 'crds' ? this.crdIndex().get(key)
+      : this.source === 'pinned' ? (variant !== undefined ? pinnedCrd(`${key}@${variant}`) : undefined) ?? pinnedCrd(key) : undefined;
     if (crd) {
       // as the API server: defaults first, then the schema and the CEL rules
       const defaulted = withDefaults(crd.schema, o);

@@ -1,4 +1,4 @@
-import { App, Chart, Duration } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   CanaryPlan,
   CanaryRelease,
@@ -9,6 +9,7 @@ import {
   IngressGatewayRoute,
   LinkerdVersion,
   LoadBalancer,
+  MeshApp,
   MeshChart,
   MeshNamespace,
   MeshProvider,
@@ -20,11 +21,12 @@ import {
   ServiceRouting,
   SidecarInjection,
   StringMatch,
+  TrafficApi,
   TrafficPolicy,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';
-import { only, synthError, synthObjects } from '../support/synth';
+import { only, synthError, synthFiles, synthObjects } from '../support/synth';
 
 const valid = expectSchemaValid;
 const l5d = (app: App, id = 'c') => new MeshChart(app, id, { mesh: MeshProvider.LINKERD });
@@ -316,5 +318,27 @@ describe('timeouts and retries of every request to a service (requestPolicy)', (
       image: 'docker.io/example/api:1', ports: [{ port: 8080 }], requestPolicy: { timeout: Duration.seconds(1) },
     }))).toBe('[c/api] \'requestPolicy\' cannot be expressed without Linkerd: Istio and the Gateway API set timeouts and retries on routes: got [\'timeout\']; '
       + 'set timeout and retries on the routes (ServiceRouting), or render this chart for MeshProvider.LINKERD');
+  });
+});
+
+describe('Linkerd 2.20 reads Gateway API v1.2.1: a newer field is caught at synth', () => {
+  test('an escape hatch adding a rule name (not in v1.2.1) to a Linkerd route fails synth, naming the field and the release', () => {
+    const err = synthError(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+      const svc = shop(chart);
+      const routing = new ServiceRouting(chart, 'r', { service: svc, routes: [{ action: RouteAction.forward(svc.version('v1')) }] });
+      ApiObject.of(routing.resource).addJsonPatch(JsonPatch.add('/spec/rules/0/name', 'all-v1'));
+    }, outdir => new MeshApp({ outdir }));
+    expect(err).toContain('[IST0106] HTTPRoute \'shop\' does not match its schema (Gateway API v1.2.1, which Linkerd 2.20 reads: it ignores a route with a field newer than '
+      + 'the Gateway API installed): /spec/rules/0: must NOT have additional properties: \'name\'');
+  });
+
+  test('the same route name is valid where the pinned Gateway API (v1.6.0) is read: Istio\'s Gateway API back-end', () => {
+    const files = synthFiles(app => {
+      const chart = new MeshChart(app, 'c', { trafficApi: TrafficApi.GATEWAY_API, namespace: 'shop' });
+      const svc = shop(chart);
+      new ServiceRouting(chart, 'r', { service: svc, routes: [{ name: 'all-v1', action: RouteAction.forward(svc.version('v1')) }] });
+    }, outdir => new MeshApp({ outdir }));
+    expect(files.get('c.k8s.yaml')).toContain('name: all-v1');
   });
 });

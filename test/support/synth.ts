@@ -36,9 +36,9 @@ export function only(objects: K8sObject[], kind: string, name?: string): K8sObje
 }
 
 /** The error that synthesizing the app throws; fails the test when it does not throw. */
-export function synthError(build: (app: App) => void): string {
+export function synthError<A extends App>(build: (app: A) => void, makeApp?: (outdir: string) => A): string {
   try {
-    synthFiles(build);
+    synthFiles(build, makeApp);
   } catch (e) {
     return (e as Error).message;
   }

@@ -1232,6 +1232,11 @@ export const API_SHAPES: ApiShapes = {
     "spec": {
      "type": "Manifest"
     }
+   },
+   {
+    "name": "variant",
+    "optional": true,
+    "spec": "string"
    }
   ],
   "ServiceAuthorization.constructor": [

@@ -5,7 +5,7 @@ import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
 import { MeshValidationError, problem } from '../../core/errors';
 import { ExternalReferences } from '../../core/external-references';
-import { MeshSettings } from '../../core/settings';
+import { LinkerdVersion, MeshProvider, MeshSettings } from '../../core/settings';
 import { SchemaValidation } from '../../schema';
 
 
@@ -86,13 +86,25 @@ function schemaValidationFromEnv(): SchemaValidation | undefined {
 }
 
 /**
+ * Linkerd 2.20 reads Gateway API v1.2.1 and ignores a route with a newer field: its charts' Gateway API objects are
+ * validated against v1.2.1 (an escape hatch adding a newer field is caught at synth).
+ */
+function linkerdGatewayApi(o: AnalyzedObject): { variant: string; why: string } | undefined {
+  if (!o.manifest.apiVersion.startsWith('gateway.networking.k8s.io/') || !o.construct) return undefined;
+  const s = MeshSettings.of(o.construct);
+  return s.mesh === MeshProvider.LINKERD && s.linkerdVersion === LinkerdVersion.V2_20
+    ? { variant: 'gateway-api-v1.2.1', why: 'Gateway API v1.2.1, which Linkerd 2.20 reads: it ignores a route with a field newer than the Gateway API installed' }
+    : undefined;
+}
+
+/**
  * Runs the synth-time analysis over rendered charts. Throws, naming every error, when Istio would
  * call any finding an error (or a warning, with `warningsAsErrors`); otherwise returns the report.
  */
 export function analyzeCharts(charts: readonly RenderedChart[], options: AnalysisOptions = {}): AnalysisReport {
   const objects = analyzedObjects(charts);
   const schemas = options.schemaValidation ?? schemaValidationFromEnv() ?? SchemaValidation.pinned();
-  const { extra, notes } = schemas.enabled ? schemaFindings(objects, schemas) : { extra: [], notes: ['schema validation: off'] };
+  const { extra, notes } = schemas.enabled ? schemaFindings(objects, schemas, linkerdGatewayApi) : { extra: [], notes: ['schema validation: off'] };
   const report = analyze(objects, {
     warningsAsErrors: options.warningsAsErrors,
     extra,
