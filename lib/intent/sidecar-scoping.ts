@@ -53,7 +53,7 @@ export class SidecarScoping extends Construct {
       const err = slash <= 0 ? problem(`extraHosts[${i}]`, 'must be \'namespace/host\' (namespace may be \'*\', \'.\' or \'~\')', h) : checkHostName(`extraHosts[${i}]`, h.slice(slash + 1));
       if (err) failAt(this, err);
     }
-    this.node.addValidation({ validate: () => this.undeclaredHosts(props.extraHosts ?? []) });
+    this.node.addValidation({ validate: () => this.undeclaredHosts(props.extraHosts ?? [], props.services.map(s => s.namespace ?? 'default')) });
     const apiVersion = istioNetworking(this);
     const seen = new Set<string>();
     for (const svc of props.services) {
@@ -84,7 +84,7 @@ export class SidecarScoping extends Construct {
    * nothing for it (Istio accepts the entry silently), so the call it was meant to allow still fails.
    * Wildcards (`ns/*`, `*.example.com`) are taken as they are.
    */
-  private undeclaredHosts(extraHosts: string[]): string[] {
+  private undeclaredHosts(extraHosts: string[], sidecarNamespaces: string[]): string[] {
     const declared = new Set<string>();
     for (const c of this.node.root.node.findAll()) {
       if (c instanceof MeshService) {
@@ -94,7 +94,12 @@ export class SidecarScoping extends Construct {
         for (const h of c.hosts) declared.add(`${c.namespace ?? 'default'}/${h}`);
       }
     }
-    const matches = (h: string) => [...declared].some(d => d.split('/')[1] === h.split('/')[1] && ['*', '~', d.split('/')[0]].includes(h.split('/')[0]));
+    // `*`: any namespace; `.`: each sidecar's own; `~`: none (imports nothing, so nothing to check)
+    const matches = (h: string) => {
+      const [ns, host] = [h.slice(0, h.indexOf('/')), h.slice(h.indexOf('/') + 1)];
+      const namespaces = ns === '*' ? undefined : ns === '.' ? sidecarNamespaces : [ns];
+      return ns === '~' || [...declared].some(d => d.split('/')[1] === host && (namespaces === undefined || namespaces.includes(d.split('/')[0])));
+    };
     return extraHosts.map((h, i) => ({ h, i })).filter(({ h }) => !h.split('/')[1].includes('*') && !matches(h))
       .map(({ h, i }) => problem(`extraHosts[${i}]`, 'must be a host that a MeshService or ServiceEntry of the app declares (a sidecar keeps nothing for a host nobody declares)', h,
         `declare it (new ServiceEntry(scope, id, { hosts: ['${h.split('/')[1]}'] }) for an external host), or name it as '<its namespace>/<host>'`));

@@ -216,11 +216,17 @@ describe('external destinations: bad input', () => {
   });
 
   test('a Sidecar egress host that no declared service has', () => {
-    expect(synthError(app => {
+    const err = synthError(app => {
       const c = new MeshChart(app, 'c', { namespace: 'shop' });
       const web = new MeshService(c, 'web', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }] });
-      new SidecarScoping(c, 'scoping', { services: [web], extraHosts: ['shop/api.example.com', 'shop/*.example.org'] });
-    })).toContain('[c/scoping] \'extraHosts[0]\' must be a host that a MeshService or ServiceEntry of the app declares (a sidecar keeps nothing for a host nobody declares): '
+      new ServiceEntry(c, 'declared', { hosts: ['declared.example.com'] });
+      // a wildcard, '.' (the sidecar's own namespace) and '*' (any) naming a declared host pass; '.' of another host does not
+      new SidecarScoping(c, 'scoping', {
+        services: [web], extraHosts: ['shop/api.example.com', 'shop/*.example.org', './declared.example.com', '*/declared.example.com', './other.example.com'],
+      });
+    });
+    expect(err.match(/'extraHosts\[\d\]'/g)).toStrictEqual(['\'extraHosts[0]\'', '\'extraHosts[4]\'']);
+    expect(err).toContain('[c/scoping] \'extraHosts[0]\' must be a host that a MeshService or ServiceEntry of the app declares (a sidecar keeps nothing for a host nobody declares): '
       + 'got \'shop/api.example.com\'; declare it (new ServiceEntry(scope, id, { hosts: [\'api.example.com\'] }) for an external host), or name it as \'<its namespace>/<host>\'');
   });
 });
