@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
-import { Protocol } from './ports';
+import { HTTP_PROTOCOLS, Protocol } from './ports';
 import { securityApiVersion } from './security/api';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -179,6 +179,11 @@ export class ServiceAuthorization extends Construct {
     }
     const guarded = svcPorts.filter(s => props.ports === undefined || props.ports.includes(s.port));
     const linkerd = routingBackendOf(this) === 'linkerd';
+    const opaque = guarded.find(s => !HTTP_PROTOCOLS.includes(s.protocol ?? Protocol.HTTP));
+    if (props.rateLimit && opaque) {
+      failAt(this, problem('rateLimit', `must guard HTTP or gRPC ports only: a local rate limit counts requests, and port ${opaque.port} is ${opaque.protocol}`, opaque.port,
+        'limit the ports with ports: [...], or put the rate limit on a ServiceAuthorization of the HTTP ports'));
+    }
     const model: AuthorizationModel = {
       name,
       namespace: props.service.namespace,

@@ -210,6 +210,11 @@ describe('rate limits (Linkerd HTTPLocalRateLimitPolicy)', () => {
     expect(errorOf(() => new ServiceAuthorization(chart, 'a', {
       service: services(chart).api, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { requestsPerSecond: 10, perClient: 20 },
     }))).toBe('[c/a] \'rateLimit.perClient\' must be at most the overall limit (10): Linkerd applies the overall limit first: got 20; lower it, or raise requestsPerSecond');
+    const tcp = new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD });
+    const db = new MeshService(tcp, 'db', { image: 'docker.io/library/postgres:16.4', ports: [{ port: 5432, protocol: Protocol.TCP }] });
+    expect(errorOf(() => new ServiceAuthorization(tcp, 'a', { service: db, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { requestsPerSecond: 10 } }))).toBe(
+      '[c/a] \'rateLimit\' must guard HTTP or gRPC ports only: a local rate limit counts requests, and port 5432 is tcp: got 5432; '
+      + 'limit the ports with ports: [...], or put the rate limit on a ServiceAuthorization of the HTTP ports');
     const istio = new MeshChart(new App(), 'c');
     expect(errorOf(() => new ServiceAuthorization(istio, 'a', {
       service: services(istio).api, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { requestsPerSecond: 10 },
