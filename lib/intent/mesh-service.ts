@@ -88,7 +88,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     }
     this.workload = options.workload;
     if ((_model.deployment || this.workload) && !_model.unversioned && usesVersionServices(this)) {
-      const annotations = service.model().versionServiceAnnotations;
+      const annotations = service._versionServiceAnnotations();
       this.versionService = emit(this, 'Service', {
         apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: service.namespace, annotations: annotations ? { ...annotations } : undefined, body: ['spec'],
       }, () => renderVersionService(service.model(), _model));
@@ -547,7 +547,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       headless: this.props.headless ?? false,
       exposure: this.props.exposure?._model.type ? this.props.exposure._model : undefined,
       serviceAnnotations: this.serviceAnnotations(),
-      versionServiceAnnotations: this.balancerAnnotations(),
+      versionServiceAnnotations: this._versionServiceAnnotations(),
       sessionAffinity: this.props.sessionAffinity === SessionAffinity.CLIENT_IP ? {
         type: SessionAffinity.CLIENT_IP,
         timeoutSeconds: this.props.sessionAffinityTimeout ? affinityTimeoutSeconds(this.props.sessionAffinityTimeout) : undefined,
@@ -570,6 +570,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   }
 
   /** Linkerd's circuit breaking from the service's outlier detection, on its Service and each version's (Linkerd balances per Service). */
+  /** The annotations of each version's Service (Linkerd's circuit breaking), without building the whole model. @internal */
+  public _versionServiceAnnotations(): { [key: string]: string } | undefined {
+    return this.balancerAnnotations();
+  }
+
   private balancerAnnotations(): { [key: string]: string } | undefined {
     return routingBackendOf(this) === 'linkerd' ? failureAccrualAnnotations(this.trafficPolicy) : undefined;
   }

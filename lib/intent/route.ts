@@ -130,7 +130,7 @@ export class RouteAction {
    * where they go. A delegating route carries only its matches; the delegate's route matches must fall within them.
    */
   public static delegate(routes: IDelegateRoutes): RouteAction {
-    if (typeof routes?.name !== 'string') fail(problem('delegate', 'must be a DelegateRoutes', String(routes)));
+    if (typeof routes?.name !== 'string') fail(problem('delegate', 'must be a DelegateRoutes', String(routes), 'pass new DelegateRoutes(teamChart, id, { routes })'));
     return new RouteAction([], undefined, { name: routes.name, namespace: routes.namespace }, routes);
   }
 

@@ -245,7 +245,7 @@ export class ServiceAuthorization extends Construct {
           }
           return m.serviceAccounts.map(sa => ({ ...sa }));
         });
-        if (sas.length === 0) failAt(this, problem(`rateLimit.overrides[${i}].clients`, 'must name at least one caller', []));
+        if (sas.length === 0) failAt(this, problem(`rateLimit.overrides[${i}].clients`, 'must name at least one caller', [], 'name the callers, or leave the override out'));
         return { requestsPerSecond: o.requestsPerSecond, serviceAccounts: sas };
       }),
     };

@@ -60,7 +60,7 @@ export class TlsMatch {
    * Istio requires each SNI host to fall within the hosts of the VirtualService.
    */
   public static sni(sniHosts: string[], options: TcpMatchOptions = {}): TlsMatch {
-    if (!Array.isArray(sniHosts) || sniHosts.length === 0) fail(problem('sniHosts', 'must hold at least one server name', sniHosts ?? 'none'));
+    if (!Array.isArray(sniHosts) || sniHosts.length === 0) fail(problem('sniHosts', 'must hold at least one server name', sniHosts ?? 'none', 'e.g. TlsMatch.sni([\'api.example.com\'])'));
     for (const h of sniHosts) {
       const err = checkHostName('sniHosts', h);
       if (err) fail(err);
@@ -95,8 +95,8 @@ export function tlsRouteModelOf(r: TlsRouteOptions): TlsRouteModel {
 
 /** What is wrong with a TCP or TLS route on its own: a redirect (HTTP only); a TLS route without an SNI match. @internal */
 export function l4ActionProblem(field: string, r: TcpRouteOptions | TlsRouteOptions, tls = false): string | undefined {
-  if (r.action._redirect) return problem(`${field}.action`, 'must forward: a redirect is HTTP', 'redirect');
-  if (r.action._delegate) return problem(`${field}.action`, 'must forward: delegation is for HTTP routes', r.action._delegate.name);
+  if (r.action._redirect) return problem(`${field}.action`, 'must forward: a redirect is HTTP', 'redirect', 'use RouteAction.forward() or weightedForward()');
+  if (r.action._delegate) return problem(`${field}.action`, 'must forward: delegation is for HTTP routes', r.action._delegate.name, 'use RouteAction.forward() or weightedForward()');
   if (tls && (!Array.isArray(r.match) || r.match.length === 0)) {
     return problem(`${field}.match`, 'must hold at least one TlsMatch.sni(...): Istio routes TLS by the server name', r.match ?? 'none');
   }

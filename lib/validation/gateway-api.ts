@@ -88,11 +88,11 @@ function layer4Problems(vs: VirtualServiceModel): string[] {
   return errors;
 }
 
-/** External hosts (ServiceEntries), which a Gateway API route cannot name as a backend or a parent. */
-function externalProblems(field: string, destinations: ReadonlyArray<{ readonly service: DestinationModel['service'] }>): string[] {
-  return destinations.filter(d => d.service.external).map(d =>
-    problem(field, `${CANNOT}: an external host is an Istio ServiceEntry, which its routes do not name`, d.service.name,
-      'route to the external host in a chart rendered with TrafficApi.ISTIO'));
+/** External hosts (ServiceEntries), which a route of the Gateway API (or Linkerd's) cannot name as a backend or a parent. */
+export function externalProblems(field: string, destinations: ReadonlyArray<{ readonly service: DestinationModel['service'] }>,
+  cannot = `${CANNOT}: an external host is an Istio ServiceEntry, which its routes do not name`,
+  fix = 'route to the external host in a chart rendered with TrafficApi.ISTIO'): string[] {
+  return destinations.filter(d => d.service.external).map(d => problem(field, cannot, d.service.name, fix));
 }
 
 /** Match conditions only Istio's own routes have: absent headers, the caller's labels or namespace, a port per match. */

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { backendPortProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
+import { backendPortProblems, externalProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
 import { problem } from '../core/errors';
 import { LINKERD_GRPC_RETRY_ON } from '../render/linkerd';
-import { ServiceModel, VirtualServiceModel } from '../render/model';
+import { ServiceModel, ServiceRef, VirtualServiceModel } from '../render/model';
 
 const CANNOT = 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD)';
 const FIX = 'remove it, or render this chart for MeshProvider.ISTIO';
@@ -42,11 +42,11 @@ export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false)
         'render this chart for Istio (MeshProvider.ISTIO)'));
     }
   }
-  const external = [vs.meshService, ...vs.http.flatMap(r => r.destinations.map(d => d.service))].find(s => s?.external);
-  if (external) {
-    errors.push(problem('service', `${CANNOT}: Linkerd routes to external hosts through an EgressNetwork, not a Service's routes`, external.name,
-      'let the host out with ServiceEntry egressNetwork (or EgressNetwork.allow()), or render this chart for MeshProvider.ISTIO'));
-  }
+  const external = (field: string, ds: ReadonlyArray<{ readonly service: ServiceRef }>) => externalProblems(field, ds,
+    `${CANNOT}: Linkerd routes to external hosts through an EgressNetwork, not a Service's routes`,
+    'let the host out with ServiceEntry egressNetwork (or EgressNetwork.allow()), or render this chart for MeshProvider.ISTIO');
+  if (vs.meshService) errors.push(...external('service', [{ service: vs.meshService }]));
+  vs.http.forEach((r, i) => errors.push(...external(`routes[${i}].destination`, r.destinations)));
   if (vs.http.length > 16) errors.push(problem('routes', 'must hold at most 16 routes in a Linkerd HTTPRoute', vs.http.length, 'split them'));
   for (const [i, r] of vs.http.entries()) {
     const at = `routes[${i}]`;

@@ -1,8 +1,10 @@
 import { App } from 'cdk8s';
-import { EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshProvider, Protocol, ServiceEntry } from '../../lib';
+import {
+  EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshProvider, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
+} from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
-import { only, synthObjects } from '../support/synth';
+import { only, synthError, synthObjects } from '../support/synth';
 
 const l5d = (app: App) => new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
 
@@ -40,6 +42,9 @@ describe('EgressNetwork (Linkerd egress control)', () => {
     const e = new EgressNetwork(chart(), 'e', { trafficPolicy: EgressTrafficPolicy.ALLOW });
     expect(errorOf(() => e.allow({ hosts: ['db.example.com'], port: 5432, protocol: EgressProtocol.TCP }))).toBe(
       '[c/e] \'hosts\' cannot be given for TCP: a TCP connection carries no host name: got [\'db.example.com\']; use EgressProtocol.TLS (SNI) or HTTP, or leave out hosts');
+    e.allow({ hosts: ['a.example.com'], port: 443 });
+    expect(errorOf(() => e.allow({ hosts: ['a.example.com'], port: 443 }))).toBe(
+      '[c/e] \'name\' must be unique among the routes of the egress network: got \'e-a-example-com-443\'; give the route a name of its own (allow({ name }))');
     expect(errorOf(() => e.allow({ port: 443 }))).toBe('[c/e] \'hosts\' must hold at least one host for TLS: got []; name the external hosts, or use EgressProtocol.TCP for a whole port');
     expect(errorOf(() => new EgressNetwork(new MeshChart(new App(), 'c'), 'e'))).toBe(
       '[c/e] \'mesh\' must be Linkerd: EgressNetwork is Linkerd\'s egress control: got \'istio\'; '
@@ -70,6 +75,13 @@ describe('ServiceEntry under Linkerd: the same intent as routes of an EgressNetw
     expect(errorOf(() => new ServiceEntry(c, 'db', { hosts: ['db.example.com'], egressNetwork: egress, ports: [{ number: 5432, protocol: Protocol.TCP }] }))).toBe(
       '[c/db] \'ports.protocol\' cannot be expressed with the Linkerd back-end by host: a tcp route would let every host out on port 5432: got \'tcp\'; '
       + 'use EgressNetwork.allow({ port: 5432, protocol: EgressProtocol.TCP }) if that is meant');
+    expect(synthError(app => {
+      const l = l5d(app);
+      const entry = new ServiceEntry(l, 'api', { hosts: ['api.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], egressNetwork: new EgressNetwork(l, 'egress') });
+      const web = new MeshService(l, 'web', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }] });
+      new ServiceRouting(l, 'r', { service: web, routes: [{ action: RouteAction.forward(entry) }] });
+    })).toContain('[c/r] \'routes[0].destination\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): Linkerd routes to external hosts through an '
+      + 'EgressNetwork, not a Service\'s routes: got \'api.example.com\'; let the host out with ServiceEntry egressNetwork (or EgressNetwork.allow()), or render this chart for MeshProvider.ISTIO');
     expect(errorOf(() => new ServiceEntry(new MeshChart(new App(), 'c'), 'e', { hosts: ['a.example.com'], egressNetwork: egress }))).toBe(
       '[c/e] \'egressNetwork\' is Linkerd\'s: under Istio the ServiceEntry itself lets the hosts out: got \'c/egress\'; leave it out');
   });

@@ -143,7 +143,7 @@ describe('TLS routes by SNI', () => {
       + 'SNI routes apply where the gateway passes TLS through: a listener with GatewayTls.passthrough()');
     expect(err).toContain('[c/a-route] \'tlsRoutes[0].match.sniHosts\' must be within the route\'s hosts (a.example.com): Istio refuses an SNI host outside them: '
       + 'got \'b.example.com\'; route \'b.example.com\' with the hosts it belongs to (a ServiceEntry or gateway route for \'b.example.com\')');
-    expect(errorOf(() => TlsMatch.sni([]))).toBe('TlsMatch.sni: \'sniHosts\' must hold at least one server name: got []');
+    expect(errorOf(() => TlsMatch.sni([]))).toBe('TlsMatch.sni: \'sniHosts\' must hold at least one server name: got []; e.g. TlsMatch.sni([\'api.example.com\'])');
     const chart = new MeshChart(new App(), 'c');
     const svc = new MeshService(chart, 'a', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 443, protocol: Protocol.TLS }] });
     const r = new ServiceRouting(chart, 'r', { service: svc });
@@ -204,6 +204,22 @@ describe('gRPC', () => {
         { backendRefs: [{ name: 'greeter-v1', port: 50051 }] },
       ],
     });
+  });
+
+  test('grpcRoute: false keeps an HTTPRoute for a gRPC service (timeouts and path matches then render)', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
+      const g = greeter(chart);
+      new ServiceRouting(chart, 'r', {
+        service: g,
+        grpcRoute: false,
+        routes: [{ match: [HttpMatch.grpc('helloworld.Greeter', 'SayHello')], action: RouteAction.forward(g.version('v1')), timeout: Duration.seconds(2) }],
+      });
+    }));
+    expect(objects.filter(o => o.kind.endsWith('Route')).map(o => o.kind)).toStrictEqual(['HTTPRoute']);
+    expect((only(objects, 'HTTPRoute').spec as { rules: unknown }).rules).toStrictEqual([{
+      matches: [{ path: { type: 'Exact', value: '/helloworld.Greeter/SayHello' } }], backendRefs: [{ name: 'greeter-v1', port: 50051 }], timeouts: { request: '2s' },
+    }]);
   });
 
   test('bad input: a GRPCRoute has no timeouts or paths; a method match on a service without an HTTP/2 port; bad names', () => {
@@ -305,6 +321,10 @@ describe('VirtualService delegation', () => {
     expect(errorOf(() => new DelegateRoutes(team, 'nested', { routes: [{ action: RouteAction.delegate(routes) }] }))).toBe(
       '[catalog/nested] \'routes[0].action\' must not delegate: Istio supports one level of delegation (a delegate\'s delegation is ignored): got \'catalog-routes\'; '
       + 'route to services here, or delegate from the root instead');
+    const tcpChart = new MeshChart(new App(), 't');
+    const echo = new MeshService(tcpChart, 'echo', { image: IMAGE, ports: [{ port: 9000, protocol: Protocol.TCP }] });
+    expect(errorOf(() => new ServiceRouting(tcpChart, 'r', { service: echo, tcpRoutes: [{ action: RouteAction.delegate(routes) }] }))).toBe(
+      '[t/r] \'tcpRoutes[0].action\' must forward: delegation is for HTTP routes: got \'catalog-routes\'; use RouteAction.forward() or weightedForward()');
     expect(errorOf(() => new DelegateRoutes(team, 'with-hosts', { hosts: ['shop.example.com'] } as never))).toMatch(
       /^\[catalog\/with-hosts\] DelegateRoutes: 'props.hosts' is not a property of DelegateRoutesProps: got \['shop.example.com'\]/);
     expect(errorOf(() => new DelegateRoutes(new MeshChart(new App(), 'c', { trafficApi: TrafficApi.GATEWAY_API }), 'd'))).toBe(

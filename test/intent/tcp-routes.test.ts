@@ -54,7 +54,7 @@ describe('TCP routes (Istio\'s TCP traffic shifting)', () => {
     const app = new App();
     const { chart, s } = echo(app);
     const r = new ServiceRouting(chart, 'r', { service: s });
-    expect(errorOf(() => r.addTcpRoute({ action: RouteAction.redirect({ scheme: 'https' }) }))).toBe("[c/r] 'tcpRoutes[0].action' must forward: a redirect is HTTP: got 'redirect'");
+    expect(errorOf(() => r.addTcpRoute({ action: RouteAction.redirect({ scheme: 'https' }) }))).toBe("[c/r] 'tcpRoutes[0].action' must forward: a redirect is HTTP: got 'redirect'; use RouteAction.forward() or weightedForward()");
     // as JavaScript or JSON-loaded config can pass it
     expect(errorOf(() => r.addTcpRoute({ match: [HttpMatch.prefix('/echo') as unknown as TcpMatch], action: RouteAction.forward(s.version('v1')) }))).toBe(
       "[c/r] ServiceRouting.addTcpRoute: 'route.match[0]' must be a TcpMatch: got a HttpMatch; build it with TcpMatch.of()");

@@ -141,7 +141,7 @@ export class EgressNetwork extends Construct {
     const name = options.name ?? `${this.model.name}-${hosts[0]?.replace(/\*/g, 'wildcard') ?? 'tcp'}-${options.port}`.replace(/\./g, '-');
     const nameErr = checkDnsSubdomain('name', name);
     if (nameErr) failAt(this, nameErr);
-    if (this.routes[name]) failAt(this, problem('name', 'must be unique among the routes of the egress network', name));
+    if (this.routes[name]) failAt(this, problem('name', 'must be unique among the routes of the egress network', name, 'give the route a name of its own (allow({ name }))'));
     const kind: EgressRouteModel['kind'] = protocol === EgressProtocol.HTTP ? 'HTTPRoute' : protocol === EgressProtocol.TLS ? 'TLSRoute' : 'TCPRoute';
     const route: EgressRouteModel = { name, kind, hosts: [...hosts], port: options.port };
     this.routes[name] = emit(this, `Allow-${name}`, { apiVersion: egressRouteApiVersion(kind), kind, name, namespace: this.model.namespace, body: ['spec'] },
