@@ -163,6 +163,13 @@ project.addTask('import:istio-data', {
   exec: 'node scripts/generate-istio-data.js',
 });
 
+// Istio's chart defaults, Helm and istioctl profiles and the gateway chart's values schema, generated into
+// lib/install/generated from ../shared/reference/istio/install (never hand-copied); a test checks the file is fresh.
+project.addTask('import:install-data', {
+  description: 'Regenerate lib/install/generated/install-data.ts from Istio\'s charts and profiles in ../shared/reference/istio/install',
+  exec: 'node scripts/generate-install-data.js',
+});
+
 // API reference, generated from the doc comments.
 const docgen = project.addTask('docgen', {
   description: 'Generate API.md from the doc comments',

@@ -4,6 +4,7 @@ import { guardApi } from './core/input';
 import * as settings from './core/settings';
 import * as suppressions from './core/suppressions';
 import * as hosting from './hosting/cdk8s';
+import * as install from './install';
 import * as intent from './intent';
 import * as legacy from './legacy';
 import * as schema from './schema';
@@ -12,6 +13,7 @@ export { MeshValidationError } from './core/errors';
 export * from './core/settings';
 export * from './core/suppressions';
 export * from './intent';
+export * from './install';
 export * from './hosting/cdk8s';
 export * from './render/model';
 export * from './legacy';
@@ -19,4 +21,6 @@ export * from './analysis';
 export * from './schema';
 
 // every public method and static factory checks its arguments at run time (JavaScript callers, JSON-loaded config)
-guardApi({ MeshValidationError: errors.MeshValidationError, ...settings, ...suppressions, ...intent, ...hosting, ...legacy, ...analysis, ...schema });
+guardApi({
+  MeshValidationError: errors.MeshValidationError, ...settings, ...suppressions, ...intent, ...install, ...hosting, ...legacy, ...analysis, ...schema,
+});

@@ -1,4 +1,4 @@
-import { AnalysisContext, AnalysisExternals, AnalyzedObject, HostEntry, MeshConfigFacts, PodTemplateRef } from './model';
+import { AnalysisContext, AnalysisExternals, AnalyzedObject, HostEntry, InstallationsFacts, MeshConfigFacts, PodTemplateRef } from './model';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job']);
 /** Kubernetes' domain suffix of Service hosts, as Istio's analyzers assume it (`util.DefaultKubernetesDomain`). */
@@ -100,6 +100,7 @@ export function meshConfigFacts(meshConfig: unknown): MeshConfigFacts {
     extensionProviders: (Array.isArray(mc.extensionProviders) ? mc.extensionProviders : []).filter(isObj)
       .map(p => ({ name: typeof p.name === 'string' ? p.name : '', kinds: Object.keys(p).filter(k => k !== 'name') })),
     injectorEnablesNamespacesByDefault: false,
+    known: isObj(meshConfig),
   };
 }
 
@@ -108,6 +109,7 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
   readonly world?: 'closed' | 'partial';
   readonly externals?: AnalysisExternals;
   readonly meshConfig?: MeshConfigFacts;
+  readonly installations?: InstallationsFacts;
 } = {}): AnalysisContext {
   const byKind = new Map<string, AnalyzedObject[]>();
   for (const o of objects) {
@@ -297,6 +299,7 @@ export function contextOf(objects: readonly AnalyzedObject[], options: {
     objects,
     world: options.world ?? 'closed',
     meshConfig: options.meshConfig ?? meshConfigFacts(undefined),
+    installations: options.installations,
     of: (kind, group) => {
       const key = `${kind}|${group ?? '*'}`;
       let ofKind = ofCache.get(key);

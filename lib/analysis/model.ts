@@ -129,6 +129,14 @@ export interface MeshConfigFacts {
   /** `extensionProviders`: name and kinds (`lightstep`, `zipkin`...). */
   readonly extensionProviders: ReadonlyArray<{ readonly name: string; readonly kinds: readonly string[] }>;
   readonly injectorEnablesNamespacesByDefault: boolean;
+  /** Whether the mesh config was given (or an installation's), rather than Istio's defaults assumed. */
+  readonly known?: boolean;
+}
+
+/** The mesh installations the app declares (IstioInstallation): what its namespaces and workloads are checked against. */
+export interface InstallationsFacts {
+  /** Each Istio installation: the revision its istiod serves (`default` for none) and whether ambient mode runs. */
+  readonly istio: ReadonlyArray<{ readonly revision: string; readonly ambient: boolean; readonly path: string }>;
 }
 
 /** A host a destination can resolve to: a Service, a ServiceEntry, or (partial world) something declared external. */
@@ -148,6 +156,8 @@ export interface AnalysisContext {
   /** `closed`: the objects are the whole world (istioctl analyze --use-kube=false); `partial`: an app that declares what else exists. */
   readonly world: 'closed' | 'partial';
   readonly meshConfig: MeshConfigFacts;
+  /** The installations the app declares, when it declares any. */
+  readonly installations?: InstallationsFacts;
   /** Pods and workloads' pod templates. */
   readonly pods: readonly PodTemplateRef[];
   /** The objects of a kind (any group). */

@@ -3,6 +3,7 @@ import { AMBIENT_ANALYZERS } from './analyzers/ambient';
 import { ANNOTATION_ANALYZERS } from './analyzers/annotations';
 import { DESTINATION_RULE_ANALYZERS } from './analyzers/destination-rule';
 import { GATEWAY_ANALYZERS } from './analyzers/gateway';
+import { INSTALLATION_ANALYZERS } from './analyzers/installation';
 import { KIALI_ANALYZERS } from './analyzers/kiali';
 import { KUBERNETES_ANALYZERS } from './analyzers/kubernetes';
 import { MISC_ANALYZERS } from './analyzers/misc';
@@ -10,7 +11,7 @@ import { SELECTOR_ANALYZERS } from './analyzers/selectors';
 import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtual-service';
 import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
-import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel } from './model';
+import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel, InstallationsFacts } from './model';
 import { AnalysisReport } from './report';
 import { MeshValidationError, fail, problem } from '../core/errors';
 import { Suppression, Suppressions } from '../core/suppressions';
@@ -19,7 +20,7 @@ import { Manifest } from '../render/model';
 /** Every check, in code order (a code Istio reports from several analyzers appears once per analyzer). */
 export const ANALYZERS: readonly Analyzer[] = [
   ...VIRTUAL_SERVICE_ANALYZERS, ...DESTINATION_RULE_ANALYZERS, ...KUBERNETES_ANALYZERS, ...ANNOTATION_ANALYZERS,
-  ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS, ...AMBIENT_ANALYZERS,
+  ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS, ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */
@@ -43,6 +44,8 @@ export interface AnalyzeOptions {
   readonly externals?: AnalysisExternals;
   /** The mesh config (parsed `meshConfig`), as `istioctl analyze --meshConfigFile` takes it. @default - Istio's defaults */
   readonly meshConfig?: unknown;
+  /** The installations the app declares: revision labels and ambient enrolment are checked against them. */
+  readonly installations?: InstallationsFacts;
   /**
    * Add what `istioctl analyze` adds to files without a cluster: Istio's default ingress gateway Pod and Service in
    * istio-system (never reported on).
@@ -145,7 +148,9 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
   const ids = new Set(safe.map(idOf));
   const outside = externalWorkloads(options.externals?.workloads ?? []);
   const objects = [...(options.istioDefaults ? [...safe, ...DEFAULTS.filter(d => !ids.has(idOf(d)))] : safe), ...outside];
-  const ctx = contextOf(objects, { world: options.world, externals: options.externals, meshConfig: meshConfigFacts(options.meshConfig) });
+  const ctx = contextOf(objects, {
+    world: options.world, externals: options.externals, meshConfig: meshConfigFacts(options.meshConfig), installations: options.installations,
+  });
   const rules = parseSuppressions(options.suppress ?? []);
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];

@@ -108,9 +108,16 @@ export interface IngressGatewayProps {
 
   /**
    * Labels of the gateway workload (pods) this configures.
-   * @default { istio: 'ingressgateway' } - Istio's default ingress gateway
+   * @default - the labels of `gateway`, else { istio: 'ingressgateway' } (Istio's default ingress gateway)
    */
   readonly selector?: { [key: string]: string };
+
+  /**
+   * The gateway deployment this configures (an {@link IstioGateway} of the app): selected by its pods' labels, so the
+   * selector always matches a gateway that is deployed. Not with `selector`; Istio's Gateway only.
+   * @default - none: `selector`
+   */
+  readonly gateway?: IGatewayDeployment;
 
   /**
    * Listeners. More with `addServer()`.
@@ -123,6 +130,16 @@ export interface IngressGatewayProps {
    * @default 'istio'
    */
   readonly gatewayClassName?: string;
+}
+
+/** A deployed gateway workload (an {@link IstioGateway}) that an {@link IngressGateway} selects. */
+export interface IGatewayDeployment {
+  /** The Deployment's name. */
+  readonly name: string;
+  /** Its namespace, when known. */
+  readonly namespace?: string;
+  /** The labels of its pods (a copy). */
+  readonly labels: { [key: string]: string };
 }
 
 /** What routes need to know of a gateway this app does not create. */
@@ -203,7 +220,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
     this.namespace = namespaceOf(this, props.namespace?.name);
     const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.name);
     if (err) failAt(this, err);
-    this.selector = { ...(props.selector ?? { istio: 'ingressgateway' }) };
+    if (props.gateway !== undefined && props.selector !== undefined) {
+      failAt(this, problem('selector', 'must not be given with gateway: the gateway\'s pod labels are the selector', props.selector, 'drop selector'));
+    }
+    this.selector = { ...(props.selector ?? props.gateway?.labels ?? { istio: 'ingressgateway' }) };
     if (Object.keys(this.selector).length === 0) {
       failAt(this, problem('selector', 'must select the gateway workload by at least one label', '{}', 'e.g. { istio: \'ingressgateway\' }'));
     }
@@ -211,6 +231,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
     this.trafficApi = MeshSettings.of(this).trafficApi;
     const gatewayApi = usesGatewayApi(this);
+    if (gatewayApi && props.gateway !== undefined) {
+      failAt(this, problem('gateway', 'is for Istio\'s Gateway: under the Gateway API, Istio deploys each Gateway\'s own pods', props.gateway.name,
+        'drop gateway (gatewayClassName \'istio\' deploys one), or render this chart with TrafficApi.ISTIO'));
+    }
     const apiVersion = gatewayApi ? 'gateway.networking.k8s.io/v1' : istioNetworking(this);
     this.resource = emit(this, 'Resource', { apiVersion, kind: 'Gateway', name: this.name, namespace: this.namespace, body: ['spec'] },
       () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));

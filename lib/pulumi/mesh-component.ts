@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { ResourcePlan, planResources } from './plan';
+import { ReleasePlan, ResourcePlan, planReleases, planResources } from './plan';
 import { AnalysisReport, FindingLevel, findingLine } from '../analysis';
 import { checkArguments } from '../core/input';
 import { AnalysisOptions, analyzeCharts } from '../hosting/cdk8s/analysis';
@@ -41,6 +41,8 @@ const CLASSES: { [gvk: string]: Ctor } = {
   'policy/v1/PodDisruptionBudget': k8s.policy.v1.PodDisruptionBudget as unknown as Ctor,
   'rbac.authorization.k8s.io/v1/ClusterRole': k8s.rbac.v1.ClusterRole as unknown as Ctor,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': k8s.rbac.v1.ClusterRoleBinding as unknown as Ctor,
+  'rbac.authorization.k8s.io/v1/Role': k8s.rbac.v1.Role as unknown as Ctor,
+  'rbac.authorization.k8s.io/v1/RoleBinding': k8s.rbac.v1.RoleBinding as unknown as Ctor,
   'apiextensions.k8s.io/v1/CustomResourceDefinition': k8s.apiextensions.v1.CustomResourceDefinition as unknown as Ctor,
 };
 
@@ -62,6 +64,10 @@ export class MeshComponent extends pulumi.ComponentResource {
   public readonly objectCount: number;
   /** The plan the resources were registered from (names, kinds, dependencies). */
   public readonly plan: readonly ResourcePlan[];
+  /** The Helm releases of the app's installations (InstallOutput.helm()), installed before every object, in order. */
+  public readonly releases: { readonly [name: string]: k8s.helm.v3.Release };
+  /** The plan the releases were registered from. */
+  public readonly releasePlan: readonly ReleasePlan[];
   /** What the synth-time analysis found (warnings, information, suppressed findings). */
   public readonly report: AnalysisReport;
 
@@ -71,18 +77,36 @@ export class MeshComponent extends pulumi.ComponentResource {
     const charts = renderApp(args.app);
     const report = analyzeCharts(charts, args.analysis);
     const plan = planResources(name, charts);
+    const releasePlan = planReleases(name, charts);
     super('mesh-kit:index:MeshComponent', name, {}, opts);
     this.plan = plan;
+    this.releasePlan = releasePlan;
     this.report = report;
     if (args.analysis?.printWarnings ?? true) {
       for (const f of report.at(FindingLevel.WARNING)) void pulumi.log.warn(findingLine(f), this);
     }
+    // the installation first: every object waits for every release (istiod injects the gateways and workloads)
+    const releases: { [name: string]: k8s.helm.v3.Release } = {};
+    for (const r of releasePlan) {
+      releases[r.name] = new k8s.helm.v3.Release(r.name, {
+        name: r.release.name,
+        chart: r.release.chart,
+        version: r.release.version,
+        namespace: r.release.namespace,
+        createNamespace: true,
+        repositoryOpts: { repo: r.release.repoUrl },
+        values: r.release.values as pulumi.Inputs,
+        atomic: true,
+      }, { parent: this, provider: args.provider, dependsOn: r.after ? [releases[r.after]] : [] });
+    }
+    this.releases = releases;
+    const installed = Object.values(releases);
     const resources: { [name: string]: pulumi.CustomResource } = {};
     for (const p of this.plan) {
       const options: pulumi.CustomResourceOptions = {
         parent: this,
         provider: args.provider,
-        dependsOn: p.dependsOn.map(d => resources[d]),
+        dependsOn: [...installed, ...p.dependsOn.map(d => resources[d])],
       };
       const Class = CLASSES[p.gvk];
       resources[p.name] = Class
@@ -91,6 +115,8 @@ export class MeshComponent extends pulumi.ComponentResource {
     }
     this.resources = resources;
     this.objectCount = this.plan.length;
-    this.registerOutputs({ objectCount: this.objectCount, resourceNames: this.plan.map(p => p.name) });
+    this.registerOutputs({
+      objectCount: this.objectCount, resourceNames: this.plan.map(p => p.name), releaseNames: this.releasePlan.map(r => r.name),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { fail, problem } from '../core/errors';
 import { RenderedChart } from '../hosting/cdk8s/render-app';
+import { HelmReleaseModel } from '../render/install/model';
 import { Manifest } from '../render/model';
 
 /** The typed `@pulumi/kubernetes` classes the component uses; anything else is a `CustomResource`. */
@@ -8,6 +9,7 @@ export const TYPED_KINDS = [
   'apps/v1/Deployment', 'apps/v1/DaemonSet', 'apps/v1/StatefulSet',
   'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
   'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+  'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding',
   'apiextensions.k8s.io/v1/CustomResourceDefinition',
 ] as const;
 
@@ -58,4 +60,40 @@ export function planResources(componentName: string, charts: readonly RenderedCh
     ...planned.filter(p => p.foundation).map(p => ({ ...p, dependsOn: [] })),
     ...planned.filter(p => !p.foundation).map(p => ({ ...p, dependsOn: foundation })),
   ];
+}
+
+/** One Helm release of an installation, registered as a `helm.v3.Release`. */
+export interface ReleasePlan {
+  /** The Pulumi resource name: `<component>-<chart file>-release-<release>`. */
+  readonly name: string;
+  /** The release. */
+  readonly release: HelmReleaseModel;
+  /** The release installed before it (the previous one of its installation), if any. */
+  readonly after?: string;
+}
+
+/**
+ * The Helm releases of the charts' installations, in install order: each after the previous one of its installation.
+ * Only Helm output is installed by Pulumi (GitOps output is objects like any other); istioctl's IstioOperator and
+ * files passed with `--set-file` are refused with the fix.
+ */
+export function planReleases(componentName: string, charts: readonly RenderedChart[]): ReleasePlan[] {
+  return charts.flatMap(({ chart, fileName, installation }) => {
+    if (!installation || !['helm', 'istio-operator'].includes(installation.model.output.kind)) return [];
+    if (installation.model.output.kind === 'istio-operator') {
+      fail(problem('output', 'must be Helm or GitOps under Pulumi: istioctl cannot run in a Pulumi program', 'istioOperator()',
+        `use InstallOutput.helm() for '${installation.facts.path}' (the component installs the charts as helm.v3.Releases)`));
+    }
+    const withFile = installation.model.releases.find(r => Object.keys(r.setFiles ?? {}).length > 0);
+    if (withFile) {
+      fail(problem('identity', 'must come from Secrets under Pulumi: there is no file to pass with --set-file', 'trustAnchorsFromFile()',
+        `use LinkerdIdentity.fromSecrets() for '${installation.facts.path}'`));
+    }
+    void chart;
+    return installation.model.releases.map((release, i, all) => ({
+      name: [componentName, fileName, 'release', release.name].map(slug).join('-'),
+      release,
+      after: i > 0 ? [componentName, fileName, 'release', all[i - 1].name].map(slug).join('-') : undefined,
+    }));
+  });
 }

@@ -620,6 +620,67 @@ export const API_SHAPES: ApiShapes = {
    }
   ],
   "IngressGatewayRoute.prototype.model": [],
+  "InstallOutput.argoCd": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ArgoCdOutputOptions"
+    }
+   }
+  ],
+  "InstallOutput.flux": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "FluxOutputOptions"
+    }
+   }
+  ],
+  "InstallOutput.helm": [],
+  "InstallOutput.istioOperator": [],
+  "IstioGateway.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "optional": true,
+    "spec": {
+     "type": "IstioGatewayProps"
+    }
+   }
+  ],
+  "IstioInstallation.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "spec": {
+     "type": "IstioInstallationProps"
+    }
+   }
+  ],
+  "IstioInstallation.prototype.addObservability": [
+   {
+    "name": "addons",
+    "spec": {
+     "class": "ObservabilityAddons"
+    }
+   }
+  ],
   "KialiAuth.anonymous": [],
   "KialiAuth.openId": [
    {
@@ -653,6 +714,32 @@ export const API_SHAPES: ApiShapes = {
     "optional": true,
     "spec": {
      "type": "Linkerd1RouterProps"
+    }
+   }
+  ],
+  "LinkerdIdentity.fromSecrets": [],
+  "LinkerdIdentity.trustAnchorsFromFile": [],
+  "LinkerdInstallation.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "spec": {
+     "type": "LinkerdInstallationProps"
+    }
+   }
+  ],
+  "LinkerdInstallation.prototype.addObservability": [
+   {
+    "name": "addons",
+    "spec": {
+     "class": "ObservabilityAddons"
     }
    }
   ],
@@ -731,6 +818,93 @@ export const API_SHAPES: ApiShapes = {
     "name": "opts",
     "optional": true,
     "spec": "any"
+   }
+  ],
+  "MeshExtensionProvider.externalAuthorizationGrpc": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "service",
+    "spec": "string"
+   },
+   {
+    "name": "port",
+    "spec": "number"
+   }
+  ],
+  "MeshExtensionProvider.externalAuthorizationHttp": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "service",
+    "spec": "string"
+   },
+   {
+    "name": "port",
+    "spec": "number"
+   }
+  ],
+  "MeshExtensionProvider.fileAccessLog": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "path",
+    "optional": true,
+    "spec": "string"
+   }
+  ],
+  "MeshExtensionProvider.openTelemetryAccessLog": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "service",
+    "spec": "string"
+   },
+   {
+    "name": "port",
+    "spec": "number"
+   }
+  ],
+  "MeshExtensionProvider.openTelemetryTracing": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "service",
+    "spec": "string"
+   },
+   {
+    "name": "port",
+    "spec": "number"
+   }
+  ],
+  "MeshExtensionProvider.prometheus": [
+   {
+    "name": "name",
+    "spec": "string"
+   }
+  ],
+  "MeshExtensionProvider.zipkin": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "service",
+    "spec": "string"
+   },
+   {
+    "name": "port",
+    "spec": "number"
    }
   ],
   "MeshKitValidation.constructor": [
@@ -1673,6 +1847,13 @@ export const API_SHAPES: ApiShapes = {
     "warningsAsErrors": "boolean"
    }
   },
+  "ArgoCdOutputOptions": {
+   "fields": {
+    "namespace": "string",
+    "project": "string",
+    "server": "string"
+   }
+  },
   "AuthorizationPolicyProps": {
    "fields": {
     "action": {
@@ -1836,6 +2017,19 @@ export const API_SHAPES: ApiShapes = {
    ],
    "docs": {
     "allowOrigins": "Origins allowed to make requests."
+   }
+  },
+  "DefaultProvidersOptions": {
+   "fields": {
+    "accessLogging": {
+     "list": "string"
+    },
+    "metrics": {
+     "list": "string"
+    },
+    "tracing": {
+     "list": "string"
+    }
    }
   },
   "DelegateRoutesProps": {
@@ -2031,9 +2225,32 @@ export const API_SHAPES: ApiShapes = {
     "path": "The construct path of the object."
    }
   },
+  "FluxOutputOptions": {
+   "fields": {
+    "interval": {
+     "class": "Duration"
+    },
+    "namespace": "string"
+   }
+  },
   "ForwardOptions": {
    "fields": {
     "port": "number"
+   }
+  },
+  "GatewayPortOptions": {
+   "fields": {
+    "name": "string",
+    "port": "number",
+    "targetPort": "number"
+   },
+   "required": [
+    "name",
+    "port"
+   ],
+   "docs": {
+    "name": "The port name (Istio reads the protocol from its prefix: `http2`, `https`, `tcp`, `tls`).",
+    "port": "The Service port."
    }
   },
   "GatewayServerOptions": {
@@ -2248,6 +2465,16 @@ export const API_SHAPES: ApiShapes = {
     "DelegateRoutes"
    ]
   },
+  "IGatewayDeployment": {
+   "interface": true,
+   "members": [
+    "labels",
+    "name"
+   ],
+   "implementedBy": [
+    "IstioGateway"
+   ]
+  },
   "IIngressGateway": {
    "interface": true,
    "members": [
@@ -2329,6 +2556,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "IngressGatewayProps": {
    "fields": {
+    "gateway": {
+     "type": "IGatewayDeployment"
+    },
     "gatewayClassName": "string",
     "name": "string",
     "namespace": {
@@ -2381,6 +2611,144 @@ export const API_SHAPES: ApiShapes = {
    "docs": {
     "gateway": "The gateway the route binds to.",
     "hosts": "The hosts the route answers for; each must be served by the gateway."
+   }
+  },
+  "IstioChartValuesOptions": {
+   "fields": {
+    "base": {
+     "map": "any"
+    },
+    "cni": {
+     "map": "any"
+    },
+    "istiod": {
+     "map": "any"
+    },
+    "ztunnel": {
+     "map": "any"
+    }
+   }
+  },
+  "IstioComponentsOptions": {
+   "fields": {
+    "base": "boolean",
+    "cni": "boolean",
+    "ztunnel": "boolean"
+   }
+  },
+  "IstioGatewayProps": {
+   "fields": {
+    "autoscaling": {
+     "class": "Autoscaling"
+    },
+    "disruptionBudget": {
+     "class": "DisruptionBudget"
+    },
+    "installation": {
+     "class": "IstioInstallation"
+    },
+    "kind": {
+     "enum": [
+      "egress",
+      "ingress"
+     ]
+    },
+    "labels": {
+     "map": "string"
+    },
+    "name": "string",
+    "namespace": {
+     "type": "IMeshNamespace"
+    },
+    "ports": {
+     "list": {
+      "type": "GatewayPortOptions"
+     }
+    },
+    "replicas": "number",
+    "resources": "any",
+    "serviceAnnotations": {
+     "map": "string"
+    },
+    "serviceType": {
+     "enum": [
+      "ClusterIP",
+      "LoadBalancer",
+      "NodePort"
+     ]
+    },
+    "topologySpread": {
+     "list": {
+      "class": "TopologySpread"
+     }
+    }
+   }
+  },
+  "IstioInstallationProps": {
+   "fields": {
+    "chartRepository": "string",
+    "components": {
+     "type": "IstioComponentsOptions"
+    },
+    "istiod": {
+     "type": "IstiodOptions"
+    },
+    "meshConfig": {
+     "type": "MeshConfigOptions"
+    },
+    "namespace": "string",
+    "observability": {
+     "class": "ObservabilityAddons"
+    },
+    "output": {
+     "class": "InstallOutput"
+    },
+    "platform": {
+     "enum": [
+      "gke",
+      "k3s",
+      "minikube",
+      "openshift"
+     ]
+    },
+    "profile": {
+     "enum": [
+      "ambient",
+      "default",
+      "demo",
+      "empty",
+      "minimal",
+      "preview",
+      "remote",
+      "stable"
+     ]
+    },
+    "revision": "string",
+    "revisionTags": {
+     "list": "string"
+    },
+    "values": {
+     "type": "IstioChartValuesOptions"
+    },
+    "version": "string"
+   },
+   "required": [
+    "version"
+   ],
+   "docs": {
+    "version": "The Istio release whose charts are installed: an exact version (`1.28.0`), so the installation is pinned."
+   }
+  },
+  "IstiodOptions": {
+   "fields": {
+    "autoscaling": {
+     "class": "Autoscaling"
+    },
+    "disruptionBudget": {
+     "class": "DisruptionBudget"
+    },
+    "replicas": "number",
+    "resources": "any"
    }
   },
   "JwtHeader": {
@@ -2518,6 +2886,59 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "LinkerdChartValuesOptions": {
+   "fields": {
+    "controlPlane": {
+     "map": "any"
+    },
+    "crds": {
+     "map": "any"
+    },
+    "viz": {
+     "map": "any"
+    }
+   }
+  },
+  "LinkerdHighAvailabilityOptions": {
+   "fields": {
+    "replicas": "number"
+   }
+  },
+  "LinkerdInstallationProps": {
+   "fields": {
+    "chartRepository": "string",
+    "highAvailability": {
+     "union": [
+      {
+       "type": "LinkerdHighAvailabilityOptions"
+      },
+      "boolean"
+     ]
+    },
+    "identity": {
+     "class": "LinkerdIdentity"
+    },
+    "namespace": "string",
+    "observability": {
+     "class": "ObservabilityAddons"
+    },
+    "output": {
+     "class": "InstallOutput"
+    },
+    "trustDomain": "string",
+    "values": {
+     "type": "LinkerdChartValuesOptions"
+    },
+    "version": "string",
+    "vizVersion": "string"
+   },
+   "required": [
+    "version"
+   ],
+   "docs": {
+    "version": "The version of the `linkerd-crds` and `linkerd-control-plane` charts: exact, so the installation is pinned (an edge release's charts are versioned like `2025.11.1`)."
+   }
+  },
   "LoadBalancerOptions": {
    "fields": {
     "externalTrafficPolicy": {
@@ -2630,6 +3051,32 @@ export const API_SHAPES: ApiShapes = {
    ],
    "docs": {
     "app": "A cdk8s app holding charts built from mesh-kit constructs (and any other cdk8s constructs)."
+   }
+  },
+  "MeshConfigOptions": {
+   "fields": {
+    "accessLogEncoding": {
+     "enum": [
+      "JSON",
+      "TEXT"
+     ]
+    },
+    "accessLogFile": "string",
+    "defaultProviders": {
+     "type": "DefaultProvidersOptions"
+    },
+    "extensionProviders": {
+     "list": {
+      "class": "MeshExtensionProvider"
+     }
+    },
+    "outboundTrafficPolicy": {
+     "enum": [
+      "ALLOW_ANY",
+      "REGISTRY_ONLY"
+     ]
+    },
+    "trustDomain": "string"
    }
   },
   "MeshKitValidationContext": {
@@ -3728,13 +4175,19 @@ export const API_SHAPES: ApiShapes = {
   "HttpMatch",
   "IngressGateway",
   "IngressGatewayRoute",
+  "InstallOutput",
+  "IstioGateway",
+  "IstioInstallation",
   "KialiAuth",
   "Linkerd1Router",
+  "LinkerdIdentity",
+  "LinkerdInstallation",
   "LoadBalancer",
   "MatchGateway",
   "MeshApp",
   "MeshChart",
   "MeshComponent",
+  "MeshExtensionProvider",
   "MeshKitValidation",
   "MeshNamespace",
   "MeshService",

@@ -51,7 +51,7 @@ export interface AnalysisOptions {
   /**
    * The mesh config the checks read (`rootNamespace`, `defaultProviders`, `extensionProviders`,
    * `defaultConfig.proxyMetadata`), as Istio's `meshConfig` (e.g. the istiod chart's `meshConfig` value).
-   * @default - Istio's defaults (root namespace istio-system)
+   * @default - the mesh config of the app's IstioInstallation (the default revision's), else Istio's defaults (root namespace istio-system)
    */
   readonly meshConfig?: { readonly [key: string]: unknown };
 }
@@ -103,6 +103,8 @@ function linkerdGatewayApi(o: AnalyzedObject): { variant: string; why: string } 
  */
 export function analyzeCharts(charts: readonly RenderedChart[], options: AnalysisOptions = {}): AnalysisReport {
   const objects = analyzedObjects(charts);
+  // the mesh config and revisions of the installations the app declares (IstioInstallation)
+  const istio = charts.flatMap(c => (c.installation?.facts.mesh === 'istio' ? [c.installation.facts] : []));
   const schemas = options.schemaValidation ?? schemaValidationFromEnv() ?? SchemaValidation.pinned();
   const { extra, notes } = schemas.enabled ? schemaFindings(objects, schemas, linkerdGatewayApi) : { extra: [], notes: ['schema validation: off'] };
   const report = analyze(objects, {
@@ -113,7 +115,8 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     istioDefaults: true,
     plainJson: true,
     externals: mergeExternals(options.externals, ExternalReferences.declared()),
-    meshConfig: options.meshConfig,
+    meshConfig: options.meshConfig ?? (istio.find(f => f.revision === 'default') ?? istio[0])?.meshConfig,
+    installations: { istio: istio.flatMap(f => [f.revision ?? 'default', ...(f.revisionTags ?? [])].map(revision => ({ revision, ambient: f.ambient ?? false, path: f.path }))) },
   });
   const errors = report.at(FindingLevel.ERROR);
   if (errors.length > 0) {

@@ -6,6 +6,7 @@ import { WriteFile, writeFilesAtomically } from './write-files';
 import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { fail, problem } from '../../core/errors';
 import { checkArguments } from '../../core/input';
+import { installFiles } from '../../render/install';
 
 /** Props of a {@link MeshApp}. */
 export interface MeshAppProps extends AppProps {
@@ -66,12 +67,21 @@ export class MeshApp extends App {
         [o.metadata.name, { path: c.constructs[i]?.node.path ?? c.chart.node.path }])));
       files.set('construct-metadata.json', JSON.stringify({ version: '1.0.0', resources }));
     }
-    for (const { chart, fileName, objects } of charts) {
+    for (const { chart, fileName, objects, installation } of charts) {
       const file = `${fileName}${this.outputFileExtension}`;
-      if (files.has(file)) {
-        fail(problem('fileName', 'must be unique within an app', file, `chart '${chart.node.path}' would overwrite another chart's file`));
+      const add = (name: string, content: string) => {
+        if (files.has(name)) {
+          fail(problem('fileName', 'must be unique within an app', name, `chart '${chart.node.path}' would overwrite another chart's file`));
+        }
+        files.set(name, content);
+      };
+      // a chart that holds only an installation (Helm or istioctl output) has nothing to apply: its folder is its output
+      if (objects.length > 0 || !installation) add(file, Yaml.stringify(...objects));
+      // an installation's values files and README go in a folder named like the chart's file
+      if (installation) {
+        const manifests = objects.length > 0 ? path.posix.relative(fileName, file) : undefined;
+        for (const f of installFiles(installation.model, manifests)) add(`${fileName}/${f.path}`, f.content);
       }
-      files.set(file, Yaml.stringify(...objects));
     }
     return files;
   }

@@ -1,7 +1,10 @@
 import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { InstallationFacts, installationOf } from './installations';
 import { MeshChart } from './mesh-chart';
 import { MeshValidationError, problem } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
+import { InstallationModel } from '../../render/install/model';
 import { Manifest } from '../../render/model';
 
 /** One chart of an app, rendered. */
@@ -14,6 +17,8 @@ export interface RenderedChart {
   readonly objects: Manifest[];
   /** The construct (ApiObject) of each object, in the same order. */
   readonly constructs: ApiObject[];
+  /** The mesh installation the chart holds (IstioInstallation, LinkerdInstallation), if any: at most one per chart. */
+  readonly installation?: { readonly model: InstallationModel; readonly facts: InstallationFacts };
 }
 
 /** API groups of mesh routing and policy: applied after the workloads they select. */
@@ -35,7 +40,7 @@ function ordered(objects: Array<{ m: Manifest; c: ApiObject }>, syncWaves: boole
   return sorted.map(({ m, c, tier }) => ({
     c,
     m: syncWaves
-      ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': String(tier) } } }
+      ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': m.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? String(tier) } } }
       : m,
   }));
 }
@@ -86,13 +91,25 @@ export function renderApp(app: App): RenderedChart[] {
   // `app.charts` builds the whole app's dependency graph to order the charts; without dependencies
   // that order is the construct tree's pre-order, which `all` already is.
   const charts = anyDependencies ? app.charts : all.filter((c): c is Chart => c instanceof Chart);
+  const installations = new Map<Chart, IConstruct[]>();
+  for (const c of all) {
+    if (!installationOf(c)) continue;
+    const chart = Chart.of(c);
+    installations.set(chart, [...(installations.get(chart) ?? []), c]);
+  }
   return charts.map(chart => {
     const objects = ordered(objectsOf(chart, anyDependencies), MeshSettings.of(chart).argoCdSyncWaves);
+    const held = installations.get(chart) ?? [];
+    if (held.length > 1) {
+      throw new MeshValidationError(problem('installation', 'must be one per chart: its files are the chart\'s folder of the output', held.map(c => c.node.path),
+        'put each installation in a chart of its own'));
+    }
     return {
       chart,
       fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
       objects: objects.map(o => o.m),
       constructs: objects.map(o => o.c),
+      ...(held.length === 1 ? { installation: installationOf(held[0])!._installation() } : {}),
     };
   });
 }

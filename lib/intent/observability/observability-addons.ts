@@ -11,9 +11,10 @@ import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { Suppressions } from '../../core/suppressions';
-import { emit, routingBackendOf } from '../../hosting/cdk8s/emit';
+import { emit, releaseIdentity, routingBackendOf } from '../../hosting/cdk8s/emit';
 import {
-  ADDON_NAMES, ADDON_PORTS, AddonsModel, ExtensionProvider, LinkerdVizValues, extensionProvider, linkerdVizValues, meshConfigFragment,
+  ADDON_NAMES, ADDON_PORTS, AddonsModel, LINKERD_VIZ_VALUES, MESH_CONFIG_VALUES, ExtensionProvider, LinkerdVizValues, extensionProvider,
+  linkerdVizValues, meshConfigFragment,
   renderGrafana, renderKiali, renderLinkerdVizValues, renderMeshConfigValues, renderPlainTextDestinationRule, renderPrometheus,
   renderTelemetry, renderTracing,
 } from '../../render/addons';
@@ -248,6 +249,20 @@ export class ObservabilityAddons extends Construct {
   /** The linkerd-viz Helm values that point its dashboard at these add-ons (under Linkerd), or undefined. */
   public get linkerdVizValues(): LinkerdVizValues | undefined {
     return this.model.mesh === 'linkerd' ? linkerdVizValues(this.model) : undefined;
+  }
+
+  /**
+   * An installation in the app takes the add-ons' mesh config (Istio's `extensionProviders`) or linkerd-viz values into
+   * its own releases: the ConfigMap that carried them for a hand-made installation is no longer written.
+   * @internal
+   */
+  public _handOverInstallValues(): void {
+    const name = this.model.mesh === 'istio' ? MESH_CONFIG_VALUES : LINKERD_VIZ_VALUES;
+    const api = this.resources.get(`ConfigMap/${name}`);
+    if (!api) return;
+    releaseIdentity(this, { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: api.metadata.namespace, body: [] });
+    this.node.tryRemoveChild(api.node.id);
+    this.resources.delete(`ConfigMap/${name}`);
   }
 
   /**

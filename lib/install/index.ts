@@ -1,0 +1,5 @@
+export * from './install-output';
+export * from './mesh-config';
+export * from './istio-installation';
+export * from './istio-gateway';
+export * from './linkerd-installation';

@@ -1,0 +1,512 @@
+import { ApiObject } from 'cdk8s';
+import { ContainerResources } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ChartValues, chartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
+import { ISTIO_CHARTS, ISTIO_HELM_PLATFORMS, ISTIO_HELM_PROFILES, ISTIO_OPERATOR_PROFILES } from './generated/install-data';
+import { InstallOutput } from './install-output';
+import { MeshConfigOptions } from './mesh-config';
+import { meshConfigOf } from './mesh-config-values';
+import { suggestion } from '../core/closest';
+import { failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
+import { checkDnsLabel } from '../core/names';
+import { emit } from '../hosting/cdk8s/emit';
+import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
+import { ObservabilityAddons } from '../intent/observability/observability-addons';
+import { Autoscaling, DisruptionBudget } from '../intent/scaling';
+import { resourcesModelOf } from '../intent/workload';
+import { HelmReleaseModel, InstallationModel, renderArgoApplications, renderFluxObjects } from '../render/install';
+import { Manifest } from '../render/model';
+
+/** istioctl's installation profiles; Helm users get the same through the charts' `profile` value where the charts have it. */
+export enum IstioProfile {
+  /** istiod and (with istioctl) an ingress gateway: Istio's production starting point. */
+  DEFAULT = 'default',
+  /** Everything on for trying Istio: access logs to stdout, tracing at 100%, small requests, both gateways. */
+  DEMO = 'demo',
+  /** istiod only. */
+  MINIMAL = 'minimal',
+  /** Ambient mode: istiod, istio-cni and ztunnel. */
+  AMBIENT = 'ambient',
+  /** Nothing: every component is chosen by hand. */
+  EMPTY = 'empty',
+  /** Features not yet stable. */
+  PREVIEW = 'preview',
+  /** A remote cluster of a multi-cluster mesh. */
+  REMOTE = 'remote',
+  /** Only stable features. */
+  STABLE = 'stable',
+}
+
+/** Platforms whose Kubernetes needs Istio's charts configured for it (the charts' `platform` value). */
+export enum IstioPlatform {
+  /** Google Kubernetes Engine. */
+  GKE = 'gke',
+  /** k3s. */
+  K3S = 'k3s',
+  /** minikube. */
+  MINIKUBE = 'minikube',
+  /** OpenShift. */
+  OPENSHIFT = 'openshift',
+}
+
+/** istiod's scaling and resources. */
+export interface IstiodOptions {
+  /**
+   * A fixed number of istiod pods (then no autoscaler).
+   * @default - autoscaled, see `autoscaling`
+   */
+  readonly replicas?: number;
+  /**
+   * istiod's HorizontalPodAutoscaler (CPU and memory utilisation only: what the istiod chart offers).
+   * @default Autoscaling.of({ minReplicas: 2, maxReplicas: 5 }) - two pods at least, so a node drain never waits on istiod
+   */
+  readonly autoscaling?: Autoscaling;
+  /**
+   * istiod's PodDisruptionBudget.
+   * @default - the chart's (minAvailable 1)
+   */
+  readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * istiod's container resources.
+   * @default - the chart's (requests 500m CPU, 2048Mi memory) or the profile's
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** The charts an installation installs besides istiod. */
+export interface IstioComponentsOptions {
+  /**
+   * Istio's base chart (CRDs, cluster roles, the validating webhook): once per cluster, so `false` on every
+   * installation but one (e.g. a canary revision).
+   * @default true
+   */
+  readonly base?: boolean;
+  /**
+   * The istio-cni node agent.
+   * @default - true for the ambient profile, else false
+   */
+  readonly cni?: boolean;
+  /**
+   * ztunnel, the ambient data plane.
+   * @default - true for the ambient profile, else false
+   */
+  readonly ztunnel?: boolean;
+}
+
+/**
+ * Values for the charts, merged over what the installation writes (the one escape hatch for what it does not model).
+ * Each key is checked against the chart's own defaults: a key the chart does not have is an error naming the nearest.
+ */
+export interface IstioChartValuesOptions {
+  /**
+   * Values of the base chart.
+   * @default - none
+   */
+  readonly base?: { [key: string]: unknown };
+  /**
+   * Values of the istiod chart.
+   * @default - none
+   */
+  readonly istiod?: { [key: string]: unknown };
+  /**
+   * Values of the cni chart.
+   * @default - none
+   */
+  readonly cni?: { [key: string]: unknown };
+  /**
+   * Values of the ztunnel chart.
+   * @default - none
+   */
+  readonly ztunnel?: { [key: string]: unknown };
+}
+
+/** Props of an {@link IstioInstallation}. */
+export interface IstioInstallationProps {
+  /** The Istio release whose charts are installed: an exact version (`1.28.0`), so the installation is pinned. */
+  readonly version: string;
+  /**
+   * The profile.
+   * @default IstioProfile.DEFAULT
+   */
+  readonly profile?: IstioProfile;
+  /**
+   * The revision istiod serves (`istio.io/rev: <revision>` on namespaces and gateways), for canary upgrades of Istio.
+   * @default - none: the default revision (`istio-injection=enabled`)
+   */
+  readonly revision?: string;
+  /**
+   * Revision tags this istiod serves besides its revision (`istio.io/rev: <tag>`, e.g. `stable` and `rapid`): a tag
+   * moves namespaces to another revision without relabelling them.
+   * @default - none
+   */
+  readonly revisionTags?: string[];
+  /**
+   * The control-plane namespace.
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+  /**
+   * How the installation is written.
+   * @default InstallOutput.helm()
+   */
+  readonly output?: InstallOutput;
+  /**
+   * istiod's scaling, disruption budget and resources.
+   * @default - two to five pods, autoscaled on CPU, with the chart's disruption budget
+   */
+  readonly istiod?: IstiodOptions;
+  /**
+   * The mesh config.
+   * @default - the chart's and the profile's
+   */
+  readonly meshConfig?: MeshConfigOptions;
+  /**
+   * Add-ons whose providers (the tracing collector) the mesh config registers; more with `addObservability()`.
+   * @default - none
+   */
+  readonly observability?: ObservabilityAddons;
+  /**
+   * The charts installed besides istiod.
+   * @default - base, plus istio-cni and ztunnel for the ambient profile
+   */
+  readonly components?: IstioComponentsOptions;
+  /**
+   * The Kubernetes platform.
+   * @default - none (a conformant cluster)
+   */
+  readonly platform?: IstioPlatform;
+  /**
+   * Chart values over the installation's own (checked against the charts' defaults).
+   * @default - none
+   */
+  readonly values?: IstioChartValuesOptions;
+  /**
+   * The Helm repository of Istio's charts.
+   * @default 'https://istio-release.storage.googleapis.com/charts'
+   */
+  readonly chartRepository?: string;
+}
+
+const CHART_OF = { base: 'base', istiod: 'istiod', cni: 'istio-cni', ztunnel: 'ztunnel' } as const;
+type Component = keyof typeof CHART_OF;
+/** The section of a Helm profile each chart promotes to its top level (the charts' zzz_profile.yaml). */
+const PROFILE_SECTION: { [c in Component]?: string } = { istiod: 'pilot', cni: 'cni', ztunnel: 'ztunnel' };
+
+/**
+ * Istio's control plane, installed the way Istio documents: the Helm charts in order (base → istiod → istio-cni →
+ * ztunnel), an IstioOperator for istioctl, or Argo CD / Flux objects pinned to the chart version. Its mesh config is
+ * what the synth-time analysis checks the app against (a Telemetry naming a provider it lacks, a revision it does
+ * not serve, ambient namespaces without ztunnel).
+ *
+ * Gateways are {@link IstioGateway}s: Deployments with gateway injection that the app's Gateways select by object.
+ */
+export class IstioInstallation extends Construct {
+  /** The Istio release. */
+  public readonly version: string;
+  /** The profile. */
+  public readonly profile: IstioProfile;
+  /** The revision, or undefined for the default one. */
+  public readonly revision?: string;
+  /** The revision tags istiod serves besides its revision (a copy). */
+  public readonly revisionTags: string[];
+  /** The control-plane namespace. */
+  public readonly namespace: string;
+  /** Whether istio-cni and ztunnel are installed (ambient mode). */
+  public readonly ambient: boolean;
+  private readonly props: IstioInstallationProps;
+  private readonly output: InstallOutput;
+  private readonly components: { readonly [c in Component]: boolean };
+  private readonly addons: ObservabilityAddons[] = [];
+  private readonly gitOps = new Map<string, ApiObject>();
+
+  public constructor(scope: Construct, id: string, props: IstioInstallationProps) {
+    super(...constructArgs('IstioInstallation', [scope, id, props]));
+    this.props = props;
+    const reject = (p: string | undefined) => {
+      if (p) failAt(this, p);
+    };
+    reject(versionProblem('version', props.version));
+    this.version = props.version.replace(/^v/, '');
+    const profile = (props.profile ?? IstioProfile.DEFAULT) as string;
+    if (!(profile in ISTIO_OPERATOR_PROFILES)) {
+      failAt(this, problem('profile', 'must be one of Istio\'s profiles', profile, suggestion(profile, Object.keys(ISTIO_OPERATOR_PROFILES))));
+    }
+    this.profile = profile as IstioProfile;
+    if (props.platform !== undefined && !ISTIO_HELM_PLATFORMS.includes(props.platform)) {
+      failAt(this, problem('platform', 'must be one of the platforms Istio\'s charts know', props.platform, suggestion(props.platform, ISTIO_HELM_PLATFORMS)));
+    }
+    if (props.revision !== undefined) {
+      reject(checkDnsLabel('revision', props.revision));
+      if (props.revision === 'default') {
+        failAt(this, problem('revision', 'must not be \'default\', the name of the default revision\'s tag', props.revision, 'leave revision unset for the default revision'));
+      }
+    }
+    this.revision = props.revision;
+    this.revisionTags = [...(props.revisionTags ?? [])];
+    for (const t of this.revisionTags) reject(checkDnsLabel('revisionTags', t));
+    if (this.revisionTags.includes(this.revision ?? 'default')) {
+      failAt(this, problem('revisionTags', 'must not repeat the revision itself', this.revision ?? 'default'));
+    }
+    this.namespace = props.namespace ?? 'istio-system';
+    reject(checkDnsLabel('namespace', this.namespace));
+    this.output = props.output ?? InstallOutput.helm();
+    const ambientProfile = this.profile === IstioProfile.AMBIENT;
+    const c = props.components ?? {};
+    this.components = { base: c.base ?? true, istiod: true, cni: c.cni ?? ambientProfile, ztunnel: c.ztunnel ?? ambientProfile };
+    for (const k of ['cni', 'ztunnel'] as const) {
+      if (ambientProfile && !this.components[k]) {
+        failAt(this, problem(`components.${k}`, 'must be installed with the ambient profile: ambient mode needs istio-cni and ztunnel on every node', false,
+          `remove components.${k}, or choose another profile`));
+      }
+    }
+    if (this.components.ztunnel && !this.components.cni) {
+      failAt(this, problem('components.cni', 'must be installed with ztunnel: istio-cni redirects the pods\' traffic to it', false, 'set components: { cni: true }'));
+    }
+    this.ambient = this.components.cni && this.components.ztunnel;
+    if (props.chartRepository !== undefined && !/^(https|oci):\/\/\S+$/.test(props.chartRepository)) {
+      failAt(this, problem('chartRepository', 'must be an https:// or oci:// URL', props.chartRepository));
+    }
+    this.checkValues();
+    if (props.observability) this.addObservability(props.observability);
+    markInstallation(this);
+    this.emitGitOps();
+    this.node.addValidation({ validate: () => [...this.drainProblems(), ...this.siblingProblems()] });
+  }
+
+  /**
+   * Registers the providers of ObservabilityAddons (the tracing collector) in the mesh config; the add-ons then write no
+   * mesh-config ConfigMap of their own.
+   */
+  public addObservability(addons: ObservabilityAddons): void {
+    if (addons.meshConfig === undefined && addons.linkerdVizValues !== undefined) {
+      failAt(this, problem('observability', 'must be add-ons of an Istio chart', addons.node.path, 'give Linkerd add-ons to a LinkerdInstallation'));
+    }
+    if (this.addons.includes(addons)) failAt(this, problem('observability', 'must be added once', addons.node.path));
+    this.addons.push(addons);
+    addons._handOverInstallValues();
+  }
+
+  /** The releases in install order, with their values (what every output is rendered from). */
+  public get releases(): HelmReleaseModel[] {
+    return this.model().releases.map(r => ({ ...r }));
+  }
+
+  /** The effective mesh config: the chart's defaults, the profile's, the installation's settings and the values'. */
+  public get meshConfig(): { [key: string]: unknown } {
+    const chartDefault = (ISTIO_CHARTS.istiod.defaults.meshConfig ?? {}) as ChartValues;
+    const profileMesh = (ISTIO_HELM_PROFILES[this.profile]?.meshConfig ?? {}) as ChartValues;
+    return mergeValues(chartDefault, profileMesh, this.ownMeshConfig(), (this.props.values?.istiod?.meshConfig ?? {}) as ChartValues);
+  }
+
+  /** The installation as model data. @internal */
+  public _installation(): { model: InstallationModel; facts: InstallationFacts } {
+    return {
+      model: this.model(),
+      facts: {
+        mesh: 'istio',
+        path: this.node.path,
+        namespace: this.namespace,
+        revision: this.revision ?? 'default',
+        revisionTags: [...this.revisionTags],
+        ambient: this.ambient,
+        installsBase: this.components.base,
+        meshConfig: this.meshConfig,
+      },
+    };
+  }
+
+  /** The mesh config the installation writes (settings and add-ons), before the profile's and the values'. */
+  private ownMeshConfig(): { [key: string]: unknown } {
+    const own = meshConfigOf(this.props.meshConfig ?? {}, 'meshConfig');
+    const fromAddons = this.addons.map(a => a.meshConfig).filter(x => x !== undefined);
+    if (fromAddons.length === 0) return own;
+    const providers = [...((own.extensionProviders ?? []) as Array<{ name: string }>)];
+    for (const f of fromAddons) {
+      for (const p of f.extensionProviders) {
+        if (providers.some(x => x.name === p.name)) {
+          failAt(this, problem('meshConfig.extensionProviders', 'must not name a provider the observability add-ons register', p.name, 'rename one of them'));
+        }
+        providers.push({ ...p });
+      }
+    }
+    return { ...own, enableTracing: true, extensionProviders: providers };
+  }
+
+  /** The values the installation writes for one chart (before the user's). */
+  private ownValues(component: Component): { [key: string]: unknown } {
+    const p = this.profile in ISTIO_HELM_PROFILES ? { profile: this.profile } : {};
+    const common = {
+      ...p,
+      ...(this.props.platform !== undefined ? { platform: this.props.platform } : {}),
+      ...(this.revision !== undefined && component !== 'base' ? { revision: this.revision } : {}),
+      ...(this.namespace !== 'istio-system' && component !== 'base' ? { global: { istioNamespace: this.namespace } } : {}),
+    };
+    if (component !== 'istiod') return common;
+    const o = this.props.istiod ?? {};
+    const scaling: { [key: string]: unknown } = o.replicas !== undefined
+      ? { autoscaleEnabled: false, replicaCount: o.replicas }
+      : (() => {
+        const a = (o.autoscaling ?? Autoscaling.of({ minReplicas: 2, maxReplicas: 5 }))._model;
+        return {
+          autoscaleEnabled: true,
+          autoscaleMin: a.minReplicas,
+          autoscaleMax: a.maxReplicas,
+          ...(a.cpuUtilization !== undefined ? { cpu: { targetAverageUtilization: a.cpuUtilization } } : {}),
+          ...(a.memoryUtilization !== undefined ? { memory: { targetAverageUtilization: a.memoryUtilization } } : {}),
+        };
+      })();
+    const budget = o.disruptionBudget?._model;
+    const pdb = o.disruptionBudget === undefined ? {}
+      : budget === undefined ? { global: { defaultPodDisruptionBudget: { enabled: false } } }
+        : { pdb: budget.maxUnavailable !== undefined ? { maxUnavailable: budget.maxUnavailable } : { minAvailable: budget.minAvailable } };
+    const resources = o.resources ? resourcesModelOf(o.resources) : undefined;
+    const meshConfig = this.ownMeshConfig();
+    return mergeValues(common, scaling, pdb, {
+      ...(this.revisionTags.length > 0 ? { revisionTags: [...this.revisionTags] } : {}),
+      ...(resources ? { resources } : {}),
+      ...(this.components.cni && !this.ambient ? { cni: { enabled: true } } : {}),
+      ...(Object.keys(meshConfig).length > 0 ? { meshConfig } : {}),
+    });
+  }
+
+  /** The installation's model: its releases in order, its output. */
+  private model(): InstallationModel {
+    const repoUrl = this.props.chartRepository ?? 'https://istio-release.storage.googleapis.com/charts';
+    const releases = (['base', 'istiod', 'cni', 'ztunnel'] as const).filter(k => this.components[k]).map((k): HelmReleaseModel => ({
+      name: k === 'base' ? 'istio-base' : k === 'istiod' ? (this.revision ? `istiod-${this.revision}` : 'istiod')
+        : k === 'cni' ? (this.revision ? `istio-cni-${this.revision}` : 'istio-cni') : (this.revision ? `ztunnel-${this.revision}` : 'ztunnel'),
+      chart: ISTIO_CHARTS[CHART_OF[k]].chart,
+      repoUrl,
+      repoName: 'istio',
+      version: this.version,
+      namespace: this.namespace,
+      values: mergeValues(this.ownValues(k), (this.props.values?.[k as keyof IstioChartValuesOptions] ?? {}) as ChartValues),
+    }));
+    const istiod = releases.find(r => r.chart === 'istiod')!.values;
+    const { meshConfig, global, profile, revision, ...pilot } = istiod as { [key: string]: unknown };
+    const valuesOf = (k: keyof IstioChartValuesOptions) => this.props.values?.[k];
+    const operatorSpec = this.output._model.kind !== 'istio-operator' ? undefined : {
+      profile: this.profile,
+      tag: this.version,
+      ...(revision !== undefined ? { revision } : {}),
+      ...(this.namespace !== 'istio-system' ? { namespace: this.namespace } : {}),
+      ...(meshConfig !== undefined ? { meshConfig } : {}),
+      components: {
+        base: { enabled: this.components.base },
+        pilot: { enabled: true },
+        cni: { enabled: this.components.cni },
+        ztunnel: { enabled: this.components.ztunnel },
+        // gateways are IstioGateway constructs, deployed with the app's manifests
+        ingressGateways: [{ name: 'istio-ingressgateway', enabled: false }],
+        egressGateways: [{ name: 'istio-egressgateway', enabled: false }],
+      },
+      values: {
+        ...(global !== undefined ? { global } : {}),
+        pilot,
+        ...(valuesOf('base') ? { base: valuesOf('base') } : {}),
+        ...(valuesOf('cni') ? { cni: valuesOf('cni') } : {}),
+        ...(valuesOf('ztunnel') ? { ztunnel: valuesOf('ztunnel') } : {}),
+      },
+    };
+    void profile;
+    return {
+      mesh: 'istio',
+      name: this.node.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'istio',
+      profile: this.profile,
+      releases,
+      output: this.output._model,
+      operatorSpec,
+      operatorNamespace: this.namespace,
+      notes: [
+        ...(this.ambient ? ['Ambient mode: label namespaces `istio.io/dataplane-mode: ambient` (MeshNamespace with DataPlane.AMBIENT does).'] : []),
+        ...(this.revision ? [`Revision '${this.revision}': namespaces and gateways join it with the label \`istio.io/rev: ${this.revision}\`.`] : []),
+        'Gateways (IstioGateway) are in the chart\'s manifests: they need istiod running to inject them, so they are applied after.',
+      ],
+    };
+  }
+
+  /** The values given for each chart: keys the chart has, no secret material. */
+  private checkValues(): void {
+    const values = this.props.values ?? {};
+    for (const k of Object.keys(values)) {
+      if (!(k in CHART_OF)) {
+        failAt(this, problem('values', 'must hold values of the base, istiod, cni or ztunnel chart', k, suggestion(k, Object.keys(CHART_OF))));
+      }
+    }
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) continue;
+      const problems = [...chartValueProblems(CHART_OF[k as Component], `values.${k}`, v as ChartValues), ...secretMaterialProblems(`values.${k}`, v)];
+      if (problems.length > 0) failAt(this, problems[0]);
+    }
+    for (const k of ['cni', 'ztunnel'] as const) {
+      if (values[k] !== undefined && !this.components[k]) {
+        failAt(this, problem(`values.${k}`, `are for the ${k} chart, which this installation does not install`, values[k], `set components: { ${k}: true }`));
+      }
+    }
+  }
+
+  /**
+   * One istiod pod with a disruption budget that keeps one available blocks every node drain (the seed's deadlock):
+   * checked on the effective values (chart defaults, profile, the installation's, the user's).
+   */
+  private drainProblems(): string[] {
+    const profile = ISTIO_HELM_PROFILES[this.profile] ?? {};
+    const section = (profile[PROFILE_SECTION.istiod!] ?? {}) as ChartValues;
+    const istiod = this.model().releases.find(r => r.chart === 'istiod')!.values;
+    const v = mergeValues(ISTIO_CHARTS.istiod.defaults as ChartValues, { global: profile.global } as ChartValues, section, istiod) as {
+      autoscaleEnabled?: boolean;
+      autoscaleMin?: number;
+      replicaCount?: number;
+      pdb?: { minAvailable?: unknown; maxUnavailable?: unknown };
+      global?: { defaultPodDisruptionBudget?: { enabled?: boolean } };
+    };
+    const pods = v.autoscaleEnabled ? v.autoscaleMin : v.replicaCount;
+    const enabled = v.global?.defaultPodDisruptionBudget?.enabled !== false;
+    const min = v.pdb?.maxUnavailable === undefined ? v.pdb?.minAvailable : undefined;
+    if (enabled && typeof pods === 'number' && typeof min === 'number' && min >= pods) {
+      return [problem(v.autoscaleEnabled ? 'istiod.autoscaling.minReplicas' : 'istiod.replicas',
+        `with istiod's PodDisruptionBudget of minAvailable ${min} blocks every node drain (no istiod pod may ever be evicted)`, pods,
+        'run at least two istiod pods (the default), or use DisruptionBudget.maxUnavailable(1)')];
+    }
+    return [];
+  }
+
+  /** Two installations of one app: one revision each, Istio's base chart once per cluster. */
+  private siblingProblems(): string[] {
+    const others = this.node.root.node.findAll().filter((c): c is IstioInstallation => c instanceof IstioInstallation && c !== this);
+    const out: string[] = [];
+    const mine = [this.revision ?? 'default', ...this.revisionTags];
+    for (const o of others) {
+      const clash = [o.revision ?? 'default', ...o.revisionTags].find(r => mine.includes(r));
+      if (clash !== undefined && this.node.path > o.node.path) {
+        out.push(problem('revision', 'must be claimed by one installation: two istiods would serve the same namespaces', clash,
+          `'${o.node.path}' serves it too: give one of them another revision (a canary upgrade)`));
+      }
+    }
+    const base = others.find(o => o.components.base);
+    if (this.components.base && base && others.indexOf(base) >= 0 && this.node.path > base.node.path) {
+      out.push(problem('components.base', 'must be installed by one installation: the base chart holds the cluster\'s CRDs and webhook', true,
+        `'${base.node.path}' installs it: set components: { base: false } here`));
+    }
+    return out;
+  }
+
+  /** The Argo CD Applications or Flux objects, in the chart's manifests (rendered at synth: add-ons added later count). */
+  private emitGitOps(): void {
+    const kind = this.output._model.kind;
+    if (kind !== 'argo-cd' && kind !== 'flux') return;
+    const objects = (): Manifest[] => (kind === 'argo-cd' ? renderArgoApplications(this.model()) : renderFluxObjects(this.model()));
+    for (const o of objects()) {
+      const key = `${o.kind}/${o.metadata.name}`;
+      this.gitOps.set(key, emit(this, key.replace('/', '-'), {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        annotations: o.metadata.annotations,
+        body: ['spec'],
+      }, () => objects().find(x => `${x.kind}/${x.metadata.name}` === key)!));
+    }
+  }
+}

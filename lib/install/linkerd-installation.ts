@@ -1,0 +1,238 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ChartValues, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
+import { InstallOutput } from './install-output';
+import { failAt, problem } from '../core/errors';
+import { constructArgs } from '../core/input';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { emit } from '../hosting/cdk8s/emit';
+import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
+import { ObservabilityAddons } from '../intent/observability/observability-addons';
+import { HelmReleaseModel, InstallationModel, renderArgoApplications, renderFluxObjects } from '../render/install';
+import { Manifest } from '../render/model';
+
+/**
+ * Where Linkerd's identity gets its trust anchor and issuer: never generated, never written into the output.
+ * @see https://linkerd.io/2/tasks/automatically-rotating-control-plane-tls-credentials/
+ */
+export class LinkerdIdentity {
+  /**
+   * The issuer certificate and key in the Secret `linkerd-identity-issuer` (type `kubernetes.io/tls`, with `ca.crt`) and
+   * the trust anchors in the ConfigMap `linkerd-identity-trust-roots`, both in Linkerd's namespace and kept by
+   * cert-manager and trust-manager: the chart reads them (`identity.externalCA`, issuer scheme `kubernetes.io/tls`).
+   * Works for every output.
+   */
+  public static fromSecrets(): LinkerdIdentity {
+    return new LinkerdIdentity(false);
+  }
+
+  /**
+   * The issuer from the Secret `linkerd-identity-issuer`, the trust anchors from a PEM file you keep outside Git,
+   * passed to Helm with `--set-file identityTrustAnchorsPEM=<file>` (the README's commands). Helm output only.
+   */
+  public static trustAnchorsFromFile(): LinkerdIdentity {
+    return new LinkerdIdentity(true);
+  }
+
+  private constructor(/** @internal */ public readonly _setFile: boolean) {}
+}
+
+/** The control plane's high availability. */
+export interface LinkerdHighAvailabilityOptions {
+  /**
+   * Replicas of each control-plane Deployment (destination, identity, proxy injector).
+   * @default 3
+   */
+  readonly replicas?: number;
+}
+
+/** Props of a {@link LinkerdInstallation}. */
+export interface LinkerdInstallationProps {
+  /**
+   * The version of the `linkerd-crds` and `linkerd-control-plane` charts: exact, so the installation is pinned
+   * (an edge release's charts are versioned like `2025.11.1`).
+   */
+  readonly version: string;
+  /**
+   * The version of the `linkerd-viz` chart, installed when given (with ObservabilityAddons, wired to them).
+   * @default - the control-plane version when add-ons are given, else linkerd-viz is not installed
+   */
+  readonly vizVersion?: string;
+  /**
+   * The control-plane namespace.
+   * @default 'linkerd'
+   */
+  readonly namespace?: string;
+  /**
+   * How the installation is written.
+   * @default InstallOutput.helm()
+   */
+  readonly output?: InstallOutput;
+  /**
+   * Where identity's trust anchor and issuer come from.
+   * @default LinkerdIdentity.fromSecrets()
+   */
+  readonly identity?: LinkerdIdentity;
+  /**
+   * High availability (Linkerd's values-ha): replicas, PodDisruptionBudgets, pod anti-affinity, a webhook that fails closed.
+   * `false` for a single replica of everything.
+   * @default - on, 3 replicas
+   */
+  readonly highAvailability?: LinkerdHighAvailabilityOptions | boolean;
+  /**
+   * The trust domain of identities.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * Add-ons linkerd-viz is wired to (its Prometheus, Grafana and Jaeger links); their values ConfigMap is then not written.
+   * @default - none
+   */
+  readonly observability?: ObservabilityAddons;
+  /**
+   * Values over the installation's own (the one escape hatch): `crds`, `controlPlane`, `viz`. No secret material.
+   * @default - none
+   */
+  readonly values?: LinkerdChartValuesOptions;
+  /**
+   * The Helm repository of Linkerd's charts.
+   * @default 'https://helm.linkerd.io/edge'
+   */
+  readonly chartRepository?: string;
+}
+
+/** Values of Linkerd's charts. */
+export interface LinkerdChartValuesOptions {
+  /**
+   * Values of linkerd-crds.
+   * @default - none
+   */
+  readonly crds?: { [key: string]: unknown };
+  /**
+   * Values of linkerd-control-plane.
+   * @default - none
+   */
+  readonly controlPlane?: { [key: string]: unknown };
+  /**
+   * Values of linkerd-viz.
+   * @default - none
+   */
+  readonly viz?: { [key: string]: unknown };
+}
+
+/**
+ * Linkerd's control plane installed with its Helm charts in order (linkerd-crds → linkerd-control-plane →
+ * linkerd-viz), highly available by default, its identity certificates taken from Secrets you name — or as Argo CD
+ * Applications / Flux HelmReleases pinned to the chart versions.
+ */
+export class LinkerdInstallation extends Construct {
+  /** The control-plane namespace. */
+  public readonly namespace: string;
+  private readonly props: LinkerdInstallationProps;
+  private readonly output: InstallOutput;
+  private addons?: ObservabilityAddons;
+  private readonly gitOps: ApiObject[] = [];
+
+  public constructor(scope: Construct, id: string, props: LinkerdInstallationProps) {
+    super(...constructArgs('LinkerdInstallation', [scope, id, props]));
+    this.props = props;
+    const reject = (p: string | undefined) => {
+      if (p) failAt(this, p);
+    };
+    reject(versionProblem('version', props.version));
+    if (props.vizVersion !== undefined) reject(versionProblem('vizVersion', props.vizVersion));
+    this.namespace = props.namespace ?? 'linkerd';
+    reject(checkDnsLabel('namespace', this.namespace));
+    if (props.trustDomain !== undefined) reject(checkDnsSubdomain('trustDomain', props.trustDomain));
+    this.output = props.output ?? InstallOutput.helm();
+    const kind = this.output._model.kind;
+    if (kind === 'istio-operator') reject(problem('output', 'must be Helm, Argo CD or Flux for Linkerd', 'istioOperator()', 'use InstallOutput.helm()'));
+    if (props.identity?._setFile && kind !== 'helm') {
+      reject(problem('identity', 'must come from Secrets for GitOps output: a file passed with --set-file never reaches Argo CD or Flux', 'trustAnchorsFromFile()',
+        'use LinkerdIdentity.fromSecrets() with cert-manager and trust-manager'));
+    }
+    const ha = props.highAvailability;
+    if (typeof ha === 'object' && ha.replicas !== undefined && (!Number.isInteger(ha.replicas) || ha.replicas < 2)) {
+      reject(problem('highAvailability.replicas', 'must be a whole number of at least 2 (one replica cannot be highly available)', ha.replicas,
+        'set highAvailability: false for a single replica'));
+    }
+    for (const [k, v] of Object.entries(props.values ?? {})) {
+      if (!['crds', 'controlPlane', 'viz'].includes(k)) reject(problem('values', 'must hold values of crds, controlPlane or viz', k));
+      reject(secretMaterialProblems(`values.${k}`, v)[0]);
+    }
+    if (props.observability) this.addObservability(props.observability);
+    markInstallation(this);
+    if (kind === 'argo-cd' || kind === 'flux') {
+      const objects = (): Manifest[] => (kind === 'argo-cd' ? renderArgoApplications(this.model()) : renderFluxObjects(this.model()));
+      for (const o of objects()) {
+        const key = `${o.kind}/${o.metadata.name}`;
+        this.gitOps.push(emit(this, key.replace('/', '-'), {
+          apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, annotations: o.metadata.annotations, body: ['spec'],
+        }, () => objects().find(x => `${x.kind}/${x.metadata.name}` === key)!));
+      }
+    }
+  }
+
+  /** Wires linkerd-viz to ObservabilityAddons (installing linkerd-viz); their values ConfigMap is then not written. */
+  public addObservability(addons: ObservabilityAddons): void {
+    if (addons.linkerdVizValues === undefined) {
+      failAt(this, problem('observability', 'must be add-ons of a Linkerd chart', addons.node.path, 'give Istio add-ons to an IstioInstallation'));
+    }
+    if (this.addons) failAt(this, problem('observability', 'must be given once: linkerd-viz links to one set of add-ons', addons.node.path));
+    if (this.gitOps.length > 0) {
+      failAt(this, problem('observability', 'must be given in the props when the output is GitOps (the objects are declared with the installation)', addons.node.path));
+    }
+    this.addons = addons;
+    addons._handOverInstallValues();
+  }
+
+  /** The releases in install order, with their values. */
+  public get releases(): HelmReleaseModel[] {
+    return this.model().releases.map(r => ({ ...r }));
+  }
+
+  /** The installation as model data. @internal */
+  public _installation(): { model: InstallationModel; facts: InstallationFacts } {
+    return { model: this.model(), facts: { mesh: 'linkerd', path: this.node.path, namespace: this.namespace } };
+  }
+
+  private model(): InstallationModel {
+    const p = this.props;
+    const repoUrl = p.chartRepository ?? 'https://helm.linkerd.io/edge';
+    const ha = p.highAvailability === false ? undefined : { replicas: (typeof p.highAvailability === 'object' ? p.highAvailability.replicas : undefined) ?? 3 };
+    const setFile = p.identity?._setFile ?? false;
+    const controlPlane = mergeValues({
+      identity: { externalCA: !setFile, issuer: { scheme: 'kubernetes.io/tls' } },
+      ...(p.trustDomain !== undefined ? { identityTrustDomain: p.trustDomain } : {}),
+      ...(ha ? {
+        controllerReplicas: ha.replicas,
+        enablePodDisruptionBudget: true,
+        enablePodAntiAffinity: true,
+        deploymentStrategy: { rollingUpdate: { maxUnavailable: 1, maxSurge: '25%' } },
+        webhookFailurePolicy: 'Fail',
+      } : {}),
+    }, (p.values?.controlPlane ?? {}) as ChartValues);
+    const vizVersion = p.vizVersion ?? (this.addons ? p.version : undefined);
+    const release = (name: string, namespace: string, values: { [key: string]: unknown }, version = p.version): HelmReleaseModel =>
+      ({ name, chart: name, repoUrl, repoName: 'linkerd', version, namespace, values });
+    const releases: HelmReleaseModel[] = [
+      release('linkerd-crds', this.namespace, mergeValues((p.values?.crds ?? {}) as ChartValues)),
+      { ...release('linkerd-control-plane', this.namespace, controlPlane), ...(setFile ? { setFiles: { identityTrustAnchorsPEM: 'trust anchor certificate (PEM)' } } : {}) },
+      ...(vizVersion !== undefined
+        ? [release('linkerd-viz', 'linkerd-viz', mergeValues((this.addons?.linkerdVizValues ?? {}) as ChartValues, (p.values?.viz ?? {}) as ChartValues), vizVersion)]
+        : []),
+    ];
+    return {
+      mesh: 'linkerd',
+      name: this.node.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'linkerd',
+      releases,
+      output: this.output._model,
+      notes: [
+        `Before installing: the issuer Secret \`linkerd-identity-issuer\` (type kubernetes.io/tls with ca.crt) in namespace '${this.namespace}'`
+        + (setFile ? ', and the trust anchor certificate file for --set-file (never committed).'
+          : ' and the trust anchors ConfigMap `linkerd-identity-trust-roots` (key ca-bundle.crt) must exist (cert-manager and trust-manager keep them).'),
+        ...(ha ? [`High availability: ${ha.replicas} replicas of each control-plane Deployment, PodDisruptionBudgets, pod anti-affinity; the proxy injector fails closed.`] : []),
+      ],
+    };
+  }
+}
