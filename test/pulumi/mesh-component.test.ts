@@ -5,7 +5,10 @@ import { buildBookinfoMesh } from '../../examples/bookinfo/ambient';
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { buildBringYourOwn } from '../../examples/bring-your-own/app';
 import { ANALYSIS, buildIstioAddons } from '../../examples/observability/app';
-import { Autoscaling, DataPlane, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction, ServiceRouting, renderApp } from '../../lib';
+import {
+  Autoscaling, DataPlane, InstallOutput, IstioGateway, IstioInstallation, IstioProfile, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction,
+  ServiceRouting, renderApp,
+} from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
 interface Registered { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
@@ -172,6 +175,39 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     }
     expect(error).toBeInstanceOf(MeshValidationError);
     expect((error as Error).message).toBe("'charts' must not hold the same object twice in one Pulumi component: got 'VirtualService 'reviews' in 'virtual-service-all-v1' and 'virtual-service-reviews-test-v2''; deploy alternative scenarios with separate components (or stacks), one chart each");
+  });
+  test('installs an installation\'s Helm releases in order, before every object (installation → workloads → routes)', async () => {
+    const app = new App();
+    const istio = new MeshChart(app, 'istio', { namespace: 'istio-system' });
+    const installation = new IstioInstallation(istio, 'istio', { version: '1.28.0', profile: IstioProfile.AMBIENT });
+    new IstioGateway(istio, 'istio-ingressgateway', { installation });
+    const mesh = new MeshComponent('mesh', { app });
+    expect(mesh.releasePlan.map(r => [r.name, r.after])).toStrictEqual([
+      ['mesh-istio-release-istio-base', undefined],
+      ['mesh-istio-release-istiod', 'mesh-istio-release-istio-base'],
+      ['mesh-istio-release-istio-cni', 'mesh-istio-release-istiod'],
+      ['mesh-istio-release-ztunnel', 'mesh-istio-release-istio-cni'],
+    ]);
+    await new Promise(resolve => pulumi.all(Object.values(mesh.releases).map(r => r.urn)).apply(resolve));
+    const releases = registered.filter(r => r.type === 'kubernetes:helm.sh/v3:Release');
+    expect(releases.map(r => r.name)).toStrictEqual(mesh.releasePlan.map(r => r.name));
+    expect(releases[1].inputs).toMatchObject({
+      name: 'istiod',
+      chart: 'istiod',
+      version: '1.28.0',
+      namespace: 'istio-system',
+      createNamespace: true,
+      repositoryOpts: { repo: 'https://istio-release.storage.googleapis.com/charts' },
+      values: { profile: 'ambient', autoscaleEnabled: true, autoscaleMin: 2 },
+    });
+    expect(Object.keys(mesh.resources)).toContain('mesh-istio-deployment-istio-system-istio-ingressgateway');
+  });
+
+  test('fails on istioctl output: istioctl cannot run in a Pulumi program', () => {
+    const app = new App();
+    new IstioInstallation(new MeshChart(app, 'istio'), 'istio', { version: '1.28.0', output: InstallOutput.istioOperator() });
+    expect(() => new MeshComponent('op', { app })).toThrow(
+      "'output' must be Helm or GitOps under Pulumi: istioctl cannot run in a Pulumi program: got 'istioOperator()'; use InstallOutput.helm() for 'istio/istio' (the component installs the charts as helm.v3.Releases)");
   });
 });
 
