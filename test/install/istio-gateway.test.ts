@@ -3,7 +3,10 @@ import {
   MeshProvider, TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { only, synthError, synthObjects } from '../support/synth';
+import { only as onlyOf, synthError, synthObjects } from '../support/synth';
+
+/** The object, read as plain data. */
+const only = (...args: Parameters<typeof onlyOf>): any => onlyOf(...args);
 
 const chart = (app: MeshApp | import('cdk8s').App, props = {}) => new MeshChart(app, 'gateways', { namespace: 'istio-system', ...props });
 

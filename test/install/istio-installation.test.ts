@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import {
-  AccessLogEncoding, AuthorizationAction, AuthorizationPolicy, Autoscaling, RequestSource, WorkloadSelector, DataPlane, DisruptionBudget, InstallOutput, IstioGateway, IstioInstallation, IstioProfile,
-  MeshApp, MeshChart, MeshExtensionProvider, MeshNamespace, MeshService, NamespaceInjection, ObservabilityAddons, OutboundTrafficPolicyMode,
-  TracingBackend,
+  AccessLogEncoding, AuthorizationAction, AuthorizationPolicy, Autoscaling, DataPlane, DisruptionBudget, InstallOutput, IstioGateway,
+  IstioInstallation,
+  IstioProfile, MeshApp, MeshChart, MeshExtensionProvider, MeshNamespace, MeshService, NamespaceInjection, ObservabilityAddons,
+  OutboundTrafficPolicyMode, RequestSource, TracingBackend, WorkloadSelector,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 
@@ -123,7 +124,10 @@ describe('IstioInstallation', () => {
   test('values are merged over the installation\'s own', () => {
     const installation = new IstioInstallation(chart(new MeshApp()), 'istio', {
       version: '1.28.0',
-      istiod: { autoscaling: Autoscaling.of({ minReplicas: 3, maxReplicas: 9, memoryUtilization: 75 }), disruptionBudget: DisruptionBudget.maxUnavailable(1) },
+      istiod: {
+        autoscaling: Autoscaling.of({ minReplicas: 3, maxReplicas: 9, memoryUtilization: 75 }),
+        disruptionBudget: DisruptionBudget.maxUnavailable(1),
+      },
       values: { istiod: { env: { PILOT_ENABLE_STATUS: 'true' }, autoscaleMax: 12 }, base: { defaultRevision: '' } },
     });
     expect(installation.releases.map(r => r.values)).toStrictEqual([

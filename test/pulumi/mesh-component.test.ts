@@ -6,8 +6,8 @@ import { buildBookinfo } from '../../examples/bookinfo/app';
 import { buildBringYourOwn } from '../../examples/bring-your-own/app';
 import { ANALYSIS, buildIstioAddons } from '../../examples/observability/app';
 import {
-  Autoscaling, DataPlane, InstallOutput, IstioGateway, IstioInstallation, IstioProfile, MeshChart, MeshNamespace, MeshService, MeshValidationError, RouteAction,
-  ServiceRouting, renderApp,
+  Autoscaling, DataPlane, InstallOutput, IstioGateway, IstioInstallation, IstioProfile, MeshChart, MeshNamespace, MeshService, MeshValidationError,
+  RouteAction, ServiceRouting, renderApp,
 } from '../../lib';
 import { MeshComponent, planResources } from '../../lib/pulumi';
 
