@@ -5,7 +5,8 @@
  * installed by Argo CD (one Application per chart, pinned, in sync waves before the workloads).
  */
 import {
-  AccessLogEncoding, Autoscaling, HttpMatch, IngressGateway, IngressGatewayRoute, InstallOutput, IstioGateway, IstioInstallation, MeshApp,
+  AccessLogEncoding, Autoscaling, GatewayDeployment, HttpMatch, IngressGateway, IngressGatewayRoute, InstallOutput, IstioGateway, IstioInstallation,
+  MeshApp,
   MeshChart, MeshNamespace, MeshService, NamespaceInjection, OutboundTrafficPolicyMode, RouteAction,
 } from '../../lib';
 import { buildIstioAddons } from '../observability/app';
@@ -25,7 +26,8 @@ const installation = new IstioInstallation(istio, 'istio', {
     outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY,
   },
 });
-const ingress = new IstioGateway(istio, 'istio-ingressgateway', { installation });
+// the ingress gateway is the gateway chart's release, installed by Argo CD after istiod (its values checked with the chart's schema)
+const ingress = new IstioGateway(istio, 'istio-ingressgateway', { installation, deployment: GatewayDeployment.HELM_CHART });
 // the add-ons' Jaeger collector becomes the mesh config's `jaeger` provider, which their Telemetry names
 installation.addObservability(buildIstioAddons(app));
 

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { ContainerResources, Topology } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { chartValueProblems, gatewayChartSchemaProblems, mergeValues, secretMaterialProblems } from './chart-values';
 import { IstioInstallation } from './istio-installation';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -34,6 +35,17 @@ export enum GatewayServiceType {
   NODE_PORT = 'NodePort',
   /** Inside the cluster only (egress default). */
   CLUSTER_IP = 'ClusterIP',
+}
+
+/** How a gateway is deployed. */
+export enum GatewayDeployment {
+  /** Kubernetes objects in the chart's manifests (Istio's "Kubernetes YAML" method), applied after the installation. */
+  MANIFESTS = 'manifests',
+  /**
+   * A release of Istio's `gateway` chart, installed with the installation (its output: a values file and helm command, an
+   * Argo CD Application, a Flux HelmRelease, a Pulumi helm Release), its values checked with the chart's values.schema.json.
+   */
+  HELM_CHART = 'helm-chart',
 }
 
 /** One port of a gateway's Service. */
@@ -72,7 +84,19 @@ export interface IstioGatewayProps {
    */
   readonly installation?: IstioInstallation;
   /**
-   * The labels of the gateway pods, which Istio Gateways select.
+   * How the gateway is deployed.
+   * @default GatewayDeployment.MANIFESTS
+   */
+  readonly deployment?: GatewayDeployment;
+  /**
+   * Values of the `gateway` chart over the gateway's own (GatewayDeployment.HELM_CHART only), checked against the chart's
+   * defaults and its values.schema.json.
+   * @default - none
+   */
+  readonly chartValues?: { [key: string]: unknown };
+  /**
+   * The labels of the gateway pods, which Istio Gateways select (GatewayDeployment.MANIFESTS only: the gateway chart labels
+   * its pods `app: <name>` and `istio: <name without 'istio-'>`).
    * @default - { app: <name>, istio: 'ingressgateway' } (or 'egressgateway'), as istioctl's gateways
    */
   readonly labels?: { [key: string]: string };
@@ -132,14 +156,16 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
   /** The name of the Deployment, Service and ServiceAccount. */
   public readonly name: string;
   /** The namespace. */
-  public readonly namespace?: string;
+  public namespace?: string;
   /** Ingress or egress. */
   public readonly kind: GatewayKind;
-  /** The Deployment (escape hatch). */
-  public readonly deployment: ApiObject;
-  /** The Service (escape hatch). */
-  public readonly service: ApiObject;
-  private readonly model: GatewayDeploymentModel;
+  /** The Deployment (escape hatch), unless the gateway chart deploys it. */
+  public readonly deployment?: ApiObject;
+  /** The Service (escape hatch), unless the gateway chart deploys it. */
+  public readonly service?: ApiObject;
+  private readonly deploymentMode: GatewayDeployment;
+  private model: GatewayDeploymentModel;
+  private chartValues: { [key: string]: unknown } = {};
 
   public constructor(scope: Construct, id: string, props: IstioGatewayProps = {}) {
     super(...constructArgs('IstioGateway', [scope, id, props]));
@@ -154,7 +180,22 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
     this.namespace = namespaceOf(this, props.namespace?.name);
     this.kind = props.kind ?? GatewayKind.INGRESS;
     const ingress = this.kind === GatewayKind.INGRESS;
-    const labels = { ...(props.labels ?? { app: this.name, istio: ingress ? 'ingressgateway' : 'egressgateway' }) };
+    this.deploymentMode = props.deployment ?? GatewayDeployment.MANIFESTS;
+    const helm = this.deploymentMode === GatewayDeployment.HELM_CHART;
+    if (helm) {
+      if (!props.installation) {
+        reject(problem('installation', 'must be given for a gateway deployed with the gateway chart: its output installs the chart', 'none',
+          'pass the IstioInstallation, or deploy the gateway as GatewayDeployment.MANIFESTS'));
+      }
+      if (props.labels !== undefined) {
+        reject(problem('labels', 'are the gateway chart\'s own (app: <name>, istio: <name without \'istio-\'>)', props.labels,
+          'drop labels, or deploy the gateway as GatewayDeployment.MANIFESTS'));
+      }
+    } else if (props.chartValues !== undefined) {
+      reject(problem('chartValues', 'are for a gateway deployed with the gateway chart', props.chartValues, 'set deployment: GatewayDeployment.HELM_CHART'));
+    }
+    const chartLabels = { app: this.name, istio: this.name.replace(/^istio-/, '') };
+    const labels = { ...(props.labels ?? (helm ? chartLabels : { app: this.name, istio: ingress ? 'ingressgateway' : 'egressgateway' })) };
     if (Object.keys(labels).length === 0) reject(problem('labels', 'must hold at least one label for Gateways to select', '{}', 'e.g. { istio: \'ingressgateway\' }'));
     reject(checkLabels('labels', labels));
     const ports = (props.ports ?? [
@@ -165,7 +206,7 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
     if (ports.length === 0) reject(problem('ports', 'must hold at least one port', '[]'));
     for (const p of ports) {
       reject(checkDnsLabel('ports.name', p.name) ?? checkPort('ports.port', p.port) ?? checkPort('ports.targetPort', p.targetPort));
-      if (p.targetPort < 1024) {
+      if (p.targetPort < 1024 && !helm) {
         reject(problem('ports.targetPort', 'must be 1024 or above: the gateway runs as a non-root user, which cannot bind lower ports', p.targetPort,
           `keep port ${p.port} on the Service and listen on e.g. ${p.targetPort + 8000}`));
       }
@@ -209,6 +250,19 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
       topologySpread: props.topologySpread?.map(t => t._model)
         ?? (pods >= 2 ? [TopologySpread.across(Topology.HOSTNAME)._model] : []),
     };
+    if (helm) {
+      this.namespace ??= props.installation!.namespace;
+      this.model = { ...this.model, namespace: this.namespace };
+      this.chartValues = { ...(props.chartValues ?? {}) };
+      const problems = [
+        ...chartValueProblems('gateway', 'chartValues', this.chartValues),
+        ...secretMaterialProblems('chartValues', this.chartValues),
+        ...gatewayChartSchemaProblems('chartValues', this.values()).filter(x => !/additional properties/.test(x)),
+      ];
+      reject(problems[0]);
+      props.installation!._addGateway(this);
+      return;
+    }
     const objects: Array<Manifest | undefined> = [
       renderGatewayServiceAccount(this.model),
       renderGatewaySecretsRole(this.model),
@@ -234,6 +288,46 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
     }
     this.deployment = emitted.get('Deployment')!;
     this.service = emitted.get('Service')!;
+  }
+
+  /** The `gateway` chart's values for this gateway (GatewayDeployment.HELM_CHART). */
+  public values(): { [key: string]: unknown } {
+    const g = this.model;
+    const a = g.autoscaling;
+    return mergeValues({
+      ...(g.injection['istio.io/rev'] !== undefined ? { revision: g.injection['istio.io/rev'] } : {}),
+      ...(a ? {
+        autoscaling: {
+          enabled: true,
+          minReplicas: a.minReplicas,
+          maxReplicas: a.maxReplicas,
+          ...(a.cpuUtilization !== undefined ? { targetCPUUtilizationPercentage: a.cpuUtilization } : {}),
+          ...(a.memoryUtilization !== undefined ? { targetMemoryUtilizationPercentage: a.memoryUtilization } : {}),
+        },
+      } : { autoscaling: { enabled: false }, replicaCount: g.replicas }),
+      ...(g.disruptionBudget ? { podDisruptionBudget: { ...g.disruptionBudget } } : {}),
+      service: {
+        type: g.serviceType,
+        ports: g.ports.map(p => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: p.targetPort })),
+        ...(Object.keys(g.serviceAnnotations).length > 0 ? { annotations: { ...g.serviceAnnotations } } : {}),
+      },
+      ...(Object.keys(g.podLabels).length > 0 ? { labels: { ...g.podLabels } } : {}),
+      ...(g.resources ? { resources: g.resources } : {}),
+      ...(g.topologySpread.length > 0 ? {
+        topologySpreadConstraints: g.topologySpread.map(t => ({
+          topologyKey: t.topologyKey,
+          maxSkew: t.maxSkew,
+          whenUnsatisfiable: t.whenUnsatisfiable,
+          ...(t.minDomains !== undefined ? { minDomains: t.minDomains } : {}),
+          labelSelector: { matchLabels: { ...g.labels } },
+        })),
+      } : {}),
+    }, this.chartValues);
+  }
+
+  /** The objects the gateway chart creates that the analysis reads (its Deployment's pods, its Service). @internal */
+  public _chartObjects(): Manifest[] {
+    return this.deploymentMode === GatewayDeployment.HELM_CHART ? [renderGatewayDeployment(this.model), renderGatewayService(this.model)] : [];
   }
 
   /** The labels of the gateway pods (a copy): what an Istio Gateway selects. */

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ChartValues, chartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
 import { ISTIO_CHARTS, ISTIO_HELM_PLATFORMS, ISTIO_HELM_PROFILES, ISTIO_OPERATOR_PROFILES } from './generated/install-data';
 import { InstallOutput } from './install-output';
+import type { IstioGateway } from './istio-gateway';
 import { MeshConfigOptions } from './mesh-config';
 import { meshConfigOf } from './mesh-config-values';
 import { suggestion } from '../core/closest';
@@ -218,6 +219,7 @@ export class IstioInstallation extends Construct {
   private readonly output: InstallOutput;
   private readonly components: { readonly [c in Component]: boolean };
   private readonly addons: ObservabilityAddons[] = [];
+  private readonly gateways: IstioGateway[] = [];
   private readonly gitOps = new Map<string, ApiObject>();
 
   public constructor(scope: Construct, id: string, props: IstioInstallationProps) {
@@ -287,6 +289,20 @@ export class IstioInstallation extends Construct {
     addons._handOverInstallValues();
   }
 
+  /** A gateway deployed with the gateway chart: a release after the control plane's. @internal */
+  public _addGateway(gateway: IstioGateway): void {
+    if (this.output._model.kind === 'istio-operator') {
+      failAt(gateway, problem('deployment', 'must be GatewayDeployment.MANIFESTS with an IstioOperator installation: istioctl does not install the gateway chart',
+        'HELM_CHART', 'deploy the gateway as manifests, or use InstallOutput.helm()'));
+    }
+    const names = this.model().releases.map(r => `${r.namespace}/${r.name}`);
+    if (names.includes(`${gateway.namespace}/${gateway.name}`)) {
+      failAt(gateway, problem('name', 'must not be the name of another release of the installation in its namespace', gateway.name));
+    }
+    this.gateways.push(gateway);
+    this.emitGitOps();
+  }
+
   /** The releases in install order, with their values (what every output is rendered from). */
   public get releases(): HelmReleaseModel[] {
     return this.model().releases.map(r => ({ ...r }));
@@ -312,6 +328,7 @@ export class IstioInstallation extends Construct {
         ambient: this.ambient,
         installsBase: this.components.base,
         meshConfig: this.meshConfig,
+        chartObjects: this.gateways.flatMap(g => g._chartObjects()),
       },
     };
   }
@@ -383,6 +400,9 @@ export class IstioInstallation extends Construct {
       namespace: this.namespace,
       values: mergeValues(this.ownValues(k), (this.props.values?.[k as keyof IstioChartValuesOptions] ?? {}) as ChartValues),
     }));
+    for (const g of this.gateways) {
+      releases.push({ name: g.name, chart: ISTIO_CHARTS.gateway.chart, repoUrl, repoName: 'istio', version: this.version, namespace: g.namespace!, values: g.values() });
+    }
     const istiod = releases.find(r => r.chart === 'istiod')!.values;
     const { meshConfig, global, profile, revision, ...pilot } = istiod as { [key: string]: unknown };
     const valuesOf = (k: keyof IstioChartValuesOptions) => this.props.values?.[k];
@@ -421,7 +441,7 @@ export class IstioInstallation extends Construct {
       notes: [
         ...(this.ambient ? ['Ambient mode: label namespaces `istio.io/dataplane-mode: ambient` (MeshNamespace with DataPlane.AMBIENT does).'] : []),
         ...(this.revision ? [`Revision '${this.revision}': namespaces and gateways join it with the label \`istio.io/rev: ${this.revision}\`.`] : []),
-        'Gateways (IstioGateway) are in the chart\'s manifests: they need istiod running to inject them, so they are applied after.',
+        ...(this.gateways.length > 0 ? [`Gateways installed with the gateway chart: ${this.gateways.map(g => g.name).join(', ')} (after istiod, which injects them).`] : []),
       ],
     };
   }
@@ -492,21 +512,22 @@ export class IstioInstallation extends Construct {
     return out;
   }
 
-  /** The Argo CD Applications or Flux objects, in the chart's manifests (rendered at synth: add-ons added later count). */
+  /**
+   * The Argo CD Applications or Flux objects not yet emitted, in the chart's manifests (rendered at synth: add-ons added
+   * later count; a gateway deployed with the chart adds its own).
+   */
   private emitGitOps(): void {
     const kind = this.output._model.kind;
     if (kind !== 'argo-cd' && kind !== 'flux') return;
     const objects = (): Manifest[] => (kind === 'argo-cd' ? renderArgoApplications(this.model()) : renderFluxObjects(this.model()));
     for (const o of objects()) {
       const key = `${o.kind}/${o.metadata.name}`;
+      if (this.gitOps.has(key)) continue;
+      // the sync waves number the releases, so they are rendered with the body
       this.gitOps.set(key, emit(this, key.replace('/', '-'), {
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        name: o.metadata.name,
-        namespace: o.metadata.namespace,
-        annotations: o.metadata.annotations,
-        body: ['spec'],
+        apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, renderedAnnotations: true, body: ['spec'],
       }, () => objects().find(x => `${x.kind}/${x.metadata.name}` === key)!));
     }
   }
+
 }

@@ -167,7 +167,7 @@ export class LinkerdInstallation extends Construct {
       for (const o of objects()) {
         const key = `${o.kind}/${o.metadata.name}`;
         this.gitOps.push(emit(this, key.replace('/', '-'), {
-          apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, annotations: o.metadata.annotations, body: ['spec'],
+          apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, renderedAnnotations: true, body: ['spec'],
         }, () => objects().find(x => `${x.kind}/${x.metadata.name}` === key)!));
       }
     }

@@ -1,6 +1,6 @@
 import {
-  Autoscaling, DisruptionBudget, GatewayKind, GatewayServiceType, IngressGateway, IstioGateway, IstioInstallation, IstioProfile, MeshApp, MeshChart,
-  MeshProvider, TrafficApi,
+  Autoscaling, DisruptionBudget, GatewayDeployment, GatewayKind, GatewayServiceType, IngressGateway, InstallOutput, IstioGateway,
+  IstioInstallation, IstioProfile, MeshApp, MeshChart, MeshProvider, TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { only as onlyOf, synthError, synthObjects } from '../support/synth';
@@ -114,5 +114,67 @@ describe('IstioGateway', () => {
     expect(synthError(app => new IstioGateway(chart(app), 'x', { ports: [] }))).toBe('[gateways/x] \'ports\' must hold at least one port: got \'[]\'');
     expect(errorOf(() => new IstioGateway(chart(new MeshApp()), 'x', { ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'http', port: 81, targetPort: 8081 }] })))
       .toBe('[gateways/x] \'ports.name\' must be unique within a gateway: got \'http\'');
+  });
+
+  test('GatewayDeployment.HELM_CHART: a release of the gateway chart after istiod, with the gateway\'s production defaults as the chart\'s values', () => {
+    const app = new MeshApp({ analysis: { printWarnings: false } });
+    const c = chart(app);
+    const installation = new IstioInstallation(c, 'istio', { version: '1.28.0', revision: 'canary' });
+    const gateway = new IstioGateway(c, 'istio-ingress', {
+      installation, deployment: GatewayDeployment.HELM_CHART, replicas: 2, chartValues: { service: { loadBalancerSourceRanges: ['10.0.0.0/8'] } },
+    });
+    expect(gateway.deployment).toBeUndefined();
+    expect(gateway.labels).toStrictEqual({ app: 'istio-ingress', istio: 'ingress' });
+    expect(installation.releases.map(r => r.name)).toStrictEqual(['istio-base', 'istiod-canary', 'istio-ingress']);
+    expect(installation.releases[2]).toMatchObject({ chart: 'gateway', namespace: 'istio-system' });
+    expect(installation.releases[2].values).toStrictEqual({
+      revision: 'canary',
+      autoscaling: { enabled: false },
+      replicaCount: 2,
+      podDisruptionBudget: { maxUnavailable: 1 },
+      service: {
+        type: 'LoadBalancer',
+        ports: [
+          { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021 },
+          { name: 'http2', port: 80, protocol: 'TCP', targetPort: 8080 },
+          { name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 },
+        ],
+        loadBalancerSourceRanges: ['10.0.0.0/8'],
+      },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1Gi' } },
+      topologySpreadConstraints: [{
+        topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'istio-ingress', istio: 'ingress' } },
+      }],
+    });
+  });
+
+  test('GatewayDeployment.HELM_CHART: a Gateway selecting it passes IST0101; a port its Service lacks is IST0162', () => {
+    const app = new MeshApp({ analysis: { printWarnings: false } });
+    const c = chart(app);
+    const installation = new IstioInstallation(c, 'istio', { version: '1.28.0' });
+    const gateway = new IstioGateway(c, 'istio-ingressgateway', { installation, deployment: GatewayDeployment.HELM_CHART });
+    new IngressGateway(c, 'gw', { gateway, servers: [{ port: 8080, hosts: ['a.example.com'] }, { port: 9090, name: 'http-admin', hosts: ['b.example.com'] }] });
+    const files = app.synthFiles();
+    expect([...files.keys()]).toContain('gateways/values/3-istio-ingressgateway.yaml');
+    expect(app.report!.findings.map(f => f.message)).toStrictEqual([
+      "[IST0162] Gateway 'gw' listens on port 9090, which no Service of its gateway pods (app=istio-ingressgateway,istio=ingressgateway) exposes",
+    ]);
+  });
+
+  test('GatewayDeployment.HELM_CHART fails without an installation, with labels, with values the chart refuses, under istioctl', () => {
+    const c = chart(new MeshApp());
+    const installation = new IstioInstallation(c, 'istio', { version: '1.28.0' });
+    expect(errorOf(() => new IstioGateway(c, 'a', { deployment: GatewayDeployment.HELM_CHART })))
+      .toMatch(/^\[gateways\/a\] 'installation' must be given for a gateway deployed with the gateway chart/);
+    expect(errorOf(() => new IstioGateway(c, 'b', { installation, deployment: GatewayDeployment.HELM_CHART, labels: { x: 'y' } })))
+      .toMatch(/'labels' are the gateway chart's own/);
+    expect(errorOf(() => new IstioGateway(c, 'c', { installation, deployment: GatewayDeployment.HELM_CHART, chartValues: { replicaCont: 2 } })))
+      .toBe('[gateways/c] \'chartValues.replicaCont\' is not a value of Istio\'s gateway chart: got 2; did you mean \'replicaCount\'?');
+    expect(errorOf(() => new IstioGateway(c, 'd', { installation, deployment: GatewayDeployment.HELM_CHART, chartValues: { kind: 'Pod' } })))
+      .toBe('[gateways/d] \'chartValues.kind\' breaks the gateway chart\'s values.schema.json: must be equal to one of the allowed values: got \'Pod\'');
+    expect(errorOf(() => new IstioGateway(c, 'e', { installation, chartValues: {} }))).toMatch(/'chartValues' are for a gateway deployed with the gateway chart/);
+    const op = new IstioInstallation(chart(new MeshApp()), 'istio', { version: '1.28.0', output: InstallOutput.istioOperator() });
+    expect(errorOf(() => new IstioGateway(c, 'f', { installation: op, deployment: GatewayDeployment.HELM_CHART })))
+      .toMatch(/'deployment' must be GatewayDeployment.MANIFESTS with an IstioOperator installation/);
   });
 });

@@ -657,6 +657,7 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "IstioGateway.prototype.values": [],
   "IstioInstallation.constructor": [
    {
     "name": "scope",
@@ -2640,6 +2641,15 @@ export const API_SHAPES: ApiShapes = {
    "fields": {
     "autoscaling": {
      "class": "Autoscaling"
+    },
+    "chartValues": {
+     "map": "any"
+    },
+    "deployment": {
+     "enum": [
+      "helm-chart",
+      "manifests"
+     ]
     },
     "disruptionBudget": {
      "class": "DisruptionBudget"

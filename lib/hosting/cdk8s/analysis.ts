@@ -67,7 +67,11 @@ function mergeExternals(a: AnalysisExternals | undefined, b: AnalysisExternals):
 export function analyzedObjects(charts: readonly RenderedChart[]): AnalyzedObject[] {
   return charts.flatMap(c => {
     const mesh = MeshSettings.of(c.chart).mesh as string;
-    return c.objects.map((manifest, i) => ({ manifest, construct: c.constructs[i], file: c.fileName, mesh }));
+    return [
+      ...c.objects.map((manifest, i) => ({ manifest, construct: c.constructs[i], file: c.fileName, mesh })),
+      // what the installation's charts create (a gateway chart's pods and Service): analyzed, never written
+      ...(c.installation?.facts.chartObjects ?? []).map(manifest => ({ manifest, file: `${c.fileName}/values`, mesh })),
+    ];
   });
 }
 

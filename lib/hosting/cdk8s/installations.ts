@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { InstallationModel } from '../../render/install/model';
+import { Manifest } from '../../render/model';
 
 /** What the synth-time checks know of an installation declared in the app. */
 export interface InstallationFacts {
@@ -17,6 +18,8 @@ export interface InstallationFacts {
   readonly ambient?: boolean;
   /** Whether it installs Istio's base chart (cluster-wide CRDs and webhooks: once per cluster). */
   readonly installsBase?: boolean;
+  /** Objects a chart of the installation creates that the analysis reads (the gateway chart's Deployment and Service). */
+  readonly chartObjects?: readonly Manifest[];
   /** Istio's effective mesh config (chart defaults, profile, the installation's settings and values). */
   readonly meshConfig?: { readonly [key: string]: unknown };
 }
