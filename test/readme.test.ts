@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
+import * as lib from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -23,5 +25,33 @@ describe('README', () => {
     expect(ci).toMatch(/^npm ci\b.*$/m);
     expect(ci).toMatch(/^npm run synth$/m);
     expect(ci).toMatch(/^npm test$/m);
+  });
+
+  test('the "Installing the mesh" snippet type-checks against the library and runs', () => {
+    const block = /## Installing the mesh\n\n[^`]*```ts\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const names = Object.keys(lib).filter(k => new RegExp(`\\b${k}\\b`).test(block![1]));
+    const source = `import { ${names.join(', ')} } from '../lib';\nimport { App } from 'cdk8s';\n`
+      + 'declare const app: App; declare const apps: import(\'../lib\').MeshChart; declare const addons: import(\'../lib\').ObservabilityAddons;\n'
+      + `export function snippet(): void {\n${block![1]}}\n`;
+    const file = path.join(ROOT, 'test', `.readme-snippet-${process.pid}.ts`);
+    fs.writeFileSync(file, source);
+    try {
+      const program = ts.createProgram([file], {
+        strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).filter(d => d.file?.fileName === file);
+      expect(diagnostics.map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toStrictEqual([]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    // and it runs: the objects it declares are built
+    const app = new lib.MeshApp();
+    const apps = new lib.MeshChart(app, 'apps', { namespace: 'shop' });
+    const addons = new lib.ObservabilityAddons(new lib.MeshChart(app, 'addons', { namespace: 'istio-system' }), 'addons', { tracing: lib.TracingBackend.jaeger() });
+    const js = ts.transpileModule(block![1], { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('lib', 'app', 'apps', 'addons', `const { ${names.join(', ')} } = lib;\n${js}`)(lib, app, apps, addons);
+    expect(app.synthFiles().has('istio/README.md')).toBe(true);
   });
 });
