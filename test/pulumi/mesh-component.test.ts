@@ -216,11 +216,15 @@ describe('examples/pulumi-bookinfo', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require('../../examples/pulumi-bookinfo/index') as typeof import('../../examples/pulumi-bookinfo/index');
     const app = new App();
+    const istio = new MeshChart(app, 'istio', { namespace: 'istio-system' });
+    new IstioGateway(istio, 'istio-ingressgateway', { installation: new IstioInstallation(istio, 'istio', { version: '1.28.0' }) });
     buildBookinfo(app, { scenarios: ['virtual-service-all-v1'] });
     const expected = renderApp(app).flatMap(c => c.objects);
     const urns = await urnsOf(program.mesh);
     expect(program.objectCount).toBe(expected.length);
     expect(urns).toHaveLength(expected.length);
     expect(program.resourceNames).toContain('bookinfo-virtual-service-all-v1-virtualservice-reviews');
+    expect(program.resourceNames).toContain('bookinfo-istio-deployment-istio-system-istio-ingressgateway');
+    expect(program.releaseNames).toStrictEqual(['bookinfo-istio-release-istio-base', 'bookinfo-istio-release-istiod']);
   });
 });
