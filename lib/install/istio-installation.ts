@@ -16,7 +16,7 @@ import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installati
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
 import { Autoscaling, DisruptionBudget } from '../intent/scaling';
 import { resourcesModelOf } from '../intent/workload';
-import { HelmReleaseModel, InstallationModel, renderArgoApplications, renderFluxObjects } from '../render/install';
+import { HelmReleaseModel, InstallationModel, istioOperatorSpec, renderArgoApplications, renderFluxObjects } from '../render/install';
 import { Manifest } from '../render/model';
 
 /** istioctl's installation profiles; Helm users get the same through the charts' `profile` value where the charts have it. */
@@ -404,32 +404,14 @@ export class IstioInstallation extends Construct {
       releases.push({ name: g.name, chart: ISTIO_CHARTS.gateway.chart, repoUrl, repoName: 'istio', version: this.version, namespace: g.namespace!, values: g.values() });
     }
     const istiod = releases.find(r => r.chart === 'istiod')!.values;
-    const { meshConfig, global, profile, revision, ...pilot } = istiod as { [key: string]: unknown };
-    const valuesOf = (k: keyof IstioChartValuesOptions) => this.props.values?.[k];
-    const operatorSpec = this.output._model.kind !== 'istio-operator' ? undefined : {
+    const operatorSpec = this.output._model.kind !== 'istio-operator' ? undefined : istioOperatorSpec({
       profile: this.profile,
-      tag: this.version,
-      ...(revision !== undefined ? { revision } : {}),
-      ...(this.namespace !== 'istio-system' ? { namespace: this.namespace } : {}),
-      ...(meshConfig !== undefined ? { meshConfig } : {}),
-      components: {
-        base: { enabled: this.components.base },
-        pilot: { enabled: true },
-        cni: { enabled: this.components.cni },
-        ztunnel: { enabled: this.components.ztunnel },
-        // gateways are IstioGateway constructs, deployed with the app's manifests
-        ingressGateways: [{ name: 'istio-ingressgateway', enabled: false }],
-        egressGateways: [{ name: 'istio-egressgateway', enabled: false }],
-      },
-      values: {
-        ...(global !== undefined ? { global } : {}),
-        pilot,
-        ...(valuesOf('base') ? { base: valuesOf('base') } : {}),
-        ...(valuesOf('cni') ? { cni: valuesOf('cni') } : {}),
-        ...(valuesOf('ztunnel') ? { ztunnel: valuesOf('ztunnel') } : {}),
-      },
-    };
-    void profile;
+      version: this.version,
+      namespace: this.namespace,
+      istiod,
+      components: this.components,
+      values: { base: this.props.values?.base, cni: this.props.values?.cni, ztunnel: this.props.values?.ztunnel },
+    });
     return {
       mesh: 'istio',
       name: this.node.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'istio',

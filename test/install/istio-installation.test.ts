@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import {
   AccessLogEncoding, AuthorizationAction, AuthorizationPolicy, Autoscaling, DataPlane, DisruptionBudget, InstallOutput, IstioGateway,
   IstioInstallation,
-  IstioProfile, MeshApp, MeshChart, MeshExtensionProvider, MeshNamespace, MeshService, NamespaceInjection, ObservabilityAddons,
+  IstioPlatform, IstioProfile, MeshApp, MeshChart, MeshExtensionProvider, MeshNamespace, MeshService, NamespaceInjection, ObservabilityAddons,
   OutboundTrafficPolicyMode, RequestSource, TracingBackend, WorkloadSelector,
 } from '../../lib';
 import { errorOf } from '../support/errors';
@@ -165,6 +165,19 @@ describe('IstioInstallation', () => {
         },
         values: { pilot: { autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, cpu: { targetAverageUtilization: 80 } } },
       },
+    });
+  });
+
+  test('InstallOutput.istioOperator(): revision tags, platform and the disruption budget where IstioOperator keeps them', () => {
+    const installation = new IstioInstallation(chart(new MeshApp()), 'istio', {
+      version: '1.28.0', revision: 'canary', revisionTags: ['stable'], platform: IstioPlatform.GKE, output: InstallOutput.istioOperator(),
+      istiod: { replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(1) },
+    });
+    const spec = installation._installation().model.operatorSpec as { [key: string]: any };
+    expect(spec.components.pilot).toStrictEqual({ enabled: true, k8s: { podDisruptionBudget: { maxUnavailable: 1 } } });
+    expect(spec.values).toStrictEqual({ global: { platform: 'gke' }, revisionTags: ['stable'], pilot: { autoscaleEnabled: false, replicaCount: 3 } });
+    expect(installation.releases[1].values).toStrictEqual({
+      platform: 'gke', revision: 'canary', autoscaleEnabled: false, replicaCount: 3, pdb: { maxUnavailable: 1 }, revisionTags: ['stable'],
     });
   });
 

@@ -5,6 +5,7 @@ import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
 
 export * from './model';
+export * from './istio-operator';
 
 /** A file an installation writes beside its chart's manifests (a path relative to the chart's folder). */
 export interface InstallFile {
