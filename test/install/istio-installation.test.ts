@@ -170,7 +170,11 @@ describe('IstioInstallation', () => {
 
   test('InstallOutput.istioOperator(): revision tags, platform and the disruption budget where IstioOperator keeps them', () => {
     const installation = new IstioInstallation(chart(new MeshApp()), 'istio', {
-      version: '1.28.0', revision: 'canary', revisionTags: ['stable'], platform: IstioPlatform.GKE, output: InstallOutput.istioOperator(),
+      version: '1.28.0',
+      revision: 'canary',
+      revisionTags: ['stable'],
+      platform: IstioPlatform.GKE,
+      output: InstallOutput.istioOperator(),
       istiod: { replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(1) },
     });
     const spec = installation._installation().model.operatorSpec as { [key: string]: any };
