@@ -7,15 +7,15 @@ import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkLabels, checkPort } from '../core/names';
 import { MeshProvider, MeshSettings } from '../core/settings';
-import { emit, namespaceOf } from '../hosting/cdk8s/emit';
+import { emitManifest, namespaceOf } from '../hosting/cdk8s/emit';
 import { IGatewayDeployment } from '../intent/ingress-gateway';
 import { IMeshNamespace } from '../intent/mesh-namespace';
 import { TopologySpread } from '../intent/pod-options';
 import { Autoscaling, DisruptionBudget } from '../intent/scaling';
 import { resourcesModelOf } from '../intent/workload';
 import {
-  GatewayDeploymentModel, renderGatewayAutoscaler, renderGatewayDeployment, renderGatewayDisruptionBudget, renderGatewaySecretsRole,
-  renderGatewaySecretsRoleBinding, renderGatewayService, renderGatewayServiceAccount,
+  GatewayDeploymentModel, gatewayChartValues, renderGatewayAutoscaler, renderGatewayDeployment, renderGatewayDisruptionBudget,
+  renderGatewaySecretsRole, renderGatewaySecretsRoleBinding, renderGatewayService, renderGatewayServiceAccount,
 } from '../render/kubernetes/gateway';
 import { Manifest } from '../render/model';
 
@@ -273,56 +273,14 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
       renderGatewayDisruptionBudget(this.model),
     ];
     const emitted = new Map<string, ApiObject>();
-    for (const o of objects) {
-      if (!o) continue;
-      const { apiVersion, kind, metadata, ...body } = o;
-      emitted.set(kind, emit(this, kind, {
-        apiVersion,
-        kind,
-        name: metadata.name,
-        namespace: metadata.namespace,
-        labels: metadata.labels,
-        annotations: metadata.annotations,
-        body: Object.keys(body),
-      }, () => o));
-    }
+    for (const o of objects) if (o) emitted.set(o.kind, emitManifest(this, o.kind, o));
     this.deployment = emitted.get('Deployment')!;
     this.service = emitted.get('Service')!;
   }
 
   /** The `gateway` chart's values for this gateway (GatewayDeployment.HELM_CHART). */
   public values(): { [key: string]: unknown } {
-    const g = this.model;
-    const a = g.autoscaling;
-    return mergeValues({
-      ...(g.injection['istio.io/rev'] !== undefined ? { revision: g.injection['istio.io/rev'] } : {}),
-      ...(a ? {
-        autoscaling: {
-          enabled: true,
-          minReplicas: a.minReplicas,
-          maxReplicas: a.maxReplicas,
-          ...(a.cpuUtilization !== undefined ? { targetCPUUtilizationPercentage: a.cpuUtilization } : {}),
-          ...(a.memoryUtilization !== undefined ? { targetMemoryUtilizationPercentage: a.memoryUtilization } : {}),
-        },
-      } : { autoscaling: { enabled: false }, replicaCount: g.replicas }),
-      ...(g.disruptionBudget ? { podDisruptionBudget: { ...g.disruptionBudget } } : {}),
-      service: {
-        type: g.serviceType,
-        ports: g.ports.map(p => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: p.targetPort })),
-        ...(Object.keys(g.serviceAnnotations).length > 0 ? { annotations: { ...g.serviceAnnotations } } : {}),
-      },
-      ...(Object.keys(g.podLabels).length > 0 ? { labels: { ...g.podLabels } } : {}),
-      ...(g.resources ? { resources: g.resources } : {}),
-      ...(g.topologySpread.length > 0 ? {
-        topologySpreadConstraints: g.topologySpread.map(t => ({
-          topologyKey: t.topologyKey,
-          maxSkew: t.maxSkew,
-          whenUnsatisfiable: t.whenUnsatisfiable,
-          ...(t.minDomains !== undefined ? { minDomains: t.minDomains } : {}),
-          labelSelector: { matchLabels: { ...g.labels } },
-        })),
-      } : {}),
-    }, this.chartValues);
+    return mergeValues(gatewayChartValues(this.model), this.chartValues);
   }
 
   /** The objects the gateway chart creates that the analysis reads (its Deployment's pods, its Service). @internal */

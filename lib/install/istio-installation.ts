@@ -3,6 +3,7 @@ import { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartValues, chartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
 import { ISTIO_CHARTS, ISTIO_HELM_PLATFORMS, ISTIO_HELM_PROFILES, ISTIO_OPERATOR_PROFILES } from './generated/install-data';
+import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import type { IstioGateway } from './istio-gateway';
 import { MeshConfigOptions } from './mesh-config';
@@ -11,13 +12,11 @@ import { suggestion } from '../core/closest';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
-import { emit } from '../hosting/cdk8s/emit';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
 import { Autoscaling, DisruptionBudget } from '../intent/scaling';
 import { resourcesModelOf } from '../intent/workload';
-import { HelmReleaseModel, InstallationModel, istioOperatorSpec, renderArgoApplications, renderFluxObjects } from '../render/install';
-import { Manifest } from '../render/model';
+import { HelmReleaseModel, InstallationModel, istioOperatorSpec } from '../render/install';
 
 /** istioctl's installation profiles; Helm users get the same through the charts' `profile` value where the charts have it. */
 export enum IstioProfile {
@@ -494,22 +493,10 @@ export class IstioInstallation extends Construct {
     return out;
   }
 
-  /**
-   * The Argo CD Applications or Flux objects not yet emitted, in the chart's manifests (rendered at synth: add-ons added
-   * later count; a gateway deployed with the chart adds its own).
-   */
+  /** The Argo CD Applications or Flux objects not yet emitted, in the chart's manifests. */
   private emitGitOps(): void {
-    const kind = this.output._model.kind;
-    if (kind !== 'argo-cd' && kind !== 'flux') return;
-    const objects = (): Manifest[] => (kind === 'argo-cd' ? renderArgoApplications(this.model()) : renderFluxObjects(this.model()));
-    for (const o of objects()) {
-      const key = `${o.kind}/${o.metadata.name}`;
-      if (this.gitOps.has(key)) continue;
-      // the sync waves number the releases, so they are rendered with the body
-      this.gitOps.set(key, emit(this, key.replace('/', '-'), {
-        apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, renderedAnnotations: true, body: ['spec'],
-      }, () => objects().find(x => `${x.kind}/${x.metadata.name}` === key)!));
-    }
+    emitGitOpsObjects(this, () => this.model(), this.gitOps);
   }
+
 
 }

@@ -1,15 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartValues, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
+import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
-import { emit } from '../hosting/cdk8s/emit';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
-import { HelmReleaseModel, InstallationModel, renderArgoApplications, renderFluxObjects } from '../render/install';
-import { Manifest } from '../render/model';
+import { HelmReleaseModel, InstallationModel } from '../render/install';
 
 /**
  * Where Linkerd's identity gets its trust anchor and issuer: never generated, never written into the output.
@@ -131,7 +130,7 @@ export class LinkerdInstallation extends Construct {
   private readonly props: LinkerdInstallationProps;
   private readonly output: InstallOutput;
   private addons?: ObservabilityAddons;
-  private readonly gitOps: ApiObject[] = [];
+  private readonly gitOps = new Map<string, ApiObject>();
 
   public constructor(scope: Construct, id: string, props: LinkerdInstallationProps) {
     super(...constructArgs('LinkerdInstallation', [scope, id, props]));
@@ -162,15 +161,7 @@ export class LinkerdInstallation extends Construct {
     }
     if (props.observability) this.addObservability(props.observability);
     markInstallation(this);
-    if (kind === 'argo-cd' || kind === 'flux') {
-      const objects = (): Manifest[] => (kind === 'argo-cd' ? renderArgoApplications(this.model()) : renderFluxObjects(this.model()));
-      for (const o of objects()) {
-        const key = `${o.kind}/${o.metadata.name}`;
-        this.gitOps.push(emit(this, key.replace('/', '-'), {
-          apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, renderedAnnotations: true, body: ['spec'],
-        }, () => objects().find(x => `${x.kind}/${x.metadata.name}` === key)!));
-      }
-    }
+    emitGitOpsObjects(this, () => this.model(), this.gitOps);
   }
 
   /** Wires linkerd-viz to ObservabilityAddons (installing linkerd-viz); their values ConfigMap is then not written. */
@@ -179,11 +170,10 @@ export class LinkerdInstallation extends Construct {
       failAt(this, problem('observability', 'must be add-ons of a Linkerd chart', addons.node.path, 'give Istio add-ons to an IstioInstallation'));
     }
     if (this.addons) failAt(this, problem('observability', 'must be given once: linkerd-viz links to one set of add-ons', addons.node.path));
-    if (this.gitOps.length > 0) {
-      failAt(this, problem('observability', 'must be given in the props when the output is GitOps (the objects are declared with the installation)', addons.node.path));
-    }
     this.addons = addons;
     addons._handOverInstallValues();
+    // linkerd-viz is installed once add-ons are given: its Application or HelmRelease joins the others
+    emitGitOpsObjects(this, () => this.model(), this.gitOps);
   }
 
   /** The releases in install order, with their values. */

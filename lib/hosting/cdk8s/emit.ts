@@ -256,3 +256,17 @@ export function failIfNoMesh(scope: Construct, what: string): void {
 export function namespaceOf(scope: IConstruct, asked: string | undefined): string | undefined {
   return asked ?? Chart.of(scope).namespace;
 }
+
+/** Carries an object already rendered (its identity is its metadata) into a cdk8s chart, as {@link emit} does. */
+export function emitManifest(scope: Construct, id: string, o: Manifest): ApiObject {
+  const { apiVersion, kind, metadata, ...body } = o;
+  return emit(scope, id, {
+    apiVersion,
+    kind,
+    name: metadata.name,
+    namespace: metadata.namespace,
+    labels: metadata.labels,
+    annotations: metadata.annotations,
+    body: Object.keys(body),
+  }, () => o);
+}

@@ -11,7 +11,7 @@ import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { Suppressions } from '../../core/suppressions';
-import { emit, releaseIdentity, routingBackendOf } from '../../hosting/cdk8s/emit';
+import { emitManifest, releaseIdentity, routingBackendOf } from '../../hosting/cdk8s/emit';
 import {
   ADDON_NAMES, ADDON_PORTS, AddonsModel, LINKERD_VIZ_VALUES, MESH_CONFIG_VALUES, ExtensionProvider, LinkerdVizValues, extensionProvider,
   linkerdVizValues, meshConfigFragment,
@@ -279,17 +279,7 @@ export class ObservabilityAddons extends Construct {
   }
 
   private emitObject(o: Manifest): void {
-    const { apiVersion, kind, metadata, ...body } = o;
-    const api = emit(this, idOf(o), {
-      apiVersion,
-      kind,
-      name: metadata.name,
-      namespace: metadata.namespace,
-      labels: metadata.labels,
-      annotations: metadata.annotations,
-      body: Object.keys(body),
-    }, () => o);
-    this.resources.set(`${kind}/${metadata.name}`, api);
+    this.resources.set(`${o.kind}/${o.metadata.name}`, emitManifest(this, idOf(o), o));
   }
 
   private guard<T>(f: () => T): T {

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { autoscalerSpec, disruptionBudgetSpec } from './scaling';
 import { resourcesOf } from '../addons/common';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
@@ -28,6 +29,17 @@ export interface GatewayDeploymentModel {
 
 const meta = (g: GatewayDeploymentModel, name = g.name, annotations?: { [key: string]: string }) =>
   metadataOf(name, g.namespace, { ...g.labels }, annotations);
+
+/** The gateway's topology spread constraints, each over its own pods. */
+function spreadOf(g: GatewayDeploymentModel): k8s.TopologySpreadConstraint[] {
+  return g.topologySpread.map(t => compact({
+    topologyKey: t.topologyKey,
+    maxSkew: t.maxSkew,
+    whenUnsatisfiable: t.whenUnsatisfiable,
+    minDomains: t.minDomains,
+    labelSelector: { matchLabels: { ...g.labels } },
+  }));
+}
 
 /** The gateway's ServiceAccount: its identity in the mesh. */
 export function renderGatewayServiceAccount(g: GatewayDeploymentModel): Manifest {
@@ -92,13 +104,7 @@ export function renderGatewayDeployment(g: GatewayDeploymentModel): Manifest {
           },
           resources: resourcesOf(g.resources),
         }],
-        topologySpreadConstraints: g.topologySpread.length === 0 ? undefined : g.topologySpread.map(t => ({
-          topologyKey: t.topologyKey,
-          maxSkew: t.maxSkew,
-          whenUnsatisfiable: t.whenUnsatisfiable,
-          minDomains: t.minDomains,
-          labelSelector: { matchLabels: { ...g.labels } },
-        })),
+        topologySpreadConstraints: g.topologySpread.length === 0 ? undefined : spreadOf(g),
       },
     },
   };
@@ -122,30 +128,39 @@ export function renderGatewayService(g: GatewayDeploymentModel): Manifest {
 
 /** The gateway's HorizontalPodAutoscaler. */
 export function renderGatewayAutoscaler(g: GatewayDeploymentModel): Manifest | undefined {
-  const a = g.autoscaling;
-  if (!a) return undefined;
-  const utilization = (name: string, averageUtilization: number | undefined): k8s.MetricSpecV2[] => averageUtilization === undefined ? []
-    : [{ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } } }];
-  const spec: k8s.HorizontalPodAutoscalerSpecV2 = {
-    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: g.name },
-    minReplicas: a.minReplicas,
-    maxReplicas: a.maxReplicas,
-    metrics: [...utilization('cpu', a.cpuUtilization), ...utilization('memory', a.memoryUtilization), ...(a.metrics as k8s.MetricSpecV2[])],
-  };
-  return { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta(g), spec: compact(spec) };
+  return g.autoscaling ? { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta(g), spec: autoscalerSpec(g.name, g.autoscaling) } : undefined;
 }
 
 /** The gateway's PodDisruptionBudget. */
 export function renderGatewayDisruptionBudget(g: GatewayDeploymentModel): Manifest | undefined {
-  const b = g.disruptionBudget;
-  if (!b) return undefined;
+  return g.disruptionBudget ? { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(g), spec: disruptionBudgetSpec(g.labels, g.disruptionBudget) } : undefined;
+}
+
+/**
+ * The values of Istio's `gateway` chart that deploy the same gateway: its revision, scaling, budget, Service, resources
+ * and spread (the chart labels the pods `app` and `istio` itself), under the user's `chartValues`.
+ */
+export function gatewayChartValues(g: GatewayDeploymentModel): { [key: string]: unknown } {
+  const a = g.autoscaling;
   return {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: meta(g),
-    spec: {
-      selector: { matchLabels: { ...g.labels } },
-      ...(b.minAvailable !== undefined ? { minAvailable: b.minAvailable } : { maxUnavailable: b.maxUnavailable }),
+    ...(g.injection['istio.io/rev'] !== undefined ? { revision: g.injection['istio.io/rev'] } : {}),
+    ...(a ? {
+      autoscaling: {
+        enabled: true,
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        ...(a.cpuUtilization !== undefined ? { targetCPUUtilizationPercentage: a.cpuUtilization } : {}),
+        ...(a.memoryUtilization !== undefined ? { targetMemoryUtilizationPercentage: a.memoryUtilization } : {}),
+      },
+    } : { autoscaling: { enabled: false }, replicaCount: g.replicas }),
+    ...(g.disruptionBudget ? { podDisruptionBudget: { ...g.disruptionBudget } } : {}),
+    service: {
+      type: g.serviceType,
+      ports: g.ports.map(p => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: p.targetPort })),
+      ...(Object.keys(g.serviceAnnotations).length > 0 ? { annotations: { ...g.serviceAnnotations } } : {}),
     },
+    ...(Object.keys(g.podLabels).length > 0 ? { labels: { ...g.podLabels } } : {}),
+    ...(g.resources ? { resources: g.resources } : {}),
+    ...(g.topologySpread.length > 0 ? { topologySpreadConstraints: spreadOf(g) } : {}),
   };
 }
