@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { InstallOutput, LinkerdIdentity, LinkerdInstallation, MeshApp, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend } from '../../lib';
 import { errorOf } from '../support/errors';
 
@@ -29,6 +30,16 @@ describe('LinkerdInstallation', () => {
     expect(l.releases[1].values).toStrictEqual({ identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } } });
     expect(l.releases[2]).toMatchObject({ namespace: 'linkerd-viz', values: { prometheus: { enabled: false } } });
     expect(String(l.releases[2].values.prometheusUrl)).toMatch(/^http:\/\/prometheus\./);
+  });
+
+  test('in Argo CD: an Application per chart, linkerd-viz\'s among them once add-ons are added', () => {
+    const app = new MeshApp({ analysis: { printWarnings: false } });
+    const c = new MeshChart(app, 'linkerd', { mesh: MeshProvider.LINKERD });
+    const l = new LinkerdInstallation(c, 'linkerd', { version: '2025.11.3', output: InstallOutput.argoCd() });
+    l.addObservability(new ObservabilityAddons(c, 'addons', { prometheus: {} }));
+    const objects = YAML.parseAllDocuments(app.synthFiles().get('linkerd.k8s.yaml')!).map(d => d.toJSON());
+    expect(objects.filter(o => o.kind === 'Application').map(o => [o.metadata.name, o.metadata.annotations['argocd.argoproj.io/sync-wave'], o.spec.destination.namespace]))
+      .toStrictEqual([['linkerd-crds', '-3', 'linkerd'], ['linkerd-control-plane', '-2', 'linkerd'], ['linkerd-viz', '-1', 'linkerd-viz']]);
   });
 
   test('trust anchors from a file outside Git: `--set-file` in the README\'s helm command', () => {
