@@ -265,11 +265,14 @@ export class IstioInstallation extends Construct {
       failAt(this, problem('components.cni', 'must be installed with ztunnel: istio-cni redirects the pods\' traffic to it', false, 'set components: { cni: true }'));
     }
     this.ambient = this.components.cni && this.components.ztunnel;
-    if (props.chartRepository !== undefined && !/^(https|oci):\/\/\S+$/.test(props.chartRepository)) {
-      failAt(this, problem('chartRepository', 'must be an https:// or oci:// URL', props.chartRepository));
+    if (props.chartRepository !== undefined && !/^https:\/\/\S+$/.test(props.chartRepository)) {
+      failAt(this, problem('chartRepository', 'must be the https:// URL of a Helm repository (a mirror of Istio\'s)', props.chartRepository,
+        'e.g. \'https://istio-release.storage.googleapis.com/charts\''));
     }
     this.checkValues();
     if (props.observability) this.addObservability(props.observability);
+    // the mesh config's own rules (absolute paths, provider names), at once rather than at synth
+    this.ownMeshConfig();
     markInstallation(this);
     this.emitGitOps();
     this.node.addValidation({ validate: () => [...this.drainProblems(), ...this.siblingProblems()] });
@@ -285,6 +288,7 @@ export class IstioInstallation extends Construct {
     }
     if (this.addons.includes(addons)) failAt(this, problem('observability', 'must be added once', addons.node.path));
     this.addons.push(addons);
+    this.ownMeshConfig();
     addons._handOverInstallValues();
   }
 
@@ -334,7 +338,7 @@ export class IstioInstallation extends Construct {
 
   /** The mesh config the installation writes (settings and add-ons), before the profile's and the values'. */
   private ownMeshConfig(): { [key: string]: unknown } {
-    const own = meshConfigOf(this.props.meshConfig ?? {}, 'meshConfig');
+    const own = meshConfigOf(this.props.meshConfig ?? {}, 'meshConfig', message => failAt(this, message));
     const fromAddons = this.addons.map(a => a.meshConfig).filter(x => x !== undefined);
     if (fromAddons.length === 0) return own;
     const providers = [...((own.extensionProviders ?? []) as Array<{ name: string }>)];

@@ -143,6 +143,10 @@ export class LinkerdInstallation extends Construct {
     this.namespace = props.namespace ?? 'linkerd';
     reject(checkDnsLabel('namespace', this.namespace));
     if (props.trustDomain !== undefined) reject(checkDnsSubdomain('trustDomain', props.trustDomain));
+    if (props.chartRepository !== undefined && !/^https:\/\/\S+$/.test(props.chartRepository)) {
+      reject(problem('chartRepository', 'must be the https:// URL of a Helm repository (a mirror of Linkerd\'s)', props.chartRepository,
+        'e.g. \'https://helm.linkerd.io/edge\''));
+    }
     this.output = props.output ?? InstallOutput.helm();
     const kind = this.output._model.kind;
     if (kind === 'istio-operator') reject(problem('output', 'must be Helm, Argo CD or Flux for Linkerd', 'istioOperator()', 'use InstallOutput.helm()'));

@@ -292,6 +292,10 @@ describe('IstioInstallation bad input: the construct, the field, the value and t
     expect(errorOf(() => new IstioInstallation(chart(new MeshApp()), 'istio', { version: 'latest' })))
       .toBe('[istio/istio] \'version\' must be an exact chart version (pinned, not a range or \'latest\'): got \'latest\'; e.g. \'1.28.0\'');
     expect(errorOf(make({ revision: 'default' }))).toMatch(/'revision' must not be 'default'/);
+    expect(errorOf(make({ chartRepository: 'oci://registry.example.com/istio' })))
+      .toMatch(/'chartRepository' must be the https:\/\/ URL of a Helm repository \(a mirror of Istio's\): got 'oci:\/\/registry.example.com\/istio'/);
+    expect(errorOf(make({ meshConfig: { accessLogFile: 'stdout' } })))
+      .toBe('[istio/istio] \'meshConfig.accessLogFile\' must be an absolute path: got \'stdout\'; e.g. \'/dev/stdout\'');
     expect(errorOf(make({ values: { istiod: { jwksResolverExtraRootCA: '-----BEGIN CERTIFICATE-----\nMIIB' } } })))
       .toBe('[istio/istio] \'values.istiod.jwksResolverExtraRootCA\' must not hold a certificate or key: it would be written into the output: got \'-----BEGIN …\'; '
         + 'keep it in a Secret and reference the Secret (cert-manager, external-secrets), or pass it with `helm --set-file` outside Git');
