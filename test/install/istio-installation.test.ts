@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import {
   AccessLogEncoding, AuthorizationAction, AuthorizationPolicy, Autoscaling, DataPlane, DisruptionBudget, InstallOutput, IstioGateway,
-  IstioInstallation,
+  IngressGateway, IstioInstallation,
   IstioPlatform, IstioProfile, MeshApp, MeshChart, MeshExtensionProvider, MeshNamespace, MeshService, NamespaceInjection, ObservabilityAddons,
   OutboundTrafficPolicyMode, RequestSource, TracingBackend, WorkloadSelector,
 } from '../../lib';
@@ -357,6 +357,17 @@ describe('the app checked against its installation (synth-time analysis)', () =>
       new IstioInstallation(chart(app), 'istio', { version: '1.28.0' });
       new MeshNamespace(new MeshChart(app, 'shop', { dataPlane: DataPlane.AMBIENT }), 'ns', { name: 'shop' });
     })).toContain('[MK0011] Namespace \'shop\' enrols in ambient mode (istio.io/dataplane-mode=ambient), but no installation of the app installs istio-cni and ztunnel');
+  });
+
+  test('IST0101: with an installation in the app, a Gateway selecting pods no declared gateway has (istioctl\'s default gateway is not assumed)', () => {
+    const build = (withGateway: boolean) => (app: MeshApp) => {
+      const c = chart(app);
+      new IstioInstallation(c, 'istio', { version: '1.28.0' });
+      if (withGateway) new IstioGateway(c, 'istio-ingressgateway');
+      new IngressGateway(c, 'gw', { servers: [{ port: 8080, hosts: ['a.example.com'] }] });
+    };
+    expect(synthFails(build(false))).toContain('[istio/gw/Resource] [IST0101]');
+    expect(() => synth(build(true))).not.toThrow();
   });
 
   test('without an installation in the app, none of these checks runs (a mesh installed elsewhere)', () => {

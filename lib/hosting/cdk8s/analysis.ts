@@ -41,7 +41,8 @@ export interface AnalysisOptions {
 
   /**
    * What exists outside the app. The analysis treats the app as part of a mesh: a reference to a Service,
-   * gateway, Secret or namespace that is neither among the app's objects, nor Istio's default ingress gateway,
+   * gateway, Secret or namespace that is neither among the app's objects, nor Istio's default ingress gateway (assumed only
+   * when the app declares no IstioInstallation),
    * nor imported (`MeshService.fromAttributes`, `IngressGateway.fromAttributes`, `MeshNamespace.fromName`), nor
    * listed here is IST0101, as `istioctl analyze` reports it.
    * @default - nothing but what the app imports
@@ -116,7 +117,9 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     extra,
     notes,
     world: 'partial',
-    istioDefaults: true,
+    // istioctl's stand-in for the default ingress gateway is for a mesh installed elsewhere: an app that declares its
+    // installation has the gateways it declares, and no other (Helm installs none; the IstioOperator turns istioctl's off)
+    istioDefaults: istio.length === 0,
     plainJson: true,
     externals: mergeExternals(options.externals, ExternalReferences.declared()),
     meshConfig: options.meshConfig ?? (istio.find(f => f.revision === 'default') ?? istio[0])?.meshConfig,
