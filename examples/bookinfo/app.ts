@@ -67,6 +67,12 @@ export interface BookinfoOptions {
   readonly namespace?: IMeshNamespace;
 
   /**
+   * Environment variables of productpage's v1 (e.g. a session key from a secret store).
+   * @default - none
+   */
+  readonly productpageEnv?: { readonly [name: string]: EnvValue };
+
+  /**
    * Waypoints of services (ambient mode), by service name.
    * @default - none
    */
@@ -125,7 +131,7 @@ export function bookinfoServices(platform: Construct, options: BookinfoOptions =
     podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9080', 'prometheus.io/path': '/metrics' },
     volumeMounts: [VolumeMount.of(Volume.emptyDir('tmp'), '/tmp')],
   });
-  productpage.addVersion('v1', { image: img('productpage-v1') });
+  productpage.addVersion('v1', { image: img('productpage-v1'), ...(options.productpageEnv ? { env: options.productpageEnv } : {}) });
   return { productpage, details, ratings, reviews };
 }
 

@@ -1,4 +1,5 @@
 import { problem } from './errors';
+import { deferIfLate } from './late-values';
 
 /** Kubernetes' name patterns (apimachinery's validation), shared by the constructs' checks and schema validation. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,6 +13,7 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
  * @returns the problem, or undefined when valid
  */
 export function checkDnsLabel(field: string, value: string): string | undefined {
+  if (deferIfLate(field, value, checkDnsLabel)) return undefined;
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
     return problem(field, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)', value);
   }
@@ -23,6 +25,7 @@ export function checkDnsLabel(field: string, value: string): string | undefined 
  * @returns the problem, or undefined when valid
  */
 export function checkServiceName(field: string, value: string): string | undefined {
+  if (deferIfLate(field, value, checkServiceName)) return undefined;
   if (value.length > 63 || !DNS1035_LABEL.test(value)) {
     return problem(field, 'must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, ending with a letter or digit, at most 63 characters)', value);
   }
@@ -34,6 +37,7 @@ export function checkServiceName(field: string, value: string): string | undefin
  * @returns the problem, or undefined when valid
  */
 export function checkDnsSubdomain(field: string, value: string): string | undefined {
+  if (deferIfLate(field, value, checkDnsSubdomain)) return undefined;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return problem(field, 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters)', value);
   }
@@ -45,6 +49,7 @@ export function checkDnsSubdomain(field: string, value: string): string | undefi
  * @returns the problem, or undefined when valid
  */
 export function checkLabelValue(field: string, value: string): string | undefined {
+  if (deferIfLate(field, value, checkLabelValue)) return undefined;
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
     return problem(field, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value);
   }
@@ -57,6 +62,7 @@ export function checkLabelValue(field: string, value: string): string | undefine
  * @returns the problem, or undefined when valid
  */
 export function checkHostName(field: string, value: string): string | undefined {
+  if (deferIfLate(field, value, checkHostName)) return undefined;
   if (value === '*') {
     return undefined;
   }

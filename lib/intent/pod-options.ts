@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { ContainerResources, Topology, k8s } from 'cdk8s-plus-27';
 import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
+import { deferIfLate } from '../core/late-values';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkLabels, checkPort } from '../core/names';
 import { LifecycleHandlerModel, PodModel, TopologySpreadModel, WireValue } from '../render/model';
 import { coreTypeProblems } from '../schema/core-shapes';
@@ -275,6 +276,7 @@ function affinityProblems(a: k8s.Affinity): string[] {
  * @internal
  */
 export function checkImage(field: string, image: string | undefined): string | undefined {
+  if (deferIfLate(field, image, checkImage)) return undefined;
   if (image !== undefined && /@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
   const lastSegment = (image ?? '').slice((image ?? '').lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;

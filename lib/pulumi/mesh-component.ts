@@ -1,11 +1,18 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { ReleasePlan, ResourcePlan, planReleases, planResources } from './plan';
+import { resolvedInputs, resolvedValue } from './mesh-input';
+import { ReleasePlan, ResourcePlan, planReleases, planResources, resourceName } from './plan';
+import { MeshComponentAliases, ObjectResourceOptions, ObjectTransform, checkSelectors, optionsFor } from './resource-options';
 import { AnalysisReport, FindingLevel, findingLine } from '../analysis';
+import { fail, problem } from '../core/errors';
 import { checkArguments } from '../core/input';
 import { AnalysisOptions, analyzeCharts } from '../hosting/cdk8s/analysis';
 import { renderApp } from '../hosting/cdk8s/render-app';
+import { IngressGateway } from '../intent/ingress-gateway';
+import { MeshService } from '../intent/mesh-service';
+import { Manifest } from '../render/model';
+import { SchemaValidation } from '../schema';
 
 /** Args of a {@link MeshComponent}. */
 export interface MeshComponentArgs {
@@ -23,6 +30,50 @@ export interface MeshComponentArgs {
    * @default - errors stop the program, warnings are logged on the component
    */
   readonly analysis?: AnalysisOptions;
+
+  /**
+   * Resource options for every object or those an entry selects (`{ select: { kind: 'Deployment' }, protect: true }`);
+   * entries apply in order, later ones winning field by field. A selector naming a kind, object, namespace or chart the
+   * component does not have is an error listing the valid names.
+   * @default - none
+   */
+  readonly resourceOptions?: ObjectResourceOptions[];
+
+  /**
+   * Functions every object passes through, in order, before it is registered: they may change its manifest or options.
+   * (Pulumi's own `transforms` given in the component's options apply to the registered resources too.)
+   * @default - none
+   */
+  readonly transforms?: ObjectTransform[];
+
+  /**
+   * Earlier names of the component or its charts: resource names derive from both
+   * (`<component>-<chart file>-<kind>[-<namespace>]-<name>`), so a rename without an alias replaces every resource.
+   * @default - none
+   */
+  readonly aliases?: MeshComponentAliases;
+}
+
+/** A MeshService of the app, as stack outputs read it. */
+export interface MeshServiceOutput {
+  /** Its name. */
+  readonly name: pulumi.Output<string>;
+  /** Its namespace. */
+  readonly namespace: pulumi.Output<string>;
+  /** Its in-cluster host name (`<name>.<namespace>.svc.cluster.local`). */
+  readonly host: pulumi.Output<string>;
+  /** Its Service ports. */
+  readonly ports: number[];
+}
+
+/** An IngressGateway of the app, as stack outputs read it. */
+export interface MeshGatewayOutput {
+  /** The Gateway's name. */
+  readonly name: pulumi.Output<string>;
+  /** Its namespace. */
+  readonly namespace: pulumi.Output<string>;
+  /** Its listeners: port, protocol and the hosts each serves. */
+  readonly servers: pulumi.Output<Array<{ port: number; protocol: string; hosts: string[] }>>;
 }
 
 type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -46,16 +97,24 @@ const CLASSES: { [gvk: string]: Ctor } = {
   'apiextensions.k8s.io/v1/CustomResourceDefinition': k8s.apiextensions.v1.CustomResourceDefinition as unknown as Ctor,
 };
 
+/** The manifest with annotations added (the provider reads some options from annotations). */
+function annotated(m: Manifest, annotations: { [key: string]: string }): Manifest {
+  if (Object.keys(annotations).length === 0) return m;
+  return { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), ...annotations } } };
+}
+
 /**
  * Carries a cdk8s app built from mesh-kit constructs into Pulumi: one typed `@pulumi/kubernetes`
  * resource per Kubernetes object (`CustomResource` for Istio and Gateway API kinds), each a child of
  * this component, named after the component and the object (stable across runs), Namespaces and CRDs
- * first and everything else depending on them. The objects are exactly those `cdk8s synth` writes.
+ * first and everything else depending on them. The objects are exactly those `cdk8s synth` writes;
+ * values passed as {@link MeshInput}s (Pulumi Outputs) are resolved in the inputs of the resources that hold them.
  *
  * @example
  * const app = new App();
  * buildBookinfo(app);
  * const mesh = new MeshComponent('bookinfo', { app });
+ * export const productpage = mesh.services['bookinfo/productpage'].host;
  */
 export class MeshComponent extends pulumi.ComponentResource {
   /** Every resource registered, by Pulumi name. */
@@ -70,6 +129,12 @@ export class MeshComponent extends pulumi.ComponentResource {
   public readonly releasePlan: readonly ReleasePlan[];
   /** What the synth-time analysis found (warnings, information, suppressed findings). */
   public readonly report: AnalysisReport;
+  /** The app's MeshServices by construct path (e.g. `bookinfo/productpage`): name, namespace, in-cluster host, ports. */
+  public readonly services: { readonly [path: string]: MeshServiceOutput };
+  /** The app's IngressGateways by construct path: name, namespace, listeners with their hosts. */
+  public readonly gateways: { readonly [path: string]: MeshGatewayOutput };
+  /** The analysis findings as stack outputs read them (`[code] message` lines, warnings first). */
+  public readonly findings: pulumi.Output<string[]>;
 
   public constructor(name: string, args: MeshComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate and render first: bad input registers nothing, not even the component.
@@ -78,7 +143,16 @@ export class MeshComponent extends pulumi.ComponentResource {
     const report = analyzeCharts(charts, args.analysis);
     const plan = planResources(name, charts);
     const releasePlan = planReleases(name, charts);
-    super('mesh-kit:index:MeshComponent', name, {}, opts);
+    const options = args.resourceOptions ?? [];
+    checkSelectors(options, plan, p => p.chart);
+    const previous = args.aliases?.component ?? [];
+    const chartAliases = args.aliases?.charts ?? {};
+    for (const [current, old] of Object.entries(chartAliases)) {
+      if (!plan.some(p => p.chart === current)) {
+        fail(problem(`aliases.charts.${current}`, 'must name a chart file of the component', old, `chart files: ${[...new Set(plan.map(p => p.chart))].sort().join(', ')}`));
+      }
+    }
+    super('mesh-kit:index:MeshComponent', name, {}, previous.length > 0 ? { ...opts, aliases: [...(opts?.aliases ?? []), ...previous.map(n => ({ name: n }))] } : opts);
     this.plan = plan;
     this.releasePlan = releasePlan;
     this.report = report;
@@ -101,22 +175,58 @@ export class MeshComponent extends pulumi.ComponentResource {
     }
     this.releases = releases;
     const installed = Object.values(releases);
+    const schemas = args.analysis?.schemaValidation ?? SchemaValidation.pinned();
     const resources: { [name: string]: pulumi.CustomResource } = {};
     for (const p of this.plan) {
-      const options: pulumi.CustomResourceOptions = {
+      const chosen = optionsFor(options, p, p.chart);
+      // every earlier name the object may have had: an earlier component name, an earlier chart file, or both
+      const files = [p.chart, ...(chartAliases[p.chart] !== undefined ? [chartAliases[p.chart]] : [])];
+      const oldNames = [name, ...previous].flatMap(n => files.map(f => resourceName(n, f, p.manifest)))
+        .filter((n, i, all) => n !== p.name && all.indexOf(n) === i);
+      let manifest = annotated(p.manifest, chosen.annotations);
+      let resourceOptions: pulumi.CustomResourceOptions = {
+        ...chosen.resource,
         parent: this,
         provider: args.provider,
         dependsOn: [...installed, ...p.dependsOn.map(d => resources[d])],
+        ...(oldNames.length > 0 ? { aliases: oldNames.map(n => ({ name: n })) } : {}),
       };
+      for (const t of args.transforms ?? []) {
+        const r = t({ name: p.name, chart: p.chart, manifest, options: resourceOptions });
+        manifest = r?.manifest ?? manifest;
+        resourceOptions = r?.options ?? resourceOptions;
+      }
+      const inputs = resolvedInputs(manifest, p.path, schemas);
       const Class = CLASSES[p.gvk];
       resources[p.name] = Class
-        ? new Class(p.name, p.manifest as never, options)
-        : new k8s.apiextensions.CustomResource(p.name, p.manifest as unknown as k8s.apiextensions.CustomResourceArgs, options);
+        ? new Class(p.name, inputs as never, resourceOptions)
+        : new k8s.apiextensions.CustomResource(p.name, inputs as unknown as k8s.apiextensions.CustomResourceArgs, resourceOptions);
     }
     this.resources = resources;
     this.objectCount = this.plan.length;
+    const all = args.app.node.findAll();
+    this.services = Object.fromEntries(all.filter((c): c is MeshService => c instanceof MeshService).map(s => {
+      const namespace = s.namespace ?? 'default';
+      return [s.node.path, {
+        name: resolvedValue(s.name),
+        namespace: resolvedValue(namespace),
+        host: resolvedValue(`${s.name}.${namespace}.svc.cluster.local`),
+        ports: s.ports.map(x => x.port),
+      }];
+    }));
+    this.gateways = Object.fromEntries(all.filter((c): c is IngressGateway => c instanceof IngressGateway).map(g => [g.node.path, {
+      name: resolvedValue(g.name),
+      namespace: resolvedValue(g.namespace ?? 'default'),
+      servers: resolvedValue(g.servers.map(s => ({ port: s.port, protocol: s.protocol, hosts: [...s.hosts] }))),
+    }]));
+    this.findings = resolvedValue([...report.at(FindingLevel.WARNING), ...report.at(FindingLevel.INFO)].map(f => f.message));
     this.registerOutputs({
-      objectCount: this.objectCount, resourceNames: this.plan.map(p => p.name), releaseNames: this.releasePlan.map(r => r.name),
+      objectCount: this.objectCount,
+      resourceNames: this.plan.map(p => p.name),
+      releaseNames: this.releasePlan.map(r => r.name),
+      services: this.services,
+      gateways: this.gateways,
+      findings: this.findings,
     });
   }
 }

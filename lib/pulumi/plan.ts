@@ -1,4 +1,5 @@
 import { fail, problem } from '../core/errors';
+import { holdsToken } from '../core/late-values';
 import { RenderedChart } from '../hosting/cdk8s/render-app';
 import { HelmReleaseModel } from '../render/install/model';
 import { Manifest } from '../render/model';
@@ -17,6 +18,10 @@ export const TYPED_KINDS = [
 export interface ResourcePlan {
   /** The Pulumi resource name: derived from the component's name and the object's identity, stable across runs. */
   readonly name: string;
+  /** The file name of the object's chart. */
+  readonly chart: string;
+  /** The construct path of the object (what errors about it name). */
+  readonly path: string;
   /** `apiVersion/kind`, one of {@link TYPED_KINDS} or any other (a CustomResource). */
   readonly gvk: string;
   /** The object, exactly as `cdk8s synth` writes it: the resource's inputs. */
@@ -34,6 +39,15 @@ function slug(x: string): string {
   return x.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
+/** The Pulumi name of an object's resource: `<component>-<chart file>-<kind>[-<namespace>]-<name>`, slugged. */
+export function resourceName(componentName: string, chartFile: string, manifest: Manifest): string {
+  // a value known only at deployment (a MeshInput's token) never makes a name: names must not move with its value, nor
+  // with the order the program made its inputs in
+  const ns = manifest.metadata.namespace !== undefined && !holdsToken(manifest.metadata.namespace) ? manifest.metadata.namespace : undefined;
+  const name = manifest.metadata.name.replace(/mesh-kit-input-\d+z/g, 'input');
+  return [componentName, chartFile, manifest.kind, ...(ns !== undefined ? [ns] : []), name].map(slug).join('-');
+}
+
 /**
  * Plans one resource per object of the rendered charts: names `<component>-<chart file>-<kind>[-<namespace>]-<name>`,
  * Namespaces and CRDs first, everything else depending on them. Fails when two charts hold the same
@@ -41,7 +55,7 @@ function slug(x: string): string {
  */
 export function planResources(componentName: string, charts: readonly RenderedChart[]): ResourcePlan[] {
   const seen = new Map<string, string>();
-  const planned = charts.flatMap(({ fileName, objects }) => objects.map(manifest => {
+  const planned = charts.flatMap(({ chart, fileName, objects, constructs }) => objects.map((manifest, i) => {
     const gvk = `${manifest.apiVersion}/${manifest.kind}`;
     const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
     const identity = [group, manifest.kind, manifest.metadata.namespace ?? '', manifest.metadata.name].join('/');
@@ -51,10 +65,18 @@ export function planResources(componentName: string, charts: readonly RenderedCh
         'deploy alternative scenarios with separate components (or stacks), one chart each'));
     }
     seen.set(identity, fileName);
-    const ns = manifest.metadata.namespace;
-    const name = [componentName, fileName, manifest.kind, ...(ns !== undefined ? [ns] : []), manifest.metadata.name].map(slug).join('-');
-    return { name, gvk, manifest, foundation: FOUNDATION.has(gvk) };
+    const path = constructs[i]?.node.path ?? chart.node.path;
+    return { name: resourceName(componentName, fileName, manifest), chart: fileName, path, gvk, manifest, foundation: FOUNDATION.has(gvk) };
   }));
+  const names = new Map<string, ResourcePlan | Omit<ResourcePlan, 'dependsOn'>>();
+  for (const p of planned) {
+    const other = names.get(p.name);
+    if (other) {
+      fail(problem('charts', 'must not hold two objects whose resource names differ only by a value known at deployment', p.name,
+        `'${other.path}' and '${p.path}': give them names that differ without it`));
+    }
+    names.set(p.name, p);
+  }
   const foundation = planned.filter(p => p.foundation).map(p => p.name);
   return [
     ...planned.filter(p => p.foundation).map(p => ({ ...p, dependsOn: [] })),

@@ -209,22 +209,52 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
     expect(() => new MeshComponent('op', { app })).toThrow(
       "'output' must be Helm or GitOps under Pulumi: istioctl cannot run in a Pulumi program: got 'istioOperator()'; use InstallOutput.helm() for 'istio/istio' (the component installs the charts as helm.v3.Releases)");
   });
-});
 
-describe('examples/pulumi-bookinfo', () => {
-  test('the Pulumi program registers every object of its cdk8s app', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require('../../examples/pulumi-bookinfo/index') as typeof import('../../examples/pulumi-bookinfo/index');
+  test('resource options for all or selected objects (later entries win), provider annotations, aliases, transforms that see and change each object', async () => {
     const app = new App();
-    const istio = new MeshChart(app, 'istio', { namespace: 'istio-system' });
-    new IstioGateway(istio, 'istio-ingressgateway', { installation: new IstioInstallation(istio, 'istio', { version: '1.28.0' }) });
-    buildBookinfo(app, { scenarios: ['virtual-service-all-v1'] });
-    const expected = renderApp(app).flatMap(c => c.objects);
-    const urns = await urnsOf(program.mesh);
-    expect(program.objectCount).toBe(expected.length);
-    expect(urns).toHaveLength(expected.length);
-    expect(program.resourceNames).toContain('bookinfo-virtual-service-all-v1-virtualservice-reviews');
-    expect(program.resourceNames).toContain('bookinfo-istio-deployment-istio-system-istio-ingressgateway');
-    expect(program.releaseNames).toStrictEqual(['bookinfo-istio-release-istio-base', 'bookinfo-istio-release-istiod']);
+    new MeshService(new MeshChart(app, 'shop', { namespace: 'shop' }), 'web', { ports: [{ port: 8080 }], image: 'nginx:1.27.1' });
+    const seen = new Map<string, pulumi.CustomResourceOptions>();
+    const mesh = new MeshComponent('renamed', {
+      app,
+      resourceOptions: [
+        { protect: true },
+        { select: { kind: 'Deployment' }, protect: false, ignoreChanges: ['spec.replicas'], customTimeouts: { create: '5m' }, skipAwait: true, fieldManager: 'platform' },
+        { select: { kind: 'Service', name: 'web', namespace: 'shop', chart: 'shop' }, retainOnDelete: true, deleteBeforeReplace: true, forceConflicts: true },
+      ],
+      aliases: { component: ['old'], charts: { shop: 'store' } },
+      transforms: [
+        a => ({ manifest: { ...a.manifest, metadata: { ...a.manifest.metadata, labels: { ...a.manifest.metadata.labels, team: 'shop' } } } }),
+        a => { seen.set(a.name, a.options); return undefined; },
+      ],
+    });
+    await urnsOf(mesh);
+    const deployment = seen.get('renamed-shop-deployment-shop-web')!;
+    expect(deployment).toMatchObject({ protect: false, ignoreChanges: ['spec.replicas'], customTimeouts: { create: '5m' } });
+    expect(deployment.aliases).toStrictEqual([
+      { name: 'renamed-store-deployment-shop-web' }, { name: 'old-shop-deployment-shop-web' }, { name: 'old-store-deployment-shop-web' },
+    ]);
+    expect(seen.get('renamed-shop-service-shop-web')).toMatchObject({ protect: true, retainOnDelete: true, deleteBeforeReplace: true });
+    expect(seen.get('renamed-shop-serviceaccount-shop-web')).toMatchObject({ protect: true });
+    const inputs = (n: string) => registered.find(r => r.name === n)!.inputs as any;
+    expect(inputs('renamed-shop-deployment-shop-web').metadata.annotations).toStrictEqual({ 'pulumi.com/skipAwait': 'true', 'pulumi.com/patchFieldManager': 'platform' });
+    expect(inputs('renamed-shop-service-shop-web').metadata.annotations).toStrictEqual({ 'pulumi.com/patchForce': 'true' });
+    expect(inputs('renamed-shop-service-shop-web').metadata.labels.team).toBe('shop');
+  });
+
+  test('fails on options naming a kind, object, namespace or chart the component does not have, listing the valid ones', () => {
+    const build = () => {
+      const app = new App();
+      new MeshService(new MeshChart(app, 'shop', { namespace: 'shop' }), 'web', { ports: [{ port: 8080 }], image: 'nginx:1.27.1' });
+      new MeshService(new MeshChart(app, 'other', { namespace: 'shop' }), 'api', { ports: [{ port: 8080 }], image: 'nginx:1.27.1' });
+      return app;
+    };
+    expect(() => new MeshComponent('o1', { app: build(), resourceOptions: [{ select: { kind: 'Deploymnt' }, protect: true }] }))
+      .toThrow("'resourceOptions[0].select.kind' must name a kind of the component's objects: got 'Deploymnt'; did you mean 'Deployment'?");
+    expect(() => new MeshComponent('o2', { app: build(), resourceOptions: [{}, { select: { name: 'ap' } }] }))
+      .toThrow("'resourceOptions[1].select.name' must name a name of the component's objects: got 'ap'; did you mean 'api'?");
+    expect(() => new MeshComponent('o3', { app: build(), resourceOptions: [{ select: { name: 'web', chart: 'other' } }] }))
+      .toThrow("'resourceOptions[0].select' must match at least one of the component's objects");
+    expect(() => new MeshComponent('o4', { app: build(), aliases: { charts: { store: 'shop' } } }))
+      .toThrow("'aliases.charts.store' must name a chart file of the component: got 'shop'; chart files: other, shop");
   });
 });

@@ -908,6 +908,12 @@ export const API_SHAPES: ApiShapes = {
     "spec": "number"
    }
   ],
+  "MeshInput.string": [
+   {
+    "name": "value",
+    "spec": "any"
+   }
+  ],
   "MeshKitValidation.constructor": [
    {
     "name": "props",
@@ -3048,13 +3054,34 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "MeshComponentAliases": {
+   "fields": {
+    "charts": {
+     "map": "string"
+    },
+    "component": {
+     "list": "string"
+    }
+   }
+  },
   "MeshComponentArgs": {
    "fields": {
+    "aliases": {
+     "type": "MeshComponentAliases"
+    },
     "analysis": {
      "type": "AnalysisOptions"
     },
     "app": "any",
-    "provider": "any"
+    "provider": "any",
+    "resourceOptions": {
+     "list": {
+      "type": "ObjectResourceOptions"
+     }
+    },
+    "transforms": {
+     "list": "function"
+    }
    },
    "required": [
     "app"
@@ -3480,6 +3507,31 @@ export const API_SHAPES: ApiShapes = {
    "required": [
     "name"
    ]
+  },
+  "ObjectResourceOptions": {
+   "fields": {
+    "customTimeouts": "any",
+    "deleteBeforeReplace": "boolean",
+    "fieldManager": "string",
+    "forceConflicts": "boolean",
+    "ignoreChanges": {
+     "list": "string"
+    },
+    "protect": "boolean",
+    "retainOnDelete": "boolean",
+    "select": {
+     "type": "ObjectSelector"
+    },
+    "skipAwait": "boolean"
+   }
+  },
+  "ObjectSelector": {
+   "fields": {
+    "chart": "string",
+    "kind": "string",
+    "name": "string",
+    "namespace": "string"
+   }
   },
   "ObservabilityAddonsProps": {
    "fields": {
@@ -4198,6 +4250,7 @@ export const API_SHAPES: ApiShapes = {
   "MeshChart",
   "MeshComponent",
   "MeshExtensionProvider",
+  "MeshInput",
   "MeshKitValidation",
   "MeshNamespace",
   "MeshService",

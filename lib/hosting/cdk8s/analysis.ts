@@ -5,6 +5,7 @@ import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
 import { MeshValidationError, problem } from '../../core/errors';
 import { ExternalReferences } from '../../core/external-references';
+import { holdsToken } from '../../core/late-values';
 import { LinkerdVersion, MeshProvider, MeshSettings } from '../../core/settings';
 import { SchemaValidation } from '../../schema';
 
@@ -112,7 +113,7 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
   const istio = charts.flatMap(c => (c.installation?.facts.mesh === 'istio' ? [c.installation.facts] : []));
   const schemas = options.schemaValidation ?? schemaValidationFromEnv() ?? SchemaValidation.pinned();
   const { extra, notes } = schemas.enabled ? schemaFindings(objects, schemas, linkerdGatewayApi) : { extra: [], notes: ['schema validation: off'] };
-  const report = analyze(objects, {
+  let report = analyze(objects, {
     warningsAsErrors: options.warningsAsErrors,
     extra,
     notes,
@@ -125,6 +126,13 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     meshConfig: options.meshConfig ?? (istio.find(f => f.revision === 'default') ?? istio[0])?.meshConfig,
     installations: { istio: istio.flatMap(f => [f.revision ?? 'default', ...(f.revisionTags ?? [])].map(revision => ({ revision, ambient: f.ambient ?? false, path: f.path }))) },
   });
+  // a finding about a value known only at deployment (a Pulumi Output's token) is judged then, per resource
+  const late = report.findings.filter(f => holdsToken(f.message));
+  if (late.length > 0) {
+    report = new AnalysisReport(report.findings.filter(f => !late.includes(f)), [...report.suppressed], [...report.checks], [...report.notes,
+      `${late.length} finding${late.length > 1 ? 's' : ''} about values known only at deployment (Pulumi Outputs) left to the checks of each resource once they resolve: `
+      + late.map(f => f.code).filter((c, i, all) => all.indexOf(c) === i).join(', ')]);
+  }
   const errors = report.at(FindingLevel.ERROR);
   if (errors.length > 0) {
     throw new MeshValidationError(`Analysis found ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was written:\n  ${errors.map(findingLine).join('\n  ')}`);
