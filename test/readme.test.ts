@@ -54,4 +54,22 @@ describe('README', () => {
     new Function('lib', 'app', 'apps', 'addons', `const { ${names.join(', ')} } = lib;\n${js}`)(lib, app, apps, addons);
     expect(app.synthFiles().has('istio/README.md')).toBe(true);
   });
+
+  test('the Pulumi section\'s program type-checks against the library (its imports pointed at this repository)', () => {
+    const block = /## Pulumi\n\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const source = block![1].replace("from '@mesh-kit/core/pulumi'", "from '../lib/pulumi'").replace("from '@mesh-kit/core'", "from '../lib'");
+    expect(source).not.toContain('@mesh-kit/core');
+    const file = path.join(ROOT, 'test', `.readme-pulumi-${process.pid}.ts`);
+    fs.writeFileSync(file, source);
+    try {
+      const program = ts.createProgram([file], {
+        strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).filter(d => d.file?.fileName === file);
+      expect(diagnostics.map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toStrictEqual([]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
 });

@@ -24,6 +24,11 @@ let next = 0;
 const deferred: DeferredCheck[] = [];
 const byToken = new Map<string, DeferredCheck[]>();
 
+/** Whether any token was ever made (when none was, no object can hold one). @internal */
+export function anyTokens(): boolean {
+  return next > 0;
+}
+
 /** A new token. @internal */
 export function newToken(): string {
   return `${PREFIX}${next++}z`;

@@ -129,12 +129,9 @@ export class MeshComponent extends pulumi.ComponentResource {
   public readonly releasePlan: readonly ReleasePlan[];
   /** What the synth-time analysis found (warnings, information, suppressed findings). */
   public readonly report: AnalysisReport;
-  /** The app's MeshServices by construct path (e.g. `bookinfo/productpage`): name, namespace, in-cluster host, ports. */
-  public readonly services: { readonly [path: string]: MeshServiceOutput };
-  /** The app's IngressGateways by construct path: name, namespace, listeners with their hosts. */
-  public readonly gateways: { readonly [path: string]: MeshGatewayOutput };
-  /** The analysis findings as stack outputs read them (`[code] message` lines, warnings first). */
-  public readonly findings: pulumi.Output<string[]>;
+  private readonly app: App;
+  private servicesMemo?: { readonly [path: string]: MeshServiceOutput };
+  private gatewaysMemo?: { readonly [path: string]: MeshGatewayOutput };
 
   public constructor(name: string, args: MeshComponentArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate and render first: bad input registers nothing, not even the component.
@@ -169,7 +166,7 @@ export class MeshComponent extends pulumi.ComponentResource {
         namespace: r.release.namespace,
         createNamespace: true,
         repositoryOpts: { repo: r.release.repoUrl },
-        values: r.release.values as pulumi.Inputs,
+        values: resolvedValue(r.release.values) as pulumi.Input<pulumi.Inputs>,
         atomic: true,
       }, { parent: this, provider: args.provider, dependsOn: r.after ? [releases[r.after]] : [] });
     }
@@ -178,11 +175,12 @@ export class MeshComponent extends pulumi.ComponentResource {
     const schemas = args.analysis?.schemaValidation ?? SchemaValidation.pinned();
     const resources: { [name: string]: pulumi.CustomResource } = {};
     for (const p of this.plan) {
-      const chosen = optionsFor(options, p, p.chart);
+      const chosen = options.length > 0 ? optionsFor(options, p, p.chart) : { resource: {}, annotations: {} };
       // every earlier name the object may have had: an earlier component name, an earlier chart file, or both
       const files = [p.chart, ...(chartAliases[p.chart] !== undefined ? [chartAliases[p.chart]] : [])];
-      const oldNames = [name, ...previous].flatMap(n => files.map(f => resourceName(n, f, p.manifest)))
-        .filter((n, i, all) => n !== p.name && all.indexOf(n) === i);
+      const oldNames = previous.length === 0 && files.length === 1 ? []
+        : [name, ...previous].flatMap(n => files.map(f => resourceName(n, f, p.manifest)))
+          .filter((n, i, all) => n !== p.name && all.indexOf(n) === i);
       let manifest = annotated(p.manifest, chosen.annotations);
       let resourceOptions: pulumi.CustomResourceOptions = {
         ...chosen.resource,
@@ -204,8 +202,18 @@ export class MeshComponent extends pulumi.ComponentResource {
     }
     this.resources = resources;
     this.objectCount = this.plan.length;
-    const all = args.app.node.findAll();
-    this.services = Object.fromEntries(all.filter((c): c is MeshService => c instanceof MeshService).map(s => {
+    this.app = args.app;
+    this.registerOutputs({
+      objectCount: this.objectCount, resourceNames: this.plan.map(p => p.name), releaseNames: this.releasePlan.map(r => r.name),
+    });
+  }
+
+  /**
+   * The app's MeshServices by construct path (e.g. `bookinfo/productpage`): name, namespace, in-cluster host, ports
+   * (Outputs, made on first use: a program reads a few of thousands).
+   */
+  public get services(): { readonly [path: string]: MeshServiceOutput } {
+    this.servicesMemo ??= Object.fromEntries(this.app.node.findAll().filter((c): c is MeshService => c instanceof MeshService).map(s => {
       const namespace = s.namespace ?? 'default';
       return [s.node.path, {
         name: resolvedValue(s.name),
@@ -214,19 +222,22 @@ export class MeshComponent extends pulumi.ComponentResource {
         ports: s.ports.map(x => x.port),
       }];
     }));
-    this.gateways = Object.fromEntries(all.filter((c): c is IngressGateway => c instanceof IngressGateway).map(g => [g.node.path, {
+    return this.servicesMemo;
+  }
+
+  /** The app's IngressGateways by construct path: name, namespace, listeners with their hosts (Outputs, made on first use). */
+  public get gateways(): { readonly [path: string]: MeshGatewayOutput } {
+    const gateways = this.app.node.findAll().filter((c): c is IngressGateway => c instanceof IngressGateway);
+    this.gatewaysMemo ??= Object.fromEntries(gateways.map(g => [g.node.path, {
       name: resolvedValue(g.name),
       namespace: resolvedValue(g.namespace ?? 'default'),
-      servers: resolvedValue(g.servers.map(s => ({ port: s.port, protocol: s.protocol, hosts: [...s.hosts] }))),
+      servers: resolvedValue(g.servers.map(x => ({ port: x.port, protocol: x.protocol, hosts: [...x.hosts] }))),
     }]));
-    this.findings = resolvedValue([...report.at(FindingLevel.WARNING), ...report.at(FindingLevel.INFO)].map(f => f.message));
-    this.registerOutputs({
-      objectCount: this.objectCount,
-      resourceNames: this.plan.map(p => p.name),
-      releaseNames: this.releasePlan.map(r => r.name),
-      services: this.services,
-      gateways: this.gateways,
-      findings: this.findings,
-    });
+    return this.gatewaysMemo;
+  }
+
+  /** The analysis findings as stack outputs read them (`[code] message` lines, warnings first). */
+  public get findings(): pulumi.Output<string[]> {
+    return resolvedValue([...this.report.at(FindingLevel.WARNING), ...this.report.at(FindingLevel.INFO)].map(f => f.message));
   }
 }

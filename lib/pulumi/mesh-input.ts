@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { MeshValidationError, fail, problem } from '../core/errors';
-import { checksFor, newToken, substitute, tokensIn } from '../core/late-values';
+import { anyTokens, checksFor, newToken, substitute, tokensIn } from '../core/late-values';
 import { Manifest } from '../render/model';
 import { SchemaValidation } from '../schema';
 
@@ -51,6 +51,7 @@ const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
  * @internal
  */
 export function resolvedInputs(manifest: Manifest, path: string, schemas: SchemaValidation): { [key: string]: unknown } {
+  if (!anyTokens()) return manifest;
   const text = JSON.stringify(manifest);
   const tokens = tokensIn(text);
   if (tokens.length === 0) return manifest;
