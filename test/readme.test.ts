@@ -5,6 +5,20 @@ import * as lib from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** The type errors of a TypeScript source written beside the tests (imports relative to test/). */
+function typeErrors(source: string): string[] {
+  const file = path.join(ROOT, 'test', `.readme-snippet-${process.pid}.ts`);
+  fs.writeFileSync(file, source);
+  try {
+    const program = ts.createProgram([file], {
+      strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
+    });
+    return ts.getPreEmitDiagnostics(program).filter(d => d.file?.fileName === file).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
 describe('README', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
@@ -34,17 +48,7 @@ describe('README', () => {
     const source = `import { ${names.join(', ')} } from '../lib';\nimport { App } from 'cdk8s';\n`
       + 'declare const app: App; declare const apps: import(\'../lib\').MeshChart; declare const addons: import(\'../lib\').ObservabilityAddons;\n'
       + `export function snippet(): void {\n${block![1]}}\n`;
-    const file = path.join(ROOT, 'test', `.readme-snippet-${process.pid}.ts`);
-    fs.writeFileSync(file, source);
-    try {
-      const program = ts.createProgram([file], {
-        strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
-      });
-      const diagnostics = ts.getPreEmitDiagnostics(program).filter(d => d.file?.fileName === file);
-      expect(diagnostics.map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toStrictEqual([]);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
+    expect(typeErrors(source)).toStrictEqual([]);
     // and it runs: the objects it declares are built
     const app = new lib.MeshApp();
     const apps = new lib.MeshChart(app, 'apps', { namespace: 'shop' });
@@ -60,16 +64,6 @@ describe('README', () => {
     expect(block).not.toBeNull();
     const source = block![1].replace("from '@mesh-kit/core/pulumi'", "from '../lib/pulumi'").replace("from '@mesh-kit/core'", "from '../lib'");
     expect(source).not.toContain('@mesh-kit/core');
-    const file = path.join(ROOT, 'test', `.readme-pulumi-${process.pid}.ts`);
-    fs.writeFileSync(file, source);
-    try {
-      const program = ts.createProgram([file], {
-        strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
-      });
-      const diagnostics = ts.getPreEmitDiagnostics(program).filter(d => d.file?.fileName === file);
-      expect(diagnostics.map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toStrictEqual([]);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
+    expect(typeErrors(source)).toStrictEqual([]);
   });
 });
