@@ -25,7 +25,10 @@ export class MeshInput {
   /** A string known when the program deploys: a plain string is returned as it is. */
   public static string(value: pulumi.Input<string>): string {
     if (typeof value === 'string') return value;
-    if (value === null || value === undefined) fail(problem('value', 'must be a string or a Pulumi Input of one', value));
+    const promiseLike = value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+    if (!pulumi.Output.isInstance(value) && !promiseLike) {
+      fail(problem('value', 'must be a string, a Pulumi Output or a Promise of one', value, 'e.g. MeshInput.string(namespace.metadata.name)'));
+    }
     const token = newToken();
     outputs.set(token, pulumi.output(value));
     return token;

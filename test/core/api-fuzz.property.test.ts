@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
-import * as api from '../../lib';
+import * as lib from '../../lib';
 import { API_SHAPES } from '../../lib/core/generated/api-shapes';
 import { InputSpec } from '../../lib/core/input-shapes';
 
@@ -16,6 +16,9 @@ import { InputSpec } from '../../lib/core/input-shapes';
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 
+// both entry points: the library's and the Pulumi host's (@mesh-kit/core/pulumi)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const api = { ...lib, ...(require('../../lib/pulumi') as object) } as typeof lib;
 const { MeshApp, MeshChart, MeshService, IngressGateway, MeshNamespace, RouteAction, HttpMatch, MeshValidationError } = api;
 
 /** A small valid world the fuzzed calls can refer to. */

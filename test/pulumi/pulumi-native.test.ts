@@ -168,6 +168,15 @@ describe('MeshInput: bad values fail their resource with the library\'s error, n
     expect(checkWith(withToken, 'not a label value!')).toThrow(/^\[c\/web\/ServiceAccount\] \[IST0106\] ServiceAccount 'web' does not match its schema once its inputs resolved: .*labels/);
   });
 
+  test('MeshInput.string takes a string (as it is), an Output or a Promise; anything else is refused at once', () => {
+    expect(MeshInput.string('shop')).toBe('shop');
+    expect(MeshInput.string(Promise.resolve('shop'))).toMatch(/^mesh-kit-input-\d+z$/);
+    expect(() => MeshInput.string(42 as unknown as string))
+      .toThrow("MeshInput.string: 'value' must be a string, a Pulumi Output or a Promise of one: got 42; e.g. MeshInput.string(namespace.metadata.name)");
+    expect(() => MeshInput.string({ name: 'shop' } as unknown as string))
+      .toThrow(/'value' must be a string, a Pulumi Output or a Promise of one: got \{"name":"shop"\}; e.g. MeshInput.string\(namespace.metadata.name\)/);
+  });
+
   test('a value that needs its value to be judged is not judged early: the synth-time analysis leaves it to the resource', () => {
     const app = new App();
     new MeshService(new MeshChart(app, 'c', { namespace: 'shop' }), 'web', { ports: [{ port: 8080 }], image: MeshInput.string(pulumi.output('nginx:1.27.1')) });
