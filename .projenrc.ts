@@ -63,6 +63,8 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@^2.207.0',
     // a workload made with the newest cdk8s-plus, brought to a MeshService (tests: any cdk8s-plus version works)
     'cdk8s-plus-34@^2.0.54',
+    // the mesh pictures rendered by Mermaid itself, in Debian's headless Chromium, by a test
+    'mermaid@12.3.0',
     'typedoc@~0.28.20',
     'typedoc-plugin-markdown@~4.14.1',
   ],

@@ -11,6 +11,7 @@ import { AnalysisOptions, analyzeCharts } from '../hosting/cdk8s/analysis';
 import { renderApp } from '../hosting/cdk8s/render-app';
 import { IngressGateway } from '../intent/ingress-gateway';
 import { MeshService } from '../intent/mesh-service';
+import { meshPictureMarkdown } from '../picture/mermaid';
 import { Manifest } from '../render/model';
 import { SchemaValidation } from '../schema';
 
@@ -234,6 +235,16 @@ export class MeshComponent extends pulumi.ComponentResource {
       servers: resolvedValue(g.servers.map(x => ({ port: x.port, protocol: x.protocol, hosts: [...x.hosts] }))),
     }]));
     return this.gatewaysMemo;
+  }
+
+  /**
+   * The picture of the app (what `MeshApp` writes to `mesh-kit-graph.md`): a Mermaid flowchart per chart file of gateways,
+   * routes, services and versions with their weights, mirrors, faults, who may call whom and mutual TLS.
+   */
+  public get graph(): string {
+    const byChart = new Map<string, Manifest[]>();
+    for (const p of this.plan) byChart.set(p.chart, [...(byChart.get(p.chart) ?? []), p.manifest]);
+    return meshPictureMarkdown([...byChart].map(([chart, objects]) => ({ file: `${chart}.k8s.yaml`, objects })));
   }
 
   /** The analysis findings as stack outputs read them (`[code] message` lines, warnings first). */

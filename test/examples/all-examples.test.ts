@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { chartValueProblems, secretMaterialProblems } from '../../lib/install/chart-values';
+import { describeWithChromium, renderMermaid } from '../support/mermaid';
 import { SchemaValidator } from '../support/schemas';
 import { HAS_SHARED, describeWithShared, parseObjects } from '../support/shared';
 
@@ -78,5 +79,23 @@ describe('every installation of the examples writes only values its charts have'
     const values = YAML.parse(text) ?? {};
     expect(secretMaterialProblems('values', values)).toStrictEqual([]);
     if (repo === 'istio') expect(chartValueProblems(DIRS[chart], 'values', values)).toStrictEqual([]);
+  });
+});
+
+describeWithChromium('every example\'s mesh picture renders with Mermaid itself (headless Chromium)', () => {
+  const diagrams = [...outputs].flatMap(([name, fm]) => [...(fm.get('mesh-kit-graph.md') ?? '').matchAll(/```mermaid\n([\s\S]*?)```/g)]
+    .map((m, i) => ({ where: `${name} #${i + 1}`, text: m[1] })));
+  test('every example writes a picture, one flowchart per file', () => {
+    for (const [name, fm] of outputs) {
+      const md = fm.get('mesh-kit-graph.md');
+      expect(md).toBeDefined();
+      const manifests = [...fm.keys()].filter(f => f.endsWith('.k8s.yaml')).sort();
+      expect([name, [...md!.matchAll(/^## (.*)$/gm)].map(m => m[1]).sort()]).toStrictEqual([name, manifests]);
+    }
+    expect(diagrams.length).toBeGreaterThan(50);
+  });
+  test('Mermaid parses and renders every flowchart', () => {
+    const results = renderMermaid(diagrams.map(d => d.text));
+    expect(results.map((r, i) => (r.ok ? 'ok' : `${diagrams[i].where}: ${r.error}`)).filter(x => x !== 'ok')).toStrictEqual([]);
   });
 });

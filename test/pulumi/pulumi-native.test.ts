@@ -121,6 +121,9 @@ describe('examples/pulumi-bookinfo: a Pulumi program with Outputs flowing into t
       { port: 8080, protocol: 'HTTP', hosts: ['bookinfo.example.com'] },
     ]);
     expect(Array.isArray(await valueOf(mesh.findings))).toBe(true);
+    // the same picture MeshApp writes, one flowchart per chart file
+    expect(mesh.graph).toMatch(/^# Mesh picture\n/);
+    expect([...mesh.graph.matchAll(/^## (.*)$/gm)].map(m => m[1])).toStrictEqual(['istio.k8s.yaml', 'bookinfo.k8s.yaml', 'bookinfo-gateway.k8s.yaml']);
   });
 });
 

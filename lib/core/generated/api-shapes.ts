@@ -2992,6 +2992,7 @@ export const API_SHAPES: ApiShapes = {
     "analysis": {
      "type": "AnalysisOptions"
     },
+    "graphFile": "string",
     "outdir": "string",
     "outputFileExtension": "string",
     "recordConstructMetadata": "boolean",

@@ -1,11 +1,12 @@
 import * as path from 'path';
 import { App, AppProps, Yaml, YamlOutputType } from 'cdk8s';
 import { AnalysisOptions, analyzeCharts } from './analysis';
-import { renderApp } from './render-app';
+import { RenderedChart, renderApp } from './render-app';
 import { WriteFile, writeFilesAtomically } from './write-files';
 import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { fail, problem } from '../../core/errors';
 import { checkArguments } from '../../core/input';
+import { meshPictureMarkdown } from '../../picture/mermaid';
 import { installFiles } from '../../render/install';
 
 /** Props of a {@link MeshApp}. */
@@ -15,6 +16,14 @@ export interface MeshAppProps extends AppProps {
    * @default - errors stop synth, warnings are printed, the report is written to `mesh-kit-analysis.json`
    */
   readonly analysis?: AnalysisOptions;
+
+  /**
+   * The file, under the output folder, the picture of the app is written to: a Mermaid flowchart per synthesized file
+   * (gateways → routes → services and versions with weights, mirrors, faults, who may call whom, mutual TLS), which
+   * GitHub and GitLab render in a pull request. Empty to write none.
+   * @default 'mesh-kit-graph.md'
+   */
+  readonly graphFile?: string;
 }
 
 /**
@@ -31,9 +40,11 @@ export interface MeshAppProps extends AppProps {
 export class MeshApp extends App {
   /** The report of the last synth (or `synthFiles()`), or undefined before. */
   public report?: AnalysisReport;
+  private lastCharts: RenderedChart[] = [];
   /** How files are written: a test injects a failure half-way. @internal */
   public writeFile?: WriteFile;
   private readonly analysis: AnalysisOptions;
+  private readonly graphFile: string;
   private readonly recordMetadata: boolean;
 
   public constructor(props: MeshAppProps = {}) {
@@ -43,23 +54,17 @@ export class MeshApp extends App {
     }
     super(props);
     this.analysis = props.analysis ?? {};
+    this.graphFile = props.graphFile ?? 'mesh-kit-graph.md';
+    checkOutputFile('graphFile', this.graphFile, 'mesh-kit-graph.md');
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
-    const file = this.analysis.reportFile;
-    if (file !== undefined && typeof file !== 'string') {
-      fail(problem('analysis.reportFile', 'must be a file name (a string)', file as unknown, 'e.g. \'mesh-kit-analysis.json\', or \'\' to write no report'));
-    }
-    if (file !== undefined && file !== '' && (path.isAbsolute(file) || file.split(/[\\/]/).includes('..'))) {
-      fail(problem('analysis.reportFile', 'must be a relative path inside the output folder', file));
-    }
-    if (file !== undefined && file !== '' && (/[\\/]$/.test(file) || file.split(/[\\/]/).pop() === '.')) {
-      fail(problem('analysis.reportFile', 'must name a file, not a folder', file, `e.g. '${file.replace(/[\\/.]+$/, '')}/mesh-kit-analysis.json'`));
-    }
+    checkOutputFile('analysis.reportFile', this.analysis.reportFile, 'mesh-kit-analysis.json');
   }
 
   /** The files the app synthesizes, `relative path -> YAML`, validated and in chart order; writes nothing. */
   public synthFiles(): Map<string, string> {
     const files = new Map<string, string>();
     const charts = renderApp(this);
+    this.lastCharts = charts;
     this.report = analyzeCharts(charts, this.analysis);
     if (this.recordMetadata) {
       // what `cdk8s synth --validate` reads to name the construct of each resource in a validation report
@@ -96,11 +101,26 @@ export class MeshApp extends App {
     const report = this.report!;
     const reportFile = this.analysis.reportFile ?? 'mesh-kit-analysis.json';
     if (reportFile !== '') files.set(reportFile, `${JSON.stringify(report.toJson(), undefined, 2)}\n`);
+    if (this.graphFile !== '') {
+      if (files.has(this.graphFile)) fail(problem('graphFile', 'must not be the name of another output file', this.graphFile));
+      const written = this.lastCharts.map(c => ({ file: `${c.fileName}${this.outputFileExtension}`, objects: c.objects })).filter(c => files.has(c.file));
+      files.set(this.graphFile, meshPictureMarkdown(written));
+    }
     writeFilesAtomically(this.outdir, files, this.writeFile);
     const warnings = report.at(FindingLevel.WARNING);
     if ((this.analysis.printWarnings ?? true) && warnings.length > 0) {
       process.stderr.write(`${warnings.map(f => `warning ${findingLine(f)}`).join('\n')}\n`
         + (report.suppressed.length > 0 ? `(${report.suppressed.length} suppressed: see ${reportFile || 'MeshApp.report'})\n` : ''));
     }
+  }
+}
+
+/** A file the app writes beside its manifests: a relative path inside the output folder naming a file, or '' for none. */
+function checkOutputFile(field: string, file: unknown, example: string): void {
+  if (file === undefined || file === '') return;
+  if (typeof file !== 'string') fail(problem(field, 'must be a file name (a string)', file, `e.g. '${example}', or '' to write none`));
+  if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) fail(problem(field, 'must be a relative path inside the output folder', file));
+  if (/[\\/]$/.test(file) || file.split(/[\\/]/).pop() === '.') {
+    fail(problem(field, 'must name a file, not a folder', file, `e.g. '${file.replace(/[\\/.]+$/, '')}/${example}'`));
   }
 }
