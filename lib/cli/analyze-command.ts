@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { runDiff } from './diff-command';
 import { analyzeManifests, inputFiles } from '../analysis/files';
 import { Finding, FindingLevel } from '../analysis/model';
 import { levelNamed } from '../analysis/report';
@@ -32,6 +33,8 @@ Options:
   --mesh-config FILE         Istio mesh config (rootNamespace, defaultProviders, proxyMetadata)
   --list-checks              print every check (code, level, analyzer) and exit
   -h, --help                 print this help
+
+Also: mesh-kit diff OLD NEW   what changed between two outputs, in the mesh's terms (mesh-kit diff --help)
 `;
 
 
@@ -95,7 +98,8 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
       (command === undefined ? io.err : io.out)(USAGE);
       return command === undefined ? 2 : 0;
     }
-    if (command !== 'analyze') throw new UsageError(`unknown command '${command}': the command is 'analyze'`);
+    if (command === 'diff') return runDiff(rest, io);
+    if (command !== 'analyze') throw new UsageError(`unknown command '${command}': the commands are 'analyze' and 'diff'`);
     const opts = parse(rest);
     if (opts.help) {
       io.out(USAGE);

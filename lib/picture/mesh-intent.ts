@@ -86,7 +86,7 @@ export interface MeshIntent {
   readonly routes: readonly RouteIntent[];
   readonly access: readonly AccessIntent[];
   /** Mutual TLS modes: `mesh`, `namespace ns` or `workload ns/name` → mode. */
-  readonly mtls: ReadonlyArray<{ readonly scope: string; readonly mode: string }>;
+  readonly mtls: ReadonlyArray<{ readonly scope: string; readonly mode: string; readonly object: string }>;
   /** External hosts (ServiceEntries). */
   readonly external: ReadonlyArray<ExternalIntent>;
   /** Every object, `Kind namespace/name` (for what the intent does not model). */
@@ -242,7 +242,7 @@ export function meshIntent(objects: readonly Manifest[], context: readonly Manif
   const gateways: GatewayIntent[] = [];
   const routes: RouteIntent[] = [];
   const access: AccessIntent[] = [];
-  const mtls: Array<{ scope: string; mode: string }> = [];
+  const mtls: Array<{ scope: string; mode: string; object: string }> = [];
   const external: ExternalIntent[] = [];
   for (const m of objects) {
     const ns = nsOf(m);
@@ -311,7 +311,8 @@ export function meshIntent(objects: readonly Manifest[], context: readonly Manif
     } else if (m.kind === 'PeerAuthentication') {
       const mode = isObj(s.mtls) ? str(s.mtls.mode) : 'UNSET';
       const selector = isObj(s.selector) && isObj(s.selector.matchLabels) ? s.selector.matchLabels : undefined;
-      mtls.push({ scope: selector ? `workload ${ns}/${Object.values(selector).map(str).join(',')}` : ns === 'istio-system' ? 'mesh' : `namespace ${ns}`, mode });
+      const scope = selector ? `workload ${ns}/${Object.values(selector).map(str).join(',')}` : ns === 'istio-system' ? 'mesh' : `namespace ${ns}`;
+      mtls.push({ scope, mode, object: `${m.kind} ${ns}/${m.metadata.name}` });
     } else if (m.kind === 'ServiceEntry') {
       const ports = list(s.ports).filter(isObj).map(p => Number(p.number));
       external.push({ name: m.metadata.name, namespace: ns, hosts: list(s.hosts).map(str), ports });

@@ -75,7 +75,7 @@ describe('mesh-kit analyze', () => {
   test('bad usage: no input, an unknown option or command, a missing file, a bad value: exit 2 with the reason', () => {
     expect(cli(['analyze']).err).toMatch(/^mesh-kit: name at least one file, folder, or - for standard input\n\nUsage: mesh-kit analyze/);
     expect(cli(['analyze', '--colour', 'x']).status).toBe(2);
-    expect(cli(['lint', 'x']).err).toMatch(/^mesh-kit: unknown command 'lint': the command is 'analyze'/);
+    expect(cli(['lint', 'x']).err).toMatch(/^mesh-kit: unknown command 'lint': the commands are 'analyze' and 'diff'/);
     expect(cli(['analyze', '/nonexistent.yaml'])).toStrictEqual({ status: 2, out: '', err: 'mesh-kit: /nonexistent.yaml: no such file or folder\n' });
     expect(cli(['analyze', '--fail-on', 'fatal', 'x']).err).toMatch(/^mesh-kit: --fail-on must be error, warning or info: got 'fatal'/);
     expect(cli(['analyze', '--output']).err).toMatch(/^mesh-kit: --output needs a value/);
