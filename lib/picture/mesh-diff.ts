@@ -102,8 +102,8 @@ export function meshDiff(before: readonly Manifest[], after: readonly Manifest[]
     const verb = (y ?? x)!.action === 'DENY' ? 'denied' : 'called';
     const before_ = new Set(x?.callers ?? []);
     const after_ = new Set(y?.callers ?? []);
-    for (const c of [...after_].filter(x => !before_.has(x))) out.push({ kind: 'access', subject: k, summary: `${target} may now be ${verb} by ${c}` });
-    for (const c of [...before_].filter(x => !after_.has(x))) out.push({ kind: 'access', subject: k, summary: `${target} may no longer be ${verb} by ${c}` });
+    for (const c of [...after_].filter(n => !before_.has(n))) out.push({ kind: 'access', subject: k, summary: `${target} may now be ${verb} by ${c}` });
+    for (const c of [...before_].filter(n => !after_.has(n))) out.push({ kind: 'access', subject: k, summary: `${target} may no longer be ${verb} by ${c}` });
     if (!x && after_.size === 0) out.push({ kind: 'access', subject: k, summary: `policy added: ${y!.action} for ${target}` });
     if (!y && before_.size === 0) out.push({ kind: 'access', subject: k, summary: `policy removed: ${x!.action} for ${target}` });
     if (x && y && x.action !== y.action) out.push({ kind: 'access', subject: k, summary: `action ${x.action} → ${y.action}` });
