@@ -172,6 +172,12 @@ project.addTask('import:install-data', {
   exec: 'node scripts/generate-install-data.js',
 });
 
+// What the READMEs show of the tools' output (Bookinfo's picture, the nginx canary's diff), regenerated, never hand-made.
+project.addTask('readme:artifacts', {
+  description: 'Regenerate docs/bookinfo-graph.png (needs Chromium) and the diff in examples/nginx-split/README.md',
+  exec: 'node scripts/readme-artifacts.js',
+});
+
 // API reference, generated from the doc comments.
 const docgen = project.addTask('docgen', {
   description: 'Generate API.md from the doc comments',
