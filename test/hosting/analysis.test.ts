@@ -134,7 +134,7 @@ describe('synth-time analysis in MeshApp', () => {
     } finally {
       stderr.mockRestore();
     }
-    expect(fs.readdirSync(outdir)).toStrictEqual(['bookinfo.k8s.yaml']);
+    expect(fs.readdirSync(outdir)).toStrictEqual(['bookinfo.k8s.yaml', 'mesh-kit-graph.md']);
     expect(app.report!.at(FindingLevel.INFO).map(f => f.message)).toStrictEqual([
       '[IST0118] Service \'reviews\' port 9080 is named \'web\', which does not follow Istio\'s <protocol>[-<suffix>] convention: name it e.g. \'http-web\' or set appProtocol',
     ]);

@@ -24,7 +24,7 @@ describe('MeshApp', () => {
     service(new MeshChart(app, 'plain'));
     app.synth();
     const files = fs.readdirSync(outdir, { recursive: true }).map(String).sort();
-    expect(files).toStrictEqual(['gateway-api', 'gateway-api/route-all-v1.k8s.yaml', 'mesh-kit-analysis.json', 'plain.k8s.yaml', 'shop-canary.stage-10.k8s.yaml']);
+    expect(files).toStrictEqual(['gateway-api', 'gateway-api/route-all-v1.k8s.yaml', 'mesh-kit-analysis.json', 'mesh-kit-graph.md', 'plain.k8s.yaml', 'shop-canary.stage-10.k8s.yaml']);
   });
 
   test('writes nothing, not even the output folder, when validation fails', () => {

@@ -22,10 +22,10 @@ describe('MeshApp writes a synth all or nothing', () => {
   test('writes every chart and the report; a second synth replaces the output and keeps files other tools put there', () => {
     const out = path.join(tmpdir(), 'dist');
     app(out).synth();
-    expect(Object.keys(snapshot(out))).toStrictEqual(['c0.k8s.yaml', 'c1.k8s.yaml', 'mesh-kit-analysis.json']);
+    expect(Object.keys(snapshot(out))).toStrictEqual(['c0.k8s.yaml', 'c1.k8s.yaml', 'mesh-kit-analysis.json', 'mesh-kit-graph.md']);
     fs.writeFileSync(path.join(out, 'kustomization.yaml'), 'resources: []\n');
     app(out, {}, 1).synth();
-    expect(Object.keys(snapshot(out))).toStrictEqual(['c0.k8s.yaml', 'c1.k8s.yaml', 'kustomization.yaml', 'mesh-kit-analysis.json']);
+    expect(Object.keys(snapshot(out))).toStrictEqual(['c0.k8s.yaml', 'c1.k8s.yaml', 'kustomization.yaml', 'mesh-kit-analysis.json', 'mesh-kit-graph.md']);
     // no temporary folder is left beside the output
     expect(fs.readdirSync(path.dirname(out))).toStrictEqual(['dist']);
   });

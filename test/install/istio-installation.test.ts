@@ -44,7 +44,7 @@ const chart = (app: MeshApp, id = 'istio') => new MeshChart(app, id, { namespace
 describe('IstioInstallation', () => {
   test('by default: Helm, base then istiod, istiod autoscaled from two pods, a README with the exact commands, no manifests file', () => {
     const files = synth(app => new IstioInstallation(chart(app), 'istio', { version: '1.28.0' }));
-    expect([...files.keys()]).toStrictEqual(['istio/README.md', 'istio/values/1-istio-base.yaml', 'istio/values/2-istiod.yaml', 'mesh-kit-analysis.json']);
+    expect([...files.keys()]).toStrictEqual(['istio/README.md', 'istio/values/1-istio-base.yaml', 'istio/values/2-istiod.yaml', 'mesh-kit-analysis.json', 'mesh-kit-graph.md']);
     expect(values(files, 'istio/values/1-istio-base.yaml')).toStrictEqual({});
     expect(values(files, 'istio/values/2-istiod.yaml')).toStrictEqual({
       autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, cpu: { targetAverageUtilization: 80 },
@@ -144,7 +144,7 @@ describe('IstioInstallation', () => {
       output: InstallOutput.istioOperator(),
       meshConfig: { accessLogFile: '/dev/stdout' },
     }));
-    expect([...files.keys()]).toStrictEqual(['istio/README.md', 'istio/istio-operator.yaml', 'mesh-kit-analysis.json']);
+    expect([...files.keys()]).toStrictEqual(['istio/README.md', 'istio/istio-operator.yaml', 'mesh-kit-analysis.json', 'mesh-kit-graph.md']);
     expect(files.get('istio/README.md')).toContain('istioctl install -y -f istio-operator.yaml');
     expect(values(files, 'istio/istio-operator.yaml')).toStrictEqual({
       apiVersion: 'install.istio.io/v1alpha1',
