@@ -100,7 +100,7 @@ export interface ReleasePlan {
  * files passed with `--set-file` are refused with the fix.
  */
 export function planReleases(componentName: string, charts: readonly RenderedChart[]): ReleasePlan[] {
-  return charts.flatMap(({ chart, fileName, installation }) => {
+  return charts.flatMap(({ fileName, installation }) => {
     if (!installation || !['helm', 'istio-operator'].includes(installation.model.output.kind)) return [];
     if (installation.model.output.kind === 'istio-operator') {
       fail(problem('output', 'must be Helm or GitOps under Pulumi: istioctl cannot run in a Pulumi program', 'istioOperator()',
@@ -111,7 +111,6 @@ export function planReleases(componentName: string, charts: readonly RenderedCha
       fail(problem('identity', 'must come from Secrets under Pulumi: there is no file to pass with --set-file', 'trustAnchorsFromFile()',
         `use LinkerdIdentity.fromSecrets() for '${installation.facts.path}'`));
     }
-    void chart;
     return installation.model.releases.map((release, i, all) => ({
       name: [componentName, fileName, 'release', release.name].map(slug).join('-'),
       release,

@@ -17,8 +17,8 @@ export interface IstioOperatorInput {
  * @see https://istio.io/latest/docs/reference/config/istio.operator.v1alpha1/
  */
 export function istioOperatorSpec(i: IstioOperatorInput): { [key: string]: unknown } {
-  const { meshConfig, global, profile, platform, revision, revisionTags, pdb, ...pilot } = i.istiod as { [key: string]: unknown };
-  void profile;
+  // `profile` is the spec's own field; the rest of istiod's values keep their IstioOperator places
+  const { meshConfig, global, profile: _profile, platform, revision, revisionTags, pdb, ...pilot } = i.istiod as { [key: string]: unknown };
   const globals = platform !== undefined ? { ...(global as object | undefined), platform } : global;
   return {
     profile: i.profile,
