@@ -81,7 +81,9 @@ export class MeshApp extends App {
         files.set(name, content);
       };
       // a chart that holds only an installation (Helm or istioctl output) has nothing to apply: its folder is its output
-      if (objects.length > 0 || !installation) add(file, Yaml.stringify(...objects));
+      // one document at a time, joined as cdk8s's Yaml.stringify(...docs) joins them (the same bytes): spreading every
+      // object of a chart into one call overflows the stack past ~125,000 objects
+      if (objects.length > 0 || !installation) add(file, objects.map(o => Yaml.stringify(o)).join('---\n'));
       // an installation's values files and README go in a folder named like the chart's file
       if (installation) {
         const manifests = objects.length > 0 ? path.posix.relative(fileName, file) : undefined;
