@@ -75,7 +75,7 @@ export interface IstioGatewayProps {
   readonly name?: string;
   /**
    * The namespace.
-   * @default - the chart's namespace
+   * @default - the chart's namespace; with GatewayDeployment.HELM_CHART in a chart without one, the installation's
    */
   readonly namespace?: IMeshNamespace;
   /**
