@@ -60,8 +60,8 @@ export function mermaidFlowchart(intent: MeshIntent): string {
     lines.push('  end');
   }
   for (const g of intent.gateways) {
-    const listeners = g.listeners.map(l => `:${l.port} ${l.protocol} ${l.hosts.join(' ')}`).join('<br/>');
-    lines.push(`  ${id(`gw/${g.namespace}/${g.name}`)}[/"${mermaidText(`${g.kind} ${g.namespace}/${g.name}`)}<br/>${mermaidText(listeners).replace(/#lt;br\/#gt;/g, '<br/>')}"\\]`);
+    const listeners = g.listeners.map(l => mermaidText(`:${l.port} ${l.protocol} ${l.hosts.join(' ')}`)).join('<br/>');
+    lines.push(`  ${id(`gw/${g.namespace}/${g.name}`)}[/"${mermaidText(`${g.kind} ${g.namespace}/${g.name}`)}<br/>${listeners}"\\]`);
   }
   for (const e of intent.external) {
     lines.push(`  ${id(`se/${e.namespace}/${e.name}`)}{{"${mermaidText(`external ${e.hosts.join(' ')}`)}${e.ports.length > 0 ? mermaidText(` :${e.ports.join(',')}`) : ''}"}}`);

@@ -68,6 +68,9 @@ describe('the mesh picture', () => {
     expect(synth().md).toBe(a.md);
     expect(synth('').files).toStrictEqual(['mesh-kit-analysis.json', 'shop.k8s.yaml']);
     expect(synth('review/graph.md').files).toStrictEqual(['mesh-kit-analysis.json', 'review', 'shop.k8s.yaml']);
+    const clash = new MeshApp({ graphFile: 'shop.k8s.yaml' });
+    shop(clash);
+    expect(() => clash.synthFiles()).toThrow("'graphFile' must not be the name of another output file: got 'shop.k8s.yaml'; e.g. 'mesh-kit-graph.md'");
     expect(() => new MeshApp({ graphFile: '../graph.md' })).toThrow("'graphFile' must be a relative path inside the output folder: got '../graph.md'");
     expect(() => new MeshApp({ graphFile: 'pics/' })).toThrow("'graphFile' must name a file, not a folder: got 'pics/'; e.g. 'pics/mesh-kit-graph.md'");
   });

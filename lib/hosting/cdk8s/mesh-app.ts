@@ -40,7 +40,6 @@ export interface MeshAppProps extends AppProps {
 export class MeshApp extends App {
   /** The report of the last synth (or `synthFiles()`), or undefined before. */
   public report?: AnalysisReport;
-  private lastCharts: RenderedChart[] = [];
   /** How files are written: a test injects a failure half-way. @internal */
   public writeFile?: WriteFile;
   private readonly analysis: AnalysisOptions;
@@ -60,11 +59,13 @@ export class MeshApp extends App {
     checkOutputFile('analysis.reportFile', this.analysis.reportFile, 'mesh-kit-analysis.json');
   }
 
-  /** The files the app synthesizes, `relative path -> YAML`, validated and in chart order; writes nothing. */
+  /**
+   * The files the app synthesizes, `relative path -> text`, validated and in chart order: each chart's manifests, an
+   * installation's files, the mesh picture; writes nothing.
+   */
   public synthFiles(): Map<string, string> {
     const files = new Map<string, string>();
     const charts = renderApp(this);
-    this.lastCharts = charts;
     this.report = analyzeCharts(charts, this.analysis);
     if (this.recordMetadata) {
       // what `cdk8s synth --validate` reads to name the construct of each resource in a validation report
@@ -72,6 +73,7 @@ export class MeshApp extends App {
         [o.metadata.name, { path: c.constructs[i]?.node.path ?? c.chart.node.path }])));
       files.set('construct-metadata.json', JSON.stringify({ version: '1.0.0', resources }));
     }
+    const written: Array<{ file: string; objects: RenderedChart['objects'] }> = [];
     for (const { chart, fileName, objects, installation } of charts) {
       const file = `${fileName}${this.outputFileExtension}`;
       const add = (name: string, content: string) => {
@@ -80,15 +82,22 @@ export class MeshApp extends App {
         }
         files.set(name, content);
       };
-      // a chart that holds only an installation (Helm or istioctl output) has nothing to apply: its folder is its output
-      // one document at a time, joined as cdk8s's Yaml.stringify(...docs) joins them (the same bytes): spreading every
-      // object of a chart into one call overflows the stack past ~125,000 objects
-      if (objects.length > 0 || !installation) add(file, objects.map(o => Yaml.stringify(o)).join('---\n'));
+      // a chart that holds only an installation (Helm or istioctl output) has nothing to apply: its folder is its output.
+      // One document at a time, joined as cdk8s's Yaml.stringify(...docs) joins them (the same bytes): spreading every
+      // object of a chart into one call overflows the stack past ~125,000 objects.
+      if (objects.length > 0 || !installation) {
+        add(file, objects.map(o => Yaml.stringify(o)).join('---\n'));
+        written.push({ file, objects });
+      }
       // an installation's values files and README go in a folder named like the chart's file
       if (installation) {
         const manifests = objects.length > 0 ? path.posix.relative(fileName, file) : undefined;
         for (const f of installFiles(installation.model, manifests)) add(`${fileName}/${f.path}`, f.content);
       }
+    }
+    if (this.graphFile !== '') {
+      if (files.has(this.graphFile)) fail(problem('graphFile', 'must not be the name of another output file', this.graphFile, 'e.g. \'mesh-kit-graph.md\''));
+      files.set(this.graphFile, meshPictureMarkdown(written));
     }
     return files;
   }
@@ -103,11 +112,6 @@ export class MeshApp extends App {
     const report = this.report!;
     const reportFile = this.analysis.reportFile ?? 'mesh-kit-analysis.json';
     if (reportFile !== '') files.set(reportFile, `${JSON.stringify(report.toJson(), undefined, 2)}\n`);
-    if (this.graphFile !== '') {
-      if (files.has(this.graphFile)) fail(problem('graphFile', 'must not be the name of another output file', this.graphFile));
-      const written = this.lastCharts.map(c => ({ file: `${c.fileName}${this.outputFileExtension}`, objects: c.objects })).filter(c => files.has(c.file));
-      files.set(this.graphFile, meshPictureMarkdown(written));
-    }
     writeFilesAtomically(this.outdir, files, this.writeFile);
     const warnings = report.at(FindingLevel.WARNING);
     if ((this.analysis.printWarnings ?? true) && warnings.length > 0) {
