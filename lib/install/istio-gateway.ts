@@ -214,7 +214,7 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
     for (const k of ['name', 'port', 'targetPort'] as const) {
       const seen = new Set<unknown>();
       for (const p of ports) {
-        if (seen.has(p[k])) reject(problem(`ports.${k}`, 'must be unique within a gateway', p[k]));
+        if (seen.has(p[k])) reject(problem(`ports.${k}`, 'must be unique within a gateway', p[k], `give each port its own ${k}`));
         seen.add(p[k]);
       }
     }

@@ -247,7 +247,7 @@ export class IstioInstallation extends Construct {
     this.revisionTags = [...(props.revisionTags ?? [])];
     for (const t of this.revisionTags) reject(checkDnsLabel('revisionTags', t));
     if (this.revisionTags.includes(this.revision ?? 'default')) {
-      failAt(this, problem('revisionTags', 'must not repeat the revision itself', this.revision ?? 'default'));
+      failAt(this, problem('revisionTags', 'must not repeat the revision itself', this.revision ?? 'default', 'drop it from revisionTags'));
     }
     this.namespace = props.namespace ?? 'istio-system';
     reject(checkDnsLabel('namespace', this.namespace));
@@ -286,7 +286,7 @@ export class IstioInstallation extends Construct {
     if (addons.meshConfig === undefined && addons.linkerdVizValues !== undefined) {
       failAt(this, problem('observability', 'must be add-ons of an Istio chart', addons.node.path, 'give Linkerd add-ons to a LinkerdInstallation'));
     }
-    if (this.addons.includes(addons)) failAt(this, problem('observability', 'must be added once', addons.node.path));
+    if (this.addons.includes(addons)) failAt(this, problem('observability', 'must be added once', addons.node.path, 'drop the second addObservability() call'));
     this.addons.push(addons);
     this.ownMeshConfig();
     addons._handOverInstallValues();
@@ -300,7 +300,7 @@ export class IstioInstallation extends Construct {
     }
     const names = this.model().releases.map(r => `${r.namespace}/${r.name}`);
     if (names.includes(`${gateway.namespace}/${gateway.name}`)) {
-      failAt(gateway, problem('name', 'must not be the name of another release of the installation in its namespace', gateway.name));
+      failAt(gateway, problem('name', 'must not be the name of another release of the installation in its namespace', gateway.name, 'give the gateway another name'));
     }
     this.gateways.push(gateway);
     this.emitGitOps();

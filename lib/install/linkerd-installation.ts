@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ChartValues, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
+import { suggestion } from '../core/closest';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
@@ -160,7 +161,7 @@ export class LinkerdInstallation extends Construct {
         'set highAvailability: false for a single replica'));
     }
     for (const [k, v] of Object.entries(props.values ?? {})) {
-      if (!['crds', 'controlPlane', 'viz'].includes(k)) reject(problem('values', 'must hold values of crds, controlPlane or viz', k));
+      if (!['crds', 'controlPlane', 'viz'].includes(k)) reject(problem('values', 'must hold values of crds, controlPlane or viz', k, suggestion(k, ['crds', 'controlPlane', 'viz'])));
       reject(secretMaterialProblems(`values.${k}`, v)[0]);
     }
     if (props.observability) this.addObservability(props.observability);

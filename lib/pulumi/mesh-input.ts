@@ -68,14 +68,8 @@ export function resolvedInputs(manifest: Manifest, path: string, schemas: Schema
     checkResolved(manifest, new Map(tokens.map((t, i) => [t, String(values[i])])), path, schemas);
     return true;
   }));
-  return Object.fromEntries(Object.entries(manifest).map(([k, v]) => {
-    const fieldText = JSON.stringify(v);
-    const own = tokensIn(fieldText);
-    if (own.length === 0) return [k, v];
-    const inputs: Array<pulumi.Output<unknown>> = [checked, ...own.map(t => MeshInput._outputOf(t)!)];
-    return [k, pulumi.all(inputs).apply(([, ...values]) =>
-      JSON.parse(substitute(fieldText, new Map(own.map((t, i) => [t, jsonInner(String(values[i]))])))) as unknown)];
-  }));
+  return Object.fromEntries(Object.entries(manifest).map(([k, v]) => (tokensIn(JSON.stringify(v)).length === 0 ? [k, v]
+    : [k, pulumi.all([checked, resolvedValue(v)]).apply(([, value]) => value)])));
 }
 
 /**

@@ -113,7 +113,7 @@ describe('IstioGateway', () => {
   test('fails on no ports, or a port name twice', () => {
     expect(synthError(app => new IstioGateway(chart(app), 'x', { ports: [] }))).toBe('[gateways/x] \'ports\' must hold at least one port: got \'[]\'');
     expect(errorOf(() => new IstioGateway(chart(new MeshApp()), 'x', { ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'http', port: 81, targetPort: 8081 }] })))
-      .toBe('[gateways/x] \'ports.name\' must be unique within a gateway: got \'http\'');
+      .toBe('[gateways/x] \'ports.name\' must be unique within a gateway: got \'http\'; give each port its own name');
   });
 
   test('GatewayDeployment.HELM_CHART: a release of the gateway chart after istiod, with the gateway\'s production defaults as the chart\'s values', () => {

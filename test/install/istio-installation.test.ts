@@ -292,6 +292,8 @@ describe('IstioInstallation bad input: the construct, the field, the value and t
     expect(errorOf(() => new IstioInstallation(chart(new MeshApp()), 'istio', { version: 'latest' })))
       .toBe('[istio/istio] \'version\' must be an exact chart version (pinned, not a range or \'latest\'): got \'latest\'; e.g. \'1.28.0\'');
     expect(errorOf(make({ revision: 'default' }))).toMatch(/'revision' must not be 'default'/);
+    expect(errorOf(make({ revision: 'canary', revisionTags: ['stable', 'canary'] })))
+      .toBe('[istio/istio] \'revisionTags\' must not repeat the revision itself: got \'canary\'; drop it from revisionTags');
     expect(errorOf(make({ chartRepository: 'oci://registry.example.com/istio' })))
       .toMatch(/'chartRepository' must be the https:\/\/ URL of a Helm repository \(a mirror of Istio's\): got 'oci:\/\/registry.example.com\/istio'/);
     expect(errorOf(make({ meshConfig: { accessLogFile: 'stdout' } })))
@@ -310,6 +312,10 @@ describe('IstioInstallation bad input: the construct, the field, the value and t
       observability: addons,
       meshConfig: { extensionProviders: [MeshExtensionProvider.zipkin('jaeger', 'zipkin.istio-system.svc.cluster.local', 9411)] },
     }).releases)).toMatch(/'meshConfig.extensionProviders' must not name a provider the observability add-ons register: got 'jaeger'/);
+    const once = new IstioInstallation(chart(new MeshApp(), 'y'), 'istio', { version: '1.28.0' });
+    const twice = new ObservabilityAddons(chart(new MeshApp(), 'z'), 'addons', { tracing: TracingBackend.jaeger() });
+    once.addObservability(twice);
+    expect(errorOf(() => once.addObservability(twice))).toBe('[y/istio] \'observability\' must be added once: got \'z/addons\'; drop the second addObservability() call');
     expect(errorOf(() => new IstioInstallation(chart(new MeshApp(), 'x'), 'istio', {
       version: '1.28.0', meshConfig: { extensionProviders: [MeshExtensionProvider.prometheus('prometheus')] },
     }).releases)).toMatch(/must have unique names, none of Istio's built-in ones: got 'prometheus'/);
