@@ -24,7 +24,7 @@ function shop(app: App, props: { istioApiVersion?: IstioApiVersion } = {}) {
 function files(build: (app: MeshApp) => void): Map<string, ReturnType<typeof parseObjects>> {
   const app = new MeshApp();
   build(app);
-  const out = new Map([...app.synthFiles()].map(([f, y]) => [f, parseObjects(y)]));
+  const out = new Map([...app.synthFiles()].filter(([f]) => f.endsWith('.k8s.yaml')).map(([f, y]) => [f, parseObjects(y)]));
   expectSchemaValid([...out.values()].flat());
   return out;
 }
