@@ -1,11 +1,12 @@
 import * as path from 'path';
-import { App, AppProps, Yaml, YamlOutputType } from 'cdk8s';
+import { App, AppProps, YamlOutputType } from 'cdk8s';
 import { AnalysisOptions, analyzeCharts } from './analysis';
 import { RenderedChart, renderApp } from './render-app';
 import { WriteFile, writeFilesAtomically } from './write-files';
 import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { fail, problem } from '../../core/errors';
 import { checkArguments } from '../../core/input';
+import { toYamlDocuments } from '../../core/yaml';
 import { meshPictureMarkdown } from '../../picture/mermaid';
 import { installFiles } from '../../render/install';
 
@@ -83,10 +84,10 @@ export class MeshApp extends App {
         files.set(name, content);
       };
       // a chart that holds only an installation (Helm or istioctl output) has nothing to apply: its folder is its output.
-      // One document at a time, joined as cdk8s's Yaml.stringify(...docs) joins them (the same bytes): spreading every
-      // object of a chart into one call overflows the stack past ~125,000 objects.
+      // The bytes of cdk8s's Yaml.stringify(...objects), written by the fast path where it is sure (lib/core/yaml.ts),
+      // one document at a time: spreading every object of a chart into one call overflows the stack past ~125,000 objects.
       if (objects.length > 0 || !installation) {
-        add(file, objects.map(o => Yaml.stringify(o)).join('---\n'));
+        add(file, toYamlDocuments(objects));
         written.push({ file, objects });
       }
       // an installation's values files and README go in a folder named like the chart's file
