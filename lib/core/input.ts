@@ -83,7 +83,7 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): s
     return Object.entries(value).flatMap(([k, v]) => inputProblems(spec.map, v, `${field}.${k}`));
   }
   if ('class' in spec) {
-    const cls = classes.get(spec.class);
+    const cls = classes.get(spec.class) ?? classLoader?.(spec.class);
     return cls === undefined || value instanceof cls ? [] : wrong();
   }
   if ('union' in spec) {
@@ -213,6 +213,20 @@ function checkScopeAndId(what: string, scope: unknown, id: unknown, needsChart: 
 }
 
 const GUARDED = Symbol.for('@mesh-kit/core:guarded');
+
+/** Loads a public class by name, for the lazy index (dist/index.js, scripts/lazy-index.js): set once it exists. */
+let classLoader: ((name: string) => Function | undefined) | undefined;
+
+/**
+ * How the lazy index loads a class that a check names but that no one has loaded yet (its module guarded on load).
+ * @internal
+ */
+export function setClassLoader(loader: (name: string) => unknown): void {
+  classLoader = name => {
+    const cls = loader(name);
+    return typeof cls === 'function' ? cls : undefined;
+  };
+}
 
 /**
  * Wraps the static and public methods of the library's exported classes so that their arguments are checked

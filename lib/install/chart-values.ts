@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import type Ajv from 'ajv';
 import { ChartValue, ISTIO_CHARTS, ISTIO_GATEWAY_VALUES_SCHEMA } from './generated/install-data';
 import { suggestion } from '../core/closest';
 import { problem } from '../core/errors';
@@ -57,7 +57,12 @@ let gatewaySchema: ((data: unknown) => boolean) & { errors?: Array<{ instancePat
 
 /** The problems of values for Istio's gateway chart, as Helm finds them with the chart's values.schema.json. */
 export function gatewayChartSchemaProblems(field: string, values: ChartValues): string[] {
-  gatewaySchema ??= new Ajv({ strict: false, allErrors: true }).compile(ISTIO_GATEWAY_VALUES_SCHEMA as object);
+  if (gatewaySchema === undefined) {
+    // ajv's compiler is loaded here, by an app with gateway chart values, not by every app at import
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ajv = require('ajv') as { default: typeof Ajv };
+    gatewaySchema = new ajv.default({ strict: false, allErrors: true }).compile(ISTIO_GATEWAY_VALUES_SCHEMA as object);
+  }
   if (gatewaySchema(values)) return [];
   return (gatewaySchema.errors ?? []).map(e => {
     const at = e.instancePath.split('/').slice(1).join('.');

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { ContainerResources, Topology } from 'cdk8s-plus-27';
+import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { chartValueProblems, gatewayChartSchemaProblems, mergeValues, secretMaterialProblems } from './chart-values';
 import { IstioInstallation } from './istio-installation';
@@ -10,7 +10,7 @@ import { MeshProvider, MeshSettings } from '../core/settings';
 import { emitManifest, namespaceOf } from '../hosting/cdk8s/emit';
 import { IGatewayDeployment } from '../intent/ingress-gateway';
 import { IMeshNamespace } from '../intent/mesh-namespace';
-import { TopologySpread } from '../intent/pod-options';
+import { HOSTNAME_TOPOLOGY, TopologySpread } from '../intent/pod-options';
 import { Autoscaling, DisruptionBudget } from '../intent/scaling';
 import { resourcesModelOf } from '../intent/workload';
 import {
@@ -248,7 +248,7 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
       disruptionBudget: budget,
       resources: props.resources ? resourcesModelOf(props.resources) : DEFAULT_RESOURCES,
       topologySpread: props.topologySpread?.map(t => t._model)
-        ?? (pods >= 2 ? [TopologySpread.across(Topology.HOSTNAME)._model] : []),
+        ?? (pods >= 2 ? [TopologySpread.across(HOSTNAME_TOPOLOGY)._model] : []),
     };
     if (helm) {
       this.namespace ??= props.installation!.namespace;

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-27';
+import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ChartValues, chartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
 import { ISTIO_CHARTS, ISTIO_HELM_PLATFORMS, ISTIO_HELM_PROFILES, ISTIO_OPERATOR_PROFILES } from './generated/install-data';

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { ContainerResources, Topology, k8s } from 'cdk8s-plus-27';
+import type { ContainerResources, k8s } from 'cdk8s-plus-27';
 import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
 import { deferIfLate } from '../core/late-values';
@@ -30,6 +30,22 @@ export interface TopologySpreadOptions {
    * @default - the domains that exist
    */
   readonly minDomains?: number;
+}
+
+/**
+ * cdk8s-plus's `Topology.HOSTNAME` (one pod per node), by its node label key: what a default spread needs without loading
+ * all of cdk8s-plus at import.
+ * @internal
+ */
+export const HOSTNAME_TOPOLOGY: ITopology = { key: 'kubernetes.io/hostname' };
+
+/**
+ * cdk8s-plus-27's Kubernetes types' converters (`k8s.toJson_Container`…): loaded on first use, by an app that gives
+ * containers, tolerations or affinity, so that every other app does not load cdk8s-plus at import.
+ */
+function plusK8s(): typeof k8s {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('cdk8s-plus-27') as { k8s: typeof k8s }).k8s;
 }
 
 /**
@@ -353,10 +369,10 @@ export function podModelOf(options: WorkloadOptions, pods: number, mainContainer
   const out: string[] = [];
   const selectorErr = options.nodeSelector ? checkLabels('nodeSelector', options.nodeSelector) : undefined;
   if (selectorErr) out.push(selectorErr);
-  const tolerations = kubeList('Toleration', k8s.toJson_Toleration, options.tolerations, 'tolerations');
+  const tolerations = kubeList('Toleration', v => plusK8s().toJson_Toleration(v), options.tolerations, 'tolerations');
   out.push(...tolerations.problems);
   if (tolerations.problems.length === 0) tolerations.wires.forEach((t, i) => out.push(...tolerationProblems(t as k8s.Toleration, `tolerations[${i}]`)));
-  const affinity = options.affinity === undefined ? undefined : kubeValue('Affinity', k8s.toJson_Affinity, options.affinity, 'affinity');
+  const affinity = options.affinity === undefined ? undefined : kubeValue('Affinity', v => plusK8s().toJson_Affinity(v), options.affinity, 'affinity');
   out.push(...affinity?.problems ?? []);
   if (affinity?.wire) out.push(...affinityProblems(affinity.wire as k8s.Affinity));
   if (options.priorityClassName !== undefined) {
@@ -367,8 +383,8 @@ export function podModelOf(options: WorkloadOptions, pods: number, mainContainer
     const err = checkDnsSubdomain(`imagePullSecrets[${i}]`, name);
     if (err) out.push(err);
   });
-  const initList = kubeList('Container', k8s.toJson_Container, options.initContainers, 'initContainers');
-  const sidecarList = kubeList('Container', k8s.toJson_Container, options.sidecarContainers, 'sidecarContainers');
+  const initList = kubeList('Container', v => plusK8s().toJson_Container(v), options.initContainers, 'initContainers');
+  const sidecarList = kubeList('Container', v => plusK8s().toJson_Container(v), options.sidecarContainers, 'sidecarContainers');
   out.push(...initList.problems, ...sidecarList.problems);
   const init = initList.wires as unknown as k8s.Container[];
   const sidecars = sidecarList.wires as unknown as k8s.Container[];
@@ -383,7 +399,7 @@ export function podModelOf(options: WorkloadOptions, pods: number, mainContainer
     out.push(problem('preStop.sleep', `must be shorter than the termination grace period (${grace ?? 30}s${grace === undefined ? ', Kubernetes\' default' : ''}), or the process is killed before it gets SIGTERM`,
       `${preStop.seconds}s`, `raise terminationGracePeriod above ${preStop.seconds}s`));
   }
-  const spread = options.topologySpread ?? (pods >= 2 ? [TopologySpread.across(Topology.HOSTNAME)] : []);
+  const spread = options.topologySpread ?? (pods >= 2 ? [TopologySpread.across(HOSTNAME_TOPOLOGY)] : []);
   const keys = spread.map(s => s._model.topologyKey);
   const dupKey = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dupKey !== undefined) out.push(problem('topologySpread', 'must spread across each topology once', dupKey));

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { fail, problem } from '../core/errors';
 import { AutoscalingModel, DisruptionBudgetModel } from '../render/model';
 

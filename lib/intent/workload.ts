@@ -1,5 +1,5 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-27';
+import type { ContainerResources } from 'cdk8s-plus-27';
 import { wholeSeconds } from '../core/duration';
 import { fail, problem } from '../core/errors';
 import { checkDnsLabel } from '../core/names';

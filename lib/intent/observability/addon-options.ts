@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { ContainerResources } from 'cdk8s-plus-27';
+import type { ContainerResources } from 'cdk8s-plus-27';
 import { GrafanaDashboard } from './grafana-dashboard';
 import { fail, problem } from '../../core/errors';
 import { checkDnsSubdomain } from '../../core/names';

@@ -1,5 +1,5 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu } from 'cdk8s-plus-27';
+import { ApiObject, Duration } from 'cdk8s';
+import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   ADDON_IMAGES, AddonExposureOptions, ExposedAddon, GrafanaOptions, KialiAuth, KialiOptions, PrometheusOptions, TracingBackend,
@@ -86,12 +86,13 @@ function idOf(o: Manifest): string {
   return o.metadata.name.split('-').map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('') + o.kind;
 }
 
-const DEFAULT_RESOURCES: { [addon: string]: ContainerResources } = {
-  prometheus: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) } },
-  grafana: { cpu: { request: Cpu.millis(10) }, memory: { request: Size.mebibytes(64) } },
-  kiali: { cpu: { request: Cpu.millis(10) }, memory: { request: Size.mebibytes(64), limit: Size.gibibytes(1) } },
-  jaeger: { cpu: { request: Cpu.millis(10) }, memory: { request: Size.mebibytes(128) } },
-  zipkin: { cpu: { request: Cpu.millis(10) }, memory: { request: Size.mebibytes(256) } },
+/** Each add-on's resources when none are given, as Kubernetes quantities. */
+const DEFAULT_RESOURCES: { [addon: string]: ResourcesModel } = {
+  prometheus: { requests: { cpu: '50m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+  grafana: { requests: { cpu: '10m', memory: '64Mi' } },
+  kiali: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '1Gi' } },
+  jaeger: { requests: { cpu: '10m', memory: '128Mi' } },
+  zipkin: { requests: { cpu: '10m', memory: '256Mi' } },
 };
 
 /**
@@ -147,7 +148,7 @@ export class ObservabilityAddons extends Construct {
       return value ?? fallback;
     };
     const resources = (addon: string, r: ContainerResources | undefined): ResourcesModel | undefined =>
-      resourcesModelOf(r ?? DEFAULT_RESOURCES[addon]);
+      (r ? resourcesModelOf(r) : DEFAULT_RESOURCES[addon]);
     const duration = (field: string, d: Duration | undefined, fallback: Duration): string => {
       const ms = millisecondsOf(d ?? fallback);
       if (ms % 1000 !== 0 || ms < 1000) failAt(this, problem(field, 'must be a whole number of seconds, at least 1', `${ms / 1000}s`));

@@ -1,8 +1,9 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { AddonsModel } from './model';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, ResourcesModel } from '../model';
+import { intOrString, quantity } from '../wire-values';
 
 /** The labels of every object of one add-on; `app` alone selects its pods. */
 export function addonLabels(app: string): { [key: string]: string } {
@@ -43,8 +44,8 @@ export function resourcesOf(r: ResourcesModel | undefined): k8s.ResourceRequirem
   const q = (x: { cpu?: string; memory?: string } | undefined) => {
     if (!x) return undefined;
     const out: { [key: string]: k8s.Quantity } = {};
-    if (x.cpu !== undefined) out.cpu = k8s.Quantity.fromString(x.cpu);
-    if (x.memory !== undefined) out.memory = k8s.Quantity.fromString(x.memory);
+    if (x.cpu !== undefined) out.cpu = quantity(x.cpu);
+    if (x.memory !== undefined) out.memory = quantity(x.memory);
     return out;
   };
   return { requests: q(r.requests), limits: q(r.limits) };
@@ -151,5 +152,5 @@ export function addonClusterRbac(m: AddonsModel, app: string, rules: PolicyRule[
 
 /** An HTTP GET probe. */
 export function httpProbe(path: string, port: number | string, extra: Partial<k8s.Probe> = {}): k8s.Probe {
-  return { httpGet: { path, port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port) }, ...extra };
+  return { httpGet: { path, port: intOrString(port) }, ...extra };
 }

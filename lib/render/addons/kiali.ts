@@ -1,5 +1,5 @@
 import { Yaml } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import {
   PolicyRule, addonClusterRbac, addonConfigMap, addonDeployment, addonService, addonServiceAccount, httpProbe, resourcesOf, restrictedContainer,
 } from './common';

@@ -5,6 +5,7 @@ import { DestinationRuleSpec, DestinationRuleSpecTrafficPolicyTlsMode } from '..
 import { TelemetrySpec } from '../../imports/telemetry.istio.io';
 import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
+import { enumValue } from '../wire-values';
 
 /** One entry of Istio's `meshConfig.extensionProviders`. */
 export interface ExtensionProvider {
@@ -65,7 +66,7 @@ export function renderTelemetry(m: AddonsModel, name: string): Manifest | undefi
 export function renderPlainTextDestinationRule(m: AddonsModel, service: string): Manifest {
   const spec: DestinationRuleSpec = {
     host: serviceHost(m, service),
-    trafficPolicy: { tls: { mode: DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } },
+    trafficPolicy: { tls: { mode: enumValue<DestinationRuleSpecTrafficPolicyTlsMode>('DISABLE') } },
   };
   return {
     apiVersion: `networking.istio.io/${m.istioApiVersion}`,

@@ -6,18 +6,19 @@ import {
 } from '../../imports/gateway.networking.k8s.io';
 import { metadataOf } from '../metadata';
 import { GatewayModel, Manifest, ServerModel } from '../model';
+import { enumValue } from '../wire-values';
 
 function listenersOf(s: ServerModel, gw: GatewayModel): GatewaySpecListeners[] {
   const tls = s.tls?.mode === 'SIMPLE'
-    ? { mode: TlsMode.TERMINATE, certificateRefs: [{ name: s.tls.credentialName! }] }
-    : s.tls?.mode === 'PASSTHROUGH' ? { mode: TlsMode.PASSTHROUGH } : undefined;
+    ? { mode: enumValue<TlsMode>('Terminate'), certificateRefs: [{ name: s.tls.credentialName! }] }
+    : s.tls?.mode === 'PASSTHROUGH' ? { mode: enumValue<TlsMode>('Passthrough') } : undefined;
   // the gateway's own namespace, and those whose routes attach to it, by name (never All)
   const namespaces = gw.routeNamespaces?.length
     ? {
-      from: From.SELECTOR,
+      from: enumValue<From>('Selector'),
       selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...(gw.namespace ? [gw.namespace] : []), ...gw.routeNamespaces] }] },
     }
-    : { from: From.SAME };
+    : { from: enumValue<From>('Same') };
   const base = { port: s.port, protocol: s.protocol, tls, allowedRoutes: { namespaces } };
   // A Gateway API listener serves one hostname (none: any); an Istio server serves a list.
   if (s.hosts.includes('*')) return [{ ...base, name: s.portName }];

@@ -16,7 +16,7 @@ import {
 import { versionServiceName } from '../hosts';
 import { metadataOf } from '../metadata';
 import { DestinationModel, HeaderOpsModel, HttpRouteModel, Manifest, MatchModel, StringMatchModel, VirtualServiceModel } from '../model';
-import { enumOf } from './enums';
+import { validatedEnumValue, enumValue } from '../wire-values';
 
 /** A reference's namespace, written only when it differs from the route's. */
 function otherNamespace(target: string | undefined, routeNamespace: string | undefined): string | undefined {
@@ -39,9 +39,9 @@ export function backendOf(d: DestinationModel, routeNamespace: string | undefine
 
 function pathOf(uri: StringMatchModel | undefined): HttpRouteSpecRulesMatches['path'] {
   if (!uri) return undefined;
-  if (uri.exact !== undefined) return { type: PathType.EXACT, value: uri.exact };
-  if (uri.prefix !== undefined) return { type: PathType.PATH_PREFIX, value: uri.prefix };
-  return { type: PathType.REGULAR_EXPRESSION, value: uri.regex };
+  if (uri.exact !== undefined) return { type: enumValue<PathType>('Exact'), value: uri.exact };
+  if (uri.prefix !== undefined) return { type: enumValue<PathType>('PathPrefix'), value: uri.prefix };
+  return { type: enumValue<PathType>('RegularExpression'), value: uri.regex };
 }
 
 function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
@@ -49,13 +49,13 @@ function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
     path: pathOf(m.uri),
     headers: m.headers
       ? Object.entries(m.headers).map(([name, v]) => (v.regex !== undefined
-        ? { name, type: HeaderType.REGULAR_EXPRESSION, value: v.regex }
-        : { name, type: HeaderType.EXACT, value: v.exact! }))
+        ? { name, type: enumValue<HeaderType>('RegularExpression'), value: v.regex }
+        : { name, type: enumValue<HeaderType>('Exact'), value: v.exact! }))
       : undefined,
     queryParams: m.queryParams
       ? Object.entries(m.queryParams).map(([name, v]) => (v.regex !== undefined
-        ? { name, type: enumOf(QueryParamType, 'RegularExpression'), value: v.regex }
-        : { name, type: enumOf(QueryParamType, 'Exact'), value: v.exact! }))
+        ? { name, type: enumValue<QueryParamType>('RegularExpression'), value: v.regex }
+        : { name, type: enumValue<QueryParamType>('Exact'), value: v.exact! }))
       : undefined,
   };
 }
@@ -68,41 +68,41 @@ export function headerModifier(ops: HeaderOpsModel) {
 
 function filtersOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRulesFilters[] {
   const filters: HttpRouteSpecRulesFilters[] = [];
-  if (r.headers?.request) filters.push({ type: FilterType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: headerModifier(r.headers.request) });
-  if (r.headers?.response) filters.push({ type: FilterType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: headerModifier(r.headers.response) });
+  if (r.headers?.request) filters.push({ type: enumValue<FilterType>('RequestHeaderModifier'), requestHeaderModifier: headerModifier(r.headers.request) });
+  if (r.headers?.response) filters.push({ type: enumValue<FilterType>('ResponseHeaderModifier'), responseHeaderModifier: headerModifier(r.headers.response) });
   if (r.mirror) {
     const backendRef = backendOf(r.mirror.destination, ns);
-    filters.push({ type: FilterType.REQUEST_MIRROR, requestMirror: { backendRef, percent: r.mirror.percentage } });
+    filters.push({ type: enumValue<FilterType>('RequestMirror'), requestMirror: { backendRef, percent: r.mirror.percentage } });
   }
   if (r.rewrite) {
     filters.push({
-      type: FilterType.URL_REWRITE,
+      type: enumValue<FilterType>('URLRewrite'),
       urlRewrite: {
         hostname: r.rewrite.authority,
-        path: r.rewrite.uri !== undefined ? { type: enumOf(PathTypeRewrite, 'ReplacePrefixMatch'), replacePrefixMatch: r.rewrite.uri } : undefined,
+        path: r.rewrite.uri !== undefined ? { type: enumValue<PathTypeRewrite>('ReplacePrefixMatch'), replacePrefixMatch: r.rewrite.uri } : undefined,
       },
     });
   }
   if (r.redirect) {
     const x = r.redirect;
     filters.push({
-      type: FilterType.REQUEST_REDIRECT,
+      type: enumValue<FilterType>('RequestRedirect'),
       requestRedirect: {
-        scheme: x.scheme !== undefined ? enumOf(RedirectScheme, x.scheme) : undefined,
+        scheme: x.scheme !== undefined ? validatedEnumValue<RedirectScheme>(x.scheme) : undefined,
         hostname: x.authority,
         port: x.port,
-        statusCode: enumOf(RedirectStatus, x.redirectCode ?? 301),
-        path: x.uri !== undefined ? { type: enumOf(PathTypeRedirect, 'ReplaceFullPath'), replaceFullPath: x.uri } : undefined,
+        statusCode: validatedEnumValue<RedirectStatus>(x.redirectCode ?? 301),
+        path: x.uri !== undefined ? { type: enumValue<PathTypeRedirect>('ReplaceFullPath'), replaceFullPath: x.uri } : undefined,
       },
     });
   }
   if (r.cors) {
     const c = r.cors;
     filters.push({
-      type: FilterType.CORS,
+      type: enumValue<FilterType>('CORS'),
       cors: {
         allowOrigins: c.allowOrigins.map(o => o.exact!),
-        allowMethods: c.allowMethods?.map(m => enumOf(CorsMethod, m)),
+        allowMethods: c.allowMethods?.map(m => validatedEnumValue<CorsMethod>(m)),
         allowHeaders: c.allowHeaders,
         exposeHeaders: c.exposeHeaders,
         maxAge: c.maxAge !== undefined ? seconds(c.maxAge) : undefined,

@@ -5,6 +5,7 @@ import {
 import { metadataOf } from '../metadata';
 import { DestinationModel, HttpRouteModel, Manifest, MatchModel, VirtualServiceModel } from '../model';
 import { backendOf, headerModifier, parentRefsOf } from './http-route';
+import { enumValue } from '../wire-values';
 
 const V1 = 'gateway.networking.k8s.io/v1';
 
@@ -12,22 +13,22 @@ const weighted = (ds: readonly DestinationModel[], ns: string | undefined) => ds
 
 function grpcMatchOf(m: MatchModel): GrpcRouteSpecRulesMatches {
   return {
-    method: m.grpc ? { type: GrpcMethodType.EXACT, service: m.grpc.service, method: m.grpc.method } : undefined,
+    method: m.grpc ? { type: enumValue<GrpcMethodType>('Exact'), service: m.grpc.service, method: m.grpc.method } : undefined,
     headers: m.headers
       ? Object.entries(m.headers).map(([name, v]) => (v.regex !== undefined
-        ? { name, type: GrpcHeaderType.REGULAR_EXPRESSION, value: v.regex }
-        : { name, type: GrpcHeaderType.EXACT, value: v.exact! }))
+        ? { name, type: enumValue<GrpcHeaderType>('RegularExpression'), value: v.regex }
+        : { name, type: enumValue<GrpcHeaderType>('Exact'), value: v.exact! }))
       : undefined,
   };
 }
 
 function grpcRuleOf(r: HttpRouteModel, ns: string | undefined): GrpcRouteSpecRules {
   const filters: GrpcRouteSpecRulesFilters[] = [];
-  if (r.headers?.request) filters.push({ type: GrpcFilter.REQUEST_HEADER_MODIFIER, requestHeaderModifier: headerModifier(r.headers.request) });
-  if (r.headers?.response) filters.push({ type: GrpcFilter.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: headerModifier(r.headers.response) });
+  if (r.headers?.request) filters.push({ type: enumValue<GrpcFilter>('RequestHeaderModifier'), requestHeaderModifier: headerModifier(r.headers.request) });
+  if (r.headers?.response) filters.push({ type: enumValue<GrpcFilter>('ResponseHeaderModifier'), responseHeaderModifier: headerModifier(r.headers.response) });
   if (r.mirror) {
     const requestMirror = { backendRef: backendOf(r.mirror.destination, ns), percent: r.mirror.percentage };
-    filters.push({ type: GrpcFilter.REQUEST_MIRROR, requestMirror });
+    filters.push({ type: enumValue<GrpcFilter>('RequestMirror'), requestMirror });
   }
   return {
     name: r.name,

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { versionServiceName } from '../hosts';
 import { servicePortsOf } from '../kubernetes/service';

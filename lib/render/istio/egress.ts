@@ -4,6 +4,7 @@ import {
 } from '../../imports/networking.istio.io';
 import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
+import { enumValue } from '../wire-values';
 
 /** An external service the mesh may call, with optional TLS origination and an egress gateway. */
 export interface EgressModel {
@@ -69,7 +70,7 @@ export function renderTlsOrigination(m: EgressModel): Manifest {
       portLevelSettings: [{
         port: { number: tls.port },
         tls: {
-          mode: DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.SIMPLE,
+          mode: enumValue<DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode>('SIMPLE'),
           sni: host,
           caCertificates: tls.caCertificates,
           credentialName: tls.credentialName,
@@ -88,7 +89,7 @@ export function renderEgressGateway(m: EgressModel): Manifest {
     servers: [{
       port: { number: eg.port, name: `${eg.protocol.toLowerCase()}-${eg.port}`, protocol: eg.protocol },
       hosts: [m.hosts[0]],
-      tls: eg.protocol === 'TLS' ? { mode: GatewaySpecServersTlsMode.PASSTHROUGH } : undefined,
+      tls: eg.protocol === 'TLS' ? { mode: enumValue<GatewaySpecServersTlsMode>('PASSTHROUGH') } : undefined,
     }],
   };
   return { apiVersion: m.apiVersion, kind: 'Gateway', metadata: metadataOf(`${m.name}-egress`, m.namespace), spec };

@@ -1,6 +1,7 @@
 import { SidecarSpec, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/networking.istio.io';
 import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
+import { enumValue } from '../wire-values';
 
 /** A workload's Sidecar scoped to what it calls. */
 export interface ScopedSidecarModel {
@@ -21,7 +22,7 @@ export function renderScopedSidecar(m: ScopedSidecarModel): Manifest {
   const spec: SidecarSpec = {
     workloadSelector: { labels: { ...m.selector } },
     egress: [{ hosts: [...m.egressHosts] }],
-    outboundTrafficPolicy: m.registryOnly ? { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY } : undefined,
+    outboundTrafficPolicy: m.registryOnly ? { mode: enumValue<SidecarSpecOutboundTrafficPolicyMode>('REGISTRY_ONLY') } : undefined,
   };
   return { apiVersion: m.apiVersion, kind: 'Sidecar', metadata: metadataOf(m.name, m.namespace), spec };
 }

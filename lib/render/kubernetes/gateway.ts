@@ -1,9 +1,10 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { autoscalerSpec, disruptionBudgetSpec } from './scaling';
 import { resourcesOf } from '../addons/common';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { AutoscalingModel, DisruptionBudgetModel, Manifest, ResourcesModel, TopologySpreadModel } from '../model';
+import { intOrString } from '../wire-values';
 
 /** A gateway deployed the way Istio documents ("Deploying a gateway", Kubernetes YAML), as model data. */
 export interface GatewayDeploymentModel {
@@ -116,7 +117,7 @@ export function renderGatewayService(g: GatewayDeploymentModel): Manifest {
   const spec: k8s.ServiceSpec = {
     type: g.serviceType,
     selector: { ...g.labels },
-    ports: g.ports.map(p => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.targetPort), protocol: 'TCP' })),
+    ports: g.ports.map(p => ({ name: p.name, port: p.port, targetPort: intOrString(p.targetPort), protocol: 'TCP' })),
   };
   return {
     apiVersion: 'v1',

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { AutoscalingModel, DisruptionBudgetModel, Manifest, ServiceModel, VersionModel } from '../model';

@@ -1,7 +1,8 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { Manifest, NamespaceModel, PortModel, ServiceModel } from '../model';
+import { intOrString } from '../wire-values';
 
 /** The Service ports of a service. */
 export function servicePortsOf(ports: PortModel[]): k8s.ServicePort[] {
@@ -10,7 +11,7 @@ export function servicePortsOf(ports: PortModel[]): k8s.ServicePort[] {
     name: p.name,
     protocol: p.transport,
     appProtocol: p.appProtocol,
-    targetPort: p.targetPort !== undefined ? k8s.IntOrString.fromNumber(p.targetPort) : undefined,
+    targetPort: p.targetPort !== undefined ? intOrString(p.targetPort) : undefined,
   }));
 }
 

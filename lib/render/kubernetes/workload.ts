@@ -1,7 +1,8 @@
-import { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-27';
 import { compact } from '../compact';
 import { metadataOf } from '../metadata';
 import { LifecycleHandlerModel, Manifest, ProbeModel, PodModel, PortModel, ServiceModel, VersionModel, VolumeModel, WireValue, WorkloadModel } from '../model';
+import { intOrString, quantity } from '../wire-values';
 
 function securityContexts(w: WorkloadModel): { pod?: k8s.PodSecurityContext; container?: k8s.SecurityContext } {
   const s = w.security;
@@ -29,8 +30,8 @@ function quantities(q: { cpu?: string; memory?: string } | undefined): { [key: s
     return undefined;
   }
   const out: { [key: string]: k8s.Quantity } = {};
-  if (q.cpu !== undefined) out.cpu = k8s.Quantity.fromString(q.cpu);
-  if (q.memory !== undefined) out.memory = k8s.Quantity.fromString(q.memory);
+  if (q.cpu !== undefined) out.cpu = quantity(q.cpu);
+  if (q.memory !== undefined) out.memory = quantity(q.memory);
   return out;
 }
 
@@ -43,7 +44,7 @@ function volumeOf(v: VolumeModel): k8s.Volume {
     ...v,
     emptyDir: v.emptyDir ? {
       medium: v.emptyDir.medium,
-      sizeLimit: v.emptyDir.sizeLimit !== undefined ? k8s.Quantity.fromString(v.emptyDir.sizeLimit) : undefined,
+      sizeLimit: v.emptyDir.sizeLimit !== undefined ? quantity(v.emptyDir.sizeLimit) : undefined,
     } : undefined,
   };
 }
@@ -67,9 +68,9 @@ function probeOf(probe: ProbeModel | undefined, ports: PortModel[]): k8s.Probe |
   };
   switch (probe.kind) {
     case 'httpGet':
-      return { httpGet: { path: probe.path, port: k8s.IntOrString.fromNumber(target), httpHeaders: probe.headers?.map(h => ({ ...h })) }, ...timing };
+      return { httpGet: { path: probe.path, port: intOrString(target), httpHeaders: probe.headers?.map(h => ({ ...h })) }, ...timing };
     case 'tcpSocket':
-      return { tcpSocket: { port: k8s.IntOrString.fromNumber(target) }, ...timing };
+      return { tcpSocket: { port: intOrString(target) }, ...timing };
     case 'grpc':
       return { grpc: { port: target, service: probe.service }, ...timing };
     default:
@@ -101,7 +102,7 @@ function handlerOf(h: LifecycleHandlerModel, ports: PortModel[]): k8s.LifecycleH
       return { sleep: { seconds: h.seconds! } };
     case 'httpGet': {
       const port = ports.find(p => p.port === (h.port ?? ports[0]?.port));
-      return { httpGet: { path: h.path, port: k8s.IntOrString.fromNumber(port ? port.targetPort ?? port.port : h.port ?? 0) } };
+      return { httpGet: { path: h.path, port: intOrString(port ? port.targetPort ?? port.port : h.port ?? 0) } };
     }
     default:
       return { exec: { command: [...(h.command ?? [])] } };
