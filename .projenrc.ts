@@ -42,6 +42,10 @@ const project = new typescript.TypeScriptProject({
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
+      // the examples import the package by its name, as users do: the sources when type-checked and tested, the
+      // compiled package (Node resolves a package's own name) when run
+      baseUrl: '..',
+      paths: { '@mesh-kit/core': ['lib/index.ts'], '@mesh-kit/core/pulumi': ['lib/pulumi/index.ts'] },
     },
     include: ['../examples/**/*.ts'],
   },
@@ -78,6 +82,8 @@ const project = new typescript.TypeScriptProject({
     junitReporting: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // the examples import the package by name: the sources under test
+      moduleNameMapper: { '^@mesh-kit/core$': '<rootDir>/lib/index.ts', '^@mesh-kit/core/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
       collectCoverage: false,
     },
   },
@@ -99,14 +105,23 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   clobber: false,
   vscode: false,
-  gitignore: ['examples/*/dist/', 'docs/.api-check/', '*.cpuprofile', 'coverage/', '/scratch/'],
+  gitignore: ['examples/*/dist/', 'examples/.build/', 'examples/.build-*/', 'docs/.api-check/', '*.cpuprofile', 'coverage/', '/scratch/'],
   npmignoreEnabled: false,
 });
 
 // Examples are type-checked (test/tsconfig.json) and linted like tests; this tsconfig lets the
 // linter's project service (and editors) find them.
 new JsonFile(project, 'examples/tsconfig.json', {
-  obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: {
+      noEmit: true,
+      rootDir: '..',
+      baseUrl: '..',
+      paths: { '@mesh-kit/core': ['lib/index.ts'], '@mesh-kit/core/pulumi': ['lib/pulumi/index.ts'] },
+    },
+    include: ['**/*.ts'],
+  },
 });
 
 // Pulumi is for the `@mesh-kit/core/pulumi` entry only: a cdk8s-only user installs no Pulumi.
@@ -200,9 +215,10 @@ project.addTask('bench', {
 });
 
 // Synthesize every example to YAML (examples/<name>/dist).
+// the examples import the package by name (Node resolves it to dist/) and run compiled (examples/.build): compile first
 project.addTask('synth', {
-  description: 'Synthesize every example app (examples/*/cdk8s.yaml) to examples/<name>/dist',
-  exec: 'node scripts/synth-examples.js',
+  description: 'Compile the package, then synthesize every example app (examples/*/cdk8s.yaml) to examples/<name>/dist',
+  steps: [{ spawn: 'compile' }, { exec: 'node scripts/synth-examples.js' }],
 });
 
 project.synth();

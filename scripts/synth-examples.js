@@ -10,6 +10,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const YAML = require('yaml');
+const { buildExamples } = require('./build-examples');
 
 const examplesDir = process.env.MESH_KIT_EXAMPLES_DIR ?? path.resolve(__dirname, '..', 'examples');
 const only = process.argv.slice(2);
@@ -18,6 +19,8 @@ const examples = fs.readdirSync(examplesDir)
   .filter(name => only.length === 0 || only.includes(name))
   .sort();
 
+// the apps' compiled programs (examples/.build), which the cdk8s.yaml files run
+buildExamples(examplesDir);
 const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-synth-'));
 let failed = 0;
 const timings = [];

@@ -9,7 +9,7 @@
 import { App } from 'cdk8s';
 import { Bookinfo, bookinfoServices } from './app';
 import { buildBookinfoSecurity } from './security';
-import { DataPlane, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace, RouteAction, ServiceRouting, Waypoint } from '../../lib';
+import { DataPlane, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace, RouteAction, ServiceRouting, Waypoint } from '@mesh-kit/core';
 
 /** Builds Bookinfo for `dataPlane` into `dist/<sidecar|ambient>/` of `app` (a MeshApp, for the folder names). */
 export function buildBookinfoMesh(app: App, dataPlane: DataPlane): Bookinfo {

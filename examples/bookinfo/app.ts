@@ -24,7 +24,7 @@ import {
   WorkloadSecurity,
   IMeshNamespace,
   Waypoint,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 const REGISTRY = 'registry.istio.io/release';
 const TAG = '1.20.3';

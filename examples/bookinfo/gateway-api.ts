@@ -6,7 +6,7 @@
  */
 import { App } from 'cdk8s';
 import { Bookinfo, bookinfoServices } from './app';
-import { HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, RouteAction, ServiceRouting, TrafficApi } from '../../lib';
+import { HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, RouteAction, ServiceRouting, TrafficApi } from '@mesh-kit/core';
 
 /** Builds the Gateway API flavour of Bookinfo into `app` (a MeshApp, for the `gateway-api/` file names). */
 export function buildBookinfoGatewayApi(app: App): Bookinfo {

@@ -3,7 +3,7 @@ import { buildBookinfo } from './app';
 import { buildBookinfoGatewayApi } from './gateway-api';
 import { buildBookinfoSecurity } from './security';
 import { buildBookinfoSidecars } from './sidecars';
-import { DataPlane, MeshApp } from '../../lib';
+import { DataPlane, MeshApp } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const bookinfo = buildBookinfo(app); // Istio's own API: dist/*.k8s.yaml

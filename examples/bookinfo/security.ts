@@ -7,7 +7,7 @@
  */
 import { App } from 'cdk8s';
 import { Bookinfo } from './app';
-import { AuthorizationPolicy, MeshChart, MeshChartProps, PeerAuthentication, RequestSource, WorkloadSelector } from '../../lib';
+import { AuthorizationPolicy, MeshChart, MeshChartProps, PeerAuthentication, RequestSource, WorkloadSelector } from '@mesh-kit/core';
 
 /** Where the security chart goes and who the ingress gateway is. */
 export interface BookinfoSecurityOptions {

@@ -5,7 +5,7 @@
  */
 import { App } from 'cdk8s';
 import { Bookinfo } from './app';
-import { MeshChart, SidecarScoping } from '../../lib';
+import { MeshChart, SidecarScoping } from '@mesh-kit/core';
 
 export function buildBookinfoSidecars(app: App, { productpage, details, reviews, ratings }: Bookinfo): MeshChart {
   const chart = new MeshChart(app, 'sidecars');

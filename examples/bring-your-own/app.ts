@@ -5,7 +5,7 @@ import {
   AuthorizedClient, Autoscaling, CanaryPlan, CanaryRelease, DestinationPolicy, DisruptionBudget, EnvValue, ExternalTrafficPolicy, LoadBalancer,
   MeshChart, MeshNamespace, MeshService, PreStop, Probe, Projection, RouteAction, ServiceAuthorization, ServiceExposure, ServiceRouting,
   SessionAffinity, TopologySpread, Volume, VolumeMount,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 /** What the example builds, for tests and for the canary. */
 export interface BringYourOwn {

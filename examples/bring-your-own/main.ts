@@ -1,5 +1,5 @@
 import { buildBringYourOwn, buildStorefrontCanary } from './app';
-import { MeshApp } from '../../lib';
+import { MeshApp } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const { storefront } = buildBringYourOwn(app);

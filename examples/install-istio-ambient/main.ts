@@ -2,8 +2,8 @@
  * The installation of the ambient Bookinfo (examples/bookinfo, `dist/ambient/`): Istio's ambient profile, so istiod,
  * istio-cni and ztunnel, in install order, with the revision tags its waypoints name (`stable`, `rapid`).
  */
-import { DataPlane, InstallOutput, IstioInstallation, IstioProfile, MeshApp, MeshChart } from '../../lib';
 import { buildBookinfoMesh } from '../bookinfo/ambient';
+import { DataPlane, InstallOutput, IstioInstallation, IstioProfile, MeshApp, MeshChart } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const istio = new MeshChart(app, 'istio', { namespace: 'istio-system' });

@@ -5,8 +5,8 @@
  *
  * dist/istio/ is applied first (its README has the helm commands; the gateways are in dist/istio.k8s.yaml), then the rest.
  */
-import { DisruptionBudget, GatewayKind, InstallOutput, IstioGateway, IstioInstallation, IstioProfile, MeshApp, MeshChart } from '../../lib';
 import { buildBookinfo } from '../bookinfo/app';
+import { DisruptionBudget, GatewayKind, InstallOutput, IstioGateway, IstioInstallation, IstioProfile, MeshApp, MeshChart } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const istio = new MeshChart(app, 'istio', { namespace: 'istio-system' });

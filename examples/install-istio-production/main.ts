@@ -4,12 +4,12 @@
  * access logs in JSON, only registered hosts reachable, the tracing collector of the add-ons registered as a provider —
  * installed by Argo CD (one Application per chart, pinned, in sync waves before the workloads).
  */
+import { buildIstioAddons } from '../observability/app';
 import {
   AccessLogEncoding, Autoscaling, GatewayDeployment, HttpMatch, IngressGateway, IngressGatewayRoute, InstallOutput, IstioGateway, IstioInstallation,
   MeshApp,
   MeshChart, MeshNamespace, MeshService, NamespaceInjection, OutboundTrafficPolicyMode, RouteAction,
-} from '../../lib';
-import { buildIstioAddons } from '../observability/app';
+} from '@mesh-kit/core';
 
 // the gateway's certificate is issued by cert-manager, outside this app
 const app = new MeshApp({ analysis: { externals: { secrets: ['istio-system/telemetry-gateway-cert'] } } });

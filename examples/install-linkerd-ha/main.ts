@@ -3,9 +3,9 @@
  * fails closed), its identity from the Secrets cert-manager and trust-manager keep (nothing secret in Git), linkerd-viz
  * wired to the add-ons — installed by Flux, each HelmRelease pinned and depending on the one before — and Emojivoto.
  */
-import { InstallOutput, LinkerdIdentity, LinkerdInstallation, MeshApp, MeshChart, MeshProvider } from '../../lib';
 import { buildEmojivoto } from '../linkerd-emojivoto/app';
 import { buildLinkerdAddons } from '../observability/app';
+import { InstallOutput, LinkerdIdentity, LinkerdInstallation, MeshApp, MeshChart, MeshProvider } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const linkerd = new MeshChart(app, 'linkerd', { mesh: MeshProvider.LINKERD });

@@ -2,7 +2,7 @@ import { App, Duration } from 'cdk8s';
 import {
   AuthorizationMode, AuthorizedClient, CanaryPlan, CanaryRelease, DefaultInboundPolicy, EgressNetwork, EnvValue, HttpMatch, MeshChart, MeshNamespace,
   MeshProvider, MeshService, Protocol, RetryOn, RouteAction, ServiceAuthorization, ServiceRouting,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 const REGISTRY = 'docker.l5d.io/buoyantio';
 const NS = 'emojivoto';

@@ -1,5 +1,5 @@
 import { buildEmojiCanary, buildEmojivoto, buildEmojivotoAuthorization } from './app';
-import { MeshApp } from '../../lib';
+import { MeshApp } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const emojivoto = buildEmojivoto(app);

@@ -26,7 +26,7 @@ import {
   RouteAction,
   ServiceAuthorization,
   SidecarInjection,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 const IMAGE = 'buoyantio/helloworld:0.1.6';
 const podIp = EnvValue.fromFieldPath('status.podIP');

@@ -1,5 +1,5 @@
 import { buildLinkerd1, buildLinkerd2, buildLinkerd2Split } from './app';
-import { MeshApp } from '../../lib';
+import { MeshApp } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const { world } = buildLinkerd2(app);

@@ -23,7 +23,7 @@ import {
   Volume,
   VolumeMount,
   WorkloadSecurity,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 /** The echo file each version serves at /echo/test.txt. */
 const echoFile = (minor: string) => Volume.fromConfigMap('echo-txt', 'nginx-static-files', { items: { [`echo.txt.v${minor}`]: 'test.txt' } });

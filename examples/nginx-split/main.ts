@@ -1,5 +1,5 @@
 import { buildNginxCanary, buildNginxSplit } from './app';
-import { MeshApp } from '../../lib';
+import { MeshApp } from '@mesh-kit/core';
 
 const app = new MeshApp();
 const { nginx, gateway } = buildNginxSplit(app);

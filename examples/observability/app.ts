@@ -18,7 +18,7 @@ import { ISTIO_CANARY, ISTIO_GOLDEN_SIGNALS, LINKERD_GOLDEN_SIGNALS } from './da
 import {
   AnalysisOptions, GatewayProtocol, GatewayTls, GrafanaDashboard, IngressGateway, KialiOptions, MeshChart, MeshProvider, ObservabilityAddons,
   TracingBackend,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 /**
  * The example's analysis settings: the gateway's TLS Secret is created outside the app (by cert-manager, or by

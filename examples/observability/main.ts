@@ -1,5 +1,5 @@
 import { ANALYSIS, buildIstioAddons, buildIstioZipkin, buildLinkerdAddons } from './app';
-import { MeshApp } from '../../lib';
+import { MeshApp } from '@mesh-kit/core';
 
 const app = new MeshApp({ analysis: ANALYSIS });
 buildIstioAddons(app);

@@ -7,12 +7,12 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
+import { bookinfoServices } from '../bookinfo/app';
 import {
   EnvValue, GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, IstioGateway, IstioInstallation, MeshChart, MeshNamespace,
   RouteAction,
-} from '../../lib';
-import { MeshComponent, MeshInput } from '../../lib/pulumi';
-import { bookinfoServices } from '../bookinfo/app';
+} from '@mesh-kit/core';
+import { MeshComponent, MeshInput } from '@mesh-kit/core/pulumi';
 
 /** The values the app takes from elsewhere: plain strings under cdk8s, MeshInputs (Pulumi Outputs) in the program. */
 export interface BookinfoValues {

@@ -1,4 +1,4 @@
-import { HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshApp, MeshChart, MeshNamespace, MeshService, RouteAction } from '../../lib';
+import { HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshApp, MeshChart, MeshNamespace, MeshService, RouteAction } from '@mesh-kit/core';
 
 const app = new MeshApp(); // a cdk8s App that writes nothing on error and orders objects for kubectl apply
 const chart = new MeshChart(app, 'shop'); // one chart, one file: dist/shop.k8s.yaml

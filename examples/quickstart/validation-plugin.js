@@ -1,6 +1,5 @@
-// `cdk8s synth --validate` loads MeshKitValidation from here: this repository's sources, compiled on the fly.
-// In your own project, name the package instead (see README: package '@mesh-kit/core', class MeshKitValidation).
+// `cdk8s synth --validate` loads MeshKitValidation from here: this package, compiled (`@mesh-kit/core` is this
+// repository's own name, which Node resolves to dist/). In your own project, name the package in cdk8s.yaml instead
+// (see README: package '@mesh-kit/core', class MeshKitValidation).
 'use strict';
-const path = require('path');
-require('ts-node').register({ swc: true, project: path.join(__dirname, '..', '..', 'tsconfig.json') });
-module.exports = require('../../lib/hosting/cdk8s/validation-plugin');
+module.exports = require('@mesh-kit/core');

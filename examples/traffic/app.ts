@@ -2,7 +2,7 @@ import { App, Duration } from 'cdk8s';
 import {
   CanaryPlan, CanaryRelease, ClientTls, DelegateRoutes, DestinationPolicy, GatewayProtocol, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart,
   MeshNamespace, MeshService, Protocol, RetryOn, RouteAction, ServiceEntry, ServiceRouting, TrafficApi,
-} from '../../lib';
+} from '@mesh-kit/core';
 
 const TCP_ECHO = 'docker.io/istio/tcp-echo-server:1.3';
 const NGINX = 'docker.io/library/nginx:1.27.3';

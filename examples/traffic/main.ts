@@ -1,5 +1,5 @@
 import { buildDelegation, buildEgress, buildGrpc, buildTcpShifting } from './app';
-import { MeshApp, TrafficApi } from '../../lib';
+import { MeshApp, TrafficApi } from '@mesh-kit/core';
 
 // the egress gateway is installed with the mesh (istioctl's demo profile), outside this app
 const app = new MeshApp({ analysis: { externals: { namespaces: ['istio-system'], workloads: ['istio-system/istio=egressgateway'] } } });

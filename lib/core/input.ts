@@ -26,6 +26,9 @@ function factoriesOf(name: string): string[] {
   return Object.keys(API_SHAPES.signatures).filter(s => s.startsWith(`${name}.`) && !s.includes('.prototype.') && !s.endsWith('.constructor')).map(s => `${s}()`);
 }
 
+/** A class or type name with its article: 'an IngressGateway', 'a MeshService'. */
+const withArticle = (name: string): string => `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+
 function describeSpec(spec: InputSpec): string {
   if (typeof spec === 'string') {
     return { string: 'a string', number: 'a finite number', boolean: 'true or false', any: 'a value', function: 'a function', construct: 'a construct' }[spec];
@@ -33,8 +36,8 @@ function describeSpec(spec: InputSpec): string {
   if ('enum' in spec) return `one of ${spec.enum.map(v => showValue(v)).join(', ')}`;
   if ('list' in spec) return `a list of ${describeSpec(spec.list).replace(/^an? /, '')}s`;
   if ('map' in spec) return `a map of ${describeSpec(spec.map).replace(/^an? /, '')}s`;
-  if ('class' in spec) return `a ${spec.class}`;
-  if ('type' in spec) return API_SHAPES.types[spec.type]?.interface ? `a ${spec.type.replace(/^I(?=[A-Z])/, '')}` : 'an object';
+  if ('class' in spec) return withArticle(spec.class);
+  if ('type' in spec) return API_SHAPES.types[spec.type]?.interface ? withArticle(spec.type.replace(/^I(?=[A-Z])/, '')) : 'an object';
   return spec.union.map(describeSpec).join(' or ');
 }
 
@@ -47,7 +50,7 @@ function fixOf(spec: InputSpec): string | undefined {
   if (type?.interface) {
     const by = type.implementedBy ?? [];
     const importers = by.flatMap(c => Object.keys(API_SHAPES.signatures).filter(s => s === `${c}.fromAttributes` || s === `${c}.fromName`)).map(s => `${s}()`);
-    return `pass ${by.length > 0 ? `a ${by.join(' or a ')}` : 'the object itself'}${importers.length > 0 ? ` (or one imported with ${importers.join(' or ')})` : ''}, `
+    return `pass ${by.length > 0 ? by.map(withArticle).join(' or ') : 'the object itself'}${importers.length > 0 ? ` (or one imported with ${importers.join(' or ')})` : ''}, `
       + 'not its name';
   }
   return undefined;

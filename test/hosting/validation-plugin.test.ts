@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MeshKitValidation, MeshKitValidationContext } from '../../lib';
+import { describeWithCompiled } from '../support/compiled';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -56,6 +57,15 @@ describe('MeshKitValidation (cdk8s validation plugin)', () => {
     expect(lenient.result().status).toBe('success');
   });
 
+  test('takes the whole context cdk8s-cli passes (its package, version, metadata, logger beside the manifests and report)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-plugin-'));
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: { name: shop, namespace: shop }\nspec: { ports: [{ name: http, port: 80 }] }\n');
+    const { ctx, result } = context([path.join(dir, 'a.yaml')]);
+    const full = { ...ctx, pkg: '@mesh-kit/core', version: '0.0.0', metadata: {}, logger: { log: () => undefined }, report: Object.assign(ctx.report, { violations: [], pkg: '@mesh-kit/core' }) };
+    await new MeshKitValidation().validate(full);
+    expect(result().status).toBe('success');
+  });
+
   test('fails at once on properties it does not know or cannot use', () => {
     expect(() => new MeshKitValidation({ failOn: 'fatal' })).toThrow('\'properties.failOn\' must be \'error\', \'warning\' or \'info\': got \'fatal\'');
     expect(() => new MeshKitValidation({ fail_on: 'x' } as object)).toThrow(/^'properties.fail_on' is not a property of MeshKitValidation: got 'fail_on'; the properties are world, externals/);
@@ -63,7 +73,13 @@ describe('MeshKitValidation (cdk8s validation plugin)', () => {
     expect(() => new MeshKitValidation({ schemas: 'no' } as object)).toThrow('\'properties.schemas\' must be true or false: got \'no\'');
   });
 
+});
+
+describeWithCompiled('MeshKitValidation through the real cdk8s CLI (the compiled package)', () => {
   test('the real cdk8s CLI: `cdk8s synth --validate` passes the quickstart example and fails a plain App, naming the construct path', () => {
+    // the example's compiled program (examples/.build, what its cdk8s.yaml runs), importing the compiled package
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(path.join(ROOT, 'scripts', 'build-examples.js')).buildExamples();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-validate-'));
     const quickstart = spawnSync(CDK8S, ['synth', '--validate', '--no-check-upgrade', '-o', path.join(out, 'quickstart'), '--validation-reports-output-file', path.join(out, 'quickstart.json')],
       { cwd: path.join(ROOT, 'examples', 'quickstart'), encoding: 'utf8' });

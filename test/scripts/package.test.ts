@@ -17,8 +17,16 @@ describe('the published package', () => {
   let files: string[];
 
   beforeAll(() => {
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], ROOT);
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT));
+    // built as `npx projen compile` builds it (tsc, then the lazy index), in a staging folder: the repository's own
+    // dist/ is what other tests run while this one builds
+    const stage = path.join(work, 'package');
+    fs.mkdirSync(stage);
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'API.md', 'CHANGELOG.md', 'generated']) fs.cpSync(path.join(ROOT, f), path.join(stage, f), { recursive: true });
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--outDir', path.join(stage, 'dist')], ROOT);
+    // (the staged package loads its dependencies from this repository's node_modules while its index is traced)
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'lazy-index.js'), path.join(stage, 'dist')],
+      { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], stage));
     tarball = path.join(work, packed[0].filename);
     files = packed[0].files.map((f: { path: string }) => f.path);
     const consumer = path.join(work, 'platform-repo');
@@ -35,7 +43,7 @@ describe('the published package', () => {
   test('the README\'s "Start from nothing": its lines, verbatim, in an empty folder, then the quick start as main.ts', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const section = /### Start from nothing\n([\s\S]*?)\n## /.exec(readme)![1];
-    const [setup, start] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(m => m[1]);
+    const [setup, start, compiled] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(m => m[1]);
     const quickstart = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
     const folder = path.join(work, 'from-nothing');
     fs.mkdirSync(folder);
@@ -48,6 +56,11 @@ describe('the published package', () => {
     run('bash', ['-euo', 'pipefail', '-c', start], folder);
     expect(fs.readFileSync(path.join(folder, 'dist', 'shop.k8s.yaml'), 'utf8')).toContain('kind: VirtualService');
     expect(fs.existsSync(path.join(folder, 'dist', 'mesh-kit-analysis.json'))).toBe(true);
+    // the fast form for CI: compiled once, cdk8s.yaml running the JavaScript
+    fs.rmSync(path.join(folder, 'dist'), { recursive: true });
+    run('bash', ['-euo', 'pipefail', '-c', compiled], folder);
+    expect(fs.readFileSync(path.join(folder, 'cdk8s.yaml'), 'utf8')).toBe('app: node main.js\n');
+    expect(fs.readFileSync(path.join(folder, 'dist', 'shop.k8s.yaml'), 'utf8')).toContain('kind: VirtualService');
   }, 300_000);
 
   test('holds only the compiled library, its types, the generated validators and docs', () => {
@@ -82,6 +95,32 @@ describe('the published package', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/r vs\.yaml:1\) VirtualService 'r' routes to host 'ghost'/);
+  });
+
+  test('its entry point is lazy: requiring it loads none of its modules; each export is its module\'s, guarded on first use', () => {
+    const consumer = path.join(work, 'platform-repo');
+    fs.writeFileSync(path.join(consumer, 'lazy.js'), `
+      const inLib = () => Object.keys(require.cache).filter(f => f.includes('@mesh-kit')).map(f => f.split('@mesh-kit/core/')[1]);
+      const lib = require('@mesh-kit/core');
+      const atRequire = inLib();
+      const names = Object.keys(lib);
+      const eager = require(require.resolve('@mesh-kit/core').replace(/index\.js$/, 'index.eager.js'));
+      const same = Object.keys(eager).filter(n => n !== '__esModule').every(n => lib[n] === eager[n]);
+      let guarded;
+      try { lib.HttpMatch.prefix(42); } catch (e) { guarded = e.name + ': ' + e.message; }
+      // an argument checked against a class nobody has loaded yet: the check loads it
+      const { App } = require('cdk8s');
+      let loaded;
+      try { new lib.IngressGatewayRoute(new lib.MeshChart(new App(), 'c'), 'r', { gateway: {}, hosts: ['a.example.com'], routes: [] }); } catch (e) { loaded = e.message; }
+      console.log(JSON.stringify({ atRequire, names: names.length, eagerNames: Object.keys(eager).filter(n => n !== '__esModule').length, same, guarded, loaded }));
+    `);
+    const out = JSON.parse(run(process.execPath, ['lazy.js'], consumer).trim().split('\n').pop()!);
+    expect(out.atRequire).toStrictEqual(['dist/index.js']);
+    expect(out.names).toBe(out.eagerNames);
+    expect(out.names).toBeGreaterThan(100);
+    expect(out.same).toBe(true);
+    expect(out.guarded).toMatch(/^MeshValidationError: HttpMatch\.prefix: 'prefix' must be a string: got 42/);
+    expect(out.loaded).toMatch(/'props\.gateway' must be an IngressGateway/);
   });
 
   test('its types resolve through package.json exports for a TypeScript consumer (main and ./pulumi)', () => {

@@ -48,5 +48,8 @@ describe('npm run synth (scripts/synth-examples.js)', () => {
     const result = run(dir, 'a-good');
     expect(result.status).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'a-good', 'dist'))).toStrictEqual(['a-good.k8s.yaml']);
+    // each example compiled beside (examples/.build mirrors examples/), for cdk8s.yaml files that run the compiled program
+    expect(fs.existsSync(path.join(dir, '.build', 'a-good', 'main.js'))).toBe(true);
+    expect(fs.readdirSync(dir).filter(f => f.startsWith('.build-'))).toStrictEqual([]);
   });
 });

@@ -3123,9 +3123,10 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "report": {
-     "type": "validation-plugin:2093"
+     "type": "MeshKitValidationReport"
     }
    },
+   "other": "any",
    "required": [
     "manifests",
     "report"
@@ -3152,6 +3153,21 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "world": "string"
+   }
+  },
+  "MeshKitValidationReport": {
+   "fields": {
+    "addViolation": "function",
+    "submit": "function"
+   },
+   "other": "any",
+   "required": [
+    "addViolation",
+    "submit"
+   ],
+   "docs": {
+    "addViolation": "Adds one violation: a rule, the fix, the resources that break it.",
+    "submit": "Ends the report: success or failure, with metadata."
    }
   },
   "MeshNamespaceProps": {
@@ -4205,16 +4221,6 @@ export const API_SHAPES: ApiShapes = {
     "target": "Where this share of the traffic goes.",
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
    }
-  },
-  "validation-plugin:2093": {
-   "fields": {
-    "addViolation": "function",
-    "submit": "function"
-   },
-   "required": [
-    "addViolation",
-    "submit"
-   ]
   }
  },
  "classes": [

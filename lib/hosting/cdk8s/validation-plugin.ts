@@ -52,19 +52,27 @@ export interface MeshKitValidationContext {
   /** Paths of the synthesized manifests. */
   readonly manifests: readonly string[];
   /** The report the plugin fills. */
-  readonly report: {
-    addViolation(violation: {
-      readonly ruleName: string;
-      readonly recommendation: string;
-      readonly fix: string;
-      readonly violatingResources: ReadonlyArray<{
-        readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string;
-      }>;
-    }): void;
-    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
-  };
+  readonly report: MeshKitValidationReport;
+  /** What else cdk8s-cli passes (its package name, version, construct metadata, logger): read by no one here. */
+  readonly [key: string]: unknown;
 }
 
+/** The part of cdk8s-cli's validation report a {@link MeshKitValidation} fills. */
+export interface MeshKitValidationReport {
+  /** Adds one violation: a rule, the fix, the resources that break it. */
+  addViolation(violation: {
+    readonly ruleName: string;
+    readonly recommendation: string;
+    readonly fix: string;
+    readonly violatingResources: ReadonlyArray<{
+      readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string;
+    }>;
+  }): void;
+  /** Ends the report: success or failure, with metadata. */
+  submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  /** What else cdk8s-cli's report holds (its violations so far, package, version…): read by no one here. */
+  readonly [key: string]: unknown;
+}
 
 /**
  * The mesh-kit analysis (Istio's analyzer checks, Kiali's consistency checks, optional schema validation) as a
