@@ -8,10 +8,10 @@ const fs = require('fs');
 const [, , which, nArg, jsonFile] = process.argv;
 const N = Number(nArg);
 
-/** N services, two versions each, a 90/10 mesh route and a gateway route: built with mesh-kit. */
-function meshKit(lib, analysisOnly = false, schemaValidation = true) {
-  const { MeshApp, MeshChart, MeshService, RouteAction, IngressGateway, IngressGatewayRoute, HttpMatch, SchemaValidation } = lib;
-  const app = new MeshApp(schemaValidation ? {} : { analysis: { schemaValidation: SchemaValidation.off() } });
+/** N services, two versions each, a 90/10 mesh route and a gateway route: the construct tree, built with mesh-kit. */
+function buildMesh(lib, props = {}) {
+  const { MeshApp, MeshChart, MeshService, RouteAction, IngressGateway, IngressGatewayRoute, HttpMatch } = lib;
+  const app = new MeshApp(props);
   const chart = new MeshChart(app, 'mesh');
   const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 8080, hosts: ['*.example.com'] }] });
   for (let i = 0; i < N; i++) {
@@ -21,6 +21,13 @@ function meshKit(lib, analysisOnly = false, schemaValidation = true) {
     svc.addRoute({ action: RouteAction.weightedForward([{ target: v1, weight: 90 }, { target: v2, weight: 10 }]) });
     new IngressGatewayRoute(chart, `route-${i}`, { gateway, hosts: [`svc-${i}.example.com`], routes: [{ match: [HttpMatch.prefix('/')], action: RouteAction.forward(svc) }] });
   }
+  return app;
+}
+
+/** The mesh synthesized (MeshApp.synthFiles: render, analysis, schema validation, YAML, picture), as a user's synth runs. */
+function meshKit(lib, { analysisOnly = false, schemaValidation = true, fastYaml = true } = {}) {
+  require('../dist/core/yaml').fastPath.enabled = fastYaml;
+  const app = buildMesh(lib, schemaValidation ? {} : { analysis: { schemaValidation: lib.SchemaValidation.off() } });
   if (analysisOnly) {
     // the synth-time analysis alone, over the rendered charts (what MeshApp runs before writing)
     const charts = lib.renderApp(app);
@@ -29,6 +36,78 @@ function meshKit(lib, analysisOnly = false, schemaValidation = true) {
     return { out: JSON.stringify(report.toJson().summary), ms: Number(process.hrtime.bigint() - t0) / 1e6, objects: charts.reduce((n, c) => n + c.objects.length, 0) };
   }
   return app.synthFiles().get('mesh.k8s.yaml');
+}
+
+/**
+ * Where synth's time and memory go, one phase after another as MeshApp.synthFiles runs them: the construct tree
+ * (the user's program), rendering (validation of every construct, each object rendered), the analysis (Istio's and
+ * Kiali's checks), schema validation (pinned CRDs), YAML, the picture; and the heap each service holds (after a
+ * full GC: run with --expose-gc) once built and once rendered.
+ */
+function meshKitPhases(lib) {
+  const { toYamlDocuments } = require('../dist/core/yaml');
+  const { meshPictureMarkdown } = require('../dist/picture/mermaid');
+  const heap = () => { global.gc(); return process.memoryUsage().heapUsed; };
+  const clock = () => process.hrtime.bigint();
+  const ms = (a, b) => Number(b - a) / 1e6;
+  const h0 = heap();
+  const t0 = clock();
+  const app = buildMesh(lib);
+  const t1 = clock();
+  const h1 = heap();
+  const t2 = clock();
+  const charts = lib.renderApp(app);
+  const t3 = clock();
+  const h2 = heap();
+  const t4 = clock();
+  lib.analyzeCharts(charts, { schemaValidation: lib.SchemaValidation.off() });
+  const t5 = clock();
+  const { schemaFindings } = require('../dist/analysis/schema-findings');
+  const { analyzedObjects } = require('../dist/hosting/cdk8s/analysis');
+  schemaFindings(analyzedObjects(charts), lib.SchemaValidation.pinned());
+  const t6 = clock();
+  const out = toYamlDocuments(charts[0].objects);
+  const t7 = clock();
+  meshPictureMarkdown([{ file: 'mesh.k8s.yaml', objects: charts[0].objects }]);
+  const t8 = clock();
+  return {
+    out,
+    ms: ms(t0, t8) - ms(t1, t2) - ms(t3, t4),
+    phases: { tree: ms(t0, t1), render: ms(t2, t3), analysis: ms(t4, t5), schemas: ms(t5, t6), yaml: ms(t6, t7), picture: ms(t7, t8) },
+    heapKbPerService: { tree: (h1 - h0) / 1024 / N, rendered: (h2 - h1) / 1024 / N },
+  };
+}
+
+/**
+ * The same kinds and counts as a cdk8s user writes them by hand: cdk8s-plus-27 Deployments, Services and
+ * ServiceAccounts, and the L1 Istio classes cdk8s imports from the CRDs (lib/imports). Not the same bytes (cdk8s-plus
+ * writes its own defaults): compared by time and size.
+ */
+function cdk8sPlus() {
+  const { App, Chart, Yaml } = require('cdk8s');
+  const kplus = require('cdk8s-plus-27');
+  const istio = require('../dist/imports/networking.istio.io');
+  const app = new App();
+  const chart = new Chart(app, 'mesh');
+  new istio.Gateway(chart, 'gw', { metadata: { name: 'gw' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }] } });
+  for (let i = 0; i < N; i++) {
+    const name = `svc-${i}`;
+    const sa = new kplus.ServiceAccount(chart, `${name}-sa`, { metadata: { name }, automountToken: false });
+    for (const v of ['v1', 'v2']) {
+      const d = new kplus.Deployment(chart, `${name}-${v}`, {
+        metadata: { name: `${name}-${v}`, labels: { app: name, version: v } },
+        replicas: 1,
+        serviceAccount: sa,
+        podMetadata: { labels: { app: name, version: v } },
+        containers: [{ name, image: `example/${name}:${v === 'v1' ? '1.0.0' : '2.0.0'}`, portNumber: 8080, resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: require('cdk8s').Size.mebibytes(128) } } }],
+      });
+      if (v === 'v1') new kplus.Service(chart, `${name}-svc`, { metadata: { name }, selector: d, ports: [{ port: 8080, name: 'http' }] });
+    }
+    new istio.DestinationRule(chart, `${name}-dr`, { metadata: { name }, spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } });
+    new istio.VirtualService(chart, `${name}-vs`, { metadata: { name }, spec: { hosts: [name], http: [{ route: [{ destination: { host: name, subset: 'v1' }, weight: 90 }, { destination: { host: name, subset: 'v2' }, weight: 10 }] }] } });
+    new istio.VirtualService(chart, `route-${i}`, { metadata: { name: `route-${i}` }, spec: { hosts: [`${name}.example.com`], gateways: ['gw'], http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: name, port: { number: 8080 } } }] }] } });
+  }
+  return chart.toJson().map(o => Yaml.stringify(o)).join('---\n');
 }
 
 /** The same objects written by hand as raw cdk8s ApiObjects: the abstraction's floor. */
@@ -70,7 +149,7 @@ function rawApiObjects(cdk8s) {
   chart.node.tryRemoveChild('gw');
   later.unshift(() => new ApiObject(chart, 'gw', gw.toJson()));
   later.forEach(f => f());
-  return Yaml.stringify(...Object.values(chart.toJson()));
+  return chart.toJson().map(o => Yaml.stringify(o)).join('---\n');
 }
 
 /** Serializing the final objects alone: the output floor. */
@@ -78,7 +157,7 @@ function yamlOnly() {
   const { Yaml } = require('cdk8s');
   const objects = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
   const t0 = process.hrtime.bigint();
-  const out = Yaml.stringify(...objects);
+  const out = objects.map(o => Yaml.stringify(o)).join('---\n');
   return { out, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
@@ -143,16 +222,27 @@ function meshGraph() {
 async function main() {
   let out;
   let ms;
+  let extra = {};
   // modules load before the clock starts: cold require time is measured on its own
   const lib = which.startsWith('mesh-kit') || which === 'bookinfo-schemas' ? require('../dist') : undefined;
+  if (lib) {
+    // the lazy index loads a module on first use: load what the cases use now, outside the clock
+    for (const name of ['MeshApp', 'MeshChart', 'MeshService', 'RouteAction', 'IngressGateway', 'IngressGatewayRoute', 'HttpMatch', 'SchemaValidation', 'renderApp', 'analyzeCharts']) void lib[name];
+    require('../dist/analysis/schema-findings');
+    require('../dist/picture/mermaid');
+  }
+  if (which === 'cdk8s-plus') { require('cdk8s-plus-27'); require('../dist/imports/networking.istio.io'); }
   let objects;
   const cdk8s = require('cdk8s');
   const t0 = process.hrtime.bigint();
   if (which === 'mesh-kit') out = meshKit(lib);
-  else if (which === 'mesh-kit-no-schemas') out = meshKit(lib, false, false);
+  else if (which === 'mesh-kit-yaml-package') out = meshKit(lib, { fastYaml: false });
+  else if (which === 'mesh-kit-no-schemas') out = meshKit(lib, { schemaValidation: false });
+  else if (which === 'mesh-kit-phases') ({ out, ms, ...extra } = meshKitPhases(lib));
   else if (which === 'bookinfo-schemas') ({ out, ms, objects } = bookinfoSchemas(lib));
-  else if (which === 'mesh-kit-analysis') ({ out, ms, objects } = meshKit(lib, true));
+  else if (which === 'mesh-kit-analysis') ({ out, ms, objects } = meshKit(lib, { analysisOnly: true }));
   else if (which === 'raw-apiobject') out = rawApiObjects(cdk8s);
+  else if (which === 'cdk8s-plus') out = cdk8sPlus();
   else if (which === 'yaml-only') ({ out, ms } = yamlOnly());
   else if (which === 'pulumi-mesh') ({ out, ms } = await pulumiCase('mesh'));
   else if (which === 'pulumi-direct') ({ out, ms } = await pulumiCase('direct'));
@@ -160,9 +250,12 @@ async function main() {
   else throw new Error(`unknown case ${which}`);
   ms ??= Number(process.hrtime.bigint() - t0) / 1e6;
   if (which === 'mesh-kit' && jsonFile) {
-    fs.writeFileSync(jsonFile, JSON.stringify(require('yaml').parseAllDocuments(out).map(d => d.toJS())));
+    // the objects, for the YAML floor and the Pulumi and picture cases (one document at a time: no size ceiling)
+    const YAML = require('yaml');
+    fs.writeFileSync(jsonFile, `[${out.split(/^---\n/m).map(d => JSON.stringify(YAML.parse(d))).join(',\n')}]`);
   }
   objects ??= which.startsWith('pulumi') ? Number(out) : (out.match(/^kind: /gm) || []).length;
-  console.log(JSON.stringify({ case: which, n: N, ms, objects, rssMb: process.resourceUsage().maxRSS / 1024, digest: crypto.createHash('sha256').update(out).digest('hex').slice(0, 16) }));
+  const digest = typeof out === 'string' ? crypto.createHash('sha256').update(out).digest('hex') : undefined;
+  console.log(JSON.stringify({ case: which, n: N, ms, objects, bytes: Buffer.byteLength(out), rssMb: process.resourceUsage().maxRSS / 1024, heapLimitMb: require('v8').getHeapStatistics().heap_size_limit / 2 ** 20, digest, ...extra }));
 }
 main().catch(e => { console.error(e); process.exit(1); });

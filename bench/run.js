@@ -1,110 +1,166 @@
 #!/usr/bin/env node
-// npm run bench: synthesizes generated meshes of N services with mesh-kit and with the two floors
-// (raw cdk8s ApiObjects emitting the same objects; YAML serialization alone), each case in a
-// process of its own, median of RUNS; then the Pulumi component under mocks against registering
-// the same objects directly; then cold require times. Prints figures and ratios from this run.
+// npm run bench [-- --sizes 100,1000,5000,20000] [--ceiling 25000] [--runs 3] [--pulumi-sizes 100,1000]
+//
+// Synthesizes generated meshes of N services with mesh-kit and, in the same run, its baselines: mesh-kit with the
+// `yaml` package writing every document (what synth did before the fast YAML path), a raw cdk8s ApiObject program
+// emitting the same objects, the cdk8s-plus-27 + L1 Istio program a cdk8s user writes by hand (same kinds and
+// counts), and YAML serialization alone; each case in a process of its own, median of RUNS. Then where synth's time
+// goes (phase split) and the heap a service holds; the Pulumi component under mocks against registering the same
+// objects directly; cold start (require, `cdk8s synth` of Bookinfo against its compiled program). `--ceiling N`
+// synthesizes one N-service mesh (one chart) with Node's default stack and reports its peak memory.
+// Prints figures and ratios from this run only (this machine is shared and noisy: compare within a run).
 'use strict';
-const { execFileSync } = require('child_process');
+const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
-const PULUMI_SIZES = (process.env.BENCH_PULUMI_SIZES ?? '100,1000').split(',').map(Number);
+function flag(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  const inline = process.argv.find(a => a.startsWith(`--${name}=`));
+  return inline ? inline.split('=')[1] : i >= 0 ? process.argv[i + 1] : fallback;
+}
+const RUNS = Number(flag('runs', process.env.BENCH_RUNS ?? 3));
+const SIZES = String(flag('sizes', process.env.BENCH_SIZES ?? '100,1000,5000')).split(',').map(Number);
+const PULUMI_SIZES = String(flag('pulumi-sizes', process.env.BENCH_PULUMI_SIZES ?? '100,1000')).split(',').filter(Boolean).map(Number);
+const CEILING = Number(flag('ceiling', 0));
+const ROOT = path.join(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-bench-'));
 const caseJs = path.join(__dirname, 'cases.js');
 
-function once(which, n, json) {
-  const out = execFileSync(process.execPath, [caseJs, which, String(n), ...(json ? [json] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function once(which, n, json, nodeArgs = []) {
+  const out = execFileSync(process.execPath, [...nodeArgs, caseJs, which, String(n), ...(json ? [json] : [])],
+    { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] });
   return JSON.parse(out.trim().split('\n').pop());
 }
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
-function measure(which, n, json) {
-  const runs = Array.from({ length: RUNS }, () => once(which, n, json));
+function measure(which, n, json, nodeArgs) {
+  const runs = Array.from({ length: RUNS }, () => once(which, n, json, nodeArgs));
   return { ...runs[0], ms: median(runs.map(r => r.ms)), rssMb: Math.max(...runs.map(r => r.rssMb)) };
 }
 const f = (x, d = 0) => x.toFixed(d);
+const lines = [];
+const print = (...l) => { lines.push(...l); };
 
+print(`machine: ${os.cpus()[0].model.trim()}, ${os.cpus().length} cores, ${f(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; `
+  + `median of ${RUNS} runs, each case in its own process`, '');
+
+// 1. synth against its baselines
 const rows = [];
 for (const n of SIZES) {
   const json = path.join(tmp, `objects-${n}.json`);
   const mesh = measure('mesh-kit', n, json);
+  const yamlPackage = measure('mesh-kit-yaml-package', n);
   const raw = measure('raw-apiobject', n);
+  const plus = measure('cdk8s-plus', n);
   const yaml = measure('yaml-only', n, json);
-  if (mesh.digest !== raw.digest || mesh.digest !== yaml.digest) {
-    throw new Error(`N=${n}: the cases do not emit the same YAML (${mesh.digest}, ${raw.digest}, ${yaml.digest}); the ratios would be meaningless`);
+  if (mesh.digest !== raw.digest || mesh.digest !== yaml.digest || mesh.digest !== yamlPackage.digest) {
+    throw new Error(`N=${n}: the cases do not emit the same YAML (${mesh.digest}, ${yamlPackage.digest}, ${raw.digest}, ${yaml.digest}); the ratios would be meaningless`);
   }
-  rows.push({ n, mesh, raw, yaml });
+  rows.push({ n, mesh, yamlPackage, raw, plus, yaml });
 }
-
-const lines = [];
-lines.push(`machine: ${os.cpus()[0].model.trim()}, ${os.cpus().length} cores, ${f(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; median of ${RUNS} runs, each case in its own process`);
-lines.push('');
-lines.push('| N services | objects | mesh-kit ms | peak RSS MB | raw ApiObject ms | YAML-only ms | × raw ApiObject | × YAML floor |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const { n, mesh, raw, yaml } of rows) {
-  lines.push(`| ${n} | ${mesh.objects} | ${f(mesh.ms)} | ${f(mesh.rssMb)} | ${f(raw.ms)} | ${f(yaml.ms)} | ${f(mesh.ms / raw.ms, 2)} | ${f(mesh.ms / yaml.ms, 2)} |`);
+print('Synth of N services (two versions each, a 90/10 mesh route, a gateway route), analysis and schema validation on:', '');
+print('| N services | objects | mesh-kit ms | peak RSS MB | mesh-kit, yaml package writing ms | × | raw ApiObject ms | × | cdk8s-plus + L1 ms | × | YAML-only ms |');
+print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const { n, mesh, yamlPackage, raw, plus, yaml } of rows) {
+  print(`| ${n} | ${mesh.objects} | ${f(mesh.ms)} | ${f(mesh.rssMb)} | ${f(yamlPackage.ms)} | ${f(mesh.ms / yamlPackage.ms, 2)} | ${f(raw.ms)} | ${f(mesh.ms / raw.ms, 2)} `
+    + `| ${f(plus.ms)} | ${f(mesh.ms / plus.ms, 2)} | ${f(yaml.ms)} |`);
+}
+print('');
+for (const { n, mesh, plus } of rows) {
+  print(`N=${n}: output SHA-256 ${mesh.digest} (the same with the yaml package writing, the raw ApiObject program and the YAML floor); `
+    + `${f(mesh.bytes / 1e6, 2)} MB, cdk8s-plus + L1 ${f(plus.bytes / 1e6, 2)} MB (${f(100 * (1 - mesh.bytes / plus.bytes))}% fewer bytes)`);
 }
 for (let i = 1; i < rows.length; i++) {
   const a = rows[i - 1];
   const b = rows[i];
-  lines.push(`growth N ${a.n} → ${b.n} (×${b.n / a.n}): time ×${f(b.mesh.ms / a.mesh.ms, 2)} (linear would be ×${b.n / a.n})`);
+  print(`growth N ${a.n} → ${b.n} (×${b.n / a.n}): time ×${f(b.mesh.ms / a.mesh.ms, 2)} (linear would be ×${b.n / a.n})`);
 }
 
-lines.push('');
-lines.push('| N services | objects | synth-time analysis ms | share of mesh-kit synth |');
-lines.push('|---:|---:|---:|---:|');
+// 2. where the time and the memory go
+print('', 'Phases of one synth (MeshApp.synthFiles, in order), and the heap a service holds (after a full GC):', '');
+print('| N services | construct tree ms | render ms | analysis ms | schema validation ms | YAML ms | picture ms | heap KB/service: tree | + rendered |');
+print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const { n } of rows) {
+  const p = measure('mesh-kit-phases', n, undefined, ['--expose-gc']);
+  const ph = p.phases;
+  print(`| ${n} | ${f(ph.tree)} | ${f(ph.render)} | ${f(ph.analysis)} | ${f(ph.schemas)} | ${f(ph.yaml)} | ${f(ph.picture)} | ${f(p.heapKbPerService.tree, 1)} | ${f(p.heapKbPerService.rendered, 1)} |`);
+}
+
+print('', '| N services | synth-time analysis ms (schema validation included) | share of synth | mesh picture ms | share | synth, validation off ms | × on/off |');
+print('|---:|---:|---:|---:|---:|---:|---:|');
 for (const { n, mesh } of rows) {
   const analysis = measure('mesh-kit-analysis', n);
-  lines.push(`| ${n} | ${analysis.objects} | ${f(analysis.ms)} | ${f(100 * analysis.ms / mesh.ms, 1)}% |`);
-}
-
-lines.push('');
-lines.push('| N services | mesh picture (mesh-kit-graph.md) ms | share of mesh-kit synth |');
-lines.push('|---:|---:|---:|');
-for (const { n, mesh } of rows) {
   const graph = measure('mesh-kit-graph', n, path.join(tmp, `objects-${n}.json`));
-  lines.push(`| ${n} | ${f(graph.ms, 1)} | ${f(100 * graph.ms / mesh.ms, 1)}% |`);
-}
-
-lines.push('');
-lines.push('Schema validation (on by default: the pinned schemas generated into the package, CEL rules compiled at build time):');
-lines.push('');
-lines.push('| N services | mesh-kit ms, validation on | validation off | × off |');
-lines.push('|---:|---:|---:|---:|');
-for (const { n, mesh } of rows) {
   const off = measure('mesh-kit-no-schemas', n);
-  lines.push(`| ${n} | ${f(mesh.ms)} | ${f(off.ms)} | ${f(mesh.ms / off.ms, 2)} |`);
+  print(`| ${n} | ${f(analysis.ms)} | ${f(100 * analysis.ms / mesh.ms, 1)}% | ${f(graph.ms, 1)} | ${f(100 * graph.ms / mesh.ms, 1)}% | ${f(off.ms)} | ${f(mesh.ms / off.ms, 2)} |`);
 }
-const bookinfoDist = path.join(__dirname, '..', 'examples', 'bookinfo', 'dist');
+const bookinfoDist = path.join(ROOT, 'examples', 'bookinfo', 'dist');
 if (fs.existsSync(bookinfoDist)) {
   const b = measure('bookinfo-schemas', 0);
-  lines.push(`Bookinfo (${b.objects} objects): validation adds ${f(b.ms)} ms to its synth (validators loaded included, fresh process)`);
+  print(`Bookinfo (${b.objects} objects): validation adds ${f(b.ms)} ms to its synth (validators loaded included, fresh process)`);
+}
+
+// 3. the largest mesh, in one chart, with Node's default stack
+if (CEILING > 0) {
+  const c = once('mesh-kit', CEILING);
+  print('', `Largest mesh: ${CEILING} services, ${c.objects} objects in one chart, synthesized with Node's default stack and heap limit `
+    + `(${f(c.heapLimitMb)} MB): ${f(c.ms / 1000, 1)} s, peak RSS ${f(c.rssMb)} MB, ${f(c.bytes / 1e6)} MB of YAML (one run)`);
+}
+
+// 4. Pulumi
+if (PULUMI_SIZES.length > 0) {
+  print('', '| Pulumi, N services | resources | MeshComponent ms | direct registration ms | ratio | peak RSS MB: MeshComponent | direct registration | mesh-kit synth, no Pulumi |');
+  print('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const n of PULUMI_SIZES) {
+    const json = path.join(tmp, `objects-${n}.json`);
+    const synth = rows.find(r => r.n === n)?.mesh ?? once('mesh-kit', n, json);
+    const mesh = measure('pulumi-mesh', n);
+    const direct = measure('pulumi-direct', n, json);
+    print(`| ${n} | ${direct.objects} | ${f(mesh.ms)} | ${f(direct.ms)} | ${f(mesh.ms / direct.ms, 2)} | ${f(mesh.rssMb)} | ${f(direct.rssMb)} | ${f(synth.rssMb)} |`);
+  }
+}
+
+// 5. cold start
+const ms = (cmd, args, opts = {}) => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+const medianOf = (k, fn) => median(Array.from({ length: k }, fn));
+const requireMs = code => medianOf(5, () => Number(execFileSync(process.execPath, ['-e',
+  `const t=process.hrtime.bigint();${code};console.log(Number(process.hrtime.bigint()-t)/1e6)`], { encoding: 'utf8', cwd: ROOT })));
+const dist = JSON.stringify(path.join(ROOT, 'dist'));
+const lib = requireMs(`require(${dist})`);
+const libUsed = requireMs(`const l=require(${dist});l.MeshApp;l.MeshChart;l.MeshService`);
+const cdk8s = requireMs('require("cdk8s")');
+print('', `cold require: @mesh-kit/core ${f(lib, 1)} ms, cdk8s ${f(cdk8s, 1)} ms (×${f(lib / cdk8s, 2)}); `
+  + `@mesh-kit/core and the classes every app uses (MeshApp, MeshChart, MeshService: cdk8s loaded with them) ${f(libUsed)} ms (×${f(libUsed / cdk8s, 2)})`);
+
+const bookinfo = path.join(ROOT, 'examples', 'bookinfo');
+const compiled = path.join(ROOT, 'examples', '.build', 'bookinfo', 'main.js');
+if (fs.existsSync(compiled)) {
+  const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+  const out = path.join(tmp, 'cold');
+  const env = { ...process.env, CDK8S_OUTDIR: out };
+  const program = medianOf(RUNS, () => ms(process.execPath, [compiled], { cwd: bookinfo, env }));
+  const synth = medianOf(RUNS, () => ms(cli, ['synth', '--no-check-upgrade', '-o', out], { cwd: bookinfo }));
+  const tsNode = medianOf(RUNS, () => ms('npx', ['ts-node', '--swc', 'main.ts'], { cwd: bookinfo, env }));
+  const noop = path.join(tmp, 'noop');
+  fs.mkdirSync(noop);
+  // an app that only creates the output folder (cdk8s-cli requires it): the CLI's own start-up
+  fs.writeFileSync(path.join(noop, 'noop.js'), 'require(\'fs\').mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });\n');
+  fs.writeFileSync(path.join(noop, 'cdk8s.yaml'), 'app: node noop.js\noutput: dist\n');
+  const floor = medianOf(RUNS, () => ms(cli, ['synth', '--no-check-upgrade'], { cwd: noop }));
+  print(`cold \`cdk8s synth\` of Bookinfo (its cdk8s.yaml runs the compiled program): ${f(synth)} ms; the compiled program alone ${f(program)} ms `
+    + `(×${f(synth / program, 2)}); \`npx ts-node --swc main.ts\` (the former app line) ${f(tsNode)} ms; \`cdk8s synth\` of an app that does nothing ${f(floor)} ms`);
 } else {
-  lines.push('Bookinfo: run `npm run synth` first to measure what validation adds to its synth');
+  print('cold `cdk8s synth`: run `npm run synth` first (it builds examples/.build)');
 }
 
-lines.push('');
-// peak memory, attributed: the same objects registered directly (the SDK's share) and the same app synthesized without Pulumi (ours)
-lines.push('| Pulumi, N services | resources | MeshComponent ms | direct registration ms | ratio | peak RSS MB: MeshComponent | direct registration | mesh-kit synth, no Pulumi |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const n of PULUMI_SIZES) {
-  const json = path.join(tmp, `objects-${n}.json`);
-  const synth = fs.existsSync(json) ? rows.find(r => r.n === n)?.mesh ?? once('mesh-kit', n, json) : once('mesh-kit', n, json);
-  const mesh = measure('pulumi-mesh', n);
-  const direct = measure('pulumi-direct', n, json);
-  lines.push(`| ${n} | ${direct.objects} | ${f(mesh.ms)} | ${f(direct.ms)} | ${f(mesh.ms / direct.ms, 2)} | ${f(mesh.rssMb)} | ${f(direct.rssMb)} | ${f(synth.rssMb)} |`);
-}
-
-const requireMs = mod => median(Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e',
-  `const t=process.hrtime.bigint();require(${JSON.stringify(mod)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { encoding: 'utf8', cwd: path.join(__dirname, '..') }))));
-const lib = requireMs(path.join(__dirname, '..', 'dist'));
-const cdk8s = requireMs('cdk8s');
-lines.push('');
-lines.push(`cold require: @mesh-kit/core ${f(lib)} ms, cdk8s ${f(cdk8s)} ms (×${f(lib / cdk8s, 2)})`);
 console.log(lines.join('\n'));
 fs.rmSync(tmp, { recursive: true, force: true });

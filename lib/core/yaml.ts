@@ -19,7 +19,7 @@ import { Yaml } from 'cdk8s';
  * document is written by `yaml` itself, so the bytes never differ.
  */
 export function toYaml(doc: unknown): string {
-  const body = doc !== null && typeof doc === 'object' ? fastCollection(doc, '', new Set()) : undefined;
+  const body = fastPath.enabled && doc !== null && typeof doc === 'object' ? fastCollection(doc, '', new Set()) : undefined;
   if (body === undefined) {
     stats.fallback++;
     return Yaml.stringify(doc);
@@ -37,6 +37,9 @@ export function toYamlDocuments(docs: readonly unknown[]): string {
 
 /** How many documents each path wrote since the process started: what a test reads to prove a fallback. @internal */
 export const stats = { fast: 0, fallback: 0 };
+
+/** Whether the fast path is taken: the bench turns it off to time the `yaml` package alone, in the same run. @internal */
+export const fastPath = { enabled: true };
 
 /** The `yaml` package cdk8s loads (cdk8s may carry its own copy), and the YAML 1.1 tag tests it quotes plain strings by. */
 const yaml = createRequire(require.resolve('cdk8s'))('yaml') as typeof import('yaml');
