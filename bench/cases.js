@@ -210,6 +210,17 @@ function bookinfoSchemas(lib) {
   return { out: String(objects.length), ms: Number(process.hrtime.bigint() - t0) / 1e6, objects: objects.length };
 }
 
+/** `mesh-kit analyze` of the synthesized file (the objects written back as one YAML file): read, analyzed, validated. */
+function analyzeFile() {
+  const { toYamlDocuments } = require('../dist/core/yaml');
+  const { analyzeManifests } = require('../dist/analysis/files');
+  const file = `${jsonFile}.yaml`;
+  fs.writeFileSync(file, toYamlDocuments(JSON.parse(fs.readFileSync(jsonFile, 'utf8'))));
+  const t0 = process.hrtime.bigint();
+  const { report, objects } = analyzeManifests([file]);
+  return { out: JSON.stringify(report.toJson().summary), ms: Number(process.hrtime.bigint() - t0) / 1e6, objects: objects.length };
+}
+
 /** What writing the mesh picture (mesh-kit-graph.md) of the synthesized objects costs. */
 function meshGraph() {
   const { meshPictureMarkdown } = require('../dist/picture/mermaid');
@@ -247,6 +258,7 @@ async function main() {
   else if (which === 'pulumi-mesh') ({ out, ms } = await pulumiCase('mesh'));
   else if (which === 'pulumi-direct') ({ out, ms } = await pulumiCase('direct'));
   else if (which === 'mesh-kit-graph') ({ out, ms, objects } = meshGraph());
+  else if (which === 'analyze-file') ({ out, ms, objects } = analyzeFile());
   else throw new Error(`unknown case ${which}`);
   ms ??= Number(process.hrtime.bigint() - t0) / 1e6;
   if (which === 'mesh-kit' && jsonFile) {

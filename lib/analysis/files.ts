@@ -22,7 +22,7 @@ export function inputFiles(inputs: readonly string[]): string[] {
     if (fs.statSync(input).isDirectory()) {
       const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
         .flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : YAML_FILE.test(e.name) ? [path.join(dir, e.name)] : []));
-      out.push(...walk(input));
+      for (const f of walk(input)) out.push(f);
     } else {
       out.push(input);
     }
@@ -64,7 +64,8 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
   const objects: AnalyzedObject[] = [];
   for (const file of files) {
     const text = file === '-' ? (options.stdin ?? (() => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(file, 'utf8');
-    objects.push(...objectsOfYaml(text, file === '-' ? '(stdin)' : file));
+    // one at a time: a spread of a 175,000-document file into push() overflows the stack
+    for (const o of objectsOfYaml(text, file === '-' ? '(stdin)' : file)) objects.push(o);
   }
   options.onRead?.(objects.length, files.length);
   const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds)

@@ -28,11 +28,23 @@ function yamlModule(): YamlModule {
   }
 }
 
-const lineAt = (text: string, offset: number) => {
+/**
+ * The line (from 1) of an offset in `text`, for offsets met in increasing order (the documents of a file): counted
+ * from the last offset asked, not from the start (which made reading a 20,000-document file take 25 s).
+ */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-};
+  return offset => {
+    if (offset < at) {
+      at = 0;
+      line = 1;
+    }
+    const end = Math.min(offset, text.length);
+    for (; at < end; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
+}
 
 /**
  * Every Kubernetes object of a multi-document YAML text (as `kubectl apply -f` reads it: empty
@@ -43,9 +55,10 @@ const lineAt = (text: string, offset: number) => {
 export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> {
   const docs = yamlModule().parseAllDocuments(text, { uniqueKeys: false });
   const out: Array<AnalyzedObject & { readonly source: ObjectSource }> = [];
+  const lineAt = lineCounter(text);
   docs.forEach((doc, index) => {
     const contents = doc.contents as { range?: [number, number, number] } | null;
-    const line = lineAt(text, contents?.range?.[0] ?? doc.range?.[0] ?? 0);
+    const line = lineAt(contents?.range?.[0] ?? doc.range?.[0] ?? 0);
     const where = `${file}: document ${index + 1} (line ${line})`;
     if (doc.errors.length > 0) {
       const e = doc.errors[0];

@@ -63,7 +63,7 @@ export function runDiff(argv: readonly string[], io: { out: (t: string) => void;
       for (const f of to.files.filter(x => !from.files.includes(x))) changes.push({ kind: 'file', subject: f, summary: 'file added' });
       for (const f of from.files.filter(x => !to.files.includes(x))) changes.push({ kind: 'file', subject: f, summary: 'file removed' });
     }
-    changes.push(...meshDiff(from.objects, to.objects));
+    for (const c of meshDiff(from.objects, to.objects)) changes.push(c);
     io.out(output === 'json' ? `${JSON.stringify({ from: paths[0], to: paths[1], changes }, undefined, 2)}\n` : meshDiffMarkdown(changes, paths[0], paths[1]));
     return changes.length > 0 ? 1 : 0;
   } catch (e) {
