@@ -19,13 +19,14 @@ import { Yaml } from 'cdk8s';
  * document is written by `yaml` itself, so the bytes never differ.
  */
 export function toYaml(doc: unknown): string {
-  const body = fastPath.enabled && doc !== null && typeof doc === 'object' ? fastCollection(doc, '', new Set()) : undefined;
-  if (body === undefined) {
+  const out: string[] = [];
+  if (!fastPath.enabled || doc === null || typeof doc !== 'object' || !fastCollection(doc, '', new Set(), out)) {
     stats.fallback++;
     return Yaml.stringify(doc);
   }
   stats.fast++;
-  return `${body}\n`;
+  out.push('\n');
+  return out.join('');
 }
 
 /** Documents as one multi-document YAML text, joined as cdk8s's `Yaml.stringify(...docs)` joins them. */
@@ -47,6 +48,9 @@ const SCHEMA = new yaml.Document(null, { version: '1.1' }).schema;
 const TAG_TESTS: RegExp[] = [...SCHEMA.tags, ...(SCHEMA.compat ?? [])]
   .filter(t => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp)
   .map(t => t.test!);
+/** The same tests as one regular expression (one call a string instead of one a tag), or none if a test carries flags. */
+const ANY_TAG: RegExp | undefined = TAG_TESTS.every(t => t.flags === '') ? new RegExp(TAG_TESTS.map(t => `(?:${t.source})`).join('|')) : undefined;
+const readAsAnotherType = (s: string): boolean => (ANY_TAG ? ANY_TAG.test(s) : TAG_TESTS.some(t => t.test(s)));
 /** Tags other than str that claim a string value for themselves (YAML 1.1's merge key `<<`, written by its own stringify). */
 const STRING_CLAIMS = SCHEMA.tags.filter(t => t.tag !== 'tag:yaml.org,2002:str' && typeof t.identify === 'function').map(t => t.identify!);
 
@@ -73,7 +77,7 @@ function stringScalar(s: string): string | undefined {
   if (cached !== undefined) return cached === '' ? undefined : cached;
   let out = '';
   if (!UNSURE.test(s) && !STRING_CLAIMS.some(claims => claims(s))) {
-    if (!NOT_PLAIN.test(s) && !TAG_TESTS.some(t => t.test(s))) out = s;
+    if (!NOT_PLAIN.test(s) && !readAsAnotherType(s)) out = s;
     // yaml's quotedString: single quotes around a double quote (and no single one), else JSON's double-quoted form
     else out = s.includes('"') && !s.includes('\'') ? `'${s}'` : JSON.stringify(s);
   }
@@ -148,43 +152,55 @@ function collectionKind(v: object): 'map' | 'seq' | '{}' | '[]' | undefined {
   return '{}';
 }
 
-/** A block collection at `indent` (its first line unindented), or undefined if anything in it is not sure. */
-function fastCollection(v: object, indent: string, seen: Set<object>): string | undefined {
+/**
+ * Writes a block collection at `indent` (its first line unindented) into `out`, piece by piece (one string joined
+ * per document: concatenating as it went left most of the time to the garbage collector); false if anything in it is
+ * not sure.
+ */
+function fastCollection(v: object, indent: string, seen: Set<object>, out: string[]): boolean {
   const kind = collectionKind(v);
-  if (kind === undefined || seen.has(v)) return undefined;
-  if (kind === '{}' || kind === '[]') return kind;
+  if (kind === undefined || seen.has(v)) return false;
+  if (kind === '{}' || kind === '[]') {
+    out.push(kind);
+    return true;
+  }
   seen.add(v);
   const inner = `${indent}  `;
-  let out = '';
+  const newline = `\n${indent}`;
   if (kind === 'seq') {
     const items = v as unknown[];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      const text = item !== null && typeof item === 'object' ? fastCollection(item, inner, seen) : scalar(item, inner);
-      if (text === undefined) return undefined;
-      out += `${i === 0 ? '' : `\n${indent}`}- ${text}`;
+      out.push(i === 0 ? '- ' : `${newline}- `);
+      if (item !== null && typeof item === 'object') {
+        if (!fastCollection(item, inner, seen, out)) return false;
+      } else {
+        const text = scalar(item, inner);
+        if (text === undefined) return false;
+        out.push(text);
+      }
     }
-    return out;
+    return true;
   }
   let first = true;
   for (const key of Object.keys(v)) {
     const k = stringScalar(key);
-    if (k === undefined || k.length > MAX_IMPLICIT_KEY) return undefined;
-    const value = (v as Record<string, unknown>)[key];
-    let text: string | undefined;
-    if (value !== null && typeof value === 'object') {
-      text = fastCollection(value, inner, seen);
-      if (text === undefined) return undefined;
-      // a non-empty collection starts on the next line, a sequence's items indented under the key
-      if (text !== '{}' && text !== '[]') text = `\n${inner}${text}`;
-      else text = ` ${text}`;
-    } else {
-      text = scalar(value, inner);
-      if (text === undefined) return undefined;
-      text = ` ${text}`;
-    }
-    out += `${first ? '' : `\n${indent}`}${k}:${text}`;
+    if (k === undefined || k.length > MAX_IMPLICIT_KEY) return false;
+    if (!first) out.push(newline);
     first = false;
+    out.push(k);
+    const value = (v as Record<string, unknown>)[key];
+    if (value !== null && typeof value === 'object') {
+      // a non-empty collection starts on the next line, a sequence's items indented under the key
+      const at = out.push(':') - 1;
+      if (!fastCollection(value, inner, seen, out)) return false;
+      const written = out[at + 1];
+      out[at] = written === '{}' || written === '[]' ? ': ' : `:\n${inner}`;
+    } else {
+      const text = scalar(value, inner);
+      if (text === undefined) return false;
+      out.push(': ', text);
+    }
   }
-  return out;
+  return true;
 }
