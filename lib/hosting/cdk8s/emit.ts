@@ -5,8 +5,8 @@ import { DataPlane, MeshProvider, MeshSettings, TrafficApi } from '../../core/se
 import { Manifest, RenderContext } from '../../render/model';
 
 
-/** Per chart: the objects emitted so far, `group/kind/namespace/name -> construct path`. */
-const emitted = new WeakMap<Chart, Map<string, string>>();
+/** Per chart: the objects emitted so far, `group/kind/namespace/name -> construct` (its path, a new string on every read, only for an error). */
+const emitted = new WeakMap<Chart, Map<string, IConstruct>>();
 
 /** What an object is, known when it is declared (its body is rendered at synth). */
 export interface ObjectIdentity {
@@ -35,15 +35,15 @@ export interface ObjectIdentity {
  */
 function claimIdentity(scope: Construct, head: ObjectIdentity): void {
   const chart = Chart.of(scope);
-  const seen = emitted.get(chart) ?? new Map<string, string>();
+  const seen = emitted.get(chart) ?? new Map<string, IConstruct>();
   emitted.set(chart, seen);
   const key = identityKey(chart, head);
   const first = seen.get(key);
   if (first !== undefined) {
     failAt(scope, problem('name', `must be unique among the ${head.kind}s of a chart`, head.name,
-      `'${first}' already emits ${head.kind} '${head.name}': give one of them another name, or move it to another chart`));
+      `'${first.node.path}' already emits ${head.kind} '${head.name}': give one of them another name, or move it to another chart`));
   }
-  seen.set(key, scope.node.path);
+  seen.set(key, scope);
 }
 
 /** Forgets an identity claimed by {@link emit} whose object was removed before synth. @internal */
