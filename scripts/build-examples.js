@@ -20,8 +20,9 @@ function buildExamples(examplesDir = path.resolve(__dirname, '..', 'examples')) 
     .map(e => path.relative(examplesDir, path.join(e.parentPath ?? e.path, e.name)))
     .filter(f => !f.split(path.sep).some(p => p === 'dist' || p === 'node_modules' || p.startsWith('.build')));
   const sources = files.filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-  // what the programs read beside themselves (bring-your-own's inventory.yaml), copied as is
-  for (const file of files.filter(f => !f.endsWith('.ts'))) {
+  // what the programs read beside themselves (bring-your-own's inventory.yaml), copied as is (not the apps' cdk8s.yaml
+  // or READMEs: .build is not an app folder)
+  for (const file of files.filter(f => !f.endsWith('.ts') && !f.endsWith('.md') && path.basename(f) !== 'cdk8s.yaml')) {
     fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
     fs.copyFileSync(path.join(examplesDir, file), path.join(staging, file));
   }

@@ -48,8 +48,9 @@ const SCHEMA = new yaml.Document(null, { version: '1.1' }).schema;
 const TAG_TESTS: RegExp[] = [...SCHEMA.tags, ...(SCHEMA.compat ?? [])]
   .filter(t => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp)
   .map(t => t.test!);
-/** The same tests as one regular expression (one call a string instead of one a tag), or none if a test carries flags. */
-const ANY_TAG: RegExp | undefined = TAG_TESTS.every(t => t.flags === '') ? new RegExp(TAG_TESTS.map(t => `(?:${t.source})`).join('|')) : undefined;
+/** The same tests as one regular expression (one call a string instead of one a tag), unless a test has flags or backreferences. */
+const ANY_TAG: RegExp | undefined = TAG_TESTS.every(t => t.flags === '' && !/\\[1-9k]/.test(t.source))
+  ? new RegExp(TAG_TESTS.map(t => `(?:${t.source})`).join('|')) : undefined;
 const readAsAnotherType = (s: string): boolean => (ANY_TAG ? ANY_TAG.test(s) : TAG_TESTS.some(t => t.test(s)));
 /** Tags other than str that claim a string value for themselves (YAML 1.1's merge key `<<`, written by its own stringify). */
 const STRING_CLAIMS = SCHEMA.tags.filter(t => t.tag !== 'tag:yaml.org,2002:str' && typeof t.identify === 'function').map(t => t.identify!);
@@ -148,7 +149,8 @@ function collectionKind(v: object): 'map' | 'seq' | '{}' | '[]' | undefined {
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return undefined;
-  for (const _ in v) return 'map';
+  // own enumerable keys only, as Object.keys (and yaml) see them: not what someone added to Object.prototype
+  for (const key in v) if (Object.prototype.hasOwnProperty.call(v, key)) return 'map';
   return '{}';
 }
 

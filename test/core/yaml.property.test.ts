@@ -169,6 +169,17 @@ describe('toYaml leaves to yaml what it is not sure of', () => {
     expect(path(doc)).toBe('fallback');
   });
 
+  test('an object with no own keys is {} even when Object.prototype has enumerable ones (a polluted prototype)', () => {
+    const proto = Object.prototype as { [k: string]: unknown };
+    proto.polluted = 1;
+    try {
+      expect(path({ a: {}, b: [{}] })).toBe('fast');
+      expect(toYaml({ a: {} })).toBe('a: {}\n');
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   test('an object met twice (yaml writes an anchor and an alias)', () => {
     const labels = { app: 'x' };
     expect(path({ metadata: { labels }, selector: labels })).toBe('fallback');
