@@ -233,8 +233,9 @@ export function setClassLoader(loader: (name: string) => unknown): void {
 
 /**
  * Wraps the static and public methods of the library's exported classes so that their arguments are checked
- * ({@link checkArguments}) at every call, and registers the classes for `instanceof` checks. Applied once, by
- * the package's entry points, to what they export.
+ * ({@link checkArguments}) at every call, and registers the classes for `instanceof` checks. Applied by the
+ * package's entry points to what they export: lib/index.ts all at once, the compiled lazy index (dist/index.js) to
+ * each module as it loads. A class is wrapped once.
  */
 export function guardApi(exports: { readonly [name: string]: unknown }): void {
   for (const [name, value] of Object.entries(exports)) {
