@@ -8,10 +8,9 @@ const fs = require('fs');
 const [, , which, nArg, jsonFile] = process.argv;
 const N = Number(nArg);
 
-/** N services, two versions each, a 90/10 mesh route and a gateway route: the construct tree, built with mesh-kit. */
-function buildMesh(lib, props = {}) {
-  const { MeshApp, MeshChart, MeshService, RouteAction, IngressGateway, IngressGatewayRoute, HttpMatch } = lib;
-  const app = new MeshApp(props);
+/** N services, two versions each, a 90/10 mesh route and a gateway route: the construct tree, built with mesh-kit in `app`. */
+function buildMesh(lib, app) {
+  const { MeshChart, MeshService, RouteAction, IngressGateway, IngressGatewayRoute, HttpMatch } = lib;
   const chart = new MeshChart(app, 'mesh');
   const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 8080, hosts: ['*.example.com'] }] });
   for (let i = 0; i < N; i++) {
@@ -27,7 +26,7 @@ function buildMesh(lib, props = {}) {
 /** The mesh synthesized (MeshApp.synthFiles: render, analysis, schema validation, YAML, picture), as a user's synth runs. */
 function meshKit(lib, { analysisOnly = false, schemaValidation = true, fastYaml = true } = {}) {
   require('../dist/core/yaml').fastPath.enabled = fastYaml;
-  const app = buildMesh(lib, schemaValidation ? {} : { analysis: { schemaValidation: lib.SchemaValidation.off() } });
+  const app = buildMesh(lib, new lib.MeshApp(schemaValidation ? {} : { analysis: { schemaValidation: lib.SchemaValidation.off() } }));
   if (analysisOnly) {
     // the synth-time analysis alone, over the rendered charts (what MeshApp runs before writing)
     const charts = lib.renderApp(app);
@@ -52,7 +51,7 @@ function meshKitPhases(lib) {
   const ms = (a, b) => Number(b - a) / 1e6;
   const h0 = heap();
   const t0 = clock();
-  const app = buildMesh(lib);
+  const app = buildMesh(lib, new lib.MeshApp());
   const t1 = clock();
   const h1 = heap();
   const t2 = clock();
@@ -172,16 +171,8 @@ async function pulumiCase(kind) {
   const t0 = process.hrtime.bigint();
   let resources;
   if (kind === 'mesh') {
-    const app = new App();
-    const chart = new lib.MeshChart(app, 'mesh');
-    const gateway = new lib.IngressGateway(chart, 'gw', { servers: [{ port: 8080, hosts: ['*.example.com'] }] });
-    for (let i = 0; i < N; i++) {
-      const svc = new lib.MeshService(chart, `svc-${i}`, { ports: [{ port: 8080 }] });
-      const v1 = svc.addVersion('v1', { image: `example/svc-${i}:1.0.0` });
-      const v2 = svc.addVersion('v2', { image: `example/svc-${i}:2.0.0` });
-      svc.addRoute({ action: lib.RouteAction.weightedForward([{ target: v1, weight: 90 }, { target: v2, weight: 10 }]) });
-      new lib.IngressGatewayRoute(chart, `route-${i}`, { gateway, hosts: [`svc-${i}.example.com`], routes: [{ match: [lib.HttpMatch.prefix('/')], action: lib.RouteAction.forward(svc) }] });
-    }
+    // the same mesh as the synth cases, in a plain cdk8s App carried by the component
+    const app = buildMesh(lib, new App());
     resources = Object.values(new MeshComponent('mesh', { app }).resources);
   } else {
     const objects = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));

@@ -36,11 +36,15 @@ export function compact<T>(value: T): T {
  * itself does not load cdk8s-plus, ~35 ms at require.
  */
 function loadedPlusK8s(): typeof k8s | undefined {
-  let file: string;
-  try {
-    file = path.join(path.dirname(require.resolve('cdk8s-plus-27')), 'imports', 'k8s.js');
-  } catch {
-    return undefined;
+  if (plusK8sFile === undefined) {
+    try {
+      plusK8sFile = path.join(path.dirname(require.resolve('cdk8s-plus-27')), 'imports', 'k8s.js');
+    } catch {
+      plusK8sFile = null;
+    }
   }
-  return require.cache[file]?.exports as typeof k8s | undefined;
+  return plusK8sFile === null ? undefined : require.cache[plusK8sFile]?.exports as typeof k8s | undefined;
 }
+
+/** Where cdk8s-plus-27's Kubernetes types would load from (resolved once), or null when it is not installed. */
+let plusK8sFile: string | null | undefined;
