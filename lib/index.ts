@@ -3,6 +3,7 @@ import * as errors from './core/errors';
 import { guardApi } from './core/input';
 import * as settings from './core/settings';
 import * as suppressions from './core/suppressions';
+import * as dataplane from './dataplane';
 import * as hosting from './hosting/cdk8s';
 import * as install from './install';
 import * as intent from './intent';
@@ -18,9 +19,19 @@ export * from './hosting/cdk8s';
 export * from './render/model';
 export * from './legacy';
 export * from './analysis';
+export * from './dataplane';
 export * from './schema';
 
 // every public method and static factory checks its arguments at run time (JavaScript callers, JSON-loaded config)
 guardApi({
-  MeshValidationError: errors.MeshValidationError, ...settings, ...suppressions, ...intent, ...install, ...hosting, ...legacy, ...analysis, ...schema,
+  MeshValidationError: errors.MeshValidationError,
+  ...settings,
+  ...suppressions,
+  ...intent,
+  ...install,
+  ...hosting,
+  ...legacy,
+  ...analysis,
+  ...dataplane,
+  ...schema,
 });

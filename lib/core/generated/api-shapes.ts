@@ -776,6 +776,56 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "Mesh.fromApp": [
+   {
+    "name": "app",
+    "spec": "any"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "MeshFromAppOptions"
+    }
+   }
+  ],
+  "Mesh.fromFiles": [
+   {
+    "name": "paths",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "Mesh.fromObjects": [
+   {
+    "name": "objects",
+    "spec": {
+     "list": {
+      "type": "Manifest"
+     }
+    }
+   }
+  ],
+  "Mesh.fromYaml": [
+   {
+    "name": "text",
+    "spec": "string"
+   },
+   {
+    "name": "file",
+    "optional": true,
+    "spec": "string"
+   }
+  ],
+  "Mesh.prototype.request": [
+   {
+    "name": "request",
+    "spec": {
+     "type": "TrafficRequest"
+    }
+   }
+  ],
   "MeshApp.constructor": [
    {
     "name": "props",
@@ -3117,6 +3167,13 @@ export const API_SHAPES: ApiShapes = {
     "trustDomain": "string"
    }
   },
+  "MeshFromAppOptions": {
+   "fields": {
+    "files": {
+     "list": "string"
+    }
+   }
+  },
   "MeshKitValidationContext": {
    "fields": {
     "manifests": {
@@ -4177,6 +4234,33 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "TrafficRequest": {
+   "fields": {
+    "from": "string",
+    "gateway": "string",
+    "headers": {
+     "map": "string"
+    },
+    "host": "string",
+    "method": "string",
+    "path": "string",
+    "port": "number",
+    "protocol": {
+     "enum": [
+      "grpc",
+      "http",
+      "http2",
+      "tcp",
+      "tls"
+     ]
+    },
+    "query": {
+     "map": "string"
+    },
+    "sni": "string",
+    "tls": "boolean"
+   }
+  },
   "UriRewrite": {
    "fields": {
     "authority": "string",
@@ -4253,6 +4337,7 @@ export const API_SHAPES: ApiShapes = {
   "LinkerdInstallation",
   "LoadBalancer",
   "MatchGateway",
+  "Mesh",
   "MeshApp",
   "MeshChart",
   "MeshComponent",

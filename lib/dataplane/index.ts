@@ -1,0 +1,3 @@
+export { Mesh } from './mesh';
+export type { MeshFromAppOptions } from './mesh';
+export * from './types';

@@ -1,0 +1,167 @@
+import * as fs from 'fs';
+import { App } from 'cdk8s';
+import { routeFromZtunnel } from './ambient';
+import { Caller } from './caller';
+import { routeThroughGateway } from './gateway-api';
+import { routeFromSidecar, routeThroughIstioGateway } from './istio';
+import { routeByKubeProxy } from './kubernetes';
+import { routeFromLinkerdProxy } from './linkerd';
+import { authorize } from './policy';
+import { NormalizedRequest, gatewayNames, normalizeRequest } from './request';
+import { TrafficRequest, TrafficResult } from './types';
+import { World, WorldObject, labelSelectorMatches, selectsLabels } from './world';
+import { isObj, str, strMap } from '../analysis/context';
+import { inputFiles } from '../analysis/files';
+import { objectsOfYaml } from '../analysis/load';
+import { MeshValidationError, problem } from '../core/errors';
+import { renderApp } from '../hosting/cdk8s/render-app';
+import { Manifest } from '../render/model';
+
+/** Options of {@link Mesh.fromApp}. */
+export interface MeshFromAppOptions {
+  /**
+   * The files (chart file names without extension, as `MeshChart.fileName` gives them: `shop`, `nginx-canary.stage-10`)
+   * applied, in this order. Files of one app are often alternatives (a canary's stages): name the ones applied together.
+   * @default - every chart, in the app's order (a later object of one kind and name replaces an earlier one, as `kubectl apply` does)
+   */
+  readonly files?: readonly string[];
+}
+
+/**
+ * A model of the data plane over a set of Kubernetes objects: ask it where a request goes.
+ *
+ * ```ts
+ * const mesh = Mesh.fromApp(app);
+ * mesh.request({ from: 'shop/productpage', host: 'reviews', headers: { 'end-user': 'jason' } }).destinations
+ * // [{ service: 'shop/reviews', port: 9080, subset: 'v2', version: 'v2', workloads: ['shop/reviews-v2'], weight: 100 }]
+ * ```
+ *
+ * It answers as each implementation routes: Istio's sidecars and gateways (the Envoy configuration istiod generates),
+ * Istio ambient (ztunnel and waypoints), the Gateway API's gateways and routes on Services, Linkerd's proxies, and
+ * kube-proxy for workloads outside any mesh. The objects are indexed once; each request is answered from the index.
+ */
+export class Mesh {
+  /** The objects of an app, as its charts render them. */
+  public static fromApp(app: App, options: MeshFromAppOptions = {}): Mesh {
+    if (!(app instanceof App)) throw new MeshValidationError(`Mesh.fromApp: ${problem('app', 'must be a cdk8s App (a MeshApp)', app)}`);
+    const charts = renderApp(app);
+    const names = charts.map(c => c.fileName);
+    let chosen = charts;
+    if (options.files !== undefined) {
+      if (!Array.isArray(options.files)) throw new MeshValidationError(`Mesh.fromApp: ${problem('options.files', 'must be a list of chart file names', options.files)}`);
+      chosen = options.files.map(f => {
+        const chart = charts.find(c => c.fileName === f);
+        if (!chart) throw new MeshValidationError(`Mesh.fromApp: ${problem('options.files', 'must name files of the app', f, `its files are ${names.map(n => `'${n}'`).join(', ')}`)}`);
+        return chart;
+      });
+    }
+    return new Mesh(chosen.flatMap(c => c.objects.map(manifest => ({ manifest, file: c.fileName }))));
+  }
+
+  /** The objects of YAML files and folders (`.yaml`, `.yml`, `.json`, folders walked in name order), as `mesh-kit analyze` reads them. */
+  public static fromFiles(...paths: string[]): Mesh {
+    const objects: Array<{ manifest: Manifest; file: string; line: number }> = [];
+    for (const file of inputFiles(paths)) {
+      if (file === '-') throw new MeshValidationError('Mesh.fromFiles: \'-\' (standard input) is read by the command line only: pass file names');
+      for (const o of objectsOfYaml(fs.readFileSync(file, 'utf8'), file)) objects.push({ manifest: o.manifest, file, line: o.source.line });
+    }
+    return new Mesh(objects);
+  }
+
+  /** The objects of a multi-document YAML text. */
+  public static fromYaml(text: string, file = '(yaml)'): Mesh {
+    if (typeof text !== 'string') throw new MeshValidationError(`Mesh.fromYaml: ${problem('text', 'must be YAML text', text)}`);
+    return new Mesh(objectsOfYaml(text, file).map(o => ({ manifest: o.manifest, file, line: o.source.line })));
+  }
+
+  /** Kubernetes objects as plain data. */
+  public static fromObjects(objects: readonly Manifest[]): Mesh {
+    if (!Array.isArray(objects)) throw new MeshValidationError(`Mesh.fromObjects: ${problem('objects', 'must be a list of Kubernetes objects', objects)}`);
+    return new Mesh(objects);
+  }
+
+  /** The index of the objects. @internal */
+  public readonly world: World;
+
+  private constructor(objects: ReadonlyArray<Manifest | { readonly manifest: Manifest; readonly file?: string; readonly line?: number }>) {
+    this.world = new World(objects);
+  }
+
+  /** The workloads requests can start from, `namespace/name`. */
+  public get workloads(): string[] {
+    return this.world.workloads().map(w => w.key);
+  }
+
+  /** The gateways requests can enter, `namespace/name`. */
+  public get gateways(): string[] {
+    return gatewayNames(this.world);
+  }
+
+  /**
+   * Where a request goes. An unknown workload, gateway or in-cluster host is a `MeshValidationError` naming the nearest
+   * existing ones; everything the configuration decides (no route, a denial, no pods) is an outcome, not an error.
+   */
+  public request(request: TrafficRequest): TrafficResult {
+    const req = normalizeRequest(this.world, request);
+    return route(this.world, req);
+  }
+}
+
+/** Routes a checked request through the data plane it starts in, then applies the destinations' authorization. */
+export function route(world: World, req: NormalizedRequest): TrafficResult {
+  let caller: Caller;
+  let result: TrafficResult;
+  if (req.source.kind === 'gateway') {
+    const gateway = req.source.gateway;
+    caller = { kind: 'gateway', gateway, workloads: gatewayWorkloads(world, gateway) };
+    result = gateway.group === 'networking.istio.io' ? routeThroughIstioGateway(world, gateway, req) : routeThroughGateway(world, gateway, req);
+  } else {
+    const workload = req.source.workload;
+    caller = { kind: 'workload', workload };
+    switch (workload.dataPlane) {
+      case 'istio-sidecar': result = routeFromSidecar(world, workload, req); break;
+      case 'istio-ambient': result = routeFromZtunnel(world, workload, req); break;
+      case 'linkerd': result = routeFromLinkerdProxy(world, workload, req); break;
+      case 'none': result = routeByKubeProxy(world, workload, req); break;
+    }
+  }
+  const extension = extensionOf(world, caller, result);
+  if (extension) {
+    return { ...result, outcome: 'undecided', reason: extension, destinations: [], status: undefined, notes: [...result.notes, `without it: ${result.reason}`] };
+  }
+  return authorize(world, caller, result, req);
+}
+
+/** The pods that run a gateway: an Istio Gateway's `selector`, a Gateway API Gateway's generated deployment (`gateway.networking.k8s.io/gateway-name`). */
+export function gatewayWorkloads(world: World, gateway: WorldObject) {
+  const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
+  if (gateway.group === 'networking.istio.io') {
+    const selector = strMap(spec.selector);
+    // Istio's gateway selector is cluster-wide unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set
+    return world.workloads().filter(w => Object.keys(selector).length > 0 && selectsLabels(selector, w.podLabels));
+  }
+  return world.workloads().filter(w => w.namespace === gateway.namespace && w.podLabels['gateway.networking.k8s.io/gateway-name'] === gateway.name);
+}
+
+/**
+ * An EnvoyFilter or WasmPlugin that applies to a proxy the request passes (the gateway's or caller's, or a
+ * destination's sidecar): the model does not run them, so it cannot say what they change.
+ */
+function extensionOf(world: World, caller: Caller, result: TrafficResult): string | undefined {
+  const proxies = caller.kind === 'gateway' ? caller.workloads : caller.workload.dataPlane.startsWith('istio') ? [caller.workload] : [];
+  const destinations = result.destinations.flatMap(d => d.workloads).map(k => world.workload(k)).filter(w => w !== undefined && w.dataPlane.startsWith('istio'));
+  const rootNamespace = 'istio-system';
+  for (const kind of ['EnvoyFilter', 'WasmPlugin']) {
+    const group = kind === 'EnvoyFilter' ? 'networking.istio.io' : 'extensions.istio.io';
+    for (const f of world.list(group, kind)) {
+      const spec = isObj(f.manifest.spec) ? f.manifest.spec : {};
+      const selector = isObj(spec.workloadSelector) ? strMap(spec.workloadSelector.labels) : isObj(spec.selector) ? spec.selector : undefined;
+      const hits = [...proxies, ...destinations].find(w => w !== undefined && (f.namespace === rootNamespace || f.namespace === w.namespace)
+        && (selector === undefined || (kind === 'EnvoyFilter' ? selectsLabels(selector as { [k: string]: string }, w.podLabels) : labelSelectorMatches(selector, w.podLabels))));
+      if (hits) {
+        return `${kind} ${f.namespace}/${f.name} applies to the proxy of ${hits.key}: the model does not run ${kind === 'EnvoyFilter' ? 'EnvoyFilter patches' : 'Wasm extensions'}, so it cannot tell what the request meets (${str(f.file) || 'configuration'})`;
+      }
+    }
+  }
+  return undefined;
+}

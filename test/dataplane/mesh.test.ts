@@ -1,0 +1,72 @@
+import { Mesh, MeshValidationError } from '../../lib';
+
+const deployment = (ns: string, name: string, labels: Record<string, string>, replicas = 1, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns },
+  spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'x:1' }], ...extra } } },
+});
+const service = (ns: string, name: string, selector: Record<string, string>, ports: number[] = [80]) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns },
+  spec: { selector, ports: ports.map(port => ({ name: `http-${port}`, port })) },
+});
+
+describe('Mesh', () => {
+  const plain = Mesh.fromObjects([
+    deployment('shop', 'client', { app: 'client' }),
+    deployment('shop', 'reviews-v1', { app: 'reviews', version: 'v1' }, 3),
+    deployment('shop', 'reviews-v2', { app: 'reviews', version: 'v2' }, 1),
+    service('shop', 'reviews', { app: 'reviews' }, [9080]),
+    service('shop', 'empty', { app: 'nothing' }),
+  ]);
+
+  test('a call without a mesh: kube-proxy spreads it over the pods, by version', () => {
+    const r = plain.request({ from: 'shop/client', host: 'reviews' });
+    expect(r.outcome).toBe('routed');
+    expect(r.status).toBe(200);
+    expect(r.dataPlane).toBe('kubernetes');
+    expect(r.route).toBeNull();
+    expect(r.destinations).toStrictEqual([
+      { service: 'shop/reviews', port: 9080, version: 'v1', workloads: ['shop/reviews-v1'], weight: 75 },
+      { service: 'shop/reviews', port: 9080, version: 'v2', workloads: ['shop/reviews-v2'], weight: 25 },
+    ]);
+    expect(r.requestHeaders).toStrictEqual({ host: 'reviews' });
+  });
+
+  test('a Service without pods is unavailable (503)', () => {
+    const r = plain.request({ from: 'shop/client', host: 'empty.shop.svc.cluster.local' });
+    expect(r.outcome).toBe('unavailable');
+    expect(r.status).toBe(503);
+    expect(r.destinations).toStrictEqual([{ service: 'shop/empty', port: 80, workloads: [], weight: 100, unavailable: 'no pod matches shop/empty' }]);
+  });
+
+  test('a port the Service does not declare is no route', () => {
+    const r = plain.request({ from: 'shop/client', host: 'reviews', port: 80 });
+    expect(r.outcome).toBe('no-route');
+    expect(r.reason).toBe('Service shop/reviews has no port 80 (its ports: 9080): the connection is refused');
+  });
+
+  test('a host outside the cluster leaves as addressed', () => {
+    const r = plain.request({ from: 'shop/client', host: 'api.example.com', protocol: 'tls' });
+    expect(r.outcome).toBe('routed');
+    expect(r.status).toBeUndefined();
+    expect(r.destinations).toStrictEqual([{ service: 'api.example.com', port: 443, workloads: [], weight: 100 }]);
+  });
+
+  describe('bad requests are errors naming the nearest names', () => {
+    test.each([
+      [{ from: 'shop/clinet', host: 'reviews' }, 'Mesh.request: \'request.from\' must name a workload (namespace/name of a Deployment, StatefulSet, DaemonSet, Job or Pod): got \'shop/clinet\'; did you mean \'shop/client\'?'],
+      [{ from: 'shop/client', host: 'reveiws' }, 'Mesh.request: \'request.host\' must name a Service (from namespace \'shop\'): got \'reveiws\'; did you mean \'reviews\'?'],
+      [{ gateway: 'istio-system/ingress', host: 'x' }, 'Mesh.request: \'request.gateway\' must name a Gateway (namespace/name): got \'istio-system/ingress\'; there is no gateway in the configuration'],
+      [{ from: 'shop/client', gateway: 'a/b' }, 'Mesh.request: \'request.from\' or \'gateway\' must be given, not both nor neither: got {"from":"shop/client","gateway":"a/b"}; e.g. from: \'shop/productpage\' or gateway: \'istio-system/ingress\''],
+      [{ from: 'shop/client', host: 'reviews', port: 0 }, 'Mesh.request: \'request.port\' must be an integer from 1 to 65535: got 0'],
+      [{ from: 'shop/client', host: 'reviews', protocol: 'udp' }, 'Mesh.request: \'request.protocol\' must be one of \'grpc\', \'http\', \'http2\', \'tcp\', \'tls\': got \'udp\''],
+      [{ from: 'shop/client', host: 'reviews', header: {} }, 'Mesh.request: \'request.header\' is not a property of TrafficRequest: got {}; did you mean \'headers\'?'],
+      [{ from: 'shop/client', host: 'reviews', path: 'x' }, 'Mesh.request: \'request.path\' must start with \'/\': got \'x\'; e.g. \'/x\''],
+    ])('%j', (request, message) => {
+      expect(() => plain.request(request as never)).toThrow(new MeshValidationError(message));
+    });
+  });
+});
