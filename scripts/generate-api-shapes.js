@@ -27,6 +27,12 @@ const declOf = (t) => (t.aliasSymbol ?? t.getSymbol())?.declarations?.[0];
 
 function spec(type, seen = 0) {
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'any';
+  // `T | null`: null is a value the signature takes (`undefined` is an omitted field, checked as such)
+  if (type.isUnion() && type.types.some(t => t.flags & ts.TypeFlags.Null)) {
+    const inner = spec(checker.getNonNullableType(type), seen);
+    if (inner === 'any') return 'any';
+    return { union: [...(typeof inner === 'object' && 'union' in inner ? inner.union : [inner]), 'null'] };
+  }
   if (type.isUnion()) {
     const parts = type.types.filter(t => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)));
     if (parts.length === 0) return 'any';

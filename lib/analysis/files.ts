@@ -10,7 +10,44 @@ import { SchemaValidation } from '../schema';
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
 
-/** The YAML files of the inputs: files as given, folders walked (sorted, `.yaml`, `.yml`, `.json`); `-` is standard input. */
+/** A folder's entries; a folder that cannot be read (permissions, a loop) is an error naming it, not a crash. */
+function readFolder(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new MeshValidationError(`${dir}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+/** A file's text; a file that cannot be read is an error naming it, not a crash. */
+export function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new MeshValidationError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+/**
+ * Whether a JSON file met in a folder holds Kubernetes objects (an object with a `kind`, or a list of them): a folder of
+ * synthesized output also holds mesh-kit's own report (`mesh-kit-analysis.json`) and cdk8s's metadata, which are not
+ * manifests. A JSON file named on the command line is always read.
+ */
+function isManifestJson(file: string): boolean {
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const isObject = (v: unknown): v is { kind?: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+    return Array.isArray(value) ? value.every(v => isObject(v) && typeof v.kind === 'string') : isObject(value) && typeof value.kind === 'string';
+  } catch {
+    // not JSON at all: read it, so that its error is reported
+    return true;
+  }
+}
+
+/**
+ * The YAML files of the inputs: files as given, folders walked (sorted, `.yaml`, `.yml`, and `.json` files that hold Kubernetes objects);
+ * `-` is standard input.
+ */
 export function inputFiles(inputs: readonly string[]): string[] {
   const out: string[] = [];
   for (const input of inputs) {
@@ -20,8 +57,9 @@ export function inputFiles(inputs: readonly string[]): string[] {
     }
     if (!fs.existsSync(input)) throw new MeshValidationError(`${input}: no such file or folder`);
     if (fs.statSync(input).isDirectory()) {
-      const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-        .flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : YAML_FILE.test(e.name) ? [path.join(dir, e.name)] : []));
+      const walk = (dir: string): string[] => readFolder(dir).sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name))
+          : YAML_FILE.test(e.name) && (!/\.json$/i.test(e.name) || isManifestJson(path.join(dir, e.name))) ? [path.join(dir, e.name)] : []));
       for (const f of walk(input)) out.push(f);
     } else {
       out.push(input);
@@ -63,7 +101,7 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
 } {
   const objects: AnalyzedObject[] = [];
   for (const file of files) {
-    const text = file === '-' ? (options.stdin ?? (() => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(file, 'utf8');
+    const text = file === '-' ? (options.stdin ?? (() => fs.readFileSync(0, 'utf8')))() : readText(file);
     // one at a time: a spread of a 175,000-document file into push() overflows the stack
     for (const o of objectsOfYaml(text, file === '-' ? '(stdin)' : file)) objects.push(o);
   }

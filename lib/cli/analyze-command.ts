@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import { runDiff } from './diff-command';
+import { runTest } from './test-command';
+import { runTrace } from './trace-command';
 import { analyzeManifests, inputFiles } from '../analysis/files';
 import { Finding, FindingLevel } from '../analysis/model';
 import { levelNamed } from '../analysis/report';
@@ -34,7 +36,9 @@ Options:
   --list-checks              print every check (code, level, analyzer) and exit
   -h, --help                 print this help
 
-Also: mesh-kit diff OLD NEW   what changed between two outputs, in the mesh's terms (mesh-kit diff --help)
+Also: mesh-kit diff OLD NEW         what changed between two outputs, in the mesh's terms (mesh-kit diff --help)
+      mesh-kit trace [options] DIR  where one request goes: route, rule, versions, verdict (mesh-kit trace --help)
+      mesh-kit test SPEC.yaml       requests with what each must do, checked against manifests (mesh-kit test --help)
 `;
 
 
@@ -99,7 +103,9 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
       return command === undefined ? 2 : 0;
     }
     if (command === 'diff') return runDiff(rest, io);
-    if (command !== 'analyze') throw new UsageError(`unknown command '${command}': the commands are 'analyze' and 'diff'`);
+    if (command === 'trace') return runTrace(rest, io);
+    if (command === 'test') return runTest(rest, io);
+    if (command !== 'analyze') throw new UsageError(`unknown command '${command}': the commands are 'analyze', 'diff', 'trace' and 'test'`);
     const opts = parse(rest);
     if (opts.help) {
       io.out(USAGE);

@@ -1,6 +1,6 @@
 /** The type of a value a public signature takes, as lib/core/input.ts checks it (generated into `API_SHAPES`). */
 export type InputSpec =
-  | 'string' | 'number' | 'boolean' | 'any' | 'function' | 'construct'
+  | 'string' | 'number' | 'boolean' | 'any' | 'function' | 'construct' | 'null'
   | { readonly enum: ReadonlyArray<string | number> }
   | { readonly list: InputSpec }
   | { readonly map: InputSpec }

@@ -31,7 +31,7 @@ const withArticle = (name: string): string => `${/^[AEIOU]/.test(name) ? 'an' : 
 
 function describeSpec(spec: InputSpec): string {
   if (typeof spec === 'string') {
-    return { string: 'a string', number: 'a finite number', boolean: 'true or false', any: 'a value', function: 'a function', construct: 'a construct' }[spec];
+    return { string: 'a string', number: 'a finite number', boolean: 'true or false', any: 'a value', function: 'a function', construct: 'a construct', null: 'null' }[spec];
   }
   if ('enum' in spec) return `one of ${spec.enum.map(v => showValue(v)).join(', ')}`;
   if ('list' in spec) return `a list of ${describeSpec(spec.list).replace(/^an? /, '')}s`;
@@ -70,6 +70,7 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): s
       case 'boolean': return typeof value === 'boolean' ? [] : wrong();
       case 'function': return typeof value === 'function' ? [] : wrong();
       case 'construct': return Construct.isConstruct(value) ? [] : wrong();
+      case 'null': return value === null ? [] : wrong();
     }
   }
   if ('enum' in spec) {

@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import { App } from 'cdk8s';
 import { routeFromZtunnel } from './ambient';
 import { Caller } from './caller';
+import { TrafficExpectation, checkExpectation, compareResult } from './expect';
 import { routeThroughGateway } from './gateway-api';
 import { routeFromSidecar, routeThroughIstioGateway } from './istio';
 import { routeByKubeProxy } from './kubernetes';
@@ -11,7 +11,7 @@ import { NormalizedRequest, gatewayNames, normalizeRequest } from './request';
 import { TrafficRequest, TrafficResult } from './types';
 import { World, WorldObject, labelSelectorMatches, selectsLabels } from './world';
 import { isObj, str, strMap } from '../analysis/context';
-import { inputFiles } from '../analysis/files';
+import { inputFiles, readText } from '../analysis/files';
 import { objectsOfYaml } from '../analysis/load';
 import { MeshValidationError, problem } from '../core/errors';
 import { renderApp } from '../hosting/cdk8s/render-app';
@@ -63,7 +63,7 @@ export class Mesh {
     const objects: Array<{ manifest: Manifest; file: string; line: number }> = [];
     for (const file of inputFiles(paths)) {
       if (file === '-') throw new MeshValidationError('Mesh.fromFiles: \'-\' (standard input) is read by the command line only: pass file names');
-      for (const o of objectsOfYaml(fs.readFileSync(file, 'utf8'), file)) objects.push({ manifest: o.manifest, file, line: o.source.line });
+      for (const o of objectsOfYaml(readText(file), file)) objects.push({ manifest: o.manifest, file, line: o.source.line });
     }
     return new Mesh(objects);
   }
@@ -105,6 +105,35 @@ export class Mesh {
     const req = normalizeRequest(this.world, request);
     return route(this.world, req);
   }
+
+  /**
+   * How a request's result differs from what is expected, one sentence per difference (empty: as expected). Usable from
+   * any test runner: `assert.deepStrictEqual(mesh.check(request, { versions: { v2: 100 } }), [])`.
+   */
+  public check(request: TrafficRequest, expected: TrafficExpectation): string[] {
+    const expectation = checkExpectation(expected);
+    return compareResult(this.request(request), expectation);
+  }
+
+  /** Throws a `MeshValidationError` listing every difference when the request does not do what is expected. */
+  public expectRoute(request: TrafficRequest, expected: TrafficExpectation): void {
+    const differences = this.check(request, expected);
+    if (differences.length > 0) {
+      throw new MeshValidationError(`${requestText(request)} does not do what is expected:\n  ${differences.join('\n  ')}`);
+    }
+  }
+}
+
+/** A request as one line: `from shop/productpage GET reviews/ (end-user: jason)`. */
+export function requestText(request: TrafficRequest): string {
+  const origin = request.from !== undefined ? `from ${request.from}` : `through gateway ${request.gateway}`;
+  const protocol = request.protocol ?? 'http';
+  const target = `${request.host ?? '(gateway address)'}${request.port !== undefined ? `:${request.port}` : ''}`;
+  const http = protocol !== 'tcp' && protocol !== 'tls';
+  const headers = Object.entries(request.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+  const scheme = protocol === 'grpc' ? 'grpc' : request.tls === true ? 'https' : 'http';
+  return `${origin}: ${http ? `${request.method ?? (protocol === 'grpc' ? 'POST' : 'GET')} ${scheme}://${target}${request.path ?? '/'}` : `${protocol} ${target}`}`
+    + `${headers.length > 0 ? ` (${headers.join(', ')})` : ''}`;
 }
 
 /** Routes a checked request through the data plane it starts in, then applies the destinations' authorization. */

@@ -75,7 +75,7 @@ describe('mesh-kit analyze', () => {
   test('bad usage: no input, an unknown option or command, a missing file, a bad value: exit 2 with the reason', () => {
     expect(cli(['analyze']).err).toMatch(/^mesh-kit: name at least one file, folder, or - for standard input\n\nUsage: mesh-kit analyze/);
     expect(cli(['analyze', '--colour', 'x']).status).toBe(2);
-    expect(cli(['lint', 'x']).err).toMatch(/^mesh-kit: unknown command 'lint': the commands are 'analyze' and 'diff'/);
+    expect(cli(['lint', 'x']).err).toMatch(/^mesh-kit: unknown command 'lint': the commands are 'analyze', 'diff', 'trace' and 'test'/);
     expect(cli(['analyze', '/nonexistent.yaml'])).toStrictEqual({ status: 2, out: '', err: 'mesh-kit: /nonexistent.yaml: no such file or folder\n' });
     expect(cli(['analyze', '--fail-on', 'fatal', 'x']).err).toMatch(/^mesh-kit: --fail-on must be error, warning or info: got 'fatal'/);
     expect(cli(['analyze', '--output']).err).toMatch(/^mesh-kit: --output needs a value/);
@@ -128,5 +128,21 @@ describeWithShared('mesh-kit analyze on Istio\'s suite files and the CRDs', () =
     const file = write(tmp(), 'vs.yaml', `${VS_TO_GHOST}  tcpp: []\n`);
     expect(cli(['analyze', file]).out).toMatch(/^Error \[IST0106\] \(VirtualService shop\/reviews .*\) VirtualService 'reviews' does not match its schema: .*tcpp/m);
     expect(cli(['analyze', '--no-schemas', file]).out).not.toMatch(/IST0106/);
+  });
+});
+
+describe('mesh-kit analyze of a synthesized folder', () => {
+  test('a folder walk skips JSON files that hold no Kubernetes objects (the analysis report), reads those that do', () => {
+    const dir = tmp();
+    write(dir, 'vs.yaml', VS_TO_GHOST);
+    write(dir, 'mesh-kit-analysis.json', JSON.stringify({ checks: ['IST0101'], findings: [] }));
+    write(dir, 'ns.json', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }));
+    const r = cli(['analyze', '-o', 'json', dir]);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).objects).toBe(2);
+    // named on the command line, it is read, and refused for what it is
+    const named = cli(['analyze', path.join(dir, 'mesh-kit-analysis.json')]);
+    expect(named.status).toBe(2);
+    expect(named.err).toContain('is not a Kubernetes object');
   });
 });

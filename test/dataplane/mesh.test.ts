@@ -1,4 +1,13 @@
-import { Mesh, MeshValidationError } from '../../lib';
+import { Mesh, MeshMatchers, MeshValidationError, meshMatchers } from '../../lib';
+
+expect.extend(meshMatchers);
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+    interface Matchers<R, T = {}> extends MeshMatchers<R> {}
+  }
+}
 
 const deployment = (ns: string, name: string, labels: Record<string, string>, replicas = 1, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'apps/v1',
@@ -67,6 +76,32 @@ describe('Mesh', () => {
       [{ from: 'shop/client', host: 'reviews', path: 'x' }, 'Mesh.request: \'request.path\' must start with \'/\': got \'x\'; e.g. \'/x\''],
     ])('%j', (request, message) => {
       expect(() => plain.request(request as never)).toThrow(new MeshValidationError(message));
+    });
+  });
+
+  describe('expectations, for any test runner', () => {
+    const request = { from: 'shop/client', host: 'reviews' };
+    test('check() lists each difference; expectRoute() throws them', () => {
+      expect(plain.check(request, { versions: { v1: 75, v2: 25 }, outcome: 'routed', route: null })).toStrictEqual([]);
+      expect(plain.check(request, { versions: { v2: 100 } })).toStrictEqual(['versions.v1: expected 0%, got 75%', 'versions.v2: expected 100%, got 25%']);
+      expect(() => plain.expectRoute(request, { outcome: 'denied' })).toThrow(new MeshValidationError(
+        'Mesh.expectRoute: from shop/client: GET http://reviews/ does not do what is expected:\n  outcome: expected denied, got routed (kube-proxy spreads connections to shop/reviews:9080 over its pods)'));
+      expect(() => plain.expectRoute(request, { outcome: 'routed' })).not.toThrow();
+    });
+
+    test('an expectation with a field that does not exist is an error, not a silent pass', () => {
+      expect(() => plain.check(request, { version: 'v2' } as never)).toThrow(MeshValidationError);
+      expect(() => plain.check(request, { destinations: [{ service: 'shop/reviews', wieght: 1 }] } as never)).toThrow(
+        'Mesh.check: \'expected.destinations[0].wieght\' is not a property of ExpectedDestination: got 1; did you mean \'weight\'?');
+    });
+
+    test('Jest matchers: toRoute and toDeny, with their messages', () => {
+      expect(plain).toRoute(request, { versions: { v1: 75, v2: 25 } });
+      expect(plain).not.toRoute(request, { versions: { v1: 100 } });
+      expect(plain).not.toDeny(request);
+      expect(() => expect(plain).toRoute(request, { status: 404 })).toThrow(
+        'from shop/client: GET http://reviews/ does not do what is expected:\n  status: expected 404, got 200 (kube-proxy spreads connections to shop/reviews:9080 over its pods)');
+      expect(() => expect({}).toRoute(request, {})).toThrow('toRoute: expect() must be given a Mesh (Mesh.fromApp(app), Mesh.fromFiles(\'dist\')): got {}');
     });
   });
 });

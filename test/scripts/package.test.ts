@@ -97,6 +97,29 @@ describe('the published package', () => {
     expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/r vs\.yaml:1\) VirtualService 'r' routes to host 'ghost'/);
   });
 
+  test('installs mesh-kit trace and mesh-kit test: where a request goes, and a spec of requests checked (exit 1 on a mismatch)', () => {
+    const consumer = path.join(work, 'platform-repo');
+    const deployment = (name: string, version: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: shop }\n`
+      + `spec: { selector: { matchLabels: { app: ${name.split('-')[0]}, version: ${version} } }, template: { metadata: { labels: { app: ${name.split('-')[0]}, version: ${version} } }, `
+      + 'spec: { containers: [{ name: app, image: \'example/app:1\' }] } } }\n';
+    fs.mkdirSync(path.join(consumer, 'manifests'));
+    fs.writeFileSync(path.join(consumer, 'manifests', 'shop.yaml'), [deployment('web-v1', 'v1'), deployment('client-v1', 'v1'),
+      'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\nspec: { selector: { app: web }, ports: [{ name: http, port: 80 }] }\n'].join('---\n'));
+    const bin = path.join(consumer, 'node_modules', '.bin', 'mesh-kit');
+    const trace = spawnSync(bin, ['trace', '--from', 'shop/client-v1', '--host', 'web', '-o', 'json', 'manifests'], { cwd: consumer, encoding: 'utf8' });
+    expect(trace.stderr).toBe('');
+    expect(trace.status).toBe(0);
+    expect(JSON.parse(trace.stdout)).toMatchObject({ outcome: 'routed', destinations: [{ service: 'shop/web', port: 80, version: 'v1', weight: 100 }] });
+    fs.writeFileSync(path.join(consumer, 'spec.yaml'), 'manifests: manifests\ntests:\n'
+      + '  - { name: web answers, request: { from: shop/client-v1, host: web }, expect: { versions: { v1: 100 } } }\n'
+      + '  - { name: wrong, request: { from: shop/client-v1, host: web }, expect: { versions: { v2: 100 } } }\n');
+    const test = spawnSync(bin, ['test', 'spec.yaml'], { cwd: consumer, encoding: 'utf8' });
+    expect(test.status).toBe(1);
+    expect(test.stdout).toContain('ok   web answers');
+    expect(test.stdout).toContain('FAIL wrong');
+    expect(test.stdout).toContain('2 tests: 1 passed, 1 failed');
+  });
+
   test('its entry point is lazy: requiring it loads none of its modules; each export is its module\'s, guarded on first use', () => {
     const consumer = path.join(work, 'platform-repo');
     fs.writeFileSync(path.join(consumer, 'lazy.js'), `

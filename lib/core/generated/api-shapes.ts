@@ -818,6 +818,34 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "Mesh.prototype.check": [
+   {
+    "name": "request",
+    "spec": {
+     "type": "TrafficRequest"
+    }
+   },
+   {
+    "name": "expected",
+    "spec": {
+     "type": "TrafficExpectation"
+    }
+   }
+  ],
+  "Mesh.prototype.expectRoute": [
+   {
+    "name": "request",
+    "spec": {
+     "type": "TrafficRequest"
+    }
+   },
+   {
+    "name": "expected",
+    "spec": {
+     "type": "TrafficExpectation"
+    }
+   }
+  ],
   "Mesh.prototype.request": [
    {
     "name": "request",
@@ -2234,6 +2262,15 @@ export const API_SHAPES: ApiShapes = {
     "sizeLimit": {
      "class": "Size"
     }
+   }
+  },
+  "ExpectedDestination": {
+   "fields": {
+    "port": "number",
+    "service": "string",
+    "subset": "string",
+    "version": "string",
+    "weight": "number"
    }
   },
   "ExternalVersionOptions": {
@@ -4213,6 +4250,59 @@ export const API_SHAPES: ApiShapes = {
     "resources": "any"
    }
   },
+  "TrafficExpectation": {
+   "fields": {
+    "authorization": {
+     "enum": [
+      "allow",
+      "deny"
+     ]
+    },
+    "destinations": {
+     "list": {
+      "type": "ExpectedDestination"
+     }
+    },
+    "outcome": {
+     "enum": [
+      "denied",
+      "no-route",
+      "redirected",
+      "routed",
+      "unavailable",
+      "undecided"
+     ]
+    },
+    "redirect": {
+     "union": [
+      {
+       "type": "expect:1528"
+      },
+      "null"
+     ]
+    },
+    "requestHeaders": {
+     "map": {
+      "union": [
+       "string",
+       "null"
+      ]
+     }
+    },
+    "route": {
+     "union": [
+      {
+       "type": "expect:896"
+      },
+      "null"
+     ]
+    },
+    "status": "number",
+    "versions": {
+     "map": "number"
+    }
+   }
+  },
   "TrafficPolicy": {
    "fields": {
     "connectionPool": {
@@ -4304,6 +4394,21 @@ export const API_SHAPES: ApiShapes = {
    "docs": {
     "target": "Where this share of the traffic goes.",
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
+   }
+  },
+  "expect:1528": {
+   "fields": {
+    "location": "string",
+    "status": "number"
+   }
+  },
+  "expect:896": {
+   "fields": {
+    "kind": "string",
+    "name": "string",
+    "namespace": "string",
+    "rule": "number",
+    "ruleName": "string"
    }
   }
  },
