@@ -100,7 +100,7 @@ export interface CanaryIngressOptions {
 export interface CanaryReleaseProps {
   /** The service being rolled out. */
   readonly service: MeshService;
-  /** The version that serves traffic today. */
+  /** The version that serves traffic today. Under Linkerd, the service's Service then selects its pods only. */
   readonly stable: ServiceVersion;
   /** The version being rolled out. */
   readonly canary: ServiceVersion;
@@ -159,6 +159,11 @@ export interface CanaryReleaseProps {
  * Each stage holds the VirtualService with the stage's weights (after the A/B override, if any) and
  * the DestinationRule with the service's subsets (and sticky sessions, if asked); under the service's
  * TrafficApi.GATEWAY_API setting, an HTTPRoute with weighted per-version backends instead.
+ *
+ * Under Linkerd the service's own Service (in its chart, applied first) selects only the stable version's pods
+ * (`version: <stable>` beside `app`), as Linkerd's traffic-shifting guide sets it up: until a stage's HTTPRoute is
+ * applied, and for callers outside the mesh that no route reaches, traffic goes to the stable version alone; each stage's
+ * route, attached to that Service, splits between the per-version Services.
  */
 export class CanaryRelease extends Construct {
   /** The canary weight of every stage emitted. */
@@ -181,6 +186,9 @@ export class CanaryRelease extends Construct {
       }
     }
     if (stable === canary) failAt(this, problem('canary', 'must differ from the stable version', canary.subset));
+    // Linkerd's traffic shifting (linkerd.io docs, tasks/traffic-shifting): the Service selects the stable version, and
+    // each stage's route, attached to it, splits between per-version Services
+    if (routingBackendOf(service) === 'linkerd') service._selectOnly(stable, this);
     if (props.stage !== undefined && !plan.weights.includes(props.stage)) {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }

@@ -143,6 +143,8 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
         props.waypoint.name, 'leave out injection, or the waypoint'));
     }
     this.waypoint = props.waypoint;
+    // a waypoint of another namespace admits this one on its listener, or Istio refuses the use
+    props.waypoint?._usedFrom(this.name);
     this.injectsSidecars = !ambient && injection._istioLabels['istio-injection'] !== 'disabled';
     const linkerd = mesh === MeshProvider.LINKERD;
     if (linkerd && !injection._linkerdAnnotations) {

@@ -224,7 +224,7 @@ export interface MeshServiceProps extends WorkloadOptions {
 
   /**
    * Pod, container and ServiceAccount hardening.
-   * @default WorkloadSecurity.restricted() - non-root, RuntimeDefault seccomp, no privilege escalation,
+   * @default WorkloadSecurity.restricted() - non-root as user 65532, RuntimeDefault seccomp, no privilege escalation,
    * all capabilities dropped, no Kubernetes API token mounted
    */
   readonly security?: WorkloadSecurity;

@@ -16,14 +16,14 @@ import { MeshValidationError, fail, failAt, problem } from '../core/errors';
 import { ExternalReferences } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
-import { MeshSettings } from '../core/settings';
+import { MeshProvider, MeshSettings } from '../core/settings';
 import { securityApiVersion } from './security/api';
 import { ambientAt, emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { renderVersionService } from '../render/gateway-api';
 import { versionServiceName } from '../render/hosts';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy, renderDestinationRule } from '../render/istio';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount, versionLabels } from '../render/kubernetes';
-import { LINKERD_GRPC_RETRY_ON, failureAccrualAnnotations, retryAnnotations } from '../render/linkerd';
+import { LINKERD_GRPC_RETRY_ON, failureAccrualAnnotations, linkerdAppProtocol, retryAnnotations } from '../render/linkerd';
 import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 import { gatewayApiServiceProblems } from '../validation/gateway-api';
 import { LINKERD_RETRY_ON, linkerdServiceProblems } from '../validation/linkerd';
@@ -169,6 +169,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private readonly commonLabels?: { [key: string]: string };
   /** Istio ambient mode: ztunnel and waypoints instead of sidecars. */
   private readonly ambient: boolean;
+  /** The mesh the service's chart renders for. */
+  private readonly mesh: MeshProvider;
   /** The waypoint mesh-kit added because the service needs L7 processing and has none. */
   private autoWaypoint?: Waypoint;
   /** Under ambient with autoWaypoints off: the L7 features that found no waypoint. */
@@ -182,6 +184,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private routing?: ServiceRouting;
   /** The Service's annotations once computed (null: none). */
   private fixedAnnotations?: { [key: string]: string } | null;
+  /** The versions the Service alone should select (a Linkerd canary's stable one), with the construct that asked. */
+  private readonly onlyVersions: Array<{ version: ServiceVersion; by: string }> = [];
 
   public constructor(scope: Construct, id: string, private readonly props: MeshServiceProps = {}) {
     super(...constructArgs('MeshService', [scope, id, props]));
@@ -212,6 +216,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       'app.kubernetes.io/managed-by': 'mesh-kit',
     } : undefined;
     this.ambient = ambientAt(this);
+    this.mesh = MeshSettings.of(this).mesh;
     this.checkDataPlane();
     for (const d of props.dependsOn ?? []) this.addDependency(d);
     const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
@@ -278,13 +283,13 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     if (port.targetPort !== undefined && (!Number.isInteger(port.targetPort) || port.targetPort < 1 || port.targetPort > 65535)) {
       failAt(this, problem('targetPort', 'must be a whole number between 1 and 65535', port.targetPort));
     }
-    const name = portModelOf(port).name;
+    const name = this.portModel(port).name;
     const err = checkDnsLabel('ports.name', name);
     if (err) failAt(this, err);
     if (this._ports.some(p => p.port === port.port)) {
       failAt(this, problem('ports.port', 'must be unique within a service', port.port));
     }
-    if (this._ports.some(p => portModelOf(p).name === name)) {
+    if (this._ports.some(p => this.portModel(p).name === name)) {
       failAt(this, problem('ports.name', 'must be unique within a service', name));
     }
     this._ports.push({ ...port });
@@ -358,7 +363,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       app: this.app,
       version: v.unversioned ? undefined : v.label,
       namespace: this.namespace,
-      ports: this._ports.map(portModelOf),
+      ports: this._ports.map(p => this.portModel(p)),
       serviceAccountName: this.serviceAccountName,
       injection,
     };
@@ -535,7 +540,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       name: this.name,
       namespace: this.namespace,
       app: this.app,
-      ports: this._ports.map(portModelOf),
+      ports: this._ports.map(p => this.portModel(p)),
       serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: this.workload.security?.automountServiceAccountToken,
       versions: [...this.versions, ...(this.single ? [this.single] : [])].map(v => v._model),
@@ -555,6 +560,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       commonLabels: this.commonLabels,
       exportTo: this.props.exportTo,
       serviceLabels: this.serviceLabels(),
+      selectsVersion: this.onlyVersions[0]?.version.label,
     };
   }
 
@@ -569,12 +575,12 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return { 'config.linkerd.io/default-inbound-policy': policy };
   }
 
-  /** Linkerd's circuit breaking from the service's outlier detection, on its Service and each version's (Linkerd balances per Service). */
   /** The annotations of each version's Service (Linkerd's circuit breaking), without building the whole model. @internal */
   public _versionServiceAnnotations(): { [key: string]: string } | undefined {
     return this.balancerAnnotations();
   }
 
+  /** Linkerd's circuit breaking from the service's outlier detection, on its Service and each version's (Linkerd balances per Service). */
   private balancerAnnotations(): { [key: string]: string } | undefined {
     return routingBackendOf(this) === 'linkerd' ? failureAccrualAnnotations(this.trafficPolicy) : undefined;
   }
@@ -666,6 +672,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       failAt(this, problem('waypoint', `must serve traffic addressed to Services: waypoint '${w.name}' is for ${w.trafficFor} traffic, and routes address the Service`,
         w.trafficFor, 'use a waypoint with trafficFor: WaypointFor.SERVICE (the default) or ALL'));
     }
+    // a waypoint of another namespace admits this one on its listener, or Istio refuses the use
+    w?._usedFrom(this.namespace);
   }
 
   /**
@@ -705,6 +713,15 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     policy('FromWaypoint', `${this.name}-from-waypoint`, { action: 'ALLOW', rules: [{ from: [{ principals: [principal] }] }] });
     // an ingress gateway sends straight to the pods unless told to use the waypoint: it would be refused now
     if (!this.props.ingressUseWaypoint) this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
+  }
+
+  /**
+   * Makes the Service select only `version`'s pods (`version: <label>` beside `app`): under Linkerd, a canary's stable
+   * version, so that traffic reaches it alone until a stage's route applies (and always from callers outside the mesh).
+   * @internal
+   */
+  public _selectOnly(version: ServiceVersion, by: Construct): void {
+    this.onlyVersions.push({ version, by: by.node.path });
   }
 
   /** Declares services this one calls (they scope its Sidecar with `SidecarScoping`). */
@@ -813,13 +830,31 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return Number.isInteger(n) && n >= 0 ? undefined : problem(field, 'must be a whole number of at least 0', n);
   }
 
+  /**
+   * A port as model data: `appProtocol`, when asked, is the protocol as Istio reads it, or under Linkerd the value Linkerd
+   * reads as the same protocol (any other value would make the port opaque to Linkerd).
+   */
+  private portModel(p: MeshServicePort): PortModel {
+    const protocol = p.protocol ?? Protocol.HTTP;
+    const linkerd = this.mesh === MeshProvider.LINKERD;
+    return {
+      name: p.name ?? protocol,
+      port: p.port,
+      targetPort: p.targetPort,
+      containerPortName: p.containerPortName,
+      transport: p.transport,
+      appProtocol: !p.appProtocol ? undefined : linkerd ? linkerdAppProtocol(protocol) : protocol,
+    };
+  }
+
   private validateService(): string[] {
     const errors: string[] = [];
     if (this._ports.length === 0) {
       errors.push(problem('ports', 'must hold at least one port', '[]', 'pass ports or call addPort()'));
     }
-    for (const p of this._ports) {
-      errors.push(...checkPortName('ports.name', portModelOf(p), p.protocol ?? Protocol.HTTP));
+    // Istio's naming convention is Istio's: Linkerd detects the protocol (or reads appProtocol), whatever the name
+    if (this.mesh !== MeshProvider.LINKERD) {
+      for (const p of this._ports) errors.push(...checkPortName('ports.name', this.portModel(p), p.protocol ?? Protocol.HTTP));
     }
     for (const p of this.props.trafficPolicy?.ports ?? []) {
       if (!this._ports.some(x => x.port === p.port)) {
@@ -830,6 +865,10 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       errors.push(problem('waypoint', `must be given under ambient mode with autoWaypoints off: ${this.waypointNeeds.join(', ')} need${this.waypointNeeds.length === 1 ? 's' : ''} `
         + 'L7 processing, which only a waypoint does (ztunnel is L4)', 'none', 'give the service (or its MeshNamespace) a waypoint: new Waypoint(chart, ...), or turn autoWaypoints on'));
     }
+    if (new Set(this.onlyVersions.map(o => o.version)).size > 1) {
+      errors.push(problem('stable', 'must be the same version in every CanaryRelease of a service under Linkerd: its Service selects the stable version\'s pods',
+        this.onlyVersions.map(o => `${o.version.subset} (${o.by})`).join(', '), 'give every CanaryRelease of the service the same stable version'));
+    }
     if (this.versions.length === 0 && !this.single) {
       errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion(), or give the service one workload with the image prop'));
     }
@@ -837,17 +876,6 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   }
 }
 
-function portModelOf(p: MeshServicePort): PortModel {
-  const protocol = p.protocol ?? Protocol.HTTP;
-  return {
-    name: p.name ?? protocol,
-    port: p.port,
-    targetPort: p.targetPort,
-    containerPortName: p.containerPortName,
-    transport: p.transport,
-    appProtocol: p.appProtocol ? protocol : undefined,
-  };
-}
 
 /** A service declared elsewhere; see {@link MeshService.fromAttributes}. */
 class ImportedMeshService implements IMeshService, IRouteTarget {

@@ -54,8 +54,8 @@ export interface MeshServicePort {
   readonly protocol?: Protocol;
 
   /**
-   * The port name. Must follow Istio's `<protocol>[-<suffix>]` convention (`http`, `http-web`)
-   * unless `appProtocol` is set.
+   * The port name. Under Istio it must follow Istio's `<protocol>[-<suffix>]` convention (`http`, `http-web`) unless
+   * `appProtocol` is set; under Linkerd, which does not read port names, any valid name (`prom`, `service`).
    * @default - the protocol itself, e.g. `http`
    */
   readonly name?: string;
@@ -73,8 +73,10 @@ export interface MeshServicePort {
   readonly containerPortName?: string;
 
   /**
-   * Declare the protocol with the Service port's `appProtocol` field instead of the name,
-   * which frees the name from Istio's convention.
+   * Declare the protocol with the Service port's `appProtocol` field instead of the name, which frees the name from
+   * Istio's convention. Under Linkerd the value is the one Linkerd reads as that protocol (Linkerd makes a port with any
+   * other value opaque, and its routes then never apply): `http` for HTTP (HTTP/1), `kubernetes.io/h2c` for HTTP2 and
+   * GRPC, `linkerd.io/opaque` for TCP, MONGO, MYSQL and REDIS; none for the others, which Linkerd detects.
    * @default false
    */
   readonly appProtocol?: boolean;

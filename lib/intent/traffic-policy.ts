@@ -94,8 +94,9 @@ export interface ConnectionPool {
  */
 export interface OutlierDetection {
   /**
-   * 5xx responses in a row that eject an endpoint.
-   * @default - Istio's: 5
+   * 5xx responses in a row that eject an endpoint. Under Linkerd, its failure accrual's
+   * `failure-accrual-consecutive-max-failures`, at least 1.
+   * @default - Istio's: 5; under Linkerd, Linkerd's: 7 (not written)
    */
   readonly consecutive5xxErrors?: number;
   /**
@@ -109,8 +110,9 @@ export interface OutlierDetection {
    */
   readonly interval?: Duration;
   /**
-   * Minimum ejection time (it grows with each ejection).
-   * @default - Istio's: 30s
+   * Minimum ejection time (it grows with each ejection). Under Linkerd, its failure accrual's minimum penalty; above 60s
+   * (Linkerd's default maximum penalty, which it must not exceed) the maximum penalty is written too, equal to it.
+   * @default - Istio's: 30s; under Linkerd, Linkerd's: 1s (not written)
    */
   readonly baseEjectionTime?: Duration;
   /**

@@ -223,13 +223,22 @@ export class VolumeMount {
 /** Options of {@link WorkloadSecurity.restricted}. */
 export interface RestrictedSecurityOptions {
   /**
-   * The user id the containers run as. Never 1337, the sidecar's own user.
-   * @default - the image's user (which must not be root)
+   * The user id the containers run as. Never 0 (root), nor 1337, the Istio sidecar's own user (IST0144).
+   *
+   * A user id is always written: with `runAsNonRoot` alone the kubelet refuses to start an image that declares no user
+   * ("container has runAsNonRoot and image will run as root"), which most images are. 65532 is the `nonroot` user of
+   * distroless and Chainguard images: a high id that matches no user of the node, and neither Istio's proxy (1337) nor
+   * Linkerd's (2102). An image that needs its own user (files it writes are owned by it) must name it here.
+   * @default 65532
    */
   readonly runAsUser?: number;
   /**
    * The group id the containers run as.
-   * @default - the image's group
+   *
+   * Not written by default: the runtime then uses the user's primary group in the image, or group 0 when the image does
+   * not know the user, which is how images built to run as any user keep their writable paths (group 0, group-writable:
+   * OpenShift's convention, followed by nginx-unprivileged, Bitnami's and the Liberty image of Bookinfo's reviews).
+   * @default - the primary group of `runAsUser` in the image (0 when it has none)
    */
   readonly runAsGroup?: number;
   /**
@@ -252,11 +261,18 @@ export interface RestrictedSecurityOptions {
 }
 
 /**
+ * The user id of restricted pods when none is given: the `nonroot` user of distroless and Chainguard images.
+ * @internal
+ */
+export const RESTRICTED_RUN_AS_USER = 65532;
+
+/**
  * Pod and container hardening.
  *
  * The default, {@link WorkloadSecurity.restricted}, follows the Kubernetes "restricted" Pod Security
- * Standard: `runAsNonRoot: true`, `seccompProfile: RuntimeDefault`, `allowPrivilegeEscalation: false`
- * and all capabilities dropped; and the ServiceAccount does not mount the Kubernetes API token.
+ * Standard: `runAsNonRoot: true` with a non-root `runAsUser` (65532 unless given, so that images declaring no user
+ * start), `seccompProfile: RuntimeDefault`, `allowPrivilegeEscalation: false` and all capabilities dropped; and the
+ * ServiceAccount does not mount the Kubernetes API token.
  * {@link WorkloadSecurity.unset} writes none of it (no securityContext, no `automountServiceAccountToken`).
  */
 export class WorkloadSecurity {
@@ -273,7 +289,7 @@ export class WorkloadSecurity {
     }
     return new WorkloadSecurity({
       runAsNonRoot: true,
-      runAsUser: options.runAsUser,
+      runAsUser: options.runAsUser ?? RESTRICTED_RUN_AS_USER,
       runAsGroup: options.runAsGroup,
       fsGroup: options.fsGroup,
       seccompRuntimeDefault: true,

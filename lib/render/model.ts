@@ -293,6 +293,8 @@ export interface ServiceModel extends ServiceRef {
   readonly exportTo?: readonly string[];
   /** Labels of the Service only (`istio.io/use-waypoint`). */
   readonly serviceLabels?: { readonly [key: string]: string };
+  /** The `version` label the Service selects besides `app` (a Linkerd canary's stable version); undefined: every version. */
+  readonly selectsVersion?: string;
 }
 
 /** A Service's type and its settings (NodePort, LoadBalancer). */

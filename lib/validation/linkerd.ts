@@ -6,7 +6,7 @@
  */
 import { backendPortProblems, externalProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
 import { problem } from '../core/errors';
-import { LINKERD_GRPC_RETRY_ON } from '../render/linkerd';
+import { LINKERD_GRPC_RETRY_ON, LINKERD_MAX_FAILURES_LIMIT } from '../render/linkerd';
 import { ServiceModel, ServiceRef, VirtualServiceModel } from '../render/model';
 
 const CANNOT = 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD)';
@@ -82,20 +82,28 @@ export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false)
 
 /**
  * DestinationRule features of a service without a Linkerd equivalent: all but outlier detection by consecutive 5xx
- * errors and its base ejection time, which are Linkerd's failure accrual (circuit breaking) on the Service.
+ * errors and its base ejection time, which are Linkerd's failure accrual (circuit breaking) on the Service; and counts
+ * Linkerd's breaker cannot use.
  */
 export function linkerdServiceProblems(svc: ServiceModel): string[] {
   const set = (p: object) => Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
   const { outlierDetection, ...rest } = svc.trafficPolicy ?? {};
   const o = outlierDetection ?? {};
   const accrual = 'Linkerd\'s circuit breaking counts consecutive 5xx responses (consecutive5xxErrors) and backs off from a minimum penalty (baseEjectionTime)';
+  const failures = o.consecutive5xxErrors;
   return [
     ...(Object.values(rest).some(v => v !== undefined)
       ? [problem('trafficPolicy', `${CANNOT}: it is an Istio DestinationRule setting (Linkerd balances by latency itself)`, set(rest), FIX)] : []),
     ...(['consecutiveGatewayErrors', 'interval', 'maxEjectionPercent'] as const).filter(k => o[k] !== undefined).map(k =>
       problem(`trafficPolicy.outlierDetection.${k}`, `${CANNOT}: ${accrual}`, o[k], 'use consecutive5xxErrors and baseEjectionTime, or render this chart for MeshProvider.ISTIO')),
-    ...(outlierDetection && o.consecutive5xxErrors === undefined
-      ? [problem('trafficPolicy.outlierDetection.consecutive5xxErrors', `must be given under the Linkerd back-end: ${accrual}`, 'none', 'set consecutive5xxErrors')] : []),
+    // linkerd2-proxy linkerd/app/outbound/src/http/breaker/consecutive_failures.rs trips when the count reaches max_failures: 0 never does
+    ...(failures === 0
+      ? [problem('trafficPolicy.outlierDetection.consecutive5xxErrors', 'must be at least 1 under the Linkerd back-end: its breaker trips when the consecutive failures '
+        + 'reach this count, which 0 never does', 0, 'remove outlierDetection to turn circuit breaking off, or leave consecutive5xxErrors out for Linkerd\'s default (7)')] : []),
+    // linkerd2 policy-controller/k8s/index/src/outbound/index.rs reads the count as a u32, and drops the whole failure accrual on a parse error
+    ...(failures !== undefined && failures > LINKERD_MAX_FAILURES_LIMIT
+      ? [problem('trafficPolicy.outlierDetection.consecutive5xxErrors', `must be at most ${LINKERD_MAX_FAILURES_LIMIT} under the Linkerd back-end: its policy controller `
+        + 'reads a 32-bit count and applies no failure accrual at all when the annotation does not parse', failures)] : []),
     ...svc.versions.filter(v => v.trafficPolicy).map(v =>
       problem(`versions[${v.name}].trafficPolicy`, `${CANNOT}: it is an Istio DestinationRule setting`, set(v.trafficPolicy!), FIX)),
     ...(svc.exportTo ? [problem('exportTo', `${CANNOT}: it is an Istio DestinationRule setting`, [...svc.exportTo], FIX)] : []),

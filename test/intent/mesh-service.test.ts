@@ -60,8 +60,9 @@ describe('MeshService', () => {
       expect(container.ports).toStrictEqual([{ containerPort: 8080 }]);
     });
 
-    test('workloads are hardened: restricted Pod Security Standard, resource requests, no API token', () => {
-      expect(pod.spec.securityContext).toStrictEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    test('workloads are hardened: restricted Pod Security Standard as user 65532, resource requests, no API token', () => {
+      // a user id, so that the kubelet starts images that declare none; no group: the image's (0 when it lacks the user)
+      expect(pod.spec.securityContext).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
       expect(container.securityContext).toStrictEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
       expect(container.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' } });
       expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
@@ -251,6 +252,25 @@ describe('MeshService', () => {
       expect(b.containers[0].resources).toStrictEqual({ requests: { cpu: '250m' }, limits: { cpu: '1', memory: '1Gi' } });
       expect(b.containers[0].imagePullPolicy).toBe('Always');
       expect(only(objects, 'ServiceAccount', 'b').automountServiceAccountToken).toBe(true);
+    });
+
+    test('restricted hardening writes 65532 as the user unless given; a group only when given; unset() writes none', () => {
+      const podOf = (security: WorkloadSecurity) => {
+        const objects = objectsOf(chart => new MeshService(chart, 'a', { ports: [{ port: 80 }], security }).addVersion('v1', { image: IMAGE }));
+        return (only(objects, 'Deployment').spec as any).template.spec.securityContext;
+      };
+      const seccomp = { type: 'RuntimeDefault' };
+      expect(podOf(WorkloadSecurity.restricted())).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: seccomp });
+      expect(podOf(WorkloadSecurity.restricted({ runAsUser: 1000 }))).toStrictEqual({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: seccomp });
+      expect(podOf(WorkloadSecurity.restricted({ runAsGroup: 3000 }))).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 3000, seccompProfile: seccomp });
+      expect(podOf(WorkloadSecurity.unset())).toBeUndefined();
+    });
+
+    test('fails if the restricted user is root or Istio\'s proxy user', () => {
+      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 0 })))
+        .toBe('WorkloadSecurity.restricted: \'runAsUser\' must not be 0 (root) under the restricted policy: got 0; use WorkloadSecurity.unset() to run as root');
+      expect(errorOf(() => WorkloadSecurity.restricted({ runAsUser: 1337 })))
+        .toBe('WorkloadSecurity.restricted: \'runAsUser\' must not be 1337, the user id of the Istio sidecar (IST0144): got 1337');
     });
 
     test.each([

@@ -29,6 +29,7 @@ import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';
 import { only, synthError, synthFiles, synthObjects } from '../support/synth';
 
 const valid = expectSchemaValid;
+const ERRORS = 'Validation failed with the following errors:\n  ';
 const l5d = (app: App, id = 'c') => new MeshChart(app, id, { mesh: MeshProvider.LINKERD });
 
 function shop(chart: Chart, ports = [8080], props: { sidecarInjection?: SidecarInjection; trafficPolicy?: TrafficPolicy } = {}) {
@@ -164,7 +165,93 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
     expect(err).toContain('[c/shop] \'trafficPolicy.outlierDetection.consecutiveGatewayErrors\' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): '
       + 'Linkerd\'s circuit breaking counts consecutive 5xx responses (consecutive5xxErrors) and backs off from a minimum penalty (baseEjectionTime): got 3');
     expect(err).toContain('\'trafficPolicy.outlierDetection.maxEjectionPercent\' cannot be expressed with the Linkerd back-end');
-    expect(err).toContain('\'trafficPolicy.outlierDetection.consecutive5xxErrors\' must be given under the Linkerd back-end');
+    // Linkerd has defaults for what is not given: no error for a missing consecutive5xxErrors
+    expect(err).not.toContain('\'trafficPolicy.outlierDetection.consecutive5xxErrors\'');
+  });
+
+  describe('failure accrual that Linkerd\'s policy controller accepts (it drops an invalid one whole)', () => {
+    const accrualOf = (outlierDetection: object) => {
+      const objects = expectLinkerdValid(synthObjects(app => { shop(l5d(app), [8080], { trafficPolicy: { outlierDetection } }); }));
+      const annotations = ['shop', 'shop-v1', 'shop-v2'].map(n => only(objects, 'Service', n).metadata.annotations);
+      expect(annotations[1]).toStrictEqual(annotations[0]);
+      expect(annotations[2]).toStrictEqual(annotations[0]);
+      return annotations[0];
+    };
+    const mode = { 'balancer.linkerd.io/failure-accrual': 'consecutive' };
+
+    test('a base ejection time above Linkerd\'s default maximum penalty (60s) writes the maximum too, equal to it', () => {
+      expect(accrualOf({ consecutive5xxErrors: 5, baseEjectionTime: Duration.minutes(2) })).toStrictEqual({
+        ...mode,
+        'balancer.linkerd.io/failure-accrual-consecutive-max-failures': '5',
+        'balancer.linkerd.io/failure-accrual-consecutive-max-penalty': '120s',
+        'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': '120s',
+      });
+      expect(accrualOf({ baseEjectionTime: Duration.millis(60_001) })).toStrictEqual({
+        ...mode,
+        'balancer.linkerd.io/failure-accrual-consecutive-max-penalty': '60001ms',
+        'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': '60001ms',
+      });
+    });
+
+    test('up to 60s the minimum alone: Linkerd\'s maximum (60s) holds', () => {
+      expect(accrualOf({ baseEjectionTime: Duration.seconds(60) })).toStrictEqual({ ...mode, 'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': '60s' });
+    });
+
+    test('outlierDetection: {} is failure accrual with Linkerd\'s defaults (7 failures, 1s to 60s): the mode alone', () => {
+      expect(accrualOf({})).toStrictEqual(mode);
+      expect(accrualOf({ consecutive5xxErrors: 1 })).toStrictEqual({ ...mode, 'balancer.linkerd.io/failure-accrual-consecutive-max-failures': '1' });
+    });
+
+    test('fails if consecutive5xxErrors is 0 (Linkerd\'s breaker never trips) or past a 32-bit count (Linkerd cannot read it)', () => {
+      expect(synthError(app => { shop(l5d(app), [8080], { trafficPolicy: { outlierDetection: { consecutive5xxErrors: 0 } } }); })).toBe(
+        ERRORS + '[c/shop] \'trafficPolicy.outlierDetection.consecutive5xxErrors\' must be at least 1 under the Linkerd back-end: its breaker trips when the consecutive '
+        + 'failures reach this count, which 0 never does: got 0; remove outlierDetection to turn circuit breaking off, or leave consecutive5xxErrors out for '
+        + 'Linkerd\'s default (7)');
+      expect(synthError(app => { shop(l5d(app), [8080], { trafficPolicy: { outlierDetection: { consecutive5xxErrors: 2 ** 32 } } }); })).toBe(
+        ERRORS + '[c/shop] \'trafficPolicy.outlierDetection.consecutive5xxErrors\' must be at most 4294967295 under the Linkerd back-end: its policy controller reads a '
+        + '32-bit count and applies no failure accrual at all when the annotation does not parse: got 4294967296');
+    });
+  });
+
+  describe('port names and appProtocol', () => {
+    test('Linkerd\'s own port names (prom, service, one) are accepted: Istio\'s naming convention does not apply', () => {
+      const objects = expectLinkerdValid(synthObjects(app => {
+        const svc = new MeshService(l5d(app), 'emoji', { ports: [{ port: 8080, name: 'one', protocol: Protocol.GRPC }, { port: 8801, name: 'prom' }, { port: 9090, name: 'service' }] });
+        svc.addVersion('v1', { image: 'docker.io/buoyantio/emojivoto-emoji-svc:v11' });
+      }));
+      expect((only(objects, 'Service', 'emoji').spec as any).ports).toStrictEqual([{ name: 'one', port: 8080 }, { name: 'prom', port: 8801 }, { name: 'service', port: 9090 }]);
+    });
+
+    test('under Istio the same names are refused, as before', () => {
+      expect(synthError(app => {
+        new MeshService(new MeshChart(app, 'c'), 'emoji', { ports: [{ port: 8801, name: 'prom' }] }).addVersion('v1', { image: 'example/emoji:1' });
+      })).toBe(ERRORS + '[c/emoji] \'ports.name\' breaks Istio\'s port naming convention \'<protocol>[-<suffix>]\' for a http port: got \'prom\'; '
+        + 'name it \'http\' or \'http-<suffix>\', or set \'appProtocol: true\' to keep the name');
+    });
+
+    test.each([
+      [Protocol.HTTP, 'http'],
+      [Protocol.HTTP2, 'kubernetes.io/h2c'],
+      [Protocol.GRPC, 'kubernetes.io/h2c'],
+      [Protocol.TCP, 'linkerd.io/opaque'],
+      [Protocol.MYSQL, 'linkerd.io/opaque'],
+      [Protocol.HTTPS, undefined],
+      [Protocol.GRPC_WEB, undefined],
+    ])('appProtocol: true on a %s port writes what Linkerd reads as that protocol: %s', (protocol, appProtocol) => {
+      const objects = synthObjects(app => {
+        new MeshService(l5d(app), 's', { ports: [{ port: 8080, name: 'main', protocol, appProtocol: true }] }).addVersion('v1', { image: 'example/s:1' });
+      });
+      for (const name of ['s', 's-v1']) {
+        expect((only(objects, 'Service', name).spec as any).ports).toStrictEqual([{ name: 'main', port: 8080, ...(appProtocol ? { appProtocol } : {}) }]);
+      }
+    });
+
+    test('under Istio appProtocol is Istio\'s protocol name, as before', () => {
+      const objects = synthObjects(app => {
+        new MeshService(new MeshChart(app, 'c'), 's', { ports: [{ port: 8080, name: 'main', protocol: Protocol.GRPC, appProtocol: true }] }).addVersion('v1', { image: 'example/s:1' });
+      });
+      expect((only(objects, 'Service', 's').spec as any).ports).toStrictEqual([{ name: 'main', port: 8080, appProtocol: 'grpc' }]);
+    });
   });
 
   test('an escape-hatch annotation wins over a rendered one, and both reach the output', () => {
@@ -189,6 +276,25 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
       'shop-v1=100,shop-v2=0', 'shop-v1=0,shop-v2=100', 'shop-v1=75,shop-v2=25',
     ]);
     expect(objects.some(o => o.kind === 'DestinationRule')).toBe(false);
+  });
+
+  test('a CanaryRelease\'s base: the Service selects the stable version only, the per-version Services their own', () => {
+    const objects = valid(synthObjects(app => {
+      const svc = shop(l5d(app));
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([25, 100]) });
+    }));
+    expect((only(objects, 'Service', 'shop').spec as any).selector).toStrictEqual({ app: 'shop', version: 'v1' });
+    expect((only(objects, 'Service', 'shop-v1').spec as any).selector).toStrictEqual({ app: 'shop', version: 'v1' });
+    expect((only(objects, 'Service', 'shop-v2').spec as any).selector).toStrictEqual({ app: 'shop', version: 'v2' });
+  });
+
+  test('fails if two CanaryReleases of a service under Linkerd have different stable versions', () => {
+    expect(synthError(app => {
+      const svc = shop(l5d(app));
+      new CanaryRelease(app, 'a', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]) });
+      new CanaryRelease(app, 'b', { service: svc, stable: svc.version('v2'), canary: svc.version('v1'), plan: CanaryPlan.stages([100]) });
+    })).toBe(ERRORS + '[c/shop] \'stable\' must be the same version in every CanaryRelease of a service under Linkerd: its Service selects the stable version\'s pods: '
+      + 'got \'v1 (a), v2 (b)\'; give every CanaryRelease of the service the same stable version');
   });
 
   describe('fails when Linkerd cannot express a feature', () => {

@@ -1,8 +1,9 @@
 /**
  * Checks of Istio's ambient mode that `istioctl analyze` does not make (IST0167, a Sidecar under ambient, and IST0123,
  * a namespace enrolled two ways, are Istio's own, in selectors.ts and kubernetes.ts): what ztunnel cannot enforce, L7
- * configuration no waypoint applies, `istio.io/use-waypoint` naming no waypoint, sidecar-only configuration. Their
- * codes are mesh-kit's (MK), each message citing Istio's ambient documentation for the behaviour.
+ * configuration no waypoint applies, `istio.io/use-waypoint` naming no waypoint or one that does not admit its namespace,
+ * sidecar-only configuration. Their codes are mesh-kit's (MK), each message citing Istio's ambient documentation for the
+ * behaviour.
  *
  * @module
  */
@@ -137,6 +138,72 @@ const waypointNotFound: Analyzer = {
   }),
 };
 
+/**
+ * Whether a Kubernetes label selector (`matchLabels`, `matchExpressions`) matches `labels`: undefined when it names a key
+ * whose value is not known. An empty selector matches every namespace, a missing one none (`LabelSelectorAsSelector`).
+ */
+function selectorMatches(selector: unknown, labels: { readonly [k: string]: string }, known: (key: string) => boolean): boolean | undefined {
+  if (!isObj(selector)) return false;
+  const matchLabels = strMap(selector.matchLabels);
+  const expressions = list(selector.matchExpressions as unknown[]).filter(isObj);
+  if ([...Object.keys(matchLabels), ...expressions.map(e => String(e.key))].some(k => !known(k))) return undefined;
+  return Object.entries(matchLabels).every(([k, v]) => labels[k] === v) && expressions.every(e => {
+    const v = labels[String(e.key)];
+    const values = strs(e.values);
+    switch (e.operator) {
+      case 'In': return v !== undefined && values.includes(v);
+      case 'NotIn': return v === undefined || !values.includes(v);
+      case 'Exists': return v !== undefined;
+      case 'DoesNotExist': return v === undefined;
+      default: return false;
+    }
+  });
+}
+
+/**
+ * Whether a waypoint admits users of namespace `ns`, as istiod decides (istio/istio
+ * `pilot/pkg/serviceregistry/ambient/waypoints.go`: `makeAllowedRoutes` reads the HBONE listener on 15008, `Same` without
+ * one or without `allowedRoutes`; `AllowsAttachmentFromNamespace`); undefined when the namespace's labels are not known.
+ */
+function waypointAdmits(ctx: AnalysisContext, gw: AnalyzedObject, ns: string): { admitted: boolean | undefined; from: string } {
+  const listener = list(specOf(gw).listeners as unknown[]).filter(isObj).find(l => l.protocol === 'HBONE' && l.port === 15008);
+  const namespaces = listener && isObj(listener.allowedRoutes) && isObj(listener.allowedRoutes.namespaces) ? listener.allowedRoutes.namespaces : undefined;
+  const from = typeof namespaces?.from === 'string' ? namespaces.from : 'Same';
+  if (from === 'All') return { admitted: true, from };
+  if (from !== 'Selector') return { admitted: ns === ctx.namespaceOf(gw), from };
+  const nsObject = ctx.namespace(ns);
+  // Kubernetes labels every namespace with its name; other labels are known only from the Namespace object
+  const labels = { ...(nsObject?.manifest.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns };
+  return { admitted: selectorMatches(namespaces?.selector, labels, k => nsObject !== undefined || k === 'kubernetes.io/metadata.name'), from };
+}
+
+const waypointNotAdmitted: Analyzer = {
+  analyzer: 'meshkit.AmbientPolicyChecker',
+  code: 'MK0023',
+  name: 'WaypointAttachmentDenied',
+  level: FindingLevel.ERROR,
+  description: 'istio.io/use-waypoint names a waypoint whose mesh listener (allowedRoutes) does not admit the namespace of the Service or namespace '
+    + 'that uses it: Istio refuses the binding and no waypoint processes its traffic',
+  run: ctx => [...ctx.of('Service', ''), ...ctx.of('Namespace', '')].flatMap(o => {
+    const labels = o.manifest.metadata.labels ?? {};
+    const wp = labels['istio.io/use-waypoint'];
+    if (wp === undefined || wp === 'none') return [];
+    const userNs = o.manifest.kind === 'Namespace' ? name(o) : ctx.namespaceOf(o);
+    const ns = labels['istio.io/use-waypoint-namespace'] ?? userNs;
+    if (ctx.world === 'partial' && ctx.namespace(ns) === undefined) return [];
+    const gw = ctx.find('Gateway', GW, ns, wp);
+    // no such waypoint is MK0007
+    if (!gw || specOf(gw).gatewayClassName !== 'istio-waypoint') return [];
+    const { admitted, from } = waypointAdmits(ctx, gw, userNs);
+    return admitted === false ? [{
+      object: o,
+      message: `${o.manifest.kind} '${name(o)}' of namespace '${userNs}' uses waypoint '${ns}/${wp}', whose mesh listener does not admit that namespace `
+        + `(allowedRoutes.namespaces.from: ${from}): Istio refuses the binding and no waypoint processes its traffic; admit the namespace on the waypoint `
+        + '(Waypoint allowedNamespaces, or allowedRoutes on its HBONE listener) (mesh-kit MK0023)',
+    }] : [];
+  }),
+};
+
 /** The Services of ambient namespaces that a host of namespace `ns` names. */
 function ambientServiceOf(ctx: AnalysisContext, ns: string, host: string): AnalyzedObject | undefined {
   const [svc, svcNs = ns] = host.split('.');
@@ -188,4 +255,4 @@ const sidecarOnly: Analyzer = {
 };
 
 /** mesh-kit's checks of ambient mode. */
-export const AMBIENT_ANALYZERS: Analyzer[] = [l7OnZtunnel, noWaypoint, waypointNotFound, sidecarOnly];
+export const AMBIENT_ANALYZERS: Analyzer[] = [l7OnZtunnel, noWaypoint, waypointNotFound, sidecarOnly, waypointNotAdmitted];

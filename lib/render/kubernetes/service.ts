@@ -15,7 +15,10 @@ export function servicePortsOf(ports: PortModel[]): k8s.ServicePort[] {
   }));
 }
 
-/** Renders the Service of a mesh service: it selects every version's pods by `app`; its type and affinity as asked. */
+/**
+ * Renders the Service of a mesh service: it selects every version's pods by `app` (or one version's, by `version` too,
+ * when asked); its type and affinity as asked.
+ */
 export function renderService(service: ServiceModel): Manifest {
   const exposure = service.exposure;
   const ports = servicePortsOf(service.ports).map(p => {
@@ -26,7 +29,7 @@ export function renderService(service: ServiceModel): Manifest {
   const spec: k8s.ServiceSpec = {
     type: exposure?.type,
     ports,
-    selector: { app: service.app },
+    selector: { app: service.app, ...(service.selectsVersion !== undefined ? { version: service.selectsVersion } : {}) },
     externalTrafficPolicy: exposure?.externalTrafficPolicy,
     loadBalancerSourceRanges: exposure?.sourceRanges ? [...exposure.sourceRanges] : undefined,
     loadBalancerClass: exposure?.loadBalancerClass,
