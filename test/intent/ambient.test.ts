@@ -1,13 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import {
   AuthorizationPolicy, AuthorizedClient, CanaryPlan, CanaryRelease, DataPlane, MeshChart, MeshChartProps,
-  MeshNamespace, MeshService, NamespaceInjection, RequestAuthentication,
-  RequestSource, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, TrafficApi, Waypoint, WaypointFor, WorkloadSelector, analyze,
+  MeshApp, MeshNamespace, MeshService, NamespaceInjection, RequestAuthentication,
+  RequestSource, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, TrafficApi, Waypoint, WaypointFor, WaypointNamespaces, WorkloadSelector, analyze,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
 import { K8sObject } from '../support/shared';
-import { only, synthError, synthObjects } from '../support/synth';
+import { only, synthError, synthFiles, synthObjects } from '../support/synth';
 
 const IMAGE = 'example/app:1.0.0';
 const pinned = SchemaValidation.pinned();
@@ -180,6 +180,67 @@ describe('authorization under ambient', () => {
   });
 });
 
+describe('waypoints used across namespaces (Istio admits a user only from a namespace the waypoint\'s listener admits)', () => {
+  const listenerOf = (objects: K8sObject[], name: string) => (only(objects, 'Gateway', name).spec as any).listeners[0];
+  const byName = (...values: string[]) => ({
+    namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values }] } },
+  });
+
+  test('the namespaces of services and namespaces using it are admitted by name, with its own', () => {
+    const objects = objectsOf((chart, ns) => {
+      const wp = new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'infra') });
+      service(chart, ns, 'web', { waypoint: wp });
+      new MeshNamespace(chart, 'team', { waypoint: wp });
+      service(chart, ns, 'api', { waypoint: wp }); // a second user of one namespace: once
+    });
+    expect(listenerOf(objects, 'wp')).toStrictEqual({ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes: byName('infra', 'shop', 'team') });
+    expect(only(objects, 'Namespace', 'team').metadata.labels).toStrictEqual({
+      'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra',
+    });
+  });
+
+  test('used only from its own namespace: no allowedRoutes (Istio\'s default, Same)', () => {
+    const objects = objectsOf((chart, ns) => service(chart, ns, 'web', { waypoint: new Waypoint(chart, 'wp', { namespace: ns }) }));
+    expect(listenerOf(objects, 'wp')).toStrictEqual({ name: 'mesh', port: 15008, protocol: 'HBONE' });
+  });
+
+  test('allowedNamespaces admits users the app does not declare: by name (with its users here), every namespace, or by labels', () => {
+    const named = objectsOf((chart, ns) => {
+      const wp = new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'infra'), allowedNamespaces: WaypointNamespaces.named(['payments', 'infra']) });
+      service(chart, ns, 'web', { waypoint: wp });
+    });
+    expect(listenerOf(named, 'wp').allowedRoutes).toStrictEqual(byName('infra', 'payments', 'shop'));
+    const all = objectsOf(chart => new Waypoint(chart, 'wp', { namespace: MeshNamespace.fromName('infra'), allowedNamespaces: WaypointNamespaces.all() }));
+    expect(listenerOf(all, 'wp').allowedRoutes).toStrictEqual({ namespaces: { from: 'All' } });
+    const labelled = objectsOf(chart => new Waypoint(chart, 'wp', { allowedNamespaces: WaypointNamespaces.withLabels({ mesh: 'shared' }) }));
+    expect(listenerOf(labelled, 'wp').allowedRoutes).toStrictEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { mesh: 'shared' } } } });
+  });
+
+  test('fails if namespaces are named for a waypoint without a namespace, or none or bad ones are given', () => {
+    expect(errorOf(() => objectsOf(chart => new Waypoint(chart, 'wp', { allowedNamespaces: WaypointNamespaces.named(['payments']) })))).toBe(
+      "[c/wp] 'allowedNamespaces' needs the waypoint's namespace: admitting namespaces by name replaces Istio's default (its own namespace), which must then be "
+      + "named too: got ['payments']; give the waypoint (or its chart) a namespace");
+    expect(errorOf(() => WaypointNamespaces.named([]))).toBe("WaypointNamespaces.named: 'names' must hold at least one namespace: got '[]'; "
+      + "leave allowedNamespaces out to admit only the waypoint's own namespace and its users in this app");
+    expect(errorOf(() => WaypointNamespaces.withLabels({}))).toBe("WaypointNamespaces.withLabels: 'labels' must hold at least one label: got '{}'; "
+      + 'use WaypointNamespaces.all() to admit every namespace');
+    expect(errorOf(() => WaypointNamespaces.named(['Pay_ments']))).toMatch(/^WaypointNamespaces.named: 'names' must be a DNS-1123 label/);
+  });
+
+  test('MK0023 stops synth when a label selector the app chose does not admit a user\'s namespace', () => {
+    const build = (shopLabels: { [key: string]: string }) => (chart: Chart) => {
+      const wp = new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'infra'), allowedNamespaces: WaypointNamespaces.withLabels({ mesh: 'shared' }) });
+      service(chart, new MeshNamespace(chart, 'shop', { labels: shopLabels }), 'web', { waypoint: wp });
+    };
+    const meshApp = (outdir: string) => new MeshApp({ outdir });
+    expect(synthError(app => build({})(new MeshChart(app, 'c', AMBIENT)), meshApp)).toBe('Analysis found 1 error; nothing was written:\n  '
+      + "[c/web/Service] [MK0023] Service 'web' of namespace 'shop' uses waypoint 'infra/wp', whose mesh listener does not admit that namespace "
+      + '(allowedRoutes.namespaces.from: Selector): Istio refuses the binding and no waypoint processes its traffic; admit the namespace on the waypoint '
+      + '(Waypoint allowedNamespaces, or allowedRoutes on its HBONE listener) (mesh-kit MK0023)');
+    expect([...synthFiles(app => build({ mesh: 'shared' })(new MeshChart(app, 'c', AMBIENT)), meshApp).keys()]).toStrictEqual(['c.k8s.yaml']);
+  });
+});
+
 describe('ambient checks of manifests mesh-kit did not write', () => {
   const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } };
   const pod = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'x:1' }] } } } };
@@ -202,6 +263,44 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
     const wp = (labels = {}) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'shop', labels }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] } });
     expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), wp()], 'MK0007')).toStrictEqual([]);
     expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), wp({ 'istio.io/waypoint-for': 'workload' })], 'MK0007')).toHaveLength(1);
+  });
+
+  test('MK0023: use-waypoint from a namespace the waypoint\'s HBONE listener does not admit (Same unless allowedRoutes says otherwise)', () => {
+    const wp = (allowedRoutes?: object) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'infra' },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', ...(allowedRoutes ? { allowedRoutes } : {}) }] },
+    });
+    const infra = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'infra' } };
+    const user = svc({ 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' });
+    const selector = (sel: object) => ({ namespaces: { from: 'Selector', selector: sel } });
+    const found = (gw: object, nsObject: object = ns) => codes([nsObject, infra, pod, user, gw], 'MK0023');
+    expect(found(wp())).toStrictEqual([
+      "Service 'api' of namespace 'shop' uses waypoint 'infra/wp', whose mesh listener does not admit that namespace (allowedRoutes.namespaces.from: Same): "
+      + 'Istio refuses the binding and no waypoint processes its traffic; admit the namespace on the waypoint (Waypoint allowedNamespaces, or allowedRoutes '
+      + 'on its HBONE listener) (mesh-kit MK0023)',
+    ]);
+    expect(found(wp({ namespaces: { from: 'All' } }))).toStrictEqual([]);
+    expect(found(wp(selector({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['infra', 'shop'] }] })))).toStrictEqual([]);
+    expect(found(wp(selector({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['infra'] }] })))).toHaveLength(1);
+    expect(found(wp(selector({ matchLabels: { mesh: 'shared' } })))).toHaveLength(1);
+    expect(found(wp(selector({ matchLabels: { mesh: 'shared' } })), { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, mesh: 'shared' } } })).toStrictEqual([]);
+    // a listener other than the HBONE one on 15008 does not count
+    const other = { ...wp(), spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'x', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] } };
+    expect(found(other)).toHaveLength(1);
+    // a namespace using it, and a user in the waypoint's own namespace
+    const team = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', labels: { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' } } };
+    expect(codes([team, infra, wp()], 'MK0023')).toStrictEqual([expect.stringMatching(/^Namespace 'team' of namespace 'team' uses waypoint 'infra\/wp'/)]);
+    const own = { ...svc({ 'istio.io/use-waypoint': 'wp' }), metadata: { name: 'api', namespace: 'infra', labels: { 'istio.io/use-waypoint': 'wp' } } };
+    expect(codes([infra, own, wp()], 'MK0023')).toStrictEqual([]);
+  });
+
+  test('MK0023 leaves undecided a selector on labels of a namespace it does not see', () => {
+    const gw = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'infra' },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { mesh: 'shared' } } } } }] },
+    };
+    const user = { ...svc({ 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }), metadata: { name: 'api', namespace: 'elsewhere', labels: { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' } } };
+    expect(codes([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'infra' } }, user, gw], 'MK0023')).toStrictEqual([]);
   });
 
   test('MK0008: an EnvoyFilter selecting ambient pods', () => {

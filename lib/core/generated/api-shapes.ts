@@ -1814,6 +1814,23 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "WaypointNamespaces.all": [],
+  "WaypointNamespaces.named": [
+   {
+    "name": "names",
+    "spec": {
+     "list": "string"
+    }
+   }
+  ],
+  "WaypointNamespaces.withLabels": [
+   {
+    "name": "labels",
+    "spec": {
+     "map": "string"
+    }
+   }
+  ],
   "WorkloadSecurity.restricted": [
    {
     "name": "options",
@@ -4365,6 +4382,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "WaypointProps": {
    "fields": {
+    "allowedNamespaces": {
+     "class": "WaypointNamespaces"
+    },
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"
@@ -4479,6 +4499,7 @@ export const API_SHAPES: ApiShapes = {
   "Volume",
   "VolumeMount",
   "Waypoint",
+  "WaypointNamespaces",
   "WorkloadSecurity",
   "WorkloadSelector"
  ]
