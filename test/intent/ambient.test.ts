@@ -1,8 +1,9 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, JsonPatch } from 'cdk8s';
 import {
   AuthorizationPolicy, AuthorizedClient, CanaryPlan, CanaryRelease, DataPlane, MeshChart, MeshChartProps,
   MeshApp, MeshNamespace, MeshService, NamespaceInjection, RequestAuthentication,
-  RequestSource, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, TrafficApi, Waypoint, WaypointFor, WaypointNamespaces, WorkloadSelector, analyze,
+  RequestSource, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, TrafficApi, Waypoint, WaypointFor, WaypointNamespaces,
+  WorkloadSelector, analyze,
 } from '../../lib';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
 import { errorOf } from '../support/errors';
@@ -194,6 +195,13 @@ describe('waypoints used across namespaces (Istio admits a user only from a name
       service(chart, ns, 'api', { waypoint: wp }); // a second user of one namespace: once
     });
     expect(listenerOf(objects, 'wp')).toStrictEqual({ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes: byName('infra', 'shop', 'team') });
+    // the previous output, through the escape hatch the CHANGELOG names
+    const old = objectsOf((chart, ns) => {
+      const wp = new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'infra') });
+      service(chart, ns, 'web', { waypoint: wp });
+      wp.resource.addJsonPatch(JsonPatch.remove('/spec/listeners/0/allowedRoutes'));
+    });
+    expect(listenerOf(old, 'wp')).toStrictEqual({ name: 'mesh', port: 15008, protocol: 'HBONE' });
     expect(only(objects, 'Namespace', 'team').metadata.labels).toStrictEqual({
       'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra',
     });
@@ -267,7 +275,9 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
 
   test('MK0023: use-waypoint from a namespace the waypoint\'s HBONE listener does not admit (Same unless allowedRoutes says otherwise)', () => {
     const wp = (allowedRoutes?: object) => ({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'infra' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'wp', namespace: 'infra' },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', ...(allowedRoutes ? { allowedRoutes } : {}) }] },
     });
     const infra = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'infra' } };
@@ -296,7 +306,9 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
 
   test('MK0023 leaves undecided a selector on labels of a namespace it does not see', () => {
     const gw = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'infra' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'wp', namespace: 'infra' },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { mesh: 'shared' } } } } }] },
     };
     const user = { ...svc({ 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }), metadata: { name: 'api', namespace: 'elsewhere', labels: { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' } } };

@@ -1,4 +1,4 @@
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-27';
 import {
   Autoscaling,
@@ -262,8 +262,15 @@ describe('MeshService', () => {
       const seccomp = { type: 'RuntimeDefault' };
       expect(podOf(WorkloadSecurity.restricted())).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: seccomp });
       expect(podOf(WorkloadSecurity.restricted({ runAsUser: 1000 }))).toStrictEqual({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: seccomp });
-      expect(podOf(WorkloadSecurity.restricted({ runAsGroup: 3000 }))).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 3000, seccompProfile: seccomp });
+      expect(podOf(WorkloadSecurity.restricted({ runAsGroup: 3000 })))
+        .toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 3000, seccompProfile: seccomp });
       expect(podOf(WorkloadSecurity.unset())).toBeUndefined();
+      // the previous output (the image's user), through the escape hatch the CHANGELOG names
+      const old = objectsOf(chart => {
+        const v1 = new MeshService(chart, 'a', { ports: [{ port: 80 }] }).addVersion('v1', { image: IMAGE });
+        v1.deployment?.addJsonPatch(JsonPatch.remove('/spec/template/spec/securityContext/runAsUser'));
+      });
+      expect((only(old, 'Deployment').spec as any).template.spec.securityContext).toStrictEqual({ runAsNonRoot: true, seccompProfile: seccomp });
     });
 
     test('fails if the restricted user is root or Istio\'s proxy user', () => {

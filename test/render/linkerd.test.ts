@@ -286,6 +286,23 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
     expect((only(objects, 'Service', 'shop').spec as any).selector).toStrictEqual({ app: 'shop', version: 'v1' });
     expect((only(objects, 'Service', 'shop-v1').spec as any).selector).toStrictEqual({ app: 'shop', version: 'v1' });
     expect((only(objects, 'Service', 'shop-v2').spec as any).selector).toStrictEqual({ app: 'shop', version: 'v2' });
+    // the previous output, through the escape hatch the CHANGELOG names
+    const old = synthObjects(app => {
+      const svc = shop(l5d(app));
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]) });
+      svc.serviceResource.addJsonPatch(JsonPatch.remove('/spec/selector/version'));
+    });
+    expect((only(old, 'Service', 'shop').spec as any).selector).toStrictEqual({ app: 'shop' });
+  });
+
+  test('without a CanaryRelease, and under Istio, the Service selects every version', () => {
+    const linkerd = synthObjects(app => { shop(l5d(app)); });
+    expect((only(linkerd, 'Service', 'shop').spec as any).selector).toStrictEqual({ app: 'shop' });
+    const istio = synthObjects(app => {
+      const svc = shop(new MeshChart(app, 'c'));
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]) });
+    });
+    expect(istio.filter(o => o.kind === 'Service').map(o => (o.spec as any).selector)).toStrictEqual([{ app: 'shop' }]);
   });
 
   test('fails if two CanaryReleases of a service under Linkerd have different stable versions', () => {

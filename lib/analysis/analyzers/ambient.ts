@@ -167,7 +167,8 @@ function selectorMatches(selector: unknown, labels: { readonly [k: string]: stri
  */
 function waypointAdmits(ctx: AnalysisContext, gw: AnalyzedObject, ns: string): { admitted: boolean | undefined; from: string } {
   const listener = list(specOf(gw).listeners as unknown[]).filter(isObj).find(l => l.protocol === 'HBONE' && l.port === 15008);
-  const namespaces = listener && isObj(listener.allowedRoutes) && isObj(listener.allowedRoutes.namespaces) ? listener.allowedRoutes.namespaces : undefined;
+  const allowed = listener && isObj(listener.allowedRoutes) ? listener.allowedRoutes : undefined;
+  const namespaces = allowed && isObj(allowed.namespaces) ? allowed.namespaces : undefined;
   const from = typeof namespaces?.from === 'string' ? namespaces.from : 'Same';
   if (from === 'All') return { admitted: true, from };
   if (from !== 'Selector') return { admitted: ns === ctx.namespaceOf(gw), from };
