@@ -4293,7 +4293,7 @@ export const API_SHAPES: ApiShapes = {
     "redirect": {
      "union": [
       {
-       "type": "expect:1528"
+       "type": "expect:1551"
       },
       "null"
      ]
@@ -4416,7 +4416,7 @@ export const API_SHAPES: ApiShapes = {
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
    }
   },
-  "expect:1528": {
+  "expect:1551": {
    "fields": {
     "location": "string",
     "status": "number"
