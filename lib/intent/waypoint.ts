@@ -23,7 +23,7 @@ export enum WaypointFor {
 /**
  * Namespaces whose Services and namespaces may use a {@link Waypoint}, besides its own and those of the services and
  * namespaces of this app that use it (Istio admits them by the waypoint listener's `allowedRoutes`).
- * @see https://istio.io/latest/docs/ambient/usage/waypoint/#usewaypoint-from-a-different-namespace
+ * @see https://istio.io/latest/docs/ambient/usage/waypoint/#usewaypointnamespace
  */
 export class WaypointNamespaces {
   /** These namespaces, by name (selected by their `kubernetes.io/metadata.name` label), with the waypoint's own. */
