@@ -58,6 +58,9 @@ export class IstioIndex {
   public readonly peerAuthentications: PeerAuthenticationConfig[];
   /** Problems met while merging (a missing delegate, a conflict). */
   public readonly notes: string[];
+  /** Views' shared parts (sidecar scopes, outbound configurations), by key: filled by proxy-context.ts and view.ts. */
+  public readonly shared = new Map<string, unknown>();
+  private labelSensitiveCache?: boolean;
   private readonly privateByGateway = new Map<string, VirtualServiceConfig[]>();
   private readonly exportedByGateway = new Map<string, VirtualServiceConfig[]>();
   private readonly publicByGateway = new Map<string, VirtualServiceConfig[]>();
@@ -116,6 +119,20 @@ export class IstioIndex {
       ...pub.filter(own),
       ...pub.filter(vs => !own(vs)),
     ];
+  }
+
+  /**
+   * Whether a proxy's labels change its outbound configuration: some VirtualService match names source labels, or some
+   * DestinationRule selects workloads. When not, sidecars of one namespace and Sidecar share their outbound view.
+   */
+  public get labelSensitive(): boolean {
+    if (this.labelSensitiveCache === undefined) {
+      const vsUses = this.virtualServices.some(vs => vs.http.some(r => r.match.some(m => Object.keys(m.sourceLabels).length > 0))
+        || [...vs.tcp, ...vs.tls].some(r => r.match.some(m => Object.keys(m.sourceLabels).length > 0)));
+      const drUses = this.world.list('networking.istio.io', 'DestinationRule').some(o => isObj(o.manifest.spec) && isObj(o.manifest.spec.workloadSelector));
+      this.labelSensitiveCache = vsUses || drUses;
+    }
+    return this.labelSensitiveCache;
   }
 
   /** The three visibility lists of `mesh` VirtualServices for a namespace, in SelectVirtualServices' order. */

@@ -1,7 +1,7 @@
 import { Route, RouteActionRoute, RouteMatch, HeaderMatcher, subsetKey } from './envoy';
 import { IstioService } from './registry';
 import { ProxyModel } from './sidecar-scope';
-import { Destination, HttpMatch, HttpRule, StringMatch, VirtualServiceConfig } from './vs-model';
+import { Destination, HeaderChanges, HeaderOps, HttpMatch, HttpRule, StringMatch, VirtualServiceConfig } from './vs-model';
 
 /**
  * VirtualService `http` rules as Envoy routes (istio/istio pilot/pkg/networking/core/route/route.go
@@ -94,11 +94,14 @@ function translateRoute(proxy: ProxyModel, rule: HttpRule, m: HttpMatch | undefi
   } else {
     action = routeAction(rule, vs, match, authority, listenPort, opts);
   }
+  // processDestination: a single destination's header operations are appended to the route's
+  const single = !rule.redirect && !rule.directResponse && rule.route.length === 1 ? rule.route[0].headers : undefined;
+  const headers = single ? mergeHeaderChanges(rule.headers, single) : rule.headers;
   return {
     name,
     match,
     ...(action ? { action } : {}),
-    ...(rule.headers ? { headers: rule.headers } : {}),
+    ...(headers ? { headers } : {}),
     ...(rule.fault ? {
       fault: {
         ...(rule.fault.delay ? { delay: { duration: rule.fault.delay.fixedDelay, percent: rule.fault.delay.percent } } : {}),
@@ -182,6 +185,15 @@ function routeAction(rule: HttpRule, vs: VirtualServiceConfig, match: RouteMatch
     };
   });
   return { ...base, weightedClusters: weighted, ...(authority !== '' ? { hostRewrite: authority } : {}) };
+}
+
+function mergeHeaderChanges(a: HeaderChanges | undefined, b: HeaderChanges): HeaderChanges {
+  const ops = (x: HeaderOps | undefined, y: HeaderOps | undefined): HeaderOps | undefined => (x || y ? {
+    set: { ...x?.set, ...y?.set }, add: { ...x?.add, ...y?.add }, remove: [...(x?.remove ?? []), ...(y?.remove ?? [])],
+  } : undefined);
+  const request = ops(a?.request, b.request);
+  const response = ops(a?.response, b.response);
+  return { ...(request ? { request } : {}), ...(response ? { response } : {}) };
 }
 
 const quoteMeta = (s: string) => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');

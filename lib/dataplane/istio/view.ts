@@ -14,14 +14,34 @@ import { ProxyModel } from './sidecar-scope';
  * configuration when a request first needs it. Views are cached per world index and proxy, so repeated requests from
  * one workload or through one gateway cost a lookup.
  */
+/** A sidecar's outbound listeners and route configurations, shared by the sidecars they are the same for. */
+interface Outbound {
+  listeners?: Listener[];
+  readonly routes: Map<string, RouteConfiguration | null>;
+}
+
 export class EnvoyView {
   public readonly ctx: ProxyContext;
   private listenerCache?: Listener[];
   private merged?: MergedGateway | null;
-  private readonly routes = new Map<string, RouteConfiguration | null>();
+  private readonly outbound: Outbound;
 
   public constructor(index: IstioIndex, proxy: ProxyModel) {
     this.ctx = proxyContext(index, proxy);
+    // The outbound side depends on the scope, the namespace, the labels when some configuration matches on them, and
+    // the addresses when the proxy is itself an endpoint of a headless service (its own address gets no listener).
+    const ctx = this.ctx;
+    const key = proxy.type === 'router' ? undefined : `outbound|${JSON.stringify([
+      proxy.configNamespace, proxy.namespace, ctx.scope.sidecar ? `${ctx.scope.sidecar.namespace}/${ctx.scope.sidecar.name}` : '',
+      index.labelSensitive ? Object.entries(proxy.labels).sort() : [],
+      ctx.targets.some(t => t.service.resolution === 'Passthrough') ? proxy.ips : [],
+    ])}`;
+    let outbound = key ? index.shared.get(key) as Outbound | undefined : undefined;
+    if (!outbound) {
+      outbound = { routes: new Map() };
+      if (key) index.shared.set(key, outbound);
+    }
+    this.outbound = outbound;
   }
 
   public get proxy(): ProxyModel {
@@ -36,9 +56,12 @@ export class EnvoyView {
   /** Every listener (sidecar: outbound, virtualOutbound, then inbound; gateway: one per port). */
   public get listeners(): readonly Listener[] {
     if (!this.listenerCache) {
-      this.listenerCache = this.ctx.proxy.type === 'router'
-        ? buildGatewayListeners(this.ctx, this.mergedGateway)
-        : [...buildOutboundListeners(this.ctx), ...buildInboundListeners(this.ctx)];
+      if (this.ctx.proxy.type === 'router') {
+        this.listenerCache = buildGatewayListeners(this.ctx, this.mergedGateway);
+      } else {
+        this.outbound.listeners ??= buildOutboundListeners(this.ctx);
+        this.listenerCache = [...this.outbound.listeners, ...buildInboundListeners(this.ctx)];
+      }
     }
     return this.listenerCache;
   }
@@ -55,10 +78,10 @@ export class EnvoyView {
 
   /** A route configuration by name (RDS), built on first use. */
   public routeConfig(name: string): RouteConfiguration | undefined {
-    let rc = this.routes.get(name);
+    let rc = this.outbound.routes.get(name);
     if (rc === undefined) {
       rc = (this.ctx.proxy.type === 'router' ? buildGatewayRouteConfig(this.ctx, this.mergedGateway, name) : buildSidecarRouteConfig(this.ctx, name)) ?? null;
-      this.routes.set(name, rc);
+      this.outbound.routes.set(name, rc);
     }
     return rc ?? undefined;
   }
