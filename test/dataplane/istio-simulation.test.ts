@@ -166,7 +166,12 @@ describeWithShared('Istio data-plane simulation tests (istio/istio pilot/pkg/net
   const data = HAS_SHARED ? JSON.parse(fs.readFileSync(CASES, 'utf8')) as { tests: TestFn[] } : { tests: [] };
   const summary: string[] = [];
 
+  const totals = { call: [0, 0], virtualHost: [0, 0], inboundCluster: [0, 0], listener: [0, 0] };
+
   afterAll(() => {
+    const t = (k: keyof typeof totals) => `${totals[k][0]}/${totals[k][1]}`;
+    summary.push(`Istio simulation, all ${data.tests.length} test functions: calls ${t('call')} passed; virtual-host expectations ${t('virtualHost')}; `
+      + `inbound-cluster expectations ${t('inboundCluster')}; listener assertions ${t('listener')}; exceptions ${Object.keys(EXCEPTIONS).length}`);
     // eslint-disable-next-line no-console
     console.log(summary.join('\n'));
   });
@@ -178,6 +183,10 @@ describeWithShared('Istio data-plane simulation tests (istio/istio pilot/pkg/net
         const all = outcomes.filter(o => o.kind === kind);
         return `${all.filter(o => !o.failure).length}/${all.length}`;
       };
+      for (const o of outcomes) {
+        totals[o.kind][1]++;
+        if (!o.failure) totals[o.kind][0]++;
+      }
       const excepted = outcomes.filter(o => EXCEPTIONS[o.key] !== undefined);
       summary.push(`Istio simulation ${t.test}: calls ${count('call')} passed; virtual-host expectations ${count('virtualHost')}; `
         + `inbound-cluster expectations ${count('inboundCluster')}; listener assertions ${count('listener')}; exceptions ${excepted.length}`

@@ -89,9 +89,10 @@ export function routeThroughIstioGateway(world: World, gateway: WorldObject, req
   const requested = req.port ?? gw.servers[0]?.port.number;
   if (requested === undefined) return nothingRouted('istio-gateway', 'no-route', `Gateway ${name} has no servers`, { notes });
   // the request port is the gateway Service's port, a server port: the listener is on its target port
-  const listenerPorts = [...(merged?.servers.entries() ?? [])].filter(([, g]) => g.servers.some(m => m.gatewayName === name
-    && m.server.port.number === requested))
+  const onPort = (ownOnly: boolean) => [...(merged?.servers.entries() ?? [])]
+    .filter(([, g]) => g.servers.some(m => (!ownOnly || m.gatewayName === name) && m.server.port.number === requested))
     .map(([k]) => Number(k.split('/')[0]));
+  const listenerPorts = onPort(true).length > 0 ? onPort(true) : onPort(false);
   const port = listenerPorts[0] ?? requested;
   if (listenerPorts[0] !== undefined && listenerPorts[0] !== requested) notes.push(`server port ${requested} listens on the gateway pods' target port ${port}`);
   const server = own.find(m => m.server.port.number === requested)?.server ?? gw.servers.find(s => s.port.number === requested);

@@ -33,7 +33,8 @@ const routeRef = (o: RuleOrigin, match: number | undefined): TrafficRouteRef => 
   name: o.name,
   rule: o.rule,
   ...(o.ruleName !== undefined && o.ruleName !== '' ? { ruleName: o.ruleName } : {}),
-  ...(o.match !== undefined ? { match: o.match } : match !== undefined ? { match } : {}),
+  // a converted rule (HTTPRoute, Ingress) carries its source match; a VirtualService rule's is the Envoy route's
+  ...(o.kind !== 'VirtualService' ? (o.match !== undefined ? { match: o.match } : {}) : match !== undefined ? { match } : {}),
   ...(o.delegatedFrom ? { delegatedFrom: routeRef(o.delegatedFrom, undefined) } : {}),
 });
 
@@ -65,7 +66,8 @@ function failure(m: MappingInput, outcome: TrafficResult['outcome'], status: num
     filters: {},
     hops: [{ ...m.hop, decision }],
     envoy: envoyNames(m.sim),
-    notes: m.notes,
+    // what istiod dropped while merging (a missing or unexported delegate, a conflicting match) may explain a 404
+    notes: outcome === 'no-route' ? [...m.notes, ...m.ctx.index.notes] : m.notes,
   };
 }
 
