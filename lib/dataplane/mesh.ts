@@ -14,7 +14,7 @@ import { isObj, str, strMap } from '../analysis/context';
 import { inputFiles, readText } from '../analysis/files';
 import { objectsOfYaml } from '../analysis/load';
 import { MeshValidationError, problem } from '../core/errors';
-import { renderApp } from '../hosting/cdk8s/render-app';
+import { RenderedChart, renderApp } from '../hosting/cdk8s/render-app';
 import { Manifest } from '../render/model';
 
 /** Options of {@link Mesh.fromApp}. */
@@ -55,7 +55,7 @@ export class Mesh {
         return chart;
       });
     }
-    return new Mesh(chosen.flatMap(c => c.objects.map(manifest => ({ manifest, file: c.fileName }))));
+    return new Mesh([...chosen.flatMap(c => c.objects.map(manifest => ({ manifest, file: c.fileName }))), ...chosen.flatMap(meshConfigMapOf)]);
   }
 
   /** The objects of YAML files and folders (`.yaml`, `.yml`, `.json`, folders walked in name order), as `mesh-kit analyze` reads them. */
@@ -134,6 +134,23 @@ export function requestText(request: TrafficRequest): string {
   const scheme = protocol === 'grpc' ? 'grpc' : request.tls === true ? 'https' : 'http';
   return `${origin}: ${http ? `${request.method ?? (protocol === 'grpc' ? 'POST' : 'GET')} ${scheme}://${target}${request.path ?? '/'}` : `${protocol} ${target}`}`
     + `${headers.length > 0 ? ` (${headers.join(', ')})` : ''}`;
+}
+
+/**
+ * An IstioInstallation written as Helm values or an IstioOperator file puts no object in its chart, but its istiod
+ * release creates the `istio` ConfigMap in `istio-system` from its `meshConfig` (istio/istio
+ * manifests/charts/istio-control/istio-discovery/templates/configmap.yaml): the engines read that ConfigMap, so it
+ * stands for the installation here. GitOps outputs (Argo CD, Flux) carry the values in their objects already.
+ */
+function meshConfigMapOf(chart: RenderedChart): Array<{ manifest: Manifest; file: string }> {
+  const install = chart.installation;
+  if (!install || install.facts.mesh !== 'istio' || (install.model.output.kind !== 'helm' && install.model.output.kind !== 'istio-operator')) return [];
+  const istiod = install.model.releases.find(r => r.chart === 'istiod');
+  const meshConfig = istiod && isObj(istiod.values.meshConfig) ? istiod.values.meshConfig : {};
+  return [{
+    manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: JSON.stringify(meshConfig) } },
+    file: `${chart.fileName} (the istio ConfigMap its IstioInstallation's istiod creates)`,
+  }];
 }
 
 /** Routes a checked request through the data plane it starts in, then applies the destinations' authorization. */

@@ -1,8 +1,8 @@
 import { buildBookinfo } from '../../examples/bookinfo/app';
 import { buildNginxSplit } from '../../examples/nginx-split/app';
 import {
-  DelegateRoutes, HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, Mesh, MeshApp, MeshChart, MeshNamespace, MeshService,
-  RouteAction, SidecarScoping,
+  DelegateRoutes, HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, InstallOutput, IstioInstallation, Mesh, MeshApp, MeshChart,
+  MeshNamespace, MeshService, OutboundTrafficPolicyMode, RouteAction, SidecarScoping,
 } from '../../lib';
 
 /**
@@ -202,5 +202,25 @@ describe('delegation and REGISTRY_ONLY', () => {
     expect(r.status).toBeUndefined();
     expect(r.envoy).toStrictEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: 'BlackHoleCluster' });
     expect(r.reason).toBe('outboundTrafficPolicy REGISTRY_ONLY: api.example.com:443 is not a service the proxy knows, so the connection goes to BlackHoleCluster and is dropped');
+  });
+});
+
+describe('the mesh config of an IstioInstallation', () => {
+  function shopWith(output: InstallOutput | undefined): Mesh {
+    const app = new MeshApp();
+    const istio = new MeshChart(app, 'istio', { namespace: 'istio-system' });
+    new IstioInstallation(istio, 'istio', { version: '1.28.0', ...(output ? { output } : {}), meshConfig: { outboundTrafficPolicy: OutboundTrafficPolicyMode.REGISTRY_ONLY } });
+    const shop = new MeshChart(app, 'shop', { namespace: 'shop' });
+    const namespace = new MeshNamespace(shop, 'Namespace', { name: 'shop' });
+    new MeshService(shop, 'web', { namespace, ports: [{ port: 8080 }], image: 'ghcr.io/example/web:1.4.2' });
+    return Mesh.fromApp(app);
+  }
+
+  test.each([
+    ['Helm values (the istio ConfigMap its istiod creates)', undefined],
+    ['Argo CD Applications', InstallOutput.argoCd({ project: 'platform' })],
+  ])('REGISTRY_ONLY from an installation written as %s', (_name, output) => {
+    const r = shopWith(output).request({ from: 'shop/web', host: 'api.example.com', protocol: 'tls' });
+    expect([r.outcome, r.envoy?.cluster]).toStrictEqual(['no-route', 'BlackHoleCluster']);
   });
 });
