@@ -134,6 +134,24 @@ describe('which VirtualServices a sidecar sees', () => {
   });
 });
 
+describe('which DestinationRule a sidecar applies', () => {
+  const dr = (ns: string, name: string, spec: string) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: ${spec}`;
+
+  test('rules of one host in one namespace merge their subsets; the caller\'s namespace\'s rule comes before the service\'s', () => {
+    const m = mesh(
+      dr('shop', 'web-more', '{ host: web.shop.svc.cluster.local, subsets: [{ name: canary, labels: { version: v2 } }] }'),
+      dr('other', 'web-for-other', '{ host: web.shop.svc.cluster.local, subsets: [{ name: v1, labels: { version: v1 } }] }'),
+      vs('shop', 'web', '  hosts: [web.shop.svc.cluster.local]\n  http: [{ route: [{ destination: { host: web.shop.svc.cluster.local, subset: canary } }] }]'),
+    );
+    expect(m.request({ from: 'shop/client', host: 'web' }).destinations).toStrictEqual([
+      { service: 'shop/web', port: 80, subset: 'canary', version: 'v2', workloads: ['shop/web-v2'], weight: 100 },
+    ]);
+    const other = m.request({ from: 'other/api', host: 'web.shop' });
+    expect([other.outcome, other.status, other.destinations[0].unavailable]).toStrictEqual(['unavailable', 503,
+      'DestinationRule other/web-for-other defines no subset \'canary\', so Envoy has no cluster outbound|80|canary|web.shop.svc.cluster.local (503)']);
+  });
+});
+
 describe('services the registry knows', () => {
   test('a ServiceEntry lets an external host through under REGISTRY_ONLY (mesh config from the istio ConfigMap); others are dropped', () => {
     const m = mesh(
