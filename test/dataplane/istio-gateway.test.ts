@@ -105,6 +105,19 @@ describe('an Istio gateway with its pods and Service', () => {
   });
 });
 
+describe('servers sharing a port', () => {
+  test('the server reported is the one whose hosts take the request', () => {
+    const m = mesh(
+      gateway(`  servers:
+  - { port: { number: 80, name: http-a, protocol: HTTP }, hosts: [a.example.com] }
+  - { port: { number: 80, name: http-b, protocol: HTTP }, hosts: [b.example.com] }`),
+      vs('ab', '  hosts: [a.example.com, b.example.com]\n  gateways: [istio-system/gw]\n  http: [{ route: [{ destination: { host: web, port: { number: 80 } } }] }]'),
+    );
+    expect(m.request({ gateway: 'istio-system/gw', host: 'b.example.com' }).listener).toMatchObject({ listener: 'http-b', hostnames: ['b.example.com'] });
+    expect(m.request({ gateway: 'istio-system/gw', host: 'a.example.com' }).listener).toMatchObject({ listener: 'http-a', hostnames: ['a.example.com'] });
+  });
+});
+
 describe('gateways merged on one proxy', () => {
   test('two Gateways on one port: the first (by creation, then name) takes a conflicting protocol; the second is dropped', () => {
     const m = mesh(

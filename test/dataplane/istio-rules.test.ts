@@ -220,6 +220,19 @@ spec:
   });
 });
 
+describe('what the model cannot decide', () => {
+  test('a route matching a JWT claim: the outcome says so', () => {
+    const m = mesh(vs('shop', 'web', `
+  hosts: [web]
+  http:
+  - match: [{ headers: { '@request.auth.claims.group': { exact: admin } } }]
+    route: [{ destination: { host: web, subset: v2 } }]
+  - route: [{ destination: { host: web, subset: v1 } }]`));
+    const r = m.request({ from: 'shop/client', host: 'web' });
+    expect([r.outcome, r.reason, r.destinations]).toStrictEqual(['undecided', 'route (unnamed) matches on a JWT claim, which the model cannot evaluate', []]);
+  });
+});
+
 describe('odd input never throws', () => {
   test('VirtualServices, DestinationRules and Gateways of any shape', () => {
     const m = mesh(

@@ -181,8 +181,7 @@ function convertRule(o: WorldObject, r: { [k: string]: unknown }, m: { [k: strin
   const retry = isObj(r.retry) ? r.retry : undefined;
   const headers = requestHeaders || responseHeaders ? {
     ...(requestHeaders ? { request: requestHeaders } : {}),
-    ...(responseHeaders
-      ? { response: responseHeaders } : {}),
+    ...(responseHeaders ? { response: responseHeaders } : {}),
   } : undefined;
   return {
     name,

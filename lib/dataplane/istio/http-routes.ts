@@ -169,8 +169,7 @@ function routeAction(rule: HttpRule, vs: VirtualServiceConfig, match: RouteMatch
     return {
       ...base,
       cluster: destinationCluster(d.destination, opts.lookupService(d.destination.host), listenPort),
-      ...(hostRewrite
-        ? { hostRewrite } : {}),
+      ...(hostRewrite ? { hostRewrite } : {}),
     };
   }
   const weighted = rule.route.filter(d => d.weight !== 0).map(d => {
@@ -179,8 +178,7 @@ function routeAction(rule: HttpRule, vs: VirtualServiceConfig, match: RouteMatch
     return {
       name: destinationCluster(d.destination, opts.lookupService(d.destination.host), listenPort),
       weight: d.weight,
-      ...(d.headers
-        ? { headers: d.headers } : {}),
+      ...(d.headers ? { headers: d.headers } : {}),
       ...(hostRewrite ? { hostRewrite } : {}),
     };
   });

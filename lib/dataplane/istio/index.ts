@@ -4,7 +4,7 @@ import { nothingRouted } from '../result';
 import { TrafficListenerRef, TrafficObjectRef, TrafficResult } from '../types';
 import { WorkloadInfo, World, WorldObject, selectsLabels } from '../world';
 import { OriginalDestination, resolveHost } from './clusters';
-import { hostMatches, namesForNamespace } from './host';
+import { hostMatches } from './host';
 import { mtlsPolicy, modeForPort, MtlsMode } from './inbound';
 import { ProxyModel } from './sidecar-scope';
 import { SimCall, simulate } from './simulator';
@@ -104,7 +104,7 @@ export function routeThroughIstioGateway(world: World, gateway: WorldObject, req
   if (chainServer && merged) {
     const candidates = sim.routeConfigName !== undefined ? merged.serversByRoute.get(sim.routeConfigName) ?? [] : [];
     const all = [...merged.servers.values()].flatMap(g => g.servers);
-    const chosen = candidates.find(m => req.host !== undefined && m.server.hosts.some(h => hostMatches(namesForNamespace([h], '*')[0] ?? h, req.host!)))
+    const chosen = candidates.find(m => req.host !== undefined && m.server.hosts.some(h => hostMatches(h.includes('/') ? h.slice(h.indexOf('/') + 1) : h, req.host!)))
       ?? candidates[0] ?? all.find(m => m.gatewayName === chainServer.gateway && m.server.index === chainServer.index);
     if (chosen) {
       listener = {

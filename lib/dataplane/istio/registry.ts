@@ -204,8 +204,7 @@ export class Registry {
       name: str(p.name),
       port: num(p.number),
       protocol: parseProtocol(p.protocol),
-      ...(num(p.targetPort) > 0
-        ? { targetPort: num(p.targetPort) } : {}),
+      ...(num(p.targetPort) > 0 ? { targetPort: num(p.targetPort) } : {}),
     }));
     const addresses = strs(spec.addresses).map(a => (/\/(32|128)$/.test(a) ? a.replace(/\/(32|128)$/, '') : a))
       .filter(a => isIpAddress(a) || /^[0-9a-fA-F:.]+\/\d+$/.test(a));

@@ -43,7 +43,11 @@ export interface SimResult {
   readonly virtualHost?: VirtualHost;
   readonly route?: Route;
   readonly cluster?: string;
+  /** Why the model cannot tell which route takes the request. */
+  readonly undecided?: string;
 }
+
+const isClaim = (name: string) => name.startsWith('@request.auth.claims');
 
 const tlsAlpn = (p: SimCall['protocol']) => (p === 'http' ? 'http/1.1' : p === 'http2' ? 'h2' : '');
 const mtlsAlpn = (p: SimCall['protocol']) => (p === 'http' ? 'istio-http/1.1' : p === 'http2' ? 'istio-h2' : 'istio');
@@ -89,6 +93,11 @@ export function simulate(view: EnvoyView, callIn: SimCall): SimResult {
     if (!vh) return { ...withRc, error: 'ErrNoVirtualHost' };
     if (vh.requireTls && call.tls === 'plaintext') return { ...withRc, virtualHost: vh, error: 'ErrTLSRedirect' };
     const route = vh.routes.find(r => routeMatches(r, call));
+    // a match on a JWT claim (`@request.auth.claims.*`) depends on a token the model does not see
+    const unknowable = vh.routes.slice(0, route ? vh.routes.indexOf(route) + 1
+      : vh.routes.length).find(r => r.match.headers.some(h => isClaim(h.name))
+      && routeMatches({ ...r, match: { ...r.match, headers: r.match.headers.filter(h => !isClaim(h.name)) } }, call));
+    if (unknowable) return { ...withRc, virtualHost: vh, route: unknowable, undecided: `route ${unknowable.name || '(unnamed)'} matches on a JWT claim, which the model cannot evaluate` };
     if (!route) return { ...withRc, virtualHost: vh, error: 'ErrNoRoute' };
     const cluster = route.action?.kind === 'route' ? route.action.cluster : undefined;
     return { ...withRc, virtualHost: vh, route, ...(cluster !== undefined ? { cluster } : {}) };

@@ -103,6 +103,7 @@ export function toTrafficResult(m: MappingInput): TrafficResult {
     default:
       break;
   }
+  if (sim.undecided) return failure(m, 'undecided', undefined, sim.undecided, 'a JWT claim decides');
   const route = sim.route;
   if (route) return routeResult(m, route, http);
   // a TCP proxy (or no filter at all)
@@ -274,8 +275,7 @@ function filtersOf(m: MappingInput, route: Route, action: RouteActionRoute): Tra
     ...(action.retries ? {
       retries: {
         attempts: action.retries.attempts,
-        ...(action.retries.perTryTimeout
-          ? { perTryTimeout: action.retries.perTryTimeout } : {}),
+        ...(action.retries.perTryTimeout ? { perTryTimeout: action.retries.perTryTimeout } : {}),
         retryOn: action.retries.retryOn,
       },
     } : {}),
