@@ -51,6 +51,8 @@ interface Authz {
   readonly authentication: 'unauthenticated' | 'tls' | readonly string[];
   readonly networks: readonly Network[];
   readonly audit?: boolean;
+  /** How a reason names it, when not by its reference (a default policy, a Server's access policy). */
+  readonly label?: string;
 }
 
 interface LinkerdIndex {
@@ -106,13 +108,13 @@ export function podSetting(world: World, w: WorkloadInfo, annotation: string): s
 }
 
 /** The default authorizations of a default policy (`defaults.rs` `default_authzs`). */
-function defaultAuthzs(policy: string, reference: TrafficObjectRef): Authz[] {
+function defaultAuthzs(policy: string, reference: TrafficObjectRef, label: string): Authz[] {
   switch (policy) {
-    case 'all-unauthenticated': return [{ ref: reference, authentication: 'unauthenticated', networks: EVERYWHERE }];
-    case 'all-authenticated': return [{ ref: reference, authentication: ['*'], networks: EVERYWHERE }];
-    case 'cluster-unauthenticated': return [{ ref: reference, authentication: 'unauthenticated', networks: CLUSTER }];
-    case 'cluster-authenticated': return [{ ref: reference, authentication: ['*'], networks: CLUSTER }];
-    case 'audit': return [{ ref: reference, authentication: 'unauthenticated', networks: EVERYWHERE, audit: true }];
+    case 'all-unauthenticated': return [{ ref: reference, label, authentication: 'unauthenticated', networks: EVERYWHERE }];
+    case 'all-authenticated': return [{ ref: reference, label, authentication: ['*'], networks: EVERYWHERE }];
+    case 'cluster-unauthenticated': return [{ ref: reference, label, authentication: 'unauthenticated', networks: CLUSTER }];
+    case 'cluster-authenticated': return [{ ref: reference, label, authentication: ['*'], networks: CLUSTER }];
+    case 'audit': return [{ ref: reference, label, authentication: 'unauthenticated', networks: EVERYWHERE, audit: true }];
     default: return [];
   }
 }
@@ -214,7 +216,7 @@ export function serverFor(world: World, w: WorkloadInfo, port: number): WorldObj
   });
 }
 
-const describe = (a: Authz) => `${a.ref.kind} ${a.ref.namespace}/${a.ref.name}`;
+const describe = (a: Authz) => a.label ?? `${a.ref.kind} ${a.ref.namespace}/${a.ref.name}`;
 
 function decide(authzs: readonly Authz[], peer: LinkerdPeer, deniedBy: TrafficObjectRef, deniedWhy: string, notes: string[]): LinkerdVerdict {
   let unknown: Authz | undefined;
@@ -265,7 +267,7 @@ export function evaluateLinkerd(
     }
     const reference: TrafficObjectRef = { kind: 'default', namespace: w.namespace, name: policy };
     if (policy === 'deny') return { verdict: 'deny', policy: reference, reason: `no Server selects port ${port} of ${w.key}; the default policy is deny`, notes };
-    return decide(defaultAuthzs(policy, reference), peer, reference,
+    return decide(defaultAuthzs(policy, reference, `the default policy ${policy}`), peer, reference,
       `no Server selects port ${port} of ${w.key}; the default policy ${policy} refuses ${peer.tls ? 'this client' : 'a client without Linkerd\'s mutual TLS'}`, notes);
   }
   const index = linkerdIndex(world);
@@ -290,7 +292,7 @@ export function evaluateLinkerd(
     else authzs.push(a);
   }
   const access = str(specOf(server).accessPolicy);
-  if (access && access !== 'deny') authzs.push(...defaultAuthzs(access, { kind: 'Server', namespace: server.namespace, name: `${server.name} (accessPolicy ${access})` }));
+  if (access && access !== 'deny') authzs.push(...defaultAuthzs(access, ref(server), `the accessPolicy ${access} of Server ${server.namespace}/${server.name}`));
   const protocol = str(specOf(server).proxyProtocol) || 'unknown';
   const serverRef = ref(server);
   const refused = `Server ${server.namespace}/${server.name} (port ${port}) has no authorization that admits ${peer.identity ?? (peer.tls ? 'this TLS client' : 'a client without Linkerd\'s mutual TLS')}`;
