@@ -1,7 +1,9 @@
 /** Kubernetes objects as plain data, for the data-plane tests (namespaces, workloads, Services, policies). */
+import { throughIngressWaypoints } from '../../lib/dataplane/ambient';
 import { Caller } from '../../lib/dataplane/caller';
 import { spreadOverVersions } from '../../lib/dataplane/destinations';
 import { defaultServicePort } from '../../lib/dataplane/kubernetes';
+import { gatewayWorkloads } from '../../lib/dataplane/mesh';
 import { authorize } from '../../lib/dataplane/policy';
 import { normalizeRequest } from '../../lib/dataplane/request';
 import { outcomeOf } from '../../lib/dataplane/result';
@@ -95,4 +97,37 @@ export function verdictOf(result: TrafficResult) {
   const first = JSON.stringify(all[0]);
   if (all.some(a => JSON.stringify(a) !== first)) throw new Error(`the shares disagree: ${JSON.stringify(all)}`);
   return all[0];
+}
+
+/**
+ * Authorizes a request that a gateway sends to a Service's pods (the gateway engines' answer stood in for): the
+ * gateway's own policies, then the pods'.
+ */
+export function authorizeFromGateway(
+  objects: readonly Manifest[], request: TrafficRequest, to: { service: string; port: number; listenerPort?: number },
+): TrafficResult {
+  const world = new World(objects);
+  const req = normalizeRequest(world, request);
+  if (req.source.kind !== 'gateway') throw new Error('a gateway request');
+  const gateway = req.source.gateway;
+  const caller: Caller = { kind: 'gateway', gateway, workloads: gatewayWorkloads(world, gateway) };
+  const [ns, name] = to.service.split('/');
+  const destinations = spreadOverVersions(world, { service: world.service(ns, name)!, port: to.port, weight: 100 });
+  const http = req.protocol !== 'tcp' && req.protocol !== 'tls';
+  const host = req.host ?? 'gateway';
+  const result: TrafficResult = {
+    ...outcomeOf(destinations, http),
+    reason: 'routed by the test',
+    dataPlane: gateway.group === 'networking.istio.io' ? 'istio-gateway' : 'gateway-api',
+    listener: { kind: 'Gateway', namespace: gateway.namespace, name: gateway.name, port: to.listenerPort ?? 80, protocol: 'HTTP', hostnames: ['*'] },
+    route: null,
+    destinations,
+    redirect: null,
+    requestHeaders: http ? { ...req.headers, host } : null,
+    ...(http ? { upstreamRequest: { path: req.pathAndQuery, host, method: req.method } } : {}),
+    filters: {},
+    hops: [],
+    notes: [],
+  };
+  return authorize(world, caller, throughIngressWaypoints(world, caller, result, req), req);
 }

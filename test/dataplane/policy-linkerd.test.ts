@@ -43,7 +43,10 @@ describe('default inbound policy (no Server selects the port)', () => {
   });
   test('a meshed caller is authenticated with its Linkerd identity', () => {
     expect(verdict(world({ 'config.linkerd.io/default-inbound-policy': 'all-authenticated' }))).toStrictEqual({
-      verdict: 'allow', enforcedBy: 'linkerd', reason: 'the default policy all-authenticated admits web.shop.serviceaccount.identity.linkerd.cluster.local', mtls: true,
+      verdict: 'allow',
+      enforcedBy: 'linkerd',
+      reason: 'the default policy all-authenticated admits web.shop.serviceaccount.identity.linkerd.cluster.local',
+      mtls: true,
       peer: 'web.shop.serviceaccount.identity.linkerd.cluster.local',
     });
   });
@@ -71,8 +74,11 @@ describe('Server and its authorizations', () => {
     expect(r.outcome).toBe('denied');
     expect(r.status).toBe(403);
     expect(verdictOf(r)).toStrictEqual({
-      verdict: 'deny', enforcedBy: 'linkerd', policy: { kind: 'Server', namespace: 'shop', name: 'api-http' },
-      reason: 'Server shop/api-http (port 8080) has no authorization that admits web.shop.serviceaccount.identity.linkerd.cluster.local', mtls: true,
+      verdict: 'deny',
+      enforcedBy: 'linkerd',
+      policy: { kind: 'Server', namespace: 'shop', name: 'api-http' },
+      reason: 'Server shop/api-http (port 8080) has no authorization that admits web.shop.serviceaccount.identity.linkerd.cluster.local',
+      mtls: true,
       peer: 'web.shop.serviceaccount.identity.linkerd.cluster.local',
     });
   });
@@ -162,7 +168,8 @@ describe('route-level authorization (inbound HTTPRoutes on a Server)', () => {
   test('each route admits the callers of its own policies', () => {
     expect(verdict(objects, 'shop/other', { path: '/read/1' })).toMatchObject({ verdict: 'allow', policy: { name: 'read' } });
     expect(verdict(objects, 'shop/other', { path: '/admin/x' })).toMatchObject({
-      verdict: 'deny', policy: { kind: 'HTTPRoute', name: 'api-admin' },
+      verdict: 'deny',
+      policy: { kind: 'HTTPRoute', name: 'api-admin' },
       reason: 'neither HTTPRoute shop/api-admin nor its Server api-http has an authorization that admits other.shop.serviceaccount.identity.linkerd.cluster.local',
     });
     expect(verdict(objects, 'shop/web', { path: '/admin/x' }).verdict).toBe('allow');
