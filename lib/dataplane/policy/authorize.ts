@@ -315,7 +315,7 @@ export function authorizeResult(world: World, caller: Caller, result: TrafficRes
     for (const w of pods) {
       const pod = podCheck(world, sender, w, service, d, seen, req);
       const check = combine([gateway, waypoint, pod].filter((c): c is Check => c !== undefined));
-      const key = JSON.stringify(check ? [check.authorization, check.unavailable, check.noRoute] : null);
+      const key = pods.length === 1 ? '' : JSON.stringify(check ? [check.authorization, check.unavailable, check.noRoute] : null);
       const same = byVerdict.get(key);
       if (same) same.pods.push(w);
       else byVerdict.set(key, { check, pods: [w] });

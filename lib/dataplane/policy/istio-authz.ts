@@ -38,8 +38,21 @@ export interface IstioVerdict {
   readonly notes: readonly string[];
 }
 
+/** A policy with its attachment read once. */
+interface Indexed {
+  readonly object: WorldObject;
+  readonly selector?: { readonly [k: string]: string };
+}
+
 interface AuthzIndex {
-  readonly byNamespace: Map<string, WorldObject[]>;
+  /** Policies without targetRefs, by namespace (selector or namespace-wide). */
+  readonly bySelector: Map<string, Indexed[]>;
+  /** Policies whose targetRefs name a Service (`namespace/name`, the policy's namespace). */
+  readonly byService: Map<string, Indexed[]>;
+  /** Policies whose targetRefs name a Gateway (`namespace/name`, the policy's namespace). */
+  readonly byGateway: Map<string, Indexed[]>;
+  /** Root-namespace policies whose targetRefs name the `istio-waypoint` GatewayClass. */
+  readonly waypointClass: Indexed[];
   readonly providers?: ReadonlySet<string>;
 }
 const indexes = new WeakMap<World, AuthzIndex>();
@@ -58,20 +71,11 @@ function meshProviders(world: World): ReadonlySet<string> | undefined {
   }
 }
 
-function authzIndex(world: World): AuthzIndex {
-  let index = indexes.get(world);
-  if (!index) {
-    const byNamespace = new Map<string, WorldObject[]>();
-    for (const o of world.list('security.istio.io', 'AuthorizationPolicy')) {
-      const same = byNamespace.get(o.namespace);
-      if (same) same.push(o);
-      else byNamespace.set(o.namespace, [o]);
-    }
-    index = { byNamespace, providers: meshProviders(world) };
-    indexes.set(world, index);
-  }
-  return index;
-}
+const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
+  const same = m.get(key);
+  if (same) same.push(v);
+  else m.set(key, [v]);
+};
 
 const specOf = (o: WorldObject) => (isObj(o.manifest.spec) ? o.manifest.spec : {});
 
@@ -84,37 +88,65 @@ export function targetRefsOf(spec: { readonly [k: string]: unknown }): Array<{ g
 const canonicalGroup = (g: string) => (g === '' || g === 'core' ? '' : g);
 
 /**
- * Whether a policy attaches to the enforcer (`pilot/pkg/model/policyattachment.go` `ShouldAttachPolicy`: a workload
- * that is not a Gateway API gateway uses selectors and ignores targetRefs; a Gateway API gateway uses targetRefs, and
- * selectors too (`ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY`, default on); a waypoint only targetRefs).
+ * Policies indexed by what they attach to (`pilot/pkg/model/policyattachment.go` `ShouldAttachPolicy`): a Service
+ * targetRef binds in the policy's namespace (a waypoint serving the Service enforces it), a Gateway targetRef in the
+ * policy's namespace (that gateway, or that waypoint), the `istio-waypoint` GatewayClass from the root namespace (every
+ * waypoint); a policy without targetRefs selects workloads by label.
  */
-function attaches(policy: WorldObject, enforcer: IstioEnforcer): boolean {
-  const spec = specOf(policy);
-  const refs = targetRefsOf(spec);
-  const selected = (labels: { readonly [k: string]: string }) => !isObj(spec.selector) || selectsLabels(strMap(spec.selector.matchLabels), labels);
-  if (enforcer.kind === 'sidecar' || enforcer.kind === 'ztunnel') return refs.length === 0 && selected(enforcer.workload.podLabels);
-  if (enforcer.kind === 'gateway') {
-    const gatewayName = enforcer.labels['gateway.networking.k8s.io/gateway-name'];
-    if (gatewayName === undefined) return refs.length === 0 && selected(enforcer.labels);
-    if (refs.length === 0) return selected(enforcer.labels);
-    return policy.namespace === enforcer.namespace && refs.some(r => canonicalGroup(r.group) === 'gateway.networking.k8s.io' && r.kind === 'Gateway'
-      && r.name === gatewayName && (r.namespace === '' || r.namespace === enforcer.namespace));
+function authzIndex(world: World): AuthzIndex {
+  let index = indexes.get(world);
+  if (!index) {
+    const bySelector = new Map<string, Indexed[]>();
+    const byService = new Map<string, Indexed[]>();
+    const byGateway = new Map<string, Indexed[]>();
+    const waypointClass: Indexed[] = [];
+    for (const o of world.list('security.istio.io', 'AuthorizationPolicy')) {
+      const spec = specOf(o);
+      const refs = targetRefsOf(spec);
+      const entry: Indexed = { object: o, ...(isObj(spec.selector) ? { selector: strMap(spec.selector.matchLabels) } : {}) };
+      if (refs.length === 0) {
+        push(bySelector, o.namespace, entry);
+        continue;
+      }
+      const keys = new Set<string>();
+      for (const r of refs) {
+        if (r.namespace !== '' && r.namespace !== o.namespace) continue; // a reference to another namespace never matches
+        if (r.kind === 'Service' && canonicalGroup(r.group) === '') keys.add(`s ${o.namespace}/${r.name}`);
+        else if (r.kind === 'Gateway' && canonicalGroup(r.group) === 'gateway.networking.k8s.io') keys.add(`g ${o.namespace}/${r.name}`);
+        else if (r.kind === 'GatewayClass' && canonicalGroup(r.group) === 'gateway.networking.k8s.io' && r.name === 'istio-waypoint' && o.namespace === ROOT_NAMESPACE) keys.add('c');
+      }
+      for (const k of keys) {
+        if (k === 'c') waypointClass.push(entry);
+        else push(k.startsWith('s ') ? byService : byGateway, k.slice(2), entry);
+      }
+    }
+    index = { bySelector, byService, byGateway, waypointClass, providers: meshProviders(world) };
+    indexes.set(world, index);
   }
-  const { waypoint, service } = enforcer;
-  return refs.some(r => {
-    if (r.kind === 'Service' && canonicalGroup(r.group) === '' && r.name === service.name && policy.namespace === service.namespace) return true;
-    if (r.kind === 'GatewayClass' && canonicalGroup(r.group) === 'gateway.networking.k8s.io' && r.name === 'istio-waypoint' && policy.namespace === ROOT_NAMESPACE) return true;
-    return policy.namespace === waypoint.namespace && (r.namespace === '' || r.namespace === waypoint.namespace)
-      && r.kind === 'Gateway' && canonicalGroup(r.group) === 'gateway.networking.k8s.io' && r.name === waypoint.name;
-  });
+  return index;
 }
 
-/** The policies an enforcer applies: the root namespace's and its own namespace's (and the Service's, for a waypoint). */
+/** The policies an enforcer applies, oldest first. */
 export function policiesFor(world: World, enforcer: IstioEnforcer): WorldObject[] {
   const index = authzIndex(world);
-  const own = enforcer.kind === 'gateway' ? enforcer.namespace : enforcer.kind === 'waypoint' ? enforcer.waypoint.namespace : enforcer.workload.namespace;
-  const namespaces = [ROOT_NAMESPACE, own, ...(enforcer.kind === 'waypoint' ? [enforcer.service.namespace] : [])];
-  return [...new Set(namespaces)].flatMap(ns => index.byNamespace.get(ns) ?? []).filter(p => attaches(p, enforcer));
+  const selected = (ns: string, labels: { readonly [k: string]: string }) => [...new Set([ROOT_NAMESPACE, ns])]
+    .flatMap(n => index.bySelector.get(n) ?? []).filter(p => p.selector === undefined || selectsLabels(p.selector, labels));
+  let found: Indexed[];
+  if (enforcer.kind === 'sidecar' || enforcer.kind === 'ztunnel') {
+    found = selected(enforcer.workload.namespace, enforcer.workload.podLabels);
+  } else if (enforcer.kind === 'gateway') {
+    // a Gateway API gateway: targetRefs naming it, and selectors (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, on by default)
+    const gatewayName = enforcer.labels['gateway.networking.k8s.io/gateway-name'];
+    found = [...selected(enforcer.namespace, enforcer.labels), ...(gatewayName !== undefined ? index.byGateway.get(`${enforcer.namespace}/${gatewayName}`) ?? [] : [])];
+  } else {
+    // a waypoint never uses selectors
+    found = [
+      ...index.byService.get(`${enforcer.service.namespace}/${enforcer.service.name}`) ?? [],
+      ...index.byGateway.get(`${enforcer.waypoint.namespace}/${enforcer.waypoint.name}`) ?? [],
+      ...index.waypointClass,
+    ];
+  }
+  return [...new Set(found.map(p => p.object))].sort((a, b) => a.index - b.index);
 }
 
 const isDryRun = (p: WorldObject) => /^(1|t|T|TRUE|true|True)$/.test(strMap(p.manifest.metadata.annotations)['istio.io/dry-run'] ?? '');

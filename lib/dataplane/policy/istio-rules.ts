@@ -134,9 +134,25 @@ const HTTP_ONLY_WHEN = (key: string) => key.startsWith('request.headers') || key
 
 const validPort = (p: string) => /^\d+$/.test(p) && Number(p) <= 65535;
 
-/** Reads a rule's parts, leniently (objects from YAML may hold anything). */
-function ruleParts(rule: unknown) {
-  const r = isObj(rule) ? rule : {};
+interface RuleParts {
+  readonly from: ReadonlyArray<{ readonly [k: string]: unknown }>;
+  readonly to: ReadonlyArray<{ readonly [k: string]: unknown }>;
+  readonly when: ReadonlyArray<{ readonly key: string; readonly values: string[]; readonly notValues: string[] }>;
+}
+const parts = new WeakMap<object, RuleParts>();
+
+/** Reads a rule's parts, leniently (objects from YAML may hold anything), once per rule object. */
+function ruleParts(rule: unknown): RuleParts {
+  if (!isObj(rule)) return readParts({});
+  let found = parts.get(rule);
+  if (!found) {
+    found = readParts(rule);
+    parts.set(rule, found);
+  }
+  return found;
+}
+
+function readParts(r: { readonly [k: string]: unknown }): RuleParts {
   const from = (Array.isArray(r.from) ? r.from : []).map(f => (isObj(f) && isObj(f.source) ? f.source : {}));
   const to = (Array.isArray(r.to) ? r.to : []).map(t => (isObj(t) && isObj(t.operation) ? t.operation : {}));
   const when = (Array.isArray(r.when) ? r.when : []).filter(isObj)

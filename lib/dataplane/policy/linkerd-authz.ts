@@ -56,30 +56,59 @@ interface Authz {
 }
 
 interface LinkerdIndex {
+  /** Servers by namespace, the oldest first, then by name (`index.rs` `reindex_servers`). */
   readonly servers: Map<string, WorldObject[]>;
-  readonly byKind: Map<string, Map<string, WorldObject[]>>;
+  /** AuthorizationPolicies by target: `Server ns/name`, `Namespace ns`, `HTTPRoute ns/name`, `GRPCRoute ns/name`. */
+  readonly policies: Map<string, WorldObject[]>;
+  /** ServerAuthorizations by the Server they name (`ns/name`), and those selecting Servers by label, by namespace. */
+  readonly sazByName: Map<string, WorldObject[]>;
+  readonly sazBySelector: Map<string, WorldObject[]>;
+  /** Inbound routes by parent Server (`ns/name`): HTTP (Linkerd's and the Gateway API's HTTPRoutes) and gRPC. */
+  readonly httpRoutes: Map<string, WorldObject[]>;
+  readonly grpcRoutes: Map<string, WorldObject[]>;
+  /** Memos: the Server of a pod's port, an AuthorizationPolicy's authorization. */
+  readonly serverOf: Map<string, WorldObject | null>;
+  readonly authzOf: Map<WorldObject, Authz | string>;
 }
 const indexes = new WeakMap<World, LinkerdIndex>();
+
+const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
+  const same = m.get(key);
+  if (same) same.push(v);
+  else m.set(key, [v]);
+};
 
 function linkerdIndex(world: World): LinkerdIndex {
   let index = indexes.get(world);
   if (!index) {
-    const group = (objects: readonly WorldObject[]) => {
-      const m = new Map<string, WorldObject[]>();
-      for (const o of objects) {
-        const same = m.get(o.namespace);
-        if (same) same.push(o);
-        else m.set(o.namespace, [o]);
+    const servers = new Map<string, WorldObject[]>();
+    for (const o of [...world.list(POLICY, 'Server')].sort((a, b) => a.index - b.index || a.name.localeCompare(b.name))) push(servers, o.namespace, o);
+    const policies = new Map<string, WorldObject[]>();
+    for (const o of world.list(POLICY, 'AuthorizationPolicy')) {
+      const target = isObj(specOf(o).targetRef) ? specOf(o).targetRef as { [k: string]: unknown } : {};
+      const kind = str(target.kind);
+      if (kind === 'Namespace') push(policies, `Namespace ${o.namespace}`, o);
+      else if (kind === 'Server' || kind === 'HTTPRoute' || kind === 'GRPCRoute') push(policies, `${kind} ${o.namespace}/${str(target.name)}`, o);
+    }
+    const sazByName = new Map<string, WorldObject[]>();
+    const sazBySelector = new Map<string, WorldObject[]>();
+    for (const o of world.list(POLICY, 'ServerAuthorization')) {
+      const sel = isObj(specOf(o).server) ? specOf(o).server as { [k: string]: unknown } : {};
+      if (typeof sel.name === 'string') push(sazByName, `${o.namespace}/${sel.name}`, o);
+      else push(sazBySelector, o.namespace, o);
+    }
+    const httpRoutes = new Map<string, WorldObject[]>();
+    const grpcRoutes = new Map<string, WorldObject[]>();
+    const routes = [...world.list(POLICY, 'HTTPRoute'), ...world.list('gateway.networking.k8s.io', 'HTTPRoute'), ...world.list('gateway.networking.k8s.io', 'GRPCRoute')]
+      .sort((a, b) => a.index - b.index || a.name.localeCompare(b.name));
+    for (const r of routes) {
+      const parents = Array.isArray(specOf(r).parentRefs) ? specOf(r).parentRefs as unknown[] : [];
+      for (const p of parents.filter(isObj)) {
+        if (str(p.kind) !== 'Server' || str(p.group) !== POLICY || (p.namespace !== undefined && str(p.namespace) !== r.namespace)) continue;
+        push(r.kind === 'GRPCRoute' ? grpcRoutes : httpRoutes, `${r.namespace}/${str(p.name)}`, r);
       }
-      return m;
-    };
-    const byKind = new Map<string, Map<string, WorldObject[]>>();
-    for (const kind of ['ServerAuthorization', 'AuthorizationPolicy', 'MeshTLSAuthentication', 'NetworkAuthentication', 'HTTPRoute']) byKind.set(kind, group(world.list(POLICY, kind)));
-    byKind.set('gateway/HTTPRoute', group(world.list('gateway.networking.k8s.io', 'HTTPRoute')));
-    byKind.set('gateway/GRPCRoute', group(world.list('gateway.networking.k8s.io', 'GRPCRoute')));
-    // the oldest Server first, then by name (index.rs `reindex_servers`)
-    const servers = group([...world.list(POLICY, 'Server')].sort((a, b) => a.index - b.index || a.name.localeCompare(b.name)));
-    index = { servers, byKind };
+    }
+    index = { servers, policies, sazByName, sazBySelector, httpRoutes, grpcRoutes, serverOf: new Map(), authzOf: new Map() };
     indexes.set(world, index);
   }
   return index;
@@ -152,7 +181,16 @@ const networksOf = (list: unknown): Network[] => (Array.isArray(list) ? list.fil
 
 /** An AuthorizationPolicy's authorization, or why Linkerd ignores it (`index.rs` `policy_client_authz`). */
 function policyAuthz(world: World, policy: WorldObject): Authz | string {
-  const index = linkerdIndex(world);
+  const memo = linkerdIndex(world).authzOf;
+  let found = memo.get(policy);
+  if (found === undefined) {
+    found = readPolicyAuthz(world, policy);
+    memo.set(policy, found);
+  }
+  return found;
+}
+
+function readPolicyAuthz(world: World, policy: WorldObject): Authz | string {
   let identities: string[] | undefined;
   let networks: Network[] | undefined;
   const refs = specOf(policy).requiredAuthenticationRefs;
@@ -166,13 +204,13 @@ function policyAuthz(world: World, policy: WorldObject): Authz | string {
         identities = [linkerdIdentity(ns, name)];
         continue;
       }
-      const authn = index.byKind.get('MeshTLSAuthentication')!.get(ns)?.find(o => o.name === name);
+      const authn = world.get(POLICY, 'MeshTLSAuthentication', ns, name);
       if (!authn) return `its MeshTLSAuthentication ${ns}/${name} does not exist`;
       identities = meshTlsIdentities(authn);
       if (identities.length === 0) return `MeshTLSAuthentication ${ns}/${name} names no identity`;
     } else if (kind === 'NetworkAuthentication') {
       if (networks) return 'it names more than one NetworkAuthentication';
-      const authn = index.byKind.get('NetworkAuthentication')!.get(ns)?.find(o => o.name === name);
+      const authn = world.get(POLICY, 'NetworkAuthentication', ns, name);
       if (!authn) return `its NetworkAuthentication ${ns}/${name} does not exist`;
       networks = networksOf(specOf(authn).networks);
       if (networks.length === 0) return `NetworkAuthentication ${ns}/${name} names no network`;
@@ -210,10 +248,17 @@ function serverSelectsPort(server: WorldObject, w: WorkloadInfo, port: number): 
 
 /** The Server that governs a pod's port: the oldest selecting it. */
 export function serverFor(world: World, w: WorkloadInfo, port: number): WorldObject | undefined {
-  return (linkerdIndex(world).servers.get(w.namespace) ?? []).find(s => {
-    const spec = specOf(s);
-    return isObj(spec.podSelector) && labelSelectorMatches(spec.podSelector, w.podLabels) && serverSelectsPort(s, w, port);
-  });
+  const index = linkerdIndex(world);
+  const key = `${w.key}:${port}`;
+  let found = index.serverOf.get(key);
+  if (found === undefined) {
+    found = (index.servers.get(w.namespace) ?? []).find(s => {
+      const spec = specOf(s);
+      return isObj(spec.podSelector) && labelSelectorMatches(spec.podSelector, w.podLabels) && serverSelectsPort(s, w, port);
+    }) ?? null;
+    index.serverOf.set(key, found);
+  }
+  return found ?? undefined;
 }
 
 const describe = (a: Authz) => a.label ?? `${a.ref.kind} ${a.ref.namespace}/${a.ref.name}`;
@@ -242,11 +287,7 @@ function decide(authzs: readonly Authz[], peer: LinkerdPeer, deniedBy: TrafficOb
 /** The inbound routes of a Server (HTTPRoute or GRPCRoute whose parentRef is the Server), oldest first. */
 function inboundRoutes(world: World, server: WorldObject, grpc: boolean): WorldObject[] {
   const index = linkerdIndex(world);
-  const kinds = grpc ? ['gateway/GRPCRoute'] : ['HTTPRoute', 'gateway/HTTPRoute'];
-  return kinds.flatMap(k => index.byKind.get(k)!.get(server.namespace) ?? []).filter(r => {
-    const parents = Array.isArray(specOf(r).parentRefs) ? specOf(r).parentRefs as unknown[] : [];
-    return parents.filter(isObj).some(p => str(p.kind) === 'Server' && str(p.group) === POLICY && str(p.name) === server.name && (!p.namespace || str(p.namespace) === server.namespace));
-  }).sort((a, b) => a.index - b.index || a.name.localeCompare(b.name));
+  return (grpc ? index.grpcRoutes : index.httpRoutes).get(`${server.namespace}/${server.name}`) ?? [];
 }
 
 /** The Linkerd policy at a pod's port for a request. */
@@ -273,20 +314,15 @@ export function evaluateLinkerd(
   const index = linkerdIndex(world);
   const authzs: Authz[] = [];
   const serverLabels = strMap(server.manifest.metadata.labels);
-  for (const saz of index.byKind.get('ServerAuthorization')!.get(server.namespace) ?? []) {
-    const sel = isObj(specOf(saz).server) ? specOf(saz).server as { [k: string]: unknown } : {};
-    const selects = typeof sel.name === 'string' ? sel.name === server.name : labelSelectorMatches(sel.selector, serverLabels);
-    if (!selects) continue;
+  const bySelector = (index.sazBySelector.get(server.namespace) ?? []).filter(o => labelSelectorMatches((specOf(o).server as { selector?: unknown }).selector, serverLabels));
+  const sazs = [...index.sazByName.get(`${server.namespace}/${server.name}`) ?? [], ...bySelector];
+  for (const saz of sazs.sort((a, b) => a.index - b.index)) {
     const a = serverAuthorizationAuthz(saz);
     if (typeof a === 'string') notes.push(`ServerAuthorization ${saz.namespace}/${saz.name} is ignored: ${a}`);
     else authzs.push(a);
   }
-  const routePolicies: Array<[WorldObject, WorldObject]> = [];
-  for (const policy of index.byKind.get('AuthorizationPolicy')!.get(server.namespace) ?? []) {
-    const target = isObj(specOf(policy).targetRef) ? specOf(policy).targetRef as { [k: string]: unknown } : {};
-    const kind = str(target.kind);
-    if (kind === 'HTTPRoute' || kind === 'GRPCRoute') continue;
-    if (!(kind === 'Namespace' || (kind === 'Server' && str(target.name) === server.name))) continue;
+  const serverPolicies = [...index.policies.get(`Server ${server.namespace}/${server.name}`) ?? [], ...index.policies.get(`Namespace ${server.namespace}`) ?? []];
+  for (const policy of serverPolicies.sort((a, b) => a.index - b.index)) {
     const a = policyAuthz(world, policy);
     if (typeof a === 'string') notes.push(`AuthorizationPolicy ${policy.namespace}/${policy.name} is ignored: ${a}`);
     else authzs.push(a);
@@ -313,12 +349,10 @@ export function evaluateLinkerd(
     return { verdict: 'deny', noRoute: true, policy: serverRef, reason: `no inbound route of Server ${server.namespace}/${server.name} (${routes.map(r => r.name).join(', ')}) matches the request: 404`, notes };
   }
   const route = best.route;
-  for (const policy of index.byKind.get('AuthorizationPolicy')!.get(server.namespace) ?? []) {
-    const target = isObj(specOf(policy).targetRef) ? specOf(policy).targetRef as { [k: string]: unknown } : {};
-    if (str(target.kind) !== route.kind || str(target.name) !== route.name) continue;
-    const group = str(target.group);
-    if (!(group === route.group || (route.group === POLICY && group === POLICY))) continue;
-    routePolicies.push([policy, route]);
+  const routePolicies: Array<[WorldObject, WorldObject]> = [];
+  for (const policy of index.policies.get(`${route.kind} ${route.namespace}/${route.name}`) ?? []) {
+    const group = str((specOf(policy).targetRef as { group?: unknown }).group);
+    if (group === route.group || (route.group === POLICY && group === POLICY)) routePolicies.push([policy, route]);
   }
   const routeAuthzs: Authz[] = [];
   for (const [policy] of routePolicies) {
