@@ -314,7 +314,8 @@ export function evaluateLinkerd(
   const index = linkerdIndex(world);
   const authzs: Authz[] = [];
   const serverLabels = strMap(server.manifest.metadata.labels);
-  const bySelector = (index.sazBySelector.get(server.namespace) ?? []).filter(o => labelSelectorMatches((specOf(o).server as { selector?: unknown }).selector, serverLabels));
+  const selectorOf = (o: WorldObject) => (specOf(o).server as { selector?: unknown }).selector;
+  const bySelector = (index.sazBySelector.get(server.namespace) ?? []).filter(o => labelSelectorMatches(selectorOf(o), serverLabels));
   const sazs = [...index.sazByName.get(`${server.namespace}/${server.name}`) ?? [], ...bySelector];
   for (const saz of sazs.sort((a, b) => a.index - b.index)) {
     const a = serverAuthorizationAuthz(saz);
