@@ -1,9 +1,11 @@
+import * as path from 'path';
 import { authorizationPolicy, authorizeCall, authorizeFromGateway, deployment, destinationRule, gatewayApi, namespace, object, peerAuthentication, service, verdictOf } from './builders';
 import { AuthorizedClient, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService, PeerAuthentication, ServiceAuthorization } from '../../lib';
 import { addressInBlocks, parseBlock } from '../../lib/dataplane/policy/address';
 import { istioStringMatch, normalizePath, pathMatch } from '../../lib/dataplane/policy/istio-rules';
 import { all, any, valuesAndNot } from '../../lib/dataplane/policy/tri';
 import { Manifest } from '../../lib/render/model';
+import { HAS_SHARED, SHARED_DIR, describeWithShared, loadObjects } from '../support/shared';
 
 // the Istio engine's sidecar routing, stood in for until it lands (./fixtures.ts)
 jest.mock('../../lib/dataplane/istio', () => {
@@ -411,5 +413,84 @@ describe('ServiceAuthorization under Istio, through Mesh.fromApp', () => {
     const r = mesh.request({ from: 'outside/curl', host: 'api.shop' });
     expect(r.outcome).toBe('denied');
     expect(verdictOf(r)?.policy).toStrictEqual({ kind: 'PeerAuthentication', namespace: 'shop', name: 'default' });
+  });
+});
+
+/**
+ * Istio's own authorization tasks (../shared/reference/istio/docs-tasks, each file a heredoc of the task's snips.sh):
+ * the policies as the tasks apply them, the outcomes as the tasks' pages show them (200 or 403, connected or refused).
+ */
+describeWithShared('Istio\'s authorization and mutual-TLS tasks (docs-tasks)', () => {
+  const docs = (task: string, snip: string, ns?: string): Manifest[] => {
+    if (!HAS_SHARED) return [];
+    return (loadObjects(path.join(SHARED_DIR, 'reference', 'istio', 'docs-tasks', task, `${snip}.yaml`)) as unknown as Manifest[])
+      .map(o => (ns ? { ...o, metadata: { ...o.metadata, namespace: ns } } as Manifest : o));
+  };
+  test('authz-deny: DENY GET; then only without x-token: admin; then ALLOW /ip beside it', () => {
+    const step1 = docs('authz-deny', 'snip_explicitly_deny_a_request_1');
+    expect(call(step1, { path: '/ip' }).status).toBe(403);
+    expect(call(step1, { path: '/post', method: 'POST' }).status).toBe(200);
+    const step4 = docs('authz-deny', 'snip_explicitly_deny_a_request_4');
+    expect(call(step4, { path: '/ip', headers: { 'x-token': 'admin' } }).status).toBe(200);
+    expect(call(step4, { path: '/ip', headers: { 'x-token': 'guest' } }).status).toBe(403);
+    const step7 = [...step4, ...docs('authz-deny', 'snip_explicitly_deny_a_request_7')];
+    expect(call(step7, { path: '/ip', headers: { 'x-token': 'admin' } }).status).toBe(200);
+    expect(call(step7, { path: '/get', headers: { 'x-token': 'admin' } }).status).toBe(403);
+  });
+  describe('authz-http: Bookinfo in default, allow-nothing then each service opened to its callers', () => {
+    const bookinfo = [
+      namespace('default', { 'istio-injection': 'enabled' }),
+      ...(HAS_SHARED ? loadObjects(path.join(SHARED_DIR, 'reference', 'istio', 'bookinfo', 'platform', 'bookinfo.yaml')) as unknown as Manifest[] : []),
+      deployment('default', 'sleep', { app: 'sleep' }),
+    ];
+    const policies = ['1', '2', '3', '4', '5'].map(n => docs('authz-http', `snip_configure_access_control_for_workloads_using_http_traffic_${n}`));
+    const ask = (steps: number, from: string, host: string, method = 'GET') => authorizeCall([...bookinfo, ...policies.slice(0, steps).flat()], { from, host, method }).status;
+    test('allow-nothing: every call is refused', () => {
+      expect(ask(1, 'default/sleep', 'productpage')).toBe(403);
+      expect(ask(1, 'default/productpage-v1', 'details')).toBe(403);
+    });
+    test('productpage-viewer: GET productpage, from anyone', () => {
+      expect(ask(2, 'default/sleep', 'productpage')).toBe(200);
+      expect(ask(2, 'default/sleep', 'productpage', 'POST')).toBe(403);
+    });
+    test('details-viewer, reviews-viewer, ratings-viewer: each to its caller\'s identity', () => {
+      expect(ask(5, 'default/productpage-v1', 'details')).toBe(200);
+      expect(ask(5, 'default/sleep', 'details')).toBe(403);
+      expect(ask(5, 'default/productpage-v1', 'reviews')).toBe(200);
+      expect(ask(5, 'default/reviews-v2', 'ratings')).toBe(200);
+      expect(ask(5, 'default/productpage-v1', 'ratings')).toBe(403);
+    });
+  });
+  describe('authz-tcp: tcp-echo on 9000, 9001 and 9002 (the task reaches 9002 by pod address; here a third Service port)', () => {
+    const echo = [
+      deployment('foo', 'tcp-echo-pod', { app: 'tcp-echo' }, { ports: [{ containerPort: 9000 }, { containerPort: 9001 }, { containerPort: 9002 }] }),
+      service('foo', 'echo', { app: 'tcp-echo' }, [{ port: 9000, name: 'tcp' }, { port: 9001, name: 'tcp-other' }, { port: 9002, name: 'tcp-third' }]),
+    ];
+    const connects = (objects: Manifest[], port: number) => call([...echo, ...objects], { host: 'echo', protocol: 'tcp', port }).outcome === 'routed';
+    test('ALLOW ports 9000, 9001: those connect, 9002 is refused', () => {
+      const p = docs('authz-tcp', 'snip_configure_allow_authorization_policy_for_a_tcp_workload_1');
+      expect([9000, 9001, 9002].map(port => connects(p, port))).toStrictEqual([true, true, false]);
+    });
+    test('ALLOW with an HTTP-only field (methods): the rule is dropped, nothing connects', () => {
+      const p = docs('authz-tcp', 'snip_configure_allow_authorization_policy_for_a_tcp_workload_5');
+      expect([9000, 9001].map(port => connects(p, port))).toStrictEqual([false, false]);
+    });
+    test('DENY methods GET: the HTTP field is ignored, every TCP connection is refused', () => {
+      const p = docs('authz-tcp', 'snip_configure_deny_authorization_policy_for_a_tcp_workload_1');
+      expect([9000, 9001].map(port => connects(p, port))).toStrictEqual([false, false]);
+    });
+    test('DENY methods GET on port 9000: 9000 refused, 9001 connects', () => {
+      const p = docs('authz-tcp', 'snip_configure_deny_authorization_policy_for_a_tcp_workload_4');
+      expect([9000, 9001].map(port => connects(p, port))).toStrictEqual([false, true]);
+    });
+  });
+  test('mtls-migration: STRICT for foo refuses legacy there only; mesh-wide refuses it everywhere', () => {
+    const nsStrict = docs('mtls-migration', 'snip_lock_down_to_mutual_tls_by_namespace_1', 'foo');
+    expect(call(nsStrict, { from: 'legacy/sleep' }).status).toBe(403);
+    expect(call(nsStrict, { from: 'bar/sleep' }).status).toBe(200);
+    const extra = [deployment('bar', 'httpbin', { app: 'httpbin' }), service('bar', 'httpbin', { app: 'httpbin' }, [{ port: 8000, name: 'http', targetPort: 80 }])];
+    expect(call([...nsStrict, ...extra], { from: 'legacy/sleep', host: 'httpbin.bar' }).status).toBe(200);
+    const meshStrict = docs('mtls-migration', 'snip_lock_down_mutual_tls_for_the_entire_mesh_1', 'istio-system');
+    expect(call([...meshStrict, ...extra], { from: 'legacy/sleep', host: 'httpbin.bar' }).status).toBe(403);
   });
 });
