@@ -153,6 +153,12 @@ describe('what ztunnel enforces (L4: istio/ztunnel src/rbac.rs)', () => {
     expect(verdictOf(r)).toMatchObject({ enforcedBy: 'ztunnel', reason: 'ALLOW policy shop/get-only applies and does not match' });
     expect(r.notes).toContain('AuthorizationPolicy shop/get-only: rule 0: ztunnel does not enforce HTTP attributes (methods): the ALLOW rule is dropped and matches nothing');
   });
+  test.each([
+    [{ serviceAccounts: ['client'] }, 'allow'], [{ serviceAccounts: ['shop/other'] }, 'deny'], [{ namespaces: ['shop'] }, 'allow'],
+    [{ notNamespaces: ['shop'] }, 'deny'], [{ principals: ['*/sa/client'] }, 'allow'], [{ ipBlocks: ['10.0.0.0/8'] }, 'undecided'],
+  ])('source %j at ztunnel: %s', (source, expected) => {
+    expect(verdictOf(ask([authorizationPolicy('shop', 'p', { selector: sel, rules: [{ from: [{ source }] }] })]))?.verdict).toBe(expected);
+  });
   test('the L4 attributes of an ALLOW rule are enforced', () => {
     expect(verdictOf(ask([authorizationPolicy('shop', 'p', { selector: sel, rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/client'] } }], to: [{ operation: { ports: ['9080'] } }] }] })]))?.verdict).toBe('allow');
   });

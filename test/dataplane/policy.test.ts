@@ -1,9 +1,14 @@
 import * as path from 'path';
 import { authorizationPolicy, authorizeCall, authorizeFromGateway, deployment, destinationRule, gatewayApi, namespace, object, peerAuthentication, service, verdictOf } from './builders';
 import { AuthorizedClient, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService, PeerAuthentication, ServiceAuthorization } from '../../lib';
+import { gatewayWorkloads } from '../../lib/dataplane/mesh';
+import { authorize } from '../../lib/dataplane/policy';
 import { addressInBlocks, parseBlock } from '../../lib/dataplane/policy/address';
 import { istioStringMatch, normalizePath, pathMatch } from '../../lib/dataplane/policy/istio-rules';
 import { all, any, valuesAndNot } from '../../lib/dataplane/policy/tri';
+import { normalizeRequest } from '../../lib/dataplane/request';
+import { nothingRouted } from '../../lib/dataplane/result';
+import { World } from '../../lib/dataplane/world';
 import { Manifest } from '../../lib/render/model';
 import { HAS_SHARED, SHARED_DIR, describeWithShared, loadObjects } from '../support/shared';
 
@@ -378,6 +383,23 @@ describe('at an Istio gateway', () => {
     expect(r.reason).toBe('istio-gateway refuses it: DENY policy foo/gw rule 0 matches');
     const ok = authorizeFromGateway([...base, gw, atGateway], { gateway: 'foo/public', host: 'x' }, { service: 'foo/httpbin', port: 8000 });
     expect(verdictOf(ok)?.peer).toBe('cluster.local/ns/foo/sa/public-istio');
+  });
+});
+
+describe('a gateway refuses before it routes', () => {
+  test('a request without a route is refused (403), not answered 404, when the gateway\'s policy denies it', () => {
+    const objects = [...base, namespace('istio-system'),
+      deployment('istio-system', 'istio-ingressgateway', { istio: 'ingressgateway' }, { sa: 'istio-ingressgateway-service-account' }),
+      object('networking.istio.io/v1', 'Gateway', 'foo', 'web', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }),
+      authorizationPolicy('istio-system', 'deny-all', { action: 'DENY', selector: { matchLabels: { istio: 'ingressgateway' } }, rules: [{}] })];
+    const world = new World(objects);
+    const req = normalizeRequest(world, { gateway: 'foo/web', host: 'nowhere.example.com' });
+    const gateway = world.get('networking.istio.io', 'Gateway', 'foo', 'web')!;
+    const listener = { kind: 'Gateway', namespace: 'foo', name: 'web', port: 80, protocol: 'HTTP', hostnames: ['*'] };
+    const result = nothingRouted('istio-gateway', 'no-route', 'no virtual host for nowhere.example.com', { status: 404, listener });
+    const r = authorize(world, { kind: 'gateway', gateway, workloads: gatewayWorkloads(world, gateway) }, result, req);
+    expect(r).toMatchObject({ outcome: 'denied', status: 403, reason: 'at the gateway: DENY policy istio-system/deny-all rule 0 matches' });
+    expect(r.notes).toContain('without it: no virtual host for nowhere.example.com');
   });
 });
 

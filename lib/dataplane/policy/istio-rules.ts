@@ -301,7 +301,8 @@ export function ztunnelRuleMatch(rule: unknown, a: RequestAttributes, action: 'A
   }
   const identity = a.mtls ? a.principal : undefined;
   const idKnown = !a.mtls || a.principal !== undefined;
-  const nsOfIdentity = identity ? /\/ns\/([^/]+)\//.exec(identity)?.[1] ?? '' : '';
+  // the SPIFFE identity's parts: <trust domain>/ns/<namespace>/sa/<service account>
+  const [, nsOfIdentity = '', saOfIdentity = ''] = identity ? /\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(identity) ?? [] : [];
   const unknowns: string[] = [];
   const idTest = (test: () => boolean): Tri => {
     if (!idKnown) {
@@ -323,7 +324,7 @@ export function ztunnelRuleMatch(rule: unknown, a: RequestAttributes, action: 'A
   const namespace = (p: string): Tri => idTest(() => ztunnelString(p, nsOfIdentity));
   const serviceAccount = (v: string): Tri => idTest(() => {
     const [ns, sa] = v.includes('/') ? [v.slice(0, v.indexOf('/')), v.slice(v.indexOf('/') + 1)] : [policyNamespace, v];
-    return identity === `${/^[^/]+/.exec(identity ?? '')?.[0]}/ns/${ns}/sa/${sa}`;
+    return identity !== undefined && nsOfIdentity === ns && saOfIdentity === sa;
   });
   const ipTest = (b: string): Tri => {
     const r = addressInBlocks([b], a.scope);
