@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { authorizationPolicy, authorizeCall, authorizeFromGateway, deployment, destinationRule, gatewayApi, namespace, object, peerAuthentication, service, verdictOf } from './builders';
 import { AuthorizedClient, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService, PeerAuthentication, ServiceAuthorization } from '../../lib';
+import { traceText } from '../../lib/cli/trace-command';
 import { gatewayWorkloads } from '../../lib/dataplane/mesh';
 import { authorize } from '../../lib/dataplane/policy';
 import { addressInBlocks, parseBlock } from '../../lib/dataplane/policy/address';
@@ -127,6 +128,11 @@ describe('AuthorizationPolicy at a sidecar', () => {
       expect(r.status).toBeUndefined();
       expect(verdictOf(r)?.reason).toBe('CUSTOM policy foo/ext rule 0 matches: the external authorizer \'opa\' decides, which the model cannot run');
       expect(verdict([custom], { path: '/other' }).verdict).toBe('allow');
+    });
+    test('mesh-kit trace draws an undecided share as such', () => {
+      const custom = authorizationPolicy('foo', 'ext', { action: 'CUSTOM', provider: { name: 'opa' }, selector: sel, rules: [{}] });
+      expect(traceText({ from: 'foo/sleep', host: 'httpbin.foo' }, call([custom], {})))
+        .toContain('? undecided by istio-sidecar: CUSTOM policy foo/ext rule 0 matches: the external authorizer \'opa\' decides, which the model cannot run');
     });
     test('a CUSTOM match is still denied when a DENY policy matches or the ALLOW policies refuse', () => {
       const custom = authorizationPolicy('foo', 'ext', { action: 'CUSTOM', provider: { name: 'opa' }, selector: sel, rules: [{}] });
