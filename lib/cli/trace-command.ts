@@ -132,12 +132,16 @@ const DATA_PLANES: { readonly [k: string]: string } = {
   'kubernetes': 'no mesh: kube-proxy',
 };
 
+const VERDICT_TEXT: { readonly [v in NonNullable<TrafficDestination['authorization']>['verdict']]: string } = {
+  allow: '✓ allowed', deny: '✗ denied', undecided: '? undecided',
+};
+
 function destinationLine(d: TrafficDestination): string {
   const where = `${d.service}${d.port !== undefined ? `:${d.port}` : ''}`;
   const what = [d.subset !== undefined ? `subset ${d.subset}` : undefined, d.version !== undefined ? `version ${d.version}` : undefined].filter(x => x).join(', ');
   const pods = d.workloads.length > 0 ? ` [${d.workloads.join(', ')}]` : '';
   const verdict = d.unavailable !== undefined ? `  ✗ unavailable: ${d.unavailable}`
-    : d.authorization ? `  ${d.authorization.verdict === 'allow' ? '✓ allowed' : '✗ denied'} by ${d.authorization.enforcedBy}: ${d.authorization.reason}` : '';
+    : d.authorization ? `  ${VERDICT_TEXT[d.authorization.verdict]} by ${d.authorization.enforcedBy}: ${d.authorization.reason}` : '';
   return `${`${Math.round(d.weight * 1000) / 1000}%`.padStart(8)}  ${where}${what ? ` (${what})` : ''}${pods}${verdict}`;
 }
 

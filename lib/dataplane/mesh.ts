@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { routeFromZtunnel } from './ambient';
+import { routeFromZtunnel, throughIngressWaypoints } from './ambient';
 import { Caller } from './caller';
 import { TrafficExpectation, checkExpectation, compareResult } from './expect';
 import { routeThroughGateway } from './gateway-api';
@@ -161,6 +161,8 @@ export function route(world: World, req: NormalizedRequest): TrafficResult {
     const gateway = req.source.gateway;
     caller = { kind: 'gateway', gateway, workloads: gatewayWorkloads(world, gateway) };
     result = gateway.group === 'networking.istio.io' ? routeThroughIstioGateway(world, gateway, req) : routeThroughGateway(world, gateway, req);
+    // an Istio gateway sends the shares of a Service with `istio.io/ingress-use-waypoint` through its waypoint
+    result = throughIngressWaypoints(world, caller, result, req);
   } else {
     const workload = req.source.workload;
     caller = { kind: 'workload', workload };

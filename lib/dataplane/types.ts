@@ -157,6 +157,12 @@ export interface TrafficDestination {
   readonly authorization?: TrafficAuthorization;
   /** Why this share gets no answer (no pods, an unresolved backend): set only for shares that fail. */
   readonly unavailable?: string;
+  /**
+   * Istio ambient: the waypoint that took this share (`namespace/name` of its Gateway) and the Service it served (whose
+   * routes it applied and whose `targetRefs` policies it enforces, `namespace/name`).
+   * @default - none: no waypoint on the way
+   */
+  readonly waypoint?: { readonly name: string; readonly service: string };
 }
 
 /** A header change a route applies. */
@@ -188,7 +194,8 @@ export interface TrafficFilters {
 
 /** The authorization decision for one destination. */
 export interface TrafficAuthorization {
-  readonly verdict: 'allow' | 'deny';
+  /** `undecided`: what decides is outside the configuration (a CUSTOM policy's external authorizer, the caller's address). */
+  readonly verdict: 'allow' | 'deny' | 'undecided';
   /** What enforced it. */
   readonly enforcedBy: 'istio-sidecar' | 'ztunnel' | 'waypoint' | 'istio-gateway' | 'linkerd';
   /** The policy (and its rule, from 0) that decided; none when the default decided. */
@@ -199,6 +206,12 @@ export interface TrafficAuthorization {
   readonly mtls: boolean;
   /** The caller's identity as the destination sees it (`cluster.local/ns/shop/sa/productpage`), when mutual TLS carries one. */
   readonly peer?: string;
+  /**
+   * Every check on the way, in order, when more than one checks the request (a gateway, a waypoint, then the
+   * destination's ztunnel or sidecar): the verdict above is the first that refuses, else the last.
+   * @default - none: one check
+   */
+  readonly checks?: readonly TrafficAuthorization[];
 }
 
 /** One step of the path a request takes, for a person to read. */

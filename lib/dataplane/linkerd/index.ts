@@ -1,9 +1,6 @@
-import { NormalizedRequest } from '../request';
-import { nothingRouted } from '../result';
-import { TrafficResult } from '../types';
-import { WorkloadInfo, World } from '../world';
-
-/** Linkerd: a call leaving a workload through its Linkerd proxy (outbound policy: routes on the Service). */
-export function routeFromLinkerdProxy(_world: World, caller: WorkloadInfo, _req: NormalizedRequest): TrafficResult {
-  return nothingRouted('linkerd', 'undecided', `Linkerd is not modelled yet (caller ${caller.key})`);
-}
+export { routeFromLinkerdProxy } from './outbound';
+export { DEFAULT_OPAQUE_PORTS, linkerdPortProtocol, linkerdRouteKind } from './protocol';
+export type { LinkerdPortProtocol } from './protocol';
+export { parseDuration, parseFailureAccrual, parseRetry, parseTimeouts } from './annotations';
+export type { FailureAccrual, LinkerdRetry, LinkerdTimeouts, Parsed } from './annotations';
+export { egressFor, GLOBAL_EGRESS_NAMESPACE } from './egress';
