@@ -1,4 +1,5 @@
 import { Mesh } from '../../lib';
+import { routing } from '../support/traffic';
 
 /**
  * The Istio engine rule by rule, on small configurations written as YAML: how istiod's generated Envoy configuration
@@ -53,7 +54,7 @@ describe('VirtualService rules at a sidecar', () => {
   test('matches on path and headers; rewrites the path, sets and removes headers', () => {
     const r = m.request({ from: 'shop/client', host: 'web', path: '/api/items?q=1', headers: { 'x-canary': 'yes', 'x-debug': '1' } });
     expect(r.route).toStrictEqual({ kind: 'VirtualService', namespace: 'shop', name: 'web', rule: 0, match: 0 });
-    expect(r.destinations).toStrictEqual([{ service: 'shop/web', port: 80, subset: 'v2', version: 'v2', workloads: ['shop/web-v2'], weight: 100 }]);
+    expect(routing(r.destinations)).toStrictEqual([{ service: 'shop/web', port: 80, subset: 'v2', version: 'v2', workloads: ['shop/web-v2'], weight: 100 }]);
     expect(r.upstreamRequest).toStrictEqual({ path: '/v2/api/items?q=1', host: 'web', method: 'GET' });
     expect(r.requestHeaders).toStrictEqual({ 'x-canary': 'yes', 'host': 'web', 'x-env': 'canary' });
     expect(r.filters.rewrite).toStrictEqual({ path: '/v2/api' });
@@ -78,7 +79,7 @@ describe('VirtualService rules at a sidecar', () => {
   test('weights, a mirror, a timeout; a subset no DestinationRule defines gets no cluster (its share fails)', () => {
     const r = m.request({ from: 'shop/client', host: 'web.shop.svc.cluster.local' });
     expect(r.outcome).toBe('routed');
-    expect(r.destinations).toStrictEqual([
+    expect(routing(r.destinations)).toStrictEqual([
       { service: 'shop/web', port: 80, subset: 'v1', version: 'v1', workloads: ['shop/web-v1'], weight: 80 },
       {
         service: 'shop/web',
@@ -111,7 +112,7 @@ describe('which VirtualServices a sidecar sees', () => {
     const m = mesh(vs('other', 'to-api', '  hosts: [web.shop.svc.cluster.local]\n  http: [{ route: [{ destination: { host: api, port: { number: 8000 } } }] }]'));
     const r = m.request({ from: 'shop/client', host: 'web' });
     expect(r.route).toStrictEqual({ kind: 'VirtualService', namespace: 'other', name: 'to-api', rule: 0 });
-    expect(r.destinations).toStrictEqual([{ service: 'other/api', port: 8000, workloads: ['other/api'], weight: 100 }]);
+    expect(routing(r.destinations)).toStrictEqual([{ service: 'other/api', port: 8000, workloads: ['other/api'], weight: 100 }]);
   });
 
   test('exportTo: . keeps a VirtualService to its own namespace', () => {
@@ -129,7 +130,7 @@ describe('which VirtualServices a sidecar sees', () => {
     const m = mesh('apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: { name: default, namespace: shop }\nspec: { egress: [{ hosts: [./*] }] }');
     const r = m.request({ from: 'shop/client', host: 'api.other', port: 8000 });
     expect(r.envoy).toStrictEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: 'PassthroughCluster' });
-    expect(r.destinations).toStrictEqual([{ service: 'other/api', port: 8000, workloads: ['other/api'], weight: 100 }]);
+    expect(routing(r.destinations)).toStrictEqual([{ service: 'other/api', port: 8000, workloads: ['other/api'], weight: 100 }]);
     expect(m.request({ from: 'shop/client', host: 'web' }).envoy?.routeConfig).toBe('80');
   });
 });
@@ -143,7 +144,7 @@ describe('which DestinationRule a sidecar applies', () => {
       dr('other', 'web-for-other', '{ host: web.shop.svc.cluster.local, subsets: [{ name: v1, labels: { version: v1 } }] }'),
       vs('shop', 'web', '  hosts: [web.shop.svc.cluster.local]\n  http: [{ route: [{ destination: { host: web.shop.svc.cluster.local, subset: canary } }] }]'),
     );
-    expect(m.request({ from: 'shop/client', host: 'web' }).destinations).toStrictEqual([
+    expect(routing(m.request({ from: 'shop/client', host: 'web' }).destinations)).toStrictEqual([
       { service: 'shop/web', port: 80, subset: 'canary', version: 'v2', workloads: ['shop/web-v2'], weight: 100 },
     ]);
     const other = m.request({ from: 'other/api', host: 'web.shop' });
@@ -161,7 +162,7 @@ describe('services the registry knows', () => {
     const ok = m.request({ from: 'shop/client', host: 'api.payments.example', protocol: 'tls' });
     expect(ok.outcome).toBe('routed');
     expect(ok.envoy).toStrictEqual({ listener: '0.0.0.0_443', cluster: 'outbound|443||api.payments.example' });
-    expect(ok.destinations).toStrictEqual([{ service: 'api.payments.example', port: 443, workloads: [], weight: 100 }]);
+    expect(routing(ok.destinations)).toStrictEqual([{ service: 'api.payments.example', port: 443, workloads: [], weight: 100 }]);
     const other = m.request({ from: 'shop/client', host: 'api.other.example', protocol: 'tls' });
     expect([other.outcome, other.envoy?.cluster]).toStrictEqual(['no-route', 'BlackHoleCluster']);
   });
@@ -214,7 +215,7 @@ spec:
   - backendRefs: [{ name: web, port: 80 }]`);
     const beta = m.request({ from: 'shop/client', host: 'web', path: '/beta/x' });
     expect(beta.route).toStrictEqual({ kind: 'HTTPRoute', namespace: 'shop', name: 'web-canary', rule: 0, match: 0 });
-    expect(beta.destinations).toStrictEqual([{ service: 'other/api', port: 8000, workloads: ['other/api'], weight: 100 }]);
+    expect(routing(beta.destinations)).toStrictEqual([{ service: 'other/api', port: 8000, workloads: ['other/api'], weight: 100 }]);
     expect(beta.envoy?.route).toBe('shop.web-canary.0');
     expect(m.request({ from: 'shop/client', host: 'web', path: '/' }).route).toStrictEqual({ kind: 'HTTPRoute', namespace: 'shop', name: 'web-canary', rule: 1 });
   });

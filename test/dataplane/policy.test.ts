@@ -380,7 +380,7 @@ describe('at an Istio gateway', () => {
   test('a gateway without pods in the configuration: Istio\'s default ingress gateway, said in a note', () => {
     const r = fromGateway([ingress[2], authorizationPolicy('foo', 'p', { selector: sel, rules: [{ from: [{ source: { namespaces: ['istio-system'] } }] }] })]);
     expect(verdictOf(r)?.verdict).toBe('allow');
-    expect(r.notes).toContain('the caller, gateway foo/web: its pods are not in the configuration: taken as Istio\'s default istio-ingressgateway (istio-system, ServiceAccount istio-ingressgateway-service-account)');
+    expect(r.notes).toContain('no pods of Gateway foo/web are in the configuration: taken as Istio\'s default istio-ingressgateway (istio-system, ServiceAccount istio-ingressgateway-service-account)');
   });
   test('a Gateway API gateway of class istio: policies whose targetRefs name it; the pods see <name>-istio', () => {
     const gw = gatewayApi('Gateway', 'foo', 'public', { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] });

@@ -1,4 +1,5 @@
 import { isObj, strMap } from '../../analysis/context';
+import { assumedIstioGatewayPod } from '../caller';
 import { NormalizedRequest } from '../request';
 import { nothingRouted } from '../result';
 import { TrafficListenerRef, TrafficObjectRef, TrafficResult } from '../types';
@@ -80,8 +81,9 @@ export function routeThroughIstioGateway(world: World, gateway: WorldObject, req
     const ip = index.registry.podIp(pod);
     proxy = { type: 'router', labels: pod.podLabels, namespace: pod.namespace, configNamespace: pod.namespace, ips: ip ? [ip] : [], workload: pod };
   } else {
-    proxy = { type: 'router', labels: gw.selector ?? {}, namespace: gateway.namespace, configNamespace: gateway.namespace, ips: [] };
-    notes.push(`no pods of Gateway ${name} are in the configuration: its proxy is taken to run in namespace '${gateway.namespace}' with the selector's labels`);
+    const assumed = assumedIstioGatewayPod(gateway, gw.selector ?? {});
+    proxy = { type: 'router', labels: assumed.labels, namespace: assumed.namespace, configNamespace: assumed.namespace, ips: [] };
+    notes.push(assumed.note);
   }
   const view = viewOf(index, proxy);
   const merged = view.mergedGateway;

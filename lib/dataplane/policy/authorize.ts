@@ -279,7 +279,8 @@ export function authorizeResult(world: World, caller: Caller, result: TrafficRes
   const id = callerIdentity(world, caller);
   const http = isHttpRequest(req);
   const notes: string[] = [...result.notes];
-  const assumed = id.assumed ? `the caller, ${id.name}: ${id.assumed}` : undefined;
+  // the notes of an assumed gateway pod are the routing's own words (one note, not two)
+  const assumed = id.assumed === undefined ? undefined : id.assumed.startsWith('no pods of ') ? id.assumed : `the caller, ${id.name}: ${id.assumed}`;
   const gateway = gatewayCheck(world, id, result, req);
   if (gateway && gateway.authorization.verdict !== 'allow' && (result.destinations.length === 0 || result.outcome !== 'routed')) {
     // refused before routing: the RBAC filter runs before the router (no route, a redirect, no upstream come after it)
@@ -340,6 +341,9 @@ export function authorizeResult(world: World, caller: Caller, result: TrafficRes
   if (gateway) notes.push(...(assumed ? [assumed] : []), ...gateway.notes);
   const uniqueNotes = [...new Set(notes)];
   if (destinations.length === 0) return { ...result, notes: uniqueNotes };
+  // an outcome the route decided before any destination sees the request (a fault's abort, a redirect, a direct
+  // response) stands: the destinations' policies never run
+  if (result.outcome !== 'routed') return { ...result, destinations, notes: uniqueNotes };
   let { outcome, status } = outcomeOf(destinations, http);
   let reason = result.reason;
   const answering = destinations.filter(d => d.unavailable === undefined && d.weight > 0);

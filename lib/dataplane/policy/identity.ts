@@ -1,6 +1,6 @@
 import { AddressScope } from './address';
 import { isObj, str, strMap } from '../../analysis/context';
-import { Caller } from '../caller';
+import { Caller, assumedIstioGatewayPod } from '../caller';
 import { CLUSTER_DOMAIN, ServiceInfo, WorkloadInfo, World, WorldObject } from '../world';
 
 /**
@@ -89,12 +89,6 @@ export function gatewayPods(world: World, gateway: WorldObject): readonly Worklo
   return world.workloadsSelected(gateway.namespace, { 'gateway.networking.k8s.io/gateway-name': gateway.name });
 }
 
-/** Istio's default gateway deployments, when an Istio Gateway selects them but the configuration does not hold them. */
-const DEFAULT_ISTIO_GATEWAYS: ReadonlyArray<[string, string, string]> = [
-  ['ingressgateway', 'istio-ingressgateway-service-account', 'istio-ingressgateway'],
-  ['egressgateway', 'istio-egressgateway-service-account', 'istio-egressgateway'],
-];
-
 const proxyOf = (w: WorkloadInfo): CallerProxy => (w.dataPlane === 'istio-sidecar' ? 'istio' : w.dataPlane === 'istio-ambient' ? 'ambient' : w.dataPlane === 'linkerd' ? 'linkerd' : 'none');
 
 /** Who is calling. */
@@ -111,19 +105,19 @@ export function callerIdentity(world: World, caller: Caller): CallerIdentity {
     // an Istio Gateway's pods run Istio's gateway Envoy, with the identity of their ServiceAccount
     if (pod) return { proxy: 'istio', namespace: pod.namespace, serviceAccount: pod.serviceAccount, name, scope: 'pod', gateway: { object: g, labels: pod.podLabels, gatewayApi: false, istio: true } };
     const selector = strMap(spec.selector);
-    const known = DEFAULT_ISTIO_GATEWAYS.find(([istio]) => selector.istio === istio && Object.keys(selector).length === 1);
-    if (known) {
+    const assumed = assumedIstioGatewayPod(g, selector);
+    if (assumed.serviceAccount !== undefined) {
       return {
         proxy: 'istio',
-        namespace: ROOT_NAMESPACE,
-        serviceAccount: known[1],
+        namespace: assumed.namespace,
+        serviceAccount: assumed.serviceAccount,
         name,
         scope: 'pod',
-        assumed: `its pods are not in the configuration: taken as Istio's default ${known[2]} (${ROOT_NAMESPACE}, ServiceAccount ${known[1]})`,
-        gateway: { object: g, labels: { app: known[2], istio: known[0] }, gatewayApi: false, istio: true },
+        assumed: assumed.note,
+        gateway: { object: g, labels: assumed.labels, gatewayApi: false, istio: true },
       };
     }
-    return { proxy: 'istio', name, scope: 'pod', assumed: 'its pods are not in the configuration: their identity is unknown', gateway: { object: g, labels: selector, gatewayApi: false, istio: true } };
+    return { proxy: 'istio', name, scope: 'pod', assumed: assumed.note, gateway: { object: g, labels: selector, gatewayApi: false, istio: true } };
   }
   const kind = istioGatewayKind(world, g);
   if (kind === 'gateway') {
