@@ -27,7 +27,7 @@ export function spreadOverVersions(world: World, target: {
   };
   const live = pods.filter(w => w.replicas > 0);
   if (live.length === 0) {
-    const why = target.service.selector === undefined ? `Service ${service} has no selector (its endpoints are not modelled)`
+    const why = target.service.selector === undefined ? `Service ${service} has no selector, and no EndpointSlice of it names a pod of the configuration`
       : pods.length > 0 ? `the pods of ${service}${target.subset !== undefined ? ` subset '${target.subset}'` : ''} are scaled to 0`
         : `no pod matches ${service}${target.subset !== undefined ? ` subset '${target.subset}'` : ''}`;
     return [{ ...base, workloads: [], weight: roundWeight(target.weight), unavailable: why }];

@@ -9,6 +9,11 @@ export interface NormalizedRequest {
   readonly source: { readonly kind: 'workload'; readonly workload: WorkloadInfo } | { readonly kind: 'gateway'; readonly gateway: WorldObject };
   /** The host, lower-case, without a port; undefined when a gateway request names none (the gateway's address). */
   readonly host?: string;
+  /**
+   * The host as sent, lower-case, with its port when it had one (`example.com:8080`): what a backend receives in the
+   * Host header when nothing rewrites it (the Gateway API forwards it unmodified).
+   */
+  readonly authority?: string;
   /** The port asked; undefined when the request leaves it to the data plane's default. */
   readonly port?: number;
   readonly protocol: TrafficProtocol;
@@ -99,6 +104,7 @@ export function normalizeRequest(world: World, request: TrafficRequest): Normali
     source = { kind: 'gateway', gateway: found[0] };
   }
   let host = stringField(r, 'host')?.toLowerCase();
+  const authority = host;
   let port: number | undefined;
   if (r.port !== undefined) {
     if (typeof r.port !== 'number' || !Number.isInteger(r.port) || r.port < 1 || r.port > 65535) fail('port', 'must be an integer from 1 to 65535', r.port);
@@ -139,6 +145,7 @@ export function normalizeRequest(world: World, request: TrafficRequest): Normali
   return {
     source,
     host,
+    ...(authority !== undefined ? { authority } : {}),
     port,
     protocol,
     tls: r.tls as boolean | undefined,

@@ -82,6 +82,8 @@ export type TrafficOutcome =
   | 'routed'
   /** Answered by the data plane with a redirect (see `redirect`). */
   | 'redirected'
+  /** Answered by the data plane itself, no backend involved (a CORS preflight; see `status` and `filters.responseHeaders`). */
+  | 'answered'
   /** No listener, virtual host or rule takes it: 404 for HTTP, a closed connection for TCP. */
   | 'no-route'
   /** Refused by authorization or mutual TLS: 403 for HTTP, a reset connection for TCP. */
@@ -134,6 +136,12 @@ export interface TrafficListenerRef extends TrafficObjectRef {
   readonly protocol: string;
   /** The listener's hostname or the server's hosts. */
   readonly hostnames: readonly string[];
+  /**
+   * For a listener that takes TLS: whether it terminates it (the backend receives plain text, unless re-encrypted) or
+   * passes it through (the backend receives the client's TLS, SNI included).
+   * @default - none: the listener takes no TLS
+   */
+  readonly tlsMode?: 'Terminate' | 'Passthrough';
 }
 
 /** One place requests go, with its share. */
@@ -163,6 +171,12 @@ export interface TrafficDestination {
    * @default - none: no waypoint on the way
    */
   readonly waypoint?: { readonly name: string; readonly service: string };
+  /**
+   * The request headers this destination receives (names lower-case), when they differ from the result's
+   * `requestHeaders`: a Gateway API backendRef's own filters change them for its share only.
+   * @default - the result's `requestHeaders`
+   */
+  readonly requestHeaders?: { readonly [name: string]: string };
 }
 
 /** A header change a route applies. */
@@ -187,9 +201,34 @@ export interface TrafficFilters {
   };
   /** The route's request timeout (`0s`: none). */
   readonly timeout?: string;
-  readonly retries?: { readonly attempts: number; readonly perTryTimeout?: string; readonly retryOn?: string };
-  /** CORS policy applied (the allowed origins). */
-  readonly cors?: { readonly allowOrigins: readonly string[] };
+  /**
+   * The timeout of each request to a backend (Gateway API `timeouts.backendRequest`; `0s`: none).
+   * @default - none
+   */
+  readonly backendTimeout?: string;
+  readonly retries?: {
+    readonly attempts: number;
+    readonly perTryTimeout?: string;
+    readonly retryOn?: string;
+    /** The response status codes retried (Gateway API `retry.codes`). @default - none listed */
+    readonly codes?: readonly number[];
+    /** The wait between attempts (Gateway API `retry.backoff`). @default - the implementation's */
+    readonly backoff?: string;
+  };
+  /** CORS policy applied (the allowed origins; the rest when the policy gives them). */
+  readonly cors?: {
+    readonly allowOrigins: readonly string[];
+    /** @default - not given */
+    readonly allowMethods?: readonly string[];
+    /** @default - not given */
+    readonly allowHeaders?: readonly string[];
+    /** @default - not given */
+    readonly exposeHeaders?: readonly string[];
+    /** @default false */
+    readonly allowCredentials?: boolean;
+    /** Seconds a preflight answer may be cached. @default - not given */
+    readonly maxAge?: number;
+  };
 }
 
 /** The authorization decision for one destination. */

@@ -251,16 +251,50 @@ export class World {
     return (this.workloadsByNamespace.get(namespace) ?? []).filter(w => selectsLabels(selector, w.podLabels));
   }
 
-  /** The workloads behind a Service: those its selector selects (none for a Service without a selector). */
+  /**
+   * The workloads behind a Service: those its selector selects; for a Service without a selector (its endpoints managed
+   * by hand), the workloads whose pods its EndpointSlices (or Endpoints) name as ready `targetRef`s.
+   */
   public endpoints(service: ServiceInfo): readonly WorkloadInfo[] {
     const key = `${service.namespace}/${service.name}`;
     let found = this.endpointCache.get(key);
     if (!found) {
       const selector = service.selector;
-      found = selector === undefined || Object.keys(selector).length === 0 ? [] : this.workloadsSelected(service.namespace, selector);
+      found = selector === undefined || Object.keys(selector).length === 0 ? this.manualEndpoints(service) : this.workloadsSelected(service.namespace, selector);
       this.endpointCache.set(key, found);
     }
     return found;
+  }
+
+  /**
+   * The workloads named by a selector-less Service's EndpointSlices (label `kubernetes.io/service-name`) and Endpoints
+   * (same name): each ready endpoint's `targetRef` Pod is a Pod of the configuration, or a pod of the controller whose
+   * name prefixes the pod's (`<deployment>-<hash>-<id>`, `<statefulset>-<n>`; the longest such name).
+   */
+  private manualEndpoints(service: ServiceInfo): WorkloadInfo[] {
+    const refs: Array<{ namespace: string; name: string }> = [];
+    const targetOf = (v: unknown) => {
+      if (!isObj(v) || (v.kind !== undefined && v.kind !== 'Pod')) return;
+      refs.push({ namespace: str(v.namespace) || service.namespace, name: str(v.name) });
+    };
+    for (const slice of this.list('discovery.k8s.io', 'EndpointSlice', service.namespace)) {
+      if (strMap(slice.manifest.metadata.labels)['kubernetes.io/service-name'] !== service.name) continue;
+      const endpoints = Array.isArray(slice.manifest.endpoints) ? slice.manifest.endpoints.filter(isObj) : [];
+      for (const e of endpoints) if (!(isObj(e.conditions) && e.conditions.ready === false)) targetOf(e.targetRef);
+    }
+    const legacy = this.get('', 'Endpoints', service.namespace, service.name);
+    for (const subset of legacy && Array.isArray(legacy.manifest.subsets) ? legacy.manifest.subsets.filter(isObj) : []) {
+      for (const a of Array.isArray(subset.addresses) ? subset.addresses.filter(isObj) : []) targetOf(a.targetRef);
+    }
+    const out: WorkloadInfo[] = [];
+    for (const ref of refs) {
+      const pod = this.workloadInfo.get(`${ref.namespace}/${ref.name}`);
+      const owner = pod ?? (this.workloadsByNamespace.get(ref.namespace) ?? [])
+        .filter(w => w.kind !== 'Pod' && ref.name.startsWith(`${w.name}-`))
+        .sort((a, b) => b.name.length - a.name.length)[0];
+      if (owner && !out.includes(owner)) out.push(owner);
+    }
+    return out;
   }
 
   /**

@@ -1,5 +1,7 @@
+import { routeGatewayRequest } from './gateway';
+import { MeshRouteReader, routeServiceRequest } from './service-routes';
 import { NormalizedRequest } from '../request';
-import { RouteDecision, nothingRouted } from '../result';
+import { RouteDecision } from '../result';
 import { TrafficResult } from '../types';
 import { ServiceInfo, World, WorldObject } from '../world';
 
@@ -8,13 +10,12 @@ import { ServiceInfo, World, WorldObject } from '../world';
  * routes, precedence, filters, ReferenceGrants), and routes attached to a Service (GAMMA).
  */
 
-/** A request entering a Gateway API Gateway. */
-export function routeThroughGateway(_world: World, gateway: WorldObject, _req: NormalizedRequest): TrafficResult {
-  return nothingRouted('gateway-api', 'undecided', `Gateway API gateways are not modelled yet (Gateway ${gateway.namespace}/${gateway.name})`);
-}
+export type { MeshRouteReader } from './service-routes';
 
-/** Which implementation reads routes on a Service: each supports different kinds and fields. */
-export type MeshRouteReader = 'istio' | 'linkerd';
+/** A request entering a Gateway API Gateway. */
+export function routeThroughGateway(world: World, gateway: WorldObject, req: NormalizedRequest): TrafficResult {
+  return routeGatewayRequest(world, gateway, req);
+}
 
 /**
  * The routes attached to a Service (GAMMA: HTTPRoute, GRPCRoute, TCPRoute, TLSRoute whose `parentRefs` name the
@@ -22,8 +23,6 @@ export type MeshRouteReader = 'istio' | 'linkerd';
  * its destinations and filters; undefined when no route attaches to that Service port (the Service's own endpoints
  * then answer).
  */
-export function routeOnService(
-  _world: World, _service: ServiceInfo, _port: number, _req: NormalizedRequest, _reader: MeshRouteReader,
-): RouteDecision | undefined {
-  return undefined;
+export function routeOnService(world: World, service: ServiceInfo, port: number, req: NormalizedRequest, reader: MeshRouteReader): RouteDecision | undefined {
+  return routeServiceRequest(world, service, port, req, reader);
 }
