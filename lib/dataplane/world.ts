@@ -260,7 +260,8 @@ export class World {
     let found = this.endpointCache.get(key);
     if (!found) {
       const selector = service.selector;
-      found = selector === undefined || Object.keys(selector).length === 0 ? this.manualEndpoints(service) : this.workloadsSelected(service.namespace, selector);
+      found = selector === undefined || Object.keys(selector).length === 0 ? this.manualEndpoints(service)
+        : this.workloadsSelected(service.namespace, selector);
       this.endpointCache.set(key, found);
     }
     return found;

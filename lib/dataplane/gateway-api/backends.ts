@@ -44,7 +44,8 @@ export interface BackendShare {
 }
 
 /** The destinations of one backend with its share of requests. */
-export function backendDestinations(world: World, resolved: ResolvedBackend, ref: BackendRef, weight: number): { destinations: TrafficDestination[]; failure?: 500 | 503 } {
+export function backendDestinations(world: World, resolved: ResolvedBackend, ref: BackendRef, weight: number)
+  : { destinations: TrafficDestination[]; failure?: 500 | 503 } {
   if (!resolved.ok) {
     return {
       destinations: [{ service: `${ref.namespace}/${ref.name}`, ...(ref.port !== undefined ? { port: ref.port } : {}), workloads: [], weight: roundWeight(weight), unavailable: `${resolved.message} (500)` }],

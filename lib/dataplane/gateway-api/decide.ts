@@ -90,7 +90,12 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
         mergeHeaderChanges(responseChanges, f.changes);
         break;
       case 'RequestRedirect':
-        redirect = { location: redirectLocation(f, { scheme: ctx.scheme, host: ctx.host, path: req.path, pathAndQuery: req.pathAndQuery, listenerPort: ctx.port }, sel.httpMatch), status: f.statusCode };
+        redirect = {
+          location: redirectLocation(f, {
+            scheme: ctx.scheme, host: ctx.host, path: req.path, pathAndQuery: req.pathAndQuery, listenerPort: ctx.port,
+          }, sel.httpMatch),
+          status: f.statusCode,
+        };
         break;
       case 'URLRewrite':
         if (f.hostname !== undefined) host = f.hostname;
@@ -160,7 +165,8 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
   const upstreamHost = host;
   const same = perShare.every(p => sameHeaders(p.headers, perShare[0].headers));
   const requestHeaders = { ...(same ? perShare[0].headers : headers), host: upstreamHost };
-  const destinations = shares.flatMap((s, i) => s.destinations.map(d => (same || s.failure !== undefined ? d : { ...d, requestHeaders: { ...perShare[i].headers, host: upstreamHost } })));
+  const destinations = shares.flatMap((s, i) => s.destinations.map(d =>
+    (same || s.failure !== undefined ? d : { ...d, requestHeaders: { ...perShare[i].headers, host: upstreamHost } })));
   if (same) for (const c of perShare[0].requestChanges ?? []) mergeHeaderChanges(requestChanges, c);
   const answering = destinations.filter(d => d.unavailable === undefined && d.weight > 0);
   const upstreamRequest = { path: `${path}${queryOf(req.pathAndQuery)}`, host: upstreamHost, method: req.method };
@@ -169,9 +175,16 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
     const empty = shares.filter(s => s.failure === 503).reduce((n, s) => n + s.weight, 0);
     const status = invalid >= empty ? 500 : 503;
     return {
-      outcome: 'unavailable', status,
+      outcome: 'unavailable',
+      status,
       reason: `${where} sends requests to backends that cannot answer (${status}): ${destinations.map(d => d.unavailable).filter((u): u is string => u !== undefined).join('; ')}`,
-      route: ref, destinations, redirect: null, requestHeaders, upstreamRequest, filters: filters(), notes,
+      route: ref,
+      destinations,
+      redirect: null,
+      requestHeaders,
+      upstreamRequest,
+      filters: filters(),
+      notes,
     };
   }
   if (answering.length < destinations.filter(d => d.weight > 0).length) {
@@ -180,9 +193,16 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
   const corsSet = cors ? corsHeaders(cors, req.method, req.headers) : {};
   for (const [k, v] of Object.entries(corsSet)) responseChanges.set[k] = v;
   return {
-    outcome: 'routed', status: 200,
+    outcome: 'routed',
+    status: 200,
     reason: `${where} takes it: ${shareText(destinations)}`,
-    route: ref, destinations, redirect: null, requestHeaders, upstreamRequest, filters: filters(), notes,
+    route: ref,
+    destinations,
+    redirect: null,
+    requestHeaders,
+    upstreamRequest,
+    filters: filters(),
+    notes,
   };
 }
 
@@ -236,7 +256,12 @@ export function streamDecision(ctx: DecisionContext, route: Route, rule: Rule): 
     return {
       outcome: 'unavailable',
       reason: `${where} sends connections to backends that cannot answer: the connection is refused (${destinations.map(d => d.unavailable).filter((u): u is string => u !== undefined).join('; ')})`,
-      route: ref, destinations, redirect: null, requestHeaders: null, filters: {}, notes,
+      route: ref,
+      destinations,
+      redirect: null,
+      requestHeaders: null,
+      filters: {},
+      notes,
     };
   }
   if (answering.length < destinations.filter(d => d.weight > 0).length) {

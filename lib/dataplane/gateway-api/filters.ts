@@ -13,15 +13,18 @@ export function applyHeaderChanges(headers: { [name: string]: string }, changes:
   for (const name of changes.remove) delete headers[name];
 }
 
+/** Header changes as a result reports them. */
+export interface ChangeSet { set: { [k: string]: string }; add: { [k: string]: string }; remove: string[] }
+
 /** Accumulates header modifiers as the result reports them (later changes of one name win). */
-export function mergeHeaderChanges(into: { set: { [k: string]: string }; add: { [k: string]: string }; remove: string[] }, changes: HeaderChanges): void {
+export function mergeHeaderChanges(into: ChangeSet, changes: HeaderChanges): void {
   for (const [name, value] of changes.set) into.set[name] = value;
   for (const [name, value] of changes.add) into.add[name] = into.add[name] !== undefined ? `${into.add[name]},${value}` : value;
   for (const name of changes.remove) if (!into.remove.includes(name)) into.remove.push(name);
 }
 
 /** The changes as the result reports them, or undefined when there are none. */
-export function reportedChanges(c: { set: { [k: string]: string }; add: { [k: string]: string }; remove: string[] }): TrafficHeaderChanges | undefined {
+export function reportedChanges(c: ChangeSet): TrafficHeaderChanges | undefined {
   const out = {
     ...(Object.keys(c.set).length > 0 ? { set: c.set } : {}),
     ...(Object.keys(c.add).length > 0 ? { add: c.add } : {}),
@@ -110,7 +113,7 @@ export function corsHeaders(cors: CorsPolicy, method: string, headers: { readonl
     const requestedHeaders = headers['access-control-request-headers'];
     if (wildcard(cors.allowHeaders)) {
       if (requestedHeaders !== undefined) out['access-control-allow-headers'] = requestedHeaders;
-    } else if (cors.allowHeaders.length > 0) out['access-control-allow-headers'] = cors.allowHeaders.join(', ');
+    } else if (cors.allowHeaders.length > 0) {out['access-control-allow-headers'] = cors.allowHeaders.join(', ');}
     out['access-control-max-age'] = String(cors.maxAge);
   }
   if (cors.exposeHeaders.length > 0 && !(wildcard(cors.exposeHeaders) && cors.allowCredentials)) out['access-control-expose-headers'] = cors.exposeHeaders.join(', ');

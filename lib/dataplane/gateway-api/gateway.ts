@@ -149,13 +149,15 @@ function httpThrough(world: World, gateway: WorldObject, attached: readonly Atta
 }
 
 /** The TLSRoute that takes a TLS connection: the one whose hostname matches the SNI most specifically, then the oldest. */
-function tlsThrough(world: World, attached: readonly Attachment[], listener: Listener, sni: string | undefined, req: NormalizedRequest, hop: Hop): TrafficResult {
+function tlsThrough(world: World, attached: readonly Attachment[], listener: Listener, sni: string | undefined, req: NormalizedRequest,
+  hop: Hop): TrafficResult {
   let best: { a: Attachment; rank: [number, number] } | undefined;
   for (const a of attached) {
     if (a.route.kind !== 'TLSRoute' || a.route.invalid !== undefined) continue;
     const m = bestHostnameMatch(a.hostnames, sni);
     if (!m) continue;
-    if (!best || compareRanks(m.rank, best.rank) < 0 || (compareRanks(m.rank, best.rank) === 0 && compareRoutes(a.route, best.a.route) < 0)) best = { a, rank: m.rank };
+    const order = best ? compareRanks(m.rank, best.rank) || compareRoutes(a.route, best.a.route) : -1;
+    if (order < 0) best = { a, rank: m.rank };
   }
   if (!best) {
     const reason = `no TLSRoute on ${listenerText(listener)} matches SNI '${sni ?? ''}': the connection is refused`;
@@ -166,8 +168,17 @@ function tlsThrough(world: World, attached: readonly Attachment[], listener: Lis
   const notes = [...d.notes];
   // an HTTPS client through a TLS listener: the backend (passthrough) or the plain-text backend (terminate) answers the HTTP
   const http = req.protocol !== 'tcp' && req.protocol !== 'tls' && d.outcome === 'routed';
-  if (http) notes.push(listener.tlsMode === 'Passthrough' ? 'the gateway passes the TLS connection through: the backend itself answers the HTTPS request' : 'the gateway terminates TLS and forwards the bytes: the backend answers the request');
-  return resultOf({ ...d, ...(http ? { status: 200 } : {}), notes }, listener, hop);
+  if (!http) return resultOf({ ...d, notes }, listener, hop);
+  // the gateway does not read the HTTP inside: the backend receives the request as the client sent it
+  notes.push(listener.tlsMode === 'Passthrough' ? 'the gateway passes the TLS connection through: the backend itself answers the HTTPS request' : 'the gateway terminates TLS and forwards the bytes: the backend answers the request');
+  const host = req.authority ?? sni ?? '';
+  return resultOf({
+    ...d,
+    status: 200,
+    notes,
+    requestHeaders: { ...req.headers, host },
+    upstreamRequest: { path: req.pathAndQuery, host, method: req.method },
+  }, listener, hop);
 }
 
 /** The TCPRoute that takes a TCP connection: the oldest attached (then by name); the others get nothing. */

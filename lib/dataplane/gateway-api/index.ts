@@ -23,6 +23,7 @@ export function routeThroughGateway(world: World, gateway: WorldObject, req: Nor
  * its destinations and filters; undefined when no route attaches to that Service port (the Service's own endpoints
  * then answer).
  */
-export function routeOnService(world: World, service: ServiceInfo, port: number, req: NormalizedRequest, reader: MeshRouteReader): RouteDecision | undefined {
+export function routeOnService(world: World, service: ServiceInfo, port: number, req: NormalizedRequest,
+  reader: MeshRouteReader): RouteDecision | undefined {
   return routeServiceRequest(world, service, port, req, reader);
 }

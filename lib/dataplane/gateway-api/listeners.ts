@@ -88,7 +88,11 @@ function listenerOf(world: World, gateway: WorldObject, owner: WorldObject, l: {
   const tlsMode: Listener['tlsMode'] = protocol === 'HTTPS' || protocol === 'TLS' ? (tls?.mode === 'Passthrough' ? 'Passthrough' : 'Terminate') : undefined;
   const allowed = isObj(l.allowedRoutes) ? l.allowedRoutes : {};
   const base = {
-    gateway, owner, name: str(l.name), port: Number(l.port), protocol,
+    gateway,
+    owner,
+    name: str(l.name),
+    port: Number(l.port),
+    protocol,
     ...(hostname !== undefined ? { hostname } : {}),
     ...(tlsMode !== undefined ? { tlsMode } : {}),
     namespaces: allowedNamespaces(allowed),
@@ -104,8 +108,41 @@ function listenerOf(world: World, gateway: WorldObject, owner: WorldObject, l: {
   const dropped = written.filter(w => !(w.group === GATEWAY_GROUP && (own as readonly string[]).includes(w.kind)));
   const kindProblem = dropped.length > 0 ? `InvalidRouteKinds: a ${protocol} listener does not take ${dropped.map(d => `${d.group}/${d.kind}`).join(', ')}` : undefined;
   const listener = { ...base, kinds, ...(kindProblem !== undefined ? { kindProblem } : {}) };
-  const problem = tlsProblem(world, owner, protocol, tlsMode, tls);
+  const problem = tlsProblem(world, owner, protocol, tlsMode, tls) ?? (protocol === 'HTTPS' ? frontendProblem(world, gateway, base.port) : undefined);
   return problem !== undefined ? { ...listener, problem } : listener;
+}
+
+/**
+ * Client certificate validation of an HTTPS listener (gateway-api `gateway_types.go` `FrontendTLSValidation`): the
+ * Gateway's `tls.frontend.perPort` entry for the listener's port, else `tls.frontend.default`. When every
+ * `caCertificateRefs[]` is invalid (not a core ConfigMap, missing, without `ca.crt`, in another namespace without a
+ * ReferenceGrant) the listener is not accepted (`NoValidCACertificate`).
+ */
+function frontendProblem(world: World, gateway: WorldObject, port: number): string | undefined {
+  const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
+  const frontend = isObj(spec.tls) && isObj(spec.tls.frontend) ? spec.tls.frontend : undefined;
+  if (!frontend) return undefined;
+  const perPort = (Array.isArray(frontend.perPort) ? frontend.perPort : []).filter(isObj).find(p => Number(p.port) === port);
+  const config = perPort ? perPort.tls : frontend.default;
+  const validation = isObj(config) && isObj(config.validation) ? config.validation : undefined;
+  const refs = (Array.isArray(validation?.caCertificateRefs) ? validation!.caCertificateRefs : []).filter(isObj);
+  if (refs.length === 0) return undefined;
+  const problems = refs.map(r => {
+    const group = str(r.group) === 'core' ? '' : str(r.group);
+    const kind = str(r.kind) || 'ConfigMap';
+    const namespace = str(r.namespace) || gateway.namespace;
+    const name = str(r.name);
+    if (group !== '' || kind !== 'ConfigMap') return `${group || 'core'}/${kind} ${name} is not a ConfigMap`;
+    if (!referenceAllowed(world, referrer(gateway), { group: '', kind: 'ConfigMap', namespace, name })) return `no ReferenceGrant lets the Gateway use ConfigMap ${namespace}/${name}`;
+    const cm = world.get('', 'ConfigMap', namespace, name);
+    if (!cm) return `ConfigMap ${namespace}/${name} is not in the configuration`;
+    const data = isObj(cm.manifest.data) ? cm.manifest.data : {};
+    return typeof data['ca.crt'] === 'string' && data['ca.crt'] !== '' ? undefined : `ConfigMap ${namespace}/${name} has no ca.crt`;
+  });
+  if (problems.every(p => p !== undefined)) {
+    return `NoValidCACertificate: the client certificate validation for port ${port} (tls.frontend.${perPort ? 'perPort' : 'default'}) has no valid CA: ${problems.join('; ')}`;
+  }
+  return undefined;
 }
 
 /**
@@ -113,7 +150,8 @@ function listenerOf(world: World, gateway: WorldObject, owner: WorldObject, l: {
  * type `kubernetes.io/tls` with a PEM certificate and key when it says so), in the owner's namespace or allowed by a
  * ReferenceGrant. Passthrough needs none.
  */
-function tlsProblem(world: World, owner: WorldObject, protocol: string, mode: string | undefined, tls: { readonly [k: string]: unknown } | undefined): string | undefined {
+function tlsProblem(world: World, owner: WorldObject, protocol: string, mode: string | undefined,
+  tls: { readonly [k: string]: unknown } | undefined): string | undefined {
   if (mode === undefined || mode === 'Passthrough') {
     if (protocol === 'HTTPS' && mode === 'Passthrough') return 'UnsupportedValue: an HTTPS listener cannot pass TLS through (use a TLS listener)';
     return undefined;

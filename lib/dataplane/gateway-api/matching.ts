@@ -99,7 +99,8 @@ interface Ranked extends Selected {
  * The rule that takes an HTTP (or gRPC) request among routes, or undefined when none does (404; gRPC: Unimplemented).
  * `host` undefined: hostnames are not consulted (GAMMA routes, which must not infer anything from them).
  */
-export function selectHttpRule(candidates: readonly RouteCandidate[], req: NormalizedRequest, host: string | undefined, useHostnames: boolean): Selected | undefined {
+export function selectHttpRule(candidates: readonly RouteCandidate[], req: NormalizedRequest, host: string | undefined,
+  useHostnames: boolean): Selected | undefined {
   let best: Ranked | undefined;
   const grpc = isGrpc(req);
   for (const c of candidates) {
@@ -114,8 +115,14 @@ export function selectHttpRule(candidates: readonly RouteCandidate[], req: Norma
         : rule.grpcMatches.filter(m => grpcMatches(m, req)).map(m => ({ index: m.index, rank: grpcRank(m) }));
       for (const f of found) {
         const ranked: Ranked = {
-          route: c.route, rule, match: f.index, ...(f.httpMatch ? { httpMatch: f.httpMatch } : {}), hostname: hostMatch.hostname,
-          hostRank: hostMatch.rank, kindRank: c.route.kind === 'GRPCRoute' ? 1 : 0, rank: f.rank,
+          route: c.route,
+          rule,
+          match: f.index,
+          ...(f.httpMatch ? { httpMatch: f.httpMatch } : {}),
+          hostname: hostMatch.hostname,
+          hostRank: hostMatch.rank,
+          kindRank: c.route.kind === 'GRPCRoute' ? 1 : 0,
+          rank: f.rank,
         };
         if (!best || before(ranked, best)) best = ranked;
       }

@@ -264,7 +264,8 @@ function filterOf(f: { readonly [k: string]: unknown }, namespace: string, kind:
       const fraction = isObj(m.fraction) ? m.fraction : undefined;
       const percent = optInt(m.percent) !== undefined ? optInt(m.percent)!
         : fraction ? (optInt(fraction.numerator) ?? 0) * 100 / (optInt(fraction.denominator) || 100) : 100;
-      return { type, backendRef: backendRefOf(isObj(m.backendRef) ? m.backendRef : {}, namespace, 0, kind), percent: Math.min(100, Math.max(0, percent)) };
+      const backendRef = backendRefOf(isObj(m.backendRef) ? m.backendRef : {}, namespace, 0, kind);
+      return { type, backendRef, percent: Math.min(100, Math.max(0, percent)) };
     }
     default: break;
   }
@@ -287,7 +288,9 @@ function filterOf(f: { readonly [k: string]: unknown }, namespace: string, kind:
     }
     case 'URLRewrite': {
       const r = isObj(f.urlRewrite) ? f.urlRewrite : {};
-      return { type, ...(optStr(r.hostname) !== undefined ? { hostname: optStr(r.hostname) } : {}), ...(pathModifier(r.path) ? { path: pathModifier(r.path) } : {}) };
+      const hostname = optStr(r.hostname);
+      const path = pathModifier(r.path);
+      return { type, ...(hostname !== undefined ? { hostname } : {}), ...(path ? { path } : {}) };
     }
     case 'CORS': {
       const c = isObj(f.cors) ? f.cors : {};

@@ -27,7 +27,8 @@ function grantsIn(world: World, namespace: string): readonly Grant[] {
     for (const o of world.list(GATEWAY_GROUP, 'ReferenceGrant')) {
       const spec = isObj(o.manifest.spec) ? o.manifest.spec : {};
       const grant: Grant = {
-        from: (Array.isArray(spec.from) ? spec.from : []).filter(isObj).map(f => ({ group: group(f.group), kind: str(f.kind), namespace: str(f.namespace) })),
+        from: (Array.isArray(spec.from) ? spec.from : []).filter(isObj)
+          .map(f => ({ group: group(f.group), kind: str(f.kind), namespace: str(f.namespace) })),
         to: (Array.isArray(spec.to) ? spec.to : []).filter(isObj).map(t => ({ group: group(t.group), kind: str(t.kind), ...(typeof t.name === 'string' && t.name !== '' ? { name: t.name } : {}) })),
       };
       const same = byNs.get(o.namespace);

@@ -36,7 +36,8 @@ function namesServicePort(p: ParentRef, service: ServiceInfo, port: number): boo
 }
 
 /** The routes that apply to a request for a Service port from a namespace, and what was left aside. */
-export function serviceRoutes(world: World, service: ServiceInfo, port: number, fromNamespace: string, reader: MeshRouteReader): { routes: Route[]; notes: string[] } {
+export function serviceRoutes(world: World, service: ServiceInfo, port: number, fromNamespace: string,
+  reader: MeshRouteReader): { routes: Route[]; notes: string[] } {
   const notes: string[] = [];
   const attached = [
     ...(routesIndex(world).byParent.get(`Service ${service.namespace}/${service.name}`) ?? []),
@@ -63,7 +64,8 @@ export function serviceRoutes(world: World, service: ServiceInfo, port: number, 
  * The routes attached to a Service applied to a request for one of its ports: the rule chosen, its destinations and
  * filters; undefined when no route attaches to that Service port (the Service's own endpoints then answer).
  */
-export function routeServiceRequest(world: World, service: ServiceInfo, port: number, req: NormalizedRequest, reader: MeshRouteReader): RouteDecision | undefined {
+export function routeServiceRequest(world: World, service: ServiceInfo, port: number, req: NormalizedRequest,
+  reader: MeshRouteReader): RouteDecision | undefined {
   const fromNamespace = req.source.kind === 'workload' ? req.source.workload.namespace : req.source.gateway.namespace;
   const { routes, notes } = serviceRoutes(world, service, port, fromNamespace, reader);
   const stream = req.protocol === 'tcp' || req.protocol === 'tls';
