@@ -1,4 +1,4 @@
-import { intersectHostnames } from './hostnames';
+import { intersectHostnames, isWildcard } from './hostnames';
 import { GatewayModel, Listener, gatewayModel, listenerText, namespaceAllowed } from './listeners';
 import { GATEWAY_GROUP, ParentRef, ROUTE_KINDS, Route, RouteKind, compareRoutes, routeOf } from './objects';
 import { World, WorldObject } from '../world';
@@ -162,6 +162,31 @@ function withoutKindConflicts(attached: Attachment[]): Attachment[] {
     if (!clash) kept.push(a);
   }
   return kept;
+}
+
+const hostIndexes = new WeakMap<readonly Attachment[], { exact: Map<string, Attachment[]>; rest: Attachment[] }>();
+
+/**
+ * Of a listener's attachments, those that may take a host: an exact hostname equal to it, a wildcard, or none (indexed
+ * once per listener, so that a request does not visit every route of a large Gateway).
+ */
+export function attachmentsForHost(attached: readonly Attachment[], host: string | undefined): readonly Attachment[] {
+  let index = hostIndexes.get(attached);
+  if (!index) {
+    index = { exact: new Map(), rest: [] };
+    for (const a of attached) {
+      if (a.hostnames.length === 0 || a.hostnames.some(isWildcard)) index.rest.push(a);
+      for (const h of a.hostnames) {
+        if (isWildcard(h)) continue;
+        const same = index.exact.get(h);
+        if (same) same.push(a);
+        else index.exact.set(h, [a]);
+      }
+    }
+    hostIndexes.set(attached, index);
+  }
+  const exact = host !== undefined ? index.exact.get(host) ?? [] : [];
+  return exact.length === 0 ? index.rest : index.rest.length === 0 ? exact : [...exact, ...index.rest.filter(a => !exact.includes(a))];
 }
 
 const hostnamesIntersect = (a: readonly string[], b: readonly string[]): boolean =>

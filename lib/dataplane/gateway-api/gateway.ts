@@ -1,4 +1,4 @@
-import { Attachment, gatewayAttachments } from './attachment';
+import { Attachment, attachmentsForHost, gatewayAttachments } from './attachment';
 import { DecisionContext, httpDecision, streamDecision } from './decide';
 import { bestHostnameMatch, compareRanks, hostnameMatches, hostnameRank, normalHost } from './hostnames';
 import { Listener, listenerText } from './listeners';
@@ -135,7 +135,7 @@ function resultOf(d: RouteDecision, listener: Listener, hop: Hop): TrafficResult
 
 function httpThrough(world: World, gateway: WorldObject, attached: readonly Attachment[], listener: Listener, req: NormalizedRequest, scheme: 'http' | 'https', hop: Hop): TrafficResult {
   const host = req.host !== undefined ? normalHost(req.host) : undefined;
-  const selected = selectHttpRule(attached, req, host, true);
+  const selected = selectHttpRule(attachmentsForHost(attached, host), req, host, true);
   if (!selected) {
     const kinds = isGrpc(req) ? 'HTTPRoute or GRPCRoute' : 'HTTPRoute';
     const reason = attached.length === 0 ? `no route is attached to ${listenerText(listener)}: 404${isGrpc(req) ? ' (gRPC: Unimplemented)' : ''}`
@@ -152,7 +152,7 @@ function httpThrough(world: World, gateway: WorldObject, attached: readonly Atta
 function tlsThrough(world: World, attached: readonly Attachment[], listener: Listener, sni: string | undefined, req: NormalizedRequest,
   hop: Hop): TrafficResult {
   let best: { a: Attachment; rank: [number, number] } | undefined;
-  for (const a of attached) {
+  for (const a of attachmentsForHost(attached, sni)) {
     if (a.route.kind !== 'TLSRoute' || a.route.invalid !== undefined) continue;
     const m = bestHostnameMatch(a.hostnames, sni);
     if (!m) continue;

@@ -153,11 +153,16 @@ function fullRegex(pattern: string, what: string): RegExp {
   }
 }
 
-/** Sort key of an object's creation: its timestamp, else after every timestamped object, in applied order. */
+/**
+ * Sort key of an object's creation: its `creationTimestamp` (objects created in one second tie, and go by name), else
+ * after every timestamped object in the order the objects were applied (`kubectl apply` creates them in that order).
+ */
 export function creationKey(o: WorldObject): string {
   const meta: { readonly [k: string]: unknown } = isObj(o.manifest.metadata) ? o.manifest.metadata : {};
-  const ts = typeof meta.creationTimestamp === 'string' ? meta.creationTimestamp : '~';
-  return `${ts}#${String(o.index).padStart(9, '0')}`;
+  const ts = meta.creationTimestamp;
+  if (typeof ts === 'string' && ts !== '') return ts;
+  if (ts instanceof Date && !Number.isNaN(ts.getTime())) return ts.toISOString().replace(/\.000Z$/, 'Z');
+  return `~${String(o.index).padStart(9, '0')}`;
 }
 
 /** Reads `parentRefs`. */
