@@ -24,7 +24,7 @@ SPEC.yaml:
 
   request: from | gateway, host, port, protocol (http, http2, grpc, tcp, tls), tls, sni, method,
            path, query, headers
-  expect:  outcome (routed, redirected, no-route, denied, unavailable, undecided), status,
+  expect:  outcome (routed, redirected, answered, no-route, denied, unavailable, undecided), status,
            route { kind, namespace, name, rule, ruleName } | null, destinations [{ service, port,
            subset, version, weight }] (complete), versions { v1: 90 } (complete),
            redirect { location, status } | null, requestHeaders { name: value | null },

@@ -42,7 +42,7 @@ export interface TrafficExpectation {
 
 const EXPECTATION_FIELDS = ['outcome', 'status', 'route', 'destinations', 'versions', 'redirect', 'requestHeaders', 'authorization'];
 const DESTINATION_FIELDS = ['service', 'port', 'subset', 'version', 'weight'];
-const OUTCOMES: readonly TrafficOutcome[] = ['routed', 'redirected', 'no-route', 'denied', 'unavailable', 'undecided'];
+const OUTCOMES: readonly TrafficOutcome[] = ['routed', 'redirected', 'answered', 'no-route', 'denied', 'unavailable', 'undecided'];
 const TOLERANCE = 0.01;
 
 /** A destination as one line: `shop/reviews:9080 subset v1 (version v1) 90%`. */

@@ -176,7 +176,7 @@ tests:
     ['tests:\n  - name: a\n    request: { from: shop/client, host: reviews }\n    expect:\n      versions: { v1: 75 }\n      destination: []\n',
       ':6: \'tests[0].expect.destination\' is not a field of an expectation: got []; the fields are outcome, status, route, destinations, versions, redirect, requestHeaders, authorization'],
     ['tests:\n  - name: a\n    request: { from: shop/client, host: reviews }\n    expect: { outcome: ok }\n',
-      ':4: \'tests[0].expect.outcome\' must be one of [\'routed\', \'redirected\', \'no-route\', \'denied\', \'unavailable\', \'undecided\']: got \'ok\''],
+      ':4: \'tests[0].expect.outcome\' must be one of [\'routed\', \'redirected\', \'answered\', \'no-route\', \'denied\', \'unavailable\', \'undecided\']: got \'ok\''],
     ['tests:\n  - name: a\n    request: { from: shop/client, host: reviews }\n    expect:\n      destinations:\n        - { service: shop/reviews, weight: ninety }\n',
       ':6: \'tests[0].expect.destinations[0].weight\' must be a number: got \'ninety\''],
     ['tests:\n  - name: a\n    reqest: {}\n', ':3: \'tests[0].reqest\' is not a field of a test: the fields are name, request, expect'],
