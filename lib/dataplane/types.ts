@@ -177,6 +177,18 @@ export interface TrafficDestination {
    * @default - the result's `requestHeaders`
    */
   readonly requestHeaders?: { readonly [name: string]: string };
+  /**
+   * The TLS a gateway originates to this destination (a Gateway API BackendTLSPolicy): the SNI it sends, the policy, the
+   * names the backend's certificate must carry when the policy lists them, the client certificate the gateway presents
+   * (`namespace/name` of its Secret).
+   * @default - none: the gateway connects in plain text (or with the mesh's own mutual TLS)
+   */
+  readonly backendTls?: {
+    readonly sni: string;
+    readonly policy: string;
+    readonly subjectAltNames?: readonly string[];
+    readonly clientCertificate?: string;
+  };
 }
 
 /** A header change a route applies. */

@@ -285,7 +285,13 @@ function compareHttp(step: Json, result: TrafficResult, req: ReturnType<typeof r
       const share = (result.filters.mirrors ?? []).filter(d => isBackend(d, m.name, m.namespace)).reduce((n, d) => n + d.weight, 0);
       if (Math.abs(share - (m.percent ?? 100)) > 0.01) return `expected ${m.percent ?? 100}% mirrored to ${m.namespace}/${m.name}, got ${share}%`;
     }
-    if (step.backendTLS) return 'the model does not report the TLS the gateway originates to a backend (BackendTLSPolicy: SNI, client certificate)';
+    for (const d of step.backendTLS ? served : []) {
+      const tls = d.backendTls;
+      if (!tls) return `expected the gateway to connect to ${d.service} with TLS (SNI ${step.backendTLS.sni}), it connects in plain text`;
+      if (step.backendTLS.sni !== undefined && tls.sni !== step.backendTLS.sni) return `expected the gateway to send SNI ${step.backendTLS.sni} to ${d.service}, it sends ${tls.sni}`;
+      const cert = step.backendTLS.clientCert?.fromSecret;
+      if (cert && tls.clientCertificate !== `${cert.namespace}/${cert.name}`) return `expected the gateway to present Secret ${cert.namespace}/${cert.name}, it presents ${tls.clientCertificate ?? 'none'}`;
+    }
   } else if (status !== undefined && status >= 300 && status < 400 && step.redirect) {
     const location = result.redirect?.location ?? '';
     const m = /^(\w+):\/\/([^/:]+)(?::(\d+))?(\/[^?]*)?/.exec(location);

@@ -1,8 +1,9 @@
+import { backendTlsOf } from './backend-tls';
 import { BackendRef, Route } from './objects';
 import { referenceAllowed } from './references';
 import { roundWeight, spreadOverVersions } from '../destinations';
 import { TrafficDestination } from '../types';
-import { ServiceInfo, World } from '../world';
+import { ServiceInfo, World, WorldObject } from '../world';
 
 /**
  * Backend references to destinations (gateway-api `apis/v1/httproute_types.go` `HTTPBackendRef`, `HTTPRouteRule.BackendRefs`):
@@ -43,8 +44,8 @@ export interface BackendShare {
   readonly failure?: 500 | 503;
 }
 
-/** The destinations of one backend with its share of requests. */
-export function backendDestinations(world: World, resolved: ResolvedBackend, ref: BackendRef, weight: number)
+/** The destinations of one backend with its share of requests; `gateway`: the Gateway that connects to it, when one does (BackendTLSPolicy). */
+export function backendDestinations(world: World, resolved: ResolvedBackend, ref: BackendRef, weight: number, gateway?: WorldObject)
   : { destinations: TrafficDestination[]; failure?: 500 | 503 } {
   if (!resolved.ok) {
     return {
@@ -63,17 +64,24 @@ export function backendDestinations(world: World, resolved: ResolvedBackend, ref
     return { destinations: [{ service: `${service.namespace}/${service.name}`, ...(port !== undefined ? { port } : {}), workloads: [], weight: roundWeight(weight), unavailable: `${why} (503)` }], failure: 503 };
   }
   const destinations = spreadOverVersions(world, { service, port, weight });
-  return destinations.every(d => d.unavailable !== undefined) ? { destinations, failure: 503 } : { destinations };
+  // a gateway originates TLS to a backend a BackendTLSPolicy names; the mesh's own connections and passthrough do not
+  const tls = gateway ? backendTlsOf(world, service, port, gateway) : undefined;
+  if (tls?.problem !== undefined) {
+    const why = `BackendTLSPolicy ${tls.tls.policy}: ${tls.problem}: the TLS connection to the backend fails (503)`;
+    return { destinations: destinations.map(d => ({ ...d, backendTls: tls.tls, unavailable: d.unavailable ?? why })), failure: 503 };
+  }
+  const withTls = tls ? destinations.map(d => ({ ...d, backendTls: tls.tls })) : destinations;
+  return withTls.every(d => d.unavailable !== undefined) ? { destinations: withTls, failure: 503 } : { destinations: withTls };
 }
 
 /** Every backendRef of a rule with its share (weight 0 and all-zero rules give no share). */
-export function backendShares(world: World, route: Route, refs: readonly BackendRef[], mesh: boolean): BackendShare[] {
+export function backendShares(world: World, route: Route, refs: readonly BackendRef[], mesh: boolean, gateway?: WorldObject): BackendShare[] {
   const total = refs.reduce((n, r) => n + r.weight, 0);
   if (total === 0) return [];
   return refs.filter(r => r.weight > 0).map(ref => {
     const resolved = resolveBackend(world, route, ref, mesh);
     const weight = ref.weight * 100 / total;
-    const { destinations, failure } = backendDestinations(world, resolved, ref, weight);
+    const { destinations, failure } = backendDestinations(world, resolved, ref, weight, gateway);
     return { ref, resolved, weight, destinations, ...(failure !== undefined ? { failure } : {}) };
   });
 }

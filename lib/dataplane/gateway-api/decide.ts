@@ -5,7 +5,7 @@ import { CorsPolicy, Filter, HeaderChanges, Route, Rule } from './objects';
 import { NormalizedRequest } from '../request';
 import { RouteDecision } from '../result';
 import { TrafficDestination, TrafficFilters, TrafficRouteRef } from '../types';
-import { World } from '../world';
+import { World, WorldObject } from '../world';
 
 /**
  * What the chosen rule does with a request, as a {@link RouteDecision} (shared by the gateway engine and GAMMA routes on
@@ -25,6 +25,11 @@ export interface DecisionContext {
   readonly port: number;
   /** The request's host (a redirect and the backend keep it unless rewritten). */
   readonly host: string;
+  /**
+   * The Gateway that connects to the backends (BackendTLSPolicy applies, with its `spec.tls.backend` client certificate);
+   * none for GAMMA routes and TLS passthrough.
+   */
+  readonly gateway?: WorldObject;
 }
 
 type Changes = { set: { [k: string]: string }; add: { [k: string]: string }; remove: string[] };
@@ -59,7 +64,7 @@ function mirrorsOf(ctx: DecisionContext, route: Route, filters: readonly Filter[
       notes.push(`a RequestMirror is dropped: ${resolved.message}`);
       continue;
     }
-    out.push(...backendDestinations(ctx.world, resolved, f.backendRef, f.percent).destinations);
+    out.push(...backendDestinations(ctx.world, resolved, f.backendRef, f.percent, ctx.gateway).destinations);
   }
   return out;
 }
@@ -154,7 +159,7 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
   if (rule.backendRefs.length === 0) {
     return without('unavailable', `${where} has no backendRefs: requests get a 500 (gateway-api HTTPRouteRule.BackendRefs)`, ref, { status: 500, filters: filters(), notes });
   }
-  const shares = backendShares(ctx.world, route, rule.backendRefs, ctx.mesh);
+  const shares = backendShares(ctx.world, route, rule.backendRefs, ctx.mesh, ctx.gateway);
   if (shares.length === 0) {
     return without('unavailable', `every backendRef of ${where} has weight 0: no backend takes requests, they get a 500`, ref, { status: 500, filters: filters(), notes });
   }
@@ -247,7 +252,7 @@ export function streamDecision(ctx: DecisionContext, route: Route, rule: Rule): 
   const ref = routeRef(route, rule);
   const where = `${route.key} rule ${rule.index}${rule.name !== undefined ? ` '${rule.name}'` : ''}`;
   if (rule.backendRefs.length === 0) return without('unavailable', `${where} has no backendRefs: the connection is refused`, ref);
-  const shares = backendShares(ctx.world, route, rule.backendRefs, ctx.mesh);
+  const shares = backendShares(ctx.world, route, rule.backendRefs, ctx.mesh, ctx.gateway);
   if (shares.length === 0) return without('unavailable', `every backendRef of ${where} has weight 0: the connection is refused`, ref);
   const destinations = shares.flatMap(s => s.destinations);
   const answering = destinations.filter(d => d.unavailable === undefined && d.weight > 0);

@@ -142,7 +142,7 @@ function httpThrough(world: World, gateway: WorldObject, attached: readonly Atta
       : `no ${kinds} rule on ${listenerText(listener)} matches ${req.method} ${host ?? gatewayAddress(gateway)}${req.pathAndQuery}: 404${isGrpc(req) ? ' (gRPC: Unimplemented)' : ''}`;
     return nothingRouted(DATA_PLANE, 'no-route', reason, { status: 404, listener: listenerRef(listener), hops: hop(reason) });
   }
-  const ctx: DecisionContext = { world, mesh: false, scheme, port: listener.port, host: host ?? gatewayAddress(gateway) };
+  const ctx: DecisionContext = { world, mesh: false, scheme, port: listener.port, host: host ?? gatewayAddress(gateway), gateway };
   const d = httpDecision(ctx, selected, req);
   const notes = host === undefined ? [...d.notes, `the request names no host: the Gateway's address '${ctx.host}' stands for it`] : d.notes;
   return resultOf({ ...d, notes }, listener, hop);
@@ -164,7 +164,7 @@ function tlsThrough(world: World, attached: readonly Attachment[], listener: Lis
     return nothingRouted(DATA_PLANE, 'no-route', reason, { listener: listenerRef(listener), hops: hop(reason) });
   }
   const rule = best.a.route.rules.find(r => r.invalid === undefined) ?? best.a.route.rules[0];
-  const d = streamDecision({ world, mesh: false, scheme: 'https', port: listener.port, host: sni ?? '' }, best.a.route, rule);
+  const d = streamDecision({ world, mesh: false, scheme: 'https', port: listener.port, host: sni ?? '', ...(listener.tlsMode === 'Terminate' ? { gateway: listener.gateway } : {}) }, best.a.route, rule);
   const notes = [...d.notes];
   // an HTTPS client through a TLS listener: the backend (passthrough) or the plain-text backend (terminate) answers the HTTP
   const http = req.protocol !== 'tcp' && req.protocol !== 'tls' && d.outcome === 'routed';
@@ -190,7 +190,7 @@ function tcpThrough(world: World, attached: readonly Attachment[], listener: Lis
   }
   const route = routes[0];
   const rule = route.rules.find(r => r.invalid === undefined) ?? route.rules[0];
-  const d = streamDecision({ world, mesh: false, scheme: 'http', port: listener.port, host: '' }, route, rule);
+  const d = streamDecision({ world, mesh: false, scheme: 'http', port: listener.port, host: '', gateway: listener.gateway }, route, rule);
   const notes = [...d.notes];
   if (routes.length > 1) notes.push(`${routes.slice(1).map(r => r.key).join(', ')} ${routes.length > 2 ? 'are' : 'is'} attached too, but the oldest TCPRoute takes every connection`);
   if (req.protocol !== 'tcp' && req.protocol !== 'tls') notes.push(`${listenerText(listener)} forwards bytes: the backend answers the ${req.protocol.toUpperCase()} request itself`);
