@@ -97,6 +97,24 @@ describe('Gateway API engine: listeners', () => {
     expect(through(mesh, { port: 443, sni: 'b.example.com', host: 'c.example.com' }).status).toBe(421);
   });
 
+  test('an HTTPS listener that validates client certificates: the model assumes the client presents one that passes, and says so', () => {
+    const ca = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ca', namespace: 'infra' }, data: { 'ca.crt': 'PEM' } };
+    const m = meshOf(INFRA, tlsSecret('infra', 'cert'), ca as never, httpRoute('infra', 'r', { ...parent, rules: [to('v1')] }),
+      gateway('infra', 'gw', [{ name: 'https', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'cert' }] } }],
+        { tls: { frontend: { default: { validation: { caCertificateRefs: [{ kind: 'ConfigMap', name: 'ca' }] } } } } }));
+    const r = through(m, { port: 443, host: 'x' });
+    expect([answered(r), r.notes]).toStrictEqual([['v1 100'], ['listener \'https\' (HTTPS 443) validates client certificates (AllowValidOnly, CA ConfigMap ca): the model assumes the client presents one that passes']]);
+    const invalid = meshOf(INFRA, tlsSecret('infra', 'cert'), httpRoute('infra', 'r', { ...parent, rules: [to('v1')] }),
+      gateway('infra', 'gw', [{ name: 'https', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'cert' }] } }],
+        { tls: { frontend: { default: { validation: { caCertificateRefs: [{ kind: 'ConfigMap', name: 'absent' }] } } } } }));
+    expect(through(invalid, { port: 443, host: 'x' }).reason).toContain('NoValidCACertificate: the client certificate validation for port 443 (tls.frontend.default) has no valid CA');
+  });
+
+  test('an Istio waypoint is no gateway to enter', () => {
+    const m = meshOf(INFRA, gateway('infra', 'gw', [{ name: 'mesh', port: 15008, protocol: 'HBONE' }], { gatewayClassName: 'istio-waypoint' }));
+    expect(through(m, { host: 'x' }).reason).toBe('Gateway infra/gw serves nothing: a waypoint: Gateway infra/gw (class istio-waypoint, HBONE) takes the mesh\'s requests for the workloads that use it, not requests entering it as a gateway: ask from a workload');
+  });
+
   test('a plain request to an HTTPS port fails the handshake; TLS to an HTTP port too', () => {
     expect(through(mesh, { port: 443, host: 'x', tls: false }).reason).toBe('the listeners of Gateway infra/gw on port 443 take TLS: a plain HTTP request fails the handshake');
     expect(through(mesh, { port: 80, host: 'x', tls: true }).reason).toBe('Gateway infra/gw speaks plain HTTP on port 80: a TLS handshake fails');
@@ -276,7 +294,7 @@ describe('Gateway API engine: backends', () => {
   });
 
   test.each([
-    ['every weight 0', [{ name: 'v1', port: 8080, weight: 0 }], 500, 'every backendRef of HTTPRoute infra/r rule 0 has weight 0: no backend takes requests, they get a 500'],
+    ['every weight 0', [{ name: 'v1', port: 8080, weight: 0 }], 500, 'every backendRef of HTTPRoute infra/r rule 0 has weight 0: no backend takes requests, they get a 500 (gateway-api HTTPRouteRule.BackendRefs)'],
     ['a Service that does not exist', [{ name: 'nope', port: 8080 }], 500,
       'HTTPRoute infra/r rule 0 sends requests to backends that cannot answer (500): BackendNotFound: Service infra/nope is not in the configuration (500)'],
     ['a kind other than Service', [{ group: 'example.com', kind: 'Bucket', name: 'b' }], 500,
@@ -288,6 +306,11 @@ describe('Gateway API engine: backends', () => {
   ])('%s: requests fail', (_what, backendRefs, status, reason) => {
     const r = through(m(httpRoute('infra', 'r', { ...parent, rules: [{ backendRefs }] })), { host: 'x' });
     expect([r.outcome, r.status, r.reason]).toStrictEqual(['unavailable', status, reason]);
+  });
+
+  test('a GRPCRoute\'s failing backends answer UNAVAILABLE (HTTP 503), not 500', () => {
+    const r = through(m(route('GRPCRoute', 'infra', 'g', { ...parent, rules: [{ backendRefs: [{ name: 'nope', port: 8080 }] }] })), { host: 'x', protocol: 'grpc', path: '/a.B/C' });
+    expect([r.outcome, r.status]).toStrictEqual(['unavailable', 503]);
   });
 
   test('a rule without backendRefs answers 500', () => {

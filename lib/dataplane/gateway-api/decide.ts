@@ -156,12 +156,13 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
       status: 200, filters: filters(allowed ? { responseHeaders: { set } } : {}), notes,
     });
   }
+  const failed = route.kind === 'GRPCRoute' ? { status: 503, text: 'UNAVAILABLE (HTTP 503; gateway-api GRPCRouteRule.BackendRefs)' } : { status: 500, text: 'a 500 (gateway-api HTTPRouteRule.BackendRefs)' };
   if (rule.backendRefs.length === 0) {
-    return without('unavailable', `${where} has no backendRefs: requests get a 500 (gateway-api HTTPRouteRule.BackendRefs)`, ref, { status: 500, filters: filters(), notes });
+    return without('unavailable', `${where} has no backendRefs: requests get ${failed.text}`, ref, { status: failed.status, filters: filters(), notes });
   }
   const shares = backendShares(ctx.world, route, rule.backendRefs, ctx.mesh, ctx.gateway);
   if (shares.length === 0) {
-    return without('unavailable', `every backendRef of ${where} has weight 0: no backend takes requests, they get a 500`, ref, { status: 500, filters: filters(), notes });
+    return without('unavailable', `every backendRef of ${where} has weight 0: no backend takes requests, they get ${failed.text}`, ref, { status: failed.status, filters: filters(), notes });
   }
   // backendRef filters apply to that backend's share only
   const perShare = shares.map(s => shareHeaders(ctx, route, s, headers, responseChanges, mirrors, notes));
@@ -178,7 +179,8 @@ export function httpDecision(ctx: DecisionContext, sel: Selected, req: Normalize
   if (answering.length === 0) {
     const invalid = shares.filter(s => s.failure === 500).reduce((n, s) => n + s.weight, 0);
     const empty = shares.filter(s => s.failure === 503).reduce((n, s) => n + s.weight, 0);
-    const status = invalid >= empty ? 500 : 503;
+    // a GRPCRoute's invalid backends answer UNAVAILABLE (gateway-api `GRPCRouteRule.BackendRefs`): HTTP 503
+    const status = invalid >= empty && route.kind !== 'GRPCRoute' ? 500 : 503;
     return {
       outcome: 'unavailable',
       status,

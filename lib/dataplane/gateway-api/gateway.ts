@@ -109,7 +109,10 @@ export function routeGatewayRequest(world: World, gateway: WorldObject, req: Nor
     return refuse(`host '${host}' belongs to ${listenerText(byHost)}, not to ${listenerText(listener)} that SNI '${sni ?? ''}' chose: 421 Misdirected Request`, { status: 421, listener });
   }
   if (!byHost) return refuse(`host '${host ?? gatewayAddress(gateway)}' matches no listener of ${name} on port ${port}: 404`, { status: 404, listener });
-  return httpThrough(world, gateway, attachments.byListener.get(listener) ?? [], listener, req, 'https', hop);
+  const result = httpThrough(world, gateway, attachments.byListener.get(listener) ?? [], listener, req, 'https', hop);
+  if (listener.clientValidation === undefined) return result;
+  // the request carries no certificate in the model: which CA signed the client's decides the handshake
+  return { ...result, notes: [...result.notes, `${listenerText(listener)} validates client certificates (${listener.clientValidation}): the model assumes the client presents one that passes`] };
 }
 
 type Hop = (decision: string) => TrafficResult['hops'];

@@ -37,6 +37,8 @@ export interface Listener {
   readonly problem?: string;
   /** Why some allowed kinds were dropped (`InvalidRouteKinds`): the listener still serves the others. */
   readonly kindProblem?: string;
+  /** For an HTTPS listener that validates client certificates: the CA references and the mode. */
+  readonly clientValidation?: string;
 }
 
 /** A Gateway, with the listeners it serves. */
@@ -109,7 +111,9 @@ function listenerOf(world: World, gateway: WorldObject, owner: WorldObject, l: {
   const kindProblem = dropped.length > 0 ? `InvalidRouteKinds: a ${protocol} listener does not take ${dropped.map(d => `${d.group}/${d.kind}`).join(', ')}` : undefined;
   const listener = { ...base, kinds, ...(kindProblem !== undefined ? { kindProblem } : {}) };
   const problem = tlsProblem(world, owner, protocol, tlsMode, tls) ?? (protocol === 'HTTPS' ? frontendProblem(world, gateway, base.port) : undefined);
-  return problem !== undefined ? { ...listener, problem } : listener;
+  if (problem !== undefined) return { ...listener, problem };
+  const validation = protocol === 'HTTPS' ? frontendValidation(gateway, base.port) : undefined;
+  return validation ? { ...listener, clientValidation: validation.text } : listener;
 }
 
 /**
@@ -118,7 +122,8 @@ function listenerOf(world: World, gateway: WorldObject, owner: WorldObject, l: {
  * `caCertificateRefs[]` is invalid (not a core ConfigMap, missing, without `ca.crt`, in another namespace without a
  * ReferenceGrant) the listener is not accepted (`NoValidCACertificate`).
  */
-function frontendProblem(world: World, gateway: WorldObject, port: number): string | undefined {
+function frontendValidation(gateway: WorldObject, port: number)
+  : { refs: Array<{ readonly [k: string]: unknown }>; perPort: boolean; text: string } | undefined {
   const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
   const frontend = isObj(spec.tls) && isObj(spec.tls.frontend) ? spec.tls.frontend : undefined;
   if (!frontend) return undefined;
@@ -127,6 +132,14 @@ function frontendProblem(world: World, gateway: WorldObject, port: number): stri
   const validation = isObj(config) && isObj(config.validation) ? config.validation : undefined;
   const refs = (Array.isArray(validation?.caCertificateRefs) ? validation!.caCertificateRefs : []).filter(isObj);
   if (refs.length === 0) return undefined;
+  const mode = validation?.mode === 'AllowInsecureFallback' ? 'AllowInsecureFallback' : 'AllowValidOnly';
+  return { refs, perPort: perPort !== undefined, text: `${mode}, CA ${refs.map(r => `${str(r.kind) || 'ConfigMap'} ${str(r.name)}`).join(', ')}` };
+}
+
+function frontendProblem(world: World, gateway: WorldObject, port: number): string | undefined {
+  const found = frontendValidation(gateway, port);
+  if (!found) return undefined;
+  const { refs, perPort } = found;
   const problems = refs.map(r => {
     const group = str(r.group) === 'core' ? '' : str(r.group);
     const kind = str(r.kind) || 'ConfigMap';
@@ -189,9 +202,16 @@ function secretProblem(secret: WorldObject): string | undefined {
   return undefined;
 }
 
-/** A Gateway's infrastructure parameters must exist (Accepted False `InvalidParameters` otherwise). */
+/**
+ * A Gateway's infrastructure parameters must exist (Accepted False `InvalidParameters` otherwise). An Istio waypoint
+ * (class `istio-waypoint`, HBONE listeners) takes requests from the mesh, not as a gateway.
+ */
 function gatewayProblem(world: World, gateway: WorldObject): string | undefined {
   const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
+  const listeners = (Array.isArray(spec.listeners) ? spec.listeners : []).filter(isObj);
+  if (spec.gatewayClassName === 'istio-waypoint' || (listeners.length > 0 && listeners.every(l => l.protocol === 'HBONE'))) {
+    return `a waypoint: Gateway ${gateway.namespace}/${gateway.name} (class ${str(spec.gatewayClassName) || 'none'}, HBONE) takes the mesh's requests for the workloads that use it, not requests entering it as a gateway: ask from a workload`;
+  }
   const infra = isObj(spec.infrastructure) ? spec.infrastructure : {};
   const p = isObj(infra.parametersRef) ? infra.parametersRef : undefined;
   if (!p) return undefined;
@@ -301,7 +321,8 @@ export function gatewayModel(world: World, gateway: WorldObject): GatewayModel {
   }
   const listeners = withConflicts([...own, ...fromSets], own.length);
   const problem = gatewayProblem(world, gateway)
-    ?? (own.length > 0 && own.every(l => l.problem !== undefined) ? `ListenersNotValid: no listener of Gateway ${gateway.namespace}/${gateway.name} is valid` : undefined);
+    ?? (own.length > 0 && own.every(l => l.problem !== undefined)
+      ? `ListenersNotValid: no listener of Gateway ${gateway.namespace}/${gateway.name} is valid (${own.map(l => `${listenerText(l)}: ${l.problem}`).join('; ')})` : undefined);
   const model: GatewayModel = { object: gateway, listeners, listenerSets, ...(problem !== undefined ? { problem } : {}) };
   byGateway.set(gateway, model);
   return model;
