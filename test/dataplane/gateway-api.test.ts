@@ -190,6 +190,13 @@ describe('Gateway API engine: attachment (parentRefs, allowedRoutes)', () => {
     expect(status(m)).toStrictEqual([`infra/r: ${reason}`]);
   });
 
+  test('a request no route takes names the routes the Gateway refuses, and why', () => {
+    const m = world({ allowedRoutes: {} }, httpRoute('apps', 'r', { parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'http' }], rules: [to('v1')] }));
+    expect(through(m, { host: 'x' }).notes).toStrictEqual([
+      'HTTPRoute apps/r is not accepted by Gateway infra/gw: NotAllowedByListeners (listener \'http\' (HTTP 80) takes routes from namespace infra only, not apps)',
+    ]);
+  });
+
   test('a route whose hostnames meet no listener\'s is not accepted (NoMatchingListenerHostname), and does not route', () => {
     const m = world({ hostname: 'a.com' }, httpRoute('infra', 'r', { parentRefs: [{ name: 'gw', sectionName: 'http' }], hostnames: ['b.com'], rules: [to('v1')] }));
     expect(status(m)).toStrictEqual(['infra/r: NoMatchingListenerHostname']);

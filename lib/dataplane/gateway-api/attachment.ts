@@ -1,6 +1,7 @@
+import { resolveBackend } from './backends';
 import { intersectHostnames, isWildcard } from './hostnames';
 import { GatewayModel, Listener, gatewayModel, listenerText, namespaceAllowed } from './listeners';
-import { GATEWAY_GROUP, ParentRef, ROUTE_KINDS, Route, RouteKind, compareRoutes, routeOf } from './objects';
+import { BackendRef, GATEWAY_GROUP, ParentRef, ROUTE_KINDS, Route, RouteKind, compareRoutes, routeOf } from './objects';
 import { World, WorldObject } from '../world';
 
 /**
@@ -162,6 +163,22 @@ function withoutKindConflicts(attached: Attachment[]): Attachment[] {
     if (!clash) kept.push(a);
   }
   return kept;
+}
+
+/**
+ * The route's `ResolvedRefs` condition (gateway-api `shared_types.go` `RouteConditionReason`): every backendRef of its
+ * valid rules resolves (`InvalidKind`, `BackendNotFound`, `RefNotPermitted` otherwise: the first found).
+ */
+export function resolvedRefs(world: World, route: Route): { readonly resolved: boolean; readonly reason: string; readonly message: string } {
+  for (const rule of route.rules) {
+    if (rule.invalid !== undefined) continue;
+    for (const ref of [...rule.backendRefs, ...rule.backendRefs.flatMap(b => b.filters), ...rule.filters]
+      .map(x => ('type' in x ? (x.type === 'RequestMirror' ? x.backendRef : undefined) : x)).filter((x): x is BackendRef => x !== undefined)) {
+      const r = resolveBackend(world, route, ref, false);
+      if (!r.ok) return { resolved: false, reason: r.reason, message: r.message };
+    }
+  }
+  return { resolved: true, reason: 'ResolvedRefs', message: 'every backendRef resolves' };
 }
 
 const hostIndexes = new WeakMap<readonly Attachment[], { exact: Map<string, Attachment[]>; rest: Attachment[] }>();

@@ -58,6 +58,15 @@ function bestListener(listeners: readonly Listener[], host: string | undefined):
 
 /** A request entering a Gateway API Gateway. */
 export function routeGatewayRequest(world: World, gateway: WorldObject, req: NormalizedRequest): TrafficResult {
+  const result = routeOnListeners(world, gateway, req);
+  if (result.outcome !== 'no-route') return result;
+  // what would have taken it, had the Gateway accepted it: the routes naming it that it refuses, and why
+  const refused = [...gatewayAttachments(world, gateway).status]
+    .flatMap(([r, statuses]) => statuses.filter(s => !s.accepted).map(s => `${r.key} is not accepted by ${s.parentRef.kind} ${s.parentRef.namespace}/${s.parentRef.name}: ${s.reason} (${s.message})`));
+  return refused.length === 0 ? result : { ...result, notes: [...result.notes, ...refused.slice(0, 5), ...(refused.length > 5 ? [`and ${refused.length - 5} more routes not accepted`] : [])] };
+}
+
+function routeOnListeners(world: World, gateway: WorldObject, req: NormalizedRequest): TrafficResult {
   const attachments = gatewayAttachments(world, gateway);
   const model = attachments.model;
   const name = `Gateway ${gateway.namespace}/${gateway.name}`;
