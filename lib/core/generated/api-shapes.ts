@@ -4282,6 +4282,7 @@ export const API_SHAPES: ApiShapes = {
     },
     "outcome": {
      "enum": [
+      "answered",
       "denied",
       "no-route",
       "redirected",
