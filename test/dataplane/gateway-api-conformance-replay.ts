@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { STATUS_KINDS, compareStatus } from './gateway-api-conformance-status';
 import { Mesh, TrafficRequest, TrafficResult } from '../../lib';
 import { K8sObject, SHARED_DIR, parseObjects } from '../support/shared';
 
@@ -70,17 +71,32 @@ const find = (objects: K8sObject[], kind: string, namespace: string, name: strin
  * Changes the suite makes without an `action` step (its Go code does them between subtests), before the step of the
  * named subtest.
  */
+const deleteGrant = (namespace: string, name: string): Change => objects => {
+  const i = objects.findIndex(o => o.kind === 'ReferenceGrant' && o.metadata.namespace === namespace && o.metadata.name === name);
+  if (i < 0) return 'the ReferenceGrant to delete is not there';
+  objects.splice(i, 1);
+  return undefined;
+};
+
 const IMPLICIT: ReadonlyArray<{ test: string; beforeSubtest: string; source: string; apply: Change }> = [{
+  test: 'TCPRouteReferenceGrant',
+  beforeSubtest: 'TCPRoute ResolvedRefs becomes False with reason RefNotPermitted after the ReferenceGrant is deleted',
+  source: 'conformance/tests/tcproute-reference-grant.go deletes ReferenceGrant gateway-conformance-web-backend/tcp-reference-grant first',
+  apply: deleteGrant('gateway-conformance-web-backend', 'tcp-reference-grant'),
+}, {
   test: 'HTTPRouteReferenceGrant',
   beforeSubtest: 'Simple HTTP request should return 500 after deleting the relevant reference grant',
   source: 'conformance/tests/httproute-reference-grant.go deletes ReferenceGrant gateway-conformance-web-backend/reference-grant first',
-  apply: objects => {
-    const i = objects.findIndex(o => o.kind === 'ReferenceGrant' && o.metadata.namespace === 'gateway-conformance-web-backend' && o.metadata.name === 'reference-grant');
-    if (i < 0) return 'the ReferenceGrant to delete is not there';
-    objects.splice(i, 1);
-    return undefined;
-  },
+  apply: deleteGrant('gateway-conformance-web-backend', 'reference-grant'),
 }];
+
+/**
+ * Features the model does not claim (the suite runs a test only for the features an implementation claims): UDP, and
+ * nothing else; a test that runs only without a claimed feature (`skippedIfFeatureSupported`) does not apply.
+ */
+const UNCLAIMED = new Set(['UDPRoute']);
+const applies = (test: Json): boolean => (test.skippedIfFeatureSupported === undefined || UNCLAIMED.has(test.skippedIfFeatureSupported))
+  && (test.runsOnlyIfFeatureSupported === undefined || !UNCLAIMED.has(test.runsOnlyIfFeatureSupported));
 
 /** Applies an `action` step; a reason when the model cannot. */
 function applyAction(test: string, step: Json, objects: K8sObject[]): string | undefined {
@@ -389,13 +405,13 @@ export function loadExpectations(): Json {
   return JSON.parse(fs.readFileSync(path.join(CONFORMANCE_DIR, 'expectations.json'), 'utf8'));
 }
 
-/** Replays every traffic expectation of the tests `only` selects (all by default). */
-export function replay(only: (test: string) => boolean = () => true): Replayed[] {
+/** Replays every traffic expectation of the tests `only` selects (all by default); `status`: the status steps the engine decides instead. */
+export function replay(only: (test: string) => boolean = () => true, status = false): Replayed[] {
   const expectations = loadExpectations();
   const base = [...manifests(expectations.baseManifests), ...suiteObjects(expectations)];
   const out: Replayed[] = [];
   for (const test of expectations.tests as Json[]) {
-    if (!only(test.name)) continue;
+    if (!only(test.name) || !applies(test)) continue;
     const objects: K8sObject[] = JSON.parse(JSON.stringify([...base, ...test.manifests.flatMap((m: string) => manifests(m))]));
     let mesh: Mesh | undefined;
     let blocked: string | undefined;
@@ -413,6 +429,23 @@ export function replay(only: (test: string) => boolean = () => true): Replayed[]
         const why = applyAction(test.name, step, objects);
         if (why !== undefined) blocked = `after the step '${step.action} ${step.object?.kind ?? step.objects?.[0]?.kind ?? ''}' (${why})`;
         mesh = undefined;
+        return;
+      }
+      if (status) {
+        if (!STATUS_KINDS.includes(step.kind)) return;
+        mesh ??= Mesh.fromObjects(objects as never);
+        const compared = compareStatus(mesh, step);
+        if (compared === null) return;
+        const found = blocked ?? compared;
+        out.push({
+          id: `${test.name} #${index}`,
+          family: familyOf(test.name),
+          test: test.name,
+          kind: step.kind,
+          ...(step.subtest ? { subtest: step.subtest } : {}),
+          ok: found === undefined,
+          detail: found ?? 'holds',
+        });
         return;
       }
       const isCheck = step.kind === 'check' && TRAFFIC_CHECKS.includes(step.check);

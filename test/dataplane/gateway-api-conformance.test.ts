@@ -40,8 +40,10 @@ const FAMILIES = [...REQUIRED, 'Gateway', 'ListenerSet', 'BackendTLSPolicy', 'UD
 
 describeWithShared(`Gateway API conformance suite v1.6.1 (${CONFORMANCE_DIR})`, () => {
   let results: Replayed[] = [];
+  let status: Replayed[] = [];
   beforeAll(() => {
     results = replay();
+    status = replay(() => true, true);
   });
 
   test('every traffic expectation holds, but the listed exceptions', () => {
@@ -63,6 +65,13 @@ describeWithShared(`Gateway API conformance suite v1.6.1 (${CONFORMANCE_DIR})`, 
     const known = new Set(results.map(r => r.id));
     expect(Object.keys(EXCEPTIONS).filter(id => !known.has(id))).toStrictEqual([]);
     expect(Object.keys(EXCEPTIONS).filter(id => !failing.has(id))).toStrictEqual([]);
+  });
+
+  test('the status the engine decides (route acceptance and its reasons, resolved references, listeners) agrees with the suite', () => {
+    process.stdout.write(`Gateway API conformance, status: ${status.length} route and listener status expectations, ${status.filter(r => r.ok).length} agree `
+      + `(${FAMILIES.map(f => `${f} ${status.filter(r => r.family === f && r.ok).length}/${status.filter(r => r.family === f).length}`).join(', ')})\n`);
+    expect(status.filter(r => !r.ok).map(r => `${r.id} [${r.kind}] ${r.subtest ?? ''}: ${r.detail}`)).toStrictEqual([]);
+    expect(status.length).toBeGreaterThanOrEqual(300);
   });
 
   test('HTTPRoute, GRPCRoute, TLSRoute and TCPRoute: at most 5% exceptions each, every test of theirs replayed', () => {

@@ -39,6 +39,8 @@ export interface Listener {
   readonly kindProblem?: string;
   /** For an HTTPS listener that validates client certificates: the CA references and the mode. */
   readonly clientValidation?: string;
+  /** Why a reference of the listener does not resolve (its `ResolvedRefs` condition's reason), when one does not. */
+  readonly refsProblem?: string;
 }
 
 /** A Gateway, with the listeners it serves. */
@@ -77,7 +79,8 @@ export function namespaceAllowed(world: World, allowed: AllowedNamespaces, owner
   switch (allowed.from) {
     case 'All': return true;
     case 'Same': return namespace === ownerNamespace;
-    case 'Selector': return isObj(allowed.selector) && labelSelectorMatches(allowed.selector, world.namespace(namespace).labels);
+    // every namespace carries `kubernetes.io/metadata.name: <name>`, set by the API server (Kubernetes 1.22+)
+    case 'Selector': return isObj(allowed.selector) && labelSelectorMatches(allowed.selector, { ...world.namespace(namespace).labels, 'kubernetes.io/metadata.name': namespace });
     default: return false;
   }
 }
@@ -110,8 +113,8 @@ function listenerOf(world: World, gateway: WorldObject, owner: WorldObject, l: {
   const dropped = written.filter(w => !(w.group === GATEWAY_GROUP && (own as readonly string[]).includes(w.kind)));
   const kindProblem = dropped.length > 0 ? `InvalidRouteKinds: a ${protocol} listener does not take ${dropped.map(d => `${d.group}/${d.kind}`).join(', ')}` : undefined;
   const listener = { ...base, kinds, ...(kindProblem !== undefined ? { kindProblem } : {}) };
-  const problem = tlsProblem(world, owner, protocol, tlsMode, tls) ?? (protocol === 'HTTPS' ? frontendProblem(world, gateway, base.port) : undefined);
-  if (problem !== undefined) return { ...listener, problem };
+  const found = tlsProblem(world, owner, protocol, tlsMode, tls) ?? (protocol === 'HTTPS' ? frontendProblem(world, gateway, base.port) : undefined);
+  if (found !== undefined) return { ...listener, problem: found.problem, ...(found.refs !== undefined ? { refsProblem: found.refs } : {}) };
   const validation = protocol === 'HTTPS' ? frontendValidation(gateway, base.port) : undefined;
   return validation ? { ...listener, clientValidation: validation.text } : listener;
 }
@@ -136,26 +139,33 @@ function frontendValidation(gateway: WorldObject, port: number)
   return { refs, perPort: perPort !== undefined, text: `${mode}, CA ${refs.map(r => `${str(r.kind) || 'ConfigMap'} ${str(r.name)}`).join(', ')}` };
 }
 
-function frontendProblem(world: World, gateway: WorldObject, port: number): string | undefined {
+/** A listener's problem, with the reason of its ResolvedRefs condition when a reference is the cause. */
+interface Problem { readonly problem: string; readonly refs?: string }
+
+function frontendProblem(world: World, gateway: WorldObject, port: number): Problem | undefined {
   const found = frontendValidation(gateway, port);
   if (!found) return undefined;
   const { refs, perPort } = found;
-  const problems = refs.map(r => {
+  const problems = refs.map((r): { reason: string; text: string } | undefined => {
     const group = str(r.group) === 'core' ? '' : str(r.group);
     const kind = str(r.kind) || 'ConfigMap';
     const namespace = str(r.namespace) || gateway.namespace;
     const name = str(r.name);
-    if (group !== '' || kind !== 'ConfigMap') return `${group || 'core'}/${kind} ${name} is not a ConfigMap`;
-    if (!referenceAllowed(world, referrer(gateway), { group: '', kind: 'ConfigMap', namespace, name })) return `no ReferenceGrant lets the Gateway use ConfigMap ${namespace}/${name}`;
+    if (group !== '' || kind !== 'ConfigMap') return { reason: 'InvalidCACertificateKind', text: `${group || 'core'}/${kind} ${name} is not a ConfigMap` };
+    if (!referenceAllowed(world, referrer(gateway), { group: '', kind: 'ConfigMap', namespace, name })) {
+      return { reason: 'RefNotPermitted', text: `no ReferenceGrant lets the Gateway use ConfigMap ${namespace}/${name}` };
+    }
     const cm = world.get('', 'ConfigMap', namespace, name);
-    if (!cm) return `ConfigMap ${namespace}/${name} is not in the configuration`;
+    if (!cm) return { reason: 'InvalidCACertificateRef', text: `ConfigMap ${namespace}/${name} is not in the configuration` };
     const data = isObj(cm.manifest.data) ? cm.manifest.data : {};
-    return typeof data['ca.crt'] === 'string' && data['ca.crt'] !== '' ? undefined : `ConfigMap ${namespace}/${name} has no ca.crt`;
+    return typeof data['ca.crt'] === 'string' && data['ca.crt'] !== '' ? undefined : { reason: 'InvalidCACertificateRef', text: `ConfigMap ${namespace}/${name} has no ca.crt` };
   });
-  if (problems.every(p => p !== undefined)) {
-    return `NoValidCACertificate: the client certificate validation for port ${port} (tls.frontend.${perPort ? 'perPort' : 'default'}) has no valid CA: ${problems.join('; ')}`;
-  }
-  return undefined;
+  const invalid = problems.filter((p): p is { reason: string; text: string } => p !== undefined);
+  if (invalid.length < problems.length) return undefined;
+  return {
+    problem: `NoValidCACertificate: the client certificate validation for port ${port} (tls.frontend.${perPort ? 'perPort' : 'default'}) has no valid CA: ${invalid.map(p => `${p.reason}: ${p.text}`).join('; ')}`,
+    refs: invalid[0].reason,
+  };
 }
 
 /**
@@ -164,6 +174,12 @@ function frontendProblem(world: World, gateway: WorldObject, port: number): stri
  * ReferenceGrant. Passthrough needs none.
  */
 function tlsProblem(world: World, owner: WorldObject, protocol: string, mode: string | undefined,
+  tls: { readonly [k: string]: unknown } | undefined): Problem | undefined {
+  const found = certificateProblem(world, owner, protocol, mode, tls);
+  return found === undefined ? undefined : { problem: found, ...(/^(InvalidCertificateRef|RefNotPermitted):/.test(found) ? { refs: found.split(':')[0] } : {}) };
+}
+
+function certificateProblem(world: World, owner: WorldObject, protocol: string, mode: string | undefined,
   tls: { readonly [k: string]: unknown } | undefined): string | undefined {
   if (mode === undefined || mode === 'Passthrough') {
     if (protocol === 'HTTPS' && mode === 'Passthrough') return 'UnsupportedValue: an HTTPS listener cannot pass TLS through (use a TLS listener)';
