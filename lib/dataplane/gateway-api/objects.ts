@@ -204,7 +204,11 @@ function stringMatch(m: { readonly [k: string]: unknown }, what: string, lowerNa
 /** Of matches on equivalent names, only the first counts (gateway-api `HTTPHeaderMatch.Name`, `HTTPQueryParamMatch.Name`). */
 function firstByName(ms: StringMatch[]): StringMatch[] {
   const seen = new Set<string>();
-  return ms.filter(m => !seen.has(m.name) && seen.add(m.name) !== undefined);
+  return ms.filter(m => {
+    if (seen.has(m.name)) return false;
+    seen.add(m.name);
+    return true;
+  });
 }
 
 function httpMatchOf(m: { readonly [k: string]: unknown }, index: number): HttpMatch {
