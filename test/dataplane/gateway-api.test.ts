@@ -1,5 +1,5 @@
 import { answered, backend, gateway, httpListener, httpRoute, meshOf, namespace, referenceGrant, route, through, tlsSecret, to } from './gateway-api-fixtures';
-import { gatewayAttachments } from '../../lib/dataplane/gateway-api/attachment';
+import { attachmentsForHost, gatewayAttachments } from '../../lib/dataplane/gateway-api/attachment';
 import { hostnameMatches, intersectHostnames } from '../../lib/dataplane/gateway-api/hostnames';
 import { gatewayModel } from '../../lib/dataplane/gateway-api/listeners';
 
@@ -453,7 +453,7 @@ describe('Gateway API engine: BackendTLSPolicy', () => {
   });
 });
 
-describe('Gateway API engine: robustness and speed', () => {
+describe('Gateway API engine: robustness and scale', () => {
   test('objects holding anything never make a request throw', () => {
     const junk = [
       gateway('infra', 'gw', [null, 7, { name: 'l', port: 'x', protocol: ['HTTP'] }, httpListener({ allowedRoutes: 'All', hostname: 5 })]),
@@ -469,21 +469,18 @@ describe('Gateway API engine: robustness and speed', () => {
     }
   });
 
-  test('one request on a 1,000-service mesh answers in under 1 ms after the first', () => {
+  test('a request visits the routes that may take its host, not every route of a 1,000-route Gateway', () => {
     const objects = [namespace('infra'), gateway('infra', 'gw', [httpListener()])];
     for (let i = 0; i < 1000; i++) {
       objects.push(...backend('infra', `svc-${i}`), httpRoute('infra', `r-${i}`, { ...parent, hostnames: [`svc-${i}.example.com`], rules: [to(`svc-${i}`, { matches: [{ path: { type: 'PathPrefix', value: `/p${i}` } }] })] }));
     }
+    objects.push(httpRoute('infra', 'wild', { ...parent, hostnames: ['*.example.com'], rules: [to('svc-0', { matches: [{ path: { type: 'PathPrefix', value: '/wild' } }] })] }));
     const mesh = meshOf(objects);
     expect(answered(through(mesh, { host: 'svc-1.example.com', path: '/p1' }))).toStrictEqual(['svc-1 100']);
-    // the best of three batches after a warm-up: a shared machine's load is not the engine's cost
-    const batch = (offset: number) => {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 200; i++) through(mesh, { host: `svc-${(i * 7 + offset) % 1000}.example.com`, path: `/p${(i * 7 + offset) % 1000}/x` });
-      return Number(process.hrtime.bigint() - start) / 1e6 / 200;
-    };
-    batch(0);
-    const perRequest = Math.min(batch(1), batch(2), batch(3));
-    expect(perRequest).toBeLessThan(1);
+    expect(answered(through(mesh, { host: 'svc-7.example.com', path: '/wild' }))).toStrictEqual(['svc-0 100']);
+    const att = gatewayAttachments(mesh.world, mesh.world.get('gateway.networking.k8s.io', 'Gateway', 'infra', 'gw')!);
+    const attached = [...att.byListener.values()][0];
+    expect(attached.length).toBe(1001);
+    expect(attachmentsForHost(attached, 'svc-7.example.com').map(a => a.route.name)).toStrictEqual(['r-7', 'wild']);
   });
 });
