@@ -2,16 +2,19 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
+import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
 import { RouteSet } from './route-set';
+import { carriedRoutingOf } from './service-routing';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
+import { addObjectNotes } from '../core/object-notes';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
-import { failIfNoIngress, namespaceOf } from '../hosting/cdk8s/emit';
+import { ambientAt, failIfNoIngress, namespaceOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { ServerModel, VirtualServiceModel } from '../render/model';
+import { CarriedRoute, CarriedRoutes, ServiceRoutes, carryServiceRoutes } from '../render/service-routes';
 import { checkHostsServed } from '../validation/rules';
 
 /** Props of an {@link IngressGatewayRoute}. */
@@ -70,6 +73,22 @@ export interface IngressGatewayRouteProps {
  * A VirtualService bound to an {@link IngressGateway}: hosts, URI matches and the service that
  * serves them. Checked at synth so that the two never disagree: every host must be served by the
  * gateway (a host it does not serve would be a silent 404), and `gatewayPort` must be one of its listeners.
+ *
+ * **A route that forwards to a whole `MeshService` follows the service's own routes** (its versions and weights, header
+ * routes, faults, timeouts, retries), as calls from inside the mesh do: a gateway applies only its own VirtualService, so
+ * a route to the service's host without a subset would reach every pod of the service whatever its routes say (Istio's
+ * IST0140). Istio's API and the Gateway API: the gateway's route is replaced by the service's routes, each combined
+ * with it as Istio merges a root route with its delegate's (istio/istio `pilot/pkg/model/virtualservice.go`,
+ * `mergeHTTPMatchRequest`): both routes' matches must hold (where both constrain one field, the narrower is kept when one
+ * contains the other; a combination that cannot hold is dropped; one that could but cannot be written as one match is
+ * dropped with the warning MK0020); destinations are the service route's versions and weights, toward the port the
+ * gateway route sends to; the gateway route's own timeout, retries, fault, mirror, CORS and header operations win over
+ * the service route's, which apply where the gateway route sets none; path rewrites apply in turn, the gateway's then the
+ * service's. A request that matches none of the service's routes goes on to the gateway's next route, as with Istio's
+ * delegation. Under ambient mode the gateway sends through the service's waypoint instead (`istio.io/ingress-use-waypoint`
+ * on the Service, istio/istio `pilot/pkg/serviceregistry/ambient/services.go`), which applies the service's routes
+ * itself, whichever file they come from. `RouteAction.forward(service, { followServiceRoutes: false })` keeps the
+ * gateway's route as written.
  */
 export class IngressGatewayRoute extends Construct {
   private readonly routes: RouteSet;
@@ -95,8 +114,13 @@ export class IngressGatewayRoute extends Construct {
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
+    addObjectNotes(this.routes.primary, 'MK0020', () => this.carried().notes);
     this.node.addValidation({
-      validate: () => [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts), ...backendRouteProblems(this, this.model())],
+      validate: () => {
+        const carried = this.carried();
+        return [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts),
+          ...backendRouteProblems(this, this.modelOf(carried)).map(p => carriedLabel(p, carried.routes))];
+      },
     });
   }
 
@@ -108,6 +132,12 @@ export class IngressGatewayRoute extends Construct {
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
     this.routes.addHttp(route);
+    // under ambient mode a service's routes apply to ingress traffic through its waypoint: the service is told
+    if (route.action._followServiceRoutes !== false) {
+      for (const d of route.action.destinations.filter(x => x.target.subset === undefined)) {
+        (d.target.service as { _forwardedByGateway?: (by: Construct) => void })._forwardedByGateway?.(this);
+      }
+    }
   }
 
   /** Adds a route of the gateway's TCP listeners: connections shifted between targets by weight. */
@@ -120,8 +150,12 @@ export class IngressGatewayRoute extends Construct {
     this.routes.addTls(route);
   }
 
-  /** The VirtualService as model data. */
+  /** The VirtualService as model data (routes to a whole service carry the service's routes). */
   public model(): VirtualServiceModel {
+    return this.modelOf(this.carried());
+  }
+
+  private modelOf(carried: CarriedRoutes): VirtualServiceModel {
     return {
       name: this.vsName,
       namespace: this.vsNamespace,
@@ -129,9 +163,30 @@ export class IngressGatewayRoute extends Construct {
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
       mesh: this.props.mesh || undefined,
       gatewayPort: this.props.gatewayPort,
-      http: this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf)),
+      http: carried.routes.map(c => c.route),
       ...this.routes.layer4Models(),
     };
+  }
+
+  /** The HTTP routes as declared, each to a whole service replaced by the service's routes combined with it. */
+  private carried(): CarriedRoutes {
+    const declared = this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf));
+    return carryServiceRoutes(declared, (i, k) => this.serviceRoutesOf(this.routes.http[i], k),
+      { oneMatchPerRewrite: routingBackendOf(this) === 'gateway-api' });
+  }
+
+  /**
+   * The routes destination `k` of `route` carries: those of the service it forwards to as a whole, unless the route says
+   * not to, or under ambient mode (the service's waypoint applies them).
+   */
+  private serviceRoutesOf(route: HttpRouteOptions, k: number): ServiceRoutes | undefined {
+    if (route.action._followServiceRoutes === false) return undefined;
+    const target: IRouteTarget | undefined = route.action.destinations[k]?.target;
+    if (!target || target.subset !== undefined) return undefined;
+    const service = target.service;
+    if (ambientAt(service instanceof Construct ? service : this)) return undefined;
+    const routing = carriedRoutingOf(service, this);
+    return routing ? { service: service.name, routes: routing.model().http } : undefined;
   }
 
   private validateRoute(): string[] {
@@ -191,6 +246,21 @@ export class IngressGatewayRoute extends Construct {
     errors.push(...checkHostsServed('hosts', this.props.hosts, usable, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
     return errors;
   }
+}
+
+/**
+ * A problem found in the combined routes, named after the route the user declared (`routes[0]`, not the combined route's
+ * index) and, for a route the gateway carries, the service route it comes from.
+ */
+function carriedLabel(p: string, routes: readonly CarriedRoute[]): string {
+  let from: CarriedRoute | undefined;
+  const named = p.replace(/^((?:\[[A-Z]+\d+\] )?')routes\[(\d+)\]/, (all, head: string, k: string) => {
+    from = routes[Number(k)];
+    return from ? `${head}routes[${from.from}]` : all;
+  });
+  const carries = from?.carries;
+  return carries ? `${named}; it comes from routes[${carries.route}] of service '${carries.service}', which the gateway route carries `
+    + '(followServiceRoutes: false sends to the service without its routes)' : named;
 }
 
 /** Whether HTTP routes apply to a listener: HTTP, HTTP2, GRPC, or HTTPS that the gateway terminates. */

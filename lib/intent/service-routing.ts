@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports';
-import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, routeModelAt } from './route';
+import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, followOptionProblems, routeModelAt } from './route';
 import { RouteSet } from './route-set';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
@@ -70,6 +70,24 @@ export interface ServiceRoutingProps {
   readonly exportTo?: string[];
 }
 
+/** The ServiceRoutings of each service, in the order declared (a gateway route to the service carries one of them). */
+const routingsOf = new WeakMap<IMeshService, ServiceRouting[]>();
+
+/**
+ * The routing of `service` whose HTTP routes a gateway route at `from` carries (`ForwardOptions.followServiceRoutes`):
+ * one in the gateway route's own chart (written to the same file), else one in the service's chart (`addRoute()`, the
+ * routing always applied with the service). Routings in other charts are alternatives applied file by file (scenarios,
+ * canary stages): none of them is carried. Undefined when there is none.
+ * @internal
+ */
+export function carriedRoutingOf(service: IMeshService, from: IConstruct): ServiceRouting | undefined {
+  const all = routingsOf.get(service) ?? [];
+  if (all.length === 0) return undefined;
+  const here = Chart.of(from);
+  const own = service instanceof Construct ? Chart.of(service) : undefined;
+  return all.find(r => Chart.of(r) === here) ?? (own ? all.find(r => Chart.of(r) === own) : undefined);
+}
+
 /**
  * How requests addressed to a service inside the mesh are routed across its versions: pin to a
  * version, route by header, split by weight. Emits a VirtualService whose host is the service, or,
@@ -92,6 +110,8 @@ export class ServiceRouting extends Construct {
     this.vsName = props.name ?? props.service.name;
     // under ambient mode only a waypoint applies routes (a MeshService declared here gets one, or says it needs one)
     (props.service as { _requireWaypoint?: (feature: string, by: Construct) => void })._requireWaypoint?.('routes', this);
+    routingsOf.set(props.service, [...(routingsOf.get(props.service) ?? []), this]);
+    (props.service as { _routedBy?: (by: Construct) => void })._routedBy?.(this);
     this.vsNamespace = props.namespace?.name ?? props.service.namespace ?? namespaceOf(this, undefined);
     const err = checkDnsSubdomain('name', this.vsName);
     if (err) failAt(this, err);
@@ -112,6 +132,7 @@ export class ServiceRouting extends Construct {
     this.node.addValidation({
       validate: () => [
         ...checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly),
+        ...followOptionProblems(this.routes.http),
         ...this.protocolProblems(),
         ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
         ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
