@@ -106,7 +106,7 @@ export interface RedirectOptions {
 export class RouteAction {
   /** Sends every matched request to one target. */
   public static forward(target: IRouteTarget, options: ForwardOptions = {}): RouteAction {
-    return new RouteAction([{ target, port: options.port }], undefined, undefined, undefined, followOf(options));
+    return new RouteAction([{ target, port: options.port }], undefined, undefined, undefined, options.followServiceRoutes);
   }
 
   /** Answers with an HTTP redirect instead of forwarding. */
@@ -127,7 +127,7 @@ export class RouteAction {
    */
   public static weightedForward(targets: WeightedTarget[], options: ForwardOptions = {}): RouteAction {
     const action = new RouteAction(targets.map(t => ({ target: t.target, weight: t.weight, port: options.port })), undefined, undefined, undefined,
-      followOf(options));
+      options.followServiceRoutes);
     const keys = targets.map(t => `${t.target.service.namespace ?? ''}/${t.target.service.name}/${t.target.subset ?? '*'}`);
     const dup = targets.find((_, i) => keys.indexOf(keys[i]) !== i);
     if (dup) {
@@ -174,15 +174,6 @@ export class RouteAction {
       weight: t.weight,
     }));
   }
-}
-
-/** `followServiceRoutes`, checked: true, false or not given. */
-function followOf(options: ForwardOptions): boolean | undefined {
-  const follow: unknown = options?.followServiceRoutes;
-  if (follow !== undefined && typeof follow !== 'boolean') {
-    fail(problem('followServiceRoutes', 'must be true or false', follow as string, 'leave it out to follow the service\'s routes at a gateway'));
-  }
-  return follow;
 }
 
 /**

@@ -105,18 +105,22 @@ function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destin
     if (spills.length > 0) return bypass(service, `its routes[${j}] sets ${spills.join(', ')}, which would apply to every target of the gateway route's split`);
   }
   const out: CarriedRoute[] = [];
+  // a match met again after an earlier route's identical one never applies (the earlier route takes its requests)
+  const taken = new Set<string>();
   for (const [j, r] of routes.entries()) {
+    if (taken.has('{}')) break;
     const cases: Case[] = [];
     for (const gm of g.match.length > 0 ? g.match : [{}]) {
       for (const sm of r.match.length > 0 ? r.match : [{}]) {
         const c = combine(gm, sm, g, r, target.port);
         if (typeof c === 'string') {
           notes.push(`${at} match ${showMatch(gm)} and ${service}'s routes[${j}] match ${showMatch(sm)} could both hold, but ${c}: gateway requests that match both skip that route of '${service}'`);
-        } else if (c !== DISJOINT && !cases.some(x => x.key === c.key)) {
+        } else if (c !== DISJOINT && !cases.some(x => x.key === c.key) && !taken.has(JSON.stringify(c.match))) {
           cases.push(c);
         }
       }
     }
+    for (const c of cases) taken.add(JSON.stringify(c.match));
     // one route per rewrite: a route rewrites its whole match one way
     const rewrites = [...new Set(cases.map(c => c.rewrite))];
     for (const rewrite of rewrites) {
@@ -208,10 +212,38 @@ function within(a: StringMatchModel, b: StringMatchModel, fold = false): boolean
   return av.startsWith(f(b.prefix)!);
 }
 
-/** Whether no string matches both (exact and prefix conditions; a regular expression may overlap anything). */
+/**
+ * The text every string a regular expression matches starts with (Istio's regexes match the whole string, RE2): its
+ * leading literal characters, short of one a quantifier may leave out; '' when it has none, or alternatives.
+ */
+function literalPrefix(regex: string): string {
+  if (regex.includes('|')) return '';
+  let out = '';
+  let i = regex.startsWith('^') ? 1 : 0;
+  for (; i < regex.length; i++) {
+    const c = regex[i];
+    if (c === '\\' && i + 1 < regex.length && /[^A-Za-z0-9]/.test(regex[i + 1])) {
+      out += regex[++i];
+    } else if (/[A-Za-z0-9/_\-~:@!&',;=%]/.test(c)) {
+      out += c;
+    } else {
+      break;
+    }
+  }
+  // 'ab?', 'ab*', 'ab{0,1}': the last literal may be absent
+  return i < regex.length && /[*?{]/.test(regex[i]) ? out.slice(0, -1) : out;
+}
+
+/** Whether no string matches both (a regular expression is read as far as its literal prefix). */
 function disjoint(a: StringMatchModel, b: StringMatchModel, fold = false): boolean {
-  if (a.regex !== undefined || b.regex !== undefined) return false;
   const f = (s: string) => (fold ? s.toLowerCase() : s);
+  if (a.regex !== undefined || b.regex !== undefined) {
+    if (a.regex !== undefined && b.regex !== undefined) return false;
+    const [re, other] = a.regex !== undefined ? [a, b] : [b, a];
+    const lit = f(literalPrefix(re.regex!));
+    const o = f(other.exact ?? other.prefix!);
+    return other.exact !== undefined ? !o.startsWith(lit) : !o.startsWith(lit) && !lit.startsWith(o);
+  }
   const av = f(a.exact ?? a.prefix!);
   const bv = f(b.exact ?? b.prefix!);
   if (a.exact !== undefined && b.exact !== undefined) return av !== bv;
