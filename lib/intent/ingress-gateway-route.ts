@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
-import { RouteSet } from './route-set';
+import { RouteSet, routesGeneration } from './route-set';
 import { carriedRoutingOf } from './service-routing';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
@@ -94,10 +94,19 @@ export class IngressGatewayRoute extends Construct {
   private readonly routes: RouteSet;
   private readonly vsName: string;
   private readonly vsNamespace?: string;
+  /** The route's chart and back-end, read once (settings cannot change once constructs are in a scope). */
+  private readonly chart: Chart;
+  private readonly gatewayApi: boolean;
+  private readonly ambient: boolean;
+  /** The routes carried, computed once per synth (validation, rendering and the analysis read them). */
+  private synthMemo?: { readonly generation: number; readonly carried: CarriedRoutes };
 
   public constructor(scope: Construct, id: string, private readonly props: IngressGatewayRouteProps) {
     super(...constructArgs('IngressGatewayRoute', [scope, id, props]));
     failIfNoIngress(this, 'IngressGatewayRoute');
+    this.chart = Chart.of(this);
+    this.gatewayApi = routingBackendOf(this) === 'gateway-api';
+    this.ambient = ambientAt(this);
     this.vsName = props.name ?? id;
     this.vsNamespace = namespaceOf(this, props.namespace?.name);
     const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.vsName);
@@ -109,15 +118,15 @@ export class IngressGatewayRoute extends Construct {
     }
     // a route of another namespace is admitted by name to the gateway's listeners (the Gateway API's allowedRoutes)
     if (this.vsNamespace !== undefined) (props.gateway as { _admitRoutesFrom?: (ns: string) => void })._admitRoutesFrom?.(this.vsNamespace);
-    this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.model(), onlyPortOf);
+    this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.modelOf(this.synthCarried()), onlyPortOf);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
-    addObjectNotes(this.routes.primary, 'MK0020', () => this.carried().notes);
+    addObjectNotes(this.routes.primary, 'MK0020', () => this.synthCarried().notes);
     this.node.addValidation({
       validate: () => {
-        const carried = this.carried();
+        const carried = this.synthCarried();
         return [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts),
           ...backendRouteProblems(this, this.modelOf(carried)).map(p => carriedLabel(p, carried.routes))];
       },
@@ -168,11 +177,23 @@ export class IngressGatewayRoute extends Construct {
     };
   }
 
+  /**
+   * {@link carried}, once per synth: kept while no route is added anywhere, until the current task ends (as rendered
+   * objects are).
+   */
+  private synthCarried(): CarriedRoutes {
+    const generation = routesGeneration();
+    if (this.synthMemo?.generation !== generation) {
+      this.synthMemo = { generation, carried: this.carried() };
+      queueMicrotask(() => { this.synthMemo = undefined; });
+    }
+    return this.synthMemo.carried;
+  }
+
   /** The HTTP routes as declared, each to a whole service replaced by the service's routes combined with it. */
   private carried(): CarriedRoutes {
     const declared = this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf));
-    return carryServiceRoutes(declared, (i, k) => this.serviceRoutesOf(this.routes.http[i], k),
-      { oneMatchPerRewrite: routingBackendOf(this) === 'gateway-api' });
+    return carryServiceRoutes(declared, (i, k) => this.serviceRoutesOf(this.routes.http[i], k), { oneMatchPerRewrite: this.gatewayApi });
   }
 
   /**
@@ -184,9 +205,9 @@ export class IngressGatewayRoute extends Construct {
     const target: IRouteTarget | undefined = route.action.destinations[k]?.target;
     if (!target || target.subset !== undefined) return undefined;
     const service = target.service;
-    if (ambientAt(service instanceof Construct ? service : this)) return undefined;
-    const routing = carriedRoutingOf(service, this);
-    return routing ? { service: service.name, routes: routing.model().http } : undefined;
+    const routing = carriedRoutingOf(service, this.chart);
+    if (!routing || (service instanceof Construct ? ambientOf(service) : this.ambient)) return undefined;
+    return { service: service.name, routes: routing._httpModels() };
   }
 
   private validateRoute(): string[] {
@@ -246,6 +267,14 @@ export class IngressGatewayRoute extends Construct {
     errors.push(...checkHostsServed('hosts', this.props.hosts, usable, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
     return errors;
   }
+}
+
+/** Whether a service's pods run on the ambient data plane, read once per service. */
+const ambientServices = new WeakMap<Construct, boolean>();
+function ambientOf(service: Construct): boolean {
+  let ambient = ambientServices.get(service);
+  if (ambient === undefined) ambientServices.set(service, ambient = ambientAt(service));
+  return ambient;
 }
 
 /**

@@ -115,12 +115,12 @@ function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destin
         const c = combine(gm, sm, g, r, target.port);
         if (typeof c === 'string') {
           notes.push(`${at} match ${showMatch(gm)} and ${service}'s routes[${j}] match ${showMatch(sm)} could both hold, but ${c}: gateway requests that match both skip that route of '${service}'`);
-        } else if (c !== DISJOINT && !cases.some(x => x.key === c.key) && !taken.has(JSON.stringify(c.match))) {
+        } else if (c !== DISJOINT && !cases.some(x => x.key === c.key) && !taken.has(c.matchKey)) {
           cases.push(c);
         }
       }
     }
-    for (const c of cases) taken.add(JSON.stringify(c.match));
+    for (const c of cases) taken.add(c.matchKey);
     // one route per rewrite: a route rewrites its whole match one way
     const rewrites = [...new Set(cases.map(c => c.rewrite))];
     for (const rewrite of rewrites) {
@@ -193,6 +193,8 @@ function uniqueNames(routes: CarriedRoute[]): CarriedRoute[] {
 interface Case {
   readonly match: MatchModel;
   readonly rewrite?: string;
+  /** The match as a key (an identical match later never applies). */
+  readonly matchKey: string;
   /** What makes two cases the same. */
   readonly key: string;
 }
@@ -285,14 +287,14 @@ function holds(m: StringMatchModel, value: string): boolean | undefined {
  */
 function throughGateway(sm: MatchModel, gm: MatchModel, g: HttpRouteModel, port: number | undefined): MatchModel | typeof DISJOINT | string {
   if (sm.port !== undefined && sm.port !== port) return DISJOINT;
-  let out: MatchModel = { ...sm, port: undefined, gateways: undefined };
-  const ops: HeaderOpsModel = g.headers?.request ?? {};
-  for (const [field, present] of [['headers', true], ['withoutHeaders', false]] as const) {
+  let out: MatchModel = sm.port !== undefined || sm.gateways !== undefined ? { ...sm, port: undefined, gateways: undefined } : sm;
+  const ops: HeaderOpsModel | undefined = g.headers?.request;
+  for (const [field, present] of ops && (sm.headers || sm.withoutHeaders) ? [['headers', true], ['withoutHeaders', false]] as const : []) {
     const conds = { ...(out[field] ?? {}) };
     for (const [h, m] of Object.entries(conds)) {
-      if (ops.add?.[h] !== undefined) return `the gateway adds header '${h}', which ${showString(m)} would read`;
-      const removed = ops.remove?.includes(h) ?? false;
-      const value = ops.set?.[h];
+      if (ops!.add?.[h] !== undefined) return `the gateway adds header '${h}', which ${showString(m)} would read`;
+      const removed = ops!.remove?.includes(h) ?? false;
+      const value = ops!.set?.[h];
       if (!removed && value === undefined) continue;
       const met = removed ? false : holds(m, value!);
       if (met === undefined) return `the gateway sets header '${h}', and regex ${m.regex} cannot be read here`;
@@ -338,6 +340,7 @@ function combine(gm: MatchModel, sm0: MatchModel, g: HttpRouteModel, r: HttpRout
     grpc = m === sm.uri ? sm.grpc : gm.grpc;
   }
   const maps = (a: { readonly [k: string]: StringMatchModel } | undefined, b: { readonly [k: string]: StringMatchModel } | undefined, f: typeof meet) => {
+    if (!a || !b) return a ?? b;
     const outMap: { [k: string]: StringMatchModel } = { ...(a ?? {}) };
     for (const [key, v] of Object.entries(b ?? {})) {
       const x = outMap[key] === undefined ? v : f(outMap[key], v);
@@ -371,7 +374,8 @@ function combine(gm: MatchModel, sm0: MatchModel, g: HttpRouteModel, r: HttpRout
   });
   const rewrite = rewriteOf(match.uri, gm, sm0, g, r);
   if (rewrite !== undefined && typeof rewrite !== 'string') return rewrite.why;
-  return { match, rewrite, key: JSON.stringify([match, rewrite ?? null]) };
+  const matchKey = JSON.stringify(match);
+  return { match, rewrite, matchKey, key: rewrite === undefined ? matchKey : `${matchKey} ${rewrite}` };
 }
 
 /**
@@ -403,9 +407,11 @@ function sameService(a: ServiceRef, b: ServiceRef): boolean {
   return a.name === b.name && a.namespace === b.namespace && Boolean(a.external) === Boolean(b.external);
 }
 
-/** An object without its undefined fields (so that combined routes compare and print as declared ones do). */
+/** `o` without its undefined fields, so that combined routes compare and print as declared ones do. */
 function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: { [k: string]: unknown } = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 function showString(m: StringMatchModel): string {
