@@ -81,7 +81,8 @@ export function carryServiceRoutes(routes: readonly HttpRouteModel[], routesOf: 
 }
 
 /** One gateway route, carrying the routes of the one service among its destinations that has some. */
-function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destination: number) => ServiceRoutes | undefined, notes: string[]): CarriedRoute[] {
+function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destination: number) => ServiceRoutes | undefined,
+  notes: string[]): CarriedRoute[] {
   const kept: CarriedRoute[] = [{ route: g, from: i }];
   if (g.redirect || g.delegate) return kept;
   const targets = g.destinations.map((d, k) => ({ d, k, rules: routesOf(i, k) })).filter(t => t.rules && t.rules.routes.length > 0);
@@ -132,7 +133,8 @@ function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destin
 }
 
 /** The service route `r` in gateway route `g`'s place: its matches, destinations, redirect and policies. */
-function combinedRoute(g: HttpRouteModel, r: HttpRouteModel, k: number, split: boolean, matches: MatchModel[], rewriteUri: string | undefined): HttpRouteModel {
+function combinedRoute(g: HttpRouteModel, r: HttpRouteModel, k: number, split: boolean, matches: MatchModel[],
+  rewriteUri: string | undefined): HttpRouteModel {
   const match = matches.some(m => Object.keys(m).length === 0) ? [] : matches;
   const name = g.name !== undefined && r.name !== undefined ? `${g.name}-${r.name}` : g.name ?? r.name;
   const authority = r.rewrite?.authority ?? g.rewrite?.authority;
@@ -142,7 +144,8 @@ function combinedRoute(g: HttpRouteModel, r: HttpRouteModel, k: number, split: b
     return defined({ name, match, destinations: [], redirect: r.redirect, fault: pick('fault'), cors: pick('cors'), headers: pick('headers') });
   }
   const target = g.destinations[k];
-  const ports = (d: DestinationModel): DestinationModel => defined({ ...d, port: d.port ?? (sameService(d.service, target.service) ? target.port : d.onlyPort) });
+  const ports = (d: DestinationModel): DestinationModel =>
+    defined({ ...d, port: d.port ?? (sameService(d.service, target.service) ? target.port : d.onlyPort) });
   const mirror = g.mirror ?? (r.mirror ? { ...r.mirror, destination: ports(r.mirror.destination) } : undefined);
   const destinations = split ? scaled(g.destinations, k, r.destinations.map(ports)) : r.destinations.map(ports);
   return defined({
@@ -339,7 +342,8 @@ function combine(gm: MatchModel, sm0: MatchModel, g: HttpRouteModel, r: HttpRout
     ignoreUriCase = gm.ignoreUriCase;
     grpc = m === sm.uri ? sm.grpc : gm.grpc;
   }
-  const maps = (a: { readonly [k: string]: StringMatchModel } | undefined, b: { readonly [k: string]: StringMatchModel } | undefined, f: typeof meet) => {
+  type Conditions = { readonly [k: string]: StringMatchModel } | undefined;
+  const maps = (a: Conditions, b: Conditions, f: typeof meet) => {
     if (!a || !b) return a ?? b;
     const outMap: { [k: string]: StringMatchModel } = { ...(a ?? {}) };
     for (const [key, v] of Object.entries(b ?? {})) {
@@ -383,7 +387,8 @@ function combine(gm: MatchModel, sm0: MatchModel, g: HttpRouteModel, r: HttpRout
  * rewrite, then the service route's, each replacing the prefix its own match matched (or the whole path, after an exact
  * or regex match), as Envoy's `prefix_rewrite` does.
  */
-function rewriteOf(c: StringMatchModel | undefined, gm: MatchModel, sm: MatchModel, g: HttpRouteModel, r: HttpRouteModel): string | undefined | { why: string } {
+function rewriteOf(c: StringMatchModel | undefined, gm: MatchModel, sm: MatchModel, g: HttpRouteModel,
+  r: HttpRouteModel): string | undefined | { why: string } {
   const gw = g.rewrite?.uri;
   const own = r.rewrite?.uri;
   if (gw === undefined && own === undefined) return undefined;

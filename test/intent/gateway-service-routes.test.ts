@@ -291,8 +291,10 @@ describe('a gateway route to a whole service follows the service\'s routes: the 
   test('a combined route that rewrites the path is written as one rule per match (a prefix rewrite takes one path match)', () => {
     const s = gatewayApi();
     s.reviews.addRoute({ action: RouteAction.forward(s.reviews.version('v1')) });
-    route(s, { name: 'reviews', match: [HttpMatch.prefix('/reviews', { headers: [HeaderMatch.exact('x-a', '1')] }), HttpMatch.prefix('/reviews', { headers: [HeaderMatch.exact('x-b', '1')] })],
-      action: RouteAction.forward(s.reviews), rewrite: { uri: '/' } }, { name: 'reviews-2', action: RouteAction.forward(s.reviews.version('v2')) });
+    const on = (header: string) => HttpMatch.prefix('/reviews', { headers: [HeaderMatch.exact(header, '1')] });
+    route(s,
+      { name: 'reviews', match: [on('x-a'), on('x-b')], action: RouteAction.forward(s.reviews), rewrite: { uri: '/' } },
+      { name: 'reviews-2', action: RouteAction.forward(s.reviews.version('v2')) });
     const rewrite = [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }];
     expect(rules(synth(s).objects)).toStrictEqual([
       { name: 'reviews', matches: [{ path: { type: 'PathPrefix', value: '/reviews' }, headers: [{ name: 'x-a', type: 'Exact', value: '1' }] }], backendRefs: [backend('reviews-v1')], filters: rewrite },
