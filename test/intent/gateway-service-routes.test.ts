@@ -315,7 +315,7 @@ describe('a gateway route to a whole service follows the service\'s routes: the 
 
 describe('a gateway route to a whole service follows the service\'s routes: ambient mode', () => {
   const ambient = () => shop({ dataPlane: DataPlane.AMBIENT });
-  const labels = (objects: K8sObject[]) => the(objects, 'Service', 'reviews').metadata.labels;
+  const labels = (objects: K8sObject[]) => the(objects, 'Service', 'reviews').metadata.labels as { [key: string]: string } | undefined;
 
   test('the Service gets istio.io/ingress-use-waypoint, so that the gateway sends through the waypoint that applies the routes; the gateway route is unchanged', () => {
     const s = ambient();
