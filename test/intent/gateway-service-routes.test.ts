@@ -60,7 +60,7 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
       gateways: ['shop-gateway'],
       http: [{ match: [{ uri: { prefix: '/reviews' } }], route: [dest('v1', 90), dest('v2', 10)] }],
     });
-    expect(findings.filter(f => f.startsWith('IST0140'))).toStrictEqual([]);
+    expect(findings).toStrictEqual([]);
   });
 
   test('a header route and a default split, with the service\'s timeout and retries; the gateway route\'s own timeout wins', () => {
@@ -101,12 +101,11 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
         { match: [{ uri: { prefix: '/reviews' } }, { uri: { prefix: '/api' } }], route: [dest('v1')] },
       ],
     });
-    expect(findings.filter(f => f.startsWith('MK0020'))).toStrictEqual([
+    expect(findings).toStrictEqual([
       'MK0020 VirtualService shop/shop: [MK0020] VirtualService \'shop\' routes[0] match (path prefix /api) and reviews\'s routes[1] match (path regex /api/v[0-9]+/.*) '
       + 'could both hold, but prefix /api and regex /api/v[0-9]+/.* overlap without one containing the other, and one match holds one condition on it: '
       + 'gateway requests that match both skip that route of \'reviews\' (mesh-kit MK0020)',
     ]);
-    expect(findings.filter(f => f.startsWith('IST0140'))).toStrictEqual([]);
   });
 
   test('a gateway route to one version keeps sending to that version', () => {
@@ -168,7 +167,8 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
     expect((the(objects, 'VirtualService', 'shop').spec as { http: unknown }).http).toStrictEqual([
       { route: [dest(undefined, 80), { destination: { host: 'ratings', port: { number: 9080 }, subset: 'v1' }, weight: 20 }] },
     ]);
-    expect(findings.filter(f => f.startsWith('MK0020'))).toStrictEqual([
+    expect(findings).toStrictEqual([
+      'IST0140 VirtualService shop/shop: [IST0140] VirtualService \'shop\' routes gateway traffic to \'reviews\' without a subset, so the subset rules of VirtualService \'shop/reviews\' do not apply to it',
       'MK0020 VirtualService shop/shop: [MK0020] VirtualService \'shop\' routes[0] sends to \'reviews\' without its routes: its routes[0] sets fault, which would apply to every '
       + 'target of the gateway route\'s split; forward to its versions, or say so with followServiceRoutes: false (mesh-kit MK0020)',
     ]);
@@ -273,7 +273,7 @@ describe('a gateway route to a whole service follows the service\'s routes: the 
       { matches: [{ path: { type: 'PathPrefix', value: '/reviews/v3' } }], backendRefs: [backend('reviews-v3')] },
       { matches: [{ path: { type: 'PathPrefix', value: '/reviews' } }, { path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [backend('reviews-v1')] },
     ]);
-    expect(findings.filter(f => f.startsWith('MK0020')).map(f => f.slice(0, f.indexOf(':')))).toStrictEqual(['MK0020 HTTPRoute shop/shop']);
+    expect(findings.map(f => f.slice(0, f.indexOf(':')))).toStrictEqual(['MK0020 HTTPRoute shop/shop']);
   });
 
   test('a gateway route to one version keeps its backend; followServiceRoutes: false keeps the Service as the backend', () => {
@@ -328,7 +328,7 @@ describe('a gateway route to a whole service follows the service\'s routes: ambi
     expect((the(objects, 'HTTPRoute', 'shop').spec as { rules: unknown }).rules).toStrictEqual([
       { matches: [{ path: { type: 'PathPrefix', value: '/reviews' } }], backendRefs: [backend('reviews')] },
     ]);
-    expect(findings.filter(f => /IST0140|MK0006/.test(f))).toStrictEqual([]);
+    expect(findings).toStrictEqual([]);
   });
 
   test('no label when the gateway route sends to one version, opts out, the service has no routes, or ingressUseWaypoint: false says so', () => {
