@@ -2,7 +2,9 @@ import { DestinationModel, HttpRouteModel, MatchModel } from '../../lib/render/m
 import { carryServiceRoutes } from '../../lib/render/service-routes';
 
 const svc = { name: 'reviews', namespace: 'shop' };
-const to = (subset?: string, weight?: number): DestinationModel => ({ service: svc, onlyPort: 9080, ...(subset ? { subset } : {}), ...(weight !== undefined ? { weight } : {}) });
+const to = (subset?: string, weight?: number): DestinationModel => ({
+  service: svc, onlyPort: 9080, ...(subset ? { subset } : {}), ...(weight !== undefined ? { weight } : {}),
+});
 const whole: DestinationModel = { service: svc, onlyPort: 9080, port: 9080 };
 const gw = (match: MatchModel[], extra: Partial<HttpRouteModel> = {}): HttpRouteModel => ({ match, destinations: [whole], ...extra });
 const rule = (match: MatchModel[], destinations: DestinationModel[] = [to('v1')], extra: Partial<HttpRouteModel> = {}): HttpRouteModel => ({ match, destinations, ...extra });
