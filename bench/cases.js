@@ -23,6 +23,11 @@ function buildMesh(lib, app) {
   return app;
 }
 
+/** The gateway route's destinations: the service's own 90/10 split, which the gateway route carries (followServiceRoutes). */
+function gatewaySplit(name) {
+  return [{ destination: { host: name, port: { number: 8080 }, subset: 'v1' }, weight: 90 }, { destination: { host: name, port: { number: 8080 }, subset: 'v2' }, weight: 10 }];
+}
+
 /** The mesh synthesized (MeshApp.synthFiles: render, analysis, schema validation, YAML, picture), as a user's synth runs. */
 function meshKit(lib, { analysisOnly = false, schemaValidation = true, fastYaml = true } = {}) {
   require('../dist/core/yaml').fastPath.enabled = fastYaml;
@@ -104,7 +109,7 @@ function cdk8sPlus() {
     }
     new istio.DestinationRule(chart, `${name}-dr`, { metadata: { name }, spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } });
     new istio.VirtualService(chart, `${name}-vs`, { metadata: { name }, spec: { hosts: [name], http: [{ route: [{ destination: { host: name, subset: 'v1' }, weight: 90 }, { destination: { host: name, subset: 'v2' }, weight: 10 }] }] } });
-    new istio.VirtualService(chart, `route-${i}`, { metadata: { name: `route-${i}` }, spec: { hosts: [`${name}.example.com`], gateways: ['gw'], http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: name, port: { number: 8080 } } }] }] } });
+    new istio.VirtualService(chart, `route-${i}`, { metadata: { name: `route-${i}` }, spec: { hosts: [`${name}.example.com`], gateways: ['gw'], http: [{ match: [{ uri: { prefix: '/' } }], route: gatewaySplit(name) }] } });
   }
   return chart.toJson().map(o => Yaml.stringify(o)).join('---\n');
 }
@@ -140,7 +145,7 @@ function rawApiObjects(cdk8s) {
     later.push(() => {
       new ApiObject(chart, `${name}-dr`, { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name }, spec: { host: name, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } });
       new ApiObject(chart, `${name}-vs`, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name }, spec: { hosts: [name], http: [{ route: [{ destination: { host: name, subset: 'v1' }, weight: 90 }, { destination: { host: name, subset: 'v2' }, weight: 10 }] }] } });
-      new ApiObject(chart, `route-${i}`, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `route-${i}` }, spec: { hosts: [`${name}.example.com`], gateways: ['gw'], http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: name, port: { number: 8080 } } }] }] } });
+      new ApiObject(chart, `route-${i}`, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `route-${i}` }, spec: { hosts: [`${name}.example.com`], gateways: ['gw'], http: [{ match: [{ uri: { prefix: '/' } }], route: gatewaySplit(name) }] } });
     });
   }
   // the Gateway first among routing objects, as mesh-kit orders them

@@ -35,7 +35,9 @@ export function buildBookinfoMesh(app: App, dataPlane: DataPlane): Bookinfo {
     hosts: ['*'],
     routes: [{
       match: [HttpMatch.exact('/productpage'), HttpMatch.prefix('/static'), HttpMatch.exact('/login'), HttpMatch.exact('/logout'), HttpMatch.prefix('/api/v1/products')],
-      action: RouteAction.forward(productpage),
+      // as upstream: the gateway sends to productpage's pods (under ambient mode, a gateway route that follows a service's
+      // routes would label its Service istio.io/ingress-use-waypoint); see app.ts
+      action: RouteAction.forward(productpage, { followServiceRoutes: false }),
     }],
   });
 

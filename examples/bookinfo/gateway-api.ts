@@ -22,7 +22,9 @@ export function buildBookinfoGatewayApi(app: App): Bookinfo {
     hosts: ['*'],
     routes: [{
       match: [HttpMatch.exact('/productpage'), HttpMatch.prefix('/static'), HttpMatch.exact('/login'), HttpMatch.exact('/logout'), HttpMatch.prefix('/api/v1/products')],
-      action: RouteAction.forward(productpage),
+      // upstream's HTTPRoute sends to the productpage Service, not through its routes (route-all-v1 pins it to v1 for
+      // calls inside the mesh only): followServiceRoutes: false keeps it so (see app.ts)
+      action: RouteAction.forward(productpage, { followServiceRoutes: false }),
     }],
   });
 

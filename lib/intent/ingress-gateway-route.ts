@@ -1,17 +1,20 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IMeshNamespace } from './mesh-namespace';
-import { HttpRouteOptions, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
-import { RouteSet } from './route-set';
+import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
+import { RouteSet, routesGeneration } from './route-set';
+import { carriedRoutingOf } from './service-routing';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
+import { addObjectNotes } from '../core/object-notes';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
-import { failIfNoIngress, namespaceOf } from '../hosting/cdk8s/emit';
+import { ambientAt, failIfNoIngress, namespaceOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { ServerModel, VirtualServiceModel } from '../render/model';
+import { CarriedRoute, CarriedRoutes, ServiceRoutes, carryServiceRoutes } from '../render/service-routes';
 import { checkHostsServed } from '../validation/rules';
 
 /** Props of an {@link IngressGatewayRoute}. */
@@ -70,15 +73,40 @@ export interface IngressGatewayRouteProps {
  * A VirtualService bound to an {@link IngressGateway}: hosts, URI matches and the service that
  * serves them. Checked at synth so that the two never disagree: every host must be served by the
  * gateway (a host it does not serve would be a silent 404), and `gatewayPort` must be one of its listeners.
+ *
+ * **A route that forwards to a whole `MeshService` follows the service's own routes** (its versions and weights, header
+ * routes, faults, timeouts, retries), as calls from inside the mesh do: a gateway applies only its own VirtualService, so
+ * a route to the service's host without a subset would reach every pod of the service whatever its routes say (Istio's
+ * IST0140). Istio's API and the Gateway API: the gateway's route is replaced by the service's routes, each combined
+ * with it as Istio merges a root route with its delegate's (istio/istio `pilot/pkg/model/virtualservice.go`,
+ * `mergeHTTPMatchRequest`): both routes' matches must hold (where both constrain one field, the narrower is kept when one
+ * contains the other; a combination that cannot hold is dropped; one that could but cannot be written as one match is
+ * dropped with the warning MK0020); destinations are the service route's versions and weights, toward the port the
+ * gateway route sends to; the gateway route's own timeout, retries, fault, mirror, CORS and header operations win over
+ * the service route's, which apply where the gateway route sets none; path rewrites apply in turn, the gateway's then the
+ * service's. A request that matches none of the service's routes goes on to the gateway's next route, as with Istio's
+ * delegation. Under ambient mode the gateway sends through the service's waypoint instead (`istio.io/ingress-use-waypoint`
+ * on the Service, istio/istio `pilot/pkg/serviceregistry/ambient/services.go`), which applies the service's routes
+ * itself, whichever file they come from. `RouteAction.forward(service, { followServiceRoutes: false })` keeps the
+ * gateway's route as written.
  */
 export class IngressGatewayRoute extends Construct {
   private readonly routes: RouteSet;
   private readonly vsName: string;
   private readonly vsNamespace?: string;
+  /** The route's chart and back-end, read once (settings cannot change once constructs are in a scope). */
+  private readonly chart: Chart;
+  private readonly gatewayApi: boolean;
+  private readonly ambient: boolean;
+  /** The routes carried, computed once per synth (validation, rendering and the analysis read them). */
+  private synthMemo?: { readonly generation: number; readonly carried: CarriedRoutes };
 
   public constructor(scope: Construct, id: string, private readonly props: IngressGatewayRouteProps) {
     super(...constructArgs('IngressGatewayRoute', [scope, id, props]));
     failIfNoIngress(this, 'IngressGatewayRoute');
+    this.chart = Chart.of(this);
+    this.gatewayApi = routingBackendOf(this) === 'gateway-api';
+    this.ambient = ambientAt(this);
     this.vsName = props.name ?? id;
     this.vsNamespace = namespaceOf(this, props.namespace?.name);
     const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.vsName);
@@ -90,13 +118,18 @@ export class IngressGatewayRoute extends Construct {
     }
     // a route of another namespace is admitted by name to the gateway's listeners (the Gateway API's allowedRoutes)
     if (this.vsNamespace !== undefined) (props.gateway as { _admitRoutesFrom?: (ns: string) => void })._admitRoutesFrom?.(this.vsNamespace);
-    this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.model(), onlyPortOf);
+    this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.modelOf(this.synthCarried()), onlyPortOf);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
+    addObjectNotes(this.routes.primary, 'MK0020', () => this.synthCarried().notes);
     this.node.addValidation({
-      validate: () => [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts), ...backendRouteProblems(this, this.model())],
+      validate: () => {
+        const carried = this.synthCarried();
+        return [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts),
+          ...backendRouteProblems(this, this.modelOf(carried)).map(p => carriedLabel(p, carried.routes))];
+      },
     });
   }
 
@@ -108,6 +141,12 @@ export class IngressGatewayRoute extends Construct {
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
     this.routes.addHttp(route);
+    // under ambient mode a service's routes apply to ingress traffic through its waypoint: the service is told
+    if (route.action._followServiceRoutes !== false) {
+      for (const d of route.action.destinations.filter(x => x.target.subset === undefined)) {
+        (d.target.service as { _forwardedByGateway?: (by: Construct) => void })._forwardedByGateway?.(this);
+      }
+    }
   }
 
   /** Adds a route of the gateway's TCP listeners: connections shifted between targets by weight. */
@@ -120,8 +159,12 @@ export class IngressGatewayRoute extends Construct {
     this.routes.addTls(route);
   }
 
-  /** The VirtualService as model data. */
+  /** The VirtualService as model data (routes to a whole service carry the service's routes). */
   public model(): VirtualServiceModel {
+    return this.modelOf(this.carried());
+  }
+
+  private modelOf(carried: CarriedRoutes): VirtualServiceModel {
     return {
       name: this.vsName,
       namespace: this.vsNamespace,
@@ -129,9 +172,42 @@ export class IngressGatewayRoute extends Construct {
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
       mesh: this.props.mesh || undefined,
       gatewayPort: this.props.gatewayPort,
-      http: this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf)),
+      http: carried.routes.map(c => c.route),
       ...this.routes.layer4Models(),
     };
+  }
+
+  /**
+   * {@link carried}, once per synth: kept while no route is added anywhere, until the current task ends (as rendered
+   * objects are).
+   */
+  private synthCarried(): CarriedRoutes {
+    const generation = routesGeneration();
+    if (this.synthMemo?.generation !== generation) {
+      this.synthMemo = { generation, carried: this.carried() };
+      queueMicrotask(() => { this.synthMemo = undefined; });
+    }
+    return this.synthMemo.carried;
+  }
+
+  /** The HTTP routes as declared, each to a whole service replaced by the service's routes combined with it. */
+  private carried(): CarriedRoutes {
+    const declared = this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf));
+    return carryServiceRoutes(declared, (i, k) => this.serviceRoutesOf(this.routes.http[i], k), { oneMatchPerRewrite: this.gatewayApi });
+  }
+
+  /**
+   * The routes destination `k` of `route` carries: those of the service it forwards to as a whole, unless the route says
+   * not to, or under ambient mode (the service's waypoint applies them).
+   */
+  private serviceRoutesOf(route: HttpRouteOptions, k: number): ServiceRoutes | undefined {
+    if (route.action._followServiceRoutes === false) return undefined;
+    const target: IRouteTarget | undefined = route.action.destinations[k]?.target;
+    if (!target || target.subset !== undefined) return undefined;
+    const service = target.service;
+    const routing = carriedRoutingOf(service, this.chart);
+    if (!routing || (service instanceof Construct ? ambientOf(service) : this.ambient)) return undefined;
+    return { service: service.name, routes: routing._httpModels() };
   }
 
   private validateRoute(): string[] {
@@ -191,6 +267,29 @@ export class IngressGatewayRoute extends Construct {
     errors.push(...checkHostsServed('hosts', this.props.hosts, usable, gw.name, { route: this.vsNamespace, gateway: gw.namespace ?? this.vsNamespace }));
     return errors;
   }
+}
+
+/** Whether a service's pods run on the ambient data plane, read once per service. */
+const ambientServices = new WeakMap<Construct, boolean>();
+function ambientOf(service: Construct): boolean {
+  let ambient = ambientServices.get(service);
+  if (ambient === undefined) ambientServices.set(service, ambient = ambientAt(service));
+  return ambient;
+}
+
+/**
+ * A problem found in the combined routes, named after the route the user declared (`routes[0]`, not the combined route's
+ * index) and, for a route the gateway carries, the service route it comes from.
+ */
+function carriedLabel(p: string, routes: readonly CarriedRoute[]): string {
+  let from: CarriedRoute | undefined;
+  const named = p.replace(/^((?:\[[A-Z]+\d+\] )?')routes\[(\d+)\]/, (all, head: string, k: string) => {
+    from = routes[Number(k)];
+    return from ? `${head}routes[${from.from}]` : all;
+  });
+  const carries = from?.carries;
+  return carries ? `${named}; it comes from routes[${carries.route}] of service '${carries.service}', which the gateway route carries `
+    + '(followServiceRoutes: false sends to the service without its routes)' : named;
 }
 
 /** Whether HTTP routes apply to a listener: HTTP, HTTP2, GRPC, or HTTPS that the gateway terminates. */

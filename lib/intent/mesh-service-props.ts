@@ -117,8 +117,12 @@ export interface MeshServiceProps extends WorkloadOptions {
 
   /**
    * Under ambient mode, make ingress gateways send the service's traffic through its waypoint
-   * (`istio.io/ingress-use-waypoint`), so that its L7 routes and policies apply to ingress traffic too.
-   * @default - false; true once an L7 policy guards the service against waypoint bypass (ingress would be refused otherwise)
+   * (`istio.io/ingress-use-waypoint`), so that its L7 routes and policies apply to ingress traffic too. `false` keeps
+   * the label off for the service's routes' sake (a gateway's requests then reach the pods without them), though an L7
+   * policy that guards the service against waypoint bypass still adds it (the gateway would be refused otherwise).
+   * @default - true when a gateway route forwards to the whole service (`followServiceRoutes`, the default) and a
+   * routing routes it (`addRoute()`, `ServiceRouting`), or once an L7 policy guards the service against waypoint
+   * bypass; otherwise not written
    */
   readonly ingressUseWaypoint?: boolean;
 

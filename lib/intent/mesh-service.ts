@@ -176,6 +176,10 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   /** Under ambient with autoWaypoints off: the L7 features that found no waypoint. */
   private readonly waypointNeeds: string[] = [];
   private waypointGuarded = false;
+  /** A ServiceRouting routes the service's traffic (L7 routes its waypoint applies, under ambient mode). */
+  private routedInMesh = false;
+  /** A gateway route forwards to the whole service (and follows its routes). */
+  private forwardedByGateway = false;
   private readonly declaredDependencies: IMeshService[] = [];
   private readonly derivedDependencies: IMeshService[] = [];
   private readonly workload: WorkloadModel;
@@ -713,6 +717,33 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     policy('FromWaypoint', `${this.name}-from-waypoint`, { action: 'ALLOW', rules: [{ from: [{ principals: [principal] }] }] });
     // an ingress gateway sends straight to the pods unless told to use the waypoint: it would be refused now
     if (!this.props.ingressUseWaypoint) this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
+  }
+
+  /**
+   * Records that a ServiceRouting routes the service. @internal
+   */
+  public _routedBy(_routing: Construct): void {
+    this.routedInMesh = true;
+    this.ingressThroughWaypoint();
+  }
+
+  /**
+   * Records that a gateway route forwards to the whole service and follows its routes. @internal
+   */
+  public _forwardedByGateway(_route: Construct): void {
+    this.forwardedByGateway = true;
+    this.ingressThroughWaypoint();
+  }
+
+  /**
+   * Under ambient mode, a service with routes that a gateway forwards to gets `istio.io/ingress-use-waypoint`, so that
+   * the gateway sends through its waypoint, which applies the routes (an ingress gateway otherwise sends straight to the
+   * pods: istio/istio `pilot/pkg/serviceregistry/ambient/services.go`, `ingressUseWaypointFromLabels`). `ingressUseWaypoint`
+   * given either way decides instead.
+   */
+  private ingressThroughWaypoint(): void {
+    if (!this.ambient || !this.routedInMesh || !this.forwardedByGateway || this.props.ingressUseWaypoint !== undefined) return;
+    this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
   }
 
   /**

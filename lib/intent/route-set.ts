@@ -10,6 +10,19 @@ import { renderVirtualService } from '../render/istio';
 import { renderLinkerdGrpcRoute, renderLinkerdHttpRoute } from '../render/linkerd';
 import { Manifest, TcpRouteModel, TlsRouteModel, VirtualServiceModel } from '../render/model';
 
+/** How many times routes were added anywhere: what a result computed from routes is still valid for. */
+let generation = 0;
+
+/** The number of route additions so far (any routing construct). @internal */
+export function routesGeneration(): number {
+  return generation;
+}
+
+/** Records that routes changed (a route added, a routing declared). @internal */
+export function routesChanged(): void {
+  generation++;
+}
+
 /**
  * The routes of a routing construct (`ServiceRouting`, `IngressGatewayRoute`), of every kind, and the objects they are
  * rendered to, emitted as routes of each kind arrive. @internal
@@ -43,6 +56,7 @@ export class RouteSet {
   public addHttp(route: HttpRouteOptions): void {
     routeModelAt(this.scope, route, this.http.length, this.defaultPort);
     this.http.push(route);
+    routesChanged();
     this.sync();
   }
 
@@ -51,6 +65,7 @@ export class RouteSet {
     const err = l4ActionProblem(`tcpRoutes[${this.tcp.length}]`, route);
     if (err) failAt(this.scope, err);
     this.tcp.push(route);
+    routesChanged();
     this.sync();
   }
 
@@ -59,6 +74,7 @@ export class RouteSet {
     const err = l4ActionProblem(`tlsRoutes[${this.tls.length}]`, route, true);
     if (err) failAt(this.scope, err);
     this.tls.push(route);
+    routesChanged();
     this.sync();
   }
 

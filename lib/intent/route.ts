@@ -49,6 +49,18 @@ export interface ForwardOptions {
    * route writes the service's only port, and requires this when the service has several
    */
   readonly port?: number;
+
+  /**
+   * At a gateway (an `IngressGatewayRoute`), whether requests forwarded to a whole `MeshService` follow the service's own
+   * routes (`addRoute()`, or a `ServiceRouting` of it in the gateway route's chart or the service's): its versions, weights,
+   * header routes, faults, timeouts and retries, as for calls from inside the mesh. `false` sends them to any of the
+   * service's pods, as a gateway route written by hand without a subset does (Istio's IST0140 then warns that the
+   * service's routes do not apply to them); keep it for an upstream file that does so. A version target is sent to that
+   * version either way; routes of other kinds (`ServiceRouting`, `DelegateRoutes`) refuse the option.
+   * @default true - the gateway route carries the service's routes (under ambient mode, the Service is labelled
+   * `istio.io/ingress-use-waypoint` instead, so that its waypoint applies them)
+   */
+  readonly followServiceRoutes?: boolean;
 }
 
 /** One destination of a weighted route. */
@@ -94,7 +106,7 @@ export interface RedirectOptions {
 export class RouteAction {
   /** Sends every matched request to one target. */
   public static forward(target: IRouteTarget, options: ForwardOptions = {}): RouteAction {
-    return new RouteAction([{ target, port: options.port }]);
+    return new RouteAction([{ target, port: options.port }], undefined, undefined, undefined, options.followServiceRoutes);
   }
 
   /** Answers with an HTTP redirect instead of forwarding. */
@@ -114,7 +126,8 @@ export class RouteAction {
    * percentages that add up to 100.
    */
   public static weightedForward(targets: WeightedTarget[], options: ForwardOptions = {}): RouteAction {
-    const action = new RouteAction(targets.map(t => ({ target: t.target, weight: t.weight, port: options.port })));
+    const action = new RouteAction(targets.map(t => ({ target: t.target, weight: t.weight, port: options.port })), undefined, undefined, undefined,
+      options.followServiceRoutes);
     const keys = targets.map(t => `${t.target.service.namespace ?? ''}/${t.target.service.name}/${t.target.subset ?? '*'}`);
     const dup = targets.find((_, i) => keys.indexOf(keys[i]) !== i);
     if (dup) {
@@ -139,6 +152,7 @@ export class RouteAction {
     /** @internal */ public readonly _redirect?: RedirectModel,
     /** @internal */ public readonly _delegate?: ServiceRef,
     /** @internal */ public readonly _delegateRoutes?: IDelegateRoutes,
+    /** `ForwardOptions.followServiceRoutes`, when given. @internal */ public readonly _followServiceRoutes?: boolean,
   ) {
     if (targets.length === 0 && !_redirect && !_delegate) fail(problem('targets', 'must name at least one target', '[]'));
   }
@@ -160,6 +174,15 @@ export class RouteAction {
       weight: t.weight,
     }));
   }
+}
+
+/**
+ * The routes whose action sets `followServiceRoutes`, which only a gateway route reads: problems naming them.
+ * @internal
+ */
+export function followOptionProblems(routes: readonly HttpRouteOptions[]): string[] {
+  return routes.flatMap((r, i) => (r.action._followServiceRoutes === undefined ? [] : [problem(`routes[${i}].action.followServiceRoutes`,
+    'applies to the routes of an IngressGatewayRoute only (what a gateway sends to a whole service)', r.action._followServiceRoutes, 'remove it')]));
 }
 
 /** The port a gateway, delegate or layer-4 route writes when none was given: the target's only port. @internal */

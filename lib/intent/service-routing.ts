@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports';
-import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, routeModelAt } from './route';
-import { RouteSet } from './route-set';
+import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, followOptionProblems, routeModelAt } from './route';
+import { RouteSet, routesChanged } from './route-set';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -11,7 +11,7 @@ import { checkDnsSubdomain, checkExportTo } from '../core/names';
 import { Suppressions } from '../core/suppressions';
 import { namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
 import { hostOf } from '../render/hosts';
-import { VirtualServiceModel } from '../render/model';
+import { HttpRouteModel, VirtualServiceModel } from '../render/model';
 
 /** Props of a {@link ServiceRouting}. */
 export interface ServiceRoutingProps {
@@ -70,6 +70,26 @@ export interface ServiceRoutingProps {
   readonly exportTo?: string[];
 }
 
+/** The ServiceRoutings of each service, in the order declared, with their charts (a gateway route carries one of them). */
+const routingsOf = new WeakMap<IMeshService, Array<{ readonly routing: ServiceRouting; readonly chart: Chart }>>();
+/** The chart of each service declared here (a construct's chart never changes). */
+const chartsOf = new WeakMap<IMeshService, Chart | null>();
+
+/**
+ * The routing of `service` whose HTTP routes a gateway route in chart `from` carries (`ForwardOptions.followServiceRoutes`):
+ * one in the gateway route's own chart (written to the same file), else one in the service's chart (`addRoute()`, the
+ * routing always applied with the service). Routings in other charts are alternatives applied file by file (scenarios,
+ * canary stages): none of them is carried. Undefined when there is none.
+ * @internal
+ */
+export function carriedRoutingOf(service: IMeshService, from: Chart): ServiceRouting | undefined {
+  const all = routingsOf.get(service);
+  if (!all) return undefined;
+  let own = chartsOf.get(service);
+  if (own === undefined) chartsOf.set(service, own = service instanceof Construct ? Chart.of(service) : null);
+  return (all.find(r => r.chart === from) ?? all.find(r => r.chart === own))?.routing;
+}
+
 /**
  * How requests addressed to a service inside the mesh are routed across its versions: pin to a
  * version, route by header, split by weight. Emits a VirtualService whose host is the service, or,
@@ -92,6 +112,9 @@ export class ServiceRouting extends Construct {
     this.vsName = props.name ?? props.service.name;
     // under ambient mode only a waypoint applies routes (a MeshService declared here gets one, or says it needs one)
     (props.service as { _requireWaypoint?: (feature: string, by: Construct) => void })._requireWaypoint?.('routes', this);
+    routingsOf.set(props.service, [...(routingsOf.get(props.service) ?? []), { routing: this, chart: Chart.of(this) }]);
+    routesChanged();
+    (props.service as { _routedBy?: (by: Construct) => void })._routedBy?.(this);
     this.vsNamespace = props.namespace?.name ?? props.service.namespace ?? namespaceOf(this, undefined);
     const err = checkDnsSubdomain('name', this.vsName);
     if (err) failAt(this, err);
@@ -112,6 +135,7 @@ export class ServiceRouting extends Construct {
     this.node.addValidation({
       validate: () => [
         ...checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly),
+        ...followOptionProblems(this.routes.http),
         ...this.protocolProblems(),
         ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
         ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
@@ -191,6 +215,11 @@ export class ServiceRouting extends Construct {
       `is a gRPC method match, but service '${this.props.service.name}' has no gRPC or HTTP/2 port (${show(ports)})`, m._model.uri?.exact ?? m._model.uri?.prefix,
       'declare the port with Protocol.GRPC'))));
     return [...new Set(out)];
+  }
+
+  /** The HTTP routes as model data (what a gateway route to the service carries). @internal */
+  public _httpModels(): HttpRouteModel[] {
+    return this.routes.http.map((r, i) => routeModelAt(this, r, i));
   }
 
   /** The VirtualService as model data. */

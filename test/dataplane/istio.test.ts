@@ -57,23 +57,27 @@ describe('the README quick start', () => {
     expect(r.envoy?.cluster).toBeUndefined(); // weighted clusters
   });
 
-  // The configuration on main: the gateway's route forwards to the reviews Service without a subset, so reviews' own
-  // rules do not apply at the gateway (Istio applies a mesh VirtualService to sidecars only) and the gateway spreads
-  // requests over reviews' pods. Another change makes gateway traffic follow reviews' rules: these expectations are
-  // updated with it at rebase.
-  test('through the gateway: the gateway route\'s rule, over reviews\' pods (no subset named)', () => {
+  // The gateway's route carries reviews' own routes (followServiceRoutes, the default): jason reaches v2 through the
+  // gateway as from inside the mesh, everyone else is split 90/10.
+  test('through the gateway: jason reaches v2 by the gateway route\'s first rule, which carries reviews\' first', () => {
     const r = mesh.request({ gateway: 'shop/shop-gateway', host: 'shop.example.com', path: '/reviews/1', headers: { 'end-user': 'jason' } });
     expect(r.dataPlane).toBe('istio-gateway');
     expect(r.outcome).toBe('routed');
     expect(r.listener).toStrictEqual({ kind: 'Gateway', namespace: 'shop', name: 'shop-gateway', listener: 'http', port: 8080, protocol: 'HTTP', hostnames: ['shop.example.com'] });
     expect(r.route).toStrictEqual({ kind: 'VirtualService', namespace: 'shop', name: 'shop', rule: 0, match: 0 });
-    expect(routing(r.destinations)).toStrictEqual([
-      { service: 'shop/reviews', port: 9080, version: 'v1', workloads: ['shop/reviews-v1'], weight: 50 },
-      { service: 'shop/reviews', port: 9080, version: 'v2', workloads: ['shop/reviews-v2'], weight: 50 },
-    ]);
-    expect(r.envoy).toStrictEqual({ listener: '0.0.0.0_8080', routeConfig: 'http.8080', virtualHost: 'shop.example.com:8080', cluster: 'outbound|9080||reviews.shop.svc.cluster.local' });
+    expect(routing(r.destinations)).toStrictEqual([{ service: 'shop/reviews', port: 9080, subset: 'v2', version: 'v2', workloads: ['shop/reviews-v2'], weight: 100 }]);
+    expect(r.envoy).toStrictEqual({ listener: '0.0.0.0_8080', routeConfig: 'http.8080', virtualHost: 'shop.example.com:8080', cluster: 'outbound|9080|v2|reviews.shop.svc.cluster.local' });
     expect(r.notes).toStrictEqual([
       'no pods of Gateway shop/shop-gateway are in the configuration: taken as Istio\'s default istio-ingressgateway (istio-system, ServiceAccount istio-ingressgateway-service-account)',
+    ]);
+  });
+
+  test('through the gateway: everyone else is split 90/10 by the second rule, as inside the mesh', () => {
+    const r = mesh.request({ gateway: 'shop/shop-gateway', host: 'shop.example.com', path: '/reviews/1' });
+    expect(r.route).toStrictEqual({ kind: 'VirtualService', namespace: 'shop', name: 'shop', rule: 1, match: 0 });
+    expect(routing(r.destinations)).toStrictEqual([
+      { service: 'shop/reviews', port: 9080, subset: 'v1', version: 'v1', workloads: ['shop/reviews-v1'], weight: 90 },
+      { service: 'shop/reviews', port: 9080, subset: 'v2', version: 'v2', workloads: ['shop/reviews-v2'], weight: 10 },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { Destination, GatewaySpec, HttpMatchRequest, VirtualServiceSpec } from './types';
+import { objectNotes } from '../../core/object-notes';
 import { distinct, exportsToAll, hostsMatch, list, nameOf, namesForNamespace, selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
@@ -106,6 +107,20 @@ const ingressRulesNotAffected: Analyzer = {
     }
     return out;
   },
+};
+
+const serviceRouteSkipped: Analyzer = {
+  analyzer: 'meshkit.GatewayServiceRoutesChecker',
+  code: 'MK0020',
+  name: 'ServiceRouteSkippedAtGateway',
+  level: FindingLevel.WARNING,
+  description: 'a gateway route forwards to a whole service and carries its routes, but some of them could not be carried (a match that overlaps the '
+    + 'gateway\'s without one containing the other, a route that delegates, a split whose service route sets policies): gateway requests skip them '
+    + '(found at synth, where the gateway route\'s own matches are known)',
+  run: ctx => [...ctx.of('VirtualService', NET), ...ctx.of('HTTPRoute', 'gateway.networking.k8s.io')].flatMap(o => objectNotes(o.construct, 'MK0020').map(note => ({
+    object: o,
+    message: `${o.manifest.kind} '${name(o)}' ${note} (mesh-kit MK0020)`,
+  }))),
 };
 
 const subsetNotFound: Analyzer = {
@@ -433,7 +448,7 @@ const jwtRoutingWithoutAuthn: Analyzer = {
 
 /** The VirtualService checks. */
 export const VIRTUAL_SERVICE_ANALYZERS: Analyzer[] = [
-  destinationHostNotFound, destinationPortRequired, ingressRulesNotAffected, subsetNotFound, conflictingMeshGatewayHosts,
+  destinationHostNotFound, destinationPortRequired, ingressRulesNotAffected, serviceRouteSkipped, subsetNotFound, conflictingMeshGatewayHosts,
   unreachableRule, ineffectiveMatch, gatewayNotFound, hostNotInGateway, internalGatewayRef, jwtRoutingWithoutAuthn,
 ];
 

@@ -2346,6 +2346,7 @@ export const API_SHAPES: ApiShapes = {
   },
   "ForwardOptions": {
    "fields": {
+    "followServiceRoutes": "boolean",
     "port": "number"
    }
   },

@@ -1,0 +1,21 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * What a construct knows of an object it emits that the rendered object no longer shows (a gateway route's own matches,
+ * once combined with a service's routes), by analysis code: the synth-time analysis reports it on the object. Read
+ * lazily, at analysis, so that routes added after the object was emitted count.
+ */
+const notes = new WeakMap<IConstruct, Map<string, () => readonly string[]>>();
+
+/** Registers the notes of `code` about `object`, computed when the analysis asks. @internal */
+export function addObjectNotes(object: IConstruct, code: string, found: () => readonly string[]): void {
+  const byCode = notes.get(object) ?? new Map<string, () => readonly string[]>();
+  byCode.set(code, found);
+  notes.set(object, byCode);
+}
+
+/** The notes of `code` about the object `object` emits (none for objects read from YAML). @internal */
+export function objectNotes(object: IConstruct | undefined, code: string): readonly string[] {
+  const found = object ? notes.get(object)?.get(code) : undefined;
+  return found ? found() : [];
+}
