@@ -9,7 +9,7 @@ import { routeFromLinkerdProxy } from './linkerd';
 import { authorize } from './policy';
 import { NormalizedRequest, gatewayNames, normalizeRequest } from './request';
 import { TrafficRequest, TrafficResult } from './types';
-import { World, WorldObject, labelSelectorMatches, selectsLabels } from './world';
+import { WorkloadInfo, World, WorldObject, labelSelectorMatches, selectsLabels } from './world';
 import { isObj, str, strMap } from '../analysis/context';
 import { inputFiles, readText } from '../analysis/files';
 import { objectsOfYaml } from '../analysis/load';
@@ -75,9 +75,9 @@ export class Mesh {
   }
 
   /** Kubernetes objects as plain data. */
-  public static fromObjects(objects: readonly Manifest[]): Mesh {
+  public static fromObjects(objects: ReadonlyArray<{ readonly [field: string]: unknown }>): Mesh {
     if (!Array.isArray(objects)) throw new MeshValidationError(`Mesh.fromObjects: ${problem('objects', 'must be a list of Kubernetes objects', objects)}`);
-    return new Mesh(objects);
+    return new Mesh(objects as unknown as readonly Manifest[]);
   }
 
   /** The index of the objects. @internal */
@@ -181,7 +181,11 @@ export function route(world: World, req: NormalizedRequest): TrafficResult {
 }
 
 /** The pods that run a gateway: an Istio Gateway's `selector`, a Gateway API Gateway's generated deployment (`gateway.networking.k8s.io/gateway-name`). */
-export function gatewayWorkloads(world: World, gateway: WorldObject) {
+export function gatewayWorkloads(world: World, gateway: WorldObject): readonly WorkloadInfo[] {
+  return world.memo(`gateway-workloads/${gateway.group}/${gateway.namespace}/${gateway.name}`, () => findGatewayWorkloads(world, gateway));
+}
+
+function findGatewayWorkloads(world: World, gateway: WorldObject): readonly WorkloadInfo[] {
   const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
   if (gateway.group === 'networking.istio.io') {
     const selector = strMap(spec.selector);
@@ -196,6 +200,7 @@ export function gatewayWorkloads(world: World, gateway: WorldObject) {
  * destination's sidecar): the model does not run them, so it cannot say what they change.
  */
 function extensionOf(world: World, caller: Caller, result: TrafficResult): string | undefined {
+  if (world.list('networking.istio.io', 'EnvoyFilter').length === 0 && world.list('extensions.istio.io', 'WasmPlugin').length === 0) return undefined;
   const proxies = caller.kind === 'gateway' ? caller.workloads : caller.workload.dataPlane.startsWith('istio') ? [caller.workload] : [];
   const destinations = result.destinations.flatMap(d => d.workloads).map(k => world.workload(k)).filter(w => w !== undefined && w.dataPlane.startsWith('istio'));
   const rootNamespace = 'istio-system';

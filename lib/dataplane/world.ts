@@ -159,6 +159,8 @@ export class World {
   private readonly workloadInfo = new Map<string, WorkloadInfo>();
   private readonly workloadsByNamespace = new Map<string, WorkloadInfo[]>();
   private readonly endpointCache = new Map<string, readonly WorkloadInfo[]>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly undeclared = new Map<string, NamespaceInfo>();
 
   public constructor(manifests: ReadonlyArray<Manifest | { readonly manifest: Manifest; readonly file?: string; readonly line?: number }>) {
     // Applied in order, as `kubectl apply -f` of every file: a later object of one group, kind, namespace and name
@@ -188,7 +190,11 @@ export class World {
     this.objects = objects;
     for (const o of this.list('', 'Namespace')) {
       this.namespaceInfo.set(o.name, {
-        name: o.name, declared: true, labels: strMap(o.manifest.metadata.labels), annotations: strMap(o.manifest.metadata.annotations),
+        name: o.name,
+        declared: true,
+        // the API server sets `kubernetes.io/metadata.name` on every namespace (Kubernetes 1.22+): namespace selectors may use it
+        labels: { ...strMap(o.manifest.metadata.labels), 'kubernetes.io/metadata.name': o.name },
+        annotations: strMap(o.manifest.metadata.annotations),
       });
     }
     for (const o of this.list('', 'Service')) this.serviceInfo.set(`${o.namespace}/${o.name}`, serviceOf(o));
@@ -216,7 +222,21 @@ export class World {
 
   /** A namespace (declared or only used; an unknown one has no labels). */
   public namespace(name: string): NamespaceInfo {
-    return this.namespaceInfo.get(name) ?? { name, declared: false, labels: {}, annotations: {} };
+    let info = this.namespaceInfo.get(name) ?? this.undeclared.get(name);
+    if (!info) {
+      // a namespace only named by objects in it: it exists (it must, for them to), with the label the API server gives every namespace
+      info = { name, declared: false, labels: { 'kubernetes.io/metadata.name': name }, annotations: {} };
+      this.undeclared.set(name, info);
+    }
+    return info;
+  }
+
+  /** A value derived from the objects, computed once per world (engines keep their indexes here). */
+  public memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   /** Every namespace declared or holding an object, sorted. */

@@ -7,13 +7,6 @@ import { World } from '../../lib/dataplane/world';
 import { Manifest } from '../../lib/render/model';
 import { HAS_SHARED, SHARED_DIR, describeWithShared, loadObjects } from '../support/shared';
 
-// the Gateway API engine's routes on Services, stood in for until it lands (./fixtures.ts)
-jest.mock('../../lib/dataplane/gateway-api', () => {
-  const actual = jest.requireActual('../../lib/dataplane/gateway-api');
-  const { fixtureRouteOnService } = jest.requireActual('./fixtures');
-  return { ...actual, routeOnService: (...args: unknown[]) => actual.routeOnService(...args) ?? fixtureRouteOnService(...args) };
-});
-
 /**
  * Istio ambient mode: ztunnel, waypoint binding (istio/istio `pilot/pkg/serviceregistry/ambient/waypoints.go`),
  * the routes a waypoint applies, ingress through a waypoint, and what ztunnel and waypoints enforce.

@@ -5,13 +5,6 @@ import { Mesh, MeshApp, TrafficResult } from '../../lib';
 import { parseDuration, parseFailureAccrual, parseRetry, parseTimeouts } from '../../lib/dataplane/linkerd';
 import { Manifest } from '../../lib/render/model';
 
-// the Gateway API engine's routes on Services, stood in for until it lands (./fixtures.ts)
-jest.mock('../../lib/dataplane/gateway-api', () => {
-  const actual = jest.requireActual('../../lib/dataplane/gateway-api');
-  const { fixtureRouteOnService } = jest.requireActual('./fixtures');
-  return { ...actual, routeOnService: (...args: unknown[]) => actual.routeOnService(...args) ?? fixtureRouteOnService(...args) };
-});
-
 /**
  * Linkerd's outbound policy (linkerd2 `policy-controller/k8s/index/src/outbound/index.rs`,
  * `policy-controller/grpc/src/outbound.rs`): protocol and opaque ports, which route kind the proxy reads, retries and

@@ -64,6 +64,23 @@ describe('Mesh', () => {
     expect(r.destinations).toStrictEqual([{ service: 'api.example.com', port: 443, workloads: [], weight: 100 }]);
   });
 
+  test('fromObjects takes Kubernetes objects as they come (any metadata, status)', () => {
+    const withExtras = { ...service('shop', 'web', { app: 'web' }), status: { loadBalancer: {} } };
+    const m = Mesh.fromObjects([
+      { ...deployment('shop', 'c', { app: 'c' }), metadata: { name: 'c', namespace: 'shop', creationTimestamp: '2026-01-01T00:00:00Z', uid: 'x' } },
+      withExtras,
+    ]);
+    expect(m.request({ from: 'shop/c', host: 'web' }).outcome).toBe('unavailable');
+    expect(() => Mesh.fromObjects('x' as never)).toThrow(MeshValidationError);
+  });
+
+  test('every namespace carries kubernetes.io/metadata.name, declared or not (namespace selectors use it)', () => {
+    const m = Mesh.fromObjects([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labels: { team: 'x' } } }, service('b', 'web', { app: 'web' })]);
+    expect(m.world.namespace('a').labels).toStrictEqual({ 'team': 'x', 'kubernetes.io/metadata.name': 'a' });
+    expect(m.world.namespace('b').labels).toStrictEqual({ 'kubernetes.io/metadata.name': 'b' });
+    expect(m.world.namespaces()).toStrictEqual(['a', 'b']);
+  });
+
   describe('bad requests are errors naming the nearest names', () => {
     test.each([
       [{ from: 'shop/clinet', host: 'reviews' }, 'Mesh.request: \'request.from\' must name a workload (namespace/name of a Deployment, StatefulSet, DaemonSet, Job or Pod): got \'shop/clinet\'; did you mean \'shop/client\'?'],

@@ -13,19 +13,6 @@ import { World } from '../../lib/dataplane/world';
 import { Manifest } from '../../lib/render/model';
 import { HAS_SHARED, SHARED_DIR, describeWithShared, loadObjects } from '../support/shared';
 
-// the Istio engine's sidecar routing, stood in for until it lands (./fixtures.ts)
-jest.mock('../../lib/dataplane/istio', () => {
-  const actual = jest.requireActual('../../lib/dataplane/istio');
-  const { fixtureRouteFromSidecar } = jest.requireActual('./fixtures');
-  return {
-    ...actual,
-    routeFromSidecar: (...args: unknown[]) => {
-      const r = actual.routeFromSidecar(...args);
-      return r.outcome === 'undecided' && /not modelled yet/.test(r.reason) ? fixtureRouteFromSidecar(...args) : r;
-    },
-  };
-});
-
 /**
  * Istio's authorization as a sidecar enforces it: AuthorizationPolicy (istio/istio
  * `pilot/pkg/security/authz/builder/`, `model/`; the cases follow the inputs of `builder/testdata/http/*-in.yaml`)

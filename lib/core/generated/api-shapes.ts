@@ -802,7 +802,7 @@ export const API_SHAPES: ApiShapes = {
     "name": "objects",
     "spec": {
      "list": {
-      "type": "Manifest"
+      "map": "any"
      }
     }
    }
