@@ -6,7 +6,9 @@ import { GATEWAY_ANALYZERS } from './analyzers/gateway';
 import { INSTALLATION_ANALYZERS } from './analyzers/installation';
 import { KIALI_ANALYZERS } from './analyzers/kiali';
 import { KUBERNETES_ANALYZERS } from './analyzers/kubernetes';
+import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { MISC_ANALYZERS } from './analyzers/misc';
+import { ROUTE_CONFLICT_ANALYZERS } from './analyzers/route-conflicts';
 import { SELECTOR_ANALYZERS } from './analyzers/selectors';
 import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtual-service';
 import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
@@ -21,6 +23,7 @@ import { Manifest } from '../render/model';
 export const ANALYZERS: readonly Analyzer[] = [
   ...VIRTUAL_SERVICE_ANALYZERS, ...DESTINATION_RULE_ANALYZERS, ...KUBERNETES_ANALYZERS, ...ANNOTATION_ANALYZERS,
   ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS, ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS,
+  ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

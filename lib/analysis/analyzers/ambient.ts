@@ -80,10 +80,21 @@ const l7OnZtunnel: Analyzer = {
 
 /** The waypoint a Service uses: its own label, else its namespace's. */
 function waypointOf(ctx: AnalysisContext, svc: AnalyzedObject): string | undefined {
-  const own = svc.manifest.metadata.labels?.['istio.io/use-waypoint'];
-  if (own !== undefined) return own === 'none' ? undefined : own;
-  const ns = ctx.namespace(ctx.namespaceOf(svc))?.manifest.metadata.labels?.['istio.io/use-waypoint'];
-  return ns === 'none' ? undefined : ns;
+  return waypointRefOf(ctx, svc)?.name;
+}
+
+/**
+ * The waypoint (`namespace/name`) a Service uses: its own `istio.io/use-waypoint` label, else its namespace's, in the
+ * namespace `istio.io/use-waypoint-namespace` of the same object names (default: the Service's).
+ */
+export function waypointRefOf(ctx: AnalysisContext, svc: AnalyzedObject): { name: string; namespace: string } | undefined {
+  const ns = ctx.namespaceOf(svc);
+  for (const labels of [svc.manifest.metadata.labels ?? {}, ctx.namespace(ns)?.manifest.metadata.labels ?? {}]) {
+    const wp = labels['istio.io/use-waypoint'];
+    if (wp === undefined) continue;
+    return wp === 'none' ? undefined : { name: wp, namespace: labels['istio.io/use-waypoint-namespace'] ?? ns };
+  }
+  return undefined;
 }
 
 const noWaypoint: Analyzer = {

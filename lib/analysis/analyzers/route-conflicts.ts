@@ -1,0 +1,428 @@
+/**
+ * Rules that other objects' rules hide (MK0012), and rules whose winner is decided by creation timestamps (MK0013):
+ * conflicts that show only when several objects are read together, as the data plane merges them.
+ *
+ * - VirtualServices bound to one Istio Gateway and host: Istio appends their routes in the VirtualServices' order
+ *   (visibility to the gateway's namespace, then creation time, then name: istio/istio
+ *   pilot/pkg/model/push_context.go VirtualServicesForGateway, pilot/pkg/model/virtualservice_controller.go), each
+ *   VirtualService's routes up to its first catch-all, then moves the catch-all routes to the end
+ *   (pilot/pkg/networking/core/gateway.go, route.go SortVHostRoutes). Istio's own IST0130 / IST0131 cover the rules of
+ *   one VirtualService; these checks cover rules of different VirtualServices.
+ * - Gateway API routes attached to one listener (or one Service, GAMMA): the rules of all routes are ordered by the
+ *   specification's precedence — exact path, longest prefix, method, most headers, most query parameters, then the
+ *   oldest route, then `{namespace}/{name}`, then rule order (gateway-api apis/v1/httproute_types.go, HTTPRouteRule).
+ *
+ * A rule (match) is reported only when `covers` is sure that an earlier one takes all its requests; an order that
+ * depends on creation timestamps (which re-applying from Git does not reproduce) is MK0013, never MK0012.
+ *
+ * @module
+ */
+import { GatewayApiPrecedence, RouteMatch, covers, describeMatch, gatewayApiMatch, isCatchAll, virtualServiceMatch } from './route-match';
+import { GatewaySpec } from './types';
+import { idOf, isObj, list, nameOf, namesForNamespace, strMap, strs, toFqdn } from '../context';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
+
+const NET = 'networking.istio.io';
+const GW = 'gateway.networking.k8s.io';
+
+/** One route (one match of one rule) in a group of merged routes. */
+interface Entry {
+  readonly object: AnalyzedObject;
+  readonly id: string;
+  readonly rule: number;
+  /** The match's index; undefined for a rule without matches. */
+  readonly match?: number;
+  readonly ruleName?: string;
+  readonly m: RouteMatch;
+  /** The VirtualService's position among those of the gateway (visibility bucket), the Gateway API match's precedence... */
+  readonly order: EntryOrder;
+  /** Where the group is, for messages: `gateway 'ns/gw' host 'a.com'`. */
+  readonly where: string;
+}
+
+type EntryOrder =
+  | { readonly kind: 'vs'; readonly bucket: number; readonly catchAll: boolean }
+  | { readonly kind: 'gw'; readonly precedence: GatewayApiPrecedence; readonly hostnames: readonly string[] };
+
+/** `metadata.creationTimestamp` in milliseconds, when the object carries one (objects read from a cluster). */
+function createdAt(o: AnalyzedObject): number | undefined {
+  const t = (o.manifest.metadata as { creationTimestamp?: unknown }).creationTimestamp;
+  const ms = typeof t === 'string' ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** -1: `a` first, 1: `b` first, 0: decided by creation timestamps that the objects do not carry. */
+function creationOrder(a: AnalyzedObject, b: AnalyzedObject, tieBreak: (x: AnalyzedObject, y: AnalyzedObject) => number): number {
+  const ta = createdAt(a);
+  const tb = createdAt(b);
+  if (ta === undefined || tb === undefined) return 0;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return tieBreak(a, b);
+}
+
+/** Istio's order of VirtualServices of one creation time: name, then namespace (pilot/pkg/model/config.go). */
+const vsTieBreak = (x: AnalyzedObject, y: AnalyzedObject) => cmp(nameOf(x), nameOf(y)) || cmp(x.manifest.metadata.namespace ?? '', y.manifest.metadata.namespace ?? '');
+/**
+ * Gateway API routes of one creation time: `{namespace}/{name}` (the specification) and namespace, then name (Istio,
+ * pilot/pkg/config/kube/gateway/conversion.go sortRoutesByCreationTime); undecided (0) where the two disagree.
+ */
+const routeTieBreak = (x: AnalyzedObject, y: AnalyzedObject) => {
+  const [nx, ny] = [x.manifest.metadata.namespace ?? 'default', y.manifest.metadata.namespace ?? 'default'];
+  const spec = cmp(`${nx}/${nameOf(x)}`, `${ny}/${nameOf(y)}`);
+  return spec === (cmp(nx, ny) || cmp(nameOf(x), nameOf(y))) ? spec : 0;
+};
+
+/** Which of two entries the data plane tries first: -1 `a`, 1 `b`, 0 decided by creation time, undefined: nothing to say. */
+function entryOrder(a: Entry, b: Entry): number | undefined {
+  if (a.order.kind === 'vs' && b.order.kind === 'vs') {
+    if (a.id === b.id) return undefined; // one VirtualService's own rules: Istio's IST0130 / IST0131
+    // catch-all routes go after all others (SortVHostRoutes)
+    if (a.order.catchAll !== b.order.catchAll) return a.order.catchAll ? 1 : -1;
+    if (a.order.bucket !== b.order.bucket) return a.order.bucket < b.order.bucket ? -1 : 1;
+    return creationOrder(a.object, b.object, vsTieBreak);
+  }
+  if (a.order.kind === 'gw' && b.order.kind === 'gw') {
+    const [pa, pb] = [a.order.precedence, b.order.precedence];
+    // the precedence of regular-expression paths is implementation-specific
+    if (pa.pathRank === 1 || pb.pathRank === 1) return undefined;
+    for (const k of ['pathRank', 'pathLength', 'method', 'headers', 'queryParams'] as const) {
+      if (pa[k] !== pb[k]) return Number(pa[k]) > Number(pb[k]) ? -1 : 1;
+    }
+    if (a.object === b.object) return a.rule === b.rule ? undefined : a.rule < b.rule ? -1 : 1;
+    if (a.id === b.id) return undefined; // alternatives (one object in two files)
+    return creationOrder(a.object, b.object, routeTieBreak);
+  }
+  return undefined;
+}
+
+const ruleText = (e: Entry) => (e.order.kind === 'vs'
+  ? `rule http[${e.rule}]${e.ruleName ? ` '${e.ruleName}'` : ''}${e.match === undefined ? '' : ` match[${e.match}]`}`
+  : `rule ${e.rule}${e.ruleName ? ` '${e.ruleName}'` : ''}${e.match === undefined ? '' : ` match ${e.match}`}`);
+const objText = (e: Entry) => `${e.object.manifest.kind} '${e.object.manifest.metadata.namespace ?? 'default'}/${nameOf(e.object)}'`;
+const matchText = (e: Entry) => (e.match === undefined ? 'no match: every request' : describeMatch(e.m));
+
+/** The findings of the groups: MK0012 for certain orders, MK0013 for orders creation time decides. */
+function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; ambiguous: RawFinding[] } {
+  // one finding per (entry, other entry), the places where it holds gathered
+  const unreachable = new Map<string, { b: Entry; a: Entry; where: string[] }>();
+  const ambiguous = new Map<string, { b: Entry; a: Entry; same: boolean; where: string[] }>();
+  const add = <T extends { where: string[] }>(m: Map<string, T>, key: string, make: () => T, where: string) => {
+    const f = m.get(key) ?? m.set(key, make()).get(key)!;
+    if (!f.where.includes(where)) f.where.push(where);
+  };
+  const keyOf = (e: Entry) => `${e.id}|${e.object.file}|${e.rule}|${e.match ?? ''}`;
+  for (const entries of groups.values()) {
+    const pairs: Array<{ a: Entry; b: Entry; order: number; ab: boolean; ba: boolean }> = [];
+    for (const [i, a] of entries.entries()) {
+      for (const b of entries.slice(i + 1)) {
+        const order = entryOrder(a, b);
+        if (order === undefined) continue;
+        const ab = covers(a.m, b.m);
+        const ba = covers(b.m, a.m);
+        if (ab || ba) pairs.push({ a, b, order, ab, ba });
+      }
+    }
+    // an entry surely behind another that matches all its requests: the first such other, in the data plane's order
+    const hidden = new Map<Entry, Entry>();
+    for (const { a, b, order, ab, ba } of pairs) {
+      if (order === 0) continue;
+      const [first, second] = order < 0 ? [a, b] : [b, a];
+      if (!(order < 0 ? ab : ba) || !hostnamesAllow(first, second, true)) continue;
+      const known = hidden.get(second);
+      if (!known || entryOrder(first, known) === -1) hidden.set(second, first);
+    }
+    for (const [second, first] of hidden) add(unreachable, `${keyOf(second)}>${keyOf(first)}`, () => ({ b: second, a: first, where: [] }), first.where);
+    for (const { a, b, order, ab, ba } of pairs) {
+      // decided by creation time, between entries that are not surely hidden anyway
+      if (order !== 0 || hidden.has(a) || hidden.has(b)) continue;
+      // reported on the one that loses when the timestamps are equal (or on the one covered)
+      const tie = a.order.kind === 'vs' ? vsTieBreak(a.object, b.object) : routeTieBreak(a.object, b.object);
+      const [first, second] = ab && ba ? (tie <= 0 ? [a, b] : [b, a]) : ab ? [a, b] : [b, a];
+      if (!hostnamesAllow(first, second, false)) continue;
+      add(ambiguous, `${keyOf(second)}>${keyOf(first)}`, () => ({ b: second, a: first, same: ab && ba, where: [] }), first.where);
+    }
+  }
+  const out = { unreachable: [] as RawFinding[], ambiguous: [] as RawFinding[] };
+  for (const { a, b, where } of unreachable.values()) {
+    const how = a.order.kind === 'vs'
+      ? 'VirtualService routes of one gateway host are merged in order (exportTo visibility, creation time, name; catch-all routes last: istio/istio pilot/pkg/networking/core/gateway.go)'
+      : a.object === b.object
+        ? 'the Gateway API gives a tie in precedence to the first rule of the route'
+        : 'the Gateway API\'s precedence puts it first (exact path, longest prefix, method, most headers, most query parameters, then the oldest route: apis/v1/httproute_types.go)';
+    out.unreachable.push({
+      object: b.object,
+      message: `${objText(b)} ${ruleText(b)} (${matchText(b)}) is never used ${where.join('; ')}: ${ruleText(a)} of ${a.object === b.object ? 'the same route' : objText(a)} `
+        + `(${matchText(a)}), before it, matches all its requests, as ${how}: remove the rule, or narrow the one before it (mesh-kit MK0012)`,
+    });
+  }
+  for (const { a, b, same, where } of ambiguous.values()) {
+    const decided = a.order.kind === 'vs'
+      ? 'Istio merges the VirtualServices of one gateway host in creation order, then by name (pilot/pkg/model/virtualservice_controller.go)'
+      : 'with equal precedence the Gateway API gives them to the older route, then by namespace/name (apis/v1/httproute_types.go)';
+    const fix = a.order.kind === 'vs' ? 'make the matches differ, or merge the VirtualServices into one' : 'make the matches differ, or merge the routes into one';
+    out.ambiguous.push({
+      object: b.object,
+      message: same
+        ? `${objText(b)} ${ruleText(b)} and ${objText(a)} ${ruleText(a)} match the same requests (${matchText(b)}) ${where.join('; ')}: ${decided}, `
+          + `so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce: ${fix} (mesh-kit MK0013)`
+        : `${objText(b)} ${ruleText(b)} (${matchText(b)}) is never used ${where.join('; ')} when ${objText(a)} is created first: its ${ruleText(a)} (${matchText(a)}) `
+          + `matches all its requests; ${decided}, which re-applying from Git does not reproduce: ${fix} (mesh-kit MK0013)`,
+    });
+  }
+  return out;
+}
+
+// ---- VirtualServices merged at an Istio Gateway ----
+
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTPS']);
+
+/** `namespace/name` of a gateway reference of a VirtualService of namespace `ns` (Istio's resolveGatewayName). */
+const resolveGateway = (ns: string) => (g: string) => (g === 'mesh' ? g : g.includes('/') ? (g.startsWith('./') ? `${ns}/${g.slice(2)}` : g) : `${ns}/${g}`);
+
+/** Istio's host.Names.Intersection: for each pair of matching hosts, the more specific one. */
+function intersect(server: readonly string[], vs: readonly string[]): string[] {
+  const subset = (n: string, o: string) => {
+    if (n.startsWith('*')) return o.startsWith('*') && n.length >= o.length && n.slice(1).endsWith(o.slice(1));
+    return o.startsWith('*') ? n.endsWith(o.slice(1)) : n === o;
+  };
+  const out: string[] = [];
+  for (const h of vs) {
+    for (const s of server) {
+      const pick = subset(h, s) ? h : subset(s, h) ? s : undefined;
+      if (pick !== undefined && !out.includes(pick.toLowerCase())) out.push(pick.toLowerCase());
+    }
+  }
+  return out;
+}
+
+/** The namespace of a gateway's pods (the proxy's namespace, which orders the VirtualServices), when there is one. */
+function proxyNamespace(ctx: AnalysisContext, gw: AnalyzedObject): { ns?: string; labels?: Array<{ [k: string]: string }> } {
+  const selector = strMap((gw.manifest.spec as GatewaySpec | undefined)?.selector);
+  if (Object.keys(selector).length === 0) return {};
+  const pods = ctx.podsSelectedBy(selector);
+  const namespaces = [...new Set(pods.map(p => p.namespace))];
+  return { ns: namespaces.length === 1 ? namespaces[0] : undefined, labels: pods.length > 0 ? pods.map(p => p.labels) : undefined };
+}
+
+/** The VirtualService's place in VirtualServicesForGateway: 0 private, 1 exported to the proxy's namespace, 2 public; undefined: not visible or unknown. */
+function bucket(vs: AnalyzedObject, vsNs: string, proxyNs: string | undefined): number | undefined {
+  const exportTo = strs((vs.manifest.spec as { exportTo?: unknown } | undefined)?.exportTo).map(e => (e === '.' ? vsNs : e));
+  if (exportTo.length === 0 || exportTo.includes('*')) return 2;
+  if (proxyNs === undefined || !exportTo.includes(proxyNs)) return undefined;
+  return vsNs === proxyNs ? 0 : 1;
+}
+
+function virtualServiceGroups(ctx: AnalysisContext): Map<string, Entry[]> {
+  const groups = new Map<string, Entry[]>();
+  const proxies = new Map<AnalyzedObject, ReturnType<typeof proxyNamespace>>();
+  for (const vs of ctx.of('VirtualService', NET)) {
+    const spec = isObj(vs.manifest.spec) ? vs.manifest.spec : {};
+    const rules = list(spec.http as unknown[]);
+    // delegation merges other VirtualServices' rules in: not modelled here
+    if (rules.some(r => !isObj(r) || r.delegate !== undefined)) continue;
+    const ns = ctx.namespaceOf(vs);
+    const resolve = resolveGateway(ns);
+    const hosts = strs(spec.hosts).map(h => toFqdn(ns, h));
+    for (const gwRef of new Set(strs(spec.gateways).map(resolve))) {
+      if (gwRef === 'mesh') continue;
+      const [gwNs, gwName] = gwRef.split('/', 2);
+      const gw = ctx.find('Gateway', NET, gwNs, gwName);
+      if (!gw) continue;
+      const proxy = proxies.get(gw) ?? proxies.set(gw, proxyNamespace(ctx, gw)).get(gw)!;
+      const place = bucket(vs, ns, proxy.ns);
+      if (place === undefined) continue;
+      for (const [si, server] of list((gw.manifest.spec as GatewaySpec | undefined)?.servers).entries()) {
+        const protocol = String(server?.port?.protocol ?? '').toUpperCase();
+        const port = server?.port?.number;
+        if (!HTTP_PROTOCOLS.has(protocol) || typeof port !== 'number') continue;
+        if (protocol === 'HTTPS' && ['PASSTHROUGH', 'AUTO_PASSTHROUGH'].includes(String(server?.tls?.mode))) continue;
+        const serverHosts = namesForNamespace(strs(server?.hosts).map(h => (h.startsWith('./') ? `${gwNs}/${h.slice(2)}` : h)), ns);
+        const shared = intersect(serverHosts, hosts);
+        if (shared.length === 0) continue;
+        const entries = routesAt(vs, rules, resolve, gwRef, port, proxy, place);
+        // HTTPS servers each have their own routes; HTTP servers of one port share them (Istio's route names)
+        const serverKey = protocol === 'HTTPS' ? `server ${si}` : `port ${port}`;
+        for (const h of shared) {
+          const where = `at gateway '${gwRef}' for host '${h}'${protocol === 'HTTPS' ? ` (server ${si}, port ${port})` : ''}`;
+          const g = groups.get(`${gwRef}|${serverKey}|${h}`) ?? groups.set(`${gwRef}|${serverKey}|${h}`, []).get(`${gwRef}|${serverKey}|${h}`)!;
+          g.push(...entries.map(e => ({ ...e, where })));
+        }
+      }
+    }
+  }
+  return groups;
+}
+
+/**
+ * The routes a VirtualService gives a gateway's port, as Istio's BuildHTTPRoutesForVirtualService does: matches of
+ * another port or gateway dropped, up to the first catch-all. A match Istio keeps or drops by the gateway pods' labels
+ * that the objects do not settle, or a match this model cannot read, ends the list (what follows may or may not be there).
+ */
+function routesAt(vs: AnalyzedObject, rules: unknown[], resolve: (g: string) => string, gwRef: string, port: number,
+  proxy: ReturnType<typeof proxyNamespace>, place: number): Array<Omit<Entry, 'where'>> {
+  const out: Array<Omit<Entry, 'where'>> = [];
+  const id = idOf(vs);
+  for (const [i, r] of rules.entries()) {
+    const rule = r as { name?: unknown; match?: unknown };
+    const ruleName = typeof rule.name === 'string' && rule.name !== '' ? rule.name : undefined;
+    const matches = Array.isArray(rule.match) && rule.match.length > 0 ? rule.match : [undefined];
+    for (const [j, raw] of matches.entries()) {
+      const m = virtualServiceMatch(raw, resolve);
+      if (!m) return out;
+      if (m.port !== undefined && m.port !== port) continue;
+      if (m.gateways) {
+        if (!m.gateways.includes(gwRef)) continue;
+      } else if (m.sourceLabels || m.sourceNamespace !== undefined) {
+        const here = (proxy.labels ?? []).map(l => Object.entries(m.sourceLabels ?? {}).every(([k, v]) => l[k] === v)
+          && (m.sourceNamespace === undefined || m.sourceNamespace === proxy.ns));
+        if (proxy.ns === undefined || here.length === 0 || here.some(x => x !== here[0])) return out;
+        if (!here[0]) continue;
+      }
+      const catchAll = isCatchAll(m);
+      out.push({ object: vs, id, rule: i, match: raw === undefined ? undefined : j, ruleName, m, order: { kind: 'vs', bucket: place, catchAll } });
+      if (catchAll) return out;
+    }
+  }
+  return out;
+}
+
+// ---- Gateway API routes on one parent ----
+
+/** Gateway API hostnames of a route on a listener: each route hostname that matches the listener's, the more specific of the two. */
+function effectiveHostnames(route: readonly string[], listener: string | undefined): string[] {
+  if (listener === undefined) return route.length > 0 ? [...route] : ['*'];
+  if (route.length === 0) return [listener];
+  return intersect([listener], route);
+}
+
+function gatewayApiGroups(ctx: AnalysisContext): Map<string, Entry[]> {
+  const groups = new Map<string, Entry[]>();
+  const push = (key: string, entries: Entry[]) => (groups.get(key) ?? groups.set(key, []).get(key)!).push(...entries);
+  for (const route of ctx.of('HTTPRoute', GW)) {
+    const spec = isObj(route.manifest.spec) ? route.manifest.spec : {};
+    const ns = ctx.namespaceOf(route);
+    const hostnames = strs(spec.hostnames);
+    type Parsed = Omit<Entry, 'where' | 'order'> & { precedence: GatewayApiPrecedence };
+    const parsed: Parsed[] = [];
+    let readable = true;
+    for (const [i, r] of list(spec.rules as unknown[]).entries()) {
+      const rule = isObj(r) ? r : {};
+      const ruleName = typeof rule.name === 'string' && rule.name !== '' ? rule.name : undefined;
+      const matches = Array.isArray(rule.matches) && rule.matches.length > 0 ? rule.matches : [undefined];
+      for (const [j, raw] of matches.entries()) {
+        const read = gatewayApiMatch(raw);
+        // an unreadable match makes the order of the others unknown: nothing is said of this route
+        if (!read) {
+          readable = false;
+          continue;
+        }
+        const match = raw === undefined ? undefined : j;
+        parsed.push({ object: route, id: idOf(route), rule: i, match, ruleName, m: read.match, precedence: read.precedence });
+      }
+    }
+    if (!readable) continue;
+    for (const p of list(spec.parentRefs as unknown[]).filter(isObj)) {
+      const kind = p.kind ?? 'Gateway';
+      const group = p.group ?? GW;
+      const parentNs = typeof p.namespace === 'string' ? p.namespace : ns;
+      const name = String(p.name);
+      const port = typeof p.port === 'number' ? p.port : undefined;
+      const entries = (where: string, eff: string[]) => parsed.map(e => ({ ...e, where, order: { kind: 'gw' as const, precedence: e.precedence, hostnames: eff } }));
+      if (kind === 'Service' && (group === '' || group === 'core')) {
+        if (!ctx.find('Service', '', parentNs, name) && ctx.world === 'closed') continue;
+        // Istio merges the mesh routes of one namespace, Service and port (pilot/pkg/config/kube/gateway/route_collections.go)
+        const where = `on Service '${parentNs}/${name}'${port === undefined ? '' : ` port ${port}`}`;
+        push(`Service|${parentNs}/${name}|${port ?? '*'}|${ns}`, entries(where, hostnames.length > 0 ? hostnames : ['*']));
+      } else if (kind === 'Gateway' && group === GW) {
+        const gw = ctx.find('Gateway', GW, parentNs, name);
+        if (!gw) continue;
+        const gwSpec = isObj(gw.manifest.spec) ? gw.manifest.spec : {};
+        for (const l of list(gwSpec.listeners as unknown[]).filter(isObj)) {
+          if (typeof p.sectionName === 'string' && l.name !== p.sectionName) continue;
+          if (port !== undefined && l.port !== port) continue;
+          if (!['HTTP', 'HTTPS'].includes(String(l.protocol))) continue;
+          if (!attachable(ctx, l, ns, parentNs)) continue;
+          const eff = effectiveHostnames(hostnames, typeof l.hostname === 'string' ? l.hostname : undefined);
+          if (eff.length === 0) continue;
+          push(`Gateway|${parentNs}/${name}|${String(l.name)}`, entries(`on Gateway '${parentNs}/${name}' listener '${String(l.name)}'`, eff));
+        }
+      }
+    }
+  }
+  return groups;
+}
+
+/** The listener admits HTTPRoutes of the route's namespace (allowedRoutes); false when it cannot be told (a namespace selector). */
+function attachable(ctx: AnalysisContext, listener: { [k: string]: unknown }, routeNs: string, gwNs: string): boolean {
+  const allowed = isObj(listener.allowedRoutes) ? listener.allowedRoutes : {};
+  const kinds = list(allowed.kinds as unknown[]).filter(isObj);
+  if (kinds.length > 0 && !kinds.some(k => k.kind === 'HTTPRoute' && (k.group ?? GW) === GW)) return false;
+  const from = isObj(allowed.namespaces) ? allowed.namespaces.from ?? 'Same' : 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') return routeNs === gwNs;
+  if (from === 'Selector' && isObj(allowed.namespaces) && isObj(allowed.namespaces.selector)) {
+    const sel = allowed.namespaces.selector;
+    if (sel.matchExpressions !== undefined) return false;
+    const n = ctx.namespace(routeNs);
+    return n !== undefined && Object.entries(strMap(sel.matchLabels)).every(([k, v]) => (n.manifest.metadata.labels ?? {})[k] === v);
+  }
+  return false;
+}
+
+/**
+ * Gateway API routes compete for a request by hostname first (the route with the most specific matching hostname
+ * wins, HTTPRouteSpec.Hostnames): `second` is surely behind `first` only if every hostname of `second` is one of
+ * `first`'s; they tie for some hosts if they share a hostname.
+ */
+function hostnamesAllow(first: Entry, second: Entry, certain: boolean): boolean {
+  if (first.order.kind !== 'gw' || second.order.kind !== 'gw') return true;
+  const [a, b] = [first.order.hostnames, second.order.hostnames];
+  return certain ? b.every(h => a.includes(h)) : b.some(h => a.includes(h));
+}
+
+const cache = new WeakMap<AnalysisContext, { unreachable: RawFinding[]; ambiguous: RawFinding[] }>();
+const vsCache = new WeakMap<AnalysisContext, { unreachable: RawFinding[]; ambiguous: RawFinding[] }>();
+const gwOf = (ctx: AnalysisContext) => cache.get(ctx) ?? cache.set(ctx, conflicts(gatewayApiGroups(ctx))).get(ctx)!;
+const vsOf = (ctx: AnalysisContext) => vsCache.get(ctx) ?? vsCache.set(ctx, conflicts(virtualServiceGroups(ctx))).get(ctx)!;
+
+/** MK0012 and MK0013, for VirtualServices merged at gateways and for Gateway API routes on one parent. */
+export const ROUTE_CONFLICT_ANALYZERS: Analyzer[] = [
+  {
+    analyzer: 'meshkit.GatewayVirtualServiceMergeAnalyzer',
+    code: 'MK0012',
+    name: 'RouteRuleUnreachableAcrossObjects',
+    level: FindingLevel.WARNING,
+    description: 'a rule of one object is never used because a rule of another object merged before it (VirtualServices of one gateway host, '
+      + 'Gateway API routes of one listener or Service) takes all its requests',
+    run: ctx => vsOf(ctx).unreachable,
+  },
+  {
+    analyzer: 'meshkit.HTTPRoutePrecedenceAnalyzer',
+    code: 'MK0012',
+    name: 'RouteRuleUnreachableAcrossObjects',
+    level: FindingLevel.WARNING,
+    description: 'a rule of one object is never used because a rule of another object merged before it (VirtualServices of one gateway host, '
+      + 'Gateway API routes of one listener or Service) takes all its requests',
+    run: ctx => gwOf(ctx).unreachable,
+  },
+  {
+    analyzer: 'meshkit.GatewayVirtualServiceMergeAnalyzer',
+    code: 'MK0013',
+    name: 'RoutePrecedenceByCreationTime',
+    level: FindingLevel.WARNING,
+    description: 'two objects claim the same requests (or one takes all of the other\'s) and which one serves them is decided by creation timestamps, '
+      + 'which re-applying from Git does not reproduce',
+    run: ctx => vsOf(ctx).ambiguous,
+  },
+  {
+    analyzer: 'meshkit.HTTPRoutePrecedenceAnalyzer',
+    code: 'MK0013',
+    name: 'RoutePrecedenceByCreationTime',
+    level: FindingLevel.WARNING,
+    description: 'two objects claim the same requests (or one takes all of the other\'s) and which one serves them is decided by creation timestamps, '
+      + 'which re-applying from Git does not reproduce',
+    run: ctx => gwOf(ctx).ambiguous,
+  },
+];
