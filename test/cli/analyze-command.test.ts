@@ -64,6 +64,29 @@ describe('mesh-kit analyze', () => {
     expect(bad.err).toMatch(/^mesh-kit: 'suppression 'IST0999=Namespace default'' must be a code the analysis reports: got 'IST0999'; the codes are IST0002, IST0101, /);
   });
 
+  test('conflicts across objects (MK0013) are printed with the file and line of the object they are reported on', () => {
+    const httpRoute = (name: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: ${name}, namespace: shop }
+spec:
+  parentRefs: [{ name: web }]
+  rules:
+  - matches: [{ path: { type: PathPrefix, value: /api } }]
+    backendRefs: [{ name: api, port: 80 }]
+`;
+    const gw = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: web, namespace: shop }\n'
+      + 'spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }\n';
+    const file = write(tmp(), 'routes.yaml', `${gw}---\n${httpRoute('b')}---\n${httpRoute('a')}`);
+    const r = cli(['analyze', '--no-schemas', file]);
+    expect(r.out.split('\n').filter(l => l.includes('MK0013'))).toStrictEqual([
+      `Warning [MK0013] (HTTPRoute shop/b ${file}:6) HTTPRoute 'shop/b' rule 0 match 0 and HTTPRoute 'shop/a' rule 0 match 0 match the same requests `
+        + '(path prefix \'/api\') on Gateway \'shop/web\' listener \'http\': with equal precedence the Gateway API gives them to the older route, then by namespace/name '
+        + '(apis/v1/httproute_types.go), so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce: '
+        + 'make the matches differ, or merge the routes into one (mesh-kit MK0013)',
+    ]);
+    expect(cli(['analyze', '--no-schemas', '--list-checks']).out).toContain('MK0013');
+  });
+
   test('malformed YAML: an error naming the file, the document and the line, exit 2, no findings printed', () => {
     const file = write(tmp(), 'broken.yaml', `${VS_TO_GHOST}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n`);
     const r = cli(['analyze', file]);

@@ -77,6 +77,24 @@ describe('synth-time analysis in MeshApp', () => {
       + 'selects no pod: no traffic sent to it can be served (reason: v9 is deployed by the performance-test pipeline)');
   });
 
+  test('conflicts across objects: a GAMMA route beside the VirtualService of its Service stops synth (MK0014); a suppression with a reason lets it through', () => {
+    const outdir = path.join(tmp(), 'dist');
+    const { app, chart } = reviewsApp(outdir);
+    const gamma = new ApiObject(chart, 'reviews-gamma', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'reviews-gamma' },
+      spec: { parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }], rules: [{ backendRefs: [{ name: 'reviews', port: 9080 }] }] },
+    });
+    expect(() => app.synth()).toThrow(/^Analysis found 1 error; nothing was written:\n {2}\[bookinfo\/reviews-gamma\] \[MK0014\] HTTPRoute 'default\/reviews-gamma' routes Service 'default\/reviews' port 9080 inside the mesh, and so does VirtualService 'default\/reviews': /);
+    expect(fs.existsSync(outdir)).toBe(false);
+    Suppressions.add(gamma, 'MK0014', 'moving reviews to the Gateway API: the VirtualService goes next');
+    app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'mesh-kit-analysis.json'), 'utf8'));
+    expect(report.suppressed.map((f: { code: string; path: string; suppressedBecause: string }) => `${f.code} ${f.path} ${f.suppressedBecause}`))
+      .toStrictEqual(['MK0014 bookinfo/reviews-gamma moving reviews to the Gateway API: the VirtualService goes next']);
+  });
+
   test('objects the library did not write are analyzed like its own: a cdk8s Include (as Helm charts are) and a plain ApiObject', () => {
     const dir = tmp();
     const included = path.join(dir, 'vendor.yaml');

@@ -161,7 +161,11 @@ function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; a
     const decided = a.order.kind === 'vs'
       ? 'Istio merges the VirtualServices of one gateway host in creation order, then by name (pilot/pkg/model/virtualservice_controller.go)'
       : 'with equal precedence the Gateway API gives them to the older route, then by namespace/name (apis/v1/httproute_types.go)';
-    const fix = a.order.kind === 'vs' ? 'make the matches differ, or merge the VirtualServices into one' : 'make the matches differ, or merge the routes into one';
+    const fix = a.order.kind !== 'vs' ? 'make the matches differ, or merge the routes into one'
+      : a.order.catchAll && b.order.kind === 'vs' && b.order.catchAll
+        // Istio's traffic management best practices: one catch-all rule among the merged VirtualServices
+        ? 'keep a catch-all rule in one of them only, or merge the VirtualServices into one'
+        : 'make the matches differ, or merge the VirtualServices into one';
     out.ambiguous.push({
       object: b.object,
       message: same
