@@ -129,6 +129,12 @@ describe('MK0012 and MK0013: Gateway API routes on one listener or Service', () 
       `[MK0013] HTTPRoute 'b/shop' rule 0 match 0 and HTTPRoute 'a/shop' rule 0 match 0 match the same requests (path prefix '/api') ${LISTENER}: ${GW_TIE}, `
         + `so which one serves them depends on creation timestamps, ${GIT}: make the matches differ, or merge the routes into one (mesh-kit MK0013)`,
     ]);
+    // three: one finding per route a tie in creation time puts behind, naming the first competitor and counting the others
+    expect(found(objs(kgw([http()]), one('shop', 'a'), one('shop', 'b'), one('shop', 'c')), 'MK0013').map(m => m.slice(0, m.indexOf(' match the same'))))
+      .toStrictEqual([
+        '[MK0013] HTTPRoute \'b/shop\' rule 0 match 0 and HTTPRoute \'a/shop\' rule 0 match 0',
+        '[MK0013] HTTPRoute \'c/shop\' rule 0 match 0 and HTTPRoute \'a/shop\' rule 0 match 0 (and 1 other rule)',
+      ]);
     const dated = objs(kgw([http()]), one('new', 'a', at('2026-02-01T00:00:00Z')), one('old', 'b', at('2026-01-01T00:00:00Z')));
     expect(found(dated, 'MK0012')).toStrictEqual([
       `[MK0012] HTTPRoute 'a/new' rule 0 match 0 (path prefix '/api') is never used ${LISTENER}: rule 0 match 0 of HTTPRoute 'b/old' (path prefix '/api'), before it, `

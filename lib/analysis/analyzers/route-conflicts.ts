@@ -44,10 +44,14 @@ type EntryOrder =
   | { readonly kind: 'vs'; readonly bucket: number; readonly catchAll: boolean }
   | { readonly kind: 'gw'; readonly precedence: GatewayApiPrecedence; readonly hostnames: readonly string[] };
 
+const created = new WeakMap<AnalyzedObject, number>();
 /** `metadata.creationTimestamp` in milliseconds, when the object carries one (objects read from a cluster). */
 function createdAt(o: AnalyzedObject): number | undefined {
-  const t = (o.manifest.metadata as { creationTimestamp?: unknown }).creationTimestamp;
-  const ms = typeof t === 'string' ? Date.parse(t) : NaN;
+  let ms = created.get(o);
+  if (ms === undefined) {
+    const t = (o.manifest.metadata as { creationTimestamp?: unknown }).creationTimestamp;
+    created.set(o, ms = typeof t === 'string' ? Date.parse(t) : NaN);
+  }
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -103,45 +107,88 @@ const ruleText = (e: Entry) => (e.order.kind === 'vs'
 const objText = (e: Entry) => `${e.object.manifest.kind} '${e.object.manifest.metadata.namespace ?? 'default'}/${nameOf(e.object)}'`;
 const matchText = (e: Entry) => (e.match === undefined ? 'no match: every request' : describeMatch(e.m));
 
+/** The path condition of an entry (every match has one). */
+const pathOf = (e: Entry) => e.m.conditions.find(c => c.attr === 'path')!.match;
+const pathKey = (e: Entry) => {
+  const p = pathOf(e);
+  return p.kind === 'regex' ? `regex ${p.value}` : p.kind === 'present' ? 'literal ' : `literal ${p.value.toLowerCase()}`;
+};
+/**
+ * The keys of the entries whose path could take all of `e`'s paths: a literal path that starts `e`'s (case aside), or
+ * the same regular expression (`covers` says no to anything else).
+ */
+function coveringKeys(e: Entry): string[] {
+  const p = pathOf(e);
+  if (p.kind === 'regex') return [`regex ${p.value}`];
+  const v = p.kind === 'present' ? '' : p.value.toLowerCase();
+  return Array.from({ length: v.length + 1 }, (_, i) => `literal ${v.slice(0, i)}`);
+}
+
+/** The hostnames an entry competes on (a VirtualService's group is one host already). */
+const hostnamesOf = (e: Entry) => (e.order.kind === 'gw' ? e.order.hostnames : ['']);
+
+/**
+ * For each entry, the entries that could take all its requests: same hostname, a path that starts its own. Linear in
+ * the entries for the usual configurations (distinct hosts or paths); only many identical matches on one host are
+ * compared pairwise.
+ */
+function candidatesOf(entries: readonly Entry[]): (x: Entry) => Entry[] {
+  const index = new Map<string, Entry[]>();
+  for (const e of entries) {
+    for (const h of hostnamesOf(e)) {
+      const key = `${h}\u0000${pathKey(e)}`;
+      (index.get(key) ?? index.set(key, []).get(key)!).push(e);
+    }
+  }
+  return x => {
+    const hosts = hostnamesOf(x);
+    const found = hosts.flatMap(h => coveringKeys(x).flatMap(k => index.get(`${h}\u0000${k}`) ?? []));
+    return hosts.length > 1 ? [...new Set(found)] : found;
+  };
+}
+
 /** The findings of the groups: MK0012 for certain orders, MK0013 for orders creation time decides. */
 function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; ambiguous: RawFinding[] } {
   // one finding per (entry, other entry), the places where it holds gathered
   const unreachable = new Map<string, { b: Entry; a: Entry; where: string[] }>();
-  const ambiguous = new Map<string, { b: Entry; a: Entry; same: boolean; where: string[] }>();
+  const ambiguous = new Map<string, { b: Entry; a: Entry; same: boolean; others: number; where: string[] }>();
   const add = <T extends { where: string[] }>(m: Map<string, T>, key: string, make: () => T, where: string) => {
     const f = m.get(key) ?? m.set(key, make()).get(key)!;
     if (!f.where.includes(where)) f.where.push(where);
+    return f;
   };
   const keyOf = (e: Entry) => `${e.id}|${e.object.file}|${e.rule}|${e.match ?? ''}`;
   for (const entries of groups.values()) {
-    const pairs: Array<{ a: Entry; b: Entry; order: number; ab: boolean; ba: boolean }> = [];
-    for (const [i, a] of entries.entries()) {
-      for (const b of entries.slice(i + 1)) {
-        const order = entryOrder(a, b);
-        if (order === undefined) continue;
-        const ab = covers(a.m, b.m);
-        const ba = covers(b.m, a.m);
-        if (ab || ba) pairs.push({ a, b, order, ab, ba });
-      }
-    }
+    const candidates = candidatesOf(entries);
     // an entry surely behind another that matches all its requests: the first such other, in the data plane's order
     const hidden = new Map<Entry, Entry>();
-    for (const { a, b, order, ab, ba } of pairs) {
-      if (order === 0) continue;
-      const [first, second] = order < 0 ? [a, b] : [b, a];
-      if (!(order < 0 ? ab : ba) || !hostnamesAllow(first, second, true)) continue;
-      const known = hidden.get(second);
-      if (!known || entryOrder(first, known) === -1) hidden.set(second, first);
+    for (const x of entries) {
+      for (const y of candidates(x)) {
+        if (y === x || entryOrder(y, x) !== -1 || !covers(y.m, x.m) || !hostnamesAllow(y, x, true)) continue;
+        const known = hidden.get(x);
+        if (!known || entryOrder(y, known) === -1) hidden.set(x, y);
+      }
     }
-    for (const [second, first] of hidden) add(unreachable, `${keyOf(second)}>${keyOf(first)}`, () => ({ b: second, a: first, where: [] }), first.where);
-    for (const { a, b, order, ab, ba } of pairs) {
-      // decided by creation time, between entries that are not surely hidden anyway
-      if (order !== 0 || hidden.has(a) || hidden.has(b)) continue;
-      // reported on the one that loses when the timestamps are equal (or on the one covered)
-      const tie = a.order.kind === 'vs' ? vsTieBreak(a.object, b.object) : routeTieBreak(a.object, b.object);
-      const [first, second] = ab && ba ? (tie <= 0 ? [a, b] : [b, a]) : ab ? [a, b] : [b, a];
-      if (!hostnamesAllow(first, second, false)) continue;
-      add(ambiguous, `${keyOf(second)}>${keyOf(first)}`, () => ({ b: second, a: first, same: ab && ba, where: [] }), first.where);
+    for (const [x, y] of hidden) add(unreachable, `${keyOf(x)}>${keyOf(y)}`, () => ({ b: x, a: y, where: [] }), y.where);
+    // decided by creation time, between entries that are not surely hidden anyway: one finding per entry, naming the
+    // first of its competitors (and how many others there are), on the one that loses when the timestamps are equal
+    // (or on the one covered)
+    for (const x of entries) {
+      if (hidden.has(x)) continue;
+      let first: { y: Entry; same: boolean } | undefined;
+      let count = 0;
+      for (const y of candidates(x)) {
+        if (y === x || hidden.has(y) || entryOrder(y, x) !== 0 || !covers(y.m, x.m) || !hostnamesAllow(y, x, false)) continue;
+        const same = covers(x.m, y.m);
+        // the same requests: counted once, on the one a tie in creation time puts second
+        if (same && (x.order.kind === 'vs' ? vsTieBreak(y.object, x.object) : routeTieBreak(y.object, x.object)) > 0) continue;
+        first ??= { y, same };
+        count++;
+      }
+      if (!first) continue;
+      const { y, same } = first;
+      const f = add(ambiguous, `${keyOf(x)}>${keyOf(y)}`, () => ({ b: x, a: y, same, others: 0, where: [] }), y.where);
+      f.others = Math.max(f.others, count - 1);
     }
   }
   const out = { unreachable: [] as RawFinding[], ambiguous: [] as RawFinding[] };
@@ -157,7 +204,8 @@ function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; a
         + `(${matchText(a)}), before it, matches all its requests, as ${how}: remove the rule, or narrow the one before it (mesh-kit MK0012)`,
     });
   }
-  for (const { a, b, same, where } of ambiguous.values()) {
+  for (const { a, b, same, others, where } of ambiguous.values()) {
+    const more = others === 0 ? '' : ` (and ${others} other rule${others > 1 ? 's' : ''})`;
     const decided = a.order.kind === 'vs'
       ? 'Istio merges the VirtualServices of one gateway host in creation order, then by name (pilot/pkg/model/virtualservice_controller.go)'
       : 'with equal precedence the Gateway API gives them to the older route, then by namespace/name (apis/v1/httproute_types.go)';
@@ -169,9 +217,9 @@ function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; a
     out.ambiguous.push({
       object: b.object,
       message: same
-        ? `${objText(b)} ${ruleText(b)} and ${objText(a)} ${ruleText(a)} match the same requests (${matchText(b)}) ${where.join('; ')}: ${decided}, `
+        ? `${objText(b)} ${ruleText(b)} and ${objText(a)} ${ruleText(a)}${more} match the same requests (${matchText(b)}) ${where.join('; ')}: ${decided}, `
           + `so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce: ${fix} (mesh-kit MK0013)`
-        : `${objText(b)} ${ruleText(b)} (${matchText(b)}) is never used ${where.join('; ')} when ${objText(a)} is created first: its ${ruleText(a)} (${matchText(a)}) `
+        : `${objText(b)} ${ruleText(b)} (${matchText(b)}) is never used ${where.join('; ')} when ${objText(a)} is created first: its ${ruleText(a)} (${matchText(a)})${more} `
           + `matches all its requests; ${decided}, which re-applying from Git does not reproduce: ${fix} (mesh-kit MK0013)`,
     });
   }
