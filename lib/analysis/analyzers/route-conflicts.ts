@@ -362,6 +362,10 @@ function gatewayApiGroups(ctx: AnalysisContext): Map<string, Entry[]> {
     for (const [i, r] of list(spec.rules as unknown[]).entries()) {
       const rule = isObj(r) ? r : {};
       const ruleName = typeof rule.name === 'string' && rule.name !== '' ? rule.name : undefined;
+      // an absent `matches` is defaulted by the API server to PathPrefix `/`; an empty list is not, and Istio puts such a
+      // rule after all others (pilot/pkg/config/kube/gateway/conversion.go sortHTTPRoutes) where the specification reads
+      // PathPrefix `/`: nothing is said of such a route
+      if (Array.isArray(rule.matches) && rule.matches.length === 0) readable = false;
       const matches = Array.isArray(rule.matches) && rule.matches.length > 0 ? rule.matches : [undefined];
       for (const [j, raw] of matches.entries()) {
         const read = gatewayApiMatch(raw);
