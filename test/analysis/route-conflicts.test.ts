@@ -141,6 +141,10 @@ describe('MK0012 and MK0013: Gateway API routes on one listener or Service', () 
         + `matches all its requests, as ${GW_PRECEDENCE}`,
     ]);
     expect(found(dated, 'MK0013')).toStrictEqual([]);
+    // a listener that admits namespaces by selector: Kubernetes' kubernetes.io/metadata.name label is known without the Namespace
+    const bySelector = http('http', { allowedRoutes: { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['a', 'b'] }] } } } });
+    expect(found(objs(kgw([bySelector]), one('shop', 'b'), one('shop', 'a')), 'MK0013')).toHaveLength(1);
+    expect(found(objs(kgw([bySelector]), one('shop', 'c'), one('shop', 'a')), 'MK0013')).toStrictEqual([]);
     const get = route('get', 'a', [path('PathPrefix', '/api', { method: 'GET' })]);
     expect(analyze(objs(kgw([http()]), one('shop', 'b'), get)).findings.filter(f => f.code.startsWith('MK'))).toStrictEqual([]);
   });

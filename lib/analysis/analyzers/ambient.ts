@@ -153,7 +153,7 @@ const waypointNotFound: Analyzer = {
  * Whether a Kubernetes label selector (`matchLabels`, `matchExpressions`) matches `labels`: undefined when it names a key
  * whose value is not known. An empty selector matches every namespace, a missing one none (`LabelSelectorAsSelector`).
  */
-function selectorMatches(selector: unknown, labels: { readonly [k: string]: string }, known: (key: string) => boolean): boolean | undefined {
+export function selectorMatches(selector: unknown, labels: { readonly [k: string]: string }, known: (key: string) => boolean): boolean | undefined {
   if (!isObj(selector)) return false;
   const matchLabels = strMap(selector.matchLabels);
   const expressions = list(selector.matchExpressions as unknown[]).filter(isObj);

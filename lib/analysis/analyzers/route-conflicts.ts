@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { selectorMatches } from './ambient';
 import { GatewayApiPrecedence, RouteMatch, covers, describeMatch, gatewayApiMatch, isCatchAll, virtualServiceMatch } from './route-match';
 import { GatewaySpec } from './types';
 import { idOf, isObj, list, nameOf, namesForNamespace, strMap, strs, toFqdn } from '../context';
@@ -418,13 +419,11 @@ function attachable(ctx: AnalysisContext, listener: { [k: string]: unknown }, ro
   const from = isObj(allowed.namespaces) ? allowed.namespaces.from ?? 'Same' : 'Same';
   if (from === 'All') return true;
   if (from === 'Same') return routeNs === gwNs;
-  if (from === 'Selector' && isObj(allowed.namespaces) && isObj(allowed.namespaces.selector)) {
-    const sel = allowed.namespaces.selector;
-    if (sel.matchExpressions !== undefined) return false;
-    const n = ctx.namespace(routeNs);
-    return n !== undefined && Object.entries(strMap(sel.matchLabels)).every(([k, v]) => (n.manifest.metadata.labels ?? {})[k] === v);
-  }
-  return false;
+  if (from !== 'Selector' || !isObj(allowed.namespaces)) return false;
+  // Kubernetes labels every namespace with its name; other labels are known only from the Namespace object
+  const n = ctx.namespace(routeNs);
+  const labels = { ...(n?.manifest.metadata.labels ?? {}), 'kubernetes.io/metadata.name': routeNs };
+  return selectorMatches(allowed.namespaces.selector, labels, k => n !== undefined || k === 'kubernetes.io/metadata.name') === true;
 }
 
 /**
