@@ -1,0 +1,73 @@
+import * as fc from 'fast-check';
+import { AnalyzedObject, analyze } from '../../lib/analysis';
+import { Mesh } from '../../lib/dataplane';
+import { Manifest } from '../../lib/render/model';
+
+const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+
+/**
+ * MK0012 held to the data-plane model (lib/dataplane, written apart from the analysis and held to Istio's own
+ * simulation tests): VirtualServices merged at one gateway host, their order certain (distinct creation timestamps,
+ * or exportTo to the gateway's namespace), and for each rule MK0012 says is never used, requests that rule matches
+ * are routed by another rule.
+ */
+const o = (apiVersion: string, kind: string, name: string, namespace: string, spec: object, meta: object = {}) =>
+  ({ apiVersion, kind, metadata: { name, namespace, ...meta }, spec }) as unknown as Manifest;
+const WORLD: Manifest[] = [
+  o('v1', 'Pod', 'ingress', 'istio-system', { containers: [{ name: 'istio-proxy', image: 'proxy:1' }] }, { labels: { istio: 'ingressgateway' } }),
+  o('v1', 'Service', 'ingress', 'istio-system', { selector: { istio: 'ingressgateway' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
+  o('networking.istio.io/v1', 'Gateway', 'web', 'istio-system', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] }),
+  o('v1', 'Service', 'backend', 'shop', { selector: { app: 'backend' }, ports: [{ name: 'http', port: 80 }] }),
+];
+
+interface Match { uri?: { [kind: string]: string }; headers?: { [name: string]: { exact: string } } }
+const match: fc.Arbitrary<Match | undefined> = fc.option(fc.record({
+  uri: fc.option(fc.tuple(fc.constantFrom('prefix', 'exact'), fc.constantFrom('/', '/a', '/a/b', '/ab', '/b')).map(([k, v]) => ({ [k]: v })), { nil: undefined }),
+  headers: fc.option(fc.constant({ 'x-a': { exact: 'a' } }), { nil: undefined, freq: 3 }),
+}, { requiredKeys: [] }), { nil: undefined, freq: 4 });
+const virtualService = fc.record({
+  rules: fc.array(fc.array(match, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 3 }),
+  day: fc.integer({ min: 1, max: 28 }),
+  first: fc.nat(5).map(n => n === 0),
+});
+
+/** Requests a match takes: its path (and longer ones for a prefix), its header. */
+function requestsOf(m: Match | undefined): Array<{ path: string; headers?: { [k: string]: string } }> {
+  const headers = m?.headers ? { 'x-a': 'a' } : undefined;
+  const paths = !m?.uri ? ['/', '/a/b/c'] : m.uri.exact !== undefined ? [m.uri.exact] : [m.uri.prefix, `${m.uri.prefix}z`, `${m.uri.prefix}/z`.replace('//', '/')];
+  return paths.map(path => ({ path, ...(headers ? { headers } : {}) }));
+}
+
+describe('property: what MK0012 says is never used, the data-plane model never routes by', () => {
+  test(`${RUNS} sets of VirtualServices merged at one gateway host, in a certain order`, () => {
+    process.stdout.write(`MK0012 against the data-plane model: seed ${SEED}, ${RUNS} runs\n`);
+    let findings = 0;
+    let requests = 0;
+    fc.assert(fc.property(fc.uniqueArray(virtualService, { minLength: 2, maxLength: 3, selector: v => v.day }), specs => {
+      const vss = specs.map((v, i) => o('networking.istio.io/v1', 'VirtualService', `vs${i}`, 'shop', {
+        hosts: ['shop.example.com'],
+        gateways: ['istio-system/web'],
+        ...(v.first ? { exportTo: ['istio-system'] } : {}),
+        http: v.rules.map(ms => ({ ...(ms.some(m => m === undefined) ? {} : { match: ms }), route: [{ destination: { host: 'backend' } }] })),
+      }, { creationTimestamp: `2026-01-${String(v.day).padStart(2, '0')}T00:00:00Z` }));
+      const objects: AnalyzedObject[] = [...WORLD, ...vss].map(manifest => ({ manifest, file: 'f', mesh: 'istio' }));
+      const mesh = Mesh.fromObjects([...WORLD, ...vss]);
+      for (const f of analyze(objects, { analyzers: ['meshkit.GatewayVirtualServiceMergeAnalyzer'] }).findings.filter(x => x.code === 'MK0012')) {
+        findings++;
+        const [, name, rule, m] = /^\[MK0012\] VirtualService 'shop\/(vs\d)' rule http\[(\d+)\](?: match\[(\d+)\])?/.exec(f.message)!;
+        const spec = specs[Number(name.slice(2))];
+        const raw = spec.rules[Number(rule)].some(x => x === undefined) ? undefined : spec.rules[Number(rule)][Number(m ?? 0)];
+        for (const r of requestsOf(raw)) {
+          requests++;
+          const routed = mesh.request({ gateway: 'istio-system/web', host: 'shop.example.com', ...r }).route;
+          const hidden = expect.objectContaining({ name, rule: Number(rule), ...(m === undefined ? {} : { match: Number(m) }) });
+          expect([f.message, r, routed]).not.toStrictEqual([f.message, r, hidden]);
+          expect([f.message, r, routed]).toStrictEqual([f.message, r, expect.objectContaining({ kind: 'VirtualService' })]);
+        }
+      }
+    }), { numRuns: RUNS, seed: SEED });
+    process.stdout.write(`MK0012 against the data-plane model: ${findings} findings, ${requests} requests routed elsewhere\n`);
+    expect(findings).toBeGreaterThan(RUNS / 3);
+  }, 120_000);
+});
