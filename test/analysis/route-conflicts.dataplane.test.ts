@@ -71,3 +71,33 @@ describe('property: what MK0012 says is never used, the data-plane model never r
     expect(findings).toBeGreaterThan(RUNS / 3);
   }, 120_000);
 });
+
+describe('MK0014\'s account of who gets which object agrees with the data-plane model\'s sidecars', () => {
+  const pod = (name: string, namespace: string) => o('v1', 'Pod', name, namespace, { containers: [{ name: 'app', image: 'app:1' }] }, { labels: { app: name } });
+  const svc = (name: string) => o('v1', 'Service', name, 'shop', { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }] });
+  const world = (vsMeta: object, routeMeta: object, vsExtra: object = {}) => [
+    o('v1', 'Namespace', 'shop', '', {}, { labels: { 'istio-injection': 'enabled' } }), o('v1', 'Namespace', 'front', '', {}, { labels: { 'istio-injection': 'enabled' } }),
+    pod('client', 'shop'), pod('web', 'front'), pod('reviews', 'shop'), svc('reviews'), svc('reviews-v1'), svc('reviews-v2'),
+    o('networking.istio.io/v1', 'VirtualService', 'reviews', 'shop', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews-v1' } }] }], ...vsExtra }, vsMeta),
+    o('gateway.networking.k8s.io/v1', 'HTTPRoute', 'reviews', 'shop',
+      { parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }], rules: [{ backendRefs: [{ name: 'reviews-v2', port: 9080 }] }] }, routeMeta),
+  ];
+  const routedBy = (objects: Manifest[], from: string) => Mesh.fromObjects(objects).request({ from, host: 'reviews.shop.svc.cluster.local', port: 9080, path: '/' }).route?.kind;
+  const message = (objects: Manifest[]) => analyze(objects.map(manifest => ({ manifest, file: 'f', mesh: 'istio' }))).findings.find(f => f.code === 'MK0014')!.message;
+  const day = (d: number) => ({ creationTimestamp: `2026-01-0${d}T00:00:00Z` });
+
+  test('exported to all: the route\'s own namespace gets the HTTPRoute, other namespaces the older of the two', () => {
+    const vsOlder = world(day(1), day(2));
+    const routeOlder = world(day(2), day(1));
+    expect(message(vsOlder)).toContain('clients in namespace \'shop\' get the HTTPRoute');
+    expect(message(vsOlder)).toContain('clients in other namespaces get whichever of the two was created first');
+    expect([routedBy(vsOlder, 'shop/client'), routedBy(vsOlder, 'front/web')]).toStrictEqual(['HTTPRoute', 'VirtualService']);
+    expect([routedBy(routeOlder, 'shop/client'), routedBy(routeOlder, 'front/web')]).toStrictEqual(['HTTPRoute', 'HTTPRoute']);
+  });
+
+  test('exported by name: the VirtualService comes first where it is exported', () => {
+    const named = world({}, {}, { exportTo: ['.', 'front'] });
+    expect(message(named)).toContain('clients in namespace \'shop\' get the VirtualService (exported to it by name, it comes first); clients in \'front\' get the VirtualService');
+    expect([routedBy(named, 'shop/client'), routedBy(named, 'front/web')]).toStrictEqual(['VirtualService', 'VirtualService']);
+  });
+});
