@@ -240,6 +240,12 @@ describe('MK0015: two VirtualServices for one Service at its waypoint', () => {
     ]);
   });
 
+  test('a VirtualService of a wildcard host matching the Service counts (Istio\'s host.Name.Matches)', () => {
+    const wildcard = mvs('all', 'shop', { hosts: ['*.shop.svc.cluster.local'] });
+    expect(found(objs(...ambient, mvs('b', 'shop'), wildcard), 'MK0015').map(m => m.slice(0, m.indexOf(' both apply'))))
+      .toStrictEqual(['[MK0015] VirtualService \'shop/b\' and VirtualService \'shop/all\'']);
+  });
+
   test('quiet: a namespace not in ambient mode (IST0109\'s business), a VirtualService of a third namespace, one not visible to the waypoint, one object in two files', () => {
     const quiet = (objects: AnalyzedObject[]) => expect(found(objects, 'MK0015')).toStrictEqual([]);
     quiet(objs(ns('shop'), svc('reviews', 'shop', { 'istio.io/use-waypoint': 'waypoint' }), mvs('b', 'shop'), mvs('a', 'shop')));

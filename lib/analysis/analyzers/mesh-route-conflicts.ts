@@ -42,10 +42,35 @@ function visibility(vs: AnalyzedObject, ns: string): 'all' | string[] {
 
 const visibleIn = (v: 'all' | string[], ns: string) => v === 'all' || v.includes(ns);
 
-/** The mesh VirtualServices whose hosts name a Service's FQDN exactly (short names read in their own namespace). */
+/** The mesh VirtualServices with HTTP rules by FQDN host, and those with a wildcard host: built once per analysis. */
+const hostIndex = new WeakMap<AnalysisContext, {
+  exact: Map<string, AnalyzedObject[]>;
+  wildcard: Array<{ vs: AnalyzedObject; hosts: string[] }>;
+  position: Map<AnalyzedObject, number>;
+}>();
+
+/**
+ * The mesh VirtualServices whose hosts name a Service's FQDN exactly (short names read in their own namespace), or,
+ * with `wildcards`, match it as Istio's host.Name.Matches does; in the objects' order.
+ */
 function virtualServicesOf(ctx: AnalysisContext, fqdn: string, wildcards: boolean): AnalyzedObject[] {
-  return ctx.of('VirtualService', NET).filter(vs => meshHttp(vs)
-    && strs(specOf(vs).hosts).some(h => (wildcards ? hostsMatch(toFqdn(ctx.namespaceOf(vs), h), fqdn) : toFqdn(ctx.namespaceOf(vs), h) === fqdn)));
+  let index = hostIndex.get(ctx);
+  if (!index) {
+    index = { exact: new Map(), wildcard: [], position: new Map() };
+    for (const vs of ctx.of('VirtualService', NET)) {
+      if (!meshHttp(vs)) continue;
+      index.position.set(vs, index.position.size);
+      const hosts = [...new Set(strs(specOf(vs).hosts).map(h => toFqdn(ctx.namespaceOf(vs), h)))];
+      for (const h of hosts) (index.exact.get(h) ?? index.exact.set(h, []).get(h)!).push(vs);
+      if (hosts.some(h => h.startsWith('*'))) index.wildcard.push({ vs, hosts });
+    }
+    hostIndex.set(ctx, index);
+  }
+  const exact = index.exact.get(fqdn) ?? [];
+  if (!wildcards) return exact;
+  const found = new Set([...exact, ...index.wildcard.filter(w => w.hosts.some(h => hostsMatch(h, fqdn))).map(w => w.vs)]);
+  const position = index.position;
+  return [...found].sort((x, y) => position.get(x)! - position.get(y)!);
 }
 
 const quote = (xs: readonly string[]) => xs.map(x => `'${x}'`).join(', ');
