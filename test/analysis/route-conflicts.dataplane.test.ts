@@ -101,3 +101,75 @@ describe('MK0014\'s account of who gets which object agrees with the data-plane 
     expect([routedBy(named, 'shop/client'), routedBy(named, 'front/web')]).toStrictEqual(['VirtualService', 'VirtualService']);
   });
 });
+
+describe('property: MK0012 and MK0013 on Gateway API routes, held to the data-plane model\'s Gateway API engine', () => {
+  const GW_WORLD: Manifest[] = [
+    o('v1', 'Service', 'backend', 'shop', { selector: { app: 'backend' }, ports: [{ name: 'http', port: 80 }] }),
+    o('gateway.networking.k8s.io/v1', 'Gateway', 'web', 'shop', { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] }),
+  ];
+  interface GwMatch { path?: { type: string; value: string }; method?: string; headers?: Array<{ name: string; value: string }> }
+  const gwMatch: fc.Arbitrary<GwMatch> = fc.record({
+    path: fc.option(fc.record({ type: fc.constantFrom('Exact', 'PathPrefix'), value: fc.constantFrom('/', '/a', '/a/', '/a/b', '/ab') }), { nil: undefined }),
+    method: fc.option(fc.constant('GET'), { nil: undefined, freq: 3 }),
+    headers: fc.option(fc.constant([{ name: 'x-a', value: 'a' }]), { nil: undefined, freq: 3 }),
+  }, { requiredKeys: [] });
+  const httpRoute = fc.record({
+    rules: fc.array(fc.option(fc.array(gwMatch, { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 5 }), { minLength: 1, maxLength: 3 }),
+    hostnames: fc.constantFrom<string[]>([], ['a.example.com'], ['a.example.com', 'b.example.com']),
+    day: fc.integer({ min: 1, max: 28 }),
+  });
+  const manifests = (specs: Array<{ rules: Array<GwMatch[] | undefined>; hostnames: string[]; day: number }>, dated: boolean) => specs.map((r, i) =>
+    o('gateway.networking.k8s.io/v1', 'HTTPRoute', `r${i}`, 'shop', {
+      parentRefs: [{ name: 'web' }],
+      ...(r.hostnames.length > 0 ? { hostnames: r.hostnames } : {}),
+      rules: r.rules.map(ms => ({ ...(ms ? { matches: ms } : {}), backendRefs: [{ name: 'backend', port: 80 }] })),
+    }, dated ? { creationTimestamp: `2026-01-${String(r.day).padStart(2, '0')}T00:00:00Z` } : {}));
+  /** Requests a match of a route takes, to each of its hostnames. */
+  const requestsOf = (m: GwMatch | undefined, hostnames: string[]) => {
+    const p = m?.path ?? { type: 'PathPrefix', value: '/' };
+    const base = p.value.replace(/(.)\/$/, '$1');
+    const paths = p.type === 'Exact' ? [p.value] : [base, `${base}/z`.replace('//', '/')];
+    return (hostnames.length > 0 ? hostnames : ['a.example.com']).flatMap(host => paths.map(path => ({
+      gateway: 'shop/web', host, path, ...(m?.method ? { method: m.method } : {}), ...(m?.headers ? { headers: { 'x-a': 'a' } } : {}),
+    })));
+  };
+  const RULE = /(HTTPRoute 'shop\/(r\d)' rule (\d+)(?: match (\d+))?)/g;
+
+  test(`${RUNS} sets of HTTPRoutes on one listener, with and without creation timestamps`, () => {
+    process.stdout.write(`Gateway API conflicts against the data-plane model: seed ${SEED}, ${RUNS} runs\n`);
+    let hidden = 0;
+    let swapped = 0;
+    fc.assert(fc.property(fc.uniqueArray(httpRoute, { minLength: 2, maxLength: 3, selector: r => r.day }), fc.boolean(), (specs, dated) => {
+      const routes = manifests(specs, dated);
+      const report = analyze([...GW_WORLD, ...routes].map(manifest => ({ manifest, file: 'f', mesh: 'istio' })), { analyzers: ['meshkit.HTTPRoutePrecedenceAnalyzer'] });
+      const mesh = Mesh.fromObjects([...GW_WORLD, ...routes]);
+      const ref = (name: string, rule: string, m?: string) => ({ kind: 'HTTPRoute', namespace: 'shop', name, rule: Number(rule), match: Number(m ?? 0) });
+      const matchOf = (name: string, rule: string, m?: string) => specs[Number(name.slice(1))].rules[Number(rule)]?.[Number(m ?? 0)];
+      for (const f of report.findings) {
+        const [[, , name, rule, m], other] = [...f.message.matchAll(RULE)].map(x => [...x]);
+        if (f.code === 'MK0012') {
+          // never used: no request it matches is routed by it
+          for (const r of requestsOf(matchOf(name, rule, m), specs[Number(name.slice(1))].hostnames)) {
+            hidden++;
+            expect([f.message, r, mesh.request(r).route]).not.toStrictEqual([f.message, r, ref(name, rule, m)]);
+          }
+        } else if (f.message.includes('match the same requests') && !dated) {
+          // decided by creation time: whichever route is older takes the requests both match
+          const [, , name2, rule2, m2] = other;
+          const r = requestsOf(matchOf(name, rule, m), specs[Number(name.slice(1))].hostnames.filter(h => specs[Number(name2.slice(1))].hostnames.includes(h)))[0];
+          const older = (first: string) => Mesh.fromObjects([...GW_WORLD, ...routes.map(x => (x.metadata.name === first
+            ? { ...x, metadata: { ...x.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } } : { ...x, metadata: { ...x.metadata, creationTimestamp: '2026-02-01T00:00:00Z' } }))]).request(r).route;
+          const [byFirst, bySecond] = [older(name), older(name2)];
+          if (byFirst && bySecond && [JSON.stringify(byFirst), JSON.stringify(bySecond)].some(x => x === JSON.stringify(ref(name, rule, m)) || x === JSON.stringify(ref(name2, rule2, m2)))) {
+            swapped++;
+            expect([f.message, byFirst, bySecond]).toStrictEqual([f.message, ref(name, rule, m), ref(name2, rule2, m2)]);
+          }
+        }
+      }
+    }), { numRuns: RUNS, seed: SEED });
+    process.stdout.write(`Gateway API conflicts against the data-plane model: ${hidden} requests of rules MK0012 calls never used, routed elsewhere; `
+      + `${swapped} MK0013 pairs whose winner follows the older route\n`);
+    expect(hidden).toBeGreaterThan(RUNS / 2);
+    expect(swapped).toBeGreaterThan(RUNS / 20);
+  }, 120_000);
+});

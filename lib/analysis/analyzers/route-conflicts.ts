@@ -92,6 +92,10 @@ function entryOrder(a: Entry, b: Entry): number | undefined {
     const [pa, pb] = [a.order.precedence, b.order.precedence];
     // the precedence of regular-expression paths is implementation-specific
     if (pa.pathRank === 1 || pb.pathRank === 1) return undefined;
+    // "the largest number of characters" of a prefix: with or without its trailing `/` (Istio drops it); where the two
+    // readings order the pair differently, nothing is said
+    const [trimmed, written] = [Math.sign(pb.pathLength - pa.pathLength), Math.sign(pb.writtenPathLength - pa.writtenPathLength)];
+    if (pa.pathRank === pb.pathRank && trimmed !== written) return undefined;
     for (const k of ['pathRank', 'pathLength', 'method', 'headers', 'queryParams'] as const) {
       if (pa[k] !== pb[k]) return Number(pa[k]) > Number(pb[k]) ? -1 : 1;
     }

@@ -143,7 +143,10 @@ const GW_MATCH_KEYS = new Set(['path', 'headers', 'queryParams', 'method']);
 export interface GatewayApiPrecedence {
   /** 3 exact, 2 prefix, 1 regular expression (whose precedence the specification leaves to implementations). */
   readonly pathRank: number;
+  /** The path's length as Istio counts it, a PathPrefix's trailing `/` dropped (pilot/pkg/config/kube/gateway/conversion.go getURILength). */
   readonly pathLength: number;
+  /** The path's length as written: the specification's "number of characters" may be read either way. */
+  readonly writtenPathLength: number;
   readonly method: boolean;
   readonly headers: number;
   readonly queryParams: number;
@@ -208,7 +211,7 @@ export function gatewayApiMatch(m: unknown): { match: RouteMatch; precedence: Ga
   conditions.push(...headers, ...query);
   return {
     match: { conditions },
-    precedence: { pathRank, pathLength: p.value.length, method, headers: headers.length, queryParams: query.length },
+    precedence: { pathRank, pathLength: p.value.length, writtenPathLength: value.length, method, headers: headers.length, queryParams: query.length },
   };
 }
 
