@@ -125,7 +125,7 @@ describe('property: MK0012 and MK0013 on Gateway API routes, held to the data-pl
       rules: r.rules.map(ms => ({ ...(ms ? { matches: ms } : {}), backendRefs: [{ name: 'backend', port: 80 }] })),
     }, dated ? { creationTimestamp: `2026-01-${String(r.day).padStart(2, '0')}T00:00:00Z` } : {}));
   /** Requests a match of a route takes, to each of its hostnames. */
-  const requestsOf = (m: GwMatch | undefined, hostnames: string[]) => {
+  const gwRequestsOf = (m: GwMatch | undefined, hostnames: string[]) => {
     const p = m?.path ?? { type: 'PathPrefix', value: '/' };
     const base = p.value.replace(/(.)\/$/, '$1');
     const paths = p.type === 'Exact' ? [p.value] : [base, `${base}/z`.replace('//', '/')];
@@ -149,18 +149,21 @@ describe('property: MK0012 and MK0013 on Gateway API routes, held to the data-pl
         const [[, , name, rule, m], other] = [...f.message.matchAll(RULE)].map(x => [...x]);
         if (f.code === 'MK0012') {
           // never used: no request it matches is routed by it
-          for (const r of requestsOf(matchOf(name, rule, m), specs[Number(name.slice(1))].hostnames)) {
+          for (const r of gwRequestsOf(matchOf(name, rule, m), specs[Number(name.slice(1))].hostnames)) {
             hidden++;
             expect([f.message, r, mesh.request(r).route]).not.toStrictEqual([f.message, r, ref(name, rule, m)]);
           }
         } else if (f.message.includes('match the same requests') && !dated) {
           // decided by creation time: whichever route is older takes the requests both match
           const [, , name2, rule2, m2] = other;
-          const r = requestsOf(matchOf(name, rule, m), specs[Number(name.slice(1))].hostnames.filter(h => specs[Number(name2.slice(1))].hostnames.includes(h)))[0];
-          const older = (first: string) => Mesh.fromObjects([...GW_WORLD, ...routes.map(x => (x.metadata.name === first
-            ? { ...x, metadata: { ...x.metadata, creationTimestamp: '2026-01-01T00:00:00Z' } } : { ...x, metadata: { ...x.metadata, creationTimestamp: '2026-02-01T00:00:00Z' } }))]).request(r).route;
+          const shared = specs[Number(name.slice(1))].hostnames.filter(h => specs[Number(name2.slice(1))].hostnames.includes(h));
+          const r = gwRequestsOf(matchOf(name, rule, m), shared)[0];
+          const dateOf = (x: Manifest, first: string) => (x.metadata.name === first ? '2026-01-01T00:00:00Z' : '2026-02-01T00:00:00Z');
+          const redated = (first: string) => routes.map(x => ({ ...x, metadata: { ...x.metadata, creationTimestamp: dateOf(x, first) } }));
+          const older = (first: string) => Mesh.fromObjects([...GW_WORLD, ...redated(first)]).request(r).route;
           const [byFirst, bySecond] = [older(name), older(name2)];
-          if (byFirst && bySecond && [JSON.stringify(byFirst), JSON.stringify(bySecond)].some(x => x === JSON.stringify(ref(name, rule, m)) || x === JSON.stringify(ref(name2, rule2, m2)))) {
+          const named = [JSON.stringify(ref(name, rule, m)), JSON.stringify(ref(name2, rule2, m2))];
+          if (byFirst && bySecond && [JSON.stringify(byFirst), JSON.stringify(bySecond)].some(x => named.includes(x))) {
             swapped++;
             expect([f.message, byFirst, bySecond]).toStrictEqual([f.message, ref(name, rule, m), ref(name2, rule2, m2)]);
           }
