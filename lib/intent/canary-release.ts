@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
 import { IngressGatewayRoute } from './ingress-gateway-route';
@@ -6,14 +6,14 @@ import { HeaderMatch, HttpMatch } from './matches';
 import { MeshService, ServiceVersion } from './mesh-service';
 import { Protocol, TCP_PROTOCOLS } from './ports';
 import { HttpRouteOptions, RouteAction } from './route';
-import { ServiceRouting } from './service-routing';
+import { ServiceRouting, carriedRoutingOf } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
 import { checkPercent } from '../core/duration';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { MeshSettings } from '../core/settings';
-import { emit, istioNetworking, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
+import { ambientAt, emit, istioNetworking, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
 import { MeshChart } from '../hosting/cdk8s/mesh-chart';
 import { renderDestinationRule } from '../render/istio';
 
@@ -172,6 +172,12 @@ export class CanaryRelease extends Construct {
   public readonly stageCharts: Map<number, MeshChart> = new Map();
   /** The rollback chart (100% stable). */
   public readonly rollbackChart: MeshChart;
+  /**
+   * The route in the service's own chart that sends every request to the stable version until a stage is applied
+   * (undefined under Linkerd, where the Service selects the stable version, for a canary at a gateway, and when the
+   * service's chart routes it already). Escape hatch.
+   */
+  public readonly baseRouting?: ServiceRouting;
 
   public constructor(scope: Construct, id: string, private readonly props: CanaryReleaseProps) {
     // a canary writes charts of its own (one per stage): it may sit in the app itself
@@ -216,6 +222,36 @@ export class CanaryRelease extends Construct {
       this.stageCharts.set(w, this.stageChart(`Stage${w}`, `${id}.stage-${w}`, w, true));
     }
     this.rollbackChart = this.stageChart('Rollback', `${id}.rollback`, 0, false);
+    this.baseRouting = this.baseRoute(id);
+    // gateway routes to the whole service carry its routes: each stage file carries them with the stage's routes, so
+    // applying a stage moves gateway traffic too (the base file's gateway route carries the base's: every request to
+    // stable). Under ambient the waypoint applies the stage's routes to ingress traffic itself.
+    if (!props.ingress && routingBackendOf(service) !== 'linkerd' && !ambientAt(service)) {
+      service._onGatewayRoute(route => {
+        if (!(route instanceof IngressGatewayRoute)) return;
+        const mirrorId = `Gateway-${route.node.path.replace(/\//g, '--')}`;
+        for (const chart of [...this.stageCharts.values(), this.rollbackChart]) route._mirrorInto(chart, mirrorId);
+      });
+    }
+  }
+
+  /**
+   * The route the service's own file carries until a stage is applied: every request to the stable version. Without it
+   * the Service spreads requests over every version's pods (the canary's too) from the moment the base is applied —
+   * what the data-plane model found. A stage's route has the same kind, name and namespace, so applying a stage file
+   * replaces it, and the rollback file restores it. Under Linkerd the Service itself selects the stable version instead;
+   * a canary at a gateway (`ingress`) leaves the service's mesh traffic alone; a service with routes of its own in its
+   * chart keeps them (they say where its requests go).
+   */
+  private baseRoute(id: string): ServiceRouting | undefined {
+    const { service, stable } = this.props;
+    if (this.props.ingress || routingBackendOf(service) === 'linkerd') return undefined;
+    const chart = Chart.of(service);
+    if (carriedRoutingOf(service, chart) !== undefined) return undefined;
+    const forward = { port: this.props.port };
+    const routes: HttpRouteOptions[] = [{ name: 'canary-stable', action: RouteAction.forward(stable, forward) }];
+    const byKind = this.tcp ? { tcpRoutes: routes.map(r => ({ action: r.action })) } : { routes };
+    return new ServiceRouting(chart, `${id}-base`, { service, name: this.props.name ?? service.name, ...byKind });
   }
 
   /** Whether the routed port (the one given, else every port of the service) carries opaque TCP. */

@@ -69,6 +69,9 @@ export interface IngressGatewayRouteProps {
   readonly tlsRoutes?: TlsRouteOptions[];
 }
 
+/** Marks the props of a route copied into a canary's stage file (not a prop users set). */
+const MIRROR = Symbol.for('@mesh-kit/core.IngressGatewayRoute.mirror');
+
 /**
  * A VirtualService bound to an {@link IngressGateway}: hosts, URI matches and the service that
  * serves them. Checked at synth so that the two never disagree: every host must be served by the
@@ -92,6 +95,8 @@ export interface IngressGatewayRouteProps {
  */
 export class IngressGatewayRoute extends Construct {
   private readonly routes: RouteSet;
+  /** Copies of this route in canaries' stage files (see `_mirrorInto`). */
+  private readonly mirrors: IngressGatewayRoute[] = [];
   private readonly vsName: string;
   private readonly vsNamespace?: string;
   /** The route's chart and back-end, read once (settings cannot change once constructs are in a scope). */
@@ -138,9 +143,30 @@ export class IngressGatewayRoute extends Construct {
     return this.routes.primary;
   }
 
+  /**
+   * A copy of this route in `chart` (a canary's stage file): the same object (kind, name, namespace) and routes, added
+   * here as they are added to this one, whose routes to a whole service carry the service's routes in that chart — so
+   * applying the file moves gateway traffic with the stage, as mesh traffic moves. @internal
+   */
+  public _mirrorInto(chart: Chart, id: string): void {
+    const mirror = new IngressGatewayRoute(chart, id, {
+      ...this.props,
+      name: this.vsName,
+      namespace: this.props.namespace,
+      routes: [...this.routes.http],
+      tcpRoutes: [...this.routes.tcp],
+      tlsRoutes: [...this.routes.tls],
+      [MIRROR]: true,
+    } as IngressGatewayRouteProps);
+    this.mirrors.push(mirror);
+  }
+
   /** Adds a route after the existing ones (a RouteAction is valid by construction; its ports are checked at synth). */
   public addRoute(route: HttpRouteOptions): void {
     this.routes.addHttp(route);
+    for (const m of this.mirrors) m.addRoute(route);
+    // a copy in a canary's file says nothing to the services: the route it copies did
+    if ((this.props as { [MIRROR]?: boolean })[MIRROR]) return;
     // under ambient mode a service's routes apply to ingress traffic through its waypoint: the service is told
     if (route.action._followServiceRoutes !== false) {
       for (const d of route.action.destinations.filter(x => x.target.subset === undefined)) {
@@ -152,11 +178,13 @@ export class IngressGatewayRoute extends Construct {
   /** Adds a route of the gateway's TCP listeners: connections shifted between targets by weight. */
   public addTcpRoute(route: TcpRouteOptions): void {
     this.routes.addTcp(route);
+    for (const m of this.mirrors) m.addTcpRoute(route);
   }
 
   /** Adds a route of the gateway's TLS passthrough listeners, by the SNI the client sends (`TlsMatch.sni`). */
   public addTlsRoute(route: TlsRouteOptions): void {
     this.routes.addTls(route);
+    for (const m of this.mirrors) m.addTlsRoute(route);
   }
 
   /** The VirtualService as model data (routes to a whole service carry the service's routes). */

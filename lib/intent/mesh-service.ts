@@ -180,6 +180,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private routedInMesh = false;
   /** A gateway route forwards to the whole service (and follows its routes). */
   private forwardedByGateway = false;
+  /** The gateway routes that forward to the whole service, and who wants to hear of them. */
+  private readonly gatewayRoutes: Construct[] = [];
+  private readonly gatewayRouteListeners: Array<(route: Construct) => void> = [];
   private readonly declaredDependencies: IMeshService[] = [];
   private readonly derivedDependencies: IMeshService[] = [];
   private readonly workload: WorkloadModel;
@@ -730,9 +733,21 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   /**
    * Records that a gateway route forwards to the whole service and follows its routes. @internal
    */
-  public _forwardedByGateway(_route: Construct): void {
+  public _forwardedByGateway(route: Construct): void {
     this.forwardedByGateway = true;
     this.ingressThroughWaypoint();
+    if (this.gatewayRoutes.includes(route)) return;
+    this.gatewayRoutes.push(route);
+    for (const listener of this.gatewayRouteListeners) listener(route);
+  }
+
+  /**
+   * Calls `listener` with every gateway route that forwards to the whole service, those declared so far and those
+   * declared later (a canary copies them into its stage files). @internal
+   */
+  public _onGatewayRoute(listener: (route: Construct) => void): void {
+    this.gatewayRouteListeners.push(listener);
+    for (const r of this.gatewayRoutes) listener(r);
   }
 
   /**

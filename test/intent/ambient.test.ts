@@ -328,7 +328,7 @@ describe('canaries and ingress under ambient', () => {
       const web = service(chart, new MeshNamespace(chart, 'shop'));
       new CanaryRelease(app, 'canary', { service: web, stable: web.version('v1'), canary: web.version('v2'), plan: CanaryPlan.stages([10, 100]) });
     });
-    expect(objects.filter(o => o.kind === 'HTTPRoute').length).toBe(3);
+    expect(objects.filter(o => o.kind === 'HTTPRoute').length).toBe(4); // the three files' routes, and the base's (every request to v1 until a stage is applied)
     expect(objects.filter(o => o.kind === 'VirtualService' || o.kind === 'DestinationRule')).toStrictEqual([]);
     expect(only(objects, 'Gateway').metadata.name).toBe('web-waypoint');
   });

@@ -5,11 +5,16 @@ import {
   CanaryRelease,
   HeaderMatch,
   IngressGateway,
+  IngressGatewayRoute,
   IstioApiVersion,
   LoadBalancer,
+  Mesh,
   MeshApp,
   MeshChart,
+  MeshNamespace,
   MeshService,
+  RouteAction,
+  TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
@@ -111,6 +116,82 @@ describe('CanaryRelease', () => {
   test('a linear plan steps up to maxWeight, then promotes', () => {
     expect(CanaryPlan.linear({ stepWeight: 10, maxWeight: 50 }).weights).toStrictEqual([10, 20, 30, 40, 50, 100]);
     expect(CanaryPlan.linear({ stepWeight: 25, maxWeight: 100 }).weights).toStrictEqual([25, 50, 75, 100]);
+  });
+
+  describe('the base file: every request to the stable version until a stage is applied', () => {
+    test('Istio: a VirtualService of the stage\'s name in the service\'s file, which each stage file replaces', () => {
+      const out = files(app => {
+        const { svc, v1, v2 } = shop(app);
+        new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]) });
+      });
+      const base = out.get('platform.k8s.yaml')!.filter(o => o.kind === 'VirtualService');
+      expect(base.map(o => [o.metadata.name, o.spec])).toStrictEqual([
+        ['shop', { hosts: ['shop'], http: [{ name: 'canary-stable', route: [{ destination: { host: 'shop', subset: 'v1' } }] }] }],
+      ]);
+      const stage = out.get('shop-canary.stage-10.k8s.yaml')!.find(o => o.kind === 'VirtualService')!;
+      expect([stage.metadata.name, stage.metadata.namespace]).toStrictEqual([base[0].metadata.name, base[0].metadata.namespace]);
+    });
+
+    test('the model: the base alone sends everything to v1; with stage 10 applied, 90/10', () => {
+      const app = new MeshApp();
+      const { svc, v1, v2 } = shop(app);
+      // the caller has a sidecar (a caller outside the mesh is spread by kube-proxy whatever the routes say)
+      new MeshNamespace(Chart.of(svc), 'ns', { name: 'default' });
+      new MeshService(Chart.of(svc), 'client', { ports: [{ port: 80 }], image: 'client:1.0' });
+      new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]) });
+      const request = { from: 'default/client', host: 'shop' };
+      expect(Mesh.fromApp(app, { files: ['platform'] }).check(request, { versions: { v1: 100 } })).toStrictEqual([]);
+      expect(Mesh.fromApp(app, { files: ['platform', 'shop-canary.stage-10'] }).check(request, { versions: { v1: 90, v2: 10 } })).toStrictEqual([]);
+      expect(Mesh.fromApp(app, { files: ['platform', 'shop-canary.stage-10', 'shop-canary.rollback'] }).check(request, { versions: { v1: 100 } })).toStrictEqual([]);
+    });
+
+    test('a gateway route to the whole service moves with the stages: each stage file carries it with the stage\'s routes', () => {
+      const app = new MeshApp();
+      const { svc, v1, v2 } = shop(app);
+      const chart = Chart.of(svc);
+      new MeshNamespace(chart, 'ns', { name: 'default' });
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+      const route = new IngressGatewayRoute(chart, 'public', { gateway, hosts: ['shop.example.com'] });
+      new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]) });
+      // a route added after the canary is carried too
+      route.addRoute({ action: RouteAction.forward(svc) });
+      const request = { gateway: 'default/gw', host: 'shop.example.com', port: 80 };
+      expect(Mesh.fromApp(app, { files: ['platform'] }).check(request, { versions: { v1: 100 } })).toStrictEqual([]);
+      expect(Mesh.fromApp(app, { files: ['platform', 'shop-canary.stage-10'] }).check(request, { versions: { v1: 90, v2: 10 } })).toStrictEqual([]);
+      expect(Mesh.fromApp(app, { files: ['platform', 'shop-canary.stage-100'] }).check(request, { versions: { v2: 100 } })).toStrictEqual([]);
+      expect(Mesh.fromApp(app, { files: ['platform', 'shop-canary.stage-100', 'shop-canary.rollback'] }).check(request, { versions: { v1: 100 } })).toStrictEqual([]);
+      const stage = [...app.synthFiles()].find(([f]) => f === 'shop-canary.stage-10.k8s.yaml')![1];
+      const gatewayVs = parseObjects(stage).filter(o => o.kind === 'VirtualService' && (o.spec as any).gateways);
+      expect(gatewayVs.map(o => [o.metadata.name, (o.spec as any).http[0].route.map((r: any) => [r.destination.subset, r.weight])])).toStrictEqual([
+        ['public', [['v1', 90], ['v2', 10]]],
+      ]);
+    });
+
+    test('the Gateway API: an HTTPRoute to the stable version\'s Service', () => {
+      const out = files(app => {
+        const svc = new MeshService(new MeshChart(app, 'platform', { trafficApi: TrafficApi.GATEWAY_API }), 'shop', { ports: [{ port: 8080 }] });
+        const [v1, v2] = [svc.addVersion('v1', { image: 'shop:1.0' }), svc.addVersion('v2', { image: 'shop:2.0' })];
+        new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([50, 100]) });
+      });
+      const route = out.get('platform.k8s.yaml')!.find(o => o.kind === 'HTTPRoute')!;
+      expect((route.spec as any).rules).toStrictEqual([{ name: 'canary-stable', backendRefs: [{ name: 'shop-v1', port: 8080 }] }]);
+    });
+
+    test('none at a gateway (the canary routes the gateway\'s traffic), none when the service\'s file routes it already', () => {
+      const out = files(app => {
+        const { svc, v1, v2 } = shop(app);
+        const gateway = new IngressGateway(Chart.of(svc), 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+        new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]), ingress: { gateway, hosts: ['shop.example.com'] } });
+      });
+      expect(out.get('platform.k8s.yaml')!.filter(o => o.kind === 'VirtualService')).toStrictEqual([]);
+      const routed = files(app => {
+        const { svc, v1, v2 } = shop(app);
+        svc.addRoute({ action: RouteAction.forward(v2) });
+        const canary = new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]) });
+        expect(canary.baseRouting).toBeUndefined();
+      });
+      expect(routed.get('platform.k8s.yaml')!.filter(o => o.kind === 'VirtualService').map(o => (o.spec as any).http[0].route[0].destination.subset)).toStrictEqual(['v2']);
+    });
   });
 
   describe('fails', () => {
