@@ -6,7 +6,7 @@ import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, cidrContains, parseCidr } from '../core/names';
 import { MeshSettings } from '../core/settings';
-import { emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
+import { ambientAt, emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
 import { renderIstioAuthorizationPolicy } from '../render/istio';
 import { renderLinkerdAuthorization } from '../render/linkerd';
 import { AuthorizationModel, AuthorizedClientModel, Manifest, RateLimitModel } from '../render/model';
@@ -154,7 +154,9 @@ export interface ServiceAuthorizationProps {
  * - Linkerd: a `Server` per port (`accessPolicy: deny`), a `MeshTLSAuthentication` naming the callers'
  *   ServiceAccounts or namespaces, and an `AuthorizationPolicy` per Server requiring it
  *   (`policy.linkerd.io`);
- * - Istio: an ALLOW `AuthorizationPolicy` selecting the service's pods, callers as principals or namespaces.
+ * - Istio: an ALLOW `AuthorizationPolicy` selecting the service's pods, callers as principals or namespaces; under
+ *   ambient mode, when the service has a waypoint, the policy targets the Service (its waypoint enforces it, seeing the
+ *   caller) and the pods admit only the waypoint.
  */
 export class ServiceAuthorization extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceAuthorizationProps) {
@@ -195,7 +197,13 @@ export class ServiceAuthorization extends Construct {
       clusterDomain: 'cluster.local',
       audit: props.mode === AuthorizationMode.AUDIT || undefined,
       rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
+      // ambient with a waypoint: ztunnel at the pods sees the waypoint's identity, never the caller's, so a policy
+      // selecting the pods would refuse every named caller (found by the data-plane model). The waypoint enforces it,
+      // and the pods admit only the waypoint (MeshService._waypointOnly).
+      atWaypoint: !linkerd && ambientAt(this) && props.service.waypoint
+        ? { service: props.service.name, ports: guarded.map(s => s.port) } : undefined,
     };
+    if (model.atWaypoint) props.service._waypointOnly(this);
     // callers are resolved when rendered: a service's identities are known once all its versions are added
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
     const render = (m: AuthorizationModel): Manifest[] => (linkerd ? renderLinkerdAuthorization(m) : [renderIstioAuthorizationPolicy(m, apiVersion)]);

@@ -561,6 +561,11 @@ export interface AuthorizationModel {
   readonly audit?: boolean;
   /** A local rate limit of the guarded ports (Linkerd's HTTPLocalRateLimitPolicy on each Server). */
   readonly rateLimit?: RateLimitModel;
+  /**
+   * Istio ambient with a waypoint: the Service whose waypoint enforces the policy (`targetRefs`), and its ports as the
+   * waypoint sees them. The waypoint sees the caller's identity; ztunnel at the pods sees only the waypoint's.
+   */
+  readonly atWaypoint?: { readonly service: string; readonly ports: readonly number[] };
 }
 
 /** A local rate limit: in all, per client identity, and for some clients. */

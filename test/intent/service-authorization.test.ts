@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  AuthorizationMode, AuthorizedClient, DefaultInboundPolicy, IstioApiVersion, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol,
-  ServiceAuthorization,
+  AuthorizationMode, AuthorizedClient, DataPlane, DefaultInboundPolicy, IstioApiVersion, Mesh, MeshChart, MeshNamespace, MeshProvider, MeshService,
+  Protocol, ServiceAuthorization, Waypoint,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
@@ -81,6 +81,44 @@ describe('ServiceAuthorization under Istio', () => {
     });
     expect(only(objects, 'AuthorizationPolicy').apiVersion).toBe('security.istio.io/v1beta1');
     expect((only(objects, 'AuthorizationPolicy').spec as any).rules[0].from).toStrictEqual([{ source: { principals: ['*'] } }]);
+  });
+});
+
+describe('ServiceAuthorization under Istio ambient', () => {
+  const build = (waypoint: boolean) => (app: App) => {
+    const chart = new MeshChart(app, 'c', { namespace: 'shop', dataPlane: DataPlane.AMBIENT });
+    const namespace = new MeshNamespace(chart, 'ns', { name: 'shop' });
+    const wp = waypoint ? new Waypoint(chart, 'wp', { name: 'waypoint', namespace }) : undefined;
+    const web = new MeshService(chart, 'web', { namespace, ports: [{ port: 80 }], image: 'web:1.0' });
+    new MeshService(chart, 'other', { namespace, ports: [{ port: 80 }], image: 'other:1.0' });
+    const api = new MeshService(chart, 'api', { namespace, ports: [{ port: 8080, targetPort: 9000 }], image: 'api:1.0', ...(wp ? { waypoint: wp } : {}) });
+    new ServiceAuthorization(chart, 'api-callers', { service: api, allowFrom: [AuthorizedClient.service(web)] });
+  };
+
+  test('with a waypoint: the waypoint enforces it (targetRefs, the Service\'s ports); the pods admit only the waypoint', () => {
+    const objects = expectSchemaValid(synthObjects(build(true)));
+    const policies = objects.filter(o => o.kind === 'AuthorizationPolicy').map(o => [o.metadata.name, o.spec]);
+    expect(policies).toStrictEqual([
+      ['api-waypoint-bypass', { action: 'DENY', rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/shop/sa/waypoint'] } }] }], selector: { matchLabels: { app: 'api' } } }],
+      ['api-from-waypoint', { action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }] }], selector: { matchLabels: { app: 'api' } } }],
+      ['api', {
+        targetRefs: [{ group: '', kind: 'Service', name: 'api' }],
+        action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] }],
+      }],
+    ]);
+  });
+
+  test('the model: the named caller gets in through the waypoint, another is refused there; without a waypoint, ztunnel decides', () => {
+    for (const waypoint of [true, false]) {
+      const app = new App();
+      build(waypoint)(app);
+      const mesh = Mesh.fromApp(app);
+      const allowed = mesh.request({ from: 'shop/web', host: 'api', port: 8080 });
+      expect([allowed.outcome, allowed.destinations[0].authorization?.enforcedBy]).toStrictEqual(['routed', 'ztunnel']);
+      const refused = mesh.request({ from: 'shop/other', host: 'api', port: 8080 });
+      expect([refused.outcome, refused.destinations[0].authorization?.enforcedBy]).toStrictEqual(['denied', waypoint ? 'waypoint' : 'ztunnel']);
+    }
   });
 });
 

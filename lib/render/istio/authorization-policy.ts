@@ -19,11 +19,12 @@ export function renderIstioAuthorizationPolicy(a: AuthorizationModel, apiVersion
     apiVersion,
     name: a.name,
     namespace: a.namespace,
-    selector: { app: a.app },
+    // under ambient with a waypoint, the waypoint enforces it (it sees the caller; ztunnel sees the waypoint)
+    ...(a.atWaypoint ? { targetRefs: [{ group: '', kind: 'Service', name: a.atWaypoint.service }] } : { selector: { app: a.app } }),
     action: 'ALLOW',
     rules: [{
       from: [...(principals.length > 0 ? [{ principals }] : []), ...(namespaces.length > 0 ? [{ namespaces }] : []), ...bySource],
-      to: [{ ports: a.ports.map(p => String(p.containerPort)) }],
+      to: [{ ports: a.atWaypoint ? a.atWaypoint.ports.map(String) : a.ports.map(p => String(p.containerPort)) }],
     }],
   });
   // observe first: Istio evaluates and logs a dry-run policy without enforcing it
