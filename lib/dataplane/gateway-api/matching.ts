@@ -78,8 +78,13 @@ export function grpcMatches(m: GrpcMatch, req: NormalizedRequest): boolean {
   return m.headers.every(h => stringMatches(h, req.headers[h.name]));
 }
 
-/** The precedence of an HTTPRoute match, compared higher first. */
+/**
+ * The precedence of an HTTPRoute match, compared higher first. A rule written with `matches: []` (which the API server
+ * does not default to PathPrefix `/`) ranks after every match, a regular expression's too, as Istio sorts it
+ * (`pilot/pkg/config/kube/gateway/conversion.go` `sortHTTPRoutes`: a route with no match goes last).
+ */
 function httpRank(m: HttpMatch): number[] {
+  if (m.implicit) return [0, 0, 0, 0, 0];
   const pathRank = m.path.type === 'Exact' ? 3 : m.path.type === 'PathPrefix' ? 2 : 1;
   return [pathRank, m.path.value.length, m.method !== undefined ? 1 : 0, m.headers.length, m.queryParams.length];
 }

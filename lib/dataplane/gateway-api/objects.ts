@@ -54,6 +54,8 @@ export interface HttpMatch {
   readonly headers: readonly StringMatch[];
   readonly queryParams: readonly StringMatch[];
   readonly method?: string;
+  /** The match of a rule written with `matches: []` (not defaulted by the API server: the specification reads PathPrefix `/`). */
+  readonly implicit?: true;
 }
 
 /** A GRPCRoute match (`rules[].matches[]`). */
@@ -339,7 +341,10 @@ function ruleOf(r: { readonly [k: string]: unknown }, index: number, namespace: 
   const base = { index, ...(name !== undefined ? { name } : {}) };
   try {
     const matches = list(r.matches).filter(isObj);
-    const httpMatches = kind === 'HTTPRoute' ? (matches.length > 0 ? matches.map(httpMatchOf) : [httpMatchOf({}, 0)]) : [];
+    // absent, `matches` is defaulted by the API server to PathPrefix `/` (the CRD's default); written as `[]`, it is not
+    const empty = Array.isArray(r.matches) && r.matches.length === 0;
+    const httpMatches = kind === 'HTTPRoute'
+      ? (matches.length > 0 ? matches.map(httpMatchOf) : [empty ? { ...httpMatchOf({}, 0), implicit: true as const } : httpMatchOf({}, 0)]) : [];
     const grpcMatches = kind === 'GRPCRoute' ? (matches.length > 0 ? matches.map(grpcMatchOf) : [grpcMatchOf({}, 0)]) : [];
     const filters = list(r.filters).filter(isObj).map(f => filterOf(f, namespace, kind));
     const backendRefs = list(r.backendRefs).filter(isObj).map((b, i) => backendRefOf(b, namespace, i, kind));
