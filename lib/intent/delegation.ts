@@ -79,7 +79,9 @@ export class DelegateRoutes extends Construct implements IDelegateRoutes {
 
   /** The path conditions of the routes, for the root's check. @internal */
   public get _uriMatches(): ReadonlyArray<{ readonly route: number; readonly uri?: StringMatchModel }> {
-    return this.routes.flatMap((r, i) => ((r.match ?? []).length > 0 ? r.match!.map(m => ({ route: i, uri: m._model.uri })) : [{ route: i }]));
+    return this.routes.flatMap((r, i) => ((r.match ?? []).length > 0
+      ? r.match!.flatMap(m => m._models.map(x => ({ route: i, uri: x.uri })))
+      : [{ route: i }]));
   }
 
   /** The delegate VirtualService as model data. */

@@ -167,9 +167,26 @@ export class HttpMatch {
     return new HttpMatch({ exact: HttpMatch.path(path) }, options);
   }
 
-  /** The path starts with `prefix`. */
+  /**
+   * The path starts with `prefix`, as each API reads a prefix: Istio's API character by character (`/api` also takes
+   * `/apis`); the Gateway API's `PathPrefix` and Linkerd by path element (`/api` takes `/api` and `/api/...`, not
+   * `/apis`). For the same requests on every back-end, use {@link HttpMatch.pathPrefix}.
+   */
   public static prefix(prefix: string, options: HttpMatchOptions = {}): HttpMatch {
     return new HttpMatch({ prefix: HttpMatch.path(prefix) }, options);
+  }
+
+  /**
+   * The path is `prefix` or lies under it, element by element (`/api` takes `/api`, `/api/` and `/api/v1`, not `/apis`;
+   * a trailing `/` is ignored), on every back-end: the Gateway API writes it as one `PathPrefix`, Istio's API as two
+   * matches (`exact: /api`, `prefix: /api/`), which together take the same requests.
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#pathmatchtype
+   */
+  public static pathPrefix(prefix: string, options: HttpMatchOptions = {}): HttpMatch {
+    const base = HttpMatch.path(prefix).replace(/\/+$/, '');
+    if (base === '') return new HttpMatch({ prefix: '/' }, options);
+    const whole = new HttpMatch({ exact: base }, options);
+    return new HttpMatch({ prefix: `${base}/` }, options, undefined, whole);
   }
 
   /** The path matches the RE2 regular expression `pattern`. */
@@ -222,7 +239,10 @@ export class HttpMatch {
   /** @internal */
   public readonly _model: MatchModel;
 
-  private constructor(uri: StringMatchModel | undefined, options: HttpMatchOptions, grpc?: { service: string; method?: string }) {
+  /** The matches it is written as (two for a path prefix under Istio's API: the path itself, and under it). @internal */
+  public readonly _models: readonly MatchModel[];
+
+  private constructor(uri: StringMatchModel | undefined, options: HttpMatchOptions, grpc?: { service: string; method?: string }, whole?: HttpMatch) {
     const headers = options.headers ?? [];
     const names = headers.map(h => h.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -243,5 +263,6 @@ export class HttpMatch {
       ...source,
       ...(grpc ? { grpc } : {}),
     };
+    this._models = whole ? [whole._model, this._model] : [this._model];
   }
 }

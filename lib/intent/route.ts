@@ -10,7 +10,7 @@ import { routingBackendOf } from '../hosting/cdk8s/emit';
 import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
 import { gatewayApiRouteProblems } from '../validation/gateway-api';
 import { linkerdRouteProblems } from '../validation/linkerd';
-import { checkRouteWeights, matchGatewayProblems } from '../validation/rules';
+import { checkRouteWeights, matchGatewayProblems, pathPrefixRewriteProblems } from '../validation/rules';
 
 /** A service that routes can send traffic to. */
 export interface IMeshService extends ServiceRef {
@@ -316,7 +316,7 @@ export function routeModelOf(r: HttpRouteOptions, defaultPort?: (t: IRouteTarget
   const mirrorTarget = r.mirror?.target;
   return {
     name: r.name,
-    match: (r.match ?? []).map(m => m._model),
+    match: (r.match ?? []).flatMap(m => m._models),
     destinations: r.action._destinations(defaultPort),
     redirect,
     delegate: r.action._delegate ? { ...r.action._delegate } : undefined,
@@ -399,7 +399,7 @@ function delegationProblems(routes: readonly HttpRouteOptions[]): string[] {
   return routes.flatMap((r, i) => {
     const delegate = r.action._delegateRoutes;
     if (!delegate) return [];
-    const roots = (r.match ?? []).length > 0 ? r.match!.map(m => m._model.uri) : [undefined];
+    const roots = (r.match ?? []).length > 0 ? r.match!.flatMap(m => m._models.map(x => x.uri)) : [undefined];
     return delegate._uriMatches.filter(leaf => roots.every(root => uriConflict(root, leaf.uri))).map(leaf =>
       problem(`routes[${i}].action.delegate`, `must only hold routes within the delegating route's paths (${roots.map(showUri).join(', ')}): `
         + `Istio drops the delegate's routes[${leaf.route}], whose path conflicts with them`, showUri(leaf.uri),
@@ -415,6 +415,6 @@ export function backendRouteProblems(scope: Construct, model: VirtualServiceMode
   switch (routingBackendOf(scope)) {
     case 'gateway-api': return gatewayApiRouteProblems(model);
     case 'linkerd': return linkerdRouteProblems(model, model.grpc === true && MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20);
-    default: return matchGatewayProblems(model);
+    default: return [...matchGatewayProblems(model), ...pathPrefixRewriteProblems(model)];
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { problem } from '../core/errors';
+import { gatewayApiMatches, inPrecedenceOrder } from '../render/gateway-api/precedence';
 import { DestinationModel, GatewayModel, MatchModel, ServiceModel, VirtualServiceModel } from '../render/model';
 
 const CANNOT = 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API)';
@@ -24,11 +25,12 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
       errors.push(...jwtClaimProblems(`${at}.match.headers`, m, CANNOT));
       errors.push(...istioOnlyMatchProblems(`${at}.match`, m, CANNOT, FIX));
     }
-    const prefixOnly = r.match.length === 0 || (r.match.length === 1 && r.match[0].uri?.prefix !== undefined);
+    const matches = gatewayApiMatches(r.match);
+    const prefixOnly = matches.length === 0 || (matches.length === 1 && matches[0].uri?.prefix !== undefined);
     if (r.rewrite?.uri !== undefined && !prefixOnly) {
       // the HTTPRoute CRD's own CEL rule: ReplacePrefixMatch needs exactly one PathPrefix match
       errors.push(problem(`${at}.rewrite.uri`, `${CANNOT} on this route: a prefix rewrite needs exactly one match, on a path prefix`,
-        r.match.map(m => (m.uri?.exact !== undefined ? 'exact path' : m.uri?.regex !== undefined ? 'path regex' : m.uri?.prefix !== undefined ? 'path prefix' : 'no path')),
+        matches.map(m => (m.uri?.exact !== undefined ? 'exact path' : m.uri?.regex !== undefined ? 'path regex' : m.uri?.prefix !== undefined ? 'path prefix' : 'no path')),
         'match HttpMatch.prefix(...) alone on the rewriting route, or render this chart with TrafficApi.ISTIO'));
     }
     for (const o of r.cors?.allowOrigins ?? []) {
@@ -38,6 +40,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
     errors.push(...externalProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
   }
   if (vs.grpc) errors.push(...grpcRouteProblems(vs));
+  else errors.push(...precedenceProblems(vs));
   if (vs.mesh) {
     errors.push(problem('mesh', `${CANNOT}: a gateway's route and the mesh's are routes of their own (a Gateway parent, a Service parent)`, true,
       'declare a ServiceRouting for the in-mesh callers, or render this chart with TrafficApi.ISTIO'));
@@ -158,4 +161,9 @@ export function gatewayApiServiceProblems(svc: ServiceModel): string[] {
   }
   if (svc.exportTo) errors.push(problem('exportTo', `${CANNOT}: it is a DestinationRule setting`, [...svc.exportTo], FIX));
   return errors;
+}
+
+/** The declared order the Gateway API's precedence cannot keep (an HTTPRoute; shared with Linkerd, which orders its routes alike). */
+export function precedenceProblems(vs: VirtualServiceModel): string[] {
+  return inPrecedenceOrder(vs.http).problems.map(p => problem(p.field, p.rule, p.got, p.fix));
 }

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { backendPortProblems, externalProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from './gateway-api';
+import { backendPortProblems, externalProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems, precedenceProblems } from './gateway-api';
 import { problem } from '../core/errors';
+import { inPrecedenceOrder } from '../render/gateway-api/precedence';
 import { LINKERD_GRPC_RETRY_ON, LINKERD_MAX_FAILURES_LIMIT } from '../render/linkerd';
 import { ServiceModel, ServiceRef, VirtualServiceModel } from '../render/model';
 
@@ -47,7 +48,12 @@ export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false)
     'let the host out with ServiceEntry egressNetwork (or EgressNetwork.allow()), or render this chart for MeshProvider.ISTIO');
   if (vs.meshService) errors.push(...external('service', [{ service: vs.meshService }]));
   vs.http.forEach((r, i) => errors.push(...external(`routes[${i}].destination`, r.destinations)));
-  if (vs.http.length > 16) errors.push(problem('routes', 'must hold at most 16 routes in a Linkerd HTTPRoute', vs.http.length, 'split them'));
+  if (!grpcRoute) errors.push(...precedenceProblems(vs));
+  // the rules written: the routes, and the rules that keep their order under the Gateway API's precedence
+  const rules = grpcRoute ? vs.http.length : inPrecedenceOrder(vs.http).routes.length;
+  if (rules > 16) {
+    errors.push(problem('routes', 'must hold at most 16 routes in a Linkerd HTTPRoute (its rules, with those that keep the declared order)', rules, 'split them'));
+  }
   for (const [i, r] of vs.http.entries()) {
     const at = `routes[${i}]`;
     if (r.fault) errors.push(problem(`${at}.fault`, `${CANNOT}: it has no fault injection`, r.fault.delay ? 'delay' : 'abort', FIX));

@@ -161,3 +161,18 @@ export function matchGatewayProblems(vs: VirtualServiceModel): string[] {
     ...(vs.tls ?? []).flatMap((r, i) => check(`tlsRoutes[${i}]`, r.match)),
   ];
 }
+
+/**
+ * Istio's API: a path prefix matched by path element (`HttpMatch.pathPrefix`, written as `exact: /api` and `prefix: /api/`)
+ * on a route that rewrites the path to a prefix without a trailing `/`: Envoy would rewrite `/api/x` to `/v2x` (the
+ * matched `/api/` replaced), where the Gateway API's ReplacePrefixMatch gives `/v2/x`.
+ */
+export function pathPrefixRewriteProblems(vs: VirtualServiceModel): string[] {
+  return vs.http.flatMap((r, i) => {
+    const to = r.rewrite?.uri;
+    if (to === undefined || to.endsWith('/')) return [];
+    const pair = r.match.find(m => m.uri?.exact !== undefined && r.match.some(o => o.uri?.prefix === `${m.uri!.exact}/`));
+    return pair ? [problem(`routes[${i}].rewrite.uri`, `must end with '/' on a route matching path prefix '${pair.uri!.exact}' by path element `
+      + `(Istio's API rewrites its '${pair.uri!.exact}/' match, so '${pair.uri!.exact}/x' would become '${to}x')`, to, `rewrite to '${to}/'`)] : [];
+  });
+}

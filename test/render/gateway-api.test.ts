@@ -91,7 +91,9 @@ describe('Gateway API back-end', () => {
           retry: { attempts: 2 },
         },
         { name: 'versioned', matches: [{ path: { type: 'RegularExpression', value: '^/v[12]/.*' } }], backendRefs: [{ name: 'shop-v1', port: 8080 }] },
-        { backendRefs: [{ name: 'shop', port: 8080 }] },
+        // after a regular expression, the rest: `matches: []`, not defaulted to PathPrefix / (which Istio ranks before
+        // any regular expression), and ranked after every match
+        { matches: [], backendRefs: [{ name: 'shop', port: 8080 }] },
       ],
     });
   });

@@ -381,7 +381,7 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
       expect(synthError(app => {
         const svc = shop(l5d(app));
         for (let i = 0; i < 17; i++) svc.addRoute({ match: i < 16 ? [HttpMatch.exact(`/p${i}`)] : [], action: RouteAction.forward(svc.version('v1')) });
-      })).toContain("'routes' must hold at most 16 routes in a Linkerd HTTPRoute: got 17; split them");
+      })).toContain("'routes' must hold at most 16 routes in a Linkerd HTTPRoute (its rules, with those that keep the declared order): got 17; split them");
     });
   });
 });

@@ -16,6 +16,7 @@ import {
 import { versionServiceName } from '../hosts';
 import { metadataOf } from '../metadata';
 import { DestinationModel, HeaderOpsModel, HttpRouteModel, Manifest, MatchModel, StringMatchModel, VirtualServiceModel } from '../model';
+import { gatewayApiMatches, inPrecedenceOrder } from './precedence';
 import { validatedEnumValue, enumValue } from '../wire-values';
 
 /** A reference's namespace, written only when it differs from the route's. */
@@ -118,11 +119,13 @@ function seconds(d: string): number {
   return d.endsWith('ms') ? Math.ceil(Number(d.slice(0, -2)) / 1000) : Number(d.slice(0, -1));
 }
 
-function ruleOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRules {
+/** A rule; `lastResort`: it takes every request and is written with `matches: []`, to rank after every match. */
+function ruleOf(r: HttpRouteModel, ns: string | undefined, lastResort = false): HttpRouteSpecRules {
   const filters = filtersOf(r, ns);
+  const matches = gatewayApiMatches(r.match);
   return {
     name: r.name,
-    matches: r.match.length > 0 ? r.match.map(matchOf) : undefined,
+    matches: lastResort ? [] : matches.length > 0 ? matches.map(matchOf) : undefined,
     backendRefs: r.redirect ? undefined : r.destinations.map(d => ({ ...backendOf(d, ns), weight: d.weight })),
     filters: filters.length > 0 ? filters : undefined,
     timeouts: r.timeout !== undefined || r.retries?.perTryTimeout !== undefined
@@ -149,14 +152,18 @@ export function parentRefsOf(vs: VirtualServiceModel) {
 /**
  * Renders routing as a Gateway API HTTPRoute: attached to its Service (GAMMA) for mesh routes, to
  * its Gateway otherwise. Versions are reached through their per-version Services.
+ * Routes keep the declared order (first match wins): where a later route's match is more specific, rules of both
+ * routes' conditions keep the earlier one's requests ({@link inPrecedenceOrder}).
  * Assumes the route passed {@link gatewayApiRouteProblems}.
  */
 export function renderHttpRoute(vs: VirtualServiceModel): Manifest {
   const ns = vs.namespace;
+  const ordered = inPrecedenceOrder(vs.http);
   const spec: HttpRouteSpec = {
     parentRefs: parentRefsOf(vs),
     hostnames: vs.meshService || vs.hosts.includes('*') ? undefined : vs.hosts,
-    rules: vs.http.map(r => ruleOf(r, ns)),
+    // the declared order kept: the Gateway API takes the most specific match first
+    rules: ordered.routes.map(r => ruleOf(r, ns, ordered.lastResort.has(r))),
   };
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
