@@ -511,6 +511,19 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "HttpMatch.pathPrefix": [
+   {
+    "name": "prefix",
+    "spec": "string"
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "HttpMatchOptions"
+    }
+   }
+  ],
   "HttpMatch.prefix": [
    {
     "name": "prefix",
