@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IIngressGateway } from './ingress-gateway';
-import { IMeshNamespace } from './mesh-namespace';
+import { IMeshNamespace, MeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, onlyPortOf, routeModelAt } from './route';
 import { RouteSet, routesGeneration } from './route-set';
 import { carriedRoutingOf } from './service-routing';
@@ -152,7 +152,8 @@ export class IngressGatewayRoute extends Construct {
     const mirror = new IngressGatewayRoute(chart, id, {
       ...this.props,
       name: this.vsName,
-      namespace: this.props.namespace,
+      // the same namespace as the route it copies, whatever the stage chart's (applying the stage replaces the route)
+      namespace: this.props.namespace ?? (this.vsNamespace !== undefined ? MeshNamespace.fromName(this.vsNamespace) : undefined),
       routes: [...this.routes.http],
       tcpRoutes: [...this.routes.tcp],
       tlsRoutes: [...this.routes.tls],

@@ -167,6 +167,22 @@ describe('CanaryRelease', () => {
       ]);
     });
 
+    test('the gateway route\'s copy in a stage file is the same object: its namespace, not the stage chart\'s (found by the synth property test)', () => {
+      const app = new MeshApp();
+      const chart = new MeshChart(app, 'platform', { namespace: 'shop' });
+      const svc = new MeshService(chart, 'shop', { ports: [{ port: 8080 }] });
+      const [v1, v2] = [svc.addVersion('v1', { image: 'shop:1.0' }), svc.addVersion('v2', { image: 'shop:2.0' })];
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+      new IngressGatewayRoute(chart, 'public', { gateway, hosts: ['shop.example.com'], routes: [{ action: RouteAction.forward(svc) }] });
+      new CanaryRelease(app, 'shop-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]) });
+      const out = app.synthFiles();
+      const ingress = (file: string) => parseObjects(out.get(file)!).filter(o => o.kind === 'VirtualService' && o.metadata.name === 'public')
+        .map(o => `${o.metadata.namespace}/${o.metadata.name}`);
+      expect([ingress('platform.k8s.yaml'), ingress('shop-canary.stage-10.k8s.yaml'), ingress('shop-canary.rollback.k8s.yaml')])
+        .toStrictEqual([['shop/public'], ['shop/public'], ['shop/public']]);
+      expect(app.report!.findings.filter(f => f.code === 'MK0013')).toStrictEqual([]);
+    });
+
     test('the Gateway API: an HTTPRoute to the stable version\'s Service', () => {
       const out = files(app => {
         const svc = new MeshService(new MeshChart(app, 'platform', { trafficApi: TrafficApi.GATEWAY_API }), 'shop', { ports: [{ port: 8080 }] });
