@@ -226,15 +226,48 @@ function meshGraph() {
   return { out, ms: Number(process.hrtime.bigint() - t0) / 1e6, objects: objects.length };
 }
 
+/**
+ * The data-plane model on the synthesized mesh (the objects synth wrote): the index (the objects read, then the first
+ * request from a workload and through the gateway, which build the engines' lazy indexes), then requests: each service
+ * called once from a sidecar and once through the gateway (its per-service work included), then once more each (warm).
+ */
+function dataplane(lib) {
+  const objects = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  const clock = () => process.hrtime.bigint();
+  const us = (a, b) => Number(b - a) / 1e3;
+  const ns = objects.find(o => o.kind === 'Deployment').metadata.namespace ?? 'default';
+  const gw = objects.find(o => o.kind === 'Gateway');
+  const sidecar = i => ({ from: `${ns}/svc-${(i + 1) % N}-v1`, host: `svc-${i}`, port: 8080, path: '/' });
+  const gateway = i => ({ gateway: `${gw.metadata.namespace ?? ns}/${gw.metadata.name}`, host: `svc-${i}.example.com`, port: 8080, path: '/' });
+  const t0 = clock();
+  const mesh = lib.Mesh.fromObjects(objects);
+  const first = [mesh.request(sidecar(0)), mesh.request(gateway(0))];
+  const indexMs = us(t0, clock()) / 1e3;
+  for (const r of first) if (r.outcome !== 'routed') throw new Error(`the bench mesh's first request was not routed: ${JSON.stringify(r)}`);
+  const pass = make => {
+    const times = [];
+    for (let i = 0; i < N; i++) {
+      const a = clock();
+      const r = mesh.request(make(i));
+      times.push(us(a, clock()));
+      if (r.outcome !== 'routed' || r.destinations.length !== 2) throw new Error(`svc-${i}: ${JSON.stringify(r)}`);
+    }
+    times.sort((x, y) => x - y);
+    return { mean: times.reduce((x, y) => x + y, 0) / times.length, p99: times[Math.floor(times.length * 0.99)] };
+  };
+  const perRequestUs = { sidecar: pass(sidecar), gateway: pass(gateway), sidecarWarm: pass(sidecar), gatewayWarm: pass(gateway) };
+  return { out: String(objects.length), ms: indexMs, objects: objects.length, perRequestUs };
+}
+
 async function main() {
   let out;
   let ms;
   let extra = {};
   // modules load before the clock starts: cold require time is measured on its own
-  const lib = which.startsWith('mesh-kit') || which === 'bookinfo-schemas' ? require('../dist') : undefined;
+  const lib = which.startsWith('mesh-kit') || which === 'bookinfo-schemas' || which === 'dataplane' ? require('../dist') : undefined;
   if (lib) {
     // the lazy index loads a module on first use: load what the cases use now, outside the clock
-    for (const name of ['MeshApp', 'MeshChart', 'MeshService', 'RouteAction', 'IngressGateway', 'IngressGatewayRoute', 'HttpMatch', 'SchemaValidation', 'renderApp', 'analyzeCharts']) void lib[name];
+    for (const name of ['MeshApp', 'MeshChart', 'MeshService', 'RouteAction', 'IngressGateway', 'IngressGatewayRoute', 'HttpMatch', 'SchemaValidation', 'renderApp', 'analyzeCharts', 'Mesh']) void lib[name];
     require('../dist/analysis/schema-findings');
     require('../dist/picture/mermaid');
   }
@@ -255,6 +288,7 @@ async function main() {
   else if (which === 'pulumi-direct') ({ out, ms } = await pulumiCase('direct'));
   else if (which === 'mesh-kit-graph') ({ out, ms, objects } = meshGraph());
   else if (which === 'analyze-file') ({ out, ms, objects } = analyzeFile());
+  else if (which === 'dataplane') ({ out, ms, objects, ...extra } = dataplane(lib));
   else throw new Error(`unknown case ${which}`);
   ms ??= Number(process.hrtime.bigint() - t0) / 1e6;
   if (which === 'mesh-kit' && jsonFile) {

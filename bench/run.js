@@ -5,8 +5,8 @@
 // `yaml` package writing every document (what synth did before the fast YAML path), a raw cdk8s ApiObject program
 // emitting the same objects, the cdk8s-plus-27 + L1 Istio program a cdk8s user writes by hand (same kinds and
 // counts), and YAML serialization alone; each case in a process of its own, median of RUNS. Then where synth's time
-// goes (phase split) and the heap a service holds; the Pulumi component under mocks against registering the same
-// objects directly; cold start (require, `cdk8s synth` of Bookinfo against its compiled program). `--ceiling N`
+// goes (phase split) and the heap a service holds; the data-plane model's index and requests on the synthesized mesh;
+// the Pulumi component under mocks against registering the same objects directly; cold start (require, `cdk8s synth` of Bookinfo against its compiled program). `--ceiling N`
 // synthesizes one N-service mesh (one chart) with Node's default stack and reports its peak memory.
 // Prints figures and ratios from this run only (this machine is shared and noisy: compare within a run).
 'use strict';
@@ -99,6 +99,17 @@ for (const { n, mesh } of rows) {
   const off = measure('mesh-kit-no-schemas', n);
   const file = measure('analyze-file', n, json);
   print(`| ${n} | ${f(analysis.ms)} | ${f(100 * analysis.ms / mesh.ms, 1)}% | ${f(graph.ms, 1)} | ${f(100 * graph.ms / mesh.ms, 1)}% | ${f(off.ms)} | ${f(mesh.ms / off.ms, 2)} | ${f(file.ms)} |`);
+}
+// the data-plane model on the synthesized mesh: the one-time index against the synth that wrote the objects, then requests
+print('', 'The data-plane model (Mesh.fromObjects of the objects synth wrote; the index includes the first sidecar and gateway request, '
+  + 'which build the engines\' lazy indexes); each service asked once (its own lazy work included), then once more (warm):', '');
+print('| N services | index ms | × synth | sidecar µs/request: mean | p99 | warm mean | gateway µs/request: mean | p99 | warm mean |');
+print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const { n, mesh } of rows) {
+  const d = measure('dataplane', n, path.join(tmp, `objects-${n}.json`));
+  const r = d.perRequestUs;
+  print(`| ${n} | ${f(d.ms)} | ${f(d.ms / mesh.ms, 3)} | ${f(r.sidecar.mean)} | ${f(r.sidecar.p99)} | ${f(r.sidecarWarm.mean)} | ${f(r.gateway.mean)} | ${f(r.gateway.p99)} `
+    + `| ${f(r.gatewayWarm.mean)} |`);
 }
 const bookinfoDist = path.join(ROOT, 'examples', 'bookinfo', 'dist');
 if (fs.existsSync(bookinfoDist)) {

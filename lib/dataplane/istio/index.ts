@@ -60,11 +60,14 @@ export function routeFromSidecar(world: World, caller: WorkloadInfo, req: Normal
 
 /** The pods that run an Istio gateway: those its selector selects, anywhere (PILOT_SCOPE_GATEWAY_TO_NAMESPACE is off by default). */
 function gatewayPods(world: World, gateway: WorldObject): WorkloadInfo[] {
-  const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
-  if (!isObj(spec.selector)) return [];
-  const selector = strMap(spec.selector);
-  return world.workloads().filter(w => Object.keys(selector).length > 0 && selectsLabels(selector, w.podLabels)).sort((a,
-    b) => (a.key < b.key ? -1 : 1));
+  // found once per Gateway: every workload is looked at
+  return world.memo(`istio-gateway-pods/${gateway.namespace}/${gateway.name}`, () => {
+    const spec = isObj(gateway.manifest.spec) ? gateway.manifest.spec : {};
+    if (!isObj(spec.selector)) return [];
+    const selector = strMap(spec.selector);
+    return world.workloads().filter(w => Object.keys(selector).length > 0 && selectsLabels(selector, w.podLabels)).sort((a,
+      b) => (a.key < b.key ? -1 : 1));
+  });
 }
 
 /** A request entering an Istio Gateway. */
