@@ -119,7 +119,7 @@ function rawApiObjects(cdk8s) {
   const { App, Chart, ApiObject, Yaml } = cdk8s;
   const app = new App();
   const chart = new Chart(app, 'mesh');
-  const security = { pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+  const security = { pod: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } }, container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
   new ApiObject(chart, 'gw', { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }] } });
   const later = [];
   for (let i = 0; i < N; i++) {
