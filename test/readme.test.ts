@@ -41,6 +41,21 @@ describe('README', () => {
     expect(ci).toMatch(/^npm test$/m);
   });
 
+  test('the data-plane model snippet runs against the quick start\'s app, with Jest\'s expect', () => {
+    const block = /## Where each request goes[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    // the quick start's program without its synth, then the snippet, as one module importing the package
+    const quickStart = fs.readFileSync(path.join(ROOT, 'examples', 'quickstart', 'main.ts'), 'utf8').replace(/^app\.synth\(\);$/m, '');
+    const js = ts.transpileModule(`${quickStart}\n${block![1]}`, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+    const load = (id: string): unknown => {
+      if (id !== '@mesh-kit/core') throw new Error(`the snippet imports '${id}': only the package is given to it`);
+      return lib;
+    };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('require', 'exports', 'expect', js)(load, {}, expect);
+    expect(block![1]).toContain('toRoute(');
+  });
+
   test('the "Installing the mesh" snippet type-checks against the library and runs', () => {
     const block = /## Installing the mesh\n\n[^`]*```ts\n([\s\S]*?)```/.exec(readme);
     expect(block).not.toBeNull();
