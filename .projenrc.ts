@@ -82,6 +82,8 @@ const project = new typescript.TypeScriptProject({
     junitReporting: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // the fast tier (`npm test`); `npm run test:slow` runs these files, and the property tests at full size
+      testPathIgnorePatterns: ['/node_modules/', '\\.slow\\.test\\.ts$'],
       // the examples import the package by name: the sources under test
       moduleNameMapper: { '^@mesh-kit/core$': '<rootDir>/lib/index.ts', '^@mesh-kit/core/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
       collectCoverage: false,
@@ -206,7 +208,21 @@ const docgenCheck = project.addTask('docgen:check', {
 // package costs what cdk8s's does, not ~160 modules
 project.compileTask.exec('node scripts/lazy-index.js');
 project.postCompileTask.spawn(docgen);
-project.testTask.spawn(docgenCheck);
+// Two test tiers. `npm test`, the README's command, is the fast one: every unit, snapshot, reference and example test,
+// the property tests at a small size (their seeds printed). `npm run test:slow`: the type-check of tests and examples,
+// the `*.slow.test.ts` files (the packed tarball and "start from nothing", generated-file freshness, the real cdk8s
+// CLI, Chromium) and the property tests again at full size (TEST_TIER=slow), lint, API.md's freshness. CI runs both.
+project.testTask.reset('jest --ci', { receiveArgs: true });
+project.addTask('test:slow', {
+  description: 'The slow test tier: type-check, slow tests, property tests at full size, lint, API.md freshness',
+  env: { TEST_TIER: 'slow' },
+  steps: [
+    { name: 'Type-check the test suite and the examples', exec: 'tsc --noEmit -p test/tsconfig.json' },
+    { exec: 'jest --ci --testPathIgnorePatterns=/node_modules/ --testMatch \'<rootDir>/test/**/*.slow.test.ts\' \'<rootDir>/test/**/*.property.test.ts\'', receiveArgs: true },
+    { spawn: 'eslint' },
+    { spawn: docgenCheck.name },
+  ],
+});
 
 // The benchmark: figures and ratios measured in one run, never a timed test.
 project.addTask('bench', {

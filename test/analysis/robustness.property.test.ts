@@ -4,9 +4,10 @@ import { objectsOfYaml } from '../../lib/analysis/load';
 import { AnalyzedObject } from '../../lib/analysis/model';
 import { MeshValidationError } from '../../lib/core/errors';
 import { Manifest } from '../../lib/render/model';
+import { propertyRuns } from '../support/tier';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 2_000);
+const RUNS = propertyRuns(200, 2_000);
 
 const KINDS: Array<[string, string]> = [
   ['networking.istio.io/v1', 'VirtualService'], ['networking.istio.io/v1', 'DestinationRule'], ['networking.istio.io/v1', 'Gateway'],

@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
 import { covers, gatewayApiMatch, virtualServiceMatch } from '../../lib/analysis/analyzers/route-match';
+import { propertyRuns } from '../support/tier';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 4_000);
+const RUNS = propertyRuns(400, 4_000);
 
 /**
  * A request as the proxy sees it, and the proxy: headers by lower-case name (`:method`, `:authority` too), absent when

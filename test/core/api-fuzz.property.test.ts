@@ -6,6 +6,7 @@ import * as fc from 'fast-check';
 import * as lib from '../../lib';
 import { API_SHAPES } from '../../lib/core/generated/api-shapes';
 import { InputSpec } from '../../lib/core/input-shapes';
+import { propertyRuns } from '../support/tier';
 
 /**
  * Property-based fuzzing of the whole public API: every constructor, static factory and public method of
@@ -14,7 +15,7 @@ import { InputSpec } from '../../lib/core/input-shapes';
  * success or a MeshValidationError — never a TypeError — and nothing is written when synth fails.
  */
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const RUNS = propertyRuns(30, 150);
 
 // both entry points: the library's and the Pulumi host's (@mesh-kit/core/pulumi)
 // eslint-disable-next-line @typescript-eslint/no-require-imports

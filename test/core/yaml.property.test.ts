@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import { stats, toYaml, toYamlDocuments } from '../../lib/core/yaml';
 import { MeshApp, MeshChart } from '../../lib/hosting/cdk8s';
 import { SchemaValidation } from '../../lib/schema/schema-validation';
+import { propertyRuns } from '../support/tier';
 
 /**
  * The fast YAML path against the `yaml` package through cdk8s's own `Yaml.stringify`, byte for byte: the scalars
@@ -106,15 +107,16 @@ describe('toYaml writes the bytes of cdk8s\'s Yaml.stringify', () => {
     return counts;
   }
 
-  test('50,000 generated values and more that the fast path writes, byte for byte', () => {
-    const counts = compare(true, 4_000);
-    expect(counts.values).toBeGreaterThanOrEqual(50_000);
+  const RUNS = propertyRuns(500, 4_000);
+  test(`${RUNS} generated documents (more than ${RUNS * 12} values) that the fast path writes, byte for byte`, () => {
+    const counts = compare(true, RUNS);
+    expect(counts.values).toBeGreaterThanOrEqual(RUNS * 12);
     expect(counts.fast).toBe(counts.documents);
   });
 
   test('generated documents of any values: the same bytes, whichever path writes them', () => {
-    const counts = compare(false, 2_000);
-    expect(counts.values).toBeGreaterThanOrEqual(20_000);
+    const counts = compare(false, Math.round(RUNS / 2));
+    expect(counts.values).toBeGreaterThanOrEqual(RUNS * 5);
     expect(counts.fast).toBeGreaterThan(0);
     expect(counts.fallback).toBeGreaterThan(0);
   });

@@ -8,7 +8,6 @@ import {
 import { renderApp } from '../../lib/hosting/cdk8s/render-app';
 import { PICTURE_MAX_NODES, meshPictureMarkdown, mermaidFlowchart, mermaidText } from '../../lib/picture/mermaid';
 import { meshIntent } from '../../lib/picture/mesh-intent';
-import { describeWithChromium, renderMermaid } from '../support/mermaid';
 
 /** A shop: a gateway with a tricky route, a service split 90/10 with a fault and a mirror. */
 function shop(app: App): void {
@@ -93,14 +92,5 @@ describe('the mesh picture', () => {
 
   test('an empty file says so', () => {
     expect(meshPictureMarkdown([{ file: 'empty.k8s.yaml', objects: [] }])).toContain('n0["no services, gateways or routes"]');
-  });
-});
-
-describeWithChromium('the mesh picture renders with Mermaid itself', () => {
-  test('names with quotes, brackets, #, |, < > and unicode render', () => {
-    const app = new App();
-    shop(app);
-    const results = renderMermaid([mermaidFlowchart(meshIntent(renderApp(app)[0].objects))]);
-    expect(results).toStrictEqual([{ ok: true, svgBytes: expect.any(Number) }]);
   });
 });

@@ -2,8 +2,9 @@ import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { BACKENDS, Backend, appliedFiles, buildIntent, intentArb, probesOf } from './intent';
 import { Mesh } from '../../lib';
+import { propertyRuns } from '../support/tier';
 
-const RUNS = Number(process.env.PROPERTY_RUNS_INTENT ?? process.env.PROPERTY_RUNS ?? 300);
+const RUNS = propertyRuns(150, 3_000, 'PROPERTY_RUNS_INTENT');
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 
 describe('property: intent equals behaviour', () => {

@@ -6,8 +6,9 @@ import * as fc from 'fast-check';
 import { MISTAKES, MeshCfg, Mistake, applicable, build, validMesh } from './model';
 import { FindingLevel, MeshApp, MeshValidationError, SchemaValidation, analyzeCharts, renderApp } from '../../lib';
 import { HAS_SHARED, SHARED_DIR } from '../support/shared';
+import { propertyRuns } from '../support/tier';
 
-const VALID_RUNS = Number(process.env.PROPERTY_RUNS ?? 10_000);
+const VALID_RUNS = propertyRuns(300, 10_000);
 const INVALID_RUNS = Math.max(100, Math.round(VALID_RUNS / 5));
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 

@@ -2,9 +2,10 @@ import * as fc from 'fast-check';
 import { AnalyzedObject, analyze } from '../../lib/analysis';
 import { Mesh } from '../../lib/dataplane';
 import { Manifest } from '../../lib/render/model';
+import { propertyRuns } from '../support/tier';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const RUNS = propertyRuns(60, 600);
 
 /**
  * MK0012 held to the data-plane model (lib/dataplane, written apart from the analysis and held to Istio's own
