@@ -16,7 +16,9 @@ export * from './core/suppressions';
 export * from './intent';
 export * from './install';
 export * from './hosting/cdk8s';
-export * from './render/model';
+// the render model is internal (issue 29): only the plain-data shapes that public signatures carry are published
+export type { GatewayServer, Manifest, ObjectMeta, ServiceRef, WireValue } from './render/model';
+export type { HelmChartRelease } from './render/install/model';
 export * from './legacy';
 export * from './analysis';
 export * from './dataplane';

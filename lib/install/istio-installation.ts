@@ -16,7 +16,7 @@ import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installati
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
 import { Autoscaling, DisruptionBudget } from '../intent/scaling';
 import { resourcesModelOf } from '../intent/workload';
-import { HelmReleaseModel, InstallationModel, istioOperatorSpec } from '../render/install';
+import { HelmChartRelease, HelmReleaseModel, InstallationModel, istioOperatorSpec } from '../render/install';
 
 /** istioctl's installation profiles; Helm users get the same through the charts' `profile` value where the charts have it. */
 export enum IstioProfile {
@@ -307,7 +307,7 @@ export class IstioInstallation extends Construct {
   }
 
   /** The releases in install order, with their values (what every output is rendered from). */
-  public get releases(): HelmReleaseModel[] {
+  public get releases(): HelmChartRelease[] {
     return this.model().releases.map(r => ({ ...r }));
   }
 

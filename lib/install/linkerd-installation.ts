@@ -9,7 +9,7 @@ import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
-import { HelmReleaseModel, InstallationModel } from '../render/install';
+import { HelmChartRelease, HelmReleaseModel, InstallationModel } from '../render/install';
 
 /**
  * Where Linkerd's identity gets its trust anchor and issuer: never generated, never written into the output.
@@ -182,7 +182,7 @@ export class LinkerdInstallation extends Construct {
   }
 
   /** The releases in install order, with their values. */
-  public get releases(): HelmReleaseModel[] {
+  public get releases(): HelmChartRelease[] {
     return this.model().releases.map(r => ({ ...r }));
   }
 

@@ -84,7 +84,7 @@ export class DelegateRoutes extends Construct implements IDelegateRoutes {
       : [{ route: i }]));
   }
 
-  /** The delegate VirtualService as model data. */
+  /** The delegate VirtualService as model data. @internal */
   public model(): VirtualServiceModel {
     return {
       name: this.name,

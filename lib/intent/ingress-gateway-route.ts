@@ -188,7 +188,7 @@ export class IngressGatewayRoute extends Construct {
     for (const m of this.mirrors) m.addTlsRoute(route);
   }
 
-  /** The VirtualService as model data (routes to a whole service carry the service's routes). */
+  /** The VirtualService as model data (routes to a whole service carry the service's routes). @internal */
   public model(): VirtualServiceModel {
     return this.modelOf(this.carried());
   }

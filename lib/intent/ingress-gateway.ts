@@ -9,7 +9,7 @@ import { MeshSettings, TrafficApi } from '../core/settings';
 import { emit, failIfNoIngress, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
 import { renderGatewayApiGateway } from '../render/gateway-api';
 import { renderGateway } from '../render/istio';
-import { GatewayModel, ServerModel } from '../render/model';
+import { GatewayModel, GatewayServer, ServerModel } from '../render/model';
 import { gatewayApiGatewayProblems } from '../validation/gateway-api';
 
 /** Protocols of a gateway listener. */
@@ -162,7 +162,7 @@ export interface IIngressGateway {
   /** The namespace, when known. */
   readonly namespace?: string;
   /** The listeners (copies). */
-  readonly servers: ServerModel[];
+  readonly servers: GatewayServer[];
   /**
    * The API the gateway is rendered to, when this app renders it.
    * @default - unknown (a gateway this app does not create)
@@ -247,7 +247,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
   }
 
   /** The listeners (copies). */
-  public get servers(): ServerModel[] {
+  public get servers(): GatewayServer[] {
     return this._servers.map(s => ({ ...s, hosts: [...s.hosts], ...(s.tls ? { tls: { ...s.tls } } : {}) }));
   }
 
@@ -269,7 +269,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
     if (namespace !== this.namespace) this.routeNamespaces.add(namespace);
   }
 
-  /** The Gateway as model data. */
+  /** The Gateway as model data. @internal */
   public model(): GatewayModel {
     return {
       name: this.name,

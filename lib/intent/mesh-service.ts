@@ -541,7 +541,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.routing.addRoute(route);
   }
 
-  /** The service as model data, for renderers and rules. */
+  /** The service as model data, for renderers and rules. @internal */
   public model(): ServiceModel {
     return {
       name: this.name,

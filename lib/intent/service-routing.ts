@@ -222,7 +222,7 @@ export class ServiceRouting extends Construct {
     return this.routes.http.map((r, i) => routeModelAt(this, r, i));
   }
 
-  /** The VirtualService as model data. */
+  /** The VirtualService as model data. @internal */
   public model(): VirtualServiceModel {
     return {
       name: this.vsName,

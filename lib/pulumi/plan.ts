@@ -1,7 +1,7 @@
 import { fail, problem } from '../core/errors';
 import { holdsToken } from '../core/late-values';
 import { RenderedChart } from '../hosting/cdk8s/render-app';
-import { HelmReleaseModel } from '../render/install/model';
+import { HelmChartRelease } from '../render/install/model';
 import { Manifest } from '../render/model';
 
 /** The typed `@pulumi/kubernetes` classes the component uses; anything else is a `CustomResource`. */
@@ -89,7 +89,7 @@ export interface ReleasePlan {
   /** The Pulumi resource name: `<component>-<chart file>-release-<release>`. */
   readonly name: string;
   /** The release. */
-  readonly release: HelmReleaseModel;
+  readonly release: HelmChartRelease;
   /** The release installed before it (the previous one of its installation), if any. */
   readonly after?: string;
 }

@@ -496,15 +496,22 @@ export interface TcpRouteModel {
   readonly destinations: DestinationModel[];
 }
 
-/** One gateway listener. */
-export interface ServerModel {
+/** One listener of a gateway, as a gateway reports it (`IIngressGateway.servers`). */
+export interface GatewayServer {
+  /** The port it listens on. */
   readonly port: number;
+  /** The port's name (Istio's `port.name`, the Gateway API listener's name). */
   readonly portName: string;
+  /** Istio's protocol: `HTTP`, `HTTPS`, `TLS`, `TCP`, ... */
   readonly protocol: string;
+  /** The hosts it serves. */
   readonly hosts: string[];
   /** Istio's server TLS settings. */
   readonly tls?: { readonly mode?: string; readonly credentialName?: string; readonly httpsRedirect?: boolean };
 }
+
+/** One gateway listener, as model data: the public {@link GatewayServer}. */
+export type ServerModel = GatewayServer;
 
 /** An ingress gateway. */
 export interface GatewayModel {

@@ -244,7 +244,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "DelegateRoutes.prototype.model": [],
   "DestinationPolicy.constructor": [
    {
     "name": "scope",
@@ -591,7 +590,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "IngressGateway.prototype.model": [],
   "IngressGatewayRoute.constructor": [
    {
     "name": "scope",
@@ -632,7 +630,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "IngressGatewayRoute.prototype.model": [],
   "InstallOutput.argoCd": [
    {
     "name": "options",
@@ -1138,7 +1135,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "MeshService.prototype.model": [],
   "MeshService.prototype.version": [
    {
     "name": "name",
@@ -1614,7 +1610,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "ServiceRouting.prototype.model": [],
   "SidecarScoping.constructor": [
    {
     "name": "scope",

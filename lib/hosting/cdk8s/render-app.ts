@@ -17,7 +17,7 @@ export interface RenderedChart {
   readonly objects: Manifest[];
   /** The construct (ApiObject) of each object, in the same order. */
   readonly constructs: ApiObject[];
-  /** The mesh installation the chart holds (IstioInstallation, LinkerdInstallation), if any: at most one per chart. */
+  /** The mesh installation the chart holds (IstioInstallation, LinkerdInstallation), if any: at most one per chart. @internal */
   readonly installation?: { readonly model: InstallationModel; readonly facts: InstallationFacts };
 }
 

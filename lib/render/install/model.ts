@@ -1,5 +1,5 @@
 /** One Helm release of an installation: a chart at a pinned version, with its values. */
-export interface HelmReleaseModel {
+export interface HelmChartRelease {
   /** The release name (`helm install <name>`). */
   readonly name: string;
   /** The chart's name in its repository. */
@@ -17,6 +17,9 @@ export interface HelmReleaseModel {
   /** `helm --set-file` arguments the user supplies from files kept outside Git (`key -> what the file holds`). */
   readonly setFiles?: { readonly [key: string]: string };
 }
+
+/** One Helm release, as model data: the public {@link HelmChartRelease}. */
+export type HelmReleaseModel = HelmChartRelease;
 
 /** Where an installation is written: files for Helm or istioctl, or GitOps objects. */
 export type InstallOutputModel =
