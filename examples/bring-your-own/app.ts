@@ -125,7 +125,7 @@ export function buildBringYourOwn(app: App): BringYourOwn {
 
   // payments: another team's Service in another namespace; a DestinationRule and routes for it, nothing deployed. Both
   // live in our namespace (we do not own theirs), so they apply to the shop's calls only and name the host in full.
-  const payments = MeshService.fromAttributes({
+  const payments = MeshService.fromAttributes(chart, 'payments-import', {
     name: 'payments', namespace: 'payments', ports: [{ port: 8080 }, { port: 9443, name: 'grpc-ledger' }], versions: ['v1', 'v2'],
   });
   new DestinationPolicy(chart, 'payments', {

@@ -36,6 +36,8 @@ export interface InputType {
 export interface ApiShapes {
   /** `Class.constructor`, `Class.staticMethod`, `Class.prototype.method` → parameters. */
   readonly signatures: { readonly [signature: string]: readonly InputParam[] };
+  /** The declared signatures of an overloaded method, in order (`signatures` holds the first). */
+  readonly overloads: { readonly [signature: string]: ReadonlyArray<readonly InputParam[]> };
   readonly types: { readonly [name: string]: InputType };
   readonly classes: readonly string[];
 }

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { suggestion } from './closest';
 import { MeshValidationError, problem, showValue } from './errors';
 import { API_SHAPES } from './generated/api-shapes';
-import { InputSpec } from './input-shapes';
+import { InputParam, InputSpec } from './input-shapes';
 
 /**
  * Run-time checks of every public call's arguments against the library's own declarations
@@ -143,7 +143,7 @@ function at(where: string | undefined, message: string): string {
  * throwing one {@link MeshValidationError} with every problem, prefixed with `where` (a construct path).
  */
 export function checkArguments(signature: string, args: ArrayLike<unknown>, where?: string): void {
-  const params = API_SHAPES.signatures[signature];
+  const params = overloadOf(signature, args[0]);
   if (!params) return;
   // a factory that creates constructs (`AuthorizationPolicy.denyAllThenAllow(scope, id, …)`): its scope and id as a constructor's
   if (!signature.endsWith('.constructor') && params[0]?.spec === 'construct' && params[1]?.name === 'id') {
@@ -171,6 +171,18 @@ export function checkArguments(signature: string, args: ArrayLike<unknown>, wher
     const label = signature.replace('.prototype.', '.').replace(/\.constructor$/, '');
     throw new MeshValidationError(at(where, problems.length === 1 ? `${label}: ${problems[0]}` : `${label}:\n  ${problems.join('\n  ')}`));
   }
+}
+
+/**
+ * The parameters a call is checked against: an overloaded method's declared signature that its first argument selects
+ * (the one taking a scope when it is a construct, else the first that does not), or the method's one signature.
+ */
+function overloadOf(signature: string, first: unknown): readonly InputParam[] | undefined {
+  const declared = API_SHAPES.overloads[signature];
+  if (declared === undefined) return API_SHAPES.signatures[signature];
+  // (constructs' isConstruct answers undefined, not false, for a plain object)
+  const scoped = !!Construct.isConstruct(first);
+  return declared.find(params => (params[0]?.spec === 'construct') === scoped) ?? declared[0];
 }
 
 /**

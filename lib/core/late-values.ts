@@ -21,7 +21,6 @@ export interface DeferredCheck {
 }
 
 let next = 0;
-const deferred: DeferredCheck[] = [];
 const byToken = new Map<string, DeferredCheck[]>();
 
 /** Whether any token was ever made (when none was, no object can hold one). @internal */
@@ -51,7 +50,6 @@ export function holdsToken(value: unknown): value is string {
 export function deferIfLate(field: string, value: unknown, check: (field: string, value: string) => string | undefined): boolean {
   if (!holdsToken(value)) return false;
   const d = { field, template: value, check };
-  deferred.push(d);
   for (const t of tokensIn(value)) byToken.set(t, [...(byToken.get(t) ?? []), d]);
   return true;
 }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { fail, failAt, problem } from '../core/errors';
-import { ExternalReferences } from '../core/external-references';
+import { importAt, markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
@@ -177,9 +177,24 @@ export interface IIngressGateway {
 export class IngressGateway extends Construct implements IIngressGateway {
   /**
    * A gateway this app does not create (a shared gateway run by the platform team), so that routes
-   * can bind to it with the same host and port checks as for gateways declared here.
+   * can bind to it with the same host and port checks as for gateways declared here. The import is a construct
+   * of the app: the app's synth-time analysis counts the gateway as existing, and no other app's does.
    */
-  public static fromAttributes(attrs: IngressGatewayAttributes): IIngressGateway {
+  public static fromAttributes(scope: Construct, id: string, attrs: IngressGatewayAttributes): IIngressGateway;
+  /**
+   * A gateway this app does not create, imported without a scope.
+   * @deprecated use `fromAttributes(scope, id, attrs)`: an import without a scope belongs to no app; the synth-time
+   * analysis counts it only in the apps whose constructs hold it (a gateway route's gateway). Removed in the next minor version.
+   */
+  public static fromAttributes(attrs: IngressGatewayAttributes): IIngressGateway;
+  public static fromAttributes(scopeOrAttrs: Construct | IngressGatewayAttributes, id?: string, attrs?: IngressGatewayAttributes): IIngressGateway {
+    if (Construct.isConstruct(scopeOrAttrs)) return new IngressGatewayImport(scopeOrAttrs, id!, () => IngressGateway.importOf(attrs!));
+    const imported = IngressGateway.importOf(scopeOrAttrs);
+    return markExternal(imported, 'gateway', imported.namespace, imported.name);
+  }
+
+  /** An imported gateway, checked (a plain object). */
+  private static importOf(attrs: IngressGatewayAttributes): IIngressGateway {
     if ((attrs.namespace as unknown) === undefined) {
       fail(problem('namespace', 'must be given for an imported gateway', undefined,
         `a route naming gateway '${String(attrs.name)}' without a namespace binds to a gateway in its own namespace: give the namespace the Gateway runs in (e.g. 'istio-system')`));
@@ -187,7 +202,6 @@ export class IngressGateway extends Construct implements IIngressGateway {
     const err = checkDnsSubdomain('name', attrs.name) ?? checkDnsLabel('namespace', attrs.namespace);
     if (err) fail(err);
     const servers = attrs.servers.map(s => serverModelOf(s, fail));
-    ExternalReferences.gateway(attrs.namespace, attrs.name);
     return {
       name: attrs.name,
       namespace: attrs.namespace,
@@ -323,4 +337,24 @@ function serverModelOf(server: GatewayServerOptions, reject: (message: string) =
       ? { tls: { mode: tls?._mode, credentialName: tls?._credentialName, httpsRedirect: server.httpsRedirect || undefined } }
       : {}),
   };
+}
+
+/** A gateway declared elsewhere, imported into an app: a construct, so that the import is the app's; see {@link IngressGateway.fromAttributes}. */
+class IngressGatewayImport extends Construct implements IIngressGateway {
+  public readonly name: string;
+  public readonly namespace?: string;
+
+  private readonly imported: IIngressGateway;
+
+  public constructor(scope: Construct, id: string, build: () => IIngressGateway) {
+    super(scope, id);
+    this.imported = importAt(this, 'IngressGateway.fromAttributes', build);
+    this.name = this.imported.name;
+    this.namespace = this.imported.namespace;
+    markExternal(this, 'gateway', this.namespace, this.name);
+  }
+
+  public get servers(): GatewayServer[] {
+    return this.imported.servers;
+  }
 }

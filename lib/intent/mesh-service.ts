@@ -13,7 +13,7 @@ import { Waypoint, useWaypointLabels } from './waypoint';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
 import { durationString } from '../core/duration';
 import { MeshValidationError, fail, failAt, problem } from '../core/errors';
-import { ExternalReferences } from '../core/external-references';
+import { importAt, markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
 import { MeshProvider, MeshSettings } from '../core/settings';
@@ -139,10 +139,21 @@ export class ServiceVersion extends Construct implements IRouteTarget {
 export class MeshService extends Construct implements IMeshService, IRouteTarget {
   /**
    * A service this app does not deploy (another team's chart, another repo), so that routes can
-   * target it and its versions with the same checks as for services declared here.
+   * target it and its versions with the same checks as for services declared here. The import is a construct
+   * of the app: the app's synth-time analysis counts the service as existing, and no other app's does.
    */
-  public static fromAttributes(attrs: MeshServiceAttributes): IMeshService & IRouteTarget {
-    return new ImportedMeshService(attrs);
+  public static fromAttributes(scope: Construct, id: string, attrs: MeshServiceAttributes): IMeshService & IRouteTarget;
+  /**
+   * A service this app does not deploy, imported without a scope.
+   * @deprecated use `fromAttributes(scope, id, attrs)`: an import without a scope belongs to no app; the synth-time
+   * analysis counts it only in the apps whose constructs hold it (a route's target). Removed in the next minor version.
+   */
+  public static fromAttributes(attrs: MeshServiceAttributes): IMeshService & IRouteTarget;
+  public static fromAttributes(scopeOrAttrs: Construct | MeshServiceAttributes, id?: string,
+    attrs?: MeshServiceAttributes): IMeshService & IRouteTarget {
+    if (Construct.isConstruct(scopeOrAttrs)) return new MeshServiceImport(scopeOrAttrs, id!, attrs!);
+    const imported = new ImportedMeshService(scopeOrAttrs);
+    return markExternal(imported, 'service', imported.namespace, imported.name);
   }
 
   public readonly name: string;
@@ -947,7 +958,6 @@ class ImportedMeshService implements IMeshService, IRouteTarget {
     if (attrs.ports.length === 0) fail(problem('ports', 'must hold at least one port', '[]'));
     this.name = attrs.name;
     this.namespace = attrs.namespace;
-    ExternalReferences.service(attrs.namespace, attrs.name);
     this._ports = attrs.ports.map(p => ({ ...p }));
     this._versions = [...(attrs.versions ?? [])];
   }
@@ -966,5 +976,35 @@ class ImportedMeshService implements IMeshService, IRouteTarget {
         this._versions.length > 0 ? `its versions are ${this._versions.map(n => `'${n}'`).join(', ')}` : 'it was imported without versions'));
     }
     return { service: this, subset: name };
+  }
+}
+
+/** A service declared elsewhere, imported into an app: a construct, so that the import is the app's; see {@link MeshService.fromAttributes}. */
+class MeshServiceImport extends Construct implements IMeshService, IRouteTarget {
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly subset?: string = undefined;
+  public readonly service: IMeshService = this;
+
+  private readonly imported: ImportedMeshService;
+
+  public constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
+    super(scope, id);
+    this.imported = importAt(this, 'MeshService.fromAttributes', () => new ImportedMeshService(attrs));
+    this.name = this.imported.name;
+    this.namespace = this.imported.namespace;
+    markExternal(this, 'service', this.namespace, this.name);
+  }
+
+  public get ports(): MeshServicePort[] {
+    return this.imported.ports;
+  }
+
+  public get versionNames(): string[] {
+    return this.imported.versionNames;
+  }
+
+  public version(name: string): IRouteTarget {
+    return { ...this.imported.version(name), service: this };
   }
 }

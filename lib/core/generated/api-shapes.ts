@@ -576,6 +576,14 @@ export const API_SHAPES: ApiShapes = {
   ],
   "IngressGateway.fromAttributes": [
    {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
     "name": "attrs",
     "spec": {
      "type": "IngressGatewayAttributes"
@@ -1060,6 +1068,14 @@ export const API_SHAPES: ApiShapes = {
    }
   ],
   "MeshService.fromAttributes": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
    {
     "name": "attrs",
     "spec": {
@@ -1882,6 +1898,60 @@ export const API_SHAPES: ApiShapes = {
      "class": "MeshService"
     }
    }
+  ]
+ },
+ "overloads": {
+  "IngressGateway.fromAttributes": [
+   [
+    {
+     "name": "scope",
+     "spec": "construct"
+    },
+    {
+     "name": "id",
+     "spec": "string"
+    },
+    {
+     "name": "attrs",
+     "spec": {
+      "type": "IngressGatewayAttributes"
+     }
+    }
+   ],
+   [
+    {
+     "name": "attrs",
+     "spec": {
+      "type": "IngressGatewayAttributes"
+     }
+    }
+   ]
+  ],
+  "MeshService.fromAttributes": [
+   [
+    {
+     "name": "scope",
+     "spec": "construct"
+    },
+    {
+     "name": "id",
+     "spec": "string"
+    },
+    {
+     "name": "attrs",
+     "spec": {
+      "type": "MeshServiceAttributes"
+     }
+    }
+   ],
+   [
+    {
+     "name": "attrs",
+     "spec": {
+      "type": "MeshServiceAttributes"
+     }
+    }
+   ]
   ]
  },
  "types": {

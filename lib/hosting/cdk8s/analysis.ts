@@ -4,7 +4,7 @@ import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analys
 import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
 import { MeshValidationError, problem } from '../../core/errors';
-import { ExternalReferences } from '../../core/external-references';
+import { importsOfApp } from '../../core/external-references';
 import { holdsToken } from '../../core/late-values';
 import { LinkerdVersion, MeshProvider, MeshSettings } from '../../core/settings';
 import { SchemaValidation } from '../../schema';
@@ -122,7 +122,8 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     // installation has the gateways it declares, and no other (Helm installs none; the IstioOperator turns istioctl's off)
     istioDefaults: istio.length === 0,
     plainJson: true,
-    externals: mergeExternals(options.externals, ExternalReferences.declared()),
+    // what the app imports (its own imports, never another app's: issue 29)
+    externals: mergeExternals(options.externals, charts.length > 0 ? importsOfApp(charts[0].chart.node.root) : {}),
     meshConfig: options.meshConfig ?? (istio.find(f => f.revision === 'default') ?? istio[0])?.meshConfig,
     installations: { istio: istio.flatMap(f => [f.revision ?? 'default', ...(f.revisionTags ?? [])].map(revision => ({ revision, ambient: f.ambient ?? false, path: f.path }))) },
   });

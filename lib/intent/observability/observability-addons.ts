@@ -354,7 +354,7 @@ export class ObservabilityAddons extends Construct {
     };
     for (const addon of Object.keys(hosts)) {
       const t = target[addon];
-      const service = MeshService.fromAttributes({ name: t.service, namespace: this.namespace, ports: [{ port: t.port, protocol: Protocol.HTTP }] });
+      const service = MeshService.fromAttributes(this, `Import${addon.charAt(0).toUpperCase()}${addon.slice(1)}`, { name: t.service, namespace: this.namespace, ports: [{ port: t.port, protocol: Protocol.HTTP }] });
       const route = new IngressGatewayRoute(this, `Expose${addon.charAt(0).toUpperCase()}${addon.slice(1)}`, {
         gateway: e.gateway,
         hosts: [hosts[addon]],
