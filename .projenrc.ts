@@ -141,7 +141,9 @@ project.package.addField('exports', {
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
   './package.json': './package.json',
 });
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'generated/validators/**', 'API.md', 'CHANGELOG.md', 'README.md', 'LICENSE']);
+// dist/imports (the cdk8s-imported CRD types, 5.5 MB) is left out: lib/ imports its types only, so no compiled module
+// requires it and no published .d.ts names it (test/scripts/package.test.ts asserts both by installing the tarball)
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', '!dist/imports/**', 'generated/validators/**', 'API.md', 'CHANGELOG.md', 'README.md', 'LICENSE']);
 
 // Fast transformer for tests; `tsc --noEmit` (typecheckTests) does the type-checking.
 project.deps.removeDependency('ts-jest');

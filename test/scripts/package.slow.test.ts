@@ -70,6 +70,14 @@ describe('the published package', () => {
     expect(files.some(f => f.startsWith('lib/') || f.startsWith('test/') || f.startsWith('examples/'))).toBe(false);
   });
 
+  test('leaves out dist/imports (the CRD types): no module it ships requires them, no declaration names them', () => {
+    expect(files.filter(f => f.startsWith('dist/imports/'))).toStrictEqual([]);
+    const installed = path.join(work, 'platform-repo', 'node_modules', '@mesh-kit', 'core');
+    const naming = files.filter(f => /\.(js|d\.ts)$/.test(f))
+      .filter(f => /(require\(|from |import\()["'](\.\.?\/)+(\.\.\/)*imports\//.test(fs.readFileSync(path.join(installed, f), 'utf8')));
+    expect(naming).toStrictEqual([]);
+  });
+
   test('a platform repo imports it, builds a chart and synthesizes, without Pulumi installed', () => {
     const consumer = path.join(work, 'platform-repo');
     fs.writeFileSync(path.join(consumer, 'synth.js'), `
