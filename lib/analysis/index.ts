@@ -1,5 +1,6 @@
 export { AnalysisReport, findingLine } from './report';
-export { ANALYSIS_CODES, ANALYZERS, analyze } from './run';
+export { ANALYSIS_CODES, ANALYZERS } from './codes';
+export { analyze } from './run';
 export type { AnalyzeOptions } from './run';
 export { analyzeManifests, inputFiles } from './files';
 export type { AnalyzeManifestsOptions } from './files';

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import { runDiff } from './diff-command';
 import { runTest } from './test-command';
 import { runTrace } from './trace-command';
+import { ANALYZERS } from '../analysis/codes';
 import { analyzeManifests, inputFiles } from '../analysis/files';
 import { Finding, FindingLevel } from '../analysis/model';
 import { levelNamed } from '../analysis/report';
-import { ANALYZERS } from '../analysis/run';
 import { MeshValidationError } from '../core/errors';
 
 /** Where the command writes, and what it reads for `-` (replaceable in tests). */

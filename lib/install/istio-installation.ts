@@ -1,11 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ChartValues, chartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
 import { ISTIO_CHARTS, ISTIO_HELM_PLATFORMS, ISTIO_HELM_PROFILES, ISTIO_OPERATOR_PROFILES } from './generated/install-data';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
-import type { IstioGateway } from './istio-gateway';
 import { MeshConfigOptions } from './mesh-config';
 import { meshConfigOf } from './mesh-config-values';
 import { suggestion } from '../core/closest';
@@ -17,6 +16,7 @@ import { ObservabilityAddons } from '../intent/observability/observability-addon
 import { Autoscaling, DisruptionBudget } from '../intent/scaling';
 import { resourcesModelOf } from '../intent/workload';
 import { HelmChartRelease, HelmReleaseModel, InstallationModel, istioOperatorSpec } from '../render/install';
+import { Manifest } from '../render/model';
 
 /** istioctl's installation profiles; Helm users get the same through the charts' `profile` value where the charts have it. */
 export enum IstioProfile {
@@ -194,6 +194,20 @@ type Component = keyof typeof CHART_OF;
 const PROFILE_SECTION: { [c in Component]?: string } = { istiod: 'pilot', cni: 'cni', ztunnel: 'ztunnel' };
 
 /**
+ * What an installation reads of a gateway it installs with the gateway chart (an `IstioGateway`, which imports this
+ * module: the installation names the gateway by this shape, not by its class, so that the two modules form no cycle).
+ * @internal
+ */
+export interface GatewayRelease extends IConstruct {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The gateway chart's values. */
+  values(): { [key: string]: unknown };
+  /** Its objects in the chart's manifests. */
+  _chartObjects(): Manifest[];
+}
+
+/**
  * Istio's control plane, installed the way Istio documents: the Helm charts in order (base → istiod → istio-cni →
  * ztunnel), an IstioOperator for istioctl, or Argo CD / Flux objects pinned to the chart version. Its mesh config is
  * what the synth-time analysis checks the app against (a Telemetry naming a provider it lacks, a revision it does
@@ -218,7 +232,7 @@ export class IstioInstallation extends Construct {
   private readonly output: InstallOutput;
   private readonly components: { readonly [c in Component]: boolean };
   private readonly addons: ObservabilityAddons[] = [];
-  private readonly gateways: IstioGateway[] = [];
+  private readonly gateways: GatewayRelease[] = [];
   private readonly gitOps = new Map<string, ApiObject>();
 
   public constructor(scope: Construct, id: string, props: IstioInstallationProps) {
@@ -293,7 +307,7 @@ export class IstioInstallation extends Construct {
   }
 
   /** A gateway deployed with the gateway chart: a release after the control plane's. @internal */
-  public _addGateway(gateway: IstioGateway): void {
+  public _addGateway(gateway: GatewayRelease): void {
     if (this.output._model.kind === 'istio-operator') {
       failAt(gateway, problem('deployment', 'must be GatewayDeployment.MANIFESTS with an IstioOperator installation: istioctl does not install the gateway chart',
         'HELM_CHART', 'deploy the gateway as manifests, or use InstallOutput.helm()'));

@@ -1,7 +1,7 @@
+import { ANALYZERS } from '../../analysis/codes';
 import { analyzeManifests } from '../../analysis/files';
 import { AnalysisExternals, FindingLevel } from '../../analysis/model';
 import { levelNamed } from '../../analysis/report';
-import { ANALYZERS } from '../../analysis/run';
 import { fail, problem } from '../../core/errors';
 
 /**
