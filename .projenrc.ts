@@ -157,6 +157,52 @@ project.addTask('eslint:fix', {
 project.eslint!.addRules({ '@typescript-eslint/no-explicit-any': 'error' });
 project.eslint!.addOverride({ files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } });
 
+// The layers of lib/ (issue 29): each area imports only the areas below it, so that the model and its renderers
+// never learn of cdk8s constructs, the analysis never of the constructs that wrote the objects, and no host or
+// command is reached from below. From the bottom:
+//   core (errors, names, settings; nothing of lib) <- imports (generated CRD types) <- render (model and renderers)
+//   <- schema, validation, picture (rules and readers of rendered objects) <- analysis <- hosting/cdk8s (charts,
+//   emission, renderApp, the app's analysis) <- intent (the constructs) <- install, legacy <- dataplane, pulumi <- cli.
+// Allowed exceptions, each stated: intent, install and legacy emit their objects through hosting/cdk8s's emit.ts,
+// mark installations through installations.ts and (canary stages) create MeshCharts: the cdk8s host is the port
+// constructs write to, while renderApp, MeshApp and the analysis stay above them. The data-plane model reads an app
+// through renderApp alone. core's Suppressions loads analysis/codes.ts with a lazy require() (the codes a suppression
+// may name), disabled for that line with its reason: the catalogue never imports core/suppressions back.
+const LAYERS: { [area: string]: readonly string[] } = {
+  core: [],
+  imports: [],
+  render: ['core', 'imports'],
+  schema: ['core', 'render'],
+  validation: ['core', 'render'],
+  picture: ['core', 'render'],
+  analysis: ['core', 'render', 'schema'],
+  hosting: ['core', 'render', 'schema', 'validation', 'picture', 'analysis'],
+  intent: ['core', 'render', 'schema', 'validation', 'hosting'],
+  install: ['core', 'render', 'schema', 'validation', 'hosting', 'intent'],
+  legacy: ['core', 'render', 'hosting', 'intent'],
+  dataplane: ['core', 'render', 'schema', 'analysis', 'hosting'],
+  pulumi: ['core', 'render', 'schema', 'validation', 'picture', 'analysis', 'hosting', 'intent', 'install'],
+  cli: ['core', 'render', 'schema', 'picture', 'analysis', 'dataplane'],
+};
+/** The files of an area that an area above it may import when the area as a whole is not below it. */
+const PORTS: { [area: string]: { readonly [from: string]: readonly string[] } } = {
+  intent: { hosting: ['./cdk8s/emit.ts', './cdk8s/installations.ts', './cdk8s/mesh-chart.ts'] },
+  install: { hosting: ['./cdk8s/emit.ts', './cdk8s/installations.ts', './cdk8s/mesh-chart.ts'] },
+  legacy: { hosting: ['./cdk8s/emit.ts', './cdk8s/installations.ts', './cdk8s/mesh-chart.ts'] },
+  dataplane: { hosting: ['./cdk8s/render-app.ts'] },
+};
+const zones = Object.entries(LAYERS).flatMap(([area, below]) => Object.keys(LAYERS)
+  .filter(other => other !== area && (!below.includes(other) || PORTS[area]?.[other] !== undefined))
+  .map(other => ({
+    target: `./lib/${area}`,
+    from: `./lib/${other}`,
+    ...(PORTS[area]?.[other] ? { except: [...PORTS[area][other]] } : {}),
+    message: below.includes(other)
+      ? `lib/${area} may import only ${PORTS[area][other].map(f => `lib/${other}/${f.slice(2)}`).join(', ')} of lib/${other} (the layers: .projenrc.ts)`
+      : `lib/${area} is below lib/${other}: it may import ${below.length > 0 ? below.map(b => `lib/${b}`).join(', ') : 'nothing of lib/'} (the layers: .projenrc.ts)`,
+  })));
+project.eslint!.addRules({ 'import/no-restricted-paths': ['error', { zones }] });
+
 // The Istio types are generated from the pinned CRDs (kept outside the project, in ../shared).
 project.addTask('import', {
   description: 'Regenerate lib/imports from the pinned Istio and Gateway API CRDs in ../shared/schemas',
