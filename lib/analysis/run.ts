@@ -4,7 +4,7 @@ import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, 
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
 import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel, InstallationsFacts } from './model';
 import { AnalysisReport } from './report';
-import { MeshValidationError, fail, problem } from '../core/errors';
+import { fail, meshError, problem } from '../core/errors';
 import { Suppression, Suppressions } from '../core/suppressions';
 import { Manifest } from '../render/model';
 
@@ -84,8 +84,8 @@ function analyzedObjectOf(o: unknown, i: number): AnalyzedObject {
   if (isPlainObject(o) && typeof (o as { kind?: unknown }).kind === 'string') {
     return { manifest: o as unknown as Manifest, file: '(input)', mesh: 'istio' };
   }
-  throw new MeshValidationError(problem(`input[${i}]`, 'must be an AnalyzedObject ({ manifest, file, mesh }) or a Kubernetes object (apiVersion, kind, metadata)', o,
-    'wrap what you have: { manifest: object, file: \'name\', mesh: \'istio\' }'));
+  throw meshError([problem(`input[${i}]`, 'must be an AnalyzedObject ({ manifest, file, mesh }) or a Kubernetes object (apiVersion, kind, metadata)', o,
+    'wrap what you have: { manifest: object, file: \'name\', mesh: \'istio\' }')]);
 }
 
 /** Objects standing for Istio's default ingress gateway, as istioctl adds them. */

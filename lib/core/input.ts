@@ -1,7 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { suggestion } from './closest';
-import { MeshValidationError, problem, showValue } from './errors';
+import { MeshValidationError, Problem, errorIn, meshError, problem, showValue } from './errors';
 import { API_SHAPES } from './generated/api-shapes';
 import { InputParam, InputSpec } from './input-shapes';
 
@@ -60,8 +60,8 @@ const isPlainObject = (v: unknown): v is { [k: string]: unknown } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /** The problems of a value against a spec, `field` naming it (`props.ports[0].port`). */
-export function inputProblems(spec: InputSpec, value: unknown, field: string): string[] {
-  const wrong = (): string[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec))];
+export function inputProblems(spec: InputSpec, value: unknown, field: string): Problem[] {
+  const wrong = (): Problem[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec))];
   if (typeof spec === 'string') {
     switch (spec) {
       case 'any': return [];
@@ -94,7 +94,7 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): s
     const each = spec.union.map(s => inputProblems(s, value, field));
     if (each.some(p => p.length === 0)) return [];
     // the alternative whose type matches, if one does, says best what is wrong inside it
-    const inner = each.find(p => !p[0].startsWith(`'${field}' must be `));
+    const inner = each.find(p => !(p[0].field === field && p[0].rule.startsWith('must be ')));
     return inner ?? wrong();
   }
   const type = API_SHAPES.types[spec.type];
@@ -108,7 +108,7 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): s
   if (value === null || typeof value !== 'object' || Array.isArray(value) || isLibraryInstance(value)) return wrong();
   const fields = type.fields ?? {};
   const names = Object.keys(fields);
-  const out: string[] = [];
+  const out: Problem[] = [];
   for (const [k, v] of Object.entries(value as object)) {
     const s = fields[k] ?? type.other;
     if (s === undefined) {
@@ -133,11 +133,6 @@ function isLibraryInstance(value: object): boolean {
   return false;
 }
 
-/** Where an error is: the construct path, or the call when there is no construct. */
-function at(where: string | undefined, message: string): string {
-  return where === undefined ? message : `[${where || '(app)'}] ${message}`;
-}
-
 /**
  * Checks the arguments of a public call (`Class.constructor`, `Class.factory`, `Class.prototype.method`),
  * throwing one {@link MeshValidationError} with every problem, prefixed with `where` (a construct path).
@@ -150,7 +145,7 @@ export function checkArguments(signature: string, args: ArrayLike<unknown>, wher
     const [, , path] = checkScopeAndId(signature.replace('.prototype.', '.'), args[0], args[1], true);
     where ??= path;
   }
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   params.forEach((p, i) => {
     if (p.rest) {
       for (let j = i; j < args.length; j++) problems.push(...inputProblems(p.spec, args[j], `${p.name}[${j - i}]`));
@@ -169,7 +164,7 @@ export function checkArguments(signature: string, args: ArrayLike<unknown>, wher
   });
   if (problems.length > 0) {
     const label = signature.replace('.prototype.', '.').replace(/\.constructor$/, '');
-    throw new MeshValidationError(at(where, problems.length === 1 ? `${label}: ${problems[0]}` : `${label}:\n  ${problems.join('\n  ')}`));
+    throw meshError(problems, { path: where, call: label });
   }
 }
 
@@ -205,25 +200,25 @@ export function constructArgs(cls: string, args: ArrayLike<unknown>, options: { 
  */
 function checkScopeAndId(what: string, scope: unknown, id: unknown, needsChart: boolean): [IConstruct, string, string] {
   if (!Construct.isConstruct(scope)) {
-    throw new MeshValidationError(`${what}: ${problem('scope', 'must be a construct (a MeshApp, a MeshChart or a construct inside one)', scope,
-      `e.g. ${what.includes('.') ? `${what}(chart, 'id', …)` : `new ${what}(chart, 'id', props)`}`)}`);
+    throw meshError([problem('scope', 'must be a construct (a MeshApp, a MeshChart or a construct inside one)', scope,
+      `e.g. ${what.includes('.') ? `${what}(chart, 'id', …)` : `new ${what}(chart, 'id', props)`}`)], { call: what });
   }
   const parent = scope as IConstruct;
   if (typeof id !== 'string' || id === '') {
-    throw new MeshValidationError(at(parent.node.path, `${what}: ${problem('id', 'must be a non-empty string', id, 'the construct id names the objects it creates')}`));
+    throw meshError([problem('id', 'must be a non-empty string', id, 'the construct id names the objects it creates')], { path: parent.node.path, call: what });
   }
   const path = parent.node.path ? `${parent.node.path}/${id}` : id;
   if (parent.node.tryFindChild(id) !== undefined) {
-    throw new MeshValidationError(at(path, `${what}: ${problem('id', `must be unique among the children of '${parent.node.path || '(app)'}'`, id,
-      'give each construct of one scope its own id (ids are the identity of the objects they create)')}`));
+    throw meshError([problem('id', `must be unique among the children of '${parent.node.path || '(app)'}'`, id,
+      'give each construct of one scope its own id (ids are the identity of the objects they create)')], { path, call: what });
   }
   if (needsChart && !parent.node.scopes.some(c => Chart.isChart(c))) {
-    throw new MeshValidationError(at(path, `${what}: ${problem('scope', 'must be a chart or inside one: the objects of a construct go to its chart\'s file',
-      parent.node.path || '(app)', 'create a chart first, e.g. new MeshChart(app, \'chart\'), and build inside it')}`));
+    throw meshError([problem('scope', 'must be a chart or inside one: the objects of a construct go to its chart\'s file',
+      parent.node.path || '(app)', 'create a chart first, e.g. new MeshChart(app, \'chart\'), and build inside it')], { path, call: what });
   }
   if (parent.node.locked) {
-    throw new MeshValidationError(at(path, `${what}: ${problem('scope', 'must still take children: it is being synthesized', parent.node.path,
-      'create constructs before synth')}`));
+    throw meshError([problem('scope', 'must still take children: it is being synthesized', parent.node.path,
+      'create constructs before synth')], { path, call: what });
   }
   return [parent, id, path];
 }
@@ -274,8 +269,8 @@ export function guardApi(exports: { readonly [name: string]: unknown }): void {
           return (original as (...a: unknown[]) => unknown).apply(this, args);
         } catch (e) {
           // a factory's error before any construct exists: it names the factory, where a construct's names its path
-          if (e instanceof MeshValidationError && where === undefined && !e.message.startsWith('[') && !e.message.startsWith(label)) {
-            throw new MeshValidationError(`${label}: ${e.message}`);
+          if (MeshValidationError.isMeshValidationError(e) && where === undefined && e.path === undefined && e.call !== label) {
+            throw errorIn(label, e);
           }
           throw e;
         }

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { ProblemLike } from './errors';
+
 const PREFIX = 'mesh-kit-input-';
 const TOKEN = /mesh-kit-input-\d+z/g;
 const ONE_TOKEN = /mesh-kit-input-\d+z/;
@@ -17,7 +19,7 @@ export interface DeferredCheck {
   readonly field: string;
   /** The value as the construct saw it, tokens included. */
   readonly template: string;
-  readonly check: (field: string, value: string) => string | undefined;
+  readonly check: (field: string, value: string) => ProblemLike | undefined;
 }
 
 let next = 0;
@@ -47,7 +49,7 @@ export function holdsToken(value: unknown): value is string {
  * When `value` holds a token, records `check` to run on the resolved value and returns true (the caller judges
  * nothing now); otherwise returns false. @internal
  */
-export function deferIfLate(field: string, value: unknown, check: (field: string, value: string) => string | undefined): boolean {
+export function deferIfLate(field: string, value: unknown, check: (field: string, value: string) => ProblemLike | undefined): boolean {
   if (!holdsToken(value)) return false;
   const d = { field, template: value, check };
   for (const t of tokensIn(value)) byToken.set(t, [...(byToken.get(t) ?? []), d]);

@@ -1,4 +1,4 @@
-import { problem } from './errors';
+import { Problem, problem } from './errors';
 import { deferIfLate } from './late-values';
 
 /** Kubernetes' name patterns (apimachinery's validation), shared by the constructs' checks and schema validation. */
@@ -12,7 +12,7 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
  * Checks a DNS-1123 label (names of Deployments' parts, namespaces, subsets, ports).
  * @returns the problem, or undefined when valid
  */
-export function checkDnsLabel(field: string, value: string): string | undefined {
+export function checkDnsLabel(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkDnsLabel)) return undefined;
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
     return problem(field, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)', value);
@@ -24,7 +24,7 @@ export function checkDnsLabel(field: string, value: string): string | undefined 
  * Checks a DNS-1035 label: what Kubernetes requires of a Service name (starts with a letter).
  * @returns the problem, or undefined when valid
  */
-export function checkServiceName(field: string, value: string): string | undefined {
+export function checkServiceName(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkServiceName)) return undefined;
   if (value.length > 63 || !DNS1035_LABEL.test(value)) {
     return problem(field, 'must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, ending with a letter or digit, at most 63 characters)', value);
@@ -36,7 +36,7 @@ export function checkServiceName(field: string, value: string): string | undefin
  * Checks a DNS-1123 subdomain (object names such as ServiceAccounts and Deployments).
  * @returns the problem, or undefined when valid
  */
-export function checkDnsSubdomain(field: string, value: string): string | undefined {
+export function checkDnsSubdomain(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkDnsSubdomain)) return undefined;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return problem(field, 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters)', value);
@@ -48,7 +48,7 @@ export function checkDnsSubdomain(field: string, value: string): string | undefi
  * Checks a Kubernetes label value.
  * @returns the problem, or undefined when valid
  */
-export function checkLabelValue(field: string, value: string): string | undefined {
+export function checkLabelValue(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkLabelValue)) return undefined;
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
     return problem(field, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value);
@@ -61,7 +61,7 @@ export function checkLabelValue(field: string, value: string): string | undefine
  * `*.` wildcard label, or `*` alone.
  * @returns the problem, or undefined when valid
  */
-export function checkHostName(field: string, value: string): string | undefined {
+export function checkHostName(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkHostName)) return undefined;
   if (value === '*') {
     return undefined;
@@ -92,7 +92,7 @@ export function labelKeyProblem(key: string): string | undefined {
  * Checks a Kubernetes label key (`[prefix/]name`).
  * @returns the problem, or undefined when valid
  */
-export function checkLabelKey(field: string, key: string): string | undefined {
+export function checkLabelKey(field: string, key: string): Problem | undefined {
   const p = labelKeyProblem(key);
   return p ? problem(field, `must be a label key ('[prefix/]name'): ${p}`, key) : undefined;
 }
@@ -101,7 +101,7 @@ export function checkLabelKey(field: string, key: string): string | undefined {
  * Checks an Istio `exportTo` list: `.` (the object's own namespace), `*` (every namespace, alone) or namespace names.
  * @returns the problem, or undefined when valid
  */
-export function checkExportTo(field: string, values: readonly string[]): string | undefined {
+export function checkExportTo(field: string, values: readonly string[]): Problem | undefined {
   if (values.length === 0) return problem(field, 'must name at least one namespace (\'.\' for its own, \'*\' for all)', []);
   if (values.includes('*') && values.length > 1) return problem(field, 'must not combine \'*\' with other entries (it already means every namespace)', [...values]);
   for (const v of values) {
@@ -115,7 +115,7 @@ export function checkExportTo(field: string, values: readonly string[]): string 
  * Checks a port number (a whole number from 1 to 65535).
  * @returns the problem, or undefined when valid
  */
-export function checkPort(field: string, port: number): string | undefined {
+export function checkPort(field: string, port: number): Problem | undefined {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : problem(field, 'must be a port number (a whole number from 1 to 65535)', port);
 }
 
@@ -123,7 +123,7 @@ export function checkPort(field: string, port: number): string | undefined {
  * Checks a set of Kubernetes labels (keys and values), naming the first bad one as `<field>.<key>`.
  * @returns the problem, or undefined when valid
  */
-export function checkLabels(field: string, labels: { readonly [key: string]: string }): string | undefined {
+export function checkLabels(field: string, labels: { readonly [key: string]: string }): Problem | undefined {
   for (const [k, v] of Object.entries(labels)) {
     const err = checkLabelKey(`${field}.${k}`, k) ?? checkLabelValue(`${field}.${k}`, v);
     if (err) return err;
@@ -179,6 +179,6 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
 }
 
 /** A problem when `value` is not an IP address or CIDR block. */
-export function checkCidr(field: string, value: string): string | undefined {
+export function checkCidr(field: string, value: string): Problem | undefined {
   return parseCidr(value) ? undefined : problem(field, 'must be an IPv4 or IPv6 address or CIDR block', value, 'e.g. \'10.0.0.0/8\' or \'fd00::/8\'');
 }

@@ -1,6 +1,6 @@
 import { TrafficDestination, TrafficOutcome, TrafficResult } from './types';
 import { isObj } from '../analysis/context';
-import { MeshValidationError, problem, showValue } from '../core/errors';
+import { meshError, problem, showValue } from '../core/errors';
 
 /** One destination a request is expected to reach: only the fields given are compared. */
 export interface ExpectedDestination {
@@ -68,7 +68,7 @@ function destinationMatches(e: ExpectedDestination, d: TrafficDestination): bool
  */
 export function checkExpectation(e: unknown, where = 'expect'): TrafficExpectation {
   const bad = (field: string, rule: string, got: unknown, fix?: string): never => {
-    throw new MeshValidationError(problem(`${where}.${field}`, rule, got, fix));
+    throw meshError([problem(`${where}.${field}`, rule, got, fix)]);
   };
   if (!isObj(e)) bad('', 'must be an object', e);
   const x = e as { [k: string]: unknown };

@@ -1,7 +1,7 @@
 import type Ajv from 'ajv';
 import { ChartValue, ISTIO_CHARTS, ISTIO_GATEWAY_VALUES_SCHEMA } from './generated/install-data';
 import { suggestion } from '../core/closest';
-import { problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 
 /** Chart values: plain JSON data, as a values file holds. */
 export type ChartValues = { readonly [key: string]: unknown };
@@ -38,17 +38,17 @@ export function chartValueProblems(chartDir: string, field: string, values: Char
       if (!(k in defaults)) {
         if (path.length === 0 && PROFILE_KEYS.includes(k)) continue;
         const candidates = [...Object.keys(defaults), ...(path.length === 0 ? PROFILE_KEYS : [])];
-        out.push(problem(`${field}.${here.join('.')}`, `is not a value of Istio's ${chart.chart} chart`, v, suggestion(k, candidates)));
+        out.push(problem(`${field}.${here.join('.')}`, `is not a value of Istio's ${chart.chart} chart`, v, suggestion(k, candidates)).message);
         continue;
       }
       const d = defaults[k];
       if (isMap(d) && !freeForm(here, d)) {
         if (isMap(v)) walk(v, d, here);
-        else if (v !== null) out.push(problem(`${field}.${here.join('.')}`, `must be a map, as the ${chart.chart} chart's default is`, v));
+        else if (v !== null) out.push(problem(`${field}.${here.join('.')}`, `must be a map, as the ${chart.chart} chart's default is`, v).message);
       }
     }
   };
-  if (!isMap(values)) return [problem(field, 'must be a map of chart values', values)];
+  if (!isMap(values)) return [problem(field, 'must be a map of chart values', values).message];
   walk(values, chart.defaults, []);
   return out;
 }
@@ -68,7 +68,7 @@ export function gatewayChartSchemaProblems(field: string, values: ChartValues): 
     const at = e.instancePath.split('/').slice(1).join('.');
     const extra = (e.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     return problem(`${field}${at ? `.${at}` : ''}${extra ? `.${extra}` : ''}`, `breaks the gateway chart's values.schema.json: ${e.message ?? 'invalid'}`,
-      extra ?? valueAt(values, e.instancePath));
+      extra ?? valueAt(values, e.instancePath)).message;
   });
 }
 
@@ -100,10 +100,10 @@ export function secretMaterialProblems(field: string, values: unknown): string[]
     if (typeof v === 'string') {
       if (v.includes('-----BEGIN')) {
         out.push(problem(at, 'must not hold a certificate or key: it would be written into the output', '-----BEGIN …',
-          'keep it in a Secret and reference the Secret (cert-manager, external-secrets), or pass it with `helm --set-file` outside Git'));
+          'keep it in a Secret and reference the Secret (cert-manager, external-secrets), or pass it with `helm --set-file` outside Git').message);
       } else if (/(password|passwd|secret|private-?key|token)$/i.test(at.split('.').pop() ?? '') && v !== '') {
         out.push(problem(at, 'must not hold a password, key or token: it would be written into the output', '***',
-          'reference a Secret holding it instead'));
+          'reference a Secret holding it instead').message);
       }
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, `${at}[${i}]`));
@@ -116,7 +116,7 @@ export function secretMaterialProblems(field: string, values: unknown): string[]
 }
 
 /** A chart version: an exact release (`1.28.0`, `2025.11.1`), never a range, so that the installation is pinned. */
-export function versionProblem(field: string, version: string): string | undefined {
+export function versionProblem(field: string, version: string): Problem | undefined {
   return /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version) ? undefined
     : problem(field, 'must be an exact chart version (pinned, not a range or \'latest\')', version, 'e.g. \'1.28.0\'');
 }

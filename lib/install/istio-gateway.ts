@@ -3,7 +3,7 @@ import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { chartValueProblems, gatewayChartSchemaProblems, mergeValues, secretMaterialProblems } from './chart-values';
 import { IstioInstallation } from './istio-installation';
-import { failAt, problem } from '../core/errors';
+import { ProblemLike, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkLabels, checkPort } from '../core/names';
 import { MeshProvider, MeshSettings } from '../core/settings';
@@ -173,7 +173,7 @@ export class IstioGateway extends Construct implements IGatewayDeployment {
       failAt(this, problem('mesh', 'must be Istio for an IstioGateway', MeshSettings.of(this).mesh, 'Linkerd routes ingress through your ingress controller'));
     }
     this.name = props.name ?? id;
-    const reject = (p: string | undefined) => {
+    const reject = (p: ProblemLike | undefined) => {
       if (p) failAt(this, p);
     };
     reject(checkDnsLabel(props.name === undefined ? 'name (the construct id)' : 'name', this.name));

@@ -8,7 +8,7 @@ import { InstallOutput } from './install-output';
 import { MeshConfigOptions } from './mesh-config';
 import { meshConfigOf } from './mesh-config-values';
 import { suggestion } from '../core/closest';
-import { failAt, problem } from '../core/errors';
+import { Problem, ProblemLike, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
@@ -238,7 +238,7 @@ export class IstioInstallation extends Construct {
   public constructor(scope: Construct, id: string, props: IstioInstallationProps) {
     super(...constructArgs('IstioInstallation', [scope, id, props]));
     this.props = props;
-    const reject = (p: string | undefined) => {
+    const reject = (p: ProblemLike | undefined) => {
       if (p) failAt(this, p);
     };
     reject(versionProblem('version', props.version));
@@ -289,7 +289,7 @@ export class IstioInstallation extends Construct {
     this.ownMeshConfig();
     markInstallation(this);
     this.emitGitOps();
-    this.node.addValidation({ validate: () => [...this.drainProblems(), ...this.siblingProblems()] });
+    this.node.addValidation(problemValidation(this, () => [...this.drainProblems(), ...this.siblingProblems()]));
   }
 
   /**
@@ -469,7 +469,7 @@ export class IstioInstallation extends Construct {
    * One istiod pod with a disruption budget that keeps one available blocks every node drain (the seed's deadlock):
    * checked on the effective values (chart defaults, profile, the installation's, the user's).
    */
-  private drainProblems(): string[] {
+  private drainProblems(): Problem[] {
     const profile = ISTIO_HELM_PROFILES[this.profile] ?? {};
     const section = (profile[PROFILE_SECTION.istiod!] ?? {}) as ChartValues;
     const istiod = this.model().releases.find(r => r.chart === 'istiod')!.values;
@@ -492,9 +492,9 @@ export class IstioInstallation extends Construct {
   }
 
   /** Two installations of one app: one revision each, Istio's base chart once per cluster. */
-  private siblingProblems(): string[] {
+  private siblingProblems(): Problem[] {
     const others = this.node.root.node.findAll().filter((c): c is IstioInstallation => c instanceof IstioInstallation && c !== this);
-    const out: string[] = [];
+    const out: Problem[] = [];
     const mine = [this.revision ?? 'default', ...this.revisionTags];
     for (const o of others) {
       const clash = [o.revision ?? 'default', ...o.revisionTags].find(r => mine.includes(r));

@@ -4,7 +4,7 @@ import { ChartValues, mergeValues, secretMaterialProblems, versionProblem } from
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { suggestion } from '../core/closest';
-import { failAt, problem } from '../core/errors';
+import { ProblemLike, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
@@ -136,7 +136,7 @@ export class LinkerdInstallation extends Construct {
   public constructor(scope: Construct, id: string, props: LinkerdInstallationProps) {
     super(...constructArgs('LinkerdInstallation', [scope, id, props]));
     this.props = props;
-    const reject = (p: string | undefined) => {
+    const reject = (p: ProblemLike | undefined) => {
       if (p) failAt(this, p);
     };
     reject(versionProblem('version', props.version));

@@ -1,12 +1,12 @@
 import { MeshConfigOptions } from './mesh-config';
-import { problem } from '../core/errors';
+import { ProblemLike, problem } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 
 /** Istio's built-in providers, present without any `extensionProviders` entry (istio/istio pkg/config/mesh defaults). */
 export const BUILT_IN_PROVIDERS = ['envoy', 'prometheus', 'stackdriver'];
 
 /** The mesh config options as Istio's `meshConfig`. */
-export function meshConfigOf(o: MeshConfigOptions, field: string, fail: (message: string) => never): { [key: string]: unknown } {
+export function meshConfigOf(o: MeshConfigOptions, field: string, fail: (message: ProblemLike) => never): { [key: string]: unknown } {
   if (o.accessLogFile !== undefined && !o.accessLogFile.startsWith('/')) {
     fail(problem(`${field}.accessLogFile`, 'must be an absolute path', o.accessLogFile, 'e.g. \'/dev/stdout\''));
   }

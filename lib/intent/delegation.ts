@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IDelegateRoutes, checkRoutes, followOptionProblems, onlyPortOf, routeLabel, routeModelAt } from './route';
-import { failAt, problem } from '../core/errors';
+import { failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
@@ -62,9 +62,8 @@ export class DelegateRoutes extends Construct implements IDelegateRoutes {
     for (const r of props.routes ?? []) this.addRoute(r);
     this.resource = emit(this, 'VirtualService', { apiVersion: istioNetworking(this), kind: 'VirtualService', name: this.name, namespace: this.namespace, body: ['spec'] },
       () => renderVirtualService(this.model(), renderContextOf(this)));
-    this.node.addValidation({
-      validate: () => [...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined), ...followOptionProblems(this.routes)],
-    });
+    this.node.addValidation(problemValidation(this,
+      () => [...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined), ...followOptionProblems(this.routes)]));
   }
 
   /** Adds a route after the existing ones; it may not delegate further (Istio supports one level of delegation). */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
-import { failAt, problem } from '../core/errors';
+import { Problem, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
 import { emit, failIfNotIstio, istioNetworking, namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
@@ -145,7 +145,7 @@ export class DestinationPolicy extends Construct {
     const cannot = 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API)';
     const fix = 'remove it, or render this chart with TrafficApi.ISTIO';
     const settings = (p: Omit<TrafficPolicyModel, 'portLevelSettings'>) => (['loadBalancer', 'connectionPool', 'outlierDetection'] as const).filter(k => p[k] !== undefined);
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     if (svc.external) problems.push(problem('service', `${cannot}: an external host is an Istio ServiceEntry`, svc.name, fix));
     if (props.subsets) problems.push(problem('subsets', `${cannot}: versions are Services of their own under the Gateway API`, props.subsets.map(s => s.name), fix));
     if (props.exportTo) problems.push(problem('exportTo', `${cannot}: it is a DestinationRule setting`, props.exportTo, fix));

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail, problem } from '../core/errors';
+import { Problem, fail, problem } from '../core/errors';
 import { PortModel } from '../render/model';
 
 /** The kinds a service's pods may come from when the library did not create them. */
@@ -118,8 +118,8 @@ export function meshPodLabels(f: WorkloadFacts, needs: MeshNeeds): { [key: strin
  * that does not select its own pods, a service port no container declares, another namespace.
  * @internal
  */
-export function adoptionProblems(f: WorkloadFacts, needs: MeshNeeds, field: string): string[] {
-  const out: string[] = [];
+export function adoptionProblems(f: WorkloadFacts, needs: MeshNeeds, field: string): Problem[] {
+  const out: Problem[] = [];
   const what = `${f.kind} '${f.name}'`;
   if ((f.namespace ?? undefined) !== (needs.namespace ?? undefined)) {
     out.push(problem(`${field}.metadata.namespace`, `must be the service's namespace (${needs.namespace ?? 'none'}): the Service selects pods of its own namespace only`,

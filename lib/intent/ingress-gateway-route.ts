@@ -6,7 +6,7 @@ import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, only
 import { RouteSet, routesGeneration } from './route-set';
 import { carriedRoutingOf } from './service-routing';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
-import { failAt, problem } from '../core/errors';
+import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { addObjectNotes } from '../core/object-notes';
@@ -129,13 +129,11 @@ export class IngressGatewayRoute extends Construct {
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
     addObjectNotes(this.routes.primary, 'MK0020', () => this.synthCarried().notes);
-    this.node.addValidation({
-      validate: () => {
-        const carried = this.synthCarried();
-        return [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts),
-          ...backendRouteProblems(this, this.modelOf(carried)).map(p => carriedLabel(p, carried.routes))];
-      },
-    });
+    this.node.addValidation(problemValidation(this, () => {
+      const carried = this.synthCarried();
+      return [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts),
+        ...backendRouteProblems(this, this.modelOf(carried)).map(p => carriedLabel(p, carried.routes))];
+    }));
   }
 
   /** The rendered route (escape hatch): the VirtualService; under TrafficApi.GATEWAY_API the first route object emitted. */
@@ -239,7 +237,7 @@ export class IngressGatewayRoute extends Construct {
     return { service: service.name, routes: routing._httpModels() };
   }
 
-  private validateRoute(): string[] {
+  private validateRoute(): Problem[] {
     const gw = this.props.gateway;
     const errors = checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly);
     const api = MeshSettings.of(this).trafficApi;
@@ -310,15 +308,15 @@ function ambientOf(service: Construct): boolean {
  * A problem found in the combined routes, named after the route the user declared (`routes[0]`, not the combined route's
  * index) and, for a route the gateway carries, the service route it comes from.
  */
-function carriedLabel(p: string, routes: readonly CarriedRoute[]): string {
-  let from: CarriedRoute | undefined;
-  const named = p.replace(/^((?:\[[A-Z]+\d+\] )?')routes\[(\d+)\]/, (all, head: string, k: string) => {
-    from = routes[Number(k)];
-    return from ? `${head}routes[${from.from}]` : all;
-  });
-  const carries = from?.carries;
-  return carries ? `${named}; it comes from routes[${carries.route}] of service '${carries.service}', which the gateway route carries `
-    + '(followServiceRoutes: false sends to the service without its routes)' : named;
+function carriedLabel(p: Problem, routes: readonly CarriedRoute[]): Problem {
+  // the problem's field names the carried route by its index among the gateway route's routes: named by the service's index
+  const end = p.field.indexOf(']');
+  const from = p.field.startsWith('routes[') && end > 7 ? routes[Number(p.field.slice(7, end))] : undefined;
+  if (!from) return p;
+  const carries = from.carries;
+  const fix = carries ? `${p.fix ? `${p.fix}; ` : ''}it comes from routes[${carries.route}] of service '${carries.service}', which the gateway route carries `
+    + '(followServiceRoutes: false sends to the service without its routes)' : p.fix;
+  return new Problem(`routes[${from.from}]${p.field.slice(end + 1)}`, p.rule, p.value, fix, p.code);
 }
 
 /** Whether HTTP routes apply to a listener: HTTP, HTTP2, GRPC, or HTTPS that the gateway terminates. */

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
-import { fail, failAt, problem } from '../core/errors';
+import { ProblemLike, fail, failAt, problem, problemValidation } from '../core/errors';
 import { importAt, markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
@@ -252,12 +252,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
     const apiVersion = gatewayApi ? 'gateway.networking.k8s.io/v1' : istioNetworking(this);
     this.resource = emit(this, 'Resource', { apiVersion, kind: 'Gateway', name: this.name, namespace: this.namespace, body: ['spec'] },
       () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));
-    this.node.addValidation({
-      validate: () => [
-        ...(this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')]),
-        ...(gatewayApi ? gatewayApiGatewayProblems(this.model(), props.selector !== undefined) : []),
-      ],
-    });
+    this.node.addValidation(problemValidation(this, () => [
+      ...(this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')]),
+      ...(gatewayApi ? gatewayApiGatewayProblems(this.model(), props.selector !== undefined) : []),
+    ]));
   }
 
   /** The listeners (copies). */
@@ -297,7 +295,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
 }
 
 /** Checks one listener (local facts only) and converts it to model data. */
-function serverModelOf(server: GatewayServerOptions, reject: (message: string) => never): ServerModel {
+function serverModelOf(server: GatewayServerOptions, reject: (message: ProblemLike) => never): ServerModel {
   const protocol = server.protocol ?? GatewayProtocol.HTTP;
   const portName = server.name ?? protocol.toLowerCase();
   if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {

@@ -12,7 +12,7 @@ import { trafficPolicyModelOf } from './traffic-policy';
 import { Waypoint, useWaypointLabels } from './waypoint';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
 import { durationString } from '../core/duration';
-import { MeshValidationError, fail, failAt, problem } from '../core/errors';
+import { MeshValidationError, Problem, fail, failAt, problem, problemValidation, within } from '../core/errors';
 import { importAt, markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
@@ -93,7 +93,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: service.namespace, annotations: annotations ? { ...annotations } : undefined, body: ['spec'],
       }, () => renderVersionService(service.model(), _model));
     }
-    if (this.workload) this.node.addValidation({ validate: () => this.adopt() });
+    if (this.workload) this.node.addValidation(problemValidation(this, () => this.adopt()));
   }
 
   /**
@@ -111,7 +111,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   }
 
   /** Checks a brought workload and, when nothing keeps it, adds what the mesh needs (once). */
-  private adopt(): string[] {
+  private adopt(): Problem[] {
     const facts = this._facts!;
     const needs = this._needs();
     const field = this._model.unversioned ? 'workload' : `versions.${this.subset}.workload`;
@@ -245,7 +245,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
 
     const ns = this.namespace;
     this.checkExposure();
-    this.node.addValidation({ validate: () => this.probeProblems() });
+    this.node.addValidation(problemValidation(this, () => this.probeProblems()));
     this.serviceResource = emit(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -273,14 +273,12 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     if (props.workload !== undefined) {
       this.single = this.adopt({ name: 'workload', label: this.app, unversioned: true }, props.workload, {}, 'workload');
     }
-    this.node.addValidation({ validate: () => this.selectorOverlaps() });
-    this.node.addValidation({
-      validate: () => [
-        ...this.validateService(),
-        ...(backend === 'gateway-api' ? gatewayApiServiceProblems(this.model()) : []),
-        ...(backend === 'linkerd' ? linkerdServiceProblems(this.model()) : []),
-      ],
-    });
+    this.node.addValidation(problemValidation(this, () => this.selectorOverlaps()));
+    this.node.addValidation(problemValidation(this, () => [
+      ...this.validateService(),
+      ...(backend === 'gateway-api' ? gatewayApiServiceProblems(this.model()) : []),
+      ...(backend === 'linkerd' ? linkerdServiceProblems(this.model()) : []),
+    ]));
   }
 
   /** The ports the service exposes (copies). */
@@ -391,14 +389,14 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    * A brought workload whose selector also takes another version's pods: both controllers would manage them. Its
    * selector cannot be narrowed in place (selectors are immutable), so this is an error with the way out.
    */
-  private selectorOverlaps(): string[] {
+  private selectorOverlaps(): Problem[] {
     const all = [...this.versions, ...(this.single ? [this.single] : [])];
     const podLabels = (v: ServiceVersion): { [key: string]: string } | undefined => {
       if (v._facts) return meshPodLabels(v._facts, v._needs());
       if (!v._model.deployment) return undefined;
       return { ...v._model.deployment.workload.podLabels, app: this.app, ...(v._model.unversioned ? {} : { version: v.label }) };
     };
-    const out: string[] = [];
+    const out: Problem[] = [];
     for (const a of all.filter(x => x._facts)) {
       for (const b of all.filter(x => x !== a)) {
         const labels = podLabels(b);
@@ -438,9 +436,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const scaling = this.scalingOf(at, options);
     const pods = scaling.autoscaling ? scaling.autoscaling.minReplicas : scaling.replicas ?? 0;
     const own = podModelOf(workloadOptionsOf(options), pods, w.containerName);
-    if (own.problems.length > 0) failAt(this, own.problems[0].replace(/^'/, `'${at}`));
+    if (own.problems.length > 0) failAt(this, within(at, own.problems[0]));
     const pod = podModelOf(workloadOptionsOf(this.props, options), pods, w.containerName);
-    if (pod.problems.length > 0) failAt(this, pod.problems[0].replace(/^'/, `'${at}`));
+    if (pod.problems.length > 0) failAt(this, within(at, pod.problems[0]));
     const ownAccount = options.serviceAccountName !== undefined && options.serviceAccountName !== this.serviceAccountName
       ? options.serviceAccountName : undefined;
     const model: VersionModel = {
@@ -659,10 +657,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
         throw e;
       }
     }
-    this.node.addValidation({
-      validate: () => Object.keys(exposure?.nodePorts ?? {}).map(Number).filter(port => !this._ports.some(x => x.port === port))
-        .map(port => problem(`exposure.nodePorts.${port}`, 'must name a port of the service', port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`)),
-    });
+    this.node.addValidation(problemValidation(this,
+      () => Object.keys(exposure?.nodePorts ?? {}).map(Number).filter(port => !this._ports.some(x => x.port === port))
+        .map(port => problem(`exposure.nodePorts.${port}`, 'must name a port of the service', port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`))));
   }
 
   /** The Service's own labels: the waypoint it uses, ingress through it. */
@@ -844,9 +841,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   }
 
   /** Every probe of every deployed version: on a declared port; liveness and startup with a success threshold of 1. */
-  private probeProblems(): string[] {
+  private probeProblems(): Problem[] {
     const ports = this._ports.map(p => p.port);
-    const out: string[] = [];
+    const out: Problem[] = [];
     for (const v of this.deployed()) {
       const probes = v._model.deployment?.workload.probes ?? {};
       const preStop = v._model.deployment?.workload.pod?.preStop;
@@ -883,7 +880,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return l;
   }
 
-  private checkReplicas(field: string, n: number): string | undefined {
+  private checkReplicas(field: string, n: number): Problem | undefined {
     return Number.isInteger(n) && n >= 0 ? undefined : problem(field, 'must be a whole number of at least 0', n);
   }
 
@@ -904,8 +901,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     };
   }
 
-  private validateService(): string[] {
-    const errors: string[] = [];
+  private validateService(): Problem[] {
+    const errors: Problem[] = [];
     if (this._ports.length === 0) {
       errors.push(problem('ports', 'must hold at least one port', '[]', 'pass ports or call addPort()'));
     }

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import type { ContainerResources, k8s } from 'cdk8s-plus-27';
 import { wholeSeconds } from '../core/duration';
-import { fail, problem } from '../core/errors';
+import { MeshProblem, Problem, fail, problem } from '../core/errors';
 import { deferIfLate } from '../core/late-values';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkLabels, checkPort } from '../core/names';
 import { LifecycleHandlerModel, PodModel, TopologySpreadModel, WireValue } from '../render/model';
@@ -214,8 +214,8 @@ const ISTIO_DEFAULT_DRAIN_SECONDS = 5;
  * Kubernetes' validation of a toleration (`ValidateTolerations`, pkg/apis/core/validation) beyond its shape (the operator
  * and effect enumerations are checked with the shape, before this).
  */
-function tolerationProblems(t: k8s.Toleration, at: string): string[] {
-  const out: string[] = [];
+function tolerationProblems(t: k8s.Toleration, at: string): Problem[] {
+  const out: Problem[] = [];
   const operator = t.operator ?? 'Equal';
   if (t.key === undefined || t.key === '') {
     if (operator !== 'Exists') {
@@ -239,8 +239,8 @@ function tolerationProblems(t: k8s.Toleration, at: string): string[] {
 
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
-function requirementProblems(r: { key: string; operator: string; values?: string[] }, at: string, nodes: boolean): string[] {
-  const out: string[] = [];
+function requirementProblems(r: { key: string; operator: string; values?: string[] }, at: string, nodes: boolean): Problem[] {
+  const out: Problem[] = [];
   const err = checkLabelKey(`${at}.key`, r.key);
   if (err) out.push(err);
   // a node selector's operators are an enumeration of its shape (checked before); a label selector's are a plain string
@@ -254,19 +254,19 @@ function requirementProblems(r: { key: string; operator: string; values?: string
   return out;
 }
 
-function weightProblem(w: number, at: string): string[] {
+function weightProblem(w: number, at: string): Problem[] {
   return Number.isInteger(w) && w >= 1 && w <= 100 ? [] : [problem(`${at}.weight`, 'must be a whole number between 1 and 100', w)];
 }
 
-function podTermProblems(t: k8s.PodAffinityTerm, at: string): string[] {
+function podTermProblems(t: k8s.PodAffinityTerm, at: string): Problem[] {
   const out = [...(t.topologyKey ? [] : [problem(`${at}.topologyKey`, 'must name a node label (kubernetes.io/hostname, topology.kubernetes.io/zone)', t.topologyKey)])];
   (t.labelSelector?.matchExpressions ?? []).forEach((r, i) => out.push(...requirementProblems(r, `${at}.labelSelector.matchExpressions[${i}]`, false)));
   return out;
 }
 
 /** Kubernetes' validation of an affinity (`validateAffinity`): operators, values, weights, topology keys. */
-function affinityProblems(a: k8s.Affinity): string[] {
-  const out: string[] = [];
+function affinityProblems(a: k8s.Affinity): Problem[] {
+  const out: Problem[] = [];
   const node = a.nodeAffinity;
   const terms = node?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (terms && terms.length === 0) out.push(problem('affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms', 'must hold at least one term', []));
@@ -291,7 +291,7 @@ function affinityProblems(a: k8s.Affinity): string[] {
  * An image must be pinned: a tag other than `latest`, or a digest.
  * @internal
  */
-export function checkImage(field: string, image: string | undefined): string | undefined {
+export function checkImage(field: string, image: string | undefined): Problem | undefined {
   if (deferIfLate(field, image, checkImage)) return undefined;
   if (image !== undefined && /@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
   const lastSegment = (image ?? '').slice((image ?? '').lastIndexOf('/') + 1);
@@ -302,8 +302,8 @@ export function checkImage(field: string, image: string | undefined): string | u
   return undefined;
 }
 
-function containerProblems(c: k8s.Container, at: string, init: boolean): string[] {
-  const out: string[] = [];
+function containerProblems(c: k8s.Container, at: string, init: boolean): Problem[] {
+  const out: Problem[] = [];
   const err = checkDnsLabel(`${at}.name`, c.name) ?? checkImage(`${at}.image`, c.image);
   if (err) out.push(err);
   if (init) {
@@ -335,7 +335,7 @@ function droppedFields(input: unknown, wire: unknown, at: string): Array<{ path:
  * renames, `IntOrString` and `Quantity` unwrapped), and checked as the API server would (unknown fields, types, enums,
  * required fields: the pinned shapes).
  */
-function kubeValue(type: string, toJson: (v: never) => unknown, value: unknown, field: string): { wire?: WireValue; problems: string[] } {
+function kubeValue(type: string, toJson: (v: never) => unknown, value: unknown, field: string): { wire?: WireValue; problems: MeshProblem[] } {
   if (!isPlain(value)) return { problems: [problem(field, `must be an object (cdk8s-plus's k8s.${type})`, value)] };
   let wire: unknown;
   try {
@@ -347,13 +347,13 @@ function kubeValue(type: string, toJson: (v: never) => unknown, value: unknown, 
   const shape = coreTypeProblems(type, wire, '').map(p => {
     const i = p.indexOf(': ');
     const path = p.slice(0, i).replace(/^\/$/, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
-    return `'${field}${path}' ${p.slice(i + 2)}`;
+    return { field: `${field}${path}`, message: `'${field}${path}' ${p.slice(i + 2)}` };
   });
   const problems = [...dropped, ...shape];
   return { wire: problems.length === 0 ? wire as WireValue : undefined, problems };
 }
 
-function kubeList(type: string, toJson: (v: never) => unknown, values: unknown, field: string): { wires: WireValue[]; problems: string[] } {
+function kubeList(type: string, toJson: (v: never) => unknown, values: unknown, field: string): { wires: WireValue[]; problems: MeshProblem[] } {
   if (values === undefined) return { wires: [], problems: [] };
   if (!Array.isArray(values)) return { wires: [], problems: [problem(field, `must be a list of k8s.${type}`, values)] };
   const all = values.map((v, i) => kubeValue(type, toJson, v, `${field}[${i}]`));
@@ -365,8 +365,8 @@ function kubeList(type: string, toJson: (v: never) => unknown, values: unknown, 
  * @param pods the workload's pods (replicas, or the autoscaler's minimum): decides the default topology spread
  * @internal
  */
-export function podModelOf(options: WorkloadOptions, pods: number, mainContainer: string): { model: PodModel; problems: string[] } {
-  const out: string[] = [];
+export function podModelOf(options: WorkloadOptions, pods: number, mainContainer: string): { model: PodModel; problems: MeshProblem[] } {
+  const out: MeshProblem[] = [];
   const selectorErr = options.nodeSelector ? checkLabels('nodeSelector', options.nodeSelector) : undefined;
   if (selectorErr) out.push(selectorErr);
   const tolerations = kubeList('Toleration', v => plusK8s().toJson_Toleration(v), options.tolerations, 'tolerations');

@@ -4,7 +4,7 @@ import { HttpMatch } from './matches';
 import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { checkPercent, durationString } from '../core/duration';
-import { MeshValidationError, fail, failAt, problem } from '../core/errors';
+import { MeshValidationError, Problem, fail, failAt, problem } from '../core/errors';
 import { LinkerdVersion, MeshSettings } from '../core/settings';
 import { routingBackendOf } from '../hosting/cdk8s/emit';
 import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
@@ -180,7 +180,7 @@ export class RouteAction {
  * The routes whose action sets `followServiceRoutes`, which only a gateway route reads: problems naming them.
  * @internal
  */
-export function followOptionProblems(routes: readonly HttpRouteOptions[]): string[] {
+export function followOptionProblems(routes: readonly HttpRouteOptions[]): Problem[] {
   return routes.flatMap((r, i) => (r.action._followServiceRoutes === undefined ? [] : [problem(`routes[${i}].action.followServiceRoutes`,
     'applies to the routes of an IngressGatewayRoute only (what a gateway sends to a whole service)', r.action._followServiceRoutes, 'remove it')]));
 }
@@ -357,8 +357,8 @@ export function routeModelAt(scope: Construct, r: HttpRouteOptions, index: numbe
  * @param suppressed the Istio analyzer codes suppressed on the routing construct
  * @internal
  */
-export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (code: string) => boolean = () => false, required = true): string[] {
-  const errors: string[] = [];
+export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (code: string) => boolean = () => false, required = true): Problem[] {
+  const errors: Problem[] = [];
   if (routes.length === 0 && required) {
     errors.push(problem('routes', 'must hold at least one route', 0, 'call addRoute()'));
   }
@@ -374,8 +374,8 @@ export function checkRoutes(routes: readonly HttpRouteOptions[], suppressed: (co
         errors.push(problem(`routes[${i}].port`, `must be a port of service '${d.target.service.name}'`, d.port, `it exposes ${ports.join(', ') || 'no port'}`));
       }
       if (d.port === undefined && ports.length > 1 && !suppressed('IST0112')) {
-        errors.push('[IST0112] ' + problem(`routes[${i}].port`, `must be given: service '${d.target.service.name}' exposes several ports`, 'none',
-          `pass RouteAction.forward(target, { port }) with one of ${ports.join(', ')}, or Suppressions.add(route, 'IST0112', reason)`));
+        errors.push(problem(`routes[${i}].port`, `must be given: service '${d.target.service.name}' exposes several ports`, 'none',
+          `pass RouteAction.forward(target, { port }) with one of ${ports.join(', ')}, or Suppressions.add(route, 'IST0112', reason)`).withCode('IST0112'));
       }
     }
   }
@@ -395,7 +395,7 @@ function uriConflict(root: StringMatchModel | undefined, leaf: StringMatchModel 
 }
 
 /** The delegate routes whose path falls within none of the delegating route's matches (each would be dropped by Istio). */
-function delegationProblems(routes: readonly HttpRouteOptions[]): string[] {
+function delegationProblems(routes: readonly HttpRouteOptions[]): Problem[] {
   return routes.flatMap((r, i) => {
     const delegate = r.action._delegateRoutes;
     if (!delegate) return [];
@@ -411,7 +411,7 @@ const showUri = (u: StringMatchModel | undefined) => (u === undefined ? 'any pat
   : u.exact !== undefined ? `exact ${u.exact}` : u.prefix !== undefined ? `prefix ${u.prefix}` : `regex ${u.regex}`);
 
 /** What the routing back-end in force at `scope` cannot express of a route. @internal */
-export function backendRouteProblems(scope: Construct, model: VirtualServiceModel): string[] {
+export function backendRouteProblems(scope: Construct, model: VirtualServiceModel): Problem[] {
   switch (routingBackendOf(scope)) {
     case 'gateway-api': return gatewayApiRouteProblems(model);
     case 'linkerd': return linkerdRouteProblems(model, model.grpc === true && MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { HTTP_PROTOCOLS, Protocol } from './ports';
 import { securityApiVersion } from './security/api';
-import { fail, failAt, problem } from '../core/errors';
+import { Problem, fail, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, cidrContains, parseCidr } from '../core/names';
 import { MeshSettings } from '../core/settings';
@@ -221,7 +221,7 @@ export class ServiceAuthorization extends Construct {
           rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
         })[i]);
     });
-    if (props.rateLimit) this.node.addValidation({ validate: () => this.unusedServiceAccounts(props.rateLimit!) });
+    if (props.rateLimit) this.node.addValidation(problemValidation(this, () => this.unusedServiceAccounts(props.rateLimit!)));
   }
 
   /** The rate limit as model data, checked: whole positive rates, per-caller and override rates within the overall one, identities as clients. */
@@ -263,7 +263,7 @@ export class ServiceAuthorization extends Construct {
    * Override ServiceAccounts no workload of the app runs as, in a namespace the app deploys to: an override for an
    * identity no workload has would never apply (a typo, or a ServiceAccount renamed).
    */
-  private unusedServiceAccounts(r: RateLimitOptions): string[] {
+  private unusedServiceAccounts(r: RateLimitOptions): Problem[] {
     const services = this.node.root.node.findAll().filter((c): c is MeshService => c instanceof MeshService);
     const used = new Set(services.flatMap(s => s.serviceAccountNames.map(n => `${s.namespace ?? 'default'}/${n}`)));
     const namespaces = new Set(services.map(s => s.namespace ?? 'default'));

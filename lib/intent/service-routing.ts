@@ -5,7 +5,7 @@ import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports'
 import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, followOptionProblems, routeModelAt } from './route';
 import { RouteSet, routesChanged } from './route-set';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
-import { failAt, problem } from '../core/errors';
+import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkExportTo } from '../core/names';
 import { Suppressions } from '../core/suppressions';
@@ -132,19 +132,17 @@ export class ServiceRouting extends Construct {
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
-    this.node.addValidation({
-      validate: () => [
-        ...checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly),
-        ...followOptionProblems(this.routes.http),
-        ...this.protocolProblems(),
-        ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
-        ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
-          ? [problem('exportTo', 'cannot be expressed with the Gateway API or Linkerd back-end: an HTTPRoute applies where its parentRef is (use a ReferenceGrant for other namespaces)',
-            this.props.exportTo, 'remove it, or render this chart with TrafficApi.ISTIO')]
-          : []),
-        ...backendRouteProblems(this, this.model()),
-      ],
-    });
+    this.node.addValidation(problemValidation(this, () => [
+      ...checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly),
+      ...followOptionProblems(this.routes.http),
+      ...this.protocolProblems(),
+      ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
+      ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
+        ? [problem('exportTo', 'cannot be expressed with the Gateway API or Linkerd back-end: an HTTPRoute applies where its parentRef is (use a ReferenceGrant for other namespaces)',
+          this.props.exportTo, 'remove it, or render this chart with TrafficApi.ISTIO')]
+        : []),
+      ...backendRouteProblems(this, this.model()),
+    ]));
   }
 
   /**
@@ -180,10 +178,10 @@ export class ServiceRouting extends Construct {
    * Each route against the protocol of the ports it carries: Istio applies `http` routes to HTTP ports and `tcp` routes
    * to TCP ports only, and ignores the rest, silently.
    */
-  private protocolProblems(): string[] {
+  private protocolProblems(): Problem[] {
     const ports = this.props.service.ports;
     const show = (ps: typeof ports) => ps.map(p => `${p.port}/${p.protocol ?? Protocol.HTTP}`).join(', ');
-    const out: string[] = [];
+    const out: Problem[] = [];
     const check = (kinds: readonly Protocol[], what: string, field: string, fix: string, portsOf: Array<number | undefined>) => {
       const fit = ports.filter(p => kinds.includes(p.protocol ?? Protocol.HTTP));
       for (const port of portsOf) {

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceEntry } from './egress/service-entry';
 import { MeshService } from './mesh-service';
-import { failAt, problem } from '../core/errors';
+import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkHostName } from '../core/names';
 import { DataPlane, MeshProvider, MeshSettings } from '../core/settings';
@@ -53,7 +53,7 @@ export class SidecarScoping extends Construct {
       const err = slash <= 0 ? problem(`extraHosts[${i}]`, 'must be \'namespace/host\' (namespace may be \'*\', \'.\' or \'~\')', h) : checkHostName(`extraHosts[${i}]`, h.slice(slash + 1));
       if (err) failAt(this, err);
     }
-    this.node.addValidation({ validate: () => this.undeclaredHosts(props.extraHosts ?? [], props.services.map(s => s.namespace ?? 'default')) });
+    this.node.addValidation(problemValidation(this, () => this.undeclaredHosts(props.extraHosts ?? [], props.services.map(s => s.namespace ?? 'default'))));
     const apiVersion = istioNetworking(this);
     const seen = new Set<string>();
     for (const svc of props.services) {
@@ -84,7 +84,7 @@ export class SidecarScoping extends Construct {
    * nothing for it (Istio accepts the entry silently), so the call it was meant to allow still fails.
    * Wildcards (`ns/*`, `*.example.com`) are taken as they are.
    */
-  private undeclaredHosts(extraHosts: string[], sidecarNamespaces: string[]): string[] {
+  private undeclaredHosts(extraHosts: string[], sidecarNamespaces: string[]): Problem[] {
     const declared = new Set<string>();
     for (const c of this.node.root.node.findAll()) {
       if (c instanceof MeshService) {

@@ -1,6 +1,6 @@
 import { MatchGateway, portAndSourceOf } from './matches';
 import { RouteAction, onlyPortOf } from './route';
-import { fail, problem } from '../core/errors';
+import { Problem, fail, problem } from '../core/errors';
 import { checkHostName } from '../core/names';
 import { TcpMatchModel, TcpRouteModel, TlsMatchModel, TlsRouteModel } from '../render/model';
 
@@ -94,7 +94,7 @@ export function tlsRouteModelOf(r: TlsRouteOptions): TlsRouteModel {
 }
 
 /** What is wrong with a TCP or TLS route on its own: a redirect (HTTP only); a TLS route without an SNI match. @internal */
-export function l4ActionProblem(field: string, r: TcpRouteOptions | TlsRouteOptions, tls = false): string | undefined {
+export function l4ActionProblem(field: string, r: TcpRouteOptions | TlsRouteOptions, tls = false): Problem | undefined {
   if (r.action._redirect) return problem(`${field}.action`, 'must forward: a redirect is HTTP', 'redirect', 'use RouteAction.forward() or weightedForward()');
   if (r.action._delegate) return problem(`${field}.action`, 'must forward: delegation is for HTTP routes', r.action._delegate.name, 'use RouteAction.forward() or weightedForward()');
   if (tls && (!Array.isArray(r.match) || r.match.length === 0)) {
@@ -107,7 +107,7 @@ export function l4ActionProblem(field: string, r: TcpRouteOptions | TlsRouteOpti
  * SNI hosts outside the VirtualService's hosts: Istio refuses them (its validation of `tls` routes: each SNI host must be
  * within one of the hosts). @internal
  */
-export function sniProblems(routes: readonly TlsRouteOptions[], hosts: readonly string[]): string[] {
+export function sniProblems(routes: readonly TlsRouteOptions[], hosts: readonly string[]): Problem[] {
   // Istio's host.Name.SubsetOf: the same name, or within a wildcard host
   const within = (sni: string) => hosts.some(h => h === sni || h === '*' || (h.startsWith('*.') && sni.endsWith(h.slice(1))));
   return routes.flatMap((r, i) => r.match.flatMap(m => m._model.sniHosts.filter(h => !within(h)).map(h =>

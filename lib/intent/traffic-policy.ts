@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkPercent, durationString } from '../core/duration';
-import { MeshValidationError, fail, problem } from '../core/errors';
+import { MeshValidationError, fail, problem, within } from '../core/errors';
 import { checkPort } from '../core/names';
 import { TrafficPolicyModel } from '../render/model';
 
@@ -258,7 +258,8 @@ export function trafficPolicyModelOf(p: TrafficPolicy): TrafficPolicyModel | und
     try {
       model = policiesModelOf(pp);
     } catch (e) {
-      if (e instanceof MeshValidationError) fail(e.message.replace(/^'/, `'ports[${i}].`));
+      // a problem of the port's policies names its field inside the port
+      if (e instanceof MeshValidationError && e.path === undefined && e.call === undefined && e.problems.length === 1) fail(within(`ports[${i}].`, e.problems[0]));
       throw e;
     }
     if (!model) fail(problem(`ports[${i}]`, 'must set at least one policy for the port', pp.port));

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { MeshValidationError, fail, problem } from '../core/errors';
+import { fail, meshError, problem } from '../core/errors';
 import { anyTokens, checksFor, newToken, substitute, tokensIn } from '../core/late-values';
 import { Manifest } from '../render/model';
 import { SchemaValidation } from '../schema';
@@ -79,12 +79,12 @@ export function resolvedInputs(manifest: Manifest, path: string, schemas: Schema
 export function checkResolved(manifest: Manifest, values: ReadonlyMap<string, string>, path: string, schemas: SchemaValidation): Manifest {
   for (const d of checksFor([...values.keys()])) {
     const err = d.check(d.field, substitute(d.template, values));
-    if (err) throw new MeshValidationError(`[${path}] ${err}`);
+    if (err) throw meshError([err], { path });
   }
   const m = JSON.parse(substitute(JSON.stringify(manifest), new Map([...values].map(([t, v]) => [t, jsonInner(v)])))) as Manifest;
   const r = schemas.validate(m);
   if (r.problems.length > 0) {
-    throw new MeshValidationError(`[${path}] [IST0106] ${m.kind} '${m.metadata.name}' does not match its schema once its inputs resolved: ${r.problems.join('; ')}`);
+    throw meshError([{ code: 'IST0106', message: `[IST0106] ${m.kind} '${m.metadata.name}' does not match its schema once its inputs resolved: ${r.problems.join('; ')}` }], { path });
   }
   return m;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { gatewayApiMatches, inPrecedenceOrder } from '../render/gateway-api/precedence';
 import { DestinationModel, GatewayModel, MatchModel, ServiceModel, VirtualServiceModel } from '../render/model';
 
@@ -12,8 +12,8 @@ const CANNOT = 'cannot be expressed with the Gateway API back-end (TrafficApi.GA
 const FIX = 'remove it, or render this chart with TrafficApi.ISTIO';
 
 /** Route features without a Gateway API equivalent. */
-export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
-  const errors: string[] = [];
+export function gatewayApiRouteProblems(vs: VirtualServiceModel): Problem[] {
+  const errors: Problem[] = [];
   for (const [i, r] of vs.http.entries()) {
     const at = `routes[${i}]`;
     if (r.fault) errors.push(problem(`${at}.fault`, `${CANNOT}: it has no fault injection`, r.fault.delay ? 'delay' : 'abort', FIX));
@@ -58,7 +58,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): string[] {
  */
 export function grpcRouteProblems(vs: VirtualServiceModel, backend = CANNOT,
   fix = 'remove it, set grpcRoute: false (an HTTPRoute, which Istio applies to gRPC too), or render this chart with TrafficApi.ISTIO',
-  lacks: ReadonlyArray<'timeout' | 'retries' | 'rewrite' | 'redirect' | 'cors'> = ['timeout', 'retries', 'rewrite', 'redirect', 'cors']): string[] {
+  lacks: ReadonlyArray<'timeout' | 'retries' | 'rewrite' | 'redirect' | 'cors'> = ['timeout', 'retries', 'rewrite', 'redirect', 'cors']): Problem[] {
   const cannot = `${backend} on a gRPC service (its routes are a GRPCRoute)`;
   return vs.http.flatMap((r, i) => {
     const at = `routes[${i}]`;
@@ -73,8 +73,8 @@ export function grpcRouteProblems(vs: VirtualServiceModel, backend = CANNOT,
 }
 
 /** TCPRoute and TLSRoute: one rule each, without matches (a TLSRoute's hostnames are its SNI hosts). */
-function layer4Problems(vs: VirtualServiceModel): string[] {
-  const errors: string[] = [];
+function layer4Problems(vs: VirtualServiceModel): Problem[] {
+  const errors: Problem[] = [];
   const fix = 'put each route in a routing of its own (one TCPRoute or TLSRoute per ServiceRouting), or render this chart with TrafficApi.ISTIO';
   for (const [field, routes, kind] of [['tcpRoutes', vs.tcp ?? [], 'TCPRoute'], ['tlsRoutes', vs.tls ?? [], 'TLSRoute']] as const) {
     if (routes.length > 1) errors.push(problem(field, `${CANNOT}: a ${kind} holds one rule`, routes.length, fix));
@@ -94,12 +94,12 @@ function layer4Problems(vs: VirtualServiceModel): string[] {
 /** External hosts (ServiceEntries), which a route of the Gateway API (or Linkerd's) cannot name as a backend or a parent. */
 export function externalProblems(field: string, destinations: ReadonlyArray<{ readonly service: DestinationModel['service'] }>,
   cannot = `${CANNOT}: an external host is an Istio ServiceEntry, which its routes do not name`,
-  fix = 'route to the external host in a chart rendered with TrafficApi.ISTIO'): string[] {
+  fix = 'route to the external host in a chart rendered with TrafficApi.ISTIO'): Problem[] {
   return destinations.filter(d => d.service.external).map(d => problem(field, cannot, d.service.name, fix));
 }
 
 /** Match conditions only Istio's own routes have: absent headers, the caller's labels or namespace, a port per match. */
-export function istioOnlyMatchProblems(field: string, m: MatchModel, cannot: string, fix: string): string[] {
+export function istioOnlyMatchProblems(field: string, m: MatchModel, cannot: string, fix: string): Problem[] {
   return [
     ...(m.withoutHeaders ? [problem(`${field}.withoutHeaders`, `${cannot}: it matches no absent header`, Object.keys(m.withoutHeaders), fix)] : []),
     ...(m.sourceLabels ? [problem(`${field}.sourceLabels`, `${cannot}: routes do not match on the caller's labels`, m.sourceLabels, fix)] : []),
@@ -112,27 +112,27 @@ export function istioOnlyMatchProblems(field: string, m: MatchModel, cannot: str
 }
 
 /** Header prefix matches, which Gateway API and Linkerd routes lack, with the equivalent regex as the fix. */
-export function headerPrefixProblems(field: string, m: MatchModel, cannot: string): string[] {
+export function headerPrefixProblems(field: string, m: MatchModel, cannot: string): Problem[] {
   return Object.entries(m.headers ?? {}).filter(([, v]) => v.prefix !== undefined).map(([name, v]) =>
     problem(field, `${cannot}: header matches are exact or regular expressions`, `${name} prefix ${v.prefix}`,
       `use HeaderMatch.regex('${name}', '^${v.prefix!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}')`));
 }
 
 /** JWT claim matches, which only Istio's own routes have. */
-export function jwtClaimProblems(field: string, m: MatchModel, cannot: string): string[] {
+export function jwtClaimProblems(field: string, m: MatchModel, cannot: string): Problem[] {
   return Object.keys(m.headers ?? {}).filter(h => h.startsWith('@request.auth.claims.')).map(h =>
     problem(field, `${cannot}: it does not route on JWT claims`, h, 'route on a header your gateway sets from the token, or render this chart with TrafficApi.ISTIO'));
 }
 
 /** Backends without a port on a multi-port service: a Service backend needs one. */
-export function backendPortProblems(field: string, destinations: DestinationModel[], backend: string): string[] {
+export function backendPortProblems(field: string, destinations: DestinationModel[], backend: string): Problem[] {
   return destinations.filter(d => d.port === undefined && d.onlyPort === undefined).map(d =>
     problem(field, `must be given for ${backend}: service '${d.service.name}' exposes several ports`, 'none', 'pass RouteAction.forward(target, { port })'));
 }
 
 /** Gateway features without a Gateway API equivalent. */
-export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boolean): string[] {
-  const errors: string[] = [];
+export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boolean): Problem[] {
+  const errors: Problem[] = [];
   if (selectorGiven) {
     errors.push(problem('selector', `${CANNOT}: the GatewayClass deploys the gateway`, Object.entries(gw.selector).map(([k, v]) => `${k}=${v}`).join(','),
       'set gatewayClassName instead'));
@@ -152,8 +152,8 @@ export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boole
 }
 
 /** DestinationRule-only features of a service. */
-export function gatewayApiServiceProblems(svc: ServiceModel): string[] {
-  const errors: string[] = [];
+export function gatewayApiServiceProblems(svc: ServiceModel): Problem[] {
+  const errors: Problem[] = [];
   const set = (p: object) => Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
   if (svc.trafficPolicy) errors.push(problem('trafficPolicy', `${CANNOT}: it is a DestinationRule setting`, set(svc.trafficPolicy), FIX));
   for (const v of svc.versions.filter(x => x.trafficPolicy)) {
@@ -164,6 +164,6 @@ export function gatewayApiServiceProblems(svc: ServiceModel): string[] {
 }
 
 /** The declared order the Gateway API's precedence cannot keep (an HTTPRoute; shared with Linkerd, which orders its routes alike). */
-export function precedenceProblems(vs: VirtualServiceModel): string[] {
+export function precedenceProblems(vs: VirtualServiceModel): Problem[] {
   return inPrecedenceOrder(vs.http).problems.map(p => problem(p.field, p.rule, p.got, p.fix));
 }

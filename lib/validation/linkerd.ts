@@ -5,7 +5,7 @@
  * @module
  */
 import { backendPortProblems, externalProblems, grpcRouteProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems, precedenceProblems } from './gateway-api';
-import { problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { inPrecedenceOrder } from '../render/gateway-api/precedence';
 import { LINKERD_GRPC_RETRY_ON, LINKERD_MAX_FAILURES_LIMIT } from '../render/linkerd';
 import { ServiceModel, ServiceRef, VirtualServiceModel } from '../render/model';
@@ -20,8 +20,8 @@ export const LINKERD_RETRY_ON = ['5xx', 'gateway-error'];
  * Route features without a Linkerd equivalent (its HTTPRoute, Gateway API or `policy.linkerd.io`; with `grpcRoute`, the
  * Gateway API GRPCRoute of Linkerd 2.20).
  */
-export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false): string[] {
-  const errors: string[] = [];
+export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false): Problem[] {
+  const errors: Problem[] = [];
   const kind = grpcRoute ? 'GRPCRoute' : 'HTTPRoute';
   const retries = vs.http.map(r => JSON.stringify(r.retries ?? null));
   if (new Set(retries).size > 1) {
@@ -91,7 +91,7 @@ export function linkerdRouteProblems(vs: VirtualServiceModel, grpcRoute = false)
  * errors and its base ejection time, which are Linkerd's failure accrual (circuit breaking) on the Service; and counts
  * Linkerd's breaker cannot use.
  */
-export function linkerdServiceProblems(svc: ServiceModel): string[] {
+export function linkerdServiceProblems(svc: ServiceModel): Problem[] {
   const set = (p: object) => Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
   const { outlierDetection, ...rest } = svc.trafficPolicy ?? {};
   const o = outlierDetection ?? {};

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { problem, showValue } from '../core/errors';
+import { Problem, problem, showValue } from '../core/errors';
 import { DestinationModel, PortModel, ServerModel, ServiceRef, VirtualServiceModel } from '../render/model';
 
 /** Istio's protocol prefixes for port names (`<protocol>[-<suffix>]`). */
@@ -23,7 +23,7 @@ export function duplicates(names: readonly string[]): string[] {
 }
 
 /** A weight must be a whole number between 0 and 100. */
-export function checkWeight(field: string, weight: number): string[] {
+export function checkWeight(field: string, weight: number): Problem[] {
   if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
     return [problem(field, 'must be a whole number between 0 and 100', weight)];
   }
@@ -34,7 +34,7 @@ export function checkWeight(field: string, weight: number): string[] {
  * The destinations of one route: a single destination needs no weight; several need a weight
  * each, and the weights must add up to 100.
  */
-export function checkRouteWeights(field: string, destinations: readonly DestinationModel[]): string[] {
+export function checkRouteWeights(field: string, destinations: readonly DestinationModel[]): Problem[] {
   if (destinations.length === 0) {
     return [problem(field, 'must have at least one destination', 0)];
   }
@@ -59,7 +59,7 @@ export function checkRouteWeights(field: string, destinations: readonly Destinat
  * A service port name must follow Istio's `<protocol>[-<suffix>]` convention, with the protocol
  * the port declares, unless the port carries `appProtocol` (which Istio reads instead).
  */
-export function checkPortName(field: string, port: PortModel, protocol: string): string[] {
+export function checkPortName(field: string, port: PortModel, protocol: string): Problem[] {
   if (port.appProtocol !== undefined) {
     return [];
   }
@@ -128,7 +128,7 @@ export function checkHostsServed(
   servers: readonly ServerModel[],
   gatewayName: string,
   ns: BindingNamespaces = {},
-): string[] {
+): Problem[] {
   const all = servers.flatMap(s => s.hosts);
   const admitted = all.filter(h => serverAdmits(h, ns.route, ns.gateway)).map(serverHostName);
   return hosts
@@ -147,7 +147,7 @@ export function checkHostsServed(
  * Match gateways the routing does not bind to: a match restricted to a gateway the VirtualService is not bound to never
  * applies. A mesh route (no gateways) is bound to the mesh alone.
  */
-export function matchGatewayProblems(vs: VirtualServiceModel): string[] {
+export function matchGatewayProblems(vs: VirtualServiceModel): Problem[] {
   const key = (g: ServiceRef | 'mesh') => (g === 'mesh' ? 'mesh' : `${g.namespace ?? vs.namespace ?? ''}/${g.name}`);
   const bound = new Set([...vs.gateways.map(key), ...(vs.gateways.length === 0 || vs.mesh ? ['mesh'] : [])]);
   const shown = [...bound].map(b => (b === 'mesh' ? 'MatchGateway.mesh()' : b)).join(', ');
@@ -167,7 +167,7 @@ export function matchGatewayProblems(vs: VirtualServiceModel): string[] {
  * on a route that rewrites the path to a prefix without a trailing `/`: Envoy would rewrite `/api/x` to `/v2x` (the
  * matched `/api/` replaced), where the Gateway API's ReplacePrefixMatch gives `/v2/x`.
  */
-export function pathPrefixRewriteProblems(vs: VirtualServiceModel): string[] {
+export function pathPrefixRewriteProblems(vs: VirtualServiceModel): Problem[] {
   return vs.http.flatMap((r, i) => {
     const to = r.rewrite?.uri;
     if (to === undefined || to.endsWith('/')) return [];

@@ -1,4 +1,8 @@
+import { Problem } from '../../lib/core/errors';
 import { checkHostsServed, checkPortName, checkRouteWeights, checkWeight, duplicates, hostsIntersect } from '../../lib/validation/rules';
+
+/** The validators return problem objects: their texts, as the errors show them. */
+const texts = (problems: readonly Problem[]): string[] => problems.map(p => p.message);
 
 describe('hostsIntersect (binding a VirtualService host to a Gateway host)', () => {
   test.each([
@@ -25,13 +29,21 @@ describe('checkRouteWeights', () => {
   test('weights that add up to 100 pass', () => expect(checkRouteWeights('r', [d(90), d(10)])).toStrictEqual([]));
   test('a 100/0 split passes', () => expect(checkRouteWeights('r', [d(100), d(0)])).toStrictEqual([]));
   test('fails if a weight is missing in a split', () => {
-    expect(checkRouteWeights('r', [d(50), d()])).toStrictEqual(["'r.weight' must be given for every destination of a weighted route: got [50, 'none']"]);
+    expect(texts(checkRouteWeights('r', [d(50), d()]))).toStrictEqual(["'r.weight' must be given for every destination of a weighted route: got [50, 'none']"]);
   });
   test('fails if there is no destination', () => {
-    expect(checkRouteWeights('r', [])).toStrictEqual(["'r' must have at least one destination: got 0"]);
+    expect(texts(checkRouteWeights('r', []))).toStrictEqual(["'r' must have at least one destination: got 0"]);
   });
   test('fails if a weight is fractional', () => {
-    expect(checkWeight('w', 12.5)).toStrictEqual(["'w' must be a whole number between 0 and 100: got 12.5"]);
+    expect(texts(checkWeight('w', 12.5))).toStrictEqual(["'w' must be a whole number between 0 and 100: got 12.5"]);
+  });
+  test('returns each problem as data: field, rule, value and fix', () => {
+    const [p] = checkRouteWeights('r', [d(90), d(20)]);
+    expect(Problem.isProblem(p)).toBe(true);
+    expect({ field: p.field, rule: p.rule, value: p.value, fix: p.fix }).toStrictEqual({
+      field: 'r.weight', rule: 'must add up to 100 across the destinations of a route', value: '90 + 20 = 110', fix: 'adjust the weights so that they total 100',
+    });
+    expect(String(p)).toBe("'r.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
   });
 });
 
@@ -58,14 +70,14 @@ describe('checkHostsServed', () => {
   });
 
   test('names the namespace that a namespaced server host admits', () => {
-    expect(checkHostsServed('hosts', ['a.com'], server('shop/a.com'), 'gw', { route: 'other', gateway: 'istio-system' })).toStrictEqual([
+    expect(texts(checkHostsServed('hosts', ['a.com'], server('shop/a.com'), 'gw', { route: 'other', gateway: 'istio-system' }))).toStrictEqual([
       "'hosts' must be served by gateway 'gw' to the route's namespace 'other': got 'a.com'; the gateway serves it only to ['shop/a.com']: move the route there or widen the server host to '*/a.com'",
     ]);
   });
 
   test('names every unserved host', () => {
     const servers = [{ port: 80, portName: 'http', protocol: 'HTTP', hosts: ['ns/*.a.com'] }];
-    expect(checkHostsServed('hosts', ['x.a.com', 'b.com', 'c.com'], servers, 'gw', { route: 'ns' })).toStrictEqual([
+    expect(texts(checkHostsServed('hosts', ['x.a.com', 'b.com', 'c.com'], servers, 'gw', { route: 'ns' }))).toStrictEqual([
       "'hosts' must be served by gateway 'gw': got 'b.com'; the gateway serves ['*.a.com']: add the host to a gateway server or use a host it serves",
       "'hosts' must be served by gateway 'gw': got 'c.com'; the gateway serves ['*.a.com']: add the host to a gateway server or use a host it serves",
     ]);

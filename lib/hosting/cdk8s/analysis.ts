@@ -3,7 +3,7 @@ import { RenderedChart } from './render-app';
 import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analysis';
 import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
-import { MeshValidationError, problem } from '../../core/errors';
+import { MeshValidationError, meshError, problem } from '../../core/errors';
 import { importsOfApp } from '../../core/external-references';
 import { holdsToken } from '../../core/late-values';
 import { LinkerdVersion, MeshProvider, MeshSettings } from '../../core/settings';
@@ -84,8 +84,8 @@ function schemaValidationFromEnv(): SchemaValidation | undefined {
   const files = value.split(':').filter(f => f !== '');
   for (const f of files) {
     if (!fs.existsSync(f) || !fs.statSync(f).isFile()) {
-      throw new MeshValidationError(problem('MESH_KIT_CRDS', 'must list readable CRD files, separated by \':\'', f,
-        'fix the path, or unset MESH_KIT_CRDS to validate against the pinned schemas'));
+      throw meshError([problem('MESH_KIT_CRDS', 'must list readable CRD files, separated by \':\'', f,
+        'fix the path, or unset MESH_KIT_CRDS to validate against the pinned schemas')]);
     }
   }
   return SchemaValidation.fromCrdFiles(...files);

@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { InstallationFacts, installationOf } from './installations';
 import { MeshChart } from './mesh-chart';
-import { MeshValidationError, problem } from '../../core/errors';
+import { meshError, problem, validationProblems } from '../../core/errors';
 import { MeshSettings } from '../../core/settings';
 import { InstallationModel } from '../../render/install/model';
 import { Manifest } from '../../render/model';
@@ -67,9 +67,10 @@ function objectsOf(chart: Chart, anyDependencies: boolean): Array<{ m: Manifest;
  */
 export function renderApp(app: App): RenderedChart[] {
   const all = app.node.findAll();
-  const errors = all.flatMap(c => c.node.validate().map(e => `[${c.node.path}] ${e}`));
-  if (errors.length > 0) {
-    throw new MeshValidationError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  const problems = all.flatMap(validationProblems);
+  if (problems.length > 0) {
+    // cdk8s's words and layout (App.synth's validate), each problem on its line with its construct path
+    throw meshError(problems, { header: 'Validation failed with the following errors:' });
   }
   // Dependencies order charts and objects; cdk8s also makes a chart depend on the charts nested in it.
   const anyDependencies = all.some(c => c.node.dependencies.length > 0 || (c instanceof Chart && c.node.children.some(k => k instanceof Chart)));
@@ -82,8 +83,8 @@ export function renderApp(app: App): RenderedChart[] {
       // cdk8s's own words for a cycle: our error shape, with the fix
       const cycle = /^Dependency cycle detected: (.*)$/.exec((e as Error)?.message ?? '');
       if (cycle) {
-        throw new MeshValidationError(problem('addDependency', 'must not form a cycle: each chart is applied after the ones it depends on', cycle[1],
-          'remove one of these dependencies (chart.addDependency / node.addDependency)'));
+        throw meshError([problem('addDependency', 'must not form a cycle: each chart is applied after the ones it depends on', cycle[1],
+          'remove one of these dependencies (chart.addDependency / node.addDependency)')]);
       }
       throw e;
     }
@@ -101,8 +102,8 @@ export function renderApp(app: App): RenderedChart[] {
     const objects = ordered(objectsOf(chart, anyDependencies), MeshSettings.of(chart).argoCdSyncWaves);
     const held = installations.get(chart) ?? [];
     if (held.length > 1) {
-      throw new MeshValidationError(problem('installation', 'must be one per chart: its files are the chart\'s folder of the output', held.map(c => c.node.path),
-        'put each installation in a chart of its own'));
+      throw meshError([problem('installation', 'must be one per chart: its files are the chart\'s folder of the output', held.map(c => c.node.path),
+        'put each installation in a chart of its own')]);
     }
     return {
       chart,

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { MeshValidationError, problem } from '../../core/errors';
+import { MeshValidationError, meshError, problem } from '../../core/errors';
 
 /** How one file is written (the test of a failure half-way injects its own). @internal */
 export type WriteFile = (file: string, text: string) => void;
@@ -26,11 +26,11 @@ export function writeFilesAtomically(outdir: string, files: ReadonlyMap<string, 
   try {
     created = fs.mkdirSync(parent, { recursive: true });
   } catch (e) {
-    throw new MeshValidationError(problem('outdir', 'must be a folder that can be created', outdir, `${describe(e)}; nothing was written`));
+    throw meshError([problem('outdir', 'must be a folder that can be created', outdir, `${describe(e)}; nothing was written`)]);
   }
   const exists = fs.existsSync(target);
   if (exists && !fs.statSync(target).isDirectory()) {
-    throw new MeshValidationError(problem('outdir', 'must be a folder, not a file', outdir, 'remove the file or choose another output folder; nothing was written'));
+    throw meshError([problem('outdir', 'must be a folder, not a file', outdir, 'remove the file or choose another output folder; nothing was written')]);
   }
   let staging: string | undefined;
   const undo = () => {
@@ -46,7 +46,7 @@ export function writeFilesAtomically(outdir: string, files: ReadonlyMap<string, 
       const to = path.join(staging, file);
       const existing = fs.existsSync(to) ? fs.statSync(to) : undefined;
       if (existing?.isDirectory()) {
-        throw new MeshValidationError(problem('file', 'must not be a folder of the output folder', file, 'choose another file name (e.g. analysis.reportFile)'));
+        throw meshError([problem('file', 'must not be a folder of the output folder', file, 'choose another file name (e.g. analysis.reportFile)')]);
       }
       fs.mkdirSync(path.dirname(to), { recursive: true });
       write(to, text);

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-27';
 import { GrafanaDashboard } from './grafana-dashboard';
-import { fail, problem } from '../../core/errors';
+import { Problem, fail, problem } from '../../core/errors';
 import { checkDnsSubdomain } from '../../core/names';
 import { KialiAuthModel } from '../../render/addons';
 import { IIngressGateway } from '../ingress-gateway';
@@ -22,7 +22,7 @@ export const ADDON_IMAGES = {
  * @returns the problem, or undefined when pinned
  * @internal
  */
-export function checkPinnedImage(field: string, image: string): string | undefined {
+export function checkPinnedImage(field: string, image: string): Problem | undefined {
   const digest = /@sha256:[a-f0-9]{64}$/.test(image);
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;

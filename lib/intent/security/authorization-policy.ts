@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
 import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
-import { fail, failAt, problem } from '../../core/errors';
+import { fail, failAt, problem, problemValidation } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
@@ -254,11 +254,9 @@ export class AuthorizationPolicy extends Construct {
     if (action === AuthorizationAction.CUSTOM || action === AuthorizationAction.AUDIT) this.needsL7(`a ${action} policy`);
     const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
     this.resource = emitPolicy(this, { apiVersion, kind: 'AuthorizationPolicy', name, namespace }, () => renderAuthorizationPolicy(this.model(apiVersion, name, namespace, action)));
-    this.node.addValidation({
-      validate: () => (action !== AuthorizationAction.ALLOW && this.rules.length === 0
-        ? [problem('rules', `must hold at least one rule: a ${action} policy without rules matches nothing`, 0, 'add a rule, or use ALLOW without rules to allow nothing')]
-        : []),
-    });
+    this.node.addValidation(problemValidation(this, () => (action !== AuthorizationAction.ALLOW && this.rules.length === 0
+      ? [problem('rules', `must hold at least one rule: a ${action} policy without rules matches nothing`, 0, 'add a rule, or use ALLOW without rules to allow nothing')]
+      : [])));
   }
 
   /** Adds a rule (any rule matching is enough). */
