@@ -7,6 +7,12 @@ export function levelNamed(text: unknown): FindingLevel | undefined {
   return Object.values(FindingLevel).find(l => typeof text === 'string' && l.toLowerCase() === text.toLowerCase());
 }
 
+/** What a finding says without its code before it (`message` is `[IST0101] <text>`): istioctl prints the code apart. */
+export function findingText(f: Finding): string {
+  const head = `[${f.code}] `;
+  return f.message.startsWith(head) ? f.message.slice(head.length) : f.message;
+}
+
 /** The line of a finding: `[construct path] [IST0101] message`. */
 export function findingLine(f: Finding): string {
   return `[${f.path}] ${f.message}`;

@@ -5,7 +5,7 @@ import { runTrace } from './trace-command';
 import { ANALYZERS } from '../analysis/codes';
 import { analyzeManifests, inputFiles } from '../analysis/files';
 import { Finding, FindingLevel } from '../analysis/model';
-import { levelNamed } from '../analysis/report';
+import { findingText, levelNamed } from '../analysis/report';
 import { MeshValidationError } from '../core/errors';
 
 /** Where the command writes, and what it reads for `-` (replaceable in tests). */
@@ -45,7 +45,7 @@ Also: mesh-kit diff OLD NEW         what changed between two outputs, in the mes
 /** A finding as istioctl prints it: `Error [IST0101] (VirtualService default/reviews file.yaml:12) message`. */
 export function istioLine(f: Finding): string {
   const where = f.line !== undefined ? ` ${f.file}:${f.line}` : '';
-  return `${f.level} [${f.code}] (${f.object}${where}) ${f.message.replace(/^\[[A-Z]+\d+\] /, '')}`;
+  return `${f.level} [${f.code}] (${f.object}${where}) ${findingText(f)}`;
 }
 
 class UsageError extends Error {}

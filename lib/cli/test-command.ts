@@ -103,8 +103,8 @@ function readSpec(file: string): { manifests: string[]; tests: SpecTest[] } {
       expect = checkExpectation(x.expect, `tests[${i}].expect`);
     } catch (e) {
       if (!(e instanceof MeshValidationError)) throw e;
-      // the field named by the message, to find its line
-      const named = /^'([^']+)'/.exec(e.message)?.[1] ?? `tests[${i}].expect`;
+      // the field the error names, to find its line
+      const named = (e.path === undefined && e.call === undefined ? e.field : undefined) ?? `tests[${i}].expect`;
       const at = named.split(/\.|(?=\[)/).flatMap((p): Array<string | number> => (p.startsWith('[') ? [Number(p.slice(1, -1))] : p === '' ? [] : [p]));
       throw new MeshValidationError(`${file}:${lineOf(at)}: ${e.message}`);
     }

@@ -13,7 +13,7 @@ import { WorkloadInfo, World, WorldObject, labelSelectorMatches, selectsLabels }
 import { isObj, str, strMap } from '../analysis/context';
 import { inputFiles, readText } from '../analysis/files';
 import { objectsOfYaml } from '../analysis/load';
-import { MeshValidationError, problem } from '../core/errors';
+import { MeshValidationError, meshError, problem } from '../core/errors';
 import { RenderedChart, renderApp } from '../hosting/cdk8s/render-app';
 import { Manifest } from '../render/model';
 
@@ -43,15 +43,15 @@ export interface MeshFromAppOptions {
 export class Mesh {
   /** The objects of an app, as its charts render them. */
   public static fromApp(app: App, options: MeshFromAppOptions = {}): Mesh {
-    if (!(app instanceof App)) throw new MeshValidationError(`Mesh.fromApp: ${problem('app', 'must be a cdk8s App (a MeshApp)', app)}`);
+    if (!(app instanceof App)) throw meshError([problem('app', 'must be a cdk8s App (a MeshApp)', app)], { call: 'Mesh.fromApp' });
     const charts = renderApp(app);
     const names = charts.map(c => c.fileName);
     let chosen = charts;
     if (options.files !== undefined) {
-      if (!Array.isArray(options.files)) throw new MeshValidationError(`Mesh.fromApp: ${problem('options.files', 'must be a list of chart file names', options.files)}`);
+      if (!Array.isArray(options.files)) throw meshError([problem('options.files', 'must be a list of chart file names', options.files)], { call: 'Mesh.fromApp' });
       chosen = options.files.map(f => {
         const chart = charts.find(c => c.fileName === f);
-        if (!chart) throw new MeshValidationError(`Mesh.fromApp: ${problem('options.files', 'must name files of the app', f, `its files are ${names.map(n => `'${n}'`).join(', ')}`)}`);
+        if (!chart) throw meshError([problem('options.files', 'must name files of the app', f, `its files are ${names.map(n => `'${n}'`).join(', ')}`)], { call: 'Mesh.fromApp' });
         return chart;
       });
     }
@@ -62,7 +62,7 @@ export class Mesh {
   public static fromFiles(...paths: string[]): Mesh {
     const objects: Array<{ manifest: Manifest; file: string; line: number }> = [];
     for (const file of inputFiles(paths)) {
-      if (file === '-') throw new MeshValidationError('Mesh.fromFiles: \'-\' (standard input) is read by the command line only: pass file names');
+      if (file === '-') throw meshError(['\'-\' (standard input) is read by the command line only: pass file names'], { call: 'Mesh.fromFiles' });
       for (const o of objectsOfYaml(readText(file), file)) objects.push({ manifest: o.manifest, file, line: o.source.line });
     }
     return new Mesh(objects);
@@ -70,13 +70,13 @@ export class Mesh {
 
   /** The objects of a multi-document YAML text. */
   public static fromYaml(text: string, file = '(yaml)'): Mesh {
-    if (typeof text !== 'string') throw new MeshValidationError(`Mesh.fromYaml: ${problem('text', 'must be YAML text', text)}`);
+    if (typeof text !== 'string') throw meshError([problem('text', 'must be YAML text', text)], { call: 'Mesh.fromYaml' });
     return new Mesh(objectsOfYaml(text, file).map(o => ({ manifest: o.manifest, file, line: o.source.line })));
   }
 
   /** Kubernetes objects as plain data. */
   public static fromObjects(objects: ReadonlyArray<{ readonly [field: string]: unknown }>): Mesh {
-    if (!Array.isArray(objects)) throw new MeshValidationError(`Mesh.fromObjects: ${problem('objects', 'must be a list of Kubernetes objects', objects)}`);
+    if (!Array.isArray(objects)) throw meshError([problem('objects', 'must be a list of Kubernetes objects', objects)], { call: 'Mesh.fromObjects' });
     return new Mesh(objects as unknown as readonly Manifest[]);
   }
 

@@ -2,7 +2,7 @@ import { TRAFFIC_PROTOCOLS, TrafficProtocol, TrafficRequest } from './types';
 import { WorkloadInfo, World, WorldObject } from './world';
 import { isObj } from '../analysis/context';
 import { closest } from '../core/closest';
-import { MeshValidationError, problem, showValue } from '../core/errors';
+import { meshError, problem, showValue } from '../core/errors';
 
 /** A request as every data plane reads it: checked, defaults applied, names resolved. */
 export interface NormalizedRequest {
@@ -37,7 +37,7 @@ const GATEWAY_GROUPS = ['networking.istio.io', 'gateway.networking.k8s.io'];
 const REQUEST_FIELDS = ['from', 'gateway', 'host', 'port', 'protocol', 'tls', 'sni', 'method', 'path', 'query', 'headers'];
 
 const fail = (field: string, rule: string, got: unknown, fix?: string): never => {
-  throw new MeshValidationError(`Mesh.request: ${problem(`request.${field}`, rule, got, fix)}`);
+  throw meshError([problem(`request.${field}`, rule, got, fix)], { call: 'Mesh.request' });
 };
 
 const stringField = (r: { readonly [k: string]: unknown }, field: string): string | undefined => {
@@ -77,7 +77,7 @@ export function gatewayNames(world: World): string[] {
  * is an error naming the nearest existing ones; so is a short or cluster-local host that names no Service.
  */
 export function normalizeRequest(world: World, request: TrafficRequest): NormalizedRequest {
-  if (!isObj(request)) throw new MeshValidationError(`Mesh.request: ${problem('request', 'must be an object', request, 'e.g. { from: \'shop/productpage\', host: \'reviews\' }')}`);
+  if (!isObj(request)) throw meshError([problem('request', 'must be an object', request, 'e.g. { from: \'shop/productpage\', host: \'reviews\' }')], { call: 'Mesh.request' });
   const r = request as unknown as { readonly [k: string]: unknown };
   for (const k of Object.keys(r)) {
     if (!REQUEST_FIELDS.includes(k)) fail(k, 'is not a field of a request', r[k], nearest(k, REQUEST_FIELDS, 'field'));

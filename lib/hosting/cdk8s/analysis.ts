@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import { RenderedChart } from './render-app';
-import { analyze, AnalysisReport, FindingLevel, findingLine } from '../../analysis';
+import { analyze, AnalysisReport, FindingLevel } from '../../analysis';
 import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
-import { MeshValidationError, meshError, problem } from '../../core/errors';
+import { meshError, problem } from '../../core/errors';
 import { importsOfApp } from '../../core/external-references';
 import { holdsToken } from '../../core/late-values';
 import { LinkerdVersion, MeshProvider, MeshSettings } from '../../core/settings';
@@ -136,7 +136,9 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
   }
   const errors = report.at(FindingLevel.ERROR);
   if (errors.length > 0) {
-    throw new MeshValidationError(`Analysis found ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was written:\n  ${errors.map(findingLine).join('\n  ')}`);
+    // one line per finding, as findingLine writes it: `[construct path] [IST0101] message`
+    throw meshError(errors.map(f => ({ path: f.path, code: f.code, message: f.message })),
+      { header: `Analysis found ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was written:` });
   }
   return report;
 }

@@ -1,7 +1,7 @@
 import { ANALYZERS } from '../../analysis/codes';
 import { analyzeManifests } from '../../analysis/files';
 import { AnalysisExternals, FindingLevel } from '../../analysis/model';
-import { levelNamed } from '../../analysis/report';
+import { findingText, levelNamed } from '../../analysis/report';
 import { fail, problem } from '../../core/errors';
 
 /**
@@ -133,7 +133,7 @@ export class MeshKitValidation {
       context.report.addViolation({
         ruleName: `${f.code} ${f.name} (${f.level})`,
         recommendation: descriptions.get(`${f.analyzer}|${f.code}`) ?? f.name,
-        fix: f.message.replace(/^\[[A-Z]+\d+\] /, ''),
+        fix: findingText(f),
         violatingResources: [{ resourceName: o?.manifest.metadata.name ?? f.object, manifestPath: f.file, locations: [f.line !== undefined ? `line ${f.line}` : f.object] }],
       });
     }
