@@ -1179,6 +1179,19 @@ export const API_SHAPES: ApiShapes = {
    {
     "name": "message",
     "spec": "string"
+   },
+   {
+    "name": "details",
+    "optional": true,
+    "spec": {
+     "type": "MeshValidationErrorDetails"
+    }
+   }
+  ],
+  "MeshValidationError.isMeshValidationError": [
+   {
+    "name": "x",
+    "spec": "any"
    }
   ],
   "NamespaceInjection.disabled": [],
@@ -3384,6 +3397,24 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "MeshProblem": {
+   "fields": {
+    "call": "string",
+    "code": "string",
+    "field": "string",
+    "fix": "string",
+    "message": "string",
+    "path": "string",
+    "rule": "string",
+    "value": "any"
+   },
+   "required": [
+    "message"
+   ],
+   "docs": {
+    "message": "The problem's text: `'weight' must be between 0 and 100: got 120`, without the construct path and the call."
+   }
+  },
   "MeshServiceAttributes": {
    "fields": {
     "name": "string",
@@ -3642,6 +3673,22 @@ export const API_SHAPES: ApiShapes = {
       "istio"
      ]
     }
+   }
+  },
+  "MeshValidationErrorDetails": {
+   "fields": {
+    "call": "string",
+    "code": "string",
+    "field": "string",
+    "fix": "string",
+    "path": "string",
+    "problems": {
+     "list": {
+      "type": "MeshProblem"
+     }
+    },
+    "rule": "string",
+    "value": "any"
    }
   },
   "MeshWidePeerAuthenticationOptions": {
@@ -4373,7 +4420,7 @@ export const API_SHAPES: ApiShapes = {
     "redirect": {
      "union": [
       {
-       "type": "expect:1551"
+       "type": "expect:1541"
       },
       "null"
      ]
@@ -4389,7 +4436,7 @@ export const API_SHAPES: ApiShapes = {
     "route": {
      "union": [
       {
-       "type": "expect:896"
+       "type": "expect:886"
       },
       "null"
      ]
@@ -4496,13 +4543,13 @@ export const API_SHAPES: ApiShapes = {
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
    }
   },
-  "expect:1551": {
+  "expect:1541": {
    "fields": {
     "location": "string",
     "status": "number"
    }
   },
-  "expect:896": {
+  "expect:886": {
    "fields": {
     "kind": "string",
     "name": "string",
