@@ -145,6 +145,8 @@ for (const [name, sym] of [...exported].sort((a, b) => a[0].localeCompare(b[0]))
   for (const m of decl.members) {
     if (!ts.isMethodDeclaration(m) || !m.body || !isPublic(m) || !m.name || !ts.isIdentifier(m.name)) continue;
     const isStatic = ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static;
+    // a type guard (`MeshValidationError.isMeshValidationError(x): x is …`) takes anything, undefined and null too: not checked
+    if (m.type && ts.isTypePredicateNode(m.type)) continue;
     const key = `${name}.${isStatic ? '' : 'prototype.'}${m.name.text}`;
     // an overloaded method (`fromAttributes(scope, id, attrs)` and its deprecated `fromAttributes(attrs)`): the
     // declared signatures, not the implementation's; a call is checked against the one its first argument selects

@@ -1188,12 +1188,6 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
-  "MeshValidationError.isMeshValidationError": [
-   {
-    "name": "x",
-    "spec": "any"
-   }
-  ],
   "NamespaceInjection.disabled": [],
   "NamespaceInjection.enabled": [],
   "NamespaceInjection.revision": [
