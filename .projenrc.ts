@@ -162,8 +162,9 @@ project.eslint!.addOverride({ files: ['test/**/*.ts'], rules: { '@typescript-esl
 // command is reached from below. From the bottom:
 //   core (errors, names, settings; nothing of lib) <- imports (generated CRD types) <- render (model and renderers)
 //   <- schema, validation, picture (rules and readers of rendered objects) <- analysis <- hosting/cdk8s (charts,
-//   emission, renderApp, the app's analysis) <- intent (the constructs) <- install, legacy <- dataplane, pulumi <- cli.
-// Allowed exceptions, each stated: intent, install and legacy emit their objects through hosting/cdk8s's emit.ts,
+//   emission, renderApp, the app's analysis) <- backends (what each mesh makes of an intent) <- intent (the constructs)
+//   <- install, legacy <- dataplane, pulumi <- cli.
+// Allowed exceptions, each stated: backends, intent, install and legacy emit their objects through hosting/cdk8s's emit.ts,
 // mark installations through installations.ts and (canary stages) create MeshCharts: the cdk8s host is the port
 // constructs write to, while renderApp, MeshApp and the analysis stay above them. The data-plane model reads an app
 // through renderApp alone. core's Suppressions loads analysis/codes.ts with a lazy require() (the codes a suppression
@@ -177,7 +178,8 @@ const LAYERS: { [area: string]: readonly string[] } = {
   picture: ['core', 'render'],
   analysis: ['core', 'render', 'schema'],
   hosting: ['core', 'render', 'schema', 'validation', 'picture', 'analysis'],
-  intent: ['core', 'render', 'schema', 'validation', 'hosting'],
+  backends: ['core', 'render', 'validation', 'hosting'],
+  intent: ['core', 'render', 'schema', 'validation', 'hosting', 'backends'],
   install: ['core', 'render', 'schema', 'validation', 'hosting', 'intent'],
   legacy: ['core', 'render', 'hosting', 'intent'],
   dataplane: ['core', 'render', 'schema', 'analysis', 'hosting'],
@@ -186,6 +188,7 @@ const LAYERS: { [area: string]: readonly string[] } = {
 };
 /** The files of an area that an area above it may import when the area as a whole is not below it. */
 const PORTS: { [area: string]: { readonly [from: string]: readonly string[] } } = {
+  backends: { hosting: ['./cdk8s/emit.ts'] },
   intent: { hosting: ['./cdk8s/emit.ts', './cdk8s/installations.ts', './cdk8s/mesh-chart.ts'] },
   install: { hosting: ['./cdk8s/emit.ts', './cdk8s/installations.ts', './cdk8s/mesh-chart.ts'] },
   legacy: { hosting: ['./cdk8s/emit.ts', './cdk8s/installations.ts', './cdk8s/mesh-chart.ts'] },

@@ -8,12 +8,13 @@ import { Protocol, TCP_PROTOCOLS } from './ports';
 import { HttpRouteOptions, RouteAction } from './route';
 import { ServiceRouting, carriedRoutingOf } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
+import { backendAt, refuse } from '../backends/registry';
 import { checkPercent } from '../core/duration';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { MeshSettings } from '../core/settings';
-import { ambientAt, emit, istioNetworking, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
+import { ambientAt, emit, istioNetworking, renderContextOf } from '../hosting/cdk8s/emit';
 import { MeshChart } from '../hosting/cdk8s/mesh-chart';
 import { renderDestinationRule } from '../render/istio';
 
@@ -194,17 +195,13 @@ export class CanaryRelease extends Construct {
     if (stable === canary) failAt(this, problem('canary', 'must differ from the stable version', canary.subset));
     // Linkerd's traffic shifting (linkerd.io docs, tasks/traffic-shifting): the Service selects the stable version, and
     // each stage's route, attached to it, splits between per-version Services
-    if (routingBackendOf(service) === 'linkerd') service._selectOnly(stable, this);
+    const backend = backendAt(service);
+    if (backend.canary.stableBySelector) service._selectOnly(stable, this);
     if (props.stage !== undefined && !plan.weights.includes(props.stage)) {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }
     if (props.mirrorPercentage !== undefined) checkPercent('mirrorPercentage', props.mirrorPercentage);
-    if (props.stickySessions && usesVersionServices(service)) {
-      const [backend, fix] = routingBackendOf(service) === 'linkerd'
-        ? ['Linkerd back-end (MeshProvider.LINKERD)', 'render the service for MeshProvider.ISTIO']
-        : ['Gateway API back-end (TrafficApi.GATEWAY_API)', 'render the service with TrafficApi.ISTIO'];
-      failAt(this, problem('stickySessions', `cannot be expressed with the ${backend}: it is a DestinationRule setting`, 'consistentHash', `remove it, or ${fix}`));
-    }
+    if (props.stickySessions) refuse(this, backend.canary.stickySessionsProblem());
     if (props.stickySessions && !props.stickySessions._model.consistentHash) {
       failAt(this, problem('stickySessions', 'must be a consistent-hash load balancer', props.stickySessions._model.simple ?? 'other',
         'use LoadBalancer.consistentHashByCookie(), ByHeader() or BySourceIp()'));
@@ -226,7 +223,7 @@ export class CanaryRelease extends Construct {
     // gateway routes to the whole service carry its routes: each stage file carries them with the stage's routes, so
     // applying a stage moves gateway traffic too (the base file's gateway route carries the base's: every request to
     // stable). Under ambient the waypoint applies the stage's routes to ingress traffic itself.
-    if (!props.ingress && routingBackendOf(service) !== 'linkerd' && !ambientAt(service)) {
+    if (!props.ingress && !backend.canary.stableBySelector && !ambientAt(service)) {
       service._onGatewayRoute(route => {
         if (!(route instanceof IngressGatewayRoute)) return;
         const mirrorId = `Gateway-${route.node.path.replace(/\//g, '--')}`;
@@ -245,7 +242,7 @@ export class CanaryRelease extends Construct {
    */
   private baseRoute(id: string): ServiceRouting | undefined {
     const { service, stable } = this.props;
-    if (this.props.ingress || routingBackendOf(service) === 'linkerd') return undefined;
+    if (this.props.ingress || backendAt(service).canary.stableBySelector) return undefined;
     const chart = Chart.of(service);
     if (carriedRoutingOf(service, chart) !== undefined) return undefined;
     const forward = { port: this.props.port };
@@ -294,7 +291,7 @@ export class CanaryRelease extends Construct {
     } else {
       new ServiceRouting(chart, 'Routing', { service, name, ...byKind });
     }
-    if (!usesVersionServices(chart)) this.destinationRule(chart);
+    if (!backendAt(chart).versionServices) this.destinationRule(chart);
     return chart;
   }
 

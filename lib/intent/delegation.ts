@@ -2,11 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HttpRouteOptions, IDelegateRoutes, checkRoutes, followOptionProblems, onlyPortOf, routeLabel, routeModelAt } from './route';
+import { backendAt, failIfNoMesh, refuse } from '../backends/registry';
 import { failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { emit, failIfNoMesh, istioNetworking, namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { StringMatchModel, VirtualServiceModel } from '../render/model';
 
@@ -51,10 +52,7 @@ export class DelegateRoutes extends Construct implements IDelegateRoutes {
   public constructor(scope: Construct, id: string, props: DelegateRoutesProps = {}) {
     super(...constructArgs('DelegateRoutes', [scope, id, props]));
     failIfNoMesh(this, 'DelegateRoutes');
-    if (routingBackendOf(this) !== 'istio') {
-      failAt(this, problem('trafficApi', 'must be Istio\'s API: VirtualService delegation has no Gateway API or Linkerd equivalent', routingBackendOf(this),
-        'attach each team\'s route to the gateway or service directly, or render this chart with TrafficApi.ISTIO'));
-    }
+    refuse(this, backendAt(this).delegationProblem());
     this.name = props.name ?? id;
     this.namespace = namespaceOf(this, props.namespace?.name);
     const err = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.name);

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
+import { backendAt, failIfNotIstio } from '../backends/registry';
 import { Problem, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
-import { emit, failIfNotIstio, istioNetworking, namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { emit, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { BackendTlsModel, renderBackendTlsPolicy } from '../render/gateway-api';
 import { renderDestinationRuleOf } from '../render/istio';
 import { DestinationRuleModel, TrafficPolicyModel } from '../render/model';
@@ -111,7 +112,7 @@ export class DestinationPolicy extends Construct {
       ?? (props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined);
     if (nameErr) failAt(this, nameErr);
     const policy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
-    if (routingBackendOf(this) === 'gateway-api') {
+    if (backendAt(this).destinationPolicyKind === 'BackendTLSPolicy') {
       this.backendTlsPolicy = this.backendTls(props, name, namespace, policy);
       return;
     }

@@ -6,13 +6,14 @@ import { HttpRouteOptions, IRouteTarget, backendRouteProblems, checkRoutes, only
 import { RouteSet, routesGeneration } from './route-set';
 import { carriedRoutingOf } from './service-routing';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
+import { backendAt, failIfNoIngress } from '../backends/registry';
 import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkHostName } from '../core/names';
 import { addObjectNotes } from '../core/object-notes';
 import { MeshSettings } from '../core/settings';
 import { Suppressions } from '../core/suppressions';
-import { ambientAt, failIfNoIngress, namespaceOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { ambientAt, namespaceOf } from '../hosting/cdk8s/emit';
 import { ServerModel, VirtualServiceModel } from '../render/model';
 import { CarriedRoute, CarriedRoutes, ServiceRoutes, carryServiceRoutes } from '../render/service-routes';
 import { checkHostsServed } from '../validation/rules';
@@ -101,7 +102,8 @@ export class IngressGatewayRoute extends Construct {
   private readonly vsNamespace?: string;
   /** The route's chart and back-end, read once (settings cannot change once constructs are in a scope). */
   private readonly chart: Chart;
-  private readonly gatewayApi: boolean;
+  /** The back-end splits matches that rewrite (the Gateway API). */
+  private readonly oneMatchPerRewrite: boolean;
   private readonly ambient: boolean;
   /** The routes carried, computed once per synth (validation, rendering and the analysis read them). */
   private synthMemo?: { readonly generation: number; readonly carried: CarriedRoutes };
@@ -110,7 +112,7 @@ export class IngressGatewayRoute extends Construct {
     super(...constructArgs('IngressGatewayRoute', [scope, id, props]));
     failIfNoIngress(this, 'IngressGatewayRoute');
     this.chart = Chart.of(this);
-    this.gatewayApi = routingBackendOf(this) === 'gateway-api';
+    this.oneMatchPerRewrite = backendAt(this).oneMatchPerRewrite;
     this.ambient = ambientAt(this);
     this.vsName = props.name ?? id;
     this.vsNamespace = namespaceOf(this, props.namespace?.name);
@@ -220,7 +222,7 @@ export class IngressGatewayRoute extends Construct {
   /** The HTTP routes as declared, each to a whole service replaced by the service's routes combined with it. */
   private carried(): CarriedRoutes {
     const declared = this.routes.http.map((r, i) => routeModelAt(this, r, i, onlyPortOf));
-    return carryServiceRoutes(declared, (i, k) => this.serviceRoutesOf(this.routes.http[i], k), { oneMatchPerRewrite: this.gatewayApi });
+    return carryServiceRoutes(declared, (i, k) => this.serviceRoutesOf(this.routes.http[i], k), { oneMatchPerRewrite: this.oneMatchPerRewrite });
   }
 
   /**

@@ -1,16 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
+import { backendAt, failIfNoIngress, refuse } from '../backends/registry';
 import { ProblemLike, fail, failAt, problem, problemValidation } from '../core/errors';
 import { importAt, markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
-import { emit, failIfNoIngress, istioNetworking, namespaceOf, renderContextOf, usesGatewayApi } from '../hosting/cdk8s/emit';
-import { renderGatewayApiGateway } from '../render/gateway-api';
-import { renderGateway } from '../render/istio';
+import { namespaceOf } from '../hosting/cdk8s/emit';
 import { GatewayModel, GatewayServer, ServerModel } from '../render/model';
-import { gatewayApiGatewayProblems } from '../validation/gateway-api';
 
 /** Protocols of a gateway listener. */
 export enum GatewayProtocol {
@@ -244,17 +242,12 @@ export class IngressGateway extends Construct implements IIngressGateway {
     for (const s of props.servers ?? []) this.addServer(s);
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
     this.trafficApi = MeshSettings.of(this).trafficApi;
-    const gatewayApi = usesGatewayApi(this);
-    if (gatewayApi && props.gateway !== undefined) {
-      failAt(this, problem('gateway', 'is for Istio\'s Gateway: under the Gateway API, Istio deploys each Gateway\'s own pods', props.gateway.name,
-        'drop gateway (gatewayClassName \'istio\' deploys one), or render this chart with TrafficApi.ISTIO'));
-    }
-    const apiVersion = gatewayApi ? 'gateway.networking.k8s.io/v1' : istioNetworking(this);
-    this.resource = emit(this, 'Resource', { apiVersion, kind: 'Gateway', name: this.name, namespace: this.namespace, body: ['spec'] },
-      () => (gatewayApi ? renderGatewayApiGateway(this.model()) : renderGateway(this.model(), renderContextOf(this))));
+    const backend = backendAt(this);
+    if (props.gateway !== undefined) refuse(this, backend.gatewayDeploymentProblem(props.gateway.name));
+    this.resource = backend.gatewayObject({ scope: this, name: this.name, namespace: this.namespace, model: () => this.model() });
     this.node.addValidation(problemValidation(this, () => [
       ...(this._servers.length > 0 ? [] : [problem('servers', 'must hold at least one server', '[]', 'call addServer()')]),
-      ...(gatewayApi ? gatewayApiGatewayProblems(this.model(), props.selector !== undefined) : []),
+      ...backend.gatewayProblems(this.model(), props.selector !== undefined),
     ]));
   }
 

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Waypoint } from './waypoint';
 import { useWaypointLabels } from './waypoint';
+import { backendAt } from '../backends/registry';
 import { fail, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel } from '../core/names';
-import { MeshProvider, MeshSettings } from '../core/settings';
 import { ambientAt, emit } from '../hosting/cdk8s/emit';
 import { renderNamespace } from '../render/kubernetes';
 
@@ -128,8 +128,6 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     const err = checkDnsLabel('name', this.name);
     if (err) failAt(this, err);
     const injection = props.injection ?? NamespaceInjection.enabled();
-    const settings = MeshSettings.of(this);
-    const mesh = settings.mesh;
     const ambient = ambientAt(this);
     if (ambient && props.injection && injection._istioLabels['istio-injection'] !== 'disabled') {
       failAt(this, problem('injection', 'cannot be combined with ambient mode: sidecar injection and ambient enrolment on one namespace (IST0123: a workload joins the mesh one way)',
@@ -146,22 +144,17 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     // a waypoint of another namespace admits this one on its listener, or Istio refuses the use
     props.waypoint?._usedFrom(this.name);
     this.injectsSidecars = !ambient && injection._istioLabels['istio-injection'] !== 'disabled';
-    const linkerd = mesh === MeshProvider.LINKERD;
-    if (linkerd && !injection._linkerdAnnotations) {
-      failAt(this, problem('injection', 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): revisions are Istio\'s',
-        Object.values(injection._istioLabels)[0], 'use NamespaceInjection.enabled() or disabled()'));
-    }
     // ambient: enrolled by `istio.io/dataplane-mode: ambient` (not with NamespaceInjection.disabled()), no injection label
-    const meshLabels = !ambient ? injection._istioLabels : injection._istioLabels['istio-injection'] === 'disabled' ? {} : { 'istio.io/dataplane-mode': 'ambient' };
-    const labels = { ...(props.labels ?? {}), ...(mesh === MeshProvider.ISTIO ? meshLabels : {}), ...useWaypointLabels(props.waypoint, this.name) };
-    if (props.defaultInboundPolicy !== undefined && !linkerd) {
-      failAt(this, problem('defaultInboundPolicy', `cannot be expressed with the ${mesh} back-end: it is Linkerd's (config.linkerd.io/default-inbound-policy)`,
-        props.defaultInboundPolicy, 'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD'));
-    }
-    const annotations = linkerd ? {
-      ...injection._linkerdAnnotations,
-      ...(props.defaultInboundPolicy !== undefined ? { 'config.linkerd.io/default-inbound-policy': props.defaultInboundPolicy } : {}),
-    } : undefined;
+    const istioLabels = !ambient ? injection._istioLabels : injection._istioLabels['istio-injection'] === 'disabled' ? {} : { 'istio.io/dataplane-mode': 'ambient' };
+    const marks = backendAt(this).namespaceMarks({
+      istioLabels,
+      linkerdAnnotations: injection._linkerdAnnotations,
+      injectionShown: Object.values(injection._istioLabels)[0],
+      defaultInboundPolicy: props.defaultInboundPolicy,
+    });
+    if (marks.refused !== undefined) failAt(this, marks.refused);
+    const labels = { ...(props.labels ?? {}), ...marks.value.labels, ...useWaypointLabels(props.waypoint, this.name) };
+    const annotations = marks.value.annotations ? { ...marks.value.annotations } : undefined;
     this.resource = emit(this, 'Resource', { apiVersion: 'v1', kind: 'Namespace', name: this.name, labels, annotations, body: [] },
       () => renderNamespace({ name: this.name, labels, annotations }));
   }

@@ -1,128 +1,32 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { MeshNeeds, WorkloadFacts, addMeshNeeds, adoptionProblems, meshPodLabels, selects, workloadFactsOf, workloadObjectOf } from './existing-workload';
+import { MeshNeeds, workloadObjectOf } from './existing-workload';
+import { ImportedMeshService, MeshServiceImport } from './imported-mesh-service';
 import { AdoptedVersionOptions, ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
-import { MeshServicePort, Protocol } from './ports';
+import { MeshServicePort } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
-import { retriesModelOf } from './route-policies';
+import { checkDataPlane, waypointOnlyPolicies } from './service-data-plane';
 import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
+import { checkExposure, inboundPolicyAnnotations, portModelOf, portProblems, requestPolicyAnnotations, serviceLabelsOf } from './service-object';
 import { ServiceRouting } from './service-routing';
+import { ServiceVersion } from './service-version';
+import { ServiceWorkloadContext, checkReplicas, deployedVersionModelOf, probeProblems, selectorOverlaps, workloadModelOf } from './service-workloads';
 import { trafficPolicyModelOf } from './traffic-policy';
 import { Waypoint, useWaypointLabels } from './waypoint';
-import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
-import { durationString } from '../core/duration';
-import { MeshValidationError, Problem, fail, failAt, problem, problemValidation, within } from '../core/errors';
-import { importAt, markExternal } from '../core/external-references';
+import { SidecarInjection } from './workload';
+import { MeshBackend } from '../backends/backend';
+import { backendAt } from '../backends/registry';
+import { MeshValidationError, Problem, failAt, problem, problemValidation } from '../core/errors';
+import { markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
-import { MeshProvider, MeshSettings } from '../core/settings';
-import { securityApiVersion } from './security/api';
-import { ambientAt, emit, istioNetworking, namespaceOf, renderContextOf, routingBackendOf, usesVersionServices } from '../hosting/cdk8s/emit';
-import { renderVersionService } from '../render/gateway-api';
-import { versionServiceName } from '../render/hosts';
-import { AuthorizationPolicyModel, renderAuthorizationPolicy, renderDestinationRule } from '../render/istio';
-import { renderAutoscaler, renderDeployment, renderDisruptionBudget, renderService, renderServiceAccount, versionLabels } from '../render/kubernetes';
-import { LINKERD_GRPC_RETRY_ON, failureAccrualAnnotations, linkerdAppProtocol, retryAnnotations } from '../render/linkerd';
-import { PortModel, ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
-import { gatewayApiServiceProblems } from '../validation/gateway-api';
-import { LINKERD_RETRY_ON, linkerdServiceProblems } from '../validation/linkerd';
-import { checkPortName, duplicates } from '../validation/rules';
+import { MeshSettings } from '../core/settings';
+import { ambientAt, emit, namespaceOf } from '../hosting/cdk8s/emit';
+import { renderService, renderServiceAccount } from '../render/kubernetes';
+import { ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
 
-/**
- * One version of a {@link MeshService}: a DestinationRule subset, and a Deployment when its pods
- * are deployed by this app. A route target: `RouteAction.forward(reviews.version('v2'))`.
- */
-export class ServiceVersion extends Construct implements IRouteTarget {
-  /** The subset name. */
-  public readonly subset: string;
-  /** The value of the `version` label. */
-  public readonly label: string;
-  /** The Deployment (escape hatch), or undefined for an external version. */
-  public readonly deployment?: ApiObject;
-  /**
-   * The version's own Service `<service>-<version>` (escape hatch): emitted for deployed versions
-   * under TrafficApi.GATEWAY_API, where routes name it as a backend.
-   */
-  public readonly versionService?: ApiObject;
-  /** The HorizontalPodAutoscaler (escape hatch), when the version autoscales. */
-  public readonly autoscaler?: ApiObject;
-  /** The PodDisruptionBudget (escape hatch), when the version has one. */
-  public readonly disruptionBudget?: ApiObject;
-
-  /** The version's own ServiceAccount (escape hatch), when it runs under its own identity and is the first to. */
-  public readonly serviceAccount?: ApiObject;
-  /** The Deployment or StatefulSet made elsewhere that this version's pods come from (`adoptVersion()`). */
-  public readonly workload?: ApiObject;
-  private facts?: WorkloadFacts;
-  private patched = false;
-
-  /** @internal */
-  public constructor(public readonly service: MeshService, /** @internal */ public readonly _model: VersionModel,
-    options: { ownAccount?: boolean; workload?: ApiObject } = {}) {
-    super(service, _model.unversioned ? 'Workload' : _model.name);
-    this.subset = _model.name;
-    this.label = _model.label;
-    if (_model.deployment) {
-      const ns = service.namespace;
-      const d = _model.deployment;
-      const labels = versionLabels(service.model(), _model);
-      this.deployment = emit(this, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', name: d.name, namespace: ns, labels: { ...d.labels, ...labels }, body: ['spec'] },
-        () => renderDeployment(service.model(), _model));
-      if (d.autoscaling) {
-        this.autoscaler = emit(this, 'HorizontalPodAutoscaler',
-          { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: d.name, namespace: ns, labels, body: ['spec'] },
-          () => renderAutoscaler(service.model(), _model));
-      }
-      if (d.disruptionBudget) {
-        this.disruptionBudget = emit(this, 'PodDisruptionBudget',
-          { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: d.name, namespace: ns, labels, body: ['spec'] },
-          () => renderDisruptionBudget(service.model(), _model));
-      }
-      if (options.ownAccount && d.serviceAccountName) {
-        const name = d.serviceAccountName;
-        this.serviceAccount = emit(this, 'ServiceAccount',
-          { apiVersion: 'v1', kind: 'ServiceAccount', name, namespace: ns, labels: { account: service.app }, body: ['automountServiceAccountToken'] },
-          () => renderServiceAccount(service.model(), name));
-      }
-    }
-    this.workload = options.workload;
-    if ((_model.deployment || this.workload) && !_model.unversioned && usesVersionServices(this)) {
-      const annotations = service._versionServiceAnnotations();
-      this.versionService = emit(this, 'Service', {
-        apiVersion: 'v1', kind: 'Service', name: versionServiceName(service.name, _model.name), namespace: service.namespace, annotations: annotations ? { ...annotations } : undefined, body: ['spec'],
-      }, () => renderVersionService(service.model(), _model));
-    }
-    if (this.workload) this.node.addValidation(problemValidation(this, () => this.adopt()));
-  }
-
-  /**
-   * What a brought workload says of its pods, read once before mesh-kit adds to it.
-   * @internal
-   */
-  public get _facts(): WorkloadFacts | undefined {
-    if (this.workload) this.facts ??= workloadFactsOf(this.workload);
-    return this.facts;
-  }
-
-  /** @internal */
-  public _needs(): MeshNeeds {
-    return this.service._meshNeeds(this._model);
-  }
-
-  /** Checks a brought workload and, when nothing keeps it, adds what the mesh needs (once). */
-  private adopt(): Problem[] {
-    const facts = this._facts!;
-    const needs = this._needs();
-    const field = this._model.unversioned ? 'workload' : `versions.${this.subset}.workload`;
-    const problems = adoptionProblems(facts, needs, field);
-    if (problems.length === 0 && !this.patched) {
-      addMeshNeeds(this.workload!, facts, needs);
-      this.patched = true;
-    }
-    return problems;
-  }
-}
+export { ServiceVersion } from './service-version';
 
 /**
  * A microservice of the mesh: one Service (selecting `app`), one ServiceAccount, one Deployment per
@@ -180,8 +84,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   private readonly commonLabels?: { [key: string]: string };
   /** Istio ambient mode: ztunnel and waypoints instead of sidecars. */
   private readonly ambient: boolean;
-  /** The mesh the service's chart renders for. */
-  private readonly mesh: MeshProvider;
+  /** The back-end the service's chart renders for. */
+  private readonly backend: MeshBackend;
   /** The waypoint mesh-kit added because the service needs L7 processing and has none. */
   private autoWaypoint?: Waypoint;
   /** Under ambient with autoWaypoints off: the L7 features that found no waypoint. */
@@ -218,7 +122,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       checkDnsSubdomain('serviceAccountName', this.serviceAccountName),
       checkDnsLabel('containerName', props.containerName ?? this.name),
       checkDnsSubdomain('destinationRuleName', props.destinationRuleName ?? this.name),
-      this.checkReplicas('replicas', this.replicas),
+      checkReplicas('replicas', this.replicas),
       props.image !== undefined ? checkImage('image', props.image) : undefined,
       props.partOf !== undefined ? checkLabelValue('partOf', props.partOf) : undefined,
       props.exportTo !== undefined ? checkExportTo('exportTo', props.exportTo) : undefined,
@@ -234,36 +138,33 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       'app.kubernetes.io/managed-by': 'mesh-kit',
     } : undefined;
     this.ambient = ambientAt(this);
-    this.mesh = MeshSettings.of(this).mesh;
-    this.checkDataPlane();
+    this.backend = backendAt(this);
+    checkDataPlane(this, props, this.ambient, this.namespace);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
     const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
     if (podProblems.length > 0) failAt(this, podProblems[0]);
-    this.workload = this.workloadModel();
+    this.workload = workloadModelOf(this.workloadContext(), () => inboundPolicyAnnotations(this, this.backend, props));
     this.trafficPolicy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
     for (const p of props.ports ?? []) this.addPort(p);
 
     const ns = this.namespace;
-    this.checkExposure();
-    this.node.addValidation(problemValidation(this, () => this.probeProblems()));
+    checkExposure(this, props, () => this._ports);
+    this.node.addValidation(problemValidation(this, () => probeProblems(this._ports.map(p => p.port), this.deployed())));
     this.serviceResource = emit(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
       name: this.name,
       namespace: ns,
-      labels: { app: this.app, service: this.app, ...this.commonLabels, ...this.serviceLabels() },
+      labels: { app: this.app, service: this.app, ...this.commonLabels, ...serviceLabelsOf(this.props, this.namespace) },
       annotations: this.serviceAnnotations(),
       body: ['spec'],
     }, () => renderService(this.model()));
     this.serviceAccount = emit(this, 'ServiceAccount',
       { apiVersion: 'v1', kind: 'ServiceAccount', name: this.serviceAccountName, namespace: ns, labels: { account: this.app }, body: ['automountServiceAccountToken'] },
       () => renderServiceAccount(this.model()));
-    const backend = routingBackendOf(this);
-    if (backend === 'istio') {
-      this.destinationRule = emit(this, 'DestinationRule',
-        { apiVersion: istioNetworking(this), kind: 'DestinationRule', name: props.destinationRuleName ?? this.name, namespace: ns, body: ['spec'] },
-        () => renderDestinationRule(this.model(), renderContextOf(this)));
-    }
+    this.destinationRule = this.backend.serviceObjects({
+      scope: this, namespace: ns, destinationRuleName: props.destinationRuleName ?? this.name, model: () => this.model(),
+    }).destinationRule;
     if (props.image !== undefined && props.workload !== undefined) {
       failAt(this, problem('workload', 'cannot be combined with image: the service\'s pods come either from the image (deployed here) or from the workload', props.workload.node.path));
     }
@@ -273,11 +174,10 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     if (props.workload !== undefined) {
       this.single = this.adopt({ name: 'workload', label: this.app, unversioned: true }, props.workload, {}, 'workload');
     }
-    this.node.addValidation(problemValidation(this, () => this.selectorOverlaps()));
+    this.node.addValidation(problemValidation(this, () => selectorOverlaps([...this.versions, ...(this.single ? [this.single] : [])], this.app)));
     this.node.addValidation(problemValidation(this, () => [
       ...this.validateService(),
-      ...(backend === 'gateway-api' ? gatewayApiServiceProblems(this.model()) : []),
-      ...(backend === 'linkerd' ? linkerdServiceProblems(this.model()) : []),
+      ...this.backend.serviceProblems(this.model()),
     ]));
   }
 
@@ -299,13 +199,13 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     if (port.targetPort !== undefined && (!Number.isInteger(port.targetPort) || port.targetPort < 1 || port.targetPort > 65535)) {
       failAt(this, problem('targetPort', 'must be a whole number between 1 and 65535', port.targetPort));
     }
-    const name = this.portModel(port).name;
+    const name = portModelOf(this.backend, port).name;
     const err = checkDnsLabel('ports.name', name);
     if (err) failAt(this, err);
     if (this._ports.some(p => p.port === port.port)) {
       failAt(this, problem('ports.port', 'must be unique within a service', port.port));
     }
-    if (this._ports.some(p => this.portModel(p).name === name)) {
+    if (this._ports.some(p => portModelOf(this.backend, p).name === name)) {
       failAt(this, problem('ports.name', 'must be unique within a service', name));
     }
     this._ports.push({ ...port });
@@ -372,107 +272,29 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    */
   public _meshNeeds(v: VersionModel): MeshNeeds {
     const w = this.workload;
-    const injection = w.sidecarInjection === undefined ? undefined : w.mesh === 'linkerd'
-      ? { where: 'annotations' as const, key: 'linkerd.io/inject', value: w.sidecarInjection ? 'enabled' : 'disabled' }
-      : w.mesh === 'istio' ? { where: 'labels' as const, key: 'sidecar.istio.io/inject', value: String(w.sidecarInjection) } : undefined;
+    const injection = w.sidecarInjection === undefined ? undefined : this.backend.injection(w.sidecarInjection);
     return {
       app: this.app,
       version: v.unversioned ? undefined : v.label,
       namespace: this.namespace,
-      ports: this._ports.map(p => this.portModel(p)),
+      ports: this._ports.map(p => portModelOf(this.backend, p)),
       serviceAccountName: this.serviceAccountName,
       injection,
     };
   }
 
-  /**
-   * A brought workload whose selector also takes another version's pods: both controllers would manage them. Its
-   * selector cannot be narrowed in place (selectors are immutable), so this is an error with the way out.
-   */
-  private selectorOverlaps(): Problem[] {
-    const all = [...this.versions, ...(this.single ? [this.single] : [])];
-    const podLabels = (v: ServiceVersion): { [key: string]: string } | undefined => {
-      if (v._facts) return meshPodLabels(v._facts, v._needs());
-      if (!v._model.deployment) return undefined;
-      return { ...v._model.deployment.workload.podLabels, app: this.app, ...(v._model.unversioned ? {} : { version: v.label }) };
-    };
-    const out: Problem[] = [];
-    for (const a of all.filter(x => x._facts)) {
-      for (const b of all.filter(x => x !== a)) {
-        const labels = podLabels(b);
-        if (labels && selects(a._facts!, labels)) {
-          out.push(problem(`versions.${a.subset}.workload.spec.selector`, `must not select the pods of version '${b.subset}' too: two controllers would fight over them`,
-            a._facts!.matchLabels, `a selector cannot be changed in place: give ${a._facts!.kind} '${a._facts!.name}' a selector with a label only its pods carry, and re-create it`));
-        }
-      }
-    }
-    return out;
-  }
-
-  /** A Deployment (with its autoscaler, budget and own ServiceAccount) of a version or of the single workload. */
+  /** A version (or the single workload) deployed here: its Deployment, and the ServiceAccount of its own if it is the first to run under it. */
   private deploy(v: { name: string; label: string; unversioned?: boolean }, options: ServiceVersionOptions): ServiceVersion {
-    const { name, label } = v;
-    const deploymentName = options.deploymentName ?? `${this.app}-${name}`;
-    const at = v.unversioned ? '' : `versions.${name}.`;
-    for (const err of [
-      checkDnsSubdomain(`${at}deploymentName`, deploymentName),
-      checkImage(`${at}image`, options.image),
-      options.replicas !== undefined ? this.checkReplicas(`${at}replicas`, options.replicas) : undefined,
-      options.serviceAccountName !== undefined ? checkDnsSubdomain(`${at}serviceAccountName`, options.serviceAccountName) : undefined,
-    ]) {
-      if (err) failAt(this, err);
-    }
-    const w = this.workload;
-    const env = { ...Object.fromEntries(w.env.map(e => [e.name, e])) };
-    for (const [k, val] of Object.entries(options.env ?? {})) env[k] = val._toModel(k);
-    const volumes = new Map(w.volumes.map(x => [x.name, x]));
-    for (const x of options.volumes ?? []) volumes.set(x.name, x._model);
-    for (const m of options.volumeMounts ?? []) {
-      if (!volumes.has(m.volume.name)) volumes.set(m.volume.name, m.volume._model);
-    }
-    const mounts = [...w.mounts, ...(options.volumeMounts ?? []).map(m => m._toModel())];
-    const dupMount = duplicates(mounts.map(m => m.mountPath));
-    if (dupMount.length > 0) failAt(this, problem(`${at}volumeMounts.mountPath`, 'must be unique within a container', dupMount[0]));
-    const scaling = this.scalingOf(at, options);
-    const pods = scaling.autoscaling ? scaling.autoscaling.minReplicas : scaling.replicas ?? 0;
-    const own = podModelOf(workloadOptionsOf(options), pods, w.containerName);
-    if (own.problems.length > 0) failAt(this, within(at, own.problems[0]));
-    const pod = podModelOf(workloadOptionsOf(this.props, options), pods, w.containerName);
-    if (pod.problems.length > 0) failAt(this, within(at, pod.problems[0]));
-    const ownAccount = options.serviceAccountName !== undefined && options.serviceAccountName !== this.serviceAccountName
-      ? options.serviceAccountName : undefined;
-    const model: VersionModel = {
-      name,
-      label,
-      unversioned: v.unversioned,
-      trafficPolicy: options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined,
-      deployment: {
-        name: deploymentName,
-        serviceAccountName: ownAccount,
-        image: options.image,
-        ...scaling,
-        labels: { ...(this.props.deploymentLabels ?? {}) },
-        workload: {
-          ...w,
-          env: Object.values(env),
-          volumes: [...volumes.values()],
-          mounts,
-          podLabels: { ...w.podLabels, ...(options.podLabels ?? {}) },
-          podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
-          resources: options.resources ? resourcesModelOf(options.resources) : w.resources,
-          args: options.args ?? w.args,
-          command: options.command ?? w.command,
-          probes: {
-            readiness: options.readinessProbe?._model ?? w.probes?.readiness,
-            liveness: options.livenessProbe?._model ?? w.probes?.liveness,
-            startup: options.startupProbe?._model ?? w.probes?.startup,
-          },
-          pod: pod.model,
-        },
-      },
-    };
+    const model = deployedVersionModelOf(this.workloadContext(), v, options);
+    const ownAccount = model.deployment?.serviceAccountName;
     const first = ownAccount !== undefined && !this.deployed().some(x => x._model.deployment?.serviceAccountName === ownAccount);
     return new ServiceVersion(this, model, { ownAccount: first });
+  }
+
+  /** What the workload functions (`service-workloads.ts`) read of the service. */
+  private workloadContext(): ServiceWorkloadContext {
+    const { name, app, serviceAccountName, props, replicas, ambient, workload } = this;
+    return { scope: this, name, app, serviceAccountName, props, replicas, ambient, workload };
   }
 
   /** Every version deployed here, and the single workload. */
@@ -496,27 +318,6 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   /** The single workload's Deployment (escape hatch), when the service is deployed with `image`. */
   public get deployment(): ApiObject | undefined {
     return this.single?.deployment;
-  }
-
-  /**
-   * A version's replicas, autoscaler and disruption budget: `replicas` is not written under an autoscaler (it would
-   * fight it); a budget no eviction could satisfy is refused; two or more pods get `maxUnavailable: 1` by default.
-   */
-  private scalingOf(at: string, options: Pick<ServiceVersionOptions, 'autoscaling' | 'replicas' | 'disruptionBudget'>): Pick<NonNullable<VersionModel['deployment']>, 'replicas' | 'autoscaling' | 'disruptionBudget'> {
-    const autoscaling = (options.autoscaling ?? this.props.autoscaling)?._model;
-    const replicas = options.replicas ?? this.props.replicas;
-    if (autoscaling && replicas !== undefined) {
-      failAt(this, problem(`${at}replicas`, 'must not be given with autoscaling: the Deployment\'s replicas would fight the autoscaler', replicas,
-        'remove replicas (the autoscaler\'s minReplicas sets the floor)'));
-    }
-    const pods = autoscaling ? autoscaling.minReplicas : this.replicas;
-    const explicit = options.disruptionBudget ?? this.props.disruptionBudget;
-    const budget = explicit ? explicit._model : pods >= 2 ? { maxUnavailable: 1 } : undefined;
-    if (typeof budget?.minAvailable === 'number' && budget.minAvailable >= pods) {
-      failAt(this, problem(`${at}disruptionBudget.minAvailable`, `must be less than the version's ${autoscaling ? 'minimum ' : ''}pods, or no pod could ever be evicted (a node drain would hang)`,
-        budget.minAvailable, `it has ${pods}: use DisruptionBudget.maxUnavailable(1), or more replicas`));
-    }
-    return { replicas: autoscaling ? undefined : (options.replicas ?? this.replicas), autoscaling, disruptionBudget: budget };
   }
 
   /**
@@ -556,7 +357,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       name: this.name,
       namespace: this.namespace,
       app: this.app,
-      ports: this._ports.map(p => this.portModel(p)),
+      ports: this._ports.map(p => portModelOf(this.backend, p)),
       serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: this.workload.security?.automountServiceAccountToken,
       versions: [...this.versions, ...(this.single ? [this.single] : [])].map(v => v._model),
@@ -575,20 +376,9 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       } : undefined,
       commonLabels: this.commonLabels,
       exportTo: this.props.exportTo,
-      serviceLabels: this.serviceLabels(),
+      serviceLabels: serviceLabelsOf(this.props, this.namespace),
       selectsVersion: this.onlyVersions[0]?.version.label,
     };
-  }
-
-  /** Linkerd's default inbound policy of the pods, when asked (refused for another mesh). */
-  private inboundPolicyAnnotation(): { [key: string]: string } {
-    const policy = this.props.defaultInboundPolicy;
-    if (policy === undefined) return {};
-    if (routingBackendOf(this) !== 'linkerd') {
-      failAt(this, problem('defaultInboundPolicy', 'cannot be expressed without Linkerd: it is Linkerd\'s (config.linkerd.io/default-inbound-policy)', policy,
-        'under Istio use PeerAuthentication (STRICT) and AuthorizationPolicy.denyAllThenAllow(), or render this chart for MeshProvider.LINKERD'));
-    }
-    return { 'config.linkerd.io/default-inbound-policy': policy };
   }
 
   /** The annotations of each version's Service (Linkerd's circuit breaking), without building the whole model. @internal */
@@ -598,32 +388,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
 
   /** Linkerd's circuit breaking from the service's outlier detection, on its Service and each version's (Linkerd balances per Service). */
   private balancerAnnotations(): { [key: string]: string } | undefined {
-    return routingBackendOf(this) === 'linkerd' ? failureAccrualAnnotations(this.trafficPolicy) : undefined;
-  }
-
-  /**
-   * Linkerd's timeouts and retries of every request to the service (its Service's annotations), checked as a route's are;
-   * refused without Linkerd, which sets them on routes.
-   */
-  private requestPolicyAnnotations(): { [key: string]: string } {
-    const r = this.props.requestPolicy;
-    if (!r) return {};
-    if (routingBackendOf(this) !== 'linkerd') {
-      failAt(this, problem('requestPolicy', 'cannot be expressed without Linkerd: Istio and the Gateway API set timeouts and retries on routes', Object.keys(r),
-        'set timeout and retries on the routes (ServiceRouting), or render this chart for MeshProvider.LINKERD'));
-    }
-    const grpc = this._ports.length > 0 && this._ports.every(p => p.protocol === Protocol.GRPC);
-    const d = (field: string, x: Duration | undefined) => (x ? durationString(`requestPolicy.${field}`, x) : undefined);
-    const retries = r.retries ? retriesModelOf(r.retries) : undefined;
-    const allowed = grpc ? LINKERD_GRPC_RETRY_ON : LINKERD_RETRY_ON;
-    const bad = retries?.retryOn?.split(',').find((c: string) => !allowed.includes(c));
-    if (bad) {
-      failAt(this, problem('requestPolicy.retries.retryOn', `cannot be expressed with the Linkerd back-end: it retries ${grpc ? 'gRPC calls' : 'requests'} on ${allowed.join(', ')}`, bad,
-        grpc ? 'use RetryOn.UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED or INTERNAL' : 'use RetryOn.FIVE_XX or RetryOn.GATEWAY_ERROR'));
-    }
-    const timeouts = Object.entries({ request: d('timeout', r.timeout), response: d('responseTimeout', r.responseTimeout), idle: d('idleTimeout', r.idleTimeout) })
-      .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [`timeout.linkerd.io/${k}`, v]);
-    return { ...Object.fromEntries(timeouts), ...(retries && retries.attempts > 0 ? retryAnnotations(retries, grpc) : {}) };
+    return this.backend.balancerAnnotations(this.trafficPolicy);
   }
 
   /**
@@ -632,63 +397,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
    */
   private serviceAnnotations(): { [key: string]: string } | undefined {
     if (this.fixedAnnotations === undefined) {
-      const all = { ...this.props.serviceAnnotations, ...this.balancerAnnotations(), ...this.requestPolicyAnnotations() };
+      const balancer = this.balancerAnnotations();
+      const all = { ...this.props.serviceAnnotations, ...balancer, ...requestPolicyAnnotations(this, this.backend, this.props, this._ports) };
       this.fixedAnnotations = Object.keys(all).length > 0 ? all : null;
     }
     return this.fixedAnnotations ? { ...this.fixedAnnotations } : undefined;
-  }
-
-  /** The Service's type against its other settings (local facts, at once; node ports against the ports at synth). */
-  private checkExposure(): void {
-    const p = this.props;
-    const exposure = p.exposure?._model;
-    if (exposure?.type && p.headless) {
-      failAt(this, problem('exposure', 'cannot be combined with headless: a headless Service has no cluster IP to expose', exposure.type,
-        'remove headless, or expose the service through an IngressGateway'));
-    }
-    if (p.sessionAffinityTimeout !== undefined && p.sessionAffinity !== SessionAffinity.CLIENT_IP) {
-      failAt(this, problem('sessionAffinityTimeout', 'needs sessionAffinity: SessionAffinity.CLIENT_IP', p.sessionAffinity ?? 'None'));
-    }
-    if (p.sessionAffinityTimeout) {
-      try {
-        affinityTimeoutSeconds(p.sessionAffinityTimeout);
-      } catch (e) {
-        if (e instanceof MeshValidationError) failAt(this, e.message);
-        throw e;
-      }
-    }
-    this.node.addValidation(problemValidation(this,
-      () => Object.keys(exposure?.nodePorts ?? {}).map(Number).filter(port => !this._ports.some(x => x.port === port))
-        .map(port => problem(`exposure.nodePorts.${port}`, 'must name a port of the service', port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`))));
-  }
-
-  /** The Service's own labels: the waypoint it uses, ingress through it. */
-  private serviceLabels(): { [key: string]: string } | undefined {
-    const labels = {
-      ...useWaypointLabels(this.props.waypoint, this.namespace),
-      ...(this.props.ingressUseWaypoint ? { 'istio.io/ingress-use-waypoint': 'true' } : {}),
-    };
-    return Object.keys(labels).length > 0 ? labels : undefined;
-  }
-
-  /** Ambient mode against the service's settings: no sidecar injection; a waypoint of its namespace, serving Services. */
-  private checkDataPlane(): void {
-    const p = this.props;
-    if (this.ambient && p.sidecarInjection === SidecarInjection.ENABLED) {
-      failAt(this, problem('sidecarInjection', 'cannot be ENABLED under ambient mode: a workload joins the mesh one way (IST0123)', p.sidecarInjection,
-        'leave it out (the namespace enrols the pods in ambient mode), or render the chart with DataPlane.SIDECAR'));
-    }
-    const w = p.waypoint;
-    if (w && !this.ambient) failAt(this, problem('waypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', w.name));
-    if (p.ingressUseWaypoint && !this.ambient) {
-      failAt(this, problem('ingressUseWaypoint', 'needs ambient mode (DataPlane.AMBIENT): sidecars do not use waypoints', true));
-    }
-    if (w && !w.servesServices) {
-      failAt(this, problem('waypoint', `must serve traffic addressed to Services: waypoint '${w.name}' is for ${w.trafficFor} traffic, and routes address the Service`,
-        w.trafficFor, 'use a waypoint with trafficFor: WaypointFor.SERVICE (the default) or ALL'));
-    }
-    // a waypoint of another namespace admits this one on its listener, or Istio refuses the use
-    w?._usedFrom(this.namespace);
   }
 
   /**
@@ -718,14 +431,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const w = this.waypoint;
     if (!this.ambient || !w || this.waypointGuarded) return;
     this.waypointGuarded = true;
-    const apiVersion = securityApiVersion(MeshSettings.of(scope).istioApiVersion);
-    // Istio runs a waypoint under a ServiceAccount named after its Gateway
-    const principal = `cluster.local/ns/${w.namespace ?? this.namespace ?? 'default'}/sa/${w.name}`;
-    const policy = (id: string, name: string, model: Pick<AuthorizationPolicyModel, 'action' | 'rules'>) =>
-      emit(scope, id, { apiVersion, kind: 'AuthorizationPolicy', name, namespace: this.namespace, body: ['spec'] },
-        () => renderAuthorizationPolicy({ apiVersion, name, namespace: this.namespace, selector: { app: this.app }, ...model }));
-    policy('WaypointBypass', `${this.name}-waypoint-bypass`, { action: 'DENY', rules: [{ from: [{ notPrincipals: [principal] }] }] });
-    policy('FromWaypoint', `${this.name}-from-waypoint`, { action: 'ALLOW', rules: [{ from: [{ principals: [principal] }] }] });
+    waypointOnlyPolicies(scope, w, this);
     // an ingress gateway sends straight to the pods unless told to use the waypoint: it would be refused now
     if (!this.props.ingressUseWaypoint) this.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
   }
@@ -811,61 +517,6 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return own === SidecarInjection.DISABLED || (own === SidecarInjection.INHERIT && this.props.namespace?.injectsSidecars === false);
   }
 
-  private workloadModel(): WorkloadModel {
-    const p = this.props;
-    const volumes = [...(p.volumes ?? [])];
-    for (const m of p.volumeMounts ?? []) {
-      if (!volumes.includes(m.volume)) volumes.push(m.volume);
-    }
-    const dupVolume = duplicates(volumes.map(v => v.name));
-    if (dupVolume.length > 0) failAt(this, problem('volumes', 'must have unique names', dupVolume[0]));
-    const injection = p.sidecarInjection ?? SidecarInjection.INHERIT;
-    return {
-      containerName: p.containerName ?? this.name,
-      imagePullPolicy: p.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
-      env: Object.entries(p.env ?? {}).map(([k, v]) => v._toModel(k)),
-      volumes: volumes.map(v => v._model),
-      mounts: (p.volumeMounts ?? []).map(m => m._toModel()),
-      podAnnotations: { ...(p.podAnnotations ?? {}), ...this.inboundPolicyAnnotation() },
-      podLabels: {},
-      sidecarInjection: injection === SidecarInjection.INHERIT ? undefined : injection === SidecarInjection.ENABLED,
-      mesh: MeshSettings.of(this).mesh,
-      ambient: this.ambient || undefined,
-      dnsPolicy: p.dnsPolicy,
-      security: (p.security ?? WorkloadSecurity.restricted())._model,
-      resources: p.resources ? resourcesModelOf(p.resources) : DEFAULT_RESOURCES,
-      args: p.args,
-      command: p.command,
-      probes: { readiness: p.readinessProbe?._model, liveness: p.livenessProbe?._model, startup: p.startupProbe?._model },
-    };
-  }
-
-  /** Every probe of every deployed version: on a declared port; liveness and startup with a success threshold of 1. */
-  private probeProblems(): Problem[] {
-    const ports = this._ports.map(p => p.port);
-    const out: Problem[] = [];
-    for (const v of this.deployed()) {
-      const probes = v._model.deployment?.workload.probes ?? {};
-      const preStop = v._model.deployment?.workload.pod?.preStop;
-      const at = v._model.unversioned ? '' : `versions.${v.subset}.`;
-      if (preStop?.kind === 'httpGet' && preStop.port !== undefined && !ports.includes(preStop.port)) {
-        out.push(problem(`${at}preStop.port`, 'must be a port the service declares', preStop.port, `its ports are ${ports.join(', ') || 'none'}`));
-      }
-      for (const [kind, probe] of Object.entries(probes)) {
-        if (!probe) continue;
-        const field = `${at}${kind}Probe`;
-        if (probe.kind !== 'exec' && probe.port !== undefined && !ports.includes(probe.port)) {
-          out.push(problem(`${field}.port`, 'must be a port the service declares', probe.port, `its ports are ${ports.join(', ') || 'none'}`));
-        }
-        if (probe.kind !== 'exec' && probe.port === undefined && ports.length === 0) out.push(problem(`${field}.port`, 'needs a port: the service declares none', 'none'));
-        if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
-          out.push(problem(`${field}.successThreshold`, `must be 1 for a ${kind} probe (Kubernetes refuses another)`, probe.successThreshold));
-        }
-      }
-    }
-    return [...new Set(out)];
-  }
-
   private checkNewVersion(name: string, label: string | undefined): string {
     const err = checkDnsLabel('version', name) ?? checkLabelValue('label', label ?? name);
     if (err) failAt(this, err);
@@ -880,41 +531,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     return l;
   }
 
-  private checkReplicas(field: string, n: number): Problem | undefined {
-    return Number.isInteger(n) && n >= 0 ? undefined : problem(field, 'must be a whole number of at least 0', n);
-  }
-
-  /**
-   * A port as model data: `appProtocol`, when asked, is the protocol as Istio reads it, or under Linkerd the value Linkerd
-   * reads as the same protocol (any other value would make the port opaque to Linkerd).
-   */
-  private portModel(p: MeshServicePort): PortModel {
-    const protocol = p.protocol ?? Protocol.HTTP;
-    const linkerd = this.mesh === MeshProvider.LINKERD;
-    return {
-      name: p.name ?? protocol,
-      port: p.port,
-      targetPort: p.targetPort,
-      containerPortName: p.containerPortName,
-      transport: p.transport,
-      appProtocol: !p.appProtocol ? undefined : linkerd ? linkerdAppProtocol(protocol) : protocol,
-    };
-  }
-
   private validateService(): Problem[] {
-    const errors: Problem[] = [];
-    if (this._ports.length === 0) {
-      errors.push(problem('ports', 'must hold at least one port', '[]', 'pass ports or call addPort()'));
-    }
-    // Istio's naming convention is Istio's: Linkerd detects the protocol (or reads appProtocol), whatever the name
-    if (this.mesh !== MeshProvider.LINKERD) {
-      for (const p of this._ports) errors.push(...checkPortName('ports.name', this.portModel(p), p.protocol ?? Protocol.HTTP));
-    }
-    for (const p of this.props.trafficPolicy?.ports ?? []) {
-      if (!this._ports.some(x => x.port === p.port)) {
-        errors.push(problem('trafficPolicy.ports.port', 'must be a port of the service', p.port, `its ports are ${this._ports.map(x => x.port).join(', ') || 'none'}`));
-      }
-    }
+    const errors = portProblems(this.backend, this._ports, this.props);
     if (this.waypointNeeds.length > 0) {
       errors.push(problem('waypoint', `must be given under ambient mode with autoWaypoints off: ${this.waypointNeeds.join(', ')} need${this.waypointNeeds.length === 1 ? 's' : ''} `
         + 'L7 processing, which only a waypoint does (ztunnel is L4)', 'none', 'give the service (or its MeshNamespace) a waypoint: new Waypoint(chart, ...), or turn autoWaypoints on'));
@@ -927,81 +545,5 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       errors.push(problem('versions', 'must hold at least one version', '[]', 'call addVersion(), or give the service one workload with the image prop'));
     }
     return errors;
-  }
-}
-
-
-/** A service declared elsewhere; see {@link MeshService.fromAttributes}. */
-class ImportedMeshService implements IMeshService, IRouteTarget {
-  public readonly name: string;
-  public readonly namespace?: string;
-  public readonly subset?: string = undefined;
-  public readonly service: IMeshService = this;
-  private readonly _ports: MeshServicePort[];
-  private readonly _versions: string[];
-
-  public constructor(attrs: MeshServiceAttributes) {
-    if (typeof attrs?.name === 'string' && attrs.name.includes('.')) {
-      fail(problem('name', 'must be the name of a Service of the cluster: an external host is declared by a ServiceEntry, which routes target as they target a service',
-        attrs.name, `const api = new ServiceEntry(scope, id, { hosts: ['${attrs.name}'] }); RouteAction.forward(api)`));
-    }
-    for (const err of [
-      checkServiceName('name', attrs.name),
-      attrs.namespace !== undefined ? checkDnsLabel('namespace', attrs.namespace) : undefined,
-      ...(attrs.versions ?? []).map(v => checkDnsLabel('versions', v)),
-    ]) {
-      if (err) fail(err);
-    }
-    if (attrs.ports.length === 0) fail(problem('ports', 'must hold at least one port', '[]'));
-    this.name = attrs.name;
-    this.namespace = attrs.namespace;
-    this._ports = attrs.ports.map(p => ({ ...p }));
-    this._versions = [...(attrs.versions ?? [])];
-  }
-
-  public get ports(): MeshServicePort[] {
-    return this._ports.map(p => ({ ...p }));
-  }
-
-  public get versionNames(): string[] {
-    return [...this._versions];
-  }
-
-  public version(name: string): IRouteTarget {
-    if (!this._versions.includes(name)) {
-      fail(problem('version', `must be a version of service '${this.name}'`, name,
-        this._versions.length > 0 ? `its versions are ${this._versions.map(n => `'${n}'`).join(', ')}` : 'it was imported without versions'));
-    }
-    return { service: this, subset: name };
-  }
-}
-
-/** A service declared elsewhere, imported into an app: a construct, so that the import is the app's; see {@link MeshService.fromAttributes}. */
-class MeshServiceImport extends Construct implements IMeshService, IRouteTarget {
-  public readonly name: string;
-  public readonly namespace?: string;
-  public readonly subset?: string = undefined;
-  public readonly service: IMeshService = this;
-
-  private readonly imported: ImportedMeshService;
-
-  public constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
-    super(scope, id);
-    this.imported = importAt(this, 'MeshService.fromAttributes', () => new ImportedMeshService(attrs));
-    this.name = this.imported.name;
-    this.namespace = this.imported.namespace;
-    markExternal(this, 'service', this.namespace, this.name);
-  }
-
-  public get ports(): MeshServicePort[] {
-    return this.imported.ports;
-  }
-
-  public get versionNames(): string[] {
-    return this.imported.versionNames;
-  }
-
-  public version(name: string): IRouteTarget {
-    return { ...this.imported.version(name), service: this };
   }
 }

@@ -3,14 +3,11 @@ import { Construct } from 'constructs';
 import { HttpMatch } from './matches';
 import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
+import { backendAt } from '../backends/registry';
 import { checkPercent, durationString } from '../core/duration';
 import { MeshValidationError, Problem, fail, failAt, problem } from '../core/errors';
-import { LinkerdVersion, MeshSettings } from '../core/settings';
-import { routingBackendOf } from '../hosting/cdk8s/emit';
 import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
-import { gatewayApiRouteProblems } from '../validation/gateway-api';
-import { linkerdRouteProblems } from '../validation/linkerd';
-import { checkRouteWeights, matchGatewayProblems, pathPrefixRewriteProblems } from '../validation/rules';
+import { checkRouteWeights } from '../validation/rules';
 
 /** A service that routes can send traffic to. */
 export interface IMeshService extends ServiceRef {
@@ -412,9 +409,5 @@ const showUri = (u: StringMatchModel | undefined) => (u === undefined ? 'any pat
 
 /** What the routing back-end in force at `scope` cannot express of a route. @internal */
 export function backendRouteProblems(scope: Construct, model: VirtualServiceModel): Problem[] {
-  switch (routingBackendOf(scope)) {
-    case 'gateway-api': return gatewayApiRouteProblems(model);
-    case 'linkerd': return linkerdRouteProblems(model, model.grpc === true && MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20);
-    default: return [...matchGatewayProblems(model), ...pathPrefixRewriteProblems(model)];
-  }
+  return backendAt(scope).routeProblems(scope, model);
 }

@@ -1,15 +1,13 @@
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { HTTP_PROTOCOLS, Protocol } from './ports';
-import { securityApiVersion } from './security/api';
+import { MeshBackend } from '../backends/backend';
+import { backendAt, failIfNoMesh, refuse } from '../backends/registry';
 import { Problem, fail, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkCidr, checkDnsLabel, checkDnsSubdomain, cidrContains, parseCidr } from '../core/names';
-import { MeshSettings } from '../core/settings';
-import { ambientAt, emit, failIfNoMesh, routingBackendOf } from '../hosting/cdk8s/emit';
-import { renderIstioAuthorizationPolicy } from '../render/istio';
-import { renderLinkerdAuthorization } from '../render/linkerd';
-import { AuthorizationModel, AuthorizedClientModel, Manifest, RateLimitModel } from '../render/model';
+import { ambientAt, emit } from '../hosting/cdk8s/emit';
+import { AuthorizationModel, AuthorizedClientModel, RateLimitModel } from '../render/model';
 
 /** A caller a {@link ServiceAuthorization} lets in, identified by the mesh's mutual TLS. */
 export class AuthorizedClient {
@@ -180,7 +178,7 @@ export class ServiceAuthorization extends Construct {
       }
     }
     const guarded = svcPorts.filter(s => props.ports === undefined || props.ports.includes(s.port));
-    const linkerd = routingBackendOf(this) === 'linkerd';
+    const backend = backendAt(this);
     const opaque = guarded.find(s => !HTTP_PROTOCOLS.includes(s.protocol ?? Protocol.HTTP));
     if (props.rateLimit && opaque) {
       failAt(this, problem('rateLimit', `must guard HTTP or gRPC ports only: a local rate limit counts requests, and port ${opaque.port} is ${opaque.protocol}`, opaque.port,
@@ -196,17 +194,16 @@ export class ServiceAuthorization extends Construct {
       clients: [],
       clusterDomain: 'cluster.local',
       audit: props.mode === AuthorizationMode.AUDIT || undefined,
-      rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
+      rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
       // ambient with a waypoint: ztunnel at the pods sees the waypoint's identity, never the caller's, so a policy
       // selecting the pods would refuse every named caller (found by the data-plane model). The waypoint enforces it,
       // and the pods admit only the waypoint (MeshService._waypointOnly).
-      atWaypoint: !linkerd && ambientAt(this) && props.service.waypoint
+      atWaypoint: backend.authorizesAtWaypoint && ambientAt(this) && props.service.waypoint
         ? { service: props.service.name, ports: guarded.map(s => s.port) } : undefined,
     };
     if (model.atWaypoint) props.service._waypointOnly(this);
     // callers are resolved when rendered: a service's identities are known once all its versions are added
-    const apiVersion = securityApiVersion(MeshSettings.of(this).istioApiVersion);
-    const render = (m: AuthorizationModel): Manifest[] => (linkerd ? renderLinkerdAuthorization(m) : [renderIstioAuthorizationPolicy(m, apiVersion)]);
+    const render = backend.authorizationRenderer(this);
     // which objects there are depends on the kinds of caller (identities, networks), known now; whom they name, at synth
     const objects = render({ ...model, clients: props.allowFrom.map(c => ({ ...c._model })) });
     objects.forEach((o, i) => {
@@ -218,18 +215,15 @@ export class ServiceAuthorization extends Construct {
         () => render({
           ...model,
           clients: props.allowFrom.map(c => ({ ...c._model })),
-          rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, linkerd) : undefined,
+          rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
         })[i]);
     });
     if (props.rateLimit) this.node.addValidation(problemValidation(this, () => this.unusedServiceAccounts(props.rateLimit!)));
   }
 
   /** The rate limit as model data, checked: whole positive rates, per-caller and override rates within the overall one, identities as clients. */
-  private rateLimitModel(r: RateLimitOptions, linkerd: boolean): RateLimitModel {
-    if (!linkerd) {
-      failAt(this, problem('rateLimit', `cannot be expressed with the ${routingBackendOf(this)} back-end: Istio has no rate-limit API (its local rate limit is an EnvoyFilter)`,
-        r.requestsPerSecond ?? r.perClient ?? 'set', 'remove it, or render this chart for MeshProvider.LINKERD (HTTPLocalRateLimitPolicy)'));
-    }
+  private rateLimitModel(r: RateLimitOptions, backend: MeshBackend): RateLimitModel {
+    refuse(this, backend.rateLimitProblem(r.requestsPerSecond ?? r.perClient ?? 'set'));
     const rate = (field: string, n: number | undefined) => {
       if (n !== undefined && (!Number.isInteger(n) || n < 1)) failAt(this, problem(field, 'must be a whole number of requests per second, at least 1', n));
       if (n !== undefined && r.requestsPerSecond !== undefined && field !== 'rateLimit.requestsPerSecond' && n > r.requestsPerSecond) {

@@ -2,14 +2,15 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports';
-import { HttpRouteOptions, IMeshService, RouteAction, backendRouteProblems, checkRoutes, followOptionProblems, routeModelAt } from './route';
+import { HttpRouteOptions, IMeshService, RouteAction, checkRoutes, followOptionProblems, routeModelAt } from './route';
 import { RouteSet, routesChanged } from './route-set';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
+import { backendAt } from '../backends/registry';
 import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkExportTo } from '../core/names';
 import { Suppressions } from '../core/suppressions';
-import { namespaceOf, renderContextOf, routingBackendOf } from '../hosting/cdk8s/emit';
+import { namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { hostOf } from '../render/hosts';
 import { HttpRouteModel, VirtualServiceModel } from '../render/model';
 
@@ -137,11 +138,7 @@ export class ServiceRouting extends Construct {
       ...followOptionProblems(this.routes.http),
       ...this.protocolProblems(),
       ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
-      ...(this.props.exportTo && routingBackendOf(this) !== 'istio'
-        ? [problem('exportTo', 'cannot be expressed with the Gateway API or Linkerd back-end: an HTTPRoute applies where its parentRef is (use a ReferenceGrant for other namespaces)',
-          this.props.exportTo, 'remove it, or render this chart with TrafficApi.ISTIO')]
-        : []),
-      ...backendRouteProblems(this, this.model()),
+      ...this.backendProblems(),
     ]));
   }
 
@@ -172,6 +169,13 @@ export class ServiceRouting extends Construct {
    */
   public addTlsRoute(route: TlsRouteOptions): void {
     this.routes.addTls(route);
+  }
+
+  /** What the back-end in force cannot express of the routing: its `exportTo`, its routes. */
+  private backendProblems(): Problem[] {
+    const backend = backendAt(this);
+    const exportTo = this.props.exportTo ? backend.exportToProblem(this.props.exportTo) : undefined;
+    return [...(exportTo !== undefined ? [exportTo] : []), ...backend.routeProblems(this, this.model())];
   }
 
   /**

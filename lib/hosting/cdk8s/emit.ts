@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { DataPlane, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
+import { DataPlane, MeshProvider, MeshSettings } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
 
@@ -192,64 +192,10 @@ export function renderContextOf(scope: IConstruct): RenderContext {
   return { istioApiVersion: MeshSettings.of(scope).istioApiVersion, clusterDomain: 'cluster.local' };
 }
 
-/** The objects routing under `scope` is rendered to. */
-export type RoutingBackend = 'istio' | 'gateway-api' | 'linkerd' | 'none';
-
-/** The objects routing under `scope` is rendered to: the mesh's, and for Istio the chosen traffic API's. */
-export function routingBackendOf(scope: IConstruct): RoutingBackend {
-  const s = MeshSettings.of(scope);
-  if (s.mesh === MeshProvider.LINKERD) return 'linkerd';
-  if (s.mesh === MeshProvider.NONE) return 'none';
-  return s.trafficApi === TrafficApi.GATEWAY_API ? 'gateway-api' : 'istio';
-}
-
 /** Whether workloads under `scope` run on Istio's ambient data plane (ztunnel and waypoints) rather than sidecars. */
 export function ambientAt(scope: IConstruct): boolean {
   const s = MeshSettings.of(scope);
   return s.mesh === MeshProvider.ISTIO && s.dataPlane === DataPlane.AMBIENT;
-}
-
-/** Whether routing under `scope` is rendered to the Gateway API. */
-export function usesGatewayApi(scope: IConstruct): boolean {
-  return routingBackendOf(scope) === 'gateway-api';
-}
-
-/**
- * Whether versions under `scope` are reached through Services of their own (`reviews-v1`) rather
- * than DestinationRule subsets: Gateway API and Linkerd routes name Services as backends.
- */
-export function usesVersionServices(scope: IConstruct): boolean {
-  const b = routingBackendOf(scope);
-  return b === 'gateway-api' || b === 'linkerd';
-}
-
-/** Refuses an ingress gateway or its routes in a chart whose mesh has no ingress gateway (Linkerd, none). */
-export function failIfNoIngress(scope: Construct, what: string): void {
-  const b = routingBackendOf(scope);
-  if (b === 'linkerd') {
-    failAt(scope, problem('mesh', `${what} cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): Linkerd has no ingress gateway of its own`,
-      'linkerd', 'put it in a chart for MeshProvider.ISTIO, or route ingress with your ingress controller to the meshed Service'));
-  }
-  if (b === 'none') failIfNoMesh(scope, what);
-}
-
-/**
- * Refuses an Istio-only construct (security policies, ServiceEntry…) in a chart rendered for
- * Linkerd or for no mesh, naming what to use instead.
- */
-export function failIfNotIstio(scope: Construct, what: string, linkerdFix: string): void {
-  const b = routingBackendOf(scope);
-  if (b === 'linkerd') {
-    failAt(scope, problem('mesh', `${what} cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is an Istio resource`, 'linkerd', linkerdFix));
-  }
-  if (b === 'none') failIfNoMesh(scope, what);
-}
-
-/** Refuses mesh routing in a chart rendered for no mesh. */
-export function failIfNoMesh(scope: Construct, what: string): void {
-  if (routingBackendOf(scope) === 'none') {
-    failAt(scope, problem('mesh', `${what} needs a mesh: this chart is rendered for MeshProvider.NONE`, 'none', 'render the chart for MeshProvider.ISTIO or LINKERD'));
-  }
 }
 
 /** The namespace objects under `scope` land in: the one asked for, else the chart's. */

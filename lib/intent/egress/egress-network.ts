@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { backendAt, refuse } from '../../backends/registry';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkCidr, checkDnsSubdomain, checkHostName, checkPort, cidrContains, parseCidr } from '../../core/names';
-import { emit, namespaceOf, routingBackendOf } from '../../hosting/cdk8s/emit';
+import { emit, namespaceOf } from '../../hosting/cdk8s/emit';
 import { EgressNetworkModel, EgressRouteModel, egressRouteApiVersion, renderEgressNetwork, renderEgressRoute } from '../../render/linkerd';
 
 /** What an {@link EgressNetwork} does with traffic that no `allow()` describes. */
@@ -92,10 +93,7 @@ export class EgressNetwork extends Construct {
 
   public constructor(scope: Construct, id: string, props: EgressNetworkProps = {}) {
     super(...constructArgs('EgressNetwork', [scope, id, props]));
-    if (routingBackendOf(this) !== 'linkerd') {
-      failAt(this, problem('mesh', 'must be Linkerd: EgressNetwork is Linkerd\'s egress control', routingBackendOf(this),
-        'under Istio declare the external services with ServiceEntry (and outboundTrafficPolicy: REGISTRY_ONLY, or SidecarScoping registryOnly)'));
-    }
+    refuse(this, backendAt(this).egressNetworkProblem());
     const name = props.name ?? id;
     const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', name);
     if (nameErr) failAt(this, nameErr);

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressNetwork, EgressProtocol } from './egress-network';
+import { backendAt, failIfNoMesh } from '../../backends/registry';
 import { fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkExportTo, checkHostName, checkPort } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { emit, failIfNoMesh, routingBackendOf } from '../../hosting/cdk8s/emit';
+import { emit } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
 import { MeshServicePort, Protocol } from '../ports';
 import { IMeshService, IRouteTarget } from '../route';
@@ -213,9 +214,9 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
     super(...constructArgs('ServiceEntry', [scope, id, props]));
-    const linkerd = routingBackendOf(this) === 'linkerd';
+    const byEgressNetwork = backendAt(this).egressBy === 'EgressNetwork';
     failIfNoMesh(this, 'ServiceEntry');
-    if (props.egressNetwork && !linkerd) {
+    if (props.egressNetwork && !byEgressNetwork) {
       failAt(this, problem('egressNetwork', 'is Linkerd\'s: under Istio the ServiceEntry itself lets the hosts out', props.egressNetwork.node.path, 'leave it out'));
     }
     const { name, namespace } = policyIdentity(this, props, id);
@@ -250,7 +251,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     this.namespace = namespace;
     this._hosts = [...props.hosts];
     this._ports = ports.map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.HTTPS, name: portName(p) }));
-    if (linkerd) {
+    if (byEgressNetwork) {
       this.resource = this.linkerdRoutes(props, ports);
       return;
     }

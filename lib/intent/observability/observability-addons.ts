@@ -5,13 +5,14 @@ import {
   ADDON_IMAGES, AddonExposureOptions, ExposedAddon, GrafanaOptions, KialiAuth, KialiOptions, PrometheusOptions, TracingBackend,
   checkPinnedImage, grafanaAdminOf,
 } from './addon-options';
+import { backendAt } from '../../backends/registry';
 import { checkPercent, millisecondsOf } from '../../core/duration';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkHostName } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { Suppressions } from '../../core/suppressions';
-import { emitManifest, releaseIdentity, routingBackendOf } from '../../hosting/cdk8s/emit';
+import { emitManifest, releaseIdentity } from '../../hosting/cdk8s/emit';
 import {
   ADDON_NAMES, ADDON_PORTS, AddonsModel, LINKERD_VIZ_VALUES, MESH_CONFIG_VALUES, ExtensionProvider, LinkerdVizValues, extensionProvider,
   linkerdVizValues, meshConfigFragment,
@@ -128,12 +129,9 @@ export class ObservabilityAddons extends Construct {
 
   public constructor(scope: Construct, id: string, props: ObservabilityAddonsProps = {}) {
     super(...constructArgs('ObservabilityAddons', [scope, id, props]));
-    const backend = routingBackendOf(this);
-    if (backend === 'none') {
-      failAt(this, problem('mesh', 'ObservabilityAddons needs a mesh to observe: this chart is rendered for MeshProvider.NONE', 'none',
-        'render the chart for MeshProvider.ISTIO or LINKERD'));
-    }
-    const mesh = backend === 'linkerd' ? 'linkerd' : 'istio';
+    const observed = backendAt(this).addonsMesh();
+    if (observed.refused !== undefined) failAt(this, observed.refused);
+    const mesh = observed.value;
     this.namespace = props.namespace ?? (mesh === 'istio' ? 'istio-system' : 'linkerd-viz');
     const istioRootNamespace = props.istioRootNamespace ?? 'istio-system';
     for (const [field, ns] of [['namespace', this.namespace], ['istioRootNamespace', istioRootNamespace]] as const) {

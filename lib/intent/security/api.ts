@@ -1,6 +1,2 @@
-import { IstioApiVersion } from '../../core/settings';
-
-/** The `security.istio.io` version for the chart's Istio API version (there is no `v1alpha3` security API: `v1beta1`). */
-export function securityApiVersion(v: IstioApiVersion): string {
-  return `security.istio.io/${v === IstioApiVersion.V1 ? 'v1' : 'v1beta1'}`;
-}
+// the `security.istio.io` version is the renderers' (the Istio back-end reads it too): constructs import it from here
+export { securityApiVersion } from '../../render/istio/security';

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
 import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
+import { failIfNotIstio } from '../../backends/registry';
 import { fail, failAt, problem, problemValidation } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
-import { ambientAt, failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { ambientAt } from '../../hosting/cdk8s/emit';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy } from '../../render/istio';
 import { MeshService } from '../mesh-service';
 

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
 import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
+import { failIfNotIstio } from '../../backends/registry';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { MeshSettings } from '../../core/settings';
-import { failIfNotIstio } from '../../hosting/cdk8s/emit';
 import { renderPeerAuthentication } from '../../render/istio';
 
 /** How a workload accepts connections. */

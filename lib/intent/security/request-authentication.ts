@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
 import { emitPolicy, policyIdentity } from './policy-object';
 import { WorkloadSelector } from './workload-selector';
+import { failIfNotIstio } from '../../backends/registry';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { MeshSettings } from '../../core/settings';
-import { ambientAt, failIfNotIstio } from '../../hosting/cdk8s/emit';
+import { ambientAt } from '../../hosting/cdk8s/emit';
 import { renderRequestAuthentication } from '../../render/istio';
 
 /** Where a token is read from a request header. */

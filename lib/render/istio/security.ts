@@ -1,9 +1,15 @@
+import { IstioApiVersion } from '../../core/settings';
 import {
   AuthorizationPolicySpec, AuthorizationPolicySpecAction, AuthorizationPolicySpecRulesFromSource, PeerAuthenticationSpec,
   PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtlsMode, RequestAuthenticationSpec,
 } from '../../imports/security.istio.io';
 import { metadataOf } from '../metadata';
 import { Manifest } from '../model';
+
+/** The `security.istio.io` version for the chart's Istio API version (there is no `v1alpha3` security API: `v1beta1`). */
+export function securityApiVersion(v: IstioApiVersion): string {
+  return `security.istio.io/${v === IstioApiVersion.V1 ? 'v1' : 'v1beta1'}`;
+}
 
 /**
  * What an Istio policy applies to: the pods of a `selector` (enforced where the pods' proxy is — a sidecar, or ztunnel
