@@ -84,6 +84,8 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // the fast tier (`npm test`); `npm run test:slow` runs these files, and the property tests at full size
       testPathIgnorePatterns: ['/node_modules/', '\\.slow\\.test\\.ts$'],
+      // one worker per core: jest's default leaves a core to its main thread, which mostly waits (on 2 cores: 1 worker)
+      maxWorkers: '100%',
       // the examples import the package by name: the sources under test
       moduleNameMapper: { '^@mesh-kit/core$': '<rootDir>/lib/index.ts', '^@mesh-kit/core/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
       collectCoverage: false,

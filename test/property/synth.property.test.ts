@@ -5,16 +5,14 @@ import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { MISTAKES, MeshCfg, Mistake, applicable, build, validMesh } from './model';
 import { FindingLevel, MeshApp, MeshValidationError, SchemaValidation, analyzeCharts, renderApp } from '../../lib';
-import { HAS_SHARED, SHARED_DIR } from '../support/shared';
 import { propertyRuns } from '../support/tier';
 
 const VALID_RUNS = propertyRuns(300, 10_000);
 const INVALID_RUNS = Math.max(100, Math.round(VALID_RUNS / 5));
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 
-const schemas = HAS_SHARED
-  ? SchemaValidation.fromCrdFiles(...['istio-crds.yaml', 'gateway-api-crds.yaml'].map(f => path.join(SHARED_DIR, 'schemas', f)))
-  : SchemaValidation.fromPackages();
+// the pinned schemas: the pinned CRD files as generated into the package (compiled once for every test file)
+const schemas = SchemaValidation.pinned();
 
 /** Renders and analyzes a configuration as MeshApp does, without writing YAML. */
 function synthesize(cfg: MeshCfg, mistake?: Mistake) {
