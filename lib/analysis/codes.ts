@@ -6,23 +6,39 @@
  */
 import { AMBIENT_ANALYZERS } from './analyzers/ambient';
 import { ANNOTATION_ANALYZERS } from './analyzers/annotations';
-import { DESTINATION_RULE_ANALYZERS } from './analyzers/destination-rule';
+import { AUTHZ_ANALYZERS } from './analyzers/authz';
+import { DEPLOYMENT_ANALYZERS } from './analyzers/deployment';
+import { DEPRECATION_ANALYZERS } from './analyzers/deprecation';
+import { DESTINATION_RULE_ANALYZERS } from './analyzers/destinationrule';
+import { ENVOY_FILTER_ANALYZERS } from './analyzers/envoyfilter';
 import { GATEWAY_ANALYZERS } from './analyzers/gateway';
+import { GATEWAY_SERVICE_ROUTE_ANALYZERS } from './analyzers/gateway-service-routes';
+import { INJECTION_ANALYZERS } from './analyzers/injection';
 import { INSTALLATION_ANALYZERS } from './analyzers/installation';
+import { K8S_GATEWAY_ANALYZERS } from './analyzers/k8sgateway';
 import { KIALI_ANALYZERS } from './analyzers/kiali';
-import { KUBERNETES_ANALYZERS } from './analyzers/kubernetes';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
-import { MISC_ANALYZERS } from './analyzers/misc';
+import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
 import { ROUTE_CONFLICT_ANALYZERS } from './analyzers/route-conflicts';
-import { SELECTOR_ANALYZERS } from './analyzers/selectors';
-import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtual-service';
+import { ROUTE_POLICY_ANALYZERS } from './analyzers/route-policies';
+import { SCHEMA_ANALYZERS } from './analyzers/schema';
+import { SERVICE_ANALYZERS } from './analyzers/service';
+import { SERVICE_ENTRY_ANALYZERS } from './analyzers/serviceentry';
+import { SIDECAR_ANALYZERS } from './analyzers/sidecar';
+import { SIDECAR_MTLS_ANALYZERS } from './analyzers/sidecar-mtls';
+import { TELEMETRY_ANALYZERS } from './analyzers/telemetry';
+import { VIRTUAL_SERVICE_ANALYZERS } from './analyzers/virtualservice';
 import { Analyzer } from './model';
 
 /** Every check, in code order (a code Istio reports from several analyzers appears once per analyzer). */
 export const ANALYZERS: readonly Analyzer[] = [
-  ...VIRTUAL_SERVICE_ANALYZERS, ...DESTINATION_RULE_ANALYZERS, ...KUBERNETES_ANALYZERS, ...ANNOTATION_ANALYZERS,
-  ...GATEWAY_ANALYZERS, ...SELECTOR_ANALYZERS, ...MISC_ANALYZERS, ...KIALI_ANALYZERS, ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS,
-  ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
+  // Istio's analyzer packages (istio/istio pkg/config/analysis/analyzers/<package>/), one file each
+  ...ANNOTATION_ANALYZERS, ...AUTHZ_ANALYZERS, ...DEPLOYMENT_ANALYZERS, ...DEPRECATION_ANALYZERS, ...DESTINATION_RULE_ANALYZERS,
+  ...ENVOY_FILTER_ANALYZERS, ...GATEWAY_ANALYZERS, ...INJECTION_ANALYZERS, ...K8S_GATEWAY_ANALYZERS, ...SCHEMA_ANALYZERS, ...SERVICE_ANALYZERS,
+  ...SERVICE_ENTRY_ANALYZERS, ...SIDECAR_ANALYZERS, ...TELEMETRY_ANALYZERS, ...VIRTUAL_SERVICE_ANALYZERS,
+  // Kiali's, then mesh-kit's own, each in a file named for what it checks
+  ...KIALI_ANALYZERS, ...SIDECAR_MTLS_ANALYZERS, ...ROUTE_POLICY_ANALYZERS, ...POLICY_SELECTOR_ANALYZERS, ...GATEWAY_SERVICE_ROUTE_ANALYZERS,
+  ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS, ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

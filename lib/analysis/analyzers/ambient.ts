@@ -1,6 +1,6 @@
 /**
  * Checks of Istio's ambient mode that `istioctl analyze` does not make (IST0167, a Sidecar under ambient, and IST0123,
- * a namespace enrolled two ways, are Istio's own, in selectors.ts and kubernetes.ts): what ztunnel cannot enforce, L7
+ * a namespace enrolled two ways, are Istio's own, in sidecar.ts and injection.ts): what ztunnel cannot enforce, L7
  * configuration no waypoint applies, `istio.io/use-waypoint` naming no waypoint or one that does not admit its namespace,
  * sidecar-only configuration. Their codes are mesh-kit's (MK), each message citing Istio's ambient documentation for the
  * behaviour.

@@ -1,10 +1,11 @@
-import { DestinationRuleSpec, HttpRoute, VirtualServiceSpec } from './types';
+import { DestinationRuleSpec, VirtualServiceSpec } from './types';
 import { list, nameOf, selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 /*
  * Kiali's consistency checks that `istioctl analyze` does not make (kiali/kiali models/istio_validation.go gives the
- * codes and levels); mesh-kit's own (MK) where Kiali has no code for the same mistake.
+ * codes and levels). mesh-kit's own checks of the same objects, where Kiali has no code, are sidecar-mtls.ts and
+ * route-policies.ts.
  */
 
 const NET = 'networking.istio.io';
@@ -14,7 +15,7 @@ const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceS
 const drSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as DestinationRuleSpec;
 
 /** The pods a cluster-local host's Service selects (none for other hosts). */
-function podsOfHost(ctx: AnalysisContext, fromNs: string, host: string): PodTemplateRef[] {
+export function podsOfHost(ctx: AnalysisContext, fromNs: string, host: string): PodTemplateRef[] {
   const entry = ctx.destinationHost(fromNs, undefined, host);
   const svc = entry?.object?.manifest.kind === 'Service' ? entry.object : undefined;
   const selector = (svc?.manifest.spec as { selector?: { [k: string]: string } } | undefined)?.selector;
@@ -37,8 +38,9 @@ function peerMode(ctx: AnalysisContext, pod: PodTemplateRef): string | undefined
 }
 
 /** The client TLS modes a DestinationRule writes (top level and subsets). */
-const tlsModes = (dr: AnalyzedObject) => [drSpec(dr).trafficPolicy?.tls?.mode, ...list(drSpec(dr).subsets).map(s => s?.trafficPolicy?.tls?.mode)]
-  .filter((m): m is string => typeof m === 'string');
+export const tlsModes = (dr: AnalyzedObject) => [
+  drSpec(dr).trafficPolicy?.tls?.mode, ...list(drSpec(dr).subsets).map(s => s?.trafficPolicy?.tls?.mode),
+].filter((m): m is string => typeof m === 'string');
 
 const strictButDisabled: Analyzer = {
   analyzer: 'kiali.DestinationRuleMtlsChecker',
@@ -53,25 +55,6 @@ const strictButDisabled: Analyzer = {
       object: dr,
       message: `DestinationRule '${name(dr)}' disables TLS toward '${drSpec(dr).host}', whose pods (${strict[0].object.manifest.metadata.name}) a STRICT PeerAuthentication covers: `
         + 'the requests are refused (Kiali KIA0207): use ISTIO_MUTUAL, or a PERMISSIVE PeerAuthentication',
-    }] : [];
-  }),
-};
-
-const mutualToNoSidecar: Analyzer = {
-  analyzer: 'meshkit.DestinationRuleMtlsChecker',
-  code: 'MK0001',
-  name: 'IstioMutualToWorkloadWithoutSidecar',
-  level: FindingLevel.ERROR,
-  description: 'a DestinationRule sends ISTIO_MUTUAL to pods that have no sidecar (not in the mesh): they cannot terminate Istio\'s mutual TLS (no Kiali code)',
-  run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
-    if (!tlsModes(dr).includes('ISTIO_MUTUAL')) return [];
-    const pods = podsOfHost(ctx, ctx.namespaceOf(dr), drSpec(dr).host ?? '');
-    const outside = pods.filter(p => !p.inMesh && p.annotations['ambient.istio.io/redirection'] !== 'enabled'
-      && ctx.namespace(p.namespace)?.manifest.metadata.labels?.['istio.io/dataplane-mode'] !== 'ambient');
-    return pods.length > 0 && outside.length === pods.length ? [{
-      object: dr,
-      message: `DestinationRule '${name(dr)}' sends ISTIO_MUTUAL to '${drSpec(dr).host}', whose pods (${outside[0].object.manifest.metadata.name}) have no sidecar: `
-        + 'they cannot answer mutual TLS (mesh-kit MK0001): inject them, or use tls DISABLE / auto mutual TLS',
     }] : [];
   }),
 };
@@ -103,22 +86,6 @@ const principalNotFound: Analyzer = {
       }));
   },
 };
-
-/** The findings of a check of each HTTP route of each VirtualService (plain loops: most routes have nothing to say). */
-function eachHttpRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, r: HttpRoute, i: number) => string | undefined): RawFinding[] {
-  const out: RawFinding[] = [];
-  for (const vs of ctx.of('VirtualService', NET)) {
-    const routes = vsSpec(vs).http;
-    if (!Array.isArray(routes)) continue;
-    for (let i = 0; i < routes.length; i++) {
-      const r = routes[i];
-      if (!r || typeof r !== 'object') continue;
-      const message = check(vs, r, i);
-      if (message !== undefined) out.push({ object: vs, message });
-    }
-  }
-  return out;
-}
 
 /** The findings of a check of each route (http, tcp, tls) of each VirtualService. */
 function eachRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, at: string, destinations: RouteDestination[]) => string[]): RawFinding[] {
@@ -171,61 +138,5 @@ const repeatedSubset: Analyzer = {
   }),
 };
 
-const sameDestination = (ns: string, a: { host?: string; subset?: string } | undefined, b: { host?: string; subset?: string } | undefined) =>
-  !!a && !!b && toFqdn(ns, a.host ?? '') === toFqdn(ns, b.host ?? '') && (a.subset ?? '') === (b.subset ?? '');
-
-const mirrorToSelf: Analyzer = {
-  analyzer: 'meshkit.RouteChecker',
-  code: 'MK0002',
-  name: 'MirrorToOwnDestination',
-  level: FindingLevel.WARNING,
-  description: 'a route mirrors traffic to one of its own destinations: that destination gets each mirrored request twice (no Kiali code)',
-  run: ctx => eachHttpRoute(ctx, (vs, r, i) => {
-    if (!r.mirror && !r.mirrors) return undefined;
-    const ns = ctx.namespaceOf(vs);
-    const m = [r.mirror, ...list(r.mirrors).map(x => x?.destination)].find(x => x && list(r.route).some(d => sameDestination(ns, d?.destination, x)));
-    return m ? `VirtualService '${name(vs)}' http[${i}] mirrors to '${str(m.host)}${m.subset ? `' subset '${str(m.subset)}` : ''}', which it also routes to: `
-      + 'those pods get every mirrored request twice (mesh-kit MK0002)' : undefined;
-  }),
-};
-
-/** Seconds of an Istio duration (`1.5s`, `300ms`, `1m`, `1h`), or undefined. */
-export function durationSeconds(d: unknown): number | undefined {
-  const m = typeof d === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(d.trim()) : null;
-  if (!m) return undefined;
-  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
-const perTryLongerThanTimeout: Analyzer = {
-  analyzer: 'meshkit.RouteChecker',
-  code: 'MK0003',
-  name: 'PerTryTimeoutLongerThanRouteTimeout',
-  level: FindingLevel.WARNING,
-  description: 'a route\'s retries.perTryTimeout is longer than its timeout: no retry ever happens (no Kiali code)',
-  run: ctx => eachHttpRoute(ctx, (vs, r, i) => {
-    if (r.timeout === undefined || !r.retries?.perTryTimeout) return undefined;
-    const timeout = durationSeconds(r.timeout);
-    const perTry = durationSeconds(r.retries.perTryTimeout);
-    return timeout !== undefined && perTry !== undefined && timeout > 0 && perTry >= timeout && (r.retries.attempts ?? 2) > 0
-      ? `VirtualService '${name(vs)}' http[${i}] has retries.perTryTimeout ${str(r.retries.perTryTimeout)} and timeout ${str(r.timeout)}: `
-        + 'the first try uses the whole timeout, so no retry happens (mesh-kit MK0003)'
-      : undefined;
-  }),
-};
-
-const retriesWithFault: Analyzer = {
-  analyzer: 'meshkit.RouteChecker',
-  code: 'MK0004',
-  name: 'RetriesWithFaultInjection',
-  level: FindingLevel.WARNING,
-  description: 'a route injects faults and retries: the retries hide failures the fault injection is there to show the callers (no Kiali code)',
-  run: ctx => eachHttpRoute(ctx, (vs, r, i) => (r.fault && r.retries && (r.retries.attempts ?? 2) > 0
-    ? `VirtualService '${name(vs)}' http[${i}] injects faults and retries ${r.retries.attempts ?? 'twice (Istio\'s default)'}: `
-      + 'set retries.attempts to 0 on a fault-injection route, or the retries hide the failures it injects (mesh-kit MK0004)'
-    : undefined)),
-};
-
-/** Kiali's consistency checks, and mesh-kit's own where Kiali has none. */
-export const KIALI_ANALYZERS: Analyzer[] = [
-  strictButDisabled, mutualToNoSidecar, principalNotFound, singleWeight, repeatedSubset, mirrorToSelf, perTryLongerThanTimeout, retriesWithFault,
-];
+/** Kiali's consistency checks. */
+export const KIALI_ANALYZERS: Analyzer[] = [strictButDisabled, principalNotFound, singleWeight, repeatedSubset];
