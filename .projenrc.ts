@@ -47,7 +47,8 @@ const project = new typescript.TypeScriptProject({
       baseUrl: '..',
       paths: { '@mesh-kit/core': ['lib/index.ts'], '@mesh-kit/core/pulumi': ['lib/pulumi/index.ts'] },
     },
-    include: ['../examples/**/*.ts'],
+    // the docs' TypeScript snippets are files, type-checked here once (test/docs.test.ts checks the docs show them)
+    include: ['../examples/**/*.ts', '../docs/snippets/**/*.ts'],
   },
 
   // The library is used inside the user's own cdk8s app: same model as cdk8s-plus.
@@ -281,6 +282,17 @@ project.addTask('test:slow', {
 project.addTask('bench', {
   description: 'Benchmark synthesis at N = 100, 1,000 and 5,000 services (--sizes, --ceiling N, --runs) against its baselines, and cold start (bench/run.js)',
   steps: [{ spawn: 'compile' }, { exec: 'node scripts/build-examples.js' }, { exec: 'node bench/run.js', receiveArgs: true }],
+});
+
+// Every generated file in one command, in the order they depend on each other: the Istio and Gateway API types, Istio's
+// data and chart defaults, the run-time checks (read from the library's declarations), the validators, API.md, what the
+// READMEs show of the tools' output. (package.json, the tsconfigs and .projen/ are projen's own: `npx projen`.)
+const GENERATORS = ['import', 'import:istio-data', 'import:install-data', 'import:api-shapes', 'import:validators', 'docgen', 'readme:artifacts'];
+const missing = project.tasks.all.map(t => t.name).filter(n => /^(import|docgen$|readme:)/.test(n) && !n.endsWith(':check') && !GENERATORS.includes(n));
+if (missing.length > 0) throw new Error(`.projenrc.ts: add ${missing.join(', ')} to GENERATORS (npm run regen runs every generator)`);
+project.addTask('regen', {
+  description: `Regenerate every generated file (${GENERATORS.join(', ')}); needs ../shared, and Chromium for docs/bookinfo-graph.png`,
+  steps: GENERATORS.map(spawn => ({ spawn })),
 });
 
 // Synthesize every example to YAML (examples/<name>/dist).

@@ -1,6 +1,6 @@
 // Renders Mermaid diagrams with Mermaid itself (the `mermaid` package's browser bundle) in Debian's headless Chromium:
 // parse and render each, collecting errors; optionally a PNG screenshot of the first. Used by the tests (every example's
-// picture must render) and by scripts/readme-artifacts.js (the README's picture of Bookinfo). No browser is downloaded.
+// picture must render) and by scripts/readme-artifacts.js (the picture of Bookinfo in docs/analysis-and-cli.md). No browser is downloaded.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Regenerates what the READMEs show of the tools' output (never drawn or typed by hand):
-// - docs/bookinfo-graph.png: Bookinfo's mesh picture (platform, gateway, the 90/10 reviews split, zero trust), rendered
+// Regenerates what the READMEs and docs/ show of the tools' output (never drawn or typed by hand):
+// - docs/bookinfo-graph.png: Bookinfo's mesh picture (shown by docs/analysis-and-cli.md) (platform, gateway, the 90/10 reviews split, zero trust), rendered
 //   by Mermaid in headless Chromium (skipped, saying so, without Chromium);
 // - examples/nginx-split/README.md: `mesh-kit diff` of the canary's stage 10 → stage 50, between its markers.
 // `--check` fails when the nginx README's diff is not what the tool prints (the picture is checked to exist).
