@@ -292,7 +292,8 @@ const missing = project.tasks.all.map(t => t.name).filter(n => /^(import|docgen$
 if (missing.length > 0) throw new Error(`.projenrc.ts: add ${missing.join(', ')} to GENERATORS (npm run regen runs every generator)`);
 project.addTask('regen', {
   description: `Regenerate every generated file (${GENERATORS.join(', ')}); needs ../shared, and Chromium for docs/bookinfo-graph.png`,
-  steps: GENERATORS.map(spawn => ({ spawn })),
+  // readme:artifacts synthesizes examples, which load the compiled package (Node resolves its own name to dist/)
+  steps: GENERATORS.flatMap(spawn => (spawn === 'readme:artifacts' ? [{ spawn: 'compile' }, { spawn }] : [{ spawn }])),
 });
 
 // Synthesize every example to YAML (examples/<name>/dist).

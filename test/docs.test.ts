@@ -121,7 +121,8 @@ describe('npm run regen', () => {
   test('runs every generator: each import task, API.md, the README artifacts', () => {
     const tasks = (JSON.parse(read('.projen/tasks.json')) as { tasks: { [name: string]: { steps?: Array<{ spawn?: string }> } } }).tasks;
     const generators = Object.keys(tasks).filter(n => /^(import|docgen$|readme:)/.test(n) && !n.endsWith(':check'));
-    expect(tasks.regen.steps!.map(s => s.spawn).sort()).toStrictEqual(generators.sort());
+    // (compiling first where a generator needs the compiled package)
+    expect(tasks.regen.steps!.map(s => s.spawn).filter(s => s !== 'compile').sort()).toStrictEqual(generators.sort());
     expect(JSON.parse(read('package.json')).scripts.regen).toBe('projen regen');
   });
 });
