@@ -101,6 +101,17 @@ describe('the docs\' TypeScript is files, type-checked once', () => {
   });
 });
 
+describe('CONTRIBUTING.md', () => {
+  test('its table of layers says what LAYERS in .projenrc.ts (the lint rule) says', () => {
+    const body = /^const LAYERS[^=]*= \{\n([\s\S]*?)^\};/m.exec(read('.projenrc.ts'))![1];
+    const rule = Object.fromEntries([...body.matchAll(/^ {2}(\w+): \[(.*)\],$/gm)].map(m => [m[1], [...m[2].matchAll(/'(\w+)'/g)].map(x => x[1])]));
+    const table = Object.fromEntries([...read('CONTRIBUTING.md').matchAll(/^\| `lib\/(\w+)\/` \| [^|]* \| (.*) \|$/gm)]
+      .map(m => [m[1], [...m[2].matchAll(/`(\w+)`/g)].map(x => x[1])]));
+    expect(Object.keys(rule).length).toBeGreaterThan(10);
+    expect(table).toStrictEqual(rule);
+  });
+});
+
 describe('CHANGELOG.md', () => {
   const changelog = read('CHANGELOG.md');
   const releases = changelog.split(/^(?=## )/m).slice(1);
