@@ -21,11 +21,32 @@ function readFolder(dir: string): fs.Dirent[] {
 
 /** A file's text; a file that cannot be read is an error naming it, not a crash. */
 export function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new MeshValidationError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  return textOfBytes(bytes, file);
+}
+
+/**
+ * Bytes as kubectl reads them: a UTF-8, UTF-16LE or UTF-16BE byte-order mark picks the encoding and is dropped
+ * (k8s.io/cli-runtime `pkg/resource/visitor.go` reads files through `unicode.BOMOverride`), anything else is UTF-8.
+ * UTF-16 without a mark (NUL bytes in text) is an error naming the fix, not a string of NULs.
+ */
+export function textOfBytes(bytes: Buffer, file: string): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const le = Buffer.from(bytes.subarray(2));
+    le.swap16();
+    return le.toString('utf16le');
+  }
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (bytes.indexOf(0, start) >= 0) {
+    throw new MeshValidationError(`${file}: the file holds NUL bytes (UTF-16 without a byte-order mark, or binary): save it as UTF-8`);
+  }
+  return bytes.subarray(start).toString('utf8');
 }
 
 /**
@@ -101,7 +122,7 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
 } {
   const objects: AnalyzedObject[] = [];
   for (const file of files) {
-    const text = file === '-' ? (options.stdin ?? (() => fs.readFileSync(0, 'utf8')))() : readText(file);
+    const text = file === '-' ? (options.stdin ?? (() => textOfBytes(fs.readFileSync(0), '(stdin)')))() : readText(file);
     // one at a time: a spread of a 175,000-document file into push() overflows the stack
     for (const o of objectsOfYaml(text, file === '-' ? '(stdin)' : file)) objects.push(o);
   }

@@ -10,13 +10,41 @@ export interface ObjectSource {
   readonly line: number;
 }
 
+interface YamlNode {
+  readonly range?: [number, number, number];
+  readonly items?: unknown[];
+  get?(key: string, keepScalar: true): unknown;
+}
+
+interface YamlTag {
+  readonly tag: string;
+  readonly format?: string;
+}
+
 interface YamlModule {
   parseAllDocuments(text: string, options?: object): Array<{
-    errors: Array<{ message: string; linePos?: Array<{ line: number; col: number }> }>;
+    errors: Array<{ code?: string; message: string; linePos?: Array<{ line: number; col: number }> }>;
     range?: [number, number, number];
     contents: unknown;
     toJS(): unknown;
   }>;
+}
+
+/**
+ * A document that is valid YAML but not a Kubernetes object (a Helm `Chart.yaml`, a CI workflow, an IstioOperator
+ * without metadata): `mesh-kit analyze` skips the file with a note unless `--strict-input`.
+ */
+export class NotAnObjectError extends MeshValidationError {}
+
+/**
+ * The scalars as kubectl reads them. kubectl decodes YAML with sigs.k8s.io/yaml (`yaml.go`: "As per the YAML 1.1
+ * specification, which yaml.v2 used underneath implements, literal 'yes' and 'no' strings without quotation marks will be
+ * converted to true/false"), i.e. go-yaml v2's `resolve.go`: y/Y/yes/on and n/N/no/off are booleans, `0755` is octal,
+ * `0x1F` hex, `0b101` binary, `1_000` an integer. go-yaml v2 has no base-60 numbers (`1:30` stays a string) and leaves a
+ * timestamp decoded into an untyped value a string ("for backward compatibility"), so those two YAML 1.1 tags are dropped.
+ */
+function kubectlScalars(tags: YamlTag[]): YamlTag[] {
+  return tags.filter(t => t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp');
 }
 
 function yamlModule(): YamlModule {
@@ -53,33 +81,53 @@ function lineCounter(text: string): (offset: number) => number {
  * `metadata.name`, is a `MeshValidationError` naming the file, the document and the line.
  */
 export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> {
-  const docs = yamlModule().parseAllDocuments(text, { uniqueKeys: false });
+  let docs: ReturnType<YamlModule['parseAllDocuments']>;
+  try {
+    docs = yamlModule().parseAllDocuments(text, { version: '1.1', customTags: kubectlScalars, uniqueKeys: true });
+  } catch (e) {
+    throw tooDeep(e, file) ?? e;
+  }
   const out: Array<AnalyzedObject & { readonly source: ObjectSource }> = [];
   const lineAt = lineCounter(text);
   docs.forEach((doc, index) => {
-    const contents = doc.contents as { range?: [number, number, number] } | null;
+    const contents = doc.contents as YamlNode | null;
     const line = lineAt(contents?.range?.[0] ?? doc.range?.[0] ?? 0);
     const where = `${file}: document ${index + 1} (line ${line})`;
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const at = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `line ${line}`;
-      throw new MeshValidationError(`${file}: document ${index + 1} (${at}) is not valid YAML: ${e.message.split('\n')[0]}`);
+      // kubectl's strict decoding (sigs.k8s.io/yaml YAMLToJSONStrict, and the API server's strict field validation
+      // kubectl asks for by default) refuses a key given twice; the last one does not silently win.
+      const why = e.code === 'DUPLICATE_KEY' ? 'has a key given twice in one mapping, which kubectl\'s strict decoding refuses: keep one'
+        : `is not valid YAML: ${e.message.split('\n')[0]}`;
+      throw new MeshValidationError(`${file}: document ${index + 1} (${at}) ${why}`);
     }
     let value: unknown;
     try {
       value = doc.toJS();
     } catch (e) {
-      throw new MeshValidationError(`${where} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
+      throw tooDeep(e, where) ?? new MeshValidationError(`${where} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
     }
     if (value === null || value === undefined) return;
     const list = isObject(value) && value.kind === 'List' && Array.isArray(value.items);
     const items: unknown[] = list ? (value as { items: unknown[] }).items : [value];
+    // a List's items are located at their own lines (the `items` sequence's nodes)
+    const itemNodes = list ? (contents?.get?.('items', true) as YamlNode | undefined)?.items : undefined;
+    const itemLines = itemNodes?.map(n => (n as YamlNode | null)?.range?.[0]).map(o => (o === undefined ? line : lineAt(o)));
     for (const [i, item] of items.entries()) {
-      const at = list ? `${where} item ${i}` : where;
-      out.push({ manifest: manifestOf(item, at), file, mesh: 'istio', source: { file, document: index, line } });
+      const itemLine = itemLines?.[i] ?? line;
+      const at = list ? `${file}: document ${index + 1} item ${i} (line ${itemLine})` : where;
+      out.push({ manifest: manifestOf(item, at), file, mesh: 'istio', source: { file, document: index, line: itemLine } });
     }
   });
   return out;
+}
+
+/** Nesting deeper than the parser's stack: a clear error, not "Maximum call stack size exceeded". */
+function tooDeep(e: unknown, where: string): MeshValidationError | undefined {
+  if (!(e instanceof RangeError)) return undefined;
+  return new MeshValidationError(`${where}: the YAML nests too deeply to read (hundreds of levels of mappings or lists); `
+    + 'a Kubernetes object nests a few dozen levels at most: check the file is a manifest');
 }
 
 function isObject(v: unknown): v is { [k: string]: unknown } {
@@ -87,7 +135,7 @@ function isObject(v: unknown): v is { [k: string]: unknown } {
 }
 
 function manifestOf(v: unknown, where: string): Manifest {
-  const bad = (what: string) => new MeshValidationError(`${where} is not a Kubernetes object: ${what}`);
+  const bad = (what: string) => new NotAnObjectError(`${where} is not a Kubernetes object: ${what}`);
   if (!isObject(v)) throw bad(`expected a mapping, got ${Array.isArray(v) ? 'a list' : typeof v}`);
   if (typeof v.apiVersion !== 'string' || v.apiVersion === '') throw bad('\'apiVersion\' must be a non-empty string');
   if (typeof v.kind !== 'string' || v.kind === '') throw bad('\'kind\' must be a non-empty string');

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { readText } from '../analysis/files';
 import { objectsOfYaml } from '../analysis/load';
 import { MeshValidationError } from '../core/errors';
 import { MeshChange, meshDiff, meshDiffMarkdown } from '../picture/mesh-diff';
@@ -27,7 +28,7 @@ function objectsAt(p: string): { objects: Manifest[]; folder: boolean; files: st
   if (!folder && !/\.ya?ml$/i.test(p)) throw new MeshValidationError(`${p}: not a YAML file (.yaml or .yml)`);
   const objects = files.flatMap(f => {
     const file = folder ? path.join(p, f) : p;
-    return objectsOfYaml(fs.readFileSync(file, 'utf8'), file).map(o => o.manifest);
+    return objectsOfYaml(readText(file), file).map(o => o.manifest);
   });
   return { objects, folder, files };
 }
