@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { objectsOfYaml } from './load';
+import { NotAnObjectError, objectsOfYaml } from './load';
 import { AnalysisExternals, AnalyzedObject } from './model';
 import { AnalysisReport } from './report';
 import { analyze, AnalyzeOptions } from './run';
@@ -67,26 +67,88 @@ function isManifestJson(file: string): boolean {
 
 /**
  * The YAML files of the inputs: files as given, folders walked (sorted, `.yaml`, `.yml`, and `.json` files that hold Kubernetes objects);
- * `-` is standard input.
+ * `-` is standard input. Symbolic links are followed once: a link to nothing or a loop is reported to `onNote` and skipped
+ * (never a crash), a file reached twice is read once, and the `..data` and `..<timestamp>` folders of a ConfigMap or Secret
+ * mounted as a volume (kubelet's `pkg/volume/util/atomic_writer.go`) are not walked: the files are read through their links.
  */
-export function inputFiles(inputs: readonly string[]): string[] {
+export function inputFiles(inputs: readonly string[], onNote: (note: string) => void = () => undefined): string[] {
   const out: string[] = [];
+  const readFiles = new Map<string, string>();
+  const readFolders = new Set<string>();
+  const real = (p: string) => fs.realpathSync(p);
+  const addFile = (file: string) => {
+    const at = real(file);
+    const first = readFiles.get(at);
+    if (first !== undefined) {
+      onNote(`${file}: the same file as ${first}, read once`);
+      return;
+    }
+    readFiles.set(at, file);
+    out.push(file);
+  };
+  const walk = (dir: string): void => {
+    readFolders.add(real(dir));
+    for (const e of readFolder(dir).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('..')) continue;
+      const p = path.join(dir, e.name);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(p);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? String(err);
+        onNote(`${p}: ${code === 'ELOOP' ? 'a symbolic link loop' : 'a symbolic link to nothing'} (${code}), skipped`);
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (readFolders.has(real(p))) {
+          onNote(`${p}: a symbolic link to a folder already read (${real(p)}), skipped`);
+          continue;
+        }
+        walk(p);
+      } else if (stat.isFile() && YAML_FILE.test(e.name) && (!/\.json$/i.test(e.name) || isManifestJson(p))) {
+        addFile(p);
+      }
+    }
+  };
   for (const input of inputs) {
     if (input === '-') {
       out.push('-');
       continue;
     }
-    if (!fs.existsSync(input)) throw new MeshValidationError(`${input}: no such file or folder`);
-    if (fs.statSync(input).isDirectory()) {
-      const walk = (dir: string): string[] => readFolder(dir).sort((a, b) => a.name.localeCompare(b.name))
-        .flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name))
-          : YAML_FILE.test(e.name) && (!/\.json$/i.test(e.name) || isManifestJson(path.join(dir, e.name))) ? [path.join(dir, e.name)] : []));
-      for (const f of walk(input)) out.push(f);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new MeshValidationError(code === 'ENOENT' ? `${input}: no such file or folder` : `${input}: cannot read (${code ?? String(e)})`);
+    }
+    if (stat.isDirectory()) {
+      if (!readFolders.has(real(input))) walk(input);
     } else {
-      out.push(input);
+      addFile(input);
     }
   }
   return out;
+}
+
+/**
+ * Why a file that is valid YAML but not Kubernetes objects (or a template) is skipped, from its name and text; else the
+ * error's own words.
+ */
+function notManifest(file: string, text: string, error: MeshValidationError): string {
+  const name = path.basename(file);
+  const template = text.indexOf('{{');
+  if (template >= 0) {
+    const line = text.slice(0, template).split('\n').length;
+    return `a template ('{{' at line ${line}): render it first (helm template)`;
+  }
+  if (/^Chart\.ya?ml$/.test(name)) return 'a Helm chart\'s Chart.yaml, not a Kubernetes object';
+  if (/^values([-._].*)?\.ya?ml$/i.test(name)) return 'Helm values, not a Kubernetes object';
+  if (/^kustomization\.ya?ml$/i.test(name) || /^Kustomization$/.test(name)) return 'a kustomization: run kustomize build first';
+  if (/(^|[\\/])\.(github|gitlab|circleci)([\\/]|$)|\.gitlab-ci\.ya?ml$/.test(file) || /^(on|jobs|stages|steps|pipeline):/m.test(text) && /^jobs:|^stages:/m.test(text)) {
+    return 'a CI workflow, not a Kubernetes object';
+  }
+  return error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
 }
 
 /** Options of {@link analyzeManifests}. */
@@ -108,8 +170,17 @@ export interface AnalyzeManifestsOptions extends Pick<AnalyzeOptions, 'warningsA
   readonly schemas?: boolean;
   /** Reads standard input for `-`. @default - fs.readFileSync(0) */
   readonly stdin?: () => string;
+  /**
+   * Files that are valid YAML but not Kubernetes objects (a Helm `Chart.yaml` or `values.yaml`, a `kustomization.yaml`,
+   * a CI workflow, an IstioOperator without metadata) and templates (`{{`) are skipped, each with a note in the report,
+   * instead of failing the run (`mesh-kit analyze` without `--strict-input`).
+   * @default false
+   */
+  readonly skipNonManifests?: boolean;
+  /** Notes about the input to carry in the report (those of {@link inputFiles}). @default - none */
+  readonly inputNotes?: readonly string[];
   /** Called with the object count once the files are read (a progress line for large inputs). */
-  readonly onRead?: (objects: number, files: number) => void;
+  readonly onRead?: (objects: number, files: number, skipped: number) => void;
 }
 
 /**
@@ -121,15 +192,31 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
   report: AnalysisReport; objects: AnalyzedObject[];
 } {
   const objects: AnalyzedObject[] = [];
+  const inputNotes = [...options.inputNotes ?? []];
+  let skipped = 0;
+  for (const crd of options.crds ?? []) requireCrd(crd);
   for (const file of files) {
+    const name = file === '-' ? '(stdin)' : file;
     const text = file === '-' ? (options.stdin ?? (() => textOfBytes(fs.readFileSync(0), '(stdin)')))() : readText(file);
+    let read: AnalyzedObject[];
+    try {
+      read = objectsOfYaml(text, name);
+    } catch (e) {
+      const skippable = e instanceof NotAnObjectError || (e instanceof MeshValidationError && text.includes('{{'));
+      if (!options.skipNonManifests || !skippable) throw e;
+      inputNotes.push(`${name}: skipped, ${notManifest(name, text, e)} (--strict-input refuses it)`);
+      skipped++;
+      continue;
+    }
     // one at a time: a spread of a 175,000-document file into push() overflows the stack
-    for (const o of objectsOfYaml(text, file === '-' ? '(stdin)' : file)) objects.push(o);
+    for (const o of read) objects.push(o);
   }
-  options.onRead?.(objects.length, files.length);
+  options.onRead?.(objects.length, files.length, skipped);
   const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds)
     : options.schemas === false ? undefined : SchemaValidation.pinned();
-  const { extra, notes } = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: ['schema validation: off'] };
+  const found = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: ['schema validation: off'] };
+  const extra = found.extra;
+  const notes = [...inputNotes, ...found.notes];
   const report = analyze(objects, {
     world: options.world ?? 'closed',
     externals: options.externals,
@@ -143,4 +230,13 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
     notes,
   });
   return { report, objects };
+}
+
+/** A `crds` file that holds no CustomResourceDefinition is an error: schema validation would silently be off. */
+function requireCrd(file: string): void {
+  const objects = objectsOfYaml(readText(file), file);
+  if (objects.some(o => o.manifest.kind === 'CustomResourceDefinition')) return;
+  const kinds = [...new Set(objects.map(o => o.manifest.kind))].join(', ');
+  throw new MeshValidationError(`--crds ${file}: holds no CustomResourceDefinition (${objects.length} object${objects.length === 1 ? '' : 's'}`
+    + `${kinds ? `: ${kinds}` : ''}): name the CRD files`);
 }

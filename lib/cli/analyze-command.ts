@@ -3,7 +3,7 @@ import { runDiff } from './diff-command';
 import { runTest } from './test-command';
 import { runTrace } from './trace-command';
 import { ANALYZERS } from '../analysis/codes';
-import { analyzeManifests, inputFiles } from '../analysis/files';
+import { analyzeManifests, inputFiles, readText } from '../analysis/files';
 import { Finding, FindingLevel } from '../analysis/model';
 import { findingText, levelNamed } from '../analysis/report';
 import { MeshValidationError } from '../core/errors';
@@ -32,7 +32,11 @@ Options:
   --crds FILE                validate objects against these CRDs (OpenAPI and CEL; repeatable)
                              instead of the pinned Istio, Gateway API and Linkerd schemas
   --no-schemas               no schema validation (IST0106) unless --crds
-  --mesh-config FILE         Istio mesh config (rootNamespace, defaultProviders, proxyMetadata)
+  --mesh-config FILE         Istio mesh config (rootNamespace, defaultProviders, proxyMetadata),
+                             or Istio's 'istio' ConfigMap (its 'mesh' key)
+  --strict-input             a YAML file that is not Kubernetes objects (Chart.yaml, values.yaml,
+                             kustomization.yaml, CI workflows, templates) is an error (exit 2)
+                             instead of skipped with a note
   --list-checks              print every check (code, level, analyzer) and exit
   -h, --help                 print this help
 
@@ -51,11 +55,20 @@ export function istioLine(f: Finding): string {
 class UsageError extends Error {}
 
 interface Parsed {
-  inputs: string[]; output: 'text' | 'json'; failOn: FindingLevel; suppress: string[]; crds: string[]; schemas: boolean; meshConfig?: string; list: boolean; help: boolean;
+  inputs: string[];
+  output: 'text' | 'json';
+  failOn: FindingLevel;
+  suppress: string[];
+  crds: string[];
+  schemas: boolean;
+  meshConfig?: string;
+  list: boolean;
+  help: boolean;
+  strictInput: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
-  const p: Parsed = { inputs: [], output: 'text', failOn: FindingLevel.ERROR, suppress: [], crds: [], schemas: true, list: false, help: false };
+  const p: Parsed = { inputs: [], output: 'text', failOn: FindingLevel.ERROR, suppress: [], crds: [], schemas: true, list: false, help: false, strictInput: false };
   const args = [...argv];
   const value = (flag: string) => {
     const v = args.shift();
@@ -85,6 +98,7 @@ function parse(argv: readonly string[]): Parsed {
       case '--no-schemas': p.schemas = false; break;
       case '--mesh-config': p.meshConfig = next(); break;
       case '--list-checks': p.list = true; break;
+      case '--strict-input': p.strictInput = true; break;
       case '-h': case '--help': p.help = true; break;
       default:
         if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option '${flag}'`);
@@ -92,6 +106,31 @@ function parse(argv: readonly string[]): Parsed {
     }
   }
   return p;
+}
+
+/**
+ * The mesh config of `--mesh-config`: the mesh config itself (`istioctl analyze --meshConfigFile`), or Istio's `istio`
+ * ConfigMap, whose `mesh` key holds it as istiod reads it (istio/istio `pkg/config/mesh/kubemesh/watcher.go`, `MeshConfigKey`).
+ */
+function readMeshConfig(file: string): unknown {
+  if (!fs.existsSync(file)) throw new MeshValidationError(`--mesh-config ${file}: no such file`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as { parse(s: string, options?: object): unknown };
+  const parseYaml = (text: string, what: string) => {
+    try {
+      return YAML.parse(text, { version: '1.1' });
+    } catch (e) {
+      throw new MeshValidationError(`--mesh-config ${file}${what} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
+    }
+  };
+  const value = parseYaml(readText(file), '');
+  const isMap = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(value) || value.kind !== 'ConfigMap') return value;
+  const mesh = isMap(value.data) ? value.data.mesh : undefined;
+  if (typeof mesh !== 'string') {
+    throw new MeshValidationError(`--mesh-config ${file}: a ConfigMap without a 'mesh' key: give Istio's 'istio' ConfigMap (its 'mesh' key holds the mesh config) or the mesh config itself`);
+  }
+  return parseYaml(mesh, ' (its mesh key)');
 }
 
 /** Runs `mesh-kit ...`: returns the exit status (0 clean, 1 findings at the failure level, 2 bad input). */
@@ -116,29 +155,33 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
       return 0;
     }
     if (opts.inputs.length === 0) throw new UsageError('name at least one file, folder, or - for standard input');
-    let meshConfig: unknown;
-    if (opts.meshConfig) {
-      if (!fs.existsSync(opts.meshConfig)) throw new MeshValidationError(`--mesh-config ${opts.meshConfig}: no such file`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const YAML = require('yaml') as { parse(s: string): unknown };
-      try {
-        meshConfig = YAML.parse(fs.readFileSync(opts.meshConfig, 'utf8'));
-      } catch (e) {
-        throw new MeshValidationError(`--mesh-config ${opts.meshConfig} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
-      }
-    }
+    const meshConfig = opts.meshConfig ? readMeshConfig(opts.meshConfig) : undefined;
     for (const crd of opts.crds) if (!fs.existsSync(crd)) throw new MeshValidationError(`--crds ${crd}: no such file`);
     const started = Date.now();
-    const { report, objects } = analyzeManifests(inputFiles(opts.inputs), {
+    const inputNotes: string[] = [];
+    const files = inputFiles(opts.inputs, n => inputNotes.push(n));
+    let skipped = 0;
+    const { report, objects } = analyzeManifests(files, {
       meshConfig,
       suppress: opts.suppress,
       crds: opts.crds,
       schemas: opts.schemas,
       stdin: io.stdin,
-      onRead: (n, files) => {
-        if (n >= 1000) io.err(`analyzing ${n} objects from ${files} file${files === 1 ? '' : 's'}...\n`);
+      skipNonManifests: !opts.strictInput,
+      inputNotes,
+      onRead: (n, read, skips) => {
+        skipped = skips;
+        if (n >= 1000) io.err(`analyzing ${n} objects from ${read} file${read === 1 ? '' : 's'}...\n`);
       },
     });
+    // the notes about the input (links, skipped files) go to standard error; the JSON report carries them all
+    if (opts.output === 'text') {
+      for (const note of report.notes.filter(n => inputNotes.includes(n) || n.includes(': skipped, '))) io.err(`mesh-kit: note: ${note}\n`);
+    }
+    if (objects.length === 0) {
+      throw new MeshValidationError(`no Kubernetes object in the input (${files.length} file${files.length === 1 ? '' : 's'} read, ${skipped} skipped): `
+        + 'name the manifests (Helm output, kustomize build, cdk8s dist)');
+    }
     const failing = report.reaching(opts.failOn);
     if (opts.output === 'json') {
       io.out(`${JSON.stringify({ objects: objects.length, ...report.toJson() }, undefined, 2)}\n`);

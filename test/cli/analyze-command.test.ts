@@ -92,7 +92,13 @@ spec:
     const r = cli(['analyze', file]);
     expect(r).toStrictEqual({ status: 2, out: '', err: expect.stringMatching(new RegExp(`^mesh-kit: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: document 2 \\(line 14, column \\d+\\) is not valid YAML: `)) });
     const notAnObject = write(tmp(), 'list.yaml', '- a\n- b\n');
-    expect(cli(['analyze', notAnObject]).err).toBe(`mesh-kit: ${notAnObject}: document 1 (line 1) is not a Kubernetes object: expected a mapping, got a list\n`);
+    expect(cli(['analyze', '--strict-input', notAnObject]).err).toBe(`mesh-kit: ${notAnObject}: document 1 (line 1) is not a Kubernetes object: expected a mapping, got a list\n`);
+    expect(cli(['analyze', notAnObject])).toStrictEqual({
+      status: 2,
+      out: '',
+      err: `mesh-kit: note: ${notAnObject}: skipped, document 1 (line 1) is not a Kubernetes object: expected a mapping, got a list (--strict-input refuses it)\n`
+        + 'mesh-kit: no Kubernetes object in the input (1 file read, 1 skipped): name the manifests (Helm output, kustomize build, cdk8s dist)\n',
+    });
   });
 
   test('bad usage: no input, an unknown option or command, a missing file, a bad value: exit 2 with the reason', () => {
