@@ -202,7 +202,8 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
     try {
       read = objectsOfYaml(text, name);
     } catch (e) {
-      const skippable = e instanceof NotAnObjectError || (e instanceof MeshValidationError && text.includes('{{'));
+      // a template, or a JSON file that is not JSON objects (data files: JSON lines, fixtures), is skippable even where it is not YAML
+      const skippable = e instanceof NotAnObjectError || (e instanceof MeshValidationError && (text.includes('{{') || /\.json$/i.test(name)));
       if (!options.skipNonManifests || !skippable) throw e;
       inputNotes.push(`${name}: skipped, ${notManifest(name, text, e)} (--strict-input refuses it)`);
       skipped++;

@@ -63,6 +63,16 @@ describe('mesh-kit analyze on a real repository', () => {
     });
   });
 
+  test('a JSON data file met in a folder (not JSON objects, not YAML) is skipped with a note; --strict-input refuses it', () => {
+    const dir = tmp();
+    write(dir, 'ns.yaml', NS);
+    const data = write(dir, 'ratings.json', '{rating: 5}\n{rating: 4}\n');
+    const r = cli(['analyze', dir]);
+    expect(r.status).toBe(0);
+    expect(r.err).toMatch(new RegExp(`^mesh-kit: note: ${data.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: skipped, document 1 \\(line 2, column 1\\) is not valid YAML: `));
+    expect(cli(['analyze', '--strict-input', dir]).status).toBe(2);
+  });
+
   test('malformed YAML without a template is still an error (exit 2)', () => {
     const dir = tmp();
     write(dir, 'ns.yaml', NS);
