@@ -19,6 +19,7 @@ interface YamlNode {
 interface YamlTag {
   readonly tag: string;
   readonly format?: string;
+  readonly test?: RegExp;
 }
 
 interface YamlModule {
@@ -42,9 +43,16 @@ export class NotAnObjectError extends MeshValidationError {}
  * converted to true/false"), i.e. go-yaml v2's `resolve.go`: y/Y/yes/on and n/N/no/off are booleans, `0755` is octal,
  * `0x1F` hex, `0b101` binary, `1_000` an integer. go-yaml v2 has no base-60 numbers (`1:30` stays a string) and leaves a
  * timestamp decoded into an untyped value a string ("for backward compatibility"), so those two YAML 1.1 tags are dropped.
+ * A float needs a digit (go-yaml v2's `yamlStyleFloat`): the `yaml` package's YAML 1.1 floats read `.` and `e5` as NaN,
+ * which turned Istio's `exportTo: [.]` into `[NaN]`.
  */
 function kubectlScalars(tags: YamlTag[]): YamlTag[] {
-  return tags.filter(t => t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp');
+  const FLOAT = 'tag:yaml.org,2002:float';
+  return tags.filter(t => t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp').map(t => {
+    if (t.tag !== FLOAT || !(t.test?.test('1.5') || t.test?.test('1e5'))) return t;
+    return t.format === 'EXP' ? { ...t, test: /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$/ }
+      : { ...t, test: /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*\.[0-9_]*)$/ };
+  });
 }
 
 function yamlModule(): YamlModule {

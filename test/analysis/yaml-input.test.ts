@@ -19,6 +19,11 @@ describe('YAML as kubectl reads it (sigs.k8s.io/yaml over go-yaml v2)', () => {
       .toStrictEqual({ mode: 493, hex: 31, bin: 5, big: 1000, zero: 0, time: '1:30', date: '2001-12-14', f: 1.5 });
   });
 
+  test('a float needs a digit, as go-yaml v2\'s yamlStyleFloat: \'.\' (exportTo) and \'e5\' stay strings', () => {
+    expect(spec(`${SVC}spec: { exportTo: [., '*'], a: e5, b: .e5, c: -., d: 1., e: .5, f: 1e3, g: 1_0.5, h: .inf, i: -.Inf }\n`).spec)
+      .toStrictEqual({ exportTo: ['.', '*'], a: 'e5', b: '.e5', c: '-.', d: 1, e: 0.5, f: 1000, g: 10.5, h: Infinity, i: -Infinity });
+  });
+
   test('a key given twice is refused as strict decoding refuses it, naming the line', () => {
     expect(() => objectsOfYaml(`${SVC}spec:\n  type: ClusterIP\n  type: NodePort\n`, 'in.yaml')).toThrow(new MeshValidationError(
       'in.yaml: document 1 (line 6, column 3) has a key given twice in one mapping, which kubectl\'s strict decoding refuses: keep one'));
