@@ -5,7 +5,7 @@ import { Manifest } from '../../lib/render/model';
 import { propertyRuns } from '../support/tier';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 1_000_000_007);
-const RUNS = propertyRuns(60, 600);
+const RUNS = propertyRuns(150, 600);
 
 /**
  * MK0012 held to the data-plane model (lib/dataplane, written apart from the analysis and held to Istio's own
@@ -177,6 +177,7 @@ describe('property: MK0012 and MK0013 on Gateway API routes, held to the data-pl
     process.stdout.write(`Gateway API conflicts against the data-plane model: ${hidden} requests of rules MK0012 calls never used, routed elsewhere; `
       + `${swapped} MK0013 pairs whose winner follows the older route\n`);
     expect(hidden).toBeGreaterThan(RUNS / 2);
-    expect(swapped).toBeGreaterThan(RUNS / 20);
+    // about one run in ten draws such a pair (9 to 18 in 150 runs seen): at 150 runs, two or fewer would be a 1-in-20,000 draw
+    expect(swapped).toBeGreaterThan(RUNS / 75);
   }, 120_000);
 });
