@@ -40,13 +40,17 @@ const CORE_KINDS = [
   ['networking.k8s.io/v1', 'NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress'],
 ];
 
+const JUNCTORS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
+
 /** Refuses unknown fields where a schema lists properties and does not preserve unknown ones. */
 function strict(schema) {
   if (Array.isArray(schema)) return schema.map(strict);
   if (!schema || typeof schema !== 'object') return schema;
   const o = {};
   for (const [k, v] of Object.entries(schema)) {
-    o[k] = k === 'properties' ? Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
+    // the branches of oneOf / anyOf / allOf / not validate values only: which fields are known is the structural
+    // schema's (apiextensions' structural schema rules), so a branch listing some properties refuses no other field
+    o[k] = JUNCTORS.has(k) ? v : k === 'properties' ? Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
   }
   if (o.properties && !o['x-kubernetes-preserve-unknown-fields'] && o.additionalProperties === undefined) o.additionalProperties = false;
   return o;

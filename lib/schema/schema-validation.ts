@@ -33,13 +33,17 @@ function load<T>(pkg: string): T {
   }
 }
 
+const JUNCTORS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
+
 /** Rejects unknown fields wherever a schema lists properties and does not preserve unknown fields (`kubectl apply`'s strict field validation). */
 function strict(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strict);
   if (!schema || typeof schema !== 'object') return schema;
   const out: { [k: string]: unknown } = {};
   for (const [k, v] of Object.entries(schema)) {
-    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
+    // the branches of oneOf / anyOf / allOf / not validate values only: which fields are known is the structural
+    // schema's (apiextensions' structural schema rules), so a branch listing some properties refuses no other field
+    out[k] = JUNCTORS.has(k) ? v : k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
   }
   if (out.properties && !out['x-kubernetes-preserve-unknown-fields'] && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;

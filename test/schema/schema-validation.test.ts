@@ -19,6 +19,20 @@ describe('SchemaValidation.pinned() (the pinned CRDs, generated into the package
       .toStrictEqual(['/spec: must NOT have additional properties: \'hots\'']);
   });
 
+  test('a oneOf branch listing some properties refuses no other field: which fields are known is the structural schema\'s (upstream\'s Hostname address)', () => {
+    const gateway = (address: object) => m({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: { gatewayClassName: 'istio', addresses: [address], listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    });
+    // the Gateway API's own example: refused before (the second branch, `type` not IPAddress, was made to refuse `value`)
+    expect(schemas.validate(gateway({ type: 'Hostname', value: 'example.com' })).problems).toStrictEqual([]);
+    // a field the structural schema does not know is still refused
+    expect(schemas.validate(gateway({ type: 'Hostname', value: 'example.com', port: 80 })).problems)
+      .toStrictEqual(['/spec/addresses/0: must NOT have additional properties: \'port\'']);
+  });
+
   test('the CRDs\' CEL rules are evaluated: Istio\'s', () => {
     const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'd' }, spec: { host: 'a', trafficPolicy: { outlierDetection: { interval: '0s' } } } };
     expect(schemas.validate(m(dr)).problems).toStrictEqual(['/spec/trafficPolicy/outlierDetection/interval: must be a valid duration greater than 1ms']);
@@ -97,6 +111,19 @@ describe('SchemaValidation.fromPackages (no CRD files)', () => {
     expect(() => SchemaValidation.fromCrdFiles('/no/such/crds.yaml').validate(m({ apiVersion: 'a.example.com/v1', kind: 'X', metadata: { name: 'x' } })))
       .toThrow(/^\w+\.\w+: 'schemaValidation' must name readable CRD files: got '\/no\/such\/crds.yaml'; ENOENT/);
     expect(() => SchemaValidation.fromCrdFiles()).toThrow('\'files\' must name at least one CRD file: got []');
+  });
+});
+
+describeWithShared('SchemaValidation.fromCrdFiles reads oneOf branches as the API server does', () => {
+  test('the Gateway API\'s Hostname address is accepted when its CRD file is compiled at run time', () => {
+    const fromFile = SchemaValidation.fromCrdFiles(crd('gateway-api-crds.yaml'));
+    const gateway = m({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: { gatewayClassName: 'istio', addresses: [{ type: 'Hostname', value: 'example.com' }], listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    });
+    expect(fromFile.validate(gateway).problems).toStrictEqual([]);
   });
 });
 
