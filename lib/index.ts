@@ -10,7 +10,7 @@ import * as intent from './intent';
 import * as legacy from './legacy';
 import * as schema from './schema';
 
-export { MeshProblem, MeshValidationError, MeshValidationErrorDetails } from './core/errors';
+export { MeshProblem, MeshProblemFields, MeshValidationError, MeshValidationErrorDetails } from './core/errors';
 export * from './core/settings';
 export * from './core/suppressions';
 export * from './intent';

@@ -9,7 +9,7 @@ const PROBLEM_BRAND = Symbol.for('@mesh-kit/core.Problem');
  * One problem of bad input, as data: where it is, what breaks which rule, the bad value and the fix.
  * A {@link MeshValidationError} holds one (a weight of 120) or several (every validation of an app at synth).
  */
-export interface MeshProblem {
+export interface MeshProblemFields {
   /**
    * The path of the construct the problem concerns ('' for the app itself).
    * @default - no construct: a value class, a factory or a file
@@ -45,6 +45,10 @@ export interface MeshProblem {
    * @default - not an analysis finding
    */
   readonly code?: string;
+}
+
+/** One problem: its fields, and its text. */
+export interface MeshProblem extends MeshProblemFields {
   /** The problem's text: `'weight' must be between 0 and 100: got 120`, without the construct path and the call. */
   readonly message: string;
 }
@@ -122,42 +126,7 @@ export class MeshValidationError extends Error {
 }
 
 /** The facts a {@link MeshValidationError} states, as fields. */
-export interface MeshValidationErrorDetails {
-  /**
-   * The path of the construct the error concerns.
-   * @default - no construct
-   */
-  readonly path?: string;
-  /**
-   * The public call the error was found in.
-   * @default - none
-   */
-  readonly call?: string;
-  /**
-   * The field that breaks a rule.
-   * @default - none
-   */
-  readonly field?: string;
-  /**
-   * The rule the field breaks.
-   * @default - none
-   */
-  readonly rule?: string;
-  /**
-   * The bad value.
-   * @default - none
-   */
-  readonly value?: unknown;
-  /**
-   * How to fix it.
-   * @default - none
-   */
-  readonly fix?: string;
-  /**
-   * The analysis code.
-   * @default - none
-   */
-  readonly code?: string;
+export interface MeshValidationErrorDetails extends MeshProblemFields {
   /**
    * Every problem, each with its fields.
    * @default - one problem: the error's own fields and message

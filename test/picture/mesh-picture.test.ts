@@ -1,32 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration } from 'cdk8s';
-import {
-  Fault, HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshApp, MeshChart, MeshService, RouteAction,
-} from '../../lib';
+import { App } from 'cdk8s';
+import { MeshApp, MeshChart, MeshService } from '../../lib';
 import { renderApp } from '../../lib/hosting/cdk8s/render-app';
 import { PICTURE_MAX_NODES, meshPictureMarkdown, mermaidFlowchart, mermaidText } from '../../lib/picture/mermaid';
 import { meshIntent } from '../../lib/picture/mesh-intent';
+import { shop } from '../support/pictures';
 
-/** A shop: a gateway with a tricky route, a service split 90/10 with a fault and a mirror. */
-function shop(app: App): void {
-  const c = new MeshChart(app, 'shop', { namespace: 'shop' });
-  const web = new MeshService(c, 'web', { ports: [{ port: 8080 }] });
-  const v1 = web.addVersion('v1', { image: 'nginx:1.27.0' });
-  const v2 = web.addVersion('v2', { image: 'nginx:1.27.1' });
-  web.addRoute({
-    match: [HttpMatch.headers(HeaderMatch.exact('x-user', 'jäson "the #1" [admin] | <b>'))],
-    action: RouteAction.forward(v2),
-    fault: Fault.delay(Duration.seconds(7), 10),
-  });
-  web.addRoute({
-    action: RouteAction.weightedForward([{ target: v1, weight: 90 }, { target: v2, weight: 10 }]),
-    mirror: { target: v2, percentage: 5 },
-  });
-  const gw = new IngressGateway(c, 'gw', { servers: [{ port: 8080, hosts: ['shop.example.com'] }] });
-  new IngressGatewayRoute(c, 'edge', { gateway: gw, hosts: ['shop.example.com'], routes: [{ match: [HttpMatch.prefix('/ä#"[x]`')], action: RouteAction.forward(web) }] });
-}
 
 describe('the mesh picture', () => {
   test('Mermaid text: quotes, #, backticks, < > and | become entity codes; unicode stays', () => {
