@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { durationProblem, HEADER_NAME, percentProblem, PSEUDO_HEADERS, stringMatchProblems } from './istio-common';
 import { Obj, arr, obj } from './util';
 import { DNS1123_LABEL } from '../../core/names';
 import { Manifest } from '../../render/model';
@@ -19,49 +20,6 @@ export const ISTIO_RETRY_ON = new Set([
 const HTTP_STATUS = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
   400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
   500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
-
-const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
-const UNIT_NS: { [u: string]: number } = { h: 3600e9, m: 60e9, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
-
-/** A protobuf Duration as Istio's webhook wants it (agent.ValidateDuration): at least 1ms, whole milliseconds. */
-function durationProblem(v: unknown): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  if (!DURATION.test(v)) return `must be a duration such as '1s' or '250ms': got '${v}'`;
-  let ns = 0;
-  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) ns += Number(m[1]) * UNIT_NS[m[2]];
-  if (ns < 1e6) return `must be at least 1ms: got '${v}'`;
-  if (Math.round(ns) % 1e6 !== 0) return `must be whole milliseconds: got '${v}'`;
-  return undefined;
-}
-
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
-const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':status']);
-
-type Re2 = { compile(p: string): unknown };
-let re2: Re2 | undefined;
-/** Whether Go's RE2 (as Istio compiles `regex` matches) accepts a pattern; the error otherwise. */
-function re2Problem(pattern: string): string | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  re2 ??= (require('@bufbuild/re2') as { RE2JS: Re2 }).RE2JS;
-  try {
-    re2.compile(pattern);
-    return undefined;
-  } catch (e) {
-    return `must be an RE2 regular expression (${(e as Error).message}): got '${pattern}'`;
-  }
-}
-
-function stringMatchProblems(m: unknown, at: string): string[] {
-  const regex = obj(m)?.regex;
-  if (typeof regex !== 'string') return [];
-  const p = re2Problem(regex);
-  return p ? [`${at}/regex: ${p}`] : [];
-}
-
-function percentProblem(v: unknown): string | undefined {
-  if (typeof v !== 'number') return undefined;
-  return v < 0 || v > 100 || (v > 0 && v < 0.0001) ? `must be 0 or between 0.0001 and 100: got ${v}` : undefined;
-}
 
 /** Istio's validating webhook (pkg/config/validation: validateHTTPRoute, validateHTTPRetry…) over a VirtualService's HTTP routes. */
 export function virtualServiceProblems(o: Manifest): string[] {

@@ -1,0 +1,163 @@
+/**
+ * Helpers shared by the Istio webhook rules, each following a function of istio/istio `pkg/config/validation`
+ * (most in `agent/validation.go`): durations, percentages, header names, RE2 patterns, host names with
+ * and without wildcards, `namespace/host` forms, IP addresses and subnets, ports. Each returns the problem
+ * as text (no path), or undefined when the value is accepted.
+ *
+ * @module
+ */
+import * as net from 'net';
+import { obj } from './util';
+
+/** The citation ending a problem: `(Istio webhook: validateHTTPRoute)`. */
+export const istio = (fn: string): string => `(Istio webhook: ${fn})`;
+
+const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
+const UNIT_NS: { [u: string]: number } = { h: 3600e9, m: 60e9, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
+
+/** A protobuf Duration as Istio's webhook wants it (agent.ValidateDuration): at least 1ms, whole milliseconds. */
+export function durationProblem(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (!DURATION.test(v)) return `must be a duration such as '1s' or '250ms': got '${v}'`;
+  let ns = 0;
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) ns += Number(m[1]) * UNIT_NS[m[2]];
+  if (ns < 1e6) return `must be at least 1ms: got '${v}'`;
+  if (Math.round(ns) % 1e6 !== 0) return `must be whole milliseconds: got '${v}'`;
+  return undefined;
+}
+
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
+export const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':status']);
+
+type Re2 = { compile(p: string): unknown };
+let re2: Re2 | undefined;
+/** Whether Go's RE2 (as Istio compiles `regex` matches) accepts a pattern; the error otherwise. */
+export function re2Problem(pattern: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  re2 ??= (require('@bufbuild/re2') as { RE2JS: Re2 }).RE2JS;
+  try {
+    re2.compile(pattern);
+    return undefined;
+  } catch (e) {
+    return `must be an RE2 regular expression (${(e as Error).message}): got '${pattern}'`;
+  }
+}
+
+export function stringMatchProblems(m: unknown, at: string): string[] {
+  const regex = obj(m)?.regex;
+  if (typeof regex !== 'string') return [];
+  const p = re2Problem(regex);
+  return p ? [`${at}/regex: ${p}`] : [];
+}
+
+export function percentProblem(v: unknown): string | undefined {
+  if (typeof v !== 'number') return undefined;
+  return v < 0 || v > 100 || (v > 0 && v < 0.0001) ? `must be 0 or between 0.0001 and 100: got ${v}` : undefined;
+}
+
+const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const WILDCARD_LABEL_RE = /^(\*|\*?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+
+/** pkg/config/labels.IsDNS1123Label: lower case letters, digits and '-', at most 63 characters. */
+export const isDNS1123Label = (s: string): boolean => s.length > 0 && s.length <= 63 && DNS1123_LABEL_RE.test(s);
+
+/** pkg/config/labels.IsWildcardDNS1123Label: a DNS-1123 label, `*`, or a label prefixed by `*`. */
+export const isWildcardDNS1123Label = (s: string): boolean => s.length > 0 && s.length <= 63 && WILDCARD_LABEL_RE.test(s);
+
+/** agent.CheckDNS1123Preconditions: not empty, at most 255 characters. */
+function dnsPreconditions(name: string): string | undefined {
+  if (name.length > 255) return `domain name '${name}' is too long (at most 255 characters)`;
+  if (name.length === 0) return 'an empty domain name is not allowed';
+  return undefined;
+}
+
+/** agent.ValidateDNS1123Labels: every label a DNS-1123 label (a trailing dot allowed), the top-level one not all digits. */
+function dnsLabelsProblem(domain: string): string | undefined {
+  const parts = domain.split('.');
+  const top = parts[parts.length - 1];
+  if (/^[-+]?\d+$/.test(top)) return `domain name '${domain}' is invalid (its top-level domain '${top}' cannot be all-numeric)`;
+  for (let i = 0; i < parts.length; i++) {
+    if (i === parts.length - 1 && parts[i] === '') return undefined;
+    if (!isDNS1123Label(parts[i])) return `domain name '${domain}' is invalid (label '${parts[i]}' is not a DNS-1123 label: lower case letters, digits and '-', at most 63 characters)`;
+  }
+  return undefined;
+}
+
+/** agent.ValidateFQDN: a host name of DNS-1123 labels. */
+export const fqdnProblem = (fqdn: string): string | undefined => dnsPreconditions(fqdn) ?? dnsLabelsProblem(fqdn);
+
+/** agent.ValidateWildcardDomain: a host name whose first label may be `*` or `*`-prefixed. */
+export function wildcardDomainProblem(domain: string): string | undefined {
+  const pre = dnsPreconditions(domain);
+  if (pre) return pre;
+  const dot = domain.indexOf('.');
+  const first = dot < 0 ? domain : domain.slice(0, dot);
+  if (!isWildcardDNS1123Label(first)) return `domain name '${domain}' is invalid (label '${first}' is not a DNS-1123 label or a wildcard)`;
+  return dot < 0 ? undefined : dnsLabelsProblem(domain.slice(dot + 1));
+}
+
+/** agent.ValidatePartialWildCard: `*` alone or as a whole first label (`*.example.com`), never `*example.com`. */
+export const partialWildcardProblem = (host: string): string | undefined =>
+  host.includes('*') && host !== '*' && !host.startsWith('*.') ? `partial wildcard '${host}' is not allowed (use '*' or '*.domain')` : undefined;
+
+/** Go's netip.ParseAddr: an IPv4 (no leading zeros) or IPv6 address. */
+export const isIP = (s: string): boolean => net.isIP(s) !== 0;
+
+/** agent.ValidateIPAddress. */
+export const ipProblem = (addr: string): string | undefined => (isIP(addr) ? undefined : `'${addr}' is not a valid IP address`);
+
+/** Go's netip.ParsePrefix: `address/bits`, no zone, bits in range and written without leading zeros. */
+export function isCidr(s: string): boolean {
+  const slash = s.indexOf('/');
+  if (slash < 0 || s.indexOf('/', slash + 1) >= 0) return false;
+  const addr = s.slice(0, slash);
+  const bits = s.slice(slash + 1);
+  if (addr.includes('%') || !/^(0|[1-9]\d{0,2})$/.test(bits)) return false;
+  const family = net.isIP(addr);
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** agent.ValidateIPSubnet: a CIDR block (`10.0.0.0/8`, `2001:db8::/32`) or a single address. */
+export function ipSubnetProblem(subnet: string): string | undefined {
+  if ((subnet.match(/\//g) ?? []).length === 1) return isCidr(subnet) ? undefined : `'${subnet}' is not a valid CIDR block`;
+  return ipProblem(subnet);
+}
+
+/** agent.ValidatePort: 1 to 65535. */
+export const portProblem = (port: unknown): string | undefined =>
+  (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535) ? `port number ${port} must be in the range 1..65535` : undefined);
+
+/** agent.validateSidecarOrGatewayHostnamePart: a FQDN or `*`, wildcards as a whole first label only; a Gateway's may be an IP. */
+export function hostnamePartProblems(hostname: string, isGateway: boolean): string[] {
+  const out: string[] = [];
+  if (hostname !== '*' && !hostname.includes('.')) out.push(`short names (not FQDNs) are not allowed: got '${hostname}'`);
+  const w = wildcardDomainProblem(hostname);
+  if (w && !(isGateway && isIP(hostname))) out.push(w);
+  const p = partialWildcardProblem(hostname);
+  if (p) out.push(p);
+  return out;
+}
+
+/**
+ * agent.ValidateNamespaceSlashWildcardHostname: a Sidecar's egress host or a Gateway server's host,
+ * `namespace/dnsName` (namespace `*`, `.`, `~ns` in a Sidecar, or a DNS-1123 label); a Gateway also takes a bare host.
+ */
+export function namespaceSlashHostProblems(hostname: string, isGateway: boolean): string[] {
+  const slash = hostname.indexOf('/');
+  if (slash < 0) return isGateway ? hostnamePartProblems(hostname, true) : ['a host must be of the form namespace/dnsName'];
+  const ns = hostname.slice(0, slash);
+  const host = hostname.slice(slash + 1);
+  const out: string[] = [];
+  if (ns === '' || host === '') out.push('the namespace and the dnsName of a host cannot be empty');
+  if (!isGateway) {
+    const n = ns.startsWith('~') ? ns.slice(1) : ns;
+    if (n !== '' && n !== '*' && n !== '.' && !isDNS1123Label(n)) out.push(`invalid namespace '${ns}' in a Sidecar host`);
+  } else if (ns !== '*' && ns !== '.' && !isDNS1123Label(ns)) {
+    out.push(`invalid namespace '${ns}' in a Gateway host`);
+  }
+  out.push(...hostnamePartProblems(host, isGateway));
+  return out;
+}
+
+/** A field's value as Istio's webhook reads it: a present, non-empty object. */
+export const present = (v: unknown): boolean => obj(v) !== undefined;
