@@ -17,10 +17,10 @@ export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 /** A kind's admission rules: the problems of one object, `<path>: <message>`. */
 type KindRules = (o: Manifest) => string[];
 
-/** Admission rules by `group/Kind` (any version of the group). */
-const RULES: ReadonlyMap<string, KindRules> = new Map<string, KindRules>([
-  ['networking.istio.io/VirtualService', virtualServiceProblems],
-  ['networking.istio.io/Gateway', istioGatewayProblems],
+/** Admission rules by `group/Kind` (any version of the group); a kind may have rules from several area files. */
+const RULES: ReadonlyMap<string, readonly KindRules[]> = new Map<string, readonly KindRules[]>([
+  ['networking.istio.io/VirtualService', [virtualServiceProblems]],
+  ['networking.istio.io/Gateway', [istioGatewayProblems]],
 ]);
 
 /**
@@ -31,7 +31,7 @@ export function apiRuleProblems(o: Manifest): string[] {
   const out = kubernetesProblems(o);
   const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
   const rules = RULES.get(`${group}/${o.kind}`);
-  if (rules) out.push(...rules(o));
+  for (const rule of rules ?? []) out.push(...rule(o));
   const size = Buffer.byteLength(JSON.stringify(o));
   if (size > MAX_OBJECT_BYTES) {
     out.push(`/: the object is ${(size / 1024 / 1024).toFixed(2)} MiB, over etcd's 1.5 MiB request limit: the API server refuses it; `
