@@ -68,8 +68,14 @@ function meshKitPhases(lib) {
   const t5 = clock();
   const { schemaFindings } = require('../dist/analysis/schema-findings');
   const { analyzedObjects } = require('../dist/hosting/cdk8s/analysis');
-  schemaFindings(analyzedObjects(charts), lib.SchemaValidation.pinned());
+  const analyzed = analyzedObjects(charts);
+  schemaFindings(analyzed, lib.SchemaValidation.pinned());
   const t6 = clock();
+  // of the schema validation: the rules no schema carries (the API server's, Istio's webhook, Linkerd's admission), timed again alone
+  const { apiRuleProblems } = require('../dist/schema/api-rules');
+  const ta = clock();
+  for (const a of analyzed) apiRuleProblems(a.manifest);
+  const admission = ms(ta, clock());
   const out = toYamlDocuments(charts[0].objects);
   const t7 = clock();
   meshPictureMarkdown([{ file: 'mesh.k8s.yaml', objects: charts[0].objects }]);
@@ -78,6 +84,7 @@ function meshKitPhases(lib) {
     out,
     ms: ms(t0, t8) - ms(t1, t2) - ms(t3, t4),
     phases: { tree: ms(t0, t1), render: ms(t2, t3), analysis: ms(t4, t5), schemas: ms(t5, t6), yaml: ms(t6, t7), picture: ms(t7, t8) },
+    admissionMs: admission,
     heapKbPerService: { tree: (h1 - h0) / 1024 / N, rendered: (h2 - h1) / 1024 / N },
   };
 }

@@ -82,12 +82,12 @@ for (let i = 1; i < rows.length; i++) {
 
 // 2. where the time and the memory go
 print('', 'Phases of one synth (MeshApp.synthFiles, in order), and the heap a service holds (after a full GC):', '');
-print('| N services | construct tree ms | render ms | analysis ms | schema validation ms | YAML ms | picture ms | heap KB/service: tree | + rendered |');
-print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+print('| N services | construct tree ms | render ms | analysis ms | schema validation ms | of which admission rules ms | share of synth | YAML ms | picture ms | heap KB/service: tree | + rendered |');
+print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { n } of rows) {
   const p = measure('mesh-kit-phases', n, undefined, ['--expose-gc']);
   const ph = p.phases;
-  print(`| ${n} | ${f(ph.tree)} | ${f(ph.render)} | ${f(ph.analysis)} | ${f(ph.schemas)} | ${f(ph.yaml)} | ${f(ph.picture)} | ${f(p.heapKbPerService.tree, 1)} | ${f(p.heapKbPerService.rendered, 1)} |`);
+  print(`| ${n} | ${f(ph.tree)} | ${f(ph.render)} | ${f(ph.analysis)} | ${f(ph.schemas)} | ${f(p.admissionMs, 1)} | ${f(100 * p.admissionMs / p.ms, 1)}% | ${f(ph.yaml)} | ${f(ph.picture)} | ${f(p.heapKbPerService.tree, 1)} | ${f(p.heapKbPerService.rendered, 1)} |`);
 }
 
 print('', '| N services | synth-time analysis ms (schema validation included) | share of synth | mesh picture ms | share | synth, validation off ms | × on/off | `mesh-kit analyze` of the file ms |');
