@@ -183,18 +183,25 @@ export interface AnalyzeManifestsOptions extends Pick<AnalyzeOptions, 'warningsA
   readonly onRead?: (objects: number, files: number, skipped: number) => void;
 }
 
+/** What {@link readManifests} read. */
+export interface ManifestsRead {
+  /** The objects, in file and document order. */
+  readonly objects: AnalyzedObject[];
+  /** One note per file skipped (and the `inputNotes` given). */
+  readonly notes: string[];
+  /** How many files were skipped. */
+  readonly skipped: number;
+}
+
 /**
- * Analyzes Kubernetes manifests read from YAML files as `istioctl analyze` does: Istio's default ingress gateway
- * added, every object analyzed and schema-validated (the pinned schemas, or `crds`). Malformed YAML fails with the file, the document and
- * the line.
+ * The Kubernetes objects of YAML or JSON files as the API server reads them; with `skipNonManifests`, a file that is
+ * valid YAML but not Kubernetes objects (Helm's `Chart.yaml`, a kustomization, a CI workflow), a template or a JSON
+ * data file is skipped with a note instead of failing.
  */
-export function analyzeManifests(files: readonly string[], options: AnalyzeManifestsOptions = {}): {
-  report: AnalysisReport; objects: AnalyzedObject[];
-} {
+export function readManifests(files: readonly string[], options: Pick<AnalyzeManifestsOptions, 'skipNonManifests' | 'stdin' | 'inputNotes'> = {}): ManifestsRead {
   const objects: AnalyzedObject[] = [];
-  const inputNotes = [...options.inputNotes ?? []];
+  const notes = [...options.inputNotes ?? []];
   let skipped = 0;
-  for (const crd of options.crds ?? []) requireCrd(crd);
   for (const file of files) {
     const name = file === '-' ? '(stdin)' : file;
     const text = file === '-' ? (options.stdin ?? (() => textOfBytes(fs.readFileSync(0), '(stdin)')))() : readText(file);
@@ -205,13 +212,26 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
       // a template, or a JSON file that is not JSON objects (data files: JSON lines, fixtures), is skippable even where it is not YAML
       const skippable = e instanceof NotAnObjectError || (e instanceof MeshValidationError && (text.includes('{{') || /\.json$/i.test(name)));
       if (!options.skipNonManifests || !skippable) throw e;
-      inputNotes.push(`${name}: skipped, ${notManifest(name, text, e)} (--strict-input refuses it)`);
+      notes.push(`${name}: skipped, ${notManifest(name, text, e)} (--strict-input refuses it)`);
       skipped++;
       continue;
     }
     // one at a time: a spread of a 175,000-document file into push() overflows the stack
     for (const o of read) objects.push(o);
   }
+  return { objects, notes, skipped };
+}
+
+/**
+ * Analyzes Kubernetes manifests read from YAML files as `istioctl analyze` does: Istio's default ingress gateway
+ * added, every object analyzed and schema-validated (the pinned schemas, or `crds`). Malformed YAML fails with the file, the document and
+ * the line.
+ */
+export function analyzeManifests(files: readonly string[], options: AnalyzeManifestsOptions = {}): {
+  report: AnalysisReport; objects: AnalyzedObject[];
+} {
+  for (const crd of options.crds ?? []) requireCrd(crd);
+  const { objects, notes: inputNotes, skipped } = readManifests(files, options);
   options.onRead?.(objects.length, files.length, skipped);
   const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds)
     : options.schemas === false ? undefined : SchemaValidation.pinned();

@@ -140,6 +140,7 @@ export function runTest(argv: readonly string[], io: { out: (t: string) => void;
     const manifests = [...spec.manifests, ...inputs];
     if (manifests.length === 0) throw new UsageError(`${specFile}: no manifests: set 'manifests' in the spec or name files or folders after it`);
     const mesh = Mesh.fromFiles(...manifests);
+    for (const note of mesh.notes) io.err(`mesh-kit test: note: ${note}\n`);
     const results = spec.tests.map(t => {
       let differences: string[];
       try {

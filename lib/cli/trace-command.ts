@@ -195,6 +195,7 @@ export function runTrace(argv: readonly string[], io: { out: (t: string) => void
     if (args.inputs.length === 0) throw new UsageError('name at least one file or folder of manifests');
     if ((args.request.from === undefined) === (args.request.gateway === undefined)) throw new UsageError('give --from NAMESPACE/WORKLOAD or --gateway NAMESPACE/NAME');
     const mesh = Mesh.fromFiles(...args.inputs);
+    for (const note of mesh.notes) io.err(`mesh-kit trace: note: ${note}\n`);
     const result = mesh.request(args.request);
     io.out(args.json ? `${JSON.stringify(traceJson(result), undefined, 2)}\n` : traceText(args.request, result));
     return 0;

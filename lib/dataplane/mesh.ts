@@ -11,7 +11,7 @@ import { NormalizedRequest, gatewayNames, normalizeRequest } from './request';
 import { TrafficRequest, TrafficResult } from './types';
 import { WorkloadInfo, World, WorldObject, labelSelectorMatches, selectsLabels } from './world';
 import { isObj, str, strMap } from '../analysis/context';
-import { inputFiles, readText } from '../analysis/files';
+import { inputFiles, readManifests } from '../analysis/files';
 import { objectsOfYaml } from '../analysis/load';
 import { MeshValidationError, meshError, problem } from '../core/errors';
 import { RenderedChart, renderApp } from '../hosting/cdk8s/render-app';
@@ -55,36 +55,47 @@ export class Mesh {
         return chart;
       });
     }
-    return new Mesh([...chosen.flatMap(c => c.objects.map(manifest => ({ manifest, file: c.fileName }))), ...chosen.flatMap(meshConfigMapOf)]);
+    return new Mesh([...chosen.flatMap(c => c.objects.map(manifest => ({ manifest, file: c.fileName }))), ...chosen.flatMap(meshConfigMapOf)], []);
   }
 
-  /** The objects of YAML files and folders (`.yaml`, `.yml`, `.json`, folders walked in name order), as `mesh-kit analyze` reads them. */
+  /**
+   * The objects of YAML files and folders (`.yaml`, `.yml`, `.json`, folders walked in name order), as `mesh-kit analyze`
+   * reads them: files that are not Kubernetes objects (Helm's `Chart.yaml` and values, a kustomization, a CI workflow,
+   * a template) and symbolic links to nothing or in a loop are skipped, each with a note in {@link Mesh.notes}.
+   */
   public static fromFiles(...paths: string[]): Mesh {
-    const objects: Array<{ manifest: Manifest; file: string; line: number }> = [];
-    for (const file of inputFiles(paths)) {
-      if (file === '-') throw meshError(['\'-\' (standard input) is read by the command line only: pass file names'], { call: 'Mesh.fromFiles' });
-      for (const o of objectsOfYaml(readText(file), file)) objects.push({ manifest: o.manifest, file, line: o.source.line });
-    }
-    return new Mesh(objects);
+    const linkNotes: string[] = [];
+    const files = inputFiles(paths, note => linkNotes.push(note));
+    if (files.includes('-')) throw meshError(['\'-\' (standard input) is read by the command line only: pass file names'], { call: 'Mesh.fromFiles' });
+    const read = readManifests(files, { skipNonManifests: true, inputNotes: linkNotes });
+    const notes = read.notes.map(n => n.replace(' (--strict-input refuses it)', ''));
+    return new Mesh(read.objects.map(o => ({ manifest: o.manifest, file: o.file, line: o.source?.line })), notes);
   }
 
   /** The objects of a multi-document YAML text. */
   public static fromYaml(text: string, file = '(yaml)'): Mesh {
     if (typeof text !== 'string') throw meshError([problem('text', 'must be YAML text', text)], { call: 'Mesh.fromYaml' });
-    return new Mesh(objectsOfYaml(text, file).map(o => ({ manifest: o.manifest, file, line: o.source.line })));
+    return new Mesh(objectsOfYaml(text, file).map(o => ({ manifest: o.manifest, file, line: o.source.line })), []);
   }
 
   /** Kubernetes objects as plain data. */
   public static fromObjects(objects: ReadonlyArray<{ readonly [field: string]: unknown }>): Mesh {
     if (!Array.isArray(objects)) throw meshError([problem('objects', 'must be a list of Kubernetes objects', objects)], { call: 'Mesh.fromObjects' });
-    return new Mesh(objects as unknown as readonly Manifest[]);
+    return new Mesh(objects as unknown as readonly Manifest[], []);
   }
 
   /** The index of the objects. @internal */
   public readonly world: World;
 
-  private constructor(objects: ReadonlyArray<Manifest | { readonly manifest: Manifest; readonly file?: string; readonly line?: number }>) {
+  /** What reading the input noted: files skipped because they are not Kubernetes objects, links not followed (`Mesh.fromFiles`). */
+  public readonly notes: readonly string[];
+
+  private constructor(
+    objects: ReadonlyArray<Manifest | { readonly manifest: Manifest; readonly file?: string; readonly line?: number }>,
+    notes: readonly string[],
+  ) {
     this.world = new World(objects);
+    this.notes = notes;
   }
 
   /** The workloads requests can start from, `namespace/name`. */

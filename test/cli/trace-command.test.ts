@@ -35,6 +35,16 @@ const MANIFESTS = write('shop.yaml', [
 fs.writeFileSync(path.join(dir, 'mesh-kit-analysis.json'), JSON.stringify({ checks: [], findings: [] }));
 
 describe('mesh-kit trace', () => {
+  test('a file that is not a Kubernetes object (a Helm Chart.yaml) is skipped with a note on standard error', () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-trace-repo-'));
+    fs.copyFileSync(MANIFESTS, path.join(repo, 'shop.yaml'));
+    fs.writeFileSync(path.join(repo, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\n');
+    const r = cli(['trace', '--from', 'shop/client', '--host', 'reviews', repo]);
+    expect(r.err).toBe(`mesh-kit trace: note: ${path.join(repo, 'Chart.yaml')}: skipped, a Helm chart's Chart.yaml, not a Kubernetes object\n`);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/^routed \(200\)/m);
+  });
+
   test('draws the path: data plane, each hop, each destination with its share, the outcome', () => {
     const r = cli(['trace', '--from', 'shop/client', '--host', 'reviews', '--header', 'end-user: jason', '--path', '/reviews/1', dir]);
     expect(r.err).toBe('');

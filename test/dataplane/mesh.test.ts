@@ -122,3 +122,29 @@ describe('Mesh', () => {
     });
   });
 });
+
+describe('Mesh.fromFiles reads a repository as mesh-kit analyze does', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('os') as typeof import('os');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('path') as typeof import('path');
+
+  test('files that are not Kubernetes objects and links to nothing are skipped, each with a note; the objects are read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-fromfiles-'));
+    fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\n');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), [deployment('shop', 'client', { app: 'client' }), service('shop', 'reviews', { app: 'reviews' })]
+      .map(o => JSON.stringify(o)).join('\n---\n'));
+    fs.writeFileSync(path.join(dir, 'deployment.tpl.yaml'), 'kind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n');
+    fs.symlinkSync(path.join(dir, 'gone.yaml'), path.join(dir, 'link.yaml'));
+    const mesh = Mesh.fromFiles(dir);
+    expect(mesh.workloads).toStrictEqual(['shop/client']);
+    expect(mesh.notes).toStrictEqual([
+      `${path.join(dir, 'link.yaml')}: a symbolic link to nothing (ENOENT), skipped`,
+      `${path.join(dir, 'Chart.yaml')}: skipped, a Helm chart's Chart.yaml, not a Kubernetes object`,
+      `${path.join(dir, 'deployment.tpl.yaml')}: skipped, a template ('{{' at line 3): render it first (helm template)`,
+    ]);
+    expect(Mesh.fromObjects([]).notes).toStrictEqual([]);
+  });
+});
