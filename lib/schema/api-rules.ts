@@ -7,7 +7,9 @@
  *
  * @module
  */
+import { envoyFilterProblems, telemetryProblems, wasmPluginProblems } from './rules/istio-extensions';
 import { istioGatewayProblems, virtualServiceProblems } from './rules/istio-networking';
+import { authorizationPolicyProblems, istioMetadataProblems, requestAuthenticationProblems } from './rules/istio-security';
 import { kubernetesProblems } from './rules/kubernetes';
 import { Manifest } from '../render/model';
 
@@ -21,6 +23,13 @@ type KindRules = (o: Manifest) => string[];
 const RULES: ReadonlyMap<string, readonly KindRules[]> = new Map<string, readonly KindRules[]>([
   ['networking.istio.io/VirtualService', [virtualServiceProblems]],
   ['networking.istio.io/Gateway', [istioGatewayProblems]],
+  ['security.istio.io/AuthorizationPolicy', [istioMetadataProblems, authorizationPolicyProblems]],
+  ['security.istio.io/RequestAuthentication', [istioMetadataProblems, requestAuthenticationProblems]],
+  ['security.istio.io/PeerAuthentication', [istioMetadataProblems]],
+  ['telemetry.istio.io/Telemetry', [istioMetadataProblems, telemetryProblems]],
+  ['extensions.istio.io/WasmPlugin', [istioMetadataProblems, wasmPluginProblems]],
+  ['networking.istio.io/ProxyConfig', [istioMetadataProblems]],
+  ['networking.istio.io/EnvoyFilter', [istioMetadataProblems, envoyFilterProblems]],
 ]);
 
 /**
