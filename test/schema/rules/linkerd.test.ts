@@ -94,25 +94,25 @@ describe('Linkerd admission: MeshTLSAuthentication (validate_identity, validate_
       + 'got \'web.shop.serviceaccount.identity.linkerd.cluster.local.\'; '
       + 'write \'spiffe://trust.domain/path\', \'*\' or a name such as \'*.ns.serviceaccount.identity.linkerd.cluster.local\' (Linkerd admission: validate_identity)',
     ]);
-    expect(problems(mta({ identities: ['spiffe://test.org/'] }))[0]).toMatch(/^\/spec\/identities\/0: the identity is invalid, its SPIFFE path cannot have a trailing slash: got 'spiffe:\/\/test.org\/';/);
+    expect(problems(mta({ identities: ['spiffe://mesh.example/sa/'] }))[0]).toMatch(/^\/spec\/identities\/0: the identity is invalid, its SPIFFE path cannot have a trailing slash: got 'spiffe:\/\/mesh.example\/sa\/';/);
   });
   test('accepted if every identity is \'*\', a DNS-like name with an optional leading \'*\' or a SPIFFE ID', () => {
     expect(problems(mta({ identities: ['*', '*.shop.serviceaccount.identity.linkerd.cluster.local', 'spiffe://td', 'spiffe://td.org/ns/shop/sa/web'] }))).toStrictEqual([]);
   });
 
   test('identities: each reason validate_identity gives', () => {
-    expect(identityProblem('spiffe:///path')).toBe('its SPIFFE trust domain is missing');
-    expect(identityProblem('spiffe://Test.org/a')).toBe('its SPIFFE trust domain may only hold lower case letters, digits, dots, dashes and underscores');
-    expect(identityProblem('spiffe://test.org:8080/a')).toBe('its SPIFFE trust domain may only hold lower case letters, digits, dots, dashes and underscores');
-    expect(identityProblem('spiffe://test.org/a?q=1')).toBe('its SPIFFE path may only hold letters, digits, dots, dashes and underscores');
-    expect(identityProblem('spiffe://test.org//a')).toBe('its SPIFFE path cannot contain empty segments');
-    expect(identityProblem('spiffe://test.org/../a')).toBe('its SPIFFE path cannot contain dot segments');
-    expect(identityProblem('spiffe://test.org/a/.')).toBe('its SPIFFE path cannot contain dot segments');
-    expect(identityProblem('spiffe://test.org/a/b/')).toBe('its SPIFFE path cannot have a trailing slash');
-    expect(identityProblem('spiffe:/a')).toMatch(/^neither a SPIFFE ID/);
-    expect(identityProblem('system.local.*')).toMatch(/^neither a SPIFFE ID/);
-    expect(identityProblem('system..local')).toMatch(/^neither a SPIFFE ID/);
-    expect(identityProblem('*.system.local')).toBeUndefined();
+    expect(identityProblem('spiffe:///ns/shop')).toBe('its SPIFFE trust domain is missing');
+    expect(identityProblem('spiffe://Mesh.example/ns')).toBe('its SPIFFE trust domain may only hold lower case letters, digits, dots, dashes and underscores');
+    expect(identityProblem('spiffe://mesh.example:443/ns')).toBe('its SPIFFE trust domain may only hold lower case letters, digits, dots, dashes and underscores');
+    expect(identityProblem('spiffe://mesh.example/ns/shop#web')).toBe('its SPIFFE path may only hold letters, digits, dots, dashes and underscores');
+    expect(identityProblem('spiffe://mesh.example/ns//sa')).toBe('its SPIFFE path cannot contain empty segments');
+    expect(identityProblem('spiffe://mesh.example/ns/../sa')).toBe('its SPIFFE path cannot contain dot segments');
+    expect(identityProblem('spiffe://mesh.example/ns/.')).toBe('its SPIFFE path cannot contain dot segments');
+    expect(identityProblem('spiffe://mesh.example/ns/shop/')).toBe('its SPIFFE path cannot have a trailing slash');
+    expect(identityProblem('spiffe:/ns/shop')).toMatch(/^neither a SPIFFE ID/);
+    expect(identityProblem('web.shop.*')).toMatch(/^neither a SPIFFE ID/);
+    expect(identityProblem('web..shop')).toMatch(/^neither a SPIFFE ID/);
+    expect(identityProblem('*.shop.serviceaccount')).toBeUndefined();
   });
 
   test('refused if a Namespace identityRef has a namespace, or an identityRef is of another kind', () => {
