@@ -11,6 +11,11 @@ import { envoyFilterProblems, telemetryProblems, wasmPluginProblems } from './ru
 import { istioGatewayProblems, virtualServiceProblems } from './rules/istio-networking';
 import { authorizationPolicyProblems, istioMetadataProblems, requestAuthenticationProblems } from './rules/istio-security';
 import { kubernetesProblems } from './rules/kubernetes';
+import {
+  egressNetworkProblems, linkerdAuthorizationPolicyProblems, linkerdServerProblems, meshTlsAuthenticationProblems, networkAuthenticationProblems,
+  rateLimitPolicyProblems, serverAuthorizationProblems,
+} from './rules/linkerd';
+import { gatewayHttpRouteLinkerdProblems, grpcRouteLinkerdProblems, linkerdHttpRouteProblems, tcpRouteLinkerdProblems, tlsRouteLinkerdProblems } from './rules/linkerd-routes';
 import { Manifest } from '../render/model';
 
 /** etcd's default request limit (`--max-request-bytes`, 1.5 MiB): the API server refuses a larger object. */
@@ -30,6 +35,19 @@ const RULES: ReadonlyMap<string, readonly KindRules[]> = new Map<string, readonl
   ['extensions.istio.io/WasmPlugin', [istioMetadataProblems, wasmPluginProblems]],
   ['networking.istio.io/ProxyConfig', [istioMetadataProblems]],
   ['networking.istio.io/EnvoyFilter', [istioMetadataProblems, envoyFilterProblems]],
+  ['policy.linkerd.io/Server', [linkerdServerProblems]],
+  ['policy.linkerd.io/ServerAuthorization', [serverAuthorizationProblems]],
+  ['policy.linkerd.io/AuthorizationPolicy', [linkerdAuthorizationPolicyProblems]],
+  ['policy.linkerd.io/MeshTLSAuthentication', [meshTlsAuthenticationProblems]],
+  ['policy.linkerd.io/NetworkAuthentication', [networkAuthenticationProblems]],
+  ['policy.linkerd.io/HTTPRoute', [linkerdHttpRouteProblems]],
+  ['policy.linkerd.io/HTTPLocalRateLimitPolicy', [rateLimitPolicyProblems]],
+  ['policy.linkerd.io/EgressNetwork', [egressNetworkProblems]],
+  // Linkerd's rules for the Gateway API routes apply only to a route that is Linkerd's (rules/linkerd-routes.ts)
+  ['gateway.networking.k8s.io/HTTPRoute', [gatewayHttpRouteLinkerdProblems]],
+  ['gateway.networking.k8s.io/GRPCRoute', [grpcRouteLinkerdProblems]],
+  ['gateway.networking.k8s.io/TLSRoute', [tlsRouteLinkerdProblems]],
+  ['gateway.networking.k8s.io/TCPRoute', [tcpRouteLinkerdProblems]],
 ]);
 
 /**
