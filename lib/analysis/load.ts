@@ -22,13 +22,17 @@ interface YamlTag {
   readonly test?: RegExp;
 }
 
+interface YamlDocument {
+  errors: Array<{ code?: string; message: string; linePos?: Array<{ line: number; col: number }> }>;
+  range?: [number, number, number];
+  contents: unknown;
+  toJS(): unknown;
+}
+
 interface YamlModule {
-  parseAllDocuments(text: string, options?: object): Array<{
-    errors: Array<{ code?: string; message: string; linePos?: Array<{ line: number; col: number }> }>;
-    range?: [number, number, number];
-    contents: unknown;
-    toJS(): unknown;
-  }>;
+  Lexer: new () => { lex(source: string): Iterable<string> };
+  parseAllDocuments(text: string, options?: object): YamlDocument[];
+  visit(node: YamlDocument, visitor: { Scalar(key: unknown, node: { value: unknown }): void }): void;
 }
 
 /**
@@ -53,6 +57,71 @@ function kubectlScalars(tags: YamlTag[]): YamlTag[] {
     return t.format === 'EXP' ? { ...t, test: /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$/ }
       : { ...t, test: /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*\.[0-9_]*)$/ };
   });
+}
+
+/** The lexer's control tokens, which are not in the source: document start, flow error end, plain scalar start. */
+const DOCUMENT = '\x02';
+const FLOW_ERROR_END = '\x18';
+const PLAIN_SCALAR = '\x1f';
+
+/**
+ * A colon ending a plain scalar right before `,`, `]` or `}` inside a flow collection (`[1.2.3.4, 001:db8::]`,
+ * `{a:}`): cheap to test before lexing, since no other text needs the fix.
+ */
+const COLON_BEFORE_FLOW_INDICATOR = /:[,\]}]/;
+
+/**
+ * The text with every colon that go-yaml v2 reads as part of a plain scalar, where the `yaml` package reads a value
+ * indicator, replaced by a marker the text does not hold (one UTF-16 unit for one, so offsets and lines stay those of
+ * the file), and the marker; undefined when there is none.
+ *
+ * In a flow collection, go-yaml v2 (`scannerc.go`, yaml_parser_scan_plain_scalar: "Check for indicators that may end a
+ * plain scalar") ends a plain scalar at a colon only when a blank follows it (or at `,` `?` `[` `]` `{` `}`), so
+ * `[1.2.3.4, 001:db8::]` is two strings to kubectl (sigs.k8s.io/yaml). The `yaml` package follows YAML 1.2's
+ * `ns-plain-char`, where a colon is part of a flow scalar only when a "safe" character follows: before `,` `]` `}` it is
+ * a value indicator, and `001:db8::` became the map `{ '001:db8:': null }`, which the ServiceEntry schema refused. The
+ * colons are found with the `yaml` package's own lexer (which knows quotes, comments and block scalars): a plain
+ * scalar, then `:`, then `,` `]` or `}`.
+ */
+function flowColons(yaml: YamlModule, text: string): { readonly text: string; readonly marker: string } | undefined {
+  if (!COLON_BEFORE_FLOW_INDICATOR.test(text)) return undefined;
+  // a private-use character the text does not hold
+  let marker = '\ue000';
+  for (let c = 0xe001; text.includes(marker); c++) {
+    if (c > 0xf8ff) return undefined;
+    marker = String.fromCharCode(c);
+  }
+  const colons: number[] = [];
+  let offset = 0;
+  let depth = 0;
+  let pending = -1; // the offset of a colon right after a plain scalar, in a flow collection
+  let nextIsPlain = false; // the lexer announced a plain scalar: the next token is its text
+  let afterPlain = false; // the previous token was a plain scalar's text
+  for (const token of new yaml.Lexer().lex(text)) {
+    if (token === DOCUMENT || token === FLOW_ERROR_END || token === PLAIN_SCALAR || token === '') {
+      // (an empty plain scalar, the null value the lexer announces after `a:` in `{a:, b: c}`, is no text)
+      nextIsPlain = token === PLAIN_SCALAR;
+      continue;
+    }
+    // the tokens are the source, in order: if not, leave the text alone rather than change the wrong character
+    if (!text.startsWith(token, offset)) return undefined;
+    if (pending >= 0 && (token === ',' || token === ']' || token === '}')) colons.push(pending);
+    pending = -1;
+    if (token === '[' || token === '{') depth++;
+    else if ((token === ']' || token === '}') && depth > 0) depth--;
+    else if (token === ':' && afterPlain && depth > 0) pending = offset;
+    afterPlain = nextIsPlain;
+    nextIsPlain = false;
+    offset += token.length;
+  }
+  if (colons.length === 0) return undefined;
+  let out = '';
+  let from = 0;
+  for (const at of colons) {
+    out += text.slice(from, at) + marker;
+    from = at + 1;
+  }
+  return { text: out + text.slice(from), marker };
 }
 
 function yamlModule(): YamlModule {
@@ -89,11 +158,21 @@ function lineCounter(text: string): (offset: number) => number {
  * `metadata.name`, is a `MeshValidationError` naming the file, the document and the line.
  */
 export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> {
-  let docs: ReturnType<YamlModule['parseAllDocuments']>;
+  let docs: YamlDocument[];
+  const yaml = yamlModule();
+  let fixed: { readonly text: string; readonly marker: string } | undefined;
   try {
-    docs = yamlModule().parseAllDocuments(text, { version: '1.1', customTags: kubectlScalars, uniqueKeys: true });
+    fixed = flowColons(yaml, text);
+    docs = yaml.parseAllDocuments(fixed?.text ?? text, { version: '1.1', customTags: kubectlScalars, uniqueKeys: true });
   } catch (e) {
     throw tooDeep(e, file) ?? e;
+  }
+  if (fixed !== undefined) {
+    const m = fixed.marker;
+    // a scalar ending in the marker resolves to no number, boolean or null: a string, as go-yaml v2 reads it
+    for (const doc of docs) {
+      yaml.visit(doc, { Scalar: (_key, node) => { if (typeof node.value === 'string' && node.value.includes(m)) node.value = node.value.split(m).join(':'); } });
+    }
   }
   const out: Array<AnalyzedObject & { readonly source: ObjectSource }> = [];
   const lineAt = lineCounter(text);
