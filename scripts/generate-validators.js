@@ -2,8 +2,9 @@
 // Generates generated/validators/ — what synth validates every object against by default — from the
 // pinned CRDs in ../shared/schemas (never copied into the project) and the types of `kubernetes-models`:
 //  - one CommonJS module per distinct CRD version schema: ajv standalone code (unknown fields refused,
-//    as `kubectl apply` with strict field validation) and `walk`, the part of the schema that carries
-//    defaults and CEL rules (x-kubernetes-validations), which lib/schema evaluates;
+//    as `kubectl apply` with strict field validation; the formats the API server enforces checked by
+//    lib/schema/formats.ts, which the library passes in) and `walk`, the part of the schema that carries
+//    defaults, CEL rules (x-kubernetes-validations) and list types (set, map), which lib/schema evaluates;
 //  - core-shapes.json: the fields, types and required fields of core Kubernetes kinds (from kubernetes-models'
 //    declarations), unknown fields refused (kubernetes-models' own validators accept them);
 //  - cel-rules.js: every CEL rule of those CRDs compiled to JavaScript (scripts/cel-to-js.js), so that no CEL
@@ -16,6 +17,7 @@ const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 const Ajv = require('ajv').default;
+const { _ } = require('ajv');
 const standalone = require('ajv/dist/standalone').default;
 
 const root = path.resolve(__dirname, '..');
@@ -42,6 +44,23 @@ const CORE_KINDS = [
 
 const JUNCTORS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
 
+/** A module of lib/ written in TypeScript, transpiled in memory (it imports nothing): one source for the generator and the library. */
+function libModule(file) {
+  const ts = require('typescript');
+  const full = path.join(root, file);
+  const js = ts.transpileModule(fs.readFileSync(full, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const m = new module.constructor(full, module);
+  m.paths = module.paths;
+  m._compile(js, full);
+  return m.exports;
+}
+
+/**
+ * The formats the API server enforces (lib/schema/formats.ts): a validator calls their checks through ajv's `format`
+ * keyword (inside anyOf / oneOf too), and the library passes them in, as the CEL rules get their runtime.
+ */
+const { FORMATS, withApiFormats } = libModule('lib/schema/formats.ts');
+
 /** Refuses unknown fields where a schema lists properties and does not preserve unknown ones. */
 function strict(schema) {
   if (Array.isArray(schema)) return schema.map(strict);
@@ -62,8 +81,13 @@ function structural(s) {
   const w = {};
   if (s.type) w.type = s.type;
   if (s['x-kubernetes-int-or-string']) w['x-kubernetes-int-or-string'] = true;
+  Object.assign(w, listType(s));
   if (s.default !== undefined) w.default = s.default;
-  if (s['x-kubernetes-validations']) w['x-kubernetes-validations'] = s['x-kubernetes-validations'].map(r => ({ rule: r.rule, ...(r.message ? { message: r.message } : {}) }));
+  if (s['x-kubernetes-validations']) {
+    w['x-kubernetes-validations'] = s['x-kubernetes-validations'].map(r => ({
+      rule: r.rule, ...(r.message ? { message: r.message } : {}), ...(r.messageExpression ? { messageExpression: r.messageExpression } : {}),
+    }));
+  }
   if (s.properties) w.properties = Object.fromEntries(Object.entries(s.properties).map(([k, p]) => [k, structural(p)]));
   if (s.items) w.items = structural(s.items);
   if (s.additionalProperties && typeof s.additionalProperties === 'object') w.additionalProperties = structural(s.additionalProperties);
@@ -71,14 +95,25 @@ function structural(s) {
 }
 
 /**
- * The part of a schema the evaluation walks to reach defaults and CEL rules (undefined when there is none
+ * `x-kubernetes-list-type` set or map and a map's keys, which the API server enforces (lib/schema/list-types.ts);
+ * atomic lists have no rule.
+ */
+function listType(s) {
+  const type = s['x-kubernetes-list-type'];
+  if (type === 'set') return { 'x-kubernetes-list-type': type };
+  if (type === 'map') return { 'x-kubernetes-list-type': type, 'x-kubernetes-list-map-keys': s['x-kubernetes-list-map-keys'] ?? [] };
+  return {};
+}
+
+/**
+ * The part of a schema the evaluation walks to reach defaults, CEL rules and list types (undefined when there is none
  * below): a node with rules keeps its whole structure, since CEL binds `self` to the whole value there.
  */
 function walkOf(s) {
   if (!s || typeof s !== 'object') return undefined;
   if (s['x-kubernetes-validations']) return structural(s);
-  const w = {};
-  let any = false;
+  const w = listType(s);
+  let any = Object.keys(w).length > 0;
   if (s.default !== undefined) { w.default = s.default; any = true; }
   if (s.properties) {
     const props = {};
@@ -149,9 +184,11 @@ function crdModules() {
         const hash = crypto.createHash('sha256').update(JSON.stringify(rootSchema)).digest('hex').slice(0, 12);
         const name = `${doc.spec.names.kind.toLowerCase()}-${hash}.js`;
         if (!modules.has(name)) {
-          const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, inlineRefs: false, code: { source: true, lines: false } });
-          const code = standalone(ajv, ajv.compile(shared(schema)));
-          modules.set(name, `// Generated by scripts/generate-validators.js from ${file} (${doc.spec.names.kind}): do not edit.\n${code}\n`
+          const ajv = new Ajv({ strict: false, allErrors: true, formats: FORMATS, inlineRefs: false, code: { source: true, lines: false, formats: _`formats` } });
+          const code = standalone(ajv, ajv.compile(shared(withApiFormats(schema)))).replace(/^"use strict";/, '');
+          // a function of the formats' checks (lib/schema/formats.ts FORMATS), which returns the validator
+          modules.set(name, `// Generated by scripts/generate-validators.js from ${file} (${doc.spec.names.kind}): do not edit.\n'use strict';\n`
+            + `module.exports = (formats) => {\nconst module = { exports: {} };\n${code}\nreturn module.exports;\n};\n`
             + `module.exports.walk = ${JSON.stringify(walkOf(rootSchema) ?? {})};\n`);
         }
         index[`${doc.spec.group}/${v.name}/${doc.spec.names.kind}${variant ? `@${variant}` : ''}`] = name;
@@ -223,7 +260,11 @@ function celRules(modules) {
   const collect = (s) => {
     if (!s || typeof s !== 'object') return;
     if (Array.isArray(s)) return s.forEach(collect);
-    for (const r of s['x-kubernetes-validations'] ?? []) if (!/\boldSelf\b/.test(r.rule)) rules.add(r.rule);
+    for (const r of s['x-kubernetes-validations'] ?? []) {
+      if (!/\boldSelf\b/.test(r.rule)) rules.add(r.rule);
+      // a messageExpression is CEL too, evaluated when its rule fails (lib/schema/cel.ts)
+      if (r.messageExpression && !/\boldSelf\b/.test(r.messageExpression)) rules.add(r.messageExpression);
+    }
     Object.values(s).forEach(collect);
   };
   for (const code of modules.values()) collect(JSON.parse(code.slice(code.lastIndexOf('module.exports.walk = ') + 22).replace(/;\n$/, '')));

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { listTypeProblems } from './list-types';
 
 /** The part of an OpenAPI v3 schema the evaluation walks. */
 export interface JsonSchema {
@@ -14,6 +15,8 @@ export interface JsonSchema {
   readonly 'additionalProperties'?: JsonSchema | boolean;
   readonly 'x-kubernetes-validations'?: ReadonlyArray<{ readonly rule: string; readonly message?: string; readonly messageExpression?: string }>;
   readonly 'x-kubernetes-int-or-string'?: boolean;
+  readonly 'x-kubernetes-list-type'?: string;
+  readonly 'x-kubernetes-list-map-keys'?: readonly string[];
   readonly 'default'?: unknown;
 }
 
@@ -81,7 +84,33 @@ function unbound(message: string): string | undefined {
   return /unbound function:? (\S+)/.exec(message)?.[1] ?? /found no matching overload for '([^']+)'/.exec(message)?.[1];
 }
 
-/** Evaluates every rule of `schema` over `value` (recursively). */
+/** The longest message a `messageExpression` may give (k8s.io/apiserver celconfig.MaxEvaluatedMessageExpressionSizeBytes). */
+const MAX_MESSAGE_BYTES = 5 * 1024;
+
+type Rule = NonNullable<JsonSchema['x-kubernetes-validations']>[number];
+
+/**
+ * What the API server says when a rule fails (apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`): the
+ * value of its `messageExpression`, trimmed, when that evaluates to a non-empty string of one line and at most 5 KiB
+ * (evalMessageExpression); else, as there when the expression fails, the rule's `message`, trimmed, or `failed rule:
+ * <rule>` (ruleMessageOrDefault).
+ */
+function failureMessage(engine: CelEngine, rule: Rule, schema: JsonSchema, value: unknown): string {
+  if (rule.messageExpression !== undefined) {
+    const result = engine.evaluate(rule.messageExpression, schema, value);
+    if ('value' in result && typeof result.value === 'string') {
+      const text = result.value.trim();
+      if (text !== '' && !text.includes('\n') && Buffer.byteLength(text) <= MAX_MESSAGE_BYTES) return text;
+    }
+  }
+  const message = rule.message?.trim();
+  return message ? message : `failed rule: ${rule.rule.trim()}`;
+}
+
+/**
+ * Evaluates every rule of `schema` over `value` (recursively), and, in the same walk, the uniqueness of lists of
+ * `x-kubernetes-list-type` set and map (lib/schema/list-types.ts).
+ */
 export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknown, path = ''): CelResult {
   const problems: string[] = [];
   const unsupported = new Set<string>();
@@ -101,9 +130,11 @@ export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknow
         continue;
       }
       evaluated++;
-      if (result.value !== true) problems.push(`${at || '/'}: ${rule.message ?? `failed rule: ${rule.rule}`}`);
+      if (result.value !== true) problems.push(`${at || '/'}: ${failureMessage(engine, rule, s, v)}`);
     }
     if (Array.isArray(v)) {
+      // list-type set and map uniqueness (listtype.ValidateListSetsAndMaps), in the same walk
+      if (s['x-kubernetes-list-type'] !== undefined) problems.push(...listTypeProblems(s, v, at || '/'));
       v.forEach((x, i) => walk(s.items, x, `${at}/${i}`));
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {

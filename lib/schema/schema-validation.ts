@@ -4,7 +4,8 @@ import { apiRuleProblems } from './api-rules';
 import { CelEngine, JsonSchema, celProblems, toCel, withDefaults } from './cel';
 import { CEL, CompiledRule, celError } from './cel-runtime';
 import { GENERATED_VALIDATORS, coreProblems, knowsCoreKind } from './core-shapes';
-import { fail, problem } from '../core/errors';
+import { FORMATS, FormatDefinition, formatCheck, formatDescription, withApiFormats } from './formats';
+import { fail, problem, showValue } from '../core/errors';
 import { Manifest } from '../render/model';
 
 /** What validating one object found. */
@@ -17,10 +18,34 @@ export interface SchemaResult {
   readonly known: boolean;
 }
 
-type AjvError = { instancePath: string; message?: string; params: { additionalProperty?: string } };
+type AjvError = { instancePath: string; keyword?: string; message?: string; params: { additionalProperty?: string; format?: string } };
 type Validate = ((o: unknown) => boolean) & { errors?: AjvError[] | null };
 type CrdVersionDocument = { name: string; schema?: { openAPIV3Schema: JsonSchema } };
 type CrdDocument = { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersionDocument[] } };
+
+/** The value at a JSON pointer of ajv's (`/spec/addresses/0/value`), undefined when there is none. */
+function valueAt(o: unknown, pointer: string): unknown {
+  let v = o;
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, key)) return undefined;
+    v = (v as { [k: string]: unknown })[key];
+  }
+  return v;
+}
+
+/**
+ * One problem ajv found, as `<path>: <message>`. A format the value breaks names what the value must be, the value and
+ * the API server's check (kube-openapi strfmt, or IsValueValidAgainstRange for int32/int64/float).
+ */
+function schemaProblem(e: AjvError, o: unknown): string {
+  const at = e.instancePath || '/';
+  if (e.keyword === 'format' && e.params.format !== undefined) {
+    const f = e.params.format;
+    return `${at}: must be ${formatDescription(f)} (format '${f}'): got ${showValue(valueAt(o, e.instancePath))} (API server: ${formatCheck(f)})`;
+  }
+  return `${at}: ${e.message}${e.params.additionalProperty ? `: '${e.params.additionalProperty}'` : ''}`;
+}
 
 /** Loads a dependency (an optional one for `fromPackages()`), naming it when it is missing. */
 function load<T>(pkg: string): T {
@@ -87,8 +112,11 @@ function celFallback(): (rule: string, schema: JsonSchema, value: unknown) => { 
 /** A model class of the `kubernetes-models` packages. */
 type ModelClass = new (o: unknown) => { validate(): void };
 
-/** What a generated validator module (`generated/validators/<kind>-<hash>.js`) exports. */
-type GeneratedModule = Validate & { walk: JsonSchema };
+/**
+ * What a generated validator module (`generated/validators/<kind>-<hash>.js`) exports: a function of the formats'
+ * checks that returns the validator, and the walk of defaults, CEL rules and list types.
+ */
+type GeneratedModule = ((formats: { readonly [name: string]: FormatDefinition }) => Validate) & { walk: JsonSchema };
 
 /** The index of the generated validators: `group/version/Kind` → module file. */
 interface GeneratedIndex { readonly crds: { readonly [key: string]: string } }
@@ -106,7 +134,7 @@ function pinnedCrd(key: string): CrdVersion | undefined {
   if (!found) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.join(GENERATED_VALIDATORS, file)) as GeneratedModule;
-    found = { validate: mod, schema: mod.walk };
+    found = { validate: mod(FORMATS), schema: mod.walk };
     generatedModules.set(file, found);
   }
   return found;
@@ -203,8 +231,7 @@ export class SchemaValidation {
     if (crd) {
       // as the API server: defaults first, then the schema and the CEL rules
       const defaulted = withDefaults(crd.schema, o);
-      const problems = crd.validate(defaulted) ? [] : (crd.validate.errors ?? []).map(e =>
-        `${e.instancePath || '/'}: ${e.message}${e.params.additionalProperty ? `: '${e.params.additionalProperty}'` : ''}`);
+      const problems = crd.validate(defaulted) ? [] : (crd.validate.errors ?? []).map(e => schemaProblem(e, defaulted));
       const cel = celProblems(this.celEngine(), crd.schema, defaulted);
       return { problems: [...problems, ...cel.problems], unsupportedCel: cel.unsupported, known: true };
     }
@@ -225,7 +252,8 @@ export class SchemaValidation {
   private crdIndex(): Map<string, CrdVersion> {
     if (this.crds) return this.crds;
     const Ajv = load<{ default: new (o: object) => { compile(s: unknown): Validate } }>('ajv').default;
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    // the formats the API server enforces, checked as it checks them; the others removed from the schemas (withApiFormats)
+    const ajv = new Ajv({ strict: false, allErrors: true, formats: { ...FORMATS } });
     const yaml = load<{ parseAllDocuments(text: string): Array<{ toJS(): unknown }> }>('yaml');
     const index = new Map<string, CrdVersion>();
     for (const file of this.files) {
@@ -241,7 +269,8 @@ export class SchemaValidation {
           const root = v.schema?.openAPIV3Schema;
           if (!root) continue;
           // apiVersion, kind and metadata are the API server's own: strict below the root only
-          const schema = { ...root, properties: Object.fromEntries(Object.entries(root.properties ?? {}).map(([k, p]) => [k, strict(p)])) };
+          const properties = Object.fromEntries(Object.entries(root.properties ?? {}).map(([k, p]) => [k, strict(p)]));
+          const schema = withApiFormats({ ...root, properties });
           index.set(`${doc.spec.group}/${v.name}/${doc.spec.names.kind}`, { validate: ajv.compile(schema), schema: root });
         }
       }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { SchemaValidation } from '../../lib';
 import { objectsOfYaml } from '../../lib/analysis/load';
@@ -92,5 +93,193 @@ describeWithShared('upstream\'s ServiceEntries, their addresses as a flow sequen
       expect((o.manifest.spec as { addresses: unknown }).addresses).toStrictEqual(['1.2.3.4', '001:db8::', '2001:db8::/32', '10.0.0.0/8']);
       expect([e.metadata.name, pinned.validate(o.manifest).problems]).toStrictEqual([e.metadata.name, []]);
     }
+  });
+});
+
+/** A CRD of group `example.com`, kind `Example`, version v1, whose `spec` has `properties` (YAML, indented for `spec`). */
+function exampleCrd(kind: string, specProperties: string, validations = ''): string {
+  const plural = `${kind.toLowerCase()}s`;
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${plural}.example.com
+spec:
+  group: example.com
+  names: {kind: ${kind}, plural: ${plural}}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+${validations}            properties:
+${specProperties}
+`;
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-structural-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+/** SchemaValidation over one CRD file written from `crd`. */
+function fromCrd(crd: string): (kind: string, spec: object) => string[] {
+  const file = path.join(dir, `crd-${fs.readdirSync(dir).length}.yaml`);
+  fs.writeFileSync(file, crd);
+  const schemas = SchemaValidation.fromCrdFiles(file);
+  return (kind, spec) => schemas.validate(m({ apiVersion: 'example.com/v1', kind, metadata: { name: 'e', namespace: 'default' }, spec })).problems;
+}
+
+const gateway = (spec: object) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { name: 'gw', namespace: 'default' },
+  spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }], ...spec },
+});
+const httpRoute = (rule: object) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name: 'r', namespace: 'default' },
+  spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 's', port: 80 }], ...rule }] },
+});
+const serviceEntry = (ports: object[]) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'ServiceEntry',
+  metadata: { name: 'se', namespace: 'default' },
+  spec: { hosts: ['a.example.com'], ports, resolution: 'DNS' },
+});
+
+describe('x-kubernetes-list-type: map (listtype.validateListMap)', () => {
+  test('refused if two Gateway listeners have the same name; accepted if their names differ', () => {
+    const listeners = (second: string) => gateway({ listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: second, port: 8080, protocol: 'HTTP' }] });
+    expect(problems(listeners('http'))).toStrictEqual([
+      '/spec/listeners: Listener name must be unique within the Gateway',
+      '/spec/listeners/1: Duplicate value: items 0 and 1 of a list keyed by \'name\' (x-kubernetes-list-type: map) have the same key: got {"name":"http"}; '
+        + 'give each item its own key (API server: listtype.validateListMap)',
+    ]);
+    expect(problems(listeners('http-alt'))).toStrictEqual([]);
+  });
+
+  test('refused if an HTTPRoute match has two header matches of the same name; accepted if the names differ', () => {
+    const headers = (second: string) => httpRoute({ matches: [{ headers: [{ name: 'x-user', value: 'a' }, { name: second, value: 'b' }] }] });
+    expect(problems(headers('x-user'))).toStrictEqual([
+      '/spec/rules/0/matches/0/headers/1: Duplicate value: items 0 and 1 of a list keyed by \'name\' (x-kubernetes-list-type: map) have the same key: '
+        + 'got {"name":"x-user"}; give each item its own key (API server: listtype.validateListMap)',
+    ]);
+    expect(problems(headers('x-group'))).toStrictEqual([]);
+  });
+
+  test('refused if a ServiceEntry has two ports of the same name; accepted if the names differ', () => {
+    expect(problems(serviceEntry([{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http', protocol: 'HTTP' }]))).toStrictEqual([
+      '/spec/ports/1: Duplicate value: items 0 and 1 of a list keyed by \'name\' (x-kubernetes-list-type: map) have the same key: got {"name":"http"}; '
+        + 'give each item its own key (API server: listtype.validateListMap)',
+    ]);
+    expect(problems(serviceEntry([{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http-alt', protocol: 'HTTP' }]))).toStrictEqual([]);
+  });
+
+  test('a value repeated three times is reported once, at its second place, as the API server does', () => {
+    const three = serviceEntry([80, 81, 82].map(number => ({ number, name: 'tcp', protocol: 'TCP' })));
+    expect(problems(three).map(p => p.split(':')[0])).toStrictEqual(['/spec/ports/1']);
+  });
+
+  test('several keys: refused if every key field is equal; accepted if one differs (XBackendTrafficPolicy targetRefs)', () => {
+    const policy = (kind: string) => ({
+      apiVersion: 'gateway.networking.x-k8s.io/v1alpha1',
+      kind: 'XBackendTrafficPolicy',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { targetRefs: [{ group: '', kind: 'Service', name: 's' }, { group: '', kind, name: 's' }] },
+    });
+    expect(problems(policy('Service'))).toStrictEqual([
+      '/spec/targetRefs/1: Duplicate value: items 0 and 1 of a list keyed by \'group\', \'kind\', \'name\' (x-kubernetes-list-type: map) have the same key: '
+        + 'got {"group":"","kind":"Service","name":"s"}; give each item its own key (API server: listtype.validateListMap)',
+    ]);
+    expect(problems(policy('ServiceImport'))).toStrictEqual([]);
+  });
+
+  const ports = fromCrd(exampleCrd('PortList', `              ports:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [port, protocol]
+                items:
+                  type: object
+                  properties:
+                    port: {type: integer}
+                    protocol: {type: string, default: TCP}
+              names:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  properties:
+                    name: {type: string}
+                    value: {type: string}`));
+
+  test('keys with defaults: refused if a key is equal once the default is applied (protocol TCP); accepted if it differs', () => {
+    expect(ports('PortList', { ports: [{ port: 80 }, { port: 80, protocol: 'TCP' }] })).toStrictEqual([
+      '/spec/ports/1: Duplicate value: items 0 and 1 of a list keyed by \'port\', \'protocol\' (x-kubernetes-list-type: map) have the same key: '
+        + 'got {"port":80,"protocol":"TCP"}; give each item its own key (API server: listtype.validateListMap)',
+    ]);
+    expect(ports('PortList', { ports: [{ port: 80 }, { port: 80, protocol: 'UDP' }] })).toStrictEqual([]);
+  });
+
+  test('refused if two items lack the key (both "unspecified"); accepted if one has it', () => {
+    expect(ports('PortList', { names: [{ value: 'a' }, { value: 'b' }] })).toStrictEqual([
+      '/spec/names/1: Duplicate value: items 0 and 1 of a list keyed by \'name\' (x-kubernetes-list-type: map) have the same key: got {}; '
+        + 'give each item its own key (API server: listtype.validateListMap)',
+    ]);
+    expect(ports('PortList', { names: [{ value: 'a' }, { name: 'b', value: 'b' }] })).toStrictEqual([]);
+  });
+
+  test('an item that is not an object is the schema\'s type error only', () => {
+    expect(ports('PortList', { names: ['a', 'a'] })).toStrictEqual(['/spec/names/0: must be object', '/spec/names/1: must be object']);
+  });
+});
+
+describe('x-kubernetes-list-type: set (listtype.validateListSet)', () => {
+  test('refused if a header modifier removes the same header twice; accepted if each once', () => {
+    const remove = (names: string[]) => httpRoute({ filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: names } }] });
+    expect(problems(remove(['x-a', 'x-b', 'x-a']))).toStrictEqual([
+      '/spec/rules/0/filters/0/requestHeaderModifier/remove/2: Duplicate value: items 0 and 2 of a list-type set are equal: got \'x-a\'; '
+        + 'keep one of them (API server: listtype.validateListSet)',
+    ]);
+    expect(problems(remove(['x-a', 'x-b']))).toStrictEqual([]);
+  });
+
+  const sets = fromCrd(exampleCrd('SetList', `              objects:
+                type: array
+                x-kubernetes-list-type: set
+                items:
+                  type: object
+                  properties:
+                    a: {type: integer}
+                    b: {type: string}
+              numbers:
+                type: array
+                x-kubernetes-list-type: set
+                items: {type: integer}
+              atomic:
+                type: array
+                x-kubernetes-list-type: atomic
+                items: {type: string}`));
+
+  test('refused if two objects are equal, whatever the order of their keys (compared as JSON, as json.Marshal sorts them)', () => {
+    expect(sets('SetList', { objects: [{ a: 1, b: 'x' }, { b: 'x', a: 1 }] })).toStrictEqual([
+      '/spec/objects/1: Duplicate value: items 0 and 1 of a list-type set are equal: got {"b":"x","a":1}; keep one of them (API server: listtype.validateListSet)',
+    ]);
+    expect(sets('SetList', { objects: [{ a: 1, b: 'x' }, { a: 2, b: 'x' }] })).toStrictEqual([]);
+  });
+
+  test('refused if two numbers are equal; accepted if they differ', () => {
+    expect(sets('SetList', { numbers: [500, 502, 500] })).toStrictEqual([
+      '/spec/numbers/2: Duplicate value: items 0 and 2 of a list-type set are equal: got 500; keep one of them (API server: listtype.validateListSet)',
+    ]);
+    expect(sets('SetList', { numbers: [500, 502] })).toStrictEqual([]);
+  });
+
+  test('accepted if an atomic list repeats an item: only set and map have a uniqueness rule', () => {
+    expect(sets('SetList', { atomic: ['a', 'a'] })).toStrictEqual([]);
   });
 });
