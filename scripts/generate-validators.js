@@ -39,8 +39,16 @@ const CORE_KINDS = [
   ['batch/v1', 'Job'], ['batch/v1', 'CronJob'], ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['policy/v1', 'PodDisruptionBudget'],
   ['rbac.authorization.k8s.io/v1', 'ClusterRole'], ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
   ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
-  ['networking.k8s.io/v1', 'NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress'],
+  ['networking.k8s.io/v1', 'NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress'], ['discovery.k8s.io/v1', 'EndpointSlice'],
 ];
+
+/**
+ * Fields the OpenAPI (and kubernetes-models) call required that the API server does not: its Go validation
+ * accepts them absent. `EndpointSlice.endpoints`: kubernetes pkg/apis/discovery/validation ValidateEndpointSlice
+ * checks each endpoint but not that there is a list (an EndpointSlice of a Service without ready pods has none;
+ * the Gateway API conformance suite applies such slices, httproute-service-types.yaml).
+ */
+const NOT_REQUIRED_BY_THE_API_SERVER = { EndpointSlice: ['endpoints'] };
 
 const JUNCTORS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
 
@@ -238,7 +246,7 @@ function coreShapes() {
     const required = [];
     for (const p of [...props].sort((a, b) => a.name.localeCompare(b.name))) {
       const decl = p.valueDeclaration ?? p.declarations[0];
-      if (!(p.flags & ts.SymbolFlags.Optional)) required.push(p.name);
+      if (!(p.flags & ts.SymbolFlags.Optional) && !(NOT_REQUIRED_BY_THE_API_SERVER[name] ?? []).includes(p.name)) required.push(p.name);
       types[name][p.name] = spec(checker.getTypeOfSymbolAtLocation(p, decl));
     }
     if (required.length) types[name]['!'] = required;

@@ -73,6 +73,14 @@ describe('SchemaValidation.pinned() (the pinned CRDs, generated into the package
       ]);
     expect(schemas.validate(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }))).toStrictEqual({ problems: [], unsupportedCel: [], known: false });
   });
+
+  test('a field the OpenAPI calls required but the API server does not is accepted absent: an EndpointSlice without endpoints (as the Gateway API conformance suite applies one)', () => {
+    const slice = (extra: object) => m({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e', labels: { 'kubernetes.io/service-name': 's' } }, addressType: 'IPv4', ...extra });
+    expect(schemas.validate(slice({})).problems).toStrictEqual([]);
+    expect(schemas.validate(slice({ endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] })).problems).toStrictEqual([]);
+    expect(schemas.validate(slice({ endpoint: [] })).problems).toStrictEqual(['/endpoint: unknown field \'endpoint\'; did you mean \'endpoints\'?']);
+    expect(schemas.validate(m({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e' } })).problems).toStrictEqual(['/: must have the field \'addressType\'']);
+  });
 });
 
 /** A one-CRD file whose only rule is `rule`, on `spec.ip`. */
