@@ -126,7 +126,8 @@ export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknow
           unsupported.add(fn);
           continue;
         }
-        problems.push(`${at || '/'}: CEL rule could not be evaluated (${result.error}): ${rule.rule}`);
+        // as the API server words an evaluation error (apiextensions-apiserver pkg/apiserver/schema/cel/validation.go: ruleErrorString)
+        problems.push(`${at || '/'}: ${result.error} evaluating rule: ${rule.message?.trim() || rule.rule.trim()}`);
         continue;
       }
       evaluated++;
