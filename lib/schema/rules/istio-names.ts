@@ -31,19 +31,19 @@ function preconditions(name: string): string | undefined {
 }
 
 /** agent.ValidateDNS1123Labels: every label valid (a trailing dot allowed), the top-level one not all digits. */
-function labelsProblem(domain: string): string | undefined {
+function labelsProblem(domain: string, shown: string): string | undefined {
   const parts = domain.split('.');
   const top = parts[parts.length - 1];
-  if (ALL_DIGITS.test(top)) return `domain name '${domain}' is invalid (its top-level domain '${top}' cannot be all-numeric)`;
+  if (ALL_DIGITS.test(top)) return `domain name '${shown}' is invalid (its top-level domain '${top}' cannot be all-numeric)`;
   for (let i = 0; i < parts.length; i++) {
     if (i === parts.length - 1 && parts[i] === '') return undefined;
-    if (!isLabel(parts[i])) return `domain name '${domain}' is invalid (label '${parts[i]}' is not a DNS-1123 label)`;
+    if (!isLabel(parts[i])) return `domain name '${shown}' is invalid (label '${parts[i]}' is not a DNS-1123 label)`;
   }
   return undefined;
 }
 
 /** agent.ValidateFQDN. */
-export const fqdnProblem = (fqdn: string): string | undefined => preconditions(fqdn) ?? labelsProblem(fqdn);
+export const fqdnProblem = (fqdn: string): string | undefined => preconditions(fqdn) ?? labelsProblem(fqdn, fqdn);
 
 /** agent.ValidateWildcardDomain: a host name whose first label may be a wildcard. */
 export function wildcardDomainProblem(domain: string): string | undefined {
@@ -52,7 +52,7 @@ export function wildcardDomainProblem(domain: string): string | undefined {
   const dot = domain.indexOf('.');
   const first = dot < 0 ? domain : domain.slice(0, dot);
   if (!isWildcardLabel(first)) return `domain name '${domain}' is invalid (label '${first}' is not a DNS-1123 label or a wildcard)`;
-  return dot < 0 ? undefined : labelsProblem(domain.slice(dot + 1));
+  return dot < 0 ? undefined : labelsProblem(domain.slice(dot + 1), domain);
 }
 
 /** agent.validateSidecarOrGatewayHostnamePart for a Gateway: a FQDN, `*` or an IP, wildcards only as a whole first label. */
