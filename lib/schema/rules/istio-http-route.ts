@@ -259,13 +259,13 @@ function operationNameProblem(name: string): string | undefined {
 
 /** validateAuthorityRewrite: the authority is set once, by rewrite.authority or by one `:authority`/`Host` header. */
 function authorityRewriteProblems(route: Obj, at: string): string[] {
-  let current = nonEmpty(obj(route.rewrite)?.authority);
+  let current = nonEmpty(obj(route.rewrite)?.authority) ?? '';
   const request = obj(obj(route.headers)?.request);
   for (const op of ['set', 'add']) {
     for (const [name, value] of Object.entries(obj(request?.[op]) ?? {})) {
       const lower = name.toLowerCase();
       if (lower !== ':authority' && lower !== 'host') continue;
-      if (current !== undefined) {
+      if (current !== '') {
         return [`${at}/headers/request/${op}/${token(name)}: the authority is set more than once: got '${String(value)}' after '${current}'; `
           + `set it in one place (rewrite.authority or one header) ${WHERE.authority}`];
       }
@@ -487,7 +487,7 @@ function conflictProblems(route: Obj, at: string, ctx: VsContext): string[] {
   const routes = arr(route.route).length;
   if (!ctx.delegate && has('delegate')) {
     if (has('redirect')) out.push(`${at}/redirect: a root route (with delegate) must not set redirect: got both ${WHERE.conflict}`);
-    if (has('route')) out.push(`${at}/route: a root route (with delegate) must not set route: got both ${WHERE.conflict}`);
+    if (routes > 0) out.push(`${at}/route: a root route (with delegate) must not set route: got both ${WHERE.conflict}`);
     return out;
   }
   if (ctx.delegate && has('delegate')) out.push(`${at}/delegate: a delegate VirtualService's route cannot delegate again: got delegate ${WHERE.conflict}`);

@@ -85,7 +85,7 @@ describe('validateHTTPRoute and validateHTTPRouteConflict (with the root and del
     ], httpOnly({ directResponse: { status: 503 } })],
     ['a root route (with delegate) also routes', http({ delegate: { name: 'reviews-v2', namespace: 'default' } }), [
       '/spec/http/0/route: a root route (with delegate) must not set route: got both (Istio webhook: validateHTTPRouteConflict)',
-    ], httpOnly({ delegate: { name: 'reviews-v2', namespace: 'default' } })],
+    ], httpOnly({ delegate: { name: 'reviews-v2', namespace: 'default' }, route: [] })],
     ['a delegate VirtualService\'s route delegates again', vs({ http: [{ route: DEST, delegate: { name: 'other' } }] }), [
       '/spec/http/0/delegate: a delegate VirtualService\'s route cannot delegate again: got delegate (Istio webhook: validateHTTPRouteConflict)',
     ], vs({ http: [{ route: DEST }] })],
