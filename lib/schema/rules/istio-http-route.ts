@@ -6,7 +6,7 @@
  * @module
  */
 import { durationProblem, HEADER_NAME, istio, percentProblem, portProblem, PSEUDO_HEADERS, re2Problem } from './istio-common';
-import { fqdnProblem, isLabel, isRoutingClaim, nonEmpty, token, wildcardDomainProblem } from './istio-names';
+import { fqdnProblem, isLabel, isRoutingClaim, nonEmpty, sourceLabelsProblems, token, wildcardDomainProblem } from './istio-names';
 import { Obj, arr, obj, str } from './util';
 
 /** Istio's retry policies (`retryOn`), besides HTTP status codes: agent/validation.go's supportedRetryOnPolicies. */
@@ -207,6 +207,7 @@ function matchProblems(match: Obj, at: string): string[] {
   }
   const pp = match.port === 0 ? undefined : portProblem(match.port);
   if (pp) out.push(`${at}/port: ${pp}: got ${String(match.port)} ${WHERE.match}`);
+  for (const [key, p] of sourceLabelsProblems(match.sourceLabels)) out.push(`${at}/sourceLabels/${token(key)}: ${p} ${WHERE.match}`);
   out.push(...gatewayNamesProblems(match.gateways, `${at}/gateways`, false));
   const sourceNamespace = nonEmpty(match.sourceNamespace);
   if (sourceNamespace && !isLabel(sourceNamespace)) {

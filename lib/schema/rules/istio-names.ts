@@ -118,3 +118,24 @@ export function gatewayBoundHostProblem(sni: boolean, host: string): string | un
   }
   return wildcardDomainProblem(host);
 }
+
+const QUALIFIED_NAME = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const LABEL_FMT = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
+const TAG_KEY = new RegExp(`^(${LABEL_FMT}(?:\\.${LABEL_FMT})*/)?(${QUALIFIED_NAME})$`);
+const TAG_VALUE = new RegExp(`^(?:${QUALIFIED_NAME})?$`);
+
+/** labels.Instance.Validate over `sourceLabels`: each key a `[prefix/]name`, each value a qualified name or empty; `[key, problem]` pairs. */
+export function sourceLabelsProblems(labels: unknown): [string, string][] {
+  const out: [string, string][] = [];
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return out;
+  for (const [key, value] of Object.entries(labels as { [k: string]: unknown })) {
+    const m = TAG_KEY.exec(key);
+    if (!m) out.push([key, `invalid label key '${key}' (a '[dns-prefix/]name' of letters, digits, '-', '_' and '.'): got '${key}'`]);
+    else if (m[1] && m[1].length - 1 > 253) out.push([key, `invalid label key '${key.slice(0, 40)}…' (its DNS prefix is over 253 characters)`]);
+    else if (m[2].length > 63) out.push([key, `invalid label key '${key}' (its name is over 63 characters)`]);
+    if (typeof value === 'string' && !TAG_VALUE.test(value)) {
+      out.push([key, `invalid label value (letters, digits, '-', '_' and '.', starting and ending with a letter or digit): got '${value}'`]);
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@
  */
 import { ipSubnetProblem, isIP, istio, portProblem } from './istio-common';
 import { gatewayNamesProblems, httpRouteProblems, routeDestinationsProblems, VsContext } from './istio-http-route';
-import { gatewayBoundHostProblem, hostSubsetOf, hostsOverlap, isRoutingClaim, token, wildcardDomainProblem } from './istio-names';
+import { gatewayBoundHostProblem, hostSubsetOf, hostsOverlap, isRoutingClaim, sourceLabelsProblems, token, wildcardDomainProblem } from './istio-names';
 import { Obj, arr, obj } from './util';
 import { Manifest } from '../../render/model';
 
@@ -31,6 +31,7 @@ function l4MatchProblems(match: Obj, at: string, where: string): string[] {
   });
   const pp = match.port === 0 ? undefined : portProblem(match.port);
   if (pp) out.push(`${at}/port: ${pp}: got ${String(match.port)} ${where}`);
+  for (const [key, p] of sourceLabelsProblems(match.sourceLabels)) out.push(`${at}/sourceLabels/${token(key)}: ${p} ${where}`);
   out.push(...gatewayNamesProblems(match.gateways, `${at}/gateways`, false));
   return out;
 }

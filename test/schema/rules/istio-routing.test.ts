@@ -136,6 +136,10 @@ describe('validateHTTPRouteMatchRequest and validateStringMatch', () => {
       '/spec/http/0/match/0/gateways/0: the gateway\'s namespace \'*\' is not a DNS-1123 label (no wildcards): got \'*/ingress\' (Istio webhook: validateGatewayNames)',
       '/spec/http/0/match/0/sourceNamespace: must be a namespace name (DNS-1123 label): got \'Not_A_Namespace\' (Istio webhook: validateHTTPRouteMatchRequest)',
     ], match({ port: 8080, gateways: ['mesh'], sourceNamespace: 'default' })],
+    ['a source label key or value is not a label', match({ sourceLabels: { 'a/b/c': 'x', 'app': '-web' } }), [
+      '/spec/http/0/match/0/sourceLabels/a~1b~1c: invalid label key \'a/b/c\' (a \'[dns-prefix/]name\' of letters, digits, \'-\', \'_\' and \'.\'): got \'a/b/c\' (Istio webhook: validateHTTPRouteMatchRequest)',
+      '/spec/http/0/match/0/sourceLabels/app: invalid label value (letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit): got \'-web\' (Istio webhook: validateHTTPRouteMatchRequest)',
+    ], match({ sourceLabels: { 'app.kubernetes.io/name': 'Web_1', 'version': '' } })],
   ]);
 });
 
@@ -304,8 +308,9 @@ describe('validateTLSRoute, validateTLSMatch, validateSniHost, validateTCPRoute'
       '/spec/tls/0/match/0/sniHosts/1: the SNI host is not covered by any of the VirtualService\'s hosts (*.example.com): got \'a.other.org\'; add it to hosts (Istio webhook: validateSniHost)',
       '/spec/tls/0/match/0/destinationSubnets/0: must be an IP address or a CIDR block: got \'10.0.0.0/33\' (Istio webhook: validateTLSMatch)',
     ], tls({ match: [{ sniHosts: ['a.example.com', '*.example.com', 'outbound_.443_._.a.example.com'], destinationSubnets: ['10.0.0.0/8'] }] })],
-    ['a TCP route has no destination, or a bad port', vs({ hosts: [HOST], tcp: [{ match: [{ port: 70000 }], route: [] }] }), [
+    ['a TCP route has no destination, or a bad port or source label', vs({ hosts: [HOST], tcp: [{ match: [{ port: 70000, sourceLabels: { 'a b': 'x' } }], route: [] }] }), [
       '/spec/tcp/0/match/0/port: port number 70000 must be in the range 1..65535: got 70000 (Istio webhook: validateTCPMatch)',
+      '/spec/tcp/0/match/0/sourceLabels/a b: invalid label key \'a b\' (a \'[dns-prefix/]name\' of letters, digits, \'-\', \'_\' and \'.\'): got \'a b\' (Istio webhook: validateTCPMatch)',
       '/spec/tcp/0/route: a TCP route needs at least one destination: got none (Istio webhook: validateTCPRoute)',
     ], vs({ hosts: [HOST], tcp: [{ match: [{ port: 3306, sourceLabels: { app: 'a' } }], route: DEST }] })],
   ]);
