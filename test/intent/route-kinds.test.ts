@@ -246,13 +246,13 @@ describe('gateways per match', () => {
   test('a route bound to a gateway and the mesh routes each differently (Istio)', () => {
     const objects = expectSchemaValid(synthObjects(app => {
       const chart = new MeshChart(app, 'c', { namespace: 'shop' });
-      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['web.example.com', 'web'] }] });
+      const gateway = new IngressGateway(chart, 'gw', { servers: [{ port: 80, hosts: ['web.example.com', 'web.shop.svc.cluster.local'] }] });
       const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
       const v1 = web.addVersion('v1', { image: 'docker.io/library/nginx:1.27' });
       const v2 = web.addVersion('v2', { image: 'docker.io/library/nginx:1.27' });
       new IngressGatewayRoute(chart, 'web-route', {
         gateway,
-        hosts: ['web.example.com', 'web'],
+        hosts: ['web.example.com', 'web.shop.svc.cluster.local'],
         mesh: true,
         routes: [
           { match: [HttpMatch.where({ gateways: [MatchGateway.mesh()] })], action: RouteAction.forward(v2) },

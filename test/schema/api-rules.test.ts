@@ -3,10 +3,8 @@ import { Manifest } from '../../lib/render/model';
 import { apiRuleProblems } from '../../lib/schema/api-rules';
 
 const m = (o: object) => o as Manifest;
-const vs = (http: object[]) => m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hosts: ['a'], http } });
-const dest = [{ destination: { host: 'a' } }];
 
-describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, etcd)', () => {
+describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, etcd); Istio\'s VirtualService and Gateway rules are in rules/istio-routing.test.ts', () => {
   test('names per kind: a Service is a DNS-1035 label, a Namespace a DNS-1123 label, others DNS-1123 subdomains', () => {
     expect(apiRuleProblems(m({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' } }))).toStrictEqual([
       '/metadata/name: must be a DNS-1035 label for a Service (at most 63 characters: lower case letters, digits and \'-\', starting with a letter): got \'1web\'',
@@ -42,44 +40,6 @@ describe('rules no schema carries (Kubernetes\' validation, Istio\'s webhook, et
     expect(apiRuleProblems(deployment([{ containerPort: 80, name: 'http' }, { containerPort: 81, name: 'http' }])))
       .toStrictEqual(['/spec/template/spec/containers/0/ports/1/name: must be unique in the container: got \'http\' twice']);
     expect(apiRuleProblems(deployment([], { app: 'a b' }))).toHaveLength(2);
-  });
-
-  test('Istio\'s retry policies, durations, percentages, weights, header names and RE2 regular expressions (pkg/config/validation)', () => {
-    expect(apiRuleProblems(vs([{ route: dest, retries: { attempts: 3, retryOn: '5xx,gateway-errors,503', perTryTimeout: '0.5ms' } }]))).toStrictEqual([
-      '/spec/http/0/retries/perTryTimeout: must be at least 1ms: got \'0.5ms\'',
-      expect.stringMatching(/^\/spec\/http\/0\/retries\/retryOn: 'gateway-errors' is not a retry policy Istio knows \(5xx, gateway-error, /),
-    ]);
-    expect(apiRuleProblems(vs([{ route: dest, retries: { attempts: 0, retryOn: '5xx' } }])))
-      .toStrictEqual(['/spec/http/0/retries: must not configure a retry policy when attempts is 0 (retries disabled)']);
-    expect(apiRuleProblems(vs([{ route: dest, timeout: '1500us' }]))).toStrictEqual(['/spec/http/0/timeout: must be whole milliseconds: got \'1500us\'']);
-    const fault = { abort: { httpStatus: 500, percentage: { value: 0.00001 } } };
-    expect(apiRuleProblems(vs([{ route: dest, fault, mirrorPercentage: { value: 120 } }]))).toStrictEqual([
-      '/spec/http/0/fault/abort/percentage/value: must be 0 or between 0.0001 and 100: got 0.00001',
-      '/spec/http/0/mirrorPercentage/value: must be 0 or between 0.0001 and 100: got 120',
-    ]);
-    expect(apiRuleProblems(vs([{ route: [{ destination: { host: 'a' }, weight: -1 }] }]))).toStrictEqual(['/spec/http/0/route/0/weight: must not be negative: got -1']);
-    expect(apiRuleProblems(vs([{ route: dest, match: [{ uri: { regex: '^/(?!admin)' }, headers: { 'end user': { exact: 'x' }, ':authority': { exact: 'a' } } }] }]))).toStrictEqual([
-      '/spec/http/0/match/0/uri/regex: must be an RE2 regular expression (error parsing regexp: invalid or unsupported Perl syntax: `(?!`): got \'^/(?!admin)\'',
-      '/spec/http/0/match/0/headers: \'end user\' is not a valid header name (RFC 7230 token characters)',
-    ]);
-    expect(apiRuleProblems(vs([{ route: dest, headers: { request: { set: { ':path': '/' }, remove: ['Host'] } } }]))).toStrictEqual([
-      '/spec/http/0/headers/request/set: header \':path\' cannot have a \':\' prefix',
-      '/spec/http/0/headers/request/remove: header \'Host\' cannot be removed',
-    ]);
-  });
-
-  test('Istio\'s webhook on Gateways: a DNS-1123 label name, unique server port names, TLS settings by protocol', () => {
-    const gw = (name: string, servers: object[]) => m({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name }, spec: { selector: { istio: 'ingressgateway' }, servers } });
-    expect(apiRuleProblems(gw('web.gw', [
-      { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'c' } },
-      { port: { number: 443, name: 'http', protocol: 'HTTPS' }, hosts: ['*'] },
-    ]))).toStrictEqual([
-      '/metadata/name: must be a DNS-1123 label for an Istio Gateway (no dots, at most 63 characters): got \'web.gw\'',
-      '/spec/servers/0/tls: a plain-text HTTP server may only set httpsRedirect',
-      '/spec/servers/1/port/name: port names in servers must be unique: got \'http\' twice',
-      '/spec/servers/1/tls: must be given for an HTTPS server (Istio refuses an HTTPS server without TLS settings)',
-    ]);
-    expect(apiRuleProblems(gw('web', [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { httpsRedirect: true } }]))).toStrictEqual([]);
   });
 
   test('an object over etcd\'s 1.5 MiB request limit is refused, naming what to split', () => {

@@ -15,7 +15,7 @@ describe('SchemaValidation.pinned() (the pinned CRDs, generated into the package
   const schemas = SchemaValidation.pinned();
 
   test('unknown fields are errors, as with kubectl apply\'s strict field validation', () => {
-    expect(schemas.validate(m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hots: ['a'] } })).problems)
+    expect(schemas.validate(m({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hots: ['a'], http: [{ route: [{ destination: { host: 'a' } }] }] } })).problems)
       .toStrictEqual(['/spec: must NOT have additional properties: \'hots\'']);
   });
 

@@ -1,124 +1,155 @@
 /**
- * Istio's validating webhook (istio/istio pkg/config/validation) for networking.istio.io kinds: what istiod refuses
- * beyond the CRD schemas. Each rule cites the upstream function it follows.
+ * Istio's validating webhook (istio/istio pkg/config/validation) for VirtualServices: what istiod refuses beyond the
+ * CRD schema (ValidateVirtualService, validateTLSRoute, validateTCPRoute; HTTP routes in `./istio-http-route`,
+ * Gateways in `./istio-gateway`). Each rule cites the upstream function it follows.
  *
  * @module
  */
-import { durationProblem, HEADER_NAME, percentProblem, PSEUDO_HEADERS, stringMatchProblems } from './istio-common';
+import { ipSubnetProblem, isIP, istio, portProblem } from './istio-common';
+import { gatewayNamesProblems, httpRouteProblems, routeDestinationsProblems, VsContext } from './istio-http-route';
+import { gatewayBoundHostProblem, hostSubsetOf, hostsOverlap, isRoutingClaim, sourceLabelsProblems, token, wildcardDomainProblem } from './istio-names';
 import { Obj, arr, obj } from './util';
-import { DNS1123_LABEL } from '../../core/names';
 import { Manifest } from '../../render/model';
 
-/** Istio's retry policies (`retryOn`), besides HTTP status codes: pkg/config/validation's supportedRetryOnPolicies. */
-export const ISTIO_RETRY_ON = new Set([
-  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes',
-  'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure',
-  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
-]);
+export { istioGatewayProblems } from './istio-gateway';
 
-/** HTTP status codes Go's `http.StatusText` knows (what Istio accepts as a number in `retryOn`). */
-const HTTP_STATUS = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
-  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
-  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
+const WHERE = {
+  vs: istio('ValidateVirtualService'),
+  tls: istio('validateTLSRoute'),
+  tlsMatch: istio('validateTLSMatch'),
+  sni: istio('validateSniHost'),
+  tcp: istio('validateTCPRoute'),
+  tcpMatch: istio('validateTCPMatch'),
+};
 
-/** Istio's validating webhook (pkg/config/validation: validateHTTPRoute, validateHTTPRetry…) over a VirtualService's HTTP routes. */
+/** validateTLSMatch / validateTCPMatch: subnets, port, gateways (and SNI hosts for TLS). */
+function l4MatchProblems(match: Obj, at: string, where: string): string[] {
+  const out: string[] = [];
+  arr(match.destinationSubnets).forEach((s, i) => {
+    const p = typeof s === 'string' ? ipSubnetProblem(s) : undefined;
+    if (p) out.push(`${at}/destinationSubnets/${i}: must be an IP address or a CIDR block: got '${String(s)}' ${where}`);
+  });
+  const pp = match.port === 0 ? undefined : portProblem(match.port);
+  if (pp) out.push(`${at}/port: ${pp}: got ${String(match.port)} ${where}`);
+  for (const [key, p] of sourceLabelsProblems(match.sourceLabels)) out.push(`${at}/sourceLabels/${token(key)}: ${p} ${where}`);
+  out.push(...gatewayNamesProblems(match.gateways, `${at}/gateways`, false));
+  return out;
+}
+
+/** validateSniHost: a (wildcard) host name covered by one of the VirtualService's hosts. */
+function sniHostProblem(sni: string, at: string, ctx: VsContext): string | undefined {
+  const p = ctx.gateways.includes('mesh') ? wildcardDomainProblem(sni) : gatewayBoundHostProblem(true, sni);
+  if (p) return isIP(sni) ? undefined : `${at}: ${p}: got '${sni}' ${WHERE.sni}`;
+  if (ctx.hosts.some(h => hostSubsetOf(sni, h))) return undefined;
+  return `${at}: the SNI host is not covered by any of the VirtualService's hosts (${ctx.hosts.join(', ')}): got '${sni}'; add it to hosts ${WHERE.sni}`;
+}
+
+/** validateTLSRoute: matches with SNI hosts, and destinations. */
+function tlsRouteProblems(route: Obj, at: string, ctx: VsContext): string[] {
+  const out: string[] = [];
+  const matches = arr(route.match);
+  if (Array.isArray(route.match) && matches.length === 0) out.push(`${at}/match: a TLS route needs at least one match: got none ${WHERE.tls}`);
+  matches.forEach((m, j) => {
+    const mat = `${at}/match/${j}`;
+    const match = obj(m);
+    if (!match) {
+      if (m === null) out.push(`${mat}: a TLS match must not be null: got null ${WHERE.tlsMatch}`);
+      return;
+    }
+    const snis = arr(match.sniHosts);
+    if (Array.isArray(match.sniHosts) && snis.length === 0) out.push(`${mat}/sniHosts: a TLS match needs at least one SNI host: got none ${WHERE.tlsMatch}`);
+    snis.forEach((s, k) => {
+      const p = typeof s === 'string' ? sniHostProblem(s, `${mat}/sniHosts/${k}`, ctx) : undefined;
+      if (p) out.push(p);
+    });
+    out.push(...l4MatchProblems(match, mat, WHERE.tlsMatch));
+  });
+  if (arr(route.route).length === 0) out.push(`${at}/route: a TLS route needs at least one destination: got none ${WHERE.tls}`);
+  out.push(...routeDestinationsProblems(route.route, `${at}/route`, false, ctx.gatewaySemantics));
+  return out;
+}
+
+/** validateTCPRoute: matches and destinations. */
+function tcpRouteProblems(route: Obj, at: string, ctx: VsContext): string[] {
+  const out: string[] = [];
+  arr(route.match).forEach((m, j) => {
+    const match = obj(m);
+    if (match) out.push(...l4MatchProblems(match, `${at}/match/${j}`, WHERE.tcpMatch));
+    else if (m === null) out.push(`${at}/match/${j}: a TCP match must not be null: got null ${WHERE.tcpMatch}`);
+  });
+  if (arr(route.route).length === 0) out.push(`${at}/route: a TCP route needs at least one destination: got none ${WHERE.tcp}`);
+  out.push(...routeDestinationsProblems(route.route, `${at}/route`, false, ctx.gatewaySemantics));
+  return out;
+}
+
+/** ValidateVirtualService: hosts, gateways, delegates, and every route (validation.go). */
 export function virtualServiceProblems(o: Manifest): string[] {
   const out: string[] = [];
   const spec = obj((o as unknown as Obj).spec) ?? {};
-  arr(spec.http).forEach((r, i) => {
+  const hosts = arr(spec.hosts).filter((h): h is string => typeof h === 'string');
+  const gateways = arr(spec.gateways).filter((g): g is string => typeof g === 'string');
+  const http = arr(spec.http);
+  const tls = arr(spec.tls);
+  const tcp = arr(spec.tcp);
+  const delegate = arr(spec.hosts).length === 0;
+  const gatewaySemantics = obj(o.metadata?.annotations)?.['internal.istio.io/route-semantics'] === 'gateway';
+  if (delegate) {
+    if (gateways.length > 0) out.push(`/spec/gateways: a delegate VirtualService (no hosts) must not name gateways: got '${gateways.join(', ')}'; the root VirtualService binds them ${WHERE.vs}`);
+    if (tls.length > 0) out.push(`/spec/tls: a delegate VirtualService (no hosts) must not have TLS routes: got ${tls.length}; only HTTP routes can be delegated ${WHERE.vs}`);
+    if (tcp.length > 0) out.push(`/spec/tcp: a delegate VirtualService (no hosts) must not have TCP routes: got ${tcp.length}; only HTTP routes can be delegated ${WHERE.vs}`);
+  }
+  const boundToGateway = gateways.length > 0 && !gateways.includes('mesh');
+  if (gateways.length > 0) out.push(...gatewayNamesProblems(spec.gateways, '/spec/gateways', gatewaySemantics));
+  const ctx: VsContext = { hosts, gateways, delegate, gatewaySemantics, boundToGateway };
+  if (!boundToGateway) {
+    http.forEach((r, i) => arr(obj(r)?.match).forEach((m, j) => {
+      for (const key of ['headers', 'withoutHeaders']) {
+        for (const name of Object.keys(obj(obj(m)?.[key]) ?? {})) {
+          if (isRoutingClaim(name)) {
+            out.push(`/spec/http/${i}/match/${j}/${key}/${token(name)}: JWT claim routing works only on gateways: got '${name}' with no gateway `
+              + `bound (gateways: ${gateways.length ? gateways.join(', ') : 'none'}); bind the VirtualService to an ingress gateway ${WHERE.vs}`);
+          }
+        }
+      }
+    }));
+  }
+  let allHostsValid = true;
+  const sni = tls.some(r => arr(obj(r)?.match).some(m => arr(obj(m)?.sniHosts).length > 0));
+  arr(spec.hosts).forEach((h, i) => {
+    if (typeof h !== 'string') return;
+    const p = boundToGateway ? gatewayBoundHostProblem(sni, h) : wildcardDomainProblem(h);
+    if (p) {
+      if (isIP(h)) return;
+      out.push(`/spec/hosts/${i}: ${p}: got '${h}' ${WHERE.vs}`);
+      allHostsValid = false;
+    } else if (!boundToGateway && h === '*') {
+      out.push(`/spec/hosts/${i}: the host '*' is not allowed for a VirtualService bound to the mesh: got '*'; name the hosts, or bind it to a gateway only ${WHERE.vs}`);
+      allHostsValid = false;
+    }
+  });
+  if (allHostsValid) {
+    for (let i = 0; i < hosts.length; i++) {
+      for (let j = i + 1; j < hosts.length; j++) {
+        if (hostsOverlap(hosts[i], hosts[j])) {
+          out.push(`/spec/hosts/${j}: duplicate hosts in the VirtualService: got '${hosts[j]}' overlapping '${hosts[i]}'; keep one ${WHERE.vs}`);
+        }
+      }
+    }
+  }
+  if (http.length === 0 && tcp.length === 0 && tls.length === 0) out.push(`/spec: a VirtualService needs http, tcp or tls routes: got none ${WHERE.vs}`);
+  http.forEach((r, i) => {
     const route = obj(r);
-    if (!route) return;
-    const at = `/spec/http/${i}`;
-    const retries = obj(route.retries);
-    if (retries) {
-      const attempts = retries.attempts;
-      if (typeof attempts === 'number' && attempts < 0) out.push(`${at}/retries/attempts: must not be negative: got ${attempts}`);
-      if (attempts === 0 && (retries.perTryTimeout !== undefined || retries.retryOn !== undefined)) {
-        out.push(`${at}/retries: must not configure a retry policy when attempts is 0 (retries disabled)`);
-      }
-      const d = durationProblem(retries.perTryTimeout);
-      if (d) out.push(`${at}/retries/perTryTimeout: ${d}`);
-      if (typeof retries.retryOn === 'string') {
-        for (const policy of retries.retryOn.split(',')) {
-          const code = /^\d+$/.test(policy) ? Number(policy) : NaN;
-          if (!ISTIO_RETRY_ON.has(policy) && !HTTP_STATUS.has(code)) {
-            out.push(`${at}/retries/retryOn: '${policy}' is not a retry policy Istio knows (${[...ISTIO_RETRY_ON].join(', ')}, or an HTTP status code)`);
-          }
-        }
-      }
-    }
-    const t = durationProblem(route.timeout);
-    if (t) out.push(`${at}/timeout: ${t}`);
-    arr(route.match).forEach((m, j) => {
-      const match = obj(m);
-      if (!match) return;
-      const mat = `${at}/match/${j}`;
-      for (const key of ['uri', 'scheme', 'method', 'authority']) out.push(...stringMatchProblems(match[key], `${mat}/${key}`));
-      for (const key of ['headers', 'withoutHeaders', 'queryParams']) {
-        for (const [name, value] of Object.entries(obj(match[key]) ?? {})) {
-          if (key !== 'queryParams' && !PSEUDO_HEADERS.has(name) && !name.startsWith('@request.auth.claims') && !HEADER_NAME.test(name)) {
-            out.push(`${mat}/${key}: '${name}' is not a valid header name (RFC 7230 token characters)`);
-          }
-          out.push(...stringMatchProblems(value, `${mat}/${key}/${name}`));
-        }
-      }
-    });
-    arr(route.route).forEach((d, j) => {
-      const w = obj(d)?.weight;
-      if (typeof w === 'number' && w < 0) out.push(`${at}/route/${j}/weight: must not be negative: got ${w}`);
-    });
-    const fault = obj(route.fault);
-    for (const kind of ['delay', 'abort']) {
-      const p = percentProblem(obj(obj(fault?.[kind])?.percentage)?.value);
-      if (p) out.push(`${at}/fault/${kind}/percentage/value: ${p}`);
-    }
-    const fixedDelay = durationProblem(obj(fault?.delay)?.fixedDelay);
-    if (fixedDelay) out.push(`${at}/fault/delay/fixedDelay: ${fixedDelay}`);
-    const mirror = percentProblem(obj(route.mirrorPercentage)?.value);
-    if (mirror) out.push(`${at}/mirrorPercentage/value: ${mirror}`);
-    const headers = obj(route.headers);
-    for (const dir of ['request', 'response']) {
-      const ops = obj(headers?.[dir]);
-      for (const op of ['set', 'add']) {
-        for (const name of Object.keys(obj(ops?.[op]) ?? {})) {
-          if (name.startsWith(':') && !(dir === 'request' && /^:authority$/i.test(name))) out.push(`${at}/headers/${dir}/${op}: header '${name}' cannot have a ':' prefix`);
-        }
-      }
-      for (const name of arr(ops?.remove)) {
-        if (typeof name === 'string' && (/^host$/i.test(name) || name.startsWith(':'))) out.push(`${at}/headers/${dir}/remove: header '${name}' cannot be removed`);
-      }
-    }
+    if (route) out.push(...httpRouteProblems(route, `/spec/http/${i}`, ctx));
+    else if (r === null) out.push(`/spec/http/${i}: an HTTP route must not be null: got null ${WHERE.vs}`);
+  });
+  tls.forEach((r, i) => {
+    const route = obj(r);
+    if (route) out.push(...tlsRouteProblems(route, `/spec/tls/${i}`, ctx));
+  });
+  tcp.forEach((r, i) => {
+    const route = obj(r);
+    if (route) out.push(...tcpRouteProblems(route, `/spec/tcp/${i}`, ctx));
   });
   return out;
 }
 
-/** Istio's webhook on Gateways (pkg/config/validation ValidateGateway / validateServer). */
-export function istioGatewayProblems(o: Manifest): string[] {
-  const out: string[] = [];
-  const name = o.metadata?.name;
-  if (typeof name === 'string' && !(name.length <= 63 && DNS1123_LABEL.test(name))) {
-    out.push(`/metadata/name: must be a DNS-1123 label for an Istio Gateway (no dots, at most 63 characters): got '${name}'`);
-  }
-  const servers = arr(obj((o as unknown as Obj).spec)?.servers);
-  const names = new Set<string>();
-  servers.forEach((x, i) => {
-    const server = obj(x);
-    const port = obj(server?.port);
-    if (!server || !port) return;
-    const portName = port.name;
-    if (typeof portName === 'string') {
-      if (names.has(portName)) out.push(`/spec/servers/${i}/port/name: port names in servers must be unique: got '${portName}' twice`);
-      names.add(portName);
-    }
-    const protocol = typeof port.protocol === 'string' ? port.protocol.toUpperCase() : '';
-    const tls = obj(server.tls);
-    if ((protocol === 'HTTPS' || protocol === 'TLS') && !tls) {
-      out.push(`/spec/servers/${i}/tls: must be given for an ${protocol} server (Istio refuses an ${protocol} server without TLS settings)`);
-    }
-    if ((protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'GRPC' || protocol === 'TCP') && tls
-      && Object.keys(tls).some(k => k !== 'httpsRedirect')) {
-      out.push(`/spec/servers/${i}/tls: a plain-text ${protocol} server may only set httpsRedirect`);
-    }
-  });
-  return out;
-}
