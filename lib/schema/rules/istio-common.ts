@@ -55,13 +55,15 @@ export function percentProblem(v: unknown): string | undefined {
   return v < 0 || v > 100 || (v > 0 && v < 0.0001) ? `must be 0 or between 0.0001 and 100: got ${v}` : undefined;
 }
 
-const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const WILDCARD_LABEL_RE = /^(\*|\*?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+// Istio's labels (pkg/config/labels/instance.go dns1123LabelFmt, wildcardPrefix): upper case letters are accepted, and a
+// wildcard label may be `*`, `*name` or `*-name`
+const DNS1123_LABEL_RE = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const WILDCARD_LABEL_RE = /^(\*|(\*|\*-)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
 
-/** pkg/config/labels.IsDNS1123Label: lower case letters, digits and '-', at most 63 characters. */
+/** pkg/config/labels.IsDNS1123Label: letters, digits and '-', at most 63 characters. */
 export const isDNS1123Label = (s: string): boolean => s.length > 0 && s.length <= 63 && DNS1123_LABEL_RE.test(s);
 
-/** pkg/config/labels.IsWildcardDNS1123Label: a DNS-1123 label, `*`, or a label prefixed by `*`. */
+/** pkg/config/labels.IsWildcardDNS1123Label: a DNS-1123 label, `*`, or a label prefixed by `*` or `*-`. */
 export const isWildcardDNS1123Label = (s: string): boolean => s.length > 0 && s.length <= 63 && WILDCARD_LABEL_RE.test(s);
 
 /** agent.CheckDNS1123Preconditions: not empty, at most 255 characters. */
