@@ -234,7 +234,8 @@ export function loadBalancerProblems(out: string[], at: string, v: unknown): voi
     const h = `${at}/consistentHash`;
     const cookie = obj(hash.httpCookie);
     if (cookie) {
-      if (!cookie.name) report(out, `${h}/httpCookie/name`, 'an HTTP cookie hash needs the cookie name', cookie.name ?? UNSET, fn);
+      // an absent name is the CRD's to report (required)
+      if (cookie.name === '') report(out, `${h}/httpCookie/name`, 'an HTTP cookie hash needs the cookie name', cookie.name, fn);
       const names = new Set<string>();
       arr(cookie.attributes).forEach((a, i) => {
         const name = str(obj(a)?.name) ?? '';
@@ -322,11 +323,12 @@ function tunnelProblems(out: string[], at: string, v: unknown): void {
   if (typeof protocol === 'string' && protocol !== '' && protocol !== 'CONNECT' && protocol !== 'POST') {
     report(out, `${at}/protocol`, 'a tunnel protocol must be CONNECT or POST', protocol, fn);
   }
-  const host = str(tunnel.targetHost) ?? '';
-  const f = fqdnProblem(host.toLowerCase());
-  if (f && !isIP(host)) report(out, `${at}/targetHost`, `must be a FQDN or an IP address (${f})`, host, fn);
-  const port = typeof tunnel.targetPort === 'number' ? tunnel.targetPort : 0;
-  if (port === 0 || portProblem(port)) report(out, `${at}/targetPort`, 'must be a port in the range 1..65535', port, fn);
+  // absent target host and port are the CRD's to report (required)
+  const host = tunnel.targetHost;
+  const f = typeof host === 'string' ? fqdnProblem(host.toLowerCase()) : undefined;
+  if (typeof host === 'string' && f && !isIP(host)) report(out, `${at}/targetHost`, `must be a FQDN or an IP address (${f})`, host, fn);
+  const port = tunnel.targetPort;
+  if (typeof port === 'number' && (port === 0 || portProblem(port))) report(out, `${at}/targetPort`, 'must be a port in the range 1..65535', port, fn);
 }
 
 const POLICY_FIELDS = ['outlierDetection', 'connectionPool', 'loadBalancer', 'tls', 'tunnel', 'proxyProtocol', 'retryBudget'];

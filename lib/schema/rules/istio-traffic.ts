@@ -270,10 +270,10 @@ export function serviceEntryProblems(o: Manifest): string[] {
   ports.forEach((port, i) => {
     if (!port) return;
     const at = `/spec/ports/${i}`;
-    const name = str(port.name) ?? '';
-    if (names.has(name)) report(out, `${at}/name`, 'ServiceEntry port names must be unique', name, fn);
-    names.add(name);
-    portProblems(out, at, { ...port, name }, fn, { nameOptional: false, checkNumber: false });
+    const name = str(port.name);
+    if (name !== undefined && names.has(name)) report(out, `${at}/name`, 'ServiceEntry port names must be unique', name, fn);
+    if (name !== undefined) names.add(name);
+    portProblems(out, at, port, fn, { nameOptional: false, checkNumber: false });
   });
 
   switch (resolution) {
