@@ -423,4 +423,15 @@ describe('the accepted objects are valid against the pinned CRDs too', () => {
       .toStrictEqual(['/spec/trafficPolicy/outlierDetection/interval: must be a valid duration greater than 1ms']);
     expect(schemas.validate(se({ hosts: ['*'], ports: http })).problems).toStrictEqual(['/spec/hosts/0: hostname cannot be wildcard']);
   });
+
+  test('a field the CRD requires is the schema\'s to report when absent: a ServiceEntry port name, a cookie name, a tunnel target', () => {
+    const schemas = SchemaValidation.pinned();
+    expect(schemas.validate(se({ hosts: ['api.example.com'], ports: [{ number: 80 }] })).problems).toStrictEqual(['/spec/ports/0: must have required property \'name\'']);
+    expect(schemas.validate(tp({ loadBalancer: { consistentHash: { httpCookie: { ttl: '0s' } } } })).problems)
+      .toStrictEqual(['/spec/trafficPolicy/loadBalancer/consistentHash/httpCookie: must have required property \'name\'']);
+    expect(schemas.validate(tp({ tunnel: { protocol: 'CONNECT' } })).problems).toStrictEqual([
+      '/spec/trafficPolicy/tunnel: must have required property \'targetHost\'',
+      '/spec/trafficPolicy/tunnel: must have required property \'targetPort\'',
+    ]);
+  });
 });
