@@ -27,7 +27,8 @@ const LABEL_VALUE = /^((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** labels.Instance.Validate: the label keys and values of a subset, an endpoint or a workload. */
 export function labelProblems(out: string[], at: string, v: unknown, fn: string): void {
   for (const [key, value] of Object.entries(obj(v) ?? {})) {
-    const m = LABEL_KEY.exec(key);
+    // a key longer than a 253-character prefix, '/' and a 63-character name is refused without reading it
+    const m = key.length <= 317 ? LABEL_KEY.exec(key) : null;
     if (!m || (m[1] ?? '').length > 253 || m[2].length > 63) {
       report(out, at, 'a label key must be [prefix/]name: letters, digits, \'-\', \'_\' and \'.\', at most 63 characters', key, fn);
     }
