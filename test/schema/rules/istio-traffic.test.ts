@@ -409,6 +409,18 @@ describe('WorkloadEntry (ValidateWorkloadEntry) and WorkloadGroup (ValidateWorkl
   ], 'it has one', wg({ probe: { tcpSocket: { port: 9080 } } }));
 });
 
+describe('validateMetadata wraps the traffic kinds too', () => {
+  rule('a Sidecar carries the dry-run annotation (AuthorizationPolicy only)', object('Sidecar', { egress: [{ hosts: ['./*'] }] }, { annotations: { 'istio.io/dry-run': 'true' } }), [
+    '/metadata/annotations/istio.io~1dry-run: the annotation istio.io/dry-run is only supported on an AuthorizationPolicy: got it on a Sidecar; remove it (Istio webhook: checkDryRunAnnotation)',
+  ], 'it carries other annotations', object('Sidecar', { egress: [{ hosts: ['./*'] }] }, { annotations: { 'example.com/owner': 'shop' } }));
+  test('on each of DestinationRule, ServiceEntry, WorkloadEntry and WorkloadGroup', () => {
+    const annotations = { 'internal.istio.io/parents': 'x' };
+    for (const o of [dr({}, { annotations }), se({ hosts: ['api.example.com'], ports: http }, { annotations }), object('WorkloadEntry', { address: '10.0.0.1' }, { annotations }), object('WorkloadGroup', { template: {} }, { annotations })]) {
+      expect(apiRuleProblems(o)).toStrictEqual(['/metadata/annotations/internal.istio.io~1parents: Istio\'s internal annotation may not be set by users: got \'internal.istio.io/parents\'; remove it (Istio webhook: validateMetadata)']);
+    }
+  });
+});
+
 describe('the accepted objects are valid against the pinned CRDs too', () => {
   test('no accepted object has a problem with its schema, its CEL rules or the webhook rules', () => {
     const schemas = SchemaValidation.pinned();
