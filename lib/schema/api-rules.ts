@@ -10,6 +10,9 @@
 import { envoyFilterProblems, telemetryProblems, wasmPluginProblems } from './rules/istio-extensions';
 import { istioGatewayProblems, virtualServiceProblems } from './rules/istio-networking';
 import { authorizationPolicyProblems, istioMetadataProblems, requestAuthenticationProblems } from './rules/istio-security';
+import {
+  destinationRuleProblems, exportToProblems, serviceEntryProblems, sidecarProblems, workloadEntrySpecProblems, workloadGroupProblems,
+} from './rules/istio-traffic';
 import { kubernetesProblems } from './rules/kubernetes';
 import {
   egressNetworkProblems, linkerdAuthorizationPolicyProblems, linkerdServerProblems, meshTlsAuthenticationProblems, networkAuthenticationProblems,
@@ -26,8 +29,13 @@ type KindRules = (o: Manifest) => string[];
 
 /** Admission rules by `group/Kind` (any version of the group); a kind may have rules from several area files. */
 const RULES: ReadonlyMap<string, readonly KindRules[]> = new Map<string, readonly KindRules[]>([
-  ['networking.istio.io/VirtualService', [virtualServiceProblems]],
+  ['networking.istio.io/VirtualService', [virtualServiceProblems, exportToProblems]],
   ['networking.istio.io/Gateway', [istioGatewayProblems]],
+  ['networking.istio.io/DestinationRule', [istioMetadataProblems, destinationRuleProblems, exportToProblems]],
+  ['networking.istio.io/ServiceEntry', [istioMetadataProblems, serviceEntryProblems, exportToProblems]],
+  ['networking.istio.io/Sidecar', [istioMetadataProblems, sidecarProblems]],
+  ['networking.istio.io/WorkloadEntry', [istioMetadataProblems, workloadEntrySpecProblems]],
+  ['networking.istio.io/WorkloadGroup', [istioMetadataProblems, workloadGroupProblems]],
   ['security.istio.io/AuthorizationPolicy', [istioMetadataProblems, authorizationPolicyProblems]],
   ['security.istio.io/RequestAuthentication', [istioMetadataProblems, requestAuthenticationProblems]],
   ['security.istio.io/PeerAuthentication', [istioMetadataProblems]],
