@@ -1,4 +1,5 @@
 import { AnalysisContext, AnalysisExternals, AnalyzedObject, HostEntry, InstallationsFacts, MeshConfigFacts, PodTemplateRef } from './model';
+import { hostsOverlap } from '../schema/rules/istio-names';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job']);
 /** Kubernetes' domain suffix of Service hosts, as Istio's analyzers assume it (`util.DefaultKubernetesDomain`). */
@@ -28,14 +29,7 @@ export const str = (v: unknown): string => (typeof v === 'string' ? v : v === un
 
 /** Istio's `host.Name.Matches`: the two hosts overlap (either may be a `*.suffix` wildcard). */
 export function hostsMatch(x: string, y: string): boolean {
-  const a = str(x);
-  const b = str(y);
-  const aw = a.startsWith('*');
-  const bw = b.startsWith('*');
-  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
-  if (aw) return b.endsWith(a.slice(1));
-  if (bw) return a.endsWith(b.slice(1));
-  return a === b;
+  return hostsOverlap(str(x), str(y));
 }
 
 /** Istio's `host.NamesForNamespace`: the hosts of `namespace/host` entries visible from a namespace (`*` and bare hosts always). */

@@ -7,6 +7,7 @@
  * @module
  */
 import * as net from 'net';
+import { isIP, isLabel, wildcardDomainProblem } from './istio-names';
 import { obj } from './util';
 
 /** The citation ending a problem: `(Istio webhook: validateHTTPRoute)`. */
@@ -55,55 +56,11 @@ export function percentProblem(v: unknown): string | undefined {
   return v < 0 || v > 100 || (v > 0 && v < 0.0001) ? `must be 0 or between 0.0001 and 100: got ${v}` : undefined;
 }
 
-// Istio's labels (pkg/config/labels/instance.go dns1123LabelFmt, wildcardPrefix): upper case letters are accepted, and a
-// wildcard label may be `*`, `*name` or `*-name`
-const DNS1123_LABEL_RE = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const WILDCARD_LABEL_RE = /^(\*|(\*|\*-)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
-
-/** pkg/config/labels.IsDNS1123Label: letters, digits and '-', at most 63 characters. */
-export const isDNS1123Label = (s: string): boolean => s.length > 0 && s.length <= 63 && DNS1123_LABEL_RE.test(s);
-
-/** pkg/config/labels.IsWildcardDNS1123Label: a DNS-1123 label, `*`, or a label prefixed by `*` or `*-`. */
-export const isWildcardDNS1123Label = (s: string): boolean => s.length > 0 && s.length <= 63 && WILDCARD_LABEL_RE.test(s);
-
-/** agent.CheckDNS1123Preconditions: not empty, at most 255 characters. */
-function dnsPreconditions(name: string): string | undefined {
-  if (name.length > 255) return `domain name '${name}' is too long (at most 255 characters)`;
-  if (name.length === 0) return 'an empty domain name is not allowed';
-  return undefined;
-}
-
-/** agent.ValidateDNS1123Labels: every label a DNS-1123 label (a trailing dot allowed), the top-level one not all digits. */
-function dnsLabelsProblem(domain: string): string | undefined {
-  const parts = domain.split('.');
-  const top = parts[parts.length - 1];
-  if (/^[-+]?\d+$/.test(top)) return `domain name '${domain}' is invalid (its top-level domain '${top}' cannot be all-numeric)`;
-  for (let i = 0; i < parts.length; i++) {
-    if (i === parts.length - 1 && parts[i] === '') return undefined;
-    if (!isDNS1123Label(parts[i])) return `domain name '${domain}' is invalid (label '${parts[i]}' is not a DNS-1123 label: lower case letters, digits and '-', at most 63 characters)`;
-  }
-  return undefined;
-}
-
-/** agent.ValidateFQDN: a host name of DNS-1123 labels. */
-export const fqdnProblem = (fqdn: string): string | undefined => dnsPreconditions(fqdn) ?? dnsLabelsProblem(fqdn);
-
-/** agent.ValidateWildcardDomain: a host name whose first label may be `*` or `*`-prefixed. */
-export function wildcardDomainProblem(domain: string): string | undefined {
-  const pre = dnsPreconditions(domain);
-  if (pre) return pre;
-  const dot = domain.indexOf('.');
-  const first = dot < 0 ? domain : domain.slice(0, dot);
-  if (!isWildcardDNS1123Label(first)) return `domain name '${domain}' is invalid (label '${first}' is not a DNS-1123 label or a wildcard)`;
-  return dot < 0 ? undefined : dnsLabelsProblem(domain.slice(dot + 1));
-}
-
 /** agent.ValidatePartialWildCard: `*` alone or as a whole first label (`*.example.com`), never `*example.com`. */
 export const partialWildcardProblem = (host: string): string | undefined =>
   host.includes('*') && host !== '*' && !host.startsWith('*.') ? `partial wildcard '${host}' is not allowed (use '*' or '*.domain')` : undefined;
 
-/** Go's netip.ParseAddr: an IPv4 (no leading zeros) or IPv6 address. */
-export const isIP = (s: string): boolean => net.isIP(s) !== 0;
+export { fqdnProblem, isIP, wildcardDomainProblem } from './istio-names';
 
 /** agent.ValidateIPAddress. */
 export const ipProblem = (addr: string): string | undefined => (isIP(addr) ? undefined : `'${addr}' is not a valid IP address`);
@@ -153,8 +110,8 @@ export function namespaceSlashHostProblems(hostname: string, isGateway: boolean)
   if (ns === '' || host === '') out.push('the namespace and the dnsName of a host cannot be empty');
   if (!isGateway) {
     const n = ns.startsWith('~') ? ns.slice(1) : ns;
-    if (n !== '' && n !== '*' && n !== '.' && !isDNS1123Label(n)) out.push(`invalid namespace '${ns}' in a Sidecar host`);
-  } else if (ns !== '*' && ns !== '.' && !isDNS1123Label(ns)) {
+    if (n !== '' && n !== '*' && n !== '.' && !isLabel(n)) out.push(`invalid namespace '${ns}' in a Sidecar host`);
+  } else if (ns !== '*' && ns !== '.' && !isLabel(ns)) {
     out.push(`invalid namespace '${ns}' in a Gateway host`);
   }
   out.push(...hostnamePartProblems(host, isGateway));

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isIP } from './istio-common';
+import * as net from 'net';
 
 /** A JSON object's key as a JSON-pointer token. */
 export const token = (key: string): string => (key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
@@ -14,6 +14,11 @@ export const token = (key: string): string => (key.includes('~') || key.includes
 /** A non-empty string, or undefined. */
 export const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** Go's netip.ParseAddr: an IPv4 (no leading zeros) or IPv6 address. */
+export const isIP = (s: string): boolean => net.isIP(s) !== 0;
+
+// Istio's labels (pkg/config/labels/instance.go dns1123LabelFmt, wildcardPrefix): upper case letters are accepted, and a
+// wildcard label may be `*`, `*name` or `*-name`
 const LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const WILDCARD_LABEL = /^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
 const ALL_DIGITS = /^[-+]?\d+$/;

@@ -325,7 +325,7 @@ function tunnelProblems(out: string[], at: string, v: unknown): void {
   }
   // absent target host and port are the CRD's to report (required)
   const host = tunnel.targetHost;
-  const f = typeof host === 'string' ? fqdnProblem(host.toLowerCase()) : undefined;
+  const f = typeof host === 'string' ? fqdnProblem(host) : undefined;
   if (typeof host === 'string' && f && !isIP(host)) report(out, `${at}/targetHost`, `must be a FQDN or an IP address (${f})`, host, fn);
   const port = tunnel.targetPort;
   if (typeof port === 'number' && (port === 0 || portProblem(port))) report(out, `${at}/targetPort`, 'must be a port in the range 1..65535', port, fn);

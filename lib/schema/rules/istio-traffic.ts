@@ -102,7 +102,7 @@ export function destinationRuleProblems(o: Manifest): string[] {
   const fn = 'ValidateDestinationRule';
   const host = str(spec.host);
   if (host !== undefined) {
-    const p = wildcardDomainProblem(host.toLowerCase());
+    const p = wildcardDomainProblem(host);
     if (p) report(out, '/spec/host', `must be a host name, its first label '*' or '*'-prefixed (${p})`, host, fn);
   }
   trafficPolicyProblems(out, '/spec/trafficPolicy', spec.trafficPolicy, namespace);
@@ -180,7 +180,7 @@ function workloadEntryProblems(out: string[], at: string, we: Obj, servicePorts:
   const unix = address.startsWith('unix://');
   if (!unix && address !== '' && !isIP(address)) {
     if (!allowFqdn) report(out, `${at}/address`, 'with resolution STATIC an endpoint address must be an IP address or a unix socket', address, fn);
-    else if (fqdnProblem(address.toLowerCase())) report(out, `${at}/address`, 'must be an IP address, a FQDN or a unix socket', address, fn);
+    else if (fqdnProblem(address)) report(out, `${at}/address`, 'must be an IP address, a FQDN or a unix socket', address, fn);
   }
   if (servicePorts) endpointPortProblems(out, at, we.ports, servicePorts, fn);
   labelProblems(out, `${at}/labels`, we.labels, fn);
@@ -256,7 +256,7 @@ export function serviceEntryProblems(o: Manifest): string[] {
   const hosts = arr(spec.hosts).filter((h): h is string => typeof h === 'string');
   if (Array.isArray(spec.hosts) && hosts.length === 0) report(out, '/spec/hosts', 'a ServiceEntry needs at least one host', new Bare('[]'), fn);
   arr(spec.hosts).forEach((h, i) => {
-    const p = typeof h === 'string' && h !== '*' ? wildcardDomainProblem(h.toLowerCase()) : undefined;
+    const p = typeof h === 'string' && h !== '*' ? wildcardDomainProblem(h) : undefined;
     if (p) report(out, `/spec/hosts/${i}`, `must be a host name, its first label '*' or '*'-prefixed (${p})`, h, fn);
   });
 
@@ -267,12 +267,12 @@ export function serviceEntryProblems(o: Manifest): string[] {
   });
 
   const ports = arr(spec.ports).map(obj);
+  // unique port names are the API server's to refuse first: the CRD keys ports by name (x-kubernetes-list-type: map)
   const names = new Set<string>();
   ports.forEach((port, i) => {
     if (!port) return;
     const at = `/spec/ports/${i}`;
     const name = str(port.name);
-    if (name !== undefined && names.has(name)) report(out, `${at}/name`, 'ServiceEntry port names must be unique', name, fn);
     if (name !== undefined) names.add(name);
     portProblems(out, at, port, fn, { nameOptional: false, checkNumber: false });
   });
@@ -284,7 +284,7 @@ export function serviceEntryProblems(o: Manifest): string[] {
     case 'DNS':
     case 'DNS_ROUND_ROBIN':
       if (endpoints.length === 0) {
-        const i = hosts.findIndex((h) => fqdnProblem(h.toLowerCase()) !== undefined);
+        const i = hosts.findIndex((h) => fqdnProblem(h) !== undefined);
         if (i >= 0) {
           report(out, `/spec/hosts/${i}`, `with resolution ${resolution} and no endpoints every host must be a FQDN without wildcards`, hosts[i], fn,
             'add endpoints or use resolution DYNAMIC_DNS for wildcard hosts');
@@ -296,7 +296,7 @@ export function serviceEntryProblems(o: Manifest): string[] {
         const at = `/spec/endpoints/${i}`;
         const address = str(ep.address);
         // no address and no network: the CRD's CEL rule says so
-        if ((address !== undefined || ep.network) && !isIP(address ?? '') && fqdnProblem((address ?? '').toLowerCase())) {
+        if ((address !== undefined || ep.network) && !isIP(address ?? '') && fqdnProblem(address ?? '')) {
           report(out, `${at}/address`, `with resolution ${resolution} an endpoint address must be a FQDN or an IP address`, address ?? UNSET, fn);
         }
         labelProblems(out, `${at}/labels`, ep.labels, fn);
@@ -460,7 +460,7 @@ function egressProblems(out: string[], egress: unknown[]): void {
     if (Array.isArray(l.hosts) && hosts.length === 0) report(out, `${at}/hosts`, 'an egress listener needs at least one host', new Bare('[]'), fn, 'e.g. \'./*\' or \'istio-system/*\'');
     hosts.forEach((h, j) => {
       if (typeof h !== 'string') return;
-      for (const p of namespaceSlashHostProblems(h.toLowerCase(), false)) reportHelper(out, `${at}/hosts/${j}`, p, h, 'ValidateNamespaceSlashWildcardHostname');
+      for (const p of namespaceSlashHostProblems(h, false)) reportHelper(out, `${at}/hosts/${j}`, p, h, 'ValidateNamespaceSlashWildcardHostname');
     });
   });
 }
@@ -483,7 +483,7 @@ function outboundPolicyProblems(out: string[], v: unknown): void {
     return;
   }
   const host = str(proxy.host) ?? '';
-  const f = fqdnProblem(host.toLowerCase());
+  const f = fqdnProblem(host);
   if (f) report(out, `${at}/egressProxy/host`, `must be a FQDN (${f})`, host, fn);
   if (!obj(proxy.port)) {
     report(out, `${at}/egressProxy/port`, 'an egress proxy needs a port', UNSET, fn, 'set port.number');

@@ -288,11 +288,13 @@ describe('Istio webhook: Telemetry (ValidateTelemetry)', () => {
 });
 
 describe('Istio webhook: WasmPlugin (ValidateWasmPlugin)', () => {
-  test('refused if two vmConfig env entries share a name / accepted when unique', () => {
-    expect(apiRuleProblems(wasm({ vmConfig: { env: [{ name: 'A', value: '1' }, { name: 'B', valueFrom: 'HOST' }, { name: 'A', value: '2' }] } }))).toStrictEqual([
-      '/spec/vmConfig/env/2/name: env names must be unique: got \'A\' twice; remove or rename one (Istio webhook: validateWasmPluginVMConfig)',
+  test('two vmConfig env entries sharing a name are refused once, by the API server (the CRD keys env by name), before the webhook would', () => {
+    const twice = wasm({ url: 'oci://example.com/filter:1.0', vmConfig: { env: [{ name: 'A', value: '1' }, { name: 'B', valueFrom: 'HOST' }, { name: 'A', value: '2' }] } });
+    expect(apiRuleProblems(twice)).toStrictEqual([]);
+    expect(SchemaValidation.pinned().validate(twice).problems).toStrictEqual([
+      '/spec/vmConfig/env/2: Duplicate value: items 0 and 2 of a list keyed by \'name\' (x-kubernetes-list-type: map) have the same key: got {"name":"A"}; '
+        + 'give each item its own key (API server: listtype.validateListMap)',
     ]);
-    expect(apiRuleProblems(wasm({ vmConfig: { env: [{ name: 'A', value: '1' }, { name: 'B', valueFrom: 'HOST' }] } }))).toStrictEqual([]);
   });
 });
 

@@ -59,7 +59,7 @@ describe('traffic policies (validateTrafficPolicy, validatePortTrafficPolicies, 
     '/spec/trafficPolicy: tunnel and proxyProtocol cannot be set together: got both; keep one of them (Istio webhook: validateTrafficPolicy)',
   ], 'only the tunnel is set', tp({ tunnel }));
   rule('a tunnel\'s target host is neither a FQDN nor an IP, and its port is 0', tp({ tunnel: { protocol: 'POST', targetHost: 'egress_gw', targetPort: 0 } }), [
-    '/spec/trafficPolicy/tunnel/targetHost: must be a FQDN or an IP address (domain name \'egress_gw\' is invalid (label \'egress_gw\' is not a DNS-1123 label: lower case letters, digits and \'-\', at most 63 characters)): got \'egress_gw\' (Istio webhook: validateTunnelSettings)',
+    '/spec/trafficPolicy/tunnel/targetHost: must be a FQDN or an IP address (domain name \'egress_gw\' is invalid (label \'egress_gw\' is not a DNS-1123 label)): got \'egress_gw\' (Istio webhook: validateTunnelSettings)',
     '/spec/trafficPolicy/tunnel/targetPort: must be a port in the range 1..65535: got 0 (Istio webhook: validateTunnelSettings)',
   ], 'the target is an IP address and a port', tp({ tunnel: { targetHost: '10.0.0.7', targetPort: 8443 } }));
   rule('a port policy has no port', tp({ portLevelSettings: [{ loadBalancer: { simple: 'LEAST_REQUEST' } }] }), [
@@ -233,7 +233,7 @@ describe('exportTo (validateExportTo) on VirtualService, DestinationRule and Ser
 describe('ServiceEntry (ValidateServiceEntry)', () => {
   const dns = (spec: object) => se({ hosts: ['api.example.com'], ports: http, resolution: 'DNS', ...spec });
   rule('a host is not a host name', se({ hosts: ['api.example.com', 'api..example.com'], ports: http }), [
-    '/spec/hosts/1: must be a host name, its first label \'*\' or \'*\'-prefixed (domain name \'.example.com\' is invalid (label \'\' is not a DNS-1123 label: lower case letters, digits and \'-\', at most 63 characters)): got \'api..example.com\' (Istio webhook: ValidateServiceEntry)',
+    '/spec/hosts/1: must be a host name, its first label \'*\' or \'*\'-prefixed (domain name \'api..example.com\' is invalid (label \'\' is not a DNS-1123 label)): got \'api..example.com\' (Istio webhook: ValidateServiceEntry)',
   ], 'the hosts are host names, a partial wildcard only warned about', se({ hosts: ['*.example.com', '*example.org'], ports: http, resolution: 'NONE' }));
   rule('hosts is empty', se({ hosts: [], ports: http }), [
     '/spec/hosts: a ServiceEntry needs at least one host: got [] (Istio webhook: ValidateServiceEntry)',
@@ -242,9 +242,14 @@ describe('ServiceEntry (ValidateServiceEntry)', () => {
     '/spec/addresses/0: must be an IP address or a CIDR block (\'10.0.0.300\' is not a valid IP address): got \'10.0.0.300\' (Istio webhook: ValidateServiceEntry)',
     '/spec/addresses/1: must be an IP address or a CIDR block (\'10.0.0.0/33\' is not a valid CIDR block): got \'10.0.0.0/33\' (Istio webhook: ValidateServiceEntry)',
   ], 'they are an IPv6 address and a CIDR block', se({ hosts: ['db.example.com'], addresses: ['2001:db8::1', '10.0.0.0/24'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }] }));
-  rule('two ports share a name', dns({ ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http', protocol: 'HTTP' }] }), [
-    '/spec/ports/1/name: ServiceEntry port names must be unique: got \'http\' (Istio webhook: ValidateServiceEntry)',
-  ], 'the names differ', dns({ ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http-alt', protocol: 'HTTP' }] }));
+  test('two ports sharing a name are refused once, by the API server (the CRD keys ports by name), before the webhook would', () => {
+    const twice = dns({ ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http', protocol: 'HTTP' }] });
+    expect(apiRuleProblems(twice)).toStrictEqual([]);
+    expect(SchemaValidation.pinned().validate(twice).problems).toStrictEqual([
+      '/spec/ports/1: Duplicate value: items 0 and 1 of a list keyed by \'name\' (x-kubernetes-list-type: map) have the same key: got {"name":"http"}; '
+        + 'give each item its own key (API server: listtype.validateListMap)',
+    ]);
+  });
   rule('a port name is not a DNS-1123 label, its protocol unknown', dns({ ports: [{ number: 80, name: 'http_web', protocol: 'HTTP1' }] }), [
     '/spec/ports/0/name: a port name must be a DNS-1123 label (letters, digits and \'-\', at most 63 characters): got \'http_web\' (Istio webhook: ValidateServiceEntry)',
     '/spec/ports/0/protocol: is not a protocol Istio knows: got \'HTTP1\'; use one of HTTP, HTTPS, HTTP2, GRPC, GRPC-Web, HTTP_PROXY, TCP, TLS, UDP, Mongo, Redis, MySQL, or leave it unset to sniff (Istio webhook: ValidateServiceEntry)',
@@ -363,7 +368,7 @@ describe('Sidecar (ValidateSidecar and its listener rules)', () => {
   rule('an egress host is not namespace/host', egress({ hosts: ['*', 'web/*api.example.com', '~Web_1/*'] }), [
     '/spec/egress/0/hosts/0: a host must be of the form namespace/dnsName: got \'*\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
     '/spec/egress/0/hosts/1: partial wildcard \'*api.example.com\' is not allowed (use \'*\' or \'*.domain\'): got \'web/*api.example.com\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
-    '/spec/egress/0/hosts/2: invalid namespace \'~web_1\' in a Sidecar host: got \'~Web_1/*\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
+    '/spec/egress/0/hosts/2: invalid namespace \'~Web_1\' in a Sidecar host: got \'~Web_1/*\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
   ], 'the hosts are namespace/host forms, an excluded namespace included', egress({ hosts: ['./*', 'istio-system/*.example.com', '~web/*', '*/api.example.com'] }));
   rule('ALLOW_ANY_DYNAMIC_DNS is asked of a Sidecar', sidecar({ outboundTrafficPolicy: { mode: 'ALLOW_ANY_DYNAMIC_DNS' } }), [
     '/spec/outboundTrafficPolicy/mode: ALLOW_ANY_DYNAMIC_DNS is a mesh config mode, not a Sidecar one: got \'ALLOW_ANY_DYNAMIC_DNS\'; use ALLOW_ANY or REGISTRY_ONLY (Istio webhook: validateSidecarOutboundTrafficPolicy)',
@@ -373,7 +378,7 @@ describe('Sidecar (ValidateSidecar and its listener rules)', () => {
     '/spec/outboundTrafficPolicy/egressProxy: an egress proxy needs mode ALLOW_ANY: got \'REGISTRY_ONLY\'; set mode: ALLOW_ANY (Istio webhook: validateSidecarOutboundTrafficPolicy)',
   ], 'the mode is ALLOW_ANY', sidecar({ outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: proxy } }));
   rule('an egress proxy\'s host is no FQDN and its subset no label', sidecar({ outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host: 'egress*', subset: 'v1.0', port: { number: 3128 } } } }), [
-    '/spec/outboundTrafficPolicy/egressProxy/host: must be a FQDN (domain name \'egress*\' is invalid (label \'egress*\' is not a DNS-1123 label: lower case letters, digits and \'-\', at most 63 characters)): got \'egress*\' (Istio webhook: validateSidecarOutboundTrafficPolicy)',
+    '/spec/outboundTrafficPolicy/egressProxy/host: must be a FQDN (domain name \'egress*\' is invalid (label \'egress*\' is not a DNS-1123 label)): got \'egress*\' (Istio webhook: validateSidecarOutboundTrafficPolicy)',
     '/spec/outboundTrafficPolicy/egressProxy/subset: a subset name must be a DNS-1123 label: got \'v1.0\' (Istio webhook: validateSubsetName)',
   ], 'both are sound', sidecar({ outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host: 'egress.istio-system.svc.cluster.local', port: { number: 3128 } } } }));
   rule('an egress proxy has no port', sidecar({ outboundTrafficPolicy: { mode: 'ALLOW_ANY', egressProxy: { host: 'egress.example.com' } } }), [
