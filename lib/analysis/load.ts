@@ -163,7 +163,7 @@ export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject 
   let fixed: { readonly text: string; readonly marker: string } | undefined;
   try {
     fixed = flowColons(yaml, text);
-    docs = yaml.parseAllDocuments(fixed?.text ?? text, { version: '1.1', customTags: kubectlScalars, uniqueKeys: true });
+    docs = yaml.parseAllDocuments(fixed?.text ?? text, { version: '1.1', customTags: kubectlScalars, uniqueKeys: true, logLevel: 'error' });
   } catch (e) {
     throw tooDeep(e, file) ?? e;
   }
