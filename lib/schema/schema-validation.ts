@@ -204,8 +204,8 @@ export class SchemaValidation {
   /** What the objects are validated against, for the report. */
   public get description(): string {
     switch (this.source) {
-      case 'pinned': return 'the pinned schemas generated into mesh-kit (Istio, Gateway API v1.6.0, Linkerd; strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes\' and Istio\'s webhook rules';
-      case 'crds': return `CRD files ${this.files.join(', ')} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes' and Istio's webhook rules`;
+      case 'pinned': return 'the pinned schemas generated into mesh-kit (Istio, Gateway API v1.6.0, Linkerd; strict fields, CEL rules, list and format rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes\', Istio\'s webhook and Linkerd\'s admission rules';
+      case 'crds': return `CRD files ${this.files.join(', ')} (strict fields, CEL rules, list and format rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes', Istio's webhook and Linkerd's admission rules`;
       case 'packages': return 'packages @kubernetes-models/istio, @kubernetes-models/gateway-api, kubernetes-models (no CEL rules, unknown fields accepted)';
       default: return 'off';
     }

@@ -177,7 +177,7 @@ describeWithShared('schema validation at synth (MeshApp)', () => {
     new MeshService(new MeshChart(app, 'c'), 'web', { ports: [{ port: 80 }] }).addVersion('v1', { image: 'nginx:1.27.0' });
     app.synthFiles();
     expect(app.report!.notes).toStrictEqual([
-      `schema validation: CRD files ${widgets} (strict fields, CEL rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes' and Istio's webhook rules`,
+      `schema validation: CRD files ${widgets} (strict fields, CEL rules, list and format rules); core kinds: their kubernetes-models shapes, strict fields; Kubernetes', Istio's webhook and Linkerd's admission rules`,
       // the file has no DestinationRule: the report says what went unvalidated
       'schema validation: no schema for networking.istio.io/v1 DestinationRule (not validated)',
     ]);
