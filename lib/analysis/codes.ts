@@ -17,6 +17,7 @@ import { INJECTION_ANALYZERS } from './analyzers/injection';
 import { INSTALLATION_ANALYZERS } from './analyzers/installation';
 import { K8S_GATEWAY_ANALYZERS } from './analyzers/k8sgateway';
 import { KIALI_ANALYZERS } from './analyzers/kiali';
+import { KIALI_AMBIENT_ANALYZERS } from './analyzers/kiali-ambient';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
 import { ROUTE_CONFLICT_ANALYZERS } from './analyzers/route-conflicts';
@@ -37,7 +38,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...ENVOY_FILTER_ANALYZERS, ...GATEWAY_ANALYZERS, ...INJECTION_ANALYZERS, ...K8S_GATEWAY_ANALYZERS, ...SCHEMA_ANALYZERS, ...SERVICE_ANALYZERS,
   ...SERVICE_ENTRY_ANALYZERS, ...SIDECAR_ANALYZERS, ...TELEMETRY_ANALYZERS, ...VIRTUAL_SERVICE_ANALYZERS,
   // Kiali's, then mesh-kit's own, each in a file named for what it checks
-  ...KIALI_ANALYZERS, ...SIDECAR_MTLS_ANALYZERS, ...ROUTE_POLICY_ANALYZERS, ...POLICY_SELECTOR_ANALYZERS, ...GATEWAY_SERVICE_ROUTE_ANALYZERS,
+  ...KIALI_ANALYZERS, ...SIDECAR_MTLS_ANALYZERS,
+  ...KIALI_AMBIENT_ANALYZERS, ...ROUTE_POLICY_ANALYZERS, ...POLICY_SELECTOR_ANALYZERS, ...GATEWAY_SERVICE_ROUTE_ANALYZERS,
   ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS, ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { aliasesOf } from './analyzers/kiali-ambient';
 import { ANALYSIS_CODES, ANALYZERS } from './codes';
 import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
@@ -172,9 +173,11 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
     seen.add(key);
     const suppressAnnotation = object.manifest.metadata.annotations?.['galley.istio.io/analyze-suppress'];
     const annotated = suppressAnnotation === undefined ? [] : suppressAnnotation.split(',').map(c => c.trim());
-    const rule = rules.length === 0 ? undefined : rules.find(r => r.code === f.code && glob(r.resource, `${object.manifest.kind} ${object.manifest.metadata.namespace ? `${object.manifest.metadata.namespace}/` : ''}${object.manifest.metadata.name}`));
-    const s = object.construct ? suppressionOf(object.construct, analyzer.code) : undefined;
-    const because = s?.reason ?? (rule ? `suppressed by '${rule.code}=${rule.resource}'` : annotated.includes(f.code) || annotated.includes('*') ? 'galley.istio.io/analyze-suppress annotation' : undefined);
+    // a suppression of mesh-kit's MK0005–MK0008 also covers the Kiali codes that now report the same mistake, and the reverse
+    const aliases = aliasesOf(f.code);
+    const rule = rules.length === 0 ? undefined : rules.find(r => aliases.includes(r.code) && glob(r.resource, `${object.manifest.kind} ${object.manifest.metadata.namespace ? `${object.manifest.metadata.namespace}/` : ''}${object.manifest.metadata.name}`));
+    const s = object.construct ? aliases.map(code => suppressionOf(object.construct!, code)).find(x => x !== undefined) : undefined;
+    const because = s?.reason ?? (rule ? `suppressed by '${rule.code}=${rule.resource}'` : aliases.some(c => annotated.includes(c)) || annotated.includes('*') ? 'galley.istio.io/analyze-suppress annotation' : undefined);
     if (because !== undefined) suppressed.push({ ...f, suppressedBecause: because });
     else findings.push(f);
   }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { kialiReportsPolicy, kialiReportsVirtualService, workloadWaypointMissing } from './kiali-ambient';
 import { isObj, list, nameOf, strMap, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
@@ -62,7 +63,8 @@ const l7OnZtunnel: Analyzer = {
     + 'cannot evaluate L7, and denies what the rule would match; target the Service or its waypoint (targetRefs) instead',
   run: ctx => [...ctx.of('AuthorizationPolicy', SEC), ...ctx.of('RequestAuthentication', SEC)].flatMap(o => {
     const spec = specOf(o);
-    if (targetsOf(spec).length > 0) return [];
+    // Kiali's KIA0110 / KIA1115 report the same mistake on the same object: its code, with MK0005 an alias (kiali-ambient.ts)
+    if (targetsOf(spec).length > 0 || kialiReportsPolicy(ctx, o, 'targetRefs')) return [];
     const what = o.manifest.kind === 'RequestAuthentication' ? 'JWT validation' : l7AttributeOf(spec);
     if (!what) return [];
     const ns = ctx.namespaceOf(o);
@@ -118,6 +120,8 @@ const noWaypoint: Analyzer = {
     };
     for (const r of ctx.of('HTTPRoute', GW)) for (const p of list(specOf(r).parentRefs as unknown[]).filter(isObj)) check(r, p, 'routes traffic of');
     for (const o of [...ctx.of('AuthorizationPolicy', SEC), ...ctx.of('RequestAuthentication', SEC)]) {
+      // Kiali's KIA0109 / KIA1110 report the same mistake on the same object: its code, with MK0006 an alias (kiali-ambient.ts)
+      if (kialiReportsPolicy(ctx, o, 'waypoint')) continue;
       for (const t of targetsOf(specOf(o))) check(o, t, 'targets');
     }
     return out;
@@ -140,6 +144,9 @@ const waypointNotFound: Analyzer = {
     const gw = ctx.find('Gateway', GW, ns, wp);
     const cls = gw ? specOf(gw).gatewayClassName : undefined;
     if (!gw || cls !== 'istio-waypoint') {
+      // a namespace's workloads that follow its label: Kiali's KIA1313 reports each of them (kiali-ambient.ts), MK0007 its alias
+      const follows = (p: PodTemplateRef) => p.labels['istio.io/use-waypoint'] === undefined && p.labels['istio.io/dataplane-mode'] !== 'none';
+      if (o.manifest.kind === 'Namespace' && ctx.podsIn(name(o)).some(p => follows(p) && workloadWaypointMissing(ctx, p))) return [];
       return [{ object: o, message: `${o.manifest.kind} '${name(o)}' uses waypoint '${ns}/${wp}', but there is no Gateway of class istio-waypoint by that name (mesh-kit MK0007)` }];
     }
     const servesFor = gw.manifest.metadata.labels?.['istio.io/waypoint-for'] ?? 'service';
@@ -244,7 +251,8 @@ const sidecarOnly: Analyzer = {
     }
     for (const vs of ctx.of('VirtualService', NET)) {
       const spec = specOf(vs);
-      if (strs(spec.gateways).some(g => g !== 'mesh')) continue;
+      // Kiali's KIA1109 / KIA1113 / KIA1114 report it on the same object: its codes, with MK0008 an alias (kiali-ambient.ts)
+      if (strs(spec.gateways).some(g => g !== 'mesh') || kialiReportsVirtualService(ctx, vs)) continue;
       const host = strs(spec.hosts).find(h => ambientServiceOf(ctx, ctx.namespaceOf(vs), h));
       if (host) {
         out.push({
