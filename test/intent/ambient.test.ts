@@ -256,9 +256,12 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
   const codes = (objects: object[], code: string) => analyze(objects.map(manifest => ({ manifest: manifest as never, file: 'f', mesh: 'istio' })))
     .findings.filter(f => f.code === code).map(f => f.message.replace(/^\[\w+\] /, ''));
 
-  test('MK0005: an L7 AuthorizationPolicy selecting ambient pods', () => {
+  test('MK0005: an L7 AuthorizationPolicy selecting ambient pods (Kiali\'s KIA0110 where Kiali reports it, MK0005 for a CUSTOM action)', () => {
     const ap = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'p', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] } };
-    expect(codes([ns, pod, svc(), ap], 'MK0005')).toHaveLength(1);
+    expect(codes([ns, pod, svc(), ap], 'MK0005')).toStrictEqual([]);
+    expect(codes([ns, pod, svc(), ap], 'KIA0110')).toHaveLength(1);
+    const custom = { ...ap, spec: { ...ap.spec, action: 'CUSTOM', provider: { name: 'ext' }, rules: [{ to: [{ operation: { ports: ['80'] } }] }] } };
+    expect(codes([ns, pod, svc(), custom], 'MK0005')).toHaveLength(1);
     expect(codes([ns, pod, svc(), { ...ap, spec: { ...ap.spec, rules: [{ to: [{ operation: { ports: ['80'] } }] }] } }], 'MK0005')).toStrictEqual([]);
     expect(codes([{ ...ns, metadata: { name: 'shop' } }, pod, svc(), ap], 'MK0005')).toStrictEqual([]);
   });
