@@ -260,6 +260,19 @@ describe('workloads under ambient (Kiali\'s AmbientWorkloadChecker), reported on
   });
 });
 
+describe('workloads Kiali leaves out of its ambient checks', () => {
+  test('stays quiet on a workload scaled to zero (Kiali checks pods), and on waypoints and gateways', () => {
+    const scaledToZero = { ...deploy('api', { 'sidecar.istio.io/inject': 'true' }), spec: { ...deploy('api', { 'sidecar.istio.io/inject': 'true' }).spec, replicas: 0 } };
+    expect(found([AMBIENT, scaledToZero], 'KIA1316')).toStrictEqual([]);
+    expect(found([AMBIENT, deploy('api', { 'sidecar.istio.io/inject': 'true' })], 'KIA1316')).toHaveLength(1);
+    const wp = deploy('wp', { 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'gateway.networking.k8s.io/gateway-name': 'wp', 'istio.io/use-waypoint': 'gone' });
+    expect(['KIA1312', 'KIA1313', 'KIA1317'].flatMap(c => found([SIDECAR, wp, ap({ rules: GET })], c))).toStrictEqual([]);
+    const ingress = deploy('ingress', { istio: 'ingressgateway' });
+    expect(found([AMBIENT, ingress, ap({ rules: GET })], 'KIA1317')).toStrictEqual([]);
+    expect(found([AMBIENT, deploy('api'), ap({ rules: GET })], 'KIA1317')).toHaveLength(1);
+  });
+});
+
 describe('mesh-kit\'s MK0005–MK0008 and the Kiali codes that replaced them', () => {
   test('where Kiali reports the mistake on the same object, only Kiali\'s code is reported', () => {
     const objects = [AMBIENT, ...api, ap({ ...bySelector, rules: GET }), vs({ hosts: ['api'], http: HTTP }), ra(toService)];

@@ -114,8 +114,17 @@ const targetRefsOf = (spec: Obj): Obj[] => [...(isObj(spec.targetRef) ? [spec.ta
 const selectorOf = (spec: Obj) => (isObj(spec.selector) ? strMap(spec.selector.matchLabels) : {});
 const isServiceRef = (r: Obj) => r.kind === 'Service' && (r.group === undefined || r.group === '' || r.group === 'core');
 
-/** A waypoint's own pods (Istio labels the Deployment it makes for a Gateway `gateway.istio.io/managed`). */
-const isWaypointPod = (p: PodTemplateRef) => p.labels['gateway.istio.io/managed'] !== undefined || p.labels['istio.io/gateway-name'] !== undefined;
+/**
+ * A waypoint's own pods, as Kiali's `config.IsWaypoint` reads their labels: `gateway.istio.io/managed:
+ * istio.io-mesh-controller`, or a Gateway API gateway name containing `waypoint`.
+ */
+const isWaypointPod = (p: PodTemplateRef) => p.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller'
+  || (p.labels['gateway.networking.k8s.io/gateway-name'] ?? '').toLowerCase().includes('waypoint');
+
+/** An ingress or egress gateway's pods, as Kiali's `config.IsGateway` reads them (istioctl's, Helm's and gateway injection's labels). */
+const isGatewayPod = (p: PodTemplateRef) => ['IngressGateways', 'EgressGateways'].includes(p.labels['operator.istio.io/component'] ?? '')
+  || ['ingressgateway', 'egressgateway'].includes(p.labels.istio ?? '') || p.annotations['inject.istio.io/templates'] === 'gateway'
+  || p.labels['gateway.networking.k8s.io/gateway-name'] !== undefined;
 
 /**
  * Kiali's `enrollmentNeedsWarning`: Service targetRefs first (one not enrolled warns, resolved and enrolled ones do not);
@@ -342,6 +351,8 @@ function l7PolicyOn(ctx: AnalysisContext, p: PodTemplateRef): AnalyzedObject | u
 
 type WorkloadRule = {
   code: string;
+  /** Kiali checks it on the workload's pods: not on a workload scaled to zero (`replicas: 0`). */
+  pods?: boolean;
   name: string;
   level: FindingLevel;
   text: string;
@@ -360,6 +371,7 @@ const WORKLOAD_RULES: WorkloadRule[] = [
   },
   {
     code: 'KIA1312',
+    pods: true,
     name: 'WorkloadUsesWaypointButNotAmbient',
     level: FindingLevel.WARNING,
     text: 'uses a waypoint but is not in ambient mode',
@@ -371,6 +383,7 @@ const WORKLOAD_RULES: WorkloadRule[] = [
   },
   {
     code: 'KIA1313',
+    pods: true,
     name: 'WorkloadWaypointNotFound',
     level: FindingLevel.ERROR,
     text: 'uses a waypoint that does not exist',
@@ -382,6 +395,7 @@ const WORKLOAD_RULES: WorkloadRule[] = [
   },
   {
     code: 'KIA1314',
+    pods: true,
     name: 'WorkloadSidecarLabelAndAmbientRedirection',
     level: FindingLevel.ERROR,
     text: 'has a sidecar label and ambient redirection',
@@ -390,6 +404,7 @@ const WORKLOAD_RULES: WorkloadRule[] = [
   },
   {
     code: 'KIA1315',
+    pods: true,
     name: 'WorkloadSidecarAndAmbientLabel',
     level: FindingLevel.ERROR,
     text: 'has a pod with both a sidecar and ambient labels',
@@ -399,6 +414,7 @@ const WORKLOAD_RULES: WorkloadRule[] = [
   },
   {
     code: 'KIA1316',
+    pods: true,
     name: 'WorkloadSidecarInAmbientNamespace',
     level: FindingLevel.WARNING,
     text: 'has a sidecar in an ambient namespace',
@@ -411,7 +427,7 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     level: FindingLevel.WARNING,
     text: 'has L7 AuthorizationPolicies but no waypoint',
     finds: (ctx, p) => {
-      if (isWaypointPod(p) || p.labels[DATAPLANE] === 'none' || !(isAmbient(ctx, p) || hasAmbientLabel(ctx, p)) || resolvedWaypoint(ctx, p)) return undefined;
+      if (isWaypointPod(p) || isGatewayPod(p) || p.labels[DATAPLANE] === 'none' || !(isAmbient(ctx, p) || hasAmbientLabel(ctx, p)) || resolvedWaypoint(ctx, p)) return undefined;
       const ap = l7PolicyOn(ctx, p);
       return ap ? `is in ambient mode without a waypoint, and the L7 AuthorizationPolicy '${nameOf(ap)}' applies to it: ztunnel cannot evaluate L7 rules; `
         + 'give the workload (or its Service or namespace) a waypoint with istio.io/use-waypoint' : undefined;
@@ -431,6 +447,8 @@ const workloadAnalyzers: Analyzer[] = WORKLOAD_RULES.map(rule => ({
     return ctx.pods.flatMap(p => {
       if (seen.has(p.object)) return [];
       seen.add(p.object);
+      // a waypoint is always in ambient mode (Kiali: waypoints zero replicas, no KIA1312 or KIA1316)
+      if (isWaypointPod(p) || (rule.pods && isObj(p.object.manifest.spec) && p.object.manifest.spec.replicas === 0)) return [];
       const what = rule.finds(ctx, p);
       return what === undefined ? [] : [{ object: p.object, message: `${p.object.manifest.kind} '${nameOf(p.object)}' ${what} (Kiali ${rule.code}, ${WORKLOAD})` }];
     });
