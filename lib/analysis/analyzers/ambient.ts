@@ -60,7 +60,8 @@ const l7OnZtunnel: Analyzer = {
   name: 'L7PolicyOnAmbientWorkload',
   level: FindingLevel.ERROR,
   description: 'an AuthorizationPolicy with L7 rules, or a RequestAuthentication, selects ambient pods (or a whole ambient namespace): ztunnel enforces it, '
-    + 'cannot evaluate L7, and denies what the rule would match; target the Service or its waypoint (targetRefs) instead',
+    + 'cannot evaluate L7, and denies what the rule would match; target the Service or its waypoint (targetRefs) instead (where Kiali\'s KIA0110 / KIA1115 '
+    + 'do not report it)',
   run: ctx => [...ctx.of('AuthorizationPolicy', SEC), ...ctx.of('RequestAuthentication', SEC)].flatMap(o => {
     const spec = specOf(o);
     // Kiali's KIA0110 / KIA1115 report the same mistake on the same object: its code, with MK0005 an alias (kiali-ambient.ts)
@@ -104,7 +105,8 @@ const noWaypoint: Analyzer = {
   code: 'MK0006',
   name: 'L7ConfigWithoutWaypoint',
   level: FindingLevel.ERROR,
-  description: 'an HTTPRoute, AuthorizationPolicy or RequestAuthentication attached to a Service of an ambient namespace that uses no waypoint: nothing applies it',
+  description: 'an HTTPRoute, AuthorizationPolicy or RequestAuthentication attached to a Service of an ambient namespace that uses no waypoint: nothing applies it '
+    + '(where Kiali\'s KIA0109 / KIA1110 do not report it)',
   run: ctx => {
     const out: RawFinding[] = [];
     const check = (o: AnalyzedObject, ref: { [k: string]: unknown }, what: string) => {
