@@ -1,0 +1,513 @@
+import { DestinationRuleSpec, GatewaySpec, ServicePort, VirtualServiceSpec } from './types';
+import { distinct, hostsMatch, idOf, isObj, list, nameOf, selects, selectorString, str, strMap, strs, toFqdn, SYSTEM_NAMESPACES } from '../context';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
+
+/*
+ * Kiali's validations of the traffic kinds (kiali/kiali business/checkers/{destinationrules,virtualservices,gateways,
+ * serviceentries,sidecars,services,common}/), under Kiali's codes and severities (models/istio_validation.go; Kiali's
+ * "unknown" severity is reported at Info), each on the object Kiali reports it on. Reimplemented from their reading.
+ * Kiali's ambient checks (KIA0210–KIA0212, KIA1109–) are kiali-ambient.ts's; its mTLS ones kiali-security.ts's.
+ */
+
+const NET = 'networking.istio.io';
+const name = nameOf;
+const drSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as DestinationRuleSpec;
+const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
+const CHECKERS = 'kiali/kiali business/checkers';
+/** `'ns/name'` of an object. */
+const ref = (ctx: AnalysisContext, o: AnalyzedObject) => `'${ctx.namespaceOf(o)}/${name(o)}'`;
+/** Kubernetes' identity domain, as Kiali's host parsing assumes it. */
+const DOMAIN = 'svc.cluster.local';
+
+/** `a`, `a and b`, `a, b and c`. */
+const and = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/** Kiali's kubernetes.GetHost, as an FQDN: `svc.ns` (a known namespace) and `svc.ns.svc` complete to the cluster domain. */
+function kialiHost(ctx: AnalysisContext, host: string, ns: string): string {
+  const h = str(host);
+  const parts = h.split('.');
+  if (parts.length === 2 && (parts[1] === ns || ctx.namespace(parts[1]) !== undefined)) return `${h}.${DOMAIN}`;
+  if (parts.length === 3 && parts[2] === 'svc') return `${h}.cluster.local`;
+  return toFqdn(ns, h);
+}
+
+/** Pairs of objects that Kiali compares, leaving out one object in two files (alternatives, never both in the cluster). */
+const sameIdentity = (a: AnalyzedObject, b: AnalyzedObject) => idOf(a) === idOf(b);
+
+/** The namespaces an object is visible in (`exportTo`; `*` for all), as istiod scopes it. */
+function scopesOf(ctx: AnalysisContext, o: AnalyzedObject): string[] {
+  const exportTo = strs((o.manifest.spec as { exportTo?: unknown } | undefined)?.exportTo);
+  if (exportTo.length === 0 || exportTo.includes('*')) return ['*'];
+  return exportTo.filter(e => e !== '~').map(e => (e === '.' ? ctx.namespaceOf(o) : e));
+}
+/**
+ * Two objects are visible in a common namespace. Kiali compares objects whatever their exportTo; istiod never puts
+ * two objects that no namespace sees together into one proxy's configuration (istio/istio pilot/pkg/model/push_context.go
+ * indexes VirtualServices, DestinationRules and ServiceEntries by the namespaces they are exported to), so
+ * mesh-kit leaves those pairs out, as it does for IST0109.
+ */
+function visibleTogether(ctx: AnalysisContext, a: AnalyzedObject, b: AnalyzedObject): boolean {
+  const [x, y] = [scopesOf(ctx, a), scopesOf(ctx, b)];
+  return x.length > 0 && y.length > 0 && (x.includes('*') || y.includes('*') || x.some(n => y.includes(n)));
+}
+
+/** The findings of objects that collide with others: one per object, naming the others (in object order). */
+function collisions(ctx: AnalysisContext, pairs: Array<[AnalyzedObject, AnalyzedObject, string]>, message: (o: AnalyzedObject, others: string, what: string[]) => string): RawFinding[] {
+  const byObject = new Map<AnalyzedObject, { others: string[]; what: string[] }>();
+  const add = (o: AnalyzedObject, other: AnalyzedObject, what: string) => {
+    const e = byObject.get(o) ?? { others: [], what: [] };
+    if (!e.others.includes(ref(ctx, other))) e.others.push(ref(ctx, other));
+    if (!e.what.includes(what)) e.what.push(what);
+    byObject.set(o, e);
+  };
+  for (const [a, b, what] of pairs) {
+    add(a, b, what);
+    add(b, a, what);
+  }
+  const order = new Map(ctx.objects.map((o, i) => [o, i]));
+  return [...byObject].sort(([a], [b]) => order.get(a)! - order.get(b)!).map(([o, e]) => ({ object: o, message: message(o, and(e.others), e.what) }));
+}
+
+// --- DestinationRules --------------------------------------------------------------------------------------------
+
+/** Kiali leaves out of KIA0201 the rules that turn mTLS on mesh-wide (`*.local`) or namespace-wide (`*.<ns>.svc.cluster.local`). */
+const mtlsWide = (ctx: AnalysisContext, dr: AnalyzedObject) => drSpec(dr).trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL'
+  && [`*.local`, `*.${ctx.namespaceOf(dr)}.${DOMAIN}`].includes(str(drSpec(dr).host));
+
+const drMultiMatch: Analyzer = {
+  analyzer: 'kiali.DestinationRuleMultiMatchChecker',
+  code: 'KIA0201',
+  name: 'DestinationRulesMultiMatch',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0201: more than one DestinationRule for the same host and subset (or one without subsets beside another of the host)',
+  run: ctx => {
+    const rules = distinct(ctx.of('DestinationRule', NET)).filter(dr => !mtlsWide(ctx, dr)).map(dr => ({
+      dr, host: kialiHost(ctx, str(drSpec(dr).host), ctx.namespaceOf(dr)),
+      subsets: list(drSpec(dr).subsets).map(s => str(s?.name)),
+    }));
+    const pairs: Array<[AnalyzedObject, AnalyzedObject, string]> = [];
+    // by host; the wildcard ones against every other
+    const byHost = new Map<string, typeof rules>();
+    for (const r of rules) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+    const wild = rules.filter(r => r.host.startsWith('*'));
+    for (let i = 0; i < rules.length; i++) {
+      const a = rules[i];
+      const candidates = a.host.startsWith('*') ? rules : [...(byHost.get(a.host) ?? []), ...wild];
+      for (const b of new Set(candidates)) {
+        if (rules.indexOf(b) <= i || sameIdentity(a.dr, b.dr) || !(a.host === b.host || hostsMatch(a.host, b.host)) || !visibleTogether(ctx, a.dr, b.dr)) continue;
+        // a rule with a workloadSelector applies to the workloads it selects only (istio/istio pilot/pkg/model/push_context.go
+        // destinationRule): rules of different selectors never apply to one proxy together
+        if (selectorString(drSpec(a.dr).workloadSelector?.matchLabels) !== selectorString(drSpec(b.dr).workloadSelector?.matchLabels)) continue;
+        const shared = a.subsets.length === 0 || b.subsets.length === 0 ? [] : a.subsets.filter(s => b.subsets.includes(s));
+        if (a.subsets.length > 0 && b.subsets.length > 0 && shared.length === 0) continue;
+        pairs.push([a.dr, b.dr, shared.length > 0 ? `host '${str(drSpec(a.dr).host)}' subset${shared.length > 1 ? 's' : ''} ${shared.map(s => `'${s}'`).join(', ')}` : `host '${str(drSpec(a.dr).host)}'`]);
+      }
+    }
+    return collisions(ctx, pairs, (o, others, what) => `DestinationRule '${name(o)}' and ${others} apply to the same ${what.join(', ')} (Kiali KIA0201, ${CHECKERS}/destinationrules/multi_match_checker.go): `
+      + 'istiod merges them, keeping the first one\'s traffic policy and the first subset of a name (istio/istio pilot/pkg/model/destination_rule.go); keep one DestinationRule per host');
+  },
+};
+
+/** Whether a subset's labels pick a workload of the host (Kiali's hasMatchingWorkload): the Service's pods, or a ServiceEntry's endpoints. */
+function subsetHasWorkload(ctx: AnalysisContext, dr: AnalyzedObject, labels: { [k: string]: string }): boolean {
+  const host = str(drSpec(dr).host);
+  if (host.startsWith('*')) return true;
+  const entry = ctx.destinationHost(ctx.namespaceOf(dr), drSpec(dr).exportTo, host);
+  if (!entry || entry.external) return true;
+  const o = entry.object;
+  if (o?.manifest.kind === 'Service') {
+    const selector = strMap((o.manifest.spec as { selector?: unknown } | undefined)?.selector);
+    return Object.keys(selector).length > 0 && ctx.anyPodSelectedBy({ ...selector, ...labels }, ctx.namespaceOf(o));
+  }
+  const spec = (o?.manifest.spec ?? {}) as { endpoints?: Array<{ labels?: unknown }> };
+  return list(spec.endpoints).some(e => selects(labels, strMap(e?.labels)))
+    || (entry.workloadSelector !== undefined && ctx.anyPodSelectedBy({ ...entry.workloadSelector, ...labels }, ctx.namespaceOf(o!)));
+}
+
+/** The subsets without labels of the DestinationRules whose host resolves, and whether a sibling subset's labels pick a workload. */
+function subsetsWithoutLabels(ctx: AnalysisContext): Array<{ dr: AnalyzedObject; index: number; subset: string; sibling: boolean }> {
+  return ctx.of('DestinationRule', NET).flatMap(dr => {
+    const host = str(drSpec(dr).host);
+    if (!host.startsWith('*') && !ctx.destinationHost(ctx.namespaceOf(dr), drSpec(dr).exportTo, host)) return [];
+    const subsets = list(drSpec(dr).subsets);
+    const sibling = subsets.some(s => Object.keys(strMap(s?.labels)).length > 0 && subsetHasWorkload(ctx, dr, strMap(s?.labels)));
+    return subsets.flatMap((s, index) => (Object.keys(strMap(s?.labels)).length === 0 ? [{ dr, index, subset: str(s?.name), sibling }] : []));
+  });
+}
+const noLabelsMessage = (x: { dr: AnalyzedObject; index: number; subset: string }) =>
+  `DestinationRule '${name(x.dr)}' subset '${x.subset}' (subsets[${x.index}]) has no labels (Kiali KIA0209, ${CHECKERS}/destinationrules/no_dest_checker.go): `
+  + `it takes every endpoint of host '${str(drSpec(x.dr).host)}'; give it the labels of the version it stands for`;
+
+const subsetNoLabels: Analyzer = {
+  analyzer: 'kiali.DestinationRuleNoDestinationChecker',
+  code: 'KIA0209',
+  name: 'DestinationRuleSubsetNoLabels',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0209: a DestinationRule subset has no labels, and no other subset of the rule picks a workload',
+  run: ctx => subsetsWithoutLabels(ctx).filter(x => !x.sibling).map(x => ({ object: x.dr, message: noLabelsMessage(x) })),
+};
+
+const subsetNoLabelsBeside: Analyzer = {
+  analyzer: 'kiali.DestinationRuleNoDestinationChecker',
+  code: 'KIA0209',
+  name: 'DestinationRuleSubsetNoLabels',
+  level: FindingLevel.INFO,
+  description: 'Kiali KIA0209 (at Kiali\'s unknown severity): a DestinationRule subset has no labels beside subsets that pick workloads',
+  run: ctx => subsetsWithoutLabels(ctx).filter(x => x.sibling).map(x => ({ object: x.dr, message: noLabelsMessage(x) })),
+};
+
+// --- VirtualServices ---------------------------------------------------------------------------------------------
+
+/** The gateway references of a VirtualService: `spec.gateways`, then each http match's. */
+const gatewaysOf = (vs: AnalyzedObject): Array<{ gw: string; at: string }> => [
+  ...strs(vsSpec(vs).gateways).map((gw, i) => ({ gw, at: `gateways[${i}]` })),
+  ...list(vsSpec(vs).http).flatMap((r, i) => list(r?.match).flatMap((m, j) => strs(m?.gateways).map((gw, k) => ({ gw, at: `http[${i}].match[${j}].gateways[${k}]` })))),
+];
+
+const gatewayNomenclature: Analyzer = {
+  analyzer: 'kiali.VirtualServiceNoGatewayChecker',
+  code: 'KIA1108',
+  name: 'VirtualServiceGatewayOldNomenclature',
+  level: FindingLevel.INFO,
+  description: 'Kiali KIA1108: a VirtualService names a gateway as name.namespace (or its FQDN); <namespace>/<name> is the preferred form',
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => gatewaysOf(vs).filter(g => g.gw !== 'mesh' && g.gw.includes('.') && !g.gw.includes('/')).map(g => {
+    const [gwName, rest] = [g.gw.slice(0, g.gw.indexOf('.')), g.gw.slice(g.gw.indexOf('.') + 1)];
+    return {
+      object: vs,
+      message: `VirtualService '${name(vs)}' names gateway '${g.gw}' (${g.at}) in the legacy name.namespace form (Kiali KIA1108, ${CHECKERS}/virtualservices/no_gateway_checker.go): `
+        + `istiod still binds it (istio/istio pilot/pkg/model/config.go resolveGatewayName); write '${rest.split('.')[0]}/${gwName}'`,
+    };
+  })),
+};
+
+/** Kiali's host key of a VirtualService host: namespace and service (`*` for a wildcard service), or the host itself. */
+function vsHostKey(ctx: AnalysisContext, host: string, ns: string): string {
+  if (str(host) === '*') return `${ns}|*`;
+  const fqdn = kialiHost(ctx, host, ns);
+  const m = new RegExp(`^([^.]+)\\.([^.]+)\\.${DOMAIN.replace(/\./g, '\\.')}$`).exec(fqdn);
+  return m ? `${m[2]}|${m[1]}` : `|${fqdn}`;
+}
+
+const singleHost: Analyzer = {
+  analyzer: 'kiali.VirtualServiceSingleHostChecker',
+  code: 'KIA1106',
+  name: 'VirtualServicesSingleHost',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1106: more than one VirtualService for the same host on the same gateway (the mesh included)',
+  run: ctx => {
+    // gateway -> namespace -> service -> VirtualServices (Kiali's hostCounter), `mesh` for the ones bound to no gateway
+    const counter = new Map<string, Map<string, Map<string, AnalyzedObject[]>>>();
+    for (const vs of distinct(ctx.of('VirtualService', NET))) {
+      const ns = ctx.namespaceOf(vs);
+      const gateways = strs(vsSpec(vs).gateways).length > 0 ? strs(vsSpec(vs).gateways) : ['mesh'];
+      for (const h of strs(vsSpec(vs).hosts)) {
+        const [hostNs, svc] = vsHostKey(ctx, h, ns).split('|');
+        for (const g of new Set(gateways)) {
+          const gw = g === 'mesh' ? g : g.includes('/') ? (g.startsWith('./') ? `${ns}/${g.slice(2)}` : g) : `${ns}/${g}`;
+          if (!counter.has(gw)) counter.set(gw, new Map());
+          const byNs = counter.get(gw)!;
+          if (!byNs.has(hostNs)) byNs.set(hostNs, new Map());
+          const bySvc = byNs.get(hostNs)!;
+          const l = bySvc.get(svc) ?? [];
+          if (!l.includes(vs)) l.push(vs);
+          bySvc.set(svc, l);
+        }
+      }
+    }
+    const pairs: Array<[AnalyzedObject, AnalyzedObject, string]> = [];
+    for (const [gw, byNs] of counter) {
+      for (const [hostNs, bySvc] of byNs) {
+        for (const [svc, vss] of bySvc) {
+          const host = hostNs === '' ? svc : `${svc}.${hostNs}.${DOMAIN}`;
+          const at = gw === 'mesh' ? 'in the mesh' : `on gateway '${gw}'`;
+          const push = (a: AnalyzedObject, b: AnalyzedObject) => {
+            if (a !== b && visibleTogether(ctx, a, b)) pairs.push([a, b, `host '${host}' ${at}`]);
+          };
+          for (let i = 0; i < vss.length; i++) for (let j = i + 1; j < vss.length; j++) push(vss[i], vss[j]);
+          // a namespace wildcard (`*.ns.svc.cluster.local`, or `*` in the namespace) covers every other service of it
+          if (svc === '*' || hostNs === '') continue;
+          for (const w of bySvc.get('*') ?? []) for (const v of vss) push(w, v);
+        }
+      }
+    }
+    return collisions(ctx, pairs, (o, others, what) => `VirtualService '${name(o)}' and ${others} define ${and(what)} (Kiali KIA1106, ${CHECKERS}/virtualservices/single_host_checker.go): `
+      + 'which rules apply depends on how istiod merges them; keep one VirtualService per host and gateway');
+  },
+};
+
+// --- Gateways ----------------------------------------------------------------------------------------------------
+
+const gatewayMultiMatch: Analyzer = {
+  analyzer: 'kiali.GatewayMultiMatchChecker',
+  code: 'KIA0301',
+  name: 'GatewaysMultiMatch',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0301: a host served twice on one port of the same gateway workload (in one Gateway or across Gateways)',
+  run: ctx => {
+    type H = { gw: AnalyzedObject; server: number; host: string; target: string };
+    const byKey = new Map<string, H[]>();
+    for (const gw of distinct(ctx.of('Gateway', NET))) {
+      const spec = (gw.manifest.spec ?? {}) as GatewaySpec;
+      const selector = selectorString(strMap(spec.selector));
+      list(spec.servers).forEach((s, server) => {
+        const key = `${Number(s?.port?.number ?? 0)}|${selector}`;
+        for (const raw of strs(s?.hosts)) {
+          const [target, host] = raw.includes('/') ? [raw.slice(0, raw.indexOf('/')), raw.slice(raw.indexOf('/') + 1)] : ['*', raw];
+          byKey.set(key, [...(byKey.get(key) ?? []), { gw, server, host: host.toLowerCase(), target: target === '.' ? ctx.namespaceOf(gw) : target }]);
+        }
+      });
+    }
+    const out = new Map<AnalyzedObject, string[]>();
+    const add = (h: H, other: H) => {
+      const l = out.get(h.gw) ?? [];
+      const text = `host '${h.host}' (servers[${h.server}]) is also served by ${other.gw === h.gw ? `servers[${other.server}]` : `${ref(ctx, other.gw)} servers[${other.server}]`}`;
+      if (!l.includes(text)) l.push(text);
+      out.set(h.gw, l);
+    };
+    // Kiali's findMatch: the same host, `*` against any host, or a `*.x` wildcard covering the other (two wildcards never)
+    const match = (a: string, b: string) => a === '*' || b === '*' || a === b || (!(a.startsWith('*.') && b.startsWith('*.')) && hostsMatch(a, b));
+    for (const [key, hosts] of byKey) {
+      for (let i = 0; i < hosts.length; i++) {
+        for (let j = i + 1; j < hosts.length; j++) {
+          const [a, b] = [hosts[i], hosts[j]];
+          if (a.target !== b.target && a.target !== '*' && b.target !== '*') continue;
+          if (!match(a.host, b.host)) continue;
+          if (a.gw !== b.gw && sameIdentity(a.gw, b.gw)) continue;
+          add(a, b);
+          add(b, a);
+        }
+      }
+      void key;
+    }
+    const order = new Map(ctx.objects.map((o, i) => [o, i]));
+    return [...out].sort(([a], [b]) => order.get(a)! - order.get(b)!).map(([gw, texts]) => ({
+      object: gw,
+      message: `Gateway '${name(gw)}': ${texts.join('; ')}, on the same port of the same workload (Kiali KIA0301, ${CHECKERS}/gateways/multi_match_checker.go): `
+        + 'the gateway takes one server\'s settings for it; serve each host once per port',
+    }));
+  },
+};
+
+// --- Ports (Service, Gateway, ServiceEntry) -----------------------------------------------------------------------
+
+/** The protocols Kiali accepts as a port name's prefix (kiali/kiali kubernetes/istio.go portProtocols). */
+const PROTOCOLS = ['grpc', 'grpc-web', 'http', 'http2', 'https', 'mongo', 'redis', 'tcp', 'tls', 'udp', 'mysql'];
+/** Kiali's MatchPortNameWithValidProtocols: `<protocol>` or `<protocol>-<suffix>`. */
+const nameHasProtocol = (n: string) => PROTOCOLS.some(p => n.startsWith(p) && (n.toLowerCase() === p || n.slice(p.length).startsWith('-')));
+/** Kiali's MatchPortAppProtocolWithValidProtocols. */
+const appProtocolValid = (a: string) => [...PROTOCOLS, 'kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss'].includes(a.toLowerCase());
+/** Kiali's MatchPortNameRule for a port with a protocol: the name begins with it (TCP and UDP: any name). */
+function nameFollowsProtocol(portName: string, protocol: string): boolean {
+  const p = protocol.toLowerCase();
+  if (p === 'tcp' || p === 'udp') return true;
+  return portName.startsWith(p) && (portName.length === p.length || portName.slice(p.length).startsWith('-'));
+}
+
+/** Kiali's gateway and waypoint workloads (config.IsGateway, config.IsWaypoint): an `istio` label, or a Gateway API gateway's. */
+const gatewayLabels = (l: { readonly [k: string]: string }) => l.istio !== undefined || l['gateway.istio.io/managed'] !== undefined
+  || l['gateway.networking.k8s.io/gateway-name'] !== undefined;
+const gatewayService = (svc: AnalyzedObject) => gatewayLabels(svc.manifest.metadata.labels ?? {});
+
+/**
+ * The Services of Istio charts whose selected pods are in the mesh, gateways apart (Kiali checks their ports' names
+ * only: a gateway's proxy is no sidecar to Kiali's Pods.HasIstioSidecar).
+ */
+function meshServices(ctx: AnalysisContext): AnalyzedObject[] {
+  return ctx.of('Service', '').filter(svc => {
+    const selector = strMap((svc.manifest.spec as { selector?: unknown } | undefined)?.selector);
+    return svc.mesh === 'istio' && !gatewayService(svc) && Object.keys(selector).length > 0
+      && ctx.podsSelectedBy(selector, ctx.namespaceOf(svc)).some(p => p.inMesh && !gatewayLabels(p.labels));
+  });
+}
+const svcPorts = (svc: AnalyzedObject) => list((svc.manifest.spec as { ports?: ServicePort[] } | undefined)?.ports).filter(isObj) as ServicePort[];
+const skipPorts = (svc: AnalyzedObject) => svc.manifest.metadata.labels?.kiali_wizard !== undefined;
+
+const portName: Analyzer = {
+  analyzer: 'kiali.PortChecker',
+  code: 'KIA0601',
+  name: 'PortNameMismatch',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0601: a port name does not follow <protocol>[-suffix] (a mesh Service\'s port without appProtocol, a Gateway server\'s or ServiceEntry\'s port against its protocol)',
+  run: ctx => [
+    ...meshServices(ctx).filter(s => !skipPorts(s)).flatMap(svc => svcPorts(svc).flatMap((p, i) => {
+      if (str(p.protocol).toLowerCase() === 'udp' || p.appProtocol !== undefined || nameHasProtocol(str(p.name))) return [];
+      return [{
+        object: svc,
+        message: `Service '${name(svc)}' port '${str(p.name)}' (ports[${i}], ${str(p.port)}) does not follow <protocol>[-suffix] and gives no appProtocol `
+          + `(Kiali KIA0601, ${CHECKERS}/services/port_mapping_checker.go): Istio treats its traffic as opaque TCP; name it '${['http', 'grpc', 'tcp'].map(x => `${x}-${str(p.name) || 'web'}`).join('\', \'')}'... or set appProtocol`,
+      }];
+    })),
+    ...ctx.of('Gateway', NET).flatMap(gw => list(((gw.manifest.spec ?? {}) as GatewaySpec).servers).flatMap((s, i) => (
+      !isObj(s?.port) || nameFollowsProtocol(str(s.port.name), str(s.port.protocol)) ? [] : [{
+        object: gw,
+        message: `Gateway '${name(gw)}' servers[${i}] port '${str(s.port.name)}' does not begin with its protocol ${str(s.port.protocol)} `
+          + `(Kiali KIA0601, ${CHECKERS}/gateways/port_checker.go): name it '${str(s.port.protocol).toLowerCase()}' or '${str(s.port.protocol).toLowerCase()}-<suffix>'`,
+      }])),
+    ),
+    ...ctx.of('ServiceEntry', NET).flatMap(se => list(((se.manifest.spec ?? {}) as { ports?: unknown[] }).ports).flatMap((p, i) => (
+      !isObj(p) || nameFollowsProtocol(str(p.name), str(p.protocol)) ? [] : [{
+        object: se,
+        message: `ServiceEntry '${name(se)}' port '${str(p.name)}' (ports[${i}]) does not begin with its protocol ${str(p.protocol)} `
+          + `(Kiali KIA0601, ${CHECKERS}/serviceentries/port_checker.go): name it '${str(p.protocol).toLowerCase()}' or '${str(p.protocol).toLowerCase()}-<suffix>'`,
+      }])),
+    ),
+  ],
+};
+
+const appProtocol: Analyzer = {
+  analyzer: 'kiali.PortChecker',
+  code: 'KIA0602',
+  name: 'PortAppProtocolMismatch',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0602: a mesh Service port\'s appProtocol is not a protocol Istio recognizes',
+  run: ctx => meshServices(ctx).filter(s => !skipPorts(s)).flatMap(svc => svcPorts(svc).flatMap((p, i) => (
+    str(p.protocol).toLowerCase() === 'udp' || p.appProtocol === undefined || appProtocolValid(str(p.appProtocol)) ? [] : [{
+      object: svc,
+      message: `Service '${name(svc)}' port '${str(p.name)}' (ports[${i}]) has appProtocol '${str(p.appProtocol)}', which is not one of ${PROTOCOLS.join(', ')}, kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss `
+        + `(Kiali KIA0602, ${CHECKERS}/services/port_mapping_checker.go): Istio treats its traffic as opaque TCP; write the protocol`,
+    }])),
+  ),
+};
+
+
+const deploymentPort: Analyzer = {
+  analyzer: 'kiali.ServicePortMappingChecker',
+  code: 'KIA0701',
+  name: 'ServiceDeploymentPortMismatch',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0701: a Service port whose target no container of the Deployment it selects exposes',
+  run: ctx => ctx.of('Service', '').filter(svc => svc.mesh === 'istio' && !gatewayService(svc) && ctx.namespaceOf(svc) !== ctx.meshConfig.rootNamespace && !SYSTEM_NAMESPACES.has(ctx.namespaceOf(svc))).flatMap(svc => {
+    const selector = strMap((svc.manifest.spec as { selector?: unknown } | undefined)?.selector);
+    if (Object.keys(selector).length === 0) return [];
+    // Kiali takes the first Deployment the selector matches (by its labels; here also by its pods', as the Service sees them)
+    const deployment = ctx.pods.find(p => p.object.manifest.kind === 'Deployment' && p.namespace === ctx.namespaceOf(svc)
+      && (selects(selector, p.labels) || selects(selector, strMap(p.object.manifest.metadata.labels))));
+    if (!deployment) return [];
+    const containerPorts = list(deployment.spec.containers as unknown[]).filter(isObj).flatMap(c => list(c.ports as unknown[]).filter(isObj));
+    return svcPorts(svc).flatMap((p, i) => {
+      const target = p.targetPort;
+      // a named target resolves only through a container's port of that name; a number reaches the container whether
+      // it is declared or not (Kubernetes core/v1 ContainerPort: "not specifying a port here DOES NOT prevent that port
+      // from being exposed"), so a container that declares no port at all is left alone, where Kiali warns
+      const exposed = typeof target === 'string' && target !== ''
+        ? containerPorts.some(cp => cp.name === target)
+        : containerPorts.length === 0 || containerPorts.some(cp => Number(cp.containerPort) === Number(typeof target === 'number' && target > 0 ? target : p.port));
+      return exposed ? [] : [{
+        object: svc,
+        message: `Service '${name(svc)}' port ${str(p.port)} (ports[${i}]) targets ${typeof target === 'string' && target !== '' ? `port '${target}'` : `port ${str(typeof target === 'number' && target > 0 ? target : p.port)}`}, `
+          + `which no container of Deployment '${name(deployment.object)}' declares (Kiali KIA0701, ${CHECKERS}/services/port_mapping_checker.go): declare the containerPort, or fix the targetPort`,
+      }];
+    });
+  }),
+};
+
+// --- ServiceEntries ----------------------------------------------------------------------------------------------
+
+function seHostPorts(ctx: AnalysisContext): Array<{ key: string; entries: Array<{ se: AnalyzedObject; protocol: string }> }> {
+  const index = new Map<string, Array<{ se: AnalyzedObject; protocol: string }>>();
+  for (const se of distinct(ctx.of('ServiceEntry', NET))) {
+    const spec = (se.manifest.spec ?? {}) as { hosts?: unknown; ports?: unknown[] };
+    for (const p of list(spec.ports).filter(isObj)) {
+      for (const h of new Set(strs(spec.hosts).map(x => x.toLowerCase()))) {
+        const key = `${h}|${str(p.number)}`;
+        index.set(key, [...(index.get(key) ?? []), { se, protocol: str(p.protocol).toUpperCase() }]);
+      }
+    }
+  }
+  return [...index].filter(([, e]) => new Set(e.map(x => x.se)).size > 1).map(([key, entries]) => ({ key, entries }));
+}
+const seCollisions = (ctx: AnalysisContext, conflict: boolean, code: string, fix: string) => collisions(ctx,
+  seHostPorts(ctx).filter(g => new Set(g.entries.map(e => e.protocol)).size > 1 === conflict).flatMap(g => {
+    const [host, port] = g.key.split('|');
+    const ses = [...new Set(g.entries.map(e => e.se))];
+    return ses.flatMap((a, i) => ses.slice(i + 1).filter(b => visibleTogether(ctx, a, b)).map((b): [AnalyzedObject, AnalyzedObject, string] => [a, b, `'${host}' port ${port}`]));
+  }),
+  (o, others, what) => `ServiceEntry '${name(o)}' and ${others} declare ${and(what)}${conflict ? ' with different protocols' : ''} (Kiali ${code}, ${CHECKERS}/serviceentries/multi_match_checker.go): ${fix}`);
+
+const seMultiMatch: Analyzer = {
+  analyzer: 'kiali.ServiceEntryMultiMatchChecker',
+  code: 'KIA1211',
+  name: 'ServiceEntriesMultiMatch',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1211: more than one ServiceEntry for the same host and port',
+  run: ctx => seCollisions(ctx, false, 'KIA1211', 'istiod keeps one of them for the host and port; declare each host and port once'),
+};
+
+const seProtocolConflict: Analyzer = {
+  analyzer: 'kiali.ServiceEntryMultiMatchChecker',
+  code: 'KIA1212',
+  name: 'ServiceEntriesPortProtocolConflict',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1212: ServiceEntries declare the same host and port with different protocols',
+  run: ctx => seCollisions(ctx, true, 'KIA1212', 'istiod keeps one protocol for the host and port; declare each host and port once, with one protocol'),
+};
+
+// --- exportTo, Sidecars ------------------------------------------------------------------------------------------
+
+/** Namespaces known to exist: Namespace objects, those objects live in, `default`, the system and root ones; a partial world's declared ones. */
+function knownNamespace(ctx: AnalysisContext, ns: string): boolean {
+  return ctx.namespaceExists(ns) || ns === 'default' || SYSTEM_NAMESPACES.has(ns) || ns === ctx.meshConfig.rootNamespace
+    || ctx.objects.some(o => o.manifest.metadata.namespace === ns) || ctx.world === 'partial';
+}
+
+const exportToNamespace: Analyzer = {
+  analyzer: 'kiali.ExportToNamespaceChecker',
+  code: 'KIA0005',
+  name: 'ExportToNamespaceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0005: a VirtualService, DestinationRule or ServiceEntry exports to a namespace that does not exist (a closed world only)',
+  run: ctx => ['VirtualService', 'DestinationRule', 'ServiceEntry'].flatMap(kind => ctx.of(kind, NET)).flatMap(o => {
+    const missing = strs((o.manifest.spec as { exportTo?: unknown } | undefined)?.exportTo).map((ns, i) => ({ ns, i }))
+      .filter(({ ns }) => ns !== '.' && ns !== '*' && !knownNamespace(ctx, ns));
+    return missing.map(({ ns, i }) => ({
+      object: o,
+      message: `${o.manifest.kind} '${name(o)}' exports to namespace '${ns}' (exportTo[${i}]), which does not exist (Kiali KIA0005, ${CHECKERS}/common/export_to_namespace_checker.go): `
+        + 'fix the name, or create the namespace',
+    }));
+  }).sort((a, b) => ctx.objects.indexOf(a.object) - ctx.objects.indexOf(b.object)),
+};
+
+const sidecarEgressHost: Analyzer = {
+  analyzer: 'kiali.SidecarEgressHostChecker',
+  code: 'KIA1004',
+  name: 'SidecarEgressServiceNotFound',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1004: a Sidecar egress host names no Service or ServiceEntry',
+  run: ctx => ctx.of('Sidecar', NET).flatMap(sc => {
+    const ns = ctx.namespaceOf(sc);
+    const egress = list(((sc.manifest.spec ?? {}) as { egress?: Array<{ hosts?: unknown }> }).egress);
+    return egress.flatMap((e, i) => strs(e?.hosts).flatMap((h, j) => {
+      if (!h.includes('/')) return [];
+      const [hostNs, dns] = [h.slice(0, h.indexOf('/')), h.slice(h.indexOf('/') + 1)];
+      // `*` hosts and wildcards of a namespace: whatever exists there (Kiali's validateHost)
+      if (dns === '*' || dns.startsWith('*')) return [];
+      const scope = hostNs === '.' ? ns : hostNs === '*' || hostNs === '~' ? undefined : hostNs;
+      const entry = ctx.destinationHost(ns, scope ? [scope] : undefined, dns);
+      return entry ? [] : [{
+        object: sc,
+        message: `Sidecar '${name(sc)}' egress[${i}] host '${h}' (hosts[${j}]) names no Service or ServiceEntry (Kiali KIA1004, ${CHECKERS}/sidecars/egress_listener_checker.go): `
+          + 'the proxy gets no configuration for it; fix the host, or declare it with a ServiceEntry',
+      }];
+    }));
+  }),
+};
+
+const globalSidecarSelector: Analyzer = {
+  analyzer: 'kiali.SidecarGlobalChecker',
+  code: 'KIA1006',
+  name: 'GlobalSidecarWithSelector',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1006: a Sidecar of the root namespace (the mesh-wide default) has a workloadSelector',
+  run: ctx => ctx.of('Sidecar', NET).filter(sc => ctx.namespaceOf(sc) === ctx.meshConfig.rootNamespace
+    && Object.keys(strMap(((sc.manifest.spec ?? {}) as { workloadSelector?: { labels?: unknown } }).workloadSelector?.labels)).length > 0).map(sc => ({
+    object: sc,
+    message: `Sidecar '${name(sc)}' in the root namespace '${ctx.meshConfig.rootNamespace}' has a workloadSelector (Kiali KIA1006, ${CHECKERS}/sidecars/global_checker.go): `
+      + 'the mesh-wide default Sidecar should select no workload; drop the selector, or move it to the workloads\' namespace',
+  })),
+};
+
+/** Kiali's validations of the traffic kinds. */
+export const KIALI_TRAFFIC_ANALYZERS: Analyzer[] = [
+  drMultiMatch, subsetNoLabels, subsetNoLabelsBeside, gatewayNomenclature, singleHost, gatewayMultiMatch, portName, appProtocol, deploymentPort,
+  seMultiMatch, seProtocolConflict, exportToNamespace, sidecarEgressHost, globalSidecarSelector,
+];
