@@ -52,7 +52,8 @@ function visibleTogether(ctx: AnalysisContext, a: AnalyzedObject, b: AnalyzedObj
 }
 
 /** The findings of objects that collide with others: one per object, naming the others (in object order). */
-function collisions(ctx: AnalysisContext, pairs: Array<[AnalyzedObject, AnalyzedObject, string]>, message: (o: AnalyzedObject, others: string, what: string[]) => string): RawFinding[] {
+type Pair = [AnalyzedObject, AnalyzedObject, string];
+function collisions(ctx: AnalysisContext, pairs: Pair[], message: (o: AnalyzedObject, others: string, what: string[]) => string): RawFinding[] {
   const byObject = new Map<AnalyzedObject, { others: string[]; what: string[] }>();
   const add = (o: AnalyzedObject, other: AnalyzedObject, what: string) => {
     const e = byObject.get(o) ?? { others: [], what: [] };
@@ -72,7 +73,7 @@ function collisions(ctx: AnalysisContext, pairs: Array<[AnalyzedObject, Analyzed
 
 /** Kiali leaves out of KIA0201 the rules that turn mTLS on mesh-wide (`*.local`) or namespace-wide (`*.<ns>.svc.cluster.local`). */
 const mtlsWide = (ctx: AnalysisContext, dr: AnalyzedObject) => drSpec(dr).trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL'
-  && [`*.local`, `*.${ctx.namespaceOf(dr)}.${DOMAIN}`].includes(str(drSpec(dr).host));
+  && ['*.local', `*.${ctx.namespaceOf(dr)}.${DOMAIN}`].includes(str(drSpec(dr).host));
 
 const drMultiMatch: Analyzer = {
   analyzer: 'kiali.DestinationRuleMultiMatchChecker',
@@ -82,10 +83,11 @@ const drMultiMatch: Analyzer = {
   description: 'Kiali KIA0201: more than one DestinationRule for the same host and subset (or one without subsets beside another of the host)',
   run: ctx => {
     const rules = distinct(ctx.of('DestinationRule', NET)).filter(dr => !mtlsWide(ctx, dr)).map(dr => ({
-      dr, host: kialiHost(ctx, str(drSpec(dr).host), ctx.namespaceOf(dr)),
+      dr,
+      host: kialiHost(ctx, str(drSpec(dr).host), ctx.namespaceOf(dr)),
       subsets: list(drSpec(dr).subsets).map(s => str(s?.name)),
     }));
-    const pairs: Array<[AnalyzedObject, AnalyzedObject, string]> = [];
+    const pairs: Pair[] = [];
     // by host; the wildcard ones against every other
     const byHost = new Map<string, typeof rules>();
     for (const r of rules) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
@@ -94,7 +96,8 @@ const drMultiMatch: Analyzer = {
       const a = rules[i];
       const candidates = a.host.startsWith('*') ? rules : [...(byHost.get(a.host) ?? []), ...wild];
       for (const b of new Set(candidates)) {
-        if (rules.indexOf(b) <= i || sameIdentity(a.dr, b.dr) || !(a.host === b.host || hostsMatch(a.host, b.host)) || !visibleTogether(ctx, a.dr, b.dr)) continue;
+        if (rules.indexOf(b) <= i || sameIdentity(a.dr, b.dr)) continue;
+        if (!(a.host === b.host || hostsMatch(a.host, b.host)) || !visibleTogether(ctx, a.dr, b.dr)) continue;
         // a rule with a workloadSelector applies to the workloads it selects only (istio/istio pilot/pkg/model/push_context.go
         // destinationRule): rules of different selectors never apply to one proxy together
         if (selectorString(drSpec(a.dr).workloadSelector?.matchLabels) !== selectorString(drSpec(b.dr).workloadSelector?.matchLabels)) continue;
@@ -214,7 +217,7 @@ const singleHost: Analyzer = {
         }
       }
     }
-    const pairs: Array<[AnalyzedObject, AnalyzedObject, string]> = [];
+    const pairs: Pair[] = [];
     for (const [gw, byNs] of counter) {
       for (const [hostNs, bySvc] of byNs) {
         for (const [svc, vss] of bySvc) {
@@ -416,11 +419,13 @@ function seHostPorts(ctx: AnalysisContext): Array<{ key: string; entries: Array<
   }
   return [...index].filter(([, e]) => new Set(e.map(x => x.se)).size > 1).map(([key, entries]) => ({ key, entries }));
 }
+/** Pairs of ServiceEntries visible together that declare one host and port, with the same protocol (KIA1211) or not (KIA1212). */
 const seCollisions = (ctx: AnalysisContext, conflict: boolean, code: string, fix: string) => collisions(ctx,
-  seHostPorts(ctx).filter(g => new Set(g.entries.map(e => e.protocol)).size > 1 === conflict).flatMap(g => {
+  seHostPorts(ctx).flatMap(g => {
     const [host, port] = g.key.split('|');
-    const ses = [...new Set(g.entries.map(e => e.se))];
-    return ses.flatMap((a, i) => ses.slice(i + 1).filter(b => visibleTogether(ctx, a, b)).map((b): [AnalyzedObject, AnalyzedObject, string] => [a, b, `'${host}' port ${port}`]));
+    return g.entries.flatMap((a, i) => g.entries.slice(i + 1)
+      .filter(b => b.se !== a.se && (a.protocol !== b.protocol) === conflict && visibleTogether(ctx, a.se, b.se))
+      .map((b): Pair => [a.se, b.se, `'${host}' port ${port}`]));
   }),
   (o, others, what) => `ServiceEntry '${name(o)}' and ${others} declare ${and(what)}${conflict ? ' with different protocols' : ''} (Kiali ${code}, ${CHECKERS}/serviceentries/multi_match_checker.go): ${fix}`);
 
@@ -499,11 +504,12 @@ const globalSidecarSelector: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'Kiali KIA1006: a Sidecar of the root namespace (the mesh-wide default) has a workloadSelector',
   run: ctx => ctx.of('Sidecar', NET).filter(sc => ctx.namespaceOf(sc) === ctx.meshConfig.rootNamespace
-    && Object.keys(strMap(((sc.manifest.spec ?? {}) as { workloadSelector?: { labels?: unknown } }).workloadSelector?.labels)).length > 0).map(sc => ({
-    object: sc,
-    message: `Sidecar '${name(sc)}' in the root namespace '${ctx.meshConfig.rootNamespace}' has a workloadSelector (Kiali KIA1006, ${CHECKERS}/sidecars/global_checker.go): `
+    && Object.keys(strMap(((sc.manifest.spec ?? {}) as { workloadSelector?: { labels?: unknown } }).workloadSelector?.labels)).length > 0)
+    .map(sc => ({
+      object: sc,
+      message: `Sidecar '${name(sc)}' in the root namespace '${ctx.meshConfig.rootNamespace}' has a workloadSelector (Kiali KIA1006, ${CHECKERS}/sidecars/global_checker.go): `
       + 'the mesh-wide default Sidecar should select no workload; drop the selector, or move it to the workloads\' namespace',
-  })),
+    })),
 };
 
 /** Kiali's validations of the traffic kinds. */
