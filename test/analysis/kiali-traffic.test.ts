@@ -82,6 +82,23 @@ describe('DestinationRules', () => {
   });
 });
 
+describe('DestinationRules and mesh-wide mTLS', () => {
+  const meshMtls = dr('default', { host: '*.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } }, 'istio-system');
+  const nsMtls = dr('ns', { host: '*.default.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+  test('KIA0204: fails if a DestinationRule without TLS settings overrides a mesh-wide or namespace-wide ISTIO_MUTUAL one; quiet with TLS settings or without such a rule', () => {
+    const plain = dr('reviews', { host: 'reviews', trafficPolicy: { connectionPool: { tcp: { maxConnections: 10 } } } });
+    const m = (others: string) => `[KIA0204] DestinationRule 'reviews' for host 'reviews' writes no TLS settings, and overrides ${others}, which sends ISTIO_MUTUAL `
+      + `(Kiali KIA0204, ${C}/destinationrules/traffic_policy_checker.go): istiod applies the most specific host's rule only (istio/istio pilot/pkg/model/push_context.go destinationRule); `
+      + 'give it trafficPolicy.tls.mode ISTIO_MUTUAL';
+    expect(found(objs(...reviews, ns('istio-system'), meshMtls, plain), 'KIA0204')).toStrictEqual([m('\'istio-system/default\'')]);
+    expect(found(objs(...reviews, ns('istio-system'), meshMtls, nsMtls, plain), 'KIA0204')).toStrictEqual([m('\'istio-system/default\' and \'default/ns\'')]);
+    expect(levels(objs(...reviews, ns('istio-system'), meshMtls, plain), 'KIA0204')).toStrictEqual([FindingLevel.WARNING]);
+    const withTls = dr('reviews', { host: 'reviews', trafficPolicy: { portLevelSettings: [{ port: { number: 9080 }, tls: { mode: 'ISTIO_MUTUAL' } }] } });
+    expect(found(objs(...reviews, ns('istio-system'), meshMtls, withTls), 'KIA0204')).toStrictEqual([]);
+    expect(found(objs(...reviews, plain), 'KIA0204')).toStrictEqual([]);
+  });
+});
+
 describe('VirtualServices', () => {
   test('KIA1108: fails (Info) for a gateway named name.namespace or its FQDN, in spec.gateways and in a match; quiet for namespace/name and mesh', () => {
     const legacy = vs('legacy', {
@@ -246,6 +263,40 @@ describe('exportTo and Sidecars', () => {
     ]);
     expect(found(objs(ns('istio-system'), sidecar('default', { egress: [{ hosts: ['*/*'] }] }, 'istio-system'),
       sidecar('r', { workloadSelector: { labels: { app: 'reviews' } }, egress: [{ hosts: ['*/*'] }] })), 'KIA1006')).toStrictEqual([]);
+  });
+});
+
+describe('Sidecar modes and WorkloadGroups', () => {
+  test('KIA1007: fails (Info) for an outboundTrafficPolicy without a mode; quiet with one', () => {
+    const objects = objs(ns('default'), sidecar('s', { outboundTrafficPolicy: {}, egress: [{ hosts: ['*/*'] }] }));
+    expect(found(objects, 'KIA1007')).toStrictEqual([
+      `[KIA1007] Sidecar 's' has an outboundTrafficPolicy without a mode (Kiali KIA1007, ${C}/sidecars/outbound_traffic_policy_mode.go): `
+      + 'istiod takes the mesh\'s mode only when the Sidecar has no outboundTrafficPolicy (istio/istio pilot/pkg/model/sidecar.go), so this one is REGISTRY_ONLY, the mode\'s zero value; write the mode',
+    ]);
+    expect(levels(objects, 'KIA1007')).toStrictEqual([FindingLevel.INFO]);
+    expect(found(objs(ns('default'), sidecar('s', { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } }), sidecar('t', { egress: [{ hosts: ['*/*'] }] })), 'KIA1007')).toStrictEqual([]);
+  });
+
+  const wg = (name: string, labels: { [k: string]: string }, serviceAccount?: string): M =>
+    ({ kind: 'WorkloadGroup', apiVersion: 'networking.istio.io/v1', metadata: { name, namespace: 'vm' }, spec: { metadata: { labels }, template: { serviceAccount } } });
+  const sa: M = { kind: 'ServiceAccount', metadata: { name: 'legacy', namespace: 'vm' } };
+  test('KIA1701: fails if a WorkloadGroup template names a ServiceAccount its namespace lacks; quiet when it exists, and in a partial world for a namespace the app does not create', () => {
+    const objects = objs(ns('vm'), sa, wg('a', { app: 'a' }, 'ghost'), wg('b', { app: 'b' }, 'legacy'), wg('c', { app: 'c' }));
+    expect(found(objects, 'KIA1701')).toStrictEqual([
+      `[KIA1701] WorkloadGroup 'a' template names ServiceAccount 'ghost', which namespace 'vm' does not have (Kiali KIA1701, ${C}/workloadgroups/service_accounts_checker.go): `
+      + 'its workloads cannot get that identity; create the ServiceAccount or fix the name',
+    ]);
+    expect(levels(objects, 'KIA1701')).toStrictEqual([FindingLevel.WARNING]);
+    expect(found(objs(wg('a', { app: 'a' }, 'ghost')), 'KIA1701', { world: 'partial' })).toStrictEqual([]);
+  });
+
+  test('KIA1702: fails if two WorkloadGroups of a namespace give the same labels; quiet for different labels', () => {
+    const fix = `(Kiali KIA1702, ${C}/workloadgroups/duplicate_labels_checker.go): Services and policies cannot tell their workloads apart; give each group its own labels`;
+    expect(found(objs(ns('vm'), wg('a', { app: 'legacy', v: '1' }), wg('b', { v: '1', app: 'legacy' }), wg('c', { app: 'other' })), 'KIA1702')).toStrictEqual([
+      `[KIA1702] WorkloadGroup 'a' and 'vm/b' give their workloads the same labels 'app=legacy,v=1' ${fix}`,
+      `[KIA1702] WorkloadGroup 'b' and 'vm/a' give their workloads the same labels 'app=legacy,v=1' ${fix}`,
+    ]);
+    expect(found(objs(ns('vm'), wg('a', { app: 'legacy' }), wg('c', { app: 'other' })), 'KIA1702')).toStrictEqual([]);
   });
 });
 

@@ -159,6 +159,33 @@ const subsetNoLabelsBeside: Analyzer = {
   run: ctx => subsetsWithoutLabels(ctx).filter(x => x.sibling).map(x => ({ object: x.dr, message: noLabelsMessage(x) })),
 };
 
+/** Whether a DestinationRule writes TLS settings (top level or a port's). */
+const hasTls = (dr: AnalyzedObject) => drSpec(dr).trafficPolicy?.tls !== undefined
+  || list(drSpec(dr).trafficPolicy?.portLevelSettings).some(p => p?.tls !== undefined);
+
+const mtlsOverridden: Analyzer = {
+  analyzer: 'kiali.DestinationRuleTrafficPolicyChecker',
+  code: 'KIA0204',
+  name: 'DestinationRuleOverridesMeshMtls',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0204: a DestinationRule without TLS settings for a host that a mesh-wide or namespace-wide ISTIO_MUTUAL DestinationRule covers',
+  run: ctx => {
+    const wide = ctx.of('DestinationRule', NET).filter(dr => mtlsWide(ctx, dr));
+    if (wide.length === 0) return [];
+    return ctx.of('DestinationRule', NET).filter(dr => !mtlsWide(ctx, dr) && !hasTls(dr)).flatMap(dr => {
+      const fqdn = kialiHost(ctx, str(drSpec(dr).host), ctx.namespaceOf(dr));
+      const hostNs = new RegExp(`^[^.]+\\.([^.]+)\\.${DOMAIN.replace(/\./g, '\\.')}$`).exec(fqdn)?.[1];
+      const covering = wide.filter(w => str(drSpec(w).host) === '*.local' || (hostNs !== undefined && str(drSpec(w).host) === `*.${hostNs}.${DOMAIN}`));
+      return covering.length === 0 ? [] : [{
+        object: dr,
+        message: `DestinationRule '${name(dr)}' for host '${str(drSpec(dr).host)}' writes no TLS settings, and overrides ${and(covering.map(w => ref(ctx, w)))}, which sends ISTIO_MUTUAL `
+          + `(Kiali KIA0204, ${CHECKERS}/destinationrules/traffic_policy_checker.go): istiod applies the most specific host's rule only (istio/istio pilot/pkg/model/push_context.go destinationRule); `
+          + 'give it trafficPolicy.tls.mode ISTIO_MUTUAL',
+      }];
+    });
+  },
+};
+
 // --- VirtualServices ---------------------------------------------------------------------------------------------
 
 /** The gateway references of a VirtualService: `spec.gateways`, then each http match's. */
@@ -512,8 +539,69 @@ const globalSidecarSelector: Analyzer = {
     })),
 };
 
+const ambiguousOutbound: Analyzer = {
+  analyzer: 'kiali.SidecarOutboundTrafficPolicyModeChecker',
+  code: 'KIA1007',
+  name: 'SidecarOutboundTrafficPolicyModeAmbiguous',
+  level: FindingLevel.INFO,
+  description: 'Kiali KIA1007 (at Kiali\'s unknown severity): a Sidecar\'s outboundTrafficPolicy without a mode',
+  run: ctx => ctx.of('Sidecar', NET).filter(sc => {
+    const policy = ((sc.manifest.spec ?? {}) as { outboundTrafficPolicy?: unknown }).outboundTrafficPolicy;
+    return isObj(policy) && (policy.mode === undefined || policy.mode === '');
+  }).map(sc => ({
+    object: sc,
+    message: `Sidecar '${name(sc)}' has an outboundTrafficPolicy without a mode (Kiali KIA1007, ${CHECKERS}/sidecars/outbound_traffic_policy_mode.go): `
+      + 'istiod takes the mesh\'s mode only when the Sidecar has no outboundTrafficPolicy (istio/istio pilot/pkg/model/sidecar.go), so this one is REGISTRY_ONLY, '
+      + 'the mode\'s zero value; write the mode',
+  })),
+};
+
+const WORKLOAD_GROUP = 'WorkloadGroup';
+const wgSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as { metadata?: { labels?: unknown }; template?: { serviceAccount?: unknown } };
+
+const wgServiceAccount: Analyzer = {
+  analyzer: 'kiali.WorkloadGroupServiceAccountsChecker',
+  code: 'KIA1701',
+  name: 'WorkloadGroupServiceAccountNotFound',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1701: a WorkloadGroup\'s template names a ServiceAccount its namespace does not have',
+  run: ctx => ctx.of(WORKLOAD_GROUP, NET).flatMap(wg => {
+    const sa = str(wgSpec(wg).template?.serviceAccount);
+    const ns = ctx.namespaceOf(wg);
+    // a partial world (an app) knows the ServiceAccounts of the namespaces it creates only
+    if (sa === '' || ctx.find('ServiceAccount', '', ns, sa) || (ctx.world === 'partial' && ctx.namespace(ns) === undefined)) return [];
+    return [{
+      object: wg,
+      message: `WorkloadGroup '${name(wg)}' template names ServiceAccount '${sa}', which namespace '${ns}' does not have `
+        + `(Kiali KIA1701, ${CHECKERS}/workloadgroups/service_accounts_checker.go): its workloads cannot get that identity; create the ServiceAccount or fix the name`,
+    }];
+  }),
+};
+
+const wgDuplicateLabels: Analyzer = {
+  analyzer: 'kiali.WorkloadGroupDuplicateLabelsChecker',
+  code: 'KIA1702',
+  name: 'WorkloadGroupsDuplicateLabels',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1702: WorkloadGroups of one namespace give their workloads the same labels',
+  run: ctx => {
+    const groups = distinct(ctx.of(WORKLOAD_GROUP, NET)).filter(wg => isObj(wgSpec(wg).metadata));
+    const pairs: Pair[] = [];
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        const [a, b] = [groups[i], groups[j]];
+        const labels = selectorString(strMap(wgSpec(a).metadata?.labels));
+        if (ctx.namespaceOf(a) === ctx.namespaceOf(b) && labels === selectorString(strMap(wgSpec(b).metadata?.labels))) pairs.push([a, b, labels]);
+      }
+    }
+    return collisions(ctx, pairs, (o, others, what) => `WorkloadGroup '${name(o)}' and ${others} give their workloads the same labels '${what.join('')}' `
+      + `(Kiali KIA1702, ${CHECKERS}/workloadgroups/duplicate_labels_checker.go): Services and policies cannot tell their workloads apart; give each group its own labels`);
+  },
+};
+
 /** Kiali's validations of the traffic kinds. */
 export const KIALI_TRAFFIC_ANALYZERS: Analyzer[] = [
-  drMultiMatch, subsetNoLabels, subsetNoLabelsBeside, gatewayNomenclature, singleHost, gatewayMultiMatch, portName, appProtocol, deploymentPort,
-  seMultiMatch, seProtocolConflict, exportToNamespace, sidecarEgressHost, globalSidecarSelector,
+  drMultiMatch, subsetNoLabels, subsetNoLabelsBeside, mtlsOverridden, gatewayNomenclature, singleHost, gatewayMultiMatch,
+  portName, appProtocol, deploymentPort, seMultiMatch, seProtocolConflict, exportToNamespace,
+  sidecarEgressHost, globalSidecarSelector, ambiguousOutbound, wgServiceAccount, wgDuplicateLabels,
 ];
