@@ -246,13 +246,32 @@ describe('exportTo and Sidecars', () => {
     expect(found(objs(...reviews, ns('shop'), dr('d', { host: 'reviews', exportTo: ['shop', '.'] })), 'KIA0005')).toStrictEqual([]);
   });
 
-  test('KIA1004: fails for a Sidecar egress host no Service or ServiceEntry declares; quiet for `*/*`, wildcards, Services and entries', () => {
-    const bad = sidecar('s', { egress: [{ hosts: ['./ghost.default.svc.cluster.local', 'istio-system/*', './reviews.default.svc.cluster.local', '*/api.example.com', 'default/*.example.com'] }] });
-    expect(found(objs(...reviews, se('api', { hosts: ['api.example.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }), bad), 'KIA1004')).toStrictEqual([
-      `[KIA1004] Sidecar 's' egress[0] host './ghost.default.svc.cluster.local' (hosts[0]) names no Service or ServiceEntry (Kiali KIA1004, ${C}/sidecars/egress_listener_checker.go): `
-      + 'the proxy gets no configuration for it; fix the host, or declare it with a ServiceEntry',
+  test('KIA1004: fails (Warning) for a Sidecar egress host no Service or ServiceEntry visible to its namespace declares; at Info when one of another namespace does; quiet for `ns/*`, `~/`, hosts declared there', () => {
+    const apiEntry = se('api', { hosts: ['api.example.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }, 'ext');
+    const hidden = se('hidden', { hosts: ['hidden.example.com'], exportTo: ['.'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }, 'ext');
+    const bad = sidecar('s', {
+      egress: [{
+        hosts: ['./ghost.default.svc.cluster.local', 'istio-system/*', './reviews.default.svc.cluster.local', '*/api.example.com',
+          'ext/*.example.com', '~/*', 'istio-system/reviews.default.svc.cluster.local', 'ext/hidden.example.com'],
+      }],
+    });
+    const fix = `(Kiali KIA1004, ${C}/sidecars/egress_listener_checker.go): the proxy gets no configuration for it`;
+    const objects = objs(...reviews, ns('ext'), apiEntry, hidden, bad);
+    expect(found(objects, 'KIA1004')).toStrictEqual([
+      `[KIA1004] Sidecar 's' egress[0] host './ghost.default.svc.cluster.local' (hosts[0]) names no Service or ServiceEntry visible to namespace 'default' ${fix}; `
+      + 'fix the host, or declare it with a ServiceEntry',
+      `[KIA1004] Sidecar 's' egress[0] host 'ext/hidden.example.com' (hosts[7]) names no Service or ServiceEntry visible to namespace 'default' ${fix}; `
+      + 'fix the host, or declare it with a ServiceEntry',
+      // istiod imports a host from the namespace the egress host names only
+      `[KIA1004] Sidecar 's' egress[0] host 'istio-system/reviews.default.svc.cluster.local' (hosts[6]): namespace 'istio-system' does not declare it, 'default' does ${fix}, `
+      + 'as istiod imports a host from the namespace named only (istio/istio pilot/pkg/model/sidecar.go selectServices; Kiali, which looks the whole registry up, reports nothing); '
+      + 'write \'default/reviews.default.svc.cluster.local\' or \'*/reviews.default.svc.cluster.local\'',
     ]);
-    expect(levels(objs(...reviews, bad), 'KIA1004')).toStrictEqual([FindingLevel.WARNING, FindingLevel.WARNING]);
+    expect(levels(objects, 'KIA1004')).toStrictEqual([FindingLevel.WARNING, FindingLevel.WARNING, FindingLevel.INFO]);
+    // a Service exported elsewhere (networking.istio.io/exportTo) is not visible
+    const exported: M = { kind: 'Service', metadata: { name: 'boggus', namespace: 'default', annotations: { 'networking.istio.io/exportTo': 'ext' } }, spec: { ports: [{ name: 'http', port: 80 }] } };
+    expect(levels(objs(ns('default'), ns('ext'), exported, sidecar('s', { egress: [{ hosts: ['default/boggus.default.svc.cluster.local'] }] })), 'KIA1004'))
+      .toStrictEqual([FindingLevel.WARNING]);
   });
 
   test('KIA1006: fails for a root-namespace Sidecar with a workloadSelector; quiet without one, or in another namespace', () => {

@@ -499,29 +499,70 @@ const exportToNamespace: Analyzer = {
   }).sort((a, b) => ctx.objects.indexOf(a.object) - ctx.objects.indexOf(b.object)),
 };
 
+/** An egress host of a Sidecar, and where the hosts it names are declared (visible to the Sidecar's namespace). */
+interface EgressHost { sc: AnalyzedObject; host: string; at: string; from?: string; declaredIn: string[] }
+
+/**
+ * The `ns/host` egress hosts of the Sidecars that import nothing. istiod imports, for `ns/host`, the services of that
+ * host declared in namespace ns (`.`: the Sidecar's, `*`: any) and exported to the Sidecar's namespace (istio/istio
+ * pilot/pkg/model/sidecar.go selectServices, by the service's own namespace); Kiali looks the host up in the whole
+ * registry. `declaredIn`: the namespaces that do declare it (visible to the Sidecar), when not the one named.
+ */
+function unimportedEgressHosts(ctx: AnalysisContext): EgressHost[] {
+  const visibleTo = (scopes: string[], ns: string) => scopes.includes('*') || scopes.includes(ns);
+  const serviceScopes = (svc: AnalyzedObject) => {
+    const e = svc.manifest.metadata.annotations?.['networking.istio.io/exportTo'];
+    return e === undefined ? ['*'] : e.split(',').map(x => x.trim()).map(x => (x === '.' ? ctx.namespaceOf(svc) : x));
+  };
+  const declared: Array<{ ns: string; host: string; scopes: string[] }> = [
+    ...ctx.of('Service', '').map(svc => ({ ns: ctx.namespaceOf(svc), host: toFqdn(ctx.namespaceOf(svc), name(svc)), scopes: serviceScopes(svc) })),
+    ...ctx.of('ServiceEntry', NET).flatMap(se => strs(((se.manifest.spec ?? {}) as { hosts?: unknown }).hosts)
+      .map(h => ({ ns: ctx.namespaceOf(se), host: toFqdn(ctx.namespaceOf(se), h), scopes: scopesOf(ctx, se) }))),
+  ];
+  return ctx.of('Sidecar', NET).flatMap(sc => {
+    const ns = ctx.namespaceOf(sc);
+    const egress = list(((sc.manifest.spec ?? {}) as { egress?: Array<{ hosts?: unknown }> }).egress);
+    return egress.flatMap((e, i) => strs(e?.hosts).flatMap((host, j): EgressHost[] => {
+      if (!host.includes('/')) return [];
+      const [hostNs, dns] = [host.slice(0, host.indexOf('/')), host.slice(host.indexOf('/') + 1)];
+      // `ns/*` imports whatever the namespace has; `~/...` imports nothing on purpose
+      if (dns === '*' || hostNs === '~') return [];
+      const from = hostNs === '.' ? ns : hostNs === '*' ? undefined : hostNs;
+      const fqdn = toFqdn(from ?? ns, dns);
+      if (ctx.world === 'partial' && ((from !== undefined && ctx.namespace(from) === undefined) || ctx.destinationHost(ns, undefined, fqdn)?.external)) return [];
+      const visible = declared.filter(d => visibleTo(d.scopes, ns) && hostsMatch(fqdn, d.host));
+      if (visible.some(d => from === undefined || d.ns === from)) return [];
+      return [{ sc, host, at: `egress[${i}] host '${host}' (hosts[${j}])`, from, declaredIn: [...new Set(visible.map(d => d.ns))] }];
+    }));
+  });
+}
+const egressFix = `(Kiali KIA1004, ${CHECKERS}/sidecars/egress_listener_checker.go): the proxy gets no configuration for it`;
+
 const sidecarEgressHost: Analyzer = {
   analyzer: 'kiali.SidecarEgressHostChecker',
   code: 'KIA1004',
   name: 'SidecarEgressServiceNotFound',
   level: FindingLevel.WARNING,
-  description: 'Kiali KIA1004: a Sidecar egress host names no Service or ServiceEntry',
-  run: ctx => ctx.of('Sidecar', NET).flatMap(sc => {
-    const ns = ctx.namespaceOf(sc);
-    const egress = list(((sc.manifest.spec ?? {}) as { egress?: Array<{ hosts?: unknown }> }).egress);
-    return egress.flatMap((e, i) => strs(e?.hosts).flatMap((h, j) => {
-      if (!h.includes('/')) return [];
-      const [hostNs, dns] = [h.slice(0, h.indexOf('/')), h.slice(h.indexOf('/') + 1)];
-      // `*` hosts and wildcards of a namespace: whatever exists there (Kiali's validateHost)
-      if (dns === '*' || dns.startsWith('*')) return [];
-      const scope = hostNs === '.' ? ns : hostNs === '*' || hostNs === '~' ? undefined : hostNs;
-      const entry = ctx.destinationHost(ns, scope ? [scope] : undefined, dns);
-      return entry ? [] : [{
-        object: sc,
-        message: `Sidecar '${name(sc)}' egress[${i}] host '${h}' (hosts[${j}]) names no Service or ServiceEntry (Kiali KIA1004, ${CHECKERS}/sidecars/egress_listener_checker.go): `
-          + 'the proxy gets no configuration for it; fix the host, or declare it with a ServiceEntry',
-      }];
-    }));
-  }),
+  description: 'Kiali KIA1004: a Sidecar egress host names no Service or ServiceEntry visible to the Sidecar\'s namespace',
+  run: ctx => unimportedEgressHosts(ctx).filter(e => e.declaredIn.length === 0).map(e => ({
+    object: e.sc,
+    message: `Sidecar '${name(e.sc)}' ${e.at} names no Service or ServiceEntry visible to namespace '${ctx.namespaceOf(e.sc)}' ${egressFix}; `
+      + 'fix the host, or declare it with a ServiceEntry',
+  })),
+};
+
+const sidecarEgressElsewhere: Analyzer = {
+  analyzer: 'kiali.SidecarEgressHostChecker',
+  code: 'KIA1004',
+  name: 'SidecarEgressServiceNotFound',
+  level: FindingLevel.INFO,
+  description: 'KIA1004 at Info (Kiali finds the host in its registry and reports nothing): a Sidecar egress host names a namespace that does not declare the host',
+  run: ctx => unimportedEgressHosts(ctx).filter(e => e.declaredIn.length > 0).map(e => ({
+    object: e.sc,
+    message: `Sidecar '${name(e.sc)}' ${e.at}: namespace '${e.from}' does not declare it, ${e.declaredIn.map(n => `'${n}'`).join(', ')} does `
+      + `${egressFix}, as istiod imports a host from the namespace named only (istio/istio pilot/pkg/model/sidecar.go selectServices; `
+      + `Kiali, which looks the whole registry up, reports nothing); write '${e.declaredIn[0]}/${e.host.slice(e.host.indexOf('/') + 1)}' or '*/${e.host.slice(e.host.indexOf('/') + 1)}'`,
+  })),
 };
 
 const globalSidecarSelector: Analyzer = {
@@ -603,5 +644,5 @@ const wgDuplicateLabels: Analyzer = {
 export const KIALI_TRAFFIC_ANALYZERS: Analyzer[] = [
   drMultiMatch, subsetNoLabels, subsetNoLabelsBeside, mtlsOverridden, gatewayNomenclature, singleHost, gatewayMultiMatch,
   portName, appProtocol, deploymentPort, seMultiMatch, seProtocolConflict, exportToNamespace,
-  sidecarEgressHost, globalSidecarSelector, ambiguousOutbound, wgServiceAccount, wgDuplicateLabels,
+  sidecarEgressHost, sidecarEgressElsewhere, globalSidecarSelector, ambiguousOutbound, wgServiceAccount, wgDuplicateLabels,
 ];
