@@ -349,6 +349,15 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
     ]);
   });
 
+  test('a Service\'s subset takes the pods the Service selects in its own namespace: IST0173 when only pods elsewhere carry its labels (istioctl\'s analyzer looks in every namespace)', () => {
+    const objects = objs(ns('default'), ns('other'), svc('reviews', [{ name: 'http', port: 9080 }]), deploy('reviews-v1', { app: 'reviews', version: 'v1' }),
+      deploy('reviews-v2', { app: 'reviews', version: 'v2' }, 'other'),
+      dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }));
+    expect(found(objects, 'IST0173')).toStrictEqual([
+      '[IST0173] DestinationRule \'reviews\' subset \'v2\' ({"version":"v2"}) selects no pod: no traffic sent to it can be served',
+    ]);
+  });
+
   test('a VirtualService naming a gateway `name.namespace` or its FQDN binds it: no IST0101 (nor IST0132), a KIA1108 suggestion; a missing one is still IST0101', () => {
     const g = gw('ingress', { selector: { istio: 'ingressgateway' }, servers: [server(['shop.example.com'])] });
     const bind = (gateways: string[]) => vs('shop', { hosts: ['shop.example.com'], gateways, http: [{ route: [{ destination: { host: 'reviews' } }] }] });

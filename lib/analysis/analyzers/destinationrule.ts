@@ -111,7 +111,14 @@ const subsetSelectsNoPods: Analyzer = {
         // istioctl's analyzer matches pods only and reports IST0173
         if (endpoints.some(e => selects(s?.labels ?? {}, strMap(e?.labels)))) return false;
         // the label index finds the pods of a selector; node topology labels (only with Node objects) need every pod
-        return nodes.size > 0 ? !ctx.pods.some(p => selects(selector, labelsOf(p))) : !ctx.anyPodSelectedBy(selector);
+        if (nodes.size > 0 ? !ctx.pods.some(p => selects(selector, labelsOf(p))) : !ctx.anyPodSelectedBy(selector)) return true;
+        // istiod gives a subset the endpoints of the host's Service that carry the subset's labels: the pods the
+        // Service selects in its own namespace (istio/istio pilot/pkg/xds/endpoints/endpoint_builder.go), where
+        // istioctl's analyzer matches the subset's labels against the pods of every namespace
+        const svc = entry.object?.manifest.kind === 'Service' ? entry.object : undefined;
+        const svcSelector = svc ? strMap((svc.manifest.spec as { selector?: unknown } | undefined)?.selector) : {};
+        return svc !== undefined && Object.keys(svcSelector).length > 0 && nodes.size === 0
+          && !ctx.anyPodSelectedBy({ ...svcSelector, ...(s?.labels ?? {}) }, ctx.namespaceOf(svc));
       }).map(s => ({
         object: dr,
         message: `DestinationRule '${name(dr)}' subset '${s?.name}' (${JSON.stringify(s?.labels ?? {})}) selects no pod: no traffic sent to it can be served`,
