@@ -446,7 +446,10 @@ function seHostPorts(ctx: AnalysisContext): Array<{ key: string; entries: Array<
   }
   return [...index].filter(([, e]) => new Set(e.map(x => x.se)).size > 1).map(([key, entries]) => ({ key, entries }));
 }
-/** Pairs of ServiceEntries visible together that declare one host and port, with the same protocol (KIA1211) or not (KIA1212). */
+/**
+ * Pairs of ServiceEntries visible together that declare one host and port with the same protocol (KIA1211). With
+ * different protocols it is Kiali's KIA1212, which Istio's IST0177 (serviceentry.ts) already reports: not twice.
+ */
 const seCollisions = (ctx: AnalysisContext, conflict: boolean, code: string, fix: string) => collisions(ctx,
   seHostPorts(ctx).flatMap(g => {
     const [host, port] = g.key.split('|');
@@ -465,14 +468,6 @@ const seMultiMatch: Analyzer = {
   run: ctx => seCollisions(ctx, false, 'KIA1211', 'istiod keeps one of them for the host and port; declare each host and port once'),
 };
 
-const seProtocolConflict: Analyzer = {
-  analyzer: 'kiali.ServiceEntryMultiMatchChecker',
-  code: 'KIA1212',
-  name: 'ServiceEntriesPortProtocolConflict',
-  level: FindingLevel.WARNING,
-  description: 'Kiali KIA1212: ServiceEntries declare the same host and port with different protocols',
-  run: ctx => seCollisions(ctx, true, 'KIA1212', 'istiod keeps one protocol for the host and port; declare each host and port once, with one protocol'),
-};
 
 // --- exportTo, Sidecars ------------------------------------------------------------------------------------------
 
@@ -643,6 +638,6 @@ const wgDuplicateLabels: Analyzer = {
 /** Kiali's validations of the traffic kinds. */
 export const KIALI_TRAFFIC_ANALYZERS: Analyzer[] = [
   drMultiMatch, subsetNoLabels, subsetNoLabelsBeside, mtlsOverridden, gatewayNomenclature, singleHost, gatewayMultiMatch,
-  portName, appProtocol, deploymentPort, seMultiMatch, seProtocolConflict, exportToNamespace,
+  portName, appProtocol, deploymentPort, seMultiMatch, exportToNamespace,
   sidecarEgressHost, sidecarEgressElsewhere, globalSidecarSelector, ambiguousOutbound, wgServiceAccount, wgDuplicateLabels,
 ];
