@@ -172,7 +172,7 @@ describe('ports', () => {
     se('api', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'HTTPS' }, { number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' }));
     expect(found(objects, 'KIA0601')).toStrictEqual([
       `[KIA0601] Service 'ratings' port 'web' (ports[0], 80) does not follow <protocol>[-suffix] and gives no appProtocol (Kiali KIA0601, ${C}/services/port_mapping_checker.go): `
-      + 'Istio treats its traffic as opaque TCP; name it \'http-web\', \'grpc-web\', \'tcp-web\'... or set appProtocol',
+      + 'Istio has to sniff its protocol (HTTP/1.1 and HTTP/2 only: a server-first protocol waits out the detection timeout); name it \'http-web\', \'grpc-web\', \'tcp-web\'... or set appProtocol',
       `[KIA0601] Gateway 'g' servers[0] port 'secure' does not begin with its protocol HTTPS (Kiali KIA0601, ${C}/gateways/port_checker.go): name it 'https' or 'https-<suffix>'`,
       `[KIA0601] ServiceEntry 'api' port 'tls' (ports[0]) does not begin with its protocol HTTPS (Kiali KIA0601, ${C}/serviceentries/port_checker.go): name it 'https' or 'https-<suffix>'`,
     ]);
@@ -188,7 +188,7 @@ describe('ports', () => {
       { name: 'c', port: 82, appProtocol: 'kubernetes.io/h2c' }, { name: 'd', port: 53, protocol: 'UDP', appProtocol: 'dns' }]), deploy('ratings', { app: 'ratings' }));
     expect(found(objects, 'KIA0602')).toStrictEqual([
       '[KIA0602] Service \'ratings\' port \'a\' (ports[0]) has appProtocol \'web\', which is not one of grpc, grpc-web, http, http2, https, mongo, redis, tcp, tls, udp, mysql, '
-      + `kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss (Kiali KIA0602, ${C}/services/port_mapping_checker.go): Istio treats its traffic as opaque TCP; write the protocol`,
+      + `kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss (Kiali KIA0602, ${C}/services/port_mapping_checker.go): Istio does not read it as a protocol; write the protocol`,
     ]);
     expect(levels(objects, 'KIA0602')).toStrictEqual([FindingLevel.ERROR]);
   });

@@ -365,7 +365,7 @@ const portName: Analyzer = {
       return [{
         object: svc,
         message: `Service '${name(svc)}' port '${str(p.name)}' (ports[${i}], ${str(p.port)}) does not follow <protocol>[-suffix] and gives no appProtocol `
-          + `(Kiali KIA0601, ${CHECKERS}/services/port_mapping_checker.go): Istio treats its traffic as opaque TCP; name it '${['http', 'grpc', 'tcp'].map(x => `${x}-${str(p.name) || 'web'}`).join('\', \'')}'... or set appProtocol`,
+          + `(Kiali KIA0601, ${CHECKERS}/services/port_mapping_checker.go): Istio has to sniff its protocol (HTTP/1.1 and HTTP/2 only: a server-first protocol waits out the detection timeout); name it '${['http', 'grpc', 'tcp'].map(x => `${x}-${str(p.name) || 'web'}`).join('\', \'')}'... or set appProtocol`,
       }];
     })),
     ...ctx.of('Gateway', NET).flatMap(gw => list(((gw.manifest.spec ?? {}) as GatewaySpec).servers).flatMap((s, i) => (
@@ -395,7 +395,7 @@ const appProtocol: Analyzer = {
     str(p.protocol).toLowerCase() === 'udp' || p.appProtocol === undefined || appProtocolValid(str(p.appProtocol)) ? [] : [{
       object: svc,
       message: `Service '${name(svc)}' port '${str(p.name)}' (ports[${i}]) has appProtocol '${str(p.appProtocol)}', which is not one of ${PROTOCOLS.join(', ')}, kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss `
-        + `(Kiali KIA0602, ${CHECKERS}/services/port_mapping_checker.go): Istio treats its traffic as opaque TCP; write the protocol`,
+        + `(Kiali KIA0602, ${CHECKERS}/services/port_mapping_checker.go): Istio does not read it as a protocol; write the protocol`,
     }])),
   ),
 };
