@@ -181,6 +181,13 @@ describe('ports', () => {
     const outside = objs({ kind: 'Namespace', metadata: { name: 'plain' } }, svc('ratings', [{ name: 'web', port: 80 }], 'plain'), deploy('ratings', { app: 'ratings' }, 'plain'),
       ...ingress, svc('ingress-status', [{ name: 'status-port', port: 15021 }], 'istio-system', { istio: 'ingressgateway' }, { istio: 'ingressgateway' }));
     expect(found(outside, 'KIA0601')).toStrictEqual([]);
+    // pods injected with Istio's gateway template are gateways (Kiali's IsGateway), whatever their labels
+    const gatewayPod: M = {
+      kind: 'Pod',
+      metadata: { name: 'edge', namespace: 'default', labels: { gateway: 'edge' }, annotations: { 'inject.istio.io/templates': 'gateway' } },
+      spec: { containers: [{ name: 'istio-proxy' }] },
+    };
+    expect(found(objs(ns('default'), gatewayPod, svc('edge', [{ name: 'status-port', port: 15021 }], 'default', { gateway: 'edge' })), 'KIA0601')).toStrictEqual([]);
   });
 
   test('KIA0602: fails (Error) for a mesh Service port whose appProtocol Istio does not recognize; quiet for http, kubernetes.io/h2c and UDP', () => {

@@ -1,6 +1,6 @@
 import { DestinationRuleSpec, GatewaySpec, ServicePort, VirtualServiceSpec } from './types';
 import { distinct, hostsMatch, idOf, isObj, list, nameOf, selects, selectorString, str, strMap, strs, toFqdn, SYSTEM_NAMESPACES } from '../context';
-import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 /*
  * Kiali's validations of the traffic kinds (kiali/kiali business/checkers/{destinationrules,virtualservices,gateways,
@@ -334,9 +334,14 @@ function nameFollowsProtocol(portName: string, protocol: string): boolean {
   return portName.startsWith(p) && (portName.length === p.length || portName.slice(p.length).startsWith('-'));
 }
 
-/** Kiali's gateway and waypoint workloads (config.IsGateway, config.IsWaypoint): an `istio` label, or a Gateway API gateway's. */
+/**
+ * Kiali's gateway and waypoint workloads (kiali/kiali config/config.go IsGateway, IsWaypoint): an `istio` label (any
+ * value: a Helm gateway's is its name), an operator gateway component, a Gateway API gateway's labels, or a pod
+ * injected with Istio's `gateway` template.
+ */
 const gatewayLabels = (l: { readonly [k: string]: string }) => l.istio !== undefined || l['gateway.istio.io/managed'] !== undefined
-  || l['gateway.networking.k8s.io/gateway-name'] !== undefined;
+  || l['gateway.networking.k8s.io/gateway-name'] !== undefined || ['IngressGateways', 'EgressGateways'].includes(l['operator.istio.io/component'] ?? '');
+const gatewayPod = (p: PodTemplateRef) => gatewayLabels(p.labels) || p.annotations['inject.istio.io/templates'] === 'gateway';
 const gatewayService = (svc: AnalyzedObject) => gatewayLabels(svc.manifest.metadata.labels ?? {});
 
 /**
@@ -347,7 +352,7 @@ function meshServices(ctx: AnalysisContext): AnalyzedObject[] {
   return ctx.of('Service', '').filter(svc => {
     const selector = strMap((svc.manifest.spec as { selector?: unknown } | undefined)?.selector);
     return svc.mesh === 'istio' && !gatewayService(svc) && Object.keys(selector).length > 0
-      && ctx.podsSelectedBy(selector, ctx.namespaceOf(svc)).some(p => p.inMesh && !gatewayLabels(p.labels));
+      && ctx.podsSelectedBy(selector, ctx.namespaceOf(svc)).some(p => p.inMesh && !gatewayPod(p));
   });
 }
 const svcPorts = (svc: AnalyzedObject) => list((svc.manifest.spec as { ports?: ServicePort[] } | undefined)?.ports).filter(isObj) as ServicePort[];
@@ -413,7 +418,7 @@ const deploymentPort: Analyzer = {
     // Kiali takes the first Deployment the selector matches (by its labels; here also by its pods', as the Service sees them)
     const deployment = ctx.pods.find(p => p.object.manifest.kind === 'Deployment' && p.namespace === ctx.namespaceOf(svc)
       && (selects(selector, p.labels) || selects(selector, strMap(p.object.manifest.metadata.labels))));
-    if (!deployment) return [];
+    if (!deployment || gatewayPod(deployment)) return [];
     const containerPorts = list(deployment.spec.containers as unknown[]).filter(isObj).flatMap(c => list(c.ports as unknown[]).filter(isObj));
     return svcPorts(svc).flatMap((p, i) => {
       const target = p.targetPort;
