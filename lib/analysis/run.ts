@@ -107,6 +107,19 @@ function externalWorkloads(specs: readonly string[]): AnalyzedObject[] {
   });
 }
 
+/**
+ * Kiali's `kiali.io/ignore-validations` annotation on the object: empty, every finding; else the comma-separated codes
+ * (a code's aliases count: MK0005–MK0008 and the Kiali codes that replaced them)
+ * (kiali/kiali models/istio_validation.go ParseIgnoreValidationsAnnotation). The reason, or undefined when it does not cover the code.
+ */
+function kialiIgnores(object: AnalyzedObject, aliases: readonly string[]): string | undefined {
+  const value = object.manifest.metadata.annotations?.['kiali.io/ignore-validations'];
+  if (value === undefined) return undefined;
+  const codes = value.trim() === '' ? undefined : value.split(',').map(c => c.trim());
+  const listed = codes?.find(c => aliases.includes(c));
+  return codes === undefined ? 'kiali.io/ignore-validations annotation (every code)' : listed ? `kiali.io/ignore-validations annotation (${listed})` : undefined;
+}
+
 /** Parses `CODE=Kind [namespace/]name` rules, failing with the valid codes on an unknown one. */
 export function parseSuppressions(rules: readonly string[]): Array<{ code: string; resource: string }> {
   return rules.map(rule => {
@@ -120,7 +133,7 @@ export function parseSuppressions(rules: readonly string[]): Array<{ code: strin
 
 /**
  * Runs the checks over the objects. Findings on an object whose construct (or an ancestor) suppresses the code, or
- * that a suppression rule or the object's `galley.istio.io/analyze-suppress` annotation covers, are set aside with
+ * that a suppression rule, the object's `galley.istio.io/analyze-suppress` or Kiali's `kiali.io/ignore-validations` annotation covers, are set aside with
  * the reason; the rest are reported at Istio's level (warnings as errors when asked). Deterministic: same objects,
  * same report.
  */
@@ -177,7 +190,8 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
     const aliases = aliasesOf(f.code);
     const rule = rules.length === 0 ? undefined : rules.find(r => aliases.includes(r.code) && glob(r.resource, `${object.manifest.kind} ${object.manifest.metadata.namespace ? `${object.manifest.metadata.namespace}/` : ''}${object.manifest.metadata.name}`));
     const s = object.construct ? aliases.map(code => suppressionOf(object.construct!, code)).find(x => x !== undefined) : undefined;
-    const because = s?.reason ?? (rule ? `suppressed by '${rule.code}=${rule.resource}'` : aliases.some(c => annotated.includes(c)) || annotated.includes('*') ? 'galley.istio.io/analyze-suppress annotation' : undefined);
+    const because = s?.reason ?? (rule ? `suppressed by '${rule.code}=${rule.resource}'` : aliases.some(c => annotated.includes(c)) || annotated.includes('*') ? 'galley.istio.io/analyze-suppress annotation'
+      : kialiIgnores(object, aliases));
     if (because !== undefined) suppressed.push({ ...f, suppressedBecause: because });
     else findings.push(f);
   }

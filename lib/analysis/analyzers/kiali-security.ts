@@ -1,0 +1,401 @@
+import { hostsMatch, isObj, nameOf, str, strMap, strs, toFqdn } from '../context';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
+
+/*
+ * Kiali's security checks (kiali/kiali business/checkers/authorization/, peerauthentications/, the mTLS checkers of
+ * destinationrules/) and its Gateway API route checks (k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/): codes,
+ * levels and the object reported on as kiali/kiali models/istio_validation.go has them.
+ *
+ * Kiali reads the mTLS state with auto mutual TLS on (Istio's default `enableAutoMtls`); mesh-kit does the same. The
+ * checks Kiali makes only when auto mTLS is off (KIA0205, KIA0206, KIA0401, KIA0501) are not made.
+ */
+
+const NET = 'networking.istio.io';
+const SEC = 'security.istio.io';
+const GW = 'gateway.networking.k8s.io';
+const DOMAIN = 'svc.cluster.local';
+const name = nameOf;
+const spec = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
+const objs = (v: unknown): Array<{ [k: string]: unknown }> => (Array.isArray(v) ? v.filter(isObj) : []);
+const field = (o: unknown, key: string): unknown => (isObj(o) ? o[key] : undefined);
+
+// ---- the mTLS state, as Kiali's util/mtls/status.go reads it (auto mTLS on, PERMISSIVE counted as enabled) ----
+
+const ENABLED = 'MTLS_ENABLED';
+const PARTIAL = 'MTLS_PARTIALLY_ENABLED';
+const NOT_ENABLED = 'MTLS_NOT_ENABLED';
+const DISABLED = 'MTLS_DISABLED';
+interface TlsStatus { readonly dr: string; readonly pa: string; readonly overall: string }
+
+/** A PeerAuthentication's mode (`UNSET` when `mtls` names none; '' without `mtls`): Kiali's PeerAuthnMTLSMode. */
+function paMode(pa: AnalyzedObject): string {
+  const mtls = field(spec(pa), 'mtls');
+  return isObj(mtls) ? (typeof mtls.mode === 'string' && mtls.mode !== '' ? mtls.mode : 'UNSET') : '';
+}
+/** The mode of a PeerAuthentication without a selector (namespace- or mesh-wide), '' for one with a selector: Kiali's PeerAuthnHasMTLSEnabled. */
+const wideMode = (pa: AnalyzedObject) => (spec(pa).selector !== undefined ? '' : paMode(pa));
+/** A DestinationRule's top-level TLS mode when its host is exactly `host` (Kiali's DestinationRuleHasMTLSEnabledForHost), else ''. */
+function drModeFor(dr: AnalyzedObject, host: string): string {
+  if (str(spec(dr).host) !== host) return '';
+  return drMode(dr);
+}
+const drMode = (dr: AnalyzedObject): string => {
+  const mode = field(field(spec(dr).trafficPolicy, 'tls'), 'mode');
+  return field(spec(dr).trafficPolicy, 'tls') === undefined ? '' : typeof mode === 'string' && mode !== '' ? mode : 'DISABLE';
+};
+const MESH_HOST = '*.local';
+const nsHost = (ns: string) => `*.${ns}.${DOMAIN}`;
+const mutual = (mode: string) => mode === 'ISTIO_MUTUAL' || mode === 'MUTUAL';
+
+function finalStatus(dr: string, pa: string): TlsStatus {
+  const enabled = mutual(dr) || dr === '';
+  const disabled = dr === 'DISABLE' || dr === '';
+  const overall = (pa === 'STRICT' || pa === 'PERMISSIVE') && enabled ? ENABLED : pa === 'DISABLE' && disabled ? DISABLED : pa === '' && dr === '' ? NOT_ENABLED : PARTIAL;
+  return { dr, pa, overall };
+}
+const defined = (t: TlsStatus | undefined) => t?.overall === ENABLED || t?.overall === DISABLED;
+function overallStatus(ns: TlsStatus | undefined, mesh: TlsStatus): string {
+  if (defined(ns)) return ns!.overall;
+  if (ns?.overall === PARTIAL) return overallStatus(undefined, finalStatus(ns.dr || mesh.dr, ns.pa || mesh.pa));
+  if (defined(mesh)) return mesh.overall;
+  if (mesh.pa === '' && mesh.dr === '') return NOT_ENABLED;
+  if ((mesh.pa === 'DISABLE' && mesh.dr === '') || (mesh.dr === 'DISABLE' && mesh.pa === '')) return DISABLED;
+  if ((mesh.pa === 'STRICT' || mesh.pa === 'PERMISSIVE') && mesh.dr === '') return ENABLED;
+  if (mutual(mesh.dr) && mesh.pa === '') return ENABLED;
+  return PARTIAL;
+}
+
+const first = (modes: string[]) => modes.find(m => m !== '') ?? '';
+
+/** Whether a namespace receives mutual TLS (Kiali's MtlsEnabledChecker.hasMtlsEnabledForNamespace). */
+function namespaceMtls(ctx: AnalysisContext, ns: string): string {
+  const pas = ctx.of('PeerAuthentication', SEC);
+  const drs = ctx.of('DestinationRule', NET);
+  const root = ctx.meshConfig.rootNamespace;
+  const nsStatus = finalStatus(first(drs.map(d => drModeFor(d, nsHost(ns)))), first(pas.filter(p => ctx.namespaceOf(p) === ns).map(wideMode)));
+  const meshRaw = finalStatus(first(drs.map(d => drModeFor(d, MESH_HOST))), first(pas.filter(p => ctx.namespaceOf(p) === root).map(wideMode)));
+  const mesh = { ...meshRaw, overall: overallStatus(undefined, meshRaw) };
+  const status = overallStatus(nsStatus, mesh);
+  return status === NOT_ENABLED ? ENABLED : status; // auto mTLS: nothing said, mutual TLS all the same
+}
+
+/** Whether the workloads a policy selects receive mutual TLS (Kiali's MtlsEnabledChecker.IsMtlsEnabledFor). */
+function receivesMtls(ctx: AnalysisContext, ns: string, labels: { [k: string]: string }): boolean {
+  const drs = ctx.of('DestinationRule', NET);
+  for (const pa of ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) === ns)) {
+    const sel = strMap(field(spec(pa).selector, 'matchLabels'));
+    if (Object.keys(sel).length === 0 || !Object.entries(sel).every(([k, v]) => labels[k] === v)) continue;
+    const mode = paMode(pa);
+    if (mode === 'STRICT') return true;
+    if (mode === 'DISABLE') return false;
+    if (mode === 'PERMISSIVE') {
+      // PERMISSIVE: what the DestinationRules of the Services of those workloads send decides
+      for (const svc of ctx.of('Service', '').filter(s => ctx.namespaceOf(s) === ns)) {
+        const svcSel = strMap(field(spec(svc), 'selector'));
+        if (Object.keys(svcSel).length === 0 || !Object.entries(sel).every(([k, v]) => svcSel[k] === v)) continue;
+        const fqdn = `${name(svc)}.${ns}.${DOMAIN}`;
+        for (const dr of drs.filter(d => hostsMatch(toFqdn(ctx.namespaceOf(d), str(spec(d).host)), fqdn))) {
+          if (mutual(drMode(dr))) return true;
+          if (drMode(dr) === 'DISABLE') return false;
+        }
+      }
+      break;
+    }
+  }
+  return namespaceMtls(ctx, ns) === ENABLED;
+}
+
+/** The fields of an AuthorizationPolicy that need the caller's mTLS identity (Kiali's needsMtls). */
+function fieldsNeedingMtls(ap: AnalyzedObject): string[] {
+  return objs(spec(ap).rules).flatMap((rule, i) => [
+    ...objs(rule.from).flatMap((from, j) => ['principals', 'notPrincipals', 'namespaces', 'notNamespaces']
+      .filter(f => strs(field(from.source, f)).length > 0).map(f => `rules[${i}].from[${j}].source.${f}`)),
+    ...objs(rule.when).flatMap((c, j) => (['source.namespace', 'source.principal', 'connection.sni'].includes(str(c.key)) ? [`rules[${i}].when[${j}] (${str(c.key)})`] : [])),
+  ]);
+}
+
+const mtlsNeeded: Analyzer = {
+  analyzer: 'kiali.AuthorizationPolicyChecker',
+  code: 'KIA0105',
+  name: 'AuthorizationPolicyFieldNeedsMtls',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0105: an AuthorizationPolicy matches principals, namespaces or connection.sni while its workloads do not receive mutual TLS',
+  run: ctx => ctx.of('AuthorizationPolicy', SEC).flatMap((ap): RawFinding[] => {
+    const fields = fieldsNeedingMtls(ap);
+    if (fields.length === 0 || receivesMtls(ctx, ctx.namespaceOf(ap), strMap(field(spec(ap).selector, 'matchLabels')))) return [];
+    return fields.map(f => ({
+      object: ap,
+      message: `AuthorizationPolicy '${name(ap)}' matches ${f}, which needs mutual TLS, but the workloads it applies to do not receive it (a PeerAuthentication or DestinationRule disables it): `
+        + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+    }));
+  }),
+};
+
+/** HTTP methods (Go's net/http method constants, as Kiali's util/httputil HttpMethods lists them). */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE'];
+/** A method as Istio's string match reads it: exact, `PREFIX*`, `*SUFFIX` or `*` (Kiali's validMethod). */
+function validMethod(m: string): boolean {
+  const method = m.trim();
+  if (method === '') return false;
+  if (method === '*') return true;
+  const prefix = method.endsWith('*') && !method.startsWith('*');
+  const suffix = method.startsWith('*') && !method.endsWith('*');
+  const pattern = (prefix ? method.slice(0, -1) : suffix ? method.slice(1) : method).toUpperCase();
+  return HTTP_METHODS.some(h => (prefix ? pattern !== '' && h.startsWith(pattern) : suffix ? pattern !== '' && h.endsWith(pattern) : h === pattern));
+}
+
+const wrongMethod: Analyzer = {
+  analyzer: 'kiali.AuthorizationPolicyChecker',
+  code: 'KIA0102',
+  name: 'AuthorizationPolicyMethodNotHttp',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0102: an AuthorizationPolicy operation names a method that is not an HTTP method (or an Istio wildcard of one)',
+  run: ctx => ctx.of('AuthorizationPolicy', SEC).flatMap(ap => objs(spec(ap).rules).flatMap((rule, i) => objs(rule.to).flatMap((to, j) =>
+    strs(field(to.operation, 'methods')).map((m, k) => [m, `rules[${i}].to[${j}].operation.methods[${k}]`]).filter(([m]) => !validMethod(m)).map(([m, at]) => ({
+      object: ap,
+      message: `AuthorizationPolicy '${name(ap)}' ${at} is '${m}', which is not an HTTP method: the rule never matches it `
+        + `(Kiali KIA0102, business/checkers/authorization/namespace_method_checker.go); use one of ${HTTP_METHODS.join(', ')} (or 'GET*', '*ET', '*'); a gRPC method is matched by paths, its HTTP method is POST`,
+    }))))),
+};
+
+/** Namespaces Kiali would know of: the Namespace objects, those the objects land in, those declared outside. */
+const knownNamespace = (ctx: AnalysisContext, ns: string) => ctx.namespaceExists(ns) || ctx.objects.some(o => ctx.namespaceOf(o) === ns);
+
+/** A host of `to.operation.hosts` Istio matches as a Host header, not a registry name (Kiali's isHTTPHostHeaderMatcher). */
+function hostHeaderOnly(ctx: AnalysisContext, host: string, policyNs: string): boolean {
+  const h = host.trim();
+  if (h === '') return false;
+  if (h.startsWith('*') || h.endsWith('*')) return true;
+  const dots = h.split('.').length - 1;
+  if (dots >= 2) return true;
+  if (dots === 1) {
+    const ns = h.slice(h.indexOf('.') + 1);
+    return ns !== policyNs && !knownNamespace(ctx, ns);
+  }
+  return false;
+}
+
+const hostNotInRegistry: Analyzer = {
+  analyzer: 'kiali.AuthorizationPolicyChecker',
+  code: 'KIA0104',
+  name: 'AuthorizationPolicyHostNotFound',
+  // Kiali: Error, lowered to Warning when outboundTrafficPolicy is ALLOW_ANY, Istio's default (business/checkers/authorization/no_host_checker.go)
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0104: an AuthorizationPolicy `to.operation.hosts` names a service (`name` or `name.namespace`) no Service, ServiceEntry or VirtualService declares',
+  run: ctx => ctx.of('AuthorizationPolicy', SEC).flatMap(ap => {
+    const ns = ctx.namespaceOf(ap);
+    const vsHosts = ctx.of('VirtualService', NET).flatMap(v => strs(spec(v).hosts).map(h => toFqdn(ctx.namespaceOf(v), h)));
+    return objs(spec(ap).rules).flatMap((rule, i) => objs(rule.to).flatMap((to, j) => strs(field(to.operation, 'hosts')).flatMap((h, k): RawFinding[] => {
+      if (hostHeaderOnly(ctx, h, ns)) return [];
+      const fqdn = h.includes('.') ? `${h.trim()}.${DOMAIN}` : toFqdn(ns, h.trim());
+      if (ctx.destinationHost(ns, undefined, fqdn) !== undefined || vsHosts.some(v => hostsMatch(v, fqdn))) return [];
+      return [{
+        object: ap,
+        message: `AuthorizationPolicy '${name(ap)}' rules[${i}].to[${j}].operation.hosts[${k}] is '${h}', which no Service, ServiceEntry or VirtualService visible from namespace '${ns}' declares `
+          + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go): name an existing service, or its Host header in full',
+      }];
+    })));
+  }),
+};
+
+// ---- PeerAuthentication DISABLE while a DestinationRule sends ISTIO_MUTUAL (business/checkers/peerauthentications/) ----
+
+const disabledNamespaceWide: Analyzer = {
+  analyzer: 'kiali.PeerAuthenticationChecker',
+  code: 'KIA0505',
+  name: 'NamespaceMtlsDisabledButDestinationRuleSendsMtls',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0505: a namespace-wide PeerAuthentication disables mutual TLS while a DestinationRule for the namespace (or the mesh) sends ISTIO_MUTUAL',
+  run: ctx => ctx.of('PeerAuthentication', SEC).filter(pa => ctx.namespaceOf(pa) !== ctx.meshConfig.rootNamespace && wideMode(pa) === 'DISABLE').flatMap((pa): RawFinding[] => {
+    const ns = ctx.namespaceOf(pa);
+    const drs = ctx.of('DestinationRule', NET);
+    // the first DestinationRule for '*.<ns>.svc.cluster.local' decides; without one, a mesh-wide ISTIO_MUTUAL one
+    const nsDr = drs.find(d => drModeFor(d, nsHost(ns)) === 'DISABLE' || mutual(drModeFor(d, nsHost(ns))));
+    const culprit = nsDr ? (mutual(drModeFor(nsDr, nsHost(ns))) ? nsDr : undefined) : drs.find(d => mutual(drModeFor(d, MESH_HOST)));
+    return culprit ? [{
+      object: pa,
+      message: `PeerAuthentication '${name(pa)}' disables mutual TLS in namespace '${ns}', but DestinationRule '${name(culprit)}' (host '${str(spec(culprit).host)}') sends ${drMode(culprit)} to it: `
+        + `its workloads refuse those requests (Kiali KIA0505, business/checkers/peerauthentications/disabled_namespacewide_checker.go); add a DestinationRule for '${nsHost(ns)}' with tls mode DISABLE`,
+    }] : [];
+  }),
+};
+
+const disabledMeshWide: Analyzer = {
+  analyzer: 'kiali.PeerAuthenticationChecker',
+  code: 'KIA0506',
+  name: 'MeshMtlsDisabledButDestinationRuleSendsMtls',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0506: a mesh-wide PeerAuthentication (root namespace) disables mutual TLS while a mesh-wide DestinationRule (`*.local`) sends ISTIO_MUTUAL',
+  run: ctx => ctx.of('PeerAuthentication', SEC).filter(pa => ctx.namespaceOf(pa) === ctx.meshConfig.rootNamespace && wideMode(pa) === 'DISABLE').flatMap((pa): RawFinding[] => {
+    const culprit = ctx.of('DestinationRule', NET).find(d => mutual(drModeFor(d, MESH_HOST)));
+    return culprit ? [{
+      object: pa,
+      message: `PeerAuthentication '${name(pa)}' disables mutual TLS mesh-wide, but DestinationRule '${name(culprit)}' (host '*.local') sends ${drMode(culprit)}: `
+        + 'every workload refuses those requests (Kiali KIA0506, business/checkers/peerauthentications/disabled_meshwide_checker.go); set that DestinationRule\'s tls mode to DISABLE',
+    }] : [];
+  }),
+};
+
+// ---- DestinationRule DISABLE toward STRICT (business/checkers/destinationrules/disabled_*_mtls_checker.go) ----
+
+const strictSentPlain = (dr: AnalyzedObject, scope: string, code: string, source: string) =>
+  `DestinationRule '${name(dr)}' disables TLS for ${scope}, where a STRICT PeerAuthentication refuses plain text: every request fails `
+  + `(Kiali ${code}, business/checkers/destinationrules/${source}); use tls mode ISTIO_MUTUAL, or make the PeerAuthentication PERMISSIVE`;
+
+const nsDisableTowardNsStrict: Analyzer = {
+  analyzer: 'kiali.DestinationRuleMtlsChecker',
+  code: 'KIA0207',
+  name: 'PeerAuthenticationStrictButDestinationRuleDisablesMtls',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0207: a namespace-wide DestinationRule (`*.<ns>.svc.cluster.local`) disables TLS where a namespace-wide PeerAuthentication is STRICT',
+  run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
+    const ns = ctx.namespaceOf(dr);
+    if (drModeFor(dr, nsHost(ns)) !== 'DISABLE') return [];
+    const decisive = ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) === ns).map(wideMode).find(m => m === 'STRICT' || m === 'PERMISSIVE');
+    return decisive === 'STRICT' ? [{ object: dr, message: strictSentPlain(dr, `namespace '${ns}'`, 'KIA0207', 'disabled_namespacewide_mtls_checker.go') }] : [];
+  }),
+};
+
+const disableTowardMeshStrict: Analyzer = {
+  analyzer: 'kiali.DestinationRuleMtlsChecker',
+  code: 'KIA0208',
+  name: 'MeshPeerAuthenticationStrictButDestinationRuleDisablesMtls',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA0208: a mesh-wide (`*.local`) or namespace-wide DestinationRule disables TLS while the mesh-wide PeerAuthentication is STRICT (every Service, with pods or not)',
+  run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
+    const root = ctx.meshConfig.rootNamespace;
+    const meshStrict = ctx.of('PeerAuthentication', SEC).some(p => ctx.namespaceOf(p) === root && wideMode(p) === 'STRICT');
+    if (!meshStrict) return [];
+    if (drModeFor(dr, MESH_HOST) === 'DISABLE') {
+      return [{ object: dr, message: strictSentPlain(dr, 'the whole mesh (*.local)', 'KIA0208', 'disabled_meshwide_mtls_checker.go') }];
+    }
+    const ns = ctx.namespaceOf(dr);
+    if (drModeFor(dr, nsHost(ns)) !== 'DISABLE') return [];
+    // a namespace-wide PeerAuthentication of the namespace decides first (KIA0207 for STRICT; PERMISSIVE or DISABLE accept plain text)
+    const own = ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) === ns).map(wideMode);
+    if (own.some(m => m === 'STRICT' || m === 'PERMISSIVE' || m === 'DISABLE')) return [];
+    return [{ object: dr, message: strictSentPlain(dr, `namespace '${ns}' (the mesh-wide PeerAuthentication applies)`, 'KIA0208', 'disabled_namespacewide_mtls_checker.go') }];
+  }),
+};
+
+// ---- Gateway API routes (business/checkers/k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/) ----
+
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'];
+const routesOf = (ctx: AnalysisContext) => ROUTE_KINDS.flatMap(k => ctx.of(k, GW));
+const refNs = (ctx: AnalysisContext, route: AnalyzedObject, ref: { [k: string]: unknown }) => (str(ref.namespace) !== '' ? str(ref.namespace) : ctx.namespaceOf(route));
+
+/** Kubernetes' LabelSelector (matchLabels and matchExpressions) matches these labels. */
+function labelSelectorMatches(selector: unknown, labels: { [k: string]: string }): boolean {
+  const ml = strMap(field(selector, 'matchLabels'));
+  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
+  return objs(field(selector, 'matchExpressions')).every(e => {
+    const key = str(e.key);
+    const values = strs(e.values);
+    switch (str(e.operator)) {
+      case 'In': return key in labels && values.includes(labels[key]);
+      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
+      case 'Exists': return key in labels;
+      case 'DoesNotExist': return !(key in labels);
+      default: return false;
+    }
+  });
+}
+
+/** A Gateway's listeners admit routes of another namespace (allowedRoutes.namespaces: All, or a Selector its labels match). */
+function sharedWith(ctx: AnalysisContext, gateway: AnalyzedObject, routeNs: string): boolean {
+  const namespace = ctx.namespace(routeNs);
+  if (!namespace) return ctx.world === 'partial'; // an app does not see every namespace's labels
+  return objs(spec(gateway).listeners).some(l => {
+    const from = field(field(l.allowedRoutes, 'namespaces'), 'from');
+    if (from === 'All') return true;
+    const selector = field(field(l.allowedRoutes, 'namespaces'), 'selector');
+    return from === 'Selector' && isObj(selector) && labelSelectorMatches(selector, strMap(namespace.manifest.metadata.labels));
+  });
+}
+
+const routeGatewayMissing: Analyzer = {
+  analyzer: 'kiali.K8sRouteChecker',
+  code: 'KIA1401',
+  name: 'RouteGatewayNotFound',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA1401: an HTTPRoute or GRPCRoute names a Gateway API Gateway that does not exist, or one in another namespace whose listeners do not admit its routes',
+  run: ctx => routesOf(ctx).flatMap(route => objs(spec(route).parentRefs).flatMap((ref, i): RawFinding[] => {
+    const kind = ref.kind === undefined ? 'Gateway' : str(ref.kind);
+    const group = ref.group === undefined ? GW : str(ref.group);
+    if (kind !== 'Gateway' || group !== GW || str(ref.name) === '') return [];
+    const routeNs = ctx.namespaceOf(route);
+    const gwNs = refNs(ctx, route, ref);
+    const gateway = ctx.find('Gateway', GW, gwNs, str(ref.name));
+    const where = `${route.manifest.kind} '${name(route)}' parentRefs[${i}] names Gateway '${gwNs}/${str(ref.name)}'`;
+    const cite = `(Kiali KIA1401, business/checkers/${route.manifest.kind === 'HTTPRoute' ? 'k8shttproutes' : 'k8sgrpcroutes'}/no_k8sgateway_checker.go)`;
+    if (!gateway) {
+      const outside = ctx.world === 'partial' && ctx.gatewayExists(gwNs, str(ref.name)) && ctx.find('Gateway', NET, gwNs, str(ref.name)) === undefined;
+      return outside ? [] : [{ object: route, message: `${where}, which does not exist: the route is attached to nothing ${cite}; create the Gateway or fix parentRefs` }];
+    }
+    if (gwNs === routeNs || sharedWith(ctx, gateway, routeNs)) return [];
+    return [{
+      object: route,
+      message: `${where}, whose listeners do not admit routes from namespace '${routeNs}' (allowedRoutes.namespaces.from is not All or a Selector matching it): the route is not attached ${cite}; `
+        + 'set allowedRoutes on the Gateway\'s listener',
+    }];
+  })),
+};
+
+/** A ReferenceGrant in the target namespace lets `fromKind` routes of `fromNs` reach its Services (Kiali's HasMatchingReferenceGrant). */
+function granted(ctx: AnalysisContext, fromNs: string, toNs: string, fromKind: string): boolean {
+  return ctx.of('ReferenceGrant', GW).some(g => ctx.namespaceOf(g) === toNs
+    && objs(spec(g).from).some(f => str(f.namespace) === fromNs && str(f.kind) === fromKind)
+    && objs(spec(g).to).some(t => str(t.kind) === 'Service'));
+}
+
+const routeServiceMissing: Analyzer = {
+  analyzer: 'kiali.K8sRouteChecker',
+  code: 'KIA1402',
+  name: 'RouteServiceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA1402: an HTTPRoute or GRPCRoute names a Service (backendRefs, or a Service parentRef) that does not exist, or one of another namespace no ReferenceGrant opens',
+  run: ctx => routesOf(ctx).flatMap(route => {
+    const routeNs = ctx.namespaceOf(route);
+    const refs: Array<[{ [k: string]: unknown }, string]> = [
+      ...objs(spec(route).parentRefs).filter(r => str(r.kind) === 'Service').map((r, i): [{ [k: string]: unknown }, string] => [r, `parentRefs[${i}]`]),
+      ...objs(spec(route).rules).flatMap((rule, i) => objs(rule.backendRefs).map((r, j): [{ [k: string]: unknown }, string] => [r, `rules[${i}].backendRefs[${j}]`])),
+    ];
+    const cite = `(Kiali KIA1402, business/checkers/${route.manifest.kind === 'HTTPRoute' ? 'k8shttproutes' : 'k8sgrpcroutes'}/no_host_checker.go)`;
+    return refs.filter(([r]) => (r.kind === undefined || str(r.kind) === 'Service') && (r.group === undefined || str(r.group) === '')).flatMap(([r, at]): RawFinding[] => {
+      const svcName = str(r.name);
+      const ns = refNs(ctx, route, r);
+      const exists = ctx.find('Service', '', ns, svcName) !== undefined
+        || (ctx.world === 'partial' && ctx.destinationHost(routeNs, undefined, `${svcName}.${ns}.${DOMAIN}`)?.external === true);
+      const where = `${route.manifest.kind} '${name(route)}' ${at} names Service '${ns}/${svcName}'`;
+      if (svcName.includes('.')) {
+        return [{ object: route, message: `${where}: a Service reference is a name, not a host ${cite}; write the Service's name and its namespace in 'namespace'` }];
+      }
+      if (!exists) return [{ object: route, message: `${where}, which does not exist: its requests fail ${cite}; create the Service or fix the reference` }];
+      const open = ns === routeNs || granted(ctx, routeNs, ns, route.manifest.kind) || (ctx.world === 'partial' && ctx.namespace(ns) === undefined && !ctx.objects.some(o => ctx.namespaceOf(o) === ns));
+      return open ? [] : [{
+        object: route,
+        message: `${where}, in another namespace, and no ReferenceGrant in '${ns}' lets ${route.manifest.kind}s of '${routeNs}' reach its Services: the reference is refused ${cite}; `
+          + `add a ReferenceGrant in '${ns}' from ${route.manifest.kind} of namespace '${routeNs}' to Service`,
+      }];
+    });
+  }),
+};
+
+const grantNamespaceMissing: Analyzer = {
+  analyzer: 'kiali.K8sReferenceGrantChecker',
+  code: 'KIA1601',
+  name: 'ReferenceGrantNamespaceNotFound',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA1601: a ReferenceGrant admits references from a namespace that does not exist',
+  run: ctx => ctx.of('ReferenceGrant', GW).flatMap(g => objs(spec(g).from).flatMap((f, i) => (knownNamespace(ctx, str(f.namespace)) ? [] : [{
+    object: g,
+    message: `ReferenceGrant '${name(g)}' from[${i}] names namespace '${str(f.namespace)}', which does not exist: the grant opens nothing `
+      + '(Kiali KIA1601, business/checkers/k8sreferencegrants/namespace_checker.go); name the namespace the routes are in',
+  }]))),
+};
+
+/** Kiali's security, mutual TLS and Gateway API route checks. */
+export const KIALI_SECURITY_ANALYZERS: Analyzer[] = [
+  mtlsNeeded, wrongMethod, hostNotInRegistry, disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict,
+  routeGatewayMissing, routeServiceMissing, grantNamespaceMissing,
+];
