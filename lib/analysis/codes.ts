@@ -20,7 +20,6 @@ import { KIALI_ANALYZERS } from './analyzers/kiali';
 import { KIALI_AMBIENT_ANALYZERS } from './analyzers/kiali-ambient';
 import { KIALI_TRAFFIC_ANALYZERS } from './analyzers/kiali-traffic';
 import { KIALI_SECURITY_ANALYZERS } from './analyzers/kiali-security';
-import { GATEWAY_API_CRD_ANALYZERS } from './analyzers/gateway-api-crds';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
 import { ROUTE_CONFLICT_ANALYZERS } from './analyzers/route-conflicts';
@@ -45,7 +44,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...KIALI_AMBIENT_ANALYZERS, ...ROUTE_POLICY_ANALYZERS, ...POLICY_SELECTOR_ANALYZERS, ...GATEWAY_SERVICE_ROUTE_ANALYZERS,
   ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS, ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
   ...KIALI_TRAFFIC_ANALYZERS,
-  ...KIALI_SECURITY_ANALYZERS, ...GATEWAY_API_CRD_ANALYZERS,
+  ...KIALI_SECURITY_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */
