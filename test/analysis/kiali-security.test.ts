@@ -5,10 +5,17 @@ import { Manifest } from '../../lib/render/model';
 type M = Partial<Manifest> & { kind: string; metadata: Manifest['metadata'] };
 
 const API: { [kind: string]: string } = {
-  DestinationRule: 'networking.istio.io/v1', VirtualService: 'networking.istio.io/v1', ServiceEntry: 'networking.istio.io/v1',
-  AuthorizationPolicy: 'security.istio.io/v1', PeerAuthentication: 'security.istio.io/v1',
-  HTTPRoute: 'gateway.networking.k8s.io/v1', GRPCRoute: 'gateway.networking.k8s.io/v1', Gateway: 'gateway.networking.k8s.io/v1',
-  ReferenceGrant: 'gateway.networking.k8s.io/v1beta1', CustomResourceDefinition: 'apiextensions.k8s.io/v1', Deployment: 'apps/v1',
+  DestinationRule: 'networking.istio.io/v1',
+  VirtualService: 'networking.istio.io/v1',
+  ServiceEntry: 'networking.istio.io/v1',
+  AuthorizationPolicy: 'security.istio.io/v1',
+  PeerAuthentication: 'security.istio.io/v1',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+  GRPCRoute: 'gateway.networking.k8s.io/v1',
+  Gateway: 'gateway.networking.k8s.io/v1',
+  ReferenceGrant: 'gateway.networking.k8s.io/v1beta1',
+  CustomResourceDefinition: 'apiextensions.k8s.io/v1',
+  Deployment: 'apps/v1',
 };
 const objs = (...manifests: M[]): AnalyzedObject[] =>
   manifests.map(m => ({ manifest: { apiVersion: m.apiVersion ?? API[m.kind] ?? 'v1', ...m } as Manifest, file: 'f', mesh: 'istio' }));
@@ -18,7 +25,8 @@ const found = (objects: AnalyzedObject[], code: string, options: AnalyzeOptions 
 const ns = (name: string, labels: { [k: string]: string } = { 'istio-injection': 'enabled' }): M => ({ kind: 'Namespace', metadata: { name, labels } });
 const svc = (name: string, namespace = 'default'): M => ({ kind: 'Service', metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 9080 }] } });
 const deploy = (name: string, namespace = 'default'): M => ({
-  kind: 'Deployment', metadata: { name, namespace },
+  kind: 'Deployment',
+  metadata: { name, namespace },
   spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'x:1' }] } } },
 });
 const pa = (name: string, namespace: string, mode: string, selector?: object): M => ({ kind: 'PeerAuthentication', metadata: { name, namespace }, spec: { ...(selector ? { selector } : {}), mtls: { mode } } });
@@ -129,7 +137,8 @@ describe('DestinationRule DISABLE toward STRICT (business/checkers/destinationru
 
 describe('Gateway API routes (business/checkers/k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/)', () => {
   const gateway = (namespace: string, allowed?: object): M => ({
-    kind: 'Gateway', metadata: { name: 'gw', namespace },
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace },
     spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', ...(allowed ? { allowedRoutes: { namespaces: allowed } } : {}) }] },
   });
   const route = (parentRefs: object[], backendRefs: object[] = [{ name: 'reviews', port: 9080 }], kind = 'HTTPRoute'): M =>
