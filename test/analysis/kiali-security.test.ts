@@ -194,6 +194,48 @@ describe('Gateway API routes (business/checkers/k8shttproutes/, k8sgrpcroutes/, 
   });
 });
 
+describe('Gateway API Gateways (business/checkers/k8sgateways/multi_match_checker.go)', () => {
+  const listener = (name: string, hostname?: string, port = 80, protocol = 'HTTP') => ({ name, port, protocol, ...(hostname ? { hostname } : {}) });
+  const k8sGateway = (name: string, listeners: object[], namespace = 'default', addresses?: object[]): M => ({
+    kind: 'Gateway',
+    metadata: { name, namespace },
+    spec: { gatewayClassName: 'istio', listeners, ...(addresses ? { addresses } : {}) },
+  });
+
+  test('KIA1501: fails if two Gateways have a listener for one hostname, port and protocol; quiet for another port or no hostname', () => {
+    expect(found(objs(...world, k8sGateway('a', [listener('http', 'shop.example.com')]), k8sGateway('b', [listener('web', 'shop.example.com')], 'istio-system')), 'KIA1501')).toStrictEqual([
+      '[KIA1501] Gateway \'a\' listeners[0] (hostname \'shop.example.com\' port 80 HTTP) is also a listener of \'istio-system/b\': '
+      + 'clients reach whichever address DNS gives them (Kiali KIA1501, business/checkers/k8sgateways/multi_match_checker.go); serve the hostname from one Gateway',
+      '[KIA1501] Gateway \'b\' listeners[0] (hostname \'shop.example.com\' port 80 HTTP) is also a listener of \'default/a\': '
+      + 'clients reach whichever address DNS gives them (Kiali KIA1501, business/checkers/k8sgateways/multi_match_checker.go); serve the hostname from one Gateway',
+    ]);
+    expect(found(objs(...world, k8sGateway('a', [listener('http', 'shop.example.com')]), k8sGateway('b', [listener('http', 'shop.example.com', 8080)]),
+      k8sGateway('c', [listener('http')]), k8sGateway('d', [listener('http')])), 'KIA1501')).toStrictEqual([]);
+  });
+
+  test('KIA1502: fails if two Gateways ask for one address; quiet for different addresses', () => {
+    expect(found(objs(...world, k8sGateway('a', [listener('http')], 'default', [{ value: '10.0.0.1' }]), k8sGateway('b', [listener('http')], 'default', [{ type: 'IPAddress', value: '10.0.0.1' }])), 'KIA1502'))
+      .toStrictEqual([
+        '[KIA1502] Gateway \'a\' addresses[0] (\'10.0.0.1\') is also asked for by \'default/b\': only one of them can have it '
+        + '(Kiali KIA1502, business/checkers/k8sgateways/multi_match_checker.go); give each Gateway its own address',
+        '[KIA1502] Gateway \'b\' addresses[0] (\'10.0.0.1\') is also asked for by \'default/a\': only one of them can have it '
+        + '(Kiali KIA1502, business/checkers/k8sgateways/multi_match_checker.go); give each Gateway its own address',
+      ]);
+    expect(found(objs(...world, k8sGateway('a', [listener('http')], 'default', [{ value: '10.0.0.1' }]), k8sGateway('b', [listener('http')], 'default', [{ value: '10.0.0.2' }])), 'KIA1502')).toStrictEqual([]);
+  });
+
+  test('KIA1503: fails if two listeners of one Gateway repeat hostname, port and protocol; quiet when they differ', () => {
+    expect(found(objs(...world, k8sGateway('a', [listener('one', 'shop.example.com'), listener('two', 'shop.example.com')])), 'KIA1503')).toStrictEqual([
+      '[KIA1503] Gateway \'a\' listeners[0] (\'one\') repeats the hostname \'shop.example.com\' port 80 HTTP of listeners[1] (\'two\'): '
+      + 'the listeners conflict and are not programmed (Kiali KIA1503, business/checkers/k8sgateways/multi_match_checker.go); each listener needs its own hostname, port and protocol',
+      '[KIA1503] Gateway \'a\' listeners[1] (\'two\') repeats the hostname \'shop.example.com\' port 80 HTTP of listeners[0] (\'one\'): '
+      + 'the listeners conflict and are not programmed (Kiali KIA1503, business/checkers/k8sgateways/multi_match_checker.go); each listener needs its own hostname, port and protocol',
+    ]);
+    expect(found(objs(...world, k8sGateway('a', [listener('one', 'shop.example.com'), listener('two', 'shop.example.com', 443, 'HTTPS'), listener('three', 'api.example.com')])), 'KIA1503'))
+      .toStrictEqual([]);
+  });
+});
+
 describe('kiali.io/ignore-validations (kiali/kiali models/istio_validation.go)', () => {
   const bad = (annotations?: { [k: string]: string }) => ap({ rules: [{ to: [{ operation: { methods: ['FETCH'], hosts: ['ghost'] } }] }] }, 'ap', 'default', annotations);
   test('suppresses the codes it lists on its object, with the reason; the others stay', () => {

@@ -3,7 +3,7 @@ import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } f
 
 /*
  * Kiali's security checks (kiali/kiali business/checkers/authorization/, peerauthentications/, the mTLS checkers of
- * destinationrules/) and its Gateway API route checks (k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/): codes,
+ * destinationrules/) and its Gateway API checks (k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/, k8sgateways/): codes,
  * levels and the object reported on as kiali/kiali models/istio_validation.go has them.
  *
  * Kiali reads the mTLS state with auto mutual TLS on (Istio's default `enableAutoMtls`); mesh-kit does the same. The
@@ -394,8 +394,79 @@ const grantNamespaceMissing: Analyzer = {
   }]))),
 };
 
+// ---- Gateway API Gateways (business/checkers/k8sgateways/multi_match_checker.go) ----
+
+const K8S_GATEWAYS = 'business/checkers/k8sgateways/multi_match_checker.go';
+const gatewayId = (ctx: AnalysisContext, g: AnalyzedObject) => `${ctx.namespaceOf(g)}/${name(g)}`;
+/** A listener's hostname, port and protocol; undefined without a hostname (Kiali compares listeners with one only). */
+const listenerKey = (l: { [k: string]: unknown }) => (typeof l.hostname === 'string' && l.hostname !== '' ? `${l.hostname}|${str(l.port)}|${str(l.protocol)}` : undefined);
+const describeListener = (l: { [k: string]: unknown }) => `hostname '${str(l.hostname)}' port ${str(l.port)} ${str(l.protocol)}`;
+
+const gatewayListenerShared: Analyzer = {
+  analyzer: 'kiali.K8sGatewayChecker',
+  code: 'KIA1501',
+  name: 'K8sGatewayListenerShared',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1501: two Gateway API Gateways have a listener for the same hostname, port and protocol',
+  run: ctx => {
+    const gateways = ctx.of('Gateway', GW);
+    return gateways.flatMap(g => objs(spec(g).listeners).flatMap((l, i): RawFinding[] => {
+      const key = listenerKey(l);
+      if (key === undefined) return [];
+      const others = gateways.filter(o => gatewayId(ctx, o) !== gatewayId(ctx, g) && objs(spec(o).listeners).some(x => listenerKey(x) === key));
+      return others.length === 0 ? [] : [{
+        object: g,
+        message: `Gateway '${name(g)}' listeners[${i}] (${describeListener(l)}) is also a listener of ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
+          + `clients reach whichever address DNS gives them (Kiali KIA1501, ${K8S_GATEWAYS}); serve the hostname from one Gateway`,
+      }];
+    }));
+  },
+};
+
+const gatewayAddressShared: Analyzer = {
+  analyzer: 'kiali.K8sGatewayChecker',
+  code: 'KIA1502',
+  name: 'K8sGatewayAddressShared',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1502: two Gateway API Gateways ask for the same address (type and value)',
+  run: ctx => {
+    const gateways = ctx.of('Gateway', GW);
+    // a missing type is IPAddress, the API server's default (gateway-api apis/v1/gateway_types.go GatewaySpecAddress)
+    const key = (a: { [k: string]: unknown }) => (str(a.value) === '' ? undefined : `${a.type === undefined ? 'IPAddress' : str(a.type)}|${str(a.value)}`);
+    return gateways.flatMap(g => objs(spec(g).addresses).flatMap((a, i): RawFinding[] => {
+      const k = key(a);
+      const others = k === undefined ? [] : gateways.filter(o => gatewayId(ctx, o) !== gatewayId(ctx, g) && objs(spec(o).addresses).some(x => key(x) === k));
+      return others.length === 0 ? [] : [{
+        object: g,
+        message: `Gateway '${name(g)}' addresses[${i}] ('${str(a.value)}') is also asked for by ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
+          + `only one of them can have it (Kiali KIA1502, ${K8S_GATEWAYS}); give each Gateway its own address`,
+      }];
+    }));
+  },
+};
+
+const gatewayListenerRepeated: Analyzer = {
+  analyzer: 'kiali.K8sGatewayChecker',
+  code: 'KIA1503',
+  name: 'K8sGatewayListenerNotUnique',
+  level: FindingLevel.ERROR,
+  description: 'Kiali KIA1503: two listeners of one Gateway API Gateway have the same hostname, port and protocol',
+  run: ctx => ctx.of('Gateway', GW).flatMap(g => {
+    const listeners = objs(spec(g).listeners);
+    return listeners.flatMap((l, i): RawFinding[] => {
+      const k = listenerKey(l);
+      const other = k === undefined ? -1 : listeners.findIndex((x, j) => j !== i && listenerKey(x) === k && str(x.name) !== str(l.name));
+      return other < 0 ? [] : [{
+        object: g,
+        message: `Gateway '${name(g)}' listeners[${i}] ('${str(l.name)}') repeats the ${describeListener(l)} of listeners[${other}] ('${str(listeners[other].name)}'): `
+          + `the listeners conflict and are not programmed (Kiali KIA1503, ${K8S_GATEWAYS}); each listener needs its own hostname, port and protocol`,
+      }];
+    });
+  }),
+};
+
 /** Kiali's security, mutual TLS and Gateway API route checks. */
 export const KIALI_SECURITY_ANALYZERS: Analyzer[] = [
   mtlsNeeded, wrongMethod, hostNotInRegistry, disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict,
-  routeGatewayMissing, routeServiceMissing, grantNamespaceMissing,
+  routeGatewayMissing, routeServiceMissing, grantNamespaceMissing, gatewayListenerShared, gatewayAddressShared, gatewayListenerRepeated,
 ];
