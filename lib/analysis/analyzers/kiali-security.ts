@@ -435,7 +435,8 @@ const gatewayAddressShared: Analyzer = {
     const key = (a: { [k: string]: unknown }) => (str(a.value) === '' ? undefined : `${a.type === undefined ? 'IPAddress' : str(a.type)}|${str(a.value)}`);
     return gateways.flatMap(g => objs(spec(g).addresses).flatMap((a, i): RawFinding[] => {
       const k = key(a);
-      const others = k === undefined ? [] : gateways.filter(o => gatewayId(ctx, o) !== gatewayId(ctx, g) && objs(spec(o).addresses).some(x => key(x) === k));
+      const others = k === undefined ? []
+        : gateways.filter(o => gatewayId(ctx, o) !== gatewayId(ctx, g) && objs(spec(o).addresses).some(x => key(x) === k));
       return others.length === 0 ? [] : [{
         object: g,
         message: `Gateway '${name(g)}' addresses[${i}] ('${str(a.value)}') is also asked for by ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
