@@ -19,6 +19,7 @@ import { K8S_GATEWAY_ANALYZERS } from './analyzers/k8sgateway';
 import { KIALI_ANALYZERS } from './analyzers/kiali';
 import { KIALI_AMBIENT_ANALYZERS } from './analyzers/kiali-ambient';
 import { KIALI_TRAFFIC_ANALYZERS } from './analyzers/kiali-traffic';
+import { KIALI_GATEWAY_API_ANALYZERS } from './analyzers/kiali-gateway-api';
 import { KIALI_SECURITY_ANALYZERS } from './analyzers/kiali-security';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
@@ -44,7 +45,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...KIALI_AMBIENT_ANALYZERS, ...ROUTE_POLICY_ANALYZERS, ...POLICY_SELECTOR_ANALYZERS, ...GATEWAY_SERVICE_ROUTE_ANALYZERS,
   ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS, ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
   ...KIALI_TRAFFIC_ANALYZERS,
-  ...KIALI_SECURITY_ANALYZERS,
+  ...KIALI_SECURITY_ANALYZERS, ...KIALI_GATEWAY_API_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

@@ -94,6 +94,7 @@ export function meshConfigFacts(meshConfig: unknown): MeshConfigFacts {
     extensionProviders: (Array.isArray(mc.extensionProviders) ? mc.extensionProviders : []).filter(isObj)
       .map(p => ({ name: typeof p.name === 'string' ? p.name : '', kinds: Object.keys(p).filter(k => k !== 'name') })),
     injectorEnablesNamespacesByDefault: false,
+    autoMtls: mc.enableAutoMtls !== false,
     known: isObj(meshConfig),
   };
 }

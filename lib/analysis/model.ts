@@ -129,6 +129,8 @@ export interface MeshConfigFacts {
   /** `extensionProviders`: name and kinds (`lightstep`, `zipkin`...). */
   readonly extensionProviders: ReadonlyArray<{ readonly name: string; readonly kinds: readonly string[] }>;
   readonly injectorEnablesNamespacesByDefault: boolean;
+  /** `enableAutoMtls`: clients send mutual TLS to sidecars without a DestinationRule saying so. @default true */
+  readonly autoMtls?: boolean;
   /** Whether the mesh config was given (or an installation's), rather than Istio's defaults assumed. */
   readonly known?: boolean;
 }

@@ -135,6 +135,52 @@ describe('DestinationRule DISABLE toward STRICT (business/checkers/destinationru
   });
 });
 
+describe('with enableAutoMtls off (peerauthentications/*_mtls_checker.go, destinationrules/*wide_mtls_checker.go)', () => {
+  const off = { meshConfig: { enableAutoMtls: false } };
+  const meshDr = dr('mesh-mtls', 'istio-system', '*.local', 'ISTIO_MUTUAL');
+  const nsDr = dr('ns-mtls', 'default', '*.default.svc.cluster.local', 'ISTIO_MUTUAL');
+
+  test('KIA0401 and KIA0501: fail if a STRICT mesh- or namespace-wide PeerAuthentication has no ISTIO_MUTUAL DestinationRule', () => {
+    const objects = objs(...world, pa('mesh', 'istio-system', 'STRICT'), pa('ns', 'default', 'STRICT'));
+    expect(found(objects, 'KIA0401', off)).toStrictEqual([
+      '[KIA0401] PeerAuthentication \'mesh\' requires mutual TLS mesh-wide, but the mesh config turns enableAutoMtls off, so clients send mutual TLS only where a DestinationRule '
+      + 'says ISTIO_MUTUAL and none does for \'*.local\': every request is refused (Kiali KIA0401, business/checkers/peerauthentications/mesh_mtls_checker.go); '
+      + 'add a DestinationRule for \'*.local\' with tls mode ISTIO_MUTUAL',
+    ]);
+    expect(found(objects, 'KIA0501', off)).toStrictEqual([
+      '[KIA0501] PeerAuthentication \'ns\' requires mutual TLS in namespace \'default\', but the mesh config turns enableAutoMtls off, so clients send mutual TLS only where a '
+      + 'DestinationRule says ISTIO_MUTUAL and none does for \'*.default.svc.cluster.local\' or \'*.local\': every request is refused '
+      + '(Kiali KIA0501, business/checkers/peerauthentications/namespace_mtls_checker.go); add a DestinationRule for \'*.default.svc.cluster.local\' with tls mode ISTIO_MUTUAL',
+    ]);
+  });
+
+  test('KIA0401 and KIA0501: stay quiet with auto mutual TLS on (Istio\'s default) or the DestinationRules', () => {
+    const objects = objs(...world, pa('mesh', 'istio-system', 'STRICT'), pa('ns', 'default', 'STRICT'));
+    expect([...found(objects, 'KIA0401'), ...found(objects, 'KIA0501')]).toStrictEqual([]);
+    expect(found(objs(...world, pa('mesh', 'istio-system', 'STRICT'), meshDr), 'KIA0401', off)).toStrictEqual([]);
+    expect(found(objs(...world, pa('ns', 'default', 'STRICT'), nsDr), 'KIA0501', off)).toStrictEqual([]);
+    expect(found(objs(...world, pa('ns', 'default', 'STRICT'), meshDr), 'KIA0501', off)).toStrictEqual([]);
+  });
+
+  test('KIA0205 and KIA0206: fail if a mesh- or namespace-wide ISTIO_MUTUAL DestinationRule has no PeerAuthentication enabling mutual TLS', () => {
+    expect(found(objs(...world, meshDr, nsDr), 'KIA0205', off)).toStrictEqual([
+      '[KIA0205] DestinationRule \'mesh-mtls\' sends ISTIO_MUTUAL mesh-wide, but no PeerAuthentication in \'istio-system\' enables mutual TLS mesh-wide '
+      + '(Kiali KIA0205, business/checkers/destinationrules/meshwide_mtls_checker.go); add a mesh-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+    ]);
+    expect(found(objs(...world, meshDr, nsDr), 'KIA0206', off)).toStrictEqual([
+      '[KIA0206] DestinationRule \'ns-mtls\' sends ISTIO_MUTUAL to namespace \'default\', but no PeerAuthentication of that namespace or of the mesh enables mutual TLS '
+      + '(Kiali KIA0206, business/checkers/destinationrules/namespacewide_mtls_checker.go); add a namespace-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+    ]);
+  });
+
+  test('KIA0205 and KIA0206: stay quiet with auto mutual TLS on, or a PeerAuthentication enabling mutual TLS', () => {
+    expect([...found(objs(...world, meshDr, nsDr), 'KIA0205'), ...found(objs(...world, meshDr, nsDr), 'KIA0206')]).toStrictEqual([]);
+    expect(found(objs(...world, meshDr, pa('mesh', 'istio-system', 'PERMISSIVE')), 'KIA0205', off)).toStrictEqual([]);
+    expect(found(objs(...world, nsDr, pa('ns', 'default', 'STRICT')), 'KIA0206', off)).toStrictEqual([]);
+    expect(found(objs(...world, nsDr, pa('mesh', 'istio-system', 'STRICT')), 'KIA0206', off)).toStrictEqual([]);
+  });
+});
+
 describe('Gateway API routes (business/checkers/k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/)', () => {
   const gateway = (namespace: string, allowed?: object): M => ({
     kind: 'Gateway',

@@ -3,16 +3,15 @@ import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } f
 
 /*
  * Kiali's security checks (kiali/kiali business/checkers/authorization/, peerauthentications/, the mTLS checkers of
- * destinationrules/) and its Gateway API checks (k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/, k8sgateways/): codes,
- * levels and the object reported on as kiali/kiali models/istio_validation.go has them.
+ * destinationrules/): codes, levels and the object reported on as kiali/kiali models/istio_validation.go has them. Its
+ * Gateway API checks are kiali-gateway-api.ts.
  *
- * Kiali reads the mTLS state with auto mutual TLS on (Istio's default `enableAutoMtls`); mesh-kit does the same. The
- * checks Kiali makes only when auto mTLS is off (KIA0205, KIA0206, KIA0401, KIA0501) are not made.
+ * Kiali reads the mTLS state of AuthorizationPolicies (KIA0105) with auto mutual TLS on, Istio's default; the checks
+ * Kiali makes only when the mesh config turns `enableAutoMtls` off (KIA0205, KIA0206, KIA0401, KIA0501) read it.
  */
 
 const NET = 'networking.istio.io';
 const SEC = 'security.istio.io';
-const GW = 'gateway.networking.k8s.io';
 const DOMAIN = 'svc.cluster.local';
 const name = nameOf;
 const spec = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
@@ -278,196 +277,75 @@ const disableTowardMeshStrict: Analyzer = {
   }),
 };
 
-// ---- Gateway API routes (business/checkers/k8shttproutes/, k8sgrpcroutes/, k8sreferencegrants/) ----
+// ---- with auto mutual TLS off: the PeerAuthentication and the DestinationRule must say the same ----
+// (business/checkers/peerauthentications/{mesh,namespace}_mtls_checker.go, destinationrules/{meshwide,namespacewide}_mtls_checker.go)
 
-const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'];
-const routesOf = (ctx: AnalysisContext) => ROUTE_KINDS.flatMap(k => ctx.of(k, GW));
-const refNs = (ctx: AnalysisContext, route: AnalyzedObject, ref: { [k: string]: unknown }) => (str(ref.namespace) !== '' ? str(ref.namespace) : ctx.namespaceOf(route));
+const autoMtlsOff = (ctx: AnalysisContext) => ctx.meshConfig.autoMtls === false;
+const enables = (mode: string) => mode === 'STRICT' || mode === 'PERMISSIVE';
+const AUTO_OFF = 'the mesh config turns enableAutoMtls off, so clients send mutual TLS only where a DestinationRule says ISTIO_MUTUAL';
 
-/** Kubernetes' LabelSelector (matchLabels and matchExpressions) matches these labels. */
-function labelSelectorMatches(selector: unknown, labels: { [k: string]: string }): boolean {
-  const ml = strMap(field(selector, 'matchLabels'));
-  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
-  return objs(field(selector, 'matchExpressions')).every(e => {
-    const key = str(e.key);
-    const values = strs(e.values);
-    switch (str(e.operator)) {
-      case 'In': return key in labels && values.includes(labels[key]);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: return false;
-    }
-  });
-}
-
-/** A Gateway's listeners admit routes of another namespace (allowedRoutes.namespaces: All, or a Selector its labels match). */
-function sharedWith(ctx: AnalysisContext, gateway: AnalyzedObject, routeNs: string): boolean {
-  const namespace = ctx.namespace(routeNs);
-  if (!namespace) return ctx.world === 'partial'; // an app does not see every namespace's labels
-  return objs(spec(gateway).listeners).some(l => {
-    const from = field(field(l.allowedRoutes, 'namespaces'), 'from');
-    if (from === 'All') return true;
-    const selector = field(field(l.allowedRoutes, 'namespaces'), 'selector');
-    return from === 'Selector' && isObj(selector) && labelSelectorMatches(selector, strMap(namespace.manifest.metadata.labels));
-  });
-}
-
-const routeGatewayMissing: Analyzer = {
-  analyzer: 'kiali.K8sRouteChecker',
-  code: 'KIA1401',
-  name: 'RouteGatewayNotFound',
+const meshStrictWithoutDr: Analyzer = {
+  analyzer: 'kiali.PeerAuthenticationChecker',
+  code: 'KIA0401',
+  name: 'MeshStrictWithoutMtlsDestinationRule',
   level: FindingLevel.ERROR,
-  description: 'Kiali KIA1401: an HTTPRoute or GRPCRoute names a Gateway API Gateway that does not exist, or one in another namespace whose listeners do not admit its routes',
-  run: ctx => routesOf(ctx).flatMap(route => objs(spec(route).parentRefs).flatMap((ref, i): RawFinding[] => {
-    const kind = ref.kind === undefined ? 'Gateway' : str(ref.kind);
-    const group = ref.group === undefined ? GW : str(ref.group);
-    if (kind !== 'Gateway' || group !== GW || str(ref.name) === '') return [];
-    const routeNs = ctx.namespaceOf(route);
-    const gwNs = refNs(ctx, route, ref);
-    const gateway = ctx.find('Gateway', GW, gwNs, str(ref.name));
-    const where = `${route.manifest.kind} '${name(route)}' parentRefs[${i}] names Gateway '${gwNs}/${str(ref.name)}'`;
-    const cite = `(Kiali KIA1401, business/checkers/${route.manifest.kind === 'HTTPRoute' ? 'k8shttproutes' : 'k8sgrpcroutes'}/no_k8sgateway_checker.go)`;
-    if (!gateway) {
-      const outside = ctx.world === 'partial' && ctx.gatewayExists(gwNs, str(ref.name)) && ctx.find('Gateway', NET, gwNs, str(ref.name)) === undefined;
-      return outside ? [] : [{ object: route, message: `${where}, which does not exist: the route is attached to nothing ${cite}; create the Gateway or fix parentRefs` }];
-    }
-    if (gwNs === routeNs || sharedWith(ctx, gateway, routeNs)) return [];
-    return [{
-      object: route,
-      message: `${where}, whose listeners do not admit routes from namespace '${routeNs}' (allowedRoutes.namespaces.from is not All or a Selector matching it): the route is not attached ${cite}; `
-        + 'set allowedRoutes on the Gateway\'s listener',
-    }];
-  })),
+  description: 'Kiali KIA0401: with auto mutual TLS off, a mesh-wide STRICT PeerAuthentication and no `*.local` DestinationRule sending ISTIO_MUTUAL',
+  run: ctx => (!autoMtlsOff(ctx) ? [] : ctx.of('PeerAuthentication', SEC)
+    .filter(p => ctx.namespaceOf(p) === ctx.meshConfig.rootNamespace && wideMode(p) === 'STRICT' && !ctx.of('DestinationRule', NET).some(d => drModeFor(d, MESH_HOST) === 'ISTIO_MUTUAL'))
+    .map(p => ({
+      object: p,
+      message: `PeerAuthentication '${name(p)}' requires mutual TLS mesh-wide, but ${AUTO_OFF} and none does for '*.local': every request is refused `
+        + '(Kiali KIA0401, business/checkers/peerauthentications/mesh_mtls_checker.go); add a DestinationRule for \'*.local\' with tls mode ISTIO_MUTUAL',
+    }))),
 };
 
-/** A ReferenceGrant in the target namespace lets `fromKind` routes of `fromNs` reach its Services (Kiali's HasMatchingReferenceGrant). */
-function granted(ctx: AnalysisContext, fromNs: string, toNs: string, fromKind: string): boolean {
-  return ctx.of('ReferenceGrant', GW).some(g => ctx.namespaceOf(g) === toNs
-    && objs(spec(g).from).some(f => str(f.namespace) === fromNs && str(f.kind) === fromKind)
-    && objs(spec(g).to).some(t => str(t.kind) === 'Service'));
-}
-
-const routeServiceMissing: Analyzer = {
-  analyzer: 'kiali.K8sRouteChecker',
-  code: 'KIA1402',
-  name: 'RouteServiceNotFound',
+const namespaceStrictWithoutDr: Analyzer = {
+  analyzer: 'kiali.PeerAuthenticationChecker',
+  code: 'KIA0501',
+  name: 'NamespaceStrictWithoutMtlsDestinationRule',
   level: FindingLevel.ERROR,
-  description: 'Kiali KIA1402: an HTTPRoute or GRPCRoute names a Service (backendRefs, or a Service parentRef) that does not exist, or one of another namespace no ReferenceGrant opens',
-  run: ctx => routesOf(ctx).flatMap(route => {
-    const routeNs = ctx.namespaceOf(route);
-    const refs: Array<[{ [k: string]: unknown }, string]> = [
-      ...objs(spec(route).parentRefs).filter(r => str(r.kind) === 'Service').map((r, i): [{ [k: string]: unknown }, string] => [r, `parentRefs[${i}]`]),
-      ...objs(spec(route).rules).flatMap((rule, i) => objs(rule.backendRefs).map((r, j): [{ [k: string]: unknown }, string] => [r, `rules[${i}].backendRefs[${j}]`])),
-    ];
-    const cite = `(Kiali KIA1402, business/checkers/${route.manifest.kind === 'HTTPRoute' ? 'k8shttproutes' : 'k8sgrpcroutes'}/no_host_checker.go)`;
-    return refs.filter(([r]) => (r.kind === undefined || str(r.kind) === 'Service') && (r.group === undefined || str(r.group) === '')).flatMap(([r, at]): RawFinding[] => {
-      const svcName = str(r.name);
-      const ns = refNs(ctx, route, r);
-      const exists = ctx.find('Service', '', ns, svcName) !== undefined
-        || (ctx.world === 'partial' && ctx.destinationHost(routeNs, undefined, `${svcName}.${ns}.${DOMAIN}`)?.external === true);
-      const where = `${route.manifest.kind} '${name(route)}' ${at} names Service '${ns}/${svcName}'`;
-      if (svcName.includes('.')) {
-        return [{ object: route, message: `${where}: a Service reference is a name, not a host ${cite}; write the Service's name and its namespace in 'namespace'` }];
-      }
-      if (!exists) return [{ object: route, message: `${where}, which does not exist: its requests fail ${cite}; create the Service or fix the reference` }];
-      const open = ns === routeNs || granted(ctx, routeNs, ns, route.manifest.kind) || (ctx.world === 'partial' && ctx.namespace(ns) === undefined && !ctx.objects.some(o => ctx.namespaceOf(o) === ns));
-      return open ? [] : [{
-        object: route,
-        message: `${where}, in another namespace, and no ReferenceGrant in '${ns}' lets ${route.manifest.kind}s of '${routeNs}' reach its Services: the reference is refused ${cite}; `
-          + `add a ReferenceGrant in '${ns}' from ${route.manifest.kind} of namespace '${routeNs}' to Service`,
-      }];
-    });
-  }),
+  description: 'Kiali KIA0501: with auto mutual TLS off, a namespace-wide STRICT PeerAuthentication and no namespace- or mesh-wide DestinationRule sending ISTIO_MUTUAL',
+  run: ctx => (!autoMtlsOff(ctx) ? [] : ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) !== ctx.meshConfig.rootNamespace && wideMode(p) === 'STRICT')
+    .filter(p => !ctx.of('DestinationRule', NET).some(d => drModeFor(d, nsHost(ctx.namespaceOf(p))) === 'ISTIO_MUTUAL' || drModeFor(d, MESH_HOST) === 'ISTIO_MUTUAL'))
+    .map(p => ({
+      object: p,
+      message: `PeerAuthentication '${name(p)}' requires mutual TLS in namespace '${ctx.namespaceOf(p)}', but ${AUTO_OFF} and none does for '${nsHost(ctx.namespaceOf(p))}' or '*.local': `
+        + `every request is refused (Kiali KIA0501, business/checkers/peerauthentications/namespace_mtls_checker.go); add a DestinationRule for '${nsHost(ctx.namespaceOf(p))}' with tls mode ISTIO_MUTUAL`,
+    }))),
 };
 
-const grantNamespaceMissing: Analyzer = {
-  analyzer: 'kiali.K8sReferenceGrantChecker',
-  code: 'KIA1601',
-  name: 'ReferenceGrantNamespaceNotFound',
+const meshDrWithoutPolicy: Analyzer = {
+  analyzer: 'kiali.DestinationRuleMtlsChecker',
+  code: 'KIA0205',
+  name: 'MeshMtlsDestinationRuleWithoutPeerAuthentication',
   level: FindingLevel.ERROR,
-  description: 'Kiali KIA1601: a ReferenceGrant admits references from a namespace that does not exist',
-  run: ctx => ctx.of('ReferenceGrant', GW).flatMap(g => objs(spec(g).from).flatMap((f, i) => (knownNamespace(ctx, str(f.namespace)) ? [] : [{
-    object: g,
-    message: `ReferenceGrant '${name(g)}' from[${i}] names namespace '${str(f.namespace)}', which does not exist: the grant opens nothing `
-      + '(Kiali KIA1601, business/checkers/k8sreferencegrants/namespace_checker.go); name the namespace the routes are in',
-  }]))),
+  description: 'Kiali KIA0205: with auto mutual TLS off, a `*.local` DestinationRule sends ISTIO_MUTUAL and no mesh-wide PeerAuthentication enables mutual TLS',
+  run: ctx => (!autoMtlsOff(ctx) ? [] : ctx.of('DestinationRule', NET)
+    .filter(d => drModeFor(d, MESH_HOST) === 'ISTIO_MUTUAL' && !ctx.of('PeerAuthentication', SEC).some(p => ctx.namespaceOf(p) === ctx.meshConfig.rootNamespace && enables(wideMode(p))))
+    .map(d => ({
+      object: d,
+      message: `DestinationRule '${name(d)}' sends ISTIO_MUTUAL mesh-wide, but no PeerAuthentication in '${ctx.meshConfig.rootNamespace}' enables mutual TLS mesh-wide `
+        + '(Kiali KIA0205, business/checkers/destinationrules/meshwide_mtls_checker.go); add a mesh-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+    }))),
 };
 
-// ---- Gateway API Gateways (business/checkers/k8sgateways/multi_match_checker.go) ----
-
-const K8S_GATEWAYS = 'business/checkers/k8sgateways/multi_match_checker.go';
-const gatewayId = (ctx: AnalysisContext, g: AnalyzedObject) => `${ctx.namespaceOf(g)}/${name(g)}`;
-/** A listener's hostname, port and protocol; undefined without a hostname (Kiali compares listeners with one only). */
-const listenerKey = (l: { [k: string]: unknown }) => (typeof l.hostname === 'string' && l.hostname !== '' ? `${l.hostname}|${str(l.port)}|${str(l.protocol)}` : undefined);
-const describeListener = (l: { [k: string]: unknown }) => `hostname '${str(l.hostname)}' port ${str(l.port)} ${str(l.protocol)}`;
-
-const gatewayListenerShared: Analyzer = {
-  analyzer: 'kiali.K8sGatewayChecker',
-  code: 'KIA1501',
-  name: 'K8sGatewayListenerShared',
-  level: FindingLevel.WARNING,
-  description: 'Kiali KIA1501: two Gateway API Gateways have a listener for the same hostname, port and protocol',
-  run: ctx => {
-    const gateways = ctx.of('Gateway', GW);
-    return gateways.flatMap(g => objs(spec(g).listeners).flatMap((l, i): RawFinding[] => {
-      const key = listenerKey(l);
-      if (key === undefined) return [];
-      const others = gateways.filter(o => gatewayId(ctx, o) !== gatewayId(ctx, g) && objs(spec(o).listeners).some(x => listenerKey(x) === key));
-      return others.length === 0 ? [] : [{
-        object: g,
-        message: `Gateway '${name(g)}' listeners[${i}] (${describeListener(l)}) is also a listener of ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
-          + `clients reach whichever address DNS gives them (Kiali KIA1501, ${K8S_GATEWAYS}); serve the hostname from one Gateway`,
-      }];
-    }));
-  },
-};
-
-const gatewayAddressShared: Analyzer = {
-  analyzer: 'kiali.K8sGatewayChecker',
-  code: 'KIA1502',
-  name: 'K8sGatewayAddressShared',
-  level: FindingLevel.WARNING,
-  description: 'Kiali KIA1502: two Gateway API Gateways ask for the same address (type and value)',
-  run: ctx => {
-    const gateways = ctx.of('Gateway', GW);
-    // a missing type is IPAddress, the API server's default (gateway-api apis/v1/gateway_types.go GatewaySpecAddress)
-    const key = (a: { [k: string]: unknown }) => (str(a.value) === '' ? undefined : `${a.type === undefined ? 'IPAddress' : str(a.type)}|${str(a.value)}`);
-    return gateways.flatMap(g => objs(spec(g).addresses).flatMap((a, i): RawFinding[] => {
-      const k = key(a);
-      const others = k === undefined ? []
-        : gateways.filter(o => gatewayId(ctx, o) !== gatewayId(ctx, g) && objs(spec(o).addresses).some(x => key(x) === k));
-      return others.length === 0 ? [] : [{
-        object: g,
-        message: `Gateway '${name(g)}' addresses[${i}] ('${str(a.value)}') is also asked for by ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
-          + `only one of them can have it (Kiali KIA1502, ${K8S_GATEWAYS}); give each Gateway its own address`,
-      }];
-    }));
-  },
-};
-
-const gatewayListenerRepeated: Analyzer = {
-  analyzer: 'kiali.K8sGatewayChecker',
-  code: 'KIA1503',
-  name: 'K8sGatewayListenerNotUnique',
+const namespaceDrWithoutPolicy: Analyzer = {
+  analyzer: 'kiali.DestinationRuleMtlsChecker',
+  code: 'KIA0206',
+  name: 'NamespaceMtlsDestinationRuleWithoutPeerAuthentication',
   level: FindingLevel.ERROR,
-  description: 'Kiali KIA1503: two listeners of one Gateway API Gateway have the same hostname, port and protocol',
-  run: ctx => ctx.of('Gateway', GW).flatMap(g => {
-    const listeners = objs(spec(g).listeners);
-    return listeners.flatMap((l, i): RawFinding[] => {
-      const k = listenerKey(l);
-      const other = k === undefined ? -1 : listeners.findIndex((x, j) => j !== i && listenerKey(x) === k && str(x.name) !== str(l.name));
-      return other < 0 ? [] : [{
-        object: g,
-        message: `Gateway '${name(g)}' listeners[${i}] ('${str(l.name)}') repeats the ${describeListener(l)} of listeners[${other}] ('${str(listeners[other].name)}'): `
-          + `the listeners conflict and are not programmed (Kiali KIA1503, ${K8S_GATEWAYS}); each listener needs its own hostname, port and protocol`,
-      }];
-    });
-  }),
+  description: 'Kiali KIA0206: with auto mutual TLS off, a namespace-wide DestinationRule sends ISTIO_MUTUAL and no namespace- or mesh-wide PeerAuthentication enables mutual TLS',
+  run: ctx => (!autoMtlsOff(ctx) ? [] : ctx.of('DestinationRule', NET).filter(d => drModeFor(d, nsHost(ctx.namespaceOf(d))) === 'ISTIO_MUTUAL')
+    .filter(d => !ctx.of('PeerAuthentication', SEC).some(p => [ctx.namespaceOf(d), ctx.meshConfig.rootNamespace].includes(ctx.namespaceOf(p)) && enables(wideMode(p))))
+    .map(d => ({
+      object: d,
+      message: `DestinationRule '${name(d)}' sends ISTIO_MUTUAL to namespace '${ctx.namespaceOf(d)}', but no PeerAuthentication of that namespace or of the mesh enables mutual TLS `
+        + '(Kiali KIA0206, business/checkers/destinationrules/namespacewide_mtls_checker.go); add a namespace-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+    }))),
 };
 
-/** Kiali's security, mutual TLS and Gateway API route checks. */
+/** Kiali's security and mutual TLS checks. */
 export const KIALI_SECURITY_ANALYZERS: Analyzer[] = [
   mtlsNeeded, wrongMethod, hostNotInRegistry, disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict,
-  routeGatewayMissing, routeServiceMissing, grantNamespaceMissing, gatewayListenerShared, gatewayAddressShared, gatewayListenerRepeated,
+  meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy,
 ];
