@@ -230,7 +230,8 @@ export function readManifests(files: readonly string[], options: Pick<AnalyzeMan
 export function analyzeManifests(files: readonly string[], options: AnalyzeManifestsOptions = {}): {
   report: AnalysisReport; objects: AnalyzedObject[];
 } {
-  for (const crd of options.crds ?? []) requireCrd(crd);
+  // the Gateway API CRDs named with --crds are the cluster's: Istio 1.31's IST0176 checks their bundle versions
+  const gatewayApiCrds = (options.crds ?? []).flatMap(requireCrd).filter(o => o.manifest.metadata.name.endsWith('.gateway.networking.k8s.io'));
   const { objects, notes: inputNotes, skipped } = readManifests(files, options);
   options.onRead?.(objects.length, files.length, skipped);
   const schemas = options.crds && options.crds.length > 0 ? SchemaValidation.fromCrdFiles(...options.crds)
@@ -238,7 +239,7 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
   const found = schemas ? schemaFindings(objects, schemas) : { extra: [], notes: ['schema validation: off'] };
   const extra = found.extra;
   const notes = [...inputNotes, ...found.notes];
-  const report = analyze(objects, {
+  const report = analyze(gatewayApiCrds.length > 0 ? [...objects, ...gatewayApiCrds] : objects, {
     world: options.world ?? 'closed',
     externals: options.externals,
     istioDefaults: true,
@@ -253,10 +254,11 @@ export function analyzeManifests(files: readonly string[], options: AnalyzeManif
   return { report, objects };
 }
 
-/** A `crds` file that holds no CustomResourceDefinition is an error: schema validation would silently be off. */
-function requireCrd(file: string): void {
+/** The CRDs of a `crds` file; one that holds none is an error: schema validation would silently be off. */
+function requireCrd(file: string): AnalyzedObject[] {
   const objects = objectsOfYaml(readText(file), file);
-  if (objects.some(o => o.manifest.kind === 'CustomResourceDefinition')) return;
+  const crds = objects.filter(o => o.manifest.kind === 'CustomResourceDefinition');
+  if (crds.length > 0) return crds;
   const kinds = [...new Set(objects.map(o => o.manifest.kind))].join(', ');
   throw new MeshValidationError(`--crds ${file}: holds no CustomResourceDefinition (${objects.length} object${objects.length === 1 ? '' : 's'}`
     + `${kinds ? `: ${kinds}` : ''}): name the CRD files`);

@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { AnalyzedObject, analyze } from '../../lib';
-import { AnalyzeOptions } from '../../lib/analysis';
+import { AnalyzeOptions, analyzeManifests } from '../../lib/analysis';
 import { Manifest } from '../../lib/render/model';
 
 type M = Partial<Manifest> & { kind: string; metadata: Manifest['metadata'] };
@@ -315,5 +318,28 @@ describe('IST0176 (istio/istio pkg/config/analysis/analyzers/k8sgateway/crdversi
   test('stays quiet at or above the minimum, without the annotation, for a version that is not semver and for CRDs Istio does not list', () => {
     expect(found(objs(crd('tlsroutes.gateway.networking.k8s.io', 'v1.5.0'), crd('grpcroutes.gateway.networking.k8s.io'),
       crd('backendtlspolicies.gateway.networking.k8s.io', 'latest'), crd('httproutes.gateway.networking.k8s.io', 'v0.1.0')), 'IST0176')).toStrictEqual([]);
+  });
+  test('reads the Gateway API CRDs given with --crds (analyzeManifests crds), reported on the CRD file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ist0176-'));
+    try {
+      const crdFile = path.join(dir, 'gateway-api-crds.yaml');
+      fs.writeFileSync(crdFile, [
+        'apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: tlsroutes.gateway.networking.k8s.io',
+        '  annotations:', '    gateway.networking.k8s.io/bundle-version: v1.4.0', 'spec:', '  group: gateway.networking.k8s.io',
+        '  names: { kind: TLSRoute, plural: tlsroutes }', '  scope: Namespaced',
+        '  versions: [{ name: v1alpha2, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }]', '',
+      ].join('\n'));
+      const app = path.join(dir, 'app.yaml');
+      fs.writeFileSync(app, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
+      const findings = analyzeManifests([app], { crds: [crdFile] }).report.findings.filter(f => f.code === 'IST0176');
+      expect(findings.map(f => [f.object, f.file, f.message])).toStrictEqual([[
+        'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io', crdFile,
+        '[IST0176] Gateway API CRD "tlsroutes.gateway.networking.k8s.io" is at version "1.4.0" but Istio requires at least "1.5.0"; resources of this kind will not be processed. '
+        + 'Upgrade the Gateway API CRDs to satisfy the minimum version.',
+      ]]);
+      expect(analyzeManifests([app]).report.findings.filter(f => f.code === 'IST0176')).toStrictEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
