@@ -95,6 +95,7 @@ export function meshConfigFacts(meshConfig: unknown): MeshConfigFacts {
       .map(p => ({ name: typeof p.name === 'string' ? p.name : '', kinds: Object.keys(p).filter(k => k !== 'name') })),
     injectorEnablesNamespacesByDefault: false,
     autoMtls: mc.enableAutoMtls !== false,
+    trustDomains: [typeof mc.trustDomain === 'string' && mc.trustDomain !== '' ? mc.trustDomain : 'cluster.local', ...names(mc.trustDomainAliases)],
     known: isObj(meshConfig),
   };
 }

@@ -131,6 +131,8 @@ export interface MeshConfigFacts {
   readonly injectorEnablesNamespacesByDefault: boolean;
   /** `enableAutoMtls`: clients send mutual TLS to sidecars without a DestinationRule saying so. @default true */
   readonly autoMtls?: boolean;
+  /** `trustDomain` and `trustDomainAliases`: the trust domains of the mesh's identities. @default ['cluster.local'] */
+  readonly trustDomains?: readonly string[];
   /** Whether the mesh config was given (or an installation's), rather than Istio's defaults assumed. */
   readonly known?: boolean;
 }

@@ -51,6 +51,18 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
     expect(found(objs(...world, ap({ rules: [{ to: [{ operation: { methods: ['get', 'POST', 'PO*', '*TCH', '*'] } }] }] })), 'KIA0102')).toStrictEqual([]);
   });
 
+  test('KIA0108: fails if a principal\'s trust domain is not the mesh\'s; stays quiet for cluster.local, trustDomainAliases and wildcards (and KIA0106 leaves it)', () => {
+    const foreign = ap({ rules: [{ from: [{ source: { principals: ['example.org/ns/default/sa/ghost', 'cluster.local/ns/default/sa/default', '*/ns/default/sa/x'] } }] }] });
+    expect(found(objs(...world, foreign), 'KIA0108')).toStrictEqual([
+      '[KIA0108] AuthorizationPolicy \'ap\' rules[0].from[0].source.principals[0] is \'example.org/ns/default/sa/ghost\', of trust domain \'example.org\', which is not the mesh\'s '
+      + '(cluster.local): its ServiceAccount cannot be verified, and the principal matches only if that domain is trusted '
+      + '(Kiali KIA0108, business/checkers/authorization/principals_checker.go); add it to the mesh config\'s trustDomainAliases, or fix the principal',
+    ]);
+    expect(found(objs(...world, foreign), 'KIA0106')).toStrictEqual([]);
+    expect(found(objs(...world, foreign), 'KIA0108', { meshConfig: { trustDomainAliases: ['example.org'] } })).toStrictEqual([]);
+    expect(found(objs(...world, foreign), 'KIA0106', { meshConfig: { trustDomainAliases: ['example.org'] } })).toHaveLength(1);
+  });
+
   test('KIA0104: fails if to.operation.hosts names a service the registry lacks; stays quiet for Services, VirtualService hosts, Host headers and wildcards', () => {
     const bad = ap({ rules: [{ to: [{ operation: { hosts: ['ghost', 'ghost.default', 'reviews', 'reviews.default', 'api.example.com', '*.example.com', 'wrong.org', 'vs-host'] } }] }] });
     const vs: M = { kind: 'VirtualService', metadata: { name: 'v', namespace: 'default' }, spec: { hosts: ['vs-host'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } };

@@ -1,5 +1,6 @@
 import { hostsMatch, isObj, nameOf, str, strMap, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
+import { trustDomains } from './kiali';
 
 /*
  * Kiali's security checks (kiali/kiali business/checkers/authorization/, peerauthentications/, the mTLS checkers of
@@ -128,6 +129,25 @@ const mtlsNeeded: Analyzer = {
         + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
     }));
   }),
+};
+
+const foreignTrustDomain: Analyzer = {
+  analyzer: 'kiali.AuthorizationPolicyChecker',
+  code: 'KIA0108',
+  name: 'AuthorizationPolicyPrincipalForeignTrustDomain',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA0108: an AuthorizationPolicy principal has a trust domain the mesh config (trustDomain, trustDomainAliases) does not name: it cannot be verified',
+  run: ctx => ctx.of('AuthorizationPolicy', SEC).flatMap(ap => objs(spec(ap).rules).flatMap((rule, i) => objs(rule.from).flatMap((from, j) =>
+    strs(field(from.source, 'principals')).flatMap((p, k): RawFinding[] => {
+      const at = p.indexOf('/ns/');
+      const td = at > 0 && !p.includes('*') ? p.slice(0, at) : undefined;
+      return td === undefined || trustDomains(ctx).includes(td) ? [] : [{
+        object: ap,
+        message: `AuthorizationPolicy '${name(ap)}' rules[${i}].from[${j}].source.principals[${k}] is '${p}', of trust domain '${td}', which is not the mesh's `
+          + `(${trustDomains(ctx).join(', ')}): its ServiceAccount cannot be verified, and the principal matches only if that domain is trusted `
+          + '(Kiali KIA0108, business/checkers/authorization/principals_checker.go); add it to the mesh config\'s trustDomainAliases, or fix the principal',
+      }];
+    })))),
 };
 
 /** HTTP methods (Go's net/http method constants, as Kiali's util/httputil HttpMethods lists them). */
@@ -346,6 +366,6 @@ const namespaceDrWithoutPolicy: Analyzer = {
 
 /** Kiali's security and mutual TLS checks. */
 export const KIALI_SECURITY_ANALYZERS: Analyzer[] = [
-  mtlsNeeded, wrongMethod, hostNotInRegistry, disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict,
-  meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy,
+  mtlsNeeded, foreignTrustDomain, wrongMethod, hostNotInRegistry,
+  disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict, meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy,
 ];

@@ -22,6 +22,9 @@ export function podsOfHost(ctx: AnalysisContext, fromNs: string, host: string): 
   return svc && selector && Object.keys(selector).length > 0 ? ctx.podsSelectedBy(selector, ctx.namespaceOf(svc)) : [];
 }
 
+/** The trust domains of the mesh's identities (`trustDomain` and its aliases). */
+export const trustDomains = (ctx: AnalysisContext) => ctx.meshConfig.trustDomains ?? ['cluster.local'];
+
 /** The PeerAuthentication mode in force for a pod: workload, then namespace, then mesh-wide (root namespace). */
 function peerMode(ctx: AnalysisContext, pod: PodTemplateRef): string | undefined {
   const pas = ctx.of('PeerAuthentication', SEC);
@@ -77,12 +80,14 @@ const principalNotFound: Analyzer = {
     }
     return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[]; notPrincipals?: string[] } }> }> }).rules)
       .flatMap(r => list(r?.from)).flatMap(f => [...strs(f?.source?.principals), ...strs(f?.source?.notPrincipals)]).flatMap(p => {
-        const m = /^(?:[^/]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(String(p));
-        if (!m) return [];
-        const key = `${m[1]}/${m[2]}`;
+        const m = /^([^/]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(String(p));
+        // a trust domain the mesh config does not name is Kiali's KIA0108 (kiali-security.ts), not a missing saNamespace
+        if (!m || !trustDomains(ctx).includes(m[1])) return [];
+        const [, , saNamespace, sa] = m;
+        const key = `${saNamespace}/${sa}`;
         // a partial world (an app) knows the ServiceAccounts of the namespaces it creates only
-        const exists = known.has(key) || podAccounts.has(key) || (ctx.world === 'partial' && ctx.namespace(m[1]) === undefined);
-        return exists ? [] : [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but namespace '${m[1]}' has no ServiceAccount '${m[2]}' (Kiali KIA0106)` }];
+        const exists = known.has(key) || podAccounts.has(key) || (ctx.world === 'partial' && ctx.namespace(saNamespace) === undefined);
+        return exists ? [] : [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but namespace '${saNamespace}' has no ServiceAccount '${sa}' (Kiali KIA0106)` }];
       }));
   },
 };
