@@ -367,5 +367,6 @@ const namespaceDrWithoutPolicy: Analyzer = {
 /** Kiali's security and mutual TLS checks. */
 export const KIALI_SECURITY_ANALYZERS: Analyzer[] = [
   mtlsNeeded, foreignTrustDomain, wrongMethod, hostNotInRegistry,
-  disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict, meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy,
+  disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict,
+  meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy,
 ];
