@@ -305,6 +305,19 @@ describe('kiali.io/ignore-validations (kiali/kiali models/istio_validation.go)',
     expect(report.suppressed.map(f => [f.code, f.suppressedBecause])).toStrictEqual([['KIA0102', 'kiali.io/ignore-validations annotation (KIA0102)']]);
   });
 
+  test('a code\'s alias counts: KIA1313 listed suppresses mesh-kit\'s MK0007 on the same object (kiali-ambient.ts AMBIENT_CODE_ALIASES)', () => {
+    const ambientNs = ns('shop', { 'istio.io/dataplane-mode': 'ambient' });
+    const labelled = (annotations?: { [k: string]: string }): M => ({
+      kind: 'Service',
+      metadata: { name: 'api', namespace: 'shop', labels: { 'istio.io/use-waypoint': 'gone' }, annotations },
+      spec: { selector: { app: 'api' }, ports: [{ name: 'http', port: 9080 }] },
+    });
+    expect(found(objs(ambientNs, deploy('api', 'shop'), labelled()), 'MK0007')).toHaveLength(1);
+    const report = analyze(objs(ambientNs, deploy('api', 'shop'), labelled({ 'kiali.io/ignore-validations': 'KIA1313' })));
+    expect(report.findings.filter(f => f.code === 'MK0007')).toStrictEqual([]);
+    expect(report.suppressed.filter(f => f.code === 'MK0007').map(f => f.suppressedBecause)).toStrictEqual(['kiali.io/ignore-validations annotation (KIA1313)']);
+  });
+
   test('an empty value suppresses every finding on the object; without it nothing is suppressed', () => {
     const report = analyze(objs(...world, bad({ 'kiali.io/ignore-validations': '' })));
     expect(report.findings.filter(f => f.object === 'AuthorizationPolicy default/ap')).toStrictEqual([]);
