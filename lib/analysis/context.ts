@@ -51,6 +51,24 @@ export function selects(selector: { readonly [k: string]: string } | undefined, 
   return true;
 }
 
+/** A Kubernetes `LabelSelector` (`matchLabels` and `matchExpressions`) selects these labels. */
+export function labelSelectorMatches(selector: unknown, labels: { readonly [k: string]: string }): boolean {
+  if (!isObj(selector)) return true;
+  if (!selects(strMap(selector.matchLabels), labels)) return false;
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isObj) : [];
+  return expressions.every(e => {
+    const key = str(e.key);
+    const values = Array.isArray(e.values) ? e.values.map(str) : [];
+    switch (str(e.operator)) {
+      case 'In': return key in labels && values.includes(labels[key]);
+      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
+      case 'Exists': return key in labels;
+      case 'DoesNotExist': return !(key in labels);
+      default: return false;
+    }
+  });
+}
+
 /** Kubernetes' `labels.SelectorFromSet(...).String()`: `a=1,b=2`, keys sorted. */
 export function selectorString(selector: { readonly [k: string]: string } | undefined): string {
   return Object.keys(selector ?? {}).sort().map(k => `${k}=${str(selector![k])}`).join(',');

@@ -1,4 +1,4 @@
-import { isObj, str, strMap } from '../analysis/context';
+import { isObj, labelSelectorMatches, selects as selectsLabels, str, strMap } from '../analysis/context';
 import { Manifest } from '../render/model';
 
 /**
@@ -101,29 +101,7 @@ const groupOfApiVersion = (apiVersion: unknown): string => {
   return v.includes('/') ? v.split('/')[0] : '';
 };
 
-/** `matchLabels` (or a Service's selector) selects these labels; an empty selector selects everything. */
-export function selectsLabels(selector: { readonly [k: string]: string } | undefined, labels: { readonly [k: string]: string }): boolean {
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
-}
-
-/** A Kubernetes `LabelSelector` (`matchLabels` and `matchExpressions`) selects these labels. */
-export function labelSelectorMatches(selector: unknown, labels: { readonly [k: string]: string }): boolean {
-  if (!isObj(selector)) return true;
-  if (!selectsLabels(strMap(selector.matchLabels), labels)) return false;
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isObj) : [];
-  return expressions.every(e => {
-    const key = str(e.key);
-    const values = Array.isArray(e.values) ? e.values.map(str) : [];
-    switch (str(e.operator)) {
-      case 'In': return key in labels && values.includes(labels[key]);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: return false;
-    }
-  });
-}
+export { labelSelectorMatches, selectsLabels };
 
 /** The data plane a pod template runs under, from its own labels and annotations and its namespace's. */
 export function dataPlaneOf(

@@ -1,4 +1,4 @@
-import { isObj, nameOf, str, strMap, strs } from '../context';
+import { isObj, labelSelectorMatches, nameOf, str, strMap } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 /*
@@ -23,22 +23,6 @@ const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'];
 const routesOf = (ctx: AnalysisContext) => ROUTE_KINDS.flatMap(k => ctx.of(k, GW));
 const refNs = (ctx: AnalysisContext, route: AnalyzedObject, ref: { [k: string]: unknown }) => (str(ref.namespace) !== '' ? str(ref.namespace) : ctx.namespaceOf(route));
 
-/** Kubernetes' LabelSelector (matchLabels and matchExpressions) matches these labels. */
-function labelSelectorMatches(selector: unknown, labels: { [k: string]: string }): boolean {
-  const ml = strMap(field(selector, 'matchLabels'));
-  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
-  return objs(field(selector, 'matchExpressions')).every(e => {
-    const key = str(e.key);
-    const values = strs(e.values);
-    switch (str(e.operator)) {
-      case 'In': return key in labels && values.includes(labels[key]);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: return false;
-    }
-  });
-}
 
 /** A Gateway's listeners admit routes of another namespace (allowedRoutes.namespaces: All, or a Selector its labels match). */
 function sharedWith(ctx: AnalysisContext, gateway: AnalyzedObject, routeNs: string): boolean {

@@ -7,7 +7,7 @@
  * @module
  */
 import * as net from 'net';
-import { isIP, isLabel, wildcardDomainProblem } from './istio-names';
+import { hostnamePartProblems, isIP, isLabel } from './istio-names';
 import { obj } from './util';
 
 /** The citation ending a problem: `(Istio webhook: validateHTTPRoute)`. */
@@ -56,10 +56,6 @@ export function percentProblem(v: unknown): string | undefined {
   return v < 0 || v > 100 || (v > 0 && v < 0.0001) ? `must be 0 or between 0.0001 and 100: got ${v}` : undefined;
 }
 
-/** agent.ValidatePartialWildCard: `*` alone or as a whole first label (`*.example.com`), never `*example.com`. */
-export const partialWildcardProblem = (host: string): string | undefined =>
-  host.includes('*') && host !== '*' && !host.startsWith('*.') ? `partial wildcard '${host}' is not allowed (use '*' or '*.domain')` : undefined;
-
 export { fqdnProblem, isIP, wildcardDomainProblem } from './istio-names';
 
 /** agent.ValidateIPAddress. */
@@ -86,37 +82,19 @@ export function ipSubnetProblem(subnet: string): string | undefined {
 export const portProblem = (port: unknown): string | undefined =>
   (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535) ? `port number ${port} must be in the range 1..65535` : undefined);
 
-/** agent.validateSidecarOrGatewayHostnamePart: a FQDN or `*`, wildcards as a whole first label only; a Gateway's may be an IP. */
-export function hostnamePartProblems(hostname: string, isGateway: boolean): string[] {
-  const out: string[] = [];
-  if (hostname !== '*' && !hostname.includes('.')) out.push(`short names (not FQDNs) are not allowed: got '${hostname}'`);
-  const w = wildcardDomainProblem(hostname);
-  if (w && !(isGateway && isIP(hostname))) out.push(w);
-  const p = partialWildcardProblem(hostname);
-  if (p) out.push(p);
-  return out;
-}
-
 /**
- * agent.ValidateNamespaceSlashWildcardHostname: a Sidecar's egress host or a Gateway server's host,
- * `namespace/dnsName` (namespace `*`, `.`, `~ns` in a Sidecar, or a DNS-1123 label); a Gateway also takes a bare host.
+ * agent.ValidateNamespaceSlashWildcardHostname for a Sidecar's egress host: `namespace/dnsName`, the namespace `*`, `.`,
+ * a DNS-1123 label or one prefixed by `~`. (A Gateway server's host is istio-names' gatewayHostProblems.)
  */
-export function namespaceSlashHostProblems(hostname: string, isGateway: boolean): string[] {
+export function sidecarHostProblems(hostname: string): string[] {
   const slash = hostname.indexOf('/');
-  if (slash < 0) return isGateway ? hostnamePartProblems(hostname, true) : ['a host must be of the form namespace/dnsName'];
+  if (slash < 0) return ['a host must be of the form namespace/dnsName'];
   const ns = hostname.slice(0, slash);
   const host = hostname.slice(slash + 1);
   const out: string[] = [];
   if (ns === '' || host === '') out.push('the namespace and the dnsName of a host cannot be empty');
-  if (!isGateway) {
-    const n = ns.startsWith('~') ? ns.slice(1) : ns;
-    if (n !== '' && n !== '*' && n !== '.' && !isLabel(n)) out.push(`invalid namespace '${ns}' in a Sidecar host`);
-  } else if (ns !== '*' && ns !== '.' && !isLabel(ns)) {
-    out.push(`invalid namespace '${ns}' in a Gateway host`);
-  }
-  out.push(...hostnamePartProblems(host, isGateway));
+  const n = ns.startsWith('~') ? ns.slice(1) : ns;
+  if (n !== '' && n !== '*' && n !== '.' && !isLabel(n)) out.push(`invalid namespace '${ns}' in a Sidecar host`);
+  out.push(...hostnamePartProblems(host, false));
   return out;
 }
-
-/** A field's value as Istio's webhook reads it: a present, non-empty object. */
-export const present = (v: unknown): boolean => obj(v) !== undefined;

@@ -60,12 +60,12 @@ export function wildcardDomainProblem(domain: string): string | undefined {
   return dot < 0 ? undefined : labelsProblem(domain.slice(dot + 1), domain);
 }
 
-/** agent.validateSidecarOrGatewayHostnamePart for a Gateway: a FQDN, `*` or an IP, wildcards only as a whole first label. */
-function gatewayHostnamePartProblems(hostname: string): string[] {
+/** agent.validateSidecarOrGatewayHostnamePart: a FQDN or `*`, wildcards only as a whole first label; a Gateway's host may be an IP. */
+export function hostnamePartProblems(hostname: string, isGateway: boolean): string[] {
   const out: string[] = [];
   if (hostname !== '*' && !hostname.includes('.')) out.push(`short names (not FQDNs) are not allowed: got '${hostname}'; use a FQDN or '*'`);
   const w = wildcardDomainProblem(hostname);
-  if (w && !isIP(hostname)) out.push(w);
+  if (w && !(isGateway && isIP(hostname))) out.push(w);
   if (hostname.includes('*') && hostname.length !== 1 && !hostname.startsWith('*.')) out.push(`partial wildcard '${hostname}' is not allowed (use '*' or '*.domain')`);
   return out;
 }
@@ -76,13 +76,13 @@ function gatewayHostnamePartProblems(hostname: string): string[] {
  */
 export function gatewayHostProblems(hostname: string, gatewaySemantics: boolean): string[] {
   const slash = hostname.indexOf('/');
-  if (slash < 0) return gatewayHostnamePartProblems(hostname);
+  if (slash < 0) return hostnamePartProblems(hostname, true);
   const ns = hostname.slice(0, slash);
   const host = hostname.slice(slash + 1);
   const out: string[] = [];
   if (ns === '' || host === '') out.push('the namespace and the dnsName of a host cannot be empty');
   if (ns !== '*' && ns !== '.' && !(ns === '~' && gatewaySemantics) && !isLabel(ns)) out.push(`invalid namespace '${ns}' in a Gateway host (use '*', '.' or a namespace name)`);
-  out.push(...gatewayHostnamePartProblems(host));
+  out.push(...hostnamePartProblems(host, true));
   return out;
 }
 

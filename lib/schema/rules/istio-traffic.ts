@@ -9,7 +9,7 @@
  * @module
  */
 import {
-  fqdnProblem, ipProblem, ipSubnetProblem, isIP, namespaceSlashHostProblems, portProblem, wildcardDomainProblem,
+  fqdnProblem, ipProblem, ipSubnetProblem, isIP, sidecarHostProblems, portProblem, wildcardDomainProblem,
 } from './istio-common';
 import { Bare, EMPTY, UNSET, connectionPoolProblems, report, reportHelper, trafficPolicyProblems } from './istio-traffic-policy';
 import { Obj, arr, obj, specOf, str } from './util';
@@ -460,7 +460,7 @@ function egressProblems(out: string[], egress: unknown[]): void {
     if (Array.isArray(l.hosts) && hosts.length === 0) report(out, `${at}/hosts`, 'an egress listener needs at least one host', new Bare('[]'), fn, 'e.g. \'./*\' or \'istio-system/*\'');
     hosts.forEach((h, j) => {
       if (typeof h !== 'string') return;
-      for (const p of namespaceSlashHostProblems(h, false)) reportHelper(out, `${at}/hosts/${j}`, p, h, 'ValidateNamespaceSlashWildcardHostname');
+      for (const p of sidecarHostProblems(h)) reportHelper(out, `${at}/hosts/${j}`, p, h, 'ValidateNamespaceSlashWildcardHostname');
     });
   });
 }

@@ -365,10 +365,11 @@ describe('Sidecar (ValidateSidecar and its listener rules)', () => {
   rule('an egress listener has no hosts', egress({ hosts: [] }), [
     '/spec/egress/0/hosts: an egress listener needs at least one host: got []; e.g. \'./*\' or \'istio-system/*\' (Istio webhook: ValidateSidecar)',
   ], 'it has one', egress({ hosts: ['*/*'] }));
-  rule('an egress host is not namespace/host', egress({ hosts: ['*', 'web/*api.example.com', '~Web_1/*'] }), [
+  rule('an egress host is not namespace/host', egress({ hosts: ['*', 'web/*api.example.com', '~Web_1/*', 'shop/reviews'] }), [
     '/spec/egress/0/hosts/0: a host must be of the form namespace/dnsName: got \'*\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
     '/spec/egress/0/hosts/1: partial wildcard \'*api.example.com\' is not allowed (use \'*\' or \'*.domain\'): got \'web/*api.example.com\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
     '/spec/egress/0/hosts/2: invalid namespace \'~Web_1\' in a Sidecar host: got \'~Web_1/*\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
+    '/spec/egress/0/hosts/3: short names (not FQDNs) are not allowed: got \'reviews\'; use a FQDN or \'*\' (Istio webhook: ValidateNamespaceSlashWildcardHostname)',
   ], 'the hosts are namespace/host forms, an excluded namespace included', egress({ hosts: ['./*', 'istio-system/*.example.com', '~web/*', '*/api.example.com'] }));
   rule('ALLOW_ANY_DYNAMIC_DNS is asked of a Sidecar', sidecar({ outboundTrafficPolicy: { mode: 'ALLOW_ANY_DYNAMIC_DNS' } }), [
     '/spec/outboundTrafficPolicy/mode: ALLOW_ANY_DYNAMIC_DNS is a mesh config mode, not a Sidecar one: got \'ALLOW_ANY_DYNAMIC_DNS\'; use ALLOW_ANY or REGISTRY_ONLY (Istio webhook: validateSidecarOutboundTrafficPolicy)',
