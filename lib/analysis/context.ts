@@ -42,6 +42,18 @@ export function namesForNamespace(hosts: readonly string[], namespace: string): 
 }
 
 /** Whether an `exportTo` list exposes to every namespace (empty, or `*`). */
+/**
+ * The fix for a host with a dot that names a Service only as Kubernetes DNS would complete it (`reviews.bookinfo`,
+ * `reviews.bookinfo.svc`): istiod completes names without a dot only (ResolveShortnameToFQDN, istio/istio
+ * pilot/pkg/model/config.go), so it looks that name up as it is and finds no Service. Empty when the host is no such name.
+ */
+export function dottedShortNameHint(ctx: AnalysisContext, host: string): string {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)(\.svc)?$/.exec(host);
+  if (!m || ctx.find('Service', '', m[2], m[1]) === undefined) return '';
+  return `: istiod completes only names without a dot (ResolveShortnameToFQDN, istio/istio pilot/pkg/model/config.go), so '${host}' is not Service '${m[2]}/${m[1]}'; `
+    + `write '${m[1]}.${m[2]}.svc.cluster.local' (or '${m[1]}' from namespace '${m[2]}')`;
+}
+
 export const exportsToAll = (exportTo: unknown) => strs(exportTo).length === 0 || strs(exportTo).includes('*');
 
 /** `matchLabels` select these labels (an empty selector selects everything, as Kubernetes' `SelectorFromSet`). */

@@ -54,7 +54,7 @@ describe('the catalogue', () => {
   test('the codes: 46 of Istio\'s checks (47 with schema validation\'s IST0106), Kiali\'s and mesh-kit\'s own; IST0122 (retired by Istio) is gone', () => {
     const codes = [...new Set(ANALYZERS.map(a => a.code))];
     expect(codes.filter(c => c.startsWith('IST'))).toHaveLength(46);
-    expect(codes.filter(c => !c.startsWith('IST'))).toStrictEqual(['KIA0005', 'KIA0102', 'KIA0104', 'KIA0105', 'KIA0106', 'KIA0108', 'KIA0109', 'KIA0110', 'KIA0201', 'KIA0204', 'KIA0205', 'KIA0206', 'KIA0207', 'KIA0208', 'KIA0209', 'KIA0210', 'KIA0211', 'KIA0212', 'KIA0301', 'KIA0401', 'KIA0501', 'KIA0505', 'KIA0506', 'KIA0601', 'KIA0602', 'KIA0701', 'KIA1004', 'KIA1006', 'KIA1007', 'KIA1104', 'KIA1105', 'KIA1106', 'KIA1108', 'KIA1109', 'KIA1110', 'KIA1111', 'KIA1112', 'KIA1113', 'KIA1114', 'KIA1115', 'KIA1116', 'KIA1117', 'KIA1211', 'KIA1311', 'KIA1312', 'KIA1313', 'KIA1314', 'KIA1315', 'KIA1316', 'KIA1317', 'KIA1401', 'KIA1402', 'KIA1501', 'KIA1502', 'KIA1503', 'KIA1601', 'KIA1701', 'KIA1702', 'MK0001', 'MK0002', 'MK0003', 'MK0004', 'MK0005', 'MK0006', 'MK0007', 'MK0008', 'MK0009', 'MK0010', 'MK0011', 'MK0012', 'MK0013', 'MK0014', 'MK0015', 'MK0020', 'MK0023']);
+    expect(codes.filter(c => !c.startsWith('IST'))).toStrictEqual(['KIA0005', 'KIA0102', 'KIA0104', 'KIA0105', 'KIA0106', 'KIA0108', 'KIA0109', 'KIA0110', 'KIA0201', 'KIA0204', 'KIA0205', 'KIA0206', 'KIA0207', 'KIA0208', 'KIA0209', 'KIA0210', 'KIA0211', 'KIA0212', 'KIA0301', 'KIA0401', 'KIA0501', 'KIA0505', 'KIA0506', 'KIA0601', 'KIA0602', 'KIA0701', 'KIA1004', 'KIA1006', 'KIA1007', 'KIA1104', 'KIA1105', 'KIA1106', 'KIA1108', 'KIA1109', 'KIA1110', 'KIA1111', 'KIA1112', 'KIA1113', 'KIA1114', 'KIA1115', 'KIA1116', 'KIA1117', 'KIA1211', 'KIA1311', 'KIA1312', 'KIA1313', 'KIA1314', 'KIA1315', 'KIA1316', 'KIA1317', 'KIA1401', 'KIA1402', 'KIA1501', 'KIA1502', 'KIA1503', 'KIA1601', 'KIA1701', 'KIA1702', 'MK0001', 'MK0002', 'MK0003', 'MK0004', 'MK0005', 'MK0006', 'MK0007', 'MK0008', 'MK0009', 'MK0010', 'MK0011', 'MK0012', 'MK0013', 'MK0014', 'MK0015', 'MK0020', 'MK0023', 'MK0024']);
     expect(codes).not.toContain('IST0122');
     expect(ANALYZERS.find(a => a.code === 'IST0173')!.level).toBe(FindingLevel.ERROR);
   });
@@ -184,6 +184,19 @@ describe('DestinationRule checks', () => {
     expect(found(objs(...reviews, rule), 'IST0173')).toStrictEqual(['[IST0173] DestinationRule \'reviews\' subset \'v2\' ({"version":"v2"}) selects no pod: no traffic sent to it can be served']);
     expect(on(objs(...reviews, dr('ghost', { host: 'ghost' })), 'IST0174')).toStrictEqual(['DestinationRule default/ghost']);
     expect(on(objs(...reviews, reviewsDr), 'IST0174')).toStrictEqual([]);
+  });
+
+  test('IST0174 / IST0101 for `name.namespace` and `name.namespace.svc` say what istiod does with them and the name to write (Kiali accepts them; istiod does not)', () => {
+    const hint = (host: string) => `: istiod completes only names without a dot (ResolveShortnameToFQDN, istio/istio pilot/pkg/model/config.go), so '${host}' is not Service 'default/reviews'; `
+      + 'write \'reviews.default.svc.cluster.local\' (or \'reviews\' from namespace \'default\')';
+    expect(found(objs(...reviews, dr('dotted', { host: 'reviews.default.svc' })), 'IST0174')).toStrictEqual([
+      `[IST0174] DestinationRule 'dotted' is for host 'reviews.default.svc', which no Service or ServiceEntry visible from namespace 'default' declares${hint('reviews.default.svc')}`,
+    ]);
+    expect(found(objs(...reviews, vs('to', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews.default' } }] }] })), 'IST0101')).toStrictEqual([
+      `[IST0101] VirtualService 'to' routes to host 'reviews.default' (http[0].route[0]), which no Service or ServiceEntry visible from namespace 'default' declares${hint('reviews.default')}`,
+    ]);
+    // no Service by that name: no hint
+    expect(found(objs(...reviews, dr('ghost', { host: 'ghost.default' })), 'IST0174')[0]).toMatch(/declares$/);
   });
 });
 

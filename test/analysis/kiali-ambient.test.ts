@@ -302,6 +302,16 @@ describe('mesh-kit\'s MK0005–MK0008 and the Kiali codes that replaced them', (
     expect(analyze(objs(AMBIENT, ...api, annotated)).suppressed.map(f => f.code)).toContain('KIA1113');
   });
 
+  test('MK0024 (Info, no warning): a VirtualService and subsets for a Service its waypoint serves, which Kiali accepts; a suppression of MK0008, its former code, covers it', () => {
+    const routed = [ENROLLED, waypoint(), ...api, vs({ hosts: ['api'], http: HTTP }), dr({ host: 'api', subsets: [{ name: 'v1', labels: { app: 'api' } }] })];
+    const report = analyze(objs(...routed));
+    expect(report.findings.filter(f => f.code === 'MK0024').map(f => [f.object, f.level])).toStrictEqual([['DestinationRule shop/d', 'Info'], ['VirtualService shop/v', 'Info']]);
+    expect(report.findings.filter(f => f.level !== 'Info')).toStrictEqual([]);
+    expect(analyze(objs(...routed), { suppress: ['MK0008=*'] }).findings.filter(f => f.code === 'MK0024')).toStrictEqual([]);
+    // a sidecar namespace: no advice
+    expect(found([ns('shop', { 'istio-injection': 'enabled' }), ...api, vs({ hosts: ['api'], http: HTTP })], 'MK0024')).toStrictEqual([]);
+  });
+
   test('and the reverse: a suppression naming the Kiali code suppresses the MK code; unrelated codes stay reported', () => {
     // MK0005 still reports a CUSTOM action (Kiali does not classify it as L7)
     const custom = ap({ ...bySelector, action: 'CUSTOM', provider: { name: 'ext' }, rules: [{ to: [{ operation: { ports: ['80'] } }] }] });

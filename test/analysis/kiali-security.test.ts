@@ -52,7 +52,7 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
   });
 
   test('KIA0108: fails if a principal\'s trust domain is not the mesh\'s; stays quiet for cluster.local, trustDomainAliases and wildcards (and KIA0106 leaves it)', () => {
-    const foreign = ap({ rules: [{ from: [{ source: { principals: ['example.org/ns/default/sa/ghost', 'cluster.local/ns/default/sa/default', '*/ns/default/sa/x'] } }] }] });
+    const foreign = ap({ rules: [{ from: [{ source: { principals: ['example.org/ns/default/sa/ghost', 'cluster.local/ns/default/sa/default', '*/ns/default/sa/default'] } }] }] });
     expect(found(objs(...world, foreign), 'KIA0108')).toStrictEqual([
       '[KIA0108] AuthorizationPolicy \'ap\' rules[0].from[0].source.principals[0] is \'example.org/ns/default/sa/ghost\', of trust domain \'example.org\', which is not the mesh\'s '
       + '(cluster.local): its ServiceAccount cannot be verified, and the principal matches only if that domain is trusted '
@@ -61,6 +61,21 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
     expect(found(objs(...world, foreign), 'KIA0106')).toStrictEqual([]);
     expect(found(objs(...world, foreign), 'KIA0108', { meshConfig: { trustDomainAliases: ['example.org'] } })).toStrictEqual([]);
     expect(found(objs(...world, foreign), 'KIA0106', { meshConfig: { trustDomainAliases: ['example.org'] } })).toHaveLength(1);
+  });
+
+  test('KIA0106: a wildcard principal matching no ServiceAccount under the mesh\'s trust domains, and a principal that is no peer identity, fail; matches, aliases and * stay quiet', () => {
+    const principals = (...p: string[]) => ap({ rules: [{ from: [{ source: { principals: p } }] }] });
+    expect(found(objs(...world, principals('*/ns/default/sa/ghost*', 'just-a-string', 'cluster.local/ns/nowhere/sa/default')), 'KIA0106')).toStrictEqual([
+      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'*/ns/default/sa/ghost*\', but it matches no ServiceAccount of the mesh (Kiali KIA0106, business/checkers/authorization/principals_checker.go)',
+      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'just-a-string\', but it is not of the form <trust domain>/ns/<namespace>/sa/<name> that peer identities have (trust domains: cluster.local) '
+      + '(Kiali KIA0106, business/checkers/authorization/principals_checker.go)',
+      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'cluster.local/ns/nowhere/sa/default\', but namespace \'nowhere\' has no ServiceAccount \'default\' (Kiali KIA0106, business/checkers/authorization/principals_checker.go)',
+    ]);
+    expect(found(objs(...world, principals('*', '*local/ns/default/sa/def*', '*.local/ns/default/sa/default', 'cluster.local/ns/default/*')), 'KIA0106')).toStrictEqual([]);
+    // a ServiceAccount exists under every trust domain of the mesh (Kiali lists each under each domain)
+    expect(found(objs(...world, principals('example.org/ns/default/sa/default')), 'KIA0106', { meshConfig: { trustDomainAliases: ['example.org'] } })).toStrictEqual([]);
+    // notPrincipals are not checked (Kiali reads principals only)
+    expect(found(objs(...world, ap({ rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/default/sa/ghost'] } }] }] })), 'KIA0106')).toStrictEqual([]);
   });
 
   test('KIA0104: fails if to.operation.hosts names a service the registry lacks; stays quiet for Services, VirtualService hosts, Host headers and wildcards', () => {

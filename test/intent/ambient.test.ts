@@ -45,14 +45,15 @@ describe('the data plane setting', () => {
     expect((only(objects, 'Deployment', 'web-v1').spec as any).template.metadata.labels).toStrictEqual({ 'app': 'web', 'version': 'v1', 'istio.io/dataplane-mode': 'none' });
   });
 
-  test('Istio\'s API when asked for explicitly: a VirtualService and DestinationRule, which the analysis warns about (MK0008)', () => {
+  test('Istio\'s API when asked for explicitly: a VirtualService and DestinationRule, which the analysis notes as alpha under ambient (MK0024, Info: Kiali accepts them)', () => {
     const objects = objectsOf((chart, ns) => {
       const s = service(chart, ns, 'web', { waypoint: new Waypoint(chart, 'wp', { namespace: ns }) });
       s.addRoute({ action: RouteAction.forward(s.version('v1')) });
     }, { ...AMBIENT, trafficApi: TrafficApi.ISTIO });
     expect(objects.map(o => o.kind)).toEqual(expect.arrayContaining(['VirtualService', 'DestinationRule']));
-    const found = analyze(objects.map(manifest => ({ manifest: manifest as never, file: 'f', mesh: 'istio' }))).findings.filter(f => f.code === 'MK0008');
-    expect(found.map(f => f.object)).toStrictEqual(['DestinationRule shop/web', 'VirtualService shop/web']);
+    const findings = analyze(objects.map(manifest => ({ manifest: manifest as never, file: 'f', mesh: 'istio' }))).findings;
+    expect(findings.filter(f => f.code === 'MK0024').map(f => [f.object, f.level])).toStrictEqual([['DestinationRule shop/web', 'Info'], ['VirtualService shop/web', 'Info']]);
+    expect(findings.filter(f => f.level !== 'Info')).toStrictEqual([]);
   });
 
   test('sidecar injection with ambient mode is refused, on the namespace and on the service', () => {

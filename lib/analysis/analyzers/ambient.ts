@@ -237,8 +237,31 @@ const sidecarOnly: Analyzer = {
   code: 'MK0008',
   name: 'SidecarOnlyConfigUnderAmbient',
   level: FindingLevel.WARNING,
-  description: 'configuration for sidecars aimed at ambient workloads: DestinationRule subsets (waypoints route to per-version Services), '
-    + 'VirtualServices (alpha under ambient), EnvoyFilters selecting ambient pods (there is no sidecar to patch)',
+  description: 'an EnvoyFilter selecting only ambient pods: there is no sidecar to patch, so it has no effect',
+  run: ctx => ctx.of('EnvoyFilter', NET).flatMap(ef => {
+    const sel = isObj(specOf(ef).workloadSelector) ? strMap((specOf(ef).workloadSelector as { labels?: unknown }).labels) : undefined;
+    if (!sel || Object.keys(sel).length === 0) return [];
+    const pods = ctx.podsSelectedBy(sel, ctx.namespaceOf(ef));
+    return pods.length > 0 && pods.every(p => ambientPod(ctx, p))
+      ? [{ object: ef, message: `EnvoyFilter '${name(ef)}' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)` }]
+      : [];
+  }),
+};
+
+/*
+ * Istio's own API for routing (VirtualService, DestinationRule subsets) aimed at an ambient Service that a waypoint
+ * serves: waypoints apply it, as an alpha feature (istio.io docs, ambient/usage/l7-features: "VirtualService ... alpha").
+ * Kiali accepts it (business/checkers/ambient_policy_checker.go: a captured destination, the CR in its namespace, gives no
+ * check), so it is advice at Info, never a warning; what Kiali does report (KIA1109, KIA1113, KIA1114, KIA0210–KIA0212)
+ * is kiali-ambient.ts.
+ */
+const alphaApiUnderAmbient: Analyzer = {
+  analyzer: 'meshkit.AmbientPolicyChecker',
+  code: 'MK0024',
+  name: 'AlphaApiUnderAmbient',
+  level: FindingLevel.INFO,
+  description: 'a VirtualService or DestinationRule subsets for an ambient Service: its waypoint applies them as an alpha feature of Istio; '
+    + 'an HTTPRoute attached to the Service, with a Service per version, is the stable form',
   run: ctx => {
     const out: RawFinding[] = [];
     for (const dr of ctx.of('DestinationRule', NET)) {
@@ -246,30 +269,22 @@ const sidecarOnly: Analyzer = {
       if (list(spec.subsets as unknown[]).length > 0 && ambientServiceOf(ctx, ctx.namespaceOf(dr), String(spec.host ?? ''))) {
         out.push({
           object: dr,
-          message: `DestinationRule '${name(dr)}' has subsets for '${String(spec.host)}', an ambient service: waypoints do not route by subset; `
-          + 'use a Service per version and an HTTPRoute (mesh-kit MK0008)',
+          message: `DestinationRule '${name(dr)}' has subsets for '${String(spec.host)}', an ambient service: its waypoint routes by subset as an alpha feature of Istio; `
+          + 'a Service per version with an HTTPRoute is the stable form (mesh-kit MK0024)',
         });
       }
     }
     for (const vs of ctx.of('VirtualService', NET)) {
       const spec = specOf(vs);
-      // Kiali's KIA1109 / KIA1113 / KIA1114 report it on the same object: its codes, with MK0008 an alias (kiali-ambient.ts)
+      // Kiali's KIA1109 / KIA1113 / KIA1114 report the VirtualServices that do not take effect (kiali-ambient.ts)
       if (strs(spec.gateways).some(g => g !== 'mesh') || kialiReportsVirtualService(ctx, vs)) continue;
       const host = strs(spec.hosts).find(h => ambientServiceOf(ctx, ctx.namespaceOf(vs), h));
       if (host) {
         out.push({
           object: vs,
-          message: `VirtualService '${name(vs)}' routes '${host}', an ambient service: Istio supports VirtualServices under ambient as alpha only; `
-          + 'prefer an HTTPRoute attached to the Service (mesh-kit MK0008)',
+          message: `VirtualService '${name(vs)}' routes '${host}', an ambient service: its waypoint applies VirtualServices as an alpha feature of Istio; `
+          + 'an HTTPRoute attached to the Service is the stable form (mesh-kit MK0024)',
         });
-      }
-    }
-    for (const ef of ctx.of('EnvoyFilter', NET)) {
-      const sel = isObj(specOf(ef).workloadSelector) ? strMap((specOf(ef).workloadSelector as { labels?: unknown }).labels) : undefined;
-      if (!sel || Object.keys(sel).length === 0) continue;
-      const pods = ctx.podsSelectedBy(sel, ctx.namespaceOf(ef));
-      if (pods.length > 0 && pods.every(p => ambientPod(ctx, p))) {
-        out.push({ object: ef, message: `EnvoyFilter '${name(ef)}' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)` });
       }
     }
     return out;
@@ -277,4 +292,4 @@ const sidecarOnly: Analyzer = {
 };
 
 /** mesh-kit's checks of ambient mode. */
-export const AMBIENT_ANALYZERS: Analyzer[] = [l7OnZtunnel, noWaypoint, waypointNotFound, sidecarOnly, waypointNotAdmitted];
+export const AMBIENT_ANALYZERS: Analyzer[] = [l7OnZtunnel, noWaypoint, waypointNotFound, sidecarOnly, alphaApiUnderAmbient, waypointNotAdmitted];

@@ -1,5 +1,5 @@
 import { ClientTlsSettings, DestinationRuleSpec } from './types';
-import { hostsMatch, list, nameOf, selects, str, strMap, toFqdn } from '../context';
+import { dottedShortNameHint, hostsMatch, list, nameOf, selects, str, strMap, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -76,7 +76,7 @@ const unknownHost: Analyzer = {
     if (str(host).startsWith('*') && coveredHosts(ctx).some(h => hostsMatch(host, h))) return [];
     return [{
       object: dr,
-      message: `DestinationRule '${name(dr)}' is for host '${host}', which no Service or ServiceEntry visible from namespace '${ctx.namespaceOf(dr)}' declares`,
+      message: `DestinationRule '${name(dr)}' is for host '${host}', which no Service or ServiceEntry visible from namespace '${ctx.namespaceOf(dr)}' declares${dottedShortNameHint(ctx, str(host))}`,
     }];
   }),
 };

@@ -39,6 +39,8 @@ export const AMBIENT_CODE_ALIASES: { readonly [mk: string]: readonly string[] } 
   MK0006: ['KIA0109', 'KIA1110'],
   MK0007: ['KIA1313'],
   MK0008: ['KIA1109', 'KIA1113', 'KIA1114'],
+  // the VirtualService and subset advice was MK0008 (Warning) before it was MK0024 (Info): a suppression of either covers it
+  MK0024: ['MK0008'],
 };
 
 /** The codes a suppression of `code` covers: itself and its aliases (an MK code's Kiali codes, a Kiali code's MK code). */

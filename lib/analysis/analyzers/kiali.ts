@@ -62,32 +62,40 @@ const strictButDisabled: Analyzer = {
   }),
 };
 
+/** An AuthorizationPolicy principal with Istio's `*` prefix or suffix, as a regular expression (Kiali's regexpFromPrincipal). */
+const principalPattern = (p: string) => new RegExp(`^${p.split('*').map(x => x.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+
 const principalNotFound: Analyzer = {
   analyzer: 'kiali.AuthorizationPolicyChecker',
   code: 'KIA0106',
   name: 'AuthorizationPolicyPrincipalNotFound',
   level: FindingLevel.ERROR,
-  description: 'Kiali KIA0106: an AuthorizationPolicy names a principal (cluster.local/ns/<ns>/sa/<name>) whose ServiceAccount does not exist',
+  description: 'Kiali KIA0106: an AuthorizationPolicy names a principal (<trust domain>/ns/<ns>/sa/<name>, or a `*` prefix or suffix of one) that no ServiceAccount of the mesh has',
   run: ctx => {
-    const known = new Set(ctx.of('ServiceAccount', '').map(s => `${ctx.namespaceOf(s)}/${name(s)}`));
-    const podAccounts = new Set(ctx.pods.map(p => `${p.namespace}/${typeof p.spec.serviceAccountName === 'string' ? p.spec.serviceAccountName : 'default'}`));
+    const accounts = new Set(ctx.of('ServiceAccount', '').map(s => `${ctx.namespaceOf(s)}/${name(s)}`));
+    for (const p of ctx.pods) accounts.add(`${p.namespace}/${typeof p.spec.serviceAccountName === 'string' ? p.spec.serviceAccountName : 'default'}`);
     // Istio deploys a Gateway API Gateway of its classes with a ServiceAccount of its own (pilot's gateway deployment
     // controller): `<name>` for a waypoint (class istio-waypoint), `<name>-istio` for an ingress (class istio)
     for (const gw of ctx.of('Gateway', 'gateway.networking.k8s.io')) {
       const cls = (gw.manifest.spec as { gatewayClassName?: unknown } | undefined)?.gatewayClassName;
-      if (cls === 'istio-waypoint') podAccounts.add(`${ctx.namespaceOf(gw)}/${name(gw)}`);
-      if (cls === 'istio') podAccounts.add(`${ctx.namespaceOf(gw)}/${name(gw)}-istio`);
+      if (cls === 'istio-waypoint') accounts.add(`${ctx.namespaceOf(gw)}/${name(gw)}`);
+      if (cls === 'istio') accounts.add(`${ctx.namespaceOf(gw)}/${name(gw)}-istio`);
     }
-    return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[]; notPrincipals?: string[] } }> }> }).rules)
-      .flatMap(r => list(r?.from)).flatMap(f => [...strs(f?.source?.principals), ...strs(f?.source?.notPrincipals)]).flatMap(p => {
-        const m = /^([^/]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(String(p));
-        // a trust domain the mesh config does not name is Kiali's KIA0108 (kiali-security.ts), not a missing saNamespace
-        if (!m || !trustDomains(ctx).includes(m[1])) return [];
-        const [, , saNamespace, sa] = m;
-        const key = `${saNamespace}/${sa}`;
+    // every ServiceAccount under every trust domain of the mesh, as Kiali lists them (business/istio_validations.go)
+    const principals = trustDomains(ctx).flatMap(td => [...accounts].map(a => { const [ns, sa] = a.split('/'); return `${td}/ns/${ns}/sa/${sa}`; }));
+    return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[] } }> }> }).rules)
+      .flatMap(r => list(r?.from)).flatMap(f => strs(f?.source?.principals)).flatMap(p => {
+        if (p === '*') return [];
+        const wild = p.startsWith('*') || p.endsWith('*');
+        if (wild ? principals.some(x => principalPattern(p).test(x)) : principals.includes(p)) return [];
+        const m = /^([^/*]+)\/ns\/([^/]+)\/sa\/[^/]+$/.exec(p);
+        // a trust domain the mesh config does not name is Kiali's KIA0108 (kiali-security.ts), not a missing ServiceAccount
+        if (!wild && p.indexOf('/ns/') > 0 && !trustDomains(ctx).includes(p.slice(0, p.indexOf('/ns/')))) return [];
         // a partial world (an app) knows the ServiceAccounts of the namespaces it creates only
-        const exists = known.has(key) || podAccounts.has(key) || (ctx.world === 'partial' && ctx.namespace(saNamespace) === undefined);
-        return exists ? [] : [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but namespace '${saNamespace}' has no ServiceAccount '${sa}' (Kiali KIA0106)` }];
+        if (ctx.world === 'partial' && (wild || !m || ctx.namespace(m[2]) === undefined)) return [];
+        const why = m ? `namespace '${m[2]}' has no ServiceAccount '${p.slice(p.lastIndexOf('/') + 1)}'` : wild ? 'it matches no ServiceAccount of the mesh'
+          : `it is not of the form <trust domain>/ns/<namespace>/sa/<name> that peer identities have (trust domains: ${trustDomains(ctx).join(', ')})`;
+        return [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but ${why} (Kiali KIA0106, business/checkers/authorization/principals_checker.go)` }];
       }));
   },
 };

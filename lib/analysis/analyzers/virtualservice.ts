@@ -1,5 +1,5 @@
 import { Destination, GatewaySpec, VirtualServiceSpec } from './types';
-import { distinct, exportsToAll, hostsMatch, list, nameOf, namesForNamespace, selects, str, strs, toFqdn } from '../context';
+import { distinct, dottedShortNameHint, exportsToAll, hostsMatch, list, nameOf, namesForNamespace, selects, str, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -45,7 +45,7 @@ const destinationHostNotFound: Analyzer = {
     for (const d of destinations(vsSpec(vs))) {
       const entry = ctx.destinationHost(ns, vsSpec(vs).exportTo, d.host);
       if (!entry) {
-        found.push({ object: vs, message: `VirtualService '${name(vs)}' ${d.mirror ? 'mirrors' : 'routes'} to host '${d.host}' (${d.at}), which no Service or ServiceEntry visible from namespace '${ns}' declares` });
+        found.push({ object: vs, message: `VirtualService '${name(vs)}' ${d.mirror ? 'mirrors' : 'routes'} to host '${d.host}' (${d.at}), which no Service or ServiceEntry visible from namespace '${ns}' declares${dottedShortNameHint(ctx, d.host)}` });
       } else if (d.port !== undefined && !entry.external && !entry.ports.includes(d.port)) {
         found.push({ object: vs, message: `VirtualService '${name(vs)}' routes to port ${d.port} of host '${d.host}' (${d.at}), which has ports ${entry.ports.join(', ')}` });
       }
