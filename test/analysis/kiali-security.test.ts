@@ -113,6 +113,24 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
   });
 });
 
+describe('KIA0105 with auto mutual TLS off (mesh config enableAutoMtls: false), as Kiali reads util/mtls/status.go', () => {
+  const off = { meshConfig: { enableAutoMtls: false } };
+  const principals = ap({ selector: { matchLabels: { app: 'reviews' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/default/sa/default'] } }] }] });
+  test('fails with nothing configured, or a PeerAuthentication (or a DestinationRule) alone', () => {
+    expect(found(objs(...world, principals), 'KIA0105', off)).toStrictEqual([
+      '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].from[0].source.principals, which needs mutual TLS, but the workloads it applies to do not receive it '
+      + '(auto mutual TLS is off in the mesh config, and no PeerAuthentication with a DestinationRule sending ISTIO_MUTUAL turns it on): '
+      + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+    ]);
+    expect(found(objs(...world, pa('mesh', 'istio-system', 'STRICT'), principals), 'KIA0105', off)).toHaveLength(1);
+    expect(found(objs(...world, dr('mesh', 'istio-system', '*.local', 'ISTIO_MUTUAL'), principals), 'KIA0105', off)).toHaveLength(1);
+  });
+  test('stays quiet with both halves: a PeerAuthentication and a DestinationRule sending ISTIO_MUTUAL, mesh- or namespace-wide', () => {
+    expect(found(objs(...world, pa('mesh', 'istio-system', 'STRICT'), dr('mesh', 'istio-system', '*.local', 'ISTIO_MUTUAL'), principals), 'KIA0105', off)).toStrictEqual([]);
+    expect(found(objs(...world, pa('ns', 'default', 'PERMISSIVE'), dr('ns', 'default', '*.default.svc.cluster.local', 'ISTIO_MUTUAL'), principals), 'KIA0105', off)).toStrictEqual([]);
+  });
+});
+
 describe('PeerAuthentication DISABLE against ISTIO_MUTUAL (business/checkers/peerauthentications/)', () => {
   test('KIA0505: fails if a namespace-wide DISABLE meets a namespace- or mesh-wide ISTIO_MUTUAL DestinationRule; quiet with a namespace DISABLE one', () => {
     expect(found(objs(...world, pa('off', 'default', 'DISABLE'), dr('ns-mtls', 'default', '*.default.svc.cluster.local', 'ISTIO_MUTUAL')), 'KIA0505')).toStrictEqual([

@@ -7,8 +7,8 @@ import { trustDomains } from './kiali';
  * destinationrules/): codes, levels and the object reported on as kiali/kiali models/istio_validation.go has them. Its
  * Gateway API checks are kiali-gateway-api.ts.
  *
- * Kiali reads the mTLS state of AuthorizationPolicies (KIA0105) with auto mutual TLS on, Istio's default; the checks
- * Kiali makes only when the mesh config turns `enableAutoMtls` off (KIA0205, KIA0206, KIA0401, KIA0501) read it.
+ * The mTLS state (KIA0105) is read as Kiali's util/mtls/status.go reads it, with the mesh config's `enableAutoMtls`
+ * (Istio's default: on); KIA0205, KIA0206, KIA0401 and KIA0501 are made only when it is off, as Kiali makes them.
  */
 
 const NET = 'networking.istio.io';
@@ -47,36 +47,38 @@ const MESH_HOST = '*.local';
 const nsHost = (ns: string) => `*.${ns}.${DOMAIN}`;
 const mutual = (mode: string) => mode === 'ISTIO_MUTUAL' || mode === 'MUTUAL';
 
-function finalStatus(dr: string, pa: string): TlsStatus {
-  const enabled = mutual(dr) || dr === '';
-  const disabled = dr === 'DISABLE' || dr === '';
+function finalStatus(dr: string, pa: string, auto: boolean): TlsStatus {
+  const enabled = mutual(dr) || (dr === '' && auto);
+  const disabled = dr === 'DISABLE' || (dr === '' && auto);
   const overall = (pa === 'STRICT' || pa === 'PERMISSIVE') && enabled ? ENABLED : pa === 'DISABLE' && disabled ? DISABLED : pa === '' && dr === '' ? NOT_ENABLED : PARTIAL;
   return { dr, pa, overall };
 }
 const defined = (t: TlsStatus | undefined) => t?.overall === ENABLED || t?.overall === DISABLED;
-function overallStatus(ns: TlsStatus | undefined, mesh: TlsStatus): string {
+function overallStatus(ns: TlsStatus | undefined, mesh: TlsStatus, auto: boolean): string {
   if (defined(ns)) return ns!.overall;
-  if (ns?.overall === PARTIAL) return overallStatus(undefined, finalStatus(ns.dr || mesh.dr, ns.pa || mesh.pa));
+  if (ns?.overall === PARTIAL) return overallStatus(undefined, finalStatus(ns.dr || mesh.dr, ns.pa || mesh.pa, auto), auto);
   if (defined(mesh)) return mesh.overall;
   if (mesh.pa === '' && mesh.dr === '') return NOT_ENABLED;
   if ((mesh.pa === 'DISABLE' && mesh.dr === '') || (mesh.dr === 'DISABLE' && mesh.pa === '')) return DISABLED;
-  if ((mesh.pa === 'STRICT' || mesh.pa === 'PERMISSIVE') && mesh.dr === '') return ENABLED;
-  if (mutual(mesh.dr) && mesh.pa === '') return ENABLED;
+  // half a configuration (a PeerAuthentication or a DestinationRule alone) is enough with auto mTLS only
+  if (auto && (mesh.pa === 'STRICT' || mesh.pa === 'PERMISSIVE') && mesh.dr === '') return ENABLED;
+  if (auto && mutual(mesh.dr) && mesh.pa === '') return ENABLED;
   return PARTIAL;
 }
 
 const first = (modes: string[]) => modes.find(m => m !== '') ?? '';
 
-/** Whether a namespace receives mutual TLS (Kiali's MtlsEnabledChecker.hasMtlsEnabledForNamespace). */
+/** Whether a namespace receives mutual TLS (Kiali's MtlsEnabledChecker.hasMtlsEnabledForNamespace, util/mtls/status.go). */
 function namespaceMtls(ctx: AnalysisContext, ns: string): string {
   const pas = ctx.of('PeerAuthentication', SEC);
   const drs = ctx.of('DestinationRule', NET);
   const root = ctx.meshConfig.rootNamespace;
-  const nsStatus = finalStatus(first(drs.map(d => drModeFor(d, nsHost(ns)))), first(pas.filter(p => ctx.namespaceOf(p) === ns).map(wideMode)));
-  const meshRaw = finalStatus(first(drs.map(d => drModeFor(d, MESH_HOST))), first(pas.filter(p => ctx.namespaceOf(p) === root).map(wideMode)));
-  const mesh = { ...meshRaw, overall: overallStatus(undefined, meshRaw) };
-  const status = overallStatus(nsStatus, mesh);
-  return status === NOT_ENABLED ? ENABLED : status; // auto mTLS: nothing said, mutual TLS all the same
+  const auto = ctx.meshConfig.autoMtls !== false;
+  const nsStatus = finalStatus(first(drs.map(d => drModeFor(d, nsHost(ns)))), first(pas.filter(p => ctx.namespaceOf(p) === ns).map(wideMode)), auto);
+  const meshRaw = finalStatus(first(drs.map(d => drModeFor(d, MESH_HOST))), first(pas.filter(p => ctx.namespaceOf(p) === root).map(wideMode)), auto);
+  const mesh = { ...meshRaw, overall: overallStatus(undefined, meshRaw, auto) };
+  const status = overallStatus(nsStatus, mesh, auto);
+  return status === NOT_ENABLED && auto ? ENABLED : status; // auto mTLS: nothing said, mutual TLS all the same
 }
 
 /** Whether the workloads a policy selects receive mutual TLS (Kiali's MtlsEnabledChecker.IsMtlsEnabledFor). */
@@ -125,7 +127,9 @@ const mtlsNeeded: Analyzer = {
     if (fields.length === 0 || receivesMtls(ctx, ctx.namespaceOf(ap), strMap(field(spec(ap).selector, 'matchLabels')))) return [];
     return fields.map(f => ({
       object: ap,
-      message: `AuthorizationPolicy '${name(ap)}' matches ${f}, which needs mutual TLS, but the workloads it applies to do not receive it (a PeerAuthentication or DestinationRule disables it): `
+      message: `AuthorizationPolicy '${name(ap)}' matches ${f}, which needs mutual TLS, but the workloads it applies to do not receive it (${ctx.meshConfig.autoMtls === false
+        ? 'auto mutual TLS is off in the mesh config, and no PeerAuthentication with a DestinationRule sending ISTIO_MUTUAL turns it on'
+        : 'a PeerAuthentication or DestinationRule disables it'}): `
         + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
     }));
   }),
