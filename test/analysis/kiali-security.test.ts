@@ -401,3 +401,25 @@ describe('IST0176 (istio/istio pkg/config/analysis/analyzers/k8sgateway/crdversi
     }
   });
 });
+
+describe('KIA1301: workloads no AuthorizationPolicy covers (business/checkers/workloads/uncovered_workload_checker.go)', () => {
+  const two = [...world, svc('ratings'), deploy('ratings')];
+  const forReviews = ap({ selector: { matchLabels: { app: 'reviews' } }, rules: [{}] }, 'reviews');
+  test('fails for a workload left out where the mesh has AuthorizationPolicies: none of its namespace selects it or is namespace-wide, none mesh-wide', () => {
+    expect(found(objs(...two, forReviews), 'KIA1301')).toStrictEqual([
+      '[KIA1301] Deployment \'ratings\' is covered by no AuthorizationPolicy: none in namespace \'default\' selects it or applies to the whole namespace, '
+      + 'and none applies mesh-wide from \'istio-system\'; it takes requests from any caller (Kiali KIA1301, business/checkers/workloads/uncovered_workload_checker.go); '
+      + 'add a policy for it (ServiceAuthorization), or a namespace-wide one to deny by default',
+    ]);
+    // a policy of another namespace covers nothing here; a root namespace with a selector covers only what it selects
+    expect(found(objs(...two, ns('other'), ap({}, 'elsewhere', 'other')), 'KIA1301')).toHaveLength(2);
+    expect(found(objs(...two, ap({ selector: { matchLabels: { app: 'nothing' } } }, 'mesh', 'istio-system')), 'KIA1301')).toHaveLength(2);
+  });
+  test('stays quiet when every workload is covered (selector, namespace-wide, mesh-wide from the root namespace), and in a mesh without AuthorizationPolicies', () => {
+    expect(found(objs(...two, forReviews, ap({ selector: { matchLabels: { app: 'ratings' } } }, 'ratings')), 'KIA1301')).toStrictEqual([]);
+    expect(found(objs(...two, ap({}, 'deny-all')), 'KIA1301')).toStrictEqual([]);
+    expect(found(objs(...two, ap({}, 'mesh', 'istio-system')), 'KIA1301')).toStrictEqual([]);
+    expect(found(objs(...two, ap({}, 'mesh', 'mesh-root')), 'KIA1301', { meshConfig: { rootNamespace: 'mesh-root' } })).toStrictEqual([]);
+    expect(found(objs(...two), 'KIA1301')).toStrictEqual([]);
+  });
+});

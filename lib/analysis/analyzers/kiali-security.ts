@@ -368,9 +368,40 @@ const namespaceDrWithoutPolicy: Analyzer = {
     }))),
 };
 
+/*
+ * Kiali reports every workload no AuthorizationPolicy covers. mesh-kit reports it once the mesh has an Istio
+ * AuthorizationPolicy at all: an app that has not adopted authorization would otherwise get a warning per workload,
+ * which buries the warnings that are mistakes; one that has, and leaves a workload out, most likely meant to cover it.
+ */
+const uncoveredWorkload: Analyzer = {
+  analyzer: 'kiali.WorkloadChecker',
+  code: 'KIA1301',
+  name: 'WorkloadNotCoveredByAuthorizationPolicy',
+  level: FindingLevel.WARNING,
+  description: 'Kiali KIA1301: a workload no AuthorizationPolicy covers (none of its namespace selects it or is namespace-wide, none mesh-wide in the root namespace), '
+    + 'in a mesh that has AuthorizationPolicies',
+  run: ctx => {
+    const aps = ctx.of('AuthorizationPolicy', SEC);
+    if (aps.length === 0) return [];
+    const root = ctx.meshConfig.rootNamespace;
+    const covers = (ap: AnalyzedObject, ns: string, labels: { readonly [k: string]: string }) => {
+      const apNs = ctx.namespaceOf(ap);
+      if (apNs !== ns && apNs !== root) return false;
+      const sel = strMap(field(spec(ap).selector, 'matchLabels'));
+      return Object.entries(sel).every(([k, v]) => labels[k] === v);
+    };
+    return ctx.pods.filter(p => !aps.some(ap => covers(ap, p.namespace, p.labels))).map(p => ({
+      object: p.object,
+      message: `${p.object.manifest.kind} '${name(p.object)}' is covered by no AuthorizationPolicy: none in namespace '${p.namespace}' selects it or applies to the whole namespace, `
+        + `and none applies mesh-wide from '${root}'; it takes requests from any caller (Kiali KIA1301, business/checkers/workloads/uncovered_workload_checker.go); `
+        + 'add a policy for it (ServiceAuthorization), or a namespace-wide one to deny by default',
+    }));
+  },
+};
+
 /** Kiali's security and mutual TLS checks. */
 export const KIALI_SECURITY_ANALYZERS: Analyzer[] = [
   mtlsNeeded, foreignTrustDomain, wrongMethod, hostNotInRegistry,
   disabledNamespaceWide, disabledMeshWide, nsDisableTowardNsStrict, disableTowardMeshStrict,
-  meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy,
+  meshStrictWithoutDr, namespaceStrictWithoutDr, meshDrWithoutPolicy, namespaceDrWithoutPolicy, uncoveredWorkload,
 ];
