@@ -70,8 +70,7 @@ export function circuitBreaking(app: App): void {
     trafficPolicy: { outlierDetection: {} }, // Linkerd's defaults: balancer.linkerd.io/failure-accrual: consecutive
   });
   bb.addVersion('good', { image: BB, deploymentName: 'good', podLabels: { class: 'good' } });
-  // linkerd-docs: gap Deployment circuit-breaking-demo/bad — a version cannot take its own container args (--percent-failure=100)
-  bb.addVersion('bad', { image: BB, deploymentName: 'bad', podLabels: { class: 'bad' } });
+  bb.addVersion('bad', { image: BB, deploymentName: 'bad', podLabels: { class: 'bad' }, args: ['terminus', '--h1-server-port=8080', '--percent-failure=100'] });
   // linkerd-docs: gap Deployment circuit-breaking-demo/slow-cooker — a meshed load generator without a Service cannot be declared (MeshService needs a port)
 }
 
@@ -80,10 +79,12 @@ export function trafficShifting(app: App): void {
   for (const [file, weights] of [['traffic-shifting', [90, 10]], ['traffic-shifting.step-2', [0, 100]]] as const) {
     const chart = new MeshChart(app, file.replace('.', '-'), { ...linkerd, fileName: file });
     const namespace = new MeshNamespace(chart, 'Namespace', { name: 'traffic-shift-demo' });
-    const bb = new MeshService(chart, 'bb', { namespace, ports: [{ port: 8080, name: 'http' }], containerName: 'terminus', args: ['terminus', '--h1-server-port=8080'] });
-    const v1 = bb.addVersion('v1', { image: BB, deploymentName: 'v1' });
-    const v2 = bb.addVersion('v2', { image: BB, deploymentName: 'v2' });
-    // linkerd-docs: gap Service traffic-shift-demo/bb — the task's bb selects v1 only and bb-v2 selects v2; mesh-kit's bb selects every version and writes a Service per version (bb-v1, bb-v2)
+    const bb = new MeshService(chart, 'bb', { namespace, ports: [{ port: 8080, name: 'http' }], containerName: 'terminus' });
+    const v1 = bb.addVersion('v1', { image: BB, deploymentName: 'v1', args: ['terminus', '--h1-server-port=8080', '--response-text=v1'] });
+    const v2 = bb.addVersion('v2', { image: BB, deploymentName: 'v2', args: ['terminus', '--h1-server-port=8080', '--response-text=v2'] });
+    // linkerd-docs: gap Service traffic-shift-demo/bb — the task's bb selects v1 only and the route sends to bb and bb-v2; mesh-kit's bb selects every version and the route sends to its per-version Services (bb-v1, bb-v2)
+    // linkerd-docs: gap HTTPRoute traffic-shift-demo/bb-route — as above (backendRefs bb-v1 and bb-v2, not bb and bb-v2)
+    // linkerd-docs: gap Deployment traffic-shift-demo/slow-cooker — a meshed load generator without a Service cannot be declared (MeshService needs a port)
     new ServiceRouting(chart, 'bb-route', {
       service: bb,
       name: 'bb-route',
