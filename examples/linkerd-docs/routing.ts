@@ -88,7 +88,11 @@ export function trafficShifting(app: App): void {
     new ServiceRouting(chart, 'bb-route', {
       service: bb,
       name: 'bb-route',
-      routes: [{ action: weights[0] === 0 ? RouteAction.forward(v2) : RouteAction.weightedForward([{ target: v1, weight: weights[0] }, { target: v2, weight: weights[1] }]) }],
+      routes: [{
+        action: weights[0] === 0
+          ? RouteAction.forward(v2)
+          : RouteAction.weightedForward([{ target: v1, weight: weights[0] }, { target: v2, weight: weights[1] }]),
+      }],
     });
   }
 }
