@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
-import { EnvValue, ImagePullPolicy, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceVersion, WorkloadSecurity } from '@mesh-kit/core';
+import { EnvValue, ImagePullPolicy, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceExposure, ServiceVersion, WorkloadSecurity } from '@mesh-kit/core';
 
 /** Where Linkerd's getting-started pulls emojivoto's images from (run.linkerd.io/emojivoto.yml). */
 export const REGISTRY = 'ghcr.io/buoyantio';
@@ -74,6 +74,7 @@ export function buildEmojivoto(app: App): Emojivoto {
     ...UPSTREAM_POD,
     deploymentLabels: deploymentLabels('web'),
     ports: [{ port: 80, targetPort: 8080, containerPortName: 'http' }],
+    exposure: ServiceExposure.clusterIp({ writeType: true }), // upstream spells out the default type
     env: {
       WEB_PORT: EnvValue.fromValue('8080'),
       EMOJISVC_HOST: EnvValue.fromValue('emoji-svc.emojivoto:8080'),

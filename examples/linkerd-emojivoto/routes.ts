@@ -17,13 +17,13 @@ export function buildVotingRoutes(app: App, { voting }: Emojivoto): ServiceRouti
     new ServiceRouting(chart, 'voting-results', {
       service: voting,
       name: 'voting-results',
-      grpcRoute: true,
+      port: 8080,
       routes: [{ match: [HttpMatch.grpc('emojivoto.v1.VotingService', 'Results')], action: RouteAction.forward(voting, grpc), retries, timeout: Duration.seconds(2) }],
     }),
     new ServiceRouting(chart, 'voting-votes', {
       service: voting,
       name: 'voting-votes',
-      grpcRoute: true,
+      port: 8080,
       routes: [{ match: [HttpMatch.grpc('emojivoto.v1.VotingService')], action: RouteAction.forward(voting, grpc), timeout: Duration.seconds(2) }],
     }),
   ];

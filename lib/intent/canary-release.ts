@@ -4,7 +4,7 @@ import { IIngressGateway } from './ingress-gateway';
 import { IngressGatewayRoute } from './ingress-gateway-route';
 import { HeaderMatch, HttpMatch } from './matches';
 import { MeshService, ServiceVersion } from './mesh-service';
-import { MeshServicePort, Protocol, TCP_PROTOCOLS } from './ports';
+import { Protocol, TCP_PROTOCOLS } from './ports';
 import { HttpRouteOptions, RouteAction } from './route';
 import { ServiceRouting, carriedRoutingOf } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
@@ -146,7 +146,8 @@ export interface CanaryReleaseProps {
   readonly name?: string;
 
   /**
-   * The service port to route to.
+   * The service port to route to; in the mesh under the Gateway API and Linkerd, the stages' routes attach to it only
+   * (a GRPCRoute when it is gRPC).
    * @default - as for any route: none in the mesh; the service's only port at a gateway
    */
   readonly port?: number;
@@ -253,22 +254,8 @@ export class CanaryRelease extends Construct {
 
   /** Whether the routed port (the one given, else every port of the service) carries opaque TCP. */
   private get tcp(): boolean {
-    const ports = this.routedPorts;
+    const ports = this.props.service.ports.filter(p => this.props.port === undefined || p.port === this.props.port);
     return ports.length > 0 && ports.every(p => TCP_PROTOCOLS.includes(p.protocol ?? Protocol.HTTP));
-  }
-
-  /**
-   * Whether the routed port (the one given, else every port of the service) carries gRPC: the stages are then
-   * GRPCRoutes under the Gateway API and Linkerd, as `ServiceRouting` writes for a service whose ports are all gRPC (a
-   * gRPC service with a metrics port beside it, emojivoto's, is routed on its gRPC port).
-   */
-  private get grpc(): boolean {
-    const ports = this.routedPorts;
-    return ports.length > 0 && ports.every(p => p.protocol === Protocol.GRPC);
-  }
-
-  private get routedPorts(): MeshServicePort[] {
-    return this.props.service.ports.filter(p => this.props.port === undefined || p.port === this.props.port);
   }
 
   private stageChart(chartId: string, fileName: string, weight: number, extras: boolean): MeshChart {
@@ -303,7 +290,7 @@ export class CanaryRelease extends Construct {
       const namespace = service.namespace !== undefined ? { name: service.namespace } : undefined;
       new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace, gatewayPort: ingress.gatewayPort, ...byKind });
     } else {
-      new ServiceRouting(chart, 'Routing', { service, name, grpcRoute: this.grpc, ...byKind });
+      new ServiceRouting(chart, 'Routing', { service, name, port: this.props.port, ...byKind });
     }
     if (!backendAt(chart).versionServices) this.destinationRule(chart);
     return chart;
