@@ -65,9 +65,6 @@ const CIDR = /^[0-9a-fA-F.:]+\/\d{1,3}$/;
 export class ServiceExposure {
   /** A cluster-internal virtual IP (`type: ClusterIP`, not written unless `writeType`). */
   public static clusterIp(options: ClusterIpOptions = {}): ServiceExposure {
-    if (options.writeType !== undefined && typeof options.writeType !== 'boolean') {
-      fail(problem('clusterIp.writeType', 'must be true or false', options.writeType));
-    }
     return new ServiceExposure(options.writeType ? { type: 'ClusterIP' } : {});
   }
 
