@@ -146,7 +146,8 @@ export interface CanaryReleaseProps {
   readonly name?: string;
 
   /**
-   * The service port to route to.
+   * The service port to route to; in the mesh under the Gateway API and Linkerd, the stages' routes attach to it only
+   * (a GRPCRoute when it is gRPC).
    * @default - as for any route: none in the mesh; the service's only port at a gateway
    */
   readonly port?: number;
@@ -289,7 +290,7 @@ export class CanaryRelease extends Construct {
       const namespace = service.namespace !== undefined ? { name: service.namespace } : undefined;
       new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace, gatewayPort: ingress.gatewayPort, ...byKind });
     } else {
-      new ServiceRouting(chart, 'Routing', { service, name, ...byKind });
+      new ServiceRouting(chart, 'Routing', { service, name, port: this.props.port, ...byKind });
     }
     if (!backendAt(chart).versionServices) this.destinationRule(chart);
     return chart;

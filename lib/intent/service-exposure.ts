@@ -31,6 +31,15 @@ export interface NodePortOptions {
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;
 }
 
+/** Options of {@link ServiceExposure.clusterIp}. */
+export interface ClusterIpOptions {
+  /**
+   * Write `type: ClusterIP`, as manifests that spell out Kubernetes' default do (emojivoto's `web-svc`).
+   * @default false - not written (Kubernetes' default type)
+   */
+  readonly writeType?: boolean;
+}
+
 /** Options of {@link ServiceExposure.loadBalancer}. */
 export interface LoadBalancerOptions extends NodePortOptions {
   /**
@@ -54,9 +63,9 @@ const CIDR = /^[0-9a-fA-F.:]+\/\d{1,3}$/;
  * directly only for what must bypass the mesh's ingress.
  */
 export class ServiceExposure {
-  /** A cluster-internal virtual IP (`type: ClusterIP`, not written). */
-  public static clusterIp(): ServiceExposure {
-    return new ServiceExposure({});
+  /** A cluster-internal virtual IP (`type: ClusterIP`, not written unless `writeType`). */
+  public static clusterIp(options: ClusterIpOptions = {}): ServiceExposure {
+    return new ServiceExposure(options.writeType ? { type: 'ClusterIP' } : {});
   }
 
   /** `type: NodePort`: every node's port forwards to the service. */

@@ -48,7 +48,7 @@ export function requestPolicyAnnotations(scope: Construct, backend: MeshBackend,
 /** The Service's type against its other settings (local facts, at once; node ports against the ports at synth). */
 export function checkExposure(scope: Construct, p: MeshServiceProps, ports: () => readonly MeshServicePort[]): void {
   const exposure = p.exposure?._model;
-  if (exposure?.type && p.headless) {
+  if (exposure?.type && exposure.type !== 'ClusterIP' && p.headless) {
     failAt(scope, problem('exposure', 'cannot be combined with headless: a headless Service has no cluster IP to expose', exposure.type,
       'remove headless, or expose the service through an IngressGateway'));
   }

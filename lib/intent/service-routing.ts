@@ -45,6 +45,14 @@ export interface ServiceRoutingProps {
   readonly everyPort?: boolean;
 
   /**
+   * Under the Gateway API and Linkerd, attach the routes to this port of the Service only (a `parentRef` with the
+   * port), so that its other ports keep out of them: a gRPC service's metrics port, which Prometheus scrapes over
+   * HTTP/1, is not matched against gRPC methods. A GRPCRoute when the port is gRPC.
+   * @default - the service's one port; every port of a service with several
+   */
+  readonly port?: number;
+
+  /**
    * Routes of opaque TCP traffic (a service's TCP ports), in evaluation order. More with `addTcpRoute()`.
    * @default - none
    */
@@ -127,7 +135,11 @@ export class ServiceRouting extends Construct {
     const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
     if (exportErr) failAt(this, exportErr);
     const ports = props.service.ports;
-    this.grpc = props.grpcRoute ?? (ports.length > 0 && ports.every(p => p.protocol === Protocol.GRPC));
+    if (props.port !== undefined && props.everyPort) {
+      failAt(this, problem('port', 'cannot be combined with everyPort: the routes attach to one port or to every port', props.port, 'leave out one of them'));
+    }
+    const attached = props.port !== undefined ? ports.filter(p => p.port === props.port) : ports;
+    this.grpc = props.grpcRoute ?? (attached.length > 0 && attached.every(p => p.protocol === Protocol.GRPC));
     this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.model(), undefined, this.grpc);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
@@ -139,7 +151,16 @@ export class ServiceRouting extends Construct {
       ...this.protocolProblems(),
       ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
       ...this.backendProblems(),
+      ...this.attachedPortProblems(),
     ]));
+  }
+
+  /** The port the routes attach to must be one of the service's (its ports may be added after the routing). */
+  private attachedPortProblems(): Problem[] {
+    const port = this.props.port;
+    const ports = this.props.service.ports.map(p => p.port);
+    if (port === undefined || ports.includes(port)) return [];
+    return [problem('port', `must be a port of service '${this.props.service.name}'`, port, `its ports are ${ports.join(', ') || 'none'}`)];
   }
 
   /**
@@ -235,7 +256,7 @@ export class ServiceRouting extends Construct {
         name: this.props.service.name,
         namespace: this.props.service.namespace,
         ...(this.props.service.external ? { external: true } : {}),
-        port: this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined,
+        port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined),
       },
       http: this.routes.http.map((r, i) => routeModelAt(this, r, i)),
       exportTo: this.props.exportTo,

@@ -299,8 +299,8 @@ export interface ServiceModel extends ServiceRef {
 
 /** A Service's type and its settings (NodePort, LoadBalancer). */
 export interface ServiceExposureModel {
-  /** undefined: ClusterIP (not written). */
-  readonly type?: 'NodePort' | 'LoadBalancer';
+  /** undefined: ClusterIP (not written); 'ClusterIP' only when asked to be written. */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   /** service port → node port. */
   readonly nodePorts?: { readonly [port: number]: number };
   readonly externalTrafficPolicy?: string;

@@ -1,5 +1,8 @@
 import { deployment, gatewayApi, linkerd, namespace, service, verdictOf } from './builders';
-import { buildEmojiCanary, buildEmojivoto, buildEmojivotoAuthorization } from '../../examples/linkerd-emojivoto/app';
+import { buildEmojivoto } from '../../examples/linkerd-emojivoto/app';
+import { buildEmojivotoAuthorization } from '../../examples/linkerd-emojivoto/authorization';
+import { buildEmojiCanary } from '../../examples/linkerd-emojivoto/canary';
+import { buildEmojivotoEgress, buildVotingRoutes } from '../../examples/linkerd-emojivoto/routes';
 import { buildLinkerd2, buildLinkerd2Split } from '../../examples/linkerd-hello-world/app';
 import { Mesh, MeshApp, TrafficResult } from '../../lib';
 import { parseDuration, parseFailureAccrual, parseRetry, parseTimeouts } from '../../lib/dataplane/linkerd';
@@ -177,42 +180,60 @@ describe('destinations and egress', () => {
 describe('examples/linkerd-emojivoto', () => {
   const app = new MeshApp({ outdir: '/tmp/mesh-kit-linkerd-test' });
   const emojivoto = buildEmojivoto(app);
+  buildVotingRoutes(app, emojivoto);
+  buildEmojivotoEgress(app);
   buildEmojiCanary(app, emojivoto);
   buildEmojivotoAuthorization(app, emojivoto);
-  const enforce = Mesh.fromApp(app, { files: ['emojivoto', 'authorization-enforce'] });
-  const grpc = (method: string) => ({ host: 'voting-svc', protocol: 'grpc' as const, path: `/emojivoto.v1.VotingService/${method}` });
-  test('voting-svc is routed per method, with the GRPCRoute\'s retries and timeout', () => {
-    const results = enforce.request({ from: 'emojivoto/web-svc', ...grpc('Results') });
-    expect(results.route).toMatchObject({ kind: 'GRPCRoute', namespace: 'emojivoto', name: 'voting-svc', rule: 0 });
-    expect(shares(results)).toStrictEqual([['emojivoto/voting-svc-v2', 'v2', 100]]);
-    expect(results.filters).toStrictEqual({ timeout: '2s', retries: { attempts: 2, perTryTimeout: '500ms', retryOn: 'unavailable,resource-exhausted' } });
-    expect(shares(enforce.request({ from: 'emojivoto/web-svc', ...grpc('VoteDoughnut') }))).toStrictEqual([['emojivoto/voting-svc-v1', 'v1', 100]]);
+  const upstream = Mesh.fromApp(app, { files: ['emojivoto'] });
+  const enforce = Mesh.fromApp(app, { files: ['emojivoto', 'emojivoto-routes', 'emojivoto-egress', 'authorization-enforce'] });
+  const grpc = (method: string) => ({ host: 'voting-svc', port: 8080, protocol: 'grpc' as const, path: `/emojivoto.v1.VotingService/${method}` });
+  test('as upstream ships it, web-svc reaches voting-svc\'s v11 pods, with no route and no policy', () => {
+    const r = upstream.request({ from: 'emojivoto/web', ...grpc('Results') });
+    expect(r.outcome).toBe('routed');
+    expect(r.route).toBeNull();
+    expect(shares(r)).toStrictEqual([['emojivoto/voting-svc', 'v11', 100]]);
+    expect(verdictOf(r)).toMatchObject({ verdict: 'allow', reason: 'the default policy all-unauthenticated admits web.emojivoto.serviceaccount.identity.linkerd.cluster.local' });
   });
-  test('only web-svc may call the gRPC services (MeshTLSAuthentication of its ServiceAccount)', () => {
-    expect(verdictOf(enforce.request({ from: 'emojivoto/web-svc', ...grpc('Results') }))).toMatchObject({
-      verdict: 'allow', enforcedBy: 'linkerd', policy: { kind: 'AuthorizationPolicy', name: 'voting-svc-8080' }, peer: 'web-svc.emojivoto.serviceaccount.identity.linkerd.cluster.local',
+  test('voting-svc is routed per method: Results retried within a timeout, a vote never retried', () => {
+    const results = enforce.request({ from: 'emojivoto/web', ...grpc('Results') });
+    expect(results.route).toMatchObject({ kind: 'GRPCRoute', namespace: 'emojivoto', name: 'voting-results', rule: 0 });
+    expect(results.filters).toStrictEqual({ timeout: '2s', retries: { attempts: 2, perTryTimeout: '500ms', retryOn: 'unavailable,resource-exhausted' } });
+    const vote = enforce.request({ from: 'emojivoto/web', ...grpc('VoteDoughnut') });
+    expect(vote.route).toMatchObject({ kind: 'GRPCRoute', name: 'voting-votes' });
+    expect(vote.filters).toStrictEqual({ timeout: '2s' });
+  });
+  test('only web-svc may call the gRPC services (MeshTLSAuthentication of its ServiceAccount, web)', () => {
+    expect(verdictOf(enforce.request({ from: 'emojivoto/web', ...grpc('Results') }))).toMatchObject({
+      verdict: 'allow', enforcedBy: 'linkerd', policy: { kind: 'AuthorizationPolicy', name: 'voting-svc-8080' }, peer: 'web.emojivoto.serviceaccount.identity.linkerd.cluster.local',
     });
-    const refused = enforce.request({ from: 'emojivoto/emoji-svc-v11', ...grpc('Results') });
+    const refused = enforce.request({ from: 'emojivoto/emoji', ...grpc('Results') });
     expect(refused.outcome).toBe('denied');
-    expect(refused.reason).toBe('linkerd refuses it: Server emojivoto/voting-svc-8080 (port 8080) has no authorization that admits emoji-svc.emojivoto.serviceaccount.identity.linkerd.cluster.local');
+    expect(refused.reason).toBe('linkerd refuses it: Server emojivoto/voting-svc-8080 (port 8080) has no authorization that admits emoji.emojivoto.serviceaccount.identity.linkerd.cluster.local');
+  });
+  test('the prom ports stay out of the gRPC routes and open to the metrics scrapers: no route or Server takes them', () => {
+    const scrape = enforce.request({ from: 'emojivoto/emoji', host: 'voting-svc', port: 8801, path: '/metrics' });
+    expect(scrape.reason).toBe('no route attaches to emojivoto/voting-svc:8801: the proxy balances over its pods');
+    expect(verdictOf(scrape)).toMatchObject({ verdict: 'allow', reason: 'the default policy all-unauthenticated admits emoji.emojivoto.serviceaccount.identity.linkerd.cluster.local' });
   });
   test('in audit mode the same call passes, and the verdict says it is audited', () => {
     const audit = Mesh.fromApp(app, { files: ['emojivoto', 'authorization-audit'] });
-    expect(verdictOf(audit.request({ from: 'emojivoto/emoji-svc-v11', ...grpc('Results') }))).toMatchObject({
-      verdict: 'allow', reason: 'the accessPolicy audit of Server emojivoto/voting-svc-8080 audits: the request passes and is logged (emoji-svc.emojivoto.serviceaccount.identity.linkerd.cluster.local)',
+    expect(verdictOf(audit.request({ from: 'emojivoto/emoji', ...grpc('Results') }))).toMatchObject({
+      verdict: 'allow', reason: 'the accessPolicy audit of Server emojivoto/voting-svc-8080 audits: the request passes and is logged (emoji.emojivoto.serviceaccount.identity.linkerd.cluster.local)',
     });
   });
   test('web-svc admits callers of 10.0.0.0/8 only: whether a pod is there is not in the configuration', () => {
-    expect(enforce.request({ from: 'emojivoto/voting-svc-v1', host: 'web-svc' }).outcome).toBe('undecided');
+    expect(enforce.request({ from: 'emojivoto/voting', host: 'web-svc' }).outcome).toBe('undecided');
   });
-  test('the canary\'s stages split emoji-svc', () => {
-    const stage = (file: string) => shares(Mesh.fromApp(app, { files: ['emojivoto', file] }).request({ from: 'emojivoto/web-svc', host: 'emoji-svc', protocol: 'grpc', path: '/emojivoto.v1.EmojiService/ListAll' }));
+  test('the canary\'s stages split emoji-svc; until one is applied the Service selects v11 alone', () => {
+    const call = { from: 'emojivoto/web', host: 'emoji-svc', port: 8080, protocol: 'grpc' as const, path: '/emojivoto.v1.EmojiService/ListAll' };
+    const stage = (file: string) => shares(Mesh.fromApp(app, { files: ['emojivoto', file] }).request(call));
     expect(stage('emoji-canary.stage-10')).toStrictEqual([['emojivoto/emoji-svc-v11', 'v11', 90], ['emojivoto/emoji-svc-v12', 'v12', 10]]);
     expect(stage('emoji-canary.stage-100')).toStrictEqual([['emojivoto/emoji-svc-v12', 'v12', 100]]);
+    expect(upstream.request(call).outcome).toBe('routed');
   });
   test('egress: only api.github.com leaves the cluster', () => {
-    expect(enforce.request({ from: 'emojivoto/web-svc', host: 'api.github.com', protocol: 'tls', port: 443 }).outcome).toBe('routed');
-    expect(enforce.request({ from: 'emojivoto/web-svc', host: 'example.com', protocol: 'tls', port: 443 }).outcome).toBe('denied');
+    expect(enforce.request({ from: 'emojivoto/web', host: 'api.github.com', protocol: 'tls', port: 443 }).outcome).toBe('routed');
+    expect(enforce.request({ from: 'emojivoto/web', host: 'example.com', protocol: 'tls', port: 443 }).outcome).toBe('denied');
   });
 });
 

@@ -397,4 +397,25 @@ describe('Istio\'s samples through the public API, without an escape hatch', () 
     expect(only(objects, 'ServiceAccount', 'bookinfo-ratings-v2')).toBeDefined();
     expect((only(objects, 'Service', 'productpage').spec as any).type).toBe('NodePort');
   });
+
+  describe('ServiceExposure.clusterIp', () => {
+    const typeOf = (exposure?: ServiceExposure, headless?: boolean) => (only(objectsOf(chart => {
+      new MeshService(chart, 'web', { ports: [{ port: 80 }], image: IMAGE, exposure, headless });
+    }), 'Service', 'web').spec as any).type;
+    test('writes no type by default (Kubernetes\' default, ClusterIP)', () => {
+      expect(typeOf(ServiceExposure.clusterIp())).toBeUndefined();
+      expect(typeOf(undefined)).toBeUndefined();
+    });
+    test('writeType: true writes type: ClusterIP, as manifests that spell out the default do (emojivoto\'s web-svc)', () => {
+      expect(typeOf(ServiceExposure.clusterIp({ writeType: true }))).toBe('ClusterIP');
+      expect(typeOf(ServiceExposure.clusterIp({ writeType: false }))).toBeUndefined();
+    });
+    test('a headless Service may spell out its type (it is a ClusterIP Service without a cluster IP)', () => {
+      expect(typeOf(ServiceExposure.clusterIp({ writeType: true }), true)).toBe('ClusterIP');
+    });
+    test('fails if writeType is not a boolean (a JavaScript caller)', () => {
+      expect(errorOf(() => ServiceExposure.clusterIp({ writeType: 'yes' as unknown as boolean })))
+        .toBe("ServiceExposure.clusterIp: 'options.writeType' must be true or false: got 'yes'");
+    });
+  });
 });

@@ -1,6 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import {
+  CanaryPlan,
+  CanaryRelease,
   MeshApp,
+  MeshProvider,
+  Protocol,
   findingLine,
   HeaderMatch,
   HttpMatch,
@@ -190,5 +194,55 @@ describe('HttpMatch and HeaderMatch', () => {
     [() => HttpMatch.prefix('/', { headers: [HeaderMatch.exact('a', '1'), HeaderMatch.prefix('a', '2')] }), "HttpMatch.prefix: 'headers' must name each header once per match: got 'a'"],
   ])('fails if %# is malformed', (fn, message) => {
     expect(errorOf(fn)).toBe(message);
+  });
+});
+
+describe('ServiceRouting port (the Service port its routes attach to)', () => {
+  const grpcAndMetrics = (chart: Chart) => {
+    const svc = new MeshService(chart, 'voting', {
+      ports: [{ port: 8080, protocol: Protocol.GRPC }, { port: 8801, name: 'prom' }],
+      namespace: MeshNamespace.fromName('emojivoto'),
+    });
+    svc.addVersion('v1', { image: IMAGE });
+    return svc;
+  };
+  const linkerd = (routing: (chart: Chart, svc: MeshService) => void) => synthObjects(app => {
+    const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD });
+    routing(chart, grpcAndMetrics(chart));
+  });
+  test('by default a multi-port service\'s routes attach to every port (an HTTPRoute: not every port is gRPC)', () => {
+    const objects = linkerd((chart, svc) => new ServiceRouting(chart, 'r', { service: svc, routes: [{ action: RouteAction.forward(svc, { port: 8080 }) }] }));
+    const route = only(objects, 'HTTPRoute', 'voting');
+    expect((route.spec as any).parentRefs).toStrictEqual([{ group: 'core', kind: 'Service', name: 'voting' }]);
+  });
+  test('port: the routes attach to that port only, a GRPCRoute when it is gRPC', () => {
+    const objects = linkerd((chart, svc) => new ServiceRouting(chart, 'r', {
+      service: svc, port: 8080, routes: [{ match: [HttpMatch.grpc('emojivoto.v1.VotingService', 'Results')], action: RouteAction.forward(svc, { port: 8080 }) }],
+    }));
+    const route = only(objects, 'GRPCRoute', 'voting');
+    expect((route.spec as any).parentRefs).toStrictEqual([{ group: 'core', kind: 'Service', name: 'voting', port: 8080 }]);
+  });
+  test('a canary\'s port is the port its stages attach to', () => {
+    const objects = synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD });
+      const svc = grpcAndMetrics(chart);
+      svc.addVersion('v2', { image: IMAGE });
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]), port: 8080 });
+    });
+    expect(objects.filter(o => o.kind === 'GRPCRoute').map(o => (o.spec as any).parentRefs[0].port)).toStrictEqual([8080, 8080]);
+  });
+  test('fails if port is not a port of the service', () => {
+    expect(synthError(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD });
+      const svc = grpcAndMetrics(chart);
+      new ServiceRouting(chart, 'r', { service: svc, port: 9090, routes: [{ action: RouteAction.forward(svc, { port: 8080 }) }] });
+    })).toContain("[c/r] 'port' must be a port of service 'voting': got 9090; its ports are 8080, 8801");
+  });
+  test('fails if port is combined with everyPort', () => {
+    expect(errorOf(() => {
+      const chart = new MeshChart(new MeshApp(), 'c', { mesh: MeshProvider.LINKERD });
+      const svc = grpcAndMetrics(chart);
+      new ServiceRouting(chart, 'r', { service: svc, port: 8080, everyPort: true, routes: [] });
+    })).toBe("[c/r] 'port' cannot be combined with everyPort: the routes attach to one port or to every port: got 8080; leave out one of them");
   });
 });

@@ -1574,7 +1574,15 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
-  "ServiceExposure.clusterIp": [],
+  "ServiceExposure.clusterIp": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ClusterIpOptions"
+    }
+   }
+  ],
   "ServiceExposure.loadBalancer": [
    {
     "name": "options",
@@ -2161,6 +2169,11 @@ export const API_SHAPES: ApiShapes = {
     "plan": "The canary's weight at each stage.",
     "service": "The service being rolled out.",
     "stable": "The version that serves traffic today."
+   }
+  },
+  "ClusterIpOptions": {
+   "fields": {
+    "writeType": "boolean"
    }
   },
   "ConnectionPool": {
@@ -4173,6 +4186,7 @@ export const API_SHAPES: ApiShapes = {
     "namespace": {
      "type": "IMeshNamespace"
     },
+    "port": "number",
     "routes": {
      "list": {
       "type": "HttpRouteOptions"
