@@ -762,6 +762,43 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "LinkerdProxyLogLevel.fromString": [
+   {
+    "name": "directives",
+    "spec": "string"
+   }
+  ],
+  "LinkerdProxyLogLevel.of": [
+   {
+    "name": "level",
+    "spec": {
+     "enum": [
+      "debug",
+      "error",
+      "info",
+      "off",
+      "trace",
+      "warn"
+     ]
+    }
+   },
+   {
+    "name": "targets",
+    "optional": true,
+    "spec": {
+     "map": {
+      "enum": [
+       "debug",
+       "error",
+       "info",
+       "off",
+       "trace",
+       "warn"
+      ]
+     }
+    }
+   }
+  ],
   "LoadBalancer.consistentHashByCookie": [
    {
     "name": "name",
@@ -3113,6 +3150,21 @@ export const API_SHAPES: ApiShapes = {
   "LinkerdInstallationProps": {
    "fields": {
     "chartRepository": "string",
+    "clusterDomain": "string",
+    "clusterNetworks": {
+     "list": "string"
+    },
+    "cni": "boolean",
+    "defaultInboundPolicy": {
+     "enum": [
+      "all-authenticated",
+      "all-unauthenticated",
+      "audit",
+      "cluster-authenticated",
+      "cluster-unauthenticated",
+      "deny"
+     ]
+    },
     "highAvailability": {
      "union": [
       {
@@ -3131,6 +3183,9 @@ export const API_SHAPES: ApiShapes = {
     "output": {
      "class": "InstallOutput"
     },
+    "proxy": {
+     "type": "LinkerdProxyOptions"
+    },
     "trustDomain": "string",
     "values": {
      "type": "LinkerdChartValuesOptions"
@@ -3143,6 +3198,47 @@ export const API_SHAPES: ApiShapes = {
    ],
    "docs": {
     "version": "The version of the `linkerd-crds` and `linkerd-control-plane` charts: exact, so the installation is pinned (an edge release's charts are versioned like `2025.11.1`)."
+   }
+  },
+  "LinkerdProxyOptions": {
+   "fields": {
+    "accessLog": {
+     "enum": [
+      "apache",
+      "json"
+     ]
+    },
+    "enableShutdownEndpoint": "boolean",
+    "hostnameMetricLabels": "boolean",
+    "inboundDiscoveryCacheUnusedTimeout": {
+     "class": "Duration"
+    },
+    "logFormat": {
+     "enum": [
+      "json",
+      "plain"
+     ]
+    },
+    "logLevel": {
+     "class": "LinkerdProxyLogLevel"
+    },
+    "outboundDiscoveryCacheUnusedTimeout": {
+     "class": "Duration"
+    },
+    "resources": "any",
+    "shutdownGracePeriod": {
+     "class": "Duration"
+    },
+    "workers": {
+     "type": "LinkerdProxyWorkers"
+    }
+   }
+  },
+  "LinkerdProxyWorkers": {
+   "fields": {
+    "maximum": "number",
+    "maximumCpuRatio": "number",
+    "minimum": "number"
    }
   },
   "LoadBalancerOptions": {
@@ -4581,6 +4677,7 @@ export const API_SHAPES: ApiShapes = {
   "Linkerd1Router",
   "LinkerdIdentity",
   "LinkerdInstallation",
+  "LinkerdProxyLogLevel",
   "LoadBalancer",
   "MatchGateway",
   "Mesh",
