@@ -81,7 +81,7 @@ export function linkerdControlPlaneValues(m: LinkerdValuesModel): { readonly ha:
     },
   });
   // the typed resources replace values-ha's whole (every request and limit written, '' for none)
-  if (p?.resources) (settings.proxy as Values).resources = { cpu: { ...p.resources.cpu }, memory: { ...p.resources.memory } };
+  if (p?.resources) settings.proxy = { ...(settings.proxy as Values | undefined), resources: { cpu: { ...p.resources.cpu }, memory: { ...p.resources.memory } } };
   return { ha, settings };
 }
 
