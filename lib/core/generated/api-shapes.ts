@@ -3322,7 +3322,8 @@ export const API_SHAPES: ApiShapes = {
     "linkerdVersion": {
      "enum": [
       "2.16",
-      "2.20"
+      "2.20",
+      "edge-26.8"
      ]
     },
     "mesh": {
@@ -3747,7 +3748,8 @@ export const API_SHAPES: ApiShapes = {
     "linkerdVersion": {
      "enum": [
       "2.16",
-      "2.20"
+      "2.20",
+      "edge-26.8"
      ]
     },
     "mesh": {
