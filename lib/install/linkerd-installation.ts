@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartValues, linkerdChartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
+import { LINKERD_CHARTS } from './generated/linkerd-install-data';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { LinkerdDefaultInboundPolicy, LinkerdProxyOptions, enumProblem, linkerdProxyModelOf } from './linkerd-settings';
@@ -253,7 +254,7 @@ export class LinkerdInstallation extends Construct {
     const valuesModel = {
       externalCA: !setFile,
       trustDomain: p.trustDomain,
-      ha,
+      ha: ha ? { replicas: ha.replicas, controlPlane: LINKERD_CHARTS['linkerd-control-plane'].ha ?? {}, viz: LINKERD_CHARTS['linkerd-viz'].ha ?? {} } : undefined,
       defaultInboundPolicy: p.defaultInboundPolicy,
       proxy: this.proxyModel,
       cniEnabled: p.cni,

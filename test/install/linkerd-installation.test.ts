@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import {
-  InstallOutput, LinkerdAccessLogFormat, LinkerdDefaultInboundPolicy, LinkerdIdentity, LinkerdInstallation, LinkerdLogFormat, LinkerdLogLevel, LinkerdProxyLogLevel,
-  MeshApp, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend,
+  InstallOutput, LinkerdAccessLogFormat, LinkerdDefaultInboundPolicy, LinkerdIdentity, LinkerdInstallation, LinkerdLogFormat, LinkerdLogLevel,
+  LinkerdProxyLogLevel, MeshApp, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 
@@ -93,7 +93,9 @@ describe('LinkerdInstallation', () => {
 
   test('accepts the values the docs set, those only documented in comments or values-ha, and those the templates read', () => {
     const l = new LinkerdInstallation(chart(), 'linkerd', {
-      version: '2025.11.3', highAvailability: false, values: {
+      version: '2025.11.3',
+      highAvailability: false,
+      values: {
         controlPlane: {
           policyController: { additionalArgs: '--allow-l5d-request-headers' }, // the docs' --set (templates/destination.yaml)
           proxy: { accessLog: 'json', tracing: { enabled: true, collector: { endpoint: 'collector.linkerd-jaeger:55678' } } },
@@ -117,8 +119,12 @@ describe('LinkerdInstallation typed settings', () => {
 
   test('the default inbound policy, CNI, networks, domain and the proxy values the docs tasks set', () => {
     const l = new LinkerdInstallation(chart(), 'linkerd', {
-      version: '2025.11.3', highAvailability: false, defaultInboundPolicy: LinkerdDefaultInboundPolicy.CLUSTER_AUTHENTICATED,
-      cni: true, clusterNetworks: ['10.244.0.0/16', 'fd00::/8'], clusterDomain: 'example.org',
+      version: '2025.11.3',
+      highAvailability: false,
+      defaultInboundPolicy: LinkerdDefaultInboundPolicy.CLUSTER_AUTHENTICATED,
+      cni: true,
+      clusterNetworks: ['10.244.0.0/16', 'fd00::/8'],
+      clusterDomain: 'example.org',
       proxy: {
         resources: { cpu: { request: Cpu.millis(100), limit: Cpu.units(2) }, memory: { request: Size.mebibytes(20) } },
         workers: { maximumCpuRatio: 0.2 },

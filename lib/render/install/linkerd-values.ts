@@ -1,5 +1,3 @@
-import { LINKERD_CHARTS } from '../../install/generated/linkerd-install-data';
-
 /** The proxy's values (`proxy.*` of linkerd-control-plane), as model data. */
 export interface LinkerdProxyValuesModel {
   readonly resources?: {
@@ -22,8 +20,14 @@ export interface LinkerdValuesModel {
   /** Whether identity's trust anchors come from the ConfigMap cert-manager's trust-manager keeps (else a `--set-file`). */
   readonly externalCA: boolean;
   readonly trustDomain?: string;
-  /** High availability: values-ha of both charts, with this many replicas. */
-  readonly ha?: { readonly replicas: number };
+  /**
+   * High availability: the values-ha.yaml of both charts (Linkerd's own, as generated data), with this many replicas.
+   */
+  readonly ha?: {
+    readonly replicas: number;
+    readonly controlPlane: { readonly [key: string]: unknown };
+    readonly viz: { readonly [key: string]: unknown };
+  };
   readonly defaultInboundPolicy?: string;
   readonly proxy?: LinkerdProxyValuesModel;
   readonly cniEnabled?: boolean;
@@ -48,9 +52,9 @@ function defined(v: Values): Values {
   return out;
 }
 
-/** A chart's values-ha.yaml (generated from Linkerd's own), as a fresh copy. */
-function haOf(chart: 'linkerd-control-plane' | 'linkerd-viz'): Values {
-  return JSON.parse(JSON.stringify(LINKERD_CHARTS[chart].ha ?? {})) as Values;
+/** A values-ha.yaml, as a fresh copy. */
+function copyOf(values: { readonly [key: string]: unknown }): Values {
+  return JSON.parse(JSON.stringify(values)) as Values;
 }
 
 /**
@@ -59,7 +63,7 @@ function haOf(chart: 'linkerd-control-plane' | 'linkerd-viz'): Values {
  * the user's own values over them.
  */
 export function linkerdControlPlaneValues(m: LinkerdValuesModel): { readonly ha: Values; readonly settings: Values } {
-  const ha = m.ha ? { ...haOf('linkerd-control-plane'), controllerReplicas: m.ha.replicas } : {};
+  const ha = m.ha ? { ...copyOf(m.ha.controlPlane), controllerReplicas: m.ha.replicas } : {};
   const p = m.proxy;
   const settings = defined({
     identity: { externalCA: m.externalCA, issuer: { scheme: 'kubernetes.io/tls' } },
@@ -81,13 +85,15 @@ export function linkerdControlPlaneValues(m: LinkerdValuesModel): { readonly ha:
     },
   });
   // the typed resources replace values-ha's whole (every request and limit written, '' for none)
-  if (p?.resources) settings.proxy = { ...(settings.proxy as Values | undefined), resources: { cpu: { ...p.resources.cpu }, memory: { ...p.resources.memory } } };
+  if (p?.resources) {
+    settings.proxy = { ...(settings.proxy as Values | undefined), resources: { cpu: { ...p.resources.cpu }, memory: { ...p.resources.memory } } };
+  }
   return { ha, settings };
 }
 
 /** linkerd-viz's values-ha.yaml in full when highly available (`tap.replicas` the replicas asked for). */
 export function linkerdVizHaValues(m: LinkerdValuesModel): Values {
   if (!m.ha) return {};
-  const ha = haOf('linkerd-viz');
+  const ha = copyOf(m.ha.viz);
   return { ...ha, tap: { ...(ha.tap as Values), replicas: m.ha.replicas } };
 }
