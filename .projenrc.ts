@@ -239,7 +239,7 @@ project.addTask('import:istio-data', {
 // Istio's chart defaults, Helm and istioctl profiles and the gateway chart's values schema, generated into
 // lib/install/generated from ../shared/reference/istio/install (never hand-copied); a test checks the file is fresh.
 project.addTask('import:install-data', {
-  description: 'Regenerate lib/install/generated/install-data.ts from Istio\'s charts and profiles in ../shared/reference/istio/install',
+  description: 'Regenerate lib/install/generated/install-data.ts and linkerd-install-data.ts from Istio\'s and Linkerd\'s charts in ../shared/reference/{istio,linkerd}/install',
   exec: 'node scripts/generate-install-data.js',
 });
 

@@ -2,7 +2,10 @@
 // Regenerates lib/install/generated/install-data.ts from Istio's installation data in ../shared/reference/istio/install
 // (never copied by hand): the default values of the Helm charts (base, istiod, gateway, istio-cni, ztunnel) that
 // IstioInstallation checks value keys against, the Helm profile overlays, istioctl's IstioOperator profiles and the
-// gateway chart's values.schema.json. `--check` fails when the file is stale.
+// gateway chart's values.schema.json. And lib/install/generated/linkerd-install-data.ts from Linkerd's in
+// ../shared/reference/linkerd/install: the default values of linkerd-crds, linkerd-control-plane and linkerd-viz that
+// LinkerdInstallation checks value keys against, and their high-availability overlays (values-ha.yaml) that it writes.
+// `--check` fails when either file is stale.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -12,6 +15,15 @@ const root = path.resolve(__dirname, '..');
 const ref = path.resolve(root, '..', 'shared', 'reference', 'istio', 'install');
 const out = path.join(root, 'lib', 'install', 'generated', 'install-data.ts');
 const COMMIT = '86c9f01fd735fb01d8192f5bcaf0d424afb7f14c';
+const linkerdRef = path.resolve(root, '..', 'shared', 'reference', 'linkerd', 'install');
+const linkerdOut = path.join(root, 'lib', 'install', 'generated', 'linkerd-install-data.ts');
+const LINKERD_COMMIT = 'b24cd4059841f8cee2fb7a9c2ac23a693c583579';
+/** The charts LinkerdInstallation installs, by their folder in the reference, and where each lives in linkerd/linkerd2. */
+const LINKERD_CHARTS = {
+  'linkerd-crds': 'charts/linkerd-crds',
+  'linkerd-control-plane': 'charts/linkerd-control-plane',
+  'linkerd-viz': 'viz/charts/linkerd-viz',
+};
 
 /** Sorted keys, so that the generated file does not depend on the order of upstream's YAML. */
 function sortKeys(v) {
@@ -78,19 +90,116 @@ function generate() {
   ].join('\n');
 }
 
-if (!fs.existsSync(ref)) {
-  console.log(`generate-install-data: ${ref} is absent; ${path.relative(root, out)} left as it is`);
-  process.exit(0);
-}
-const text = generate();
-if (process.argv.includes('--check')) {
-  const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
-  if (current !== text) {
-    console.error(`${path.relative(root, out)} is stale: run node scripts/generate-install-data.js`);
-    process.exit(1);
+/**
+ * Keys a values file names only in comments, as Linkerd's charts document optional values (`#destinationResources:`,
+ * `    # resources:` under a component's `proxy:`): their paths, found by indentation below the keys written above them.
+ * Lines inside block scalars (`namespaceSelector: |`) are skipped.
+ */
+function commentedKeys(text) {
+  const out = [];
+  const stack = [];
+  let blockIndent = -1;
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    if (blockIndent >= 0) {
+      if (line.trim() === '' || indent > blockIndent) continue;
+      blockIndent = -1;
+    }
+    const key = /^(\s*)([A-Za-z_][\w.-]*):(\s+(.*))?$/.exec(line);
+    if (key) {
+      while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+      stack.push({ indent, key: key[2] });
+      if (key[4] && /^[|>][-+]?\s*$/.test(key[4].replace(/\s+#.*$/, ''))) blockIndent = indent;
+      continue;
+    }
+    const commented = /^(\s*)#\s?([a-z][A-Za-z0-9]*):(\s.*)?$/.exec(line);
+    if (commented) {
+      const parents = stack.filter(s => s.indent < commented[1].length).map(s => s.key);
+      out.push([...parents, commented[2]]);
+    }
   }
-} else {
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, text);
-  console.log(`wrote ${path.relative(root, out)}`);
+  return out;
 }
+
+/** Adds `paths` (and every key of `extra` missing from `into`) as null: a value the chart reads, of any shape. */
+function addKeys(into, paths, extra) {
+  for (const p of paths) {
+    let at = into;
+    for (const k of p.slice(0, -1)) {
+      if (at[k] === null || typeof at[k] !== 'object' || Array.isArray(at[k])) { at = undefined; break; }
+      at = at[k];
+    }
+    if (at && !(p[p.length - 1] in at)) at[p[p.length - 1]] = null;
+  }
+  const walk = (a, b) => {
+    for (const [k, v] of Object.entries(b)) {
+      if (!(k in a)) a[k] = null;
+      else if (v !== null && typeof v === 'object' && !Array.isArray(v) && a[k] !== null && typeof a[k] === 'object' && !Array.isArray(a[k])) walk(a[k], v);
+    }
+  };
+  walk(into, extra);
+  return into;
+}
+
+function generateLinkerd() {
+  const charts = {};
+  for (const [dir, upstream] of Object.entries(LINKERD_CHARTS)) {
+    const chart = YAML.parse(fs.readFileSync(path.join(linkerdRef, dir, 'Chart.yaml'), 'utf8'));
+    const text = fs.readFileSync(path.join(linkerdRef, dir, 'values.yaml'), 'utf8');
+    const haFile = path.join(linkerdRef, dir, 'values-ha.yaml');
+    // the HA overlay's YAML anchors (`*controller_resources`) resolved: each value written where Helm reads it
+    const ha = fs.existsSync(haFile) ? sortKeys(YAML.parse(fs.readFileSync(haFile, 'utf8'), { maxAliasCount: -1 }) ?? {}) : undefined;
+    const defaults = addKeys(YAML.parse(text) ?? {}, commentedKeys(text), ha ?? {});
+    charts[dir] = {
+      chart: chart.name,
+      description: String(chart.description).trim().replace(/\s+/g, ' '),
+      upstream,
+      defaults: sortKeys(defaults),
+      ...(ha ? { ha } : {}),
+    };
+  }
+  const json = v => JSON.stringify(v, null, 2);
+  return [
+    '// Generated by scripts/generate-install-data.js from ../shared/reference/linkerd/install: do not edit.',
+    `// linkerd/linkerd2 charts/linkerd-crds, charts/linkerd-control-plane and viz/charts/linkerd-viz (values.yaml,`,
+    `// values-ha.yaml, Chart.yaml) at ${LINKERD_COMMIT} (edge-26.8.3).`,
+    '/* eslint-disable */',
+    'import type { ChartValue } from \'./install-data\';',
+    '',
+    '/**',
+    ' * One of Linkerd\'s Helm charts: its name, where it lives in linkerd/linkerd2, its default values (values.yaml, with the',
+    ' * keys the chart documents only in comments or sets only in values-ha.yaml as null: a value of any shape) and its',
+    ' * high-availability overlay (values-ha.yaml, YAML anchors resolved), when it ships one.',
+    ' */',
+    'export interface LinkerdChartData {',
+    '  readonly chart: string;',
+    '  readonly description: string;',
+    '  readonly upstream: string;',
+    '  readonly defaults: { readonly [key: string]: ChartValue };',
+    '  readonly ha?: { readonly [key: string]: ChartValue };',
+    '}',
+    '',
+    '/** Linkerd\'s Helm charts that LinkerdInstallation installs, by name. */',
+    `export const LINKERD_CHARTS: { readonly [chart: string]: LinkerdChartData } = ${json(charts)};`,
+    '',
+  ].join('\n');
+}
+
+function emit(file, text) {
+  if (process.argv.includes('--check')) {
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (current !== text) {
+      console.error(`${path.relative(root, file)} is stale: run node scripts/generate-install-data.js`);
+      process.exitCode = 1;
+    }
+  } else {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${path.relative(root, file)}`);
+  }
+}
+
+if (fs.existsSync(ref)) emit(out, generate());
+else console.log(`generate-install-data: ${ref} is absent; ${path.relative(root, out)} left as it is`);
+if (fs.existsSync(linkerdRef)) emit(linkerdOut, generateLinkerd());
+else console.log(`generate-install-data: ${linkerdRef} is absent; ${path.relative(root, linkerdOut)} left as it is`);

@@ -26,6 +26,14 @@ export enum LinkerdVersion {
    */
   V2_20 = '2.20',
   /**
+   * Linkerd's edge line from edge-26.8.2: routes as with 2.20 (the Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute
+   * and GRPCRoute attached to the Service), read with the field set of Gateway API v1.5.1 (rule names, retries, …: the
+   * release these edge releases read). mesh-kit has no Gateway API v1.5.1 CRDs pinned: the objects are checked against
+   * the pinned Gateway API v1.6.0 schemas, which accept v1.5.1's fields (and those v1.6 added).
+   * @see https://linkerd.io/2-edge/reference/httproute/
+   */
+  EDGE_26_8 = 'edge-26.8',
+  /**
    * Linkerd 2.16 to 2.19 without the Gateway API CRDs: routes are Linkerd's own `policy.linkerd.io/v1beta3` HTTPRoute
    * (which Linkerd's reference now calls supported but not maintained); gRPC is routed by its paths.
    */

@@ -1,5 +1,6 @@
 import type Ajv from 'ajv';
 import { ChartValue, ISTIO_CHARTS, ISTIO_GATEWAY_VALUES_SCHEMA } from './generated/install-data';
+import { LINKERD_CHARTS } from './generated/linkerd-install-data';
 import { suggestion } from '../core/closest';
 import { Problem, problem } from '../core/errors';
 
@@ -24,6 +25,35 @@ function freeForm(path: readonly string[], defaults: { readonly [key: string]: C
 const isMap = (v: unknown): v is { [key: string]: unknown } => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
+ * The problems of values given to a chart, checked against its defaults: a key the chart does not have is named with
+ * the nearest one it has. Below maps that are free-form (labels, annotations, `meshConfig`, maps empty by default) and
+ * below keys whose default is a list, a scalar or null, anything goes (Helm does not check either).
+ */
+function valueKeyProblems(chart: string, defaults: { readonly [key: string]: ChartValue }, topKeys: readonly string[], field: string,
+  values: ChartValues): string[] {
+  const out: string[] = [];
+  const walk = (given: { [key: string]: unknown }, known: { readonly [key: string]: ChartValue }, path: string[]): void => {
+    for (const [k, v] of Object.entries(given)) {
+      const here = [...path, k];
+      if (!(k in known)) {
+        if (path.length === 0 && topKeys.includes(k)) continue;
+        const candidates = [...Object.keys(known), ...(path.length === 0 ? topKeys : [])];
+        out.push(problem(`${field}.${here.join('.')}`, `is not a value of ${chart} chart`, v, suggestion(k, candidates)).message);
+        continue;
+      }
+      const d = known[k];
+      if (isMap(d) && !freeForm(here, d)) {
+        if (isMap(v)) walk(v, d, here);
+        else if (v !== null) out.push(problem(`${field}.${here.join('.')}`, `must be a map, as the ${chart.replace(/^.*'s /, '')} chart's default is`, v).message);
+      }
+    }
+  };
+  if (!isMap(values)) return [problem(field, 'must be a map of chart values', values).message];
+  walk(values, defaults, []);
+  return out;
+}
+
+/**
  * The problems of values given to one of Istio's charts, checked against the chart's defaults (generated from its
  * values.yaml): a key the chart does not have is named with the nearest one it has. Below maps that are free-form
  * (labels, annotations, `meshConfig`, maps empty by default) and below keys whose default is a list, a scalar or
@@ -31,26 +61,54 @@ const isMap = (v: unknown): v is { [key: string]: unknown } => v !== null && typ
  */
 export function chartValueProblems(chartDir: string, field: string, values: ChartValues): string[] {
   const chart = ISTIO_CHARTS[chartDir];
-  const out: string[] = [];
-  const walk = (given: { [key: string]: unknown }, defaults: { readonly [key: string]: ChartValue }, path: string[]): void => {
-    for (const [k, v] of Object.entries(given)) {
-      const here = [...path, k];
-      if (!(k in defaults)) {
-        if (path.length === 0 && PROFILE_KEYS.includes(k)) continue;
-        const candidates = [...Object.keys(defaults), ...(path.length === 0 ? PROFILE_KEYS : [])];
-        out.push(problem(`${field}.${here.join('.')}`, `is not a value of Istio's ${chart.chart} chart`, v, suggestion(k, candidates)).message);
-        continue;
-      }
-      const d = defaults[k];
-      if (isMap(d) && !freeForm(here, d)) {
-        if (isMap(v)) walk(v, d, here);
-        else if (v !== null) out.push(problem(`${field}.${here.join('.')}`, `must be a map, as the ${chart.chart} chart's default is`, v).message);
-      }
+  return valueKeyProblems(`Istio's ${chart.chart}`, chart.defaults, PROFILE_KEYS, field, values);
+}
+
+/**
+ * Values Linkerd's templates read that its values.yaml does not list (linkerd/linkerd2 at edge-26.8.3): the proxy's
+ * `charts/partials/templates/_proxy.tpl` (`proxy.accessLog`, `additionalEnv`, `experimentalEnv`,
+ * `requireTLSOnInboundPorts`, `runtime.workers.maximum`, `tracing.protocol`), `_capabilities.tpl`
+ * (`proxy.capabilities`, `proxyInit.capabilities`), `_network-validator.tpl`, linkerd-control-plane's
+ * `templates/destination.yaml` (`policyController.additionalArgs`, which the docs set) and linkerd-viz's templates
+ * (`podAnnotations`, `enablePprof`, `cniEnabled`). Values the CLI or the injector set for themselves (`cliVersion`,
+ * `proxy.component`, `proxy.isGateway`…) are not among them.
+ */
+const LINKERD_TEMPLATE_KEYS: { readonly [chart: string]: readonly string[] } = {
+  'linkerd-control-plane': [
+    'policyController.additionalArgs', 'policyController.experimentalArgs', 'proxy.accessLog', 'proxy.additionalEnv',
+    'proxy.experimentalEnv', 'proxy.requireTLSOnInboundPorts', 'proxy.runtime.workers.maximum', 'proxy.tracing.protocol',
+    'proxy.capabilities', 'proxyInit.capabilities', 'networkValidator.enableSecurityContext',
+  ],
+  'linkerd-viz': ['podAnnotations', 'enablePprof', 'cniEnabled'],
+};
+
+const linkerdKnown = new Map<string, { readonly [key: string]: ChartValue }>();
+
+/** A Linkerd chart's defaults with the values its templates read besides them (null: any value). */
+function linkerdKeysOf(chartName: string): { readonly [key: string]: ChartValue } {
+  let known = linkerdKnown.get(chartName);
+  if (!known) {
+    const copy = JSON.parse(JSON.stringify(LINKERD_CHARTS[chartName].defaults)) as { [key: string]: ChartValue };
+    for (const dotted of LINKERD_TEMPLATE_KEYS[chartName] ?? []) {
+      const keys = dotted.split('.');
+      let at: { [key: string]: ChartValue } = copy;
+      for (const k of keys.slice(0, -1)) at = at[k] as { [key: string]: ChartValue };
+      if (!(keys[keys.length - 1] in at)) at[keys[keys.length - 1]] = null;
     }
-  };
-  if (!isMap(values)) return [problem(field, 'must be a map of chart values', values).message];
-  walk(values, chart.defaults, []);
-  return out;
+    known = copy;
+    linkerdKnown.set(chartName, known);
+  }
+  return known;
+}
+
+/**
+ * The problems of values given to one of Linkerd's charts (`linkerd-crds`, `linkerd-control-plane`, `linkerd-viz`),
+ * checked as Istio's are against the chart's defaults: generated from its values.yaml, with the keys it documents only
+ * in comments (`#destinationResources:`), those its values-ha.yaml sets (`heartbeatResources`, `highAvailability`)
+ * and those its templates read besides (`proxy.accessLog`, `policyController.additionalArgs`).
+ */
+export function linkerdChartValueProblems(chartName: string, field: string, values: ChartValues): string[] {
+  return valueKeyProblems(`Linkerd's ${LINKERD_CHARTS[chartName].chart}`, linkerdKeysOf(chartName), [], field, values);
 }
 
 let gatewaySchema: ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: unknown }> | null } | undefined;

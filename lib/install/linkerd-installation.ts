@@ -1,15 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ChartValues, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
+import { ChartValues, linkerdChartValueProblems, mergeValues, secretMaterialProblems, versionProblem } from './chart-values';
+import { LINKERD_CHARTS } from './generated/linkerd-install-data';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
+import { LinkerdDefaultInboundPolicy, LinkerdProxyOptions, enumProblem, linkerdProxyModelOf } from './linkerd-settings';
 import { suggestion } from '../core/closest';
-import { ProblemLike, failAt, problem } from '../core/errors';
+import { MeshValidationError, ProblemLike, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
 import { HelmChartRelease, HelmReleaseModel, InstallationModel } from '../render/install';
+import { LinkerdProxyValuesModel, linkerdControlPlaneValues, linkerdVizHaValues } from '../render/install/linkerd-values';
 
 /**
  * Where Linkerd's identity gets its trust anchor and issuer: never generated, never written into the output.
@@ -40,8 +43,8 @@ export class LinkerdIdentity {
 /** The control plane's high availability. */
 export interface LinkerdHighAvailabilityOptions {
   /**
-   * Replicas of each control-plane Deployment (destination, identity, proxy injector).
-   * @default 3
+   * Replicas of each control-plane Deployment (destination, identity, proxy injector) and of linkerd-viz's tap.
+   * @default 3 (values-ha's `controllerReplicas` and `tap.replicas`)
    */
   readonly replicas?: number;
 }
@@ -74,11 +77,41 @@ export interface LinkerdInstallationProps {
    */
   readonly identity?: LinkerdIdentity;
   /**
-   * High availability (Linkerd's values-ha): replicas, PodDisruptionBudgets, pod anti-affinity, a webhook that fails closed.
-   * `false` for a single replica of everything.
+   * High availability: Linkerd's values-ha.yaml of linkerd-control-plane in full (replicas, PodDisruptionBudgets, pod
+   * anti-affinity, a webhook that fails closed, the resources of every control-plane container and of the proxies,
+   * `highAvailability` for `linkerd check`), and linkerd-viz's values-ha.yaml when linkerd-viz is installed.
+   * `false` for the charts' defaults: a single replica of everything.
    * @default - on, 3 replicas
+   * @see https://linkerd.io/2-edge/tasks/install-helm/#enabling-high-availability
    */
   readonly highAvailability?: LinkerdHighAvailabilityOptions | boolean;
+  /**
+   * What a meshed pod's port accepts when no `Server` selects it (`proxy.defaultInboundPolicy`).
+   * @default LinkerdDefaultInboundPolicy.ALL_UNAUTHENTICATED (the chart's; not written)
+   */
+  readonly defaultInboundPolicy?: LinkerdDefaultInboundPolicy;
+  /**
+   * How every injected proxy runs: resources, worker threads, logs, discovery cache, shutdown (`proxy.*`).
+   * @default - the chart's defaults, and values-ha's proxy resources with high availability
+   */
+  readonly proxy?: LinkerdProxyOptions;
+  /**
+   * Whether the linkerd2-cni plugin (installed beforehand, by its own chart) sets up pods' networking instead of the
+   * `linkerd-init` container (`cniEnabled`).
+   * @default false
+   * @see https://linkerd.io/2-edge/features/cni/
+   */
+  readonly cni?: boolean;
+  /**
+   * The cluster's pod and service networks, as CIDRs, for which the proxies do service discovery (`clusterNetworks`).
+   * @default - the chart's: every private IPv4 network and IPv6 unique local addresses
+   */
+  readonly clusterNetworks?: string[];
+  /**
+   * The cluster's DNS domain (`clusterDomain`).
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
   /**
    * The trust domain of identities.
    * @default 'cluster.local'
@@ -132,6 +165,7 @@ export class LinkerdInstallation extends Construct {
   private readonly output: InstallOutput;
   private addons?: ObservabilityAddons;
   private readonly gitOps = new Map<string, ApiObject>();
+  private proxyModel?: LinkerdProxyValuesModel;
 
   public constructor(scope: Construct, id: string, props: LinkerdInstallationProps) {
     super(...constructArgs('LinkerdInstallation', [scope, id, props]));
@@ -160,9 +194,30 @@ export class LinkerdInstallation extends Construct {
       reject(problem('highAvailability.replicas', 'must be a whole number of at least 2 (one replica cannot be highly available)', ha.replicas,
         'set highAvailability: false for a single replica'));
     }
+    if (props.defaultInboundPolicy !== undefined) {
+      reject(enumProblem('defaultInboundPolicy', props.defaultInboundPolicy, Object.values(LinkerdDefaultInboundPolicy), 'one of Linkerd\'s default policies'));
+    }
+    if (props.proxy !== undefined) {
+      try {
+        this.proxyModel = linkerdProxyModelOf(props.proxy, 'proxy');
+      } catch (e) {
+        if (e instanceof MeshValidationError) failAt(this, e);
+        throw e;
+      }
+    }
+    if (props.cni !== undefined && typeof props.cni !== 'boolean') reject(problem('cni', 'must be true or false', props.cni));
+    for (const [i, cidr] of (props.clusterNetworks ?? []).entries()) {
+      if (!cidrOk(cidr)) reject(problem(`clusterNetworks[${i}]`, 'must be a CIDR (an IPv4 or IPv6 network and its prefix length)', cidr, 'e.g. \'10.0.0.0/8\''));
+    }
+    if (props.clusterNetworks !== undefined && props.clusterNetworks.length === 0) {
+      reject(problem('clusterNetworks', 'must list at least one network', [], 'leave it out for the chart\'s default networks'));
+    }
+    if (props.clusterDomain !== undefined) reject(checkDnsSubdomain('clusterDomain', props.clusterDomain));
+    const charts: { [k: string]: string } = { crds: 'linkerd-crds', controlPlane: 'linkerd-control-plane', viz: 'linkerd-viz' };
     for (const [k, v] of Object.entries(props.values ?? {})) {
-      if (!['crds', 'controlPlane', 'viz'].includes(k)) reject(problem('values', 'must hold values of crds, controlPlane or viz', k, suggestion(k, ['crds', 'controlPlane', 'viz'])));
+      if (!(k in charts)) reject(problem('values', 'must hold values of crds, controlPlane or viz', k, suggestion(k, Object.keys(charts))));
       reject(secretMaterialProblems(`values.${k}`, v)[0]);
+      if (v !== undefined) reject(linkerdChartValueProblems(charts[k], `values.${k}`, v as ChartValues)[0]);
     }
     if (props.observability) this.addObservability(props.observability);
     markInstallation(this);
@@ -196,17 +251,20 @@ export class LinkerdInstallation extends Construct {
     const repoUrl = p.chartRepository ?? 'https://helm.linkerd.io/edge';
     const ha = p.highAvailability === false ? undefined : { replicas: (typeof p.highAvailability === 'object' ? p.highAvailability.replicas : undefined) ?? 3 };
     const setFile = p.identity?._setFile ?? false;
-    const controlPlane = mergeValues({
-      identity: { externalCA: !setFile, issuer: { scheme: 'kubernetes.io/tls' } },
-      ...(p.trustDomain !== undefined ? { identityTrustDomain: p.trustDomain } : {}),
-      ...(ha ? {
-        controllerReplicas: ha.replicas,
-        enablePodDisruptionBudget: true,
-        enablePodAntiAffinity: true,
-        deploymentStrategy: { rollingUpdate: { maxUnavailable: 1, maxSurge: '25%' } },
-        webhookFailurePolicy: 'Fail',
-      } : {}),
-    }, (p.values?.controlPlane ?? {}) as ChartValues);
+    const valuesModel = {
+      externalCA: !setFile,
+      trustDomain: p.trustDomain,
+      ha: ha ? { replicas: ha.replicas, controlPlane: LINKERD_CHARTS['linkerd-control-plane'].ha ?? {}, viz: LINKERD_CHARTS['linkerd-viz'].ha ?? {} } : undefined,
+      defaultInboundPolicy: p.defaultInboundPolicy,
+      proxy: this.proxyModel,
+      cniEnabled: p.cni,
+      clusterNetworks: p.clusterNetworks,
+      clusterDomain: p.clusterDomain,
+    };
+    // Helm's order: values-ha.yaml over the chart's defaults (`-f values-ha.yaml`), then the typed settings, then the user's values
+    const cp = linkerdControlPlaneValues(valuesModel);
+    // (the settings first too, so that identity leads the values file as it always has)
+    const controlPlane = mergeValues(cp.settings, cp.ha, cp.settings, (p.values?.controlPlane ?? {}) as ChartValues);
     const vizVersion = p.vizVersion ?? (this.addons ? p.version : undefined);
     const release = (name: string, namespace: string, values: { [key: string]: unknown }, version = p.version): HelmReleaseModel =>
       ({ name, chart: name, repoUrl, repoName: 'linkerd', version, namespace, values });
@@ -214,7 +272,8 @@ export class LinkerdInstallation extends Construct {
       release('linkerd-crds', this.namespace, mergeValues((p.values?.crds ?? {}) as ChartValues)),
       { ...release('linkerd-control-plane', this.namespace, controlPlane), ...(setFile ? { setFiles: { identityTrustAnchorsPEM: 'trust anchor certificate (PEM)' } } : {}) },
       ...(vizVersion !== undefined
-        ? [release('linkerd-viz', 'linkerd-viz', mergeValues((this.addons?.linkerdVizValues ?? {}) as ChartValues, (p.values?.viz ?? {}) as ChartValues), vizVersion)]
+        ? [release('linkerd-viz', 'linkerd-viz', mergeValues(linkerdVizHaValues(valuesModel), (this.addons?.linkerdVizValues ?? {}) as ChartValues,
+          (p.values?.viz ?? {}) as ChartValues), vizVersion)]
         : []),
     ];
     return {
@@ -226,8 +285,20 @@ export class LinkerdInstallation extends Construct {
         `Before installing: the issuer Secret \`linkerd-identity-issuer\` (type kubernetes.io/tls with ca.crt) in namespace '${this.namespace}'`
         + (setFile ? ', and the trust anchor certificate file for --set-file (never committed).'
           : ' and the trust anchors ConfigMap `linkerd-identity-trust-roots` (key ca-bundle.crt) must exist (cert-manager and trust-manager keep them).'),
-        ...(ha ? [`High availability: ${ha.replicas} replicas of each control-plane Deployment, PodDisruptionBudgets, pod anti-affinity; the proxy injector fails closed.`] : []),
+        ...(ha ? [`High availability (Linkerd's values-ha.yaml${vizVersion !== undefined ? ', linkerd-viz\'s too' : ''}): ${ha.replicas} replicas of each control-plane Deployment, `
+          + 'PodDisruptionBudgets, pod anti-affinity, CPU and memory requests and limits on every control-plane container and proxy; the proxy injector fails closed.'] : []),
+        ...(p.cni ? ['linkerd2-cni must be installed before linkerd-control-plane (cniEnabled: true): helm install linkerd2-cni linkerd/linkerd2-cni.'] : []),
       ],
     };
   }
+}
+
+/** An IPv4 or IPv6 CIDR, as Linkerd's `clusterNetworks` holds them. */
+function cidrOk(cidr: unknown): boolean {
+  if (typeof cidr !== 'string') return false;
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!m) return false;
+  const bits = Number(m[2]);
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(m[1])) return bits <= 32 && m[1].split('.').every(o => Number(o) <= 255);
+  return /^[0-9a-fA-F:]+$/.test(m[1]) && m[1].includes(':') && bits <= 128;
 }

@@ -1,5 +1,5 @@
 import * as YAML from 'yaml';
-import { chartValueProblems, secretMaterialProblems } from '../../lib/install/chart-values';
+import { chartValueProblems, linkerdChartValueProblems, secretMaterialProblems } from '../../lib/install/chart-values';
 import { exampleNames, synthExample } from '../support/examples';
 import { SchemaValidator } from '../support/schemas';
 import { HAS_SHARED, describeWithShared, parseObjects } from '../support/shared';
@@ -56,6 +56,7 @@ describe('every installation of the examples writes only values its charts have'
     const values = YAML.parse(text) ?? {};
     expect(secretMaterialProblems('values', values)).toStrictEqual([]);
     if (repo === 'istio') expect(chartValueProblems(DIRS[chart], 'values', values)).toStrictEqual([]);
+    else expect(linkerdChartValueProblems(chart, 'values', values)).toStrictEqual([]);
   });
 });
 

@@ -4,8 +4,8 @@ import { describeWithShared } from '../support/shared';
 
 const root = path.resolve(__dirname, '..', '..');
 
-describeWithShared('lib/install/generated/install-data.ts (generated from ../shared/reference/istio/install)', () => {
-  test('is what scripts/generate-install-data.js makes of Istio\'s chart values, profiles and gateway schema (never hand-edited)', () => {
+describeWithShared('lib/install/generated/install-data.ts and linkerd-install-data.ts (generated from ../shared/reference/{istio,linkerd}/install)', () => {
+  test('are what scripts/generate-install-data.js makes of Istio\'s and Linkerd\'s chart values, profiles, HA overlays and gateway schema (never hand-edited)', () => {
     expect(() => execFileSync('node', [path.join(root, 'scripts', 'generate-install-data.js'), '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 });

@@ -18,7 +18,7 @@ import { versionServiceOf } from '../shared/version-service';
 export const linkerdBackend: MeshBackend & { readonly name: 'linkerd' } = {
   name: 'linkerd',
   routeObjects: host => new LinkerdRoutes(host),
-  routeProblems: (scope, model) => linkerdRouteProblems(model, model.grpc === true && MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20),
+  routeProblems: (scope, model) => linkerdRouteProblems(model, model.grpc === true && MeshSettings.of(scope).linkerdVersion !== LinkerdVersion.V2_16),
   exportToProblem,
   versionServices: true,
   destinationPolicyKind: 'DestinationRule',

@@ -11,7 +11,8 @@ import { EmittedRoutes } from '../shared/route-objects';
 export class LinkerdRoutes extends EmittedRoutes {
   public sync(_kinds: RouteKinds): void {
     const { scope, name, namespace, model, grpc } = this.host;
-    const gatewayApi = MeshSettings.of(scope).linkerdVersion === LinkerdVersion.V2_20;
+    // 2.20 and the edge line read the Gateway API's routes; 2.16 to 2.19 Linkerd's own
+    const gatewayApi = MeshSettings.of(scope).linkerdVersion !== LinkerdVersion.V2_16;
     const apiVersion = gatewayApi ? 'gateway.networking.k8s.io/v1' : 'policy.linkerd.io/v1beta3';
     const kind = gatewayApi && grpc ? 'GRPCRoute' : 'HTTPRoute';
     this.once(kind, () => emit(scope, kind, { apiVersion, kind, name, namespace, body: ['spec'], renderedAnnotations: true },

@@ -762,6 +762,43 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "LinkerdProxyLogLevel.fromString": [
+   {
+    "name": "directives",
+    "spec": "string"
+   }
+  ],
+  "LinkerdProxyLogLevel.of": [
+   {
+    "name": "level",
+    "spec": {
+     "enum": [
+      "debug",
+      "error",
+      "info",
+      "off",
+      "trace",
+      "warn"
+     ]
+    }
+   },
+   {
+    "name": "targets",
+    "optional": true,
+    "spec": {
+     "map": {
+      "enum": [
+       "debug",
+       "error",
+       "info",
+       "off",
+       "trace",
+       "warn"
+      ]
+     }
+    }
+   }
+  ],
   "LoadBalancer.consistentHashByCookie": [
    {
     "name": "name",
@@ -3126,6 +3163,21 @@ export const API_SHAPES: ApiShapes = {
   "LinkerdInstallationProps": {
    "fields": {
     "chartRepository": "string",
+    "clusterDomain": "string",
+    "clusterNetworks": {
+     "list": "string"
+    },
+    "cni": "boolean",
+    "defaultInboundPolicy": {
+     "enum": [
+      "all-authenticated",
+      "all-unauthenticated",
+      "audit",
+      "cluster-authenticated",
+      "cluster-unauthenticated",
+      "deny"
+     ]
+    },
     "highAvailability": {
      "union": [
       {
@@ -3144,6 +3196,9 @@ export const API_SHAPES: ApiShapes = {
     "output": {
      "class": "InstallOutput"
     },
+    "proxy": {
+     "type": "LinkerdProxyOptions"
+    },
     "trustDomain": "string",
     "values": {
      "type": "LinkerdChartValuesOptions"
@@ -3156,6 +3211,47 @@ export const API_SHAPES: ApiShapes = {
    ],
    "docs": {
     "version": "The version of the `linkerd-crds` and `linkerd-control-plane` charts: exact, so the installation is pinned (an edge release's charts are versioned like `2025.11.1`)."
+   }
+  },
+  "LinkerdProxyOptions": {
+   "fields": {
+    "accessLog": {
+     "enum": [
+      "apache",
+      "json"
+     ]
+    },
+    "enableShutdownEndpoint": "boolean",
+    "hostnameMetricLabels": "boolean",
+    "inboundDiscoveryCacheUnusedTimeout": {
+     "class": "Duration"
+    },
+    "logFormat": {
+     "enum": [
+      "json",
+      "plain"
+     ]
+    },
+    "logLevel": {
+     "class": "LinkerdProxyLogLevel"
+    },
+    "outboundDiscoveryCacheUnusedTimeout": {
+     "class": "Duration"
+    },
+    "resources": "any",
+    "shutdownGracePeriod": {
+     "class": "Duration"
+    },
+    "workers": {
+     "type": "LinkerdProxyWorkers"
+    }
+   }
+  },
+  "LinkerdProxyWorkers": {
+   "fields": {
+    "maximum": "number",
+    "maximumCpuRatio": "number",
+    "minimum": "number"
    }
   },
   "LoadBalancerOptions": {
@@ -3239,7 +3335,8 @@ export const API_SHAPES: ApiShapes = {
     "linkerdVersion": {
      "enum": [
       "2.16",
-      "2.20"
+      "2.20",
+      "edge-26.8"
      ]
     },
     "mesh": {
@@ -3664,7 +3761,8 @@ export const API_SHAPES: ApiShapes = {
     "linkerdVersion": {
      "enum": [
       "2.16",
-      "2.20"
+      "2.20",
+      "edge-26.8"
      ]
     },
     "mesh": {
@@ -4595,6 +4693,7 @@ export const API_SHAPES: ApiShapes = {
   "Linkerd1Router",
   "LinkerdIdentity",
   "LinkerdInstallation",
+  "LinkerdProxyLogLevel",
   "LoadBalancer",
   "MatchGateway",
   "Mesh",

@@ -93,7 +93,9 @@ function schemaValidationFromEnv(): SchemaValidation | undefined {
 
 /**
  * Linkerd 2.20 reads Gateway API v1.2.1 and ignores a route with a newer field: its charts' Gateway API objects are
- * validated against v1.2.1 (an escape hatch adding a newer field is caught at synth).
+ * validated against v1.2.1 (an escape hatch adding a newer field is caught at synth). The edge line from edge-26.8.2
+ * reads v1.5.1, whose CRDs are not pinned: its objects are validated against the pinned v1.6.0 (the default), which
+ * accepts every v1.5.1 field.
  */
 function linkerdGatewayApi(o: AnalyzedObject): { variant: string; why: string } | undefined {
   if (!o.manifest.apiVersion.startsWith('gateway.networking.k8s.io/') || !o.construct) return undefined;
