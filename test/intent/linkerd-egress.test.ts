@@ -1,9 +1,10 @@
 import { App } from 'cdk8s';
 import {
-  EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshProvider, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
+  EgressNetwork, EgressProtocol, EgressTrafficPolicy, HeaderMatch, HttpMatch, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, RouteAction, ServiceEntry,
+  ServiceRouting,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { expectSchemaValid } from '../support/schemas';
+import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';
 import { only, synthError, synthObjects } from '../support/synth';
 
 const l5d = (app: App) => new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
@@ -45,7 +46,6 @@ describe('EgressNetwork (Linkerd egress control)', () => {
     e.allow({ hosts: ['a.example.com'], port: 443 });
     expect(errorOf(() => e.allow({ hosts: ['a.example.com'], port: 443 }))).toBe(
       '[c/e] \'name\' must be unique among the routes of the egress network: got \'e-a-example-com-443\'; give the route a name of its own (allow({ name }))');
-    expect(errorOf(() => e.allow({ port: 443 }))).toBe('[c/e] \'hosts\' must hold at least one host for TLS: got []; name the external hosts, or use EgressProtocol.TCP for a whole port');
     expect(errorOf(() => new EgressNetwork(new MeshChart(new App(), 'c'), 'e'))).toBe(
       '[c/e] \'mesh\' must be Linkerd: EgressNetwork is Linkerd\'s egress control: got \'istio\'; '
       + 'under Istio declare the external services with ServiceEntry (and outboundTrafficPolicy: REGISTRY_ONLY, or SidecarScoping registryOnly)');
@@ -84,5 +84,100 @@ describe('ServiceEntry under Linkerd: the same intent as routes of an EgressNetw
       + 'EgressNetwork, not a Service\'s routes: got \'api.example.com\'; let the host out with ServiceEntry egressNetwork (or EgressNetwork.allow()), or render this chart for MeshProvider.ISTIO');
     expect(errorOf(() => new ServiceEntry(new MeshChart(new App(), 'c'), 'e', { hosts: ['a.example.com'], egressNetwork: egress }))).toBe(
       '[c/e] \'egressNetwork\' is Linkerd\'s: under Istio the ServiceEntry itself lets the hosts out: got \'c/egress\'; leave it out');
+  });
+});
+
+describe('egress by port, as Linkerd\'s managing-egress-traffic task writes it (linkerd.io 2-edge tasks/managing-egress-traffic.md)', () => {
+  const ns = 'egress-test';
+  const ref = { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: 'all-egress-traffic' };
+  /** The task's "redirecting egress traffic back to the cluster": HTTP to httpbin.org/get out, all TLS out, the rest of port 80 to internal-egress. */
+  function task(app: App) {
+    const chart = new MeshChart(app, ns, { mesh: MeshProvider.LINKERD, namespace: ns });
+    new MeshNamespace(chart, 'Namespace', { name: ns }); // linkerd.io/inject: enabled
+    new MeshService(chart, 'client', { image: 'docker.io/curlimages/curl:8.11.0', ports: [{ port: 8080 }] });
+    // the task's internal service names its port 'one': Istio's port naming is not Linkerd's
+    const internal = new MeshService(chart, 'internal-egress', { image: 'docker.io/buoyantio/bb:v0.0.5', ports: [{ port: 80, name: 'one' }] });
+    const egress = new EgressNetwork(chart, 'all-egress-traffic', { trafficPolicy: EgressTrafficPolicy.DENY });
+    egress.allow({ name: 'httpbin-get', protocol: EgressProtocol.HTTP, port: 80, match: [HttpMatch.prefix('/get')] });
+    egress.allow({ name: 'tls-egress', port: 443 });
+    egress.allow({ name: 'unencrypted-http', protocol: EgressProtocol.HTTP, port: 80, action: RouteAction.forward(internal) });
+    return egress;
+  }
+
+  test('routes without hostnames, with a path match and with a Service backend, valid against what Linkerd 2.20 reads', () => {
+    const objects = expectLinkerdValid(expectSchemaValid(synthObjects(app => { task(app); })));
+    expect(only(objects, 'HTTPRoute', 'httpbin-get')).toStrictEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'httpbin-get', namespace: ns },
+      spec: { parentRefs: [{ ...ref, port: 80 }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/get' } }], backendRefs: [{ ...ref, port: 80 }] }] },
+    });
+    expect(only(objects, 'TLSRoute', 'tls-egress')).toStrictEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+      kind: 'TLSRoute',
+      metadata: { name: 'tls-egress', namespace: ns },
+      spec: { parentRefs: [{ ...ref, port: 443 }], rules: [{ backendRefs: [{ ...ref, port: 443 }] }] },
+    });
+    expect(only(objects, 'HTTPRoute', 'unencrypted-http').spec).toStrictEqual({
+      parentRefs: [{ ...ref, port: 80 }], rules: [{ backendRefs: [{ name: 'internal-egress', port: 80 }] }],
+    });
+  });
+
+  test('the data-plane model: /get goes out, other HTTP on port 80 to internal-egress, every TLS host out on 443', () => {
+    const app = new MeshApp({ outdir: '/tmp/mesh-kit-egress-test' });
+    task(app);
+    const mesh = Mesh.fromApp(app);
+    const get = mesh.request({ from: `${ns}/client`, host: 'httpbin.org', port: 80, path: '/get' });
+    expect(get).toMatchObject({ outcome: 'routed', route: { kind: 'HTTPRoute', name: 'httpbin-get' }, destinations: [{ service: 'httpbin.org', port: 80, weight: 100 }] });
+    const other = mesh.request({ from: `${ns}/client`, host: 'google.com', port: 80, path: '/' });
+    expect(other).toMatchObject({ outcome: 'routed', route: { kind: 'HTTPRoute', name: 'unencrypted-http' } });
+    expect(other.destinations.map(d => [d.service, d.weight])).toStrictEqual([[`${ns}/internal-egress`, 100]]);
+    for (const host of ['httpbin.org', 'github.com']) {
+      expect(mesh.request({ from: `${ns}/client`, host, port: 443, protocol: 'tls' })).toMatchObject({ outcome: 'routed', route: { kind: 'TLSRoute', name: 'tls-egress' } });
+    }
+    // TCP on another port: no route takes it and the network denies it
+    expect(mesh.request({ from: `${ns}/client`, host: 'db.example.com', port: 5432, protocol: 'tcp' }).outcome).toBe('denied');
+  });
+
+  test('default names without hosts: <network>-<protocol>-<port>; weighted Service backends; header and query matches', () => {
+    const objects = expectLinkerdValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+      const gw = new MeshService(chart, 'egress-gateway', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 8080 }] });
+      const old = new MeshService(chart, 'egress-old', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 8080 }] });
+      const egress = new EgressNetwork(chart, 'egress');
+      egress.allow({ port: 443 });
+      egress.allow({
+        protocol: EgressProtocol.HTTP,
+        port: 80,
+        match: [HttpMatch.exact('/status', { headers: [HeaderMatch.exact('x-env', 'prod')] })],
+        action: RouteAction.weightedForward([{ target: gw, weight: 40 }, { target: old, weight: 60 }]),
+      });
+    }));
+    expect(objects.filter(o => o.kind.endsWith('Route')).map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(['TLSRoute/egress-tls-443', 'HTTPRoute/egress-http-80']);
+    expect((only(objects, 'HTTPRoute').spec as { rules: unknown }).rules).toStrictEqual([{
+      matches: [{ path: { type: 'Exact', value: '/status' }, headers: [{ name: 'x-env', type: 'Exact', value: 'prod' }] }],
+      backendRefs: [{ name: 'egress-gateway', port: 8080, weight: 40 }, { name: 'egress-old', port: 8080, weight: 60 }],
+    }]);
+  });
+
+  test('fails if a match is given for TLS or TCP, holds what an HTTPRoute cannot, or the action is not a forward to the cluster\'s Services', () => {
+    const c = new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+    const e = new EgressNetwork(c, 'e');
+    const api = new ServiceEntry(c, 'api', { hosts: ['api.example.com'], egressNetwork: e });
+    const multi = new MeshService(c, 'multi', { image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }, { port: 8080, name: 'http-admin' }] });
+    expect(errorOf(() => e.allow({ port: 443, match: [HttpMatch.prefix('/get')] }))).toBe(
+      '[c/e] \'match\' cannot be given for TLS: only HTTP requests are matched (a TLSRoute has no matches): got 1; use EgressProtocol.HTTP, or leave out match');
+    expect(errorOf(() => e.allow({ port: 80, protocol: EgressProtocol.HTTP, match: [HttpMatch.prefix('/get', { ignoreUriCase: true })] }))).toBe(
+      '[c/e] \'match[0].ignoreUriCase\' cannot be expressed in a route of Linkerd\'s EgressNetwork (a Gateway API HTTPRoute): path matches are case-sensitive: got true; remove it');
+    expect(errorOf(() => e.allow({ port: 80, protocol: EgressProtocol.HTTP, match: [HttpMatch.headers(HeaderMatch.prefix('x-env', 'pr'))] }))).toBe(
+      '[c/e] \'match[0].headers\' cannot be expressed in a route of Linkerd\'s EgressNetwork (a Gateway API HTTPRoute): header matches are exact or regular expressions: '
+      + 'got \'x-env prefix pr\'; use HeaderMatch.regex(\'x-env\', \'^pr\')');
+    expect(errorOf(() => e.allow({ port: 80, protocol: EgressProtocol.HTTP, action: RouteAction.redirect({ uri: '/blocked' }) }))).toBe(
+      '[c/e] \'action\' must forward to Services of the cluster: an egress route sends out, or to Services: got \'redirect\'; '
+      + 'use RouteAction.forward(service) or weightedForward(), or leave out action to let the traffic out');
+    expect(errorOf(() => e.allow({ port: 80, protocol: EgressProtocol.HTTP, action: RouteAction.forward(api) }))).toBe(
+      '[c/e] \'action\' must name Services of the cluster: an external host is what the EgressNetwork lets out: got \'api.example.com\'; leave out action to let the traffic out to it');
+    expect(errorOf(() => e.allow({ port: 80, protocol: EgressProtocol.HTTP, action: RouteAction.forward(multi) }))).toBe(
+      '[c/e] \'action\' must be given for a Service backend of an egress route: service \'multi\' exposes several ports: got \'none\'; pass RouteAction.forward(target, { port })');
   });
 });

@@ -2348,8 +2348,16 @@ export const API_SHAPES: ApiShapes = {
   },
   "EgressAllowOptions": {
    "fields": {
+    "action": {
+     "class": "RouteAction"
+    },
     "hosts": {
      "list": "string"
+    },
+    "match": {
+     "list": {
+      "class": "HttpMatch"
+     }
     },
     "name": "string",
     "port": "number",

@@ -78,7 +78,10 @@ export function egressFor(world: World, fromNamespace: string, req: NormalizedRe
   const rule = (Array.isArray(specOf(chosen.route).rules) ? specOf(chosen.route).rules as unknown[] : [])[chosen.rule];
   const refs = (isObj(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : []).filter(isObj);
   const total = refs.reduce((n, r) => n + (typeof r.weight === 'number' ? r.weight : 1), 0);
-  const destinations = mergeDestinations(refs.flatMap(r => {
+  // a rule without backends sends to its parent's: out to the address asked for (linkerd2 policy-controller/grpc/src/outbound/http.rs,
+  // tls.rs, tcp.rs: an empty backend list becomes the parent's backend), as the managing-egress-traffic task's httpbin-get route
+  const outAsAddressed = [{ service: host, port, workloads: [], weight: 100 }];
+  const destinations = refs.length === 0 ? outAsAddressed : mergeDestinations(refs.flatMap(r => {
     const weight = total > 0 ? roundWeight(100 * (typeof r.weight === 'number' ? r.weight : 1) / total) : 0;
     if (str(r.kind) === 'EgressNetwork') return [{ service: host, port: typeof r.port === 'number' ? r.port : port, workloads: [], weight }];
     const svc = world.service(str(r.namespace) || chosen.route.namespace, str(r.name));
@@ -93,7 +96,7 @@ export function egressFor(world: World, fromNamespace: string, req: NormalizedRe
     ...(chosen.match !== undefined ? { match: chosen.match } : {}),
   };
   if (destinations.length === 0) {
-    return { network, outcome: 'denied', route, destinations: [], reason: `${chosen.route.kind} ${chosen.route.namespace}/${chosen.route.name} rule ${chosen.rule} has no backend: refused` };
+    return { network, outcome: 'denied', route, destinations: [], reason: `${chosen.route.kind} ${chosen.route.namespace}/${chosen.route.name} rule ${chosen.rule} gives every backend weight 0: refused` };
   }
   return { network, outcome: 'routed', route, destinations, reason: `${chosen.route.kind} ${chosen.route.namespace}/${chosen.route.name} of EgressNetwork ${network.namespace}/${network.name} takes it` };
 }

@@ -1,11 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { backendAt, refuse } from '../../backends/registry';
-import { failAt, problem } from '../../core/errors';
+import { Problem, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
 import { checkCidr, checkDnsSubdomain, checkHostName, checkPort, cidrContains, parseCidr } from '../../core/names';
 import { emit, namespaceOf } from '../../hosting/cdk8s/emit';
 import { EgressNetworkModel, EgressRouteModel, egressRouteApiVersion, renderEgressNetwork, renderEgressRoute } from '../../render/linkerd';
+import { backendPortProblems, headerPrefixProblems, istioOnlyMatchProblems, jwtClaimProblems } from '../../validation/gateway-api';
+import { HttpMatch } from '../matches';
+import { RouteAction, onlyPortOf } from '../route';
 
 /** What an {@link EgressNetwork} does with traffic that no `allow()` describes. */
 export enum EgressTrafficPolicy {
@@ -62,7 +65,11 @@ export interface EgressNetworkProps {
 
 /** Options of {@link EgressNetwork.allow}. */
 export interface EgressAllowOptions {
-  /** The external hosts (HTTP Host, TLS SNI); none for TCP. */
+  /**
+   * The external hosts (HTTP Host, TLS SNI); none for TCP.
+   * @default - every host on the port (HTTP and TLS: a route without hostnames, as Linkerd's managing-egress-traffic
+   * task lets "all TLS on 443" out)
+   */
   readonly hosts?: string[];
   /** The port. */
   readonly port: number;
@@ -72,8 +79,21 @@ export interface EgressAllowOptions {
    */
   readonly protocol?: EgressProtocol;
   /**
+   * HTTP only: the requests the route takes, by path, headers or query parameters (`HttpMatch.prefix('/get')`); the
+   * others meet the network's traffic policy, or another route.
+   * @default - every request to the hosts on the port
+   */
+  readonly match?: HttpMatch[];
+  /**
+   * Where the traffic goes: `RouteAction.forward(service)` or `weightedForward()` sends it to Services of the cluster
+   * instead of out (an egress gateway, or an internal service answering in the external host's place, as the task's
+   * "redirecting egress traffic back to the cluster").
+   * @default - out to the address asked for (the EgressNetwork as backend)
+   */
+  readonly action?: RouteAction;
+  /**
    * The route's name.
-   * @default - `<egress network>-<first host or tcp>-<port>`
+   * @default - `<egress network>-<first host, or the protocol>-<port>`
    */
   readonly name?: string;
 }
@@ -123,7 +143,10 @@ export class EgressNetwork extends Construct {
       () => renderEgressNetwork(this.model));
   }
 
-  /** Lets out traffic to `hosts` on `port` (TLS by SNI by default), or any TCP on the port. */
+  /**
+   * Lets out traffic to `hosts` on `port` (TLS by SNI by default), every host on the port when no host is named, or any
+   * TCP on the port; HTTP by `match` too; to Services of the cluster instead with `action`.
+   */
   public allow(options: EgressAllowOptions): ApiObject {
     const protocol = options.protocol ?? EgressProtocol.TLS;
     const hosts = options.hosts ?? [];
@@ -132,18 +155,63 @@ export class EgressNetwork extends Construct {
       ?? (protocol === EgressProtocol.TCP && hosts.length > 0
         ? problem('hosts', 'cannot be given for TCP: a TCP connection carries no host name', hosts, 'use EgressProtocol.TLS (SNI) or HTTP, or leave out hosts')
         : undefined)
-      ?? (protocol !== EgressProtocol.TCP && hosts.length === 0
-        ? problem('hosts', `must hold at least one host for ${protocol}`, [], 'name the external hosts, or use EgressProtocol.TCP for a whole port')
-        : undefined);
+      ?? (protocol !== EgressProtocol.HTTP && options.match !== undefined
+        ? problem('match', `cannot be given for ${protocol}: only HTTP requests are matched (a ${protocol === EgressProtocol.TLS ? 'TLSRoute' : 'TCPRoute'} has no matches)`,
+          options.match.length, 'use EgressProtocol.HTTP, or leave out match')
+        : undefined)
+      ?? egressMatchProblems(options.match ?? [])[0]
+      ?? egressActionProblem(options.action);
     if (err) failAt(this, err);
-    const name = options.name ?? `${this.model.name}-${hosts[0]?.replace(/\*/g, 'wildcard') ?? 'tcp'}-${options.port}`.replace(/\./g, '-');
+    const name = options.name ?? `${this.model.name}-${hosts[0]?.replace(/\*/g, 'wildcard') ?? protocol.toLowerCase()}-${options.port}`.replace(/\./g, '-');
     const nameErr = checkDnsSubdomain('name', name);
     if (nameErr) failAt(this, nameErr);
     if (this.routes[name]) failAt(this, problem('name', 'must be unique among the routes of the egress network', name, 'give the route a name of its own (allow({ name }))'));
     const kind: EgressRouteModel['kind'] = protocol === EgressProtocol.HTTP ? 'HTTPRoute' : protocol === EgressProtocol.TLS ? 'TLSRoute' : 'TCPRoute';
-    const route: EgressRouteModel = { name, kind, hosts: [...hosts], port: options.port };
+    const route: EgressRouteModel = {
+      name,
+      kind,
+      hosts: [...hosts],
+      port: options.port,
+      matches: options.match?.flatMap(m => m._models),
+      backends: options.action?._destinations(onlyPortOf),
+    };
+    const portErr = backendPortProblems('action', [...route.backends ?? []], 'a Service backend of an egress route')[0];
+    if (portErr) failAt(this, portErr);
     this.routes[name] = emit(this, `Allow-${name}`, { apiVersion: egressRouteApiVersion(kind), kind, name, namespace: this.model.namespace, body: ['spec'] },
       () => renderEgressRoute(this.model, route));
     return this.routes[name];
   }
+}
+
+const CANNOT = 'cannot be expressed in a route of Linkerd\'s EgressNetwork (a Gateway API HTTPRoute)';
+
+/** Match conditions an egress HTTPRoute cannot hold (those only Istio's routes have, header prefixes, JWT claims, case-insensitive paths). */
+function egressMatchProblems(matches: readonly HttpMatch[]): Problem[] {
+  if (!Array.isArray(matches)) return [problem('match', 'must be a list of HttpMatch', String(matches), 'e.g. [HttpMatch.prefix(\'/get\')]')];
+  return matches.flatMap((m, i) => {
+    const model = m?._model;
+    if (model === undefined) return [problem(`match[${i}]`, 'must be an HttpMatch', String(m), 'e.g. HttpMatch.prefix(\'/get\')')];
+    return [
+      ...(model.ignoreUriCase ? [problem(`match[${i}].ignoreUriCase`, `${CANNOT}: path matches are case-sensitive`, true, 'remove it')] : []),
+      ...(model.grpc ? [problem(`match[${i}]`, `${CANNOT}: it matches HTTP paths, not gRPC methods`, `${model.grpc.service}/${model.grpc.method ?? '*'}`,
+        'match the path with HttpMatch.prefix(\'/package.Service/\')')] : []),
+      ...headerPrefixProblems(`match[${i}].headers`, model, CANNOT),
+      ...jwtClaimProblems(`match[${i}].headers`, model, CANNOT),
+      ...istioOnlyMatchProblems(`match[${i}]`, model, CANNOT, 'remove it'),
+    ];
+  });
+}
+
+/** An action an egress route cannot take: anything but forwarding to Services of the cluster. */
+function egressActionProblem(action: RouteAction | undefined): Problem | undefined {
+  if (action === undefined) return undefined;
+  if (!(action instanceof RouteAction)) return problem('action', 'must be a RouteAction', String(action), 'pass RouteAction.forward(service)');
+  if (action._redirect || action._delegate) {
+    return problem('action', 'must forward to Services of the cluster: an egress route sends out, or to Services', action._redirect ? 'redirect' : 'delegate',
+      'use RouteAction.forward(service) or weightedForward(), or leave out action to let the traffic out');
+  }
+  const external = action._destinations(undefined).find(d => d.service.external);
+  return external
+    ? problem('action', 'must name Services of the cluster: an external host is what the EgressNetwork lets out', external.service.name, 'leave out action to let the traffic out to it')
+    : undefined;
 }

@@ -45,7 +45,8 @@ function pathOf(uri: StringMatchModel | undefined): HttpRouteSpecRulesMatches['p
   return { type: enumValue<PathType>('RegularExpression'), value: uri.regex };
 }
 
-function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
+/** One match as an HTTPRoute match (path, headers, query parameters). */
+export function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
   return {
     path: pathOf(m.uri),
     headers: m.headers
