@@ -10,6 +10,7 @@ import { Suppressions } from '../core/suppressions';
 import { emit, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { renderVirtualService } from '../render/istio';
 import { StringMatchModel, VirtualServiceModel } from '../render/model';
+import { virtualServiceWeightProblems } from '../validation/rules';
 
 /** Props of a {@link DelegateRoutes}. */
 export interface DelegateRoutesProps {
@@ -61,7 +62,8 @@ export class DelegateRoutes extends Construct implements IDelegateRoutes {
     this.resource = emit(this, 'VirtualService', { apiVersion: istioNetworking(this), kind: 'VirtualService', name: this.name, namespace: this.namespace, body: ['spec'] },
       () => renderVirtualService(this.model(), renderContextOf(this)));
     this.node.addValidation(problemValidation(this,
-      () => [...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined), ...followOptionProblems(this.routes)]));
+      () => [...checkRoutes(this.routes, code => Suppressions.find(this, code) !== undefined), ...followOptionProblems(this.routes),
+        ...virtualServiceWeightProblems(this.model())]));
   }
 
   /** Adds a route after the existing ones; it may not delegate further (Istio supports one level of delegation). */

@@ -119,8 +119,10 @@ export class RouteAction {
   }
 
   /**
-   * Splits matched requests across targets by weight (50/50, 90/10…). Weights are whole
-   * percentages that add up to 100.
+   * Splits matched requests across targets by weight (50/50, 90/10…). Weights are whole numbers from 0 to 1,000,000,
+   * not all 0, read as proportions where the back-end reads them so (the Gateway API and Linkerd: 40 and 60, or 1 and
+   * 50051); under Istio's API (`TrafficApi.ISTIO`, a VirtualService) they are percentages that add up to 100, checked at
+   * synth.
    */
   public static weightedForward(targets: WeightedTarget[], options: ForwardOptions = {}): RouteAction {
     const action = new RouteAction(targets.map(t => ({ target: t.target, weight: t.weight, port: options.port })), undefined, undefined, undefined,

@@ -22,23 +22,31 @@ export function duplicates(names: readonly string[]): string[] {
   return [...dup];
 }
 
-/** A weight must be a whole number between 0 and 100. */
-export function checkWeight(field: string, weight: number): Problem[] {
-  if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-    return [problem(field, 'must be a whole number between 0 and 100', weight)];
+/**
+ * The largest route weight any back-end reads: the Gateway API's backendRef maximum (its CRDs' `maximum: 1000000`), which
+ * Linkerd reads too. Istio's API reads whole percentages that add up to 100 ({@link percentWeightProblems}).
+ */
+export const ROUTE_WEIGHT_MAX = 1_000_000;
+
+/** A weight must be a whole number between 0 and `max` (100 by default: a percentage). */
+export function checkWeight(field: string, weight: number, max = 100): Problem[] {
+  if (!Number.isInteger(weight) || weight < 0 || weight > max) {
+    return [problem(field, `must be a whole number between 0 and ${max}`, weight)];
   }
   return [];
 }
 
 /**
- * The destinations of one route: a single destination needs no weight; several need a weight
- * each, and the weights must add up to 100.
+ * The destinations of one route, as every back-end reads them: a single destination needs no weight; several need a
+ * weight each, whole numbers from 0 to {@link ROUTE_WEIGHT_MAX}, not all 0. Weights are proportions (the Gateway API's
+ * and Linkerd's meaning: 40 and 60, or 1 and 50051); where a back-end reads percentages, its routes are checked again
+ * ({@link percentWeightProblems}).
  */
 export function checkRouteWeights(field: string, destinations: readonly DestinationModel[]): Problem[] {
   if (destinations.length === 0) {
     return [problem(field, 'must have at least one destination', 0)];
   }
-  const errors = destinations.flatMap((d, i) => d.weight === undefined ? [] : checkWeight(`${field}[${i}].weight`, d.weight));
+  const errors = destinations.flatMap((d, i) => d.weight === undefined ? [] : checkWeight(`${field}[${i}].weight`, d.weight, ROUTE_WEIGHT_MAX));
   if (errors.length > 0) return errors;
   if (destinations.length === 1) {
     return [];
@@ -47,12 +55,36 @@ export function checkRouteWeights(field: string, destinations: readonly Destinat
   if (weights.some(w => w === undefined)) {
     return [problem(`${field}.weight`, 'must be given for every destination of a weighted route', weights.map(w => w ?? 'none'))];
   }
-  const sum = (weights as number[]).reduce((a, b) => a + b, 0);
-  if (sum !== 100) {
-    return [problem(`${field}.weight`, 'must add up to 100 across the destinations of a route', `${weights.join(' + ')} = ${sum}`,
-      'adjust the weights so that they total 100')];
+  // Istio refuses it (istio/istio pkg/config/validation/validation.go: "total destination weight = 0"); the Gateway API
+  // forwards nothing to a backend of weight 0
+  if ((weights as number[]).every(w => w === 0)) {
+    return [problem(`${field}.weight`, 'must not all be 0: the route would send its requests nowhere', weights.join(' + '), 'give at least one destination a weight')];
   }
   return [];
+}
+
+/**
+ * Under Istio's API (a VirtualService, `TrafficApi.ISTIO`) the weights of a route's destinations are whole percentages
+ * that add up to 100, as Istio's documentation writes them and as every Istio release accepts (before 1.15 Istio refused
+ * any other total: istio/istio#39544 loosened it to proportions). The Gateway API and Linkerd read proportions.
+ */
+export function percentWeightProblems(field: string, destinations: readonly DestinationModel[]): Problem[] {
+  const weights = destinations.map(d => d.weight);
+  if (destinations.length < 2 || weights.some(w => w === undefined)) return [];
+  const sum = (weights as number[]).reduce((a, b) => a + b, 0);
+  if (sum === 100) return [];
+  return [problem(`${field}.weight`, 'must add up to 100 under Istio\'s API (TrafficApi.ISTIO): a VirtualService\'s weights are percentages (Istio before 1.15 refuses '
+    + 'any other total)', `${weights.join(' + ')} = ${sum}`,
+  'adjust the weights so that they total 100, or render this chart with TrafficApi.GATEWAY_API or for MeshProvider.LINKERD, which read weights as proportions')];
+}
+
+/** The weights of every route of a VirtualService under Istio's API ({@link percentWeightProblems}). */
+export function virtualServiceWeightProblems(vs: VirtualServiceModel): Problem[] {
+  return [
+    ...vs.http.flatMap((r, i) => percentWeightProblems(`routes[${i}]`, r.destinations)),
+    ...(vs.tcp ?? []).flatMap((r, i) => percentWeightProblems(`tcpRoutes[${i}]`, r.destinations)),
+    ...(vs.tls ?? []).flatMap((r, i) => percentWeightProblems(`tlsRoutes[${i}]`, r.destinations)),
+  ];
 }
 
 /**

@@ -101,16 +101,29 @@ describe('ServiceRouting', () => {
   describe('fails', () => {
     const setup = () => reviewsIn(new Chart(new App(), 'c'));
 
-    test('fails if a weight is outside 0-100', () => {
+    test('fails if a weight is outside 0 to 1,000,000 (the Gateway API\'s maximum, which every back-end\'s weights fit)', () => {
       const reviews = setup();
-      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 120 }, { target: reviews.version('v2'), weight: -20 }])))
-        .toBe("RouteAction.weightedForward: 'weightedForward[0].weight' must be a whole number between 0 and 100: got 120\n'weightedForward[1].weight' must be a whole number between 0 and 100: got -20");
+      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 1_000_001 }, { target: reviews.version('v2'), weight: -20 }])))
+        .toBe("RouteAction.weightedForward: 'weightedForward[0].weight' must be a whole number between 0 and 1000000: got 1000001\n"
+          + "'weightedForward[1].weight' must be a whole number between 0 and 1000000: got -20");
     });
 
-    test('fails if the weights do not add up to 100', () => {
+    test('fails if every weight is 0', () => {
       const reviews = setup();
-      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 90 }, { target: reviews.version('v2'), weight: 20 }])))
-        .toBe("RouteAction.weightedForward: 'weightedForward.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
+      expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 0 }, { target: reviews.version('v2'), weight: 0 }])))
+        .toBe("RouteAction.weightedForward: 'weightedForward.weight' must not all be 0: the route would send its requests nowhere: got '0 + 0'; give at least one destination a weight");
+    });
+
+    test('fails at synth under Istio\'s API if the weights do not add up to 100 (a VirtualService\'s are percentages), naming the back-end', () => {
+      expect(synthError(app => {
+        const reviews = reviewsIn(new MeshChart(app, 'c'));
+        new ServiceRouting(reviews.node.scope as Chart, 'r', {
+          service: reviews,
+          routes: [{ action: RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 90 }, { target: reviews.version('v2'), weight: 20 }]) }],
+        });
+      })).toBe('Validation failed with the following errors:\n  [c/r] \'routes[0].weight\' must add up to 100 under Istio\'s API (TrafficApi.ISTIO): a VirtualService\'s weights are '
+        + 'percentages (Istio before 1.15 refuses any other total): got \'90 + 20 = 110\'; adjust the weights so that they total 100, or render this chart with '
+        + 'TrafficApi.GATEWAY_API or for MeshProvider.LINKERD, which read weights as proportions');
     });
 
     test('fails if a weighted route names a target twice', () => {

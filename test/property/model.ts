@@ -111,7 +111,9 @@ export const MISTAKES: readonly Mistake[] = [
 /** Whether a mistake can be made in a configuration (an escape-hatch patch needs a VirtualService to patch). */
 export function applicable(cfg: MeshCfg, mistake: Mistake): boolean {
   if (mistake === 'escape-hatch-subset') return cfg.api === 'istio' && cfg.routing.length > 0;
-  if (mistake === 'weights-not-100' || mistake === 'unknown-version') return cfg.routing.length > 0;
+  // weights are percentages under Istio's API only (the Gateway API reads proportions), and a split needs two destinations
+  if (mistake === 'weights-not-100') return cfg.api === 'istio' && cfg.routing.some(r => r.routes.some(rt => rt.split.length > 1));
+  if (mistake === 'unknown-version') return cfg.routing.length > 0;
   if (mistake === 'upper-case-header') return cfg.routing.some(r => r.routes.some(rt => rt.match?.kind === 'header'));
   return true;
 }
@@ -152,7 +154,7 @@ export function build(app: App, cfg: MeshCfg, mistake?: Mistake): void {
         ],
         action: RouteAction.weightedForward(rt.split.map((t, j) => ({
           target: svc.version(mistake === 'unknown-version' ? 'v9' : versions[t.version]),
-          weight: mistake === 'weights-not-100' && j === 0 ? t.weight + 1 : t.weight,
+          weight: mistake === 'weights-not-100' && j === 0 && rt.split.length > 1 ? t.weight + 1 : t.weight,
         })), { port: portOf(r.service) }),
         timeout: rt.timeoutMs !== undefined ? Duration.millis(rt.timeoutMs) : undefined,
         retries: rt.attempts !== undefined ? { attempts: rt.attempts } : undefined,

@@ -1,5 +1,5 @@
 import { Problem } from '../../lib/core/errors';
-import { checkHostsServed, checkPortName, checkRouteWeights, checkWeight, duplicates, hostsIntersect } from '../../lib/validation/rules';
+import { checkHostsServed, checkPortName, checkRouteWeights, checkWeight, duplicates, hostsIntersect, percentWeightProblems } from '../../lib/validation/rules';
 
 /** The validators return problem objects: their texts, as the errors show them. */
 const texts = (problems: readonly Problem[]): string[] => problems.map(p => p.message);
@@ -37,13 +37,36 @@ describe('checkRouteWeights', () => {
   test('fails if a weight is fractional', () => {
     expect(texts(checkWeight('w', 12.5))).toStrictEqual(["'w' must be a whole number between 0 and 100: got 12.5"]);
   });
+  test('weights are proportions: any total passes, up to 1,000,000 each', () => {
+    expect(checkRouteWeights('r', [d(40), d(50051)])).toStrictEqual([]);
+    expect(checkRouteWeights('r', [d(1_000_000), d(1)])).toStrictEqual([]);
+    expect(texts(checkRouteWeights('r', [d(1_000_001), d(1)]))).toStrictEqual(["'r[0].weight' must be a whole number between 0 and 1000000: got 1000001"]);
+  });
+  test('fails if every weight is 0', () => {
+    expect(texts(checkRouteWeights('r', [d(0), d(0)]))).toStrictEqual(["'r.weight' must not all be 0: the route would send its requests nowhere: got '0 + 0'; give at least one destination a weight"]);
+  });
   test('returns each problem as data: field, rule, value and fix', () => {
-    const [p] = checkRouteWeights('r', [d(90), d(20)]);
+    const [p] = percentWeightProblems('r', [d(90), d(20)]);
     expect(Problem.isProblem(p)).toBe(true);
-    expect({ field: p.field, rule: p.rule, value: p.value, fix: p.fix }).toStrictEqual({
-      field: 'r.weight', rule: 'must add up to 100 across the destinations of a route', value: '90 + 20 = 110', fix: 'adjust the weights so that they total 100',
+    expect({ field: p.field, rule: p.rule, value: p.value }).toStrictEqual({
+      field: 'r.weight',
+      rule: 'must add up to 100 under Istio\'s API (TrafficApi.ISTIO): a VirtualService\'s weights are percentages (Istio before 1.15 refuses any other total)',
+      value: '90 + 20 = 110',
     });
-    expect(String(p)).toBe("'r.weight' must add up to 100 across the destinations of a route: got '90 + 20 = 110'; adjust the weights so that they total 100");
+  });
+});
+
+describe('percentWeightProblems (Istio\'s API)', () => {
+  const d = (weight?: number) => ({ service: { name: 's' }, weight });
+  test('a single destination, or weights adding up to 100, pass', () => {
+    expect(percentWeightProblems('r', [d()])).toStrictEqual([]);
+    expect(percentWeightProblems('r', [d(40)])).toStrictEqual([]);
+    expect(percentWeightProblems('r', [d(100), d(0)])).toStrictEqual([]);
+  });
+  test('fails if the weights add up to anything else, naming the back-end that needs it', () => {
+    expect(texts(percentWeightProblems('r', [d(40), d(50051)]))).toStrictEqual(["'r.weight' must add up to 100 under Istio's API (TrafficApi.ISTIO): a VirtualService's weights "
+      + "are percentages (Istio before 1.15 refuses any other total): got '40 + 50051 = 50091'; adjust the weights so that they total 100, or render this chart with "
+      + 'TrafficApi.GATEWAY_API or for MeshProvider.LINKERD, which read weights as proportions']);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { emit, istioNetworking, renderContextOf } from '../../hosting/cdk8s/emit';
 import { renderDestinationRule, renderGateway } from '../../render/istio';
-import { matchGatewayProblems, pathPrefixRewriteProblems } from '../../validation/rules';
+import { matchGatewayProblems, pathPrefixRewriteProblems, virtualServiceWeightProblems } from '../../validation/rules';
 import { GatewayHost, MeshBackend, ServiceHost } from '../backend';
 import { istioMesh } from './mesh';
 import { VirtualServiceRoutes } from './routes';
@@ -16,7 +16,7 @@ export const istioBackend: MeshBackend & { readonly name: 'istio' } = {
   name: 'istio',
   ...istioMesh,
   routeObjects: host => new VirtualServiceRoutes(host),
-  routeProblems: (_scope, model) => [...matchGatewayProblems(model), ...pathPrefixRewriteProblems(model)],
+  routeProblems: (_scope, model) => [...matchGatewayProblems(model), ...pathPrefixRewriteProblems(model), ...virtualServiceWeightProblems(model)],
   exportToProblem: () => undefined,
   versionServices: false,
   destinationPolicyKind: 'DestinationRule',
