@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  EgressNetwork, EgressProtocol, EgressTrafficPolicy, HeaderMatch, HttpMatch, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, RouteAction, ServiceEntry,
-  ServiceRouting,
+  EgressNetwork, EgressProtocol, EgressTrafficPolicy, HeaderMatch, HttpMatch, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider,
+  MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';

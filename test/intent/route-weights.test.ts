@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  DelegateRoutes, HttpMatch, IngressGateway, IngressGatewayRoute, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService, RouteAction, ServiceRouting, TrafficApi,
+  DelegateRoutes, HttpMatch, IngressGateway, IngressGatewayRoute, Mesh, MeshApp, MeshChart, MeshNamespace, MeshProvider, MeshService,
+  RouteAction, ServiceRouting, TrafficApi,
 } from '../../lib';
 import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';
 import { only, synthError, synthObjects } from '../support/synth';
