@@ -67,7 +67,7 @@ describe('failure accrual with Linkerd\'s defaults (linkerd.io 2-edge tasks/circ
 
   test('Linkerd reads it as its documented defaults (7 failures, 1s to 1m, jitter 0.5), and the data-plane model applies it without complaint', () => {
     const objects = synthObjects(bb);
-    expect(parseFailureAccrual(only(objects, 'Service', 'bb').metadata.annotations ?? {})).toStrictEqual({
+    expect(parseFailureAccrual(only(objects, 'Service', 'bb').metadata.annotations as Record<string, string>)).toStrictEqual({
       ok: true, value: { mode: 'consecutive', maxFailures: 7, minPenalty: 1000, maxPenalty: 60_000, jitter: 0.5 },
     });
     const app = new MeshApp({ outdir: '/tmp/mesh-kit-linkerd-refusals-test' });

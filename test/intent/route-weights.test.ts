@@ -24,7 +24,7 @@ function split(app: App, props: { mesh?: MeshProvider; trafficApi?: TrafficApi }
 }
 
 describe('weights as proportions where the back-end reads them so', () => {
-  test.each([
+  test.each<[string, { mesh?: MeshProvider; trafficApi?: TrafficApi }]>([
     ['Linkerd', { mesh: MeshProvider.LINKERD }],
     ['the Gateway API', { trafficApi: TrafficApi.GATEWAY_API }],
   ])('%s: 40 and 50051 are written as given, valid against the CRDs', (_, props) => {
