@@ -233,17 +233,31 @@ describe('rate limits (Linkerd HTTPLocalRateLimitPolicy)', () => {
     });
   });
 
-  test('bad input: an override for a ServiceAccount no workload uses, a per-client rate above the overall one, Istio', () => {
-    expect(synthError(app => {
-      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+  test('an override for a ServiceAccount the app does not declare (emojivoto/default, a client of another repository) is accepted as named', () => {
+    // Linkerd's rate-limiting task overrides the limit of `emojivoto/default`, the ServiceAccount of a client pod the
+    // app does not declare: the analysis cannot check it exists, so it is written as named
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'emojivoto' });
       const { api } = services(chart);
       new ServiceAuthorization(chart, 'a', {
         service: api,
+        ports: [8080],
         allowFrom: [AuthorizedClient.anyMeshed()],
-        rateLimit: { overrides: [{ clients: [AuthorizedClient.serviceAccount('webb', 'shop')], requestsPerSecond: 5 }] },
+        rateLimit: { perClient: 4, overrides: [{ clients: [AuthorizedClient.serviceAccount('default', 'emojivoto'), AuthorizedClient.serviceAccount('loadgen', 'tools')], requestsPerSecond: 6 }] },
       });
-    })).toContain('[c/a] \'rateLimit.overrides[0].clients\' must name a ServiceAccount a workload runs as: none of this app\'s workloads in \'shop\' runs as \'webb\': '
-      + 'got \'shop/webb\'; their ServiceAccounts are shop/web, shop/api; or AuthorizedClient.service(...)');
+    }));
+    expect((only(objects, 'HTTPLocalRateLimitPolicy').spec as { overrides: unknown }).overrides).toStrictEqual([{
+      requestsPerSecond: 6,
+      clientRefs: [{ kind: 'ServiceAccount', name: 'default', namespace: 'emojivoto' }, { kind: 'ServiceAccount', name: 'loadgen', namespace: 'tools' }],
+    }]);
+  });
+
+  test('bad input: an override naming a namespace or a network, a per-client rate above the overall one, TCP ports, Istio', () => {
+    const ns = new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+    expect(errorOf(() => new ServiceAuthorization(ns, 'a', {
+      service: services(ns).api, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { overrides: [{ clients: [AuthorizedClient.namespace('ops')], requestsPerSecond: 5 }] },
+    }))).toBe('[c/a] \'rateLimit.overrides[0].clients[0]\' must be a caller identity: Linkerd overrides limits per ServiceAccount: got \'namespace ops\'; '
+      + 'use AuthorizedClient.service(...) or AuthorizedClient.serviceAccount(name, namespace)');
     const chart = new MeshChart(new App(), 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
     expect(errorOf(() => new ServiceAuthorization(chart, 'a', {
       service: services(chart).api, allowFrom: [AuthorizedClient.anyMeshed()], rateLimit: { requestsPerSecond: 10, perClient: 20 },
