@@ -24,3 +24,4 @@ export * from './waypoint';
 export * from './sidecar-scoping';
 export * from './tcp-route';
 export * from './delegation';
+export * from './authorized-requests';

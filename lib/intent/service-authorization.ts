@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
+import { AuthorizedRequests } from './authorized-requests';
 import { MeshService } from './mesh-service';
-import { HTTP_PROTOCOLS, Protocol } from './ports';
+import { HTTP_PROTOCOLS, MeshServicePort, Protocol } from './ports';
 import { MeshBackend } from '../backends/backend';
 import { backendAt, failIfNoMesh, refuse } from '../backends/registry';
 import { fail, failAt, problem } from '../core/errors';
@@ -125,8 +126,23 @@ export interface ServiceAuthorizationProps {
   /** The service whose pods are guarded. */
   readonly service: MeshService;
 
-  /** The callers let in; everyone else is refused. */
-  readonly allowFrom: AuthorizedClient[];
+  /**
+   * The callers let make any request; everyone else is refused (but for the requests of `allowRequests`).
+   * @default - none: only the callers of `allowRequests`, for their requests
+   */
+  readonly allowFrom?: AuthorizedClient[];
+
+  /**
+   * Requests some callers may make ("books may read authors but not modify them"): by method and path, on HTTP ports.
+   * Linkerd: an `HTTPRoute` per rule on the Servers, an `AuthorizationPolicy` targeting it, a `MeshTLSAuthentication`
+   * (and a `NetworkAuthentication` for networks) of its own; a request no rule matches is refused (404), but for the
+   * callers of `allowFrom` (a catch-all route), and the pods' HTTP probes keep a route open to every network (Linkerd
+   * leaves out its own probe route once a Server has routes). Istio: a rule of the ALLOW `AuthorizationPolicy` per
+   * rule, with `to.operation.methods` and `paths`.
+   * @default - none: `allowFrom` may make every request
+   * @see https://linkerd.io/2-edge/tasks/configuring-per-route-policy/
+   */
+  readonly allowRequests?: AuthorizedRequests[];
 
   /**
    * The service ports guarded.
@@ -171,12 +187,14 @@ export class ServiceAuthorization extends Construct {
     const name = props.name ?? props.service.name;
     const err = checkDnsSubdomain(props.name === undefined ? 'name (the service\'s name)' : 'name', name);
     if (err) failAt(this, err);
-    if (props.allowFrom.length === 0) {
-      failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in (an empty list would refuse every caller)'));
+    const allowFrom = props.allowFrom ?? [];
+    const rules = props.allowRequests ?? [];
+    if (allowFrom.length === 0 && rules.length === 0) {
+      failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in, or the requests some callers may make in allowRequests (no caller would refuse every request)'));
     }
     // a caller let in is a caller: its Sidecar (SidecarScoping) keeps the service's configuration
-    for (const c of props.allowFrom) c._service?._calls(props.service);
-    const labels = props.allowFrom.map(c => c._label);
+    for (const c of [...allowFrom, ...rules.flatMap(r => r.allowFrom ?? [])]) c?._service?._calls(props.service);
+    const labels = allowFrom.map(c => c._label);
     const dup = labels.find((l, i) => labels.indexOf(l) !== i);
     if (dup) failAt(this, problem('allowFrom', 'must name each caller once', dup));
     const svcPorts = props.service.ports;
@@ -188,6 +206,7 @@ export class ServiceAuthorization extends Construct {
     const guarded = svcPorts.filter(s => props.ports === undefined || props.ports.includes(s.port));
     const backend = backendAt(this);
     const opaque = guarded.find(s => !HTTP_PROTOCOLS.includes(s.protocol ?? Protocol.HTTP));
+    if (rules.length > 0) this.checkRules(name, rules, guarded, backend, props.service);
     if (props.rateLimit && opaque) {
       failAt(this, problem('rateLimit', `must guard HTTP or gRPC ports only: a local rate limit counts requests, and port ${opaque.port} is ${opaque.protocol}`, opaque.port,
         'limit the ports with ports: [...], or put the rate limit on a ServiceAuthorization of the HTTP ports'));
@@ -201,6 +220,7 @@ export class ServiceAuthorization extends Construct {
       })),
       clients: [],
       clusterDomain: 'cluster.local',
+      probePaths: rules.length > 0 ? probePaths(props.service, guarded.map(p => p.port)) : undefined,
       audit: props.mode === AuthorizationMode.AUDIT || undefined,
       rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
       // ambient with a waypoint: ztunnel at the pods sees the waypoint's identity, never the caller's, so a policy
@@ -210,10 +230,15 @@ export class ServiceAuthorization extends Construct {
         ? { service: props.service.name, ports: guarded.map(s => s.port) } : undefined,
     };
     if (model.atWaypoint) props.service._waypointOnly(this);
+    if (rules.length > 0 && backend.authorizesAtWaypoint && ambientAt(this) && !model.atWaypoint) {
+      failAt(this, problem('allowRequests', 'need a waypoint under ambient mode: ztunnel enforces only L4 rules, and an ALLOW policy whose methods or paths it cannot read refuses every request',
+        rules.map(r => r.name), `give service '${props.service.name}' a waypoint (waypoint: …), or authorize callers for every request with allowFrom`));
+    }
     // callers are resolved when rendered: a service's identities are known once all its versions are added
     const render = backend.authorizationRenderer(this);
     // which objects there are depends on the kinds of caller (identities, networks), known now; whom they name, at synth
-    const objects = render({ ...model, clients: props.allowFrom.map(c => ({ ...c._model })) });
+    const requests = () => rules.map(r => ({ name: `${name}-${r.name}`, clients: r.allowFrom.map(c => ({ ...c._model })), requests: r.requests.map(m => m._model) }));
+    const objects = render({ ...model, clients: allowFrom.map(c => ({ ...c._model })), requests: requests() });
     objects.forEach((o, i) => {
       const { kind, metadata, ...body } = o;
       // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`, and `AuthorizationPolicy7778-networks`.
@@ -222,10 +247,44 @@ export class ServiceAuthorization extends Construct {
       emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
         () => render({
           ...model,
-          clients: props.allowFrom.map(c => ({ ...c._model })),
+          clients: allowFrom.map(c => ({ ...c._model })),
+          requests: requests(),
+          probePaths: rules.length > 0 ? probePaths(props.service, guarded.map(p => p.port)) : undefined,
           rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
         })[i]);
     });
+  }
+
+  /** The request rules, checked: names (unique, DNS labels, not taken), callers and requests, HTTP ports only. */
+  private checkRules(
+    name: string, rules: readonly AuthorizedRequests[], ports: readonly MeshServicePort[], backend: MeshBackend, service: MeshService,
+  ): void {
+    const names: string[] = [];
+    rules.forEach((r, i) => {
+      const at = `allowRequests[${i}]`;
+      const err = checkDnsLabel(`${at}.name`, r.name) ?? checkDnsSubdomain(`${at}.name (the objects' name ${name}-${String(r.name)})`, `${name}-${String(r.name)}`);
+      if (err) failAt(this, err);
+      if (r.name === 'default' || r.name === 'probes') {
+        failAt(this, problem(`${at}.name`, 'must not be \'default\' or \'probes\': the catch-all and probe routes are named so', r.name, 'name the rule after what it allows, e.g. \'read\''));
+      }
+      if (names.includes(r.name)) failAt(this, problem(`${at}.name`, 'must be unique among the rules', r.name));
+      names.push(r.name);
+      if (!Array.isArray(r.allowFrom) || r.allowFrom.length === 0) failAt(this, problem(`${at}.allowFrom`, 'must name at least one caller', r.allowFrom ?? [], 'name who may make these requests'));
+      const labels = r.allowFrom.map(c => c._label);
+      const dup = labels.find((l, j) => labels.indexOf(l) !== j);
+      if (dup) failAt(this, problem(`${at}.allowFrom`, 'must name each caller once', dup));
+      if (!Array.isArray(r.requests) || r.requests.length === 0) {
+        failAt(this, problem(`${at}.requests`, 'must name at least one request', r.requests ?? [], 'e.g. RequestMatch.pathPrefix(\'/authors\', HttpMethod.GET)'));
+      }
+    });
+    // Linkerd reads HTTPRoutes on HTTP/1 and HTTP/2 Servers (a gRPC Server takes GRPCRoutes); Istio needs HTTP to see methods and paths
+    const linkerd = backend.name === 'linkerd';
+    const readable = [Protocol.HTTP, Protocol.HTTP2, ...(linkerd ? [] : [Protocol.GRPC, Protocol.GRPC_WEB])];
+    const notHttp = ports.find(p => !readable.includes(p.protocol ?? Protocol.HTTP));
+    if (notHttp) {
+      failAt(this, problem('allowRequests', `must guard HTTP ports only: methods and paths are read from HTTP requests${linkerd ? ' (Linkerd attaches HTTPRoutes to HTTP/1 and HTTP/2 Servers)' : ''}, and port ${notHttp.port} is ${notHttp.protocol}`,
+        notHttp.port, `limit the ports with ports: [${ports.filter(p => p !== notHttp).map(p => p.port).join(', ')}], or authorize ${service.name}'s other ports in another ServiceAuthorization`));
+    }
   }
 
   /** The rate limit as model data, checked: whole positive rates, per-caller and override rates within the overall one, identities as clients. */
@@ -259,4 +318,14 @@ export class ServiceAuthorization extends Construct {
       }),
     };
   }
+}
+
+/** The paths of the service's HTTP probes on some service ports (a probe without a port targets the first). */
+function probePaths(service: MeshService, ports: readonly number[]): string[] {
+  const first = service.ports[0]?.port;
+  const probes = service.model().versions.flatMap(v => {
+    const p = v.deployment?.workload.probes;
+    return p ? [p.readiness, p.liveness, p.startup] : [];
+  });
+  return [...new Set(probes.filter(p => p?.kind === 'httpGet' && ports.includes(p.port ?? first)).map(p => p!.path ?? '/'))].sort();
 }

@@ -573,6 +573,32 @@ export interface AuthorizationModel {
    * waypoint sees them. The waypoint sees the caller's identity; ztunnel at the pods sees only the waypoint's.
    */
   readonly atWaypoint?: { readonly service: string; readonly ports: readonly number[] };
+  /**
+   * Requests some callers may make besides `clients` (who may make any): Linkerd's HTTPRoutes on the Servers with an
+   * AuthorizationPolicy each, Istio's rules with `to.operation.methods/paths`.
+   */
+  readonly requests?: readonly RequestRuleModel[];
+  /**
+   * The paths of the pods' HTTP probes on the guarded ports: once a Server has routes, Linkerd no longer authorizes
+   * probes by itself (its default probe route is left out), so they get a route of their own.
+   */
+  readonly probePaths?: readonly string[];
+}
+
+/** One kind of request an authorization rule admits: a path condition and methods. */
+export interface RequestMatchModel {
+  /** undefined: any path. */
+  readonly path?: { readonly type: 'Exact' | 'PathPrefix'; readonly value: string };
+  /** undefined: any method. */
+  readonly methods?: readonly string[];
+}
+
+/** Requests to a service and the callers who may make them. */
+export interface RequestRuleModel {
+  /** `<authorization name>-<rule name>`: the name of its Linkerd objects. */
+  readonly name: string;
+  readonly clients: AuthorizedClientModel[];
+  readonly requests: readonly RequestMatchModel[];
 }
 
 /** A local rate limit: in all, per client identity, and for some clients. */

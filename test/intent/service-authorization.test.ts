@@ -5,7 +5,7 @@ import {
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
-import { only, synthError, synthObjects } from '../support/synth';
+import { only, synthObjects } from '../support/synth';
 
 function services(chart: MeshChart) {
   const web = new MeshService(chart, 'web', { ports: [{ port: 80 }] });
@@ -128,7 +128,7 @@ describe('ServiceAuthorization errors', () => {
   test('fails if no caller is named', () => {
     const chart = chartFor();
     expect(errorOf(() => new ServiceAuthorization(chart, 'a', { service: services(chart).web, allowFrom: [] })))
-      .toBe('[c/a] \'allowFrom\' must name at least one caller: got []; name the callers to let in (an empty list would refuse every caller)');
+      .toBe('[c/a] \'allowFrom\' must name at least one caller: got []; name the callers to let in, or the requests some callers may make in allowRequests (no caller would refuse every request)');
   });
 
   test('fails if a caller is named twice', () => {

@@ -1449,6 +1449,74 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "RequestMatch.exact": [
+   {
+    "name": "path",
+    "spec": "string"
+   },
+   {
+    "name": "methods",
+    "optional": true,
+    "rest": true,
+    "spec": {
+     "enum": [
+      "CONNECT",
+      "DELETE",
+      "GET",
+      "HEAD",
+      "OPTIONS",
+      "PATCH",
+      "POST",
+      "PUT",
+      "TRACE"
+     ]
+    }
+   }
+  ],
+  "RequestMatch.methods": [
+   {
+    "name": "methods",
+    "optional": true,
+    "rest": true,
+    "spec": {
+     "enum": [
+      "CONNECT",
+      "DELETE",
+      "GET",
+      "HEAD",
+      "OPTIONS",
+      "PATCH",
+      "POST",
+      "PUT",
+      "TRACE"
+     ]
+    }
+   }
+  ],
+  "RequestMatch.pathPrefix": [
+   {
+    "name": "prefix",
+    "spec": "string"
+   },
+   {
+    "name": "methods",
+    "optional": true,
+    "rest": true,
+    "spec": {
+     "enum": [
+      "CONNECT",
+      "DELETE",
+      "GET",
+      "HEAD",
+      "OPTIONS",
+      "PATCH",
+      "POST",
+      "PUT",
+      "TRACE"
+     ]
+    }
+   }
+  ],
   "RequestSource.anyAuthenticated": [],
   "RequestSource.ipBlocks": [
    {
@@ -2127,6 +2195,31 @@ export const API_SHAPES: ApiShapes = {
       "class": "RequestCondition"
      }
     }
+   }
+  },
+  "AuthorizedRequests": {
+   "fields": {
+    "allowFrom": {
+     "list": {
+      "class": "AuthorizedClient"
+     }
+    },
+    "name": "string",
+    "requests": {
+     "list": {
+      "class": "RequestMatch"
+     }
+    }
+   },
+   "required": [
+    "allowFrom",
+    "name",
+    "requests"
+   ],
+   "docs": {
+    "allowFrom": "The callers who may make these requests (in addition to the authorization's `allowFrom`, who may make any).",
+    "name": "The rule's name, a DNS label: its objects are named `<authorization name>-<name>` (Linkerd's HTTPRoute, MeshTLSAuthentication, AuthorizationPolicy).",
+    "requests": "The requests: any of them."
    }
   },
   "AutoscalingOptions": {
@@ -4045,7 +4138,7 @@ export const API_SHAPES: ApiShapes = {
     "requestsPerSecond"
    ],
    "docs": {
-    "clients": "The callers, by identity: `AuthorizedClient.service(...)` or `AuthorizedClient.serviceAccount(...)`.",
+    "clients": "The callers, by identity: `AuthorizedClient.service(...)`, `AuthorizedClient.workload(...)`, or `AuthorizedClient.serviceAccount(name, namespace)` for a caller this app does not declare (Linkerd's rate-limiting task overrides `emojivoto/default`, the identity of a client pod deployed apart).",
     "requestsPerSecond": "Their requests per second."
    }
   },
@@ -4180,6 +4273,11 @@ export const API_SHAPES: ApiShapes = {
       "class": "AuthorizedClient"
      }
     },
+    "allowRequests": {
+     "list": {
+      "type": "AuthorizedRequests"
+     }
+    },
     "mode": {
      "enum": [
       "audit",
@@ -4198,11 +4296,9 @@ export const API_SHAPES: ApiShapes = {
     }
    },
    "required": [
-    "allowFrom",
     "service"
    ],
    "docs": {
-    "allowFrom": "The callers let in; everyone else is refused.",
     "service": "The service whose pods are guarded."
    }
   },
@@ -4723,6 +4819,7 @@ export const API_SHAPES: ApiShapes = {
   "Projection",
   "RequestAuthentication",
   "RequestCondition",
+  "RequestMatch",
   "RequestSource",
   "RouteAction",
   "SchemaValidation",
