@@ -25,3 +25,4 @@ export * from './sidecar-scoping';
 export * from './tcp-route';
 export * from './delegation';
 export * from './authorized-requests';
+export * from './mesh-client';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AuthorizedRequests } from './authorized-requests';
+import { MeshClient } from './mesh-client';
 import { MeshService } from './mesh-service';
 import { HTTP_PROTOCOLS, MeshServicePort, Protocol } from './ports';
 import { MeshBackend } from '../backends/backend';
@@ -20,6 +21,17 @@ export class AuthorizedClient {
     return new AuthorizedClient(() => ({
       serviceAccounts: service.serviceAccountNames.map(name => ({ name, namespace: service.namespace ?? 'default' })),
     }), service.node.path, service);
+  }
+
+  /**
+   * The pods of a {@link MeshClient} declared here (a client, a load generator, a curl pod): its ServiceAccount (namespace
+   * `default` when its chart has none).
+   */
+  public static workload(client: MeshClient): AuthorizedClient {
+    if (!(client instanceof MeshClient)) {
+      fail(problem('client', 'must be a MeshClient', client, 'for a service use AuthorizedClient.service(...); for pods this app does not declare, AuthorizedClient.serviceAccount(name, namespace)'));
+    }
+    return new AuthorizedClient(() => ({ serviceAccounts: [{ name: client.serviceAccountName, namespace: client.namespace ?? 'default' }] }), client.node.path);
   }
 
   /**

@@ -141,6 +141,14 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "AuthorizedClient.workload": [
+   {
+    "name": "client",
+    "spec": {
+     "class": "MeshClient"
+    }
+   }
+  ],
   "Autoscaling.of": [
    {
     "name": "options",
@@ -934,6 +942,22 @@ export const API_SHAPES: ApiShapes = {
     "optional": true,
     "spec": {
      "type": "MeshChartProps"
+    }
+   }
+  ],
+  "MeshClient.constructor": [
+   {
+    "name": "scope",
+    "spec": "construct"
+   },
+   {
+    "name": "id",
+    "spec": "string"
+   },
+   {
+    "name": "props",
+    "spec": {
+     "type": "MeshClientProps"
     }
    }
   ],
@@ -3456,6 +3480,94 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "MeshClientProps": {
+   "fields": {
+    "affinity": "any",
+    "args": {
+     "list": "string"
+    },
+    "command": {
+     "list": "string"
+    },
+    "containerName": "string",
+    "env": {
+     "map": {
+      "class": "EnvValue"
+     }
+    },
+    "image": "string",
+    "imagePullPolicy": {
+     "enum": [
+      "Always",
+      "IfNotPresent",
+      "Never"
+     ]
+    },
+    "imagePullSecrets": {
+     "list": "string"
+    },
+    "initContainers": {
+     "list": "any"
+    },
+    "name": "string",
+    "namespace": {
+     "type": "IMeshNamespace"
+    },
+    "nodeSelector": {
+     "map": "string"
+    },
+    "podAnnotations": {
+     "map": "string"
+    },
+    "preStop": {
+     "class": "PreStop"
+    },
+    "priorityClassName": "string",
+    "replicas": "number",
+    "resources": "any",
+    "security": {
+     "class": "WorkloadSecurity"
+    },
+    "serviceAccountName": "string",
+    "sidecarContainers": {
+     "list": "any"
+    },
+    "sidecarInjection": {
+     "enum": [
+      "disabled",
+      "enabled",
+      "inherit"
+     ]
+    },
+    "terminationGracePeriod": {
+     "class": "Duration"
+    },
+    "tolerations": {
+     "list": "any"
+    },
+    "topologySpread": {
+     "list": {
+      "class": "TopologySpread"
+     }
+    },
+    "volumeMounts": {
+     "list": {
+      "class": "VolumeMount"
+     }
+    },
+    "volumes": {
+     "list": {
+      "class": "Volume"
+     }
+    }
+   },
+   "required": [
+    "image"
+   ],
+   "docs": {
+    "image": "The container image, pinned (a tag other than `latest`, or a digest)."
+   }
+  },
   "MeshComponentAliases": {
    "fields": {
     "charts": {
@@ -4803,6 +4915,7 @@ export const API_SHAPES: ApiShapes = {
   "Mesh",
   "MeshApp",
   "MeshChart",
+  "MeshClient",
   "MeshComponent",
   "MeshExtensionProvider",
   "MeshInput",
