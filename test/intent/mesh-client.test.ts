@@ -66,7 +66,8 @@ describe('MeshClient', () => {
       new MeshClient(new MeshChart(app, 'c'), 'loadgen', { image: 'fortio/fortio:1.66.0' });
     });
     type Container = { name: string; imagePullPolicy: string; securityContext: unknown };
-    const spec = only(objects, 'Deployment').spec as { replicas: number; template: { spec: { serviceAccountName: string; securityContext: unknown; containers: Container[] } } };
+    type PodSpec = { serviceAccountName: string; securityContext: unknown; containers: Container[] };
+    const spec = only(objects, 'Deployment').spec as { replicas: number; template: { spec: PodSpec } };
     const restricted = only(synthObjects(app => {
       new MeshClient(new MeshChart(app, 'c'), 'loadgen', { image: 'fortio/fortio:1.66.0', security: WorkloadSecurity.restricted() });
     }), 'Deployment').spec as typeof spec;
