@@ -71,7 +71,8 @@ describe('MeshClient', () => {
     const restricted = only(synthObjects(app => {
       new MeshClient(new MeshChart(app, 'c'), 'loadgen', { image: 'fortio/fortio:1.66.0', security: WorkloadSecurity.restricted() });
     }), 'Deployment').spec as typeof spec;
-    expect([spec.replicas, spec.template.spec.serviceAccountName, spec.template.spec.containers[0].name, spec.template.spec.containers[0].imagePullPolicy])
+    const pod = spec.template.spec;
+    expect([spec.replicas, pod.serviceAccountName, pod.containers[0].name, pod.containers[0].imagePullPolicy])
       .toStrictEqual([1, 'loadgen', 'loadgen', 'IfNotPresent']);
     expect(spec.template.spec.securityContext).toStrictEqual(restricted.template.spec.securityContext);
     expect(spec.template.spec.containers[0].securityContext).toStrictEqual(restricted.template.spec.containers[0].securityContext);
