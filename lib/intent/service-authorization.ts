@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizedRequests } from './authorized-requests';
 import { MeshClient } from './mesh-client';
+import { DefaultInboundPolicy } from './mesh-namespace';
 import { MeshService } from './mesh-service';
 import { HTTP_PROTOCOLS, MeshServicePort, Protocol } from './ports';
 import { MeshBackend } from '../backends/backend';
@@ -175,6 +176,16 @@ export interface ServiceAuthorizationProps {
   readonly mode?: AuthorizationMode;
 
   /**
+   * Linkerd: what each Server does with a caller no authorization admits (its `accessPolicy`), one of Linkerd's
+   * default policies: `ALL_AUTHENTICATED` lets any meshed caller in, `CLUSTER_UNAUTHENTICATED` any caller from the
+   * cluster's networks, and so on. Istio has no such fallback: refused there but for `DENY` and `AUDIT` (a dry-run
+   * policy); name the callers in `allowFrom` instead, e.g. `AuthorizedClient.anyMeshed()`.
+   * @default DefaultInboundPolicy.DENY (DefaultInboundPolicy.AUDIT with `mode: AuthorizationMode.AUDIT`)
+   * @see https://linkerd.io/2-edge/reference/authorization-policy/#accesspolicy
+   */
+  readonly accessPolicy?: DefaultInboundPolicy;
+
+  /**
    * A local rate limit of the guarded ports, on the same Servers (Linkerd). Istio has no rate-limit API (its local rate
    * limit is an EnvoyFilter): refused there.
    * @default - none
@@ -223,6 +234,17 @@ export class ServiceAuthorization extends Construct {
       failAt(this, problem('rateLimit', `must guard HTTP or gRPC ports only: a local rate limit counts requests, and port ${opaque.port} is ${opaque.protocol}`, opaque.port,
         'limit the ports with ports: [...], or put the rate limit on a ServiceAuthorization of the HTTP ports'));
     }
+    const access = props.accessPolicy;
+    if (access !== undefined) {
+      if (props.mode === AuthorizationMode.AUDIT && access !== DefaultInboundPolicy.AUDIT) {
+        failAt(this, problem('accessPolicy', 'cannot be combined with mode: AuthorizationMode.AUDIT, which sets the Servers\' accessPolicy to audit', access,
+          'leave out one of them'));
+      }
+      if (backend.name !== 'linkerd' && access !== DefaultInboundPolicy.DENY && access !== DefaultInboundPolicy.AUDIT) {
+        failAt(this, problem('accessPolicy', `cannot be expressed with the ${backend.name} back-end: it is a Linkerd Server's (what it does with callers no authorization admits)`, access,
+          'name the callers in allowFrom (AuthorizedClient.anyMeshed(), AuthorizedClient.network(...)), observe with mode: AuthorizationMode.AUDIT, or render this chart for MeshProvider.LINKERD'));
+      }
+    }
     const model: AuthorizationModel = {
       name,
       namespace: props.service.namespace,
@@ -233,7 +255,8 @@ export class ServiceAuthorization extends Construct {
       clients: [],
       clusterDomain: 'cluster.local',
       probePaths: rules.length > 0 ? probePaths(props.service, guarded.map(p => p.port)) : undefined,
-      audit: props.mode === AuthorizationMode.AUDIT || undefined,
+      audit: props.mode === AuthorizationMode.AUDIT || access === DefaultInboundPolicy.AUDIT || undefined,
+      accessPolicy: access,
       rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
       // ambient with a waypoint: ztunnel at the pods sees the waypoint's identity, never the caller's, so a policy
       // selecting the pods would refuse every named caller (found by the data-plane model). The waypoint enforces it,

@@ -566,6 +566,8 @@ export interface AuthorizationModel {
   readonly clusterDomain: string;
   /** Observe instead of enforce: Linkerd's `accessPolicy: audit`, Istio's `istio.io/dry-run` policy. */
   readonly audit?: boolean;
+  /** Linkerd: the Servers' `accessPolicy` when asked (else `deny`, or `audit` when auditing). */
+  readonly accessPolicy?: string;
   /** A local rate limit of the guarded ports (Linkerd's HTTPLocalRateLimitPolicy on each Server). */
   readonly rateLimit?: RateLimitModel;
   /**

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  AuthorizationMode, AuthorizedClient, DataPlane, HttpMethod, Mesh, MeshChart, MeshNamespace, MeshProvider, MeshService, Probe, Protocol,
+  AuthorizationMode, AuthorizedClient, DataPlane, DefaultInboundPolicy, HttpMethod, Mesh, MeshChart, MeshNamespace, MeshProvider, MeshService,
+  Probe, Protocol,
   RequestMatch, ServiceAuthorization, Waypoint,
 } from '../../lib';
 import { errorOf } from '../support/errors';
@@ -225,5 +226,46 @@ describe('per-request authorization errors', () => {
     });
     expect((only(objects, 'Server').spec as { accessPolicy: string }).accessPolicy).toBe('audit');
     expect((only(objects, 'HTTPRoute').spec as { rules: unknown }).rules).toStrictEqual([{ matches: [{ method: 'GET' }, { method: 'HEAD' }] }]);
+  });
+});
+
+describe('a Server\'s accessPolicy (Linkerd)', () => {
+  const build = (mesh: MeshProvider, accessPolicy: DefaultInboundPolicy, mode?: AuthorizationMode) => (app: App) => {
+    const chart = new MeshChart(app, 'c', { mesh, namespace: 'shop' });
+    const namespace = new MeshNamespace(chart, 'ns', { name: 'shop' });
+    const api = new MeshService(chart, 'api', { namespace, image: 'api:1.0.0', ports: [{ port: 8080 }] });
+    const web = new MeshService(chart, 'web', { namespace, image: 'web:1.0.0', ports: [{ port: 80 }] });
+    new MeshService(chart, 'other', { namespace, image: 'other:1.0.0', ports: [{ port: 80 }] });
+    new ServiceAuthorization(chart, 'a', {
+      service: api,
+      accessPolicy,
+      mode,
+      allowRequests: [{ name: 'write', allowFrom: [AuthorizedClient.service(web)], requests: [RequestMatch.methods(HttpMethod.POST)] }],
+    });
+  };
+
+  test('written on the Servers; callers no authorization admits fall back to it (all-authenticated: any meshed caller)', () => {
+    const objects = expectSchemaValid(synthObjects(build(MeshProvider.LINKERD, DefaultInboundPolicy.ALL_AUTHENTICATED)));
+    expect((only(objects, 'Server').spec as { accessPolicy: string }).accessPolicy).toBe('all-authenticated');
+    const app = new App();
+    build(MeshProvider.LINKERD, DefaultInboundPolicy.ALL_AUTHENTICATED)(app);
+    const model = Mesh.fromApp(app);
+    expect(model.request({ from: 'shop/other', host: 'api.shop', port: 8080, method: 'POST', path: '/x' }).outcome).toBe('routed');
+    const denyApp = new App();
+    build(MeshProvider.LINKERD, DefaultInboundPolicy.DENY)(denyApp);
+    const deny = Mesh.fromApp(denyApp);
+    expect(deny.request({ from: 'shop/other', host: 'api.shop', port: 8080, method: 'POST', path: '/x' }).outcome).toBe('denied');
+    expect(deny.request({ from: 'shop/web', host: 'api.shop', port: 8080, method: 'POST', path: '/x' }).outcome).toBe('routed');
+  });
+
+  test('fails under Istio but for DENY and AUDIT; fails beside mode AUDIT unless AUDIT', () => {
+    expect(errorOf(() => build(MeshProvider.ISTIO, DefaultInboundPolicy.ALL_AUTHENTICATED)(new App()))).toBe(
+      '[c/a] \'accessPolicy\' cannot be expressed with the istio back-end: it is a Linkerd Server\'s (what it does with callers no authorization admits): '
+      + 'got \'all-authenticated\'; name the callers in allowFrom (AuthorizedClient.anyMeshed(), AuthorizedClient.network(...)), observe with mode: AuthorizationMode.AUDIT, '
+      + 'or render this chart for MeshProvider.LINKERD');
+    const dryRun = only(synthObjects(build(MeshProvider.ISTIO, DefaultInboundPolicy.AUDIT)), 'AuthorizationPolicy');
+    expect(dryRun.metadata.annotations).toStrictEqual({ 'istio.io/dry-run': 'true' });
+    expect(errorOf(() => build(MeshProvider.LINKERD, DefaultInboundPolicy.DENY, AuthorizationMode.AUDIT)(new App()))).toBe(
+      '[c/a] \'accessPolicy\' cannot be combined with mode: AuthorizationMode.AUDIT, which sets the Servers\' accessPolicy to audit: got \'deny\'; leave out one of them');
   });
 });

@@ -4380,6 +4380,16 @@ export const API_SHAPES: ApiShapes = {
   },
   "ServiceAuthorizationProps": {
    "fields": {
+    "accessPolicy": {
+     "enum": [
+      "all-authenticated",
+      "all-unauthenticated",
+      "audit",
+      "cluster-authenticated",
+      "cluster-unauthenticated",
+      "deny"
+     ]
+    },
     "allowFrom": {
      "list": {
       "class": "AuthorizedClient"

@@ -129,7 +129,7 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
       podSelector: { matchLabels: { app: a.app } },
       port: p.containerPortName ?? p.containerPort,
       proxyProtocol: proxyProtocol(p.protocol),
-      accessPolicy: a.audit ? 'audit' : 'deny',
+      accessPolicy: a.accessPolicy ?? (a.audit ? 'audit' : 'deny'),
     },
   }));
   const base = authentications(a.name, a.namespace, a.clients);
