@@ -269,3 +269,27 @@ describe('a Server\'s accessPolicy (Linkerd)', () => {
       '[c/a] \'accessPolicy\' cannot be combined with mode: AuthorizationMode.AUDIT, which sets the Servers\' accessPolicy to audit: got \'deny\'; leave out one of them');
   });
 });
+
+describe('a rule naming callers by identity and by network (Linkerd)', () => {
+  test('a MeshTLSAuthentication and a NetworkAuthentication of the rule, each required by an AuthorizationPolicy on the route', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const c = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD, namespace: 'shop' });
+      const api = new MeshService(c, 'api', { image: 'api:1.0.0', ports: [{ port: 8080 }] });
+      new ServiceAuthorization(c, 'a', {
+        service: api,
+        allowRequests: [{
+          name: 'health', allowFrom: [AuthorizedClient.namespace('monitoring'), AuthorizedClient.network('10.0.0.0/8')], requests: [RequestMatch.exact('/healthz', HttpMethod.GET)],
+        }],
+      });
+    })).filter(o => o.apiVersion.startsWith(POLICY));
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
+      'Server/api-8080', 'MeshTLSAuthentication/api-health', 'NetworkAuthentication/api-health', 'HTTPRoute/api-health',
+      'AuthorizationPolicy/api-health', 'AuthorizationPolicy/api-health-networks',
+    ]);
+    expect(only(objects, 'MeshTLSAuthentication').spec).toStrictEqual({ identityRefs: [{ kind: 'Namespace', name: 'monitoring' }] });
+    expect(only(objects, 'AuthorizationPolicy', 'api-health-networks').spec).toStrictEqual({
+      targetRef: { group: POLICY, kind: 'HTTPRoute', name: 'api-health' },
+      requiredAuthenticationRefs: [{ group: POLICY, kind: 'NetworkAuthentication', name: 'api-health' }],
+    });
+  });
+});
