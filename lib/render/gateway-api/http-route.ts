@@ -45,7 +45,7 @@ function pathOf(uri: StringMatchModel | undefined): HttpRouteSpecRulesMatches['p
   return { type: enumValue<PathType>('RegularExpression'), value: uri.regex };
 }
 
-/** One match as an HTTPRoute match (path, headers, query parameters). */
+/** One match as an HTTPRoute match (path, headers, query parameters). @internal (its type is a CRD import the package does not ship) */
 export function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
   return {
     path: pathOf(m.uri),
