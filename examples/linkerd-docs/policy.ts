@@ -3,11 +3,12 @@
  * mesh-kit's typed constructs, one chart (one file) per task; what the typed API cannot write yet is left out and
  * marked `linkerd-docs: gap <Kind> <namespace>/<name> — why`.
  */
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import {
-  AuthorizedClient, EgressNetwork, EgressProtocol, EgressTrafficPolicy, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, RouteAction,
-  ServiceAuthorization, ServiceRouting,
+  AuthorizedClient, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol,
+  RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume, VolumeMount, WorkloadSecurity,
 } from '@mesh-kit/core';
+import { slowCooker } from './routing';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
 
@@ -15,10 +16,22 @@ const linkerd = { mesh: MeshProvider.LINKERD } as const;
 export function faultInjection(app: App): void {
   const chart = new MeshChart(app, 'fault-injection', linkerd);
   const books = MeshService.fromAttributes(chart, 'books', { name: 'books', namespace: 'booksapp', ports: [{ port: 7002 }] });
-  // linkerd-docs: gap ConfigMap booksapp/error-injector — mesh-kit writes no ConfigMaps (the nginx.conf answering 500); a Volume only reads one
-  // linkerd-docs: gap Deployment booksapp/error-injector — depends on the ConfigMap above (nginx:alpine is unpinned, which mesh-kit refuses)
-  // linkerd-docs: gap Service booksapp/error-injector — written with its Deployment (above)
-  const injector = MeshService.fromAttributes(chart, 'error-injector', { name: 'error-injector', namespace: 'booksapp', ports: [{ port: 8080, name: 'service' }] });
+  // linkerd-docs: escape ConfigMap booksapp/error-injector — nginx's configuration (answer every request with a 500): application data, which mesh-kit does not model; a cdk8s ApiObject
+  new ApiObject(chart, 'error-injector-config', {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'error-injector', namespace: 'booksapp' },
+    data: { 'nginx.conf': 'events {}\nhttp {\n    server {\n      listen 8080;\n        location / {\n            return 500;\n        }\n    }\n}' },
+  });
+  const config = Volume.fromConfigMap('nginx-config', 'error-injector');
+  const injector = new MeshService(chart, 'error-injector', {
+    namespace: MeshNamespace.fromName('booksapp'),
+    ports: [{ port: 8080, name: 'service' }],
+    image: 'nginx:alpine',
+    containerName: 'nginx',
+    volumes: [config],
+    volumeMounts: [VolumeMount.of(config, '/etc/nginx/nginx.conf', { subPath: 'nginx.conf' })],
+    sidecarInjection: SidecarInjection.ENABLED, // the task pipes it through linkerd inject
+    security: WorkloadSecurity.unset(), // nginx:alpine starts as root (it drops to the nginx user itself)
+  });
   new ServiceRouting(chart, 'error-split', {
     service: books,
     name: 'error-split',
@@ -31,11 +44,10 @@ export function grpcRouting(app: App): void {
   const chart = new MeshChart(app, 'grpc-routing', linkerd);
   const smiley = MeshService.fromAttributes(chart, 'smiley', { name: 'smiley', namespace: 'faces', ports: [{ port: 50051, protocol: Protocol.GRPC }] });
   const smiley2 = MeshService.fromAttributes(chart, 'smiley2', { name: 'smiley2', namespace: 'faces', ports: [{ port: 80, protocol: Protocol.GRPC }] });
-  // linkerd-docs: gap GRPCRoute faces/smiley-a-b — weights 40 and 50051 are proportions in the Gateway API; mesh-kit reads weights as percentages (0 to 100, summing to 100)
   new ServiceRouting(chart, 'smiley-a-b', {
     service: smiley,
     name: 'smiley-a-b',
-    routes: [{ action: RouteAction.weightedForward([{ target: smiley, weight: 40 }, { target: smiley2, weight: 60 }]) }],
+    routes: [{ action: RouteAction.weightedForward([{ target: smiley, weight: 40 }, { target: smiley2, weight: 50051 }]) }],
   });
 }
 
@@ -84,17 +96,41 @@ export function rateLimiting(app: App): void {
   });
 }
 
-/** tasks/managing-egress-traffic.md: all egress allowed and observed, then HTTP GET /get and TLS to httpbin.org only, then unencrypted HTTP through an internal egress. */
+/**
+ * tasks/managing-egress-traffic.md: all egress allowed and observed from a curl pod, then HTTP GET /get and TLS to
+ * httpbin.org only (`egress`); then all TLS on 443, and unencrypted HTTP answered by an internal service
+ * (`egress.step-2`).
+ */
 export function egress(app: App): void {
-  const chart = new MeshChart(app, 'egress', linkerd);
-  const all = new EgressNetwork(chart, 'all-egress-traffic', { namespace: 'egress-test', name: 'all-egress-traffic', trafficPolicy: EgressTrafficPolicy.ALLOW });
-  // linkerd-docs: gap Pod egress-test/client — a meshed client without a Service (a curl pod) cannot be declared
-  // linkerd-docs: gap HTTPRoute egress-test/httpbin-get — egress by port without hostnames, with a path match, is not typed
-  // linkerd-docs: gap TLSRoute egress-test/tls-egress — the task's second TLSRoute has no hostnames (all TLS on 443)
-  // linkerd-docs: gap Service egress-test/internal-egress — a meshed Service with no workload of mesh-kit's (the task's nginx is unpinned)
-  // linkerd-docs: gap Deployment egress-test/internal-egress — as above
-  // linkerd-docs: gap HTTPRoute egress-test/unencrypted-http — egress to a Service backend is not typed
-  all.allow({ name: 'tls-egress', hosts: ['httpbin.org'], port: 443, protocol: EgressProtocol.TLS });
+  for (const step of [1, 2]) {
+    const chart = new MeshChart(app, step === 1 ? 'egress' : 'egress-step-2', { ...linkerd, fileName: step === 1 ? 'egress' : 'egress.step-2' });
+    const namespace = MeshNamespace.fromName('egress-test');
+    const all = new EgressNetwork(chart, 'all-egress-traffic', { namespace: 'egress-test', name: 'all-egress-traffic', trafficPolicy: EgressTrafficPolicy.ALLOW });
+    all.allow({ name: 'httpbin-get', port: 80, protocol: EgressProtocol.HTTP, match: [HttpMatch.prefix('/get')] });
+    if (step === 1) {
+      // linkerd-docs: gap Pod egress-test/client — MeshClient writes a Deployment (a client the cluster restarts), not a bare Pod, and pins the image (curlimages/curl has no tag)
+      new MeshClient(chart, 'client', {
+        namespace,
+        image: 'curlimages/curl:8.11.1',
+        command: ['sh', '-c', 'sleep infinity'],
+        sidecarInjection: SidecarInjection.ENABLED,
+        podAnnotations: { 'config.linkerd.io/proxy-metrics-hostname-labels': 'true' },
+      });
+      all.allow({ name: 'tls-egress', hosts: ['httpbin.org'], port: 443, protocol: EgressProtocol.TLS });
+      continue;
+    }
+    all.allow({ name: 'tls-egress', port: 443, protocol: EgressProtocol.TLS }); // every host: all TLS on 443
+    const internal = new MeshService(chart, 'internal-egress', {
+      namespace,
+      ports: [{ port: 80, name: 'one' }],
+      image: 'buoyantio/bb:v0.0.5',
+      containerName: 'legacy-app',
+      command: ['sh', '-c'],
+      args: ['/out/bb terminus --h1-server-port 80 --response-text \'You cannot go there right now\' --fire-and-forget'],
+      sidecarInjection: SidecarInjection.ENABLED,
+    });
+    all.allow({ name: 'unencrypted-http', port: 80, protocol: EgressProtocol.HTTP, action: RouteAction.forward(internal) });
+  }
 }
 
 /** tasks/pod-to-pod-multicluster.md: bb in mc-demo, only the good slow-cooker may call it. */
@@ -102,10 +138,6 @@ export function multicluster(app: App): void {
   const chart = new MeshChart(app, 'multicluster', linkerd);
   const namespace = new MeshNamespace(chart, 'Namespace', { name: 'mc-demo' });
   // linkerd-docs: gap TrafficSplit test/podinfo — SMI TrafficSplit (split.smi-spec.io) is not written by mesh-kit; it writes HTTPRoutes
-  // linkerd-docs: gap Deployment mc-demo/slow-cooker — a meshed load generator without a Service
-  // linkerd-docs: gap ServiceAccount mc-demo/slow-cooker — as above
-  // linkerd-docs: gap Deployment mc-demo/slow-cooker-evil — as above
-  // linkerd-docs: gap ServiceAccount mc-demo/slow-cooker-evil — as above
   // linkerd-docs: gap Server mc-demo/bb — named by the task; ServiceAuthorization names its objects after the service
   // linkerd-docs: gap AuthorizationPolicy mc-demo/bb-authz — as above
   // linkerd-docs: gap MeshTLSAuthentication mc-demo/bb-good — as above
@@ -114,7 +146,10 @@ export function multicluster(app: App): void {
     ports: [{ port: 8080, name: 'http' }],
     containerName: 'terminus',
     args: ['terminus', '--h1-server-port=8080', '--response-text=hello\n'],
-    image: 'buoyantio/bb:v0.0.5',
+    image: 'buoyantio/bb:v0.0.6',
   });
-  new ServiceAuthorization(chart, 'bb-callers', { service: bb, allowFrom: [AuthorizedClient.serviceAccount('slow-cooker', 'mc-demo')] });
+  // the clients run in the other cluster (west) and call bb through its mirror, bb-target
+  const good = slowCooker(chart, namespace, 'http://bb-target:8080');
+  slowCooker(chart, namespace, 'http://bb-target:8080', 'slow-cooker-evil');
+  new ServiceAuthorization(chart, 'bb-callers', { service: bb, allowFrom: [AuthorizedClient.workload(good)] });
 }

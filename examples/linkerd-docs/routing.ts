@@ -5,12 +5,24 @@
  * these marks and lists them with the reason).
  */
 import { App, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
-  HeaderMatch, HttpMatch, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, RetryOn, RouteAction, ServiceRouting,
+  HeaderMatch, HttpMatch, IMeshNamespace, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, RetryOn, RouteAction, ServiceRouting,
 } from '@mesh-kit/core';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
 const BB = 'buoyantio/bb:v0.0.6';
+
+/** The tasks' load generator: slow_cooker at 10 requests per second to `url`, meshed, serving nothing. */
+export function slowCooker(scope: Construct, namespace: IMeshNamespace, url: string, name = 'slow-cooker'): MeshClient {
+  return new MeshClient(scope, name, {
+    namespace,
+    image: 'buoyantio/slow_cooker:1.3.0',
+    containerName: 'slow-cooker',
+    command: ['/bin/sh'],
+    args: ['-c', `sleep 5 # wait for pods to start\n/slow_cooker/slow_cooker --qps 10 ${url}\n`],
+  });
+}
 
 /** tasks/configuring-dynamic-request-routing.md: podinfo's backend-a, and backend-b for requests with `x-request-id: alternative`. */
 export function dynamicRequestRouting(app: App): void {
@@ -71,7 +83,7 @@ export function circuitBreaking(app: App): void {
   });
   bb.addVersion('good', { image: BB, deploymentName: 'good', podLabels: { class: 'good' } });
   bb.addVersion('bad', { image: BB, deploymentName: 'bad', podLabels: { class: 'bad' }, args: ['terminus', '--h1-server-port=8080', '--percent-failure=100'] });
-  // linkerd-docs: gap Deployment circuit-breaking-demo/slow-cooker — a meshed load generator without a Service cannot be declared (MeshService needs a port)
+  slowCooker(chart, namespace, 'http://bb:8080');
 }
 
 /** tasks/traffic-shifting.md: bb v1 and v2, shifted 90/10 then 0/100 by an HTTPRoute on bb (`traffic-shifting.step-2`). */
@@ -84,7 +96,7 @@ export function trafficShifting(app: App): void {
     const v2 = bb.addVersion('v2', { image: BB, deploymentName: 'v2', args: ['terminus', '--h1-server-port=8080', '--response-text=v2'] });
     // linkerd-docs: gap Service traffic-shift-demo/bb — the task's bb selects v1 only and the route sends to bb and bb-v2; mesh-kit's bb selects every version and the route sends to its per-version Services (bb-v1, bb-v2)
     // linkerd-docs: gap HTTPRoute traffic-shift-demo/bb-route — as above (backendRefs bb-v1 and bb-v2, not bb and bb-v2)
-    // linkerd-docs: gap Deployment traffic-shift-demo/slow-cooker — a meshed load generator without a Service cannot be declared (MeshService needs a port)
+    slowCooker(chart, namespace, 'http://bb:8080');
     new ServiceRouting(chart, 'bb-route', {
       service: bb,
       name: 'bb-route',

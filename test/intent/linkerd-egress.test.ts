@@ -28,10 +28,10 @@ describe('EgressNetwork (Linkerd egress control)', () => {
       apiVersion: 'gateway.networking.k8s.io/v1alpha2',
       kind: 'TLSRoute',
       metadata: { name: 'egress-api-github-com-443', namespace: 'shop' },
-      spec: { parentRefs: [{ ...ref, port: 443 }], hostnames: ['api.github.com'], rules: [{ backendRefs: [{ ...ref, port: 443 }] }] },
+      spec: { parentRefs: [{ ...ref, port: 443 }], hostnames: ['api.github.com'], rules: [{ backendRefs: [{ ...ref }] }] },
     });
-    expect(only(objects, 'HTTPRoute').spec).toStrictEqual({ parentRefs: [{ ...ref, port: 80 }], hostnames: ['httpbin.org'], rules: [{ backendRefs: [{ ...ref, port: 80 }] }] });
-    expect(only(objects, 'TCPRoute').spec).toStrictEqual({ parentRefs: [{ ...ref, port: 5432 }], rules: [{ backendRefs: [{ ...ref, port: 5432 }] }] });
+    expect(only(objects, 'HTTPRoute').spec).toStrictEqual({ parentRefs: [{ ...ref, port: 80 }], hostnames: ['httpbin.org'], rules: [{ backendRefs: [{ ...ref }] }] });
+    expect(only(objects, 'TCPRoute').spec).toStrictEqual({ parentRefs: [{ ...ref, port: 5432 }], rules: [{ backendRefs: [{ ...ref }] }] });
   });
 
   test('bad input: overlapping networks, an exception outside its network, hosts on TCP, none on TLS; Istio has ServiceEntry instead', () => {
@@ -110,13 +110,13 @@ describe('egress by port, as Linkerd\'s managing-egress-traffic task writes it (
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: 'httpbin-get', namespace: ns },
-      spec: { parentRefs: [{ ...ref, port: 80 }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/get' } }], backendRefs: [{ ...ref, port: 80 }] }] },
+      spec: { parentRefs: [{ ...ref, port: 80 }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/get' } }], backendRefs: [{ ...ref }] }] },
     });
     expect(only(objects, 'TLSRoute', 'tls-egress')).toStrictEqual({
       apiVersion: 'gateway.networking.k8s.io/v1alpha2',
       kind: 'TLSRoute',
       metadata: { name: 'tls-egress', namespace: ns },
-      spec: { parentRefs: [{ ...ref, port: 443 }], rules: [{ backendRefs: [{ ...ref, port: 443 }] }] },
+      spec: { parentRefs: [{ ...ref, port: 443 }], rules: [{ backendRefs: [{ ...ref }] }] },
     });
     expect(only(objects, 'HTTPRoute', 'unencrypted-http').spec).toStrictEqual({
       parentRefs: [{ ...ref, port: 80 }], rules: [{ backendRefs: [{ name: 'internal-egress', port: 80 }] }],

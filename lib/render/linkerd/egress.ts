@@ -59,7 +59,7 @@ export function renderEgressRoute(net: EgressNetworkModel, r: EgressRouteModel):
   const matches = r.kind === 'HTTPRoute' && r.matches ? gatewayApiMatches(r.matches) : [];
   const backendRefs = r.backends?.length
     ? r.backends.map(d => ({ ...backendOf(d, net.namespace), weight: d.weight }))
-    : [{ ...ref, port: r.port }];
+    : [{ ...ref }]; // no port: the original destination's, as the egress reference and task write it
   return {
     apiVersion: egressRouteApiVersion(r.kind),
     kind: r.kind,
