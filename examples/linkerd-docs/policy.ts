@@ -5,8 +5,8 @@
  */
 import { ApiObject, App } from 'cdk8s';
 import {
-  AuthorizedClient, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol,
-  RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume, VolumeMount, WorkloadSecurity,
+  AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient, MeshNamespace, MeshProvider,
+  MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume, VolumeMount, WorkloadSecurity,
 } from '@mesh-kit/core';
 import { slowCooker } from './routing';
 
@@ -55,45 +55,69 @@ export function grpcRouting(app: App): void {
 export function restrictingAccess(app: App): void {
   const chart = new MeshChart(app, 'restricting-access', linkerd);
   const namespace = MeshNamespace.fromName('emojivoto');
-  const voting = new MeshService(chart, 'voting-svc', { namespace, ports: [{ port: 8080, name: 'grpc', protocol: Protocol.GRPC }], image: 'docker.l5d.io/buoyantio/emojivoto-voting-svc:v11' });
-  // linkerd-docs: gap Server emojivoto/voting-grpc — the task's Server is named by the task (voting-grpc) and labelled; ServiceAuthorization names its Server after the service and port
+  const voting = new MeshService(chart, 'voting-svc', {
+    namespace,
+    ports: [{ port: 8080, name: 'grpc', protocol: Protocol.GRPC, containerPortName: 'grpc' }],
+    image: 'docker.l5d.io/buoyantio/emojivoto-voting-svc:v11',
+  });
+  // linkerd-docs: gap Server emojivoto/voting-grpc — the task labels its Server app: voting-svc; mesh-kit's Servers carry no labels (they select the pods by app: voting-svc all the same)
   // linkerd-docs: gap ServerAuthorization emojivoto/voting-grpc — ServerAuthorization (policy.linkerd.io/v1beta1) is deprecated; mesh-kit writes the AuthorizationPolicy and MeshTLSAuthentication that replace it
-  new ServiceAuthorization(chart, 'voting-callers', { service: voting, allowFrom: [AuthorizedClient.serviceAccount('web', 'emojivoto')] });
+  new ServiceAuthorization(chart, 'voting-callers', {
+    service: voting,
+    allowFrom: [AuthorizedClient.serviceAccount('web', 'emojivoto')],
+    linkerdNames: { server: 'voting-grpc' },
+  });
 }
 
 /** tasks/configuring-per-route-policy.md: books may read authors, webapp may also modify them, probes reach /ping. */
 export function perRoutePolicy(app: App): void {
   const chart = new MeshChart(app, 'per-route-policy', linkerd);
   const namespace = MeshNamespace.fromName('booksapp');
-  const authors = new MeshService(chart, 'authors', { namespace, ports: [{ port: 7001, name: 'service' }], image: 'buoyantio/booksapp:v0.0.5' });
-  // linkerd-docs: gap Server booksapp/authors-server — per-route authorization (routes attached to a Server, policies targeting a route) is not typed yet
-  // linkerd-docs: gap HTTPRoute booksapp/authors-get-route — as above
-  // linkerd-docs: gap AuthorizationPolicy booksapp/authors-get-policy — as above
-  // linkerd-docs: gap MeshTLSAuthentication booksapp/authors-get-authn — as above
-  // linkerd-docs: gap HTTPRoute booksapp/authors-probe-route — as above
-  // linkerd-docs: gap NetworkAuthentication booksapp/authors-probe-authn — as above
-  // linkerd-docs: gap AuthorizationPolicy booksapp/authors-probe-policy — as above
-  // linkerd-docs: gap HTTPRoute booksapp/authors-modify-route — as above
-  // linkerd-docs: gap AuthorizationPolicy booksapp/authors-modify-policy — as above
-  // linkerd-docs: gap MeshTLSAuthentication booksapp/authors-modify-authn — as above
-  new ServiceAuthorization(chart, 'authors-callers', {
+  const authors = new MeshService(chart, 'authors', {
+    namespace, ports: [{ port: 7001, name: 'service', containerPortName: 'service' }], image: 'buoyantio/booksapp:v0.0.5',
+  });
+  const books = AuthorizedClient.serviceAccount('books', 'booksapp');
+  const webapp = AuthorizedClient.serviceAccount('webapp', 'booksapp');
+  const named = (rule: string) => ({ route: `authors-${rule}-route`, policy: `authors-${rule}-policy`, authentication: `authors-${rule}-authn` });
+  // linkerd-docs: gap Server booksapp/authors-server — the task's Server selects project: booksapp too (a label of booksapp's own manifests); mesh-kit's selects the service's pods by app: authors, the same pods
+  new ServiceAuthorization(chart, 'authors-policy', {
     service: authors,
-    allowFrom: [AuthorizedClient.serviceAccount('books', 'booksapp'), AuthorizedClient.serviceAccount('webapp', 'booksapp')],
+    linkerdNames: { server: 'authors-server' },
+    allowRequests: [
+      { name: 'get', allowFrom: [books, webapp], requests: [RequestMatch.pathPrefix('/authors.json', HttpMethod.GET), RequestMatch.pathPrefix('/authors/', HttpMethod.GET)], linkerdNames: named('get') },
+      { name: 'probe', allowFrom: [AuthorizedClient.network('0.0.0.0/0'), AuthorizedClient.network('::/0')], requests: [RequestMatch.pathPrefix('/ping', HttpMethod.GET)], linkerdNames: named('probe') },
+      {
+        name: 'modify',
+        allowFrom: [webapp],
+        requests: [RequestMatch.pathPrefix('/authors/', HttpMethod.DELETE, HttpMethod.PUT), RequestMatch.pathPrefix('/authors.json', HttpMethod.POST)],
+        linkerdNames: named('modify'),
+      },
+    ],
   });
 }
 
-/** tasks/configuring-rate-limiting.md: emojivoto's web at 4 requests per second per client, 6 for the default ServiceAccount. */
+/**
+ * tasks/configuring-rate-limiting.md: emojivoto's web open to every caller at 4 requests per second per client
+ * (`rate-limiting`), then 6 for the `default` ServiceAccount (`rate-limiting.step-2`).
+ */
 export function rateLimiting(app: App): void {
-  const chart = new MeshChart(app, 'rate-limiting', linkerd);
-  const namespace = MeshNamespace.fromName('emojivoto');
-  const web = new MeshService(chart, 'web-svc', { namespace, ports: [{ port: 80, name: 'http', targetPort: 8080 }], image: 'docker.l5d.io/buoyantio/emojivoto-web:v11' });
-  // linkerd-docs: gap Server emojivoto/web-http — named by the task; ServiceAuthorization names its Server after the service and port
-  // linkerd-docs: gap HTTPLocalRateLimitPolicy emojivoto/web-http — as above; and an override for a ServiceAccount the app does not declare (emojivoto/default)
-  new ServiceAuthorization(chart, 'web-callers', {
-    service: web,
-    allowFrom: [AuthorizedClient.network('0.0.0.0/0'), AuthorizedClient.network('::/0')],
-    rateLimit: { perClient: 4 },
-  });
+  for (const step of [1, 2]) {
+    const chart = new MeshChart(app, step === 1 ? 'rate-limiting' : 'rate-limiting-step-2', { ...linkerd, fileName: step === 1 ? 'rate-limiting' : 'rate-limiting.step-2' });
+    const namespace = MeshNamespace.fromName('emojivoto');
+    const web = new MeshService(chart, 'web-svc', {
+      namespace, ports: [{ port: 80, name: 'http', targetPort: 8080, containerPortName: 'http' }], image: 'docker.l5d.io/buoyantio/emojivoto-web:v11',
+    });
+    new ServiceAuthorization(chart, 'web-callers', {
+      service: web,
+      accessPolicy: DefaultInboundPolicy.ALL_UNAUTHENTICATED,
+      linkerdNames: { server: 'web-http' },
+      rateLimit: {
+        perClient: 4,
+        // the client pods of the task run as the namespace's default ServiceAccount, which this app does not declare
+        overrides: step === 2 ? [{ clients: [AuthorizedClient.serviceAccount('default', 'emojivoto')], requestsPerSecond: 6 }] : undefined,
+      },
+    });
+  }
 }
 
 /**
@@ -138,9 +162,6 @@ export function multicluster(app: App): void {
   const chart = new MeshChart(app, 'multicluster', linkerd);
   const namespace = new MeshNamespace(chart, 'Namespace', { name: 'mc-demo' });
   // linkerd-docs: gap TrafficSplit test/podinfo — SMI TrafficSplit (split.smi-spec.io) is not written by mesh-kit; it writes HTTPRoutes
-  // linkerd-docs: gap Server mc-demo/bb — named by the task; ServiceAuthorization names its objects after the service
-  // linkerd-docs: gap AuthorizationPolicy mc-demo/bb-authz — as above
-  // linkerd-docs: gap MeshTLSAuthentication mc-demo/bb-good — as above
   const bb = new MeshService(chart, 'bb', {
     namespace,
     ports: [{ port: 8080, name: 'http' }],
@@ -148,8 +169,13 @@ export function multicluster(app: App): void {
     args: ['terminus', '--h1-server-port=8080', '--response-text=hello\n'],
     image: 'buoyantio/bb:v0.0.6',
   });
+  // linkerd-docs: gap Server mc-demo/bb — the task leaves the protocol to Linkerd's detection (no proxyProtocol); mesh-kit states the one it knows, HTTP/1
   // the clients run in the other cluster (west) and call bb through its mirror, bb-target
   const good = slowCooker(chart, namespace, 'http://bb-target:8080');
   slowCooker(chart, namespace, 'http://bb-target:8080', 'slow-cooker-evil');
-  new ServiceAuthorization(chart, 'bb-callers', { service: bb, allowFrom: [AuthorizedClient.workload(good)] });
+  new ServiceAuthorization(chart, 'bb-callers', {
+    service: bb,
+    allowFrom: [AuthorizedClient.workload(good)],
+    linkerdNames: { server: 'bb', policy: 'bb-authz', authentication: 'bb-good' },
+  });
 }

@@ -78,4 +78,30 @@ export interface AuthorizedRequests {
   readonly allowFrom: AuthorizedClient[];
   /** The requests: any of them. */
   readonly requests: RequestMatch[];
+  /**
+   * Linkerd: other names for the rule's objects, where a task or a convention names them (the per-route policy task's
+   * `authors-get-route`, `authors-get-policy`, `authors-get-authn`). Other back-ends write none of these objects and
+   * ignore it.
+   * @default - every object `<authorization name>-<name>`
+   */
+  readonly linkerdNames?: LinkerdRequestNames;
+}
+
+/** Names of the Linkerd objects of one rule of {@link AuthorizedRequests}. */
+export interface LinkerdRequestNames {
+  /**
+   * The HTTPRoute attached to the Servers.
+   * @default - `<authorization name>-<rule name>`
+   */
+  readonly route?: string;
+  /**
+   * The AuthorizationPolicy targeting the route (for callers by network besides identities, `<policy>-networks` too).
+   * @default - `<authorization name>-<rule name>`
+   */
+  readonly policy?: string;
+  /**
+   * The MeshTLSAuthentication of the rule's callers (and the NetworkAuthentication of its networks).
+   * @default - `<authorization name>-<rule name>`
+   */
+  readonly authentication?: string;
 }

@@ -134,6 +134,26 @@ export enum AuthorizationMode {
   AUDIT = 'audit',
 }
 
+/** Names of the Linkerd objects a {@link ServiceAuthorization} writes for its `allowFrom`. */
+export interface LinkerdAuthorizationNames {
+  /**
+   * The Server; only when one port is guarded (each port has a Server of its own).
+   * @default - `<authorization name>-<container port>`
+   */
+  readonly server?: string;
+  /**
+   * The AuthorizationPolicy on the Server admitting `allowFrom` (`<policy>-networks` for callers by network besides
+   * identities); only when one port is guarded.
+   * @default - the Server's name
+   */
+  readonly policy?: string;
+  /**
+   * The MeshTLSAuthentication of `allowFrom` (and the NetworkAuthentication of its networks).
+   * @default - the authorization's name
+   */
+  readonly authentication?: string;
+}
+
 /** Props of a {@link ServiceAuthorization}. */
 export interface ServiceAuthorizationProps {
   /** The service whose pods are guarded. */
@@ -168,6 +188,14 @@ export interface ServiceAuthorizationProps {
    * @default - the service's name
    */
   readonly name?: string;
+
+  /**
+   * Linkerd: other names for the Server, its AuthorizationPolicy and the callers' authentication, where a task or a
+   * convention names them (the restricting-access task's Server `voting-grpc`). Other back-ends write none of these
+   * objects and ignore it.
+   * @default - the Servers `<name>-<container port>`, each one's AuthorizationPolicy after it, the authentication `<name>`
+   */
+  readonly linkerdNames?: LinkerdAuthorizationNames;
 
   /**
    * Enforce, or observe first (audit).
@@ -212,8 +240,11 @@ export class ServiceAuthorization extends Construct {
     if (err) failAt(this, err);
     const allowFrom = props.allowFrom ?? [];
     const rules = props.allowRequests ?? [];
-    if (allowFrom.length === 0 && rules.length === 0) {
-      failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in, or the requests some callers may make in allowRequests (no caller would refuse every request)'));
+    // a Server whose accessPolicy admits callers needs no authorization of its own (the rate-limiting task's web-http)
+    const admitting = props.accessPolicy !== undefined && props.accessPolicy !== DefaultInboundPolicy.DENY && props.accessPolicy !== DefaultInboundPolicy.AUDIT;
+    if (allowFrom.length === 0 && rules.length === 0 && !admitting) {
+      failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in, the requests some callers may make in allowRequests, '
+        + 'or (Linkerd) an accessPolicy that admits callers (no caller would refuse every request)'));
     }
     // a caller let in is a caller: its Sidecar (SidecarScoping) keeps the service's configuration
     for (const c of [...allowFrom, ...rules.flatMap(r => r.allowFrom ?? [])]) c?._service?._calls(props.service);
@@ -227,6 +258,7 @@ export class ServiceAuthorization extends Construct {
       }
     }
     const guarded = svcPorts.filter(s => props.ports === undefined || props.ports.includes(s.port));
+    const linkerdNames = this.checkLinkerdNames(props.linkerdNames, guarded.length);
     const backend = backendAt(this);
     const opaque = guarded.find(s => !HTTP_PROTOCOLS.includes(s.protocol ?? Protocol.HTTP));
     if (rules.length > 0) this.checkRules(name, rules, guarded, backend, props.service);
@@ -255,6 +287,7 @@ export class ServiceAuthorization extends Construct {
       clients: [],
       clusterDomain: 'cluster.local',
       probePaths: rules.length > 0 ? probePaths(props.service, guarded.map(p => p.port)) : undefined,
+      linkerdNames,
       audit: props.mode === AuthorizationMode.AUDIT || access === DefaultInboundPolicy.AUDIT || undefined,
       accessPolicy: access,
       rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
@@ -272,12 +305,21 @@ export class ServiceAuthorization extends Construct {
     // callers are resolved when rendered: a service's identities are known once all its versions are added
     const render = backend.authorizationRenderer(this);
     // which objects there are depends on the kinds of caller (identities, networks), known now; whom they name, at synth
-    const requests = () => rules.map(r => ({ name: `${name}-${r.name}`, clients: r.allowFrom.map(c => ({ ...c._model })), requests: r.requests.map(m => m._model) }));
+    const requests = () => rules.map(r => ({
+      name: `${name}-${r.name}`, linkerdNames: r.linkerdNames ? { ...r.linkerdNames } : undefined, clients: r.allowFrom.map(c => ({ ...c._model })), requests: r.requests.map(m => m._model),
+    }));
     const objects = render({ ...model, clients: allowFrom.map(c => ({ ...c._model })), requests: requests() });
+    const taken = objects.find((o, i) => objects.findIndex(x => x.kind === o.kind && x.metadata.name === o.metadata.name) !== i);
+    if (taken) {
+      failAt(this, problem('linkerdNames', `must give each object a name of its own: two ${taken.kind}s would be named '${taken.metadata.name}'`, taken.metadata.name,
+        'choose other names in linkerdNames (the authorization\'s, or a rule\'s in allowRequests)'));
+    }
     objects.forEach((o, i) => {
       const { kind, metadata, ...body } = o;
-      // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`, and `AuthorizationPolicy7778-networks`.
-      const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${metadata.name.slice(name.length + 1)}` : kind;
+      // One Server and AuthorizationPolicy per port under Linkerd: `Server7778`, and `AuthorizationPolicy7778-networks`;
+      // an object named in linkerdNames: `<Kind>-<its name>`.
+      const suffix = metadata.name.startsWith(`${name}-`) ? metadata.name.slice(name.length + 1) : `-${metadata.name}`;
+      const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${suffix}` : kind;
       const annotations = metadata.annotations ? { ...metadata.annotations } : undefined;
       emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
         () => render({
@@ -288,6 +330,22 @@ export class ServiceAuthorization extends Construct {
           rateLimit: props.rateLimit ? this.rateLimitModel(props.rateLimit, backend) : undefined,
         })[i]);
     });
+  }
+
+  /** Linkerd's object names, checked: DNS subdomains; a Server's and its policy's only with one guarded port. */
+  private checkLinkerdNames(names: LinkerdAuthorizationNames | undefined, ports: number): AuthorizationModel['linkerdNames'] {
+    if (names === undefined) return undefined;
+    for (const key of ['server', 'policy', 'authentication'] as const) {
+      const value = names[key];
+      if (value === undefined) continue;
+      const err = checkDnsSubdomain(`linkerdNames.${key}`, value);
+      if (err) failAt(this, err);
+      if (key !== 'authentication' && ports !== 1) {
+        failAt(this, problem(`linkerdNames.${key}`, `can only be given when one port is guarded: each port has a Server${key === 'policy' ? ' and a policy' : ''} of its own, and ${ports} are`, value,
+          'guard one port per ServiceAuthorization (ports: [...]), or leave the name to mesh-kit'));
+      }
+    }
+    return { server: names.server, policy: names.policy, authentication: names.authentication };
   }
 
   /** The request rules, checked: names (unique, DNS labels, not taken), callers and requests, HTTP ports only. */
@@ -303,6 +361,11 @@ export class ServiceAuthorization extends Construct {
         failAt(this, problem(`${at}.name`, 'must not be \'default\' or \'probes\': the catch-all and probe routes are named so', r.name, 'name the rule after what it allows, e.g. \'read\''));
       }
       if (names.includes(r.name)) failAt(this, problem(`${at}.name`, 'must be unique among the rules', r.name));
+      for (const key of ['route', 'policy', 'authentication'] as const) {
+        const given = r.linkerdNames?.[key];
+        const nameErr = given === undefined ? undefined : checkDnsSubdomain(`${at}.linkerdNames.${key}`, given);
+        if (nameErr) failAt(this, nameErr);
+      }
       names.push(r.name);
       if (!Array.isArray(r.allowFrom) || r.allowFrom.length === 0) failAt(this, problem(`${at}.allowFrom`, 'must name at least one caller', r.allowFrom ?? [], 'name who may make these requests'));
       const labels = r.allowFrom.map(c => c._label);

@@ -585,6 +585,8 @@ export interface AuthorizationModel {
    * probes by itself (its default probe route is left out), so they get a route of their own.
    */
   readonly probePaths?: readonly string[];
+  /** Linkerd: names given to the Server (one guarded port), its AuthorizationPolicy and the callers' authentication. */
+  readonly linkerdNames?: { readonly server?: string; readonly policy?: string; readonly authentication?: string };
 }
 
 /** One kind of request an authorization rule admits: a path condition and methods. */
@@ -599,6 +601,8 @@ export interface RequestMatchModel {
 export interface RequestRuleModel {
   /** `<authorization name>-<rule name>`: the name of its Linkerd objects. */
   readonly name: string;
+  /** Linkerd: names given to the rule's HTTPRoute, AuthorizationPolicy and authentication (else `name`). */
+  readonly linkerdNames?: { readonly route?: string; readonly policy?: string; readonly authentication?: string };
   readonly clients: AuthorizedClientModel[];
   readonly requests: readonly RequestMatchModel[];
 }

@@ -2228,6 +2228,9 @@ export const API_SHAPES: ApiShapes = {
       "class": "AuthorizedClient"
      }
     },
+    "linkerdNames": {
+     "type": "LinkerdRequestNames"
+    },
     "name": "string",
     "requests": {
      "list": {
@@ -3267,6 +3270,13 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "LinkerdAuthorizationNames": {
+   "fields": {
+    "authentication": "string",
+    "policy": "string",
+    "server": "string"
+   }
+  },
   "LinkerdChartValuesOptions": {
    "fields": {
     "controlPlane": {
@@ -3377,6 +3387,13 @@ export const API_SHAPES: ApiShapes = {
     "maximum": "number",
     "maximumCpuRatio": "number",
     "minimum": "number"
+   }
+  },
+  "LinkerdRequestNames": {
+   "fields": {
+    "authentication": "string",
+    "policy": "string",
+    "route": "string"
    }
   },
   "LoadBalancerOptions": {
@@ -4399,6 +4416,9 @@ export const API_SHAPES: ApiShapes = {
      "list": {
       "type": "AuthorizedRequests"
      }
+    },
+    "linkerdNames": {
+     "type": "LinkerdAuthorizationNames"
     },
     "mode": {
      "enum": [

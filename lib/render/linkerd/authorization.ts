@@ -93,10 +93,11 @@ function routeObjects(a: AuthorizationModel, servers: readonly Manifest[]): Rout
   const policies: Manifest[] = [];
   if (a.clients.length > 0) routes.push(route(`${a.name}-default`, [{ path: { type: 'PathPrefix', value: '/' } }]));
   for (const rule of rules) {
-    const authn = authentications(rule.name, a.namespace, rule.clients);
+    const names = rule.linkerdNames ?? {};
+    const authn = authentications(names.authentication ?? rule.name, a.namespace, rule.clients);
     authns.push(...authn.objects);
-    routes.push(route(rule.name, rule.requests.flatMap(matchesOf)));
-    policies.push(...policiesOn(routeRef(rule.name), rule.name, authn, a.namespace));
+    routes.push(route(names.route ?? rule.name, rule.requests.flatMap(matchesOf)));
+    policies.push(...policiesOn(routeRef(names.route ?? rule.name), names.policy ?? rule.name, authn, a.namespace));
   }
   const probes = [...new Set(a.probePaths ?? [])];
   if (probes.length > 0) {
@@ -109,9 +110,9 @@ function routeObjects(a: AuthorizationModel, servers: readonly Manifest[]): Rout
   return { authentications: authns, routes, policies };
 }
 
-/** The name of the Server of one guarded port: `<name>-<port>`. */
+/** The name of the Server of one guarded port: `<name>-<port>`, or the name given (one guarded port). */
 export function linkerdServerName(a: AuthorizationModel, port: number): string {
-  return `${a.name}-${port}`;
+  return a.linkerdNames?.server ?? `${a.name}-${port}`;
 }
 
 /**
@@ -132,10 +133,10 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
       accessPolicy: a.accessPolicy ?? (a.audit ? 'audit' : 'deny'),
     },
   }));
-  const base = authentications(a.name, a.namespace, a.clients);
+  const base = authentications(a.linkerdNames?.authentication ?? a.name, a.namespace, a.clients);
   // every Server's policy requiring the identities, then every Server's requiring the networks
   const serverPolicies: Manifest[] = base.kinds.flatMap(kind => servers.flatMap(s =>
-    policiesOn({ group: POLICY, kind: 'Server', name: s.metadata.name }, s.metadata.name, { ...base, kinds: [kind] }, a.namespace)));
+    policiesOn({ group: POLICY, kind: 'Server', name: s.metadata.name }, a.linkerdNames?.policy ?? s.metadata.name, { ...base, kinds: [kind] }, a.namespace)));
   const routed = routeObjects(a, servers);
   const rl = a.rateLimit;
   const limits: Manifest[] = rl ? servers.map(s => ({
