@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
-import { EnvValue, ImagePullPolicy, MeshChart, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceExposure, ServiceVersion, WorkloadSecurity } from '@mesh-kit/core';
+import { EnvValue, ImagePullPolicy, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceExposure, ServiceVersion, WorkloadSecurity } from '@mesh-kit/core';
 
 /** Where Linkerd's getting-started pulls emojivoto's images from (run.linkerd.io/emojivoto.yml). */
 export const REGISTRY = 'ghcr.io/buoyantio';
@@ -18,6 +18,7 @@ export interface Emojivoto {
   readonly webV11: ServiceVersion;
   readonly emojiV11: ServiceVersion;
   readonly votingV11: ServiceVersion;
+  readonly voteBot: MeshClient;
 }
 
 /**
@@ -86,8 +87,19 @@ export function buildEmojivoto(app: App): Emojivoto {
   });
   const webV11 = web.addVersion(VERSION, { image: `${REGISTRY}/emojivoto-web:${VERSION}`, deploymentName: 'web' });
 
-  // TODO(issue 32, part authz): vote-bot, a meshed Deployment with no Service that calls web-svc, waits for the
-  // construct for meshed workloads without a Service; until it lands, upstream's Deployment vote-bot is missing here.
+  // the load generator: web's image running its vote bot against web-svc, meshed, serving nothing, as the
+  // namespace's default ServiceAccount (upstream gives it none)
+  const voteBot = new MeshClient(chart, 'vote-bot', {
+    namespace,
+    serviceAccountName: 'default',
+    version: VERSION,
+    ...UPSTREAM_POD,
+    deploymentLabels: deploymentLabels('vote-bot'),
+    image: `${REGISTRY}/emojivoto-web:${VERSION}`,
+    command: ['emojivoto-vote-bot'],
+    env: { WEB_HOST: EnvValue.fromValue('web-svc.emojivoto:80') },
+    resources: { cpu: { request: Cpu.millis(10) } },
+  });
 
-  return { chart, namespace, web, emoji, voting, webV11, emojiV11, votingV11 };
+  return { chart, namespace, web, emoji, voting, webV11, emojiV11, votingV11, voteBot };
 }

@@ -8,9 +8,10 @@ import { checkReplicas, deployedVersionModelOf, workloadModelOf } from './servic
 import { EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, WorkloadSecurity } from './workload';
 import { failAt } from '../core/errors';
 import { constructArgs } from '../core/input';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkLabels } from '../core/names';
 import { ambientAt, emit, namespaceOf } from '../hosting/cdk8s/emit';
 import { renderDeployment, renderServiceAccount } from '../render/kubernetes';
+import { versionLabels } from '../render/kubernetes/workload';
 import { ServiceModel, VersionModel } from '../render/model';
 
 /** Props of a {@link MeshClient}. */
@@ -31,10 +32,24 @@ export interface MeshClientProps extends WorkloadOptions {
   readonly namespace?: IMeshNamespace;
 
   /**
-   * The ServiceAccount the pods run as, created here: the client's mesh identity, which authorizations name.
+   * The ServiceAccount the pods run as, created here: the client's mesh identity, which authorizations name. `default`
+   * is the namespace's own account, which Kubernetes creates: not written here (emojivoto's vote-bot runs as it).
    * @default - the client's name
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * The pods' `version` label, in the Deployment's selector too, as a service's versions carry it (Kiali groups
+   * workloads by `app` and `version`; emojivoto's vote-bot is `version: v11`).
+   * @default - none: the pods carry only `app`
+   */
+  readonly version?: string;
+
+  /**
+   * Labels of the Deployment object itself (e.g. Kubernetes' recommended labels), not of its pods.
+   * @default - `app` only
+   */
+  readonly deploymentLabels?: { [key: string]: string };
 
   /**
    * Pods.
@@ -111,8 +126,8 @@ export class MeshClient extends Construct {
   public readonly serviceAccountName: string;
   /** The Deployment (escape hatch). */
   public readonly deployment: ApiObject;
-  /** The ServiceAccount (escape hatch). */
-  public readonly serviceAccount: ApiObject;
+  /** The ServiceAccount (escape hatch); undefined when the pods run as the namespace's `default` account. */
+  public readonly serviceAccount?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: MeshClientProps) {
     super(...constructArgs('MeshClient', [scope, id, props]));
@@ -126,6 +141,8 @@ export class MeshClient extends Construct {
       checkDnsSubdomain('serviceAccountName', this.serviceAccountName),
       checkDnsLabel('containerName', props.containerName ?? this.name),
       checkReplicas('replicas', replicas),
+      props.version !== undefined ? checkLabelValue('version', props.version) : undefined,
+      props.deploymentLabels !== undefined ? checkLabels('deploymentLabels', props.deploymentLabels) : undefined,
       checkImage('image', props.image),
     ]) {
       if (err) failAt(this, err);
@@ -138,13 +155,15 @@ export class MeshClient extends Construct {
     if (podProblems.length > 0) failAt(this, podProblems[0]);
     const ctx = { scope: this, name: this.name, app: this.name, serviceAccountName: this.serviceAccountName, props: asService, replicas, ambient };
     const workload = workloadModelOf(ctx, () => ({}));
-    const version = deployedVersionModelOf({ ...ctx, workload }, { name: 'workload', label: this.name, unversioned: true }, { image: props.image, deploymentName: this.name });
+    const version = deployedVersionModelOf({ ...ctx, workload },
+      props.version !== undefined ? { name: props.version, label: props.version } : { name: 'workload', label: this.name, unversioned: true },
+      { image: props.image, deploymentName: this.name });
     const model = this.model(version);
-    this.serviceAccount = emit(this, 'ServiceAccount',
+    this.serviceAccount = this.serviceAccountName === 'default' ? undefined : emit(this, 'ServiceAccount',
       { apiVersion: 'v1', kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace, labels: { account: this.name }, body: ['automountServiceAccountToken'] },
       () => renderServiceAccount(model));
     this.deployment = emit(this, 'Deployment',
-      { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name, namespace: this.namespace, labels: { app: this.name }, body: ['spec'] },
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name, namespace: this.namespace, labels: { ...props.deploymentLabels, ...versionLabels(model, version) }, body: ['spec'] },
       () => renderDeployment(model, version));
   }
 

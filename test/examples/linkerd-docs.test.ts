@@ -17,8 +17,8 @@ const shares = (r: TrafficResult) => r.destinations.filter(d => d.weight > 0).ma
 describe('examples/linkerd-docs', () => {
   test('one file per docs task', () => {
     expect([...files.keys()].filter(f => f.endsWith('.k8s.yaml'))).toStrictEqual([
-      'circuit-breaking.k8s.yaml', 'dynamic-request-routing.k8s.yaml', 'egress.k8s.yaml', 'fault-injection.k8s.yaml', 'grpc-routing.k8s.yaml',
-      'multicluster.k8s.yaml', 'per-route-policy.k8s.yaml', 'rate-limiting.k8s.yaml', 'restricting-access.k8s.yaml', 'retries.grpc.k8s.yaml',
+      'circuit-breaking.k8s.yaml', 'dynamic-request-routing.k8s.yaml', 'egress.k8s.yaml', 'egress.step-2.k8s.yaml', 'fault-injection.k8s.yaml', 'grpc-routing.k8s.yaml',
+      'multicluster.k8s.yaml', 'per-route-policy.k8s.yaml', 'rate-limiting.k8s.yaml', 'rate-limiting.step-2.k8s.yaml', 'restricting-access.k8s.yaml', 'retries.grpc.k8s.yaml',
       'retries.k8s.yaml', 'timeouts.k8s.yaml', 'traffic-shifting.k8s.yaml', 'traffic-shifting.step-2.k8s.yaml',
     ]);
   });

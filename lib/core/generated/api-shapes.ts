@@ -3507,6 +3507,9 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "containerName": "string",
+    "deploymentLabels": {
+     "map": "string"
+    },
     "env": {
      "map": {
       "class": "EnvValue"
@@ -3567,6 +3570,7 @@ export const API_SHAPES: ApiShapes = {
       "class": "TopologySpread"
      }
     },
+    "version": "string",
     "volumeMounts": {
      "list": {
       "class": "VolumeMount"
