@@ -3,11 +3,11 @@
  * mesh-kit's typed constructs, one chart (one file) per task; what the typed API cannot write yet is left out and
  * marked `linkerd-docs: gap <Kind> <namespace>/<name> — why`.
  */
-import { ApiObject, App } from 'cdk8s';
 import {
-  AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient, MeshNamespace, MeshProvider,
-  MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume, VolumeMount, WorkloadSecurity,
+  AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient, MeshNamespace,
+  MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume, VolumeMount, WorkloadSecurity,
 } from '@mesh-kit/core';
+import { ApiObject, App } from 'cdk8s';
 import { slowCooker } from './routing';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
@@ -18,7 +18,9 @@ export function faultInjection(app: App): void {
   const books = MeshService.fromAttributes(chart, 'books', { name: 'books', namespace: 'booksapp', ports: [{ port: 7002 }] });
   // linkerd-docs: escape ConfigMap booksapp/error-injector — nginx's configuration (answer every request with a 500): application data, which mesh-kit does not model; a cdk8s ApiObject
   new ApiObject(chart, 'error-injector-config', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'error-injector', namespace: 'booksapp' },
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'error-injector', namespace: 'booksapp' },
     data: { 'nginx.conf': 'events {}\nhttp {\n    server {\n      listen 8080;\n        location / {\n            return 500;\n        }\n    }\n}' },
   });
   const config = Volume.fromConfigMap('nginx-config', 'error-injector');

@@ -241,7 +241,8 @@ export class ServiceAuthorization extends Construct {
     const allowFrom = props.allowFrom ?? [];
     const rules = props.allowRequests ?? [];
     // a Server whose accessPolicy admits callers needs no authorization of its own (the rate-limiting task's web-http)
-    const admitting = props.accessPolicy !== undefined && props.accessPolicy !== DefaultInboundPolicy.DENY && props.accessPolicy !== DefaultInboundPolicy.AUDIT;
+    const admitting = props.accessPolicy !== undefined
+      && props.accessPolicy !== DefaultInboundPolicy.DENY && props.accessPolicy !== DefaultInboundPolicy.AUDIT;
     if (allowFrom.length === 0 && rules.length === 0 && !admitting) {
       failAt(this, problem('allowFrom', 'must name at least one caller', [], 'name the callers to let in, the requests some callers may make in allowRequests, '
         + 'or (Linkerd) an accessPolicy that admits callers (no caller would refuse every request)'));

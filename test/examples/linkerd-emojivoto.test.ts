@@ -59,8 +59,12 @@ describe('emojivoto example: the upstream objects', () => {
     expect(pod.serviceAccountName).toBe('default');
     expect(pod.securityContext).toBeUndefined();
     expect(pod.containers).toStrictEqual([{
-      name: 'vote-bot', image: 'ghcr.io/buoyantio/emojivoto-web:v11', imagePullPolicy: 'IfNotPresent', command: ['emojivoto-vote-bot'],
-      env: [{ name: 'WEB_HOST', value: 'web-svc.emojivoto:80' }], resources: { requests: { cpu: '10m' } },
+      name: 'vote-bot',
+      image: 'ghcr.io/buoyantio/emojivoto-web:v11',
+      imagePullPolicy: 'IfNotPresent',
+      command: ['emojivoto-vote-bot'],
+      env: [{ name: 'WEB_HOST', value: 'web-svc.emojivoto:80' }],
+      resources: { requests: { cpu: '10m' } },
     }]);
     expect(base.filter(o => o.kind === 'ServiceAccount').map(o => o.metadata.name)).not.toContain('default');
   });

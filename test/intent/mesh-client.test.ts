@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import {
-  AuthorizedClient, DataPlane, EnvValue, Mesh, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, ServiceAuthorization,
+  AuthorizedClient, DataPlane, EnvValue, Mesh, MeshChart, MeshClient, MeshClientProps, MeshNamespace, MeshProvider, MeshService, ServiceAuthorization,
   SidecarInjection, WorkloadSecurity,
 } from '../../lib';
 import { errorOf } from '../support/errors';
@@ -108,6 +108,49 @@ describe('MeshClient', () => {
     expect(only(linkerd, 'MeshTLSAuthentication').spec).toStrictEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'vote-bot', namespace: 'emojivoto' }] });
     const istio = synthObjects(emojivoto(MeshProvider.ISTIO, { authorize: true }));
     expect((only(istio, 'AuthorizationPolicy').spec as { rules: Array<{ from: unknown }> }).rules[0].from).toStrictEqual([{ source: { principals: ['cluster.local/ns/emojivoto/sa/vote-bot'] } }]);
+  });
+});
+
+describe('MeshClient: a versioned client under the namespace\'s default account (emojivoto\'s vote-bot upstream)', () => {
+  const bot = (props: Partial<MeshClientProps> = {}) => (app: App) => {
+    const chart = new MeshChart(app, 'emojivoto', { mesh: MeshProvider.LINKERD, namespace: 'emojivoto' });
+    new MeshClient(chart, 'vote-bot', {
+      image: 'ghcr.io/buoyantio/emojivoto-web:v11',
+      serviceAccountName: 'default',
+      version: 'v11',
+      deploymentLabels: { 'app.kubernetes.io/part-of': 'emojivoto' },
+      ...props,
+    });
+  };
+
+  test('version: the pods\' version label, in the selector; deploymentLabels on the Deployment only; no ServiceAccount written for default', () => {
+    const objects = expectSchemaValid(synthObjects(bot()));
+    expect(objects.filter(o => o.kind === 'ServiceAccount')).toStrictEqual([]);
+    const d = only(objects, 'Deployment', 'vote-bot') as { metadata: { labels: unknown }; spec: { selector: unknown; template: { metadata: unknown; spec: { serviceAccountName: string } } } };
+    expect(d.metadata.labels).toStrictEqual({ 'app.kubernetes.io/part-of': 'emojivoto', 'app': 'vote-bot', 'version': 'v11' });
+    expect(d.spec.selector).toStrictEqual({ matchLabels: { app: 'vote-bot', version: 'v11' } });
+    expect(d.spec.template.metadata).toStrictEqual({ labels: { app: 'vote-bot', version: 'v11' } });
+    expect(d.spec.template.spec.serviceAccountName).toBe('default');
+  });
+
+  test('authorized by the default account\'s identity (Linkerd\'s MeshTLSAuthentication names emojivoto/default)', () => {
+    const objects = synthObjects(app => {
+      bot()(app);
+      const chart = new MeshChart(app, 'web', { mesh: MeshProvider.LINKERD, namespace: 'emojivoto' });
+      const client = app.node.findChild('emojivoto').node.findChild('vote-bot') as MeshClient;
+      expect(client.serviceAccount).toBeUndefined();
+      const web = new MeshService(chart, 'web-svc', { image: 'ghcr.io/buoyantio/emojivoto-web:v11', ports: [{ port: 80, targetPort: 8080 }] });
+      new ServiceAuthorization(chart, 'web-callers', { service: web, allowFrom: [AuthorizedClient.workload(client)] });
+    });
+    expect(only(objects, 'MeshTLSAuthentication').spec).toStrictEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'default', namespace: 'emojivoto' }] });
+  });
+
+  test('fails on a version or Deployment label Kubernetes refuses', () => {
+    expect(errorOf(() => bot({ version: 'v 11' })(new App()))).toBe(
+      '[emojivoto/vote-bot] \'version\' must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit): got \'v 11\'');
+    expect(errorOf(() => bot({ deploymentLabels: { 'bad key!': 'x' } })(new App()))).toBe(
+      '[emojivoto/vote-bot] \'deploymentLabels.bad key!\' must be a label key (\'[prefix/]name\'): the name of \'bad key!\' must be at most 63 characters: '
+      + 'letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit: got \'bad key!\'');
   });
 });
 

@@ -181,7 +181,8 @@ describe('per-request authorization errors', () => {
   test('fails if neither allowFrom nor allowRequests names a caller', () => {
     const c = chart();
     expect(errorOf(() => new ServiceAuthorization(c, 'a', { service: web(c) }))).toBe('[c/a] \'allowFrom\' must name at least one caller: got []; '
-      + 'name the callers to let in, or the requests some callers may make in allowRequests (no caller would refuse every request)');
+      + 'name the callers to let in, the requests some callers may make in allowRequests, '
+      + 'or (Linkerd) an accessPolicy that admits callers (no caller would refuse every request)');
   });
 
   test('fails if a rule has a taken or repeated name, no caller, no request', () => {

@@ -128,7 +128,8 @@ describe('ServiceAuthorization errors', () => {
   test('fails if no caller is named', () => {
     const chart = chartFor();
     expect(errorOf(() => new ServiceAuthorization(chart, 'a', { service: services(chart).web, allowFrom: [] })))
-      .toBe('[c/a] \'allowFrom\' must name at least one caller: got []; name the callers to let in, or the requests some callers may make in allowRequests (no caller would refuse every request)');
+      .toBe('[c/a] \'allowFrom\' must name at least one caller: got []; name the callers to let in, the requests some callers may make in allowRequests, '
+      + 'or (Linkerd) an accessPolicy that admits callers (no caller would refuse every request)');
   });
 
   test('fails if a caller is named twice', () => {
