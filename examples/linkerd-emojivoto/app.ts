@@ -1,6 +1,6 @@
-import { EnvValue, ImagePullPolicy, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceExposure, ServiceVersion, WorkloadSecurity } from '@mesh-kit/core';
 import { App } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
+import { EnvValue, ImagePullPolicy, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, ServiceExposure, ServiceVersion, WorkloadSecurity } from '@mesh-kit/core';
 
 /** Where Linkerd's getting-started pulls emojivoto's images from (run.linkerd.io/emojivoto.yml). */
 export const REGISTRY = 'ghcr.io/buoyantio';
