@@ -59,15 +59,15 @@ export function retries(app: App): void {
   });
 }
 
-/** reference/timeouts.md: a 2s request timeout on every request to schlep. */
+/** reference/timeouts.md: a 2s request timeout and a 1s response timeout on every request to schlep. */
 export function timeouts(app: App): void {
   const chart = new MeshChart(app, 'timeouts', linkerd);
   const schlep = MeshService.fromAttributes(chart, 'schlep', { name: 'schlep', namespace: 'schlep', ports: [{ port: 80 }] });
-  // linkerd-docs: gap HTTPRoute schlep/schlep-default — a route's timeout is written as the Gateway API's timeouts.request, not Linkerd's timeout.linkerd.io/request annotation, and a route has no response timeout (timeout.linkerd.io/response)
   new ServiceRouting(chart, 'schlep-default', {
     service: schlep,
     name: 'schlep-default',
     routes: [{ match: [HttpMatch.prefix('/')], action: RouteAction.forward(schlep), timeout: Duration.seconds(2) }],
+    responseTimeout: Duration.seconds(1),
   });
 }
 

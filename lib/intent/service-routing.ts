@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshNamespace } from './mesh-namespace';
 import { HTTP_PROTOCOLS, Protocol, TCP_PROTOCOLS, TLS_PROTOCOLS } from './ports';
@@ -6,6 +6,7 @@ import { HttpRouteOptions, IMeshService, RouteAction, checkRoutes, followOptionP
 import { RouteSet, routesChanged } from './route-set';
 import { TcpRouteOptions, TlsRouteOptions, sniProblems } from './tcp-route';
 import { backendAt } from '../backends/registry';
+import { durationString } from '../core/duration';
 import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsSubdomain, checkExportTo } from '../core/names';
@@ -73,6 +74,24 @@ export interface ServiceRoutingProps {
   readonly tlsRoutes?: TlsRouteOptions[];
 
   /**
+   * Linkerd: time allowed for each response once the request is sent to a backend, on every route of this routing
+   * (`timeout.linkerd.io/response` on the HTTPRoute or GRPCRoute: Linkerd reads its timeouts per route object). With it,
+   * a request timeout the same on every route is written as `timeout.linkerd.io/request` beside it, as Linkerd's timeouts
+   * reference does. Istio and the Gateway API have no response timeout (a route's `timeout` is the whole request's):
+   * refused there.
+   * @default - none
+   * @see https://linkerd.io/2-edge/reference/timeouts/
+   */
+  readonly responseTimeout?: Duration;
+
+  /**
+   * Linkerd: time a stream of any route of this routing may stay idle (`timeout.linkerd.io/idle`). Refused under other
+   * back-ends.
+   * @default - none
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
    * The namespaces whose callers the VirtualService applies to: `['.']` for its own only, namespace names, `['*']` for all.
    * @default - not written: Istio's default, every namespace — a service's routing must reach its callers wherever they run
    */
@@ -115,6 +134,7 @@ export class ServiceRouting extends Construct {
   private readonly grpc: boolean;
   private readonly vsName: string;
   private readonly vsNamespace?: string;
+  private readonly linkerdTimeouts?: VirtualServiceModel['linkerdTimeouts'];
 
   public constructor(scope: Construct, id: string, private readonly props: ServiceRoutingProps) {
     super(...constructArgs('ServiceRouting', [scope, id, props]));
@@ -134,6 +154,16 @@ export class ServiceRouting extends Construct {
     }
     const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
     if (exportErr) failAt(this, exportErr);
+    const linkerdTimeouts = (['responseTimeout', 'idleTimeout'] as const).filter(k => props[k] !== undefined);
+    const backendName = backendAt(this).name;
+    if (linkerdTimeouts.length > 0 && backendName !== 'linkerd') {
+      failAt(this, problem(linkerdTimeouts[0], `cannot be expressed with the ${backendName} back-end: it is Linkerd's (timeout.linkerd.io/${linkerdTimeouts[0] === 'responseTimeout' ? 'response' : 'idle'} on its routes); `
+        + 'a route\'s timeout is the whole request\'s', durationString(linkerdTimeouts[0], props[linkerdTimeouts[0]]!), 'set each route\'s timeout, or render this chart for MeshProvider.LINKERD'));
+    }
+    this.linkerdTimeouts = linkerdTimeouts.length > 0 ? {
+      response: props.responseTimeout ? durationString('responseTimeout', props.responseTimeout) : undefined,
+      idle: props.idleTimeout ? durationString('idleTimeout', props.idleTimeout) : undefined,
+    } : undefined;
     const ports = props.service.ports;
     if (props.port !== undefined && props.everyPort) {
       failAt(this, problem('port', 'cannot be combined with everyPort: the routes attach to one port or to every port', props.port, 'leave out one of them'));
@@ -262,6 +292,7 @@ export class ServiceRouting extends Construct {
       exportTo: this.props.exportTo,
       ...this.routes.layer4Models(),
       grpc: this.grpc || undefined,
+      linkerdTimeouts: this.linkerdTimeouts,
     };
   }
 }

@@ -469,6 +469,8 @@ export interface VirtualServiceModel {
   readonly grpc?: boolean;
   /** A delegate VirtualService (no hosts, no gateways): the routes a root delegates to. */
   readonly delegate?: boolean;
+  /** Linkerd's timeouts of the whole route object (`timeout.linkerd.io/response` and `/idle`). */
+  readonly linkerdTimeouts?: { readonly response?: string; readonly idle?: string };
 }
 
 /** A match of a TLS route: the SNI, and optionally the port and caller. */

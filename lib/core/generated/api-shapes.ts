@@ -4530,11 +4530,17 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "grpcRoute": "boolean",
+    "idleTimeout": {
+     "class": "Duration"
+    },
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"
     },
     "port": "number",
+    "responseTimeout": {
+     "class": "Duration"
+    },
     "routes": {
      "list": {
       "type": "HttpRouteOptions"

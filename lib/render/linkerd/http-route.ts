@@ -20,25 +20,49 @@ export function retryAnnotations(r: RetriesModel, grpc = false): { [key: string]
   return out;
 }
 
-/** Where Linkerd's route annotations for the retries (and, on a GRPCRoute, the timeout) of a routing object come from. */
+/**
+ * The request timeout written as Linkerd's `timeout.linkerd.io/request` annotation rather than the rules' Gateway API
+ * field: on a GRPCRoute (it has no timeouts field), and beside a response or idle timeout when every rule has the same
+ * one (Linkerd's timeouts reference writes the three together; the annotation takes priority over the field,
+ * `policy-controller/k8s/index/src/outbound/index/http.rs`). Undefined: each rule keeps its field.
+ */
+function annotatedRequestTimeout(vs: VirtualServiceModel, grpc: boolean): string | undefined {
+  if (grpc) return vs.http.find(r => r.timeout !== undefined)?.timeout;
+  const t = vs.linkerdTimeouts;
+  if (!t || (t.response === undefined && t.idle === undefined)) return undefined;
+  const timeouts = new Set(vs.http.map(r => r.timeout));
+  return timeouts.size === 1 ? [...timeouts][0] : undefined;
+}
+
+/**
+ * Where Linkerd's route annotations for the retries and timeouts of a routing object come from: retries, the request
+ * timeout where it is annotated, the response and idle timeouts (`parse_timeouts`, `policy-controller/k8s/index/src/outbound/index.rs`).
+ */
 function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: string]: string } | undefined {
   const retries = vs.http.find(r => r.retries !== undefined && r.retries.attempts > 0)?.retries;
-  // a GRPCRoute has no timeouts field: Linkerd reads the request timeout from its annotation
-  const timeout = grpc ? vs.http.find(r => r.timeout !== undefined)?.timeout : undefined;
-  const out = { ...(retries ? retryAnnotations(retries, grpc) : {}), ...(timeout ? { 'timeout.linkerd.io/request': timeout } : {}) };
+  const request = annotatedRequestTimeout(vs, grpc);
+  const t = vs.linkerdTimeouts ?? {};
+  const out = {
+    ...(retries ? retryAnnotations(retries, grpc) : {}),
+    ...(request ? { 'timeout.linkerd.io/request': request } : {}),
+    ...(t.response ? { 'timeout.linkerd.io/response': t.response } : {}),
+    ...(t.idle ? { 'timeout.linkerd.io/idle': t.idle } : {}),
+  };
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**
  * Renders mesh routing for Linkerd, attached to its Service (`group: core`, as Linkerd documents it): the Gateway API
  * rule shape Linkerd serves (matches, request header and redirect filters, weighted `backendRefs` to per-version
- * Services, request timeouts), with retries as Linkerd's `retry.linkerd.io/*` annotations. `apiVersion` is the
+ * Services, request timeouts), with retries as Linkerd's `retry.linkerd.io/*` annotations and the route's response and
+ * idle timeouts as `timeout.linkerd.io/response` and `/idle` (the request timeout then with them when every rule has the same). `apiVersion` is the
  * Gateway API's `gateway.networking.k8s.io/v1` (Linkerd 2.20; only fields of Gateway API v1.2.1: no rule names, no
  * `retry`) or Linkerd's own `policy.linkerd.io/v1beta3`.
  * Assumes the route passed `linkerdRouteProblems` (so every route has the same retries).
  */
 export function renderLinkerdHttpRoute(vs: VirtualServiceModel, apiVersion = 'policy.linkerd.io/v1beta3'): Manifest {
   const spec = renderHttpRoute(vs).spec as HttpRouteSpec;
+  const annotated = annotatedRequestTimeout(vs, false) !== undefined;
   return {
     apiVersion,
     kind: 'HTTPRoute',
@@ -47,7 +71,7 @@ export function renderLinkerdHttpRoute(vs: VirtualServiceModel, apiVersion = 'po
       parentRefs: (spec.parentRefs ?? []).map(p => ({ ...p, group: 'core' })),
       rules: (spec.rules ?? []).map(({ name: _name, retry: _retry, timeouts, ...rule }) => ({
         ...rule,
-        timeouts: timeouts?.request !== undefined ? { request: timeouts.request } : undefined,
+        timeouts: timeouts?.request !== undefined && !annotated ? { request: timeouts.request } : undefined,
       })),
     },
   };
