@@ -62,7 +62,6 @@ export function restrictingAccess(app: App): void {
     ports: [{ port: 8080, name: 'grpc', protocol: Protocol.GRPC, containerPortName: 'grpc' }],
     image: 'docker.l5d.io/buoyantio/emojivoto-voting-svc:v11',
   });
-  // linkerd-docs: gap Server emojivoto/voting-grpc — the task labels its Server app: voting-svc; mesh-kit's Servers carry no labels (they select the pods by app: voting-svc all the same)
   // linkerd-docs: gap ServerAuthorization emojivoto/voting-grpc — ServerAuthorization (policy.linkerd.io/v1beta1) is deprecated; mesh-kit writes the AuthorizationPolicy and MeshTLSAuthentication that replace it
   new ServiceAuthorization(chart, 'voting-callers', {
     service: voting,

@@ -5,7 +5,7 @@
  * these marks and lists them with the reason).
  */
 import {
-  HeaderMatch, HttpMatch, IMeshNamespace, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, RetryOn, RouteAction,
+  CanaryPlan, CanaryRelease, HeaderMatch, HttpMatch, IMeshNamespace, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, RetryOn, RouteAction,
   ServiceRouting,
 } from '@mesh-kit/core';
 import { App, Duration } from 'cdk8s';
@@ -87,25 +87,17 @@ export function circuitBreaking(app: App): void {
   slowCooker(chart, namespace, 'http://bb:8080');
 }
 
-/** tasks/traffic-shifting.md: bb v1 and v2, shifted 90/10 then 0/100 by an HTTPRoute on bb (`traffic-shifting.step-2`). */
+/**
+ * tasks/traffic-shifting.md: bb v1 and v2, shifted 90/10 then all to v2 by an HTTPRoute on bb — a canary release of v2:
+ * under Linkerd the Service bb selects the stable v1, and each stage (`traffic-shifting.stage-10`, `.stage-100`) is the
+ * task's HTTPRoute (`.rollback` returns everything to v1).
+ */
 export function trafficShifting(app: App): void {
-  for (const [file, weights] of [['traffic-shifting', [90, 10]], ['traffic-shifting.step-2', [0, 100]]] as const) {
-    const chart = new MeshChart(app, file.replace('.', '-'), { ...linkerd, fileName: file });
-    const namespace = new MeshNamespace(chart, 'Namespace', { name: 'traffic-shift-demo' });
-    const bb = new MeshService(chart, 'bb', { namespace, ports: [{ port: 8080, name: 'http' }], containerName: 'terminus' });
-    const v1 = bb.addVersion('v1', { image: BB, deploymentName: 'v1', args: ['terminus', '--h1-server-port=8080', '--response-text=v1'] });
-    const v2 = bb.addVersion('v2', { image: BB, deploymentName: 'v2', args: ['terminus', '--h1-server-port=8080', '--response-text=v2'] });
-    // linkerd-docs: gap Service traffic-shift-demo/bb — the task's bb selects v1 only and the route sends to bb and bb-v2; mesh-kit's bb selects every version and the route sends to its per-version Services (bb-v1, bb-v2)
-    // linkerd-docs: gap HTTPRoute traffic-shift-demo/bb-route — as above (backendRefs bb-v1 and bb-v2, not bb and bb-v2)
-    slowCooker(chart, namespace, 'http://bb:8080');
-    new ServiceRouting(chart, 'bb-route', {
-      service: bb,
-      name: 'bb-route',
-      routes: [{
-        action: weights[0] === 0
-          ? RouteAction.forward(v2)
-          : RouteAction.weightedForward([{ target: v1, weight: weights[0] }, { target: v2, weight: weights[1] }]),
-      }],
-    });
-  }
+  const chart = new MeshChart(app, 'traffic-shift-demo', { ...linkerd, fileName: 'traffic-shifting' });
+  const namespace = new MeshNamespace(chart, 'Namespace', { name: 'traffic-shift-demo' });
+  const bb = new MeshService(chart, 'bb', { namespace, ports: [{ port: 8080, name: 'http' }], containerName: 'terminus' });
+  const v1 = bb.addVersion('v1', { image: BB, deploymentName: 'v1', args: ['terminus', '--h1-server-port=8080', '--response-text=v1'] });
+  const v2 = bb.addVersion('v2', { image: BB, deploymentName: 'v2', args: ['terminus', '--h1-server-port=8080', '--response-text=v2'] });
+  slowCooker(chart, namespace, 'http://bb:8080');
+  new CanaryRelease(app, 'traffic-shifting', { service: bb, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]), name: 'bb-route' });
 }

@@ -275,9 +275,12 @@ export class CanaryRelease extends Construct {
     if (extras && this.props.override) {
       routes.push({ name: 'canary-override', match: [this.props.override._match], action: RouteAction.forward(canary, forward) });
     }
+    // Under Linkerd the Service selects the stable version alone (the constructor's _selectOnly): the stable share goes to
+    // the Service itself, as Linkerd's traffic-shifting task writes it (backendRefs bb and bb-v2)
+    const stableTarget = backendAt(service).canary.stableBySelector && !this.props.ingress ? service : stable;
     routes.push({
       name: 'canary-split',
-      action: RouteAction.weightedForward([{ target: stable, weight: 100 - weight }, { target: canary, weight }], forward),
+      action: RouteAction.weightedForward([{ target: stableTarget, weight: 100 - weight }, { target: canary, weight }], forward),
       mirror: extras && weight < 100 && this.props.mirrorPercentage !== undefined
         ? { target: canary, percentage: this.props.mirrorPercentage }
         : undefined,

@@ -227,7 +227,8 @@ describe('examples/linkerd-emojivoto', () => {
   test('the canary\'s stages split emoji-svc; until one is applied the Service selects v11 alone', () => {
     const call = { from: 'emojivoto/web', host: 'emoji-svc', port: 8080, protocol: 'grpc' as const, path: '/emojivoto.v1.EmojiService/ListAll' };
     const stage = (file: string) => shares(Mesh.fromApp(app, { files: ['emojivoto', file] }).request(call));
-    expect(stage('emoji-canary.stage-10')).toStrictEqual([['emojivoto/emoji-svc-v11', 'v11', 90], ['emojivoto/emoji-svc-v12', 'v12', 10]]);
+    // the stable share to emoji-svc itself, which selects v11 alone
+    expect(stage('emoji-canary.stage-10')).toStrictEqual([['emojivoto/emoji-svc', 'v11', 90], ['emojivoto/emoji-svc-v12', 'v12', 10]]);
     expect(stage('emoji-canary.stage-100')).toStrictEqual([['emojivoto/emoji-svc-v12', 'v12', 100]]);
     expect(upstream.request(call).outcome).toBe('routed');
   });
@@ -254,6 +255,6 @@ describe('examples/linkerd-hello-world (Linkerd 2)', () => {
   });
   test('the split stages move world by weight', () => {
     const stage = Mesh.fromApp(app, { files: ['linkerd2/hello-world', 'linkerd2-world-split.stage-50'] });
-    expect(shares(stage.request({ from: 'default/hello', host: 'world' }))).toStrictEqual([['default/world-v1', 'v1', 50], ['default/world-v2', 'v2', 50]]);
+    expect(shares(stage.request({ from: 'default/hello', host: 'world' }))).toStrictEqual([['default/world', 'v1', 50], ['default/world-v2', 'v2', 50]]);
   });
 });

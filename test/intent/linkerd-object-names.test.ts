@@ -120,7 +120,7 @@ describe('ServiceAuthorization: a Server whose accessPolicy admits callers, with
     expect(objects.map(({ apiVersion: _a, ...o }) => o)).toStrictEqual([
       {
         kind: 'Server',
-        metadata: { name: 'web-http', namespace: 'emojivoto' },
+        metadata: { name: 'web-http', namespace: 'emojivoto', labels: { app: 'web-svc' } }, // labelled with its app, as the restricting-access task's
         spec: { podSelector: { matchLabels: { app: 'web-svc' } }, port: 'http', proxyProtocol: 'HTTP/1', accessPolicy: 'all-unauthenticated' },
       },
       {

@@ -273,7 +273,8 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
     const routes = objects.filter(o => o.kind === 'HTTPRoute');
     expect(routes.map(r => (r.spec as any).rules.at(-1).backendRefs.map((b: any) => `${b.name}=${b.weight}`).join(','))).toStrictEqual([
       // files in name order: rollback, stage-100, stage-25
-      'shop-v1=100,shop-v2=0', 'shop-v1=0,shop-v2=100', 'shop-v1=75,shop-v2=25',
+      // the stable share to shop itself, which selects v1 alone (Linkerd's traffic-shifting task: backendRefs bb and bb-v2)
+      'shop=100,shop-v2=0', 'shop=0,shop-v2=100', 'shop=75,shop-v2=25',
     ]);
     expect(objects.some(o => o.kind === 'DestinationRule')).toBe(false);
   });

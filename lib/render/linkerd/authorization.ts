@@ -116,7 +116,7 @@ export function linkerdServerName(a: AuthorizationModel, port: number): string {
 }
 
 /**
- * Linkerd's authorization of one service: a `Server` per guarded port (selecting the service's pods, `accessPolicy:
+ * Linkerd's authorization of one service: a `Server` per guarded port (selecting the service's pods, labelled with their `app`, `accessPolicy:
  * deny` — `audit` to observe first —, so that only what is authorized gets in), a `MeshTLSAuthentication` naming the
  * allowed identities and an `AuthorizationPolicy` per Server requiring it, and for callers by network a
  * `NetworkAuthentication` with an `AuthorizationPolicy` of its own (the authentications of one policy must all hold).
@@ -125,7 +125,8 @@ export function renderLinkerdAuthorization(a: AuthorizationModel): Manifest[] {
   const servers: Manifest[] = a.ports.map(p => ({
     apiVersion: `${POLICY}/v1beta3`,
     kind: 'Server',
-    metadata: metadataOf(linkerdServerName(a, p.containerPort), a.namespace),
+    // labelled with the app whose pods it selects, as Linkerd's restricting-access task labels its Server
+    metadata: metadataOf(linkerdServerName(a, p.containerPort), a.namespace, { app: a.app }),
     spec: {
       podSelector: { matchLabels: { app: a.app } },
       port: p.containerPortName ?? p.containerPort,
