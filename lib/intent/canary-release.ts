@@ -275,12 +275,9 @@ export class CanaryRelease extends Construct {
     if (extras && this.props.override) {
       routes.push({ name: 'canary-override', match: [this.props.override._match], action: RouteAction.forward(canary, forward) });
     }
-    // Under Linkerd the Service selects the stable version alone (the constructor's _selectOnly): the stable share goes to
-    // the Service itself, as Linkerd's traffic-shifting task writes it (backendRefs bb and bb-v2)
-    const stableTarget = backendAt(service).canary.stableBySelector && !this.props.ingress ? service : stable;
     routes.push({
       name: 'canary-split',
-      action: RouteAction.weightedForward([{ target: stableTarget, weight: 100 - weight }, { target: canary, weight }], forward),
+      action: RouteAction.weightedForward([{ target: stable, weight: 100 - weight }, { target: canary, weight }], forward),
       mirror: extras && weight < 100 && this.props.mirrorPercentage !== undefined
         ? { target: canary, percentage: this.props.mirrorPercentage }
         : undefined,
@@ -293,7 +290,9 @@ export class CanaryRelease extends Construct {
       const namespace = service.namespace !== undefined ? { name: service.namespace } : undefined;
       new IngressGatewayRoute(chart, 'Route', { name, gateway: ingress.gateway, hosts: ingress.hosts, namespace, gatewayPort: ingress.gatewayPort, ...byKind });
     } else {
-      new ServiceRouting(chart, 'Routing', { service, name, port: this.props.port, ...byKind });
+      // under Linkerd the Service selects the stable version alone: the stable share goes to it, as Linkerd's
+      // traffic-shifting task writes it (backendRefs bb and bb-v2)
+      new ServiceRouting(chart, 'Routing', { service, name, port: this.props.port, ...byKind })._sendSelectedVersionToService();
     }
     if (!backendAt(chart).versionServices) this.destinationRule(chart);
     return chart;

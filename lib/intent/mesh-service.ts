@@ -484,6 +484,11 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.onlyVersions.push({ version, by: by.node.path });
   }
 
+  /** The label of the one version the service's own Service selects, if it selects one alone (Linkerd's canary). @internal */
+  public get _selectedVersion(): string | undefined {
+    return this.onlyVersions[0]?.version.label;
+  }
+
   /** Declares services this one calls (they scope its Sidecar with `SidecarScoping`). */
   public addDependency(...services: IMeshService[]): void {
     for (const s of services) {

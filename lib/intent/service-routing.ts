@@ -135,6 +135,7 @@ export class ServiceRouting extends Construct {
   private readonly vsName: string;
   private readonly vsNamespace?: string;
   private readonly linkerdTimeouts?: VirtualServiceModel['linkerdTimeouts'];
+  private selectedToService = false;
 
   public constructor(scope: Construct, id: string, private readonly props: ServiceRoutingProps) {
     super(...constructArgs('ServiceRouting', [scope, id, props]));
@@ -275,6 +276,26 @@ export class ServiceRouting extends Construct {
     return this.routes.http.map((r, i) => routeModelAt(this, r, i));
   }
 
+  /**
+   * Sends the one version the routed service's own Service selects (its canary's stable, under Linkerd) to that Service:
+   * a CanaryRelease's stages, as Linkerd's traffic-shifting task writes them.
+   * @internal
+   */
+  public _sendSelectedVersionToService(): void {
+    this.selectedToService = true;
+  }
+
+  /** Marks the destinations that are the one version the routed service's own Service selects, when asked. */
+  private markSelected(r: HttpRouteModel): HttpRouteModel {
+    if (!this.selectedToService) return r;
+    const service = this.props.service as { _selectedVersion?: string; model?: () => { versions: ReadonlyArray<{ name: string; label: string }> } };
+    const label = service._selectedVersion;
+    if (label === undefined || !service.model) return r;
+    const subset = service.model().versions.find(v => v.label === label)?.name;
+    const selected = (d: HttpRouteModel['destinations'][number]) => d.service.name === this.props.service.name && d.service.namespace === this.props.service.namespace && d.subset === subset;
+    return r.destinations.some(selected) ? { ...r, destinations: r.destinations.map(d => (selected(d) ? { ...d, selectedByService: true } : d)) } : r;
+  }
+
   /** The VirtualService as model data. @internal */
   public model(): VirtualServiceModel {
     return {
@@ -288,7 +309,7 @@ export class ServiceRouting extends Construct {
         ...(this.props.service.external ? { external: true } : {}),
         port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined),
       },
-      http: this.routes.http.map((r, i) => routeModelAt(this, r, i)),
+      http: this.routes.http.map((r, i) => this.markSelected(routeModelAt(this, r, i))),
       exportTo: this.props.exportTo,
       ...this.routes.layer4Models(),
       grpc: this.grpc || undefined,

@@ -345,6 +345,11 @@ export interface DestinationModel {
   /** The service's port when it has exactly one (what the Gateway API writes when none was asked for). */
   readonly onlyPort?: number;
   readonly weight?: number;
+  /**
+   * The service's own Service selects this version alone (Linkerd's traffic shifting: the stable version of a canary):
+   * under Linkerd the backend is that Service rather than the version's.
+   */
+  readonly selectedByService?: boolean;
 }
 
 /** Header operations of one direction. */

@@ -52,6 +52,15 @@ function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: strin
 }
 
 /**
+ * A version the service's own Service selects alone (a canary's stable) is sent to that Service, as Linkerd's
+ * traffic-shifting task writes it (backendRefs `bb` and `bb-v2`, bb selecting v1): the same pods as its per-version Service.
+ */
+function toSelectingService(vs: VirtualServiceModel): VirtualServiceModel {
+  if (!vs.http.some(r => r.destinations.some(d => d.selectedByService))) return vs;
+  return { ...vs, http: vs.http.map(r => ({ ...r, destinations: r.destinations.map(d => (d.selectedByService ? { ...d, subset: undefined } : d)) })) };
+}
+
+/**
  * Renders mesh routing for Linkerd, attached to its Service (`group: core`, as Linkerd documents it): the Gateway API
  * rule shape Linkerd serves (matches, request header and redirect filters, weighted `backendRefs` to per-version
  * Services, request timeouts), with retries as Linkerd's `retry.linkerd.io/*` annotations and the route's response and
@@ -61,7 +70,7 @@ function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: strin
  * Assumes the route passed `linkerdRouteProblems` (so every route has the same retries).
  */
 export function renderLinkerdHttpRoute(vs: VirtualServiceModel, apiVersion = 'policy.linkerd.io/v1beta3'): Manifest {
-  const spec = renderHttpRoute(vs).spec as HttpRouteSpec;
+  const spec = renderHttpRoute(toSelectingService(vs)).spec as HttpRouteSpec;
   const annotated = annotatedRequestTimeout(vs, false) !== undefined;
   return {
     apiVersion,
@@ -83,7 +92,7 @@ export function renderLinkerdHttpRoute(vs: VirtualServiceModel, apiVersion = 'po
  * timeout as `timeout.linkerd.io/request`.
  */
 export function renderLinkerdGrpcRoute(vs: VirtualServiceModel): Manifest {
-  const spec = renderGrpcRoute(vs).spec as GrpcRouteSpec;
+  const spec = renderGrpcRoute(toSelectingService(vs)).spec as GrpcRouteSpec;
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'GRPCRoute',
