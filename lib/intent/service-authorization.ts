@@ -322,8 +322,8 @@ export class ServiceAuthorization extends Construct {
       const suffix = metadata.name.startsWith(`${name}-`) ? metadata.name.slice(name.length + 1) : `-${metadata.name}`;
       const childId = objects.filter(x => x.kind === kind).length > 1 ? `${kind}${suffix}` : kind;
       const annotations = metadata.annotations ? { ...metadata.annotations } : undefined;
-      const labels = metadata.labels ? { ...metadata.labels } : undefined;
-      emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, labels, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
+      const objectLabels = metadata.labels ? { ...metadata.labels } : undefined;
+      emit(this, childId, { apiVersion: o.apiVersion, kind, name: metadata.name, namespace: metadata.namespace, labels: objectLabels, annotations, body: Object.keys(body).filter(k => k !== 'apiVersion') },
         () => render({
           ...model,
           clients: allowFrom.map(c => ({ ...c._model })),

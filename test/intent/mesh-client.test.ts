@@ -126,7 +126,8 @@ describe('MeshClient: a versioned client under the namespace\'s default account 
   test('version: the pods\' version label, in the selector; deploymentLabels on the Deployment only; no ServiceAccount written for default', () => {
     const objects = expectSchemaValid(synthObjects(bot()));
     expect(objects.filter(o => o.kind === 'ServiceAccount')).toStrictEqual([]);
-    type Deployment = { metadata: { labels: unknown }; spec: { selector: unknown; template: { metadata: unknown; spec: { serviceAccountName: string } } } };
+    type Pod = { metadata: unknown; spec: { serviceAccountName: string } };
+    type Deployment = { metadata: { labels: unknown }; spec: { selector: unknown; template: Pod } };
     const d = only(objects, 'Deployment', 'vote-bot') as unknown as Deployment;
     expect(d.metadata.labels).toStrictEqual({ 'app.kubernetes.io/part-of': 'emojivoto', 'app': 'vote-bot', 'version': 'v11' });
     expect(d.spec.selector).toStrictEqual({ matchLabels: { app: 'vote-bot', version: 'v11' } });

@@ -36,7 +36,8 @@ function annotatedRequestTimeout(vs: VirtualServiceModel, grpc: boolean): string
 
 /**
  * Where Linkerd's route annotations for the retries and timeouts of a routing object come from: retries, the request
- * timeout where it is annotated, the response and idle timeouts (`parse_timeouts`, `policy-controller/k8s/index/src/outbound/index.rs`).
+ * timeout where it is annotated, the response and idle timeouts (`parse_timeouts`,
+ * `policy-controller/k8s/index/src/outbound/index.rs`).
  */
 function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: string]: string } | undefined {
   const retries = vs.http.find(r => r.retries !== undefined && r.retries.attempts > 0)?.retries;
