@@ -2,7 +2,7 @@ import { GrpcRouteSpec, HttpRouteSpec } from '../../imports/gateway.networking.k
 import { renderHttpRoute } from '../gateway-api/http-route';
 import { renderGrpcRoute } from '../gateway-api/routes';
 import { metadataOf } from '../metadata';
-import { Manifest, RetriesModel, VirtualServiceModel } from '../model';
+import { DestinationModel, Manifest, RetriesModel, VirtualServiceModel } from '../model';
 
 /** The gRPC status codes Linkerd's `retry.linkerd.io/grpc` takes. */
 export const LINKERD_GRPC_RETRY_ON = ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'];
@@ -58,7 +58,8 @@ function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: strin
  */
 function toSelectingService(vs: VirtualServiceModel): VirtualServiceModel {
   if (!vs.http.some(r => r.destinations.some(d => d.selectedByService))) return vs;
-  return { ...vs, http: vs.http.map(r => ({ ...r, destinations: r.destinations.map(d => (d.selectedByService ? { ...d, subset: undefined } : d)) })) };
+  const toService = (d: DestinationModel): DestinationModel => (d.selectedByService ? { ...d, subset: undefined } : d);
+  return { ...vs, http: vs.http.map(r => ({ ...r, destinations: r.destinations.map(toService) })) };
 }
 
 /**
