@@ -3,12 +3,13 @@
  * mesh-kit's typed constructs, one chart (one file) per task; what the typed API cannot write yet is left out and
  * marked `linkerd-docs: gap <Kind> <namespace>/<name> — why`.
  */
-import {
-  AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient, MeshNamespace,
-  MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume, VolumeMount, WorkloadSecurity,
-} from '@mesh-kit/core';
 import { ApiObject, App } from 'cdk8s';
 import { slowCooker } from './routing';
+import {
+  AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient,
+  MeshNamespace, MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume,
+  VolumeMount, WorkloadSecurity,
+} from '@mesh-kit/core';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
 

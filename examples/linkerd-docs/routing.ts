@@ -4,12 +4,12 @@
  * out and marked `linkerd-docs: gap <Kind> <namespace>/<name> — why` (the measure, kept outside the repository, reads
  * these marks and lists them with the reason).
  */
-import {
-  CanaryPlan, CanaryRelease, HeaderMatch, HttpMatch, IMeshNamespace, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol, RetryOn, RouteAction,
-  ServiceRouting,
-} from '@mesh-kit/core';
 import { App, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import {
+  CanaryPlan, CanaryRelease, HeaderMatch, HttpMatch, IMeshNamespace, MeshChart, MeshClient, MeshNamespace, MeshProvider, MeshService, Protocol,
+  RetryOn, RouteAction, ServiceRouting,
+} from '@mesh-kit/core';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
 const BB = 'buoyantio/bb:v0.0.6';
