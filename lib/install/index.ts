@@ -3,4 +3,4 @@ export * from './mesh-config';
 export * from './istio-installation';
 export * from './istio-gateway';
 export * from './linkerd-installation';
-export { LinkerdAccessLogFormat, LinkerdDefaultInboundPolicy, LinkerdLogFormat, LinkerdLogLevel, LinkerdProxyLogLevel, LinkerdProxyOptions, LinkerdProxyWorkers } from './linkerd-settings';
+export { LinkerdAccessLogFormat, LinkerdLogFormat, LinkerdLogLevel, LinkerdProxyLogLevel, LinkerdProxyOptions, LinkerdProxyWorkers } from './linkerd-settings';

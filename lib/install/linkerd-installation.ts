@@ -4,12 +4,13 @@ import { ChartValues, linkerdChartValueProblems, mergeValues, secretMaterialProb
 import { LINKERD_CHARTS } from './generated/linkerd-install-data';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
-import { LinkerdDefaultInboundPolicy, LinkerdProxyOptions, enumProblem, linkerdProxyModelOf } from './linkerd-settings';
+import { LinkerdProxyOptions, enumProblem, linkerdProxyModelOf } from './linkerd-settings';
 import { suggestion } from '../core/closest';
 import { MeshValidationError, ProblemLike, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
+import { DefaultInboundPolicy } from '../intent/mesh-namespace';
 import { ObservabilityAddons } from '../intent/observability/observability-addons';
 import { HelmChartRelease, HelmReleaseModel, InstallationModel } from '../render/install';
 import { LinkerdProxyValuesModel, linkerdControlPlaneValues, linkerdVizHaValues } from '../render/install/linkerd-values';
@@ -87,9 +88,9 @@ export interface LinkerdInstallationProps {
   readonly highAvailability?: LinkerdHighAvailabilityOptions | boolean;
   /**
    * What a meshed pod's port accepts when no `Server` selects it (`proxy.defaultInboundPolicy`).
-   * @default LinkerdDefaultInboundPolicy.ALL_UNAUTHENTICATED (the chart's; not written)
+   * @default DefaultInboundPolicy.ALL_UNAUTHENTICATED (the chart's; not written)
    */
-  readonly defaultInboundPolicy?: LinkerdDefaultInboundPolicy;
+  readonly defaultInboundPolicy?: DefaultInboundPolicy;
   /**
    * How every injected proxy runs: resources, worker threads, logs, discovery cache, shutdown (`proxy.*`).
    * @default - the chart's defaults, and values-ha's proxy resources with high availability
@@ -195,7 +196,7 @@ export class LinkerdInstallation extends Construct {
         'set highAvailability: false for a single replica'));
     }
     if (props.defaultInboundPolicy !== undefined) {
-      reject(enumProblem('defaultInboundPolicy', props.defaultInboundPolicy, Object.values(LinkerdDefaultInboundPolicy), 'one of Linkerd\'s default policies'));
+      reject(enumProblem('defaultInboundPolicy', props.defaultInboundPolicy, Object.values(DefaultInboundPolicy), 'one of Linkerd\'s default policies'));
     }
     if (props.proxy !== undefined) {
       try {

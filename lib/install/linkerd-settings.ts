@@ -6,27 +6,6 @@ import { Problem, fail, problem } from '../core/errors';
 import { resourcesModelOf } from '../intent/workload';
 import { LinkerdProxyValuesModel } from '../render/install/linkerd-values';
 
-/**
- * What a meshed pod's port accepts when no `Server` selects it: the control plane's `proxy.defaultInboundPolicy`
- * (overridable per namespace or workload with the `config.linkerd.io/default-inbound-policy` annotation). The values are
- * the ones Linkerd's policy controller parses (linkerd2 `policy-controller/k8s/index/src/defaults.rs`, `DefaultPolicy`).
- * @see https://linkerd.io/2-edge/reference/authorization-policy/#default-policies
- */
-export enum LinkerdDefaultInboundPolicy {
-  /** Every client, meshed or not, from anywhere (the chart's default). */
-  ALL_UNAUTHENTICATED = 'all-unauthenticated',
-  /** Meshed clients only (mutual TLS with a Linkerd identity), from anywhere. */
-  ALL_AUTHENTICATED = 'all-authenticated',
-  /** Meshed clients only, from the cluster's networks (`clusterNetworks`). */
-  CLUSTER_AUTHENTICATED = 'cluster-authenticated',
-  /** Every client from the cluster's networks, meshed or not. */
-  CLUSTER_UNAUTHENTICATED = 'cluster-unauthenticated',
-  /** Nothing: every port needs a `Server` and an authorization. */
-  DENY = 'deny',
-  /** Every client is let through, and what an authorization would have denied is logged and counted. */
-  AUDIT = 'audit',
-}
-
 /** A level of the proxy's log, as its log filter writes it. */
 export enum LinkerdLogLevel {
   TRACE = 'trace',

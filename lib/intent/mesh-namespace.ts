@@ -51,7 +51,13 @@ export class NamespaceInjection {
   ) {}
 }
 
-/** Linkerd's default inbound policies: who may reach a port that no Server covers. */
+/**
+ * Linkerd's default inbound policies: who may reach a port that no Server covers. Set for the cluster
+ * (`LinkerdInstallation` `defaultInboundPolicy`, the chart's `proxy.defaultInboundPolicy`), a namespace or a workload
+ * (`config.linkerd.io/default-inbound-policy`), or as a Server's `accessPolicy`; the values are those Linkerd's policy
+ * controller parses (linkerd2 `policy-controller/k8s/index/src/defaults.rs`, `DefaultPolicy`).
+ * @see https://linkerd.io/2-edge/reference/authorization-policy/#default-policies
+ */
 export enum DefaultInboundPolicy {
   /** Every caller, meshed or not. */
   ALL_UNAUTHENTICATED = 'all-unauthenticated',

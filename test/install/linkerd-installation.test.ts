@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import {
-  InstallOutput, LinkerdAccessLogFormat, LinkerdDefaultInboundPolicy, LinkerdIdentity, LinkerdInstallation, LinkerdLogFormat, LinkerdLogLevel,
+  DefaultInboundPolicy, InstallOutput, LinkerdAccessLogFormat, LinkerdIdentity, LinkerdInstallation, LinkerdLogFormat, LinkerdLogLevel,
   LinkerdProxyLogLevel, MeshApp, MeshChart, MeshProvider, ObservabilityAddons, TracingBackend,
 } from '../../lib';
 import { errorOf } from '../support/errors';
@@ -121,7 +121,7 @@ describe('LinkerdInstallation typed settings', () => {
     const l = new LinkerdInstallation(chart(), 'linkerd', {
       version: '2025.11.3',
       highAvailability: false,
-      defaultInboundPolicy: LinkerdDefaultInboundPolicy.CLUSTER_AUTHENTICATED,
+      defaultInboundPolicy: DefaultInboundPolicy.CLUSTER_AUTHENTICATED,
       cni: true,
       clusterNetworks: ['10.244.0.0/16', 'fd00::/8'],
       clusterDomain: 'example.org',
@@ -186,7 +186,7 @@ describe('LinkerdInstallation typed settings', () => {
   });
 
   test('fails on a default inbound policy Linkerd does not have, bad worker counts, a fractional duration, a bad CIDR', () => {
-    expect(errorOf(() => new LinkerdInstallation(chart(), 'linkerd', { version: '2025.11.3', defaultInboundPolicy: 'denied' as LinkerdDefaultInboundPolicy })))
+    expect(errorOf(() => new LinkerdInstallation(chart(), 'linkerd', { version: '2025.11.3', defaultInboundPolicy: 'denied' as DefaultInboundPolicy })))
       .toBe('[linkerd/linkerd] LinkerdInstallation: \'props.defaultInboundPolicy\' must be one of \'all-authenticated\', \'all-unauthenticated\', \'audit\', '
         + '\'cluster-authenticated\', \'cluster-unauthenticated\', \'deny\': got \'denied\'');
     expect(errorOf(() => new LinkerdInstallation(chart(), 'linkerd', { version: '2025.11.3', proxy: { workers: { maximumCpuRatio: 2 } } })))
