@@ -1,6 +1,6 @@
-import { MeshApp } from '@mesh-kit/core';
 import { egress, faultInjection, grpcRouting, multicluster, perRoutePolicy, rateLimiting, restrictingAccess } from './policy';
 import { circuitBreaking, dynamicRequestRouting, retries, timeouts, trafficShifting } from './routing';
+import { MeshApp } from '@mesh-kit/core';
 
 // Linkerd's docs tasks (2-edge), one file per task: dist/<task>.k8s.yaml
 const app = new MeshApp();
