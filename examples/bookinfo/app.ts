@@ -137,7 +137,9 @@ export function bookinfoServices(platform: Construct, options: BookinfoOptions =
 
 /** The gateway and the routing scenarios of Istio's traffic-management tasks, a chart (a file) each. */
 function bookinfoScenarios(app: App, { productpage, reviews, ratings, details }: Bookinfo, wanted: (id: string) => boolean): void {
-  const scenario = (id: string) => (wanted(id) ? new MeshChart(app, id) : undefined);
+  // the scenarios are applied one at a time over the base files (bookinfo, bookinfo-gateway): alternatives of each other,
+  // each analyzed with the base and never with another scenario
+  const scenario = (id: string) => (wanted(id) ? new MeshChart(app, id, { alternativeGroup: 'bookinfo-routing' }) : undefined);
   // networking/bookinfo-gateway.yaml
   const ingress = new MeshChart(app, 'bookinfo-gateway');
   const gateway = new IngressGateway(ingress, 'bookinfo-gateway', {

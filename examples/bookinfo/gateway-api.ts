@@ -10,8 +10,11 @@ import { HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, RouteAction,
 
 /** Builds the Gateway API flavour of Bookinfo into `app` (a MeshApp, for the `gateway-api/` file names). */
 export function buildBookinfoGatewayApi(app: App): Bookinfo {
-  const chart = (id: string) => {
-    const c = new MeshChart(app, `gateway-api-${id}`, { fileName: `gateway-api/${id}`, trafficApi: TrafficApi.GATEWAY_API });
+  // a routing scenario is an alternative of the others (one applied at a time over the base files): `scenario` is true
+  const chart = (id: string, scenario = false) => {
+    const c = new MeshChart(app, `gateway-api-${id}`, {
+      fileName: `gateway-api/${id}`, trafficApi: TrafficApi.GATEWAY_API, ...(scenario ? { alternativeGroup: 'bookinfo-gateway-api-routing' } : {}),
+    });
     // Istio's samples/bookinfo/gateway-api and networking/ are applied one or the other, never both: a Service has
     // an HTTPRoute here or a VirtualService there
     Suppressions.add(c, 'MK0014', 'the Gateway API flavour of Bookinfo is an alternative to the Istio API files in dist/, never applied with them');
@@ -34,15 +37,15 @@ export function buildBookinfoGatewayApi(app: App): Bookinfo {
     }],
   });
 
-  const allV1 = chart('route-all-v1');
+  const allV1 = chart('route-all-v1', true);
   for (const svc of [reviews, productpage, ratings, details]) {
     new ServiceRouting(allV1, svc.name, { service: svc, routes: [{ action: RouteAction.forward(svc.version('v1')) }] });
   }
   const pin = (id: string, version: string) =>
-    new ServiceRouting(chart(id), 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version(version)) }] });
+    new ServiceRouting(chart(id, true), 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version(version)) }] });
   pin('route-reviews-v1', 'v1');
   pin('route-reviews-v3', 'v3');
-  const split = (id: string, to: string, weight: number) => new ServiceRouting(chart(id), 'reviews', {
+  const split = (id: string, to: string, weight: number) => new ServiceRouting(chart(id, true), 'reviews', {
     service: reviews,
     routes: [{ action: RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 100 - weight }, { target: reviews.version(to), weight }]) }],
   });

@@ -67,6 +67,11 @@ export interface Finding {
   readonly message: string;
   /** The reason given with `Suppressions.add`, when the finding is suppressed. */
   readonly suppressedBecause?: string;
+  /**
+   * The world the finding was found in, when an app's charts are analyzed by worlds: `base` (the charts of no
+   * alternative group), or `base + <file>` (the base with one alternative, `MeshChart.alternativeGroup`).
+   */
+  readonly world?: string;
 }
 
 /** A pod, or the pod template of a workload (before a cluster exists, the pods to be). */

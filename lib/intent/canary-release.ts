@@ -166,6 +166,9 @@ export interface CanaryReleaseProps {
  * (`version: <stable>` beside `app`), as Linkerd's traffic-shifting guide sets it up: until a stage's HTTPRoute is
  * applied, and for callers outside the mesh that no route reaches, traffic goes to the stable version alone; each stage's
  * route, attached to that Service, splits between the per-version Services.
+ *
+ * The stages and the rollback are alternatives of each other (`MeshChart.alternativeGroup`, the canary's construct
+ * path): the synth-time analysis checks each with the charts applied with it, never with another stage.
  */
 export class CanaryRelease extends Construct {
   /** The canary weight of every stage emitted. */
@@ -263,6 +266,9 @@ export class CanaryRelease extends Construct {
     const settings = MeshSettings.of(service);
     const chart = new MeshChart(this, chartId, {
       fileName,
+      // the stages and the rollback are applied one at a time over the service's own file: the analysis checks each
+      // with that file (the base), never two stages together
+      alternativeGroup: this.node.path,
       mesh: settings.mesh,
       istioApiVersion: settings.istioApiVersion,
       trafficApi: settings.trafficApi,

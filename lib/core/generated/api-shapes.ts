@@ -2578,7 +2578,8 @@ export const API_SHAPES: ApiShapes = {
     "name": "string",
     "object": "string",
     "path": "string",
-    "suppressedBecause": "string"
+    "suppressedBecause": "string",
+    "world": "string"
    },
    "required": [
     "analyzer",
@@ -3454,6 +3455,7 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshChartProps": {
    "fields": {
+    "alternativeGroup": "string",
     "argoCdSyncWaves": "boolean",
     "autoWaypoints": "boolean",
     "dataPlane": {

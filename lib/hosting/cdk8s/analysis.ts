@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { RenderedChart } from './render-app';
 import { analyze, AnalysisReport, FindingLevel } from '../../analysis';
-import { AnalysisExternals, AnalyzedObject } from '../../analysis/model';
+import { AnalysisExternals, AnalyzedObject, Finding } from '../../analysis/model';
 import { schemaFindings } from '../../analysis/schema-findings';
 import { meshError, problem } from '../../core/errors';
 import { importsOfApp } from '../../core/external-references';
@@ -65,6 +65,29 @@ function mergeExternals(a: AnalysisExternals | undefined, b: AnalysisExternals):
   };
 }
 
+/** An app's world: charts applied together, named as the report names it. */
+interface World {
+  readonly name: string;
+  readonly objects: AnalyzedObject[];
+}
+
+/**
+ * The worlds an app's charts are analyzed in: `base`, the charts of no alternative group (`MeshChart.alternativeGroup`),
+ * always applied; then, for each chart of a group, `base + <file>`: the base and that chart, never its siblings. An app
+ * without groups is one world, `base`.
+ */
+function worldsOf(charts: readonly RenderedChart[], objects: ReadonlyMap<RenderedChart, AnalyzedObject[]>): World[] {
+  const base = charts.filter(c => c.alternativeGroup === undefined);
+  const of = (cs: readonly RenderedChart[]) => cs.flatMap(c => objects.get(c)!);
+  return [
+    { name: 'base', objects: of(base) },
+    ...charts.filter(c => c.alternativeGroup !== undefined).map(alt => ({
+      name: `base + ${alt.fileName}`,
+      objects: of(charts.filter(c => c === alt || c.alternativeGroup === undefined)),
+    })),
+  ];
+}
+
 /** The objects of rendered charts, as the analyzers see them. */
 export function analyzedObjects(charts: readonly RenderedChart[]): AnalyzedObject[] {
   return charts.flatMap(c => {
@@ -110,16 +133,16 @@ function linkerdGatewayApi(o: AnalyzedObject): { variant: string; why: string } 
  * call any finding an error (or a warning, with `warningsAsErrors`); otherwise returns the report.
  */
 export function analyzeCharts(charts: readonly RenderedChart[], options: AnalysisOptions = {}): AnalysisReport {
-  const objects = analyzedObjects(charts);
+  const byChart = new Map(charts.map(c => [c, analyzedObjects([c])]));
+  const objects = charts.flatMap(c => byChart.get(c)!);
   // the mesh config and revisions of the installations the app declares (IstioInstallation)
   const istio = charts.flatMap(c => (c.installation?.facts.mesh === 'istio' ? [c.installation.facts] : []));
   const schemas = options.schemaValidation ?? schemaValidationFromEnv() ?? SchemaValidation.pinned();
   const { extra, notes } = schemas.enabled ? schemaFindings(objects, schemas, linkerdGatewayApi) : { extra: [], notes: ['schema validation: off'] };
-  let report = analyze(objects, {
+  const common = {
     warningsAsErrors: options.warningsAsErrors,
-    extra,
     notes,
-    world: 'partial',
+    world: 'partial' as const,
     // istioctl's stand-in for the default ingress gateway is for a mesh installed elsewhere: an app that declares its
     // installation has the gateways it declares, and no other (Helm installs none; the IstioOperator turns istioctl's off)
     istioDefaults: istio.length === 0,
@@ -128,7 +151,25 @@ export function analyzeCharts(charts: readonly RenderedChart[], options: Analysi
     externals: mergeExternals(options.externals, charts.length > 0 ? importsOfApp(charts[0].chart.node.root) : {}),
     meshConfig: options.meshConfig ?? (istio.find(f => f.revision === 'default') ?? istio[0])?.meshConfig,
     installations: { istio: istio.flatMap(f => [f.revision ?? 'default', ...(f.revisionTags ?? [])].map(revision => ({ revision, ambient: f.ambient ?? false, path: f.path }))) },
-  });
+  };
+  // each world is analyzed on its own: the base, then the base with each alternative (never two alternatives of one
+  // group together, nor of two groups: a group's siblings are never applied together, and groups are checked one
+  // alternative at a time). A finding is reported once, in the first world it was found in.
+  const findings = new Map<string, Finding>();
+  const suppressed = new Map<string, Finding>();
+  let first: AnalysisReport | undefined;
+  for (const world of worldsOf(charts, byChart)) {
+    const inWorld = new Set(world.objects);
+    const report = analyze(world.objects, { ...common, extra: extra.filter(e => inWorld.has(e.object)) });
+    first ??= report;
+    const keep = (into: Map<string, Finding>, f: Finding) => {
+      const key = `${f.code}|${f.path}|${f.file}|${f.message}|${f.suppressedBecause ?? ''}`;
+      if (!into.has(key)) into.set(key, { ...f, world: world.name });
+    };
+    for (const f of report.findings) keep(findings, f);
+    for (const f of report.suppressed) keep(suppressed, f);
+  }
+  let report = new AnalysisReport([...findings.values()], [...suppressed.values()], [...first!.checks], [...first!.notes]);
   // a finding about a value known only at deployment (a Pulumi Output's token) is judged then, per resource
   const late = report.findings.filter(f => holdsToken(f.message));
   if (late.length > 0) {

@@ -54,6 +54,16 @@ export interface MeshChartProps extends ChartProps {
    * @default - cdk8s's name for the chart (its id, when that is a DNS label)
    */
   readonly fileName?: string;
+
+  /**
+   * The group of alternatives this chart is one of: charts (files) of one group are never applied together — a task's
+   * steps, a canary's stages and rollback, routing scenarios — but each one with the charts of no group (the base).
+   * The synth-time analysis checks each alternative in a world of its own, the base and that chart, never with its
+   * siblings; the base alone is a world too. Each finding of the report names the world it was found in.
+   * Objects of one kind and name in different files stay alternatives whatever the groups.
+   * @default - none: the chart is part of the base, applied with every other chart
+   */
+  readonly alternativeGroup?: string;
 }
 
 /**
@@ -63,13 +73,20 @@ export interface MeshChartProps extends ChartProps {
 export class MeshChart extends Chart {
   /** The file name under a {@link MeshApp}, when one was given. */
   public readonly fileName?: string;
+  /** The group of alternatives this chart is one of, when it is one ({@link MeshChartProps.alternativeGroup}). */
+  public readonly alternativeGroup?: string;
 
   public constructor(scope: Construct, id: string, props: MeshChartProps = {}) {
     super(...constructArgs('MeshChart', [scope, id, props], { needsChart: false }), props);
     if (props.fileName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(props.fileName)) {
       failAt(this, problem('fileName', 'must be a relative path of letters, digits, \'.\', \'_\' and \'-\' segments', props.fileName, 'e.g. \'gateway-api/route-all-v1\''));
     }
+    if (props.alternativeGroup !== undefined && (typeof props.alternativeGroup !== 'string' || props.alternativeGroup.trim() === '')) {
+      failAt(this, problem('alternativeGroup', 'must be a non-empty string naming the group of charts never applied together', props.alternativeGroup,
+        'e.g. \'egress-task\' on each step\'s chart, or leave it out for a chart applied with everything'));
+    }
     this.fileName = props.fileName;
+    this.alternativeGroup = props.alternativeGroup;
     MeshSettings.apply(this, {
       mesh: props.mesh,
       istioApiVersion: props.istioApiVersion,

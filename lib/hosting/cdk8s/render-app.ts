@@ -17,6 +17,8 @@ export interface RenderedChart {
   readonly objects: Manifest[];
   /** The construct (ApiObject) of each object, in the same order. */
   readonly constructs: ApiObject[];
+  /** The group of alternatives the chart is one of (`MeshChart.alternativeGroup`); undefined for a chart of the base. */
+  readonly alternativeGroup?: string;
   /** The mesh installation the chart holds (IstioInstallation, LinkerdInstallation), if any: at most one per chart. @internal */
   readonly installation?: { readonly model: InstallationModel; readonly facts: InstallationFacts };
 }
@@ -108,6 +110,7 @@ export function renderApp(app: App): RenderedChart[] {
     return {
       chart,
       fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
+      ...(chart instanceof MeshChart && (chart as MeshChart).alternativeGroup !== undefined ? { alternativeGroup: (chart as MeshChart).alternativeGroup } : {}),
       objects: objects.map(o => o.m),
       constructs: objects.map(o => o.c),
       ...(held.length === 1 ? { installation: installationOf(held[0])!._installation() } : {}),
