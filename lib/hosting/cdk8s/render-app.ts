@@ -60,6 +60,11 @@ function objectsOf(chart: Chart, anyDependencies: boolean): Array<{ m: Manifest;
     .map(c => ({ m: c.toJson() as Manifest, c }));
 }
 
+/** The group of alternatives a chart is one of (`MeshChart.alternativeGroup`), or undefined. */
+function alternativeGroupOf(chart: Chart): string | undefined {
+  return chart instanceof MeshChart ? (chart as MeshChart).alternativeGroup : undefined;
+}
+
 /**
  * Validates a cdk8s app (every construct's validations, all reported at once in cdk8s's format)
  * and renders each chart once, its objects in an order `kubectl apply -f` accepts in one pass
@@ -110,7 +115,7 @@ export function renderApp(app: App): RenderedChart[] {
     return {
       chart,
       fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
-      ...(chart instanceof MeshChart && (chart as MeshChart).alternativeGroup !== undefined ? { alternativeGroup: (chart as MeshChart).alternativeGroup } : {}),
+      ...(alternativeGroupOf(chart) !== undefined ? { alternativeGroup: alternativeGroupOf(chart) } : {}),
       objects: objects.map(o => o.m),
       constructs: objects.map(o => o.c),
       ...(held.length === 1 ? { installation: installationOf(held[0])!._installation() } : {}),
