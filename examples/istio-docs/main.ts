@@ -1,0 +1,25 @@
+import { MeshApp, TrafficApi } from '@mesh-kit/core';
+import { egressGateway } from './egress';
+import { secureIngress } from './ingress';
+import { authnPolicy, authzJwt, mtlsMigration } from './security';
+
+// Istio's docs tasks that no other example reproduces, one file per task (and per step that replaces another):
+// dist/<task>[.<step>].k8s.yaml
+// What the tasks deploy or create outside the YAML they show: istio/istio's samples (httpbin in foo and bar), the
+// credentials of `kubectl create secret`, and the ingress and egress gateways installed with the mesh (the demo profile)
+const app = new MeshApp({
+  analysis: {
+    externals: {
+      namespaces: ['istio-system', 'foo', 'bar'],
+      secrets: ['istio-system/httpbin-credential', 'istio-system/helloworld-credential'],
+      workloads: ['foo/app=httpbin', 'bar/app=httpbin', 'istio-system/istio=ingressgateway', 'istio-system/istio=egressgateway'],
+    },
+  },
+});
+secureIngress(app);
+secureIngress(app, TrafficApi.GATEWAY_API);
+egressGateway(app);
+authzJwt(app);
+authnPolicy(app);
+mtlsMigration(app);
+app.synth();
