@@ -37,3 +37,4 @@ export function secureIngress(app: App, trafficApi: TrafficApi = TrafficApi.ISTI
   // helloworld route of the multiple-hosts step — refused today ("'servers.port' must be unique within a gateway";
   // issue 33, part refusals)
 }
+

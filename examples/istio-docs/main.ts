@@ -1,6 +1,8 @@
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
+import { authzDeny, authzHttp, authzTcp } from './authz';
 import { egressGateway } from './egress';
 import { secureIngress } from './ingress';
+import { circuitBreaking } from './traffic';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
 
 // Istio's docs tasks that no other example reproduces, one file per task (and per step that replaces another):
@@ -10,15 +12,19 @@ import { authnPolicy, authzJwt, mtlsMigration } from './security';
 const app = new MeshApp({
   analysis: {
     externals: {
-      namespaces: ['istio-system', 'foo', 'bar'],
+      namespaces: ['istio-system', 'default', 'foo', 'bar'],
       secrets: ['istio-system/httpbin-credential', 'istio-system/helloworld-credential'],
-      workloads: ['foo/app=httpbin', 'bar/app=httpbin', 'istio-system/istio=ingressgateway', 'istio-system/istio=egressgateway'],
+      workloads: ['default/app=httpbin', 'default/app=productpage', 'default/app=details', 'default/app=reviews', 'default/app=ratings', 'foo/app=tcp-echo', 'foo/app=httpbin', 'bar/app=httpbin', 'istio-system/istio=ingressgateway', 'istio-system/istio=egressgateway'],
     },
   },
 });
+circuitBreaking(app);
 secureIngress(app);
 secureIngress(app, TrafficApi.GATEWAY_API);
 egressGateway(app);
+authzHttp(app);
+authzTcp(app);
+authzDeny(app);
 authzJwt(app);
 authnPolicy(app);
 mtlsMigration(app);

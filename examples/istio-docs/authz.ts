@@ -1,0 +1,49 @@
+/**
+ * Istio's authorization docs tasks on HTTP, TCP and explicit DENY (tasks/security/authorization/authz-http, authz-tcp,
+ * authz-deny), as a user following them would write them with mesh-kit's typed constructs, one chart (one file) per
+ * step that replaces another. The workloads (Bookinfo in default, httpbin and tcp-echo in foo) are istio/istio's
+ * samples, applied as the tasks say: not in the docs' YAML, not written here. What the typed API cannot write yet is
+ * left out and marked `istio-docs: gap <Kind> <namespace>/<name> — why`.
+ */
+import { App } from 'cdk8s';
+import { AuthorizationAction, AuthorizationPolicy, MeshChart, RequestSource, WorkloadSelector } from '@mesh-kit/core';
+
+const step = (app: App, task: string, name?: string) => new MeshChart(app, name ? `${task}-${name}` : task, { fileName: name ? `${task}.${name}` : task });
+
+/**
+ * authz-http: nothing allowed in default, then productpage open to GET, details and reviews to productpage's account,
+ * ratings to reviews' (the task's policies, applied one by one, coexist: one file).
+ */
+export function authzHttp(app: App): void {
+  const chart = step(app, 'authz-http');
+  const bookinfo = (app_: string) => WorkloadSelector.labels({ app: app_ }, 'default');
+  const get = [{ methods: ['GET'] }];
+  new AuthorizationPolicy(chart, 'allow-nothing', { namespace: 'default' });
+  new AuthorizationPolicy(chart, 'productpage-viewer', { workload: bookinfo('productpage'), action: AuthorizationAction.ALLOW, rules: [{ to: get }] });
+  for (const [callee, caller] of [['details', 'productpage'], ['reviews', 'productpage'], ['ratings', 'reviews']]) {
+    new AuthorizationPolicy(chart, `${callee}-viewer`, {
+      workload: bookinfo(callee), action: AuthorizationAction.ALLOW, rules: [{ from: [RequestSource.serviceAccount(`bookinfo-${caller}`, 'default')], to: get }],
+    });
+  }
+}
+
+/** authz-tcp: tcp-echo in foo allowed on 9000 and 9001, then GET on 9000; then denied GET, then GET on 9000. */
+export function authzTcp(app: App): void {
+  const tcpEcho = WorkloadSelector.labels({ app: 'tcp-echo' }, 'foo');
+  const policy = (name: string | undefined, action: AuthorizationAction, to: { methods?: string[]; ports?: number[] }) =>
+    new AuthorizationPolicy(step(app, 'authz-tcp', name), 'tcp-policy', { workload: tcpEcho, action, rules: [{ to: [to] }] });
+  policy(undefined, AuthorizationAction.ALLOW, { ports: [9000, 9001] });
+  policy('allow-get', AuthorizationAction.ALLOW, { methods: ['GET'], ports: [9000] });
+  policy('deny-get', AuthorizationAction.DENY, { methods: ['GET'] });
+  policy('deny-get-9000', AuthorizationAction.DENY, { methods: ['GET'], ports: [9000] });
+}
+
+/** authz-deny: GET to httpbin in foo denied; then /ip allowed beside it. */
+export function authzDeny(app: App): void {
+  const httpbin = WorkloadSelector.labels({ app: 'httpbin' }, 'foo');
+  const chart = step(app, 'authz-deny');
+  new AuthorizationPolicy(chart, 'deny-method-get', { workload: httpbin, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: ['GET'] }] }] });
+  new AuthorizationPolicy(chart, 'allow-path-ip', { workload: httpbin, action: AuthorizationAction.ALLOW, rules: [{ to: [{ paths: ['/ip'] }] }] });
+  // istio-docs: gap AuthorizationPolicy foo/deny-method-get of the second step (GET denied unless `x-token: admin`,
+  // `when: request.headers[x-token] notValues: [admin]`) — no typed `notValues` yet (issue 33, part gaps)
+}
