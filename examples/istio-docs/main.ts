@@ -2,7 +2,7 @@ import { MeshApp, TrafficApi } from '@mesh-kit/core';
 import { authzDeny, authzHttp, authzTcp } from './authz';
 import { egressGateway } from './egress';
 import { secureIngress } from './ingress';
-import { circuitBreaking } from './traffic';
+import { circuitBreaking, requestTimeouts } from './traffic';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
 
 // Istio's docs tasks that no other example reproduces, one file per task (and per step that replaces another):
@@ -19,6 +19,7 @@ const app = new MeshApp({
   },
 });
 circuitBreaking(app);
+requestTimeouts(app);
 secureIngress(app);
 secureIngress(app, TrafficApi.GATEWAY_API);
 egressGateway(app);

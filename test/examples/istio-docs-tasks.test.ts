@@ -35,7 +35,7 @@ const TASKS: { readonly [task: string]: readonly string[] } = {
   'mirroring': [],
   'mtls-migration': ['istio-docs'],
   'request-routing': ['bookinfo'],
-  'request-timeouts': [],
+  'request-timeouts': ['istio-docs'],
   'secure-ingress': ['istio-docs'],
 };
 
@@ -53,6 +53,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'egress-gateway': 2,
   'mtls-migration': 2,
   'request-routing': 1,
+  'request-timeouts': 1,
   'secure-ingress': 4,
 };
 
