@@ -47,3 +47,21 @@ export function authzDeny(app: App): void {
   // istio-docs: gap AuthorizationPolicy foo/deny-method-get of the second step (GET denied unless `x-token: admin`,
   // `when: request.headers[x-token] notValues: [admin]`) — no typed `notValues` yet (issue 33, part gaps)
 }
+
+/**
+ * authz-ingress: the ingress gateway lets in requests from an allow list of addresses, then from one more, then denies
+ * that one (`authz-ingress.k8s.yaml`, `.allow-more`, `.deny`: the same policy, replaced).
+ */
+export function authzIngress(app: App): void {
+  const gateway = WorkloadSelector.labels({ app: 'istio-ingressgateway' }, 'istio-system');
+  const policy = (name: string | undefined, action: AuthorizationAction, ipBlocks: string[]) =>
+    new AuthorizationPolicy(step(app, 'authz-ingress', name), 'ingress-policy', { workload: gateway, action, rules: [{ from: [RequestSource.ipBlocks(...ipBlocks)] }] });
+  policy(undefined, AuthorizationAction.ALLOW, ['1.2.3.4', '5.6.7.0/24']);
+  policy('allow-more', AuthorizationAction.ALLOW, ['1.2.3.4', '5.6.7.0/24', '192.168.10.15']);
+  policy('deny', AuthorizationAction.DENY, ['192.168.10.15']);
+  // istio-docs: gap AuthorizationPolicy istio-system/ingress-policy by `remoteIpBlocks` (the client's address as the
+  // X-Forwarded-For header or the PROXY protocol gives it; the same three steps) — no typed `remoteIpBlocks` yet
+  // (issue 33, part gaps)
+  // istio-docs: gap EnvoyFilter istio-system/proxy-protocol (the PROXY protocol on the gateway's listeners) — an Envoy
+  // patch, which mesh-kit does not type; a cdk8s ApiObject
+}

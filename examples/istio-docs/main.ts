@@ -1,5 +1,5 @@
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
-import { authzDeny, authzHttp, authzTcp } from './authz';
+import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressGateway } from './egress';
 import { secureIngress } from './ingress';
 import { circuitBreaking, requestTimeouts } from './traffic';
@@ -14,7 +14,7 @@ const app = new MeshApp({
     externals: {
       namespaces: ['istio-system', 'default', 'foo', 'bar'],
       secrets: ['istio-system/httpbin-credential', 'istio-system/helloworld-credential'],
-      workloads: ['default/app=httpbin', 'default/app=productpage', 'default/app=details', 'default/app=reviews', 'default/app=ratings', 'foo/app=tcp-echo', 'foo/app=httpbin', 'bar/app=httpbin', 'istio-system/istio=ingressgateway', 'istio-system/istio=egressgateway'],
+      workloads: ['default/app=httpbin', 'default/app=productpage', 'default/app=details', 'default/app=reviews', 'default/app=ratings', 'foo/app=tcp-echo', 'foo/app=httpbin', 'bar/app=httpbin', 'istio-system/istio=ingressgateway', 'istio-system/app=istio-ingressgateway', 'istio-system/istio=egressgateway'],
     },
   },
 });
@@ -26,6 +26,7 @@ egressGateway(app);
 authzHttp(app);
 authzTcp(app);
 authzDeny(app);
+authzIngress(app);
 authzJwt(app);
 authnPolicy(app);
 mtlsMigration(app);
