@@ -5,8 +5,11 @@
  * (one file) per step. What the typed API cannot write yet is left out and marked
  * `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
-import { App } from 'cdk8s';
-import { GatewayProtocol, GatewayTls, IngressGateway, MeshChart, MeshNamespace, Protocol, ServiceEntry } from '@mesh-kit/core';
+import { App, Duration } from 'cdk8s';
+import {
+  GatewayProtocol, GatewayTls, IngressGateway, MeshChart, MeshNamespace, Protocol, RouteAction, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution,
+  ServiceRouting,
+} from '@mesh-kit/core';
 
 /** The egress gateway of Istio's demo profile, by its pods' labels. */
 const EGRESS = { istio: 'egressgateway' };
@@ -45,4 +48,26 @@ export function egressGateway(app: App): void {
   // routes by SNI, from the mesh to the gateway's subset `cnn`, from the gateway to edition.cnn.com:443) — as above
   // istio-docs: gap Gateway cnn-egress-gateway (TLS passthrough listener), TLSRoutes direct-cnn-to-egress-gateway,
   // forward-cnn-from-egress-gateway (the Gateway API step) — as above
+}
+
+/**
+ * Istio's egress control task (tasks/traffic-management/egress/egress-control): httpbin.org over HTTP and
+ * www.google.com over HTTPS let out of a mesh that registers only its own hosts (`egress-control.k8s.yaml`), then a
+ * 3-second timeout on calls to httpbin.org (`egress-control.timeout.k8s.yaml`).
+ */
+export function egressControl(app: App): void {
+  const ns = MeshNamespace.fromName('default');
+  const chart = new MeshChart(app, 'egress-control');
+  const external = { namespace: ns.name, resolution: ServiceEntryResolution.DNS, location: ServiceEntryLocation.MESH_EXTERNAL };
+  new ServiceEntry(chart, 'httpbin-ext', { ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }] });
+  new ServiceEntry(chart, 'google', { ...external, name: 'google', hosts: ['www.google.com'], ports: [{ number: 443, name: 'https', protocol: Protocol.HTTPS }] });
+  const timeout = new MeshChart(app, 'egress-control-timeout', { fileName: 'egress-control.timeout' });
+  const httpbinOrg = new ServiceEntry(timeout, 'httpbin-ext', {
+    ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }],
+  });
+  new ServiceRouting(timeout, 'httpbin-ext-routes', {
+    service: httpbinOrg, name: 'httpbin-ext', routes: [{ action: RouteAction.weightedForward([{ target: httpbinOrg, weight: 100 }]), timeout: Duration.seconds(3) }],
+  });
+  // istio-docs: gap HTTPRoute httpbin-ext (the Gateway API step: a ServiceEntry parent, a `Hostname` backend) — refused
+  // today, "an external host is an Istio ServiceEntry, which its routes do not name" (issue 33, part refusals)
 }

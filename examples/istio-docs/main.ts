@@ -1,6 +1,6 @@
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
-import { egressGateway } from './egress';
+import { egressControl, egressGateway } from './egress';
 import { secureIngress } from './ingress';
 import { circuitBreaking, requestTimeouts } from './traffic';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
@@ -22,6 +22,7 @@ circuitBreaking(app);
 requestTimeouts(app);
 secureIngress(app);
 secureIngress(app, TrafficApi.GATEWAY_API);
+egressControl(app);
 egressGateway(app);
 authzHttp(app);
 authzTcp(app);
