@@ -6,9 +6,10 @@
  * left out and marked `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App } from 'cdk8s';
-import { AuthorizationAction, AuthorizationPolicy, MeshChart, RequestSource, WorkloadSelector } from '@mesh-kit/core';
+import { AuthorizationAction, AuthorizationPolicy, RequestSource, WorkloadSelector } from '@mesh-kit/core';
+import { taskChart } from './chart';
 
-const step = (app: App, task: string, name?: string) => new MeshChart(app, name ? `${task}-${name}` : task, { fileName: name ? `${task}.${name}` : task });
+const step = (app: App, task: string, name?: string) => taskChart(app, name ? `${task}.${name}` : task);
 
 /**
  * authz-http: nothing allowed in default, then productpage open to GET, details and reviews to productpage's account,

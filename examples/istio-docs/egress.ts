@@ -7,9 +7,10 @@
  */
 import { App, Duration } from 'cdk8s';
 import {
-  GatewayProtocol, GatewayTls, IngressGateway, MeshChart, MeshNamespace, Protocol, RouteAction, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution,
+  GatewayProtocol, GatewayTls, IngressGateway, MeshNamespace, Protocol, RouteAction, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution,
   ServiceRouting,
 } from '@mesh-kit/core';
+import { taskChart } from './chart';
 
 /** The egress gateway of Istio's demo profile, by its pods' labels. */
 const EGRESS = { istio: 'egressgateway' };
@@ -17,7 +18,7 @@ const EGRESS = { istio: 'egressgateway' };
 export function egressGateway(app: App): void {
   const ns = MeshNamespace.fromName('default');
 
-  const http = new MeshChart(app, 'egress-gateway');
+  const http = taskChart(app, 'egress-gateway');
   new ServiceEntry(http, 'cnn', {
     name: 'cnn',
     namespace: ns.name,
@@ -37,7 +38,7 @@ export function egressGateway(app: App): void {
   // (the Gateway API step) — no Gateway annotations (`networking.istio.io/service-type`) or listener `allowedRoutes`
   // (`from: Same`), and routes with a ServiceEntry parent or a `Hostname` backend are refused (issue 33, part refusals)
 
-  const https = new MeshChart(app, 'egress-gateway-https', { fileName: 'egress-gateway.https' });
+  const https = taskChart(app, 'egress-gateway.https');
   new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
   new IngressGateway(https, 'istio-egressgateway', {
     namespace: ns,
@@ -57,11 +58,11 @@ export function egressGateway(app: App): void {
  */
 export function egressControl(app: App): void {
   const ns = MeshNamespace.fromName('default');
-  const chart = new MeshChart(app, 'egress-control');
+  const chart = taskChart(app, 'egress-control');
   const external = { namespace: ns.name, resolution: ServiceEntryResolution.DNS, location: ServiceEntryLocation.MESH_EXTERNAL };
   new ServiceEntry(chart, 'httpbin-ext', { ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }] });
   new ServiceEntry(chart, 'google', { ...external, name: 'google', hosts: ['www.google.com'], ports: [{ number: 443, name: 'https', protocol: Protocol.HTTPS }] });
-  const timeout = new MeshChart(app, 'egress-control-timeout', { fileName: 'egress-control.timeout' });
+  const timeout = taskChart(app, 'egress-control.timeout');
   const httpbinOrg = new ServiceEntry(timeout, 'httpbin-ext', {
     ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }],
   });

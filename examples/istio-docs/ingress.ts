@@ -7,7 +7,8 @@
  * `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App } from 'cdk8s';
-import { GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace, MeshService, RouteAction, TrafficApi } from '@mesh-kit/core';
+import { GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, RouteAction, TrafficApi } from '@mesh-kit/core';
+import { taskChart } from './chart';
 
 /** Istio's API (`secure-ingress.k8s.yaml`, `secure-ingress.mutual.k8s.yaml`) or the Gateway API (`secure-ingress-gateway-api…`). */
 export function secureIngress(app: App, trafficApi: TrafficApi = TrafficApi.ISTIO): void {
@@ -17,7 +18,7 @@ export function secureIngress(app: App, trafficApi: TrafficApi = TrafficApi.ISTI
   // the Gateway API's Gateway is in istio-system (the task's), Istio's Gateway beside its routes in default
   const gatewayNs = gatewayApi ? MeshNamespace.fromName('istio-system') : defaultNs;
   const step = (fileName: string, tls: GatewayTls) => {
-    const chart = new MeshChart(app, fileName.replace('.', '-'), { trafficApi, fileName });
+    const chart = taskChart(app, fileName, { trafficApi });
     const httpbin = MeshService.fromAttributes(chart, 'httpbin-service', { name: 'httpbin', namespace: 'default', ports: [{ port: 8000 }] });
     const gateway = new IngressGateway(chart, 'mygateway', {
       namespace: gatewayNs, servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, name: 'https', hosts: ['httpbin.example.com'], tls }],

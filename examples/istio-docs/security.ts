@@ -8,9 +8,10 @@
  */
 import { App } from 'cdk8s';
 import {
-  AuthorizationAction, AuthorizationPolicy, ClientTls, DestinationPolicy, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace,
+  AuthorizationAction, AuthorizationPolicy, ClientTls, DestinationPolicy, IngressGateway, IngressGatewayRoute, MeshNamespace,
   MeshService, MtlsMode, PeerAuthentication, RequestAuthentication, RequestCondition, RequestSource, RouteAction, WorkloadSelector,
 } from '@mesh-kit/core';
+import { taskChart } from './chart';
 
 /** The issuer of Istio's sample JWTs (istio/istio `security/tools/jwt/samples`). */
 const ISSUER = 'testing@secure.istio.io';
@@ -23,12 +24,12 @@ const httpbinIn = (namespace: string) => WorkloadSelector.labels({ app: 'httpbin
  * task's next step: the same policy, replaced).
  */
 export function authzJwt(app: App): void {
-  const chart = new MeshChart(app, 'authz-jwt');
+  const chart = taskChart(app, 'authz-jwt');
   new RequestAuthentication(chart, 'jwt-example', { workload: httpbinIn('foo'), jwtRules: [{ issuer: ISSUER, jwksUri: jwks('release-1.13') }] });
   new AuthorizationPolicy(chart, 'require-jwt', {
     workload: httpbinIn('foo'), action: AuthorizationAction.ALLOW, rules: [{ from: [RequestSource.jwt(ISSUER, ISSUER)] }],
   });
-  const groups = new MeshChart(app, 'authz-jwt-groups', { fileName: 'authz-jwt.groups' });
+  const groups = taskChart(app, 'authz-jwt.groups');
   new AuthorizationPolicy(groups, 'require-jwt', {
     workload: httpbinIn('foo'),
     action: AuthorizationAction.ALLOW,
@@ -41,9 +42,9 @@ export function authzJwt(app: App): void {
  * (`mtls-migration.k8s.yaml`), then for the whole mesh (`mtls-migration.mesh.k8s.yaml`).
  */
 export function mtlsMigration(app: App): void {
-  const chart = new MeshChart(app, 'mtls-migration');
+  const chart = taskChart(app, 'mtls-migration');
   new PeerAuthentication(chart, 'default', { namespace: 'foo', mode: MtlsMode.STRICT });
-  const mesh = new MeshChart(app, 'mtls-migration-mesh', { fileName: 'mtls-migration.mesh' });
+  const mesh = taskChart(app, 'mtls-migration.mesh');
   PeerAuthentication.meshWide(mesh, 'default');
 }
 
@@ -53,28 +54,28 @@ export function mtlsMigration(app: App): void {
  * then on /headers only). One file per step that replaces another (`authn-policy.<step>.k8s.yaml`).
  */
 export function authnPolicy(app: App): void {
-  const mesh = new MeshChart(app, 'authn-policy');
+  const mesh = taskChart(app, 'authn-policy');
   PeerAuthentication.meshWide(mesh, 'mesh-wide');
   new PeerAuthentication(mesh, 'foo', { namespace: 'foo' });
 
-  const workload = new MeshChart(app, 'authn-policy-workload', { fileName: 'authn-policy.workload' });
+  const workload = taskChart(app, 'authn-policy.workload');
   const httpbinBar = MeshService.fromAttributes(workload, 'httpbin-bar', { name: 'httpbin', namespace: 'bar', ports: [{ port: 8000 }] });
   new PeerAuthentication(workload, 'httpbin', { workload: httpbinIn('bar') });
   new DestinationPolicy(workload, 'httpbin-mtls', { service: httpbinBar, name: 'httpbin', trafficPolicy: { tls: ClientTls.istioMutual() } });
 
-  const port = new MeshChart(app, 'authn-policy-port', { fileName: 'authn-policy.port' });
+  const port = taskChart(app, 'authn-policy.port');
   const httpbinBar2 = MeshService.fromAttributes(port, 'httpbin-bar', { name: 'httpbin', namespace: 'bar', ports: [{ port: 8000 }] });
   new PeerAuthentication(port, 'httpbin', { workload: httpbinIn('bar'), portLevelMtls: { 80: MtlsMode.DISABLE } });
   new DestinationPolicy(port, 'httpbin-mtls', {
     service: httpbinBar2, name: 'httpbin', trafficPolicy: { tls: ClientTls.istioMutual(), ports: [{ port: 8000, tls: ClientTls.disable() }] },
   });
 
-  const precedence = new MeshChart(app, 'authn-policy-precedence', { fileName: 'authn-policy.precedence' });
+  const precedence = taskChart(app, 'authn-policy.precedence');
   const httpbinFoo = MeshService.fromAttributes(precedence, 'httpbin-foo', { name: 'httpbin', namespace: 'foo', ports: [{ port: 8000 }] });
   new PeerAuthentication(precedence, 'overwrite-example', { workload: httpbinIn('foo'), mode: MtlsMode.DISABLE });
   new DestinationPolicy(precedence, 'overwrite', { service: httpbinFoo, name: 'overwrite-example', trafficPolicy: { tls: ClientTls.disable() } });
 
-  const enduser = new MeshChart(app, 'authn-policy-end-user', { fileName: 'authn-policy.end-user' });
+  const enduser = taskChart(app, 'authn-policy.end-user');
   const foo = MeshNamespace.fromName('foo');
   const httpbin = MeshService.fromAttributes(enduser, 'httpbin-foo', { name: 'httpbin', namespace: 'foo', ports: [{ port: 8000 }] });
   const gateway = new IngressGateway(enduser, 'httpbin-gateway', { namespace: foo, servers: [{ port: 80, hosts: ['*'] }] });

@@ -4,11 +4,12 @@
  * (httpbin, fortio) are istio/istio's samples: not in the docs' YAML, not written here.
  */
 import { App, Duration } from 'cdk8s';
-import { ClientTls, DestinationPolicy, Fault, MeshChart, MeshService, RouteAction, ServiceRouting } from '@mesh-kit/core';
+import { ClientTls, DestinationPolicy, Fault, MeshService, RouteAction, ServiceRouting } from '@mesh-kit/core';
+import { taskChart } from './chart';
 
 /** circuit-breaking: httpbin's circuit breaker — one connection, one pending request, one request per connection, ejected on the first 5xx. */
 export function circuitBreaking(app: App): void {
-  const chart = new MeshChart(app, 'circuit-breaking');
+  const chart = taskChart(app, 'circuit-breaking');
   const httpbin = MeshService.fromAttributes(chart, 'httpbin-service', { name: 'httpbin', namespace: 'default', ports: [{ port: 8000 }] });
   new DestinationPolicy(chart, 'httpbin', {
     service: httpbin,
@@ -33,7 +34,7 @@ export function circuitBreaking(app: App): void {
  */
 export function requestTimeouts(app: App): void {
   const step = (fileName: string, timeout?: Duration) => {
-    const chart = new MeshChart(app, fileName.replace('.', '-'), { fileName });
+    const chart = taskChart(app, fileName);
     const reviews = MeshService.fromAttributes(chart, 'reviews-service', { name: 'reviews', namespace: 'default', ports: [{ port: 9080 }], versions: ['v1', 'v2', 'v3'] });
     new ServiceRouting(chart, 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version('v2')), timeout }] });
     return chart;
