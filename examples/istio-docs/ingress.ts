@@ -39,3 +39,22 @@ export function secureIngress(app: App, trafficApi: TrafficApi = TrafficApi.ISTI
   // issue 33, part refusals)
 }
 
+
+/**
+ * Istio's ingress task (tasks/traffic-management/ingress/ingress-control): httpbin's /status and /delay at
+ * httpbin.example.com (`ingress-control.k8s.yaml`), then /headers for any host, for a browser
+ * (`ingress-control.browser.k8s.yaml`); with Istio's API or the Gateway API (`ingress-control-gateway-api…`), the
+ * Gateway beside its routes in default.
+ */
+export function ingressControl(app: App, trafficApi: TrafficApi = TrafficApi.ISTIO): void {
+  const file = trafficApi === TrafficApi.GATEWAY_API ? 'ingress-control-gateway-api' : 'ingress-control';
+  const namespace = MeshNamespace.fromName('default');
+  const step = (fileName: string, hosts: string[], match: HttpMatch[]) => {
+    const chart = taskChart(app, fileName, { trafficApi });
+    const httpbin = MeshService.fromAttributes(chart, 'httpbin-service', { name: 'httpbin', namespace: 'default', ports: [{ port: 8000 }] });
+    const gateway = new IngressGateway(chart, 'httpbin-gateway', { namespace, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts }] });
+    new IngressGatewayRoute(chart, 'httpbin', { gateway, namespace, hosts, routes: [{ match, action: RouteAction.forward(httpbin, { port: 8000 }) }] });
+  };
+  step(file, ['httpbin.example.com'], [HttpMatch.prefix('/status'), HttpMatch.prefix('/delay')]);
+  step(`${file}.browser`, ['*'], [HttpMatch.prefix('/headers')]);
+}

@@ -1,7 +1,7 @@
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressControl, egressGateway } from './egress';
-import { secureIngress } from './ingress';
+import { ingressControl, secureIngress } from './ingress';
 import { circuitBreaking, requestTimeouts } from './traffic';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
 
@@ -20,6 +20,8 @@ const app = new MeshApp({
 });
 circuitBreaking(app);
 requestTimeouts(app);
+ingressControl(app);
+ingressControl(app, TrafficApi.GATEWAY_API);
 secureIngress(app);
 secureIngress(app, TrafficApi.GATEWAY_API);
 egressControl(app);
