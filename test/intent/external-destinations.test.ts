@@ -190,12 +190,10 @@ describe('external destinations: bad input', () => {
       + 'got \'api.example.com\'; const api = new ServiceEntry(scope, id, { hosts: [\'api.example.com\'] }); RouteAction.forward(api)');
   });
 
-  test('a version of an external host, a host the entry does not have', () => {
+  test('a subset of an external host that is no DNS label, a host the entry does not have: both at the entry\'s path', () => {
     const cnn = new ServiceEntry(chart(), 'cnn', { hosts: [CNN] });
-    expect(errorOf(() => cnn.version('v1'))).toBe(
-      '\'version\' cannot be taken of external host \'edition.cnn.com\': it has no versions (no pods of the mesh to label): got \'v1\'; '
-      + 'route to the host as a whole, or declare the versions with DestinationPolicy subsets on a Service of the cluster');
-    expect(errorOf(() => cnn.host('other.example.com'))).toBe('\'host\' must be a host of ServiceEntry \'c/cnn\': got \'other.example.com\'; its hosts are \'edition.cnn.com\'');
+    expect(errorOf(() => cnn.version('TLS'))).toBe('[c/cnn] \'version\' must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters): got \'TLS\'');
+    expect(errorOf(() => cnn.host('other.example.com'))).toBe('[c/cnn] \'host\' must be a host of the ServiceEntry: got \'other.example.com\'; its hosts are \'edition.cnn.com\'');
   });
 
   test('a route to a port the entry does not have', () => {

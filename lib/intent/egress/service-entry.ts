@@ -2,9 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressNetwork, EgressProtocol } from './egress-network';
 import { backendAt, failIfNoMesh } from '../../backends/registry';
-import { fail, failAt, problem } from '../../core/errors';
+import { ProblemLike, fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { checkExportTo, checkHostName, checkPort } from '../../core/names';
+import { checkDnsLabel, checkExportTo, checkHostName, checkPort } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { emit } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
@@ -176,9 +176,20 @@ class ExternalHost implements IMeshService, IRouteTarget {
   }
 
   public version(name: string): IRouteTarget {
-    return fail(problem('version', `cannot be taken of external host '${this.name}': it has no versions (no pods of the mesh to label)`, name,
-      'route to the host as a whole, or declare the versions with DestinationPolicy subsets on a Service of the cluster'));
+    return externalSubset(this, name, fail);
   }
+}
+
+/**
+ * A subset of an external host: the host's endpoints with a traffic policy of their own, declared by a DestinationPolicy
+ * of the host (`subsets: [{ name }]`, no labels), as Istio's TLS origination task routes port 80 to subset
+ * `tls-origination`. A subset no DestinationRule declares is IST0101 of the synth-time analysis (istio/istio
+ * pkg/config/analysis/analyzers/virtualservice/destinationrules.go).
+ */
+function externalSubset(host: IMeshService, name: string, reject: (message: ProblemLike) => never): IRouteTarget {
+  const err = checkDnsLabel('version', name);
+  if (err) reject(err);
+  return { service: host, subset: name };
 }
 
 /**
@@ -195,7 +206,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
   public readonly namespace?: string;
   /** Always true: the host is external, written as is. */
   public readonly external = true;
-  /** Always undefined: an external host has no versions. */
+  /** Always undefined: the entry as a route target is its first host as a whole (`version()` for a subset). */
   public readonly subset?: string = undefined;
   /** The first host, as a route target. */
   public readonly service: IMeshService = this;
@@ -346,9 +357,12 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     return this._ports.map(p => ({ ...p }));
   }
 
-  /** Fails: an external host has no versions (a route targets the host as a whole). */
+  /**
+   * A subset of the first host (its endpoints with a traffic policy of their own): declare it with a
+   * {@link DestinationPolicy} of the entry, `subsets: [{ name, trafficPolicy }]` (Istio's TLS origination by subset).
+   */
   public version(name: string): IRouteTarget {
-    return new ExternalHost(this.name, this.namespace, this._ports).version(name);
+    return externalSubset(this, name, message => failAt(this, message));
   }
 
   /** The entry's hosts. */
@@ -359,7 +373,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
   /** One of the entry's hosts as a route target (the entry itself is its first). */
   public host(name: string): IMeshService & IRouteTarget {
     if (!this._hosts.includes(name)) {
-      fail(problem('host', `must be a host of ServiceEntry '${this.node.path}'`, name, `its hosts are ${this._hosts.map(h => `'${h}'`).join(', ')}`));
+      failAt(this, problem('host', 'must be a host of the ServiceEntry', name, `its hosts are ${this._hosts.map(h => `'${h}'`).join(', ')}`));
     }
     return name === this.name ? this : new ExternalHost(name, this.namespace, this._ports);
   }
