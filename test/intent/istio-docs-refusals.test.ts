@@ -43,10 +43,8 @@ describeWithShared('Istio docs configuration mesh-kit refused', () => {
     const objects = synthObjects(app => {
       const gw = new IngressGateway(new MeshChart(app, 'c'), upstream.metadata.name, { selector: { istio: 'ingressgateway' } });
       for (const s of servers) {
-        gw.addServer({
-          port: s.port.number, name: s.port.name, protocol: s.port.protocol as GatewayProtocol, hosts: s.hosts,
-          tls: GatewayTls.simple(s.tls!.credentialName!),
-        });
+        const tls = GatewayTls.simple(s.tls!.credentialName!);
+        gw.addServer({ port: s.port.number, name: s.port.name, protocol: s.port.protocol as GatewayProtocol, hosts: s.hosts, tls });
       }
     });
     const gw = only(objects, 'Gateway');
