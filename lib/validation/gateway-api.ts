@@ -37,7 +37,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): Problem[] {
       if (o.exact === undefined) errors.push(problem(`${at}.cors.allowOrigins`, `${CANNOT}: origins are exact strings`, o.prefix ?? o.regex, FIX));
     }
     errors.push(...backendPortProblems(`${at}.port`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])], 'the Gateway API back-end'));
-    errors.push(...externalProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
+    errors.push(...externalSubsetProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
   }
   if (vs.grpc) errors.push(...grpcRouteProblems(vs));
   else errors.push(...precedenceProblems(vs));
@@ -46,9 +46,8 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): Problem[] {
       'declare a ServiceRouting for the in-mesh callers, or render this chart with TrafficApi.ISTIO'));
   }
   errors.push(...layer4Problems(vs));
-  if (vs.meshService?.external) errors.push(...externalProblems('service', [{ service: vs.meshService }]));
-  for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalProblems(`tcpRoutes[${i}].destination`, r.destinations));
-  for (const [i, r] of (vs.tls ?? []).entries()) errors.push(...externalProblems(`tlsRoutes[${i}].destination`, r.destinations));
+  for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalSubsetProblems(`tcpRoutes[${i}].destination`, r.destinations));
+  for (const [i, r] of (vs.tls ?? []).entries()) errors.push(...externalSubsetProblems(`tlsRoutes[${i}].destination`, r.destinations));
   return errors;
 }
 
@@ -96,6 +95,16 @@ export function externalProblems(field: string, destinations: ReadonlyArray<{ re
   cannot = `${CANNOT}: an external host is an Istio ServiceEntry, which its routes do not name`,
   fix = 'route to the external host in a chart rendered with TrafficApi.ISTIO'): Problem[] {
   return destinations.filter(d => d.service.external).map(d => problem(field, cannot, d.service.name, fix));
+}
+
+/**
+ * Subsets of external hosts: Istio's Gateway API routes name an external host as a `Hostname` backend (and attach to its
+ * ServiceEntry), which has no subsets (a subset is a DestinationRule's, which the Gateway API back-end does not write).
+ */
+function externalSubsetProblems(field: string, destinations: readonly DestinationModel[]): Problem[] {
+  return destinations.filter(d => d.service.external && d.subset !== undefined).map(d => problem(field,
+    `${CANNOT}: a Hostname backend (an external host) has no subsets`, `${d.service.name} subset ${d.subset}`,
+    'route to the host as a whole, or render this chart with TrafficApi.ISTIO'));
 }
 
 /** Match conditions only Istio's own routes have: absent headers, the caller's labels or namespace, a port per match. */

@@ -204,13 +204,14 @@ describe('external destinations: bad input', () => {
     })).toContain('[c/r] \'routes[0].port\' must be a port of service \'edition.cnn.com\': got 8443; it exposes 443');
   });
 
-  test('an external route under the Gateway API back-end: refused, naming the host', () => {
-    expect(synthError(app => {
+  test('an external route under the Gateway API back-end: a Hostname backend (Istio\'s backend kind for an external host)', () => {
+    const objects = synthObjects(app => {
       const c = new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
       const cnn = new ServiceEntry(c, 'cnn', { hosts: [CNN], ports: [{ number: 80, protocol: Protocol.HTTP }] });
       new ServiceRouting(c, 'r', { service: MeshService.fromAttributes({ name: 'web', namespace: 'shop', ports: [{ port: 80 }] }), routes: [{ action: RouteAction.forward(cnn) }] });
-    })).toContain('\'routes[0].destination\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): an external host is an Istio ServiceEntry, '
-      + 'which its routes do not name: got \'edition.cnn.com\'; route to the external host in a chart rendered with TrafficApi.ISTIO');
+    });
+    expect((only(objects, 'HTTPRoute').spec as { rules: unknown[] }).rules)
+      .toStrictEqual([{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: CNN, port: 80 }] }]);
   });
 
   test('a Sidecar egress host that no declared service has', () => {

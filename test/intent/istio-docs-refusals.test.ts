@@ -7,6 +7,7 @@ import {
   GatewayTls,
   HttpMatch,
   IngressGateway,
+  IngressGatewayRoute,
   LoadBalancer,
   MeshApp,
   MeshChart,
@@ -22,7 +23,7 @@ import {
 import { Manifest } from '../../lib/render/model';
 import { errorOf } from '../support/errors';
 import { describeWithShared, K8sObject, loadObjects, SHARED_DIR } from '../support/shared';
-import { only, synthFiles, synthObjects } from '../support/synth';
+import { only, synthError, synthFiles, synthObjects } from '../support/synth';
 
 /** Configuration of Istio's documentation tasks that mesh-kit refused (issue 33): each built from upstream's object. */
 const DOCS = path.join(SHARED_DIR, 'reference', 'istio', 'docs-tasks');
@@ -97,6 +98,44 @@ describeWithShared('Istio docs configuration mesh-kit refused', () => {
       expect(o.spec).toStrictEqual(file(kind).spec);
       valid(o);
     }
+  });
+
+  test('egress gateway under the Gateway API: a route attached to a ServiceEntry, a route to a Hostname backend', () => {
+    const upstream = loadObjects(path.join(DOCS, 'egress-gateway', 'snip_egress_gateway_for_http_traffic_6.yaml'));
+    const build = (app: App) => {
+      const c = new MeshChart(app, 'c', { namespace: 'default', trafficApi: TrafficApi.GATEWAY_API });
+      const cnn = new ServiceEntry(c, 'cnn', {
+        hosts: ['edition.cnn.com'], ports: [{ number: 80, protocol: Protocol.HTTP, name: 'http-port' }, { number: 443, protocol: Protocol.HTTPS, name: 'https' }],
+      });
+      const gw = new IngressGateway(c, 'cnn-egress-gateway', { servers: [{ port: 80, name: 'http', hosts: ['edition.cnn.com'] }] });
+      // the Service Istio deploys for the Gateway: `<gateway>-istio`
+      const gatewayService = MeshService.fromAttributes({ name: 'cnn-egress-gateway-istio', namespace: 'default', ports: [{ port: 80 }] });
+      new ServiceRouting(c, 'to-gateway', { service: cnn, name: 'direct-cnn-to-egress-gateway', routes: [{ action: RouteAction.forward(gatewayService, { port: 80 }) }] });
+      new IngressGatewayRoute(c, 'out', {
+        gateway: gw,
+        name: 'forward-cnn-from-egress-gateway',
+        hosts: ['edition.cnn.com'],
+        // not the entry's own route (to this gateway): out to the host
+        routes: [{ action: RouteAction.forward(cnn, { port: 80, followServiceRoutes: false }) }],
+      });
+    };
+    const objects = synthObjects(build);
+    // the synth-time analysis resolves the ServiceEntry parent and the Hostname backend
+    expect([...synthFiles(build, outdir => new MeshApp({ outdir })).keys()]).toStrictEqual(['c.k8s.yaml']);
+    for (const u of upstream) {
+      const o = only(objects, 'HTTPRoute', u.metadata.name);
+      expect(o.spec).toStrictEqual(u.spec);
+      valid(o);
+    }
+  });
+
+  test('a subset of an external host under the Gateway API: refused, a Hostname backend has none', () => {
+    expect(synthError(app => {
+      const c = new MeshChart(app, 'c', { namespace: 'default', trafficApi: TrafficApi.GATEWAY_API });
+      const cnn = new ServiceEntry(c, 'cnn', { hosts: ['edition.cnn.com'], ports: [{ number: 80, protocol: Protocol.HTTP }] });
+      new ServiceRouting(c, 'r', { service: cnn, routes: [{ action: RouteAction.forward(cnn.version('tls-origination')) }] });
+    })).toContain("[c/r] 'routes[0].destination' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): a Hostname backend (an external host) has no subsets: "
+      + "got 'edition.cnn.com subset tls-origination'; route to the host as a whole, or render this chart with TrafficApi.ISTIO");
   });
 });
 

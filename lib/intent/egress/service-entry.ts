@@ -169,7 +169,8 @@ class ExternalHost implements IMeshService, IRouteTarget {
   public readonly service: IMeshService = this;
   public readonly versionNames: string[] = [];
 
-  public constructor(public readonly name: string, public readonly namespace: string | undefined, private readonly _ports: MeshServicePort[]) {}
+  public constructor(public readonly name: string, public readonly namespace: string | undefined, private readonly _ports: MeshServicePort[],
+    /** The declaring ServiceEntry's object name. */ public readonly entryName?: string) {}
 
   public get ports(): MeshServicePort[] {
     return this._ports.map(p => ({ ...p }));
@@ -212,6 +213,8 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
   public readonly service: IMeshService = this;
   /** Always empty: an external host has no versions. */
   public readonly versionNames: string[] = [];
+  /** The ServiceEntry object's name (routes of the Gateway API attach to it by name). */
+  public readonly entryName: string;
   /** The rendered ServiceEntry (escape hatch). */
   public readonly resource: ApiObject;
   /** The DestinationRule of TLS origination (escape hatch), when asked. */
@@ -259,6 +262,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) failAt(this, problem('ports.name', 'must be unique', dup));
     this.name = props.hosts[0];
+    this.entryName = name;
     this.namespace = namespace;
     this._hosts = [...props.hosts];
     this._ports = ports.map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.HTTPS, name: portName(p) }));
@@ -375,6 +379,6 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     if (!this._hosts.includes(name)) {
       failAt(this, problem('host', 'must be a host of the ServiceEntry', name, `its hosts are ${this._hosts.map(h => `'${h}'`).join(', ')}`));
     }
-    return name === this.name ? this : new ExternalHost(name, this.namespace, this._ports);
+    return name === this.name ? this : new ExternalHost(name, this.namespace, this._ports, this.entryName);
   }
 }
