@@ -149,7 +149,6 @@ export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boole
   for (const s of gw.servers) {
     const at = `servers[port ${s.port}]`;
     if (!['HTTP', 'HTTPS', 'TLS', 'TCP'].includes(s.protocol)) errors.push(problem(`${at}.protocol`, `${CANNOT} by HTTPRoute listeners`, s.protocol, FIX));
-    if (s.tls?.mode === 'MUTUAL') errors.push(problem(`${at}.tls`, `${CANNOT}: client certificate validation is not in the pinned Gateway API`, 'MUTUAL', FIX));
     if (s.tls?.httpsRedirect) {
       errors.push(problem(`${at}.httpsRedirect`, CANNOT, true, 'route the HTTP listener with RouteAction.redirect({ scheme: \'https\' }) instead'));
     }

@@ -137,6 +137,19 @@ describeWithShared('Istio docs configuration mesh-kit refused', () => {
     })).toContain("[c/r] 'routes[0].destination' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): a Hostname backend (an external host) has no subsets: "
       + "got 'edition.cnn.com subset tls-origination'; route to the host as a whole, or render this chart with TrafficApi.ISTIO");
   });
+
+  test('mutual TLS at a Gateway API gateway: Istio\'s listener option gateway.istio.io/tls-terminate-mode', () => {
+    const upstream = docsObject('secure-ingress', 'snip_configure_a_mutual_tls_ingress_gateway_3', 'Gateway');
+    const objects = synthObjects(app => {
+      const c = new MeshChart(app, 'c', { namespace: 'istio-system', trafficApi: TrafficApi.GATEWAY_API });
+      new IngressGateway(c, 'mygateway', {
+        servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['httpbin.example.com'], tls: GatewayTls.mutual('httpbin-credential') }],
+      });
+    });
+    const listener = (only(objects, 'Gateway').spec as { listeners: Array<{ tls: unknown }> }).listeners[0];
+    expect(listener.tls).toStrictEqual((upstream.spec as { listeners: Array<{ tls: unknown }> }).listeners[0].tls);
+    valid(only(objects, 'Gateway'));
+  });
 });
 
 describe('several servers on one port of an Istio Gateway', () => {
