@@ -119,9 +119,10 @@ export interface ServiceEntryProps {
    */
   readonly addresses?: string[];
   /**
-   * Namespaces the entry is visible in (`.` for its own).
-   * @default - its own namespace only ('.'), and the egress gateway's with `egressGateway`: an egress
-   * permission is not exported mesh-wide unless asked
+   * Namespaces the entry is visible in (`.` for its own, e.g. `['.']` to keep an egress permission to the namespace,
+   * plus the egress gateway's namespace with `egressGateway`).
+   * @default - not written: Istio's default, every namespace (as every ServiceEntry of Istio's egress tasks is written);
+   * the VirtualService through an `egressGateway` is exported to the entry's namespace and the gateway's
    */
   readonly exportTo?: string[];
   /**
@@ -297,7 +298,8 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       location: props.location,
       resolution,
       // the egress gateway must see the entry to send the traffic out
-      exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
+      // written only when asked: none of Istio's egress tasks writes it (istio.io tasks/traffic-management/egress/*)
+      exportTo: props.exportTo ? [...props.exportTo] : undefined,
       // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
       tlsOrigination: tls ? {
         port: eg ? tlsTarget! : tlsPort!,
@@ -312,6 +314,9 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
         port: eg.port ?? through.port ?? through.ports[0].number,
         meshPort: through.ports[0].number,
         outPort: through.ports[0].number === tlsPort ? tlsTarget! : through.ports[0].number,
+        // the route through the gateway stays where it is needed (its sidecars and the gateway): another route of the host
+        // elsewhere is no conflict (IST0109)
+        exportTo: [...(props.exportTo ?? ['.', egressService.split('.')[1]])],
       } : undefined,
     };
     const net = model.apiVersion;
