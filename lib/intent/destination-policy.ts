@@ -17,8 +17,10 @@ export interface DestinationSubset {
   /** The subset name: a version of the service, as routes name it. */
   readonly name: string;
   /**
-   * The labels of the subset's pods.
-   * @default - `version: <name>`
+   * The labels of the subset's pods; `{}` writes none: the subset is every endpoint of the host, there to carry a
+   * traffic policy that routes name (Istio's egress-gateway task: `subsets: [{ name: cnn }]`; a subset's labels are
+   * optional, istio/istio pkg/config/validation/validation.go validateSubset).
+   * @default - `version: <name>`; none for a ServiceEntry's host (its endpoints carry no version label)
    */
   readonly labels?: { [key: string]: string };
   /**
@@ -36,7 +38,8 @@ export interface DestinationPolicyProps {
    */
   readonly service: IMeshService;
   /**
-   * The subsets.
+   * The subsets: versions of the service; for a ServiceEntry's host (no versions), any name, routed to with
+   * `entry.version(name)`.
    * @default - one per version of the service, each selecting `version: <name>`
    */
   readonly subsets?: DestinationSubset[];
@@ -102,11 +105,11 @@ export class DestinationPolicy extends Construct {
       if (err) failAt(this, err);
       if (seen.has(s.name)) failAt(this, problem(`subsets[${i}].name`, 'must be unique', s.name));
       seen.add(s.name);
-      if (!versions.includes(s.name)) {
+      // an external host has no versions: its subsets are what this rule declares (Istio's TLS origination by subset)
+      if (!svc.external && !versions.includes(s.name)) {
         failAt(this, problem(`subsets[${i}].name`, `must be a version of service '${svc.name}', so that routes can name it`, s.name,
           versions.length > 0 ? `its versions are ${versions.map(v => `'${v}'`).join(', ')}` : 'import the service with its versions (MeshService.fromAttributes({ versions }))'));
       }
-      if (s.labels !== undefined && Object.keys(s.labels).length === 0) failAt(this, problem(`subsets[${i}].labels`, 'must hold at least one label', {}));
     });
     const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the service\'s name)' : 'name', name)
       ?? (props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined);
@@ -128,7 +131,8 @@ export class DestinationPolicy extends Construct {
       host: !svc.external && svc.namespace !== undefined && svc.namespace !== namespace ? `${svc.name}.${svc.namespace}.svc.cluster.local` : svc.name,
       subsets: subsets.map(s => ({
         name: s.name,
-        labels: { ...(s.labels ?? { version: s.name }) },
+        // an external host's endpoints carry no version label: its subsets select every endpoint unless told
+        labels: { ...(s.labels ?? (svc.external ? {} : { version: s.name })) },
         trafficPolicy: s.trafficPolicy ? trafficPolicyModelOf(s.trafficPolicy) : undefined,
       })),
       trafficPolicy: policy,

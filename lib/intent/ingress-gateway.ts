@@ -259,8 +259,25 @@ export class IngressGateway extends Construct implements IIngressGateway {
   /** Adds a listener. */
   public addServer(server: GatewayServerOptions): void {
     const model = serverModelOf(server, message => failAt(this, message));
-    if (this._servers.some(s => s.port === model.port)) {
-      failAt(this, problem('servers.port', 'must be unique within a gateway', model.port));
+    // Istio keys a gateway's servers by port *name*, not number: several servers may share a port (one per host, each with
+    // its own certificate: the secure-ingress task's multi-host gateway). istio/istio pkg/config/validation/validation.go
+    // (ValidateGateway: "port names in servers must be unique").
+    if (this._servers.some(s => s.portName === model.portName)) {
+      failAt(this, problem('servers.name', 'must be unique within a gateway (Istio keys servers by port name)', model.portName,
+        `give each server its own name, e.g. '${model.protocol.toLowerCase()}-${serverNameHint(model.hosts)}'`));
+    }
+    for (const other of this._servers.filter(s => s.port === model.port)) {
+      // Istio merges the servers of one port into one listener: their protocols must agree (istio/istio pilot/pkg/model/gateway.go,
+      // MergeGateways drops a server whose protocol conflicts with the port's), and a host is served once per port.
+      if (other.protocol !== model.protocol) {
+        failAt(this, problem('servers.protocol', `must be the protocol of the other servers on port ${model.port} ('${other.portName}': ${other.protocol})`,
+          model.protocol, 'use another port, or the same protocol'));
+      }
+      const twice = model.hosts.filter(h => other.hosts.includes(h));
+      if (twice.length > 0) {
+        failAt(this, problem('servers.hosts', `must not be served twice on port ${model.port} (server '${other.portName}' serves it)`, twice[0],
+          'serve each host of a port from one server'));
+      }
     }
     this._servers.push(model);
   }
@@ -285,6 +302,12 @@ export class IngressGateway extends Construct implements IIngressGateway {
       routeNamespaces: this.routeNamespaces.size > 0 ? [...this.routeNamespaces].sort() : undefined,
     };
   }
+}
+
+/** A name part from a server's first host (`httpbin.example.com` → `httpbin`). */
+function serverNameHint(hosts: readonly string[]): string {
+  const label = (hosts[0] ?? '').replace(/^.*\//, '').split('.').find(l => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l));
+  return label ?? 'host';
 }
 
 /** Checks one listener (local facts only) and converts it to model data. */

@@ -306,7 +306,7 @@ export class ServiceRouting extends Construct {
       meshService: {
         name: this.props.service.name,
         namespace: this.props.service.namespace,
-        ...(this.props.service.external ? { external: true } : {}),
+        ...(this.props.service.external ? { external: true, entryName: (this.props.service as { entryName?: string }).entryName } : {}),
         port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined),
       },
       http: this.routes.http.map((r, i) => this.markSelected(routeModelAt(this, r, i))),

@@ -31,6 +31,8 @@ export interface ServiceRef {
   readonly namespace?: string;
   /** A host outside the cluster's Services (a ServiceEntry's): `name` is the host, written as is from any namespace. */
   readonly external?: boolean;
+  /** The name of the ServiceEntry declaring an external host (a Gateway API route's ServiceEntry parent). */
+  readonly entryName?: string;
 }
 
 /** One port of a service. */

@@ -37,7 +37,7 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): Problem[] {
       if (o.exact === undefined) errors.push(problem(`${at}.cors.allowOrigins`, `${CANNOT}: origins are exact strings`, o.prefix ?? o.regex, FIX));
     }
     errors.push(...backendPortProblems(`${at}.port`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])], 'the Gateway API back-end'));
-    errors.push(...externalProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
+    errors.push(...externalSubsetProblems(`${at}.destination`, [...r.destinations, ...(r.mirror ? [r.mirror.destination] : [])]));
   }
   if (vs.grpc) errors.push(...grpcRouteProblems(vs));
   else errors.push(...precedenceProblems(vs));
@@ -46,9 +46,8 @@ export function gatewayApiRouteProblems(vs: VirtualServiceModel): Problem[] {
       'declare a ServiceRouting for the in-mesh callers, or render this chart with TrafficApi.ISTIO'));
   }
   errors.push(...layer4Problems(vs));
-  if (vs.meshService?.external) errors.push(...externalProblems('service', [{ service: vs.meshService }]));
-  for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalProblems(`tcpRoutes[${i}].destination`, r.destinations));
-  for (const [i, r] of (vs.tls ?? []).entries()) errors.push(...externalProblems(`tlsRoutes[${i}].destination`, r.destinations));
+  for (const [i, r] of (vs.tcp ?? []).entries()) errors.push(...externalSubsetProblems(`tcpRoutes[${i}].destination`, r.destinations));
+  for (const [i, r] of (vs.tls ?? []).entries()) errors.push(...externalSubsetProblems(`tlsRoutes[${i}].destination`, r.destinations));
   return errors;
 }
 
@@ -98,6 +97,16 @@ export function externalProblems(field: string, destinations: ReadonlyArray<{ re
   return destinations.filter(d => d.service.external).map(d => problem(field, cannot, d.service.name, fix));
 }
 
+/**
+ * Subsets of external hosts: Istio's Gateway API routes name an external host as a `Hostname` backend (and attach to its
+ * ServiceEntry), which has no subsets (a subset is a DestinationRule's, which the Gateway API back-end does not write).
+ */
+function externalSubsetProblems(field: string, destinations: readonly DestinationModel[]): Problem[] {
+  return destinations.filter(d => d.service.external && d.subset !== undefined).map(d => problem(field,
+    `${CANNOT}: a Hostname backend (an external host) has no subsets`, `${d.service.name} subset ${d.subset}`,
+    'route to the host as a whole, or render this chart with TrafficApi.ISTIO'));
+}
+
 /** Match conditions only Istio's own routes have: absent headers, the caller's labels or namespace, a port per match. */
 export function istioOnlyMatchProblems(field: string, m: MatchModel, cannot: string, fix: string): Problem[] {
   return [
@@ -140,7 +149,6 @@ export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boole
   for (const s of gw.servers) {
     const at = `servers[port ${s.port}]`;
     if (!['HTTP', 'HTTPS', 'TLS', 'TCP'].includes(s.protocol)) errors.push(problem(`${at}.protocol`, `${CANNOT} by HTTPRoute listeners`, s.protocol, FIX));
-    if (s.tls?.mode === 'MUTUAL') errors.push(problem(`${at}.tls`, `${CANNOT}: client certificate validation is not in the pinned Gateway API`, 'MUTUAL', FIX));
     if (s.tls?.httpsRedirect) {
       errors.push(problem(`${at}.httpsRedirect`, CANNOT, true, 'route the HTTP listener with RouteAction.redirect({ scheme: \'https\' }) instead'));
     }

@@ -190,12 +190,10 @@ describe('external destinations: bad input', () => {
       + 'got \'api.example.com\'; const api = new ServiceEntry(scope, id, { hosts: [\'api.example.com\'] }); RouteAction.forward(api)');
   });
 
-  test('a version of an external host, a host the entry does not have', () => {
+  test('a subset of an external host that is no DNS label, a host the entry does not have: both at the entry\'s path', () => {
     const cnn = new ServiceEntry(chart(), 'cnn', { hosts: [CNN] });
-    expect(errorOf(() => cnn.version('v1'))).toBe(
-      '\'version\' cannot be taken of external host \'edition.cnn.com\': it has no versions (no pods of the mesh to label): got \'v1\'; '
-      + 'route to the host as a whole, or declare the versions with DestinationPolicy subsets on a Service of the cluster');
-    expect(errorOf(() => cnn.host('other.example.com'))).toBe('\'host\' must be a host of ServiceEntry \'c/cnn\': got \'other.example.com\'; its hosts are \'edition.cnn.com\'');
+    expect(errorOf(() => cnn.version('TLS'))).toBe('[c/cnn] \'version\' must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters): got \'TLS\'');
+    expect(errorOf(() => cnn.host('other.example.com'))).toBe('[c/cnn] \'host\' must be a host of the ServiceEntry: got \'other.example.com\'; its hosts are \'edition.cnn.com\'');
   });
 
   test('a route to a port the entry does not have', () => {
@@ -206,13 +204,14 @@ describe('external destinations: bad input', () => {
     })).toContain('[c/r] \'routes[0].port\' must be a port of service \'edition.cnn.com\': got 8443; it exposes 443');
   });
 
-  test('an external route under the Gateway API back-end: refused, naming the host', () => {
-    expect(synthError(app => {
+  test('an external route under the Gateway API back-end: a Hostname backend (Istio\'s backend kind for an external host)', () => {
+    const objects = synthObjects(app => {
       const c = new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
       const cnn = new ServiceEntry(c, 'cnn', { hosts: [CNN], ports: [{ number: 80, protocol: Protocol.HTTP }] });
       new ServiceRouting(c, 'r', { service: MeshService.fromAttributes({ name: 'web', namespace: 'shop', ports: [{ port: 80 }] }), routes: [{ action: RouteAction.forward(cnn) }] });
-    })).toContain('\'routes[0].destination\' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): an external host is an Istio ServiceEntry, '
-      + 'which its routes do not name: got \'edition.cnn.com\'; route to the external host in a chart rendered with TrafficApi.ISTIO');
+    });
+    expect((only(objects, 'HTTPRoute').spec as { rules: unknown[] }).rules)
+      .toStrictEqual([{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: CNN, port: 80 }] }]);
   });
 
   test('a Sidecar egress host that no declared service has', () => {

@@ -68,8 +68,9 @@ describe('IngressGateway', () => {
       expect(errorOf(() => gw().addServer({ port: 81, hosts: [] })))
         .toBe("[c/gw] 'servers.hosts' must hold at least one host: got '[]'; name the hosts to expose, or '*' to expose every host");
     });
-    test('fails if two servers share a port', () => {
-      expect(errorOf(() => gw().addServer({ port: 80, hosts: ['b.example.com'] }))).toBe("[c/gw] 'servers.port' must be unique within a gateway: got 80");
+    test('fails if two servers share a name (the default name of a port is its protocol\'s)', () => {
+      expect(errorOf(() => gw().addServer({ port: 80, hosts: ['b.example.com'] }))).toBe(
+        "[c/gw] 'servers.name' must be unique within a gateway (Istio keys servers by port name): got 'http'; give each server its own name, e.g. 'http-b'");
     });
     test('fails if a port is out of range', () => {
       expect(errorOf(() => gw().addServer({ port: 0, hosts: ['b.example.com'] }))).toBe("[c/gw] 'servers.port' must be a whole number between 1 and 65535: got 0");

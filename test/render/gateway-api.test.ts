@@ -208,12 +208,11 @@ describe('Gateway API back-end', () => {
       ].join('\n'));
     });
 
-    test('fails if a gateway sets a selector, mutual TLS, an HTTPS redirect, namespaced hosts or gRPC', () => {
+    test('fails if a gateway sets a selector, an HTTPS redirect, namespaced hosts or gRPC', () => {
       expect(synthError(app => {
         new IngressGateway(gwChart(app), 'gw', {
           selector: { istio: 'ingressgateway' },
           servers: [
-            { port: 443, protocol: GatewayProtocol.HTTPS, hosts: ['a.com'], tls: GatewayTls.mutual('ca') },
             { port: 80, hosts: ['shop/a.com'], httpsRedirect: true },
             { port: 9000, protocol: GatewayProtocol.GRPC, hosts: ['g.com'] },
           ],
@@ -221,7 +220,6 @@ describe('Gateway API back-end', () => {
       })).toBe([
         'Validation failed with the following errors:',
         "  [c/gw] 'selector' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): the GatewayClass deploys the gateway: got 'istio=ingressgateway'; set gatewayClassName instead",
-        `  [c/gw] 'servers[port 443].tls' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): client certificate validation is not in the pinned Gateway API: got 'MUTUAL'; ${FIX}`,
         "  [c/gw] 'servers[port 80].httpsRedirect' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): got true; route the HTTP listener with RouteAction.redirect({ scheme: 'https' }) instead",
         "  [c/gw] 'servers[port 80].hosts' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): listeners admit routes by allowedRoutes, not per host: got 'shop/a.com'; drop the namespace part",
         `  [c/gw] 'servers[port 9000].protocol' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API) by HTTPRoute listeners: got 'GRPC'; ${FIX}`,

@@ -2,9 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressNetwork, EgressProtocol } from './egress-network';
 import { backendAt, failIfNoMesh } from '../../backends/registry';
-import { fail, failAt, problem } from '../../core/errors';
+import { ProblemLike, fail, failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { checkExportTo, checkHostName, checkPort } from '../../core/names';
+import { checkDnsLabel, checkExportTo, checkHostName, checkPort } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { emit } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
@@ -119,9 +119,10 @@ export interface ServiceEntryProps {
    */
   readonly addresses?: string[];
   /**
-   * Namespaces the entry is visible in (`.` for its own).
-   * @default - its own namespace only ('.'), and the egress gateway's with `egressGateway`: an egress
-   * permission is not exported mesh-wide unless asked
+   * Namespaces the entry is visible in (`.` for its own, e.g. `['.']` to keep an egress permission to the namespace,
+   * plus the egress gateway's namespace with `egressGateway`).
+   * @default - not written: Istio's default, every namespace (as every ServiceEntry of Istio's egress tasks is written);
+   * the VirtualService through an `egressGateway` is exported to the entry's namespace and the gateway's
    */
   readonly exportTo?: string[];
   /**
@@ -169,16 +170,28 @@ class ExternalHost implements IMeshService, IRouteTarget {
   public readonly service: IMeshService = this;
   public readonly versionNames: string[] = [];
 
-  public constructor(public readonly name: string, public readonly namespace: string | undefined, private readonly _ports: MeshServicePort[]) {}
+  public constructor(public readonly name: string, public readonly namespace: string | undefined, private readonly _ports: MeshServicePort[],
+    /** The declaring ServiceEntry's object name. */ public readonly entryName?: string) {}
 
   public get ports(): MeshServicePort[] {
     return this._ports.map(p => ({ ...p }));
   }
 
   public version(name: string): IRouteTarget {
-    return fail(problem('version', `cannot be taken of external host '${this.name}': it has no versions (no pods of the mesh to label)`, name,
-      'route to the host as a whole, or declare the versions with DestinationPolicy subsets on a Service of the cluster'));
+    return externalSubset(this, name, fail);
   }
+}
+
+/**
+ * A subset of an external host: the host's endpoints with a traffic policy of their own, declared by a DestinationPolicy
+ * of the host (`subsets: [{ name }]`, no labels), as Istio's TLS origination task routes port 80 to subset
+ * `tls-origination`. A subset no DestinationRule declares is IST0101 of the synth-time analysis (istio/istio
+ * pkg/config/analysis/analyzers/virtualservice/destinationrules.go).
+ */
+function externalSubset(host: IMeshService, name: string, reject: (message: ProblemLike) => never): IRouteTarget {
+  const err = checkDnsLabel('version', name);
+  if (err) reject(err);
+  return { service: host, subset: name };
 }
 
 /**
@@ -195,12 +208,14 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
   public readonly namespace?: string;
   /** Always true: the host is external, written as is. */
   public readonly external = true;
-  /** Always undefined: an external host has no versions. */
+  /** Always undefined: the entry as a route target is its first host as a whole (`version()` for a subset). */
   public readonly subset?: string = undefined;
   /** The first host, as a route target. */
   public readonly service: IMeshService = this;
   /** Always empty: an external host has no versions. */
   public readonly versionNames: string[] = [];
+  /** The ServiceEntry object's name (routes of the Gateway API attach to it by name). */
+  public readonly entryName: string;
   /** The rendered ServiceEntry (escape hatch). */
   public readonly resource: ApiObject;
   /** The DestinationRule of TLS origination (escape hatch), when asked. */
@@ -248,6 +263,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) failAt(this, problem('ports.name', 'must be unique', dup));
     this.name = props.hosts[0];
+    this.entryName = name;
     this.namespace = namespace;
     this._hosts = [...props.hosts];
     this._ports = ports.map(p => ({ port: p.number, protocol: p.protocol ?? Protocol.HTTPS, name: portName(p) }));
@@ -282,7 +298,8 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       location: props.location,
       resolution,
       // the egress gateway must see the entry to send the traffic out
-      exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
+      // written only when asked: none of Istio's egress tasks writes it (istio.io tasks/traffic-management/egress/*)
+      exportTo: props.exportTo ? [...props.exportTo] : undefined,
       // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
       tlsOrigination: tls ? {
         port: eg ? tlsTarget! : tlsPort!,
@@ -297,6 +314,9 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
         port: eg.port ?? through.port ?? through.ports[0].number,
         meshPort: through.ports[0].number,
         outPort: through.ports[0].number === tlsPort ? tlsTarget! : through.ports[0].number,
+        // the route through the gateway stays where it is needed (its sidecars and the gateway): another route of the host
+        // elsewhere is no conflict (IST0109)
+        exportTo: [...(props.exportTo ?? ['.', egressService.split('.')[1]])],
       } : undefined,
     };
     const net = model.apiVersion;
@@ -346,9 +366,12 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     return this._ports.map(p => ({ ...p }));
   }
 
-  /** Fails: an external host has no versions (a route targets the host as a whole). */
+  /**
+   * A subset of the first host (its endpoints with a traffic policy of their own): declare it with a
+   * {@link DestinationPolicy} of the entry, `subsets: [{ name, trafficPolicy }]` (Istio's TLS origination by subset).
+   */
   public version(name: string): IRouteTarget {
-    return new ExternalHost(this.name, this.namespace, this._ports).version(name);
+    return externalSubset(this, name, message => failAt(this, message));
   }
 
   /** The entry's hosts. */
@@ -359,8 +382,8 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
   /** One of the entry's hosts as a route target (the entry itself is its first). */
   public host(name: string): IMeshService & IRouteTarget {
     if (!this._hosts.includes(name)) {
-      fail(problem('host', `must be a host of ServiceEntry '${this.node.path}'`, name, `its hosts are ${this._hosts.map(h => `'${h}'`).join(', ')}`));
+      failAt(this, problem('host', 'must be a host of the ServiceEntry', name, `its hosts are ${this._hosts.map(h => `'${h}'`).join(', ')}`));
     }
-    return name === this.name ? this : new ExternalHost(name, this.namespace, this._ports);
+    return name === this.name ? this : new ExternalHost(name, this.namespace, this._ports, this.entryName);
   }
 }

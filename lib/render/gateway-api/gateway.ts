@@ -9,8 +9,14 @@ import { GatewayModel, Manifest, ServerModel } from '../model';
 import { enumValue } from '../wire-values';
 
 function listenersOf(s: ServerModel, gw: GatewayModel): GatewaySpecListeners[] {
-  const tls = s.tls?.mode === 'SIMPLE'
-    ? { mode: enumValue<TlsMode>('Terminate'), certificateRefs: [{ name: s.tls.credentialName! }] }
+  // MUTUAL is Istio's listener option `gateway.istio.io/tls-terminate-mode: MUTUAL` (the client CA from the same Secret,
+  // as for Istio's Gateway): istio/istio pilot/pkg/config/kube/gateway/conversion.go; istio.io secure-ingress task, Gateway API tab
+  const tls = s.tls?.mode === 'SIMPLE' || s.tls?.mode === 'MUTUAL'
+    ? {
+      mode: enumValue<TlsMode>('Terminate'),
+      certificateRefs: [{ name: s.tls.credentialName! }],
+      options: s.tls.mode === 'MUTUAL' ? { 'gateway.istio.io/tls-terminate-mode': 'MUTUAL' } : undefined,
+    }
     : s.tls?.mode === 'PASSTHROUGH' ? { mode: enumValue<TlsMode>('Passthrough') } : undefined;
   // the gateway's own namespace, and those whose routes attach to it, by name (never All)
   const namespaces = gw.routeNamespaces?.length

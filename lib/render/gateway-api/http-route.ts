@@ -31,6 +31,9 @@ export function backendNameOf(d: DestinationModel): string {
 
 /** A Service backend: the per-version Service for a subset, the Service itself otherwise. */
 export function backendOf(d: DestinationModel, routeNamespace: string | undefined) {
+  // Istio's backend kind for an external host (a ServiceEntry's): `networking.istio.io/Hostname`, the host as its name
+  // (istio.io docs tasks/traffic-management/egress/egress-gateway, Gateway API tab; istio/istio pilot/pkg/config/kube/gateway)
+  if (d.service.external) return { group: 'networking.istio.io', kind: 'Hostname', name: d.service.name, port: d.port ?? d.onlyPort };
   return {
     name: backendNameOf(d),
     namespace: otherNamespace(d.service.namespace, routeNamespace),
@@ -139,6 +142,17 @@ function ruleOf(r: HttpRouteModel, ns: string | undefined, lastResort = false): 
 /** A route's parents: its Service (GAMMA) for mesh routes, on its one port; its gateways otherwise, on the listener port. */
 export function parentRefsOf(vs: VirtualServiceModel) {
   const ns = vs.namespace;
+  // the routes of an external host attach to its ServiceEntry, as GAMMA routes attach to a Service (Istio's egress under the
+  // Gateway API: istio.io docs tasks/traffic-management/egress/egress-gateway, `parentRefs: [{ kind: ServiceEntry, ... }]`)
+  if (vs.meshService?.external) {
+    return [{
+      group: 'networking.istio.io',
+      kind: 'ServiceEntry',
+      name: vs.meshService.entryName ?? vs.meshService.name,
+      namespace: otherNamespace(vs.meshService.namespace, ns),
+      port: vs.meshService.port,
+    }];
+  }
   return vs.meshService
     ? [{
       group: '',

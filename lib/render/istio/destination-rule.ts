@@ -34,7 +34,8 @@ export function renderDestinationRuleOf(dr: DestinationRuleModel, ctx: RenderCon
   const spec: DestinationRuleSpec = {
     host: dr.host,
     exportTo: dr.exportTo ? [...dr.exportTo] : undefined,
-    subsets: dr.subsets.map(s => ({ name: s.name, labels: { ...s.labels } })),
+    // a subset without labels is every endpoint of the host (written without `labels`, as Istio's egress-gateway task does)
+    subsets: dr.subsets.map(s => ({ name: s.name, labels: Object.keys(s.labels).length > 0 ? { ...s.labels } : undefined })),
   };
   const subsets = spec.subsets!.map((s, i) => ({ ...s, trafficPolicy: dr.subsets[i].trafficPolicy }));
   const mutual = { mode: 'ISTIO_MUTUAL' };

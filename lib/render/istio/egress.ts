@@ -18,7 +18,8 @@ export interface EgressModel {
   /** undefined: not written (Istio's MESH_EXTERNAL). */
   readonly location?: string;
   readonly resolution: string;
-  readonly exportTo: readonly string[];
+  /** undefined: not written (Istio's default, every namespace). */
+  readonly exportTo?: readonly string[];
   /** TLS opened by the sidecar (or the egress gateway) on this port, toward the first host. */
   readonly tlsOrigination?: {
     readonly port: number;
@@ -43,6 +44,8 @@ export interface EgressModel {
     readonly meshPort: number;
     /** The port the gateway calls the host on. */
     readonly outPort: number;
+    /** The VirtualService's namespaces: the entry's and the gateway's, unless the entry's exportTo is given. */
+    readonly exportTo: readonly string[];
   };
 }
 
@@ -54,7 +57,7 @@ export function renderServiceEntry(m: EgressModel): Manifest {
     ports: m.ports.map(p => ({ ...p })),
     location: m.location as ServiceEntrySpecLocation | undefined,
     resolution: m.resolution as ServiceEntrySpecResolution,
-    exportTo: [...m.exportTo],
+    exportTo: m.exportTo ? [...m.exportTo] : undefined,
   };
   return { apiVersion: m.apiVersion, kind: 'ServiceEntry', metadata: metadataOf(m.name, m.namespace), spec };
 }
@@ -106,7 +109,7 @@ export function renderEgressRoute(m: EgressModel): Manifest {
     hosts: [host],
     gateways: ['mesh', gw],
     // visible where the entry is: its namespace's callers and the egress gateway's
-    exportTo: [...m.exportTo],
+    exportTo: [...eg.exportTo],
     http: eg.protocol === 'HTTP' ? [
       { name: 'to-egress-gateway', match: [{ gateways: ['mesh'], port: eg.meshPort }], route: [toGateway] },
       { name: 'out', match: [{ gateways: [gw], port: eg.port }], route: [out] },
