@@ -7,7 +7,7 @@ import { only, synthObjects } from '../support/synth';
 const objectsOf = (build: (chart: MeshChart) => void) => expectSchemaValid(synthObjects(app => build(new MeshChart(app, 'c', { namespace: 'shop' }))));
 
 describe('ServiceEntry', () => {
-  test('defaults: HTTPS on 443, DNS; exportTo and location not written (Istio\'s defaults: every namespace, MESH_EXTERNAL), as Istio\'s egress tasks write the entry', () => {
+  test('defaults: HTTPS on 443, DNS, visible in its own namespace only; location not written (Istio\'s default, MESH_EXTERNAL)', () => {
     const objects = objectsOf(chart => { new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'] }); });
     expect(only(objects, 'ServiceEntry')).toStrictEqual({
       apiVersion: 'networking.istio.io/v1',
@@ -17,6 +17,7 @@ describe('ServiceEntry', () => {
         hosts: ['api.payments.example.com'],
         ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }],
         resolution: 'DNS',
+        exportTo: ['.'],
       },
     });
   });
@@ -64,8 +65,7 @@ describe('ServiceEntry', () => {
     const objects = objectsOf(chart => {
       new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'], tlsOrigination: { credentialName: 'payments-ca' }, egressGateway: {} });
     });
-    // the entry's exportTo only when asked; the route through the gateway stays with the entry's namespace and the gateway's
-    expect((only(objects, 'ServiceEntry').spec as any).exportTo).toBeUndefined();
+    expect((only(objects, 'ServiceEntry').spec as any).exportTo).toStrictEqual(['.', 'istio-system']);
     expect((only(objects, 'DestinationRule').spec as any).trafficPolicy.portLevelSettings[0].port).toStrictEqual({ number: 443 });
     expect(only(objects, 'Gateway').spec).toStrictEqual({
       selector: { istio: 'egressgateway' }, servers: [{ port: { number: 80, name: 'http-80', protocol: 'HTTP' }, hosts: ['api.payments.example.com'] }],

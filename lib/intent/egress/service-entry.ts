@@ -121,8 +121,8 @@ export interface ServiceEntryProps {
   /**
    * Namespaces the entry is visible in (`.` for its own, e.g. `['.']` to keep an egress permission to the namespace,
    * plus the egress gateway's namespace with `egressGateway`).
-   * @default - not written: Istio's default, every namespace (as every ServiceEntry of Istio's egress tasks is written);
-   * the VirtualService through an `egressGateway` is exported to the entry's namespace and the gateway's
+   * @default ['.'] - its own namespace only (plus the egress gateway's with `egressGateway`): an entry is an egress
+   * permission under `REGISTRY_ONLY`, granted where asked (secure by default); `['*']` is Istio's default, every namespace
    */
   readonly exportTo?: string[];
   /**
@@ -299,7 +299,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       resolution,
       // the egress gateway must see the entry to send the traffic out
       // written only when asked: none of Istio's egress tasks writes it (istio.io tasks/traffic-management/egress/*)
-      exportTo: props.exportTo ? [...props.exportTo] : undefined,
+      exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
       // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
       tlsOrigination: tls ? {
         port: eg ? tlsTarget! : tlsPort!,
