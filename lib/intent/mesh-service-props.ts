@@ -17,6 +17,7 @@ export interface MeshServiceProps extends WorkloadOptions {
   /**
    * Deploy one workload of this image, without versions: a Deployment named like the service, pods labelled `app` only,
    * a DestinationRule without subsets. `addVersion()` is then refused (give versions instead when routing needs them).
+   * Pinned to a tag or digest unless the scope's `allowUnpinnedImages` setting lets it through.
    * @default - none: the service's pods are its versions (`addVersion()`)
    */
   readonly image?: string;

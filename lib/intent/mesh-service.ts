@@ -123,7 +123,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       checkDnsLabel('containerName', props.containerName ?? this.name),
       checkDnsSubdomain('destinationRuleName', props.destinationRuleName ?? this.name),
       checkReplicas('replicas', this.replicas),
-      props.image !== undefined ? checkImage('image', props.image) : undefined,
+      props.image !== undefined ? checkImage('image', props.image, MeshSettings.of(this).allowUnpinnedImages) : undefined,
       props.partOf !== undefined ? checkLabelValue('partOf', props.partOf) : undefined,
       props.exportTo !== undefined ? checkExportTo('exportTo', props.exportTo) : undefined,
     ]) {
@@ -141,7 +141,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.backend = backendAt(this);
     checkDataPlane(this, props, this.ambient, this.namespace);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
-    const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
+    const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name,
+      MeshSettings.of(this).allowUnpinnedImages).problems;
     if (podProblems.length > 0) failAt(this, podProblems[0]);
     this.workload = workloadModelOf(this.workloadContext(), () => inboundPolicyAnnotations(this, this.backend, props));
     this.trafficPolicy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;

@@ -72,7 +72,7 @@ export function deployedVersionModelOf(ctx: ServiceWorkloadContext, v: { name: s
   const at = v.unversioned ? '' : `versions.${name}.`;
   for (const err of [
     checkDnsSubdomain(`${at}deploymentName`, deploymentName),
-    checkImage(`${at}image`, options.image),
+    checkImage(`${at}image`, options.image, MeshSettings.of(ctx.scope).allowUnpinnedImages),
     options.replicas !== undefined ? checkReplicas(`${at}replicas`, options.replicas) : undefined,
     options.serviceAccountName !== undefined ? checkDnsSubdomain(`${at}serviceAccountName`, options.serviceAccountName) : undefined,
   ]) {
@@ -91,9 +91,9 @@ export function deployedVersionModelOf(ctx: ServiceWorkloadContext, v: { name: s
   if (dupMount.length > 0) failAt(ctx.scope, problem(`${at}volumeMounts.mountPath`, 'must be unique within a container', dupMount[0]));
   const scaling = scalingOf(ctx, at, options);
   const pods = scaling.autoscaling ? scaling.autoscaling.minReplicas : scaling.replicas ?? 0;
-  const own = podModelOf(workloadOptionsOf(options), pods, w.containerName);
+  const own = podModelOf(workloadOptionsOf(options), pods, w.containerName, MeshSettings.of(ctx.scope).allowUnpinnedImages);
   if (own.problems.length > 0) failAt(ctx.scope, within(at, own.problems[0]));
-  const pod = podModelOf(workloadOptionsOf(ctx.props, options), pods, w.containerName);
+  const pod = podModelOf(workloadOptionsOf(ctx.props, options), pods, w.containerName, MeshSettings.of(ctx.scope).allowUnpinnedImages);
   if (pod.problems.length > 0) failAt(ctx.scope, within(at, pod.problems[0]));
   const ownAccount = options.serviceAccountName !== undefined && options.serviceAccountName !== ctx.serviceAccountName
     ? options.serviceAccountName : undefined;

@@ -1885,6 +1885,20 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "UnpinnedImages.of": [
+   {
+    "name": "repositories",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "UnpinnedImages.prototype.allows": [
+   {
+    "name": "image",
+    "spec": "string"
+   }
+  ],
   "Volume.emptyDir": [
    {
     "name": "name",
@@ -3455,6 +3469,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshChartProps": {
    "fields": {
+    "allowUnpinnedImages": {
+     "class": "UnpinnedImages"
+    },
     "alternativeGroup": "string",
     "argoCdSyncWaves": "boolean",
     "autoWaypoints": "boolean",
@@ -3979,6 +3996,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshSettingsProps": {
    "fields": {
+    "allowUnpinnedImages": {
+     "class": "UnpinnedImages"
+    },
     "argoCdSyncWaves": "boolean",
     "autoWaypoints": "boolean",
     "dataPlane": {
@@ -4990,6 +5010,7 @@ export const API_SHAPES: ApiShapes = {
   "TlsMatch",
   "TopologySpread",
   "TracingBackend",
+  "UnpinnedImages",
   "Volume",
   "VolumeMount",
   "Waypoint",
