@@ -1461,7 +1461,31 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "RequestCondition.headerNot": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "values",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
   "RequestCondition.jwtClaim": [
+   {
+    "name": "claim",
+    "spec": "string"
+   },
+   {
+    "name": "values",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestCondition.jwtClaimNot": [
    {
     "name": "claim",
     "spec": "string"
@@ -1564,6 +1588,30 @@ export const API_SHAPES: ApiShapes = {
   "RequestSource.namespaces": [
    {
     "name": "namespaces",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestSource.notRemoteIpBlocks": [
+   {
+    "name": "cidrs",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestSource.notRequestPrincipals": [
+   {
+    "name": "principals",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestSource.remoteIpBlocks": [
+   {
+    "name": "cidrs",
     "optional": true,
     "rest": true,
     "spec": "string"
