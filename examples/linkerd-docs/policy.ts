@@ -7,8 +7,8 @@ import { ApiObject, App } from 'cdk8s';
 import { slowCooker } from './routing';
 import {
   AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient,
-  MeshNamespace, MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, UnpinnedImages,
-  Volume, VolumeMount, WorkloadSecurity,
+  MeshNamespace, MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection,
+  UnpinnedImages, Volume, VolumeMount, WorkloadSecurity,
 } from '@mesh-kit/core';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
