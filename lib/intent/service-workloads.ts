@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { meshPodLabels, selects } from './existing-workload';
 import { MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
+import { TransportProtocol } from './ports';
 import { ServiceVersion } from './service-version';
 import { trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
@@ -58,6 +59,9 @@ export function workloadModelOf(ctx: ServiceWorkloadContext, inboundPolicy: () =
     args: p.args,
     command: p.command,
     probes: { readiness: p.readinessProbe?._model, liveness: p.livenessProbe?._model, startup: p.startupProbe?._model },
+    containerOnlyPorts: p.containerPorts?.length
+      ? p.containerPorts.map(c => ({ name: c.name, containerPort: c.port, protocol: c.protocol === TransportProtocol.TCP ? undefined : c.protocol }))
+      : undefined,
   };
 }
 

@@ -2410,6 +2410,25 @@ export const API_SHAPES: ApiShapes = {
     "maxRetries": "number"
    }
   },
+  "ContainerOnlyPort": {
+   "fields": {
+    "name": "string",
+    "port": "number",
+    "protocol": {
+     "enum": [
+      "SCTP",
+      "TCP",
+      "UDP"
+     ]
+    }
+   },
+   "required": [
+    "port"
+   ],
+   "docs": {
+    "port": "The port the container listens on (1-65535), none of the Service's target ports."
+   }
+  },
   "CorsPolicy": {
    "fields": {
     "allowCredentials": "boolean",
@@ -3893,6 +3912,11 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "containerName": "string",
+    "containerPorts": {
+     "list": {
+      "type": "ContainerOnlyPort"
+     }
+    },
     "defaultInboundPolicy": {
      "enum": [
       "all-authenticated",
