@@ -7,8 +7,8 @@ import { ApiObject, App } from 'cdk8s';
 import { slowCooker } from './routing';
 import {
   AuthorizedClient, DefaultInboundPolicy, EgressNetwork, EgressProtocol, EgressTrafficPolicy, HttpMatch, HttpMethod, MeshChart, MeshClient,
-  MeshNamespace, MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection, Volume,
-  VolumeMount, WorkloadSecurity,
+  MeshNamespace, MeshProvider, MeshService, Protocol, RequestMatch, RouteAction, ServiceAuthorization, ServiceRouting, SidecarInjection,
+  UnpinnedImages, Volume, VolumeMount, WorkloadSecurity,
 } from '@mesh-kit/core';
 
 const linkerd = { mesh: MeshProvider.LINKERD } as const;
@@ -129,15 +129,18 @@ export function rateLimiting(app: App): void {
  */
 export function egress(app: App): void {
   for (const step of [1, 2]) {
-    const chart = new MeshChart(app, step === 1 ? 'egress' : 'egress-step-2', { ...linkerd, fileName: step === 1 ? 'egress' : 'egress.step-2' });
+    // the docs run curlimages/curl untagged: this chart opts out of the pinned-image rule for that image alone
+    const chart = new MeshChart(app, step === 1 ? 'egress' : 'egress-step-2', {
+      ...linkerd, fileName: step === 1 ? 'egress' : 'egress.step-2', allowUnpinnedImages: UnpinnedImages.of('curlimages/curl'),
+    });
     const namespace = MeshNamespace.fromName('egress-test');
     const all = new EgressNetwork(chart, 'all-egress-traffic', { namespace: 'egress-test', name: 'all-egress-traffic', trafficPolicy: EgressTrafficPolicy.ALLOW });
     all.allow({ name: 'httpbin-get', port: 80, protocol: EgressProtocol.HTTP, match: [HttpMatch.prefix('/get')] });
     if (step === 1) {
-      // linkerd-docs: gap Pod egress-test/client — MeshClient writes a Deployment (a client the cluster restarts), not a bare Pod, and pins the image (curlimages/curl has no tag)
+      // linkerd-docs: gap Pod egress-test/client — MeshClient writes a Deployment (a client the cluster restarts), not a bare Pod
       new MeshClient(chart, 'client', {
         namespace,
-        image: 'curlimages/curl:8.11.1',
+        image: 'curlimages/curl',
         command: ['sh', '-c', 'sleep infinity'],
         sidecarInjection: SidecarInjection.ENABLED,
         podAnnotations: { 'config.linkerd.io/proxy-metrics-hostname-labels': 'true' },

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { failAt } from './errors';
+import { fail, failAt, problem } from './errors';
 
 /**
  * The version of Istio's `networking.istio.io` / `security.istio.io` APIs to emit.
@@ -81,6 +81,66 @@ export enum MeshProvider {
   NONE = 'none',
 }
 
+/**
+ * The images a scope may deploy without a pinned tag or digest: the opt-out of mesh-kit's supply-chain rule that every
+ * image is pinned (a tag other than `latest`, or a `@sha256:` digest), for tutorials and development clusters.
+ * Given as the `allowUnpinnedImages` setting of an app ({@link MeshSettings.apply}) or of a chart (`MeshChart`).
+ *
+ * @example
+ * // one image (Linkerd's and Istio's docs run `curlimages/curl` untagged)
+ * MeshSettings.apply(app, { allowUnpinnedImages: UnpinnedImages.of('curlimages/curl') });
+ * // every image of a chart
+ * new MeshChart(app, 'dev', { allowUnpinnedImages: UnpinnedImages.ALL });
+ */
+export class UnpinnedImages {
+  /** No image: every image must be pinned (the default). */
+  public static readonly NONE = new UnpinnedImages([]);
+
+  /** Every image, pinned or not: for tutorials and development clusters only. */
+  public static readonly ALL = new UnpinnedImages(['*']);
+
+  /**
+   * These image repositories, each with any tag or none (`latest` included): the image as written, without its tag,
+   * e.g. `curlimages/curl` (which does not match `docker.io/curlimages/curl`: write the repository as the props do).
+   */
+  public static of(...repositories: string[]): UnpinnedImages {
+    repositories.forEach((r, i) => {
+      if (typeof r !== 'string' || r === '' || r === '*' || /\s/.test(r)) {
+        fail(problem(`allowUnpinnedImages[${i}]`, 'must be an image repository', r, 'e.g. \'curlimages/curl\', or UnpinnedImages.ALL for every image'));
+      }
+      if (repositoryOf(r) !== r) {
+        fail(problem(`allowUnpinnedImages[${i}]`, 'must be an image repository, without a tag or digest', r, `write '${repositoryOf(r)}'`));
+      }
+    });
+    return new UnpinnedImages([...new Set(repositories)].sort());
+  }
+
+  /** @internal */
+  public static fromContext(value: string | undefined): UnpinnedImages {
+    return value === undefined ? UnpinnedImages.NONE : new UnpinnedImages(JSON.parse(value) as string[]);
+  }
+
+  private constructor(private readonly repositories: readonly string[]) {}
+
+  /** Whether `image` may be deployed unpinned. */
+  public allows(image: string): boolean {
+    return this.repositories.includes('*') || this.repositories.includes(repositoryOf(image));
+  }
+
+  /** @internal */
+  public _toContext(): string {
+    return JSON.stringify(this.repositories);
+  }
+}
+
+/** An image without its tag or digest: `curlimages/curl:8.11.1` → `curlimages/curl` (a registry's port stays). */
+function repositoryOf(image: string): string {
+  const noDigest = image.includes('@') ? image.slice(0, image.indexOf('@')) : image;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.indexOf(':', slash + 1);
+  return colon < 0 ? noDigest : noDigest.slice(0, colon);
+}
+
 /** Settings that apply to every mesh construct below a scope. */
 export interface MeshSettingsProps {
   /**
@@ -126,6 +186,14 @@ export interface MeshSettingsProps {
    * @default false
    */
   readonly argoCdSyncWaves?: boolean;
+
+  /**
+   * The images that may be deployed without a pinned tag or digest below the scope (the opt-out of the rule that every
+   * image is pinned): {@link UnpinnedImages.of} some repositories (e.g. `curlimages/curl`, which upstream docs run
+   * untagged), or {@link UnpinnedImages.ALL} for tutorials and development clusters.
+   * @default UnpinnedImages.NONE
+   */
+  readonly allowUnpinnedImages?: UnpinnedImages;
 }
 
 const MESH_KEY = '@mesh-kit/core:mesh';
@@ -135,6 +203,7 @@ const WAVES_KEY = '@mesh-kit/core:argoCdSyncWaves';
 const DATA_PLANE_KEY = '@mesh-kit/core:dataPlane';
 const AUTO_WAYPOINTS_KEY = '@mesh-kit/core:autoWaypoints';
 const LINKERD_KEY = '@mesh-kit/core:linkerdVersion';
+const UNPINNED_KEY = '@mesh-kit/core:allowUnpinnedImages';
 
 /**
  * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
@@ -153,6 +222,9 @@ export class MeshSettings {
     setOnce(scope, DATA_PLANE_KEY, 'dataPlane', props.dataPlane, Object.values(DataPlane));
     setOnce(scope, AUTO_WAYPOINTS_KEY, 'autoWaypoints', props.autoWaypoints === undefined ? undefined : String(props.autoWaypoints), ['true', 'false']);
     setOnce(scope, LINKERD_KEY, 'linkerdVersion', props.linkerdVersion, Object.values(LinkerdVersion));
+    // its type is checked with the props (checkArguments): an UnpinnedImages
+    const unpinned = props.allowUnpinnedImages;
+    setOnce(scope, UNPINNED_KEY, 'allowUnpinnedImages', unpinned?._toContext(), unpinned === undefined ? [] : [unpinned._toContext()]);
   }
 
   /** The settings in force at `scope`. */
@@ -164,6 +236,7 @@ export class MeshSettings {
     const d = scope.node.tryGetContext(DATA_PLANE_KEY) as DataPlane | undefined;
     const a = scope.node.tryGetContext(AUTO_WAYPOINTS_KEY) as string | undefined;
     const l = scope.node.tryGetContext(LINKERD_KEY) as LinkerdVersion | undefined;
+    const u = scope.node.tryGetContext(UNPINNED_KEY) as string | undefined;
     const dataPlane = d ?? DataPlane.SIDECAR;
     // ambient routes with the Gateway API (waypoints do not read DestinationRule subsets) unless Istio's API is asked for
     const trafficApi = t ?? (dataPlane === DataPlane.AMBIENT ? TrafficApi.GATEWAY_API : TrafficApi.ISTIO);
@@ -175,6 +248,7 @@ export class MeshSettings {
       dataPlane,
       autoWaypoints: a !== 'false',
       linkerdVersion: l ?? LinkerdVersion.V2_20,
+      allowUnpinnedImages: UnpinnedImages.fromContext(u),
     };
   }
 

@@ -9,6 +9,7 @@ import { EnvValue, ImagePullPolicy, SidecarInjection, Volume, VolumeMount, Workl
 import { failAt } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkLabels } from '../core/names';
+import { MeshSettings } from '../core/settings';
 import { ambientAt, emit, namespaceOf } from '../hosting/cdk8s/emit';
 import { renderDeployment, renderServiceAccount } from '../render/kubernetes';
 import { versionLabels } from '../render/kubernetes/workload';
@@ -143,7 +144,7 @@ export class MeshClient extends Construct {
       checkReplicas('replicas', replicas),
       props.version !== undefined ? checkLabelValue('version', props.version) : undefined,
       props.deploymentLabels !== undefined ? checkLabels('deploymentLabels', props.deploymentLabels) : undefined,
-      checkImage('image', props.image),
+      checkImage('image', props.image, MeshSettings.of(this).allowUnpinnedImages),
     ]) {
       if (err) failAt(this, err);
     }
@@ -151,7 +152,8 @@ export class MeshClient extends Construct {
     const asService: MeshServiceProps = props;
     const ambient = ambientAt(this);
     checkDataPlane(this, asService, ambient, this.namespace);
-    const podProblems = podModelOf(workloadOptionsOf(asService), replicas, props.containerName ?? this.name).problems;
+    const podProblems = podModelOf(workloadOptionsOf(asService), replicas, props.containerName ?? this.name,
+      MeshSettings.of(this).allowUnpinnedImages).problems;
     if (podProblems.length > 0) failAt(this, podProblems[0]);
     const ctx = { scope: this, name: this.name, app: this.name, serviceAccountName: this.serviceAccountName, props: asService, replicas, ambient };
     const workload = workloadModelOf(ctx, () => ({}));

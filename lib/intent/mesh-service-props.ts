@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DefaultInboundPolicy, IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
-import { MeshServicePort } from './ports';
+import { ContainerOnlyPort, MeshServicePort } from './ports';
 import { Probe } from './probe';
 import type { IMeshService } from './route';
 import { RetryPolicy } from './route-policies';
@@ -17,6 +17,7 @@ export interface MeshServiceProps extends WorkloadOptions {
   /**
    * Deploy one workload of this image, without versions: a Deployment named like the service, pods labelled `app` only,
    * a DestinationRule without subsets. `addVersion()` is then refused (give versions instead when routing needs them).
+   * Pinned to a tag or digest unless the scope's `allowUnpinnedImages` setting lets it through.
    * @default - none: the service's pods are its versions (`addVersion()`)
    */
   readonly image?: string;
@@ -61,6 +62,14 @@ export interface MeshServiceProps extends WorkloadOptions {
    * @default - none; at least one is required by synth
    */
   readonly ports?: MeshServicePort[];
+
+  /**
+   * Ports the containers listen on that the Service does not expose (metrics, admin): written on the main container of
+   * the Deployments this service writes, after the Service's ports (an adopted workload keeps its own container ports).
+   * A port a Service port already targets is refused (it is exposed: declare it in `ports`).
+   * @default - the containers declare the Service's ports only
+   */
+  readonly containerPorts?: ContainerOnlyPort[];
 
   /**
    * The value of the `app` label that the Service selects on.

@@ -4,7 +4,7 @@ import { MeshNeeds, workloadObjectOf } from './existing-workload';
 import { ImportedMeshService, MeshServiceImport } from './imported-mesh-service';
 import { AdoptedVersionOptions, ExternalVersionOptions, MeshServiceAttributes, MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
-import { MeshServicePort } from './ports';
+import { ContainerOnlyPort, MeshServicePort, TransportProtocol } from './ports';
 import { HttpRouteOptions, IMeshService, IRouteTarget } from './route';
 import { checkDataPlane, waypointOnlyPolicies } from './service-data-plane';
 import { SessionAffinity, affinityTimeoutSeconds } from './service-exposure';
@@ -20,11 +20,12 @@ import { backendAt } from '../backends/registry';
 import { MeshValidationError, Problem, failAt, problem, problemValidation } from '../core/errors';
 import { markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
-import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkServiceName } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabelValue, checkPort, checkServiceName } from '../core/names';
 import { MeshSettings } from '../core/settings';
 import { ambientAt, emit, namespaceOf } from '../hosting/cdk8s/emit';
 import { renderService, renderServiceAccount } from '../render/kubernetes';
 import { ServiceModel, TrafficPolicyModel, VersionModel, WorkloadModel } from '../render/model';
+import { duplicates } from '../validation/rules';
 
 export { ServiceVersion } from './service-version';
 
@@ -123,7 +124,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       checkDnsLabel('containerName', props.containerName ?? this.name),
       checkDnsSubdomain('destinationRuleName', props.destinationRuleName ?? this.name),
       checkReplicas('replicas', this.replicas),
-      props.image !== undefined ? checkImage('image', props.image) : undefined,
+      props.image !== undefined ? checkImage('image', props.image, MeshSettings.of(this).allowUnpinnedImages) : undefined,
       props.partOf !== undefined ? checkLabelValue('partOf', props.partOf) : undefined,
       props.exportTo !== undefined ? checkExportTo('exportTo', props.exportTo) : undefined,
     ]) {
@@ -141,7 +142,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     this.backend = backendAt(this);
     checkDataPlane(this, props, this.ambient, this.namespace);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
-    const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name).problems;
+    const podProblems = podModelOf(workloadOptionsOf(props), this.replicas, props.containerName ?? this.name,
+      MeshSettings.of(this).allowUnpinnedImages).problems;
     if (podProblems.length > 0) failAt(this, podProblems[0]);
     this.workload = workloadModelOf(this.workloadContext(), () => inboundPolicyAnnotations(this, this.backend, props));
     this.trafficPolicy = props.trafficPolicy ? trafficPolicyModelOf(props.trafficPolicy) : undefined;
@@ -150,6 +152,8 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const ns = this.namespace;
     checkExposure(this, props, () => this._ports);
     this.node.addValidation(problemValidation(this, () => probeProblems(this._ports.map(p => p.port), this.deployed())));
+    for (const err of containerOnlyPortProblems(props.containerPorts ?? [])) failAt(this, err);
+    this.node.addValidation(problemValidation(this, () => containerOnlyPortClashes(props.containerPorts ?? [], this._ports)));
     this.serviceResource = emit(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -551,4 +555,40 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     }
     return errors;
   }
+}
+
+/** A Kubernetes IANA_SVC_NAME (validation.IsValidPortName): 1-15 lower-case letters, digits and '-', a letter among them. */
+const IANA_SVC_NAME = /^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$/;
+
+/**
+ * The container-only ports' own rules: port numbers, names as Kubernetes' container port names, no duplicates (the
+ * protocol's values are checked with the props).
+ */
+function containerOnlyPortProblems(ports: readonly ContainerOnlyPort[]): Problem[] {
+  const out: Problem[] = [];
+  ports.forEach((c, i) => {
+    const err = checkPort(`containerPorts[${i}].port`, c.port);
+    if (err) out.push(err);
+    if (c.name !== undefined && !IANA_SVC_NAME.test(c.name)) {
+      out.push(problem(`containerPorts[${i}].name`, 'must be an IANA service name: at most 15 lower-case letters, digits and \'-\', with a letter', c.name, 'e.g. \'metrics\''));
+    }
+  });
+  const dupPort = duplicates(ports.map(c => `${c.port}/${c.protocol ?? TransportProtocol.TCP}`));
+  if (dupPort.length > 0) out.push(problem('containerPorts.port', 'must be unique within the container', dupPort[0]));
+  const dupName = duplicates(ports.flatMap(c => (c.name === undefined ? [] : [c.name])));
+  if (dupName.length > 0) out.push(problem('containerPorts.name', 'must be unique within the container', dupName[0]));
+  return out;
+}
+
+/** A container-only port the Service targets (it is exposed), or one whose name a Service port's container port has. */
+function containerOnlyPortClashes(ports: readonly ContainerOnlyPort[], servicePorts: readonly MeshServicePort[]): Problem[] {
+  return ports.flatMap((c, i) => {
+    const target = servicePorts.find(s => (s.targetPort ?? s.port) === c.port
+      && (s.transport ?? TransportProtocol.TCP) === (c.protocol ?? TransportProtocol.TCP));
+    if (target) {
+      return [problem(`containerPorts[${i}].port`, `is the target of the Service's port ${target.port}: the Service exposes it`, c.port, 'leave it out of containerPorts')];
+    }
+    const named = c.name === undefined ? undefined : servicePorts.find(s => s.containerPortName === c.name);
+    return named ? [problem(`containerPorts[${i}].name`, `is the container port name of the Service's port ${named.port}`, c.name, 'give another name')] : [];
+  });
 }

@@ -4,6 +4,7 @@ import { wholeSeconds } from '../core/duration';
 import { MeshProblem, Problem, fail, problem } from '../core/errors';
 import { deferIfLate } from '../core/late-values';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkLabels, checkPort } from '../core/names';
+import { UnpinnedImages } from '../core/settings';
 import { LifecycleHandlerModel, PodModel, TopologySpreadModel, WireValue } from '../render/model';
 import { coreTypeProblems } from '../schema/core-shapes';
 
@@ -288,23 +289,29 @@ function affinityProblems(a: k8s.Affinity): Problem[] {
 }
 
 /**
- * An image must be pinned: a tag other than `latest`, or a digest.
+ * An image must be pinned: a tag other than `latest`, or a digest (a supply-chain rule: the same manifests deploy the
+ * same code), unless the scope's `allowUnpinnedImages` setting ({@link UnpinnedImages}) lets this image through.
  * @internal
  */
-export function checkImage(field: string, image: string | undefined): Problem | undefined {
-  if (deferIfLate(field, image, checkImage)) return undefined;
+export function checkImage(field: string, image: string | undefined, unpinned: UnpinnedImages = UnpinnedImages.NONE): Problem | undefined {
+  if (deferIfLate(field, image, (f, v) => checkImage(f, v, unpinned))) return undefined;
   if (image !== undefined && /@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
   const lastSegment = (image ?? '').slice((image ?? '').lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
   if (tag === undefined || tag === '' || tag === 'latest') {
-    return problem(field, 'must be pinned to a tag other than \'latest\' or to a digest', image, 'e.g. \'nginx:1.17.9\'');
+    if (typeof image === 'string' && image !== '' && unpinned.allows(image)) return undefined;
+    const repository = typeof image === 'string' && image !== '' ? image.slice(0, image.length - (tag === undefined ? 0 : tag.length + 1)) : undefined;
+    const optOut = repository !== undefined
+      ? `; or, for tutorials and development, opt out for this image (allowUnpinnedImages: UnpinnedImages.of('${repository}')) or for the app or chart (allowUnpinnedImages: UnpinnedImages.ALL), with MeshSettings.apply or MeshChart`
+      : '';
+    return problem(field, 'must be pinned to a tag other than \'latest\' or to a digest', image, `e.g. 'nginx:1.17.9'${optOut}`);
   }
   return undefined;
 }
 
-function containerProblems(c: k8s.Container, at: string, init: boolean): Problem[] {
+function containerProblems(c: k8s.Container, at: string, init: boolean, unpinned: UnpinnedImages): Problem[] {
   const out: Problem[] = [];
-  const err = checkDnsLabel(`${at}.name`, c.name) ?? checkImage(`${at}.image`, c.image);
+  const err = checkDnsLabel(`${at}.name`, c.name) ?? checkImage(`${at}.image`, c.image, unpinned);
   if (err) out.push(err);
   if (init) {
     for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe', 'lifecycle'] as const) {
@@ -365,7 +372,8 @@ function kubeList(type: string, toJson: (v: never) => unknown, values: unknown, 
  * @param pods the workload's pods (replicas, or the autoscaler's minimum): decides the default topology spread
  * @internal
  */
-export function podModelOf(options: WorkloadOptions, pods: number, mainContainer: string): { model: PodModel; problems: MeshProblem[] } {
+export function podModelOf(options: WorkloadOptions, pods: number, mainContainer: string,
+  unpinned: UnpinnedImages = UnpinnedImages.NONE): { model: PodModel; problems: MeshProblem[] } {
   const out: MeshProblem[] = [];
   const selectorErr = options.nodeSelector ? checkLabels('nodeSelector', options.nodeSelector) : undefined;
   if (selectorErr) out.push(selectorErr);
@@ -388,8 +396,8 @@ export function podModelOf(options: WorkloadOptions, pods: number, mainContainer
   out.push(...initList.problems, ...sidecarList.problems);
   const init = initList.wires as unknown as k8s.Container[];
   const sidecars = sidecarList.wires as unknown as k8s.Container[];
-  init.forEach((c, i) => out.push(...containerProblems(c, `initContainers[${i}]`, true)));
-  sidecars.forEach((c, i) => out.push(...containerProblems(c, `sidecarContainers[${i}]`, false)));
+  init.forEach((c, i) => out.push(...containerProblems(c, `initContainers[${i}]`, true, unpinned)));
+  sidecars.forEach((c, i) => out.push(...containerProblems(c, `sidecarContainers[${i}]`, false, unpinned)));
   const names = [mainContainer, ...init.map(c => c.name), ...sidecars.map(c => c.name)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) out.push(problem('initContainers.name', 'must differ from every other container of the pod (the main one is the containerName)', dup));

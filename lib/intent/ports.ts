@@ -41,6 +41,27 @@ export enum TransportProtocol {
   SCTP = 'SCTP',
 }
 
+/**
+ * A port the service's containers listen on that its Service does not expose (metrics, admin, a debug port): declared
+ * on the container (`ports[].containerPort`) only, as Kubernetes allows a pod to listen on any port.
+ */
+export interface ContainerOnlyPort {
+  /** The port the container listens on (1-65535), none of the Service's target ports. */
+  readonly port: number;
+
+  /**
+   * The container port's name: an IANA service name (at most 15 lower-case letters, digits and '-', with a letter).
+   * @default - the port is not named
+   */
+  readonly name?: string;
+
+  /**
+   * The port's transport protocol.
+   * @default TransportProtocol.TCP (not written: Kubernetes' default)
+   */
+  readonly protocol?: TransportProtocol;
+}
+
 /** A port of a {@link MeshService}. */
 export interface MeshServicePort {
   /** The port number the Service exposes. */

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { meshPodLabels, selects } from './existing-workload';
 import { MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
+import { TransportProtocol } from './ports';
 import { ServiceVersion } from './service-version';
 import { trafficPolicyModelOf } from './traffic-policy';
 import { DEFAULT_RESOURCES, ImagePullPolicy, SidecarInjection, WorkloadSecurity, resourcesModelOf } from './workload';
@@ -58,6 +59,9 @@ export function workloadModelOf(ctx: ServiceWorkloadContext, inboundPolicy: () =
     args: p.args,
     command: p.command,
     probes: { readiness: p.readinessProbe?._model, liveness: p.livenessProbe?._model, startup: p.startupProbe?._model },
+    containerOnlyPorts: p.containerPorts?.length
+      ? p.containerPorts.map(c => ({ name: c.name, containerPort: c.port, protocol: c.protocol === TransportProtocol.TCP ? undefined : c.protocol }))
+      : undefined,
   };
 }
 
@@ -72,7 +76,7 @@ export function deployedVersionModelOf(ctx: ServiceWorkloadContext, v: { name: s
   const at = v.unversioned ? '' : `versions.${name}.`;
   for (const err of [
     checkDnsSubdomain(`${at}deploymentName`, deploymentName),
-    checkImage(`${at}image`, options.image),
+    checkImage(`${at}image`, options.image, MeshSettings.of(ctx.scope).allowUnpinnedImages),
     options.replicas !== undefined ? checkReplicas(`${at}replicas`, options.replicas) : undefined,
     options.serviceAccountName !== undefined ? checkDnsSubdomain(`${at}serviceAccountName`, options.serviceAccountName) : undefined,
   ]) {
@@ -91,9 +95,9 @@ export function deployedVersionModelOf(ctx: ServiceWorkloadContext, v: { name: s
   if (dupMount.length > 0) failAt(ctx.scope, problem(`${at}volumeMounts.mountPath`, 'must be unique within a container', dupMount[0]));
   const scaling = scalingOf(ctx, at, options);
   const pods = scaling.autoscaling ? scaling.autoscaling.minReplicas : scaling.replicas ?? 0;
-  const own = podModelOf(workloadOptionsOf(options), pods, w.containerName);
+  const own = podModelOf(workloadOptionsOf(options), pods, w.containerName, MeshSettings.of(ctx.scope).allowUnpinnedImages);
   if (own.problems.length > 0) failAt(ctx.scope, within(at, own.problems[0]));
-  const pod = podModelOf(workloadOptionsOf(ctx.props, options), pods, w.containerName);
+  const pod = podModelOf(workloadOptionsOf(ctx.props, options), pods, w.containerName, MeshSettings.of(ctx.scope).allowUnpinnedImages);
   if (pod.problems.length > 0) failAt(ctx.scope, within(at, pod.problems[0]));
   const ownAccount = options.serviceAccountName !== undefined && options.serviceAccountName !== ctx.serviceAccountName
     ? options.serviceAccountName : undefined;

@@ -131,6 +131,8 @@ export interface WorkloadModel {
   readonly probes?: ProbesModel;
   /** Scheduling, extra containers and shutdown of the pods. */
   readonly pod?: PodModel;
+  /** Ports the container declares beyond the Service's (the Service does not expose them). */
+  readonly containerOnlyPorts?: ReadonlyArray<{ readonly containerPort: number; readonly name?: string; readonly protocol?: string }>;
 }
 
 /** A topology spread constraint over the version's own pods. */

@@ -363,10 +363,12 @@ describe('MeshService', () => {
       expect(errorOf(() => svc().addPort({ port: 81, name: 'http-x', targetPort: 0 }))).toBe("[c/shop] 'targetPort' must be a whole number between 1 and 65535: got 0");
     });
 
-    test.each(['nginx', 'nginx:latest', 'registry:5000/team/app', 'app:'])('fails if the image %s is not pinned', image => {
-      expect(errorOf(() => svc().addVersion('v1', { image }))).toBe(
-        `[c/shop] 'versions.v1.image' must be pinned to a tag other than 'latest' or to a digest: got '${image}'; e.g. 'nginx:1.17.9'`);
-    });
+    test.each([['nginx', 'nginx'], ['nginx:latest', 'nginx'], ['registry:5000/team/app', 'registry:5000/team/app'], ['app:', 'app']])(
+      'fails if the image %s is not pinned, naming the opt-outs for %s', (image, repository) => {
+        expect(errorOf(() => svc().addVersion('v1', { image }))).toBe(
+          `[c/shop] 'versions.v1.image' must be pinned to a tag other than 'latest' or to a digest: got '${image}'; e.g. 'nginx:1.17.9'`
+          + `; or, for tutorials and development, opt out for this image (allowUnpinnedImages: UnpinnedImages.of('${repository}')) or for the app or chart (allowUnpinnedImages: UnpinnedImages.ALL), with MeshSettings.apply or MeshChart`);
+      });
 
     test('accepts images pinned by tag (with a registry port) or digest', () => {
       const s = svc();

@@ -168,7 +168,8 @@ describe('containers beyond the main one', () => {
     expect(errorOf(() => service({ initContainers: [{ name: 'web', image: 'x/y:1' }] })))
       .toBe("[test/web] 'initContainers.name' must differ from every other container of the pod (the main one is the containerName): got 'web'");
     expect(errorOf(() => service({ sidecarContainers: [{ name: 'log', image: 'fluent/fluent-bit' }] })))
-      .toBe("[test/web] 'sidecarContainers[0].image' must be pinned to a tag other than 'latest' or to a digest: got 'fluent/fluent-bit'; e.g. 'nginx:1.17.9'");
+      .toBe("[test/web] 'sidecarContainers[0].image' must be pinned to a tag other than 'latest' or to a digest: got 'fluent/fluent-bit'; e.g. 'nginx:1.17.9'"
+        + "; or, for tutorials and development, opt out for this image (allowUnpinnedImages: UnpinnedImages.of('fluent/fluent-bit')) or for the app or chart (allowUnpinnedImages: UnpinnedImages.ALL), with MeshSettings.apply or MeshChart");
     expect(errorOf(() => service({ initContainers: [{ name: 'wait', image: 'x/y:1', readinessProbe: { exec: { command: ['true'] } } }] })))
       .toBe("[test/web] 'initContainers[0].readinessProbe' is not allowed on an init container (it runs to completion): got 'set'; make it one of sidecarContainers if it keeps running");
     expect(errorOf(() => service({ initContainers: [{ name: 'x', image: 'x/y:1', imagePullPolicy: 'Sometimes' }] })))

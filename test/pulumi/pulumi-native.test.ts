@@ -137,7 +137,8 @@ describe('MeshInput: bad values fail their resource with the library\'s error, n
     web.addVersion('v1', { image: MeshInput.string(pulumi.output('nginx:latest')) });
     const deployment = objectsOf(app).find(o => o.m.kind === 'Deployment')!;
     expect(checkWith(deployment, 'nginx:latest')).toThrow(new MeshValidationError(
-      "[c/web/v1/Deployment] 'versions.v1.image' must be pinned to a tag other than 'latest' or to a digest: got 'nginx:latest'; e.g. 'nginx:1.17.9'"));
+      "[c/web/v1/Deployment] 'versions.v1.image' must be pinned to a tag other than 'latest' or to a digest: got 'nginx:latest'; e.g. 'nginx:1.17.9'"
+      + "; or, for tutorials and development, opt out for this image (allowUnpinnedImages: UnpinnedImages.of('nginx')) or for the app or chart (allowUnpinnedImages: UnpinnedImages.ALL), with MeshSettings.apply or MeshChart"));
     expect((checkWith(deployment, 'nginx:1.27.1')() as any).spec.template.spec.containers[0].image).toBe('nginx:1.27.1');
     // the objects without the Output are registered as they are
     const service = objectsOf(app).find(o => o.m.kind === 'Service')!;

@@ -1461,7 +1461,31 @@ export const API_SHAPES: ApiShapes = {
     "spec": "string"
    }
   ],
+  "RequestCondition.headerNot": [
+   {
+    "name": "name",
+    "spec": "string"
+   },
+   {
+    "name": "values",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
   "RequestCondition.jwtClaim": [
+   {
+    "name": "claim",
+    "spec": "string"
+   },
+   {
+    "name": "values",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestCondition.jwtClaimNot": [
    {
     "name": "claim",
     "spec": "string"
@@ -1564,6 +1588,30 @@ export const API_SHAPES: ApiShapes = {
   "RequestSource.namespaces": [
    {
     "name": "namespaces",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestSource.notRemoteIpBlocks": [
+   {
+    "name": "cidrs",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestSource.notRequestPrincipals": [
+   {
+    "name": "principals",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "RequestSource.remoteIpBlocks": [
+   {
+    "name": "cidrs",
     "optional": true,
     "rest": true,
     "spec": "string"
@@ -1883,6 +1931,20 @@ export const API_SHAPES: ApiShapes = {
     "spec": {
      "type": "TracingBackendOptions"
     }
+   }
+  ],
+  "UnpinnedImages.of": [
+   {
+    "name": "repositories",
+    "optional": true,
+    "rest": true,
+    "spec": "string"
+   }
+  ],
+  "UnpinnedImages.prototype.allows": [
+   {
+    "name": "image",
+    "spec": "string"
    }
   ],
   "Volume.emptyDir": [
@@ -2346,6 +2408,25 @@ export const API_SHAPES: ApiShapes = {
     "maxConnections": "number",
     "maxRequestsPerConnection": "number",
     "maxRetries": "number"
+   }
+  },
+  "ContainerOnlyPort": {
+   "fields": {
+    "name": "string",
+    "port": "number",
+    "protocol": {
+     "enum": [
+      "SCTP",
+      "TCP",
+      "UDP"
+     ]
+    }
+   },
+   "required": [
+    "port"
+   ],
+   "docs": {
+    "port": "The port the container listens on (1-65535), none of the Service's target ports."
    }
   },
   "CorsPolicy": {
@@ -3455,6 +3536,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshChartProps": {
    "fields": {
+    "allowUnpinnedImages": {
+     "class": "UnpinnedImages"
+    },
     "alternativeGroup": "string",
     "argoCdSyncWaves": "boolean",
     "autoWaypoints": "boolean",
@@ -3828,6 +3912,11 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "containerName": "string",
+    "containerPorts": {
+     "list": {
+      "type": "ContainerOnlyPort"
+     }
+    },
     "defaultInboundPolicy": {
      "enum": [
       "all-authenticated",
@@ -3979,6 +4068,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "MeshSettingsProps": {
    "fields": {
+    "allowUnpinnedImages": {
+     "class": "UnpinnedImages"
+    },
     "argoCdSyncWaves": "boolean",
     "autoWaypoints": "boolean",
     "dataPlane": {
@@ -4990,6 +5082,7 @@ export const API_SHAPES: ApiShapes = {
   "TlsMatch",
   "TopologySpread",
   "TracingBackend",
+  "UnpinnedImages",
   "Volume",
   "VolumeMount",
   "Waypoint",

@@ -2,7 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { DataPlane, IstioApiVersion, LinkerdVersion, MeshProvider, MeshSettings, TrafficApi } from '../../core/settings';
+import { DataPlane, IstioApiVersion, LinkerdVersion, MeshProvider, MeshSettings, TrafficApi, UnpinnedImages } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
@@ -47,6 +47,13 @@ export interface MeshChartProps extends ChartProps {
    * @default - the app's setting ({@link MeshSettings.apply}), else false
    */
   readonly argoCdSyncWaves?: boolean;
+
+  /**
+   * The images this chart may deploy without a pinned tag or digest: {@link UnpinnedImages.of} some repositories, or
+   * {@link UnpinnedImages.ALL} (tutorials, development clusters).
+   * @default - the app's setting ({@link MeshSettings.apply}), else UnpinnedImages.NONE
+   */
+  readonly allowUnpinnedImages?: UnpinnedImages;
 
   /**
    * The file this chart synthesizes to under a {@link MeshApp}, without the extension; may hold
@@ -95,6 +102,7 @@ export class MeshChart extends Chart {
       dataPlane: props.dataPlane,
       autoWaypoints: props.autoWaypoints,
       linkerdVersion: props.linkerdVersion,
+      allowUnpinnedImages: props.allowUnpinnedImages,
     });
   }
 }

@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { securityApiVersion } from './api';
@@ -10,6 +11,7 @@ import { checkDnsLabel, checkDnsSubdomain } from '../../core/names';
 import { MeshSettings } from '../../core/settings';
 import { ambientAt } from '../../hosting/cdk8s/emit';
 import { AuthorizationPolicyModel, renderAuthorizationPolicy } from '../../render/istio';
+import { isCidr } from '../../schema/rules/istio-common';
 import { MeshService } from '../mesh-service';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
@@ -64,11 +66,40 @@ export class RequestSource {
 
   /** Clients from these CIDR blocks (the peer's address). */
   public static ipBlocks(...cidrs: string[]): RequestSource {
-    for (const c of cidrs) {
-      if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(c)) fail(problem('ipBlocks', 'must be IP addresses or CIDR blocks', c, 'e.g. \'10.0.0.0/8\''));
-    }
-    if (cidrs.length === 0) fail(problem('ipBlocks', 'must name at least one block', []));
+    checkIps('ipBlocks', cidrs);
     return new RequestSource(() => ({ ipBlocks: [...cidrs] }));
+  }
+
+  /**
+   * Requests from these original client addresses or CIDR blocks (`remoteIpBlocks`): the address Istio reads from
+   * `X-Forwarded-For` as the gateway's `numTrustedProxies` allows (at an ingress gateway behind a load balancer, the
+   * client's), where `ipBlocks` is the peer's. Checked as Istio's webhook does (`security.ValidateIPs`,
+   * pkg/config/security/security.go).
+   * @see https://istio.io/latest/docs/tasks/security/authorization/authz-ingress/
+   */
+  public static remoteIpBlocks(...cidrs: string[]): RequestSource {
+    checkIps('remoteIpBlocks', cidrs);
+    return new RequestSource(() => ({ remoteIpBlocks: [...cidrs] }));
+  }
+
+  /** Requests from any original client address but these (`notRemoteIpBlocks`; see {@link RequestSource.remoteIpBlocks}). */
+  public static notRemoteIpBlocks(...cidrs: string[]): RequestSource {
+    checkIps('notRemoteIpBlocks', cidrs);
+    return new RequestSource(() => ({ notRemoteIpBlocks: [...cidrs] }));
+  }
+
+  /**
+   * Requests whose JWT principal (`<issuer>/<subject>`, validated by a RequestAuthentication) is none of these
+   * (`notRequestPrincipals`); `'*'` (the default) matches the requests without a valid JWT, so a DENY rule of it is
+   * Istio's "require a valid token" (tasks/security/authentication/authn-policy). L7: a sidecar or waypoint evaluates it.
+   */
+  public static notRequestPrincipals(...principals: string[]): RequestSource {
+    const list = principals.length === 0 ? ['*'] : [...principals];
+    // security.CheckEmptyValues (pkg/config/security/security.go)
+    list.forEach((v, i) => {
+      if (typeof v !== 'string' || v === '') fail(problem(`notRequestPrincipals[${i}]`, 'must not be empty', v, 'give \'<issuer>/<subject>\', with \'*\' as a prefix or suffix'));
+    });
+    return new RequestSource(() => ({ notRequestPrincipals: list }), true);
   }
 
   private constructor(private readonly resolve: () => { [field: string]: string[] }, /** @internal */ public readonly _l7 = false,
@@ -117,12 +148,32 @@ export class RequestCondition {
     return RequestCondition.of(`request.headers[${name.toLowerCase()}]`, values);
   }
 
-  private static of(key: string, values: string[]): RequestCondition {
-    if (values.length === 0) fail(problem(key, 'must list at least one value', []));
-    return new RequestCondition(key, [...values]);
+  /**
+   * A request header has none of the values (`notValues`): an absent header matches too (Istio's
+   * tasks/security/authorization/authz-deny denies GETs whose `x-token` is not `admin`).
+   */
+  public static headerNot(name: string, ...values: string[]): RequestCondition {
+    return RequestCondition.of(`request.headers[${name.toLowerCase()}]`, values, true);
   }
 
-  private constructor(/** @internal */ public readonly _key: string, /** @internal */ public readonly _values: string[]) {}
+  /** A claim of the request's validated JWT has none of the values (`notValues`). */
+  public static jwtClaimNot(claim: string, ...values: string[]): RequestCondition {
+    if (!/^[A-Za-z0-9_.:\-\][]+$/.test(claim)) fail(problem('jwtClaimNot', 'must be a claim name (nested claims as a][b)', claim));
+    return RequestCondition.of(`request.auth.claims[${claim}]`, values, true);
+  }
+
+  private static of(key: string, values: string[], not = false): RequestCondition {
+    const field = not ? `${key}.notValues` : key;
+    if (values.length === 0) fail(problem(field, 'must list at least one value', []));
+    // security.ValidateAttribute → CheckEmptyValues (pkg/config/security/security.go)
+    values.forEach((v, i) => {
+      if (typeof v !== 'string' || v === '') fail(problem(`${field}[${i}]`, 'must not be empty', v));
+    });
+    return not ? new RequestCondition(key, [], [...values]) : new RequestCondition(key, [...values]);
+  }
+
+  private constructor(/** @internal */ public readonly _key: string, /** @internal */ public readonly _values: string[],
+    /** @internal */ public readonly _notValues: string[] = []) {}
 }
 
 /** One rule: a request matches when it matches one source, one operation and every condition given. */
@@ -210,6 +261,17 @@ function l7FieldOf(rule: AuthorizationRule): string | undefined {
   if (op) return `to ${op.methods ? 'methods' : op.paths ? 'paths' : 'hosts'}`;
   if ((rule.when ?? []).length > 0) return `when ${rule.when![0]._key}`;
   return undefined;
+}
+
+/**
+ * Istio's `security.ValidateIPs` (pkg/config/security/security.go): IP addresses or CIDR blocks as Go's `netip` parses
+ * them; at least one.
+ */
+function checkIps(field: string, cidrs: string[]): void {
+  for (const c of cidrs) {
+    if (typeof c !== 'string' || (c.includes('/') ? !isCidr(c) : net.isIP(c) === 0)) fail(problem(field, 'must be IP addresses or CIDR blocks', c, 'e.g. \'10.0.0.0/8\''));
+  }
+  if (cidrs.length === 0) fail(problem(field, 'must name at least one block', []));
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
@@ -324,7 +386,7 @@ export class AuthorizationPolicy extends Construct {
       rules: this.rules.map(r => ({
         from: r.from?.map(s => s._source),
         to: r.to?.map(o => ({ hosts: o.hosts, ports: o.ports?.map(String), methods: o.methods, paths: o.paths })),
-        when: r.when?.map(c => ({ key: c._key, values: c._values })),
+        when: r.when?.map(c => ({ key: c._key, values: c._values, notValues: c._notValues })),
       })),
     };
   }

@@ -45,7 +45,8 @@ export interface AuthorizationRuleModel {
     readonly methods?: readonly string[];
     readonly paths?: readonly string[];
   }>;
-  readonly when?: ReadonlyArray<{ readonly key: string; readonly values: readonly string[] }>;
+  /** Conditions: the key's value is one of `values` (when any) and none of `notValues` (when any). */
+  readonly when?: ReadonlyArray<{ readonly key: string; readonly values: readonly string[]; readonly notValues?: readonly string[] }>;
 }
 
 /** An AuthorizationPolicy; `action` undefined: not written (ALLOW). */
@@ -110,7 +111,7 @@ export function renderAuthorizationPolicy(m: AuthorizationPolicyModel): Manifest
           paths: o.paths ? [...o.paths] : undefined,
         },
       })),
-      when: r.when?.map(c => ({ key: c.key, values: [...c.values] })),
+      when: r.when?.map(c => ({ key: c.key, values: nonEmpty(c.values), notValues: nonEmpty(c.notValues) })),
     }))),
   };
   return { apiVersion: m.apiVersion, kind: 'AuthorizationPolicy', metadata: metadataOf(m.name, m.namespace), spec };

@@ -192,7 +192,7 @@ export function renderDeployment(service: ServiceModel, version: VersionModel): 
           command: w.command,
           args: w.args,
           env: nonEmpty(w.env.map(e => ({ ...e }))),
-          ports: nonEmpty(containerPortsOf(service.ports)),
+          ports: nonEmpty([...containerPortsOf(service.ports), ...(w.containerOnlyPorts ?? []).map(p => ({ ...p }))]),
           volumeMounts: nonEmpty(w.mounts.map(m => ({ ...m }))),
           securityContext: sec.container,
           resources,
