@@ -6,7 +6,7 @@
  * left out and marked `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App } from 'cdk8s';
-import { AuthorizationAction, AuthorizationPolicy, RequestSource, WorkloadSelector } from '@mesh-kit/core';
+import { AuthorizationAction, AuthorizationPolicy, RequestCondition, RequestSource, WorkloadSelector } from '@mesh-kit/core';
 import { taskChart } from './chart';
 
 const step = (app: App, task: string, name?: string) => taskChart(app, name ? `${task}.${name}` : task);
@@ -39,30 +39,37 @@ export function authzTcp(app: App): void {
   policy('deny-get-9000', AuthorizationAction.DENY, { methods: ['GET'], ports: [9000] });
 }
 
-/** authz-deny: GET to httpbin in foo denied; then /ip allowed beside it. */
+/**
+ * authz-deny: GET to httpbin in foo denied; then /ip allowed beside it (`authz-deny.k8s.yaml`); the second step's
+ * deny-method-get, GET denied unless `x-token: admin`, replaces the first's (`authz-deny.token.k8s.yaml`).
+ */
 export function authzDeny(app: App): void {
   const httpbin = WorkloadSelector.labels({ app: 'httpbin' }, 'foo');
   const chart = step(app, 'authz-deny');
   new AuthorizationPolicy(chart, 'deny-method-get', { workload: httpbin, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: ['GET'] }] }] });
   new AuthorizationPolicy(chart, 'allow-path-ip', { workload: httpbin, action: AuthorizationAction.ALLOW, rules: [{ to: [{ paths: ['/ip'] }] }] });
-  // istio-docs: gap AuthorizationPolicy foo/deny-method-get of the second step (GET denied unless `x-token: admin`,
-  // `when: request.headers[x-token] notValues: [admin]`) — no typed `notValues` yet (issue 33, part gaps)
+  new AuthorizationPolicy(step(app, 'authz-deny', 'token'), 'deny-method-get', {
+    workload: httpbin, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: ['GET'] }], when: [RequestCondition.headerNot('x-token', 'admin')] }],
+  });
 }
 
 /**
  * authz-ingress: the ingress gateway lets in requests from an allow list of addresses, then from one more, then denies
- * that one (`authz-ingress.k8s.yaml`, `.allow-more`, `.deny`: the same policy, replaced).
+ * that one (`authz-ingress.k8s.yaml`, `.allow-more`, `.deny`: the same policy, replaced); the task gives each step
+ * twice, by the peer's address (`ipBlocks`) or by the original client's, as the X-Forwarded-For header or the PROXY
+ * protocol gives it (`remoteIpBlocks`: `authz-ingress.remote…`).
  */
 export function authzIngress(app: App): void {
   const gateway = WorkloadSelector.labels({ app: 'istio-ingressgateway' }, 'istio-system');
-  const policy = (name: string | undefined, action: AuthorizationAction, ipBlocks: string[]) =>
-    new AuthorizationPolicy(step(app, 'authz-ingress', name), 'ingress-policy', { workload: gateway, action, rules: [{ from: [RequestSource.ipBlocks(...ipBlocks)] }] });
-  policy(undefined, AuthorizationAction.ALLOW, ['1.2.3.4', '5.6.7.0/24']);
-  policy('allow-more', AuthorizationAction.ALLOW, ['1.2.3.4', '5.6.7.0/24', '192.168.10.15']);
-  policy('deny', AuthorizationAction.DENY, ['192.168.10.15']);
-  // istio-docs: gap AuthorizationPolicy istio-system/ingress-policy by `remoteIpBlocks` (the client's address as the
-  // X-Forwarded-For header or the PROXY protocol gives it; the same three steps) — no typed `remoteIpBlocks` yet
-  // (issue 33, part gaps)
+  for (const [prefix, source] of [[undefined, RequestSource.ipBlocks], ['remote', RequestSource.remoteIpBlocks]] as const) {
+    const policy = (name: string | undefined, action: AuthorizationAction, ipBlocks: string[]) =>
+      new AuthorizationPolicy(step(app, 'authz-ingress', [prefix, name].filter(x => x !== undefined).join('-') || undefined), 'ingress-policy', {
+        workload: gateway, action, rules: [{ from: [source(...ipBlocks)] }],
+      });
+    policy(undefined, AuthorizationAction.ALLOW, ['1.2.3.4', '5.6.7.0/24']);
+    policy('allow-more', AuthorizationAction.ALLOW, ['1.2.3.4', '5.6.7.0/24', '192.168.10.15']);
+    policy('deny', AuthorizationAction.DENY, ['192.168.10.15']);
+  }
   // istio-docs: gap EnvoyFilter istio-system/proxy-protocol (the PROXY protocol on the gateway's listeners) — an Envoy
   // patch, which mesh-kit does not type; a cdk8s ApiObject
 }

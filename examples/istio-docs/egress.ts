@@ -7,8 +7,8 @@
  */
 import { App, Duration } from 'cdk8s';
 import {
-  GatewayProtocol, GatewayTls, IngressGateway, MeshNamespace, Protocol, RouteAction, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution,
-  ServiceRouting,
+  ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, Protocol, RouteAction,
+  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TrafficApi,
 } from '@mesh-kit/core';
 import { taskChart } from './chart';
 
@@ -28,15 +28,42 @@ export function egressGateway(app: App): void {
   new IngressGateway(http, 'istio-egressgateway', {
     namespace: ns, selector: EGRESS, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
   });
-  // istio-docs: gap DestinationRule egressgateway-for-cnn — its subset `cnn` has no labels (the egress-gateway pattern:
-  // a name for the gateway's traffic of this host), refused today ("'subsets[0].labels' must hold at least one label";
-  // issue 33, part refusals)
+  // the egress gateway's traffic of this host, a subset without labels that the mesh's route names
+  const egressService = MeshService.fromAttributes(http, 'egressgateway', {
+    name: 'istio-egressgateway', namespace: 'istio-system', ports: [{ port: 80 }, { port: 443 }], versions: ['cnn'],
+  });
+  new DestinationPolicy(http, 'egressgateway-for-cnn', {
+    service: egressService, name: 'egressgateway-for-cnn', namespace: ns, subsets: [{ name: 'cnn', labels: {} }], trafficPolicy: { tls: ClientTls.auto() },
+  });
   // istio-docs: gap VirtualService direct-cnn-through-egress-gateway — it routes the mesh to that subset of the egress
-  // gateway's Service and the gateway on to edition.cnn.com; `ServiceEntry.egressGateway` writes this pattern with
-  // names of its own (`cnn-egress`, `cnn-through-egress`), and a route to the subset needs the DestinationRule above
-  // istio-docs: gap Gateway cnn-egress-gateway, HTTPRoutes direct-cnn-to-egress-gateway, forward-cnn-from-egress-gateway
-  // (the Gateway API step) — no Gateway annotations (`networking.istio.io/service-type`) or listener `allowedRoutes`
-  // (`from: Same`), and routes with a ServiceEntry parent or a `Hostname` backend are refused (issue 33, part refusals)
+  // gateway's Service and the gateway on to edition.cnn.com, one route per gateway (`match.gateways`), which
+  // ServiceRouting does not type; `ServiceEntry.egressGateway` writes this pattern with names of its own
+  // (`cnn-egress`, `cnn-through-egress`)
+
+  // the Gateway API step: the entry's route to the gateway's Service (`<gateway>-istio`, which Istio deploys), the
+  // gateway's route out to the host (a `Hostname` backend)
+  const httpGatewayApi = taskChart(app, 'egress-gateway-gateway-api', { trafficApi: TrafficApi.GATEWAY_API });
+  const cnn = new ServiceEntry(httpGatewayApi, 'cnn', {
+    name: 'cnn',
+    namespace: ns.name,
+    hosts: ['edition.cnn.com'],
+    ports: [{ number: 80, name: 'http-port', protocol: Protocol.HTTP }, { number: 443, name: 'https', protocol: Protocol.HTTPS }],
+  });
+  const cnnGateway = new IngressGateway(httpGatewayApi, 'cnn-egress-gateway', {
+    namespace: ns, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
+  });
+  const cnnGatewayService = MeshService.fromAttributes(httpGatewayApi, 'cnn-egress-gateway-istio', { name: 'cnn-egress-gateway-istio', namespace: ns.name, ports: [{ port: 80 }] });
+  new ServiceRouting(httpGatewayApi, 'to-gateway', { service: cnn, name: 'direct-cnn-to-egress-gateway', routes: [{ action: RouteAction.forward(cnnGatewayService, { port: 80 }) }] });
+  new IngressGatewayRoute(httpGatewayApi, 'from-gateway', {
+    gateway: cnnGateway,
+    namespace: ns,
+    name: 'forward-cnn-from-egress-gateway',
+    hosts: ['edition.cnn.com'],
+    // out to the host, not through the entry's own route (back to this gateway)
+    routes: [{ action: RouteAction.forward(cnn, { port: 80, followServiceRoutes: false }) }],
+  });
+  // istio-docs: gap Gateway cnn-egress-gateway's annotation `networking.istio.io/service-type: ClusterIP` and its
+  // listener's `allowedRoutes: {namespaces: {from: Same}}` — neither is typed (the Gateway is written without them)
 
   const https = taskChart(app, 'egress-gateway.https');
   new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
@@ -45,10 +72,20 @@ export function egressGateway(app: App): void {
     selector: EGRESS,
     servers: [{ port: 443, name: 'tls', protocol: GatewayProtocol.TLS, hosts: ['edition.cnn.com'], tls: GatewayTls.passthrough() }],
   });
-  // istio-docs: gap DestinationRule egressgateway-for-cnn and VirtualService direct-cnn-through-egress-gateway (its `tls:`
-  // routes by SNI, from the mesh to the gateway's subset `cnn`, from the gateway to edition.cnn.com:443) — as above
+  new DestinationPolicy(https, 'egressgateway-for-cnn', {
+    service: MeshService.fromAttributes(https, 'egressgateway', {
+      name: 'istio-egressgateway', namespace: 'istio-system', ports: [{ port: 80 }, { port: 443 }], versions: ['cnn'],
+    }),
+    name: 'egressgateway-for-cnn',
+    namespace: ns,
+    subsets: [{ name: 'cnn', labels: {} }],
+    trafficPolicy: { tls: ClientTls.auto() },
+  });
+  // istio-docs: gap VirtualService direct-cnn-through-egress-gateway (its `tls:` routes by SNI, one per gateway, from
+  // the mesh to the gateway's subset `cnn`, from the gateway to edition.cnn.com:443) — as above
   // istio-docs: gap Gateway cnn-egress-gateway (TLS passthrough listener), TLSRoutes direct-cnn-to-egress-gateway,
-  // forward-cnn-from-egress-gateway (the Gateway API step) — as above
+  // forward-cnn-from-egress-gateway (the Gateway API step) — not tried in this round (the TLSRoute with a
+  // ServiceEntry parent is untested), and the Gateway's annotation and `allowedRoutes` as above
 }
 
 /**
@@ -69,6 +106,12 @@ export function egressControl(app: App): void {
   new ServiceRouting(timeout, 'httpbin-ext-routes', {
     service: httpbinOrg, name: 'httpbin-ext', routes: [{ action: RouteAction.weightedForward([{ target: httpbinOrg, weight: 100 }]), timeout: Duration.seconds(3) }],
   });
-  // istio-docs: gap HTTPRoute httpbin-ext (the Gateway API step: a ServiceEntry parent, a `Hostname` backend) — refused
-  // today, "an external host is an Istio ServiceEntry, which its routes do not name" (issue 33, part refusals)
+  // the Gateway API step: the route attaches to the ServiceEntry and forwards to the host (a `Hostname` backend)
+  const gatewayApi = taskChart(app, 'egress-control-gateway-api.timeout', { trafficApi: TrafficApi.GATEWAY_API });
+  const httpbinOrgGatewayApi = new ServiceEntry(gatewayApi, 'httpbin-ext', {
+    ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }],
+  });
+  new ServiceRouting(gatewayApi, 'httpbin-ext-routes', {
+    service: httpbinOrgGatewayApi, name: 'httpbin-ext', routes: [{ action: RouteAction.forward(httpbinOrgGatewayApi, { port: 80 }), timeout: Duration.seconds(3) }],
+  });
 }

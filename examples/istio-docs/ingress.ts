@@ -10,33 +10,44 @@ import { App } from 'cdk8s';
 import { GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, RouteAction, TrafficApi } from '@mesh-kit/core';
 import { taskChart } from './chart';
 
-/** Istio's API (`secure-ingress.k8s.yaml`, `secure-ingress.mutual.k8s.yaml`) or the Gateway API (`secure-ingress-gateway-api…`). */
+/**
+ * Istio's API (`secure-ingress.k8s.yaml`, `.mutual`, `.multiple-hosts`) or the Gateway API (`secure-ingress-gateway-api…`):
+ * HTTPS for httpbin.example.com, then mutual TLS; apart from them, a second host on the same port, helloworld.example.com
+ * with its own credential (two HTTPS servers on 443, told apart by their port names and hosts).
+ */
 export function secureIngress(app: App, trafficApi: TrafficApi = TrafficApi.ISTIO): void {
   const gatewayApi = trafficApi === TrafficApi.GATEWAY_API;
   const file = gatewayApi ? 'secure-ingress-gateway-api' : 'secure-ingress';
   const defaultNs = MeshNamespace.fromName('default');
   // the Gateway API's Gateway is in istio-system (the task's), Istio's Gateway beside its routes in default
   const gatewayNs = gatewayApi ? MeshNamespace.fromName('istio-system') : defaultNs;
-  const step = (fileName: string, tls: GatewayTls) => {
+  const step = (fileName: string, tls: GatewayTls, helloworld = false) => {
     const chart = taskChart(app, fileName, { trafficApi });
     const httpbin = MeshService.fromAttributes(chart, 'httpbin-service', { name: 'httpbin', namespace: 'default', ports: [{ port: 8000 }] });
-    const gateway = new IngressGateway(chart, 'mygateway', {
-      namespace: gatewayNs, servers: [{ port: 443, protocol: GatewayProtocol.HTTPS, name: 'https', hosts: ['httpbin.example.com'], tls }],
-    });
+    const servers = [{ port: 443, protocol: GatewayProtocol.HTTPS, name: helloworld ? 'https-httpbin' : 'https', hosts: ['httpbin.example.com'], tls }];
+    if (helloworld) {
+      servers.push({ port: 443, protocol: GatewayProtocol.HTTPS, name: 'https-helloworld', hosts: ['helloworld.example.com'], tls: GatewayTls.simple('helloworld-credential') });
+    }
+    const gateway = new IngressGateway(chart, 'mygateway', { namespace: gatewayNs, servers });
     new IngressGatewayRoute(chart, 'httpbin', {
       gateway,
       namespace: defaultNs,
       hosts: ['httpbin.example.com'],
       routes: [{ match: [HttpMatch.prefix('/status'), HttpMatch.prefix('/delay')], action: RouteAction.forward(httpbin, { port: 8000 }) }],
     });
+    if (helloworld) {
+      const hello = MeshService.fromAttributes(chart, 'helloworld-service', { name: 'helloworld', namespace: 'default', ports: [{ port: 5000 }] });
+      new IngressGatewayRoute(chart, 'helloworld', {
+        gateway,
+        namespace: defaultNs,
+        hosts: ['helloworld.example.com'],
+        routes: [{ match: [HttpMatch.exact('/hello')], action: RouteAction.forward(hello, { port: 5000 }) }],
+      });
+    }
   };
   step(file, GatewayTls.simple('httpbin-credential'));
-  if (!gatewayApi) step(`${file}.mutual`, GatewayTls.mutual('httpbin-credential'));
-  // istio-docs: gap Gateway istio-system/mygateway of the Gateway API with mutual TLS (Istio's listener option
-  // `gateway.istio.io/tls-terminate-mode: MUTUAL`) — refused today, "not in the pinned Gateway API" (issue 33, part refusals)
-  // istio-docs: gap Gateway mygateway with two HTTPS servers on 443 (httpbin.example.com, helloworld.example.com) and the
-  // helloworld route of the multiple-hosts step — refused today ("'servers.port' must be unique within a gateway";
-  // issue 33, part refusals)
+  step(`${file}.mutual`, GatewayTls.mutual('httpbin-credential'));
+  step(`${file}.multiple-hosts`, GatewayTls.simple('httpbin-credential'), true);
 }
 
 

@@ -83,6 +83,16 @@ export function authnPolicy(app: App): void {
   new RequestAuthentication(enduser, 'jwt-example', {
     workload: WorkloadSelector.labels({ istio: 'ingressgateway' }, 'istio-system'), jwtRules: [{ issuer: ISSUER, jwksUri: jwks('release-1.10') }],
   });
-  // istio-docs: gap AuthorizationPolicy istio-system/frontend-ingress (DENY `notRequestPrincipals: ['*']`, on every path
-  // then on /headers) — no typed `notRequestPrincipals` yet (issue 33, part gaps)
+  // then a valid token required at the ingress gateway on every path, then on /headers only: the same policy,
+  // replaced, beside the RequestAuthentication that validates the token (each step's file holds both)
+  const ingressGateway = WorkloadSelector.labels({ istio: 'ingressgateway' }, 'istio-system');
+  const requireToken = (name: string, to?: { paths: string[] }) => {
+    const chart = taskChart(app, `authn-policy.${name}`);
+    new RequestAuthentication(chart, 'jwt-example', { workload: ingressGateway, jwtRules: [{ issuer: ISSUER, jwksUri: jwks('release-1.10') }] });
+    new AuthorizationPolicy(chart, 'frontend-ingress', {
+      workload: ingressGateway, action: AuthorizationAction.DENY, rules: [{ from: [RequestSource.notRequestPrincipals('*')], to: to ? [to] : undefined }],
+    });
+  };
+  requireToken('require-token');
+  requireToken('require-token-headers', { paths: ['/headers'] });
 }

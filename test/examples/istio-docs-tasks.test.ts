@@ -45,19 +45,19 @@ const TASKS: { readonly [task: string]: readonly string[] } = {
  */
 const AT_LEAST: { readonly [task: string]: number } = {
   'ambient-getting-started': 1,
-  'authn-policy': 7,
-  'authz-deny': 2,
+  'authn-policy': 9,
+  'authz-deny': 3,
   'authz-http': 5,
-  'authz-ingress': 3,
+  'authz-ingress': 6,
   'authz-jwt': 3,
   'authz-tcp': 4,
   'egress-control': 1,
-  'egress-gateway': 2,
+  'egress-gateway': 6,
   'ingress-control': 8,
   'mtls-migration': 2,
   'request-routing': 1,
   'request-timeouts': 1,
-  'secure-ingress': 4,
+  'secure-ingress': 7,
 };
 
 const MESH_GROUPS = ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'gateway.networking.k8s.io'];
