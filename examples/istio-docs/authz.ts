@@ -6,8 +6,8 @@
  * left out and marked `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App } from 'cdk8s';
-import { AuthorizationAction, AuthorizationPolicy, RequestCondition, RequestSource, WorkloadSelector } from '@mesh-kit/core';
 import { taskChart } from './chart';
+import { AuthorizationAction, AuthorizationPolicy, RequestCondition, RequestSource, WorkloadSelector } from '@mesh-kit/core';
 
 const step = (app: App, task: string, name?: string) => taskChart(app, name ? `${task}.${name}` : task);
 

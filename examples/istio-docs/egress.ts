@@ -6,11 +6,11 @@
  * `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App, Duration } from 'cdk8s';
+import { taskChart } from './chart';
 import {
   ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, Protocol, RouteAction,
   ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TrafficApi,
 } from '@mesh-kit/core';
-import { taskChart } from './chart';
 
 /** The egress gateway of Istio's demo profile, by its pods' labels. */
 const EGRESS = { istio: 'egressgateway' };

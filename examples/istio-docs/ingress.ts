@@ -7,8 +7,8 @@
  * `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App } from 'cdk8s';
-import { GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, RouteAction, TrafficApi } from '@mesh-kit/core';
 import { taskChart } from './chart';
+import { GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, RouteAction, TrafficApi } from '@mesh-kit/core';
 
 /**
  * Istio's API (`secure-ingress.k8s.yaml`, `.mutual`, `.multiple-hosts`) or the Gateway API (`secure-ingress-gateway-api…`):

@@ -1,9 +1,9 @@
-import { MeshApp, TrafficApi } from '@mesh-kit/core';
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressControl, egressGateway } from './egress';
 import { ingressControl, secureIngress } from './ingress';
-import { circuitBreaking, requestTimeouts } from './traffic';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
+import { circuitBreaking, requestTimeouts } from './traffic';
+import { MeshApp, TrafficApi } from '@mesh-kit/core';
 
 // Istio's docs tasks that no other example reproduces, one file per task (and per step that replaces another):
 // dist/<task>[.<step>].k8s.yaml

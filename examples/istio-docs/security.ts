@@ -7,11 +7,11 @@
  * they are not in the docs' YAML and not written here.
  */
 import { App } from 'cdk8s';
+import { taskChart } from './chart';
 import {
   AuthorizationAction, AuthorizationPolicy, ClientTls, DestinationPolicy, IngressGateway, IngressGatewayRoute, MeshNamespace,
   MeshService, MtlsMode, PeerAuthentication, RequestAuthentication, RequestCondition, RequestSource, RouteAction, WorkloadSelector,
 } from '@mesh-kit/core';
-import { taskChart } from './chart';
 
 /** The issuer of Istio's sample JWTs (istio/istio `security/tools/jwt/samples`). */
 const ISSUER = 'testing@secure.istio.io';

@@ -4,8 +4,8 @@
  * (httpbin, fortio) are istio/istio's samples: not in the docs' YAML, not written here.
  */
 import { App, Duration } from 'cdk8s';
-import { ClientTls, DestinationPolicy, Fault, MeshService, RouteAction, ServiceRouting } from '@mesh-kit/core';
 import { taskChart } from './chart';
+import { ClientTls, DestinationPolicy, Fault, MeshService, RouteAction, ServiceRouting } from '@mesh-kit/core';
 
 /** circuit-breaking: httpbin's circuit breaker — one connection, one pending request, one request per connection, ejected on the first 5xx. */
 export function circuitBreaking(app: App): void {

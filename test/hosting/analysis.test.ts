@@ -55,7 +55,7 @@ describe('synth-time analysis in MeshApp', () => {
       file: 'bookinfo',
       message: '[IST0128] DestinationRule \'reviews\' has TLS mode SIMPLE but nothing to verify host \'reviews\' with: '
         + 'give caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)',
-         world: 'base',
+      world: 'base',
     });
     expect(report.checks.length).toBeGreaterThanOrEqual(20);
 
