@@ -22,9 +22,13 @@ const RUNS = propertyRuns(30, 150);
 const api = { ...lib, ...(require('../../lib/pulumi') as object) } as typeof lib;
 const { MeshApp, MeshChart, MeshService, IngressGateway, MeshNamespace, RouteAction, HttpMatch, MeshValidationError } = api;
 
+// every world's output folder lives under one temporary folder, removed when the file's tests end
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-fuzz-'));
+afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
 /** A small valid world the fuzzed calls can refer to. */
 function world() {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-fuzz-')), 'dist');
+  const outdir = path.join(fs.mkdtempSync(path.join(TMP, 'w-')), 'dist');
   const app = new MeshApp({ outdir });
   const chart = new MeshChart(app, 'c', { namespace: 'shop' });
   const svc = new MeshService(chart, 'web', { ports: [{ port: 8080 }] });
