@@ -96,6 +96,12 @@ export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'k
 
 /** A mapping (not null, not a list). */
 export const isObj = (v: unknown): v is { [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An object's `spec` as a map (`{}` when it has none or it is not a map): what every analyzer reads of a spec. */
+export const specOf = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
+/** The map items of a list (none when it is not a list). */
+export const objs = (v: unknown): Array<{ [k: string]: unknown }> => (Array.isArray(v) ? v.filter(isObj) : []);
+/** A field of a map (undefined when it is not a map). */
+export const field = (o: unknown, key: string): unknown => (isObj(o) ? o[key] : undefined);
 /** A label or annotation map as strings (the same object when it already is one: the usual case). */
 export const strMap = (v: unknown): { [k: string]: string } => {
   if (!isObj(v)) return {};

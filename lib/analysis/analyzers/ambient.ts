@@ -8,14 +8,13 @@
  * @module
  */
 import { kialiReportsPolicy, kialiReportsVirtualService, workloadWaypointMissing } from './kiali-ambient';
-import { isObj, list, nameOf, strMap, strs } from '../context';
+import { isObj, list, nameOf, specOf, strMap, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 const SEC = 'security.istio.io';
 const NET = 'networking.istio.io';
 const GW = 'gateway.networking.k8s.io';
 const name = nameOf;
-const specOf = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
 
 /** A namespace enrolled in ambient mode (and not also injected). */
 export function ambientNamespace(ctx: AnalysisContext, ns: string): boolean {

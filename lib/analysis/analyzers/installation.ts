@@ -4,13 +4,12 @@
  *
  * @module
  */
-import { isObj, list, nameOf } from '../context';
+import { isObj, list, nameOf, specOf } from '../context';
 import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const TEL = 'telemetry.istio.io';
 const SEC = 'security.istio.io';
 const name = nameOf;
-const specOf = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
 
 /** Istio's built-in providers, present in every mesh config (istio/istio pkg/config/mesh/mesh.go DefaultMeshConfig). */
 const BUILT_IN = new Set(['envoy', 'prometheus', 'stackdriver']);

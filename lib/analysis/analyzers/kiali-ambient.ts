@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { isObj, list, nameOf, selects, strMap, strs } from '../context';
+import { isObj, list, nameOf, selects, specOf, strMap, strs } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, PodTemplateRef, RawFinding } from '../model';
 
 const SEC = 'security.istio.io';
@@ -26,7 +26,6 @@ const WORKLOAD = 'kiali/kiali business/checkers/ambient/ambient_workload_checker
 const DATAPLANE = 'istio.io/dataplane-mode';
 const USE_WAYPOINT = 'istio.io/use-waypoint';
 type Obj = { [k: string]: unknown };
-const specOf = (o: AnalyzedObject): Obj => (isObj(o.manifest.spec) ? o.manifest.spec : {});
 const labelsOf = (o: AnalyzedObject | undefined) => o?.manifest.metadata.labels ?? {};
 const nsOf = (o: AnalyzedObject) => o.manifest.metadata.namespace ?? 'default';
 

@@ -1,4 +1,4 @@
-import { isObj, labelSelectorMatches, nameOf, str, strMap } from '../context';
+import { field, isObj, labelSelectorMatches, nameOf, objs, specOf as spec, str, strMap } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 /*
@@ -11,9 +11,6 @@ const NET = 'networking.istio.io';
 const GW = 'gateway.networking.k8s.io';
 const DOMAIN = 'svc.cluster.local';
 const name = nameOf;
-const spec = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
-const objs = (v: unknown): Array<{ [k: string]: unknown }> => (Array.isArray(v) ? v.filter(isObj) : []);
-const field = (o: unknown, key: string): unknown => (isObj(o) ? o[key] : undefined);
 /** Namespaces Kiali would know of: the Namespace objects, those the objects land in, those declared outside. */
 const knownNamespace = (ctx: AnalysisContext, ns: string) => ctx.namespaceExists(ns) || ctx.objects.some(o => ctx.namespaceOf(o) === ns);
 

@@ -1,4 +1,4 @@
-import { hostsMatch, isObj, nameOf, str, strMap, strs, toFqdn } from '../context';
+import { field, hostsMatch, isObj, nameOf, objs, specOf as spec, str, strMap, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 import { trustDomains } from './kiali';
 
@@ -15,9 +15,6 @@ const NET = 'networking.istio.io';
 const SEC = 'security.istio.io';
 const DOMAIN = 'svc.cluster.local';
 const name = nameOf;
-const spec = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
-const objs = (v: unknown): Array<{ [k: string]: unknown }> => (Array.isArray(v) ? v.filter(isObj) : []);
-const field = (o: unknown, key: string): unknown => (isObj(o) ? o[key] : undefined);
 
 // ---- the mTLS state, as Kiali's util/mtls/status.go reads it (auto mTLS on, PERMISSIVE counted as enabled) ----
 

@@ -19,12 +19,11 @@
  * @module
  */
 import { ambientNamespace, waypointRefOf } from './ambient';
-import { hostsMatch, idOf, isObj, list, nameOf, strs, toFqdn } from '../context';
+import { hostsMatch, idOf, isObj, list, nameOf, specOf, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
 const GW = 'gateway.networking.k8s.io';
-const specOf = (o: AnalyzedObject): { [k: string]: unknown } => (isObj(o.manifest.spec) ? o.manifest.spec : {});
 const qualified = (ctx: AnalysisContext, o: AnalyzedObject) => `${ctx.namespaceOf(o)}/${nameOf(o)}`;
 
 /** A VirtualService that sidecars and waypoints apply (bound to the mesh) and that has HTTP rules. */
