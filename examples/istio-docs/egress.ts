@@ -8,8 +8,8 @@
 import { App, Duration } from 'cdk8s';
 import { taskChart } from './chart';
 import {
-  ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, IngressGateway, IngressGatewayRoute, MeshNamespace, MeshService, Protocol, RouteAction,
-  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TrafficApi,
+  ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MatchGateway, MeshNamespace, MeshService, Protocol, RouteAction,
+  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TlsMatch, TrafficApi,
 } from '@mesh-kit/core';
 
 /** The egress gateway of Istio's demo profile, by its pods' labels. */
@@ -19,13 +19,13 @@ export function egressGateway(app: App): void {
   const ns = MeshNamespace.fromName('default');
 
   const http = taskChart(app, 'egress-gateway');
-  new ServiceEntry(http, 'cnn', {
+  const cnnHttp = new ServiceEntry(http, 'cnn', {
     name: 'cnn',
     namespace: ns.name,
     hosts: ['edition.cnn.com'],
     ports: [{ number: 80, name: 'http-port', protocol: Protocol.HTTP }, { number: 443, name: 'https', protocol: Protocol.HTTPS }],
   });
-  new IngressGateway(http, 'istio-egressgateway', {
+  const egressGatewayHttp = new IngressGateway(http, 'istio-egressgateway', {
     namespace: ns, selector: EGRESS, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
   });
   // the egress gateway's traffic of this host, a subset without labels that the mesh's route names
@@ -35,10 +35,17 @@ export function egressGateway(app: App): void {
   new DestinationPolicy(http, 'egressgateway-for-cnn', {
     service: egressService, name: 'egressgateway-for-cnn', namespace: ns, subsets: [{ name: 'cnn', labels: {} }], trafficPolicy: { tls: ClientTls.auto() },
   });
-  // istio-docs: gap VirtualService direct-cnn-through-egress-gateway — it routes the mesh to that subset of the egress
-  // gateway's Service and the gateway on to edition.cnn.com, one route per gateway (`match.gateways`), which
-  // ServiceRouting does not type; `ServiceEntry.egressGateway` writes this pattern with names of its own
-  // (`cnn-egress`, `cnn-through-egress`)
+  // the mesh's calls to the gateway's subset, the gateway's on to the host: one route per gateway (`match.gateways`)
+  new IngressGatewayRoute(http, 'direct-cnn-through-egress-gateway', {
+    gateway: egressGatewayHttp,
+    mesh: true,
+    namespace: ns,
+    hosts: ['edition.cnn.com'],
+    routes: [
+      { match: [HttpMatch.where({ gateways: [MatchGateway.mesh()], port: 80 })], action: RouteAction.weightedForward([{ target: egressService.version('cnn'), weight: 100 }], { port: 80 }) },
+      { match: [HttpMatch.where({ gateways: [MatchGateway.of(egressGatewayHttp)], port: 80 })], action: RouteAction.weightedForward([{ target: cnnHttp, weight: 100 }], { port: 80 }) },
+    ],
+  });
 
   // the Gateway API step: the entry's route to the gateway's Service (`<gateway>-istio`, which Istio deploys), the
   // gateway's route out to the host (a `Hostname` backend)
@@ -66,23 +73,37 @@ export function egressGateway(app: App): void {
   // listener's `allowedRoutes: {namespaces: {from: Same}}` — neither is typed (the Gateway is written without them)
 
   const https = taskChart(app, 'egress-gateway.https');
-  new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
-  new IngressGateway(https, 'istio-egressgateway', {
+  const cnnTls = new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
+  const egressGatewayTls = new IngressGateway(https, 'istio-egressgateway', {
     namespace: ns,
     selector: EGRESS,
     servers: [{ port: 443, name: 'tls', protocol: GatewayProtocol.TLS, hosts: ['edition.cnn.com'], tls: GatewayTls.passthrough() }],
   });
+  const egressServiceTls = MeshService.fromAttributes(https, 'egressgateway', {
+    name: 'istio-egressgateway', namespace: 'istio-system', ports: [{ port: 80 }, { port: 443 }], versions: ['cnn'],
+  });
   new DestinationPolicy(https, 'egressgateway-for-cnn', {
-    service: MeshService.fromAttributes(https, 'egressgateway', {
-      name: 'istio-egressgateway', namespace: 'istio-system', ports: [{ port: 80 }, { port: 443 }], versions: ['cnn'],
-    }),
+    service: egressServiceTls,
     name: 'egressgateway-for-cnn',
     namespace: ns,
     subsets: [{ name: 'cnn', labels: {} }],
     trafficPolicy: { tls: ClientTls.auto() },
   });
-  // istio-docs: gap VirtualService direct-cnn-through-egress-gateway (its `tls:` routes by SNI, one per gateway, from
-  // the mesh to the gateway's subset `cnn`, from the gateway to edition.cnn.com:443) — as above
+  // the same two routes by SNI (the gateway passes TLS through): `tls:` routes, the mesh first among the gateways
+  new IngressGatewayRoute(https, 'direct-cnn-through-egress-gateway', {
+    gateway: egressGatewayTls,
+    mesh: true,
+    meshFirst: true,
+    namespace: ns,
+    hosts: ['edition.cnn.com'],
+    tlsRoutes: [
+      { match: [TlsMatch.sni(['edition.cnn.com'], { gateways: [MatchGateway.mesh()], port: 443 })], action: RouteAction.forward(egressServiceTls.version('cnn'), { port: 443 }) },
+      {
+        match: [TlsMatch.sni(['edition.cnn.com'], { gateways: [MatchGateway.of(egressGatewayTls)], port: 443 })],
+        action: RouteAction.weightedForward([{ target: cnnTls, weight: 100 }], { port: 443 }),
+      },
+    ],
+  });
   // istio-docs: gap Gateway cnn-egress-gateway (TLS passthrough listener), TLSRoutes direct-cnn-to-egress-gateway,
   // forward-cnn-from-egress-gateway (the Gateway API step) — not tried in this round (the TLSRoute with a
   // ServiceEntry parent is untested), and the Gateway's annotation and `allowedRoutes` as above

@@ -58,6 +58,13 @@ export interface IngressGatewayRouteProps {
   readonly mesh?: boolean;
 
   /**
+   * With `mesh`: write `mesh` first among the VirtualService's gateways (`[mesh, <gateway>]`), as Istio's egress gateway
+   * task does for TLS. Istio reads `gateways` as a set: the order changes the text only, not what is routed.
+   * @default false - the gateway, then `mesh`
+   */
+  readonly meshFirst?: boolean;
+
+  /**
    * Routes of the gateway's TCP listeners (Istio's TCP traffic shifting through a gateway). More with `addTcpRoute()`.
    * @default - none
    */
@@ -118,6 +125,9 @@ export class IngressGatewayRoute extends Construct {
     this.vsNamespace = namespaceOf(this, props.namespace?.name);
     const nameErr = checkDnsSubdomain(props.name === undefined ? 'name (the construct id)' : 'name', this.vsName);
     if (nameErr) failAt(this, nameErr);
+    if (props.meshFirst && !props.mesh) {
+      failAt(this, problem('meshFirst', 'needs mesh: true: it orders the mesh among the gateways the route binds to', props.meshFirst, 'set mesh: true, or leave out meshFirst'));
+    }
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', '[]'));
     for (const h of props.hosts) {
       const err = checkHostName('hosts', h);
@@ -200,6 +210,7 @@ export class IngressGatewayRoute extends Construct {
       hosts: [...this.props.hosts],
       gateways: [{ name: this.props.gateway.name, namespace: this.props.gateway.namespace }],
       mesh: this.props.mesh || undefined,
+      meshFirst: (this.props.mesh && this.props.meshFirst) || undefined,
       gatewayPort: this.props.gatewayPort,
       http: carried.routes.map(c => c.route),
       ...this.routes.layer4Models(),

@@ -465,6 +465,8 @@ export interface VirtualServiceModel {
   readonly gatewayPort?: number;
   /** Bound to the mesh as well as to `gateways` (Istio's `mesh` gateway). */
   readonly mesh?: boolean;
+  /** With `mesh`: `mesh` written first in the VirtualService's `gateways` (the order carries no meaning to Istio). */
+  readonly meshFirst?: boolean;
   /** For mesh routes: the service whose traffic is routed, and its port when it has only one. */
   readonly meshService?: ServiceRef & { readonly port?: number };
   readonly http: HttpRouteModel[];

@@ -52,7 +52,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'authz-jwt': 3,
   'authz-tcp': 4,
   'egress-control': 1,
-  'egress-gateway': 6,
+  'egress-gateway': 8,
   'ingress-control': 8,
   'mtls-migration': 2,
   'request-routing': 1,

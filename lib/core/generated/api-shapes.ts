@@ -3041,6 +3041,7 @@ export const API_SHAPES: ApiShapes = {
      "list": "string"
     },
     "mesh": "boolean",
+    "meshFirst": "boolean",
     "name": "string",
     "namespace": {
      "type": "IMeshNamespace"

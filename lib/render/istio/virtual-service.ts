@@ -68,6 +68,13 @@ function weighted(ds: readonly DestinationModel[], vs: VirtualServiceModel, ctx:
   return ds.map(d => ({ destination: renderDestination(d, vs, ctx), weight: d.weight }));
 }
 
+/** The gateways a VirtualService binds to, `mesh` last or, when asked, first (Istio reads them as a set). */
+function gatewayNamesOf(vs: VirtualServiceModel): string[] {
+  const named = vs.gateways.map(g => gatewayRefOf(g, vs.namespace));
+  if (!vs.mesh) return named;
+  return vs.meshFirst ? ['mesh', ...named] : [...named, 'mesh'];
+}
+
 /** Istio restricts a route to a gateway listener with the `port` of each match. */
 function withGatewayPort(r: HttpRouteModel, port: number | undefined): HttpRouteModel {
   if (port === undefined) return r;
@@ -84,7 +91,7 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
     // a short host would be read as `<name>.<the route's namespace>` and the route would never apply)
     // a delegate has no hosts: the root's apply
     hosts: vs.delegate ? undefined : vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
-    gateways: vs.gateways.length > 0 ? [...vs.gateways.map(g => gatewayRefOf(g, vs.namespace)), ...(vs.mesh ? ['mesh'] : [])] : undefined,
+    gateways: vs.gateways.length > 0 ? gatewayNamesOf(vs) : undefined,
     exportTo: vs.exportTo ? [...vs.exportTo] : undefined,
     http: vs.http.length > 0 || (!vs.tcp?.length && !vs.tls?.length)
       ? vs.http.map(r => renderRoute(withGatewayPort(r, vs.gatewayPort), vs, ctx))
