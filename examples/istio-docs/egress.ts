@@ -8,7 +8,8 @@
 import { App, Duration } from 'cdk8s';
 import { taskChart } from './chart';
 import {
-  ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MatchGateway, MeshNamespace, MeshService, Protocol, RouteAction,
+  ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MatchGateway, MeshNamespace, MeshService,
+  Protocol, RouteAction,
   ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TlsMatch, TrafficApi,
 } from '@mesh-kit/core';
 
@@ -42,8 +43,14 @@ export function egressGateway(app: App): void {
     namespace: ns,
     hosts: ['edition.cnn.com'],
     routes: [
-      { match: [HttpMatch.where({ gateways: [MatchGateway.mesh()], port: 80 })], action: RouteAction.weightedForward([{ target: egressService.version('cnn'), weight: 100 }], { port: 80 }) },
-      { match: [HttpMatch.where({ gateways: [MatchGateway.of(egressGatewayHttp)], port: 80 })], action: RouteAction.weightedForward([{ target: cnnHttp, weight: 100 }], { port: 80 }) },
+      {
+        match: [HttpMatch.where({ gateways: [MatchGateway.mesh()], port: 80 })],
+        action: RouteAction.weightedForward([{ target: egressService.version('cnn'), weight: 100 }], { port: 80 }),
+      },
+      {
+        match: [HttpMatch.where({ gateways: [MatchGateway.of(egressGatewayHttp)], port: 80 })],
+        action: RouteAction.weightedForward([{ target: cnnHttp, weight: 100 }], { port: 80 }),
+      },
     ],
   });
 

@@ -15,7 +15,9 @@ import { routing } from '../support/traffic';
 const CNN = 'edition.cnn.com';
 const EGRESS_SERVICE = 'istio-egressgateway.istio-system.svc.cluster.local';
 
-function egressTask(chart: MeshChart, tls: boolean, options: { meshFirst?: boolean; mesh?: boolean; outGateway?: IngressGateway; exportTo?: string[] } = {}) {
+interface TaskOptions { meshFirst?: boolean; mesh?: boolean; outGateway?: IngressGateway; exportTo?: string[] }
+
+function egressTask(chart: MeshChart, tls: boolean, options: TaskOptions = {}) {
   const ns = MeshNamespace.fromName('shop');
   const port = tls ? 443 : 80;
   const cnn = new ServiceEntry(chart, 'cnn', {
@@ -51,7 +53,7 @@ function egressTask(chart: MeshChart, tls: boolean, options: { meshFirst?: boole
   }
 }
 
-const build = (tls: boolean, options?: Parameters<typeof egressTask>[2]) => synthObjects(app => egressTask(new MeshChart(app, 'c', { namespace: 'shop' }), tls, options));
+const build = (tls: boolean, options?: TaskOptions) => synthObjects(app => egressTask(new MeshChart(app, 'c', { namespace: 'shop' }), tls, options));
 
 describe('a VirtualService with a route per gateway: the mesh to the egress gateway, the gateway out', () => {
   test('HTTP: bound to the gateway and then the mesh (the default order), each route restricted to one of them', () => {
