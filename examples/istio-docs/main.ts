@@ -1,6 +1,7 @@
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressControl, egressGateway } from './egress';
 import { ingressControl, secureIngress } from './ingress';
+import { mirroring } from './mirroring';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
 import { circuitBreaking, requestTimeouts } from './traffic';
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
@@ -24,6 +25,8 @@ ingressControl(app);
 ingressControl(app, TrafficApi.GATEWAY_API);
 secureIngress(app);
 secureIngress(app, TrafficApi.GATEWAY_API);
+mirroring(app);
+mirroring(app, TrafficApi.GATEWAY_API);
 egressControl(app);
 egressGateway(app);
 authzHttp(app);
