@@ -3,6 +3,7 @@ import { egressControl, egressGateway } from './egress';
 import { ingressControl, secureIngress } from './ingress';
 import { mirroring } from './mirroring';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
+import { tlsOrigination } from './tls-origination';
 import { circuitBreaking, requestTimeouts } from './traffic';
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
 
@@ -29,6 +30,7 @@ mirroring(app);
 mirroring(app, TrafficApi.GATEWAY_API);
 egressControl(app);
 egressGateway(app);
+tlsOrigination(app);
 authzHttp(app);
 authzTcp(app);
 authzDeny(app);
