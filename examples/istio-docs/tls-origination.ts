@@ -9,7 +9,8 @@
 import { App } from 'cdk8s';
 import { taskChart } from './chart';
 import {
-  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, MeshNamespace, Protocol, RouteAction, ServiceEntry, ServiceEntryResolution, ServiceRouting, TlsMatch,
+  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, MeshNamespace, Protocol, RouteAction, ServiceEntry, ServiceEntryResolution, ServiceRouting,
+  TlsMatch,
 } from '@mesh-kit/core';
 
 export function tlsOrigination(app: App): void {

@@ -285,7 +285,9 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     // workloadSelector, so it applies to the namespace's sidecars too, and the application's own HTTPS or TLS calls on
     // that port would be encrypted twice, silently (the reason Istio's egress TLS origination task originates for a subset:
     // istio.io content/en/docs/tasks/traffic-management/egress/egress-tls-origination)
-    const ownTls = tls && eg && !tls.credentialName ? ports.find(p => p.number === tlsTarget && TLS_PROTOCOLS.includes(p.protocol ?? Protocol.HTTPS)) : undefined;
+    const ownTls = tls && eg && !tls.credentialName
+      ? ports.find(p => p.number === tlsTarget && TLS_PROTOCOLS.includes(p.protocol ?? Protocol.HTTPS))
+      : undefined;
     if (ownTls) {
       failAt(this, problem('tlsOrigination', `with egressGateway and no credentialName, opens TLS on port ${tlsTarget} for the sidecars too: the application's own `
         + `${(ownTls.protocol ?? Protocol.HTTPS).toUpperCase()} calls on ${tlsTarget} would be encrypted twice`, portName(ownTls),
