@@ -1,7 +1,9 @@
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressControl, egressGateway } from './egress';
 import { ingressControl, secureIngress } from './ingress';
+import { mirroring } from './mirroring';
 import { authnPolicy, authzJwt, mtlsMigration } from './security';
+import { tlsOrigination } from './tls-origination';
 import { circuitBreaking, requestTimeouts } from './traffic';
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
 
@@ -24,8 +26,11 @@ ingressControl(app);
 ingressControl(app, TrafficApi.GATEWAY_API);
 secureIngress(app);
 secureIngress(app, TrafficApi.GATEWAY_API);
+mirroring(app);
+mirroring(app, TrafficApi.GATEWAY_API);
 egressControl(app);
 egressGateway(app);
+tlsOrigination(app);
 authzHttp(app);
 authzTcp(app);
 authzDeny(app);

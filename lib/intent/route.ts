@@ -193,10 +193,12 @@ export function onlyPortOf(t: IRouteTarget): number | undefined {
 /** A target as a destination, without port or weight. */
 function destinationOf(t: IRouteTarget): DestinationModel {
   const ports = t.service.ports;
+  const moved = t.subset === undefined ? [] : ports.filter(p => p.targetPort !== undefined && p.targetPort !== p.port);
   return {
     service: { name: t.service.name, namespace: t.service.namespace, ...(t.service.external ? { external: true } : {}) },
     subset: t.subset,
     onlyPort: ports.length === 1 ? ports[0].port : undefined,
+    ...(moved.length > 0 ? { versionPorts: Object.fromEntries(moved.map(p => [p.port, p.targetPort!])) } : {}),
   };
 }
 

@@ -348,6 +348,12 @@ export interface DestinationModel {
   readonly port?: number;
   /** The service's port when it has exactly one (what the Gateway API writes when none was asked for). */
   readonly onlyPort?: number;
+  /**
+   * For a version (`subset`): the service's ports whose container port differs, each to that container port — the port
+   * of the version's own Service (`<service>-<version>`, which exposes the containers' ports) that a Gateway API
+   * backend names for it.
+   */
+  readonly versionPorts?: { readonly [servicePort: number]: number };
   readonly weight?: number;
   /**
    * The service's own Service selects this version alone (Linkerd's traffic shifting: the stable version of a canary):

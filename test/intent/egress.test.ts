@@ -94,7 +94,32 @@ describe('ServiceEntry', () => {
       '[c/s] \'egressGateway.port\' must be a port number (a whole number from 1 to 65535): got 70000'],
     ['the TLS origination port is taken', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], ports: [{ number: 80, protocol: Protocol.HTTP }], tlsOrigination: {} }),
       '[c/s] \'tlsOrigination.port\' must not be one of the ports given: got 80; it is added as the plain-HTTP port'],
+    ['TLS origination through the gateway would encrypt the app\'s own HTTPS twice', () => new ServiceEntry(chart(), 's', { hosts: ['a.example.com'], tlsOrigination: {}, egressGateway: {} }),
+      '[c/s] \'tlsOrigination\' with egressGateway and no credentialName, opens TLS on port 443 for the sidecars too: the application\'s own HTTPS calls on 443 '
+      + 'would be encrypted twice: got \'https-443\'; give tlsOrigination.credentialName (the DestinationRule then selects the egress gateway\'s pods alone), or drop '
+      + 'that port, or originate TLS for a subset: a DestinationPolicy of the entry, subsets: [{ name, trafficPolicy: { ports: [{ port, tls: ClientTls.simple() }] } }], '
+      + 'and a route to entry.version(name)'],
   ])('fails if %s', (_n, fn, message) => {
     expect(errorOf(fn)).toBe(message);
+  });
+});
+
+describe('ServiceEntry TLS origination beside the application\'s own HTTPS port', () => {
+  test('from the sidecar, TLS is opened on the plain-HTTP port alone: the HTTPS port keeps its single TLS', () => {
+    const objects = objectsOf(chart => {
+      new ServiceEntry(chart, 's', { hosts: ['a.example.com'], ports: [{ number: 443, name: 'https', protocol: Protocol.HTTPS }], tlsOrigination: {} });
+    });
+    expect(objects.find(o => o.kind === 'DestinationRule')?.spec).toStrictEqual({
+      host: 'a.example.com',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'a.example.com' } }] },
+    });
+    expect(objects.find(o => o.kind === 'ServiceEntry')?.spec).toStrictEqual(expect.objectContaining({
+      ports: [{ number: 80, name: 'http-80', protocol: 'HTTP', targetPort: 443 }, { number: 443, name: 'https', protocol: 'HTTPS' }],
+    }));
+  });
+
+  test('through the egress gateway with credentialName, the rule selects the gateway\'s pods: accepted', () => {
+    const chart = new MeshChart(new App(), 'c');
+    expect(() => new ServiceEntry(chart, 's', { hosts: ['a.example.com'], tlsOrigination: { credentialName: 'ca' }, egressGateway: {} })).not.toThrow();
   });
 });

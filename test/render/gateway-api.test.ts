@@ -47,6 +47,39 @@ describe('Gateway API back-end', () => {
     expect(only(objects, 'Service', 'shop-v2').spec).toStrictEqual({ ports: [{ name: 'http', port: 8080 }], selector: { app: 'shop', version: 'v2' } });
   });
 
+  test('a version\'s Service exposes the containers\' ports, and routes and mirrors to the version name them (Istio\'s mirroring task: httpbin 8000 → 80, httpbin-v1 80)', () => {
+    const objects = valid(synthObjects(app => {
+      const chart = gwChart(app);
+      const svc = new MeshService(chart, 'httpbin', { ports: [{ port: 8000, targetPort: 80, name: 'http' }] });
+      const v1 = svc.addVersion('v1', { image: 'httpbin:1' });
+      const v2 = svc.addVersion('v2', { image: 'httpbin:2' });
+      new ServiceRouting(chart, 'r', { service: svc, routes: [{ action: RouteAction.forward(v1), mirror: { target: v2 } }] });
+    }));
+    expect(only(objects, 'Service', 'httpbin').spec).toStrictEqual(expect.objectContaining({ ports: [{ name: 'http', port: 8000, targetPort: 80 }] }));
+    expect(only(objects, 'Service', 'httpbin-v1').spec).toStrictEqual({ ports: [{ name: 'http', port: 80 }], selector: { app: 'httpbin', version: 'v1' } });
+    expect(only(objects, 'HTTPRoute').spec).toStrictEqual(expect.objectContaining({
+      rules: [{
+        backendRefs: [{ name: 'httpbin-v1', port: 80 }],
+        filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'httpbin-v2', port: 80 } } }],
+      }],
+    }));
+  });
+
+  test('a version\'s Service has one port per container port, named as the first service port targeting it', () => {
+    const objects = valid(synthObjects(app => {
+      const chart = gwChart(app);
+      const svc = new MeshService(chart, 'httpbin', {
+        ports: [{ port: 8000, targetPort: 80, name: 'http' }, { port: 9000, targetPort: 80, name: 'http-alt' }, { port: 9090, name: 'http-admin' }],
+      });
+      const v1 = svc.addVersion('v1', { image: 'httpbin:1' });
+      new ServiceRouting(chart, 'r', { service: svc, routes: [{ action: RouteAction.forward(v1, { port: 9000 }) }] });
+    }));
+    expect(only(objects, 'Service', 'httpbin-v1').spec).toStrictEqual({
+      ports: [{ name: 'http', port: 80 }, { name: 'http-admin', port: 9090 }], selector: { app: 'httpbin', version: 'v1' },
+    });
+    expect(only(objects, 'HTTPRoute').spec).toStrictEqual(expect.objectContaining({ rules: [{ backendRefs: [{ name: 'httpbin-v1', port: 80 }] }] }));
+  });
+
   test('mesh routes attach to the Service; matches, filters, timeouts and retries map to HTTPRoute', () => {
     const objects = valid(synthObjects(app => {
       const chart = gwChart(app);

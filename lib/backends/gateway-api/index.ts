@@ -23,7 +23,7 @@ export const gatewayApiBackend: MeshBackend & { readonly name: 'gateway-api' } =
   versionServices: true,
   destinationPolicyKind: 'BackendTLSPolicy',
   serviceObjects: () => ({}),
-  versionObjects: versionServiceOf,
+  versionObjects: host => versionServiceOf(host, true),
   serviceProblems: gatewayApiServiceProblems,
   gatewayObject: host => emit(host.scope, 'Resource',
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: host.name, namespace: host.namespace, body: ['spec'] },

@@ -6,9 +6,10 @@ import { VersionHost } from '../backend';
 
 /**
  * A version's own Service `<service>-<version>`, which Gateway API and Linkerd routes name as a backend: emitted for
- * versions whose pods are deployed here or brought, not for the single workload of an unversioned service.
+ * versions whose pods are deployed here or brought, not for the single workload of an unversioned service. With
+ * `containerPorts` (the Gateway API's), it exposes the containers' ports ({@link renderVersionService}).
  */
-export function versionServiceOf(host: VersionHost): { readonly versionService?: ApiObject } {
+export function versionServiceOf(host: VersionHost, containerPorts = false): { readonly versionService?: ApiObject } {
   const v = host.version;
   if ((!v.deployment && !host.hasWorkload) || v.unversioned) return {};
   const annotations = host.annotations();
@@ -20,6 +21,6 @@ export function versionServiceOf(host: VersionHost): { readonly versionService?:
       namespace: host.namespace,
       annotations: annotations ? { ...annotations } : undefined,
       body: ['spec'],
-    }, () => renderVersionService(host.model(), v)),
+    }, () => renderVersionService(host.model(), v, containerPorts)),
   };
 }

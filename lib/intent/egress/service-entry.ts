@@ -8,7 +8,7 @@ import { checkDnsLabel, checkExportTo, checkHostName, checkPort } from '../../co
 import { MeshSettings } from '../../core/settings';
 import { emit } from '../../hosting/cdk8s/emit';
 import { EgressModel, renderEgressGateway, renderEgressRoute, renderServiceEntry, renderTlsOrigination } from '../../render/istio';
-import { MeshServicePort, Protocol } from '../ports';
+import { MeshServicePort, Protocol, TLS_PROTOCOLS } from '../ports';
 import { IMeshService, IRouteTarget } from '../route';
 import { policyIdentity } from '../security/policy-object';
 
@@ -281,6 +281,19 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       failAt(this, problem('egressGateway', 'routes HTTP, TLS and TCP ports: the service has none', ports.map(portName), 'add a port of one of them'));
     }
     if (eg?.port !== undefined && checkPort('egressGateway.port', eg.port)) failAt(this, checkPort('egressGateway.port', eg.port)!);
+    // Through the gateway the DestinationRule opens TLS on the outgoing port (443): without credentialName it has no
+    // workloadSelector, so it applies to the namespace's sidecars too, and the application's own HTTPS or TLS calls on
+    // that port would be encrypted twice, silently (the reason Istio's egress TLS origination task originates for a subset:
+    // istio.io content/en/docs/tasks/traffic-management/egress/egress-tls-origination)
+    const ownTls = tls && eg && !tls.credentialName
+      ? ports.find(p => p.number === tlsTarget && TLS_PROTOCOLS.includes(p.protocol ?? Protocol.HTTPS))
+      : undefined;
+    if (ownTls) {
+      failAt(this, problem('tlsOrigination', `with egressGateway and no credentialName, opens TLS on port ${tlsTarget} for the sidecars too: the application's own `
+        + `${(ownTls.protocol ?? Protocol.HTTPS).toUpperCase()} calls on ${tlsTarget} would be encrypted twice`, portName(ownTls),
+      'give tlsOrigination.credentialName (the DestinationRule then selects the egress gateway\'s pods alone), or drop that port, or originate TLS for a '
+        + 'subset: a DestinationPolicy of the entry, subsets: [{ name, trafficPolicy: { ports: [{ port, tls: ClientTls.simple() }] } }], and a route to entry.version(name)'));
+    }
     const egressService = eg?.service ?? 'istio-egressgateway.istio-system';
     if (eg && !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(egressService)) failAt(this, problem('egressGateway.service', 'must be <name>.<namespace>', egressService));
     const model: EgressModel = {

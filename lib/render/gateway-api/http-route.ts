@@ -29,15 +29,20 @@ export function backendNameOf(d: DestinationModel): string {
   return d.subset !== undefined ? versionServiceName(d.service.name, d.subset) : d.service.name;
 }
 
-/** A Service backend: the per-version Service for a subset, the Service itself otherwise. */
+/**
+ * A Service backend: the per-version Service for a subset, on the container port behind the service port asked (the
+ * port that Service exposes: a backendRef's port must be one of its Service's, Gateway API's BackendObjectReference),
+ * the Service itself otherwise.
+ */
 export function backendOf(d: DestinationModel, routeNamespace: string | undefined) {
   // Istio's backend kind for an external host (a ServiceEntry's): `networking.istio.io/Hostname`, the host as its name
   // (istio.io docs tasks/traffic-management/egress/egress-gateway, Gateway API tab; istio/istio pilot/pkg/config/kube/gateway)
   if (d.service.external) return { group: 'networking.istio.io', kind: 'Hostname', name: d.service.name, port: d.port ?? d.onlyPort };
+  const port = d.port ?? d.onlyPort;
   return {
     name: backendNameOf(d),
     namespace: otherNamespace(d.service.namespace, routeNamespace),
-    port: d.port ?? d.onlyPort,
+    port: d.subset !== undefined && port !== undefined ? d.versionPorts?.[port] ?? port : port,
   };
 }
 
