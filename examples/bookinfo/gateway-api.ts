@@ -6,7 +6,7 @@
  */
 import { App } from 'cdk8s';
 import { Bookinfo, bookinfoServices } from './app';
-import { HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, RouteAction, ServiceRouting, Suppressions, TrafficApi } from '@mesh-kit/core';
+import { HeaderMatch, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, RouteAction, ServiceRouting, Suppressions, TrafficApi } from '@mesh-kit/core';
 
 /** Builds the Gateway API flavour of Bookinfo into `app` (a MeshApp, for the `gateway-api/` file names). */
 export function buildBookinfoGatewayApi(app: App): Bookinfo {
@@ -45,6 +45,15 @@ export function buildBookinfoGatewayApi(app: App): Bookinfo {
     new ServiceRouting(chart(id, true), 'reviews', { service: reviews, routes: [{ action: RouteAction.forward(reviews.version(version)) }] });
   pin('route-reviews-v1', 'v1');
   pin('route-reviews-v3', 'v3');
+  // Istio's request-routing task under the Gateway API: jason sees reviews v2, everyone else v1 (the Istio API's
+  // virtual-service-reviews-test-v2)
+  new ServiceRouting(chart('route-reviews-test-v2', true), 'reviews', {
+    service: reviews,
+    routes: [
+      { match: [HttpMatch.headers(HeaderMatch.exact('end-user', 'jason'))], action: RouteAction.forward(reviews.version('v2')) },
+      { action: RouteAction.forward(reviews.version('v1')) },
+    ],
+  });
   const split = (id: string, to: string, weight: number) => new ServiceRouting(chart(id, true), 'reviews', {
     service: reviews,
     routes: [{ action: RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 100 - weight }, { target: reviews.version(to), weight }]) }],

@@ -1,3 +1,4 @@
+import { ambientWaypoint } from './ambient';
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressControl, egressGateway } from './egress';
 import { ingressControl, secureIngress } from './ingress';
@@ -14,7 +15,7 @@ import { MeshApp, TrafficApi } from '@mesh-kit/core';
 const app = new MeshApp({
   analysis: {
     externals: {
-      namespaces: ['istio-system', 'default', 'foo', 'bar'],
+      namespaces: ['istio-system', 'default', 'foo', 'bar', 'common-infrastructure'],
       secrets: ['istio-system/httpbin-credential', 'istio-system/helloworld-credential'],
       workloads: ['default/app=httpbin', 'default/app=productpage', 'default/app=details', 'default/app=reviews', 'default/app=ratings', 'foo/app=tcp-echo', 'foo/app=httpbin', 'bar/app=httpbin', 'istio-system/istio=ingressgateway', 'istio-system/app=istio-ingressgateway', 'istio-system/istio=egressgateway'],
     },
@@ -38,4 +39,5 @@ authzIngress(app);
 authzJwt(app);
 authnPolicy(app);
 mtlsMigration(app);
+ambientWaypoint(app);
 app.synth();

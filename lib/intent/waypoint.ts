@@ -68,8 +68,9 @@ export interface WaypointProps {
    */
   readonly namespace?: IMeshNamespace;
   /**
-   * The traffic it serves.
-   * @default WaypointFor.SERVICE - written as Istio's default (no label)
+   * The traffic it serves. Written as the `istio.io/waypoint-for` label when given, as `istioctl waypoint generate --for`
+   * writes it (istio/istio `istioctl/pkg/waypoint/waypoint.go`: "only label if the user has provided their own value").
+   * @default WaypointFor.SERVICE - no label: Istio's default (service), which the GatewayClass may override
    */
   readonly trafficFor?: WaypointFor;
   /**
@@ -130,7 +131,7 @@ export class Waypoint extends Construct {
     const model = (): WaypointModel => ({
       name: this.name,
       namespace: this.namespace,
-      trafficFor: this.trafficFor === WaypointFor.SERVICE ? undefined : this.trafficFor,
+      trafficFor: props.trafficFor,
       revision: props.revision,
       admits: this.admits(),
     });

@@ -10,7 +10,7 @@ describe('Bookinfo on the Gateway API', () => {
   test('writes its files under gateway-api/, with no Istio routing objects', () => {
     expect([...files.keys()]).toStrictEqual([
       'gateway-api/bookinfo-gateway.k8s.yaml', 'gateway-api/bookinfo.k8s.yaml', 'gateway-api/route-all-v1.k8s.yaml',
-      'gateway-api/route-reviews-50-v3.k8s.yaml', 'gateway-api/route-reviews-90-10.k8s.yaml', 'gateway-api/route-reviews-v1.k8s.yaml', 'gateway-api/route-reviews-v3.k8s.yaml',
+      'gateway-api/route-reviews-50-v3.k8s.yaml', 'gateway-api/route-reviews-90-10.k8s.yaml', 'gateway-api/route-reviews-test-v2.k8s.yaml', 'gateway-api/route-reviews-v1.k8s.yaml', 'gateway-api/route-reviews-v3.k8s.yaml',
     ]);
     const kinds = [...files.values()].flatMap(parseObjects).map(o => o.kind);
     expect(kinds.filter(k => ['VirtualService', 'DestinationRule'].includes(k))).toStrictEqual([]);

@@ -20,7 +20,7 @@ const DOCS = path.join(SHARED_DIR, 'reference', 'istio', 'docs-tasks');
 /** Which examples reproduce which task (a task's objects are looked for in the output of its examples only). */
 const TASKS: { readonly [task: string]: readonly string[] } = {
   'ambient-getting-started': ['bookinfo'],
-  'ambient-waypoint': [],
+  'ambient-waypoint': ['istio-docs'],
   'authn-policy': ['istio-docs'],
   'authz-deny': ['istio-docs'],
   'authz-http': ['istio-docs'],
@@ -45,6 +45,7 @@ const TASKS: { readonly [task: string]: readonly string[] } = {
  */
 const AT_LEAST: { readonly [task: string]: number } = {
   'ambient-getting-started': 1,
+  'ambient-waypoint': 2,
   'authn-policy': 9,
   'authz-deny': 3,
   'authz-http': 5,
@@ -57,7 +58,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'ingress-control': 8,
   'mirroring': 9,
   'mtls-migration': 2,
-  'request-routing': 1,
+  'request-routing': 2,
   'request-timeouts': 1,
   'secure-ingress': 7,
 };

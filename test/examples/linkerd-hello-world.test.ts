@@ -31,7 +31,7 @@ describe('Linkerd hello/world, Linkerd 2 flavour', () => {
     expect(only(objects, 'HTTPRoute').spec).toStrictEqual({
       parentRefs: [{ group: 'core', kind: 'Service', name: 'world', port: 7778 }],
       rules: [
-        { matches: [{ headers: [{ name: 'x-world-version', type: 'Exact', value: 'v2' }] }], backendRefs: [{ name: 'world-v2', port: 7778 }] },
+        { matches: [{ headers: [{ name: 'x-world-version', value: 'v2' }] }], backendRefs: [{ name: 'world-v2', port: 7778 }] },
         { backendRefs: [{ name: 'world-v1', port: 7778 }], timeouts: { request: '5s' } },
       ],
     });

@@ -80,6 +80,15 @@ describe('waypoints', () => {
     expect(only(objects, 'Gateway', 'pods').metadata.labels).toStrictEqual({ 'istio.io/rev': 'canary', 'istio.io/waypoint-for': 'workload' });
   });
 
+  test('waypoint-for written when given, service included (istioctl waypoint generate --for service); never when left out', () => {
+    const objects = objectsOf((chart, ns) => {
+      new Waypoint(chart, 'wp', { namespace: ns, trafficFor: WaypointFor.SERVICE });
+      new Waypoint(chart, 'default-for', { namespace: ns });
+    });
+    expect(only(objects, 'Gateway', 'wp').metadata).toStrictEqual({ name: 'wp', namespace: 'shop', labels: { 'istio.io/waypoint-for': 'service' } });
+    expect(only(objects, 'Gateway', 'default-for').metadata).toStrictEqual({ name: 'default-for', namespace: 'shop' });
+  });
+
   test('used by a service (istio.io/use-waypoint, and -namespace from another) or a namespace', () => {
     const objects = objectsOf((chart, ns) => {
       const other = new MeshNamespace(chart, 'infra');

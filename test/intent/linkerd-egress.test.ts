@@ -155,7 +155,7 @@ describe('egress by port, as Linkerd\'s managing-egress-traffic task writes it (
     }));
     expect(objects.filter(o => o.kind.endsWith('Route')).map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(['TLSRoute/egress-tls-443', 'HTTPRoute/egress-http-80']);
     expect((only(objects, 'HTTPRoute').spec as { rules: unknown }).rules).toStrictEqual([{
-      matches: [{ path: { type: 'Exact', value: '/status' }, headers: [{ name: 'x-env', type: 'Exact', value: 'prod' }] }],
+      matches: [{ path: { type: 'Exact', value: '/status' }, headers: [{ name: 'x-env', value: 'prod' }] }],
       backendRefs: [{ name: 'egress-gateway', port: 8080, weight: 40 }, { name: 'egress-old', port: 8080, weight: 60 }],
     }]);
   });

@@ -110,7 +110,7 @@ describe('Gateway API back-end', () => {
           name: 'beta',
           matches: [{
             path: { type: 'PathPrefix', value: '/v2/' },
-            headers: [{ name: 'x-beta', type: 'Exact', value: '1' }, { name: 'x-group', type: 'RegularExpression', value: 'qa-.*' }],
+            headers: [{ name: 'x-beta', value: '1' }, { name: 'x-group', type: 'RegularExpression', value: 'qa-.*' }],
           }],
           backendRefs: [{ name: 'shop-v1', port: 8080, weight: 80 }, { name: 'shop-v2', port: 8080, weight: 20 }],
           filters: [

@@ -90,7 +90,7 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
       parentRefs: [{ group: 'core', kind: 'Service', name: 'shop', port: 8080 }],
       rules: [
         {
-          matches: [{ path: { type: 'PathPrefix', value: '/api' }, headers: [{ name: 'x-world-version', type: 'Exact', value: 'v2' }] }],
+          matches: [{ path: { type: 'PathPrefix', value: '/api' }, headers: [{ name: 'x-world-version', value: 'v2' }] }],
           backendRefs: [{ name: 'shop-v2', port: 8080 }],
           filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-mesh', value: 'kit' }] } }],
           timeouts: { request: '5s' },

@@ -53,19 +53,24 @@ function pathOf(uri: StringMatchModel | undefined): HttpRouteSpecRulesMatches['p
   return { type: enumValue<PathType>('RegularExpression'), value: uri.regex };
 }
 
-/** One match as an HTTPRoute match (path, headers, query parameters). @internal (its type is a CRD import the package does not ship) */
+/**
+ * One match as an HTTPRoute match (path, headers, query parameters). @internal (its type is a CRD import the package does not ship)
+ * An exact header or query parameter match writes no `type`: `Exact` is the Gateway API's default
+ * (kubernetes-sigs/gateway-api `apis/v1/httproute_types.go`, HTTPHeaderMatch and HTTPQueryParamMatch
+ * `+kubebuilder:default=Exact`), and Istio's docs write it so.
+ */
 export function matchOf(m: MatchModel): HttpRouteSpecRulesMatches {
   return {
     path: pathOf(m.uri),
     headers: m.headers
       ? Object.entries(m.headers).map(([name, v]) => (v.regex !== undefined
         ? { name, type: enumValue<HeaderType>('RegularExpression'), value: v.regex }
-        : { name, type: enumValue<HeaderType>('Exact'), value: v.exact! }))
+        : { name, value: v.exact! }))
       : undefined,
     queryParams: m.queryParams
       ? Object.entries(m.queryParams).map(([name, v]) => (v.regex !== undefined
         ? { name, type: enumValue<QueryParamType>('RegularExpression'), value: v.regex }
-        : { name, type: enumValue<QueryParamType>('Exact'), value: v.exact! }))
+        : { name, value: v.exact! }))
       : undefined,
   };
 }
