@@ -8,9 +8,8 @@
 import { App, Duration } from 'cdk8s';
 import { taskChart } from './chart';
 import {
-  ClientTls, DestinationPolicy, GatewayProtocol, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MatchGateway, MeshNamespace, MeshService,
-  Protocol, RouteAction,
-  ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TlsMatch, TrafficApi,
+  ClientTls, DestinationPolicy, GatewayProtocol, GatewayServiceType, GatewayTls, HttpMatch, IngressGateway, IngressGatewayRoute, MatchGateway,
+  MeshNamespace, MeshService, Protocol, RouteAction, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution, ServiceRouting, TlsMatch, TrafficApi,
 } from '@mesh-kit/core';
 
 /** The egress gateway of Istio's demo profile, by its pods' labels. */
@@ -63,8 +62,9 @@ export function egressGateway(app: App): void {
     hosts: ['edition.cnn.com'],
     ports: [{ number: 80, name: 'http-port', protocol: Protocol.HTTP }, { number: 443, name: 'https', protocol: Protocol.HTTPS }],
   });
+  // a ClusterIP Service: the gateway Istio deploys is reached from inside the mesh only
   const cnnGateway = new IngressGateway(httpGatewayApi, 'cnn-egress-gateway', {
-    namespace: ns, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
+    namespace: ns, serviceType: GatewayServiceType.CLUSTER_IP, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
   });
   const cnnGatewayService = MeshService.fromAttributes(httpGatewayApi, 'cnn-egress-gateway-istio', { name: 'cnn-egress-gateway-istio', namespace: ns.name, ports: [{ port: 80 }] });
   new ServiceRouting(httpGatewayApi, 'to-gateway', { service: cnn, name: 'direct-cnn-to-egress-gateway', routes: [{ action: RouteAction.forward(cnnGatewayService, { port: 80 }) }] });
@@ -76,8 +76,6 @@ export function egressGateway(app: App): void {
     // out to the host, not through the entry's own route (back to this gateway)
     routes: [{ action: RouteAction.forward(cnn, { port: 80, followServiceRoutes: false }) }],
   });
-  // istio-docs: gap Gateway cnn-egress-gateway's annotation `networking.istio.io/service-type: ClusterIP` and its
-  // listener's `allowedRoutes: {namespaces: {from: Same}}` — neither is typed (the Gateway is written without them)
 
   const https = taskChart(app, 'egress-gateway.https');
   const cnnTls = new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });

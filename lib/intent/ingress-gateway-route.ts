@@ -133,8 +133,8 @@ export class IngressGatewayRoute extends Construct {
       const err = checkHostName('hosts', h);
       if (err) failAt(this, err);
     }
-    // a route of another namespace is admitted by name to the gateway's listeners (the Gateway API's allowedRoutes)
-    if (this.vsNamespace !== undefined) (props.gateway as { _admitRoutesFrom?: (ns: string) => void })._admitRoutesFrom?.(this.vsNamespace);
+    // the route's namespace is admitted to the gateway's listeners (the Gateway API's allowedRoutes)
+    (props.gateway as { _admitRoutesFrom?: (ns: string | undefined, path: string) => void })._admitRoutesFrom?.(this.vsNamespace, this.node.path);
     this.routes = new RouteSet(this, this.vsName, this.vsNamespace, () => this.modelOf(this.synthCarried()), onlyPortOf);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);

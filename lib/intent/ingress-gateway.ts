@@ -8,7 +8,8 @@ import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
 import { MeshSettings, TrafficApi } from '../core/settings';
 import { namespaceOf } from '../hosting/cdk8s/emit';
-import { GatewayModel, GatewayServer, ServerModel } from '../render/model';
+import { GatewayServiceType } from '../install/istio-gateway';
+import { AllowedRoutesModel, GatewayModel, GatewayServer, ServerModel } from '../render/model';
 
 /** Protocols of a gateway listener. */
 export enum GatewayProtocol {
@@ -52,6 +53,84 @@ export class GatewayTls {
       if (err) fail(err);
     }
   }
+}
+
+/** Kinds of Gateway API routes a listener may admit. */
+export enum GatewayRouteKind {
+  /** HTTPRoute (HTTP and HTTPS listeners). */
+  HTTP_ROUTE = 'HTTPRoute',
+  /** GRPCRoute (HTTP and HTTPS listeners). */
+  GRPC_ROUTE = 'GRPCRoute',
+  /** TLSRoute (TLS listeners). */
+  TLS_ROUTE = 'TLSRoute',
+  /** TCPRoute (TCP listeners). */
+  TCP_ROUTE = 'TCPRoute',
+}
+
+/** Options of {@link GatewayAllowedRoutes}. */
+export interface GatewayAllowedRoutesOptions {
+  /**
+   * The route kinds admitted.
+   * @default - those of the listener's protocol (the Gateway API's default)
+   */
+  readonly kinds?: GatewayRouteKind[];
+}
+
+/**
+ * Which routes a Gateway API gateway's listeners admit (`allowedRoutes`), for routes declared in charts or apps the
+ * gateway cannot see. Without it, the listeners admit exactly the namespaces whose {@link IngressGatewayRoute}s attach.
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#allowedroutes
+ */
+export class GatewayAllowedRoutes {
+  /** Routes of every namespace (`from: All`). */
+  public static all(options: GatewayAllowedRoutesOptions = {}): GatewayAllowedRoutes {
+    return new GatewayAllowedRoutes({ from: 'All', kinds: kindsOf(options) });
+  }
+
+  /** Routes of the gateway's own namespace only (`from: Same`). */
+  public static sameNamespace(options: GatewayAllowedRoutesOptions = {}): GatewayAllowedRoutes {
+    return new GatewayAllowedRoutes({ from: 'Same', kinds: kindsOf(options) });
+  }
+
+  /** Routes of these namespaces, by name (the gateway's own only if named). */
+  public static fromNamespaces(names: string[], options: GatewayAllowedRoutesOptions = {}): GatewayAllowedRoutes {
+    if (!Array.isArray(names) || names.length === 0) {
+      fail(problem('allowedRoutes.namespaces', 'must name at least one namespace', Array.isArray(names) ? '[]' : String(names), 'e.g. [\'default\']'));
+    }
+    for (const n of names) {
+      const err = checkDnsLabel('allowedRoutes.namespaces', n);
+      if (err) fail(err);
+    }
+    return new GatewayAllowedRoutes({ from: 'Selector', names: [...new Set(names)].sort(), kinds: kindsOf(options) });
+  }
+
+  /** Routes of the namespaces whose labels match all of these. */
+  public static fromLabels(labels: { [key: string]: string }, options: GatewayAllowedRoutesOptions = {}): GatewayAllowedRoutes {
+    if (typeof labels !== 'object' || labels === null || Object.keys(labels).length === 0) {
+      fail(problem('allowedRoutes.labels', 'must hold at least one label', labels === null || typeof labels !== 'object' ? String(labels) : '{}',
+        'e.g. { \'gateway-access\': \'true\' }'));
+    }
+    for (const [k, v] of Object.entries(labels)) {
+      if (typeof v !== 'string') fail(problem(`allowedRoutes.labels['${k}']`, 'must be a string', String(v)));
+    }
+    return new GatewayAllowedRoutes({ from: 'Selector', labels: { ...labels }, kinds: kindsOf(options) });
+  }
+
+  private constructor(/** @internal */ public readonly _model: AllowedRoutesModel) {}
+}
+
+/** The route kinds of allowedRoutes' options, checked. */
+function kindsOf(options: GatewayAllowedRoutesOptions): string[] | undefined {
+  const kinds = (options ?? {}).kinds;
+  if (kinds === undefined) return undefined;
+  const known = Object.values(GatewayRouteKind) as string[];
+  if (!Array.isArray(kinds) || kinds.length === 0) {
+    fail(problem('allowedRoutes.kinds', 'must hold at least one route kind', Array.isArray(kinds) ? '[]' : String(kinds), 'omit it to admit the kinds of the listener\'s protocol'));
+  }
+  for (const k of kinds) {
+    if (!known.includes(k)) fail(problem('allowedRoutes.kinds', `must be one of ${known.join(', ')}`, String(k), 'use GatewayRouteKind'));
+  }
+  return [...new Set(kinds)];
 }
 
 /** One listener of an {@link IngressGateway}. */
@@ -128,6 +207,20 @@ export interface IngressGatewayProps {
    * @default 'istio'
    */
   readonly gatewayClassName?: string;
+
+  /**
+   * Which routes the listeners admit (TrafficApi.GATEWAY_API only): for routes this app's constructs do not attach
+   * (declared in another chart or app).
+   * @default - exactly the namespaces whose IngressGatewayRoutes attach: `Same` when only the gateway's own, else those by name
+   */
+  readonly allowedRoutes?: GatewayAllowedRoutes;
+
+  /**
+   * The Service type of the gateway Istio deploys for it (TrafficApi.GATEWAY_API only; the annotation
+   * `networking.istio.io/service-type`): `CLUSTER_IP` for an egress gateway.
+   * @default - Istio's default (LoadBalancer), no annotation
+   */
+  readonly serviceType?: GatewayServiceType;
 }
 
 /** A deployed gateway workload (an {@link IstioGateway}) that an {@link IngressGateway} selects. */
@@ -218,6 +311,12 @@ export class IngressGateway extends Construct implements IIngressGateway {
   private readonly selector: { [key: string]: string };
   /** Namespaces of routes attached from elsewhere (the Gateway API listeners admit them by name). */
   private readonly routeNamespaces = new Set<string>();
+  /** Routes attach from the gateway's own namespace. */
+  private ownNamespaceRoutes = false;
+  /** Paths of attached routes of unknown namespace (the gateway's is known). */
+  private readonly unplacedRoutes: string[] = [];
+  private readonly allowedRoutes?: AllowedRoutesModel;
+  private readonly serviceType?: string;
 
   /** The labels of the gateway workload (pods) this Gateway configures (a copy). */
   public get workloadLabels(): { [key: string]: string } {
@@ -242,6 +341,26 @@ export class IngressGateway extends Construct implements IIngressGateway {
     for (const s of props.servers ?? []) this.addServer(s);
     this.gatewayClassName = props.gatewayClassName ?? 'istio';
     this.trafficApi = MeshSettings.of(this).trafficApi;
+    if (props.allowedRoutes !== undefined && !(props.allowedRoutes instanceof GatewayAllowedRoutes)) {
+      failAt(this, problem('allowedRoutes', 'must be made by GatewayAllowedRoutes', String(props.allowedRoutes), 'e.g. GatewayAllowedRoutes.fromNamespaces([\'default\'])'));
+    }
+    const serviceTypes = Object.values(GatewayServiceType) as string[];
+    if (props.serviceType !== undefined && !serviceTypes.includes(props.serviceType)) {
+      failAt(this, problem('serviceType', `must be one of ${serviceTypes.join(', ')}`, String(props.serviceType), 'use GatewayServiceType'));
+    }
+    if (this.trafficApi !== TrafficApi.GATEWAY_API) {
+      // Istio's Gateway configures a deployed gateway: it has neither; its hosts take `namespace/host` to admit routes by namespace
+      if (props.allowedRoutes !== undefined) {
+        failAt(this, problem('allowedRoutes', 'is a Gateway API listener setting (TrafficApi.GATEWAY_API only)', props.allowedRoutes._model.from,
+          'drop it; with Istio\'s API write hosts as \'namespace/host\' to admit routes of that namespace only'));
+      }
+      if (props.serviceType !== undefined) {
+        failAt(this, problem('serviceType', 'is for a gateway Istio deploys from a Gateway API Gateway (TrafficApi.GATEWAY_API only)', props.serviceType,
+          'drop it; set the Service type where the gateway is deployed (IstioGateway, or Istio\'s installation)'));
+      }
+    }
+    this.allowedRoutes = props.allowedRoutes?._model;
+    this.serviceType = props.serviceType;
     const backend = backendAt(this);
     if (props.gateway !== undefined) refuse(this, backend.gatewayDeploymentProblem(props.gateway.name));
     this.resource = backend.gatewayObject({ scope: this, name: this.name, namespace: this.namespace, model: () => this.model() });
@@ -287,8 +406,11 @@ export class IngressGateway extends Construct implements IIngressGateway {
    * Gateway API the listeners then admit that namespace by name, and no other; Istio's Gateway needs nothing.
    * @internal
    */
-  public _admitRoutesFrom(namespace: string): void {
-    if (namespace !== this.namespace) this.routeNamespaces.add(namespace);
+  public _admitRoutesFrom(namespace: string | undefined, routePath?: string): void {
+    // a route without a namespace lands in kubectl's current namespace: the gateway's own when it has none either
+    if (namespace === this.namespace) this.ownNamespaceRoutes = true;
+    else if (namespace === undefined) this.unplacedRoutes.push(routePath ?? '(a route without a namespace)');
+    else this.routeNamespaces.add(namespace);
   }
 
   /** The Gateway as model data. @internal */
@@ -300,6 +422,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
       gatewayClassName: this.gatewayClassName,
       servers: this.servers,
       routeNamespaces: this.routeNamespaces.size > 0 ? [...this.routeNamespaces].sort() : undefined,
+      ownNamespaceRoutes: this.ownNamespaceRoutes || undefined,
+      unplacedRoutes: this.unplacedRoutes.length > 0 ? [...this.unplacedRoutes] : undefined,
+      allowedRoutes: this.allowedRoutes,
+      serviceType: this.serviceType,
     };
   }
 }

@@ -541,8 +541,28 @@ export interface GatewayModel {
   /** Gateway API: the GatewayClass. */
   readonly gatewayClassName: string;
   readonly servers: ServerModel[];
-  /** Gateway API: namespaces besides the gateway's own whose routes the listeners admit (undefined: its own only). */
+  /** Gateway API: namespaces, other than the gateway's own, of the routes that attach to it (undefined: none). */
   readonly routeNamespaces?: readonly string[];
+  /** Gateway API: routes attach from the gateway's own namespace (the same namespace, or both unset: kubectl's). */
+  readonly ownNamespaceRoutes?: boolean;
+  /** Gateway API: paths of attaching routes whose namespace is unknown (no namespace, their chart none) while the gateway's is set. */
+  readonly unplacedRoutes?: readonly string[];
+  /** Gateway API: the listeners' `allowedRoutes` as the user set it (undefined: computed from the routes that attach). */
+  readonly allowedRoutes?: AllowedRoutesModel;
+  /** Gateway API, Istio's deployment: the Service type of the deployed gateway (`networking.istio.io/service-type`). */
+  readonly serviceType?: string;
+}
+
+/** A Gateway API listener's `allowedRoutes`, as the user set it. */
+export interface AllowedRoutesModel {
+  /** `All`, `Same`, or `Selector` (by `names` or by `labels`). */
+  readonly from: 'All' | 'Same' | 'Selector';
+  /** Selector: namespaces by name (`kubernetes.io/metadata.name`). */
+  readonly names?: readonly string[];
+  /** Selector: namespaces by labels. */
+  readonly labels?: { readonly [key: string]: string };
+  /** Route kinds admitted (undefined: those of the listener's protocol). */
+  readonly kinds?: readonly string[];
 }
 
 /** A namespace of the mesh. */

@@ -146,6 +146,7 @@ export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boole
     errors.push(problem('selector', `${CANNOT}: the GatewayClass deploys the gateway`, Object.entries(gw.selector).map(([k, v]) => `${k}=${v}`).join(','),
       'set gatewayClassName instead'));
   }
+  errors.push(...allowedRoutesProblems(gw));
   for (const s of gw.servers) {
     const at = `servers[port ${s.port}]`;
     if (!['HTTP', 'HTTPS', 'TLS', 'TCP'].includes(s.protocol)) errors.push(problem(`${at}.protocol`, `${CANNOT} by HTTPRoute listeners`, s.protocol, FIX));
@@ -157,6 +158,35 @@ export function gatewayApiGatewayProblems(gw: GatewayModel, selectorGiven: boole
     }
   }
   return errors;
+}
+
+/**
+ * Routes that attach but would not be admitted: the Gateway API drops a route whose namespace the listener does not select
+ * (gateway-api apis/v1/gateway_types.go `AllowedRoutes`; the route's status says `NotAllowedByListeners`), silently
+ * for whoever applied it. A route without a namespace (its chart has none) lands in kubectl's current namespace at apply
+ * time, which a Gateway of a set namespace cannot name: refused, not guessed.
+ */
+function allowedRoutesProblems(gw: GatewayModel): Problem[] {
+  const a = gw.allowedRoutes;
+  const unplaced = gw.unplacedRoutes ?? [];
+  const others = gw.routeNamespaces ?? [];
+  if (!a) {
+    const errors: Problem[] = [];
+    if (unplaced.length > 0) {
+      errors.push(problem('allowedRoutes', `cannot admit routes of unknown namespace (without one, a route lands in kubectl's current namespace at apply time, and the Gateway in '${gw.namespace}' would not admit it)`,
+        unplaced.join(', '), `give each route (or its chart) a namespace, or set allowedRoutes (e.g. GatewayAllowedRoutes.fromNamespaces(['default']))`));
+    }
+    if (gw.namespace === undefined && gw.ownNamespaceRoutes && others.length > 0) {
+      errors.push(problem('namespace', `must be set when routes attach both from the gateway's own namespace and from ${others.join(', ')} (listeners cannot select their own namespace by name without it)`,
+        'none', 'give the gateway (or its chart) a namespace, or set allowedRoutes'));
+    }
+    return errors;
+  }
+  const admitted = (ns: string) => a.from === 'All' || (a.from === 'Same' ? false : a.names === undefined || a.names.includes(ns));
+  const refused = [...others.filter(ns => !admitted(ns)),
+    ...(gw.ownNamespaceRoutes && gw.namespace !== undefined && a.from === 'Selector' && a.names && !a.names.includes(gw.namespace) ? [gw.namespace] : [])];
+  return refused.length === 0 ? [] : [problem('allowedRoutes', 'must admit the namespaces of the routes that attach to the gateway', refused.join(', '),
+    `admit ${refused.join(', ')} (GatewayAllowedRoutes.fromNamespaces), or attach those routes to another gateway`)];
 }
 
 /** DestinationRule-only features of a service. */

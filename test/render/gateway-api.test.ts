@@ -157,8 +157,8 @@ describe('Gateway API back-end', () => {
     expect((http.spec as any).rules).toStrictEqual([{
       filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 308, path: { type: 'ReplaceFullPath', replaceFullPath: '/' } } }],
     }]);
-    // the routes of 'edge' attach to the gateway of 'infra': its listeners admit 'edge' by name (before: 'Same', and the routes never attached)
-    const admitted = { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['infra', 'edge'] }] } } };
+    // the routes of 'edge' attach to the gateway of 'infra': its listeners admit 'edge' by name, and no more (no route of 'infra' attaches)
+    const admitted = { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } } } };
     expect(only(objects, 'Gateway').spec).toStrictEqual({
       gatewayClassName: 'istio',
       listeners: [

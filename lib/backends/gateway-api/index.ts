@@ -6,7 +6,7 @@
  */
 import { problem } from '../../core/errors';
 import { emit } from '../../hosting/cdk8s/emit';
-import { renderGatewayApiGateway } from '../../render/gateway-api';
+import { gatewayApiGatewayAnnotations, renderGatewayApiGateway } from '../../render/gateway-api';
 import { gatewayApiGatewayProblems, gatewayApiRouteProblems, gatewayApiServiceProblems } from '../../validation/gateway-api';
 import { MeshBackend } from '../backend';
 import { GatewayApiRoutes } from './routes';
@@ -26,7 +26,10 @@ export const gatewayApiBackend: MeshBackend & { readonly name: 'gateway-api' } =
   versionObjects: host => versionServiceOf(host, true),
   serviceProblems: gatewayApiServiceProblems,
   gatewayObject: host => emit(host.scope, 'Resource',
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: host.name, namespace: host.namespace, body: ['spec'] },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: host.name, namespace: host.namespace,
+      annotations: gatewayApiGatewayAnnotations(host.model()), body: ['spec'],
+    },
     () => renderGatewayApiGateway(host.model())),
   gatewayDeploymentProblem: (gatewayName: string) => problem('gateway', 'is for Istio\'s Gateway: under the Gateway API, Istio deploys each Gateway\'s own pods',
     gatewayName, 'drop gateway (gatewayClassName \'istio\' deploys one), or render this chart with TrafficApi.ISTIO'),

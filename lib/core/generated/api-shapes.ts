@@ -386,6 +386,54 @@ export const API_SHAPES: ApiShapes = {
     "spec": "number"
    }
   ],
+  "GatewayAllowedRoutes.all": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "GatewayAllowedRoutesOptions"
+    }
+   }
+  ],
+  "GatewayAllowedRoutes.fromLabels": [
+   {
+    "name": "labels",
+    "spec": {
+     "map": "string"
+    }
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "GatewayAllowedRoutesOptions"
+    }
+   }
+  ],
+  "GatewayAllowedRoutes.fromNamespaces": [
+   {
+    "name": "names",
+    "spec": {
+     "list": "string"
+    }
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "GatewayAllowedRoutesOptions"
+    }
+   }
+  ],
+  "GatewayAllowedRoutes.sameNamespace": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "GatewayAllowedRoutesOptions"
+    }
+   }
+  ],
   "GatewayTls.mutual": [
    {
     "name": "credentialName",
@@ -2695,6 +2743,20 @@ export const API_SHAPES: ApiShapes = {
     "port": "number"
    }
   },
+  "GatewayAllowedRoutesOptions": {
+   "fields": {
+    "kinds": {
+     "list": {
+      "enum": [
+       "GRPCRoute",
+       "HTTPRoute",
+       "TCPRoute",
+       "TLSRoute"
+      ]
+     }
+    }
+   }
+  },
   "GatewayPortOptions": {
    "fields": {
     "name": "string",
@@ -3013,6 +3075,9 @@ export const API_SHAPES: ApiShapes = {
   },
   "IngressGatewayProps": {
    "fields": {
+    "allowedRoutes": {
+     "class": "GatewayAllowedRoutes"
+    },
     "gateway": {
      "type": "IGatewayDeployment"
     },
@@ -3028,6 +3093,13 @@ export const API_SHAPES: ApiShapes = {
      "list": {
       "type": "GatewayServerOptions"
      }
+    },
+    "serviceType": {
+     "enum": [
+      "ClusterIP",
+      "LoadBalancer",
+      "NodePort"
+     ]
     }
    }
   },
@@ -5031,6 +5103,7 @@ export const API_SHAPES: ApiShapes = {
   "EgressNetwork",
   "EnvValue",
   "Fault",
+  "GatewayAllowedRoutes",
   "GatewayTls",
   "GrafanaDashboard",
   "HeaderMatch",
