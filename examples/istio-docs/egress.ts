@@ -64,7 +64,9 @@ export function egressGateway(app: App): void {
   });
   // a ClusterIP Service: the gateway Istio deploys is reached from inside the mesh only
   const cnnGateway = new IngressGateway(httpGatewayApi, 'cnn-egress-gateway', {
-    namespace: ns, serviceType: GatewayServiceType.CLUSTER_IP, servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
+    namespace: ns,
+    serviceType: GatewayServiceType.CLUSTER_IP,
+    servers: [{ port: 80, name: 'http', protocol: GatewayProtocol.HTTP, hosts: ['edition.cnn.com'] }],
   });
   const cnnGatewayService = MeshService.fromAttributes(httpGatewayApi, 'cnn-egress-gateway-istio', { name: 'cnn-egress-gateway-istio', namespace: ns.name, ports: [{ port: 80 }] });
   new ServiceRouting(httpGatewayApi, 'to-gateway', { service: cnn, name: 'direct-cnn-to-egress-gateway', routes: [{ action: RouteAction.forward(cnnGatewayService, { port: 80 }) }] });

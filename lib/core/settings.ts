@@ -52,6 +52,19 @@ export enum TrafficApi {
 }
 
 /** The service mesh the constructs are rendered for. */
+/**
+ * How a gateway's Service is exposed: an {@link IstioGateway}'s, or the one Istio deploys for a Gateway API Gateway
+ * (`IngressGatewayProps.serviceType`).
+ */
+export enum GatewayServiceType {
+  /** An external load balancer (ingress default). */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** A port on every node. */
+  NODE_PORT = 'NodePort',
+  /** Inside the cluster only (egress default). */
+  CLUSTER_IP = 'ClusterIP',
+}
+
 /** Where Istio's data plane runs for the workloads below a scope. */
 export enum DataPlane {
   /** A sidecar proxy in every pod (namespace label `istio-injection: enabled`). */

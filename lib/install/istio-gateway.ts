@@ -6,7 +6,7 @@ import { IstioInstallation } from './istio-installation';
 import { ProblemLike, failAt, problem } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkLabels, checkPort } from '../core/names';
-import { MeshProvider, MeshSettings } from '../core/settings';
+import { GatewayServiceType, MeshProvider, MeshSettings } from '../core/settings';
 import { emitManifest, namespaceOf } from '../hosting/cdk8s/emit';
 import { IGatewayDeployment } from '../intent/ingress-gateway';
 import { IMeshNamespace } from '../intent/mesh-namespace';
@@ -25,16 +25,6 @@ export enum GatewayKind {
   INGRESS = 'ingress',
   /** Traffic out of the mesh through one place: a ClusterIP Service. */
   EGRESS = 'egress',
-}
-
-/** How a gateway's Service is exposed. */
-export enum GatewayServiceType {
-  /** An external load balancer (ingress default). */
-  LOAD_BALANCER = 'LoadBalancer',
-  /** A port on every node. */
-  NODE_PORT = 'NodePort',
-  /** Inside the cluster only (egress default). */
-  CLUSTER_IP = 'ClusterIP',
 }
 
 /** How a gateway is deployed. */

@@ -6,9 +6,8 @@ import { ProblemLike, fail, failAt, problem, problemValidation } from '../core/e
 import { importAt, markExternal } from '../core/external-references';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkHostName } from '../core/names';
-import { MeshSettings, TrafficApi } from '../core/settings';
+import { GatewayServiceType, MeshSettings, TrafficApi } from '../core/settings';
 import { namespaceOf } from '../hosting/cdk8s/emit';
-import { GatewayServiceType } from '../install/istio-gateway';
 import { AllowedRoutesModel, GatewayModel, GatewayServer, ServerModel } from '../render/model';
 
 /** Protocols of a gateway listener. */

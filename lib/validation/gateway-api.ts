@@ -174,7 +174,7 @@ function allowedRoutesProblems(gw: GatewayModel): Problem[] {
     const errors: Problem[] = [];
     if (unplaced.length > 0) {
       errors.push(problem('allowedRoutes', `cannot admit routes of unknown namespace (without one, a route lands in kubectl's current namespace at apply time, and the Gateway in '${gw.namespace}' would not admit it)`,
-        unplaced.join(', '), `give each route (or its chart) a namespace, or set allowedRoutes (e.g. GatewayAllowedRoutes.fromNamespaces(['default']))`));
+        unplaced.join(', '), 'give each route (or its chart) a namespace, or set allowedRoutes (e.g. GatewayAllowedRoutes.fromNamespaces([\'default\']))'));
     }
     if (gw.namespace === undefined && gw.ownNamespaceRoutes && others.length > 0) {
       errors.push(problem('namespace', `must be set when routes attach both from the gateway's own namespace and from ${others.join(', ')} (listeners cannot select their own namespace by name without it)`,

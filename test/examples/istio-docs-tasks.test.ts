@@ -53,14 +53,14 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'authz-jwt': 3,
   'authz-tcp': 4,
   'egress-control': 1,
-  'egress-gateway': 8,
+  'egress-gateway': 9,
   'egress-tls-origination': 3,
   'ingress-control': 8,
   'mirroring': 9,
   'mtls-migration': 2,
   'request-routing': 2,
   'request-timeouts': 1,
-  'secure-ingress': 7,
+  'secure-ingress': 10,
 };
 
 const MESH_GROUPS = ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'gateway.networking.k8s.io'];
