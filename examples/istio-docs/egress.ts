@@ -1,9 +1,9 @@
 /**
  * Istio's egress gateway task (tasks/traffic-management/egress/egress-gateway), as a user following it would write it
  * with mesh-kit's typed constructs: edition.cnn.com reached through the egress gateway, over HTTP
- * (`egress-gateway.k8s.yaml`) and then over HTTPS passed through by SNI (`egress-gateway.https.k8s.yaml`), one chart
- * (one file) per step. What the typed API cannot write yet is left out and marked
- * `istio-docs: gap <Kind> <namespace>/<name> — why`.
+ * (`egress-gateway.k8s.yaml`) and then over HTTPS passed through by SNI (`egress-gateway.https.k8s.yaml`), with Istio's
+ * API or the Gateway API (`egress-gateway-gateway-api…`), one chart (one file) per step. What the typed API cannot
+ * write yet is left out and marked `istio-docs: gap <Kind> <namespace>/<name> — why`.
  */
 import { App, Duration } from 'cdk8s';
 import { taskChart } from './chart';
@@ -111,9 +111,33 @@ export function egressGateway(app: App): void {
       },
     ],
   });
-  // istio-docs: gap Gateway cnn-egress-gateway (TLS passthrough listener), TLSRoutes direct-cnn-to-egress-gateway,
-  // forward-cnn-from-egress-gateway (the Gateway API step) — not tried in this round (the TLSRoute with a
-  // ServiceEntry parent is untested), and the Gateway's annotation and `allowedRoutes` as above
+
+  // the Gateway API step for HTTPS: the same two routes as for HTTP, TLSRoutes by SNI through a TLS Passthrough listener
+  const httpsGatewayApi = taskChart(app, 'egress-gateway-gateway-api.https', { trafficApi: TrafficApi.GATEWAY_API });
+  const cnnTlsEntry = new ServiceEntry(httpsGatewayApi, 'cnn', {
+    name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }],
+  });
+  const cnnPassthroughGateway = new IngressGateway(httpsGatewayApi, 'cnn-egress-gateway', {
+    namespace: ns,
+    serviceType: GatewayServiceType.CLUSTER_IP,
+    servers: [{ port: 443, name: 'tls', protocol: GatewayProtocol.TLS, hosts: ['edition.cnn.com'], tls: GatewayTls.passthrough() }],
+  });
+  const cnnPassthroughService = MeshService.fromAttributes(httpsGatewayApi, 'cnn-egress-gateway-istio', {
+    name: 'cnn-egress-gateway-istio', namespace: ns.name, ports: [{ port: 443, protocol: Protocol.TLS }],
+  });
+  new ServiceRouting(httpsGatewayApi, 'to-gateway', {
+    service: cnnTlsEntry,
+    name: 'direct-cnn-to-egress-gateway',
+    everyPort: true,
+    tlsRoutes: [{ match: [TlsMatch.sni(['edition.cnn.com'])], action: RouteAction.forward(cnnPassthroughService, { port: 443 }) }],
+  });
+  new IngressGatewayRoute(httpsGatewayApi, 'from-gateway', {
+    gateway: cnnPassthroughGateway,
+    namespace: ns,
+    name: 'forward-cnn-from-egress-gateway',
+    hosts: ['edition.cnn.com'],
+    tlsRoutes: [{ match: [TlsMatch.sni(['edition.cnn.com'])], action: RouteAction.forward(cnnTlsEntry, { port: 443, followServiceRoutes: false }) }],
+  });
 }
 
 /**

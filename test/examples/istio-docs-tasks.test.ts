@@ -53,7 +53,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'authz-jwt': 3,
   'authz-tcp': 4,
   'egress-control': 1,
-  'egress-gateway': 9,
+  'egress-gateway': 11,
   'egress-tls-origination': 3,
   'ingress-control': 8,
   'mirroring': 9,

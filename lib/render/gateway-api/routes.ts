@@ -60,7 +60,11 @@ export function renderTcpRoute(vs: VirtualServiceModel): Manifest {
   return { apiVersion: V1, kind: 'TCPRoute', metadata: metadataOf(vs.name, vs.namespace), spec };
 }
 
-/** The one TLS route as a TLSRoute: its SNI hosts as the hostnames, one rule. */
+/**
+ * The one TLS route as a TLSRoute: its SNI hosts as the hostnames, one rule. Always with hostnames: TLSRoute `v1` (the
+ * pinned CRDs' storage version) requires them, where `v1alpha2` (Istio's egress-gateway task) lets a mesh route leave
+ * them out for SNI `*` within its parent's host (istio/istio pilot/pkg/config/kube/gateway/conversion.go, `buildTLSMatch`).
+ */
 export function renderTlsRoute(vs: VirtualServiceModel): Manifest {
   const routes = (vs.tls ?? []).slice(0, 1);
   const spec: TlsRouteSpec = {

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  GatewayAllowedRoutes, GatewayProtocol, GatewayRouteKind, GatewayServiceType, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace,
-  MeshService, RouteAction, TrafficApi,
+  GatewayAllowedRoutes, GatewayProtocol, GatewayRouteKind, GatewayServiceType, GatewayTls, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace,
+  MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting, TlsMatch, TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
@@ -123,5 +123,43 @@ describe('serviceType: the Service of the gateway Istio deploys', () => {
     expect(errorOf(() => new IngressGateway(gwChart(new App()), 'gw', { servers: SERVERS, serviceType: 'External' as GatewayServiceType }))).toBe("[c/gw] IngressGateway: 'props.serviceType' must be one of 'ClusterIP', 'LoadBalancer', 'NodePort': got 'External'");
     expect(errorOf(() => new IngressGateway(gwChart(new App(), 'c', 'infra', TrafficApi.ISTIO), 'gw', { servers: SERVERS, serviceType: GatewayServiceType.NODE_PORT })))
       .toBe("[c/gw] 'serviceType' is for a gateway Istio deploys from a Gateway API Gateway (TrafficApi.GATEWAY_API only): got 'NodePort'; drop it; set the Service type where the gateway is deployed (IstioGateway, or Istio's installation)");
+  });
+});
+
+describe('TLS by SNI through an egress gateway under the Gateway API (the egress-gateway task\'s HTTPS step)', () => {
+  test('TLSRoutes with a ServiceEntry parent and a Hostname backend, through a TLS Passthrough listener', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = gwChart(app, 'c', 'default');
+      const cnn = new ServiceEntry(chart, 'cnn', { name: 'cnn', hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
+      const gateway = new IngressGateway(chart, 'cnn-egress-gateway', {
+        serviceType: GatewayServiceType.CLUSTER_IP,
+        servers: [{ port: 443, name: 'tls', protocol: GatewayProtocol.TLS, hosts: ['edition.cnn.com'], tls: GatewayTls.passthrough() }],
+      });
+      const gatewayService = MeshService.fromAttributes(chart, 'gw-svc', { name: 'cnn-egress-gateway-istio', namespace: 'default', ports: [{ port: 443, protocol: Protocol.TLS }] });
+      const sni = [TlsMatch.sni(['edition.cnn.com'])];
+      new ServiceRouting(chart, 'to-gateway', {
+        service: cnn, name: 'to-gateway', everyPort: true, tlsRoutes: [{ match: sni, action: RouteAction.forward(gatewayService, { port: 443 }) }],
+      });
+      new IngressGatewayRoute(chart, 'from-gateway', {
+        gateway, hosts: ['edition.cnn.com'], tlsRoutes: [{ match: sni, action: RouteAction.forward(cnn, { port: 443, followServiceRoutes: false }) }],
+      });
+    }));
+    const routes = objects.filter(o => o.kind === 'TLSRoute');
+    expect(routes.map(o => [o.metadata.name, o.spec])).toStrictEqual([
+      ['to-gateway', {
+        hostnames: ['edition.cnn.com'],
+        parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'cnn' }],
+        rules: [{ backendRefs: [{ name: 'cnn-egress-gateway-istio', port: 443 }] }],
+      }],
+      ['from-gateway', {
+        hostnames: ['edition.cnn.com'],
+        parentRefs: [{ name: 'cnn-egress-gateway' }],
+        rules: [{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: 'edition.cnn.com', port: 443 }] }],
+      }],
+    ]);
+    expect(only(objects, 'Gateway').spec).toStrictEqual({
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'tls', port: 443, protocol: 'TLS', hostname: 'edition.cnn.com', tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'Same' } } }],
+    });
   });
 });
