@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import {
-  GatewayAllowedRoutes, GatewayProtocol, GatewayRouteKind, GatewayServiceType, GatewayTls, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace,
-  MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting, TlsMatch, TrafficApi,
+  GatewayAllowedRoutes, GatewayProtocol, GatewayRouteKind, GatewayServiceType, GatewayTls, IngressGateway, IngressGatewayRoute, MeshChart,
+  MeshNamespace, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting, TlsMatch, TrafficApi,
 } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
