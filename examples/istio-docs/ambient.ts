@@ -1,11 +1,58 @@
 /**
- * Istio's ambient waypoint docs (ambient/usage/waypoint), as a user following them would write them with mesh-kit's
- * typed constructs: the namespaces are enrolled and the consumers labelled by the task's `kubectl label` commands, not
- * written here.
+ * Istio's ambient docs, as a user following them would write them with mesh-kit's typed constructs: getting started
+ * (ambient/getting-started: Bookinfo in `default`, secured at L4, then at L7 through a waypoint) and the waypoint
+ * guide (ambient/usage/waypoint), whose namespaces are enrolled and consumers labelled by the task's `kubectl label`
+ * commands, not written here.
  */
 import { App } from 'cdk8s';
 import { taskChart } from './chart';
-import { DataPlane, MeshNamespace, Waypoint, WaypointFor, WaypointNamespaces } from '@mesh-kit/core';
+import { bookinfoServices } from '../bookinfo/app';
+import {
+  AuthorizationAction, AuthorizationPolicy, DataPlane, HttpMatch, ImagePullPolicy, IngressGateway, IngressGatewayRoute, MeshClient, MeshNamespace, RequestSource, RouteAction,
+  UnpinnedImages, Waypoint, WaypointFor, WaypointNamespaces, WorkloadSelector,
+} from '@mesh-kit/core';
+
+const CURL = 'curlimages/curl';
+
+/**
+ * ambient-getting-started: Bookinfo in `default`, enrolled in ambient mode, behind the Gateway API ingress gateway
+ * `bookinfo-gateway` (samples/bookinfo/gateway-api/bookinfo-gateway.yaml), and the sleep client. Its two policy steps
+ * replace one another (one file each): productpage open only to the ingress gateway's identity, enforced by ztunnel
+ * (`ambient-getting-started.k8s.yaml`); then, once the namespace has a waypoint, productpage open only to sleep's GET
+ * requests, enforced by the waypoint, which the policy targets through productpage's Service
+ * (`ambient-getting-started.l7.k8s.yaml`). The task's reviews 90/10 HTTPRoute is the bookinfo example's
+ * (`ambient/route-reviews-90-10`). The task runs sleep as `curlimages/curl`, unpinned: the charts opt out for it.
+ */
+export function ambientGettingStarted(app: App): void {
+  const step = (l7: boolean) => {
+    const chart = taskChart(app, l7 ? 'ambient-getting-started.l7' : 'ambient-getting-started', { dataPlane: DataPlane.AMBIENT, allowUnpinnedImages: UnpinnedImages.of(CURL) });
+    // `kubectl label namespace default istio.io/dataplane-mode=ambient`; step 2's `istioctl waypoint apply
+    // --enroll-namespace` deploys the waypoint `waypoint` and labels the namespace to use it
+    const waypoint = l7 ? new Waypoint(chart, 'waypoint', { namespace: MeshNamespace.fromName('default') }) : undefined;
+    const namespace = new MeshNamespace(chart, 'default', { name: 'default', waypoint });
+    const { productpage } = bookinfoServices(chart, { namespace });
+    const gateway = new IngressGateway(chart, 'bookinfo-gateway', { namespace, servers: [{ port: 80, hosts: ['*'] }] });
+    new IngressGatewayRoute(chart, 'bookinfo', {
+      namespace,
+      gateway,
+      hosts: ['*'],
+      routes: [{
+        match: [HttpMatch.exact('/productpage'), HttpMatch.prefix('/static'), HttpMatch.exact('/login'), HttpMatch.exact('/logout'), HttpMatch.prefix('/api/v1/products')],
+        action: RouteAction.forward(productpage, { followServiceRoutes: false }),
+      }],
+    });
+    new MeshClient(chart, 'sleep', { namespace, image: CURL, command: ['/bin/sleep', 'infinity'], imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT });
+    // the Gateway API gateway Istio deploys for `bookinfo-gateway` runs as `bookinfo-gateway-istio`
+    const from = l7 ? RequestSource.serviceAccount('sleep', 'default') : RequestSource.serviceAccount('bookinfo-gateway-istio', 'default');
+    new AuthorizationPolicy(chart, 'productpage-viewer', {
+      workload: WorkloadSelector.service(productpage),
+      action: AuthorizationAction.ALLOW,
+      rules: [{ from: [from], to: l7 ? [{ methods: ['GET'] }] : undefined }],
+    });
+  };
+  step(false);
+  step(true);
+}
 
 /**
  * ambient-waypoint: a waypoint for the Services of `default`, as `istioctl waypoint generate --for service` writes it

@@ -1,4 +1,4 @@
-import { ambientWaypoint } from './ambient';
+import { ambientGettingStarted, ambientWaypoint } from './ambient';
 import { authzDeny, authzHttp, authzIngress, authzTcp } from './authz';
 import { egressControl, egressGateway } from './egress';
 import { ingressControl, secureIngress } from './ingress';
@@ -39,5 +39,6 @@ authzIngress(app);
 authzJwt(app);
 authnPolicy(app);
 mtlsMigration(app);
+ambientGettingStarted(app);
 ambientWaypoint(app);
 app.synth();

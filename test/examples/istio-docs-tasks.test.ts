@@ -19,7 +19,7 @@ const DOCS = path.join(SHARED_DIR, 'reference', 'istio', 'docs-tasks');
 
 /** Which examples reproduce which task (a task's objects are looked for in the output of its examples only). */
 const TASKS: { readonly [task: string]: readonly string[] } = {
-  'ambient-getting-started': ['bookinfo'],
+  'ambient-getting-started': ['bookinfo', 'istio-docs'],
   'ambient-waypoint': ['istio-docs'],
   'authn-policy': ['istio-docs'],
   'authz-deny': ['istio-docs'],
