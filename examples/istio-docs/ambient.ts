@@ -27,8 +27,9 @@ export function ambientGettingStarted(app: App): void {
   const step = (l7: boolean) => {
     const chart = taskChart(app, l7 ? 'ambient-getting-started.l7' : 'ambient-getting-started', { dataPlane: DataPlane.AMBIENT, allowUnpinnedImages: UnpinnedImages.of(CURL) });
     // `kubectl label namespace default istio.io/dataplane-mode=ambient`; step 2's `istioctl waypoint apply
-    // --enroll-namespace` deploys the waypoint `waypoint` and labels the namespace to use it
-    const waypoint = l7 ? new Waypoint(chart, 'waypoint', { namespace: MeshNamespace.fromName('default') }) : undefined;
+    // --enroll-namespace` deploys the waypoint `waypoint` (for services, as istioctl labels it) and labels the namespace
+    // to use it
+    const waypoint = l7 ? new Waypoint(chart, 'waypoint', { namespace: MeshNamespace.fromName('default'), trafficFor: WaypointFor.SERVICE }) : undefined;
     const namespace = new MeshNamespace(chart, 'default', { name: 'default', waypoint });
     const { productpage } = bookinfoServices(chart, { namespace });
     const gateway = new IngressGateway(chart, 'bookinfo-gateway', { namespace, servers: [{ port: 80, hosts: ['*'] }] });
@@ -42,7 +43,10 @@ export function ambientGettingStarted(app: App): void {
       }],
     });
     new MeshClient(chart, 'sleep', { namespace, image: CURL, command: ['/bin/sleep', 'infinity'], imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT });
-    // the Gateway API gateway Istio deploys for `bookinfo-gateway` runs as `bookinfo-gateway-istio`
+    // the Gateway API gateway Istio deploys for `bookinfo-gateway` runs as `bookinfo-gateway-istio`. At L7 the policy
+    // is the waypoint's (targetRefs: productpage's Service); mesh-kit's default `waypointOnly` also keeps callers from
+    // bypassing the waypoint at productpage's pods, and sends the ingress gateway through it (the task's outcome: only
+    // sleep's GET gets in)
     const from = l7 ? RequestSource.serviceAccount('sleep', 'default') : RequestSource.serviceAccount('bookinfo-gateway-istio', 'default');
     new AuthorizationPolicy(chart, 'productpage-viewer', {
       workload: WorkloadSelector.service(productpage),
