@@ -8,8 +8,8 @@ import { App } from 'cdk8s';
 import { taskChart } from './chart';
 import { bookinfoServices } from '../bookinfo/app';
 import {
-  AuthorizationAction, AuthorizationPolicy, DataPlane, HttpMatch, ImagePullPolicy, IngressGateway, IngressGatewayRoute, MeshClient, MeshNamespace, RequestSource, RouteAction,
-  UnpinnedImages, Waypoint, WaypointFor, WaypointNamespaces, WorkloadSelector,
+  AuthorizationAction, AuthorizationPolicy, DataPlane, HttpMatch, ImagePullPolicy, IngressGateway, IngressGatewayRoute, MeshClient, MeshNamespace,
+  RequestSource, RouteAction, UnpinnedImages, Waypoint, WaypointFor, WaypointNamespaces, WorkloadSelector,
 } from '@mesh-kit/core';
 
 const CURL = 'curlimages/curl';
