@@ -148,7 +148,8 @@ export function egressGateway(app: App): void {
 export function egressControl(app: App): void {
   const ns = MeshNamespace.fromName('default');
   const chart = taskChart(app, 'egress-control');
-  const external = { namespace: ns.name, resolution: ServiceEntryResolution.DNS, location: ServiceEntryLocation.MESH_EXTERNAL };
+  // the task's entries write no exportTo: visible as the mesh decides (its defaultServiceExportTo, every namespace unless set)
+  const external = { namespace: ns.name, resolution: ServiceEntryResolution.DNS, location: ServiceEntryLocation.MESH_EXTERNAL, exportTo: [] };
   new ServiceEntry(chart, 'httpbin-ext', { ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }] });
   new ServiceEntry(chart, 'google', { ...external, name: 'google', hosts: ['www.google.com'], ports: [{ number: 443, name: 'https', protocol: Protocol.HTTPS }] });
   const timeout = taskChart(app, 'egress-control.timeout');

@@ -52,7 +52,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'authz-ingress': 6,
   'authz-jwt': 3,
   'authz-tcp': 4,
-  'egress-control': 1,
+  'egress-control': 3,
   'egress-gateway': 11,
   'egress-tls-origination': 3,
   'ingress-control': 8,

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { MeshChart, Protocol, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../../lib';
+import { Mesh, MeshChart, MeshNamespace, MeshService, Protocol, ServiceEntry, ServiceEntryLocation, ServiceEntryResolution } from '../../lib';
 import { errorOf } from '../support/errors';
 import { expectSchemaValid } from '../support/schemas';
 import { only, synthObjects } from '../support/synth';
@@ -78,6 +78,42 @@ describe('ServiceEntry', () => {
         { name: 'to-egress-gateway', match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', port: { number: 80 } } }] },
         { name: 'out', match: [{ gateways: ['payments-egress'], port: 80 }], route: [{ destination: { host: 'api.payments.example.com', port: { number: 443 } } }] },
       ],
+    });
+  });
+
+  test('exportTo: [] writes no exportTo (the mesh\'s defaultServiceExportTo), on the entry and on its egress gateway route', () => {
+    const plain = objectsOf(chart => { new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'], exportTo: [] }); });
+    expect(only(plain, 'ServiceEntry').spec).toStrictEqual({ hosts: ['api.payments.example.com'], ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }], resolution: 'DNS' });
+    const viaGateway = objectsOf(chart => { new ServiceEntry(chart, 'payments', { hosts: ['api.payments.example.com'], exportTo: [], egressGateway: {} }); });
+    expect((only(viaGateway, 'ServiceEntry').spec as any).exportTo).toBeUndefined();
+    expect((only(viaGateway, 'VirtualService').spec as any).exportTo).toBeUndefined();
+  });
+
+  describe('the data-plane model reads an entry without exportTo as the mesh config\'s defaultServiceExportTo', () => {
+    // REGISTRY_ONLY: a call out reaches the host only where the entry is visible
+    const worldWith = (exportTo: string[] | undefined, defaultServiceExportTo?: string[]) => {
+      const objects = synthObjects(app => {
+        const chart = new MeshChart(app, 'c', { namespace: 'shop' });
+        new MeshService(chart, 'web', { namespace: new MeshNamespace(chart, 'ns', { name: 'shop' }), ports: [{ port: 8080 }], image: 'ghcr.io/example/web:1.4.2' });
+        const egress = new MeshChart(app, 'egress', { namespace: 'egress' });
+        new ServiceEntry(egress, 'payments', { hosts: ['api.payments.example.com'], ...(exportTo ? { exportTo } : {}) });
+      });
+      const mesh = { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' }, ...(defaultServiceExportTo ? { defaultServiceExportTo } : {}) };
+      const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: JSON.stringify(mesh) } };
+      return Mesh.fromObjects([...objects, configMap]).request({ from: 'shop/web', host: 'api.payments.example.com', protocol: 'tls' });
+    };
+
+    test('[]: visible in every namespace (Istio\'s default \'*\'), so the other namespace\'s call goes out', () => {
+      const r = worldWith([]);
+      expect([r.outcome, r.envoy?.cluster]).toStrictEqual(['routed', 'outbound|443||api.payments.example.com']);
+    });
+
+    test('[] under a mesh config whose defaultServiceExportTo is [\'.\']: its own namespace only', () => {
+      expect([worldWith([], ['.']).outcome, worldWith([], ['.']).envoy?.cluster]).toStrictEqual(['no-route', 'BlackHoleCluster']);
+    });
+
+    test('the default [\'.\']: its own namespace only, whatever the mesh config', () => {
+      expect(worldWith(undefined).envoy?.cluster).toBe('BlackHoleCluster');
     });
   });
 

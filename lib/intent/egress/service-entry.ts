@@ -121,6 +121,11 @@ export interface ServiceEntryProps {
   /**
    * Namespaces the entry is visible in (`.` for its own, e.g. `['.']` to keep an egress permission to the namespace,
    * plus the egress gateway's namespace with `egressGateway`).
+   * An empty list writes no `exportTo`: the entry is then visible as the mesh decides, in the namespaces of the mesh
+   * config's `defaultServiceExportTo` (every namespace, `*`, unless the mesh config sets it; istio/api
+   * `networking/v1alpha3/service_entry.proto`, `exportTo`: "If no namespaces are specified then the service entry is
+   * exported to all namespaces by default" and `mesh/v1alpha1/config.proto`, `defaultServiceExportTo`), as Istio's
+   * egress tasks write their entries.
    * @default ['.'] - its own namespace only (plus the egress gateway's with `egressGateway`): an entry is an egress
    * permission under `REGISTRY_ONLY`, granted where asked (secure by default); `['*']` is Istio's default, every namespace
    */
@@ -236,7 +241,8 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
     }
     const { name, namespace } = policyIdentity(this, props, id);
     if (props.hosts.length === 0) failAt(this, problem('hosts', 'must hold at least one host', []));
-    const exportErr = props.exportTo ? checkExportTo('exportTo', props.exportTo) : undefined;
+    // an empty list is the mesh's default (written as no exportTo), not a list to check
+    const exportErr = props.exportTo && props.exportTo.length > 0 ? checkExportTo('exportTo', props.exportTo) : undefined;
     if (exportErr) failAt(this, exportErr);
     for (const h of props.hosts) {
       const hostErr = checkHostName('hosts', h);
@@ -312,7 +318,7 @@ export class ServiceEntry extends Construct implements IMeshService, IRouteTarge
       resolution,
       // the egress gateway must see the entry to send the traffic out
       // written only when asked: none of Istio's egress tasks writes it (istio.io tasks/traffic-management/egress/*)
-      exportTo: [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
+      exportTo: props.exportTo?.length === 0 ? undefined : [...(props.exportTo ?? (eg ? ['.', egressService.split('.')[1]] : ['.']))],
       // The sidecar (or the egress gateway) opens TLS on the port the plain call leaves by.
       tlsOrigination: tls ? {
         port: eg ? tlsTarget! : tlsPort!,

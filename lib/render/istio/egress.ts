@@ -44,7 +44,7 @@ export interface EgressModel {
     readonly meshPort: number;
     /** The port the gateway calls the host on. */
     readonly outPort: number;
-    /** The VirtualService's namespaces: the entry's and the gateway's, unless the entry's exportTo is given. */
+    /** The VirtualService's namespaces: the entry's and the gateway's, unless the entry's exportTo is given (empty: none written, the mesh's default). */
     readonly exportTo: readonly string[];
   };
 }
@@ -109,7 +109,7 @@ export function renderEgressRoute(m: EgressModel): Manifest {
     hosts: [host],
     gateways: ['mesh', gw],
     // visible where the entry is: its namespace's callers and the egress gateway's
-    exportTo: [...eg.exportTo],
+    exportTo: eg.exportTo.length > 0 ? [...eg.exportTo] : undefined,
     http: eg.protocol === 'HTTP' ? [
       { name: 'to-egress-gateway', match: [{ gateways: ['mesh'], port: eg.meshPort }], route: [toGateway] },
       { name: 'out', match: [{ gateways: [gw], port: eg.port }], route: [out] },
