@@ -18,8 +18,6 @@ export function circuitBreaking(app: App): void {
       connectionPool: { maxConnections: 1, http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 },
       // the task's rule sets no TLS: auto mutual TLS, rather than the ISTIO_MUTUAL a DestinationPolicy writes by default
       tls: ClientTls.auto(),
-      // istio-docs: near-miss — durations are written in seconds (`baseEjectionTime: 180s`; the task writes `3m`, the
-      // same duration to Istio), so the strict comparison does not count this object
       outlierDetection: { consecutive5xxErrors: 1, interval: Duration.seconds(1), baseEjectionTime: Duration.minutes(3), maxEjectionPercent: 100 },
     },
   });
@@ -27,9 +25,7 @@ export function circuitBreaking(app: App): void {
 
 /**
  * request-timeouts: Bookinfo's reviews sent to v2 and ratings delayed 2s (`request-timeouts.k8s.yaml`), then reviews
- * given a half-second timeout (`request-timeouts.timeout.k8s.yaml`). istio-docs: near-misses — the delay is written
- * with `percentage.value: 100` (the task uses the deprecated `percent: 100`), the timeout as `500ms` (the task's `0.5s`):
- * the same to Istio, not counted by the strict comparison. Bookinfo and its DestinationRules (the subsets
+ * given a half-second timeout (`request-timeouts.timeout.k8s.yaml`). Bookinfo and its DestinationRules (the subsets
  * v1, v2, v3) are istio/istio's samples, applied first as the task says.
  */
 export function requestTimeouts(app: App): void {
@@ -41,6 +37,9 @@ export function requestTimeouts(app: App): void {
   };
   const chart = step('request-timeouts');
   const ratings = MeshService.fromAttributes(chart, 'ratings-service', { name: 'ratings', namespace: 'default', ports: [{ port: 9080 }], versions: ['v1'] });
+  // istio-docs: gap VirtualService default/ratings — the task writes the delay's deprecated `percent: 100` (istio/api
+  // `networking/v1alpha3/virtual_service.proto`, HTTPFaultInjection.Delay: "percent ... Deprecated: use percentage"); the
+  // typed fault writes its replacement, `percentage: {value: 100}`, the same to Istio: the deprecated field is not offered
   new ServiceRouting(chart, 'ratings', { service: ratings, routes: [{ action: RouteAction.forward(ratings.version('v1')), fault: Fault.delay(Duration.seconds(2)) }] });
-  step('request-timeouts.timeout', Duration.millis(500));
+  step('request-timeouts.timeout', Duration.seconds(0.5));
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-27';
 import { suggestion } from '../core/closest';
-import { durationString } from '../core/duration';
+import { wholeUnitsDurationString } from '../core/duration';
 import { Problem, fail, problem } from '../core/errors';
 import { resourcesModelOf } from '../intent/workload';
 import { LinkerdProxyValuesModel } from '../render/install/linkerd-values';
@@ -199,7 +199,7 @@ export function linkerdProxyModelOf(o: LinkerdProxyOptions, field: string): Link
     if (o[k] !== undefined && typeof o[k] !== 'boolean') check(problem(`${field}.${k}`, 'must be true or false', o[k]));
   }
   const duration = (k: 'outboundDiscoveryCacheUnusedTimeout' | 'inboundDiscoveryCacheUnusedTimeout' | 'shutdownGracePeriod') =>
-    (o[k] !== undefined ? durationString(`${field}.${k}`, o[k]) : undefined);
+    (o[k] !== undefined ? wholeUnitsDurationString(`${field}.${k}`, o[k]) : undefined);
   let resources: LinkerdProxyValuesModel['resources'];
   if (o.resources !== undefined) {
     const r = resourcesModelOf(o.resources);

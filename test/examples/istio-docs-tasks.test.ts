@@ -52,6 +52,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'authz-ingress': 6,
   'authz-jwt': 3,
   'authz-tcp': 4,
+  'circuit-breaking': 1,
   'egress-control': 3,
   'egress-gateway': 11,
   'egress-tls-origination': 3,
@@ -59,7 +60,7 @@ const AT_LEAST: { readonly [task: string]: number } = {
   'mirroring': 9,
   'mtls-migration': 2,
   'request-routing': 2,
-  'request-timeouts': 1,
+  'request-timeouts': 2,
   'secure-ingress': 10,
 };
 

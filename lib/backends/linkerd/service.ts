@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { wholeUnits } from '../../core/duration';
 import { problem } from '../../core/errors';
 import { LINKERD_GRPC_RETRY_ON, retryAnnotations } from '../../render/linkerd';
 import { LINKERD_RETRY_ON } from '../../validation/linkerd';
@@ -23,6 +24,6 @@ export function linkerdRequestPolicy(r: RequestPolicyInput): Decision<{ readonly
     };
   }
   const timeouts = Object.entries(r.timeouts())
-    .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [`timeout.linkerd.io/${k}`, v]);
+    .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [`timeout.linkerd.io/${k}`, wholeUnits(v)]);
   return { value: { ...Object.fromEntries(timeouts), ...(retries && retries.attempts > 0 ? retryAnnotations(retries, r.grpc) : {}) } };
 }

@@ -1,3 +1,4 @@
+import { millisOfDurationString, wholeUnits } from '../../core/duration';
 import {
   HttpRouteSpecRulesFiltersCorsAllowMethods as CorsMethod,
   HttpRouteSpecRulesFiltersRequestRedirectPathType as PathTypeRedirect,
@@ -128,9 +129,9 @@ function filtersOf(r: HttpRouteModel, ns: string | undefined): HttpRouteSpecRule
   return filters;
 }
 
-/** '86400s' or '500ms' to whole seconds (CORS maxAge is an integer number of seconds). */
+/** '24h', '86400s' or '500ms' to whole seconds, rounded up (CORS maxAge is an integer number of seconds). */
 function seconds(d: string): number {
-  return d.endsWith('ms') ? Math.ceil(Number(d.slice(0, -2)) / 1000) : Number(d.slice(0, -1));
+  return Math.ceil(millisOfDurationString(d) / 1000);
 }
 
 /** A rule; `lastResort`: it takes every request and is written with `matches: []`, to rank after every match. */
@@ -143,7 +144,8 @@ function ruleOf(r: HttpRouteModel, ns: string | undefined, lastResort = false): 
     backendRefs: r.redirect ? undefined : r.destinations.map(d => ({ ...backendOf(d, ns), weight: d.weight })),
     filters: filters.length > 0 ? filters : undefined,
     timeouts: r.timeout !== undefined || r.retries?.perTryTimeout !== undefined
-      ? { request: r.timeout, backendRequest: r.retries?.perTryTimeout }
+      // GEP-2257 durations have no fractions: `0.5s` is written `500ms`
+      ? { request: r.timeout !== undefined ? wholeUnits(r.timeout) : undefined, backendRequest: r.retries?.perTryTimeout !== undefined ? wholeUnits(r.retries.perTryTimeout) : undefined }
       : undefined,
     retry: r.retries ? { attempts: r.retries.attempts } : undefined,
   };

@@ -1,3 +1,4 @@
+import { millisOfDurationString, wholeUnits } from '../../core/duration';
 import { TrafficPolicyModel } from '../model';
 
 /**
@@ -9,11 +10,6 @@ export const LINKERD_ACCRUAL_DEFAULTS = { maxFailures: 7, minPenaltyMs: 1_000, m
 
 /** The largest `failure-accrual-consecutive-max-failures` Linkerd reads (a `u32`). */
 export const LINKERD_MAX_FAILURES_LIMIT = 4_294_967_295;
-
-/** Milliseconds of a model duration (`7s`, `500ms`: what `durationString` writes). */
-function msOf(d: string): number {
-  return d.endsWith('ms') ? Number(d.slice(0, -2)) : Number(d.slice(0, -1)) * 1000;
-}
 
 /**
  * Linkerd's circuit breaking (failure accrual, on the Service) from the outlier detection Istio reads: `consecutive5xxErrors`
@@ -32,11 +28,12 @@ function msOf(d: string): number {
 export function failureAccrualAnnotations(p: TrafficPolicyModel | undefined): { [key: string]: string } | undefined {
   const o = p?.outlierDetection;
   if (!o) return undefined;
-  const min = o.baseEjectionTime;
+  // `parse_duration` takes no fractions: `0.5s` is written `500ms`
+  const min = o.baseEjectionTime !== undefined ? wholeUnits(o.baseEjectionTime) : undefined;
   return {
     'balancer.linkerd.io/failure-accrual': 'consecutive',
     ...(o.consecutive5xxErrors !== undefined ? { 'balancer.linkerd.io/failure-accrual-consecutive-max-failures': String(o.consecutive5xxErrors) } : {}),
-    ...(min !== undefined && msOf(min) > LINKERD_ACCRUAL_DEFAULTS.maxPenaltyMs ? { 'balancer.linkerd.io/failure-accrual-consecutive-max-penalty': min } : {}),
+    ...(min !== undefined && millisOfDurationString(min) > LINKERD_ACCRUAL_DEFAULTS.maxPenaltyMs ? { 'balancer.linkerd.io/failure-accrual-consecutive-max-penalty': min } : {}),
     ...(min !== undefined ? { 'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': min } : {}),
   };
 }

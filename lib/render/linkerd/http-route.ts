@@ -1,3 +1,4 @@
+import { wholeUnits } from '../../core/duration';
 import { GrpcRouteSpec, HttpRouteSpec } from '../../imports/gateway.networking.k8s.io';
 import { renderHttpRoute } from '../gateway-api/http-route';
 import { renderGrpcRoute } from '../gateway-api/routes';
@@ -16,7 +17,7 @@ export function retryAnnotations(r: RetriesModel, grpc = false): { [key: string]
     ? { 'retry.linkerd.io/grpc': r.retryOn ?? 'cancelled,unavailable' }
     : { 'retry.linkerd.io/http': r.retryOn ?? '5xx' };
   out['retry.linkerd.io/limit'] = String(r.attempts);
-  if (r.perTryTimeout !== undefined) out['retry.linkerd.io/timeout'] = r.perTryTimeout;
+  if (r.perTryTimeout !== undefined) out['retry.linkerd.io/timeout'] = wholeUnits(r.perTryTimeout);
   return out;
 }
 
@@ -45,9 +46,10 @@ function routeAnnotations(vs: VirtualServiceModel, grpc: boolean): { [key: strin
   const t = vs.linkerdTimeouts ?? {};
   const out = {
     ...(retries ? retryAnnotations(retries, grpc) : {}),
-    ...(request ? { 'timeout.linkerd.io/request': request } : {}),
-    ...(t.response ? { 'timeout.linkerd.io/response': t.response } : {}),
-    ...(t.idle ? { 'timeout.linkerd.io/idle': t.idle } : {}),
+    // `parse_duration` takes no fractions: `0.5s` is written `500ms`
+    ...(request ? { 'timeout.linkerd.io/request': wholeUnits(request) } : {}),
+    ...(t.response ? { 'timeout.linkerd.io/response': wholeUnits(t.response) } : {}),
+    ...(t.idle ? { 'timeout.linkerd.io/idle': wholeUnits(t.idle) } : {}),
   };
   return Object.keys(out).length > 0 ? out : undefined;
 }
