@@ -159,7 +159,12 @@ export function egressControl(app: App): void {
   new ServiceRouting(timeout, 'httpbin-ext-routes', {
     service: httpbinOrg, name: 'httpbin-ext', routes: [{ action: RouteAction.weightedForward([{ target: httpbinOrg, weight: 100 }]), timeout: Duration.seconds(3) }],
   });
-  // the Gateway API step: the route attaches to the ServiceEntry and forwards to the host (a `Hostname` backend)
+  // the Gateway API step: the route attaches to the ServiceEntry (no port: every port of the entry, its one) and forwards
+  // to the host (a `Hostname` backend).
+  // istio-docs: gap HTTPRoute default/httpbin-ext — the task also writes `hostnames: [httpbin.org]`, which Istio ignores
+  // on a route with a ServiceEntry parent (it takes the entry's hosts: istio/istio
+  // pilot/pkg/config/kube/gateway/route_collections.go), and which the egress-gateway task's ServiceEntry-parented
+  // HTTPRoute does not write: the two tasks disagree, the route is written without them
   const gatewayApi = taskChart(app, 'egress-control-gateway-api.timeout', { trafficApi: TrafficApi.GATEWAY_API });
   const httpbinOrgGatewayApi = new ServiceEntry(gatewayApi, 'httpbin-ext', {
     ...external, name: 'httpbin-ext', hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: Protocol.HTTP }],

@@ -307,7 +307,10 @@ export class ServiceRouting extends Construct {
         name: this.props.service.name,
         namespace: this.props.service.namespace,
         ...(this.props.service.external ? { external: true, entryName: (this.props.service as { entryName?: string }).entryName } : {}),
-        port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort ? this.props.service.ports[0].port : undefined),
+        // a ServiceEntry parent names a port only when asked: without one, Istio holds the route on every port of the
+        // entry (istio/istio pilot/pkg/config/kube/gateway/route_collections.go: augmentPortMatch only for a parentRef
+        // port), the same as the one port of a single-port entry, and as Istio's egress tasks write their parentRefs
+        port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort && !this.props.service.external ? this.props.service.ports[0].port : undefined),
       },
       http: this.routes.http.map((r, i) => this.markSelected(routeModelAt(this, r, i))),
       exportTo: this.props.exportTo,

@@ -221,7 +221,7 @@ describe('IstioInstallation', () => {
     const files = synth(app => new IstioInstallation(chart(app), 'istio', { version: '1.28.0', output: InstallOutput.flux() }));
     const objects = YAML.parseAllDocuments(files.get('istio.k8s.yaml')!).map(d => d.toJSON());
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual(['HelmRepository/istio', 'HelmRelease/istio-base', 'HelmRelease/istiod']);
-    expect(objects[0].spec).toStrictEqual({ interval: '600s', url: 'https://istio-release.storage.googleapis.com/charts' });
+    expect(objects[0].spec).toStrictEqual({ interval: '10m', url: 'https://istio-release.storage.googleapis.com/charts' });
     expect(objects[2].spec).toMatchObject({
       releaseName: 'istiod',
       targetNamespace: 'istio-system',

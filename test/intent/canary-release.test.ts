@@ -84,7 +84,7 @@ describe('CanaryRelease', () => {
     });
     expect(http[1].mirror).toStrictEqual({ host: 'shop', subset: 'v2' });
     expect(http[1].mirrorPercentage).toStrictEqual({ value: 5 });
-    expect((stage20[1].spec as any).trafficPolicy).toStrictEqual({ loadBalancer: { consistentHash: { httpCookie: { name: 'session', ttl: '3600s' } } }, tls: { mode: 'ISTIO_MUTUAL' } });
+    expect((stage20[1].spec as any).trafficPolicy).toStrictEqual({ loadBalancer: { consistentHash: { httpCookie: { name: 'session', ttl: '1h' } } }, tls: { mode: 'ISTIO_MUTUAL' } });
     expect(split(out.get('c.stage-100.k8s.yaml')!).mirror).toBeUndefined();
     const rollback = (out.get('c.rollback.k8s.yaml')![0].spec as any).http;
     expect(rollback.map((r: any) => r.name)).toStrictEqual(['canary-split']);

@@ -1,6 +1,6 @@
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import {
-  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, MeshApp, MeshChart, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
+  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, Mesh, MeshApp, MeshChart, MeshNamespace, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
   SidecarScoping, TcpMatch, TrafficApi,
 } from '../../lib';
 import { analyze } from '../../lib/analysis';
@@ -212,6 +212,33 @@ describe('external destinations: bad input', () => {
     });
     expect((only(objects, 'HTTPRoute').spec as { rules: unknown[] }).rules)
       .toStrictEqual([{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: CNN, port: 80 }] }]);
+  });
+
+  describe('a route attached to a single-port ServiceEntry under the Gateway API', () => {
+    const build = (port?: number) => (app: App) => {
+      const c = new MeshChart(app, 'c', { namespace: 'shop', trafficApi: TrafficApi.GATEWAY_API });
+      const web = new MeshService(c, 'web', { namespace: new MeshNamespace(c, 'ns', { name: 'shop' }), image: 'docker.io/library/nginx:1.27', ports: [{ port: 80 }] });
+      const httpbin = new ServiceEntry(c, 'httpbin-ext', { hosts: ['httpbin.org'], ports: [{ number: 80, protocol: Protocol.HTTP, name: 'http' }], exportTo: [] });
+      new ServiceRouting(c, 'r', { service: httpbin, ...(port ? { port } : {}), routes: [{ action: RouteAction.forward(httpbin, { port: 80 }), timeout: Duration.seconds(3) }] });
+      return web;
+    };
+
+    test('names no port on its parent (Istio holds it on every port of the entry: that one), as Istio\'s egress-control task writes it', () => {
+      expect((only(synthObjects(build()), 'HTTPRoute').spec as { parentRefs: unknown[] }).parentRefs)
+        .toStrictEqual([{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'httpbin-ext' }]);
+    });
+
+    test('names the port when the routing names one', () => {
+      expect((only(synthObjects(build(80)), 'HTTPRoute').spec as { parentRefs: unknown[] }).parentRefs)
+        .toStrictEqual([{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'httpbin-ext', port: 80 }]);
+    });
+
+    test.each([[undefined], [80]])('the data-plane model applies it to calls on the entry\'s port (parent port %s)', port => {
+      const app = new MeshApp({ outdir: '/tmp/mesh-kit-external-destinations-test' });
+      build(port)(app);
+      const r = Mesh.fromApp(app).request({ from: 'shop/web', host: 'httpbin.org', port: 80 });
+      expect([r.outcome, r.route?.kind, r.route?.name]).toStrictEqual(['routed', 'HTTPRoute', 'httpbin.org']);
+    });
   });
 
   test('a Sidecar egress host that no declared service has', () => {

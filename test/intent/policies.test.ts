@@ -90,7 +90,7 @@ describe('route policies', () => {
         allowMethods: ['GET', 'POST'],
         allowHeaders: ['x-request-id'],
         exposeHeaders: ['x-trace'],
-        maxAge: '86400s',
+        maxAge: '24h',
         allowCredentials: true,
       },
       headers: { request: { set: { 'x-mesh': 'kit' }, remove: ['x-debug'] }, response: { add: { 'x-served-by': 'ratings' } } },
@@ -145,7 +145,7 @@ describe('DestinationRule traffic policy', () => {
     [LoadBalancer.leastRequest(), { simple: 'LEAST_REQUEST' }],
     [LoadBalancer.random(), { simple: 'RANDOM' }],
     [LoadBalancer.consistentHashByHeader('x-user'), { consistentHash: { httpHeaderName: 'x-user' } }],
-    [LoadBalancer.consistentHashByCookie('session', Duration.minutes(30)), { consistentHash: { httpCookie: { name: 'session', ttl: '1800s' } } }],
+    [LoadBalancer.consistentHashByCookie('session', Duration.minutes(30)), { consistentHash: { httpCookie: { name: 'session', ttl: '30m' } } }],
     [LoadBalancer.consistentHashBySourceIp(), { consistentHash: { useSourceIp: true } }],
   ])('load balancer %#', (loadBalancer, expected) => {
     const objects = valid(synthObjects(app => { ratingsIn(new MeshChart(app, 'c'), { trafficPolicy: { loadBalancer } }); }));
@@ -176,7 +176,7 @@ describe('DestinationRule traffic policy', () => {
     }));
     const spec = only(objects, 'DestinationRule').spec as any;
     expect(spec.trafficPolicy).toStrictEqual({
-      connectionPool: { tcp: { maxConnections: 100, connectTimeout: '250ms' }, http: { http1MaxPendingRequests: 10, maxRequestsPerConnection: 1, idleTimeout: '300s' } },
+      connectionPool: { tcp: { maxConnections: 100, connectTimeout: '250ms' }, http: { http1MaxPendingRequests: 10, maxRequestsPerConnection: 1, idleTimeout: '5m' } },
       outlierDetection: { consecutive5xxErrors: 3, interval: '5s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
       tls: { mode: 'ISTIO_MUTUAL' },
     });

@@ -183,8 +183,8 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
       expect(accrualOf({ consecutive5xxErrors: 5, baseEjectionTime: Duration.minutes(2) })).toStrictEqual({
         ...mode,
         'balancer.linkerd.io/failure-accrual-consecutive-max-failures': '5',
-        'balancer.linkerd.io/failure-accrual-consecutive-max-penalty': '120s',
-        'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': '120s',
+        'balancer.linkerd.io/failure-accrual-consecutive-max-penalty': '2m',
+        'balancer.linkerd.io/failure-accrual-consecutive-min-penalty': '2m',
       });
       expect(accrualOf({ baseEjectionTime: Duration.millis(60_001) })).toStrictEqual({
         ...mode,
@@ -426,7 +426,7 @@ describe('timeouts and retries of every request to a service (requestPolicy)', (
     expect(only(objects, 'Service', 'api').metadata.annotations).toStrictEqual({
       'timeout.linkerd.io/request': '10s',
       'timeout.linkerd.io/response': '5s',
-      'timeout.linkerd.io/idle': '60s',
+      'timeout.linkerd.io/idle': '1m',
       'retry.linkerd.io/http': '5xx',
       'retry.linkerd.io/limit': '2',
     });
