@@ -9,7 +9,7 @@
 import { App } from 'cdk8s';
 import { taskChart } from './chart';
 import {
-  AuthorizationAction, AuthorizationPolicy, ClientTls, DestinationPolicy, IngressGateway, IngressGatewayRoute, MeshNamespace,
+  AuthorizationAction, AuthorizationPolicy, ClientTls, DestinationPolicy, HostNames, IngressGateway, IngressGatewayRoute, MeshNamespace,
   MeshService, MtlsMode, PeerAuthentication, RequestAuthentication, RequestCondition, RequestSource, RouteAction, WorkloadSelector,
 } from '@mesh-kit/core';
 
@@ -54,28 +54,30 @@ export function mtlsMigration(app: App): void {
  * then on /headers only). One file per step that replaces another (`authn-policy.<step>.k8s.yaml`).
  */
 export function authnPolicy(app: App): void {
+  // the task names httpbin fully qualified everywhere (`httpbin.foo.svc.cluster.local`), as Istio recommends
+  const fullyQualified = { hostNames: HostNames.FULLY_QUALIFIED };
   const mesh = taskChart(app, 'authn-policy');
   PeerAuthentication.meshWide(mesh, 'mesh-wide');
   new PeerAuthentication(mesh, 'foo', { namespace: 'foo' });
 
-  const workload = taskChart(app, 'authn-policy.workload');
+  const workload = taskChart(app, 'authn-policy.workload', fullyQualified);
   const httpbinBar = MeshService.fromAttributes(workload, 'httpbin-bar', { name: 'httpbin', namespace: 'bar', ports: [{ port: 8000 }] });
   new PeerAuthentication(workload, 'httpbin', { workload: httpbinIn('bar') });
   new DestinationPolicy(workload, 'httpbin-mtls', { service: httpbinBar, name: 'httpbin', trafficPolicy: { tls: ClientTls.istioMutual() } });
 
-  const port = taskChart(app, 'authn-policy.port');
+  const port = taskChart(app, 'authn-policy.port', fullyQualified);
   const httpbinBar2 = MeshService.fromAttributes(port, 'httpbin-bar', { name: 'httpbin', namespace: 'bar', ports: [{ port: 8000 }] });
   new PeerAuthentication(port, 'httpbin', { workload: httpbinIn('bar'), portLevelMtls: { 80: MtlsMode.DISABLE } });
   new DestinationPolicy(port, 'httpbin-mtls', {
     service: httpbinBar2, name: 'httpbin', trafficPolicy: { tls: ClientTls.istioMutual(), ports: [{ port: 8000, tls: ClientTls.disable() }] },
   });
 
-  const precedence = taskChart(app, 'authn-policy.precedence');
+  const precedence = taskChart(app, 'authn-policy.precedence', fullyQualified);
   const httpbinFoo = MeshService.fromAttributes(precedence, 'httpbin-foo', { name: 'httpbin', namespace: 'foo', ports: [{ port: 8000 }] });
   new PeerAuthentication(precedence, 'overwrite-example', { workload: httpbinIn('foo'), mode: MtlsMode.DISABLE });
   new DestinationPolicy(precedence, 'overwrite', { service: httpbinFoo, name: 'overwrite-example', trafficPolicy: { tls: ClientTls.disable() } });
 
-  const enduser = taskChart(app, 'authn-policy.end-user');
+  const enduser = taskChart(app, 'authn-policy.end-user', fullyQualified);
   const foo = MeshNamespace.fromName('foo');
   const httpbin = MeshService.fromAttributes(enduser, 'httpbin-foo', { name: 'httpbin', namespace: 'foo', ports: [{ port: 8000 }] });
   const gateway = new IngressGateway(enduser, 'httpbin-gateway', { namespace: foo, servers: [{ port: 80, hosts: ['*'] }] });

@@ -65,6 +65,26 @@ export enum GatewayServiceType {
   CLUSTER_IP = 'ClusterIP',
 }
 
+/**
+ * How Istio's objects name the cluster's own Services in `host` and `hosts` (VirtualService hosts and destinations,
+ * DestinationRule hosts). A Service of another namespace is always written fully qualified, an external host (a
+ * ServiceEntry's) and `*` as given.
+ */
+export enum HostNames {
+  /**
+   * A Service of the object's own namespace by its short name (`reviews`), as Istio's Bookinfo samples write it; Istio
+   * completes it with the namespace of the object that names it.
+   */
+  SHORT = 'Short',
+  /**
+   * Every in-cluster Service as `<name>.<namespace>.svc.cluster.local`, as Istio recommends ("To avoid potential
+   * misconfigurations, it is recommended to always use fully qualified domain names over short names": istio/api
+   * `networking/v1alpha3/virtual_service.proto` and `destination_rule.proto`, `host`) and its security tasks write it:
+   * the object means the same Service wherever it is applied or moved.
+   */
+  FULLY_QUALIFIED = 'FullyQualified',
+}
+
 /** Where Istio's data plane runs for the workloads below a scope. */
 export enum DataPlane {
   /** A sidecar proxy in every pod (namespace label `istio-injection: enabled`). */
@@ -207,6 +227,13 @@ export interface MeshSettingsProps {
    * @default UnpinnedImages.NONE
    */
   readonly allowUnpinnedImages?: UnpinnedImages;
+
+  /**
+   * How Istio's objects below the scope name in-cluster Services in `host`/`hosts`: {@link HostNames.FULLY_QUALIFIED}
+   * writes `<name>.<namespace>.svc.cluster.local` also for the object's own namespace, as Istio recommends.
+   * @default HostNames.SHORT - a Service of the object's own namespace by its short name
+   */
+  readonly hostNames?: HostNames;
 }
 
 const MESH_KEY = '@mesh-kit/core:mesh';
@@ -217,6 +244,7 @@ const DATA_PLANE_KEY = '@mesh-kit/core:dataPlane';
 const AUTO_WAYPOINTS_KEY = '@mesh-kit/core:autoWaypoints';
 const LINKERD_KEY = '@mesh-kit/core:linkerdVersion';
 const UNPINNED_KEY = '@mesh-kit/core:allowUnpinnedImages';
+const HOST_NAMES_KEY = '@mesh-kit/core:hostNames';
 
 /**
  * Mesh-wide settings, held in the construct tree's context so that a chart (or the whole app)
@@ -235,6 +263,7 @@ export class MeshSettings {
     setOnce(scope, DATA_PLANE_KEY, 'dataPlane', props.dataPlane, Object.values(DataPlane));
     setOnce(scope, AUTO_WAYPOINTS_KEY, 'autoWaypoints', props.autoWaypoints === undefined ? undefined : String(props.autoWaypoints), ['true', 'false']);
     setOnce(scope, LINKERD_KEY, 'linkerdVersion', props.linkerdVersion, Object.values(LinkerdVersion));
+    setOnce(scope, HOST_NAMES_KEY, 'hostNames', props.hostNames, Object.values(HostNames));
     // its type is checked with the props (checkArguments): an UnpinnedImages
     const unpinned = props.allowUnpinnedImages;
     setOnce(scope, UNPINNED_KEY, 'allowUnpinnedImages', unpinned?._toContext(), unpinned === undefined ? [] : [unpinned._toContext()]);
@@ -250,6 +279,7 @@ export class MeshSettings {
     const a = scope.node.tryGetContext(AUTO_WAYPOINTS_KEY) as string | undefined;
     const l = scope.node.tryGetContext(LINKERD_KEY) as LinkerdVersion | undefined;
     const u = scope.node.tryGetContext(UNPINNED_KEY) as string | undefined;
+    const h = scope.node.tryGetContext(HOST_NAMES_KEY) as HostNames | undefined;
     const dataPlane = d ?? DataPlane.SIDECAR;
     // ambient routes with the Gateway API (waypoints do not read DestinationRule subsets) unless Istio's API is asked for
     const trafficApi = t ?? (dataPlane === DataPlane.AMBIENT ? TrafficApi.GATEWAY_API : TrafficApi.ISTIO);
@@ -262,6 +292,7 @@ export class MeshSettings {
       autoWaypoints: a !== 'false',
       linkerdVersion: l ?? LinkerdVersion.V2_20,
       allowUnpinnedImages: UnpinnedImages.fromContext(u),
+      hostNames: h ?? HostNames.SHORT,
     };
   }
 

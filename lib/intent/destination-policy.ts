@@ -9,6 +9,7 @@ import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
 import { emit, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
 import { BackendTlsModel, renderBackendTlsPolicy } from '../render/gateway-api';
+import { hostOf } from '../render/hosts';
 import { renderDestinationRuleOf } from '../render/istio';
 import { DestinationRuleModel, TrafficPolicyModel } from '../render/model';
 
@@ -128,7 +129,8 @@ export class DestinationPolicy extends Construct {
     const model: DestinationRuleModel = {
       name,
       namespace,
-      host: !svc.external && svc.namespace !== undefined && svc.namespace !== namespace ? `${svc.name}.${svc.namespace}.svc.cluster.local` : svc.name,
+      // fully qualified from another namespace, or everywhere with HostNames.FULLY_QUALIFIED
+      host: hostOf(svc, namespace, renderContextOf(this).clusterDomain, renderContextOf(this).qualifiedHosts),
       subsets: subsets.map(s => ({
         name: s.name,
         // an external host's endpoints carry no version label: its subsets select every endpoint unless told

@@ -176,11 +176,12 @@ export class ServiceRouting extends Construct {
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
+    const ctx = renderContextOf(this);
     this.node.addValidation(problemValidation(this, () => [
       ...checkRoutes(this.routes.http, code => Suppressions.find(this, code) !== undefined, this.routes.httpOnly),
       ...followOptionProblems(this.routes.http),
       ...this.protocolProblems(),
-      ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, renderContextOf(this).clusterDomain)]),
+      ...sniProblems(this.routes.tls, [hostOf(this.props.service, this.vsNamespace, ctx.clusterDomain, ctx.qualifiedHosts)]),
       ...this.backendProblems(),
       ...this.attachedPortProblems(),
     ]));
@@ -310,7 +311,8 @@ export class ServiceRouting extends Construct {
         // a ServiceEntry parent names a port only when asked: without one, Istio holds the route on every port of the
         // entry (istio/istio pilot/pkg/config/kube/gateway/route_collections.go: augmentPortMatch only for a parentRef
         // port), the same as the one port of a single-port entry, and as Istio's egress tasks write their parentRefs
-        port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort && !this.props.service.external ? this.props.service.ports[0].port : undefined),
+        port: this.props.port ?? (this.props.service.ports.length === 1 && !this.props.everyPort && !this.props.service.external
+          ? this.props.service.ports[0].port : undefined),
       },
       http: this.routes.http.map((r, i) => this.markSelected(routeModelAt(this, r, i))),
       exportTo: this.props.exportTo,

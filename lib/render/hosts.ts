@@ -2,7 +2,8 @@ import { ServiceRef } from './model';
 
 /**
  * The host name by which an object in `fromNamespace` addresses `service`: the short name when
- * both live in the same namespace (as Istio's own samples write it) unless `qualified`, the cluster FQDN otherwise.
+ * both live in the same namespace (as Istio's own samples write it) unless `qualified` (`HostNames.FULLY_QUALIFIED`,
+ * a delegate's hosts), the cluster FQDN otherwise. An external host, and a Service of no known namespace, as given.
  */
 export function hostOf(service: ServiceRef, fromNamespace: string | undefined, clusterDomain: string, qualified = false): string {
   if (service.external || service.namespace === undefined || (!qualified && service.namespace === fromNamespace)) {

@@ -579,6 +579,8 @@ export interface RenderContext {
   readonly istioApiVersion: string;
   /** Kubernetes cluster domain for fully-qualified names. */
   readonly clusterDomain: string;
+  /** Name a Service of the object's own namespace fully qualified too (`HostNames.FULLY_QUALIFIED`). */
+  readonly qualifiedHosts: boolean;
 }
 
 /** Who may call a workload, as its mesh identifies them. */

@@ -66,14 +66,18 @@ describe('whole units, for the Gateway API (GEP-2257) and Linkerd (parse_duratio
 
 describe('the durations of rendered objects', () => {
   const reviews = (chart: MeshChart) => {
-    const svc = new MeshService(chart, 'reviews', { namespace: new MeshNamespace(chart, 'ns', { name: 'shop' }), ports: [{ port: 9080 }], image: 'ghcr.io/example/reviews:1.0.0' });
-    return svc;
+    const namespace = new MeshNamespace(chart, 'ns', { name: 'shop' });
+    return new MeshService(chart, 'reviews', { namespace, ports: [{ port: 9080 }], image: 'ghcr.io/example/reviews:1.0.0' });
   };
   const timeoutRoute = (chart: MeshChart, retryOn?: RetryOn[]) => {
     const svc = reviews(chart);
     new ServiceRouting(chart, 'reviews-routes', {
       service: svc,
-      routes: [{ action: RouteAction.forward(svc), timeout: Duration.seconds(0.5), retries: { attempts: 2, perTryTimeout: Duration.seconds(0.25), retryOn } }],
+      routes: [{
+        action: RouteAction.forward(svc),
+        timeout: Duration.seconds(0.5),
+        retries: { attempts: 2, perTryTimeout: Duration.seconds(0.25), retryOn },
+      }],
     });
   };
 
@@ -92,14 +96,16 @@ describe('the durations of rendered objects', () => {
     const objects = expectLinkerdValid(synthObjects(app => timeoutRoute(new MeshChart(app, 'c', { namespace: 'shop', mesh: MeshProvider.LINKERD }), [RetryOn.FIVE_XX])));
     const route = only(objects, 'HTTPRoute');
     expect((route.spec as any).rules[0].timeouts).toStrictEqual({ request: '500ms' });
-    expect(route.metadata.annotations?.['retry.linkerd.io/timeout']).toBe('250ms');
+    expect((route.metadata.annotations as Record<string, string>)['retry.linkerd.io/timeout']).toBe('250ms');
   });
 
   test('Istio: an outlier detection\'s Duration.minutes(3) is 3m (the circuit-breaking task\'s baseEjectionTime)', () => {
     const objects = expectSchemaValid(synthObjects(app => {
       const chart = new MeshChart(app, 'c', { namespace: 'shop' });
       new MeshService(chart, 'httpbin', {
-        namespace: new MeshNamespace(chart, 'ns', { name: 'shop' }), ports: [{ port: 8000 }], image: 'ghcr.io/example/httpbin:1.0.0',
+        namespace: new MeshNamespace(chart, 'ns', { name: 'shop' }),
+        ports: [{ port: 8000 }],
+        image: 'ghcr.io/example/httpbin:1.0.0',
         trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1, interval: Duration.seconds(1), baseEjectionTime: Duration.minutes(3) } },
       });
     }));
@@ -123,7 +129,7 @@ describe('the durations of rendered objects', () => {
       const chart = new MeshChart(app, 'c', { namespace: 'shop', mesh: MeshProvider.LINKERD });
       new MeshService(chart, 'bb', { ports: [{ port: 8080 }], image: 'docker.io/buoyantio/bb:v0.0.6', trafficPolicy: { outlierDetection: { baseEjectionTime: Duration.seconds(1.5) } } });
     }));
-    expect(only(objects, 'Service', 'bb').metadata.annotations?.['balancer.linkerd.io/failure-accrual-consecutive-min-penalty']).toBe('1500ms');
+    expect((only(objects, 'Service', 'bb').metadata.annotations as Record<string, string>)['balancer.linkerd.io/failure-accrual-consecutive-min-penalty']).toBe('1500ms');
   });
 
   test('the Gateway API: a CORS maxAge of Duration.hours(24) is 86400 seconds', () => {

@@ -46,7 +46,7 @@ const TASKS: { readonly [task: string]: readonly string[] } = {
 const AT_LEAST: { readonly [task: string]: number } = {
   'ambient-getting-started': 3,
   'ambient-waypoint': 2,
-  'authn-policy': 9,
+  'authn-policy': 13,
   'authz-deny': 3,
   'authz-http': 5,
   'authz-ingress': 6,

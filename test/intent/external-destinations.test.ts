@@ -1,7 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import {
-  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, Mesh, MeshApp, MeshChart, MeshNamespace, MeshService, Protocol, RouteAction, ServiceEntry, ServiceRouting,
-  SidecarScoping, TcpMatch, TrafficApi,
+  ClientTls, DestinationPolicy, HttpMatch, LoadBalancer, Mesh, MeshApp, MeshChart, MeshNamespace, MeshService, Protocol, RouteAction, ServiceEntry,
+  ServiceRouting, SidecarScoping, TcpMatch, TrafficApi,
 } from '../../lib';
 import { analyze } from '../../lib/analysis';
 import { errorOf } from '../support/errors';

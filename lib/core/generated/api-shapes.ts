@@ -3623,6 +3623,12 @@ export const API_SHAPES: ApiShapes = {
     },
     "disableResourceNameHashes": "boolean",
     "fileName": "string",
+    "hostNames": {
+     "enum": [
+      "FullyQualified",
+      "Short"
+     ]
+    },
     "istioApiVersion": {
      "enum": [
       "v1",
@@ -4150,6 +4156,12 @@ export const API_SHAPES: ApiShapes = {
      "enum": [
       "ambient",
       "sidecar"
+     ]
+    },
+    "hostNames": {
+     "enum": [
+      "FullyQualified",
+      "Short"
      ]
     },
     "istioApiVersion": {

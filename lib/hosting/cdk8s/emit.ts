@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
-import { DataPlane, MeshProvider, MeshSettings } from '../../core/settings';
+import { DataPlane, HostNames, MeshProvider, MeshSettings } from '../../core/settings';
 import { Manifest, RenderContext } from '../../render/model';
 
 
@@ -189,7 +189,8 @@ export function istioNetworking(scope: IConstruct): string {
 
 /** The render context in force at `scope` (its chart's and app's settings). */
 export function renderContextOf(scope: IConstruct): RenderContext {
-  return { istioApiVersion: MeshSettings.of(scope).istioApiVersion, clusterDomain: 'cluster.local' };
+  const settings = MeshSettings.of(scope);
+  return { istioApiVersion: settings.istioApiVersion, clusterDomain: 'cluster.local', qualifiedHosts: settings.hostNames === HostNames.FULLY_QUALIFIED };
 }
 
 /** Whether workloads under `scope` run on Istio's ambient data plane (ztunnel and waypoints) rather than sidecars. */

@@ -2,7 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, problem } from '../../core/errors';
 import { constructArgs } from '../../core/input';
-import { DataPlane, IstioApiVersion, LinkerdVersion, MeshProvider, MeshSettings, TrafficApi, UnpinnedImages } from '../../core/settings';
+import { DataPlane, HostNames, IstioApiVersion, LinkerdVersion, MeshProvider, MeshSettings, TrafficApi, UnpinnedImages } from '../../core/settings';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
@@ -56,6 +56,13 @@ export interface MeshChartProps extends ChartProps {
   readonly allowUnpinnedImages?: UnpinnedImages;
 
   /**
+   * How this chart's Istio objects name in-cluster Services in `host`/`hosts` ({@link HostNames.FULLY_QUALIFIED}:
+   * `<name>.<namespace>.svc.cluster.local`, as Istio recommends).
+   * @default - the app's setting ({@link MeshSettings.apply}), else HostNames.SHORT
+   */
+  readonly hostNames?: HostNames;
+
+  /**
    * The file this chart synthesizes to under a {@link MeshApp}, without the extension; may hold
    * `/` for a subfolder (e.g. `gateway-api/route-all-v1`).
    * @default - cdk8s's name for the chart (its id, when that is a DNS label)
@@ -103,6 +110,7 @@ export class MeshChart extends Chart {
       autoWaypoints: props.autoWaypoints,
       linkerdVersion: props.linkerdVersion,
       allowUnpinnedImages: props.allowUnpinnedImages,
+      hostNames: props.hostNames,
     });
   }
 }

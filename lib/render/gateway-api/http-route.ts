@@ -145,7 +145,10 @@ function ruleOf(r: HttpRouteModel, ns: string | undefined, lastResort = false): 
     filters: filters.length > 0 ? filters : undefined,
     timeouts: r.timeout !== undefined || r.retries?.perTryTimeout !== undefined
       // GEP-2257 durations have no fractions: `0.5s` is written `500ms`
-      ? { request: r.timeout !== undefined ? wholeUnits(r.timeout) : undefined, backendRequest: r.retries?.perTryTimeout !== undefined ? wholeUnits(r.retries.perTryTimeout) : undefined }
+      ? {
+        request: r.timeout !== undefined ? wholeUnits(r.timeout) : undefined,
+        backendRequest: r.retries?.perTryTimeout !== undefined ? wholeUnits(r.retries.perTryTimeout) : undefined,
+      }
       : undefined,
     retry: r.retries ? { attempts: r.retries.attempts } : undefined,
   };

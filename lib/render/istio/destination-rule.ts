@@ -1,4 +1,5 @@
 import { DestinationRuleSpec } from '../../imports/networking.istio.io';
+import { hostOf } from '../hosts';
 import { metadataOf } from '../metadata';
 import { DestinationRuleModel, Manifest, RenderContext, ServiceModel } from '../model';
 
@@ -12,7 +13,7 @@ export function renderDestinationRule(service: ServiceModel, ctx: RenderContext)
   return renderDestinationRuleOf({
     name: service.destinationRuleName,
     namespace: service.namespace,
-    host: service.name,
+    host: hostOf({ name: service.name, namespace: service.namespace }, service.namespace, ctx.clusterDomain, ctx.qualifiedHosts),
     subsets: versions.map(v => ({
       name: v.name,
       labels: (service.subsetsSelectApp ? { app: service.app, version: v.label } : { version: v.label }) as { [key: string]: string },

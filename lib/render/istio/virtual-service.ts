@@ -34,7 +34,7 @@ function renderL4Match(m: TcpMatchModel, vs: VirtualServiceModel) {
 function renderDestination(d: DestinationModel, vs: VirtualServiceModel, ctx: RenderContext) {
   return {
     // a delegate's short names were resolved in the root's namespace (istio/istio#30387): it names hosts in full
-    host: hostOf(d.service, vs.delegate ? undefined : vs.namespace, ctx.clusterDomain, vs.delegate),
+    host: hostOf(d.service, vs.delegate ? undefined : vs.namespace, ctx.clusterDomain, vs.delegate || ctx.qualifiedHosts),
     subset: d.subset,
     port: d.port !== undefined ? { number: d.port } : undefined,
   };
@@ -90,7 +90,7 @@ export function renderVirtualService(vs: VirtualServiceModel, ctx: RenderContext
     // a service's own routes: its host as seen from the route's namespace (fully qualified from another one;
     // a short host would be read as `<name>.<the route's namespace>` and the route would never apply)
     // a delegate has no hosts: the root's apply
-    hosts: vs.delegate ? undefined : vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain)] : vs.hosts,
+    hosts: vs.delegate ? undefined : vs.meshService ? [hostOf(vs.meshService, vs.namespace, ctx.clusterDomain, ctx.qualifiedHosts)] : vs.hosts,
     gateways: vs.gateways.length > 0 ? gatewayNamesOf(vs) : undefined,
     exportTo: vs.exportTo ? [...vs.exportTo] : undefined,
     http: vs.http.length > 0 || (!vs.tcp?.length && !vs.tls?.length)
