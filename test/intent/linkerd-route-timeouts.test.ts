@@ -48,7 +48,7 @@ describe('ServiceRouting responseTimeout and idleTimeout: Linkerd\'s route timeo
         ],
       });
     });
-    expect(route.metadata.annotations).toStrictEqual({ 'timeout.linkerd.io/idle': '300s' });
+    expect(route.metadata.annotations).toStrictEqual({ 'timeout.linkerd.io/idle': '5m' });
     expect((route.spec as { rules: Array<{ timeouts: unknown }> }).rules.map(r => r.timeouts)).toStrictEqual([{ request: '30s' }, { request: '500ms' }]);
   });
 
