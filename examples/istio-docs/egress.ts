@@ -19,9 +19,13 @@ export function egressGateway(app: App): void {
   const ns = MeshNamespace.fromName('default');
 
   const http = taskChart(app, 'egress-gateway');
+  // the task's entries write no exportTo: visible as the mesh decides (every namespace unless its defaultServiceExportTo
+  // says otherwise), the egress gateway's istio-system included — exported to `default` only, the gateway would have no
+  // route out to edition.cnn.com and answer 503
   const cnnHttp = new ServiceEntry(http, 'cnn', {
     name: 'cnn',
     namespace: ns.name,
+    exportTo: [],
     hosts: ['edition.cnn.com'],
     ports: [{ number: 80, name: 'http-port', protocol: Protocol.HTTP }, { number: 443, name: 'https', protocol: Protocol.HTTPS }],
   });
@@ -59,6 +63,7 @@ export function egressGateway(app: App): void {
   const cnn = new ServiceEntry(httpGatewayApi, 'cnn', {
     name: 'cnn',
     namespace: ns.name,
+    exportTo: [],
     hosts: ['edition.cnn.com'],
     ports: [{ number: 80, name: 'http-port', protocol: Protocol.HTTP }, { number: 443, name: 'https', protocol: Protocol.HTTPS }],
   });
@@ -80,7 +85,7 @@ export function egressGateway(app: App): void {
   });
 
   const https = taskChart(app, 'egress-gateway.https');
-  const cnnTls = new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
+  const cnnTls = new ServiceEntry(https, 'cnn', { name: 'cnn', namespace: ns.name, exportTo: [], hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }] });
   const egressGatewayTls = new IngressGateway(https, 'istio-egressgateway', {
     namespace: ns,
     selector: EGRESS,
@@ -115,7 +120,7 @@ export function egressGateway(app: App): void {
   // the Gateway API step for HTTPS: the same two routes as for HTTP, TLSRoutes by SNI through a TLS Passthrough listener
   const httpsGatewayApi = taskChart(app, 'egress-gateway-gateway-api.https', { trafficApi: TrafficApi.GATEWAY_API });
   const cnnTlsEntry = new ServiceEntry(httpsGatewayApi, 'cnn', {
-    name: 'cnn', namespace: ns.name, hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }],
+    name: 'cnn', namespace: ns.name, exportTo: [], hosts: ['edition.cnn.com'], ports: [{ number: 443, name: 'tls', protocol: Protocol.TLS }],
   });
   const cnnPassthroughGateway = new IngressGateway(httpsGatewayApi, 'cnn-egress-gateway', {
     namespace: ns,
@@ -125,6 +130,9 @@ export function egressGateway(app: App): void {
   const cnnPassthroughService = MeshService.fromAttributes(httpsGatewayApi, 'cnn-egress-gateway-istio', {
     name: 'cnn-egress-gateway-istio', namespace: ns.name, ports: [{ port: 443, protocol: Protocol.TLS }],
   });
+  // istio-docs: near-miss TLSRoute default/direct-cnn-to-egress-gateway — written with `hostnames: [edition.cnn.com]`:
+  // the pinned Gateway API (v1.6.0) serves TLSRoute as v1, which requires hostnames; the task writes v1alpha2 without
+  // them, which Istio reads as SNI `*` (pilot/pkg/config/kube/gateway/conversion.go buildTLSMatch): the same connections
   new ServiceRouting(httpsGatewayApi, 'to-gateway', {
     service: cnnTlsEntry,
     name: 'direct-cnn-to-egress-gateway',

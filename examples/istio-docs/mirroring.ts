@@ -4,6 +4,11 @@
  * under the Gateway API (`mirroring-gateway-api[.mirror].k8s.yaml`), where the versions are reached through their own
  * Services (`httpbin-v1`, `httpbin-v2`). The task runs `docker.io/kennethreitz/httpbin` and `curlimages/curl`
  * unpinned, as it writes them: the charts opt out of the pinned-image rule for these two images.
+ * istio-docs: deliberately not reproduced, HTTPRoute default/httpbin (both Gateway API steps) — the task's parent is
+ * `{kind: Service, name: httpbin, port: 8000}` with no `group`, which the API server defaults to
+ * `gateway.networking.k8s.io` (the HTTPRoute CRD's `parentRefs[].group` default): a Service of the Gateway API's group,
+ * which does not exist, so the route would attach to nothing. mesh-kit writes the core group, `group: ''`, as Istio's
+ * request-routing and ambient tasks do.
  */
 import { App } from 'cdk8s';
 import { taskChart } from './chart';

@@ -3,8 +3,7 @@
  * would write it with mesh-kit's typed constructs: edition.cnn.com let out on 80 (HTTP) and 443 (HTTPS, passed through
  * by SNI) (`egress-tls-origination.k8s.yaml`), then the application's plain-HTTP calls on 80 sent to 443 with TLS
  * opened by the sidecar, for a subset of the host only (`egress-tls-origination.origination.k8s.yaml`): the
- * application's own HTTPS calls on 443 keep their single TLS. istio-docs: near-miss — the ServiceEntry writes
- * `exportTo: ['.']` (secure by default), which the task's does not.
+ * application's own HTTPS calls on 443 keep their single TLS.
  */
 import { App } from 'cdk8s';
 import { taskChart } from './chart';
@@ -18,6 +17,8 @@ export function tlsOrigination(app: App): void {
   const entry = (chart: ReturnType<typeof taskChart>) => new ServiceEntry(chart, 'edition-cnn-com', {
     name: 'edition-cnn-com',
     namespace: ns.name,
+    // visible as the mesh decides (the task writes no exportTo)
+    exportTo: [],
     hosts: ['edition.cnn.com'],
     ports: [{ number: 80, name: 'http-port', protocol: Protocol.HTTP }, { number: 443, name: 'https-port', protocol: Protocol.HTTPS }],
     resolution: ServiceEntryResolution.DNS,
