@@ -132,6 +132,8 @@ spec: { selector: { istio: egressgateway }, ports: [{ name: http2, port: 80, tar
     const atGateway = mesh.request({ gateway: 'shop/egressgateway', host: CNN, port, ...extra });
     expect(atGateway.outcome).toBe('routed');
     expect(atGateway.reason).toContain(`to outbound|${port}||${CNN}`);
+    // the rule named by its section: a TLS route is tls[1], not http[1]
+    if (tls) expect(atGateway.reason).toContain('VirtualService shop/through-egress tls[1] sends the connection to');
     expect(atGateway.route).toMatchObject({ kind: 'VirtualService', namespace: 'shop', name: 'through-egress', rule: 1 });
     expect(routing(atGateway.destinations)).toMatchObject([{ port }]);
     expect(JSON.stringify(routing(atGateway.destinations))).toContain(CNN);

@@ -38,7 +38,7 @@ const routeRef = (o: RuleOrigin, match: number | undefined): TrafficRouteRef => 
   ...(o.delegatedFrom ? { delegatedFrom: routeRef(o.delegatedFrom, undefined) } : {}),
 });
 
-const describe = (o: RuleOrigin) => `${o.kind} ${o.namespace}/${o.name} ${o.kind === 'VirtualService' ? 'http' : 'rules'}[${o.rule}]`;
+const describe = (o: RuleOrigin) => `${o.kind} ${o.namespace}/${o.name} ${o.kind === 'VirtualService' ? o.section ?? 'http' : 'rules'}[${o.rule}]`;
 
 /** Envoy's names of the path taken. */
 function envoyNames(sim: SimResult): NonNullable<TrafficResult['envoy']> {

@@ -64,6 +64,8 @@ export interface RuleOrigin {
   /** The match of the source rule this converted rule carries (HTTPRoute rules are split one match per rule). */
   readonly match?: number;
   readonly delegatedFrom?: RuleOrigin;
+  /** The VirtualService section a layer-4 rule is in (none: `http`). */
+  readonly section?: 'tcp' | 'tls';
 }
 
 export interface HttpRedirect {
@@ -313,8 +315,8 @@ export function parseVirtualService(o: WorldObject): VirtualServiceConfig {
     exportTo: strs(spec.exportTo),
     http: list(spec.http).map((r, i) => (isObj(r) ? parseHttpRule(r, origin(i, str(r.name) || undefined))
       : undefined)).filter((r): r is HttpRule => r !== undefined),
-    tcp: l4Rules(spec.tcp, origin),
-    tls: l4Rules(spec.tls, origin),
+    tcp: l4Rules(spec.tcp, i => ({ ...origin(i), section: 'tcp' })),
+    tls: l4Rules(spec.tls, i => ({ ...origin(i), section: 'tls' })),
     ...(semantics === 'gateway' || semantics === 'ingress' ? { semantics } : {}),
     object: o,
   };
