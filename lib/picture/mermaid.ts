@@ -116,8 +116,13 @@ export function mermaidFlowchart(intent: MeshIntent): string {
   return `${[...lines, ...edges].join('\n')}\n`;
 }
 
-/** The picture of an app: one Mermaid flowchart per synthesized file, in the files' order, in a markdown document. */
-export function meshPictureMarkdown(files: ReadonlyArray<{ readonly file: string; readonly objects: readonly Manifest[] }>): string {
+/**
+ * The picture of an app: one Mermaid flowchart per synthesized file, in the files' order, in a markdown document. A
+ * file's objects are read with what is applied beside it, as the analysis reads them: the files of no alternative group
+ * (`MeshChart.alternativeGroup`), and the file itself — never its siblings (a ServiceAccount's workloads declared in
+ * another step of a task are not this step's callers).
+ */
+export function meshPictureMarkdown(files: ReadonlyArray<{ readonly file: string; readonly objects: readonly Manifest[]; readonly alternativeGroup?: string }>): string {
   const out = [
     '# Mesh picture',
     '',
@@ -126,7 +131,10 @@ export function meshPictureMarkdown(files: ReadonlyArray<{ readonly file: string
     'mutual TLS modes as cylinders, external hosts as hexagons.',
     '',
   ];
-  const all = files.flatMap(f => f.objects);
-  for (const f of files) out.push(`## ${f.file}`, '', '```mermaid', mermaidFlowchart(meshIntent(f.objects, all)).trimEnd(), '```', '');
+  const base = files.filter(f => f.alternativeGroup === undefined);
+  for (const f of files) {
+    const context = [...base, ...(f.alternativeGroup === undefined ? [] : [f])].flatMap(c => c.objects);
+    out.push(`## ${f.file}`, '', '```mermaid', mermaidFlowchart(meshIntent(f.objects, context)).trimEnd(), '```', '');
+  }
   return out.join('\n');
 }

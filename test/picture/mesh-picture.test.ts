@@ -71,6 +71,27 @@ describe('the mesh picture', () => {
     ]);
   });
 
+  test('a file is read with the files applied beside it: the base, never its siblings among alternatives', () => {
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+      spec: { template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [] } } },
+    };
+    const policy = {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'web' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api'] } }] }] },
+    };
+    const picture = (deploymentGroup: string | undefined) => meshPictureMarkdown([
+      { file: 'workloads.k8s.yaml', objects: [deployment], ...(deploymentGroup ? { alternativeGroup: deploymentGroup } : {}) },
+      { file: 'policy.k8s.yaml', objects: [policy], alternativeGroup: 'steps' },
+    ]).split('## policy.k8s.yaml')[1];
+    // the account's pods applied beside the policy: the caller is the service they run
+    expect(picture(undefined)).toContain('["api · shop"]');
+    expect(picture(undefined)).not.toContain('shop/sa/api');
+    // declared in a sibling step only: the caller is the identity
+    expect(picture('steps')).toContain('["shop/sa/api"]');
+    expect(picture('steps')).not.toContain('["api · shop"]');
+  });
+
   test('an empty file says so', () => {
     expect(meshPictureMarkdown([{ file: 'empty.k8s.yaml', objects: [] }])).toContain('n0["no services, gateways or routes"]');
   });

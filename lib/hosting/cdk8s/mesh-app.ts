@@ -74,8 +74,8 @@ export class MeshApp extends App {
         [o.metadata.name, { path: c.constructs[i]?.node.path ?? c.chart.node.path }])));
       files.set('construct-metadata.json', JSON.stringify({ version: '1.0.0', resources }));
     }
-    const written: Array<{ file: string; objects: RenderedChart['objects'] }> = [];
-    for (const { chart, fileName, objects, installation } of charts) {
+    const written: Array<{ file: string; objects: RenderedChart['objects']; alternativeGroup?: string }> = [];
+    for (const { chart, fileName, objects, installation, alternativeGroup } of charts) {
       const file = `${fileName}${this.outputFileExtension}`;
       const add = (name: string, content: string) => {
         if (files.has(name)) {
@@ -88,7 +88,7 @@ export class MeshApp extends App {
       // one document at a time: spreading every object of a chart into one call overflows the stack past ~125,000 objects.
       if (objects.length > 0 || !installation) {
         add(file, toYamlDocuments(objects));
-        written.push({ file, objects });
+        written.push({ file, objects, ...(alternativeGroup !== undefined ? { alternativeGroup } : {}) });
       }
       // an installation's values files and README go in a folder named like the chart's file
       if (installation) {
