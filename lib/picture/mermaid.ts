@@ -122,7 +122,9 @@ export function mermaidFlowchart(intent: MeshIntent): string {
  * (`MeshChart.alternativeGroup`), and the file itself — never its siblings (a ServiceAccount's workloads declared in
  * another step of a task are not this step's callers).
  */
-export function meshPictureMarkdown(files: ReadonlyArray<{ readonly file: string; readonly objects: readonly Manifest[]; readonly alternativeGroup?: string }>): string {
+export function meshPictureMarkdown(
+  files: ReadonlyArray<{ readonly file: string; readonly objects: readonly Manifest[]; readonly alternativeGroup?: string }>,
+): string {
   const out = [
     '# Mesh picture',
     '',
