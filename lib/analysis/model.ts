@@ -24,10 +24,27 @@ export interface AnalyzedObject {
   readonly source?: { readonly file: string; readonly document: number; readonly line: number };
 }
 
-/** What an analyzer reports about one object. */
+/**
+ * What an analyzer reports about one object, in one shape for every check: what is wrong (`message`), where in the
+ * object (`field`), what is written there (`value`) and what to do (`fix`). The report's message is
+ * `<message>; <fix>`.
+ */
 export interface RawFinding {
   readonly object: AnalyzedObject;
+  /** What is wrong, naming the object and the rule broken (not the fix: that is `fix`). */
   readonly message: string;
+  /**
+   * Where in the object, as a path from its root: `spec.http[0].route[1].destination.subset`, `metadata.labels`,
+   * `spec` when the mistake is the object as a whole (a missing counterpart, a conflict with another object).
+   */
+  readonly field?: string;
+  /**
+   * What is written at `field` (or, for an absence, what is asked for: the host or subset named that does not exist),
+   * as data: a string, number, list or object.
+   */
+  readonly value?: unknown;
+  /** What to do, as one imperative sentence (`add a subset 'v3' to DestinationRule 'reviews'`), without a trailing period. */
+  readonly fix?: string;
 }
 
 /** One check: Istio's code, name and level, the analyzer that makes it, and the function that runs it. */
@@ -63,8 +80,14 @@ export interface Finding {
   readonly file: string;
   /** The line of its document in that file, when it was read from YAML. */
   readonly line?: number;
-  /** `[IST0101] <message>`. */
+  /** `[IST0101] <message>; <fix>`. */
   readonly message: string;
+  /** Where in the object (`spec.http[0].route[1].destination.subset`; `spec` for the object as a whole). */
+  readonly field?: string;
+  /** What is written there (or what is asked for and absent), as text: strings as they are, other values as JSON. */
+  readonly value?: string;
+  /** What to do, in one sentence. */
+  readonly fix?: string;
   /** The reason given with `Suppressions.add`, when the finding is suppressed. */
   readonly suppressedBecause?: string;
   /**

@@ -3,7 +3,7 @@ import { aliasesOf } from './analyzers/kiali-ambient';
 import { ANALYSIS_CODES, ANALYZERS } from './codes';
 import { EXTERNALS_FILE, ISTIO_DEFAULTS_FILE, contextOf, idOf, meshConfigFacts, strMap } from './context';
 import { ISTIO_DEFAULT_RESOURCES } from './generated/istio-data';
-import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel, InstallationsFacts } from './model';
+import { AnalysisExternals, AnalyzedObject, Analyzer, Finding, FindingLevel, InstallationsFacts, RawFinding } from './model';
 import { AnalysisReport } from './report';
 import { fail, meshError, problem } from '../core/errors';
 import { Suppression, Suppressions } from '../core/suppressions';
@@ -14,7 +14,7 @@ export interface AnalyzeOptions {
   /** Report Istio's warnings as errors. */
   readonly warningsAsErrors?: boolean;
   /** Findings found before the catalogue ran (e.g. schema validation, IST0106). */
-  readonly extra?: Array<{ analyzer: Pick<Analyzer, 'code' | 'name' | 'level'>; object: AnalyzedObject; message: string }>;
+  readonly extra?: Array<{ analyzer: Pick<Analyzer, 'code' | 'name' | 'level'> } & RawFinding>;
   /** Notes for the report (what was validated against what, what could not be). */
   readonly notes?: string[];
   /**
@@ -131,6 +131,16 @@ export function parseSuppressions(rules: readonly string[]): Array<{ code: strin
   });
 }
 
+/** A finding's value as text: a string as it is, anything else as JSON. */
+function valueText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 /**
  * Runs the checks over the objects. Findings on an object whose construct (or an ancestor) suppresses the code, or
  * that a suppression rule, the object's `galley.istio.io/analyze-suppress` or Kiali's `kiali.io/ignore-validations` annotation covers, are set aside with
@@ -152,8 +162,8 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
   const suppressed: Finding[] = [];
   const selected = options.analyzers ? ANALYZERS.filter(a => options.analyzers!.includes(a.analyzer)) : ANALYZERS;
   const raw = [
-    ...(options.extra ?? []).map(e => ({ analyzer: { ...e.analyzer, analyzer: 'schema.ValidationAnalyzer' }, object: e.object, message: e.message })),
-    ...selected.flatMap(a => a.run(ctx).map(f => ({ analyzer: a as Pick<Analyzer, 'code' | 'name' | 'level' | 'analyzer'>, object: f.object, message: f.message }))),
+    ...(options.extra ?? []).map(({ analyzer, ...f }) => ({ ...f, analyzer: { ...analyzer, analyzer: 'schema.ValidationAnalyzer' } })),
+    ...selected.flatMap(a => a.run(ctx).map(f => ({ ...f, analyzer: a as Pick<Analyzer, 'code' | 'name' | 'level' | 'analyzer'> }))),
   ];
   const seen = new Set<string>();
   // a construct's path and suppressions are looked up once per construct (a check may report thousands of objects)
@@ -165,7 +175,7 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
     if (!suppressions.has(key)) suppressions.set(key, Suppressions.find(c, code));
     return suppressions.get(key);
   };
-  for (const { analyzer, object, message } of raw) {
+  for (const { analyzer, object, message, field, value, fix } of raw) {
     if (DEFAULTS.includes(object) || outside.includes(object)) continue;
     const level = analyzer.level === FindingLevel.WARNING && options.warningsAsErrors ? FindingLevel.ERROR : analyzer.level;
     const f: Finding = {
@@ -177,7 +187,10 @@ export function analyze(input: readonly AnalyzedObject[], options: AnalyzeOption
       path: object.construct ? pathOf(object.construct) : idOf(object),
       file: object.file,
       ...(object.source ? { line: object.source.line } : {}),
-      message: `[${analyzer.code}] ${message}`,
+      message: `[${analyzer.code}] ${message}${fix ? `; ${fix}` : ''}`,
+      ...(field !== undefined ? { field } : {}),
+      ...(value !== undefined ? { value: valueText(value) } : {}),
+      ...(fix ? { fix } : {}),
     };
     // identical messages are one finding, as istioctl dedupes them (an EnvoyFilter with several relative patches,
     // a gateway without pods that two analyzers report)
