@@ -37,7 +37,9 @@ const path = (type: string, value: string, extra: object = {}) => ({ matches: [{
 
 const VS_ORDER = 'Istio merges the VirtualServices of one gateway host in creation order, then by name (pilot/pkg/model/virtualservice_controller.go)';
 const VS_MERGED = 'as VirtualService routes of one gateway host are merged in order (exportTo visibility, creation time, name; catch-all routes last: '
-  + 'istio/istio pilot/pkg/networking/core/gateway.go): remove the rule, or narrow the one before it (mesh-kit MK0012)';
+  + 'istio/istio pilot/pkg/networking/core/gateway.go) (mesh-kit MK0012)';
+/** MK0012's fix: remove rule `b`, or narrow `a`, the one before it. */
+const NARROW = (b: string, a: string) => `; remove ${b}, or narrow ${a} so that it no longer matches all its requests`;
 const GIT = 'which re-applying from Git does not reproduce';
 const HERE = 'at gateway \'istio-system/web\' for host \'shop.example.com\'';
 
@@ -50,9 +52,11 @@ describe('MK0012 and MK0013: VirtualServices merged at one gateway host', () => 
     const objects = objs(...world, a, b());
     expect(found(objects, 'MK0013')).toStrictEqual([
       `[MK0013] VirtualService 'shop/b' rule http[0] match[0] (path prefix '/api/v2') is never used ${HERE} when VirtualService 'shop/a' is created first: `
-        + `its rule http[0] match[0] (path prefix '/api') matches all its requests; ${VS_ORDER}, ${GIT}: make the matches differ, or merge the VirtualServices into one (mesh-kit MK0013)`,
+        + `its rule http[0] match[0] (path prefix '/api') matches all its requests; ${VS_ORDER}, ${GIT} (mesh-kit MK0013); `
+        + 'make the matches of rule http[0] match[0] of VirtualService \'shop/b\' and rule http[0] match[0] of VirtualService \'shop/a\' differ, or merge the VirtualServices into one',
       `[MK0013] VirtualService 'shop/b' rule http[2] and VirtualService 'shop/a' rule http[1] match the same requests (no match: every request) ${HERE}: `
-        + `${VS_ORDER}, so which one serves them depends on creation timestamps, ${GIT}: keep a catch-all rule in one of them only, or merge the VirtualServices into one (mesh-kit MK0013)`,
+        + `${VS_ORDER}, so which one serves them depends on creation timestamps, ${GIT} (mesh-kit MK0013); `
+        + 'keep a catch-all rule in one of VirtualService \'shop/b\' and VirtualService \'shop/a\' only, or merge the VirtualServices into one',
     ]);
     expect(found(objects, 'MK0012')).toStrictEqual([]);
   });
@@ -61,7 +65,7 @@ describe('MK0012 and MK0013: VirtualServices merged at one gateway host', () => 
     const first = gvs('c', [{ ...prefix('/web'), ...to('c') }], { exportTo: ['istio-system'] });
     expect(found(objs(...world, first, b()), 'MK0012')).toStrictEqual([
       `[MK0012] VirtualService 'shop/b' rule http[1] match[0] (path prefix '/web') is never used ${HERE}: rule http[0] match[0] of VirtualService 'shop/c' `
-        + `(path prefix '/web'), before it, matches all its requests, ${VS_MERGED}`,
+        + `(path prefix '/web'), before it, matches all its requests, ${VS_MERGED}${NARROW('rule http[1] match[0] of VirtualService \'shop/b\'', 'rule http[0] match[0] of VirtualService \'shop/c\'')}`,
     ]);
     // exported elsewhere, it is not applied at the gateway at all
     expect(found(objs(...world, gvs('c', [{ ...prefix('/web'), ...to('c') }], { exportTo: ['other'] }), b()), 'MK0012')).toStrictEqual([]);
@@ -71,16 +75,16 @@ describe('MK0012 and MK0013: VirtualServices merged at one gateway host', () => 
     const objects = objs(...world, gvs('a', [{ ...prefix('/api'), ...to('a') }, to('a')], {}, at('2026-01-01T00:00:00Z')), b(at('2026-02-01T00:00:00Z')));
     expect(found(objects, 'MK0012')).toStrictEqual([
       `[MK0012] VirtualService 'shop/b' rule http[0] match[0] (path prefix '/api/v2') is never used ${HERE}: rule http[0] match[0] of VirtualService 'shop/a' `
-        + `(path prefix '/api'), before it, matches all its requests, ${VS_MERGED}`,
+        + `(path prefix '/api'), before it, matches all its requests, ${VS_MERGED}${NARROW('rule http[0] match[0] of VirtualService \'shop/b\'', 'rule http[0] match[0] of VirtualService \'shop/a\'')}`,
       `[MK0012] VirtualService 'shop/b' rule http[2] (no match: every request) is never used ${HERE}: rule http[1] of VirtualService 'shop/a' `
-        + `(no match: every request), before it, matches all its requests, ${VS_MERGED}`,
+        + `(no match: every request), before it, matches all its requests, ${VS_MERGED}${NARROW('rule http[2] of VirtualService \'shop/b\'', 'rule http[1] of VirtualService \'shop/a\'')}`,
     ]);
     expect(found(objects, 'MK0013')).toStrictEqual([]);
     // equal timestamps: Istio orders by name, then namespace
     const tie = objs(...world, gvs('z', [{ ...prefix('/api'), ...to('a') }], {}, at('2026-01-01T00:00:00Z')), gvs('y', [{ ...prefix('/api'), ...to('b') }], {}, at('2026-01-01T00:00:00Z')));
     expect(found(tie, 'MK0012')).toStrictEqual([
       `[MK0012] VirtualService 'shop/z' rule http[0] match[0] (path prefix '/api') is never used ${HERE}: rule http[0] match[0] of VirtualService 'shop/y' `
-        + `(path prefix '/api'), before it, matches all its requests, ${VS_MERGED}`,
+        + `(path prefix '/api'), before it, matches all its requests, ${VS_MERGED}${NARROW('rule http[0] match[0] of VirtualService \'shop/z\'', 'rule http[0] match[0] of VirtualService \'shop/y\'')}`,
     ]);
   });
 
@@ -99,9 +103,9 @@ describe('MK0012 and MK0013: VirtualServices merged at one gateway host', () => 
   });
 });
 
-const GW_FIRST = 'the Gateway API gives a tie in precedence to the first rule of the route: remove the rule, or narrow the one before it (mesh-kit MK0012)';
+const GW_FIRST = 'the Gateway API gives a tie in precedence to the first rule of the route (mesh-kit MK0012)';
 const GW_PRECEDENCE = 'the Gateway API\'s precedence puts it first (exact path, longest prefix, method, most headers, most query parameters, then the oldest route: '
-  + 'apis/v1/httproute_types.go): remove the rule, or narrow the one before it (mesh-kit MK0012)';
+  + 'apis/v1/httproute_types.go) (mesh-kit MK0012)';
 const GW_TIE = 'with equal precedence the Gateway API gives them to the older route, then by namespace/name (apis/v1/httproute_types.go)';
 const LISTENER = 'on Gateway \'infra/web\' listener \'http\'';
 
@@ -120,9 +124,9 @@ describe('MK0012 and MK0013: Gateway API routes on one listener or Service', () 
     // specification's "number of characters" ranks first is left open, so MK0012 says nothing of rule 1
     expect(found(objs(kgw([http()]), r), 'MK0012')).toStrictEqual([
       `[MK0012] HTTPRoute 'shop/shop' rule 3 match 0 (path prefix '/') is never used ${LISTENER}: rule 2 of the same route (no match: every request), before it, `
-        + `matches all its requests, as ${GW_FIRST}`,
+        + `matches all its requests, as ${GW_FIRST}${NARROW('rule 3 match 0 of HTTPRoute \'shop/shop\'', 'rule 2 of the same route')}`,
       `[MK0012] HTTPRoute 'shop/shop' rule 6 match 0 (path prefix '/web') is never used ${LISTENER}: rule 4 match 0 of the same route (path prefix '/web'), before it, `
-        + `matches all its requests, as ${GW_FIRST}`,
+        + `matches all its requests, as ${GW_FIRST}${NARROW('rule 6 match 0 of HTTPRoute \'shop/shop\'', 'rule 4 match 0 of the same route')}`,
     ]);
   });
 
@@ -130,7 +134,8 @@ describe('MK0012 and MK0013: Gateway API routes on one listener or Service', () 
     const one = (name: string, namespace: string, meta: object = {}) => route(name, namespace, [path('PathPrefix', '/api')], {}, meta);
     expect(found(objs(kgw([http()]), one('shop', 'b'), one('shop', 'a')), 'MK0013')).toStrictEqual([
       `[MK0013] HTTPRoute 'b/shop' rule 0 match 0 and HTTPRoute 'a/shop' rule 0 match 0 match the same requests (path prefix '/api') ${LISTENER}: ${GW_TIE}, `
-        + `so which one serves them depends on creation timestamps, ${GIT}: make the matches differ, or merge the routes into one (mesh-kit MK0013)`,
+        + `so which one serves them depends on creation timestamps, ${GIT} (mesh-kit MK0013); `
+        + 'make the matches of rule 0 match 0 of HTTPRoute \'b/shop\' and rule 0 match 0 of HTTPRoute \'a/shop\' differ, or merge the routes into one',
     ]);
     // three: one finding per route a tie in creation time puts behind, naming the first competitor and counting the others
     expect(found(objs(kgw([http()]), one('shop', 'a'), one('shop', 'b'), one('shop', 'c')), 'MK0013').map(m => m.slice(0, m.indexOf(' match the same'))))
@@ -141,7 +146,7 @@ describe('MK0012 and MK0013: Gateway API routes on one listener or Service', () 
     const dated = objs(kgw([http()]), one('new', 'a', at('2026-02-01T00:00:00Z')), one('old', 'b', at('2026-01-01T00:00:00Z')));
     expect(found(dated, 'MK0012')).toStrictEqual([
       `[MK0012] HTTPRoute 'a/new' rule 0 match 0 (path prefix '/api') is never used ${LISTENER}: rule 0 match 0 of HTTPRoute 'b/old' (path prefix '/api'), before it, `
-        + `matches all its requests, as ${GW_PRECEDENCE}`,
+        + `matches all its requests, as ${GW_PRECEDENCE}${NARROW('rule 0 match 0 of HTTPRoute \'a/new\'', 'rule 0 match 0 of HTTPRoute \'b/old\'')}`,
     ]);
     expect(found(dated, 'MK0013')).toStrictEqual([]);
     // a listener that admits namespaces by selector: Kubernetes' kubernetes.io/metadata.name label is known without the Namespace
@@ -175,7 +180,8 @@ describe('MK0012 and MK0013: Gateway API routes on one listener or Service', () 
     const world = [svc('shop', 'shop')];
     expect(found(objs(...world, mesh('y', 'shop', 9080), mesh('x', 'shop', 9080)), 'MK0013')).toStrictEqual([
       '[MK0013] HTTPRoute \'shop/y\' rule 0 match 0 and HTTPRoute \'shop/x\' rule 0 match 0 match the same requests (path prefix \'/api\') on Service \'shop/shop\' port 9080: '
-        + `${GW_TIE}, so which one serves them depends on creation timestamps, ${GIT}: make the matches differ, or merge the routes into one (mesh-kit MK0013)`,
+        + `${GW_TIE}, so which one serves them depends on creation timestamps, ${GIT} (mesh-kit MK0013); `
+        + 'make the matches of rule 0 match 0 of HTTPRoute \'shop/y\' and rule 0 match 0 of HTTPRoute \'shop/x\' differ, or merge the routes into one',
     ]);
     expect(found(objs(...world, mesh('y', 'shop'), mesh('x', 'client')), 'MK0013')).toStrictEqual([]);
     expect(found(objs(...world, mesh('y', 'shop', 9080), mesh('x', 'shop')), 'MK0013')).toStrictEqual([]);
@@ -195,12 +201,13 @@ describe('MK0014: a VirtualService and a Gateway API route for one Service', () 
     expect(found(objs(...world, gamma('reviews', 'shop'), mvs('reviews', 'shop')), 'MK0014')).toStrictEqual([
       `[MK0014] HTTPRoute 'shop/reviews' routes Service 'shop/reviews' port 9080 inside the mesh, and so does VirtualService 'shop/reviews': ${SIDECAR}: `
         + 'clients in namespace \'shop\' get the HTTPRoute (Istio prefers Gateway API routes of the client\'s own namespace); '
-        + `clients in other namespaces get whichever of the two was created first (then by name), ${GIT}: route the Service with one of them (mesh-kit MK0014)`,
+        + `clients in other namespaces get whichever of the two was created first (then by name), ${GIT} (mesh-kit MK0014); `
+        + 'route Service \'shop/reviews\' with one of them: move the rules of VirtualService \'shop/reviews\' into the HTTPRoute and delete it, or remove this parentRef',
     ]);
     expect(found(objs(...world, gamma('reviews', 'shop'), mvs('reviews', 'shop', { exportTo: ['.', 'front'] })), 'MK0014')).toStrictEqual([
       `[MK0014] HTTPRoute 'shop/reviews' routes Service 'shop/reviews' port 9080 inside the mesh, and so does VirtualService 'shop/reviews': ${SIDECAR}: `
-        + 'clients in namespace \'shop\' get the VirtualService (exported to it by name, it comes first); clients in \'front\' get the VirtualService: '
-        + 'route the Service with one of them (mesh-kit MK0014)',
+        + 'clients in namespace \'shop\' get the VirtualService (exported to it by name, it comes first); clients in \'front\' get the VirtualService (mesh-kit MK0014); '
+        + 'route Service \'shop/reviews\' with one of them: move the rules of VirtualService \'shop/reviews\' into the HTTPRoute and delete it, or remove this parentRef',
     ]);
     expect(analyze(objs(...world, gamma('reviews', 'shop'), mvs('reviews', 'shop'))).findings.find(f => f.code === 'MK0014')!.level).toBe('Error');
   });
@@ -220,8 +227,8 @@ describe('MK0014: a VirtualService and a Gateway API route for one Service', () 
     expect(found(objs(...ambient, gamma('reviews', 'shop'), mvs('reviews', 'shop')), 'MK0014')).toStrictEqual([
       '[MK0014] HTTPRoute \'shop/reviews\' routes Service \'shop/reviews\' port 9080 inside the mesh, and so does VirtualService \'shop/reviews\': '
         + 'at the Service\'s waypoint \'shop/waypoint\', Istio before 1.30 applies only the first of the two and 1.30 and later chain their rules (istio/istio#59484), '
-        + 'and Istio\'s ambient documentation calls mixing VirtualService and HTTPRoute for one workload unsupported (undefined behaviour): '
-        + 'route the Service with one of them (mesh-kit MK0014)',
+        + 'and Istio\'s ambient documentation calls mixing VirtualService and HTTPRoute for one workload unsupported (undefined behaviour) (mesh-kit MK0014); '
+        + 'route Service \'shop/reviews\' with one of them: move the rules of VirtualService \'shop/reviews\' into the HTTPRoute and delete it, or remove this parentRef',
     ]);
     expect(found(objs(...ambient, gamma('reviews', 'client'), mvs('reviews', 'shop')), 'MK0014')).toStrictEqual([]);
     const noWaypoint = [ns('shop', { 'istio.io/dataplane-mode': 'ambient' }), svc('reviews', 'shop')];
@@ -238,8 +245,8 @@ describe('MK0015: two VirtualServices for one Service at its waypoint', () => {
     expect(found(objs(...ambient, mvs('b', 'shop'), mvs('a', 'infra')), 'MK0015')).toStrictEqual([
       '[MK0015] VirtualService \'shop/b\' and VirtualService \'infra/a\' both apply to Service \'shop/reviews\' at its waypoint \'infra/waypoint\': '
         + 'Istio before 1.30 applies only the first of them, 1.30 and later chain their rules in that order (istio/istio#59484, pilot/pkg/networking/core/listener_waypoint.go), '
-        + 'first by exportTo, then by creation time and name, so a catch-all rule of the first hides the other and re-applying them from Git may change which is first: '
-        + 'merge them into one VirtualService, or route the Service with an HTTPRoute (VirtualServices on waypoints are alpha) (mesh-kit MK0015)',
+        + 'first by exportTo, then by creation time and name, so a catch-all rule of the first hides the other and re-applying them from Git may change which is first '
+        + '(mesh-kit MK0015); merge VirtualService \'shop/b\' into VirtualService \'infra/a\', or route the Service with an HTTPRoute (VirtualServices on waypoints are alpha)',
     ]);
   });
 

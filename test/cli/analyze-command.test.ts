@@ -81,8 +81,8 @@ spec:
     expect(r.out.split('\n').filter(l => l.includes('MK0013'))).toStrictEqual([
       `Warning [MK0013] (HTTPRoute shop/b ${file}:6) HTTPRoute 'shop/b' rule 0 match 0 and HTTPRoute 'shop/a' rule 0 match 0 match the same requests `
         + '(path prefix \'/api\') on Gateway \'shop/web\' listener \'http\': with equal precedence the Gateway API gives them to the older route, then by namespace/name '
-        + '(apis/v1/httproute_types.go), so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce: '
-        + 'make the matches differ, or merge the routes into one (mesh-kit MK0013)',
+        + '(apis/v1/httproute_types.go), so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce (mesh-kit MK0013); '
+        + 'make the matches of rule 0 match 0 of HTTPRoute \'shop/b\' and rule 0 match 0 of HTTPRoute \'shop/a\' differ, or merge the routes into one',
     ]);
     expect(cli(['analyze', '--no-schemas', '--list-checks']).out).toContain('MK0013');
   });

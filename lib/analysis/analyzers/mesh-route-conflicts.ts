@@ -87,8 +87,8 @@ const virtualServiceAndRoute: Analyzer = {
     for (const route of [...ctx.of('HTTPRoute', GW), ...ctx.of('GRPCRoute', GW)]) {
       if (route.mesh !== 'istio') continue;
       const routeNs = ctx.namespaceOf(route);
-      for (const p of list(specOf(route).parentRefs as unknown[]).filter(isObj)) {
-        if (p.kind !== 'Service' || !['', 'core', undefined].includes(p.group as string | undefined)) continue;
+      for (const [pi, p] of list(specOf(route).parentRefs as unknown[]).entries()) {
+        if (!isObj(p) || p.kind !== 'Service' || !['', 'core', undefined].includes(p.group as string | undefined)) continue;
         const svcNs = typeof p.namespace === 'string' ? p.namespace : routeNs;
         const svcName = String(p.name);
         const port = typeof p.port === 'number' ? ` port ${p.port}` : '';
@@ -126,7 +126,11 @@ const virtualServiceAndRoute: Analyzer = {
           out.push({
             object: route,
             message: `${route.manifest.kind} '${qualified(ctx, route)}' routes Service '${svcNs}/${svcName}'${port} inside the mesh, and so does VirtualService `
-              + `'${qualified(ctx, vs)}': ${how}: route the Service with one of them (mesh-kit MK0014)`,
+              + `'${qualified(ctx, vs)}': ${how} (mesh-kit MK0014)`,
+            field: `spec.parentRefs[${pi}]`,
+            value: p,
+            fix: `route Service '${svcNs}/${svcName}' with one of them: move the rules of VirtualService '${qualified(ctx, vs)}' into the ${route.manifest.kind} and `
+              + 'delete it, or remove this parentRef',
           });
         }
       }
@@ -159,13 +163,18 @@ const waypointVirtualServices: Analyzer = {
       for (const [i, first] of sorted.entries()) {
         for (const second of sorted.slice(i + 1)) {
           if (idOf(first) === idOf(second)) continue; // alternatives: one object in two files
+          const hosts = strs(specOf(second).hosts);
+          const k = hosts.findIndex(h => hostsMatch(toFqdn(ctx.namespaceOf(second), h), `${nameOf(svc)}.${svcNs}.svc.cluster.local`));
           out.push({
             object: second,
             message: `VirtualService '${qualified(ctx, second)}' and VirtualService '${qualified(ctx, first)}' both apply to Service '${svcNs}/${nameOf(svc)}' `
               + `at its waypoint '${waypoint.namespace}/${waypoint.name}': Istio before 1.30 applies only the first of them, 1.30 and later chain their rules `
               + 'in that order (istio/istio#59484, pilot/pkg/networking/core/listener_waypoint.go), first by exportTo, then by creation time and name, '
-              + 'so a catch-all rule of the first hides the other and re-applying them from Git may change which is first: merge them into one VirtualService, '
-              + 'or route the Service with an HTTPRoute (VirtualServices on waypoints are alpha) (mesh-kit MK0015)',
+              + 'so a catch-all rule of the first hides the other and re-applying them from Git may change which is first (mesh-kit MK0015)',
+            field: `spec.hosts[${Math.max(k, 0)}]`,
+            value: hosts[Math.max(k, 0)] ?? `${nameOf(svc)}.${svcNs}.svc.cluster.local`,
+            fix: `merge VirtualService '${qualified(ctx, second)}' into VirtualService '${qualified(ctx, first)}', or route the Service with an HTTPRoute `
+              + '(VirtualServices on waypoints are alpha)',
           });
         }
       }

@@ -111,6 +111,18 @@ const ruleText = (e: Entry) => (e.order.kind === 'vs'
   : `rule ${e.rule}${e.ruleName ? ` '${e.ruleName}'` : ''}${e.match === undefined ? '' : ` match ${e.match}`}`);
 const objText = (e: Entry) => `${e.object.manifest.kind} '${e.object.manifest.metadata.namespace ?? 'default'}/${nameOf(e.object)}'`;
 const matchText = (e: Entry) => (e.match === undefined ? 'no match: every request' : describeMatch(e.m));
+/** Where an entry's match is written (`spec.http[2].match[0]`, `spec.rules[1].matches[0]`), or its rule when it has none. */
+const fieldOf = (e: Entry) => (e.order.kind === 'vs'
+  ? `spec.http[${e.rule}]${e.match === undefined ? '' : `.match[${e.match}]`}`
+  : `spec.rules[${e.rule}]${e.match === undefined ? '' : `.matches[${e.match}]`}`);
+/** What is written there: the match as written; for a rule without one, what it matches. */
+function valueOf(e: Entry): unknown {
+  if (e.match === undefined) return matchText(e);
+  const spec = isObj(e.object.manifest.spec) ? e.object.manifest.spec : {};
+  const rule = list((e.order.kind === 'vs' ? spec.http : spec.rules) as unknown[])[e.rule];
+  const written = isObj(rule) ? list((e.order.kind === 'vs' ? rule.match : rule.matches) as unknown[])[e.match] : undefined;
+  return written ?? describeMatch(e.m);
+}
 
 /** The path condition of an entry (every match has one). */
 const pathOf = (e: Entry) => e.m.conditions.find(c => c.attr === 'path')!.match;
@@ -206,7 +218,10 @@ function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; a
     out.unreachable.push({
       object: b.object,
       message: `${objText(b)} ${ruleText(b)} (${matchText(b)}) is never used ${where.join('; ')}: ${ruleText(a)} of ${a.object === b.object ? 'the same route' : objText(a)} `
-        + `(${matchText(a)}), before it, matches all its requests, as ${how}: remove the rule, or narrow the one before it (mesh-kit MK0012)`,
+        + `(${matchText(a)}), before it, matches all its requests, as ${how} (mesh-kit MK0012)`,
+      field: fieldOf(b),
+      value: valueOf(b),
+      fix: `remove ${ruleText(b)} of ${objText(b)}, or narrow ${ruleText(a)} of ${a.object === b.object ? 'the same route' : objText(a)} so that it no longer matches all its requests`,
     });
   }
   for (const { a, b, same, others, where } of ambiguous.values()) {
@@ -214,18 +229,22 @@ function conflicts(groups: Map<string, Entry[]>): { unreachable: RawFinding[]; a
     const decided = a.order.kind === 'vs'
       ? 'Istio merges the VirtualServices of one gateway host in creation order, then by name (pilot/pkg/model/virtualservice_controller.go)'
       : 'with equal precedence the Gateway API gives them to the older route, then by namespace/name (apis/v1/httproute_types.go)';
-    const fix = a.order.kind !== 'vs' ? 'make the matches differ, or merge the routes into one'
+    const both = `${ruleText(b)} of ${objText(b)} and ${ruleText(a)} of ${objText(a)}`;
+    const fix = a.order.kind !== 'vs' ? `make the matches of ${both} differ, or merge the routes into one`
       : a.order.catchAll && b.order.kind === 'vs' && b.order.catchAll
         // Istio's traffic management best practices: one catch-all rule among the merged VirtualServices
-        ? 'keep a catch-all rule in one of them only, or merge the VirtualServices into one'
-        : 'make the matches differ, or merge the VirtualServices into one';
+        ? `keep a catch-all rule in one of ${objText(b)} and ${objText(a)} only, or merge the VirtualServices into one`
+        : `make the matches of ${both} differ, or merge the VirtualServices into one`;
     out.ambiguous.push({
       object: b.object,
       message: same
         ? `${objText(b)} ${ruleText(b)} and ${objText(a)} ${ruleText(a)}${more} match the same requests (${matchText(b)}) ${where.join('; ')}: ${decided}, `
-          + `so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce: ${fix} (mesh-kit MK0013)`
+          + 'so which one serves them depends on creation timestamps, which re-applying from Git does not reproduce (mesh-kit MK0013)'
         : `${objText(b)} ${ruleText(b)} (${matchText(b)}) is never used ${where.join('; ')} when ${objText(a)} is created first: its ${ruleText(a)} (${matchText(a)})${more} `
-          + `matches all its requests; ${decided}, which re-applying from Git does not reproduce: ${fix} (mesh-kit MK0013)`,
+          + `matches all its requests; ${decided}, which re-applying from Git does not reproduce (mesh-kit MK0013)`,
+      field: fieldOf(b),
+      value: valueOf(b),
+      fix,
     });
   }
   return out;
