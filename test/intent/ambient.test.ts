@@ -253,8 +253,8 @@ describe('waypoints used across namespaces (Istio admits a user only from a name
     const meshApp = (outdir: string) => new MeshApp({ outdir });
     expect(synthError(app => build({})(new MeshChart(app, 'c', AMBIENT)), meshApp)).toBe('Analysis found 1 error; nothing was written:\n  '
       + "[c/web/Service] [MK0023] Service 'web' of namespace 'shop' uses waypoint 'infra/wp', whose mesh listener does not admit that namespace "
-      + '(allowedRoutes.namespaces.from: Selector): Istio refuses the binding and no waypoint processes its traffic; admit the namespace on the waypoint '
-      + '(Waypoint allowedNamespaces, or allowedRoutes on its HBONE listener) (mesh-kit MK0023)');
+      + '(allowedRoutes.namespaces.from: Selector): Istio refuses the binding and no waypoint processes its traffic (mesh-kit MK0023); '
+      + 'admit namespace \'shop\' on waypoint \'infra/wp\' (Waypoint allowedNamespaces, or allowedRoutes on its HBONE listener), or use a waypoint of namespace \'shop\'');
     expect([...synthFiles(app => build({ mesh: 'shared' })(new MeshChart(app, 'c', AMBIENT)), meshApp).keys()]).toStrictEqual(['c.k8s.yaml']);
   });
 });
@@ -280,7 +280,8 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
     const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' }, spec: { parentRefs: [{ group: '', kind: 'Service', name: 'api' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] } };
     expect(codes([ns, pod, svc(), route], 'MK0006')).toHaveLength(1);
     expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), route], 'MK0006')).toStrictEqual([]);
-    expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' })], 'MK0007')).toStrictEqual(["Service 'api' uses waypoint 'shop/wp', but there is no Gateway of class istio-waypoint by that name (mesh-kit MK0007)"]);
+    expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' })], 'MK0007')).toStrictEqual(["Service 'api' uses waypoint 'shop/wp', but there is no Gateway of class istio-waypoint by that name (mesh-kit MK0007); "
+      + "create a waypoint Gateway 'wp' of class istio-waypoint in namespace 'shop' (istioctl waypoint apply -n shop --name wp), or set istio.io/use-waypoint to the name of an existing one"]);
     const wp = (labels = {}) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'wp', namespace: 'shop', labels }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] } });
     expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), wp()], 'MK0007')).toStrictEqual([]);
     expect(codes([ns, pod, svc({ 'istio.io/use-waypoint': 'wp' }), wp({ 'istio.io/waypoint-for': 'workload' })], 'MK0007')).toHaveLength(1);
@@ -299,8 +300,8 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
     const found = (gw: object, nsObject: object = ns) => codes([nsObject, infra, pod, user, gw], 'MK0023');
     expect(found(wp())).toStrictEqual([
       "Service 'api' of namespace 'shop' uses waypoint 'infra/wp', whose mesh listener does not admit that namespace (allowedRoutes.namespaces.from: Same): "
-      + 'Istio refuses the binding and no waypoint processes its traffic; admit the namespace on the waypoint (Waypoint allowedNamespaces, or allowedRoutes '
-      + 'on its HBONE listener) (mesh-kit MK0023)',
+      + 'Istio refuses the binding and no waypoint processes its traffic (mesh-kit MK0023); admit namespace \'shop\' on waypoint \'infra/wp\' (Waypoint allowedNamespaces, '
+      + 'or allowedRoutes on its HBONE listener), or use a waypoint of namespace \'shop\'',
     ]);
     expect(found(wp({ namespaces: { from: 'All' } }))).toStrictEqual([]);
     expect(found(wp(selector({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['infra', 'shop'] }] })))).toStrictEqual([]);
@@ -312,7 +313,7 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
     expect(found(other)).toHaveLength(1);
     // a namespace using it, and a user in the waypoint's own namespace
     const team = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', labels: { 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' } } };
-    expect(codes([team, infra, wp()], 'MK0023')).toStrictEqual([expect.stringMatching(/^Namespace 'team' of namespace 'team' uses waypoint 'infra\/wp'/)]);
+    expect(codes([team, infra, wp()], 'MK0023')).toStrictEqual([expect.stringMatching(/^Namespace 'team' uses waypoint 'infra\/wp'/)]);
     const own = { ...svc({ 'istio.io/use-waypoint': 'wp' }), metadata: { name: 'api', namespace: 'infra', labels: { 'istio.io/use-waypoint': 'wp' } } };
     expect(codes([infra, own, wp()], 'MK0023')).toStrictEqual([]);
   });
@@ -330,7 +331,8 @@ describe('ambient checks of manifests mesh-kit did not write', () => {
 
   test('MK0008: an EnvoyFilter selecting ambient pods', () => {
     const ef = { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'ef', namespace: 'shop' }, spec: { workloadSelector: { labels: { app: 'api' } }, configPatches: [] } };
-    expect(codes([ns, pod, svc(), ef], 'MK0008')).toStrictEqual(["EnvoyFilter 'ef' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)"]);
+    expect(codes([ns, pod, svc(), ef], 'MK0008')).toStrictEqual(["EnvoyFilter 'ef' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008); "
+      + 'select the waypoint proxy that serves these workloads instead, or remove the EnvoyFilter']);
   });
 });
 

@@ -29,22 +29,33 @@ function ambientPod(ctx: AnalysisContext, p: PodTemplateRef): boolean {
   return own === 'ambient' || ambientNamespace(ctx, p.namespace);
 }
 
+/** An attribute only L7 can evaluate: as the message names it, where it is written and what is written there. */
+interface L7Attribute {
+  readonly what: string;
+  readonly field: string;
+  readonly value: unknown;
+}
+
 /** The first attribute of an AuthorizationPolicy only L7 can evaluate (methods, paths, hosts, JWT principals, request conditions). */
-function l7AttributeOf(spec: { [k: string]: unknown }): string | undefined {
-  if (spec.action === 'CUSTOM' || spec.action === 'AUDIT') return `action ${String(spec.action)}`;
-  for (const r of list(spec.rules as unknown[])) {
+function l7AttributeOf(spec: { [k: string]: unknown }): L7Attribute | undefined {
+  if (spec.action === 'CUSTOM' || spec.action === 'AUDIT') return { what: `action ${String(spec.action)}`, field: 'spec.action', value: spec.action };
+  for (const [i, r] of list(spec.rules as unknown[]).entries()) {
     if (!isObj(r)) continue;
-    for (const f of list(r.from as unknown[])) {
+    for (const [j, f] of list(r.from as unknown[]).entries()) {
       const s = isObj(f) && isObj(f.source) ? f.source : {};
-      for (const k of ['requestPrincipals', 'notRequestPrincipals']) if (strs(s[k]).length > 0) return `from.source.${k}`;
+      for (const k of ['requestPrincipals', 'notRequestPrincipals']) {
+        if (strs(s[k]).length > 0) return { what: `from.source.${k}`, field: `spec.rules[${i}].from[${j}].source.${k}`, value: s[k] };
+      }
     }
-    for (const t of list(r.to as unknown[])) {
+    for (const [j, t] of list(r.to as unknown[]).entries()) {
       const op = isObj(t) && isObj(t.operation) ? t.operation : {};
-      for (const k of ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts']) if (strs(op[k]).length > 0) return `to.operation.${k}`;
+      for (const k of ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts']) {
+        if (strs(op[k]).length > 0) return { what: `to.operation.${k}`, field: `spec.rules[${i}].to[${j}].operation.${k}`, value: op[k] };
+      }
     }
-    for (const w of list(r.when as unknown[])) {
+    for (const [j, w] of list(r.when as unknown[]).entries()) {
       const key = isObj(w) ? String(w.key) : '';
-      if (key.startsWith('request.')) return `when ${key}`;
+      if (key.startsWith('request.')) return { what: `when ${key}`, field: `spec.rules[${i}].when[${j}].key`, value: key };
     }
   }
   return undefined;
@@ -65,17 +76,21 @@ const l7OnZtunnel: Analyzer = {
     const spec = specOf(o);
     // Kiali's KIA0110 / KIA1115 report the same mistake on the same object: its code, with MK0005 an alias (kiali-ambient.ts)
     if (targetsOf(spec).length > 0 || kialiReportsPolicy(ctx, o, 'targetRefs')) return [];
-    const what = o.manifest.kind === 'RequestAuthentication' ? 'JWT validation' : l7AttributeOf(spec);
-    if (!what) return [];
+    const attr = o.manifest.kind === 'RequestAuthentication'
+      ? { what: 'JWT validation', field: 'spec.jwtRules', value: spec.jwtRules ?? [] }
+      : l7AttributeOf(spec);
+    if (!attr) return [];
     const ns = ctx.namespaceOf(o);
     const selector = isObj(spec.selector) ? strMap(spec.selector.matchLabels) : undefined;
     const pods = selector && Object.keys(selector).length > 0 ? ctx.podsSelectedBy(selector, ns) : undefined;
     const applies = pods ? pods.length > 0 && pods.every(p => ambientPod(ctx, p)) : ambientNamespace(ctx, ns);
     return applies ? [{
       object: o,
-      message: `${o.manifest.kind} '${name(o)}' applies ${what} to ${pods ? 'ambient pods' : `ambient namespace '${ns}'`} by ${pods ? 'selector' : 'default'}: `
-        + 'ztunnel enforces it and cannot evaluate L7, so it denies the requests (Istio: ambient L7 policy needs a waypoint); '
-        + 'use targetRefs to the Service or its waypoint (mesh-kit MK0005)',
+      message: `${o.manifest.kind} '${name(o)}' applies ${attr.what} to ${pods ? 'ambient pods' : `ambient namespace '${ns}'`} by ${pods ? 'selector' : 'default'}: `
+        + 'ztunnel enforces it and cannot evaluate L7, so it denies the requests (Istio: ambient L7 policy needs a waypoint) (mesh-kit MK0005)',
+      field: attr.field,
+      value: attr.value,
+      fix: `${pods ? 'replace spec.selector with' : 'add'} targetRefs to the Service or its waypoint, so that the waypoint enforces ${attr.what}`,
     }] : [];
   }),
 };
@@ -108,22 +123,27 @@ const noWaypoint: Analyzer = {
     + '(where Kiali\'s KIA0109 / KIA1110 do not report it)',
   run: ctx => {
     const out: RawFinding[] = [];
-    const check = (o: AnalyzedObject, ref: { [k: string]: unknown }, what: string) => {
-      if (ref.kind !== 'Service' || (ref.group ?? '') !== '') return;
+    const check = (o: AnalyzedObject, ref: unknown, field: string, what: string) => {
+      if (!isObj(ref) || ref.kind !== 'Service' || (ref.group ?? '') !== '') return;
       const ns = typeof ref.namespace === 'string' ? ref.namespace : ctx.namespaceOf(o);
       const svc = ctx.find('Service', '', ns, String(ref.name));
       if (!svc || !ambientNamespace(ctx, ns) || waypointOf(ctx, svc) !== undefined) return;
       out.push({
         object: o,
         message: `${o.manifest.kind} '${name(o)}' ${what} Service '${ns}/${String(ref.name)}', which uses no waypoint: under ambient mode only a waypoint applies it `
-          + '(ztunnel is L4); label the Service or its namespace istio.io/use-waypoint (mesh-kit MK0006)',
+          + '(ztunnel is L4) (mesh-kit MK0006)',
+        field,
+        value: ref,
+        fix: `label Service '${ns}/${String(ref.name)}' or namespace '${ns}' istio.io/use-waypoint=<the name of a waypoint Gateway of class istio-waypoint>`,
       });
     };
-    for (const r of ctx.of('HTTPRoute', GW)) for (const p of list(specOf(r).parentRefs as unknown[]).filter(isObj)) check(r, p, 'routes traffic of');
+    for (const r of ctx.of('HTTPRoute', GW)) list(specOf(r).parentRefs as unknown[]).forEach((p, i) => check(r, p, `spec.parentRefs[${i}]`, 'routes traffic of'));
     for (const o of [...ctx.of('AuthorizationPolicy', SEC), ...ctx.of('RequestAuthentication', SEC)]) {
       // Kiali's KIA0109 / KIA1110 report the same mistake on the same object: its code, with MK0006 an alias (kiali-ambient.ts)
       if (kialiReportsPolicy(ctx, o, 'waypoint')) continue;
-      for (const t of targetsOf(specOf(o))) check(o, t, 'targets');
+      const spec = specOf(o);
+      if (isObj(spec.targetRef)) check(o, spec.targetRef, 'spec.targetRef', 'targets');
+      list(spec.targetRefs as unknown[]).forEach((t, i) => check(o, t, `spec.targetRefs[${i}]`, 'targets'));
     }
     return out;
   },
@@ -148,12 +168,25 @@ const waypointNotFound: Analyzer = {
       // a namespace's workloads that follow its label: Kiali's KIA1313 reports each of them (kiali-ambient.ts), MK0007 its alias
       const follows = (p: PodTemplateRef) => p.labels['istio.io/use-waypoint'] === undefined && p.labels['istio.io/dataplane-mode'] !== 'none';
       if (o.manifest.kind === 'Namespace' && ctx.podsIn(name(o)).some(p => follows(p) && workloadWaypointMissing(ctx, p))) return [];
-      return [{ object: o, message: `${o.manifest.kind} '${name(o)}' uses waypoint '${ns}/${wp}', but there is no Gateway of class istio-waypoint by that name (mesh-kit MK0007)` }];
+      return [{
+        object: o,
+        message: `${o.manifest.kind} '${name(o)}' uses waypoint '${ns}/${wp}', but there is no Gateway of class istio-waypoint by that name`
+          + `${gw ? ` (Gateway '${ns}/${wp}' has class '${String(cls)}')` : ''} (mesh-kit MK0007)`,
+        field: 'metadata.labels[\'istio.io/use-waypoint\']',
+        value: wp,
+        fix: gw
+          ? `set gatewayClassName istio-waypoint on Gateway '${ns}/${wp}', or set istio.io/use-waypoint to the name of a waypoint`
+          : `create a waypoint Gateway '${wp}' of class istio-waypoint in namespace '${ns}' (istioctl waypoint apply -n ${ns} --name ${wp}), or set istio.io/use-waypoint to the name of an existing one`,
+      }];
     }
     const servesFor = gw.manifest.metadata.labels?.['istio.io/waypoint-for'] ?? 'service';
-    return o.manifest.kind === 'Service' && servesFor !== 'service' && servesFor !== 'all'
-      ? [{ object: o, message: `Service '${name(o)}' uses waypoint '${ns}/${wp}', which serves ${servesFor} traffic, not traffic addressed to Services (istio.io/waypoint-for) (mesh-kit MK0007)` }]
-      : [];
+    return o.manifest.kind === 'Service' && servesFor !== 'service' && servesFor !== 'all' ? [{
+      object: o,
+      message: `Service '${name(o)}' uses waypoint '${ns}/${wp}', which serves ${servesFor} traffic, not traffic addressed to Services (istio.io/waypoint-for) (mesh-kit MK0007)`,
+      field: 'metadata.labels[\'istio.io/use-waypoint\']',
+      value: wp,
+      fix: `label Gateway '${ns}/${wp}' istio.io/waypoint-for=service (or all), or use a waypoint that serves Services`,
+    }] : [];
   }),
 };
 
@@ -217,9 +250,11 @@ const waypointNotAdmitted: Analyzer = {
     const { admitted, from } = waypointAdmits(ctx, gw, userNs);
     return admitted === false ? [{
       object: o,
-      message: `${o.manifest.kind} '${name(o)}' of namespace '${userNs}' uses waypoint '${ns}/${wp}', whose mesh listener does not admit that namespace `
-        + `(allowedRoutes.namespaces.from: ${from}): Istio refuses the binding and no waypoint processes its traffic; admit the namespace on the waypoint `
-        + '(Waypoint allowedNamespaces, or allowedRoutes on its HBONE listener) (mesh-kit MK0023)',
+      message: `${o.manifest.kind} '${name(o)}'${o.manifest.kind === 'Namespace' ? '' : ` of namespace '${userNs}'`} uses waypoint '${ns}/${wp}', whose mesh listener does not admit that namespace `
+        + `(allowedRoutes.namespaces.from: ${from}): Istio refuses the binding and no waypoint processes its traffic (mesh-kit MK0023)`,
+      field: 'metadata.labels[\'istio.io/use-waypoint\']',
+      value: wp,
+      fix: `admit namespace '${userNs}' on waypoint '${ns}/${wp}' (Waypoint allowedNamespaces, or allowedRoutes on its HBONE listener), or use a waypoint of namespace '${userNs}'`,
     }] : [];
   }),
 };
@@ -241,9 +276,13 @@ const sidecarOnly: Analyzer = {
     const sel = isObj(specOf(ef).workloadSelector) ? strMap((specOf(ef).workloadSelector as { labels?: unknown }).labels) : undefined;
     if (!sel || Object.keys(sel).length === 0) return [];
     const pods = ctx.podsSelectedBy(sel, ctx.namespaceOf(ef));
-    return pods.length > 0 && pods.every(p => ambientPod(ctx, p))
-      ? [{ object: ef, message: `EnvoyFilter '${name(ef)}' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)` }]
-      : [];
+    return pods.length > 0 && pods.every(p => ambientPod(ctx, p)) ? [{
+      object: ef,
+      message: `EnvoyFilter '${name(ef)}' selects ambient pods, which have no sidecar to patch: it has no effect (mesh-kit MK0008)`,
+      field: 'spec.workloadSelector.labels',
+      value: sel,
+      fix: 'select the waypoint proxy that serves these workloads instead, or remove the EnvoyFilter',
+    }] : [];
   }),
 };
 
@@ -268,8 +307,11 @@ const alphaApiUnderAmbient: Analyzer = {
       if (list(spec.subsets as unknown[]).length > 0 && ambientServiceOf(ctx, ctx.namespaceOf(dr), String(spec.host ?? ''))) {
         out.push({
           object: dr,
-          message: `DestinationRule '${name(dr)}' has subsets for '${String(spec.host)}', an ambient service: its waypoint routes by subset as an alpha feature of Istio; `
-          + 'a Service per version with an HTTPRoute is the stable form (mesh-kit MK0024)',
+          message: `DestinationRule '${name(dr)}' has subsets for '${String(spec.host)}', an ambient service: its waypoint routes by subset as an alpha feature of Istio `
+            + '(mesh-kit MK0024)',
+          field: 'spec.subsets',
+          value: list(spec.subsets as unknown[]).map(x => (isObj(x) ? x.name : x)),
+          fix: `route '${String(spec.host)}' by version with a Service per version and an HTTPRoute attached to the Service, the stable form`,
         });
       }
     }
@@ -277,12 +319,16 @@ const alphaApiUnderAmbient: Analyzer = {
       const spec = specOf(vs);
       // Kiali's KIA1109 / KIA1113 / KIA1114 report the VirtualServices that do not take effect (kiali-ambient.ts)
       if (strs(spec.gateways).some(g => g !== 'mesh') || kialiReportsVirtualService(ctx, vs)) continue;
-      const host = strs(spec.hosts).find(h => ambientServiceOf(ctx, ctx.namespaceOf(vs), h));
-      if (host) {
+      const hosts = list(spec.hosts as unknown[]);
+      const k = hosts.findIndex(h => typeof h === 'string' && ambientServiceOf(ctx, ctx.namespaceOf(vs), h));
+      if (k >= 0) {
+        const host = String(hosts[k]);
         out.push({
           object: vs,
-          message: `VirtualService '${name(vs)}' routes '${host}', an ambient service: its waypoint applies VirtualServices as an alpha feature of Istio; `
-          + 'an HTTPRoute attached to the Service is the stable form (mesh-kit MK0024)',
+          message: `VirtualService '${name(vs)}' routes '${host}', an ambient service: its waypoint applies VirtualServices as an alpha feature of Istio (mesh-kit MK0024)`,
+          field: `spec.hosts[${k}]`,
+          value: host,
+          fix: `route '${host}' with an HTTPRoute attached to the Service (parentRefs kind Service), the stable form`,
         });
       }
     }
