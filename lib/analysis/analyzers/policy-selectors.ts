@@ -1,6 +1,6 @@
 import { nameOf, selectorString } from '../context';
 import { Analyzer, FindingLevel } from '../model';
-import { gatewayNameLabel, hasTargets, selectorOf } from './util/selectors';
+import { gatewayNameLabel, hasTargets, selectorOf, selectorSpec } from './util/selectors';
 
 /*
  * mesh-kit's own check of policy selectors: Istio's AuthorizationPolicy check (IST0127) applied to the other selecting policies.
@@ -22,7 +22,14 @@ const policyNoWorkloads: Analyzer = {
     const ns = ctx.namespaceOf(p);
     if (!sel || hasTargets(p) || sel[gatewayNameLabel] !== undefined) return [];
     const pods = ns === ctx.meshConfig.rootNamespace ? ctx.podsSelectedBy(sel) : ctx.podsSelectedBy(sel, ns);
-    return pods.length > 0 ? [] : [{ object: p, message: `${p.manifest.kind} '${name(p)}' selects '${selectorString(sel)}', which matches none of the workloads of namespace '${ns}'` }];
+    const field = selectorSpec(p).selector?.matchLabels !== undefined ? 'spec.selector.matchLabels' : 'spec.workloadSelector.labels';
+    return pods.length > 0 ? [] : [{
+      object: p,
+      message: `${p.manifest.kind} '${name(p)}' selects '${selectorString(sel)}', which matches none of the workloads of namespace '${ns}'`,
+      field,
+      value: sel,
+      fix: `change ${field} to the labels of a workload of namespace '${ns}', or remove the selector to apply it to the whole namespace`,
+    }];
   }),
 };
 

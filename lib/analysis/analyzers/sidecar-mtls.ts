@@ -1,5 +1,5 @@
 import { DestinationRuleSpec } from './types';
-import { nameOf } from '../context';
+import { list, nameOf } from '../context';
 import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 import { podsOfHost, tlsModes } from './kiali';
 
@@ -22,11 +22,18 @@ const mutualToNoSidecar: Analyzer = {
     const pods = podsOfHost(ctx, ctx.namespaceOf(dr), drSpec(dr).host ?? '');
     const outside = pods.filter(p => !p.inMesh && p.annotations['ambient.istio.io/redirection'] !== 'enabled'
       && ctx.namespace(p.namespace)?.manifest.metadata.labels?.['istio.io/dataplane-mode'] !== 'ambient');
-    return pods.length > 0 && outside.length === pods.length ? [{
+    if (pods.length === 0 || outside.length !== pods.length) return [];
+    const subset = list(drSpec(dr).subsets).findIndex(s => s?.trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL');
+    const field = drSpec(dr).trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL' ? 'spec.trafficPolicy.tls.mode' : `spec.subsets[${subset}].trafficPolicy.tls.mode`;
+    const workload = `${outside[0].object.manifest.kind} '${outside[0].object.manifest.metadata.name}'`;
+    return [{
       object: dr,
       message: `DestinationRule '${name(dr)}' sends ISTIO_MUTUAL to '${drSpec(dr).host}', whose pods (${outside[0].object.manifest.metadata.name}) have no sidecar: `
-        + 'they cannot answer mutual TLS (mesh-kit MK0001): inject them, or use tls DISABLE / auto mutual TLS',
-    }] : [];
+        + 'they cannot answer mutual TLS (mesh-kit MK0001)',
+      field,
+      value: 'ISTIO_MUTUAL',
+      fix: `inject a sidecar into ${workload} (label namespace '${outside[0].namespace}' istio-injection=enabled), or remove ${field} to let auto mutual TLS send plain text to pods without one`,
+    }];
   }),
 };
 
