@@ -140,7 +140,16 @@ export class IngressGatewayRoute extends Construct {
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.routes.sync();
-    addObjectNotes(this.routes.primary, 'MK0020', () => this.synthCarried().notes);
+    addObjectNotes(this.routes.primary, 'MK0020', () => {
+      const carried = this.synthCarried();
+      return carried.notes.map(n => {
+        // a VirtualService's http are the carried routes in order; an HTTPRoute orders its rules by precedence
+        const k = carried.routes.findIndex(c => c.from === n.route);
+        const at = this.routes.primary.kind === 'VirtualService' && k >= 0 ? `spec.http[${k}].${n.about === 'destinations' ? 'route' : 'match'}` : undefined;
+        // a match noted is the gateway route's as declared: the combination the note names is not in the object
+        return { text: n.text, fix: n.fix, ...(at ? { field: at } : { field: 'spec.rules' }), ...(n.match ? { value: n.match } : at ? {} : { value: `routes[${n.route}]` }) };
+      });
+    });
     this.node.addValidation(problemValidation(this, () => {
       const carried = this.synthCarried();
       return [...this.validateRoute(), ...sniProblems(this.routes.tls, this.props.hosts),

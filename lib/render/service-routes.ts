@@ -25,10 +25,22 @@ export interface CarriedRoute {
   readonly carries?: { readonly service: string; readonly route: number };
 }
 
-/** The combined routing, and what could not be carried (each note names the routes and why). */
+/** What could not be carried: the note (naming the routes and why), the gateway route it is about, and what to do. */
+export interface CarryNote {
+  readonly text: string;
+  /** The index of the gateway route. */
+  readonly route: number;
+  /** What is about: the gateway route's destinations (carried without the service's routes), or one of its matches. */
+  readonly about: 'destinations' | { readonly match: number };
+  /** For a match: the gateway route's match as the note shows it (the combination it names is not in the object). */
+  readonly match?: string;
+  readonly fix: string;
+}
+
+/** The combined routing, and what could not be carried. */
 export interface CarriedRoutes {
   readonly routes: CarriedRoute[];
-  readonly notes: string[];
+  readonly notes: CarryNote[];
 }
 
 /** Options of {@link carryServiceRoutes}. */
@@ -68,7 +80,7 @@ const POLICIES = ['timeout', 'retries', 'fault', 'mirror', 'cors', 'headers'] as
 export function carryServiceRoutes(routes: readonly HttpRouteModel[], routesOf: (route: number, destination: number) => ServiceRoutes | undefined,
   options: CarryOptions = {}): CarriedRoutes {
   const out: CarriedRoute[] = [];
-  const notes: string[] = [];
+  const notes: CarryNote[] = [];
   routes.forEach((g, i) => {
     const carried = carryOne(g, i, routesOf, notes);
     for (const c of carried) {
@@ -82,14 +94,14 @@ export function carryServiceRoutes(routes: readonly HttpRouteModel[], routesOf: 
 
 /** One gateway route, carrying the routes of the one service among its destinations that has some. */
 function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destination: number) => ServiceRoutes | undefined,
-  notes: string[]): CarriedRoute[] {
+  notes: CarryNote[]): CarriedRoute[] {
   const kept: CarriedRoute[] = [{ route: g, from: i }];
   if (g.redirect || g.delegate) return kept;
   const targets = g.destinations.map((d, k) => ({ d, k, rules: routesOf(i, k) })).filter(t => t.rules && t.rules.routes.length > 0);
   if (targets.length === 0) return kept;
   const at = `routes[${i}]${g.name !== undefined ? ` '${g.name}'` : ''}`;
   const bypass = (service: string, why: string) => {
-    notes.push(`${at} sends to '${service}' without its routes: ${why}; forward to its versions, or say so with followServiceRoutes: false`);
+    notes.push({ text: `${at} sends to '${service}' without its routes: ${why}`, route: i, about: 'destinations', fix: 'forward to its versions, or say so with followServiceRoutes: false' });
     return kept;
   };
   if (targets.length > 1) {
@@ -111,11 +123,17 @@ function carryOne(g: HttpRouteModel, i: number, routesOf: (route: number, destin
   for (const [j, r] of routes.entries()) {
     if (taken.has('{}')) break;
     const cases: Case[] = [];
-    for (const gm of g.match.length > 0 ? g.match : [{}]) {
+    for (const [gi, gm] of (g.match.length > 0 ? g.match : [{}]).entries()) {
       for (const sm of r.match.length > 0 ? r.match : [{}]) {
         const c = combine(gm, sm, g, r, target.port);
         if (typeof c === 'string') {
-          notes.push(`${at} match ${showMatch(gm)} and ${service}'s routes[${j}] match ${showMatch(sm)} could both hold, but ${c}: gateway requests that match both skip that route of '${service}'`);
+          notes.push({
+            text: `${at} match ${showMatch(gm)} and ${service}'s routes[${j}] match ${showMatch(sm)} could both hold, but ${c}: gateway requests that match both skip that route of '${service}'`,
+            route: i,
+            about: g.match.length > 0 ? { match: gi } : 'destinations',
+            match: showMatch(gm),
+            fix: `make the gateway route's match ${showMatch(gm)} contain, or fall within, ${service}'s routes[${j}] match ${showMatch(sm)}, or say so with followServiceRoutes: false`,
+          });
         } else if (c !== DISJOINT && !cases.some(x => x.key === c.key) && !taken.has(c.matchKey)) {
           cases.push(c);
         }

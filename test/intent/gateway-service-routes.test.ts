@@ -104,8 +104,11 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
     expect(findings).toStrictEqual([
       'MK0020 VirtualService shop/shop: [MK0020] VirtualService \'shop\' routes[0] match (path prefix /api) and reviews\'s routes[1] match (path regex /api/v[0-9]+/.*) '
       + 'could both hold, but prefix /api and regex /api/v[0-9]+/.* overlap without one containing the other, and one match holds one condition on it: '
-      + 'gateway requests that match both skip that route of \'reviews\' (mesh-kit MK0020)',
+      + 'gateway requests that match both skip that route of \'reviews\' (mesh-kit MK0020); '
+      + 'make the gateway route\'s match (path prefix /api) contain, or fall within, reviews\'s routes[1] match (path regex /api/v[0-9]+/.*), or say so with followServiceRoutes: false',
     ]);
+    // where: the first route the gateway route became; what: the gateway route's match (the combination is not in the object)
+    expect(s.app.report!.findings.filter(f => f.code === 'MK0020').map(f => [f.field, f.value])).toStrictEqual([['spec.http[0].match', '(path prefix /api)']]);
   });
 
   test('a gateway route to one version keeps sending to that version', () => {
@@ -170,8 +173,12 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
     expect(findings).toStrictEqual([
       'IST0140 VirtualService shop/shop: [IST0140] VirtualService \'shop\' routes gateway traffic to \'reviews\' without a subset, so the subset rules of VirtualService \'shop/reviews\' do not apply to it',
       'MK0020 VirtualService shop/shop: [MK0020] VirtualService \'shop\' routes[0] sends to \'reviews\' without its routes: its routes[0] sets fault, which would apply to every '
-      + 'target of the gateway route\'s split; forward to its versions, or say so with followServiceRoutes: false (mesh-kit MK0020)',
+      + 'target of the gateway route\'s split (mesh-kit MK0020); forward to its versions, or say so with followServiceRoutes: false',
     ]);
+    expect(s.app.report!.findings.filter(f => f.code === 'MK0020').map(f => [f.field, f.value, f.fix])).toStrictEqual([[
+      'spec.http[0].route', JSON.stringify([{ destination: { host: 'reviews', port: { number: 9080 } }, weight: 80 }, { destination: { host: 'ratings', port: { number: 9080 }, subset: 'v1' }, weight: 20 }]),
+      'forward to its versions, or say so with followServiceRoutes: false',
+    ]]);
   });
 
   test('a path rewrite at the gateway: the service\'s path conditions are read through it, and its rewrite follows', () => {

@@ -12,7 +12,7 @@ const rule = (match: MatchModel[], destinations: DestinationModel[] = [to('v1')]
 /** The gateway routes carrying `routes` of reviews for their destination 0 (a whole-service destination). */
 function carry(gateway: HttpRouteModel[], routes: HttpRouteModel[]) {
   const out = carryServiceRoutes(gateway, (_, k) => (gateway[0].destinations[k] === whole ? { service: 'reviews', routes } : undefined));
-  return { matches: out.routes.map(c => c.route.match), routes: out.routes.map(c => c.route), notes: out.notes };
+  return { matches: out.routes.map(c => c.route.match), routes: out.routes.map(c => c.route), notes: out.notes.map(n => `${n.text}; ${n.fix}`), about: out.notes };
 }
 
 describe('carryServiceRoutes', () => {
@@ -39,12 +39,15 @@ describe('carryServiceRoutes', () => {
   });
 
   test('a regex is read as far as its literal prefix: disjoint from a path elsewhere, noted where it may overlap', () => {
-    const { matches, notes } = carry([gw([{ uri: { prefix: '/reviews' } }, { uri: { exact: '/api/v1' } }])], [rule([{ uri: { regex: '^/api/v?[0-9]' } }])]);
+    const { matches, notes, about } = carry([gw([{ uri: { prefix: '/reviews' } }, { uri: { exact: '/api/v1' } }])], [rule([{ uri: { regex: '^/api/v?[0-9]' } }])]);
     expect(matches).toStrictEqual([]);
     expect(notes).toStrictEqual([
       'routes[0] match (path exact /api/v1) and reviews\'s routes[0] match (path regex ^/api/v?[0-9]) could both hold, but exact /api/v1 and regex ^/api/v?[0-9] '
-      + 'overlap without one containing the other, and one match holds one condition on it: gateway requests that match both skip that route of \'reviews\'',
+      + 'overlap without one containing the other, and one match holds one condition on it: gateway requests that match both skip that route of \'reviews\'; '
+      + 'make the gateway route\'s match (path exact /api/v1) contain, or fall within, reviews\'s routes[0] match (path regex ^/api/v?[0-9]), or say so with followServiceRoutes: false',
     ]);
+    // the gateway route's second match (index 1) is the one noted
+    expect(about.map(n => [n.route, n.about])).toStrictEqual([[0, { match: 1 }]]);
   });
 
   test('case-insensitive paths: contained case-insensitively; one case-insensitive and one not, noted unless they cannot meet', () => {
@@ -54,7 +57,7 @@ describe('carryServiceRoutes', () => {
       rule([{ uri: { prefix: '/reviews/v3' } }], [to('v3')]),
     ]);
     expect(matches).toStrictEqual([[{ uri: { prefix: '/reviews/V2' }, ignoreUriCase: true }]]);
-    expect(notes.map(n => n.slice(n.indexOf('but ')))).toStrictEqual([
+    expect(notes.map(n => n.slice(n.indexOf('but '), n.indexOf('; make')))).toStrictEqual([
       'but one path condition is case-insensitive and the other is not: gateway requests that match both skip that route of \'reviews\'',
     ]);
   });
@@ -77,12 +80,13 @@ describe('carryServiceRoutes', () => {
     const g = gw([]);
     const delegating = carry([g], [rule([], [], { delegate: { name: 'team' } })]);
     expect(delegating.routes).toStrictEqual([g]);
+    expect(delegating.about.map(n => n.about)).toStrictEqual(['destinations']);
     expect(delegating.notes).toStrictEqual(['routes[0] sends to \'reviews\' without its routes: its routes[0] delegates to \'team\', which a gateway route cannot carry; '
       + 'forward to its versions, or say so with followServiceRoutes: false']);
     const ratings: DestinationModel = { service: { name: 'ratings', namespace: 'shop' }, port: 9080, weight: 50 };
     const both = carryServiceRoutes([{ match: [], destinations: [{ ...whole, weight: 50 }, ratings] }], () => ({ service: 'x', routes: [rule([])] }));
     expect(both.routes.map(c => c.route.destinations)).toStrictEqual([[{ ...whole, weight: 50 }, ratings]]);
-    expect(both.notes[0]).toMatch(/^routes\[0\] sends to 'x' and 'x' without its routes: it splits traffic between several services with routes of their own/);
+    expect(both.notes[0].text).toMatch(/^routes\[0\] sends to 'x' and 'x' without its routes: it splits traffic between several services with routes of their own/);
   });
 
   test('a gateway route that redirects or delegates, or a destination without routes, is kept as it is', () => {

@@ -1,5 +1,5 @@
 import { objectNotes } from '../../core/object-notes';
-import { nameOf } from '../context';
+import { isObj, nameOf } from '../context';
 import { Analyzer, FindingLevel } from '../model';
 
 /*
@@ -7,6 +7,16 @@ import { Analyzer, FindingLevel } from '../model';
  */
 
 const NET = 'networking.istio.io';
+
+/** What an object holds at a path such as `spec.http[0].route`. */
+function valueAt(root: unknown, path: string): unknown {
+  let at = root;
+  for (const [, key, index] of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (!isObj(at) && !Array.isArray(at)) return undefined;
+    at = index !== undefined ? (Array.isArray(at) ? at[Number(index)] : undefined) : (isObj(at) ? at[key] : undefined);
+  }
+  return at;
+}
 const name = nameOf;
 
 const serviceRouteSkipped: Analyzer = {
@@ -19,7 +29,10 @@ const serviceRouteSkipped: Analyzer = {
     + '(found at synth, where the gateway route\'s own matches are known)',
   run: ctx => [...ctx.of('VirtualService', NET), ...ctx.of('HTTPRoute', 'gateway.networking.k8s.io')].flatMap(o => objectNotes(o.construct, 'MK0020').map(note => ({
     object: o,
-    message: `${o.manifest.kind} '${name(o)}' ${note} (mesh-kit MK0020)`,
+    message: `${o.manifest.kind} '${name(o)}' ${note.text} (mesh-kit MK0020)`,
+    field: note.field,
+    value: note.value ?? (note.field ? valueAt(o.manifest, note.field) : undefined),
+    fix: note.fix,
   }))),
 };
 
