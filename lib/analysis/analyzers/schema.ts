@@ -1,6 +1,6 @@
 import { HttpMatchRequest, VirtualServiceSpec } from './types';
 import { list, nameOf } from '../context';
-import { AnalyzedObject, Analyzer, FindingLevel } from '../model';
+import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 /*
  * The match-list warnings of Istio's validation (pkg/config/validation) that its `schema` analyzer package reports
@@ -12,9 +12,12 @@ const NET = 'networking.istio.io';
 const vsSpec = (o: AnalyzedObject) => (o.manifest.spec ?? {}) as VirtualServiceSpec;
 const name = nameOf;
 
+/** One rule or match that is never used: what is wrong, where, what is written there and what to do. */
+interface Unused { readonly text: string; readonly field: string; readonly value: unknown; readonly fix: string }
+
 /** Istio's validation of HTTP/TCP/TLS match lists (pkg/config/validation: analyzeUnreachable*Rules). */
-function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffective: string[] } {
-  const out = { unreachable: [] as string[], ineffective: [] as string[] };
+function unreachable(spec: VirtualServiceSpec): { unreachable: Unused[]; ineffective: Unused[] } {
+  const out = { unreachable: [] as Unused[], ineffective: [] as Unused[] };
   const asJson = (m: unknown): string => {
     const norm = (v: unknown): unknown => (Array.isArray(v) ? v.map(norm) : v && typeof v === 'object'
       ? Object.fromEntries(Object.keys(v).sort()
@@ -34,39 +37,70 @@ function unreachable(spec: VirtualServiceSpec): { unreachable: string[]; ineffec
     const routeName = (r: { name?: string } | undefined, i: number) => `${kind}[${i}]${kind === 'http' && r?.name ? ` '${r.name}'` : ''}`;
     const seen = new Map<string, number>();
     let empty = -1;
-    const prefixes: Array<{ route: string; match: string; p: ReturnType<typeof prefixMatch> & {} }> = [];
+    const prefixes: Array<{ route: string; match: string; field: string; p: ReturnType<typeof prefixMatch> & {} }> = [];
+    // what is written at a rule: its name, else its matches
+    const ruleValue = (r: { name?: string; match?: unknown[] }) => r.name ?? r.match ?? [];
     for (const [i, r] of routes.entries()) {
       if (!r) continue;
       const matches = list(r.match);
       if (matches.length === 0) {
-        if (empty >= 0) out.unreachable.push(`rule ${routeName(r, i)} is never used: rule ${kind}[${empty}] before it matches every request (only the last rule can have no matches)`);
+        if (empty >= 0) {
+          out.unreachable.push({
+            text: `rule ${routeName(r, i)} is never used: rule ${kind}[${empty}] before it matches every request (only the last rule can have no matches)`,
+            field: `spec.${kind}[${i}]`,
+            value: ruleValue(r),
+            fix: `give rule ${kind}[${empty}] a match, or move it after rule ${kind}[${i}]`,
+          });
+        }
         empty = i;
         continue;
       }
       let dups = 0;
       for (const [j, m] of matches.entries()) {
         if (empty >= 0) {
-          out.unreachable.push(`rule ${routeName(r, i)} is never used: rule ${kind}[${empty}] before it matches every request`);
+          out.unreachable.push({
+            text: `rule ${routeName(r, i)} is never used: rule ${kind}[${empty}] before it matches every request`,
+            field: `spec.${kind}[${i}].match[${j}]`,
+            value: m,
+            fix: `move rule ${kind}[${empty}], which has no match, after rule ${kind}[${i}], or give it a match`,
+          });
           continue;
         }
         const key = asJson(m);
         const dup = seen.get(key);
         const matchName = `match[${j}]${kind === 'http' && (m as { name?: string })?.name ? ` '${(m as { name?: string }).name}'` : ''}`;
         if (dup !== undefined) {
-          out.ineffective.push(`rule ${routeName(r, i)} ${matchName} is never used: rule ${routeName(routes[dup], dup)} has the same match`);
+          out.ineffective.push({
+            text: `rule ${routeName(r, i)} ${matchName} is never used: rule ${routeName(routes[dup], dup)} has the same match`,
+            field: `spec.${kind}[${i}].match[${j}]`,
+            value: m,
+            fix: `remove ${matchName} from rule ${kind}[${i}], or make it differ from the match of rule ${kind}[${dup}]`,
+          });
           dups++;
           continue;
         }
         seen.set(key, i);
         const p = kind === 'http' ? prefixMatch(m as HttpMatchRequest) : undefined;
-        if (p) prefixes.push({ route: routeName(r, i), match: matchName, p });
+        if (p) prefixes.push({ route: routeName(r, i), match: matchName, field: `spec.${kind}[${i}].match[${j}].uri.prefix`, p });
       }
-      if (dups === matches.length) out.unreachable.push(`rule ${routeName(r, i)} is never used: all its matches are used by prior rules`);
+      if (dups === matches.length) {
+        out.unreachable.push({
+          text: `rule ${routeName(r, i)} is never used: all its matches are used by prior rules`,
+          field: `spec.${kind}[${i}].match`,
+          value: matches,
+          fix: `remove rule ${kind}[${i}], or give it a match that no earlier rule has`,
+        });
+      }
     }
     for (const [a, pa] of prefixes.entries()) {
       for (const pb of prefixes.slice(a + 1)) {
         if (pb.p.prefix === pa.p.prefix || !covers(pa.p, pb.p)) continue;
-        out.ineffective.push(`rule ${pb.route} ${pb.match} (prefix '${pb.p.prefix}') is never used: rule ${pa.route} ${pa.match} (prefix '${pa.p.prefix}') before it covers it`);
+        out.ineffective.push({
+          text: `rule ${pb.route} ${pb.match} (prefix '${pb.p.prefix}') is never used: rule ${pa.route} ${pa.match} (prefix '${pa.p.prefix}') before it covers it`,
+          field: pb.field,
+          value: pb.p.prefix,
+          fix: `move rule ${pb.route} before rule ${pa.route}, or remove ${pb.match}`,
+        });
       }
     }
   }
@@ -122,13 +156,15 @@ const unreachableOf = (vs: AnalyzedObject) => {
   return r;
 };
 
+const finding = (vs: AnalyzedObject, m: Unused): RawFinding => ({ object: vs, message: `VirtualService '${name(vs)}' ${m.text}`, field: m.field, value: m.value, fix: m.fix });
+
 const unreachableRule: Analyzer = {
   analyzer: 'schemaValidation.CollectionValidationAnalyzer',
   code: 'IST0130',
   name: 'VirtualServiceUnreachableRule',
   level: FindingLevel.WARNING,
   description: 'a VirtualService rule can never match: a rule without matches comes before it, or all its matches repeat earlier ones',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => unreachableOf(vs).unreachable.map(m => ({ object: vs, message: `VirtualService '${name(vs)}' ${m}` }))),
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => unreachableOf(vs).unreachable.map(m => finding(vs, m))),
 };
 
 const ineffectiveMatch: Analyzer = {
@@ -137,7 +173,7 @@ const ineffectiveMatch: Analyzer = {
   name: 'VirtualServiceIneffectiveMatch',
   level: FindingLevel.INFO,
   description: 'a VirtualService match repeats, or is covered by, a match of an earlier rule',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => unreachableOf(vs).ineffective.map(m => ({ object: vs, message: `VirtualService '${name(vs)}' ${m}` }))),
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => unreachableOf(vs).ineffective.map(m => finding(vs, m))),
 };
 
 /** Istio's `schema` analyzers' VirtualService warnings. */

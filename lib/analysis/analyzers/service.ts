@@ -32,10 +32,13 @@ const portNaming: Analyzer = {
   level: FindingLevel.INFO,
   description: 'a Service port\'s name does not declare its protocol and it has no appProtocol (Istio sniffs the protocol); system namespaces are skipped',
   run: ctx => istioOnly(ctx.of('Service', '')).filter(s => !SYSTEM_NAMESPACES.has(ctx.namespaceOf(s)) && svcSpec(s).type !== 'ExternalName')
-    .flatMap(s => list(svcSpec(s).ports).filter(p => p && portProtocol(p) === undefined).map(p => ({
+    .flatMap(s => list(svcSpec(s).ports).flatMap((p, i) => (p && portProtocol(p) === undefined ? [{
       object: s,
-      message: `Service '${name(s)}' port ${p.port} is named '${p.name ?? ''}', which does not follow Istio's <protocol>[-<suffix>] convention: name it e.g. 'http-${p.name ?? p.port}' or set appProtocol`,
-    }))),
+      message: `Service '${name(s)}' port ${p.port} is named '${p.name ?? ''}', which does not follow Istio's <protocol>[-<suffix>] convention`,
+      field: `spec.ports[${i}].name`,
+      value: p.name ?? null,
+      fix: `name it e.g. 'http-${p.name ?? p.port}' or set appProtocol`,
+    }] : []))),
 };
 
 const externalNamePortName: Analyzer = {
@@ -45,10 +48,13 @@ const externalNamePortName: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'an ExternalName Service port is unnamed, named \'tcp\', or does not declare its protocol: Istio cannot route to it by host',
   run: ctx => istioOnly(ctx.of('Service', '')).filter(s => !SYSTEM_NAMESPACES.has(ctx.namespaceOf(s)) && svcSpec(s).type === 'ExternalName')
-    .flatMap(s => list(svcSpec(s).ports).filter(p => p && (portProtocol(p) === undefined || portProtocol(p) === 'tcp')).map(p => ({
+    .flatMap(s => list(svcSpec(s).ports).flatMap((p, i) => (p && (portProtocol(p) === undefined || portProtocol(p) === 'tcp') ? [{
       object: s,
-      message: `ExternalName Service '${name(s)}' port ${p.port} is named '${p.name ?? ''}': name it after its protocol (e.g. 'https', 'http-web') so that Istio can route by host`,
-    }))),
+      message: `ExternalName Service '${name(s)}' port ${p.port} is named '${p.name ?? ''}'`,
+      field: `spec.ports[${i}].name`,
+      value: p.name ?? null,
+      fix: 'name it after its protocol (e.g. \'https\', \'http-web\') so that Istio can route by host',
+    }] : []))),
 };
 
 /** Istio's `service` analyzers (Istio charts only, as istioctl analyze applies them to a mesh). */

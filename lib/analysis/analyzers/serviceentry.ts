@@ -21,10 +21,13 @@ const serviceEntryAddresses: Analyzer = {
     if (spec(se).addresses !== undefined && spec(se).addresses !== null) return [];
     // addresses Istio already allocated (status.addresses)
     if (list(obj(se.manifest.status).addresses as unknown[]).length > 0) return [];
-    return list(spec(se).ports as unknown[]).map(obj).filter(p => p.protocol === undefined || p.protocol === '' || String(p.protocol).toUpperCase() === 'TCP').map(p => ({
+    return list(spec(se).ports as unknown[]).map(obj).flatMap((p, i) => (p.protocol === undefined || p.protocol === '' || String(p.protocol).toUpperCase() === 'TCP' ? [{
       object: se,
-      message: `ServiceEntry '${name(se)}' port ${p.number} is ${p.protocol ? String(p.protocol) : 'without a protocol'} and the entry has no addresses: give it addresses, or a protocol Istio can route by (HTTP, TLS)`,
-    }));
+      message: `ServiceEntry '${name(se)}' port ${p.number} is ${p.protocol ? String(p.protocol) : 'without a protocol'} and the entry has no addresses`,
+      field: p.protocol ? `spec.ports[${i}].protocol` : `spec.ports[${i}]`,
+      value: p.protocol ? p.protocol : p,
+      fix: 'give it addresses, or a protocol Istio can route by (HTTP, TLS)',
+    }] : []));
   })),
 };
 
@@ -39,8 +42,8 @@ const conflictingProtocols: Analyzer = {
       const ns = ctx.namespaceOf(se);
       const exportTo = strs(spec(se).exportTo).map(String);
       const scopes = exportsToAll(exportTo) ? ['*'] : exportTo.map(e => (e === '.' ? ns : e));
-      return strs(spec(se).hosts).flatMap(h => list(spec(se).ports as unknown[]).map(obj).map(p => ({
-        se, scopes, host: toFqdn(ns, String(h)), port: Number(p.number), protocol: String(p.protocol ?? '').toUpperCase(),
+      return strs(spec(se).hosts).flatMap(h => list(spec(se).ports as unknown[]).map(obj).map((p, i) => ({
+        se, scopes, host: toFqdn(ns, String(h)), port: Number(p.number), protocol: String(p.protocol ?? '').toUpperCase(), at: i,
       })));
     });
     const overlap = (a: string[], b: string[]) => a.includes('*') || b.includes('*') || a.some(x => b.includes(x));
@@ -51,7 +54,13 @@ const conflictingProtocols: Analyzer = {
         && overlap(e.scopes, o.scopes));
       if (other && !reported.has(e.se)) {
         reported.add(e.se);
-        found.push({ object: e.se, message: `ServiceEntry '${name(e.se)}' declares ${e.host}:${e.port} as ${e.protocol || 'no protocol'}, ServiceEntry '${ctx.namespaceOf(other.se)}/${name(other.se)}' as ${other.protocol || 'no protocol'}: one of them is ignored` });
+        found.push({
+          object: e.se,
+          message: `ServiceEntry '${name(e.se)}' declares ${e.host}:${e.port} as ${e.protocol || 'no protocol'}, ServiceEntry '${ctx.namespaceOf(other.se)}/${name(other.se)}' as ${other.protocol || 'no protocol'}: one of them is ignored`,
+          field: `spec.ports[${e.at}].protocol`,
+          value: e.protocol || null,
+          fix: `give port ${e.port} of '${e.host}' one protocol in both ServiceEntries (${other.protocol ? `${other.protocol}, as '${ctx.namespaceOf(other.se)}/${name(other.se)}' declares it` : e.protocol}), or declare it in only one of them`,
+        });
       }
     }
     return found;

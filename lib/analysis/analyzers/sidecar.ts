@@ -1,5 +1,5 @@
 import { nameOf } from '../context';
-import { AnalysisContext, Analyzer, FindingLevel } from '../model';
+import { AnalysisContext, Analyzer, FindingLevel, RawFinding } from '../model';
 import { ambient, podAmbient, selectorChecks, selectorOf, severalNamespaceWide } from './util/selectors';
 
 /*
@@ -42,15 +42,27 @@ const sidecarInAmbient: Analyzer = {
   name: 'IneffectivePolicy',
   level: FindingLevel.WARNING,
   description: 'a Sidecar in an ambient namespace, or selecting only ambient pods, has no effect (there is no sidecar)',
-  run: ctx => sidecars(ctx).flatMap(s => {
+  run: ctx => sidecars(ctx).flatMap((s): RawFinding[] => {
     const ns = ctx.namespaceOf(s);
     const sel = selectorOf(s);
     if (sel) {
       const pods = ctx.podsSelectedBy(sel, ns);
       return pods.length > 0 && pods.every(p => podAmbient(p) || (ambient(ctx, ns) && p.labels['sidecar.istio.io/inject'] !== 'true'))
-        ? [{ object: s, message: `Sidecar '${name(s)}' selects only pods in ambient mode, which have no sidecar: it has no effect` }] : [];
+        ? [{
+          object: s,
+          message: `Sidecar '${name(s)}' selects only pods in ambient mode, which have no sidecar: it has no effect`,
+          field: 'spec.workloadSelector.labels',
+          value: sel,
+          fix: 'remove the Sidecar, or select pods that run a sidecar (label them sidecar.istio.io/inject=true)',
+        }] : [];
     }
-    return ambient(ctx, ns) ? [{ object: s, message: `Sidecar '${name(s)}' is in namespace '${ns}', which is in ambient mode: it has no effect` }] : [];
+    return ambient(ctx, ns) ? [{
+      object: s,
+      message: `Sidecar '${name(s)}' is in namespace '${ns}', which is in ambient mode: it has no effect`,
+      field: 'metadata.namespace',
+      value: ns,
+      fix: `remove the Sidecar, or move it to a namespace with sidecar injection (namespace '${ns}' is labelled istio.io/dataplane-mode=ambient)`,
+    }] : [];
   }),
 };
 

@@ -1,5 +1,5 @@
 import { list, nameOf } from '../context';
-import { AnalysisContext, Analyzer, FindingLevel } from '../model';
+import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel } from '../model';
 import { selectorChecks, selectorSpec as spec, severalNamespaceWide } from './util/selectors';
 
 /*
@@ -43,8 +43,13 @@ const telemetryProviders: Analyzer = {
   description: 'a Telemetry access-logging entry names no provider while the mesh config has no default access-logging provider: it is ignored',
   run: ctx => (ctx.meshConfig.defaultAccessLogging.length > 0 ? [] : telemetry(ctx)
     .flatMap(t => list(spec(t).accessLogging as Array<{ providers?: unknown[]; disabled?: boolean }>)
-      .filter(l => list(l?.providers).length === 0 && l?.disabled === undefined)
-      .map(() => ({ object: t, message: `Telemetry '${name(t)}' in namespace '${ctx.namespaceOf(t)}' has an access-logging entry without providers and the mesh config has no default: it is ignored` })))),
+      .flatMap((l, i) => (list(l?.providers).length === 0 && l?.disabled === undefined ? [{
+        object: t,
+        message: `Telemetry '${name(t)}' in namespace '${ctx.namespaceOf(t)}' has an access-logging entry without providers and the mesh config has no default: it is ignored`,
+        field: `spec.accessLogging[${i}].providers`,
+        value: l?.providers ?? [],
+        fix: `name a provider in spec.accessLogging[${i}].providers (e.g. 'envoy'), or set defaultProviders.accessLogging in the mesh config`,
+      }] : [])))),
 };
 
 const lightstep: Analyzer = {
@@ -55,9 +60,20 @@ const lightstep: Analyzer = {
   description: 'a Telemetry uses a Lightstep provider, which Istio deprecated (use OpenTelemetry)',
   run: ctx => {
     const names = new Set(ctx.meshConfig.extensionProviders.filter(p => p.kinds.includes('lightstep')).map(p => p.name));
-    return names.size === 0 ? [] : telemetry(ctx).filter(t => list(spec(t).tracing as Array<{ providers?: Array<{ name?: string }> }>)
-      .some(tr => list(tr?.providers).some(p => names.has(p?.name ?? ''))) || ctx.namespaceOf(t) === ctx.meshConfig.rootNamespace)
-      .map(t => ({ object: t, message: `Telemetry '${name(t)}': the Lightstep tracing provider is deprecated: use an OpenTelemetry provider` }));
+    const tracing = (t: AnalyzedObject) => list(spec(t).tracing as Array<{ providers?: Array<{ name?: string }> }>);
+    return names.size === 0 ? [] : telemetry(ctx).flatMap(t => {
+      const at = tracing(t).flatMap((tr, i) => list(tr?.providers).flatMap((p, j) => (names.has(p?.name ?? '') ? [{ i, j, name: p?.name ?? '' }] : [])))[0];
+      if (!at && ctx.namespaceOf(t) !== ctx.meshConfig.rootNamespace) return [];
+      const lightstepName = at?.name ?? [...names][0];
+      return [{
+        object: t,
+        message: `Telemetry '${name(t)}': the Lightstep tracing provider is deprecated`,
+        // a Telemetry of the root namespace naming none applies the mesh's providers, Lightstep's among them
+        field: at ? `spec.tracing[${at.i}].providers[${at.j}].name` : 'spec.tracing',
+        value: at ? at.name : lightstepName,
+        fix: `use an OpenTelemetry provider instead of '${lightstepName}' (an extensionProviders entry with opentelemetry)`,
+      }];
+    });
   },
 };
 

@@ -31,6 +31,9 @@ export function destinations(spec: VirtualServiceSpec): RouteDestination[] {
   return out;
 }
 
+/** Where a destination is written: `spec.http[0].route[1].destination`, `spec.http[0].mirror`, `spec.http[0].mirrors[0].destination`. */
+const destinationField = (d: RouteDestination) => (d.at.endsWith('.mirror') ? `spec.${d.at}` : `spec.${d.at}.destination`);
+
 const destinationHostAnalyzer = 'virtualservice.DestinationHostAnalyzer';
 
 const destinationHostNotFound: Analyzer = {
@@ -45,9 +48,24 @@ const destinationHostNotFound: Analyzer = {
     for (const d of destinations(vsSpec(vs))) {
       const entry = ctx.destinationHost(ns, vsSpec(vs).exportTo, d.host);
       if (!entry) {
-        found.push({ object: vs, message: `VirtualService '${name(vs)}' ${d.mirror ? 'mirrors' : 'routes'} to host '${d.host}' (${d.at}), which no Service or ServiceEntry visible from namespace '${ns}' declares${dottedShortNameHint(ctx, d.host)}` });
+        // the hint of a dotted short name is '<why>; write <the host>': its last clause is the fix
+        const hint = dottedShortNameHint(ctx, d.host);
+        const cut = hint.lastIndexOf('; ');
+        found.push({
+          object: vs,
+          message: `VirtualService '${name(vs)}' ${d.mirror ? 'mirrors' : 'routes'} to host '${d.host}' (${d.at}), which no Service or ServiceEntry visible from namespace '${ns}' declares${cut >= 0 ? hint.slice(0, cut) : hint}`,
+          field: `${destinationField(d)}.host`,
+          value: d.host,
+          fix: cut >= 0 ? hint.slice(cut + 2) : `add a Service or ServiceEntry for '${d.host}' visible from namespace '${ns}', or ${d.mirror ? 'mirror' : 'route'} to a host that has one`,
+        });
       } else if (d.port !== undefined && !entry.external && !entry.ports.includes(d.port)) {
-        found.push({ object: vs, message: `VirtualService '${name(vs)}' routes to port ${d.port} of host '${d.host}' (${d.at}), which has ports ${entry.ports.join(', ')}` });
+        found.push({
+          object: vs,
+          message: `VirtualService '${name(vs)}' routes to port ${d.port} of host '${d.host}' (${d.at}), which has ports ${entry.ports.join(', ')}`,
+          field: `${destinationField(d)}.port.number`,
+          value: d.port,
+          fix: entry.ports.length > 0 ? `route to one of its ports (${entry.ports.join(', ')})` : `declare port ${d.port} on '${d.host}'`,
+        });
       }
     }
     return found;
@@ -63,7 +81,13 @@ const destinationPortRequired: Analyzer = {
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => destinations(vsSpec(vs)).flatMap(d => {
     const entry = d.port === undefined ? ctx.destinationHost(ctx.namespaceOf(vs), vsSpec(vs).exportTo, d.host) : undefined;
     return entry && entry.ports.length > 1
-      ? [{ object: vs, message: `VirtualService '${name(vs)}' routes to '${d.host}' (${d.at}), which exposes ports ${entry.ports.join(', ')}, without choosing one` }]
+      ? [{
+        object: vs,
+        message: `VirtualService '${name(vs)}' routes to '${d.host}' (${d.at}), which exposes ports ${entry.ports.join(', ')}, without choosing one`,
+        field: `${destinationField(d)}.port`,
+        value: entry.ports,
+        fix: `set ${destinationField(d)}.port.number to one of ${entry.ports.join(', ')}`,
+      }]
       : [];
   })),
 };
@@ -91,14 +115,17 @@ const ingressRulesNotAffected: Analyzer = {
     if (bySubset.size === 0) return out;
     for (const vs of vss) {
       if (strs(vsSpec(vs).gateways).length === 0) continue;
-      for (const r of list(vsSpec(vs).http)) {
-        for (const d of list(r?.route)) {
+      for (const [i, r] of list(vsSpec(vs).http).entries()) {
+        for (const [j, d] of list(r?.route).entries()) {
           if (!d?.destination || d.destination.subset) continue;
           const host = d.destination.host ?? '';
           for (const o of bySubset.get(host) ?? []) {
             out.push({
               object: vs,
               message: `VirtualService '${name(vs)}' routes gateway traffic to '${host}' without a subset, so the subset rules of VirtualService '${ctx.namespaceOf(o)}/${name(o)}' do not apply to it`,
+              field: `spec.http[${i}].route[${j}].destination.host`,
+              value: host,
+              fix: `route the gateway's traffic by subset as VirtualService '${ctx.namespaceOf(o)}/${name(o)}' does, or bind that VirtualService to the gateway as well`,
             });
           }
         }
@@ -119,6 +146,7 @@ const subsetNotFound: Analyzer = {
     /** `scope|host` of the DestinationRules with a wildcard host. */
     const wildcardHosts: Array<{ scope: string; host: string }> = [];
     const hostsWithRule = new Set<string>();
+    const rules: Array<{ dr: AnalyzedObject; fqdn: string; scopes: string[]; subsets: string[] }> = [];
     for (const dr of ctx.of('DestinationRule', NET)) {
       const spec = (dr.manifest.spec ?? {}) as { host?: string; subsets?: Array<{ name?: string }>; exportTo?: string[] };
       const fqdn = toFqdn(ctx.namespaceOf(dr), spec.host ?? '');
@@ -128,6 +156,7 @@ const subsetNotFound: Analyzer = {
         if (fqdn.startsWith('*')) wildcardHosts.push({ scope, host: fqdn });
       }
       for (const s of list(spec.subsets)) for (const scope of scopes) subsets.add(`${scope}|${fqdn}|${s?.name}`);
+      rules.push({ dr, fqdn, scopes, subsets: list(spec.subsets).map(s => str(s?.name)).filter(x => x !== '') });
     }
     // istiod applies to a destination the rules of its most specific matching host: its own, else the longest
     // wildcard covering it (`*.ns.svc.cluster.local`, `*.local`: istio/istio pilot/pkg/model/push_context.go
@@ -145,7 +174,15 @@ const subsetNotFound: Analyzer = {
       if (subsets.has(`*|${fqdn}|${d.subset}`) || subsets.has(`${ns}|${fqdn}|${d.subset}`)) return [];
       const entry = ctx.world === 'partial' ? ctx.destinationHost(ns, vsSpec(vs).exportTo, d.host) : undefined;
       if (entry?.external) return [];
-      return [{ object: vs, message: `VirtualService '${name(vs)}' routes to subset '${d.subset}' of host '${d.host}' (${d.at}), which no DestinationRule visible from namespace '${ns}' defines` }];
+      const rule = rules.find(r => r.fqdn === fqdn && (r.scopes.includes('*') || r.scopes.includes(ns)));
+      return [{
+        object: vs,
+        message: `VirtualService '${name(vs)}' routes to subset '${d.subset}' of host '${d.host}' (${d.at}), which no DestinationRule visible from namespace '${ns}' defines`,
+        field: `${destinationField(d)}.subset`,
+        value: d.subset,
+        fix: rule ? `add subset '${d.subset}' to DestinationRule '${ctx.namespaceOf(rule.dr)}/${name(rule.dr)}'${rule.subsets.length > 0 ? `, or route to one of its subsets ${rule.subsets.map(x => `'${x}'`).join(', ')}` : ''}`
+          : `add a DestinationRule for host '${d.host}' with subset '${d.subset}', or route without a subset`,
+      }];
     }));
   },
 };
@@ -184,7 +221,10 @@ const conflictingMeshGatewayHosts: Analyzer = {
       return others.length === 0 ? [] : [{
         object: m.vs,
         message: `VirtualService '${ctx.namespaceOf(m.vs)}/${name(m.vs)}' and ${others.map(o => `'${ctx.namespaceOf(o.vs)}/${name(o.vs)}'`).join(', ')}, bound to the mesh gateway and visible in a common namespace, `
-          + `define the host${shared.length > 1 ? 's' : ''} ${shared.map(x => `'${x}'`).join(', ')}: merge them into one, or separate them with exportTo`,
+          + `define the host${shared.length > 1 ? 's' : ''} ${shared.map(x => `'${x}'`).join(', ')}`,
+        field: 'spec.hosts',
+        value: strs(vsSpec(m.vs).hosts),
+        fix: `merge ${[m, ...others].map(o => `'${ctx.namespaceOf(o.vs)}/${name(o.vs)}'`).join(', ')} into one VirtualService, or separate them with exportTo`,
       }];
     });
   },
@@ -247,9 +287,9 @@ export function resolveGatewayRef(ref: string, vsNamespace: string): { ns: strin
   const rest = ref.slice(dot + 1);
   return { ns: rest.includes('.') ? rest.slice(0, rest.indexOf('.')) : rest, gw: ref.slice(0, dot) };
 }
-const gatewayRefs = (vs: AnalyzedObject, ctx: AnalysisContext) => strs(vsSpec(vs).gateways).filter(g => g !== 'mesh' && !g.includes(INTERNAL_GATEWAY)).map(ref => ({
-  ref, ...resolveGatewayRef(ref, ctx.namespaceOf(vs)),
-}));
+const gatewayRefs = (vs: AnalyzedObject, ctx: AnalysisContext) => strs(vsSpec(vs).gateways).flatMap((ref, index) => (ref !== 'mesh' && !ref.includes(INTERNAL_GATEWAY) ? [{
+  ref, index, ...resolveGatewayRef(ref, ctx.namespaceOf(vs)),
+}] : []));
 
 const gatewayNotFound: Analyzer = {
   analyzer: gatewayAnalyzer,
@@ -262,7 +302,10 @@ const gatewayNotFound: Analyzer = {
     return {
       object: vs,
       message: `VirtualService '${name(vs)}' binds to gateway '${g.ref}', which does not exist in namespace '${g.ns}'`
-        + (elsewhere.length > 0 ? `; there is one in '${ctx.namespaceOf(elsewhere[0])}': write '${ctx.namespaceOf(elsewhere[0])}/${g.gw}'` : ''),
+        + (elsewhere.length > 0 ? ` but does in '${ctx.namespaceOf(elsewhere[0])}'` : ''),
+      field: `spec.gateways[${g.index}]`,
+      value: g.ref,
+      fix: elsewhere.length > 0 ? `write '${ctx.namespaceOf(elsewhere[0])}/${g.gw}'` : `add Gateway '${g.gw}' to namespace '${g.ns}', or bind to a gateway that exists`,
     };
   })),
 };
@@ -283,6 +326,10 @@ const hostNotInGateway: Analyzer = {
         object: vs,
         message: `VirtualService '${name(vs)}': none of its hosts ${vsHosts.map(x => `'${x}'`).join(', ')} is served by gateway '${g.ns}/${g.gw}' to namespace '${ns}'`
           + ` (it serves ${served.length > 0 ? served.map(x => `'${x}'`).join(', ') : 'no host'})`,
+        field: 'spec.hosts',
+        value: vsHosts,
+        fix: served.length > 0 ? `use a host gateway '${g.ns}/${g.gw}' serves (${served.map(x => `'${x}'`).join(', ')}), or add '${vsHosts[0] ?? ''}' to the hosts of one of its servers`
+          : `add '${vsHosts[0] ?? ''}' to the hosts of a server of gateway '${g.ns}/${g.gw}'`,
       }];
     });
   }),
@@ -294,10 +341,13 @@ const internalGatewayRef: Analyzer = {
   name: 'ReferencedInternalGateway',
   level: FindingLevel.WARNING,
   description: 'a VirtualService binds to a gateway Istio generates internally from a Gateway API Gateway',
-  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => strs(vsSpec(vs).gateways).filter(g => g.includes(INTERNAL_GATEWAY)).map(g => ({
+  run: ctx => ctx.of('VirtualService', NET).flatMap(vs => strs(vsSpec(vs).gateways).flatMap((g, i) => (g.includes(INTERNAL_GATEWAY) ? [{
     object: vs,
-    message: `VirtualService '${name(vs)}' binds to '${g}', a gateway Istio generates internally: bind to the Gateway API Gateway with an HTTPRoute instead`,
-  }))),
+    message: `VirtualService '${name(vs)}' binds to '${g}', a gateway Istio generates internally`,
+    field: `spec.gateways[${i}]`,
+    value: g,
+    fix: 'bind to the Gateway API Gateway with an HTTPRoute instead',
+  }] : []))),
 };
 
 const jwtRoutingWithoutAuthn: Analyzer = {
@@ -307,9 +357,12 @@ const jwtRoutingWithoutAuthn: Analyzer = {
   level: FindingLevel.ERROR,
   description: 'a VirtualService routes on JWT claims at a gateway whose pods no RequestAuthentication covers',
   run: ctx => ctx.of('VirtualService', NET).flatMap(vs => {
-    const keys = list(vsSpec(vs).http).flatMap(r => list(r?.match).flatMap(m => [
-      ...Object.keys(m?.headers ?? {}), ...Object.keys((m?.withoutHeaders as object | undefined) ?? {}),
-    ].filter(k => k.startsWith('@request.auth.claims'))));
+    const keys = list(vsSpec(vs).http).flatMap((r, i) => list(r?.match).flatMap((m, j) => [
+      ...Object.keys(m?.headers ?? {}).map(k => ({ k, field: `spec.http[${i}].match[${j}].headers['${k}']`, value: (m?.headers as { [k: string]: unknown })[k] })),
+      ...Object.keys((m?.withoutHeaders as object | undefined) ?? {}).map(k => ({
+        k, field: `spec.http[${i}].match[${j}].withoutHeaders['${k}']`, value: (m?.withoutHeaders as { [k: string]: unknown })[k],
+      })),
+    ].filter(x => x.k.startsWith('@request.auth.claims'))));
     if (keys.length === 0) return [];
     return gatewayRefs(vs, ctx).flatMap(g => {
       const gw = ctx.find('Gateway', NET, g.ns, g.gw);
@@ -328,8 +381,11 @@ const jwtRoutingWithoutAuthn: Analyzer = {
       });
       return covered ? [] : [{
         object: vs,
-        message: `VirtualService '${name(vs)}' routes on the JWT claim '${keys[0]}' at gateway '${g.ref}', but no RequestAuthentication selects the gateway's pods (${JSON.stringify(selector)}): `
+        message: `VirtualService '${name(vs)}' routes on the JWT claim '${keys[0].k}' at gateway '${g.ref}', but no RequestAuthentication selects the gateway's pods (${JSON.stringify(selector)}): `
           + 'the claims are only available once a RequestAuthentication validates the token',
+        field: keys[0].field,
+        value: keys[0].value ?? null,
+        fix: `add a RequestAuthentication in namespace '${pods[0]?.namespace ?? ctx.namespaceOf(gw)}' whose selector matches the gateway's pods (${JSON.stringify(selector)})`,
       }];
     });
   }),

@@ -20,6 +20,9 @@ export const ambient = (ctx: AnalysisContext, ns: string) => {
 };
 export const podAmbient = (p: { annotations: { readonly [k: string]: string } }) => p.annotations['ambient.istio.io/redirection'] === 'enabled';
 
+/** Where an object's workload selector is written: a Sidecar's `spec.workloadSelector.labels`, else `spec.selector.matchLabels`. */
+export const selectorField = (o: AnalyzedObject) => (o.manifest.kind === 'Sidecar' ? 'spec.workloadSelector.labels' : 'spec.selector.matchLabels');
+
 /** Namespace-wide resources of one kind, more than one in a namespace (Istio applies one). */
 export function severalNamespaceWide(ctx: AnalysisContext, objects: AnalyzedObject[], kind: string): RawFinding[] {
   const byNs = new Map<string, AnalyzedObject[]>();
@@ -28,7 +31,10 @@ export function severalNamespaceWide(ctx: AnalysisContext, objects: AnalyzedObje
   }
   return [...byNs].filter(([, l]) => distinct(l).length > 1).flatMap(([ns, l]) => l.map(o => ({
     object: o,
-    message: `The ${kind} resources ${distinct(l).map(x => `'${name(x)}'`).join(', ')} in namespace '${ns}' have no workload selector: Istio applies only one of them (give each a selector or merge them)`,
+    message: `The ${kind} resources ${distinct(l).map(x => `'${name(x)}'`).join(', ')} in namespace '${ns}' have no workload selector: Istio applies only one of them`,
+    field: 'spec',
+    value: distinct(l).map(x => name(x)),
+    fix: `give each of them a workload selector (${selectorField(o)}), or merge them into one ${kind}`,
   })));
 }
 
@@ -41,7 +47,13 @@ export function selectorChecks(ctx: AnalysisContext, objects: AnalyzedObject[], 
     if (!sel || hasTargets(o)) continue;
     const pods = ctx.podsSelectedBy(sel, ctx.namespaceOf(o));
     if (pods.length === 0 && conflictCode === 'missing') {
-      out.push({ object: o, message: `${kind} '${name(o)}' selects '${selectorString(sel)}', which no pod of namespace '${ctx.namespaceOf(o)}' has` });
+      out.push({
+        object: o,
+        message: `${kind} '${name(o)}' selects '${selectorString(sel)}', which no pod of namespace '${ctx.namespaceOf(o)}' has`,
+        field: selectorField(o),
+        value: sel,
+        fix: `change the selector to the labels of a pod of namespace '${ctx.namespaceOf(o)}', or deploy a workload labelled '${selectorString(sel)}' there`,
+      });
     }
     for (const p of pods) byPod.set(p, [...(byPod.get(p) ?? []), o]);
   }
@@ -52,7 +64,14 @@ export function selectorChecks(ctx: AnalysisContext, objects: AnalyzedObject[], 
       for (const o of l) {
         if (reported.has(o)) continue;
         reported.add(o);
-        out.push({ object: o, message: `${kind} resources ${l.map(x => `'${name(x)}'`).join(', ')} all select pod '${(pod as { object: AnalyzedObject }).object.manifest.metadata.name}': Istio applies only one of them` });
+        const podName = (pod as { object: AnalyzedObject }).object.manifest.metadata.name;
+        out.push({
+          object: o,
+          message: `${kind} resources ${l.map(x => `'${name(x)}'`).join(', ')} all select pod '${podName}': Istio applies only one of them`,
+          field: selectorField(o),
+          value: selectorOf(o),
+          fix: `merge them into one ${kind} for pod '${podName}', or narrow the selectors so that each pod is selected by one ${kind}`,
+        });
       }
     }
   }
