@@ -76,9 +76,10 @@ describe('VirtualService checks', () => {
       ],
     });
     expect(found(objs(...reviews, reviewsDr, bad), 'IST0101')).toStrictEqual([
-      '[IST0101] VirtualService \'r\' routes to host \'ghost\' (http[0].route[0]), which no Service or ServiceEntry visible from namespace \'default\' declares',
-      '[IST0101] VirtualService \'r\' routes to port 1 of host \'reviews\' (http[1].route[0]), which has ports 9080',
-      '[IST0101] VirtualService \'r\' routes to subset \'v4\' of host \'reviews\' (http[2].route[0]), which no DestinationRule visible from namespace \'default\' defines',
+      '[IST0101] VirtualService \'r\' routes to host \'ghost\' (http[0].route[0]), which no Service or ServiceEntry visible from namespace \'default\' declares; add a Service or ServiceEntry for \'ghost\' visible from namespace \'default\', or route to a host that has one',
+      '[IST0101] VirtualService \'r\' routes to port 1 of host \'reviews\' (http[1].route[0]), which has ports 9080; route to one of its ports (9080)',
+      '[IST0101] VirtualService \'r\' routes to subset \'v4\' of host \'reviews\' (http[2].route[0]), which no DestinationRule visible from namespace \'default\' defines; '
+        + 'add subset \'v4\' to DestinationRule \'default/reviews\', or route to one of its subsets \'v1\'',
     ]);
     const fine = vs('r', {
       hosts: ['reviews'],
@@ -140,12 +141,14 @@ describe('VirtualService checks', () => {
       ],
     });
     expect(found(objs(...reviews, routes), 'IST0131')).toStrictEqual([
-      '[IST0131] VirtualService \'r\' rule http[3] \'again\' match[0] is never used: rule http[1] has the same match',
-      '[IST0131] VirtualService \'r\' rule http[2] match[0] (prefix \'/orders/v2\') is never used: rule http[0] match[0] (prefix \'/orders\') before it covers it',
+      '[IST0131] VirtualService \'r\' rule http[3] \'again\' match[0] is never used: rule http[1] has the same match; remove match[0] from rule http[3], or make it differ from the match of rule http[1]',
+      '[IST0131] VirtualService \'r\' rule http[2] match[0] (prefix \'/orders/v2\') is never used: rule http[0] match[0] (prefix \'/orders\') before it covers it; '
+        + 'move rule http[2] before rule http[0], or remove match[0]',
     ]);
     expect(found(objs(...reviews, routes), 'IST0130')).toStrictEqual([
-      '[IST0130] VirtualService \'r\' rule http[3] \'again\' is never used: all its matches are used by prior rules',
-      '[IST0130] VirtualService \'r\' rule http[5] \'late\' is never used: rule http[4] before it matches every request (only the last rule can have no matches)',
+      '[IST0130] VirtualService \'r\' rule http[3] \'again\' is never used: all its matches are used by prior rules; remove rule http[3], or give it a match that no earlier rule has',
+      '[IST0130] VirtualService \'r\' rule http[5] \'late\' is never used: rule http[4] before it matches every request (only the last rule can have no matches); '
+        + 'give rule http[4] a match, or move it after rule http[5]',
     ]);
   });
 

@@ -327,7 +327,8 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
     // the most specific host applies (istiod's MostSpecificHostMatch): `*.default.svc.cluster.local` has v2, not v1
     expect(codesOf(objs(...reviews, ns('istio-system'), meshWide, nsWide, routes)).filter(c => /IST01(01|74)/.test(c))).toStrictEqual(['IST0101 VirtualService default/r']);
     expect(found(objs(...reviews, ns('istio-system'), meshWide, routes), 'IST0101')).toStrictEqual([
-      '[IST0101] VirtualService \'r\' routes to subset \'v2\' of host \'reviews\' (http[0].route[1]), which no DestinationRule visible from namespace \'default\' defines',
+      '[IST0101] VirtualService \'r\' routes to subset \'v2\' of host \'reviews\' (http[0].route[1]), which no DestinationRule visible from namespace \'default\' defines; '
+        + 'add subset \'v2\' to DestinationRule \'istio-system/mesh\', or route to one of its subsets \'v1\'',
     ]);
     expect(codesOf(objs(...reviews, ns('istio-system'), meshWide, dr('ns', { host: '*.default.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }), routes))
       .filter(c => /IST01(01|74)/.test(c))).toStrictEqual([]);
@@ -365,7 +366,7 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
       expect([ref, codesOf(objs(...reviews, ...ingress, g, bind([ref])))]).toStrictEqual([ref, ['KIA1108 VirtualService default/shop']]);
     }
     expect(found(objs(...reviews, ...ingress, g, bind(['ghost.istio-system'])), 'IST0101')).toStrictEqual([
-      '[IST0101] VirtualService \'shop\' binds to gateway \'ghost.istio-system\', which does not exist in namespace \'istio-system\'',
+      '[IST0101] VirtualService \'shop\' binds to gateway \'ghost.istio-system\', which does not exist in namespace \'istio-system\'; add Gateway \'ghost\' to namespace \'istio-system\', or bind to a gateway that exists',
     ]);
   });
 });

@@ -36,7 +36,7 @@ describe('mesh-kit analyze', () => {
     const r = cli(['analyze', file]);
     expect(r.status).toBe(1);
     expect(r.out).toBe(`Error [IST0101] (VirtualService shop/reviews ${file}:2) VirtualService 'reviews' routes to host 'ghost' (http[0].route[0]), `
-      + 'which no Service or ServiceEntry visible from namespace \'shop\' declares\n');
+      + 'which no Service or ServiceEntry visible from namespace \'shop\' declares; add a Service or ServiceEntry for \'ghost\' visible from namespace \'shop\', or route to a host that has one\n');
     const clean = write(dir, 'ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { istio-injection: enabled } }\n');
     expect(cli(['analyze', clean])).toStrictEqual({ status: 0, out: 'No validation issues found when analyzing 1 object.\n', err: '' });
   });

@@ -157,7 +157,7 @@ describe('synth-time analysis in MeshApp', () => {
     }
     expect(fs.readdirSync(outdir)).toStrictEqual(['bookinfo.k8s.yaml', 'mesh-kit-graph.md']);
     expect(app.report!.at(FindingLevel.INFO).map(f => f.message)).toStrictEqual([
-      '[IST0118] Service \'reviews\' port 9080 is named \'web\', which does not follow Istio\'s <protocol>[-<suffix>] convention: name it e.g. \'http-web\' or set appProtocol',
+      '[IST0118] Service \'reviews\' port 9080 is named \'web\', which does not follow Istio\'s <protocol>[-<suffix>] convention; name it e.g. \'http-web\' or set appProtocol',
     ]);
   });
 

@@ -135,7 +135,8 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
       http: [{ match: [{ uri: { prefix: '/reviews' } }], route: [dest(undefined)] }],
     });
     expect(findings.filter(f => f.startsWith('IST0140'))).toStrictEqual([
-      'IST0140 VirtualService shop/shop: [IST0140] VirtualService \'shop\' routes gateway traffic to \'reviews\' without a subset, so the subset rules of VirtualService \'shop/reviews\' do not apply to it',
+      'IST0140 VirtualService shop/shop: [IST0140] VirtualService \'shop\' routes gateway traffic to \'reviews\' without a subset, so the subset rules of VirtualService \'shop/reviews\' do not apply to it; '
+        + 'route the gateway\'s traffic by subset as VirtualService \'shop/reviews\' does, or bind that VirtualService to the gateway as well',
     ]);
   });
 
@@ -171,7 +172,8 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
       { route: [dest(undefined, 80), { destination: { host: 'ratings', port: { number: 9080 }, subset: 'v1' }, weight: 20 }] },
     ]);
     expect(findings).toStrictEqual([
-      'IST0140 VirtualService shop/shop: [IST0140] VirtualService \'shop\' routes gateway traffic to \'reviews\' without a subset, so the subset rules of VirtualService \'shop/reviews\' do not apply to it',
+      'IST0140 VirtualService shop/shop: [IST0140] VirtualService \'shop\' routes gateway traffic to \'reviews\' without a subset, so the subset rules of VirtualService \'shop/reviews\' do not apply to it; '
+        + 'route the gateway\'s traffic by subset as VirtualService \'shop/reviews\' does, or bind that VirtualService to the gateway as well',
       'MK0020 VirtualService shop/shop: [MK0020] VirtualService \'shop\' routes[0] sends to \'reviews\' without its routes: its routes[0] sets fault, which would apply to every '
       + 'target of the gateway route\'s split (mesh-kit MK0020); forward to its versions, or say so with followServiceRoutes: false',
     ]);

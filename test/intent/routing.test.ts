@@ -152,7 +152,7 @@ describe('ServiceRouting', () => {
       });
       app.synthFiles();
       expect(app.report!.findings.map(f => `${f.level} ${findingLine(f)}`)).toStrictEqual([
-        "Warning [c/r/VirtualService] [IST0130] VirtualService 'reviews' rule http[1] 'jason' is never used: rule http[0] before it matches every request",
+        "Warning [c/r/VirtualService] [IST0130] VirtualService 'reviews' rule http[1] 'jason' is never used: rule http[0] before it matches every request; move rule http[0], which has no match, after rule http[1], or give it a match",
       ]);
       expect(synthError(a => {
         const c = new Chart(a, 'c');
