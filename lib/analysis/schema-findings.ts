@@ -1,6 +1,8 @@
 import { FindingLevel, AnalyzedObject } from './model';
 import { AnalyzeOptions } from './run';
+import { showValue } from '../core/errors';
 import { SchemaValidation } from '../schema';
+import { problemParts } from '../schema/problem-parts';
 
 /** Istio's code for an object that does not match its schema. */
 const SCHEMA_ERROR = { code: 'IST0106', name: 'SchemaValidationError', level: FindingLevel.ERROR };
@@ -20,7 +22,17 @@ export function schemaFindings(objects: readonly AnalyzedObject[], schemas: Sche
     if (!r.known) unknown.add(`${o.manifest.apiVersion} ${o.manifest.kind}`);
     r.unsupportedCel.forEach(f => unsupported.add(f));
     for (const p of r.problems) {
-      extra.push({ analyzer: SCHEMA_ERROR, object: o, message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema${v ? ` (${v.why})` : ''}: ${p}` });
+      // the field as a path from the object's root, the value written there, the rule in words and what to write instead
+      const parts = problemParts(p, o.manifest);
+      extra.push({
+        analyzer: SCHEMA_ERROR,
+        object: o,
+        message: `${o.manifest.kind} '${o.manifest.metadata.name}' does not match its schema${v ? ` (${v.why})` : ''}: ${parts.field}: ${parts.rule}`
+          + (parts.absent || parts.value === undefined ? '' : `: got ${showValue(parts.value)}`),
+        field: parts.field,
+        value: parts.value,
+        fix: parts.fix,
+      });
     }
   }
   const notes = [`schema validation: ${schemas.description}`];

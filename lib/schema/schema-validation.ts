@@ -18,7 +18,7 @@ export interface SchemaResult {
   readonly known: boolean;
 }
 
-type AjvError = { instancePath: string; keyword?: string; message?: string; params: { additionalProperty?: string; format?: string } };
+type AjvError = { instancePath: string; keyword?: string; message?: string; params: { additionalProperty?: string; format?: string; allowedValues?: unknown[] } };
 type Validate = ((o: unknown) => boolean) & { errors?: AjvError[] | null };
 type CrdVersionDocument = { name: string; schema?: { openAPIV3Schema: JsonSchema } };
 type CrdDocument = { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersionDocument[] } };
@@ -35,7 +35,7 @@ function valueAt(o: unknown, pointer: string): unknown {
 }
 
 /**
- * One problem ajv found, as `<path>: <message>`. A format the value breaks names what the value must be, the value and
+ * One problem ajv found, as `<path>: <message>` (an enumeration lists the values it allows and the value). A format the value breaks names what the value must be, the value and
  * the API server's check (kube-openapi strfmt, or IsValueValidAgainstRange for int32/int64/float).
  */
 function schemaProblem(e: AjvError, o: unknown): string {
@@ -43,6 +43,10 @@ function schemaProblem(e: AjvError, o: unknown): string {
   if (e.keyword === 'format' && e.params.format !== undefined) {
     const f = e.params.format;
     return `${at}: must be ${formatDescription(f)} (format '${f}'): got ${showValue(valueAt(o, e.instancePath))} (API server: ${formatCheck(f)})`;
+  }
+  // an enumeration: the values it allows, and the one written
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
+    return `${at}: must be one of ${e.params.allowedValues.map(showValue).join(', ')}: got ${showValue(valueAt(o, e.instancePath))}`;
   }
   return `${at}: ${e.message}${e.params.additionalProperty ? `: '${e.params.additionalProperty}'` : ''}`;
 }

@@ -42,9 +42,9 @@ describe('alternatives: charts never applied together', () => {
     expect(() => app.synthFiles()).toThrow([
       'Analysis found 2 errors; nothing was written:',
       '  [step-3/a/VirtualService] [IST0109] VirtualService \'default/reviews-a\' and \'default/reviews-b\', bound to the mesh gateway and visible in a common namespace, '
-        + 'define the host \'reviews.default.svc.cluster.local\': merge them into one, or separate them with exportTo',
+        + 'define the host \'reviews.default.svc.cluster.local\'; merge \'default/reviews-a\', \'default/reviews-b\' into one VirtualService, or separate them with exportTo',
       '  [step-3/b/VirtualService] [IST0109] VirtualService \'default/reviews-b\' and \'default/reviews-a\', bound to the mesh gateway and visible in a common namespace, '
-        + 'define the host \'reviews.default.svc.cluster.local\': merge them into one, or separate them with exportTo',
+        + 'define the host \'reviews.default.svc.cluster.local\'; merge \'default/reviews-b\', \'default/reviews-a\' into one VirtualService, or separate them with exportTo',
     ].join('\n'));
   });
 

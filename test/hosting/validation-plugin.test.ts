@@ -26,7 +26,8 @@ describe('MeshKitValidation (cdk8s validation plugin)', () => {
     expect(violations).toStrictEqual([{
       ruleName: 'IST0101 ReferencedResourceNotFound (Error)',
       recommendation: 'a VirtualService routes (or mirrors) to a host no Service or ServiceEntry visible from its namespace declares, or to a port that host does not have',
-      fix: 'VirtualService \'r\' routes to host \'ghost\' (http[0].route[0]), which no Service or ServiceEntry visible from namespace \'shop\' declares',
+      fix: 'VirtualService \'r\' routes to host \'ghost\' (http[0].route[0]), which no Service or ServiceEntry visible from namespace \'shop\' declares; '
+        + 'add a Service or ServiceEntry for \'ghost\' visible from namespace \'shop\', or route to a host that has one',
       violatingResources: [{ resourceName: 'r', manifestPath: path.join(dir, 'a.yaml'), locations: ['line 1'] }],
     }]);
     expect(result()).toStrictEqual({ status: 'failure', metadata: { objects: '1', errors: '1', warnings: '0', info: '0', suppressed: '0' } });

@@ -454,7 +454,7 @@ describe('Linkerd 2.20 reads Gateway API v1.2.1: a newer field is caught at synt
       ApiObject.of(routing.resource).addJsonPatch(JsonPatch.add('/spec/rules/0/name', 'all-v1'));
     }, outdir => new MeshApp({ outdir }));
     expect(err).toContain('[IST0106] HTTPRoute \'shop\' does not match its schema (Gateway API v1.2.1, which Linkerd 2.20 reads: it ignores a route with a field newer than '
-      + 'the Gateway API installed): /spec/rules/0: must NOT have additional properties: \'name\'');
+      + 'the Gateway API installed): spec.rules[0].name: \'name\' is not a field of the schema here: got \'all-v1\'; remove the field \'name\', or move it to where the schema has it');
   });
 
   test('the same route name is valid where the pinned Gateway API (v1.6.0) is read: Istio\'s Gateway API back-end', () => {

@@ -56,6 +56,52 @@ function selectors(kind: 'Sidecar' | 'Telemetry'): string {
 
 /** Inputs that make the checks of this part report (see finding-shape.test.ts). */
 export const FIXTURES: readonly ShapeFixture[] = [
+  // IST0106: an unknown field, a wrong type, a webhook rule, a missing field, an enumeration, a CEL rule, a label value,
+  // a rule with its own fix, a format, a host form (lib/schema/problem-parts.ts)
+  {
+    code: 'IST0106',
+    schemas: true,
+    yaml: `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: typo, namespace: default }
+spec: { hots: [reviews], http: [{ route: [{ destination: { host: reviews, port: { number: 'eighty' } } }] }] }
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: noname, namespace: default }
+spec: { hosts: [api.example.com], ports: [{ number: 80 }], resolution: BOGUS }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: tls, namespace: default }
+spec: { host: reviews, trafficPolicy: { tls: { mode: BOGUS } } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: default }
+spec: { rules: [{ backendRefs: [{ name: web }] }] }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: sa, namespace: default, labels: { app: 'not a label value!' } }
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: default }
+spec: { selector: { istio: ingressgateway }, servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: [] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: svc, namespace: default }
+spec: { ports: [{ port: 80, name: Bad_Name }] }
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: { name: sc, namespace: default }
+spec: { egress: [{ hosts: [bogus] }] }
+`,
+  },
   // schema.ts: Istio's match-list warnings
   ...['IST0130', 'IST0131'].map(code => ({
     code,
