@@ -106,15 +106,15 @@ export function problemParts(problem: string, o: unknown): ProblemParts {
   if (got?.[3]) return { field, value, rule, fix: got[3] };
   if (!got && (m = /^(.*); ([^;]+)$/s.exec(text)) && !/^(did you|valid:)/.test(m[2])) return { field, value, rule: `${m[1]}${cite ? ` ${cite}` : ''}`, fix: m[2] };
   const what = got ? got[1] : text;
+  if ((m = /^must be ([<>]=?) (.+)$/.exec(what))) {
+    return { field, value, rule, fix: `write at ${field} a number ${m[1].startsWith('>') ? 'of at least' : 'of at most'} ${m[2]}${m[1].length === 1 ? ` (not ${m[2]} itself)` : ''}` };
+  }
   if ((m = /^must be one of (.+)$/s.exec(what))) return { field, value, rule, fix: `use one of ${m[1]} at ${field}` };
   if ((m = /^must be (string|integer|number|boolean|object|array|null)$/.exec(what))) return { field, value, rule, fix: `write ${TYPES[m[1]]} at ${field}` };
   if ((m = /^must be (.+?)(?: \(format '[^']+'\))?$/s.exec(what))) return { field, value, rule, fix: `write ${m[1]} at ${field}` };
   if ((m = /^must match pattern "(.*)"$/s.exec(what))) return { field, value, rule, fix: `write at ${field} a value that matches the pattern ${m[1]}` };
   if ((m = /^must (NOT )?have (fewer|more) than (\d+) (items|characters|properties)$/.exec(what))) {
     return { field, value, rule, fix: `give ${field} ${m[2] === 'fewer' ? 'at least' : 'at most'} ${m[3]} ${m[4]}` };
-  }
-  if ((m = /^must be ([<>]=?) (.+)$/.exec(what))) {
-    return { field, value, rule, fix: `write at ${field} a number ${m[1].startsWith('>') ? 'of at least' : 'of at most'} ${m[2]}${m[1].length === 1 ? ` (not ${m[2]} itself)` : ''}` };
   }
   // `a label value must be at most 63 characters...`: write one that is
   if ((m = /^((?:an?|the) [^:]+?) must (be|have|not|start|end|contain|match) (.+)$/s.exec(what))) {
