@@ -57,8 +57,13 @@ function shown(v: unknown): unknown {
 }
 
 const TYPES: { readonly [type: string]: string } = {
-  string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', object: 'an object (a map of fields)',
-  array: 'a list', null: 'null',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object (a map of fields)',
+  array: 'a list',
+  null: 'null',
 };
 
 /** The citation a rule ends with (`(istio/istio pkg/config/validation/...)`), split off the text before it. */
@@ -94,7 +99,9 @@ export function problemParts(problem: string, o: unknown): ProblemParts {
   if ((m = /^unknown field '([^']+)'; (.*)$/s.exec(message))) {
     const near = /^did you mean '([^']+)'\?$/.exec(m[2]);
     return {
-      field: here(), value: written() ?? m[1], rule: `'${m[1]}' is not a field of the schema here`,
+      field: here(),
+      value: written() ?? m[1],
+      rule: `'${m[1]}' is not a field of the schema here`,
       fix: near ? `rename the field '${m[1]}' to '${near[1]}'` : `remove the field '${m[1]}' (${m[2]})`,
     };
   }

@@ -18,7 +18,12 @@ export interface SchemaResult {
   readonly known: boolean;
 }
 
-type AjvError = { instancePath: string; keyword?: string; message?: string; params: { additionalProperty?: string; format?: string; allowedValues?: unknown[] } };
+type AjvError = {
+  instancePath: string;
+  keyword?: string;
+  message?: string;
+  params: { additionalProperty?: string; format?: string; allowedValues?: unknown[] };
+};
 type Validate = ((o: unknown) => boolean) & { errors?: AjvError[] | null };
 type CrdVersionDocument = { name: string; schema?: { openAPIV3Schema: JsonSchema } };
 type CrdDocument = { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersionDocument[] } };

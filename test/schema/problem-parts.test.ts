@@ -47,7 +47,9 @@ describe('problemParts: a schema problem as field, value, rule and fix (issue 37
   test('a rule without a fix: what to write, from the rule\'s words', () => {
     const label = problemParts('/metadata/labels/app.kubernetes.io~1name: a label value must be at most 63 characters: got \'not valid!\'', o);
     expect(label).toStrictEqual({
-      field: 'metadata.labels[\'app.kubernetes.io/name\']', value: 'not valid!', rule: 'a label value must be at most 63 characters',
+      field: 'metadata.labels[\'app.kubernetes.io/name\']',
+      value: 'not valid!',
+      rule: 'a label value must be at most 63 characters',
       fix: 'write at metadata.labels[\'app.kubernetes.io/name\'] a label value that is at most 63 characters',
     });
     expect(problemParts('/spec/http/0/route/0/destination: Must have port for Service reference', o).fix).toBe('set spec.http[0].route[0].destination.port');

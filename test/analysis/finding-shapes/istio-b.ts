@@ -306,7 +306,7 @@ spec:
   selector: { istio: ingressgateway }
   servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ['*'] }]
 ${[['none-served', '[other.example.com]', '[web]', 'istio-system'], ['other-namespace', '[shop.example.com]', '[istio-system/web]', 'default'],
-    ['missing', '[shop.example.com]', '[nope]', 'istio-system'], ['elsewhere', '[shop.example.com]', '[other]', 'istio-system']].map(([n, hosts, gateways, ns]) => `---
+      ['missing', '[shop.example.com]', '[nope]', 'istio-system'], ['elsewhere', '[shop.example.com]', '[other]', 'istio-system']].map(([n, hosts, gateways, ns]) => `---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: { name: ${n}, namespace: ${ns} }
