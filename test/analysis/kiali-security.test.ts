@@ -95,10 +95,10 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
     expect(found(objs(...world, pa('off', 'default', 'DISABLE'), principals), 'KIA0105')).toStrictEqual([
       '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].from[0].source.principals, which needs mutual TLS, but the workloads it applies to do not receive it '
       + '(a PeerAuthentication or DestinationRule disables it): the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); '
-      + 'enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      + 'enable mutual TLS for them (a PeerAuthentication in namespace \'default\' with mode STRICT or PERMISSIVE), or match on other fields than rules[0].from[0].source.principals',
       '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].when[0] (source.namespace), which needs mutual TLS, but the workloads it applies to do not receive it '
       + '(a PeerAuthentication or DestinationRule disables it): the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); '
-      + 'enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      + 'enable mutual TLS for them (a PeerAuthentication in namespace \'default\' with mode STRICT or PERMISSIVE), or match on other fields than rules[0].when[0] (source.namespace)',
     ]);
     // a workload PeerAuthentication, or the mesh-wide one, decides as well
     expect(found(objs(...world, pa('w', 'default', 'DISABLE', { matchLabels: { app: 'reviews' } }), principals), 'KIA0105')).toHaveLength(2);
@@ -120,7 +120,9 @@ describe('KIA0105 with auto mutual TLS off (mesh config enableAutoMtls: false), 
     expect(found(objs(...world, principals), 'KIA0105', off)).toStrictEqual([
       '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].from[0].source.principals, which needs mutual TLS, but the workloads it applies to do not receive it '
       + '(auto mutual TLS is off in the mesh config, and no PeerAuthentication with a DestinationRule sending ISTIO_MUTUAL turns it on): '
-      + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); '
+      + 'enable mutual TLS for them (a PeerAuthentication in namespace \'default\' with mode STRICT or PERMISSIVE, and a DestinationRule sending ISTIO_MUTUAL), '
+      + 'or match on other fields than rules[0].from[0].source.principals',
     ]);
     expect(found(objs(...world, pa('mesh', 'istio-system', 'STRICT'), principals), 'KIA0105', off)).toHaveLength(1);
     expect(found(objs(...world, dr('mesh', 'istio-system', '*.local', 'ISTIO_MUTUAL'), principals), 'KIA0105', off)).toHaveLength(1);

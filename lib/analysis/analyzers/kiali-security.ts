@@ -135,7 +135,8 @@ const mtlsNeeded: Analyzer = {
         ? 'auto mutual TLS is off in the mesh config, and no PeerAuthentication with a DestinationRule sending ISTIO_MUTUAL turns it on'
         : 'a PeerAuthentication or DestinationRule disables it'}): `
         + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go)',
-      fix: 'enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      fix: `enable mutual TLS for them (a PeerAuthentication in namespace '${ctx.namespaceOf(ap)}' with mode STRICT or PERMISSIVE${ctx.meshConfig.autoMtls === false
+        ? ', and a DestinationRule sending ISTIO_MUTUAL' : ''}), or match on other fields than ${f.text}`,
     }));
   }),
 };
