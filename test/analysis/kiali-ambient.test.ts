@@ -83,7 +83,7 @@ describe('the catalogue of Kiali\'s ambient checks', () => {
 
 describe('AuthorizationPolicy, RequestAuthentication, WasmPlugin and Telemetry under ambient (Kiali\'s AmbientPolicyChecker)', () => {
   test('KIA0109 fails if an L7 AuthorizationPolicy targets a Service not enrolled to use a waypoint', () => {
-    expect(found([AMBIENT, ...api, ap({ ...toService, rules: GET })], 'KIA0109')).toStrictEqual([`AuthorizationPolicy 'p' in ambient namespace 'shop' uses HTTP methods, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it; label the Service or namespace istio.io/use-waypoint with a waypoint (Kiali KIA0109, ${P})`]);
+    expect(found([AMBIENT, ...api, ap({ ...toService, rules: GET })], 'KIA0109')).toStrictEqual([`AuthorizationPolicy 'p' in ambient namespace 'shop' uses HTTP methods, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it (Kiali KIA0109, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label Service 'api' istio.io/use-waypoint with its name`]);
     // namespace-wide, in a namespace not enrolled; by selector, on a workload not enrolled
     expect(found([AMBIENT, ...api, ap({ rules: GET })], 'KIA0109')).toHaveLength(1);
     expect(found([AMBIENT, ...api, ap({ ...bySelector, rules: GET })], 'KIA0109')).toHaveLength(1);
@@ -104,7 +104,7 @@ describe('AuthorizationPolicy, RequestAuthentication, WasmPlugin and Telemetry u
   });
 
   test('KIA0110 fails if an L7 AuthorizationPolicy of an ambient namespace attaches by selector or namespace-wide', () => {
-    expect(found([ENROLLED, waypoint(), ...api, ap({ ...bySelector, rules: GET })], 'KIA0110')).toStrictEqual([`AuthorizationPolicy 'p' in ambient namespace 'shop' uses HTTP methods, which only a waypoint applies, and attaches by selector with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones (it fails safe: Istio enforces it as a DENY policy, istio.io docs ambient/usage/l4-policy); attach it with targetRefs to the Service or its waypoint Gateway (Kiali KIA0110, ${P})`]);
+    expect(found([ENROLLED, waypoint(), ...api, ap({ ...bySelector, rules: GET })], 'KIA0110')).toStrictEqual([`AuthorizationPolicy 'p' in ambient namespace 'shop' uses HTTP methods, which only a waypoint applies, and attaches by selector with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones: it fails safe, Istio enforces it as a DENY policy (istio.io docs ambient/usage/l4-policy) (Kiali KIA0110, ${P}); replace spec.selector with targetRefs to Service 'api' or to its waypoint Gateway`]);
     expect(found([ENROLLED, waypoint(), ...api, ap({ rules: [{ when: [{ key: 'request.headers[x-user]', values: ['a'] }] }] })], 'KIA0110')).toHaveLength(1);
     expect(found([ENROLLED, waypoint(), ...api, ap({ rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] })], 'KIA0110')).toHaveLength(1);
   });
@@ -117,31 +117,31 @@ describe('AuthorizationPolicy, RequestAuthentication, WasmPlugin and Telemetry u
   });
 
   test('KIA1110 fails if a RequestAuthentication targets a Service not enrolled; stays quiet if it is, or out of ambient mode', () => {
-    expect(found([AMBIENT, ...api, ra(toService)], 'KIA1110')).toStrictEqual([`RequestAuthentication 'ra' in ambient namespace 'shop' uses JWT validation, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it; label the Service or namespace istio.io/use-waypoint with a waypoint (Kiali KIA1110, ${P})`]);
+    expect(found([AMBIENT, ...api, ra(toService)], 'KIA1110')).toStrictEqual([`RequestAuthentication 'ra' in ambient namespace 'shop' uses JWT validation, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it (Kiali KIA1110, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label Service 'api' istio.io/use-waypoint with its name`]);
     expect(found([ENROLLED, waypoint(), ...api, ra(toService)], 'KIA1110')).toStrictEqual([]);
     expect(found([SIDECAR, ...api, ra(toService)], 'KIA1110')).toStrictEqual([]);
   });
 
   test('KIA1115 fails if a RequestAuthentication of an ambient namespace attaches by selector; stays quiet with targetRefs', () => {
-    expect(found([ENROLLED, waypoint(), ...api, ra(bySelector)], 'KIA1115')).toStrictEqual([`RequestAuthentication 'ra' in ambient namespace 'shop' uses JWT validation, which only a waypoint applies, and attaches by selector with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones (it has no effect); attach it with targetRefs to the Service or its waypoint Gateway (Kiali KIA1115, ${P})`]);
+    expect(found([ENROLLED, waypoint(), ...api, ra(bySelector)], 'KIA1115')).toStrictEqual([`RequestAuthentication 'ra' in ambient namespace 'shop' uses JWT validation, which only a waypoint applies, and attaches by selector with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones: it has no effect (Kiali KIA1115, ${P}); replace spec.selector with targetRefs to Service 'api' or to its waypoint Gateway`]);
     expect(found([ENROLLED, waypoint(), ...api, ra(toService)], 'KIA1115')).toStrictEqual([]);
     expect(found([SIDECAR, ...api, ra(bySelector)], 'KIA1115')).toStrictEqual([]);
   });
 
   test('KIA1111 fails if a WasmPlugin targets a Service not enrolled; stays quiet if it is enrolled', () => {
-    expect(found([AMBIENT, ...api, wasm(toService)], 'KIA1111')).toStrictEqual([`WasmPlugin 'w' in ambient namespace 'shop' uses a Wasm filter, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it; label the Service or namespace istio.io/use-waypoint with a waypoint (Kiali KIA1111, ${P})`]);
+    expect(found([AMBIENT, ...api, wasm(toService)], 'KIA1111')).toStrictEqual([`WasmPlugin 'w' in ambient namespace 'shop' uses a Wasm filter, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it (Kiali KIA1111, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label Service 'api' istio.io/use-waypoint with its name`]);
     expect(found([ENROLLED, waypoint(), ...api, wasm(toService)], 'KIA1111')).toStrictEqual([]);
   });
 
   test('KIA1116 fails if a WasmPlugin of an ambient namespace attaches by selector; stays quiet with targetRefs, or out of ambient mode', () => {
-    expect(found([ENROLLED, waypoint(), ...api, wasm(bySelector)], 'KIA1116')).toStrictEqual([`WasmPlugin 'w' in ambient namespace 'shop' uses a Wasm filter, which only a waypoint applies, and attaches by selector with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones (it has no effect); attach it with targetRefs to the Service or its waypoint Gateway (Kiali KIA1116, ${P})`]);
+    expect(found([ENROLLED, waypoint(), ...api, wasm(bySelector)], 'KIA1116')).toStrictEqual([`WasmPlugin 'w' in ambient namespace 'shop' uses a Wasm filter, which only a waypoint applies, and attaches by selector with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones: it has no effect (Kiali KIA1116, ${P}); replace spec.selector with targetRefs to Service 'api' or to its waypoint Gateway`]);
     expect(found([ENROLLED, waypoint(), ...api, wasm(toService)], 'KIA1116')).toStrictEqual([]);
     expect(found([SIDECAR, ...api, wasm(bySelector)], 'KIA1116')).toStrictEqual([]);
   });
 
   test('KIA1112 fails if an L7 Telemetry targets a Service not enrolled; stays quiet if enrolled, or if it only collects L4 metrics', () => {
     const logs = { accessLogging: [{ providers: [{ name: 'envoy' }] }] };
-    expect(found([AMBIENT, ...api, tel({ ...toService, ...logs })], 'KIA1112')).toStrictEqual([`Telemetry 't' in ambient namespace 'shop' uses access logging, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it; label the Service or namespace istio.io/use-waypoint with a waypoint (Kiali KIA1112, ${P})`]);
+    expect(found([AMBIENT, ...api, tel({ ...toService, ...logs })], 'KIA1112')).toStrictEqual([`Telemetry 't' in ambient namespace 'shop' uses access logging, which only a waypoint applies, but its target Service 'shop/api' is not enrolled to use a waypoint: no waypoint processes that traffic, so nothing applies it (Kiali KIA1112, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label Service 'api' istio.io/use-waypoint with its name`]);
     expect(found([AMBIENT, ...api, tel({ ...toService, metrics: [{ providers: [{ name: 'prometheus' }], overrides: [{ disabled: true }] }] })], 'KIA1112')).toHaveLength(1);
     expect(found([ENROLLED, waypoint(), ...api, tel({ ...toService, ...logs })], 'KIA1112')).toStrictEqual([]);
     expect(found([AMBIENT, ...api, tel({ ...toService, metrics: [{ providers: [{ name: 'prometheus' }] }] })], 'KIA1112')).toStrictEqual([]);
@@ -149,7 +149,7 @@ describe('AuthorizationPolicy, RequestAuthentication, WasmPlugin and Telemetry u
 
   test('KIA1117 fails if an L7 Telemetry of an ambient namespace has no targetRefs; stays quiet with them, or mesh-wide in the root namespace', () => {
     const tracing = { tracing: [{ randomSamplingPercentage: 10 }] };
-    expect(found([ENROLLED, waypoint(), ...api, tel(tracing)], 'KIA1117')).toStrictEqual([`Telemetry 't' in ambient namespace 'shop' uses tracing, which only a waypoint applies, and attaches by namespace with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones (it has no effect); attach it with targetRefs to the Service or its waypoint Gateway (Kiali KIA1117, ${P})`]);
+    expect(found([ENROLLED, waypoint(), ...api, tel(tracing)], 'KIA1117')).toStrictEqual([`Telemetry 't' in ambient namespace 'shop' uses tracing, which only a waypoint applies, and attaches by namespace with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones: it has no effect (Kiali KIA1117, ${P}); add targetRefs to the Service or to its waypoint Gateway`]);
     expect(found([ENROLLED, waypoint(), ...api, tel({ ...toService, ...tracing })], 'KIA1117')).toStrictEqual([]);
     expect(found([ENROLLED, waypoint(), ns('istio-system', {}), ...api, tel(tracing, 'istio-system')], 'KIA1117')).toStrictEqual([]);
   });
@@ -157,7 +157,7 @@ describe('AuthorizationPolicy, RequestAuthentication, WasmPlugin and Telemetry u
 
 describe('VirtualService and DestinationRule under ambient (keyed off the destination Service)', () => {
   test('KIA1109 fails if a mesh VirtualService of an ambient namespace not enrolled routes no ambient Service', () => {
-    expect(found([AMBIENT, vs({ hosts: ['ext.example.com'], http: HTTP })], 'KIA1109')).toStrictEqual([`VirtualService 'v' (HTTP or TLS routes for mesh traffic) is in ambient namespace 'shop', which is not enrolled to use a waypoint (no istio.io/use-waypoint label): nothing applies its L7 configuration; label the namespace istio.io/use-waypoint with a waypoint (Kiali KIA1109, ${P})`]);
+    expect(found([AMBIENT, vs({ hosts: ['ext.example.com'], http: HTTP })], 'KIA1109')).toStrictEqual([`VirtualService 'v' (HTTP or TLS routes for mesh traffic) is in ambient namespace 'shop', which is not enrolled to use a waypoint (no istio.io/use-waypoint label): nothing applies its L7 configuration (Kiali KIA1109, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label namespace 'shop' istio.io/use-waypoint with its name`]);
   });
 
   test('KIA1109 stays quiet if the namespace is enrolled, the VirtualService serves a gateway only, or routes TCP only', () => {
@@ -167,26 +167,26 @@ describe('VirtualService and DestinationRule under ambient (keyed off the destin
   });
 
   test('KIA1113 fails if a mesh VirtualService routes an ambient Service not enrolled; stays quiet if the Service is, or is not ambient', () => {
-    expect(found([AMBIENT, ...api, vs({ hosts: ['api'], http: HTTP })], 'KIA1113')).toStrictEqual([`VirtualService 'v' (HTTP or TLS routes for mesh traffic) configures the ambient Service 'shop/api' ('api'), which is not enrolled to use a waypoint: no waypoint processes its traffic and ztunnel applies no L7 configuration; label the Service or its namespace istio.io/use-waypoint (Kiali KIA1113, ${P})`]);
+    expect(found([AMBIENT, ...api, vs({ hosts: ['api'], http: HTTP })], 'KIA1113')).toStrictEqual([`VirtualService 'v' (HTTP or TLS routes for mesh traffic) configures the ambient Service 'shop/api' ('api'), which is not enrolled to use a waypoint: no waypoint processes its traffic and ztunnel applies no L7 configuration (Kiali KIA1113, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label Service 'api' (or namespace 'shop') istio.io/use-waypoint with its name`]);
     expect(found([AMBIENT, waypoint(), deploy('api'), svc('api', { 'istio.io/use-waypoint': 'wp' }), vs({ hosts: ['api'], http: HTTP })], 'KIA1113')).toStrictEqual([]);
     expect(found([SIDECAR, ...api, vs({ hosts: ['api'], http: HTTP })], 'KIA1113')).toStrictEqual([]);
   });
 
   test('KIA1114 fails if a mesh VirtualService is not in its ambient Service\'s namespace; stays quiet in it', () => {
     const other = ns('other', {});
-    expect(found([ENROLLED, other, waypoint(), ...api, vs({ hosts: ['api.shop.svc.cluster.local'], http: HTTP }, 'other')], 'KIA1114')).toStrictEqual([`VirtualService 'v' (HTTP or TLS routes for mesh traffic) is in namespace 'other', not in the namespace of the ambient Service 'shop/api' it configures ('api.shop.svc.cluster.local'): a waypoint applies only the VirtualServices of its Service's namespace; move it to that namespace (Kiali KIA1114, ${P})`]);
+    expect(found([ENROLLED, other, waypoint(), ...api, vs({ hosts: ['api.shop.svc.cluster.local'], http: HTTP }, 'other')], 'KIA1114')).toStrictEqual([`VirtualService 'v' (HTTP or TLS routes for mesh traffic) is in namespace 'other', not in the namespace of the ambient Service 'shop/api' it configures ('api.shop.svc.cluster.local'): a waypoint applies only the VirtualServices of its Service's namespace (Kiali KIA1114, ${P}); move VirtualService 'v' to namespace 'shop'`]);
     expect(found([ENROLLED, other, waypoint(), ...api, vs({ hosts: ['api.shop'], http: HTTP }, 'other')], 'KIA1114')).toHaveLength(1);
     expect(found([ENROLLED, waypoint(), ...api, vs({ hosts: ['api.shop.svc.cluster.local'], http: HTTP })], 'KIA1114')).toStrictEqual([]);
   });
 
   test('KIA0210 fails if an L7 DestinationRule of an ambient namespace not enrolled names no ambient Service; stays quiet if enrolled, or L4', () => {
-    expect(found([AMBIENT, dr({ host: 'ext.example.com', trafficPolicy: OUTLIER })], 'KIA0210')).toStrictEqual([`DestinationRule 'd' (outlier detection) is in ambient namespace 'shop', which is not enrolled to use a waypoint (no istio.io/use-waypoint label): nothing applies its L7 configuration; label the namespace istio.io/use-waypoint with a waypoint (Kiali KIA0210, ${P})`]);
+    expect(found([AMBIENT, dr({ host: 'ext.example.com', trafficPolicy: OUTLIER })], 'KIA0210')).toStrictEqual([`DestinationRule 'd' (outlier detection) is in ambient namespace 'shop', which is not enrolled to use a waypoint (no istio.io/use-waypoint label): nothing applies its L7 configuration (Kiali KIA0210, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label namespace 'shop' istio.io/use-waypoint with its name`]);
     expect(found([ENROLLED, waypoint(), dr({ host: 'ext.example.com', trafficPolicy: OUTLIER })], 'KIA0210')).toStrictEqual([]);
     expect(found([AMBIENT, dr({ host: 'ext.example.com', trafficPolicy: { connectionPool: { tcp: { maxConnections: 10 } } } })], 'KIA0210')).toStrictEqual([]);
   });
 
   test('KIA0211 fails if an L7 DestinationRule configures an ambient Service not enrolled; stays quiet if it is', () => {
-    expect(found([AMBIENT, ...api, dr({ host: 'api', trafficPolicy: OUTLIER })], 'KIA0211')).toStrictEqual([`DestinationRule 'd' (outlier detection) configures the ambient Service 'shop/api' ('api'), which is not enrolled to use a waypoint: no waypoint processes its traffic and ztunnel applies no L7 configuration; label the Service or its namespace istio.io/use-waypoint (Kiali KIA0211, ${P})`]);
+    expect(found([AMBIENT, ...api, dr({ host: 'api', trafficPolicy: OUTLIER })], 'KIA0211')).toStrictEqual([`DestinationRule 'd' (outlier detection) configures the ambient Service 'shop/api' ('api'), which is not enrolled to use a waypoint: no waypoint processes its traffic and ztunnel applies no L7 configuration (Kiali KIA0211, ${P}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label Service 'api' (or namespace 'shop') istio.io/use-waypoint with its name`]);
     const hash = { loadBalancer: { consistentHash: { httpHeaderName: 'x-user' } } };
     expect(found([AMBIENT, ...api, dr({ host: 'api', subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: hash }] })], 'KIA0211')).toHaveLength(1);
     expect(found([AMBIENT, ...api, dr({ host: 'api', trafficPolicy: { connectionPool: { http: { http1MaxPendingRequests: 1 } } } })], 'KIA0211')).toHaveLength(1);
@@ -195,14 +195,14 @@ describe('VirtualService and DestinationRule under ambient (keyed off the destin
 
   test('KIA0212 fails if an L7 DestinationRule is not in its ambient Service\'s namespace; stays quiet in it', () => {
     const other = ns('other', {});
-    expect(found([ENROLLED, other, waypoint(), ...api, dr({ host: 'api.shop', trafficPolicy: OUTLIER }, 'other')], 'KIA0212')).toStrictEqual([`DestinationRule 'd' (outlier detection) is in namespace 'other', not in the namespace of the ambient Service 'shop/api' it configures ('api.shop'): a waypoint applies only the DestinationRules of its Service's namespace; move it to that namespace (Kiali KIA0212, ${P})`]);
+    expect(found([ENROLLED, other, waypoint(), ...api, dr({ host: 'api.shop', trafficPolicy: OUTLIER }, 'other')], 'KIA0212')).toStrictEqual([`DestinationRule 'd' (outlier detection) is in namespace 'other', not in the namespace of the ambient Service 'shop/api' it configures ('api.shop'): a waypoint applies only the DestinationRules of its Service's namespace (Kiali KIA0212, ${P}); move DestinationRule 'd' to namespace 'shop'`]);
     expect(found([ENROLLED, waypoint(), ...api, dr({ host: 'api.shop', trafficPolicy: OUTLIER })], 'KIA0212')).toStrictEqual([]);
   });
 });
 
 describe('workloads under ambient (Kiali\'s AmbientWorkloadChecker), reported on the workload', () => {
   test('KIA1311 fails if a workload is enrolled in ambient mode and for sidecar injection (Istio injects a namespace with istio.io/rev)', () => {
-    expect(found([ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'stable' }), ...api], 'KIA1311')).toStrictEqual([`Deployment 'api' is enrolled both in ambient mode (istio.io/dataplane-mode) and for sidecar injection (istio-injection, istio.io/rev or sidecar.istio.io/inject): enrol it one way; to keep the sidecar, label it istio.io/dataplane-mode: none (Kiali KIA1311, ${W})`]);
+    expect(found([ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'stable' }), ...api], 'KIA1311')).toStrictEqual([`Deployment 'api' is enrolled both in ambient mode (istio.io/dataplane-mode) and for sidecar injection (istio-injection, istio.io/rev or sidecar.istio.io/inject): it must be enrolled one way (Kiali KIA1311, ${W}); label it istio.io/dataplane-mode: none to keep the sidecar, or sidecar.istio.io/inject: "false" to keep ambient mode`]);
     expect(found([SIDECAR, deploy('api', { 'istio.io/dataplane-mode': 'ambient' })], 'KIA1311')).toHaveLength(1);
   });
 
@@ -213,16 +213,16 @@ describe('workloads under ambient (Kiali\'s AmbientWorkloadChecker), reported on
   });
 
   test('KIA1312 fails if a workload uses a waypoint out of ambient mode; stays quiet in ambient mode', () => {
-    expect(found([SIDECAR, deploy('api', { 'istio.io/use-waypoint': 'wp' }), waypoint()], 'KIA1312')).toStrictEqual([`Deployment 'api' uses waypoint 'shop/wp' (istio.io/use-waypoint) but is not in ambient mode: only ztunnel sends traffic through a waypoint; enrol it (istio.io/dataplane-mode: ambient) or drop the label (Kiali KIA1312, ${W})`]);
+    expect(found([SIDECAR, deploy('api', { 'istio.io/use-waypoint': 'wp' }), waypoint()], 'KIA1312')).toStrictEqual([`Deployment 'api' uses waypoint 'shop/wp' (istio.io/use-waypoint) but is not in ambient mode: only ztunnel sends traffic through a waypoint (Kiali KIA1312, ${W}); enrol it in ambient mode (istio.io/dataplane-mode: ambient), or remove the istio.io/use-waypoint label`]);
     expect(found([AMBIENT, deploy('api', { 'istio.io/use-waypoint': 'wp' }), waypoint()], 'KIA1312')).toStrictEqual([]);
     expect(found([SIDECAR, deploy('api', { 'istio.io/use-waypoint': 'none' })], 'KIA1312')).toStrictEqual([]);
   });
 
   test('KIA1313 fails if a workload\'s or its namespace\'s use-waypoint names no waypoint; stays quiet if it exists', () => {
-    expect(found([ENROLLED, ...api], 'KIA1313')).toStrictEqual([`Deployment 'api' uses waypoint 'shop/wp' (istio.io/use-waypoint on the namespace), but there is no Gateway of class istio-waypoint by that name: create the waypoint or correct the label (Kiali KIA1313, ${W})`]);
+    expect(found([ENROLLED, ...api], 'KIA1313')).toStrictEqual([`Deployment 'api' uses waypoint 'shop/wp' (istio.io/use-waypoint on the namespace), but there is no Gateway of class istio-waypoint by that name (Kiali KIA1313, ${W}); create waypoint 'wp' in namespace 'shop' (a Gateway of class istio-waypoint), or name an existing one in the namespace's istio.io/use-waypoint label`]);
     expect(found([AMBIENT, deploy('api', { 'istio.io/use-waypoint': 'gone' })], 'KIA1313')).toStrictEqual([
-      'Deployment \'api\' uses waypoint \'shop/gone\' (istio.io/use-waypoint on the workload), but there is no Gateway of class istio-waypoint by that name: '
-      + `create the waypoint or correct the label (Kiali KIA1313, ${W})`,
+      'Deployment \'api\' uses waypoint \'shop/gone\' (istio.io/use-waypoint on the workload), but there is no Gateway of class istio-waypoint by that name '
+      + `(Kiali KIA1313, ${W}); create waypoint 'gone' in namespace 'shop' (a Gateway of class istio-waypoint), or name an existing one in the workload's istio.io/use-waypoint label`,
     ]);
     expect(found([ENROLLED, waypoint(), ...api], 'KIA1313')).toStrictEqual([]);
     // a Gateway of another class is no waypoint
@@ -230,24 +230,24 @@ describe('workloads under ambient (Kiali\'s AmbientWorkloadChecker), reported on
   });
 
   test('KIA1314 fails if a sidecar-enrolled workload\'s pod is redirected to ztunnel; stays quiet without the redirection', () => {
-    expect(found([SIDECAR, deploy('api', {}, undefined, { 'ambient.istio.io/redirection': 'enabled' })], 'KIA1314')).toStrictEqual([`Deployment 'api' is enrolled for sidecar injection and its pod is redirected to ztunnel (ambient.istio.io/redirection: enabled): enrol it one way (Kiali KIA1314, ${W})`]);
+    expect(found([SIDECAR, deploy('api', {}, undefined, { 'ambient.istio.io/redirection': 'enabled' })], 'KIA1314')).toStrictEqual([`Deployment 'api' is enrolled for sidecar injection and its pod is redirected to ztunnel (ambient.istio.io/redirection: enabled): it must be enrolled one way (Kiali KIA1314, ${W}); label it istio.io/dataplane-mode: none to keep the sidecar, or sidecar.istio.io/inject: "false" to keep ambient mode`]);
     expect(found([SIDECAR, ...api], 'KIA1314')).toStrictEqual([]);
   });
 
   test('KIA1315 fails if a workload with a sidecar is enrolled in ambient mode; stays quiet if it opts out (dataplane-mode none)', () => {
-    expect(found([AMBIENT, deploy('api', { 'sidecar.istio.io/inject': 'true' })], 'KIA1315')).toStrictEqual([`Deployment 'api' has a sidecar (an istio-proxy container, or sidecar.istio.io/inject: true) and is enrolled in ambient mode by its own or its namespace's istio.io/dataplane-mode: label the workload istio.io/dataplane-mode: none to keep the sidecar, or drop the sidecar (Kiali KIA1315, ${W})`]);
+    expect(found([AMBIENT, deploy('api', { 'sidecar.istio.io/inject': 'true' })], 'KIA1315')).toStrictEqual([`Deployment 'api' has a sidecar (an istio-proxy container, or sidecar.istio.io/inject: true) and is enrolled in ambient mode by its own or its namespace's istio.io/dataplane-mode (Kiali KIA1315, ${W}); label the workload istio.io/dataplane-mode: none to keep the sidecar, or remove its sidecar.istio.io/inject label`]);
     expect(found([AMBIENT, deploy('api', {}, { containers: [{ name: 'app', image: 'x:1' }, { name: 'istio-proxy', image: 'proxyv2:1' }] })], 'KIA1315')).toHaveLength(1);
     expect(found([AMBIENT, deploy('api', { 'sidecar.istio.io/inject': 'true', 'istio.io/dataplane-mode': 'none' })], 'KIA1315')).toStrictEqual([]);
     expect(found([AMBIENT, ...api], 'KIA1315')).toStrictEqual([]);
   });
 
   test('KIA1316 fails if a workload with a sidecar is in an ambient namespace; stays quiet in a sidecar namespace', () => {
-    expect(found([AMBIENT, deploy('api', { 'sidecar.istio.io/inject': 'true' })], 'KIA1316')).toStrictEqual([`Deployment 'api' has a sidecar in ambient namespace 'shop': it is served by its sidecar, not by ztunnel and its namespace's waypoints; move it to ambient mode or out of the namespace (Kiali KIA1316, ${W})`]);
+    expect(found([AMBIENT, deploy('api', { 'sidecar.istio.io/inject': 'true' })], 'KIA1316')).toStrictEqual([`Deployment 'api' has a sidecar in ambient namespace 'shop': it is served by its sidecar, not by ztunnel and its namespace's waypoints (Kiali KIA1316, ${W}); move it to ambient mode (remove its sidecar.istio.io/inject label), or out of namespace 'shop'`]);
     expect(found([SIDECAR, deploy('api', { 'sidecar.istio.io/inject': 'true' })], 'KIA1316')).toStrictEqual([]);
   });
 
   test('KIA1317 fails if an L7 AuthorizationPolicy reaches an ambient workload without a waypoint', () => {
-    expect(found([AMBIENT, ...api, ap({ rules: GET })], 'KIA1317')).toStrictEqual([`Deployment 'api' is in ambient mode without a waypoint, and the L7 AuthorizationPolicy 'p' applies to it: ztunnel cannot evaluate L7 rules; give the workload (or its Service or namespace) a waypoint with istio.io/use-waypoint (Kiali KIA1317, ${W})`]);
+    expect(found([AMBIENT, ...api, ap({ rules: GET })], 'KIA1317')).toStrictEqual([`Deployment 'api' is in ambient mode without a waypoint, and the L7 AuthorizationPolicy 'p' applies to it: ztunnel cannot evaluate L7 rules (Kiali KIA1317, ${W}); create a waypoint in namespace 'shop' (a Gateway of class istio-waypoint) and label the workload (or its Service, or namespace 'shop') istio.io/use-waypoint with its name`]);
     expect(found([AMBIENT, ...api, ap({ ...toService, rules: GET })], 'KIA1317')).toHaveLength(1);
   });
 

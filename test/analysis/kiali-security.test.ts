@@ -56,7 +56,7 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
     expect(found(objs(...world, foreign), 'KIA0108')).toStrictEqual([
       '[KIA0108] AuthorizationPolicy \'ap\' rules[0].from[0].source.principals[0] is \'example.org/ns/default/sa/ghost\', of trust domain \'example.org\', which is not the mesh\'s '
       + '(cluster.local): its ServiceAccount cannot be verified, and the principal matches only if that domain is trusted '
-      + '(Kiali KIA0108, business/checkers/authorization/principals_checker.go); add it to the mesh config\'s trustDomainAliases, or fix the principal',
+      + '(Kiali KIA0108, business/checkers/authorization/principals_checker.go); add \'example.org\' to the mesh config\'s trustDomainAliases, or write the principal under trust domain \'cluster.local\'',
     ]);
     expect(found(objs(...world, foreign), 'KIA0106')).toStrictEqual([]);
     expect(found(objs(...world, foreign), 'KIA0108', { meshConfig: { trustDomainAliases: ['example.org'] } })).toStrictEqual([]);
@@ -83,9 +83,9 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
     const vs: M = { kind: 'VirtualService', metadata: { name: 'v', namespace: 'default' }, spec: { hosts: ['vs-host'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } };
     expect(found(objs(...world, vs, bad), 'KIA0104')).toStrictEqual([
       '[KIA0104] AuthorizationPolicy \'ap\' rules[0].to[0].operation.hosts[0] is \'ghost\', which no Service, ServiceEntry or VirtualService visible from namespace \'default\' declares '
-      + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go): name an existing service, or its Host header in full',
+      + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go); name an existing Service (\'name\' or \'name.namespace\'), or write the Host header in full (\'api.example.com\')',
       '[KIA0104] AuthorizationPolicy \'ap\' rules[0].to[0].operation.hosts[1] is \'ghost.default\', which no Service, ServiceEntry or VirtualService visible from namespace \'default\' declares '
-      + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go): name an existing service, or its Host header in full',
+      + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go); name an existing Service (\'name\' or \'name.namespace\'), or write the Host header in full (\'api.example.com\')',
     ]);
     expect(found(objs(...world, vs, ap({ rules: [{ to: [{ operation: { hosts: ['reviews', 'reviews.default', 'vs-host', '*'] } }] }] })), 'KIA0104')).toStrictEqual([]);
   });
@@ -95,10 +95,10 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
     expect(found(objs(...world, pa('off', 'default', 'DISABLE'), principals), 'KIA0105')).toStrictEqual([
       '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].from[0].source.principals, which needs mutual TLS, but the workloads it applies to do not receive it '
       + '(a PeerAuthentication or DestinationRule disables it): the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); '
-      + 'enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      + 'enable mutual TLS for them (a PeerAuthentication in namespace \'default\' with mode STRICT or PERMISSIVE), or match on other fields than rules[0].from[0].source.principals',
       '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].when[0] (source.namespace), which needs mutual TLS, but the workloads it applies to do not receive it '
       + '(a PeerAuthentication or DestinationRule disables it): the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); '
-      + 'enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      + 'enable mutual TLS for them (a PeerAuthentication in namespace \'default\' with mode STRICT or PERMISSIVE), or match on other fields than rules[0].when[0] (source.namespace)',
     ]);
     // a workload PeerAuthentication, or the mesh-wide one, decides as well
     expect(found(objs(...world, pa('w', 'default', 'DISABLE', { matchLabels: { app: 'reviews' } }), principals), 'KIA0105')).toHaveLength(2);
@@ -120,7 +120,9 @@ describe('KIA0105 with auto mutual TLS off (mesh config enableAutoMtls: false), 
     expect(found(objs(...world, principals), 'KIA0105', off)).toStrictEqual([
       '[KIA0105] AuthorizationPolicy \'ap\' matches rules[0].from[0].source.principals, which needs mutual TLS, but the workloads it applies to do not receive it '
       + '(auto mutual TLS is off in the mesh config, and no PeerAuthentication with a DestinationRule sending ISTIO_MUTUAL turns it on): '
-      + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+      + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); '
+      + 'enable mutual TLS for them (a PeerAuthentication in namespace \'default\' with mode STRICT or PERMISSIVE, and a DestinationRule sending ISTIO_MUTUAL), '
+      + 'or match on other fields than rules[0].from[0].source.principals',
     ]);
     expect(found(objs(...world, pa('mesh', 'istio-system', 'STRICT'), principals), 'KIA0105', off)).toHaveLength(1);
     expect(found(objs(...world, dr('mesh', 'istio-system', '*.local', 'ISTIO_MUTUAL'), principals), 'KIA0105', off)).toHaveLength(1);
@@ -148,7 +150,7 @@ describe('PeerAuthentication DISABLE against ISTIO_MUTUAL (business/checkers/pee
     const off = pa('off', 'istio-system', 'DISABLE');
     expect(found(objs(...world, off, dr('mesh-mtls', 'istio-system', '*.local', 'ISTIO_MUTUAL')), 'KIA0506')).toStrictEqual([
       '[KIA0506] PeerAuthentication \'off\' disables mutual TLS mesh-wide, but DestinationRule \'mesh-mtls\' (host \'*.local\') sends ISTIO_MUTUAL: '
-      + 'every workload refuses those requests (Kiali KIA0506, business/checkers/peerauthentications/disabled_meshwide_checker.go); set that DestinationRule\'s tls mode to DISABLE',
+      + 'every workload refuses those requests (Kiali KIA0506, business/checkers/peerauthentications/disabled_meshwide_checker.go); set spec.trafficPolicy.tls.mode of DestinationRule \'mesh-mtls\' to DISABLE',
     ]);
     expect(found(objs(...world, off, dr('mesh-off', 'istio-system', '*.local', 'DISABLE')), 'KIA0506')).toStrictEqual([]);
   });
@@ -158,8 +160,8 @@ describe('DestinationRule DISABLE toward STRICT (business/checkers/destinationru
   test('KIA0207: fails if a namespace-wide DestinationRule disables TLS under a STRICT namespace PeerAuthentication; quiet under PERMISSIVE', () => {
     const nsOff = dr('ns-off', 'default', '*.default.svc.cluster.local', 'DISABLE');
     expect(found(objs(...world, pa('on', 'default', 'STRICT'), nsOff), 'KIA0207')).toStrictEqual([
-      '[KIA0207] DestinationRule \'ns-off\' disables TLS for namespace \'default\', where a STRICT PeerAuthentication refuses plain text: every request fails '
-      + '(Kiali KIA0207, business/checkers/destinationrules/disabled_namespacewide_mtls_checker.go); use tls mode ISTIO_MUTUAL, or make the PeerAuthentication PERMISSIVE',
+      '[KIA0207] DestinationRule \'ns-off\' disables TLS for namespace \'default\', where STRICT PeerAuthentication \'on\' refuses plain text: every request fails '
+      + '(Kiali KIA0207, business/checkers/destinationrules/disabled_namespacewide_mtls_checker.go); set spec.trafficPolicy.tls.mode to ISTIO_MUTUAL, or make PeerAuthentication \'on\' PERMISSIVE',
     ]);
     expect(found(objs(...world, pa('on', 'default', 'PERMISSIVE'), nsOff), 'KIA0207')).toStrictEqual([]);
   });
@@ -167,12 +169,12 @@ describe('DestinationRule DISABLE toward STRICT (business/checkers/destinationru
   test('KIA0208: fails if a *.local or namespace-wide DestinationRule disables TLS under a STRICT mesh-wide PeerAuthentication, Services without pods included', () => {
     const meshStrict = pa('strict', 'istio-system', 'STRICT');
     expect(found(objs(ns('default'), ns('istio-system', {}), meshStrict, dr('mesh-off', 'istio-system', '*.local', 'DISABLE')), 'KIA0208')).toStrictEqual([
-      '[KIA0208] DestinationRule \'mesh-off\' disables TLS for the whole mesh (*.local), where a STRICT PeerAuthentication refuses plain text: every request fails '
-      + '(Kiali KIA0208, business/checkers/destinationrules/disabled_meshwide_mtls_checker.go); use tls mode ISTIO_MUTUAL, or make the PeerAuthentication PERMISSIVE',
+      '[KIA0208] DestinationRule \'mesh-off\' disables TLS for the whole mesh (*.local), where STRICT PeerAuthentication \'strict\' refuses plain text: every request fails '
+      + '(Kiali KIA0208, business/checkers/destinationrules/disabled_meshwide_mtls_checker.go); set spec.trafficPolicy.tls.mode to ISTIO_MUTUAL, or make PeerAuthentication \'strict\' PERMISSIVE',
     ]);
     expect(found(objs(...world, meshStrict, dr('ns-off', 'default', '*.default.svc.cluster.local', 'DISABLE')), 'KIA0208')).toStrictEqual([
-      '[KIA0208] DestinationRule \'ns-off\' disables TLS for namespace \'default\' (the mesh-wide PeerAuthentication applies), where a STRICT PeerAuthentication refuses plain text: '
-      + 'every request fails (Kiali KIA0208, business/checkers/destinationrules/disabled_namespacewide_mtls_checker.go); use tls mode ISTIO_MUTUAL, or make the PeerAuthentication PERMISSIVE',
+      '[KIA0208] DestinationRule \'ns-off\' disables TLS for namespace \'default\' (the mesh-wide PeerAuthentication applies), where STRICT PeerAuthentication \'strict\' refuses plain text: '
+      + 'every request fails (Kiali KIA0208, business/checkers/destinationrules/disabled_namespacewide_mtls_checker.go); set spec.trafficPolicy.tls.mode to ISTIO_MUTUAL, or make PeerAuthentication \'strict\' PERMISSIVE',
     ]);
   });
 
@@ -213,11 +215,11 @@ describe('with enableAutoMtls off (peerauthentications/*_mtls_checker.go, destin
   test('KIA0205 and KIA0206: fail if a mesh- or namespace-wide ISTIO_MUTUAL DestinationRule has no PeerAuthentication enabling mutual TLS', () => {
     expect(found(objs(...world, meshDr, nsDr), 'KIA0205', off)).toStrictEqual([
       '[KIA0205] DestinationRule \'mesh-mtls\' sends ISTIO_MUTUAL mesh-wide, but no PeerAuthentication in \'istio-system\' enables mutual TLS mesh-wide '
-      + '(Kiali KIA0205, business/checkers/destinationrules/meshwide_mtls_checker.go); add a mesh-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+      + '(Kiali KIA0205, business/checkers/destinationrules/meshwide_mtls_checker.go); add a PeerAuthentication without a selector in namespace \'istio-system\' with mtls mode STRICT or PERMISSIVE',
     ]);
     expect(found(objs(...world, meshDr, nsDr), 'KIA0206', off)).toStrictEqual([
       '[KIA0206] DestinationRule \'ns-mtls\' sends ISTIO_MUTUAL to namespace \'default\', but no PeerAuthentication of that namespace or of the mesh enables mutual TLS '
-      + '(Kiali KIA0206, business/checkers/destinationrules/namespacewide_mtls_checker.go); add a namespace-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+      + '(Kiali KIA0206, business/checkers/destinationrules/namespacewide_mtls_checker.go); add a PeerAuthentication without a selector in namespace \'default\' with mtls mode STRICT or PERMISSIVE',
     ]);
   });
 
@@ -409,7 +411,7 @@ describe('KIA1301: workloads no AuthorizationPolicy covers (business/checkers/wo
     expect(found(objs(...two, forReviews), 'KIA1301')).toStrictEqual([
       '[KIA1301] Deployment \'ratings\' is covered by no AuthorizationPolicy: none in namespace \'default\' selects it or applies to the whole namespace, '
       + 'and none applies mesh-wide from \'istio-system\'; it takes requests from any caller (Kiali KIA1301, business/checkers/workloads/uncovered_workload_checker.go); '
-      + 'add a policy for it (ServiceAuthorization), or a namespace-wide one to deny by default',
+      + 'add an AuthorizationPolicy in namespace \'default\' that selects its labels (ServiceAuthorization), or a namespace-wide one to deny by default',
     ]);
     // a policy of another namespace covers nothing here; a root namespace with a selector covers only what it selects
     expect(found(objs(...two, ns('other'), ap({}, 'elsewhere', 'other')), 'KIA1301')).toHaveLength(2);

@@ -112,6 +112,24 @@ function l7TelemetryReason(spec: Obj): string | undefined {
 }
 
 const targetRefsOf = (spec: Obj): Obj[] => [...(isObj(spec.targetRef) ? [spec.targetRef] : []), ...list(spec.targetRefs as unknown[]).filter(isObj)];
+/** The targetRefs with their paths from the object's root (`spec.targetRef`, `spec.targetRefs[1]`). */
+const targetRefsAt = (spec: Obj): { ref: Obj; path: string }[] => [
+  ...(isObj(spec.targetRef) ? [{ ref: spec.targetRef, path: 'spec.targetRef' }] : []),
+  ...list(spec.targetRefs as unknown[]).flatMap((r, i) => (isObj(r) ? [{ ref: r, path: `spec.targetRefs[${i}]` }] : [])),
+];
+
+/**
+ * What to do for a target no waypoint serves: label it with the namespace's waypoint (a Gateway of class
+ * istio-waypoint), or create one first when the namespace has none.
+ */
+function labelWithWaypoint(ctx: AnalysisContext, ns: string, target: string): string {
+  const wp = ctx.of('Gateway', GW).find(g => ctx.namespaceOf(g) === ns && specOf(g).gatewayClassName === 'istio-waypoint');
+  return wp ? `label ${target} istio.io/use-waypoint: ${nameOf(wp)}`
+    : `create a waypoint in namespace '${ns}' (a Gateway of class istio-waypoint) and label ${target} istio.io/use-waypoint with its name`;
+}
+
+/** Why an L7 policy's targets use no waypoint: the text, the field of the policy that attaches it, its value, and what to label. */
+interface Unenrolled { readonly text: string; readonly field: string; readonly value: unknown; readonly target: string }
 const selectorOf = (spec: Obj) => (isObj(spec.selector) ? strMap(spec.selector.matchLabels) : {});
 const isServiceRef = (r: Obj) => r.kind === 'Service' && (r.group === undefined || r.group === '' || r.group === 'core');
 
@@ -133,25 +151,45 @@ const isGatewayPod = (p: PodTemplateRef) => ['IngressGateways', 'EgressGateways'
  * A targetRef to a Gateway attaches the policy to that gateway (a waypoint applies it to what it serves): mesh-kit does
  * not warn there, where Kiali falls back to the namespace's label.
  */
-function needsEnrolment(ctx: AnalysisContext, o: AnalyzedObject, spec: Obj): string | undefined {
+function needsEnrolment(ctx: AnalysisContext, o: AnalyzedObject, spec: Obj): Unenrolled | undefined {
   const ns = ctx.namespaceOf(o);
   const nsLabels = labelsOf(ctx.namespace(ns));
-  const refs = targetRefsOf(spec);
-  if (refs.some(r => r.kind === 'Gateway' && (r.group === GW || r.group === undefined))) return undefined;
-  const services = refs.filter(isServiceRef).map(r => ctx.find('Service', '', ns, String(r.name))).filter((s): s is AnalyzedObject => s !== undefined);
+  const refs = targetRefsAt(spec);
+  if (refs.some(({ ref: r }) => r.kind === 'Gateway' && (r.group === GW || r.group === undefined))) return undefined;
+  const services = refs.filter(r => isServiceRef(r.ref)).flatMap(r => {
+    const svc = ctx.find('Service', '', ns, String(r.ref.name));
+    return svc ? [{ svc, path: r.path }] : [];
+  });
   if (services.length > 0) {
-    const off = services.find(s => !enrolled(labelsOf(s), nsLabels));
-    return off ? `its target Service '${ns}/${nameOf(off)}' is not enrolled to use a waypoint` : undefined;
+    const off = services.find(s => !enrolled(labelsOf(s.svc), nsLabels));
+    return off ? {
+      text: `its target Service '${ns}/${nameOf(off.svc)}' is not enrolled to use a waypoint`,
+      field: `${off.path}.name`,
+      value: nameOf(off.svc),
+      target: `Service '${nameOf(off.svc)}'`,
+    } : undefined;
   }
   const selector = selectorOf(spec);
   if (Object.keys(selector).length > 0) {
     const matched = ctx.podsSelectedBy(selector, ns).filter(p => !isWaypointPod(p));
     const ambient = matched.filter(p => p.labels[DATAPLANE] !== 'none');
     const off = ambient.find(p => !enrolled(p.labels, nsLabels));
-    if (off) return `the workload '${nameOf(off.object)}' it selects is not enrolled to use a waypoint`;
+    if (off) {
+      return {
+        text: `the workload '${nameOf(off.object)}' it selects is not enrolled to use a waypoint`,
+        field: 'spec.selector.matchLabels',
+        value: selector,
+        target: `${off.object.manifest.kind} '${nameOf(off.object)}' (or its Service)`,
+      };
+    }
     if (matched.length > 0) return undefined;
   }
-  return enrolled(undefined, nsLabels) ? undefined : `namespace '${ns}' is not enrolled to use a waypoint (no istio.io/use-waypoint label)`;
+  return enrolled(undefined, nsLabels) ? undefined : {
+    text: `namespace '${ns}' is not enrolled to use a waypoint (no istio.io/use-waypoint label)`,
+    field: 'metadata.namespace',
+    value: ns,
+    target: `namespace '${ns}'`,
+  };
 }
 
 /** Whether Kiali's no-waypoint check (KIA0109, KIA1110...) reports a policy of an ambient namespace. */
@@ -185,18 +223,30 @@ function policyCheck(kind: string, group: string, l7: (spec: Obj) => string | un
     if (!policyReports(ctx, o, l7, which) || why === undefined) return [];
     const what = `${kind} '${nameOf(o)}' in ambient namespace '${ns}' uses ${why}, which only a waypoint applies`;
     if (which === 'targetRefs') {
+      const selector = selectorOf(spec);
+      const bySelector = Object.keys(selector).length > 0;
+      const pods = bySelector ? ctx.podsSelectedBy(selector, ns) : [];
+      const selected = pods.flatMap(p => ctx.servicesSelecting(p)).filter(s => ctx.namespaceOf(s) === ns);
+      const services = [...new Set(selected.map(nameOf))].sort();
+      const to = services.length > 0 ? services.map(s => `Service '${s}'`).join(', ') : 'the Service';
       return [{
         object: o,
-        message: `${what}, and attaches by ${Object.keys(selectorOf(spec)).length > 0 ? 'selector' : 'namespace'} with no targetRefs: waypoints ignore such `
-          + `policies, and ztunnel cannot apply L7 ones (${kind === 'AuthorizationPolicy' ? 'it fails safe: Istio enforces it as a DENY policy, istio.io docs ambient/usage/l4-policy' : 'it has no effect'}); `
-          + `attach it with targetRefs to the Service or its waypoint Gateway (Kiali ${noTargetRefs[0]}, ${POLICY})`,
+        field: bySelector ? 'spec.selector.matchLabels' : 'metadata.namespace',
+        value: bySelector ? selector : ns,
+        message: `${what}, and attaches by ${bySelector ? 'selector' : 'namespace'} with no targetRefs: waypoints ignore such policies, and ztunnel cannot apply L7 ones: `
+          + `${kind === 'AuthorizationPolicy' ? 'it fails safe, Istio enforces it as a DENY policy (istio.io docs ambient/usage/l4-policy)' : 'it has no effect'} `
+          + `(Kiali ${noTargetRefs[0]}, ${POLICY})`,
+        fix: `${bySelector ? 'replace spec.selector with' : 'add'} targetRefs to ${to} or to its waypoint Gateway`,
       }];
     }
-    const missing = needsEnrolment(ctx, o, spec) ?? '';
+    const missing = needsEnrolment(ctx, o, spec);
+    if (missing === undefined) return [];
     return [{
       object: o,
-      message: `${what}, but ${missing}: no waypoint processes that traffic, so nothing applies it; label the Service or namespace `
-        + `istio.io/use-waypoint with a waypoint (Kiali ${noWaypoint[0]}, ${POLICY})`,
+      field: missing.field,
+      value: missing.value,
+      message: `${what}, but ${missing.text}: no waypoint processes that traffic, so nothing applies it (Kiali ${noWaypoint[0]}, ${POLICY})`,
+      fix: labelWithWaypoint(ctx, ns, missing.target),
     }];
   });
   const base = { analyzer: 'kiali.AmbientPolicyChecker', level: FindingLevel.WARNING };
@@ -216,7 +266,7 @@ function serviceOfHost(ctx: AnalysisContext, fromNs: string, host: string): { na
 }
 
 type HostFinding = 'notInServiceNamespace' | 'serviceNotCaptured' | 'noWaypoint';
-type HostFindingAt = { kind: HostFinding; host: string; service?: string };
+type HostFindingAt = { kind: HostFinding; host: string; index: number; service?: { name: string; namespace: string } };
 
 /**
  * Kiali's `checkHostBasedConfig`: for each host naming a Service of an ambient namespace, whether the object is in
@@ -227,17 +277,17 @@ export function hostFindings(ctx: AnalysisContext, o: AnalyzedObject, hosts: rea
   const ns = ctx.namespaceOf(o);
   const out: HostFindingAt[] = [];
   const seen = new Set<string>();
-  for (const host of hosts) {
+  for (const [index, host] of hosts.entries()) {
     const ref = serviceOfHost(ctx, ns, host);
     if (!ref || !kialiAmbientNamespace(ctx, ref.namespace)) continue;
     const svc = ctx.find('Service', '', ref.namespace, ref.name);
     const key = `${ref.namespace}/${ref.name}`;
     if (!svc || seen.has(key)) continue;
     seen.add(key);
-    if (ns !== ref.namespace) out.push({ kind: 'notInServiceNamespace', host, service: key });
-    if (!enrolled(labelsOf(svc), labelsOf(ctx.namespace(ref.namespace)))) out.push({ kind: 'serviceNotCaptured', host, service: key });
+    if (ns !== ref.namespace) out.push({ kind: 'notInServiceNamespace', host, index, service: ref });
+    if (!enrolled(labelsOf(svc), labelsOf(ctx.namespace(ref.namespace)))) out.push({ kind: 'serviceNotCaptured', host, index, service: ref });
   }
-  if (seen.size === 0 && kialiAmbientNamespace(ctx, ns) && !enrolled(undefined, labelsOf(ctx.namespace(ns)))) out.push({ kind: 'noWaypoint', host: hosts[0] ?? '' });
+  if (seen.size === 0 && kialiAmbientNamespace(ctx, ns) && !enrolled(undefined, labelsOf(ctx.namespace(ns)))) out.push({ kind: 'noWaypoint', host: hosts[0] ?? '', index: 0 });
   return out;
 }
 
@@ -252,14 +302,21 @@ function hostCheck(kind: 'VirtualService' | 'DestinationRule', codes: { [K in Ho
     return l7DestinationRuleReason(spec);
   };
   const hostsOf = (o: AnalyzedObject) => (kind === 'VirtualService' ? strs(specOf(o).hosts) : [String(specOf(o).host ?? '')]);
-  const text: { [K in HostFinding]: (o: AnalyzedObject, f: { host: string; service?: string }) => string } = {
-    notInServiceNamespace: (o, f) => `is in namespace '${nsOf(o)}', not in the namespace of the ambient Service '${f.service}' it configures ('${f.host}'): `
-      + `a waypoint applies only the ${kind}s of its Service's namespace; move it to that namespace`,
-    serviceNotCaptured: (_o, f) => `configures the ambient Service '${f.service}' ('${f.host}'), which is not enrolled to use a waypoint: `
-      + 'no waypoint processes its traffic and ztunnel applies no L7 configuration; label the Service or its namespace istio.io/use-waypoint',
-    noWaypoint: o => `is in ambient namespace '${nsOf(o)}', which is not enrolled to use a waypoint (no istio.io/use-waypoint label): nothing applies its L7 `
-      + 'configuration; label the namespace istio.io/use-waypoint with a waypoint',
+  const svcText = (f: HostFindingAt) => `${f.service?.namespace}/${f.service?.name}`;
+  const text: { [K in HostFinding]: (o: AnalyzedObject, f: HostFindingAt) => string } = {
+    notInServiceNamespace: (o, f) => `is in namespace '${nsOf(o)}', not in the namespace of the ambient Service '${svcText(f)}' it configures ('${f.host}'): `
+      + `a waypoint applies only the ${kind}s of its Service's namespace`,
+    serviceNotCaptured: (_o, f) => `configures the ambient Service '${svcText(f)}' ('${f.host}'), which is not enrolled to use a waypoint: `
+      + 'no waypoint processes its traffic and ztunnel applies no L7 configuration',
+    noWaypoint: o => `is in ambient namespace '${nsOf(o)}', which is not enrolled to use a waypoint (no istio.io/use-waypoint label): nothing applies its L7 configuration`,
   };
+  const fixOf: { [K in HostFinding]: (ctx: AnalysisContext, o: AnalyzedObject, f: HostFindingAt) => string } = {
+    notInServiceNamespace: (_ctx, o, f) => `move ${kind} '${nameOf(o)}' to namespace '${f.service?.namespace}'`,
+    serviceNotCaptured: (ctx, _o, f) => labelWithWaypoint(ctx, f.service?.namespace ?? '', `Service '${f.service?.name}' (or namespace '${f.service?.namespace}')`),
+    noWaypoint: (ctx, o) => labelWithWaypoint(ctx, nsOf(o), `namespace '${nsOf(o)}'`),
+  };
+  const fieldOf = (o: AnalyzedObject, f: HostFindingAt): { field: string; value: unknown } => (f.kind === 'noWaypoint' ? { field: 'metadata.namespace', value: nsOf(o) }
+    : { field: kind === 'VirtualService' ? `spec.hosts[${f.index}]` : 'spec.host', value: f.host });
   return (Object.keys(codes) as HostFinding[]).map(which => ({
     analyzer: 'kiali.AmbientPolicyChecker',
     code: codes[which][0],
@@ -272,7 +329,9 @@ function hostCheck(kind: 'VirtualService' | 'DestinationRule', codes: { [K in Ho
       if (why === undefined) return [];
       return hostFindings(ctx, o, hostsOf(o)).filter(f => f.kind === which).map(f => ({
         object: o,
+        ...fieldOf(o, f),
         message: `${kind} '${nameOf(o)}' (${why}) ${text[which](o, f)} (Kiali ${codes[which][0]}, ${POLICY})`,
+        fix: fixOf[which](ctx, o, f),
       }));
     }),
   }));
@@ -350,6 +409,9 @@ function l7PolicyOn(ctx: AnalysisContext, p: PodTemplateRef): AnalyzedObject | u
   });
 }
 
+/** What a workload rule finds: the text after the workload's name, where in the workload, what is written there, and the fix. */
+interface WorkloadFinding { readonly text: string; readonly field: string; readonly value: unknown; readonly fix: string }
+
 type WorkloadRule = {
   code: string;
   /** Kiali checks it on the workload's pods: not on a workload scaled to zero (`replicas: 0`). */
@@ -357,8 +419,32 @@ type WorkloadRule = {
   name: string;
   level: FindingLevel;
   text: string;
-  finds: (ctx: AnalysisContext, p: PodTemplateRef) => string | undefined;
+  finds: (ctx: AnalysisContext, p: PodTemplateRef) => WorkloadFinding | undefined;
 };
+
+/** The path of the pod's metadata from the object's root: its template's in a workload, its own in a Pod. */
+const metaPath = (p: PodTemplateRef) => (p.template ? 'spec.template.metadata' : 'metadata');
+const labelAt = (p: PodTemplateRef, key: string) => `${metaPath(p)}.labels['${key}']`;
+
+/** Where the workload's waypoint label is: its own `istio.io/use-waypoint`, else its namespace's (`metadata.namespace`). */
+const waypointLabelAt = (p: PodTemplateRef) => (p.labels[USE_WAYPOINT] !== undefined
+  ? { field: labelAt(p, USE_WAYPOINT), value: p.labels[USE_WAYPOINT] } : { field: 'metadata.namespace', value: p.namespace });
+
+/** What gives the pod a sidecar, where it is written, and how to remove it. */
+function sidecarAt(p: PodTemplateRef): { field: string; value: unknown; what: string } {
+  const podSpec = p.template ? 'spec.template.spec' : 'spec';
+  for (const key of ['containers', 'initContainers']) {
+    const i = list(p.spec[key] as unknown[]).findIndex(c => isObj(c) && c.name === 'istio-proxy');
+    if (i >= 0) return { field: `${podSpec}.${key}[${i}].name`, value: 'istio-proxy', what: 'its istio-proxy container' };
+  }
+  if (p.labels['sidecar.istio.io/inject'] === 'true') return { field: labelAt(p, 'sidecar.istio.io/inject'), value: 'true', what: 'its sidecar.istio.io/inject label' };
+  if (p.annotations['sidecar.istio.io/inject'] === 'true') {
+    return { field: `${metaPath(p)}.annotations['sidecar.istio.io/inject']`, value: 'true', what: 'its sidecar.istio.io/inject annotation' };
+  }
+  return { field: `${metaPath(p)}.annotations['sidecar.istio.io/status']`, value: p.annotations['sidecar.istio.io/status'] ?? '', what: 'the injected sidecar' };
+}
+
+const ONE_WAY = 'label it istio.io/dataplane-mode: none to keep the sidecar, or sidecar.istio.io/inject: "false" to keep ambient mode';
 
 const WORKLOAD_RULES: WorkloadRule[] = [
   {
@@ -366,9 +452,17 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     name: 'WorkloadHasSidecarAndAmbientLabels',
     level: FindingLevel.ERROR,
     text: 'is enrolled both in ambient mode and for sidecar injection',
-    finds: (ctx, p) => (hasAmbientLabel(ctx, p) && hasSidecarLabel(ctx, p)
-      ? 'is enrolled both in ambient mode (istio.io/dataplane-mode) and for sidecar injection (istio-injection, istio.io/rev or sidecar.istio.io/inject): '
-        + 'enrol it one way; to keep the sidecar, label it istio.io/dataplane-mode: none' : undefined),
+    finds: (ctx, p) => {
+      if (!hasAmbientLabel(ctx, p) || !hasSidecarLabel(ctx, p)) return undefined;
+      const at = p.labels[DATAPLANE] === 'ambient' ? { field: labelAt(p, DATAPLANE), value: 'ambient' }
+        : p.labels['sidecar.istio.io/inject'] === 'true' ? { field: labelAt(p, 'sidecar.istio.io/inject'), value: 'true' } : { field: 'metadata.namespace', value: p.namespace };
+      return {
+        ...at,
+        text: 'is enrolled both in ambient mode (istio.io/dataplane-mode) and for sidecar injection (istio-injection, istio.io/rev or sidecar.istio.io/inject): '
+          + 'it must be enrolled one way',
+        fix: ONE_WAY,
+      };
+    },
   },
   {
     code: 'KIA1312',
@@ -378,8 +472,11 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     text: 'uses a waypoint but is not in ambient mode',
     finds: (ctx, p) => {
       const wp = waypointLabelOf(ctx, p);
-      return wp && !isAmbient(ctx, p) ? `uses waypoint '${wp.namespace}/${wp.name}' (istio.io/use-waypoint) but is not in ambient mode: only ztunnel sends traffic `
-        + 'through a waypoint; enrol it (istio.io/dataplane-mode: ambient) or drop the label' : undefined;
+      return wp && !isAmbient(ctx, p) ? {
+        ...waypointLabelAt(p),
+        text: `uses waypoint '${wp.namespace}/${wp.name}' (istio.io/use-waypoint) but is not in ambient mode: only ztunnel sends traffic through a waypoint`,
+        fix: 'enrol it in ambient mode (istio.io/dataplane-mode: ambient), or remove the istio.io/use-waypoint label',
+      } : undefined;
     },
   },
   {
@@ -390,8 +487,12 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     text: 'uses a waypoint that does not exist',
     finds: (ctx, p) => {
       const wp = waypointLabelOf(ctx, p);
-      return wp && !waypointExists(ctx, wp) ? `uses waypoint '${wp.namespace}/${wp.name}' (istio.io/use-waypoint on the ${p.labels[USE_WAYPOINT] !== undefined ? 'workload' : 'namespace'}), `
-        + 'but there is no Gateway of class istio-waypoint by that name: create the waypoint or correct the label' : undefined;
+      const on = p.labels[USE_WAYPOINT] !== undefined ? 'workload' : 'namespace';
+      return wp && !waypointExists(ctx, wp) ? {
+        ...waypointLabelAt(p),
+        text: `uses waypoint '${wp.namespace}/${wp.name}' (istio.io/use-waypoint on the ${on}), but there is no Gateway of class istio-waypoint by that name`,
+        fix: `create waypoint '${wp.name}' in namespace '${wp.namespace}' (a Gateway of class istio-waypoint), or name an existing one in the ${on}'s istio.io/use-waypoint label`,
+      } : undefined;
     },
   },
   {
@@ -400,8 +501,12 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     name: 'WorkloadSidecarLabelAndAmbientRedirection',
     level: FindingLevel.ERROR,
     text: 'has a sidecar label and ambient redirection',
-    finds: (ctx, p) => (hasSidecarLabel(ctx, p) && p.annotations['ambient.istio.io/redirection'] === 'enabled'
-      ? 'is enrolled for sidecar injection and its pod is redirected to ztunnel (ambient.istio.io/redirection: enabled): enrol it one way' : undefined),
+    finds: (ctx, p) => (hasSidecarLabel(ctx, p) && p.annotations['ambient.istio.io/redirection'] === 'enabled' ? {
+      field: `${metaPath(p)}.annotations['ambient.istio.io/redirection']`,
+      value: 'enabled',
+      text: 'is enrolled for sidecar injection and its pod is redirected to ztunnel (ambient.istio.io/redirection: enabled): it must be enrolled one way',
+      fix: ONE_WAY,
+    } : undefined),
   },
   {
     code: 'KIA1315',
@@ -409,9 +514,16 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     name: 'WorkloadSidecarAndAmbientLabel',
     level: FindingLevel.ERROR,
     text: 'has a pod with both a sidecar and ambient labels',
-    finds: (ctx, p) => (hasAmbientLabel(ctx, p) && hasSidecar(p)
-      ? 'has a sidecar (an istio-proxy container, or sidecar.istio.io/inject: true) and is enrolled in ambient mode by its own or its namespace\'s '
-        + 'istio.io/dataplane-mode: label the workload istio.io/dataplane-mode: none to keep the sidecar, or drop the sidecar' : undefined),
+    finds: (ctx, p) => {
+      if (!hasAmbientLabel(ctx, p) || !hasSidecar(p)) return undefined;
+      const at = sidecarAt(p);
+      return {
+        field: at.field,
+        value: at.value,
+        text: 'has a sidecar (an istio-proxy container, or sidecar.istio.io/inject: true) and is enrolled in ambient mode by its own or its namespace\'s istio.io/dataplane-mode',
+        fix: `label the workload istio.io/dataplane-mode: none to keep the sidecar, or remove ${at.what}`,
+      };
+    },
   },
   {
     code: 'KIA1316',
@@ -419,8 +531,16 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     name: 'WorkloadSidecarInAmbientNamespace',
     level: FindingLevel.WARNING,
     text: 'has a sidecar in an ambient namespace',
-    finds: (ctx, p) => (hasSidecar(p) && kialiAmbientNamespace(ctx, p.namespace)
-      ? `has a sidecar in ambient namespace '${p.namespace}': it is served by its sidecar, not by ztunnel and its namespace's waypoints; move it to ambient mode or out of the namespace` : undefined),
+    finds: (ctx, p) => {
+      if (!hasSidecar(p) || !kialiAmbientNamespace(ctx, p.namespace)) return undefined;
+      const at = sidecarAt(p);
+      return {
+        field: at.field,
+        value: at.value,
+        text: `has a sidecar in ambient namespace '${p.namespace}': it is served by its sidecar, not by ztunnel and its namespace's waypoints`,
+        fix: `move it to ambient mode (remove ${at.what}), or out of namespace '${p.namespace}'`,
+      };
+    },
   },
   {
     code: 'KIA1317',
@@ -430,8 +550,12 @@ const WORKLOAD_RULES: WorkloadRule[] = [
     finds: (ctx, p) => {
       if (isWaypointPod(p) || isGatewayPod(p) || p.labels[DATAPLANE] === 'none' || !(isAmbient(ctx, p) || hasAmbientLabel(ctx, p)) || resolvedWaypoint(ctx, p)) return undefined;
       const ap = l7PolicyOn(ctx, p);
-      return ap ? `is in ambient mode without a waypoint, and the L7 AuthorizationPolicy '${nameOf(ap)}' applies to it: ztunnel cannot evaluate L7 rules; `
-        + 'give the workload (or its Service or namespace) a waypoint with istio.io/use-waypoint' : undefined;
+      return ap ? {
+        field: `${metaPath(p)}.labels`,
+        value: p.labels,
+        text: `is in ambient mode without a waypoint, and the L7 AuthorizationPolicy '${nameOf(ap)}' applies to it: ztunnel cannot evaluate L7 rules`,
+        fix: labelWithWaypoint(ctx, p.namespace, `the workload (or its Service, or namespace '${p.namespace}')`),
+      } : undefined;
     },
   },
 ];
@@ -445,13 +569,19 @@ const workloadAnalyzers: Analyzer[] = WORKLOAD_RULES.map(rule => ({
   description: `Kiali ${rule.code}: a workload ${rule.text}`,
   run: ctx => {
     const seen = new Set<AnalyzedObject>();
-    return ctx.pods.flatMap(p => {
+    return ctx.pods.flatMap((p): RawFinding[] => {
       if (seen.has(p.object)) return [];
       seen.add(p.object);
       // a waypoint is always in ambient mode (Kiali: waypoints zero replicas, no KIA1312 or KIA1316)
       if (isWaypointPod(p) || (rule.pods && isObj(p.object.manifest.spec) && p.object.manifest.spec.replicas === 0)) return [];
-      const what = rule.finds(ctx, p);
-      return what === undefined ? [] : [{ object: p.object, message: `${p.object.manifest.kind} '${nameOf(p.object)}' ${what} (Kiali ${rule.code}, ${WORKLOAD})` }];
+      const found = rule.finds(ctx, p);
+      return found === undefined ? [] : [{
+        object: p.object,
+        field: found.field,
+        value: found.value,
+        message: `${p.object.manifest.kind} '${nameOf(p.object)}' ${found.text} (Kiali ${rule.code}, ${WORKLOAD})`,
+        fix: found.fix,
+      }];
     });
   },
 }));

@@ -104,12 +104,17 @@ function receivesMtls(ctx: AnalysisContext, ns: string, labels: { [k: string]: s
   return namespaceMtls(ctx, ns) === ENABLED;
 }
 
+/** A field of an AuthorizationPolicy that needs the caller's mTLS identity: how the message names it, its path, its value. */
+interface MtlsField { readonly text: string; readonly path: string; readonly value: unknown }
+
 /** The fields of an AuthorizationPolicy that need the caller's mTLS identity (Kiali's needsMtls). */
-function fieldsNeedingMtls(ap: AnalyzedObject): string[] {
+function fieldsNeedingMtls(ap: AnalyzedObject): MtlsField[] {
   return objs(spec(ap).rules).flatMap((rule, i) => [
     ...objs(rule.from).flatMap((from, j) => ['principals', 'notPrincipals', 'namespaces', 'notNamespaces']
-      .filter(f => strs(field(from.source, f)).length > 0).map(f => `rules[${i}].from[${j}].source.${f}`)),
-    ...objs(rule.when).flatMap((c, j) => (['source.namespace', 'source.principal', 'connection.sni'].includes(str(c.key)) ? [`rules[${i}].when[${j}] (${str(c.key)})`] : [])),
+      .filter(f => strs(field(from.source, f)).length > 0)
+      .map(f => ({ text: `rules[${i}].from[${j}].source.${f}`, path: `spec.rules[${i}].from[${j}].source.${f}`, value: strs(field(from.source, f)) }))),
+    ...objs(rule.when).flatMap((c, j) => (['source.namespace', 'source.principal', 'connection.sni'].includes(str(c.key))
+      ? [{ text: `rules[${i}].when[${j}] (${str(c.key)})`, path: `spec.rules[${i}].when[${j}].key`, value: str(c.key) }] : [])),
   ]);
 }
 
@@ -124,10 +129,14 @@ const mtlsNeeded: Analyzer = {
     if (fields.length === 0 || receivesMtls(ctx, ctx.namespaceOf(ap), strMap(field(spec(ap).selector, 'matchLabels')))) return [];
     return fields.map(f => ({
       object: ap,
-      message: `AuthorizationPolicy '${name(ap)}' matches ${f}, which needs mutual TLS, but the workloads it applies to do not receive it (${ctx.meshConfig.autoMtls === false
+      field: f.path,
+      value: f.value,
+      message: `AuthorizationPolicy '${name(ap)}' matches ${f.text}, which needs mutual TLS, but the workloads it applies to do not receive it (${ctx.meshConfig.autoMtls === false
         ? 'auto mutual TLS is off in the mesh config, and no PeerAuthentication with a DestinationRule sending ISTIO_MUTUAL turns it on'
         : 'a PeerAuthentication or DestinationRule disables it'}): `
-        + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go); enable mutual TLS (STRICT or PERMISSIVE) or match on other fields',
+        + 'the field never matches (Kiali KIA0105, business/checkers/authorization/mtls_enabled_checker.go)',
+      fix: `enable mutual TLS for them (a PeerAuthentication in namespace '${ctx.namespaceOf(ap)}' with mode STRICT or PERMISSIVE${ctx.meshConfig.autoMtls === false
+        ? ', and a DestinationRule sending ISTIO_MUTUAL' : ''}), or match on other fields than ${f.text}`,
     }));
   }),
 };
@@ -144,9 +153,12 @@ const foreignTrustDomain: Analyzer = {
       const td = at > 0 && !p.includes('*') ? p.slice(0, at) : undefined;
       return td === undefined || trustDomains(ctx).includes(td) ? [] : [{
         object: ap,
+        field: `spec.rules[${i}].from[${j}].source.principals[${k}]`,
+        value: p,
         message: `AuthorizationPolicy '${name(ap)}' rules[${i}].from[${j}].source.principals[${k}] is '${p}', of trust domain '${td}', which is not the mesh's `
           + `(${trustDomains(ctx).join(', ')}): its ServiceAccount cannot be verified, and the principal matches only if that domain is trusted `
-          + '(Kiali KIA0108, business/checkers/authorization/principals_checker.go); add it to the mesh config\'s trustDomainAliases, or fix the principal',
+          + '(Kiali KIA0108, business/checkers/authorization/principals_checker.go)',
+        fix: `add '${td}' to the mesh config's trustDomainAliases, or write the principal under trust domain '${trustDomains(ctx)[0]}'`,
       }];
     })))),
 };
@@ -173,8 +185,11 @@ const wrongMethod: Analyzer = {
   run: ctx => ctx.of('AuthorizationPolicy', SEC).flatMap(ap => objs(spec(ap).rules).flatMap((rule, i) => objs(rule.to).flatMap((to, j) =>
     strs(field(to.operation, 'methods')).map((m, k) => [m, `rules[${i}].to[${j}].operation.methods[${k}]`]).filter(([m]) => !validMethod(m)).map(([m, at]) => ({
       object: ap,
+      field: `spec.${at}`,
+      value: m,
       message: `AuthorizationPolicy '${name(ap)}' ${at} is '${m}', which is not an HTTP method: the rule never matches it `
-        + `(Kiali KIA0102, business/checkers/authorization/namespace_method_checker.go); use one of ${HTTP_METHODS.join(', ')} (or 'GET*', '*ET', '*'); a gRPC method is matched by paths, its HTTP method is POST`,
+        + '(Kiali KIA0102, business/checkers/authorization/namespace_method_checker.go)',
+      fix: `use one of ${HTTP_METHODS.join(', ')} (or 'GET*', '*ET', '*'); a gRPC method is matched by paths, its HTTP method is POST`,
     }))))),
 };
 
@@ -211,8 +226,11 @@ const hostNotInRegistry: Analyzer = {
       if (ctx.destinationHost(ns, undefined, fqdn) !== undefined || vsHosts.some(v => hostsMatch(v, fqdn))) return [];
       return [{
         object: ap,
+        field: `spec.rules[${i}].to[${j}].operation.hosts[${k}]`,
+        value: h,
         message: `AuthorizationPolicy '${name(ap)}' rules[${i}].to[${j}].operation.hosts[${k}] is '${h}', which no Service, ServiceEntry or VirtualService visible from namespace '${ns}' declares `
-          + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go): name an existing service, or its Host header in full',
+          + '(Kiali KIA0104, business/checkers/authorization/no_host_checker.go)',
+        fix: 'name an existing Service (\'name\' or \'name.namespace\'), or write the Host header in full (\'api.example.com\')',
       }];
     })));
   }),
@@ -234,8 +252,11 @@ const disabledNamespaceWide: Analyzer = {
     const culprit = nsDr ? (mutual(drModeFor(nsDr, nsHost(ns))) ? nsDr : undefined) : drs.find(d => mutual(drModeFor(d, MESH_HOST)));
     return culprit ? [{
       object: pa,
+      field: 'spec.mtls.mode',
+      value: 'DISABLE',
       message: `PeerAuthentication '${name(pa)}' disables mutual TLS in namespace '${ns}', but DestinationRule '${name(culprit)}' (host '${str(spec(culprit).host)}') sends ${drMode(culprit)} to it: `
-        + `its workloads refuse those requests (Kiali KIA0505, business/checkers/peerauthentications/disabled_namespacewide_checker.go); add a DestinationRule for '${nsHost(ns)}' with tls mode DISABLE`,
+        + 'its workloads refuse those requests (Kiali KIA0505, business/checkers/peerauthentications/disabled_namespacewide_checker.go)',
+      fix: `add a DestinationRule for '${nsHost(ns)}' with tls mode DISABLE`,
     }] : [];
   }),
 };
@@ -250,17 +271,25 @@ const disabledMeshWide: Analyzer = {
     const culprit = ctx.of('DestinationRule', NET).find(d => mutual(drModeFor(d, MESH_HOST)));
     return culprit ? [{
       object: pa,
+      field: 'spec.mtls.mode',
+      value: 'DISABLE',
       message: `PeerAuthentication '${name(pa)}' disables mutual TLS mesh-wide, but DestinationRule '${name(culprit)}' (host '*.local') sends ${drMode(culprit)}: `
-        + 'every workload refuses those requests (Kiali KIA0506, business/checkers/peerauthentications/disabled_meshwide_checker.go); set that DestinationRule\'s tls mode to DISABLE',
+        + 'every workload refuses those requests (Kiali KIA0506, business/checkers/peerauthentications/disabled_meshwide_checker.go)',
+      fix: `set spec.trafficPolicy.tls.mode of DestinationRule '${name(culprit)}' to DISABLE`,
     }] : [];
   }),
 };
 
 // ---- DestinationRule DISABLE toward STRICT (business/checkers/destinationrules/disabled_*_mtls_checker.go) ----
 
-const strictSentPlain = (dr: AnalyzedObject, scope: string, code: string, source: string) =>
-  `DestinationRule '${name(dr)}' disables TLS for ${scope}, where a STRICT PeerAuthentication refuses plain text: every request fails `
-  + `(Kiali ${code}, business/checkers/destinationrules/${source}); use tls mode ISTIO_MUTUAL, or make the PeerAuthentication PERMISSIVE`;
+const strictSentPlain = (dr: AnalyzedObject, strict: AnalyzedObject, scope: string, code: string, source: string): RawFinding => ({
+  object: dr,
+  field: 'spec.trafficPolicy.tls.mode',
+  value: 'DISABLE',
+  message: `DestinationRule '${name(dr)}' disables TLS for ${scope}, where STRICT PeerAuthentication '${nameOf(strict)}' refuses plain text: every request fails `
+    + `(Kiali ${code}, business/checkers/destinationrules/${source})`,
+  fix: `set spec.trafficPolicy.tls.mode to ISTIO_MUTUAL, or make PeerAuthentication '${nameOf(strict)}' PERMISSIVE`,
+});
 
 const nsDisableTowardNsStrict: Analyzer = {
   analyzer: 'kiali.DestinationRuleMtlsChecker',
@@ -271,8 +300,8 @@ const nsDisableTowardNsStrict: Analyzer = {
   run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
     const ns = ctx.namespaceOf(dr);
     if (drModeFor(dr, nsHost(ns)) !== 'DISABLE') return [];
-    const decisive = ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) === ns).map(wideMode).find(m => m === 'STRICT' || m === 'PERMISSIVE');
-    return decisive === 'STRICT' ? [{ object: dr, message: strictSentPlain(dr, `namespace '${ns}'`, 'KIA0207', 'disabled_namespacewide_mtls_checker.go') }] : [];
+    const decisive = ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) === ns).find(p => wideMode(p) === 'STRICT' || wideMode(p) === 'PERMISSIVE');
+    return decisive && wideMode(decisive) === 'STRICT' ? [strictSentPlain(dr, decisive, `namespace '${ns}'`, 'KIA0207', 'disabled_namespacewide_mtls_checker.go')] : [];
   }),
 };
 
@@ -284,17 +313,17 @@ const disableTowardMeshStrict: Analyzer = {
   description: 'Kiali KIA0208: a mesh-wide (`*.local`) or namespace-wide DestinationRule disables TLS while the mesh-wide PeerAuthentication is STRICT (every Service, with pods or not)',
   run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
     const root = ctx.meshConfig.rootNamespace;
-    const meshStrict = ctx.of('PeerAuthentication', SEC).some(p => ctx.namespaceOf(p) === root && wideMode(p) === 'STRICT');
+    const meshStrict = ctx.of('PeerAuthentication', SEC).find(p => ctx.namespaceOf(p) === root && wideMode(p) === 'STRICT');
     if (!meshStrict) return [];
     if (drModeFor(dr, MESH_HOST) === 'DISABLE') {
-      return [{ object: dr, message: strictSentPlain(dr, 'the whole mesh (*.local)', 'KIA0208', 'disabled_meshwide_mtls_checker.go') }];
+      return [strictSentPlain(dr, meshStrict, 'the whole mesh (*.local)', 'KIA0208', 'disabled_meshwide_mtls_checker.go')];
     }
     const ns = ctx.namespaceOf(dr);
     if (drModeFor(dr, nsHost(ns)) !== 'DISABLE') return [];
     // a namespace-wide PeerAuthentication of the namespace decides first (KIA0207 for STRICT; PERMISSIVE or DISABLE accept plain text)
     const own = ctx.of('PeerAuthentication', SEC).filter(p => ctx.namespaceOf(p) === ns).map(wideMode);
     if (own.some(m => m === 'STRICT' || m === 'PERMISSIVE' || m === 'DISABLE')) return [];
-    return [{ object: dr, message: strictSentPlain(dr, `namespace '${ns}' (the mesh-wide PeerAuthentication applies)`, 'KIA0208', 'disabled_namespacewide_mtls_checker.go') }];
+    return [strictSentPlain(dr, meshStrict, `namespace '${ns}' (the mesh-wide PeerAuthentication applies)`, 'KIA0208', 'disabled_namespacewide_mtls_checker.go')];
   }),
 };
 
@@ -315,8 +344,11 @@ const meshStrictWithoutDr: Analyzer = {
     .filter(p => ctx.namespaceOf(p) === ctx.meshConfig.rootNamespace && wideMode(p) === 'STRICT' && !ctx.of('DestinationRule', NET).some(d => drModeFor(d, MESH_HOST) === 'ISTIO_MUTUAL'))
     .map(p => ({
       object: p,
+      field: 'spec.mtls.mode',
+      value: 'STRICT',
       message: `PeerAuthentication '${name(p)}' requires mutual TLS mesh-wide, but ${AUTO_OFF} and none does for '*.local': every request is refused `
-        + '(Kiali KIA0401, business/checkers/peerauthentications/mesh_mtls_checker.go); add a DestinationRule for \'*.local\' with tls mode ISTIO_MUTUAL',
+        + '(Kiali KIA0401, business/checkers/peerauthentications/mesh_mtls_checker.go)',
+      fix: 'add a DestinationRule for \'*.local\' with tls mode ISTIO_MUTUAL',
     }))),
 };
 
@@ -330,8 +362,11 @@ const namespaceStrictWithoutDr: Analyzer = {
     .filter(p => !ctx.of('DestinationRule', NET).some(d => drModeFor(d, nsHost(ctx.namespaceOf(p))) === 'ISTIO_MUTUAL' || drModeFor(d, MESH_HOST) === 'ISTIO_MUTUAL'))
     .map(p => ({
       object: p,
+      field: 'spec.mtls.mode',
+      value: 'STRICT',
       message: `PeerAuthentication '${name(p)}' requires mutual TLS in namespace '${ctx.namespaceOf(p)}', but ${AUTO_OFF} and none does for '${nsHost(ctx.namespaceOf(p))}' or '*.local': `
-        + `every request is refused (Kiali KIA0501, business/checkers/peerauthentications/namespace_mtls_checker.go); add a DestinationRule for '${nsHost(ctx.namespaceOf(p))}' with tls mode ISTIO_MUTUAL`,
+        + 'every request is refused (Kiali KIA0501, business/checkers/peerauthentications/namespace_mtls_checker.go)',
+      fix: `add a DestinationRule for '${nsHost(ctx.namespaceOf(p))}' with tls mode ISTIO_MUTUAL`,
     }))),
 };
 
@@ -345,8 +380,11 @@ const meshDrWithoutPolicy: Analyzer = {
     .filter(d => drModeFor(d, MESH_HOST) === 'ISTIO_MUTUAL' && !ctx.of('PeerAuthentication', SEC).some(p => ctx.namespaceOf(p) === ctx.meshConfig.rootNamespace && enables(wideMode(p))))
     .map(d => ({
       object: d,
+      field: 'spec.trafficPolicy.tls.mode',
+      value: 'ISTIO_MUTUAL',
       message: `DestinationRule '${name(d)}' sends ISTIO_MUTUAL mesh-wide, but no PeerAuthentication in '${ctx.meshConfig.rootNamespace}' enables mutual TLS mesh-wide `
-        + '(Kiali KIA0205, business/checkers/destinationrules/meshwide_mtls_checker.go); add a mesh-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+        + '(Kiali KIA0205, business/checkers/destinationrules/meshwide_mtls_checker.go)',
+      fix: `add a PeerAuthentication without a selector in namespace '${ctx.meshConfig.rootNamespace}' with mtls mode STRICT or PERMISSIVE`,
     }))),
 };
 
@@ -360,8 +398,11 @@ const namespaceDrWithoutPolicy: Analyzer = {
     .filter(d => !ctx.of('PeerAuthentication', SEC).some(p => [ctx.namespaceOf(d), ctx.meshConfig.rootNamespace].includes(ctx.namespaceOf(p)) && enables(wideMode(p))))
     .map(d => ({
       object: d,
+      field: 'spec.trafficPolicy.tls.mode',
+      value: 'ISTIO_MUTUAL',
       message: `DestinationRule '${name(d)}' sends ISTIO_MUTUAL to namespace '${ctx.namespaceOf(d)}', but no PeerAuthentication of that namespace or of the mesh enables mutual TLS `
-        + '(Kiali KIA0206, business/checkers/destinationrules/namespacewide_mtls_checker.go); add a namespace-wide PeerAuthentication with mode STRICT or PERMISSIVE',
+        + '(Kiali KIA0206, business/checkers/destinationrules/namespacewide_mtls_checker.go)',
+      fix: `add a PeerAuthentication without a selector in namespace '${ctx.namespaceOf(d)}' with mtls mode STRICT or PERMISSIVE`,
     }))),
 };
 
@@ -389,9 +430,11 @@ const uncoveredWorkload: Analyzer = {
     };
     return ctx.pods.filter(p => !aps.some(ap => covers(ap, p.namespace, p.labels))).map(p => ({
       object: p.object,
+      field: p.template ? 'spec.template.metadata.labels' : 'metadata.labels',
+      value: p.labels,
       message: `${p.object.manifest.kind} '${name(p.object)}' is covered by no AuthorizationPolicy: none in namespace '${p.namespace}' selects it or applies to the whole namespace, `
-        + `and none applies mesh-wide from '${root}'; it takes requests from any caller (Kiali KIA1301, business/checkers/workloads/uncovered_workload_checker.go); `
-        + 'add a policy for it (ServiceAuthorization), or a namespace-wide one to deny by default',
+        + `and none applies mesh-wide from '${root}'; it takes requests from any caller (Kiali KIA1301, business/checkers/workloads/uncovered_workload_checker.go)`,
+      fix: `add an AuthorizationPolicy in namespace '${p.namespace}' that selects its labels (ServiceAuthorization), or a namespace-wide one to deny by default`,
     }));
   },
 };
