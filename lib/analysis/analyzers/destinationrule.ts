@@ -140,7 +140,7 @@ const subsetSelectsNoPods: Analyzer = {
         message: `DestinationRule '${name(dr)}' subset '${s?.name}' (${JSON.stringify(s?.labels ?? {})}) selects no pod: no traffic sent to it can be served`,
         field: `spec.subsets[${i}].labels`,
         value: s?.labels ?? {},
-        fix: `give the pods of host '${str(drSpec(dr).host)}' the labels ${selectorString(s?.labels)}, or change subset '${s?.name}''s labels to those of pods that serve it`,
+        fix: `give the pods of host '${str(drSpec(dr).host)}' the labels ${selectorString(s?.labels)}, or change the labels of subset '${s?.name}' to those of pods that serve it`,
       }));
     });
   },
