@@ -28,7 +28,8 @@ function envoyFilterFindings(ctx: AnalysisContext): Array<RawFinding & { code: s
       const op = String(patch.operation ?? '');
       const at = `configPatches[${i}]`;
       const field = `spec.${at}.patch.operation`;
-      const priorityFix = 'set spec.priority (a negative one applies it before the default EnvoyFilters, a positive one after) so that its order is fixed';
+      // istio/api networking/v1alpha3/envoy_filter.proto (priority): negative before the default priority 0, positive after
+      const priorityFix = 'set spec.priority so that its order is fixed (a negative one applies it before the EnvoyFilters of priority 0, a positive one after)';
       // the message names no patch: several relative patches of one EnvoyFilter are one finding (istioctl dedupes them),
       // its field the first of them
       const relative = () => {

@@ -187,11 +187,12 @@ const duplicateCertificate: Analyzer = {
       const clash = gws.find(o => o !== gw && selects(selector, gwSpec(o).selector ?? {}) && certs(o).some(c => mine.includes(c)));
       if (!clash) return [];
       const shared = certFields(gw).find(c => certs(clash).includes(c.cn))!;
+      const shown = shared.cn.startsWith('file:') ? shared.cn.slice(5).split('|')[0] : shared.cn;
       return [{
         object: gw,
-        message: `Gateway '${name(gw)}' uses certificate '${shared.cn}' that Gateway '${ctx.namespaceOf(clash)}/${name(clash)}' of the same gateway pods also uses`,
+        message: `Gateway '${name(gw)}' uses certificate '${shown}' that Gateway '${ctx.namespaceOf(clash)}/${name(clash)}' of the same gateway pods also uses`,
         field: shared.field,
-        value: shared.cn.startsWith('file:') ? shared.cn.slice(5).split('|')[0] : shared.cn,
+        value: shown,
         fix: `give each server its own certificate: a ${shared.cn.startsWith('file:') ? 'serverCertificate' : 'credentialName'} for Gateway '${name(gw)}' other than the one Gateway '${name(clash)}' uses`,
       }];
     });

@@ -25,7 +25,7 @@ const ineffectiveSelector: Analyzer = {
       return {
         object: p,
         message: `${p.manifest.kind} '${name(p)}' selects the pods of Gateway '${gateway}' by label, which Istio ignores for Gateway API gateways`,
-        field: 'spec.selector.matchLabels',
+        field: (p.manifest.spec as { selector?: unknown } | undefined)?.selector !== undefined ? 'spec.selector.matchLabels' : 'spec.workloadSelector.labels',
         value: selectorOf(p),
         fix: `replace spec.selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: ${gateway} }]`,
       };
