@@ -44,7 +44,10 @@ function envoyFilterFindings(ctx: AnalysisContext): Array<RawFinding & { code: s
       if (op === 'ADD') {
         if (route) {
           out.push({
-            code: 'IST0153', object: ef, field, value: op,
+            code: 'IST0153',
+            object: ef,
+            field,
+            value: op,
             message: `EnvoyFilter '${name(ef)}' uses ADD on ${applyTo} (${at}), where Istio ignores it`,
             fix: applyTo === 'HTTP_ROUTE' ? 'add the route with INSERT_FIRST, INSERT_BEFORE or INSERT_AFTER instead' : 'change the route configuration with MERGE instead, or ADD a VIRTUAL_HOST to it',
           });
@@ -52,19 +55,29 @@ function envoyFilterFindings(ctx: AnalysisContext): Array<RawFinding & { code: s
       } else if (op === 'REMOVE') {
         if (route) {
           out.push({
-            code: 'IST0154', object: ef, field, value: op,
+            code: 'IST0154',
+            object: ef,
+            field,
+            value: op,
             message: `EnvoyFilter '${name(ef)}' uses REMOVE on ${applyTo} (${at}), where Istio ignores it`,
             fix: `remove the patch ${at}, or REMOVE the VIRTUAL_HOST that holds the ${applyTo === 'HTTP_ROUTE' ? 'route' : 'routes'} instead`,
           });
-        } else relative();
+        } else {
+          relative();
+        }
       } else if (op === 'REPLACE') {
         if (!['NETWORK_FILTER', 'HTTP_FILTER', 'VIRTUAL_HOST'].includes(applyTo)) {
           out.push({
-            code: 'IST0152', object: ef, field, value: op,
+            code: 'IST0152',
+            object: ef,
+            field,
+            value: op,
             message: `EnvoyFilter '${name(ef)}' uses REPLACE on ${applyTo || 'nothing'} (${at}): REPLACE applies to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST only`,
             fix: `use MERGE to change the ${applyTo || 'object'}, or REPLACE an HTTP_FILTER, NETWORK_FILTER or VIRTUAL_HOST`,
           });
-        } else relative();
+        } else {
+          relative();
+        }
       } else if (op === 'INSERT_BEFORE' || op === 'INSERT_AFTER') {
         relative();
       }

@@ -62,13 +62,14 @@ const gatewayPortNotOnService: Analyzer = {
       }
     }
     const exposed = [...ports].sort((a, b) => a - b);
-    return list(gwSpec(gw).servers).map((s, i) => ({ s, i })).filter(({ s }) => s?.port?.number !== undefined && !ports.has(s.port.number)).map(({ s, i }) => ({
-      object: gw,
-      message: `Gateway '${name(gw)}' listens on port ${s.port?.number}, which no Service of its gateway pods (${selectorString(gwSpec(gw).selector)}) exposes`,
-      field: `spec.servers[${i}].port.number`,
-      value: s.port?.number,
-      fix: `add port ${s.port?.number} to the Service of the gateway pods, or listen on a port it exposes${exposed.length > 0 ? ` (${exposed.join(', ')})` : ''}`,
-    }));
+    return list(gwSpec(gw).servers).map((s, i) => ({ s, i }))
+      .filter(({ s }) => s?.port?.number !== undefined && !ports.has(s.port.number)).map(({ s, i }) => ({
+        object: gw,
+        message: `Gateway '${name(gw)}' listens on port ${s.port?.number}, which no Service of its gateway pods (${selectorString(gwSpec(gw).selector)}) exposes`,
+        field: `spec.servers[${i}].port.number`,
+        value: s.port?.number,
+        fix: `add port ${s.port?.number} to the Service of the gateway pods, or listen on a port it exposes${exposed.length > 0 ? ` (${exposed.join(', ')})` : ''}`,
+      }));
   }),
 };
 
@@ -79,7 +80,7 @@ const gatewayWithoutWorkloadForSecrets: Analyzer = { ...gatewayWithoutWorkload, 
 /** The credentialNames of the Gateways whose pods exist, with the namespace the pods (and so the Secrets) are in. */
 const credentials = (ctx: AnalysisContext) => gateways(ctx).flatMap(gw => {
   const pod = gatewayPods(ctx, gw)[0];
-  return pod ? list(gwSpec(gw).servers).flatMap((s, i) => credentialFields(s, i)).map(({ cn, field }) => ({ gw, namespace: pod.namespace, cn, field })) : [];
+  return pod ? list(gwSpec(gw).servers).flatMap((s, i) => credentialFields(s, i)).map(c => ({ gw, namespace: pod.namespace, ...c })) : [];
 });
 
 const credentialNotFound: Analyzer = {

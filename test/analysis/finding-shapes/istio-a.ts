@@ -276,15 +276,15 @@ spec: { host: reviews, subsets: [{ name: v1, labels: { version: v1 } }, { name: 
   // envoyfilter.ts
   {
     code: 'IST0151',
-    yaml: envoyFilter(`- { applyTo: HTTP_FILTER, patch: { operation: INSERT_BEFORE, value: { name: lua } } }`),
+    yaml: envoyFilter('- { applyTo: HTTP_FILTER, patch: { operation: INSERT_BEFORE, value: { name: lua } } }'),
   },
   {
     code: 'IST0152',
-    yaml: envoyFilter(`- { applyTo: CLUSTER, patch: { operation: REPLACE, value: {} } }`),
+    yaml: envoyFilter('- { applyTo: CLUSTER, patch: { operation: REPLACE, value: {} } }'),
   },
   {
     code: 'IST0153',
-    yaml: `${envoyFilter(`- { applyTo: HTTP_ROUTE, patch: { operation: ADD, value: {} } }`)}
+    yaml: `${envoyFilter('- { applyTo: HTTP_ROUTE, patch: { operation: ADD, value: {} } }')}
 ---
 apiVersion: networking.istio.io/v1alpha3
 kind: EnvoyFilter
