@@ -184,7 +184,8 @@ describe('DestinationRule checks', () => {
 
   test('IST0173: a subset selecting no pod (an error, as Istio has it); IST0174: a host nothing declares', () => {
     const rule = dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] });
-    expect(found(objs(...reviews, rule), 'IST0173')).toStrictEqual(['[IST0173] DestinationRule \'reviews\' subset \'v2\' ({"version":"v2"}) selects no pod: no traffic sent to it can be served']);
+    expect(found(objs(...reviews, rule), 'IST0173')).toStrictEqual(['[IST0173] DestinationRule \'reviews\' subset \'v2\' ({"version":"v2"}) selects no pod: no traffic sent to it can be served; '
+      + 'give the pods of host \'reviews\' the labels version=v2, or change the labels of subset \'v2\' to those of pods that serve it']);
     expect(on(objs(...reviews, dr('ghost', { host: 'ghost' })), 'IST0174')).toStrictEqual(['DestinationRule default/ghost']);
     expect(on(objs(...reviews, reviewsDr), 'IST0174')).toStrictEqual([]);
   });
@@ -199,7 +200,7 @@ describe('DestinationRule checks', () => {
       `[IST0101] VirtualService 'to' routes to host 'reviews.default' (http[0].route[0]), which no Service or ServiceEntry visible from namespace 'default' declares${hint('reviews.default')}`,
     ]);
     // no Service by that name: no hint
-    expect(found(objs(...reviews, dr('ghost', { host: 'ghost.default' })), 'IST0174')[0]).toMatch(/declares$/);
+    expect(found(objs(...reviews, dr('ghost', { host: 'ghost.default' })), 'IST0174')[0]).toMatch(/declares; point spec.host at a Service or ServiceEntry host visible from namespace 'default', or declare 'ghost.default' with a ServiceEntry$/);
   });
 });
 
@@ -243,12 +244,13 @@ describe('annotation checks (from istio/api\'s annotations.yaml)', () => {
       { kind: 'Service', metadata: { name: 's', namespace: 'default', annotations: { 'networking.istio.io/exportTo': '.', 'sidecar.istio.io/typo': 'x' } }, spec: {} },
     );
     expect(found(objects, 'IST0107')).toStrictEqual([
-      '[IST0107] Deployment \'web\' metadata.annotations: annotation \'sidecar.istio.io/proxyCPU\' applies to Pod only (put it on spec.template.metadata)',
-      '[IST0107] Deployment \'web\' metadata.annotations: annotation \'sidecar.istio.io/inject\' applies to Pod only (put it on spec.template.metadata)',
-      '[IST0107] Pod \'p\' metadata.annotations: annotation \'kubernetes.io/ingress.class\' applies to Ingress only',
+      '[IST0107] Deployment \'web\' metadata.annotations: annotation \'sidecar.istio.io/proxyCPU\' applies to Pod only; move it to spec.template.metadata.annotations of Deployment \'web\'',
+      '[IST0107] Deployment \'web\' metadata.annotations: annotation \'sidecar.istio.io/inject\' applies to Pod only; move it to spec.template.metadata.annotations of Deployment \'web\'',
+      '[IST0107] Pod \'p\' metadata.annotations: annotation \'kubernetes.io/ingress.class\' applies to Ingress only; move it to the Ingress it is meant for, or remove it from Pod \'p\'',
     ]);
     expect(on(objects, 'IST0108')).toStrictEqual(['Service default/s']);
-    expect(found(objects, 'IST0125')).toStrictEqual(['[IST0125] Pod \'p\' metadata.annotations: annotation \'sidecar.istio.io/proxyCPU\' must be a Kubernetes quantity, e.g. 100m or 128Mi: got \'lots\'']);
+    expect(found(objects, 'IST0125')).toStrictEqual(['[IST0125] Pod \'p\' metadata.annotations: annotation \'sidecar.istio.io/proxyCPU\' must be a Kubernetes quantity, e.g. 100m or 128Mi: '
+      + 'got \'lots\'; set it to a Kubernetes quantity, e.g. 100m or 128Mi']);
     expect(on(objects, 'IST0135')).toStrictEqual(['Deployment default/web']);
   });
 });
@@ -262,16 +264,20 @@ describe('gateway checks', () => {
       gw('lost', { selector: { istio: 'nope' }, servers: [{ ...http(), hosts: ['*'] }] }),
       gw('tls', { selector: { istio: 'ingressgateway' }, servers: [tlsServer('missing'), tlsServer('nokey', ['b.example.com'])] }));
     expect(found(objects, 'IST0101')).toStrictEqual([
-      '[IST0101] Gateway \'lost\' selects the gateway workload \'istio=nope\', but no pod has those labels: the gateway configures nothing (install the gateway, or declare its pods, e.g. analysis.externals)',
-      '[IST0101] Gateway \'tls\' names credentialName \'missing\', which is no Secret of namespace \'istio-system\' where its gateway pods run',
+      '[IST0101] Gateway \'lost\' selects the gateway workload \'istio=nope\', but no pod has those labels: the gateway configures nothing; install a gateway whose pods carry '
+      + 'istio=nope, change spec.selector to the labels of an installed gateway\'s pods (e.g. istio=ingressgateway), or declare the gateway\'s pods (analysis.externals)',
+      '[IST0101] Gateway \'tls\' names credentialName \'missing\', which is no Secret of namespace \'istio-system\' where its gateway pods run; create the TLS Secret '
+      + '\'missing\' in namespace \'istio-system\' (kubectl create secret tls missing -n istio-system --cert=... --key=...), or name a Secret of that namespace',
     ]);
-    expect(found(objects, 'IST0161')).toStrictEqual(['[IST0161] Gateway \'tls\' credentialName \'nokey\': Secret \'istio-system/nokey\' has no private key (tls.key or key)']);
+    expect(found(objects, 'IST0161')).toStrictEqual(['[IST0161] Gateway \'tls\' credentialName \'nokey\': Secret \'istio-system/nokey\' has no private key (tls.key or key); '
+      + 'put the PEM private key in tls.key of Secret \'istio-system/nokey\'']);
   });
 
   test('IST0162: a port no Service of the gateway pods exposes (port or target port); IST0145: two gateways of one workload, port and host', () => {
     const a = gw('a', { selector: { istio: 'ingressgateway' }, servers: [{ ...http(8080), hosts: ['shop.example.com'] }, { ...http(9999), hosts: ['x.example.com'] }] });
     const b = gw('b', { selector: { istio: 'ingressgateway' }, servers: [{ ...http(8080), hosts: ['*.example.com'] }] });
-    expect(found(objs(ingressPod, ingressSvc, a), 'IST0162')).toStrictEqual(['[IST0162] Gateway \'a\' listens on port 9999, which no Service of its gateway pods (istio=ingressgateway) exposes']);
+    expect(found(objs(ingressPod, ingressSvc, a), 'IST0162')).toStrictEqual(['[IST0162] Gateway \'a\' listens on port 9999, which no Service of its gateway pods (istio=ingressgateway) exposes; '
+      + 'add port 9999 to the Service of the gateway pods, or listen on a port it exposes (80, 443, 8080, 8443)']);
     expect(on(objs(ingressPod, ingressSvc, a, b), 'IST0145')).toStrictEqual(['Gateway istio-system/a', 'Gateway istio-system/b']);
   });
 
@@ -291,7 +297,7 @@ describe('policy and selector checks', () => {
       policy('AuthorizationPolicy', 'ns', { rules: [{ from: [{ source: { namespaces: ['default', 'bogus', 'def*'] } }] }] }),
       policy('PeerAuthentication', 'pa', { selector: { matchLabels: { app: 'ghost' } }, mtls: { mode: 'STRICT' } }));
     expect(on(objects, 'IST0127')).toStrictEqual(['AuthorizationPolicy default/nobody', 'PeerAuthentication default/pa']);
-    expect(found(objects, 'IST0101')).toStrictEqual(['[IST0101] AuthorizationPolicy \'ns\' names namespace \'bogus\', which does not exist']);
+    expect(found(objects, 'IST0101')).toStrictEqual(['[IST0101] AuthorizationPolicy \'ns\' names namespace \'bogus\', which does not exist; create Namespace \'bogus\', or name a namespace that exists']);
   });
 
   test('Sidecar and Telemetry selectors: IST0101 (no pod), IST0110/IST0159 (one pod, two selectors), IST0111/IST0160 (two without selector), IST0167 (ambient)', () => {

@@ -371,8 +371,8 @@ describe('IST0176 (istio/istio pkg/config/analysis/analyzers/k8sgateway/crdversi
   });
   test('fails if a Gateway API CRD\'s bundle version is below the minimum Istio 1.31 processes (a pre-release counts as its release)', () => {
     expect(found(objs(crd('tlsroutes.gateway.networking.k8s.io', 'v1.4.1'), crd('tcproutes.gateway.networking.k8s.io', 'v1.6.0-rc.1')), 'IST0176')).toStrictEqual([
-      '[IST0176] Gateway API CRD "tlsroutes.gateway.networking.k8s.io" is at version "1.4.1" but Istio requires at least "1.5.0"; resources of this kind will not be processed. '
-      + 'Upgrade the Gateway API CRDs to satisfy the minimum version.',
+      '[IST0176] Gateway API CRD "tlsroutes.gateway.networking.k8s.io" is at version "1.4.1" but Istio requires at least "1.5.0"; resources of this kind will not be processed; '
+      + 'upgrade the Gateway API CRDs to bundle version 1.5.0 or later to satisfy the minimum version',
     ]);
   });
   test('stays quiet at or above the minimum, without the annotation, for a version that is not semver and for CRDs Istio does not list', () => {
@@ -394,8 +394,8 @@ describe('IST0176 (istio/istio pkg/config/analysis/analyzers/k8sgateway/crdversi
       const findings = analyzeManifests([app], { crds: [crdFile] }).report.findings.filter(f => f.code === 'IST0176');
       expect(findings.map(f => [f.object, f.file, f.message])).toStrictEqual([[
         'CustomResourceDefinition tlsroutes.gateway.networking.k8s.io', crdFile,
-        '[IST0176] Gateway API CRD "tlsroutes.gateway.networking.k8s.io" is at version "1.4.0" but Istio requires at least "1.5.0"; resources of this kind will not be processed. '
-        + 'Upgrade the Gateway API CRDs to satisfy the minimum version.',
+        '[IST0176] Gateway API CRD "tlsroutes.gateway.networking.k8s.io" is at version "1.4.0" but Istio requires at least "1.5.0"; resources of this kind will not be processed; '
+        + 'upgrade the Gateway API CRDs to bundle version 1.5.0 or later to satisfy the minimum version',
       ]]);
       expect(analyzeManifests([app]).report.findings.filter(f => f.code === 'IST0176')).toStrictEqual([]);
     } finally {

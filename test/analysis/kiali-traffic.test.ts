@@ -333,7 +333,8 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
     expect(codesOf(objs(...reviews, ns('istio-system'), meshWide, dr('ns', { host: '*.default.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }), routes))
       .filter(c => /IST01(01|74)/.test(c))).toStrictEqual([]);
     expect(found(objs(...reviews, dr('far', { host: '*.elsewhere.svc.cluster.local' })), 'IST0174')).toStrictEqual([
-      '[IST0174] DestinationRule \'far\' is for host \'*.elsewhere.svc.cluster.local\', which no Service or ServiceEntry visible from namespace \'default\' declares',
+      '[IST0174] DestinationRule \'far\' is for host \'*.elsewhere.svc.cluster.local\', which no Service or ServiceEntry visible from namespace \'default\' declares; '
+      + 'point spec.host at a Service or ServiceEntry host visible from namespace \'default\', or declare \'*.elsewhere.svc.cluster.local\' with a ServiceEntry',
     ]);
   });
 
@@ -346,7 +347,8 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
     });
     const rule = dr('vms', { host: 'vms.example.com', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v3', labels: { version: 'v3' } }] });
     expect(found(objs(ns('default'), entry, rule), 'IST0173')).toStrictEqual([
-      '[IST0173] DestinationRule \'vms\' subset \'v3\' ({"version":"v3"}) selects no pod: no traffic sent to it can be served',
+      '[IST0173] DestinationRule \'vms\' subset \'v3\' ({"version":"v3"}) selects no pod: no traffic sent to it can be served; '
+      + 'give the pods of host \'vms.example.com\' the labels version=v3, or change the labels of subset \'v3\' to those of pods that serve it',
     ]);
   });
 
@@ -355,7 +357,8 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
       deploy('reviews-v2', { app: 'reviews', version: 'v2' }, 'other'),
       dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }));
     expect(found(objects, 'IST0173')).toStrictEqual([
-      '[IST0173] DestinationRule \'reviews\' subset \'v2\' ({"version":"v2"}) selects no pod: no traffic sent to it can be served',
+      '[IST0173] DestinationRule \'reviews\' subset \'v2\' ({"version":"v2"}) selects no pod: no traffic sent to it can be served; '
+      + 'give the pods of host \'reviews\' the labels version=v2, or change the labels of subset \'v2\' to those of pods that serve it',
     ]);
   });
 

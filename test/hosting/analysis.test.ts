@@ -53,8 +53,11 @@ describe('synth-time analysis in MeshApp', () => {
       object: 'DestinationRule reviews',
       path: 'bookinfo/reviews/DestinationRule',
       file: 'bookinfo',
-      message: '[IST0128] DestinationRule \'reviews\' has TLS mode SIMPLE but nothing to verify host \'reviews\' with: '
-        + 'give caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)',
+      message: '[IST0128] DestinationRule \'reviews\' has TLS mode SIMPLE but nothing to verify host \'reviews\' with; '
+        + 'set spec.trafficPolicy.tls.caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)',
+      field: 'spec.trafficPolicy.tls',
+      value: '{"mode":"SIMPLE"}',
+      fix: 'set spec.trafficPolicy.tls.caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)',
       world: 'base',
     });
     expect(report.checks.length).toBeGreaterThanOrEqual(20);
@@ -75,7 +78,8 @@ describe('synth-time analysis in MeshApp', () => {
       .toStrictEqual(['IST0173 bookinfo/reviews/DestinationRule: v9 is deployed by the performance-test pipeline']);
     expect(JSON.parse(fs.readFileSync(path.join(outdir, 'reports', 'analysis.json'), 'utf8')).summary.suppressed).toBe(1);
     expect(app.report!.toText()).toBe('suppressed [bookinfo/reviews/DestinationRule] [IST0173] DestinationRule \'reviews\' subset \'v9\' ({"version":"v9"}) '
-      + 'selects no pod: no traffic sent to it can be served (reason: v9 is deployed by the performance-test pipeline)');
+      + 'selects no pod: no traffic sent to it can be served; give the pods of host \'reviews\' the labels version=v9, or change the labels of subset \'v9\' '
+      + 'to those of pods that serve it (reason: v9 is deployed by the performance-test pipeline)');
   });
 
   test('conflicts across objects: a GAMMA route beside the VirtualService of its Service stops synth (MK0014); a suppression with a reason lets it through', () => {

@@ -157,7 +157,8 @@ describe('IstioGateway', () => {
     const files = app.synthFiles();
     expect([...files.keys()]).toContain('gateways/values/3-istio-ingressgateway.yaml');
     expect(app.report!.findings.map(f => f.message)).toStrictEqual([
-      "[IST0162] Gateway 'gw' listens on port 9090, which no Service of its gateway pods (app=istio-ingressgateway,istio=ingressgateway) exposes",
+      "[IST0162] Gateway 'gw' listens on port 9090, which no Service of its gateway pods (app=istio-ingressgateway,istio=ingressgateway) exposes; "
+      + 'add port 9090 to the Service of the gateway pods, or listen on a port it exposes (80, 443, 8080, 8443, 15021)',
     ]);
   });
 

@@ -1,22 +1,24 @@
+import { closest } from '../../core/closest';
 import { ISTIO_ANNOTATIONS, IstioMetadataDefinition } from '../generated/istio-data';
 import { AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
+/** A value rule: undefined when the value is good, else what a good value is (`one of true, false`). */
 type Check = (v: string) => string | undefined;
 
-const oneOf = (...values: string[]): Check => v => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
+const oneOf = (...values: string[]): Check => v => (values.includes(v) ? undefined : `one of ${values.join(', ')}`);
 const bool = oneOf('true', 'false');
-const quantity: Check = v => (/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(v) ? undefined : 'must be a Kubernetes quantity, e.g. 100m or 128Mi');
-const ports: Check = v => (v === '' || v === '*' || /^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/.test(v) ? undefined : 'must be \'*\' or a comma-separated list of port numbers');
-const cidrs: Check = v => (v === '' || v === '*' || /^\s*[0-9a-fA-F.:]+\/\d{1,3}(\s*,\s*[0-9a-fA-F.:]+\/\d{1,3})*\s*$/.test(v) ? undefined : 'must be \'*\' or a comma-separated list of CIDRs');
+const quantity: Check = v => (/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(v) ? undefined : 'a Kubernetes quantity, e.g. 100m or 128Mi');
+const ports: Check = v => (v === '' || v === '*' || /^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/.test(v) ? undefined : '\'*\' or a comma-separated list of port numbers');
+const cidrs: Check = v => (v === '' || v === '*' || /^\s*[0-9a-fA-F.:]+\/\d{1,3}(\s*,\s*[0-9a-fA-F.:]+\/\d{1,3})*\s*$/.test(v) ? undefined : '\'*\' or a comma-separated list of CIDRs');
 const json: Check = v => {
   try {
     JSON.parse(v);
     return undefined;
   } catch {
-    return 'must be JSON';
+    return 'JSON';
   }
 };
-const whole: Check = v => (/^\d+$/.test(v) ? undefined : 'must be a whole number');
+const whole: Check = v => (/^\d+$/.test(v) ? undefined : 'a whole number');
 
 /** The value rules Istio's injector applies to its annotations (istio/istio pkg/kube/inject: AnnotationValidation). */
 const VALUE_RULES: { readonly [annotation: string]: Check } = {
@@ -93,11 +95,17 @@ function placed(objects: readonly AnalyzedObject[]): Placed[] {
 }
 
 const where = (p: Placed) => `${p.object.manifest.kind} '${p.object.manifest.metadata.name}' ${p.at}`;
-const each = (fn: (p: Placed, key: string, value: string, def: IstioMetadataDefinition | undefined) => string | undefined) =>
+/** What a check says of one annotation: what is wrong, and what to do. */
+interface Said { readonly message: string; readonly fix: string; readonly value?: unknown }
+/**
+ * Runs a check on every Istio annotation of every map Istio checks: the finding's field is the annotation
+ * (`metadata.annotations['sidecar.istio.io/inject']`), its value the annotation's name unless the check says otherwise.
+ */
+const each = (fn: (p: Placed, key: string, value: string, def: IstioMetadataDefinition | undefined) => Said | undefined) =>
   (objects: readonly AnalyzedObject[]): RawFinding[] => placed(objects).flatMap(p => Object.entries(p.annotations).filter(([k]) => isIstio(k))
     .flatMap(([k, v]) => {
-      const message = fn(p, k, String(v), DEFINITIONS.get(k));
-      return message ? [{ object: p.object, message }] : [];
+      const said = fn(p, k, String(v), DEFINITIONS.get(k));
+      return said ? [{ object: p.object, message: said.message, field: `${p.at}['${k}']`, value: said.value ?? k, fix: said.fix }] : [];
     }));
 const appliesTo = (def: IstioMetadataDefinition, kind: string) => def.resources.includes('Any') || def.resources.includes(kind);
 const K8S = 'annotations.K8sAnalyzer';
@@ -108,7 +116,17 @@ const unknown: Analyzer = {
   name: 'UnknownAnnotation',
   level: FindingLevel.WARNING,
   description: 'an annotation in an Istio domain is not one Istio defines (istio/api annotations.yaml): usually a typo',
-  run: ctx => each((p, k, _v, def) => (def ? undefined : `${where(p)}: unknown Istio annotation '${k}'`))(ctx.objects),
+  run: ctx => each((p, k, _v, def) => {
+    if (def) return undefined;
+    // a misspelt name of the same domain (sidecar.istio.io/proxyCpu): names compared without their domain
+    const domain = k.slice(0, k.indexOf('/') + 1);
+    const names = [...DEFINITIONS.keys()].filter(d => d.startsWith(domain) && domain !== '').map(d => d.slice(domain.length));
+    const near = domain ? closest(k.slice(domain.length), names) : undefined;
+    return {
+      message: `${where(p)}: unknown Istio annotation '${k}'`,
+      fix: near ? `rename it to '${domain}${near}'` : 'remove it, or write an annotation Istio defines (istio/api annotation/annotations.yaml)',
+    };
+  })(ctx.objects),
 };
 
 const deprecated: Analyzer = {
@@ -117,10 +135,15 @@ const deprecated: Analyzer = {
   name: 'DeprecatedAnnotation',
   level: FindingLevel.INFO,
   description: 'a deprecated Istio annotation is used',
-  run: ctx => each((p, k, _v, def) => {
+  run: ctx => each((p, k, v, def) => {
     if (!def?.deprecated) return undefined;
     if (k === 'sidecar.istio.io/inject' && 'sidecar.istio.io/inject' in p.labels) return undefined;
-    return `${where(p)}: annotation '${k}' is deprecated${k === 'sidecar.istio.io/inject' ? ' in favor of the "sidecar.istio.io/inject" label' : ''}`;
+    return k === 'sidecar.istio.io/inject'
+      ? {
+        message: `${where(p)}: annotation '${k}' is deprecated in favor of the "sidecar.istio.io/inject" label`,
+        fix: `write it as the label sidecar.istio.io/inject: '${v}' in ${p.object.manifest.kind === 'Pod' ? 'metadata.labels' : 'spec.template.metadata.labels'} instead`,
+      }
+      : { message: `${where(p)}: annotation '${k}' is deprecated`, fix: `remove annotation '${k}' (istio/api annotation/annotations.yaml marks it deprecated)` };
   })(ctx.objects),
 };
 
@@ -131,7 +154,12 @@ const misplaced: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'an Istio annotation is on a kind of resource it does not apply to (e.g. a pod annotation on a Deployment\'s own metadata)',
   run: ctx => each((p, k, _v, def) => (def && !appliesTo(def, p.kind)
-    ? `${where(p)}: annotation '${k}' applies to ${def.resources.join(', ')} only${def.resources.includes('Pod') && p.kind === 'Deployment' ? ' (put it on spec.template.metadata)' : ''}`
+    ? {
+      message: `${where(p)}: annotation '${k}' applies to ${def.resources.join(', ')} only`,
+      fix: def.resources.includes('Pod') && p.kind === 'Deployment'
+        ? `move it to spec.template.metadata.annotations of Deployment '${p.object.manifest.metadata.name}'`
+        : `move it to the ${def.resources.join(' or ')} it is meant for, or remove it from ${p.object.manifest.kind} '${p.object.manifest.metadata.name}'`,
+    }
     : undefined))(ctx.objects),
 };
 
@@ -143,8 +171,8 @@ const invalid: Analyzer = {
   description: 'an Istio annotation has a value Istio cannot use',
   run: ctx => each((p, k, v, def) => {
     if (!def || !appliesTo(def, p.kind)) return undefined;
-    const why = VALUE_RULES[k]?.(v);
-    return why ? `${where(p)}: annotation '${k}' ${why}: got '${v}'` : undefined;
+    const good = VALUE_RULES[k]?.(v);
+    return good ? { message: `${where(p)}: annotation '${k}' must be ${good}: got '${v}'`, value: v, fix: `set it to ${good}` } : undefined;
   })(ctx.objects),
 };
 

@@ -1,4 +1,5 @@
-import { list, nameOf, selectorString, strs } from '../context';
+import { closest } from '../../core/closest';
+import { list, nameOf, selectorString, str } from '../context';
 import { Analyzer, FindingLevel, RawFinding } from '../model';
 import { hasTargets, selectorSpec as spec } from './util/selectors';
 
@@ -24,15 +25,30 @@ const authzNoWorkloads: Analyzer = {
     const meshPods = ctx.pods.filter(p => p.inMesh);
     if (ns === ctx.meshConfig.rootNamespace) {
       if (sel === undefined || meshPods.some(p => Object.entries(sel).every(([k, v]) => p.labels[k] === v))) return [];
-      return [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' in the root namespace selects '${selectorString(sel)}', which no workload of the mesh has` }];
+      return [{
+        object: ap,
+        message: `AuthorizationPolicy '${name(ap)}' in the root namespace selects '${selectorString(sel)}', which no workload of the mesh has`,
+        field: 'spec.selector.matchLabels',
+        value: sel,
+        fix: 'change spec.selector.matchLabels to the labels of a workload in the mesh, or remove the selector to apply it to the whole mesh',
+      }];
     }
     const inNs = meshPods.filter(p => p.namespace === ns);
     if (sel === undefined) {
-      return inNs.length > 0 ? [] : [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' applies to namespace '${ns}', which has no workload in the mesh` }];
+      return inNs.length > 0 ? [] : [{
+        object: ap,
+        message: `AuthorizationPolicy '${name(ap)}' applies to namespace '${ns}', which has no workload in the mesh`,
+        field: 'metadata.namespace',
+        value: ns,
+        fix: `move it to the namespace of the workloads it protects, or add the workloads of namespace '${ns}' to the mesh (label the namespace istio-injection=enabled)`,
+      }];
     }
     return inNs.some(p => Object.entries(sel).every(([k, v]) => p.labels[k] === v)) ? [] : [{
       object: ap,
       message: `AuthorizationPolicy '${name(ap)}' selects '${selectorString(sel)}', which matches none of the workloads of namespace '${ns}' in the mesh`,
+      field: 'spec.selector.matchLabels',
+      value: sel,
+      fix: `change spec.selector.matchLabels to the labels of a workload of namespace '${ns}' in the mesh${inNs.length > 0 ? ` (e.g. ${selectorString(inNs[0].labels)})` : ''}, or move the policy to the namespace of the workload it protects`,
     }];
   }),
 };
@@ -48,10 +64,22 @@ const authzNamespaceNotFound: Analyzer = {
   description: 'an AuthorizationPolicy source names a namespace (namespaces, notNamespaces) that does not exist',
   run: ctx => {
     const known = ctx.of('Namespace').map(n => name(n));
-    return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(spec(ap).rules as Array<{ from?: Array<{ source?: { namespaces?: string[]; notNamespaces?: string[] } }> }>)
-      .flatMap(r => list(r?.from)).flatMap(f => [...strs(f?.source?.namespaces), ...strs(f?.source?.notNamespaces)])
-      .filter(exp => !known.some(ns => namespaceMatch(ns, exp)) && !(exp.includes('*') ? false : ctx.world === 'partial' && ctx.namespaceExists(exp)))
-      .map(exp => ({ object: ap, message: `AuthorizationPolicy '${name(ap)}' names namespace '${exp}', which does not exist` })));
+    type Source = { namespaces?: string[]; notNamespaces?: string[] };
+    const missing = (exp: string) => !known.some(ns => namespaceMatch(ns, exp)) && !(exp.includes('*') ? false : ctx.world === 'partial' && ctx.namespaceExists(exp));
+    return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(spec(ap).rules as Array<{ from?: Array<{ source?: Source }> }>)
+      .flatMap((r, i) => list(r?.from).flatMap((f, j) => (['namespaces', 'notNamespaces'] as const)
+        .flatMap(key => list(f?.source?.[key]).map((exp, k) => ({ field: `spec.rules[${i}].from[${j}].source.${key}[${k}]`, exp: str(exp) })))))
+      .filter(({ exp }) => missing(exp))
+      .map(({ field, exp }): RawFinding => {
+        const near = closest(exp, known);
+        return {
+          object: ap,
+          message: `AuthorizationPolicy '${name(ap)}' names namespace '${exp}', which does not exist`,
+          field,
+          value: exp,
+          fix: near ? `name namespace '${near}', or create Namespace '${exp}'` : `create Namespace '${exp}', or name a namespace that exists`,
+        };
+      }));
   },
 };
 

@@ -25,6 +25,9 @@ function meshDeployments(ctx: AnalysisContext): Array<{ object: AnalyzedObject; 
   meshDeploymentsCache.set(ctx, found);
   return found;
 }
+/** The labels of a Deployment's pods: what the Services select it by. */
+const templateLabels = (o: AnalyzedObject): unknown =>
+  (o.manifest.spec as { template?: { metadata?: { labels?: unknown } } } | undefined)?.template?.metadata?.labels ?? {};
 const svcName = (ctx: AnalysisContext, s: AnalyzedObject) => `${ctx.namespaceOf(s)}/${name(s)}`;
 
 const multipleServicesProtocols: Analyzer = {
@@ -48,6 +51,10 @@ const multipleServicesProtocols: Analyzer = {
       object,
       message: `Deployment '${name(object)}' is selected by Services using port ${port} with different protocols: `
         + [...protos].map(([proto, svcs]) => `${svcs.join(', ')} (${proto})`).join('; '),
+      field: 'spec.template.metadata.labels',
+      value: templateLabels(object),
+      fix: `give port ${port} one protocol in every Service that selects Deployment '${name(object)}', or use another port number for `
+        + `${[...protos].slice(1).map(([proto]) => proto).join(', ')}`,
     }));
   }),
 };
@@ -69,11 +76,18 @@ const conflictingPorts: Analyzer = {
         byTarget.set(target, ports);
       }
     }
-    return [...byTarget].filter(([, ports]) => ports.size > 1).map(([target, ports]) => ({
-      object,
-      message: `Deployment '${name(object)}' is selected by Services sending target port ${target} from different ports: `
-        + [...ports].sort(([a], [b]) => a - b).map(([port, svc]) => `${svc} (${port})`).join('; '),
-    }));
+    return [...byTarget].filter(([, ports]) => ports.size > 1).map(([target, ports]) => {
+      const sorted = [...ports].sort(([a], [b]) => a - b);
+      return {
+        object,
+        message: `Deployment '${name(object)}' is selected by Services sending target port ${target} from different ports: `
+          + sorted.map(([port, svc]) => `${svc} (${port})`).join('; '),
+        field: 'spec.template.metadata.labels',
+        value: templateLabels(object),
+        fix: `send target port ${target} from one port (e.g. ${sorted[0][0]}) in every Service that selects Deployment '${name(object)}', `
+          + `or give ${sorted.slice(1).map(([, svc]) => svc).join(', ')} another target port`,
+      };
+    });
   }),
 };
 
@@ -87,11 +101,22 @@ const uid1337: Analyzer = {
     const found: RawFinding[] = [];
     const podUser = (pod.spec.securityContext as { runAsUser?: number } | undefined)?.runAsUser;
     const containers = list(pod.spec.containers as Array<{ name?: string; securityContext?: { runAsUser?: number } }>);
+    const at = pod.template ? 'spec.template.spec' : 'spec';
+    const what = `${pod.object.manifest.kind} '${name(pod.object)}'`;
+    const fix = 'run it as another user (a UID other than 1337, the sidecar\'s): change runAsUser, or remove it to run as the image\'s user';
     if (podUser === 1337) {
-      found.push({ object: pod.object, message: `${pod.object.manifest.kind} '${name(pod.object)}' runs its pods as user 1337, which is reserved for the Istio sidecar` });
+      found.push({ object: pod.object, message: `${what} runs its pods as user 1337, which is reserved for the Istio sidecar`, field: `${at}.securityContext.runAsUser`, value: 1337, fix });
     } else {
-      const c = containers.find(x => x?.securityContext?.runAsUser === 1337 && x.name !== 'istio-proxy');
-      if (c) found.push({ object: pod.object, message: `${pod.object.manifest.kind} '${name(pod.object)}' container '${c.name}' runs as user 1337, which is reserved for the Istio sidecar` });
+      const i = containers.findIndex(x => x?.securityContext?.runAsUser === 1337 && x.name !== 'istio-proxy');
+      if (i >= 0) {
+        found.push({
+          object: pod.object,
+          message: `${what} container '${containers[i].name}' runs as user 1337, which is reserved for the Istio sidecar`,
+          field: `${at}.containers[${i}].securityContext.runAsUser`,
+          value: 1337,
+          fix,
+        });
+      }
     }
     return found;
   }),

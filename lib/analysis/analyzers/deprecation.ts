@@ -20,14 +20,29 @@ const deprecatedFields: Analyzer = {
   run: ctx => [
     ...ctx.of('VirtualService', NET).flatMap(vs => list(spec(vs).http as unknown[]).map(obj).flatMap((r, i) => {
       const fault = obj(r.fault);
+      const percentage = (v: unknown) => `percentage: { value: ${typeof v === 'number' ? v : JSON.stringify(v)} }`;
       return [
-        ...(obj(fault.delay).percent !== undefined ? [`http[${i}].fault.delay.percent (use percentage)`] : []),
-        ...(obj(fault.abort).percent !== undefined ? [`http[${i}].fault.abort.percent (use percentage)`] : []),
-        ...(r.mirrorPercent !== undefined ? [`http[${i}].mirror_percent (use mirrorPercentage)`] : []),
-      ].map(f => ({ object: vs, message: `VirtualService '${name(vs)}' uses the deprecated field ${f}` }));
+        ...(['delay', 'abort'] as const).filter(k => obj(fault[k]).percent !== undefined).map(k => ({
+          shown: `http[${i}].fault.${k}.percent`,
+          field: `spec.http[${i}].fault.${k}.percent`,
+          value: obj(fault[k]).percent,
+          fix: `write ${percentage(obj(fault[k]).percent)} in spec.http[${i}].fault.${k} instead`,
+        })),
+        ...(r.mirrorPercent !== undefined ? [{
+          shown: `http[${i}].mirror_percent`,
+          field: `spec.http[${i}].mirrorPercent`,
+          value: r.mirrorPercent,
+          fix: `write mirrorPercentage: { value: ${typeof r.mirrorPercent === 'number' ? r.mirrorPercent : JSON.stringify(r.mirrorPercent)} } in spec.http[${i}] instead`,
+        }] : []),
+      ].map(({ shown, field, value, fix }) => ({ object: vs, message: `VirtualService '${name(vs)}' uses the deprecated field ${shown}`, field, value, fix }));
     })),
-    ...ctx.of('Sidecar', NET).filter(s => obj(spec(s).outboundTrafficPolicy).egressProxy !== undefined)
-      .map(s => ({ object: s, message: `Sidecar '${name(s)}' uses the deprecated field outboundTrafficPolicy.egressProxy` })),
+    ...ctx.of('Sidecar', NET).filter(s => obj(spec(s).outboundTrafficPolicy).egressProxy !== undefined).map(s => ({
+      object: s,
+      message: `Sidecar '${name(s)}' uses the deprecated field outboundTrafficPolicy.egressProxy`,
+      field: 'spec.outboundTrafficPolicy.egressProxy',
+      value: obj(spec(s).outboundTrafficPolicy).egressProxy,
+      fix: 'remove it, and send the traffic through an egress gateway (a Gateway, and a VirtualService routing the external host to it) instead',
+    })),
   ],
 };
 

@@ -1,5 +1,5 @@
 import { ClientTlsSettings, DestinationRuleSpec } from './types';
-import { dottedShortNameHint, hostsMatch, list, nameOf, selects, str, strMap, toFqdn } from '../context';
+import { dottedShortNameHint, hostsMatch, list, nameOf, selectorString, selects, str, strMap, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
 
 const NET = 'networking.istio.io';
@@ -15,7 +15,7 @@ function unverified(tls: ClientTlsSettings | undefined, dr: AnalyzedObject): boo
   const selector = drSpec(dr).workloadSelector?.matchLabels;
   return !(tls.credentialName && selector && Object.keys(selector).length > 0);
 }
-const hint = 'give caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)';
+const hint = (at: string) => `set ${at}.caCertificates, or a credentialName with a workloadSelector (or insecureSkipVerify: true, knowingly)`;
 
 const noVerificationDestinationLevel: Analyzer = {
   analyzer: 'destinationrule.CaCertificateAnalyzer',
@@ -24,10 +24,16 @@ const noVerificationDestinationLevel: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'a DestinationRule originates TLS (SIMPLE or MUTUAL) without a CA to verify the server',
   run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => {
-    const policies = [{ at: '', p: drSpec(dr).trafficPolicy }, ...list(drSpec(dr).subsets).map(s => ({ at: ` (subset '${s?.name}')`, p: s?.trafficPolicy }))];
-    return policies.filter(({ p }) => unverified(p?.tls, dr)).map(({ at, p }) => ({
+    const policies = [
+      { at: '', field: 'spec.trafficPolicy.tls', p: drSpec(dr).trafficPolicy },
+      ...list(drSpec(dr).subsets).map((s, i) => ({ at: ` (subset '${s?.name}')`, field: `spec.subsets[${i}].trafficPolicy.tls`, p: s?.trafficPolicy })),
+    ];
+    return policies.filter(({ p }) => unverified(p?.tls, dr)).map(({ at, field, p }) => ({
       object: dr,
-      message: `DestinationRule '${name(dr)}' has TLS mode ${p?.tls?.mode}${at} but nothing to verify host '${drSpec(dr).host}' with: ${hint}`,
+      message: `DestinationRule '${name(dr)}' has TLS mode ${p?.tls?.mode}${at} but nothing to verify host '${drSpec(dr).host}' with`,
+      field,
+      value: p?.tls,
+      fix: hint(field),
     }));
   }),
 };
@@ -38,10 +44,14 @@ const noVerificationPortLevel: Analyzer = {
   name: 'NoServerCertificateVerificationPortLevel',
   level: FindingLevel.WARNING,
   description: 'a port of a DestinationRule originates TLS without a CA to verify the server',
-  run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => list(drSpec(dr).trafficPolicy?.portLevelSettings).filter(s => unverified(s?.tls, dr)).map(s => ({
-    object: dr,
-    message: `DestinationRule '${name(dr)}' has TLS mode ${s.tls?.mode} on port ${s.port?.number} but nothing to verify host '${drSpec(dr).host}' with: ${hint}`,
-  }))),
+  run: ctx => ctx.of('DestinationRule', NET).flatMap(dr => list(drSpec(dr).trafficPolicy?.portLevelSettings)
+    .map((s, i) => ({ s, field: `spec.trafficPolicy.portLevelSettings[${i}].tls` })).filter(({ s }) => unverified(s?.tls, dr)).map(({ s, field }) => ({
+      object: dr,
+      message: `DestinationRule '${name(dr)}' has TLS mode ${s.tls?.mode} on port ${s.port?.number} but nothing to verify host '${drSpec(dr).host}' with`,
+      field,
+      value: s.tls,
+      fix: hint(field),
+    }))),
 };
 
 const podNotSelected = 'destinationrule.PodNotSelectedAnalyzer';
@@ -74,9 +84,15 @@ const unknownHost: Analyzer = {
     // destinationRule, with MostSpecificHostMatch of pilot/pkg/model/config.go); istioctl's analyzer looks the
     // wildcard up as one host and reports IST0174, which Istio's analyzer suite does not test
     if (str(host).startsWith('*') && coveredHosts(ctx).some(h => hostsMatch(host, h))) return [];
+    const dotted = dottedShortNameHint(ctx, str(host));
+    const fix = `point spec.host at a Service or ServiceEntry host visible from namespace '${ctx.namespaceOf(dr)}', or declare '${str(host)}' with a ServiceEntry`;
     return [{
       object: dr,
-      message: `DestinationRule '${name(dr)}' is for host '${host}', which no Service or ServiceEntry visible from namespace '${ctx.namespaceOf(dr)}' declares${dottedShortNameHint(ctx, str(host))}`,
+      // a dotted short name's hint ends with the name to write: the fix
+      message: `DestinationRule '${name(dr)}' is for host '${host}', which no Service or ServiceEntry visible from namespace '${ctx.namespaceOf(dr)}' declares${dotted ? dotted.slice(0, dotted.lastIndexOf('; ')) : ''}`,
+      field: 'spec.host',
+      value: str(host),
+      fix: dotted ? dotted.slice(dotted.lastIndexOf('; ') + 2) : fix,
     }];
   }),
 };
@@ -103,7 +119,7 @@ const subsetSelectsNoPods: Analyzer = {
       if (!entry || entry.external) return [];
       const endpoints = entry.object?.manifest.kind === 'ServiceEntry' && entry.workloadSelector === undefined
         ? list(((entry.object.manifest.spec ?? {}) as { endpoints?: Array<{ labels?: { [k: string]: string } }> }).endpoints) : [];
-      return list(drSpec(dr).subsets).filter(s => {
+      return list(drSpec(dr).subsets).map((s, i) => ({ s, i })).filter(({ s }) => {
         const selector = { ...(entry.workloadSelector ?? {}), ...(s?.labels ?? {}) };
         // a subset of a ServiceEntry's endpoints takes the endpoints whose labels it matches (istiod builds the
         // subset's cluster from the entry's endpoints: istio/istio pilot/pkg/serviceregistry/serviceentry/conversion.go
@@ -119,9 +135,12 @@ const subsetSelectsNoPods: Analyzer = {
         const svcSelector = svc ? strMap((svc.manifest.spec as { selector?: unknown } | undefined)?.selector) : {};
         return svc !== undefined && Object.keys(svcSelector).length > 0 && nodes.size === 0
           && !ctx.anyPodSelectedBy({ ...svcSelector, ...(s?.labels ?? {}) }, ctx.namespaceOf(svc));
-      }).map(s => ({
+      }).map(({ s, i }) => ({
         object: dr,
         message: `DestinationRule '${name(dr)}' subset '${s?.name}' (${JSON.stringify(s?.labels ?? {})}) selects no pod: no traffic sent to it can be served`,
+        field: `spec.subsets[${i}].labels`,
+        value: s?.labels ?? {},
+        fix: `give the pods of host '${str(drSpec(dr).host)}' the labels ${selectorString(s?.labels)}, or change the labels of subset '${s?.name}' to those of pods that serve it`,
       }));
     });
   },

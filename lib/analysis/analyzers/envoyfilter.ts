@@ -27,22 +27,57 @@ function envoyFilterFindings(ctx: AnalysisContext): Array<RawFinding & { code: s
       const applyTo = String(patchItem.applyTo ?? '');
       const op = String(patch.operation ?? '');
       const at = `configPatches[${i}]`;
+      const field = `spec.${at}.patch.operation`;
+      // istio/api networking/v1alpha3/envoy_filter.proto (priority): negative before the default priority 0, positive after
+      const priorityFix = 'set spec.priority so that its order is fixed (a negative one applies it before the EnvoyFilters of priority 0, a positive one after)';
+      // the message names no patch: several relative patches of one EnvoyFilter are one finding (istioctl dedupes them),
+      // its field the first of them
       const relative = () => {
         if (priority !== 0) return;
         const versioned = withProxyVersion.includes(instance);
         out.push(versioned
-          ? { code: 'IST0155', object: ef, message: `EnvoyFilter '${name(ef)}' uses a relative operation with a proxyVersion match and no priority: its order against other EnvoyFilters changes with upgrades; set priority` }
-          : { code: 'IST0151', object: ef, message: `EnvoyFilter '${name(ef)}' uses a relative operation (INSERT_BEFORE, INSERT_AFTER, REPLACE, REMOVE) without a priority: its result depends on the order EnvoyFilters are applied; set priority` });
+          ? { code: 'IST0155', object: ef, field, value: op, fix: priorityFix, message: `EnvoyFilter '${name(ef)}' uses a relative operation with a proxyVersion match and no priority: its order against other EnvoyFilters changes with upgrades` }
+          : { code: 'IST0151', object: ef, field, value: op, fix: priorityFix, message: `EnvoyFilter '${name(ef)}' uses a relative operation (INSERT_BEFORE, INSERT_AFTER, REPLACE, REMOVE) without a priority: its result depends on the order EnvoyFilters are applied` });
       };
       const route = applyTo === 'ROUTE_CONFIGURATION' || applyTo === 'HTTP_ROUTE';
+      // what each operation applies to: istio/api networking/v1alpha3/envoy_filter.proto (Patch.Operation)
       if (op === 'ADD') {
-        if (route) out.push({ code: 'IST0153', object: ef, message: `EnvoyFilter '${name(ef)}' uses ADD on ${applyTo} (${at}), where Istio ignores it` });
+        if (route) {
+          out.push({
+            code: 'IST0153',
+            object: ef,
+            field,
+            value: op,
+            message: `EnvoyFilter '${name(ef)}' uses ADD on ${applyTo} (${at}), where Istio ignores it`,
+            fix: applyTo === 'HTTP_ROUTE' ? 'add the route with INSERT_FIRST, INSERT_BEFORE or INSERT_AFTER instead' : 'change the route configuration with MERGE instead, or ADD a VIRTUAL_HOST to it',
+          });
+        }
       } else if (op === 'REMOVE') {
-        if (route) out.push({ code: 'IST0154', object: ef, message: `EnvoyFilter '${name(ef)}' uses REMOVE on ${applyTo} (${at}), where Istio ignores it` });
-        else relative();
+        if (route) {
+          out.push({
+            code: 'IST0154',
+            object: ef,
+            field,
+            value: op,
+            message: `EnvoyFilter '${name(ef)}' uses REMOVE on ${applyTo} (${at}), where Istio ignores it`,
+            fix: `remove the patch ${at}, or REMOVE the VIRTUAL_HOST that holds the ${applyTo === 'HTTP_ROUTE' ? 'route' : 'routes'} instead`,
+          });
+        } else {
+          relative();
+        }
       } else if (op === 'REPLACE') {
-        if (!['NETWORK_FILTER', 'HTTP_FILTER', 'VIRTUAL_HOST'].includes(applyTo)) out.push({ code: 'IST0152', object: ef, message: `EnvoyFilter '${name(ef)}' uses REPLACE on ${applyTo || 'nothing'} (${at}): REPLACE applies to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST only` });
-        else relative();
+        if (!['NETWORK_FILTER', 'HTTP_FILTER', 'VIRTUAL_HOST'].includes(applyTo)) {
+          out.push({
+            code: 'IST0152',
+            object: ef,
+            field,
+            value: op,
+            message: `EnvoyFilter '${name(ef)}' uses REPLACE on ${applyTo || 'nothing'} (${at}): REPLACE applies to HTTP_FILTER, NETWORK_FILTER and VIRTUAL_HOST only`,
+            fix: `use MERGE to change the ${applyTo || 'object'}, or REPLACE an HTTP_FILTER, NETWORK_FILTER or VIRTUAL_HOST`,
+          });
+        } else {
+          relative();
+        }
       } else if (op === 'INSERT_BEFORE' || op === 'INSERT_AFTER') {
         relative();
       }
@@ -65,7 +100,7 @@ const envoyFilter = (code: string, n: string, level: FindingLevel, description: 
       all = envoyFilterFindings(ctx);
       envoyFilterCache.set(ctx.objects, all);
     }
-    return all.filter(f => f.code === code).map(({ object, message }) => ({ object, message }));
+    return all.filter(f => f.code === code).map(({ code: _, ...f }) => f);
   },
 });
 

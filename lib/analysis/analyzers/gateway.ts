@@ -13,10 +13,14 @@ const gatewayPods = (ctx: AnalysisContext, gw: AnalyzedObject): PodTemplateRef[]
 
 /** The one message for a Gateway whose selector picks no pod, shared by the checks that need its pods (so that it is reported once). */
 function noWorkload(gw: AnalyzedObject): RawFinding[] {
+  const selector = selectorString(gwSpec(gw).selector);
   return [{
     object: gw,
-    message: `Gateway '${name(gw)}' selects the gateway workload '${selectorString(gwSpec(gw).selector)}', but no pod has those labels: `
-      + 'the gateway configures nothing (install the gateway, or declare its pods, e.g. analysis.externals)',
+    message: `Gateway '${name(gw)}' selects the gateway workload '${selector}', but no pod has those labels: the gateway configures nothing`,
+    field: 'spec.selector',
+    value: gwSpec(gw).selector ?? {},
+    fix: `install a gateway whose pods carry ${selector}, change spec.selector to the labels of an installed gateway's pods (e.g. istio=ingressgateway), `
+      + 'or declare the gateway\'s pods (analysis.externals)',
   }];
 }
 
@@ -57,10 +61,15 @@ const gatewayPortNotOnService: Analyzer = {
         }
       }
     }
-    return list(gwSpec(gw).servers).filter(s => s?.port?.number !== undefined && !ports.has(s.port.number)).map(s => ({
-      object: gw,
-      message: `Gateway '${name(gw)}' listens on port ${s.port?.number}, which no Service of its gateway pods (${selectorString(gwSpec(gw).selector)}) exposes`,
-    }));
+    const exposed = [...ports].sort((a, b) => a - b);
+    return list(gwSpec(gw).servers).map((s, i) => ({ s, i }))
+      .filter(({ s }) => s?.port?.number !== undefined && !ports.has(s.port.number)).map(({ s, i }) => ({
+        object: gw,
+        message: `Gateway '${name(gw)}' listens on port ${s.port?.number}, which no Service of its gateway pods (${selectorString(gwSpec(gw).selector)}) exposes`,
+        field: `spec.servers[${i}].port.number`,
+        value: s.port?.number,
+        fix: `add port ${s.port?.number} to the Service of the gateway pods, or listen on a port it exposes${exposed.length > 0 ? ` (${exposed.join(', ')})` : ''}`,
+      }));
   }),
 };
 
@@ -71,7 +80,7 @@ const gatewayWithoutWorkloadForSecrets: Analyzer = { ...gatewayWithoutWorkload, 
 /** The credentialNames of the Gateways whose pods exist, with the namespace the pods (and so the Secrets) are in. */
 const credentials = (ctx: AnalysisContext) => gateways(ctx).flatMap(gw => {
   const pod = gatewayPods(ctx, gw)[0];
-  return pod ? list(gwSpec(gw).servers).flatMap(s => credentialNames(s)).map(cn => ({ gw, namespace: pod.namespace, cn })) : [];
+  return pod ? list(gwSpec(gw).servers).flatMap((s, i) => credentialFields(s, i)).map(c => ({ gw, namespace: pod.namespace, ...c })) : [];
 });
 
 const credentialNotFound: Analyzer = {
@@ -80,14 +89,20 @@ const credentialNotFound: Analyzer = {
   name: 'ReferencedResourceNotFound',
   level: FindingLevel.ERROR,
   description: 'a Gateway server\'s credentialName is no Secret of the namespace its gateway pods run in',
-  run: ctx => credentials(ctx).filter(c => !ctx.secretExists(c.namespace, c.cn)).map(({ gw, namespace, cn }) => ({
+  run: ctx => credentials(ctx).filter(c => !ctx.secretExists(c.namespace, c.cn)).map(({ gw, namespace, cn, field }) => ({
     object: gw,
     message: `Gateway '${name(gw)}' names credentialName '${cn}', which is no Secret of namespace '${namespace}' where its gateway pods run`,
+    field,
+    value: cn,
+    fix: `create the TLS Secret '${cn}' in namespace '${namespace}' (kubectl create secret tls ${cn} -n ${namespace} --cert=... --key=...), or name a Secret of that namespace`,
   })),
 };
 
-const credentialNames = (s: NonNullable<GatewaySpec['servers']>[number] | undefined): string[] =>
-  [s?.tls?.credentialName, ...strs(s?.tls?.credentialNames)].filter((c): c is string => typeof c === 'string' && c !== '');
+/** A server's credential names with their fields (`spec.servers[1].tls.credentialNames[0]`). */
+const credentialFields = (s: NonNullable<GatewaySpec['servers']>[number] | undefined, i: number): Array<{ cn: string; field: string }> => [
+  { cn: s?.tls?.credentialName, field: `spec.servers[${i}].tls.credentialName` },
+  ...list(s?.tls?.credentialNames as unknown[] | undefined).map((cn, j) => ({ cn, field: `spec.servers[${i}].tls.credentialNames[${j}]` })),
+].filter((c): c is { cn: string; field: string } => typeof c.cn === 'string' && c.cn !== '');
 
 /** What is wrong with a TLS Secret's data, if anything (istio/istio: gateway.SecretAnalyzer, InvalidGatewayCredential). */
 export function credentialProblem(secret: AnalyzedObject, now: Date = new Date()): string | undefined {
@@ -113,10 +128,15 @@ const invalidCredential: Analyzer = {
   name: 'InvalidGatewayCredential',
   level: FindingLevel.ERROR,
   description: 'a Gateway\'s credentialName Secret has no certificate or key, an unreadable certificate, or an expired one',
-  run: ctx => credentials(ctx).flatMap(({ gw, namespace, cn }) => {
+  run: ctx => credentials(ctx).flatMap(({ gw, namespace, cn, field }) => {
     const secret = ctx.find('Secret', '', namespace, cn);
     const why = secret ? credentialProblem(secret) : undefined;
-    return why ? [{ object: gw, message: `Gateway '${name(gw)}' credentialName '${cn}': Secret '${namespace}/${cn}' ${why}` }] : [];
+    if (!why) return [];
+    const fix = why.startsWith('has no certificate') ? `put the PEM certificate chain in tls.crt of Secret '${namespace}/${cn}'`
+      : why.startsWith('has no private key') ? `put the PEM private key in tls.key of Secret '${namespace}/${cn}'`
+        : why.includes('expired') ? `renew the certificate in tls.crt of Secret '${namespace}/${cn}'`
+          : `put a PEM X.509 certificate (-----BEGIN CERTIFICATE-----) in tls.crt of Secret '${namespace}/${cn}'`;
+    return [{ object: gw, message: `Gateway '${name(gw)}' credentialName '${cn}': Secret '${namespace}/${cn}' ${why}`, field, value: cn, fix }];
   }),
 };
 
@@ -131,7 +151,7 @@ const conflictingGateways: Analyzer = {
     const pods = new Map(gws.map(g => [g, new Set(gatewayPods(ctx, g))]));
     const sameWorkload = (a: AnalyzedObject, b: AnalyzedObject) => selectorString(gwSpec(a).selector) === selectorString(gwSpec(b).selector)
       || [...pods.get(a)!].some(p => pods.get(b)!.has(p));
-    return gws.flatMap(gw => list(gwSpec(gw).servers).flatMap(server => {
+    return gws.flatMap(gw => list(gwSpec(gw).servers).flatMap((server, i) => {
       const port = server?.port?.number;
       if (port === undefined) return [];
       const others = gws.filter(o => o !== gw && `${ctx.namespaceOf(o)}/${name(o)}` !== `${ctx.namespaceOf(gw)}/${name(gw)}` && sameWorkload(gw, o)
@@ -140,6 +160,9 @@ const conflictingGateways: Analyzer = {
       return others.length > 0 ? [{
         object: gw,
         message: `Gateway '${name(gw)}' conflicts with ${others.map(o => `'${ctx.namespaceOf(o)}/${name(o)}'`).join(', ')} on port ${port} for hosts ${strs(server.hosts).join(', ')} (gateway pods ${selectorString(gwSpec(gw).selector)})`,
+        field: `spec.servers[${i}].hosts`,
+        value: strs(server.hosts),
+        fix: `serve hosts that do not overlap on port ${port}, or merge the servers of ${others.map(o => `'${ctx.namespaceOf(o)}/${name(o)}'`).join(', ')} and '${ctx.namespaceOf(gw)}/${name(gw)}' into one Gateway`,
       }] : [];
     }));
   },
@@ -154,18 +177,25 @@ const duplicateCertificate: Analyzer = {
   description: 'Gateways of the same gateway pods use one certificate for different servers (HTTP/2 connection reuse then sends requests to the wrong server)',
   run: ctx => {
     const gws = gateways(ctx);
-    const certs = (g: AnalyzedObject) => list(gwSpec(g).servers).flatMap(s => [
-      ...credentialNames(s),
-      ...(s?.tls?.serverCertificate ? [`file:${s.tls.serverCertificate}|${s.tls.privateKey ?? ''}`] : []),
+    const certFields = (g: AnalyzedObject) => list(gwSpec(g).servers).flatMap((s, i) => [
+      ...credentialFields(s, i),
+      ...(s?.tls?.serverCertificate ? [{ cn: `file:${s.tls.serverCertificate}|${s.tls.privateKey ?? ''}`, field: `spec.servers[${i}].tls.serverCertificate` }] : []),
     ]);
+    const certs = (g: AnalyzedObject) => certFields(g).map(c => c.cn);
     return gws.flatMap(gw => {
       const selector = gwSpec(gw).selector ?? {};
       const mine = certs(gw);
       const clash = gws.find(o => o !== gw && selects(selector, gwSpec(o).selector ?? {}) && certs(o).some(c => mine.includes(c)));
-      return clash ? [{
+      if (!clash) return [];
+      const shared = certFields(gw).find(c => certs(clash).includes(c.cn))!;
+      const shown = shared.cn.startsWith('file:') ? shared.cn.slice(5).split('|')[0] : shared.cn;
+      return [{
         object: gw,
-        message: `Gateway '${name(gw)}' uses certificate '${mine.find(c => certs(clash).includes(c))}' that Gateway '${ctx.namespaceOf(clash)}/${name(clash)}' of the same gateway pods also uses: give each server its own certificate`,
-      }] : [];
+        message: `Gateway '${name(gw)}' uses certificate '${shown}' that Gateway '${ctx.namespaceOf(clash)}/${name(clash)}' of the same gateway pods also uses`,
+        field: shared.field,
+        value: shown,
+        fix: `give each server its own certificate: a ${shared.cn.startsWith('file:') ? 'serverCertificate' : 'credentialName'} for Gateway '${name(gw)}' other than the one Gateway '${name(clash)}' uses`,
+      }];
     });
   },
 };

@@ -40,7 +40,10 @@ const namespaceNotInjected: Analyzer = {
   description: 'a namespace has no sidecar-injection label (istio-injection, istio.io/rev) and is not in ambient mode',
   run: ctx => (injectorEnablesByDefault(ctx, undefined) ? [] : unlabelled(ctx).map(n => ({
     object: n,
-    message: `Namespace '${name(n)}' is not enabled for Istio injection: label it istio-injection=enabled (MeshNamespace does), or istio-injection=disabled to say it needs none`,
+    message: `Namespace '${name(n)}' is not enabled for Istio injection`,
+    field: 'metadata.labels',
+    value: n.manifest.metadata.labels ?? {},
+    fix: 'label it istio-injection=enabled (MeshNamespace does), or istio-injection=disabled to say it needs none',
   }))),
 };
 
@@ -53,6 +56,9 @@ const namespaceInjectedByDefault: Analyzer = {
   run: ctx => (!injectorEnablesByDefault(ctx, undefined) ? [] : unlabelled(ctx).map(n => ({
     object: n,
     message: `Namespace '${name(n)}' has no injection label but is injected: the sidecar injector enables namespaces by default (sidecarInjectorWebhook.enableNamespacesByDefault)`,
+    field: 'metadata.labels',
+    value: n.manifest.metadata.labels ?? {},
+    fix: 'label it istio-injection=enabled to say so, or istio-injection=disabled to keep it out of the mesh',
   }))),
 };
 
@@ -69,7 +75,14 @@ const multipleInjectionLabels: Analyzer = {
       labels['istio-injection'] !== 'disabled' && labels['istio.io/rev'] !== undefined ? `istio.io/rev=${labels['istio.io/rev']}` : undefined,
       labels['istio.io/dataplane-mode'] === 'ambient' ? 'istio.io/dataplane-mode=ambient' : undefined,
     ].filter((w): w is string => w !== undefined);
-    return ways.length > 1 ? [{ object: n, message: `Namespace '${name(n)}' enrols in the mesh ${ways.length} ways (${ways.join(', ')}): keep one` }] : [];
+    const keys = ways.map(w => w.split('=')[0]);
+    return ways.length > 1 ? [{
+      object: n,
+      message: `Namespace '${name(n)}' enrols in the mesh ${ways.length} ways (${ways.join(', ')})`,
+      field: 'metadata.labels',
+      value: Object.fromEntries(keys.map(k => [k, labels[k]])),
+      fix: keys.length === 2 ? `keep one: remove the label ${keys[1]}, or ${keys[0]}` : `keep one: remove two of the labels ${keys.join(', ')}`,
+    }] : [];
   }),
 };
 

@@ -20,7 +20,16 @@ const ineffectiveSelector: Analyzer = {
   description: 'a policy selects a Gateway API gateway\'s pods by label: Istio ignores selectors on those pods; use targetRefs',
   run: ctx => K8S_GATEWAY_POLICIES.flatMap(([kind, group]) => ctx.of(kind, group))
     .filter(p => !hasTargets(p) && selectorOf(p)?.[gatewayNameLabel] !== undefined)
-    .map(p => ({ object: p, message: `${p.manifest.kind} '${name(p)}' selects the pods of Gateway '${selectorOf(p)![gatewayNameLabel]}' by label, which Istio ignores for Gateway API gateways: use targetRefs` })),
+    .map(p => {
+      const gateway = selectorOf(p)![gatewayNameLabel];
+      return {
+        object: p,
+        message: `${p.manifest.kind} '${name(p)}' selects the pods of Gateway '${gateway}' by label, which Istio ignores for Gateway API gateways`,
+        field: (p.manifest.spec as { selector?: unknown } | undefined)?.selector !== undefined ? 'spec.selector.matchLabels' : 'spec.workloadSelector.labels',
+        value: selectorOf(p),
+        fix: `replace spec.selector with targetRefs: [{ group: gateway.networking.k8s.io, kind: Gateway, name: ${gateway} }]`,
+      };
+    }),
 };
 
 /*
@@ -67,8 +76,11 @@ const crdVersionBelowMinimum: Analyzer = {
     if (!installed || !below(installed.core, semver(minimum)!.core)) return [];
     return [{
       object: crd,
-      message: `Gateway API CRD "${nameOf(crd)}" is at version "${installed.text}" but Istio requires at least "${minimum}"; resources of this kind will not be processed. `
-        + 'Upgrade the Gateway API CRDs to satisfy the minimum version.',
+      // Istio's text (crdversion.go), its last sentence as the fix
+      message: `Gateway API CRD "${nameOf(crd)}" is at version "${installed.text}" but Istio requires at least "${minimum}"; resources of this kind will not be processed`,
+      field: `metadata.annotations['${BUNDLE_VERSION_ANNOTATION}']`,
+      value: bundle,
+      fix: `upgrade the Gateway API CRDs to bundle version ${minimum} or later to satisfy the minimum version`,
     }];
   }),
 };
