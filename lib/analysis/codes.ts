@@ -21,6 +21,7 @@ import { KIALI_AMBIENT_ANALYZERS } from './analyzers/kiali-ambient';
 import { KIALI_GATEWAY_API_ANALYZERS } from './analyzers/kiali-gateway-api';
 import { KIALI_SECURITY_ANALYZERS } from './analyzers/kiali-security';
 import { KIALI_TRAFFIC_ANALYZERS } from './analyzers/kiali-traffic';
+import { LINKERD_QUIET_ANALYZERS } from './analyzers/linkerd-quiet';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
 import { ROUTE_CONFLICT_ANALYZERS } from './analyzers/route-conflicts';
@@ -46,6 +47,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...AMBIENT_ANALYZERS, ...INSTALLATION_ANALYZERS, ...ROUTE_CONFLICT_ANALYZERS, ...MESH_ROUTE_CONFLICT_ANALYZERS,
   ...KIALI_TRAFFIC_ANALYZERS,
   ...KIALI_SECURITY_ANALYZERS, ...KIALI_GATEWAY_API_ANALYZERS,
+  ...LINKERD_QUIET_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

@@ -303,10 +303,12 @@ export class MeshSettings {
 function setOnce(scope: IConstruct, key: string, field: string, value: string | undefined, allowed: string[]): void {
   if (value === undefined) return;
   if (!allowed.includes(value)) {
-    failAt(scope, `'${field}' must be one of ${allowed.join(', ')}: got '${value}'`);
+    failAt(scope, problem(field, `must be one of ${allowed.map(a => `'${a}'`).join(', ')}`, value, `write one of them, e.g. '${allowed[0]}'`));
   }
   if (scope.node.children.length > 0) {
-    failAt(scope, `'${field}' must be set before constructs are added to the scope: it already has ${scope.node.children.map(c => `'${c.node.id}'`).join(', ')}`);
+    const ids = scope.node.children.map(c => `'${c.node.id}'`).join(', ');
+    failAt(scope, problem(field, 'must be set before constructs are added to the scope', value,
+      `call MeshSettings.apply on '${scope.node.path || '(app)'}' before adding ${ids}`));
   }
   scope.node.setContext(key, value);
 }

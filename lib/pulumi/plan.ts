@@ -1,4 +1,4 @@
-import { fail, problem } from '../core/errors';
+import { meshError, problem } from '../core/errors';
 import { holdsToken } from '../core/late-values';
 import { RenderedChart } from '../hosting/cdk8s/render-app';
 import { HelmChartRelease } from '../render/install/model';
@@ -54,26 +54,27 @@ export function resourceName(componentName: string, chartFile: string, manifest:
  * object (same group, kind, namespace and name), which the cluster would see as one object.
  */
 export function planResources(componentName: string, charts: readonly RenderedChart[]): ResourcePlan[] {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { fileName: string; path: string }>();
   const planned = charts.flatMap(({ chart, fileName, objects, constructs }) => objects.map((manifest, i) => {
     const gvk = `${manifest.apiVersion}/${manifest.kind}`;
     const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
     const identity = [group, manifest.kind, manifest.metadata.namespace ?? '', manifest.metadata.name].join('/');
     const first = seen.get(identity);
-    if (first !== undefined) {
-      fail(problem('charts', 'must not hold the same object twice in one Pulumi component', `${manifest.kind} '${manifest.metadata.name}' in '${first}' and '${fileName}'`,
-        'deploy alternative scenarios with separate components (or stacks), one chart each'));
-    }
-    seen.set(identity, fileName);
     const path = constructs[i]?.node.path ?? chart.node.path;
+    if (first !== undefined) {
+      throw meshError([problem('charts', 'must not hold the same object twice in one Pulumi component',
+        `${manifest.kind} '${manifest.metadata.name}' in '${first.fileName}' and '${fileName}'`,
+        `'${first.path}' makes it already: deploy alternative scenarios with separate components (or stacks), one chart each`)], { path });
+    }
+    seen.set(identity, { fileName, path });
     return { name: resourceName(componentName, fileName, manifest), chart: fileName, path, gvk, manifest, foundation: FOUNDATION.has(gvk) };
   }));
   const names = new Map<string, ResourcePlan | Omit<ResourcePlan, 'dependsOn'>>();
   for (const p of planned) {
     const other = names.get(p.name);
     if (other) {
-      fail(problem('charts', 'must not hold two objects whose resource names differ only by a value known at deployment', p.name,
-        `'${other.path}' and '${p.path}': give them names that differ without it`));
+      throw meshError([problem('charts', 'must not hold two objects whose resource names differ only by a value known at deployment', p.name,
+        `'${other.path}' and '${p.path}': give them names that differ without it`)], { path: p.path });
     }
     names.set(p.name, p);
   }
@@ -103,13 +104,14 @@ export function planReleases(componentName: string, charts: readonly RenderedCha
   return charts.flatMap(({ fileName, installation }) => {
     if (!installation || !['helm', 'istio-operator'].includes(installation.model.output.kind)) return [];
     if (installation.model.output.kind === 'istio-operator') {
-      fail(problem('output', 'must be Helm or GitOps under Pulumi: istioctl cannot run in a Pulumi program', 'istioOperator()',
-        `use InstallOutput.helm() for '${installation.facts.path}' (the component installs the charts as helm.v3.Releases)`));
+      throw meshError([problem('output', 'must be Helm or GitOps under Pulumi: istioctl cannot run in a Pulumi program', 'istioOperator()',
+        `use InstallOutput.helm() for '${installation.facts.path}' (the component installs the charts as helm.v3.Releases)`)],
+      { path: installation.facts.path });
     }
     const withFile = installation.model.releases.find(r => Object.keys(r.setFiles ?? {}).length > 0);
     if (withFile) {
-      fail(problem('identity', 'must come from Secrets under Pulumi: there is no file to pass with --set-file', 'trustAnchorsFromFile()',
-        `use LinkerdIdentity.fromSecrets() for '${installation.facts.path}'`));
+      throw meshError([problem('identity', 'must come from Secrets under Pulumi: there is no file to pass with --set-file', 'trustAnchorsFromFile()',
+        `use LinkerdIdentity.fromSecrets() for '${installation.facts.path}'`)], { path: installation.facts.path });
     }
     return installation.model.releases.map((release, i, all) => ({
       name: [componentName, fileName, 'release', release.name].map(slug).join('-'),

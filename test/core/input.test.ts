@@ -66,8 +66,8 @@ describe('run-time checks of every public call (JavaScript, casts, JSON-loaded c
     new MeshService(a, 'web', { ports: [{ port: 80 }] }).addVersion('v1', { image: 'nginx:1.27.0' });
     a.addDependency(b);
     b.addDependency(a);
-    expect(errorOf(() => app.synth())).toBe('\'addDependency\' must not form a cycle: each chart is applied after the ones it depends on: got \'a => b => a\'; '
-      + 'remove one of these dependencies (chart.addDependency / node.addDependency)');
+    expect(errorOf(() => app.synth())).toBe('[a] \'addDependency\' must not form a cycle: each chart is applied after the ones it depends on: got [\'a\', \'b\', \'a\']; '
+      + 'remove one of these dependencies (chart.addDependency / node.addDependency): \'a\' on \'b\', \'b\' on \'a\'');
     expect(fs.existsSync(app.outdir)).toBe(false);
   });
 

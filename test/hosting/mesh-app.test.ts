@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { MeshApp, MeshChart, MeshNamespace, MeshService, Protocol } from '../../lib';
+import { MeshApp, MeshChart, MeshNamespace, MeshService, MeshValidationError, Protocol } from '../../lib';
 import { applyTier } from '../../lib/hosting/cdk8s/render-app';
 import { Manifest } from '../../lib/render/model';
 import { errorOf } from '../support/errors';
@@ -117,13 +117,53 @@ describe('MeshApp', () => {
     const app = new MeshApp({ outdir });
     service(new MeshChart(app, 'a', { fileName: 'same' }));
     service(new MeshChart(app, 'b', { fileName: 'same' }));
-    expect(errorOf(() => app.synthFiles())).toBe("'fileName' must be unique within an app: got 'same.k8s.yaml'; chart 'b' would overwrite another chart's file");
+    expect(errorOf(() => app.synthFiles())).toBe("[b] 'fileName' must be unique within an app: got 'same.k8s.yaml'; chart 'a' writes that file already: give one of the two charts another fileName");
     expect(errorOf(() => new MeshChart(new MeshApp(), 'c', { fileName: '../up' }))).toBe(
       "[c] 'fileName' must be a relative path of letters, digits, '.', '_' and '-' segments: got '../up'; e.g. 'gateway-api/route-all-v1'");
   });
 
+  test('fails if charts depend on each other in a cycle, naming the chart, the cycle and the dependencies to remove', () => {
+    const app = new MeshApp({ outdir });
+    const a = new MeshChart(app, 'a');
+    const b = new MeshChart(app, 'b');
+    service(a);
+    service(b);
+    a.addDependency(b);
+    b.addDependency(a);
+    const error = (() => { try { app.synth(); } catch (e) { return e as MeshValidationError; } return undefined; })();
+    expect(error?.message).toBe("[a] 'addDependency' must not form a cycle: each chart is applied after the ones it depends on: got ['a', 'b', 'a']; "
+      + "remove one of these dependencies (chart.addDependency / node.addDependency): 'a' on 'b', 'b' on 'a'");
+    expect(error).toMatchObject({ path: 'a', field: 'addDependency', value: ['a', 'b', 'a'] });
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test('fails if the report would overwrite a chart\'s file or the picture, writing nothing', () => {
+    const app = new MeshApp({ outdir, analysis: { reportFile: 'shop.k8s.yaml' } });
+    service(new MeshChart(app, 'shop'));
+    expect(errorOf(() => app.synth())).toBe("[(app)] 'analysis.reportFile' must not be the name of another output file: got 'shop.k8s.yaml'; "
+      + "that file holds a file of chart 'shop': choose another reportFile, e.g. 'mesh-kit-analysis.json'; nothing was written");
+    expect(fs.existsSync(outdir)).toBe(false);
+    const same = new MeshApp({ outdir, graphFile: 'out.md', analysis: { reportFile: 'out.md' } });
+    service(new MeshChart(same, 'shop'));
+    expect(errorOf(() => same.synth())).toBe("[(app)] 'analysis.reportFile' must not be the name of another output file: got 'out.md'; "
+      + "that file holds the mesh picture (graphFile): choose another reportFile, e.g. 'mesh-kit-analysis.json'; nothing was written");
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test('stays quiet if the report, the picture and the charts each have a file of their own', () => {
+    const app = new MeshApp({ outdir, graphFile: 'g.md', analysis: { reportFile: 'r.json', printWarnings: false } });
+    service(new MeshChart(app, 'shop'));
+    app.synth();
+    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['g.md', 'r.json', 'shop.k8s.yaml']);
+  });
+
+  test('fails if an output file prop is not a relative file path, naming the app', () => {
+    expect(errorOf(() => new MeshApp({ analysis: { reportFile: '/tmp/r.json' } })))
+      .toBe("[(app)] 'analysis.reportFile' must be a relative path inside the output folder: got '/tmp/r.json'; e.g. 'mesh-kit-analysis.json'");
+  });
+
   test('fails if asked for an output layout other than one file per chart', () => {
     expect(errorOf(() => new MeshApp({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE })))
-      .toBe("'yamlOutputType' must be FILE_PER_CHART for a MeshApp: got 'FILE_PER_RESOURCE'; use cdk8s App for other layouts");
+      .toBe("[(app)] 'yamlOutputType' must be FILE_PER_CHART for a MeshApp: got 'FILE_PER_RESOURCE'; leave yamlOutputType unset (or FILE_PER_CHART), or use cdk8s App for other layouts");
   });
 });

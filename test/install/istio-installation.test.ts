@@ -285,7 +285,8 @@ describe('IstioInstallation bad input: the construct, the field, the value and t
       const c = chart(app);
       new IstioInstallation(c, 'one', { version: '1.28.0' });
       new IstioInstallation(c, 'two', { version: '1.28.0', revision: 'canary', components: { base: false } });
-    })).toContain('\'installation\' must be one per chart');
+    })).toContain('[istio] \'installation\' must be one per chart: its files are the chart\'s folder of the output: got [\'istio/one\', \'istio/two\']; '
+      + 'put each installation in a chart of its own: move \'istio/two\' out of \'istio\'');
   });
 
   test('fails on an unpinned version, a bad revision, secret material in values', () => {

@@ -34,7 +34,7 @@ describe('Istio API version setting', () => {
     new Chart(app, 'early');
     expect(() => MeshSettings.apply(app, { istioApiVersion: IstioApiVersion.V1BETA1 })).toThrow(MeshValidationError);
     expect(() => MeshSettings.apply(app, { istioApiVersion: IstioApiVersion.V1BETA1 }))
-      .toThrow("[(app)] 'istioApiVersion' must be set before constructs are added to the scope: it already has 'early'");
+      .toThrow("[(app)] 'istioApiVersion' must be set before constructs are added to the scope: got 'v1beta1'; call MeshSettings.apply on '(app)' before adding 'early'");
   });
 
   test('fails if the version is not one Istio serves', () => {

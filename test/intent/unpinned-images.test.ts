@@ -88,6 +88,6 @@ describe('unpinned images: refused by default, one opt-out (allowUnpinnedImages)
     const app = new App();
     new Chart(app, 'c');
     expect(errorOf(() => MeshSettings.apply(app, { allowUnpinnedImages: UnpinnedImages.ALL }))).toBe(
-      "[(app)] 'allowUnpinnedImages' must be set before constructs are added to the scope: it already has 'c'");
+      "[(app)] 'allowUnpinnedImages' must be set before constructs are added to the scope: got '[\"*\"]'; call MeshSettings.apply on '(app)' before adding 'c'");
   });
 });

@@ -50,9 +50,9 @@ describe('the mesh picture', () => {
     expect(synth('review/graph.md').files).toStrictEqual(['mesh-kit-analysis.json', 'review', 'shop.k8s.yaml']);
     const clash = new MeshApp({ graphFile: 'shop.k8s.yaml' });
     shop(clash);
-    expect(() => clash.synthFiles()).toThrow("'graphFile' must not be the name of another output file: got 'shop.k8s.yaml'; e.g. 'mesh-kit-graph.md'");
-    expect(() => new MeshApp({ graphFile: '../graph.md' })).toThrow("'graphFile' must be a relative path inside the output folder: got '../graph.md'");
-    expect(() => new MeshApp({ graphFile: 'pics/' })).toThrow("'graphFile' must name a file, not a folder: got 'pics/'; e.g. 'pics/mesh-kit-graph.md'");
+    expect(() => clash.synthFiles()).toThrow("[(app)] 'graphFile' must not be the name of another output file: got 'shop.k8s.yaml'; chart 'shop' writes that file: choose another graphFile, e.g. 'mesh-kit-graph.md'");
+    expect(() => new MeshApp({ graphFile: '../graph.md' })).toThrow("[(app)] 'graphFile' must be a relative path inside the output folder: got '../graph.md'; e.g. 'mesh-kit-graph.md'");
+    expect(() => new MeshApp({ graphFile: 'pics/' })).toThrow("[(app)] 'graphFile' must name a file, not a folder: got 'pics/'; e.g. 'pics/mesh-kit-graph.md'");
   });
 
   test(`more than ${PICTURE_MAX_NODES} services, routes and gateways in a file: summarised by namespace`, () => {

@@ -174,7 +174,9 @@ describe('MeshComponent (Pulumi, under mocks)', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(MeshValidationError);
-    expect((error as Error).message).toBe("'charts' must not hold the same object twice in one Pulumi component: got 'VirtualService 'reviews' in 'virtual-service-all-v1' and 'virtual-service-reviews-test-v2''; deploy alternative scenarios with separate components (or stacks), one chart each");
+    expect((error as Error).message).toBe("[virtual-service-reviews-test-v2/reviews/VirtualService] 'charts' must not hold the same object twice in one Pulumi component: "
+      + "got 'VirtualService 'reviews' in 'virtual-service-all-v1' and 'virtual-service-reviews-test-v2''; 'virtual-service-all-v1/reviews/VirtualService' makes it already: "
+      + 'deploy alternative scenarios with separate components (or stacks), one chart each');
   });
   test('installs an installation\'s Helm releases in order, before every object (installation → workloads → routes)', async () => {
     const app = new App();

@@ -4,7 +4,7 @@ import { AnalysisOptions, analyzeCharts } from './analysis';
 import { RenderedChart, renderApp } from './render-app';
 import { WriteFile, writeFilesAtomically } from './write-files';
 import { AnalysisReport, FindingLevel, findingLine } from '../../analysis';
-import { fail, problem } from '../../core/errors';
+import { Problem, failAt, meshError, problem } from '../../core/errors';
 import { checkArguments } from '../../core/input';
 import { toYamlDocuments } from '../../core/yaml';
 import { meshPictureMarkdown } from '../../picture/mermaid';
@@ -46,11 +46,14 @@ export class MeshApp extends App {
   private readonly analysis: AnalysisOptions;
   private readonly graphFile: string;
   private readonly recordMetadata: boolean;
+  /** The chart path that writes each file of the last `synthFiles()`. */
+  private writers = new Map<string, string>();
 
   public constructor(props: MeshAppProps = {}) {
     checkArguments('MeshApp.constructor', [props]);
     if (props.yamlOutputType !== undefined && props.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
-      fail(problem('yamlOutputType', 'must be FILE_PER_CHART for a MeshApp', YamlOutputType[props.yamlOutputType], 'use cdk8s App for other layouts'));
+      appFail(problem('yamlOutputType', 'must be FILE_PER_CHART for a MeshApp', YamlOutputType[props.yamlOutputType],
+        'leave yamlOutputType unset (or FILE_PER_CHART), or use cdk8s App for other layouts'));
     }
     super(props);
     this.analysis = props.analysis ?? {};
@@ -66,6 +69,9 @@ export class MeshApp extends App {
    */
   public synthFiles(): Map<string, string> {
     const files = new Map<string, string>();
+    /** The chart that writes each file, to name it when another file would take its name. */
+    const writer = new Map<string, string>();
+    this.writers = writer;
     const charts = renderApp(this);
     this.report = analyzeCharts(charts, this.analysis);
     if (this.recordMetadata) {
@@ -79,9 +85,11 @@ export class MeshApp extends App {
       const file = `${fileName}${this.outputFileExtension}`;
       const add = (name: string, content: string) => {
         if (files.has(name)) {
-          fail(problem('fileName', 'must be unique within an app', name, `chart '${chart.node.path}' would overwrite another chart's file`));
+          failAt(chart, problem('fileName', 'must be unique within an app', name,
+            `chart '${writer.get(name)}' writes that file already: give one of the two charts another fileName`));
         }
         files.set(name, content);
+        writer.set(name, chart.node.path);
       };
       // a chart that holds only an installation (Helm or istioctl output) has nothing to apply: its folder is its output.
       // The bytes of cdk8s's Yaml.stringify(...objects), written by the fast path where it is sure (lib/core/yaml.ts),
@@ -97,7 +105,10 @@ export class MeshApp extends App {
       }
     }
     if (this.graphFile !== '') {
-      if (files.has(this.graphFile)) fail(problem('graphFile', 'must not be the name of another output file', this.graphFile, 'e.g. \'mesh-kit-graph.md\''));
+      if (files.has(this.graphFile)) {
+        failAt(this, problem('graphFile', 'must not be the name of another output file', this.graphFile,
+          `chart '${writer.get(this.graphFile)}' writes that file: choose another graphFile, e.g. 'mesh-kit-graph.md'`));
+      }
       files.set(this.graphFile, meshPictureMarkdown(written));
     }
     return files;
@@ -112,7 +123,15 @@ export class MeshApp extends App {
     const files = this.synthFiles();
     const report = this.report!;
     const reportFile = this.analysis.reportFile ?? 'mesh-kit-analysis.json';
-    if (reportFile !== '') files.set(reportFile, `${JSON.stringify(report.toJson(), undefined, 2)}\n`);
+    if (reportFile !== '') {
+      // the report must not overwrite a chart's manifests or the picture: refused before anything is written
+      if (files.has(reportFile)) {
+        const what = reportFile === this.graphFile ? 'the mesh picture (graphFile)' : `a file of chart '${this.writers.get(reportFile)}'`;
+        failAt(this, problem('analysis.reportFile', 'must not be the name of another output file', reportFile,
+          `that file holds ${what}: choose another reportFile, e.g. 'mesh-kit-analysis.json'; nothing was written`));
+      }
+      files.set(reportFile, `${JSON.stringify(report.toJson(), undefined, 2)}\n`);
+    }
     writeFilesAtomically(this.outdir, files, this.writeFile);
     const warnings = report.at(FindingLevel.WARNING);
     if ((this.analysis.printWarnings ?? true) && warnings.length > 0) {
@@ -125,9 +144,16 @@ export class MeshApp extends App {
 /** A file the app writes beside its manifests: a relative path inside the output folder naming a file, or '' for none. */
 function checkOutputFile(field: string, file: unknown, example: string): void {
   if (file === undefined || file === '') return;
-  if (typeof file !== 'string') fail(problem(field, 'must be a file name (a string)', file, `e.g. '${example}', or '' to write none`));
-  if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) fail(problem(field, 'must be a relative path inside the output folder', file));
-  if (/[\\/]$/.test(file) || file.split(/[\\/]/).pop() === '.') {
-    fail(problem(field, 'must name a file, not a folder', file, `e.g. '${file.replace(/[\\/.]+$/, '')}/${example}'`));
+  if (typeof file !== 'string') appFail(problem(field, 'must be a file name (a string)', file, `e.g. '${example}', or '' to write none`));
+  if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
+    appFail(problem(field, 'must be a relative path inside the output folder', file, `e.g. '${example}'`));
   }
+  if (/[\\/]$/.test(file) || file.split(/[\\/]/).pop() === '.') {
+    appFail(problem(field, 'must name a file, not a folder', file, `e.g. '${file.replace(/[\\/.]+$/, '')}/${example}'`));
+  }
+}
+
+/** Throws for a prop of the app itself, found before the app is a construct: named like the app's path, `[(app)]`. */
+function appFail(p: Problem): never {
+  throw meshError([p], { path: '' });
 }

@@ -90,8 +90,11 @@ export function renderApp(app: App): RenderedChart[] {
       // cdk8s's own words for a cycle: our error shape, with the fix
       const cycle = /^Dependency cycle detected: (.*)$/.exec((e as Error)?.message ?? '');
       if (cycle) {
-        throw meshError([problem('addDependency', 'must not form a cycle: each chart is applied after the ones it depends on', cycle[1],
-          'remove one of these dependencies (chart.addDependency / node.addDependency)')]);
+        // cdk8s's route (lib/dependency.ts, DependencyVertex.addChild): each path depends on the next one
+        const paths = cycle[1].split(' => ');
+        const edges = paths.slice(0, -1).map((p, i) => `'${p}' on '${paths[i + 1]}'`);
+        throw meshError([problem('addDependency', 'must not form a cycle: each chart is applied after the ones it depends on', paths,
+          `remove one of these dependencies (chart.addDependency / node.addDependency): ${edges.join(', ')}`)], { path: paths[0] });
       }
       throw e;
     }
@@ -110,7 +113,7 @@ export function renderApp(app: App): RenderedChart[] {
     const held = installations.get(chart) ?? [];
     if (held.length > 1) {
       throw meshError([problem('installation', 'must be one per chart: its files are the chart\'s folder of the output', held.map(c => c.node.path),
-        'put each installation in a chart of its own')]);
+        `put each installation in a chart of its own: move '${held[1].node.path}' out of '${chart.node.path}'`)], { path: chart.node.path });
     }
     return {
       chart,
