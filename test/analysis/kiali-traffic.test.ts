@@ -1,5 +1,8 @@
 import { AnalyzedObject, FindingLevel, analyze } from '../../lib';
+import { ShapeFixture } from './finding-shapes/fixture';
+import { FIXTURES as SHAPES } from './finding-shapes/kiali-traffic';
 import { AnalyzeOptions } from '../../lib/analysis';
+import { objectsOfYaml } from '../../lib/analysis/load';
 import { Manifest } from '../../lib/render/model';
 
 /*
@@ -371,5 +374,48 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
     expect(found(objs(...reviews, ...ingress, g, bind(['ghost.istio-system'])), 'IST0101')).toStrictEqual([
       '[IST0101] VirtualService \'shop\' binds to gateway \'ghost.istio-system\', which does not exist in namespace \'istio-system\'; add Gateway \'ghost\' to namespace \'istio-system\', or bind to a gateway that exists',
     ]);
+  });
+});
+
+describe('where each finding points (issue 37: field, value and fix apart from the message)', () => {
+  test('each Kiali check of kiali-traffic.ts, kiali.ts and kiali-gateway-api.ts names the exact field of the object as written, and its value', () => {
+    const at = (f: ShapeFixture) => analyze(objectsOfYaml(f.yaml, 'fixture.yaml'), { world: 'closed', ...f.options }).findings
+      .filter(x => x.code === f.code && x.analyzer === f.analyzer).map(x => `${x.object} ${x.field} = ${x.value}`);
+    expect(Object.fromEntries(SHAPES.map(f => [f.code, at(f)]))).toStrictEqual({
+      KIA0201: ['DestinationRule default/a spec.host = reviews', 'DestinationRule default/b spec.host = reviews.default.svc.cluster.local'],
+      KIA0209: ['DestinationRule default/bare spec.subsets[0].labels = all', 'DestinationRule default/mixed spec.subsets[1].labels = every'],
+      KIA0204: ['DestinationRule default/reviews spec.trafficPolicy.tls.mode = ISTIO_MUTUAL'],
+      KIA1108: ['VirtualService default/legacy spec.gateways[0] = gw.istio-system', 'VirtualService default/legacy spec.http[0].match[0].gateways[0] = gw.istio-system.svc.cluster.local'],
+      KIA1106: ['VirtualService default/a spec.hosts[0] = reviews', 'VirtualService default/b spec.hosts[0] = reviews.default.svc.cluster.local'],
+      KIA0301: ['Gateway istio-system/one spec.servers[0].hosts[0] = shop.example.com', 'Gateway istio-system/two spec.servers[0].hosts[0] = *.example.com'],
+      KIA0601: ['Service default/reviews spec.ports[0].name = web', 'Gateway istio-system/gw spec.servers[0].port.name = web', 'ServiceEntry default/api spec.ports[0].name = secure'],
+      KIA0602: ['Service default/ratings spec.ports[0].appProtocol = fancy'],
+      KIA0701: ['Service default/ratings spec.ports[0].port = 8080', 'Service default/ratings spec.ports[1].targetPort = admin'],
+      KIA1211: ['ServiceEntry default/a spec.hosts[0] = api.example.com', 'ServiceEntry default/b spec.hosts[0] = api.example.com'],
+      KIA0005: ['DestinationRule default/reviews spec.exportTo[1] = ghost'],
+      KIA1004: ['Sidecar default/egress spec.egress[0].hosts[0] = default/ghost.default.svc.cluster.local', 'Sidecar default/egress spec.egress[0].hosts[1] = other/reviews.default.svc.cluster.local'],
+      KIA1006: ['Sidecar istio-system/default spec.workloadSelector.labels = {"app":"reviews"}'],
+      KIA1007: ['Sidecar default/default spec.outboundTrafficPolicy = {}'],
+      KIA1701: ['WorkloadGroup default/vms spec.template.serviceAccount = ghost'],
+      KIA1702: ['WorkloadGroup default/a spec.metadata.labels = {"app":"vm"}', 'WorkloadGroup default/b spec.metadata.labels = {"app":"vm"}'],
+      KIA0207: ['DestinationRule default/top spec.trafficPolicy.tls.mode = DISABLE', 'DestinationRule default/subset spec.subsets[1].trafficPolicy.tls.mode = DISABLE'],
+      KIA0106: [
+        'AuthorizationPolicy default/ap spec.rules[0].from[0].source.principals[1] = cluster.local/ns/default/sa/ghost',
+        'AuthorizationPolicy default/ap spec.rules[0].from[1].source.principals[0] = */ns/default/sa/ghost*',
+        'AuthorizationPolicy default/ap spec.rules[0].from[1].source.principals[1] = just-a-string',
+      ],
+      KIA1104: ['VirtualService default/one spec.http[0].route[0].weight = 90', 'VirtualService default/one spec.tcp[0].route[0].weight = 50'],
+      KIA1105: ['VirtualService default/twice spec.http[0].route[1].destination = {"host":"reviews.default.svc.cluster.local","subset":"v1"}'],
+      KIA1401: ['HTTPRoute default/r spec.parentRefs[0].name = ghost', 'HTTPRoute default/r spec.parentRefs[1] = istio-system/gw'],
+      KIA1402: [
+        'HTTPRoute default/r spec.rules[0].backendRefs[0].name = ghost',
+        'HTTPRoute default/r spec.rules[0].backendRefs[1].name = reviews.default.svc.cluster.local',
+        'HTTPRoute default/r spec.rules[0].backendRefs[2].namespace = other',
+      ],
+      KIA1601: ['ReferenceGrant default/g spec.from[0].namespace = ghost'],
+      KIA1501: ['Gateway default/a spec.listeners[0].hostname = shop.example.com', 'Gateway istio-system/b spec.listeners[0].hostname = shop.example.com'],
+      KIA1502: ['Gateway default/a spec.addresses[0].value = 10.0.0.1', 'Gateway default/b spec.addresses[0].value = 10.0.0.1'],
+      KIA1503: ['Gateway default/a spec.listeners[0].hostname = shop.example.com', 'Gateway default/a spec.listeners[1].hostname = shop.example.com'],
+    });
   });
 });
