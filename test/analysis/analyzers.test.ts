@@ -362,7 +362,7 @@ describe('Kiali\'s consistency checks (and mesh-kit\'s where Kiali has no code)'
     const disable = dr('reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }], trafficPolicy: { tls: { mode: 'DISABLE' } } });
     expect(found(objs(...reviews, strict, disable), 'KIA0207')).toStrictEqual([
       '[KIA0207] DestinationRule \'reviews\' disables TLS toward \'reviews\', whose pods (reviews-v1) a STRICT PeerAuthentication covers: '
-      + 'the requests are refused (Kiali KIA0207): use ISTIO_MUTUAL, or a PERMISSIVE PeerAuthentication',
+      + 'the requests are refused (Kiali KIA0207); use ISTIO_MUTUAL, or a PERMISSIVE PeerAuthentication',
     ]);
     expect(found(objs(...reviews, strict, reviewsDr), 'KIA0207')).toStrictEqual([]);
   });

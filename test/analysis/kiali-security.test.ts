@@ -66,10 +66,12 @@ describe('AuthorizationPolicy (business/checkers/authorization/)', () => {
   test('KIA0106: a wildcard principal matching no ServiceAccount under the mesh\'s trust domains, and a principal that is no peer identity, fail; matches, aliases and * stay quiet', () => {
     const principals = (...p: string[]) => ap({ rules: [{ from: [{ source: { principals: p } }] }] });
     expect(found(objs(...world, principals('*/ns/default/sa/ghost*', 'just-a-string', 'cluster.local/ns/nowhere/sa/default')), 'KIA0106')).toStrictEqual([
-      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'*/ns/default/sa/ghost*\', but it matches no ServiceAccount of the mesh (Kiali KIA0106, business/checkers/authorization/principals_checker.go)',
+      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'*/ns/default/sa/ghost*\', but it matches no ServiceAccount of the mesh (Kiali KIA0106, business/checkers/authorization/principals_checker.go); '
+      + 'write the callers\' principal pattern as cluster.local/ns/<namespace>/sa/<service account>',
       '[KIA0106] AuthorizationPolicy \'ap\' names principal \'just-a-string\', but it is not of the form <trust domain>/ns/<namespace>/sa/<name> that peer identities have (trust domains: cluster.local) '
-      + '(Kiali KIA0106, business/checkers/authorization/principals_checker.go)',
-      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'cluster.local/ns/nowhere/sa/default\', but namespace \'nowhere\' has no ServiceAccount \'default\' (Kiali KIA0106, business/checkers/authorization/principals_checker.go)',
+      + '(Kiali KIA0106, business/checkers/authorization/principals_checker.go); write the callers\' principal as cluster.local/ns/<namespace>/sa/<service account>',
+      '[KIA0106] AuthorizationPolicy \'ap\' names principal \'cluster.local/ns/nowhere/sa/default\', but namespace \'nowhere\' has no ServiceAccount \'default\' (Kiali KIA0106, business/checkers/authorization/principals_checker.go); '
+      + 'create ServiceAccount \'default\' in namespace \'nowhere\', or name the ServiceAccount the callers run as',
     ]);
     expect(found(objs(...world, principals('*', '*local/ns/default/sa/def*', '*.local/ns/default/sa/default', 'cluster.local/ns/default/*')), 'KIA0106')).toStrictEqual([]);
     // a ServiceAccount exists under every trust domain of the mesh (Kiali lists each under each domain)
@@ -323,9 +325,9 @@ describe('Gateway API Gateways (business/checkers/k8sgateways/multi_match_checke
   test('KIA1503: fails if two listeners of one Gateway repeat hostname, port and protocol; quiet when they differ', () => {
     expect(found(objs(...world, k8sGateway('a', [listener('one', 'shop.example.com'), listener('two', 'shop.example.com')])), 'KIA1503')).toStrictEqual([
       '[KIA1503] Gateway \'a\' listeners[0] (\'one\') repeats the hostname \'shop.example.com\' port 80 HTTP of listeners[1] (\'two\'): '
-      + 'the listeners conflict and are not programmed (Kiali KIA1503, business/checkers/k8sgateways/multi_match_checker.go); each listener needs its own hostname, port and protocol',
+      + 'the listeners conflict and are not programmed (Kiali KIA1503, business/checkers/k8sgateways/multi_match_checker.go); give listeners[0] its own hostname, port or protocol, or merge the two listeners',
       '[KIA1503] Gateway \'a\' listeners[1] (\'two\') repeats the hostname \'shop.example.com\' port 80 HTTP of listeners[0] (\'one\'): '
-      + 'the listeners conflict and are not programmed (Kiali KIA1503, business/checkers/k8sgateways/multi_match_checker.go); each listener needs its own hostname, port and protocol',
+      + 'the listeners conflict and are not programmed (Kiali KIA1503, business/checkers/k8sgateways/multi_match_checker.go); give listeners[1] its own hostname, port or protocol, or merge the two listeners',
     ]);
     expect(found(objs(...world, k8sGateway('a', [listener('one', 'shop.example.com'), listener('two', 'shop.example.com', 443, 'HTTPS'), listener('three', 'api.example.com')])), 'KIA1503'))
       .toStrictEqual([]);

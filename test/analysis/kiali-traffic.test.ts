@@ -1,5 +1,8 @@
 import { AnalyzedObject, FindingLevel, analyze } from '../../lib';
+import { ShapeFixture } from './finding-shapes/fixture';
+import { FIXTURES as SHAPES } from './finding-shapes/kiali-traffic';
 import { AnalyzeOptions } from '../../lib/analysis';
+import { objectsOfYaml } from '../../lib/analysis/load';
 import { Manifest } from '../../lib/render/model';
 
 /*
@@ -173,8 +176,8 @@ describe('ports', () => {
     expect(found(objects, 'KIA0601')).toStrictEqual([
       `[KIA0601] Service 'ratings' port 'web' (ports[0], 80) does not follow <protocol>[-suffix] and gives no appProtocol (Kiali KIA0601, ${C}/services/port_mapping_checker.go): `
       + 'Istio has to sniff its protocol (HTTP/1.1 and HTTP/2 only: a server-first protocol waits out the detection timeout); name it \'http-web\', \'grpc-web\', \'tcp-web\'... or set appProtocol',
-      `[KIA0601] Gateway 'g' servers[0] port 'secure' does not begin with its protocol HTTPS (Kiali KIA0601, ${C}/gateways/port_checker.go): name it 'https' or 'https-<suffix>'`,
-      `[KIA0601] ServiceEntry 'api' port 'tls' (ports[0]) does not begin with its protocol HTTPS (Kiali KIA0601, ${C}/serviceentries/port_checker.go): name it 'https' or 'https-<suffix>'`,
+      `[KIA0601] Gateway 'g' servers[0] port 'secure' does not begin with its protocol HTTPS (Kiali KIA0601, ${C}/gateways/port_checker.go); name it 'https' or 'https-<suffix>'`,
+      `[KIA0601] ServiceEntry 'api' port 'tls' (ports[0]) does not begin with its protocol HTTPS (Kiali KIA0601, ${C}/serviceentries/port_checker.go); name it 'https' or 'https-<suffix>'`,
     ]);
     expect(levels(objects, 'KIA0601')).toStrictEqual([FindingLevel.ERROR, FindingLevel.ERROR, FindingLevel.ERROR]);
     // out of the mesh (no injection), and a gateway's own Service: not checked
@@ -195,18 +198,18 @@ describe('ports', () => {
       { name: 'c', port: 82, appProtocol: 'kubernetes.io/h2c' }, { name: 'd', port: 53, protocol: 'UDP', appProtocol: 'dns' }]), deploy('ratings', { app: 'ratings' }));
     expect(found(objects, 'KIA0602')).toStrictEqual([
       '[KIA0602] Service \'ratings\' port \'a\' (ports[0]) has appProtocol \'web\', which is not one of grpc, grpc-web, http, http2, https, mongo, redis, tcp, tls, udp, mysql, '
-      + `kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss (Kiali KIA0602, ${C}/services/port_mapping_checker.go): Istio does not read it as a protocol; write the protocol`,
+      + `kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss (Kiali KIA0602, ${C}/services/port_mapping_checker.go): Istio does not read it as a protocol; write the protocol the port speaks, as one of those names (http, grpc, tcp...)`,
     ]);
     expect(levels(objects, 'KIA0602')).toStrictEqual([FindingLevel.ERROR]);
   });
 
   test('KIA0701: fails if a Service port targets a port (or a port name) the Deployment\'s containers do not declare; quiet when declared, or when no port is declared at all', () => {
-    const message = (target: string) => `[KIA0701] Service 'ratings' port 80 (ports[0]) targets ${target}, which no container of Deployment 'ratings' declares `
-      + `(Kiali KIA0701, ${C}/services/port_mapping_checker.go): declare the containerPort, or fix the targetPort`;
+    const message = (target: string, fix: string) => `[KIA0701] Service 'ratings' port 80 (ports[0]) targets ${target}, which no container of Deployment 'ratings' declares `
+      + `(Kiali KIA0701, ${C}/services/port_mapping_checker.go); ${fix} in Deployment 'ratings', or fix the targetPort`;
     expect(found(objs(ns('default'), svc('ratings', [{ name: 'http', port: 80, targetPort: 8080 }]), deploy('ratings', { app: 'ratings' }, 'default', [{ containerPort: 9080 }])), 'KIA0701'))
-      .toStrictEqual([message('port 8080')]);
+      .toStrictEqual([message('port 8080', 'declare containerPort 8080')]);
     expect(found(objs(ns('default'), svc('ratings', [{ name: 'http', port: 80, targetPort: 'web' }]), deploy('ratings', { app: 'ratings' })), 'KIA0701'))
-      .toStrictEqual([message('port \'web\'')]);
+      .toStrictEqual([message('port \'web\'', 'name a container port \'web\'')]);
     expect(levels(objs(ns('default'), svc('ratings', [{ name: 'http', port: 80, targetPort: 'web' }]), deploy('ratings', { app: 'ratings' })), 'KIA0701')).toStrictEqual([FindingLevel.WARNING]);
     expect(found(objs(ns('default'), svc('ratings', [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'http-b', port: 81, targetPort: 'web' }]),
       deploy('ratings', { app: 'ratings' }, 'default', [{ containerPort: 8080 }, { containerPort: 9000, name: 'web' }])), 'KIA0701')).toStrictEqual([]);
@@ -239,7 +242,7 @@ describe('exportTo and Sidecars', () => {
     const objects = objs(...reviews, vs('r', { hosts: ['reviews'], exportTo: ['.', 'ghost', 'default', '*'], http: [{ route: [{ destination: { host: 'reviews' } }] }] }),
       dr('d', { host: 'reviews', exportTo: ['istio-system', 'nowhere'] }), se('s', { hosts: ['api.example.com'], exportTo: ['gone'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }));
     const m = (kind: string, n: string, target: string, i: number) => `[KIA0005] ${kind} '${n}' exports to namespace '${target}' (exportTo[${i}]), which does not exist `
-      + `(Kiali KIA0005, ${C}/common/export_to_namespace_checker.go): fix the name, or create the namespace`;
+      + `(Kiali KIA0005, ${C}/common/export_to_namespace_checker.go); fix the name, or create namespace '${target}'`;
     expect(found(objects, 'KIA0005')).toStrictEqual([m('VirtualService', 'r', 'ghost', 1), m('DestinationRule', 'd', 'nowhere', 1), m('ServiceEntry', 's', 'gone', 0)]);
     expect(levels(objects, 'KIA0005')).toStrictEqual([FindingLevel.ERROR, FindingLevel.ERROR, FindingLevel.ERROR]);
     expect(found(objects, 'KIA0005', { world: 'partial' })).toStrictEqual([]);
@@ -278,7 +281,7 @@ describe('exportTo and Sidecars', () => {
     const selected = sidecar('default', { workloadSelector: { labels: { app: 'reviews' } }, egress: [{ hosts: ['*/*'] }] }, 'istio-system');
     expect(found(objs(ns('istio-system'), selected), 'KIA1006')).toStrictEqual([
       `[KIA1006] Sidecar 'default' in the root namespace 'istio-system' has a workloadSelector (Kiali KIA1006, ${C}/sidecars/global_checker.go): `
-      + 'the mesh-wide default Sidecar should select no workload; drop the selector, or move it to the workloads\' namespace',
+      + 'the mesh-wide default Sidecar should select no workload; drop the selector, or move the Sidecar to the workloads\' namespace',
     ]);
     expect(found(objs(ns('istio-system'), sidecar('default', { egress: [{ hosts: ['*/*'] }] }, 'istio-system'),
       sidecar('r', { workloadSelector: { labels: { app: 'reviews' } }, egress: [{ hosts: ['*/*'] }] })), 'KIA1006')).toStrictEqual([]);
@@ -290,7 +293,7 @@ describe('Sidecar modes and WorkloadGroups', () => {
     const objects = objs(ns('default'), sidecar('s', { outboundTrafficPolicy: {}, egress: [{ hosts: ['*/*'] }] }));
     expect(found(objects, 'KIA1007')).toStrictEqual([
       `[KIA1007] Sidecar 's' has an outboundTrafficPolicy without a mode (Kiali KIA1007, ${C}/sidecars/outbound_traffic_policy_mode.go): `
-      + 'istiod takes the mesh\'s mode only when the Sidecar has no outboundTrafficPolicy (istio/istio pilot/pkg/model/sidecar.go), so this one is REGISTRY_ONLY, the mode\'s zero value; write the mode',
+      + 'istiod takes the mesh\'s mode only when the Sidecar has no outboundTrafficPolicy (istio/istio pilot/pkg/model/sidecar.go), so this one is REGISTRY_ONLY, the mode\'s zero value; write the mode: ALLOW_ANY or REGISTRY_ONLY',
     ]);
     expect(levels(objects, 'KIA1007')).toStrictEqual([FindingLevel.INFO]);
     expect(found(objs(ns('default'), sidecar('s', { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } }), sidecar('t', { egress: [{ hosts: ['*/*'] }] })), 'KIA1007')).toStrictEqual([]);
@@ -303,7 +306,7 @@ describe('Sidecar modes and WorkloadGroups', () => {
     const objects = objs(ns('vm'), sa, wg('a', { app: 'a' }, 'ghost'), wg('b', { app: 'b' }, 'legacy'), wg('c', { app: 'c' }));
     expect(found(objects, 'KIA1701')).toStrictEqual([
       `[KIA1701] WorkloadGroup 'a' template names ServiceAccount 'ghost', which namespace 'vm' does not have (Kiali KIA1701, ${C}/workloadgroups/service_accounts_checker.go): `
-      + 'its workloads cannot get that identity; create the ServiceAccount or fix the name',
+      + 'its workloads cannot get that identity; create ServiceAccount \'ghost\' in namespace \'vm\', or fix the name',
     ]);
     expect(levels(objects, 'KIA1701')).toStrictEqual([FindingLevel.WARNING]);
     expect(found(objs(wg('a', { app: 'a' }, 'ghost')), 'KIA1701', { world: 'partial' })).toStrictEqual([]);
@@ -371,5 +374,48 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
     expect(found(objs(...reviews, ...ingress, g, bind(['ghost.istio-system'])), 'IST0101')).toStrictEqual([
       '[IST0101] VirtualService \'shop\' binds to gateway \'ghost.istio-system\', which does not exist in namespace \'istio-system\'; add Gateway \'ghost\' to namespace \'istio-system\', or bind to a gateway that exists',
     ]);
+  });
+});
+
+describe('where each finding points (issue 37: field, value and fix apart from the message)', () => {
+  test('each Kiali check of kiali-traffic.ts, kiali.ts and kiali-gateway-api.ts names the exact field of the object as written, and its value', () => {
+    const at = (f: ShapeFixture) => analyze(objectsOfYaml(f.yaml, 'fixture.yaml'), { world: 'closed', ...f.options }).findings
+      .filter(x => x.code === f.code && x.analyzer === f.analyzer).map(x => `${x.object} ${x.field} = ${x.value}`);
+    expect(Object.fromEntries(SHAPES.map(f => [f.code, at(f)]))).toStrictEqual({
+      KIA0201: ['DestinationRule default/a spec.host = reviews', 'DestinationRule default/b spec.host = reviews.default.svc.cluster.local'],
+      KIA0209: ['DestinationRule default/bare spec.subsets[0].labels = all', 'DestinationRule default/mixed spec.subsets[1].labels = every'],
+      KIA0204: ['DestinationRule default/reviews spec.trafficPolicy.tls.mode = ISTIO_MUTUAL'],
+      KIA1108: ['VirtualService default/legacy spec.gateways[0] = gw.istio-system', 'VirtualService default/legacy spec.http[0].match[0].gateways[0] = gw.istio-system.svc.cluster.local'],
+      KIA1106: ['VirtualService default/a spec.hosts[0] = reviews', 'VirtualService default/b spec.hosts[0] = reviews.default.svc.cluster.local'],
+      KIA0301: ['Gateway istio-system/one spec.servers[0].hosts[0] = shop.example.com', 'Gateway istio-system/two spec.servers[0].hosts[0] = *.example.com'],
+      KIA0601: ['Service default/reviews spec.ports[0].name = web', 'Gateway istio-system/gw spec.servers[0].port.name = web', 'ServiceEntry default/api spec.ports[0].name = secure'],
+      KIA0602: ['Service default/ratings spec.ports[0].appProtocol = fancy'],
+      KIA0701: ['Service default/ratings spec.ports[0].port = 8080', 'Service default/ratings spec.ports[1].targetPort = admin'],
+      KIA1211: ['ServiceEntry default/a spec.hosts[0] = api.example.com', 'ServiceEntry default/b spec.hosts[0] = api.example.com'],
+      KIA0005: ['DestinationRule default/reviews spec.exportTo[1] = ghost'],
+      KIA1004: ['Sidecar default/egress spec.egress[0].hosts[0] = default/ghost.default.svc.cluster.local', 'Sidecar default/egress spec.egress[0].hosts[1] = other/reviews.default.svc.cluster.local'],
+      KIA1006: ['Sidecar istio-system/default spec.workloadSelector.labels = {"app":"reviews"}'],
+      KIA1007: ['Sidecar default/default spec.outboundTrafficPolicy = {}'],
+      KIA1701: ['WorkloadGroup default/vms spec.template.serviceAccount = ghost'],
+      KIA1702: ['WorkloadGroup default/a spec.metadata.labels = {"app":"vm"}', 'WorkloadGroup default/b spec.metadata.labels = {"app":"vm"}'],
+      KIA0207: ['DestinationRule default/top spec.trafficPolicy.tls.mode = DISABLE', 'DestinationRule default/subset spec.subsets[1].trafficPolicy.tls.mode = DISABLE'],
+      KIA0106: [
+        'AuthorizationPolicy default/ap spec.rules[0].from[0].source.principals[1] = cluster.local/ns/default/sa/ghost',
+        'AuthorizationPolicy default/ap spec.rules[0].from[1].source.principals[0] = */ns/default/sa/ghost*',
+        'AuthorizationPolicy default/ap spec.rules[0].from[1].source.principals[1] = just-a-string',
+      ],
+      KIA1104: ['VirtualService default/one spec.http[0].route[0].weight = 90', 'VirtualService default/one spec.tcp[0].route[0].weight = 50'],
+      KIA1105: ['VirtualService default/twice spec.http[0].route[1].destination = {"host":"reviews.default.svc.cluster.local","subset":"v1"}'],
+      KIA1401: ['HTTPRoute default/r spec.parentRefs[0].name = ghost', 'HTTPRoute default/r spec.parentRefs[1] = istio-system/gw'],
+      KIA1402: [
+        'HTTPRoute default/r spec.rules[0].backendRefs[0].name = ghost',
+        'HTTPRoute default/r spec.rules[0].backendRefs[1].name = reviews.default.svc.cluster.local',
+        'HTTPRoute default/r spec.rules[0].backendRefs[2].namespace = other',
+      ],
+      KIA1601: ['ReferenceGrant default/g spec.from[0].namespace = ghost'],
+      KIA1501: ['Gateway default/a spec.listeners[0].hostname = shop.example.com', 'Gateway istio-system/b spec.listeners[0].hostname = shop.example.com'],
+      KIA1502: ['Gateway default/a spec.addresses[0].value = 10.0.0.1', 'Gateway default/b spec.addresses[0].value = 10.0.0.1'],
+      KIA1503: ['Gateway default/a spec.listeners[0].hostname = shop.example.com', 'Gateway default/a spec.listeners[1].hostname = shop.example.com'],
+    });
   });
 });

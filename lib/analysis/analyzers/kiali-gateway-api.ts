@@ -50,13 +50,21 @@ const routeGatewayMissing: Analyzer = {
     const cite = `(Kiali KIA1401, business/checkers/${route.manifest.kind === 'HTTPRoute' ? 'k8shttproutes' : 'k8sgrpcroutes'}/no_k8sgateway_checker.go)`;
     if (!gateway) {
       const outside = ctx.world === 'partial' && ctx.gatewayExists(gwNs, str(ref.name)) && ctx.find('Gateway', NET, gwNs, str(ref.name)) === undefined;
-      return outside ? [] : [{ object: route, message: `${where}, which does not exist: the route is attached to nothing ${cite}; create the Gateway or fix parentRefs` }];
+      return outside ? [] : [{
+        object: route,
+        message: `${where}, which does not exist: the route is attached to nothing ${cite}`,
+        field: `spec.parentRefs[${i}].name`,
+        value: str(ref.name),
+        fix: 'create the Gateway or fix parentRefs',
+      }];
     }
     if (gwNs === routeNs || sharedWith(ctx, gateway, routeNs)) return [];
     return [{
       object: route,
-      message: `${where}, whose listeners do not admit routes from namespace '${routeNs}' (allowedRoutes.namespaces.from is not All or a Selector matching it): the route is not attached ${cite}; `
-        + 'set allowedRoutes on the Gateway\'s listener',
+      message: `${where}, whose listeners do not admit routes from namespace '${routeNs}' (allowedRoutes.namespaces.from is not All or a Selector matching it): the route is not attached ${cite}`,
+      field: `spec.parentRefs[${i}]`,
+      value: `${gwNs}/${str(ref.name)}`,
+      fix: 'set allowedRoutes on the Gateway\'s listener',
     }];
   })),
 };
@@ -88,14 +96,30 @@ const routeServiceMissing: Analyzer = {
         || (ctx.world === 'partial' && ctx.destinationHost(routeNs, undefined, `${svcName}.${ns}.${DOMAIN}`)?.external === true);
       const where = `${route.manifest.kind} '${name(route)}' ${at} names Service '${ns}/${svcName}'`;
       if (svcName.includes('.')) {
-        return [{ object: route, message: `${where}: a Service reference is a name, not a host ${cite}; write the Service's name and its namespace in 'namespace'` }];
+        return [{
+          object: route,
+          message: `${where}: a Service reference is a name, not a host ${cite}`,
+          field: `spec.${at}.name`,
+          value: svcName,
+          fix: 'write the Service\'s name and its namespace in \'namespace\'',
+        }];
       }
-      if (!exists) return [{ object: route, message: `${where}, which does not exist: its requests fail ${cite}; create the Service or fix the reference` }];
+      if (!exists) {
+        return [{
+          object: route,
+          message: `${where}, which does not exist: its requests fail ${cite}`,
+          field: `spec.${at}.name`,
+          value: svcName,
+          fix: 'create the Service or fix the reference',
+        }];
+      }
       const open = ns === routeNs || granted(ctx, routeNs, ns, route.manifest.kind) || (ctx.world === 'partial' && ctx.namespace(ns) === undefined && !ctx.objects.some(o => ctx.namespaceOf(o) === ns));
       return open ? [] : [{
         object: route,
-        message: `${where}, in another namespace, and no ReferenceGrant in '${ns}' lets ${route.manifest.kind}s of '${routeNs}' reach its Services: the reference is refused ${cite}; `
-          + `add a ReferenceGrant in '${ns}' from ${route.manifest.kind} of namespace '${routeNs}' to Service`,
+        message: `${where}, in another namespace, and no ReferenceGrant in '${ns}' lets ${route.manifest.kind}s of '${routeNs}' reach its Services: the reference is refused ${cite}`,
+        field: `spec.${at}.namespace`,
+        value: ns,
+        fix: `add a ReferenceGrant in '${ns}' from ${route.manifest.kind} of namespace '${routeNs}' to Service`,
       }];
     });
   }),
@@ -110,7 +134,10 @@ const grantNamespaceMissing: Analyzer = {
   run: ctx => ctx.of('ReferenceGrant', GW).flatMap(g => objs(spec(g).from).flatMap((f, i) => (knownNamespace(ctx, str(f.namespace)) ? [] : [{
     object: g,
     message: `ReferenceGrant '${name(g)}' from[${i}] names namespace '${str(f.namespace)}', which does not exist: the grant opens nothing `
-      + '(Kiali KIA1601, business/checkers/k8sreferencegrants/namespace_checker.go); name the namespace the routes are in',
+      + '(Kiali KIA1601, business/checkers/k8sreferencegrants/namespace_checker.go)',
+    field: `spec.from[${i}].namespace`,
+    value: str(f.namespace),
+    fix: 'name the namespace the routes are in',
   }]))),
 };
 
@@ -137,7 +164,10 @@ const gatewayListenerShared: Analyzer = {
       return others.length === 0 ? [] : [{
         object: g,
         message: `Gateway '${name(g)}' listeners[${i}] (${describeListener(l)}) is also a listener of ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
-          + `clients reach whichever address DNS gives them (Kiali KIA1501, ${K8S_GATEWAYS}); serve the hostname from one Gateway`,
+          + `clients reach whichever address DNS gives them (Kiali KIA1501, ${K8S_GATEWAYS})`,
+        field: `spec.listeners[${i}].hostname`,
+        value: str(l.hostname),
+        fix: 'serve the hostname from one Gateway',
       }];
     }));
   },
@@ -160,7 +190,10 @@ const gatewayAddressShared: Analyzer = {
       return others.length === 0 ? [] : [{
         object: g,
         message: `Gateway '${name(g)}' addresses[${i}] ('${str(a.value)}') is also asked for by ${others.map(o => `'${gatewayId(ctx, o)}'`).join(', ')}: `
-          + `only one of them can have it (Kiali KIA1502, ${K8S_GATEWAYS}); give each Gateway its own address`,
+          + `only one of them can have it (Kiali KIA1502, ${K8S_GATEWAYS})`,
+        field: `spec.addresses[${i}].value`,
+        value: str(a.value),
+        fix: 'give each Gateway its own address',
       }];
     }));
   },
@@ -180,7 +213,10 @@ const gatewayListenerRepeated: Analyzer = {
       return other < 0 ? [] : [{
         object: g,
         message: `Gateway '${name(g)}' listeners[${i}] ('${str(l.name)}') repeats the ${describeListener(l)} of listeners[${other}] ('${str(listeners[other].name)}'): `
-          + `the listeners conflict and are not programmed (Kiali KIA1503, ${K8S_GATEWAYS}); each listener needs its own hostname, port and protocol`,
+          + `the listeners conflict and are not programmed (Kiali KIA1503, ${K8S_GATEWAYS})`,
+        field: `spec.listeners[${i}].hostname`,
+        value: str(l.hostname),
+        fix: `give listeners[${i}] its own hostname, port or protocol, or merge the two listeners`,
       }];
     });
   }),

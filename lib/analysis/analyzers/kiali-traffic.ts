@@ -53,7 +53,11 @@ function visibleTogether(ctx: AnalysisContext, a: AnalyzedObject, b: AnalyzedObj
 
 /** The findings of objects that collide with others: one per object, naming the others (in object order). */
 type Pair = [AnalyzedObject, AnalyzedObject, string];
-function collisions(ctx: AnalysisContext, pairs: Pair[], message: (o: AnalyzedObject, others: string, what: string[]) => string): RawFinding[] {
+/** Where an object of a collision writes what collides (`spec.host`), and what is written there. */
+type At = (o: AnalyzedObject) => { field: string; value: unknown };
+function collisions(
+  ctx: AnalysisContext, pairs: Pair[], message: (o: AnalyzedObject, others: string, what: string[]) => string, fix: string, at: At,
+): RawFinding[] {
   const byObject = new Map<AnalyzedObject, { others: string[]; what: string[] }>();
   const add = (o: AnalyzedObject, other: AnalyzedObject, what: string) => {
     const e = byObject.get(o) ?? { others: [], what: [] };
@@ -66,7 +70,8 @@ function collisions(ctx: AnalysisContext, pairs: Pair[], message: (o: AnalyzedOb
     add(b, a, what);
   }
   const order = new Map(ctx.objects.map((o, i) => [o, i]));
-  return [...byObject].sort(([a], [b]) => order.get(a)! - order.get(b)!).map(([o, e]) => ({ object: o, message: message(o, and(e.others), e.what) }));
+  return [...byObject].sort(([a], [b]) => order.get(a)! - order.get(b)!)
+    .map(([o, e]) => ({ object: o, message: message(o, and(e.others), e.what), ...at(o), fix }));
 }
 
 // --- DestinationRules --------------------------------------------------------------------------------------------
@@ -107,7 +112,8 @@ const drMultiMatch: Analyzer = {
       }
     }
     return collisions(ctx, pairs, (o, others, what) => `DestinationRule '${name(o)}' and ${others} apply to the same ${what.join(', ')} (Kiali KIA0201, ${CHECKERS}/destinationrules/multi_match_checker.go): `
-      + 'istiod merges them, keeping the first one\'s traffic policy and the first subset of a name (istio/istio pilot/pkg/model/destination_rule.go); keep one DestinationRule per host');
+      + 'istiod merges them, keeping the first one\'s traffic policy and the first subset of a name (istio/istio pilot/pkg/model/destination_rule.go)',
+    'keep one DestinationRule per host', o => ({ field: 'spec.host', value: str(drSpec(o).host) }));
   },
 };
 
@@ -137,9 +143,14 @@ function subsetsWithoutLabels(ctx: AnalysisContext): Array<{ dr: AnalyzedObject;
     return subsets.flatMap((s, index) => (Object.keys(strMap(s?.labels)).length === 0 ? [{ dr, index, subset: str(s?.name), sibling }] : []));
   });
 }
-const noLabelsMessage = (x: { dr: AnalyzedObject; index: number; subset: string }) =>
-  `DestinationRule '${name(x.dr)}' subset '${x.subset}' (subsets[${x.index}]) has no labels (Kiali KIA0209, ${CHECKERS}/destinationrules/no_dest_checker.go): `
-  + `it takes every endpoint of host '${str(drSpec(x.dr).host)}'; give it the labels of the version it stands for`;
+const noLabelsFinding = (x: { dr: AnalyzedObject; index: number; subset: string }): RawFinding => ({
+  object: x.dr,
+  message: `DestinationRule '${name(x.dr)}' subset '${x.subset}' (subsets[${x.index}]) has no labels (Kiali KIA0209, ${CHECKERS}/destinationrules/no_dest_checker.go): `
+    + `it takes every endpoint of host '${str(drSpec(x.dr).host)}'`,
+  field: `spec.subsets[${x.index}].labels`,
+  value: x.subset,
+  fix: 'give it the labels of the version it stands for',
+});
 
 const subsetNoLabels: Analyzer = {
   analyzer: 'kiali.DestinationRuleNoDestinationChecker',
@@ -147,7 +158,7 @@ const subsetNoLabels: Analyzer = {
   name: 'DestinationRuleSubsetNoLabels',
   level: FindingLevel.WARNING,
   description: 'Kiali KIA0209: a DestinationRule subset has no labels, and no other subset of the rule picks a workload',
-  run: ctx => subsetsWithoutLabels(ctx).filter(x => !x.sibling).map(x => ({ object: x.dr, message: noLabelsMessage(x) })),
+  run: ctx => subsetsWithoutLabels(ctx).filter(x => !x.sibling).map(noLabelsFinding),
 };
 
 const subsetNoLabelsBeside: Analyzer = {
@@ -156,7 +167,7 @@ const subsetNoLabelsBeside: Analyzer = {
   name: 'DestinationRuleSubsetNoLabels',
   level: FindingLevel.INFO,
   description: 'Kiali KIA0209 (at Kiali\'s unknown severity): a DestinationRule subset has no labels beside subsets that pick workloads',
-  run: ctx => subsetsWithoutLabels(ctx).filter(x => x.sibling).map(x => ({ object: x.dr, message: noLabelsMessage(x) })),
+  run: ctx => subsetsWithoutLabels(ctx).filter(x => x.sibling).map(noLabelsFinding),
 };
 
 /** Whether a DestinationRule writes TLS settings (top level or a port's). */
@@ -179,8 +190,10 @@ const mtlsOverridden: Analyzer = {
       return covering.length === 0 ? [] : [{
         object: dr,
         message: `DestinationRule '${name(dr)}' for host '${str(drSpec(dr).host)}' writes no TLS settings, and overrides ${and(covering.map(w => ref(ctx, w)))}, which sends ISTIO_MUTUAL `
-          + `(Kiali KIA0204, ${CHECKERS}/destinationrules/traffic_policy_checker.go): istiod applies the most specific host's rule only (istio/istio pilot/pkg/model/push_context.go destinationRule); `
-          + 'give it trafficPolicy.tls.mode ISTIO_MUTUAL',
+          + `(Kiali KIA0204, ${CHECKERS}/destinationrules/traffic_policy_checker.go): istiod applies the most specific host's rule only (istio/istio pilot/pkg/model/push_context.go destinationRule)`,
+        field: 'spec.trafficPolicy.tls.mode',
+        value: 'ISTIO_MUTUAL',
+        fix: 'give it trafficPolicy.tls.mode ISTIO_MUTUAL',
       }];
     });
   },
@@ -205,7 +218,10 @@ const gatewayNomenclature: Analyzer = {
     return {
       object: vs,
       message: `VirtualService '${name(vs)}' names gateway '${g.gw}' (${g.at}) in the legacy name.namespace form (Kiali KIA1108, ${CHECKERS}/virtualservices/no_gateway_checker.go): `
-        + `istiod still binds it (istio/istio pilot/pkg/model/config.go resolveGatewayName); write '${rest.split('.')[0]}/${gwName}'`,
+        + 'istiod still binds it (istio/istio pilot/pkg/model/config.go resolveGatewayName)',
+      field: `spec.${g.at}`,
+      value: g.gw,
+      fix: `write '${rest.split('.')[0]}/${gwName}'`,
     };
   })),
 };
@@ -227,12 +243,18 @@ const singleHost: Analyzer = {
   run: ctx => {
     // gateway -> namespace -> service -> VirtualServices (Kiali's hostCounter), `mesh` for the ones bound to no gateway
     const counter = new Map<string, Map<string, Map<string, AnalyzedObject[]>>>();
+    /** The index in spec.hosts of each VirtualService's first host of a key (`ns|service`): the finding's field. */
+    const hostIndex = new Map<AnalyzedObject, Map<string, number>>();
     for (const vs of distinct(ctx.of('VirtualService', NET))) {
       const ns = ctx.namespaceOf(vs);
       // the mesh gateway's (no gateways, or `mesh`) are Istio's IST0109 (virtualservice.ts), at Error: not twice
       const gateways = strs(vsSpec(vs).gateways).filter(g => g !== 'mesh');
-      for (const h of strs(vsSpec(vs).hosts)) {
-        const [hostNs, svc] = vsHostKey(ctx, h, ns).split('|');
+      for (const [index, h] of strs(vsSpec(vs).hosts).entries()) {
+        const key = vsHostKey(ctx, h, ns);
+        const [hostNs, svc] = key.split('|');
+        const indexes = hostIndex.get(vs) ?? new Map<string, number>();
+        if (!indexes.has(key)) indexes.set(key, index);
+        hostIndex.set(vs, indexes);
         for (const g of new Set(gateways)) {
           const gw = g === 'mesh' ? g : g.includes('/') ? (g.startsWith('./') ? `${ns}/${g.slice(2)}` : g) : `${ns}/${g}`;
           if (!counter.has(gw)) counter.set(gw, new Map());
@@ -246,23 +268,34 @@ const singleHost: Analyzer = {
       }
     }
     const pairs: Pair[] = [];
+    /** The first host of each VirtualService that collides (its index in spec.hosts). */
+    const first = new Map<AnalyzedObject, number>();
+    const hit = (o: AnalyzedObject, key: string) => {
+      const i = hostIndex.get(o)?.get(key);
+      if (i !== undefined && (first.get(o) ?? Infinity) > i) first.set(o, i);
+    };
     for (const [gw, byNs] of counter) {
       for (const [hostNs, bySvc] of byNs) {
         for (const [svc, vss] of bySvc) {
           const host = hostNs === '' ? svc : `${svc}.${hostNs}.${DOMAIN}`;
           const at = gw === 'mesh' ? 'in the mesh' : `on gateway '${gw}'`;
-          const push = (a: AnalyzedObject, b: AnalyzedObject) => {
-            if (a !== b && visibleTogether(ctx, a, b)) pairs.push([a, b, `host '${host}' ${at}`]);
+          const push = (a: AnalyzedObject, keyA: string, b: AnalyzedObject, keyB: string) => {
+            if (a === b || !visibleTogether(ctx, a, b)) return;
+            pairs.push([a, b, `host '${host}' ${at}`]);
+            hit(a, keyA);
+            hit(b, keyB);
           };
-          for (let i = 0; i < vss.length; i++) for (let j = i + 1; j < vss.length; j++) push(vss[i], vss[j]);
+          const key = `${hostNs}|${svc}`;
+          for (let i = 0; i < vss.length; i++) for (let j = i + 1; j < vss.length; j++) push(vss[i], key, vss[j], key);
           // a namespace wildcard (`*.ns.svc.cluster.local`, or `*` in the namespace) covers every other service of it
           if (svc === '*' || hostNs === '') continue;
-          for (const w of bySvc.get('*') ?? []) for (const v of vss) push(w, v);
+          for (const w of bySvc.get('*') ?? []) for (const v of vss) push(w, `${hostNs}|*`, v, key);
         }
       }
     }
     return collisions(ctx, pairs, (o, others, what) => `VirtualService '${name(o)}' and ${others} define ${and(what)} (Kiali KIA1106, ${CHECKERS}/virtualservices/single_host_checker.go): `
-      + 'which rules apply depends on how istiod merges them; keep one VirtualService per host and gateway');
+      + 'which rules apply depends on how istiod merges them', 'keep one VirtualService per host and gateway',
+    o => ({ field: `spec.hosts[${first.get(o) ?? 0}]`, value: strs(vsSpec(o).hosts)[first.get(o) ?? 0] }));
   },
 };
 
@@ -275,22 +308,26 @@ const gatewayMultiMatch: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'Kiali KIA0301: a host served twice on one port of the same gateway workload (in one Gateway or across Gateways)',
   run: ctx => {
-    type H = { gw: AnalyzedObject; server: number; host: string; target: string };
+    type H = { gw: AnalyzedObject; server: number; index: number; raw: string; host: string; target: string };
     const byKey = new Map<string, H[]>();
     for (const gw of distinct(ctx.of('Gateway', NET))) {
       const spec = (gw.manifest.spec ?? {}) as GatewaySpec;
       const selector = selectorString(strMap(spec.selector));
       list(spec.servers).forEach((s, server) => {
         const key = `${Number(s?.port?.number ?? 0)}|${selector}`;
-        for (const raw of strs(s?.hosts)) {
+        strs(s?.hosts).forEach((raw, index) => {
           const [target, host] = raw.includes('/') ? [raw.slice(0, raw.indexOf('/')), raw.slice(raw.indexOf('/') + 1)] : ['*', raw];
-          byKey.set(key, [...(byKey.get(key) ?? []), { gw, server, host: host.toLowerCase(), target: target === '.' ? ctx.namespaceOf(gw) : target }]);
-        }
+          byKey.set(key, [...(byKey.get(key) ?? []), { gw, server, index, raw, host: host.toLowerCase(), target: target === '.' ? ctx.namespaceOf(gw) : target }]);
+        });
       });
     }
     const out = new Map<AnalyzedObject, string[]>();
+    /** The first host of each Gateway served twice: the finding's field. */
+    const first = new Map<AnalyzedObject, H>();
     const add = (h: H, other: H) => {
       const l = out.get(h.gw) ?? [];
+      const f = first.get(h.gw);
+      if (!f || h.server < f.server || (h.server === f.server && h.index < f.index)) first.set(h.gw, h);
       const text = `host '${h.host}' (servers[${h.server}]) is also served by ${other.gw === h.gw ? `servers[${other.server}]` : `${ref(ctx, other.gw)} servers[${other.server}]`}`;
       if (!l.includes(text)) l.push(text);
       out.set(h.gw, l);
@@ -314,7 +351,10 @@ const gatewayMultiMatch: Analyzer = {
     return [...out].sort(([a], [b]) => order.get(a)! - order.get(b)!).map(([gw, texts]) => ({
       object: gw,
       message: `Gateway '${name(gw)}': ${texts.join('; ')}, on the same port of the same workload (Kiali KIA0301, ${CHECKERS}/gateways/multi_match_checker.go): `
-        + 'the gateway takes one server\'s settings for it; serve each host once per port',
+        + 'the gateway takes one server\'s settings for it',
+      field: `spec.servers[${first.get(gw)!.server}].hosts[${first.get(gw)!.index}]`,
+      value: first.get(gw)!.raw,
+      fix: 'serve each host once per port',
     }));
   },
 };
@@ -370,21 +410,30 @@ const portName: Analyzer = {
       return [{
         object: svc,
         message: `Service '${name(svc)}' port '${str(p.name)}' (ports[${i}], ${str(p.port)}) does not follow <protocol>[-suffix] and gives no appProtocol `
-          + `(Kiali KIA0601, ${CHECKERS}/services/port_mapping_checker.go): Istio has to sniff its protocol (HTTP/1.1 and HTTP/2 only: a server-first protocol waits out the detection timeout); name it '${['http', 'grpc', 'tcp'].map(x => `${x}-${str(p.name) || 'web'}`).join('\', \'')}'... or set appProtocol`,
+          + `(Kiali KIA0601, ${CHECKERS}/services/port_mapping_checker.go): Istio has to sniff its protocol (HTTP/1.1 and HTTP/2 only: a server-first protocol waits out the detection timeout)`,
+        field: `spec.ports[${i}].name`,
+        value: str(p.name),
+        fix: `name it '${['http', 'grpc', 'tcp'].map(x => `${x}-${str(p.name) || 'web'}`).join('\', \'')}'... or set appProtocol`,
       }];
     })),
     ...ctx.of('Gateway', NET).flatMap(gw => list(((gw.manifest.spec ?? {}) as GatewaySpec).servers).flatMap((s, i) => (
       !isObj(s?.port) || nameFollowsProtocol(str(s.port.name), str(s.port.protocol)) ? [] : [{
         object: gw,
         message: `Gateway '${name(gw)}' servers[${i}] port '${str(s.port.name)}' does not begin with its protocol ${str(s.port.protocol)} `
-          + `(Kiali KIA0601, ${CHECKERS}/gateways/port_checker.go): name it '${str(s.port.protocol).toLowerCase()}' or '${str(s.port.protocol).toLowerCase()}-<suffix>'`,
+          + `(Kiali KIA0601, ${CHECKERS}/gateways/port_checker.go)`,
+        field: `spec.servers[${i}].port.name`,
+        value: str(s.port.name),
+        fix: `name it '${str(s.port.protocol).toLowerCase()}' or '${str(s.port.protocol).toLowerCase()}-<suffix>'`,
       }])),
     ),
     ...ctx.of('ServiceEntry', NET).flatMap(se => list(((se.manifest.spec ?? {}) as { ports?: unknown[] }).ports).flatMap((p, i) => (
       !isObj(p) || nameFollowsProtocol(str(p.name), str(p.protocol)) ? [] : [{
         object: se,
         message: `ServiceEntry '${name(se)}' port '${str(p.name)}' (ports[${i}]) does not begin with its protocol ${str(p.protocol)} `
-          + `(Kiali KIA0601, ${CHECKERS}/serviceentries/port_checker.go): name it '${str(p.protocol).toLowerCase()}' or '${str(p.protocol).toLowerCase()}-<suffix>'`,
+          + `(Kiali KIA0601, ${CHECKERS}/serviceentries/port_checker.go)`,
+        field: `spec.ports[${i}].name`,
+        value: str(p.name),
+        fix: `name it '${str(p.protocol).toLowerCase()}' or '${str(p.protocol).toLowerCase()}-<suffix>'`,
       }])),
     ),
   ],
@@ -400,7 +449,10 @@ const appProtocol: Analyzer = {
     str(p.protocol).toLowerCase() === 'udp' || p.appProtocol === undefined || appProtocolValid(str(p.appProtocol)) ? [] : [{
       object: svc,
       message: `Service '${name(svc)}' port '${str(p.name)}' (ports[${i}]) has appProtocol '${str(p.appProtocol)}', which is not one of ${PROTOCOLS.join(', ')}, kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss `
-        + `(Kiali KIA0602, ${CHECKERS}/services/port_mapping_checker.go): Istio does not read it as a protocol; write the protocol`,
+        + `(Kiali KIA0602, ${CHECKERS}/services/port_mapping_checker.go): Istio does not read it as a protocol`,
+      field: `spec.ports[${i}].appProtocol`,
+      value: str(p.appProtocol),
+      fix: 'write the protocol the port speaks, as one of those names (http, grpc, tcp...)',
     }])),
   ),
 };
@@ -431,7 +483,12 @@ const deploymentPort: Analyzer = {
       return exposed ? [] : [{
         object: svc,
         message: `Service '${name(svc)}' port ${str(p.port)} (ports[${i}]) targets ${typeof target === 'string' && target !== '' ? `port '${target}'` : `port ${str(typeof target === 'number' && target > 0 ? target : p.port)}`}, `
-          + `which no container of Deployment '${name(deployment.object)}' declares (Kiali KIA0701, ${CHECKERS}/services/port_mapping_checker.go): declare the containerPort, or fix the targetPort`,
+          + `which no container of Deployment '${name(deployment.object)}' declares (Kiali KIA0701, ${CHECKERS}/services/port_mapping_checker.go)`,
+        field: target === undefined || target === '' ? `spec.ports[${i}].port` : `spec.ports[${i}].targetPort`,
+        value: target === undefined || target === '' ? p.port : target,
+        fix: typeof target === 'string' && target !== ''
+          ? `name a container port '${target}' in Deployment '${name(deployment.object)}', or fix the targetPort`
+          : `declare containerPort ${str(typeof target === 'number' && target > 0 ? target : p.port)} in Deployment '${name(deployment.object)}', or fix the targetPort`,
       }];
     });
   }),
@@ -456,14 +513,21 @@ function seHostPorts(ctx: AnalysisContext): Array<{ key: string; entries: Array<
  * Pairs of ServiceEntries visible together that declare one host and port with the same protocol (KIA1211). With
  * different protocols it is Kiali's KIA1212, which Istio's IST0177 (serviceentry.ts) already reports: not twice.
  */
-const seCollisions = (ctx: AnalysisContext, conflict: boolean, code: string, fix: string) => collisions(ctx,
+const seCollisions = (ctx: AnalysisContext, conflict: boolean, code: string, why: string, fix: string) => collisions(ctx,
   seHostPorts(ctx).flatMap(g => {
     const [host, port] = g.key.split('|');
     return g.entries.flatMap((a, i) => g.entries.slice(i + 1)
       .filter(b => b.se !== a.se && (a.protocol !== b.protocol) === conflict && visibleTogether(ctx, a.se, b.se))
       .map((b): Pair => [a.se, b.se, `'${host}' port ${port}`]));
   }),
-  (o, others, what) => `ServiceEntry '${name(o)}' and ${others} declare ${and(what)}${conflict ? ' with different protocols' : ''} (Kiali ${code}, ${CHECKERS}/serviceentries/multi_match_checker.go): ${fix}`);
+  (o, others, what) => `ServiceEntry '${name(o)}' and ${others} declare ${and(what)}${conflict ? ' with different protocols' : ''} (Kiali ${code}, ${CHECKERS}/serviceentries/multi_match_checker.go): ${why}`,
+  fix, o => {
+    // the first host of the entry that another entry declares too
+    const hosts = strs(((o.manifest.spec ?? {}) as { hosts?: unknown }).hosts);
+    const colliding = new Set(seHostPorts(ctx).filter(g => g.entries.some(e => e.se === o)).map(g => g.key.split('|')[0]));
+    const i = Math.max(0, hosts.findIndex(h => colliding.has(h.toLowerCase())));
+    return { field: `spec.hosts[${i}]`, value: hosts[i] };
+  });
 
 const seMultiMatch: Analyzer = {
   analyzer: 'kiali.ServiceEntryMultiMatchChecker',
@@ -471,7 +535,7 @@ const seMultiMatch: Analyzer = {
   name: 'ServiceEntriesMultiMatch',
   level: FindingLevel.WARNING,
   description: 'Kiali KIA1211: more than one ServiceEntry for the same host and port',
-  run: ctx => seCollisions(ctx, false, 'KIA1211', 'istiod keeps one of them for the host and port; declare each host and port once'),
+  run: ctx => seCollisions(ctx, false, 'KIA1211', 'istiod keeps one of them for the host and port', 'declare each host and port once'),
 };
 
 
@@ -494,14 +558,16 @@ const exportToNamespace: Analyzer = {
       .filter(({ ns }) => ns !== '.' && ns !== '*' && !knownNamespace(ctx, ns));
     return missing.map(({ ns, i }) => ({
       object: o,
-      message: `${o.manifest.kind} '${name(o)}' exports to namespace '${ns}' (exportTo[${i}]), which does not exist (Kiali KIA0005, ${CHECKERS}/common/export_to_namespace_checker.go): `
-        + 'fix the name, or create the namespace',
+      message: `${o.manifest.kind} '${name(o)}' exports to namespace '${ns}' (exportTo[${i}]), which does not exist (Kiali KIA0005, ${CHECKERS}/common/export_to_namespace_checker.go)`,
+      field: `spec.exportTo[${i}]`,
+      value: ns,
+      fix: `fix the name, or create namespace '${ns}'`,
     }));
   }).sort((a, b) => ctx.objects.indexOf(a.object) - ctx.objects.indexOf(b.object)),
 };
 
 /** An egress host of a Sidecar, and where the hosts it names are declared (visible to the Sidecar's namespace). */
-interface EgressHost { sc: AnalyzedObject; host: string; at: string; from?: string; declaredIn: string[] }
+interface EgressHost { sc: AnalyzedObject; host: string; at: string; field: string; from?: string; declaredIn: string[] }
 
 /**
  * The `ns/host` egress hosts of the Sidecars that import nothing. istiod imports, for `ns/host`, the services of that
@@ -533,7 +599,7 @@ function unimportedEgressHosts(ctx: AnalysisContext): EgressHost[] {
       if (ctx.world === 'partial' && ((from !== undefined && ctx.namespace(from) === undefined) || ctx.destinationHost(ns, undefined, fqdn)?.external)) return [];
       const visible = declared.filter(d => visibleTo(d.scopes, ns) && hostsMatch(fqdn, d.host));
       if (visible.some(d => from === undefined || d.ns === from)) return [];
-      return [{ sc, host, at: `egress[${i}] host '${host}' (hosts[${j}])`, from, declaredIn: [...new Set(visible.map(d => d.ns))] }];
+      return [{ sc, host, at: `egress[${i}] host '${host}' (hosts[${j}])`, field: `spec.egress[${i}].hosts[${j}]`, from, declaredIn: [...new Set(visible.map(d => d.ns))] }];
     }));
   });
 }
@@ -547,8 +613,10 @@ const sidecarEgressHost: Analyzer = {
   description: 'Kiali KIA1004: a Sidecar egress host names no Service or ServiceEntry visible to the Sidecar\'s namespace',
   run: ctx => unimportedEgressHosts(ctx).filter(e => e.declaredIn.length === 0).map(e => ({
     object: e.sc,
-    message: `Sidecar '${name(e.sc)}' ${e.at} names no Service or ServiceEntry visible to namespace '${ctx.namespaceOf(e.sc)}' ${egressFix}; `
-      + 'fix the host, or declare it with a ServiceEntry',
+    message: `Sidecar '${name(e.sc)}' ${e.at} names no Service or ServiceEntry visible to namespace '${ctx.namespaceOf(e.sc)}' ${egressFix}`,
+    field: e.field,
+    value: e.host,
+    fix: 'fix the host, or declare it with a ServiceEntry',
   })),
 };
 
@@ -562,7 +630,10 @@ const sidecarEgressElsewhere: Analyzer = {
     object: e.sc,
     message: `Sidecar '${name(e.sc)}' ${e.at}: namespace '${e.from}' does not declare it, ${e.declaredIn.map(n => `'${n}'`).join(', ')} does `
       + `${egressFix}, as istiod imports a host from the namespace named only (istio/istio pilot/pkg/model/sidecar.go selectServices; `
-      + `Kiali, which looks the whole registry up, reports nothing); write '${e.declaredIn[0]}/${e.host.slice(e.host.indexOf('/') + 1)}' or '*/${e.host.slice(e.host.indexOf('/') + 1)}'`,
+      + 'Kiali, which looks the whole registry up, reports nothing)',
+    field: e.field,
+    value: e.host,
+    fix: `write '${e.declaredIn[0]}/${e.host.slice(e.host.indexOf('/') + 1)}' or '*/${e.host.slice(e.host.indexOf('/') + 1)}'`,
   })),
 };
 
@@ -577,7 +648,10 @@ const globalSidecarSelector: Analyzer = {
     .map(sc => ({
       object: sc,
       message: `Sidecar '${name(sc)}' in the root namespace '${ctx.meshConfig.rootNamespace}' has a workloadSelector (Kiali KIA1006, ${CHECKERS}/sidecars/global_checker.go): `
-      + 'the mesh-wide default Sidecar should select no workload; drop the selector, or move it to the workloads\' namespace',
+      + 'the mesh-wide default Sidecar should select no workload',
+      field: 'spec.workloadSelector.labels',
+      value: strMap(((sc.manifest.spec ?? {}) as { workloadSelector?: { labels?: unknown } }).workloadSelector?.labels),
+      fix: 'drop the selector, or move the Sidecar to the workloads\' namespace',
     })),
 };
 
@@ -594,7 +668,10 @@ const ambiguousOutbound: Analyzer = {
     object: sc,
     message: `Sidecar '${name(sc)}' has an outboundTrafficPolicy without a mode (Kiali KIA1007, ${CHECKERS}/sidecars/outbound_traffic_policy_mode.go): `
       + 'istiod takes the mesh\'s mode only when the Sidecar has no outboundTrafficPolicy (istio/istio pilot/pkg/model/sidecar.go), so this one is REGISTRY_ONLY, '
-      + 'the mode\'s zero value; write the mode',
+      + 'the mode\'s zero value',
+    field: 'spec.outboundTrafficPolicy',
+    value: ((sc.manifest.spec ?? {}) as { outboundTrafficPolicy?: unknown }).outboundTrafficPolicy,
+    fix: 'write the mode: ALLOW_ANY or REGISTRY_ONLY',
   })),
 };
 
@@ -615,7 +692,10 @@ const wgServiceAccount: Analyzer = {
     return [{
       object: wg,
       message: `WorkloadGroup '${name(wg)}' template names ServiceAccount '${sa}', which namespace '${ns}' does not have `
-        + `(Kiali KIA1701, ${CHECKERS}/workloadgroups/service_accounts_checker.go): its workloads cannot get that identity; create the ServiceAccount or fix the name`,
+        + `(Kiali KIA1701, ${CHECKERS}/workloadgroups/service_accounts_checker.go): its workloads cannot get that identity`,
+      field: 'spec.template.serviceAccount',
+      value: sa,
+      fix: `create ServiceAccount '${sa}' in namespace '${ns}', or fix the name`,
     }];
   }),
 };
@@ -637,7 +717,8 @@ const wgDuplicateLabels: Analyzer = {
       }
     }
     return collisions(ctx, pairs, (o, others, what) => `WorkloadGroup '${name(o)}' and ${others} give their workloads the same labels '${what.join('')}' `
-      + `(Kiali KIA1702, ${CHECKERS}/workloadgroups/duplicate_labels_checker.go): Services and policies cannot tell their workloads apart; give each group its own labels`);
+      + `(Kiali KIA1702, ${CHECKERS}/workloadgroups/duplicate_labels_checker.go): Services and policies cannot tell their workloads apart`,
+    'give each group its own labels', o => ({ field: 'spec.metadata.labels', value: strMap(wgSpec(o).metadata?.labels) }));
   },
 };
 

@@ -54,10 +54,16 @@ const strictButDisabled: Analyzer = {
   run: ctx => ctx.of('DestinationRule', NET).flatMap((dr): RawFinding[] => {
     if (!tlsModes(dr).includes('DISABLE')) return [];
     const strict = podsOfHost(ctx, ctx.namespaceOf(dr), drSpec(dr).host ?? '').filter(p => peerMode(ctx, p) === 'STRICT');
+    // where DISABLE is written: the top level, else the first subset that writes it
+    const subset = list(drSpec(dr).subsets).findIndex(s => s?.trafficPolicy?.tls?.mode === 'DISABLE');
+    const field = drSpec(dr).trafficPolicy?.tls?.mode === 'DISABLE' ? 'spec.trafficPolicy.tls.mode' : `spec.subsets[${subset}].trafficPolicy.tls.mode`;
     return strict.length > 0 ? [{
       object: dr,
       message: `DestinationRule '${name(dr)}' disables TLS toward '${drSpec(dr).host}', whose pods (${strict[0].object.manifest.metadata.name}) a STRICT PeerAuthentication covers: `
-        + 'the requests are refused (Kiali KIA0207): use ISTIO_MUTUAL, or a PERMISSIVE PeerAuthentication',
+        + 'the requests are refused (Kiali KIA0207)',
+      field,
+      value: 'DISABLE',
+      fix: 'use ISTIO_MUTUAL, or a PERMISSIVE PeerAuthentication',
     }] : [];
   }),
 };
@@ -84,7 +90,8 @@ const principalNotFound: Analyzer = {
     // every ServiceAccount under every trust domain of the mesh, as Kiali lists them (business/istio_validations.go)
     const principals = trustDomains(ctx).flatMap(td => [...accounts].map(a => { const [ns, sa] = a.split('/'); return `${td}/ns/${ns}/sa/${sa}`; }));
     return ctx.of('AuthorizationPolicy', SEC).flatMap(ap => list(((ap.manifest.spec ?? {}) as { rules?: Array<{ from?: Array<{ source?: { principals?: string[] } }> }> }).rules)
-      .flatMap(r => list(r?.from)).flatMap(f => strs(f?.source?.principals)).flatMap(p => {
+      .flatMap((r, i) => list(r?.from).map((f, j) => ({ f, at: `spec.rules[${i}].from[${j}].source.principals` })))
+      .flatMap(({ f, at }) => strs(f?.source?.principals).map((p, k) => ({ p, field: `${at}[${k}]` }))).flatMap(({ p, field }): RawFinding[] => {
         if (p === '*') return [];
         const wild = p.startsWith('*') || p.endsWith('*');
         if (wild ? principals.some(x => principalPattern(p).test(x)) : principals.includes(p)) return [];
@@ -95,13 +102,16 @@ const principalNotFound: Analyzer = {
         if (ctx.world === 'partial' && (wild || !m || ctx.namespace(m[2]) === undefined)) return [];
         const why = m ? `namespace '${m[2]}' has no ServiceAccount '${p.slice(p.lastIndexOf('/') + 1)}'` : wild ? 'it matches no ServiceAccount of the mesh'
           : `it is not of the form <trust domain>/ns/<namespace>/sa/<name> that peer identities have (trust domains: ${trustDomains(ctx).join(', ')})`;
-        return [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but ${why} (Kiali KIA0106, business/checkers/authorization/principals_checker.go)` }];
+        const fix = m ? `create ServiceAccount '${p.slice(p.lastIndexOf('/') + 1)}' in namespace '${m[2]}', or name the ServiceAccount the callers run as`
+          : `write the callers' principal${wild ? ' pattern' : ''} as ${trustDomains(ctx)[0]}/ns/<namespace>/sa/<service account>`;
+        return [{ object: ap, message: `AuthorizationPolicy '${name(ap)}' names principal '${p}', but ${why} (Kiali KIA0106, business/checkers/authorization/principals_checker.go)`, field, value: p, fix }];
       }));
   },
 };
 
 /** The findings of a check of each route (http, tcp, tls) of each VirtualService. */
-function eachRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, at: string, destinations: RouteDestination[]) => string[]): RawFinding[] {
+type RouteFinding = Omit<RawFinding, 'object'>;
+function eachRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, at: string, destinations: RouteDestination[]) => RouteFinding[]): RawFinding[] {
   const out: RawFinding[] = [];
   for (const vs of ctx.of('VirtualService', NET)) {
     for (const kind of ['http', 'tcp', 'tls'] as const) {
@@ -110,7 +120,7 @@ function eachRoute(ctx: AnalysisContext, check: (vs: AnalyzedObject, at: string,
       for (let i = 0; i < routes.length; i++) {
         const destinations = (routes[i] as { route?: unknown } | undefined)?.route;
         if (!Array.isArray(destinations) || destinations.length === 0) continue;
-        for (const message of check(vs, `${kind}[${i}]`, destinations as RouteDestination[])) out.push({ object: vs, message });
+        for (const f of check(vs, `${kind}[${i}]`, destinations as RouteDestination[])) out.push({ object: vs, ...f });
       }
     }
   }
@@ -128,7 +138,12 @@ const singleWeight: Analyzer = {
   level: FindingLevel.WARNING,
   description: 'Kiali KIA1104: a route with one destination gives it a weight below 100 (it gets all the traffic anyway)',
   run: ctx => eachRoute(ctx, (vs, at, dests) => (dests.length === 1 && typeof dests[0]?.weight === 'number' && dests[0].weight < 100
-    ? [`VirtualService '${name(vs)}' ${at} has one destination with weight ${dests[0].weight}: it gets 100% of the traffic (Kiali KIA1104); write 100 or add the other destinations`]
+    ? [{
+      message: `VirtualService '${name(vs)}' ${at} has one destination with weight ${dests[0].weight}: it gets 100% of the traffic (Kiali KIA1104)`,
+      field: `spec.${at}.route[0].weight`,
+      value: dests[0].weight,
+      fix: 'write 100 or add the other destinations',
+    }]
     : [])),
 };
 
@@ -141,13 +156,21 @@ const repeatedSubset: Analyzer = {
   run: ctx => eachRoute(ctx, (vs, at, dests) => {
     if (dests.length < 2) return [];
     const seen = new Set<string>();
-    const dups: string[] = [];
-    for (const d of dests) {
+    const dups: RouteFinding[] = [];
+    dests.forEach((d, k) => {
       const key = `${toFqdn(ctx.namespaceOf(vs), str(d?.destination?.host))}|${str(d?.destination?.subset)}|${str(d?.destination?.port?.number)}`;
-      if (seen.has(key)) dups.push(`${str(d?.destination?.host)}${d?.destination?.subset ? ` subset '${str(d.destination.subset)}'` : ''}`);
+      const what = `${str(d?.destination?.host)}${d?.destination?.subset ? ` subset '${str(d.destination.subset)}'` : ''}`;
+      if (seen.has(key)) {
+        dups.push({
+          message: `VirtualService '${name(vs)}' ${at} names ${what} in two destinations (Kiali KIA1105)`,
+          field: `spec.${at}.route[${k}].destination`,
+          value: d?.destination,
+          fix: 'merge their weights',
+        });
+      }
       seen.add(key);
-    }
-    return dups.map(d => `VirtualService '${name(vs)}' ${at} names ${d} in two destinations (Kiali KIA1105): merge their weights`);
+    });
+    return dups;
   }),
 };
 
