@@ -2694,7 +2694,9 @@ export const API_SHAPES: ApiShapes = {
    "fields": {
     "analyzer": "string",
     "code": "string",
+    "field": "string",
     "file": "string",
+    "fix": "string",
     "level": {
      "enum": [
       "Error",
@@ -2708,6 +2710,7 @@ export const API_SHAPES: ApiShapes = {
     "object": "string",
     "path": "string",
     "suppressedBecause": "string",
+    "value": "string",
     "world": "string"
    },
    "required": [
@@ -2724,7 +2727,7 @@ export const API_SHAPES: ApiShapes = {
     "analyzer": "The analyzer that found it (Istio's, Kiali's or mesh-kit's name for it).",
     "file": "The file the object is written to (or was read from).",
     "level": "The level reported (a warning promoted by `warningsAsErrors` is an error).",
-    "message": "`[IST0101] <message>`.",
+    "message": "`[IST0101] <message>; <fix>`.",
     "object": "`Kind namespace/name`.",
     "path": "The construct path of the object."
    }
