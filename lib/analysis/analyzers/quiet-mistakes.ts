@@ -356,7 +356,7 @@ const tlsOriginationPortUnrouted: Analyzer = {
           field: `spec.trafficPolicy.portLevelSettings[${j}].port.number`,
           value: port,
           message: `DestinationRule '${idText(ctx, dr)}' originates TLS (mode ${str(p.tls?.mode)}) on port ${port} of '${spec.host}', but every route to the host `
-            + `sends to port ${others.join(' or ')} (VirtualService '${idText(ctx, first.vs)}' ${first.field.replace(/\.destination\.port\.number$/, '')}): `
+            + `sends to port ${others.join(' or ')} (VirtualService '${idText(ctx, first.vs)}' ${first.field.replace(/^spec\.|\.destination\.port\.number$/g, '')}): `
             + 'the origination never applies and the requests leave in plain text (mesh-kit MK0027)',
           fix: `set portLevelSettings[${j}].port.number of DestinationRule '${nameOf(dr)}' to ${others[0]}, or route to port ${port} in VirtualService '${nameOf(first.vs)}'`,
         });
@@ -380,16 +380,19 @@ const callersOutsideMesh: Analyzer = {
   run: ctx => {
     const out: RawFinding[] = [];
     const verdicts = new Map<string, boolean>();
-    /** Whether no caller of a namespace can carry a mesh identity: a Namespace object without injection and no pod in the mesh. */
+    /**
+     * Whether no caller of a namespace can carry a mesh identity: its Namespace object is held (a namespace the objects
+     * do not hold is unknown) and no pod of it is in the mesh; a namespace without pods, by its labels.
+     */
     const outside = (ns: string): boolean => {
       let v = verdicts.get(ns);
       if (v === undefined) {
         const n = ctx.namespace(ns);
-        v = n !== undefined && !ctx.podsIn(ns).some(p => p.inMesh || p.labels['istio.io/dataplane-mode'] === 'ambient')
-          && !(ctx.podsIn(ns).length === 0 && (() => {
-            const l = n.manifest.metadata.labels ?? {};
-            return l['istio-injection'] === 'enabled' || (l['istio-injection'] === undefined && l['istio.io/rev'] !== undefined) || l['istio.io/dataplane-mode'] === 'ambient';
-          })());
+        const pods = ctx.podsIn(ns);
+        const l = n?.manifest.metadata.labels ?? {};
+        const labelled = l['istio-injection'] === 'enabled' || (l['istio-injection'] === undefined && l['istio.io/rev'] !== undefined)
+          || l['istio.io/dataplane-mode'] === 'ambient';
+        v = n !== undefined && (pods.length > 0 ? !pods.some(p => p.inMesh || p.labels['istio.io/dataplane-mode'] === 'ambient') : !labelled);
         verdicts.set(ns, v);
       }
       return v;
@@ -457,12 +460,14 @@ const gatewayRouteToUnexportedEntry: Analyzer = {
           const se = target.entries[0];
           const exportTo = strs(isObj(se.manifest.spec) ? se.manifest.spec.exportTo : undefined);
           const where = podNs.length > 0 ? podNs : [gw.ref.split('/')[0]];
+          const seNs = ctx.namespaceOf(se);
+          const exported = exportTo.map(e => (e === '.' ? `'.' (namespace '${seNs}')` : `'${e}'`)).join(', ');
           out.push({
             object: vs,
             field: `spec.http[${i}].route[${target.j}].destination.host`,
             value: target.host,
             message: `VirtualService '${idText(ctx, vs)}' http[${i}] sends requests ${via} to '${target.host}', but ServiceEntry '${idText(ctx, se)}' is exported `
-              + `to ${quote(exportTo)} only, not to namespace ${quote(where)} where the gateway's pods run: the gateway has no cluster for the host and answers 503 `
+              + `to ${exported} only, not to namespace ${quote(where)} where the gateway's pods run: the gateway has no cluster for the host and answers 503 `
               + '(Istio builds a proxy\'s clusters from the services visible to its namespace: pilot/pkg/model/push_context.go) (mesh-kit MK0029)',
             fix: `add ${quote(where)} to spec.exportTo of ServiceEntry '${nameOf(se)}'`,
           });
