@@ -177,7 +177,7 @@ describe('MK0025 a redirect back to itself (the data-plane model follows the red
   const LOOP = 'a redirect loop, which clients end with an error after their redirect limit (mesh-kit MK0025)';
   test('fails if a VirtualService redirect\'s target is matched by the same rule', () => {
     expect(findings(redirectVs('{ uri: { prefix: /old } }', '{ uri: /old/new }'), 'MK0025').map(shape)).toStrictEqual([{
-      message: `[MK0025] VirtualService 'shop/shop' http[0] redirects http://shop.example.com/old to http://shop.example.com/old/new at gateway 'istio-system/web', `
+      message: '[MK0025] VirtualService \'shop/shop\' http[0] redirects http://shop.example.com/old to http://shop.example.com/old/new at gateway \'istio-system/web\', '
         + `and the same rule matches that target and redirects it again (to http://shop.example.com/old/new): ${LOOP}; point the redirect of VirtualService 'shop' http[0] `
         + 'at a host or path its match does not take, or narrow the match (e.g. an exact uri) so the target falls outside it',
       field: 'spec.http[0].redirect',
@@ -191,7 +191,7 @@ describe('MK0025 a redirect back to itself (the data-plane model follows the red
   });
   test('fails if an HTTPRoute RequestRedirect\'s target is matched by the same rule', () => {
     expect(findings(`${INGRESS}\n---\n${KGW}`, 'MK0025').map(shape)).toStrictEqual([{
-      message: `[MK0025] HTTPRoute 'shop/shop' rule 0 redirects http://shop.example.com/old to http://shop.example.com/old/ at gateway 'infra/web', and the same rule `
+      message: '[MK0025] HTTPRoute \'shop/shop\' rule 0 redirects http://shop.example.com/old to http://shop.example.com/old/ at gateway \'infra/web\', and the same rule '
         + `matches that target and redirects it again (to http://shop.example.com/old/): ${LOOP}; point the RequestRedirect of HTTPRoute 'shop' rules[0] at a hostname `
         + 'or path its matches do not take, or narrow the matches so the target falls outside them',
       field: 'spec.rules[0].filters[0].requestRedirect',

@@ -12,11 +12,6 @@
 import { DestinationRuleSpec, HttpRoute, ServicePort, VirtualServiceSpec } from './types';
 import { isObj, list, nameOf, objs, str, strMap, strs, toFqdn } from '../context';
 import { AnalysisContext, AnalyzedObject, Analyzer, FindingLevel, RawFinding } from '../model';
-import { routeThroughGateway } from '../../dataplane/gateway-api';
-import { routeFromSidecar, routeThroughIstioGateway } from '../../dataplane/istio';
-import { normalizeRequest } from '../../dataplane/request';
-import { TrafficRequest, TrafficResult } from '../../dataplane/types';
-import { World } from '../../dataplane/world';
 
 const NET = 'networking.istio.io';
 const GW = 'gateway.networking.k8s.io';
@@ -27,28 +22,42 @@ const quote = (v: readonly string[]) => v.map(x => `'${x}'`).join(', ');
 
 // ---- the data-plane model over the analyzed objects ----
 
-const worlds = new WeakMap<AnalysisContext, World>();
-/** The data-plane model's index of the analyzed objects, built once per analysis (and only by a check that asks). */
-function worldOf(ctx: AnalysisContext): World {
-  let w = worlds.get(ctx);
-  if (!w) worlds.set(ctx, w = new World(ctx.objects.map(o => ({ manifest: o.manifest, file: o.file }))));
-  return w;
+/** A request, as the data-plane model takes it (lib/dataplane/types.ts TrafficRequest, the fields these checks give). */
+interface TrafficRequest {
+  readonly gateway?: string;
+  readonly from?: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly tls?: boolean;
+  readonly path: string;
+  readonly headers?: { readonly [name: string]: string };
+}
+/** Where it went (lib/dataplane/types.ts TrafficResult, the fields these checks read). */
+interface TrafficResult {
+  readonly outcome: string;
+  readonly reason: string;
+  readonly route: { readonly kind: string; readonly namespace: string; readonly name: string; readonly rule: number } | null;
+  readonly redirect: { readonly location: string } | null;
+}
+/** The model over the analyzed objects (lib/dataplane/analysis-port.ts AnalysisModel). */
+interface Model {
+  readonly sidecars: ReadonlyArray<{ readonly key: string; readonly namespace: string }>;
+  route(request: TrafficRequest): TrafficResult | undefined;
 }
 
+const models = new WeakMap<AnalysisContext, Model>();
 /**
- * Where a request goes, as `Mesh.request` answers it (without the authorization step: these checks ask about
- * routing). Undefined when the model refuses the request (an unknown gateway, a port no listener has).
+ * The data-plane model of the analyzed objects, built once per analysis and only when a check asks where a request
+ * goes: it is above the analysis in the layers, reached through its one port, loaded lazily.
  */
-function ask(world: World, request: TrafficRequest): TrafficResult | undefined {
-  try {
-    const req = normalizeRequest(world, request);
-    if (req.source.kind === 'gateway') {
-      return req.source.gateway.group === NET ? routeThroughIstioGateway(world, req.source.gateway, req) : routeThroughGateway(world, req.source.gateway, req);
-    }
-    return req.source.workload.dataPlane === 'istio-sidecar' ? routeFromSidecar(world, req.source.workload, req) : undefined;
-  } catch {
-    return undefined;
+function modelOf(ctx: AnalysisContext): Model {
+  let m = models.get(ctx);
+  if (!m) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-restricted-paths -- the analysis's one look upward, lazy and acyclic
+    const port = require('../../dataplane/analysis-port') as { modelOf(objects: ReadonlyArray<{ manifest: unknown; file?: string }>): Model };
+    models.set(ctx, m = port.modelOf(ctx.objects.map(o => ({ manifest: o.manifest, file: o.file }))));
   }
+  return m;
 }
 
 /** A host a request can carry for a route host: a wildcard's label filled in (`*.example.com` → `x.example.com`). */
@@ -125,7 +134,7 @@ function httpServerPorts(gw: AnalyzedObject): Array<{ port: number; tls: boolean
 }
 
 /** The requests that reach one VirtualService rule: through each gateway it binds (each HTTP port), or from a sidecar in the mesh. */
-function requestsForRule(ctx: AnalysisContext, world: World, vs: AnalyzedObject, rule: HttpRoute): Array<{ via: string; request: TrafficRequest }> {
+function requestsForRule(ctx: AnalysisContext, model: Model, vs: AnalyzedObject, rule: HttpRoute): Array<{ via: string; request: TrafficRequest }> {
   const spec = (vs.manifest.spec ?? {}) as VirtualServiceSpec;
   const hosts = strs(spec.hosts).map(sampleHost);
   const samples = (Array.isArray(rule.match) && rule.match.length > 0 ? rule.match : [undefined]).map(virtualServiceSample)
@@ -143,8 +152,7 @@ function requestsForRule(ctx: AnalysisContext, world: World, vs: AnalyzedObject,
       if (mesh) {
         // a caller with a sidecar in the VirtualService's namespace, else anywhere
         const ns = ctx.namespaceOf(vs);
-        const callers = world.workloads().filter(w => w.dataPlane === 'istio-sidecar');
-        const caller = callers.find(w => w.namespace === ns) ?? callers[0];
+        const caller = model.sidecars.find(w => w.namespace === ns) ?? model.sidecars[0];
         if (caller) out.push({ via: `from workload '${caller.key}'`, request: { from: caller.key, host, port: s.port, path: s.path, headers: s.headers } });
       }
     }
@@ -168,7 +176,8 @@ function follow(first: TrafficRequest, location: string): TrafficRequest | undef
 }
 
 /** Whether a result is a redirect by a given rule of a given object. */
-const redirectedBy = (r: TrafficResult | undefined, kind: string, ns: string, name: string, rule: number): r is TrafficResult & { redirect: { location: string } } =>
+type Redirected = TrafficResult & { readonly redirect: { readonly location: string } };
+const redirectedBy = (r: TrafficResult | undefined, kind: string, ns: string, name: string, rule: number): r is Redirected =>
   r !== undefined && r.outcome === 'redirected' && r.redirect !== null && r.route !== null
   && r.route.kind === kind && r.route.namespace === ns && r.route.name === name && r.route.rule === rule;
 
@@ -184,15 +193,15 @@ const redirectLoop: Analyzer = {
     const routes = ctx.of('HTTPRoute', GW).filter(r => objs(isObj(r.manifest.spec) ? r.manifest.spec.rules : undefined)
       .some(rule => objs(rule.filters).some(f => f.type === 'RequestRedirect')));
     if (vss.length === 0 && routes.length === 0) return out;
-    const world = worldOf(ctx);
+    const model = modelOf(ctx);
     const loopOf = (kind: string, o: AnalyzedObject, rule: number, requests: Array<{ via: string; request: TrafficRequest }>) => {
       const [ns, name] = [ctx.namespaceOf(o), nameOf(o)];
       for (const { via, request } of requests) {
-        const first = ask(world, request);
+        const first = model.route(request);
         if (!redirectedBy(first, kind, ns, name, rule)) continue;
         const next = follow(request, first.redirect.location);
         if (!next) continue;
-        const second = ask(world, next);
+        const second = model.route(next);
         if (redirectedBy(second, kind, ns, name, rule)) {
           return { via, from: `${request.tls ? 'https' : 'http'}://${request.host}${request.path}`, to: first.redirect.location, again: second.redirect.location };
         }
@@ -202,7 +211,7 @@ const redirectLoop: Analyzer = {
     for (const vs of vss) {
       for (const [i, r] of list((vs.manifest.spec as VirtualServiceSpec).http).entries()) {
         if (!isObj(r) || !isObj((r as { redirect?: unknown }).redirect)) continue;
-        const loop = loopOf('VirtualService', vs, i, requestsForRule(ctx, world, vs, r));
+        const loop = loopOf('VirtualService', vs, i, requestsForRule(ctx, model, vs, r));
         if (!loop) continue;
         out.push({
           object: vs,
@@ -438,7 +447,7 @@ const gatewayRouteToUnexportedEntry: Analyzer = {
     const entries = ctx.of('ServiceEntry', NET);
     if (entries.length === 0) return out;
     const entriesOf = (host: string) => entries.filter(se => strs(isObj(se.manifest.spec) ? se.manifest.spec.hosts : undefined).includes(host));
-    let world: World | undefined;
+    let model: Model | undefined;
     for (const vs of ctx.of('VirtualService', NET)) {
       const spec = (vs.manifest.spec ?? {}) as VirtualServiceSpec;
       const { gateways } = boundGateways(ctx, vs);
@@ -448,10 +457,10 @@ const gatewayRouteToUnexportedEntry: Analyzer = {
         const targets = list((r as HttpRoute).route).map((d, j) => ({ j, host: d?.destination?.host })).filter((d): d is { j: number; host: string } => typeof d.host === 'string')
           .map(d => ({ ...d, entries: entriesOf(d.host) })).filter(d => d.entries.length > 0);
         if (targets.length === 0) continue;
-        world ??= worldOf(ctx);
-        const requests = requestsForRule(ctx, world, vs, r as HttpRoute).filter(q => q.request.gateway !== undefined);
+        model ??= modelOf(ctx);
+        const requests = requestsForRule(ctx, model, vs, r as HttpRoute).filter(q => q.request.gateway !== undefined);
         for (const { request, via } of requests) {
-          const result = ask(world, request);
+          const result = model.route(request);
           if (result?.outcome !== 'unavailable' || result.route?.name !== nameOf(vs) || result.route.rule !== i) continue;
           const target = targets.find(t => result.reason.includes(`no service of host '${t.host}' is visible`));
           if (!target) continue;
@@ -480,4 +489,6 @@ const gatewayRouteToUnexportedEntry: Analyzer = {
 };
 
 /** The quiet mistakes of issue 37, in code order. */
-export const QUIET_MISTAKE_ANALYZERS: readonly Analyzer[] = [redirectLoop, grpcRetryOnHttpOnly, tlsOriginationPortUnrouted, callersOutsideMesh, gatewayRouteToUnexportedEntry];
+export const QUIET_MISTAKE_ANALYZERS: readonly Analyzer[] = [
+  redirectLoop, grpcRetryOnHttpOnly, tlsOriginationPortUnrouted, callersOutsideMesh, gatewayRouteToUnexportedEntry,
+];
