@@ -376,6 +376,10 @@ const tlsOriginationPortUnrouted: Analyzer = {
 };
 
 // ---- MK0028: principal and namespace rules for callers outside the mesh ----
+// Kiali's nearest check, KIA0105 (kiali-security.ts, Kiali's business/checkers/authorization/mtls_enabled_checker.go),
+// looks at the policy's own side: whether its workloads receive mutual TLS. This one looks at the callers' side: a
+// caller without a proxy sends plain text whatever the destination accepts, so `source.principals` and
+// `source.namespaces` (read from the peer certificate) never match it.
 
 /** The namespace a principal names (`cluster.local/ns/shop/sa/web`), if one without a wildcard. */
 const principalNamespace = (p: string) => /(?:^|\/)ns\/([^/*]+)\/sa\//.exec(p)?.[1];
