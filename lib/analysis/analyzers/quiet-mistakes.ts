@@ -171,7 +171,9 @@ function follow(first: TrafficRequest, location: string): TrafficRequest | undef
     return undefined;
   }
   const tls = url.protocol === 'https:';
-  const port = url.port !== '' ? Number(url.port) : tls ? 443 : 80;
+  // a Location without a port on the same scheme reaches the address the client called (a gateway's Service port
+  // maps to its server's); a new scheme, its default port
+  const port = url.port !== '' ? Number(url.port) : tls === (first.tls === true) && first.port !== undefined ? first.port : tls ? 443 : 80;
   return { ...first, host: url.hostname, port, tls: first.gateway !== undefined ? tls : undefined, path: `${url.pathname}${url.search}` };
 }
 
