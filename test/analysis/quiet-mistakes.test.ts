@@ -192,7 +192,8 @@ describe('MK0025 a redirect back to itself (the data-plane model follows the red
   test('fails if the gateway listens on another port than 80 (a Location without a port reaches the port called)', () => {
     const yaml = redirectVs('{ uri: { prefix: /old } }', '{ uri: /old }').replace('number: 80, name: http', 'number: 8080, name: http');
     expect(findings(yaml, 'MK0025').map(f => f.message.split(' at gateway')[0])).toStrictEqual([
-      '[MK0025] VirtualService \'shop/shop\' http[0] redirects http://shop.example.com/old to http://shop.example.com/old']);
+      '[MK0025] VirtualService \'shop/shop\' http[0] redirects http://shop.example.com/old to http://shop.example.com/old',
+    ]);
   });
   test('fails if an HTTPRoute RequestRedirect\'s target is matched by the same rule', () => {
     expect(findings(`${INGRESS}\n---\n${KGW}`, 'MK0025').map(shape)).toStrictEqual([{
