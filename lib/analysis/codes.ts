@@ -24,6 +24,7 @@ import { KIALI_TRAFFIC_ANALYZERS } from './analyzers/kiali-traffic';
 import { LINKERD_QUIET_ANALYZERS } from './analyzers/linkerd-quiet';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
+import { QUIET_MISTAKE_ANALYZERS } from './analyzers/quiet-mistakes';
 import { ROUTE_CONFLICT_ANALYZERS } from './analyzers/route-conflicts';
 import { ROUTE_POLICY_ANALYZERS } from './analyzers/route-policies';
 import { SCHEMA_ANALYZERS } from './analyzers/schema';
@@ -48,6 +49,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...KIALI_TRAFFIC_ANALYZERS,
   ...KIALI_SECURITY_ANALYZERS, ...KIALI_GATEWAY_API_ANALYZERS,
   ...LINKERD_QUIET_ANALYZERS,
+  ...QUIET_MISTAKE_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

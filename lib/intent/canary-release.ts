@@ -204,6 +204,13 @@ export class CanaryRelease extends Construct {
     if (props.stage !== undefined && !plan.weights.includes(props.stage)) {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }
+    // a plan of one stage at 100 sends every request to the new version at once, with nothing observed first: a
+    // deploy, not a canary (issue 37). Refused here rather than reported by the analysis: the plan alone decides it,
+    // so the construct can name its own path and field before anything is written, and no suppression can hide it
+    if (plan.weights.length === 1) {
+      failAt(this, problem('plan', 'must shift part of the traffic before all of it: a single stage at 100 sends every request to the canary at once (a deploy, not a canary)',
+        `[${plan.weights.join(', ')}]`, 'add stages below 100, e.g. CanaryPlan.stages([10, 50, 100]); to switch every request at once, route to the new version with a ServiceRouting instead'));
+    }
     if (props.mirrorPercentage !== undefined) checkPercent('mirrorPercentage', props.mirrorPercentage);
     if (props.stickySessions) refuse(this, backend.canary.stickySessionsProblem());
     if (props.stickySessions && !props.stickySessions._model.consistentHash) {

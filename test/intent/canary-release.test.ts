@@ -242,6 +242,18 @@ describe('CanaryRelease', () => {
       })).toBe(message);
     });
 
+    // a single stage at 100 is a deploy, not a canary (issue 37): refused at construct time, with the construct's path
+    const SINGLE = "[c] 'plan' must shift part of the traffic before all of it: a single stage at 100 sends every request to the canary at once (a deploy, not a canary): "
+      + "got '[100]'; add stages below 100, e.g. CanaryPlan.stages([10, 50, 100]); to switch every request at once, route to the new version with a ServiceRouting instead";
+    test('fails if the plan is a single stage at 100', () => {
+      expect(errorOf(release({ plan: CanaryPlan.stages([100]) }))).toBe(SINGLE);
+    });
+    test('fails if a linear plan steps to 100 at once', () => {
+      expect(errorOf(release({ plan: CanaryPlan.linear({ stepWeight: 100, maxWeight: 100 }) }))).toBe(SINGLE);
+    });
+    test('stays quiet if one stage comes before 100, even with only the last stage emitted', () => {
+      expect(release({ plan: CanaryPlan.stages([90, 100]), stage: 100 })).not.toThrow();
+    });
     test('fails if the selected stage is not in the plan', () => {
       expect(errorOf(release({ stage: 30 }))).toBe("[c] 'stage' must be one of the plan's stages: got 30; the plan has 50, 100");
     });
@@ -256,7 +268,7 @@ describe('CanaryRelease', () => {
       expect(errorOf(() => {
         const app = new App();
         const { svc, v1, v2 } = shop(app);
-        new CanaryRelease(app, 'Shop Canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([100]) });
+        new CanaryRelease(app, 'Shop Canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([50, 100]) });
       })).toMatch(/^\[Shop Canary\] 'id \(the file name prefix\)' must be a DNS-1123 label/);
     });
   });

@@ -74,7 +74,7 @@ describe('TCP routes on a gateway\'s TCP listener, and TCP canary stages', () =>
   test('a TCP service\'s rollout refuses HTTP-only options; a TCP route on an HTTP listener, an HTTP route on a TCP listener are errors', () => {
     const app = new MeshApp();
     const { gateway, echo, v1, v2, chart } = tcpEcho(app);
-    expect(errorOf(() => new CanaryRelease(app, 'c', { service: echo, stable: v1, canary: v2, plan: CanaryPlan.stages([100]), mirrorPercentage: 10 }))).toBe(
+    expect(errorOf(() => new CanaryRelease(app, 'c', { service: echo, stable: v1, canary: v2, plan: CanaryPlan.stages([50, 100]), mirrorPercentage: 10 }))).toBe(
       '[c] \'mirrorPercentage\' cannot be used in the rollout of a TCP service: it is an HTTP feature (tcp-echo is routed by TCP routes): got \'mirrorPercentage\'; '
       + 'remove it: a TCP rollout shifts connections by weight');
     const web = new IngressGateway(chart, 'web', { servers: [{ port: 80, hosts: ['echo.example.com'] }] });

@@ -240,9 +240,9 @@ describe('ServiceRouting port (the Service port its routes attach to)', () => {
       const chart = new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD });
       const svc = grpcAndMetrics(chart);
       svc.addVersion('v2', { image: IMAGE });
-      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]), port: 8080 });
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([50, 100]), port: 8080 });
     });
-    expect(objects.filter(o => o.kind === 'GRPCRoute').map(o => (o.spec as any).parentRefs[0].port)).toStrictEqual([8080, 8080]);
+    expect(objects.filter(o => o.kind === 'GRPCRoute').map(o => (o.spec as any).parentRefs[0].port)).toStrictEqual([8080, 8080, 8080]);
   });
   test('fails if port is not a port of the service', () => {
     expect(synthError(app => {

@@ -263,7 +263,7 @@ describe('Gateway API back-end', () => {
       expect(errorOf(() => {
         const app = new App();
         const svc = shop(gwChart(app));
-        new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]), stickySessions: LoadBalancer.consistentHashBySourceIp() });
+        new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([50, 100]), stickySessions: LoadBalancer.consistentHashBySourceIp() });
       })).toBe("[canary] 'stickySessions' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): it is a DestinationRule setting: got 'consistentHash'; remove it, or render the service with TrafficApi.ISTIO");
     });
   });

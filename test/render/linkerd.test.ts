@@ -290,7 +290,7 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
     // the previous output, through the escape hatch the CHANGELOG names
     const old = synthObjects(app => {
       const svc = shop(l5d(app));
-      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]) });
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([50, 100]) });
       svc.serviceResource.addJsonPatch(JsonPatch.remove('/spec/selector/version'));
     });
     expect((only(old, 'Service', 'shop').spec as any).selector).toStrictEqual({ app: 'shop' });
@@ -301,7 +301,7 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
     expect((only(linkerd, 'Service', 'shop').spec as any).selector).toStrictEqual({ app: 'shop' });
     const istio = synthObjects(app => {
       const svc = shop(new MeshChart(app, 'c'));
-      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]) });
+      new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([50, 100]) });
     });
     expect(istio.filter(o => o.kind === 'Service').map(o => (o.spec as any).selector)).toStrictEqual([{ app: 'shop' }]);
   });
@@ -309,8 +309,8 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
   test('fails if two CanaryReleases of a service under Linkerd have different stable versions', () => {
     expect(synthError(app => {
       const svc = shop(l5d(app));
-      new CanaryRelease(app, 'a', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]) });
-      new CanaryRelease(app, 'b', { service: svc, stable: svc.version('v2'), canary: svc.version('v1'), plan: CanaryPlan.stages([100]) });
+      new CanaryRelease(app, 'a', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([50, 100]) });
+      new CanaryRelease(app, 'b', { service: svc, stable: svc.version('v2'), canary: svc.version('v1'), plan: CanaryPlan.stages([50, 100]) });
     })).toBe(ERRORS + '[c/shop] \'stable\' must be the same version in every CanaryRelease of a service under Linkerd: its Service selects the stable version\'s pods: '
       + 'got \'v1 (a), v2 (b)\'; give every CanaryRelease of the service the same stable version');
   });
@@ -365,7 +365,7 @@ describe('Linkerd back-end (MeshProvider.LINKERD)', () => {
       expect(errorOf(() => {
         const app = new App();
         const svc = shop(l5d(app));
-        new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([100]), stickySessions: LoadBalancer.consistentHashBySourceIp() });
+        new CanaryRelease(app, 'canary', { service: svc, stable: svc.version('v1'), canary: svc.version('v2'), plan: CanaryPlan.stages([50, 100]), stickySessions: LoadBalancer.consistentHashBySourceIp() });
       })).toBe("[canary] 'stickySessions' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): it is a DestinationRule setting: got 'consistentHash'; remove it, or render the service for MeshProvider.ISTIO");
       expect(errorOf(() => new MeshNamespace(l5d(new App()), 'ns', { injection: NamespaceInjection.revision('1-24') })))
         .toBe("[c/ns] 'injection' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): revisions are Istio's: got '1-24'; use NamespaceInjection.enabled() or disabled()");
