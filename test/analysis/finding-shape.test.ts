@@ -25,7 +25,7 @@ const CHECKS: readonly string[] = ['IST0106 schema.ValidationAnalyzer', ...ANALY
   .filter((c, i, all) => all.indexOf(c) === i).sort();
 
 /** The ratchet: how many checks have a fixture and the whole shape; it may rise, never fall. */
-const AT_LEAST = 141;
+const AT_LEAST = 142;
 
 let schemas: SchemaValidation | undefined;
 function findingsOf(f: ShapeFixture): Finding[] {

@@ -329,3 +329,34 @@ spec:
     expect(findings(`${INGRESS}\n---\n${TWO.replace(/prefix: \/api \}(?![\s\S]*prefix: \/api)/, 'prefix: /web }')}`, 'MK0013')).toStrictEqual([]);
   });
 });
+
+describe('MK0030 a Gateway API route to a port its Service does not have', () => {
+  const ROUTE = (port: number, extra = '') => `
+apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: shop }
+spec: { selector: { app: reviews }, ports: [{ name: http, port: 9080 }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: reviews, namespace: shop }
+spec:
+  parentRefs: [{ group: '', kind: Service, name: reviews, port: 9080 }]
+  rules: [{ backendRefs: [{ name: reviews, port: ${port}${extra} }] }]
+`;
+  test('fails if the backendRef names a port the Service lacks', () => {
+    expect(findings(ROUTE(8080), 'MK0030').map(shape)).toStrictEqual([{
+      message: '[MK0030] HTTPRoute \'shop/reviews\' rules[0] sends to port 8080 of Service \'shop/reviews\', which has no such port (its ports: 9080): no proxy has '
+        + 'a cluster for that port, so its requests fail (Istio writes the backendRef\'s port into the destination without checking the Service has it: '
+        + 'pilot/pkg/config/kube/gateway/conversion.go buildDestination) (mesh-kit MK0030); set spec.rules[0].backendRefs[0].port to 9080, a port of Service \'reviews\'',
+      field: 'spec.rules[0].backendRefs[0].port',
+      value: '8080',
+      fix: 'set spec.rules[0].backendRefs[0].port to 9080, a port of Service \'reviews\'',
+    }]);
+  });
+  test('stays quiet if the port is the Service\'s, if the Service is missing (KIA1402 reports it), or if the backend is not a Service', () => {
+    expect(findings(ROUTE(9080), 'MK0030')).toStrictEqual([]);
+    expect(findings(ROUTE(8080).replace('name: reviews, namespace: shop }\nspec: { selector', 'name: other, namespace: shop }\nspec: { selector'), 'MK0030')).toStrictEqual([]);
+    expect(findings(ROUTE(8080, ', group: networking.istio.io, kind: Hostname'), 'MK0030')).toStrictEqual([]);
+  });
+});

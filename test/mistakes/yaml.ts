@@ -282,7 +282,7 @@ ${httpRoute('  parentRefs: [{ name: shop-gw }]\n  rules: [{ backendRefs: [{ name
     yaml: BASE + GW
     + httpRoute('  parentRefs: [{ name: shop-gw }]\n  rules: [{ matches: [{ path: { type: PathPrefix, value: reviews } }], backendRefs: [{ name: reviews, port: 9080 }] }]'),
   },
-  { id: 'yaml/httproute-backend-wrong-port', area: 'gateway-api', codes: ['KIA1402', 'IST0101'], yaml: BASE + GW + httpRoute('  parentRefs: [{ name: shop-gw }]\n  rules: [{ backendRefs: [{ name: reviews, port: 8080 }] }]') },
+  { id: 'yaml/httproute-backend-wrong-port', area: 'gateway-api', codes: ['KIA1402', 'IST0101', 'MK0030'], yaml: BASE + GW + httpRoute('  parentRefs: [{ name: shop-gw }]\n  rules: [{ backendRefs: [{ name: reviews, port: 8080 }] }]') },
   // ---- Linkerd
   {
     id: 'yaml/linkerd-authn-caller-not-meshed', area: 'linkerd', quietList: true, codes: ['MK0040'], yaml: `${LINKERD}apiVersion: v1

@@ -1,10 +1,11 @@
 /**
  * Configurations that synthesize and apply without a complaint but do not work at run time (issue 37's "quiet
  * mistakes"): a redirect back to itself, gRPC retries on HTTP classes only, TLS origination on a port no route uses,
- * principal rules for callers outside the mesh, a gateway route to a ServiceEntry the gateway cannot see.
+ * principal rules for callers outside the mesh, a gateway route to a ServiceEntry the gateway cannot see, a Gateway API
+ * route to a port its Service does not have.
  *
  * Neither istioctl (istio/istio pkg/config/analysis/msg/messages.yaml) nor Kiali (kiali/kiali business/checkers) has a
- * code for these, so they are mesh-kit's own (MK0025–MK0029). Where the question is where a request goes (a redirect
+ * code for these, so they are mesh-kit's own (MK0025–MK0030). Where the question is where a request goes (a redirect
  * loop, a gateway's 503), the data-plane model (lib/dataplane) answers it, rather than re-deriving Istio's behaviour.
  *
  * @module
@@ -494,7 +495,46 @@ const gatewayRouteToUnexportedEntry: Analyzer = {
   },
 };
 
+// ---- MK0030: a Gateway API route to a port its Service does not have ----
+
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
+
+const routeBackendPortMissing: Analyzer = {
+  analyzer: 'meshkit.QuietMistakeChecker',
+  code: 'MK0030',
+  name: 'RouteBackendPortNotOnService',
+  level: FindingLevel.WARNING,
+  description: 'a Gateway API route sends to a port of a Service that the Service does not have: no proxy has a cluster for it, and the requests fail',
+  run: ctx => {
+    const out: RawFinding[] = [];
+    for (const route of ROUTE_KINDS.flatMap(k => ctx.of(k, GW))) {
+      const ns = ctx.namespaceOf(route);
+      const rules = objs(isObj(route.manifest.spec) ? route.manifest.spec.rules : undefined);
+      rules.forEach((rule, i) => objs(rule.backendRefs).forEach((b, j) => {
+        const port = b.port;
+        if (typeof port !== 'number' || (str(b.group) !== '' && str(b.group) !== 'core') || (b.kind !== undefined && b.kind !== 'Service')) return;
+        const svcNs = str(b.namespace) || ns;
+        const svc = ctx.find('Service', '', svcNs, str(b.name));
+        if (!svc) return; // a missing Service is KIA1402's
+        const ports = list((isObj(svc.manifest.spec) ? svc.manifest.spec.ports : undefined) as ServicePort[] | undefined).map(p => p?.port).filter((p): p is number => typeof p === 'number');
+        if (ports.includes(port)) return;
+        out.push({
+          object: route,
+          field: `spec.rules[${i}].backendRefs[${j}].port`,
+          value: port,
+          message: `${route.manifest.kind} '${idText(ctx, route)}' rules[${i}] sends to port ${port} of Service '${svcNs}/${str(b.name)}', which has no such port `
+            + `(its ports: ${ports.join(', ') || 'none'}): no proxy has a cluster for that port, so its requests fail (Istio writes the backendRef's port into the `
+            + 'destination without checking the Service has it: pilot/pkg/config/kube/gateway/conversion.go buildDestination) (mesh-kit MK0030)',
+          fix: ports.length > 0 ? `set spec.rules[${i}].backendRefs[${j}].port to ${ports.length === 1 ? ports[0] : `one of ${ports.join(', ')}`}, a port of Service '${str(b.name)}'`
+            : `give Service '${str(b.name)}' a port ${port}`,
+        });
+      }));
+    }
+    return out;
+  },
+};
+
 /** The quiet mistakes of issue 37, in code order. */
 export const QUIET_MISTAKE_ANALYZERS: readonly Analyzer[] = [
-  redirectLoop, grpcRetryOnHttpOnly, tlsOriginationPortUnrouted, callersOutsideMesh, gatewayRouteToUnexportedEntry,
+  redirectLoop, grpcRetryOnHttpOnly, tlsOriginationPortUnrouted, callersOutsideMesh, gatewayRouteToUnexportedEntry, routeBackendPortMissing,
 ];

@@ -170,4 +170,20 @@ spec:
   - route: [{ destination: { host: edition.cnn.com, port: { number: 80 } } }]
 `,
   },
+  {
+    code: 'MK0030',
+    yaml: `
+apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: shop }
+spec: { selector: { app: reviews }, ports: [{ name: http, port: 9080 }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: reviews, namespace: shop }
+spec:
+  parentRefs: [{ group: '', kind: Service, name: reviews, port: 9080 }]
+  rules: [{ backendRefs: [{ name: reviews, port: 8080 }] }]
+`,
+  },
 ];
