@@ -379,7 +379,7 @@ describe('istiod\'s meaning where istioctl\'s analyzer is wrong', () => {
 
 describe('where each finding points (issue 37: field, value and fix apart from the message)', () => {
   test('each Kiali check of kiali-traffic.ts, kiali.ts and kiali-gateway-api.ts names the exact field of the object as written, and its value', () => {
-    const at = (f: ShapeFixture) => analyze(objectsOfYaml(f.yaml, 'fixture.yaml'), { world: 'closed', ...f.options }).findings
+    const at = (f: ShapeFixture) => analyze(objectsOfYaml(f.yaml ?? '', 'fixture.yaml'), { world: 'closed', ...f.options }).findings
       .filter(x => x.code === f.code && x.analyzer === f.analyzer).map(x => `${x.object} ${x.field} = ${x.value}`);
     expect(Object.fromEntries(SHAPES.map(f => [f.code, at(f)]))).toStrictEqual({
       KIA0201: ['DestinationRule default/a spec.host = reviews', 'DestinationRule default/b spec.host = reviews.default.svc.cluster.local'],

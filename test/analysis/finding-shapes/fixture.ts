@@ -1,3 +1,4 @@
+import { MeshApp } from '../../../lib';
 import { AnalyzeOptions } from '../../../lib/analysis/run';
 
 /**
@@ -8,8 +9,10 @@ export interface ShapeFixture {
   readonly code: string;
   /** The analyzer, e.g. `virtualservice.DestinationHostAnalyzer` (needed when several analyzers report `code`). */
   readonly analyzer?: string;
-  /** The objects, as a YAML stream. */
-  readonly yaml: string;
+  /** The objects, as a YAML stream (or none, with `program`). */
+  readonly yaml?: string;
+  /** A program instead: its app's report at synth (a check reported from constructs only, e.g. MK0020). */
+  readonly program?: (app: MeshApp) => void;
   readonly options?: AnalyzeOptions;
   /** Validate the objects against the pinned schemas first (IST0106). */
   readonly schemas?: boolean;

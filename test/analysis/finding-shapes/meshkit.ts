@@ -1,4 +1,5 @@
 import { ShapeFixture } from './fixture';
+import { HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart, MeshNamespace, MeshService, RouteAction } from '../../../lib';
 
 /*
  * The objects of the checks' own unit tests (test/analysis/analyzers.test.ts, kiali-ambient.test.ts,
@@ -372,5 +373,19 @@ spec:
   host: api
   subsets: [{name: v1, labels: {app: api}}]
 `,
+  },
+  {
+    // reported from constructs only (a gateway route combined with a service's routes), never from YAML
+    code: 'MK0020',
+    program: app => {
+      const chart = new MeshChart(app, 'shop');
+      const namespace = new MeshNamespace(chart, 'Namespace', { name: 'shop' });
+      const reviews = new MeshService(chart, 'reviews', { namespace, ports: [{ port: 9080 }] });
+      for (const v of ['v1', 'v2']) reviews.addVersion(v, { image: `example/reviews:${v}.0.0` });
+      reviews.addRoute({ match: [HttpMatch.regex('/api/v[0-9]+/.*')], action: RouteAction.forward(reviews.version('v2')) });
+      reviews.addRoute({ action: RouteAction.forward(reviews.version('v1')) });
+      const gateway = new IngressGateway(chart, 'shop-gateway', { namespace, servers: [{ port: 8080, hosts: ['shop.example.com'] }] });
+      new IngressGatewayRoute(chart, 'shop', { namespace, gateway, hosts: ['shop.example.com'], routes: [{ match: [HttpMatch.prefix('/api')], action: RouteAction.forward(reviews) }] });
+    },
   },
 ];
