@@ -37,14 +37,14 @@ export interface RawFinding {
    * Where in the object, as a path from its root: `spec.http[0].route[1].destination.subset`, `metadata.labels`,
    * `spec` when the mistake is the object as a whole (a missing counterpart, a conflict with another object).
    */
-  readonly field?: string;
+  readonly field: string;
   /**
    * What is written at `field` (or, for an absence, what is asked for: the host or subset named that does not exist),
    * as data: a string, number, list or object.
    */
-  readonly value?: unknown;
+  readonly value: unknown;
   /** What to do, as one imperative sentence (`add a subset 'v3' to DestinationRule 'reviews'`), without a trailing period. */
-  readonly fix?: string;
+  readonly fix: string;
 }
 
 /** One check: Istio's code, name and level, the analyzer that makes it, and the function that runs it. */

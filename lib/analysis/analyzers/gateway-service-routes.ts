@@ -30,9 +30,9 @@ const serviceRouteSkipped: Analyzer = {
   run: ctx => [...ctx.of('VirtualService', NET), ...ctx.of('HTTPRoute', 'gateway.networking.k8s.io')].flatMap(o => objectNotes(o.construct, 'MK0020').map(note => ({
     object: o,
     message: `${o.manifest.kind} '${name(o)}' ${note.text} (mesh-kit MK0020)`,
-    field: note.field,
-    value: note.value ?? (note.field ? valueAt(o.manifest, note.field) : undefined),
-    fix: note.fix,
+    field: note.field ?? 'spec',
+    value: note.value ?? (note.field ? valueAt(o.manifest, note.field) : undefined) ?? name(o),
+    fix: note.fix ?? 'route the gateway\'s requests to the version the skipped route names, or narrow the gateway route\'s match to contain the service route\'s',
   }))),
 };
 
