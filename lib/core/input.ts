@@ -61,7 +61,7 @@ const isPlainObject = (v: unknown): v is { [k: string]: unknown } =>
 
 /** The problems of a value against a spec, `field` naming it (`props.ports[0].port`). */
 export function inputProblems(spec: InputSpec, value: unknown, field: string): Problem[] {
-  const wrong = (): Problem[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec))];
+  const wrong = (): Problem[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec) ?? `give ${describeSpec(spec)}`)];
   if (typeof spec === 'string') {
     switch (spec) {
       case 'any': return [];
@@ -76,7 +76,7 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): P
   if ('enum' in spec) {
     if (spec.enum.includes(value as string)) return [];
     const near = typeof value === 'string' ? suggestion(value, spec.enum.map(String)) : undefined;
-    return [problem(field, `must be ${describeSpec(spec)}`, value, near?.startsWith('did you mean') ? near : undefined)];
+    return [problem(field, `must be ${describeSpec(spec)}`, value, near?.startsWith('did you mean') ? near : `write one of them, e.g. ${JSON.stringify(spec.enum[0])}`)];
   }
   if ('list' in spec) {
     if (!Array.isArray(value)) return wrong();
