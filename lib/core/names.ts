@@ -8,15 +8,18 @@ export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
+/** How to write a DNS-1123 label, for a name no valid one can be read from. */
+const WRITE_LABEL = 'write a name of lower-case letters, digits and \'-\', starting and ending with a letter or digit';
+
 /**
- * The fix of a name Kubernetes refuses: the name in lower case, other characters as '-', trimmed to `max`, when that
- * is a valid name (`valid`); else how to write one.
+ * The fix of a name Kubernetes refuses: the name with other characters as '-' (in lower case unless `lower` is
+ * false), trimmed to `max`, when that is a valid name (`valid`); else `otherwise`, how to write one.
  */
-function nameFix(value: unknown, max: number, valid: (s: string) => boolean, keep: RegExp = /[^a-z0-9-]+/g): string {
+function nameFix(value: unknown, max: number, valid: (s: string) => boolean, keep: RegExp, otherwise: string, lower = true): string {
   const s = typeof value === 'string'
-    ? value.toLowerCase().replace(keep, '-').replace(/-{2,}/g, '-').slice(0, max).replace(/^[-.]+|[-.]+$/g, '')
+    ? (lower ? value.toLowerCase() : value).replace(keep, '-').replace(/-{2,}/g, '-').slice(0, max).replace(/^[-._]+|[-._]+$/g, '')
     : '';
-  return s !== '' && s !== value && valid(s) ? `write it as '${s}'` : 'write a name of lower-case letters, digits and \'-\', starting and ending with a letter or digit';
+  return s !== '' && s !== value && valid(s) ? `write it as '${s}'` : otherwise;
 }
 
 /**
@@ -27,7 +30,7 @@ export function checkDnsLabel(field: string, value: string): Problem | undefined
   if (deferIfLate(field, value, checkDnsLabel)) return undefined;
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
     return problem(field, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)', value,
-      nameFix(value, 63, x => DNS1123_LABEL.test(x)));
+      nameFix(value, 63, x => DNS1123_LABEL.test(x), /[^a-z0-9-]+/g, WRITE_LABEL));
   }
   return undefined;
 }
@@ -40,7 +43,8 @@ export function checkServiceName(field: string, value: string): Problem | undefi
   if (deferIfLate(field, value, checkServiceName)) return undefined;
   if (value.length > 63 || !DNS1035_LABEL.test(value)) {
     return problem(field, 'must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, ending with a letter or digit, at most 63 characters)', value,
-      nameFix(value, 63, x => DNS1035_LABEL.test(x)));
+      nameFix(value, 63, x => DNS1035_LABEL.test(x), /[^a-z0-9-]+/g,
+        'write a name of lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit'));
   }
   return undefined;
 }
@@ -53,7 +57,8 @@ export function checkDnsSubdomain(field: string, value: string): Problem | undef
   if (deferIfLate(field, value, checkDnsSubdomain)) return undefined;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return problem(field, 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters)', value,
-      nameFix(value, 253, x => DNS1123_SUBDOMAIN.test(x), /[^a-z0-9.-]+/g));
+      nameFix(value, 253, x => DNS1123_SUBDOMAIN.test(x), /[^a-z0-9.-]+/g,
+        'write dot-separated parts of lower-case letters, digits and \'-\', each starting and ending with a letter or digit'));
   }
   return undefined;
 }
@@ -66,7 +71,7 @@ export function checkLabelValue(field: string, value: string): Problem | undefin
   if (deferIfLate(field, value, checkLabelValue)) return undefined;
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
     return problem(field, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value,
-      'write at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
+      nameFix(value, 63, x => LABEL_VALUE.test(x), /[^A-Za-z0-9_.-]+/g, 'write at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit', false));
   }
   return undefined;
 }
@@ -96,7 +101,9 @@ function hostFix(value: string): string {
   const name = bare.startsWith('*.') ? bare.slice(2) : bare;
   return name !== '' && bare !== value && DNS1123_SUBDOMAIN.test(name)
     ? `write the host name alone, without scheme, path or port: '${bare}'`
-    : 'write a DNS name (lower-case letters, digits, \'-\' and \'.\'), \'*.\' and a DNS name, or \'*\'';
+    : value.indexOf('*') > 0 || value.startsWith('*') && !value.startsWith('*.')
+      ? 'a wildcard is only the whole first label: write \'*.\' and a DNS name (\'*.example.com\'), or \'*\' alone'
+      : 'write a DNS name (\'reviews.example.com\'), a wildcard and a DNS name (\'*.example.com\'), or \'*\' alone';
 }
 
 /** A label or annotation key: `[prefix/]name`, the prefix a DNS subdomain (≤ 253), the name a qualified name (≤ 63). */
