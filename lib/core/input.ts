@@ -1,6 +1,6 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { suggestion } from './closest';
+import { closest, suggestion } from './closest';
 import { MeshValidationError, Problem, errorIn, meshError, problem, showValue } from './errors';
 import { API_SHAPES } from './generated/api-shapes';
 import { InputParam, InputSpec } from './input-shapes';
@@ -56,12 +56,43 @@ function fixOf(spec: InputSpec): string | undefined {
   return undefined;
 }
 
+/** Strings a JavaScript caller or a config file writes for a boolean. */
+const BOOLEAN_WORDS: { readonly [word: string]: boolean } =
+  { true: true, yes: true, on: true, 1: true, false: false, no: false, off: false, 0: false };
+
+/** The fix of a value of the wrong primitive type that says what was meant: a number or a boolean written as a string. */
+function typeFix(spec: InputSpec, value: unknown): string | undefined {
+  if (spec === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return `write the number ${Number(value)}, without quotes`;
+  }
+  if (spec === 'number' && typeof value === 'number') return 'give a number that is neither NaN nor Infinity';
+  if (spec === 'boolean' && typeof value === 'string' && value.trim().toLowerCase() in BOOLEAN_WORDS) {
+    return `write ${BOOLEAN_WORDS[value.trim().toLowerCase()]}, without quotes`;
+  }
+  return undefined;
+}
+
+/**
+ * The fix of a value that is none of an enum's: the value it most likely misspells (case aside, a few letters
+ * edited, or the only one sharing its first three letters), else to pick one of those listed.
+ */
+function enumFix(value: unknown, values: readonly string[]): string {
+  if (typeof value === 'string') {
+    const near = closest(value, values);
+    if (near !== undefined) return `did you mean '${near}'?`;
+    const stem = value.slice(0, 3).toLowerCase();
+    const sharing = stem.length === 3 ? values.filter(v => v.toLowerCase().startsWith(stem)) : [];
+    if (sharing.length === 1) return `did you mean '${sharing[0]}'?`;
+  }
+  return 'write one of the values listed';
+}
+
 const isPlainObject = (v: unknown): v is { [k: string]: unknown } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /** The problems of a value against a spec, `field` naming it (`props.ports[0].port`). */
 export function inputProblems(spec: InputSpec, value: unknown, field: string): Problem[] {
-  const wrong = (): Problem[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec))];
+  const wrong = (): Problem[] => [problem(field, `must be ${describeSpec(spec)}`, value, fixOf(spec) ?? typeFix(spec, value) ?? `give ${describeSpec(spec)}`)];
   if (typeof spec === 'string') {
     switch (spec) {
       case 'any': return [];
@@ -75,8 +106,7 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): P
   }
   if ('enum' in spec) {
     if (spec.enum.includes(value as string)) return [];
-    const near = typeof value === 'string' ? suggestion(value, spec.enum.map(String)) : undefined;
-    return [problem(field, `must be ${describeSpec(spec)}`, value, near?.startsWith('did you mean') ? near : undefined)];
+    return [problem(field, `must be ${describeSpec(spec)}`, value, enumFix(value, spec.enum.map(String)))];
   }
   if ('list' in spec) {
     if (!Array.isArray(value)) return wrong();

@@ -8,6 +8,20 @@ export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
+/** How to write a DNS-1123 label, for a name no valid one can be read from. */
+const WRITE_LABEL = 'write a name of lower-case letters, digits and \'-\', starting and ending with a letter or digit';
+
+/**
+ * The fix of a name Kubernetes refuses: the name with other characters as '-' (in lower case unless `lower` is
+ * false), trimmed to `max`, when that is a valid name (`valid`); else `otherwise`, how to write one.
+ */
+function nameFix(value: unknown, max: number, valid: (s: string) => boolean, keep: RegExp, otherwise: string, lower = true): string {
+  const s = typeof value === 'string'
+    ? (lower ? value.toLowerCase() : value).replace(keep, '-').replace(/-{2,}/g, '-').slice(0, max).replace(/^[-._]+|[-._]+$/g, '')
+    : '';
+  return s !== '' && s !== value && valid(s) ? `write it as '${s}'` : otherwise;
+}
+
 /**
  * Checks a DNS-1123 label (names of Deployments' parts, namespaces, subsets, ports).
  * @returns the problem, or undefined when valid
@@ -15,7 +29,8 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 export function checkDnsLabel(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkDnsLabel)) return undefined;
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
-    return problem(field, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)', value);
+    return problem(field, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)', value,
+      nameFix(value, 63, x => DNS1123_LABEL.test(x), /[^a-z0-9-]+/g, WRITE_LABEL));
   }
   return undefined;
 }
@@ -27,7 +42,9 @@ export function checkDnsLabel(field: string, value: string): Problem | undefined
 export function checkServiceName(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkServiceName)) return undefined;
   if (value.length > 63 || !DNS1035_LABEL.test(value)) {
-    return problem(field, 'must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, ending with a letter or digit, at most 63 characters)', value);
+    return problem(field, 'must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, ending with a letter or digit, at most 63 characters)', value,
+      nameFix(value, 63, x => DNS1035_LABEL.test(x), /[^a-z0-9-]+/g,
+        'write a name of lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit'));
   }
   return undefined;
 }
@@ -39,7 +56,9 @@ export function checkServiceName(field: string, value: string): Problem | undefi
 export function checkDnsSubdomain(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkDnsSubdomain)) return undefined;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    return problem(field, 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters)', value);
+    return problem(field, 'must be a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\', at most 253 characters)', value,
+      nameFix(value, 253, x => DNS1123_SUBDOMAIN.test(x), /[^a-z0-9.-]+/g,
+        'write dot-separated parts of lower-case letters, digits and \'-\', each starting and ending with a letter or digit'));
   }
   return undefined;
 }
@@ -51,7 +70,8 @@ export function checkDnsSubdomain(field: string, value: string): Problem | undef
 export function checkLabelValue(field: string, value: string): Problem | undefined {
   if (deferIfLate(field, value, checkLabelValue)) return undefined;
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    return problem(field, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value);
+    return problem(field, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value,
+      nameFix(value, 63, x => LABEL_VALUE.test(x), /[^A-Za-z0-9_.-]+/g, 'write at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit', false));
   }
   return undefined;
 }
@@ -69,9 +89,21 @@ export function checkHostName(field: string, value: string): Problem | undefined
   const bare = value.startsWith('*.') ? value.slice(2) : value;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(bare)) {
     return problem(field, 'must be a DNS name, optionally starting with a \'*.\' wildcard label, or \'*\'', value,
-      value.includes(':') ? 'hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort' : undefined);
+      value.includes(':') && !value.includes('/') ? 'hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort'
+        : hostFix(value));
   }
   return undefined;
+}
+
+/** The fix of a host that is not a DNS name: the name alone (no scheme, path or port), when one can be read from it. */
+function hostFix(value: string): string {
+  const bare = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^\/+/, '').split(/[/?#]/)[0].split(':')[0].toLowerCase();
+  const name = bare.startsWith('*.') ? bare.slice(2) : bare;
+  return name !== '' && bare !== value && DNS1123_SUBDOMAIN.test(name)
+    ? `write the host name alone, without scheme, path or port: '${bare}'`
+    : value.indexOf('*') > 0 || value.startsWith('*') && !value.startsWith('*.')
+      ? 'a wildcard is only the whole first label: write \'*.\' and a DNS name (\'*.example.com\'), or \'*\' alone'
+      : 'write a DNS name (\'reviews.example.com\'), a wildcard and a DNS name (\'*.example.com\'), or \'*\' alone';
 }
 
 /** A label or annotation key: `[prefix/]name`, the prefix a DNS subdomain (≤ 253), the name a qualified name (≤ 63). */

@@ -440,7 +440,7 @@ function serverModelOf(server: GatewayServerOptions, reject: (message: ProblemLi
   const protocol = server.protocol ?? GatewayProtocol.HTTP;
   const portName = server.name ?? protocol.toLowerCase();
   if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
-    reject(problem('servers.port', 'must be a whole number between 1 and 65535', server.port));
+    reject(problem('servers.port', 'must be a whole number between 1 and 65535', server.port, 'give the port the gateway listens on, e.g. 80 for HTTP or 443 for HTTPS'));
   }
   const nameErr = checkDnsLabel('servers.name', portName);
   if (nameErr) reject(nameErr);

@@ -198,10 +198,10 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
   /** Adds a port to the Service (and to every version's container). */
   public addPort(port: MeshServicePort): void {
     if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) {
-      failAt(this, problem('port', 'must be a whole number between 1 and 65535', port.port));
+      failAt(this, problem('port', 'must be a whole number between 1 and 65535', port.port, 'give the port the Service listens on, from 1 to 65535'));
     }
     if (port.targetPort !== undefined && (!Number.isInteger(port.targetPort) || port.targetPort < 1 || port.targetPort > 65535)) {
-      failAt(this, problem('targetPort', 'must be a whole number between 1 and 65535', port.targetPort));
+      failAt(this, problem('targetPort', 'must be a whole number between 1 and 65535', port.targetPort, 'give the port the container listens on, from 1 to 65535 (or leave it out: the service port)'));
     }
     const name = portModelOf(this.backend, port).name;
     const err = checkDnsLabel('ports.name', name);
@@ -530,7 +530,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const err = checkDnsLabel('version', name) ?? checkLabelValue('label', label ?? name);
     if (err) failAt(this, err);
     if (this.versions.some(v => v.subset === name)) {
-      failAt(this, problem('version', `must be unique within service '${this.name}'`, name));
+      failAt(this, problem('version', `must be unique within service '${this.name}'`, name, `give each version its own name, or add version '${name}' once`));
     }
     const l = label ?? name;
     const same = this.versions.find(v => v.label === l);

@@ -53,7 +53,10 @@ export interface RetryPolicy {
 
 /** Converts a retry policy to model data, checking it. @internal */
 export function retriesModelOf(r: RetryPolicy): RetriesModel {
-  if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(problem('retries.attempts', 'must be a whole number of at least 0', r.attempts));
+  if (!Number.isInteger(r.attempts) || r.attempts < 0) {
+    fail(problem('retries.attempts', 'must be a whole number of at least 0', r.attempts,
+      typeof r.attempts === 'number' && r.attempts > 0 && Number.isFinite(r.attempts) ? `write a whole number of retries, e.g. ${Math.round(r.attempts)}` : 'write the number of retries, 0 for none'));
+  }
   if (r.attempts === 0 && (r.perTryTimeout || r.retryOn)) {
     fail(problem('retries', 'must not set perTryTimeout or retryOn when attempts is 0', 0, 'remove them, or allow at least one attempt'));
   }

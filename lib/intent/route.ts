@@ -153,7 +153,7 @@ export class RouteAction {
     /** @internal */ public readonly _delegateRoutes?: IDelegateRoutes,
     /** `ForwardOptions.followServiceRoutes`, when given. @internal */ public readonly _followServiceRoutes?: boolean,
   ) {
-    if (targets.length === 0 && !_redirect && !_delegate) fail(problem('targets', 'must name at least one target', '[]'));
+    if (targets.length === 0 && !_redirect && !_delegate) fail(problem('targets', 'must name at least one target', '[]', 'give at least one { target, weight }, or answer without forwarding with RouteAction.redirect()'));
   }
 
   /** The targets of this action (copies). */

@@ -133,7 +133,7 @@ export class Linkerd1Router extends Construct {
     }
     const ingressPort = props.ingressPort ?? 80;
     if (!Number.isInteger(ingressPort) || ingressPort < 1 || ingressPort > 65535) {
-      failAt(this, problem('ingressPort', 'must be a whole number between 1 and 65535', ingressPort));
+      failAt(this, problem('ingressPort', 'must be a whole number between 1 and 65535', ingressPort, 'give a port from 1 to 65535, e.g. 4140'));
     }
     const namespace = namespaceOf(this, undefined);
     const model: Linkerd1Model = {

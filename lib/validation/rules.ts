@@ -31,7 +31,10 @@ export const ROUTE_WEIGHT_MAX = 1_000_000;
 /** A weight must be a whole number between 0 and `max` (100 by default: a percentage). */
 export function checkWeight(field: string, weight: number, max = 100): Problem[] {
   if (!Number.isInteger(weight) || weight < 0 || weight > max) {
-    return [problem(field, `must be a whole number between 0 and ${max}`, weight)];
+    return [problem(field, `must be a whole number between 0 and ${max}`, weight,
+      typeof weight === 'number' && Number.isFinite(weight) && !Number.isInteger(weight) ? `round it to a whole share, e.g. ${Math.min(max, Math.max(0, Math.round(weight)))}`
+        : typeof weight === 'number' && weight < 0 ? 'write 0 to send this destination nothing, or a positive share'
+          : typeof weight === 'number' && weight > max ? `lower it to ${max} at most, scaling the other weights alike to keep the shares` : `write a share from 0 to ${max}`)];
   }
   return [];
 }

@@ -100,13 +100,14 @@ describe('MeshValidationError as data', () => {
 
   test('a run-time argument check: the construct path, the call and each problem', () => {
     const one = thrown(() => new MeshService(chart(), 'web', loose({ ports: [{ port: '80' }] })));
-    expect(one.message).toBe('[c/web] MeshService: \'props.ports[0].port\' must be a finite number: got \'80\'');
+    expect(one.message).toBe('[c/web] MeshService: \'props.ports[0].port\' must be a finite number: got \'80\'; write the number 80, without quotes');
     expect(fields(one)).toStrictEqual({
       path: 'c/web',
       call: 'MeshService',
       field: 'props.ports[0].port',
       rule: 'must be a finite number',
       value: '80',
+      fix: 'write the number 80, without quotes',
       message: one.message,
     });
 
@@ -128,8 +129,8 @@ describe('MeshValidationError as data', () => {
 
   test('a factory\'s argument check names the call, without a path', () => {
     const e = thrown(() => Mesh.fromYaml(loose(42)));
-    expect(e.message).toBe('Mesh.fromYaml: \'text\' must be a string: got 42');
-    expect(fields(e)).toStrictEqual({ call: 'Mesh.fromYaml', field: 'text', rule: 'must be a string', value: 42, message: e.message });
+    expect(e.message).toBe('Mesh.fromYaml: \'text\' must be a string: got 42; give a string');
+    expect(fields(e)).toStrictEqual({ call: 'Mesh.fromYaml', field: 'text', rule: 'must be a string', value: 42, fix: 'give a string', message: e.message });
   });
 
   test('a multi-problem synth error: every problem with its construct path and fields', () => {

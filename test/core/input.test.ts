@@ -29,9 +29,9 @@ describe('run-time checks of every public call (JavaScript, casts, JSON-loaded c
 
   test('wrong types, NaN and Infinity, null where a value is optional: the field, the value and what to pass', () => {
     expect(errorOf(() => new MeshService(chart(), 'web', loose({ ports: [{ port: '80' }] }))))
-      .toBe('[c/web] MeshService: \'props.ports[0].port\' must be a finite number: got \'80\'');
-    expect(errorOf(() => new MeshService(chart(), 'web', loose({ ports: [{ port: NaN }] })))).toBe('[c/web] MeshService: \'props.ports[0].port\' must be a finite number: got NaN');
-    expect(errorOf(() => new MeshService(chart(), 'web', loose({ ports: [{ port: Infinity }] })))).toMatch(/got Infinity$/);
+      .toBe('[c/web] MeshService: \'props.ports[0].port\' must be a finite number: got \'80\'; write the number 80, without quotes');
+    expect(errorOf(() => new MeshService(chart(), 'web', loose({ ports: [{ port: NaN }] })))).toBe('[c/web] MeshService: \'props.ports[0].port\' must be a finite number: got NaN; give a number that is neither NaN nor Infinity');
+    expect(errorOf(() => new MeshService(chart(), 'web', loose({ ports: [{ port: Infinity }] })))).toMatch(/got Infinity; give a number that is neither NaN nor Infinity$/);
     expect(errorOf(() => new MeshService(chart(), 'web', loose(null)))).toBe('[c/web] MeshService: \'props\' must be an object or left out: got null');
     expect(errorOf(() => Fault.delay(loose(5), 10))).toBe('Fault.delay: \'delay\' must be a Duration: got 5; build it with Duration.seconds(5), Duration.millis(250)');
     expect(errorOf(() => RouteAction.forward(loose('reviews'))))

@@ -88,7 +88,7 @@ describe('Mesh', () => {
       [{ gateway: 'istio-system/ingress', host: 'x' }, 'Mesh.request: \'request.gateway\' must name a Gateway (namespace/name): got \'istio-system/ingress\'; there is no gateway in the configuration'],
       [{ from: 'shop/client', gateway: 'a/b' }, 'Mesh.request: \'request.from\' or \'gateway\' must be given, not both nor neither: got {"from":"shop/client","gateway":"a/b"}; e.g. from: \'shop/productpage\' or gateway: \'istio-system/ingress\''],
       [{ from: 'shop/client', host: 'reviews', port: 0 }, 'Mesh.request: \'request.port\' must be an integer from 1 to 65535: got 0'],
-      [{ from: 'shop/client', host: 'reviews', protocol: 'udp' }, 'Mesh.request: \'request.protocol\' must be one of \'grpc\', \'http\', \'http2\', \'tcp\', \'tls\': got \'udp\''],
+      [{ from: 'shop/client', host: 'reviews', protocol: 'udp' }, 'Mesh.request: \'request.protocol\' must be one of \'grpc\', \'http\', \'http2\', \'tcp\', \'tls\': got \'udp\'; write one of the values listed'],
       [{ from: 'shop/client', host: 'reviews', header: {} }, 'Mesh.request: \'request.header\' is not a property of TrafficRequest: got {}; did you mean \'headers\'?'],
       [{ from: 'shop/client', host: 'reviews', path: 'x' }, 'Mesh.request: \'request.path\' must start with \'/\': got \'x\'; e.g. \'/x\''],
     ])('%j', (request, message) => {

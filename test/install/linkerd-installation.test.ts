@@ -188,7 +188,7 @@ describe('LinkerdInstallation typed settings', () => {
   test('fails on a default inbound policy Linkerd does not have, bad worker counts, a fractional duration, a bad CIDR', () => {
     expect(errorOf(() => new LinkerdInstallation(chart(), 'linkerd', { version: '2025.11.3', defaultInboundPolicy: 'denied' as DefaultInboundPolicy })))
       .toBe('[linkerd/linkerd] LinkerdInstallation: \'props.defaultInboundPolicy\' must be one of \'all-authenticated\', \'all-unauthenticated\', \'audit\', '
-        + '\'cluster-authenticated\', \'cluster-unauthenticated\', \'deny\': got \'denied\'');
+        + '\'cluster-authenticated\', \'cluster-unauthenticated\', \'deny\': got \'denied\'; did you mean \'deny\'?');
     expect(errorOf(() => new LinkerdInstallation(chart(), 'linkerd', { version: '2025.11.3', proxy: { workers: { maximumCpuRatio: 2 } } })))
       .toBe('[linkerd/linkerd] \'proxy.workers.maximumCpuRatio\' must be a share of the node\'s CPUs, more than 0 and at most 1: got 2; e.g. 0.2 for a thread per five CPUs');
     expect(errorOf(() => new LinkerdInstallation(chart(), 'linkerd', { version: '2025.11.3', proxy: { workers: { minimum: 2, maximum: 1 } } })))

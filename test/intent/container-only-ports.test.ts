@@ -40,7 +40,7 @@ describe('containerPorts: ports the containers listen on that the Service does n
     ['a name has no letter', [{ port: 9090, name: '9090' }],
       '[c/web] \'containerPorts[0].name\' must be an IANA service name: at most 15 lower-case letters, digits and \'-\', with a letter: got \'9090\'; e.g. \'metrics\''],
     ['a protocol is not one (from JavaScript)', [{ port: 9090, protocol: 'HTTP' as TransportProtocol }],
-      '[c/web] MeshService: \'props.containerPorts[0].protocol\' must be one of \'SCTP\', \'TCP\', \'UDP\': got \'HTTP\''],
+      '[c/web] MeshService: \'props.containerPorts[0].protocol\' must be one of \'SCTP\', \'TCP\', \'UDP\': got \'HTTP\'; write one of the values listed'],
     ['a port is given twice', [{ port: 9090 }, { port: 9090, name: 'metrics' }], '[c/web] \'containerPorts.port\' must be unique within the container: got \'9090/TCP\''],
     ['a name is given twice', [{ port: 9090, name: 'm' }, { port: 9091, name: 'm' }], '[c/web] \'containerPorts.name\' must be unique within the container: got \'m\''],
   ])('fails at once if %s', (_n, containerPorts, message) => {

@@ -192,7 +192,7 @@ describe('external destinations: bad input', () => {
 
   test('a subset of an external host that is no DNS label, a host the entry does not have: both at the entry\'s path', () => {
     const cnn = new ServiceEntry(chart(), 'cnn', { hosts: [CNN] });
-    expect(errorOf(() => cnn.version('TLS'))).toBe('[c/cnn] \'version\' must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters): got \'TLS\'');
+    expect(errorOf(() => cnn.version('TLS'))).toBe('[c/cnn] \'version\' must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters): got \'TLS\'; write it as \'tls\'');
     expect(errorOf(() => cnn.host('other.example.com'))).toBe('[c/cnn] \'host\' must be a host of the ServiceEntry: got \'other.example.com\'; its hosts are \'edition.cnn.com\'');
   });
 

@@ -235,7 +235,7 @@ describe('a gateway route to a whole service follows the service\'s routes: Isti
     expect(errorOf(() => d.app.synthFiles())).toContain(
       '[shop/team] \'routes[0].action.followServiceRoutes\' applies to the routes of an IngressGatewayRoute only (what a gateway sends to a whole service): got false; remove it');
     expect(errorOf(() => RouteAction.forward(d.reviews, { followServiceRoutes: 'no' as unknown as boolean }))).toBe(
-      '[shop/reviews] RouteAction.forward: \'options.followServiceRoutes\' must be true or false: got \'no\'');
+      '[shop/reviews] RouteAction.forward: \'options.followServiceRoutes\' must be true or false: got \'no\'; write false, without quotes');
   });
 });
 

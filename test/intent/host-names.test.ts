@@ -101,5 +101,5 @@ describe('HostNames.FULLY_QUALIFIED', () => {
 
 test('fails if the value is not a HostNames', () => {
   expect(errorOf(() => new MeshChart(new App(), 'c', { hostNames: 'fqdn' as HostNames })))
-    .toBe('[c] MeshChart: \'props.hostNames\' must be one of \'FullyQualified\', \'Short\': got \'fqdn\'');
+    .toBe('[c] MeshChart: \'props.hostNames\' must be one of \'FullyQualified\', \'Short\': got \'fqdn\'; write one of the values listed');
 });

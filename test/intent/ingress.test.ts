@@ -73,7 +73,7 @@ describe('IngressGateway', () => {
         "[c/gw] 'servers.name' must be unique within a gateway (Istio keys servers by port name): got 'http'; give each server its own name, e.g. 'http-b'");
     });
     test('fails if a port is out of range', () => {
-      expect(errorOf(() => gw().addServer({ port: 0, hosts: ['b.example.com'] }))).toBe("[c/gw] 'servers.port' must be a whole number between 1 and 65535: got 0");
+      expect(errorOf(() => gw().addServer({ port: 0, hosts: ['b.example.com'] }))).toBe("[c/gw] 'servers.port' must be a whole number between 1 and 65535: got 0; give the port the gateway listens on, e.g. 80 for HTTP or 443 for HTTPS");
     });
     test('fails if a host carries a port (what a browser sends through a NodePort)', () => {
       expect(errorOf(() => gw().addServer({ port: 81, hosts: ['nginx.example.com:31380'] }))).toBe(
@@ -192,7 +192,7 @@ describe('IngressGatewayRoute', () => {
       expect(errorOf(() => new IngressGatewayRoute(chart, 'r', { gateway, hosts: ['nginx.example.com:31380'] })))
         .toBe("[c/r] 'hosts' must be a DNS name, optionally starting with a '*.' wildcard label, or '*': got 'nginx.example.com:31380'; hosts never carry a port: reach the gateway on its service port (a LoadBalancer, or port-forward) so that clients send a Host header without the NodePort");
       expect(errorOf(() => new IngressGatewayRoute(chart, 'r2', { gateway, hosts: [] }))).toBe("[c/r2] 'hosts' must hold at least one host: got '[]'");
-      expect(errorOf(() => new IngressGatewayRoute(chart, 'r3', { gateway, hosts: ['a.*.com'] }))).toMatch(/^\[c\/r3\] 'hosts' must be a DNS name.*: got 'a\.\*\.com'$/);
+      expect(errorOf(() => new IngressGatewayRoute(chart, 'r3', { gateway, hosts: ['a.*.com'] }))).toMatch(/^\[c\/r3\] 'hosts' must be a DNS name.*: got 'a\.\*\.com'; a wildcard is only the whole first label: write '\*\.' and a DNS name \('\*\.example\.com'\), or '\*' alone$/);
     });
   });
 });

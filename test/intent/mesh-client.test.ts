@@ -149,7 +149,7 @@ describe('MeshClient: a versioned client under the namespace\'s default account 
 
   test('fails on a version or Deployment label Kubernetes refuses', () => {
     expect(errorOf(() => bot({ version: 'v 11' })(new App()))).toBe(
-      '[emojivoto/vote-bot] \'version\' must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit): got \'v 11\'');
+      '[emojivoto/vote-bot] \'version\' must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit): got \'v 11\'; write it as \'v-11\'');
     expect(errorOf(() => bot({ deploymentLabels: { 'bad key!': 'x' } })(new App()))).toBe(
       '[emojivoto/vote-bot] \'deploymentLabels.bad key!\' must be a label key (\'[prefix/]name\'): the name of \'bad key!\' must be at most 63 characters: '
       + 'letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit: got \'bad key!\'');

@@ -22,7 +22,7 @@ describe('MeshNamespace', () => {
 
   test('fails if the name is not a DNS-1123 label', () => {
     expect(() => new MeshNamespace(new Chart(new App(), 'c'), 'Shop')).toThrow(MeshValidationError);
-    expect(() => new MeshNamespace(new Chart(new App(), 'c'), 'Shop')).toThrow(/^\[c\/Shop\] 'name' must be a DNS-1123 label .*: got 'Shop'$/);
-    expect(() => MeshNamespace.fromName('a_b')).toThrow(/^\w+\.\w+: 'namespace' must be a DNS-1123 label .*: got 'a_b'$/);
+    expect(() => new MeshNamespace(new Chart(new App(), 'c'), 'Shop')).toThrow(/^\[c\/Shop\] 'name' must be a DNS-1123 label .*: got 'Shop'; write it as 'shop'$/);
+    expect(() => MeshNamespace.fromName('a_b')).toThrow(/^\w+\.\w+: 'namespace' must be a DNS-1123 label .*: got 'a_b'; write it as 'a-b'$/);
   });
 });

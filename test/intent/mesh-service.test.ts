@@ -331,18 +331,18 @@ describe('MeshService', () => {
 
     test('fails if the name is not a DNS-1035 label', () => {
       expect(errorOf(() => new MeshService(chart(), 'Shop'))).toBe(
-        "[c/Shop] 'name (the construct id)' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters): got 'Shop'");
-      expect(errorOf(() => new MeshService(chart(), 'x', { name: '1shop' }))).toMatch(/^\[c\/x\] 'name' must be a DNS-1035 label .*: got '1shop'$/);
+        "[c/Shop] 'name (the construct id)' must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters): got 'Shop'; write it as 'shop'");
+      expect(errorOf(() => new MeshService(chart(), 'x', { name: '1shop' }))).toMatch(/^\[c\/x\] 'name' must be a DNS-1035 label .*: got '1shop'; write a name of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit$/);
     });
 
     test('fails if a version name is not a DNS-1123 label', () => {
-      expect(errorOf(() => svc().addVersion('V_1', { image: IMAGE }))).toMatch(/^\[c\/shop\] 'version' must be a DNS-1123 label .*: got 'V_1'$/);
+      expect(errorOf(() => svc().addVersion('V_1', { image: IMAGE }))).toMatch(/^\[c\/shop\] 'version' must be a DNS-1123 label .*: got 'V_1'; write it as 'v-1'$/);
     });
 
     test('fails if a version is added twice', () => {
       const s = svc();
       s.addVersion('v1', { image: IMAGE });
-      expect(errorOf(() => s.addExternalVersion('v1'))).toBe("[c/shop] 'version' must be unique within service 'shop': got 'v1'");
+      expect(errorOf(() => s.addExternalVersion('v1'))).toBe("[c/shop] 'version' must be unique within service 'shop': got 'v1'; give each version its own name, or add version 'v1' once");
     });
 
     test('fails if two versions would select the same pods', () => {
@@ -359,8 +359,8 @@ describe('MeshService', () => {
     });
 
     test('fails if a port is out of range', () => {
-      expect(errorOf(() => svc().addPort({ port: 70000 }))).toBe("[c/shop] 'port' must be a whole number between 1 and 65535: got 70000");
-      expect(errorOf(() => svc().addPort({ port: 81, name: 'http-x', targetPort: 0 }))).toBe("[c/shop] 'targetPort' must be a whole number between 1 and 65535: got 0");
+      expect(errorOf(() => svc().addPort({ port: 70000 }))).toBe("[c/shop] 'port' must be a whole number between 1 and 65535: got 70000; give the port the Service listens on, from 1 to 65535");
+      expect(errorOf(() => svc().addPort({ port: 81, name: 'http-x', targetPort: 0 }))).toBe("[c/shop] 'targetPort' must be a whole number between 1 and 65535: got 0; give the port the container listens on, from 1 to 65535 (or leave it out: the service port)");
     });
 
     test.each([['nginx', 'nginx'], ['nginx:latest', 'nginx'], ['registry:5000/team/app', 'registry:5000/team/app'], ['app:', 'app']])(
@@ -405,7 +405,7 @@ describe('MeshService', () => {
 
     test('fails if a mount path is relative or a volume name invalid', () => {
       expect(errorOf(() => VolumeMount.of(Volume.emptyDir('tmp'), 'tmp'))).toBe("VolumeMount.of: 'mountPath' must be an absolute path: got 'tmp'");
-      expect(errorOf(() => Volume.emptyDir('Tmp'))).toMatch(/^\w+\.\w+: 'volume' must be a DNS-1123 label .*: got 'Tmp'$/);
+      expect(errorOf(() => Volume.emptyDir('Tmp'))).toMatch(/^\w+\.\w+: 'volume' must be a DNS-1123 label .*: got 'Tmp'; write it as 'tmp'$/);
     });
   });
 

@@ -440,7 +440,7 @@ describe('ObservabilityAddons errors', () => {
   });
 
   test('fails if a namespace is not a DNS label', () => {
-    expect(errorOf(inIstio({ namespace: 'Istio_System' }))).toBe('[c/Addons] \'namespace\' must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters): got \'Istio_System\'');
+    expect(errorOf(inIstio({ namespace: 'Istio_System' }))).toBe('[c/Addons] \'namespace\' must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters): got \'Istio_System\'; write it as \'istio-system\'');
   });
 
   test('fails if retention is not whole seconds', () => {
@@ -485,8 +485,8 @@ describe('GrafanaDashboard', () => {
   });
 
   test('fails if the name, provider or folder is not usable', () => {
-    expect(errorOf(() => GrafanaDashboard.fromJson('My Board', '{}'))).toMatch(/^\w+\.\w+: 'name' must be a DNS-1123 label .*: got 'My Board'$/);
-    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { provider: 'A/B' }))).toMatch(/^\w+\.\w+: 'provider' must be a DNS-1123 label .*: got 'A\/B'$/);
+    expect(errorOf(() => GrafanaDashboard.fromJson('My Board', '{}'))).toMatch(/^\w+\.\w+: 'name' must be a DNS-1123 label .*: got 'My Board'; write it as 'my-board'$/);
+    expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { provider: 'A/B' }))).toMatch(/^\w+\.\w+: 'provider' must be a DNS-1123 label .*: got 'A\/B'; write it as 'a-b'$/);
     expect(errorOf(() => GrafanaDashboard.fromJson('a', '{}', { folder: ' ' }))).toBe('GrafanaDashboard.fromJson: \'folder\' must be a non-empty, one-line folder title: got \' \'');
   });
 });
@@ -499,6 +499,6 @@ describe('KialiAuth', () => {
   });
 
   test('fails if the signing key Secret is not a valid name', () => {
-    expect(errorOf(() => KialiAuth.token({ signingKey: { secretName: 'Kiali Key', key: 'key' } }))).toMatch(/^\w+\.\w+: 'signingKey\.secretName' must be a DNS-1123 subdomain .*: got 'Kiali Key'$/);
+    expect(errorOf(() => KialiAuth.token({ signingKey: { secretName: 'Kiali Key', key: 'key' } }))).toMatch(/^\w+\.\w+: 'signingKey\.secretName' must be a DNS-1123 subdomain .*: got 'Kiali Key'; write it as 'kiali-key'$/);
   });
 });

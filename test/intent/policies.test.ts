@@ -123,7 +123,7 @@ describe('route policies', () => {
       ['a redirect that changes nothing', () => RouteAction.redirect({}), "RouteAction.redirect: 'redirect' must change at least one of uri, authority, scheme, port: got '{}'"],
       ['a redirect code that is not a redirect', () => RouteAction.redirect({ uri: '/a', redirectCode: 200 }), "RouteAction.redirect: 'redirect.redirectCode' must be 301, 302, 303, 307 or 308: got 200"],
       ['a redirect with a timeout', route({ timeout: Duration.seconds(1) }), "[x/r] routes[0]: 'timeout' cannot be combined with a redirect (nothing is forwarded): got 'timeout'"],
-      ['retries with negative attempts', route({ action: RouteAction.forward(ratings()), retries: { attempts: -1 } }), "[x/r] routes[0]: 'retries.attempts' must be a whole number of at least 0: got -1"],
+      ['retries with negative attempts', route({ action: RouteAction.forward(ratings()), retries: { attempts: -1 } }), "[x/r] routes[0]: 'retries.attempts' must be a whole number of at least 0: got -1; write the number of retries, 0 for none"],
       ['retries disabled but tuned', route({ action: RouteAction.forward(ratings()), retries: { attempts: 0, retryOn: [RetryOn.FIVE_XX] } }),
         "[x/r] routes[0]: 'retries' must not set perTryTimeout or retryOn when attempts is 0: got 0; remove them, or allow at least one attempt"],
       ['an empty rewrite', route({ action: RouteAction.forward(ratings()), rewrite: {} }), "[x/r] routes[0]: 'rewrite' must change uri or authority: got '{}'"],
@@ -239,7 +239,7 @@ describe('gateway TLS', () => {
   });
 
   test('fails if a credential name is not a Secret name', () => {
-    expect(errorOf(() => GatewayTls.simple('My Cert'))).toMatch(/^\w+\.\w+: 'tls.credentialName' must be a DNS-1123 subdomain .*: got 'My Cert'$/);
+    expect(errorOf(() => GatewayTls.simple('My Cert'))).toMatch(/^\w+\.\w+: 'tls.credentialName' must be a DNS-1123 subdomain .*: got 'My Cert'; write it as 'my-cert'$/);
   });
 });
 

@@ -416,7 +416,7 @@ describe('Istio\'s samples through the public API, without an escape hatch', () 
     });
     test('fails if writeType is not a boolean (a JavaScript caller)', () => {
       expect(errorOf(() => ServiceExposure.clusterIp({ writeType: 'yes' as unknown as boolean })))
-        .toBe("ServiceExposure.clusterIp: 'options.writeType' must be true or false: got 'yes'");
+        .toBe("ServiceExposure.clusterIp: 'options.writeType' must be true or false: got 'yes'; write true, without quotes");
     });
   });
 });

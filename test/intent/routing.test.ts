@@ -104,8 +104,8 @@ describe('ServiceRouting', () => {
     test('fails if a weight is outside 0 to 1,000,000 (the Gateway API\'s maximum, which every back-end\'s weights fit)', () => {
       const reviews = setup();
       expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 1_000_001 }, { target: reviews.version('v2'), weight: -20 }])))
-        .toBe("RouteAction.weightedForward: 'weightedForward[0].weight' must be a whole number between 0 and 1000000: got 1000001\n"
-          + "'weightedForward[1].weight' must be a whole number between 0 and 1000000: got -20");
+        .toBe("RouteAction.weightedForward: 'weightedForward[0].weight' must be a whole number between 0 and 1000000: got 1000001; lower it to 1000000 at most, scaling the other weights alike to keep the shares\n"
+          + "'weightedForward[1].weight' must be a whole number between 0 and 1000000: got -20; write 0 to send this destination nothing, or a positive share");
     });
 
     test('fails if every weight is 0', () => {
@@ -133,7 +133,7 @@ describe('ServiceRouting', () => {
     });
 
     test('fails if a weighted route has no target', () => {
-      expect(errorOf(() => RouteAction.weightedForward([]))).toBe("RouteAction.weightedForward: 'targets' must name at least one target: got '[]'");
+      expect(errorOf(() => RouteAction.weightedForward([]))).toBe("RouteAction.weightedForward: 'targets' must name at least one target: got '[]'; give at least one { target, weight }, or answer without forwarding with RouteAction.redirect()");
     });
 
     test('fails if routing to a version the service does not have', () => {
@@ -184,7 +184,7 @@ describe('ServiceRouting', () => {
     test('fails if the VirtualService name is invalid', () => {
       const reviews = setup();
       expect(errorOf(() => new ServiceRouting(reviews.node.scope as Chart, 'r', { service: reviews, name: 'Reviews' })))
-        .toMatch(/^\[c\/r\] 'name' must be a DNS-1123 subdomain .*: got 'Reviews'$/);
+        .toMatch(/^\[c\/r\] 'name' must be a DNS-1123 subdomain .*: got 'Reviews'; write it as 'reviews'$/);
     });
   });
 });

@@ -151,8 +151,8 @@ describe('ServiceAuthorization errors', () => {
   });
 
   test('fails if a ServiceAccount or namespace name is invalid', () => {
-    expect(errorOf(() => AuthorizedClient.serviceAccount('Reporter', 'ops'))).toMatch(/^\w+\.\w+: 'serviceAccount\.name' must be a DNS-1123 subdomain .*: got 'Reporter'$/);
-    expect(errorOf(() => AuthorizedClient.namespace('Ops'))).toMatch(/^\w+\.\w+: 'namespace' must be a DNS-1123 label .*: got 'Ops'$/);
+    expect(errorOf(() => AuthorizedClient.serviceAccount('Reporter', 'ops'))).toMatch(/^\w+\.\w+: 'serviceAccount\.name' must be a DNS-1123 subdomain .*: got 'Reporter'; write it as 'reporter'$/);
+    expect(errorOf(() => AuthorizedClient.namespace('Ops'))).toMatch(/^\w+\.\w+: 'namespace' must be a DNS-1123 label .*: got 'Ops'; write it as 'ops'$/);
   });
 });
 

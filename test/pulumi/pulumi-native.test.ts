@@ -151,7 +151,7 @@ describe('MeshInput: bad values fail their resource with the library\'s error, n
       namespace: MeshNamespace.fromName(MeshInput.string(pulumi.output('Shop_1'))), ports: [{ port: 8080 }], image: 'nginx:1.27.1',
     });
     const service = objectsOf(app).find(o => o.m.kind === 'Service')!;
-    expect(checkWith(service, 'Shop_1')).toThrow(/^\[c\/web\/Service\] 'namespace' must be a DNS-1123 label \(.*\): got 'Shop_1'$/);
+    expect(checkWith(service, 'Shop_1')).toThrow(/^\[c\/web\/Service\] 'namespace' must be a DNS-1123 label \(.*\): got 'Shop_1'; write it as 'shop-1'$/);
   });
 
   test('an Output resolving to a host Istio refuses: the Gateway fails with the host check', () => {

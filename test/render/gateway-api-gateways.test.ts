@@ -95,12 +95,12 @@ describe('GatewayAllowedRoutes: the listeners admit what is set', () => {
 
   test('bad input refused at once, from JavaScript too', () => {
     expect(errorOf(() => GatewayAllowedRoutes.fromNamespaces([]))).toBe("GatewayAllowedRoutes.fromNamespaces: 'allowedRoutes.namespaces' must name at least one namespace: got '[]'; e.g. ['default']");
-    expect(errorOf(() => GatewayAllowedRoutes.fromNamespaces(['Not_A_Namespace']))).toBe("GatewayAllowedRoutes.fromNamespaces: 'allowedRoutes.namespaces' must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters): got 'Not_A_Namespace'");
+    expect(errorOf(() => GatewayAllowedRoutes.fromNamespaces(['Not_A_Namespace']))).toBe("GatewayAllowedRoutes.fromNamespaces: 'allowedRoutes.namespaces' must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters): got 'Not_A_Namespace'; write it as 'not-a-namespace'");
     expect(errorOf(() => GatewayAllowedRoutes.fromNamespaces(undefined as unknown as string[]))).toBe("GatewayAllowedRoutes.fromNamespaces: 'names' is required: got undefined; give a list of strings");
     expect(errorOf(() => GatewayAllowedRoutes.fromLabels({}))).toBe("GatewayAllowedRoutes.fromLabels: 'allowedRoutes.labels' must hold at least one label: got '{}'; e.g. { 'gateway-access': 'true' }");
-    expect(errorOf(() => GatewayAllowedRoutes.fromLabels({ a: 1 as unknown as string }))).toBe("GatewayAllowedRoutes.fromLabels: 'labels.a' must be a string: got 1");
+    expect(errorOf(() => GatewayAllowedRoutes.fromLabels({ a: 1 as unknown as string }))).toBe("GatewayAllowedRoutes.fromLabels: 'labels.a' must be a string: got 1; give a string");
     expect(errorOf(() => GatewayAllowedRoutes.all({ kinds: [] }))).toBe("GatewayAllowedRoutes.all: 'allowedRoutes.kinds' must hold at least one route kind: got '[]'; omit it to admit the kinds of the listener's protocol");
-    expect(errorOf(() => GatewayAllowedRoutes.all({ kinds: ['Ingress' as GatewayRouteKind] }))).toBe("GatewayAllowedRoutes.all: 'options.kinds[0]' must be one of 'GRPCRoute', 'HTTPRoute', 'TCPRoute', 'TLSRoute': got 'Ingress'");
+    expect(errorOf(() => GatewayAllowedRoutes.all({ kinds: ['Ingress' as GatewayRouteKind] }))).toBe("GatewayAllowedRoutes.all: 'options.kinds[0]' must be one of 'GRPCRoute', 'HTTPRoute', 'TCPRoute', 'TLSRoute': got 'Ingress'; write one of the values listed");
     expect(errorOf(() => new IngressGateway(gwChart(new App()), 'gw', { servers: SERVERS, allowedRoutes: { from: 'All' } as unknown as GatewayAllowedRoutes }))).toBe("[c/gw] IngressGateway: 'props.allowedRoutes' must be a GatewayAllowedRoutes: got {\"from\":\"All\"}; build it with GatewayAllowedRoutes.all(), GatewayAllowedRoutes.fromLabels(), GatewayAllowedRoutes.fromNamespaces(), GatewayAllowedRoutes.sameNamespace()");
   });
 
@@ -120,7 +120,7 @@ describe('serviceType: the Service of the gateway Istio deploys', () => {
   });
 
   test('an unknown type, or one on Istio\'s Gateway, refused', () => {
-    expect(errorOf(() => new IngressGateway(gwChart(new App()), 'gw', { servers: SERVERS, serviceType: 'External' as GatewayServiceType }))).toBe("[c/gw] IngressGateway: 'props.serviceType' must be one of 'ClusterIP', 'LoadBalancer', 'NodePort': got 'External'");
+    expect(errorOf(() => new IngressGateway(gwChart(new App()), 'gw', { servers: SERVERS, serviceType: 'External' as GatewayServiceType }))).toBe("[c/gw] IngressGateway: 'props.serviceType' must be one of 'ClusterIP', 'LoadBalancer', 'NodePort': got 'External'; write one of the values listed");
     expect(errorOf(() => new IngressGateway(gwChart(new App(), 'c', 'infra', TrafficApi.ISTIO), 'gw', { servers: SERVERS, serviceType: GatewayServiceType.NODE_PORT })))
       .toBe("[c/gw] 'serviceType' is for a gateway Istio deploys from a Gateway API Gateway (TrafficApi.GATEWAY_API only): got 'NodePort'; drop it; set the Service type where the gateway is deployed (IstioGateway, or Istio's installation)");
   });

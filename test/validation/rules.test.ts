@@ -35,12 +35,12 @@ describe('checkRouteWeights', () => {
     expect(texts(checkRouteWeights('r', []))).toStrictEqual(["'r' must have at least one destination: got 0"]);
   });
   test('fails if a weight is fractional', () => {
-    expect(texts(checkWeight('w', 12.5))).toStrictEqual(["'w' must be a whole number between 0 and 100: got 12.5"]);
+    expect(texts(checkWeight('w', 12.5))).toStrictEqual(["'w' must be a whole number between 0 and 100: got 12.5; round it to a whole share, e.g. 13"]);
   });
   test('weights are proportions: any total passes, up to 1,000,000 each', () => {
     expect(checkRouteWeights('r', [d(40), d(50051)])).toStrictEqual([]);
     expect(checkRouteWeights('r', [d(1_000_000), d(1)])).toStrictEqual([]);
-    expect(texts(checkRouteWeights('r', [d(1_000_001), d(1)]))).toStrictEqual(["'r[0].weight' must be a whole number between 0 and 1000000: got 1000001"]);
+    expect(texts(checkRouteWeights('r', [d(1_000_001), d(1)]))).toStrictEqual(["'r[0].weight' must be a whole number between 0 and 1000000: got 1000001; lower it to 1000000 at most, scaling the other weights alike to keep the shares"]);
   });
   test('fails if every weight is 0', () => {
     expect(texts(checkRouteWeights('r', [d(0), d(0)]))).toStrictEqual(["'r.weight' must not all be 0: the route would send its requests nowhere: got '0 + 0'; give at least one destination a weight"]);
