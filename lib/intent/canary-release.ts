@@ -59,7 +59,10 @@ export class CanaryPlan {
       if (!Number.isInteger(w) || w < 0 || w > 100) fail(problem('stages', 'must be whole-number weights between 0 and 100', w));
     }
     const back = weights.findIndex((w, i) => i > 0 && w <= weights[i - 1]);
-    if (back > 0) fail(problem('stages', 'must increase from stage to stage', `${weights[back - 1]} then ${weights[back]}`));
+    if (back > 0) {
+      fail(problem('stages', 'must increase from stage to stage', `${weights[back - 1]} then ${weights[back]}`,
+        `order the stages by weight, each once: [${[...new Set(weights)].sort((a, b) => a - b).join(', ')}]`));
+    }
     if (weights[weights.length - 1] !== 100) {
       fail(problem('stages', 'must end at 100 (the canary promoted)', weights[weights.length - 1], `append 100: [${[...weights, 100].join(', ')}]`));
     }
@@ -196,7 +199,10 @@ export class CanaryRelease extends Construct {
         failAt(this, problem(field, `must be a version of service '${service.name}'`, `${v.service.name}/${v.subset}`, `use ${service.name}.version(...)`));
       }
     }
-    if (stable === canary) failAt(this, problem('canary', 'must differ from the stable version', canary.subset));
+    if (stable === canary) {
+      failAt(this, problem('canary', 'must differ from the stable version', canary.subset,
+        `name the new version as canary (${service.name}.version('<new version>')), and the one serving now as stable`));
+    }
     // Linkerd's traffic shifting (linkerd.io docs, tasks/traffic-shifting): the Service selects the stable version, and
     // each stage's route, attached to it, splits between per-version Services
     const backend = backendAt(service);

@@ -5,7 +5,7 @@ import { MeshServicePort } from './ports';
 import { CorsPolicy, Fault, HeaderOperations, RetryPolicy, corsModelOf, headersModelOf, retriesModelOf } from './route-policies';
 import { backendAt } from '../backends/registry';
 import { checkPercent, durationString } from '../core/duration';
-import { MeshValidationError, Problem, fail, failAt, problem } from '../core/errors';
+import { MeshValidationError, Problem, fail, meshError, problem } from '../core/errors';
 import { DestinationModel, HttpRouteModel, RedirectModel, ServiceRef, StringMatchModel, VirtualServiceModel } from '../render/model';
 import { checkRouteWeights } from '../validation/rules';
 
@@ -133,7 +133,7 @@ export class RouteAction {
       fail(problem('weightedForward.target', 'must name each target once', dup.target.subset ?? dup.target.service.name, 'add their weights together instead'));
     }
     const errors = checkRouteWeights('weightedForward', action._destinations(undefined));
-    if (errors.length > 0) fail(errors.join('\n'));
+    if (errors.length > 0) throw meshError(errors, errors.length > 1 ? { header: 'the weights of the targets:' } : {});
     return action;
   }
 
@@ -348,7 +348,12 @@ export function routeModelAt(scope: Construct, r: HttpRouteOptions, index: numbe
   try {
     return routeModelOf(r, defaultPort);
   } catch (e) {
-    if (e instanceof MeshValidationError && !e.message.startsWith('[')) failAt(scope, `${routeLabel(r, index)}: ${e.message}`);
+    if (e instanceof MeshValidationError && !e.message.startsWith('[')) {
+      // the route named before the text (`routes[1] 'jason': …`), each problem's fields kept, its field within the route
+      const label = routeLabel(r, index);
+      throw meshError(e.problems.map(p => ({ ...p, ...(p.field !== undefined ? { field: `routes[${index}].${p.field}` } : {}), message: e.problems.length > 1 ? p.message : `${label}: ${p.message}` })),
+        { path: scope.node.path, ...(e.problems.length > 1 ? { header: `${label}:` } : {}) });
+    }
     throw e;
   }
 }

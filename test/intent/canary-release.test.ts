@@ -212,7 +212,7 @@ describe('CanaryRelease', () => {
 
   describe('fails', () => {
     test.each([
-      ['the stages do not increase', () => CanaryPlan.stages([10, 50, 30, 100]), "CanaryPlan.stages: 'stages' must increase from stage to stage: got '50 then 30'"],
+      ['the stages do not increase', () => CanaryPlan.stages([10, 50, 30, 100]), "CanaryPlan.stages: 'stages' must increase from stage to stage: got '50 then 30'; order the stages by weight, each once: [10, 30, 50, 100]"],
       ['a stage weight is outside 0-100', () => CanaryPlan.stages([10, 120]), "CanaryPlan.stages: 'stages' must be whole-number weights between 0 and 100: got 120"],
       ['the final stage is not 100', () => CanaryPlan.stages([10, 50]), "CanaryPlan.stages: 'stages' must end at 100 (the canary promoted): got 50; append 100: [10, 50, 100]"],
       ['there is no stage', () => CanaryPlan.stages([]), "CanaryPlan.stages: 'stages' must hold at least one stage: got '[]'; e.g. [10, 50, 100]"],
@@ -229,7 +229,7 @@ describe('CanaryRelease', () => {
       ['stable and canary are the same version', (app: App) => {
         const { svc, v1 } = shop(app);
         return { service: svc, stable: v1, canary: v1 };
-      }, "[c] 'canary' must differ from the stable version: got 'v1'"],
+      }, "[c] 'canary' must differ from the stable version: got 'v1'; name the new version as canary (shop.version('<new version>')), and the one serving now as stable"],
       ['a version belongs to another service', (app: App) => {
         const { svc, v1 } = shop(app);
         const other = new MeshService(new Chart(app, 'o'), 'other', { ports: [{ port: 80 }] });

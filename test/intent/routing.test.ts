@@ -104,8 +104,9 @@ describe('ServiceRouting', () => {
     test('fails if a weight is outside 0 to 1,000,000 (the Gateway API\'s maximum, which every back-end\'s weights fit)', () => {
       const reviews = setup();
       expect(errorOf(() => RouteAction.weightedForward([{ target: reviews.version('v1'), weight: 1_000_001 }, { target: reviews.version('v2'), weight: -20 }])))
-        .toBe("RouteAction.weightedForward: 'weightedForward[0].weight' must be a whole number between 0 and 1000000: got 1000001; lower it to 1000000 at most, scaling the other weights alike to keep the shares\n"
-          + "'weightedForward[1].weight' must be a whole number between 0 and 1000000: got -20; write 0 to send this destination nothing, or a positive share");
+        .toBe('RouteAction.weightedForward: the weights of the targets:\n'
+          + "  'weightedForward[0].weight' must be a whole number between 0 and 1000000: got 1000001; lower it to 1000000 at most, scaling the other weights alike to keep the shares\n"
+          + "  'weightedForward[1].weight' must be a whole number between 0 and 1000000: got -20; write 0 to send this destination nothing, or a positive share");
     });
 
     test('fails if every weight is 0', () => {

@@ -6,8 +6,8 @@ import { YAMLS } from './yaml';
  * Issue 37's measure: of realistic mistakes, at least 95% refused clearly or warned about by name, none crashed,
  * none writing part of the output. The ratchet: quiet may only fall, crashed stays 0.
  */
-const QUIET_AT_MOST = 8;
-const UNCLEAR_AT_MOST = 13;
+const QUIET_AT_MOST = 3;
+const UNCLEAR_AT_MOST = 0;
 
 const MISTAKES = [...PROGRAMS, ...YAMLS];
 
@@ -32,5 +32,7 @@ describe('the measure: realistic mistakes, refused clearly or warned about by na
     expect(results.filter(r => r.partialWrite).map(r => r.mistake.id)).toStrictEqual([]);
     expect(count('quiet')).toBeLessThanOrEqual(QUIET_AT_MOST);
     expect(count('refused unclearly')).toBeLessThanOrEqual(UNCLEAR_AT_MOST);
+    // the issue's goal
+    expect((count('refused clearly') + count('warned by name')) / results.length).toBeGreaterThanOrEqual(0.95);
   });
 });
