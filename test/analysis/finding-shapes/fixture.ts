@@ -17,3 +17,22 @@ export interface ShapeFixture {
   /** Validate the objects against the pinned schemas first (IST0106). */
   readonly schemas?: boolean;
 }
+
+/** The injected `default` namespace, Service reviews (9080) and the Deployment of reviews v1 (test/analysis/analyzers.test.ts's `reviews`). */
+export const REVIEWS_V1 = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: default, labels: { istio-injection: enabled } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: default }
+spec: { selector: { app: reviews }, ports: [{ name: http, port: 9080 }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: reviews-v1, namespace: default }
+spec:
+  selector: { matchLabels: { app: reviews, version: v1 } }
+  template: { metadata: { labels: { app: reviews, version: v1 } }, spec: { containers: [{ name: app, image: 'x:1' }] } }
+`;

@@ -1,23 +1,6 @@
-import { ShapeFixture } from './fixture';
+import { REVIEWS_V1, ShapeFixture } from './fixture';
 
-/** A namespace in the mesh, a Service and a Deployment of reviews v1 in it (from analyzers.test.ts). */
-const REVIEWS = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: default, labels: { istio-injection: enabled } }
----
-apiVersion: v1
-kind: Service
-metadata: { name: reviews, namespace: default }
-spec: { selector: { app: reviews }, ports: [{ name: http, port: 9080 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: reviews-v1, namespace: default }
-spec:
-  selector: { matchLabels: { app: reviews, version: v1 } }
-  template: { metadata: { labels: { app: reviews, version: v1 } }, spec: { containers: [{ name: app, image: 'x:1' }] } }
-`;
+const REVIEWS = REVIEWS_V1;
 
 /** Istio's ingress gateway pod and its Service (from analyzers.test.ts). */
 const INGRESS = `

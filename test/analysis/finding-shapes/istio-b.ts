@@ -1,25 +1,6 @@
-import { ShapeFixture } from './fixture';
+import { REVIEWS_V1, ShapeFixture } from './fixture';
 
-/** The reviews Service and its v1 pods, in an injected namespace (test/analysis/analyzers.test.ts's `reviews`). */
-const REVIEWS = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: default, labels: { istio-injection: enabled } }
----
-apiVersion: v1
-kind: Service
-metadata: { name: reviews, namespace: default }
-spec: { selector: { app: reviews }, ports: [{ name: http, port: 9080 }] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: reviews-v1, namespace: default }
-spec:
-  selector: { matchLabels: { app: reviews, version: v1 } }
-  template:
-    metadata: { labels: { app: reviews, version: v1 } }
-    spec: { containers: [{ name: app, image: 'x:1' }] }
-`;
+const REVIEWS = REVIEWS_V1;
 
 const REVIEWS_DR = `
 ---
