@@ -123,7 +123,8 @@ const egressNetworksOverlap: Analyzer = {
       const sorted = nets.map(o => ({ o, w: wholeFamilies(o) })).filter(x => x.w.families.length > 0)
         .sort((a, b) => name(a.o).localeCompare(name(b.o)));
       return sorted.flatMap((x, i): RawFinding[] => {
-        const first = sorted.slice(0, i).find(y => y.w.families.some(f => x.w.families.includes(f)));
+        // one name is one object (a later file's version of it replaces it), never two networks
+        const first = sorted.slice(0, i).find(y => name(y.o) !== name(x.o) && y.w.families.some(f => x.w.families.includes(f)));
         if (!first) return [];
         const shared = x.w.families.filter(f => first.w.families.includes(f));
         return [{
