@@ -89,3 +89,55 @@ describe('MK0041 EgressNetworksOverlap', () => {
     expect(found(egress('all-out', '{ trafficPolicy: Allow }') + egress('all-out', '{ trafficPolicy: Deny }'), 'MK0041')).toHaveLength(0);
   });
 });
+
+describe('MK0042 LinkerdPolicyReferenceNotFound', () => {
+  const AP = (target: string, auth = '{ group: policy.linkerd.io, kind: MeshTLSAuthentication, name: callers }') => `
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: { name: allow, namespace: shop }
+spec:
+  targetRef: ${target}
+  requiredAuthenticationRefs: [${auth}]
+---`;
+  const AUTHN = (sa: string) => `
+apiVersion: policy.linkerd.io/v1alpha1
+kind: MeshTLSAuthentication
+metadata: { name: callers, namespace: shop }
+spec:
+  identityRefs: [{ kind: ServiceAccount, name: ${sa} }]
+---`;
+  const SERVER = `
+apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: { name: reviews-http, namespace: shop }
+spec: { podSelector: { matchLabels: { app: reviews } }, port: 9080 }
+---`;
+  const base = NS('shop', 'enabled') + deploy('web', 'shop') + deploy('reviews', 'shop');
+  const server = '{ group: policy.linkerd.io, kind: Server, name: reviews-http }';
+
+  test('fails if an AuthorizationPolicy targets a Server that does not exist', () => {
+    const [f, ...rest] = found(base + AUTHN('web') + AP('{ group: policy.linkerd.io, kind: Server, name: reviews-api }') + SERVER, 'MK0042');
+    expect(rest).toHaveLength(0);
+    expect(f.message).toBe("[MK0042] AuthorizationPolicy 'shop/allow' names Server 'reviews-api', which does not exist: Linkerd's policy controller applies the policy "
+      + 'to nothing it can resolve, so it authorizes nobody and the traffic it meant to allow stays refused where the default denies (linkerd2 '
+      + "policy-controller/k8s/index/src/inbound/index.rs resolves targets and authentications by name in the policy's namespace) (mesh-kit MK0042); "
+      + "create Server 'reviews-api' in namespace 'shop', or target one that exists ('reviews-http')");
+    expect(f).toMatchObject({ object: 'AuthorizationPolicy shop/allow', field: 'spec.targetRef.name', value: 'reviews-api' });
+  });
+
+  test('fails if it requires an authentication that does not exist, or an authentication names an account nothing runs as', () => {
+    expect(found(base + SERVER + AP(server), 'MK0042').map(f => [f.field, f.value])).toStrictEqual([['spec.requiredAuthenticationRefs[0].name', 'callers']]);
+    expect(found(base + SERVER + AUTHN('productpage') + AP(server), 'MK0042').map(f => [f.object, f.field, f.value, f.fix]))
+      .toStrictEqual([['MeshTLSAuthentication shop/callers', 'spec.identityRefs[0].name', 'productpage',
+        "create ServiceAccount 'productpage' in namespace 'shop' and run the callers as it, or name the account they run as"]]);
+  });
+
+  test('stays quiet if every reference exists (an account by its pods or its object), or names another namespace in an app that deploys part of a cluster', () => {
+    expect(found(base + SERVER + AUTHN('web') + AP(server), 'MK0042')).toStrictEqual([]);
+    const account = '\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: batch, namespace: shop }\n---';
+    expect(found(base + account + SERVER + AUTHN('batch') + AP(server), 'MK0042')).toStrictEqual([]);
+    const elsewhere = AUTHN('web').replace('name: web }', 'name: web, namespace: frontend }');
+    expect(analyze(objectsOfYaml(base + SERVER + elsewhere + AP(server), 'test.yaml'), { world: 'partial' }).findings.filter(f => f.code === 'MK0042')).toStrictEqual([]);
+    expect(found(base + SERVER + elsewhere + AP(server), 'MK0042').map(f => f.value)).toStrictEqual(['web']);
+  });
+});

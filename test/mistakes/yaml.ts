@@ -352,7 +352,7 @@ spec: { trafficPolicy: Block }
     + httpRoute('  parentRefs: [{ group: core, kind: Service, name: reviews, port: 9080 }]\n  rules: [{ backendRefs: [{ name: reviews-canary, port: 9080 }] }]'),
   },
   {
-    id: 'yaml/linkerd-authn-unknown-account', area: 'linkerd', codes: ['IST0101', 'KIA0106'], yaml: `${LINKERD}apiVersion: policy.linkerd.io/v1alpha1
+    id: 'yaml/linkerd-authn-unknown-account', area: 'linkerd', codes: ['IST0101', 'KIA0106', 'MK0042'], yaml: `${LINKERD}apiVersion: policy.linkerd.io/v1alpha1
 kind: MeshTLSAuthentication
 metadata: { name: callers, namespace: shop }
 spec:
@@ -360,7 +360,7 @@ spec:
 `,
   },
   {
-    id: 'yaml/linkerd-ap-target-missing', area: 'linkerd', codes: ['IST0101'], yaml: `${LINKERD}apiVersion: policy.linkerd.io/v1alpha1
+    id: 'yaml/linkerd-ap-target-missing', area: 'linkerd', codes: ['IST0101', 'MK0042'], yaml: `${LINKERD}apiVersion: policy.linkerd.io/v1alpha1
 kind: AuthorizationPolicy
 metadata: { name: allow, namespace: shop }
 spec:

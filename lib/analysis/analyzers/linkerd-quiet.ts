@@ -141,5 +141,99 @@ const egressNetworksOverlap: Analyzer = {
   },
 };
 
+/** A reference of a Linkerd policy to an object of the world: where it is written, what it names, and whether that exists. */
+interface PolicyRef {
+  readonly field: string;
+  readonly what: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly exists: boolean;
+  readonly fix: string;
+}
+
+/** Whether a ServiceAccount is there: its object, or pods running as it (a pod's account may come from elsewhere). */
+const accountExists = (ctx: AnalysisContext, ns: string, sa: string) =>
+  sa === 'default' || ctx.find('ServiceAccount', '', ns, sa) !== undefined || podsOfServiceAccount(ctx, ns, sa).length > 0;
+
+/** The references of a Linkerd AuthorizationPolicy (its target, its authentications) or MeshTLSAuthentication (its ServiceAccounts). */
+function policyRefs(ctx: AnalysisContext, o: AnalyzedObject): PolicyRef[] {
+  const own = ctx.namespaceOf(o);
+  const s = spec(o);
+  const out: PolicyRef[] = [];
+  const account = (r: { [k: string]: unknown }, at: string) => {
+    const n = str(r.name);
+    const ns = str(r.namespace) || own;
+    if (str(r.kind) !== 'ServiceAccount' || n === '' || n === '*') return;
+    out.push({
+      field: `${at}.name`,
+      what: `ServiceAccount '${n}' of namespace '${ns}'`,
+      namespace: ns,
+      name: n,
+      exists: accountExists(ctx, ns, n),
+      fix: `create ServiceAccount '${n}' in namespace '${ns}' and run the callers as it, or name the account they run as`,
+    });
+  };
+  if (o.manifest.kind === 'MeshTLSAuthentication') {
+    objs(s.identityRefs).forEach((r, i) => account(r, `spec.identityRefs[${i}]`));
+    return out;
+  }
+  const target = field(s, 'targetRef');
+  if (target && typeof target === 'object' && !Array.isArray(target)) {
+    const t = target as { [k: string]: unknown };
+    const [kind, n] = [str(t.kind), str(t.name)];
+    const groups = kind === 'Server' ? [POLICY] : kind === 'HTTPRoute' ? [POLICY, 'gateway.networking.k8s.io'] : kind === 'GRPCRoute' ? ['gateway.networking.k8s.io'] : [];
+    if (groups.length > 0 && n !== '') {
+      out.push({
+        field: 'spec.targetRef.name',
+        what: `${kind} '${n}'`,
+        namespace: own,
+        name: n,
+        exists: groups.some(g => ctx.find(kind, g, own, n) !== undefined),
+        fix: `create ${kind} '${n}' in namespace '${own}', or target one that exists${(() => {
+          const there = groups.flatMap(g => ctx.of(kind, g)).filter(x => ctx.namespaceOf(x) === own).map(x => `'${name(x)}'`);
+          return there.length > 0 ? ` (${there.slice(0, 5).join(', ')})` : '';
+        })()}`,
+      });
+    }
+  }
+  objs(s.requiredAuthenticationRefs).forEach((r, i) => {
+    const [kind, n] = [str(r.kind), str(r.name)];
+    const at = `spec.requiredAuthenticationRefs[${i}]`;
+    if ((kind === 'MeshTLSAuthentication' || kind === 'NetworkAuthentication') && n !== '') {
+      const ns = str(r.namespace) || own;
+      out.push({
+        field: `${at}.name`,
+        what: `${kind} '${n}' of namespace '${ns}'`,
+        namespace: ns,
+        name: n,
+        exists: ctx.find(kind, POLICY, ns, n) !== undefined,
+        fix: `create ${kind} '${n}' in namespace '${ns}', or name one that exists`,
+      });
+    } else {account(r, at);}
+  });
+  return out;
+}
+
+const policyReferenceNotFound: Analyzer = {
+  analyzer: 'meshkit.LinkerdPolicyReferenceAnalyzer',
+  code: 'MK0042',
+  name: 'LinkerdPolicyReferenceNotFound',
+  level: FindingLevel.WARNING,
+  description: 'a Linkerd AuthorizationPolicy targets, or requires an authentication, that does not exist, or a MeshTLSAuthentication names a ServiceAccount '
+    + 'nothing runs as: the policy authorizes nobody',
+  run: ctx => [...ctx.of('AuthorizationPolicy', POLICY), ...ctx.of('MeshTLSAuthentication', POLICY)].flatMap((o): RawFinding[] =>
+    // an app that deploys part of a cluster names objects of other namespaces that may exist there: only its own are known
+    policyRefs(ctx, o).filter(r => !r.exists && (ctx.world === 'closed' || r.namespace === ctx.namespaceOf(o))).map(r => ({
+      object: o,
+      message: `${o.manifest.kind} '${ctx.namespaceOf(o)}/${name(o)}' names ${r.what}, which ${r.what.startsWith('ServiceAccount') ? 'neither exists nor runs any pod' : 'does not exist'}: `
+        + (o.manifest.kind === 'MeshTLSAuthentication' ? 'no client has that identity, so it authenticates nobody'
+          : 'Linkerd\'s policy controller applies the policy to nothing it can resolve, so it authorizes nobody and the traffic it meant to allow stays refused where the default denies')
+        + ' (linkerd2 policy-controller/k8s/index/src/inbound/index.rs resolves targets and authentications by name in the policy\'s namespace) (mesh-kit MK0042)',
+      field: r.field,
+      value: r.name,
+      fix: r.fix,
+    }))),
+};
+
 /** mesh-kit's checks of Linkerd's quiet mistakes. */
-export const LINKERD_QUIET_ANALYZERS: Analyzer[] = [callerNotMeshed, egressNetworksOverlap];
+export const LINKERD_QUIET_ANALYZERS: Analyzer[] = [callerNotMeshed, egressNetworksOverlap, policyReferenceNotFound];

@@ -45,4 +45,19 @@ spec:
   networks: [{ cidr: 0.0.0.0/0 }, { cidr: '::/0' }]
 `,
   },
+  {
+    code: 'MK0042',
+    yaml: `
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop, annotations: { linkerd.io/inject: enabled } }
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: { name: allow, namespace: shop }
+spec:
+  targetRef: { group: policy.linkerd.io, kind: Server, name: reviews-http }
+  requiredAuthenticationRefs: [{ group: policy.linkerd.io, kind: MeshTLSAuthentication, name: callers }]
+`,
+  },
 ];
