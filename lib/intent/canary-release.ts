@@ -5,6 +5,9 @@ import { IngressGatewayRoute } from './ingress-gateway-route';
 import { HeaderMatch, HttpMatch } from './matches';
 import { MeshService, ServiceVersion } from './mesh-service';
 import { Protocol, TCP_PROTOCOLS } from './ports';
+import { applyArgoRollouts } from './progressive/argo-rollouts';
+import { CanaryAnalysis, CanaryDriver } from './progressive/canary-driver';
+import { applyFlagger } from './progressive/flagger';
 import { HttpRouteOptions, RouteAction } from './route';
 import { ServiceRouting, carriedRoutingOf } from './service-routing';
 import { LoadBalancer } from './traffic-policy';
@@ -154,6 +157,20 @@ export interface CanaryReleaseProps {
    * @default - as for any route: none in the mesh; the service's only port at a gateway
    */
   readonly port?: number;
+
+  /**
+   * What carries the stages out: files a pipeline applies one by one, an Argo Rollouts `Rollout` or a Flagger `Canary`
+   * that shift the plan's weights themselves and roll back on a failed {@link CanaryReleaseProps.analysis}.
+   * @default CanaryDriver.stagedFiles()
+   */
+  readonly driver?: CanaryDriver;
+
+  /**
+   * What the driver checks at each step before going on: the canary's success rate and latency from the mesh's metrics.
+   * Only a self-driving driver (Argo Rollouts, Flagger) runs it.
+   * @default - none: staged files are promoted by whoever applies the next stage
+   */
+  readonly analysis?: CanaryAnalysis;
 }
 
 /**
@@ -178,8 +195,8 @@ export class CanaryRelease extends Construct {
   public readonly stages: number[];
   /** The chart of each emitted stage, by canary weight (escape hatch). */
   public readonly stageCharts: Map<number, MeshChart> = new Map();
-  /** The rollback chart (100% stable). */
-  public readonly rollbackChart: MeshChart;
+  /** The rollback chart (100% stable); undefined under a self-driving driver, which rolls back by itself. */
+  public readonly rollbackChart?: MeshChart;
   /**
    * The route in the service's own chart that sends every request to the stable version until a stage is applied
    * (undefined under Linkerd, where the Service selects the stable version, for a canary at a gateway, and when the
@@ -231,11 +248,19 @@ export class CanaryRelease extends Construct {
         }
       }
     }
+    const driver = props.driver?._model ?? CanaryDriver.stagedFiles()._model;
+    if (driver.kind !== 'staged') {
+      this.stages = plan.weights;
+      if (driver.kind === 'argo-rollouts') applyArgoRollouts(this, props, driver.argo);
+      else applyFlagger(this, props, driver.flagger);
+      return;
+    }
     this.stages = props.stage !== undefined ? [props.stage] : plan.weights;
     for (const w of this.stages) {
       this.stageCharts.set(w, this.stageChart(`Stage${w}`, `${id}.stage-${w}`, w, true));
     }
-    this.rollbackChart = this.stageChart('Rollback', `${id}.rollback`, 0, false);
+    const rollbackChart = this.stageChart('Rollback', `${id}.rollback`, 0, false);
+    this.rollbackChart = rollbackChart;
     this.baseRouting = this.baseRoute(id);
     // gateway routes to the whole service carry its routes: each stage file carries them with the stage's routes, so
     // applying a stage moves gateway traffic too (the base file's gateway route carries the base's: every request to
@@ -244,7 +269,7 @@ export class CanaryRelease extends Construct {
       service._onGatewayRoute(route => {
         if (!(route instanceof IngressGatewayRoute)) return;
         const mirrorId = `Gateway-${route.node.path.replace(/\//g, '--')}`;
-        for (const chart of [...this.stageCharts.values(), this.rollbackChart]) route._mirrorInto(chart, mirrorId);
+        for (const chart of [...this.stageCharts.values(), rollbackChart]) route._mirrorInto(chart, mirrorId);
       });
     }
   }

@@ -26,3 +26,6 @@ export * from './tcp-route';
 export * from './delegation';
 export * from './authorized-requests';
 export * from './mesh-client';
+export * from './progressive/canary-driver';
+export * from './progressive/argo-rollouts';
+export * from './progressive/flagger';

@@ -73,7 +73,7 @@ describe('alternatives: charts never applied together', () => {
     nginx.addVersion('v1', { image: 'nginx:1.27.0' });
     nginx.addVersion('v2', { image: 'nginx:1.27.1' });
     const canary = new CanaryRelease(app, 'nginx-canary', { service: nginx, stable: nginx.version('v1'), canary: nginx.version('v2'), plan: CanaryPlan.stages([10, 100]) });
-    expect([...canary.stageCharts.values(), canary.rollbackChart].map(c => [c.fileName, c.alternativeGroup])).toStrictEqual([
+    expect([...canary.stageCharts.values(), canary.rollbackChart!].map(c => [c.fileName, c.alternativeGroup])).toStrictEqual([
       ['nginx-canary.stage-10', 'nginx-canary'], ['nginx-canary.stage-100', 'nginx-canary'], ['nginx-canary.rollback', 'nginx-canary'],
     ]);
     expect(chart.alternativeGroup).toBeUndefined();

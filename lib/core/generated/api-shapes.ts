@@ -157,6 +157,33 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "CanaryAnalysis.meshMetrics": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "MeshMetricsAnalysisOptions"
+    }
+   }
+  ],
+  "CanaryDriver.argoRollouts": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ArgoRolloutsOptions"
+    }
+   }
+  ],
+  "CanaryDriver.flagger": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "FlaggerOptions"
+    }
+   }
+  ],
+  "CanaryDriver.stagedFiles": [],
   "CanaryOverride.cookie": [
    {
     "name": "name",
@@ -1297,6 +1324,20 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "MetricsSource.addons": [
+   {
+    "name": "addons",
+    "spec": {
+     "class": "ObservabilityAddons"
+    }
+   }
+  ],
+  "MetricsSource.prometheus": [
+   {
+    "name": "address",
+    "spec": "string"
+   }
+  ],
   "NamespaceInjection.disabled": [],
   "NamespaceInjection.enabled": [],
   "NamespaceInjection.revision": [
@@ -2288,6 +2329,9 @@ export const API_SHAPES: ApiShapes = {
     "server": "string"
    }
   },
+  "ArgoRolloutsOptions": {
+   "fields": {}
+  },
   "AuthorizationPolicyProps": {
    "fields": {
     "action": {
@@ -2399,8 +2443,14 @@ export const API_SHAPES: ApiShapes = {
   },
   "CanaryReleaseProps": {
    "fields": {
+    "analysis": {
+     "class": "CanaryAnalysis"
+    },
     "canary": {
      "class": "ServiceVersion"
+    },
+    "driver": {
+     "class": "CanaryDriver"
     },
     "ingress": {
      "type": "CanaryIngressOptions"
@@ -2731,6 +2781,9 @@ export const API_SHAPES: ApiShapes = {
     "object": "`Kind namespace/name`.",
     "path": "The construct path of the object."
    }
+  },
+  "FlaggerOptions": {
+   "fields": {}
   },
   "FluxOutputOptions": {
    "fields": {
@@ -3877,6 +3930,28 @@ export const API_SHAPES: ApiShapes = {
    "docs": {
     "addViolation": "Adds one violation: a rule, the fix, the resources that break it.",
     "submit": "Ends the report: success or failure, with metadata."
+   }
+  },
+  "MeshMetricsAnalysisOptions": {
+   "fields": {
+    "failureLimit": "number",
+    "interval": {
+     "class": "Duration"
+    },
+    "loadTestUrl": "string",
+    "maxLatency": {
+     "class": "Duration"
+    },
+    "metrics": {
+     "class": "MetricsSource"
+    },
+    "minSuccessRate": "number"
+   },
+   "required": [
+    "metrics"
+   ],
+   "docs": {
+    "metrics": "The Prometheus the analysis queries."
    }
   },
   "MeshNamespaceProps": {
@@ -5108,6 +5183,8 @@ export const API_SHAPES: ApiShapes = {
   "AuthorizationPolicy",
   "AuthorizedClient",
   "Autoscaling",
+  "CanaryAnalysis",
+  "CanaryDriver",
   "CanaryOverride",
   "CanaryPlan",
   "CanaryRelease",
@@ -5147,6 +5224,7 @@ export const API_SHAPES: ApiShapes = {
   "MeshService",
   "MeshSettings",
   "MeshValidationError",
+  "MetricsSource",
   "NamespaceInjection",
   "ObservabilityAddons",
   "PeerAuthentication",
