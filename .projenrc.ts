@@ -218,7 +218,7 @@ project.addTask('import', {
 // The validators synth checks every object with by default, generated from the pinned CRDs in ../shared/schemas and
 // kubernetes-models' declarations into generated/validators (never hand-copied); a test checks they are fresh.
 project.addTask('import:validators', {
-  description: 'Regenerate generated/validators from the pinned Istio, Gateway API and Linkerd CRDs in ../shared/schemas',
+  description: 'Regenerate generated/validators from the pinned Istio, Gateway API, Linkerd, Argo Rollouts and Flagger CRDs in ../shared/schemas',
   exec: 'node scripts/generate-validators.js',
 });
 

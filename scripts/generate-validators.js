@@ -16,6 +16,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
+const { loadCrds } = require('./crd-files');
 const Ajv = require('ajv').default;
 const { _ } = require('ajv');
 const standalone = require('ajv/dist/standalone').default;
@@ -25,7 +26,12 @@ const schemas = process.env.MESH_KIT_SHARED_SCHEMAS ?? path.resolve(root, '..', 
 const out = path.resolve(process.argv[2] ?? path.join(root, 'generated', 'validators'));
 
 /** The CRD files of the versions the library targets. */
-const CRD_FILES = ['istio-crds.yaml', 'gateway-api-crds.yaml', 'linkerd-crds.yaml'];
+const CRD_FILES = ['istio-crds.yaml', 'gateway-api-crds.yaml', 'linkerd-crds.yaml', 'argo-rollouts-crds.yaml', 'flagger-crds.yaml'];
+/**
+ * Kinds of those files no one writes: Argo Rollouts' AnalysisRun (its controller creates one per analysis) and
+ * Experiment (not a canary driver mesh-kit writes).
+ */
+const NOT_WRITTEN = new Set(['AnalysisRun', 'Experiment']);
 /**
  * Other releases some charts target, indexed as `group/version/Kind@variant`: the Gateway API v1.2.1 standard channel,
  * what Linkerd 2.20 reads (a route with newer fields is ignored by it).
@@ -181,9 +187,8 @@ function crdModules() {
   const index = {};
   const modules = new Map();
   for (const [file, variant] of [...CRD_FILES.map(f => [f, undefined]), ...VARIANT_FILES]) {
-    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(schemas, file), 'utf8')).map(d => d.toJS());
-    for (const doc of docs) {
-      if (!doc || doc.kind !== 'CustomResourceDefinition') continue;
+    for (const doc of loadCrds(path.join(schemas, file))) {
+      if (!doc || doc.kind !== 'CustomResourceDefinition' || NOT_WRITTEN.has(doc.spec.names.kind)) continue;
       for (const v of doc.spec.versions) {
         const rootSchema = v.schema && v.schema.openAPIV3Schema;
         if (!rootSchema || !v.served) continue;

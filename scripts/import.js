@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Regenerates lib/imports/ from the pinned CRDs in ../shared/schemas (never copied into the project):
-// the Istio groups the renderers use (networking, security, telemetry), and the Gateway API's Gateway, routes (HTTP, gRPC, TCP, TLS), ReferenceGrant and BackendTLSPolicy.
+// the Istio groups the renderers use (networking, security, telemetry), the Gateway API's Gateway, routes (HTTP, gRPC, TCP, TLS), ReferenceGrant and BackendTLSPolicy,
+// and the canary drivers' Rollout, AnalysisTemplate (Argo Rollouts), Canary and MetricTemplate (Flagger).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const YAML = require('yaml');
+const { loadCrds } = require('./crd-files');
 
 const root = path.resolve(__dirname, '..');
 const schemas = path.resolve(root, '..', 'shared', 'schemas');
@@ -26,6 +28,15 @@ try {
   const filtered = path.join(tmp, 'gateway-api.yaml');
   fs.writeFileSync(filtered, docs.map(d => YAML.stringify(d)).join('---\n'));
   execFileSync(cdk8s, ['import', filtered, '--language', 'typescript', '--output', out], { stdio: 'inherit' });
+  // the canary drivers (issue 35): Argo Rollouts' Rollout and AnalysisTemplate, Flagger's Canary and MetricTemplate
+  const drivers = [['argo-rollouts-crds.yaml', ['Rollout', 'AnalysisTemplate']], ['flagger-crds.yaml', ['Canary', 'MetricTemplate']]];
+  for (const [file, kinds] of drivers) {
+    const crds = loadCrds(path.join(schemas, file))
+      .filter(d => d && d.kind === 'CustomResourceDefinition' && kinds.includes(d.spec.names.kind));
+    const only = path.join(tmp, file);
+    fs.writeFileSync(only, crds.map(d => YAML.stringify(d, { lineWidth: 0 })).join('---\n'));
+    execFileSync(cdk8s, ['import', only, '--language', 'typescript', '--output', out], { stdio: 'inherit' });
+  }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
