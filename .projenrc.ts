@@ -60,7 +60,7 @@ const project = new typescript.TypeScriptProject({
   // the `mesh-kit analyze` command and the cdk8s validation plugin read YAML whatever the user installed
   // schema validation at synth, on by default: the generated validators run on ajv's runtime, regular expressions are
   // checked and CEL's `matches` run by @bufbuild/re2 (RE2, as Istio and the API server), other CEL rules on @bufbuild/cel
-  deps: ['yaml@^2.8.1', 'ajv@^8.17.1', '@bufbuild/cel@^0.6.1', '@bufbuild/re2@^0.6.1'],
+  deps: ['yaml@^2.8.1', 'js-yaml@^4.1.1', 'ajv@^8.17.1', '@bufbuild/cel@^0.6.1', '@bufbuild/re2@^0.6.1'],
   devDeps: [
     '@swc/core',
     '@swc/jest',

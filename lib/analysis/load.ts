@@ -1,4 +1,5 @@
 import { strMap } from './context';
+import { ReferenceScalarTag, fastDocuments } from './fast-yaml';
 import { AnalyzedObject } from './model';
 import { MeshValidationError } from '../core/errors';
 import { Manifest } from '../render/model';
@@ -30,6 +31,7 @@ interface YamlDocument {
 }
 
 interface YamlModule {
+  Document: new (value: null, options: object) => { readonly schema: { readonly tags: readonly ReferenceScalarTag[] } };
   Lexer: new () => { lex(source: string): Iterable<string> };
   parseAllDocuments(text: string, options?: object): YamlDocument[];
   visit(node: YamlDocument, visitor: { Scalar(key: unknown, node: { value: unknown }): void }): void;
@@ -158,8 +160,26 @@ function lineCounter(text: string): (offset: number) => number {
  * `metadata.name`, is a `MeshValidationError` naming the file, the document and the line.
  */
 export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> {
-  let docs: YamlDocument[];
+  return fastObjectsOfYaml(text, file) ?? referenceObjectsOfYaml(text, file);
+}
+
+/**
+ * @internal The objects of `text` read by the fast path (lib/analysis/fast-yaml.ts), or undefined when the text is the
+ * reference reader's.
+ */
+export function fastObjectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> | undefined {
+  // the `yaml` package's fix of go-yaml's colons rewrites the text: such a text is the reference's to read
+  const fast = COLON_BEFORE_FLOW_INDICATOR.test(text) ? undefined : fastDocuments(text, referenceTags(yamlModule()));
+  if (fast === undefined) return undefined;
+  const out: Array<AnalyzedObject & { readonly source: ObjectSource }> = [];
+  fast.values.forEach((value, index) => objectsOfDocument(out, file, index, value, fast.lines[index], fast.itemLines[index]));
+  return out;
+}
+
+/** @internal The objects of `text` read by the reference reader, the `yaml` package, with its positions and errors. */
+export function referenceObjectsOfYaml(text: string, file: string): Array<AnalyzedObject & { readonly source: ObjectSource }> {
   const yaml = yamlModule();
+  let docs: YamlDocument[];
   let fixed: { readonly text: string; readonly marker: string } | undefined;
   try {
     fixed = flowColons(yaml, text);
@@ -179,7 +199,6 @@ export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject 
   docs.forEach((doc, index) => {
     const contents = doc.contents as YamlNode | null;
     const line = lineAt(contents?.range?.[0] ?? doc.range?.[0] ?? 0);
-    const where = `${file}: document ${index + 1} (line ${line})`;
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const at = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `line ${line}`;
@@ -193,21 +212,41 @@ export function objectsOfYaml(text: string, file: string): Array<AnalyzedObject 
     try {
       value = doc.toJS();
     } catch (e) {
-      throw tooDeep(e, where) ?? new MeshValidationError(`${where} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
+      throw tooDeep(e, `${file}: document ${index + 1} (line ${line})`)
+        ?? new MeshValidationError(`${file}: document ${index + 1} (line ${line}) is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
     }
-    if (value === null || value === undefined) return;
-    const list = isObject(value) && value.kind === 'List' && Array.isArray(value.items);
-    const items: unknown[] = list ? (value as { items: unknown[] }).items : [value];
     // a List's items are located at their own lines (the `items` sequence's nodes)
+    const list = isObject(value) && value.kind === 'List' && Array.isArray(value.items);
     const itemNodes = list ? (contents?.get?.('items', true) as YamlNode | undefined)?.items : undefined;
     const itemLines = itemNodes?.map(n => (n as YamlNode | null)?.range?.[0]).map(o => (o === undefined ? line : lineAt(o)));
-    for (const [i, item] of items.entries()) {
-      const itemLine = itemLines?.[i] ?? line;
-      const at = list ? `${file}: document ${index + 1} item ${i} (line ${itemLine})` : where;
-      out.push({ manifest: manifestOf(item, at), file, mesh: 'istio', source: { file, document: index, line: itemLine } });
-    }
+    objectsOfDocument(out, file, index, value, line, itemLines);
   });
   return out;
+}
+
+/** The objects of one document (the items of a `kind: List`, as kubectl flattens it), each located at its line. */
+function objectsOfDocument(out: Array<AnalyzedObject & { readonly source: ObjectSource }>, file: string, index: number, value: unknown,
+  line: number, itemLines: readonly number[] | undefined): void {
+  if (value === null || value === undefined) return;
+  const where = `${file}: document ${index + 1} (line ${line})`;
+  const list = isObject(value) && value.kind === 'List' && Array.isArray(value.items);
+  const items: unknown[] = list ? (value as { items: unknown[] }).items : [value];
+  for (const [i, item] of items.entries()) {
+    const itemLine = (list ? itemLines?.[i] : undefined) ?? line;
+    const at = list ? `${file}: document ${index + 1} item ${i} (line ${itemLine})` : where;
+    out.push({ manifest: manifestOf(item, at), file, mesh: 'istio', source: { file, document: index, line: itemLine } });
+  }
+}
+
+let referenceTagsOf: { readonly yaml: YamlModule; readonly tags: readonly ReferenceScalarTag[] } | undefined;
+
+/** The scalar tags the reference reads plain scalars with (YAML 1.1 as kubectl reads it), for the fast path. */
+function referenceTags(yaml: YamlModule): readonly ReferenceScalarTag[] {
+  if (referenceTagsOf?.yaml !== yaml) {
+    const doc = new yaml.Document(null, { version: '1.1', customTags: kubectlScalars });
+    referenceTagsOf = { yaml, tags: doc.schema.tags };
+  }
+  return referenceTagsOf.tags;
 }
 
 /** Nesting deeper than the parser's stack: a clear error, not "Maximum call stack size exceeded". */
