@@ -134,6 +134,11 @@ function readMeshConfig(file: string): unknown {
 }
 
 /** Runs `mesh-kit ...`: returns the exit status (0 clean, 1 findings at the failure level, 2 bad input). */
+/** Objects per second, rounded, with thousands separated as the figures of the progress lines (`12,345`). */
+function perSecond(objects: number, ms: number): string {
+  return Math.round(objects / (Math.max(ms, 1) / 1000)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function runCommand(argv: readonly string[], io: CommandIo): number {
   try {
     const [command, ...rest] = argv;
@@ -171,7 +176,10 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
       inputNotes,
       onRead: (n, read, skips) => {
         skipped = skips;
-        if (n >= 1000) io.err(`analyzing ${n} objects from ${read} file${read === 1 ? '' : 's'}...\n`);
+        if (n >= 1000) {
+          const ms = Date.now() - started;
+          io.err(`read ${n} objects from ${read} file${read === 1 ? '' : 's'} in ${ms} ms (${perSecond(n, ms)} objects/s); analyzing...\n`);
+        }
       },
     });
     // the notes about the input (links, skipped files) go to standard error; the JSON report carries them all
@@ -191,7 +199,10 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
     } else {
       io.out(`${report.findings.map(istioLine).join('\n')}\n`);
     }
-    if (objects.length >= 1000) io.err(`analyzed ${objects.length} objects in ${Date.now() - started} ms\n`);
+    if (objects.length >= 1000) {
+      const ms = Date.now() - started;
+      io.err(`analyzed ${objects.length} objects in ${ms} ms (${perSecond(objects.length, ms)} objects/s)\n`);
+    }
     return failing.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {

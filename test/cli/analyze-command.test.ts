@@ -130,7 +130,7 @@ spec:
   test('a progress line on large inputs, on standard error', () => {
     const docs = Array.from({ length: 1000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c${i}, namespace: default }\n`).join('---\n');
     const r = cli(['analyze', write(tmp(), 'big.yaml', docs)]);
-    expect(r.err).toMatch(/^analyzing 1000 objects from 1 file\.\.\.\nanalyzed 1000 objects in \d+ ms\n$/);
+    expect(r.err).toMatch(/^read 1000 objects from 1 file in \d+ ms \([\d,]+ objects\/s\); analyzing\.\.\.\nanalyzed 1000 objects in \d+ ms \([\d,]+ objects\/s\)\n$/);
     expect(r.status).toBe(0);
   });
 });
