@@ -242,7 +242,8 @@ function preparedInput(which) {
 
 /**
  * `mesh-kit analyze` of a cluster dump as `kubectl get … -o yaml` writes one: the synthesized objects in one `kind: List`
- * document, each with the fields the API server adds (uid, resourceVersion, creationTimestamp, managedFields, status),
+ * document, each with the fields the API server adds (uid, resourceVersion, creationTimestamp, managedFields, status)
+ * and the annotation `kubectl apply` adds (the object as JSON),
  * and a large ConfigMap (64 KiB of data) for every 20 objects, as real dumps carry (dashboards, scripts, certificates).
  */
 function analyzeDump() {
@@ -269,7 +270,15 @@ function writeAnalyzeDump(file) {
       uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       resourceVersion: String(100000 + i),
       creationTimestamp: '2026-01-01T00:00:00Z',
-      managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: o.apiVersion, time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }],
+      // what `kubectl apply` leaves: the applied object as JSON, and the fields it manages (`k:{...}` keys name list items)
+      ...(i < objects.length ? { annotations: { ...o.metadata.annotations, 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(o)}\n` } } : {}),
+      managedFields: [{
+        manager: 'kubectl', operation: 'Update', apiVersion: o.apiVersion, time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1',
+        fieldsV1: {
+          'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} } },
+          'f:spec': { 'k:{"name":"http","port":80}': { '.': {} } },
+        },
+      }],
     },
     ...(o.kind === 'Deployment' ? { status: { replicas: 1, readyReplicas: 1, observedGeneration: 1 } } : {}),
   }));

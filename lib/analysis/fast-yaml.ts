@@ -9,8 +9,9 @@
  *   the `yaml` package's `findScalarTagByTest`) and built by that tag's `resolve`; quoted scalars are strings in both.
  * - **What only the reference reads the same way is left to it**: anchors, aliases and merge keys (the reference counts
  *   aliases against alias bombs), explicit tags, directives, a key that reads as null (the reference writes it `''`,
- *   js-yaml `'null'`). A text that may hold one of them (a character test, which errs towards the reference) is not
- *   read here.
+ *   js-yaml `'null'`), a quoted scalar whose lines are not indented under it. Anchors, tags and merge keys are seen as
+ *   js-yaml reads each node (a quoted `*` or `!` in a string changes nothing); directives and null keys by a character
+ *   test on the text, which errs towards the reference.
  * - **Any error is the reference's**: when js-yaml refuses a text (a syntax error, a key given twice), the reference
  *   reads it and reports its own message, line and column.
  * - **Positions are the lines the reference gives**: js-yaml's listener reports where each node's content starts, which
@@ -33,6 +34,8 @@ interface JsYamlType {
 }
 
 interface JsYamlState {
+  readonly tag: string | null;
+  readonly anchor: string | null;
   readonly line: number;
   readonly lineIndent: number;
   readonly position: number;
@@ -56,11 +59,14 @@ export interface FastDocuments {
 }
 
 /**
- * Characters that may start an anchor (`&a`), alias (`*a`), tag (`!x`, `!!str`) or directive (`%YAML`) where a node may
- * start (after a space, a flow indicator, `-`, `:` or `?`, or at a line's start), a merge key (`<<:`), or a key that
- * reads as null. A match inside a quoted string only sends the text to the reference.
+ * What only the reference reads the same way and js-yaml's listener cannot see: a directive (`%YAML` at a line's start)
+ * and a key that reads as null (`~:`, `null:`, an empty key). A match inside a string only sends the text to the
+ * reference. (Anchors, aliases, explicit tags and merge keys are seen node by node as js-yaml reads them.)
  */
-const REFERENCE_ONLY = /(?:^|[\s[\]{},:?-])[&*!%]|<<\s*:|(?:^|[\s{,?])(?:~|null|Null|NULL)?\s*:(?:\s|$)/m;
+const REFERENCE_ONLY = [/^%/m, /(?:^|[{,?[]|(?:^|\s)-[ \t])[ \t]*:(?:[ \t\r\n]|$)/m, /(?:^|[\s{,?[])(?:~|[Nn]ull|NULL)[ \t]*:(?:[ \t\r\n]|$)/m];
+
+/** The names js-yaml gives the reference's scalar types here (js-yaml keeps one type per name). */
+const TYPE_PREFIX = 'tag:mesh-kit,';
 
 let loaded: JsYamlModule | null | undefined;
 let schemaFor: { readonly tags: readonly ReferenceScalarTag[]; readonly schema: object } | undefined;
@@ -83,7 +89,7 @@ function schemaOf(js: JsYamlModule, tags: readonly ReferenceScalarTag[]): object
   const implicit = tags
     .filter(t => t.default === true && t.test !== undefined && t.resolve !== undefined)
     // one name each: js-yaml keeps one type per name, and YAML 1.1 has several formats of one tag (int: 2, 8, 10, 16)
-    .map((t, i) => new js.Type(`tag:mesh-kit,${i}:${t.tag}`, {
+    .map((t, i) => new js.Type(`${TYPE_PREFIX}${i}:${t.tag}`, {
       kind: 'scalar',
       resolve: data => t.test!.test(data ?? ''),
       construct: data => {
@@ -122,7 +128,7 @@ function quotedUnderIndented(text: string, open: { readonly position: number; re
  */
 export function fastDocuments(text: string, tags: readonly ReferenceScalarTag[]): FastDocuments | undefined {
   const js = jsYaml();
-  if (js === undefined || REFERENCE_ONLY.test(text)) return undefined;
+  if (js === undefined || REFERENCE_ONLY.some(re => re.test(text))) return undefined;
   const lines: number[] = [];
   // per document, its top-level nodes in order (a mapping's keys and values alternate) with the lines of their children
   const tops: Array<Array<{ result: unknown; children: number[] }>> = [];
@@ -130,6 +136,7 @@ export function fastDocuments(text: string, tags: readonly ReferenceScalarTag[])
   // where each open node starts, for the quoted scalars that span lines
   const opened: Array<{ readonly position: number; readonly line: number; readonly indent: number }> = [];
   let underIndented = false;
+  let referenceOnly = false;
   let values: unknown[];
   try {
     values = js.loadAll(text, undefined, {
@@ -150,6 +157,11 @@ export function fastDocuments(text: string, tags: readonly ReferenceScalarTag[])
         } else {
           const open = opened.pop()!;
           if (state.kind === 'scalar' && state.line > open.line && !underIndented) underIndented = quotedUnderIndented(text, open, state.position);
+          // an anchor (every alias names one), an explicit tag (a plain scalar's is '?' until a type resolves it), a merge key
+          if (state.anchor !== null || (state.tag !== null && state.tag !== '?' && !state.tag.startsWith(TYPE_PREFIX))
+            || (state.tag === '?' && state.result === '<<')) {
+            referenceOnly = true;
+          }
           depth--;
           if (depth === 1) {
             const top = tops[tops.length - 1];
@@ -161,7 +173,7 @@ export function fastDocuments(text: string, tags: readonly ReferenceScalarTag[])
   } catch {
     return undefined;
   }
-  if (underIndented || values.length !== lines.length) return undefined;
+  if (underIndented || referenceOnly || values.length !== lines.length) return undefined;
   const itemLines: Array<number[] | undefined> = [];
   for (const [i, value] of values.entries()) {
     if (typeof value !== 'object' || value === null || !Array.isArray((value as { items?: unknown }).items)) {

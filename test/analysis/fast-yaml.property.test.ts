@@ -104,6 +104,8 @@ describe('the fast YAML path reads what the reference reads', () => {
     ['CRLF line ends', 'apiVersion: v1\r\nkind: A\r\nmetadata:\r\n  name: a\r\n'],
     ['quoted and spaced keys', 'apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  key with spaces: 1\n  \'quoted key\': 2\n  "dq": 3\n'],
     ['numbers at the edges', 'apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  a: 9007199254740993\n  b: 1e400\n  c: -0\n  d: 0o17\n  e: +.5\n'],
+    ['`*`, `&`, `!` and `<<` inside strings and block scalars (no anchor, alias, tag or merge key)',
+      'apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  command: ["sh", "-c", "echo * && ls !x"]\n  s: a & b\n  t: |\n    x: *y\n    <<: !z\n  u: \'<<\'\n'],
     ['nested and empty sequence items', 'apiVersion: v1\nkind: A\nmetadata:\n  name: a\nspec:\n  - a\n  -\n  - - b\n'],
   ])('reads %s as the reference does', (_what, text) => {
     expect(agrees(text)).toBe(true);
@@ -121,6 +123,9 @@ describe('the fast YAML path reads what the reference reads', () => {
     ['an explicit tag', 'a: !!str 1\n'],
     ['a directive', '%YAML 1.1\n---\na: 1\n'],
     ['a key that reads as null', '~: 1\n'],
+    ['a null key in a list item', 'a:\n- null: 1\n'],
+    ['an empty key in a list item', 'a:\n- : 1\n'],
+    ['an empty key in a flow mapping', 'a: {b: 1, : 2}\n'],
     ['a colon go-yaml reads in a flow scalar', 'a: [001:db8::]\n'],
     ['a key given twice', 'a: 1\na: 2\n'],
     ['broken YAML', 'a: [1, 2\n'],
