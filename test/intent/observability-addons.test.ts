@@ -155,6 +155,14 @@ describe('ObservabilityAddons under Istio, by default', () => {
     expect(addons.linkerdVizValues).toBeUndefined();
     expect(addons.namespace).toBe('istio-system');
     expect(addons.exposedHosts).toStrictEqual({});
+    expect(addons.prometheusUrl).toBe('http://prometheus.istio-system.svc.cluster.local:9090');
+  });
+
+  test('the Prometheus URL follows the namespace, and there is none without Prometheus', () => {
+    const app = new App();
+    expect(new ObservabilityAddons(new MeshChart(app, 'a'), 'Addons', { namespace: 'monitoring' }).prometheusUrl)
+      .toBe('http://prometheus.monitoring.svc.cluster.local:9090');
+    expect(new ObservabilityAddons(new MeshChart(app, 'b'), 'Addons', { prometheus: { enabled: false }, kiali: { enabled: false } }).prometheusUrl).toBeUndefined();
   });
 });
 
@@ -387,6 +395,7 @@ describe('ObservabilityAddons under Linkerd', () => {
     const app = new App();
     const addons = new ObservabilityAddons(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD }), 'Addons');
     expect(addons.linkerdVizValues).toStrictEqual(values);
+    expect(addons.prometheusUrl).toBe(values.prometheusUrl);
     expect(addons.meshConfig).toBeUndefined();
     expect(addons.extensionProvider).toBeUndefined();
   });

@@ -15,7 +15,7 @@ import { Suppressions } from '../../core/suppressions';
 import { emitManifest, releaseIdentity } from '../../hosting/cdk8s/emit';
 import {
   ADDON_NAMES, ADDON_PORTS, AddonsModel, LINKERD_VIZ_VALUES, MESH_CONFIG_VALUES, ExtensionProvider, LinkerdVizValues, extensionProvider,
-  linkerdVizValues, meshConfigFragment,
+  linkerdVizValues, meshConfigFragment, serviceHost,
   renderGrafana, renderKiali, renderLinkerdVizValues, renderMeshConfigValues, renderPlainTextDestinationRule, renderPrometheus,
   renderTelemetry, renderTracing,
 } from '../../render/addons';
@@ -243,6 +243,14 @@ export class ObservabilityAddons extends Construct {
   /** The mesh config fragment (`enableTracing`, `extensionProviders`) to merge into Istio's installation, or undefined. */
   public get meshConfig(): { enableTracing: boolean; extensionProviders: ExtensionProvider[] } | undefined {
     return this.model.mesh === 'istio' ? meshConfigFragment(this.model) : undefined;
+  }
+
+  /**
+   * The in-cluster URL of the add-ons' Prometheus (`http://prometheus.<namespace>.svc.<cluster domain>:9090`), what a
+   * canary's analysis or Flagger's `metricsServer` queries; undefined when Prometheus is not installed.
+   */
+  public get prometheusUrl(): string | undefined {
+    return this.model.prometheus ? `http://${serviceHost(this.model, ADDON_NAMES.prometheus)}:${ADDON_PORTS.prometheus}` : undefined;
   }
 
   /** The linkerd-viz Helm values that point its dashboard at these add-ons (under Linkerd), or undefined. */
