@@ -7,6 +7,7 @@ import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { MeshConfigOptions } from './mesh-config';
 import { meshConfigOf } from './mesh-config-values';
+import { ProgressiveDeliveryController } from './progressive-delivery';
 import { suggestion } from '../core/closest';
 import { Problem, ProblemLike, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -166,6 +167,13 @@ export interface IstioInstallationProps {
    * @default - none
    */
   readonly observability?: ObservabilityAddons;
+
+  /**
+   * The controller of self-driving canaries (Argo Rollouts or Flagger), installed after the mesh as one more release of
+   * this installation's output.
+   * @default - none
+   */
+  readonly progressiveDelivery?: ProgressiveDeliveryController;
   /**
    * The charts installed besides istiod.
    * @default - base, plus istio-cni and ztunnel for the ambient profile
@@ -289,7 +297,7 @@ export class IstioInstallation extends Construct {
     this.ownMeshConfig();
     markInstallation(this);
     this.emitGitOps();
-    this.node.addValidation(problemValidation(this, () => [...this.drainProblems(), ...this.siblingProblems()]));
+    this.node.addValidation(problemValidation(this, () => [...this.drainProblems(), ...this.siblingProblems(), ...this.controllerProblems()]));
   }
 
   /**
@@ -404,6 +412,20 @@ export class IstioInstallation extends Construct {
     });
   }
 
+  /** The progressive-delivery controller's release (after the mesh's and the gateways'), or the problem keeping it out. */
+  private controllerRelease(): HelmReleaseModel | Problem | undefined {
+    return this.props.progressiveDelivery?._release({ mesh: 'istio', namespace: this.namespace, prometheusUrl: this.addons.find(a => a.prometheusUrl)?.prometheusUrl });
+  }
+
+  private controllerProblems(): Problem[] {
+    if (this.props.progressiveDelivery !== undefined && this.output._model.kind === 'istio-operator') {
+      return [problem('progressiveDelivery', 'needs a Helm or GitOps output: istioctl installs Istio alone, so the controller would be left out', 'InstallOutput.istioOperator()',
+        'use InstallOutput.helm(), InstallOutput.argoCd() or InstallOutput.flux(), or install the controller yourself')];
+    }
+    const r = this.controllerRelease();
+    return r !== undefined && !('chart' in r) ? [r] : [];
+  }
+
   /** The installation's model: its releases in order, its output. */
   private model(): InstallationModel {
     const repoUrl = this.props.chartRepository ?? 'https://istio-release.storage.googleapis.com/charts';
@@ -420,6 +442,8 @@ export class IstioInstallation extends Construct {
     for (const g of this.gateways) {
       releases.push({ name: g.name, chart: ISTIO_CHARTS.gateway.chart, repoUrl, repoName: 'istio', version: this.version, namespace: g.namespace!, values: g.values() });
     }
+    const controller = this.controllerRelease();
+    if (controller !== undefined && 'chart' in controller) releases.push(controller);
     const istiod = releases.find(r => r.chart === 'istiod')!.values;
     const operatorSpec = this.output._model.kind !== 'istio-operator' ? undefined : istioOperatorSpec({
       profile: this.profile,

@@ -5,8 +5,9 @@ import { LINKERD_CHARTS } from './generated/linkerd-install-data';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { LinkerdProxyOptions, enumProblem, linkerdProxyModelOf } from './linkerd-settings';
+import { ProgressiveDeliveryController } from './progressive-delivery';
 import { suggestion } from '../core/closest';
-import { MeshValidationError, ProblemLike, failAt, problem } from '../core/errors';
+import { MeshValidationError, Problem, ProblemLike, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { InstallationFacts, markInstallation } from '../hosting/cdk8s/installations';
@@ -123,6 +124,13 @@ export interface LinkerdInstallationProps {
    * @default - none
    */
   readonly observability?: ObservabilityAddons;
+
+  /**
+   * The controller of self-driving canaries (Argo Rollouts or Flagger), installed after Linkerd (and linkerd-viz) as one
+   * more release of this installation's output.
+   * @default - none
+   */
+  readonly progressiveDelivery?: ProgressiveDeliveryController;
   /**
    * Values over the installation's own (the one escape hatch): `crds`, `controlPlane`, `viz`. No secret material.
    * @default - none
@@ -221,6 +229,10 @@ export class LinkerdInstallation extends Construct {
       if (v !== undefined) reject(linkerdChartValueProblems(charts[k], `values.${k}`, v as ChartValues)[0]);
     }
     if (props.observability) this.addObservability(props.observability);
+    this.node.addValidation(problemValidation(this, () => {
+      const r = this.controllerRelease(this.vizVersion !== undefined);
+      return r !== undefined && !('chart' in r) ? [r] : [];
+    }));
     markInstallation(this);
     emitGitOpsObjects(this, () => this.model(), this.gitOps);
   }
@@ -247,6 +259,24 @@ export class LinkerdInstallation extends Construct {
     return { model: this.model(), facts: { mesh: 'linkerd', path: this.node.path, namespace: this.namespace } };
   }
 
+  /** linkerd-viz's chart version, when it is installed (given, or the control plane's once add-ons are given). */
+  private get vizVersion(): string | undefined {
+    return this.props.vizVersion ?? (this.addons ? this.props.version : undefined);
+  }
+
+  /**
+   * The progressive-delivery controller's release (last, after linkerd-viz), or the problem keeping it out. Its Prometheus
+   * is the add-ons', else linkerd-viz's own (the viz chart's `prometheus`, Flagger's Linkerd tutorial's metricsServer).
+   */
+  private controllerRelease(viz: boolean): HelmReleaseModel | Problem | undefined {
+    const prometheusUrl = this.addons?.prometheusUrl
+      ?? (viz ? `http://prometheus.linkerd-viz.svc.${this.props.clusterDomain ?? 'cluster.local'}:9090` : undefined);
+    // Flagger's chart lets it reach viz's own Prometheus (an AuthorizationPolicy on viz's Server `prometheus-admin`,
+    // charts/flagger/templates/authorizationpolicy.yaml); the add-ons' Prometheus replaces that one, and its Server
+    const ownViz = viz && this.addons === undefined;
+    return this.props.progressiveDelivery?._release({ mesh: 'linkerd', namespace: this.namespace, prometheusUrl, linkerdVizNamespace: ownViz ? 'linkerd-viz' : undefined });
+  }
+
   private model(): InstallationModel {
     const p = this.props;
     const repoUrl = p.chartRepository ?? 'https://helm.linkerd.io/edge';
@@ -269,6 +299,7 @@ export class LinkerdInstallation extends Construct {
     const vizVersion = p.vizVersion ?? (this.addons ? p.version : undefined);
     const release = (name: string, namespace: string, values: { [key: string]: unknown }, version = p.version): HelmReleaseModel =>
       ({ name, chart: name, repoUrl, repoName: 'linkerd', version, namespace, values });
+    const controller = this.controllerRelease(vizVersion !== undefined);
     const releases: HelmReleaseModel[] = [
       release('linkerd-crds', this.namespace, mergeValues((p.values?.crds ?? {}) as ChartValues)),
       { ...release('linkerd-control-plane', this.namespace, controlPlane), ...(setFile ? { setFiles: { identityTrustAnchorsPEM: 'trust anchor certificate (PEM)' } } : {}) },
@@ -276,6 +307,7 @@ export class LinkerdInstallation extends Construct {
         ? [release('linkerd-viz', 'linkerd-viz', mergeValues(linkerdVizHaValues(valuesModel), (this.addons?.linkerdVizValues ?? {}) as ChartValues,
           (p.values?.viz ?? {}) as ChartValues), vizVersion)]
         : []),
+      ...(controller !== undefined && 'chart' in controller ? [controller] : []),
     ];
     return {
       mesh: 'linkerd',

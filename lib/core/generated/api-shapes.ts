@@ -1475,6 +1475,22 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   ],
+  "ProgressiveDeliveryController.argoRollouts": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "ArgoRolloutsControllerOptions"
+    }
+   }
+  ],
+  "ProgressiveDeliveryController.flagger": [
+   {
+    "name": "options",
+    "spec": {
+     "type": "FlaggerControllerOptions"
+    }
+   }
+  ],
   "Projection.configMap": [
    {
     "name": "configMapName",
@@ -2329,6 +2345,36 @@ export const API_SHAPES: ApiShapes = {
     "server": "string"
    }
   },
+  "ArgoRolloutsControllerOptions": {
+   "fields": {
+    "chartVersion": "string",
+    "gatewayApiPlugin": {
+     "type": "ArgoRolloutsGatewayApiPlugin"
+    },
+    "namespace": "string",
+    "values": {
+     "map": "any"
+    }
+   },
+   "required": [
+    "chartVersion"
+   ],
+   "docs": {
+    "chartVersion": "The argo-rollouts Helm chart version (argoproj/argo-helm), pinned, e.g."
+   }
+  },
+  "ArgoRolloutsGatewayApiPlugin": {
+   "fields": {
+    "sha256": "string",
+    "version": "string"
+   },
+   "required": [
+    "version"
+   ],
+   "docs": {
+    "version": "The plugin's release tag, e.g."
+   }
+  },
   "ArgoRolloutsOptions": {
    "fields": {}
   },
@@ -2780,6 +2826,30 @@ export const API_SHAPES: ApiShapes = {
     "message": "`[IST0101] <message>; <fix>`.",
     "object": "`Kind namespace/name`.",
     "path": "The construct path of the object."
+   }
+  },
+  "FlaggerControllerOptions": {
+   "fields": {
+    "chartVersion": "string",
+    "meshProvider": {
+     "enum": [
+      "gatewayapi:v1",
+      "gatewayapi:v1beta1",
+      "istio",
+      "linkerd"
+     ]
+    },
+    "metricsServer": "string",
+    "namespace": "string",
+    "values": {
+     "map": "any"
+    }
+   },
+   "required": [
+    "chartVersion"
+   ],
+   "docs": {
+    "chartVersion": "The flagger Helm chart version (fluxcd/flagger, `https://flagger.app`), pinned, e.g."
    }
   },
   "FlaggerOptions": {
@@ -3318,6 +3388,9 @@ export const API_SHAPES: ApiShapes = {
       "stable"
      ]
     },
+    "progressiveDelivery": {
+     "class": "ProgressiveDeliveryController"
+    },
     "revision": "string",
     "revisionTags": {
      "list": "string"
@@ -3541,6 +3614,9 @@ export const API_SHAPES: ApiShapes = {
     },
     "output": {
      "class": "InstallOutput"
+    },
+    "progressiveDelivery": {
+     "class": "ProgressiveDeliveryController"
     },
     "proxy": {
      "type": "LinkerdProxyOptions"
@@ -5230,6 +5306,7 @@ export const API_SHAPES: ApiShapes = {
   "PeerAuthentication",
   "PreStop",
   "Probe",
+  "ProgressiveDeliveryController",
   "Projection",
   "RequestAuthentication",
   "RequestCondition",

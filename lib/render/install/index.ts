@@ -7,6 +7,7 @@ import { Manifest } from '../model';
 export * from './model';
 export * from './istio-operator';
 export * from './linkerd-values';
+export * from './progressive-delivery';
 
 /** A file an installation writes beside its chart's manifests (a path relative to the chart's folder). */
 export interface InstallFile {
