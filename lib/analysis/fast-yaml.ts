@@ -9,7 +9,8 @@
  *   the `yaml` package's `findScalarTagByTest`) and built by that tag's `resolve`; quoted scalars are strings in both.
  * - **What only the reference reads the same way is left to it**: anchors, aliases and merge keys (the reference counts
  *   aliases against alias bombs), explicit tags, directives, a key that reads as null (the reference writes it `''`,
- *   js-yaml `'null'`), a quoted scalar whose lines are not indented under it. Anchors, tags and merge keys are seen as
+ *   js-yaml `'null'`), a flow collection as a key, a quoted scalar or flow collection whose lines are not indented under it or that a comment
+ *   follows without a space. Anchors, tags and merge keys are seen as
  *   js-yaml reads each node (a quoted `*` or `!` in a string changes nothing); directives and null keys by a character
  *   test on the text, which errs towards the reference.
  * - **Any error is the reference's**: when js-yaml refuses a text (a syntax error, a key given twice), the reference
@@ -59,11 +60,12 @@ export interface FastDocuments {
 }
 
 /**
- * What only the reference reads the same way and js-yaml's listener cannot see: a directive (`%YAML` at a line's start)
- * and a key that reads as null (`~:`, `null:`, an empty key). A match inside a string only sends the text to the
+ * What only the reference reads the same way and js-yaml's listener cannot see: a directive (`%YAML` at a line's start),
+ * a last line of blanks with a tab and no line end (a tab as indentation to the reference), and a key that reads as null
+ * (`~:`, `null:`, an empty key). A match inside a string only sends the text to the
  * reference. (Anchors, aliases, explicit tags and merge keys are seen node by node as js-yaml reads them.)
  */
-const REFERENCE_ONLY = [/^%/m, /(?:^|[{,?[]|(?:^|\s)-[ \t])[ \t]*:(?:[ \t\r\n]|$)/m, /(?:^|[\s{,?[])(?:~|[Nn]ull|NULL)[ \t]*:(?:[ \t\r\n]|$)/m];
+const REFERENCE_ONLY = [/^%/m, /(?:^|\n)[ \t]*\t[ \t]*$/, /(?:^|[{,?[]|(?:^|\s)-[ \t])[ \t]*:(?:[ \t\r\n]|$)/m, /(?:^|[\s{,?[])(?:~|[Nn]ull|NULL)[ \t]*:(?:[ \t\r\n]|$)/m];
 
 /** The names js-yaml gives the reference's scalar types here (js-yaml keeps one type per name). */
 const TYPE_PREFIX = 'tag:mesh-kit,';
@@ -104,15 +106,63 @@ function schemaOf(js: JsYamlModule, tags: readonly ReferenceScalarTag[]): object
 }
 
 /**
- * Whether the scalar from `open` to `end` is quoted and a line of it is indented no further than the line it starts on.
- * YAML requires a flow scalar's continuation lines to be indented further: the reference refuses such a text
- * ("Missing closing quote"), where js-yaml (like libyaml) reads on. Left to the reference, so that a text is read the
- * same whichever reader takes it.
+ * Whether the node just read is a flow collection used as a key (`{a: b}: c`, `[a, b]: c`): the reference writes such a
+ * key as its YAML text, js-yaml as `[object Object]` or `a,b`.
  */
-function quotedUnderIndented(text: string, open: { readonly position: number; readonly indent: number }, end: number): boolean {
-  let at = open.position;
-  while (at < end && (text[at] === ' ' || text[at] === '\t' || text[at] === '\n' || text[at] === '\r')) at++;
-  if (text[at] !== '\'' && text[at] !== '"') return false;
+function flowCollectionKey(text: string, state: JsYamlState): boolean {
+  if (state.kind !== 'mapping' && state.kind !== 'sequence') return false;
+  const last = text.charCodeAt(state.position - 1);
+  if (last !== 0x7d /* } */ && last !== 0x5d /* ] */) return false;
+  let at = state.position;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  return text[at] === ':';
+}
+
+/** The offset of the first character of a node's content from where js-yaml opened it (blanks skipped). */
+function contentStart(text: string, position: number): number {
+  let at = position;
+  while (text[at] === ' ' || text[at] === '\t' || text[at] === '\n' || text[at] === '\r') at++;
+  return at;
+}
+
+/** Whether the node opened at `open` is a flow collection or a quoted scalar. */
+function isFlow(text: string, open: { readonly position: number }): boolean {
+  const c = text[contentStart(text, open.position)];
+  return c === '{' || c === '[' || c === '\'' || c === '"';
+}
+
+/**
+ * Whether the flow collection just read is a key of the flow mapping around it (`{{a: b}, c: d}`, `{[a]}`): it is one
+ * unless a `:` comes right before it (blanks skipped), i.e. unless it is a value.
+ */
+function keyInFlowMapping(text: string, state: JsYamlState, open: { readonly position: number }, parent: { readonly position: number } | undefined): boolean {
+  if (parent === undefined || (state.kind !== 'mapping' && state.kind !== 'sequence')) return false;
+  const start = contentStart(text, open.position);
+  if ((text[start] !== '{' && text[start] !== '[') || text[contentStart(text, parent.position)] !== '{') return false;
+  let before = start - 1;
+  while (before >= 0 && (text[before] === ' ' || text[before] === '\t' || text[before] === '\n' || text[before] === '\r')) before--;
+  return text[before] !== ':';
+}
+
+/**
+ * Whether a comment follows the node just read without a space (`{a: b}#c`, `'a'#c`): YAML requires a space before
+ * `#`, and the reference refuses it, where js-yaml reads a comment.
+ */
+function commentWithoutSpace(text: string, state: JsYamlState): boolean {
+  if (text.charCodeAt(state.position) !== 0x23 /* # */) return false;
+  const last = text[state.position - 1];
+  return last === '}' || last === ']' || last === '\'' || last === '"';
+}
+
+/**
+ * Whether the quoted scalar or flow collection from `open` to `end` has a line indented no further than the line it
+ * starts on. YAML requires a flow node's continuation lines to be indented further: the reference refuses such a text
+ * ("Missing closing quote", "Flow map in block collection must be sufficiently indented"), where js-yaml (like
+ * libyaml) reads on. Left to the reference, so that a text is read the same whichever reader takes it.
+ */
+function flowUnderIndented(text: string, open: { readonly position: number; readonly indent: number }, end: number): boolean {
+  const at = contentStart(text, open.position);
+  if (at >= end || (text[at] !== '\'' && text[at] !== '"' && text[at] !== '{' && text[at] !== '[')) return false;
   for (let nl = text.indexOf('\n', at); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
     let col = nl + 1;
     while (text[col] === ' ') col++;
@@ -156,10 +206,19 @@ export function fastDocuments(text: string, tags: readonly ReferenceScalarTag[])
           depth++;
         } else {
           const open = opened.pop()!;
-          if (state.kind === 'scalar' && state.line > open.line && !underIndented) underIndented = quotedUnderIndented(text, open, state.position);
+          // the node around this one; js-yaml reads a flow collection at a block's start inside a node that opens at the
+          // same place (it tries it as the key of a block mapping first), which encloses nothing
+          const around = opened[opened.length - 1];
+          const parent = around !== undefined && contentStart(text, around.position) !== contentStart(text, open.position) ? around : undefined;
+          // a flow node within another is held to the outer one's indentation, which the outer one's check covers; the
+          // document's root node to none (it may close at column 0)
+          if (state.line > open.line && !underIndented && !(parent !== undefined && isFlow(text, parent))) {
+            underIndented = flowUnderIndented(text, parent === undefined ? { ...open, indent: -1 } : open, state.position);
+          }
           // an anchor (every alias names one), an explicit tag (a plain scalar's is '?' until a type resolves it), a merge key
           if (state.anchor !== null || (state.tag !== null && state.tag !== '?' && !state.tag.startsWith(TYPE_PREFIX))
-            || (state.tag === '?' && state.result === '<<')) {
+            || (state.tag === '?' && state.result === '<<') || flowCollectionKey(text, state) || commentWithoutSpace(text, state)
+            || keyInFlowMapping(text, state, open, parent)) {
             referenceOnly = true;
           }
           depth--;
