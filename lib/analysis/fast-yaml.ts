@@ -135,7 +135,8 @@ function isFlow(text: string, open: { readonly position: number }): boolean {
  * Whether the flow collection just read is a key of the flow mapping around it (`{{a: b}, c: d}`, `{[a]}`): it is one
  * unless a `:` comes right before it (blanks skipped), i.e. unless it is a value.
  */
-function keyInFlowMapping(text: string, state: JsYamlState, open: { readonly position: number }, parent: { readonly position: number } | undefined): boolean {
+function keyInFlowMapping(text: string, state: JsYamlState, open: { readonly position: number },
+  parent: { readonly position: number } | undefined): boolean {
   if (parent === undefined || (state.kind !== 'mapping' && state.kind !== 'sequence')) return false;
   const start = contentStart(text, open.position);
   if ((text[start] !== '{' && text[start] !== '[') || text[contentStart(text, parent.position)] !== '{') return false;
