@@ -156,6 +156,79 @@ export function inputProblems(spec: InputSpec, value: unknown, field: string): P
   return out;
 }
 
+/**
+ * Whether a value meets a spec: exactly when {@link inputProblems} finds nothing, without building a problem or a field
+ * name. Every public call's arguments pass it (the problems are worked out only when they do not).
+ * @internal
+ */
+export function conforms(spec: InputSpec, value: unknown): boolean {
+  if (typeof spec === 'string') {
+    switch (spec) {
+      case 'any': return true;
+      case 'string': return typeof value === 'string';
+      case 'number': return typeof value === 'number' && Number.isFinite(value);
+      case 'boolean': return typeof value === 'boolean';
+      case 'function': return typeof value === 'function';
+      case 'construct': return !!Construct.isConstruct(value);
+      case 'null': return value === null;
+    }
+  }
+  if ('enum' in spec) return spec.enum.includes(value as string);
+  if ('list' in spec) {
+    if (!Array.isArray(value)) return false;
+    for (const v of value) if (!conforms(spec.list, v)) return false;
+    return true;
+  }
+  if ('map' in spec) {
+    if (!isPlainObject(value)) return false;
+    for (const k of Object.keys(value)) if (!conforms(spec.map, value[k])) return false;
+    return true;
+  }
+  if ('class' in spec) {
+    const cls = classes.get(spec.class) ?? classLoader?.(spec.class);
+    return cls === undefined || value instanceof cls;
+  }
+  if ('union' in spec) return spec.union.some(s => conforms(s, value));
+  const type = API_SHAPES.types[spec.type];
+  if (!type) return true;
+  if (type.interface) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+    for (const m of type.members ?? []) if (!(m in (value as object))) return false;
+    for (const m of type.methods ?? []) if (typeof (value as { [k: string]: unknown })[m] !== 'function') return false;
+    return true;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isLibraryInstance(value)) return false;
+  const fields = type.fields ?? {};
+  const record = value as { [k: string]: unknown };
+  for (const k of Object.keys(record)) {
+    const s = fields[k] ?? type.other;
+    if (s === undefined) return false;
+    const v = record[k];
+    if (v !== undefined && !conforms(s, v)) return false;
+  }
+  for (const r of type.required ?? []) if (record[r] === undefined) return false;
+  return true;
+}
+
+/** Whether a call's arguments meet its parameters: exactly when {@link checkArguments} would find no problem. */
+function argumentsConform(params: readonly InputParam[], args: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (p.rest) {
+      for (let j = i; j < args.length; j++) if (!conforms(p.spec, args[j])) return false;
+      continue;
+    }
+    const v = args[i];
+    if (v === undefined) {
+      if (!p.optional) return false;
+      continue;
+    }
+    if (v === null && p.optional) return false;
+    if (!conforms(p.spec, v)) return false;
+  }
+  return true;
+}
+
 function isLibraryInstance(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return false;
@@ -167,14 +240,15 @@ function isLibraryInstance(value: object): boolean {
  * Checks the arguments of a public call (`Class.constructor`, `Class.factory`, `Class.prototype.method`),
  * throwing one {@link MeshValidationError} with every problem, prefixed with `where` (a construct path).
  */
-export function checkArguments(signature: string, args: ArrayLike<unknown>, where?: string): void {
+export function checkArguments(signature: string, args: ArrayLike<unknown>, where?: string | (() => string | undefined)): void {
   const params = overloadOf(signature, args[0]);
   if (!params) return;
+  let path: string | undefined;
   // a factory that creates constructs (`AuthorizationPolicy.denyAllThenAllow(scope, id, …)`): its scope and id as a constructor's
   if (!signature.endsWith('.constructor') && params[0]?.spec === 'construct' && params[1]?.name === 'id') {
-    const [, , path] = checkScopeAndId(signature.replace('.prototype.', '.'), args[0], args[1], true);
-    where ??= path;
+    path = checkScopeAndId(signature.replace('.prototype.', '.'), args[0], args[1], true)[2];
   }
+  if (argumentsConform(params, args)) return;
   const problems: Problem[] = [];
   params.forEach((p, i) => {
     if (p.rest) {
@@ -194,7 +268,7 @@ export function checkArguments(signature: string, args: ArrayLike<unknown>, wher
   });
   if (problems.length > 0) {
     const label = signature.replace('.prototype.', '.').replace(/\.constructor$/, '');
-    throw meshError(problems, { path: where, call: label });
+    throw meshError(problems, { path: (typeof where === 'function' ? where() : where) ?? path, call: label });
   }
 }
 
@@ -291,15 +365,16 @@ export function guardApi(exports: { readonly [name: string]: unknown }): void {
       if (typeof original !== 'function') continue;
       const label = `${name}.${key}`;
       const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-        // where: the construct called, or the construct a static method is given as its scope
-        const where = Construct.isConstruct(this) ? (this as IConstruct).node.path
-          : Construct.isConstruct(args[0]) ? (args[0] as IConstruct).node.path : undefined;
+        // where: the construct called, or the construct a static method is given as its scope (its path worked out
+        // only for an error: building it on every call cost a tenth of a large mesh's construct tree)
+        const where = (): string | undefined => (Construct.isConstruct(this) ? (this as IConstruct).node.path
+          : Construct.isConstruct(args[0]) ? (args[0] as IConstruct).node.path : undefined);
         checkArguments(signature, args, where);
         try {
           return (original as (...a: unknown[]) => unknown).apply(this, args);
         } catch (e) {
           // a factory's error before any construct exists: it names the factory, where a construct's names its path
-          if (MeshValidationError.isMeshValidationError(e) && where === undefined && e.path === undefined && e.call !== label) {
+          if (MeshValidationError.isMeshValidationError(e) && e.path === undefined && e.call !== label && where() === undefined) {
             throw errorIn(label, e);
           }
           throw e;

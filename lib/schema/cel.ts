@@ -22,20 +22,68 @@ export interface JsonSchema {
 
 /**
  * The object with the schema's defaults filled in, as the API server stores it before validating
- * (structural defaulting: a property with a `default` that the object leaves out).
+ * (structural defaulting: a property with a `default` that the object leaves out). A part of the object where no default
+ * applies is the object's own (not a copy): the result is read, never written.
  */
 export function withDefaults(schema: JsonSchema | undefined, value: unknown): unknown {
-  if (!schema) return value;
-  if (Array.isArray(value)) return value.map(v => withDefaults(schema.items, v));
+  if (!schema || !defaultsUnder(schema)) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const d = withDefaults(schema.items, value[i]);
+      if (d !== value[i]) (copy ??= [...value])[i] = d;
+    }
+    return copy ?? value;
+  }
   if (value === null || typeof value !== 'object') return value;
-  const out: { [k: string]: unknown } = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = withDefaults(schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined), v);
+  const record = value as { [k: string]: unknown };
+  let out: { [k: string]: unknown } | undefined;
+  for (const k of Object.keys(record)) {
+    const v = record[k];
+    const d = withDefaults(schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined), v);
+    if (d !== v) (out ??= { ...record })[k] = d;
   }
-  for (const [k, p] of Object.entries(schema.properties ?? {})) {
-    if (!(k in out) && p.default !== undefined) out[k] = withDefaults(p, JSON.parse(JSON.stringify(p.default)));
+  for (const [k, p] of defaultedProperties(schema)) {
+    if (!(k in (out ?? record))) (out ??= { ...record })[k] = withDefaults(p, JSON.parse(JSON.stringify(p.default)));
   }
-  return out;
+  return out ?? value;
+}
+
+/** Per schema node: its properties with a default, and whether any node under it (itself included) has one. */
+const defaultsOf = new WeakMap<JsonSchema, { readonly own: ReadonlyArray<[string, JsonSchema]>; under: boolean }>();
+
+function defaultedProperties(schema: JsonSchema): ReadonlyArray<[string, JsonSchema]> {
+  defaultsUnder(schema);
+  return defaultsOf.get(schema)!.own;
+}
+
+/** Whether a default applies anywhere under a schema node. */
+function defaultsUnder(schema: JsonSchema): boolean {
+  let known = defaultsOf.get(schema);
+  if (!known) {
+    known = { own: Object.entries(schema.properties ?? {}).filter(([, p]) => p.default !== undefined), under: false };
+    defaultsOf.set(schema, known);
+    known.under = anyUnder(schema, s => Object.values(s.properties ?? {}).some(p => p.default !== undefined), defaultsFound);
+  }
+  return known.under;
+}
+const defaultsFound = new WeakMap<JsonSchema, boolean>();
+
+/** Whether a CEL rule or a list type applies anywhere under a schema node: where none does, the walk skips the value. */
+function checksUnder(schema: JsonSchema): boolean {
+  return anyUnder(schema, s => s['x-kubernetes-validations'] !== undefined || s['x-kubernetes-list-type'] !== undefined, checksFound);
+}
+const checksFound = new WeakMap<JsonSchema, boolean>();
+
+/** Whether `test` holds of a schema node or any node under it, once per node (a node met again while its answer is worked out: yes). */
+function anyUnder(schema: JsonSchema, test: (s: JsonSchema) => boolean, found: WeakMap<JsonSchema, boolean>): boolean {
+  const known = found.get(schema);
+  if (known !== undefined) return known;
+  found.set(schema, true);
+  const children = [...Object.values(schema.properties ?? {}), schema.items, typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined];
+  const answer = test(schema) || children.some(c => c !== undefined && anyUnder(c, test, found));
+  found.set(schema, answer);
+  return answer;
 }
 
 const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop',
@@ -115,9 +163,14 @@ export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknow
   const problems: string[] = [];
   const unsupported = new Set<string>();
   let evaluated = 0;
-  const walk = (s: JsonSchema | undefined, v: unknown, at: string): void => {
-    if (!s || v === undefined) return;
-    for (const rule of s['x-kubernetes-validations'] ?? []) {
+  // the path of the value walked, as segments: its text is built only where a rule or a list type needs it
+  const segments: Array<string | number> = [];
+  const here = (): string => path + segments.map(k => `/${k}`).join('');
+  const walk = (s: JsonSchema | undefined, v: unknown): void => {
+    if (!s || v === undefined || !checksUnder(s)) return;
+    const rules = s['x-kubernetes-validations'];
+    const at = rules !== undefined || (Array.isArray(v) && s['x-kubernetes-list-type'] !== undefined) ? here() : '';
+    for (const rule of rules ?? []) {
       if (/\boldSelf\b/.test(rule.rule)) continue;
       const result = engine.evaluate(rule.rule, s, v);
       if ('error' in result) {
@@ -136,13 +189,20 @@ export function celProblems(engine: CelEngine, schema: JsonSchema, value: unknow
     if (Array.isArray(v)) {
       // list-type set and map uniqueness (listtype.ValidateListSetsAndMaps), in the same walk
       if (s['x-kubernetes-list-type'] !== undefined) problems.push(...listTypeProblems(s, v, at || '/'));
-      v.forEach((x, i) => walk(s.items, x, `${at}/${i}`));
+      for (let i = 0; i < v.length; i++) {
+        segments.push(i);
+        walk(s.items, v[i]);
+        segments.pop();
+      }
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        walk(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), x, `${at}/${k}`);
+      const record = v as { [k: string]: unknown };
+      for (const k of Object.keys(record)) {
+        segments.push(k);
+        walk(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined), record[k]);
+        segments.pop();
       }
     }
   };
-  walk(schema, value, path);
+  walk(schema, value);
   return { problems, unsupported: [...unsupported].sort(), evaluated };
 }

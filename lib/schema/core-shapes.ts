@@ -51,25 +51,46 @@ export function coreTypeProblems(type: string, value: unknown, at: string): stri
 function shapeProblems(root: string, value: unknown, start: string): string[] {
   const { types } = coreShapes();
   const problems: string[] = [];
-  const check = (spec: string, v: unknown, at: string): void => {
+  // the path of the value checked, as segments: its text (`<start>/spec/template/…`) is built only for a problem, and a
+  // spec's element spec (`Aspec`, `Mspec` → `spec`) once
+  const segments: Array<string | number> = [];
+  const at = (): string => start + segments.map(k => `/${k}`).join('');
+  const inner = new Map<string, string>();
+  const elementOf = (spec: string): string => {
+    let e = inner.get(spec);
+    if (e === undefined) inner.set(spec, e = spec.slice(1));
+    return e;
+  };
+  const check = (spec: string, v: unknown): void => {
     if (v === undefined || v === null) return;
-    const where = at || '/';
     const wrong = (expected: string): void => {
-      problems.push(`${where}: must be ${expected}: got ${showValue(Array.isArray(v) ? '[list]' : typeof v === 'object' ? '{object}' : v)}`);
+      problems.push(`${at() || '/'}: must be ${expected}: got ${showValue(Array.isArray(v) ? '[list]' : typeof v === 'object' ? '{object}' : v)}`);
     };
     switch (spec[0]) {
       case '*': return;
-      case 'A':
+      case 'A': {
         if (!Array.isArray(v)) return wrong('a list');
-        v.forEach((x, i) => check(spec.slice(1), x, `${at}/${i}`));
+        const e = elementOf(spec);
+        for (let i = 0; i < v.length; i++) {
+          segments.push(i);
+          check(e, v[i]);
+          segments.pop();
+        }
         return;
-      case 'M':
+      }
+      case 'M': {
         if (typeof v !== 'object' || Array.isArray(v)) return wrong('a map');
-        for (const [k, x] of Object.entries(v)) check(spec.slice(1), x, `${at}/${k}`);
+        const e = elementOf(spec);
+        for (const k of Object.keys(v)) {
+          segments.push(k);
+          check(e, (v as { [k: string]: unknown })[k]);
+          segments.pop();
+        }
         return;
+      }
       case '=': {
         const allowed = spec.slice(1).split('|');
-        if (typeof v !== 'string' || !allowed.includes(v)) problems.push(`${where}: must be one of ${allowed.filter(a => a !== '').map(a => `'${a}'`).join(', ')}: got ${showValue(v)}`);
+        if (typeof v !== 'string' || !allowed.includes(v)) problems.push(`${at() || '/'}: must be one of ${allowed.filter(a => a !== '').map(a => `'${a}'`).join(', ')}: got ${showValue(v)}`);
         return;
       }
     }
@@ -82,22 +103,25 @@ function shapeProblems(root: string, value: unknown, start: string): string[] {
     } else if (spec === 'is') {
       if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) wrong(TYPE_NAMES.is);
     } else if (spec[0] === 'T') {
-      const fields = types[spec.slice(1)];
+      const fields = types[elementOf(spec)];
       if (typeof v !== 'object' || Array.isArray(v)) return wrong('an object');
-      for (const [k, x] of Object.entries(v)) {
+      const record = v as { [k: string]: unknown };
+      for (const k of Object.keys(record)) {
         const s = k === '!' ? undefined : fields[k];
         if (typeof s !== 'string') {
           // an unknown field (`!` is the list of required ones, not a field)
-          problems.push(`${at}/${k}: unknown field '${k}'; ${suggestion(k, Object.keys(fields).filter(f => f !== '!'))}`);
+          problems.push(`${at()}/${k}: unknown field '${k}'; ${suggestion(k, Object.keys(fields).filter(f => f !== '!'))}`);
         } else {
-          check(s, x, `${at}/${k}`);
+          segments.push(k);
+          check(s, record[k]);
+          segments.pop();
         }
       }
       for (const r of (fields['!'] ?? []) as readonly string[]) {
-        if ((v as { [k: string]: unknown })[r] === undefined) problems.push(`${where}: must have the field '${r}'`);
+        if (record[r] === undefined) problems.push(`${at() || '/'}: must have the field '${r}'`);
       }
     }
   };
-  check(root, value, start);
+  check(root, value);
   return problems;
 }

@@ -5,6 +5,9 @@ import { App, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, Fault, MeshApp, MeshChart, MeshService, MeshValidationError, RouteAction, ServiceRouting } from '../../lib';
 import { closest } from '../../lib/core/closest';
+import { API_SHAPES } from '../../lib/core/generated/api-shapes';
+import { conforms, inputProblems } from '../../lib/core/input';
+import { InputSpec } from '../../lib/core/input-shapes';
 import { errorOf } from '../support/errors';
 
 /** What JavaScript callers and JSON-loaded config pass: anything. */
@@ -84,5 +87,35 @@ describe('run-time checks of every public call (JavaScript, casts, JSON-loaded c
     expect(closest('imagee', ['image', 'replicas'])).toBe('image');
     expect(closest('Replicas', ['image', 'replicas'])).toBe('replicas');
     expect(closest('tag', ['image', 'replicas'])).toBeUndefined();
+  });
+});
+
+describe('the fast check of arguments (conforms) and the problems agree', () => {
+  // every spec the library declares, against values of every shape a JavaScript caller passes
+  const specs = new Map<string, InputSpec>();
+  const collect = (s: InputSpec): void => {
+    const key = JSON.stringify(s);
+    if (specs.has(key)) return;
+    specs.set(key, s);
+    if (typeof s === 'string') return;
+    const inner = 'list' in s ? [s.list] : 'map' in s ? [s.map] : 'union' in s ? s.union
+      : 'type' in s ? [...Object.values(API_SHAPES.types[s.type]?.fields ?? {}), API_SHAPES.types[s.type]?.other] : [];
+    for (const x of inner) if (x !== undefined) collect(x);
+  };
+  Object.values(API_SHAPES.signatures).forEach(params => params.forEach(p => collect(p.spec)));
+  const scope = chart();
+  const values: unknown[] = [undefined, null, 0, 80, NaN, Infinity, '', 'x', 'true', '80', true, false, [], [1], ['a', 'b'], [null],
+    {}, { port: 80 }, { port: '80' }, { name: 'a', port: 80, extra: 1 }, { image: 'nginx:1.27.0' }, () => 1, Duration.seconds(1), scope,
+    Object.create(null), new Map(), RouteAction.forward(new MeshService(scope, 'svc', { ports: [{ port: 80 }] }))];
+
+  test(`for each of the ${specs.size} declared specs and ${values.length} values: conforms exactly when no problem is found`, () => {
+    const disagree: string[] = [];
+    for (const [key, spec] of specs) {
+      for (const [i, v] of values.entries()) {
+        if (conforms(spec, v) !== (inputProblems(spec, v, 'f').length === 0)) disagree.push(`${key} × values[${i}]`);
+      }
+    }
+    expect(specs.size).toBeGreaterThan(100);
+    expect(disagree).toStrictEqual([]);
   });
 });

@@ -36,28 +36,38 @@ export function applyTier(m: Manifest): number {
   return MESH_GROUPS.has(group) ? 2 : 1;
 }
 
-/** Objects in tier order (stable: creation order within a tier), with sync-wave annotations if asked. */
-function ordered(objects: Array<{ m: Manifest; c: ApiObject }>, syncWaves: boolean): Array<{ m: Manifest; c: ApiObject }> {
-  const sorted = objects.map((o, i) => ({ ...o, i, tier: applyTier(o.m) })).sort((a, b) => a.tier - b.tier || a.i - b.i);
-  return sorted.map(({ m, c, tier }) => ({
-    c,
-    m: syncWaves
-      ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': m.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? String(tier) } } }
-      : m,
-  }));
+/**
+ * A chart's objects in tier order (stable: cdk8s's order within a tier), rendered, with sync-wave annotations if asked:
+ * `objects` and `constructs` in the same order. One bucket per tier (three), not a sort.
+ */
+function ordered(constructs: readonly ApiObject[], syncWaves: boolean): { objects: Manifest[]; constructs: ApiObject[] } {
+  const tiers: Array<Array<{ m: Manifest; c: ApiObject }>> = [[], [], []];
+  for (const c of constructs) {
+    const m = c.toJson() as Manifest;
+    tiers[applyTier(m)].push({ m, c });
+  }
+  const out = { objects: [] as Manifest[], constructs: [] as ApiObject[] };
+  tiers.forEach((objects, tier) => {
+    for (const { m, c } of objects) {
+      out.constructs.push(c);
+      out.objects.push(syncWaves
+        ? { ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata.annotations ?? {}), 'argocd.argoproj.io/sync-wave': m.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? String(tier) } } }
+        : m);
+    }
+  });
+  return out;
 }
 
 /**
  * A chart's objects in cdk8s's own order (its dependency graph; each object in its closest chart),
  * as `Chart.toJson()` gives them, without the whole-app validation `Chart.toJson()` repeats on
  * every call: `renderApp` has just validated once. Without any dependency in the app, cdk8s's
- * topological order is the construct tree's pre-order, so the graph is not built.
+ * topological order is the construct tree's pre-order: the objects of each chart, in the app's pre-order
+ * (`all`), grouped by chart in one pass (`byChart`), and the graph is not built.
  */
-function objectsOf(chart: Chart, anyDependencies: boolean): Array<{ m: Manifest; c: ApiObject }> {
-  const constructs = anyDependencies ? new DependencyGraph(chart.node).topology() : chart.node.findAll();
-  return constructs
-    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map(c => ({ m: c.toJson() as Manifest, c }));
+function objectsOf(chart: Chart, anyDependencies: boolean, byChart: ReadonlyMap<Chart, ApiObject[]>): ApiObject[] {
+  if (!anyDependencies) return byChart.get(chart) ?? [];
+  return new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
 }
 
 /** The group of alternatives a chart is one of (`MeshChart.alternativeGroup`), or undefined. */
@@ -103,13 +113,20 @@ export function renderApp(app: App): RenderedChart[] {
   // that order is the construct tree's pre-order, which `all` already is.
   const charts = anyDependencies ? app.charts : all.filter((c): c is Chart => c instanceof Chart);
   const installations = new Map<Chart, IConstruct[]>();
+  const byChart = new Map<Chart, ApiObject[]>();
   for (const c of all) {
+    if (c instanceof ApiObject) {
+      const chart = Chart.of(c);
+      const objects = byChart.get(chart);
+      if (objects) objects.push(c);
+      else byChart.set(chart, [c]);
+    }
     if (!installationOf(c)) continue;
     const chart = Chart.of(c);
     installations.set(chart, [...(installations.get(chart) ?? []), c]);
   }
   return charts.map(chart => {
-    const objects = ordered(objectsOf(chart, anyDependencies), MeshSettings.of(chart).argoCdSyncWaves);
+    const objects = ordered(objectsOf(chart, anyDependencies, byChart), MeshSettings.of(chart).argoCdSyncWaves);
     const held = installations.get(chart) ?? [];
     if (held.length > 1) {
       throw meshError([problem('installation', 'must be one per chart: its files are the chart\'s folder of the output', held.map(c => c.node.path),
@@ -119,8 +136,8 @@ export function renderApp(app: App): RenderedChart[] {
       chart,
       fileName: (chart instanceof MeshChart ? (chart as MeshChart).fileName : undefined) ?? Names.toDnsLabel(chart),
       ...(alternativeGroupOf(chart) !== undefined ? { alternativeGroup: alternativeGroupOf(chart) } : {}),
-      objects: objects.map(o => o.m),
-      constructs: objects.map(o => o.c),
+      objects: objects.objects,
+      constructs: objects.constructs,
       ...(held.length === 1 ? { installation: installationOf(held[0])!._installation() } : {}),
     };
   });
