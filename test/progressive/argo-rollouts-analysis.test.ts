@@ -37,8 +37,10 @@ describe('MK0043 ArgoVirtualServiceRouteNotFound', () => {
 
   test('stays quiet if the route exists, or in an app when the VirtualService lives in another namespace', () => {
     expect(found(GOOD, 'MK0043')).toHaveLength(0);
-    expect(found(NS + DR() + TEMPLATE() + ROLLOUT({ routing: `        istio:
-          virtualService: { name: reviews.mesh, routes: [primary] }` }), 'MK0043', 'partial')).toHaveLength(0);
+    expect(found(NS + DR() + TEMPLATE() + ROLLOUT({
+      routing: `        istio:
+          virtualService: { name: reviews.mesh, routes: [primary] }`,
+    }), 'MK0043', 'partial')).toHaveLength(0);
   });
 });
 

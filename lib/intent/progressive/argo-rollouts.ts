@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CanaryAnalysis } from './canary-driver';
 import { backendAt } from '../../backends/registry';
@@ -12,13 +12,14 @@ import { renderDeployment, renderService } from '../../render/kubernetes';
 import { Manifest, ServiceModel, VersionModel } from '../../render/model';
 import {
   ARGO_ANALYSIS_ARGS, ARGO_CANARY, ARGO_GATEWAY_API_PLUGIN, ARGO_STABLE, ArgoAnalysisModel, ArgoPauseModel, ArgoRouterModel, argoSubsets,
-  renderAnalysisTemplate, renderArgoHttpRoute, renderArgoRoleService, renderArgoVirtualService, renderRollout,
+  renderAnalysisTemplate, renderArgoHttpRoute, renderArgoRoleService, renderArgoVirtualService, renderRollout, renderRolloutAutoscaler,
+  renderRolloutDisruptionBudget,
 } from '../../render/progressive/argo-rollouts';
 import type { CanaryReleaseProps } from '../canary-release';
+import { ObservabilityAddons } from '../observability/observability-addons';
+import { Protocol, TCP_PROTOCOLS } from '../ports';
 import { ServiceRouting, carriedRoutingOf } from '../service-routing';
 import type { ServiceVersion } from '../service-version';
-import { Protocol, TCP_PROTOCOLS } from '../ports';
-import { ObservabilityAddons } from '../observability/observability-addons';
 
 /**
  * What Argo Rollouts does with the Deployment a Rollout references once the Rollout is healthy (`workloadRef.scaleDown`,
@@ -84,6 +85,36 @@ export class ArgoWorkload {
 
   private constructor(/** @internal */ public readonly _model: { readonly kind: 'template' } | { readonly kind: 'deployment'; readonly scaleDown: ArgoScaleDown }) {}
 }
+
+/** The objects a {@link CanaryRelease} driven by Argo Rollouts writes in its service's chart (escape hatches for `addJsonPatch()`). */
+export class ArgoRolloutObjects {
+  /** The objects of `release`, a CanaryRelease under `CanaryDriver.argoRollouts()`. */
+  public static of(release: IConstruct): ArgoRolloutObjects {
+    const found = release !== null && typeof release === 'object' ? OBJECTS.get(release) : undefined;
+    if (!found) {
+      fail(problem('release', 'must be a CanaryRelease driven by CanaryDriver.argoRollouts()', release instanceof Construct ? release.node.path : release,
+        'pass the CanaryRelease whose driver is CanaryDriver.argoRollouts()'));
+    }
+    return found;
+  }
+
+  /** @internal */
+  public constructor(
+    /** The `Rollout`. */
+    public readonly rollout: ApiObject,
+    /** The route Argo shifts: the VirtualService (Istio's API) or the HTTPRoute (the Gateway API). */
+    public readonly route: ApiObject,
+    /** The service's DestinationRule with the `stable` and `canary` subsets (Istio's API). */
+    public readonly destinationRule?: ApiObject,
+    /** The `<service>-stable` and `<service>-canary` Services (the Gateway API). */
+    public readonly stableService?: ApiObject,
+    public readonly canaryService?: ApiObject,
+    /** The mesh-metrics `AnalysisTemplate`, when the release has an analysis. */
+    public readonly analysisTemplate?: ApiObject,
+  ) {}
+}
+
+const OBJECTS = new WeakMap<IConstruct, ArgoRolloutObjects>();
 
 /** Options of {@link CanaryDriver.argoRollouts}. */
 export interface ArgoRolloutsOptions {
@@ -246,11 +277,6 @@ function versionProblems(v: ServiceVersion, field: 'stable' | 'canary'): Problem
     return [problem(field, 'must be a version this app deploys: under Argo Rollouts the Rollout runs its pods', v.subset,
       `declare it with ${v.service.name}.addVersion(), or use CanaryDriver.stagedFiles()`)];
   }
-  if (d.autoscaling || d.disruptionBudget) {
-    const what = d.autoscaling ? 'autoscaling' : 'disruptionBudget';
-    return [problem(`${field}.${what}`, 'cannot be carried to the Rollout: it targets the version\'s Deployment, which Argo replaces', what,
-      'remove it from the version, and add a HorizontalPodAutoscaler or PodDisruptionBudget for the Rollout (its scaleTargetRef: argoproj.io/v1alpha1 Rollout)')];
-  }
   return [];
 }
 
@@ -306,20 +332,42 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
   // the versions' Deployments give way to the Rollout (the canary's stays under deploymentRef(), its replicas Argo's)
   drop(stable, 'Deployment');
   if (decided.workload.kind === 'template') drop(canary, 'Deployment');
-  else canary.deployment?.addJsonPatch({ op: 'remove', path: '/spec/replicas' } as never);
+  else if (canary._model.deployment?.replicas !== undefined) canary.deployment?.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+  // the canary's autoscaler and disruption budget carry over to the Rollout's pods (Argo scales a Rollout through its
+  // scale subresource: argo-rollouts docs/features/hpa-support.md); the versions' own select a version label
+  const canaryDeployment = canary._model.deployment!;
+  for (const v of [stable, canary]) {
+    drop(v, 'HorizontalPodAutoscaler');
+    drop(v, 'PodDisruptionBudget');
+  }
+  if (canaryDeployment.autoscaling) {
+    const a = canaryDeployment.autoscaling;
+    emit(home, 'HorizontalPodAutoscaler', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: service.name, namespace: service.namespace, labels: { app: service.app }, body: ['spec'] },
+      () => renderRolloutAutoscaler(service.name, service.namespace, { app: service.app }, a));
+  }
+  if (canaryDeployment.disruptionBudget) {
+    const b = canaryDeployment.disruptionBudget;
+    emit(home, 'PodDisruptionBudget', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', name: service.name, namespace: service.namespace, labels: { app: service.app }, body: ['spec'] },
+      () => renderRolloutDisruptionBudget(service.name, service.namespace, { app: service.app }, b));
+  }
 
   // what Argo edits in place must exist with the names the Rollout gives; mesh-kit's own routing of the service would
-  // set other weights on every apply
-  home.node.addValidation(problemValidation(home, () => routingProblems(service, chart, routeName, props, backend)));
+  // set other weights on every apply (refused now when declared before, at synth when declared after)
+  const early = routingProblems(service, chart, routeName, props, backend, false);
+  if (early.length > 0) failAt(scope, early[0]);
+  home.node.addValidation(problemValidation(home, () => routingProblems(service, chart, routeName, props, backend, true)));
 
   let router: ArgoRouterModel;
+  let route: ApiObject;
+  let destinationRule: ApiObject | undefined;
+  const roleServices: ApiObject[] = [];
   const ctx = renderContextOf(service);
   const modelOf = (): ServiceModel => service.model();
   if (backend === 'istio') {
     const drName = modelOf().destinationRuleName;
     // the service's DestinationRule is written again, its subsets the ones Argo owns (the other versions' kept)
     drop(service, 'DestinationRule');
-    emit(home, 'DestinationRule', { apiVersion: istioNetworking(home), kind: 'DestinationRule', name: drName, namespace, body: ['spec'] }, () => {
+    destinationRule = emit(home, 'DestinationRule', { apiVersion: istioNetworking(home), kind: 'DestinationRule', name: drName, namespace, body: ['spec'] }, () => {
       const m = modelOf();
       const others = m.versions.filter(v => !v.unversioned && v.name !== stable.subset && v.name !== canary.subset);
       return renderDestinationRuleOf({
@@ -327,7 +375,11 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
         namespace: m.namespace,
         host: hostOf({ name: m.name, namespace: m.namespace }, m.namespace, ctx.clusterDomain, ctx.qualifiedHosts),
         subsets: [
-          ...others.map(v => ({ name: v.name, labels: (m.subsetsSelectApp ? { app: m.app, version: v.label } : { version: v.label }) as { [key: string]: string }, trafficPolicy: v.trafficPolicy })),
+          ...others.map(v => ({
+            name: v.name,
+            labels: (m.subsetsSelectApp ? { app: m.app, version: v.label } : { version: v.label }) as { [key: string]: string },
+            trafficPolicy: v.trafficPolicy,
+          })),
           ...argoSubsets(selector).map(s => ({ name: s.name, labels: s.labels ?? {} })),
         ],
         trafficPolicy: m.trafficPolicy,
@@ -336,7 +388,7 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
       }, ctx);
     });
     const ingress = props.ingress;
-    emit(home, 'VirtualService', { apiVersion: istioNetworking(home), kind: 'VirtualService', name: routeName, namespace, body: ['spec'] },
+    route = emit(home, 'VirtualService', { apiVersion: istioNetworking(home), kind: 'VirtualService', name: routeName, namespace, body: ['spec'] },
       () => renderArgoVirtualService({
         name: routeName,
         namespace,
@@ -353,23 +405,24 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
     drop(stable, 'Service');
     drop(canary, 'Service');
     for (const [id, svc] of [['StableService', stableService], ['CanaryService', canaryService]] as const) {
-      emit(home, id, { apiVersion: 'v1', kind: 'Service', name: svc, namespace, body: ['spec'] }, () => renderArgoRoleService(renderService(modelOf()), svc));
+      roleServices.push(emit(home, id, { apiVersion: 'v1', kind: 'Service', name: svc, namespace, body: ['spec'] }, () => renderArgoRoleService(renderService(modelOf()), svc)));
     }
     const port = props.port ?? (service.ports.length === 1 ? service.ports[0].port : undefined);
-    emit(home, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: routeName, namespace, body: ['spec'] },
+    route = emit(home, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: routeName, namespace, body: ['spec'] },
       () => renderArgoHttpRoute({ name: routeName, namespace, parentRefs: [{ group: '', kind: 'Service', name, port }], stableService, canaryService, port }));
     router = { kind: 'gateway-api', plugin: decided.plugin, httpRoute: routeName, namespace, stableService, canaryService };
   }
 
   const templateName = `${name}-mesh-metrics`;
+  let analysisTemplate: ApiObject | undefined;
   if (analysis) {
     const reporter = ambientAt(service) ? 'waypoint' : 'destination';
-    emit(home, 'AnalysisTemplate', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', name: templateName, namespace, labels, body: ['spec'] },
+    analysisTemplate = emit(home, 'AnalysisTemplate', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', name: templateName, namespace, labels, body: ['spec'] },
       () => renderAnalysisTemplate({ ...analysis, name: templateName, namespace, labels, reporter }));
   }
   const override = props.override ? [props.override._match._model] : [];
   const headerRoute = override.flatMap(m => Object.entries(m.headers ?? {}).map(([headerName, value]) => ({ headerName, value })));
-  emit(home, 'Rollout', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name, namespace, labels, body: ['spec'] }, () => {
+  const rollout = emit(home, 'Rollout', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name, namespace, labels, body: ['spec'] }, () => {
     const m = modelOf();
     const v = versionOf(m, canary.subset);
     const deployment = renderDeployment(m, v) as Manifest & { spec: { template: { [key: string]: unknown }; replicas?: number } };
@@ -394,6 +447,7 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
       abortScaleDownDelaySeconds: decided.abortScaleDownDelaySeconds,
     });
   });
+  OBJECTS.set(scope, new ArgoRolloutObjects(rollout, route, destinationRule, roleServices[0], roleServices[1], analysisTemplate));
 }
 
 function versionOf(m: ServiceModel, subset: string): VersionModel {
@@ -403,14 +457,15 @@ function versionOf(m: ServiceModel, subset: string): VersionModel {
 }
 
 /** Routing of the service that would fight the Rollout's: the service's own routes, and gateway routes that bypass Argo's. */
-function routingProblems(service: CanaryReleaseProps['service'], chart: Chart, routeName: string, props: CanaryReleaseProps, backend: string): Problem[] {
+function routingProblems(service: CanaryReleaseProps['service'], chart: Chart, routeName: string, props: CanaryReleaseProps, backend: string,
+  gatewayRoutes: boolean): Problem[] {
   const out: Problem[] = [];
   const own: ServiceRouting | undefined = carriedRoutingOf(service, chart);
   if (own !== undefined) {
     out.push(problem('driver', `cannot share the service's routing: Argo sets the weights of the route it manages, and the ServiceRouting '${own.node.path}' routes ${service.name} too`,
       'CanaryDriver.argoRollouts()', 'remove the ServiceRouting (the Rollout\'s route sends every request to the stable version until a step moves it), or use CanaryDriver.stagedFiles()'));
   }
-  if (props.ingress === undefined && !ambientAt(service)) {
+  if (gatewayRoutes && props.ingress === undefined && !ambientAt(service)) {
     const routes: IConstruct[] = [];
     service._onGatewayRoute(r => routes.push(r));
     if (routes.length > 0) {

@@ -16,8 +16,9 @@ import {
   RolloutSpecStrategyCanaryTrafficRouting,
 } from '../../imports/argoproj.io';
 import { DestinationRuleSpec, VirtualServiceSpec } from '../../imports/networking.istio.io';
+import { autoscalerSpec, disruptionBudgetSpec } from '../kubernetes/scaling';
 import { metadataOf } from '../metadata';
-import { Manifest, StringMatchModel } from '../model';
+import { AutoscalingModel, DisruptionBudgetModel, Manifest, StringMatchModel } from '../model';
 
 /** The name of the VirtualService route (and the HTTPRoute's only rule) whose weights Argo sets at each step. */
 export const ARGO_SPLIT_ROUTE = 'canary-split';
@@ -308,7 +309,9 @@ export interface ArgoHttpRouteModel {
   readonly name: string;
   readonly namespace?: string;
   /** The parents: the service (GAMMA, on its port), or the gateways. */
-  readonly parentRefs: ReadonlyArray<{ readonly group?: string; readonly kind?: string; readonly name: string; readonly namespace?: string; readonly port?: number }>;
+  readonly parentRefs: ReadonlyArray<{
+    readonly group?: string; readonly kind?: string; readonly name: string; readonly namespace?: string; readonly port?: number;
+  }>;
   readonly hostnames?: readonly string[];
   readonly stableService: string;
   readonly canaryService: string;
@@ -348,4 +351,22 @@ export function renderArgoRoleService(base: Manifest, name: string): Manifest {
   const spec = (base.spec ?? {}) as { [key: string]: unknown };
   const { type: _type, externalTrafficPolicy: _e, loadBalancerSourceRanges: _l, loadBalancerClass: _c, ...rest } = spec;
   return { apiVersion: 'v1', kind: 'Service', metadata: metadataOf(name, base.metadata.namespace), spec: rest };
+}
+
+/** The HorizontalPodAutoscaler of the Rollout: the canary version's, scaling the Rollout (argo-rollouts docs/features/hpa-support.md). */
+export function renderRolloutAutoscaler(name: string, namespace: string | undefined, labels: { readonly [key: string]: string },
+  a: AutoscalingModel): Manifest {
+  const spec = autoscalerSpec(name, a);
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: metadataOf(name, namespace, { ...labels }),
+    spec: { ...spec, scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name } },
+  };
+}
+
+/** The PodDisruptionBudget of the Rollout's pods (every revision's: they share the service's labels). */
+export function renderRolloutDisruptionBudget(name: string, namespace: string | undefined, selector: { readonly [key: string]: string },
+  b: DisruptionBudgetModel): Manifest {
+  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: metadataOf(name, namespace, { ...selector }), spec: disruptionBudgetSpec(selector, b) };
 }
