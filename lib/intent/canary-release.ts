@@ -223,7 +223,7 @@ export class CanaryRelease extends Construct {
     // Linkerd's traffic shifting (linkerd.io docs, tasks/traffic-shifting): the Service selects the stable version, and
     // each stage's route, attached to it, splits between per-version Services
     const backend = backendAt(service);
-    if (backend.canary.stableBySelector) service._selectOnly(stable, this);
+    if (backend.canary.stableBySelector && (props.driver?._model.kind ?? 'staged') === 'staged') service._selectOnly(stable, this);
     if (props.stage !== undefined && !plan.weights.includes(props.stage)) {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }

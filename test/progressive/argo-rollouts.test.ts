@@ -6,7 +6,7 @@ import {
   RouteAction, ServiceRouting, TrafficApi, DataPlane,
 } from '../../lib';
 import { errorOf } from '../support/errors';
-import { expectSchemaValid } from '../support/schemas';
+import { expectLinkerdValid, expectSchemaValid } from '../support/schemas';
 import { parseObjects } from '../support/shared';
 
 type Objects = ReturnType<typeof parseObjects>;
@@ -256,7 +256,7 @@ describe('CanaryDriver.argoRollouts() under the Gateway API', () => {
     expect(objects.find(o => o.metadata.name === 'reviews-canary')!.spec).toStrictEqual({ ports: [{ name: 'http', port: 9080 }], selector: { app: 'reviews' } });
     expect(one(objects, 'HTTPRoute').spec).toStrictEqual({
       parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }],
-      rules: [{ name: 'canary-split', backendRefs: [{ name: 'reviews-stable', port: 9080, weight: 100 }, { name: 'reviews-canary', port: 9080, weight: 0 }] }],
+      rules: [{ backendRefs: [{ name: 'reviews-stable', port: 9080, weight: 100 }, { name: 'reviews-canary', port: 9080, weight: 0 }] }],
     });
     const canary = one(objects, 'Rollout').spec.strategy.canary;
     expect([canary.stableService, canary.canaryService, canary.trafficRouting]).toStrictEqual(['reviews-stable', 'reviews-canary', {
@@ -272,6 +272,42 @@ describe('CanaryDriver.argoRollouts() under the Gateway API', () => {
   });
 });
 
+describe('CanaryDriver.argoRollouts() under Linkerd', () => {
+  test('the Gateway API plugin\'s objects (gateway.networking.k8s.io HTTPRoute, Linkerd 2.20\'s channel), the Service selecting every Rollout pod', () => {
+    const s = shop({ mesh: MeshProvider.LINKERD });
+    release(s, { analysis: analysis(s), override: CanaryOverride.header(HeaderMatch.exact('end-user', 'jason')) });
+    const objects = synth(s);
+    expectLinkerdValid(objects.filter(o => o.kind === 'HTTPRoute'));
+    expect(kindsOf(objects)).toStrictEqual(['Namespace/shop', 'Service/reviews', 'ServiceAccount/reviews', 'PodDisruptionBudget/reviews', 'Service/reviews-stable',
+      'Service/reviews-canary', 'AnalysisTemplate/reviews-mesh-metrics', 'Rollout/reviews', 'HTTPRoute/reviews']);
+    expect(objects.find(o => o.kind === 'Service' && o.metadata.name === 'reviews')!.spec).toMatchObject({ selector: { app: 'reviews' } });
+    expect(Object.keys(one(objects, 'Rollout').spec.strategy.canary.trafficRouting.plugins)).toStrictEqual(['argoproj-labs/gatewayAPI']);
+  });
+
+  test('the analysis reads Linkerd\'s inbound metrics of the canary\'s pods from the add-ons\' Prometheus (linkerd-viz)', () => {
+    const s = shop({ mesh: MeshProvider.LINKERD });
+    release(s, { analysis: analysis(s) });
+    const objects = synth(s);
+    const selector = 'direction="inbound",namespace="{{args.namespace}}",app="{{args.app}}",version="{{args.canary-version}}"';
+    const t = one(objects, 'AnalysisTemplate').spec;
+    expect(t.args).toStrictEqual([{ name: 'app' }, { name: 'namespace' }, { name: 'canary-version' }]);
+    expect(t.metrics.map((m: any) => [m.name, m.provider.prometheus.address, m.provider.prometheus.query])).toStrictEqual([
+      ['success-rate', 'http://prometheus.linkerd-viz:9090',
+        `sum(rate(response_total{${selector},classification!="failure"}[1m])) / sum(rate(response_total{${selector}}[1m]))`],
+      ['latency', 'http://prometheus.linkerd-viz:9090', `histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{${selector}}[1m])) by (le))`],
+    ]);
+    expect(one(objects, 'Rollout').spec.strategy.canary.analysis.args).toStrictEqual([
+      { name: 'app', value: 'reviews' }, { name: 'namespace', value: 'shop' }, { name: 'canary-version', value: 'v3' },
+    ]);
+  });
+
+  test('the staged driver still has the Service select the stable version alone (Linkerd\'s traffic shifting)', () => {
+    const s = shop({ mesh: MeshProvider.LINKERD });
+    release(s, { driver: CanaryDriver.stagedFiles() });
+    expect(synth(s).find(o => o.kind === 'Service' && o.metadata.name === 'reviews')!.spec).toMatchObject({ selector: { app: 'reviews', version: 'v1' } });
+  });
+});
+
 describe('CanaryDriver.argoRollouts() refusals', () => {
   const refused = (build: (s: Shop) => void, settings: Parameters<typeof shop>[0] = {}) => errorOf(() => {
     const s = shop(settings);
@@ -279,15 +315,9 @@ describe('CanaryDriver.argoRollouts() refusals', () => {
     s.app.synthFiles();
   });
 
-  test('fails if the service runs under Linkerd', () => {
-    expect(refused(s => release(s), { mesh: MeshProvider.LINKERD })).toBe("[reviews-canary] 'driver' cannot drive a Linkerd service: Argo Rollouts shifts Linkerd traffic through SMI's TrafficSplit "
-      + "(argo-rollouts docs/features/traffic-management/smi.md), which Linkerd left for the linkerd-smi extension in 2.12, and mesh-kit drives Argo through Istio's VirtualService "
-      + "or the Gateway API plugin under Istio only: got 'CanaryDriver.argoRollouts()'; use CanaryDriver.flagger() (Flagger's Linkerd provider) or CanaryDriver.stagedFiles()");
-  });
-
   test('fails if the service runs in no mesh', () => {
     expect(refused(s => release(s), { mesh: MeshProvider.NONE })).toBe("[reviews-canary] 'driver' needs a mesh to shift traffic by weight: without one, Argo can only scale ReplicaSets: "
-      + "got 'CanaryDriver.argoRollouts()'; run the service in Istio (MeshProvider.ISTIO), or use CanaryDriver.stagedFiles()");
+      + "got 'CanaryDriver.argoRollouts()'; run the service in Istio (MeshProvider.ISTIO) or Linkerd, or use CanaryDriver.stagedFiles()");
   });
 
   test('fails if one stage is asked for', () => {
@@ -303,7 +333,18 @@ describe('CanaryDriver.argoRollouts() refusals', () => {
 
   test('fails if the mirror is asked for under the Gateway API', () => {
     expect(refused(s => release(s, { mirrorPercentage: 5 }), { trafficApi: TrafficApi.GATEWAY_API })).toBe("[reviews-canary] 'mirrorPercentage' cannot be used with "
-      + "CanaryDriver.argoRollouts() under the Gateway API: mesh-kit carries mirroring as Argo's setMirrorRoute, an Istio step: got 5; remove it, or route with Istio's API (TrafficApi.ISTIO)");
+      + "CanaryDriver.argoRollouts() under the Gateway API: mesh-kit carries mirroring as Argo's setMirrorRoute on Istio's VirtualService only: got 5; "
+      + "remove it, or route with Istio's API (TrafficApi.ISTIO)");
+    expect(refused(s => release(s, { mirrorPercentage: 5 }), { mesh: MeshProvider.LINKERD })).toBe("[reviews-canary] 'mirrorPercentage' cannot be used with "
+      + "CanaryDriver.argoRollouts() under Linkerd: mesh-kit carries mirroring as Argo's setMirrorRoute on Istio's VirtualService only: got 5; remove it");
+  });
+
+  test('fails if the canary is routed at a gateway under the Gateway API', () => {
+    expect(refused(s => {
+      const gateway = new IngressGateway(s.chart, 'gw', { namespace: s.namespace, servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+      release(s, { ingress: { gateway, hosts: ['shop.example.com'] } });
+    }, { trafficApi: TrafficApi.GATEWAY_API })).toBe("[reviews-canary] 'ingress' cannot be used with CanaryDriver.argoRollouts() under the Gateway API: the Rollout shifts "
+      + "the service's own HTTPRoute (GAMMA): got 'gw'; remove ingress (the route then splits the service's traffic in the mesh), or route with Istio's API");
   });
 
   test('fails if the analysis has no metrics source', () => {

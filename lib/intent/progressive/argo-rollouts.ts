@@ -11,8 +11,8 @@ import { renderDestinationRuleOf } from '../../render/istio';
 import { renderDeployment, renderService } from '../../render/kubernetes';
 import { Manifest, ServiceModel, VersionModel } from '../../render/model';
 import {
-  ARGO_ANALYSIS_ARGS, ARGO_CANARY, ARGO_GATEWAY_API_PLUGIN, ARGO_STABLE, ArgoAnalysisModel, ArgoPauseModel, ArgoRouterModel, argoSubsets,
-  renderAnalysisTemplate, renderArgoHttpRoute, renderArgoRoleService, renderArgoVirtualService, renderRollout, renderRolloutAutoscaler,
+  ARGO_CANARY, ARGO_GATEWAY_API_PLUGIN, ARGO_STABLE, ArgoAnalysisModel, ArgoPauseModel, ArgoRouterModel, argoSubsets,
+  analysisArgs, renderAnalysisTemplate, renderArgoHttpRoute, renderArgoRoleService, renderArgoVirtualService, renderRollout, renderRolloutAutoscaler,
   renderRolloutDisruptionBudget,
 } from '../../render/progressive/argo-rollouts';
 import type { CanaryReleaseProps } from '../canary-release';
@@ -178,7 +178,7 @@ function decideOptions(scope: Construct, options: ArgoRolloutsOptions, analysed:
 }
 
 /** The analysis, checked: where its Prometheus is, and its thresholds in the units Argo reads. */
-function decideAnalysis(scope: Construct, analysis: CanaryAnalysis | undefined): Omit<ArgoAnalysisModel, 'name' | 'namespace' | 'labels' | 'reporter'> | undefined {
+function decideAnalysis(scope: Construct, analysis: CanaryAnalysis | undefined): Omit<ArgoAnalysisModel, 'name' | 'namespace' | 'labels' | 'reporter' | 'mesh'> | undefined {
   if (analysis === undefined) return undefined;
   if (!(analysis instanceof CanaryAnalysis)) failAt(scope, problem('analysis', 'must be a CanaryAnalysis', analysis, 'use CanaryAnalysis.meshMetrics({ metrics: MetricsSource.addons(addons) })'));
   const o = analysis._options ?? {};
@@ -230,17 +230,16 @@ function prometheusOfAddons(scope: Construct, addons: ObservabilityAddons): stri
   return `http://${ADDON_NAMES.prometheus}.${addons.namespace}:${ADDON_PORTS.prometheus}`;
 }
 
-/** What a back-end cannot do under Argo Rollouts, as a refusal; undefined where it can. */
+/**
+ * What a back-end cannot do under Argo Rollouts, as a refusal; undefined where it can. Linkerd is driven through the
+ * Gateway API plugin, as the plugin documents and tests it (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
+ * `docs/provider-status.md`, `examples/linkerd-header-based`): an HTTPRoute attached to the Service; Argo's SMI path needs
+ * TrafficSplit, which Linkerd left for the linkerd-smi extension in 2.12.
+ */
 function backendProblem(name: string): Problem | undefined {
-  if (name === 'linkerd') {
-    return problem('driver', 'cannot drive a Linkerd service: Argo Rollouts shifts Linkerd traffic through SMI\'s TrafficSplit '
-      + '(argo-rollouts docs/features/traffic-management/smi.md), which Linkerd left for the linkerd-smi extension in 2.12, and mesh-kit drives Argo through Istio\'s '
-      + 'VirtualService or the Gateway API plugin under Istio only', 'CanaryDriver.argoRollouts()',
-    'use CanaryDriver.flagger() (Flagger\'s Linkerd provider) or CanaryDriver.stagedFiles()');
-  }
   if (name === 'none') {
     return problem('driver', 'needs a mesh to shift traffic by weight: without one, Argo can only scale ReplicaSets', 'CanaryDriver.argoRollouts()',
-      'run the service in Istio (MeshProvider.ISTIO), or use CanaryDriver.stagedFiles()');
+      'run the service in Istio (MeshProvider.ISTIO) or Linkerd, or use CanaryDriver.stagedFiles()');
   }
   return undefined;
 }
@@ -260,13 +259,15 @@ function propsProblems(props: CanaryReleaseProps, backend: string, tcp: boolean)
     out.push(problem('port', 'must carry HTTP under CanaryDriver.argoRollouts(): mesh-kit drives Argo through HTTP routes', props.port ?? 'every port',
       'name an HTTP port, or use CanaryDriver.stagedFiles() for a TCP service'));
   }
-  if (backend === 'gateway-api' && props.mirrorPercentage !== undefined) {
-    out.push(problem('mirrorPercentage', 'cannot be used with CanaryDriver.argoRollouts() under the Gateway API: mesh-kit carries mirroring as Argo\'s setMirrorRoute, an Istio step',
-      props.mirrorPercentage, 'remove it, or route with Istio\'s API (TrafficApi.ISTIO)'));
+  const plugin = backend === 'gateway-api' ? 'the Gateway API' : 'Linkerd';
+  if (backend !== 'istio' && props.mirrorPercentage !== undefined) {
+    out.push(problem('mirrorPercentage', `cannot be used with CanaryDriver.argoRollouts() under ${plugin}: mesh-kit carries mirroring as Argo's setMirrorRoute on Istio's VirtualService only`,
+      props.mirrorPercentage, backend === 'linkerd' ? 'remove it' : 'remove it, or route with Istio\'s API (TrafficApi.ISTIO)'));
   }
-  if (backend === 'gateway-api' && props.ingress !== undefined) {
-    out.push(problem('ingress', 'cannot be used with CanaryDriver.argoRollouts() under the Gateway API yet: the Rollout shifts the service\'s own HTTPRoute (GAMMA)',
-      props.ingress.gateway?.name, 'remove ingress (the route then splits the service\'s traffic in the mesh), or route with Istio\'s API'));
+  if (backend !== 'istio' && props.ingress !== undefined) {
+    out.push(problem('ingress', `cannot be used with CanaryDriver.argoRollouts() under ${plugin}: the Rollout shifts the service's own HTTPRoute (GAMMA)`,
+      props.ingress.gateway?.name, backend === 'linkerd' ? 'remove ingress (the route then splits the service\'s traffic in the mesh)'
+        : 'remove ingress (the route then splits the service\'s traffic in the mesh), or route with Istio\'s API'));
   }
   return out;
 }
@@ -415,10 +416,11 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
 
   const templateName = `${name}-mesh-metrics`;
   let analysisTemplate: ApiObject | undefined;
+  const mesh = backend === 'linkerd' ? 'linkerd' : 'istio';
   if (analysis) {
     const reporter = ambientAt(service) ? 'waypoint' : 'destination';
     analysisTemplate = emit(home, 'AnalysisTemplate', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', name: templateName, namespace, labels, body: ['spec'] },
-      () => renderAnalysisTemplate({ ...analysis, name: templateName, namespace, labels, reporter }));
+      () => renderAnalysisTemplate({ ...analysis, name: templateName, namespace, labels, reporter, mesh }));
   }
   const override = props.override ? [props.override._match._model] : [];
   const headerRoute = override.flatMap(m => Object.entries(m.headers ?? {}).map(([headerName, value]) => ({ headerName, value })));
@@ -441,7 +443,7 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
       mirrorPercentage: props.mirrorPercentage,
       analysis: analysis ? {
         template: templateName,
-        args: ARGO_ANALYSIS_ARGS.map(a => ({ name: a, value: a === 'service' ? name : a === 'namespace' ? namespace ?? 'default' : canary.label })),
+        args: analysisArgs(mesh).map(a => ({ name: a, value: { 'service': name, 'app': service.app, 'namespace': namespace ?? 'default', 'canary-version': canary.label }[a] })),
       } : undefined,
       dynamicStableScale: decided.dynamicStableScale,
       abortScaleDownDelaySeconds: decided.abortScaleDownDelaySeconds,

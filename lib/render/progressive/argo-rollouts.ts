@@ -84,7 +84,9 @@ export interface ArgoAnalysisModel {
   readonly labels: { readonly [key: string]: string };
   /** The Prometheus address. */
   readonly address: string;
-  /** Whose proxies report the metrics: Istio's sidecars (`destination`), its waypoints under ambient (`waypoint`). */
+  /** Whose metrics: Istio's (`istio_requests_total`...) or Linkerd's (`response_total`...). */
+  readonly mesh: 'istio' | 'linkerd';
+  /** Under Istio, whose proxies report the metrics: the sidecars (`destination`), the waypoints under ambient (`waypoint`). */
   readonly reporter: 'destination' | 'waypoint';
   /** The success rate below which a check fails, as a fraction (0.99). */
   readonly minSuccessRate: number;
@@ -97,8 +99,10 @@ export interface ArgoAnalysisModel {
   readonly loadTestUrl?: string;
 }
 
-/** The AnalysisTemplate's arguments, given by the Rollout. */
-export const ARGO_ANALYSIS_ARGS = ['service', 'namespace', 'canary-version'] as const;
+/** The AnalysisTemplate's arguments, given by the Rollout: what the mesh's metrics tell the canary's pods by. */
+export function analysisArgs(mesh: 'istio' | 'linkerd'): ReadonlyArray<'service' | 'app' | 'namespace' | 'canary-version'> {
+  return mesh === 'istio' ? ['service', 'namespace', 'canary-version'] : ['app', 'namespace', 'canary-version'];
+}
 
 type PauseStep = { readonly duration?: string };
 type Step = Omit<RolloutSpecStrategyCanarySteps, 'pause'> & { readonly pause?: PauseStep };
@@ -225,6 +229,26 @@ export function istioLatencyQuery(m: ArgoAnalysisModel): string {
   return `histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{${istioSelector(m)}}[${m.interval}])) by (le))`;
 }
 
+/**
+ * Linkerd's inbound metrics of the canary's pods (linkerd.io docs `reference/proxy-metrics`): the proxies' own labels
+ * (`direction`, `classification`) and the pods' labels, which the Prometheus of the add-ons (as linkerd-viz's) copies
+ * onto every series (`labelmap __meta_kubernetes_pod_label_(.+)`): `app` and the canary's `version`.
+ */
+function linkerdSelector(extra = ''): string {
+  return `direction="inbound",namespace="{{args.namespace}}",app="{{args.app}}",version="{{args.canary-version}}"${extra}`;
+}
+
+/** Linkerd's success rate of the canary: responses not classified `failure` (5xx, gRPC errors) over all, over one interval. */
+export function linkerdSuccessRateQuery(m: ArgoAnalysisModel): string {
+  const window = `[${m.interval}]`;
+  return `sum(rate(response_total{${linkerdSelector(',classification!="failure"')}}${window})) / sum(rate(response_total{${linkerdSelector()}}${window}))`;
+}
+
+/** Linkerd's 99th-percentile response latency of the canary, in milliseconds, over one interval. */
+export function linkerdLatencyQuery(m: ArgoAnalysisModel): string {
+  return `histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{${linkerdSelector()}}[${m.interval}])) by (le))`;
+}
+
 type Metric = Omit<AnalysisTemplateSpecMetrics, 'failureLimit'> & { readonly failureLimit?: number };
 
 /**
@@ -241,20 +265,20 @@ export function renderAnalysisTemplate(m: ArgoAnalysisModel): Manifest {
       name: 'success-rate',
       ...common,
       successCondition: `result[0] >= ${m.minSuccessRate}`,
-      provider: { prometheus: { address: m.address, query: istioSuccessRateQuery(m) } },
+      provider: { prometheus: { address: m.address, query: m.mesh === 'istio' ? istioSuccessRateQuery(m) : linkerdSuccessRateQuery(m) } },
     },
     {
       name: 'latency',
       ...common,
       successCondition: `result[0] <= ${m.maxLatencyMs}`,
-      provider: { prometheus: { address: m.address, query: istioLatencyQuery(m) } },
+      provider: { prometheus: { address: m.address, query: m.mesh === 'istio' ? istioLatencyQuery(m) : linkerdLatencyQuery(m) } },
     },
   ];
   if (m.loadTestUrl !== undefined) {
     metrics.unshift({ name: 'load-test', interval: m.interval, failureLimit: m.failureLimit, provider: { web: { url: m.loadTestUrl, timeoutSeconds: 30 } } });
   }
   const spec: Omit<AnalysisTemplateSpec, 'metrics'> & { readonly metrics: Metric[] } = {
-    args: ARGO_ANALYSIS_ARGS.map(name => ({ name })),
+    args: analysisArgs(m.mesh).map(name => ({ name })),
     metrics,
   };
   return { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: metadataOf(m.name, m.namespace, { ...m.labels }), spec };
@@ -331,8 +355,8 @@ export function renderArgoHttpRoute(m: ArgoHttpRouteModel): Manifest {
     spec: {
       parentRefs: m.parentRefs.map(p => ({ ...p })),
       hostnames: m.hostnames ? [...m.hostnames] : undefined,
+      // no rule name (GEP-995): Linkerd 2.20 reads the Gateway API v1.2.1 standard channel, and ignores a route with newer fields
       rules: [{
-        name: ARGO_SPLIT_ROUTE,
         backendRefs: [
           { name: m.stableService, port: m.port, weight: 100 },
           { name: m.canaryService, port: m.port, weight: 0 },
