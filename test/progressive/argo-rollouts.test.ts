@@ -100,14 +100,14 @@ describe('CanaryDriver.argoRollouts() under Istio\'s API', () => {
           interval: '1m',
           failureLimit: 4,
           successCondition: 'result[0] >= 0.99',
-          provider: { prometheus: { address: 'http://prometheus.istio-system:9090', query: `sum(rate(istio_requests_total{${selector},response_code!~"5.*"}[1m])) / sum(rate(istio_requests_total{${selector}}[1m]))` } },
+          provider: { prometheus: { address: 'http://prometheus.istio-system.svc.cluster.local:9090', query: `sum(rate(istio_requests_total{${selector},response_code!~"5.*"}[1m])) / sum(rate(istio_requests_total{${selector}}[1m]))` } },
         },
         {
           name: 'latency',
           interval: '1m',
           failureLimit: 4,
           successCondition: 'result[0] <= 500',
-          provider: { prometheus: { address: 'http://prometheus.istio-system:9090', query: `histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{${selector}}[1m])) by (le))` } },
+          provider: { prometheus: { address: 'http://prometheus.istio-system.svc.cluster.local:9090', query: `histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{${selector}}[1m])) by (le))` } },
         },
       ],
     });
@@ -292,9 +292,9 @@ describe('CanaryDriver.argoRollouts() under Linkerd', () => {
     const t = one(objects, 'AnalysisTemplate').spec;
     expect(t.args).toStrictEqual([{ name: 'app' }, { name: 'namespace' }, { name: 'canary-version' }]);
     expect(t.metrics.map((m: any) => [m.name, m.provider.prometheus.address, m.provider.prometheus.query])).toStrictEqual([
-      ['success-rate', 'http://prometheus.linkerd-viz:9090',
+      ['success-rate', 'http://prometheus.linkerd-viz.svc.cluster.local:9090',
         `sum(rate(response_total{${selector},classification!="failure"}[1m])) / sum(rate(response_total{${selector}}[1m]))`],
-      ['latency', 'http://prometheus.linkerd-viz:9090', `histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{${selector}}[1m])) by (le))`],
+      ['latency', 'http://prometheus.linkerd-viz.svc.cluster.local:9090', `histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{${selector}}[1m])) by (le))`],
     ]);
     expect(one(objects, 'Rollout').spec.strategy.canary.analysis.args).toStrictEqual([
       { name: 'app', value: 'reviews' }, { name: 'namespace', value: 'shop' }, { name: 'canary-version', value: 'v3' },

@@ -5,7 +5,6 @@ import { backendAt } from '../../backends/registry';
 import { durationString, millisecondsOf } from '../../core/duration';
 import { Problem, fail, failAt, problem, problemValidation } from '../../core/errors';
 import { ambientAt, emit, istioNetworking, releaseIdentity, renderContextOf } from '../../hosting/cdk8s/emit';
-import { ADDON_NAMES, ADDON_PORTS } from '../../render/addons/model';
 import { gatewayRefOf, hostOf, versionServiceName } from '../../render/hosts';
 import { renderDestinationRuleOf } from '../../render/istio';
 import { renderDeployment, renderService } from '../../render/kubernetes';
@@ -220,14 +219,14 @@ function decideAnalysis(scope: Construct, analysis: CanaryAnalysis | undefined):
   };
 }
 
-/** The in-cluster address of the add-ons' Prometheus, refused when they do not install one. */
+/** The in-cluster address of the add-ons' Prometheus (`ObservabilityAddons.prometheusUrl`), refused when they install none. */
 function prometheusOfAddons(scope: Construct, addons: ObservabilityAddons): string {
-  const installed = addons.node.findAll().some(c => c instanceof ApiObject && c.kind === 'Service' && c.metadata.name === ADDON_NAMES.prometheus);
-  if (!installed) {
+  const url = addons.prometheusUrl;
+  if (url === undefined) {
     failAt(scope, problem('analysis.metrics', `must be a Prometheus: the ObservabilityAddons '${addons.node.path}' install none (prometheus.enabled: false)`, 'MetricsSource.addons(...)',
       'install Prometheus with the add-ons, or give MetricsSource.prometheus(<its URL>)'));
   }
-  return `http://${ADDON_NAMES.prometheus}.${addons.namespace}:${ADDON_PORTS.prometheus}`;
+  return url;
 }
 
 /**
