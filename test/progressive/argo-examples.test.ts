@@ -24,10 +24,18 @@ describeWithShared('the progressive-delivery example\'s Argo objects are valid a
 describe('the progressive-delivery example', () => {
   test('writes each driver\'s files: stages and rollbacks for the staged files, one file for Argo Rollouts', () => {
     expect([...out.keys()].filter(f => f.endsWith('.k8s.yaml'))).toStrictEqual([
-      'bookinfo-argo.k8s.yaml', 'bookinfo-staged.k8s.yaml', 'nginx-argo.k8s.yaml', 'nginx-staged-canary.rollback.k8s.yaml',
+      'bookinfo-argo.k8s.yaml', 'bookinfo-staged.k8s.yaml', 'istio.k8s.yaml', 'nginx-argo.k8s.yaml', 'nginx-staged-canary.rollback.k8s.yaml',
       'nginx-staged-canary.stage-10.k8s.yaml', 'nginx-staged-canary.stage-100.k8s.yaml', 'nginx-staged-canary.stage-50.k8s.yaml', 'nginx-staged.k8s.yaml',
       'observability.k8s.yaml', 'reviews-staged-canary.rollback.k8s.yaml', 'reviews-staged-canary.stage-100.k8s.yaml', 'reviews-staged-canary.stage-50.k8s.yaml',
     ]);
+  });
+
+  test('Argo CD installs the Argo Rollouts controller after istiod, pinned (ProgressiveDeliveryController)', () => {
+    const apps = parseObjects(out.get('istio.k8s.yaml')!).filter(o => o.kind === 'Application') as unknown as Array<Obj & { metadata: { annotations: { [k: string]: string } } }>;
+    const rollouts = apps.find(a => a.metadata.name === 'argo-rollouts')!;
+    expect([rollouts.spec.source.chart, rollouts.spec.source.targetRevision, rollouts.spec.destination.namespace]).toStrictEqual(['argo-rollouts', '2.41.0', 'argo-rollouts']);
+    const wave = (name: string) => Number(apps.find(a => a.metadata.name === name)!.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(wave('argo-rollouts')).toBeGreaterThan(wave('istiod'));
   });
 
   test('under Argo, the reviews versions\' Deployments give way to the Rollout; v2 keeps its own', () => {
