@@ -126,8 +126,19 @@ describe('MK0048 ArgoMetricLabelNotExported', () => {
     expect(f.value).toBe('["reporter","destination_workload"]');
   });
 
+  test('fails if an Istio metric is queried in a namespace Linkerd meshes', () => {
+    const linkerdNs = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, annotations: { linkerd.io/inject: enabled } }\n---';
+    const [f, ...rest] = found(linkerdNs + TEMPLATE(), 'MK0048');
+    expect(rest).toHaveLength(0);
+    expect(f.message).toBe("[MK0048] AnalysisTemplate 'mesh-metrics' metric 'success-rate' queries Istio's istio_requests_total, but namespace 'shop' runs Linkerd's proxies, "
+      + 'which export no such metric: the query matches no series, so every measurement fails or errors and the rollout is aborted (mesh-kit MK0048); '
+      + 'query Linkerd\'s response_total / response_latency_ms_bucket (direction="inbound", namespace, deployment or the pods\' labels)');
+    expect(f).toMatchObject({ field: 'spec.metrics[0].provider.prometheus.query', value: 'istio_requests_total' });
+  });
+
   test('stays quiet on each mesh\'s own labels', () => {
     expect(found(TEMPLATE(), 'MK0048')).toHaveLength(0);
+    expect(found(NS + TEMPLATE(), 'MK0048')).toHaveLength(0);
     expect(found(TEMPLATE('m', 'sum(rate(response_total{direction="inbound",deployment="reviews",classification!="failure"}[1m]))'), 'MK0048')).toHaveLength(0);
   });
 });

@@ -243,35 +243,63 @@ function selectorsOf(query: string): Array<{ metric: string; labels: string[] }>
   return out;
 }
 
+/** The mesh whose proxies run in a namespace, by its enrolment: Linkerd's inject annotation, Istio's injection or ambient labels. */
+function meshOfNamespace(ctx: AnalysisContext, name: string): 'istio' | 'linkerd' | undefined {
+  const ns = ctx.namespace(name);
+  if (!ns) return undefined;
+  const annotations = strMap(ns.manifest.metadata.annotations);
+  const labels = strMap(ns.manifest.metadata.labels);
+  if (annotations['linkerd.io/inject'] === 'enabled') return 'linkerd';
+  if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined || labels['istio.io/dataplane-mode'] === 'ambient') return 'istio';
+  return undefined;
+}
+
 const metricLabelsNotExported: Analyzer = {
   analyzer: 'meshkit.ArgoAnalysisMetricsAnalyzer',
   code: 'MK0048',
   name: 'ArgoMetricLabelNotExported',
   level: FindingLevel.WARNING,
-  description: 'an Argo AnalysisTemplate queries a mesh metric by a label that mesh\'s proxies do not export: Prometheus returns no data and every check fails',
-  run: ctx => [...ctx.of('AnalysisTemplate', ARGO), ...ctx.of('ClusterAnalysisTemplate', ARGO)].flatMap((o): RawFinding[] =>
-    objs(spec(o).metrics).flatMap((metric, i): RawFinding[] => {
+  description: 'an Argo AnalysisTemplate queries a mesh metric by a label that mesh\'s proxies do not export, or another mesh\'s metric than its namespace\'s: '
+    + 'Prometheus returns no data and every check fails',
+  run: ctx => [...ctx.of('AnalysisTemplate', ARGO), ...ctx.of('ClusterAnalysisTemplate', ARGO)].flatMap((o): RawFinding[] => {
+    const own = o.manifest.kind === 'AnalysisTemplate' ? meshOfNamespace(ctx, ctx.namespaceOf(o)) : undefined;
+    return objs(spec(o).metrics).flatMap((metric, i): RawFinding[] => {
       const query = str(field(field(metric.provider, 'prometheus'), 'query'));
+      const at = `spec.metrics[${i}].provider.prometheus.query`;
       return selectorsOf(query).flatMap((sel): RawFinding[] => {
         const istio = sel.metric.startsWith('istio_');
         const linkerd = /^(response_total|response_latency_ms|request_total)/.test(sel.metric);
-        const bad = istio ? sel.labels.filter(l => !ISTIO_LABELS.has(l))
-          : linkerd ? sel.labels.filter(l => ISTIO_ONLY.includes(l)) : [];
-        if (bad.length === 0) return [];
+        if (!istio && !linkerd) return [];
         const mesh = istio ? 'Istio' : 'Linkerd';
+        if (own !== undefined && own !== (istio ? 'istio' : 'linkerd')) {
+          const other = own === 'istio' ? 'Istio' : 'Linkerd';
+          return [{
+            object: o,
+            message: `AnalysisTemplate '${nameOf(o)}' metric '${str(metric.name)}' queries ${mesh}'s ${sel.metric}, but namespace '${ctx.namespaceOf(o)}' runs ${other}'s proxies, `
+              + 'which export no such metric: the query matches no series, so every measurement fails or errors and the rollout is aborted (mesh-kit MK0048)',
+            field: at,
+            value: sel.metric,
+            fix: own === 'istio'
+              ? 'query Istio\'s istio_requests_total / istio_request_duration_milliseconds_bucket (reporter="destination", destination_service_name, destination_version)'
+              : 'query Linkerd\'s response_total / response_latency_ms_bucket (direction="inbound", namespace, deployment or the pods\' labels)',
+          }];
+        }
+        const bad = istio ? sel.labels.filter(l => !ISTIO_LABELS.has(l)) : sel.labels.filter(l => ISTIO_ONLY.includes(l));
+        if (bad.length === 0) return [];
         const doc = istio ? 'istio.io docs reference/config/metrics' : 'linkerd.io docs reference/proxy-metrics';
         return [{
           object: o,
           message: `${o.manifest.kind} '${nameOf(o)}' metric '${str(metric.name)}' queries ${mesh}'s ${sel.metric} by ${bad.map(l => `'${l}'`).join(', ')}, `
             + `a label ${mesh}'s proxies do not export (${doc}): the query matches no series, so every measurement fails or errors and the rollout is aborted (mesh-kit MK0048)`,
-          field: `spec.metrics[${i}].provider.prometheus.query`,
+          field: at,
           value: bad,
           fix: istio
             ? 'select the canary with Istio\'s labels: reporter="destination", destination_service_name, destination_service_namespace, destination_version (or destination_workload)'
             : 'select the canary with Linkerd\'s labels: direction="inbound", namespace, deployment (or dst_deployment), classification',
         }];
       });
-    })),
+    });
+  }),
 };
 
 /** The HTTPRoutes the Gateway API plugin's configuration names. */
