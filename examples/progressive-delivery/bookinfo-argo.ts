@@ -5,12 +5,12 @@
  * the route `canary-split`, the DestinationRule with Argo's `stable` and `canary` subsets beside v2's, and the
  * AnalysisTemplate of v3's success rate and latency; reviews-v2 stays a Deployment of its own.
  */
-import { ArgoPause, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MeshApp, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
-import { Duration } from 'cdk8s';
+import { ArgoPause, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
+import { App, Duration } from 'cdk8s';
 import { bookinfoIn } from './bookinfo-staged';
 
 /** The rollout driven by Argo Rollouts, analysed by `addons`' Prometheus. */
-export function buildBookinfoArgo(app: MeshApp, addons: ObservabilityAddons): CanaryRelease {
+export function buildBookinfoArgo(app: App, addons: ObservabilityAddons): CanaryRelease {
   const { reviews } = bookinfoIn(app, 'bookinfo-argo', 'bookinfo-argo');
   return new CanaryRelease(app, 'reviews-argo-canary', {
     service: reviews,

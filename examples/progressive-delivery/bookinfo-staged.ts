@@ -3,7 +3,7 @@
  * tasks/traffic-management/traffic-shifting: every request to v1, then 50/50, then v3) with mesh-kit's default driver,
  * jason reaching v3 at every stage. v3 rather than v2: the task shifts to v3 (red stars, told apart from v1 at a glance).
  */
-import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MeshApp, MeshChart, MeshNamespace } from '@mesh-kit/core';
+import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MeshChart, MeshNamespace } from '@mesh-kit/core';
 import { App } from 'cdk8s';
 import { Bookinfo, bookinfoServices } from '../bookinfo/app';
 
@@ -14,7 +14,7 @@ export function bookinfoIn(app: App, chartId: string, namespace: string): Bookin
 }
 
 /** The staged rollout: `bookinfo-staged.k8s.yaml`, then `reviews-staged-canary.stage-{50,100}.k8s.yaml` and the rollback. */
-export function buildBookinfoStaged(app: MeshApp): CanaryRelease {
+export function buildBookinfoStaged(app: App): CanaryRelease {
   const { reviews } = bookinfoIn(app, 'bookinfo-staged', 'bookinfo-staged');
   return new CanaryRelease(app, 'reviews-staged-canary', {
     service: reviews,

@@ -4,11 +4,12 @@
  * the gateway's VirtualService whose route `canary-split` Argo shifts, the DestinationRule with Argo's `stable` and
  * `canary` subsets, and the AnalysisTemplate that reads 1.17's success rate and latency from the add-ons' Prometheus.
  */
-import { CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MeshApp, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
+import { App } from 'cdk8s';
+import { CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
 import { nginxService } from './nginx-staged';
 
 /** The rollout driven by Argo Rollouts, analysed by `addons`' Prometheus. */
-export function buildNginxArgo(app: MeshApp, addons: ObservabilityAddons): CanaryRelease {
+export function buildNginxArgo(app: App, addons: ObservabilityAddons): CanaryRelease {
   const { nginx, gateway, host } = nginxService(app, 'nginx-argo', 'nginx-argo');
   return new CanaryRelease(app, 'nginx-argo-canary', {
     service: nginx,

@@ -2,7 +2,7 @@
  * nginx 1.16 → 1.17 as staged files (the default driver): the service's chart, then one file per stage (90/10, 50/50,
  * 0/100) and a rollback, each applied by a pipeline; `x-canary: always` reaches 1.17 at every stage.
  */
-import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, IngressGateway, MeshApp, MeshChart, MeshNamespace, MeshService, WorkloadSecurity } from '@mesh-kit/core';
+import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, IngressGateway, MeshChart, MeshNamespace, MeshService, WorkloadSecurity } from '@mesh-kit/core';
 import { App } from 'cdk8s';
 
 /**
@@ -30,7 +30,7 @@ export function nginxService(app: App, chartId: string, namespace: string): { ng
 }
 
 /** The staged rollout: `nginx-staged.k8s.yaml`, then `nginx-staged-canary.stage-{10,50,100}.k8s.yaml` and the rollback. */
-export function buildNginxStaged(app: MeshApp): CanaryRelease {
+export function buildNginxStaged(app: App): CanaryRelease {
   const { nginx, gateway, host } = nginxService(app, 'nginx-staged', 'nginx-staged');
   return new CanaryRelease(app, 'nginx-staged-canary', {
     service: nginx,
