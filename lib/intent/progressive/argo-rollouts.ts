@@ -115,7 +115,30 @@ export class ArgoRolloutObjects {
 
 const OBJECTS = new WeakMap<IConstruct, ArgoRolloutObjects>();
 
-/** Options of {@link CanaryDriver.argoRollouts}. */
+/**
+ * Options of {@link CanaryDriver.argoRollouts}: the canary release written as an Argo Rollouts `Rollout` (and its
+ * analysis) in the service's own chart; Argo shifts the plan's weights itself, step by step, and aborts on a failed
+ * analysis.
+ *
+ * What the service's chart then holds, so that nothing mesh-kit writes fights the controller on the next apply:
+ * - the `Rollout` in place of the stable and canary versions' Deployments (with `ArgoWorkload.deploymentRef()`, the
+ *   canary's Deployment stays without `replicas`, which Argo owns); its pods carry the canary's template, and Argo's
+ *   stable is the revision it last promoted. Argo promotes a new Rollout's first revision at once, without steps
+ *   (argo-rollouts `rollout/sync.go`, shouldFullPromote: "Initial deploy" while there is no stable ReplicaSet): move a running service under Argo with
+ *   `deploymentRef()` and `ArgoScaleDown.ON_SUCCESS`, so its Deployment serves until the Rollout is healthy.
+ * - Istio's API: the service's DestinationRule with the subsets `stable` and `canary`, each selecting the service's pods
+ *   (Argo adds `rollouts-pod-template-hash`), and a VirtualService whose route `canary-split` sends 100 to stable and 0 to
+ *   canary; Argo rewrites those weights and subset labels in place at each step (argo-rollouts
+ *   `docs/features/traffic-management/istio.md`, subset-level splitting). The override becomes the managed route
+ *   `canary-override` of a `setHeaderRoute` step, the mirror `canary-mirror` of a `setMirrorRoute` step.
+ * - The Gateway API (under Istio): the Services `<service>-stable` and `<service>-canary` (Argo adds the hash to their
+ *   selectors) and an HTTPRoute attached to the service with one rule to both; the `argoproj-labs/gatewayAPI` plugin sets
+ *   its weights and adds the header route (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi `pkg/plugin/httproute.go`).
+ * - The analysis: an `AnalysisTemplate` `<service>-mesh-metrics` reading Istio's request metrics of the canary's pods
+ *   (reported by the sidecars, or under ambient by the waypoint), run in the background from the first weight.
+ * - Linkerd: as the Gateway API, through the plugin (its documented and tested Linkerd path), the analysis reading
+ *   Linkerd's `response_total` / `response_latency_ms` by the pods' `app` and `version` labels.
+ */
 export interface ArgoRolloutsOptions {
   /**
    * The pause after each weight of the plan before the next.
@@ -288,27 +311,7 @@ function drop(parent: Construct, childId: string): void {
   parent.node.tryRemoveChild(childId);
 }
 
-/**
- * Writes the canary release as an Argo Rollouts `Rollout` (and its analysis), in the service's own chart: Argo shifts the
- * plan's weights itself, step by step, and aborts on a failed analysis.
- *
- * What the service's chart then holds, so that nothing mesh-kit writes fights the controller on the next apply:
- * - the `Rollout` in place of the stable and canary versions' Deployments (with `ArgoWorkload.deploymentRef()`, the
- *   canary's Deployment stays without `replicas`, which Argo owns); its pods carry the canary's template, and Argo's
- *   stable is the revision it last promoted. Argo promotes a new Rollout's first revision at once, without steps
- *   (argo-rollouts `rollout/canary.go`: no stable ReplicaSet yet): move a running service under Argo with
- *   `deploymentRef()` and `ArgoScaleDown.ON_SUCCESS`, so its Deployment serves until the Rollout is healthy.
- * - Istio's API: the service's DestinationRule with the subsets `stable` and `canary`, each selecting the service's pods
- *   (Argo adds `rollouts-pod-template-hash`), and a VirtualService whose route `canary-split` sends 100 to stable and 0 to
- *   canary; Argo rewrites those weights and subset labels in place at each step (argo-rollouts
- *   `docs/features/traffic-management/istio.md`, subset-level splitting). The override becomes the managed route
- *   `canary-override` of a `setHeaderRoute` step, the mirror `canary-mirror` of a `setMirrorRoute` step.
- * - The Gateway API (under Istio): the Services `<service>-stable` and `<service>-canary` (Argo adds the hash to their
- *   selectors) and an HTTPRoute attached to the service with one rule to both; the `argoproj-labs/gatewayAPI` plugin sets
- *   its weights and adds the header route (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi `pkg/plugin/httproute.go`).
- * - The analysis: an `AnalysisTemplate` `<service>-mesh-metrics` reading Istio's request metrics of the canary's pods
- *   (reported by the sidecars, or under ambient by the waypoint), run in the background from the first weight.
- */
+/** @internal Writes the canary release as an Argo Rollouts `Rollout` and what it drives ({@link ArgoRolloutsOptions}). */
 export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, options: ArgoRolloutsOptions): void {
   const { service, stable, canary } = props;
   const backend = backendAt(service).name;
