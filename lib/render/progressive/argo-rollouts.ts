@@ -344,8 +344,9 @@ export interface ArgoHttpRouteModel {
 
 /**
  * One rule, to the stable and canary Services: the plugin sets the weights of the backendRefs that name them in every
- * rule, and puts its header routes beside the rules (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
- * `pkg/plugin/httproute.go`); a route of one rule has no other rule a header route could miss.
+ * rule, and adds its header routes as rules of their own (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
+ * `pkg/plugin/httproute.go`). Its releases before the fix of its issue #207 added the header route for the first rule
+ * only; a route of one rule has no other rule a header route could miss, whichever release runs.
  */
 export function renderArgoHttpRoute(m: ArgoHttpRouteModel): Manifest {
   return {
