@@ -2,7 +2,7 @@ import { ApiObject, App, Duration, JsonPatch } from 'cdk8s';
 import {
   ArgoPause, ArgoRolloutObjects, ArgoScaleDown, ArgoWorkload, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease,
   CanaryReleaseProps, Autoscaling, HeaderMatch, IngressGateway, IngressGatewayRoute, LoadBalancer, MeshApp, MeshChart, MeshNamespace, MeshProvider,
-  MeshService, MetricsSource, ObservabilityAddons,
+  MeshService, MetricsSource, ObservabilityAddons, Protocol,
   RouteAction, ServiceRouting, TrafficApi, DataPlane,
 } from '../../lib';
 import { errorOf } from '../support/errors';
@@ -323,6 +323,24 @@ describe('CanaryDriver.argoRollouts() refusals', () => {
   test('fails if one stage is asked for', () => {
     expect(refused(s => release(s, { stage: 50 }))).toBe("[reviews-canary] 'stage' cannot be used with CanaryDriver.argoRollouts(): the Rollout walks every stage of the plan itself: "
       + 'got 50; remove stage (pause with ArgoPause.untilPromoted() to promote each step by hand)');
+  });
+
+  test('fails if a version is not deployed by the app (its pods come from elsewhere, not from the Rollout)', () => {
+    expect(refused(s => {
+      s.svc.addExternalVersion('v4');
+      release(s, { canary: s.svc.version('v4') });
+    })).toBe("[reviews-canary] 'canary' must be a version this app deploys: under Argo Rollouts the Rollout runs its pods: got 'v4'; "
+      + 'declare it with reviews.addVersion(), or use CanaryDriver.stagedFiles()');
+  });
+
+  test('fails if the routed port carries TCP', () => {
+    expect(refused(s => {
+      const db = new MeshService(s.chart, 'db', { namespace: s.namespace, ports: [{ port: 5432, protocol: Protocol.TCP }] });
+      db.addVersion('v1', { image: 'db:1.0' });
+      db.addVersion('v2', { image: 'db:2.0' });
+      new CanaryRelease(s.app, 'db-canary', { service: db, stable: db.version('v1'), canary: db.version('v2'), plan: CanaryPlan.stages([10, 100]), driver: CanaryDriver.argoRollouts() });
+    })).toBe("[db-canary] 'port' must carry HTTP under CanaryDriver.argoRollouts(): mesh-kit drives Argo through HTTP routes: got 'every port'; "
+      + 'name an HTTP port, or use CanaryDriver.stagedFiles() for a TCP service');
   });
 
   test('fails if sticky sessions are asked for', () => {

@@ -383,7 +383,7 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
             labels: (m.subsetsSelectApp ? { app: m.app, version: v.label } : { version: v.label }) as { [key: string]: string },
             trafficPolicy: v.trafficPolicy,
           })),
-          ...argoSubsets(selector).map(s => ({ name: s.name, labels: s.labels ?? {} })),
+          ...argoSubsets(selector),
         ],
         trafficPolicy: m.trafficPolicy,
         istioMutualByDefault: m.istioMutualByDefault,

@@ -15,7 +15,7 @@ import {
   RolloutSpecStrategyCanarySteps,
   RolloutSpecStrategyCanaryTrafficRouting,
 } from '../../imports/argoproj.io';
-import { DestinationRuleSpec, VirtualServiceSpec } from '../../imports/networking.istio.io';
+import { VirtualServiceSpec } from '../../imports/networking.istio.io';
 import { autoscalerSpec, disruptionBudgetSpec } from '../kubernetes/scaling';
 import { metadataOf } from '../metadata';
 import { AutoscalingModel, DisruptionBudgetModel, Manifest, StringMatchModel } from '../model';
@@ -131,7 +131,7 @@ function headerValueOf(m: StringMatchModel): { exact?: string; prefix?: string; 
  * the last step the canary becomes the stable). Argo removes the managed routes itself when the rollout completes or
  * aborts (`rollout/trafficrouting.go`, reconcileTrafficRouting: RemoveManagedRoutes).
  */
-export function argoSteps(m: ArgoRolloutModel): Step[] {
+function argoSteps(m: ArgoRolloutModel): Step[] {
   const steps: Step[] = [];
   if (m.headerRoute) {
     steps.push({
@@ -324,7 +324,7 @@ export function renderArgoVirtualService(m: ArgoIstioRoutingModel, apiVersion: s
  * `docs/features/traffic-management/istio.md`, Subset-level Traffic Splitting). The version subsets (`version: v1`)
  * would select nothing once the canary is promoted.
  */
-export function argoSubsets(selector: { readonly [key: string]: string }): NonNullable<DestinationRuleSpec['subsets']> {
+export function argoSubsets(selector: { readonly [key: string]: string }): Array<{ name: string; labels: { [key: string]: string } }> {
   return [ARGO_STABLE, ARGO_CANARY].map(name => ({ name, labels: { ...selector } }));
 }
 
