@@ -5,9 +5,9 @@
  * the route `canary-split`, the DestinationRule with Argo's `stable` and `canary` subsets beside v2's, and the
  * AnalysisTemplate of v3's success rate and latency; reviews-v2 stays a Deployment of its own.
  */
-import { ArgoPause, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
 import { App, Duration } from 'cdk8s';
 import { bookinfoIn } from './bookinfo-staged';
+import { ArgoPause, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
 
 /** The rollout driven by Argo Rollouts, analysed by `addons`' Prometheus. */
 export function buildBookinfoArgo(app: App, addons: ObservabilityAddons): CanaryRelease {

@@ -3,9 +3,9 @@
  * tasks/traffic-management/traffic-shifting: every request to v1, then 50/50, then v3) with mesh-kit's default driver,
  * jason reaching v3 at every stage. v3 rather than v2: the task shifts to v3 (red stars, told apart from v1 at a glance).
  */
-import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MeshChart, MeshNamespace } from '@mesh-kit/core';
 import { App } from 'cdk8s';
 import { Bookinfo, bookinfoServices } from '../bookinfo/app';
+import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MeshChart, MeshNamespace } from '@mesh-kit/core';
 
 /** Bookinfo's four services in namespace `namespace` of a chart of its own. */
 export function bookinfoIn(app: App, chartId: string, namespace: string): Bookinfo {

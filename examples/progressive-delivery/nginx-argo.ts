@@ -5,8 +5,8 @@
  * `canary` subsets, and the AnalysisTemplate that reads 1.17's success rate and latency from the add-ons' Prometheus.
  */
 import { App } from 'cdk8s';
-import { CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
 import { nginxService } from './nginx-staged';
+import { CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, MetricsSource, ObservabilityAddons } from '@mesh-kit/core';
 
 /** The rollout driven by Argo Rollouts, analysed by `addons`' Prometheus. */
 export function buildNginxArgo(app: App, addons: ObservabilityAddons): CanaryRelease {

@@ -2,8 +2,8 @@
  * nginx 1.16 → 1.17 as staged files (the default driver): the service's chart, then one file per stage (90/10, 50/50,
  * 0/100) and a rollback, each applied by a pipeline; `x-canary: always` reaches 1.17 at every stage.
  */
-import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, IngressGateway, MeshChart, MeshNamespace, MeshService, WorkloadSecurity } from '@mesh-kit/core';
 import { App } from 'cdk8s';
+import { CanaryOverride, CanaryPlan, CanaryRelease, HeaderMatch, IngressGateway, MeshChart, MeshNamespace, MeshService, WorkloadSecurity } from '@mesh-kit/core';
 
 /**
  * The nginx service (1.16 serving, 1.17 to roll out) and its gateway for `<namespace>.hung.org.hk`, in namespace
