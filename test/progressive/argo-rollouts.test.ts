@@ -333,6 +333,14 @@ describe('CanaryDriver.argoRollouts() refusals', () => {
       + 'declare it with reviews.addVersion(), or use CanaryDriver.stagedFiles()');
   });
 
+  test('fails if a version has a subset traffic policy of its own', () => {
+    expect(refused(s => {
+      s.svc.addVersion('v4', { image: 'reviews:4.0', trafficPolicy: { loadBalancer: LoadBalancer.roundRobin() } });
+      release(s, { canary: s.svc.version('v4') });
+    })).toBe("[reviews-canary] 'canary.trafficPolicy' cannot be carried under CanaryDriver.argoRollouts(): Argo's stable and canary subsets hold each version in turn, "
+      + "so a version's own subset policy has no subset to go to: got 'v4'; set it on the service (reviews's trafficPolicy), which applies to both subsets");
+  });
+
   test('fails if the routed port carries TCP', () => {
     expect(refused(s => {
       const db = new MeshService(s.chart, 'db', { namespace: s.namespace, ports: [{ port: 5432, protocol: Protocol.TCP }] });

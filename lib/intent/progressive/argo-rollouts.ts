@@ -295,6 +295,12 @@ function propsProblems(props: CanaryReleaseProps, backend: string, tcp: boolean)
 }
 
 function versionProblems(v: ServiceVersion, field: 'stable' | 'canary'): Problem[] {
+  // Argo's `stable` and `canary` subsets hold each version in turn (the canary becomes the stable at promotion): a
+  // version's own subset policy has no subset of its own to go to
+  if (v._model.trafficPolicy !== undefined) {
+    return [problem(`${field}.trafficPolicy`, 'cannot be carried under CanaryDriver.argoRollouts(): Argo\'s stable and canary subsets hold each version in turn, so a version\'s own subset policy has no subset to go to',
+      v.subset, `set it on the service (${v.service.name}'s trafficPolicy), which applies to both subsets`)];
+  }
   const d = v._model.deployment;
   if (!d) {
     return [problem(field, 'must be a version this app deploys: under Argo Rollouts the Rollout runs its pods', v.subset,
