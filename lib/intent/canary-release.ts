@@ -255,6 +255,10 @@ export class CanaryRelease extends Construct {
       else applyFlagger(this, props, driver.flagger);
       return;
     }
+    if (props.analysis !== undefined) {
+      failAt(this, problem('analysis', 'is run only by a self-driving driver: staged files are promoted by whoever applies the next stage, and nothing would read it',
+        'CanaryAnalysis.meshMetrics(...)', 'give driver: CanaryDriver.argoRollouts() or CanaryDriver.flagger(), or remove analysis'));
+    }
     this.stages = props.stage !== undefined ? [props.stage] : plan.weights;
     for (const w of this.stages) {
       this.stageCharts.set(w, this.stageChart(`Stage${w}`, `${id}.stage-${w}`, w, true));

@@ -442,6 +442,12 @@ describe('CanaryDriver.argoRollouts() refusals', () => {
     })).toContain("'ingress' must be given when a gateway route forwards to reviews: a gateway applies its own VirtualService, which Argo does not shift");
   });
 
+  test('fails if an analysis is given to the staged driver (nothing would read it)', () => {
+    expect(refused(s => release(s, { driver: CanaryDriver.stagedFiles(), analysis: analysis(s) }))).toBe("[reviews-canary] 'analysis' is run only by a self-driving driver: "
+      + "staged files are promoted by whoever applies the next stage, and nothing would read it: got 'CanaryAnalysis.meshMetrics(...)'; "
+      + 'give driver: CanaryDriver.argoRollouts() or CanaryDriver.flagger(), or remove analysis');
+  });
+
   test('fails if ArgoRolloutObjects.of() is given a staged release', () => {
     const app = new App();
     const s = shop();
