@@ -265,6 +265,14 @@ describe('CanaryDriver.argoRollouts() under the Gateway API', () => {
     }]);
   });
 
+  test('at a gateway, the HTTPRoute the plugin shifts attaches to the Gateway and its hosts', () => {
+    const s = shop({ trafficApi: TrafficApi.GATEWAY_API });
+    const gateway = new IngressGateway(s.chart, 'gw', { namespace: s.namespace, servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+    release(s, { ingress: { gateway, hosts: ['shop.example.com'] }, name: 'reviews-ingress' });
+    const route = synth(s).find(o => o.kind === 'HTTPRoute' && o.metadata.name === 'reviews-ingress') as unknown as { spec: any };
+    expect([route.spec.parentRefs, route.spec.hostnames]).toStrictEqual([[{ name: 'gw' }], ['shop.example.com']]);
+  });
+
   test('the plugin\'s name can be the one argo-rollouts-config registers', () => {
     const s = shop({ trafficApi: TrafficApi.GATEWAY_API });
     release(s, { driver: CanaryDriver.argoRollouts({ gatewayApiPlugin: 'example.com/gateway-api' }) });
@@ -363,14 +371,6 @@ describe('CanaryDriver.argoRollouts() refusals', () => {
       + "remove it, or route with Istio's API (TrafficApi.ISTIO)");
     expect(refused(s => release(s, { mirrorPercentage: 5 }), { mesh: MeshProvider.LINKERD })).toBe("[reviews-canary] 'mirrorPercentage' cannot be used with "
       + "CanaryDriver.argoRollouts() under Linkerd: mesh-kit carries mirroring as Argo's setMirrorRoute on Istio's VirtualService only: got 5; remove it");
-  });
-
-  test('fails if the canary is routed at a gateway under the Gateway API', () => {
-    expect(refused(s => {
-      const gateway = new IngressGateway(s.chart, 'gw', { namespace: s.namespace, servers: [{ port: 80, hosts: ['shop.example.com'] }] });
-      release(s, { ingress: { gateway, hosts: ['shop.example.com'] } });
-    }, { trafficApi: TrafficApi.GATEWAY_API })).toBe("[reviews-canary] 'ingress' cannot be used with CanaryDriver.argoRollouts() under the Gateway API: the Rollout shifts "
-      + "the service's own HTTPRoute (GAMMA): got 'gw'; remove ingress (the route then splits the service's traffic in the mesh), or route with Istio's API");
   });
 
   test('fails if the analysis has no metrics source', () => {

@@ -132,7 +132,8 @@ const OBJECTS = new WeakMap<IConstruct, ArgoRolloutObjects>();
  *   `docs/features/traffic-management/istio.md`, subset-level splitting). The override becomes the managed route
  *   `canary-override` of a `setHeaderRoute` step, the mirror `canary-mirror` of a `setMirrorRoute` step.
  * - The Gateway API (under Istio): the Services `<service>-stable` and `<service>-canary` (Argo adds the hash to their
- *   selectors) and an HTTPRoute attached to the service with one rule to both; the `argoproj-labs/gatewayAPI` plugin sets
+ *   selectors) and an HTTPRoute attached to the service (or, with `ingress`, to the gateway and its hosts) with one rule to
+ *   both; the `argoproj-labs/gatewayAPI` plugin sets
  *   its weights and adds the header route (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi `pkg/plugin/httproute.go`).
  * - The analysis: an `AnalysisTemplate` `<service>-mesh-metrics` reading Istio's request metrics of the canary's pods
  *   (reported by the sidecars, or under ambient by the waypoint), run in the background from the first weight.
@@ -286,11 +287,7 @@ function propsProblems(props: CanaryReleaseProps, backend: string, tcp: boolean)
     out.push(problem('mirrorPercentage', `cannot be used with CanaryDriver.argoRollouts() under ${plugin}: mesh-kit carries mirroring as Argo's setMirrorRoute on Istio's VirtualService only`,
       props.mirrorPercentage, backend === 'linkerd' ? 'remove it' : 'remove it, or route with Istio\'s API (TrafficApi.ISTIO)'));
   }
-  if (backend !== 'istio' && props.ingress !== undefined) {
-    out.push(problem('ingress', `cannot be used with CanaryDriver.argoRollouts() under ${plugin}: the Rollout shifts the service's own HTTPRoute (GAMMA)`,
-      props.ingress.gateway?.name, backend === 'linkerd' ? 'remove ingress (the route then splits the service\'s traffic in the mesh)'
-        : 'remove ingress (the route then splits the service\'s traffic in the mesh), or route with Istio\'s API'));
-  }
+
   return out;
 }
 
@@ -417,8 +414,21 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
       roleServices.push(emit(home, id, { apiVersion: 'v1', kind: 'Service', name: svc, namespace, body: ['spec'] }, () => renderArgoRoleService(renderService(modelOf()), svc)));
     }
     const port = props.port ?? (service.ports.length === 1 ? service.ports[0].port : undefined);
+    const ingress = props.ingress;
     route = emit(home, 'HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: routeName, namespace, body: ['spec'] },
-      () => renderArgoHttpRoute({ name: routeName, namespace, parentRefs: [{ group: '', kind: 'Service', name, port }], stableService, canaryService, port }));
+      () => renderArgoHttpRoute({
+        name: routeName,
+        namespace,
+        // at a gateway, the route attaches to the Gateway API Gateway and its hosts (the plugin shifts any HTTPRoute);
+        // in the mesh, to the service (GAMMA)
+        parentRefs: ingress
+          ? [{ name: ingress.gateway.name, namespace: ingress.gateway.namespace !== namespace ? ingress.gateway.namespace : undefined, port: ingress.gatewayPort }]
+          : [{ group: '', kind: 'Service', name, port }],
+        hostnames: ingress ? ingress.hosts : undefined,
+        stableService,
+        canaryService,
+        port,
+      }));
     router = { kind: 'gateway-api', plugin: decided.plugin, httpRoute: routeName, namespace, stableService, canaryService };
   }
 
