@@ -422,7 +422,11 @@ export function applyArgoRollouts(scope: Construct, props: CanaryReleaseProps, o
         // at a gateway, the route attaches to the Gateway API Gateway and its hosts (the plugin shifts any HTTPRoute);
         // in the mesh, to the service (GAMMA)
         parentRefs: ingress
-          ? [{ name: ingress.gateway.name, namespace: ingress.gateway.namespace !== namespace ? ingress.gateway.namespace : undefined, port: ingress.gatewayPort }]
+          ? [{
+            name: ingress.gateway.name,
+            namespace: ingress.gateway.namespace !== namespace ? ingress.gateway.namespace : undefined,
+            port: ingress.gatewayPort,
+          }]
           : [{ group: '', kind: 'Service', name, port }],
         hostnames: ingress ? ingress.hosts : undefined,
         stableService,
