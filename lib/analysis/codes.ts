@@ -6,6 +6,7 @@
  */
 import { AMBIENT_ANALYZERS } from './analyzers/ambient';
 import { ANNOTATION_ANALYZERS } from './analyzers/annotations';
+import { ARGO_ROLLOUTS_ANALYZERS } from './analyzers/argo-rollouts';
 import { AUTHZ_ANALYZERS } from './analyzers/authz';
 import { DEPLOYMENT_ANALYZERS } from './analyzers/deployment';
 import { DEPRECATION_ANALYZERS } from './analyzers/deprecation';
@@ -49,6 +50,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...KIALI_TRAFFIC_ANALYZERS,
   ...KIALI_SECURITY_ANALYZERS, ...KIALI_GATEWAY_API_ANALYZERS,
   ...LINKERD_QUIET_ANALYZERS,
+  ...ARGO_ROLLOUTS_ANALYZERS,
   ...QUIET_MISTAKE_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 

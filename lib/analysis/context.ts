@@ -1,7 +1,8 @@
 import { AnalysisContext, AnalysisExternals, AnalyzedObject, HostEntry, InstallationsFacts, MeshConfigFacts, PodTemplateRef } from './model';
 import { hostsOverlap } from '../schema/rules/istio-names';
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+/** Workloads whose `spec.template` makes pods; Argo's `Rollout` (argoproj.io) runs its template's pods as a Deployment does. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'Rollout']);
 /** Kubernetes' domain suffix of Service hosts, as Istio's analyzers assume it (`util.DefaultKubernetesDomain`). */
 const SVC_DOMAIN = 'svc.cluster.local';
 

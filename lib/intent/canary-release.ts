@@ -223,7 +223,7 @@ export class CanaryRelease extends Construct {
     // Linkerd's traffic shifting (linkerd.io docs, tasks/traffic-shifting): the Service selects the stable version, and
     // each stage's route, attached to it, splits between per-version Services
     const backend = backendAt(service);
-    if (backend.canary.stableBySelector) service._selectOnly(stable, this);
+    if (backend.canary.stableBySelector && (props.driver?._model.kind ?? 'staged') === 'staged') service._selectOnly(stable, this);
     if (props.stage !== undefined && !plan.weights.includes(props.stage)) {
       failAt(this, problem('stage', 'must be one of the plan\'s stages', props.stage, `the plan has ${plan.weights.join(', ')}`));
     }
@@ -254,6 +254,10 @@ export class CanaryRelease extends Construct {
       if (driver.kind === 'argo-rollouts') applyArgoRollouts(this, props, driver.argo);
       else applyFlagger(this, props, driver.flagger);
       return;
+    }
+    if (props.analysis !== undefined) {
+      failAt(this, problem('analysis', 'is run only by a self-driving driver: staged files are promoted by whoever applies the next stage, and nothing would read it',
+        'CanaryAnalysis.meshMetrics(...)', 'give driver: CanaryDriver.argoRollouts() or CanaryDriver.flagger(), or remove analysis'));
     }
     this.stages = props.stage !== undefined ? [props.stage] : plan.weights;
     for (const w of this.stages) {

@@ -1,5 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
+import { FIXTURES as ARGO } from './finding-shapes/argo';
 import { ShapeFixture } from './finding-shapes/fixture';
 import { FIXTURES as ISTIO_A } from './finding-shapes/istio-a';
 import { FIXTURES as ISTIO_B } from './finding-shapes/istio-b';
@@ -21,7 +22,7 @@ import { SchemaValidation } from '../../lib/schema';
  * findings checked for the parts every finding gives — the object by name, the field path (`spec.http[0].route[1]
  * .destination.subset`), the value written there, and a fix sentence apart from the message.
  */
-const FIXTURES: readonly ShapeFixture[] = [...ISTIO_A, ...ISTIO_B, ...KIALI_TRAFFIC, ...KIALI_SECURITY, ...MESHKIT, ...QUIET, ...LINKERD];
+const FIXTURES: readonly ShapeFixture[] = [...ISTIO_A, ...ISTIO_B, ...KIALI_TRAFFIC, ...KIALI_SECURITY, ...MESHKIT, ...QUIET, ...LINKERD, ...ARGO];
 
 /** The checks: each analyzer's code, and IST0106 (schema validation, reported by the hosts). */
 const CHECKS: readonly string[] = ['IST0106 schema.ValidationAnalyzer', ...ANALYZERS.map(a => `${a.code} ${a.analyzer}`)]

@@ -62,6 +62,31 @@ export const API_SHAPES: ApiShapes = {
   ],
   "AnalysisReport.prototype.toJson": [],
   "AnalysisReport.prototype.toText": [],
+  "ArgoPause.of": [
+   {
+    "name": "duration",
+    "spec": {
+     "class": "Duration"
+    }
+   }
+  ],
+  "ArgoPause.untilPromoted": [],
+  "ArgoRolloutObjects.of": [
+   {
+    "name": "release",
+    "spec": "construct"
+   }
+  ],
+  "ArgoWorkload.deploymentRef": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ArgoDeploymentRefOptions"
+    }
+   }
+  ],
+  "ArgoWorkload.podTemplate": [],
   "AuthorizationPolicy.constructor": [
    {
     "name": "scope",
@@ -2345,6 +2370,17 @@ export const API_SHAPES: ApiShapes = {
     "server": "string"
    }
   },
+  "ArgoDeploymentRefOptions": {
+   "fields": {
+    "scaleDown": {
+     "enum": [
+      "never",
+      "onsuccess",
+      "progressively"
+     ]
+    }
+   }
+  },
   "ArgoRolloutsControllerOptions": {
    "fields": {
     "chartVersion": "string",
@@ -2376,7 +2412,19 @@ export const API_SHAPES: ApiShapes = {
    }
   },
   "ArgoRolloutsOptions": {
-   "fields": {}
+   "fields": {
+    "abortScaleDownDelay": {
+     "class": "Duration"
+    },
+    "dynamicStableScale": "boolean",
+    "gatewayApiPlugin": "string",
+    "pause": {
+     "class": "ArgoPause"
+    },
+    "workload": {
+     "class": "ArgoWorkload"
+    }
+   }
   },
   "AuthorizationPolicyProps": {
    "fields": {
@@ -5256,6 +5304,9 @@ export const API_SHAPES: ApiShapes = {
  },
  "classes": [
   "AnalysisReport",
+  "ArgoPause",
+  "ArgoRolloutObjects",
+  "ArgoWorkload",
   "AuthorizationPolicy",
   "AuthorizedClient",
   "Autoscaling",
