@@ -2853,7 +2853,31 @@ export const API_SHAPES: ApiShapes = {
    }
   },
   "FlaggerOptions": {
-   "fields": {}
+   "fields": {
+    "iterations": "number",
+    "loadTestCommand": "string",
+    "primaryScalerReplicas": {
+     "type": "FlaggerPrimaryScalerReplicas"
+    },
+    "progressDeadline": {
+     "class": "Duration"
+    },
+    "provider": {
+     "enum": [
+      "gatewayapi:v1",
+      "istio",
+      "linkerd"
+     ]
+    },
+    "revertOnDeletion": "boolean",
+    "skipAnalysis": "boolean"
+   }
+  },
+  "FlaggerPrimaryScalerReplicas": {
+   "fields": {
+    "maxReplicas": "number",
+    "minReplicas": "number"
+   }
   },
   "FluxOutputOptions": {
    "fields": {

@@ -5,13 +5,12 @@ import { backendAt } from '../../backends/registry';
 import { millisecondsOf } from '../../core/duration';
 import { Problem, failAt, problem, problemValidation } from '../../core/errors';
 import { ambientAt, emit, emitManifest, releaseIdentity, renderContextOf } from '../../hosting/cdk8s/emit';
-import { CanarySpecServiceTrafficPolicy } from '../../imports/flagger.app';
 import { ADDON_NAMES, ADDON_PORTS } from '../../render/addons/model';
 import { renderDestinationRule } from '../../render/istio';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, versionLabels } from '../../render/kubernetes';
 import { VersionModel } from '../../render/model';
 import {
-  FlaggerCanaryModel, FlaggerProviderName, FlaggerSteps, MeshMetricsDialect, renderCanary, renderMetricTemplates,
+  FlaggerCanaryModel, FlaggerProviderName, FlaggerSteps, MeshMetricsDialect, canaryTrafficPolicyOf, renderCanary, renderMetricTemplates,
 } from '../../render/progressive/flagger';
 import type { CanaryReleaseProps } from '../canary-release';
 import { Protocol, TCP_PROTOCOLS } from '../ports';
@@ -85,9 +84,6 @@ export interface FlaggerOptions {
   readonly loadTestCommand?: string;
 }
 
-/** Options keys, to refuse unknown ones from JavaScript. */
-const OPTION_KEYS = ['provider', 'iterations', 'skipAnalysis', 'progressDeadline', 'primaryScalerReplicas', 'revertOnDeletion', 'loadTestCommand'];
-
 /**
  * Writes a {@link CanaryRelease} as a Flagger `Canary` (fluxcd/flagger), which shifts the plan's weights itself and rolls
  * back when the analysis fails.
@@ -122,7 +118,8 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
   const { service, stable, canary } = props;
   const backend = backendAt(service);
   const ambient = ambientAt(service);
-  const at: (field: string, rule: string, got: unknown, fix: string) => never = (field, rule, got, fix) => failAt(scope, problem(field, rule, got, fix));
+  const at: (field: string, rule: string, got: unknown, fix: string) => never =
+    (field, rule, got, fix) => failAt(scope, problem(field, rule, got, fix));
   if (backend.name === 'none') {
     at('driver', 'needs a mesh: Flagger shifts traffic through Istio, the Gateway API or Linkerd', 'MeshProvider.NONE',
       'put the service in an Istio or Linkerd chart, or use CanaryDriver.stagedFiles()');
@@ -258,7 +255,8 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
       targetPort: port.targetPort,
       appProtocol: port.appProtocol,
       gatewayRefs: provider === 'gatewayapi:v1' ? [{ name: service.name, ...(namespace !== undefined ? { namespace } : {}), group: 'core', kind: 'Service', port: port.port }] : undefined,
-      trafficPolicy: provider === 'istio' && trafficPolicyFromRule ? trafficPolicyOf(service, chart) : undefined,
+      trafficPolicy: provider === 'istio' && trafficPolicyFromRule
+        ? canaryTrafficPolicyOf(renderDestinationRule(service.model(), renderContextOf(chart))) : undefined,
     },
     analysis: { interval, threshold: analysis.failureLimit ?? 5, steps, metrics, loadTest },
   });
@@ -270,13 +268,6 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
 
 function checkOptions(o: FlaggerOptions): Problem[] {
   const out: Problem[] = [];
-  if (o === null || typeof o !== 'object') return [problem('driver', 'must be given options as an object', o, 'call CanaryDriver.flagger({ ... })')];
-  for (const k of Object.keys(o)) {
-    if (!OPTION_KEYS.includes(k)) out.push(problem(`flagger.${k}`, 'is not an option of CanaryDriver.flagger()', k, `the options are ${OPTION_KEYS.join(', ')}`));
-  }
-  if (o.provider !== undefined && !Object.values(FlaggerProvider).includes(o.provider)) {
-    out.push(problem('provider', 'must be a FlaggerProvider', o.provider, 'use FlaggerProvider.ISTIO, GATEWAY_API or LINKERD'));
-  }
   if (o.iterations !== undefined && (!Number.isInteger(o.iterations) || o.iterations < 1)) {
     out.push(problem('iterations', 'must be a whole number of at least 1', o.iterations, 'e.g. 10'));
   }
@@ -401,20 +392,11 @@ function goDuration(scope: Construct, field: string, d: Duration): string {
   return s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 }
 
-/** The service's DestinationRule's traffic policy, for the DestinationRules Flagger writes (same fields: Istio's TrafficPolicy). */
-function trafficPolicyOf(service: CanaryReleaseProps['service'], chart: Chart): CanarySpecServiceTrafficPolicy | undefined {
-  const rule = renderDestinationRule(service.model(), renderContextOf(chart));
-  const tp = (rule.spec as { trafficPolicy?: { [k: string]: unknown } }).trafficPolicy;
-  if (!tp) return undefined;
-  const { portLevelSettings: _ignored, ...rest } = tp;
-  // Istio's TrafficPolicy, as both pinned CRDs describe it (flagger.app's CanarySpecServiceTrafficPolicy mirrors it)
-  return rest as CanarySpecServiceTrafficPolicy;
-}
-
 /** A per-port policy has no place in Flagger's `service.trafficPolicy`. */
 function portLevelProblems(service: CanaryReleaseProps['service'], chart: Chart, provider: FlaggerProviderName, fromRule: boolean): Problem[] {
   if (provider !== 'istio' || !fromRule) return [];
-  const tp = (renderDestinationRule(service.model(), renderContextOf(chart)).spec as { trafficPolicy?: { portLevelSettings?: unknown } }).trafficPolicy;
+  const rule = renderDestinationRule(service.model(), renderContextOf(chart));
+  const tp = (rule.spec as { trafficPolicy?: { portLevelSettings?: unknown } }).trafficPolicy;
   return tp?.portLevelSettings !== undefined
     ? [problem('service.trafficPolicy', 'must have no per-port settings under Flagger: its service.trafficPolicy has none', 'portLevelSettings', 'set the policy for the whole service')]
     : [];

@@ -61,7 +61,9 @@ export interface FlaggerCanaryModel {
     readonly targetPort?: number;
     readonly appProtocol?: string;
     /** Under the Gateway API: the route's parents (the Service itself for routing in the mesh, GAMMA). */
-    readonly gatewayRefs?: ReadonlyArray<{ readonly name: string; readonly namespace?: string; readonly group?: string; readonly kind?: string; readonly port?: number }>;
+    readonly gatewayRefs?: ReadonlyArray<{
+      readonly name: string; readonly namespace?: string; readonly group?: string; readonly kind?: string; readonly port?: number;
+    }>;
     /** Under Istio: the traffic policy of the DestinationRules Flagger writes for the primary and canary hosts. */
     readonly trafficPolicy?: CanarySpecServiceTrafficPolicy;
   };
@@ -201,4 +203,15 @@ function matchOf(match: MatchModel): CanarySpecAnalysisMatch {
 /** Flagger's load tester runs `cmd` while the canary is analysed (docs/gitbook/usage/webhooks.md, "Load Testing"). */
 function loadTestOf(t: { readonly url: string; readonly cmd: string }): CanarySpecAnalysisWebhooks {
   return { name: 'load-test', type: CanarySpecAnalysisWebhooksType.ROLLOUT, url: t.url, timeout: '5s', metadata: { cmd: t.cmd } };
+}
+
+/**
+ * The traffic policy of a service's DestinationRule, for the DestinationRules Flagger writes for the primary and canary
+ * hosts (`service.trafficPolicy`): both are Istio's TrafficPolicy, less the per-port settings Flagger's has not.
+ */
+export function canaryTrafficPolicyOf(rule: Manifest): CanarySpecServiceTrafficPolicy | undefined {
+  const tp = (rule.spec as { trafficPolicy?: { [k: string]: unknown } }).trafficPolicy;
+  if (!tp) return undefined;
+  const { portLevelSettings: _perPort, ...rest } = tp;
+  return rest as CanarySpecServiceTrafficPolicy;
 }
