@@ -32,7 +32,8 @@ describe('the Flagger examples', () => {
 
   test('nginx: the plan as stepWeight/maxWeight, the built-in metrics, the load test; Bookinfo: the A/B test and the waypoint\'s metrics', () => {
     const nginx = parseObjects(files.get('flagger/nginx.k8s.yaml')!).find(o => o.kind === 'Canary')!.spec as any;
-    expect([nginx.provider, nginx.analysis.stepWeight, nginx.analysis.maxWeight, nginx.analysis.metrics.map((m: any) => m.name), nginx.analysis.webhooks[0].metadata.cmd])
+    const a = nginx.analysis;
+    expect([nginx.provider, a.stepWeight, a.maxWeight, a.metrics.map((m: any) => m.name), a.webhooks[0].metadata.cmd])
       .toStrictEqual(['istio', 10, 50, ['request-success-rate', 'request-duration'], 'hey -z 30s -q 10 -c 2 http://nginx-canary.nginx-flagger:80/']);
     const bookinfo = parseObjects(files.get('flagger/bookinfo.k8s.yaml')!);
     const reviews = bookinfo.find(o => o.kind === 'Canary')!.spec as any;
