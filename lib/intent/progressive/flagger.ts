@@ -40,7 +40,41 @@ export interface FlaggerPrimaryScalerReplicas {
   readonly maxReplicas?: number;
 }
 
-/** Options of {@link CanaryDriver.flagger}. The analysis's interval, thresholds and load test come from {@link CanaryAnalysis}. */
+/**
+ * Options of {@link CanaryDriver.flagger}: a {@link CanaryRelease} written as a Flagger `Canary` (fluxcd/flagger), which
+ * shifts the plan's weights itself (`stepWeight`/`maxWeight` when the plan is linear, else `stepWeights`; the last
+ * stage, 100, is the promotion) and rolls back when the analysis fails. The analysis's interval, thresholds, failure
+ * limit and load test come from {@link CanaryAnalysis}.
+ *
+ * What the service's chart holds then, so that nothing mesh-kit writes fights what Flagger writes (every GitOps sync
+ * or `kubectl apply` would undo the other):
+ * - one Deployment named after the service, the one Flagger targets (`targetRef`), with the canary version's pod
+ *   template: changing a target's template is how a Flagger rollout starts. Its selector is `app` alone, so that the next
+ *   version keeps it (a selector cannot change). Flagger copies it as `<service>-primary` (labels `app: <app>-primary`)
+ *   when it first sees it and promotes each analysed template into it (pkg/canary/deployment_controller.go): the stable
+ *   version is what runs as the primary, written by the previous release; no Deployment of it, or of any other version,
+ *   is written;
+ * - the Service, with exactly what Flagger gives the apex Service (selector `app: <app>-primary`, the service's one port
+ *   by name): Flagger updates an existing Service only where its selector or ports differ
+ *   (pkg/router/kubernetes_default.go, reconcileService), so the two agree; Flagger creates `<service>-primary` and
+ *   `<service>-canary` and the VirtualService/DestinationRules (`istio`), HTTPRoute (`gatewayapi:v1`) or TrafficSplit
+ *   (`linkerd`) itself: the service may have no routes, subsets or per-version Services of its own (its traffic policy
+ *   goes into the Canary's `service.trafficPolicy`, from which Flagger writes its DestinationRules);
+ * - the Canary and, where Flagger's built-in metrics do not read the mesh's (the Gateway API provider reads
+ *   `http_requests_total`: pkg/metrics/observers/factory.go), a MetricTemplate for the success rate and one for the
+ *   latency, with the mesh's own metrics and labels and the address of the analysis's Prometheus.
+ *
+ * Under Istio's ambient mode, Flagger routes with the Gateway API (the service's waypoint applies the HTTPRoute
+ * attached to its Service; an A/B header match is one of the route's matches) and the analysis reads what the waypoint
+ * reports (`reporter="waypoint"`).
+ *
+ * The first time Flagger sees a Canary it copies the target into the primary at once, with no analysis (its
+ * initialization: pkg/controller/scheduler.go): bring a service under Flagger with the version that already runs as the
+ * target's template, and release the next one through it. What Flagger cannot carry is refused with the fix, never
+ * dropped: `stage`, `mirrorPercentage`, `stickySessions`, `ingress`, a `name` other than the service's, a service of
+ * several ports or of TCP, versions other than the stable and canary ones, a canary not deployed by this app, and a
+ * route of the service's own (it would fight Flagger's).
+ */
 export interface FlaggerOptions {
   /**
    * The router Flagger drives. Istio with its own API: `istio`; the Gateway API under Istio (sidecars or ambient, where
@@ -85,31 +119,7 @@ export interface FlaggerOptions {
 }
 
 /**
- * Writes a {@link CanaryRelease} as a Flagger `Canary` (fluxcd/flagger), which shifts the plan's weights itself and rolls
- * back when the analysis fails.
- *
- * What the service's chart holds then, so that nothing mesh-kit writes fights what Flagger writes (every GitOps sync
- * or `kubectl apply` would undo the other):
- * - one Deployment named after the service, the one Flagger targets (`targetRef`), with the canary version's pod
- *   template: changing a target's template is how a Flagger rollout starts. Its selector is `app` alone, so that the next
- *   version keeps it (a selector cannot change). Flagger copies it as `<service>-primary` (labels `app: <app>-primary`)
- *   when it first sees it and promotes each analysed template into it (pkg/canary/deployment_controller.go): the stable
- *   version is what runs as the primary, written by the previous release; no Deployment of it, or of any other version,
- *   is written;
- * - the Service, with exactly what Flagger gives the apex Service (selector `app: <app>-primary`, the service's one port
- *   by name): Flagger updates an existing Service only where its selector or ports differ
- *   (pkg/router/kubernetes_default.go, reconcileService), so the two agree; Flagger creates `<service>-primary` and
- *   `<service>-canary` and the VirtualService/DestinationRules (`istio`), HTTPRoute (`gatewayapi:v1`) or TrafficSplit
- *   (`linkerd`) itself: the service may have no routes, subsets or per-version Services of its own (its traffic policy
- *   goes into the Canary's `service.trafficPolicy`, from which Flagger writes its DestinationRules);
- * - the Canary and, where Flagger's built-in metrics do not read the mesh's (the Gateway API provider reads
- *   `http_requests_total`: pkg/metrics/observers/factory.go), a MetricTemplate for the success rate and one for the
- *   latency, with the mesh's own metrics and labels and the address of the analysis's Prometheus.
- *
- * Under Istio's ambient mode, Flagger routes with the Gateway API (the service's waypoint applies the HTTPRoute
- * attached to its Service; an A/B header match is one of the route's matches) and the analysis reads what the waypoint
- * reports (`reporter="waypoint"`).
- *
+ * Writes a {@link CanaryRelease} as a Flagger `Canary` (see {@link FlaggerOptions} for what the service's chart holds then).
  * @internal
  */
 export function applyFlagger(scope: Construct, props: CanaryReleaseProps, options: FlaggerOptions): void {
