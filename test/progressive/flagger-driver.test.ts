@@ -287,6 +287,27 @@ describe('CanaryDriver.flagger() refuses what Flagger cannot carry', () => {
     }))).toBe("[api-canary] 'canary' must be a version this app deploys (addVersion): Flagger starts a rollout from the pod template of the Deployment it targets: got 'v2'; declare it with api.addVersion('v2', { image })");
   });
 
+  test('fails on a version\'s own traffic policy and on per-port policies: Flagger\'s DestinationRules have neither', () => {
+    const app = new MeshApp();
+    const chart = new MeshChart(app, 'shop', { namespace: 'shop' });
+    const analysis = CanaryAnalysis.meshMetrics({ metrics: MetricsSource.prometheus('http://prom:9090') });
+    const svc = new MeshService(chart, 'reviews', { ports: [{ port: 9080 }] });
+    const v1 = svc.addVersion('v1', { image: 'reviews:1.0' });
+    const v2 = svc.addVersion('v2', { image: 'reviews:2.0', trafficPolicy: { loadBalancer: LoadBalancer.roundRobin() } });
+    expect(errorOf(() => new CanaryRelease(app, 'reviews-canary', { service: svc, stable: v1, canary: v2, plan: CanaryPlan.stages([10, 100]), driver: CanaryDriver.flagger(), analysis })))
+      .toBe("[reviews-canary] 'versions.v2.trafficPolicy' cannot be carried by Flagger: its DestinationRules for the primary and canary have no subsets: got 'v2'; "
+        + "set the policy on service 'reviews' (trafficPolicy) instead");
+    const ported = new MeshService(chart, 'ratings', { ports: [{ port: 9080 }], trafficPolicy: { ports: [{ port: 9080, loadBalancer: LoadBalancer.roundRobin() }] } });
+    expect(errorOf(() => new CanaryRelease(app, 'ratings-canary', {
+      service: ported,
+      stable: ported.addVersion('v1', { image: 'ratings:1.0' }),
+      canary: ported.addVersion('v2', { image: 'ratings:2.0' }),
+      plan: CanaryPlan.stages([10, 100]),
+      driver: CanaryDriver.flagger(),
+      analysis,
+    }))).toBe("[ratings-canary] 'service.trafficPolicy.ports' cannot be carried by Flagger: its service.trafficPolicy has no per-port settings: got 'ports'; set the policy for the whole service");
+  });
+
   test('fails on a release at a gateway and on a chart of no mesh', () => {
     const app = new MeshApp();
     const gw = new IngressGateway(new MeshChart(app, 'gw', { namespace: 'istio-ingress' }), 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });

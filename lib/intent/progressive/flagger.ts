@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { MeshMetricsAnalysisOptions } from './canary-driver';
 import { backendAt } from '../../backends/registry';
 import { millisecondsOf } from '../../core/duration';
-import { Problem, failAt, problem, problemValidation } from '../../core/errors';
+import { Problem, failAt, problem } from '../../core/errors';
 import { ambientAt, emit, emitManifest, releaseIdentity, renderContextOf } from '../../hosting/cdk8s/emit';
 import { ADDON_NAMES, ADDON_PORTS } from '../../render/addons/model';
 import { renderDestinationRule } from '../../render/istio';
@@ -193,6 +193,17 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
       service.name, 'remove the service\'s routes (addRoute, ServiceRouting) from its chart');
   }
 
+  // Flagger's DestinationRules carry one policy for the whole host (service.trafficPolicy): no subsets, no ports
+  for (const v of [stable, canary]) {
+    if (v._model.trafficPolicy !== undefined) {
+      at(`versions.${v.subset}.trafficPolicy`, 'cannot be carried by Flagger: its DestinationRules for the primary and canary have no subsets', v.subset,
+        `set the policy on service '${service.name}' (trafficPolicy) instead`);
+    }
+  }
+  if (service.model().trafficPolicy?.portLevelSettings !== undefined) {
+    at('service.trafficPolicy.ports', 'cannot be carried by Flagger: its service.trafficPolicy has no per-port settings', 'ports',
+      'set the policy for the whole service');
+  }
   const analysis = props.analysis?._options;
   if (!analysis) {
     at('analysis', 'must be given with CanaryDriver.flagger(): without it Flagger moves to each next weight with nothing checked', 'none',
@@ -273,7 +284,6 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
   const templates = renderMetricTemplates(model());
   for (const t of templates) emitManifest(host, `MetricTemplate-${t.metadata.name}`, t);
   emit(host, 'Canary', identity('Canary', 'flagger.app/v1beta1', service.name), () => renderCanary(model()));
-  host.node.addValidation(problemValidation(host, () => portLevelProblems(service, chart, provider, trafficPolicyFromRule)));
 }
 
 function checkOptions(o: FlaggerOptions): Problem[] {
@@ -400,16 +410,6 @@ function goDuration(scope: Construct, field: string, d: Duration): string {
   if (!Number.isInteger(ms / 1000) || ms < 1000) failAt(scope, problem(field, 'must be a Duration of whole seconds, at least 1', d, 'e.g. Duration.minutes(1)'));
   const s = ms / 1000;
   return s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
-}
-
-/** A per-port policy has no place in Flagger's `service.trafficPolicy`. */
-function portLevelProblems(service: CanaryReleaseProps['service'], chart: Chart, provider: FlaggerProviderName, fromRule: boolean): Problem[] {
-  if (provider !== 'istio' || !fromRule) return [];
-  const rule = renderDestinationRule(service.model(), renderContextOf(chart));
-  const tp = (rule.spec as { trafficPolicy?: { portLevelSettings?: unknown } }).trafficPolicy;
-  return tp?.portLevelSettings !== undefined
-    ? [problem('service.trafficPolicy', 'must have no per-port settings under Flagger: its service.trafficPolicy has none', 'portLevelSettings', 'set the policy for the whole service')]
-    : [];
 }
 
 /** Removes an object a construct emitted before the driver was known (and frees its identity). */
