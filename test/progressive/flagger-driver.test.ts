@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   Autoscaling, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, DataPlane, FlaggerOptions, FlaggerProvider,
-  HeaderMatch, IngressGateway, LoadBalancer, MeshApp, MeshChart, MeshProvider, MeshService, MetricsSource, ObservabilityAddons,
+  HeaderMatch, IngressGateway, IngressGatewayRoute, LoadBalancer, MeshApp, MeshChart, MeshProvider, MeshService, MetricsSource, ObservabilityAddons,
   Protocol, RouteAction, TrafficApi,
 } from '../../lib';
 import type { CanaryReleaseProps, MeshChartProps } from '../../lib';
@@ -308,13 +308,43 @@ describe('CanaryDriver.flagger() refuses what Flagger cannot carry', () => {
     }))).toBe("[ratings-canary] 'service.trafficPolicy.ports' cannot be carried by Flagger: its service.trafficPolicy has no per-port settings: got 'ports'; set the policy for the whole service");
   });
 
-  test('fails on a release at a gateway and on a chart of no mesh', () => {
-    const app = new MeshApp();
-    const gw = new IngressGateway(new MeshChart(app, 'gw', { namespace: 'istio-ingress' }), 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });
-    expect(errorOf(() => build(app, { props: { ingress: { gateway: gw, hosts: ['shop.example.com'] } } }))).toBe(
-      "[reviews-canary] 'ingress' is not carried by the Flagger driver in this version: Flagger would have to bind its route to the gateway too: got ['shop.example.com']; route in the mesh (remove ingress), or use CanaryDriver.stagedFiles()");
+  test('fails on a chart of no mesh', () => {
     expect(errorOf(() => build(new MeshApp(), { chart: { mesh: MeshProvider.NONE }, prometheusUrl: 'http://prom:9090' }))).toBe(
       "[reviews-canary] 'driver' needs a mesh: Flagger shifts traffic through Istio, the Gateway API or Linkerd: got 'MeshProvider.NONE'; put the service in an Istio or Linkerd chart, or use CanaryDriver.stagedFiles()");
+  });
+
+  test('fails on ingress with the Gateway API provider or a gatewayPort, on hosts the gateway does not serve, and on a gateway route of the service\'s own under sidecars', () => {
+    const gateway = (app: MeshApp, trafficApi?: TrafficApi) =>
+      new IngressGateway(new MeshChart(app, 'gw', { namespace: 'istio-ingress', trafficApi }), 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+    const gwApp = new MeshApp();
+    expect(errorOf(() => build(gwApp, { chart: { trafficApi: TrafficApi.GATEWAY_API }, props: { ingress: { gateway: gateway(gwApp, TrafficApi.GATEWAY_API), hosts: ['shop.example.com'] } } }))).toBe(
+      "[reviews-canary] 'ingress' is carried by the Flagger driver with the istio provider only: an HTTPRoute of gatewayapi:v1 Flagger writes for the Service (GAMMA): got ['shop.example.com']; remove ingress, or use CanaryDriver.stagedFiles()");
+    const portApp = new MeshApp();
+    expect(errorOf(() => build(portApp, { props: { ingress: { gateway: gateway(portApp), hosts: ['shop.example.com'], gatewayPort: 80 } } }))).toBe(
+      "[reviews-canary] 'ingress.gatewayPort' cannot be carried by Flagger: its VirtualService binds to every listener of the gateway: got 80; remove gatewayPort");
+    const hostsApp = new MeshApp();
+    build(hostsApp, { props: { ingress: { gateway: gateway(hostsApp), hosts: ['admin.example.com'] } } });
+    expect(() => hostsApp.synthFiles()).toThrow("'ingress.hosts' must be served by gateway 'gw': got 'admin.example.com'");
+    const routeApp = new MeshApp();
+    const { svc } = build(routeApp);
+    expect(errorOf(() => new IngressGatewayRoute(new MeshChart(routeApp, 'edge'), 'shop', {
+      gateway: gateway(routeApp), hosts: ['shop.example.com'], routes: [{ action: RouteAction.forward(svc, { port: 9080 }) }],
+    }))).toBe("[reviews-canary] 'service' must not be routed by a gateway route of its own under Flagger: Flagger's VirtualService applies in the mesh only, so the gateway would send every request "
+      + "to the primary: got 'edge/shop'; give the release ingress: { gateway, hosts } (Flagger then binds its VirtualService to the gateway) and remove the gateway route to 'reviews'");
+  });
+
+  test('ingress under Istio: Flagger\'s VirtualService binds to the gateway and its hosts; under ambient a gateway route goes through the waypoint', () => {
+    const app = new MeshApp();
+    const gw = new IngressGateway(new MeshChart(app, 'gw', { namespace: 'istio-ingress' }), 'gw', { servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+    build(app, { props: { ingress: { gateway: gw, hosts: ['shop.example.com'] } } });
+    const service = specOf(parseObjects(app.synthFiles().get('shop.k8s.yaml')!), 'Canary').service;
+    expect([service.gateways, service.hosts]).toStrictEqual([['istio-ingress/gw'], ['shop.example.com']]);
+    const ambient = new MeshApp({ analysis: { printWarnings: false } });
+    const { svc } = build(ambient, { chart: { dataPlane: DataPlane.AMBIENT } });
+    const edge = new MeshChart(ambient, 'edge', { dataPlane: DataPlane.AMBIENT });
+    const agw = new IngressGateway(edge, 'gw', { namespace: { name: 'shop' }, servers: [{ port: 80, hosts: ['shop.example.com'] }] });
+    new IngressGatewayRoute(edge, 'shop', { gateway: agw, namespace: { name: 'shop' }, hosts: ['shop.example.com'], routes: [{ action: RouteAction.forward(svc, { port: 9080 }) }] });
+    expect(find(parseObjects(ambient.synthFiles().get('shop.k8s.yaml')!), 'Service', 'reviews')!.metadata.labels).toMatchObject({ 'istio.io/ingress-use-waypoint': 'true' });
   });
 
   test('fails on an analysis missing, without a metrics source, or with thresholds out of range', () => {

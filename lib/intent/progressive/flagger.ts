@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import type { MeshMetricsAnalysisOptions } from './canary-driver';
 import { backendAt } from '../../backends/registry';
 import { millisecondsOf } from '../../core/duration';
-import { Problem, failAt, problem } from '../../core/errors';
+import { Problem, failAt, problem, problemValidation } from '../../core/errors';
+import { TrafficApi } from '../../core/settings';
 import { ambientAt, emit, emitManifest, releaseIdentity, renderContextOf } from '../../hosting/cdk8s/emit';
 import { ADDON_NAMES, ADDON_PORTS } from '../../render/addons/model';
 import { renderDestinationRule } from '../../render/istio';
@@ -12,6 +13,7 @@ import { VersionModel } from '../../render/model';
 import {
   FlaggerCanaryModel, FlaggerProviderName, FlaggerSteps, MeshMetricsDialect, canaryTrafficPolicyOf, renderCanary, renderMetricTemplates,
 } from '../../render/progressive/flagger';
+import { checkHostsServed } from '../../validation/rules';
 import type { CanaryReleaseProps } from '../canary-release';
 import { Protocol, TCP_PROTOCOLS } from '../ports';
 import type { ServiceVersion } from '../service-version';
@@ -71,7 +73,9 @@ export interface FlaggerPrimaryScalerReplicas {
  * The first time Flagger sees a Canary it copies the target into the primary at once, with no analysis (its
  * initialization: pkg/controller/scheduler.go): bring a service under Flagger with the version that already runs as the
  * target's template, and release the next one through it. What Flagger cannot carry is refused with the fix, never
- * dropped: `stage`, `mirrorPercentage`, `stickySessions`, `ingress`, a `name` other than the service's, a service of
+ * dropped: `stage`, `mirrorPercentage`, `stickySessions`, `ingress` but with the istio provider (Flagger binds its
+ * VirtualService to the gateway: `service.gateways`, `service.hosts`), a gateway route of the service's own under
+ * sidecars (the gateway would send every request to the primary), a `name` other than the service's, a service of
  * several ports or of TCP, versions other than the stable and canary ones, a canary not deployed by this app, and a
  * route of the service's own (it would fight Flagger's).
  */
@@ -146,9 +150,20 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
     at('stickySessions', 'cannot be carried by Flagger: its routes go to the primary and canary Services, not to subsets a consistent hash could keep', 'LoadBalancer',
       'remove stickySessions; keep users on the canary with override (an A/B test)');
   }
-  if (props.ingress !== undefined) {
-    at('ingress', 'is not carried by the Flagger driver in this version: Flagger would have to bind its route to the gateway too', props.ingress.hosts,
-      'route in the mesh (remove ingress), or use CanaryDriver.stagedFiles()');
+  const ingress = props.ingress;
+  if (ingress !== undefined) {
+    if (provider !== 'istio') {
+      at('ingress', `is carried by the Flagger driver with the istio provider only: an HTTPRoute of ${provider} Flagger writes for the Service (GAMMA)`, ingress.hosts,
+        ambient ? 'remove ingress and route the gateway to the whole service: it then goes through the service\'s waypoint, which applies Flagger\'s route'
+          : 'remove ingress, or use CanaryDriver.stagedFiles()');
+    }
+    if (ingress.gateway.trafficApi === TrafficApi.GATEWAY_API) {
+      at('ingress.gateway', 'must be an Istio Gateway with the istio provider: Flagger binds its VirtualService to it', ingress.gateway.name,
+        'use an IngressGateway of Istio\'s API, or use CanaryDriver.stagedFiles()');
+    }
+    if (ingress.gatewayPort !== undefined) {
+      at('ingress.gatewayPort', 'cannot be carried by Flagger: its VirtualService binds to every listener of the gateway', ingress.gatewayPort, 'remove gatewayPort');
+    }
   }
   if (props.name !== undefined && props.name !== service.name) {
     at('name', `must be the service's name under Flagger: Flagger names its route after the Service ('${service.name}')`, props.name, 'remove name');
@@ -275,11 +290,28 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
       portName: port.name,
       targetPort: port.targetPort,
       appProtocol: port.appProtocol,
+      gateways: ingress ? [ingress.gateway.namespace ?? namespace ? `${ingress.gateway.namespace ?? namespace}/${ingress.gateway.name}` : ingress.gateway.name] : undefined,
+      hosts: ingress ? [...ingress.hosts] : undefined,
       gatewayRefs: provider === 'gatewayapi:v1' ? [{ name: service.name, ...(namespace !== undefined ? { namespace } : {}), group: 'core', kind: 'Service', port: port.port }] : undefined,
       trafficPolicy: provider === 'istio' && trafficPolicyFromRule
         ? canaryTrafficPolicyOf(renderDestinationRule(service.model(), renderContextOf(chart))) : undefined,
     },
     analysis: { interval, threshold: analysis.failureLimit ?? 5, steps, metrics, loadTest },
+  });
+  if (ingress) {
+    const gw = ingress.gateway;
+    host.node.addValidation(problemValidation(host, () => checkHostsServed('ingress.hosts', ingress.hosts, gw.servers, gw.name, { route: namespace, gateway: gw.namespace ?? namespace })));
+  }
+  // a gateway route to the whole service: under ambient it must go through the waypoint, which applies Flagger's route
+  // (an ingress gateway sends straight to the pods otherwise: istio/istio pilot/pkg/serviceregistry/ambient/services.go);
+  // under sidecars the gateway applies only its own VirtualService, and would send every request to the primary
+  service._onGatewayRoute(route => {
+    if (ambient) {
+      service.serviceResource.metadata.addLabel('istio.io/ingress-use-waypoint', 'true');
+    } else if (provider === 'istio') {
+      failAt(scope, problem('service', 'must not be routed by a gateway route of its own under Flagger: Flagger\'s VirtualService applies in the mesh only, so the gateway would send every request to the primary',
+        route.node.path, `give the release ingress: { gateway, hosts } (Flagger then binds its VirtualService to the gateway) and remove the gateway route to '${service.name}'`));
+    }
   });
   const templates = renderMetricTemplates(model());
   for (const t of templates) emitManifest(host, `MetricTemplate-${t.metadata.name}`, t);

@@ -60,6 +60,9 @@ export interface FlaggerCanaryModel {
     readonly portName: string;
     readonly targetPort?: number;
     readonly appProtocol?: string;
+    /** Under Istio, at an ingress gateway: the gateways (`<namespace>/<name>`) and hosts Flagger's VirtualService binds to. */
+    readonly gateways?: readonly string[];
+    readonly hosts?: readonly string[];
     /** Under the Gateway API: the route's parents (the Service itself for routing in the mesh, GAMMA). */
     readonly gatewayRefs?: ReadonlyArray<{
       readonly name: string; readonly namespace?: string; readonly group?: string; readonly kind?: string; readonly port?: number;
@@ -155,6 +158,8 @@ function serviceOf(m: FlaggerCanaryModel): CanarySpecService {
     portName: s.portName,
     ...(s.targetPort !== undefined ? { targetPort: s.targetPort } : {}),
     ...(s.appProtocol !== undefined ? { appProtocol: s.appProtocol } : {}),
+    ...(s.gateways ? { gateways: [...s.gateways] } : {}),
+    ...(s.hosts ? { hosts: [...s.hosts] } : {}),
     ...(s.gatewayRefs ? { gatewayRefs: s.gatewayRefs.map(r => ({ ...r })) } : {}),
     ...(s.trafficPolicy ? { trafficPolicy: s.trafficPolicy } : {}),
   };
