@@ -7,13 +7,16 @@
  * What runs today, 1.16, is the stable version: Flagger runs it as `nginx-primary`, copied from the target's template
  * of the previous release, so no Deployment of 1.16 is written here. This release puts 1.17's pod template on the target
  * Deployment `nginx`, which is what starts Flagger's analysis; the Service `nginx` selects `app: nginx-primary`, as
- * Flagger sets it, and Flagger writes `nginx-primary`, `nginx-canary` and the VirtualService itself.
+ * Flagger sets it, and Flagger writes `nginx-primary`, `nginx-canary` and the VirtualService itself. As in the seed,
+ * requests come in through the gateway `nginx-gateway` (`*.hung.org.hk`): Flagger binds its VirtualService to it for
+ * `nginx.hung.org.hk` (the Canary's `service.gateways` and `service.hosts`), so no gateway route of the seed's is written.
  */
 import {
   CanaryAnalysis,
   CanaryDriver,
   CanaryPlan,
   CanaryRelease,
+  IngressGateway,
   MeshChart,
   MeshNamespace,
   MeshService,
@@ -34,6 +37,7 @@ export function buildNginxFlagger(app: App, addons: ObservabilityAddons): Canary
     // The official nginx image starts as root (it binds port 80, then drops to the nginx user), as in the seed.
     security: WorkloadSecurity.unset(),
   });
+  const gateway = new IngressGateway(chart, 'Gateway', { name: 'nginx-gateway', namespace, servers: [{ port: 80, hosts: ['*.hung.org.hk'] }] });
   const stable = nginx.addVersion('v116', { image: 'nginx:1.16.1', label: '1.16' });
   const canary = nginx.addVersion('v117', { image: 'nginx:1.17.9', label: '1.17' });
   return new CanaryRelease(app, 'nginx-flagger', {
@@ -41,6 +45,7 @@ export function buildNginxFlagger(app: App, addons: ObservabilityAddons): Canary
     stable,
     canary,
     plan: CanaryPlan.linear({ stepWeight: 10, maxWeight: 50 }),
+    ingress: { gateway, hosts: ['nginx.hung.org.hk'] },
     driver: CanaryDriver.flagger({ progressDeadline: Duration.minutes(5) }),
     analysis: CanaryAnalysis.meshMetrics({
       metrics: MetricsSource.addons(addons),
