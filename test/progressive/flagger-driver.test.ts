@@ -308,6 +308,17 @@ describe('CanaryDriver.flagger() refuses what Flagger cannot carry', () => {
     }))).toBe("[ratings-canary] 'service.trafficPolicy.ports' cannot be carried by Flagger: its service.trafficPolicy has no per-port settings: got 'ports'; set the policy for the whole service");
   });
 
+  test('fails at synth on a version or a route of the service added after the release', () => {
+    const later = new MeshApp();
+    const { svc } = build(later);
+    svc.addVersion('v3', { image: 'reviews:3.0' });
+    expect(() => later.synthFiles()).toThrow("[reviews-canary] 'service.versions' must be the stable and canary versions only under Flagger");
+    const routed = new MeshApp();
+    const built = build(routed);
+    built.svc.addRoute({ action: RouteAction.forward(built.svc.version('v2')) });
+    expect(() => routed.synthFiles()).toThrow("[reviews-canary] 'service' must have no routes of its own under Flagger: Flagger writes the VirtualService 'reviews' itself");
+  });
+
   test('fails on a chart of no mesh', () => {
     expect(errorOf(() => build(new MeshApp(), { chart: { mesh: MeshProvider.NONE }, prometheusUrl: 'http://prom:9090' }))).toBe(
       "[reviews-canary] 'driver' needs a mesh: Flagger shifts traffic through Istio, the Gateway API or Linkerd: got 'MeshProvider.NONE'; put the service in an Istio or Linkerd chart, or use CanaryDriver.stagedFiles()");
@@ -324,7 +335,7 @@ describe('CanaryDriver.flagger() refuses what Flagger cannot carry', () => {
       "[reviews-canary] 'ingress.gatewayPort' cannot be carried by Flagger: its VirtualService binds to every listener of the gateway: got 80; remove gatewayPort");
     const hostsApp = new MeshApp();
     build(hostsApp, { props: { ingress: { gateway: gateway(hostsApp), hosts: ['admin.example.com'] } } });
-    expect(() => hostsApp.synthFiles()).toThrow("'ingress.hosts' must be served by gateway 'gw': got 'admin.example.com'");
+    expect(() => hostsApp.synthFiles()).toThrow("[reviews-canary] 'ingress.hosts' must be served by gateway 'gw': got 'admin.example.com'");
     const routeApp = new MeshApp();
     const { svc } = build(routeApp);
     expect(errorOf(() => new IngressGatewayRoute(new MeshChart(routeApp, 'edge'), 'shop', {

@@ -183,13 +183,17 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
 
   // the versions: the canary's template is the target's; no other version's pods may carry the app label
   const chart = Chart.of(service);
-  for (const name of service.versionNames) {
-    const v = service.version(name);
-    if (v !== stable && v !== canary) {
-      at('service.versions', 'must be the stable and canary versions only under Flagger: the pods of another version would be taken for the canary\'s (Flagger selects them by app)',
-        name, `remove version '${name}' from service '${service.name}'`);
-    }
-  }
+  // what would fight Flagger, checked now and again at synth (a version or route added after the release)
+  const fights = (): Problem[] => [
+    ...service.versionNames.filter(n => n !== stable.subset && n !== canary.subset).map(n => problem('service.versions',
+      'must be the stable and canary versions only under Flagger: the pods of another version would be taken for the canary\'s (Flagger selects them by app)',
+      n, `remove version '${n}' from service '${service.name}'`)),
+    ...(hasRouting(service, chart) ? [problem('service', `must have no routes of its own under Flagger: Flagger writes the ${
+      provider === 'istio' ? 'VirtualService' : provider === 'linkerd' ? 'TrafficSplit' : 'HTTPRoute'} '${service.name}' itself, and the two would fight`,
+    service.name, 'remove the service\'s routes (addRoute, ServiceRouting) from its chart')] : []),
+  ];
+  const now = fights();
+  if (now.length > 0) failAt(scope, now[0]);
   const d = canary._model.deployment;
   if (!d || canary.workload) {
     at('canary', 'must be a version this app deploys (addVersion): Flagger starts a rollout from the pod template of the Deployment it targets', canary.subset,
@@ -201,11 +205,6 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
   }
   if (canary._model.deployment?.autoscaling === undefined && options.primaryScalerReplicas !== undefined) {
     at('primaryScalerReplicas', 'needs the canary version to autoscale: Flagger copies the target\'s autoscaler for the primary', 'given', 'give the canary version autoscaling, or remove primaryScalerReplicas');
-  }
-  if (hasRouting(service, chart)) {
-    const flaggers = provider === 'istio' ? 'VirtualService' : provider === 'linkerd' ? 'TrafficSplit' : 'HTTPRoute';
-    at('service', `must have no routes of its own under Flagger: Flagger writes the ${flaggers} '${service.name}' itself, and the two would fight`,
-      service.name, 'remove the service\'s routes (addRoute, ServiceRouting) from its chart');
   }
 
   // Flagger's DestinationRules carry one policy for the whole host (service.trafficPolicy): no subsets, no ports
@@ -298,9 +297,10 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
     },
     analysis: { interval, threshold: analysis.failureLimit ?? 5, steps, metrics, loadTest },
   });
+  scope.node.addValidation(problemValidation(scope, fights));
   if (ingress) {
     const gw = ingress.gateway;
-    host.node.addValidation(problemValidation(host, () => checkHostsServed('ingress.hosts', ingress.hosts, gw.servers, gw.name, { route: namespace, gateway: gw.namespace ?? namespace })));
+    scope.node.addValidation(problemValidation(scope, () => checkHostsServed('ingress.hosts', ingress.hosts, gw.servers, gw.name, { route: namespace, gateway: gw.namespace ?? namespace })));
   }
   // a gateway route to the whole service: under ambient it must go through the waypoint, which applies Flagger's route
   // (an ingress gateway sends straight to the pods otherwise: istio/istio pilot/pkg/serviceregistry/ambient/services.go);
