@@ -65,7 +65,7 @@ describe('CanaryDriver.flagger()', () => {
     expect(deployment.template.spec.containers[0].image).toBe('reviews:2.0');
     expect(specOf(objects, 'Canary')).toStrictEqual({
       provider: 'istio',
-      metricsServer: 'http://prometheus.istio-system:9090',
+      metricsServer: 'http://prometheus.istio-system.svc.cluster.local:9090',
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews' },
       service: { port: 9080, portName: 'http', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
       analysis: {
@@ -140,7 +140,7 @@ describe('CanaryDriver.flagger()', () => {
       { name: 'latency', templateRef: { name: 'reviews-latency', namespace: 'shop' }, interval: '1m', thresholdRange: { max: 500 } },
     ]);
     expect(specOf(objects, 'MetricTemplate', 'reviews-success-rate')).toStrictEqual({
-      provider: { type: 'prometheus', address: 'http://prometheus.istio-system:9090' },
+      provider: { type: 'prometheus', address: 'http://prometheus.istio-system.svc.cluster.local:9090' },
       query: 'sum(rate(istio_requests_total{reporter="destination", destination_workload_namespace="{{ namespace }}", destination_workload="{{ target }}", response_code!~"5.*"}[{{ interval }}]))'
         + ' / sum(rate(istio_requests_total{reporter="destination", destination_workload_namespace="{{ namespace }}", destination_workload="{{ target }}"}[{{ interval }}])) * 100',
     });
@@ -175,13 +175,13 @@ describe('CanaryDriver.flagger()', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).not.toContain('Service/reviews-v1');
     expect(specOf(objects, 'Canary').provider).toBe('gatewayapi:v1');
     expect(specOf(objects, 'MetricTemplate', 'reviews-success-rate')).toStrictEqual({
-      provider: { type: 'prometheus', address: 'http://prometheus.linkerd-viz:9090' },
+      provider: { type: 'prometheus', address: 'http://prometheus.linkerd-viz.svc.cluster.local:9090' },
       query: 'sum(rate(response_total{namespace="{{ namespace }}", deployment="{{ target }}", direction="inbound", classification!="failure"}[{{ interval }}]))'
         + ' / sum(rate(response_total{namespace="{{ namespace }}", deployment="{{ target }}", direction="inbound"}[{{ interval }}])) * 100',
     });
     expect(specOf(objects, 'Service', 'reviews').selector).toStrictEqual({ app: 'reviews-primary' });
     const smi = synth({ chart: { mesh: MeshProvider.LINKERD }, flagger: { provider: FlaggerProvider.LINKERD } });
-    expect([specOf(smi, 'Canary').provider, specOf(smi, 'Canary').metricsServer, find(smi, 'MetricTemplate')]).toStrictEqual(['linkerd', 'http://prometheus.linkerd-viz:9090', undefined]);
+    expect([specOf(smi, 'Canary').provider, specOf(smi, 'Canary').metricsServer, find(smi, 'MetricTemplate')]).toStrictEqual(['linkerd', 'http://prometheus.linkerd-viz.svc.cluster.local:9090', undefined]);
   });
 
   test('an autoscaling canary: the target\'s autoscaler, autoscalerRef with the primary\'s replicas, a budget for the target and one for the primary', () => {

@@ -6,7 +6,6 @@ import { millisecondsOf } from '../../core/duration';
 import { Problem, failAt, problem, problemValidation } from '../../core/errors';
 import { TrafficApi } from '../../core/settings';
 import { ambientAt, emit, emitManifest, releaseIdentity, renderContextOf } from '../../hosting/cdk8s/emit';
-import { ADDON_NAMES, ADDON_PORTS } from '../../render/addons/model';
 import { renderDestinationRule } from '../../render/istio';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, versionLabels } from '../../render/kubernetes';
 import { VersionModel } from '../../render/model';
@@ -428,12 +427,12 @@ function addressOf(scope: Construct, a: MeshMetricsAnalysisOptions): string {
   }
   if (source.address !== undefined) return source.address;
   const addons = source.addons!;
-  const hasPrometheus = addons.node.findAll().some(c => ApiObject.isApiObject(c) && c.kind === 'Deployment' && c.metadata.name === ADDON_NAMES.prometheus);
-  if (!hasPrometheus) {
+  const url = addons.prometheusUrl;
+  if (url === undefined) {
     failAt(scope, problem('analysis.metrics', `must have a Prometheus: the ObservabilityAddons '${addons.node.path}' install none`, 'prometheus.enabled: false',
       'install Prometheus with the add-ons, or use MetricsSource.prometheus(url)'));
   }
-  return `http://${ADDON_NAMES.prometheus}.${addons.namespace}:${ADDON_PORTS.prometheus}`;
+  return url;
 }
 
 /** A Go duration (`1m`, `30s`): Flagger's intervals are whole seconds. */
