@@ -1,8 +1,8 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import {
   Autoscaling, CanaryAnalysis, CanaryDriver, CanaryOverride, CanaryPlan, CanaryRelease, DataPlane, FlaggerOptions, FlaggerProvider,
-  HeaderMatch, IngressGateway, IngressGatewayRoute, LoadBalancer, MeshApp, MeshChart, MeshProvider, MeshService, MetricsSource, ObservabilityAddons,
-  Protocol, RouteAction, TrafficApi,
+  HeaderMatch, IngressGateway, IngressGatewayRoute, LinkerdVersion, LoadBalancer, MeshApp, MeshChart, MeshProvider, MeshService, MetricsSource,
+  ObservabilityAddons, Protocol, RouteAction, TrafficApi,
 } from '../../lib';
 import type { CanaryReleaseProps, MeshChartProps } from '../../lib';
 import { errorOf } from '../support/errors';
@@ -180,6 +180,8 @@ describe('CanaryDriver.flagger()', () => {
         + ' / sum(rate(response_total{namespace="{{ namespace }}", deployment="{{ target }}", direction="inbound"}[{{ interval }}])) * 100',
     });
     expect(specOf(objects, 'Service', 'reviews').selector).toStrictEqual({ app: 'reviews-primary' });
+    // Linkerd 2.16 to 2.19 read the Gateway API's v1beta1 routes: Flagger's Linkerd tutorial's provider
+    expect(specOf(synth({ chart: { mesh: MeshProvider.LINKERD, linkerdVersion: LinkerdVersion.V2_16 } }), 'Canary').provider).toBe('gatewayapi:v1beta1');
     const smi = synth({ chart: { mesh: MeshProvider.LINKERD }, flagger: { provider: FlaggerProvider.LINKERD } });
     expect([specOf(smi, 'Canary').provider, specOf(smi, 'Canary').metricsServer, find(smi, 'MetricTemplate')]).toStrictEqual(['linkerd', 'http://prometheus.linkerd-viz.svc.cluster.local:9090', undefined]);
   });
@@ -254,7 +256,7 @@ describe('CanaryDriver.flagger() refuses what Flagger cannot carry', () => {
     ['provider linkerd under Istio', { flagger: { provider: FlaggerProvider.LINKERD } },
       "'provider' can be linkerd (an SMI TrafficSplit) only for a Linkerd service: got 'linkerd'; use FlaggerProvider.ISTIO, or leave provider out"],
     ['an unknown provider (JavaScript)', { flagger: { provider: 'nginx' as FlaggerProvider } },
-      "'options.provider' must be one of 'gatewayapi:v1', 'istio', 'linkerd': got 'nginx'; write one of the values listed"],
+      "'options.provider' must be one of 'gatewayapi:v1', 'gatewayapi:v1beta1', 'istio', 'linkerd': got 'nginx'; write one of the values listed"],
     ['iterations of 0', { flagger: { iterations: 0 } }, "'iterations' must be a whole number of at least 1: got 0; e.g. 10"],
     ['a progress deadline of a fraction of a second', { flagger: { progressDeadline: Duration.millis(1500) } },
       "'progressDeadline' must be a Duration of whole seconds, at least 1: got a Duration; e.g. Duration.minutes(10)"],

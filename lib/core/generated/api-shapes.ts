@@ -2865,6 +2865,7 @@ export const API_SHAPES: ApiShapes = {
     "provider": {
      "enum": [
       "gatewayapi:v1",
+      "gatewayapi:v1beta1",
       "istio",
       "linkerd"
      ]

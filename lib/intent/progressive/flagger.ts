@@ -4,7 +4,7 @@ import type { MeshMetricsAnalysisOptions } from './canary-driver';
 import { backendAt } from '../../backends/registry';
 import { millisecondsOf } from '../../core/duration';
 import { Problem, failAt, problem, problemValidation } from '../../core/errors';
-import { TrafficApi } from '../../core/settings';
+import { LinkerdVersion, MeshSettings, TrafficApi } from '../../core/settings';
 import { ambientAt, emit, emitManifest, releaseIdentity, renderContextOf } from '../../hosting/cdk8s/emit';
 import { renderDestinationRule } from '../../render/istio';
 import { renderAutoscaler, renderDeployment, renderDisruptionBudget, versionLabels } from '../../render/kubernetes';
@@ -23,6 +23,11 @@ export enum FlaggerProvider {
   ISTIO = 'istio',
   /** A Gateway API HTTPRoute attached to the Service (GAMMA) or to gateways (`gatewayapi:v1`): Istio or Linkerd. */
   GATEWAY_API = 'gatewayapi:v1',
+  /**
+   * A Gateway API `v1beta1` HTTPRoute (`gatewayapi:v1beta1`), as Flagger's Linkerd tutorial writes it: Linkerd 2.16 to 2.19
+   * (`LinkerdVersion.V2_16`), whose routes are not the Gateway API's `v1`.
+   */
+  GATEWAY_API_V1BETA1 = 'gatewayapi:v1beta1',
   /** An SMI TrafficSplit (`linkerd`): Linkerd with its linkerd-smi extension. */
   LINKERD = 'linkerd',
 }
@@ -81,10 +86,11 @@ export interface FlaggerPrimaryScalerReplicas {
 export interface FlaggerOptions {
   /**
    * The router Flagger drives. Istio with its own API: `istio`; the Gateway API under Istio (sidecars or ambient, where
-   * waypoints apply HTTPRoutes) and Linkerd: `gatewayapi:v1`, as Flagger's Linkerd tutorial installs it
-   * (fluxcd/flagger docs/gitbook/tutorials/linkerd-progressive-delivery.md). `LINKERD` (an SMI TrafficSplit) needs the
-   * linkerd-smi extension.
-   * @default - from the service's back-end: ISTIO for Istio's API with sidecars, GATEWAY_API otherwise
+   * waypoints apply HTTPRoutes) and Linkerd 2.20: `gatewayapi:v1`; Linkerd 2.16 to 2.19: `gatewayapi:v1beta1`, as
+   * Flagger's Linkerd tutorial installs it (fluxcd/flagger docs/gitbook/tutorials/linkerd-progressive-delivery.md).
+   * `LINKERD` (an SMI TrafficSplit) needs the linkerd-smi extension.
+   * @default - from the service's back-end: ISTIO for Istio's API with sidecars, GATEWAY_API_V1BETA1 for
+   * `LinkerdVersion.V2_16`, GATEWAY_API otherwise
    */
   readonly provider?: FlaggerProvider;
   /**
@@ -137,7 +143,7 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
     at('driver', 'needs a mesh: Flagger shifts traffic through Istio, the Gateway API or Linkerd', 'MeshProvider.NONE',
       'put the service in an Istio or Linkerd chart, or use CanaryDriver.stagedFiles()');
   }
-  const provider = providerOf(scope, options.provider, backend.name, ambient);
+  const provider = providerOf(scope, options.provider, backend.name, ambient, MeshSettings.of(service).linkerdVersion);
 
   // what Flagger cannot carry is refused, never dropped
   if (props.stage !== undefined) at('stage', 'cannot be used with CanaryDriver.flagger(): Flagger goes through every stage itself', props.stage, 'remove stage');
@@ -290,7 +296,7 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
       appProtocol: port.appProtocol,
       gateways: ingress ? [ingress.gateway.namespace ?? namespace ? `${ingress.gateway.namespace ?? namespace}/${ingress.gateway.name}` : ingress.gateway.name] : undefined,
       hosts: ingress ? [...ingress.hosts] : undefined,
-      gatewayRefs: provider === 'gatewayapi:v1' ? [{ name: service.name, ...(namespace !== undefined ? { namespace } : {}), group: 'core', kind: 'Service', port: port.port }] : undefined,
+      gatewayRefs: provider.startsWith('gatewayapi') ? [{ name: service.name, ...(namespace !== undefined ? { namespace } : {}), group: 'core', kind: 'Service', port: port.port }] : undefined,
       trafficPolicy: provider === 'istio' && trafficPolicyFromRule
         ? canaryTrafficPolicyOf(renderDestinationRule(service.model(), renderContextOf(chart))) : undefined,
     },
@@ -345,8 +351,10 @@ function checkOptions(o: FlaggerOptions): Problem[] {
 }
 
 /** The provider: the one asked, if the back-end can carry it, else the back-end's. */
-function providerOf(scope: Construct, asked: FlaggerProvider | undefined, backend: string, ambient: boolean): FlaggerProviderName {
-  const fallback: FlaggerProviderName = backend === 'istio' && !ambient ? 'istio' : 'gatewayapi:v1';
+function providerOf(scope: Construct, asked: FlaggerProvider | undefined, backend: string, ambient: boolean,
+  linkerdVersion: LinkerdVersion): FlaggerProviderName {
+  const fallback: FlaggerProviderName = backend === 'istio' && !ambient ? 'istio'
+    : backend === 'linkerd' && linkerdVersion === LinkerdVersion.V2_16 ? 'gatewayapi:v1beta1' : 'gatewayapi:v1';
   if (asked === undefined) return fallback;
   if (asked === FlaggerProvider.ISTIO && (backend === 'linkerd' || ambient)) {
     failAt(scope, problem('provider', ambient
@@ -376,7 +384,7 @@ function stepsOf(scope: Construct, props: CanaryReleaseProps, options: FlaggerOp
       failAt(scope, problem('override', 'cannot be carried by an SMI TrafficSplit (provider linkerd): it splits by weight only', 'override', 'use FlaggerProvider.GATEWAY_API'));
     }
     const match = props.override._match._models;
-    if (provider === 'gatewayapi:v1') {
+    if (provider.startsWith('gatewayapi')) {
       for (const m of match) {
         for (const [name, s] of Object.entries(m.headers ?? {})) {
           if (s.prefix !== undefined) {

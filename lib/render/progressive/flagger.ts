@@ -13,11 +13,12 @@ import { metadataOf } from '../metadata';
 import { Manifest, MatchModel } from '../model';
 
 /** Flagger's providers mesh-kit writes (Flagger's `spec.provider`: pkg/apis/flagger/v1beta1/canary.go). */
-export type FlaggerProviderName = 'istio' | 'gatewayapi:v1' | 'linkerd';
+export type FlaggerProviderName = 'istio' | 'gatewayapi:v1' | 'gatewayapi:v1beta1' | 'linkerd';
 
 const PROVIDERS: { readonly [P in FlaggerProviderName]: CanarySpecProvider } = {
   'istio': CanarySpecProvider.ISTIO,
   'gatewayapi:v1': CanarySpecProvider.GATEWAYAPI_V1,
+  'gatewayapi:v1beta1': CanarySpecProvider.GATEWAYAPI_V1BETA1,
   'linkerd': CanarySpecProvider.LINKERD,
 };
 
