@@ -4,22 +4,24 @@
  *
  * @module
  */
-import {
+import type {
   CanarySpec, CanarySpecAnalysis, CanarySpecAnalysisMatch, CanarySpecAnalysisMetrics, CanarySpecAnalysisWebhooks,
   CanarySpecAnalysisWebhooksType, CanarySpecAutoscalerRefKind, CanarySpecProvider, CanarySpecService, CanarySpecServiceTrafficPolicy,
   CanarySpecTargetRefKind, MetricTemplateSpec, MetricTemplateSpecProviderType,
 } from '../../imports/flagger.app';
 import { metadataOf } from '../metadata';
 import { Manifest, MatchModel } from '../model';
+import { enumValue } from '../wire-values';
 
 /** Flagger's providers mesh-kit writes (Flagger's `spec.provider`: pkg/apis/flagger/v1beta1/canary.go). */
 export type FlaggerProviderName = 'istio' | 'gatewayapi:v1' | 'gatewayapi:v1beta1' | 'linkerd';
 
+// the generated CRD types are types only: the published package leaves lib/imports out (their values never load)
 const PROVIDERS: { readonly [P in FlaggerProviderName]: CanarySpecProvider } = {
-  'istio': CanarySpecProvider.ISTIO,
-  'gatewayapi:v1': CanarySpecProvider.GATEWAYAPI_V1,
-  'gatewayapi:v1beta1': CanarySpecProvider.GATEWAYAPI_V1BETA1,
-  'linkerd': CanarySpecProvider.LINKERD,
+  'istio': enumValue<CanarySpecProvider>('istio'),
+  'gatewayapi:v1': enumValue<CanarySpecProvider>('gatewayapi:v1'),
+  'gatewayapi:v1beta1': enumValue<CanarySpecProvider>('gatewayapi:v1beta1'),
+  'linkerd': enumValue<CanarySpecProvider>('linkerd'),
 };
 
 /** Whose proxies report the request metrics the analysis reads, and how they label them. */
@@ -68,8 +70,11 @@ export interface FlaggerCanaryModel {
     readonly gatewayRefs?: ReadonlyArray<{
       readonly name: string; readonly namespace?: string; readonly group?: string; readonly kind?: string; readonly port?: number;
     }>;
-    /** Under Istio: the traffic policy of the DestinationRules Flagger writes for the primary and canary hosts. */
-    readonly trafficPolicy?: CanarySpecServiceTrafficPolicy;
+    /**
+     * Under Istio: the traffic policy of the DestinationRules Flagger writes for the primary and canary hosts (Istio's
+     * TrafficPolicy on the wire, as {@link canaryTrafficPolicyOf} takes it from the service's DestinationRule).
+     */
+    readonly trafficPolicy?: { readonly [field: string]: unknown };
   };
   readonly analysis: {
     /** Go duration (`1m`). */
@@ -118,7 +123,7 @@ export function renderMetricTemplates(m: FlaggerCanaryModel): Manifest[] {
   const names = metricTemplateNames(m.name);
   const queries = meshMetricQueries(metrics.dialect);
   const template = (name: string, query: string): Manifest => {
-    const spec: MetricTemplateSpec = { provider: { type: MetricTemplateSpecProviderType.PROMETHEUS, address: metrics.address }, query };
+    const spec: MetricTemplateSpec = { provider: { type: enumValue<MetricTemplateSpecProviderType>('prometheus'), address: metrics.address }, query };
     return { apiVersion: 'flagger.app/v1beta1', kind: 'MetricTemplate', metadata: metadataOf(name, m.namespace), spec };
   };
   return [template(names.successRate, queries.successRate), template(names.latency, queries.latency)];
@@ -129,11 +134,11 @@ export function renderCanary(m: FlaggerCanaryModel): Manifest {
   const spec: CanarySpec = {
     provider: PROVIDERS[m.provider],
     ...(m.analysis.metrics.builtIn ? { metricsServer: m.analysis.metrics.address } : {}),
-    targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: m.target },
+    targetRef: { apiVersion: 'apps/v1', kind: enumValue<CanarySpecTargetRefKind>('Deployment'), name: m.target },
     ...(m.autoscaler ? {
       autoscalerRef: {
         apiVersion: 'autoscaling/v2',
-        kind: CanarySpecAutoscalerRefKind.HORIZONTAL_POD_AUTOSCALER,
+        kind: enumValue<CanarySpecAutoscalerRefKind>('HorizontalPodAutoscaler'),
         name: m.autoscaler.name,
         ...(m.autoscaler.primaryMinReplicas !== undefined || m.autoscaler.primaryMaxReplicas !== undefined ? {
           primaryScalerReplicas: {
@@ -162,7 +167,8 @@ function serviceOf(m: FlaggerCanaryModel): CanarySpecService {
     ...(s.gateways ? { gateways: [...s.gateways] } : {}),
     ...(s.hosts ? { hosts: [...s.hosts] } : {}),
     ...(s.gatewayRefs ? { gatewayRefs: s.gatewayRefs.map(r => ({ ...r })) } : {}),
-    ...(s.trafficPolicy ? { trafficPolicy: s.trafficPolicy } : {}),
+    // Istio's TrafficPolicy, which flagger.app's CanarySpecServiceTrafficPolicy mirrors field for field
+    ...(s.trafficPolicy ? { trafficPolicy: s.trafficPolicy as CanarySpecServiceTrafficPolicy } : {}),
   };
 }
 
@@ -208,16 +214,16 @@ function matchOf(match: MatchModel): CanarySpecAnalysisMatch {
 
 /** Flagger's load tester runs `cmd` while the canary is analysed (docs/gitbook/usage/webhooks.md, "Load Testing"). */
 function loadTestOf(t: { readonly url: string; readonly cmd: string }): CanarySpecAnalysisWebhooks {
-  return { name: 'load-test', type: CanarySpecAnalysisWebhooksType.ROLLOUT, url: t.url, timeout: '5s', metadata: { cmd: t.cmd } };
+  return { name: 'load-test', type: enumValue<CanarySpecAnalysisWebhooksType>('rollout'), url: t.url, timeout: '5s', metadata: { cmd: t.cmd } };
 }
 
 /**
  * The traffic policy of a service's DestinationRule, for the DestinationRules Flagger writes for the primary and canary
  * hosts (`service.trafficPolicy`): both are Istio's TrafficPolicy, less the per-port settings Flagger's has not.
  */
-export function canaryTrafficPolicyOf(rule: Manifest): CanarySpecServiceTrafficPolicy | undefined {
+export function canaryTrafficPolicyOf(rule: Manifest): { readonly [field: string]: unknown } | undefined {
   const tp = (rule.spec as { trafficPolicy?: { [k: string]: unknown } }).trafficPolicy;
   if (!tp) return undefined;
   const { portLevelSettings: _perPort, ...rest } = tp;
-  return rest as CanarySpecServiceTrafficPolicy;
+  return rest;
 }
