@@ -10,6 +10,7 @@
  * template. The service's waypoint (`reviews-waypoint`, added because the release routes it) is on the Service
  * `reviews`, which Flagger leaves as written: its selector is the one Flagger sets (`app: reviews-primary`).
  */
+import { App, Duration } from 'cdk8s';
 import {
   CanaryAnalysis,
   CanaryDriver,
@@ -25,7 +26,6 @@ import {
   MetricsSource,
   ObservabilityAddons,
 } from '@mesh-kit/core';
-import { App, Duration } from 'cdk8s';
 
 const image = (name: string) => `registry.istio.io/release/examples-bookinfo-${name}:1.20.3`;
 

@@ -11,6 +11,7 @@
  * requests come in through the gateway `nginx-gateway` (`*.hung.org.hk`): Flagger binds its VirtualService to it for
  * `nginx.hung.org.hk` (the Canary's `service.gateways` and `service.hosts`), so no gateway route of the seed's is written.
  */
+import { App, Duration } from 'cdk8s';
 import {
   CanaryAnalysis,
   CanaryDriver,
@@ -24,7 +25,6 @@ import {
   ObservabilityAddons,
   WorkloadSecurity,
 } from '@mesh-kit/core';
-import { App, Duration } from 'cdk8s';
 
 /** Builds nginx's Flagger canary into `app` (`flagger/nginx.k8s.yaml`), its analysis reading `addons`' Prometheus. */
 export function buildNginxFlagger(app: App, addons: ObservabilityAddons): CanaryRelease {
