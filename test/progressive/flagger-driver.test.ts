@@ -212,6 +212,25 @@ describe('CanaryDriver.flagger()', () => {
     });
   });
 
+  test('the documented defaults: no progress deadline, skipAnalysis or revertOnDeletion written (Flagger\'s own), and the primary\'s autoscaler as the canary\'s', () => {
+    const app = new MeshApp();
+    const chart = new MeshChart(app, 'shop', { namespace: 'shop' });
+    const svc = new MeshService(chart, 'reviews', { ports: [{ port: 9080 }] });
+    const v1 = svc.addVersion('v1', { image: 'reviews:1.0' });
+    const v2 = svc.addVersion('v2', { image: 'reviews:2.0', autoscaling: Autoscaling.of({ minReplicas: 2, maxReplicas: 6, cpuUtilization: 80 }) });
+    new CanaryRelease(app, 'reviews-canary', {
+      service: svc,
+      stable: v1,
+      canary: v2,
+      plan: CanaryPlan.stages([50, 100]),
+      driver: CanaryDriver.flagger(),
+      analysis: CanaryAnalysis.meshMetrics({ metrics: MetricsSource.prometheus('http://prom:9090') }),
+    });
+    const spec = specOf(parseObjects(app.synthFiles().get('shop.k8s.yaml')!), 'Canary');
+    expect([spec.progressDeadlineSeconds, spec.skipAnalysis, spec.revertOnDeletion, spec.autoscalerRef])
+      .toStrictEqual([undefined, undefined, undefined, { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'reviews' }]);
+  });
+
   test('the same input writes the same bytes', () => {
     const once = () => {
       const app = new MeshApp();
