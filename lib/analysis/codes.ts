@@ -12,6 +12,7 @@ import { DEPLOYMENT_ANALYZERS } from './analyzers/deployment';
 import { DEPRECATION_ANALYZERS } from './analyzers/deprecation';
 import { DESTINATION_RULE_ANALYZERS } from './analyzers/destinationrule';
 import { ENVOY_FILTER_ANALYZERS } from './analyzers/envoyfilter';
+import { FLAGGER_ANALYZERS } from './analyzers/flagger';
 import { GATEWAY_ANALYZERS } from './analyzers/gateway';
 import { GATEWAY_SERVICE_ROUTE_ANALYZERS } from './analyzers/gateway-service-routes';
 import { INJECTION_ANALYZERS } from './analyzers/injection';
@@ -51,6 +52,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...KIALI_SECURITY_ANALYZERS, ...KIALI_GATEWAY_API_ANALYZERS,
   ...LINKERD_QUIET_ANALYZERS,
   ...ARGO_ROLLOUTS_ANALYZERS,
+  ...FLAGGER_ANALYZERS,
   ...QUIET_MISTAKE_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 

@@ -7,7 +7,7 @@ import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { MeshConfigOptions } from './mesh-config';
 import { meshConfigOf } from './mesh-config-values';
-import { ProgressiveDeliveryController } from './progressive-delivery';
+import { ProgressiveDeliveryController, controllerReleases } from './progressive-delivery';
 import { suggestion } from '../core/closest';
 import { Problem, ProblemLike, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -169,11 +169,11 @@ export interface IstioInstallationProps {
   readonly observability?: ObservabilityAddons;
 
   /**
-   * The controller of self-driving canaries (Argo Rollouts or Flagger), installed after the mesh as one more release of
-   * this installation's output.
+   * The controllers of self-driving canaries (Argo Rollouts, Flagger, or both), installed after the mesh, each as one more
+   * release of this installation's output.
    * @default - none
    */
-  readonly progressiveDelivery?: ProgressiveDeliveryController;
+  readonly progressiveDelivery?: ProgressiveDeliveryController[];
   /**
    * The charts installed besides istiod.
    * @default - base, plus istio-cni and ztunnel for the ambient profile
@@ -412,18 +412,17 @@ export class IstioInstallation extends Construct {
     });
   }
 
-  /** The progressive-delivery controller's release (after the mesh's and the gateways'), or the problem keeping it out. */
-  private controllerRelease(): HelmReleaseModel | Problem | undefined {
-    return this.props.progressiveDelivery?._release({ mesh: 'istio', namespace: this.namespace, prometheusUrl: this.addons.find(a => a.prometheusUrl)?.prometheusUrl });
+  /** The progressive-delivery controllers' releases (after the mesh's and the gateways'), and the problems keeping any out. */
+  private controllers(): { readonly releases: HelmReleaseModel[]; readonly problems: Problem[] } {
+    return controllerReleases(this.props.progressiveDelivery, { mesh: 'istio', namespace: this.namespace, prometheusUrl: this.addons.find(a => a.prometheusUrl)?.prometheusUrl });
   }
 
   private controllerProblems(): Problem[] {
-    if (this.props.progressiveDelivery !== undefined && this.output._model.kind === 'istio-operator') {
+    if ((this.props.progressiveDelivery ?? []).length > 0 && this.output._model.kind === 'istio-operator') {
       return [problem('progressiveDelivery', 'needs a Helm or GitOps output: istioctl installs Istio alone, so the controller would be left out', 'InstallOutput.istioOperator()',
         'use InstallOutput.helm(), InstallOutput.argoCd() or InstallOutput.flux(), or install the controller yourself')];
     }
-    const r = this.controllerRelease();
-    return r !== undefined && !('chart' in r) ? [r] : [];
+    return this.controllers().problems;
   }
 
   /** The installation's model: its releases in order, its output. */
@@ -442,8 +441,7 @@ export class IstioInstallation extends Construct {
     for (const g of this.gateways) {
       releases.push({ name: g.name, chart: ISTIO_CHARTS.gateway.chart, repoUrl, repoName: 'istio', version: this.version, namespace: g.namespace!, values: g.values() });
     }
-    const controller = this.controllerRelease();
-    if (controller !== undefined && 'chart' in controller) releases.push(controller);
+    releases.push(...this.controllers().releases);
     const istiod = releases.find(r => r.chart === 'istiod')!.values;
     const operatorSpec = this.output._model.kind !== 'istio-operator' ? undefined : istioOperatorSpec({
       profile: this.profile,

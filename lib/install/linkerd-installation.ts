@@ -5,7 +5,7 @@ import { LINKERD_CHARTS } from './generated/linkerd-install-data';
 import { emitGitOpsObjects } from './gitops';
 import { InstallOutput } from './install-output';
 import { LinkerdProxyOptions, enumProblem, linkerdProxyModelOf } from './linkerd-settings';
-import { ProgressiveDeliveryController } from './progressive-delivery';
+import { ProgressiveDeliveryController, controllerReleases } from './progressive-delivery';
 import { suggestion } from '../core/closest';
 import { MeshValidationError, Problem, ProblemLike, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
@@ -126,11 +126,11 @@ export interface LinkerdInstallationProps {
   readonly observability?: ObservabilityAddons;
 
   /**
-   * The controller of self-driving canaries (Argo Rollouts or Flagger), installed after Linkerd (and linkerd-viz) as one
-   * more release of this installation's output.
+   * The controllers of self-driving canaries (Argo Rollouts, Flagger, or both), installed after Linkerd (and linkerd-viz),
+   * each as one more release of this installation's output.
    * @default - none
    */
-  readonly progressiveDelivery?: ProgressiveDeliveryController;
+  readonly progressiveDelivery?: ProgressiveDeliveryController[];
   /**
    * Values over the installation's own (the one escape hatch): `crds`, `controlPlane`, `viz`. No secret material.
    * @default - none
@@ -229,10 +229,7 @@ export class LinkerdInstallation extends Construct {
       if (v !== undefined) reject(linkerdChartValueProblems(charts[k], `values.${k}`, v as ChartValues)[0]);
     }
     if (props.observability) this.addObservability(props.observability);
-    this.node.addValidation(problemValidation(this, () => {
-      const r = this.controllerRelease(this.vizVersion !== undefined);
-      return r !== undefined && !('chart' in r) ? [r] : [];
-    }));
+    this.node.addValidation(problemValidation(this, () => this.controllers(this.vizVersion !== undefined).problems));
     markInstallation(this);
     emitGitOpsObjects(this, () => this.model(), this.gitOps);
   }
@@ -265,16 +262,16 @@ export class LinkerdInstallation extends Construct {
   }
 
   /**
-   * The progressive-delivery controller's release (last, after linkerd-viz), or the problem keeping it out. Its Prometheus
-   * is the add-ons', else linkerd-viz's own (the viz chart's `prometheus`, Flagger's Linkerd tutorial's metricsServer).
+   * The progressive-delivery controllers' releases (last, after linkerd-viz), and the problems keeping any out. Their
+   * Prometheus is the add-ons', else linkerd-viz's own (the viz chart's `prometheus`, Flagger's Linkerd tutorial's metricsServer).
    */
-  private controllerRelease(viz: boolean): HelmReleaseModel | Problem | undefined {
+  private controllers(viz: boolean): { readonly releases: HelmReleaseModel[]; readonly problems: Problem[] } {
     const prometheusUrl = this.addons?.prometheusUrl
       ?? (viz ? `http://prometheus.linkerd-viz.svc.${this.props.clusterDomain ?? 'cluster.local'}:9090` : undefined);
     // Flagger's chart lets it reach viz's own Prometheus (an AuthorizationPolicy on viz's Server `prometheus-admin`,
     // charts/flagger/templates/authorizationpolicy.yaml); the add-ons' Prometheus replaces that one, and its Server
     const ownViz = viz && this.addons === undefined;
-    return this.props.progressiveDelivery?._release({ mesh: 'linkerd', namespace: this.namespace, prometheusUrl, linkerdVizNamespace: ownViz ? 'linkerd-viz' : undefined });
+    return controllerReleases(this.props.progressiveDelivery, { mesh: 'linkerd', namespace: this.namespace, prometheusUrl, linkerdVizNamespace: ownViz ? 'linkerd-viz' : undefined });
   }
 
   private model(): InstallationModel {
@@ -299,7 +296,7 @@ export class LinkerdInstallation extends Construct {
     const vizVersion = p.vizVersion ?? (this.addons ? p.version : undefined);
     const release = (name: string, namespace: string, values: { [key: string]: unknown }, version = p.version): HelmReleaseModel =>
       ({ name, chart: name, repoUrl, repoName: 'linkerd', version, namespace, values });
-    const controller = this.controllerRelease(vizVersion !== undefined);
+    const controllers = this.controllers(vizVersion !== undefined).releases;
     const releases: HelmReleaseModel[] = [
       release('linkerd-crds', this.namespace, mergeValues((p.values?.crds ?? {}) as ChartValues)),
       { ...release('linkerd-control-plane', this.namespace, controlPlane), ...(setFile ? { setFiles: { identityTrustAnchorsPEM: 'trust anchor certificate (PEM)' } } : {}) },
@@ -307,7 +304,7 @@ export class LinkerdInstallation extends Construct {
         ? [release('linkerd-viz', 'linkerd-viz', mergeValues(linkerdVizHaValues(valuesModel), (this.addons?.linkerdVizValues ?? {}) as ChartValues,
           (p.values?.viz ?? {}) as ChartValues), vizVersion)]
         : []),
-      ...(controller !== undefined && 'chart' in controller ? [controller] : []),
+      ...controllers,
     ];
     return {
       mesh: 'linkerd',

@@ -88,7 +88,7 @@ export interface ControllerContext {
 /**
  * The controller that carries out self-driving canaries (`CanaryDriver.argoRollouts()`, `CanaryDriver.flagger()`),
  * installed with the mesh by an `IstioInstallation` or `LinkerdInstallation` (`progressiveDelivery`): one more Helm
- * release after the mesh's own, so that the installation's Helm commands, Argo CD Applications or Flux HelmReleases carry
+ * release after the mesh's own (Argo Rollouts and Flagger may both be installed, each driving its own canaries), so that the installation's Helm commands, Argo CD Applications or Flux HelmReleases carry
  * it, pinned like the mesh's charts.
  */
 export class ProgressiveDeliveryController {
@@ -121,7 +121,7 @@ export class ProgressiveDeliveryController {
     return new ProgressiveDeliveryController(context => {
       const metricsServer = options.metricsServer ?? context.prometheusUrl;
       if (metricsServer === undefined) {
-        return problem('progressiveDelivery.metricsServer', 'must name the Prometheus Flagger\'s analysis queries: the installation has no observability add-ons', 'none',
+        return problem('metricsServer', 'must name the Prometheus Flagger\'s analysis queries: the installation has no observability add-ons', 'none',
           'give the installation `observability` (ObservabilityAddons), or set metricsServer');
       }
       return flaggerRelease({
@@ -145,6 +145,29 @@ export class ProgressiveDeliveryController {
     const r = this.release(context);
     return 'chart' in r ? { ...r, values: mergeValues(r.values, this.values) } : r;
   }
+}
+
+/**
+ * The releases of an installation's controllers (`progressiveDelivery`, in order), and the problems that keep any out:
+ * its own (`progressiveDelivery[i].<field>`), or a second controller of the same release (one Argo Rollouts, one Flagger).
+ * @internal
+ */
+export function controllerReleases(controllers: readonly ProgressiveDeliveryController[] | undefined, context: ControllerContext,
+): { readonly releases: HelmReleaseModel[]; readonly problems: Problem[] } {
+  const releases: HelmReleaseModel[] = [];
+  const problems: Problem[] = [];
+  for (const [i, c] of (controllers ?? []).entries()) {
+    const r = c._release(context);
+    if (!('chart' in r)) {
+      problems.push(problem(`progressiveDelivery[${i}].${r.field}`, r.rule, r.value, r.fix));
+    } else if (releases.some(o => o.name === r.name)) {
+      problems.push(problem(`progressiveDelivery[${i}]`, `must install ${r.name} once: a cluster runs one ${r.name} controller for every namespace`, r.name,
+        'give each controller once'));
+    } else {
+      releases.push(r);
+    }
+  }
+  return { releases, problems };
 }
 
 /** The options' own problems (their types, and that they are given, are checked by the public call's generated checks). */

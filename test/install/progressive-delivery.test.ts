@@ -45,7 +45,7 @@ describe('ProgressiveDeliveryController: the canary controller as one more relea
       new IstioInstallation(c, 'istio', {
         version: '1.28.0',
         observability: new ObservabilityAddons(c, 'addons'),
-        progressiveDelivery: ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' }),
+        progressiveDelivery: [ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' })],
       });
     });
     const valuesFiles = [...files.keys()].filter(f => f.startsWith('istio/values/'));
@@ -65,7 +65,7 @@ describe('ProgressiveDeliveryController: the canary controller as one more relea
     const files = synth(app => new IstioInstallation(istioChart(app), 'istio', {
       version: '1.28.0',
       output: InstallOutput.argoCd(),
-      progressiveDelivery: ProgressiveDeliveryController.argoRollouts({ chartVersion: '2.41.0', gatewayApiPlugin: { version: 'v0.8.0', sha256 } }),
+      progressiveDelivery: [ProgressiveDeliveryController.argoRollouts({ chartVersion: '2.41.0', gatewayApiPlugin: { version: 'v0.8.0', sha256 } })],
     }));
     const apps = objectsOf(files, 'istio.k8s.yaml').filter(o => o.kind === 'Application');
     expect(apps.map(a => [a.metadata.name, a.metadata.annotations['argocd.argoproj.io/sync-wave']])).toStrictEqual([['istio-base', '-3'], ['istiod', '-2'], ['argo-rollouts', '-1']]);
@@ -94,7 +94,7 @@ describe('ProgressiveDeliveryController: the canary controller as one more relea
       version: '2025.11.3',
       vizVersion: '2025.11.3',
       output: InstallOutput.flux(),
-      progressiveDelivery: ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' }),
+      progressiveDelivery: [ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' })],
     }));
     const objects = objectsOf(files, 'linkerd.k8s.yaml');
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
@@ -121,7 +121,7 @@ describe('ProgressiveDeliveryController: the canary controller as one more relea
     const l = new LinkerdInstallation(c, 'linkerd', {
       version: '2025.11.3',
       observability: new ObservabilityAddons(c, 'addons'),
-      progressiveDelivery: ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0', meshProvider: FlaggerMeshProvider.GATEWAY_API, values: { logLevel: 'debug' } }),
+      progressiveDelivery: [ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0', meshProvider: FlaggerMeshProvider.GATEWAY_API, values: { logLevel: 'debug' } })],
     });
     expect(l.releases.map(r => r.name)).toStrictEqual(['linkerd-crds', 'linkerd-control-plane', 'linkerd-viz', 'flagger']);
     expect(l.releases[3].values).toStrictEqual({
@@ -132,7 +132,7 @@ describe('ProgressiveDeliveryController: the canary controller as one more relea
   test('an explicit metricsServer and namespace win; the user\'s values are layered over mesh-kit\'s', () => {
     const l = new IstioInstallation(istioChart(new MeshApp()), 'istio', {
       version: '1.28.0',
-      progressiveDelivery: ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0', namespace: 'flagger', metricsServer: 'http://prom.monitoring:9090', values: { crd: { create: false } } }),
+      progressiveDelivery: [ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0', namespace: 'flagger', metricsServer: 'http://prom.monitoring:9090', values: { crd: { create: false } } })],
     });
     const flagger = l.releases.find(r => r.name === 'flagger')!;
     expect(flagger.namespace).toBe('flagger');
@@ -174,20 +174,28 @@ describe('ProgressiveDeliveryController bad input: the call or construct, the fi
 
   test('Flagger with no Prometheus to query: refused at synth, naming the installation', () => {
     expect(synthFails(app => new IstioInstallation(istioChart(app), 'istio', {
-      version: '1.28.0', progressiveDelivery: ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' }),
-    }))).toContain('[istio/istio] \'progressiveDelivery.metricsServer\' must name the Prometheus Flagger\'s analysis queries: the installation has no observability add-ons: '
+      version: '1.28.0', progressiveDelivery: [ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' })],
+    }))).toContain('[istio/istio] \'progressiveDelivery[0].metricsServer\' must name the Prometheus Flagger\'s analysis queries: the installation has no observability add-ons: '
       + 'got \'none\'; give the installation `observability` (ObservabilityAddons), or set metricsServer');
   });
 
   test('Flagger under Linkerd without linkerd-viz or add-ons: refused at synth', () => {
     expect(synthFails(app => new LinkerdInstallation(linkerdChart(app), 'linkerd', {
-      version: '2025.11.3', progressiveDelivery: ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' }),
-    }))).toContain('[linkerd/linkerd] \'progressiveDelivery.metricsServer\' must name the Prometheus');
+      version: '2025.11.3', progressiveDelivery: [ProgressiveDeliveryController.flagger({ chartVersion: '1.44.0' })],
+    }))).toContain('[linkerd/linkerd] \'progressiveDelivery[0].metricsServer\' must name the Prometheus');
+  });
+
+  test('the same controller twice', () => {
+    expect(synthFails(app => new IstioInstallation(istioChart(app), 'istio', {
+      version: '1.28.0',
+      progressiveDelivery: [ProgressiveDeliveryController.argoRollouts({ chartVersion: '2.41.0' }), ProgressiveDeliveryController.argoRollouts({ chartVersion: '2.40.0' })],
+    }))).toContain('[istio/istio] \'progressiveDelivery[1]\' must install argo-rollouts once: a cluster runs one argo-rollouts controller for every namespace: '
+      + 'got \'argo-rollouts\'; give each controller once');
   });
 
   test('an istioctl output, which would leave the controller out', () => {
     expect(synthFails(app => new IstioInstallation(istioChart(app), 'istio', {
-      version: '1.28.0', output: InstallOutput.istioOperator(), progressiveDelivery: ProgressiveDeliveryController.argoRollouts({ chartVersion: '2.41.0' }),
+      version: '1.28.0', output: InstallOutput.istioOperator(), progressiveDelivery: [ProgressiveDeliveryController.argoRollouts({ chartVersion: '2.41.0' })],
     }))).toContain('[istio/istio] \'progressiveDelivery\' needs a Helm or GitOps output: istioctl installs Istio alone, so the controller would be left out: '
       + 'got \'InstallOutput.istioOperator()\'; use InstallOutput.helm(), InstallOutput.argoCd() or InstallOutput.flux(), or install the controller yourself');
   });

@@ -22,9 +22,9 @@ describeWithShared('the progressive-delivery example\'s Argo objects are valid a
 });
 
 describe('the progressive-delivery example', () => {
-  test('writes each driver\'s files: stages and rollbacks for the staged files, one file for Argo Rollouts', () => {
+  test('writes each driver\'s files: stages and rollbacks for the staged files, one file for Argo Rollouts, one for Flagger', () => {
     expect([...out.keys()].filter(f => f.endsWith('.k8s.yaml'))).toStrictEqual([
-      'bookinfo-argo.k8s.yaml', 'bookinfo-staged.k8s.yaml', 'istio.k8s.yaml', 'nginx-argo.k8s.yaml', 'nginx-staged-canary.rollback.k8s.yaml',
+      'bookinfo-argo.k8s.yaml', 'bookinfo-staged.k8s.yaml', 'flagger/bookinfo.k8s.yaml', 'flagger/nginx.k8s.yaml', 'istio.k8s.yaml', 'nginx-argo.k8s.yaml', 'nginx-staged-canary.rollback.k8s.yaml',
       'nginx-staged-canary.stage-10.k8s.yaml', 'nginx-staged-canary.stage-100.k8s.yaml', 'nginx-staged-canary.stage-50.k8s.yaml', 'nginx-staged.k8s.yaml',
       'observability.k8s.yaml', 'reviews-staged-canary.rollback.k8s.yaml', 'reviews-staged-canary.stage-100.k8s.yaml', 'reviews-staged-canary.stage-50.k8s.yaml',
     ]);

@@ -2901,7 +2901,32 @@ export const API_SHAPES: ApiShapes = {
    }
   },
   "FlaggerOptions": {
-   "fields": {}
+   "fields": {
+    "iterations": "number",
+    "loadTestCommand": "string",
+    "primaryScalerReplicas": {
+     "type": "FlaggerPrimaryScalerReplicas"
+    },
+    "progressDeadline": {
+     "class": "Duration"
+    },
+    "provider": {
+     "enum": [
+      "gatewayapi:v1",
+      "gatewayapi:v1beta1",
+      "istio",
+      "linkerd"
+     ]
+    },
+    "revertOnDeletion": "boolean",
+    "skipAnalysis": "boolean"
+   }
+  },
+  "FlaggerPrimaryScalerReplicas": {
+   "fields": {
+    "maxReplicas": "number",
+    "minReplicas": "number"
+   }
   },
   "FluxOutputOptions": {
    "fields": {
@@ -3437,7 +3462,9 @@ export const API_SHAPES: ApiShapes = {
      ]
     },
     "progressiveDelivery": {
-     "class": "ProgressiveDeliveryController"
+     "list": {
+      "class": "ProgressiveDeliveryController"
+     }
     },
     "revision": "string",
     "revisionTags": {
@@ -3664,7 +3691,9 @@ export const API_SHAPES: ApiShapes = {
      "class": "InstallOutput"
     },
     "progressiveDelivery": {
-     "class": "ProgressiveDeliveryController"
+     "list": {
+      "class": "ProgressiveDeliveryController"
+     }
     },
     "proxy": {
      "type": "LinkerdProxyOptions"
