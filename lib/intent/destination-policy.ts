@@ -4,7 +4,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { backendAt, failIfNotIstio } from '../backends/registry';
-import { Problem, failAt, problem } from '../core/errors';
+import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
 import { emit, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
@@ -12,6 +12,7 @@ import { BackendTlsModel, renderBackendTlsPolicy } from '../render/gateway-api';
 import { hostOf } from '../render/hosts';
 import { renderDestinationRuleOf } from '../render/istio';
 import { DestinationRuleModel, TrafficPolicyModel } from '../render/model';
+import { destinationRuleLocalityProblems } from '../validation/locality';
 
 /** One subset of a {@link DestinationPolicy}: pods of the service carrying some labels. */
 export interface DestinationSubset {
@@ -142,6 +143,8 @@ export class DestinationPolicy extends Construct {
       istioMutualByDefault: props.trafficPolicy?.tls === undefined && !svc.external,
       exportTo: props.exportTo,
     };
+    // a locality failover without outlier detection never fails over
+    this.node.addValidation(problemValidation(this, () => destinationRuleLocalityProblems(model)));
     this.destinationRule = emit(this, 'DestinationRule', { apiVersion: istioNetworking(this), kind: 'DestinationRule', name, namespace, body: ['spec'] },
       () => renderDestinationRuleOf(model, renderContextOf(this)));
   }

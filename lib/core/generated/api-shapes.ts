@@ -905,6 +905,58 @@ export const API_SHAPES: ApiShapes = {
   "LoadBalancer.leastRequest": [],
   "LoadBalancer.random": [],
   "LoadBalancer.roundRobin": [],
+  "Locality.of": [
+   {
+    "name": "locality",
+    "spec": "string"
+   }
+  ],
+  "Locality.prototype.toString": [],
+  "LocalityLoadBalancing.disabled": [],
+  "LocalityLoadBalancing.distribute": [
+   {
+    "name": "distributions",
+    "spec": {
+     "list": {
+      "type": "LocalityDistribution"
+     }
+    }
+   }
+  ],
+  "LocalityLoadBalancing.failover": [
+   {
+    "name": "failover",
+    "spec": {
+     "list": {
+      "type": "LocalityFailover"
+     }
+    }
+   }
+  ],
+  "LocalityLoadBalancing.failoverPriority": [
+   {
+    "name": "labels",
+    "spec": {
+     "list": "string"
+    }
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "FailoverPriorityOptions"
+    }
+   }
+  ],
+  "LocalityLoadBalancing.zoneAware": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ZoneAwareOptions"
+    }
+   }
+  ],
   "MatchGateway.mesh": [],
   "MatchGateway.of": [
    {
@@ -2786,6 +2838,15 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "FailoverPriorityOptions": {
+   "fields": {
+    "failover": {
+     "list": {
+      "type": "LocalityFailover"
+     }
+    }
+   }
+  },
   "Finding": {
    "fields": {
     "analyzer": "string",
@@ -3700,6 +3761,56 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "LocalityDistribution": {
+   "fields": {
+    "from": {
+     "class": "Locality"
+    },
+    "to": {
+     "list": {
+      "type": "LocalityWeight"
+     }
+    }
+   },
+   "required": [
+    "from",
+    "to"
+   ],
+   "docs": {
+    "from": "The clients' locality.",
+    "to": "The destination localities and their shares (totalling 100)."
+   }
+  },
+  "LocalityFailover": {
+   "fields": {
+    "from": "string",
+    "to": "string"
+   },
+   "required": [
+    "from",
+    "to"
+   ],
+   "docs": {
+    "from": "The clients' region.",
+    "to": "The region their traffic fails over to."
+   }
+  },
+  "LocalityWeight": {
+   "fields": {
+    "locality": {
+     "class": "Locality"
+    },
+    "weight": "number"
+   },
+   "required": [
+    "locality",
+    "weight"
+   ],
+   "docs": {
+    "locality": "The destination locality.",
+    "weight": "Its share, in percent (1 to 100); the shares of one {@link LocalityDistribution} total 100."
+   }
+  },
   "Manifest": {
    "fields": {
     "apiVersion": "string",
@@ -4529,6 +4640,9 @@ export const API_SHAPES: ApiShapes = {
     "loadBalancer": {
      "class": "LoadBalancer"
     },
+    "locality": {
+     "class": "LocalityLoadBalancing"
+    },
     "outlierDetection": {
      "type": "OutlierDetection"
     },
@@ -5150,6 +5264,9 @@ export const API_SHAPES: ApiShapes = {
     "loadBalancer": {
      "class": "LoadBalancer"
     },
+    "locality": {
+     "class": "LocalityLoadBalancing"
+    },
     "outlierDetection": {
      "type": "OutlierDetection"
     },
@@ -5238,6 +5355,19 @@ export const API_SHAPES: ApiShapes = {
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
    }
   },
+  "ZoneAwareOptions": {
+   "fields": {
+    "failover": {
+     "list": {
+      "type": "LocalityFailover"
+     }
+    },
+    "failoverPriority": {
+     "list": "string"
+    },
+    "minClusterSize": "number"
+   }
+  },
   "expect:1541": {
    "fields": {
     "location": "string",
@@ -5287,6 +5417,8 @@ export const API_SHAPES: ApiShapes = {
   "LinkerdInstallation",
   "LinkerdProxyLogLevel",
   "LoadBalancer",
+  "Locality",
+  "LocalityLoadBalancing",
   "MatchGateway",
   "Mesh",
   "MeshApp",
