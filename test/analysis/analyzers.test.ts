@@ -55,7 +55,7 @@ describe('the catalogue', () => {
     const codes = [...new Set(ANALYZERS.map(a => a.code))];
     expect(codes.filter(c => c.startsWith('IST'))).toHaveLength(46);
     expect(codes.filter(c => !c.startsWith('IST'))).toStrictEqual(['KIA0005', 'KIA0102', 'KIA0104', 'KIA0105', 'KIA0106', 'KIA0108', 'KIA0109', 'KIA0110', 'KIA0201', 'KIA0204', 'KIA0205', 'KIA0206', 'KIA0207', 'KIA0208', 'KIA0209', 'KIA0210', 'KIA0211', 'KIA0212', 'KIA0301', 'KIA0401', 'KIA0501', 'KIA0505', 'KIA0506', 'KIA0601', 'KIA0602', 'KIA0701', 'KIA1004', 'KIA1006', 'KIA1007', 'KIA1104', 'KIA1105', 'KIA1106', 'KIA1108', 'KIA1109', 'KIA1110', 'KIA1111', 'KIA1112', 'KIA1113', 'KIA1114', 'KIA1115', 'KIA1116', 'KIA1117', 'KIA1211', 'KIA1301', 'KIA1311', 'KIA1312', 'KIA1313', 'KIA1314', 'KIA1315', 'KIA1316', 'KIA1317', 'KIA1401', 'KIA1402', 'KIA1501', 'KIA1502', 'KIA1503', 'KIA1601', 'KIA1701', 'KIA1702', 'MK0001', 'MK0002', 'MK0003', 'MK0004', 'MK0005', 'MK0006', 'MK0007', 'MK0008', 'MK0009', 'MK0010', 'MK0011', 'MK0012', 'MK0013', 'MK0014', 'MK0015', 'MK0020', 'MK0023', 'MK0024',
-      'MK0025', 'MK0026', 'MK0027', 'MK0028', 'MK0029', 'MK0030', 'MK0040', 'MK0041', 'MK0042']);
+      'MK0025', 'MK0026', 'MK0027', 'MK0028', 'MK0029', 'MK0030', 'MK0040', 'MK0041', 'MK0042', 'MK0057', 'MK0058', 'MK0059']);
     expect(codes).not.toContain('IST0122');
     expect(ANALYZERS.find(a => a.code === 'IST0173')!.level).toBe(FindingLevel.ERROR);
   });
