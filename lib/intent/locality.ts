@@ -1,4 +1,4 @@
-import { fail, problem } from '../core/errors';
+import { Problem, fail, problem } from '../core/errors';
 import { checkLabelKey, checkLabelValue } from '../core/names';
 import { LocalityFailoverModel, LocalityLbSettingModel, ZoneAwareLbSettingModel } from '../render/model';
 import { TOPOLOGY_LABELS, failoverPairProblems, localitiesProblem } from '../schema/rules/istio-traffic-policy';
@@ -251,4 +251,27 @@ function failoverModel(field: string, failover: readonly LocalityFailover[], wha
     if (p.length > 0) fail(problem(`${field}[${i}]`, `${p[0]} (Istio's ${fn})`, `${f.from} → ${f.to}`, 'name two different regions, e.g. { from: \'us-east1\', to: \'us-west1\' }'));
     return { from: f.from, to: f.to };
   });
+}
+
+/** Istio's pod label of a workload's locality (istio/api label/labels.yaml, `topology.istio.io/locality`). */
+export const LOCALITY_LABEL = 'topology.istio.io/locality';
+
+/**
+ * The pod label of a version's locality: `region.zone.subzone`, since a label value holds no `/` (istiod turns the dots
+ * back into slashes: istio/istio pkg/model/proxy.go SanitizeLocalityLabel). A pod is in one locality: no wildcard; no
+ * dot in a part, which istiod would read as a separator. @internal
+ */
+export function localityLabelOf(field: string, locality: Locality, podLabels: { readonly [key: string]: string }):
+{ readonly value: { [key: string]: string }; readonly refused?: undefined } | { readonly refused: Problem; readonly value?: undefined } {
+  const l = locality.value;
+  if (l.includes('*')) return { refused: problem(field, 'must be the one locality of the pods: no \'*\' wildcard', l, 'name the region, zone and subzone, e.g. \'us-east1/us-east1-b\'') };
+  if (l.includes('.')) {
+    return { refused: problem(field, `must have no '.' in its region, zone or subzone: the pod label ${LOCALITY_LABEL} separates them with dots`, l) };
+  }
+  const value = l.split('/').join('.');
+  if (podLabels[LOCALITY_LABEL] !== undefined) {
+    return { refused: problem(field, `must not be given beside podLabels['${LOCALITY_LABEL}']`, l, 'keep one of them') };
+  }
+  const p = checkLabelValue(field, value);
+  return p ? { refused: p } : { value: { [LOCALITY_LABEL]: value } };
 }

@@ -222,6 +222,8 @@ export interface VersionModel {
   readonly name: string;
   /** The subset's own traffic policy. */
   readonly trafficPolicy?: TrafficPolicyModel;
+  /** The locality its pods are labelled with (`topology.istio.io/locality`), as given (`region/zone/subzone`). */
+  readonly locality?: string;
   /** Value of the `version` label. */
   readonly label: string;
   /** A service's single workload: no `version` label on its pods, no subset. */

@@ -62,6 +62,11 @@ export function localityRefusals(svc: ServiceModel, cannot: string, fix: string)
   ].map(field => problem(field, cannot, 'LocalityLoadBalancing', fix));
 }
 
+/** A version's locality label where no mesh reads it: `cannot` says which mesh and why. */
+export function localityLabelRefusals(svc: ServiceModel, cannot: string, fix: string): Problem[] {
+  return svc.versions.filter(v => v.locality !== undefined).map(v => problem(`versions[${v.name}].locality`, cannot, v.locality, fix));
+}
+
 /** The service without locality load balancing in its policies, for the back-ends' other refusals (refused once, by {@link localityRefusals}). */
 export function withoutLocality(svc: ServiceModel): ServiceModel {
   const versions = svc.versions.map(v => ({ ...v, trafficPolicy: policyWithoutLocality(v.trafficPolicy) }));

@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import {
   DestinationPolicy,
   LoadBalancer,
@@ -219,5 +219,42 @@ describe('back-ends without locality load balancing', () => {
     const msg = synthError(app => { reviewsIn(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD }), policy); });
     expect(msg).toContain("'trafficPolicy.ports[0].locality' cannot be expressed with the Linkerd back-end");
     expect(msg).not.toContain("'trafficPolicy' cannot");
+  });
+});
+
+describe('ServiceVersionOptions.locality: Istio\'s pod label', () => {
+  const podLabelsOf = (objects: any[]) => (only(objects, 'Deployment', 'reviews-v1') as any).spec.template.metadata.labels;
+  test('the default: no locality label', () => {
+    expect(podLabelsOf(synthObjects(app => { reviewsIn(new MeshChart(app, 'c')); }))).toStrictEqual({ app: 'reviews', version: 'v1' });
+  });
+  test('topology.istio.io/locality with dots for slashes', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      new MeshService(new MeshChart(app, 'c'), 'reviews', { ports: [{ port: 9080 }] })
+        .addVersion('v1', { image: 'reviews:1.0', locality: Locality.of('us-east1/us-east1-b/rack1') });
+    }));
+    expect(podLabelsOf(objects)).toStrictEqual({ 'app': 'reviews', 'version': 'v1', 'topology.istio.io/locality': 'us-east1.us-east1-b.rack1' });
+  });
+  test('fails if the locality holds a wildcard', () => {
+    expect(errorOf(() => new MeshService(new MeshChart(new App(), 'c'), 'reviews', { ports: [{ port: 9080 }] })
+      .addVersion('v1', { image: 'reviews:1.0', locality: Locality.of('us-east1/*') })))
+      .toBe("[c/reviews] 'versions.v1.locality' must be the one locality of the pods: no '*' wildcard: got 'us-east1/*'; name the region, zone and subzone, e.g. 'us-east1/us-east1-b'");
+  });
+  test('fails if a part holds a dot', () => {
+    expect(errorOf(() => new MeshService(new MeshChart(new App(), 'c'), 'reviews', { ports: [{ port: 9080 }] })
+      .addVersion('v1', { image: 'reviews:1.0', locality: Locality.of('eu.west/a') })))
+      .toBe("[c/reviews] 'versions.v1.locality' must have no '.' in its region, zone or subzone: the pod label topology.istio.io/locality separates them with dots: got 'eu.west/a'");
+  });
+  test('fails if podLabels sets the label too', () => {
+    expect(errorOf(() => new MeshService(new MeshChart(new App(), 'c'), 'reviews', { ports: [{ port: 9080 }] })
+      .addVersion('v1', { image: 'reviews:1.0', locality: Locality.of('a/b'), podLabels: { 'topology.istio.io/locality': 'a.b' } })))
+      .toBe("[c/reviews] 'versions.v1.locality' must not be given beside podLabels['topology.istio.io/locality']: got 'a/b'; keep one of them");
+  });
+  test('fails under Linkerd', () => {
+    const msg = synthError(app => {
+      new MeshService(new MeshChart(app, 'c', { mesh: MeshProvider.LINKERD }), 'reviews', { ports: [{ port: 9080 }] })
+        .addVersion('v1', { image: 'reviews:1.0', locality: Locality.of('a/b') });
+    });
+    expect(msg).toContain("[c/reviews] 'versions[v1].locality' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): topology.istio.io/locality is a "
+      + "label istiod reads: got 'a/b'; remove it (Linkerd reads no locality), or render this chart for MeshProvider.ISTIO");
   });
 });

@@ -5046,6 +5046,9 @@ export const API_SHAPES: ApiShapes = {
     "livenessProbe": {
      "class": "Probe"
     },
+    "locality": {
+     "class": "Locality"
+    },
     "nodeSelector": {
      "map": "string"
     },
