@@ -253,7 +253,7 @@ function failoverModel(field: string, failover: readonly LocalityFailover[], wha
   });
 }
 
-/** Istio's pod label of a workload's locality (istio/api label/labels.yaml, `topology.istio.io/locality`). */
+/** Istio's pod label of a workload's locality (istio/api label/labels.yaml, `topology.istio.io/locality`). @internal */
 export const LOCALITY_LABEL = 'topology.istio.io/locality';
 
 /**
