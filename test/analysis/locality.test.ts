@@ -1,18 +1,8 @@
-import { REVIEWS_V1 } from './finding-shapes/fixture';
+import { reviewsRule as rule } from './finding-shapes/locality';
 import { objectsOfYaml } from '../../lib/analysis/load';
 import { analyze } from '../../lib/analysis/run';
 
 const found = (yaml: string, code: string) => analyze(objectsOfYaml(yaml, 'test.yaml'), { world: 'closed' }).findings.filter(f => f.code === code);
-
-/** DestinationRule 'reviews' with this spec besides its host. */
-const rule = (spec: string) => `${REVIEWS_V1}---
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: reviews, namespace: default }
-spec:
-  host: reviews
-${spec}
-`;
 const OUTLIERS = 'outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1m }';
 const PRIORITY = 'localityLbSetting: { failoverPriority: [topology.istio.io/network, topology.kubernetes.io/region] }';
 

@@ -1,14 +1,15 @@
 import { REVIEWS_V1, ShapeFixture } from './fixture';
 
-/** DestinationRule 'reviews' with this traffic policy. */
-const rule = (trafficPolicy: string) => `${REVIEWS_V1}---
+/** Reviews v1 and DestinationRule 'reviews' with this spec besides its host (lines indented by two). */
+export const reviewsRule = (spec: string) => `${REVIEWS_V1}---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: reviews, namespace: default }
 spec:
   host: reviews
-  trafficPolicy: ${trafficPolicy}
+${spec}
 `;
+const rule = (trafficPolicy: string) => reviewsRule(`  trafficPolicy: ${trafficPolicy}`);
 
 /** Inputs that make the locality checks of issue 36 report (see finding-shape.test.ts). */
 export const FIXTURES: readonly ShapeFixture[] = [
