@@ -1,5 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
 import {
+  DataPlane,
   DestinationPolicy,
   LoadBalancer,
   Locality,
@@ -256,5 +257,26 @@ describe('ServiceVersionOptions.locality: Istio\'s pod label', () => {
     });
     expect(msg).toContain("[c/reviews] 'versions[v1].locality' cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): topology.istio.io/locality is a "
       + "label istiod reads: got 'a/b'; remove it (Linkerd reads no locality), or render this chart for MeshProvider.ISTIO");
+  });
+});
+
+describe('ambient mode: the waypoint applies locality load balancing', () => {
+  test('a service with locality load balancing gets a waypoint (Istio\'s API), its DestinationRule applied there', () => {
+    const objects = expectSchemaValid(synthObjects(app => {
+      const chart = new MeshChart(app, 'c', { dataPlane: DataPlane.AMBIENT, trafficApi: TrafficApi.ISTIO });
+      reviewsIn(chart, undefined, { locality: PRIORITY, outlierDetection: OUTLIERS });
+    }));
+    expect(only(objects, 'Gateway').metadata.name).toBe('reviews-waypoint');
+    expect(only(objects, 'Service', 'reviews').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'reviews-waypoint' });
+    expect((only(objects, 'DestinationRule').spec as any).subsets[1].trafficPolicy.loadBalancer.localityLbSetting).toBeDefined();
+  });
+  test('fails with autoWaypoints off and no waypoint', () => {
+    expect(synthError(app => {
+      reviewsIn(new MeshChart(app, 'c', { dataPlane: DataPlane.AMBIENT, trafficApi: TrafficApi.ISTIO, autoWaypoints: false }), { locality: LocalityLoadBalancing.disabled() });
+    })).toContain("[c/reviews] 'waypoint' must be given under ambient mode with autoWaypoints off: locality load balancing (c/reviews) needs L7 processing");
+  });
+  test('no waypoint for a service without locality load balancing (unchanged)', () => {
+    const objects = synthObjects(app => { reviewsIn(new MeshChart(app, 'c', { dataPlane: DataPlane.AMBIENT, trafficApi: TrafficApi.ISTIO })); });
+    expect(objects.filter(o => o.kind === 'Gateway')).toStrictEqual([]);
   });
 });
