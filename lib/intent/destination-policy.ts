@@ -159,7 +159,13 @@ export class DestinationPolicy extends Construct {
     if (svc.external) problems.push(problem('service', `${cannot}: an external host is an Istio ServiceEntry`, svc.name, fix));
     if (props.subsets) problems.push(problem('subsets', `${cannot}: versions are Services of their own under the Gateway API`, props.subsets.map(s => s.name), fix));
     if (props.exportTo) problems.push(problem('exportTo', `${cannot}: it is a DestinationRule setting`, props.exportTo, fix));
-    const tlsOf = (field: string, p: Omit<TrafficPolicyModel, 'portLevelSettings'>) => {
+    const tlsOf = (field: string, whole: Omit<TrafficPolicyModel, 'portLevelSettings'>) => {
+      // locality load balancing is refused by its own name (it lives in the load balancer's model)
+      const { localityLbSetting, zoneAwareLbSetting, ...lb } = whole.loadBalancer ?? {};
+      if (localityLbSetting || zoneAwareLbSetting) {
+        problems.push(problem(`${field}.locality`, `${cannot}: locality load balancing is a DestinationRule setting, which a BackendTLSPolicy is not`, 'LocalityLoadBalancing', fix));
+      }
+      const p = { ...whole, loadBalancer: Object.values(lb).some(v => v !== undefined) ? lb : undefined };
       problems.push(...settings(p).map(k => problem(`${field}.${k}`, `${cannot}: it is a DestinationRule setting`, k, fix)));
       if (!p.tls) return undefined;
       if (p.tls.mode !== 'SIMPLE') {

@@ -280,3 +280,15 @@ describe('ambient mode: the waypoint applies locality load balancing', () => {
     expect(objects.filter(o => o.kind === 'Gateway')).toStrictEqual([]);
   });
 });
+
+describe('DestinationPolicy under the Gateway API back-end', () => {
+  test('fails naming locality, not the load balancer', () => {
+    const msg = errorOf(() => {
+      const svc = MeshService.fromAttributes({ name: 'payments', namespace: 'pay', ports: [{ port: 8080 }], versions: [] });
+      new DestinationPolicy(new MeshChart(new App(), 'c', { trafficApi: TrafficApi.GATEWAY_API }), 'payments', { service: svc, trafficPolicy: { locality: PRIORITY } });
+    });
+    expect(msg).toContain("'trafficPolicy.locality' cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): locality load balancing is a "
+      + "DestinationRule setting, which a BackendTLSPolicy is not: got 'LocalityLoadBalancing'; remove it, or render this chart with TrafficApi.ISTIO");
+    expect(msg).not.toContain("'trafficPolicy.loadBalancer'");
+  });
+});
