@@ -1,11 +1,14 @@
 import { App, Duration } from 'cdk8s';
 import {
-  CanaryPlan, CanaryRelease, ClientTls, DelegateRoutes, DestinationPolicy, GatewayProtocol, HttpMatch, IngressGateway, IngressGatewayRoute, MeshChart,
-  MeshNamespace, MeshService, Protocol, RetryOn, RouteAction, ServiceEntry, ServiceRouting, TrafficApi,
+  CanaryPlan, CanaryRelease, ClientTls, DelegateRoutes, DestinationPolicy, GatewayProtocol, HttpMatch, IngressGateway, IngressGatewayRoute,
+  Locality, LocalityLoadBalancing, MeshChart, MeshNamespace, MeshService, Protocol, RetryOn, RouteAction, ServiceEntry, ServiceRouting, TopologyLabel,
+  TrafficApi,
 } from '@mesh-kit/core';
 
 const TCP_ECHO = 'docker.io/istio/tcp-echo-server:1.3';
 const NGINX = 'docker.io/library/nginx:1.27.3';
+const HELLOWORLD_V1 = 'registry.istio.io/release/examples-helloworld-v1:1.0';
+const HELLOWORLD_V2 = 'registry.istio.io/release/examples-helloworld-v2:1.0';
 
 /**
  * Istio's TCP traffic shifting task: tcp-echo v1 and v2 behind an ingress gateway's TCP listener on 31400, rolled from
@@ -130,4 +133,47 @@ export function buildDelegation(app: App): void {
       { name: 'orders', match: [HttpMatch.prefix('/orders')], action: RouteAction.delegate(orders) },
     ],
   });
+}
+
+/**
+ * Istio's locality load-balancing tasks (tasks/traffic-management/locality-load-balancing/failover and /distribute) on
+ * Istio's helloworld sample, in one cluster: each version's pods say their locality with Istio's pod label
+ * (`ServiceVersionOptions.locality`) instead of living on nodes of different zones. `helloworld` fails over by network,
+ * region, then zone, with the task's outlier detection, without which Istio would never fail over; `helloworld-weighted`
+ * sends clients of region1/zone1 70/20/10 to their own zone, the next zone and region3, which needs no outlier detection.
+ */
+export function buildLocality(app: App): void {
+  const chart = new MeshChart(app, 'locality');
+  const namespace = new MeshNamespace(chart, 'Namespace', { name: 'sample' });
+  const zone1 = Locality.of('region1/zone1');
+  const zone2 = Locality.of('region1/zone2');
+  const zone4 = Locality.of('region3/zone4');
+  const helloworld = new MeshService(chart, 'helloworld', {
+    namespace,
+    ports: [{ port: 5000 }],
+    trafficPolicy: {
+      locality: LocalityLoadBalancing.failoverPriority([TopologyLabel.NETWORK, TopologyLabel.REGION, TopologyLabel.ZONE]),
+      // the failover task's: eject an endpoint at its first 5xx, for a minute
+      outlierDetection: { consecutive5xxErrors: 1, interval: Duration.seconds(1), baseEjectionTime: Duration.minutes(1) },
+    },
+  });
+  helloworld.addVersion('v1', { image: HELLOWORLD_V1, locality: zone1 });
+  helloworld.addVersion('v2', { image: HELLOWORLD_V2, locality: zone2 });
+  const weighted = new MeshService(chart, 'helloworld-weighted', {
+    namespace,
+    ports: [{ port: 5000 }],
+    trafficPolicy: {
+      locality: LocalityLoadBalancing.distribute([{
+        from: Locality.of('region1/zone1/*'),
+        to: [
+          { locality: Locality.of('region1/zone1/*'), weight: 70 },
+          { locality: Locality.of('region1/zone2/*'), weight: 20 },
+          { locality: Locality.of('region3/zone4/*'), weight: 10 },
+        ],
+      }]),
+    },
+  });
+  weighted.addVersion('v1', { image: HELLOWORLD_V1, locality: zone1 });
+  weighted.addVersion('v2', { image: HELLOWORLD_V2, locality: zone2 });
+  weighted.addVersion('v3', { image: HELLOWORLD_V2, locality: zone4 });
 }

@@ -1,4 +1,4 @@
-import { buildDelegation, buildEgress, buildGrpc, buildTcpShifting } from './app';
+import { buildDelegation, buildEgress, buildGrpc, buildLocality, buildTcpShifting } from './app';
 import { MeshApp, TrafficApi } from '@mesh-kit/core';
 
 // the egress gateway is installed with the mesh (istioctl's demo profile), outside this app
@@ -9,4 +9,5 @@ buildEgress(app);
 buildGrpc(app);
 buildGrpc(app, TrafficApi.GATEWAY_API);
 buildDelegation(app);
+buildLocality(app);
 app.synth();

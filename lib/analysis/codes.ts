@@ -24,6 +24,7 @@ import { KIALI_GATEWAY_API_ANALYZERS } from './analyzers/kiali-gateway-api';
 import { KIALI_SECURITY_ANALYZERS } from './analyzers/kiali-security';
 import { KIALI_TRAFFIC_ANALYZERS } from './analyzers/kiali-traffic';
 import { LINKERD_QUIET_ANALYZERS } from './analyzers/linkerd-quiet';
+import { LOCALITY_ANALYZERS } from './analyzers/locality';
 import { MESH_ROUTE_CONFLICT_ANALYZERS } from './analyzers/mesh-route-conflicts';
 import { POLICY_SELECTOR_ANALYZERS } from './analyzers/policy-selectors';
 import { QUIET_MISTAKE_ANALYZERS } from './analyzers/quiet-mistakes';
@@ -54,6 +55,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...ARGO_ROLLOUTS_ANALYZERS,
   ...FLAGGER_ANALYZERS,
   ...QUIET_MISTAKE_ANALYZERS,
+  ...LOCALITY_ANALYZERS,
 ].sort((a, b) => a.code.localeCompare(b.code) || a.analyzer.localeCompare(b.analyzer));
 
 /** The codes the analysis reports: every check's, and IST0106 (schema validation). */

@@ -4,7 +4,7 @@ import { IMeshNamespace } from './mesh-namespace';
 import { IMeshService } from './route';
 import { TrafficPolicy, trafficPolicyModelOf } from './traffic-policy';
 import { backendAt, failIfNotIstio } from '../backends/registry';
-import { Problem, failAt, problem } from '../core/errors';
+import { Problem, failAt, problem, problemValidation } from '../core/errors';
 import { constructArgs } from '../core/input';
 import { checkDnsLabel, checkDnsSubdomain, checkExportTo, checkLabels } from '../core/names';
 import { emit, istioNetworking, namespaceOf, renderContextOf } from '../hosting/cdk8s/emit';
@@ -12,6 +12,7 @@ import { BackendTlsModel, renderBackendTlsPolicy } from '../render/gateway-api';
 import { hostOf } from '../render/hosts';
 import { renderDestinationRuleOf } from '../render/istio';
 import { DestinationRuleModel, TrafficPolicyModel } from '../render/model';
+import { destinationRuleLocalityProblems } from '../validation/locality';
 
 /** One subset of a {@link DestinationPolicy}: pods of the service carrying some labels. */
 export interface DestinationSubset {
@@ -142,6 +143,8 @@ export class DestinationPolicy extends Construct {
       istioMutualByDefault: props.trafficPolicy?.tls === undefined && !svc.external,
       exportTo: props.exportTo,
     };
+    // a locality failover without outlier detection never fails over
+    this.node.addValidation(problemValidation(this, () => destinationRuleLocalityProblems(model)));
     this.destinationRule = emit(this, 'DestinationRule', { apiVersion: istioNetworking(this), kind: 'DestinationRule', name, namespace, body: ['spec'] },
       () => renderDestinationRuleOf(model, renderContextOf(this)));
   }
@@ -156,7 +159,13 @@ export class DestinationPolicy extends Construct {
     if (svc.external) problems.push(problem('service', `${cannot}: an external host is an Istio ServiceEntry`, svc.name, fix));
     if (props.subsets) problems.push(problem('subsets', `${cannot}: versions are Services of their own under the Gateway API`, props.subsets.map(s => s.name), fix));
     if (props.exportTo) problems.push(problem('exportTo', `${cannot}: it is a DestinationRule setting`, props.exportTo, fix));
-    const tlsOf = (field: string, p: Omit<TrafficPolicyModel, 'portLevelSettings'>) => {
+    const tlsOf = (field: string, whole: Omit<TrafficPolicyModel, 'portLevelSettings'>) => {
+      // locality load balancing is refused by its own name (it lives in the load balancer's model)
+      const { localityLbSetting, zoneAwareLbSetting, ...lb } = whole.loadBalancer ?? {};
+      if (localityLbSetting || zoneAwareLbSetting) {
+        problems.push(problem(`${field}.locality`, `${cannot}: locality load balancing is a DestinationRule setting, which a BackendTLSPolicy is not`, 'LocalityLoadBalancing', fix));
+      }
+      const p = { ...whole, loadBalancer: Object.values(lb).some(v => v !== undefined) ? lb : undefined };
       problems.push(...settings(p).map(k => problem(`${field}.${k}`, `${cannot}: it is a DestinationRule setting`, k, fix)));
       if (!p.tls) return undefined;
       if (p.tls.mode !== 'SIMPLE') {

@@ -10,6 +10,7 @@ export * from './ports';
 export * from './route';
 export * from './route-policies';
 export * from './traffic-policy';
+export * from './locality';
 export * from './pod-options';
 export * from './probe';
 export * from './scaling';

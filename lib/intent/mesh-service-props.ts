@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { Locality } from './locality';
 import { DefaultInboundPolicy, IMeshNamespace } from './mesh-namespace';
 import { WorkloadOptions } from './pod-options';
 import { ContainerOnlyPort, MeshServicePort } from './ports';
@@ -321,6 +322,17 @@ export interface ServiceVersionOptions extends WorkloadOptions {
    * @default - none
    */
   readonly podLabels?: { [key: string]: string };
+
+  /**
+   * The locality of this version's pods (`Locality.of('us-east1/us-east1-b')`, no wildcard), written as Istio's pod label
+   * `topology.istio.io/locality: us-east1.us-east1-b`, which istiod reads before the node's region, zone and subzone
+   * (istio/istio pilot/pkg/serviceregistry/kube/controller/controller.go getPodLocality; pkg/model/proxy.go
+   * GetLocalityLabel). For pods whose nodes carry no topology labels, or a test of failover in one cluster. Istio only:
+   * refused under Linkerd.
+   * @default - not written: the locality of the node each pod runs on
+   * @see https://istio.io/latest/docs/reference/config/labels/#TopologyLocality
+   */
+  readonly locality?: Locality;
 
   /**
    * Traffic policy of this version's subset, overriding the service's.

@@ -183,6 +183,18 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
       ...this.validateService(),
       ...this.backend.serviceProblems(this.model()),
     ]));
+    this.requireWaypointForLocality(this.trafficPolicy, this);
+  }
+
+  /**
+   * Under ambient mode, a DestinationRule's locality load balancing is applied by the service's waypoint: ztunnel routes a
+   * call to any endpoint of the Service as Kubernetes does, and Istio's traffic features need a waypoint (istio.io
+   * docs/ambient/architecture/data-plane); istiod applies the setting to the waypoint's clusters, a zone-aware one as
+   * locality load balancing (istio/istio pilot/pkg/networking/core/loadbalancer/loadbalancer.go, ApplyToCluster's isWaypoint).
+   */
+  private requireWaypointForLocality(p: TrafficPolicyModel | undefined, by: Construct): void {
+    const has = (lb: TrafficPolicyModel['loadBalancer']) => lb?.localityLbSetting !== undefined || lb?.zoneAwareLbSetting !== undefined;
+    if (has(p?.loadBalancer) || (p?.portLevelSettings ?? []).some(pp => has(pp.loadBalancer))) this._requireWaypoint('locality load balancing', by);
   }
 
   /** The ports the service exposes (copies). */
@@ -224,6 +236,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const label = this.checkNewVersion(name, options.label);
     const version = this.deploy({ name, label }, options);
     this.versions.push(version);
+    this.requireWaypointForLocality(version._model.trafficPolicy, version);
     return version;
   }
 
@@ -242,6 +255,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const label = this.checkNewVersion(name, options.label);
     const version = this.adopt({ name, label }, workload, options, `versions.${name}.workload`);
     this.versions.push(version);
+    this.requireWaypointForLocality(version._model.trafficPolicy, version);
     return version;
   }
 
@@ -333,6 +347,7 @@ export class MeshService extends Construct implements IMeshService, IRouteTarget
     const trafficPolicy = options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined;
     const version = new ServiceVersion(this, { name, label, trafficPolicy });
     this.versions.push(version);
+    this.requireWaypointForLocality(version._model.trafficPolicy, version);
     return version;
   }
 

@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { meshPodLabels, selects } from './existing-workload';
+import { localityLabelOf } from './locality';
 import { MeshServiceProps, ServiceVersionOptions } from './mesh-service-props';
 import { checkImage, podModelOf, workloadOptionsOf } from './pod-options';
 import { TransportProtocol } from './ports';
@@ -101,11 +102,14 @@ export function deployedVersionModelOf(ctx: ServiceWorkloadContext, v: { name: s
   if (pod.problems.length > 0) failAt(ctx.scope, within(at, pod.problems[0]));
   const ownAccount = options.serviceAccountName !== undefined && options.serviceAccountName !== ctx.serviceAccountName
     ? options.serviceAccountName : undefined;
+  const localityLabel = options.locality ? localityLabelOf(`${at}locality`, options.locality, options.podLabels ?? {}) : undefined;
+  if (localityLabel?.refused) failAt(ctx.scope, localityLabel.refused);
   const model: VersionModel = {
     name,
     label,
     unversioned: v.unversioned,
     trafficPolicy: options.trafficPolicy ? trafficPolicyModelOf(options.trafficPolicy) : undefined,
+    locality: options.locality?.value,
     deployment: {
       name: deploymentName,
       serviceAccountName: ownAccount,
@@ -117,7 +121,7 @@ export function deployedVersionModelOf(ctx: ServiceWorkloadContext, v: { name: s
         env: Object.values(env),
         volumes: [...volumes.values()],
         mounts,
-        podLabels: { ...w.podLabels, ...(options.podLabels ?? {}) },
+        podLabels: { ...w.podLabels, ...(options.podLabels ?? {}), ...localityLabel?.value },
         podAnnotations: { ...w.podAnnotations, ...(options.podAnnotations ?? {}) },
         resources: options.resources ? resourcesModelOf(options.resources) : w.resources,
         args: options.args ?? w.args,

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { LocalityLoadBalancing } from './locality';
 import { checkPercent, durationString } from '../core/duration';
 import { MeshValidationError, fail, problem, within } from '../core/errors';
 import { checkPort } from '../core/names';
@@ -225,6 +226,15 @@ export interface PortPolicies {
    */
   readonly loadBalancer?: LoadBalancer;
   /**
+   * Locality load balancing (Istio's `localityLbSetting`, or `zoneAwareLbSetting`): which endpoints a client prefers by
+   * where it runs, and where its traffic fails over to. A failover needs `outlierDetection` on the same policy (a
+   * version's policy and a port's take the service's or their own, as Istio merges them): without it Istio never fails
+   * over, and synth fails. Istio's API only: refused under the Gateway API and Linkerd back-ends.
+   * @default - not written: the mesh config's (Istio's default: locality load balancing on, failing over only with outlier detection)
+   * @see https://istio.io/latest/docs/tasks/traffic-management/locality-load-balancing/
+   */
+  readonly locality?: LocalityLoadBalancing;
+  /**
    * Connection pool limits (circuit breaking).
    * @default - not written: Istio's defaults (effectively unlimited)
    */
@@ -286,8 +296,10 @@ function policiesModelOf(p: PortPolicies): TrafficPolicyModel | undefined {
       idleTimeout: d('connectionPool.idleTimeout', cp.idleTimeout),
     }
     : undefined;
+  const lb = p.loadBalancer?._model;
+  const locality = p.locality?._model;
   const model: TrafficPolicyModel = {
-    loadBalancer: p.loadBalancer?._model,
+    loadBalancer: lb || locality ? { ...lb, ...locality } : undefined,
     connectionPool: tcp || http ? { tcp, http } : undefined,
     outlierDetection: od ? {
       consecutive5xxErrors: count('outlierDetection.consecutive5xxErrors', od.consecutive5xxErrors),

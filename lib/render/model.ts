@@ -222,6 +222,8 @@ export interface VersionModel {
   readonly name: string;
   /** The subset's own traffic policy. */
   readonly trafficPolicy?: TrafficPolicyModel;
+  /** The locality its pods are labelled with (`topology.istio.io/locality`), as given (`region/zone/subzone`). */
+  readonly locality?: string;
   /** Value of the `version` label. */
   readonly label: string;
   /** A service's single workload: no `version` label on its pods, no subset. */
@@ -422,6 +424,31 @@ export interface HttpRouteModel {
 }
 
 /** A DestinationRule traffic policy, Istio-shaped. */
+/** A failover of locality load balancing: from one region to another (Istio's wire shape). */
+export interface LocalityFailoverModel {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Istio's `localityLbSetting` (networking/v1alpha3 LocalityLoadBalancerSetting), in its wire shape. */
+export interface LocalityLbSettingModel {
+  /** `false`: locality load balancing off for the host (the mesh-wide default does not apply either). */
+  readonly enabled?: boolean;
+  /** Per source locality, the share of traffic each destination locality takes (weights totalling 100). */
+  readonly distribute?: ReadonlyArray<{ readonly from: string; readonly to: { readonly [locality: string]: number } }>;
+  readonly failover?: readonly LocalityFailoverModel[];
+  /** Ordered labels (`label` or `label=value`) endpoints are prioritised by. */
+  readonly failoverPriority?: readonly string[];
+}
+
+/** Istio 1.31's `zoneAwareLbSetting` (networking/v1alpha3 ZoneAwareLoadBalancerSetting), in its wire shape. */
+export interface ZoneAwareLbSettingModel {
+  readonly enabled?: boolean;
+  readonly failover?: readonly LocalityFailoverModel[];
+  readonly failoverPriority?: readonly string[];
+  readonly minClusterSize?: number;
+}
+
 export interface TrafficPolicyModel {
   readonly loadBalancer?: {
     readonly simple?: string;
@@ -430,6 +457,8 @@ export interface TrafficPolicyModel {
       readonly httpCookie?: { readonly name: string; readonly ttl?: string };
       readonly useSourceIp?: boolean;
     };
+    readonly localityLbSetting?: LocalityLbSettingModel;
+    readonly zoneAwareLbSetting?: ZoneAwareLbSettingModel;
   };
   readonly connectionPool?: {
     readonly tcp?: { readonly maxConnections?: number; readonly connectTimeout?: string };

@@ -50,7 +50,7 @@ describe('lib/analysis/analyzers: one file per Istio analyzer package, as Istio 
   test('Kiali\'s checks are in kiali.ts, mesh-kit\'s own in files of their own', () => {
     expect(byFile.get('kiali')!.map(a => a.analyzer.split('.')[0])).toStrictEqual(['kiali', 'kiali', 'kiali', 'kiali']);
     const own = [...byFile].filter(([, l]) => l.some(a => a.analyzer.startsWith('meshkit.') || a.analyzer.startsWith('installation.'))).map(([f]) => f).sort();
-    expect(own).toStrictEqual(['ambient', 'argo-rollouts', 'flagger', 'gateway-service-routes', 'installation', 'linkerd-quiet', 'mesh-route-conflicts', 'policy-selectors',
+    expect(own).toStrictEqual(['ambient', 'argo-rollouts', 'flagger', 'gateway-service-routes', 'installation', 'linkerd-quiet', 'locality', 'mesh-route-conflicts', 'policy-selectors',
       'quiet-mistakes', 'route-conflicts', 'route-policies', 'sidecar-mtls']);
   });
 });

@@ -58,7 +58,9 @@ describe('the catalogue', () => {
       'MK0025', 'MK0026', 'MK0027', 'MK0028', 'MK0029', 'MK0030', 'MK0040', 'MK0041', 'MK0042',
       'MK0043', 'MK0044', 'MK0045', 'MK0046', 'MK0047', 'MK0048', 'MK0049',
       // issue 35's Flagger checks
-      'MK0050', 'MK0051', 'MK0052', 'MK0053', 'MK0054', 'MK0055', 'MK0056']);
+      'MK0050', 'MK0051', 'MK0052', 'MK0053', 'MK0054', 'MK0055', 'MK0056',
+      // issue 36's locality checks
+      'MK0057', 'MK0058', 'MK0059']);
     expect(codes).not.toContain('IST0122');
     expect(ANALYZERS.find(a => a.code === 'IST0173')!.level).toBe(FindingLevel.ERROR);
   });

@@ -4,12 +4,13 @@
  *
  * @module
  */
+import { GatewayApiRoutes } from './routes';
 import { problem } from '../../core/errors';
 import { emit } from '../../hosting/cdk8s/emit';
 import { gatewayApiGatewayAnnotations, renderGatewayApiGateway } from '../../render/gateway-api';
 import { gatewayApiGatewayProblems, gatewayApiRouteProblems, gatewayApiServiceProblems } from '../../validation/gateway-api';
+import { localityRefusals, withoutLocality } from '../../validation/locality';
 import { MeshBackend } from '../backend';
-import { GatewayApiRoutes } from './routes';
 import { istioMesh } from '../istio/mesh';
 import { delegationProblem, egressNetworkProblem, exportToProblem, rateLimitProblem, stickySessionsProblem } from '../shared/refusals';
 import { versionServiceOf } from '../shared/version-service';
@@ -24,7 +25,13 @@ export const gatewayApiBackend: MeshBackend & { readonly name: 'gateway-api' } =
   destinationPolicyKind: 'BackendTLSPolicy',
   serviceObjects: () => ({}),
   versionObjects: host => versionServiceOf(host, true),
-  serviceProblems: gatewayApiServiceProblems,
+  // this back-end writes no DestinationRule, where Istio reads locality load balancing from
+  serviceProblems: svc => [
+    ...localityRefusals(svc, 'cannot be expressed with the Gateway API back-end (TrafficApi.GATEWAY_API): locality load balancing is a DestinationRule '
+      + 'setting (localityLbSetting), and this back-end writes none (versions are Services of their own); the Gateway API has no locality setting',
+    'remove it, or render this chart with TrafficApi.ISTIO (Istio applies the DestinationRule to calls from the mesh and gateways alike)'),
+    ...gatewayApiServiceProblems(withoutLocality(svc)),
+  ],
   gatewayObject: host => emit(host.scope, 'Resource',
     {
       apiVersion: 'gateway.networking.k8s.io/v1',

@@ -6,6 +6,7 @@
  */
 import { emit, istioNetworking, renderContextOf } from '../../hosting/cdk8s/emit';
 import { renderDestinationRule, renderGateway } from '../../render/istio';
+import { serviceLocalityProblems } from '../../validation/locality';
 import { matchGatewayProblems, pathPrefixRewriteProblems, virtualServiceWeightProblems } from '../../validation/rules';
 import { GatewayHost, MeshBackend, ServiceHost } from '../backend';
 import { istioMesh } from './mesh';
@@ -26,7 +27,8 @@ export const istioBackend: MeshBackend & { readonly name: 'istio' } = {
       () => renderDestinationRule(host.model(), renderContextOf(host.scope))),
   }),
   versionObjects: () => ({}),
-  serviceProblems: () => [],
+  // a DestinationRule's locality failover without outlier detection never fails over
+  serviceProblems: serviceLocalityProblems,
   gatewayObject: (host: GatewayHost) => emit(host.scope, 'Resource',
     { apiVersion: istioNetworking(host.scope), kind: 'Gateway', name: host.name, namespace: host.namespace, body: ['spec'] },
     () => renderGateway(host.model(), renderContextOf(host.scope))),

@@ -11,6 +11,7 @@ import { Problem, failAt, problem } from '../../core/errors';
 import { LinkerdVersion, MeshSettings } from '../../core/settings';
 import { failureAccrualAnnotations, linkerdAppProtocol, renderLinkerdAuthorization } from '../../render/linkerd';
 import { linkerdRouteProblems, linkerdServiceProblems } from '../../validation/linkerd';
+import { localityLabelRefusals, localityRefusals, withoutLocality } from '../../validation/locality';
 import { MeshBackend, NamespaceEnrolment } from '../backend';
 import { delegationProblem, exportToProblem, stickySessionsProblem } from '../shared/refusals';
 import { versionServiceOf } from '../shared/version-service';
@@ -24,7 +25,15 @@ export const linkerdBackend: MeshBackend & { readonly name: 'linkerd' } = {
   destinationPolicyKind: 'DestinationRule',
   serviceObjects: () => ({}),
   versionObjects: versionServiceOf,
-  serviceProblems: linkerdServiceProblems,
+  serviceProblems: svc => [
+    // linkerd2-proxy balances over every endpoint by latency (power of two choices, peak EWMA); zone-aware balancing
+    // (HAZL) is Buoyant Enterprise for Linkerd's, not open-source Linkerd's
+    ...localityRefusals(svc, 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): open-source Linkerd has no locality load balancing '
+      + '(its proxy balances over every endpoint by latency)', 'remove it, or render this chart for MeshProvider.ISTIO'),
+    ...localityLabelRefusals(svc, 'cannot be expressed with the Linkerd back-end (MeshProvider.LINKERD): topology.istio.io/locality is a label istiod reads',
+      'remove it (Linkerd reads no locality), or render this chart for MeshProvider.ISTIO'),
+    ...linkerdServiceProblems(withoutLocality(svc)),
+  ],
   // a namespace is enrolled by its annotations; Istio's revisions have no Linkerd equivalent
   namespaceMarks: (e: NamespaceEnrolment) => (!e.linkerdAnnotations
     ? {

@@ -930,6 +930,58 @@ export const API_SHAPES: ApiShapes = {
   "LoadBalancer.leastRequest": [],
   "LoadBalancer.random": [],
   "LoadBalancer.roundRobin": [],
+  "Locality.of": [
+   {
+    "name": "locality",
+    "spec": "string"
+   }
+  ],
+  "Locality.prototype.toString": [],
+  "LocalityLoadBalancing.disabled": [],
+  "LocalityLoadBalancing.distribute": [
+   {
+    "name": "distributions",
+    "spec": {
+     "list": {
+      "type": "LocalityDistribution"
+     }
+    }
+   }
+  ],
+  "LocalityLoadBalancing.failover": [
+   {
+    "name": "failover",
+    "spec": {
+     "list": {
+      "type": "LocalityFailover"
+     }
+    }
+   }
+  ],
+  "LocalityLoadBalancing.failoverPriority": [
+   {
+    "name": "labels",
+    "spec": {
+     "list": "string"
+    }
+   },
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "FailoverPriorityOptions"
+    }
+   }
+  ],
+  "LocalityLoadBalancing.zoneAware": [
+   {
+    "name": "options",
+    "optional": true,
+    "spec": {
+     "type": "ZoneAwareOptions"
+    }
+   }
+  ],
   "MatchGateway.mesh": [],
   "MatchGateway.of": [
    {
@@ -2834,6 +2886,15 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "FailoverPriorityOptions": {
+   "fields": {
+    "failover": {
+     "list": {
+      "type": "LocalityFailover"
+     }
+    }
+   }
+  },
   "Finding": {
    "fields": {
     "analyzer": "string",
@@ -3777,6 +3838,56 @@ export const API_SHAPES: ApiShapes = {
     }
    }
   },
+  "LocalityDistribution": {
+   "fields": {
+    "from": {
+     "class": "Locality"
+    },
+    "to": {
+     "list": {
+      "type": "LocalityWeight"
+     }
+    }
+   },
+   "required": [
+    "from",
+    "to"
+   ],
+   "docs": {
+    "from": "The clients' locality.",
+    "to": "The destination localities and their shares (totalling 100)."
+   }
+  },
+  "LocalityFailover": {
+   "fields": {
+    "from": "string",
+    "to": "string"
+   },
+   "required": [
+    "from",
+    "to"
+   ],
+   "docs": {
+    "from": "The clients' region.",
+    "to": "The region their traffic fails over to."
+   }
+  },
+  "LocalityWeight": {
+   "fields": {
+    "locality": {
+     "class": "Locality"
+    },
+    "weight": "number"
+   },
+   "required": [
+    "locality",
+    "weight"
+   ],
+   "docs": {
+    "locality": "The destination locality.",
+    "weight": "Its share, in percent (1 to 100); the shares of one {@link LocalityDistribution} total 100."
+   }
+  },
   "Manifest": {
    "fields": {
     "apiVersion": "string",
@@ -4606,6 +4717,9 @@ export const API_SHAPES: ApiShapes = {
     "loadBalancer": {
      "class": "LoadBalancer"
     },
+    "locality": {
+     "class": "LocalityLoadBalancing"
+    },
     "outlierDetection": {
      "type": "OutlierDetection"
     },
@@ -5009,6 +5123,9 @@ export const API_SHAPES: ApiShapes = {
     "livenessProbe": {
      "class": "Probe"
     },
+    "locality": {
+     "class": "Locality"
+    },
     "nodeSelector": {
      "map": "string"
     },
@@ -5227,6 +5344,9 @@ export const API_SHAPES: ApiShapes = {
     "loadBalancer": {
      "class": "LoadBalancer"
     },
+    "locality": {
+     "class": "LocalityLoadBalancing"
+    },
     "outlierDetection": {
      "type": "OutlierDetection"
     },
@@ -5315,6 +5435,19 @@ export const API_SHAPES: ApiShapes = {
     "weight": "The share, in percent (0–100); the shares of a route add up to 100."
    }
   },
+  "ZoneAwareOptions": {
+   "fields": {
+    "failover": {
+     "list": {
+      "type": "LocalityFailover"
+     }
+    },
+    "failoverPriority": {
+     "list": "string"
+    },
+    "minClusterSize": "number"
+   }
+  },
   "expect:1541": {
    "fields": {
     "location": "string",
@@ -5367,6 +5500,8 @@ export const API_SHAPES: ApiShapes = {
   "LinkerdInstallation",
   "LinkerdProxyLogLevel",
   "LoadBalancer",
+  "Locality",
+  "LocalityLoadBalancing",
   "MatchGateway",
   "Mesh",
   "MeshApp",

@@ -120,10 +120,14 @@ function isPrime(x: number): boolean {
   return true;
 }
 
-const TOPOLOGY_LABELS = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']);
+/** The topology labels Istio refuses in `failoverPriority` beside `failover`, and in a zone-aware setting's. */
+export const TOPOLOGY_LABELS: ReadonlySet<string> = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']);
 
-/** agent.validateLocalities: at most one trailing `*`, no empty part, no locality overlapping an earlier one. */
-function localitiesProblem(localities: readonly string[]): string | undefined {
+/**
+ * agent.validateLocalities: at most one trailing `*`, no empty part, no locality overlapping an earlier one.
+ * Shared with the typed API (`LocalityLoadBalancing`, lib/intent/locality.ts).
+ */
+export function localitiesProblem(localities: readonly string[]): string | undefined {
   // region → zone → subzones; '*' marks "all of it"
   const seen = new Map<string, Map<string, Set<string>>>();
   for (const locality of localities) {
@@ -199,15 +203,24 @@ function localityLbProblems(out: string[], at: string, v: unknown): void {
   failoverProblems(out, at, failover, fn, 'locality lb');
 }
 
-/** The failover rules shared by ValidateLocalityLbSetting and ValidateZoneAwareLbSetting: distinct regions, no '/' or '*'. */
+/**
+ * What is wrong with one failover pair, by the rules ValidateLocalityLbSetting and ValidateZoneAwareLbSetting share:
+ * distinct regions, no '/' or '*'. `what` names the setting (`locality lb`, `zone aware lb`). Shared with the typed API.
+ */
+export function failoverPairProblems(from: string, to: string, what: string): string[] {
+  return [
+    ...(from === to ? [`${what} failover must go from one region to another`] : []),
+    ...(from.includes('/') || to.includes('/') ? [`${what} failover names regions only (no zone or subzone)`] : []),
+    ...(from.includes('*') || to.includes('*') ? [`${what} failover regions cannot hold a '*' wildcard`] : []),
+  ];
+}
+
+/** The failover rules of every pair of a setting (failoverPairProblems). */
 function failoverProblems(out: string[], at: string, failover: unknown[], fn: string, what: string): void {
   failover.forEach((f, i) => {
     const from = str(obj(f)?.from) ?? '';
     const to = str(obj(f)?.to) ?? '';
-    const fat = `${at}/failover/${i}`;
-    if (from === to) report(out, fat, `${what} failover must go from one region to another`, `${from} → ${to}`, fn);
-    if (from.includes('/') || to.includes('/')) report(out, fat, `${what} failover names regions only (no zone or subzone)`, `${from} → ${to}`, fn);
-    if (from.includes('*') || to.includes('*')) report(out, fat, `${what} failover regions cannot hold a '*' wildcard`, `${from} → ${to}`, fn);
+    for (const p of failoverPairProblems(from, to, what)) report(out, `${at}/failover/${i}`, p, `${from} → ${to}`, fn);
   });
 }
 
