@@ -106,12 +106,24 @@ print('', '`mesh-kit analyze` of the file synth wrote, and of a cluster dump of 
   + 'a 64 KiB ConfigMap for every 20 objects); time, objects per second, peak memory, against the synth:', '');
 print('| N services | synth ms | analyze file ms | objects | objects/s | peak MB | × synth | analyze dump ms | dump objects | dump MB | objects/s | peak MB | × synth |');
 print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const analyzeRows = [];
 for (const { n, mesh } of rows) {
   const json = path.join(tmp, `objects-${n}.json`);
   const file = measure('analyze-file', n, json);
   const dump = measure('analyze-dump', n, json);
+  analyzeRows.push({ n, file, dump });
   print(`| ${n} | ${f(mesh.ms)} | ${f(file.ms)} | ${file.objects} | ${f(1000 * file.objects / file.ms)} | ${f(file.rssMb)} | ${f(file.ms / mesh.ms, 2)} `
     + `| ${f(dump.ms)} | ${dump.objects} | ${f(dump.fileMb, 1)} | ${f(1000 * dump.objects / dump.ms)} | ${f(dump.rssMb)} | ${f(dump.ms / mesh.ms, 2)} |`);
+}
+// the same with the reference reader alone (the yaml package, what mesh-kit analyze read with before issue 34): one run each
+print('', 'The same with the reference YAML reader alone (the `yaml` package, as before issue 34; one run each):', '');
+print('| N services | analyze file ms | peak MB | × fast path | analyze dump ms | peak MB | × fast path |');
+print('|---:|---:|---:|---:|---:|---:|---:|');
+for (const { n, file, dump } of analyzeRows) {
+  const json = path.join(tmp, `objects-${n}.json`);
+  const fileRef = once('analyze-file-reference', n, json);
+  const dumpRef = once('analyze-dump-reference', n, json);
+  print(`| ${n} | ${f(fileRef.ms)} | ${f(fileRef.rssMb)} | ${f(fileRef.ms / file.ms, 2)} | ${f(dumpRef.ms)} | ${f(dumpRef.rssMb)} | ${f(dumpRef.ms / dump.ms, 2)} |`);
 }
 
 // the data-plane model on the synthesized mesh: the one-time index against the synth that wrote the objects, then requests
