@@ -385,16 +385,18 @@ describe('CanaryDriver.flagger() refuses what Flagger cannot carry', () => {
     const app = new MeshApp();
     const addons = new ObservabilityAddons(new MeshChart(app, 'addons'), 'addons', { prometheus: { enabled: false }, kiali: { enabled: false } });
     expect(errorOf(() => build(app, { prometheusUrl: 'http://unused:9090', props: { analysis: CanaryAnalysis.meshMetrics({ metrics: MetricsSource.addons(addons) }) } }))).toBe(
-      "[reviews-canary] 'analysis.metrics' must have a Prometheus: the ObservabilityAddons 'addons/addons' install none: got 'prometheus.enabled: false'; install Prometheus with the add-ons, or use MetricsSource.prometheus(url)");
+      "[reviews-canary] 'analysis.metrics' must be a Prometheus: the ObservabilityAddons 'addons/addons' install none (prometheus.enabled: false): got 'MetricsSource.addons(...)'; "
+      + 'install Prometheus with the add-ons, or give MetricsSource.prometheus(<its URL>)');
     const metrics = MetricsSource.prometheus('http://prom:9090');
     expect(failure({ props: { analysis: CanaryAnalysis.meshMetrics({ metrics, minSuccessRate: 120 }) } })).toBe(
-      "[reviews-canary] 'analysis.minSuccessRate' must be a percentage between 0 and 100: got 120; e.g. 99");
+      "[reviews-canary] 'analysis.minSuccessRate' must be a percentage above 0 and at most 100: got 120; e.g. 99");
     expect(failure({ props: { analysis: CanaryAnalysis.meshMetrics({ metrics, failureLimit: 0 }) } })).toBe(
-      "[reviews-canary] 'analysis.failureLimit' must be a whole number of at least 1: got 0; e.g. 5");
+      "[reviews-canary] 'analysis.failureLimit' must be a whole number, at least 1: got 0; e.g. 5");
     expect(failure({ props: { analysis: CanaryAnalysis.meshMetrics({ metrics, interval: Duration.millis(500) }) } })).toBe(
-      "[reviews-canary] 'analysis.interval' must be a Duration of whole seconds, at least 1: got a Duration; e.g. Duration.minutes(1)");
+      "[reviews-canary] 'analysis.interval' must be whole seconds, at least 30s (two scrapes of Prometheus at its 15s default, for rate() to have samples): got '0.5s'; "
+      + 'e.g. Duration.minutes(1)');
     expect(failure({ props: { analysis: CanaryAnalysis.meshMetrics({ metrics, loadTestUrl: 'flagger-loadtester' }) } })).toBe(
-      "[reviews-canary] 'analysis.loadTestUrl' must be an http(s) URL of Flagger's load tester: got 'flagger-loadtester'; e.g. http://flagger-loadtester.test/");
+      "[reviews-canary] 'analysis.loadTestUrl' must be an http(s) URL: got 'flagger-loadtester'; e.g. http://loadtester.test/");
     expect(failure({ chart: { namespace: undefined }, props: { analysis: CanaryAnalysis.meshMetrics({ metrics, loadTestUrl: 'http://flagger-loadtester.test/' }) } })).toBe(
       "[reviews-canary] 'analysis.loadTestUrl' needs the service's namespace: the load tester calls the canary Service from its own namespace: got 'http://flagger-loadtester.test/'; give the service (or its chart) a namespace, or give loadTestCommand");
   });

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { CanaryAnalysis } from './canary-driver';
+import { CanaryAnalysis, meshMetricsOf } from './canary-driver';
 import { backendAt } from '../../backends/registry';
 import { durationString, millisecondsOf } from '../../core/duration';
 import { Problem, fail, failAt, problem, problemValidation } from '../../core/errors';
@@ -15,7 +15,6 @@ import {
   renderRolloutDisruptionBudget,
 } from '../../render/progressive/argo-rollouts';
 import type { CanaryReleaseProps } from '../canary-release';
-import { ObservabilityAddons } from '../observability/observability-addons';
 import { Protocol, TCP_PROTOCOLS } from '../ports';
 import { ServiceRouting, carriedRoutingOf } from '../service-routing';
 import type { ServiceVersion } from '../service-version';
@@ -203,54 +202,16 @@ function decideOptions(scope: Construct, options: ArgoRolloutsOptions, analysed:
 /** The analysis, checked: where its Prometheus is, and its thresholds in the units Argo reads. */
 function decideAnalysis(scope: Construct, analysis: CanaryAnalysis | undefined): Omit<ArgoAnalysisModel, 'name' | 'namespace' | 'labels' | 'reporter' | 'mesh'> | undefined {
   if (analysis === undefined) return undefined;
-  if (!(analysis instanceof CanaryAnalysis)) failAt(scope, problem('analysis', 'must be a CanaryAnalysis', analysis, 'use CanaryAnalysis.meshMetrics({ metrics: MetricsSource.addons(addons) })'));
-  const o = analysis._options ?? {};
-  const at = (field: string, rule: string, got: unknown, fix: string): never => failAt(scope, problem(`analysis.${field}`, rule, got, fix));
-  const source = o.metrics?._model;
-  if (source === undefined) {
-    at('metrics', 'must name the Prometheus the analysis reads: without one, nothing is measured', o.metrics,
-      'give metrics: MetricsSource.addons(addons) or MetricsSource.prometheus(\'http://prometheus.istio-system:9090\')');
-  }
-  let address = source!.address;
-  if (source!.addons) address = prometheusOfAddons(scope, source!.addons);
-  const minSuccessRate = o.minSuccessRate ?? 99;
-  if (typeof minSuccessRate !== 'number' || !Number.isFinite(minSuccessRate) || minSuccessRate <= 0 || minSuccessRate > 100) {
-    at('minSuccessRate', 'must be a percentage above 0 and at most 100', minSuccessRate, 'e.g. 99');
-  }
-  const maxLatency = o.maxLatency ?? Duration.millis(500);
-  if (!(maxLatency instanceof Duration)) at('maxLatency', 'must be a Duration', maxLatency, 'e.g. Duration.millis(500)');
-  const maxLatencyMs = millisecondsOf(maxLatency);
-  if (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1) at('maxLatency', 'must be whole milliseconds, at least 1ms', `${maxLatencyMs}ms`, 'e.g. Duration.millis(500)');
-  const interval = o.interval ?? Duration.minutes(1);
-  if (!(interval instanceof Duration)) at('interval', 'must be a Duration', interval, 'e.g. Duration.minutes(1)');
-  const seconds = millisecondsOf(interval) / 1000;
-  // the interval is also the window of the queries' rate(): shorter than two of Prometheus' 15s scrapes, rate() has
-  // too few samples to give a value
-  if (!Number.isInteger(seconds) || seconds < 30) at('interval', 'must be whole seconds, at least 30s (two scrapes of Prometheus at its 15s default, for rate() to have samples)', `${seconds}s`, 'e.g. Duration.minutes(1)');
-  const failureLimit = o.failureLimit ?? 5;
-  if (!Number.isInteger(failureLimit) || failureLimit < 1) at('failureLimit', 'must be a whole number, at least 1', failureLimit, 'e.g. 5');
-  if (o.loadTestUrl !== undefined && (typeof o.loadTestUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.loadTestUrl))) {
-    at('loadTestUrl', 'must be an http(s) URL', o.loadTestUrl, 'e.g. http://loadtester.test/');
-  }
+  const m = meshMetricsOf(scope, analysis);
   return {
-    address: address!,
-    minSuccessRate: Math.round(minSuccessRate * 100) / 10000,
-    maxLatencyMs,
-    interval: durationString('analysis.interval', interval),
+    address: m.address,
+    minSuccessRate: Math.round(m.minSuccessRate * 100) / 10000,
+    maxLatencyMs: m.maxLatencyMs,
+    interval: durationString('analysis.interval', m.interval),
     // Argo fails the run when the failed measurements exceed failureLimit: `failureLimit` checks abort, as the intent says
-    failureLimit: failureLimit - 1,
-    loadTestUrl: o.loadTestUrl,
+    failureLimit: m.failureLimit - 1,
+    loadTestUrl: m.loadTestUrl,
   };
-}
-
-/** The in-cluster address of the add-ons' Prometheus (`ObservabilityAddons.prometheusUrl`), refused when they install none. */
-function prometheusOfAddons(scope: Construct, addons: ObservabilityAddons): string {
-  const url = addons.prometheusUrl;
-  if (url === undefined) {
-    failAt(scope, problem('analysis.metrics', `must be a Prometheus: the ObservabilityAddons '${addons.node.path}' install none (prometheus.enabled: false)`, 'MetricsSource.addons(...)',
-      'install Prometheus with the add-ons, or give MetricsSource.prometheus(<its URL>)'));
-  }
-  return url;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ArgoRolloutsOptions } from './argo-rollouts';
 import { FlaggerOptions } from './flagger';
-import { fail, problem } from '../../core/errors';
+import { millisecondsOf } from '../../core/duration';
+import { fail, failAt, problem } from '../../core/errors';
 import { ObservabilityAddons } from '../observability/observability-addons';
 
 /**
@@ -89,4 +91,65 @@ export class CanaryDriver {
   | { readonly kind: 'staged' }
   | { readonly kind: 'argo-rollouts'; readonly argo: ArgoRolloutsOptions }
   | { readonly kind: 'flagger'; readonly flagger: FlaggerOptions }) {}
+}
+
+/** A mesh-metrics analysis, checked once for every driver: where its Prometheus is, and its thresholds. @internal */
+export interface MeshMetricsModel {
+  /** The Prometheus URL. */
+  readonly address: string;
+  /** The lowest success rate, in percent (above 0, at most 100). */
+  readonly minSuccessRate: number;
+  /** The highest p99 latency, in whole milliseconds. */
+  readonly maxLatencyMs: number;
+  /** How often the metrics are checked, and the window of their rate() (whole seconds, at least 30), as given. */
+  readonly interval: Duration;
+  readonly intervalSeconds: number;
+  /** Failed checks after which the rollout is aborted. */
+  readonly failureLimit: number;
+  readonly loadTestUrl?: string;
+}
+
+/**
+ * The analysis of a self-driving canary, checked with one set of rules whichever driver carries it out (its fields
+ * under `analysis.` of the release's path). @internal
+ */
+export function meshMetricsOf(scope: Construct, analysis: CanaryAnalysis): MeshMetricsModel {
+  if (!(analysis instanceof CanaryAnalysis)) {
+    failAt(scope, problem('analysis', 'must be a CanaryAnalysis', analysis, 'use CanaryAnalysis.meshMetrics({ metrics: MetricsSource.addons(addons) })'));
+  }
+  const o = analysis._options ?? {};
+  const at = (field: string, rule: string, got: unknown, fix: string): never => failAt(scope, problem(`analysis.${field}`, rule, got, fix));
+  const source = o.metrics?._model;
+  if (source === undefined) {
+    at('metrics', 'must name the Prometheus the analysis reads: without one, nothing is measured', o.metrics,
+      'give metrics: MetricsSource.addons(addons) or MetricsSource.prometheus(\'http://prometheus.istio-system:9090\')');
+  }
+  const address = source!.addons ? source!.addons.prometheusUrl : source!.address;
+  if (address === undefined) {
+    at('metrics', `must be a Prometheus: the ObservabilityAddons '${source!.addons!.node.path}' install none (prometheus.enabled: false)`, 'MetricsSource.addons(...)',
+      'install Prometheus with the add-ons, or give MetricsSource.prometheus(<its URL>)');
+  }
+  const minSuccessRate = o.minSuccessRate ?? 99;
+  if (typeof minSuccessRate !== 'number' || !Number.isFinite(minSuccessRate) || minSuccessRate <= 0 || minSuccessRate > 100) {
+    at('minSuccessRate', 'must be a percentage above 0 and at most 100', minSuccessRate, 'e.g. 99');
+  }
+  const maxLatency = o.maxLatency ?? Duration.millis(500);
+  if (!(maxLatency instanceof Duration)) at('maxLatency', 'must be a Duration', maxLatency, 'e.g. Duration.millis(500)');
+  const maxLatencyMs = millisecondsOf(maxLatency);
+  if (!Number.isInteger(maxLatencyMs) || maxLatencyMs < 1) at('maxLatency', 'must be whole milliseconds, at least 1ms', `${maxLatencyMs}ms`, 'e.g. Duration.millis(500)');
+  const interval = o.interval ?? Duration.minutes(1);
+  if (!(interval instanceof Duration)) at('interval', 'must be a Duration', interval, 'e.g. Duration.minutes(1)');
+  const intervalSeconds = millisecondsOf(interval) / 1000;
+  // the interval is also the window of the queries' rate() (Argo's templates, Flagger's built-ins and templates):
+  // shorter than two of Prometheus' 15s scrapes, rate() has too few samples to give a value
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 30) {
+    at('interval', 'must be whole seconds, at least 30s (two scrapes of Prometheus at its 15s default, for rate() to have samples)', `${intervalSeconds}s`,
+      'e.g. Duration.minutes(1)');
+  }
+  const failureLimit = o.failureLimit ?? 5;
+  if (!Number.isInteger(failureLimit) || failureLimit < 1) at('failureLimit', 'must be a whole number, at least 1', failureLimit, 'e.g. 5');
+  if (o.loadTestUrl !== undefined && (typeof o.loadTestUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.loadTestUrl))) {
+    at('loadTestUrl', 'must be an http(s) URL', o.loadTestUrl, 'e.g. http://loadtester.test/');
+  }
+  return { address: address!, minSuccessRate, maxLatencyMs, interval, intervalSeconds, failureLimit, loadTestUrl: o.loadTestUrl };
 }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { MeshMetricsAnalysisOptions } from './canary-driver';
+import { MeshMetricsModel, meshMetricsOf } from './canary-driver';
 import { backendAt } from '../../backends/registry';
 import { millisecondsOf } from '../../core/duration';
 import { Problem, failAt, problem, problemValidation } from '../../core/errors';
@@ -228,15 +228,13 @@ export function applyFlagger(scope: Construct, props: CanaryReleaseProps, option
     at('analysis', 'must be given with CanaryDriver.flagger(): without it Flagger moves to each next weight with nothing checked', 'none',
       'give analysis: CanaryAnalysis.meshMetrics({ metrics: MetricsSource.addons(addons) }), or set skipAnalysis: true on the driver to promote without checks');
   }
-  const metrics = metricsOf(scope, analysis, provider, ambient ? 'istio-ambient' : backend.name === 'linkerd' ? 'linkerd' : 'istio-sidecar');
+  const checked = meshMetricsOf(scope, props.analysis!);
+  const metrics = metricsOf(checked, provider, ambient ? 'istio-ambient' : backend.name === 'linkerd' ? 'linkerd' : 'istio-sidecar');
   const steps = stepsOf(scope, props, options, provider);
-  const interval = goDuration(scope, 'analysis.interval', analysis.interval ?? Duration.minutes(1));
+  const interval = metrics.window;
   const namespace = service.namespace;
   let loadTest: FlaggerCanaryModel['analysis']['loadTest'];
   if (analysis.loadTestUrl !== undefined) {
-    if (typeof analysis.loadTestUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(analysis.loadTestUrl)) {
-      at('analysis.loadTestUrl', 'must be an http(s) URL of Flagger\'s load tester', analysis.loadTestUrl, 'e.g. http://flagger-loadtester.test/');
-    }
     if (namespace === undefined && options.loadTestCommand === undefined) {
       at('analysis.loadTestUrl', 'needs the service\'s namespace: the load tester calls the canary Service from its own namespace', analysis.loadTestUrl,
         'give the service (or its chart) a namespace, or give loadTestCommand');
@@ -405,49 +403,18 @@ function stepsOf(scope: Construct, props: CanaryReleaseProps, options: FlaggerOp
   return linear ? { kind: 'linear', stepWeight: before[0], maxWeight: before[before.length - 1] } : { kind: 'weights', stepWeights: before };
 }
 
-/** The metrics of the analysis: its thresholds, and Flagger's built-ins where they read the mesh's metrics. */
-function metricsOf(scope: Construct, a: MeshMetricsAnalysisOptions, provider: FlaggerProviderName, dialect: MeshMetricsDialect): FlaggerCanaryModel['analysis']['metrics'] {
-  const address = addressOf(scope, a);
-  const minSuccessRate = a.minSuccessRate ?? 99;
-  if (typeof minSuccessRate !== 'number' || !Number.isFinite(minSuccessRate) || minSuccessRate < 0 || minSuccessRate > 100) {
-    failAt(scope, problem('analysis.minSuccessRate', 'must be a percentage between 0 and 100', minSuccessRate, 'e.g. 99'));
-  }
-  const latency = a.maxLatency ?? Duration.millis(500);
-  const maxLatencyMillis = latency instanceof Duration ? millisecondsOf(latency) : NaN;
-  if (!Number.isInteger(maxLatencyMillis) || maxLatencyMillis < 1) {
-    failAt(scope, problem('analysis.maxLatency', 'must be a Duration of whole milliseconds, at least 1', a.maxLatency, 'e.g. Duration.millis(500)'));
-  }
-  const failureLimit = a.failureLimit ?? 5;
-  if (!Number.isInteger(failureLimit) || failureLimit < 1) {
-    failAt(scope, problem('analysis.failureLimit', 'must be a whole number of at least 1', failureLimit, 'e.g. 5'));
-  }
+/** The metrics of the analysis (checked once for every driver): its thresholds, and Flagger's built-ins where they read the mesh's. */
+function metricsOf(m: MeshMetricsModel, provider: FlaggerProviderName, dialect: MeshMetricsDialect): FlaggerCanaryModel['analysis']['metrics'] {
   // Flagger's built-ins read the mesh's metrics for its istio and linkerd providers (pkg/metrics/observers/istio.go,
   // linkerd.go), from the Canary's metricsServer; the Gateway API's read an app's http_requests_total (http.go)
   const builtIn = (provider === 'istio' && dialect === 'istio-sidecar') || provider === 'linkerd';
-  return { address, minSuccessRate, maxLatencyMillis, window: goDuration(scope, 'analysis.interval', a.interval ?? Duration.minutes(1)), builtIn, dialect };
+  return {
+    address: m.address, minSuccessRate: m.minSuccessRate, maxLatencyMillis: m.maxLatencyMs, window: goDuration(m.intervalSeconds), builtIn, dialect,
+  };
 }
 
-/** The Prometheus address of the analysis's metrics source: the add-ons' Prometheus Service, or the URL given. */
-function addressOf(scope: Construct, a: MeshMetricsAnalysisOptions): string {
-  const source = a.metrics?._model;
-  if (!source) {
-    failAt(scope, problem('analysis.metrics', 'must be a metrics source', a.metrics, 'use MetricsSource.addons(addons) or MetricsSource.prometheus(url)'));
-  }
-  if (source.address !== undefined) return source.address;
-  const addons = source.addons!;
-  const url = addons.prometheusUrl;
-  if (url === undefined) {
-    failAt(scope, problem('analysis.metrics', `must have a Prometheus: the ObservabilityAddons '${addons.node.path}' install none`, 'prometheus.enabled: false',
-      'install Prometheus with the add-ons, or use MetricsSource.prometheus(url)'));
-  }
-  return url;
-}
-
-/** A Go duration (`1m`, `30s`): Flagger's intervals are whole seconds. */
-function goDuration(scope: Construct, field: string, d: Duration): string {
-  const ms = d instanceof Duration ? millisecondsOf(d) : NaN;
-  if (!Number.isInteger(ms / 1000) || ms < 1000) failAt(scope, problem(field, 'must be a Duration of whole seconds, at least 1', d, 'e.g. Duration.minutes(1)'));
-  const s = ms / 1000;
+/** A Go duration (`1m`, `30s`) of whole seconds: Flagger's intervals. */
+function goDuration(s: number): string {
   return s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 }
 
