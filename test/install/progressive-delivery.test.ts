@@ -1,38 +1,12 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as YAML from 'yaml';
 import {
   FlaggerMeshProvider, InstallOutput, IstioInstallation, LinkerdInstallation, MeshApp, MeshChart, MeshProvider, ObservabilityAddons,
   ProgressiveDeliveryController,
 } from '../../lib';
 import { errorOf } from '../support/errors';
+import { synthFails, synthFiles } from '../support/synth-files';
 
-function synth(build: (app: MeshApp) => void): Map<string, string> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-pd-'));
-  try {
-    const app = new MeshApp({ outdir, analysis: { printWarnings: false } });
-    build(app);
-    app.synth();
-    const files = fs.readdirSync(outdir, { recursive: true }).map(String).filter(f => fs.statSync(path.join(outdir, f)).isFile()).sort();
-    return new Map(files.map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-function synthFails(build: (app: MeshApp) => void): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-kit-pd-')), 'dist');
-  try {
-    const app = new MeshApp({ outdir });
-    build(app);
-    app.synth();
-  } catch (e) {
-    expect(fs.existsSync(outdir)).toBe(false);
-    return (e as Error).message;
-  }
-  throw new Error('expected synth to fail');
-}
+const synth = synthFiles;
 
 const objectsOf = (files: Map<string, string>, file: string) => YAML.parseAllDocuments(files.get(file)!).map(d => d.toJSON());
 const istioChart = (app: MeshApp) => new MeshChart(app, 'istio', { namespace: 'istio-system' });
