@@ -33,7 +33,7 @@ const CHECKS: readonly string[] = ['IST0106 schema.ValidationAnalyzer', ...ANALY
   .filter((c, i, all) => all.indexOf(c) === i).sort();
 
 /** The ratchet: how many checks have a fixture and the whole shape; it may rise, never fall. */
-const AT_LEAST = 154;
+const AT_LEAST = 161;
 
 let schemas: SchemaValidation | undefined;
 function findingsOf(f: ShapeFixture): Finding[] {
