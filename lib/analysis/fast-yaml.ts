@@ -207,9 +207,10 @@ export function fastDocuments(text: string, tags: readonly ReferenceScalarTag[])
           depth++;
         } else {
           const open = opened.pop()!;
-          // the node around this one; js-yaml reads a flow collection at a block's start inside a node that opens at the
-          // same place (it tries it as the key of a block mapping first), which encloses nothing
-          const around = opened[opened.length - 1];
+          // the node around this one, for the checks of nodes over lines and of collections only (a one-line scalar, most
+          // nodes, needs none); js-yaml reads a flow collection at a block's start inside a node that opens at the same
+          // place (it tries it as the key of a block mapping first), which encloses nothing
+          const around = state.line > open.line || state.kind === 'mapping' || state.kind === 'sequence' ? opened[opened.length - 1] : undefined;
           const parent = around !== undefined && contentStart(text, around.position) !== contentStart(text, open.position) ? around : undefined;
           // a flow node within another is held to the outer one's indentation, which the outer one's check covers; the
           // document's root node to none (it may close at column 0)
