@@ -61,11 +61,12 @@ export interface FastDocuments {
 
 /**
  * What only the reference reads the same way and js-yaml's listener cannot see: a directive (`%YAML` at a line's start),
- * a last line of blanks with a tab and no line end (a tab as indentation to the reference), and a key that reads as null
+ * a last line of blanks with a tab and no line end (a tab as indentation to the reference), a sequence entry holding only
+ * a comment (`- #c`: js-yaml reads the next, less indented entry into the same sequence), and a key that reads as null
  * (`~:`, `null:`, an empty key). A match inside a string only sends the text to the
  * reference. (Anchors, aliases, explicit tags and merge keys are seen node by node as js-yaml reads them.)
  */
-const REFERENCE_ONLY = [/^%/m, /(?:^|\n)[ \t]*\t[ \t]*$/, /(?:^|[{,?[]|(?:^|\s)-[ \t])[ \t]*:(?:[ \t\r\n]|$)/m, /(?:^|[\s{,?[])(?:~|[Nn]ull|NULL)[ \t]*:(?:[ \t\r\n]|$)/m];
+const REFERENCE_ONLY = [/^%/m, /(?:^|\n)[ \t]*\t[ \t]*$/, /(?:^|[ \t])-[ \t]+#/m, /(?:^|[{,?[]|(?:^|\s)-[ \t])[ \t]*:(?:[ \t\r\n]|$)/m, /(?:^|[\s{,?[])(?:~|[Nn]ull|NULL)[ \t]*:(?:[ \t\r\n]|$)/m];
 
 /** The names js-yaml gives the reference's scalar types here (js-yaml keeps one type per name). */
 const TYPE_PREFIX = 'tag:mesh-kit,';

@@ -198,6 +198,7 @@ describe('the fast YAML path reads what the reference reads', () => {
     ['an empty key in a flow mapping', 'a: {b: 1, : 2}\n'],
     ['a colon go-yaml reads in a flow scalar', 'a: [001:db8::]\n'],
     ['a key given twice', 'a: 1\na: 2\n'],
+    ['a sequence entry holding only a comment', 'a:\n  - b:\n    - #c\n  - d: 1\n'],
     ['a last line of a tab, after an empty value', 'a: 1\nb:\n\t'],
     ['a comment not separated by a space', 'a: {b: c}#d\n'],
     ['a flow mapping over lines not indented under its key', 'a:\n  b: {c: d,\n  e: f}\n'],
